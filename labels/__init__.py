@@ -1,0 +1,1 @@
+"""sharpfields labels: the crop-field label store, validation, import and export."""

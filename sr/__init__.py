@@ -1,0 +1,1 @@
+"""sharpfields super-resolution: scene reading, Deep Image Prior, the enhancer."""
