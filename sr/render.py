@@ -1,0 +1,195 @@
+"""Turning scene pixels into display images: PNGs of any area and slippy-map tiles.
+
+Memory stays bounded for any scene size: a tile or a window reads only the source
+pixels it covers, from the coarsest overview that is still sharp enough. Scenes that
+are large and have no overviews get a one-off reduced copy with overviews in a cache
+folder (the source file is never modified).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import rasterio
+from affine import Affine
+from PIL import Image
+from rasterio.crs import CRS
+from rasterio.enums import Resampling
+from rasterio.vrt import WarpedVRT
+from rasterio.warp import transform_bounds
+
+from sr.scene import WGS84, BBox, DisplayMode, Scene, Stretch
+
+WEB_MERCATOR = CRS.from_epsg(3857)
+TILE_SIZE = 256
+_HALF_WORLD = 20037508.342789244  # metres from the Web Mercator origin to the edge
+# Large scenes without overviews get a reduced copy this many times smaller.
+_REDUCED_FACTOR = 4
+_REDUCED_MIN_PIXELS = 2048 * 2048
+
+
+def to_rgba(data: np.ndarray, valid: np.ndarray, stretch: Stretch) -> np.ndarray:
+    """(3, H, W) band values and an (H, W) validity mask → (H, W, 4) uint8 RGBA."""
+    rgb = stretch.apply(data)
+    alpha = np.where(valid, 255, 0).astype(np.uint8)[None]
+    return np.concatenate([rgb, alpha]).transpose(1, 2, 0)
+
+
+def encode_png(rgba: np.ndarray) -> bytes:
+    """RGBA array → PNG bytes."""
+    buffer = io.BytesIO()
+    Image.fromarray(rgba, mode="RGBA").save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()
+
+
+def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
+    """Web Mercator (EPSG:3857) bounds of an XYZ tile: (left, bottom, right, top)."""
+    size = 2 * _HALF_WORLD / (1 << z)
+    left = -_HALF_WORLD + x * size
+    top = _HALF_WORLD - y * size
+    return (left, top - size, left + size, top)
+
+
+def native_zoom(scene: Scene) -> int:
+    """The zoom level whose tile pixels are about as fine as the scene's own pixels."""
+    west, south, east, north = scene.lonlat_bounds
+    lat = math.radians((south + north) / 2)
+    metres_per_px = _ground_resolution(scene)
+    world_px = 2 * _HALF_WORLD * math.cos(lat) / metres_per_px
+    return max(0, min(22, math.ceil(math.log2(world_px / TILE_SIZE))))
+
+
+def _ground_resolution(scene: Scene) -> float:
+    """Approximate pixel size in metres (degrees converted at the scene's centre)."""
+    res_x, _ = scene.resolution
+    if scene.crs.is_geographic:
+        lat = math.radians(sum(scene.lonlat_bounds[1::2]) / 2)
+        return res_x * 111_320 * math.cos(lat)
+    return res_x * (scene.crs.linear_units_factor[1] if scene.crs.linear_units_factor else 1.0)
+
+
+class Pyramid:
+    """The sources a scene can be rendered from, finest first: (path, overview level, factor)."""
+
+    def __init__(self, scene: Scene, cache_dir: Path | None = None) -> None:
+        self.scene = scene
+        self.levels: list[tuple[Path, int | None, int]] = [(scene.path, None, 1)]
+        self.levels += [
+            (scene.path, i, factor) for i, factor in enumerate(scene.overview_factors)
+        ]
+        if not scene.overview_factors and scene.width * scene.height > _REDUCED_MIN_PIXELS:
+            if cache_dir is None:
+                raise ValueError("a cache folder is needed for a large scene without overviews")
+            reduced = build_reduced_copy(scene, cache_dir)
+            with rasterio.open(reduced) as ds:
+                factors = ds.overviews(1)
+            self.levels.append((reduced, None, _REDUCED_FACTOR))
+            self.levels += [
+                (reduced, i, _REDUCED_FACTOR * f) for i, f in enumerate(factors)
+            ]
+
+    def source_for(self, scale: float) -> tuple[Path, int | None]:
+        """The coarsest source whose pixels are no coarser than ``scale`` scene pixels."""
+        best = self.levels[0]
+        for level in self.levels:
+            if level[2] <= max(scale, 1.0):
+                best = level
+        return best[0], best[1]
+
+
+def build_reduced_copy(scene: Scene, cache_dir: Path) -> Path:
+    """Write (once) a reduced, tiled copy of a big scene with internal overviews."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    out = cache_dir / f"{scene.scene_id}-reduced{_REDUCED_FACTOR}.tif"
+    if out.exists():
+        return out
+    tmp = out.with_suffix(".partial.tif")
+    height = math.ceil(scene.height / _REDUCED_FACTOR)
+    width = math.ceil(scene.width / _REDUCED_FACTOR)
+    transform = scene.transform * Affine.scale(scene.width / width, scene.height / height)
+    profile = {
+        "driver": "GTiff", "width": width, "height": height, "count": scene.count,
+        "dtype": scene.dtype, "crs": scene.crs, "transform": transform, "nodata": scene.nodata,
+        "tiled": True, "blockxsize": 256, "blockysize": 256, "compress": "deflate",
+    }
+    rows_per_chunk = 256
+    with rasterio.open(scene.path) as src, rasterio.open(tmp, "w", **profile) as dst:
+        for row in range(0, height, rows_per_chunk):
+            n = min(rows_per_chunk, height - row)
+            window = rasterio.windows.Window(
+                0, row * _REDUCED_FACTOR, scene.width,
+                min(n * _REDUCED_FACTOR, scene.height - row * _REDUCED_FACTOR),
+            )
+            chunk = src.read(
+                window=window, out_shape=(scene.count, n, width), resampling=Resampling.average
+            )
+            dst.write(chunk, window=rasterio.windows.Window(0, row, width, n))
+        dst.build_overviews([2, 4, 8, 16, 32], Resampling.average)
+    tmp.replace(out)
+    return out
+
+
+def _read_warped(
+    source: Path,
+    overview_level: int | None,
+    bands: Sequence[int],
+    dst_crs: CRS,
+    dst_transform: Affine,
+    size: tuple[int, int],
+    resampling: Resampling,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Warp a source (or one of its overviews) onto a destination grid: (data, valid mask)."""
+    width, height = size
+    kwargs = {"overview_level": overview_level} if overview_level is not None else {}
+    with rasterio.open(source, **kwargs) as src, WarpedVRT(
+        src, crs=dst_crs, transform=dst_transform, width=width, height=height,
+        resampling=resampling, add_alpha=src.nodata is None,
+    ) as vrt:
+        data = vrt.read(list(bands))
+        valid = vrt.dataset_mask() > 0
+    return data, valid
+
+
+def render_tile(
+    pyramid: Pyramid, z: int, x: int, y: int, mode: DisplayMode, stretch: Stretch
+) -> bytes | None:
+    """A 256 × 256 PNG XYZ tile of the scene, or None where the tile misses the scene."""
+    scene = pyramid.scene
+    left, bottom, right, top = tile_bounds(z, x, y)
+    s_west, s_south, s_east, s_north = transform_bounds(
+        WGS84, WEB_MERCATOR, *scene.lonlat_bounds
+    )
+    if right <= s_west or left >= s_east or top <= s_south or bottom >= s_north:
+        return None
+    tile_res = (right - left) / TILE_SIZE
+    lat = math.atan(math.sinh((top + bottom) / 2 / 6378137.0))
+    scale = tile_res * math.cos(lat) / _ground_resolution(scene)
+    source, level = pyramid.source_for(scale)
+    transform = Affine(tile_res, 0, left, 0, -tile_res, top)
+    resampling = Resampling.nearest if scale < 1 else Resampling.bilinear
+    data, valid = _read_warped(
+        source, level, scene.bands.for_mode(mode), WEB_MERCATOR, transform,
+        (TILE_SIZE, TILE_SIZE), resampling,
+    )
+    return encode_png(to_rgba(data, valid, stretch))
+
+
+def render_area(
+    pyramid: Pyramid, bbox: BBox, size: tuple[int, int], mode: DisplayMode, stretch: Stretch
+) -> bytes:
+    """A PNG of a lon/lat area of the scene at the requested (width, height) in pixels."""
+    scene = pyramid.scene
+    left, bottom, right, top = transform_bounds(WGS84, scene.crs, *bbox, densify_pts=21)
+    width, height = size
+    transform = Affine((right - left) / width, 0, left, 0, -(top - bottom) / height, top)
+    scale = max((right - left) / width, (top - bottom) / height) / scene.resolution[0]
+    source, level = pyramid.source_for(scale)
+    data, valid = _read_warped(
+        source, level, scene.bands.for_mode(mode), scene.crs, transform, size,
+        Resampling.bilinear if scale >= 1 else Resampling.nearest,
+    )
+    return encode_png(to_rgba(data, valid, stretch))

@@ -1,0 +1,346 @@
+"""Reading satellite scenes: validation, band roles, lon/lat windows and display stretch.
+
+Everything here goes through rasterio, so any format GDAL reads works (GeoTIFF, COG,
+JP2 …) in any CRS. Big scenes are never read whole: statistics come from overviews or
+from a decimated read, and areas are read through windows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import rasterio
+from affine import Affine
+from rasterio.crs import CRS
+from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
+from rasterio.warp import transform_bounds, transform_geom
+from rasterio.windows import Window, from_bounds
+from shapely.geometry import Polygon, box, shape
+
+DisplayMode = Literal["true", "false"]
+BBox = tuple[float, float, float, float]  # west, south, east, north in degrees (EPSG:4326)
+
+WGS84 = CRS.from_epsg(4326)
+# The largest area (in source pixels) that an interactive action may read at once.
+DEFAULT_MAX_AREA_PIXELS = 4096 * 4096
+# Band descriptions (lower case, no spaces or underscores) that name a band's role,
+# in Sentinel-2 and Landsat conventions.
+_ROLE_NAMES = {
+    "red": {"red", "b4", "b04", "srb4", "band4"},
+    "green": {"green", "b3", "b03", "srb3", "band3"},
+    "blue": {"blue", "b2", "b02", "srb2", "band2"},
+    "nir": {"nir", "b8", "b08", "b8a", "nir08", "srb5", "band8"},
+}
+
+
+class SceneError(Exception):
+    """A problem with a scene or an area, with a message meant for the user."""
+
+
+class NotARasterError(SceneError):
+    """The file is not a raster image that GDAL can read."""
+
+
+class CorruptRasterError(SceneError):
+    """The file looks like a raster but its pixels cannot be read."""
+
+
+class NoGeoreferenceError(SceneError):
+    """The raster has no CRS or no real geotransform, so it cannot be placed on a map."""
+
+
+class TooFewBandsError(SceneError):
+    """The raster has fewer than the three bands needed for a colour image."""
+
+
+class OutsideSceneError(SceneError):
+    """The requested area does not overlap the scene."""
+
+
+class AreaTooLargeError(SceneError):
+    """The requested area has more pixels than the action allows."""
+
+
+@dataclass(frozen=True)
+class BandRoles:
+    """1-based band indexes of the colour bands (and NIR, if the scene has one)."""
+
+    red: int
+    green: int
+    blue: int
+    nir: int | None = None
+
+    def for_mode(self, mode: DisplayMode) -> tuple[int, int, int]:
+        """Bands shown as (R, G, B): true colour, or false colour NIR-R-G."""
+        if mode == "true":
+            return (self.red, self.green, self.blue)
+        if mode == "false":
+            if self.nir is None:
+                raise SceneError("This scene has no near-infrared band, so no false colour view.")
+            return (self.nir, self.red, self.green)
+        raise ValueError(f"unknown display mode {mode!r}")
+
+
+@dataclass(frozen=True)
+class Scene:
+    """A validated, georeferenced raster scene (metadata only; pixels are read on demand)."""
+
+    path: Path
+    width: int
+    height: int
+    count: int
+    dtype: str
+    crs: CRS
+    transform: Affine
+    nodata: float | None
+    descriptions: tuple[str | None, ...]
+    bands: BandRoles
+    overview_factors: tuple[int, ...] = field(default=())
+
+    @property
+    def scene_id(self) -> str:
+        """A short stable id: the file name plus a hash of its path, size and mtime."""
+        stat = self.path.stat()
+        key = f"{self.path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+        digest = hashlib.sha1(key.encode()).hexdigest()[:10]
+        return f"{self.path.stem[:40]}-{digest}"
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def resolution(self) -> tuple[float, float]:
+        """Pixel size (x, y) in CRS units."""
+        return (abs(self.transform.a), abs(self.transform.e))
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """(left, bottom, right, top) in the scene's CRS."""
+        left, top = self.transform * (0, 0)
+        right, bottom = self.transform * (self.width, self.height)
+        return (min(left, right), min(bottom, top), max(left, right), max(bottom, top))
+
+    @property
+    def footprint(self) -> Polygon:
+        """The scene's outline in lon/lat (EPSG:4326), densified so curved edges stay true."""
+        native = box(*self.bounds)
+        dense = native.segmentize(max(self.bounds[2] - self.bounds[0], 1e-9) / 32)
+        geom = transform_geom(self.crs, WGS84, dense.__geo_interface__)
+        return shape(geom)
+
+    @property
+    def lonlat_bounds(self) -> BBox:
+        """(west, south, east, north) of the footprint, in degrees."""
+        return transform_bounds(self.crs, WGS84, *self.bounds, densify_pts=21)
+
+    @property
+    def is_large(self) -> bool:
+        return self.width * self.height > 2048 * 2048
+
+
+def open_scene(path: str | os.PathLike[str]) -> Scene:
+    """Open and validate a raster scene, or raise a SceneError saying what is wrong."""
+    path = Path(path)
+    if not path.exists():
+        raise NotARasterError(f"No file at {path}.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NotGeoreferencedWarning)
+            ds = rasterio.open(path)
+        with ds:
+            scene = _describe(path, ds)
+            _check_readable(ds)
+    except RasterioIOError as exc:
+        raise NotARasterError(
+            f"{path.name} is not a raster image that can be read (GeoTIFF, COG, JP2 …): {exc}"
+        ) from exc
+    return scene
+
+
+def _describe(path: Path, ds: rasterio.io.DatasetReader) -> Scene:
+    if ds.crs is None:
+        raise NoGeoreferenceError(
+            f"{path.name} has no coordinate reference system, so it cannot be placed on the "
+            "map. Export it as a GeoTIFF with its CRS (e.g. EPSG:32645 for Nepal)."
+        )
+    if ds.transform == Affine.identity():
+        hint = "warp it to a map projection first (gdalwarp)" if ds.gcps[0] else "add one"
+        raise NoGeoreferenceError(
+            f"{path.name} has no geotransform (pixel positions on the ground): {hint}."
+        )
+    if ds.transform.b != 0 or ds.transform.d != 0:
+        raise NoGeoreferenceError(f"{path.name} is rotated; warp it north-up first (gdalwarp).")
+    if ds.count < 3:
+        raise TooFewBandsError(
+            f"{path.name} has {ds.count} band(s); at least 3 (red, green, blue) are needed."
+        )
+    return Scene(
+        path=path,
+        width=ds.width,
+        height=ds.height,
+        count=ds.count,
+        dtype=ds.dtypes[0],
+        crs=ds.crs,
+        transform=ds.transform,
+        nodata=ds.nodata,
+        descriptions=tuple(ds.descriptions),
+        bands=guess_band_roles(ds.descriptions, ds.colorinterp),
+        overview_factors=tuple(ds.overviews(1)),
+    )
+
+
+def _check_readable(ds: rasterio.io.DatasetReader) -> None:
+    """Read one small decimated sample so that truncated or corrupt files fail now."""
+    try:
+        ds.read(1, out_shape=(min(ds.height, 64), min(ds.width, 64)))
+        ds.read(1, window=Window(ds.width - 1, ds.height - 1, 1, 1))
+    except RasterioIOError as exc:
+        raise CorruptRasterError(
+            f"{Path(ds.name).name} is damaged: its pixels cannot be read ({exc}). "
+            "Download or export it again."
+        ) from exc
+
+
+def guess_band_roles(
+    descriptions: tuple[str | None, ...], colorinterp: tuple[object, ...] = ()
+) -> BandRoles:
+    """Find red, green, blue and NIR bands from band names, else assume R, G, B, NIR order.
+
+    The default order matches Sentinel-2 stacks as usually exported for labelling
+    (B4, B3, B2, B8) and plain RGB images.
+    """
+    found: dict[str, int] = {}
+    for index, desc in enumerate(descriptions, start=1):
+        token = (desc or "").strip().lower().replace(" ", "").replace("_", "")
+        for role, names in _ROLE_NAMES.items():
+            if role not in found and token in names:
+                found[role] = index
+    if {"red", "green", "blue"} <= found.keys():
+        return BandRoles(found["red"], found["green"], found["blue"], found.get("nir"))
+    interp = [getattr(c, "name", str(c)) for c in colorinterp]
+    if interp[:3] == ["blue", "green", "red"]:
+        return BandRoles(3, 2, 1, 4 if len(descriptions) >= 4 else None)
+    return BandRoles(1, 2, 3, 4 if len(descriptions) >= 4 else None)
+
+
+def lonlat_window(scene: Scene, bbox: BBox) -> Window:
+    """The pixel window of a lon/lat box, clipped to the scene; raises if they do not meet."""
+    west, south, east, north = bbox
+    values = np.array(bbox, dtype=float)
+    if not np.all(np.isfinite(values)):
+        raise OutsideSceneError("The area has missing or infinite coordinates.")
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise OutsideSceneError(
+            f"The area ({west:.5f}, {south:.5f}, {east:.5f}, {north:.5f}) is not a valid "
+            "lon/lat box (west < east, south < north, within ±180°/±90°)."
+        )
+    native = transform_bounds(WGS84, scene.crs, west, south, east, north, densify_pts=21)
+    window = from_bounds(*native, transform=scene.transform)
+    full = Window(0, 0, scene.width, scene.height)
+    try:
+        clipped = window.intersection(full)
+    except rasterio.errors.WindowError:
+        clipped = None
+    if clipped is None or clipped.width < 1 or clipped.height < 1:
+        raise OutsideSceneError(
+            "The chosen area is outside the scene. Pick an area inside the scene's outline."
+        )
+    col0, row0 = math.floor(clipped.col_off), math.floor(clipped.row_off)
+    col1 = math.ceil(clipped.col_off + clipped.width - 1e-9)
+    row1 = math.ceil(clipped.row_off + clipped.height - 1e-9)
+    return Window(col0, row0, col1 - col0, row1 - row0)
+
+
+@dataclass(frozen=True)
+class AreaRead:
+    """Pixels of an area with their georeference: array is (bands, rows, cols)."""
+
+    array: np.ndarray
+    transform: Affine
+    crs: CRS
+    window: Window
+    nodata: float | None
+
+
+def read_area(
+    scene: Scene,
+    bbox: BBox,
+    *,
+    bands: tuple[int, ...] | None = None,
+    max_pixels: int = DEFAULT_MAX_AREA_PIXELS,
+    action: str = "this action",
+) -> AreaRead:
+    """Read a lon/lat area at full resolution, refusing areas above ``max_pixels``."""
+    window = lonlat_window(scene, bbox)
+    pixels = int(window.width * window.height)
+    if pixels > max_pixels:
+        side = int(math.sqrt(max_pixels))
+        raise AreaTooLargeError(
+            f"The area is {int(window.width)} × {int(window.height)} pixels, too large for "
+            f"{action} (at most {max_pixels:,} pixels, about {side} × {side}). "
+            "Choose a smaller area."
+        )
+    indexes = list(bands) if bands else list(range(1, scene.count + 1))
+    with rasterio.open(scene.path) as ds:
+        array = ds.read(indexes, window=window)
+        transform = ds.window_transform(window)
+    return AreaRead(array, transform, scene.crs, window, scene.nodata)
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """Per-band linear stretch: value ``low`` maps to 0 and ``high`` to 255."""
+
+    low: tuple[float, ...]
+    high: tuple[float, ...]
+
+    def apply(self, array: np.ndarray) -> np.ndarray:
+        """(3, H, W) values → (3, H, W) uint8."""
+        low = np.asarray(self.low, dtype=np.float32)[:, None, None]
+        high = np.asarray(self.high, dtype=np.float32)[:, None, None]
+        scaled = (array.astype(np.float32) - low) / np.maximum(high - low, 1e-12)
+        return (np.clip(scaled, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+
+
+def sample_for_statistics(
+    scene: Scene, bands: tuple[int, ...], max_side: int = 1024
+) -> np.ma.MaskedArray:
+    """A decimated read of whole bands (overviews are used when present), nodata masked."""
+    scale = max(scene.width, scene.height) / max_side
+    out_h = max(1, round(scene.height / max(scale, 1)))
+    out_w = max(1, round(scene.width / max(scale, 1)))
+    with rasterio.open(scene.path) as ds:
+        data = ds.read(list(bands), out_shape=(len(bands), out_h, out_w), masked=True)
+    invalid = ~np.isfinite(data.filled(0).astype(np.float64))
+    if scene.nodata is None and np.issubdtype(data.dtype, np.integer):
+        # Many exports mark outside-of-swath pixels as 0 without declaring nodata.
+        invalid |= np.all(data.filled(0) == 0, axis=0, keepdims=True)
+    return np.ma.masked_array(data, mask=np.ma.getmaskarray(data) | invalid)
+
+
+def percentile_stretch(
+    scene: Scene, bands: tuple[int, ...], low_pct: float = 2.0, high_pct: float = 98.0
+) -> Stretch:
+    """Per-band 2–98 % stretch from a decimated sample, never a whole-scene read."""
+    sample = sample_for_statistics(scene, bands)
+    lows, highs = [], []
+    for band in sample:
+        valid = band.compressed().astype(np.float64)
+        if valid.size == 0:
+            lows.append(0.0)
+            highs.append(1.0)
+            continue
+        lo, hi = np.percentile(valid, [low_pct, high_pct])
+        if hi <= lo:
+            hi = lo + 1.0
+        lows.append(float(lo))
+        highs.append(float(hi))
+    return Stretch(tuple(lows), tuple(highs))
