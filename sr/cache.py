@@ -1,0 +1,74 @@
+"""On-disk cache of enhanced areas: the same area, method and model again is instant.
+
+Each entry is a GeoTIFF plus a JSON sidecar with its provenance, written atomically
+(temporary name, then rename), so a crash or a full disk never leaves a half entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+class CacheWriteError(OSError):
+    """The result could not be stored (for example, the disk is full)."""
+
+
+def cache_key(**parts: Any) -> str:
+    """A stable key from the parts that define a result (scene, window, method, model …)."""
+    text = json.dumps(parts, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+@dataclass(frozen=True)
+class CachedResult:
+    key: str
+    path: Path
+    provenance: dict[str, Any]
+
+
+class ResultCache:
+    """A folder of ``<key>.tif`` results with ``<key>.json`` provenance sidecars."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _paths(self, key: str) -> tuple[Path, Path]:
+        return self.folder / f"{key}.tif", self.folder / f"{key}.json"
+
+    def get(self, key: str) -> CachedResult | None:
+        """The stored result, or None (also when the entry is incomplete or unreadable)."""
+        raster, sidecar = self._paths(key)
+        if not (raster.exists() and sidecar.exists()):
+            return None
+        try:
+            provenance = json.loads(sidecar.read_text())
+        except (OSError, ValueError):
+            return None
+        return CachedResult(key, raster, provenance)
+
+    def put(
+        self, key: str, write: Callable[[Path], None], provenance: dict[str, Any]
+    ) -> CachedResult:
+        """Store a result: ``write(path)`` writes the GeoTIFF to the path it is given."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        raster, sidecar = self._paths(key)
+        tmp_raster = raster.with_name(f".{key}.{os.getpid()}.partial.tif")
+        tmp_sidecar = sidecar.with_name(f".{key}.{os.getpid()}.partial.json")
+        try:
+            write(tmp_raster)
+            tmp_sidecar.write_text(json.dumps(provenance, indent=2, default=str))
+            tmp_raster.replace(raster)
+            tmp_sidecar.replace(sidecar)  # the sidecar last: it marks the entry complete
+        except OSError as exc:
+            for tmp in (tmp_raster, tmp_sidecar):
+                tmp.unlink(missing_ok=True)
+            raise CacheWriteError(
+                exc.errno, f"Could not store the enhanced area: {exc.strerror or exc}"
+            ) from exc
+        return CachedResult(key, raster, provenance)
