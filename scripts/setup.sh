@@ -17,7 +17,8 @@ stamp=.venv/.sharpfields-$(basename "$REQ").sha
 want=$(cat requirements*.txt | sha256sum | cut -d' ' -f1)
 if [[ ! -f $stamp || "$(cat "$stamp")" != "$want" ]]; then
   echo "[setup] installing Python packages from $REQ (first time: several minutes, ~6 GB)"
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$REQ"
+  # -qq: pip warns about each missing local index folder on some machines; errors still show.
+  .venv/bin/python -m pip install -qq --disable-pip-version-check -r "$REQ"
   echo "$want" > "$stamp"
 fi
 # torchvision's compiled ops must match torch: fail loudly here, not later.

@@ -136,6 +136,7 @@ def test_no_crs_is_not_georeferenced(tmp_path: Path) -> None:
         open_scene(path)
 
 
+@pytest.mark.filterwarnings("ignore::rasterio.errors.NotGeoreferencedWarning")
 def test_identity_transform_is_not_georeferenced(tmp_path: Path) -> None:
     path = write_raster(
         tmp_path / "plain.tif", np.ones((3, 8, 8), np.uint8), transform=Affine.identity()
