@@ -1,0 +1,42 @@
+"""Field outlines on the map: colours by crop, and user text that cannot inject HTML."""
+
+from __future__ import annotations
+
+import json
+
+import folium
+from shapely.geometry import box
+
+from ui.label_layers import MapField, add_fields, crop_colour, field_feature, safe_json
+
+
+def test_saved_fields_are_coloured_by_crop_and_drafts_are_dashed() -> None:
+    saved = field_feature(MapField(box(0, 0, 1, 1), "id-1", "rice", "submitted", "Sita"))
+    assert saved["properties"]["_style"]["color"] == crop_colour("rice") == "#1f9e89"
+    assert saved["properties"]["label_id"] == "id-1"
+    assert saved["properties"]["_tooltip"] == "rice · submitted · Sita"
+    draft = field_feature(MapField(box(0, 0, 1, 1), None, None))
+    assert draft["properties"]["_style"]["dashArray"] == "4 4"
+
+
+def test_user_text_is_escaped_in_tooltips() -> None:
+    evil = '<img src=x onerror="alert(1)">'
+    feature = field_feature(MapField(box(0, 0, 1, 1), "id", "rice", "rejected", evil, evil))
+    tooltip = feature["properties"]["_tooltip"]
+    assert "<img" not in tooltip and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in tooltip
+
+
+def test_embedded_json_cannot_close_the_script_element() -> None:
+    text = safe_json({"note": "</script><script>alert(1)</script>"})
+    assert "</script>" not in text and "<" not in text
+    assert json.loads(text) == {"note": "</script><script>alert(1)</script>"}
+
+
+def test_fields_are_added_into_the_group_in_the_map_script() -> None:
+    fmap = folium.Map(tiles=None)
+    group = add_fields(
+        fmap, [MapField(box(84, 28, 84.001, 28.001), "id-9", "wheat")], "My fields", editable=True
+    )
+    script = fmap.get_root().render()
+    assert f"{group.get_name()}.addLayer(l)" in script
+    assert '"label_id": "id-9"' in script

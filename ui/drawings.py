@@ -1,0 +1,99 @@
+"""What the volunteer changed on the map, and unsaved drawings kept across page reloads.
+
+Leaflet.draw hands back every feature of the editable layer after each edit. Features
+that carry a label id are saved labels (perhaps with a new geometry); features without
+one are new drawings. Unsaved drawings are written to a per-user, per-scene drafts
+file after each change, so a reload or a closed tab loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from shapely.geometry import mapping, shape
+from shapely.geometry.base import BaseGeometry
+
+# Leaflet rounds coordinates when it hands them back; smaller differences are not edits.
+_SAME_GEOMETRY_TOLERANCE_DEG = 1e-6
+
+
+@dataclass
+class DrawingChanges:
+    """New drawings, saved labels whose outline changed, and saved labels removed."""
+
+    new: list[BaseGeometry] = field(default_factory=list)
+    edited: dict[str, BaseGeometry] = field(default_factory=dict)
+    deleted: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.new or self.edited or self.deleted)
+
+
+def diff_drawings(
+    features: Iterable[Mapping[str, Any]] | None, saved: Mapping[str, BaseGeometry]
+) -> DrawingChanges:
+    """Compare the map's features with the saved outlines (by label id).
+
+    ``features`` is None before the first drawing event: then nothing changed.
+    """
+    changes = DrawingChanges()
+    if features is None:
+        return changes
+    seen: set[str] = set()
+    for feature in features:
+        geometry = feature.get("geometry")
+        if not geometry or geometry.get("type") not in ("Polygon", "MultiPolygon"):
+            continue
+        geom = shape(geometry)
+        label_id = (feature.get("properties") or {}).get("label_id")
+        if label_id and label_id in saved:
+            seen.add(label_id)
+            if not geom.equals_exact(saved[label_id], _SAME_GEOMETRY_TOLERANCE_DEG):
+                changes.edited[label_id] = geom
+        elif not label_id:
+            changes.new.append(geom)
+    changes.deleted = [label_id for label_id in saved if label_id not in seen]
+    return changes
+
+
+class Drafts:
+    """Unsaved drawings of one user on one scene, in a JSON file written atomically."""
+
+    def __init__(self, folder: Path, user: str, scene_id: str) -> None:
+        safe_user = "".join(c if c.isalnum() else "_" for c in user)[:60] or "anonymous"
+        self.path = folder / f"{scene_id}--{safe_user}.geojson"
+
+    def load(self) -> list[BaseGeometry]:
+        try:
+            data = json.loads(self.path.read_text())
+            return [shape(f["geometry"]) for f in data.get("features", [])]
+        except FileNotFoundError:
+            return []
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return []  # a damaged drafts file is treated as no drafts (never a crash)
+
+    def save(self, geometries: Iterable[BaseGeometry]) -> None:
+        features = [
+            {"type": "Feature", "properties": {}, "geometry": mapping(g)} for g in geometries
+        ]
+        if not features:
+            self.path.unlink(missing_ok=True)
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".partial")
+        try:
+            with os.fdopen(fd, "w") as handle:
+                json.dump({"type": "FeatureCollection", "features": features}, handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)
+            raise

@@ -1,0 +1,115 @@
+"""Crop-field polygons on the folium map: styled by crop, safe tooltips, editable or not.
+
+Leaflet.draw can only edit polygons that sit directly in its feature group, so the
+polygons of a GeoJSON layer are moved into that group one by one (see ``_TEMPLATE``).
+Every text a user typed is HTML-escaped before it reaches the map, and the JSON is
+embedded so that it cannot close the surrounding ``<script>``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import folium
+from branca.element import MacroElement
+from jinja2 import Template
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+
+CROP_COLOURS = {
+    "rice": "#1f9e89",
+    "wheat": "#e6ab02",
+    "maize": "#ff7f00",
+    "millet": "#a6761d",
+    "barley": "#fdd835",
+    "potato": "#8d6e63",
+    "mustard": "#c0ca33",
+    "lentil": "#7570b3",
+    "sugarcane": "#66a61e",
+    "vegetables": "#e7298a",
+    "fallow": "#9e9e9e",
+    "other": "#1f78b4",
+}
+STATUS_DASH = {"draft": "6 4", "submitted": None, "accepted": None, "rejected": "2 4"}
+
+
+@dataclass(frozen=True)
+class MapField:
+    """What the map needs to know of one field outline."""
+
+    geometry: BaseGeometry
+    label_id: str | None
+    crop: str | None
+    status: str = "draft"
+    annotator: str = ""
+    note: str = ""
+
+
+def crop_colour(crop: str | None) -> str:
+    return CROP_COLOURS.get((crop or "").lower(), "#ffffff")
+
+
+def field_feature(field: MapField) -> dict[str, object]:
+    """A GeoJSON feature with its style and an escaped tooltip."""
+    if field.label_id is None:
+        tooltip = "unsaved drawing — choose a crop and press Save"
+        style = {"color": "#ffffff", "weight": 2, "dashArray": "4 4", "fillOpacity": 0.1}
+    else:
+        parts = [field.crop or "?", field.status, field.annotator, field.note]
+        tooltip = " · ".join(html.escape(p) for p in parts if p)
+        colour = crop_colour(field.crop)
+        style = {
+            "color": colour,
+            "weight": 3,
+            "fillColor": colour,
+            "fillOpacity": 0.25,
+            "dashArray": STATUS_DASH.get(field.status),
+        }
+    props = {"label_id": field.label_id, "_tooltip": tooltip, "_style": style}
+    return {"type": "Feature", "properties": props, "geometry": mapping(field.geometry)}
+
+
+def safe_json(value: object) -> str:
+    """JSON that is also safe inside an HTML ``<script>`` element."""
+    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+_TEMPLATE = """
+{% macro script(this, kwargs) %}
+(function () {
+  var data = {{ this.data }};
+  var layer = L.geoJson(data, {
+    style: function (f) { return f.properties._style; },
+    onEachFeature: function (f, l) {
+      l.bindTooltip(f.properties._tooltip, {sticky: true});
+    }
+  });
+  layer.eachLayer(function (l) { {{ this.group.get_name() }}.addLayer(l); });
+})();
+{% endmacro %}
+"""
+
+
+class _FieldsInGroup(MacroElement):
+    """Adds the polygons of a FeatureCollection directly into a FeatureGroup."""
+
+    _template = Template(_TEMPLATE)
+
+    def __init__(self, group: folium.FeatureGroup, features: Sequence[dict[str, object]]):
+        super().__init__()
+        self._name = "FieldsInGroup"
+        self.group = group
+        self.data = safe_json({"type": "FeatureCollection", "features": list(features)})
+
+
+def add_fields(
+    fmap: folium.Map, fields: Iterable[MapField], name: str, editable: bool = False
+) -> folium.FeatureGroup:
+    """A layer of field outlines; with ``editable`` it is the group Leaflet.draw edits."""
+    group = folium.FeatureGroup(name=name, control=not editable)
+    group.add_to(fmap)
+    fmap.add_child(_FieldsInGroup(group, [field_feature(f) for f in fields]))
+    return group
