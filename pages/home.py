@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 import streamlit as st
+from labels.model import Role
 
 from sr.scene import SceneError
+from ui.auth import SignInError
 from ui.scene_choice import open_by_path, save_upload
 from ui.settings import SAMPLE_SCENE, uploads_dir
-from ui.state import current_scene_path, current_user, load_served_scene, set_scene, set_user
+from ui.state import (
+    current_identity,
+    current_scene_path,
+    load_served_scene,
+    set_scene,
+    sign_in,
+    sign_out,
+)
+from ui.text import escape_markdown
+
+ROLE_HELP = {
+    Role.VOLUNTEER: "Volunteer: draw and edit my own fields",
+    Role.REVIEWER: "Reviewer: accept or reject fields",
+    Role.COORDINATOR: "Coordinator: review and export",
+}
 
 st.title("🌾 sharpfields")
 st.markdown(
@@ -16,11 +32,25 @@ st.markdown(
 )
 
 st.subheader("1. Who are you?")
-name = st.text_input(
-    "Your name (it is saved with every field you draw)", value=current_user(), max_chars=80
-)
-if name.strip() != current_user():
-    set_user(name)
+identity = current_identity()
+if identity is not None:
+    st.markdown(f"Signed in as **{escape_markdown(identity.name)}** ({identity.role.value}).")
+    if st.button("Sign out"):
+        sign_out()
+        st.rerun()
+else:
+    with st.form("sign_in"):
+        name = st.text_input("Your name (saved with every field you draw)", max_chars=80)
+        role = st.radio("Role", list(Role), format_func=ROLE_HELP.__getitem__)
+        code = st.text_input(
+            "Access code (reviewers and coordinators: ask your coordinator)", type="password"
+        )
+        if st.form_submit_button("Sign in"):
+            try:
+                sign_in(name, Role(role), code)
+                st.rerun()
+            except SignInError as exc:
+                st.error(str(exc))
 
 st.subheader("2. Which scene?")
 source = st.radio(

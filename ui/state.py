@@ -1,6 +1,6 @@
 """Who is working and on which scene, kept in the session and in the page URL.
 
-The URL keeps them across a page reload (``?scene=…&user=…``).
+The URL keeps them across a page reload (``?scene=…&user=…&role=…&token=…``).
 """
 
 from __future__ import annotations
@@ -8,22 +8,56 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
+from labels.model import Role
 
 from sr.scene import Scene, SceneError, open_scene
+from ui.auth import AccessCodes, Identity
 from ui.registry import ServedScene, registry
-from ui.settings import SAMPLE_SCENE
+from ui.settings import SAMPLE_SCENE, data_dir
 
 
-def current_user() -> str:
-    """The name the user gave on the home page ('' when none yet)."""
-    if "user" not in st.session_state:
-        st.session_state["user"] = st.query_params.get("user", "")
-    return str(st.session_state["user"])
+@st.cache_resource
+def access_codes() -> AccessCodes:
+    """The access codes of this data folder (printed once to the server console)."""
+    codes = AccessCodes(data_dir())
+    print(codes.console_notice(), flush=True)
+    return codes
 
 
-def set_user(name: str) -> None:
-    st.session_state["user"] = name.strip()
-    st.query_params["user"] = name.strip()
+def current_identity() -> Identity | None:
+    """Who is signed in: from the session, or from a signed URL after a reload."""
+    if "identity" not in st.session_state:
+        params = st.query_params
+        st.session_state["identity"] = access_codes().from_token(
+            params.get("user", ""), params.get("role", ""), params.get("token", "")
+        )
+    return st.session_state["identity"]
+
+
+def sign_in(name: str, role: Role, code: str = "") -> Identity:
+    """Sign in (raises SignInError with the reason) and keep it in the URL."""
+    codes = access_codes()
+    identity = codes.sign_in(name, role, code)
+    st.session_state["identity"] = identity
+    st.query_params.update(
+        user=identity.name, role=identity.role.value, token=codes.token(identity)
+    )
+    return identity
+
+
+def sign_out() -> None:
+    st.session_state["identity"] = None
+    for key in ("user", "role", "token"):
+        st.query_params.pop(key, None)
+
+
+def require_identity() -> Identity:
+    """The signed-in user, or a note pointing to the home page and a stop."""
+    identity = current_identity()
+    if identity is None:
+        st.warning("Sign in on the Home page first: your name is saved with your work.")
+        st.stop()
+    return identity
 
 
 def current_scene_path() -> Path:
