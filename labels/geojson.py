@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import math
+import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
+
+import shapely
 
 from labels.errors import FormatError
 from labels.fsutil import atomic_write
@@ -116,6 +119,12 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def content_id(props: Mapping[str, Any], geometry: Geometry) -> str:
+    """A UUID derived from a feature's content, so importing a file twice adds it once."""
+    key = json.dumps(props, sort_keys=True, default=str) + shapely.to_wkb(geometry, hex=True)
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "sharpfields-label:" + key))
+
+
 def properties_to_label(
     props: Mapping[str, Any] | None, geometry: Geometry, where: str, **overrides: Any
 ) -> tuple[Label | None, list[Finding]]:
@@ -134,11 +143,8 @@ def properties_to_label(
             allowed = ", ".join(e.value for e in enum)
             message = f"{where}: {attr} {value!r} is not one of {allowed}"
             findings.append(Finding("bad-property", "error", message))
-    for attr in ("crop", "scene_id", "annotator"):
-        if not (overrides.get(attr) or props.get(PROPERTY_NAMES[attr])):
-            findings.append(
-                Finding("missing-property", "error", f"{where}: no {PROPERTY_NAMES[attr]!r} value")
-            )
+    if not (overrides.get("crop") or props.get("crop:name")):
+        findings.append(Finding("missing-property", "error", f"{where}: no 'crop:name' value"))
     version = props.get("version")
     if version is not None and not (isinstance(version, int) and version >= 0):
         findings.append(
@@ -146,6 +152,9 @@ def properties_to_label(
         )
     if findings:
         return None, findings
+    props = {"scene_id": "", "annotator": "", **props}
+    if props.get("id") is None:
+        props["id"] = content_id(props, geometry)
     return Label.from_properties(props, geometry, **overrides), []
 
 

@@ -135,7 +135,7 @@ class Label:
         """Build a label from feature properties (export names); ``overrides`` win."""
         kwargs: dict[str, Any] = {}
         for attr, name in PROPERTY_NAMES.items():
-            if name in props and props[name] is not None:
+            if props.get(name) is not None:
                 kwargs[attr] = props[name]
         kwargs.update({k: v for k, v in overrides.items() if v is not None})
         if "id" in kwargs:

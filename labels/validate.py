@@ -311,7 +311,7 @@ def _overlap_findings(
                 _warn(
                     "overlap",
                     f"overlaps field {other_id} by {fraction:.0%} of the smaller field "
-                    f"(around {_at(c.x, c.y)})",
+                    f"({_at(c.x, c.y)})",
                     (c.x, c.y),
                 )
             )
