@@ -66,8 +66,9 @@ def _check_crs(doc: Mapping[str, Any], path: Path) -> None:
     name = (crs.get("properties") or {}).get("name") if isinstance(crs, dict) else None
     if name not in WGS84_NAMES:
         raise FormatError(
-            f"{path}: the file declares the CRS {name or crs!r}; GeoJSON (RFC 7946) must be in "
-            "WGS 84 lon/lat. Reproject it (e.g. ogr2ogr -t_srs EPSG:4326) or use a GeoPackage."
+            f"{path}: the file declares the CRS {name or json.dumps(crs)}; GeoJSON (RFC 7946) "
+            "must be in WGS 84 lon/lat. Reproject it (e.g. ogr2ogr -t_srs EPSG:4326) or use a "
+            "GeoPackage."
         )
 
 

@@ -600,6 +600,8 @@ class SQLiteLabelStore:
                 done = rev_path.read_text().strip() if rev_path.exists() else ""
                 if done == str(rev) and path.exists():
                     return path
+                for leftover in self.snapshot_dir.glob(f".{path.name}.*.tmp"):
+                    leftover.unlink(missing_ok=True)  # from a writer killed mid-write
                 write_geojson(self.query(LabelFilter(scene_id=scene_id)), path)
             finally:
                 conn.execute("COMMIT")

@@ -50,9 +50,7 @@ def test_measure_many_mixes_zones_and_multipolygons() -> None:
 def test_geojson_winding_and_precision() -> None:
     clockwise = [(85.3, 27.7), (85.3, 27.71), (85.31, 27.71), (85.31, 27.7), (85.3, 27.7)]
     hole_ccw = [(85.302, 27.702), (85.303, 27.702), (85.303, 27.703), (85.302, 27.703)]
-    poly = Polygon(
-        [(x + 1.23456789e-9, y) for x, y in clockwise], [[(x, y) for x, y in hole_ccw]]
-    )
+    poly = Polygon([(x + 1.23456789e-9, y) for x, y in clockwise], [[(x, y) for x, y in hole_ccw]])
     gj = geometry_to_geojson(poly)
     outer, hole = gj["coordinates"]
     assert is_ccw_ring(outer) and not is_ccw_ring(hole)

@@ -43,8 +43,9 @@ def test_store_path_that_is_a_file_or_not_a_database(tmp_path: Path) -> None:
 
 
 def test_save_fills_measures_timestamps_version(store: SQLiteLabelStore) -> None:
-    label = make_label(square(side_m=100.0), view=View.ENHANCED, enhancement="esrgan-x4",
-                       model_version="v1.2")  # fmt: skip
+    label = make_label(
+        square(side_m=100.0), view=View.ENHANCED, enhancement="esrgan-x4", model_version="v1.2"
+    )
     result = store.save(label, actor="ram", role=Role.VOLUNTEER)
     saved = result.label
     assert result.warnings == []
@@ -60,12 +61,14 @@ def test_save_fills_measures_timestamps_version(store: SQLiteLabelStore) -> None
 def test_every_change_is_a_version_with_who_and_when(store: SQLiteLabelStore) -> None:
     v1 = store.save(make_label(), actor="ram", role="volunteer").label
     v2 = store.save(v1.replace(crop="wheat", status="submitted"), actor="ram", role="volunteer")
-    v3 = store.review(v1.id, actor="sita", decision="rejected", comment="this is a road",
-                      expected_version=2)  # fmt: skip
+    v3 = store.review(
+        v1.id, actor="sita", decision="rejected", comment="this is a road", expected_version=2
+    )
     assert (v3.label.status, v3.label.reviewer, v3.label.version) == ("rejected", "sita", 3)
     history = store.history(v1.id)
-    assert [(h.op, h.actor, h.role, h.label.version, h.label.crop, h.label.status)
-            for h in history] == [  # fmt: skip
+    assert [
+        (h.op, h.actor, h.role, h.label.version, h.label.crop, h.label.status) for h in history
+    ] == [
         ("create", "ram", "volunteer", 1, "rice", "draft"),
         ("update", "ram", "volunteer", 2, "wheat", "submitted"),
         ("review", "sita", "reviewer", 3, "wheat", "rejected"),
@@ -100,11 +103,15 @@ def test_volunteer_rights_are_enforced_by_the_store(store: SQLiteLabelStore) -> 
     with pytest.raises(TransitionError):
         store.review(v1.id, actor="sita", decision="accepted", expected_version=1)
     v2 = store.save(v1.replace(status="submitted"), actor="ram", role="volunteer").label
-    v3 = store.review(v1.id, actor="sita", decision=Status.REJECTED, comment="no",
-                      expected_version=v2.version).label  # fmt: skip
+    v3 = store.review(
+        v1.id, actor="sita", decision=Status.REJECTED, comment="no", expected_version=v2.version
+    ).label
     # the volunteer fixes and resubmits; the reviewer's fields stay as the reviewer left them
-    v4 = store.save(v3.replace(status="submitted", reviewer="ram", review_comment="ok now"),
-                    actor="ram", role="volunteer").label  # fmt: skip
+    v4 = store.save(
+        v3.replace(status="submitted", reviewer="ram", review_comment="ok now"),
+        actor="ram",
+        role="volunteer",
+    ).label
     assert (v4.reviewer, v4.review_comment, v4.status) == ("sita", "no", "submitted")
     assert store.history(v1.id)[-1].label.version == 4
 
@@ -149,8 +156,9 @@ def test_delete_keeps_history_and_hides_label(store: SQLiteLabelStore) -> None:
 
 def test_query_filters(store: SQLiteLabelStore) -> None:
     a = store.save(make_label(crop="rice"), actor="ram", role="volunteer").label
-    b = store.save(make_label(square(85.31), crop="wheat", annotator="hari"),
-                   actor="hari", role="volunteer").label  # fmt: skip
+    b = store.save(
+        make_label(square(85.31), crop="wheat", annotator="hari"), actor="hari", role="volunteer"
+    ).label
     store.save(b.replace(status="submitted"), actor="hari", role="volunteer")
 
     def ids(**kw) -> list[str]:

@@ -46,8 +46,13 @@ def test_fewer_than_three_distinct_points() -> None:
     flat = Polygon([(85.3, 27.7), (85.31, 27.71), (85.3, 27.7), (85.3, 27.7)])
     (f,) = validate_geometry(flat)
     assert f.code == "too-few-points"
-    assert f.message == "ring 0 has 2 distinct point(s) at lon 85.3000000, lat 27.7000000; at least 3 are needed"
-    _, found = parse_geojson_geometry({"type": "Polygon", "coordinates": [[[1, 2], [2, 3], [1, 2]]]})
+    assert (
+        f.message
+        == "ring 0 has 2 distinct point(s) at lon 85.3000000, lat 27.7000000; at least 3 are needed"
+    )
+    _, found = parse_geojson_geometry(
+        {"type": "Polygon", "coordinates": [[[1, 2], [2, 3], [1, 2]]]}
+    )
     assert found[0].message == (
         "ring 0 has 3 positions; a ring needs at least 4 (3 distinct points and the closing one)"
     )
@@ -112,9 +117,11 @@ def test_out_of_range_and_non_finite() -> None:
         "coordinate 1 is not a finite number (nan, 27.71); 1 such coordinate(s) in all",
     )
     _, found = validate_geojson_geometry(
-        {"type": "Polygon", "coordinates": [[[85.3, 27.7], [float("inf"), 27.7], [85.3, 27.8],
-                                             [85.3, 27.7]]]}
-    )  # fmt: skip
+        {
+            "type": "Polygon",
+            "coordinates": [[[85.3, 27.7], [float("inf"), 27.7], [85.3, 27.8], [85.3, 27.7]]],
+        }
+    )
     assert found[0].code == "non-finite"
 
 
@@ -164,8 +171,13 @@ def test_wrong_types_and_malformed_geojson() -> None:
 
 def test_multipolygon_with_hole_parses_and_validates() -> None:
     outer = [[85.3, 27.7], [85.31, 27.7], [85.31, 27.71], [85.3, 27.71], [85.3, 27.7]]
-    hole = [[85.302, 27.702], [85.302, 27.703], [85.303, 27.703], [85.303, 27.702],
-            [85.302, 27.702]]  # fmt: skip
+    hole = [
+        [85.302, 27.702],
+        [85.302, 27.703],
+        [85.303, 27.703],
+        [85.303, 27.702],
+        [85.302, 27.702],
+    ]
     geom, found = validate_geojson_geometry(
         {"type": "MultiPolygon", "coordinates": [[outer, hole]]}, footprint=FOOTPRINT
     )

@@ -23,7 +23,9 @@ def test_volunteer_cannot_touch_someone_elses_label() -> None:
 
 def test_volunteer_cannot_accept() -> None:
     old = make_label(status=Status.SUBMITTED)
-    with pytest.raises(PermissionDeniedError, match="only a reviewer may set or change an accepted"):
+    with pytest.raises(
+        PermissionDeniedError, match="only a reviewer may set or change an accepted"
+    ):
         check_change(old, old.replace(status=Status.ACCEPTED), "ram", Role.VOLUNTEER)
 
 
