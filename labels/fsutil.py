@@ -35,6 +35,13 @@ def disk_error(exc: OSError, path: Path) -> StoreError:
     return StoreError(f"could not write {path}: {exc.strerror or exc}")
 
 
+def _discard(tmp: Path, path: Path, exc: BaseException) -> BaseException:
+    """Remove the temp file; the error to raise (OSError becomes a user-facing one)."""
+    with contextlib.suppress(OSError):
+        os.unlink(tmp)
+    return disk_error(exc, path) if isinstance(exc, OSError) else exc
+
+
 @contextlib.contextmanager
 def atomic_write(path: Path, mode: str = "w") -> Iterator[IO]:
     """Write ``path`` all or nothing: readers see the old file or the complete new one.
@@ -44,27 +51,21 @@ def atomic_write(path: Path, mode: str = "w") -> Iterator[IO]:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(name)
     try:
-        encoding = None if "b" in mode else "utf-8"
-        with os.fdopen(fd, mode, encoding=encoding) as fh:
+        with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8") as fh:
             yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        fsync_dir(path.parent)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise disk_error(exc, path) from exc
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    except BaseException as exc:
+        err = _discard(tmp, path, exc)
+        if err is exc:
+            raise
+        raise err from exc
+    replace_with(tmp, path)
 
 
 def replace_with(tmp: Path, path: Path) -> None:
-    """Move a finished temp file (same folder) over ``path`` durably."""
+    """Move a finished temp file (same folder) over ``path`` durably: fsync, rename, fsync."""
     try:
         fd = os.open(tmp, os.O_RDONLY)
         try:
@@ -74,6 +75,4 @@ def replace_with(tmp: Path, path: Path) -> None:
         os.replace(tmp, path)
         fsync_dir(path.parent)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise disk_error(exc, path) from exc
+        raise _discard(tmp, path, exc) from None
