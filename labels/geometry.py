@@ -66,11 +66,6 @@ def measure(geom: Geometry) -> tuple[float, float]:
     return float(area[0]), float(perimeter[0])
 
 
-def area_m2_in_utm(geom: Geometry) -> float:
-    """Area in square metres (helper for thresholds)."""
-    return measure(geom)[0] * 10_000.0
-
-
 def to_rfc7946(geom: Geometry, decimals: int = GEOJSON_DECIMALS) -> Geometry:
     """Round to ``decimals`` and orient rings: outer counter-clockwise, holes clockwise."""
     rounded = shapely.transform(geom, lambda xy: np.round(xy, decimals))
