@@ -1,0 +1,87 @@
+"""Command line: ``python -m labels export|validate|import|stats`` (see docs/labels.md)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from labels.errors import LabelError
+from labels.io import export, import_file, validate_file
+from labels.stats import format_summary, summarize
+from labels.store import LabelFilter, open_store
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m labels", description="Crop-field label store: export, validate, import."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    exp = sub.add_parser("export", help="export labels to .geojson or .gpkg")
+    exp.add_argument("store", type=Path, help="label store folder (created when missing)")
+    exp.add_argument("out", type=Path, help="OUT.geojson or OUT.gpkg")
+    exp.add_argument("--status", action="append", help="keep this status (repeatable)")
+    exp.add_argument("--crop", action="append", help="keep this crop (repeatable)")
+    exp.add_argument("--scene", help="keep this scene id")
+    exp.add_argument("--annotator", action="append", help="keep this annotator (repeatable)")
+    exp.add_argument("--since", help="updated at or after this ISO date/time (UTC)")
+    exp.add_argument("--until", help="updated at or before this ISO date/time (UTC)")
+
+    val = sub.add_parser("validate", help="validate a .geojson or .gpkg label file")
+    val.add_argument("file", type=Path)
+
+    imp = sub.add_parser("import", help="validate a label file and add its good features")
+    imp.add_argument("store", type=Path)
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--annotator", required=True, help="who imports (fills missing annotators)")
+    imp.add_argument("--scene", help="scene id for every feature")
+
+    st = sub.add_parser("stats", help="count and hectares per crop, annotator and status")
+    st.add_argument("store", type=Path)
+    st.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "validate":
+        report = validate_file(args.file)
+        print("\n".join(report.lines()))
+        return 1 if report.errors else 0
+    store = open_store(args.store)
+    if args.command == "export":
+        flt = LabelFilter(
+            scene_id=args.scene,
+            status=args.status,
+            crop=args.crop,
+            annotator=args.annotator,
+            since=args.since,
+            until=args.until,
+        )
+        n = export(store, args.out, flt)
+        print(f"exported {n} label(s) to {args.out}")
+        return 0
+    if args.command == "import":
+        report = import_file(store, args.file, annotator=args.annotator, scene_id=args.scene)
+        print("\n".join(report.lines()))
+        print(f"imported {report.imported} of {len(report.features)} feature(s) into {args.store}")
+        return 1 if report.errors else 0
+    summary = summarize(store.query())
+    print(json.dumps(summary.as_dict(), indent=2) if args.json else format_summary(summary))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status (0 ok, 1 invalid features, 2 error)."""
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except LabelError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

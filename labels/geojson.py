@@ -1,0 +1,177 @@
+"""GeoJSON (RFC 7946) encoding of labels: features out, features in, with clear findings."""
+
+from __future__ import annotations
+
+import json
+import math
+import uuid
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import IO, Any
+
+import shapely
+
+from labels.errors import FormatError
+from labels.fsutil import atomic_write
+from labels.geometry import geometry_to_geojson
+from labels.model import PROPERTY_NAMES, Geometry, Label, Status, View
+from labels.validate import Finding, parse_geojson_geometry
+
+WGS84_NAMES = {
+    "urn:ogc:def:crs:OGC:1.3:CRS84",
+    "urn:ogc:def:crs:OGC::CRS84",
+    "EPSG:4326",
+    "urn:ogc:def:crs:EPSG::4326",
+}
+
+
+def label_to_feature(label: Label) -> dict[str, Any]:
+    """An RFC 7946 Feature: lon/lat, 7 decimals, outer rings counter-clockwise."""
+    props = label.properties()
+    if props["area"] is not None:
+        props["area"] = round(props["area"], 6)
+    if props["perimeter"] is not None:
+        props["perimeter"] = round(props["perimeter"], 3)
+    return {
+        "type": "Feature",
+        "id": label.id,
+        "geometry": geometry_to_geojson(label.geometry),
+        "properties": props,
+    }
+
+
+def write_features(labels: Iterable[Label], fh: IO[str]) -> int:
+    """Stream a FeatureCollection to ``fh`` one feature at a time; returns the count."""
+    fh.write('{"type": "FeatureCollection", "features": [\n')
+    n = 0
+    for label in labels:
+        if n:
+            fh.write(",\n")
+        fh.write(json.dumps(label_to_feature(label), ensure_ascii=False, allow_nan=False))
+        n += 1
+    fh.write("\n]}\n")
+    return n
+
+
+def write_geojson(labels: Iterable[Label], path: Path) -> int:
+    """Write ``labels`` to ``path`` atomically (temp file, fsync, rename); returns the count."""
+    with atomic_write(Path(path)) as fh:
+        return write_features(labels, fh)
+
+
+def _check_crs(doc: Mapping[str, Any], path: Path) -> None:
+    crs = doc.get("crs")
+    if crs is None:
+        return
+    name = (crs.get("properties") or {}).get("name") if isinstance(crs, dict) else None
+    if name not in WGS84_NAMES:
+        raise FormatError(
+            f"{path}: the file declares the CRS {name or json.dumps(crs)}; GeoJSON (RFC 7946) "
+            "must be in WGS 84 lon/lat. Reproject it (e.g. ogr2ogr -t_srs EPSG:4326) or use a "
+            "GeoPackage."
+        )
+
+
+def read_geojson_features(path: Path) -> list[Any]:
+    """The features of a GeoJSON FeatureCollection (or single Feature) file, unchecked.
+
+    Raises ``FormatError`` with the place of the problem when the file is not GeoJSON.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise FormatError(f"{path}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise FormatError(f"{path}: not UTF-8 text (byte {exc.start}); is it GeoJSON?") from None
+    except OSError as exc:
+        raise FormatError(f"{path}: cannot be read: {exc.strerror}") from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormatError(
+            f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from None
+    if not isinstance(doc, dict):
+        raise FormatError(f"{path}: the top level is not a JSON object (GeoJSON needs one)")
+    _check_crs(doc, path)
+    if doc.get("type") == "Feature":
+        return [doc]
+    if doc.get("type") != "FeatureCollection":
+        raise FormatError(
+            f"{path}: top-level type is {doc.get('type')!r}; expected 'FeatureCollection'"
+        )
+    features = doc.get("features")
+    if not isinstance(features, list):
+        raise FormatError(f"{path}: 'features' is missing or not a list")
+    return features
+
+
+def _clean(value: Any) -> Any:
+    """Plain Python values from GeoPackage cells (numpy numbers, NaN, timestamps)."""
+    if value is None:
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def content_id(props: Mapping[str, Any], geometry: Geometry) -> str:
+    """A UUID derived from a feature's content, so importing a file twice adds it once."""
+    key = json.dumps(props, sort_keys=True, default=str) + shapely.to_wkb(geometry, hex=True)
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "sharpfields-label:" + key))
+
+
+def properties_to_label(
+    props: Mapping[str, Any] | None, geometry: Geometry, where: str, **overrides: Any
+) -> tuple[Label | None, list[Finding]]:
+    """A Label from export-named properties; findings name ``where`` on any bad value."""
+    if props is None:
+        props = {}
+    if not isinstance(props, Mapping):
+        return None, [Finding("malformed", "error", f"{where}: 'properties' is not an object")]
+    props = {k: _clean(v) for k, v in props.items()}
+    if "crop:name" not in props and "crop" in props:
+        props["crop:name"] = props["crop"]
+    findings: list[Finding] = []
+    for attr, enum in (("status", Status), ("view", View)):
+        value = props.get(PROPERTY_NAMES[attr])
+        if value is not None and value not in {e.value for e in enum}:
+            allowed = ", ".join(e.value for e in enum)
+            message = f"{where}: {attr} {value!r} is not one of {allowed}"
+            findings.append(Finding("bad-property", "error", message))
+    if not (overrides.get("crop") or props.get("crop:name")):
+        findings.append(Finding("missing-property", "error", f"{where}: no 'crop:name' value"))
+    version = props.get("version")
+    if version is not None and not (isinstance(version, int) and version >= 0):
+        findings.append(
+            Finding("bad-property", "error", f"{where}: version {version!r} is not a whole number")
+        )
+    if findings:
+        return None, findings
+    props = {"scene_id": "", "annotator": "", **props}
+    if props.get("id") is None:
+        props["id"] = content_id(props, geometry)
+    return Label.from_properties(props, geometry, **overrides), []
+
+
+def feature_to_label(
+    feature: Any, where: str, **overrides: Any
+) -> tuple[Label | None, list[Finding]]:
+    """Check one GeoJSON Feature object and turn it into a Label (without validation rules)."""
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        kind = feature.get("type") if isinstance(feature, dict) else type(feature).__name__
+        return None, [Finding("malformed", "error", f"{where}: not a GeoJSON Feature ({kind!r})")]
+    if feature.get("geometry") is None:
+        return None, [Finding("malformed", "error", f"{where}: the feature has no geometry")]
+    geom, findings = parse_geojson_geometry(feature["geometry"])
+    if geom is None:
+        return None, [f.about(where) for f in findings]
+    props = feature.get("properties")
+    if isinstance(props, dict) and "id" not in props and feature.get("id") is not None:
+        props = {**props, "id": feature["id"]}
+    return properties_to_label(props, geom, where, **overrides)

@@ -1,0 +1,295 @@
+"""Files in and out: export to GeoJSON / GeoPackage, validate and import label files."""
+
+from __future__ import annotations
+
+import contextlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pyogrio
+import shapely
+from shapely.strtree import STRtree
+
+from labels.errors import FormatError, NotFoundError
+from labels.fsutil import replace_with
+from labels.geojson import feature_to_label, properties_to_label, read_geojson_features
+from labels.geojson import write_geojson as write_geojson
+from labels.model import DEFAULT_CROPS, PROPERTY_NAMES, Geometry, Label, Role
+from labels.store import LabelFilter, LabelStore
+from labels.validate import DEFAULT_RULES, Finding, Rules, check_geometry, has_errors
+
+GPKG_LAYER = "fields"
+GEOJSON_SUFFIXES = (".geojson", ".json")
+
+
+def file_kind(path: Path) -> str:
+    """``geojson`` or ``gpkg`` from the file name, else ``FormatError``."""
+    suffix = Path(path).suffix.lower()
+    if suffix in GEOJSON_SUFFIXES:
+        return "geojson"
+    if suffix == ".gpkg":
+        return "gpkg"
+    raise FormatError(f"{path}: unknown file type {suffix!r}; use .geojson or .gpkg")
+
+
+# --- export --------------------------------------------------------------------------
+
+
+def labels_to_frame(labels: Iterable[Label]) -> gpd.GeoDataFrame:
+    """A GeoDataFrame (EPSG:4326) with one row per label and the export property names."""
+    rows: list[dict[str, Any]] = []
+    geoms: list[Geometry] = []
+    for label in labels:
+        rows.append(label.properties())
+        geoms.append(label.geometry)
+    columns = [*PROPERTY_NAMES.values(), "determination_method"]
+    return gpd.GeoDataFrame(rows, columns=columns, geometry=geoms, crs="EPSG:4326")
+
+
+def write_gpkg(labels: Iterable[Label], path: Path) -> int:
+    """Write ``labels`` as a GeoPackage layer ``fields``, atomically; returns the count."""
+    path = Path(path)
+    frame = labels_to_frame(labels)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp.gpkg")
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    try:
+        frame.to_file(tmp, layer=GPKG_LAYER, driver="GPKG", engine="pyogrio")
+    except OSError:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+    replace_with(tmp, path)
+    return len(frame)
+
+
+def export(store: LabelStore, out: Path, flt: LabelFilter | None = None) -> int:
+    """Export the store's labels matching ``flt`` to ``out`` (.geojson or .gpkg)."""
+    out = Path(out)
+    labels = store.query(flt)
+    if file_kind(out) == "gpkg":
+        return write_gpkg(labels, out)
+    return write_geojson(labels, out)
+
+
+# --- reading and validating files --------------------------------------------------------
+
+
+@dataclass
+class FeatureReport:
+    """What was found in one feature of a file (index counts from 0)."""
+
+    index: int
+    label: Label | None
+    findings: list[Finding] = field(default_factory=list)
+    imported: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """No error (warnings allowed)."""
+        return self.label is not None and not has_errors(self.findings)
+
+
+@dataclass
+class FileReport:
+    """Per-feature findings of a validated or imported file."""
+
+    path: Path
+    features: list[FeatureReport]
+
+    @property
+    def errors(self) -> int:
+        """Features with at least one error."""
+        return sum(not f.ok for f in self.features)
+
+    @property
+    def imported(self) -> int:
+        """Features written to the store."""
+        return sum(f.imported for f in self.features)
+
+    def findings(self) -> list[Finding]:
+        """Every finding, in feature order."""
+        return [f for feature in self.features for f in feature.findings]
+
+    def lines(self) -> list[str]:
+        """A readable report: one line per finding, then a summary line."""
+        out = [f"{f.severity}: {f.message}" for f in self.findings()]
+        warned = sum(bool(f.findings) and f.ok for f in self.features)
+        out.append(
+            f"{self.path}: {len(self.features)} feature(s), {self.errors} with errors, "
+            f"{warned} with warnings only"
+        )
+        return out
+
+
+def _where(index: int, props: Mapping[str, Any] | None) -> str:
+    fid = props.get("id") if isinstance(props, Mapping) else None
+    return f"feature {index}" + (f" (id {fid})" if fid is not None else "")
+
+
+def _read_gpkg(path: Path, overrides: Mapping[str, Any]) -> list[tuple[Label | None, list]]:
+    try:
+        frame = pyogrio.read_dataframe(path)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise FormatError(f"{path}: cannot be read as a GeoPackage: {exc}") from None
+    if frame.crs is not None and frame.crs.to_epsg() != 4326:
+        frame = frame.to_crs(4326)
+    out: list[tuple[Label | None, list]] = []
+    names = [c for c in frame.columns if c != frame.geometry.name]
+    for i, (geom, *values) in enumerate(
+        zip(frame.geometry, *(frame[c] for c in names), strict=True)
+    ):
+        props = dict(zip(names, values, strict=True))
+        where = _where(i, props)
+        if geom is None:
+            out.append((None, [Finding("malformed", "error", f"{where}: no geometry")]))
+            continue
+        out.append(properties_to_label(props, geom, where, **overrides))
+    return out
+
+
+def read_labels(path: Path, **overrides: Any) -> list[tuple[Label | None, list[Finding]]]:
+    """``(label or None, findings)`` for every feature of a GeoJSON or GeoPackage file.
+
+    ``overrides`` (e.g. ``scene_id``) replace the file's values; malformed features give
+    findings, a file that is not GeoJSON / GeoPackage raises ``FormatError``.
+    """
+    path = Path(path)
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    if file_kind(path) == "gpkg":
+        if not path.is_file():
+            raise FormatError(f"{path}: no such file")
+        return _read_gpkg(path, overrides)
+    features = read_geojson_features(path)
+    return [
+        feature_to_label(
+            f, _where(i, f.get("properties") if isinstance(f, dict) else None), **overrides
+        )
+        for i, f in enumerate(features)
+    ]
+
+
+def _scene_neighbours(labels: Sequence[Label | None]) -> dict[int, list[tuple[str, Geometry]]]:
+    """For each label, the earlier labels of the same scene whose boxes touch it."""
+    by_scene: dict[str, list[int]] = defaultdict(list)
+    for i, label in enumerate(labels):
+        if label is not None and isinstance(label.geometry, shapely.Geometry):
+            by_scene[label.scene_id].append(i)
+    result: dict[int, list[tuple[str, Geometry]]] = defaultdict(list)
+    for idx in by_scene.values():
+        geoms = [labels[i].geometry for i in idx]  # type: ignore[union-attr]
+        tree = STRtree(geoms)
+        for a, b in zip(*tree.query(geoms), strict=True):
+            if idx[b] < idx[a]:
+                other = labels[idx[b]]
+                result[idx[a]].append((other.id, other.geometry))  # type: ignore[union-attr]
+    return result
+
+
+def validate_labels(
+    parsed: Sequence[tuple[Label | None, list[Finding]]],
+    *,
+    crops: Sequence[str] = DEFAULT_CROPS,
+    rules: Rules = DEFAULT_RULES,
+    footprints: Mapping[str, Geometry] | None = None,
+    path: Path = Path("-"),
+) -> FileReport:
+    """Apply the validation rules to parsed features; overlaps are checked within the set."""
+    labels = [label for label, _ in parsed]
+    neighbours = _scene_neighbours(labels)
+    seen: dict[str, int] = {}
+    reports = []
+    for i, (label, findings) in enumerate(parsed):
+        findings = list(findings)
+        if label is not None:
+            where = _where(i, {"id": label.id})
+            if label.id in seen:
+                findings.append(
+                    Finding("duplicate-id", "error", f"id already used by feature {seen[label.id]}")
+                )
+            seen.setdefault(label.id, i)
+            if label.crop not in crops:
+                message = f"crop {label.crop!r} is not in the crop list ({', '.join(crops)})"
+                findings.append(Finding("unknown-crop", "error", message))
+            if not label.scene_id:
+                message = "no scene_id: overlaps are checked among features without one"
+                findings.append(Finding("missing-property", "warning", message))
+            footprint = (footprints or {}).get(label.scene_id)
+            geo, _ = check_geometry(
+                label.geometry, footprint=footprint, others=neighbours.get(i, ()), rules=rules
+            )
+            findings = [f if f.message.startswith("feature ") else f.about(where) for f in findings]
+            findings += [f.about(where) for f in geo]
+        reports.append(FeatureReport(i, label, findings))
+    return FileReport(path, reports)
+
+
+def validate_file(path: Path, **kwargs: Any) -> FileReport:
+    """Read and validate every feature of a GeoJSON / GeoPackage label file."""
+    return validate_labels(read_labels(path), path=Path(path), **kwargs)
+
+
+def import_file(
+    store: LabelStore,
+    path: Path,
+    *,
+    annotator: str,
+    scene_id: str | None = None,
+    crops: Sequence[str] = DEFAULT_CROPS,
+    rules: Rules = DEFAULT_RULES,
+) -> FileReport:
+    """Validate a label file and add its good features to ``store`` in one transaction.
+
+    ``annotator`` is recorded as the importing user and fills features without one;
+    ``scene_id`` replaces the file's scene ids. Features with errors, or whose id is already
+    in the store, are reported and skipped; the rest are new labels (version 1) keeping
+    their status, crop and provenance.
+    """
+    path = Path(path)
+    parsed = read_labels(path, scene_id=scene_id)
+    parsed = [
+        (label.replace(annotator=label.annotator or annotator, version=0) if label else None, f)
+        for label, f in parsed
+    ]
+    scenes = {label.scene_id for label, _ in parsed if label is not None}
+    footprints = {s: fp for s in scenes if (fp := store.footprint(s)) is not None}
+    report = validate_labels(parsed, crops=crops, rules=rules, footprints=footprints, path=path)
+    for feature in report.features:
+        if feature.label is not None and not feature.label.scene_id:
+            where = _where(feature.index, {"id": feature.label.id})
+            message = f"{where}: no scene_id; give one with --scene / scene_id="
+            feature.findings.append(Finding("missing-property", "error", message))
+    good = [f for f in report.features if f.ok and not _exists(store, f)]
+    results = store.save_many([f.label for f in good], actor=annotator, role=Role.COORDINATOR)
+    for feature, result in zip(good, results, strict=True):
+        feature.imported = True
+        feature.label = result.label
+        known = {f.message for f in feature.findings}
+        where = _where(feature.index, {"id": result.label.id})
+        feature.findings += [
+            w.about(where) for w in result.warnings if w.about(where).message not in known
+        ]
+    return report
+
+
+def _exists(store: LabelStore, feature: FeatureReport) -> bool:
+    """True (and an error added to the feature) when its id is already in the store."""
+    assert feature.label is not None
+    try:
+        current = store.get(feature.label.id)
+    except NotFoundError:
+        return False
+    feature.findings.append(
+        Finding(
+            "already-stored",
+            "error",
+            f"{_where(feature.index, {'id': feature.label.id})}: a label with this id is "
+            f"already in the store (version {current.version}); not imported",
+        )
+    )
+    return True

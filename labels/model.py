@@ -1,0 +1,145 @@
+"""The label data model: a crop-field polygon with its crop, workflow status and provenance.
+
+Property names follow fiboa where one exists (``id``, ``area`` in hectares, ``perimeter`` in
+metres, ``determination_datetime``, ``determination_method``, ``crop:name``); the rest are
+plain snake_case names of this project.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from shapely.geometry import MultiPolygon, Polygon
+
+DEFAULT_CROPS: tuple[str, ...] = (
+    "rice",
+    "wheat",
+    "maize",
+    "millet",
+    "barley",
+    "potato",
+    "mustard",
+    "lentil",
+    "sugarcane",
+    "vegetables",
+    "fallow",
+    "other",
+)
+
+
+class Status(StrEnum):
+    """Where a label stands in the review workflow."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class View(StrEnum):
+    """The imagery a label was drawn on."""
+
+    ORIGINAL = "original"
+    ENHANCED = "enhanced"
+
+
+class Role(StrEnum):
+    """What the acting user may do (see ``labels.workflow``)."""
+
+    VOLUNTEER = "volunteer"
+    REVIEWER = "reviewer"
+    COORDINATOR = "coordinator"
+
+
+Geometry = Polygon | MultiPolygon
+
+# Label attribute -> feature property name (fiboa names first).
+PROPERTY_NAMES: dict[str, str] = {
+    "id": "id",
+    "crop": "crop:name",
+    "area_ha": "area",
+    "perimeter_m": "perimeter",
+    "determination_datetime": "determination_datetime",
+    "status": "status",
+    "annotator": "annotator",
+    "reviewer": "reviewer",
+    "review_comment": "review_comment",
+    "scene_id": "scene_id",
+    "view": "view",
+    "enhancement": "enhancement",
+    "model_version": "model_version",
+    "created_at": "created",
+    "updated_at": "updated",
+    "updated_by": "updated_by",
+    "version": "version",
+}
+DETERMINATION_METHOD = "manual"  # fiboa: hand drawn on imagery
+
+
+def utc_now() -> str:
+    """The current time in UTC as ISO 8601 with microseconds and a ``Z``."""
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """One crop-field polygon. The store fills area, perimeter, timestamps and version."""
+
+    geometry: Geometry
+    crop: str
+    scene_id: str
+    annotator: str
+    id: str = dataclasses.field(default_factory=lambda: str(uuid.uuid4()))
+    status: Status = Status.DRAFT
+    view: View = View.ORIGINAL
+    enhancement: str | None = None
+    model_version: str | None = None
+    reviewer: str | None = None
+    review_comment: str | None = None
+    determination_datetime: str | None = None
+    area_ha: float | None = None
+    perimeter_m: float | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+    updated_by: str | None = None
+    version: int = 0
+    deleted: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", Status(self.status))
+        object.__setattr__(self, "view", View(self.view))
+
+    def replace(self, **changes: Any) -> Label:
+        """A copy with some fields changed (the label itself is immutable)."""
+        return dataclasses.replace(self, **changes)
+
+    def properties(self) -> dict[str, Any]:
+        """The feature properties of this label, keyed by their fiboa / export names."""
+        props: dict[str, Any] = {}
+        for attr, name in PROPERTY_NAMES.items():
+            value = getattr(self, attr)
+            props[name] = value.value if isinstance(value, StrEnum) else value
+        props["determination_method"] = DETERMINATION_METHOD
+        return props
+
+    @classmethod
+    def from_properties(
+        cls, props: Mapping[str, Any], geometry: Geometry, **overrides: Any
+    ) -> Label:
+        """Build a label from feature properties (export names); ``overrides`` win."""
+        kwargs: dict[str, Any] = {}
+        for attr, name in PROPERTY_NAMES.items():
+            if props.get(name) is not None:
+                kwargs[attr] = props[name]
+        kwargs.update({k: v for k, v in overrides.items() if v is not None})
+        if "id" in kwargs:
+            kwargs["id"] = str(kwargs["id"])
+        if "version" in kwargs:
+            kwargs["version"] = int(kwargs["version"])
+        return cls(geometry=geometry, **kwargs)

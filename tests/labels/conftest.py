@@ -1,0 +1,40 @@
+"""Fixtures for the label tests: tiny stores and fields made on the spot (tmp_path)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pyproj import Transformer
+from shapely.geometry import Polygon, box
+
+from labels.model import Label
+from labels.store import SQLiteLabelStore, open_store
+
+SCENE = "S2A_T45RUL_20240301"
+FOOTPRINT = box(85.0, 27.5, 85.6, 28.0)  # lon/lat
+UTM45N_TO_LONLAT = Transformer.from_crs(32645, 4326, always_xy=True)
+
+
+def square(lon: float = 85.3, lat: float = 27.7, side_m: float = 100.0) -> Polygon:
+    """A square of ``side_m`` metres (drawn in UTM 45N) with its south-west corner at lon/lat."""
+    to_utm = Transformer.from_crs(4326, 32645, always_xy=True)
+    x, y = to_utm.transform(lon, lat)
+    corners = [(x, y), (x + side_m, y), (x + side_m, y + side_m), (x, y + side_m), (x, y)]
+    return Polygon([UTM45N_TO_LONLAT.transform(cx, cy) for cx, cy in corners])
+
+
+def make_label(geometry: Polygon | None = None, **kw) -> Label:
+    """A draft rice label by volunteer 'ram' on the test scene."""
+    values = {"crop": "rice", "scene_id": SCENE, "annotator": "ram"}
+    values.update(kw)
+    return Label(geometry=geometry if geometry is not None else square(), **values)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SQLiteLabelStore:
+    """An empty store with the test scene registered."""
+    s = open_store(tmp_path / "store")
+    s.register_scene(SCENE, FOOTPRINT)
+    yield s
+    s.close()
