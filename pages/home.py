@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import streamlit as st
-from labels.model import Role
 
-from sr.scene import SceneError
+from labels.model import Role
+from sr.scene import SceneError, open_scene
 from ui.auth import SignInError
 from ui.scene_choice import open_by_path, save_upload
 from ui.settings import SAMPLE_SCENE, uploads_dir
@@ -40,10 +40,14 @@ if identity is not None:
         st.rerun()
 else:
     with st.form("sign_in"):
-        name = st.text_input("Your name (saved with every field you draw)", max_chars=80)
-        role = st.radio("Role", list(Role), format_func=ROLE_HELP.__getitem__)
+        name = st.text_input(
+            "Your name (saved with every field you draw)", max_chars=80, key="name"
+        )
+        role = st.radio("Role", list(Role), format_func=ROLE_HELP.__getitem__, key="role")
         code = st.text_input(
-            "Access code (reviewers and coordinators: ask your coordinator)", type="password"
+            "Access code (reviewers and coordinators: ask your coordinator)",
+            type="password",
+            key="code",
         )
         if st.form_submit_button("Sign in"):
             try:
@@ -58,18 +62,19 @@ source = st.radio(
     ["Bundled sample", "A file on this server", "Upload a GeoTIFF"],
     horizontal=True,
     label_visibility="collapsed",
+    key="scene_source",
 )
 try:
     if source == "Bundled sample":
         if st.button("Use the sample scene"):
-            from sr.scene import open_scene
-
             set_scene(open_scene(SAMPLE_SCENE))
     elif source == "A file on this server":
         typed = st.text_input(
-            "Path of a GeoTIFF / COG on the server", placeholder="/data/T45RUL.tif"
+            "Path of a GeoTIFF / COG on the server",
+            placeholder="/data/T45RUL.tif",
+            key="scene_path_input",
         )
-        if st.button("Open") and typed:
+        if st.button("Open", key="open_path") and typed:
             set_scene(open_by_path(typed))
     else:
         upload = st.file_uploader("GeoTIFF with 3 or more bands", type=["tif", "tiff"])

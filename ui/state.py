@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
-from labels.model import Role
 
+from labels.model import Role
 from sr.scene import Scene, SceneError, open_scene
 from ui.auth import AccessCodes, Identity
 from ui.registry import ServedScene, registry

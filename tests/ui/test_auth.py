@@ -6,8 +6,8 @@ import stat
 from pathlib import Path
 
 import pytest
-from labels.model import Role
 
+from labels.model import Role
 from ui.auth import AccessCodes, Identity, SignInError
 
 

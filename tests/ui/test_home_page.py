@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from labels.model import Role
 from tests.conftest import PROJECT_ROOT
+from ui.auth import Identity
 
 APP = PROJECT_ROOT / "app.py"
 
@@ -30,14 +32,27 @@ def test_home_opens_on_the_sample_and_describes_it() -> None:
 
 def test_a_bad_path_shows_a_clear_error_and_keeps_the_current_scene() -> None:
     app = AppTest.from_file(str(APP), default_timeout=30).run()
-    app.radio[0].set_value("A file on this server").run()
-    app.text_input[1].input("/nowhere/T45RUL.tif").run()
-    app.button[0].click().run()
+    app.radio(key="scene_source").set_value("A file on this server").run()
+    app.text_input(key="scene_path_input").input("/nowhere/T45RUL.tif").run()
+    app.button(key="open_path").click().run()
     assert any("No file at /nowhere/T45RUL.tif" in e.value for e in app.error)
     assert "parana_farmland" in app.success[0].value
 
 
-def test_the_name_is_kept() -> None:
+def test_volunteers_sign_in_with_a_name_and_reviewers_need_the_code(monkeypatch) -> None:
+    monkeypatch.setenv("SHARPFIELDS_REVIEWER_CODE", "paddy")
     app = AppTest.from_file(str(APP), default_timeout=30).run()
-    app.text_input[0].input("Sita").run()
-    assert app.session_state["user"] == "Sita"
+    app.text_input(key="name").input("Ram <b>")
+    app.radio(key="role").set_value(Role.REVIEWER)
+    app.text_input(key="code").input("wrong")
+    app.button[0].click().run()
+    assert any("not the reviewer access code" in e.value for e in app.error)
+    assert app.session_state["identity"] is None
+
+    app.text_input(key="name").input("Ram <b>")
+    app.radio(key="role").set_value(Role.REVIEWER)
+    app.text_input(key="code").input("paddy")
+    app.button[0].click().run()
+    assert app.session_state["identity"] == Identity("Ram <b>", Role.REVIEWER)
+    # The name is shown literally, not as HTML or markdown.
+    assert any("Ram \\<b\\>" in m.value for m in app.markdown)
