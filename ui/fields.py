@@ -1,0 +1,149 @@
+"""What the Label and Review pages do with fields: save, edit, delete, review — plain calls.
+
+Every function returns ``Outcome``s with a message meant for the volunteer, so a page only
+shows them; nothing here raises for a user mistake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from shapely.geometry.base import BaseGeometry
+
+from labels.errors import LabelError, ValidationError
+from labels.model import Label, Status, View
+from labels.store import LabelFilter, LabelStore
+from labels.validate import Finding
+from ui.auth import Identity
+
+
+@dataclass(frozen=True)
+class DrawnOn:
+    """The imagery a field was drawn on: the original scene, or an enhanced area."""
+
+    view: View = View.ORIGINAL
+    enhancement: str | None = None
+    model_version: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    message: str
+    label_id: str | None = None
+
+
+def describe_findings(findings: Iterable[Finding]) -> str:
+    """Findings as one line each: 'error: …' / 'warning: …'."""
+    return "\n".join(f"{f.severity}: {f.message}" for f in findings)
+
+
+def _failed(exc: LabelError) -> Outcome:
+    if isinstance(exc, ValidationError):
+        return Outcome(False, "Not saved. " + describe_findings(exc.findings))
+    return Outcome(False, f"Not saved: {exc}")
+
+
+def save_new_fields(
+    store: LabelStore,
+    geometries: Iterable[BaseGeometry],
+    *,
+    crop: str,
+    identity: Identity,
+    scene_id: str,
+    drawn_on: DrawnOn,
+    submit: bool = True,
+) -> list[Outcome]:
+    """Save each drawing as a new label of this user (submitted for review, or draft)."""
+    outcomes = []
+    for geometry in geometries:
+        label = Label(
+            geometry=geometry,
+            crop=crop,
+            scene_id=scene_id,
+            annotator=identity.name,
+            status=Status.SUBMITTED if submit else Status.DRAFT,
+            view=drawn_on.view,
+            enhancement=drawn_on.enhancement,
+            model_version=drawn_on.model_version,
+        )
+        try:
+            result = store.save(label, actor=identity.name, role=identity.role)
+        except LabelError as exc:
+            outcomes.append(_failed(exc))
+            continue
+        saved = result.label
+        note = f" ({describe_findings(result.warnings)})" if result.warnings else ""
+        outcomes.append(
+            Outcome(True, f"Saved {saved.crop} field of {saved.area_ha:.2f} ha{note}.", saved.id)
+        )
+    return outcomes
+
+
+def save_edits(
+    store: LabelStore,
+    edits: Mapping[str, BaseGeometry],
+    versions: Mapping[str, int],
+    identity: Identity,
+) -> list[Outcome]:
+    """Save new outlines of existing labels, refusing edits of a version someone replaced."""
+    outcomes = []
+    for label_id, geometry in edits.items():
+        try:
+            current = store.get(label_id)
+            result = store.save(
+                current.replace(geometry=geometry),
+                actor=identity.name,
+                role=identity.role,
+                expected_version=versions[label_id],
+            )
+        except LabelError as exc:
+            outcomes.append(_failed(exc))
+            continue
+        outcomes.append(
+            Outcome(True, f"Saved the new outline ({result.label.area_ha:.2f} ha).", label_id)
+        )
+    return outcomes
+
+
+def delete_fields(
+    store: LabelStore, versions: Mapping[str, int], identity: Identity
+) -> list[Outcome]:
+    """Delete labels (a new version each; their history stays)."""
+    outcomes = []
+    for label_id, version in versions.items():
+        try:
+            store.delete(
+                label_id, actor=identity.name, role=identity.role, expected_version=version
+            )
+        except LabelError as exc:
+            outcomes.append(_failed(exc))
+            continue
+        outcomes.append(Outcome(True, "Field deleted.", label_id))
+    return outcomes
+
+
+def review_field(
+    store: LabelStore, label: Label, identity: Identity, accept: bool, comment: str
+) -> Outcome:
+    """Accept or reject a label as a reviewer (rejecting needs a comment)."""
+    if not identity.can_review:
+        return Outcome(False, "Only reviewers can accept or reject fields.")
+    decision = Status.ACCEPTED if accept else Status.REJECTED
+    try:
+        store.review(
+            label.id,
+            actor=identity.name,
+            decision=decision,
+            comment=comment.strip(),
+            expected_version=label.version,
+        )
+    except LabelError as exc:
+        return _failed(exc)
+    return Outcome(True, f"Field {decision.value}.", label.id)
+
+
+def fields_of(store: LabelStore, scene_id: str) -> list[Label]:
+    """The current (not deleted) labels of a scene."""
+    return list(store.query(LabelFilter(scene_id=scene_id)))
