@@ -42,7 +42,7 @@ class Raster:
 
 def upscaled_transform(transform: Affine, scale: int) -> Affine:
     """The same grid origin with pixels ``scale``× smaller."""
-    return transform * Affine.scale(1 / scale)
+    return transform @ Affine.scale(1 / scale)
 
 
 def read_raster(path: Path, bbox: BBox | None = None, max_pixels: int | None = None) -> Raster:
