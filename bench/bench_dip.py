@@ -1,0 +1,242 @@
+"""Benchmark DIP presets against bicubic on Set5 (paper protocol) and Sentinel-2 crops.
+
+Examples (from the repository root)::
+
+    .venv/bin/python bench/bench_dip.py --dataset set5 --images butterfly \
+        --presets reference --trace-every 100 --out bench/results/dip_reference_butterfly.json
+    .venv/bin/python bench/bench_dip.py --dataset set5 s2 --presets fast balanced
+
+Set5: LR = HR (cropped to a multiple of 4) resized 4× down with PIL Lanczos; PSNR on BT.601
+Y (16–235) with 4 px border cropped, SSIM on Y. Sentinel-2: HR = a 4-band crop of date 1
+(B4 B3 B2 B8), LR = HR blurred with a Gaussian PSF (σ = 0.5 LR px) then Lanczos-2
+decimated 4× (sr.degrade.sentinel2_degrade); PSNR/SSIM on reflectance with peak = the
+crop's maximum, 4 px border cropped. ``s2speed`` times a 128×128 4-band area → 512×512.
+Results are appended to the JSON file after every case, so partial runs keep their data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import rasterio
+import torch
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sr.baselines import bicubic  # noqa: E402
+from sr.degrade import sentinel2_degrade  # noqa: E402
+from sr.dip import PRESETS, DipConfig, Progress, get_config, run_dip  # noqa: E402
+from sr.metrics import psnr, psnr_y, rgb_to_y, ssim  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "data"
+S2_FILE = SHARED / "sentinel2" / "austria_danube_s2_2date_8band.tif"
+SET5 = ("baby", "bird", "butterfly", "head", "woman")
+# Top-left corners (row, col) of the 256×256 Sentinel-2 HR crops: fields, river, mixed.
+S2_CROPS = {"s2_fields": (0, 0), "s2_river": (120, 320), "s2_mixed": (100, 160)}
+SCALE = 4
+
+
+@dataclass
+class Case:
+    """One benchmark image: HR truth (None for speed-only cases), LR input, how to score."""
+
+    dataset: str
+    name: str
+    hr: np.ndarray | None
+    lr: np.ndarray
+    value_range: tuple[float, float] | None
+    score: str  # "y" (Set5 protocol) or "reflectance"
+
+
+@dataclass
+class Record:
+    dataset: str
+    image: str
+    method: str
+    iterations: int
+    wall_s: float
+    psnr: float | None
+    ssim: float | None
+    bicubic_psnr: float | None
+    bicubic_ssim: float | None
+    trace: list[tuple[int, float, float]] = field(default_factory=list)
+
+
+def set5_cases(names: list[str]) -> Iterator[Case]:
+    for name in names:
+        img = Image.open(SHARED / "set5" / f"{name}_GT.png").convert("RGB")
+        w, h = img.width - img.width % SCALE, img.height - img.height % SCALE
+        img = img.crop((0, 0, w, h))
+        lr_img = img.resize((w // SCALE, h // SCALE), Image.Resampling.LANCZOS)
+        hr = np.asarray(img, dtype=np.float32).transpose(2, 0, 1)
+        lr = np.asarray(lr_img, dtype=np.float32).transpose(2, 0, 1)
+        yield Case("set5", name, hr, lr, (0.0, 255.0), "y")
+
+
+def s2_cases(names: list[str]) -> Iterator[Case]:
+    with rasterio.open(S2_FILE) as ds:
+        data = ds.read([1, 2, 3, 4]).astype(np.float32)
+    for name in names:
+        if name == "s2speed":
+            yield Case("s2speed", name, None, data[:, 100:228, 200:328], None, "none")
+            continue
+        row, col = S2_CROPS[name]
+        hr = data[:, row : row + 256, col : col + 256]
+        yield Case("s2", name, hr, sentinel2_degrade(hr, SCALE), None, "reflectance")
+
+
+def score(case: Case, estimate: np.ndarray) -> tuple[float | None, float | None]:
+    if case.hr is None:
+        return None, None
+    if case.score == "y":
+        y_est = rgb_to_y(np.clip(np.round(estimate), 0, 255))
+        return psnr_y(estimate, case.hr), ssim(y_est, rgb_to_y(case.hr), 255.0, border=4)
+    peak = float(case.hr.max())
+    return psnr(estimate, case.hr, peak, border=4), ssim(estimate, case.hr, peak, border=4)
+
+
+def run_case(case: Case, method: str, args: argparse.Namespace, trace_every: int) -> Record:
+    """Run one method ('bicubic' or a DIP preset) on one case and score it."""
+    base = bicubic(case.lr, SCALE)
+    b_psnr, b_ssim = score(case, base)
+    if method == "bicubic":
+        start = time.perf_counter()
+        est = bicubic(case.lr, SCALE)
+        wall = time.perf_counter() - start
+        p, s = score(case, est)
+        return Record(case.dataset, case.name, method, 0, wall, p, s, b_psnr, b_ssim)
+    trace: list[tuple[int, float, float]] = []
+    last = [0]
+
+    def on_progress(report: Progress) -> None:
+        last[0] = report.iteration
+        if report.preview is not None and case.hr is not None:
+            trace.append(
+                (report.iteration, round(report.elapsed_s, 2), score(case, report.preview)[0])
+            )
+            print(
+                f"  {case.name} {method} it {report.iteration} {report.elapsed_s:.0f}s "
+                f"PSNR {trace[-1][2]:.2f}",
+                flush=True,
+            )
+
+    start = time.perf_counter()
+    config = apply_overrides(get_config(method, args.iterations), args.set)
+    est = run_dip(
+        case.lr,
+        SCALE,
+        config,
+        seed=args.seed,
+        device=args.device,
+        progress=on_progress,
+        progress_every=1,
+        preview_every=trace_every,
+        value_range=case.value_range,
+    )
+    wall = time.perf_counter() - start
+    p, s = score(case, est)
+    label = " ".join([method, *args.set])
+    return Record(case.dataset, case.name, label, last[0], wall, p, s, b_psnr, b_ssim, trace)
+
+
+def apply_overrides(config: DipConfig, overrides: list[str]) -> DipConfig:
+    """Apply 'field=value' overrides (e.g. channels=32, bf16=true) to a config."""
+    changes: dict[str, object] = {}
+    for item in overrides:
+        key, _, text = item.partition("=")
+        current = getattr(config, key)
+        if isinstance(current, bool):
+            changes[key] = text.lower() in ("1", "true", "yes")
+        elif isinstance(current, int):
+            changes[key] = int(text)
+        elif isinstance(current, float):
+            changes[key] = float(text)
+        else:
+            changes[key] = text
+    return replace(config, **changes)
+
+
+def markdown(records: list[Record]) -> str:
+    lines = [
+        "| dataset | image | method | iterations | wall s | PSNR | SSIM | Δ PSNR vs bicubic |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in records:
+        gain = "" if r.psnr is None or r.bicubic_psnr is None else f"{r.psnr - r.bicubic_psnr:+.2f}"
+        p = "" if r.psnr is None else f"{r.psnr:.2f}"
+        s = "" if r.ssim is None else f"{r.ssim:.4f}"
+        lines.append(
+            f"| {r.dataset} | {r.image} | {r.method} | {r.iterations} | "
+            f"{r.wall_s:.1f} | {p} | {s} | {gain} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--dataset", nargs="+", default=["set5", "s2"], choices=["set5", "s2", "s2speed"]
+    )
+    parser.add_argument("--images", nargs="+", help="Set5 names and/or S2 crop names")
+    parser.add_argument(
+        "--presets",
+        nargs="+",
+        default=["fast", "balanced"],
+        help=f"DIP presets ({', '.join(PRESETS)}) and/or 'bicubic'",
+    )
+    parser.add_argument("--iterations", type=int, help="override every preset's iterations")
+    parser.add_argument(
+        "--set",
+        nargs="*",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="override DipConfig fields of every preset, e.g. channels=32",
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--trace-every", type=int, default=0, help="score every N iterations")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "dip.json")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    cases: list[Case] = []
+    for dataset in args.dataset:
+        if dataset == "set5":
+            names = [n for n in (args.images or SET5) if n in SET5]
+            cases += list(set5_cases(names))
+        else:
+            known = ["s2speed"] if dataset == "s2speed" else list(S2_CROPS)
+            names = [n for n in (args.images or known) if n in known]
+            cases += list(s2_cases(names))
+    records: list[Record] = []
+    meta = {
+        "command": " ".join([Path(sys.argv[0]).as_posix(), *(argv or sys.argv[1:])]),
+        "torch": torch.__version__,
+        "threads": args.threads,
+        "device": args.device,
+        "machine": platform.processor() or platform.machine(),
+        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }
+    for case in cases:
+        for method in args.presets:
+            record = run_case(case, method, args, trace_every=args.trace_every)
+            records.append(record)
+            print(markdown([record]).splitlines()[-1], flush=True)
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            payload = {"meta": meta, "records": [asdict(r) for r in records]}
+            args.out.write_text(json.dumps(payload, indent=1))
+            args.out.with_suffix(".md").write_text(markdown(records))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,382 @@
+"""Deep Image Prior super-resolution (Ulyanov, Vedaldi & Lempitsky 2017), zero-shot.
+
+A randomly initialised skip network maps fixed noise to a high-resolution image and is
+fitted so that the image, Lanczos-2 downsampled, matches the low-resolution input; the
+network's structure is the prior. :func:`run_dip` works on any number of bands, in the
+input's own units, and is built to run in a background thread: it reports
+:class:`Progress` and stops on a :class:`threading.Event` or when the callback returns False.
+
+Values are mapped into the sigmoid's (0, 1) range per band with headroom (see
+:class:`BandScaling`), so reflectances are never clipped: every input value survives the
+round trip, and the output may overshoot the input's range by up to the headroom.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from sr.degrade import SUPPORTED_FACTORS, Lanczos2Downsampler
+from sr.dip_net import SkipNet, activations_per_pixel, padded_size
+
+
+class DipError(ValueError):
+    """A request DIP cannot serve (bad factor, too large for memory …); user-facing message."""
+
+
+class Cancelled(Exception):
+    """The run was cancelled; ``partial`` holds the latest estimate (input units) or None."""
+
+    def __init__(self, iteration: int, partial: np.ndarray | None) -> None:
+        super().__init__(f"cancelled after {iteration} iterations")
+        self.iteration = iteration
+        self.partial = partial
+
+
+@dataclass(frozen=True)
+class DipConfig:
+    """Everything that defines a DIP run apart from the image, seed and device."""
+
+    name: str = "custom"
+    channels: int = 128  # channels down and up, at every scale
+    skip: int = 4  # channels of each skip connection
+    depth: int = 5  # scales
+    input_channels: int = 32
+    input_scale: float = 0.1  # the noise input is uniform in [0, input_scale)
+    lr: float = 0.01  # Adam learning rate
+    iterations: int = 2000
+    reg_noise_std: float = 0.03  # fresh Gaussian noise added to the input every iteration
+    schedule: str = "constant"  # or "cosine": lr decays to lr_floor·lr at the last iteration
+    lr_floor: float = 0.05
+    ema: float = 0.0  # > 0: the result is an exponential moving average of the outputs
+    patience: int = 0  # > 0: stop when the smoothed loss has not improved for this many its
+    min_improvement: float = 0.01  # relative improvement that resets the patience count
+    headroom: float = 0.25  # per-band margin (fraction of the band's range) above and below
+    bf16: bool = False  # bfloat16 autocast for the network (fast on AMX/tensor cores)
+    channels_last: bool = False
+    iterations_8x: int | None = None  # the paper doubles iterations for 8×
+    reg_noise_std_8x: float | None = None
+
+    def for_scale(self, scale: int) -> DipConfig:
+        """The configuration as used for ``scale`` (8× has its own iterations and noise)."""
+        if scale != 8:
+            return self
+        return replace(
+            self,
+            iterations=self.iterations_8x or self.iterations,
+            reg_noise_std=(
+                self.reg_noise_std if self.reg_noise_std_8x is None else self.reg_noise_std_8x
+            ),
+        )
+
+
+PRESETS: dict[str, DipConfig] = {
+    # The paper's 4× super-resolution setting.
+    "reference": DipConfig(
+        name="reference", iterations=2000, iterations_8x=4000, reg_noise_std_8x=0.05
+    ),
+    "balanced": DipConfig(
+        name="balanced",
+        channels=64,
+        lr=0.02,
+        iterations=600,
+        iterations_8x=1200,
+        schedule="cosine",
+        ema=0.0,
+        bf16=True,
+    ),
+    "fast": DipConfig(
+        name="fast",
+        channels=32,
+        lr=0.02,
+        iterations=300,
+        iterations_8x=600,
+        schedule="cosine",
+        bf16=True,
+    ),
+}
+
+
+def get_config(preset: str | DipConfig, iterations: int | None = None) -> DipConfig:
+    """A preset by name (or a config as is), optionally with another iteration count."""
+    if isinstance(preset, DipConfig):
+        config = preset
+    elif preset in PRESETS:
+        config = PRESETS[preset]
+    else:
+        raise DipError(f"Unknown DIP preset {preset!r}; choose one of {', '.join(PRESETS)}.")
+    if iterations is not None:
+        if iterations < 1:
+            raise DipError(f"Iterations must be at least 1, not {iterations}.")
+        config = replace(config, iterations=iterations, iterations_8x=iterations)
+    return config
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A progress report: ``preview`` is the current estimate (input units) when requested."""
+
+    iteration: int
+    iterations: int
+    loss: float
+    elapsed_s: float
+    eta_s: float
+    preview: np.ndarray | None = None
+
+    @property
+    def fraction(self) -> float:
+        return self.iteration / max(self.iterations, 1)
+
+
+ProgressCallback = Callable[[Progress], "bool | None"]
+
+
+@dataclass(frozen=True)
+class BandScaling:
+    """Per-band affine map from input units to the network's range and back.
+
+    Band b's values [min_b, max_b] map to [h/(1+2h), (1+h)/(1+2h)] with h the headroom,
+    so values up to h·(max_b − min_b) beyond the input's range stay representable.
+    A fixed ``value_range`` (e.g. (0, 255) for 8-bit images, as in the paper) maps to [0, 1].
+    """
+
+    offset: np.ndarray  # (bands,) value that maps to 0
+    span: np.ndarray  # (bands,) value range that maps to 1
+
+    @classmethod
+    def fit(
+        cls,
+        image: np.ndarray,
+        headroom: float,
+        value_range: tuple[float, float] | None = None,
+    ) -> BandScaling:
+        bands = image.shape[0]
+        if value_range is not None:
+            low, high = value_range
+            return cls(np.full(bands, low, np.float64), np.full(bands, high - low, np.float64))
+        flat = image.reshape(bands, -1).astype(np.float64)
+        low, high = flat.min(axis=1), flat.max(axis=1)
+        width = np.maximum(high - low, 1e-6 * np.maximum(np.abs(high), 1.0))
+        return cls(low - headroom * width, width * (1 + 2 * headroom))
+
+    def to_unit(self, image: np.ndarray) -> np.ndarray:
+        return ((image - self.offset[:, None, None]) / self.span[:, None, None]).astype(np.float32)
+
+    def from_unit(self, image: np.ndarray) -> np.ndarray:
+        return (
+            image.astype(np.float64) * self.span[:, None, None] + self.offset[:, None, None]
+        ).astype(np.float32)
+
+
+def resolve_device(device: str | torch.device | None) -> torch.device:
+    """'auto' or None → CUDA when available, else CPU; 'cuda' without a GPU is an error."""
+    if device is None or str(device) == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    resolved = torch.device(device)
+    if resolved.type == "cuda" and not torch.cuda.is_available():
+        raise DipError("CUDA was requested but no GPU is available; use --device cpu or auto.")
+    return resolved
+
+
+def check_scale(scale: int) -> None:
+    if scale not in SUPPORTED_FACTORS:
+        raise DipError(f"Scale factor {scale} is not supported; use 2, 4 or 8.")
+
+
+def build_network(config: DipConfig, bands: int) -> SkipNet:
+    return SkipNet(config.input_channels, bands, config.channels, config.skip, config.depth)
+
+
+def estimate_memory(shape: tuple[int, int, int], scale: int, config: DipConfig) -> int:
+    """Bytes a run needs for a (bands, h, w) input: activations, their gradients, weights."""
+    bands, h, w = shape
+    with torch.device("meta"):  # shapes only: no memory, no weight init, no RNG use
+        net = build_network(config, bands)
+    side_h = padded_size(h * scale, config.depth)
+    side_w = padded_size(w * scale, config.depth)
+    per_pixel = activations_per_pixel(net, config.input_channels)
+    # Activations are kept for backward and each gets a gradient; concatenations and
+    # autograd's buffers add about half again.
+    act_bytes = 2 if config.bf16 else 4
+    activations = per_pixel * side_h * side_w * act_bytes * 3
+    weights = sum(p.numel() for p in net.parameters()) * 4 * 4  # weights, grads, Adam m, v
+    return int(activations + weights)
+
+
+def available_memory(device: torch.device) -> int:
+    """Free memory on the device in bytes (CPU: MemAvailable)."""
+    if device.type == "cuda":
+        free, _total = torch.cuda.mem_get_info(device)
+        return int(free)
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError):  # pragma: no cover - non-POSIX
+        return 8 * 2**30
+
+
+def check_memory(
+    shape: tuple[int, int, int],
+    scale: int,
+    config: DipConfig,
+    device: torch.device,
+    available: int | None = None,
+) -> int:
+    """Refuse (DipError) a run whose estimated memory exceeds 80 % of what is free."""
+    need = estimate_memory(shape, scale, config)
+    free = available_memory(device) if available is None else available
+    if need > 0.8 * free:
+        _, h, w = shape
+        raise DipError(
+            f"The area ({w} × {h} px, {w * scale} × {h * scale} px after {scale}×) needs about "
+            f"{need / 2**30:.1f} GiB for the '{config.name}' preset but only "
+            f"{free / 2**30:.1f} GiB is free on {device.type}. Choose a smaller area or a "
+            "faster preset."
+        )
+    return need
+
+
+@contextlib.contextmanager
+def _seeded(seed: int, device: torch.device) -> Iterator[None]:
+    """Seed torch's global RNGs for weight init without disturbing the caller's state."""
+    devices = [device] if device.type == "cuda" else []
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        yield
+
+
+def _lr_factor(config: DipConfig, iteration: int) -> float:
+    if config.schedule == "constant":
+        return 1.0
+    if config.schedule == "cosine":
+        t = iteration / max(config.iterations, 1)
+        return config.lr_floor + (1 - config.lr_floor) * 0.5 * (1 + math.cos(math.pi * t))
+    raise DipError(f"Unknown learning-rate schedule {config.schedule!r}.")
+
+
+class _Plateau:
+    """Detects when a smoothed loss stops improving by a relative margin."""
+
+    def __init__(self, patience: int, min_improvement: float) -> None:
+        self.patience = patience
+        self.min_improvement = min_improvement
+        self.smooth: float | None = None
+        self.best = math.inf
+        self.since_best = 0
+
+    def update(self, loss: float) -> bool:
+        """Record a loss; True when the run should stop."""
+        self.smooth = loss if self.smooth is None else 0.9 * self.smooth + 0.1 * loss
+        if self.smooth < self.best * (1 - self.min_improvement):
+            self.best = self.smooth
+            self.since_best = 0
+        else:
+            self.since_best += 1
+        return self.patience > 0 and self.since_best >= self.patience
+
+
+def run_dip(
+    lr: np.ndarray,
+    scale: int = 4,
+    preset: str | DipConfig = "fast",
+    *,
+    seed: int = 0,
+    device: str | torch.device | None = "auto",
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+    progress_every: int = 10,
+    preview_every: int = 0,
+    iterations: int | None = None,
+    value_range: tuple[float, float] | None = None,
+) -> np.ndarray:
+    """Super-resolve a (bands, h, w) image ``scale``× with Deep Image Prior.
+
+    Returns a float32 (bands, h·scale, w·scale) array in the input's units. ``progress`` is
+    called every ``progress_every`` iterations (and at the end) with a :class:`Progress`
+    that carries a preview every ``preview_every`` iterations; returning False from it, or
+    setting ``cancel``, raises :class:`Cancelled` with the latest estimate. ``value_range``
+    fixes the scaling instead of the per-band fit (e.g. (0, 255) for 8-bit images).
+    """
+    check_scale(scale)
+    if lr.ndim != 3 or min(lr.shape) < 1:
+        raise DipError(f"Expected a (bands, rows, cols) image, got shape {lr.shape}.")
+    config = get_config(preset, iterations).for_scale(scale)
+    dev = resolve_device(device)
+    bands, h, w = lr.shape
+    check_memory(lr.shape, scale, config, dev)
+    if not np.all(np.isfinite(lr)):
+        raise DipError("The image has missing (NaN) or infinite values; fill them first.")
+    scaling = BandScaling.fit(lr, config.headroom, value_range)
+    target = torch.from_numpy(scaling.to_unit(lr))[None].to(dev)
+    out_h, out_w = h * scale, w * scale
+    side_h, side_w = padded_size(out_h, config.depth), padded_size(out_w, config.depth)
+
+    with _seeded(seed, dev):
+        net = build_network(config, bands).to(dev)
+    generator = torch.Generator(device=dev).manual_seed(seed)
+    noise_in = (
+        torch.rand(1, config.input_channels, side_h, side_w, generator=generator, device=dev)
+        * config.input_scale
+    )
+    memory_format = torch.channels_last if config.channels_last else torch.contiguous_format
+    net = net.to(memory_format=memory_format)
+    noise_in = noise_in.contiguous(memory_format=memory_format)
+    downsampler = Lanczos2Downsampler(scale).to(dev)
+    optimizer = torch.optim.Adam(net.parameters(), lr=config.lr)
+    autocast = torch.autocast(dev.type, dtype=torch.bfloat16, enabled=config.bf16)
+    plateau = _Plateau(config.patience, config.min_improvement)
+
+    def to_output(estimate: torch.Tensor) -> np.ndarray:
+        return scaling.from_unit(estimate[0].float().cpu().numpy())
+
+    result: torch.Tensor | None = None
+    start = time.perf_counter()
+    total = config.iterations
+    for it in range(1, total + 1):
+        if cancel is not None and cancel.is_set():
+            raise Cancelled(it - 1, None if result is None else to_output(result))
+        for group in optimizer.param_groups:
+            group["lr"] = config.lr * _lr_factor(config, it - 1)
+        net_in = noise_in
+        if config.reg_noise_std > 0:
+            jitter = torch.randn(noise_in.shape, generator=generator, device=dev)
+            net_in = noise_in + config.reg_noise_std * jitter
+        optimizer.zero_grad(set_to_none=True)
+        with autocast:
+            out = net(net_in)
+        out = out[:, :, :out_h, :out_w].float()
+        loss = F.mse_loss(downsampler(out), target)
+        loss.backward()
+        optimizer.step()
+        out = out.detach()
+        if config.ema > 0 and result is not None:
+            result = result.mul_(config.ema).add_(out, alpha=1 - config.ema)
+        else:
+            result = out.clone() if config.ema > 0 else out
+        stop = plateau.update(loss.item())
+        done = stop or it == total
+        if progress is not None and (done or it % progress_every == 0):
+            elapsed = time.perf_counter() - start
+            want_preview = done or (preview_every > 0 and it % preview_every == 0)
+            report = Progress(
+                iteration=it,
+                iterations=it if stop else total,
+                loss=float(loss.item()),
+                elapsed_s=elapsed,
+                eta_s=0.0 if done else elapsed / it * (total - it),
+                preview=to_output(result) if want_preview else None,
+            )
+            if progress(report) is False:
+                raise Cancelled(it, to_output(result))
+        if stop:
+            break
+    assert result is not None
+    return to_output(result)
