@@ -1,0 +1,112 @@
+"""Sharpening an area of a scene: georeferenced output, cache, progress, cancel, limits."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+import rasterio
+from affine import Affine
+
+from sr.cache import ResultCache
+from sr.enhance import METHODS
+from sr.jobs import JobCancelled
+from sr.pipeline import SharpenRequest, request_key, sharpen_area
+from sr.scene import AreaTooLargeError, OutsideSceneError, SceneError, open_scene
+
+
+def _inner_bbox(scene, cols: tuple[float, float], rows: tuple[float, float]):  # type: ignore[no-untyped-def]
+    from rasterio.warp import transform_bounds
+
+    x0, y0 = scene.transform @ (cols[0], rows[0])
+    x1, y1 = scene.transform @ (cols[1], rows[1])
+    return transform_bounds(
+        scene.crs, "EPSG:4326", min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+    )
+
+
+def test_bicubic_result_is_georeferenced_and_cached(
+    s2_like: Path, tmp_path: Path, monkeypatch
+) -> None:
+    scene = open_scene(s2_like)
+    request = SharpenRequest(scene, _inner_bbox(scene, (20.3, 40.7), (10.3, 30.7)), "bicubic")
+    cache = ResultCache(tmp_path)
+    result = sharpen_area(request, cache)
+    col, row, width, height = request.window
+    with rasterio.open(result.path) as out, rasterio.open(s2_like) as src:
+        assert (out.count, out.dtypes[0], out.crs) == (4, "uint16", src.crs)
+        assert (out.width, out.height) == (width * 4, height * 4)
+        expected = src.transform @ Affine.translation(col, row) @ Affine.scale(0.25)
+        assert out.transform.almost_equals(expected)
+        # Bicubic keeps the mean of smooth data; here values are random, so compare loosely.
+        lr = src.read(window=((row, row + height), (col, col + width))).astype(float)
+        assert abs(out.read().astype(float).mean() - lr.mean()) < 0.02 * lr.mean()
+    assert result.provenance["method"] == "bicubic" and result.provenance["window"] == [
+        col,
+        row,
+        width,
+        height,
+    ]
+
+    # The same request again comes from the cache without running the method.
+    monkeypatch.setitem(METHODS, "bicubic", lambda *a, **k: pytest.fail("not cached"))
+    assert sharpen_area(request, cache).path == result.path
+
+
+def test_keys_follow_the_pixel_window_not_tiny_bbox_differences(s2_like: Path) -> None:
+    scene = open_scene(s2_like)
+    bbox = _inner_bbox(scene, (20.3, 40.7), (10.3, 30.7))
+    nudged = (bbox[0] + 1e-9, bbox[1], bbox[2], bbox[3] - 1e-9)
+    assert request_key(SharpenRequest(scene, bbox, "bicubic")) == request_key(
+        SharpenRequest(scene, nudged, "bicubic")
+    )
+    assert request_key(SharpenRequest(scene, bbox, "bicubic")) != request_key(
+        SharpenRequest(scene, bbox, "lanczos")
+    )
+
+
+def test_dip_reports_progress_and_can_be_cancelled(s2_like: Path, tmp_path: Path) -> None:
+    scene = open_scene(s2_like)
+    request = SharpenRequest(
+        scene, _inner_bbox(scene, (10.3, 25.7), (10.3, 25.7)), "dip", iterations=200
+    )
+    cancel = threading.Event()
+    reports: list[float] = []
+
+    def report(fraction: float, message: str = "", preview: np.ndarray | None = None) -> None:
+        reports.append(fraction)
+        if fraction >= 0.25:
+            cancel.set()
+
+    with pytest.raises(JobCancelled):
+        sharpen_area(request, ResultCache(tmp_path / "cache"), report, cancel)
+    assert reports[0] == 0.0 and 0.25 <= max(reports) < 1.0
+    assert not (tmp_path / "cache").exists()  # nothing half-done is cached
+
+
+def test_dip_with_a_few_iterations_writes_a_4x_result(s2_like: Path, tmp_path: Path) -> None:
+    scene = open_scene(s2_like)
+    request = SharpenRequest(
+        scene, _inner_bbox(scene, (10.3, 25.7), (10.3, 25.7)), "dip", iterations=3
+    )
+    result = sharpen_area(request, ResultCache(tmp_path))
+    with rasterio.open(result.path) as out:
+        assert out.count == 4 and out.width == request.window[2] * 4
+    assert result.provenance["preset"] == "fast" and result.provenance["iterations"] == 3
+
+
+def test_bad_requests_are_explained(s2_like: Path, tmp_path: Path) -> None:
+    scene = open_scene(s2_like)
+    cache = ResultCache(tmp_path)
+    with pytest.raises(OutsideSceneError):
+        sharpen_area(SharpenRequest(scene, (0.0, 0.0, 0.01, 0.01), "bicubic"), cache)
+    with pytest.raises(SceneError, match="Unknown method 'magic'"):
+        sharpen_area(SharpenRequest(scene, scene.lonlat_bounds, "magic"), cache)
+    big = np.zeros((3, 300, 300), np.uint16)
+    from tests.conftest import write_raster
+
+    big_scene = open_scene(write_raster(tmp_path / "big.tif", big))
+    with pytest.raises(AreaTooLargeError, match="too large for sharpening with dip"):
+        sharpen_area(SharpenRequest(big_scene, big_scene.lonlat_bounds, "dip"), cache)
