@@ -9,6 +9,7 @@ navigation = st.navigation(
     [
         st.Page("pages/home.py", title="Home", icon="🏠", default=True),
         st.Page("pages/map.py", title="Map", icon="🗺️", url_path="map"),
+        st.Page("pages/label.py", title="Label", icon="✏️", url_path="label"),
     ]
 )
 navigation.run()

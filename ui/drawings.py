@@ -2,8 +2,8 @@
 
 Leaflet.draw hands back every feature of the editable layer after each edit. Features
 that carry a label id are saved labels (perhaps with a new geometry); features without
-one are new drawings. Unsaved drawings are written to a per-user, per-scene drafts
-file after each change, so a reload or a closed tab loses nothing.
+one are new drawings. Unsaved work (new drawings and changed outlines) is written to a
+per-user, per-scene drafts file after each change, so a reload or a closed tab loses nothing.
 """
 
 from __future__ import annotations
@@ -63,25 +63,53 @@ def diff_drawings(
     return changes
 
 
+@dataclass
+class Draft:
+    """Unsaved work: new drawings, and new outlines of saved fields with the version edited."""
+
+    new: list[BaseGeometry] = field(default_factory=list)
+    edits: dict[str, tuple[BaseGeometry, int]] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.new or self.edits)
+
+
 class Drafts:
-    """Unsaved drawings of one user on one scene, in a JSON file written atomically."""
+    """Unsaved work of one user on one scene, in a GeoJSON file written atomically."""
 
     def __init__(self, folder: Path, user: str, scene_id: str) -> None:
         safe_user = "".join(c if c.isalnum() else "_" for c in user)[:60] or "anonymous"
         self.path = folder / f"{scene_id}--{safe_user}.geojson"
 
-    def load(self) -> list[BaseGeometry]:
+    def load(self) -> Draft:
         try:
-            data = json.loads(self.path.read_text())
-            return [shape(f["geometry"]) for f in data.get("features", [])]
+            features = json.loads(self.path.read_text()).get("features", [])
+            draft = Draft()
+            for feature in features:
+                geom = shape(feature["geometry"])
+                props = feature.get("properties") or {}
+                if props.get("label_id"):
+                    draft.edits[str(props["label_id"])] = (geom, int(props["version"]))
+                else:
+                    draft.new.append(geom)
+            return draft
         except FileNotFoundError:
-            return []
+            return Draft()
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return []  # a damaged drafts file is treated as no drafts (never a crash)
+            return Draft()  # a damaged drafts file is treated as no drafts (never a crash)
 
-    def save(self, geometries: Iterable[BaseGeometry]) -> None:
+    def save(self, draft: Draft) -> None:
         features = [
-            {"type": "Feature", "properties": {}, "geometry": mapping(g)} for g in geometries
+            {"type": "Feature", "properties": {}, "geometry": mapping(g)} for g in draft.new
+        ]
+        features += [
+            {
+                "type": "Feature",
+                "properties": {"label_id": label_id, "version": version},
+                "geometry": mapping(geom),
+            }
+            for label_id, (geom, version) in draft.edits.items()
         ]
         if not features:
             self.path.unlink(missing_ok=True)

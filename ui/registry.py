@@ -36,12 +36,21 @@ class SceneRegistry:
         self._scenes: dict[str, ServedScene] = {}
         self._lock = threading.Lock()
 
-    def register(self, scene: Scene) -> ServedScene:
-        """Make a scene servable (builds a reduced copy once for big scenes without overviews)."""
+    def register(self, scene: Scene, like: ServedScene | None = None) -> ServedScene:
+        """Make a scene servable (builds a reduced copy once for big scenes without overviews).
+
+        ``like``: show it with another scene's colour stretch (an enhanced area of that
+        scene), so that both look the same and can be compared.
+        """
         with self._lock:
             served = self._scenes.get(scene.scene_id)
             if served is None:
                 served = ServedScene(scene, Pyramid(scene, self.cache_dir))
+                if like is not None:
+                    served._stretches.update(like._stretches)
+                    for mode in ("true", "false"):
+                        if mode not in served._stretches and (mode == "true" or scene.bands.nir):
+                            served._stretches[mode] = like.stretch(mode)
                 self._scenes[scene.scene_id] = served
             return served
 

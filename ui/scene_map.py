@@ -1,21 +1,27 @@
-"""The folium map of a scene: its tiles at full resolution, its outline, an optional basemap."""
+"""Folium maps of a scene: its tiles at full resolution, its outline, enhanced areas, fields.
+
+Pages compose a map from these pieces and finish it with ``finish_map`` (layer control
+and the app's own Leaflet files).
+"""
 
 from __future__ import annotations
 
 import folium
+from folium.plugins import Draw
 
 from sr.render import native_zoom
-from sr.scene import DisplayMode
+from sr.scene import BBox, DisplayMode
 from ui.assets import use_local_assets
 from ui.registry import ServedScene
 from ui.tile_routes import tile_url
 
 MAX_ZOOM = 20
 MODE_NAMES = {"true": "true colour", "false": "false colour (NIR-R-G)"}
+AREA_STYLE = {"color": "#00e5ff", "weight": 2, "fill": False, "dashArray": "8 6"}
 
 
-def build_scene_map(served: ServedScene, mode: DisplayMode, basemap: bool = False) -> folium.Map:
-    """A Leaflet map showing the scene as XYZ tiles served by this app, fitted to the scene."""
+def base_map(served: ServedScene, mode: DisplayMode, basemap: bool = False) -> folium.Map:
+    """A map with the scene's tiles and outline, fitted to the scene."""
     scene = served.scene
     west, south, east, north = scene.lonlat_bounds
     fmap = folium.Map(
@@ -27,20 +33,68 @@ def build_scene_map(served: ServedScene, mode: DisplayMode, basemap: bool = Fals
     )
     if basemap:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap (needs internet)").add_to(fmap)
-    folium.TileLayer(
-        tiles=tile_url(scene.scene_id, mode),
-        name=f"{scene.name} ({MODE_NAMES[mode]})",
-        attr=f"{scene.name}",
-        max_native_zoom=native_zoom(scene),
-        max_zoom=MAX_ZOOM,
-        overlay=True,
-        control=True,
-    ).add_to(fmap)
+    add_scene_tiles(fmap, served, mode, f"{scene.name} ({MODE_NAMES[mode]})")
     folium.GeoJson(
         scene.footprint.__geo_interface__,
         name="scene outline",
         style_function=lambda _: {"color": "#ffcc00", "weight": 2, "fill": False},
     ).add_to(fmap)
-    folium.LayerControl(collapsed=True).add_to(fmap)
     fmap.fit_bounds([[south, west], [north, east]])
+    return fmap
+
+
+def add_scene_tiles(
+    fmap: folium.Map, served: ServedScene, mode: DisplayMode, name: str, opacity: float = 1.0
+) -> None:
+    """A scene (or an enhanced area) as XYZ tiles served by this app."""
+    folium.TileLayer(
+        tiles=tile_url(served.scene.scene_id, mode),
+        name=name,
+        attr=served.scene.name,
+        max_native_zoom=native_zoom(served.scene),
+        max_zoom=MAX_ZOOM,
+        overlay=True,
+        control=True,
+        opacity=opacity,
+    ).add_to(fmap)
+
+
+def add_area(fmap: folium.Map, bbox: BBox, fit: bool = True) -> None:
+    """The chosen area as a dashed rectangle; the map zooms to it."""
+    west, south, east, north = bbox
+    folium.Rectangle([[south, west], [north, east]], **AREA_STYLE, tooltip="chosen area").add_to(
+        fmap
+    )
+    if fit:
+        fmap.fit_bounds([[south, west], [north, east]])
+
+
+def add_draw_control(fmap: folium.Map, group: folium.FeatureGroup | None, shape: str) -> None:
+    """Leaflet.draw with one tool: 'rectangle' (choose an area) or 'polygon' (draw fields).
+
+    With a group, its polygons can be edited (move, add, delete vertices) and removed.
+    """
+    tools = {name: False for name in ("polyline", "circle", "marker", "circlemarker")}
+    tools["rectangle"] = shape == "rectangle"
+    tools["polygon"] = (
+        {"allowIntersection": False, "showArea": True} if shape == "polygon" else False
+    )
+    edit = {"edit": True, "remove": True} if group is not None else {"edit": False, "remove": False}
+    Draw(
+        export=False,
+        feature_group=group,
+        draw_options=tools,
+        edit_options=edit,
+        show_geometry_on_click=False,
+    ).add_to(fmap)
+
+
+def finish_map(fmap: folium.Map) -> folium.Map:
+    """Add the layer switcher and point every asset at the app's own Leaflet files."""
+    folium.LayerControl(collapsed=True).add_to(fmap)
     return use_local_assets(fmap)
+
+
+def build_scene_map(served: ServedScene, mode: DisplayMode, basemap: bool = False) -> folium.Map:
+    """The Map page: the scene alone."""
+    return finish_map(base_map(served, mode, basemap))

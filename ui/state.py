@@ -10,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from labels.model import Role
+from labels.store import SQLiteLabelStore, open_store
 from sr.scene import Scene, SceneError, open_scene
 from ui.auth import AccessCodes, Identity
 from ui.registry import ServedScene, registry
@@ -81,3 +82,18 @@ def load_served_scene() -> ServedScene | None:
     except SceneError as exc:
         st.error(f"Cannot show the scene: {exc}")
         return None
+
+
+@st.cache_resource
+def label_store() -> SQLiteLabelStore:
+    """The label store in the data folder (one per server process, thread-safe)."""
+    return open_store(data_dir() / "labels")
+
+
+def bump_map() -> None:
+    """Give the map a fresh identity so that stale drawings from before a save are dropped."""
+    st.session_state["map_generation"] = st.session_state.get("map_generation", 0) + 1
+
+
+def map_key(name: str) -> str:
+    return f"{name}-{st.session_state.get('map_generation', 0)}"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from shapely.geometry import box, mapping
 
-from ui.drawings import Drafts, diff_drawings
+from ui.drawings import Draft, Drafts, diff_drawings
 
 FIELD_A = box(84.0, 28.0, 84.001, 28.001)
 FIELD_B = box(84.002, 28.0, 84.003, 28.001)
@@ -46,20 +46,21 @@ def test_markers_and_lines_are_ignored() -> None:
 
 def test_drafts_round_trip_and_are_per_user_and_scene(tmp_path: Path) -> None:
     drafts = Drafts(tmp_path, "Sita Rai", "scene-1")
-    assert drafts.load() == []
-    drafts.save([FIELD_A, FIELD_B])
+    assert drafts.load().empty
+    drafts.save(Draft(new=[FIELD_A], edits={"id-7": (FIELD_B, 3)}))
     again = Drafts(tmp_path, "Sita Rai", "scene-1").load()
-    assert [g.equals(f) for g, f in zip(again, [FIELD_A, FIELD_B], strict=True)] == [True, True]
-    assert Drafts(tmp_path, "Ram", "scene-1").load() == []
-    assert Drafts(tmp_path, "Sita Rai", "scene-2").load() == []
-    drafts.save([])
+    assert len(again.new) == 1 and again.new[0].equals(FIELD_A)
+    assert again.edits["id-7"][0].equals(FIELD_B) and again.edits["id-7"][1] == 3
+    assert Drafts(tmp_path, "Ram", "scene-1").load().empty
+    assert Drafts(tmp_path, "Sita Rai", "scene-2").load().empty
+    drafts.save(Draft())
     assert not drafts.path.exists()
 
 
 def test_a_damaged_drafts_file_is_not_a_crash(tmp_path: Path) -> None:
     drafts = Drafts(tmp_path, "Sita", "s")
     drafts.path.write_text("{ not json")
-    assert drafts.load() == []
+    assert drafts.load().empty
 
 
 def test_user_names_cannot_escape_the_drafts_folder(tmp_path: Path) -> None:

@@ -1,0 +1,255 @@
+"""Label: choose an area, sharpen it, draw crop fields on it and save them."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from labels.model import DEFAULT_CROPS, View
+from sr.enhance import METHODS as REGISTERED_METHODS
+from sr.jobs import JobStatus
+from sr.pipeline import SharpenRequest, model_version
+from sr.scene import SceneError
+from ui.drawings import Draft, Drafts, diff_drawings
+from ui.enhance_flow import area_around, cached_result, job_board, served_result, start_sharpening
+from ui.fields import DrawnOn, delete_fields, fields_of, save_edits, save_new_fields
+from ui.label_layers import MapField, add_fields
+from ui.scene_map import add_area, add_draw_control, add_scene_tiles, base_map, finish_map
+from ui.settings import data_dir
+from ui.state import bump_map, label_store, load_served_scene, map_key, require_identity
+
+METHODS = {
+    "dip+enhancer": "Deep Image Prior + enhancer (best)",
+    "dip": "Deep Image Prior",
+    "enhancer": "Enhancer on bicubic (quick)",
+    "bicubic": "Bicubic (no sharpening)",
+}
+PRESETS = {
+    "fast": "fast (~1 min)",
+    "balanced": "balanced (a few minutes)",
+    "reference": "reference (the paper's; very slow on CPU)",
+}
+
+identity = require_identity()
+served = load_served_scene()
+if served is None:
+    st.stop()
+scene = served.scene
+store = label_store()
+store.register_scene(scene.scene_id, scene.footprint)
+drafts = Drafts(data_dir() / "drafts", identity.name, scene.scene_id)
+draft = drafts.load()
+state = st.session_state
+available = {name: text for name, text in METHODS.items() if name in REGISTERED_METHODS}
+
+map_col, side = st.columns([3, 1.4])
+
+# --- the request the side panel describes ---------------------------------------------------
+with side:
+    st.markdown(f"**{scene.name}** · signed in as {identity.name} ({identity.role.value})")
+    tool = st.radio("On the map", ["Choose an area", "Draw fields"], horizontal=True, key="tool")
+    area = state.get("area")
+    method = st.selectbox(
+        "Sharpening method", list(available), format_func=available.get, key="method"
+    )
+    preset = st.selectbox(
+        "Preset", list(PRESETS), format_func=PRESETS.get, key="preset", disabled="dip" not in method
+    )
+request = SharpenRequest(scene, area, method, preset) if area else None
+result = None
+if request is not None:
+    try:
+        result = cached_result(request)
+    except SceneError as exc:
+        side.error(str(exc))
+        request = None
+overlay = served_result(result, served) if result else None
+
+# --- the map -----------------------------------------------------------------------------
+scene_fields = fields_of(store, scene.scene_id)
+mine = [lab for lab in scene_fields if lab.annotator == identity.name]
+others = [lab for lab in scene_fields if lab.annotator != identity.name]
+with map_col:
+    fmap = base_map(served, "true")
+    show_enhanced = overlay is not None and state.get("show_enhanced", True)
+    if overlay is not None:
+        add_scene_tiles(
+            fmap,
+            overlay,
+            "true",
+            "enhanced area",
+            opacity=state.get("opacity", 1.0) if show_enhanced else 0.0,
+        )
+    if area:
+        add_area(fmap, area)
+    add_fields(
+        fmap,
+        [
+            MapField(
+                lab.geometry,
+                lab.id,
+                lab.crop,
+                lab.status.value,
+                lab.annotator,
+                lab.review_comment or "",
+            )
+            for lab in others
+        ],
+        "others' fields",
+    )
+    editable = [
+        MapField(
+            draft.edits.get(lab.id, (lab.geometry,))[0],
+            lab.id,
+            lab.crop,
+            lab.status.value,
+            lab.annotator,
+            lab.review_comment or "",
+        )
+        for lab in mine
+    ] + [MapField(g, None, None) for g in draft.new]
+    group = add_fields(fmap, editable, "my fields", editable=True)
+    if tool == "Draw fields":
+        add_draw_control(fmap, group, "polygon")
+    else:
+        add_draw_control(fmap, None, "rectangle")
+    returned = (
+        st_folium(
+            finish_map(fmap),
+            height=680,
+            use_container_width=True,
+            key=map_key("label-map"),
+            returned_objects=["all_drawings", "last_active_drawing", "last_clicked"],
+        )
+        or {}
+    )
+
+# --- what happened on the map ---------------------------------------------------------------
+if tool == "Choose an area":
+    drawing = returned.get("last_active_drawing")
+    click = returned.get("last_clicked")
+    new_area = None
+    if drawing and drawing.get("geometry", {}).get("type") == "Polygon":
+        lons, lats = zip(*drawing["geometry"]["coordinates"][0], strict=True)
+        new_area = (min(lons), min(lats), max(lons), max(lats))
+    elif click:
+        new_area = area_around(scene, click["lng"], click["lat"])
+    if new_area and new_area != state.get("area_source"):
+        state["area"] = state["area_source"] = new_area
+        bump_map()
+        st.rerun()
+else:
+    saved_outlines = {lab.id: lab.geometry for lab in mine}
+    changes = diff_drawings(returned.get("all_drawings"), saved_outlines)
+    if returned.get("all_drawings") is not None:
+        versions = {lab.id: lab.version for lab in mine}
+        new_draft = Draft(changes.new, {i: (g, versions[i]) for i, g in changes.edited.items()})
+        if new_draft != draft:
+            drafts.save(new_draft)
+            draft = new_draft
+    if changes.deleted:
+        state["pending_delete"] = changes.deleted
+
+# --- side panel: enhance, layers, fields ---------------------------------------------------
+with side:
+    st.subheader("1 · Area")
+    if area:
+        st.caption(f"{area[0]:.5f}, {area[1]:.5f} → {area[2]:.5f}, {area[3]:.5f}")
+    else:
+        st.info("Draw a rectangle on the map, or click a point for a 128 × 128-pixel area.")
+
+    st.subheader("2 · Sharpen")
+    job = job_board().get(state.get("job_key", ""))
+    if st.button("Enhance", type="primary", disabled=request is None or result is not None):
+        job = start_sharpening(request)
+        state["job_key"] = job.key
+
+    @st.fragment(run_every=1.0 if job and job.snapshot().status is JobStatus.RUNNING else None)
+    def job_panel() -> None:
+        current = job_board().get(state.get("job_key", ""))
+        if current is None:
+            return
+        snap = current.snapshot()
+        if snap.status is JobStatus.RUNNING:
+            eta = f" · about {snap.eta_s:.0f} s left" if snap.eta_s is not None else ""
+            st.progress(snap.fraction, text=f"{snap.message}{eta}")
+            if snap.preview is not None:
+                rgb = served.stretch("true").apply(
+                    snap.preview[[b - 1 for b in scene.bands.for_mode("true")]]
+                )
+                st.image(rgb.transpose(1, 2, 0), caption="preview", use_container_width=True)
+            if st.button("Cancel"):
+                current.cancel()
+        elif snap.status is JobStatus.DONE and state.get("job_shown") != snap.key:
+            state["job_shown"] = snap.key
+            bump_map()
+            st.rerun(scope="app")
+        elif snap.status is JobStatus.FAILED:
+            st.error(snap.error)
+        elif snap.status is JobStatus.CANCELLED:
+            st.info("Cancelled. Nothing was kept.")
+
+    job_panel()
+    if overlay is not None:
+        st.success("Enhanced area ready (cached).")
+        st.toggle("Show the enhanced image", value=True, key="show_enhanced")
+        st.slider("Opacity", 0.0, 1.0, 1.0, 0.1, key="opacity")
+
+    st.subheader("3 · Fields")
+    crop = st.selectbox("Crop of the new fields", DEFAULT_CROPS, key="crop")
+    if tool != "Draw fields":
+        st.caption("Switch the map to **Draw fields** to outline fields.")
+    st.caption(f"{len(draft.new)} unsaved drawing(s), {len(draft.edits)} changed outline(s).")
+    drawn_on = (
+        DrawnOn(
+            View.ENHANCED,
+            f"{method}:{preset}" if "dip" in method else method,
+            model_version(method),
+        )
+        if show_enhanced
+        else DrawnOn()
+    )
+    submit_col, draft_col = st.columns(2)
+    save_submit = submit_col.button("Save & submit", disabled=draft.empty)
+    save_draft = draft_col.button("Save as draft", disabled=not draft.new)
+    if save_submit or save_draft:
+        outcomes = save_new_fields(
+            store,
+            draft.new,
+            crop=crop,
+            identity=identity,
+            scene_id=scene.scene_id,
+            drawn_on=drawn_on,
+            submit=save_submit,
+        )
+        outcomes += save_edits(
+            store,
+            {i: g for i, (g, _) in draft.edits.items()},
+            {i: v for i, (_, v) in draft.edits.items()},
+            identity,
+        )
+        failed_new = [g for g, o in zip(draft.new, outcomes, strict=False) if not o.ok]
+        drafts.save(Draft(failed_new, {}))
+        state["outcomes"] = [(o.ok, o.message) for o in outcomes]
+        bump_map()
+        st.rerun()
+    if state.get("pending_delete"):
+        names = ", ".join(
+            f"{lab.crop} ({lab.area_ha:.2f} ha)"
+            for lab in mine
+            if lab.id in state["pending_delete"]
+        )
+        st.warning(f"Delete {names}?")
+        yes, no = st.columns(2)
+        confirm, keep = yes.button("Delete"), no.button("Keep")
+        if confirm:
+            versions = {lab.id: lab.version for lab in mine if lab.id in state["pending_delete"]}
+            state["outcomes"] = [
+                (o.ok, o.message) for o in delete_fields(store, versions, identity)
+            ]
+        if confirm or keep:
+            state.pop("pending_delete", None)
+            bump_map()
+            st.rerun()
+    for ok, message in state.pop("outcomes", []):
+        (st.success if ok else st.error)(message)
