@@ -10,6 +10,8 @@ navigation = st.navigation(
         st.Page("pages/home.py", title="Home", icon="🏠", default=True),
         st.Page("pages/map.py", title="Map", icon="🗺️", url_path="map"),
         st.Page("pages/label.py", title="Label", icon="✏️", url_path="label"),
+        st.Page("pages/review.py", title="Review", icon="✅", url_path="review"),
+        st.Page("pages/export.py", title="Export", icon="📦", url_path="export"),
     ]
 )
 navigation.run()

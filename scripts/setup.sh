@@ -27,11 +27,12 @@ fi
 
 lock_sha=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [[ ! -f static/vendor/.lock.sha || "$(cat static/vendor/.lock.sha)" != "$lock_sha" ]]; then
-  echo "[setup] installing front-end assets (Leaflet, Leaflet.draw) from the npm lockfile"
+  echo "[setup] installing front-end assets (Leaflet, Leaflet.draw, Leaflet.Sync) from the npm lockfile"
   npm ci --no-audit --no-fund --loglevel=error
   rm -rf static/vendor && mkdir -p static/vendor
   cp -r node_modules/leaflet/dist static/vendor/leaflet
   cp -r node_modules/leaflet-draw/dist static/vendor/leaflet-draw
+  mkdir -p static/vendor/leaflet.sync && cp node_modules/leaflet.sync/L.Map.Sync.js static/vendor/leaflet.sync/
   echo "$lock_sha" > static/vendor/.lock.sha
 fi
 

@@ -1,4 +1,4 @@
-"""Serve Leaflet and Leaflet.draw from the app itself instead of CDNs, so maps work offline.
+"""Serve Leaflet and its plugins from the app itself instead of CDNs, so maps work offline.
 
 The files are installed from the npm lockfile into static/vendor by scripts/setup.sh and
 served by Streamlit's static file serving at /app/static/vendor.
@@ -7,17 +7,20 @@ served by Streamlit's static file serving at /app/static/vendor.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TypeVar
 
-import folium
 from branca.element import Element
 
 from ui.settings import PROJECT_ROOT
+
+FoliumMap = TypeVar("FoliumMap", bound=Element)
 
 VENDOR_URL = "/app/static/vendor"
 VENDOR_DIR = PROJECT_ROOT / "static" / "vendor"
 LOCAL_JS = {
     "leaflet": f"{VENDOR_URL}/leaflet/leaflet.js",
     "leaflet_draw_js": f"{VENDOR_URL}/leaflet-draw/leaflet.draw.js",
+    "Leaflet.Sync": f"{VENDOR_URL}/leaflet.sync/L.Map.Sync.js",
 }
 LOCAL_CSS = {
     "leaflet_css": f"{VENDOR_URL}/leaflet/leaflet.css",
@@ -31,11 +34,14 @@ class MissingAssetsError(RuntimeError):
 
 def _walk(element: Element) -> Iterator[Element]:
     yield element
+    for side in ("m1", "m2"):  # the two maps of a DualMap
+        if hasattr(element, side):
+            yield from _walk(getattr(element, side))
     for child in getattr(element, "_children", {}).values():
         yield from _walk(child)
 
 
-def use_local_assets(fmap: folium.Map) -> folium.Map:
+def use_local_assets(fmap: FoliumMap) -> FoliumMap:
     """Point every Leaflet asset of the map at the local copies; drop assets we do not use.
 
     folium also links jQuery, Bootstrap and Font Awesome for markers and popups with

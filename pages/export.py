@@ -1,0 +1,80 @@
+"""Export: filtered label sets as GeoJSON or GeoPackage, with a summary."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from labels.model import DEFAULT_CROPS, Status
+from labels.store import LabelFilter
+from ui.export_view import KINDS, export_bytes, file_name, label_filter, summary_tables
+from ui.review import review_progress
+from ui.state import label_store, load_served_scene, require_identity
+
+require_identity()
+served = load_served_scene()
+store = label_store()
+every_label = list(store.query(LabelFilter()))
+
+st.subheader("Which fields?")
+left, middle, right = st.columns(3)
+scene_ids = sorted({lab.scene_id for lab in every_label})
+current = served.scene.scene_id if served else None
+scene_id = left.selectbox(
+    "Scene",
+    [None, *scene_ids],
+    key="export_scene",
+    index=([None, *scene_ids].index(current) if current in scene_ids else 0),
+    format_func=lambda s: "all scenes" if s is None else s,
+)
+statuses = left.multiselect(
+    "Status", [s.value for s in Status], default=["accepted"], key="export_status"
+)
+crops = middle.multiselect("Crop", DEFAULT_CROPS, key="export_crop")
+annotators = middle.multiselect(
+    "Volunteer", sorted({lab.annotator for lab in every_label}), key="export_annotator"
+)
+since = right.date_input("Changed since", value=None, key="export_since")
+until = right.date_input("Changed until", value=None, key="export_until")
+flt = label_filter(
+    scene_id=scene_id,
+    statuses=statuses,
+    crops=crops,
+    annotators=annotators,
+    since=since,
+    until=until,
+)
+chosen = list(store.query(flt))
+
+st.subheader(f"{len(chosen)} fields, {sum(lab.area_ha or 0 for lab in chosen):.1f} ha")
+download_cols = st.columns(len(KINDS))
+for column, (kind, mime) in zip(download_cols, KINDS.items(), strict=True):
+    data, _ = export_bytes(store, flt, kind)
+    column.download_button(
+        f"Download {'GeoJSON' if kind == 'geojson' else 'GeoPackage'}",
+        data,
+        file_name=file_name(kind, scene_id, date.today()),
+        mime=mime,
+        disabled=not chosen,
+        key=f"download-{kind}",
+    )
+st.caption(
+    "GeoJSON follows RFC 7946 (WGS 84 lon/lat, 7 decimals). Every field carries who "
+    "drew it and when, the scene, the view it was drawn on and the enhancement model."
+)
+
+if chosen:
+    tables = summary_tables(chosen)
+    by_crop, by_volunteer = st.columns(2)
+    by_crop.markdown("**Hectares per crop**")
+    by_crop.bar_chart(tables["crop"], x="crop", y="hectares")
+    by_volunteer.markdown("**Fields per volunteer**")
+    by_volunteer.bar_chart(tables["annotator"], x="volunteer", y="fields")
+    for group in ("crop", "annotator", "status"):
+        st.dataframe(tables[group], hide_index=True)
+progress = review_progress(store, scene_id)
+st.progress(
+    progress.fraction,
+    text=f"Review progress: {progress.reviewed} of {progress.total} submitted fields reviewed",
+)

@@ -1,0 +1,112 @@
+"""Review: compare the original and enhanced views of each field, accept or reject it."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from labels.model import DEFAULT_CROPS, Status
+from ui.enhance_flow import served_result
+from ui.fields import review_field
+from ui.review import comparison_map, enhanced_view_of, review_progress, review_queue
+from ui.state import label_store, load_served_scene, require_identity
+from ui.text import escape_markdown
+
+identity = require_identity()
+served = load_served_scene()
+if served is None:
+    st.stop()
+scene = served.scene
+store = label_store()
+state = st.session_state
+
+progress = review_progress(store, scene.scene_id)
+st.progress(
+    progress.fraction,
+    text=f"Reviewed {progress.reviewed} of {progress.total} submitted fields on {scene.name}",
+)
+if not identity.can_review:
+    st.info("You are signed in as a volunteer: you can look, only reviewers accept or reject.")
+
+with st.expander("Filters", expanded=False):
+    volunteers = sorted(
+        {
+            lab.annotator
+            for lab in review_queue(
+                store, scene_id=scene.scene_id, statuses=[], crops=[], annotators=[]
+            )
+        }
+    )
+    statuses = st.multiselect("Status", [s.value for s in Status], default=["submitted"])
+    crops = st.multiselect("Crop", DEFAULT_CROPS)
+    annotators = st.multiselect("Volunteer", volunteers)
+queue = review_queue(
+    store, scene_id=scene.scene_id, statuses=statuses, crops=crops, annotators=annotators
+)
+if not queue:
+    st.success("Nothing to review with these filters.")
+    st.stop()
+
+labels_by_id = {lab.id: lab for lab in queue}
+choice = st.selectbox(
+    f"Field ({len(queue)} in the queue)",
+    list(labels_by_id),
+    key="review_choice",
+    format_func=lambda i: (
+        f"{labels_by_id[i].crop} · {labels_by_id[i].area_ha:.2f} ha · "
+        f"{labels_by_id[i].annotator} · {labels_by_id[i].status.value}"
+    ),
+)
+label = labels_by_id[choice]
+result = enhanced_view_of(label)
+enhanced = served_result(result, served) if result else None
+neighbours = [lab for lab in queue if lab.id != label.id]
+
+map_col, side = st.columns([3, 1.2])
+with map_col:
+    st.caption(
+        "Left: original scene. Right: "
+        + (f"enhanced ({result.provenance['method']})" if result else "no enhanced view cached")
+    )
+    st_folium(
+        comparison_map(served, enhanced, label, neighbours),
+        height=520,
+        use_container_width=True,
+        returned_objects=[],
+        key=f"review-{label.id}",
+    )
+with side:
+    st.markdown(
+        f"**{escape_markdown(label.crop)}**, {label.area_ha:.2f} ha, "
+        f"{label.perimeter_m:.0f} m around  \n"
+        f"by **{escape_markdown(label.annotator)}**, {label.status.value}  \n"
+        f"drawn on the {label.view.value} view"
+        + (f" ({escape_markdown(label.enhancement or '')})" if label.enhancement else "")
+    )
+    if label.review_comment:
+        st.caption(
+            f"Last review by {escape_markdown(label.reviewer or '?')}: "
+            f"{escape_markdown(label.review_comment)}"
+        )
+    comment = st.text_area("Comment (needed to reject)", key=f"comment-{label.id}", max_chars=500)
+    accept_col, reject_col = st.columns(2)
+    decision = None
+    if accept_col.button("Accept", type="primary", disabled=not identity.can_review):
+        decision = True
+    if reject_col.button("Reject", disabled=not identity.can_review):
+        decision = False
+    if decision is not None:
+        outcome = review_field(store, label, identity, accept=decision, comment=comment)
+        state["review_outcome"] = (outcome.ok, outcome.message)
+        if outcome.ok:
+            st.rerun()
+    if "review_outcome" in state:
+        ok, message = state.pop("review_outcome")
+        (st.success if ok else st.error)(message)
+    with st.expander("History"):
+        for version in store.history(label.id):
+            st.caption(
+                f"{version.label.updated_at} · {version.op} by "
+                f"{escape_markdown(version.actor)} ({version.role}) → "
+                f"{version.label.status.value}"
+            )

@@ -1,0 +1,66 @@
+"""The Export page's logic: filtered label files as bytes, and summary tables."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from labels.io import export
+from labels.model import Label
+from labels.stats import summarize
+from labels.store import LabelFilter, LabelStore
+
+KINDS = {"geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3"}
+
+
+def label_filter(
+    *,
+    scene_id: str | None,
+    statuses: list[str],
+    crops: list[str],
+    annotators: list[str],
+    since: date | None,
+    until: date | None,
+) -> LabelFilter:
+    """A store filter from the page's widgets (empty choices mean 'any')."""
+    return LabelFilter(
+        scene_id=scene_id,
+        status=statuses or None,
+        crop=crops or None,
+        annotator=annotators or None,
+        since=since.isoformat() if since else None,
+        until=f"{until.isoformat()}T23:59:59.999999Z" if until else None,
+    )
+
+
+def export_bytes(store: LabelStore, flt: LabelFilter, kind: str) -> tuple[bytes, int]:
+    """The filtered labels as a GeoJSON or GeoPackage file's bytes, and how many there are."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"labels.{kind}"
+        count = export(store, path, flt)
+        return path.read_bytes(), count
+
+
+def file_name(kind: str, scene_id: str | None, today: date) -> str:
+    scene = f"-{scene_id}" if scene_id else ""
+    return f"sharpfields-labels{scene}-{today.isoformat()}.{kind}"
+
+
+def summary_tables(labels: Iterable[Label]) -> dict[str, pd.DataFrame]:
+    """Count and hectares per crop, per volunteer and per status, largest first."""
+    summary = summarize(labels).as_dict()
+    tables = {}
+    for group, title in (("crop", "crop"), ("annotator", "volunteer"), ("status", "status")):
+        rows = [
+            {title: key, "fields": value["count"], "hectares": value["hectares"]}
+            for key, value in summary[group].items()
+        ]
+        frame = pd.DataFrame(rows, columns=[title, "fields", "hectares"])
+        tables[group] = frame.sort_values("hectares", ascending=False, ignore_index=True)
+    return tables

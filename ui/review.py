@@ -1,0 +1,95 @@
+"""The Review page's logic: the queue, progress, and the original/enhanced comparison map."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import folium
+from folium.plugins import DualMap
+from shapely.geometry import box
+
+from labels.model import Label, Status
+from labels.store import LabelFilter, LabelStore
+from sr.cache import CachedResult
+from ui.assets import use_local_assets
+from ui.enhance_flow import results_of_scene
+from ui.label_layers import MapField, add_fields
+from ui.registry import ServedScene
+from ui.scene_map import add_scene_tiles
+
+
+@dataclass(frozen=True)
+class ReviewProgress:
+    reviewed: int
+    total: int
+
+    @property
+    def fraction(self) -> float:
+        return self.reviewed / self.total if self.total else 1.0
+
+
+def review_progress(store: LabelStore, scene_id: str | None) -> ReviewProgress:
+    """Accepted + rejected out of all labels submitted for review (drafts not counted)."""
+    labels = list(store.query(LabelFilter(scene_id=scene_id)))
+    submitted = [lab for lab in labels if lab.status is not Status.DRAFT]
+    done = [lab for lab in submitted if lab.status in (Status.ACCEPTED, Status.REJECTED)]
+    return ReviewProgress(len(done), len(submitted))
+
+
+def review_queue(
+    store: LabelStore,
+    *,
+    scene_id: str | None,
+    statuses: Sequence[str],
+    crops: Sequence[str],
+    annotators: Sequence[str],
+) -> list[Label]:
+    """Labels matching the filters (empty selections mean 'any'), oldest change first."""
+    flt = LabelFilter(
+        scene_id=scene_id,
+        status=list(statuses) or None,
+        crop=list(crops) or None,
+        annotator=list(annotators) or None,
+    )
+    return sorted(store.query(flt), key=lambda lab: lab.updated_at or "")
+
+
+def enhanced_view_of(label: Label) -> CachedResult | None:
+    """The enhanced area that contains the label (the one it was drawn on, if cached)."""
+    for result in results_of_scene(label.scene_id):
+        area = box(*result.provenance["bbox"])
+        if area.buffer(1e-6).contains(label.geometry):
+            return result
+    return None
+
+
+def comparison_map(
+    original: ServedScene, enhanced: ServedScene | None, label: Label, neighbours: list[Label]
+) -> DualMap:
+    """Original (left) and enhanced (right) side by side, synchronised, the fields on both."""
+    west, south, east, north = label.geometry.buffer(label.geometry.length / 8).bounds
+    dual = DualMap(
+        location=((south + north) / 2, (west + east) / 2),
+        tiles=None,
+        max_zoom=20,
+        layout="horizontal",
+    )
+    add_scene_tiles(dual.m1, original, "true", "original")
+    if enhanced is not None:
+        add_scene_tiles(dual.m2, enhanced, "true", "enhanced")
+    else:
+        add_scene_tiles(dual.m2, original, "true", "original (no enhanced view cached)")
+    fields = [
+        MapField(lab.geometry, lab.id, lab.crop, lab.status.value, lab.annotator)
+        for lab in [*neighbours, label]
+    ]
+    for side in (dual.m1, dual.m2):
+        add_fields(side, fields, "fields")
+        folium.GeoJson(
+            label.geometry.__geo_interface__,
+            name="this field",
+            style_function=lambda _: {"color": "#ffff00", "weight": 4, "fill": False},
+        ).add_to(side)
+    dual.fit_bounds([[south, west], [north, east]])
+    return use_local_assets(dual)
