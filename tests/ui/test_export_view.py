@@ -1,0 +1,69 @@
+"""Exported files (valid RFC 7946 GeoJSON, readable GeoPackage) and summary tables."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from itertools import pairwise
+from pathlib import Path
+
+import geopandas as gpd
+
+from tests.ui.conftest import SCENE
+from ui.export_view import export_bytes, file_name, label_filter, summary_tables
+
+
+def _filter(**kw):  # type: ignore[no-untyped-def]
+    args = {
+        "scene_id": SCENE,
+        "statuses": [],
+        "crops": [],
+        "annotators": [],
+        "since": None,
+        "until": None,
+        **kw,
+    }
+    return label_filter(**args)
+
+
+def test_geojson_export_is_rfc7946_with_provenance(filled_store) -> None:  # type: ignore[no-untyped-def]
+    data, count = export_bytes(filled_store, _filter(crops=["rice"]), "geojson")
+    doc = json.loads(data)
+    assert count == 2 and len(doc["features"]) == 2 and "crs" not in doc
+    props = doc["features"][0]["properties"]
+    assert props["crop:name"] == "rice" and props["annotator"] == "Sita"
+    assert props["scene_id"] == SCENE and props["view"] == "original"
+    ring = doc["features"][0]["geometry"]["coordinates"][0]
+    assert all(len(str(c).split(".")[-1]) <= 7 for pt in ring for c in pt)
+    # Counter-clockwise outer ring (positive shoelace area).
+    area2 = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in pairwise(ring))
+    assert area2 > 0
+
+
+def test_geopackage_export_opens_with_geopandas(filled_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data, count = export_bytes(filled_store, _filter(annotators=["Ram"]), "gpkg")
+    path = tmp_path / "out.gpkg"
+    path.write_bytes(data)
+    frame = gpd.read_file(path)
+    assert count == 1 and list(frame["crop:name"]) == ["maize"]
+    assert frame.crs.to_epsg() == 4326
+
+
+def test_date_filters_include_the_whole_last_day(filled_store) -> None:  # type: ignore[no-untyped-def]
+    today = date.today()
+    assert export_bytes(filled_store, _filter(since=today, until=today), "geojson")[1] == 4
+    assert export_bytes(filled_store, _filter(until=date(2020, 1, 1)), "geojson")[1] == 0
+
+
+def test_summary_tables_and_file_names(filled_store) -> None:  # type: ignore[no-untyped-def]
+    tables = summary_tables(filled_store.query(_filter()))
+    crops = dict(zip(tables["crop"]["crop"], tables["crop"]["fields"], strict=True))
+    assert crops == {"rice": 2, "wheat": 1, "maize": 1}
+    assert tables["crop"]["crop"][0] == "rice"  # largest area first
+    volunteers = dict(
+        zip(tables["annotator"]["volunteer"], tables["annotator"]["fields"], strict=True)
+    )
+    assert volunteers == {"Sita": 3, "Ram": 1}
+    assert file_name("gpkg", SCENE, date(2026, 11, 23)) == (
+        "sharpfields-labels-scene-1-2026-11-23.gpkg"
+    )
