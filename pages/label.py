@@ -15,8 +15,17 @@ from ui.enhance_flow import area_around, cached_result, job_board, served_result
 from ui.fields import DrawnOn, delete_fields, fields_of, save_edits, save_new_fields
 from ui.label_layers import MapField, add_fields
 from ui.scene_map import add_area, add_draw_control, add_scene_tiles, base_map, finish_map
-from ui.settings import data_dir
-from ui.state import bump_map, label_store, load_served_scene, map_key, require_identity
+from ui.settings import data_dir, default_area_pixels, dip_iterations_override
+from ui.state import (
+    bump_map,
+    label_store,
+    load_served_scene,
+    map_key,
+    parse_bbox,
+    remember,
+    remembered,
+    require_identity,
+)
 
 METHODS = {
     "dip+enhancer": "Deep Image Prior + enhancer (best)",
@@ -48,14 +57,25 @@ map_col, side = st.columns([3, 1.4])
 with side:
     st.markdown(f"**{scene.name}** · signed in as {identity.name} ({identity.role.value})")
     tool = st.radio("On the map", ["Choose an area", "Draw fields"], horizontal=True, key="tool")
-    area = state.get("area")
+    if "area" not in state:
+        state["area"] = parse_bbox(remembered("area_text", ""))
+    area = state["area"]
+    if remembered("method", next(iter(available))) not in available:
+        state["method"] = next(iter(available))
+    if remembered("preset", "fast") not in PRESETS:
+        state["preset"] = "fast"
     method = st.selectbox(
         "Sharpening method", list(available), format_func=available.get, key="method"
     )
     preset = st.selectbox(
         "Preset", list(PRESETS), format_func=PRESETS.get, key="preset", disabled="dip" not in method
     )
-request = SharpenRequest(scene, area, method, preset) if area else None
+remember(method=method, preset=preset, area_text=",".join(repr(v) for v in area or ()))
+request = (
+    SharpenRequest(scene, area, method, preset, iterations=dip_iterations_override())
+    if area
+    else None
+)
 result = None
 if request is not None:
     try:
@@ -156,7 +176,10 @@ with side:
     if area:
         st.caption(f"{area[0]:.5f}, {area[1]:.5f} → {area[2]:.5f}, {area[3]:.5f}")
     else:
-        st.info("Draw a rectangle on the map, or click a point for a 128 × 128-pixel area.")
+        st.info(
+            "Draw a rectangle on the map, or click a point for an area of "
+            f"{default_area_pixels()} × {default_area_pixels()} pixels."
+        )
 
     st.subheader("2 · Sharpen")
     job = job_board().get(state.get("job_key", ""))
@@ -177,7 +200,7 @@ with side:
                 rgb = served.stretch("true").apply(
                     snap.preview[[b - 1 for b in scene.bands.for_mode("true")]]
                 )
-                st.image(rgb.transpose(1, 2, 0), caption="preview", use_container_width=True)
+                st.image(rgb.transpose(1, 2, 0), caption="preview", width="stretch")
             if st.button("Cancel"):
                 current.cancel()
         elif snap.status is JobStatus.DONE and state.get("job_shown") != snap.key:

@@ -10,9 +10,7 @@ from sr.jobs import Job, JobBoard
 from sr.pipeline import SharpenRequest, request_key, sharpen_area
 from sr.scene import BBox, Scene, open_scene
 from ui.registry import ServedScene, registry
-from ui.settings import cache_dir
-
-DEFAULT_AREA_PIXELS = 128  # a click selects 128 × 128 source pixels (1.28 km at 10 m)
+from ui.settings import cache_dir, default_area_pixels
 
 
 @cache
@@ -42,8 +40,9 @@ def served_result(result: CachedResult, parent: ServedScene) -> ServedScene:
     return registry().register(open_scene(result.path), like=parent)
 
 
-def area_around(scene: Scene, lon: float, lat: float, size_px: int = DEFAULT_AREA_PIXELS) -> BBox:
+def area_around(scene: Scene, lon: float, lat: float, size_px: int | None = None) -> BBox:
     """A lon/lat box of about ``size_px`` × ``size_px`` scene pixels centred on a click."""
+    size_px = size_px or default_area_pixels()
     res_x, res_y = scene.resolution
     if scene.crs.is_geographic:
         half_lon, half_lat = res_x * size_px / 2, res_y * size_px / 2

@@ -22,3 +22,14 @@ def cache_dir() -> Path:
 
 def uploads_dir() -> Path:
     return data_dir() / "uploads"
+
+
+def default_area_pixels() -> int:
+    """Side of the area a click selects, in scene pixels ($SHARPFIELDS_AREA_PIXELS, 128)."""
+    return max(8, int(os.environ.get("SHARPFIELDS_AREA_PIXELS", "128")))
+
+
+def dip_iterations_override() -> int | None:
+    """$SHARPFIELDS_DIP_ITERATIONS: run every DIP preset for this many iterations (demos, tests)."""
+    value = os.environ.get("SHARPFIELDS_DIP_ITERATIONS")
+    return int(value) if value else None

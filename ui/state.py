@@ -97,3 +97,26 @@ def bump_map() -> None:
 
 def map_key(name: str) -> str:
     return f"{name}-{st.session_state.get('map_generation', 0)}"
+
+
+def remembered(key: str, default: str) -> str:
+    """A page setting kept in the URL, so a reload restores it (read once per session)."""
+    if key not in st.session_state:
+        st.session_state[key] = st.query_params.get(key, default)
+    return str(st.session_state[key])
+
+
+def remember(**values: str) -> None:
+    """Write page settings to the URL (only when they changed)."""
+    changed = {k: v for k, v in values.items() if st.query_params.get(k) != v}
+    if changed:
+        st.query_params.update(changed)
+
+
+def parse_bbox(text: str) -> tuple[float, float, float, float] | None:
+    """'w,s,e,n' → a lon/lat box, or None when empty or malformed."""
+    try:
+        west, south, east, north = (float(v) for v in text.split(","))
+    except ValueError:
+        return None
+    return (west, south, east, north)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -48,17 +49,20 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 6
     raise TimeoutError("the app did not become healthy in time")
 
 
-@pytest.fixture(scope="session")
-def app_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("sharpfields-data")
+REVIEWER_CODE = "e2e-paddy"
 
 
-@pytest.fixture(scope="session")
-def app_url(app_data_dir: Path) -> Iterator[str]:
-    """Start `streamlit run server.py` on a free port with its own data folder."""
+@contextlib.contextmanager
+def running_app(data_dir: Path, **env: str) -> Iterator[str]:
+    """Run `streamlit run server.py` on a free port with its own data folder; yield its URL."""
     port = _free_port()
-    env = {**os.environ, "SHARPFIELDS_DATA": str(app_data_dir)}
-    log = open(app_data_dir / "server.log", "wb")  # noqa: SIM115 (closed below)
+    environment = {
+        **os.environ,
+        "SHARPFIELDS_DATA": str(data_dir),
+        "SHARPFIELDS_REVIEWER_CODE": REVIEWER_CODE,
+        **env,
+    }
+    log = open(data_dir / f"server-{port}.log", "wb")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
         [
             sys.executable,
@@ -74,7 +78,7 @@ def app_url(app_data_dir: Path) -> Iterator[str]:
             "none",
         ],
         cwd=PROJECT_ROOT,
-        env=env,
+        env=environment,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -89,6 +93,13 @@ def app_url(app_data_dir: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A shared app for read-only browser tests."""
+    with running_app(tmp_path_factory.mktemp("sharpfields-data")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
