@@ -1,0 +1,100 @@
+"""The Review and Export pages, run headless with Streamlit's AppTest (no browser)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from shapely.geometry import box
+from streamlit.testing.v1 import AppTest
+
+from labels.model import Role, Status
+from labels.store import LabelFilter, open_store
+from sr.scene import open_scene
+from tests.conftest import PROJECT_ROOT
+from ui.auth import Identity
+from ui.fields import DrawnOn, save_new_fields
+from ui.settings import SAMPLE_SCENE
+
+APP = str(PROJECT_ROOT / "app.py")
+
+
+@pytest.fixture()
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("SHARPFIELDS_DATA", str(tmp_path))
+    monkeypatch.chdir(PROJECT_ROOT)
+    st.cache_resource.clear()  # the label store is per data folder
+    yield tmp_path
+    st.cache_resource.clear()
+
+
+@pytest.fixture()
+def sample_field(data_dir: Path) -> str:
+    """One submitted rice field of Sita's in the middle of the bundled sample."""
+    scene = open_scene(SAMPLE_SCENE)
+    store = open_store(data_dir / "labels")
+    store.register_scene(scene.scene_id, scene.footprint)
+    centre = scene.footprint.centroid
+    field = box(centre.x, centre.y, centre.x + 0.003, centre.y + 0.003)
+    [outcome] = save_new_fields(
+        store,
+        [field],
+        crop="rice",
+        identity=Identity("Sita", Role.VOLUNTEER),
+        scene_id=scene.scene_id,
+        drawn_on=DrawnOn(),
+    )
+    assert outcome.ok, outcome.message
+    store.close()
+    return str(outcome.label_id)
+
+
+def _page(path: str, identity: Identity) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.session_state["identity"] = identity
+    app.switch_page(path)
+    return app.run()
+
+
+def test_volunteers_cannot_review(sample_field: str) -> None:
+    app = _page("pages/review.py", Identity("Ram", Role.VOLUNTEER))
+    assert not app.exception
+    accept = next(b for b in app.button if b.label == "Accept")
+    assert accept.disabled
+    assert any("only reviewers accept or reject" in i.value for i in app.info)
+
+
+def test_a_reviewer_accepts_a_field(sample_field: str, data_dir: Path) -> None:
+    app = _page("pages/review.py", Identity("Maya", Role.REVIEWER))
+    assert "Reviewed 0 of 1" in app.get("progress")[0].proto.text
+    next(b for b in app.button if b.label == "Accept").click().run()
+    assert not app.exception
+    store = open_store(data_dir / "labels")
+    label = store.get(sample_field)
+    assert (label.status, label.reviewer) == (Status.ACCEPTED, "Maya")
+
+
+def test_rejecting_without_a_comment_is_refused(sample_field: str, data_dir: Path) -> None:
+    app = _page("pages/review.py", Identity("Maya", Role.REVIEWER))
+    next(b for b in app.button if b.label == "Reject").click().run()
+    assert any("comment" in e.value for e in app.error)
+    assert open_store(data_dir / "labels").get(sample_field).status is Status.SUBMITTED
+
+
+def test_export_page_summarises_the_chosen_fields(sample_field: str) -> None:
+    app = _page("pages/export.py", Identity("Ana", Role.COORDINATOR))
+    assert not app.exception
+    app.multiselect(key="export_status").set_value(["submitted"]).run()
+    assert app.subheader[1].value.startswith("1 fields, ")
+    crops = app.dataframe[0].value
+    assert list(crops["crop"]) == ["rice"] and list(crops["fields"]) == [1]
+
+
+def test_pages_ask_for_a_sign_in_first(data_dir: Path) -> None:
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.switch_page("pages/label.py")
+    app.run()
+    assert any("Sign in on the Home page first" in w.value for w in app.warning)
+    assert not open_store(data_dir / "labels").count(LabelFilter())
