@@ -1,4 +1,8 @@
-"""Label: choose an area, sharpen it, draw crop fields on it and save them."""
+"""Label: choose an area, sharpen it, draw crop fields on it and save them.
+
+The map's last event is read first (streamlit-folium keeps it in the session state under
+the map's key), so each click or drawing costs one run of this script, not two.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,11 @@ from sr.enhance import METHODS as REGISTERED_METHODS
 from sr.jobs import JobStatus
 from sr.pipeline import SharpenRequest, model_version
 from sr.scene import SceneError
-from ui.drawings import Draft, Drafts, diff_drawings
-from ui.enhance_flow import area_around, cached_result, job_board, served_result, start_sharpening
+from ui.drawings import Draft, Drafts
+from ui.enhance_flow import cached_result, job_board, served_result, start_sharpening
 from ui.fields import DrawnOn, delete_fields, fields_of, save_edits, save_new_fields
 from ui.label_layers import MapField, add_fields
+from ui.map_events import chosen_area, drawn_work
 from ui.scene_map import add_area, add_draw_control, add_scene_tiles, base_map, finish_map
 from ui.settings import data_dir, default_area_pixels, dip_iterations_override
 from ui.state import (
@@ -38,6 +43,7 @@ PRESETS = {
     "balanced": "balanced (a few minutes)",
     "reference": "reference (the paper's; very slow on CPU)",
 }
+AREA_TOOL, FIELDS_TOOL = "Choose an area", "Draw fields"
 
 identity = require_identity()
 served = load_served_scene()
@@ -47,19 +53,69 @@ scene = served.scene
 store = label_store()
 store.register_scene(scene.scene_id, scene.footprint)
 drafts = Drafts(data_dir() / "drafts", identity.name, scene.scene_id)
-draft = drafts.load()
 state = st.session_state
 available = {name: text for name, text in METHODS.items() if name in REGISTERED_METHODS}
+scene_fields = fields_of(store, scene.scene_id)
+mine = [lab for lab in scene_fields if lab.annotator == identity.name]
+others = [lab for lab in scene_fields if lab.annotator != identity.name]
+
+# --- what the volunteer just did on the map -------------------------------------------------
+if "area" not in state:
+    state["area"] = parse_bbox(remembered("area_text", ""))
+event = state.get(map_key("label-map")) or {}
+if state.get("tool", AREA_TOOL) == AREA_TOOL:
+    new_area = chosen_area(event, scene)
+    if new_area and new_area != state.get("area"):
+        state["area"] = new_area
+        bump_map()  # a fresh map, zoomed to the new area
+else:
+    new_draft, removed = drawn_work(event, mine)
+    if new_draft is not None and new_draft != drafts.load():
+        drafts.save(new_draft)
+    if removed:
+        state["pending_delete"] = removed
+draft = drafts.load()
+area = state["area"]
+
+
+def save_work(submit: bool, crop: str, drawn_on: DrawnOn) -> None:
+    """Save button callback: new drawings and changed outlines, then a fresh map."""
+    work = drafts.load()
+    outcomes = save_new_fields(
+        store,
+        work.new,
+        crop=crop,
+        identity=identity,
+        scene_id=scene.scene_id,
+        drawn_on=drawn_on,
+        submit=submit,
+    )
+    outcomes += save_edits(
+        store,
+        {i: g for i, (g, _) in work.edits.items()},
+        {i: v for i, (_, v) in work.edits.items()},
+        identity,
+    )
+    failed_new = [g for g, o in zip(work.new, outcomes, strict=False) if not o.ok]
+    drafts.save(Draft(failed_new, {}))
+    state["outcomes"] = [(o.ok, o.message) for o in outcomes]
+    bump_map()
+
+
+def confirm_delete(confirmed: bool) -> None:
+    """Delete-confirmation callback."""
+    if confirmed:
+        versions = {lab.id: lab.version for lab in mine if lab.id in state["pending_delete"]}
+        state["outcomes"] = [(o.ok, o.message) for o in delete_fields(store, versions, identity)]
+    state.pop("pending_delete", None)
+    bump_map()
+
 
 map_col, side = st.columns([3, 1.4])
-
-# --- the request the side panel describes ---------------------------------------------------
 with side:
     st.markdown(f"**{scene.name}** · signed in as {identity.name} ({identity.role.value})")
-    tool = st.radio("On the map", ["Choose an area", "Draw fields"], horizontal=True, key="tool")
-    if "area" not in state:
-        state["area"] = parse_bbox(remembered("area_text", ""))
-    area = state["area"]
+    messages = st.container()  # outcomes of the last action, shown first
+    tool = st.radio("On the map", [AREA_TOOL, FIELDS_TOOL], horizontal=True, key="tool")
     if remembered("method", next(iter(available))) not in available:
         state["method"] = next(iter(available))
     if remembered("preset", "fast") not in PRESETS:
@@ -81,17 +137,22 @@ if request is not None:
     try:
         result = cached_result(request)
     except SceneError as exc:
-        side.error(str(exc))
+        messages.error(str(exc))
         request = None
 overlay = served_result(result, served) if result else None
+show_enhanced = overlay is not None and state.get("show_enhanced", True)
+drawn_on = (
+    DrawnOn(
+        View.ENHANCED, f"{method}:{preset}" if "dip" in method else method, model_version(method)
+    )
+    if show_enhanced
+    else DrawnOn()
+)
+for ok, message in state.pop("outcomes", []):
+    (messages.success if ok else messages.error)(message)
 
-# --- the map -----------------------------------------------------------------------------
-scene_fields = fields_of(store, scene.scene_id)
-mine = [lab for lab in scene_fields if lab.annotator == identity.name]
-others = [lab for lab in scene_fields if lab.annotator != identity.name]
 with map_col:
     fmap = base_map(served, "true")
-    show_enhanced = overlay is not None and state.get("show_enhanced", True)
     if overlay is not None:
         add_scene_tiles(
             fmap,
@@ -129,48 +190,19 @@ with map_col:
         for lab in mine
     ] + [MapField(g, None, None) for g in draft.new]
     group = add_fields(fmap, editable, "my fields", editable=True)
-    if tool == "Draw fields":
-        add_draw_control(fmap, group, "polygon")
-    else:
-        add_draw_control(fmap, None, "rectangle")
-    returned = (
-        st_folium(
-            finish_map(fmap),
-            height=680,
-            use_container_width=True,
-            key=map_key("label-map"),
-            returned_objects=["all_drawings", "last_active_drawing", "last_clicked"],
-        )
-        or {}
+    add_draw_control(
+        fmap,
+        group if tool == FIELDS_TOOL else None,
+        "polygon" if tool == FIELDS_TOOL else "rectangle",
+    )
+    st_folium(
+        finish_map(fmap),
+        height=680,
+        use_container_width=True,
+        key=map_key("label-map"),
+        returned_objects=["all_drawings", "last_active_drawing", "last_clicked"],
     )
 
-# --- what happened on the map ---------------------------------------------------------------
-if tool == "Choose an area":
-    drawing = returned.get("last_active_drawing")
-    click = returned.get("last_clicked")
-    new_area = None
-    if drawing and drawing.get("geometry", {}).get("type") == "Polygon":
-        lons, lats = zip(*drawing["geometry"]["coordinates"][0], strict=True)
-        new_area = (min(lons), min(lats), max(lons), max(lats))
-    elif click:
-        new_area = area_around(scene, click["lng"], click["lat"])
-    if new_area and new_area != state.get("area_source"):
-        state["area"] = state["area_source"] = new_area
-        bump_map()
-        st.rerun()
-else:
-    saved_outlines = {lab.id: lab.geometry for lab in mine}
-    changes = diff_drawings(returned.get("all_drawings"), saved_outlines)
-    if returned.get("all_drawings") is not None:
-        versions = {lab.id: lab.version for lab in mine}
-        new_draft = Draft(changes.new, {i: (g, versions[i]) for i, g in changes.edited.items()})
-        if new_draft != draft:
-            drafts.save(new_draft)
-            draft = new_draft
-    if changes.deleted:
-        state["pending_delete"] = changes.deleted
-
-# --- side panel: enhance, layers, fields ---------------------------------------------------
 with side:
     st.subheader("1 · Area")
     if area:
@@ -197,9 +229,8 @@ with side:
             eta = f" · about {snap.eta_s:.0f} s left" if snap.eta_s is not None else ""
             st.progress(snap.fraction, text=f"{snap.message}{eta}")
             if snap.preview is not None:
-                rgb = served.stretch("true").apply(
-                    snap.preview[[b - 1 for b in scene.bands.for_mode("true")]]
-                )
+                bands = [b - 1 for b in scene.bands.for_mode("true")]
+                rgb = served.stretch("true").apply(snap.preview[bands])
                 st.image(rgb.transpose(1, 2, 0), caption="preview", width="stretch")
             if st.button("Cancel"):
                 current.cancel()
@@ -220,42 +251,16 @@ with side:
 
     st.subheader("3 · Fields")
     crop = st.selectbox("Crop of the new fields", DEFAULT_CROPS, key="crop")
-    if tool != "Draw fields":
-        st.caption("Switch the map to **Draw fields** to outline fields.")
+    if tool != FIELDS_TOOL:
+        st.caption(f"Switch the map to **{FIELDS_TOOL}** to outline fields.")
     st.caption(f"{len(draft.new)} unsaved drawing(s), {len(draft.edits)} changed outline(s).")
-    drawn_on = (
-        DrawnOn(
-            View.ENHANCED,
-            f"{method}:{preset}" if "dip" in method else method,
-            model_version(method),
-        )
-        if show_enhanced
-        else DrawnOn()
-    )
     submit_col, draft_col = st.columns(2)
-    save_submit = submit_col.button("Save & submit", disabled=draft.empty)
-    save_draft = draft_col.button("Save as draft", disabled=not draft.new)
-    if save_submit or save_draft:
-        outcomes = save_new_fields(
-            store,
-            draft.new,
-            crop=crop,
-            identity=identity,
-            scene_id=scene.scene_id,
-            drawn_on=drawn_on,
-            submit=save_submit,
-        )
-        outcomes += save_edits(
-            store,
-            {i: g for i, (g, _) in draft.edits.items()},
-            {i: v for i, (_, v) in draft.edits.items()},
-            identity,
-        )
-        failed_new = [g for g, o in zip(draft.new, outcomes, strict=False) if not o.ok]
-        drafts.save(Draft(failed_new, {}))
-        state["outcomes"] = [(o.ok, o.message) for o in outcomes]
-        bump_map()
-        st.rerun()
+    submit_col.button(
+        "Save & submit", disabled=draft.empty, on_click=save_work, args=(True, crop, drawn_on)
+    )
+    draft_col.button(
+        "Save as draft", disabled=not draft.new, on_click=save_work, args=(False, crop, drawn_on)
+    )
     if state.get("pending_delete"):
         names = ", ".join(
             f"{lab.crop} ({lab.area_ha:.2f} ha)"
@@ -264,15 +269,5 @@ with side:
         )
         st.warning(f"Delete {names}?")
         yes, no = st.columns(2)
-        confirm, keep = yes.button("Delete"), no.button("Keep")
-        if confirm:
-            versions = {lab.id: lab.version for lab in mine if lab.id in state["pending_delete"]}
-            state["outcomes"] = [
-                (o.ok, o.message) for o in delete_fields(store, versions, identity)
-            ]
-        if confirm or keep:
-            state.pop("pending_delete", None)
-            bump_map()
-            st.rerun()
-    for ok, message in state.pop("outcomes", []):
-        (st.success if ok else st.error)(message)
+        yes.button("Delete", on_click=confirm_delete, args=(True,))
+        no.button("Keep", on_click=confirm_delete, args=(False,))

@@ -6,10 +6,9 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.harness import ARTIFACTS, MAP
 
 pytestmark = pytest.mark.e2e
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 def test_map_shows_scene_tiles_from_local_assets(app_url: str, page) -> None:
@@ -17,7 +16,7 @@ def test_map_shows_scene_tiles_from_local_assets(app_url: str, page) -> None:
     page.on("request", lambda request: requested_hosts.add(urlparse(request.url).hostname or ""))
 
     page.goto(f"{app_url}/map")
-    frame = page.frame_locator(MAP_FRAME)
+    frame = page.frame_locator(MAP)
     tiles = frame.locator("img.leaflet-tile-loaded[src*='/tiles/']")
     tiles.first.wait_for(timeout=60_000)
 

@@ -11,49 +11,28 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import PROJECT_ROOT
-from tests.e2e.conftest import ARTIFACTS, REVIEWER_CODE, running_app
+from tests.e2e.harness import (
+    ARTIFACTS,
+    MAP,
+    REVIEWER_CODE,
+    draw_square,
+    map_centre,
+    running_app,
+    sign_in,
+)
 from ui.label_layers import crop_colour
 
 pytestmark = pytest.mark.e2e
-MAP = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"workflow_{name}.png"), full_page=True)
-
-
-def _sign_in(page, url: str, name: str, role_text: str = "", code: str = "") -> str:  # type: ignore[no-untyped-def]
-    page.goto(url)
-    page.get_by_label("Your name").fill(name)
-    if role_text:
-        page.get_by_text(role_text).click()
-        page.get_by_label("Access code").fill(code)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_text("Signed in as").wait_for()
-    return page.url.split("?", 1)[1]  # the signed query string
-
-
-def _map_centre(page) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-    page.frame_locator(MAP).last.locator("img.leaflet-tile-loaded").first.wait_for(timeout=60_000)
-    box = page.locator(MAP).last.bounding_box()
-    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-
-
-def _draw_square(page, half: int = 60) -> None:  # type: ignore[no-untyped-def]
-    frame = page.frame_locator(MAP).last  # the newest map (an old one may be fading out)
-    frame.locator(".leaflet-draw-draw-polygon").click()
-    x, y = _map_centre(page)
-    corners = [(-half, -half), (half, -half), (half, half), (-half, half), (-half, -half)]
-    for dx, dy in corners:  # Leaflet.draw drops clicks closer than 50 ms apart
-        page.mouse.click(x + dx, y + dy)
-        time.sleep(0.25)
 
 
 def test_volunteer_to_reviewer_to_export(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -63,9 +42,9 @@ def test_volunteer_to_reviewer_to_export(browser, tmp_path: Path) -> None:  # ty
     env = {"SHARPFIELDS_AREA_PIXELS": "16", "SHARPFIELDS_DIP_ITERATIONS": "40"}
     with running_app(data, **env) as url:
         volunteer = browser.new_page(viewport={"width": 1500, "height": 1000})
-        query = _sign_in(volunteer, url, "Sita")
+        query = sign_in(volunteer, url, "Sita")
         volunteer.goto(f"{url}/label?{query}")
-        volunteer.mouse.click(*_map_centre(volunteer))  # a click chooses an area
+        volunteer.mouse.click(*map_centre(volunteer))  # a click chooses an area
         volunteer.get_by_text("→").first.wait_for(timeout=30_000)
 
         volunteer.get_by_label("Sharpening method").click()
@@ -77,7 +56,7 @@ def test_volunteer_to_reviewer_to_export(browser, tmp_path: Path) -> None:  # ty
         _shot(volunteer, "2_enhanced")
 
         volunteer.get_by_text("Draw fields", exact=True).first.click()
-        _draw_square(volunteer)
+        draw_square(volunteer)
         volunteer.get_by_text("1 unsaved drawing(s)").wait_for(timeout=30_000)
         volunteer.reload()  # unsaved work survives a reload
         volunteer.get_by_text("1 unsaved drawing(s)").wait_for(timeout=60_000)
@@ -87,16 +66,16 @@ def test_volunteer_to_reviewer_to_export(browser, tmp_path: Path) -> None:  # ty
 
     with running_app(data, **env) as url:  # saved work survives a server restart
         volunteer.goto(f"{url}/label?{query}")
-        _map_centre(volunteer)
+        map_centre(volunteer)
         rice = volunteer.frame_locator(MAP).last.locator(f'path[stroke="{crop_colour("rice")}"]')
         rice.first.wait_for(timeout=30_000)
         _shot(volunteer, "4_saved_after_restart")
 
         reviewer = browser.new_page(viewport={"width": 1500, "height": 1000})
-        reviewer_query = _sign_in(reviewer, url, "Maya", "Reviewer: accept", REVIEWER_CODE)
+        reviewer_query = sign_in(reviewer, url, "Maya", "Reviewer: accept", REVIEWER_CODE)
         reviewer.goto(f"{url}/review?{reviewer_query}")
         reviewer.get_by_text("Reviewed 0 of 1").wait_for(timeout=30_000)
-        _map_centre(reviewer)
+        map_centre(reviewer)
         _shot(reviewer, "5_review")
         reviewer.get_by_role("button", name="Accept").click()
         reviewer.get_by_text("Reviewed 1 of 1").wait_for(timeout=30_000)

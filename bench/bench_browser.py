@@ -1,0 +1,109 @@
+"""Benchmark the app as a volunteer feels it, in Debian's chromium on the bundled sample.
+
+Measures, each several times: page load to the map's first imagery tile on screen;
+Save to its confirmation; a cached enhanced area to its layer on screen (a click on an
+area enhanced before). Writes bench/results/browser.json and browser.md.
+
+    .venv/bin/python -m bench.bench_browser [--repeats 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from tests.e2e.harness import MAP, draw_square, launch_chromium, map_centre, running_app, sign_in
+
+RESULTS = Path(__file__).resolve().parent / "results"
+TARGETS_S = {"page_load_to_map": 3.0, "save_to_confirmation": 0.5, "cached_area_to_layer": 1.0}
+
+
+def _summary(samples: list[float], target: float) -> dict[str, object]:
+    ordered = sorted(samples)
+    p90 = ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
+    return {
+        "median_s": round(statistics.median(samples), 3),
+        "p90_s": round(p90, 3),
+        "samples_s": [round(s, 3) for s in samples],
+        "target_s": target,
+        "met": statistics.median(samples) <= target,
+    }
+
+
+def measure(repeats: int) -> dict[str, dict[str, object]]:
+    times: dict[str, list[float]] = {key: [] for key in TARGETS_S}
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        running_app(Path(tmp)) as url,
+        sync_playwright() as playwright,
+    ):
+        browser = launch_chromium(playwright)
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        query = sign_in(page, url, "Bench")
+        for _ in range(repeats):  # page load → first imagery tile of the map on screen
+            start = time.perf_counter()
+            page.goto(f"{url}/map?{query}")
+            page.frame_locator(MAP).last.locator(
+                "img.leaflet-tile-loaded[src*='/tiles/']"
+            ).first.wait_for(timeout=60_000)
+            times["page_load_to_map"].append(time.perf_counter() - start)
+
+        # Enhance one area (bicubic: instant) so that it is in the cache.
+        page.goto(f"{url}/label?{query}&method=bicubic")
+        centre = map_centre(page)
+        page.mouse.click(*centre)
+        page.get_by_text("→").first.wait_for()
+        page.get_by_role("button", name="Enhance").click()
+        page.get_by_text("Enhanced area ready").wait_for(timeout=60_000)
+        # Tiles of the enhanced layer (the scene's own tiles are named after the sample).
+        enhanced_tile = "img.leaflet-tile-loaded[src*='/tiles/']:not([src*='parana_'])"
+        for _ in range(repeats):  # a click on that area again → its enhanced layer on screen
+            page.goto(f"{url}/label?{query}&method=bicubic")
+            map_centre(page)
+            start = time.perf_counter()
+            page.mouse.click(*centre)
+            page.frame_locator(MAP).last.locator(enhanced_tile).first.wait_for(timeout=30_000)
+            times["cached_area_to_layer"].append(time.perf_counter() - start)
+
+        page.get_by_text("Draw fields", exact=True).first.click()
+        for i in range(repeats):  # Save → "Saved …" on screen
+            draw_square(page, half=12, dx0=-120 + 48 * i)
+            page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=30_000)
+            start = time.perf_counter()
+            page.get_by_role("button", name="Save & submit").click()
+            page.get_by_text("Saved rice field").wait_for(timeout=30_000)
+            times["save_to_confirmation"].append(time.perf_counter() - start)
+        browser.close()
+    return {key: _summary(samples, TARGETS_S[key]) for key, samples in times.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    results = {
+        "command": f"python -m bench.bench_browser --repeats {args.repeats}",
+        "browser": "Debian chromium, headless",
+        **measure(args.repeats),
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "browser.json").write_text(json.dumps(results, indent=2) + "\n")
+    lines = ["| step | median | p90 | target | met |", "|---|---|---|---|---|"]
+    for key in TARGETS_S:
+        r = results[key]
+        lines.append(
+            f"| {key.replace('_', ' ')} | {r['median_s']} s | {r['p90_s']} s | "
+            f"≤ {r['target_s']} s | {'yes' if r['met'] else 'no'} |"
+        )
+    (RESULTS / "browser.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

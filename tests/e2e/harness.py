@@ -1,0 +1,130 @@
+"""A real sharpfields server and Debian's chromium, for browser tests and benchmarks."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+MAP = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the app exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError("the app did not become healthy in time")
+
+
+REVIEWER_CODE = "e2e-paddy"
+
+
+@contextlib.contextmanager
+def running_app(data_dir: Path, **env: str) -> Iterator[str]:
+    """Run `streamlit run server.py` on a free port with its own data folder; yield its URL."""
+    port = _free_port()
+    environment = {
+        **os.environ,
+        "SHARPFIELDS_DATA": str(data_dir),
+        "SHARPFIELDS_REVIEWER_CODE": REVIEWER_CODE,
+        **env,
+    }
+    log = open(data_dir / f"server-{port}.log", "wb")  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "server.py",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def launch_chromium(playwright):  # type: ignore[no-untyped-def]
+    """Debian's chromium, headless, with no background network traffic."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+def sign_in(page, url: str, name: str, role_text: str = "", code: str = "") -> str:  # type: ignore[no-untyped-def]
+    """Sign in on the home page; returns the signed query string for other pages."""
+    page.goto(url)
+    page.get_by_label("Your name").fill(name)
+    if role_text:
+        page.get_by_text(role_text).click()
+        page.get_by_label("Access code").fill(code)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Signed in as").wait_for()
+    return page.url.split("?", 1)[1]  # the signed query string
+
+
+def map_centre(page) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """Wait for the newest map's first tile; return the map's centre on the page."""
+    page.frame_locator(MAP).last.locator("img.leaflet-tile-loaded").first.wait_for(timeout=60_000)
+    box = page.locator(MAP).last.bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def draw_square(page, half: int = 60, dx0: int = 0) -> None:  # type: ignore[no-untyped-def]
+    """Draw a square field around the map centre (shifted ``dx0`` px) with Leaflet.draw."""
+    frame = page.frame_locator(MAP).last  # the newest map (an old one may be fading out)
+    x, y = map_centre(page)
+    frame.locator(".leaflet-draw-draw-polygon").click()
+    frame.locator(".leaflet-draw-tooltip").first.wait_for()  # the tool is armed
+    corners = [(-half, -half), (half, -half), (half, half), (-half, half), (-half, -half)]
+    for dx, dy in corners:  # Leaflet.draw drops clicks closer than 50 ms apart
+        page.mouse.click(x + dx0 + dx, y + dy)
+        time.sleep(0.25)
