@@ -74,7 +74,11 @@ def measure(repeats: int) -> dict[str, dict[str, object]]:
         page.get_by_text("Draw fields", exact=True).first.click()
         for i in range(repeats):  # Save → "Saved …" on screen
             draw_square(page, half=12, dx0=-120 + 48 * i)
-            page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=30_000)
+            try:
+                page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=30_000)
+            except Exception:
+                page.screenshot(path=str(RESULTS / "browser_failure.png"))
+                raise
             start = time.perf_counter()
             page.get_by_role("button", name="Save & submit").click()
             page.get_by_text("Saved rice field").wait_for(timeout=30_000)
