@@ -24,12 +24,12 @@ from ui.settings import data_dir, default_area_pixels, dip_iterations_override
 from ui.state import (
     bump_map,
     label_store,
-    load_served_scene,
     map_key,
     parse_bbox,
     remember,
     remembered,
     require_identity,
+    require_scene,
 )
 
 METHODS = {
@@ -46,12 +46,9 @@ PRESETS = {
 AREA_TOOL, FIELDS_TOOL = "Choose an area", "Draw fields"
 
 identity = require_identity()
-served = load_served_scene()
-if served is None:
-    st.stop()
+served = require_scene()
 scene = served.scene
 store = label_store()
-store.register_scene(scene.scene_id, scene.footprint)
 drafts = Drafts(data_dir() / "drafts", identity.name, scene.scene_id)
 state = st.session_state
 available = {name: text for name, text in METHODS.items() if name in REGISTERED_METHODS}

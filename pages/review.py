@@ -9,13 +9,11 @@ from labels.model import DEFAULT_CROPS, Status
 from ui.enhance_flow import served_result
 from ui.fields import review_field
 from ui.review import comparison_map, enhanced_view_of, review_progress, review_queue
-from ui.state import label_store, load_served_scene, require_identity
+from ui.state import label_store, require_identity, require_scene
 from ui.text import escape_markdown
 
 identity = require_identity()
-served = load_served_scene()
-if served is None:
-    st.stop()
+served = require_scene()
 scene = served.scene
 store = label_store()
 state = st.session_state

@@ -120,3 +120,13 @@ def parse_bbox(text: str) -> tuple[float, float, float, float] | None:
     except ValueError:
         return None
     return (west, south, east, north)
+
+
+def require_scene() -> ServedScene:
+    """The current scene, registered for tiles and in the label store; stops the page if it
+    cannot be opened (the error is shown)."""
+    served = load_served_scene()
+    if served is None:
+        st.stop()
+    label_store().register_scene(served.scene.scene_id, served.scene.footprint)
+    return served
