@@ -88,7 +88,7 @@ if served is not None:
     scene = served.scene
     res_x, res_y = scene.resolution
     west, south, east, north = scene.lonlat_bounds
-    st.success(f"Current scene: **{scene.name}**")
+    st.success(f"Current scene: **{escape_markdown(scene.name)}**")
     st.markdown(
         f"- {scene.width:,} × {scene.height:,} pixels, {scene.count} bands ({scene.dtype}), "
         f"pixel size {res_x:g} × {res_y:g} {scene.crs.linear_units or 'units'}\n"

@@ -31,6 +31,7 @@ from ui.state import (
     require_identity,
     require_scene,
 )
+from ui.text import escape_markdown
 
 METHODS = {
     "dip+enhancer": "Deep Image Prior + enhancer (best)",
@@ -110,7 +111,10 @@ def confirm_delete(confirmed: bool) -> None:
 
 map_col, side = st.columns([3, 1.4])
 with side:
-    st.markdown(f"**{scene.name}** · signed in as {identity.name} ({identity.role.value})")
+    st.markdown(
+        f"**{escape_markdown(scene.name)}** · signed in as "
+        f"{escape_markdown(identity.name)} ({identity.role.value})"
+    )
     messages = st.container()  # outcomes of the last action, shown first
     tool = st.radio("On the map", [AREA_TOOL, FIELDS_TOOL], horizontal=True, key="tool")
     if remembered("method", next(iter(available))) not in available:

@@ -8,6 +8,7 @@ from streamlit_folium import st_folium
 from ui.assets import MissingAssetsError
 from ui.scene_map import MODE_NAMES, build_scene_map
 from ui.state import load_served_scene
+from ui.text import escape_markdown
 
 served = load_served_scene()
 if served is None:
@@ -16,7 +17,7 @@ scene = served.scene
 
 left, right = st.columns([3, 1])
 with right:
-    st.markdown(f"**{scene.name}**")
+    st.markdown(f"**{escape_markdown(scene.name)}**")
     modes = ["true", "false"] if scene.bands.nir else ["true"]
     mode = st.radio("View", modes, format_func=MODE_NAMES.__getitem__)
     basemap = st.checkbox("OpenStreetMap basemap (needs internet)", value=False)

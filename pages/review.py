@@ -21,7 +21,8 @@ state = st.session_state
 progress = review_progress(store, scene.scene_id)
 st.progress(
     progress.fraction,
-    text=f"Reviewed {progress.reviewed} of {progress.total} submitted fields on {scene.name}",
+    text=f"Reviewed {progress.reviewed} of {progress.total} submitted fields "
+    f"on {escape_markdown(scene.name)}",
 )
 if not identity.can_review:
     st.info("You are signed in as a volunteer: you can look, only reviewers accept or reject.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,11 +108,13 @@ class Scene:
 
     @property
     def scene_id(self) -> str:
-        """A short stable id: the file name plus a hash of its path, size and mtime."""
+        """A short stable id, safe in URLs and file names: the file name (letters, digits,
+        ``_.-`` only) plus a hash of its path, size and mtime."""
         stat = self.path.stat()
         key = f"{self.path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
         digest = hashlib.sha1(key.encode()).hexdigest()[:10]
-        return f"{self.path.stem[:40]}-{digest}"
+        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", self.path.stem)[:40]
+        return f"{stem}-{digest}"
 
     @property
     def name(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -24,9 +25,10 @@ def save_upload(name: str, data: bytes, folder: Path) -> Scene:
     Invalid files are not kept. The write is atomic, so a full disk leaves no half file.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    suffix = Path(name).suffix.lower() or ".tif"
+    suffix = Path(name).suffix.lower() if Path(name).suffix.lower() in (".tif", ".tiff") else ".tif"
     digest = hashlib.sha256(data).hexdigest()[:16]
-    target = folder / f"{Path(name).stem[:40]}-{digest}{suffix}"
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(name).stem)[:40]
+    target = folder / f"{stem}-{digest}{suffix}"
     if target.exists():
         return open_scene(target)
     fd, tmp_name = tempfile.mkstemp(dir=folder, suffix=suffix)

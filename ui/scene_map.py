@@ -6,6 +6,8 @@ and the app's own Leaflet files).
 
 from __future__ import annotations
 
+import html
+
 import folium
 from folium.plugins import Draw
 
@@ -46,11 +48,15 @@ def base_map(served: ServedScene, mode: DisplayMode, basemap: bool = False) -> f
 def add_scene_tiles(
     fmap: folium.Map, served: ServedScene, mode: DisplayMode, name: str, opacity: float = 1.0
 ) -> None:
-    """A scene (or an enhanced area) as XYZ tiles served by this app."""
+    """A scene (or an enhanced area) as XYZ tiles served by this app.
+
+    Leaflet shows layer names and attributions as HTML, and file names come from users.
+    """
+    name = html.escape(name)
     folium.TileLayer(
         tiles=tile_url(served.scene.scene_id, mode),
         name=name,
-        attr=served.scene.name,
+        attr=name,
         max_native_zoom=native_zoom(served.scene),
         max_zoom=MAX_ZOOM,
         overlay=True,

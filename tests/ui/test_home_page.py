@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from labels.model import Role
 from tests.conftest import PROJECT_ROOT
 from ui.auth import Identity
+from ui.text import escape_markdown
 
 APP = PROJECT_ROOT / "app.py"
 
@@ -23,7 +24,7 @@ def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_home_opens_on_the_sample_and_describes_it() -> None:
     app = AppTest.from_file(str(APP), default_timeout=30).run()
     assert not app.exception
-    assert "parana_farmland_landsat8_20200518.tif" in app.success[0].value
+    assert escape_markdown("parana_farmland_landsat8_20200518.tif") in app.success[0].value
     details = app.markdown[-1].value
     assert "960 × 960 pixels, 3 bands (uint16)" in details
     assert "EPSG:32621" in details
@@ -36,7 +37,7 @@ def test_a_bad_path_shows_a_clear_error_and_keeps_the_current_scene() -> None:
     app.text_input(key="scene_path_input").input("/nowhere/T45RUL.tif").run()
     app.button(key="open_path").click().run()
     assert any("No file at /nowhere/T45RUL.tif" in e.value for e in app.error)
-    assert "parana_farmland" in app.success[0].value
+    assert escape_markdown("parana_farmland_landsat8") in app.success[0].value
 
 
 def test_volunteers_sign_in_with_a_name_and_reviewers_need_the_code(monkeypatch) -> None:

@@ -53,3 +53,14 @@ def test_tile_route_serves_png_tiles_of_a_registered_scene(tmp_path: Path, monke
     # The sample has no NIR band: a false-colour tile is a clear 400, not a crash.
     false_colour = serve_tile(_request(scene_id=scene.scene_id, mode="false", z=z, x=x, y=y))
     assert false_colour.status_code == 400 and b"near-infrared" in false_colour.body
+
+
+def test_layer_names_from_file_names_are_escaped(tmp_path: Path, s2_like: Path) -> None:
+    evil = tmp_path / "<b>field<b>.tif"
+    evil.write_bytes(s2_like.read_bytes())
+    served = SceneRegistry(tmp_path).register(open_scene(evil))
+    html = build_scene_map(served, "true").get_root().render()
+    # folium writes strings as JSON ("<" as \u003c); what reaches Leaflet must be escaped.
+    assert "<b>field" not in html and "\\u003cb\\u003efield" not in html
+    assert "\\u0026lt;b\\u0026gt;field" in html
+    assert "/tiles/_b_field_b_-" in html  # the scene id in URLs is reduced to safe characters

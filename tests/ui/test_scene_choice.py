@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -40,3 +41,8 @@ def test_open_by_path_strips_quotes_and_reports_missing_files(s2_like: Path) -> 
         open_by_path("   ")
     with pytest.raises(NotARasterError, match="No file"):
         open_by_path("/nowhere/scene.tif")
+
+
+def test_upload_names_are_reduced_to_safe_characters(tmp_path: Path, s2_like: Path) -> None:
+    scene = save_upload('<img src=x onerror="alert(1)">.tif', s2_like.read_bytes(), tmp_path)
+    assert re.fullmatch(r"[A-Za-z0-9_.-]+\.tif", scene.path.name)
