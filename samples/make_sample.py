@@ -26,9 +26,18 @@ def main(source: str) -> None:
         transform = src.window_transform(WINDOW)
         crs = src.crs
     profile = {
-        "driver": "COG", "width": WINDOW.width, "height": WINDOW.height, "count": 3,
-        "dtype": "uint16", "crs": crs, "transform": transform, "nodata": 0,
-        "compress": "deflate", "predictor": 2, "level": 9, "overview_resampling": "average",
+        "driver": "COG",
+        "width": WINDOW.width,
+        "height": WINDOW.height,
+        "count": 3,
+        "dtype": "uint16",
+        "crs": crs,
+        "transform": transform,
+        "nodata": 0,
+        "compress": "deflate",
+        "predictor": 2,
+        "level": 9,
+        "overview_resampling": "average",
         "blocksize": 256,
     }
     with rasterio.open(OUT, "w", **profile) as dst:
@@ -36,7 +45,8 @@ def main(source: str) -> None:
         dst.descriptions = ("B4 red", "B3 green", "B2 blue")
         dst.update_tags(
             SOURCE="Landsat 8 OLI/TIRS L1TP LC08_L1TP_224078_20200518_20200518_01_RT (USGS)",
-            ACQUISITION_DATE="2020-05-18", LICENCE="public domain (USGS Landsat)",
+            ACQUISITION_DATE="2020-05-18",
+            LICENCE="public domain (USGS Landsat)",
             UNITS="uint16 digital numbers (L1TP, not surface reflectance)",
         )
     print(f"wrote {OUT} ({OUT.stat().st_size / 1e6:.2f} MB)")

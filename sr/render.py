@@ -56,41 +56,42 @@ def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
 
 def native_zoom(scene: Scene) -> int:
     """The zoom level whose tile pixels are about as fine as the scene's own pixels."""
-    west, south, east, north = scene.lonlat_bounds
-    lat = math.radians((south + north) / 2)
     metres_per_px = _ground_resolution(scene)
-    world_px = 2 * _HALF_WORLD * math.cos(lat) / metres_per_px
+    world_px = 2 * _HALF_WORLD * math.cos(_centre_latitude(scene)) / metres_per_px
     return max(0, min(22, math.ceil(math.log2(world_px / TILE_SIZE))))
+
+
+def _centre_latitude(scene: Scene) -> float:
+    """Latitude of the scene's centre, in radians."""
+    _, south, _, north = scene.lonlat_bounds
+    return math.radians((south + north) / 2)
 
 
 def _ground_resolution(scene: Scene) -> float:
     """Approximate pixel size in metres (degrees converted at the scene's centre)."""
     res_x, _ = scene.resolution
     if scene.crs.is_geographic:
-        lat = math.radians(sum(scene.lonlat_bounds[1::2]) / 2)
-        return res_x * 111_320 * math.cos(lat)
+        return res_x * 111_320 * math.cos(_centre_latitude(scene))
     return res_x * (scene.crs.linear_units_factor[1] if scene.crs.linear_units_factor else 1.0)
 
 
 class Pyramid:
     """The sources a scene can be rendered from, finest first: (path, overview level, factor)."""
 
-    def __init__(self, scene: Scene, cache_dir: Path | None = None) -> None:
+    def __init__(
+        self, scene: Scene, cache_dir: Path | None = None, reduce_above: int = _REDUCED_MIN_PIXELS
+    ) -> None:
         self.scene = scene
         self.levels: list[tuple[Path, int | None, int]] = [(scene.path, None, 1)]
-        self.levels += [
-            (scene.path, i, factor) for i, factor in enumerate(scene.overview_factors)
-        ]
-        if not scene.overview_factors and scene.width * scene.height > _REDUCED_MIN_PIXELS:
+        self.levels += [(scene.path, i, factor) for i, factor in enumerate(scene.overview_factors)]
+        if not scene.overview_factors and scene.width * scene.height > reduce_above:
             if cache_dir is None:
                 raise ValueError("a cache folder is needed for a large scene without overviews")
             reduced = build_reduced_copy(scene, cache_dir)
             with rasterio.open(reduced) as ds:
                 factors = ds.overviews(1)
             self.levels.append((reduced, None, _REDUCED_FACTOR))
-            self.levels += [
-                (reduced, i, _REDUCED_FACTOR * f) for i, f in enumerate(factors)
-            ]
+            self.levels += [(reduced, i, _REDUCED_FACTOR * f) for i, f in enumerate(factors)]
 
     def source_for(self, scale: float) -> tuple[Path, int | None]:
         """The coarsest source whose pixels are no coarser than ``scale`` scene pixels."""
@@ -110,18 +111,29 @@ def build_reduced_copy(scene: Scene, cache_dir: Path) -> Path:
     tmp = out.with_suffix(".partial.tif")
     height = math.ceil(scene.height / _REDUCED_FACTOR)
     width = math.ceil(scene.width / _REDUCED_FACTOR)
-    transform = scene.transform * Affine.scale(scene.width / width, scene.height / height)
+    transform = scene.transform @ Affine.scale(scene.width / width, scene.height / height)
     profile = {
-        "driver": "GTiff", "width": width, "height": height, "count": scene.count,
-        "dtype": scene.dtype, "crs": scene.crs, "transform": transform, "nodata": scene.nodata,
-        "tiled": True, "blockxsize": 256, "blockysize": 256, "compress": "deflate",
+        "driver": "GTiff",
+        "width": width,
+        "height": height,
+        "count": scene.count,
+        "dtype": scene.dtype,
+        "crs": scene.crs,
+        "transform": transform,
+        "nodata": scene.nodata,
+        "tiled": True,
+        "blockxsize": 256,
+        "blockysize": 256,
+        "compress": "deflate",
     }
     rows_per_chunk = 256
     with rasterio.open(scene.path) as src, rasterio.open(tmp, "w", **profile) as dst:
         for row in range(0, height, rows_per_chunk):
             n = min(rows_per_chunk, height - row)
             window = rasterio.windows.Window(
-                0, row * _REDUCED_FACTOR, scene.width,
+                0,
+                row * _REDUCED_FACTOR,
+                scene.width,
                 min(n * _REDUCED_FACTOR, scene.height - row * _REDUCED_FACTOR),
             )
             chunk = src.read(
@@ -145,12 +157,20 @@ def _read_warped(
     """Warp a source (or one of its overviews) onto a destination grid: (data, valid mask)."""
     width, height = size
     kwargs = {"overview_level": overview_level} if overview_level is not None else {}
-    with rasterio.open(source, **kwargs) as src, WarpedVRT(
-        src, crs=dst_crs, transform=dst_transform, width=width, height=height,
-        resampling=resampling, add_alpha=src.nodata is None,
-    ) as vrt:
-        data = vrt.read(list(bands))
-        valid = vrt.dataset_mask() > 0
+    with rasterio.open(source, **kwargs) as src:
+        # Without nodata, an alpha band marks where the source covers the destination.
+        use_alpha = src.nodata is None
+        with WarpedVRT(
+            src,
+            crs=dst_crs,
+            transform=dst_transform,
+            width=width,
+            height=height,
+            resampling=resampling,
+            add_alpha=use_alpha,
+        ) as vrt:
+            data = vrt.read(list(bands))
+            valid = vrt.read(vrt.count) > 0 if use_alpha else vrt.dataset_mask() > 0
     return data, valid
 
 
@@ -160,9 +180,7 @@ def render_tile(
     """A 256 × 256 PNG XYZ tile of the scene, or None where the tile misses the scene."""
     scene = pyramid.scene
     left, bottom, right, top = tile_bounds(z, x, y)
-    s_west, s_south, s_east, s_north = transform_bounds(
-        WGS84, WEB_MERCATOR, *scene.lonlat_bounds
-    )
+    s_west, s_south, s_east, s_north = transform_bounds(WGS84, WEB_MERCATOR, *scene.lonlat_bounds)
     if right <= s_west or left >= s_east or top <= s_south or bottom >= s_north:
         return None
     tile_res = (right - left) / TILE_SIZE
@@ -172,8 +190,13 @@ def render_tile(
     transform = Affine(tile_res, 0, left, 0, -tile_res, top)
     resampling = Resampling.nearest if scale < 1 else Resampling.bilinear
     data, valid = _read_warped(
-        source, level, scene.bands.for_mode(mode), WEB_MERCATOR, transform,
-        (TILE_SIZE, TILE_SIZE), resampling,
+        source,
+        level,
+        scene.bands.for_mode(mode),
+        WEB_MERCATOR,
+        transform,
+        (TILE_SIZE, TILE_SIZE),
+        resampling,
     )
     return encode_png(to_rgba(data, valid, stretch))
 
@@ -189,7 +212,12 @@ def render_area(
     scale = max((right - left) / width, (top - bottom) / height) / scene.resolution[0]
     source, level = pyramid.source_for(scale)
     data, valid = _read_warped(
-        source, level, scene.bands.for_mode(mode), scene.crs, transform, size,
+        source,
+        level,
+        scene.bands.for_mode(mode),
+        scene.crs,
+        transform,
+        size,
         Resampling.bilinear if scale >= 1 else Resampling.nearest,
     )
     return encode_png(to_rgba(data, valid, stretch))

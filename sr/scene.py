@@ -20,6 +20,7 @@ import rasterio
 from affine import Affine
 from rasterio.crs import CRS
 from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
+from rasterio.transform import array_bounds
 from rasterio.warp import transform_bounds, transform_geom
 from rasterio.windows import Window, from_bounds
 from shapely.geometry import Polygon, box, shape
@@ -124,9 +125,7 @@ class Scene:
     @property
     def bounds(self) -> tuple[float, float, float, float]:
         """(left, bottom, right, top) in the scene's CRS."""
-        left, top = self.transform * (0, 0)
-        right, bottom = self.transform * (self.width, self.height)
-        return (min(left, right), min(bottom, top), max(left, right), max(bottom, top))
+        return array_bounds(self.height, self.width, self.transform)
 
     @property
     def footprint(self) -> Polygon:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
+from affine import Affine
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
@@ -16,3 +18,44 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not beside the project")
     return SHARED_DATA
+
+
+def write_raster(
+    path: Path,
+    array: np.ndarray,
+    *,
+    crs: str | None = "EPSG:32645",
+    transform: Affine | None = None,
+    nodata: float | None = None,
+    **profile: object,
+) -> Path:
+    """Write a (bands, rows, cols) array as a GeoTIFF; ``crs=None`` writes no CRS."""
+    import rasterio
+
+    bands, rows, cols = array.shape
+    if transform is None:
+        transform = Affine(10.0, 0, 300_000.0, 0, -10.0, 3_100_000.0)
+    options = {
+        "driver": "GTiff",
+        "width": cols,
+        "height": rows,
+        "count": bands,
+        "dtype": str(array.dtype),
+        "transform": transform,
+        "nodata": nodata,
+        **profile,
+    }
+    if crs is not None:
+        options["crs"] = crs
+    with rasterio.open(path, "w", **options) as dst:
+        dst.write(array)
+    return path
+
+
+@pytest.fixture()
+def s2_like(tmp_path: Path) -> Path:
+    """A small 4-band uint16 Sentinel-2-like stack (B4 B3 B2 B8) in UTM 45N (Nepal)."""
+
+    rng = np.random.default_rng(0)
+    array = rng.integers(200, 3000, size=(4, 64, 80), dtype=np.uint16)
+    return write_raster(tmp_path / "s2.tif", array)

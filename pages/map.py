@@ -1,0 +1,32 @@
+"""The scene on a map at full resolution."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from ui.assets import MissingAssetsError
+from ui.scene_map import MODE_NAMES, build_scene_map
+from ui.state import load_served_scene
+
+served = load_served_scene()
+if served is None:
+    st.stop()
+scene = served.scene
+
+left, right = st.columns([3, 1])
+with right:
+    st.markdown(f"**{scene.name}**")
+    modes = ["true", "false"] if scene.bands.nir else ["true"]
+    mode = st.radio("View", modes, format_func=MODE_NAMES.__getitem__)
+    basemap = st.checkbox("OpenStreetMap basemap (needs internet)", value=False)
+    st.caption(
+        "Zoom in to see the scene at full resolution. The yellow line is the scene's outline."
+    )
+with left:
+    try:
+        fmap = build_scene_map(served, mode, basemap=basemap)
+    except MissingAssetsError as exc:
+        st.error(str(exc))
+        st.stop()
+    st_folium(fmap, height=640, use_container_width=True, returned_objects=[], key="scene_map")

@@ -1,0 +1,10 @@
+"""ASGI entry point: the Streamlit app (app.py + pages/) plus the scene tile routes.
+
+Start with ``streamlit run server.py`` (scripts/start.sh does this).
+"""
+
+import streamlit as st
+
+from ui.tile_routes import routes
+
+app = st.App("app.py", routes=routes())

@@ -1,0 +1,55 @@
+"""The scene map uses only local assets, and the tile route serves registered scenes."""
+
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+from starlette.requests import Request
+
+from sr.scene import open_scene
+from ui.registry import SceneRegistry
+from ui.scene_map import build_scene_map
+from ui.settings import SAMPLE_SCENE
+from ui.tile_routes import serve_tile, tile_url
+
+
+def _request(**path_params: object) -> Request:
+    return Request(
+        {"type": "http", "method": "GET", "path": "/", "headers": [], "path_params": path_params}
+    )
+
+
+def test_map_links_no_cdn_and_points_at_local_leaflet(tmp_path: Path) -> None:
+    served = SceneRegistry(tmp_path).register(open_scene(SAMPLE_SCENE))
+    fmap = build_scene_map(served, "true", basemap=False)
+    html = fmap.get_root().render()
+    assert "/app/static/vendor/leaflet/leaflet.js" in html
+    assert "cdn.jsdelivr" not in html and "cdnjs" not in html and "code.jquery" not in html
+    assert tile_url(served.scene.scene_id, "true") in html
+
+
+def test_tile_route_serves_png_tiles_of_a_registered_scene(tmp_path: Path, monkeypatch) -> None:
+    registry = SceneRegistry(tmp_path)
+    monkeypatch.setattr("ui.tile_routes.registry", lambda: registry)
+    scene = registry.register(open_scene(SAMPLE_SCENE)).scene
+    west, south, east, north = scene.lonlat_bounds
+    z = 13
+    x = int(((west + east) / 2 + 180) / 360 * (1 << z))
+    lat = math.radians((south + north) / 2)
+    y = int((1 - math.asinh(math.tan(lat)) / math.pi) / 2 * (1 << z))
+
+    response = serve_tile(_request(scene_id=scene.scene_id, mode="true", z=z, x=x, y=y))
+    assert response.status_code == 200 and response.media_type == "image/png"
+    rgba = np.asarray(Image.open(io.BytesIO(response.body)).convert("RGBA"))
+    assert rgba.shape == (256, 256, 4) and rgba[..., 3].mean() > 250  # imagery, not empty
+    assert rgba[..., :3].std() > 10  # fields, roads and water: not a flat colour
+
+    unknown = serve_tile(_request(scene_id="nope", mode="true", z=z, x=x, y=y))
+    assert unknown.status_code == 404
+    # The sample has no NIR band: a false-colour tile is a clear 400, not a crash.
+    false_colour = serve_tile(_request(scene_id=scene.scene_id, mode="false", z=z, x=x, y=y))
+    assert false_colour.status_code == 400 and b"near-infrared" in false_colour.body

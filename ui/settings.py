@@ -1,0 +1,24 @@
+"""Where sharpfields keeps its files, and the bundled sample."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_SCENE = PROJECT_ROOT / "samples" / "parana_farmland_landsat8_20200518.tif"
+
+
+def data_dir() -> Path:
+    """The folder for label stores, caches and uploads ($SHARPFIELDS_DATA, default ./data)."""
+    path = Path(os.environ.get("SHARPFIELDS_DATA", PROJECT_ROOT / "data"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def cache_dir() -> Path:
+    return data_dir() / "cache"
+
+
+def uploads_dir() -> Path:
+    return data_dir() / "uploads"
