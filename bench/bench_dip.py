@@ -22,7 +22,7 @@ import platform
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from sr.baselines import bicubic  # noqa: E402
 from sr.degrade import sentinel2_degrade  # noqa: E402
-from sr.dip import PRESETS, Progress, get_config, run_dip  # noqa: E402
+from sr.dip import PRESETS, DipConfig, Progress, get_config, run_dip  # noqa: E402
 from sr.metrics import psnr, psnr_y, rgb_to_y, ssim  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
@@ -131,7 +131,7 @@ def run_case(case: Case, method: str, args: argparse.Namespace, trace_every: int
             )
 
     start = time.perf_counter()
-    config = get_config(method, args.iterations)
+    config = apply_overrides(get_config(method, args.iterations), args.set)
     est = run_dip(
         case.lr,
         SCALE,
@@ -145,7 +145,25 @@ def run_case(case: Case, method: str, args: argparse.Namespace, trace_every: int
     )
     wall = time.perf_counter() - start
     p, s = score(case, est)
-    return Record(case.dataset, case.name, method, last[0], wall, p, s, b_psnr, b_ssim, trace)
+    label = " ".join([method, *args.set])
+    return Record(case.dataset, case.name, label, last[0], wall, p, s, b_psnr, b_ssim, trace)
+
+
+def apply_overrides(config: DipConfig, overrides: list[str]) -> DipConfig:
+    """Apply 'field=value' overrides (e.g. channels=32, bf16=true) to a config."""
+    changes: dict[str, object] = {}
+    for item in overrides:
+        key, _, text = item.partition("=")
+        current = getattr(config, key)
+        if isinstance(current, bool):
+            changes[key] = text.lower() in ("1", "true", "yes")
+        elif isinstance(current, int):
+            changes[key] = int(text)
+        elif isinstance(current, float):
+            changes[key] = float(text)
+        else:
+            changes[key] = text
+    return replace(config, **changes)
 
 
 def markdown(records: list[Record]) -> str:
@@ -177,6 +195,13 @@ def main(argv: list[str] | None = None) -> None:
         help=f"DIP presets ({', '.join(PRESETS)}) and/or 'bicubic'",
     )
     parser.add_argument("--iterations", type=int, help="override every preset's iterations")
+    parser.add_argument(
+        "--set",
+        nargs="*",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="override DipConfig fields of every preset, e.g. channels=32",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--device", default="cpu")

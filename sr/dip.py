@@ -199,7 +199,8 @@ def build_network(config: DipConfig, bands: int) -> SkipNet:
 def estimate_memory(shape: tuple[int, int, int], scale: int, config: DipConfig) -> int:
     """Bytes a run needs for a (bands, h, w) input: activations, their gradients, weights."""
     bands, h, w = shape
-    net = build_network(config, bands)
+    with torch.device("meta"):  # shapes only: no memory, no weight init, no RNG use
+        net = build_network(config, bands)
     side_h = padded_size(h * scale, config.depth)
     side_w = padded_size(w * scale, config.depth)
     per_pixel = activations_per_pixel(net, config.input_channels)
@@ -307,12 +308,12 @@ def run_dip(
     check_scale(scale)
     if lr.ndim != 3 or min(lr.shape) < 1:
         raise DipError(f"Expected a (bands, rows, cols) image, got shape {lr.shape}.")
-    if not np.all(np.isfinite(lr)):
-        raise DipError("The image has missing (NaN) or infinite values; fill them first.")
     config = get_config(preset, iterations).for_scale(scale)
     dev = resolve_device(device)
     bands, h, w = lr.shape
     check_memory(lr.shape, scale, config, dev)
+    if not np.all(np.isfinite(lr)):
+        raise DipError("The image has missing (NaN) or infinite values; fill them first.")
     scaling = BandScaling.fit(lr, config.headroom, value_range)
     target = torch.from_numpy(scaling.to_unit(lr))[None].to(dev)
     out_h, out_w = h * scale, w * scale

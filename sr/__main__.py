@@ -1,0 +1,7 @@
+"""``python -m sr``: see :mod:`sr.cli`."""
+
+import sys
+
+from sr.cli import main
+
+sys.exit(main())

@@ -1,0 +1,133 @@
+"""The ``python -m sr`` command line.
+
+Each subcommand is a (configure, run) pair in ``SUBCOMMANDS``; methods come from
+:data:`sr.enhance.METHODS`, so new methods and subcommands (e.g. ``train``) plug in without
+changing the rest. Every expected failure prints one line on stderr and exits with 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import NoReturn
+
+import numpy as np
+from rasterio.errors import RasterioError
+
+from sr.dip import PRESETS, Cancelled, DipError, Progress, check_scale
+from sr.enhance import METHODS, enhance_raster
+from sr.raster_io import read_raster, write_raster
+from sr.scene import BBox, SceneError
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A bad command-line value; the message is shown as is."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports mistakes in one line (no usage dump)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def parse_bbox(text: str) -> BBox:
+    """'W,S,E,N' in degrees → a tuple of four floats."""
+    try:
+        values = tuple(float(v) for v in text.split(","))
+    except ValueError:
+        values = ()
+    if len(values) != 4:
+        raise argparse.ArgumentTypeError(
+            f"--bbox needs four numbers W,S,E,N in degrees (lon/lat), got {text!r}"
+        )
+    return values  # type: ignore[return-value]
+
+
+def _configure_enhance(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("input", type=Path, help="GeoTIFF (any bands) or PNG/JPEG image")
+    parser.add_argument("output", type=Path, help="GeoTIFF for GeoTIFF input, else PNG")
+    parser.add_argument("--method", default="dip", choices=sorted(METHODS))
+    parser.add_argument("--scale", type=int, default=4, help="2, 4 or 8 (default 4)")
+    parser.add_argument("--preset", default="fast", choices=list(PRESETS), help="DIP preset")
+    parser.add_argument("--iterations", type=int, help="override the preset's iterations")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    parser.add_argument("--bbox", type=parse_bbox, help="lon/lat area W,S,E,N to enhance")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+
+def _print_progress(report: Progress) -> None:
+    print(
+        f"iteration {report.iteration}/{report.iterations}  loss {report.loss:.2e}  "
+        f"ETA {report.eta_s:.0f} s",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def _run_enhance(args: argparse.Namespace) -> None:
+    """Sharpen an image or a GeoTIFF area (DIP or interpolation)."""
+    check_scale(args.scale)
+    if args.iterations is not None and args.iterations < 1:
+        raise UsageError(f"--iterations must be at least 1, not {args.iterations}")
+    raster = read_raster(args.input, args.bbox)
+    options: dict[str, object] = {}
+    if args.method == "dip":
+        every = max(1, (args.iterations or PRESETS[args.preset].iterations) // 10)
+        options = {
+            "preset": args.preset,
+            "iterations": args.iterations,
+            "seed": args.seed,
+            "device": args.device,
+            "progress": None if args.quiet else _print_progress,
+            "progress_every": every,
+        }
+    result = enhance_raster(raster, args.scale, args.method, **options)
+    if not np.all(np.isfinite(result.array)):
+        raise DipError("The result has non-finite values; try another seed or preset.")
+    write_raster(args.output, result)
+    if not args.quiet:
+        bands, rows, cols = result.array.shape
+        print(f"wrote {args.output} ({bands} bands, {cols} × {rows} px)", file=sys.stderr)
+
+
+Subcommand = tuple[str, Callable[[argparse.ArgumentParser], None], Callable[..., None]]
+SUBCOMMANDS: list[Subcommand] = [
+    ("enhance", _configure_enhance, _run_enhance),
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m sr", description="Super-resolution of satellite images.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, configure, run in SUBCOMMANDS:
+        doc = (run.__doc__ or name).strip()
+        child = sub.add_parser(name, help=doc, description=doc)
+        configure(child)
+        child.set_defaults(run=run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a usage error already printed (2)
+        return int(exc.code or 0)
+    try:
+        args.run(args)
+    except (SceneError, DipError, UsageError, RasterioError, ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Cancelled as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    return 0

@@ -1,0 +1,56 @@
+"""The Lanczos-2 downsampler and the Sentinel-2 degradation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from sr.degrade import (
+    Lanczos2Downsampler,
+    downsample,
+    gaussian_kernel,
+    lanczos2_kernel,
+    sentinel2_degrade,
+)
+
+
+@pytest.mark.parametrize("factor", [2, 4, 8])
+def test_lanczos_kernel_sums_to_one_and_is_symmetric(factor: int) -> None:
+    kernel = lanczos2_kernel(factor)
+    assert kernel.shape == (4 * factor,)
+    assert kernel.sum() == pytest.approx(1.0, abs=1e-12)
+    np.testing.assert_allclose(kernel, kernel[::-1])
+    # Lanczos-2 has negative lobes at the ends and its peak in the middle.
+    assert kernel.min() < 0 < kernel[2 * factor] == kernel.max()
+
+
+@pytest.mark.parametrize("factor", [2, 4, 8])
+def test_downsampler_keeps_a_constant_image_constant(factor: int) -> None:
+    image = np.full((3, 8 * factor, 5 * factor), 0.37, dtype=np.float32)
+    out = downsample(image, factor)
+    assert out.shape == (3, 8, 5)
+    np.testing.assert_allclose(out, 0.37, rtol=1e-5)
+
+
+def test_downsampler_averages_a_fine_checkerboard_away() -> None:
+    # A pixel-level checkerboard is above the LR Nyquist limit: it must vanish, not alias.
+    rows, cols = np.indices((64, 64))
+    board = ((rows + cols) % 2).astype(np.float32)[None]
+    out = downsample(board, 4)
+    np.testing.assert_allclose(out[:, 2:-2, 2:-2], 0.5, atol=1e-3)
+
+
+def test_downsampler_is_differentiable() -> None:
+    image = torch.rand(1, 2, 16, 16, requires_grad=True)
+    Lanczos2Downsampler(4)(image).sum().backward()
+    assert image.grad is not None and torch.isfinite(image.grad).all()
+
+
+def test_sentinel2_degradation_shape_and_mean() -> None:
+    hr = np.random.default_rng(0).uniform(500, 4000, (4, 64, 48)).astype(np.float32)
+    lr = sentinel2_degrade(hr, 4)
+    assert lr.shape == (4, 16, 12)
+    assert lr.mean() == pytest.approx(hr.mean(), rel=0.01)
+    assert lr.std() < hr.std() / 3  # blurred and decimated noise loses most of its variance
+    assert gaussian_kernel(1.5).shape == (11,)
