@@ -9,6 +9,7 @@ to read one raises :class:`CheckpointError` with a message meant for users.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ FORMAT = "sharpfields-enhancer"
 VERSION = 1
 
 
-class CheckpointError(RuntimeError):
+class CheckpointError(ValueError):
     """An enhancer model that is missing, unreadable or incompatible; user-facing message."""
 
 
@@ -43,7 +44,7 @@ def save_model(path: Path, model: EnhancerNet, meta: dict[str, Any] | None = Non
         "version": VERSION,
         "config": model.config.to_dict(),
         "state_dict": state,
-        "meta": meta or {},
+        "meta": json.loads(json.dumps(meta or {}, default=str)),  # plain types: weights_only
     }
     _atomic_save(payload, path)
 

@@ -27,8 +27,3 @@ def fit_percentiles(
     low, high = np.percentile(flat, [lower, upper], axis=1)
     span = np.maximum(high - low, 1e-6 * np.maximum(np.abs(high), 1.0))
     return BandScaling(low, span)
-
-
-def select_bands(scaling: BandScaling, bands: list[int]) -> BandScaling:
-    """The scaling of a subset (or repetition) of bands."""
-    return BandScaling(scaling.offset[bands], scaling.span[bands])

@@ -119,7 +119,7 @@ def train(cfg: TrainConfig, log: Log = print) -> dict[str, Any]:
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, cfg.lr, total_steps=total)
     meta: dict[str, Any] = {
         "command": cfg.command,
-        "train_config": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(cfg).items()},
+        "train_config": asdict(cfg),
         "data": [str(p) for p in cfg.hr],
         "validation_data": [str(p) for p in cfg.val] or f"bottom {cfg.val_fraction:.0%} rows",
         "data_note": cfg.data_note,
@@ -137,6 +137,11 @@ def train(cfg: TrainConfig, log: Log = print) -> dict[str, Any]:
     epoch0 = 0
     if cfg.resume and cfg.state_path.is_file():
         state = load_state(cfg.state_path)
+        if state.get("total_steps") != total:
+            raise ValueError(
+                f"{cfg.state_path} was trained for {state.get('total_steps')} steps; resume "
+                "with the same --epochs and --steps-per-epoch."
+            )
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         schedule.load_state_dict(state["schedule"])
@@ -184,6 +189,7 @@ def train(cfg: TrainConfig, log: Log = print) -> dict[str, Any]:
             log(f"saved {cfg.out} and {cfg.card_path}")
         state = {
             "epoch": epoch + 1,
+            "total_steps": total,
             "model": model.state_dict(),
             "optimizer": optimizer.state_dict(),
             "schedule": schedule.state_dict(),
