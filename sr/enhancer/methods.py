@@ -33,19 +33,21 @@ def run_enhancer(
     upsample: str = "bicubic",
     enhancer: Enhancer | None = None,
     device: str = "auto",
+    precision: str = "auto",
     tile: int = DEFAULT_TILE,
     overlap: int = DEFAULT_OVERLAP,
     **dip_options: Any,
 ) -> np.ndarray:
     """Upsample ``lr`` (bicubic, Lanczos-3 or DIP with ``dip_options``) and sharpen it.
 
-    ``enhancer`` defaults to the shipped model on ``device``; a missing or damaged model
+    ``enhancer`` defaults to the shipped model on ``device`` (``precision`` as for
+    :class:`~sr.enhancer.infer.Enhancer`); a missing or damaged model
     raises :class:`~sr.enhancer.checkpoint.CheckpointError` before any DIP work starts.
     """
     check_scale(scale)
     if upsample not in UPSAMPLERS:
         raise EnhancerError(f"Unknown upsampling {upsample!r}; choose one of {UPSAMPLERS}.")
-    model = enhancer or load_default_enhancer(device)
+    model = enhancer or load_default_enhancer(device, precision)
     if scale != model.scale:
         raise EnhancerError(
             f"The enhancer is trained for {model.scale}× only; use scale {model.scale}, or "

@@ -84,6 +84,22 @@ def test_tiled_equals_untiled_within_tolerance() -> None:
     assert np.abs(tiled - whole).max() < 0.02 * span
 
 
+def test_bfloat16_is_close_to_float32() -> None:
+    image = _image(3, 48, 48)
+    model = tiny_model()
+    full = Enhancer(model, torch.device("cpu"), {}, "float32")(image)
+    half = Enhancer(model, torch.device("cpu"), {}, "bfloat16")(image)
+    assert np.abs(half - full).mean() < 0.01 * np.abs(full - image).mean() + 0.5
+
+
+def test_loaded_model_is_fused_and_matches(model_file: Path) -> None:
+    enhancer = load_default_enhancer("cpu", "float32")
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in enhancer.model.decoder[0].fuse)
+    image = _image(3, 40, 40)
+    reference = _enhancer()(image)
+    np.testing.assert_allclose(enhancer(image), reference, atol=0.01 * np.ptp(image))
+
+
 def test_values_are_not_clipped() -> None:
     image = _image(3, 32, 32)
     image[0, :4, :4] = 60000  # far outside the percentile range
