@@ -41,8 +41,8 @@ from sr.metrics import psnr, psnr_y, rgb_to_y, ssim  # noqa: E402
 SHARED = ROOT.parent / "shared" / "data"
 S2_FILE = SHARED / "sentinel2" / "austria_danube_s2_2date_8band.tif"
 SET5 = ("baby", "bird", "butterfly", "head", "woman")
-# Top-left corners (row, col) of the 256×256 Sentinel-2 HR crops: fields, river, mixed.
-S2_CROPS = {"s2_fields": (0, 0), "s2_river": (120, 320), "s2_mixed": (100, 160)}
+# Top-left corners (row, col) of the 256×256 Sentinel-2 HR crops.
+S2_CROPS = {"s2_fields": (0, 320), "s2_river": (123, 60), "s2_village": (40, 150)}
 SCALE = 4
 
 
@@ -70,6 +70,10 @@ class Record:
     bicubic_psnr: float | None
     bicubic_ssim: float | None
     trace: list[tuple[int, float, float]] = field(default_factory=list)
+
+    @property
+    def s_per_iter(self) -> float | None:
+        return self.wall_s / self.iterations if self.iterations else None
 
 
 def set5_cases(names: list[str]) -> Iterator[Case]:
@@ -168,16 +172,17 @@ def apply_overrides(config: DipConfig, overrides: list[str]) -> DipConfig:
 
 def markdown(records: list[Record]) -> str:
     lines = [
-        "| dataset | image | method | iterations | wall s | PSNR | SSIM | Δ PSNR vs bicubic |",
-        "|---|---|---|---|---|---|---|---|",
+        "| dataset | image | method | iterations | wall s | s/iter | PSNR | SSIM | ΔPSNR |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in records:
         gain = "" if r.psnr is None or r.bicubic_psnr is None else f"{r.psnr - r.bicubic_psnr:+.2f}"
         p = "" if r.psnr is None else f"{r.psnr:.2f}"
         s = "" if r.ssim is None else f"{r.ssim:.4f}"
+        per = "" if r.s_per_iter is None else f"{r.s_per_iter:.3f}"
         lines.append(
             f"| {r.dataset} | {r.image} | {r.method} | {r.iterations} | "
-            f"{r.wall_s:.1f} | {p} | {s} | {gain} |"
+            f"{r.wall_s:.1f} | {per} | {p} | {s} | {gain} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -233,7 +238,10 @@ def main(argv: list[str] | None = None) -> None:
             records.append(record)
             print(markdown([record]).splitlines()[-1], flush=True)
             args.out.parent.mkdir(parents=True, exist_ok=True)
-            payload = {"meta": meta, "records": [asdict(r) for r in records]}
+            payload = {
+                "meta": meta,
+                "records": [{**asdict(r), "s_per_iter": r.s_per_iter} for r in records],
+            }
             args.out.write_text(json.dumps(payload, indent=1))
             args.out.with_suffix(".md").write_text(markdown(records))
 

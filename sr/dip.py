@@ -63,6 +63,7 @@ class DipConfig:
     headroom: float = 0.25  # per-band margin (fraction of the band's range) above and below
     bf16: bool = False  # bfloat16 autocast for the network (fast on AMX/tensor cores)
     channels_last: bool = False
+    residual: bool = False  # warm start: output = bicubic(LR) + net − 0.5, last conv zeroed
     iterations_8x: int | None = None  # the paper doubles iterations for 8×
     reg_noise_std_8x: float | None = None
 
@@ -321,6 +322,10 @@ def run_dip(
 
     with _seeded(seed, dev):
         net = build_network(config, bands).to(dev)
+    base = None
+    if config.residual:
+        net.zero_last_layer()
+        base = F.interpolate(target, size=(out_h, out_w), mode="bicubic", align_corners=False)
     generator = torch.Generator(device=dev).manual_seed(seed)
     noise_in = (
         torch.rand(1, config.input_channels, side_h, side_w, generator=generator, device=dev)
@@ -353,6 +358,8 @@ def run_dip(
         with autocast:
             out = net(net_in)
         out = out[:, :, :out_h, :out_w].float()
+        if base is not None:
+            out = base + (out - 0.5)
         loss = F.mse_loss(downsampler(out), target)
         loss.backward()
         optimizer.step()
