@@ -85,24 +85,30 @@ PRESETS: dict[str, DipConfig] = {
     "reference": DipConfig(
         name="reference", iterations=2000, iterations_8x=4000, reg_noise_std_8x=0.05
     ),
+    # Measured on Set5 butterfly (docs/dip.md): no input-noise regularisation converges
+    # several times faster; 32 channels, bf16 and channels_last cut each iteration ~12×;
+    # a cosine decay and an output average (EMA) give a clean last estimate.
     "balanced": DipConfig(
         name="balanced",
-        channels=64,
-        lr=0.02,
-        iterations=600,
-        iterations_8x=1200,
+        channels=32,
+        iterations=400,
+        iterations_8x=800,
+        reg_noise_std=0.0,
         schedule="cosine",
-        ema=0.0,
+        ema=0.95,
         bf16=True,
+        channels_last=True,
     ),
     "fast": DipConfig(
         name="fast",
         channels=32,
-        lr=0.02,
-        iterations=300,
-        iterations_8x=600,
+        iterations=200,
+        iterations_8x=400,
+        reg_noise_std=0.0,
         schedule="cosine",
+        ema=0.95,
         bf16=True,
+        channels_last=True,
     ),
 }
 
