@@ -70,10 +70,8 @@ class Record:
     bicubic_psnr: float | None
     bicubic_ssim: float | None
     trace: list[tuple[int, float, float]] = field(default_factory=list)
-
-    @property
-    def s_per_iter(self) -> float | None:
-        return self.wall_s / self.iterations if self.iterations else None
+    # Steady-state time per iteration: from the end of iteration 1 to the last one.
+    s_per_iter: float | None = None
 
 
 def set5_cases(names: list[str]) -> Iterator[Case]:
@@ -121,9 +119,14 @@ def run_case(case: Case, method: str, args: argparse.Namespace, trace_every: int
         return Record(case.dataset, case.name, method, 0, wall, p, s, b_psnr, b_ssim)
     trace: list[tuple[int, float, float]] = []
     last = [0]
+    first_s = [0.0]
+    last_s = [0.0]
 
     def on_progress(report: Progress) -> None:
         last[0] = report.iteration
+        last_s[0] = report.elapsed_s
+        if report.iteration == 1:
+            first_s[0] = report.elapsed_s
         if report.preview is not None and case.hr is not None:
             trace.append(
                 (report.iteration, round(report.elapsed_s, 2), score(case, report.preview)[0])
@@ -153,7 +156,10 @@ def run_case(case: Case, method: str, args: argparse.Namespace, trace_every: int
     wall = time.perf_counter() - start
     p, s = score(case, est)
     label = " ".join([method, *args.set])
-    return Record(case.dataset, case.name, label, last[0], wall, p, s, b_psnr, b_ssim, trace)
+    per_iter = (last_s[0] - first_s[0]) / (last[0] - 1) if last[0] > 1 else None
+    return Record(
+        case.dataset, case.name, label, last[0], wall, p, s, b_psnr, b_ssim, trace, per_iter
+    )
 
 
 def apply_overrides(config: DipConfig, overrides: list[str]) -> DipConfig:
@@ -243,7 +249,7 @@ def main(argv: list[str] | None = None) -> None:
             args.out.parent.mkdir(parents=True, exist_ok=True)
             payload = {
                 "meta": meta,
-                "records": [{**asdict(r), "s_per_iter": r.s_per_iter} for r in records],
+                "records": [asdict(r) for r in records],
             }
             args.out.write_text(json.dumps(payload, indent=1))
             args.out.with_suffix(".md").write_text(markdown(records))
