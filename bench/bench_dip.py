@@ -41,8 +41,8 @@ from sr.metrics import psnr, psnr_y, rgb_to_y, ssim  # noqa: E402
 SHARED = ROOT.parent / "shared" / "data"
 S2_FILE = SHARED / "sentinel2" / "austria_danube_s2_2date_8band.tif"
 SET5 = ("baby", "bird", "butterfly", "head", "woman")
-# Top-left corners (row, col) of the 256×256 Sentinel-2 HR crops: fields, river, mixed.
-S2_CROPS = {"s2_fields": (0, 0), "s2_river": (120, 320), "s2_mixed": (100, 160)}
+# Top-left corners (row, col) of the 256×256 Sentinel-2 HR crops.
+S2_CROPS = {"s2_fields": (0, 320), "s2_river": (123, 60), "s2_village": (40, 150)}
 SCALE = 4
 
 
@@ -70,6 +70,8 @@ class Record:
     bicubic_psnr: float | None
     bicubic_ssim: float | None
     trace: list[tuple[int, float, float]] = field(default_factory=list)
+    # Steady-state time per iteration: from the end of iteration 1 to the last one.
+    s_per_iter: float | None = None
 
 
 def set5_cases(names: list[str]) -> Iterator[Case]:
@@ -117,9 +119,14 @@ def run_case(case: Case, method: str, args: argparse.Namespace, trace_every: int
         return Record(case.dataset, case.name, method, 0, wall, p, s, b_psnr, b_ssim)
     trace: list[tuple[int, float, float]] = []
     last = [0]
+    first_s = [0.0]
+    last_s = [0.0]
 
     def on_progress(report: Progress) -> None:
         last[0] = report.iteration
+        last_s[0] = report.elapsed_s
+        if report.iteration == 1:
+            first_s[0] = report.elapsed_s
         if report.preview is not None and case.hr is not None:
             trace.append(
                 (report.iteration, round(report.elapsed_s, 2), score(case, report.preview)[0])
@@ -131,7 +138,10 @@ def run_case(case: Case, method: str, args: argparse.Namespace, trace_every: int
             )
 
     start = time.perf_counter()
-    config = apply_overrides(get_config(method, args.iterations), args.set)
+    # "reference:5" runs a preset for 5 iterations only (to time it per iteration).
+    name, _, short = method.partition(":")
+    iterations = int(short) if short else args.iterations
+    config = apply_overrides(get_config(name, iterations), args.set)
     est = run_dip(
         case.lr,
         SCALE,
@@ -146,7 +156,10 @@ def run_case(case: Case, method: str, args: argparse.Namespace, trace_every: int
     wall = time.perf_counter() - start
     p, s = score(case, est)
     label = " ".join([method, *args.set])
-    return Record(case.dataset, case.name, label, last[0], wall, p, s, b_psnr, b_ssim, trace)
+    per_iter = (last_s[0] - first_s[0]) / (last[0] - 1) if last[0] > 1 else None
+    return Record(
+        case.dataset, case.name, label, last[0], wall, p, s, b_psnr, b_ssim, trace, per_iter
+    )
 
 
 def apply_overrides(config: DipConfig, overrides: list[str]) -> DipConfig:
@@ -168,16 +181,17 @@ def apply_overrides(config: DipConfig, overrides: list[str]) -> DipConfig:
 
 def markdown(records: list[Record]) -> str:
     lines = [
-        "| dataset | image | method | iterations | wall s | PSNR | SSIM | Δ PSNR vs bicubic |",
-        "|---|---|---|---|---|---|---|---|",
+        "| dataset | image | method | iterations | wall s | s/iter | PSNR | SSIM | ΔPSNR |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in records:
         gain = "" if r.psnr is None or r.bicubic_psnr is None else f"{r.psnr - r.bicubic_psnr:+.2f}"
         p = "" if r.psnr is None else f"{r.psnr:.2f}"
         s = "" if r.ssim is None else f"{r.ssim:.4f}"
+        per = "" if r.s_per_iter is None else f"{r.s_per_iter:.3f}"
         lines.append(
             f"| {r.dataset} | {r.image} | {r.method} | {r.iterations} | "
-            f"{r.wall_s:.1f} | {p} | {s} | {gain} |"
+            f"{r.wall_s:.1f} | {per} | {p} | {s} | {gain} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -192,7 +206,7 @@ def main(argv: list[str] | None = None) -> None:
         "--presets",
         nargs="+",
         default=["fast", "balanced"],
-        help=f"DIP presets ({', '.join(PRESETS)}) and/or 'bicubic'",
+        help=f"DIP presets ({', '.join(PRESETS)}), 'bicubic', or PRESET:N (N iterations only)",
     )
     parser.add_argument("--iterations", type=int, help="override every preset's iterations")
     parser.add_argument(
@@ -233,7 +247,10 @@ def main(argv: list[str] | None = None) -> None:
             records.append(record)
             print(markdown([record]).splitlines()[-1], flush=True)
             args.out.parent.mkdir(parents=True, exist_ok=True)
-            payload = {"meta": meta, "records": [asdict(r) for r in records]}
+            payload = {
+                "meta": meta,
+                "records": [asdict(r) for r in records],
+            }
             args.out.write_text(json.dumps(payload, indent=1))
             args.out.with_suffix(".md").write_text(markdown(records))
 
