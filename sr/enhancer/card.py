@@ -58,6 +58,8 @@ def render_card(model_path: Path, meta: dict[str, Any]) -> str:
         meta["command"] or "(not recorded)",
         "```",
         "",
+        "Benchmark on held-out imagery, usage and design notes: `docs/enhancer.md`.",
+        "",
     ]
     return "\n".join(lines)
 

@@ -20,7 +20,8 @@ import numpy as np
 import rasterio
 
 from sr.baselines import interpolate
-from sr.degrade import downsample, sentinel2_degrade
+from sr.degrade import sentinel2_degrade
+from sr.enhancer.projection import back_project
 from sr.enhancer.scaling import fit_percentiles
 
 SCALE = 4
@@ -120,19 +121,10 @@ class TileSampler:
         return out
 
 
-def back_project(lr: np.ndarray, start: np.ndarray, iterations: int) -> np.ndarray:
-    """Iterative back-projection: push ``start`` towards Lanczos-2 consistency with ``lr``."""
-    estimate = start
-    for _ in range(iterations):
-        residual = lr - downsample(estimate, SCALE)
-        estimate = estimate + interpolate(residual, SCALE, "bicubic")
-    return estimate
-
-
 def upsample(lr: np.ndarray, method: str, iterations: int = 4) -> np.ndarray:
     """A (bands, h, w) image 4× larger by bicubic, Lanczos-3 or back-projection."""
     if method == "backprojection":
-        return back_project(lr, interpolate(lr, SCALE, "bicubic"), iterations)
+        return back_project(lr, interpolate(lr, SCALE, "bicubic"), iterations, SCALE)
     return interpolate(lr, SCALE, method)
 
 

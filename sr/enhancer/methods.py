@@ -1,5 +1,6 @@
 """The enhancer as super-resolution methods: ``enhancer`` (on a bicubic upsample) and
-``dip+enhancer`` (on Deep Image Prior's output), registered in :data:`sr.enhance.METHODS`.
+``dip+enhancer`` (on Deep Image Prior's output, made consistent with the low-resolution
+image by a few back-projection steps), registered in :data:`sr.enhance.METHODS`.
 
 Both have the call shape of :func:`sr.dip.run_dip`: ``(lr, scale, **options) -> hr`` with
 (bands, h, w) input in any units and a float32 (bands, h·scale, w·scale) result in the same
@@ -22,8 +23,10 @@ from sr.enhancer.infer import (
     EnhancerError,
     load_default_enhancer,
 )
+from sr.enhancer.projection import back_project
 
 UPSAMPLERS = ("bicubic", "lanczos", "dip")
+CONSISTENCY_STEPS = 4  # back-projection steps on DIP's output (measured: docs/enhancer.md)
 
 
 def run_enhancer(
@@ -38,7 +41,8 @@ def run_enhancer(
     overlap: int = DEFAULT_OVERLAP,
     **dip_options: Any,
 ) -> np.ndarray:
-    """Upsample ``lr`` (bicubic, Lanczos-3 or DIP with ``dip_options``) and sharpen it.
+    """Upsample ``lr`` (bicubic, Lanczos-3 or DIP with ``dip_options`` followed by
+    back-projection) and sharpen it.
 
     ``enhancer`` defaults to the shipped model on ``device`` (``precision`` as for
     :class:`~sr.enhancer.infer.Enhancer`); a missing or damaged model
@@ -54,7 +58,8 @@ def run_enhancer(
             "the 'dip' or 'bicubic' method for other factors."
         )
     if upsample == "dip":
-        upsampled = run_dip(lr, scale, device=device, **dip_options)
+        dip = run_dip(lr, scale, device=device, **dip_options)
+        upsampled = back_project(lr.astype(np.float32), dip, CONSISTENCY_STEPS, scale)
     else:
         upsampled = interpolate(lr.astype(np.float32), scale, upsample)
     return model(upsampled, tile=tile, overlap=overlap)

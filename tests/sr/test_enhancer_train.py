@@ -11,14 +11,9 @@ import torch
 from sr.baselines import interpolate
 from sr.degrade import downsample
 from sr.enhancer.checkpoint import CheckpointError, load_model, save_model
-from sr.enhancer.data import (
-    TileSampler,
-    back_project,
-    make_batch,
-    read_scene,
-    split_rows,
-)
+from sr.enhancer.data import TileSampler, make_batch, read_scene, split_rows
 from sr.enhancer.loss import FallbackLoss
+from sr.enhancer.projection import back_project
 from sr.enhancer.train import TrainConfig, train
 from tests.conftest import write_raster
 from tests.sr.test_enhancer_model import TINY, tiny_model
