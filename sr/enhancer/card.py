@@ -40,14 +40,15 @@ def render_card(model_path: Path, meta: dict[str, Any]) -> str:
         "",
         "## Training",
         f"- Loss: {meta['loss']}.",
-        f"- {meta.get('epochs_trained', 0)} of {cfg['epochs']} epochs × {cfg['steps_per_epoch']} "
-        f"steps, batch {cfg['batch']}, tiles {cfg['tile']}², Adam, one-cycle LR max {cfg['lr']}.",
+        f"- {len(meta['history'])} of {cfg['epochs']} epochs run × {cfg['steps_per_epoch']} "
+        f"steps, batch {cfg['batch']}, tiles {cfg['tile']}², Adam, one-cycle LR max {cfg['lr']}; "
+        f"the model is the state after epoch {best.get('epoch')}, the best validation PSNR.",
         "- Degradation: Gaussian PSF σ 0.35–0.65 LR px, Lanczos-2 4× decimation, noise σ ≤ 0.01, "
         "back up by bicubic / Lanczos-3 / back-projection (random per tile).",
         f"- Device {meta['device']}, torch {meta['torch']}, {meta['machine']}; "
         f"{meta['train_seconds'] / 60:.0f} min of training.",
         "",
-        "## Validation (held-out tiles, normalised units, 4 px border cropped)",
+        "## Validation (held-out tiles degraded as in training, normalised units, 4 px border off)",
         f"- Best epoch {best.get('epoch')}: PSNR {best.get('psnr', float('nan')):.2f} dB vs "
         f"{best.get('psnr_input', float('nan')):.2f} dB for its input.",
         "",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -37,6 +38,13 @@ def configure_train(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-note", default="", help="data provenance/licence for the card")
 
 
+def _command_line() -> str:
+    """The command as typed, with the thread setting that affects its speed, if any."""
+    threads = os.environ.get("OMP_NUM_THREADS")
+    prefix = f"OMP_NUM_THREADS={threads} " if threads else ""
+    return prefix + "python -m sr " + shlex.join(sys.argv[1:])
+
+
 def run_train(args: argparse.Namespace) -> None:
     """Train an enhancer on high-resolution imagery (writes the model and its card)."""
     if args.tile % 16 or args.tile < 32:
@@ -64,6 +72,6 @@ def run_train(args: argparse.Namespace) -> None:
         state=args.state,
         card=args.card,
         data_note=args.data_note,
-        command="python -m sr " + shlex.join(sys.argv[1:]),
+        command=_command_line(),
     )
     train(config, log=lambda line: print(line, file=sys.stderr, flush=True))
