@@ -16,7 +16,7 @@ from sr.enhancer import CheckpointError, Enhancer, EnhancerError, run_enhancer
 from sr.enhancer.checkpoint import save_model
 from sr.enhancer.infer import band_groups, load_default_enhancer, ramp, tile_starts
 from tests.conftest import write_raster
-from tests.sr.test_enhancer_model import tiny_model
+from tests.sr.test_enhancer_model import one_thread, tiny_model  # noqa: F401  (autouse)
 
 
 def _enhancer(bands: int = 3, perturb: bool = True) -> Enhancer:

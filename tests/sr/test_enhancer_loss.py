@@ -15,6 +15,7 @@ from sr.enhancer.loss import (
     ssim_map,
     vgg16_bn_features,
 )
+from tests.sr.test_enhancer_model import one_thread  # noqa: F401  (autouse fixture)
 
 
 @pytest.fixture(scope="module")

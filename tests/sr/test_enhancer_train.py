@@ -16,7 +16,7 @@ from sr.enhancer.loss import FallbackLoss
 from sr.enhancer.projection import back_project
 from sr.enhancer.train import TrainConfig, train
 from tests.conftest import write_raster
-from tests.sr.test_enhancer_model import TINY, tiny_model
+from tests.sr.test_enhancer_model import TINY, one_thread, tiny_model  # noqa: F401  (autouse)
 
 
 def _fields(rows: int = 96, cols: int = 112, seed: int = 0) -> np.ndarray:
