@@ -193,7 +193,43 @@ def markdown(records: list[Record]) -> str:
             f"| {r.dataset} | {r.image} | {r.method} | {r.iterations} | "
             f"{r.wall_s:.1f} | {per} | {p} | {s} | {gain} |"
         )
+    return "\n".join(lines) + "\n" + summary(records)
+
+
+def summary(records: list[Record]) -> str:
+    """Per method: mean gain over bicubic, and time relative to the full reference run.
+
+    The reference's time per image is extrapolated from a short ``reference:N`` run in the
+    same benchmark (its steady-state s/iter × 2000 iterations), so ratios share conditions.
+    """
+    full = PRESETS["reference"].iterations
+    ref_time = {
+        r.image: r.s_per_iter * full
+        for r in records
+        if r.method.startswith("reference:") and r.s_per_iter
+    }
+    lines = [
+        "",
+        "| method | images | mean ΔPSNR vs bicubic | mean wall s | wall / reference (extrap.) |",
+        "|---|---|---|---|---|",
+    ]
+    for method in dict.fromkeys(r.method for r in records):
+        rows = [r for r in records if r.method == method and r.psnr is not None]
+        rows = rows or [r for r in records if r.method == method]
+        gains = [r.psnr - r.bicubic_psnr for r in rows if r.psnr is not None and r.bicubic_psnr]
+        ratios = [r.wall_s / ref_time[r.image] for r in rows if r.image in ref_time]
+        gain = f"{np.mean(gains):+.2f} dB" if gains else ""
+        ratio = f"1/{1 / np.mean(ratios):.0f}" if ratios and method != "bicubic" else ""
+        wall = np.mean([r.wall_s for r in rows])
+        lines.append(f"| {method} | {len(rows)} | {gain} | {wall:.1f} | {ratio} |")
     return "\n".join(lines) + "\n"
+
+
+def rewrite_report(path: Path) -> None:
+    """Regenerate the markdown next to a results JSON."""
+    payload = json.loads(path.read_text())
+    records = [Record(**r) for r in payload["records"]]
+    path.with_suffix(".md").write_text(markdown(records))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -221,7 +257,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--trace-every", type=int, default=0, help="score every N iterations")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "dip.json")
+    parser.add_argument("--report", type=Path, help="only rewrite the markdown of this JSON")
     args = parser.parse_args(argv)
+    if args.report:
+        rewrite_report(args.report)
+        return
     torch.set_num_threads(args.threads)
     cases: list[Case] = []
     for dataset in args.dataset:
