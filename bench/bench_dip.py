@@ -219,17 +219,20 @@ def summary(records: list[Record]) -> str:
         gains = [r.psnr - r.bicubic_psnr for r in rows if r.psnr is not None and r.bicubic_psnr]
         ratios = [r.wall_s / ref_time[r.image] for r in rows if r.image in ref_time]
         gain = f"{np.mean(gains):+.2f} dB" if gains else ""
-        ratio = f"1/{1 / np.mean(ratios):.0f}" if ratios and method != "bicubic" else ""
+        timed = ratios and method != "bicubic" and ":" not in method
+        ratio = f"1/{1 / np.mean(ratios):.0f}" if timed else ""
         wall = np.mean([r.wall_s for r in rows])
         lines.append(f"| {method} | {len(rows)} | {gain} | {wall:.1f} | {ratio} |")
     return "\n".join(lines) + "\n"
 
 
-def rewrite_report(path: Path) -> None:
-    """Regenerate the markdown next to a results JSON."""
-    payload = json.loads(path.read_text())
-    records = [Record(**r) for r in payload["records"]]
-    path.with_suffix(".md").write_text(markdown(records))
+def merge_results(parts: list[Path], out: Path) -> None:
+    """Combine results JSONs (e.g. runs made in parallel) into ``out`` and its markdown."""
+    payloads = [json.loads(part.read_text()) for part in parts]
+    records = [Record(**r) for p in payloads for r in p["records"]]
+    meta = {"merged_from": [part.name for part in parts], "runs": [p["meta"] for p in payloads]}
+    out.write_text(json.dumps({"meta": meta, "records": [asdict(r) for r in records]}, indent=1))
+    out.with_suffix(".md").write_text(markdown(records))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -257,10 +260,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--trace-every", type=int, default=0, help="score every N iterations")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "dip.json")
-    parser.add_argument("--report", type=Path, help="only rewrite the markdown of this JSON")
+    parser.add_argument(
+        "--merge", type=Path, nargs="+", help="only combine these results JSONs into --out"
+    )
     args = parser.parse_args(argv)
-    if args.report:
-        rewrite_report(args.report)
+    if args.merge:
+        merge_results(args.merge, args.out)
         return
     torch.set_num_threads(args.threads)
     cases: list[Case] = []
@@ -285,7 +290,7 @@ def main(argv: list[str] | None = None) -> None:
         for method in args.presets:
             record = run_case(case, method, args, trace_every=args.trace_every)
             records.append(record)
-            print(markdown([record]).splitlines()[-1], flush=True)
+            print(markdown([record]).splitlines()[2], flush=True)
             args.out.parent.mkdir(parents=True, exist_ok=True)
             payload = {
                 "meta": meta,
