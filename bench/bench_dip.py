@@ -229,7 +229,9 @@ def summary(records: list[Record]) -> str:
 def merge_results(parts: list[Path], out: Path) -> None:
     """Combine results JSONs (e.g. runs made in parallel) into ``out`` and its markdown."""
     payloads = [json.loads(part.read_text()) for part in parts]
-    records = [Record(**r) for p in payloads for r in p["records"]]
+    # A case repeated in a later part (e.g. a restarted run) replaces the earlier one.
+    unique = {(r["image"], r["method"]): Record(**r) for p in payloads for r in p["records"]}
+    records = list(unique.values())
     meta = {"merged_from": [part.name for part in parts], "runs": [p["meta"] for p in payloads]}
     out.write_text(json.dumps({"meta": meta, "records": [asdict(r) for r in records]}, indent=1))
     out.with_suffix(".md").write_text(markdown(records))
