@@ -193,7 +193,48 @@ def markdown(records: list[Record]) -> str:
             f"| {r.dataset} | {r.image} | {r.method} | {r.iterations} | "
             f"{r.wall_s:.1f} | {per} | {p} | {s} | {gain} |"
         )
+    return "\n".join(lines) + "\n" + summary(records)
+
+
+def summary(records: list[Record]) -> str:
+    """Per method: mean gain over bicubic, and time relative to the full reference run.
+
+    The reference's time per image is extrapolated from a short ``reference:N`` run in the
+    same benchmark (its steady-state s/iter × 2000 iterations), so ratios share conditions.
+    """
+    full = PRESETS["reference"].iterations
+    ref_time = {
+        r.image: r.s_per_iter * full
+        for r in records
+        if r.method.startswith("reference:") and r.s_per_iter
+    }
+    lines = [
+        "",
+        "| method | images | mean ΔPSNR vs bicubic | mean wall s | wall / reference (extrap.) |",
+        "|---|---|---|---|---|",
+    ]
+    for method in dict.fromkeys(r.method for r in records):
+        rows = [r for r in records if r.method == method and r.psnr is not None]
+        rows = rows or [r for r in records if r.method == method]
+        gains = [r.psnr - r.bicubic_psnr for r in rows if r.psnr is not None and r.bicubic_psnr]
+        ratios = [r.wall_s / ref_time[r.image] for r in rows if r.image in ref_time]
+        gain = f"{np.mean(gains):+.2f} dB" if gains else ""
+        timed = ratios and method != "bicubic" and ":" not in method
+        ratio = f"1/{1 / np.mean(ratios):.0f}" if timed else ""
+        wall = np.mean([r.wall_s for r in rows])
+        lines.append(f"| {method} | {len(rows)} | {gain} | {wall:.1f} | {ratio} |")
     return "\n".join(lines) + "\n"
+
+
+def merge_results(parts: list[Path], out: Path) -> None:
+    """Combine results JSONs (e.g. runs made in parallel) into ``out`` and its markdown."""
+    payloads = [json.loads(part.read_text()) for part in parts]
+    # A case repeated in a later part (e.g. a restarted run) replaces the earlier one.
+    unique = {(r["image"], r["method"]): Record(**r) for p in payloads for r in p["records"]}
+    records = list(unique.values())
+    meta = {"merged_from": [part.name for part in parts], "runs": [p["meta"] for p in payloads]}
+    out.write_text(json.dumps({"meta": meta, "records": [asdict(r) for r in records]}, indent=1))
+    out.with_suffix(".md").write_text(markdown(records))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -221,7 +262,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--trace-every", type=int, default=0, help="score every N iterations")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "dip.json")
+    parser.add_argument(
+        "--merge", type=Path, nargs="+", help="only combine these results JSONs into --out"
+    )
     args = parser.parse_args(argv)
+    if args.merge:
+        merge_results(args.merge, args.out)
+        return
     torch.set_num_threads(args.threads)
     cases: list[Case] = []
     for dataset in args.dataset:
@@ -245,7 +292,7 @@ def main(argv: list[str] | None = None) -> None:
         for method in args.presets:
             record = run_case(case, method, args, trace_every=args.trace_every)
             records.append(record)
-            print(markdown([record]).splitlines()[-1], flush=True)
+            print(markdown([record]).splitlines()[2], flush=True)
             args.out.parent.mkdir(parents=True, exist_ok=True)
             payload = {
                 "meta": meta,

@@ -25,7 +25,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from sr.degrade import SUPPORTED_FACTORS, Lanczos2Downsampler
+from sr.degrade import SUPPORTED_FACTORS, make_downsampler
 from sr.dip_net import SkipNet, activations_per_pixel, padded_size
 
 
@@ -63,6 +63,7 @@ class DipConfig:
     headroom: float = 0.25  # per-band margin (fraction of the band's range) above and below
     bf16: bool = False  # bfloat16 autocast for the network (fast on AMX/tensor cores)
     channels_last: bool = False
+    psf_sigma: float = 0.0  # > 0: the loss's degradation adds a Gaussian PSF (σ in LR px)
     residual: bool = False  # warm start: output = bicubic(LR) + net − 0.5, last conv zeroed
     iterations_8x: int | None = None  # the paper doubles iterations for 8×
     reg_noise_std_8x: float | None = None
@@ -324,7 +325,7 @@ def run_dip(
     memory_format = torch.channels_last if config.channels_last else torch.contiguous_format
     net = net.to(memory_format=memory_format)
     noise_in = noise_in.contiguous(memory_format=memory_format)
-    downsampler = Lanczos2Downsampler(scale).to(dev)
+    downsampler = make_downsampler(scale, config.psf_sigma).to(dev)
     optimizer = torch.optim.Adam(net.parameters(), lr=config.lr)
     autocast = torch.autocast(dev.type, dtype=torch.bfloat16, enabled=config.bf16)
     plateau = _Plateau(config.patience, config.min_improvement)
