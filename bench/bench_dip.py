@@ -41,8 +41,8 @@ from sr.metrics import psnr, psnr_y, rgb_to_y, ssim  # noqa: E402
 SHARED = ROOT.parent / "shared" / "data"
 S2_FILE = SHARED / "sentinel2" / "austria_danube_s2_2date_8band.tif"
 SET5 = ("baby", "bird", "butterfly", "head", "woman")
-# Top-left corners (row, col) of the 256×256 Sentinel-2 HR crops: fields, river, mixed.
-S2_CROPS = {"s2_fields": (0, 0), "s2_river": (120, 320), "s2_mixed": (100, 160)}
+# Top-left corners (row, col) of the 256×256 Sentinel-2 HR crops.
+S2_CROPS = {"s2_fields": (0, 320), "s2_river": (123, 60), "s2_village": (40, 150)}
 SCALE = 4
 
 
@@ -70,6 +70,8 @@ class Record:
     bicubic_psnr: float | None
     bicubic_ssim: float | None
     trace: list[tuple[int, float, float]] = field(default_factory=list)
+    # Steady-state time per iteration: from the end of iteration 1 to the last one.
+    s_per_iter: float | None = None
 
 
 def set5_cases(names: list[str]) -> Iterator[Case]:
@@ -117,9 +119,14 @@ def run_case(case: Case, method: str, args: argparse.Namespace, trace_every: int
         return Record(case.dataset, case.name, method, 0, wall, p, s, b_psnr, b_ssim)
     trace: list[tuple[int, float, float]] = []
     last = [0]
+    first_s = [0.0]
+    last_s = [0.0]
 
     def on_progress(report: Progress) -> None:
         last[0] = report.iteration
+        last_s[0] = report.elapsed_s
+        if report.iteration == 1:
+            first_s[0] = report.elapsed_s
         if report.preview is not None and case.hr is not None:
             trace.append(
                 (report.iteration, round(report.elapsed_s, 2), score(case, report.preview)[0])
@@ -131,7 +138,10 @@ def run_case(case: Case, method: str, args: argparse.Namespace, trace_every: int
             )
 
     start = time.perf_counter()
-    config = apply_overrides(get_config(method, args.iterations), args.set)
+    # "reference:5" runs a preset for 5 iterations only (to time it per iteration).
+    name, _, short = method.partition(":")
+    iterations = int(short) if short else args.iterations
+    config = apply_overrides(get_config(name, iterations), args.set)
     est = run_dip(
         case.lr,
         SCALE,
@@ -146,7 +156,10 @@ def run_case(case: Case, method: str, args: argparse.Namespace, trace_every: int
     wall = time.perf_counter() - start
     p, s = score(case, est)
     label = " ".join([method, *args.set])
-    return Record(case.dataset, case.name, label, last[0], wall, p, s, b_psnr, b_ssim, trace)
+    per_iter = (last_s[0] - first_s[0]) / (last[0] - 1) if last[0] > 1 else None
+    return Record(
+        case.dataset, case.name, label, last[0], wall, p, s, b_psnr, b_ssim, trace, per_iter
+    )
 
 
 def apply_overrides(config: DipConfig, overrides: list[str]) -> DipConfig:
@@ -168,18 +181,60 @@ def apply_overrides(config: DipConfig, overrides: list[str]) -> DipConfig:
 
 def markdown(records: list[Record]) -> str:
     lines = [
-        "| dataset | image | method | iterations | wall s | PSNR | SSIM | Δ PSNR vs bicubic |",
-        "|---|---|---|---|---|---|---|---|",
+        "| dataset | image | method | iterations | wall s | s/iter | PSNR | SSIM | ΔPSNR |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in records:
         gain = "" if r.psnr is None or r.bicubic_psnr is None else f"{r.psnr - r.bicubic_psnr:+.2f}"
         p = "" if r.psnr is None else f"{r.psnr:.2f}"
         s = "" if r.ssim is None else f"{r.ssim:.4f}"
+        per = "" if r.s_per_iter is None else f"{r.s_per_iter:.3f}"
         lines.append(
             f"| {r.dataset} | {r.image} | {r.method} | {r.iterations} | "
-            f"{r.wall_s:.1f} | {p} | {s} | {gain} |"
+            f"{r.wall_s:.1f} | {per} | {p} | {s} | {gain} |"
         )
+    return "\n".join(lines) + "\n" + summary(records)
+
+
+def summary(records: list[Record]) -> str:
+    """Per method: mean gain over bicubic, and time relative to the full reference run.
+
+    The reference's time per image is extrapolated from a short ``reference:N`` run in the
+    same benchmark (its steady-state s/iter × 2000 iterations), so ratios share conditions.
+    """
+    full = PRESETS["reference"].iterations
+    ref_time = {
+        r.image: r.s_per_iter * full
+        for r in records
+        if r.method.startswith("reference:") and r.s_per_iter
+    }
+    lines = [
+        "",
+        "| method | images | mean ΔPSNR vs bicubic | mean wall s | wall / reference (extrap.) |",
+        "|---|---|---|---|---|",
+    ]
+    for method in dict.fromkeys(r.method for r in records):
+        rows = [r for r in records if r.method == method and r.psnr is not None]
+        rows = rows or [r for r in records if r.method == method]
+        gains = [r.psnr - r.bicubic_psnr for r in rows if r.psnr is not None and r.bicubic_psnr]
+        ratios = [r.wall_s / ref_time[r.image] for r in rows if r.image in ref_time]
+        gain = f"{np.mean(gains):+.2f} dB" if gains else ""
+        timed = ratios and method != "bicubic" and ":" not in method
+        ratio = f"1/{1 / np.mean(ratios):.0f}" if timed else ""
+        wall = np.mean([r.wall_s for r in rows])
+        lines.append(f"| {method} | {len(rows)} | {gain} | {wall:.1f} | {ratio} |")
     return "\n".join(lines) + "\n"
+
+
+def merge_results(parts: list[Path], out: Path) -> None:
+    """Combine results JSONs (e.g. runs made in parallel) into ``out`` and its markdown."""
+    payloads = [json.loads(part.read_text()) for part in parts]
+    # A case repeated in a later part (e.g. a restarted run) replaces the earlier one.
+    unique = {(r["image"], r["method"]): Record(**r) for p in payloads for r in p["records"]}
+    records = list(unique.values())
+    meta = {"merged_from": [part.name for part in parts], "runs": [p["meta"] for p in payloads]}
+    out.write_text(json.dumps({"meta": meta, "records": [asdict(r) for r in records]}, indent=1))
+    out.with_suffix(".md").write_text(markdown(records))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -192,7 +247,7 @@ def main(argv: list[str] | None = None) -> None:
         "--presets",
         nargs="+",
         default=["fast", "balanced"],
-        help=f"DIP presets ({', '.join(PRESETS)}) and/or 'bicubic'",
+        help=f"DIP presets ({', '.join(PRESETS)}), 'bicubic', or PRESET:N (N iterations only)",
     )
     parser.add_argument("--iterations", type=int, help="override every preset's iterations")
     parser.add_argument(
@@ -207,7 +262,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--trace-every", type=int, default=0, help="score every N iterations")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "dip.json")
+    parser.add_argument(
+        "--merge", type=Path, nargs="+", help="only combine these results JSONs into --out"
+    )
     args = parser.parse_args(argv)
+    if args.merge:
+        merge_results(args.merge, args.out)
+        return
     torch.set_num_threads(args.threads)
     cases: list[Case] = []
     for dataset in args.dataset:
@@ -231,9 +292,12 @@ def main(argv: list[str] | None = None) -> None:
         for method in args.presets:
             record = run_case(case, method, args, trace_every=args.trace_every)
             records.append(record)
-            print(markdown([record]).splitlines()[-1], flush=True)
+            print(markdown([record]).splitlines()[2], flush=True)
             args.out.parent.mkdir(parents=True, exist_ok=True)
-            payload = {"meta": meta, "records": [asdict(r) for r in records]}
+            payload = {
+                "meta": meta,
+                "records": [asdict(r) for r in records],
+            }
             args.out.write_text(json.dumps(payload, indent=1))
             args.out.with_suffix(".md").write_text(markdown(records))
 

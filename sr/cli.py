@@ -18,6 +18,7 @@ from rasterio.errors import RasterioError
 
 from sr.dip import PRESETS, Cancelled, DipError, Progress, check_scale
 from sr.enhance import METHODS, enhance_raster
+from sr.enhancer.cli import configure_train, run_train
 from sr.raster_io import read_raster, write_raster
 from sr.scene import BBox, SceneError
 
@@ -71,13 +72,13 @@ def _print_progress(report: Progress) -> None:
 
 
 def _run_enhance(args: argparse.Namespace) -> None:
-    """Sharpen an image or a GeoTIFF area (DIP or interpolation)."""
+    """Sharpen an image or a GeoTIFF area (DIP, the enhancer, both, or interpolation)."""
     check_scale(args.scale)
     if args.iterations is not None and args.iterations < 1:
         raise UsageError(f"--iterations must be at least 1, not {args.iterations}")
     raster = read_raster(args.input, args.bbox)
     options: dict[str, object] = {}
-    if args.method == "dip":
+    if args.method in ("dip", "dip+enhancer"):
         every = max(1, (args.iterations or PRESETS[args.preset].iterations) // 10)
         options = {
             "preset": args.preset,
@@ -87,6 +88,8 @@ def _run_enhance(args: argparse.Namespace) -> None:
             "progress": None if args.quiet else _print_progress,
             "progress_every": every,
         }
+    elif args.method == "enhancer":
+        options = {"device": args.device}
     result = enhance_raster(raster, args.scale, args.method, **options)
     if not np.all(np.isfinite(result.array)):
         raise DipError("The result has non-finite values; try another seed or preset.")
@@ -99,6 +102,7 @@ def _run_enhance(args: argparse.Namespace) -> None:
 Subcommand = tuple[str, Callable[[argparse.ArgumentParser], None], Callable[..., None]]
 SUBCOMMANDS: list[Subcommand] = [
     ("enhance", _configure_enhance, _run_enhance),
+    ("train", configure_train, run_train),
 ]
 
 

@@ -65,6 +65,27 @@ class Lanczos2Downsampler(nn.Module):
         return separable_filter(image, self.kernel, stride=self.factor, pad=self.pad)
 
 
+class SensorDownsampler(nn.Module):
+    """Gaussian PSF of ``sigma_lr`` low-resolution pixels, then Lanczos-2 decimation."""
+
+    def __init__(self, factor: int, sigma_lr: float) -> None:
+        super().__init__()
+        self.register_buffer("psf", torch.from_numpy(gaussian_kernel(sigma_lr * factor)).float())
+        self.radius = (len(self.psf) - 1) // 2
+        self.decimate = Lanczos2Downsampler(factor)
+
+    def forward(self, image: torch.Tensor) -> torch.Tensor:
+        blurred = separable_filter(image, self.psf, pad=(self.radius, self.radius))
+        return self.decimate(blurred)
+
+
+def make_downsampler(factor: int, psf_sigma_lr: float = 0.0) -> nn.Module:
+    """The degradation model: Lanczos-2 decimation, with a Gaussian PSF first if σ > 0."""
+    if psf_sigma_lr > 0:
+        return SensorDownsampler(factor, psf_sigma_lr)
+    return Lanczos2Downsampler(factor)
+
+
 def downsample(image: np.ndarray, factor: int) -> np.ndarray:
     """Lanczos-2 decimation of a (bands, H, W) array whose sides are multiples of ``factor``."""
     tensor = torch.from_numpy(np.ascontiguousarray(image, dtype=np.float32))[None]

@@ -25,7 +25,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from sr.degrade import SUPPORTED_FACTORS, Lanczos2Downsampler
+from sr.degrade import SUPPORTED_FACTORS, make_downsampler
 from sr.dip_net import SkipNet, activations_per_pixel, padded_size
 
 
@@ -63,6 +63,8 @@ class DipConfig:
     headroom: float = 0.25  # per-band margin (fraction of the band's range) above and below
     bf16: bool = False  # bfloat16 autocast for the network (fast on AMX/tensor cores)
     channels_last: bool = False
+    psf_sigma: float = 0.0  # > 0: the loss's degradation adds a Gaussian PSF (σ in LR px)
+    residual: bool = False  # warm start: output = bicubic(LR) + net − 0.5, last conv zeroed
     iterations_8x: int | None = None  # the paper doubles iterations for 8×
     reg_noise_std_8x: float | None = None
 
@@ -79,30 +81,20 @@ class DipConfig:
         )
 
 
+# Measured on Set5 butterfly (docs/dip.md): no input-noise regularisation converges
+# several times faster; 32 channels, bf16 and channels_last cut each iteration ~12×;
+# a cosine decay and an output average (EMA) give a clean last estimate.
+_QUICK = DipConfig(
+    channels=32, reg_noise_std=0.0, schedule="cosine", ema=0.95, bf16=True, channels_last=True
+)
+
 PRESETS: dict[str, DipConfig] = {
     # The paper's 4× super-resolution setting.
     "reference": DipConfig(
         name="reference", iterations=2000, iterations_8x=4000, reg_noise_std_8x=0.05
     ),
-    "balanced": DipConfig(
-        name="balanced",
-        channels=64,
-        lr=0.02,
-        iterations=600,
-        iterations_8x=1200,
-        schedule="cosine",
-        ema=0.0,
-        bf16=True,
-    ),
-    "fast": DipConfig(
-        name="fast",
-        channels=32,
-        lr=0.02,
-        iterations=300,
-        iterations_8x=600,
-        schedule="cosine",
-        bf16=True,
-    ),
+    "balanced": replace(_QUICK, name="balanced", iterations=400, iterations_8x=800),
+    "fast": replace(_QUICK, name="fast", iterations=200, iterations_8x=400),
 }
 
 
@@ -321,6 +313,10 @@ def run_dip(
 
     with _seeded(seed, dev):
         net = build_network(config, bands).to(dev)
+    base = None
+    if config.residual:
+        net.zero_last_layer()
+        base = F.interpolate(target, size=(out_h, out_w), mode="bicubic", align_corners=False)
     generator = torch.Generator(device=dev).manual_seed(seed)
     noise_in = (
         torch.rand(1, config.input_channels, side_h, side_w, generator=generator, device=dev)
@@ -329,7 +325,7 @@ def run_dip(
     memory_format = torch.channels_last if config.channels_last else torch.contiguous_format
     net = net.to(memory_format=memory_format)
     noise_in = noise_in.contiguous(memory_format=memory_format)
-    downsampler = Lanczos2Downsampler(scale).to(dev)
+    downsampler = make_downsampler(scale, config.psf_sigma).to(dev)
     optimizer = torch.optim.Adam(net.parameters(), lr=config.lr)
     autocast = torch.autocast(dev.type, dtype=torch.bfloat16, enabled=config.bf16)
     plateau = _Plateau(config.patience, config.min_improvement)
@@ -353,6 +349,8 @@ def run_dip(
         with autocast:
             out = net(net_in)
         out = out[:, :, :out_h, :out_w].float()
+        if base is not None:
+            out = base + (out - 0.5)
         loss = F.mse_loss(downsampler(out), target)
         loss.backward()
         optimizer.step()

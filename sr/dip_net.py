@@ -72,6 +72,15 @@ class SkipNet(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.body(x))
 
+    def zero_last_layer(self) -> None:
+        """Start from a constant 0.5 output (for residual fitting around a given image)."""
+        conv = self.head[0]
+        assert isinstance(conv, nn.Conv2d)
+        with torch.no_grad():
+            conv.weight.zero_()
+            assert conv.bias is not None
+            conv.bias.zero_()
+
 
 def padded_size(size: int, depth: int) -> int:
     """The smallest network input side ≥ ``size`` that every scale can halve and pad."""

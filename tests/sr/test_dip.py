@@ -29,6 +29,11 @@ from sr.dip_net import padded_size
 TINY = DipConfig(name="tiny", channels=8, skip=2, depth=3, input_channels=4, iterations=5)
 
 
+def _run_tiny(lr: np.ndarray, **options: object) -> np.ndarray:
+    """4× with the tiny network on the CPU, reporting every iteration."""
+    return run_dip(lr, 4, TINY, device="cpu", progress_every=1, **options)  # type: ignore[arg-type]
+
+
 def _image(bands: int, h: int, w: int, seed: int = 0) -> np.ndarray:
     rng = np.random.default_rng(seed)
     return rng.uniform(200, 3000, (bands, h, w)).astype(np.float32)
@@ -129,31 +134,14 @@ def test_cancel_event_stops_early_with_a_partial_result() -> None:
             cancel.set()
 
     with pytest.raises(Cancelled) as info:
-        run_dip(
-            _image(3, 6, 6),
-            4,
-            TINY,
-            iterations=100,
-            device="cpu",
-            progress=on_progress,
-            progress_every=1,
-            cancel=cancel,
-        )
+        _run_tiny(_image(3, 6, 6), iterations=100, progress=on_progress, cancel=cancel)
     assert info.value.iteration == 3 and seen == [1, 2, 3]
     assert info.value.partial is not None and info.value.partial.shape == (3, 24, 24)
 
 
 def test_progress_returning_false_cancels() -> None:
     with pytest.raises(Cancelled) as info:
-        run_dip(
-            _image(1, 4, 4),
-            4,
-            TINY,
-            iterations=100,
-            device="cpu",
-            progress=lambda p: p.iteration < 2,
-            progress_every=1,
-        )
+        _run_tiny(_image(1, 4, 4), iterations=100, progress=lambda p: p.iteration < 2)
     assert info.value.iteration == 2
 
 

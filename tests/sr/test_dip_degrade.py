@@ -11,6 +11,7 @@ from sr.degrade import (
     downsample,
     gaussian_kernel,
     lanczos2_kernel,
+    make_downsampler,
     sentinel2_degrade,
 )
 
@@ -54,3 +55,13 @@ def test_sentinel2_degradation_shape_and_mean() -> None:
     assert lr.mean() == pytest.approx(hr.mean(), rel=0.01)
     assert lr.std() < hr.std() / 3  # blurred and decimated noise loses most of its variance
     assert gaussian_kernel(1.5).shape == (11,)
+
+
+def test_sensor_downsampler_matches_the_benchmark_degradation() -> None:
+    image = np.random.default_rng(3).random((2, 32, 32)).astype(np.float32)
+    with torch.no_grad():
+        out = make_downsampler(4, 0.5)(torch.from_numpy(image)[None])[0].numpy()
+        const = make_downsampler(4, 0.5)(torch.full((1, 1, 32, 32), 2.5))
+    np.testing.assert_allclose(out, sentinel2_degrade(image, 4), atol=1e-6)
+    np.testing.assert_allclose(const.numpy(), 2.5, rtol=1e-5)
+    assert isinstance(make_downsampler(4), Lanczos2Downsampler)

@@ -1,0 +1,34 @@
+"""The trained enhancer: a ResNet U-Net that sharpens upsampled satellite images.
+
+Importing this package registers the ``enhancer`` and ``dip+enhancer`` methods in
+:data:`sr.enhance.METHODS` (and so in ``python -m sr enhance --method``). For the app:
+
+- :func:`load_default_enhancer` → :class:`Enhancer`; ``enhancer(upsampled)`` sharpens an
+  already upsampled (bands, H, W) image;
+- :func:`run_enhancer` ``(lr, scale=4, upsample="bicubic"|"lanczos"|"dip", …)`` does both
+  steps from the low-resolution image.
+
+Values are in the input's units in and out, float32, never clipped.
+"""
+
+from sr.enhancer.checkpoint import CheckpointError
+from sr.enhancer.infer import (
+    DEFAULT_MODEL,
+    Enhancer,
+    EnhancerError,
+    load_default_enhancer,
+    load_enhancer,
+)
+from sr.enhancer.methods import register, run_enhancer
+
+register()
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "CheckpointError",
+    "Enhancer",
+    "EnhancerError",
+    "load_default_enhancer",
+    "load_enhancer",
+    "run_enhancer",
+]
