@@ -7,15 +7,19 @@ version, so the same request again is served from disk at once.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sr.cache import CachedResult, ResultCache, cache_key
 from sr.dip import Cancelled, Progress
 from sr.enhance import METHODS, enhance_area
+from sr.enhancer import DEFAULT_MODEL  # also registers 'enhancer' and 'dip+enhancer'
 from sr.jobs import JobCancelled
 from sr.raster_io import write_raster
 from sr.scene import BBox, Scene, SceneError, lonlat_window, read_area
@@ -56,12 +60,20 @@ def method_family(method: str) -> str:
 
 
 def model_version(method: str) -> str | None:
-    """The version of the trained model a method uses (None for untrained methods)."""
+    """The version of the trained model a method uses (None for untrained methods):
+    the shipped checkpoint's name and the first 12 hex digits of its SHA-256."""
     if "enhancer" not in method:
         return None
-    from sr.enhancer import default_model_version  # imported lazily: torch model code
+    return _checkpoint_version(DEFAULT_MODEL)
 
-    return default_model_version()
+
+@functools.cache
+def _checkpoint_version(path: Path) -> str:
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    except OSError:
+        return f"{path.stem}@missing"
+    return f"{path.stem}@{digest}"
 
 
 def request_key(request: SharpenRequest) -> str:

@@ -110,3 +110,14 @@ def test_bad_requests_are_explained(s2_like: Path, tmp_path: Path) -> None:
     big_scene = open_scene(write_raster(tmp_path / "big.tif", big))
     with pytest.raises(AreaTooLargeError, match="too large for sharpening with dip"):
         sharpen_area(SharpenRequest(big_scene, big_scene.lonlat_bounds, "dip"), cache)
+
+
+def test_the_enhancer_result_records_its_model(s2_like: Path, tmp_path: Path) -> None:
+    scene = open_scene(s2_like)
+    request = SharpenRequest(scene, _inner_bbox(scene, (10.3, 41.7), (10.3, 41.7)), "enhancer")
+    result = sharpen_area(request, ResultCache(tmp_path))
+    with rasterio.open(result.path) as out:
+        assert (out.count, out.width) == (4, request.window[2] * 4)
+        assert np.isfinite(out.read().astype(float)).all()
+    assert result.provenance["model_version"].startswith("enhancer-resnet18@")
+    assert result.provenance["preset"] is None
