@@ -1,4 +1,4 @@
-"""Slow end-to-end checks on real data: DIP must beat bicubic (run with -m slow)."""
+"""Slow end-to-end check on real data (run with -m slow): DIP's gain on Set5 butterfly."""
 
 from __future__ import annotations
 
@@ -6,22 +6,21 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import rasterio
+from PIL import Image
 
 from sr.baselines import bicubic
-from sr.degrade import sentinel2_degrade
 from sr.dip import run_dip
-from sr.metrics import psnr
+from sr.metrics import psnr_y
 
 
 @pytest.mark.slow
 @pytest.mark.shared_data
-def test_fast_preset_beats_bicubic_on_a_sentinel2_crop(shared_data: Path) -> None:
-    path = shared_data / "sentinel2" / "austria_danube_s2_2date_8band.tif"
-    with rasterio.open(path) as ds:
-        hr = ds.read([1, 2, 3, 4], window=((0, 128), (320, 448))).astype(np.float32)
-    lr = sentinel2_degrade(hr, 4)
-    peak = float(hr.max())
-    dip = run_dip(lr, 4, "fast", seed=0, device="auto")
-    gain = psnr(dip, hr, peak, border=4) - psnr(bicubic(lr, 4), hr, peak, border=4)
-    assert gain > 0.5, f"DIP 'fast' gains only {gain:.2f} dB over bicubic"
+def test_fast_preset_beats_bicubic_on_butterfly(shared_data: Path) -> None:
+    hr_img = Image.open(shared_data / "set5" / "butterfly_GT.png").convert("RGB")
+    lr_img = hr_img.resize((64, 64), Image.Resampling.LANCZOS)
+    hr = np.asarray(hr_img, dtype=np.float32).transpose(2, 0, 1)
+    lr = np.asarray(lr_img, dtype=np.float32).transpose(2, 0, 1)
+    dip = run_dip(lr, 4, "fast", seed=0, device="cpu", value_range=(0.0, 255.0))
+    gain = psnr_y(dip, hr) - psnr_y(bicubic(lr, 4), hr)
+    # Measured: 25.16 vs 22.40 dB (+2.76 dB) with seed 0 on CPU.
+    assert gain > 2.0, f"DIP 'fast' gains only {gain:.2f} dB over bicubic"
