@@ -124,7 +124,8 @@ def draw_square(page, half: int = 60, dx0: int = 0) -> None:  # type: ignore[no-
     x, y = map_centre(page)
     frame.locator(".leaflet-draw-draw-polygon").click()
     frame.locator(".leaflet-draw-tooltip").first.wait_for()  # the tool is armed
-    corners = [(-half, -half), (half, -half), (half, half), (-half, half), (-half, -half)]
+    corners = [(-half, -half), (half, -half), (half, half), (-half, half)]
     for dx, dy in corners:  # Leaflet.draw drops clicks closer than 50 ms apart
         page.mouse.click(x + dx0 + dx, y + dy)
         time.sleep(0.25)
+    frame.get_by_text("Finish", exact=True).click()  # closes the ring
