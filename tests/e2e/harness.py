@@ -112,16 +112,25 @@ def sign_in(page, url: str, name: str, role_text: str = "", code: str = "") -> s
 
 
 def map_centre(page) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-    """Wait for the newest map's first tile; return the map's centre on the page."""
+    """Wait until one map is left (a replaced one fades out) and its first tile is shown;
+    return the map's centre on the page."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(MAP)).to_have_count(1, timeout=30_000)
     page.frame_locator(MAP).last.locator("img.leaflet-tile-loaded").first.wait_for(timeout=60_000)
-    box = page.locator(MAP).last.bounding_box()
+    page.locator(MAP).last.wait_for(state="visible", timeout=30_000)
+    deadline = time.monotonic() + 10
+    while (box := page.locator(MAP).last.bounding_box()) is None:  # still being laid out
+        if time.monotonic() > deadline:
+            raise TimeoutError("the map never got a place on the page")
+        time.sleep(0.1)
     return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
 
 
 def draw_square(page, half: int = 60, dx0: int = 0) -> None:  # type: ignore[no-untyped-def]
     """Draw a square field around the map centre (shifted ``dx0`` px) with Leaflet.draw."""
-    frame = page.frame_locator(MAP).last  # the newest map (an old one may be fading out)
     x, y = map_centre(page)
+    frame = page.frame_locator(MAP).last
     frame.locator(".leaflet-draw-draw-polygon").click()
     frame.locator(".leaflet-draw-tooltip").first.wait_for()  # the tool is armed
     corners = [(-half, -half), (half, -half), (half, half), (-half, half)]
