@@ -141,6 +141,8 @@ if request is not None:
         messages.error(str(exc))
         request = None
 overlay = served_result(result, served) if result else None
+if result is not None:
+    state["job_shown"] = result.key  # the page shows it: the progress panel need not rerun
 show_enhanced = overlay is not None and state.get("show_enhanced", True)
 drawn_on = (
     DrawnOn(
@@ -236,9 +238,7 @@ with side:
             if st.button("Cancel"):
                 current.cancel()
         elif snap.status is JobStatus.DONE and state.get("job_shown") != snap.key:
-            state["job_shown"] = snap.key
-            bump_map()
-            st.rerun(scope="app")
+            st.rerun(scope="app")  # show the result (the full run marks it shown)
         elif snap.status is JobStatus.FAILED:
             st.error(snap.error)
         elif snap.status is JobStatus.CANCELLED:
