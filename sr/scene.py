@@ -13,6 +13,7 @@ import os
 import re
 import warnings
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -130,7 +131,7 @@ class Scene:
         """(left, bottom, right, top) in the scene's CRS."""
         return array_bounds(self.height, self.width, self.transform)
 
-    @property
+    @cached_property
     def footprint(self) -> Polygon:
         """The scene's outline in lon/lat (EPSG:4326), densified so curved edges stay true."""
         native = box(*self.bounds)
@@ -138,7 +139,7 @@ class Scene:
         geom = transform_geom(self.crs, WGS84, dense.__geo_interface__)
         return shape(geom)
 
-    @property
+    @cached_property
     def lonlat_bounds(self) -> BBox:
         """(west, south, east, north) of the footprint, in degrees."""
         return transform_bounds(self.crs, WGS84, *self.bounds, densify_pts=21)
