@@ -128,5 +128,9 @@ def require_scene() -> ServedScene:
     served = load_served_scene()
     if served is None:
         st.stop()
-    label_store().register_scene(served.scene.scene_id, served.scene.footprint)
+    store = label_store()
+    # A scene id includes the file's size and mtime, so its footprint never changes: a read
+    # on each run instead of a durable write.
+    if store.footprint(served.scene.scene_id) is None:
+        store.register_scene(served.scene.scene_id, served.scene.footprint)
     return served
