@@ -61,6 +61,7 @@ others = [lab for lab in scene_fields if lab.annotator != identity.name]
 if "area" not in state:
     state["area"] = parse_bbox(remembered("area_text", ""))
 event = state.get(map_key("label-map")) or {}
+draft = drafts.load()
 if state.get("tool", AREA_TOOL) == AREA_TOOL:
     new_area = chosen_area(event, scene)
     if new_area and new_area != state.get("area"):
@@ -68,11 +69,11 @@ if state.get("tool", AREA_TOOL) == AREA_TOOL:
         bump_map()  # a fresh map, zoomed to the new area
 else:
     new_draft, removed = drawn_work(event, mine)
-    if new_draft is not None and new_draft != drafts.load():
+    if new_draft is not None and new_draft != draft:
         drafts.save(new_draft)
+        draft = new_draft
     if removed:
         state["pending_delete"] = removed
-draft = drafts.load()
 area = state["area"]
 
 
