@@ -65,6 +65,11 @@ class DipConfig:
     channels_last: bool = False
     psf_sigma: float = 0.0  # > 0: the loss's degradation adds a Gaussian PSF (σ in LR px)
     residual: bool = False  # warm start: output = bicubic(LR) + net − 0.5, last conv zeroed
+    padding: str = "reflection"  # of the 3×3 convs: "reflection" (paper) or "zero" (faster)
+    upsampling: str = "bilinear"  # in the decoder: "bilinear" (paper) or "nearest" (faster)
+    input_smoothing: int = 1  # > 1: the noise input is drawn at 1/k resolution, then upsampled
+    tv_weight: float = 0.0  # > 0: adds weight × total variation of the output to the loss
+    back_projection: int = 0  # > 0: data-consistency steps applied to every returned estimate
     iterations_8x: int | None = None  # the paper doubles iterations for 8×
     reg_noise_std_8x: float | None = None
 
@@ -81,11 +86,24 @@ class DipConfig:
         )
 
 
-# Measured on Set5 butterfly (docs/dip.md): no input-noise regularisation converges
-# several times faster; 32 channels, bf16 and channels_last cut each iteration ~12×;
-# a cosine decay and an output average (EMA) give a clean last estimate.
+# Measured on Set5 and Sentinel-2 crops (docs/dip.md): no input-noise regularisation
+# converges several times faster; 32 channels, bf16, channels_last, zero padding and
+# nearest upsampling cut each iteration ~17×; a cosine decay and an output average (EMA) give a clean last estimate.
+# Without the noise regularisation the fit invents high frequencies; a smooth noise input,
+# a total-variation term and back-projection onto the low-resolution image take them out
+# (+1.5 dB on smooth images, +0.6 dB on butterfly at 200 iterations).
 _QUICK = DipConfig(
-    channels=32, reg_noise_std=0.0, schedule="cosine", ema=0.95, bf16=True, channels_last=True
+    channels=32,
+    reg_noise_std=0.0,
+    schedule="cosine",
+    ema=0.95,
+    bf16=True,
+    channels_last=True,
+    padding="zero",
+    upsampling="nearest",
+    input_smoothing=4,
+    tv_weight=0.01,
+    back_projection=5,
 )
 
 PRESETS: dict[str, DipConfig] = {
@@ -93,8 +111,11 @@ PRESETS: dict[str, DipConfig] = {
     "reference": DipConfig(
         name="reference", iterations=2000, iterations_8x=4000, reg_noise_std_8x=0.05
     ),
-    "balanced": replace(_QUICK, name="balanced", iterations=400, iterations_8x=800),
-    "fast": replace(_QUICK, name="fast", iterations=200, iterations_8x=400),
+    "balanced": replace(_QUICK, name="balanced", iterations=500, iterations_8x=1000),
+    # A short run does better without the decay (a longer average stands in for it).
+    "fast": replace(
+        _QUICK, name="fast", iterations=200, iterations_8x=400, schedule="constant", ema=0.97
+    ),
 }
 
 
@@ -185,7 +206,51 @@ def check_scale(scale: int) -> None:
 
 
 def build_network(config: DipConfig, bands: int) -> SkipNet:
-    return SkipNet(config.input_channels, bands, config.channels, config.skip, config.depth)
+    return SkipNet(
+        config.input_channels,
+        bands,
+        config.channels,
+        config.skip,
+        config.depth,
+        config.padding,
+        config.upsampling,
+    )
+
+
+def noise_input(
+    config: DipConfig, size: tuple[int, int], generator: torch.Generator, device: torch.device
+) -> torch.Tensor:
+    """The fixed network input: uniform noise in [0, input_scale), optionally smooth.
+
+    With ``input_smoothing`` k > 1 the noise is drawn on a grid k times coarser and
+    bilinearly upsampled, so the input carries no detail finer than k output pixels.
+    """
+    k = max(config.input_smoothing, 1)
+    coarse = (-(-size[0] // k), -(-size[1] // k))
+    noise = torch.rand(1, config.input_channels, *coarse, generator=generator, device=device)
+    if k > 1:
+        noise = F.interpolate(noise, size=size, mode="bilinear", align_corners=False)
+    return noise * config.input_scale
+
+
+def total_variation(image: torch.Tensor) -> torch.Tensor:
+    """Mean absolute difference between neighbouring pixels (anisotropic TV) of (N, C, H, W)."""
+    dy = (image[..., 1:, :] - image[..., :-1, :]).abs().mean()
+    dx = (image[..., 1:] - image[..., :-1]).abs().mean()
+    return dx + dy
+
+
+def back_project(
+    estimate: torch.Tensor, target: torch.Tensor, downsampler: torch.nn.Module, steps: int
+) -> torch.Tensor:
+    """Iterative back-projection (Irani & Peleg 1991): push the estimate's low-resolution
+    error back up with bicubic interpolation until it downsamples to ``target``."""
+    for _ in range(steps):
+        error = target - downsampler(estimate)
+        estimate = estimate + F.interpolate(
+            error, size=estimate.shape[-2:], mode="bicubic", align_corners=False
+        )
+    return estimate
 
 
 def estimate_memory(shape: tuple[int, int, int], scale: int, config: DipConfig) -> int:
@@ -318,10 +383,7 @@ def run_dip(
         net.zero_last_layer()
         base = F.interpolate(target, size=(out_h, out_w), mode="bicubic", align_corners=False)
     generator = torch.Generator(device=dev).manual_seed(seed)
-    noise_in = (
-        torch.rand(1, config.input_channels, side_h, side_w, generator=generator, device=dev)
-        * config.input_scale
-    )
+    noise_in = noise_input(config, (side_h, side_w), generator, dev)
     memory_format = torch.channels_last if config.channels_last else torch.contiguous_format
     net = net.to(memory_format=memory_format)
     noise_in = noise_in.contiguous(memory_format=memory_format)
@@ -331,6 +393,8 @@ def run_dip(
     plateau = _Plateau(config.patience, config.min_improvement)
 
     def to_output(estimate: torch.Tensor) -> np.ndarray:
+        if config.back_projection > 0:
+            estimate = back_project(estimate, target, downsampler, config.back_projection)
         return scaling.from_unit(estimate[0].float().cpu().numpy())
 
     result: torch.Tensor | None = None
@@ -352,7 +416,10 @@ def run_dip(
         if base is not None:
             out = base + (out - 0.5)
         loss = F.mse_loss(downsampler(out), target)
-        loss.backward()
+        if config.tv_weight > 0:
+            (loss + config.tv_weight * total_variation(out)).backward()
+        else:
+            loss.backward()
         optimizer.step()
         out = out.detach()
         if config.ema > 0 and result is not None:

@@ -16,14 +16,18 @@ from sr.dip import (
     DipConfig,
     DipError,
     Progress,
+    back_project,
     build_network,
     check_memory,
     estimate_memory,
     get_config,
+    noise_input,
     resolve_device,
     run_dip,
+    total_variation,
 )
-from sr.dip_net import padded_size
+from sr.degrade import make_downsampler
+from sr.dip_net import SkipNet, padded_size
 
 # A small network so that each test takes a fraction of a second on two cores.
 TINY = DipConfig(name="tiny", channels=8, skip=2, depth=3, input_channels=4, iterations=5)
@@ -63,11 +67,67 @@ def test_network_on_padded_sizes() -> None:
     assert float(out.min()) > 0 and float(out.max()) < 1  # sigmoid output
 
 
+@pytest.mark.parametrize("padding", ["reflection", "zero"])
+@pytest.mark.parametrize("upsampling", ["bilinear", "nearest"])
+def test_network_variants_keep_the_shape(padding: str, upsampling: str) -> None:
+    net = SkipNet(4, 3, 8, 2, 3, padding=padding, upsampling=upsampling)
+    with torch.no_grad():
+        assert net(torch.rand(1, 4, 16, 24)).shape == (1, 3, 16, 24)
+
+
+def test_unknown_network_variants_are_refused() -> None:
+    with pytest.raises(ValueError, match="padding"):
+        SkipNet(4, 3, 8, 2, 3, padding="circular")
+    with pytest.raises(ValueError, match="upsampling"):
+        SkipNet(4, 3, 8, 2, 3, upsampling="bicubic")
+
+
+def test_quick_presets_run_end_to_end() -> None:
+    # The quick presets' own network and extras (zero padding, smooth input, TV,
+    # back-projection) on a small image, for a few iterations.
+    for name in ("fast", "balanced"):
+        out = run_dip(_image(4, 6, 7), 4, name, iterations=2, device="cpu")
+        assert out.shape == (4, 24, 28) and np.isfinite(out).all()
+
+
+def test_smooth_noise_input_has_no_fine_detail() -> None:
+    generator = torch.Generator().manual_seed(0)
+    rough = noise_input(TINY, (64, 64), generator, torch.device("cpu"))
+    smooth = noise_input(replace(TINY, input_smoothing=4), (64, 64), generator, torch.device("cpu"))
+    assert rough.shape == smooth.shape == (1, TINY.input_channels, 64, 64)
+    assert 0 <= float(smooth.min()) and float(smooth.max()) < TINY.input_scale
+    # Neighbouring pixels differ far less when the noise was drawn 4× coarser.
+    assert float(total_variation(smooth)) < 0.5 * float(total_variation(rough))
+
+
+def test_total_variation() -> None:
+    assert float(total_variation(torch.full((1, 2, 5, 5), 0.3))) == 0.0
+    step = torch.zeros(1, 1, 4, 4)
+    step[..., 2:] = 1.0
+    assert float(total_variation(step)) == pytest.approx(1 / 3)  # one jump in three columns
+
+
+def test_back_projection_makes_the_estimate_consistent_with_the_low_resolution_image() -> None:
+    down = make_downsampler(4)
+    torch.manual_seed(0)
+    truth = torch.rand(1, 3, 64, 64)
+    target = down(truth)
+    guess = torch.nn.functional.interpolate(target, scale_factor=4, mode="nearest")
+    before = float((down(guess) - target).abs().mean())
+    after = float((down(back_project(guess, target, down, 5)) - target).abs().mean())
+    assert after < 0.2 * before
+    # An estimate that already matches is left (almost) alone.
+    flat = torch.full((1, 1, 32, 32), 0.4)
+    np.testing.assert_allclose(back_project(flat, down(flat), down, 3), flat, atol=1e-6)
+
+
 def test_reference_preset_is_the_papers_setting() -> None:
     ref = PRESETS["reference"]
     assert (ref.channels, ref.skip, ref.depth, ref.input_channels) == (128, 4, 5, 32)
     assert (ref.lr, ref.iterations, ref.reg_noise_std, ref.input_scale) == (0.01, 2000, 0.03, 0.1)
     assert (ref.schedule, ref.ema, ref.patience, ref.bf16) == ("constant", 0.0, 0, False)
+    assert (ref.padding, ref.upsampling, ref.input_smoothing) == ("reflection", "bilinear", 1)
+    assert (ref.tv_weight, ref.back_projection) == (0.0, 0)
     x8 = ref.for_scale(8)
     assert (x8.iterations, x8.reg_noise_std) == (4000, 0.05)
     assert ref.for_scale(4) == ref
