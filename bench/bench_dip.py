@@ -34,8 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sr.baselines import bicubic  # noqa: E402
-from sr.degrade import make_downsampler, sentinel2_degrade  # noqa: E402
-from sr.dip import PRESETS, DipConfig, Progress, back_project, get_config, run_dip  # noqa: E402
+from sr.degrade import back_project_array, sentinel2_degrade  # noqa: E402
+from sr.dip import PRESETS, DipConfig, Progress, get_config, run_dip  # noqa: E402
 from sr.metrics import psnr, psnr_y, rgb_to_y, ssim  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
@@ -110,9 +110,7 @@ def score(case: Case, estimate: np.ndarray) -> tuple[float | None, float | None]
 def bicubic_back_projected(lr: np.ndarray, steps: int = 5) -> np.ndarray:
     """Bicubic, then iterative back-projection onto the LR image (the step DIP's quick
     presets end with), as a baseline that shows what DIP adds beyond data consistency."""
-    estimate = torch.from_numpy(bicubic(lr, SCALE))[None]
-    target = torch.from_numpy(np.ascontiguousarray(lr, dtype=np.float32))[None]
-    return back_project(estimate, target, make_downsampler(SCALE), steps)[0].numpy()
+    return back_project_array(lr, bicubic(lr, SCALE), steps, SCALE)
 
 
 BASELINES = {"bicubic": lambda lr: bicubic(lr, SCALE), "bicubic+bp": bicubic_back_projected}

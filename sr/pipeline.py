@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sr.cache import CachedResult, ResultCache, cache_key
-from sr.dip import Cancelled, Progress
+from sr.dip import Cancelled, Progress, get_config
 from sr.enhance import METHODS, enhance_area
 from sr.enhancer import DEFAULT_MODEL  # also registers 'enhancer' and 'dip+enhancer'
 from sr.jobs import JobCancelled
@@ -76,12 +76,20 @@ def _checkpoint_version(path: Path) -> str:
     return f"{path.stem}@{digest}"
 
 
+def preset_version(request: SharpenRequest) -> str | None:
+    """The DIP preset's name and settings digest (None for methods without DIP), so a
+    retuned preset never serves results computed with its old settings."""
+    if method_family(request.method) != "dip":
+        return None
+    return f"{request.preset}@{get_config(request.preset).fingerprint()}"
+
+
 def request_key(request: SharpenRequest) -> str:
     return cache_key(
         scene=request.scene.scene_id,
         window=request.window,
         method=request.method,
-        preset=request.preset if method_family(request.method) == "dip" else None,
+        preset=preset_version(request),
         scale=request.scale,
         seed=request.seed,
         model=model_version(request.method),

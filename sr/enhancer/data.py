@@ -20,8 +20,7 @@ import numpy as np
 import rasterio
 
 from sr.baselines import interpolate
-from sr.degrade import sentinel2_degrade
-from sr.enhancer.projection import back_project
+from sr.degrade import back_project_array, sentinel2_degrade
 from sr.enhancer.scaling import fit_percentiles
 
 SCALE = 4
@@ -124,7 +123,7 @@ class TileSampler:
 def upsample(lr: np.ndarray, method: str, iterations: int = 4) -> np.ndarray:
     """A (bands, h, w) image 4× larger by bicubic, Lanczos-3 or back-projection."""
     if method == "backprojection":
-        return back_project(lr, interpolate(lr, SCALE, "bicubic"), iterations, SCALE)
+        return back_project_array(lr, interpolate(lr, SCALE, "bicubic"), iterations, SCALE)
     return interpolate(lr, SCALE, method)
 
 

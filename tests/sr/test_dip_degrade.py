@@ -1,4 +1,4 @@
-"""The Lanczos-2 downsampler and the Sentinel-2 degradation."""
+"""The Lanczos-2 downsampler, the Sentinel-2 degradation and back-projection."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import torch
 
 from sr.degrade import (
     Lanczos2Downsampler,
+    back_project,
+    back_project_array,
     downsample,
     gaussian_kernel,
     lanczos2_kernel,
@@ -65,3 +67,26 @@ def test_sensor_downsampler_matches_the_benchmark_degradation() -> None:
     np.testing.assert_allclose(out, sentinel2_degrade(image, 4), atol=1e-6)
     np.testing.assert_allclose(const.numpy(), 2.5, rtol=1e-5)
     assert isinstance(make_downsampler(4), Lanczos2Downsampler)
+
+
+def test_back_projection_makes_the_estimate_consistent_with_the_low_resolution_image() -> None:
+    down = make_downsampler(4)
+    torch.manual_seed(0)
+    truth = torch.rand(1, 3, 64, 64)
+    target = down(truth)
+    guess = torch.nn.functional.interpolate(target, scale_factor=4, mode="nearest")
+    before = float((down(guess) - target).abs().mean())
+    after = float((down(back_project(guess, target, down, 5)) - target).abs().mean())
+    assert after < 0.2 * before
+    # An estimate that already matches is left (almost) alone.
+    flat = torch.full((1, 1, 32, 32), 0.4)
+    np.testing.assert_allclose(back_project(flat, down(flat), down, 3), flat, atol=1e-6)
+
+
+def test_back_projection_does_not_depend_on_units() -> None:
+    rng = np.random.default_rng(0)
+    lr = rng.uniform(0.02, 0.4, (4, 8, 8)).astype(np.float32)
+    start = rng.uniform(0.02, 0.4, (4, 32, 32)).astype(np.float32)
+    unit = back_project_array(lr, start, 3, 4)
+    reflectance = back_project_array(lr * 10_000 + 1000, start * 10_000 + 1000, 3, 4)
+    np.testing.assert_allclose(reflectance, unit * 10_000 + 1000, rtol=1e-4, atol=0.5)

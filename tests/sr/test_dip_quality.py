@@ -22,5 +22,6 @@ def test_fast_preset_beats_bicubic_on_butterfly(shared_data: Path) -> None:
     lr = np.asarray(lr_img, dtype=np.float32).transpose(2, 0, 1)
     dip = run_dip(lr, 4, "fast", seed=0, device="cpu", value_range=(0.0, 255.0))
     gain = psnr_y(dip, hr) - psnr_y(bicubic(lr, 4), hr)
-    # Measured: 25.16 vs 22.40 dB (+2.76 dB) with seed 0 on CPU.
-    assert gain > 2.0, f"DIP 'fast' gains only {gain:.2f} dB over bicubic"
+    # Measured: 25.80 vs 22.40 dB (+3.40 dB) with seed 0 on CPU; other seeds differ by
+    # about ±0.2 dB (docs/dip.md).
+    assert gain > 3.0, f"DIP 'fast' gains only {gain:.2f} dB over bicubic"

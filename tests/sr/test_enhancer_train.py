@@ -9,11 +9,10 @@ import pytest
 import torch
 
 from sr.baselines import interpolate
-from sr.degrade import downsample
+from sr.degrade import back_project_array, downsample
 from sr.enhancer.checkpoint import CheckpointError, load_model, save_model
 from sr.enhancer.data import TileSampler, make_batch, read_scene, split_rows
 from sr.enhancer.loss import FallbackLoss
-from sr.enhancer.projection import back_project
 from sr.enhancer.train import TrainConfig, train
 from tests.conftest import write_raster
 from tests.sr.test_enhancer_model import TINY, one_thread, tiny_model  # noqa: F401  (autouse)
@@ -70,7 +69,7 @@ def test_back_projection_makes_the_upsample_consistent_with_the_low_resolution()
     hr = (_fields(64, 64).astype(np.float32) / 3000)[:, :64, :64]
     lr = downsample(hr, 4)
     bicubic = interpolate(lr, 4, "bicubic")
-    projected = back_project(lr, bicubic, 5)
+    projected = back_project_array(lr, bicubic, 5, 4)
     err_bicubic = np.abs(downsample(bicubic, 4) - lr).mean()
     assert np.abs(downsample(projected, 4) - lr).mean() < 0.5 * err_bicubic
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ import rasterio
 from affine import Affine
 
 from sr.cache import ResultCache
+from sr.dip import PRESETS
 from sr.enhance import METHODS
 from sr.jobs import JobCancelled
 from sr.pipeline import SharpenRequest, request_key, sharpen_area
@@ -65,6 +67,18 @@ def test_keys_follow_the_pixel_window_not_tiny_bbox_differences(s2_like: Path) -
     assert request_key(SharpenRequest(scene, bbox, "bicubic")) != request_key(
         SharpenRequest(scene, bbox, "lanczos")
     )
+
+
+def test_a_retuned_preset_gets_new_cache_keys(
+    s2_like: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scene = open_scene(s2_like)
+    bbox = _inner_bbox(scene, (20.3, 40.7), (10.3, 30.7))
+    request = SharpenRequest(scene, bbox, "dip", preset="fast")
+    before = request_key(request)
+    assert request_key(request) == before
+    monkeypatch.setitem(PRESETS, "fast", replace(PRESETS["fast"], iterations=123))
+    assert request_key(request) != before
 
 
 def test_dip_reports_progress_and_can_be_cancelled(s2_like: Path, tmp_path: Path) -> None:
