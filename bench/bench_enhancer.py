@@ -22,7 +22,6 @@ Sentinel-2 image, in float32 and bfloat16 (output Mpx/s, all bands).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import platform
 import sys
@@ -85,7 +84,7 @@ def cases(landsat_dir: Path) -> list[Case]:
 
 def dip_output(case: Case, cache: Path | None, seed: int) -> tuple[np.ndarray, float]:
     """DIP ``fast`` on the case (cached as .npy when ``cache`` is given) and its wall time."""
-    key = hashlib.sha1(repr(get_config("fast")).encode()).hexdigest()[:8]  # preset changes
+    key = get_config("fast").fingerprint()  # a retuned preset gets new files
     path = None if cache is None else cache / f"{case.name}_fast-{key}_seed{seed}.npy"
     if path is not None and path.is_file():
         meta = json.loads(path.with_suffix(".json").read_text())
