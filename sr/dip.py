@@ -96,7 +96,7 @@ class DipConfig:
 # nearest upsampling cut each iteration ~17×; an output average (EMA) gives a clean estimate.
 # Without the noise regularisation the fit invents high frequencies; a smooth noise input,
 # a total-variation term and back-projection onto the low-resolution image take them out
-# (+1.5 dB on smooth images, +0.6 dB on butterfly at 200 iterations).
+# (at 200 iterations: +2.4–2.8 dB on bird and head, +1.8 dB on Sentinel-2, +0.6 dB on butterfly).
 _QUICK = DipConfig(
     channels=32,
     reg_noise_std=0.0,
