@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import folium
 from folium.plugins import DualMap
 from shapely.geometry import box
 
@@ -16,7 +15,7 @@ from ui.assets import use_local_assets
 from ui.enhance_flow import results_of_scene
 from ui.label_layers import MapField, add_fields
 from ui.registry import ServedScene
-from ui.scene_map import add_scene_tiles
+from ui.scene_map import add_outline, add_scene_tiles
 
 
 @dataclass(frozen=True)
@@ -86,10 +85,6 @@ def comparison_map(
     ]
     for side in (dual.m1, dual.m2):
         add_fields(side, fields, "fields")
-        folium.GeoJson(
-            label.geometry.__geo_interface__,
-            name="this field",
-            style_function=lambda _: {"color": "#ffff00", "weight": 4, "fill": False},
-        ).add_to(side)
+        add_outline(side, label.geometry, "this field", "#ffff00", weight=4)
     dual.fit_bounds([[south, west], [north, east]])
     return use_local_assets(dual)

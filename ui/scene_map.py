@@ -10,6 +10,7 @@ import html
 
 import folium
 from folium.plugins import Draw
+from shapely.geometry.base import BaseGeometry
 
 from sr.render import native_zoom
 from sr.scene import BBox, DisplayMode
@@ -36,11 +37,7 @@ def base_map(served: ServedScene, mode: DisplayMode, basemap: bool = False) -> f
     if basemap:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap (needs internet)").add_to(fmap)
     add_scene_tiles(fmap, served, mode, f"{scene.name} ({MODE_NAMES[mode]})")
-    folium.GeoJson(
-        scene.footprint.__geo_interface__,
-        name="scene outline",
-        style_function=lambda _: {"color": "#ffcc00", "weight": 2, "fill": False},
-    ).add_to(fmap)
+    add_outline(fmap, scene.footprint, "scene outline", "#ffcc00", weight=2)
     fmap.fit_bounds([[south, west], [north, east]])
     return fmap
 
@@ -63,6 +60,16 @@ def add_scene_tiles(
         control=True,
         opacity=opacity,
     ).add_to(fmap)
+
+
+def add_outline(
+    fmap: folium.Map, geometry: BaseGeometry, name: str, colour: str, weight: int
+) -> None:
+    """An unfilled outline of a lon/lat geometry, as a named layer."""
+    style = {"color": colour, "weight": weight, "fill": False}
+    folium.GeoJson(geometry.__geo_interface__, name=name, style_function=lambda _: style).add_to(
+        fmap
+    )
 
 
 def add_area(fmap: folium.Map, bbox: BBox, fit: bool = True) -> None:
