@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import torch
 
+from sr.degrade import downsample
 from sr.dip import (
     PRESETS,
     BandScaling,
@@ -83,9 +84,16 @@ def test_unknown_network_variants_are_refused() -> None:
 def test_quick_presets_run_end_to_end() -> None:
     # The quick presets' own network and extras (zero padding, smooth input, TV,
     # back-projection) on a small image, for a few iterations.
+    lr = _image(4, 6, 7)
     for name in ("fast", "balanced"):
-        out = run_dip(_image(4, 6, 7), 4, name, iterations=2, device="cpu")
+        out = run_dip(lr, 4, name, iterations=2, device="cpu")
         assert out.shape == (4, 24, 28) and np.isfinite(out).all()
+        # Even after two iterations the result downsamples back to the input (back-projection):
+        # measured mean error 21 against 764 without it, on values of 200–3000.
+        raw = run_dip(lr, 4, replace(PRESETS[name], back_projection=0), iterations=2, device="cpu")
+        consistent = np.abs(downsample(out, 4) - lr).mean()
+        assert consistent < 0.1 * np.abs(downsample(raw, 4) - lr).mean()
+        assert consistent < 0.02 * float(lr.max() - lr.min())
 
 
 def test_smooth_noise_input_has_no_fine_detail() -> None:
