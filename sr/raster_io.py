@@ -19,6 +19,7 @@ from PIL import Image, UnidentifiedImageError
 from rasterio.crs import CRS
 from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
 
+from sr.raster_guard import RasterRefusedError, open_raster
 from sr.scene import BBox, NoGeoreferenceError, NotARasterError, open_scene, read_area
 
 GEOTIFF_SUFFIXES = {".tif", ".tiff"}
@@ -84,7 +85,7 @@ def _read_geotiff(path: Path) -> Raster:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", NotGeoreferencedWarning)
-            with rasterio.open(path) as ds:
+            with open_raster(path) as ds:
                 if ds.crs is None or ds.transform == Affine.identity():
                     raise NoGeoreferenceError(
                         f"{path.name} has no georeference (CRS and geotransform), so the "
@@ -92,8 +93,10 @@ def _read_geotiff(path: Path) -> Raster:
                         "-a_srs/-a_ullr) or convert it to PNG for a plain image."
                     )
                 return Raster(ds.read(), ds.dtypes[0], ds.transform, ds.crs, ds.nodata)
+    except RasterRefusedError as exc:
+        raise NotARasterError(f"{path.name}: {exc}") from exc
     except RasterioIOError as exc:
-        raise NotARasterError(f"{path.name} is not a raster that can be read: {exc}") from exc
+        raise NotARasterError(f"{path.name} is not a GeoTIFF that can be read: {exc}") from exc
 
 
 def to_dtype(array: np.ndarray, dtype: str) -> np.ndarray:

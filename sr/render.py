@@ -22,7 +22,8 @@ from rasterio.enums import Resampling
 from rasterio.vrt import WarpedVRT
 from rasterio.warp import transform_bounds
 
-from sr.scene import WGS84, BBox, DisplayMode, Scene, Stretch
+from sr.raster_guard import open_raster
+from sr.scene import WGS84, BBox, DisplayMode, Scene, SceneError, Stretch
 
 WEB_MERCATOR = CRS.from_epsg(3857)
 TILE_SIZE = 256
@@ -30,6 +31,9 @@ _HALF_WORLD = 20037508.342789244  # metres from the Web Mercator origin to the e
 # Large scenes without overviews get a reduced copy this many times smaller.
 _REDUCED_FACTOR = 4
 _REDUCED_MIN_PIXELS = 2048 * 2048
+# The most source pixels one tile or area image may read (a zoomed-out tile of a scene
+# whose overviews are missing or too few would otherwise read the whole scene).
+MAX_RENDER_SOURCE_PIXELS = 4096 * 4096
 
 
 def to_rgba(data: np.ndarray, valid: np.ndarray, stretch: Stretch) -> np.ndarray:
@@ -88,17 +92,23 @@ class Pyramid:
             if cache_dir is None:
                 raise ValueError("a cache folder is needed for a large scene without overviews")
             reduced = build_reduced_copy(scene, cache_dir)
-            with rasterio.open(reduced) as ds:
+            with open_raster(reduced) as ds:
                 factors = ds.overviews(1)
             self.levels.append((reduced, None, _REDUCED_FACTOR))
             self.levels += [(reduced, i, _REDUCED_FACTOR * f) for i, f in enumerate(factors)]
 
-    def source_for(self, scale: float) -> tuple[Path, int | None]:
-        """The coarsest source whose pixels are no coarser than ``scale`` scene pixels."""
+    def source_for(self, scale: float, out_pixels: int = 0) -> tuple[Path, int | None]:
+        """The coarsest source whose pixels are no coarser than ``scale`` scene pixels.
+
+        ``out_pixels``: the size of the image to render; a render that would read more than
+        MAX_RENDER_SOURCE_PIXELS source pixels is refused (zoom in, or add overviews).
+        """
         best = self.levels[0]
         for level in self.levels:
             if level[2] <= max(scale, 1.0):
                 best = level
+        if out_pixels * (max(scale, 1.0) / best[2]) ** 2 > MAX_RENDER_SOURCE_PIXELS:
+            raise SceneError("Zoom in to see this scene: it has no overviews for this zoom.")
         return best[0], best[1]
 
 
@@ -127,7 +137,7 @@ def build_reduced_copy(scene: Scene, cache_dir: Path) -> Path:
         "compress": "deflate",
     }
     rows_per_chunk = 256
-    with rasterio.open(scene.path) as src, rasterio.open(tmp, "w", **profile) as dst:
+    with open_raster(scene.path) as src, rasterio.open(tmp, "w", **profile) as dst:
         for row in range(0, height, rows_per_chunk):
             n = min(rows_per_chunk, height - row)
             window = rasterio.windows.Window(
@@ -157,7 +167,7 @@ def _read_warped(
     """Warp a source (or one of its overviews) onto a destination grid: (data, valid mask)."""
     width, height = size
     kwargs = {"overview_level": overview_level} if overview_level is not None else {}
-    with rasterio.open(source, **kwargs) as src:
+    with open_raster(source, **kwargs) as src:
         # Without nodata, an alpha band marks where the source covers the destination.
         use_alpha = src.nodata is None
         with WarpedVRT(
@@ -186,7 +196,7 @@ def render_tile(
     tile_res = (right - left) / TILE_SIZE
     lat = math.atan(math.sinh((top + bottom) / 2 / 6378137.0))
     scale = tile_res * math.cos(lat) / _ground_resolution(scene)
-    source, level = pyramid.source_for(scale)
+    source, level = pyramid.source_for(scale, TILE_SIZE * TILE_SIZE)
     transform = Affine(tile_res, 0, left, 0, -tile_res, top)
     resampling = Resampling.nearest if scale < 1 else Resampling.bilinear
     data, valid = _read_warped(
@@ -210,7 +220,7 @@ def render_area(
     width, height = size
     transform = Affine((right - left) / width, 0, left, 0, -(top - bottom) / height, top)
     scale = max((right - left) / width, (top - bottom) / height) / scene.resolution[0]
-    source, level = pyramid.source_for(scale)
+    source, level = pyramid.source_for(scale, width * height)
     data, valid = _read_warped(
         source,
         level,

@@ -1,7 +1,7 @@
 """Reading satellite scenes: validation, band roles, lon/lat windows and display stretch.
 
-Everything here goes through rasterio, so any format GDAL reads works (GeoTIFF, COG,
-JP2 …) in any CRS. Big scenes are never read whole: statistics come from overviews or
+Every file is opened through the guarded door of ``sr.raster_guard``: GeoTIFF and COG in
+any CRS, nothing else. Big scenes are never read whole: statistics come from overviews or
 from a decimated read, and areas are read through windows.
 """
 
@@ -11,7 +11,6 @@ import hashlib
 import math
 import os
 import re
-import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -21,11 +20,13 @@ import numpy as np
 import rasterio
 from affine import Affine
 from rasterio.crs import CRS
-from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
+from rasterio.errors import RasterioIOError
 from rasterio.transform import array_bounds
 from rasterio.warp import transform_bounds, transform_geom
 from rasterio.windows import Window, from_bounds
 from shapely.geometry import Polygon, box, shape
+
+from sr.raster_guard import RasterRefusedError, open_raster
 
 DisplayMode = Literal["true", "false"]
 BBox = tuple[float, float, float, float]  # west, south, east, north in degrees (EPSG:4326)
@@ -150,20 +151,20 @@ class Scene:
 
 
 def open_scene(path: str | os.PathLike[str]) -> Scene:
-    """Open and validate a raster scene, or raise a SceneError saying what is wrong."""
+    """Open and validate a GeoTIFF scene through the guarded door (``sr.raster_guard``),
+    or raise a SceneError saying what is wrong (never naming a server folder)."""
     path = Path(path)
-    if not path.exists():
-        raise NotARasterError(f"No file at {path}.")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", NotGeoreferencedWarning)
-            ds = rasterio.open(path)
+        ds = open_raster(path)
         with ds:
             scene = _describe(path, ds)
             _check_readable(ds)
+    except RasterRefusedError as exc:
+        raise NotARasterError(f"{path.name}: {exc}") from exc
     except RasterioIOError as exc:
         raise NotARasterError(
-            f"{path.name} is not a raster image that can be read (GeoTIFF, COG, JP2 …): {exc}"
+            f"{path.name} is not a GeoTIFF that can be read (damaged or another format). "
+            "Export the scene again as a GeoTIFF or Cloud-Optimized GeoTIFF."
         ) from exc
     return scene
 
@@ -207,7 +208,7 @@ def _check_readable(ds: rasterio.io.DatasetReader) -> None:
         ds.read(1, window=Window(ds.width - 1, ds.height - 1, 1, 1))
     except RasterioIOError as exc:
         raise CorruptRasterError(
-            f"{Path(ds.name).name} is damaged: its pixels cannot be read ({exc}). "
+            f"{Path(ds.name).name} is damaged: its pixels cannot be read. "
             "Download or export it again."
         ) from exc
 
@@ -292,7 +293,7 @@ def read_area(
             "Choose a smaller area."
         )
     indexes = list(bands) if bands else list(range(1, scene.count + 1))
-    with rasterio.open(scene.path) as ds:
+    with open_raster(scene.path) as ds:
         array = ds.read(indexes, window=window)
         transform = ds.window_transform(window)
     return AreaRead(array, transform, scene.crs, window, scene.nodata)
@@ -320,7 +321,7 @@ def sample_for_statistics(
     scale = max(scene.width, scene.height) / max_side
     out_h = max(1, round(scene.height / max(scale, 1)))
     out_w = max(1, round(scene.width / max(scale, 1)))
-    with rasterio.open(scene.path) as ds:
+    with open_raster(scene.path) as ds:
         data = ds.read(list(bands), out_shape=(len(bands), out_h, out_w), masked=True)
     invalid = ~np.isfinite(data.filled(0).astype(np.float64))
     if scene.nodata is None and np.issubdtype(data.dtype, np.integer):

@@ -189,7 +189,7 @@ def test_other_input_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     )
     junk = tmp_path / "junk.tif"
     junk.write_bytes(b"not a tiff")
-    assert "is not a raster" in _error(capsys, ["enhance", str(junk), "o.tif"])
+    assert "not a GeoTIFF" in _error(capsys, ["enhance", str(junk), "o.tif"])
     assert "invalid choice" in _error(capsys, ["enhance", str(src), "o.tif", "--method", "x"])
 
 
