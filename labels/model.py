@@ -8,6 +8,8 @@ plain snake_case names of this project.
 from __future__ import annotations
 
 import dataclasses
+import re
+import unicodedata
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -58,6 +60,13 @@ class Role(StrEnum):
 
 
 Geometry = Polygon | MultiPolygon
+
+
+def normalise_name(name: str) -> str:
+    """The form under which two people's names count as the same person: case-folded,
+    with spaces, underscores, hyphens and dots collapsed ("Asha Rai" = "asha_rai")."""
+    words = re.split(r"[\s_.\-]+", unicodedata.normalize("NFKC", name).casefold())
+    return " ".join(word for word in words if word)
 
 # Label attribute -> feature property name (fiboa names first).
 PROPERTY_NAMES: dict[str, str] = {

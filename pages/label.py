@@ -30,6 +30,7 @@ from ui.state import (
     remembered,
     require_identity,
     require_scene,
+    tile_key,
 )
 from ui.text import escape_markdown
 
@@ -156,13 +157,14 @@ for ok, message in state.pop("outcomes", []):
     (messages.success if ok else messages.error)(message)
 
 with map_col:
-    fmap = base_map(served, "true")
+    fmap = base_map(served, "true", tile_key)
     if overlay is not None:
         add_scene_tiles(
             fmap,
             overlay,
             "true",
             "enhanced area",
+            tile_key,
             opacity=state.get("opacity", 1.0) if show_enhanced else 0.0,
         )
     if area:

@@ -7,9 +7,10 @@ from streamlit_folium import st_folium
 
 from ui.assets import MissingAssetsError
 from ui.scene_map import MODE_NAMES, build_scene_map
-from ui.state import load_served_scene
+from ui.state import load_served_scene, require_identity, tile_key
 from ui.text import escape_markdown
 
+require_identity()
 served = load_served_scene()
 if served is None:
     st.stop()
@@ -26,7 +27,7 @@ with right:
     )
 with left:
     try:
-        fmap = build_scene_map(served, mode, basemap=basemap)
+        fmap = build_scene_map(served, mode, tile_key, basemap=basemap)
     except MissingAssetsError as exc:
         st.error(str(exc))
         st.stop()

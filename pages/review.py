@@ -9,7 +9,7 @@ from labels.model import DEFAULT_CROPS, Status
 from ui.enhance_flow import served_result
 from ui.fields import review_field
 from ui.review import comparison_map, enhanced_view_of, review_progress, review_queue
-from ui.state import label_store, require_identity, require_scene
+from ui.state import label_store, require_identity, require_scene, tile_key
 from ui.text import escape_markdown
 
 identity = require_identity()
@@ -68,7 +68,7 @@ with map_col:
         + (f"enhanced ({result.provenance['method']})" if result else "no enhanced view cached")
     )
     st_folium(
-        comparison_map(served, enhanced, label, neighbours),
+        comparison_map(served, enhanced, label, neighbours, tile_key),
         height=520,
         use_container_width=True,
         returned_objects=[],

@@ -15,7 +15,7 @@ from ui.assets import use_local_assets
 from ui.enhance_flow import results_of_scene
 from ui.label_layers import MapField, add_fields
 from ui.registry import ServedScene
-from ui.scene_map import add_outline, add_scene_tiles
+from ui.scene_map import TileKey, add_outline, add_scene_tiles
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,11 @@ def enhanced_view_of(label: Label) -> CachedResult | None:
 
 
 def comparison_map(
-    original: ServedScene, enhanced: ServedScene | None, label: Label, neighbours: list[Label]
+    original: ServedScene,
+    enhanced: ServedScene | None,
+    label: Label,
+    neighbours: list[Label],
+    tile_key: TileKey,
 ) -> DualMap:
     """Original (left) and enhanced (right) side by side, synchronised, the fields on both."""
     west, south, east, north = label.geometry.buffer(label.geometry.length / 8).bounds
@@ -74,11 +78,11 @@ def comparison_map(
         max_zoom=20,
         layout="horizontal",
     )
-    add_scene_tiles(dual.m1, original, "true", "original")
+    add_scene_tiles(dual.m1, original, "true", "original", tile_key)
     if enhanced is not None:
-        add_scene_tiles(dual.m2, enhanced, "true", "enhanced")
+        add_scene_tiles(dual.m2, enhanced, "true", "enhanced", tile_key)
     else:
-        add_scene_tiles(dual.m2, original, "true", "original (no enhanced view cached)")
+        add_scene_tiles(dual.m2, original, "true", "original (no enhanced view cached)", tile_key)
     fields = [
         MapField(lab.geometry, lab.id, lab.crop, lab.status.value, lab.annotator)
         for lab in [*neighbours, label]

@@ -1,37 +1,167 @@
-"""Choosing the scene to work on: the bundled sample, a path on the server, or an upload."""
+"""Which scenes may be opened, and by whom: the samples, uploads, fetched scenes and the
+operator's scene folders.
+
+A scene is named in the page address by a reference ``ROOT:RELATIVE/PATH`` (for example
+``samples:parana.tif``), never by a server path. Every reference and every typed path is
+resolved (symlinks, ``..``) and must stay inside one of the allowed folders:
+
+* ``samples`` — the bundled samples;
+* ``uploads`` — GeoTIFFs uploaded by coordinators (one sub-folder per person, with a quota);
+* ``fetched`` — scenes fetched from a catalogue into the data folder;
+* ``server1``, ``server2`` … — the folders in ``SHARPFIELDS_SCENE_DIRS`` (separated by
+  ``:``), where coordinators may open files by path.
+
+Refusals of server paths all say the same thing ("not an allowed scene"), so the app never
+tells a visitor which server paths exist; the real reason goes to the server log.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
+from labels.model import normalise_name
 from sr.scene import Scene, SceneError, open_scene
+from ui.auth import Identity
+from ui.settings import PROJECT_ROOT, data_dir, uploads_dir
+
+log = logging.getLogger("sharpfields.scenes")
+
+NOT_ALLOWED = (
+    "That is not an allowed scene. Coordinators can open GeoTIFFs from the server's scene "
+    "folders (SHARPFIELDS_SCENE_DIRS); ask the person who runs the server."
+)
+DEFAULT_MAX_UPLOAD_MB = 1024
+DEFAULT_UPLOAD_QUOTA_MB = 4096
 
 
-def open_by_path(text: str) -> Scene:
-    """Open a scene from a path typed by the user (``~`` expanded), with a clear error."""
+class SceneNotAllowedError(SceneError):
+    """A scene reference or path outside the allowed folders, or not usable."""
+
+    def __init__(self, message: str = NOT_ALLOWED) -> None:
+        super().__init__(message)
+
+
+class NotPermittedError(SceneError):
+    """The signed-in role may not do this."""
+
+
+@dataclass(frozen=True)
+class SceneRoot:
+    """A folder scenes may be opened from, and the name references use for it."""
+
+    name: str
+    folder: Path
+
+
+def scene_roots() -> list[SceneRoot]:
+    """The allowed folders, in the order references are looked up."""
+    roots = [
+        SceneRoot("samples", PROJECT_ROOT / "samples"),
+        SceneRoot("uploads", uploads_dir()),
+        SceneRoot("fetched", data_dir() / "scenes"),
+    ]
+    configured = os.environ.get("SHARPFIELDS_SCENE_DIRS", "")
+    folders = [Path(part).expanduser() for part in configured.split(os.pathsep) if part.strip()]
+    roots += [SceneRoot(f"server{i}", folder) for i, folder in enumerate(folders, start=1)]
+    return roots
+
+
+def _inside(root: SceneRoot, candidate: Path) -> Path | None:
+    """The real path of ``candidate`` if it is a file inside ``root`` (after symlinks)."""
+    try:
+        base = root.folder.resolve(strict=True)
+        real = candidate.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    return real if real.is_relative_to(base) and real.is_file() else None
+
+
+def scene_ref(scene: Scene) -> str:
+    """The reference of an opened scene for the page address."""
+    for root in scene_roots():
+        real = _inside(root, scene.path)
+        if real is not None:
+            return f"{root.name}:{real.relative_to(root.folder.resolve()).as_posix()}"
+    raise SceneNotAllowedError()
+
+
+def open_ref(ref: str) -> Scene:
+    """Open the scene a reference names, if it lies inside its allowed folder."""
+    name, sep, relative = ref.partition(":")
+    root = next((r for r in scene_roots() if r.name == name), None)
+    if not sep or root is None or not relative or "\x00" in relative:
+        raise SceneNotAllowedError()
+    real = _inside(root, root.folder / relative)
+    if real is None:
+        log.warning("scene reference refused (outside its folder or missing): %r", ref)
+        raise SceneNotAllowedError()
+    return open_scene(real)
+
+
+def open_by_path(text: str, identity: Identity) -> Scene:
+    """Open a file a coordinator typed: absolute, or relative to a scene folder."""
+    if not identity.is_coordinator:
+        raise NotPermittedError("Only coordinators can open files on the server.")
     text = text.strip().strip('"').strip("'")
     if not text:
-        raise SceneError("Type the path of a GeoTIFF on the server.")
-    return open_scene(Path(text).expanduser())
+        raise SceneError("Type the path of a GeoTIFF in one of the server's scene folders.")
+    folders = [r for r in scene_roots() if r.name.startswith("server")]
+    for root in folders:
+        real = _inside(root, root.folder / text)  # an absolute text replaces the folder
+        if real is not None:
+            try:
+                return open_scene(real)
+            except SceneError as exc:
+                log.warning("server scene refused: %s: %s", real, exc)
+                break
+    log.warning("server path refused for %s: %r", identity.name, text)
+    raise SceneNotAllowedError()
 
 
-def save_upload(name: str, data: bytes, folder: Path) -> Scene:
-    """Keep an uploaded raster (named by its content hash) if it is a valid scene.
+def _upload_limit_bytes(variable: str, default_mb: int) -> int:
+    value = os.environ.get(variable, "")
+    return (int(value) if value.isdigit() and int(value) > 0 else default_mb) * 1024 * 1024
 
-    Invalid files are not kept. The write is atomic, so a full disk leaves no half file.
+
+def person_upload_dir(identity: Identity) -> Path:
+    """The upload folder of one person (named by a hash, so no name reaches the disk)."""
+    digest = hashlib.sha256(normalise_name(identity.name).encode()).hexdigest()[:16]
+    return uploads_dir() / digest
+
+
+def save_upload(name: str, data: bytes, identity: Identity) -> Scene:
+    """Keep a coordinator's uploaded GeoTIFF (named by its content hash) if it is valid.
+
+    Refused: other roles, files over ``SHARPFIELDS_MAX_UPLOAD_MB`` (1024) and uploads past
+    the person's quota ``SHARPFIELDS_UPLOAD_QUOTA_MB`` (4096). Invalid files are not kept;
+    the write is atomic, so a full disk leaves no half file.
     """
+    if not identity.is_coordinator:
+        raise NotPermittedError("Only coordinators can upload scenes.")
+    max_bytes = _upload_limit_bytes("SHARPFIELDS_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB)
+    if len(data) > max_bytes:
+        raise SceneError(f"The file is larger than {max_bytes // 2**20:,} MB, the upload limit.")
+    folder = person_upload_dir(identity)
     folder.mkdir(parents=True, exist_ok=True)
-    suffix = Path(name).suffix.lower() if Path(name).suffix.lower() in (".tif", ".tiff") else ".tif"
     digest = hashlib.sha256(data).hexdigest()[:16]
-    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(name).stem)[:40]
-    target = folder / f"{stem}-{digest}{suffix}"
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(name).stem)[:40] or "scene"
+    target = folder / f"{stem}-{digest}.tif"
     if target.exists():
         return open_scene(target)
-    fd, tmp_name = tempfile.mkstemp(dir=folder, suffix=suffix)
+    used = sum(p.stat().st_size for p in folder.glob("*.tif"))
+    quota = _upload_limit_bytes("SHARPFIELDS_UPLOAD_QUOTA_MB", DEFAULT_UPLOAD_QUOTA_MB)
+    if used + len(data) > quota:
+        raise SceneError(
+            f"Your uploads would exceed your quota of {quota // 2**20:,} MB "
+            f"({used // 2**20:,} MB used). Ask the person who runs the server to make room."
+        )
+    fd, tmp_name = tempfile.mkstemp(dir=folder, suffix=".partial")
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -45,5 +175,6 @@ def save_upload(name: str, data: bytes, folder: Path) -> Scene:
         raise SceneError(f"Could not store the upload on the server: {exc.strerror}.") from exc
     except SceneError as exc:
         tmp.unlink(missing_ok=True)
-        raise type(exc)(str(exc).replace(tmp.name, name)) from exc
+        raise type(exc)(str(exc).replace(tmp.name, Path(name).name)) from exc
+    log.info("upload kept for %s: %s (%d bytes)", identity.name, target.name, len(data))
     return open_scene(target)

@@ -7,6 +7,7 @@ and the app's own Leaflet files).
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 import folium
 from folium.plugins import Draw
@@ -20,10 +21,14 @@ from ui.tile_routes import tile_url
 
 MAX_ZOOM = 20
 MODE_NAMES = {"true": "true colour", "false": "false colour (NIR-R-G)"}
+# scene id → the key its tiles need for the signed-in viewer (ui.state.tile_key)
+TileKey = Callable[[str], str]
 AREA_STYLE = {"color": "#00e5ff", "weight": 2, "fill": False, "dashArray": "8 6"}
 
 
-def base_map(served: ServedScene, mode: DisplayMode, basemap: bool = False) -> folium.Map:
+def base_map(
+    served: ServedScene, mode: DisplayMode, tile_key: TileKey, basemap: bool = False
+) -> folium.Map:
     """A map with the scene's tiles and outline, fitted to the scene."""
     scene = served.scene
     west, south, east, north = scene.lonlat_bounds
@@ -36,22 +41,27 @@ def base_map(served: ServedScene, mode: DisplayMode, basemap: bool = False) -> f
     )
     if basemap:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap (needs internet)").add_to(fmap)
-    add_scene_tiles(fmap, served, mode, f"{scene.name} ({MODE_NAMES[mode]})")
+    add_scene_tiles(fmap, served, mode, f"{scene.name} ({MODE_NAMES[mode]})", tile_key)
     add_outline(fmap, scene.footprint, "scene outline", "#ffcc00", weight=2)
     fmap.fit_bounds([[south, west], [north, east]])
     return fmap
 
 
 def add_scene_tiles(
-    fmap: folium.Map, served: ServedScene, mode: DisplayMode, name: str, opacity: float = 1.0
+    fmap: folium.Map,
+    served: ServedScene,
+    mode: DisplayMode,
+    name: str,
+    tile_key: TileKey,
+    opacity: float = 1.0,
 ) -> None:
-    """A scene (or an enhanced area) as XYZ tiles served by this app.
+    """A scene (or an enhanced area) as XYZ tiles served by this app, with the viewer's key.
 
     Leaflet shows layer names and attributions as HTML, and file names come from users.
     """
     name = html.escape(name)
     folium.TileLayer(
-        tiles=tile_url(served.scene.scene_id, mode),
+        tiles=tile_url(served.scene.scene_id, mode, tile_key(served.scene.scene_id)),
         name=name,
         attr=name,
         max_native_zoom=native_zoom(served.scene),
@@ -108,6 +118,8 @@ def finish_map(fmap: folium.Map) -> folium.Map:
     return use_local_assets(fmap)
 
 
-def build_scene_map(served: ServedScene, mode: DisplayMode, basemap: bool = False) -> folium.Map:
+def build_scene_map(
+    served: ServedScene, mode: DisplayMode, tile_key: TileKey, basemap: bool = False
+) -> folium.Map:
     """The Map page: the scene alone."""
-    return finish_map(base_map(served, mode, basemap))
+    return finish_map(base_map(served, mode, tile_key, basemap))

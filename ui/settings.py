@@ -7,6 +7,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_SCENE = PROJECT_ROOT / "samples" / "parana_farmland_landsat8_20200518.tif"
+SAMPLE_REF = f"samples:{SAMPLE_SCENE.name}"  # its reference in page addresses
 
 
 def data_dir() -> Path:

@@ -1,55 +1,73 @@
 """Who is working and on which scene, kept in the session and in the page URL.
 
-The URL keeps them across a page reload (``?scene=…&user=…&role=…&token=…``).
+The page address keeps them across a reload: ``?session=TOKEN&scene=ROOT:PATH`` (an opaque
+session token, see ``ui.auth``, and a scene reference, see ``ui.scene_choice``).
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import streamlit as st
 
 from labels.model import Role
 from labels.store import SQLiteLabelStore, open_store
-from sr.scene import Scene, SceneError, open_scene
-from ui.auth import AccessCodes, Identity
+from sr.scene import Scene, SceneError
+from ui.auth import AuthStore, Identity, Session, SignedIn, shared_auth_store
 from ui.registry import ServedScene, registry
-from ui.settings import SAMPLE_SCENE, data_dir
+from ui.scene_choice import open_ref, scene_ref
+from ui.settings import SAMPLE_REF, data_dir
 
 
 @st.cache_resource
-def access_codes() -> AccessCodes:
-    """The access codes of this data folder (printed once to the server console)."""
-    codes = AccessCodes(data_dir())
-    print(codes.console_notice(), flush=True)
-    return codes
+def auth_store() -> AuthStore:
+    """People, sessions and role codes of this data folder (codes printed once to the console)."""
+    store = shared_auth_store(data_dir())
+    print(store.console_notice(), flush=True)
+    return store
+
+
+def client_address() -> str:
+    """The visitor's address, for throttling wrong codes ('unknown' when not known)."""
+    try:
+        address = st.context.ip_address
+    except AttributeError:
+        return "unknown"
+    return address if isinstance(address, str) and address else "unknown"  # AppTest: a mock
+
+
+def current_session() -> Session | None:
+    """The open session of this browser tab: from the page address, checked on every run, so
+    an expired or signed-out session ends at once."""
+    token = st.session_state.get("session_token") or st.query_params.get("session", "")
+    session = auth_store().session(token)
+    st.session_state["session_token"] = token if session else ""
+    if session and st.query_params.get("session") != token:
+        st.query_params["session"] = token  # the sidebar's links drop it; a reload needs it
+    return session
 
 
 def current_identity() -> Identity | None:
-    """Who is signed in: from the session, or from a signed URL after a reload."""
-    if "identity" not in st.session_state:
-        params = st.query_params
-        st.session_state["identity"] = access_codes().from_token(
-            params.get("user", ""), params.get("role", ""), params.get("token", "")
-        )
-    return st.session_state["identity"]
+    """Who is signed in, or None."""
+    session = current_session()
+    return session.identity if session else None
 
 
-def sign_in(name: str, role: Role, code: str = "") -> Identity:
-    """Sign in (raises SignInError with the reason) and keep it in the URL."""
-    codes = access_codes()
-    identity = codes.sign_in(name, role, code)
-    st.session_state["identity"] = identity
-    st.query_params.update(
-        user=identity.name, role=identity.role.value, token=codes.token(identity)
+def sign_in(name: str, role: Role, role_code: str = "", personal_code: str = "") -> SignedIn:
+    """Sign in (raises SignInError with the reason) and keep the session in the address."""
+    signed = auth_store().sign_in(
+        name, role, personal_code=personal_code, role_code=role_code, client=client_address()
     )
-    return identity
+    st.session_state["session_token"] = signed.token
+    st.query_params["session"] = signed.token
+    return signed
 
 
 def sign_out() -> None:
-    st.session_state["identity"] = None
-    for key in ("user", "role", "token"):
-        st.query_params.pop(key, None)
+    """Revoke the session everywhere and forget it here."""
+    token = st.session_state.get("session_token") or st.query_params.get("session", "")
+    if token:
+        auth_store().sign_out(token)
+    st.session_state["session_token"] = ""
+    st.query_params.pop("session", None)
 
 
 def require_identity() -> Identity:
@@ -57,28 +75,38 @@ def require_identity() -> Identity:
     identity = current_identity()
     if identity is None:
         st.warning("Sign in on the Home page first: your name is saved with your work.")
+        st.page_link("pages/home.py", label="Go to sign-in", icon=":material/login:")
         st.stop()
     return identity
 
 
-def current_scene_path() -> Path:
-    """The chosen scene's path; the bundled sample by default."""
-    if "scene_path" not in st.session_state:
-        st.session_state["scene_path"] = st.query_params.get("scene", str(SAMPLE_SCENE))
-    return Path(st.session_state["scene_path"])
+def tile_key(scene_id: str) -> str:
+    """The key this session's map tiles of a scene carry (see ``ui.auth``)."""
+    session = current_session()
+    return auth_store().tile_key(session, scene_id) if session else ""
+
+
+def current_scene_ref() -> str:
+    """The chosen scene's reference (``ROOT:PATH``); the bundled sample by default."""
+    if "scene_ref" not in st.session_state:
+        st.session_state["scene_ref"] = st.query_params.get("scene", SAMPLE_REF)
+    ref = str(st.session_state["scene_ref"])
+    if st.query_params.get("scene") != ref:
+        st.query_params["scene"] = ref
+    return ref
 
 
 def set_scene(scene: Scene) -> None:
-    st.session_state["scene_path"] = str(scene.path)
-    st.query_params["scene"] = str(scene.path)
+    ref = scene_ref(scene)
+    st.session_state["scene_ref"] = ref
+    st.query_params["scene"] = ref
 
 
 def load_served_scene() -> ServedScene | None:
     """Open the current scene and register it for tiles; show the error and None if it fails."""
-    path = current_scene_path()
     try:
         with st.spinner("Preparing the scene (large scenes without overviews: once, ~1 min)…"):
-            return registry().register(open_scene(path))
+            return registry().register(open_ref(current_scene_ref()))
     except SceneError as exc:
         st.error(f"Cannot show the scene: {exc}")
         return None

@@ -1,6 +1,13 @@
-"""HTTP routes that serve scenes as XYZ PNG tiles, mounted beside Streamlit (see server.py)."""
+"""HTTP routes that serve scenes as XYZ PNG tiles, mounted beside Streamlit (see server.py).
+
+Every tile request carries a key (``?k=…``) tied to an open sign-in session and to the scene
+(``ui.auth.AuthStore.tile_key``): without a valid one the answer is 403. Malformed tile
+addresses get 404 and impossible tile numbers 400, never a server error or the app's page.
+"""
 
 from __future__ import annotations
+
+import logging
 
 import numpy as np
 from starlette.requests import Request
@@ -9,37 +16,61 @@ from starlette.routing import Route
 
 from sr.render import TILE_SIZE, encode_png, render_tile
 from sr.scene import SceneError
+from ui.auth import shared_auth_store
 from ui.registry import registry
+from ui.settings import data_dir
 
-TILE_URL = "/tiles/{scene_id}/{mode}/{{z}}/{{x}}/{{y}}.png"
+log = logging.getLogger("sharpfields.tiles")
+TILE_URL = "/tiles/{scene_id}/{mode}/{{z}}/{{x}}/{{y}}.png?k={key}"
+MAX_TILE_ZOOM = 24
 _EMPTY_TILE = encode_png(np.zeros((TILE_SIZE, TILE_SIZE, 4), dtype=np.uint8))
-_CACHE_HEADERS = {"Cache-Control": "public, max-age=3600"}
+# Tiles depend on who asks (the key), so shared caches must not keep them.
+_CACHE_HEADERS = {"Cache-Control": "private, max-age=3600"}
 
 
-def tile_url(scene_id: str, mode: str) -> str:
-    """The Leaflet URL template of a registered scene's tiles."""
-    return TILE_URL.format(scene_id=scene_id, mode=mode)
+def tile_url(scene_id: str, mode: str, key: str) -> str:
+    """The Leaflet URL template of a registered scene's tiles, for one session's key."""
+    return TILE_URL.format(scene_id=scene_id, mode=mode, key=key)
+
+
+def _text(message: str, status: int) -> Response:
+    return Response(message, status_code=status, media_type="text/plain")
 
 
 def serve_tile(request: Request) -> Response:
-    """GET /tiles/{scene_id}/{mode}/{z}/{x}/{y}.png (runs in Starlette's thread pool)."""
+    """GET /tiles/{scene_id}/{mode}/{z}/{x}/{y}.png?k=KEY (runs in Starlette's thread pool)."""
     params = request.path_params
-    served = registry().get(params["scene_id"])
+    scene_id, z, x, y = params["scene_id"], params["z"], params["x"], params["y"]
+    if not shared_auth_store(data_dir()).tile_key_valid(
+        request.query_params.get("k", ""), scene_id
+    ):
+        return _text("sign in to see this scene", 403)
+    if not 0 <= z <= MAX_TILE_ZOOM or not (0 <= x < 2**z and 0 <= y < 2**z):
+        return _text(f"no such tile: zoom 0–{MAX_TILE_ZOOM}, x and y in 0 … 2^zoom − 1", 400)
+    served = registry().get(scene_id)
     if served is None:
-        return Response("unknown scene (reload the page)", status_code=404)
+        return _text("unknown scene (reload the page)", 404)
     mode = params["mode"]
     if mode not in ("true", "false"):
-        return Response("mode must be 'true' or 'false'", status_code=400)
+        return _text("mode must be 'true' or 'false'", 400)
     try:
-        png = render_tile(
-            served.pyramid, params["z"], params["x"], params["y"], mode, served.stretch(mode)
-        )
+        png = render_tile(served.pyramid, z, x, y, mode, served.stretch(mode))
     except SceneError as exc:
-        return Response(str(exc), status_code=400)
+        return _text(str(exc), 400)
+    except Exception:  # a tile must never take the server's error page with it
+        log.exception("tile %s/%s/%d/%d/%d failed", scene_id, mode, z, x, y)
+        return _text("this tile could not be drawn", 500)
     return Response(png or _EMPTY_TILE, media_type="image/png", headers=_CACHE_HEADERS)
+
+
+def not_a_tile(request: Request) -> Response:
+    """Anything else under /tiles/: 404, not the app's HTML page."""
+    return _text("not a tile address", 404)
 
 
 def routes() -> list[Route]:
     return [
-        Route("/tiles/{scene_id}/{mode}/{z:int}/{x:int}/{y:int}.png", serve_tile, methods=["GET"])
+        Route("/tiles/{scene_id}/{mode}/{z:int}/{x:int}/{y:int}.png", serve_tile, methods=["GET"]),
+        Route("/tiles/{rest:path}", not_a_tile, methods=["GET", "HEAD", "POST"]),
+        Route("/tiles", not_a_tile, methods=["GET", "HEAD", "POST"]),
     ]

@@ -10,8 +10,9 @@ from shapely.geometry import box
 
 from labels.model import Role
 from labels.store import SQLiteLabelStore, open_store
-from ui.auth import Identity
+from ui.auth import Identity, shared_auth_store
 from ui.fields import DrawnOn, save_new_fields
+from ui.settings import data_dir
 
 SCENE = "scene-1"
 SITA = Identity("Sita", Role.VOLUNTEER)
@@ -47,3 +48,10 @@ def filled_store(store: SQLiteLabelStore) -> SQLiteLabelStore:
         )
         assert outcome.ok, outcome.message
     return store
+
+
+def session_token(identity: Identity) -> str:
+    """An open session for ``identity`` in the current data folder ($SHARPFIELDS_DATA), as
+    the sign-in would make it: put it in an AppTest's ``session_state["session_token"]``."""
+    _, token = shared_auth_store(data_dir()).open_session(identity)
+    return token

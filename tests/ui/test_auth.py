@@ -1,49 +1,148 @@
-"""Sign-in: names, roles, access codes and tokens that survive a reload but not an edit."""
+"""Sign-in: personal codes, role codes, sessions that expire and end, throttled guessing."""
 
 from __future__ import annotations
 
+import logging
 import stat
 from pathlib import Path
 
 import pytest
 
 from labels.model import Role
-from ui.auth import AccessCodes, Identity, SignInError
+from ui.auth import AuthStore, Identity, SignInError
 
 
-def test_volunteers_need_only_a_name(tmp_path: Path) -> None:
-    codes = AccessCodes(tmp_path)
-    assert codes.sign_in("  Sita   Rai ", Role.VOLUNTEER) == Identity("Sita Rai", Role.VOLUNTEER)
-    with pytest.raises(SignInError, match="Type your name"):
-        codes.sign_in("   ", Role.VOLUNTEER)
-    with pytest.raises(SignInError, match="limited to 80"):
-        codes.sign_in("x" * 81, Role.VOLUNTEER)
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
 
 
-def test_reviewers_need_the_code_from_the_environment(tmp_path: Path, monkeypatch) -> None:
+@pytest.fixture()
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture()
+def auth(tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> AuthStore:
     monkeypatch.setenv("SHARPFIELDS_REVIEWER_CODE", "paddy-2026")
-    codes = AccessCodes(tmp_path)
+    return AuthStore(tmp_path, clock=clock)
+
+
+def test_a_new_name_gets_a_personal_code_once(auth: AuthStore) -> None:
+    first = auth.sign_in("  Sita   Rai ", Role.VOLUNTEER)
+    assert first.session.identity == Identity("Sita Rai", Role.VOLUNTEER)
+    assert first.new_personal_code and len(first.new_personal_code) == 11
+    again = auth.sign_in("Sita Rai", Role.VOLUNTEER, personal_code=first.new_personal_code)
+    assert again.new_personal_code is None
+    assert again.session.identity.name == "Sita Rai"
+    # Codes are forgiving about case and the dash.
+    relaxed = first.new_personal_code.lower().replace("-", " ")
+    assert auth.sign_in("sita rai", Role.VOLUNTEER, personal_code=relaxed).session
+
+
+def test_a_name_alone_no_longer_acts_as_the_person(auth: AuthStore) -> None:
+    auth.sign_in("Asha Rai", Role.VOLUNTEER)
+    for typed in ("Asha Rai", "Asha_Rai", "asha rai", "ASHA-RAI"):
+        with pytest.raises(SignInError, match="already taken"):
+            auth.sign_in(typed, Role.VOLUNTEER)
+    with pytest.raises(SignInError, match="not the personal code"):
+        auth.sign_in("Asha_Rai", Role.VOLUNTEER, personal_code="AAAAA-AAAAA")
+
+
+def test_names_are_checked(auth: AuthStore) -> None:
+    with pytest.raises(SignInError, match="Type your name"):
+        auth.sign_in("   ", Role.VOLUNTEER)
+    with pytest.raises(SignInError, match="80 characters"):
+        auth.sign_in("x" * 81, Role.VOLUNTEER)
+    with pytest.raises(SignInError, match="letter or digit"):
+        auth.sign_in("___", Role.VOLUNTEER)
+
+
+def test_reviewers_need_the_role_code(auth: AuthStore) -> None:
     with pytest.raises(SignInError, match="not the reviewer access code"):
-        codes.sign_in("Ram", Role.REVIEWER, "guess")
-    identity = codes.sign_in("Ram", Role.REVIEWER, "paddy-2026")
-    assert identity.can_review
-    assert not Identity("Sita", Role.VOLUNTEER).can_review
+        auth.sign_in("Ram", Role.REVIEWER, role_code="guess")
+    signed = auth.sign_in("Ram", Role.REVIEWER, role_code="paddy-2026")
+    assert signed.session.identity.can_review
 
 
-def test_generated_codes_are_private_and_stable(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.delenv("SHARPFIELDS_REVIEWER_CODE", raising=False)
-    first = AccessCodes(tmp_path).code(Role.REVIEWER)
-    assert first and AccessCodes(tmp_path).code(Role.REVIEWER) == first
-    mode = stat.S_IMODE((tmp_path / "access-codes.json").stat().st_mode)
-    assert mode == 0o600
-    assert first in AccessCodes(tmp_path).console_notice()
+def test_generated_role_codes_are_kept_and_private(tmp_path: Path) -> None:
+    first = AuthStore(tmp_path).role_code(Role.COORDINATOR)
+    assert first and AuthStore(tmp_path).role_code(Role.COORDINATOR) == first
+    assert stat.S_IMODE((tmp_path / "auth.sqlite").stat().st_mode) == 0o600
+    assert first in AuthStore(tmp_path).console_notice()
+    assert AuthStore(tmp_path).role_code(Role.VOLUNTEER) is None
 
 
-def test_a_token_keeps_the_identity_but_an_edited_role_is_refused(tmp_path: Path) -> None:
-    codes = AccessCodes(tmp_path)
-    sita = Identity("Sita", Role.VOLUNTEER)
-    token = codes.token(sita)
-    assert codes.from_token("Sita", "volunteer", token) == sita
-    assert codes.from_token("Sita", "reviewer", token) is None
-    assert codes.from_token("Sita", "emperor", token) is None
-    assert AccessCodes(tmp_path).from_token("Sita", "volunteer", token) == sita  # after restart
+def test_sessions_survive_a_restart_expire_and_end_at_sign_out(
+    tmp_path: Path, auth: AuthStore, clock: Clock
+) -> None:
+    signed = auth.sign_in("Sita", Role.VOLUNTEER)
+    restarted = AuthStore(tmp_path, clock=clock)
+    assert restarted.session(signed.token) == signed.session
+    assert auth.session("made-up-token") is None and auth.session("") is None
+
+    clock.now += 12 * 3600 + 1  # the default lifetime is 12 h
+    assert auth.session(signed.token) is None
+
+    other = auth.sign_in("Sita", Role.VOLUNTEER, personal_code=signed.new_personal_code or "")
+    assert auth.session(other.token) is not None
+    auth.sign_out(other.token)
+    assert auth.session(other.token) is None
+    assert restarted.session(other.token) is None  # gone for every server process
+
+
+def test_session_lifetime_is_configurable(
+    auth: AuthStore, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHARPFIELDS_SESSION_HOURS", "1")
+    signed = auth.sign_in("Sita", Role.VOLUNTEER)
+    clock.now += 3601
+    assert auth.session(signed.token) is None
+
+
+def test_tile_keys_belong_to_one_scene_and_one_open_session(auth: AuthStore) -> None:
+    signed = auth.sign_in("Sita", Role.VOLUNTEER)
+    key = auth.tile_key(signed.session, "scene-a")
+    assert auth.tile_key_valid(key, "scene-a")
+    assert not auth.tile_key_valid(key, "scene-b")
+    assert not auth.tile_key_valid("", "scene-a")
+    assert not auth.tile_key_valid(key[:-1] + ("0" if key[-1] != "0" else "1"), "scene-a")
+    auth.sign_out(signed.token)
+    assert not auth.tile_key_valid(key, "scene-a")
+
+
+def test_wrong_codes_are_throttled_with_a_growing_delay_and_logged(
+    auth: AuthStore, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="sharpfields.auth")
+    for _ in range(3):  # three free tries
+        with pytest.raises(SignInError, match="not the reviewer access code"):
+            auth.sign_in("Eve", Role.REVIEWER, role_code="guess", client="10.0.0.9")
+    assert auth.retry_after("10.0.0.9") == pytest.approx(2.0)
+    # Even the right code is refused while the client must wait.
+    with pytest.raises(SignInError, match="Too many wrong codes"):
+        auth.sign_in("Eve", Role.REVIEWER, role_code="paddy-2026", client="10.0.0.9")
+    assert auth.retry_after("10.0.0.8") == 0  # other clients are not affected
+    clock.now += 2.1
+    with pytest.raises(SignInError, match="not the reviewer access code"):
+        auth.sign_in("Eve", Role.REVIEWER, role_code="guess", client="10.0.0.9")
+    assert auth.retry_after("10.0.0.9") == pytest.approx(4.0)  # doubled
+    clock.now += 4.1
+    assert auth.sign_in("Eve", Role.REVIEWER, role_code="paddy-2026", client="10.0.0.9")
+    assert auth.retry_after("10.0.0.9") == 0  # success clears the count
+    failures = [r for r in caplog.records if "sign-in failure" in r.getMessage()]
+    assert len(failures) == 4 and "10.0.0.9" in failures[0].getMessage()
+
+
+def test_reset_personal_code_ends_the_persons_sessions(auth: AuthStore) -> None:
+    signed = auth.sign_in("Sita", Role.VOLUNTEER)
+    new_code = auth.reset_personal_code("sita")
+    assert auth.session(signed.token) is None
+    assert auth.sign_in("Sita", Role.VOLUNTEER, personal_code=new_code).session
+    with pytest.raises(SignInError, match="Nobody called"):
+        auth.reset_personal_code("Nobody")

@@ -14,6 +14,7 @@ from labels.model import Role, Status
 from labels.store import LabelFilter, open_store
 from sr.scene import open_scene
 from tests.conftest import PROJECT_ROOT
+from tests.ui.conftest import session_token
 from ui.auth import Identity
 from ui.fields import DrawnOn, save_new_fields
 from ui.settings import SAMPLE_SCENE
@@ -53,7 +54,7 @@ def sample_field(data_dir: Path) -> str:
 
 def _page(path: str, identity: Identity) -> AppTest:
     app = AppTest.from_file(APP, default_timeout=60)
-    app.session_state["identity"] = identity
+    app.session_state["session_token"] = session_token(identity)
     app.switch_page(path)
     return app.run()
 
