@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-st.set_page_config(page_title="sharpfields", page_icon=":material/agriculture:", layout="wide")
+st.set_page_config(page_title="sharpfields", page_icon="🌾", layout="wide")
 navigation = st.navigation(
     [
         st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),

@@ -5,13 +5,15 @@ server, ``/vsicurl/`` fetches URLs, ``/vsizip/`` and friends open archives, and 
 can declare a million-by-million-pixel image. Scenes come from users, so the app treats
 every raster as hostile:
 
-* GDAL is configured process-wide so that nothing outside the named file is reached: no
-  raw-file VRT bands, no sibling files probed (``.aux.xml``, ``.ovr``, ``.msk``), no network
-  (``/vsicurl/`` refuses every URL unless a caller opens a scoped ``rasterio.Env`` that allows
-  it, as the STAC fetcher does).
 * Only GeoTIFF (COG included) is accepted: the file must start with a TIFF signature and is
   opened with the GTiff driver alone, so a VRT or any XML/text raster is refused whatever its
-  name.
+  name. This is the door that matters: GDAL 3.10 (rasterio 1.4's wheels) has no run-time
+  switch for a VRT's raw bands (``GDAL_VRT_ENABLE_RAWRASTERBAND`` is a build option; 3.12
+  adds ``GDAL_VRT_RAWRASTERBAND_ALLOWED_SOURCE``), so a VRT must never reach GDAL.
+* GDAL is configured process-wide so that nothing outside the named file is reached: no
+  sibling files probed (``.aux.xml``, ``.ovr``, ``.msk``) and no network (``/vsicurl/``
+  refuses every URL unless a caller opens a scoped ``rasterio.Env`` that allows it, as the
+  STAC fetcher does).
 * Width, height, band count, pixel count and block size are capped before a pixel is read.
 
 Limits have defaults that admit a full 10980 × 10980 Sentinel-2 tile with room to spare and
@@ -34,8 +36,6 @@ from rasterio.errors import NotGeoreferencedWarning
 # the environment (GDAL reads configuration options from it at each use), so they hold for
 # every thread; a scoped ``rasterio.Env`` may override them for trusted code only.
 SAFE_GDAL_CONFIG = {
-    # A VRT's raw bands read arbitrary files; refuse them even if a VRT slipped through.
-    "GDAL_VRT_ENABLE_RAWRASTERBAND": "NO",
     # Behave as if the folder were empty: no side-car file is looked for or opened.
     "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",
     # No .aux.xml side-cars read or written next to user files.

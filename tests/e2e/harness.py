@@ -99,16 +99,21 @@ def launch_chromium(playwright):  # type: ignore[no-untyped-def]
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
 
 
-def sign_in(page, url: str, name: str, role_text: str = "", code: str = "") -> str:  # type: ignore[no-untyped-def]
-    """Sign in on the home page; returns the signed query string for other pages."""
+def sign_in(
+    page, url: str, name: str, role_text: str = "", code: str = "", personal: str = ""
+) -> str:  # type: ignore[no-untyped-def]
+    """Sign in on the home page (a new name gets a personal code, ``personal`` signs in an
+    existing one); returns the page address's query string (session and scene) for other pages."""
     page.goto(url)
     page.get_by_label("Your name").fill(name)
+    if personal:
+        page.get_by_label("Your personal code").fill(personal)
     if role_text:
         page.get_by_text(role_text).click()
         page.get_by_label("Access code").fill(code)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("Signed in as").wait_for()
-    return page.url.split("?", 1)[1]  # the signed query string
+    return page.url.split("?", 1)[1]  # ?session=…&scene=…
 
 
 def map_centre(page) -> tuple[float, float]:  # type: ignore[no-untyped-def]

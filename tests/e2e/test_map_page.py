@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.e2e.harness import ARTIFACTS, MAP
+from tests.e2e.harness import ARTIFACTS, MAP, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -15,7 +15,8 @@ def test_map_shows_scene_tiles_from_local_assets(app_url: str, page) -> None:
     requested_hosts: set[str] = set()
     page.on("request", lambda request: requested_hosts.add(urlparse(request.url).hostname or ""))
 
-    page.goto(f"{app_url}/map")
+    query = sign_in(page, app_url, "Tara")
+    page.goto(f"{app_url}/map?{query}")
     frame = page.frame_locator(MAP)
     tiles = frame.locator("img.leaflet-tile-loaded[src*='/tiles/']")
     tiles.first.wait_for(timeout=60_000)
