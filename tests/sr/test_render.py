@@ -12,7 +12,7 @@ import rasterio
 from PIL import Image
 
 from sr.render import Pyramid, native_zoom, render_area, render_tile, tile_bounds
-from sr.scene import Stretch, open_scene, percentile_stretch
+from sr.scene import SceneError, Stretch, open_scene, percentile_stretch
 from tests.conftest import write_raster
 
 
@@ -109,3 +109,26 @@ def test_big_scene_without_overviews_gets_a_reduced_copy(tmp_path: Path) -> None
     assert pyramid.source_for(9.0) == (reduced_path, 0)
     # The source file was not modified and the copy is reused.
     assert Pyramid(scene, tmp_path / "cache", reduce_above=100_000).levels[1][0] == reduced_path
+
+
+def test_renders_that_would_read_too_many_source_pixels_are_refused(tmp_path: Path) -> None:
+    # A 6000² scene without overviews, kept whole (no reduced copy): a zoomed-out tile would
+    # read every pixel of it.
+    path = tmp_path / "wide.tif"
+    profile = {
+        "driver": "GTiff",
+        "width": 6000,
+        "height": 6000,
+        "count": 3,
+        "dtype": "uint16",
+        "crs": "EPSG:32645",
+        "transform": rasterio.Affine(10, 0, 300000, 0, -10, 3100020),
+        "tiled": True,
+        "sparse_ok": True,
+    }
+    with rasterio.open(path, "w", **profile):
+        pass
+    pyramid = Pyramid(open_scene(path), reduce_above=10**9)
+    with pytest.raises(SceneError, match="Zoom in"):
+        pyramid.source_for(24.0, 256 * 256)  # 6144² source pixels for one tile
+    assert pyramid.source_for(1.0, 256 * 256) == (path.resolve(), None)
