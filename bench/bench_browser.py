@@ -62,7 +62,7 @@ def measure(repeats: int) -> dict[str, dict[str, object]]:
         page.get_by_role("button", name="Enhance").click()
         page.get_by_text("Enhanced area ready").wait_for(timeout=60_000)
         # Tiles of the enhanced layer (the scene's own tiles are named after the sample).
-        enhanced_tile = "img.leaflet-tile-loaded[src*='/tiles/']:not([src*='parana_'])"
+        enhanced_tile = "img.leaflet-tile-loaded[src*='/tiles/']:not([src*='danube_farmland'])"
         for _ in range(repeats):  # a click on that area again → its enhanced layer on screen
             page.goto(f"{url}/label?{query}&method=bicubic")
             map_centre(page)

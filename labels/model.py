@@ -68,6 +68,7 @@ def normalise_name(name: str) -> str:
     words = re.split(r"[\s_.\-]+", unicodedata.normalize("NFKC", name).casefold())
     return " ".join(word for word in words if word)
 
+
 # Label attribute -> feature property name (fiboa names first).
 PROPERTY_NAMES: dict[str, str] = {
     "id": "id",

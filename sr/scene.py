@@ -223,9 +223,13 @@ def guess_band_roles(
     """
     found: dict[str, int] = {}
     for index, desc in enumerate(descriptions, start=1):
-        token = (desc or "").strip().lower().replace(" ", "").replace("_", "")
+        text = (desc or "").strip().lower()
+        if "edge" in text:  # Sentinel-2's "red edge" bands are not red
+            continue
+        # The whole name without separators ("B 04", "sr_b4"), or any of its words ("B4 red").
+        tokens = {text.replace(" ", "").replace("_", ""), *re.split(r"[\s_:-]+", text)}
         for role, names in _ROLE_NAMES.items():
-            if role not in found and token in names:
+            if role not in found and tokens & names:
                 found[role] = index
     if {"red", "green", "blue"} <= found.keys():
         return BandRoles(found["red"], found["green"], found["blue"], found.get("nir"))

@@ -2,8 +2,8 @@
 operator's scene folders.
 
 A scene is named in the page address by a reference ``ROOT:RELATIVE/PATH`` (for example
-``samples:parana.tif``), never by a server path. Every reference and every typed path is
-resolved (symlinks, ``..``) and must stay inside one of the allowed folders:
+``samples:danube_farmland_sentinel2.tif``), never by a server path. Every reference and
+every typed path is resolved (symlinks, ``..``) and must stay inside one of the allowed folders:
 
 * ``samples`` — the bundled samples;
 * ``uploads`` — GeoTIFFs uploaded by coordinators (one sub-folder per person, with a quota);

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from pathlib import Path
 
 import folium
 from folium.plugins import Draw
@@ -21,6 +22,7 @@ from ui.tile_routes import tile_url
 
 MAX_ZOOM = 20
 MODE_NAMES = {"true": "true colour", "false": "false colour (NIR-R-G)"}
+DRAW_KEYS_JS = (Path(__file__).parent / "js" / "draw_keys.js").read_text()
 # scene id → the key its tiles need for the signed-in viewer (ui.state.tile_key)
 TileKey = Callable[[str], str]
 AREA_STYLE = {"color": "#00e5ff", "weight": 2, "fill": False, "dashArray": "8 6"}
@@ -95,7 +97,8 @@ def add_area(fmap: folium.Map, bbox: BBox, fit: bool = True) -> None:
 def add_draw_control(fmap: folium.Map, group: folium.FeatureGroup | None, shape: str) -> None:
     """Leaflet.draw with one tool: 'rectangle' (choose an area) or 'polygon' (draw fields).
 
-    With a group, its polygons can be edited (move, add, delete vertices) and removed.
+    With a group, its polygons can be edited (move, add, delete vertices) and removed. While
+    drawing, Ctrl+Z or Backspace remove the last vertex, Enter finishes, Esc asks first.
     """
     tools = {name: False for name in ("polyline", "circle", "marker", "circlemarker")}
     tools["rectangle"] = shape == "rectangle"
@@ -110,6 +113,8 @@ def add_draw_control(fmap: folium.Map, group: folium.FeatureGroup | None, shape:
         edit_options=edit,
         show_geometry_on_click=False,
     ).add_to(fmap)
+    # Ctrl+Z / Backspace / Enter / Esc while drawing (ui/js/draw_keys.js); once per page.
+    fmap.get_root().script.add_child(folium.Element(DRAW_KEYS_JS), name="sharpfields_draw_keys")
 
 
 def finish_map(fmap: folium.Map) -> folium.Map:

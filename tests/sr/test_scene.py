@@ -41,6 +41,9 @@ def test_band_roles_follow_band_names_when_present() -> None:
     roles = guess_band_roles(("B2", "B3", "B4", "B8", "B11"))
     assert roles == BandRoles(red=3, green=2, blue=1, nir=4)
     assert guess_band_roles(("Blue", "Green", "Red")) == BandRoles(3, 2, 1, None)
+    # Words of longer names count too; red-edge bands are not red.
+    named = ("Red edge 1 (B5)", "B2 blue", "B3 green", "B4 red", "B8 nir")
+    assert guess_band_roles(named) == BandRoles(4, 3, 2, 5)
 
 
 def test_rgb_without_nir_has_no_false_colour(tmp_path: Path) -> None:

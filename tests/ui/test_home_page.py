@@ -40,11 +40,12 @@ def test_nothing_but_the_sign_in_before_signing_in() -> None:
 def test_home_opens_on_the_sample_and_describes_it() -> None:
     app = _signed_in(Identity("Sita", Role.VOLUNTEER))
     assert not app.exception
-    assert escape_markdown("parana_farmland_landsat8_20200518.tif") in app.success[0].value
+    assert escape_markdown("danube_farmland_sentinel2.tif") in app.success[0].value
     details = app.markdown[-1].value
-    assert "960 × 960 pixels, 3 bands (uint16)" in details
-    assert "EPSG:32621" in details
-    assert "no (no NIR band)" in details
+    assert "276 × 379 pixels, 4 bands (uint16)" in details
+    assert "pixel size 10 × 10 metre" in details
+    assert "EPSG:32633" in details
+    assert "false colour view: yes" in details
     # Volunteers choose among the samples only: no server paths, no uploads.
     assert app.radio(key="scene_source").options == ["Bundled sample"]
 
@@ -56,7 +57,7 @@ def test_a_bad_path_shows_one_message_and_keeps_the_current_scene() -> None:
     app.button(key="open_path").click().run()
     assert any("not an allowed scene" in e.value for e in app.error)
     assert not any("/etc" in e.value for e in app.error)
-    assert escape_markdown("parana_farmland_landsat8") in app.success[0].value
+    assert escape_markdown("danube_farmland_sentinel2") in app.success[0].value
 
 
 def test_first_sign_in_shows_the_personal_code_and_reviewers_need_the_code(

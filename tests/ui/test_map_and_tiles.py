@@ -15,7 +15,7 @@ from sr.scene import open_scene
 from ui.auth import Identity, shared_auth_store
 from ui.registry import SceneRegistry
 from ui.scene_map import build_scene_map
-from ui.settings import SAMPLE_SCENE
+from ui.settings import LANDSAT_SAMPLE, SAMPLE_SCENE
 from ui.tile_routes import serve_tile, tile_url
 
 
@@ -50,7 +50,7 @@ def test_tile_route_serves_png_tiles_of_a_registered_scene(tmp_path: Path, monke
     monkeypatch.setenv("SHARPFIELDS_DATA", str(tmp_path))
     registry = SceneRegistry(tmp_path)
     monkeypatch.setattr("ui.tile_routes.registry", lambda: registry)
-    scene = registry.register(open_scene(SAMPLE_SCENE)).scene
+    scene = registry.register(open_scene(LANDSAT_SAMPLE)).scene
     auth = shared_auth_store(tmp_path)
     session, _ = auth.open_session(Identity("Sita", Role.VOLUNTEER))
     key = auth.tile_key(session, scene.scene_id)
@@ -70,7 +70,7 @@ def test_tile_route_serves_png_tiles_of_a_registered_scene(tmp_path: Path, monke
         _request(auth.tile_key(session, "nope"), scene_id="nope", mode="true", z=z, x=x, y=y)
     )
     assert unknown.status_code == 404
-    # The sample has no NIR band: a false-colour tile is a clear 400, not a crash.
+    # The Landsat sample has no NIR band: a false-colour tile is a clear 400, not a crash.
     false_colour = serve_tile(_request(key, scene_id=scene.scene_id, mode="false", z=z, x=x, y=y))
     assert false_colour.status_code == 400 and b"near-infrared" in false_colour.body
 
