@@ -1,17 +1,26 @@
-"""sharpfields: the Streamlit entry point. It sets up the page and the navigation."""
+"""sharpfields: the Streamlit entry point. It sets up the page and the navigation.
+
+The sidebar's links are the app's own (``st.page_link``) so that they carry the sign-in and
+the scene in the address: a reload on any page keeps both.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from ui.state import address_params
+
 st.set_page_config(page_title="sharpfields", page_icon="🌾", layout="wide")
-navigation = st.navigation(
-    [
-        st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
-        st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
-        st.Page("pages/label.py", title="Label", icon=":material/edit:", url_path="label"),
-        st.Page("pages/review.py", title="Review", icon=":material/fact_check:", url_path="review"),
-        st.Page("pages/export.py", title="Export", icon=":material/download:", url_path="export"),
-    ]
-)
+pages = [
+    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
+    st.Page("pages/label.py", title="Label", icon=":material/edit:", url_path="label"),
+    st.Page("pages/review.py", title="Review", icon=":material/fact_check:", url_path="review"),
+    st.Page("pages/export.py", title="Export", icon=":material/download:", url_path="export"),
+]
+navigation = st.navigation(pages, position="hidden")
+params = address_params()
+with st.sidebar:
+    for page in pages:
+        st.page_link(page, query_params=params)
 navigation.run()

@@ -41,7 +41,7 @@ def current_session() -> Session | None:
     session = auth_store().session(token)
     st.session_state["session_token"] = token if session else ""
     if session and st.query_params.get("session") != token:
-        st.query_params["session"] = token  # the sidebar's links drop it; a reload needs it
+        st.query_params["session"] = token
     return session
 
 
@@ -86,6 +86,14 @@ def tile_key(scene_id: str) -> str:
     return auth_store().tile_key(session, scene_id) if session else ""
 
 
+def address_params() -> dict[str, str]:
+    """What the page address keeps for a reload: the session and the scene (for links)."""
+    session = current_session()
+    if session is None:
+        return {}
+    return {"session": str(st.session_state["session_token"]), "scene": current_scene_ref()}
+
+
 def current_scene_ref() -> str:
     """The chosen scene's reference (``ROOT:PATH``); the bundled sample by default."""
     if "scene_ref" not in st.session_state:
@@ -97,9 +105,12 @@ def current_scene_ref() -> str:
 
 
 def set_scene(scene: Scene) -> None:
+    """Make ``scene`` the current one; a change reruns the page so every link carries it."""
     ref = scene_ref(scene)
-    st.session_state["scene_ref"] = ref
-    st.query_params["scene"] = ref
+    if ref != st.session_state.get("scene_ref"):
+        st.session_state["scene_ref"] = ref
+        st.query_params["scene"] = ref
+        st.rerun()
 
 
 def load_served_scene() -> ServedScene | None:
