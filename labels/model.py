@@ -8,6 +8,8 @@ plain snake_case names of this project.
 from __future__ import annotations
 
 import dataclasses
+import re
+import unicodedata
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -80,6 +82,29 @@ PROPERTY_NAMES: dict[str, str] = {
     "version": "version",
 }
 DETERMINATION_METHOD = "manual"  # fiboa: hand drawn on imagery
+
+
+_SEPARATORS = re.compile(r"[\s_\-\u2010-\u2015\u2212]+")
+
+
+def normalise_name(name: str) -> str:
+    """A person's name reduced to what identifies them: 'Sita_Rai' == ' sita  rai' == 'SITA-RAI'.
+
+    Unicode NFKC (full-width letters become plain ones), invisible format characters
+    (zero-width spaces, joiners, direction marks) removed, case folded, and every run of
+    white space, underscores and hyphens / dashes made one space, trimmed at both ends.
+    The one rule for comparing people: self-review checks, unique user names.
+    """
+    text = unicodedata.normalize("NFKC", name)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return _SEPARATORS.sub(" ", text.casefold()).strip()
+
+
+def same_person(a: str | None, b: str | None) -> bool:
+    """True when two non-empty names normalise to the same person (``normalise_name``)."""
+    if not a or not b:
+        return False
+    return normalise_name(a) == normalise_name(b)
 
 
 def utc_now() -> str:
