@@ -41,6 +41,23 @@ def check_not_own_review(old: Label | None, new: Label, actor: str) -> None:
     )
 
 
+def as_imported(label: Label, reviewed_by: str | None = None) -> Label:
+    """A label read from a file as it may enter the store: a file cannot review itself.
+
+    Without ``reviewed_by`` an accepted or rejected label becomes ``submitted`` (the file's
+    reviewer and comment dropped), so it goes through review like any other. With it, the
+    file's decision is kept and recorded as ``reviewed_by``'s review; a
+    ``PermissionDeniedError`` when ``reviewed_by`` drew the field.
+    """
+    if label.status not in REVIEW_STATUSES:
+        return label.replace(reviewer=None, review_comment=None)
+    if reviewed_by is None:
+        return label.replace(status=Status.SUBMITTED, reviewer=None, review_comment=None)
+    reviewed = label.replace(reviewer=reviewed_by)
+    check_not_own_review(None, reviewed, reviewed_by)
+    return reviewed
+
+
 def check_change(old: Label | None, new: Label, actor: str, role: Role) -> None:
     """Raise ``PermissionDeniedError`` / ``TransitionError`` unless ``actor`` may save ``new``.
 
