@@ -89,8 +89,8 @@ def _parse_json(data: bytes, path: Path) -> Any:
         ) from None
     except RecursionError:
         doc = None  # the depth check below says how deep
-    except ValueError as exc:  # e.g. an integer with more digits than Python converts
-        raise FormatError(f"{path}: not usable JSON: {exc}") from None
+    except ValueError:  # the one other refusal: an integer of thousands of digits
+        raise FormatError(f"{path}: a number in it has thousands of digits; not GeoJSON") from None
     check_json_depth(data, path)
     return doc
 

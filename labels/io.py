@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -141,7 +142,9 @@ def _where(index: int, props: Mapping[str, Any] | None) -> str:
 
 def _read_gpkg(path: Path, overrides: Mapping[str, Any]) -> list[tuple[Label | None, list]]:
     try:
-        frame = pyogrio.read_dataframe(path)
+        with warnings.catch_warnings():  # GDAL's notes on odd files; the error says enough
+            warnings.simplefilter("ignore", RuntimeWarning)
+            frame = pyogrio.read_dataframe(path)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         raise FormatError(f"{path}: cannot be read as a GeoPackage: {exc}") from None
     if frame.crs is not None and frame.crs.to_epsg() != 4326:

@@ -160,7 +160,8 @@ def _ring_findings(ring: Any, where: str) -> list[Finding]:
 
 def _polygon_findings(rings: Any, where: str) -> list[Finding]:
     if not isinstance(rings, list) or not rings:
-        return [_err("malformed", f"{where} must be a non-empty list of rings")]
+        subject = where.rstrip(", ") or "the polygon"
+        return [_err("malformed", f"{subject} must be a non-empty list of rings")]
     findings: list[Finding] = []
     for r, ring in enumerate(rings):
         findings += _ring_findings(ring, f"{where}ring {r}" if where else f"ring {r}")
@@ -180,7 +181,7 @@ def parse_geojson_geometry(obj: Any) -> tuple[Geometry | None, list[Finding]]:
         return None, [
             _err(
                 "geometry-type",
-                f"geometry type {gtype!r} is not supported; a field must be a Polygon or "
+                f"geometry type {short_repr(gtype)} is not supported; a field must be a Polygon or "
                 "MultiPolygon",
             )
         ]

@@ -159,7 +159,7 @@ def test_wrong_types_and_malformed_geojson() -> None:
         ),
         "bad multipolygon part": (
             {"type": "MultiPolygon", "coordinates": [[[[0, 0], [1, 0], [1, 1], [0, 0]]], 7]},
-            "polygon 1,  must be a non-empty list of rings",
+            "polygon 1 must be a non-empty list of rings",
         ),
     }
     for name, (obj, message) in cases.items():
