@@ -117,7 +117,13 @@ with side:
         f"{escape_markdown(identity.name)} ({identity.role.value})"
     )
     messages = st.container()  # outcomes of the last action, shown first
-    tool = st.radio("On the map", [AREA_TOOL, FIELDS_TOOL], horizontal=True, key="tool")
+    tool = st.radio(
+        "On the map",
+        [AREA_TOOL, FIELDS_TOOL],
+        horizontal=True,
+        key="tool",
+        on_change=bump_map,  # a fresh map: the other tool's last event must not count
+    )
     if remembered("method", next(iter(available))) not in available:
         state["method"] = next(iter(available))
     if remembered("preset", "fast") not in PRESETS:
@@ -204,7 +210,12 @@ with map_col:
         height=680,
         use_container_width=True,
         key=map_key("label-map"),
-        returned_objects=["all_drawings", "last_active_drawing", "last_clicked"],
+        returned_objects=[
+            "all_drawings",
+            "last_active_drawing",
+            "last_clicked",
+            "last_object_clicked",
+        ],
     )
 
 with side:
