@@ -43,6 +43,10 @@ def max_import_bytes() -> int:
     return int(mb * 1_000_000)
 
 
+def _size(n: int) -> str:
+    return f"{n / 1e6:,.1f} MB" if n >= 100_000 else f"{n:,} bytes"
+
+
 def check_input_file(path: Path) -> int:
     """The size of ``path`` once it is known to be a regular file within the size limit."""
     try:
@@ -56,8 +60,8 @@ def check_input_file(path: Path) -> int:
     limit = max_import_bytes()
     if info.st_size > limit:
         raise FormatError(
-            f"{path}: {info.st_size / 1e6:,.1f} MB is larger than the {limit / 1e6:,.0f} MB a "
-            f"label file may have; split it (or raise {MAX_IMPORT_MB_ENV})"
+            f"{path}: {_size(info.st_size)} is larger than the {_size(limit)} a label file may "
+            f"have; split it (or raise {MAX_IMPORT_MB_ENV})"
         )
     return info.st_size
 
@@ -72,7 +76,7 @@ def read_bounded(path: Path) -> bytes:
     except OSError as exc:
         raise FormatError(f"{path}: cannot be read: {exc.strerror}") from None
     if len(data) > limit:
-        raise FormatError(f"{path}: grew beyond {limit / 1e6:,.0f} MB while being read")
+        raise FormatError(f"{path}: grew beyond {_size(limit)} while being read")
     return data
 
 

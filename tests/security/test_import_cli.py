@@ -68,13 +68,14 @@ def test_a_file_over_the_size_limit_is_not_read(
         tmp_path / "big.geojson",
         *[feature(one_field(sample_scene), scene_id=sample_scene.scene_id, note="x" * 500)] * 10,
     )
-    size_mb = src.stat().st_size / 1e6
+    size = src.stat().st_size
     done = run_cli(
         "import", store_dir, src, "--annotator", "ana", env={"SHARPFIELDS_MAX_IMPORT_MB": "0.002"}
     )
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.splitlines() == [
-        f"error: {src}: {size_mb:,.1f} MB is larger than the 0 MB a label file may have; split it "
+        f"error: {src}: {size:,} bytes is larger than the 2,000 bytes a label file may have; "
+        "split it "
         "(or raise SHARPFIELDS_MAX_IMPORT_MB)"
     ]
     assert _nothing_stored(store_dir)
