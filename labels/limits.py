@@ -2,7 +2,7 @@
 
 A label file comes from anyone (a volunteer's QGIS, a partner's export, an attacker), so
 it is checked before it is parsed: a regular file (not a device or a pipe), at most
-``$SHARPFIELDS_MAX_IMPORT_MB`` (default 64 MB), JSON nested at most ``MAX_JSON_DEPTH``
+``$SHARPFIELDS_MAX_IMPORT_MB`` (default 32 MB), JSON nested at most ``MAX_JSON_DEPTH``
 levels. Each refusal is a ``FormatError`` with one plain line saying what to do.
 """
 
@@ -19,18 +19,21 @@ import numpy as np
 from labels.errors import FormatError
 
 MAX_IMPORT_MB_ENV = "SHARPFIELDS_MAX_IMPORT_MB"
-DEFAULT_MAX_IMPORT_MB = 64.0  # ~100,000 hand-drawn fields as GeoJSON; parsing takes ~15x
+DEFAULT_MAX_IMPORT_MB = 32.0  # ~31,000 fields as exported; ~540 MiB to parse (bench/)
 MAX_JSON_DEPTH = 32  # a GeoJSON FeatureCollection of MultiPolygons needs 7 levels
 MAX_TEXT_CHARS = 1000  # any one text property (crop, names, comments, ids)
 
 # A JSON string: quotes around anything but quotes and backslashes, or escaped characters.
 _JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_OPEN = np.frombuffer(b"[{", dtype=np.uint8)
-_CLOSE = np.frombuffer(b"]}", dtype=np.uint8)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_STEP = np.zeros(256, dtype=np.int8)
+_STEP[list(b"[{")] = 1
+_STEP[list(b"]}")] = -1
+_CHUNK = 1 << 20
 
 
 def max_import_bytes() -> int:
-    """The largest label file read, in bytes ($SHARPFIELDS_MAX_IMPORT_MB, default 64)."""
+    """The largest label file read, in bytes ($SHARPFIELDS_MAX_IMPORT_MB, default 32)."""
     raw = os.environ.get(MAX_IMPORT_MB_ENV, "").strip()
     try:
         mb = float(raw) if raw else DEFAULT_MAX_IMPORT_MB
@@ -80,18 +83,28 @@ def read_bounded(path: Path) -> bytes:
     return data
 
 
-def json_depth(data: bytes) -> int:
-    """How deeply the arrays and objects of a JSON text nest (strings ignored), no recursion."""
-    skeleton = np.frombuffer(_JSON_STRING.sub(b'""', data), dtype=np.uint8)
-    steps = np.isin(skeleton, _OPEN).astype(np.int32) - np.isin(skeleton, _CLOSE)
-    return int(np.cumsum(steps).max(initial=0))
+def json_depth(data: bytes, stop_above: int | None = None) -> int:
+    """How deeply the arrays and objects of a JSON text nest (strings ignored), no recursion.
+
+    With ``stop_above``, returns as soon as the depth exceeds it (a depth above it, not
+    necessarily the deepest): memory and time stay small for hostile input.
+    """
+    brackets = _JSON_STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
+    steps = _STEP[np.frombuffer(brackets, dtype=np.uint8)]
+    depth = deepest = 0
+    for start in range(0, len(steps), _CHUNK):
+        running = np.cumsum(steps[start : start + _CHUNK], dtype=np.int64) + depth
+        deepest = max(deepest, int(running.max()))
+        depth = int(running[-1])
+        if stop_above is not None and deepest > stop_above:
+            break
+    return deepest
 
 
 def check_json_depth(data: bytes, path: Path) -> None:
     """``FormatError`` when the JSON nests deeper than any GeoJSON needs."""
-    depth = json_depth(data)
-    if depth > MAX_JSON_DEPTH:
+    if json_depth(data, stop_above=MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
         raise FormatError(
-            f"{path}: JSON nested {depth:,} levels deep; GeoJSON needs fewer than "
-            f"{MAX_JSON_DEPTH}, so this is not a label file"
+            f"{path}: JSON nested more than {MAX_JSON_DEPTH} levels deep (GeoJSON needs 7), "
+            "so this is not a label file"
         )

@@ -55,8 +55,8 @@ def test_deeply_nested_json_is_one_line(store_dir: Path, tmp_path: Path) -> None
     done = run_cli("import", store_dir, src, "--annotator", "ana")
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.splitlines() == [
-        f"error: {src}: JSON nested 100,001 levels deep; GeoJSON needs fewer than 32, so this "
-        "is not a label file"
+        f"error: {src}: JSON nested more than 32 levels deep (GeoJSON needs 7), so this is not "
+        "a label file"
     ]
     assert _nothing_stored(store_dir)
 
