@@ -38,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path)
     imp.add_argument("--annotator", required=True, help="who imports (fills missing annotators)")
     imp.add_argument("--scene", help="scene id for every feature")
+    imp.add_argument(
+        "--as-reviewed-by",
+        metavar="NAME",
+        help="keep the file's accepted / rejected decisions as NAME's review (NAME must not "
+        "have drawn those fields); without it they are imported as submitted",
+    )
 
     st = sub.add_parser("stats", help="count and hectares per crop, annotator and status")
     st.add_argument("store", type=Path)
@@ -64,7 +70,13 @@ def _run(args: argparse.Namespace) -> int:
         print(f"exported {n} label(s) to {args.out}")
         return 0
     if args.command == "import":
-        report = import_file(store, args.file, annotator=args.annotator, scene_id=args.scene)
+        report = import_file(
+            store,
+            args.file,
+            annotator=args.annotator,
+            scene_id=args.scene,
+            reviewed_by=args.as_reviewed_by,
+        )
         print("\n".join(report.lines()))
         print(f"imported {report.imported} of {len(report.features)} feature(s) into {args.store}")
         return 1 if report.errors else 0
@@ -73,13 +85,32 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_names(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse blank person names for an import before anything is opened (exit status 2)."""
+    if args.command != "import":
+        return
+    for option in ("annotator", "as_reviewed_by"):
+        value = getattr(args, option)
+        if value is not None and not value.strip():
+            parser.error(f"--{option.replace('_', '-')} needs a name")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point; returns the exit status (0 ok, 1 invalid features, 2 error)."""
-    args = _parser().parse_args(argv)
+    """Entry point; returns the exit status (0 ok, 1 invalid features, 2 error).
+
+    Every failure is one line on stderr, never a traceback: files come from anyone.
+    """
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _check_names(parser, args)
     try:
         return _run(args)
     except LabelError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # hostile input must never produce a traceback
+        kind = type(exc).__name__
+        print(f"error: {kind}: {str(exc)[:300]}; nothing was imported or changed", file=sys.stderr)
         return 2
 
 

@@ -14,8 +14,9 @@ import shapely
 from labels.errors import FormatError
 from labels.fsutil import atomic_write
 from labels.geometry import geometry_to_geojson
+from labels.limits import MAX_TEXT_CHARS, check_json_depth, read_bounded
 from labels.model import PROPERTY_NAMES, Geometry, Label, Status, View
-from labels.validate import Finding, parse_geojson_geometry
+from labels.validate import Finding, parse_geojson_geometry, short_repr
 
 WGS84_NAMES = {
     "urn:ogc:def:crs:OGC:1.3:CRS84",
@@ -63,35 +64,45 @@ def _check_crs(doc: Mapping[str, Any], path: Path) -> None:
     crs = doc.get("crs")
     if crs is None:
         return
-    name = (crs.get("properties") or {}).get("name") if isinstance(crs, dict) else None
-    if name not in WGS84_NAMES:
+    props = crs.get("properties") if isinstance(crs, dict) else None
+    name = props.get("name") if isinstance(props, dict) else None
+    if not (isinstance(name, str) and name in WGS84_NAMES):
+        declared = name if isinstance(name, str) else short_repr(crs)
         raise FormatError(
-            f"{path}: the file declares the CRS {name or json.dumps(crs)}; GeoJSON (RFC 7946) "
+            f"{path}: the file declares the CRS {declared[:200]}; GeoJSON (RFC 7946) "
             "must be in WGS 84 lon/lat. Reproject it (e.g. ogr2ogr -t_srs EPSG:4326) or use a "
             "GeoPackage."
         )
 
 
-def read_geojson_features(path: Path) -> list[Any]:
-    """The features of a GeoJSON FeatureCollection (or single Feature) file, unchecked.
-
-    Raises ``FormatError`` with the place of the problem when the file is not GeoJSON.
-    """
-    path = Path(path)
+def _parse_json(data: bytes, path: Path) -> Any:
+    """The JSON document in ``data``; ``FormatError`` saying where when it is not JSON."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise FormatError(f"{path}: no such file") from None
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FormatError(f"{path}: not UTF-8 text (byte {exc.start}); is it GeoJSON?") from None
-    except OSError as exc:
-        raise FormatError(f"{path}: cannot be read: {exc.strerror}") from None
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FormatError(
             f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         ) from None
+    except RecursionError:
+        doc = None  # the depth check below says how deep
+    except ValueError:  # the one other refusal: an integer of thousands of digits
+        raise FormatError(f"{path}: a number in it has thousands of digits; not GeoJSON") from None
+    check_json_depth(data, path)
+    return doc
+
+
+def read_geojson_features(path: Path) -> list[Any]:
+    """The features of a GeoJSON FeatureCollection (or single Feature) file, unchecked.
+
+    Raises ``FormatError`` with the place of the problem when the file is not GeoJSON, is
+    larger than the limit or nests deeper than GeoJSON does (``labels.limits``).
+    """
+    path = Path(path)
+    doc = _parse_json(read_bounded(path), path)
     if not isinstance(doc, dict):
         raise FormatError(f"{path}: the top level is not a JSON object (GeoJSON needs one)")
     _check_crs(doc, path)
@@ -99,7 +110,7 @@ def read_geojson_features(path: Path) -> list[Any]:
         return [doc]
     if doc.get("type") != "FeatureCollection":
         raise FormatError(
-            f"{path}: top-level type is {doc.get('type')!r}; expected 'FeatureCollection'"
+            f"{path}: top-level type is {short_repr(doc.get('type'))}; expected 'FeatureCollection'"
         )
     features = doc.get("features")
     if not isinstance(features, list):
@@ -126,6 +137,39 @@ def content_id(props: Mapping[str, Any], geometry: Geometry) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, "sharpfields-label:" + key))
 
 
+_NUMBER_PROPERTIES = {PROPERTY_NAMES["area_ha"], PROPERTY_NAMES["perimeter_m"]}
+_ENUM_PROPERTIES = {PROPERTY_NAMES["status"]: Status, PROPERTY_NAMES["view"]: View}
+
+
+def _property_findings(props: Mapping[str, Any], where: str) -> list[Finding]:
+    """Errors for label properties of the wrong type or size (others are ignored)."""
+    findings: list[Finding] = []
+
+    def bad(name: str, problem: str) -> None:
+        message = f"{where}: {name} {short_repr(props[name])} {problem}"
+        findings.append(Finding("bad-property", "error", message))
+
+    for name in set(PROPERTY_NAMES.values()) & set(props):
+        value = props[name]
+        if value is None:
+            continue
+        if name == "version":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                bad(name, "is not a whole number")
+        elif name in _NUMBER_PROPERTIES:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                bad(name, "is not a number")
+        elif name == "id" and isinstance(value, int) and not isinstance(value, bool):
+            continue
+        elif not isinstance(value, str):
+            bad(name, "is not text")
+        elif len(value) > MAX_TEXT_CHARS:
+            bad(name, f"is longer than {MAX_TEXT_CHARS} characters")
+        elif name in _ENUM_PROPERTIES and value not in {e.value for e in _ENUM_PROPERTIES[name]}:
+            bad(name, f"is not one of {', '.join(e.value for e in _ENUM_PROPERTIES[name])}")
+    return sorted(findings, key=lambda f: f.message)
+
+
 def properties_to_label(
     props: Mapping[str, Any] | None, geometry: Geometry, where: str, **overrides: Any
 ) -> tuple[Label | None, list[Finding]]:
@@ -137,20 +181,9 @@ def properties_to_label(
     props = {k: _clean(v) for k, v in props.items()}
     if "crop:name" not in props and "crop" in props:
         props["crop:name"] = props["crop"]
-    findings: list[Finding] = []
-    for attr, enum in (("status", Status), ("view", View)):
-        value = props.get(PROPERTY_NAMES[attr])
-        if value is not None and value not in {e.value for e in enum}:
-            allowed = ", ".join(e.value for e in enum)
-            message = f"{where}: {attr} {value!r} is not one of {allowed}"
-            findings.append(Finding("bad-property", "error", message))
+    findings = _property_findings(props, where)
     if not (overrides.get("crop") or props.get("crop:name")):
         findings.append(Finding("missing-property", "error", f"{where}: no 'crop:name' value"))
-    version = props.get("version")
-    if version is not None and not (isinstance(version, int) and version >= 0):
-        findings.append(
-            Finding("bad-property", "error", f"{where}: version {version!r} is not a whole number")
-        )
     if findings:
         return None, findings
     props = {"scene_id": "", "annotator": "", **props}
@@ -165,7 +198,8 @@ def feature_to_label(
     """Check one GeoJSON Feature object and turn it into a Label (without validation rules)."""
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         kind = feature.get("type") if isinstance(feature, dict) else type(feature).__name__
-        return None, [Finding("malformed", "error", f"{where}: not a GeoJSON Feature ({kind!r})")]
+        message = f"{where}: not a GeoJSON Feature ({short_repr(kind)})"
+        return None, [Finding("malformed", "error", message)]
     if feature.get("geometry") is None:
         return None, [Finding("malformed", "error", f"{where}: the feature has no geometry")]
     geom, findings = parse_geojson_geometry(feature["geometry"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -14,13 +15,15 @@ import pyogrio
 import shapely
 from shapely.strtree import STRtree
 
-from labels.errors import FormatError, NotFoundError
+from labels.errors import FormatError, NotFoundError, PermissionDeniedError
 from labels.fsutil import replace_with
 from labels.geojson import feature_to_label, properties_to_label, read_geojson_features
 from labels.geojson import write_geojson as write_geojson
+from labels.limits import check_input_file
 from labels.model import DEFAULT_CROPS, PROPERTY_NAMES, Geometry, Label, Role
 from labels.store import LabelFilter, LabelStore
-from labels.validate import DEFAULT_RULES, Finding, Rules, check_geometry, has_errors
+from labels.validate import DEFAULT_RULES, Finding, Rules, check_geometry, has_errors, short_repr
+from labels.workflow import REVIEW_STATUSES, as_imported
 
 GPKG_LAYER = "fields"
 GEOJSON_SUFFIXES = (".geojson", ".json")
@@ -101,6 +104,7 @@ class FileReport:
 
     path: Path
     features: list[FeatureReport]
+    notes: list[str] = field(default_factory=list)  # about the whole file
 
     @property
     def errors(self) -> int:
@@ -119,6 +123,7 @@ class FileReport:
     def lines(self) -> list[str]:
         """A readable report: one line per finding, then a summary line."""
         out = [f"{f.severity}: {f.message}" for f in self.findings()]
+        out += [f"note: {note}" for note in self.notes]
         warned = sum(bool(f.findings) and f.ok for f in self.features)
         out.append(
             f"{self.path}: {len(self.features)} feature(s), {self.errors} with errors, "
@@ -129,12 +134,17 @@ class FileReport:
 
 def _where(index: int, props: Mapping[str, Any] | None) -> str:
     fid = props.get("id") if isinstance(props, Mapping) else None
-    return f"feature {index}" + (f" (id {fid})" if fid is not None else "")
+    if fid is None:
+        return f"feature {index}"
+    shown = fid if isinstance(fid, str) and len(fid) <= 80 else short_repr(fid)
+    return f"feature {index} (id {shown})"
 
 
 def _read_gpkg(path: Path, overrides: Mapping[str, Any]) -> list[tuple[Label | None, list]]:
     try:
-        frame = pyogrio.read_dataframe(path)
+        with warnings.catch_warnings():  # GDAL's notes on odd files; the error says enough
+            warnings.simplefilter("ignore", RuntimeWarning)
+            frame = pyogrio.read_dataframe(path)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         raise FormatError(f"{path}: cannot be read as a GeoPackage: {exc}") from None
     if frame.crs is not None and frame.crs.to_epsg() != 4326:
@@ -162,8 +172,7 @@ def read_labels(path: Path, **overrides: Any) -> list[tuple[Label | None, list[F
     path = Path(path)
     overrides = {k: v for k, v in overrides.items() if v is not None}
     if file_kind(path) == "gpkg":
-        if not path.is_file():
-            raise FormatError(f"{path}: no such file")
+        check_input_file(path)
         return _read_gpkg(path, overrides)
     features = read_geojson_features(path)
     return [
@@ -234,12 +243,29 @@ def validate_file(path: Path, **kwargs: Any) -> FileReport:
     return validate_labels(read_labels(path), path=Path(path), **kwargs)
 
 
+def _as_imported(
+    parsed: Sequence[tuple[Label | None, list[Finding]]], annotator: str, reviewed_by: str | None
+) -> list[tuple[Label | None, list[Finding]]]:
+    """The parsed features as they may enter the store (``labels.workflow.as_imported``)."""
+    out: list[tuple[Label | None, list[Finding]]] = []
+    for label, findings in parsed:
+        if label is not None:
+            label = label.replace(annotator=label.annotator or annotator, version=0)
+            try:
+                label = as_imported(label, reviewed_by)
+            except PermissionDeniedError as exc:
+                findings = [*findings, Finding("own-review", "error", str(exc))]
+        out.append((label, findings))
+    return out
+
+
 def import_file(
     store: LabelStore,
     path: Path,
     *,
     annotator: str,
     scene_id: str | None = None,
+    reviewed_by: str | None = None,
     crops: Sequence[str] = DEFAULT_CROPS,
     rules: Rules = DEFAULT_RULES,
 ) -> FileReport:
@@ -248,14 +274,12 @@ def import_file(
     ``annotator`` is recorded as the importing user and fills features without one;
     ``scene_id`` replaces the file's scene ids. Features with errors, or whose id is already
     in the store, are reported and skipped; the rest are new labels (version 1) keeping
-    their status, crop and provenance.
+    their crop and provenance. Accepted or rejected features are imported as submitted
+    unless ``reviewed_by`` names who vouches for the file's decisions (never their own).
     """
     path = Path(path)
-    parsed = read_labels(path, scene_id=scene_id)
-    parsed = [
-        (label.replace(annotator=label.annotator or annotator, version=0) if label else None, f)
-        for label, f in parsed
-    ]
+    read = read_labels(path, scene_id=scene_id)
+    parsed = _as_imported(read, annotator, reviewed_by)
     scenes = {label.scene_id for label, _ in parsed if label is not None}
     footprints = {s: fp for s in scenes if (fp := store.footprint(s)) is not None}
     report = validate_labels(parsed, crops=crops, rules=rules, footprints=footprints, path=path)
@@ -274,6 +298,17 @@ def import_file(
         feature.findings += [
             w.about(where) for w in result.warnings if w.about(where).message not in known
         ]
+    if reviewed_by is None:
+        demoted = sum(
+            f.imported and old is not None and old.status in REVIEW_STATUSES
+            for f, (old, _) in zip(report.features, read, strict=True)
+        )
+        if demoted:
+            report.notes.append(
+                f"{demoted} feature(s) marked accepted or rejected in the file were imported "
+                "as submitted, for review here (--as-reviewed-by NAME keeps the file's "
+                "decisions as NAME's review)"
+            )
     return report
 
 

@@ -62,13 +62,6 @@ class Role(StrEnum):
 Geometry = Polygon | MultiPolygon
 
 
-def normalise_name(name: str) -> str:
-    """The form under which two people's names count as the same person: case-folded,
-    with spaces, underscores, hyphens and dots collapsed ("Asha Rai" = "asha_rai")."""
-    words = re.split(r"[\s_.\-]+", unicodedata.normalize("NFKC", name).casefold())
-    return " ".join(word for word in words if word)
-
-
 # Label attribute -> feature property name (fiboa names first).
 PROPERTY_NAMES: dict[str, str] = {
     "id": "id",
@@ -90,6 +83,29 @@ PROPERTY_NAMES: dict[str, str] = {
     "version": "version",
 }
 DETERMINATION_METHOD = "manual"  # fiboa: hand drawn on imagery
+
+
+_SEPARATORS = re.compile(r"[\s_.\-\u2010-\u2015\u2212]+")
+
+
+def normalise_name(name: str) -> str:
+    """A person's name reduced to what identifies them: 'Sita_Rai' == ' sita  rai' == 'SITA-RAI'.
+
+    Unicode NFKC (full-width letters become plain ones), invisible format characters
+    (zero-width spaces, joiners, direction marks) removed, case folded, and every run of
+    white space, dots, underscores and hyphens / dashes made one space, trimmed at both ends.
+    The one rule for comparing people: self-review checks, unique user names.
+    """
+    text = unicodedata.normalize("NFKC", name)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return _SEPARATORS.sub(" ", text.casefold()).strip()
+
+
+def same_person(a: str | None, b: str | None) -> bool:
+    """True when two non-empty names normalise to the same person (``normalise_name``)."""
+    if not a or not b:
+        return False
+    return normalise_name(a) == normalise_name(b)
 
 
 def utc_now() -> str:

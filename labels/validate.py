@@ -7,7 +7,9 @@ is shown to the volunteer and the reviewer but the label may be saved.
 from __future__ import annotations
 
 import math
+import os
 import re
+import reprlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -16,10 +18,14 @@ import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
+from labels.errors import LabelError
 from labels.geometry import measure
 from labels.model import Geometry
 
 Severity = Literal["error", "warning"]
+
+MAX_FIELD_HA_ENV = "SHARPFIELDS_MAX_FIELD_HA"
+DEFAULT_MAX_FIELD_HA = 100.0  # why 100 ha: docs/labels.md, "Largest field"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +51,36 @@ class Rules:
     max_overlap_fraction: float = 0.05  # of the smaller field; warning above
     max_outside_fraction: float = 0.01  # of the field outside the footprint; warning above
     max_vertices: int = 5000  # error above: no one draws that by hand
+    max_area_ha: float | None = None  # error above; None: max_field_ha() (the environment)
 
 
 DEFAULT_RULES = Rules()
+
+
+def max_field_ha() -> float:
+    """The largest area one field may cover, in hectares: $SHARPFIELDS_MAX_FIELD_HA or 100.
+
+    Read at every check, so a changed setting applies without a restart; a value that is
+    not a positive number raises ``LabelError`` saying so (nothing is saved meanwhile).
+    """
+    raw = os.environ.get(MAX_FIELD_HA_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_FIELD_HA
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise LabelError(
+            f"the setting {MAX_FIELD_HA_ENV}={raw!r} is not a positive number of hectares; "
+            f"fix it (or unset it for the default of {DEFAULT_MAX_FIELD_HA:g} ha)"
+        )
+    return value
+
+
+def format_hectares(value: float) -> str:
+    """Hectares for people: thousands separated, one decimal below 1,000 ha ('2.5', '100,471')."""
+    return f"{value:,.0f}" if value >= 1000 else f"{value:,.1f}".removesuffix(".0")
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:
@@ -70,8 +103,25 @@ def _warn(code: str, message: str, location: tuple[float, float] | None = None) 
 # --- raw GeoJSON geometry objects -------------------------------------------------------
 
 
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict = 3, 4, 4
+_SHORT.maxstring = _SHORT.maxother = _SHORT.maxlong = 40
+
+
+def short_repr(value: Any) -> str:
+    """A short, bounded repr of untrusted data for a message (nesting and length cut)."""
+    return _SHORT.repr(value)
+
+
 def _is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _is_finite(v: int | float) -> bool:
+    try:
+        return math.isfinite(v)
+    except OverflowError:  # an integer too large for a float
+        return False
 
 
 def _ring_findings(ring: Any, where: str) -> list[Finding]:
@@ -79,7 +129,16 @@ def _ring_findings(ring: Any, where: str) -> list[Finding]:
         return [_err("malformed", f"{where} is not a list of positions")]
     for i, pos in enumerate(ring):
         if not (isinstance(pos, list) and len(pos) in (2, 3) and all(map(_is_number, pos))):
-            return [_err("malformed", f"{where}, position {i}: expected [lon, lat], got {pos!r}")]
+            got = short_repr(pos)
+            return [_err("malformed", f"{where}, position {i}: expected [lon, lat], got {got}")]
+        if not all(map(_is_finite, pos)):
+            return [
+                _err(
+                    "non-finite",
+                    f"{where}, position {i}: {short_repr(pos)} is not a place; coordinates "
+                    "must be finite numbers (not NaN or Infinity)",
+                )
+            ]
     if len(ring) < 4:
         return [
             _err(
@@ -88,7 +147,7 @@ def _ring_findings(ring: Any, where: str) -> list[Finding]:
                 "(3 distinct points and the closing one)",
             )
         ]
-    if ring[0][:2] != ring[-1][:2] and all(map(math.isfinite, ring[0][:2] + ring[-1][:2])):
+    if ring[0][:2] != ring[-1][:2]:
         return [
             _err(
                 "ring-not-closed",
@@ -101,7 +160,8 @@ def _ring_findings(ring: Any, where: str) -> list[Finding]:
 
 def _polygon_findings(rings: Any, where: str) -> list[Finding]:
     if not isinstance(rings, list) or not rings:
-        return [_err("malformed", f"{where} must be a non-empty list of rings")]
+        subject = where.rstrip(", ") or "the polygon"
+        return [_err("malformed", f"{subject} must be a non-empty list of rings")]
     findings: list[Finding] = []
     for r, ring in enumerate(rings):
         findings += _ring_findings(ring, f"{where}ring {r}" if where else f"ring {r}")
@@ -114,14 +174,14 @@ def parse_geojson_geometry(obj: Any) -> tuple[Geometry | None, list[Finding]]:
     Returns ``(None, findings)`` when the object cannot be a Polygon / MultiPolygon.
     """
     if not isinstance(obj, dict):
-        return None, [_err("malformed", f"geometry is not a JSON object: {obj!r:.80}")]
+        return None, [_err("malformed", f"geometry is not a JSON object: {short_repr(obj)}")]
     gtype = obj.get("type")
     coords = obj.get("coordinates")
     if gtype not in ("Polygon", "MultiPolygon"):
         return None, [
             _err(
                 "geometry-type",
-                f"geometry type {gtype!r} is not supported; a field must be a Polygon or "
+                f"geometry type {short_repr(gtype)} is not supported; a field must be a Polygon or "
                 "MultiPolygon",
             )
         ]
@@ -231,6 +291,22 @@ def _validity_findings(geom: Geometry) -> list[Finding]:
             f"invalid polygon: {text}; repair it with labels.validate.repair() "
             "(shapely make_valid) and check the result",
             location,
+        )
+    ]
+
+
+def _size_findings(geom: Geometry, area_ha: float, rules: Rules) -> list[Finding]:
+    """An error when the outline covers more than one field can (a whole scene, a region)."""
+    limit = rules.max_area_ha if rules.max_area_ha is not None else max_field_ha()
+    if area_ha <= limit:
+        return []
+    c = geom.centroid
+    return [
+        _err(
+            "too-large",
+            f"This outline covers {format_hectares(area_ha)} ha; a field can be at most "
+            f"{format_hectares(limit)} ha. Draw one field at a time.",
+            (c.x, c.y),
         )
     ]
 
@@ -348,6 +424,9 @@ def check_geometry(
         findings += _footprint_findings(geom, footprint, rules)
         if has_errors(findings):
             return findings, (area_ha, perimeter_m)
+    too_large = _size_findings(geom, area_ha, rules)
+    if too_large:  # one outline over many fields: overlaps and shape say nothing more
+        return findings + too_large, (area_ha, perimeter_m)
     findings += _shape_findings(geom, area_ha, perimeter_m, rules)
     findings += _overlap_findings(geom, others, rules)
     return findings, (area_ha, perimeter_m)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from labels.errors import PermissionDeniedError, TransitionError
-from labels.model import Label, Role, Status
+from labels.model import Label, Role, Status, same_person
 
 # old status (None: a new label) -> statuses it may move to.
 TRANSITIONS: dict[Status | None, frozenset[Status]] = {
@@ -16,12 +16,55 @@ TRANSITIONS: dict[Status | None, frozenset[Status]] = {
 REVIEW_STATUSES = frozenset({Status.ACCEPTED, Status.REJECTED})
 
 
+def drew_it(actor: str, label: Label) -> bool:
+    """True when ``actor`` is the person who drew ``label`` (names compared normalised)."""
+    return same_person(actor, label.annotator)
+
+
+def check_not_own_review(old: Label | None, new: Label, actor: str) -> None:
+    """Raise ``PermissionDeniedError`` when a reviewer decides on, or changes, their own field.
+
+    Covers accepting or rejecting it and editing or deleting it once reviewed (which would
+    record the author as its reviewer). Another reviewer must do it.
+    """
+    owner = old if old is not None else new
+    if new.status not in REVIEW_STATUSES or not drew_it(actor, owner):
+        return
+    if old is None or old.status != new.status or old.review_comment != new.review_comment:
+        raise PermissionDeniedError(
+            f"{actor} drew field {new.id} and cannot accept or reject it; another reviewer "
+            "must review it"
+        )
+    raise PermissionDeniedError(
+        f"field {new.id} is {new.status} and {actor} drew it, so {actor} cannot change it "
+        "any more; ask another reviewer"
+    )
+
+
+def as_imported(label: Label, reviewed_by: str | None = None) -> Label:
+    """A label read from a file as it may enter the store: a file cannot review itself.
+
+    Without ``reviewed_by`` an accepted or rejected label becomes ``submitted`` (the file's
+    reviewer and comment dropped), so it goes through review like any other. With it, the
+    file's decision is kept and recorded as ``reviewed_by``'s review; a
+    ``PermissionDeniedError`` when ``reviewed_by`` drew the field.
+    """
+    if label.status not in REVIEW_STATUSES:
+        return label.replace(reviewer=None, review_comment=None)
+    if reviewed_by is None:
+        return label.replace(status=Status.SUBMITTED, reviewer=None, review_comment=None)
+    reviewed = label.replace(reviewer=reviewed_by)
+    check_not_own_review(None, reviewed, reviewed_by)
+    return reviewed
+
+
 def check_change(old: Label | None, new: Label, actor: str, role: Role) -> None:
     """Raise ``PermissionDeniedError`` / ``TransitionError`` unless ``actor`` may save ``new``.
 
     Volunteers create and edit only their own labels, as draft or submitted, and never an
     accepted one. Reviewers may edit any label and alone accept or reject (rejecting needs a
-    comment). Coordinators (imports, repairs) may do anything; it is still versioned.
+    comment), but never on a field they drew themselves (``check_not_own_review``).
+    Coordinators (imports, repairs) may do anything; it is still versioned.
     """
     role = Role(role)
     if not actor or not actor.strip():
@@ -46,6 +89,8 @@ def check_change(old: Label | None, new: Label, actor: str, role: Role) -> None:
             raise PermissionDeniedError(
                 f"only a reviewer may set or change an {which} label (label {new.id})"
             )
+    else:
+        check_not_own_review(old, new, actor)
     if new.status not in TRANSITIONS[old_status]:
         raise TransitionError(
             f"label {new.id}: status cannot change from {old_status or 'new'} to {new.status}"

@@ -14,9 +14,16 @@ from sr.enhance import METHODS as REGISTERED_METHODS
 from sr.jobs import JobStatus
 from sr.pipeline import SharpenRequest, model_version
 from sr.scene import SceneError
-from ui.drawings import Draft, Drafts
+from ui.drawings import Drafts
 from ui.enhance_flow import cached_result, job_board, served_result, start_sharpening
-from ui.fields import DrawnOn, delete_fields, fields_of, save_edits, save_new_fields
+from ui.fields import (
+    DrawnOn,
+    delete_fields,
+    fields_of,
+    save_edits,
+    save_new_fields,
+    unsaved_after_save,
+)
 from ui.label_layers import MapField, add_fields
 from ui.map_events import chosen_area, drawn_work
 from ui.scene_map import add_area, add_draw_control, add_scene_tiles, base_map, finish_map
@@ -96,8 +103,7 @@ def save_work(submit: bool, crop: str, drawn_on: DrawnOn) -> None:
         {i: v for i, (_, v) in work.edits.items()},
         identity,
     )
-    failed_new = [g for g, o in zip(work.new, outcomes, strict=False) if not o.ok]
-    drafts.save(Draft(failed_new, {}))
+    drafts.save(unsaved_after_save(work, outcomes))
     state["outcomes"] = [(o.ok, o.message) for o in outcomes]
     bump_map()
 
@@ -118,7 +124,13 @@ with side:
         f"{escape_markdown(identity.name)} ({identity.role.value})"
     )
     messages = st.container()  # outcomes of the last action, shown first
-    tool = st.radio("On the map", [AREA_TOOL, FIELDS_TOOL], horizontal=True, key="tool")
+    tool = st.radio(
+        "On the map",
+        [AREA_TOOL, FIELDS_TOOL],
+        horizontal=True,
+        key="tool",
+        on_change=bump_map,  # a fresh map: the other tool's last event must not count
+    )
     if remembered("method", next(iter(available))) not in available:
         state["method"] = next(iter(available))
     if remembered("preset", "fast") not in PRESETS:
@@ -206,7 +218,12 @@ with map_col:
         height=680,
         use_container_width=True,
         key=map_key("label-map"),
-        returned_objects=["all_drawings", "last_active_drawing", "last_clicked"],
+        returned_objects=[
+            "all_drawings",
+            "last_active_drawing",
+            "last_clicked",
+            "last_object_clicked",
+        ],
     )
 
 with side:

@@ -8,7 +8,13 @@ from streamlit_folium import st_folium
 from labels.model import DEFAULT_CROPS, Status
 from ui.enhance_flow import served_result
 from ui.fields import review_field
-from ui.review import comparison_map, enhanced_view_of, review_progress, review_queue
+from ui.review import (
+    comparison_map,
+    enhanced_view_of,
+    own_field_notice,
+    review_progress,
+    review_queue,
+)
 from ui.state import label_store, require_identity, require_scene, tile_key
 from ui.text import escape_markdown
 
@@ -87,13 +93,18 @@ with side:
             f"Last review by {escape_markdown(label.reviewer or '?')}: "
             f"{escape_markdown(label.review_comment)}"
         )
-    comment = st.text_area("Comment (needed to reject)", key=f"comment-{label.id}", max_chars=500)
-    accept_col, reject_col = st.columns(2)
     decision = None
-    if accept_col.button("Accept", type="primary", disabled=not identity.can_review):
-        decision = True
-    if reject_col.button("Reject", disabled=not identity.can_review):
-        decision = False
+    if notice := own_field_notice(identity, label):
+        st.info(notice)
+    else:
+        comment = st.text_area(
+            "Comment (needed to reject)", key=f"comment-{label.id}", max_chars=500
+        )
+        accept_col, reject_col = st.columns(2)
+        if accept_col.button("Accept", type="primary", disabled=not identity.can_review):
+            decision = True
+        if reject_col.button("Reject", disabled=not identity.can_review):
+            decision = False
     if decision is not None:
         outcome = review_field(store, label, identity, accept=decision, comment=comment)
         state["review_outcome"] = (outcome.ok, outcome.message)

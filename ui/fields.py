@@ -6,7 +6,7 @@ shows them; nothing here raises for a user mistake.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from shapely.geometry.base import BaseGeometry
@@ -16,6 +16,7 @@ from labels.model import Label, Status, View
 from labels.store import LabelFilter, LabelStore
 from labels.validate import Finding
 from ui.auth import Identity
+from ui.drawings import Draft
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Outcome:
     ok: bool
     message: str
     label_id: str | None = None
+    fixable: bool = False  # refused for its shape: keep the drawing so it can be redrawn
 
 
 def describe_findings(findings: Iterable[Finding]) -> str:
@@ -41,7 +43,7 @@ def describe_findings(findings: Iterable[Finding]) -> str:
 
 def _failed(exc: LabelError) -> Outcome:
     if isinstance(exc, ValidationError):
-        return Outcome(False, "Not saved. " + describe_findings(exc.findings))
+        return Outcome(False, "Not saved. " + describe_findings(exc.findings), fixable=True)
     return Outcome(False, f"Not saved: {exc}")
 
 
@@ -105,6 +107,24 @@ def save_edits(
             Outcome(True, f"Saved the new outline ({result.label.area_ha:.2f} ha).", label_id)
         )
     return outcomes
+
+
+def unsaved_after_save(work: Draft, outcomes: Sequence[Outcome]) -> Draft:
+    """What stays in the drafts after saving ``work`` (outcomes: new drawings, then edits).
+
+    Every new drawing that was not saved stays, and every changed outline refused for its
+    shape (too large, self-intersecting …), so nothing drawn is lost; an outline refused
+    because someone else changed the field meanwhile is dropped (it could never be saved).
+    """
+    new_outcomes, edit_outcomes = outcomes[: len(work.new)], outcomes[len(work.new) :]
+    return Draft(
+        [g for g, o in zip(work.new, new_outcomes, strict=True) if not o.ok],
+        {
+            label_id: edit
+            for (label_id, edit), o in zip(work.edits.items(), edit_outcomes, strict=True)
+            if not o.ok and o.fixable
+        },
+    )
 
 
 def delete_fields(

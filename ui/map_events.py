@@ -11,15 +11,36 @@ from ui.drawings import Draft, diff_drawings
 from ui.enhance_flow import area_around
 
 
-def chosen_area(event: Mapping[str, Any], scene: Scene) -> BBox | None:
-    """The area a rectangle drawing or a click selects (a drawing wins), or None."""
+def _drawn_rectangle(event: Mapping[str, Any]) -> BBox | None:
+    """The bounds of the last drawing when it is a rectangle drawn with the draw tool."""
     drawing = event.get("last_active_drawing") or {}
-    geometry = drawing.get("geometry") or {}
-    if geometry.get("type") == "Polygon":
-        lons, lats = zip(*geometry["coordinates"][0], strict=True)
-        return (min(lons), min(lats), max(lons), max(lats))
+    geometry = drawing.get("geometry") if isinstance(drawing, Mapping) else None
+    drawn = [f.get("geometry") for f in event.get("all_drawings") or [] if isinstance(f, Mapping)]
+    if not isinstance(geometry, Mapping) or geometry.get("type") != "Polygon":
+        return None
+    if geometry not in drawn:  # a clicked field, outline or area: not drawn with the tool
+        return None
+    ring = geometry["coordinates"][0]
+    lons, lats = {p[0] for p in ring}, {p[1] for p in ring}
+    if len(ring) != 5 or len(lons) != 2 or len(lats) != 2:  # a field outline, not a rectangle
+        return None
+    return (min(lons), min(lats), max(lons), max(lats))
+
+
+def chosen_area(event: Mapping[str, Any], scene: Scene) -> BBox | None:
+    """The area a drawn rectangle or a click on empty ground selects (a drawing wins), or None.
+
+    streamlit-folium reports a click on a field (or any shape) three ways: the point as
+    ``last_object_clicked``, the same point as ``last_clicked`` (the click reaches the map
+    too) and the shape's GeoJSON as ``last_active_drawing``. So a drawing counts only when
+    it is a rectangle among ``all_drawings`` (made with the draw tool), and a click only
+    when no shape was clicked at that point.
+    """
+    rectangle = _drawn_rectangle(event)
+    if rectangle is not None:
+        return rectangle
     click = event.get("last_clicked")
-    if click:
+    if click and click != event.get("last_object_clicked"):
         return area_around(scene, click["lng"], click["lat"])
     return None
 

@@ -10,8 +10,10 @@ from shapely.geometry import box
 
 from labels.model import Label, Status
 from labels.store import LabelFilter, LabelStore
+from labels.workflow import drew_it
 from sr.cache import CachedResult
 from ui.assets import use_local_assets
+from ui.auth import Identity
 from ui.enhance_flow import results_of_scene
 from ui.label_layers import MapField, add_fields
 from ui.registry import ServedScene
@@ -34,6 +36,17 @@ def review_progress(store: LabelStore, scene_id: str | None) -> ReviewProgress:
     submitted = [lab for lab in labels if lab.status is not Status.DRAFT]
     done = [lab for lab in submitted if lab.status in (Status.ACCEPTED, Status.REJECTED)]
     return ReviewProgress(len(done), len(submitted))
+
+
+OWN_FIELD = (
+    "You drew this field, so you cannot accept or reject it: another reviewer reviews it. "
+    "(Each field is checked by a second person.)"
+)
+
+
+def own_field_notice(identity: Identity, label: Label) -> str | None:
+    """Why a reviewer is not offered Accept / Reject for this field: they drew it (or None)."""
+    return OWN_FIELD if identity.can_review and drew_it(identity.name, label) else None
 
 
 def review_queue(

@@ -31,7 +31,9 @@ def feature_collection(path: Path, *geoms, **props) -> Path:
 def test_import_stats_export_validate(tmp_path: Path, capsys) -> None:
     src = feature_collection(tmp_path / "in.geojson", square(), square(85.31), status="accepted")
     store = tmp_path / "new" / "store"
-    assert main(["import", str(store), str(src), "--annotator", "ram"]) == 0
+    assert (
+        main(["import", str(store), str(src), "--annotator", "ram", "--as-reviewed-by", "uma"]) == 0
+    )
     assert "imported 2 of 2 feature(s)" in capsys.readouterr().out
     assert main(["stats", str(store), "--json"]) == 0
     stats = json.loads(capsys.readouterr().out)

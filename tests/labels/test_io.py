@@ -131,12 +131,13 @@ def test_round_trip_geojson_store_geopackage(items: list[Label]) -> None:
         export(second, tmp_path / "again.geojson")
         for a, (b, _) in zip(saved, read_labels(tmp_path / "again.geojson"), strict=True):
             assert shapely.equals(a.geometry, b.geometry)
+            reviewed = a.status in (Status.ACCEPTED, Status.REJECTED)
             assert (b.id, b.crop, b.annotator, b.status, b.reviewer, b.version) == (
                 a.id,
                 a.crop,
                 a.annotator,
-                a.status,
-                a.reviewer,
+                Status.SUBMITTED if reviewed else a.status,
+                None,
                 1,
             )
 
@@ -279,7 +280,11 @@ def test_import_validates_each_feature_and_is_idempotent(
     assert "self-intersection at lon 85.3050000, lat 27.7050000" in report.findings()[0].message
     by_crop = {x.crop: x for x in store.query()}
     assert by_crop["rice"].annotator == "admin"  # filled in
-    assert (by_crop["wheat"].annotator, by_crop["wheat"].status) == ("hari", "accepted")
+    assert (by_crop["wheat"].annotator, by_crop["wheat"].status) == ("hari", "submitted")
+    assert report.lines()[-2] == (
+        "note: 1 feature(s) marked accepted or rejected in the file were imported as submitted, "
+        "for review here (--as-reviewed-by NAME keeps the file's decisions as NAME's review)"
+    )
     assert store.history(by_crop["wheat"].id)[0].actor == "admin"
     again = import_file(store, path, annotator="admin", scene_id=SCENE)
     assert again.imported == 0 and store.count() == 2

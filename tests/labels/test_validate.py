@@ -8,10 +8,15 @@ import pytest
 import shapely
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 
+from labels.errors import LabelError
 from labels.validate import (
+    MAX_FIELD_HA_ENV,
     Rules,
+    format_hectares,
+    max_field_ha,
     parse_geojson_geometry,
     repair,
+    short_repr,
     validate_geojson_geometry,
     validate_geometry,
 )
@@ -126,7 +131,7 @@ def test_out_of_range_and_non_finite() -> None:
 
 
 def test_absurd_vertex_count() -> None:
-    circle = Point(85.3, 27.7).buffer(0.01, quad_segs=2000)  # 8001 vertices
+    circle = Point(85.3, 27.7).buffer(0.004, quad_segs=2000)  # 8001 vertices, 55 ha
     (f,) = validate_geometry(circle)
     assert f.message == (
         "8001 vertices, more than the 5000 allowed for a hand-drawn field; simplify it"
@@ -159,7 +164,7 @@ def test_wrong_types_and_malformed_geojson() -> None:
         ),
         "bad multipolygon part": (
             {"type": "MultiPolygon", "coordinates": [[[[0, 0], [1, 0], [1, 1], [0, 0]]], 7]},
-            "polygon 1,  must be a non-empty list of rings",
+            "polygon 1 must be a non-empty list of rings",
         ),
     }
     for name, (obj, message) in cases.items():
@@ -170,7 +175,7 @@ def test_wrong_types_and_malformed_geojson() -> None:
 
 
 def test_multipolygon_with_hole_parses_and_validates() -> None:
-    outer = [[85.3, 27.7], [85.31, 27.7], [85.31, 27.71], [85.3, 27.71], [85.3, 27.7]]
+    outer = [[85.3, 27.7], [85.305, 27.7], [85.305, 27.705], [85.3, 27.705], [85.3, 27.7]]
     hole = [
         [85.302, 27.702],
         [85.302, 27.703],
@@ -183,3 +188,63 @@ def test_multipolygon_with_hole_parses_and_validates() -> None:
     )
     assert found == []
     assert isinstance(geom, MultiPolygon) and len(geom.geoms[0].interiors) == 1
+
+
+def test_non_finite_closing_positions_are_findings_not_exceptions() -> None:
+    for bad in (float("nan"), float("inf"), 10**400):
+        ring = [[bad, 27.7], [85.301, 27.7], [85.301, 27.701], [bad, 27.7]]
+        geom, found = parse_geojson_geometry({"type": "Polygon", "coordinates": [ring]})
+        assert geom is None and [f.code for f in found] == ["non-finite"]
+        assert found[0].message.startswith("ring 0, position 0: [")
+        assert found[0].message.endswith(
+            "is not a place; coordinates must be finite numbers (not NaN or Infinity)"
+        )
+
+
+def test_an_outline_larger_than_the_maximum_field_area_is_an_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(MAX_FIELD_HA_ENV, raising=False)
+    assert max_field_ha() == 100.0
+    big = square(side_m=1100.0)  # 121 ha
+    (f,) = validate_geometry(big, footprint=FOOTPRINT)
+    assert (f.code, f.severity) == ("too-large", "error")
+    assert f.message == (
+        "This outline covers 121 ha; a field can be at most 100 ha. Draw one field at a time."
+    )
+    assert f.location is not None
+    assert validate_geometry(square(side_m=990.0)) == []  # 98 ha: allowed
+    assert validate_geometry(big, rules=Rules(max_area_ha=150.0)) == []
+    monkeypatch.setenv(MAX_FIELD_HA_ENV, "2.5")  # read at each check
+    (g,) = validate_geometry(square(side_m=200.0))
+    assert g.message == (
+        "This outline covers 4 ha; a field can be at most 2.5 ha. Draw one field at a time."
+    )
+
+
+@pytest.mark.parametrize("raw", ["abc", "0", "-5", "nan", "inf"])
+def test_a_bad_maximum_field_area_setting_is_an_error(
+    monkeypatch: pytest.MonkeyPatch, raw: str
+) -> None:
+    monkeypatch.setenv(MAX_FIELD_HA_ENV, raw)
+    with pytest.raises(LabelError, match=f"{MAX_FIELD_HA_ENV}='{raw}' is not a positive number"):
+        validate_geometry(square())
+
+
+def test_hectares_for_people() -> None:
+    assert [format_hectares(v) for v in (100_471.2, 1234.5, 100.44, 100.0, 2.5, 0.04)] == [
+        "100,471",
+        "1,234",
+        "100.4",
+        "100",
+        "2.5",
+        "0",
+    ]
+
+
+def test_short_repr_bounds_hostile_values() -> None:
+    deep: list = []
+    for _ in range(10_000):
+        deep = [deep]
+    assert short_repr(deep) == "[[[[...]]]]"
+    assert len(short_repr(list(range(10**6)))) < 40 and len(short_repr("x" * 10**6)) < 50

@@ -6,7 +6,7 @@ import pytest
 
 from labels.errors import PermissionDeniedError, TransitionError
 from labels.model import Role, Status
-from labels.workflow import check_change
+from labels.workflow import as_imported, check_change
 from tests.labels.conftest import make_label
 
 
@@ -56,3 +56,33 @@ def test_coordinator_may_import_accepted_and_actor_required() -> None:
     check_change(None, make_label(status=Status.ACCEPTED), "admin", Role.COORDINATOR)
     with pytest.raises(PermissionDeniedError, match="acting user"):
         check_change(None, make_label(), " ", Role.VOLUNTEER)
+
+
+def test_a_reviewer_never_decides_on_their_own_field() -> None:
+    old = make_label(status=Status.SUBMITTED, annotator="Ram Thapa")
+    for decision in (Status.ACCEPTED, Status.REJECTED):
+        new = old.replace(status=decision, review_comment="ok")
+        with pytest.raises(PermissionDeniedError, match="cannot accept or reject it"):
+            check_change(old, new, "ram_thapa", Role.REVIEWER)
+        check_change(old, new, "Sita", Role.REVIEWER)  # another reviewer may
+    with pytest.raises(PermissionDeniedError, match="cannot accept or reject it"):
+        check_change(None, old.replace(status=Status.ACCEPTED), "RAM THAPA", Role.REVIEWER)
+    check_change(old, old.replace(crop="wheat"), "Ram-Thapa", Role.REVIEWER)  # still submitted
+    accepted = old.replace(status=Status.ACCEPTED, reviewer="Sita")
+    with pytest.raises(PermissionDeniedError, match="cannot change it any more"):
+        check_change(accepted, accepted.replace(crop="wheat"), "ram thapa", Role.REVIEWER)
+
+
+def test_an_import_keeps_review_decisions_only_when_someone_vouches() -> None:
+    accepted = make_label(status=Status.ACCEPTED, reviewer="boss", review_comment="fine")
+    assert (as_imported(accepted).status, as_imported(accepted).reviewer) == (
+        Status.SUBMITTED,
+        None,
+    )
+    assert as_imported(accepted).review_comment is None
+    kept = as_imported(accepted, reviewed_by="Uma")
+    assert (kept.status, kept.reviewer, kept.review_comment) == (Status.ACCEPTED, "Uma", "fine")
+    draft = make_label(reviewer="boss")
+    assert as_imported(draft, "Uma").replace() == draft.replace(reviewer=None)
+    with pytest.raises(PermissionDeniedError, match="Ram drew field"):
+        as_imported(accepted, reviewed_by="Ram")  # make_label's annotator is 'ram'

@@ -10,7 +10,16 @@ from shapely.geometry import box
 from labels.model import Role, Status, View
 from labels.store import open_store
 from ui.auth import Identity
-from ui.fields import DrawnOn, delete_fields, fields_of, review_field, save_edits, save_new_fields
+from ui.drawings import Draft
+from ui.fields import (
+    DrawnOn,
+    delete_fields,
+    fields_of,
+    review_field,
+    save_edits,
+    save_new_fields,
+    unsaved_after_save,
+)
 
 SCENE = "scene-1"
 # 98.7 m × 110.8 m near Chitwan, Nepal: 1.09 ha.
@@ -88,3 +97,28 @@ def test_only_reviewers_review_and_rejections_need_a_comment(store) -> None:  # 
     assert review_field(store, label, REVIEWER, accept=True, comment="clear boundary").ok
     reviewed = store.get(label.id)
     assert (reviewed.status, reviewed.reviewer) == (Status.ACCEPTED, "Maya")
+
+
+def test_refused_drawings_and_outlines_stay_in_the_drafts(store) -> None:  # type: ignore[no-untyped-def]
+    [first] = _save(store)
+    [second] = _save(store, box(84.402, 27.600, 84.403, 27.601))
+    a, b = store.get(first.label_id), store.get(second.label_id)
+    huge = box(84.31, 27.51, 84.49, 27.69)  # about 35,000 ha: not one field
+    work = Draft(
+        [FIELD.buffer(0.0001).envelope, huge],
+        {a.id: (huge, a.version), b.id: (box(84.402, 27.600, 84.4031, 27.601), b.version - 1)},
+    )
+    outcomes = _save(store, work.new[0]) + _save(store, work.new[1])
+    outcomes += save_edits(
+        store,
+        {i: g for i, (g, _) in work.edits.items()},
+        {i: v for i, (_, v) in work.edits.items()},
+        SITA,
+    )
+    assert [o.ok for o in outcomes] == [True, False, False, False]
+    assert "This outline covers" in outcomes[1].message and outcomes[2].fixable
+    assert not outcomes[3].fixable  # a stale edit: it could never be saved
+    kept = unsaved_after_save(work, outcomes)
+    assert [g.equals(huge) for g in kept.new] == [True]
+    assert list(kept.edits) == [a.id] and kept.edits[a.id][0].equals(huge)
+    assert store.get(a.id).geometry.equals(FIELD)  # the stored outline is untouched

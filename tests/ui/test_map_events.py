@@ -2,23 +2,60 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from shapely.geometry import box, mapping
+from shapely.geometry import Polygon, box, mapping
+from shapely.geometry.base import BaseGeometry
 
 from labels.model import Label
 from sr.scene import open_scene
+from ui.label_layers import MapField, field_feature
 from ui.map_events import chosen_area, drawn_work
 
 
-def test_a_rectangle_or_a_click_chooses_the_area(s2_like: Path) -> None:
+def geojson(geometry: BaseGeometry, **properties: object) -> dict:
+    """A feature as Leaflet's toGeoJSON and streamlit-folium hand it over (JSON lists)."""
+    feature = {"type": "Feature", "properties": properties, "geometry": mapping(geometry)}
+    return json.loads(json.dumps(feature))
+
+
+RECTANGLE = geojson(box(84.96, 28.005, 84.97, 28.009))
+POINT = {"lat": 28.007, "lng": 84.97}
+
+
+def test_a_drawn_rectangle_or_a_click_on_empty_ground_chooses_the_area(s2_like: Path) -> None:
     scene = open_scene(s2_like)
-    rectangle = {"geometry": mapping(box(84.96, 28.005, 84.97, 28.009))}
-    assert chosen_area({"last_active_drawing": rectangle}, scene) == (84.96, 28.005, 84.97, 28.009)
-    west, south, east, north = chosen_area({"last_clicked": {"lng": 84.97, "lat": 28.007}}, scene)
+    drawn = {"last_active_drawing": RECTANGLE, "all_drawings": [RECTANGLE]}
+    assert chosen_area(drawn, scene) == (84.96, 28.005, 84.97, 28.009)
+    west, south, east, north = chosen_area({"last_clicked": POINT}, scene)
     assert (west + east) / 2 == 84.97 and round((south + north) / 2, 9) == 28.007
     assert round((north - south) * 110_574) == 1280  # 128 pixels of 10 m
     assert chosen_area({}, scene) is None
+
+
+def test_clicking_a_field_while_choosing_an_area_chooses_nothing(s2_like: Path) -> None:
+    """A click on a field arrives as the field's GeoJSON, the map click and the object click."""
+    scene = open_scene(s2_like)
+    field = Label(box(84.961, 28.006, 84.962, 28.007), "rice", "s", "Gita", status="accepted")
+    clicked = geojson(
+        field.geometry, **field_feature(MapField(field.geometry, field.id, "rice"))["properties"]
+    )
+    on_field = {"last_active_drawing": clicked, "all_drawings": [], "last_clicked": POINT}
+    on_field["last_object_clicked"] = dict(POINT)
+    assert chosen_area(on_field, scene) is None
+    # after a rectangle was drawn on this map, a click on a field still chooses nothing
+    assert chosen_area({**on_field, "all_drawings": [RECTANGLE]}, scene) is None
+    # the next click, on empty ground, does
+    elsewhere = {"lat": 28.0072, "lng": 84.9702}
+    west, _, east, _ = chosen_area({**on_field, "last_clicked": elsewhere}, scene)
+    assert (west + east) / 2 == 84.9702
+
+
+def test_a_field_outline_drawn_with_the_polygon_tool_is_not_an_area(s2_like: Path) -> None:
+    outline = geojson(Polygon([(84.96, 28.005), (84.97, 28.006), (84.965, 28.009)]))
+    event = {"last_active_drawing": outline, "all_drawings": [outline]}
+    assert chosen_area(event, open_scene(s2_like)) is None
 
 
 def test_drawings_become_unsaved_work_and_removals_are_reported() -> None:

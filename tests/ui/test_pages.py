@@ -17,6 +17,7 @@ from tests.conftest import PROJECT_ROOT
 from tests.ui.conftest import session_token
 from ui.auth import Identity
 from ui.fields import DrawnOn, save_new_fields
+from ui.review import OWN_FIELD
 from ui.settings import SAMPLE_SCENE
 
 APP = str(PROJECT_ROOT / "app.py")
@@ -75,6 +76,16 @@ def test_a_reviewer_accepts_a_field(sample_field: str, data_dir: Path) -> None:
     store = open_store(data_dir / "labels")
     label = store.get(sample_field)
     assert (label.status, label.reviewer) == (Status.ACCEPTED, "Maya")
+
+
+def test_a_reviewer_is_not_offered_accept_or_reject_on_their_own_field(
+    sample_field: str, data_dir: Path
+) -> None:
+    app = _page("pages/review.py", Identity(" sita ", Role.REVIEWER))  # Sita drew it
+    assert not app.exception
+    assert not [b for b in app.button if b.label in ("Accept", "Reject")]
+    assert [i.value for i in app.info] == [OWN_FIELD]
+    assert open_store(data_dir / "labels").get(sample_field).status is Status.SUBMITTED
 
 
 def test_rejecting_without_a_comment_is_refused(sample_field: str, data_dir: Path) -> None:

@@ -1,0 +1,64 @@
+"""In a real browser: while choosing an area, a click on a field does not choose it."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from shapely.geometry import box
+
+from labels.model import Role
+from labels.store import open_store
+from sr.scene import open_scene
+from tests.e2e.harness import MAP, map_centre, running_app, sign_in
+from ui.auth import Identity
+from ui.fields import DrawnOn, save_new_fields
+from ui.label_layers import crop_colour
+from ui.settings import SAMPLE_SCENE
+
+pytestmark = pytest.mark.e2e
+
+
+def _page_point(page, lon: float, lat: float) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """Where ``lon, lat`` is on the page (Leaflet's own projection, inside the map's iframe)."""
+    frame = page.locator(MAP).last.element_handle().content_frame()
+    point = frame.evaluate(
+        "([lat, lon]) => window.map.latLngToContainerPoint([lat, lon])", [lat, lon]
+    )
+    frame_box = page.locator(MAP).last.bounding_box()
+    return frame_box["x"] + point["x"], frame_box["y"] + point["y"]
+
+
+def test_a_click_on_someone_elses_field_does_not_choose_the_area(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data = tmp_path / "data"
+    data.mkdir()
+    scene = open_scene(SAMPLE_SCENE)
+    store = open_store(data / "labels")
+    store.register_scene(scene.scene_id, scene.footprint)
+    c = scene.footprint.centroid
+    field = box(c.x - 0.0045, c.y - 0.0045, c.x + 0.0045, c.y + 0.0045)  # about 90 ha
+    [saved] = save_new_fields(
+        store,
+        [field],
+        crop="rice",
+        identity=Identity("Gita", Role.VOLUNTEER),
+        scene_id=scene.scene_id,
+        drawn_on=DrawnOn(),
+    )
+    assert saved.ok, saved.message
+    store.close()
+    with running_app(data) as url:
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.goto(f"{url}/label?{sign_in(page, url, 'Sita')}")
+        map_centre(page)
+        page.frame_locator(MAP).last.locator(
+            f'path[stroke="{crop_colour("rice")}"]'
+        ).first.wait_for(timeout=30_000)
+        page.mouse.click(*_page_point(page, c.x, c.y))  # on Gita's field
+        time.sleep(5)  # the map reports after 250 ms; give the page time to rerun
+        assert page.get_by_text("→").count() == 0  # no area chosen
+        assert page.get_by_text("click a point for an area").count() == 1
+        page.mouse.click(*_page_point(page, c.x - 0.05, c.y + 0.03))  # empty ground
+        page.get_by_text("→").first.wait_for(timeout=30_000)
+        page.close()
