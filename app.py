@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.layout import NARROW_SCREEN_CSS
 from ui.state import address_params
 
 st.set_page_config(page_title="sharpfields", page_icon="🌾", layout="wide")
@@ -19,6 +20,7 @@ pages = [
     st.Page("pages/export.py", title="Export", icon=":material/download:", url_path="export"),
 ]
 navigation = st.navigation(pages, position="hidden")
+st.html(NARROW_SCREEN_CSS)
 params = address_params()
 with st.sidebar:
     for page in pages:

@@ -11,7 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import folium
+from branca.element import MacroElement
 from folium.plugins import Draw
+from jinja2 import Template
 from shapely.geometry.base import BaseGeometry
 
 from sr.render import native_zoom
@@ -117,9 +119,20 @@ def add_draw_control(fmap: folium.Map, group: folium.FeatureGroup | None, shape:
     fmap.get_root().script.add_child(folium.Element(DRAW_KEYS_JS), name="sharpfields_draw_keys")
 
 
+class TouchScrolls(MacroElement):
+    """On touch screens one finger scrolls the page, not the map (two fingers pan and zoom)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        if (L.Browser.mobile) { {{ this._parent.get_name() }}.dragging.disable(); }
+        {% endmacro %}"""
+    )
+
+
 def finish_map(fmap: folium.Map) -> folium.Map:
     """Add the layer switcher and point every asset at the app's own Leaflet files."""
     folium.LayerControl(collapsed=True).add_to(fmap)
+    TouchScrolls().add_to(fmap)
     return use_local_assets(fmap)
 
 
