@@ -25,7 +25,7 @@ def _request(**path_params: object) -> Request:
 
 def test_map_links_no_cdn_and_points_at_local_leaflet(tmp_path: Path) -> None:
     served = SceneRegistry(tmp_path).register(open_scene(SAMPLE_SCENE))
-    fmap = build_scene_map(served, "true", basemap=False)
+    fmap = build_scene_map(served, "true")
     html = fmap.get_root().render()
     assert "/app/static/vendor/leaflet/leaflet.js" in html
     assert "cdn.jsdelivr" not in html and "cdnjs" not in html and "code.jquery" not in html
