@@ -10,6 +10,7 @@ mosaicking the tiles), and writes a local COG with band names, overviews and pro
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
@@ -436,10 +437,12 @@ def write_cog(
         tmp.unlink(missing_ok=True)
 
 
-def default_output_name(candidate: Candidate) -> str:
-    """e.g. ``S2_45RUL_20240703.tif``."""
+def default_output_name(candidate: Candidate, area: Area) -> str:
+    """e.g. ``S2_45RUL_20240703_1a2b3c.tif``: tiles, date and a hash of the area."""
     tiles = "+".join(candidate.tiles)
-    return re.sub(r"[^A-Za-z0-9_.+-]", "_", f"S2_{tiles}_{candidate.datetime:%Y%m%d}") + ".tif"
+    digest = hashlib.sha1(area.geometry.wkb).hexdigest()[:6]
+    stem = f"S2_{tiles}_{candidate.datetime:%Y%m%d}_{digest}"
+    return re.sub(r"[^A-Za-z0-9_.+-]", "_", stem) + ".tif"
 
 
 def read_tags(path: Path) -> dict[str, str]:

@@ -43,9 +43,8 @@ from affine import Affine
 from rasterio.warp import transform_bounds
 from shapely.geometry import box, mapping
 
-from tests.conftest import PROJECT_ROOT, SHARED_DATA
-
-SOURCE = SHARED_DATA / "sentinel2" / "austria_danube_s2_2date_8band.tif"
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SOURCE = PROJECT_ROOT.parent / "shared" / "data" / "sentinel2" / "austria_danube_s2_2date_8band.tif"
 BAND_KEYS = ("red", "green", "blue", "nir")
 # stac-fastapi-static needs an older Starlette than Streamlit's, so it lives in its own
 # virtualenv made by `scripts/setup.sh --dev` (see requirements-stac.txt).

@@ -7,6 +7,7 @@ for the catalogue (passes A, B, M and the faulty collections).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -105,8 +106,8 @@ def test_fetch_writes_a_named_cog_with_provenance(
     area = _area(local_catalog, (10, 370), (300, 570))  # clear in A
     settings = _settings(local_catalog)
     [best, *_] = search_candidates(area, JULY, 100, settings)
-    out = tmp_path / default_output_name(best)
-    assert out.name == "S2_33UXP_20240705.tif"
+    out = tmp_path / default_output_name(best, area)
+    assert re.fullmatch(r"S2_33UXP_20240705_[0-9a-f]{6}\.tif", out.name)
     result = fetch_candidate(best, area, out, settings)
 
     scene = open_scene(out)
