@@ -51,7 +51,10 @@ with right:
     start = st.date_input("From", value=date(2024, 6, 1), key="fetch_start")
     end = st.date_input("To", value=date(2024, 9, 30), key="fetch_end")
     max_cloud = st.slider("Most cloud on the whole tile (%)", 0, 100, 20, key="fetch_cloud")
-    basemap = st.radio("Basemap (needs internet)", basemap_choices(), key="fetch_basemap")
+    choices = basemap_choices()
+    basemap = st.radio(
+        "Basemap (needs internet)", choices, index=min(1, len(choices) - 1), key="fetch_basemap"
+    )
 
 drawing = st.session_state.get("fetch_drawing")
 try:

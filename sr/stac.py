@@ -336,7 +336,11 @@ def preview_rgb(candidate: Candidate, area: Area, max_side: int = 160) -> np.nda
     valid = rgb[..., 0] > 0
     if not valid.any():
         return np.zeros((*rgb.shape[:2], 3), dtype=np.uint8)
-    low, high = np.percentile(rgb[valid], [2, 98])
+    # Stretch on the clear ground, so that clouds show white and the fields stay visible.
+    scl_hrefs = [asset_href(item, SCL_ASSET) for item in candidate.items]
+    scl = mosaic_onto_grid(scl_hrefs, grid, Resampling.nearest, "uint8")
+    clear = valid & ~np.isin(scl, (0, *CLOUD_CLASSES))
+    low, high = np.percentile(rgb[clear if clear.sum() >= 16 else valid], [2, 98])
     scaled = np.clip((rgb - low) / max(high - low, 1e-6), 0, 1)
     return (scaled * 255).astype(np.uint8)
 
@@ -391,8 +395,22 @@ def provenance_tags(candidate: Candidate, area: Area, settings: StacSettings) ->
         "AREA_NODATA_PERCENT": f"{candidate.area_nodata * 100:.1f}",
         "TILE_CLOUD_PERCENT": "" if candidate.tile_cloud is None else f"{candidate.tile_cloud:.1f}",
         "AREA_BBOX": ",".join(f"{v:.6f}" for v in area.bbox),
+        **reflectance_scaling(candidate.items[0]),
         "FETCHED_AT": datetime.now(UTC).isoformat(timespec="seconds"),
         "SOFTWARE": "sharpfields sr.stac",
+    }
+
+
+def reflectance_scaling(item: pystac.Item) -> dict[str, str]:
+    """The catalogue's scale and offset from pixel values to reflectance (raster:bands),
+    e.g. 0.0001 and -0.1 for processing baseline 04.00 and later; the pixels are stored as
+    delivered."""
+    bands = item.assets[BANDS[0][0]].extra_fields.get("raster:bands") or [{}]
+    first = bands[0] if isinstance(bands[0], dict) else {}
+    return {
+        f"REFLECTANCE_{key.upper()}": str(first[key])
+        for key in ("scale", "offset")
+        if isinstance(first.get(key), int | float)
     }
 
 

@@ -236,7 +236,11 @@ def _tile_item(
     )
     for key in (*BAND_KEYS, "scl"):
         href = f"{url_prefix}/{collection}/{item_id}/{key}.tif"
-        item.add_asset(key, pystac.Asset(href, media_type=pystac.MediaType.COG, roles=["data"]))
+        scaling = {} if key == "scl" else {"raster:bands": [{"scale": 0.0001, "offset": 0}]}
+        asset = pystac.Asset(
+            href, media_type=pystac.MediaType.COG, roles=["data"], extra_fields=scaling
+        )
+        item.add_asset(key, asset)
     return item
 
 

@@ -29,6 +29,7 @@ from sr.stac import (
     check_dates,
     default_output_name,
     fetch_candidate,
+    preview_rgb,
     search_candidates,
     search_items,
 )
@@ -122,11 +123,24 @@ def test_fetch_writes_a_named_cog_with_provenance(
     assert tags["STAC_CATALOG"] == local_catalog.stac_url
     assert tags["DATETIME"].startswith("2024-07-05T10:00")
     assert float(tags["AREA_CLOUD_PERCENT"]) < 1
+    assert (tags["REFLECTANCE_SCALE"], tags["REFLECTANCE_OFFSET"]) == ("0.0001", "0")
     assert result.tags.items() <= tags.items()
     got, want = _source_pixels(out, date_index=0)
     inside = want[0] > 0
     assert inside.mean() > 0.9
     np.testing.assert_array_equal(got[:, inside], want[:, inside])
+
+
+def test_preview_shows_clouds_white_and_the_ground_visible(local_catalog: LocalCatalog) -> None:
+    """Pass A over columns 100-300: cloud on the west part (to column 190), fields east."""
+    area = _area(local_catalog, (60, 300), (100, 300))
+    [candidate] = search_candidates(area, "2024-07-05", 100, _settings(local_catalog))
+    rgb = preview_rgb(candidate, area, max_side=100)
+    assert rgb.dtype == np.uint8 and rgb.shape[2] == 3 and max(rgb.shape[:2]) == 100
+    cols = rgb.shape[1]
+    cloud, ground = rgb[:, : int(cols * 0.4)], rgb[:, int(cols * 0.5) :]
+    assert cloud.mean() > 250
+    assert 30 < ground.mean() < 200 and ground.std() > 20
 
 
 def test_area_across_two_tiles_is_mosaicked(local_catalog: LocalCatalog, tmp_path: Path) -> None:
