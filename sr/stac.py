@@ -27,7 +27,6 @@ from pystac_client.exceptions import APIError
 from rasterio.crs import CRS
 from rasterio.enums import Resampling
 from rasterio.features import geometry_mask
-from rasterio.io import MemoryFile
 from rasterio.shutil import copy as raster_copy
 from rasterio.warp import transform_geom
 
@@ -366,17 +365,17 @@ def fetch_candidate(
     max_pixels = settings.max_area_km2 * 1e6 / RESOLUTION_M**2
     if grid.pixels > max_pixels * 1.5:  # the box around a polygon may be larger than it
         raise StacError(f"The area's box is too large to read ({grid.pixels:,} pixels per band).")
-    bands = []
+    stack = np.zeros((len(BANDS), grid.height, grid.width), dtype="uint16")
     steps = len(BANDS) + 1
     for number, (key, name) in enumerate(BANDS):
         if progress:
             progress(number, steps, f"reading {name}")
         hrefs = [asset_href(item, key) for item in candidate.items]
-        bands.append(mosaic_onto_grid(hrefs, grid, Resampling.bilinear, "uint16"))
+        stack[number] = mosaic_onto_grid(hrefs, grid, Resampling.bilinear, "uint16")
     if progress:
         progress(len(BANDS), steps, "writing the COG")
     tags = provenance_tags(candidate, area, settings)
-    write_cog(out_path, np.stack(bands), grid, [name for _, name in BANDS], tags)
+    write_cog(out_path, stack, grid, [name for _, name in BANDS], tags)
     if progress:
         progress(steps, steps, "done")
     return FetchResult(open_scene(out_path), candidate, tags)
@@ -417,7 +416,10 @@ def reflectance_scaling(item: pystac.Item) -> dict[str, str]:
 def write_cog(
     path: Path, array: np.ndarray, grid: Grid, names: list[str], tags: dict[str, str]
 ) -> None:
-    """Write a uint16 COG (DEFLATE, overviews, nodata 0) atomically, with band names and tags."""
+    """Write a uint16 COG (DEFLATE, overviews, nodata 0) atomically, with band names and tags.
+
+    The pixels go first to a plain tiled GeoTIFF beside the target (not to memory, which
+    would double the peak), then GDAL's COG driver copies it with overviews."""
     path.parent.mkdir(parents=True, exist_ok=True)
     profile = {
         "driver": "GTiff",
@@ -428,31 +430,38 @@ def write_cog(
         "crs": grid.crs,
         "transform": grid.transform,
         "nodata": 0,
+        "tiled": True,
+        "blockxsize": 256,
+        "blockysize": 256,
     }
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, suffix=".tif")
-    os.close(fd)
-    tmp = Path(tmp_name)
+    scratch, target = (_temporary(path.parent) for _ in range(2))
     try:
-        with MemoryFile() as memory:
-            with memory.open(**profile) as mem:
-                mem.write(array)
-                mem.update_tags(**tags)
-                for index, name in enumerate(names, 1):
-                    mem.set_band_description(index, name)
-            with memory.open() as mem:
-                raster_copy(
-                    mem,
-                    tmp,
-                    driver="COG",
-                    COMPRESS="DEFLATE",
-                    PREDICTOR="2",
-                    BLOCKSIZE="256",
-                    OVERVIEWS="AUTO",
-                    RESAMPLING="AVERAGE",
-                )
-        tmp.replace(path)
+        with rasterio.open(scratch, "w", **profile) as dst:
+            dst.write(array)
+            dst.update_tags(**tags)
+            for index, name in enumerate(names, 1):
+                dst.set_band_description(index, name)
+        raster_copy(
+            scratch,
+            target,
+            driver="COG",
+            COMPRESS="DEFLATE",
+            PREDICTOR="2",
+            BLOCKSIZE="256",
+            OVERVIEWS="AUTO",
+            RESAMPLING="AVERAGE",
+            NUM_THREADS="ALL_CPUS",
+        )
+        target.replace(path)
     finally:
-        tmp.unlink(missing_ok=True)
+        scratch.unlink(missing_ok=True)
+        target.unlink(missing_ok=True)
+
+
+def _temporary(folder: Path) -> Path:
+    fd, name = tempfile.mkstemp(dir=folder, suffix=".tif", prefix=".partial-")
+    os.close(fd)
+    return Path(name)
 
 
 def default_output_name(candidate: Candidate, area: Area) -> str:

@@ -90,12 +90,14 @@ class RangeServer:
     """Static files over HTTP on loopback with Range requests, plus faults on demand.
 
     ``/403/<path>`` always answers 403, ``/503/<path>`` always 503, ``/flaky/<path>`` 503 for
-    the first FLAKY_FAILURES requests of each path. ``hits`` counts requests per path.
+    the first FLAKY_FAILURES requests of each path. ``hits`` counts requests per path and
+    ``bytes_sent`` the bytes of range answers.
     """
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.hits: Counter[str] = Counter()
+        self.bytes_sent: Counter[str] = Counter()
         handler = partial(_RangeHandler, self, directory=str(root))
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
@@ -108,6 +110,9 @@ class RangeServer:
 
 
 class _RangeHandler(SimpleHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, like object stores
+    disable_nagle_algorithm = True  # headers and body go out at once (no 40 ms stalls)
+
     def __init__(self, server_state: RangeServer, *args: object, **kwargs: object) -> None:
         self.state = server_state
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -155,6 +160,7 @@ class _RangeHandler(SimpleHTTPRequestHandler):
         self.send_header("Accept-Ranges", "bytes")
         self.end_headers()
         self.wfile.write(body)
+        self.state.bytes_sent[self.path] += len(body)
 
 
 def derive_scl(red: np.ndarray, nir: np.ndarray) -> np.ndarray:
@@ -198,7 +204,7 @@ def _paint_clouds(bands: np.ndarray, scl: np.ndarray, clouds: tuple) -> None:
         scl[shadow_rows, cols] = 3
 
 
-def _tile_item(
+def tile_item(
     collection: str,
     name: str,
     when: datetime,
@@ -267,7 +273,6 @@ def build_catalog(root: Path, image_url: str) -> Path:
         data = src.read()
         transform, crs = src.transform, src.crs
     images = root / "images"
-    catalog = pystac.Catalog("sharpfields-test", "Sentinel-2 cut from the shared Austria scene")
     collections: dict[str, list[pystac.Item]] = {}
 
     def add(collection: str, prefix: str, p: Pass) -> None:
@@ -277,7 +282,7 @@ def build_catalog(root: Path, image_url: str) -> Path:
         for tile, cols in p.tiles:
             tile_transform = transform @ Affine.translation(cols.start, 0)
             collections.setdefault(collection, []).append(
-                _tile_item(
+                tile_item(
                     collection,
                     p.name,
                     p.when,
@@ -297,6 +302,12 @@ def build_catalog(root: Path, image_url: str) -> Path:
     add("s2-forbidden", f"{image_url}/403", Pass("F", clear.when, 0, (), clear.tiles[:1]))
     add("s2-flaky", f"{image_url}/flaky", Pass("K", clear.when, 0, (), clear.tiles[:1]))
     add("s2-down", f"{image_url}/503", Pass("D", clear.when, 0, (), clear.tiles[:1]))
+    return save_catalog(root, collections)
+
+
+def save_catalog(root: Path, collections: dict[str, list[pystac.Item]]) -> Path:
+    """A static STAC catalogue of these collections under ``root/stac``; returns catalog.json."""
+    catalog = pystac.Catalog("sharpfields-test", "Sentinel-2 cut from the shared Austria scene")
     for name, items in collections.items():
         collection = pystac.Collection(
             name,
