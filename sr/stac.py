@@ -23,6 +23,7 @@ import numpy as np
 import pystac
 import rasterio
 from pystac_client import Client
+from pystac_client.conformance import ConformanceClasses
 from pystac_client.exceptions import APIError
 from rasterio.crs import CRS
 from rasterio.enums import Resampling
@@ -193,11 +194,10 @@ def search_items(
             collections=[settings.collection],
             intersects=area.geojson(),
             datetime=check_dates(dates),
-            filter={"op": "<=", "args": [{"property": "eo:cloud_cover"}, max_cloud]},
-            filter_lang="cql2-json",
             max_items=settings.max_items,
+            **_cloud_limit(client, max_cloud),
         )
-        return list(search.items())
+        found = list(search.items())
     except APIError as exc:
         raise CatalogError(
             f"The catalogue at {settings.catalog_url} could not be searched: "
@@ -208,6 +208,27 @@ def search_items(
             f"The catalogue at {settings.catalog_url} answered something unexpected: "
             f"{_short(str(exc))}."
         ) from exc
+    # Catalogues without the filter or query extension send everything: limit here too.
+    return [item for item in found if _tile_cloud_of(item) <= max_cloud]
+
+
+def _cloud_limit(client: Client, max_cloud: float) -> dict[str, object]:
+    """Search options that make the catalogue apply the cloud limit and send the least
+    cloudy first, with whichever STAC API extensions it offers."""
+    options: dict[str, object] = {}
+    if client.conforms_to(ConformanceClasses.FILTER):
+        options["filter"] = {"op": "<=", "args": [{"property": "eo:cloud_cover"}, max_cloud]}
+        options["filter_lang"] = "cql2-json"
+    elif client.conforms_to(ConformanceClasses.QUERY):
+        options["query"] = {"eo:cloud_cover": {"lte": max_cloud}}
+    if client.conforms_to(ConformanceClasses.SORT):
+        options["sortby"] = [{"field": "properties.eo:cloud_cover", "direction": "asc"}]
+    return options
+
+
+def _tile_cloud_of(item: pystac.Item) -> float:
+    value = item.properties.get("eo:cloud_cover")
+    return float(value) if isinstance(value, int | float) else 0.0
 
 
 def _short(text: str) -> str:
@@ -218,7 +239,9 @@ def _short(text: str) -> str:
 def group_candidates(items: list[pystac.Item], area: Area) -> list[Candidate]:
     """One candidate per satellite pass; within it, one item per tile, most of the area first."""
     passes: dict[tuple[str, str], dict[str, pystac.Item]] = {}
-    for item in items:
+    # A tile reprocessed later (a newer processing baseline) is listed twice: keep the newest.
+    newest_first = sorted(items, key=lambda i: str(i.properties.get("updated", "")), reverse=True)
+    for item in newest_first:
         if item.datetime is None:
             continue
         tiles = passes.setdefault(_pass_of(item), {})

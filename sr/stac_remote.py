@@ -8,6 +8,7 @@ catalogue cannot make GDAL open a VRT, a local file or another ``/vsi*`` path.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import re
 from dataclasses import dataclass
@@ -72,14 +73,32 @@ def coarser(grid: Grid, max_side: int) -> Grid:
 
 
 def check_href(href: str) -> str:
-    """Accept only plain http(s) URLs (no file://, no /vsi*, no local paths)."""
+    """Accept only plain http(s) URLs (no file://, no /vsi*, no local paths) to hosts that
+    are not machine-internal. Loopback and private networks stay allowed: a catalogue on
+    the organisation's own network is legitimate (the catalogue is a server setting)."""
     parsed = urlparse(href)
     if parsed.scheme not in ("http", "https") or not parsed.netloc or href.startswith("/vsi"):
         raise AssetError(
             f"The catalogue points at {href[:120]!r}, which is not an http(s) address; "
             "only images on the web are fetched."
         )
+    if _is_internal(parsed.hostname or ""):
+        raise AssetError(
+            f"The catalogue points at {parsed.hostname}, a machine-internal address (cloud "
+            "metadata, link-local); it is not read."
+        )
     return href
+
+
+def _is_internal(host: str) -> bool:
+    """Cloud metadata services and link-local/unspecified addresses: never image hosts."""
+    if host.lower() in ("metadata.google.internal", "metadata", "instance-data"):
+        return True
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return address.is_link_local or address.is_unspecified or address.is_multicast
 
 
 def remote_env() -> rasterio.Env:

@@ -14,6 +14,7 @@ import numpy as np
 import pystac
 import pytest
 import rasterio
+from pystac_client import Client
 from rasterio.windows import from_bounds
 
 from sr import stac_remote
@@ -25,6 +26,7 @@ from sr.stac import (
     NoSceneError,
     StacError,
     StacSettings,
+    _cloud_limit,
     assess,
     check_dates,
     default_output_name,
@@ -70,6 +72,12 @@ def test_search_applies_the_tile_cloud_limit(local_catalog: LocalCatalog) -> Non
     assert {i.split("_")[-1] for i in everything} == {"A", "B", "M"}
     limited = {i.id for i in search_items(area, SEASON, 40, _settings(local_catalog))}
     assert {i.split("_")[-1] for i in limited} == {"A", "M"}  # B's tile is 50 % cloud
+
+
+def test_the_catalogue_applies_the_cloud_limit_itself(local_catalog: LocalCatalog) -> None:
+    """stac-fastapi-static offers the CQL2 filter, so the limit is sent as one."""
+    options = _cloud_limit(Client.open(local_catalog.stac_url), 40)
+    assert options["filter"] == {"op": "<=", "args": [{"property": "eo:cloud_cover"}, 40]}
 
 
 def test_candidates_rank_by_cloud_over_the_area_not_the_tile(local_catalog: LocalCatalog) -> None:
@@ -234,6 +242,20 @@ def test_a_host_failing_twice_then_answering_works(
 )
 def test_only_http_assets_are_read(href: str) -> None:
     with pytest.raises(AssetError, match="not an http"):
+        check_href(href)
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "http://169.254.169.254/latest/meta-data/a.tif",
+        "http://metadata.google.internal/a.tif",
+        "http://[fe80::1]/a.tif",
+        "http://0.0.0.0/a.tif",
+    ],
+)
+def test_machine_internal_hosts_are_never_read(href: str) -> None:
+    with pytest.raises(AssetError, match="machine-internal"):
         check_href(href)
 
 
