@@ -199,20 +199,20 @@ def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.usefixtures("quick_retries")
-def test_http_403_is_retried_then_explained(local_catalog: LocalCatalog) -> None:
+@pytest.mark.parametrize(
+    ("collection", "prefix", "message"),
+    [
+        ("s2-forbidden", "/403/", r"refused access to scl\.tif \(HTTP 403\) after 4 tries"),
+        ("s2-down", "/503/", r"failed \(HTTP 503\) after 4 tries.*Try again in a few minutes"),
+    ],
+)
+def test_http_errors_are_retried_then_explained(
+    local_catalog: LocalCatalog, collection: str, prefix: str, message: str
+) -> None:
     area = _area(local_catalog, (60, 160), (40, 150))
-    with pytest.raises(AssetError, match=r"refused access to scl\.tif \(HTTP 403\)"):
-        search_candidates(area, AUGUST, 100, _settings(local_catalog, "s2-forbidden"))
-    hits = [n for path, n in local_catalog.images.hits.items() if path.startswith("/403/")]
-    assert hits and max(hits) >= MAX_RETRY + 1
-
-
-@pytest.mark.usefixtures("quick_retries")
-def test_http_503_is_retried_then_explained(local_catalog: LocalCatalog) -> None:
-    area = _area(local_catalog, (60, 160), (40, 150))
-    with pytest.raises(AssetError, match=r"failed \(HTTP 503\).*Try again in a few minutes"):
-        search_candidates(area, AUGUST, 100, _settings(local_catalog, "s2-down"))
-    hits = [n for path, n in local_catalog.images.hits.items() if path.startswith("/503/")]
+    with pytest.raises(AssetError, match=message):
+        search_candidates(area, AUGUST, 100, _settings(local_catalog, collection))
+    hits = [n for path, n in local_catalog.images.hits.items() if path.startswith(prefix)]
     assert hits and max(hits) >= MAX_RETRY + 1
 
 
