@@ -73,8 +73,10 @@ with left:
         fmap, height=480, use_container_width=True, returned_objects=["last_active_drawing"],
         key="fetch_map",
     )  # fmt: skip
-    if returned and returned.get("last_active_drawing"):
-        st.session_state["fetch_drawing"] = returned["last_active_drawing"]
+    new_drawing = (returned or {}).get("last_active_drawing")
+    if new_drawing and new_drawing != drawing:
+        st.session_state["fetch_drawing"] = new_drawing
+        st.rerun()  # the area above was computed from the previous drawing
 
 with right:
     if area is not None:
