@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import streamlit as st
+from rasterio.errors import RasterioError
 from streamlit_folium import st_folium
 
 from labels.model import Role
@@ -26,7 +27,8 @@ from ui.scene_map import basemap_choices
 from ui.state import require_identity, set_scene
 from ui.text import escape_markdown
 
-PROBLEMS = (StacError, AssetError, AreaError)
+# RasterioError: an image that GDAL could open but not use (its message is GDAL's).
+PROBLEMS = (StacError, AssetError, AreaError, RasterioError)
 
 identity = require_identity()
 if identity.role != Role.COORDINATOR:

@@ -377,7 +377,10 @@ def local_catalog(
     """The test catalogue: COGs on a Range-capable HTTP server, searched through a real
     STAC API (stac-fastapi-static), both on loopback for the whole session."""
     if not STAC_PYTHON.exists():
-        pytest.fail(f"{STAC_PYTHON} is missing: run `bash scripts/setup.sh --dev` first")
+        reason = f"{STAC_PYTHON} is missing: `bash scripts/setup.sh --dev` makes it"
+        if os.environ.get("CI"):
+            pytest.fail(reason)  # CI runs the set-up: a missing test server is a failure there
+        pytest.skip(reason)
     root = tmp_path_factory.mktemp("stac")
     images = RangeServer(root / "images")
     try:
