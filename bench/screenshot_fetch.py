@@ -48,10 +48,6 @@ def main(out: Path) -> None:
                 area = page.get_by_label("Area: draw a rectangle on the map", exact=False)
                 area.fill(f"{west:.4f}, {south:.4f}, {east:.4f}, {north:.4f}")
                 area.press("Control+Enter")
-                slider = page.get_by_role("slider")
-                slider.focus()
-                for _ in range(40):  # 20 % → 60 %: the catalogue's cloudier passes too
-                    slider.press("ArrowRight")
                 page.get_by_role("button", name="Search").click()
                 page.get_by_text("scene(s), least cloud over the area first").wait_for(
                     timeout=60_000

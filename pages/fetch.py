@@ -20,6 +20,7 @@ from ui.fetch_view import (
     chosen_area,
     dates_text,
     fetch_into_data_folder,
+    fetched_scene,
     preview,
     progress_reporter,
 )
@@ -49,10 +50,13 @@ with right:
         key="fetch_area",
         placeholder="84.40, 27.55, 84.50, 27.65",
         height=90,
+        max_chars=200_000,
     )
     start = st.date_input("From", value=date(2024, 6, 1), key="fetch_start")
     end = st.date_input("To", value=date(2024, 9, 30), key="fetch_end")
-    max_cloud = st.slider("Most cloud on the whole tile (%)", 0, 100, 20, key="fetch_cloud")
+    # Generous by default: a cloudy tile can be clear over the area, and that is what the
+    # candidates are ranked by (monsoon scenes are rarely under 20 % over a whole tile).
+    max_cloud = st.slider("Most cloud on the whole tile (%)", 0, 100, 60, key="fetch_cloud")
     choices = basemap_choices()
     basemap = st.radio(
         "Basemap (needs internet)", choices, index=min(1, len(choices) - 1), key="fetch_basemap"
@@ -67,7 +71,7 @@ except AreaError as exc:
 
 with left:
     try:
-        fmap = area_map(area, basemap)
+        fmap = area_map(area, basemap, fetched_scene(st.session_state.get("fetch_done")))
     except MissingAssetsError as exc:
         st.error(str(exc))
         st.stop()
@@ -127,6 +131,7 @@ if found and area is not None and found[0] == area.geometry.wkt:
             else:
                 set_scene(result.scene)
                 st.session_state["fetch_done"] = str(result.scene.path)
+                st.rerun()  # to show it on the map above
             bar.empty()
     if len(candidates) > SHOWN_CANDIDATES:
         st.caption(f"{len(candidates) - SHOWN_CANDIDATES} more not shown; narrow the dates.")

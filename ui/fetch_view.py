@@ -10,7 +10,7 @@ from typing import Any
 import folium
 import numpy as np
 
-from sr.scene import open_scene
+from sr.scene import SceneError, open_scene
 from sr.stac import (
     Candidate,
     FetchResult,
@@ -22,7 +22,14 @@ from sr.stac import (
     read_tags,
 )
 from sr.stac_area import Area, AreaError, area_from_geojson, parse_area
-from ui.scene_map import add_basemap, add_draw_control, add_outline, finish_map
+from ui.registry import ServedScene, registry
+from ui.scene_map import (
+    add_basemap,
+    add_draw_control,
+    add_outline,
+    add_scene_tiles,
+    finish_map,
+)
 from ui.settings import scenes_dir
 
 # Where the map opens before an area is chosen: Chitwan, Nepal (the first users' district).
@@ -47,10 +54,13 @@ def dates_text(start: date, end: date) -> str:
     return f"{start:%Y-%m-%d}/{end:%Y-%m-%d}"
 
 
-def area_map(area: Area | None, basemap: str) -> folium.Map:
-    """A map to draw the area on (rectangle tool), showing the chosen area if there is one."""
+def area_map(area: Area | None, basemap: str, fetched: ServedScene | None = None) -> folium.Map:
+    """A map to draw the area on (rectangle tool), showing the chosen area if there is one
+    and the scene just fetched."""
     fmap = folium.Map(location=START_VIEW, zoom_start=START_ZOOM, tiles=None, control_scale=True)
     add_basemap(fmap, basemap)
+    if fetched is not None:
+        add_scene_tiles(fmap, fetched, "true", f"fetched: {fetched.scene.name}")
     if area is not None:
         add_outline(fmap, area.geometry, "area", "#00e5ff", weight=3)
         west, south, east, north = area.bbox
@@ -101,3 +111,13 @@ def fetch_into_data_folder(
     if path.exists():
         return FetchResult(open_scene(path), candidate, read_tags(path))
     return fetch_candidate(candidate, area, path, settings, progress)
+
+
+def fetched_scene(path: str | None) -> ServedScene | None:
+    """The scene fetched in this session, registered for map tiles (None if none or gone)."""
+    if not path:
+        return None
+    try:
+        return registry().register(open_scene(path))
+    except SceneError:
+        return None

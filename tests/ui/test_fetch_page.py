@@ -18,7 +18,9 @@ from tests.conftest import PROJECT_ROOT
 from tests.stac_catalog import LocalCatalog
 from tests.stac_catalog import local_catalog as local_catalog  # the session fixture
 from ui.auth import Identity
-from ui.fetch_view import area_map, chosen_area, dates_text, progress_reporter
+from ui.fetch_view import area_map, chosen_area, dates_text, fetched_scene, progress_reporter
+from ui.settings import SAMPLE_SCENE
+from ui.tile_routes import tile_url
 
 APP = str(PROJECT_ROOT / "app.py")
 RECTANGLE = {
@@ -97,7 +99,6 @@ def test_a_coordinator_finds_and_fetches_a_scene(
     assert not fetch_app.exception
     west = local_catalog.lonlat_box(slice(60, 160), slice(40, 150))
     fetch_app.text_area(key="fetch_area").set_value(", ".join(f"{v:.5f}" for v in west))
-    fetch_app.slider(key="fetch_cloud").set_value(60)
     fetch_app.run()
     fetch_app.button(key="fetch_search").click().run()
     assert not fetch_app.exception and not fetch_app.error
@@ -121,3 +122,15 @@ def test_an_area_too_big_is_refused_on_the_page(fetch_app: AppTest) -> None:
     fetch_app.run()
     fetch_app.button(key="fetch_search").click().run()
     assert any("more than the 2,500 km²" in e.value for e in fetch_app.error)
+
+
+def test_the_fetched_scene_is_shown_on_the_area_map(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHARPFIELDS_DATA", str(tmp_path))
+    served = fetched_scene(str(SAMPLE_SCENE))
+    assert served is not None
+    html = area_map(None, "none", served).get_root().render()
+    assert tile_url(served.scene.scene_id, "true") in html
+    assert fetched_scene(str(tmp_path / "gone.tif")) is None
+    assert fetched_scene(None) is None
