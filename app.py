@@ -18,6 +18,9 @@ pages = [
     st.Page("pages/label.py", title="Label", icon=":material/edit:", url_path="label"),
     st.Page("pages/review.py", title="Review", icon=":material/fact_check:", url_path="review"),
     st.Page("pages/export.py", title="Export", icon=":material/download:", url_path="export"),
+    st.Page(
+        "pages/fetch.py", title="Find imagery", icon=":material/satellite_alt:", url_path="fetch"
+    ),
 ]
 navigation = st.navigation(pages, position="hidden")
 st.html(NARROW_SCREEN_CSS)

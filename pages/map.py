@@ -6,7 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from ui.assets import MissingAssetsError
-from ui.scene_map import MODE_NAMES, build_scene_map
+from ui.scene_map import MODE_NAMES, basemap_choices, build_scene_map
 from ui.state import load_served_scene, require_identity, tile_key
 from ui.text import escape_markdown
 
@@ -21,7 +21,7 @@ with right:
     st.markdown(f"**{escape_markdown(scene.name)}**")
     modes = ["true", "false"] if scene.bands.nir else ["true"]
     mode = st.radio("View", modes, format_func=MODE_NAMES.__getitem__)
-    basemap = st.checkbox("OpenStreetMap basemap (needs internet)", value=False)
+    basemap = st.radio("Basemap (needs internet)", basemap_choices(), horizontal=True)
     st.caption(
         "Zoom in to see the scene at full resolution. The yellow line is the scene's outline."
     )

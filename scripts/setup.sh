@@ -36,6 +36,18 @@ if [[ ! -f static/vendor/.lock.sha || "$(cat static/vendor/.lock.sha)" != "$lock
   echo "$lock_sha" > static/vendor/.lock.sha
 fi
 
+# The tests' local STAC API (stac-fastapi-static) needs an older Starlette than Streamlit's,
+# so it gets its own virtualenv.
+if [[ $DEV == 1 ]]; then
+  stac_want=$(sha256sum requirements-stac.txt | cut -d' ' -f1)
+  if [[ ! -f .venv-stac/.sha || "$(cat .venv-stac/.sha)" != "$stac_want" ]]; then
+    echo "[setup] installing the test STAC API into .venv-stac"
+    [[ -x .venv-stac/bin/python ]] || "$PY" -m venv .venv-stac
+    .venv-stac/bin/python -m pip install -qq --disable-pip-version-check -r requirements-stac.txt
+    echo "$stac_want" > .venv-stac/.sha
+  fi
+fi
+
 if [[ $DEV == 1 && ! -x /usr/bin/chromium ]]; then
   echo "[setup] installing Debian chromium for the browser tests"
   SUDO=""; [[ $(id -u) != 0 ]] && SUDO=sudo

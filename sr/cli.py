@@ -21,6 +21,9 @@ from sr.enhance import METHODS, enhance_raster
 from sr.enhancer.cli import configure_train, run_train
 from sr.raster_io import read_raster, write_raster
 from sr.scene import BBox, SceneError
+from sr.stac import StacError
+from sr.stac_cli import configure_fetch, configure_search, run_fetch, run_search
+from sr.stac_remote import AssetError
 
 EXIT_USAGE = 2
 
@@ -103,6 +106,8 @@ Subcommand = tuple[str, Callable[[argparse.ArgumentParser], None], Callable[...,
 SUBCOMMANDS: list[Subcommand] = [
     ("enhance", _configure_enhance, _run_enhance),
     ("train", configure_train, run_train),
+    ("search", configure_search, run_search),
+    ("fetch", configure_fetch, run_fetch),
 ]
 
 
@@ -126,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args.run(args)
     except (SceneError, DipError, UsageError, RasterioError, ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (StacError, AssetError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except Cancelled as exc:

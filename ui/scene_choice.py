@@ -28,7 +28,7 @@ from pathlib import Path
 from labels.model import normalise_name
 from sr.scene import Scene, SceneError, open_scene
 from ui.auth import Identity
-from ui.settings import PROJECT_ROOT, data_dir, uploads_dir
+from ui.settings import PROJECT_ROOT, scenes_dir, uploads_dir
 
 log = logging.getLogger("sharpfields.scenes")
 
@@ -64,7 +64,7 @@ def scene_roots() -> list[SceneRoot]:
     roots = [
         SceneRoot("samples", PROJECT_ROOT / "samples"),
         SceneRoot("uploads", uploads_dir()),
-        SceneRoot("fetched", data_dir() / "scenes"),
+        SceneRoot("fetched", scenes_dir()),
     ]
     configured = os.environ.get("SHARPFIELDS_SCENE_DIRS", "")
     folders = [Path(part).expanduser() for part in configured.split(os.pathsep) if part.strip()]

@@ -20,10 +20,12 @@ from sr.render import native_zoom
 from sr.scene import BBox, DisplayMode
 from ui.assets import use_local_assets
 from ui.registry import ServedScene
+from ui.settings import basemap_urls
 from ui.tile_routes import tile_url
 
 MAX_ZOOM = 20
 MODE_NAMES = {"true": "true colour", "false": "false colour (NIR-R-G)"}
+NO_BASEMAP = "none"
 DRAW_KEYS_JS = (Path(__file__).parent / "js" / "draw_keys.js").read_text()
 # scene id → the key its tiles need for the signed-in viewer (ui.state.tile_key)
 TileKey = Callable[[str], str]
@@ -31,9 +33,9 @@ AREA_STYLE = {"color": "#00e5ff", "weight": 2, "fill": False, "dashArray": "8 6"
 
 
 def base_map(
-    served: ServedScene, mode: DisplayMode, tile_key: TileKey, basemap: bool = False
+    served: ServedScene, mode: DisplayMode, tile_key: TileKey, basemap: str = NO_BASEMAP
 ) -> folium.Map:
-    """A map with the scene's tiles and outline, fitted to the scene."""
+    """A map with the scene's tiles and outline, fitted to the scene, over a basemap."""
     scene = served.scene
     west, south, east, north = scene.lonlat_bounds
     fmap = folium.Map(
@@ -43,12 +45,33 @@ def base_map(
         max_zoom=MAX_ZOOM,
         control_scale=True,
     )
-    if basemap:
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap (needs internet)").add_to(fmap)
+    add_basemap(fmap, basemap)
     add_scene_tiles(fmap, served, mode, f"{scene.name} ({MODE_NAMES[mode]})", tile_key)
     add_outline(fmap, scene.footprint, "scene outline", "#ffcc00", weight=2)
     fmap.fit_bounds([[south, west], [north, east]])
     return fmap
+
+
+def add_basemap(fmap: folium.Map, name: str) -> None:
+    """A web basemap under everything (loaded by the browser: when it cannot reach the
+    tile server the map still works, just without that background)."""
+    if name == NO_BASEMAP:
+        return
+    url, attribution = basemap_urls()[name]
+    folium.TileLayer(
+        tiles=url,
+        name=html.escape(f"{name} (needs internet)"),
+        attr=html.escape(attribution),
+        max_zoom=MAX_ZOOM,
+        max_native_zoom=19,
+        overlay=False,
+        control=True,
+    ).add_to(fmap)
+
+
+def basemap_choices() -> list[str]:
+    """'none' first, then the configured basemaps."""
+    return [NO_BASEMAP, *basemap_urls()]
 
 
 def add_scene_tiles(
@@ -137,7 +160,7 @@ def finish_map(fmap: folium.Map) -> folium.Map:
 
 
 def build_scene_map(
-    served: ServedScene, mode: DisplayMode, tile_key: TileKey, basemap: bool = False
+    served: ServedScene, mode: DisplayMode, tile_key: TileKey, basemap: str = NO_BASEMAP
 ) -> folium.Map:
     """The Map page: the scene alone."""
     return finish_map(base_map(served, mode, tile_key, basemap))

@@ -35,3 +35,33 @@ def dip_iterations_override() -> int | None:
     """$SHARPFIELDS_DIP_ITERATIONS: run every DIP preset for this many iterations (demos, tests)."""
     value = os.environ.get("SHARPFIELDS_DIP_ITERATIONS")
     return int(value) if value else None
+
+
+def scenes_dir() -> Path:
+    """Where scenes fetched from a STAC catalogue are written (data folder / scenes)."""
+    return data_dir() / "scenes"
+
+
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+SATELLITE_TILES = (
+    "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}"
+)
+
+
+def basemap_urls() -> dict[str, tuple[str, str]]:
+    """Basemaps the maps offer: name → (XYZ URL, attribution). The user's browser loads them.
+
+    $SHARPFIELDS_BASEMAP_OSM and $SHARPFIELDS_BASEMAP_SATELLITE replace the URLs (an empty
+    value removes that basemap, e.g. on a server whose users may not reach the internet).
+    """
+    found = {
+        "OpenStreetMap": (
+            os.environ.get("SHARPFIELDS_BASEMAP_OSM", OSM_TILES),
+            "© OpenStreetMap contributors",
+        ),
+        "Satellite": (
+            os.environ.get("SHARPFIELDS_BASEMAP_SATELLITE", SATELLITE_TILES),
+            "Esri, Maxar, Earthstar Geographics",
+        ),
+    }
+    return {name: value for name, value in found.items() if value[0]}

@@ -38,7 +38,7 @@ def _key(scene_id: str) -> str:
 
 def test_map_links_no_cdn_and_points_at_local_leaflet(tmp_path: Path) -> None:
     served = SceneRegistry(tmp_path).register(open_scene(SAMPLE_SCENE))
-    fmap = build_scene_map(served, "true", _key, basemap=False)
+    fmap = build_scene_map(served, "true", _key)
     html = fmap.get_root().render()
     assert "/app/static/vendor/leaflet/leaflet.js" in html
     assert "cdn.jsdelivr" not in html and "cdnjs" not in html and "code.jquery" not in html

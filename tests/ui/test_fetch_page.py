@@ -1,0 +1,141 @@
+"""The Find imagery page: its logic, and the page itself run headless (AppTest) against the
+local STAC catalogue (tests/stac_catalog.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+import rasterio
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from labels.model import Role
+from sr.stac_area import AreaError
+from tests.conftest import PROJECT_ROOT
+from tests.stac_catalog import LocalCatalog
+from tests.stac_catalog import local_catalog as local_catalog  # the session fixture
+from tests.ui.conftest import session_token
+from ui.auth import Identity
+from ui.fetch_view import area_map, chosen_area, dates_text, fetched_scene, progress_reporter
+from ui.settings import SAMPLE_SCENE
+from ui.tile_routes import tile_url
+
+APP = str(PROJECT_ROOT / "app.py")
+RECTANGLE = {
+    "type": "Feature",
+    "properties": {},
+    "geometry": {
+        "type": "Polygon",
+        "coordinates": [[[84.4, 27.6], [84.5, 27.6], [84.5, 27.7], [84.4, 27.7], [84.4, 27.6]]],
+    },
+}
+
+
+def test_typed_area_wins_over_the_drawn_one() -> None:
+    assert chosen_area(RECTANGLE, "").bbox == pytest.approx((84.4, 27.6, 84.5, 27.7))
+    assert chosen_area(RECTANGLE, "84.1 27.1 84.2 27.2").bbox == pytest.approx(
+        (84.1, 27.1, 84.2, 27.2)
+    )
+    assert chosen_area(None, "  ") is None
+    with pytest.raises(AreaError):
+        chosen_area(None, "84.2 27.1 84.1 27.2")
+
+
+def test_dates_in_order() -> None:
+    assert dates_text(date(2024, 6, 1), date(2024, 9, 30)) == "2024-06-01/2024-09-30"
+    with pytest.raises(AreaError, match="after the end"):
+        dates_text(date(2024, 9, 30), date(2024, 6, 1))
+
+
+def test_the_area_map_draws_rectangles_with_local_leaflet() -> None:
+    html = area_map(chosen_area(RECTANGLE, ""), "none", _key).get_root().render()
+    assert "/app/static/vendor/leaflet-draw/leaflet.draw.js" in html
+    assert '"polygon": false, "polyline": false, "rectangle": true' in html
+
+
+def test_progress_drives_a_bar() -> None:
+    seen: list[tuple[float, str]] = []
+
+    class Bar:
+        def progress(self, value: float, text: str) -> None:
+            seen.append((value, text))
+
+    report = progress_reporter(Bar())
+    report(1, 4, "reading B03")
+    report(4, 4, "done")
+    assert seen == [(0.25, "reading B03"), (1.0, "done")]
+
+
+def _key(scene_id: str) -> str:
+    return f"key-of-{scene_id}"
+
+
+@pytest.fixture()
+def fetch_app(
+    local_catalog: LocalCatalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[AppTest]:
+    monkeypatch.setenv("SHARPFIELDS_DATA", str(tmp_path))
+    monkeypatch.setenv("SHARPFIELDS_STAC_URL", local_catalog.stac_url)
+    monkeypatch.chdir(PROJECT_ROOT)
+    st.cache_resource.clear()
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.session_state["session_token"] = session_token(Identity("Ana", Role.COORDINATOR))
+    app.switch_page("pages/fetch.py")
+    yield app
+    st.cache_resource.clear()
+
+
+@pytest.mark.shared_data
+def test_volunteers_are_sent_away(fetch_app: AppTest) -> None:
+    fetch_app.session_state["session_token"] = session_token(Identity("Ram", Role.VOLUNTEER))
+    fetch_app.run()
+    assert any("for coordinators" in w.value for w in fetch_app.warning)
+    assert not fetch_app.button
+
+
+@pytest.mark.shared_data
+def test_a_coordinator_finds_and_fetches_a_scene(
+    fetch_app: AppTest, local_catalog: LocalCatalog, tmp_path: Path
+) -> None:
+    fetch_app.run()
+    assert not fetch_app.exception
+    west = local_catalog.lonlat_box(slice(60, 160), slice(40, 150))
+    fetch_app.text_area(key="fetch_area").set_value(", ".join(f"{v:.5f}" for v in west))
+    fetch_app.run()
+    fetch_app.button(key="fetch_search").click().run()
+    assert not fetch_app.exception and not fetch_app.error
+    assert fetch_app.subheader[-1].value.startswith("3 scene(s)")
+    summaries = [m.value for m in fetch_app.markdown if "cloud over the area" in m.value]
+    assert summaries[0].startswith("04 Aug 2024") and "100% cloud over the area" in summaries[2]
+
+    fetch_app.button(key="fetch_0").click().run()
+    assert not fetch_app.exception and not fetch_app.error
+    [fetched] = (tmp_path / "scenes").glob("S2_33UXP_20240804_*.tif")
+    assert fetch_app.session_state["scene_ref"] == f"fetched:{fetched.name}"
+    assert any("It is now the current scene" in s.value for s in fetch_app.success)
+    with rasterio.open(fetched) as ds:
+        assert ds.descriptions == ("B04", "B03", "B02", "B08")
+
+
+@pytest.mark.shared_data
+def test_an_area_too_big_is_refused_on_the_page(fetch_app: AppTest) -> None:
+    fetch_app.run()
+    fetch_app.text_area(key="fetch_area").set_value("83, 27, 85, 28.5")
+    fetch_app.run()
+    fetch_app.button(key="fetch_search").click().run()
+    assert any("more than the 2,500 km²" in e.value for e in fetch_app.error)
+
+
+def test_the_fetched_scene_is_shown_on_the_area_map(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHARPFIELDS_DATA", str(tmp_path))
+    served = fetched_scene(str(SAMPLE_SCENE))
+    assert served is not None
+    html = area_map(None, "none", _key, served).get_root().render()
+    assert tile_url(served.scene.scene_id, "true", _key(served.scene.scene_id)) in html
+    assert fetched_scene(str(tmp_path / "gone.tif")) is None
+    assert fetched_scene(None) is None

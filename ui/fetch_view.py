@@ -1,0 +1,126 @@
+"""The Find imagery page's logic: the area from the map or text, the candidates, the fetch."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import folium
+import numpy as np
+
+from sr.scene import SceneError, open_scene
+from sr.stac import (
+    Candidate,
+    FetchResult,
+    ProgressFn,
+    StacSettings,
+    default_output_name,
+    fetch_candidate,
+    preview_rgb,
+    read_tags,
+)
+from sr.stac_area import Area, AreaError, area_from_geojson, parse_area
+from ui.registry import ServedScene, registry
+from ui.scene_map import (
+    TileKey,
+    add_basemap,
+    add_draw_control,
+    add_outline,
+    add_scene_tiles,
+    finish_map,
+)
+from ui.settings import scenes_dir
+
+# Where the map opens before an area is chosen: Chitwan, Nepal (the first users' district).
+START_VIEW = (27.6, 84.45)
+START_ZOOM = 10
+SHOWN_CANDIDATES = 6
+
+
+def chosen_area(drawing: dict[str, object] | None, text: str) -> Area | None:
+    """The area typed or pasted (it wins), else the rectangle drawn on the map, else None."""
+    if text.strip():
+        return parse_area(text)
+    if drawing and isinstance(drawing.get("geometry"), dict):
+        return area_from_geojson(json.dumps(drawing["geometry"]))
+    return None
+
+
+def dates_text(start: date, end: date) -> str:
+    """The catalogue's date range, refusing a start after the end."""
+    if start > end:
+        raise AreaError(f"The start date {start} is after the end date {end}.")
+    return f"{start:%Y-%m-%d}/{end:%Y-%m-%d}"
+
+
+def area_map(
+    area: Area | None, basemap: str, tile_key: TileKey, fetched: ServedScene | None = None
+) -> folium.Map:
+    """A map to draw the area on (rectangle tool), showing the chosen area if there is one
+    and the scene just fetched."""
+    fmap = folium.Map(location=START_VIEW, zoom_start=START_ZOOM, tiles=None, control_scale=True)
+    add_basemap(fmap, basemap)
+    if fetched is not None:
+        add_scene_tiles(fmap, fetched, "true", f"fetched: {fetched.scene.name}", tile_key)
+    if area is not None:
+        add_outline(fmap, area.geometry, "area", "#00e5ff", weight=3)
+        west, south, east, north = area.bbox
+        fmap.fit_bounds([[south, west], [north, east]])
+    add_draw_control(fmap, None, "rectangle")
+    return finish_map(fmap)
+
+
+def candidate_summary(candidate: Candidate) -> str:
+    """One line for a candidate: date, cloud and missing data over the area, tiles."""
+    when = candidate.datetime.strftime("%d %b %Y")
+    if candidate.area_cloud is None or candidate.area_nodata is None:
+        over_area = "clouds over the area not checked"
+    else:
+        over_area = f"{candidate.area_cloud:.0%} cloud over the area"
+        if candidate.area_nodata >= 0.01:
+            over_area += f", {candidate.area_nodata:.0%} of it without data"
+    tile = "" if candidate.tile_cloud is None else f" (whole tile {candidate.tile_cloud:.0f}%)"
+    return f"{when} · {over_area}{tile} · tile {' + '.join(candidate.tiles)}"
+
+
+def preview(candidate: Candidate, area: Area, cache: dict[str, np.ndarray]) -> np.ndarray:
+    """A small true-colour preview, kept in ``cache`` (the session) by items and area."""
+    key = f"{','.join(candidate.item_ids)}|{area.geometry.wkt}"
+    if key not in cache:
+        cache[key] = preview_rgb(candidate, area)
+    return cache[key]
+
+
+def progress_reporter(bar: Any) -> ProgressFn:
+    """Drive a Streamlit progress bar (``st.progress``) from (done, total, message) reports."""
+
+    def report(done: int, total: int, message: str) -> None:
+        bar.progress(min(done / max(total, 1), 1.0), text=message)
+
+    return report
+
+
+def fetched_path(candidate: Candidate, area: Area) -> Path:
+    return scenes_dir() / default_output_name(candidate, area)
+
+
+def fetch_into_data_folder(
+    candidate: Candidate, area: Area, settings: StacSettings, progress: ProgressFn | None = None
+) -> FetchResult:
+    """Fetch a candidate into the data folder's scenes/ (the same area and pass: reused)."""
+    path = fetched_path(candidate, area)
+    if path.exists():
+        return FetchResult(open_scene(path), candidate, read_tags(path))
+    return fetch_candidate(candidate, area, path, settings, progress)
+
+
+def fetched_scene(path: str | None) -> ServedScene | None:
+    """The scene fetched in this session, registered for map tiles (None if none or gone)."""
+    if not path:
+        return None
+    try:
+        return registry().register(open_scene(path))
+    except SceneError:
+        return None
