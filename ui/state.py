@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from labels.model import Role
-from labels.store import SQLiteLabelStore, open_store
+from labels.store import BaseLabelStore, open_configured_store
 from sr.scene import Scene, SceneError, open_scene
 from ui.auth import AccessCodes, Identity
 from ui.registry import ServedScene, registry
@@ -85,9 +85,10 @@ def load_served_scene() -> ServedScene | None:
 
 
 @st.cache_resource
-def label_store() -> SQLiteLabelStore:
-    """The label store in the data folder (one per server process, thread-safe)."""
-    return open_store(data_dir() / "labels")
+def label_store() -> BaseLabelStore:
+    """The label store: PostGIS when SHARPFIELDS_DATABASE_URL is set, else SQLite in the
+    data folder (one per server process, thread-safe)."""
+    return open_configured_store(data_dir() / "labels")
 
 
 def bump_map() -> None:
