@@ -89,6 +89,7 @@ class SQLiteLabelStore(BaseLabelStore):
             snapshot_delay_s=snapshot_delay_s,
         )
         self.db_path = self.path / DB_NAME
+        self.where = str(self.path)
         self.busy_timeout_s = busy_timeout_s
         self._local = threading.local()
         try:

@@ -203,6 +203,7 @@ class BaseLabelStore:
     placeholders, which a backend rewrites to its own with ``_sql``.
     """
 
+    where: str  #: the folder or the database, for messages (never a password)
     #: how a geometry column is read (to WKB) and a WKB parameter written
     GEOM_OUT: ClassVar[str] = "geometry"
     GEOM_IN: ClassVar[str] = "?"
@@ -416,19 +417,8 @@ class BaseLabelStore:
             sql = self._sql(f"UPDATE labels SET {assignments} WHERE rid = ?")
             conn.execute(sql, (*values, rid))
         self._indexed(conn, rid, new, replaced=old is not None)
-        self._append_version(conn, op or operation(old, new), actor, str(Role(role)), values)
+        self.load_versions(conn, [Version(0, op or operation(old, new), actor, str(role), new)])
         return new
-
-    def _append_version(
-        self, conn: Any, op: str, actor: str, role: str, values: Sequence[Any]
-    ) -> None:
-        conn.execute(
-            self._sql(
-                f"INSERT INTO label_versions (op, actor, role, {', '.join(COLUMNS)}) "
-                f"VALUES (?, ?, ?, {self._marks})"
-            ),
-            (op, actor, role, *values),
-        )
 
     def save(
         self, label: Label, *, actor: str, role: Role, expected_version: int | None = None
@@ -504,6 +494,32 @@ class BaseLabelStore:
     def delete(self, label_id: str, *, actor: str, role: Role, expected_version: int) -> SaveResult:
         """Mark a label deleted (a new version; its history stays)."""
         return self._change(label_id, expected_version, actor, role, "delete", deleted=True)
+
+    # --- raw loading (copies between stores; no validation, history kept as it was) ------
+
+    def transaction(self) -> contextlib.AbstractContextManager[Any]:
+        """A write transaction for the ``load_*`` methods: all of it or nothing."""
+        return self._transaction()
+
+    def load_scene(self, conn: Any, scene_id: str, footprint: Geometry, updated_at: str) -> None:
+        """Write a scene as it is in another store."""
+        conn.execute(
+            self._sql(self.UPSERT_SCENE), (scene_id, shapely.to_wkb(footprint), updated_at)
+        )
+
+    def load_versions(self, conn: Any, versions: Sequence[Version]) -> None:
+        """Append history entries as they are in another store, in their order."""
+        sql = self._sql(
+            f"INSERT INTO label_versions (op, actor, role, {', '.join(COLUMNS)}) "
+            f"VALUES (?, ?, ?, {self._marks})"
+        )
+        rows = [(v.op, v.actor, v.role, *label_to_row(v.label)) for v in versions]
+        conn.cursor().executemany(sql, rows)
+
+    def load_label(self, conn: Any, label: Label) -> None:
+        """Write a current label as it is in another store."""
+        rid = self._insert_label(conn, label_to_row(label))
+        self._indexed(conn, rid, label, replaced=False)
 
     # --- snapshots -----------------------------------------------------------------------
 
