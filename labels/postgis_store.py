@@ -127,7 +127,8 @@ class PostGISLabelStore(BaseLabelStore):
                 "nothing was saved, try again"
             )
         if isinstance(exc, psycopg.OperationalError):
-            reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else "no answer"
+            lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+            reason = lines[-1] if lines else "no answer"
             return StoreError(f"cannot reach the label database {self.where}: {reason}")
         return StoreError(f"the label database {self.where} cannot be used: {exc}")
 

@@ -167,6 +167,10 @@ class LabelStore(Protocol):
     def delete(
         self, label_id: str, *, actor: str, role: Role, expected_version: int
     ) -> SaveResult: ...
+    def version_count(self) -> int:
+        """How many versions of all labels are stored."""
+        return int(self._read("SELECT count(*) FROM label_versions")[0][0])
+
     def history(self, label_id: str) -> list[Version]: ...
     def close(self) -> None: ...
 
@@ -328,6 +332,10 @@ class BaseLabelStore:
         where, params = (flt or LabelFilter()).sql()
         return int(self._read(f"SELECT count(*) FROM labels WHERE {where}", params)[0][0])
 
+    def version_count(self) -> int:
+        """How many versions of all labels are stored."""
+        return int(self._read("SELECT count(*) FROM label_versions")[0][0])
+
     def history(self, label_id: str) -> list[Version]:
         """Every saved version of a label, oldest first."""
         rows = self._read(
@@ -355,8 +363,12 @@ class BaseLabelStore:
 
     # --- writing -------------------------------------------------------------------------
 
-    def _prepare(self, label: Label) -> tuple[Label, list[Finding]]:
-        """Validate ``label`` and fill its measures; raise ``ValidationError`` on errors."""
+    def _prepare(
+        self, label: Label, footprints: dict[str, Geometry | None] | None = None
+    ) -> tuple[Label, list[Finding]]:
+        """Validate ``label`` and fill its measures; raise ``ValidationError`` on errors.
+
+        ``footprints`` caches scene footprints across the labels of one batch."""
         subject = f"label {label.id}"
         findings: list[Finding] = []
         if label.crop not in self.crops:
@@ -375,7 +387,10 @@ class BaseLabelStore:
             geom, parse_findings = parse_geojson_geometry(geom)
             if geom is None:
                 raise ValidationError(findings + parse_findings, subject)
-        footprint = self.footprint(label.scene_id) if label.scene_id else None
+        footprints = {} if footprints is None else footprints
+        if label.scene_id and label.scene_id not in footprints:
+            footprints[label.scene_id] = self.footprint(label.scene_id)
+        footprint = footprints.get(label.scene_id)
         others: list[tuple] = []
         if isinstance(geom, shapely.Polygon | shapely.MultiPolygon) and not geom.is_empty:
             with contextlib.suppress(ValueError):
@@ -443,9 +458,10 @@ class BaseLabelStore:
         """
         prepared: list[tuple[Label, list[Finding]]] = []
         errors: list[Finding] = []
+        footprints: dict[str, Geometry | None] = {}
         for label in labels:
             try:
-                prepared.append(self._prepare(label))
+                prepared.append(self._prepare(label, footprints))
             except ValidationError as exc:
                 errors += [f.about(f"label {label.id}") for f in exc.findings]
         if errors:
