@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,6 @@ from labels.store import BaseLabelStore
 from labels.validate import DEFAULT_RULES, Rules
 
 MIGRATION_LOCK = 0x5F1E1D5  # pg_advisory_xact_lock key: one migrating server at a time
-_inherited: list[psycopg.Connection] = []  # a forked child's copies of its parent's sockets
 
 
 def describe_url(url: str) -> str:
@@ -78,7 +76,6 @@ class PostGISLabelStore(BaseLabelStore):
         self.url = url
         self.where = describe_url(url)
         self.busy_timeout_s = busy_timeout_s
-        self._local = threading.local()
         self.migrate()
 
     def __repr__(self) -> str:
@@ -86,17 +83,9 @@ class PostGISLabelStore(BaseLabelStore):
 
     # --- connections and transactions --------------------------------------------------
 
-    def connection(self) -> psycopg.Connection:
-        """This thread's (and process's) connection, opened on first use."""
-        conn = getattr(self._local, "conn", None)
-        if conn is not None and self._local.pid == os.getpid() and not conn.closed:
-            return conn
-        if conn is not None and self._local.pid != os.getpid():
-            # Dropping the parent's connection here would close its socket, which the
-            # parent still uses: keep it referenced until this process ends.
-            _inherited.append(conn)
+    def _connect(self) -> psycopg.Connection:
         try:
-            conn = psycopg.connect(
+            return psycopg.connect(
                 self.url,
                 autocommit=True,
                 connect_timeout=10,
@@ -105,15 +94,6 @@ class PostGISLabelStore(BaseLabelStore):
             )
         except psycopg.Error as exc:
             raise self._translate(exc) from None
-        self._local.conn, self._local.pid = conn, os.getpid()
-        return conn
-
-    def close(self) -> None:
-        """Close this thread's connection (others close when their thread ends)."""
-        conn = getattr(self._local, "conn", None)
-        if conn is not None and self._local.pid == os.getpid():
-            conn.close()
-        self._local.conn = None
 
     def _translate(self, exc: BaseException) -> LabelError:
         if isinstance(exc, pg_errors.DiskFull | pg_errors.OutOfMemory):
@@ -143,7 +123,7 @@ class PostGISLabelStore(BaseLabelStore):
                 yield conn
         except psycopg.Error as exc:
             if conn.broken:
-                self._local.conn = None
+                self._forget_connection()
             raise self._translate(exc) from exc
 
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
@@ -152,7 +132,7 @@ class PostGISLabelStore(BaseLabelStore):
             return conn.execute(self._sql(sql), params).fetchall()
         except psycopg.Error as exc:
             if conn.broken:
-                self._local.conn = None
+                self._forget_connection()
             raise self._translate(exc) from None
 
     def migrate(self) -> int:

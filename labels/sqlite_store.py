@@ -10,7 +10,6 @@ import contextlib
 import errno
 import os
 import sqlite3
-import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -91,7 +90,6 @@ class SQLiteLabelStore(BaseLabelStore):
         self.db_path = self.path / DB_NAME
         self.where = str(self.path)
         self.busy_timeout_s = busy_timeout_s
-        self._local = threading.local()
         try:
             self.connection().executescript(
                 f"BEGIN IMMEDIATE; {SCHEMA}; INSERT OR IGNORE INTO meta "
@@ -105,26 +103,14 @@ class SQLiteLabelStore(BaseLabelStore):
 
     # --- connections and transactions --------------------------------------------------
 
-    def connection(self) -> sqlite3.Connection:
-        """This thread's (and process's) connection, opened on first use."""
-        conn = getattr(self._local, "conn", None)
-        if conn is not None and self._local.pid == os.getpid():
-            return conn
+    def _connect(self) -> sqlite3.Connection:
         try:
             conn = sqlite3.connect(self.db_path, timeout=self.busy_timeout_s, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
         except sqlite3.DatabaseError as exc:
             raise self._translate(exc) from None
-        self._local.conn, self._local.pid = conn, os.getpid()
         return conn
-
-    def close(self) -> None:
-        """Close this thread's connection (others close when their thread ends)."""
-        conn = getattr(self._local, "conn", None)
-        if conn is not None and self._local.pid == os.getpid():
-            conn.close()
-        self._local.conn = None
 
     def _translate(self, exc: BaseException) -> LabelError:
         if _is_disk_full(exc):

@@ -17,6 +17,7 @@ import fcntl
 import hashlib
 import os
 import re
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,7 @@ from labels.workflow import REVIEW_STATUSES, check_change
 DATABASE_URL_ENV = "SHARPFIELDS_DATABASE_URL"
 SNAPSHOT_DIR = "geojson"
 PAGE = 1000  # rows per query round trip
+_inherited: list[Any] = []  # a forked child's references to its parent's connections
 
 # Columns shared by the current table and the versions table, in Label field order.
 COLUMNS = (
@@ -226,6 +228,7 @@ class BaseLabelStore:
     ) -> None:
         self.crops = tuple(crops)
         self.rules = rules
+        self._local = threading.local()
         self.snapshot_dir = snapshot_dir
         self.snapshots = snapshots and snapshot_dir is not None
         self._snapshots = SnapshotWriter(self.write_snapshot, delay_s=snapshot_delay_s)
@@ -239,6 +242,10 @@ class BaseLabelStore:
     def _sql(self, sql: str) -> str:
         """``sql`` with this backend's placeholders."""
         return sql
+
+    def _connect(self) -> Any:
+        """A new connection to the database."""
+        raise NotImplementedError
 
     def _transaction(self) -> contextlib.AbstractContextManager[Any]:
         raise NotImplementedError
@@ -270,8 +277,31 @@ class BaseLabelStore:
         )
         return [f"label {r[0]}: version {r[1]} but {r[2]} versions stored" for r in rows]
 
+    # --- connections: one per thread and process ------------------------------------------
+
+    def connection(self) -> Any:
+        """This thread's (and process's) connection, opened on first use."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and self._local.pid == os.getpid():
+            return conn
+        if conn is not None:
+            # A forked child: closing the parent's connection here (even by dropping it)
+            # could end the parent's session, so keep it until this process ends.
+            _inherited.append(conn)
+        conn = self._connect()
+        self._local.conn, self._local.pid = conn, os.getpid()
+        return conn
+
+    def _forget_connection(self) -> None:
+        """Drop this thread's connection (it broke); the next call opens a new one."""
+        self._local.conn = None
+
     def close(self) -> None:
-        raise NotImplementedError
+        """Close this thread's connection (others close when their thread ends)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and self._local.pid == os.getpid():
+            conn.close()
+        self._local.conn = None
 
     # --- scenes --------------------------------------------------------------------------
 

@@ -74,7 +74,11 @@ class PostgresServer:
             "-o", " ".join(settings), "start",
         )  # fmt: skip
         self._started = True
-        self._make_template()
+        try:
+            self._make_template()
+        except BaseException:
+            self.stop()
+            raise
 
     def _run(self, tool: str, *args: str) -> None:
         command = [str(PG_BIN / tool), *args]

@@ -37,31 +37,15 @@ CREATE INDEX labels_scene ON labels (scene_id, status);
 CREATE INDEX labels_annotator ON labels (annotator);
 CREATE INDEX labels_geometry ON labels USING gist (geometry);
 
--- Append-only: every version ever saved, with who saved it, in which role, and how.
+-- Append-only: every version ever saved, with who saved it, in which role, and how; the
+-- label columns are those of labels (LIKE), without its row key.
 CREATE TABLE label_versions (
     seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     op text NOT NULL,
     actor text NOT NULL,
     role text NOT NULL,
-    id text NOT NULL,
-    scene_id text NOT NULL,
-    crop text NOT NULL,
-    status text NOT NULL,
-    annotator text NOT NULL,
-    reviewer text,
-    review_comment text,
-    view text NOT NULL,
-    enhancement text,
-    model_version text,
-    determination_datetime text,
-    area_ha double precision NOT NULL,
-    perimeter_m double precision NOT NULL,
-    created_at text NOT NULL,
-    updated_at text NOT NULL,
-    updated_by text,
-    version integer NOT NULL,
-    deleted boolean NOT NULL,
-    geometry geometry(Geometry, 4326) NOT NULL,
+    LIKE labels INCLUDING CONSTRAINTS,
     UNIQUE (id, version)
 );
+ALTER TABLE label_versions DROP COLUMN rid;
 CREATE INDEX versions_scene ON label_versions (scene_id, seq);
