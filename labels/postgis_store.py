@@ -64,14 +64,17 @@ class PostGISLabelStore(BaseLabelStore):
         snapshot_dir: str | os.PathLike[str] | None = None,
         snapshots: bool = True,
         snapshot_delay_s: float = 1.0,
+        snapshot_process: bool = False,
         busy_timeout_s: float = 60.0,
     ) -> None:
         super().__init__(
+            url,
             crops=crops,
             rules=rules,
             snapshot_dir=Path(snapshot_dir) if snapshot_dir is not None else None,
             snapshots=snapshots,
             snapshot_delay_s=snapshot_delay_s,
+            snapshot_process=snapshot_process,
         )
         self.url = url
         self.where = describe_url(url)

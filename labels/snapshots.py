@@ -4,6 +4,11 @@ A save only marks its scene as changed; a daemon thread rewrites each changed sc
 once the scene has been quiet for ``delay_s`` seconds (at most ``max_wait_s`` after its first
 change), so a burst of saves costs one rewrite, not one per save. ``flush()`` writes every
 pending scene now (on demand, at process exit, before a test reads the file).
+
+Building a scene's GeoJSON is Python work that holds the interpreter lock for ~0.1 s per
+1,000 fields, which delays the server's other threads (its saves). With a ``child`` the
+background thread instead runs ``python -m labels.snapshots SCENE…`` in a separate process
+and only waits for it; the app uses that (see ``open_configured_store``).
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ from __future__ import annotations
 import atexit
 import logging
 import os
+import subprocess
+import sys
 import threading
 import time
 import weakref
@@ -21,15 +28,24 @@ from labels.errors import LabelError
 from labels.validate import Finding
 
 log = logging.getLogger(__name__)
+STORE_ENV = "SHARPFIELDS_SNAPSHOT_STORE"
+DIR_ENV = "SHARPFIELDS_SNAPSHOT_DIR"
+PROJECT = str(Path(__file__).resolve().parents[1])
 
 
 class SnapshotWriter:
     """Debounces snapshot writes per scene; ``write(scene_id)`` does the actual rewrite."""
 
     def __init__(
-        self, write: Callable[[str], Path], *, delay_s: float = 1.0, max_wait_s: float = 10.0
+        self,
+        write: Callable[[str], Path],
+        *,
+        delay_s: float = 1.0,
+        max_wait_s: float = 10.0,
+        child: tuple[str, Path] | None = None,
     ) -> None:
         self._write = write
+        self.child = child  # (store target, snapshot folder): write in a separate process
         self.delay_s = delay_s
         self.max_wait_s = max_wait_s
         self._pending: dict[str, tuple[float, float]] = {}  # scene -> (first, last) change
@@ -85,6 +101,9 @@ class SnapshotWriter:
                     due, wait = self._due(time.monotonic())
                 for scene_id in due:
                     del self._pending[scene_id]
+            if self.child is not None:
+                self.problems += self._write_in_child(due)
+                continue
             for scene_id in due:
                 self.problems += self._write_one(scene_id)
 
@@ -92,18 +111,59 @@ class SnapshotWriter:
         try:
             self._write(scene_id)
         except (LabelError, OSError) as exc:
-            log.warning("GeoJSON snapshot of scene %s not written: %s", scene_id, exc)
-            return [
-                Finding(
-                    "snapshot-not-written",
-                    "warning",
-                    f"saved, but the GeoJSON snapshot of scene {scene_id} was not updated: {exc}",
-                )
-            ]
+            return [_not_written(scene_id, exc)]
         return []
+
+    def _write_in_child(self, scene_ids: list[str]) -> list[Finding]:
+        target, folder = self.child  # type: ignore[misc]
+        env = {
+            **os.environ,
+            STORE_ENV: target,  # not on the command line: a URL may hold a password
+            DIR_ENV: str(folder),
+            "PYTHONPATH": os.pathsep.join(filter(None, [PROJECT, os.environ.get("PYTHONPATH")])),
+        }
+        command = [sys.executable, "-m", "labels.snapshots", *scene_ids]
+        try:
+            done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return [_not_written(", ".join(scene_ids), exc)]
+        if done.returncode != 0:
+            lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]
+            return [_not_written(", ".join(scene_ids), lines[-1])]
+        return []
+
+
+def _not_written(scene: str, why: object) -> Finding:
+    log.warning("GeoJSON snapshot of scene %s not written: %s", scene, why)
+    return Finding(
+        "snapshot-not-written",
+        "warning",
+        f"saved, but the GeoJSON snapshot of scene {scene} was not updated: {why}",
+    )
 
 
 def _flush_at_exit(ref: weakref.ref[SnapshotWriter]) -> None:
     writer = ref()
     if writer is not None and writer._pid == os.getpid():
         writer.flush()
+
+
+def main(scene_ids: list[str]) -> int:
+    """The child process: write the snapshots of ``scene_ids`` of the store named in the
+    environment; exit 1 with the reason on stderr when one fails."""
+    from labels.store import is_database_url, open_store
+
+    target = os.environ[STORE_ENV]
+    options = {"snapshot_dir": os.environ[DIR_ENV]} if is_database_url(target) else {}
+    store = open_store(target, snapshots=False, **options)
+    try:
+        for scene_id in scene_ids:
+            store.write_snapshot(scene_id)
+    except (LabelError, OSError) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

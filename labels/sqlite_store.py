@@ -71,6 +71,7 @@ class SQLiteLabelStore(BaseLabelStore):
         rules: Rules = DEFAULT_RULES,
         snapshots: bool = True,
         snapshot_delay_s: float = 1.0,
+        snapshot_process: bool = False,
         busy_timeout_s: float = 60.0,
     ) -> None:
         self.path = Path(path)
@@ -81,11 +82,13 @@ class SQLiteLabelStore(BaseLabelStore):
         except OSError as exc:
             raise StoreError(f"cannot create the label store {self.path}: {exc.strerror}") from None
         super().__init__(
+            str(self.path.absolute()),
             crops=crops,
             rules=rules,
             snapshot_dir=self.path / SNAPSHOT_DIR,
             snapshots=snapshots,
             snapshot_delay_s=snapshot_delay_s,
+            snapshot_process=snapshot_process,
         )
         self.db_path = self.path / DB_NAME
         self.where = str(self.path)

@@ -219,19 +219,25 @@ class BaseLabelStore:
 
     def __init__(
         self,
+        target: str,
         *,
         crops: Sequence[str],
         rules: Rules,
         snapshot_dir: Path | None,
         snapshots: bool,
         snapshot_delay_s: float,
+        snapshot_process: bool,
     ) -> None:
         self.crops = tuple(crops)
         self.rules = rules
         self._local = threading.local()
         self.snapshot_dir = snapshot_dir
         self.snapshots = snapshots and snapshot_dir is not None
-        self._snapshots = SnapshotWriter(self.write_snapshot, delay_s=snapshot_delay_s)
+        self._snapshots = SnapshotWriter(
+            self.write_snapshot,
+            delay_s=snapshot_delay_s,
+            child=(target, snapshot_dir) if snapshot_process and snapshot_dir else None,
+        )
         self._select = ", ".join(
             f"{self.GEOM_OUT} AS geometry" if c == "geometry" else c for c in COLUMNS
         )
@@ -301,6 +307,8 @@ class BaseLabelStore:
         conn = getattr(self._local, "conn", None)
         if conn is not None and self._local.pid == os.getpid():
             conn.close()
+        elif conn is not None:
+            _inherited.append(conn)  # the parent's: see connection()
         self._local.conn = None
 
     # --- scenes --------------------------------------------------------------------------
@@ -663,7 +671,9 @@ def open_store(target: str | os.PathLike[str], **options: Any) -> BaseLabelStore
 
 def open_configured_store(folder: str | os.PathLike[str], **options: Any) -> BaseLabelStore:
     """The app's store: PostGIS when ``SHARPFIELDS_DATABASE_URL`` is set (snapshots for QGIS
-    still go to ``folder``), else SQLite in ``folder``."""
+    still go to ``folder``), else SQLite in ``folder``; snapshots are built in a separate
+    process."""
+    options.setdefault("snapshot_process", True)  # keep the server's saves quick
     url = os.environ.get(DATABASE_URL_ENV, "").strip()
     if url:
         return open_store(url, snapshot_dir=Path(folder) / SNAPSHOT_DIR, **options)

@@ -188,15 +188,20 @@ def test_snapshot_is_geojson_of_the_scene_and_atomic(store: BaseLabelStore) -> N
     assert safe_name("a/b c") != safe_name("a_b_c") and "/" not in safe_name("a/b c")
 
 
-def test_snapshot_is_written_in_the_background(store_target: str, tmp_path: Path) -> None:
-    store = open_test_store(store_target, tmp_path, snapshot_delay_s=0.05)
+@pytest.mark.parametrize("in_process", [True, False], ids=["thread", "child-process"])
+def test_snapshot_is_written_in_the_background(
+    store_target: str, tmp_path: Path, in_process: bool
+) -> None:
+    store = open_test_store(
+        store_target, tmp_path, snapshot_delay_s=0.05, snapshot_process=not in_process
+    )
     store.register_scene(SCENE, FOOTPRINT)
     saved = [
         store.save(make_label(square(85.3 + 0.01 * i)), actor="ram", role="volunteer").label
         for i in range(3)
     ]
     path = store.snapshot_path(SCENE)
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if path.exists() and len(json.loads(path.read_text())["features"]) == 3:
             break
