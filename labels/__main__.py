@@ -1,4 +1,4 @@
-"""Command line: ``python -m labels export|validate|import|stats|migrate`` (docs/labels.md).
+"""Command line: ``python -m labels export|validate|import|stats|snapshot|migrate``.
 
 A store is a folder (SQLite) or a ``postgresql://user@host:port/db`` URL (PostGIS)."""
 
@@ -48,6 +48,13 @@ def _parser() -> argparse.ArgumentParser:
     st.add_argument("store", help=STORE_HELP)
     st.add_argument("--json", action="store_true", help="print JSON instead of tables")
 
+    snap = sub.add_parser("snapshot", help="write the scenes' GeoJSON snapshots for QGIS now")
+    snap.add_argument("store", help=STORE_HELP)
+    snap.add_argument("--scene", action="append", help="only this scene id (repeatable)")
+    snap.add_argument(
+        "--into", type=Path, help="folder for the files (default: STORE/geojson; needed for a URL)"
+    )
+
     mig = sub.add_parser("migrate", help="copy a whole store (labels and history) to another")
     mig.add_argument("src", help=STORE_HELP)
     mig.add_argument("dst", help=f"{STORE_HELP}; must be empty")
@@ -63,6 +70,12 @@ def _run(args: argparse.Namespace) -> int:
         src, dst = open_store(args.src, snapshots=False), open_store(args.dst, snapshots=False)
         fp = copy_store(src, dst)
         print(f"copied {fp.line()}\nfrom {src.where} to {dst.where}; counts and checksum verified")
+        return 0
+    if args.command == "snapshot":
+        options = {"snapshot_dir": args.into} if args.into else {}
+        store = open_store(args.store, snapshots=False, **options)
+        for scene_id in args.scene or [scene[0] for scene in store.scenes()]:
+            print(f"wrote {store.write_snapshot(scene_id)}")
         return 0
     store = open_store(args.store)
     if args.command == "export":

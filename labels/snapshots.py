@@ -151,11 +151,9 @@ def _flush_at_exit(ref: weakref.ref[SnapshotWriter]) -> None:
 def main(scene_ids: list[str]) -> int:
     """The child process: write the snapshots of ``scene_ids`` of the store named in the
     environment; exit 1 with the reason on stderr when one fails."""
-    from labels.store import is_database_url, open_store
+    from labels.store import open_store
 
-    target = os.environ[STORE_ENV]
-    options = {"snapshot_dir": os.environ[DIR_ENV]} if is_database_url(target) else {}
-    store = open_store(target, snapshots=False, **options)
+    store = open_store(os.environ[STORE_ENV], snapshot_dir=os.environ[DIR_ENV], snapshots=False)
     try:
         for scene_id in scene_ids:
             store.write_snapshot(scene_id)

@@ -57,7 +57,8 @@ class SQLiteLabelStore(BaseLabelStore):
     """A label store in a folder: ``labels.sqlite`` (WAL) and ``geojson/<scene>.geojson``.
 
     Safe to share between threads and processes: every thread and process opens its own
-    connection. ``snapshots=False`` skips the per-scene GeoJSON files (bulk loads);
+    connection. ``snapshot_dir`` defaults to ``<folder>/geojson``; ``snapshots=False`` skips
+    the per-scene GeoJSON files (bulk loads);
     ``snapshot_delay_s=0`` writes them during the save instead of in the background.
     """
 
@@ -69,6 +70,7 @@ class SQLiteLabelStore(BaseLabelStore):
         *,
         crops: Sequence[str] = DEFAULT_CROPS,
         rules: Rules = DEFAULT_RULES,
+        snapshot_dir: str | os.PathLike[str] | None = None,
         snapshots: bool = True,
         snapshot_delay_s: float = 1.0,
         snapshot_process: bool = False,
@@ -85,7 +87,7 @@ class SQLiteLabelStore(BaseLabelStore):
             str(self.path.absolute()),
             crops=crops,
             rules=rules,
-            snapshot_dir=self.path / SNAPSHOT_DIR,
+            snapshot_dir=Path(snapshot_dir) if snapshot_dir else self.path / SNAPSHOT_DIR,
             snapshots=snapshots,
             snapshot_delay_s=snapshot_delay_s,
             snapshot_process=snapshot_process,

@@ -580,7 +580,10 @@ class BaseLabelStore:
     def snapshot_path(self, scene_id: str) -> Path:
         """Where the GeoJSON snapshot of a scene is written."""
         if self.snapshot_dir is None:
-            raise StoreError("this label store has no snapshot folder")
+            raise StoreError(
+                f"the label store {self.where} has no folder for GeoJSON snapshots; give one "
+                "(snapshot_dir=, or --into on the command line)"
+            )
         return self.snapshot_dir / f"{safe_name(scene_id)}.geojson"
 
     def scene_revision(self, scene_id: str) -> int:

@@ -14,7 +14,7 @@ from labels.__main__ import main
 from labels.errors import StaleEditError
 from labels.store import open_store
 from labels.transfer import fingerprint
-from tests.labels.conftest import FOOTPRINT, SCENE, make_label, square
+from tests.labels.conftest import FOOTPRINT, SCENE, make_label, open_test_store, square
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -124,3 +124,17 @@ def test_unreachable_database_is_a_clear_error(capsys) -> None:
     err = capsys.readouterr().err
     assert err.startswith("error: cannot reach the label database someone@127.0.0.1:9/labels")
     assert "secret" not in err and "Traceback" not in err
+
+
+def test_snapshot_command_writes_every_scene(store_target: str, tmp_path: Path, capsys) -> None:
+    store = open_test_store(store_target, tmp_path, snapshots=False)
+    store.register_scene(SCENE, FOOTPRINT)
+    saved = store.save(make_label(), actor="ram", role="volunteer").label
+    into = tmp_path / "for-qgis"
+    assert main(["snapshot", store_target, "--into", str(into)]) == 0
+    assert capsys.readouterr().out.strip() == f"wrote {into / (SCENE + '.geojson')}"
+    doc = json.loads((into / f"{SCENE}.geojson").read_text())
+    assert [f["id"] for f in doc["features"]] == [saved.id]
+    if store_target.startswith("postgresql://"):
+        assert main(["snapshot", store_target]) == 2  # a database has no folder of its own
+        assert "has no folder for GeoJSON snapshots; give one" in capsys.readouterr().err
