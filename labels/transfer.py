@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
@@ -14,7 +14,7 @@ import shapely
 
 from labels.errors import StoreError
 from labels.model import Label
-from labels.store import BaseLabelStore, LabelFilter, Version, label_to_row
+from labels.store import BaseLabelStore, LabelFilter, label_to_row
 
 BATCH = 1000
 
@@ -66,8 +66,8 @@ def _batches(items: Iterable[Any]) -> Iterator[list[Any]]:
 
 
 def copy_store(src: BaseLabelStore, dst: BaseLabelStore) -> Fingerprint:
-    """Copy everything from ``src`` into the empty ``dst`` in one transaction (all or
-    nothing) and check that both now have the same fingerprint; returns it."""
+    """Copy everything from ``src`` into the empty ``dst`` in one transaction that commits
+    only when the copy's fingerprint equals the source's; returns it."""
     if dst.count(LabelFilter(include_deleted=True)) or dst.scenes():
         raise StoreError(f"{dst.where} is not empty; copy only into an empty label store")
     before = fingerprint(src)
@@ -78,18 +78,10 @@ def copy_store(src: BaseLabelStore, dst: BaseLabelStore) -> Fingerprint:
             dst.load_versions(conn, batch)
         for label in src.query(LabelFilter(include_deleted=True)):
             dst.load_label(conn, label)
-    after = fingerprint(dst)
-    if after != before:
-        raise StoreError(
-            f"the copy in {dst.where} differs from {src.where}: source {before.line()}; copy "
-            f"{after.line()}. Empty the destination and run the copy again."
-        )
+        after = fingerprint(dst)  # read back inside the transaction: a mismatch commits nothing
+        if after != before:
+            raise StoreError(
+                f"the copy in {dst.where} would differ from {src.where}: source "
+                f"{before.line()}; copy {after.line()}. Nothing was written."
+            )
     return after
-
-
-def report(fp: Fingerprint) -> dict[str, Any]:
-    """The fingerprint as a JSON-ready dict."""
-    return asdict(fp)
-
-
-__all__ = ["Fingerprint", "Version", "copy_store", "fingerprint", "report"]
