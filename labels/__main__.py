@@ -1,4 +1,6 @@
-"""Command line: ``python -m labels export|validate|import|stats`` (see docs/labels.md)."""
+"""Command line: ``python -m labels export|validate|import|stats|snapshot|migrate``.
+
+A store is a folder (SQLite) or a ``postgresql://user@host:port/db`` URL (PostGIS)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,9 @@ from labels.errors import LabelError
 from labels.io import export, import_file, validate_file
 from labels.stats import format_summary, summarize
 from labels.store import LabelFilter, open_store
+from labels.transfer import copy_store
+
+STORE_HELP = "label store: a folder (SQLite, created when missing) or a postgresql:// URL"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -21,7 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     exp = sub.add_parser("export", help="export labels to .geojson or .gpkg")
-    exp.add_argument("store", type=Path, help="label store folder (created when missing)")
+    exp.add_argument("store", help=STORE_HELP)
     exp.add_argument("out", type=Path, help="OUT.geojson or OUT.gpkg")
     exp.add_argument("--status", action="append", help="keep this status (repeatable)")
     exp.add_argument("--crop", action="append", help="keep this crop (repeatable)")
@@ -34,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     val.add_argument("file", type=Path)
 
     imp = sub.add_parser("import", help="validate a label file and add its good features")
-    imp.add_argument("store", type=Path)
+    imp.add_argument("store", help=STORE_HELP)
     imp.add_argument("file", type=Path)
     imp.add_argument("--annotator", required=True, help="who imports (fills missing annotators)")
     imp.add_argument("--scene", help="scene id for every feature")
@@ -46,8 +51,19 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     st = sub.add_parser("stats", help="count and hectares per crop, annotator and status")
-    st.add_argument("store", type=Path)
+    st.add_argument("store", help=STORE_HELP)
     st.add_argument("--json", action="store_true", help="print JSON instead of tables")
+
+    snap = sub.add_parser("snapshot", help="write the scenes' GeoJSON snapshots for QGIS now")
+    snap.add_argument("store", help=STORE_HELP)
+    snap.add_argument("--scene", action="append", help="only this scene id (repeatable)")
+    snap.add_argument(
+        "--into", type=Path, help="folder for the files (default: STORE/geojson; needed for a URL)"
+    )
+
+    mig = sub.add_parser("migrate", help="copy a whole store (labels and history) to another")
+    mig.add_argument("src", help=STORE_HELP)
+    mig.add_argument("dst", help=f"{STORE_HELP}; must be empty")
     return parser
 
 
@@ -56,6 +72,17 @@ def _run(args: argparse.Namespace) -> int:
         report = validate_file(args.file)
         print("\n".join(report.lines()))
         return 1 if report.errors else 0
+    if args.command == "migrate":
+        src, dst = open_store(args.src, snapshots=False), open_store(args.dst, snapshots=False)
+        fp = copy_store(src, dst)
+        print(f"copied {fp.line()}\nfrom {src.where} to {dst.where}; counts and checksum verified")
+        return 0
+    if args.command == "snapshot":
+        options = {"snapshot_dir": args.into} if args.into else {}
+        store = open_store(args.store, snapshots=False, **options)
+        for scene_id in args.scene or [scene[0] for scene in store.scenes()]:
+            print(f"wrote {store.write_snapshot(scene_id)}")
+        return 0
     store = open_store(args.store)
     if args.command == "export":
         flt = LabelFilter(
@@ -78,7 +105,7 @@ def _run(args: argparse.Namespace) -> int:
             reviewed_by=args.as_reviewed_by,
         )
         print("\n".join(report.lines()))
-        print(f"imported {report.imported} of {len(report.features)} feature(s) into {args.store}")
+        print(f"imported {report.imported} of {len(report.features)} feature(s) into {store.where}")
         return 1 if report.errors else 0
     summary = summarize(store.query())
     print(json.dumps(summary.as_dict(), indent=2) if args.json else format_summary(summary))

@@ -1,42 +1,35 @@
-"""The label store: a protocol (seam for a server database) and its SQLite implementation.
+"""The label store: its protocol, the logic every backend shares, and the factory.
 
-SQLite in WAL mode holds a ``labels`` table (the current version of every label) and an
-append-only ``label_versions`` table (every version ever saved, with who, when and how).
-Each save is one ``BEGIN IMMEDIATE`` transaction that checks the version the caller edited
-(optimistic concurrency), so concurrent writers from many processes queue on SQLite's lock
-and a stale edit is refused, never applied. After each commit a GeoJSON snapshot of the
-scene is rewritten atomically for QGIS.
+Two backends implement it: SQLite in a folder (``labels.sqlite_store``, the default) and
+PostgreSQL + PostGIS (``labels.postgis_store``) for several app servers on one database.
+Both keep a ``labels`` table (the current version of every label) and an append-only
+``label_versions`` table (every version ever saved, with who, when and how). Each save is
+one transaction that locks the label's row and checks the version the caller edited
+(optimistic concurrency), so a stale edit is refused, never applied. Validation, rights and
+workflow stamping live here, once. GeoJSON snapshots for QGIS are written off the save path
+(``labels.snapshots``).
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
 import fcntl
 import hashlib
 import os
 import re
-import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import shapely
 
-from labels.errors import (
-    LabelError,
-    NotFoundError,
-    StaleEditError,
-    StoreError,
-    StoreFullError,
-    ValidationError,
-)
+from labels.errors import LabelError, NotFoundError, StaleEditError, StoreError, ValidationError
 from labels.geojson import write_geojson
-from labels.model import DEFAULT_CROPS, Geometry, Label, Role, Status, utc_now
+from labels.model import Geometry, Label, Role, Status, utc_now
+from labels.snapshots import SnapshotWriter
 from labels.validate import (
-    DEFAULT_RULES,
     Finding,
     Rules,
     check_geometry,
@@ -45,9 +38,10 @@ from labels.validate import (
 )
 from labels.workflow import REVIEW_STATUSES, check_change
 
-DB_NAME = "labels.sqlite"
+DATABASE_URL_ENV = "SHARPFIELDS_DATABASE_URL"
 SNAPSHOT_DIR = "geojson"
-SCHEMA_VERSION = 1
+PAGE = 1000  # rows per query round trip
+_inherited: list[Any] = []  # a forked child's references to its parent's connections
 
 # Columns shared by the current table and the versions table, in Label field order.
 COLUMNS = (
@@ -71,52 +65,30 @@ COLUMNS = (
     "deleted",
     "geometry",
 )
-_COLUMN_TYPES = {
-    "area_ha": "REAL",
-    "perimeter_m": "REAL",
-    "version": "INTEGER",
-    "deleted": "INTEGER",
-    "geometry": "BLOB",
-}
-_REQUIRED = {
-    "id",
-    "scene_id",
-    "crop",
-    "status",
-    "annotator",
-    "view",
-    "area_ha",
-    "perimeter_m",
-    "created_at",
-    "updated_at",
-    "version",
-    "deleted",
-    "geometry",
-}
+REQUIRED = frozenset(
+    {
+        "id",
+        "scene_id",
+        "crop",
+        "status",
+        "annotator",
+        "view",
+        "area_ha",
+        "perimeter_m",
+        "created_at",
+        "updated_at",
+        "version",
+        "deleted",
+        "geometry",
+    }
+)
 
 
-def _column_sql() -> str:
+def column_sql(types: dict[str, str]) -> str:
+    """Column definitions for ``COLUMNS`` (TEXT unless ``types`` says otherwise)."""
     return ",\n".join(
-        f"{c} {_COLUMN_TYPES.get(c, 'TEXT')}{' NOT NULL' if c in _REQUIRED else ''}"
-        for c in COLUMNS
+        f"{c} {types.get(c, 'TEXT')}{' NOT NULL' if c in REQUIRED else ''}" for c in COLUMNS
     )
-
-
-SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS scenes (
-    scene_id TEXT PRIMARY KEY, footprint BLOB NOT NULL, updated_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS labels (rid INTEGER PRIMARY KEY, {_column_sql()}, UNIQUE (id));
-CREATE INDEX IF NOT EXISTS labels_scene ON labels (scene_id, status);
-CREATE INDEX IF NOT EXISTS labels_annotator ON labels (annotator);
-CREATE VIRTUAL TABLE IF NOT EXISTS labels_bbox USING rtree (rid, minx, maxx, miny, maxy);
-CREATE TABLE IF NOT EXISTS label_versions (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    op TEXT NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL,
-    {_column_sql()},
-    UNIQUE (id, version));
-CREATE INDEX IF NOT EXISTS versions_scene ON label_versions (scene_id, seq);
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +104,7 @@ class LabelFilter:
     include_deleted: bool = False
 
     def sql(self) -> tuple[str, list[Any]]:
-        """A WHERE clause (without the keyword) and its parameters."""
+        """A WHERE clause (without the keyword, ``?`` placeholders) and its parameters."""
         clauses: list[str] = []
         params: list[Any] = []
         for column in ("scene_id", "status", "crop", "annotator"):
@@ -149,8 +121,9 @@ class LabelFilter:
             clauses.append("updated_at <= ?")
             params.append(self.until)
         if not self.include_deleted:
-            clauses.append("deleted = 0")
-        return " AND ".join(clauses) or "1", params
+            clauses.append("deleted = ?")
+            params.append(False)
+        return " AND ".join(clauses) or "1 = 1", params
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +147,7 @@ class Version:
 
 @runtime_checkable
 class LabelStore(Protocol):
-    """What the app needs from a label store (SQLite now, PostGIS later)."""
+    """What the app needs from a label store (SQLite or PostGIS)."""
 
     def register_scene(self, scene_id: str, footprint: Geometry) -> None: ...
     def footprint(self, scene_id: str) -> Geometry | None: ...
@@ -196,27 +169,27 @@ class LabelStore(Protocol):
     def delete(
         self, label_id: str, *, actor: str, role: Role, expected_version: int
     ) -> SaveResult: ...
+    def version_count(self) -> int:
+        """How many versions of all labels are stored."""
+        return int(self._read("SELECT count(*) FROM label_versions")[0][0])
+
     def history(self, label_id: str) -> list[Version]: ...
     def close(self) -> None: ...
 
 
-def _row_to_label(row: Sequence[Any]) -> Label:
+def row_to_label(row: Sequence[Any]) -> Label:
+    """A ``Label`` from a row of ``COLUMNS`` (geometry as WKB)."""
     values = dict(zip(COLUMNS, row, strict=True))
     values["geometry"] = shapely.from_wkb(values["geometry"])
     values["deleted"] = bool(values["deleted"])
     return Label(**values)
 
 
-def _label_to_row(label: Label) -> tuple[Any, ...]:
+def label_to_row(label: Label) -> tuple[Any, ...]:
+    """The values of ``COLUMNS`` for ``label`` (enums as text, geometry as WKB)."""
     values = [getattr(label, c) for c in COLUMNS[:-1]]
-    values[COLUMNS.index("deleted")] = int(label.deleted)
+    values[COLUMNS.index("deleted")] = bool(label.deleted)
     return (*[str(v) if hasattr(v, "value") else v for v in values], shapely.to_wkb(label.geometry))
-
-
-def _is_disk_full(exc: BaseException) -> bool:
-    if isinstance(exc, sqlite3.OperationalError):
-        return "full" in str(exc).lower()
-    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
 def safe_name(scene_id: str) -> str:
@@ -227,103 +200,116 @@ def safe_name(scene_id: str) -> str:
     return f"{cleaned.lstrip('.')}-{hashlib.sha1(scene_id.encode()).hexdigest()[:8]}"
 
 
-class SQLiteLabelStore:
-    """A label store in a folder: ``labels.sqlite`` (WAL) and ``geojson/<scene>.geojson``.
+class BaseLabelStore:
+    """Everything a label store does apart from talking to its database.
 
-    Safe to share between threads and processes: every thread and process opens its own
-    connection. ``snapshots=False`` skips the per-scene GeoJSON files (bulk loads).
+    A backend provides a connection per thread and process (``connection``), transactions
+    (``_transaction``), reads (``_read``), error translation (``_translate``) and the few
+    statements whose SQL differs (class attributes below); all SQL here uses ``?``
+    placeholders, which a backend rewrites to its own with ``_sql``.
     """
+
+    where: str  #: the folder or the database, for messages (never a password)
+    #: how a geometry column is read (to WKB) and a WKB parameter written
+    GEOM_OUT: ClassVar[str] = "geometry"
+    GEOM_IN: ClassVar[str] = "?"
+    #: appended to the SELECT that reads a label before changing it
+    LOCK_ROW: ClassVar[str] = ""
+    UPSERT_SCENE: ClassVar[str] = ""
 
     def __init__(
         self,
-        path: str | os.PathLike[str],
+        target: str,
         *,
-        crops: Sequence[str] = DEFAULT_CROPS,
-        rules: Rules = DEFAULT_RULES,
-        snapshots: bool = True,
-        busy_timeout_s: float = 60.0,
+        crops: Sequence[str],
+        rules: Rules,
+        snapshot_dir: Path | None,
+        snapshots: bool,
+        snapshot_delay_s: float,
+        snapshot_process: bool,
     ) -> None:
-        self.path = Path(path)
-        if self.path.exists() and not self.path.is_dir():
-            raise StoreError(f"{self.path} is a file; the label store must be a folder")
-        try:
-            self.path.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"cannot create the label store {self.path}: {exc.strerror}") from None
-        self.db_path = self.path / DB_NAME
-        self.snapshot_dir = self.path / SNAPSHOT_DIR
         self.crops = tuple(crops)
         self.rules = rules
-        self.snapshots = snapshots
-        self.busy_timeout_s = busy_timeout_s
         self._local = threading.local()
-        try:
-            self.connection().executescript(
-                f"BEGIN IMMEDIATE; {SCHEMA}; INSERT OR IGNORE INTO meta "
-                f"VALUES ('schema_version', '{SCHEMA_VERSION}'); COMMIT;"
-            )
-        except sqlite3.Error as exc:
-            raise self._translate(exc) from None
+        self.snapshot_dir = snapshot_dir
+        self.snapshots = snapshots and snapshot_dir is not None
+        self._snapshots = SnapshotWriter(
+            self.write_snapshot,
+            delay_s=snapshot_delay_s,
+            child=(target, snapshot_dir) if snapshot_process and snapshot_dir else None,
+        )
+        self._select = ", ".join(
+            f"{self.GEOM_OUT} AS geometry" if c == "geometry" else c for c in COLUMNS
+        )
+        self._marks = ", ".join(self.GEOM_IN if c == "geometry" else "?" for c in COLUMNS)
 
-    # --- connections and transactions --------------------------------------------------
+    # --- what a backend provides ----------------------------------------------------------
 
-    def connection(self) -> sqlite3.Connection:
+    def _sql(self, sql: str) -> str:
+        """``sql`` with this backend's placeholders."""
+        return sql
+
+    def _connect(self) -> Any:
+        """A new connection to the database."""
+        raise NotImplementedError
+
+    def _transaction(self) -> contextlib.AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        raise NotImplementedError
+
+    def _translate(self, exc: BaseException) -> LabelError:
+        raise NotImplementedError
+
+    def _insert_label(self, conn: Any, values: Sequence[Any]) -> Any:
+        """Insert a new current row; returns its row key."""
+        sql = f"INSERT INTO labels ({', '.join(COLUMNS)}) VALUES ({self._marks}) RETURNING rid"
+        return conn.execute(self._sql(sql), values).fetchone()[0]
+
+    def _indexed(self, conn: Any, rid: Any, label: Label, *, replaced: bool) -> None:
+        """Keep a spatial index the database does not keep itself (default: none)."""
+
+    def neighbours(self, geom: Geometry, scene_id: str, exclude: str = "") -> list[tuple]:
+        """``(id, geometry)`` of the scene's labels whose boxes touch ``geom``'s box."""
+        raise NotImplementedError
+
+    def check(self) -> list[str]:
+        """Problems found by the database's own check and a history consistency check."""
+        rows = self._read(
+            "SELECT l.id, l.version, count(v.seq), max(v.version) FROM labels l "
+            "LEFT JOIN label_versions v ON v.id = l.id GROUP BY l.id, l.version "
+            "HAVING l.version != count(v.seq) OR l.version != max(v.version)"
+        )
+        return [f"label {r[0]}: version {r[1]} but {r[2]} versions stored" for r in rows]
+
+    # --- connections: one per thread and process ------------------------------------------
+
+    def connection(self) -> Any:
         """This thread's (and process's) connection, opened on first use."""
         conn = getattr(self._local, "conn", None)
         if conn is not None and self._local.pid == os.getpid():
             return conn
-        try:
-            conn = sqlite3.connect(self.db_path, timeout=self.busy_timeout_s, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
-        except sqlite3.DatabaseError as exc:
-            raise self._translate(exc) from None
+        if conn is not None:
+            # A forked child: closing the parent's connection here (even by dropping it)
+            # could end the parent's session, so keep it until this process ends.
+            _inherited.append(conn)
+        conn = self._connect()
         self._local.conn, self._local.pid = conn, os.getpid()
         return conn
+
+    def _forget_connection(self) -> None:
+        """Drop this thread's connection (it broke); the next call opens a new one."""
+        self._local.conn = None
 
     def close(self) -> None:
         """Close this thread's connection (others close when their thread ends)."""
         conn = getattr(self._local, "conn", None)
         if conn is not None and self._local.pid == os.getpid():
             conn.close()
+        elif conn is not None:
+            _inherited.append(conn)  # the parent's: see connection()
         self._local.conn = None
-
-    def _translate(self, exc: BaseException) -> LabelError:
-        if _is_disk_full(exc):
-            return StoreFullError(
-                f"the disk holding the label store {self.path} is full; the change was not "
-                "saved and the previous state is intact. Free some space and save again."
-            )
-        if "locked" in str(exc) or "busy" in str(exc):
-            return StoreError(
-                f"the label store {self.path} stayed busy for {self.busy_timeout_s:.0f} s; "
-                "nothing was saved, try again"
-            )
-        return StoreError(f"the label store {self.db_path} cannot be used: {exc}")
-
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        conn = self.connection()
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise self._translate(exc) from None
-        try:
-            yield conn
-            conn.execute("COMMIT")
-        except BaseException as exc:
-            if conn.in_transaction:
-                with contextlib.suppress(sqlite3.Error):
-                    conn.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.Error | OSError):
-                raise self._translate(exc) from exc
-            raise
-
-    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        try:
-            return self.connection().execute(sql, params).fetchall()
-        except sqlite3.Error as exc:
-            raise self._translate(exc) from None
 
     # --- scenes --------------------------------------------------------------------------
 
@@ -335,70 +321,92 @@ class SQLiteLabelStore:
             raise StoreError(f"scene {scene_id}: the footprint must be a valid lon/lat polygon")
         with self._transaction() as conn:
             conn.execute(
-                "INSERT OR REPLACE INTO scenes VALUES (?, ?, ?)",
-                (scene_id, shapely.to_wkb(footprint), utc_now()),
+                self._sql(self.UPSERT_SCENE), (scene_id, shapely.to_wkb(footprint), utc_now())
             )
 
     def footprint(self, scene_id: str) -> Geometry | None:
         """The footprint registered for ``scene_id``, or None."""
-        rows = self._read("SELECT footprint FROM scenes WHERE scene_id = ?", (scene_id,))
+        rows = self._read(
+            f"SELECT {self.GEOM_OUT.replace('geometry', 'footprint')} FROM scenes "
+            "WHERE scene_id = ?",
+            (scene_id,),
+        )
         return shapely.from_wkb(rows[0][0]) if rows else None
+
+    def scenes(self) -> list[tuple[str, Geometry, str]]:
+        """Every registered scene: ``(scene_id, footprint, updated_at)``."""
+        rows = self._read(
+            f"SELECT scene_id, {self.GEOM_OUT.replace('geometry', 'footprint')}, updated_at "
+            "FROM scenes ORDER BY scene_id"
+        )
+        return [(r[0], shapely.from_wkb(r[1]), r[2]) for r in rows]
 
     # --- reading -------------------------------------------------------------------------
 
     def get(self, label_id: str) -> Label:
         """The current version of a label (``NotFoundError`` when there is none)."""
-        cols = ", ".join(COLUMNS)
-        rows = self._read(f"SELECT {cols} FROM labels WHERE id = ?", (label_id,))
+        rows = self._read(f"SELECT {self._select} FROM labels WHERE id = ?", (label_id,))
         if not rows:
             raise NotFoundError(f"no label with id {label_id}")
-        return _row_to_label(rows[0])
+        return row_to_label(rows[0])
 
     def query(self, flt: LabelFilter | None = None) -> Iterator[Label]:
-        """Current labels matching ``flt``, oldest first, streamed from the database."""
+        """Current labels matching ``flt``, oldest first, read a page at a time."""
         where, params = (flt or LabelFilter()).sql()
-        cols = ", ".join(COLUMNS)
-        try:
-            cursor = self.connection().execute(
-                f"SELECT {cols} FROM labels WHERE {where} ORDER BY rid", params
+        last = -1
+        while True:
+            rows = self._read(
+                f"SELECT rid, {self._select} FROM labels WHERE {where} AND rid > ? "
+                f"ORDER BY rid LIMIT {PAGE}",
+                (*params, last),
             )
-            while batch := cursor.fetchmany(1000):
-                yield from map(_row_to_label, batch)
-        except sqlite3.Error as exc:
-            raise self._translate(exc) from None
+            yield from (row_to_label(r[1:]) for r in rows)
+            if len(rows) < PAGE:
+                return
+            last = rows[-1][0]
 
     def count(self, flt: LabelFilter | None = None) -> int:
         """How many labels match ``flt``."""
         where, params = (flt or LabelFilter()).sql()
         return int(self._read(f"SELECT count(*) FROM labels WHERE {where}", params)[0][0])
 
+    def version_count(self) -> int:
+        """How many versions of all labels are stored."""
+        return int(self._read("SELECT count(*) FROM label_versions")[0][0])
+
     def history(self, label_id: str) -> list[Version]:
         """Every saved version of a label, oldest first."""
-        cols = ", ".join(COLUMNS)
         rows = self._read(
-            f"SELECT seq, op, actor, role, {cols} FROM label_versions WHERE id = ? "
+            f"SELECT seq, op, actor, role, {self._select} FROM label_versions WHERE id = ? "
             "ORDER BY version",
             (label_id,),
         )
         if not rows:
             raise NotFoundError(f"no label with id {label_id}")
-        return [Version(r[0], r[1], r[2], r[3], _row_to_label(r[4:])) for r in rows]
+        return [Version(r[0], r[1], r[2], r[3], row_to_label(r[4:])) for r in rows]
 
-    def neighbours(self, geom: Geometry, scene_id: str, exclude: str = "") -> list[tuple]:
-        """``(id, geometry)`` of the scene's labels whose boxes touch ``geom``'s box."""
-        minx, miny, maxx, maxy = geom.bounds
-        rows = self._read(
-            "SELECT l.id, l.geometry FROM labels_bbox b JOIN labels l ON l.rid = b.rid "
-            "WHERE b.minx <= ? AND b.maxx >= ? AND b.miny <= ? AND b.maxy >= ? "
-            "AND l.scene_id = ? AND l.deleted = 0 AND l.id != ?",
-            (maxx, minx, maxy, miny, scene_id, exclude),
-        )
-        return [(r[0], shapely.from_wkb(r[1])) for r in rows]
+    def versions(self) -> Iterator[Version]:
+        """Every version of every label, in the order they were saved (copies, checksums)."""
+        last = -1
+        while True:
+            rows = self._read(
+                f"SELECT seq, op, actor, role, {self._select} FROM label_versions "
+                f"WHERE seq > ? ORDER BY seq LIMIT {PAGE}",
+                (last,),
+            )
+            yield from (Version(r[0], r[1], r[2], r[3], row_to_label(r[4:])) for r in rows)
+            if len(rows) < PAGE:
+                return
+            last = rows[-1][0]
 
     # --- writing -------------------------------------------------------------------------
 
-    def _prepare(self, label: Label) -> tuple[Label, list[Finding]]:
-        """Validate ``label`` and fill its measures; raise ``ValidationError`` on errors."""
+    def _prepare(
+        self, label: Label, footprints: dict[str, Geometry | None] | None = None
+    ) -> tuple[Label, list[Finding]]:
+        """Validate ``label`` and fill its measures; raise ``ValidationError`` on errors.
+
+        ``footprints`` caches scene footprints across the labels of one batch."""
         subject = f"label {label.id}"
         findings: list[Finding] = []
         if label.crop not in self.crops:
@@ -417,7 +425,10 @@ class SQLiteLabelStore:
             geom, parse_findings = parse_geojson_geometry(geom)
             if geom is None:
                 raise ValidationError(findings + parse_findings, subject)
-        footprint = self.footprint(label.scene_id) if label.scene_id else None
+        footprints = {} if footprints is None else footprints
+        if label.scene_id and label.scene_id not in footprints:
+            footprints[label.scene_id] = self.footprint(label.scene_id)
+        footprint = footprints.get(label.scene_id)
         others: list[tuple] = []
         if isinstance(geom, shapely.Polygon | shapely.MultiPolygon) and not geom.is_empty:
             with contextlib.suppress(ValueError):
@@ -432,70 +443,34 @@ class SQLiteLabelStore:
         return label.replace(geometry=geom, area_ha=area, perimeter_m=perimeter), findings
 
     def _apply(
-        self,
-        conn: sqlite3.Connection,
-        new: Label,
-        expected: int,
-        actor: str,
-        role: Role,
-        op: str | None = None,
+        self, conn: Any, new: Label, expected: int, actor: str, role: Role, op: str | None = None
     ) -> Label:
-        """Inside a write transaction: check version and rights, write both tables."""
-        cols = ", ".join(COLUMNS)
-        row = conn.execute(f"SELECT rid, {cols} FROM labels WHERE id = ?", (new.id,)).fetchone()
-        old = _row_to_label(row[1:]) if row else None
+        """Inside a write transaction: lock the row, check version and rights, write both
+        tables."""
+        row = conn.execute(
+            self._sql(f"SELECT rid, {self._select} FROM labels WHERE id = ?{self.LOCK_ROW}"),
+            (new.id,),
+        ).fetchone()
+        old = row_to_label(row[1:]) if row else None
         current = old.version if old else 0
         if expected != current:
             raise StaleEditError(new.id, expected or None, current or None, old and old.updated_by)
         if old is not None and old.deleted:
             raise NotFoundError(f"label {new.id} was deleted by {old.updated_by}")
         check_change(old, new, actor, role)
-        now = utc_now()
-        keep_review = role is Role.VOLUNTEER and old is not None
-        new = new.replace(
-            created_at=old.created_at if old else now,
-            updated_at=now,
-            updated_by=actor,
-            version=current + 1,
-            reviewer=(
-                old.reviewer
-                if keep_review
-                else actor
-                if role is Role.REVIEWER and new.status in REVIEW_STATUSES
-                else new.reviewer
-            ),
-            review_comment=old.review_comment if keep_review else new.review_comment,
-        )
-        values = _label_to_row(new)
-        placeholders = ", ".join("?" * len(COLUMNS))
+        new = stamp(old, new, actor, role)
+        values = label_to_row(new)
         if old is None:
-            rid = conn.execute(
-                f"INSERT INTO labels ({cols}) VALUES ({placeholders})", values
-            ).lastrowid
+            rid = self._insert_label(conn, values)
         else:
             rid = row[0]
-            assignments = ", ".join(f"{c} = ?" for c in COLUMNS)
-            conn.execute(f"UPDATE labels SET {assignments} WHERE rid = ?", (*values, rid))
-            conn.execute("DELETE FROM labels_bbox WHERE rid = ?", (rid,))
-        if not new.deleted:
-            minx, miny, maxx, maxy = new.geometry.bounds
-            conn.execute(
-                "INSERT INTO labels_bbox VALUES (?, ?, ?, ?, ?)", (rid, minx, maxx, miny, maxy)
+            assignments = ", ".join(
+                f"{c} = {self.GEOM_IN if c == 'geometry' else '?'}" for c in COLUMNS
             )
-        if op is None:
-            changed_review = old is None or old.status != new.status
-            op = (
-                "create"
-                if old is None
-                else "review"
-                if changed_review and new.status in REVIEW_STATUSES
-                else "update"
-            )
-        conn.execute(
-            f"INSERT INTO label_versions (op, actor, role, {cols}) "
-            f"VALUES (?, ?, ?, {placeholders})",
-            (op, actor, str(Role(role)), *values),
-        )
+            sql = self._sql(f"UPDATE labels SET {assignments} WHERE rid = ?")
+            conn.execute(sql, (*values, rid))
+        self._indexed(conn, rid, new, replaced=old is not None)
+        self.load_versions(conn, [Version(0, op or operation(old, new), actor, str(role), new)])
         return new
 
     def save(
@@ -521,9 +496,10 @@ class SQLiteLabelStore:
         """
         prepared: list[tuple[Label, list[Finding]]] = []
         errors: list[Finding] = []
+        footprints: dict[str, Geometry | None] = {}
         for label in labels:
             try:
-                prepared.append(self._prepare(label))
+                prepared.append(self._prepare(label, footprints))
             except ValidationError as exc:
                 errors += [f.about(f"label {label.id}") for f in exc.findings]
         if errors:
@@ -573,76 +549,144 @@ class SQLiteLabelStore:
         """Mark a label deleted (a new version; its history stays)."""
         return self._change(label_id, expected_version, actor, role, "delete", deleted=True)
 
-    # --- snapshots and checks ------------------------------------------------------------
+    # --- raw loading (copies between stores; no validation, history kept as it was) ------
+
+    def transaction(self) -> contextlib.AbstractContextManager[Any]:
+        """A write transaction for the ``load_*`` methods: all of it or nothing."""
+        return self._transaction()
+
+    def load_scene(self, conn: Any, scene_id: str, footprint: Geometry, updated_at: str) -> None:
+        """Write a scene as it is in another store."""
+        conn.execute(
+            self._sql(self.UPSERT_SCENE), (scene_id, shapely.to_wkb(footprint), updated_at)
+        )
+
+    def load_versions(self, conn: Any, versions: Sequence[Version]) -> None:
+        """Append history entries as they are in another store, in their order."""
+        sql = self._sql(
+            f"INSERT INTO label_versions (op, actor, role, {', '.join(COLUMNS)}) "
+            f"VALUES (?, ?, ?, {self._marks})"
+        )
+        rows = [(v.op, v.actor, v.role, *label_to_row(v.label)) for v in versions]
+        conn.cursor().executemany(sql, rows)
+
+    def load_label(self, conn: Any, label: Label) -> None:
+        """Write a current label as it is in another store."""
+        rid = self._insert_label(conn, label_to_row(label))
+        self._indexed(conn, rid, label, replaced=False)
+
+    # --- snapshots -----------------------------------------------------------------------
 
     def snapshot_path(self, scene_id: str) -> Path:
         """Where the GeoJSON snapshot of a scene is written."""
+        if self.snapshot_dir is None:
+            raise StoreError(
+                f"the label store {self.where} has no folder for GeoJSON snapshots; give one "
+                "(snapshot_dir=, or --into on the command line)"
+            )
         return self.snapshot_dir / f"{safe_name(scene_id)}.geojson"
+
+    def scene_revision(self, scene_id: str) -> int:
+        """How many versions of the scene's labels are stored (grows with every commit)."""
+        sql = "SELECT count(*) FROM label_versions WHERE scene_id = ?"
+        return int(self._read(sql, (scene_id,))[0][0])
 
     def write_snapshot(self, scene_id: str) -> Path:
         """Rewrite a scene's GeoJSON snapshot atomically unless it is already current.
 
-        A per-scene file lock orders concurrent writers; the state is read inside the lock,
-        so the last snapshot written always holds the newest committed state.
+        A per-scene file lock orders concurrent writers. The revision is read before the
+        labels, so a snapshot is never marked newer than what it holds, and the last one
+        written holds at least the state committed when it started.
         """
         path = self.snapshot_path(scene_id)
-        self.snapshot_dir.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         rev_path = path.with_name(f".{path.name}.rev")
         with open(path.with_name(f".{path.name}.lock"), "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            conn = self.connection()
-            conn.execute("BEGIN")
-            try:
-                rev = conn.execute(
-                    "SELECT coalesce(max(seq), 0) FROM label_versions WHERE scene_id = ?",
-                    (scene_id,),
-                ).fetchone()[0]
-                done = rev_path.read_text().strip() if rev_path.exists() else ""
-                if done == str(rev) and path.exists():
-                    return path
-                for leftover in self.snapshot_dir.glob(f".{path.name}.*.tmp"):
-                    leftover.unlink(missing_ok=True)  # from a writer killed mid-write
-                write_geojson(self.query(LabelFilter(scene_id=scene_id)), path)
-            finally:
-                conn.execute("COMMIT")
-            rev_path.write_text(str(rev))
+            rev = str(self.scene_revision(scene_id))
+            done = rev_path.read_text().strip() if rev_path.exists() else ""
+            if done == rev and path.exists():
+                return path
+            for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+                leftover.unlink(missing_ok=True)  # from a writer killed mid-write
+            write_geojson(self.query(LabelFilter(scene_id=scene_id)), path)
+            rev_path.write_text(rev)
         return path
 
+    def flush_snapshots(self) -> list[Finding]:
+        """Write the pending snapshots now; returns warnings for those that failed."""
+        return self._snapshots.flush()
+
     def _snapshot_after(self, scene_ids: Iterable[str]) -> list[Finding]:
-        """Snapshots after a commit; a failure is a warning (the save itself succeeded)."""
+        """Schedule snapshots after a commit (written now when the delay is 0); a failure
+        is a warning, the save itself succeeded."""
         if not self.snapshots:
             return []
-        warnings = []
-        for scene_id in scene_ids:
-            try:
-                self.write_snapshot(scene_id)
-            except (LabelError, OSError) as exc:
-                warnings.append(
-                    Finding(
-                        "snapshot-not-written",
-                        "warning",
-                        f"saved, but the GeoJSON snapshot of scene {scene_id} was not "
-                        f"updated: {exc}",
-                    )
-                )
-        return warnings
-
-    def check(self) -> list[str]:
-        """Problems found by SQLite's integrity check and a history consistency check."""
-        problems = [r[0] for r in self._read("PRAGMA integrity_check") if r[0] != "ok"]
-        rows = self._read(
-            "SELECT l.id, l.version, count(v.seq), max(v.version) FROM labels l "
-            "LEFT JOIN label_versions v ON v.id = l.id GROUP BY l.id "
-            "HAVING l.version != count(v.seq) OR l.version != max(v.version)"
-        )
-        problems += [f"label {r[0]}: version {r[1]} but {r[2]} versions stored" for r in rows]
-        return problems
+        return [w for scene_id in scene_ids for w in self._snapshots.mark(scene_id)]
 
 
-def open_store(path: str | os.PathLike[str], **options: Any) -> SQLiteLabelStore:
-    """Open (creating when missing) the label store at ``path``.
+def stamp(old: Label | None, new: Label, actor: str, role: Role) -> Label:
+    """``new`` with the store's bookkeeping: times, version, who, and the review fields a
+    volunteer cannot change."""
+    now = utc_now()
+    keep_review = role is Role.VOLUNTEER and old is not None
+    return new.replace(
+        created_at=old.created_at if old else now,
+        updated_at=now,
+        updated_by=actor,
+        version=(old.version if old else 0) + 1,
+        reviewer=(
+            old.reviewer
+            if keep_review
+            else actor
+            if role is Role.REVIEWER and new.status in REVIEW_STATUSES
+            else new.reviewer
+        ),
+        review_comment=old.review_comment if keep_review else new.review_comment,
+    )
 
-    The one place to choose an implementation: a PostGIS store would be picked here from a
-    ``postgresql://`` URL.
-    """
-    return SQLiteLabelStore(path, **options)
+
+def operation(old: Label | None, new: Label) -> str:
+    """The history entry's kind for a save: create, review or update."""
+    if old is None:
+        return "create"
+    if old.status != new.status and new.status in REVIEW_STATUSES:
+        return "review"
+    return "update"
+
+
+def is_database_url(target: str | os.PathLike[str]) -> bool:
+    """True for a ``postgresql://`` (or ``postgres://``) URL."""
+    return str(target).startswith(("postgresql://", "postgres://"))
+
+
+def open_store(target: str | os.PathLike[str], **options: Any) -> BaseLabelStore:
+    """Open (creating when missing) the label store at ``target``: a folder (SQLite) or a
+    ``postgresql://user@host:port/db`` URL (PostGIS)."""
+    if is_database_url(target):
+        from labels.postgis_store import PostGISLabelStore
+
+        return PostGISLabelStore(str(target), **options)
+    from labels.sqlite_store import SQLiteLabelStore
+
+    return SQLiteLabelStore(target, **options)
+
+
+def open_configured_store(folder: str | os.PathLike[str], **options: Any) -> BaseLabelStore:
+    """The app's store: PostGIS when ``SHARPFIELDS_DATABASE_URL`` is set (snapshots for QGIS
+    still go to ``folder``), else SQLite in ``folder``; snapshots are built in a separate
+    process."""
+    options.setdefault("snapshot_process", True)  # keep the server's saves quick
+    url = os.environ.get(DATABASE_URL_ENV, "").strip()
+    if url:
+        return open_store(url, snapshot_dir=Path(folder) / SNAPSHOT_DIR, **options)
+    return open_store(folder, **options)
+
+
+def __getattr__(name: str) -> Any:
+    """``labels.store.SQLiteLabelStore`` as before the split into backend modules."""
+    if name == "SQLiteLabelStore":
+        from labels.sqlite_store import SQLiteLabelStore
+
+        return SQLiteLabelStore
+    raise AttributeError(name)

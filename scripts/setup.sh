@@ -54,4 +54,10 @@ if [[ $DEV == 1 && ! -x /usr/bin/chromium ]]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
+if [[ $DEV == 1 && ( ! -x /usr/lib/postgresql/15/bin/pg_ctl || ! -f /usr/share/postgresql/15/extension/postgis.control ) ]]; then
+  echo "[setup] installing PostgreSQL 15 + PostGIS for the label-store tests"
+  SUDO=""; [[ $(id -u) != 0 ]] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql-15 postgresql-15-postgis-3 >/dev/null
+fi
 echo "[setup] ready"

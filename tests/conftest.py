@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 from affine import Affine
+
+from tests.postgres import SKIP_ENV, PostgresServer
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
@@ -59,3 +63,25 @@ def s2_like(tmp_path: Path) -> Path:
     rng = np.random.default_rng(0)
     array = rng.integers(200, 3000, size=(4, 64, 80), dtype=np.uint16)
     return write_raster(tmp_path / "s2.tif", array)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL + PostGIS server for the whole test run, stopped at the end.
+
+    Fails with the reason when PostgreSQL or PostGIS is missing (CI installs both); set
+    ``SHARPFIELDS_SKIP_POSTGIS=1`` to skip the PostGIS variants instead.
+    """
+    if os.environ.get(SKIP_ENV):
+        pytest.skip(f"{SKIP_ENV} is set")
+    server = PostgresServer()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture()
+def postgis_url(postgres_server: PostgresServer) -> str:
+    """The URL of a fresh PostGIS database holding an empty label store."""
+    return postgres_server.database()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from labels.model import Role
-from labels.store import SQLiteLabelStore, open_store
+from labels.store import BaseLabelStore, open_configured_store
 from sr.scene import Scene, SceneError
 from ui.auth import AuthStore, Identity, Session, SignedIn, shared_auth_store
 from ui.registry import ServedScene, registry
@@ -124,9 +124,10 @@ def load_served_scene() -> ServedScene | None:
 
 
 @st.cache_resource
-def label_store() -> SQLiteLabelStore:
-    """The label store in the data folder (one per server process, thread-safe)."""
-    return open_store(data_dir() / "labels")
+def label_store() -> BaseLabelStore:
+    """The label store: PostGIS when SHARPFIELDS_DATABASE_URL is set, else SQLite in the
+    data folder (one per server process, thread-safe)."""
+    return open_configured_store(data_dir() / "labels")
 
 
 def bump_map() -> None:

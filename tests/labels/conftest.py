@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from pyproj import Transformer
 from shapely.geometry import Polygon, box
 
 from labels.model import Label
-from labels.store import SQLiteLabelStore, open_store
+from labels.store import BaseLabelStore, is_database_url, open_store
 
 SCENE = "S2A_T45RUL_20240301"
 FOOTPRINT = box(85.0, 27.5, 85.6, 28.0)  # lon/lat
@@ -31,10 +32,25 @@ def make_label(geometry: Polygon | None = None, **kw) -> Label:
     return Label(geometry=geometry if geometry is not None else square(), **values)
 
 
+@pytest.fixture(params=["sqlite", "postgis"])
+def store_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where an empty label store lives: a folder (SQLite) or a fresh PostGIS database."""
+    if request.param == "postgis":
+        return request.getfixturevalue("postgis_url")
+    return str(tmp_path / "store")
+
+
+def open_test_store(target: str, tmp_path: Path, **options) -> BaseLabelStore:
+    """The store at ``target``; a PostGIS one writes its snapshots into ``tmp_path``."""
+    if is_database_url(target):
+        options.setdefault("snapshot_dir", tmp_path / "geojson")
+    return open_store(target, **options)
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> SQLiteLabelStore:
-    """An empty store with the test scene registered."""
-    s = open_store(tmp_path / "store")
+def store(store_target: str, tmp_path: Path) -> Iterator[BaseLabelStore]:
+    """An empty store (SQLite, then PostGIS) with the test scene registered."""
+    s = open_test_store(store_target, tmp_path)
     s.register_scene(SCENE, FOOTPRINT)
     yield s
     s.close()

@@ -1,4 +1,5 @@
-"""Real processes at once: no lost update, stale edits refused, kill -9 mid-save survived."""
+"""Real processes at once, on SQLite and on PostGIS: no lost update, stale edits refused,
+kill -9 mid-save survived."""
 
 from __future__ import annotations
 
@@ -11,15 +12,15 @@ from pathlib import Path
 
 from labels.errors import StaleEditError
 from labels.model import Role
-from labels.store import SQLiteLabelStore, open_store
-from tests.labels.conftest import FOOTPRINT, SCENE, make_label, square
+from labels.store import open_store
+from tests.labels.conftest import FOOTPRINT, SCENE, make_label, open_test_store, square
 
 CTX = mp.get_context("fork")
 
 
-def _increment(path: str, label_id: str, worker: int, times: int, queue) -> None:
+def _increment(target: str, label_id: str, worker: int, times: int, queue) -> None:
     """Add 1 to the counter in the review comment ``times`` times, retrying stale edits."""
-    store = open_store(path)
+    store = open_store(target, snapshots=False)
     stale = 0
     for _ in range(times):
         while True:
@@ -37,16 +38,16 @@ def _increment(path: str, label_id: str, worker: int, times: int, queue) -> None
     queue.put(stale)
 
 
-def _create(path: str, worker: int, n: int) -> None:
-    store = open_store(path, snapshots=False)
+def _create(target: str, worker: int, n: int) -> None:
+    store = open_store(target, snapshots=False)
     for i in range(n):
         geom = square(85.05 + 0.004 * i, 27.55 + 0.004 * worker, 60.0)
         store.save(make_label(geom, annotator=f"w{worker}"), actor=f"w{worker}", role="volunteer")
 
 
-def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
-    path = str(tmp_path / "store")
-    store = open_store(path)
+def test_concurrent_writers_lose_nothing(store_target: str, tmp_path: Path) -> None:
+    path = store_target
+    store = open_test_store(path, tmp_path)
     store.register_scene(SCENE, FOOTPRINT)
     target = store.save(make_label(), actor="ram", role="volunteer").label
     queue = CTX.Queue()
@@ -69,13 +70,13 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     assert store.count() == 1 + 3 * 10
     assert store.check() == []
     assert stale >= 0  # how many were refused depends on timing; none was applied blindly
-    snapshot = json.loads(store.snapshot_path(SCENE).read_text())
+    snapshot = json.loads(store.write_snapshot(SCENE).read_text())
     (feature,) = [f for f in snapshot["features"] if f["id"] == target.id]
     assert feature["properties"]["version"] == final.version  # the snapshot is the newest
 
 
-def _save_forever(path: str, label_id: str) -> None:
-    store = open_store(path)
+def _save_forever(target: str, snapshot_root: str, label_id: str) -> None:
+    store = open_test_store(target, Path(snapshot_root), snapshot_delay_s=0)  # snapshot in save
     i = 0
     while True:
         label = store.get(label_id)
@@ -85,21 +86,20 @@ def _save_forever(path: str, label_id: str) -> None:
         i += 1
 
 
-def test_writer_killed_mid_save_leaves_a_readable_store(tmp_path: Path) -> None:
-    path = str(tmp_path / "store")
-    store = open_store(path)
+def test_writer_killed_mid_save_leaves_a_readable_store(store_target: str, tmp_path: Path) -> None:
+    path = store_target
+    store = open_test_store(path, tmp_path, snapshot_delay_s=0)
     store.register_scene(SCENE, FOOTPRINT)
     target = store.save(make_label(square(85.5, 27.9)), actor="ram", role="volunteer").label
     for delay in (0.3, 0.45, 0.6):
-        proc = CTX.Process(target=_save_forever, args=(path, target.id))
+        proc = CTX.Process(target=_save_forever, args=(path, str(tmp_path), target.id))
         proc.start()
         time.sleep(delay)
         os.kill(proc.pid, signal.SIGKILL)
         proc.join(10)
         assert proc.exitcode == -signal.SIGKILL
-        fresh = SQLiteLabelStore(path)
-        assert fresh.connection().execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert fresh.check() == []
+        fresh = open_test_store(path, tmp_path, snapshot_delay_s=0)
+        assert fresh.check() == []  # SQLite: its integrity check included
         current = fresh.get(target.id)
         assert current.version == len(fresh.history(target.id))
         doc = json.loads(fresh.snapshot_path(SCENE).read_text())  # never half-written

@@ -1,10 +1,12 @@
-"""The SQLite store: versions, history, optimistic concurrency, roles, failures (labels.store)."""
+"""The label store on SQLite and on PostGIS: versions, history, optimistic concurrency, roles,
+snapshots, failures (labels.store and its backends)."""
 
 from __future__ import annotations
 
 import errno
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -21,8 +23,8 @@ from labels.errors import (
     ValidationError,
 )
 from labels.model import Role, Status, View
-from labels.store import LabelFilter, LabelStore, SQLiteLabelStore, open_store, safe_name
-from tests.labels.conftest import SCENE, make_label, square
+from labels.store import BaseLabelStore, LabelFilter, LabelStore, open_store, safe_name
+from tests.labels.conftest import FOOTPRINT, SCENE, make_label, open_test_store, square
 
 
 def test_missing_store_path_is_created_and_is_a_label_store(tmp_path: Path) -> None:
@@ -42,7 +44,7 @@ def test_store_path_that_is_a_file_or_not_a_database(tmp_path: Path) -> None:
         open_store(tmp_path / "junk")
 
 
-def test_save_fills_measures_timestamps_version(store: SQLiteLabelStore) -> None:
+def test_save_fills_measures_timestamps_version(store: BaseLabelStore) -> None:
     label = make_label(
         square(side_m=100.0), view=View.ENHANCED, enhancement="esrgan-x4", model_version="v1.2"
     )
@@ -58,7 +60,7 @@ def test_save_fills_measures_timestamps_version(store: SQLiteLabelStore) -> None
     assert (again.view, again.enhancement, again.model_version) == ("enhanced", "esrgan-x4", "v1.2")
 
 
-def test_every_change_is_a_version_with_who_and_when(store: SQLiteLabelStore) -> None:
+def test_every_change_is_a_version_with_who_and_when(store: BaseLabelStore) -> None:
     v1 = store.save(make_label(), actor="ram", role="volunteer").label
     v2 = store.save(v1.replace(crop="wheat", status="submitted"), actor="ram", role="volunteer")
     v3 = store.review(
@@ -78,7 +80,7 @@ def test_every_change_is_a_version_with_who_and_when(store: SQLiteLabelStore) ->
     assert store.check() == []
 
 
-def test_stale_edit_is_refused_with_a_clear_message(store: SQLiteLabelStore) -> None:
+def test_stale_edit_is_refused_with_a_clear_message(store: BaseLabelStore) -> None:
     v1 = store.save(make_label(), actor="ram", role="volunteer").label
     store.save(v1.replace(crop="wheat"), actor="sita", role="reviewer")
     with pytest.raises(StaleEditError) as info:
@@ -94,7 +96,7 @@ def test_stale_edit_is_refused_with_a_clear_message(store: SQLiteLabelStore) -> 
         store.save(make_label(version=4), actor="ram", role="volunteer")
 
 
-def test_volunteer_rights_are_enforced_by_the_store(store: SQLiteLabelStore) -> None:
+def test_volunteer_rights_are_enforced_by_the_store(store: BaseLabelStore) -> None:
     v1 = store.save(make_label(), actor="ram", role="volunteer").label
     with pytest.raises(PermissionDeniedError):
         store.save(v1.replace(crop="wheat"), actor="hari", role="volunteer")
@@ -116,7 +118,7 @@ def test_volunteer_rights_are_enforced_by_the_store(store: SQLiteLabelStore) -> 
     assert store.history(v1.id)[-1].label.version == 4
 
 
-def test_validation_errors_block_warnings_pass(store: SQLiteLabelStore) -> None:
+def test_validation_errors_block_warnings_pass(store: BaseLabelStore) -> None:
     with pytest.raises(ValidationError) as info:
         store.save(make_label(square(side_m=10.0), crop="banana"), actor="ram", role="volunteer")
     codes = [f.code for f in info.value.findings]
@@ -133,7 +135,7 @@ def test_validation_errors_block_warnings_pass(store: SQLiteLabelStore) -> None:
     assert first.id in second.warnings[0].message
 
 
-def test_geojson_dict_geometry_is_accepted(store: SQLiteLabelStore) -> None:
+def test_geojson_dict_geometry_is_accepted(store: BaseLabelStore) -> None:
     label = make_label(geometry=mapping(square()))  # what a map draw tool sends
     label = make_label().replace(geometry=json.loads(json.dumps(label.geometry)))
     saved = store.save(label, actor="ram", role="volunteer").label
@@ -143,7 +145,7 @@ def test_geojson_dict_geometry_is_accepted(store: SQLiteLabelStore) -> None:
         store.save(bad, actor="ram", role="volunteer")
 
 
-def test_delete_keeps_history_and_hides_label(store: SQLiteLabelStore) -> None:
+def test_delete_keeps_history_and_hides_label(store: BaseLabelStore) -> None:
     v1 = store.save(make_label(), actor="ram", role="volunteer").label
     store.delete(v1.id, actor="ram", role="volunteer", expected_version=1)
     assert store.count() == 0 and store.count(LabelFilter(include_deleted=True)) == 1
@@ -154,7 +156,7 @@ def test_delete_keeps_history_and_hides_label(store: SQLiteLabelStore) -> None:
         store.get("nope")
 
 
-def test_query_filters(store: SQLiteLabelStore) -> None:
+def test_query_filters(store: BaseLabelStore) -> None:
     a = store.save(make_label(crop="rice"), actor="ram", role="volunteer").label
     b = store.save(
         make_label(square(85.31), crop="wheat", annotator="hari"), actor="hari", role="volunteer"
@@ -173,9 +175,11 @@ def test_query_filters(store: SQLiteLabelStore) -> None:
     assert ids(since="2999-01-01") == []
 
 
-def test_snapshot_is_geojson_of_the_scene_and_atomic(store: SQLiteLabelStore) -> None:
+def test_snapshot_is_geojson_of_the_scene_and_atomic(store: BaseLabelStore) -> None:
     label = store.save(make_label(), actor="ram", role="volunteer").label
     path = store.snapshot_path(SCENE)
+    assert not path.exists()  # off the save path: written later, or on demand
+    assert store.flush_snapshots() == []
     doc = json.loads(path.read_text())
     assert doc["type"] == "FeatureCollection" and "crs" not in doc
     assert [f["id"] for f in doc["features"]] == [label.id]
@@ -184,7 +188,31 @@ def test_snapshot_is_geojson_of_the_scene_and_atomic(store: SQLiteLabelStore) ->
     assert safe_name("a/b c") != safe_name("a_b_c") and "/" not in safe_name("a/b c")
 
 
-def test_disk_full_in_database_leaves_previous_state(store: SQLiteLabelStore) -> None:
+@pytest.mark.parametrize("in_process", [True, False], ids=["thread", "child-process"])
+def test_snapshot_is_written_in_the_background(
+    store_target: str, tmp_path: Path, in_process: bool
+) -> None:
+    store = open_test_store(
+        store_target, tmp_path, snapshot_delay_s=0.05, snapshot_process=not in_process
+    )
+    store.register_scene(SCENE, FOOTPRINT)
+    saved = [
+        store.save(make_label(square(85.3 + 0.01 * i)), actor="ram", role="volunteer").label
+        for i in range(3)
+    ]
+    path = store.snapshot_path(SCENE)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if path.exists() and len(json.loads(path.read_text())["features"]) == 3:
+            break
+        time.sleep(0.05)
+    assert [f["id"] for f in json.loads(path.read_text())["features"]] == [s.id for s in saved]
+    store.close()
+
+
+def test_disk_full_in_database_leaves_previous_state(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "store")
+    store.register_scene(SCENE, FOOTPRINT)
     v1 = store.save(make_label(), actor="ram", role="volunteer").label
     conn = store.connection()
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
@@ -198,18 +226,19 @@ def test_disk_full_in_database_leaves_previous_state(store: SQLiteLabelStore) ->
     store.save(v1.replace(crop="wheat"), actor="ram", role="volunteer")  # works again
 
 
-def test_disk_full_while_writing_snapshot(store: SQLiteLabelStore, monkeypatch) -> None:
+def test_disk_full_while_writing_snapshot(store: BaseLabelStore, monkeypatch) -> None:
     v1 = store.save(make_label(), actor="ram", role="volunteer").label
+    store.flush_snapshots()
     before = store.snapshot_path(SCENE).read_text()
 
     def no_space(fd: int) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(fsutil.os, "fsync", no_space)
     result = store.save(v1.replace(crop="wheat"), actor="ram", role="volunteer")
+    assert result.label.version == 2 and result.warnings == []  # the database has it
+    monkeypatch.setattr(fsutil.os, "fsync", no_space)
+    (w,) = store.flush_snapshots()
     monkeypatch.undo()
-    assert result.label.version == 2  # the database has it
-    (w,) = result.warnings
     assert w.code == "snapshot-not-written" and "no space left on the disk" in w.message
     assert store.snapshot_path(SCENE).read_text() == before  # old snapshot intact
     assert not [p for p in store.snapshot_dir.iterdir() if p.name.endswith(".tmp")]
@@ -217,7 +246,7 @@ def test_disk_full_while_writing_snapshot(store: SQLiteLabelStore, monkeypatch) 
     assert "wheat" in store.snapshot_path(SCENE).read_text()
 
 
-def test_save_many_is_all_or_nothing(store: SQLiteLabelStore) -> None:
+def test_save_many_is_all_or_nothing(store: BaseLabelStore) -> None:
     good = [make_label(square(85.3 + 0.01 * i)) for i in range(3)]
     bad = make_label(square(side_m=5.0))
     with pytest.raises(ValidationError, match=f"label {bad.id}: area"):

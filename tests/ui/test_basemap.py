@@ -14,7 +14,7 @@ from ui.settings import OSM_TILES, SAMPLE_SCENE, SATELLITE_TILES
 
 def _html(tmp_path: Path, basemap: str) -> str:
     served = SceneRegistry(tmp_path).register(open_scene(SAMPLE_SCENE))
-    return build_scene_map(served, "true", basemap=basemap).get_root().render()
+    return build_scene_map(served, "true", lambda _: "k", basemap=basemap).get_root().render()
 
 
 def test_no_basemap_means_no_outside_tiles(tmp_path: Path) -> None:

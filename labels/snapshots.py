@@ -1,0 +1,167 @@
+"""GeoJSON snapshots for QGIS, written off the save path by a debounced background thread.
+
+A save only marks its scene as changed; a daemon thread rewrites each changed scene's file
+once the scene has been quiet for ``delay_s`` seconds (at most ``max_wait_s`` after its first
+change), so a burst of saves costs one rewrite, not one per save. ``flush()`` writes every
+pending scene now (on demand, at process exit, before a test reads the file).
+
+Building a scene's GeoJSON is Python work that holds the interpreter lock for ~0.1 s per
+1,000 fields, which delays the server's other threads (its saves). With a ``child`` the
+background thread instead runs ``python -m labels.snapshots SCENE…`` in a separate process
+and only waits for it; the app uses that (see ``open_configured_store``).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import subprocess
+import sys
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from pathlib import Path
+
+from labels.errors import LabelError
+from labels.validate import Finding
+
+log = logging.getLogger(__name__)
+STORE_ENV = "SHARPFIELDS_SNAPSHOT_STORE"
+DIR_ENV = "SHARPFIELDS_SNAPSHOT_DIR"
+PROJECT = str(Path(__file__).resolve().parents[1])
+
+
+class SnapshotWriter:
+    """Debounces snapshot writes per scene; ``write(scene_id)`` does the actual rewrite."""
+
+    def __init__(
+        self,
+        write: Callable[[str], Path],
+        *,
+        delay_s: float = 1.0,
+        max_wait_s: float = 10.0,
+        child: tuple[str, Path] | None = None,
+    ) -> None:
+        self._write = write
+        self.child = child  # (store target, snapshot folder): write in a separate process
+        self.delay_s = delay_s
+        self.max_wait_s = max_wait_s
+        self._pending: dict[str, tuple[float, float]] = {}  # scene -> (first, last) change
+        self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._pid = os.getpid()
+        self.problems: list[Finding] = []  # failures of background writes, newest last
+        atexit.register(_flush_at_exit, weakref.ref(self))
+
+    def mark(self, scene_id: str) -> list[Finding]:
+        """Note that ``scene_id`` changed; with ``delay_s == 0`` write it now."""
+        if self.delay_s <= 0:
+            return self._write_one(scene_id)
+        now = time.monotonic()
+        with self._cond:
+            first, _ = self._pending.get(scene_id, (now, now))
+            self._pending[scene_id] = (first, now)
+            self._ensure_thread()
+            self._cond.notify()
+        return []
+
+    def flush(self) -> list[Finding]:
+        """Write every pending scene now; returns the warnings of failed writes."""
+        with self._cond:
+            scenes = list(self._pending)
+            self._pending.clear()
+        return [w for scene_id in scenes for w in self._write_one(scene_id)]
+
+    def _ensure_thread(self) -> None:
+        if self._pid != os.getpid():  # a forked child: the parent's thread is not here
+            self._pid, self._thread = os.getpid(), None
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(target=self._run, name="label-snapshots", daemon=True)
+            self._thread.start()
+
+    def _due(self, now: float) -> tuple[list[str], float | None]:
+        """Scenes due now, and how long until the next one is due (None: none pending)."""
+        due, wait = [], None
+        for scene_id, (first, last) in self._pending.items():
+            at = min(last + self.delay_s, first + self.max_wait_s)
+            if at <= now:
+                due.append(scene_id)
+            else:
+                wait = at - now if wait is None else min(wait, at - now)
+        return due, wait
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                due, wait = self._due(time.monotonic())
+                while not due:
+                    self._cond.wait(timeout=wait)
+                    due, wait = self._due(time.monotonic())
+                for scene_id in due:
+                    del self._pending[scene_id]
+            if self.child is not None:
+                self.problems += self._write_in_child(due)
+                continue
+            for scene_id in due:
+                self.problems += self._write_one(scene_id)
+
+    def _write_one(self, scene_id: str) -> list[Finding]:
+        try:
+            self._write(scene_id)
+        except (LabelError, OSError) as exc:
+            return [_not_written(scene_id, exc)]
+        return []
+
+    def _write_in_child(self, scene_ids: list[str]) -> list[Finding]:
+        target, folder = self.child  # type: ignore[misc]
+        env = {
+            **os.environ,
+            STORE_ENV: target,  # not on the command line: a URL may hold a password
+            DIR_ENV: str(folder),
+            "PYTHONPATH": os.pathsep.join(filter(None, [PROJECT, os.environ.get("PYTHONPATH")])),
+        }
+        command = [sys.executable, "-m", "labels.snapshots", *scene_ids]
+        try:
+            done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return [_not_written(", ".join(scene_ids), exc)]
+        if done.returncode != 0:
+            lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]
+            return [_not_written(", ".join(scene_ids), lines[-1])]
+        return []
+
+
+def _not_written(scene: str, why: object) -> Finding:
+    log.warning("GeoJSON snapshot of scene %s not written: %s", scene, why)
+    return Finding(
+        "snapshot-not-written",
+        "warning",
+        f"saved, but the GeoJSON snapshot of scene {scene} was not updated: {why}",
+    )
+
+
+def _flush_at_exit(ref: weakref.ref[SnapshotWriter]) -> None:
+    writer = ref()
+    if writer is not None and writer._pid == os.getpid():
+        writer.flush()
+
+
+def main(scene_ids: list[str]) -> int:
+    """The child process: write the snapshots of ``scene_ids`` of the store named in the
+    environment; exit 1 with the reason on stderr when one fails."""
+    from labels.store import open_store
+
+    store = open_store(os.environ[STORE_ENV], snapshot_dir=os.environ[DIR_ENV], snapshots=False)
+    try:
+        for scene_id in scene_ids:
+            store.write_snapshot(scene_id)
+    except (LabelError, OSError) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
