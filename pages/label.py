@@ -276,6 +276,7 @@ with side:
 
     job_panel()
     if overlay is not None:
+        st.success("Enhanced area ready (cached).")
         text = badge_text(result.provenance)
         st.badge(text.label, color=text.colour)
         st.caption(badge_caption(result.provenance))
