@@ -62,6 +62,7 @@ class SQLiteLabelStore(BaseLabelStore):
     ``snapshot_delay_s=0`` writes them during the save instead of in the background.
     """
 
+    BACKEND = "sqlite"
     UPSERT_SCENE = "INSERT OR REPLACE INTO scenes VALUES (?, ?, ?)"
 
     def __init__(
@@ -181,8 +182,3 @@ class SQLiteLabelStore(BaseLabelStore):
             (maxx, minx, maxy, miny, scene_id, exclude),
         )
         return [(r[0], shapely.from_wkb(r[1])) for r in rows]
-
-    def check(self) -> list[str]:
-        """Problems found by SQLite's integrity check and a history consistency check."""
-        problems = [r[0] for r in self._read("PRAGMA integrity_check") if r[0] != "ok"]
-        return problems + super().check()

@@ -16,7 +16,8 @@ from sr.pipeline import SharpenRequest, model_version
 from sr.scene import SceneError
 from ui.drawings import Drafts
 from ui.enhance_flow import cached_result, job_board, served_result, start_sharpening
-from ui.fields import (
+from ui.field_layers import MapField, add_fields
+from ui.label_actions import (
     DrawnOn,
     delete_fields,
     fields_of,
@@ -24,7 +25,6 @@ from ui.fields import (
     save_new_fields,
     unsaved_after_save,
 )
-from ui.label_layers import MapField, add_fields
 from ui.map_events import chosen_area, drawn_work
 from ui.scene_map import add_area, add_draw_control, add_scene_tiles, base_map, finish_map
 from ui.settings import data_dir, default_area_pixels, dip_iterations_override

@@ -7,7 +7,7 @@ from streamlit_folium import st_folium
 
 from labels.model import DEFAULT_CROPS, Status
 from ui.enhance_flow import served_result
-from ui.fields import review_field
+from ui.label_actions import review_field
 from ui.review import (
     comparison_map,
     enhanced_view_of,

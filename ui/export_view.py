@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from labels.io import export
+from labels.export import export
 from labels.model import Label
 from labels.stats import summarize
 from labels.store import LabelFilter, LabelStore

@@ -15,7 +15,7 @@ from sr.cache import CachedResult
 from ui.assets import use_local_assets
 from ui.auth import Identity
 from ui.enhance_flow import results_of_scene
-from ui.label_layers import MapField, add_fields
+from ui.field_layers import MapField, add_fields
 from ui.registry import ServedScene
 from ui.scene_map import TileKey, add_outline, add_scene_tiles
 

@@ -16,7 +16,7 @@ from sr.scene import open_scene
 from tests.conftest import PROJECT_ROOT
 from tests.ui.conftest import session_token
 from ui.auth import Identity
-from ui.fields import DrawnOn, save_new_fields
+from ui.label_actions import DrawnOn, save_new_fields
 from ui.review import OWN_FIELD
 from ui.settings import SAMPLE_SCENE
 

@@ -11,7 +11,7 @@ from labels.model import Role, Status, View
 from labels.store import open_store
 from ui.auth import Identity
 from ui.drawings import Draft
-from ui.fields import (
+from ui.label_actions import (
     DrawnOn,
     delete_fields,
     fields_of,

@@ -1,4 +1,4 @@
-"""What the Label and Review pages do with fields: save, edit, delete, review — plain calls.
+"""What the Label and Review pages do with labels: save, edit, delete, review — plain calls.
 
 Every function returns ``Outcome``s with a message meant for the volunteer, so a page only
 shows them; nothing here raises for a user mistake.
