@@ -170,9 +170,22 @@ class LabelStore(Protocol):
     def delete(
         self, label_id: str, *, actor: str, role: Role, expected_version: int
     ) -> SaveResult: ...
+    def count(self, flt: LabelFilter | None = None) -> int: ...
+    def count_by(self, column: str, flt: LabelFilter | None = None) -> dict[str, int]: ...
+    def distinct(self, column: str, flt: LabelFilter | None = None) -> list[str]: ...
     def version_count(self) -> int: ...
     def history(self, label_id: str) -> list[Version]: ...
     def close(self) -> None: ...
+
+
+GROUPABLE = ("scene_id", "crop", "status", "annotator", "view")  # NOT NULL columns
+
+
+def _groupable(column: str) -> str:
+    """``column`` when labels may be counted by it (it goes into SQL), else ``ValueError``."""
+    if column not in GROUPABLE:
+        raise ValueError(f"labels are counted by one of {', '.join(GROUPABLE)}, not {column!r}")
+    return column
 
 
 def row_to_label(row: Sequence[Any]) -> Label:
@@ -365,8 +378,24 @@ class BaseLabelStore:
         where, params = (flt or LabelFilter()).sql()
         return int(self._read(f"SELECT count(*) FROM labels WHERE {where}", params)[0][0])
 
+    def count_by(self, column: str, flt: LabelFilter | None = None) -> dict[str, int]:
+        """How many labels matching ``flt`` have each value of ``column`` (one of
+        ``GROUPABLE``), counted by the database."""
+        column = _groupable(column)
+        where, params = (flt or LabelFilter()).sql()
+        rows = self._read(
+            f"SELECT {column}, count(*) FROM labels WHERE {where} GROUP BY {column}", params
+        )
+        return {str(r[0]): int(r[1]) for r in rows}
+
+    def distinct(self, column: str, flt: LabelFilter | None = None) -> list[str]:
+        """The values of ``column`` (one of ``GROUPABLE``) among labels matching ``flt``,
+        sorted."""
+        return sorted(self.count_by(column, flt))
+
     def version_count(self) -> int:
-        """How many versions of all labels are stored."""
+        """How many versions of all labels are stored: it grows with every commit, so it
+        is also the store's revision (caches of what was read compare it)."""
         return int(self._read("SELECT count(*) FROM label_versions")[0][0])
 
     def history(self, label_id: str) -> list[Version]:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from labels.export import export
+from labels.export import write_labels
 from labels.model import Label
 from labels.stats import summarize
 from labels.store import LabelFilter, LabelStore
 
 KINDS = {"geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3"}
+KIND_TITLES = {"geojson": "GeoJSON", "gpkg": "GeoPackage"}
 
 
 def label_filter(
@@ -39,15 +40,21 @@ def label_filter(
 
 def export_bytes(store: LabelStore, flt: LabelFilter, kind: str) -> tuple[bytes, int]:
     """The filtered labels as a GeoJSON or GeoPackage file's bytes, and how many there are."""
+    return labels_file(list(store.query(flt)), kind)
+
+
+def labels_file(labels: Sequence[Label], kind: str) -> tuple[bytes, int]:
+    """``labels`` as a GeoJSON or GeoPackage file's bytes, and how many there are."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"labels.{kind}"
-        count = export(store, path, flt)
+        count = write_labels(labels, path)
         return path.read_bytes(), count
 
 
 def file_name(kind: str, scene_id: str | None, today: date) -> str:
+    """The download's file name: ``sharpfields-labels[-SCENE]-DATE.KIND``."""
     scene = f"-{scene_id}" if scene_id else ""
     return f"sharpfields-labels{scene}-{today.isoformat()}.{kind}"
 

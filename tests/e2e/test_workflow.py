@@ -85,6 +85,7 @@ def test_volunteer_to_reviewer_to_export(browser, tmp_path: Path) -> None:  # ty
         reviewer.get_by_text("Reviewed 1 of 1").wait_for(timeout=30_000)
 
         reviewer.goto(f"{url}/export?{reviewer_query}")
+        reviewer.get_by_role("button", name="Prepare GeoJSON").click()  # built when asked
         with reviewer.expect_download() as download_info:
             reviewer.get_by_role("button", name="Download GeoJSON").click()
         exported = tmp_path / "export.geojson"
