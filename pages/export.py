@@ -11,6 +11,7 @@ from ui.export_view import (
     KIND_TITLES,
     KINDS,
     file_name,
+    format_note,
     label_filter,
     labels_file,
     summary_tables,
@@ -72,11 +73,7 @@ for column, (kind, mime) in zip(download_cols, KINDS.items(), strict=True):
             mime=mime,
             key=f"download-{kind}",
         )
-st.caption(
-    "GeoJSON follows RFC 7946 (WGS 84 lon/lat, 7 decimals). Every field carries who "
-    "drew it and when, the scene, the view it was drawn on and the enhancement model. "
-    "A file is prepared when you ask for it, from the fields chosen above."
-)
+st.caption(format_note())
 
 if chosen:
     tables = summary_tables(chosen)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from labels.model import DEFAULT_CROPS, View
+from labels.model import DEFAULT_CROPS
 from sr.enhance import METHODS as REGISTERED_METHODS
 from sr.jobs import JobStatus
-from sr.pipeline import SharpenRequest, model_version
+from sr.pipeline import SharpenRequest
 from sr.scene import SceneError
 from ui.drawings import Drafts
 from ui.enhance_flow import cached_result, job_board, served_result, start_sharpening
@@ -20,6 +20,7 @@ from ui.field_layers import MapField, add_fields
 from ui.label_actions import (
     DrawnOn,
     delete_fields,
+    drawn_on_view,
     fields_of,
     save_edits,
     save_new_fields,
@@ -158,13 +159,7 @@ overlay = served_result(result, served) if result else None
 if result is not None:
     state["job_shown"] = result.key  # the page shows it: the progress panel need not rerun
 show_enhanced = overlay is not None and state.get("show_enhanced", True)
-drawn_on = (
-    DrawnOn(
-        View.ENHANCED, f"{method}:{preset}" if "dip" in method else method, model_version(method)
-    )
-    if show_enhanced
-    else DrawnOn()
-)
+drawn_on = drawn_on_view(scene, result if show_enhanced else None)
 for ok, message in state.pop("outcomes", []):
     (messages.success if ok else messages.error)(message)
 

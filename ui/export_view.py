@@ -10,12 +10,25 @@ from pathlib import Path
 import pandas as pd
 
 from labels.export import write_labels
+from labels.geometry import GEOJSON_DECIMALS
 from labels.model import Label
 from labels.stats import summarize
 from labels.store import LabelFilter, LabelStore
 
 KINDS = {"geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3"}
 KIND_TITLES = {"geojson": "GeoJSON", "gpkg": "GeoPackage"}
+BROWSER_DECIMALS = 6  # Leaflet's toGeoJSON() rounds drawn vertices to 6 decimals (~10 cm)
+
+
+def format_note() -> str:
+    """What the page says about the files, from the constants the export itself uses."""
+    return (
+        f"GeoJSON follows RFC 7946: WGS 84 lon/lat, coordinates to {GEOJSON_DECIMALS} decimals "
+        f"(about 1 cm); outlines drawn on the map reach the server with {BROWSER_DECIMALS} "
+        "(about 10 cm), so theirs end there. Every field carries who drew it and when, the "
+        "scene and the date of its imagery, the view it was drawn on and the enhancement "
+        "method and model. A file is prepared when you ask for it, from the fields chosen above."
+    )
 
 
 def label_filter(

@@ -107,5 +107,6 @@ def test_volunteer_to_reviewer_to_export(browser, tmp_path: Path) -> None:  # ty
         "Sita",
         "Maya",
     )
-    assert (props["view"], props["enhancement"]) == ("enhanced", "dip:fast")
+    # the override of SHARPFIELDS_DIP_ITERATIONS is named (issue 13)
+    assert (props["view"], props["enhancement"]) == ("enhanced", "dip:fast:iterations=120")
     assert props["area"] > 0 and feature["geometry"]["type"] == "Polygon"
