@@ -129,18 +129,18 @@ def read_labels(path: Path, **overrides: Any) -> list[tuple[Label | None, list[F
 
 def _scene_neighbours(labels: Sequence[Label | None]) -> dict[int, list[tuple[str, Geometry]]]:
     """For each label, the earlier labels of the same scene whose boxes touch it."""
-    by_scene: dict[str, list[int]] = defaultdict(list)
+    by_scene: dict[str, list[tuple[int, Label]]] = defaultdict(list)
     for i, label in enumerate(labels):
         if label is not None and isinstance(label.geometry, shapely.Geometry):
-            by_scene[label.scene_id].append(i)
+            by_scene[label.scene_id].append((i, label))
     result: dict[int, list[tuple[str, Geometry]]] = defaultdict(list)
-    for idx in by_scene.values():
-        geoms = [labels[i].geometry for i in idx]  # type: ignore[union-attr]
+    for members in by_scene.values():
+        geoms = [label.geometry for _, label in members]
         tree = STRtree(geoms)
         for a, b in zip(*tree.query(geoms), strict=True):
-            if idx[b] < idx[a]:
-                other = labels[idx[b]]
-                result[idx[a]].append((other.id, other.geometry))  # type: ignore[union-attr]
+            (index, _), (other_index, other) = members[a], members[b]
+            if other_index < index:
+                result[index].append((other.id, other.geometry))
     return result
 
 
@@ -231,7 +231,8 @@ def import_file(
             message = f"{where}: no scene_id; give one with --scene / scene_id="
             feature.findings.append(Finding("missing-property", "error", message))
     good = [f for f in report.features if f.ok and not _exists(store, f)]
-    results = store.save_many([f.label for f in good], actor=annotator, role=Role.COORDINATOR)
+    to_save = [f.label for f in good if f.label is not None]  # every good feature has one
+    results = store.save_many(to_save, actor=annotator, role=Role.COORDINATOR)
     for feature, result in zip(good, results, strict=True):
         feature.imported = True
         feature.label = result.label

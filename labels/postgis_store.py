@@ -133,7 +133,8 @@ class PostGISLabelStore(BaseLabelStore):
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         conn = self.connection()
         try:
-            return conn.execute(self._sql(sql), params).fetchall()
+            rows: list[Any] = conn.execute(self._sql(sql), params).fetchall()
+            return rows
         except psycopg.Error as exc:
             if conn.broken:
                 self._forget_connection()

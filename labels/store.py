@@ -455,7 +455,8 @@ class BaseLabelStore:
         old = row_to_label(row[1:]) if row else None
         current = old.version if old else 0
         if expected != current:
-            raise StaleEditError(new.id, expected or None, current or None, old and old.updated_by)
+            by = (old.updated_by or "") if old else ""
+            raise StaleEditError(new.id, expected or None, current or None, by)
         if old is not None and old.deleted:
             raise NotFoundError(f"label {new.id} was deleted by {old.updated_by}")
         check_change(old, new, actor, role)
