@@ -17,7 +17,6 @@ snapshots for QGIS, written off the save path (``labels.snapshots``).
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import re
@@ -30,11 +29,10 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 import shapely
 
 from labels.errors import LabelError, NotFoundError, StaleEditError, StoreError, ValidationError
-from labels.geojson import write_geojson
 from labels.integrity import integrity_problems
 from labels.label_checks import checked_label
 from labels.model import Geometry, Label, Role, Status, utc_now
-from labels.snapshots import SnapshotWriter
+from labels.snapshots import SnapshotWriter, write_snapshot_file
 from labels.stamping import operation, stamp
 from labels.validate import Finding, Rules
 from labels.workflow import REVIEW_STATUSES, check_change
@@ -594,26 +592,13 @@ class BaseLabelStore:
         return int(self._read(sql, (scene_id,))[0][0])
 
     def write_snapshot(self, scene_id: str) -> Path:
-        """Rewrite a scene's GeoJSON snapshot atomically unless it is already current.
-
-        A per-scene file lock orders concurrent writers. The revision is read before the
-        labels, so a snapshot is never marked newer than what it holds, and the last one
-        written holds at least the state committed when it started.
-        """
-        path = self.snapshot_path(scene_id)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        rev_path = path.with_name(f".{path.name}.rev")
-        with open(path.with_name(f".{path.name}.lock"), "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            rev = str(self.scene_revision(scene_id))
-            done = rev_path.read_text().strip() if rev_path.exists() else ""
-            if done == rev and path.exists():
-                return path
-            for leftover in path.parent.glob(f".{path.name}.*.tmp"):
-                leftover.unlink(missing_ok=True)  # from a writer killed mid-write
-            write_geojson(self.query(LabelFilter(scene_id=scene_id)), path)
-            rev_path.write_text(rev)
-        return path
+        """Rewrite a scene's GeoJSON snapshot atomically unless it is already current
+        (``labels.snapshots.write_snapshot_file``)."""
+        return write_snapshot_file(
+            self.snapshot_path(scene_id),
+            revision=lambda: self.scene_revision(scene_id),
+            labels=lambda: self.query(LabelFilter(scene_id=scene_id)),
+        )
 
     def flush_snapshots(self) -> list[Finding]:
         """Write the pending snapshots now; returns warnings for those that failed."""
