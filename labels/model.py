@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeAlias
 
 from shapely.geometry import MultiPolygon, Polygon
 
@@ -59,7 +59,7 @@ class Role(StrEnum):
     COORDINATOR = "coordinator"
 
 
-Geometry = Polygon | MultiPolygon
+Geometry: TypeAlias = Polygon | MultiPolygon
 
 
 # Label attribute -> feature property name (fiboa names first).

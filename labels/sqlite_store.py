@@ -62,6 +62,7 @@ class SQLiteLabelStore(BaseLabelStore):
     ``snapshot_delay_s=0`` writes them during the save instead of in the background.
     """
 
+    BACKEND = "sqlite"
     UPSERT_SCENE = "INSERT OR REPLACE INTO scenes VALUES (?, ?, ?)"
 
     def __init__(
@@ -150,7 +151,8 @@ class SQLiteLabelStore(BaseLabelStore):
 
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         try:
-            return self.connection().execute(sql, params).fetchall()
+            rows: list[Any] = self.connection().execute(sql, params).fetchall()
+            return rows
         except sqlite3.Error as exc:
             raise self._translate(exc) from None
 
@@ -159,7 +161,10 @@ class SQLiteLabelStore(BaseLabelStore):
     def _insert_label(self, conn: sqlite3.Connection, values: Sequence[Any]) -> int:
         marks = ", ".join("?" * len(COLUMNS))
         sql = f"INSERT INTO labels ({', '.join(COLUMNS)}) VALUES ({marks})"
-        return int(conn.execute(sql, values).lastrowid)
+        rid = conn.execute(sql, values).lastrowid
+        if rid is None:  # sqlite3 sets it after every INSERT; None would be a driver fault
+            raise StoreError(f"the label store {self.db_path} did not number the new label")
+        return rid
 
     def _indexed(self, conn: sqlite3.Connection, rid: int, label: Label, *, replaced: bool) -> None:
         """Keep the R*-tree of bounding boxes in step with the labels table."""
@@ -181,8 +186,3 @@ class SQLiteLabelStore(BaseLabelStore):
             (maxx, minx, maxy, miny, scene_id, exclude),
         )
         return [(r[0], shapely.from_wkb(r[1])) for r in rows]
-
-    def check(self) -> list[str]:
-        """Problems found by SQLite's integrity check and a history consistency check."""
-        problems = [r[0] for r in self._read("PRAGMA integrity_check") if r[0] != "ok"]
-        return problems + super().check()

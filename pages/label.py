@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from labels.model import DEFAULT_CROPS, View
+from labels.model import DEFAULT_CROPS
 from sr.assessment import CONSISTENCY_MAP
 from sr.jobs import JobStatus
 from sr.methods import DEFAULT_METHOD, METHODS, get_method
@@ -18,15 +18,16 @@ from sr.scene import SceneError
 from ui.consistency_view import badge_caption, badge_text, consistency_layer
 from ui.drawings import Drafts
 from ui.enhance_flow import cached_result, job_board, served_result, start_sharpening
-from ui.fields import (
+from ui.field_layers import MapField, add_fields
+from ui.label_actions import (
     DrawnOn,
     delete_fields,
+    drawn_on_view,
     fields_of,
     save_edits,
     save_new_fields,
     unsaved_after_save,
 )
-from ui.label_layers import MapField, add_fields
 from ui.map_events import chosen_area, drawn_work
 from ui.scene_map import add_area, add_draw_control, add_scene_tiles, base_map, finish_map
 from ui.settings import data_dir, default_area_pixels, dip_iterations_override
@@ -162,16 +163,7 @@ overlay = served_result(result, served) if result else None
 if result is not None:
     state["job_shown"] = result.key  # the page shows it: the progress panel need not rerun
 show_enhanced = overlay is not None and state.get("show_enhanced", True)
-chosen = get_method(method)
-drawn_on = (
-    DrawnOn(
-        View.ENHANCED,
-        chosen.drawn_on(preset, dip_iterations_override()),
-        chosen.model_version,
-    )
-    if show_enhanced
-    else DrawnOn()
-)
+drawn_on = drawn_on_view(scene, result if show_enhanced else None)
 for ok, message in state.pop("outcomes", []):
     (messages.success if ok else messages.error)(message)
 

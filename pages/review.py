@@ -6,16 +6,19 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from labels.model import DEFAULT_CROPS, Status
+from labels.store import LabelFilter
 from ui.enhance_flow import served_result
-from ui.fields import review_field
+from ui.label_actions import review_field
 from ui.review import (
     comparison_map,
     enhanced_view_of,
     own_field_notice,
+    queue_order,
+    review_filter,
     review_progress,
-    review_queue,
 )
 from ui.state import label_store, require_identity, require_scene, tile_key
+from ui.store_reads import StoreReads
 from ui.text import escape_markdown
 
 identity = require_identity()
@@ -23,8 +26,9 @@ served = require_scene()
 scene = served.scene
 store = label_store()
 state = st.session_state
+reads = StoreReads(store, state, "review-read-")
 
-progress = review_progress(store, scene.scene_id)
+progress = reads.value("progress", scene.scene_id, lambda: review_progress(store, scene.scene_id))
 st.progress(
     progress.fraction,
     text=f"Reviewed {progress.reviewed} of {progress.total} submitted fields "
@@ -34,19 +38,17 @@ if not identity.can_review:
     st.info("You are signed in as a volunteer: you can look, only reviewers accept or reject.")
 
 with st.expander("Filters", expanded=False):
-    volunteers = sorted(
-        {
-            lab.annotator
-            for lab in review_queue(
-                store, scene_id=scene.scene_id, statuses=[], crops=[], annotators=[]
-            )
-        }
-    )
+    volunteers = reads.distinct("volunteers", "annotator", LabelFilter(scene_id=scene.scene_id))
     statuses = st.multiselect("Status", [s.value for s in Status], default=["submitted"])
     crops = st.multiselect("Crop", DEFAULT_CROPS)
     annotators = st.multiselect("Volunteer", volunteers)
-queue = review_queue(
-    store, scene_id=scene.scene_id, statuses=statuses, crops=crops, annotators=annotators
+queue = queue_order(
+    reads.labels(
+        "queue",
+        review_filter(
+            scene_id=scene.scene_id, statuses=statuses, crops=crops, annotators=annotators
+        ),
+    )
 )
 if not queue:
     st.success("Nothing to review with these filters.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from folium.plugins import DualMap
@@ -10,12 +10,12 @@ from shapely.geometry import box
 
 from labels.model import Label, Status
 from labels.store import LabelFilter, LabelStore
-from labels.workflow import drew_it
+from labels.workflow import REVIEW_STATUSES, drew_it
 from sr.cache import CachedResult
 from ui.assets import use_local_assets
 from ui.auth import Identity
 from ui.enhance_flow import results_of_scene
-from ui.label_layers import MapField, add_fields
+from ui.field_layers import MapField, add_fields
 from ui.registry import ServedScene
 from ui.scene_map import TileKey, add_outline, add_scene_tiles
 
@@ -31,11 +31,11 @@ class ReviewProgress:
 
 
 def review_progress(store: LabelStore, scene_id: str | None) -> ReviewProgress:
-    """Accepted + rejected out of all labels submitted for review (drafts not counted)."""
-    labels = list(store.query(LabelFilter(scene_id=scene_id)))
-    submitted = [lab for lab in labels if lab.status is not Status.DRAFT]
-    done = [lab for lab in submitted if lab.status in (Status.ACCEPTED, Status.REJECTED)]
-    return ReviewProgress(len(done), len(submitted))
+    """Accepted + rejected out of all labels submitted for review (drafts not counted),
+    counted by the database."""
+    counts = store.count_by("status", LabelFilter(scene_id=scene_id))
+    reviewed = sum(counts.get(status, 0) for status in REVIEW_STATUSES)
+    return ReviewProgress(reviewed, sum(counts.values()) - counts.get(Status.DRAFT, 0))
 
 
 OWN_FIELD = (
@@ -49,6 +49,27 @@ def own_field_notice(identity: Identity, label: Label) -> str | None:
     return OWN_FIELD if identity.can_review and drew_it(identity.name, label) else None
 
 
+def review_filter(
+    *,
+    scene_id: str | None,
+    statuses: Sequence[str],
+    crops: Sequence[str],
+    annotators: Sequence[str],
+) -> LabelFilter:
+    """The store filter of the review queue (empty selections mean 'any')."""
+    return LabelFilter(
+        scene_id=scene_id,
+        status=list(statuses) or None,
+        crop=list(crops) or None,
+        annotator=list(annotators) or None,
+    )
+
+
+def queue_order(labels: Iterable[Label]) -> list[Label]:
+    """The review queue's order: oldest change first."""
+    return sorted(labels, key=lambda lab: lab.updated_at or "")
+
+
 def review_queue(
     store: LabelStore,
     *,
@@ -58,13 +79,8 @@ def review_queue(
     annotators: Sequence[str],
 ) -> list[Label]:
     """Labels matching the filters (empty selections mean 'any'), oldest change first."""
-    flt = LabelFilter(
-        scene_id=scene_id,
-        status=list(statuses) or None,
-        crop=list(crops) or None,
-        annotator=list(annotators) or None,
-    )
-    return sorted(store.query(flt), key=lambda lab: lab.updated_at or "")
+    flt = review_filter(scene_id=scene_id, statuses=statuses, crops=crops, annotators=annotators)
+    return queue_order(store.query(flt))
 
 
 def enhanced_view_of(label: Label) -> CachedResult | None:
