@@ -17,6 +17,9 @@ from labels.model import Geometry, Label
 from labels.validate import Finding, Rules, check_geometry, has_errors, parse_geojson_geometry
 
 Neighbours = Callable[[Geometry], list[tuple[str, Geometry]]]
+# The badges of sr.assessment (labels does not import sr): what a label may record about
+# the consistency of the enhanced area it was drawn on.
+CONSISTENCY_BADGES = ("consistent", "check", "inconsistent")
 
 
 def crop_findings(crop: str, crops: Sequence[str]) -> list[Finding]:
@@ -25,6 +28,17 @@ def crop_findings(crop: str, crops: Sequence[str]) -> list[Finding]:
         return []
     message = f"crop {crop!r} is not in the crop list ({', '.join(crops)})"
     return [Finding("unknown-crop", "error", message)]
+
+
+def consistency_findings(label: Label) -> list[Finding]:
+    """A ``bad-consistency`` error for a consistency badge that is not one of the three."""
+    if label.consistency is None or label.consistency in CONSISTENCY_BADGES:
+        return []
+    message = (
+        f"consistency {str(label.consistency)[:40]!r} is not one of "
+        f"{', '.join(CONSISTENCY_BADGES)} (or empty)"
+    )
+    return [Finding("bad-consistency", "error", message)]
 
 
 def required_findings(label: Label) -> list[Finding]:
@@ -52,6 +66,7 @@ def checked_label(
     """
     subject = f"label {label.id}"
     findings = crop_findings(label.crop, crops) + required_findings(label)
+    findings += consistency_findings(label)
     geom = label.geometry
     if isinstance(geom, dict):
         geom, parse_findings = parse_geojson_geometry(geom)

@@ -22,7 +22,9 @@ from labels.store import COLUMNS, SNAPSHOT_DIR, BaseLabelStore, column_sql
 from labels.validate import DEFAULT_RULES, Rules
 
 DB_NAME = "labels.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Columns added after schema version 1, for stores made before them: (table, column, type).
+ADDED_COLUMNS = (("labels", "consistency", "TEXT"), ("label_versions", "consistency", "TEXT"))
 _TYPES = {
     "area_ha": "REAL",
     "perimeter_m": "REAL",
@@ -98,11 +100,21 @@ class SQLiteLabelStore(BaseLabelStore):
         self.busy_timeout_s = busy_timeout_s
         try:
             self.connection().executescript(
-                f"BEGIN IMMEDIATE; {SCHEMA}; INSERT OR IGNORE INTO meta "
+                f"BEGIN IMMEDIATE; {SCHEMA}; {self._upgrade_sql()} INSERT OR REPLACE INTO meta "
                 f"VALUES ('schema_version', '{SCHEMA_VERSION}'); COMMIT;"
             )
         except sqlite3.Error as exc:
             raise self._translate(exc) from None
+
+    def _upgrade_sql(self) -> str:
+        """ALTER TABLE statements for the columns an older store lacks."""
+        conn = self.connection()
+        statements = []
+        for table, column, kind in ADDED_COLUMNS:
+            have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+            if have and column not in have:
+                statements.append(f"ALTER TABLE {table} ADD COLUMN {column} {kind};")
+        return " ".join(statements)
 
     def __repr__(self) -> str:
         return f"SQLiteLabelStore({str(self.path)!r})"

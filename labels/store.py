@@ -54,6 +54,7 @@ COLUMNS = (
     "view",
     "enhancement",
     "model_version",
+    "consistency",
     "determination_datetime",
     "area_ha",
     "perimeter_m",

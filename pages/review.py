@@ -7,11 +7,15 @@ from streamlit_folium import st_folium
 
 from labels.model import DEFAULT_CROPS, Status
 from labels.store import LabelFilter
+from sr.assessment import CONSISTENCY_MAP
 from ui.enhance_flow import served_result
 from ui.label_actions import review_field
 from ui.review import (
+    DRAWN_ON_CHOICES,
     comparison_map,
+    drawn_on_badge,
     enhanced_view_of,
+    filter_drawn_on,
     own_field_notice,
     queue_order,
     review_filter,
@@ -42,6 +46,12 @@ with st.expander("Filters", expanded=False):
     statuses = st.multiselect("Status", [s.value for s in Status], default=["submitted"])
     crops = st.multiselect("Crop", DEFAULT_CROPS)
     annotators = st.multiselect("Volunteer", volunteers)
+    drawn_on = st.multiselect(
+        "Drawn on",
+        DRAWN_ON_CHOICES,
+        help="The imagery each field was drawn on: the original, or an enhanced area and "
+        "how faithful that area is to the original pixels.",
+    )
 queue = queue_order(
     reads.labels(
         "queue",
@@ -50,6 +60,9 @@ queue = queue_order(
         ),
     )
 )
+if drawn_on:
+    views = {lab.id: enhanced_view_of(lab) for lab in queue}
+    queue = filter_drawn_on(queue, drawn_on, views)
 if not queue:
     st.success("Nothing to review with these filters.")
     st.stop()
@@ -68,6 +81,8 @@ label = labels_by_id[choice]
 result = enhanced_view_of(label)
 enhanced = served_result(result, served) if result else None
 neighbours = [lab for lab in queue if lab.id != label.id]
+badge = drawn_on_badge(label, result)
+consistency_map = result.extra(CONSISTENCY_MAP) if result is not None else None
 
 map_col, side = st.columns([3, 1.2])
 with map_col:
@@ -75,8 +90,21 @@ with map_col:
         "Left: original scene. Right: "
         + (f"enhanced ({result.provenance['method']})" if result else "no enhanced view cached")
     )
+    show_map = st.toggle(
+        "Consistency map on the enhanced view",
+        key="review_consistency_map",
+        disabled=consistency_map is None,
+        help="Amber and red where the sharpened pixels, averaged, differ from the original.",
+    )
     st_folium(
-        comparison_map(served, enhanced, label, neighbours, tile_key),
+        comparison_map(
+            served,
+            enhanced,
+            label,
+            neighbours,
+            tile_key,
+            consistency_map if show_map else None,
+        ),
         height=520,
         use_container_width=True,
         returned_objects=[],
@@ -90,6 +118,9 @@ with side:
         f"drawn on the {label.view.value} view"
         + (f" ({escape_markdown(label.enhancement or '')})" if label.enhancement else "")
     )
+    if badge is not None:
+        st.badge(f"enhanced view: {badge.label}", color=badge.colour)
+        st.caption(badge.explanation)
     if label.review_comment:
         st.caption(
             f"Last review by {escape_markdown(label.reviewer or '?')}: "

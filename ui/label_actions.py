@@ -17,6 +17,7 @@ from labels.model import Label, Status, View
 from labels.store import LabelFilter, LabelStore
 from labels.validate import Finding
 from sr.acquisition import acquisition_datetime
+from sr.assessment import badge_of
 from sr.cache import CachedResult
 from sr.scene import Scene
 from ui.auth import Identity
@@ -32,6 +33,7 @@ class DrawnOn:
     enhancement: str | None = None
     model_version: str | None = None
     determination_datetime: str | None = None
+    consistency: str | None = None  # the enhanced area's badge (sr.assessment.Badge)
 
 
 def enhancement_name(provenance: Mapping[str, Any]) -> str:
@@ -52,11 +54,13 @@ def drawn_on_view(scene: Scene, shown: CachedResult | None) -> DrawnOn:
     when = acquisition_datetime(scene.path)
     if shown is None:
         return DrawnOn(determination_datetime=when)
+    found = badge_of(shown.provenance)
     return DrawnOn(
         View.ENHANCED,
         enhancement_name(shown.provenance),
         shown.provenance.get("model_version"),
         when,
+        None if found is None else found.value,
     )
 
 
@@ -102,6 +106,7 @@ def save_new_fields(
             enhancement=drawn_on.enhancement,
             model_version=drawn_on.model_version,
             determination_datetime=drawn_on.determination_datetime,
+            consistency=drawn_on.consistency,
         )
         try:
             result = store.save(label, actor=identity.name, role=identity.role)

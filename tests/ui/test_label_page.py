@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from labels.model import Role
 from labels.store import LabelFilter, open_store
+from sr.methods import DEFAULT_METHOD, METHODS
 from sr.scene import open_scene
 from tests.conftest import PROJECT_ROOT
 from ui.settings import SAMPLE_SCENE, default_area_pixels
@@ -106,8 +107,10 @@ def test_a_click_on_a_field_does_not_choose_an_area(data_dir: Path) -> None:
 def test_choosing_a_method_sets_the_preset_choice_and_is_remembered(data_dir: Path) -> None:
     app = signed_in_on_label_page()
     method, preset = app.selectbox(key="method"), app.selectbox(key="preset")
-    assert method.value == "dip+enhancer" and not preset.disabled
-    assert "Deep Image Prior + enhancer (best)" in method.options
+    default = METHODS[DEFAULT_METHOD]
+    assert method.value == DEFAULT_METHOD  # the benchmark's choice comes first
+    assert preset.disabled is not default.takes_dip_options
+    assert f"{default.title} (recommended)" in method.options
     app.selectbox(key="method").set_value("bicubic").run()
     assert not app.exception
     assert app.selectbox(key="preset").disabled  # presets are DIP's
