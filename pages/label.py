@@ -13,7 +13,7 @@ from labels.model import DEFAULT_CROPS, View
 from sr.enhance import METHODS as REGISTERED_METHODS
 from sr.jobs import JobStatus
 from sr.pipeline import SharpenRequest, model_version
-from sr.scene import SceneError
+from sr.scene import SceneError, parse_bbox
 from ui.drawings import Drafts
 from ui.enhance_flow import cached_result, job_board, served_result, start_sharpening
 from ui.fields import (
@@ -32,7 +32,6 @@ from ui.state import (
     bump_map,
     label_store,
     map_key,
-    parse_bbox,
     remember,
     remembered,
     require_identity,

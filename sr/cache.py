@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sr.fsutil import replace_with
+
 
 class CacheWriteError(OSError):
     """The result could not be stored (for example, the disk is full)."""
@@ -63,8 +65,8 @@ class ResultCache:
         try:
             write(tmp_raster)
             tmp_sidecar.write_text(json.dumps(provenance, indent=2, default=str))
-            tmp_raster.replace(raster)
-            tmp_sidecar.replace(sidecar)  # the sidecar last: it marks the entry complete
+            replace_with(tmp_raster, raster)
+            replace_with(tmp_sidecar, sidecar)  # the sidecar last: it marks the entry complete
         except OSError as exc:
             for tmp in (tmp_raster, tmp_sidecar):
                 tmp.unlink(missing_ok=True)

@@ -22,6 +22,7 @@ from rasterio.enums import Resampling
 from rasterio.vrt import WarpedVRT
 from rasterio.warp import transform_bounds
 
+from sr.fsutil import replace_with
 from sr.raster_guard import open_raster
 from sr.scene import WGS84, BBox, DisplayMode, Scene, SceneError, Stretch
 
@@ -60,23 +61,8 @@ def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
 
 def native_zoom(scene: Scene) -> int:
     """The zoom level whose tile pixels are about as fine as the scene's own pixels."""
-    metres_per_px = _ground_resolution(scene)
-    world_px = 2 * _HALF_WORLD * math.cos(_centre_latitude(scene)) / metres_per_px
+    world_px = 2 * _HALF_WORLD * math.cos(scene.centre_latitude) / scene.metres_per_pixel
     return max(0, min(22, math.ceil(math.log2(world_px / TILE_SIZE))))
-
-
-def _centre_latitude(scene: Scene) -> float:
-    """Latitude of the scene's centre, in radians."""
-    _, south, _, north = scene.lonlat_bounds
-    return math.radians((south + north) / 2)
-
-
-def _ground_resolution(scene: Scene) -> float:
-    """Approximate pixel size in metres (degrees converted at the scene's centre)."""
-    res_x, _ = scene.resolution
-    if scene.crs.is_geographic:
-        return res_x * 111_320 * math.cos(_centre_latitude(scene))
-    return res_x * (scene.crs.linear_units_factor[1] if scene.crs.linear_units_factor else 1.0)
 
 
 class Pyramid:
@@ -151,7 +137,7 @@ def build_reduced_copy(scene: Scene, cache_dir: Path) -> Path:
             )
             dst.write(chunk, window=rasterio.windows.Window(0, row, width, n))
         dst.build_overviews([2, 4, 8, 16, 32], Resampling.average)
-    tmp.replace(out)
+    replace_with(tmp, out)
     return out
 
 
@@ -195,7 +181,7 @@ def render_tile(
         return None
     tile_res = (right - left) / TILE_SIZE
     lat = math.atan(math.sinh((top + bottom) / 2 / 6378137.0))
-    scale = tile_res * math.cos(lat) / _ground_resolution(scene)
+    scale = tile_res * math.cos(lat) / scene.metres_per_pixel
     source, level = pyramid.source_for(scale, TILE_SIZE * TILE_SIZE)
     transform = Affine(tile_res, 0, left, 0, -tile_res, top)
     resampling = Resampling.nearest if scale < 1 else Resampling.bilinear
