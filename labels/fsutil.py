@@ -1,33 +1,20 @@
-"""Crash-safe file writing: temp file in the same folder, fsync, os.replace, fsync folder."""
+"""Crash-safe file writing for the label store: ``sr.fsutil``'s atomic writes, with disk
+errors turned into the store's user-facing errors."""
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
 from labels.errors import StoreError, StoreFullError
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (no-op where directories cannot be opened)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+from sr import fsutil
 
 
 def disk_error(exc: OSError, path: Path) -> StoreError:
     """A user-facing error for an OSError while writing ``path``."""
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+    if fsutil.is_disk_full(exc):
         return StoreFullError(
             f"no space left on the disk while writing {path}; nothing was replaced, the "
             "previous file is intact. Free some space and try again."
@@ -35,44 +22,20 @@ def disk_error(exc: OSError, path: Path) -> StoreError:
     return StoreError(f"could not write {path}: {exc.strerror or exc}")
 
 
-def _discard(tmp: Path, path: Path, exc: BaseException) -> BaseException:
-    """Remove the temp file; the error to raise (OSError becomes a user-facing one)."""
-    with contextlib.suppress(OSError):
-        os.unlink(tmp)
-    return disk_error(exc, path) if isinstance(exc, OSError) else exc
-
-
 @contextlib.contextmanager
 def atomic_write(path: Path, mode: str = "w") -> Iterator[IO]:
-    """Write ``path`` all or nothing: readers see the old file or the complete new one.
-
-    Yields an open file (text with UTF-8, or binary for ``mode='wb'``). On any error the
-    temp file is removed and the old file is left as it was.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(name)
+    """Write ``path`` all or nothing (see ``sr.fsutil.atomic_write``); an OSError becomes a
+    StoreError (StoreFullError when the disk is full), the old file left as it was."""
     try:
-        with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8") as fh:
+        with fsutil.atomic_write(path, mode) as fh:
             yield fh
-    except BaseException as exc:
-        err = _discard(tmp, path, exc)
-        if err is exc:
-            raise
-        raise err from exc
-    replace_with(tmp, path)
+    except OSError as exc:
+        raise disk_error(exc, Path(path)) from exc
 
 
 def replace_with(tmp: Path, path: Path) -> None:
-    """Move a finished temp file (same folder) over ``path`` durably: fsync, rename, fsync."""
+    """Move a finished temp file (same folder) over ``path`` durably; errors as StoreError."""
     try:
-        fd = os.open(tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-        fsync_dir(path.parent)
+        fsutil.replace_with(tmp, path)
     except OSError as exc:
-        raise _discard(tmp, path, exc) from None
+        raise disk_error(exc, path) from None

@@ -7,7 +7,6 @@ queue on SQLite's lock; an R*-tree of bounding boxes finds a new field's neighbo
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -20,6 +19,7 @@ from labels.errors import LabelError, StoreError, StoreFullError
 from labels.model import DEFAULT_CROPS, Geometry, Label
 from labels.store import COLUMNS, SNAPSHOT_DIR, BaseLabelStore, column_sql
 from labels.validate import DEFAULT_RULES, Rules
+from sr.fsutil import is_disk_full
 
 DB_NAME = "labels.sqlite"
 SCHEMA_VERSION = 2
@@ -52,7 +52,7 @@ CREATE INDEX IF NOT EXISTS versions_scene ON label_versions (scene_id, seq);
 def _is_disk_full(exc: BaseException) -> bool:
     if isinstance(exc, sqlite3.OperationalError):
         return "full" in str(exc).lower()
-    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    return is_disk_full(exc)
 
 
 class SQLiteLabelStore(BaseLabelStore):

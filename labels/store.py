@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from labels.snapshots import SnapshotWriter, write_snapshot_file
 from labels.stamping import operation, stamp
 from labels.validate import Finding, Rules
 from labels.workflow import REVIEW_STATUSES, check_change
+from sr.fsutil import safe_file_stem
 
 DATABASE_URL_ENV = "SHARPFIELDS_DATABASE_URL"
 SNAPSHOT_DIR = "geojson"
@@ -204,7 +204,7 @@ def label_to_row(label: Label) -> tuple[Any, ...]:
 
 def safe_name(scene_id: str) -> str:
     """A file name for a scene id (unsafe characters replaced, a hash keeps it unique)."""
-    cleaned = re.sub(r"[^A-Za-z0-9._-]", "_", scene_id)
+    cleaned = safe_file_stem(scene_id)
     if cleaned == scene_id and not scene_id.startswith("."):
         return scene_id
     return f"{cleaned.lstrip('.')}-{hashlib.sha1(scene_id.encode()).hexdigest()[:8]}"

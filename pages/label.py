@@ -14,7 +14,7 @@ from sr.assessment import CONSISTENCY_MAP
 from sr.jobs import JobStatus
 from sr.methods import DEFAULT_METHOD, METHODS, get_method
 from sr.pipeline import SharpenRequest
-from sr.scene import SceneError
+from sr.scene import SceneError, parse_bbox
 from ui.consistency_view import badge_caption, badge_text, consistency_layer
 from ui.drawings import Drafts
 from ui.enhance_flow import cached_result, job_board, served_result, start_sharpening
@@ -35,7 +35,6 @@ from ui.state import (
     bump_map,
     label_store,
     map_key,
-    parse_bbox,
     remember,
     remembered,
     require_identity,

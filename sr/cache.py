@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sr.fsutil import replace_with
+
 
 class CacheWriteError(OSError):
     """The result could not be stored (for example, the disk is full)."""
@@ -89,9 +91,9 @@ class ResultCache:
                 writer(tmp_extra)
             tmp_sidecar.write_text(json.dumps(provenance, indent=2, default=str))
             for final, (tmp_extra, _) in extra_files.items():
-                tmp_extra.replace(final)
-            tmp_raster.replace(raster)
-            tmp_sidecar.replace(sidecar)  # the sidecar last: it marks the entry complete
+                replace_with(tmp_extra, final)
+            replace_with(tmp_raster, raster)
+            replace_with(tmp_sidecar, sidecar)  # the sidecar last: it marks the entry complete
         except OSError as exc:
             for path in temporaries:
                 path.unlink(missing_ok=True)

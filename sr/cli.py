@@ -23,7 +23,7 @@ from sr.dip import PRESETS, Cancelled, DipError, Progress
 from sr.enhancer.cli import configure_train, run_train
 from sr.methods import DEFAULT_METHOD, METHODS, enhance_raster, get_method
 from sr.raster_io import read_raster, write_raster
-from sr.scene import BBox, SceneError
+from sr.scene import BBox, SceneError, parse_bbox
 from sr.stac import StacError
 from sr.stac_cli import configure_fetch, configure_search, run_fetch, run_search
 from sr.stac_remote import AssetError
@@ -42,17 +42,14 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-def parse_bbox(text: str) -> BBox:
-    """'W,S,E,N' in degrees → a tuple of four floats."""
-    try:
-        values = tuple(float(v) for v in text.split(","))
-    except ValueError:
-        values = ()
-    if len(values) != 4:
+def bbox_argument(text: str) -> BBox:
+    """--bbox 'W,S,E,N' in degrees → a lon/lat box, or a one-line usage error."""
+    bbox = parse_bbox(text)
+    if bbox is None:
         raise argparse.ArgumentTypeError(
             f"--bbox needs four numbers W,S,E,N in degrees (lon/lat), got {text!r}"
         )
-    return values  # type: ignore[return-value]
+    return bbox
 
 
 def _configure_enhance(parser: argparse.ArgumentParser) -> None:
@@ -64,7 +61,7 @@ def _configure_enhance(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--iterations", type=int, help="override the preset's iterations")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
-    parser.add_argument("--bbox", type=parse_bbox, help="lon/lat area W,S,E,N to enhance")
+    parser.add_argument("--bbox", type=bbox_argument, help="lon/lat area W,S,E,N to enhance")
     parser.add_argument(
         "--no-consistency",
         action="store_true",

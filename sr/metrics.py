@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
-from sr.degrade import gaussian_kernel
+from sr.degrade import gaussian_kernel, separable_filter
 
 
 def rgb_to_y(rgb: np.ndarray) -> np.ndarray:
@@ -46,28 +45,38 @@ def psnr_y(estimate: np.ndarray, truth: np.ndarray, border: int = 4) -> float:
     return psnr(rgb_to_y(est), rgb_to_y(truth), data_range=255.0, border=border)
 
 
-def ssim(estimate: np.ndarray, truth: np.ndarray, data_range: float, border: int = 0) -> float:
-    """Mean SSIM of two (H, W) or (bands, H, W) images (Gaussian window 11, σ 1.5)."""
-    if estimate.shape != truth.shape:
-        raise ValueError(f"shapes differ: {estimate.shape} vs {truth.shape}")
-    x = torch.from_numpy(crop_border(estimate, border).astype(np.float64))
-    y = torch.from_numpy(crop_border(truth, border).astype(np.float64))
-    if x.ndim == 2:
-        x, y = x[None], y[None]
-    x, y = x[:, None], y[:, None]  # (bands, 1, H, W)
-    if min(x.shape[-2:]) < 11:
-        raise ValueError("SSIM needs images of at least 11 × 11 pixels")
-    g = torch.from_numpy(gaussian_kernel(1.5))  # 11 taps: radius ceil(3σ) = 5
-    window = (g[:, None] * g[None, :])[None, None]
+def ssim_map(
+    x: torch.Tensor, y: torch.Tensor, data_range: float = 1.0, pad_edges: bool = True
+) -> torch.Tensor:
+    """Differentiable SSIM map of (N, C, H, W) images per channel (Gaussian σ 1.5, 11 taps).
+
+    ``pad_edges``: replicate edges so the map has the images' size (the training loss);
+    otherwise only the valid region is kept, 5 pixels smaller on each side (the metric).
+    """
+    kernel = torch.from_numpy(gaussian_kernel(1.5))  # 11 taps: radius ceil(3σ) = 5
+    pad = (5, 5) if pad_edges else (0, 0)
 
     def blur(t: torch.Tensor) -> torch.Tensor:
-        return F.conv2d(t, window)
+        return separable_filter(t, kernel, pad=pad)
 
     c1, c2 = (0.01 * data_range) ** 2, (0.03 * data_range) ** 2
     mu_x, mu_y = blur(x), blur(y)
     var_x = blur(x * x) - mu_x**2
     var_y = blur(y * y) - mu_y**2
     cov = blur(x * y) - mu_x * mu_y
-    num = (2 * mu_x * mu_y + c1) * (2 * cov + c2)
-    den = (mu_x**2 + mu_y**2 + c1) * (var_x + var_y + c2)
-    return float((num / den).mean())
+    return ((2 * mu_x * mu_y + c1) * (2 * cov + c2)) / (
+        (mu_x**2 + mu_y**2 + c1) * (var_x + var_y + c2)
+    )
+
+
+def ssim(estimate: np.ndarray, truth: np.ndarray, data_range: float, border: int = 0) -> float:
+    """Mean SSIM of two (H, W) or (bands, H, W) images over the valid region."""
+    if estimate.shape != truth.shape:
+        raise ValueError(f"shapes differ: {estimate.shape} vs {truth.shape}")
+    x = torch.from_numpy(crop_border(estimate, border).astype(np.float64))
+    y = torch.from_numpy(crop_border(truth, border).astype(np.float64))
+    if x.ndim == 2:
+        x, y = x[None], y[None]
+    if min(x.shape[-2:]) < 11:
+        raise ValueError("SSIM needs images of at least 11 × 11 pixels")
+    return float(ssim_map(x[None], y[None], data_range, pad_edges=False).mean())

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +23,7 @@ from rasterio.enums import Resampling
 from rasterio.vrt import WarpedVRT
 from rasterio.warp import transform_bounds
 
+from sr.fsutil import replace_with
 from sr.raster_guard import open_raster
 from sr.scene import WGS84, BBox, DisplayMode, Scene, SceneError, Stretch
 
@@ -60,23 +62,8 @@ def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
 
 def native_zoom(scene: Scene) -> int:
     """The zoom level whose tile pixels are about as fine as the scene's own pixels."""
-    metres_per_px = _ground_resolution(scene)
-    world_px = 2 * _HALF_WORLD * math.cos(_centre_latitude(scene)) / metres_per_px
+    world_px = 2 * _HALF_WORLD * math.cos(scene.centre_latitude) / scene.metres_per_pixel
     return max(0, min(22, math.ceil(math.log2(world_px / TILE_SIZE))))
-
-
-def _centre_latitude(scene: Scene) -> float:
-    """Latitude of the scene's centre, in radians."""
-    _, south, _, north = scene.lonlat_bounds
-    return math.radians((south + north) / 2)
-
-
-def _ground_resolution(scene: Scene) -> float:
-    """Approximate pixel size in metres (degrees converted at the scene's centre)."""
-    res_x, _ = scene.resolution
-    if scene.crs.is_geographic:
-        return res_x * 111_320 * math.cos(_centre_latitude(scene))
-    return res_x * (scene.crs.linear_units_factor[1] if scene.crs.linear_units_factor else 1.0)
 
 
 class Pyramid:
@@ -151,23 +138,22 @@ def build_reduced_copy(scene: Scene, cache_dir: Path) -> Path:
             )
             dst.write(chunk, window=rasterio.windows.Window(0, row, width, n))
         dst.build_overviews([2, 4, 8, 16, 32], Resampling.average)
-    tmp.replace(out)
+    replace_with(tmp, out)
     return out
 
 
 def _read_warped(
-    source: Path,
-    overview_level: int | None,
+    choice: SourceChoice,
     bands: Sequence[int],
     dst_crs: CRS,
     dst_transform: Affine,
     size: tuple[int, int],
-    resampling: Resampling,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Warp a source (or one of its overviews) onto a destination grid: (data, valid mask)."""
     width, height = size
-    kwargs = {"overview_level": overview_level} if overview_level is not None else {}
-    with open_raster(source, **kwargs) as src:
+    level = choice.overview_level
+    kwargs = {"overview_level": level} if level is not None else {}
+    with open_raster(choice.path, **kwargs) as src:
         # Without nodata, an alpha band marks where the source covers the destination.
         use_alpha = src.nodata is None
         with WarpedVRT(
@@ -176,7 +162,7 @@ def _read_warped(
             transform=dst_transform,
             width=width,
             height=height,
-            resampling=resampling,
+            resampling=choice.resampling,
             add_alpha=use_alpha,
         ) as vrt:
             data = vrt.read(list(bands))
@@ -184,10 +170,22 @@ def _read_warped(
     return data, valid
 
 
-def render_tile(
-    pyramid: Pyramid, z: int, x: int, y: int, mode: DisplayMode, stretch: Stretch
-) -> bytes | None:
-    """A 256 × 256 PNG XYZ tile of the scene, or None where the tile misses the scene."""
+@dataclass(frozen=True)
+class SourceChoice:
+    """Where an image of the scene is read from, and how much it shrinks the scene."""
+
+    path: Path
+    overview_level: int | None
+    scale: float  # scene pixels per output pixel
+
+    @property
+    def resampling(self) -> Resampling:
+        """Nearest when magnifying (pixels stay crisp), bilinear when shrinking."""
+        return Resampling.nearest if self.scale < 1 else Resampling.bilinear
+
+
+def tile_source(pyramid: Pyramid, z: int, x: int, y: int) -> SourceChoice | None:
+    """The source an XYZ tile is read from, or None where the tile misses the scene."""
     scene = pyramid.scene
     left, bottom, right, top = tile_bounds(z, x, y)
     s_west, s_south, s_east, s_north = transform_bounds(WGS84, WEB_MERCATOR, *scene.lonlat_bounds)
@@ -195,18 +193,35 @@ def render_tile(
         return None
     tile_res = (right - left) / TILE_SIZE
     lat = math.atan(math.sinh((top + bottom) / 2 / 6378137.0))
-    scale = tile_res * math.cos(lat) / _ground_resolution(scene)
-    source, level = pyramid.source_for(scale, TILE_SIZE * TILE_SIZE)
-    transform = Affine(tile_res, 0, left, 0, -tile_res, top)
-    resampling = Resampling.nearest if scale < 1 else Resampling.bilinear
+    scale = tile_res * math.cos(lat) / scene.metres_per_pixel
+    return SourceChoice(*pyramid.source_for(scale, TILE_SIZE * TILE_SIZE), scale)
+
+
+def area_source(
+    pyramid: Pyramid, bounds: tuple[float, float, float, float], size: tuple[int, int]
+) -> SourceChoice:
+    """The source an image of ``bounds`` (in the scene's CRS) at ``size`` is read from."""
+    left, bottom, right, top = bounds
+    width, height = size
+    scale = max((right - left) / width, (top - bottom) / height) / pyramid.scene.resolution[0]
+    return SourceChoice(*pyramid.source_for(scale, width * height), scale)
+
+
+def render_tile(
+    pyramid: Pyramid, z: int, x: int, y: int, mode: DisplayMode, stretch: Stretch
+) -> bytes | None:
+    """A 256 × 256 PNG XYZ tile of the scene, or None where the tile misses the scene."""
+    choice = tile_source(pyramid, z, x, y)
+    if choice is None:
+        return None
+    left, _, right, top = tile_bounds(z, x, y)
+    tile_res = (right - left) / TILE_SIZE
     data, valid = _read_warped(
-        source,
-        level,
-        scene.bands.for_mode(mode),
+        choice,
+        pyramid.scene.bands.for_mode(mode),
         WEB_MERCATOR,
-        transform,
+        Affine(tile_res, 0, left, 0, -tile_res, top),
         (TILE_SIZE, TILE_SIZE),
-        resampling,
     )
     return encode_png(to_rgba(data, valid, stretch))
 
@@ -218,16 +233,7 @@ def render_area(
     scene = pyramid.scene
     left, bottom, right, top = transform_bounds(WGS84, scene.crs, *bbox, densify_pts=21)
     width, height = size
+    choice = area_source(pyramid, (left, bottom, right, top), size)
     transform = Affine((right - left) / width, 0, left, 0, -(top - bottom) / height, top)
-    scale = max((right - left) / width, (top - bottom) / height) / scene.resolution[0]
-    source, level = pyramid.source_for(scale, width * height)
-    data, valid = _read_warped(
-        source,
-        level,
-        scene.bands.for_mode(mode),
-        scene.crs,
-        transform,
-        size,
-        Resampling.bilinear if scale >= 1 else Resampling.nearest,
-    )
+    data, valid = _read_warped(choice, scene.bands.for_mode(mode), scene.crs, transform, size)
     return encode_png(to_rgba(data, valid, stretch))

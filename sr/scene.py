@@ -26,12 +26,16 @@ from rasterio.warp import transform_bounds, transform_geom
 from rasterio.windows import Window, from_bounds
 from shapely.geometry import Polygon, box, shape
 
+from sr.fsutil import safe_file_stem
 from sr.raster_guard import RasterRefusedError, open_raster
 
 DisplayMode = Literal["true", "false"]
 BBox = tuple[float, float, float, float]  # west, south, east, north in degrees (EPSG:4326)
 
 WGS84 = CRS.from_epsg(4326)
+# Length of one degree of longitude at the equator (WGS84), and of latitude on average.
+METRES_PER_DEGREE_LON_AT_EQUATOR = 111_320
+METRES_PER_DEGREE_LAT = 110_574
 # The largest area (in source pixels) that an interactive action may read at once.
 DEFAULT_MAX_AREA_PIXELS = 4096 * 4096
 # Band descriptions (lower case, no spaces or underscores) that name a band's role,
@@ -115,7 +119,7 @@ class Scene:
         stat = self.path.stat()
         key = f"{self.path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
         digest = hashlib.sha1(key.encode()).hexdigest()[:10]
-        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", self.path.stem)[:40]
+        stem = safe_file_stem(self.path.stem, collapse=True, max_length=40)
         return f"{stem}-{digest}"
 
     @property
@@ -144,6 +148,21 @@ class Scene:
     def lonlat_bounds(self) -> BBox:
         """(west, south, east, north) of the footprint, in degrees."""
         return transform_bounds(self.crs, WGS84, *self.bounds, densify_pts=21)
+
+    @property
+    def centre_latitude(self) -> float:
+        """Latitude of the scene's centre, in radians."""
+        _, south, _, north = self.lonlat_bounds
+        return math.radians((south + north) / 2)
+
+    @property
+    def metres_per_pixel(self) -> float:
+        """Approximate pixel width in metres (degrees converted at the scene's centre)."""
+        res_x, _ = self.resolution
+        if self.crs.is_geographic:
+            return res_x * METRES_PER_DEGREE_LON_AT_EQUATOR * math.cos(self.centre_latitude)
+        factor = self.crs.linear_units_factor
+        return res_x * (factor[1] if factor else 1.0)
 
     @property
     def is_large(self) -> bool:
@@ -237,6 +256,15 @@ def guess_band_roles(
     if interp[:3] == ["blue", "green", "red"]:
         return BandRoles(3, 2, 1, 4 if len(descriptions) >= 4 else None)
     return BandRoles(1, 2, 3, 4 if len(descriptions) >= 4 else None)
+
+
+def parse_bbox(text: str) -> BBox | None:
+    """'W,S,E,N' in degrees (lon/lat) → a box, or None when it is not four numbers."""
+    try:
+        west, south, east, north = (float(v) for v in text.split(","))
+    except ValueError:
+        return None
+    return (west, south, east, north)
 
 
 def lonlat_window(scene: Scene, bbox: BBox) -> Window:

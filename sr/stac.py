@@ -31,6 +31,7 @@ from rasterio.features import geometry_mask
 from rasterio.shutil import copy as raster_copy
 from rasterio.warp import transform_geom
 
+from sr.fsutil import safe_file_stem
 from sr.scene import Scene, open_scene
 from sr.stac_area import DEFAULT_MAX_AREA_KM2, Area, check_area_size
 from sr.stac_remote import (
@@ -492,7 +493,7 @@ def default_output_name(candidate: Candidate, area: Area) -> str:
     tiles = "+".join(candidate.tiles)
     digest = hashlib.sha1(area.geometry.wkb).hexdigest()[:6]
     stem = f"S2_{tiles}_{candidate.datetime:%Y%m%d}_{digest}"
-    return re.sub(r"[^A-Za-z0-9_.+-]", "_", stem) + ".tif"
+    return safe_file_stem(stem, keep="._+-") + ".tif"
 
 
 def read_tags(path: Path) -> dict[str, str]:

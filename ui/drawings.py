@@ -9,8 +9,6 @@ per-user, per-scene drafts file after each change, so a reload or a closed tab l
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +16,8 @@ from typing import Any
 
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
+
+from sr.fsutil import atomic_write, safe_file_stem
 
 # Leaflet rounds coordinates when it hands them back; smaller differences are not edits.
 _SAME_GEOMETRY_TOLERANCE_DEG = 1e-6
@@ -79,7 +79,9 @@ class Drafts:
     """Unsaved work of one user on one scene, in a GeoJSON file written atomically."""
 
     def __init__(self, folder: Path, user: str, scene_id: str) -> None:
-        safe_user = "".join(c if c.isalnum() else "_" for c in user)[:60] or "anonymous"
+        safe_user = safe_file_stem(
+            user, keep="", unicode_letters=True, max_length=60, default="anonymous"
+        )
         self.path = folder / f"{scene_id}--{safe_user}.geojson"
 
     def load(self) -> Draft:
@@ -114,14 +116,5 @@ class Drafts:
         if not features:
             self.path.unlink(missing_ok=True)
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".partial")
-        try:
-            with os.fdopen(fd, "w") as handle:
-                json.dump({"type": "FeatureCollection", "features": features}, handle)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except OSError:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_write(self.path) as handle:
+            json.dump({"type": "FeatureCollection", "features": features}, handle)

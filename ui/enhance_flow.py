@@ -8,7 +8,13 @@ from functools import cache
 from sr.cache import CachedResult, ResultCache
 from sr.jobs import Job, JobBoard
 from sr.pipeline import SharpenRequest, request_key, sharpen_area
-from sr.scene import BBox, Scene, open_scene
+from sr.scene import (
+    METRES_PER_DEGREE_LAT,
+    METRES_PER_DEGREE_LON_AT_EQUATOR,
+    BBox,
+    Scene,
+    open_scene,
+)
 from ui.registry import ServedScene, registry
 from ui.settings import cache_dir, default_area_pixels
 
@@ -47,9 +53,9 @@ def area_around(scene: Scene, lon: float, lat: float, size_px: int | None = None
     if scene.crs.is_geographic:
         half_lon, half_lat = res_x * size_px / 2, res_y * size_px / 2
     else:
-        metres = res_x * (scene.crs.linear_units_factor[1] if scene.crs.linear_units_factor else 1)
-        half_lat = metres * size_px / 2 / 110_574
-        half_lon = metres * size_px / 2 / (111_320 * math.cos(math.radians(lat)))
+        half_metres = scene.metres_per_pixel * size_px / 2
+        half_lat = half_metres / METRES_PER_DEGREE_LAT
+        half_lon = half_metres / (METRES_PER_DEGREE_LON_AT_EQUATOR * math.cos(math.radians(lat)))
     return (lon - half_lon, lat - half_lat, lon + half_lon, lat + half_lat)
 
 

@@ -20,12 +20,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from labels.model import normalise_name
+from sr.fsutil import atomic_write, safe_file_stem
 from sr.scene import Scene, SceneError, open_scene
 from ui.auth import Identity
 from ui.settings import PROJECT_ROOT, scenes_dir, uploads_dir
@@ -150,7 +149,7 @@ def save_upload(name: str, data: bytes, identity: Identity) -> Scene:
     folder = person_upload_dir(identity)
     folder.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256(data).hexdigest()[:16]
-    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(name).stem)[:40] or "scene"
+    stem = safe_file_stem(Path(name).stem, collapse=True, max_length=40, default="scene")
     target = folder / f"{stem}-{digest}.tif"
     if target.exists():
         return open_scene(target)
@@ -161,20 +160,18 @@ def save_upload(name: str, data: bytes, identity: Identity) -> Scene:
             f"Your uploads would exceed your quota of {quota // 2**20:,} MB "
             f"({used // 2**20:,} MB used). Ask the person who runs the server to make room."
         )
-    fd, tmp_name = tempfile.mkstemp(dir=folder, suffix=".partial")
-    tmp = Path(tmp_name)
+
+    def validate(tmp: Path) -> None:
+        """Open the written upload as a scene before keeping it (errors name the upload)."""
+        try:
+            open_scene(tmp)
+        except SceneError as exc:
+            raise type(exc)(str(exc).replace(tmp.name, Path(name).name)) from exc
+
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with atomic_write(target, "wb", check=validate) as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        open_scene(tmp)  # validate before keeping it
-        tmp.replace(target)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise SceneError(f"Could not store the upload on the server: {exc.strerror}.") from exc
-    except SceneError as exc:
-        tmp.unlink(missing_ok=True)
-        raise type(exc)(str(exc).replace(tmp.name, Path(name).name)) from exc
     log.info("upload kept for %s: %s (%d bytes)", identity.name, target.name, len(data))
     return open_scene(target)

@@ -153,15 +153,6 @@ def remember(**values: str) -> None:
         st.query_params.update(changed)
 
 
-def parse_bbox(text: str) -> tuple[float, float, float, float] | None:
-    """'w,s,e,n' → a lon/lat box, or None when empty or malformed."""
-    try:
-        west, south, east, north = (float(v) for v in text.split(","))
-    except ValueError:
-        return None
-    return (west, south, east, north)
-
-
 def require_scene() -> ServedScene:
     """The current scene, registered for tiles and in the label store; stops the page if it
     cannot be opened (the error is shown)."""

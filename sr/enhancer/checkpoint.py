@@ -10,13 +10,13 @@ to read one raises :class:`CheckpointError` with a message meant for users.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import torch
 
 from sr.enhancer.model import EnhancerConfig, EnhancerNet
+from sr.fsutil import atomic_write
 
 FORMAT = "sharpfields-enhancer"
 VERSION = 1
@@ -27,10 +27,8 @@ class CheckpointError(ValueError):
 
 
 def _atomic_save(obj: object, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
+    with atomic_write(path, "wb") as handle:
+        torch.save(obj, handle)
 
 
 def save_model(path: Path, model: EnhancerNet, meta: dict[str, Any] | None = None) -> None:

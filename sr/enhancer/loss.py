@@ -19,8 +19,8 @@ import torch.nn.functional as F
 from torch import nn
 from torchvision.models import vgg
 
-from sr.degrade import gaussian_kernel, separable_filter
 from sr.enhancer.pretrained import find_weights, load_state
+from sr.metrics import ssim_map
 
 FEATURE_LAYERS = (22, 32, 42)
 FEATURE_WEIGHTS = (5.0, 15.0, 2.0)
@@ -100,23 +100,6 @@ class FeatureLoss(nn.Module):
                 w**2 * self.gram_weight * F.l1_loss(gram_matrix(fp), gram_matrix(ft))
             )
         return sum(terms.values()), terms  # type: ignore[return-value]
-
-
-def ssim_map(x: torch.Tensor, y: torch.Tensor, data_range: float = 1.0) -> torch.Tensor:
-    """Differentiable SSIM map (Gaussian σ 1.5, 11 taps, edges replicated) per channel."""
-    kernel = torch.from_numpy(gaussian_kernel(1.5)).float()
-
-    def blur(t: torch.Tensor) -> torch.Tensor:
-        return separable_filter(t, kernel, pad=(5, 5))
-
-    c1, c2 = (0.01 * data_range) ** 2, (0.03 * data_range) ** 2
-    mu_x, mu_y = blur(x), blur(y)
-    var_x = blur(x * x) - mu_x**2
-    var_y = blur(y * y) - mu_y**2
-    cov = blur(x * y) - mu_x * mu_y
-    return ((2 * mu_x * mu_y + c1) * (2 * cov + c2)) / (
-        (mu_x**2 + mu_y**2 + c1) * (var_x + var_y + c2)
-    )
 
 
 def gradients(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from shapely.geometry import mapping
 
-from labels import fsutil
 from labels.errors import (
     NotFoundError,
     PermissionDeniedError,
@@ -24,6 +23,7 @@ from labels.errors import (
 )
 from labels.model import Role, Status, View
 from labels.store import BaseLabelStore, LabelFilter, LabelStore, open_store, safe_name
+from sr import fsutil
 from tests.labels.conftest import FOOTPRINT, SCENE, make_label, open_test_store, square
 
 

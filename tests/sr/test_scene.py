@@ -22,6 +22,7 @@ from sr.scene import (
     TooFewBandsError,
     guess_band_roles,
     open_scene,
+    parse_bbox,
     percentile_stretch,
     read_area,
 )
@@ -200,3 +201,23 @@ def test_shared_sentinel2_scene_opens_with_the_right_bands(shared_data: Path) ->
     assert scene.bands == BandRoles(red=1, green=2, blue=3, nir=4)
     west, south, east, north = scene.lonlat_bounds
     assert 13.0 < west < east < 13.3 and 48.2 < south < north < 48.4  # the Danube in Austria
+
+
+def test_metres_per_pixel_in_projected_and_geographic_scenes(tmp_path: Path) -> None:
+    array = np.ones((3, 20, 20), np.uint16)
+    utm = open_scene(write_raster(tmp_path / "utm.tif", array))
+    assert utm.metres_per_pixel == pytest.approx(10.0)
+    # 0.0001° pixels at the equator are about 11.1 m wide, at 60° N half of that.
+    for lat, expected in ((0.0, 11.132), (60.0, 5.566)):
+        transform = Affine(0.0001, 0, 85.0, 0, -0.0001, lat + 0.001)
+        geo = open_scene(
+            write_raster(tmp_path / f"geo{lat}.tif", array, crs="EPSG:4326", transform=transform)
+        )
+        assert geo.metres_per_pixel == pytest.approx(expected, rel=1e-3)
+
+
+def test_parse_bbox_takes_four_numbers_or_gives_none() -> None:
+    assert parse_bbox("85.3,27.6,85.4,27.7") == (85.3, 27.6, 85.4, 27.7)
+    assert parse_bbox(" 85.3, 27.6 ,85.4,27.7") == (85.3, 27.6, 85.4, 27.7)
+    for bad in ("", "85.3,27.6,85.4", "85.3,27.6,85.4,27.7,1", "a,b,c,d"):
+        assert parse_bbox(bad) is None
