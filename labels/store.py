@@ -169,6 +169,9 @@ class LabelStore(Protocol):
     def delete(
         self, label_id: str, *, actor: str, role: Role, expected_version: int
     ) -> SaveResult: ...
+    def restore(
+        self, label_id: str, *, actor: str, role: Role, expected_version: int
+    ) -> SaveResult: ...
     def version_count(self) -> int:
         """How many versions of all labels are stored."""
         return int(self._read("SELECT count(*) FROM label_versions")[0][0])
@@ -455,7 +458,7 @@ class BaseLabelStore:
         current = old.version if old else 0
         if expected != current:
             raise StaleEditError(new.id, expected or None, current or None, old and old.updated_by)
-        if old is not None and old.deleted:
+        if old is not None and old.deleted and op != "restore":
             raise NotFoundError(f"label {new.id} was deleted by {old.updated_by}")
         check_change(old, new, actor, role)
         new = stamp(old, new, actor, role)
@@ -548,6 +551,12 @@ class BaseLabelStore:
     def delete(self, label_id: str, *, actor: str, role: Role, expected_version: int) -> SaveResult:
         """Mark a label deleted (a new version; its history stays)."""
         return self._change(label_id, expected_version, actor, role, "delete", deleted=True)
+
+    def restore(
+        self, label_id: str, *, actor: str, role: Role, expected_version: int
+    ) -> SaveResult:
+        """Bring a deleted label back as it was before its delete (a new version: undo)."""
+        return self._change(label_id, expected_version, actor, role, "restore", deleted=False)
 
     # --- raw loading (copies between stores; no validation, history kept as it was) ------
 

@@ -6,6 +6,8 @@ the map's key), so each click or drawing costs one run of this script, not two.
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -15,7 +17,21 @@ from sr.jobs import JobStatus
 from sr.pipeline import SharpenRequest, model_version
 from sr.scene import SceneError
 from ui.drawings import Drafts
-from ui.enhance_flow import cached_result, job_board, served_result, start_sharpening
+from ui.enhance_flow import (
+    cached_result,
+    enhance_blocker,
+    job_board,
+    results_of_scene,
+    served_result,
+    start_sharpening,
+)
+from ui.enhanced_areas import (
+    add_enhanced_outlines,
+    area_caption,
+    enhanced_areas,
+    select_enhanced_area,
+    thumbnail_png,
+)
 from ui.fields import (
     DrawnOn,
     delete_fields,
@@ -24,9 +40,22 @@ from ui.fields import (
     save_new_fields,
     unsaved_after_save,
 )
+from ui.goto_box import forget_place, goto_box
+from ui.job_view import progress_text, record
 from ui.label_layers import MapField, add_fields
 from ui.map_events import chosen_area, drawn_work
-from ui.scene_map import add_area, add_draw_control, add_scene_tiles, base_map, finish_map
+from ui.methods import METHODS, PRESETS
+from ui.outline_fix import can_fix, fix_outlines
+from ui.plain_words import FIX_BUTTON, field_name
+from ui.scene_map import (
+    add_area,
+    add_draw_control,
+    add_scene_tiles,
+    base_map,
+    basemap_choices,
+    finish_map,
+    fly_to,
+)
 from ui.settings import data_dir, default_area_pixels, dip_iterations_override
 from ui.state import (
     bump_map,
@@ -40,18 +69,8 @@ from ui.state import (
     tile_key,
 )
 from ui.text import escape_markdown
+from ui.undo import after_delete, after_save, undo
 
-METHODS = {
-    "dip+enhancer": "Deep Image Prior + enhancer (best)",
-    "dip": "Deep Image Prior",
-    "enhancer": "Enhancer on bicubic (quick)",
-    "bicubic": "Bicubic (no sharpening)",
-}
-PRESETS = {
-    "fast": "fast (~1 min)",
-    "balanced": "balanced (a few minutes)",
-    "reference": "reference (the paper's; very slow on CPU)",
-}
 AREA_TOOL, FIELDS_TOOL = "Choose an area", "Draw fields"
 
 identity = require_identity()
@@ -74,6 +93,7 @@ if state.get("tool", AREA_TOOL) == AREA_TOOL:
     new_area = chosen_area(event, scene)
     if new_area and new_area != state.get("area"):
         state["area"] = new_area
+        forget_place("label_goto")  # the map follows the new area
         bump_map()  # a fresh map, zoomed to the new area
 else:
     new_draft, removed = drawn_work(event, mine)
@@ -105,6 +125,9 @@ def save_work(submit: bool, crop: str, drawn_on: DrawnOn) -> None:
     )
     drafts.save(unsaved_after_save(work, outcomes))
     state["outcomes"] = [(o.ok, o.message) for o in outcomes]
+    state["undo"] = after_save(
+        outcomes[: len(work.new)], outcomes[len(work.new) :], time.monotonic()
+    )
     bump_map()
 
 
@@ -112,8 +135,26 @@ def confirm_delete(confirmed: bool) -> None:
     """Delete-confirmation callback."""
     if confirmed:
         versions = {lab.id: lab.version for lab in mine if lab.id in state["pending_delete"]}
-        state["outcomes"] = [(o.ok, o.message) for o in delete_fields(store, versions, identity)]
+        outcomes = delete_fields(store, versions, identity)
+        state["outcomes"] = [(o.ok, o.message) for o in outcomes]
+        state["undo"] = after_delete(outcomes, time.monotonic())
     state.pop("pending_delete", None)
+    bump_map()
+
+
+def undo_last() -> None:
+    """Undo button callback: the last save or delete, through the store's history."""
+    action = state.pop("undo", None)
+    if action is not None and action.open(time.monotonic()):
+        state["outcomes"] = [(o.ok, o.message) for o in undo(store, action, identity)]
+    bump_map()
+
+
+def fix_drawn_outlines() -> None:
+    """Fix-the-outline callback: untangle the unsaved outlines that cross themselves."""
+    fixed, count = fix_outlines(drafts.load())
+    drafts.save(fixed)
+    state["outcomes"] = [(True, f"Fixed {count} outline(s): check them on the map, then save.")]
     bump_map()
 
 
@@ -141,9 +182,18 @@ with side:
     preset = st.selectbox(
         "Preset", list(PRESETS), format_func=PRESETS.get, key="preset", disabled="dip" not in method
     )
+    basemap = st.radio("Basemap (needs internet)", basemap_choices(), horizontal=True)
+    place = goto_box("label_goto")
 remember(method=method, preset=preset, area_text=",".join(repr(v) for v in area or ()))
 request = (
-    SharpenRequest(scene, area, method, preset, iterations=dip_iterations_override())
+    SharpenRequest(
+        scene,
+        area,
+        method,
+        preset,
+        iterations=dip_iterations_override(),
+        requested_by=identity.name,
+    )
     if area
     else None
 )
@@ -165,11 +215,11 @@ drawn_on = (
     if show_enhanced
     else DrawnOn()
 )
-for ok, message in state.pop("outcomes", []):
-    (messages.success if ok else messages.error)(message)
+areas = enhanced_areas(results_of_scene(scene.scene_id), identity.name)
 
 with map_col:
-    fmap = base_map(served, "true", tile_key)
+    fmap = base_map(served, "true", tile_key, basemap)
+    add_enhanced_outlines(fmap, areas, identity.name)
     if overlay is not None:
         add_scene_tiles(
             fmap,
@@ -180,7 +230,9 @@ with map_col:
             opacity=state.get("opacity", 1.0) if show_enhanced else 0.0,
         )
     if area:
-        add_area(fmap, area)
+        add_area(fmap, area, fit=place is None)
+    if place is not None:
+        fly_to(fmap, place)
     add_fields(
         fmap,
         [
@@ -238,9 +290,14 @@ with side:
 
     st.subheader("2 · Sharpen")
     job = job_board().get(state.get("job_key", ""))
-    if st.button("Enhance", type="primary", disabled=request is None or result is not None):
+    blocker = enhance_blocker(request) if request is not None and result is None else None
+    if st.button(
+        "Enhance", type="primary", disabled=request is None or result is not None or bool(blocker)
+    ):
         job = start_sharpening(request)
         state["job_key"] = job.key
+    if blocker:
+        st.warning(blocker)
 
     @st.fragment(run_every=1.0 if job and job.snapshot().status is JobStatus.RUNNING else None)
     def job_panel() -> None:
@@ -249,8 +306,9 @@ with side:
             return
         snap = current.snapshot()
         if snap.status is JobStatus.RUNNING:
-            eta = f" · about {snap.eta_s:.0f} s left" if snap.eta_s is not None else ""
-            st.progress(snap.fraction, text=f"{snap.message}{eta}")
+            seen = record(state.get(f"progress:{snap.key}", []), snap.updated, snap.fraction)
+            state[f"progress:{snap.key}"] = seen
+            st.progress(snap.fraction, text=progress_text(snap.message, seen, time.monotonic()))
             if snap.preview is not None:
                 bands = [b - 1 for b in scene.bands.for_mode("true")]
                 rgb = served.stretch("true").apply(snap.preview[bands])
@@ -270,6 +328,20 @@ with side:
         st.toggle("Show the enhanced image", value=True, key="show_enhanced")
         st.slider("Opacity", 0.0, 1.0, 1.0, 0.1, key="opacity")
 
+    with st.expander(f"Enhanced areas of this scene ({len(areas)})", expanded=bool(areas)):
+        if not areas:
+            st.caption("None yet: choose an area and press Enhance.")
+        for listed in areas:
+            picture, words = st.columns([1, 2])
+            picture.image(thumbnail_png(listed, served), width="stretch")
+            words.caption(escape_markdown(area_caption(listed, identity.name)))
+            if result is not None and listed.key == result.key:
+                words.caption("on the map now")
+            else:
+                words.button(
+                    "Show", key=f"show-{listed.key}", on_click=select_enhanced_area, args=(listed,)
+                )
+
     st.subheader("3 · Fields")
     crop = st.selectbox("Crop of the new fields", DEFAULT_CROPS, key="crop")
     if tool != FIELDS_TOOL:
@@ -282,12 +354,33 @@ with side:
     draft_col.button(
         "Save as draft", disabled=not draft.new, on_click=save_work, args=(False, crop, drawn_on)
     )
+    for ok, message in state.pop("outcomes", []):  # a toast, or next to the buttons
+        if ok:
+            st.toast(escape_markdown(message), icon=":material/check:")
+        if not ok:
+            st.error(message)
+        elif "warning:" in message:
+            st.warning(message)
+    if can_fix(draft):
+        st.button(FIX_BUTTON, on_click=fix_drawn_outlines)
+
+    if "undo" in state and not state["undo"].open(time.monotonic()):
+        del state["undo"]
+
+    @st.fragment(run_every=1.0 if "undo" in state else None)
+    def undo_panel() -> None:
+        action = state.get("undo")
+        now = time.monotonic()
+        if action is None or not action.open(now):
+            return
+        if st.button("Undo", key="undo-button", help="Undo the last save or delete"):
+            undo_last()
+            st.rerun()  # the whole page: the map shows the undone change
+        st.caption(f"for {action.seconds_left(now)} s")
+
+    undo_panel()
     if state.get("pending_delete"):
-        names = ", ".join(
-            f"{lab.crop} ({lab.area_ha:.2f} ha)"
-            for lab in mine
-            if lab.id in state["pending_delete"]
-        )
+        names = ", ".join(field_name(lab) for lab in mine if lab.id in state["pending_delete"])
         st.warning(f"Delete {names}?")
         yes, no = st.columns(2)
         yes.button("Delete", on_click=confirm_delete, args=(True,))

@@ -43,6 +43,7 @@ class SharpenRequest:
     seed: int = 0
     device: str = "auto"
     iterations: int | None = None  # overrides the DIP preset's (tests, quick looks)
+    requested_by: str | None = None  # who pressed Enhance: provenance only, not in the key
 
     @property
     def window(self) -> tuple[int, int, int, int]:
@@ -118,6 +119,8 @@ def sharpen_area(
     if cached is not None:
         return cached
     family = method_family(request.method)
+    if report is not None:
+        report(0.0, "reading the area")
     area = read_area(
         request.scene,
         request.bbox,
@@ -125,13 +128,13 @@ def sharpen_area(
         action=f"sharpening with {request.method}",
     )
     if report is not None:
-        report(0.0, f"{request.method}: {area.array.shape[2]} × {area.array.shape[1]} px area")
+        report(0.0, f"starting ({area.array.shape[2]} × {area.array.shape[1]} pixels)")
 
     def on_progress(progress: Progress) -> None:
         if report is not None:
             report(
                 progress.fraction,
-                f"iteration {progress.iteration}/{progress.iterations}, loss {progress.loss:.2e}",
+                f"iteration {progress.iteration}/{progress.iterations}",
                 progress.preview,
             )
 
@@ -161,6 +164,7 @@ def sharpen_area(
         "seed": request.seed,
         "iterations": request.iterations,
         "model_version": model_version(request.method),
+        "enhanced_by": request.requested_by,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     return cache.put(key, lambda path: write_raster(path, raster), provenance)

@@ -7,8 +7,9 @@ from functools import cache
 
 from sr.cache import CachedResult, ResultCache
 from sr.jobs import Job, JobBoard
-from sr.pipeline import SharpenRequest, request_key, sharpen_area
-from sr.scene import BBox, Scene, open_scene
+from sr.pipeline import MAX_AREA_PIXELS, SharpenRequest, method_family, request_key, sharpen_area
+from sr.scene import AreaTooLargeError, BBox, Scene, check_area_size, open_scene
+from ui.methods import method_text
 from ui.registry import ServedScene, registry
 from ui.settings import cache_dir, default_area_pixels
 
@@ -33,6 +34,19 @@ def start_sharpening(request: SharpenRequest) -> Job:
 
 def cached_result(request: SharpenRequest) -> CachedResult | None:
     return result_cache().get(request_key(request))
+
+
+def enhance_blocker(request: SharpenRequest) -> str | None:
+    """Why Enhance cannot run on this request (the area is too large), or None.
+
+    The same limit as the job's (``sr.pipeline.MAX_AREA_PIXELS``), told before pressing."""
+    _, _, width, height = request.window
+    limit = MAX_AREA_PIXELS[method_family(request.method)]
+    try:
+        check_area_size(width, height, limit, f"sharpening with {method_text(request.method)}")
+    except AreaTooLargeError as exc:
+        return str(exc)
+    return None
 
 
 def served_result(result: CachedResult, parent: ServedScene) -> ServedScene:

@@ -116,7 +116,13 @@ def add_area(fmap: folium.Map, bbox: BBox, fit: bool = True) -> None:
         fmap
     )
     if fit:
-        fmap.fit_bounds([[south, west], [north, east]])
+        fly_to(fmap, bbox)
+
+
+def fly_to(fmap: folium.Map, bbox: BBox) -> None:
+    """Fit the map to a lon/lat box (the last fit wins)."""
+    west, south, east, north = bbox
+    fmap.fit_bounds([[south, west], [north, east]])
 
 
 def add_draw_control(fmap: folium.Map, group: folium.FeatureGroup | None, shape: str) -> None:

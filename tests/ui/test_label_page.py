@@ -1,0 +1,183 @@
+"""The Label page, run headless with Streamlit's AppTest on the bundled Sentinel-2 sample:
+the list of enhanced areas, Enhance refused before pressing, toasts, undo, fixing outlines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from shapely.geometry import Polygon, box
+from streamlit.testing.v1 import AppTest
+
+from labels.model import Role
+from labels.store import open_store
+from sr.pipeline import SharpenRequest, sharpen_area
+from sr.scene import Scene, open_scene
+from tests.conftest import PROJECT_ROOT
+from tests.ui.conftest import session_token
+from ui.auth import Identity
+from ui.drawings import Draft, Drafts
+from ui.enhance_flow import result_cache
+from ui.settings import SAMPLE_SCENE
+
+APP = str(PROJECT_ROOT / "app.py")
+SITA = Identity("Sita", Role.VOLUNTEER)
+
+
+@pytest.fixture()
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("SHARPFIELDS_DATA", str(tmp_path))
+    monkeypatch.chdir(PROJECT_ROOT)
+    st.cache_resource.clear()  # the label store is per data folder
+    result_cache.cache_clear()  # and so is the cache of enhanced areas
+    yield tmp_path
+    st.cache_resource.clear()
+    result_cache.cache_clear()
+
+
+@pytest.fixture()
+def scene() -> Scene:
+    return open_scene(SAMPLE_SCENE)
+
+
+def _area(scene: Scene, dx: float, size: float = 0.002) -> tuple[float, float, float, float]:
+    """A small lon/lat box inside the sample, ``dx`` degrees east of its centre."""
+    c = scene.footprint.centroid
+    return (c.x + dx, c.y, c.x + dx + size, c.y + size)
+
+
+def _enhanced(scene: Scene, bbox: tuple[float, ...], by: str) -> str:
+    """Sharpen an area with bicubic (instant) into the app's cache, as ``by``; its key."""
+    request = SharpenRequest(scene, bbox, "bicubic", requested_by=by)  # type: ignore[arg-type]
+    return sharpen_area(request, result_cache()).key
+
+
+def _label_page(identity: Identity = SITA, **params: str) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.session_state["session_token"] = session_token(identity)
+    app.query_params.update(params)
+    app.switch_page("pages/label.py")
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _button(app: AppTest, label: str):  # type: ignore[no-untyped-def]
+    return next(b for b in app.button if b.label == label)
+
+
+def test_enhanced_areas_are_listed_mine_first_and_show_brings_one_back(
+    data_dir: Path, scene: Scene
+) -> None:
+    ram_area, sita_area = _area(scene, 0.004), _area(scene, -0.004)
+    _enhanced(scene, ram_area, "Ram")
+    mine = _enhanced(scene, sita_area, "Sita")  # newer, but it would come first anyway
+    app = _label_page()
+    captions = [c.value for c in app.caption if "Bicubic" in c.value]
+    assert len(captions) == 2
+    assert captions[0].endswith("by you") and captions[1].endswith("by Ram")
+    assert len(app.image) >= 2  # a thumbnail each
+    _button(app, "Show")  # not shown yet: each has its button
+
+    app.button(key=f"show-{mine}").click().run()
+    assert not app.exception
+    assert app.session_state["area"] == sita_area
+    assert app.session_state["method"] == "bicubic"
+    assert any("Enhanced area ready" in s.value for s in app.success)
+    assert any(c.value == "on the map now" for c in app.caption)
+
+
+def test_the_map_outlines_every_enhanced_area(data_dir: Path, scene: Scene) -> None:
+    from ui.enhanced_areas import add_enhanced_outlines, enhanced_areas
+    from ui.enhance_flow import results_of_scene
+    from ui.registry import registry
+    from ui.scene_map import base_map
+
+    _enhanced(scene, _area(scene, 0.004), "Ram <b>")
+    _enhanced(scene, _area(scene, -0.004), "Sita")
+    fmap = base_map(registry().register(scene), "true", lambda _: "k")
+    add_enhanced_outlines(fmap, enhanced_areas(results_of_scene(scene.scene_id), "Sita"), "Sita")
+    page = fmap.get_root().render()
+    assert page.count("L.rectangle(") == 2 and "#d500f9" in page  # an outline each
+    assert "by Ram &lt;b&gt;" in page and "Ram <b>" not in page
+
+
+def test_enhance_is_disabled_with_the_reason_when_the_area_is_too_large(
+    data_dir: Path, scene: Scene
+) -> None:
+    west, south, east, north = scene.lonlat_bounds
+    whole = f"{west!r},{south!r},{east!r},{north!r}"
+    app = _label_page(area_text=whole, method="dip")
+    assert _button(app, "Enhance").disabled
+    [reason] = [w.value for w in app.warning if "too large" in w.value]
+    assert "too large for sharpening with Deep Image Prior" in reason
+    assert "Choose a smaller area." in reason
+
+    small = ",".join(repr(v) for v in _area(scene, 0.0))
+    app = _label_page(area_text=small, method="dip")
+    assert not _button(app, "Enhance").disabled
+    assert not [w for w in app.warning if "too large" in w.value]
+
+
+def _draft(data_dir: Path, scene: Scene, *geometries: object) -> None:
+    Drafts(data_dir / "drafts", SITA.name, scene.scene_id).save(Draft(list(geometries), {}))
+
+
+def test_save_shows_a_toast_and_undo_takes_the_new_field_back(
+    data_dir: Path, scene: Scene
+) -> None:
+    _draft(data_dir, scene, box(*_area(scene, 0.0)))
+    app = _label_page()
+    _button(app, "Save & submit").click().run()
+    assert not app.exception
+    assert [t.value for t in app.toast if t.value.startswith("Saved rice field")]
+    store = open_store(data_dir / "labels")
+    [saved] = store.query()
+
+    _button(app, "Undo").click().run()
+    assert not app.exception
+    assert store.count() == 0
+    assert [v.op for v in store.history(saved.id)] == ["create", "delete"]
+    assert any("Undone: rice" in t.value for t in app.toast)
+    assert not [b for b in app.button if b.label == "Undo"]  # once
+
+
+def test_undo_after_a_delete_restores_the_field_as_it_was(data_dir: Path, scene: Scene) -> None:
+    _draft(data_dir, scene, box(*_area(scene, 0.0)))
+    app = _label_page()
+    _button(app, "Save & submit").click().run()
+    store = open_store(data_dir / "labels")
+    [saved] = store.query()
+    app.session_state["pending_delete"] = [saved.id]  # what the map's bin tool reports
+    app.run()
+    assert any(w.value.startswith("Delete rice, ") and "by Sita?" in w.value for w in app.warning)
+    _button(app, "Delete").click().run()
+    assert store.count() == 0 and any(t.value.startswith("Deleted rice") for t in app.toast)
+
+    _button(app, "Undo").click().run()
+    [back] = store.query()
+    assert (back.id, back.version, back.deleted) == (saved.id, 3, False)
+    assert back.geometry.equals(saved.geometry) and back.status is saved.status
+    assert [v.op for v in store.history(saved.id)] == ["create", "delete", "restore"]
+
+
+def test_a_crossed_outline_is_explained_plainly_and_fixed_in_one_click(
+    data_dir: Path, scene: Scene
+) -> None:
+    west, south, east, north = _area(scene, 0.0)
+    bowtie = Polygon([(west, south), (east, north), (east, south), (west, north)])
+    _draft(data_dir, scene, bowtie)
+    app = _label_page()
+    _button(app, "Save & submit").click().run()
+    [error] = [e.value for e in app.error]
+    assert "crosses itself" in error and "Fix the outline" in error
+    assert "make_valid" not in error and "repair()" not in error
+
+    _button(app, "Fix the outline").click().run()
+    [fixed] = Drafts(data_dir / "drafts", SITA.name, scene.scene_id).load().new
+    assert fixed.is_valid and not fixed.is_empty
+    assert not [b for b in app.button if b.label == "Fix the outline"]
+    _button(app, "Save & submit").click().run()
+    assert open_store(data_dir / "labels").count() == 1
