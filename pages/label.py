@@ -40,7 +40,7 @@ from ui.fields import (
     save_new_fields,
     unsaved_after_save,
 )
-from ui.goto_box import forget_place, goto_box
+from ui.goto_box import LABEL_GOTO, forget_place, goto_box
 from ui.job_view import progress_text, record
 from ui.label_layers import MapField, add_fields
 from ui.map_events import chosen_area, drawn_work
@@ -93,7 +93,7 @@ if state.get("tool", AREA_TOOL) == AREA_TOOL:
     new_area = chosen_area(event, scene)
     if new_area and new_area != state.get("area"):
         state["area"] = new_area
-        forget_place("label_goto")  # the map follows the new area
+        forget_place(LABEL_GOTO)  # the map follows the new area
         bump_map()  # a fresh map, zoomed to the new area
 else:
     new_draft, removed = drawn_work(event, mine)
@@ -183,7 +183,7 @@ with side:
         "Preset", list(PRESETS), format_func=PRESETS.get, key="preset", disabled="dip" not in method
     )
     basemap = st.radio("Basemap (needs internet)", basemap_choices(), horizontal=True)
-    place = goto_box("label_goto")
+    place = goto_box(LABEL_GOTO)
 remember(method=method, preset=preset, area_text=",".join(repr(v) for v in area or ()))
 request = (
     SharpenRequest(

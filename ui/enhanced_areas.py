@@ -21,7 +21,7 @@ from sr.cache import CachedResult
 from sr.render import render_area
 from sr.scene import BBox
 from ui.enhance_flow import served_result
-from ui.goto_box import forget_place
+from ui.goto_box import LABEL_GOTO, forget_place
 from ui.methods import method_text
 from ui.registry import ServedScene
 from ui.state import bump_map
@@ -135,5 +135,5 @@ def select_enhanced_area(area: EnhancedArea) -> None:
     if area.preset:
         state["preset"] = area.preset
     state.pop("show_enhanced", None)  # the toggle starts on again
-    forget_place("label_goto")
+    forget_place(LABEL_GOTO)
     bump_map()

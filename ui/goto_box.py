@@ -9,6 +9,7 @@ from ui.goto import GoToError, parse_place
 from ui.state import bump_map
 
 GO_TO_LABEL = "Go to (lat, lon or west, south, east, north)"
+LABEL_GOTO = "label_goto"  # the Label page's box (a new area there forgets its place)
 
 
 def _place_key(key: str) -> str:

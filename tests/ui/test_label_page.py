@@ -19,7 +19,10 @@ from tests.conftest import PROJECT_ROOT
 from tests.ui.conftest import session_token
 from ui.auth import Identity
 from ui.drawings import Draft, Drafts
-from ui.enhance_flow import result_cache
+from ui.enhance_flow import result_cache, results_of_scene
+from ui.enhanced_areas import add_enhanced_outlines, enhanced_areas
+from ui.registry import registry
+from ui.scene_map import base_map
 from ui.settings import SAMPLE_SCENE
 
 APP = str(PROJECT_ROOT / "app.py")
@@ -90,11 +93,6 @@ def test_enhanced_areas_are_listed_mine_first_and_show_brings_one_back(
 
 
 def test_the_map_outlines_every_enhanced_area(data_dir: Path, scene: Scene) -> None:
-    from ui.enhanced_areas import add_enhanced_outlines, enhanced_areas
-    from ui.enhance_flow import results_of_scene
-    from ui.registry import registry
-    from ui.scene_map import base_map
-
     _enhanced(scene, _area(scene, 0.004), "Ram <b>")
     _enhanced(scene, _area(scene, -0.004), "Sita")
     fmap = base_map(registry().register(scene), "true", lambda _: "k")
@@ -125,9 +123,7 @@ def _draft(data_dir: Path, scene: Scene, *geometries: object) -> None:
     Drafts(data_dir / "drafts", SITA.name, scene.scene_id).save(Draft(list(geometries), {}))
 
 
-def test_save_shows_a_toast_and_undo_takes_the_new_field_back(
-    data_dir: Path, scene: Scene
-) -> None:
+def test_save_shows_a_toast_and_undo_takes_the_new_field_back(data_dir: Path, scene: Scene) -> None:
     _draft(data_dir, scene, box(*_area(scene, 0.0)))
     app = _label_page()
     _button(app, "Save & submit").click().run()
