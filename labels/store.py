@@ -25,7 +25,14 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import shapely
 
-from labels.errors import LabelError, NotFoundError, StaleEditError, StoreError, ValidationError
+from labels.errors import (
+    LabelError,
+    NotFoundError,
+    StaleEditError,
+    StoreError,
+    TransitionError,
+    ValidationError,
+)
 from labels.geojson import write_geojson
 from labels.model import Geometry, Label, Role, Status, utc_now
 from labels.snapshots import SnapshotWriter
@@ -556,6 +563,8 @@ class BaseLabelStore:
         self, label_id: str, *, actor: str, role: Role, expected_version: int
     ) -> SaveResult:
         """Bring a deleted label back as it was before its delete (a new version: undo)."""
+        if not self.get(label_id).deleted:
+            raise TransitionError(f"label {label_id} is not deleted, so it cannot be restored")
         return self._change(label_id, expected_version, actor, role, "restore", deleted=False)
 
     # --- raw loading (copies between stores; no validation, history kept as it was) ------

@@ -48,7 +48,7 @@ def failed_outcome(exc: LabelError, name_of: FieldNamer = lambda _: None) -> Out
         return Outcome(
             False, "Not saved. " + describe_findings(exc.findings, name_of), fixable=True
         )
-    return Outcome(False, f"Not saved: {plain_error(exc) or exc}")
+    return Outcome(False, f"Not saved: {plain_error(exc)}")
 
 
 def save_new_fields(

@@ -22,7 +22,7 @@ def time_left_text(seconds: float | None) -> str:
     """'about 40 s left', 'about 3 min left', or '' while unknown."""
     if seconds is None:
         return ""
-    if seconds < 60:
+    if seconds < 90:
         return f"about {max(5, round(seconds / 5) * 5)} s left"
     return f"about {round(seconds / 60)} min left"
 

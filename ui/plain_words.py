@@ -7,15 +7,23 @@ keep the library's message, which is already plain for them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
-from labels.errors import LabelError, NotFoundError, PermissionDeniedError, StaleEditError
+from labels.errors import (
+    LabelError,
+    NotFoundError,
+    PermissionDeniedError,
+    StaleEditError,
+    TransitionError,
+)
 from labels.model import Label
 from labels.validate import Finding
 
 # label id → how to call that field, or None when it is not known
 FieldNamer = Callable[[str], str | None]
 ANOTHER_FIELD = "another field"
+_LABEL_ID = re.compile(r"\blabel [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
 FIX_BUTTON = "Fix the outline"
 
 
@@ -66,8 +74,9 @@ def plain_findings(findings: list[Finding], name_of: FieldNamer = lambda _: None
     return "\n".join(f"{f.severity}: {plain_finding(f, name_of)}" for f in findings)
 
 
-def plain_error(exc: LabelError) -> str | None:
-    """A store refusal in plain words (None: the library's message is the one to show)."""
+def plain_error(exc: LabelError) -> str:
+    """A store refusal in plain words; other refusals keep their reason, ids left out."""
+    text = str(exc)
     if isinstance(exc, StaleEditError):
         return (
             "someone changed this field after you opened it, so your change was not kept. "
@@ -75,9 +84,13 @@ def plain_error(exc: LabelError) -> str | None:
         )
     if isinstance(exc, NotFoundError):
         return "this field was deleted meanwhile."
-    if isinstance(exc, PermissionDeniedError) and "only edit their own" in str(exc):
+    if isinstance(exc, PermissionDeniedError) and "only edit their own" in text:
         return "you can change only the fields you drew."
-    return None
+    if isinstance(exc, PermissionDeniedError) and "only a reviewer may" in text:
+        return "only a reviewer can change a field once it is accepted or rejected."
+    if isinstance(exc, TransitionError) and "cannot be restored" in text:
+        return "this field is back already."
+    return _LABEL_ID.sub("this field", text)
 
 
 def store_namer(get: Callable[[str], Label]) -> FieldNamer:

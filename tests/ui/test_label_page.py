@@ -3,11 +3,9 @@ the list of enhanced areas, Enhance refused before pressing, toasts, undo, fixin
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from shapely.geometry import Polygon, box
 from streamlit.testing.v1 import AppTest
 
@@ -15,8 +13,7 @@ from labels.model import Role
 from labels.store import open_store
 from sr.pipeline import SharpenRequest, sharpen_area
 from sr.scene import Scene, open_scene
-from tests.conftest import PROJECT_ROOT
-from tests.ui.conftest import session_token
+from tests.ui.conftest import run_page
 from ui.auth import Identity
 from ui.drawings import Draft, Drafts
 from ui.enhance_flow import result_cache, results_of_scene
@@ -25,19 +22,7 @@ from ui.registry import registry
 from ui.scene_map import base_map
 from ui.settings import SAMPLE_SCENE
 
-APP = str(PROJECT_ROOT / "app.py")
 SITA = Identity("Sita", Role.VOLUNTEER)
-
-
-@pytest.fixture()
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("SHARPFIELDS_DATA", str(tmp_path))
-    monkeypatch.chdir(PROJECT_ROOT)
-    st.cache_resource.clear()  # the label store is per data folder
-    result_cache.cache_clear()  # and so is the cache of enhanced areas
-    yield tmp_path
-    st.cache_resource.clear()
-    result_cache.cache_clear()
 
 
 @pytest.fixture()
@@ -58,13 +43,7 @@ def _enhanced(scene: Scene, bbox: tuple[float, ...], by: str) -> str:
 
 
 def _label_page(identity: Identity = SITA, **params: str) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.session_state["session_token"] = session_token(identity)
-    app.query_params.update(params)
-    app.switch_page("pages/label.py")
-    app.run()
-    assert not app.exception, app.exception
-    return app
+    return run_page("pages/label.py", identity, **params)
 
 
 def _button(app: AppTest, label: str):  # type: ignore[no-untyped-def]
@@ -72,7 +51,7 @@ def _button(app: AppTest, label: str):  # type: ignore[no-untyped-def]
 
 
 def test_enhanced_areas_are_listed_mine_first_and_show_brings_one_back(
-    data_dir: Path, scene: Scene
+    app_data: Path, scene: Scene
 ) -> None:
     ram_area, sita_area = _area(scene, 0.004), _area(scene, -0.004)
     _enhanced(scene, ram_area, "Ram")
@@ -92,7 +71,7 @@ def test_enhanced_areas_are_listed_mine_first_and_show_brings_one_back(
     assert any(c.value == "on the map now" for c in app.caption)
 
 
-def test_the_map_outlines_every_enhanced_area(data_dir: Path, scene: Scene) -> None:
+def test_the_map_outlines_every_enhanced_area(app_data: Path, scene: Scene) -> None:
     _enhanced(scene, _area(scene, 0.004), "Ram <b>")
     _enhanced(scene, _area(scene, -0.004), "Sita")
     fmap = base_map(registry().register(scene), "true", lambda _: "k")
@@ -103,7 +82,7 @@ def test_the_map_outlines_every_enhanced_area(data_dir: Path, scene: Scene) -> N
 
 
 def test_enhance_is_disabled_with_the_reason_when_the_area_is_too_large(
-    data_dir: Path, scene: Scene
+    app_data: Path, scene: Scene
 ) -> None:
     west, south, east, north = scene.lonlat_bounds
     whole = f"{west!r},{south!r},{east!r},{north!r}"
@@ -119,17 +98,17 @@ def test_enhance_is_disabled_with_the_reason_when_the_area_is_too_large(
     assert not [w for w in app.warning if "too large" in w.value]
 
 
-def _draft(data_dir: Path, scene: Scene, *geometries: object) -> None:
-    Drafts(data_dir / "drafts", SITA.name, scene.scene_id).save(Draft(list(geometries), {}))
+def _draft(data: Path, scene: Scene, *geometries: object) -> None:
+    Drafts(data / "drafts", SITA.name, scene.scene_id).save(Draft(list(geometries), {}))
 
 
-def test_save_shows_a_toast_and_undo_takes_the_new_field_back(data_dir: Path, scene: Scene) -> None:
-    _draft(data_dir, scene, box(*_area(scene, 0.0)))
+def test_save_shows_a_toast_and_undo_takes_the_new_field_back(app_data: Path, scene: Scene) -> None:
+    _draft(app_data, scene, box(*_area(scene, 0.0)))
     app = _label_page()
     _button(app, "Save & submit").click().run()
     assert not app.exception
     assert [t.value for t in app.toast if t.value.startswith("Saved rice field")]
-    store = open_store(data_dir / "labels")
+    store = open_store(app_data / "labels")
     [saved] = store.query()
 
     _button(app, "Undo").click().run()
@@ -140,11 +119,11 @@ def test_save_shows_a_toast_and_undo_takes_the_new_field_back(data_dir: Path, sc
     assert not [b for b in app.button if b.label == "Undo"]  # once
 
 
-def test_undo_after_a_delete_restores_the_field_as_it_was(data_dir: Path, scene: Scene) -> None:
-    _draft(data_dir, scene, box(*_area(scene, 0.0)))
+def test_undo_after_a_delete_restores_the_field_as_it_was(app_data: Path, scene: Scene) -> None:
+    _draft(app_data, scene, box(*_area(scene, 0.0)))
     app = _label_page()
     _button(app, "Save & submit").click().run()
-    store = open_store(data_dir / "labels")
+    store = open_store(app_data / "labels")
     [saved] = store.query()
     app.session_state["pending_delete"] = [saved.id]  # what the map's bin tool reports
     app.run()
@@ -160,11 +139,11 @@ def test_undo_after_a_delete_restores_the_field_as_it_was(data_dir: Path, scene:
 
 
 def test_a_crossed_outline_is_explained_plainly_and_fixed_in_one_click(
-    data_dir: Path, scene: Scene
+    app_data: Path, scene: Scene
 ) -> None:
     west, south, east, north = _area(scene, 0.0)
     bowtie = Polygon([(west, south), (east, north), (east, south), (west, north)])
-    _draft(data_dir, scene, bowtie)
+    _draft(app_data, scene, bowtie)
     app = _label_page()
     _button(app, "Save & submit").click().run()
     [error] = [e.value for e in app.error]
@@ -172,8 +151,8 @@ def test_a_crossed_outline_is_explained_plainly_and_fixed_in_one_click(
     assert "make_valid" not in error and "repair()" not in error
 
     _button(app, "Fix the outline").click().run()
-    [fixed] = Drafts(data_dir / "drafts", SITA.name, scene.scene_id).load().new
+    [fixed] = Drafts(app_data / "drafts", SITA.name, scene.scene_id).load().new
     assert fixed.is_valid and not fixed.is_empty
     assert not [b for b in app.button if b.label == "Fix the outline"]
     _button(app, "Save & submit").click().run()
-    assert open_store(data_dir / "labels").count() == 1
+    assert open_store(app_data / "labels").count() == 1
