@@ -14,7 +14,7 @@ from streamlit_folium import st_folium
 from labels.model import DEFAULT_CROPS, View
 from sr.enhance import METHODS as REGISTERED_METHODS
 from sr.jobs import JobStatus
-from sr.pipeline import SharpenRequest, model_version
+from sr.pipeline import SharpenRequest, model_version, request_key
 from sr.scene import SceneError
 from ui.drawings import Drafts
 from ui.enhance_flow import (
@@ -290,6 +290,7 @@ with side:
 
     st.subheader("2 · Sharpen")
     job = job_board().get(state.get("job_key", ""))
+    wanted = request_key(request) if request is not None else None  # the area's result
     blocker = enhance_blocker(request) if request is not None and result is None else None
     if st.button(
         "Enhance", type="primary", disabled=request is None or result is not None or bool(blocker)
@@ -315,7 +316,11 @@ with side:
                 st.image(rgb.transpose(1, 2, 0), caption="preview", width="stretch")
             if st.button("Cancel"):
                 current.cancel()
-        elif snap.status is JobStatus.DONE and state.get("job_shown") != snap.key:
+        elif (
+            snap.status is JobStatus.DONE
+            and snap.key == wanted
+            and state.get("job_shown") != snap.key
+        ):
             st.rerun(scope="app")  # show the result (the full run marks it shown)
         elif snap.status is JobStatus.FAILED:
             st.error(snap.error)
@@ -328,9 +333,10 @@ with side:
         st.toggle("Show the enhanced image", value=True, key="show_enhanced")
         st.slider("Opacity", 0.0, 1.0, 1.0, 0.1, key="opacity")
 
-    with st.expander(f"Enhanced areas of this scene ({len(areas)})", expanded=bool(areas)):
-        if not areas:
-            st.caption("None yet: choose an area and press Enhance.")
+    st.markdown(f"**Enhanced areas of this scene ({len(areas)})**")
+    if not areas:
+        st.caption("None yet: choose an area and press Enhance.")
+    with st.container(height=300 if len(areas) > 2 else "content", border=bool(areas)):
         for listed in areas:
             picture, words = st.columns([1, 2])
             picture.image(thumbnail_png(listed, served), width="stretch")
