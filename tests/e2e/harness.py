@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -26,6 +26,7 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 MAP = 'iframe[title="streamlit_folium.st_folium"]'
+AREA_CAPTION = "→"  # the Label page's chosen area: "w, s → e, n"
 
 
 def _free_port() -> int:
@@ -143,3 +144,43 @@ def draw_square(page, half: int = 60, dx0: int = 0) -> None:  # type: ignore[no-
         page.mouse.click(x + dx0 + dx, y + dy)
         time.sleep(0.25)
     frame.get_by_text("Finish", exact=True).click()  # closes the ring
+
+
+def page_point(page, lon: float, lat: float) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """Where ``lon, lat`` is on the page (Leaflet's own projection, inside the map's iframe)."""
+    frame = page.locator(MAP).last.element_handle().content_frame()
+    point = frame.evaluate(
+        "([lat, lon]) => window.map.latLngToContainerPoint([lat, lon])", [lat, lon]
+    )
+    frame_box = page.locator(MAP).last.bounding_box()
+    return frame_box["x"] + point["x"], frame_box["y"] + point["y"]
+
+
+def map_replaced(page, action: Callable[[], None]) -> None:  # type: ignore[no-untyped-def]
+    """Do ``action`` and wait until it gave the page a fresh map (and that map shows tiles)."""
+    old = page.locator(MAP).last.element_handle()
+    action()
+    old.wait_for_element_state("hidden", timeout=30_000)
+    map_centre(page)
+
+
+def enhance_at(page, lon: float, lat: float) -> str:  # type: ignore[no-untyped-def]
+    """Choose the area around a point, press Enhance, wait for the result; the area's text."""
+    from playwright.sync_api import expect
+
+    map_centre(page)
+    before = page.get_by_text(AREA_CAPTION).all_inner_texts()
+    caption = page.get_by_text(AREA_CAPTION).first
+    for _ in range(3):  # a click while the fresh map is still wiring its events is lost
+        page.mouse.click(*page_point(page, lon, lat))
+        try:
+            expect(caption).not_to_have_text(before[0] if before else "·", timeout=10_000)
+            break
+        except AssertionError:
+            continue
+    map_centre(page)
+    enhance = page.get_by_role("button", name="Enhance")
+    expect(enhance).to_be_enabled(timeout=30_000)
+    enhance.click()
+    page.get_by_text("Enhanced area ready").wait_for(timeout=120_000)
+    return caption.inner_text()

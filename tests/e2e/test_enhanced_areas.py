@@ -5,58 +5,27 @@ field, saves it and sees the toast with an Undo next to the buttons."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from sr.scene import open_scene
-from tests.e2e.harness import ARTIFACTS, MAP, draw_square, map_centre, running_app, sign_in
+from tests.e2e.harness import (
+    AREA_CAPTION,
+    ARTIFACTS,
+    MAP,
+    draw_square,
+    enhance_at,
+    map_centre,
+    map_replaced,
+    running_app,
+    sign_in,
+)
 from ui.enhanced_areas import OUTLINE_STYLE
 from ui.settings import SAMPLE_SCENE
 
 pytestmark = pytest.mark.e2e
-
-AREA_CAPTION = "→"  # the chosen area's corners: "w, s → e, n"
-
-
-def _page_point(page, lon: float, lat: float) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-    """Where ``lon, lat`` is on the page (Leaflet's own projection, inside the map's iframe)."""
-    frame = page.locator(MAP).last.element_handle().content_frame()
-    point = frame.evaluate(
-        "([lat, lon]) => window.map.latLngToContainerPoint([lat, lon])", [lat, lon]
-    )
-    frame_box = page.locator(MAP).last.bounding_box()
-    return frame_box["x"] + point["x"], frame_box["y"] + point["y"]
-
-
-def _map_replaced(page, action: Callable[[], None]) -> None:  # type: ignore[no-untyped-def]
-    """Do ``action`` and wait until it gave the page a fresh map (and that map shows tiles)."""
-    old = page.locator(MAP).last.element_handle()
-    action()
-    old.wait_for_element_state("hidden", timeout=30_000)
-    map_centre(page)
-
-
-def _enhance_at(page, lon: float, lat: float) -> str:  # type: ignore[no-untyped-def]
-    """Choose the area around a point, press Enhance, wait for the result; the area's text."""
-    map_centre(page)
-    before = page.get_by_text(AREA_CAPTION).all_inner_texts()
-    caption = page.get_by_text(AREA_CAPTION).first
-    for _ in range(3):  # a click while the fresh map is still wiring its events is lost
-        page.mouse.click(*_page_point(page, lon, lat))
-        try:
-            expect(caption).not_to_have_text(before[0] if before else "·", timeout=10_000)
-            break
-        except AssertionError:
-            continue
-    map_centre(page)
-    enhance = page.get_by_role("button", name="Enhance")
-    expect(enhance).to_be_enabled(timeout=30_000)
-    enhance.click()
-    page.get_by_text("Enhanced area ready").wait_for(timeout=120_000)
-    return caption.inner_text()
 
 
 def _view(page, caption: str) -> tuple[int, bool]:  # type: ignore[no-untyped-def]
@@ -88,12 +57,12 @@ def test_back_to_an_earlier_enhanced_area_then_save_with_a_toast(browser, tmp_pa
         page.get_by_label("Sharpening method").click()
         page.get_by_role("option", name="Bicubic (no sharpening)").click()
 
-        first = _enhance_at(page, c.x - 0.004, c.y)
+        first = enhance_at(page, c.x - 0.004, c.y)
         [first_id] = _enhanced_tiles(data)
         goto = page.get_by_label("Go to (lat, lon or west, south, east, north)")
         goto.fill(f"{west}, {south}, {east}, {north}")  # back to the whole scene
-        _map_replaced(page, lambda: goto.press("Enter"))
-        second = _enhance_at(page, c.x + 0.004, c.y)
+        map_replaced(page, lambda: goto.press("Enter"))
+        second = enhance_at(page, c.x + 0.004, c.y)
         assert second != first
 
         listing = page.get_by_text("Enhanced areas of this scene (2)")
@@ -103,7 +72,7 @@ def test_back_to_an_earlier_enhanced_area_then_save_with_a_toast(browser, tmp_pa
         expect(outlines).to_have_count(2, timeout=30_000)  # both areas outlined on the map
         show = page.get_by_role("button", name="Show")  # the other one: the first
         expect(show).to_have_count(1, timeout=30_000)
-        _map_replaced(page, show.click)
+        map_replaced(page, show.click)
         expect(page.get_by_text(AREA_CAPTION).first).to_have_text(first, timeout=30_000)
         page.get_by_text("Enhanced area ready").wait_for(timeout=30_000)
         zoom, inside = _view(page, first)
