@@ -33,12 +33,14 @@ from tests.e2e.harness import (
 from ui.settings import SAMPLE_SCENE
 
 METHOD = "Enhancer on bicubic (quick)"
+# Centres (lon, lat) of the two areas: farmland north-west and north-east of the village;
+# the field is drawn on the first, after going back to it from the list.
+FIRST_AREA, SECOND_AREA = (13.1330, 48.3000), (13.1570, 48.3000)
 
 
 def main(out: Path) -> None:
     scene = open_scene(SAMPLE_SCENE)
     west, south, east, north = scene.lonlat_bounds
-    c = scene.footprint.centroid
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder)
         env = {"SHARPFIELDS_AREA_PIXELS": "48"}
@@ -50,22 +52,24 @@ def main(out: Path) -> None:
             map_centre(page)
             page.get_by_label("Sharpening method").click()
             page.get_by_role("option", name=METHOD).click()
-            enhance_at(page, c.x + 0.0035, c.y + 0.0045)
+            enhance_at(page, *FIRST_AREA)
             goto = page.get_by_label("Go to (lat, lon or west, south, east, north)")
             goto.fill(f"{west}, {south}, {east}, {north}")
             map_replaced(page, lambda: goto.press("Enter"))
-            enhance_at(page, c.x - 0.006, c.y - 0.004)
+            enhance_at(page, *SECOND_AREA)
             show = page.get_by_role("button", name="Show")
             expect(show).to_have_count(1, timeout=30_000)
             map_replaced(page, show.click)
-            page.get_by_text("Draw fields", exact=True).first.click()
             page.get_by_label("Crop of the new fields").click()
-            page.get_by_role("option", name="maize", exact=True).click()
-            draw_square(page, half=110)
+            page.keyboard.type("maize")
+            page.keyboard.press("Enter")
+            map_replaced(page, page.get_by_text("Draw fields", exact=True).first.click)
+            draw_square(page, half=90)
             page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=30_000)
             page.get_by_role("button", name="Save & submit").click()
             page.get_by_test_id("stToast").filter(has_text="Saved maize field").wait_for()
             map_centre(page)
+            page.get_by_text("signed in as").first.scroll_into_view_if_needed()  # the top
             page.wait_for_timeout(1500)
             page.screenshot(path=str(out / "screenshot-label.png"))
 

@@ -26,6 +26,7 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 MAP = 'iframe[title="streamlit_folium.st_folium"]'
+MIN_MAP_HEIGHT = 200  # px; every page's map is taller, a frame not yet sized is 150
 AREA_CAPTION = "→"  # the Label page's chosen area: "w, s → e, n"
 
 
@@ -125,11 +126,20 @@ def map_centre(page) -> tuple[float, float]:  # type: ignore[no-untyped-def]
     expect(page.locator(MAP)).to_have_count(1, timeout=30_000)
     page.frame_locator(MAP).last.locator("img.leaflet-tile-loaded").first.wait_for(timeout=60_000)
     page.locator(MAP).last.wait_for(state="visible", timeout=30_000)
+    page.locator(MAP).last.scroll_into_view_if_needed()  # its place on the screen, to click
     deadline = time.monotonic() + 10
-    while (box := page.locator(MAP).last.bounding_box()) is None:  # still being laid out
+    previous = None
+    # Still being laid out while it has no box, the 150 px of a fresh frame, or a box that
+    # changes (streamlit-folium gives the frame its height after the map's script ran).
+    while (
+        (box := page.locator(MAP).last.bounding_box()) is None
+        or box["height"] <= MIN_MAP_HEIGHT
+        or box != previous
+    ):
         if time.monotonic() > deadline:
-            raise TimeoutError("the map never got a place on the page")
-        time.sleep(0.1)
+            raise TimeoutError("the map never got a settled place on the page")
+        previous = box
+        time.sleep(0.2)
     return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
 
 

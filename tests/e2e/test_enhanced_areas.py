@@ -81,7 +81,7 @@ def test_back_to_an_earlier_enhanced_area_then_save_with_a_toast(browser, tmp_pa
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "enhanced_areas_list.png"), full_page=True)
 
-        page.get_by_text("Draw fields", exact=True).first.click()
+        map_replaced(page, page.get_by_text("Draw fields", exact=True).first.click)
         draw_square(page, half=40)
         page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=30_000)
         page.get_by_role("button", name="Save & submit").click()
