@@ -177,8 +177,15 @@ def add_draw_control(fmap: folium.Map, group: folium.FeatureGroup | None, shape:
         edit_options=edit,
         show_geometry_on_click=False,
     ).add_to(fmap)
-    # Ctrl+Z / Backspace / Enter / Esc while drawing (ui/js/draw_keys.js); once per page.
-    fmap.get_root().script.add_child(folium.Element(DRAW_KEYS_JS), name="sharpfields_draw_keys")
+    # Ctrl+Z / Backspace / Enter / Esc while drawing (ui/js/draw_keys.js); once per map. A
+    # child of the map, not of the page: streamlit-folium ships only the map's own scripts.
+    fmap.add_child(DrawKeys(), name="sharpfields_draw_keys")
+
+
+class DrawKeys(MacroElement):
+    """The keyboard while drawing (ui/js/draw_keys.js), in the map's script."""
+
+    _template = Template("{% macro script(this, kwargs) %}" + DRAW_KEYS_JS + "{% endmacro %}")
 
 
 class TouchScrolls(MacroElement):

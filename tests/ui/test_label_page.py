@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import folium
 import pytest
 from shapely.geometry import Polygon, box
 from streamlit.testing.v1 import AppTest
+from streamlit_folium import _get_map_string
 
 from labels.model import Role
 from labels.store import open_store
@@ -19,7 +21,7 @@ from ui.drawings import Draft, Drafts
 from ui.enhance_flow import result_cache, results_of_scene, start_sharpening
 from ui.enhanced_areas import add_enhanced_outlines, enhanced_areas
 from ui.registry import registry
-from ui.scene_map import base_map
+from ui.scene_map import add_draw_control, base_map
 from ui.settings import SAMPLE_SCENE
 
 SITA = Identity("Sita", Role.VOLUNTEER)
@@ -162,3 +164,14 @@ def test_a_crossed_outline_is_explained_plainly_and_fixed_in_one_click(
     assert not [b for b in app.button if b.label == "Fix the outline"]
     _button(app, "Save & submit").click().run()
     assert open_store(app_data / "labels").count() == 1
+
+
+def test_the_drawing_keys_are_in_what_streamlit_folium_sends_to_the_browser(
+    scene: Scene,
+) -> None:
+    # streamlit-folium sends the map's own scripts, not the page's: the keys must be there.
+    fmap = base_map(registry().register(scene), "true", lambda _: "k")
+    add_draw_control(fmap, folium.FeatureGroup().add_to(fmap), "polygon")
+    fmap.get_root().render()
+    shipped = _get_map_string(fmap)
+    assert "__sharpfieldsKeys" in shipped and "deleteLastVertex" in shipped
