@@ -16,7 +16,7 @@ from sr.enhance import METHODS as REGISTERED_METHODS
 from sr.jobs import JobStatus
 from sr.pipeline import SharpenRequest, model_version, request_key
 from sr.scene import SceneError
-from ui.drawings import Drafts
+from ui.drawings import Draft, Drafts
 from ui.enhance_flow import (
     cached_result,
     enhance_blocker,
@@ -69,7 +69,7 @@ from ui.state import (
     tile_key,
 )
 from ui.text import escape_markdown
-from ui.undo import after_delete, after_save, undo
+from ui.undo import after_delete, after_save, drawings_back, undo
 
 AREA_TOOL, FIELDS_TOOL = "Choose an area", "Draw fields"
 
@@ -146,7 +146,10 @@ def undo_last() -> None:
     """Undo button callback: the last save or delete, through the store's history."""
     action = state.pop("undo", None)
     if action is not None and action.open(time.monotonic()):
-        state["outcomes"] = [(o.ok, o.message) for o in undo(store, action, identity)]
+        outcomes = undo(store, action, identity)
+        state["outcomes"] = [(o.ok, o.message) for o in outcomes]
+        work = drafts.load()
+        drafts.save(Draft(work.new + drawings_back(store, action, outcomes), work.edits))
     bump_map()
 
 

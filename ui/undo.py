@@ -73,6 +73,13 @@ def _undo_one(store: LabelStore, kind: str, change: Changed, identity: Identity)
         return failed_outcome(exc)
 
 
+def drawings_back(store: LabelStore, action: Undoable, outcomes: Sequence[Outcome]) -> list:
+    """The outlines of the new fields an undo took back: they become unsaved drawings again,
+    so undoing a save loses no drawing."""
+    created = {label_id for label_id, _ in action.created}
+    return [store.get(o.label_id).geometry for o in outcomes if o.ok and o.label_id in created]
+
+
 def undo(store: LabelStore, action: Undoable, identity: Identity) -> list[Outcome]:
     """Undo every change of ``action``, one outcome per field."""
     steps = [("created", c) for c in action.created]

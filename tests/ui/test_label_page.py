@@ -125,6 +125,10 @@ def test_save_shows_a_toast_and_undo_takes_the_new_field_back(app_data: Path, sc
     assert [v.op for v in store.history(saved.id)] == ["create", "delete"]
     assert any("Undone: rice" in t.value for t in app.toast)
     assert not [b for b in app.button if b.label == "Undo"]  # once
+    # The drawing is unsaved again, not lost.
+    assert any(c.value == "1 unsaved drawing(s), 0 changed outline(s)." for c in app.caption)
+    [again] = Drafts(app_data / "drafts", SITA.name, scene.scene_id).load().new
+    assert again.equals(saved.geometry)
 
 
 def test_undo_after_a_delete_restores_the_field_as_it_was(app_data: Path, scene: Scene) -> None:
