@@ -78,9 +78,10 @@ def plain_error(exc: LabelError) -> str:
     """A store refusal in plain words; other refusals keep their reason, ids left out."""
     text = str(exc)
     if isinstance(exc, StaleEditError):
+        who = f" by {exc.by}" if exc.by else ""
         return (
-            "someone changed this field after you opened it, so your change was not kept. "
-            "The map now shows their version."
+            f"this field was changed{who} since you opened it, so your change was not kept. "
+            "The map now shows it as it is."
         )
     if isinstance(exc, NotFoundError):
         return "this field was deleted meanwhile."

@@ -126,21 +126,30 @@ def map_centre(page) -> tuple[float, float]:  # type: ignore[no-untyped-def]
     expect(page.locator(MAP)).to_have_count(1, timeout=30_000)
     page.frame_locator(MAP).last.locator("img.leaflet-tile-loaded").first.wait_for(timeout=60_000)
     page.locator(MAP).last.wait_for(state="visible", timeout=30_000)
-    page.locator(MAP).last.scroll_into_view_if_needed()  # its place on the screen, to click
     deadline = time.monotonic() + 10
     previous = None
     # Still being laid out while it has no box, the 150 px of a fresh frame, or a box that
-    # changes (streamlit-folium gives the frame its height after the map's script ran).
-    while (
-        (box := page.locator(MAP).last.bounding_box()) is None
-        or box["height"] <= MIN_MAP_HEIGHT
-        or box != previous
-    ):
+    # changes (streamlit-folium gives the frame its height after the map's script ran); in
+    # view, so that clicks at the box land on it.
+    while (box := _settled_box(page)) is None or box != previous:
         if time.monotonic() > deadline:
             raise TimeoutError("the map never got a settled place on the page")
         previous = box
         time.sleep(0.2)
     return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def _settled_box(page) -> dict[str, float] | None:  # type: ignore[no-untyped-def]
+    """The map frame's box once it is sized and scrolled into view (None: not yet)."""
+    from playwright.sync_api import Error
+
+    frame = page.locator(MAP).last
+    try:
+        frame.scroll_into_view_if_needed(timeout=2_000)
+        box = frame.bounding_box(timeout=2_000)
+    except Error:  # replaced meanwhile (a rerun): the next look finds the new one
+        return None
+    return box if box is not None and box["height"] > MIN_MAP_HEIGHT else None
 
 
 def draw_square(page, half: int = 60, dx0: int = 0) -> None:  # type: ignore[no-untyped-def]

@@ -139,7 +139,9 @@ def test_undo_of_a_save_leaves_a_field_someone_changed_meanwhile(
     label = filled_store.get(saved.label_id)
     save_edits(filled_store, {label.id: field_at(7).buffer(0.0001)}, {label.id: 1}, SITA)
     [stale] = undo(filled_store, action, SITA)
-    assert not stale.ok and stale.message.startswith("Not saved: someone changed this field")
+    assert not stale.ok and stale.message.startswith(
+        "Not saved: this field was changed by Sita since you opened it"
+    )
     assert filled_store.get(label.id).version == 2 and not filled_store.get(label.id).deleted
 
 
