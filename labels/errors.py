@@ -20,6 +20,7 @@ class StaleEditError(LabelError):
         self.label_id = label_id
         self.expected = expected
         self.current = current
+        self.by = by
         if expected is None:
             msg = f"label {label_id} already exists (version {current}); reload it and edit that"
         elif current is None:

@@ -27,7 +27,14 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import shapely
 
-from labels.errors import LabelError, NotFoundError, StaleEditError, StoreError, ValidationError
+from labels.errors import (
+    LabelError,
+    NotFoundError,
+    StaleEditError,
+    StoreError,
+    TransitionError,
+    ValidationError,
+)
 from labels.integrity import integrity_problems
 from labels.label_checks import checked_label
 from labels.model import Geometry, Label, Role, Status, utc_now
@@ -167,6 +174,9 @@ class LabelStore(Protocol):
         expected_version: int,
     ) -> SaveResult: ...
     def delete(
+        self, label_id: str, *, actor: str, role: Role, expected_version: int
+    ) -> SaveResult: ...
+    def restore(
         self, label_id: str, *, actor: str, role: Role, expected_version: int
     ) -> SaveResult: ...
     def count(self, flt: LabelFilter | None = None) -> int: ...
@@ -456,7 +466,7 @@ class BaseLabelStore:
         if expected != current:
             by = (old.updated_by or "") if old else ""
             raise StaleEditError(new.id, expected or None, current or None, by)
-        if old is not None and old.deleted:
+        if old is not None and old.deleted and op != "restore":
             raise NotFoundError(f"label {new.id} was deleted by {old.updated_by}")
         check_change(old, new, actor, role)
         new = stamp(old, new, actor=actor, role=role, now=utc_now())
@@ -549,6 +559,14 @@ class BaseLabelStore:
     def delete(self, label_id: str, *, actor: str, role: Role, expected_version: int) -> SaveResult:
         """Mark a label deleted (a new version; its history stays)."""
         return self._change(label_id, expected_version, actor, role, "delete", deleted=True)
+
+    def restore(
+        self, label_id: str, *, actor: str, role: Role, expected_version: int
+    ) -> SaveResult:
+        """Bring a deleted label back as it was before its delete (a new version: undo)."""
+        if not self.get(label_id).deleted:
+            raise TransitionError(f"label {label_id} is not deleted, so it cannot be restored")
+        return self._change(label_id, expected_version, actor, role, "restore", deleted=False)
 
     # --- raw loading (copies between stores; no validation, history kept as it was) ------
 

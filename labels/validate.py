@@ -36,6 +36,7 @@ class Finding:
     severity: Severity
     message: str
     location: tuple[float, float] | None = None  # (lon, lat)
+    other: str | None = None  # the id of the other field an overlap is with
 
     def about(self, subject: str) -> Finding:
         """The same finding with ``subject`` (e.g. ``feature 3``) in front of the message."""
@@ -96,8 +97,13 @@ def _err(code: str, message: str, location: tuple[float, float] | None = None) -
     return Finding(code, "error", message, location)
 
 
-def _warn(code: str, message: str, location: tuple[float, float] | None = None) -> Finding:
-    return Finding(code, "warning", message, location)
+def _warn(
+    code: str,
+    message: str,
+    location: tuple[float, float] | None = None,
+    other: str | None = None,
+) -> Finding:
+    return Finding(code, "warning", message, location, other)
 
 
 # --- raw GeoJSON geometry objects -------------------------------------------------------
@@ -390,6 +396,7 @@ def _overlap_findings(
                     f"overlaps field {other_id} by {fraction:.0%} of the smaller field "
                     f"({_at(c.x, c.y)})",
                     (c.x, c.y),
+                    other_id,
                 )
             )
     return findings

@@ -6,19 +6,37 @@ the map's key), so each click or drawing costs one run of this script, not two.
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 from streamlit_folium import st_folium
 
 from labels.model import DEFAULT_CROPS
 from sr.assessment import CONSISTENCY_MAP
 from sr.jobs import JobStatus
-from sr.methods import DEFAULT_METHOD, METHODS, get_method
-from sr.pipeline import SharpenRequest
+from sr.methods import get_method
+from sr.pipeline import SharpenRequest, request_key
 from sr.scene import SceneError, parse_bbox
 from ui.consistency_view import badge_caption, badge_text, consistency_layer
-from ui.drawings import Drafts
-from ui.enhance_flow import cached_result, job_board, served_result, start_sharpening
+from ui.drawings import Draft, Drafts
+from ui.enhance_flow import (
+    cached_result,
+    enhance_blocker,
+    job_board,
+    results_of_scene,
+    served_result,
+    start_sharpening,
+)
+from ui.enhanced_areas import (
+    add_enhanced_outlines,
+    area_caption,
+    enhanced_areas,
+    select_enhanced_area,
+    thumbnail_png,
+)
 from ui.field_layers import MapField, add_fields
+from ui.goto_box import LABEL_GOTO, forget_place, goto_box
+from ui.job_view import progress_text, record
 from ui.label_actions import (
     DrawnOn,
     delete_fields,
@@ -29,7 +47,18 @@ from ui.label_actions import (
     unsaved_after_save,
 )
 from ui.map_events import chosen_area, drawn_work
-from ui.scene_map import add_area, add_draw_control, add_scene_tiles, base_map, finish_map
+from ui.methods import METHODS, PRESETS
+from ui.outline_fix import can_fix, fix_outlines
+from ui.plain_words import FIX_BUTTON, field_name
+from ui.scene_map import (
+    add_area,
+    add_draw_control,
+    add_scene_tiles,
+    base_map,
+    basemap_choices,
+    finish_map,
+    fly_to,
+)
 from ui.settings import data_dir, default_area_pixels, dip_iterations_override
 from ui.state import (
     bump_map,
@@ -42,12 +71,8 @@ from ui.state import (
     tile_key,
 )
 from ui.text import escape_markdown
+from ui.undo import after_delete, after_save, drawings_back, undo
 
-PRESETS = {
-    "fast": "fast (~1 min)",
-    "balanced": "balanced (a few minutes)",
-    "reference": "reference (the paper's; very slow on CPU)",
-}
 AREA_TOOL, FIELDS_TOOL = "Choose an area", "Draw fields"
 
 identity = require_identity()
@@ -56,11 +81,7 @@ scene = served.scene
 store = label_store()
 drafts = Drafts(data_dir() / "drafts", identity.name, scene.scene_id)
 state = st.session_state
-available = {
-    name: m.title + (" (recommended)" if name == DEFAULT_METHOD else "")
-    for name, m in sorted(METHODS.items(), key=lambda kv: kv[0] != DEFAULT_METHOD)
-    if m.in_app
-}
+available = METHODS
 scene_fields = fields_of(store, scene.scene_id)
 mine = [lab for lab in scene_fields if lab.annotator == identity.name]
 others = [lab for lab in scene_fields if lab.annotator != identity.name]
@@ -74,6 +95,7 @@ if state.get("tool", AREA_TOOL) == AREA_TOOL:
     new_area = chosen_area(event, scene)
     if new_area and new_area != state.get("area"):
         state["area"] = new_area
+        forget_place(LABEL_GOTO)  # the map follows the new area
         bump_map()  # a fresh map, zoomed to the new area
 else:
     new_draft, removed = drawn_work(event, mine)
@@ -105,6 +127,9 @@ def save_work(submit: bool, crop: str, drawn_on: DrawnOn) -> None:
     )
     drafts.save(unsaved_after_save(work, outcomes))
     state["outcomes"] = [(o.ok, o.message) for o in outcomes]
+    state["undo"] = after_save(
+        outcomes[: len(work.new)], outcomes[len(work.new) :], time.monotonic()
+    )
     bump_map()
 
 
@@ -112,8 +137,29 @@ def confirm_delete(confirmed: bool) -> None:
     """Delete-confirmation callback."""
     if confirmed:
         versions = {lab.id: lab.version for lab in mine if lab.id in state["pending_delete"]}
-        state["outcomes"] = [(o.ok, o.message) for o in delete_fields(store, versions, identity)]
+        outcomes = delete_fields(store, versions, identity)
+        state["outcomes"] = [(o.ok, o.message) for o in outcomes]
+        state["undo"] = after_delete(outcomes, time.monotonic())
     state.pop("pending_delete", None)
+    bump_map()
+
+
+def undo_last() -> None:
+    """Undo button callback: the last save or delete, through the store's history."""
+    action = state.pop("undo", None)
+    if action is not None and action.open(time.monotonic()):
+        outcomes = undo(store, action, identity)
+        state["outcomes"] = [(o.ok, o.message) for o in outcomes]
+        work = drafts.load()
+        drafts.save(Draft(work.new + drawings_back(store, action, outcomes), work.edits))
+    bump_map()
+
+
+def fix_drawn_outlines() -> None:
+    """Fix-the-outline callback: untangle the unsaved outlines that cross themselves."""
+    fixed, count = fix_outlines(drafts.load())
+    drafts.save(fixed)
+    state["outcomes"] = [(True, f"Fixed {count} outline(s): check them on the map, then save.")]
     bump_map()
 
 
@@ -145,9 +191,18 @@ with side:
         key="preset",
         disabled=not get_method(method).takes_dip_options,
     )
+    basemap = st.radio("Basemap (needs internet)", basemap_choices(), horizontal=True)
+    place = goto_box(LABEL_GOTO)
 remember(method=method, preset=preset, area_text=",".join(repr(v) for v in area or ()))
 request = (
-    SharpenRequest(scene, area, method, preset, iterations=dip_iterations_override())
+    SharpenRequest(
+        scene,
+        area,
+        method,
+        preset,
+        iterations=dip_iterations_override(),
+        requested_by=identity.name,
+    )
     if area
     else None
 )
@@ -163,11 +218,11 @@ if result is not None:
     state["job_shown"] = result.key  # the page shows it: the progress panel need not rerun
 show_enhanced = overlay is not None and state.get("show_enhanced", True)
 drawn_on = drawn_on_view(scene, result if show_enhanced else None)
-for ok, message in state.pop("outcomes", []):
-    (messages.success if ok else messages.error)(message)
+areas = enhanced_areas(results_of_scene(scene.scene_id), identity.name)
 
 with map_col:
-    fmap = base_map(served, "true", tile_key)
+    fmap = base_map(served, "true", tile_key, basemap)
+    add_enhanced_outlines(fmap, areas, identity.name)
     if overlay is not None:
         add_scene_tiles(
             fmap,
@@ -181,7 +236,9 @@ with map_col:
     if consistency_map is not None and state.get("show_consistency", False):
         consistency_layer(consistency_map).add_to(fmap)
     if area:
-        add_area(fmap, area)
+        add_area(fmap, area, fit=place is None)
+    if place is not None:
+        fly_to(fmap, place)
     add_fields(
         fmap,
         [
@@ -239,9 +296,15 @@ with side:
 
     st.subheader("2 · Sharpen")
     job = job_board().get(state.get("job_key", ""))
-    if st.button("Enhance", type="primary", disabled=request is None or result is not None):
+    wanted = request_key(request) if request is not None else None  # the area's result
+    blocker = enhance_blocker(request) if request is not None and result is None else None
+    if st.button(
+        "Enhance", type="primary", disabled=request is None or result is not None or bool(blocker)
+    ):
         job = start_sharpening(request)
         state["job_key"] = job.key
+    if blocker:
+        st.warning(blocker)
 
     @st.fragment(run_every=1.0 if job and job.snapshot().status is JobStatus.RUNNING else None)
     def job_panel() -> None:
@@ -250,15 +313,20 @@ with side:
             return
         snap = current.snapshot()
         if snap.status is JobStatus.RUNNING:
-            eta = f" · about {snap.eta_s:.0f} s left" if snap.eta_s is not None else ""
-            st.progress(snap.fraction, text=f"{snap.message}{eta}")
+            seen = record(state.get(f"progress:{snap.key}", []), snap.updated, snap.fraction)
+            state[f"progress:{snap.key}"] = seen
+            st.progress(snap.fraction, text=progress_text(snap.message, seen, time.monotonic()))
             if snap.preview is not None:
                 bands = [b - 1 for b in scene.bands.for_mode("true")]
                 rgb = served.stretch("true").apply(snap.preview[bands])
                 st.image(rgb.transpose(1, 2, 0), caption="preview", width="stretch")
             if st.button("Cancel"):
                 current.cancel()
-        elif snap.status is JobStatus.DONE and state.get("job_shown") != snap.key:
+        elif (
+            snap.status is JobStatus.DONE
+            and snap.key == wanted
+            and state.get("job_shown") != snap.key
+        ):
             st.rerun(scope="app")  # show the result (the full run marks it shown)
         elif snap.status is JobStatus.FAILED:
             st.error(snap.error)
@@ -280,6 +348,21 @@ with side:
         )
         st.slider("Opacity", 0.0, 1.0, 1.0, 0.1, key="opacity")
 
+    st.markdown(f"**Enhanced areas of this scene ({len(areas)})**")
+    if not areas:
+        st.caption("None yet: choose an area and press Enhance.")
+    with st.container(height=300 if len(areas) > 2 else "content", border=bool(areas)):
+        for listed in areas:
+            picture, words = st.columns([1, 2])
+            picture.image(thumbnail_png(listed, served), width="stretch")
+            words.caption(escape_markdown(area_caption(listed, identity.name)))
+            if result is not None and listed.key == result.key:
+                words.caption("on the map now")
+            else:
+                words.button(
+                    "Show", key=f"show-{listed.key}", on_click=select_enhanced_area, args=(listed,)
+                )
+
     st.subheader("3 · Fields")
     crop = st.selectbox("Crop of the new fields", DEFAULT_CROPS, key="crop")
     if tool != FIELDS_TOOL:
@@ -292,12 +375,33 @@ with side:
     draft_col.button(
         "Save as draft", disabled=not draft.new, on_click=save_work, args=(False, crop, drawn_on)
     )
+    for ok, message in state.pop("outcomes", []):  # a toast, or next to the buttons
+        if ok:
+            st.toast(escape_markdown(message), icon=":material/check:")
+        if not ok:
+            st.error(message)
+        elif "warning:" in message:
+            st.warning(message)
+    if can_fix(draft):
+        st.button(FIX_BUTTON, on_click=fix_drawn_outlines)
+
+    if "undo" in state and not state["undo"].open(time.monotonic()):
+        del state["undo"]
+
+    @st.fragment(run_every=1.0 if "undo" in state else None)
+    def undo_panel() -> None:
+        action = state.get("undo")
+        now = time.monotonic()
+        if action is None or not action.open(now):
+            return
+        if st.button("Undo", key="undo-button", help="Undo the last save or delete"):
+            undo_last()
+            st.rerun()  # the whole page: the map shows the undone change
+        st.caption(f"for {action.seconds_left(now)} s")
+
+    undo_panel()
     if state.get("pending_delete"):
-        names = ", ".join(
-            f"{lab.crop} ({lab.area_ha:.2f} ha)"
-            for lab in mine
-            if lab.id in state["pending_delete"]
-        )
+        names = ", ".join(field_name(lab) for lab in mine if lab.id in state["pending_delete"])
         st.warning(f"Delete {names}?")
         yes, no = st.columns(2)
         yes.button("Delete", on_click=confirm_delete, args=(True,))

@@ -6,8 +6,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from ui.assets import MissingAssetsError
-from ui.scene_map import MODE_NAMES, basemap_choices, build_scene_map
-from ui.state import load_served_scene, require_identity, tile_key
+from ui.goto_box import goto_box
+from ui.scene_map import MODE_NAMES, basemap_choices, build_scene_map, fly_to
+from ui.state import load_served_scene, map_key, require_identity, tile_key
 from ui.text import escape_markdown
 
 require_identity()
@@ -22,13 +23,18 @@ with right:
     modes = ["true", "false"] if scene.bands.nir else ["true"]
     mode = st.radio("View", modes, format_func=MODE_NAMES.__getitem__)
     basemap = st.radio("Basemap (needs internet)", basemap_choices(), horizontal=True)
+    place = goto_box("map_goto")
     st.caption(
         "Zoom in to see the scene at full resolution. The yellow line is the scene's outline."
     )
 with left:
     try:
         fmap = build_scene_map(served, mode, tile_key, basemap=basemap)
+        if place:
+            fly_to(fmap, place)
     except MissingAssetsError as exc:
         st.error(str(exc))
         st.stop()
-    st_folium(fmap, height=640, use_container_width=True, returned_objects=[], key="scene_map")
+    st_folium(
+        fmap, height=640, use_container_width=True, returned_objects=[], key=map_key("scene_map")
+    )

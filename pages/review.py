@@ -21,6 +21,7 @@ from ui.review import (
     review_filter,
     review_progress,
 )
+from ui.review_feedback import ReviewTally, queue_done_text
 from ui.state import label_store, require_identity, require_scene, tile_key
 from ui.store_reads import StoreReads
 from ui.text import escape_markdown
@@ -60,11 +61,18 @@ queue = queue_order(
         ),
     )
 )
+tally = state.get("review_tally", ReviewTally())
 if drawn_on:
     views = {lab.id: enhanced_view_of(lab) for lab in queue}
     queue = filter_drawn_on(queue, drawn_on, views)
 if not queue:
-    st.success("Nothing to review with these filters.")
+    if tally.any:
+        st.success(queue_done_text(tally))
+    else:
+        st.success("Nothing to review with these filters.")
+    if toast := state.pop("review_toast", None):
+        st.toast(toast, icon=":material/check:")
+        st.toast(queue_done_text(tally), icon=":material/done_all:")
     st.stop()
 
 labels_by_id = {lab.id: lab for lab in queue}
@@ -140,12 +148,13 @@ with side:
             decision = False
     if decision is not None:
         outcome = review_field(store, label, identity, accept=decision, comment=comment)
-        state["review_outcome"] = (outcome.ok, outcome.message)
         if outcome.ok:
+            state["review_tally"] = tally.after(decision)
+            state["review_toast"] = outcome.message
             st.rerun()
-    if "review_outcome" in state:
-        ok, message = state.pop("review_outcome")
-        (st.success if ok else st.error)(message)
+        st.error(outcome.message)  # next to the buttons
+    if toast := state.pop("review_toast", None):
+        st.toast(toast, icon=":material/check:")
     with st.expander("History"):
         for version in store.history(label.id):
             st.caption(

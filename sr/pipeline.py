@@ -44,6 +44,7 @@ class SharpenRequest:
     device: str = "auto"
     iterations: int | None = None  # overrides the DIP preset's (tests, quick looks)
     consistency: bool = True  # end with the consistency step (off only for experiments)
+    requested_by: str | None = None  # who pressed Enhance: provenance only, not in the key
 
     @property
     def chosen(self) -> Method:
@@ -95,6 +96,8 @@ def sharpen_area(
     cached = cache.get(key)
     if cached is not None:
         return cached
+    if report is not None:
+        report(0.0, "reading the area")
     area = read_area(
         request.scene,
         request.bbox,
@@ -102,13 +105,13 @@ def sharpen_area(
         action=f"sharpening with {request.method}",
     )
     if report is not None:
-        report(0.0, f"{request.method}: {area.array.shape[2]} × {area.array.shape[1]} px area")
+        report(0.0, f"starting ({area.array.shape[2]} × {area.array.shape[1]} pixels)")
 
     def on_progress(progress: Progress) -> None:
         if report is not None:
             report(
                 progress.fraction,
-                f"iteration {progress.iteration}/{progress.iterations}, loss {progress.loss:.2e}",
+                f"iteration {progress.iteration}/{progress.iterations}",
                 progress.preview,
             )
 
@@ -140,6 +143,7 @@ def sharpen_area(
         "iterations": request.iterations,
         "model_version": method.model_version,
         "consistency_step": request.consistency,
+        "enhanced_by": request.requested_by,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     # Judged on the values as they will be stored (rounded and clipped to the scene's dtype).

@@ -306,6 +306,17 @@ class AreaRead:
     nodata: float | None
 
 
+def check_area_size(width: int, height: int, max_pixels: int, action: str = "this action") -> None:
+    """Raise ``AreaTooLargeError`` (saying how large and what fits) above ``max_pixels``."""
+    if width * height > max_pixels:
+        side = int(math.sqrt(max_pixels))
+        raise AreaTooLargeError(
+            f"The area is {width} × {height} pixels, too large for "
+            f"{action} (at most {max_pixels:,} pixels, about {side} × {side}). "
+            "Choose a smaller area."
+        )
+
+
 def read_area(
     scene: Scene,
     bbox: BBox,
@@ -316,14 +327,7 @@ def read_area(
 ) -> AreaRead:
     """Read a lon/lat area at full resolution, refusing areas above ``max_pixels``."""
     window = lonlat_window(scene, bbox)
-    pixels = int(window.width * window.height)
-    if pixels > max_pixels:
-        side = int(math.sqrt(max_pixels))
-        raise AreaTooLargeError(
-            f"The area is {int(window.width)} × {int(window.height)} pixels, too large for "
-            f"{action} (at most {max_pixels:,} pixels, about {side} × {side}). "
-            "Choose a smaller area."
-        )
+    check_area_size(int(window.width), int(window.height), max_pixels, action)
     indexes = list(bands) if bands else list(range(1, scene.count + 1))
     with open_raster(scene.path) as ds:
         array = ds.read(indexes, window=window)

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import math
+import threading
 from functools import cache
 
-from sr.cache import CachedResult, ResultCache
-from sr.jobs import Job, JobBoard
+from sr.cache import CachedResult, CacheWriteError, ResultCache
+from sr.jobs import Job, JobBoard, JobCancelled, Report
 from sr.pipeline import SharpenRequest, request_key, sharpen_area
 from sr.scene import (
     METRES_PER_DEGREE_LAT,
     METRES_PER_DEGREE_LON_AT_EQUATOR,
+    AreaTooLargeError,
     BBox,
     Scene,
+    SceneError,
+    check_area_size,
     open_scene,
 )
+from ui.methods import method_text
 from ui.registry import ServedScene, registry
 from ui.settings import cache_dir, default_area_pixels
 
@@ -29,16 +34,49 @@ def result_cache() -> ResultCache:
     return ResultCache(cache_dir() / "enhanced")
 
 
+JOB_FAILED = (
+    "The enhancement stopped because of a problem on the server (its log has the details). "
+    "Try again, or choose a quicker method."
+)
+
+
+class EnhancementFailed(RuntimeError):
+    """An unexpected failure of a job, told plainly (the cause stays chained for the log)."""
+
+
+def _sharpen_plainly(request: SharpenRequest, report: Report, cancel: threading.Event) -> object:
+    """``sharpen_area``; failures other than the explained ones (a bad area, a full disk,
+    a cancel) become ``JOB_FAILED``, never an exception's name."""
+    try:
+        return sharpen_area(request, result_cache(), report, cancel)
+    except (SceneError, CacheWriteError, JobCancelled):
+        raise
+    except Exception as exc:
+        raise EnhancementFailed(JOB_FAILED) from exc
+
+
 def start_sharpening(request: SharpenRequest) -> Job:
     """Start (or join) the background job for a request; cached results finish at once."""
     return job_board().submit(
-        request_key(request),
-        lambda report, cancel: sharpen_area(request, result_cache(), report, cancel),
+        request_key(request), lambda report, cancel: _sharpen_plainly(request, report, cancel)
     )
 
 
 def cached_result(request: SharpenRequest) -> CachedResult | None:
     return result_cache().get(request_key(request))
+
+
+def enhance_blocker(request: SharpenRequest) -> str | None:
+    """Why Enhance cannot run on this request (the area is too large), or None.
+
+    The same limit as the job's (the method's ``max_area_pixels``), told before pressing."""
+    _, _, width, height = request.window
+    limit = request.chosen.max_area_pixels
+    try:
+        check_area_size(width, height, limit, f"sharpening with {method_text(request.method)}")
+    except AreaTooLargeError as exc:
+        return str(exc)
+    return None
 
 
 def served_result(result: CachedResult, parent: ServedScene) -> ServedScene:

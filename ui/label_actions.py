@@ -22,6 +22,7 @@ from sr.cache import CachedResult
 from sr.scene import Scene
 from ui.auth import Identity
 from ui.drawings import Draft
+from ui.plain_words import FieldNamer, field_name, plain_error, plain_findings, store_namer
 
 
 @dataclass(frozen=True)
@@ -70,17 +71,20 @@ class Outcome:
     message: str
     label_id: str | None = None
     fixable: bool = False  # refused for its shape: keep the drawing so it can be redrawn
+    version: int | None = None  # the label's version after the change (for an undo)
 
 
-def describe_findings(findings: Iterable[Finding]) -> str:
-    """Findings as one line each: 'error: …' / 'warning: …'."""
-    return "\n".join(f"{f.severity}: {f.message}" for f in findings)
+def describe_findings(findings: Iterable[Finding], name_of: FieldNamer = lambda _: None) -> str:
+    """Findings as one line each: 'error: …' / 'warning: …', in plain words."""
+    return plain_findings(list(findings), name_of)
 
 
-def _failed(exc: LabelError) -> Outcome:
+def failed_outcome(exc: LabelError, name_of: FieldNamer = lambda _: None) -> Outcome:
     if isinstance(exc, ValidationError):
-        return Outcome(False, "Not saved. " + describe_findings(exc.findings), fixable=True)
-    return Outcome(False, f"Not saved: {exc}")
+        return Outcome(
+            False, "Not saved. " + describe_findings(exc.findings, name_of), fixable=True
+        )
+    return Outcome(False, f"Not saved: {plain_error(exc)}")
 
 
 def save_new_fields(
@@ -95,6 +99,7 @@ def save_new_fields(
 ) -> list[Outcome]:
     """Save each drawing as a new label of this user (submitted for review, or draft)."""
     outcomes = []
+    name_of = store_namer(store.get)
     for geometry in geometries:
         label = Label(
             geometry=geometry,
@@ -111,12 +116,17 @@ def save_new_fields(
         try:
             result = store.save(label, actor=identity.name, role=identity.role)
         except LabelError as exc:
-            outcomes.append(_failed(exc))
+            outcomes.append(failed_outcome(exc, name_of))
             continue
         saved = result.label
-        note = f" ({describe_findings(result.warnings)})" if result.warnings else ""
+        note = f" ({describe_findings(result.warnings, name_of)})" if result.warnings else ""
         outcomes.append(
-            Outcome(True, f"Saved {saved.crop} field of {saved.area_ha:.2f} ha{note}.", saved.id)
+            Outcome(
+                True,
+                f"Saved {saved.crop} field of {saved.area_ha:.2f} ha{note}.",
+                saved.id,
+                version=saved.version,
+            )
         )
     return outcomes
 
@@ -129,6 +139,7 @@ def save_edits(
 ) -> list[Outcome]:
     """Save new outlines of existing labels, refusing edits of a version someone replaced."""
     outcomes = []
+    name_of = store_namer(store.get)
     for label_id, geometry in edits.items():
         try:
             current = store.get(label_id)
@@ -139,10 +150,15 @@ def save_edits(
                 expected_version=versions[label_id],
             )
         except LabelError as exc:
-            outcomes.append(_failed(exc))
+            outcomes.append(failed_outcome(exc, name_of))
             continue
         outcomes.append(
-            Outcome(True, f"Saved the new outline ({result.label.area_ha:.2f} ha).", label_id)
+            Outcome(
+                True,
+                f"Saved the new outline ({result.label.area_ha:.2f} ha).",
+                label_id,
+                version=result.label.version,
+            )
         )
     return outcomes
 
@@ -172,13 +188,17 @@ def delete_fields(
     outcomes = []
     for label_id, version in versions.items():
         try:
-            store.delete(
+            result = store.delete(
                 label_id, actor=identity.name, role=identity.role, expected_version=version
             )
         except LabelError as exc:
-            outcomes.append(_failed(exc))
+            outcomes.append(failed_outcome(exc))
             continue
-        outcomes.append(Outcome(True, "Field deleted.", label_id))
+        outcomes.append(
+            Outcome(
+                True, f"Deleted {field_name(result.label)}.", label_id, version=result.label.version
+            )
+        )
     return outcomes
 
 
@@ -198,8 +218,9 @@ def review_field(
             expected_version=label.version,
         )
     except LabelError as exc:
-        return _failed(exc)
-    return Outcome(True, f"Field {decision.value}.", label.id)
+        return failed_outcome(exc)
+    verb = "Accepted" if accept else "Rejected"
+    return Outcome(True, f"{verb} {field_name(label)}.", label.id)
 
 
 def fields_of(store: LabelStore, scene_id: str) -> list[Label]:

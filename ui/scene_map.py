@@ -7,6 +7,7 @@ and the app's own Leaflet files).
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -48,7 +49,7 @@ def base_map(
     add_basemap(fmap, basemap)
     add_scene_tiles(fmap, served, mode, f"{scene.name} ({MODE_NAMES[mode]})", tile_key)
     add_outline(fmap, scene.footprint, "scene outline", "#ffcc00", weight=2)
-    fmap.fit_bounds([[south, west], [north, east]])
+    fly_to(fmap, (west, south, east, north))
     return fmap
 
 
@@ -116,7 +117,45 @@ def add_area(fmap: folium.Map, bbox: BBox, fit: bool = True) -> None:
         fmap
     )
     if fit:
-        fmap.fit_bounds([[south, west], [north, east]])
+        fly_to(fmap, bbox)
+
+
+class FitWhenSized(MacroElement):
+    """Fit the map to a box, and again whenever its frame changes size in the first seconds
+    (streamlit-folium gives the frame its height after the map's script ran, so a fit made
+    at that moment is lost), until the volunteer moves the map."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function () {
+          var map = {{ this._parent.get_name() }}, bounds = {{ this.bounds }};
+          var until = Date.now() + 3000, moved = false;
+          var stop = function () { moved = true; };
+          ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (name) {
+            map.getContainer().addEventListener(name, stop, {passive: true});
+          });
+          var fit = function () {
+            if (moved || Date.now() > until) { return; }
+            map.invalidateSize();
+            map.fitBounds(bounds);
+          };
+          map.fitBounds(bounds);
+          if (window.ResizeObserver) { new ResizeObserver(fit).observe(map.getContainer()); }
+          setTimeout(fit, 250);
+        })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, bbox: BBox) -> None:
+        super().__init__()
+        self._name = "FitWhenSized"
+        west, south, east, north = (float(v) for v in bbox)
+        self.bounds = json.dumps([[south, west], [north, east]])
+
+
+def fly_to(fmap: folium.Map, bbox: BBox) -> None:
+    """Fit the map to a lon/lat box; a later call replaces an earlier one (the last wins)."""
+    fmap.add_child(FitWhenSized(bbox), name="sharpfields_fit")
 
 
 def add_draw_control(fmap: folium.Map, group: folium.FeatureGroup | None, shape: str) -> None:
@@ -138,8 +177,15 @@ def add_draw_control(fmap: folium.Map, group: folium.FeatureGroup | None, shape:
         edit_options=edit,
         show_geometry_on_click=False,
     ).add_to(fmap)
-    # Ctrl+Z / Backspace / Enter / Esc while drawing (ui/js/draw_keys.js); once per page.
-    fmap.get_root().script.add_child(folium.Element(DRAW_KEYS_JS), name="sharpfields_draw_keys")
+    # Ctrl+Z / Backspace / Enter / Esc while drawing (ui/js/draw_keys.js); once per map. A
+    # child of the map, not of the page: streamlit-folium ships only the map's own scripts.
+    fmap.add_child(DrawKeys(), name="sharpfields_draw_keys")
+
+
+class DrawKeys(MacroElement):
+    """The keyboard while drawing (ui/js/draw_keys.js), in the map's script."""
+
+    _template = Template("{% macro script(this, kwargs) %}" + DRAW_KEYS_JS + "{% endmacro %}")
 
 
 class TouchScrolls(MacroElement):

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -26,6 +26,8 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 MAP = 'iframe[title="streamlit_folium.st_folium"]'
+MIN_MAP_HEIGHT = 200  # px; every page's map is taller, a frame not yet sized is 150
+AREA_CAPTION = "→"  # the Label page's chosen area: "w, s → e, n"
 
 
 def _free_port() -> int:
@@ -125,11 +127,29 @@ def map_centre(page) -> tuple[float, float]:  # type: ignore[no-untyped-def]
     page.frame_locator(MAP).last.locator("img.leaflet-tile-loaded").first.wait_for(timeout=60_000)
     page.locator(MAP).last.wait_for(state="visible", timeout=30_000)
     deadline = time.monotonic() + 10
-    while (box := page.locator(MAP).last.bounding_box()) is None:  # still being laid out
+    previous = None
+    # Still being laid out while it has no box, the 150 px of a fresh frame, or a box that
+    # changes (streamlit-folium gives the frame its height after the map's script ran); in
+    # view, so that clicks at the box land on it.
+    while (box := _settled_box(page)) is None or box != previous:
         if time.monotonic() > deadline:
-            raise TimeoutError("the map never got a place on the page")
-        time.sleep(0.1)
+            raise TimeoutError("the map never got a settled place on the page")
+        previous = box
+        time.sleep(0.2)
     return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def _settled_box(page) -> dict[str, float] | None:  # type: ignore[no-untyped-def]
+    """The map frame's box once it is sized and scrolled into view (None: not yet)."""
+    from playwright.sync_api import Error
+
+    frame = page.locator(MAP).last
+    try:
+        frame.scroll_into_view_if_needed(timeout=2_000)
+        box = frame.bounding_box(timeout=2_000)
+    except Error:  # replaced meanwhile (a rerun): the next look finds the new one
+        return None
+    return box if box is not None and box["height"] > MIN_MAP_HEIGHT else None
 
 
 def draw_square(page, half: int = 60, dx0: int = 0) -> None:  # type: ignore[no-untyped-def]
@@ -143,3 +163,43 @@ def draw_square(page, half: int = 60, dx0: int = 0) -> None:  # type: ignore[no-
         page.mouse.click(x + dx0 + dx, y + dy)
         time.sleep(0.25)
     frame.get_by_text("Finish", exact=True).click()  # closes the ring
+
+
+def page_point(page, lon: float, lat: float) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """Where ``lon, lat`` is on the page (Leaflet's own projection, inside the map's iframe)."""
+    frame = page.locator(MAP).last.element_handle().content_frame()
+    point = frame.evaluate(
+        "([lat, lon]) => window.map.latLngToContainerPoint([lat, lon])", [lat, lon]
+    )
+    frame_box = page.locator(MAP).last.bounding_box()
+    return frame_box["x"] + point["x"], frame_box["y"] + point["y"]
+
+
+def map_replaced(page, action: Callable[[], None]) -> None:  # type: ignore[no-untyped-def]
+    """Do ``action`` and wait until it gave the page a fresh map (and that map shows tiles)."""
+    old = page.locator(MAP).last.element_handle()
+    action()
+    old.wait_for_element_state("hidden", timeout=30_000)
+    map_centre(page)
+
+
+def enhance_at(page, lon: float, lat: float) -> str:  # type: ignore[no-untyped-def]
+    """Choose the area around a point, press Enhance, wait for the result; the area's text."""
+    from playwright.sync_api import expect
+
+    map_centre(page)
+    before = page.get_by_text(AREA_CAPTION).all_inner_texts()
+    caption = page.get_by_text(AREA_CAPTION).first
+    for _ in range(3):  # a click while the fresh map is still wiring its events is lost
+        page.mouse.click(*page_point(page, lon, lat))
+        try:
+            expect(caption).not_to_have_text(before[0] if before else "·", timeout=10_000)
+            break
+        except AssertionError:
+            continue
+    map_centre(page)
+    enhance = page.get_by_role("button", name="Enhance")
+    expect(enhance).to_be_enabled(timeout=30_000)
+    enhance.click()
+    page.get_by_text("Enhanced area ready").wait_for(timeout=120_000)
+    return caption.inner_text()

@@ -11,23 +11,13 @@ from shapely.geometry import box
 from labels.model import Role
 from labels.store import open_store
 from sr.scene import open_scene
-from tests.e2e.harness import MAP, map_centre, running_app, sign_in
+from tests.e2e.harness import MAP, map_centre, page_point, running_app, sign_in
 from ui.auth import Identity
 from ui.field_layers import crop_colour
 from ui.label_actions import DrawnOn, save_new_fields
 from ui.settings import SAMPLE_SCENE
 
 pytestmark = pytest.mark.e2e
-
-
-def _page_point(page, lon: float, lat: float) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-    """Where ``lon, lat`` is on the page (Leaflet's own projection, inside the map's iframe)."""
-    frame = page.locator(MAP).last.element_handle().content_frame()
-    point = frame.evaluate(
-        "([lat, lon]) => window.map.latLngToContainerPoint([lat, lon])", [lat, lon]
-    )
-    frame_box = page.locator(MAP).last.bounding_box()
-    return frame_box["x"] + point["x"], frame_box["y"] + point["y"]
 
 
 def test_a_click_on_someone_elses_field_does_not_choose_the_area(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -55,12 +45,12 @@ def test_a_click_on_someone_elses_field_does_not_choose_the_area(browser, tmp_pa
         page.frame_locator(MAP).last.locator(
             f'path[stroke="{crop_colour("rice")}"]'
         ).first.wait_for(timeout=30_000)
-        page.mouse.click(*_page_point(page, c.x, c.y))  # on Gita's field
+        page.mouse.click(*page_point(page, c.x, c.y))  # on Gita's field
         time.sleep(5)  # the map reports after 250 ms; give the page time to rerun
         assert page.get_by_text("→").count() == 0  # no area chosen
         assert page.get_by_text("click a point for an area").count() == 1
         west = scene.lonlat_bounds[0]
         between = (west + field.bounds[0]) / 2  # west of the field, inside the scene
-        page.mouse.click(*_page_point(page, between, c.y))  # empty ground
+        page.mouse.click(*page_point(page, between, c.y))  # empty ground
         page.get_by_text("→").first.wait_for(timeout=30_000)
         page.close()

@@ -171,3 +171,22 @@ def test_results_carry_their_consistency_report_and_map(s2_like: Path, tmp_path:
             assert result.provenance["consistency_step"] is True
         else:
             assert l1 > 0.5
+
+
+def test_a_job_says_its_stage_from_the_start_and_records_who_asked(
+    s2_like: Path, tmp_path: Path
+) -> None:
+    scene = open_scene(s2_like)
+    bbox = _inner_bbox(scene, (10.3, 25.7), (10.3, 25.7))
+    request = SharpenRequest(scene, bbox, "dip", iterations=20, requested_by="Sita")
+    messages: list[str] = []
+
+    def report(fraction: float, message: str = "", preview: np.ndarray | None = None) -> None:
+        messages.append(message)
+
+    result = sharpen_area(request, ResultCache(tmp_path / "cache"), report)
+    assert messages[:2] == ["reading the area", "starting (16 × 16 pixels)"]
+    assert messages[-1] == "iteration 20/20" and "loss" not in " ".join(messages)
+    assert result.provenance["enhanced_by"] == "Sita"
+    # Who asked is provenance, not part of the result: someone else gets the same entry.
+    assert request_key(replace(request, requested_by="Ram")) == request_key(request)

@@ -6,11 +6,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from shapely.geometry import box
+from streamlit.testing.v1 import AppTest
 
 from labels.model import Role
 from labels.store import SQLiteLabelStore, open_store
+from tests.conftest import PROJECT_ROOT
 from ui.auth import Identity, shared_auth_store
+from ui.enhance_flow import result_cache
 from ui.label_actions import DrawnOn, save_new_fields
 from ui.settings import data_dir
 
@@ -55,3 +59,26 @@ def session_token(identity: Identity) -> str:
     the sign-in would make it: put it in an AppTest's ``session_state["session_token"]``."""
     _, token = shared_auth_store(data_dir()).open_session(identity)
     return token
+
+
+@pytest.fixture()
+def app_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh data folder for AppTests of the pages (label store, enhanced-area cache)."""
+    monkeypatch.setenv("SHARPFIELDS_DATA", str(tmp_path))
+    monkeypatch.chdir(PROJECT_ROOT)
+    st.cache_resource.clear()  # the label store is per data folder
+    result_cache.cache_clear()  # and so is the cache of enhanced areas
+    yield tmp_path
+    st.cache_resource.clear()
+    result_cache.cache_clear()
+
+
+def run_page(path: str, identity: Identity, **params: str) -> AppTest:
+    """Run one page of the app as ``identity`` (signed in), with address parameters."""
+    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+    app.session_state["session_token"] = session_token(identity)
+    app.query_params.update(params)
+    app.switch_page(path)
+    app.run()
+    assert not app.exception, app.exception
+    return app

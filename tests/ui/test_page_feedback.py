@@ -1,0 +1,63 @@
+"""Review and Map pages, headless (AppTest): toasts after each decision, "queue done" with
+the counts, the go-to box."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from shapely.geometry import box
+
+from labels.model import Role
+from labels.store import open_store
+from sr.scene import open_scene
+from tests.ui.conftest import MAYA, run_page
+from ui.auth import Identity
+from ui.label_actions import DrawnOn, save_new_fields
+from ui.settings import SAMPLE_SCENE
+
+
+@pytest.fixture()
+def two_fields(app_data: Path) -> list[str]:
+    """Two submitted fields of Sita's on the bundled sample."""
+    scene = open_scene(SAMPLE_SCENE)
+    store = open_store(app_data / "labels")
+    store.register_scene(scene.scene_id, scene.footprint)
+    c = scene.footprint.centroid
+    outcomes = save_new_fields(
+        store,
+        [box(c.x, c.y, c.x + 0.002, c.y + 0.002), box(c.x - 0.004, c.y, c.x - 0.002, c.y + 0.002)],
+        crop="maize",
+        identity=Identity("Sita", Role.VOLUNTEER),
+        scene_id=scene.scene_id,
+        drawn_on=DrawnOn(),
+    )
+    store.close()
+    assert all(o.ok for o in outcomes)
+    return [str(o.label_id) for o in outcomes]
+
+
+def test_each_decision_gets_a_toast_and_the_end_of_the_queue_the_counts(
+    two_fields: list[str],
+) -> None:
+    app = run_page("pages/review.py", MAYA)
+    next(b for b in app.button if b.label == "Accept").click().run()
+    [accepted] = [t.value for t in app.toast]
+    assert accepted.startswith("Accepted maize, ") and accepted.endswith(" ha, by Sita.")
+    app.selectbox(key="review_choice").select_index(0)  # what the browser shows: the next one
+    app.text_area[0].input("not a field")
+    next(b for b in app.button if b.label == "Reject").click().run()
+    assert not app.exception
+    assert app.toast[0].value.startswith("Rejected maize, ")
+    assert "Queue done — 1 accepted, 1 rejected." in [t.value for t in app.toast]
+    assert [s.value for s in app.success] == ["Queue done — 1 accepted, 1 rejected."]
+
+
+def test_the_go_to_box_explains_what_it_cannot_read(app_data: Path) -> None:
+    app = run_page("pages/map.py", Identity("Ram", Role.VOLUNTEER))
+    [goto] = [t for t in app.text_input if t.label.startswith("Go to")]
+    goto.input("Chitwan").run()
+    assert any(e.value.startswith("Type a latitude and longitude") for e in app.error)
+    goto.input("45.2, 19.9").run()
+    assert not app.error
+    assert app.session_state["map_goto:place"] == pytest.approx((19.895, 45.195, 19.905, 45.205))
