@@ -271,47 +271,60 @@ def mean_of(records: list[dict], key: str, **where: str) -> float:
     return float(np.mean(picked)) if picked else float("nan")
 
 
+def deltas(records: list[dict], method: str, baseline: str = "bicubic", **where: str) -> list:
+    """PSNR of ``method`` minus the baseline's on the same crop and degradation."""
+    base = {(r["case"], r["degradation"]): r["psnr"] for r in records if r["method"] == baseline}
+    return [
+        r["psnr"] - base[(r["case"], r["degradation"])]
+        for r in records
+        if r["method"] == method and all(r[k] == v for k, v in where.items())
+    ]
+
+
+def metrics_table(records: list[dict], names: list[str]) -> list[str]:
+    lines = ["| method | " + " | ".join(METRICS) + " |", "|---|" + "---|" * len(METRICS)]
+    for name in names:
+        values = [mean_of(records, key, method=name) for key in METRICS]
+        lines.append(f"| {name} | " + " | ".join(f"{v:.4g}" for v in values) + " |")
+    return lines
+
+
 def markdown(result: dict) -> str:
     records = result["records"]
     names = list(dict.fromkeys(r["method"] for r in records))
     degradations = list(dict.fromkeys(r["degradation"] for r in records))
     cases = sorted({r["case"] for r in records})
+    dip_cases = sorted({r["case"] for r in records if r["method"] == "dip"})
     lines = [
         "# Honest benchmark: held-out crops, five degradation models",
         "",
         f"`{result['command']}` — {result['machine']}; model `{result['model']}`"
-        + (f", previous model `{result['compare_model']}`" if result["compare_model"] else "")
-        + f"; {len(cases)} crops: {', '.join(cases)}.",
+        + (f", previous model `{result['compare_model']}`" if result.get("compare_model") else "")
+        + f"; {len(cases)} crops: {', '.join(cases)}; DIP on {', '.join(dip_cases) or 'none'}.",
         "",
         "Methods without `(raw)` end with the consistency step. `bicubic` is bicubic + "
         "back-projection onto the block averages, the baseline of the targets.",
         "",
-        "## PSNR (dB) per degradation, mean over crops; Δ = against `bicubic`",
+        "## PSNR against `bicubic` on the same crop and degradation (dB, mean over crops)",
         "",
-        "| method | " + " | ".join(degradations) + " | mean | worst Δ |",
-        "|---|" + "---|" * (len(degradations) + 2),
+        "| method | crops | " + " | ".join(degradations) + " | mean Δ | worst crop Δ |",
+        "|---|---|" + "---|" * (len(degradations) + 2),
     ]
     for name in names:
-        cells, deltas = [], []
-        for deg in degradations:
-            value = mean_of(records, "psnr", method=name, degradation=deg)
-            base = mean_of(records, "psnr", method="bicubic", degradation=deg)
-            deltas.append(value - base)
-            cells.append(f"{value:.2f} ({value - base:+.2f})")
-        overall = mean_of(records, "psnr", method=name)
+        per = [float(np.mean(deltas(records, name, degradation=d))) for d in degradations]
+        every = deltas(records, name)
+        count = len({r["case"] for r in records if r["method"] == name})
         lines.append(
-            f"| {name} | " + " | ".join(cells) + f" | {overall:.2f} | {min(deltas):+.2f} |"
+            f"| {name} | {count} | "
+            + " | ".join(f"{v:+.2f}" for v in per)
+            + f" | {np.mean(every):+.2f} | {min(every):+.2f} |"
         )
-    lines += [
-        "",
-        "## All metrics, mean over crops and degradations",
-        "",
-        "| method | " + " | ".join(METRICS) + " |",
-        "|---|" + "---|" * len(METRICS),
-    ]
-    for name in names:
-        values = [mean_of(records, key, method=name) for key in METRICS]
-        lines.append(f"| {name} | " + " | ".join(f"{v:.4g}" for v in values) + " |")
+    lines += ["", f"## All metrics, all {len(cases)} crops × degradations", ""]
+    lines += metrics_table(records, [n for n in names if n not in ("dip", "dip+enhancer")])
+    if dip_cases:
+        subset = [r for r in records if r["case"] in dip_cases]
+        lines += ["", f"## All metrics on the crops DIP ran on ({', '.join(dip_cases)})", ""]
+        lines += metrics_table(subset, names)
     lines += ["", "## PSNR per dataset (mean over its crops and the degradations)", ""]
     datasets = list(dict.fromkeys(r["dataset"] for r in records))
     lines += ["| method | " + " | ".join(datasets) + " |", "|---|" + "---|" * len(datasets)]
@@ -319,6 +332,16 @@ def markdown(result: dict) -> str:
         values = [mean_of(records, "psnr", method=name, dataset=d) for d in datasets]
         lines.append(f"| {name} | " + " | ".join(f"{v:.2f}" for v in values) + " |")
     return "\n".join(lines) + "\n"
+
+
+def include_previous(result: dict, path: Path) -> None:
+    """Add the enhancer rows of an earlier run (another model) as '… (previous model)'."""
+    earlier = json.loads(path.read_text())
+    for record in earlier["records"]:
+        if "enhancer" in record["method"]:
+            name = record["method"].replace("enhancer", "enhancer [previous model]", 1)
+            result["records"].append(record | {"method": name})
+    result["compare_model"] = earlier["model"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -331,9 +354,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dip-cases", nargs="*", help="run DIP on these crops only")
     parser.add_argument("--cases", nargs="*", help="only these crops")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(
+        "--include-previous", type=Path, help="JSON of an earlier run: add its enhancer rows"
+    )
+    parser.add_argument("--markdown-only", action="store_true", help="redo the table of --json")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "honest.json")
     args = parser.parse_args(argv)
-    result = run(args)
+    result = json.loads(args.json.read_text()) if args.markdown_only else run(args)
+    if args.include_previous:
+        include_previous(result, args.include_previous)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, indent=1) + "\n")
     args.json.with_suffix(".md").write_text(markdown(result))

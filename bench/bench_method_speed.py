@@ -14,6 +14,7 @@ import argparse
 import json
 import platform
 import statistics
+import sys
 import time
 from pathlib import Path
 
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         results[name] = timed(lambda n=name, o=options: enhance(lr, 4, n, **o), repeats)
         print(f"{name:24s} {results[name]:8.2f} s", flush=True)
     meta = {
-        "command": "python -m bench.bench_method_speed " + " ".join(argv or []),
+        "command": " ".join(["python -m bench.bench_method_speed", *(argv or sys.argv[1:])]),
         "machine": f"{platform.machine()}, {args.threads} threads, torch {torch.__version__}",
         "area": "128 × 128 px × 4 bands → 512 × 512",
         "seconds": results,

@@ -15,6 +15,11 @@ def _history_table(history: list[dict[str, Any]]) -> list[str]:
     return rows
 
 
+def _names(data: list[str] | str) -> str:
+    """Validation data as the card shows it: file names in backticks, or the rule used."""
+    return data if isinstance(data, str) else ", ".join(f"`{name}`" for name in data)
+
+
 def render_card(model_path: Path, meta: dict[str, Any]) -> str:
     """Markdown describing the model: data, loss, training, validation metrics, command."""
     cfg = meta["train_config"]
@@ -35,7 +40,7 @@ def render_card(model_path: Path, meta: dict[str, Any]) -> str:
         "",
         "## Training data",
         *[f"- `{p}`" for p in meta["data"]],
-        f"- Validation: {meta['validation_data']}",
+        f"- Validation: {_names(meta['validation_data'])}",
         f"- {meta['data_note']}" if meta["data_note"] else "- (no provenance note given)",
         "",
         "## Training",

@@ -143,8 +143,8 @@ def test_a_refused_save_shows_why_and_keeps_the_drawing(data_dir: Path) -> None:
     save.click().run()
     assert not app.exception
     [error] = app.error
-    assert error.value.startswith("Not saved. error: area ")
-    assert "below the minimum of 400 m²" in error.value
+    assert error.value.startswith("Not saved. error: This field is smaller than 400 m²")
+    assert "draw a larger one" in error.value
     assert "1 unsaved drawing(s), 0 changed outline(s)." in side_text(app)  # nothing lost
     assert not app.success
     store = open_store(data_dir / "labels")

@@ -157,4 +157,4 @@ def test_export_and_review_read_the_labels_once_and_not_again_on_a_rerun(
     assert len(reads) == 2
     next(b for b in review.button if b.label == "Accept").click().run()  # the store changed
     assert len(reads) == 3 and "Reviewed 1 of 1" in review.get("progress")[0].proto.text
-    assert any("Nothing to review" in s.value for s in review.success)
+    assert any("Queue done — 1 accepted, 0 rejected." in s.value for s in review.success)
