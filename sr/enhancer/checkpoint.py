@@ -92,7 +92,7 @@ def save_state(path: Path, state: dict[str, Any]) -> None:
     _atomic_save(state, path)
 
 
-def load_state(path: Path) -> dict[str, Any]:
+def load_training_state(path: Path) -> dict[str, Any]:
     """Read training state written by :func:`save_state` (trusted, local file)."""
     try:
         return torch.load(path, map_location="cpu", weights_only=False)

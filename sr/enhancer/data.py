@@ -33,7 +33,7 @@ from sr.degrade import (
 from sr.scaling import fit_percentiles
 
 SCALE = 4
-UPSAMPLERS = {"bicubic": 0.2, "lanczos": 0.1, "backprojection": 0.7}
+UPSAMPLE_MIX = {"bicubic": 0.2, "lanczos": 0.1, "backprojection": 0.7}
 # Kinds of degradation and how often each is drawn (per batch).
 KINDS = {"area": 0.3, "gaussian": 0.35, "bicubic-aa": 0.2, "lanczos2": 0.15}
 
@@ -67,7 +67,7 @@ def describe_degradation(deg: Degradation) -> str:
     return (
         f"{kinds} (Gaussian PSF σ {low}–{high} LR px, then Lanczos-2); a ¼ LR px shift "
         f"{deg.shift_probability:.0%} of the time; noise σ ≤ {deg.noise[1]}; back up by "
-        + " / ".join(f"{name} {weight:.0%}" for name, weight in UPSAMPLERS.items())
+        + " / ".join(f"{name} {weight:.0%}" for name, weight in UPSAMPLE_MIX.items())
     )
 
 
@@ -93,18 +93,18 @@ def shift(image: np.ndarray, dy: int, dx: int) -> np.ndarray:
 
 
 @dataclass
-class Scene:
+class TrainingImage:
     """A normalised (bands, H, W) image and the mask of its valid pixels."""
 
     name: str
     image: np.ndarray
     valid: np.ndarray
 
-    def rows(self, start: int, stop: int | None) -> Scene:
-        return Scene(self.name, self.image[:, start:stop], self.valid[start:stop])
+    def rows(self, start: int, stop: int | None) -> TrainingImage:
+        return TrainingImage(self.name, self.image[:, start:stop], self.valid[start:stop])
 
 
-def read_scene(path: Path) -> Scene:
+def read_training_image(path: Path) -> TrainingImage:
     """Read a raster; pixels equal to nodata (0 for integer rasters without one) are invalid."""
     with rasterio.open(path) as ds:
         array = ds.read()
@@ -115,10 +115,10 @@ def read_scene(path: Path) -> Scene:
     if nodata is not None:
         valid &= np.all(array != nodata, axis=0)
     scaling = fit_percentiles(array, valid)
-    return Scene(path.name, scaling.to_unit(array.astype(np.float64)), valid)
+    return TrainingImage(path.name, scaling.to_unit(array.astype(np.float64)), valid)
 
 
-def split_rows(scene: Scene, fraction: float) -> tuple[Scene, Scene]:
+def split_rows(scene: TrainingImage, fraction: float) -> tuple[TrainingImage, TrainingImage]:
     """(training, held-out): the bottom ``fraction`` of the rows is held out."""
     cut = round(scene.image.shape[1] * (1 - fraction))
     return scene.rows(0, cut), scene.rows(cut, None)
@@ -128,7 +128,11 @@ class TileSampler:
     """Random valid tiles of ``bands`` bands from several scenes, with augmentation."""
 
     def __init__(
-        self, scenes: list[Scene], tile: int, bands: int, degradation: Degradation | None = None
+        self,
+        scenes: list[TrainingImage],
+        tile: int,
+        bands: int,
+        degradation: Degradation | None = None,
     ) -> None:
         self.tile, self.bands = tile, bands
         self.deg = degradation or Degradation()
@@ -139,7 +143,7 @@ class TileSampler:
             raise ValueError(f"No fully valid {tile}×{tile} tile in the training images.")
         self.weights = counts / counts.sum()
 
-    def _valid_corners(self, scene: Scene) -> tuple[np.ndarray, np.ndarray]:
+    def _valid_corners(self, scene: TrainingImage) -> tuple[np.ndarray, np.ndarray]:
         """Top-left corners (rows, cols) of fully valid tiles, via an integral image."""
         t = self.tile
         bad = np.pad((~scene.valid).astype(np.int64), ((1, 0), (1, 0))).cumsum(0).cumsum(1)
@@ -201,8 +205,8 @@ def make_batch(
     lr = degrade(source, kind, sigma).reshape(n, bands, t // SCALE, t // SCALE)
     noise = rng.uniform(*deg.noise, size=(n, 1, 1, 1))
     lr = (lr + noise * rng.standard_normal(lr.shape)).astype(np.float32)
-    names = np.array(list(UPSAMPLERS))
-    methods = rng.choice(names, size=n, p=list(UPSAMPLERS.values()))
+    names = np.array(list(UPSAMPLE_MIX))
+    methods = rng.choice(names, size=n, p=list(UPSAMPLE_MIX.values()))
     low, high = deg.backprojection_iterations
     inputs = np.empty_like(targets)
     for method in np.unique(methods):

@@ -19,7 +19,7 @@ import torch.nn.functional as F
 from torch import nn
 from torchvision.models import vgg
 
-from sr.enhancer.pretrained import find_weights, load_state
+from sr.enhancer.pretrained import find_weights, load_pretrained
 from sr.metrics import ssim_map
 
 FEATURE_LAYERS = (22, 32, 42)
@@ -42,7 +42,7 @@ def vgg16_bn_features(weights: Path | None = None, last: int = max(FEATURE_LAYER
     """VGG16-BN's ``features`` up to index ``last``, frozen; random weights if None."""
     features = vgg.make_layers(vgg.cfgs["D"], batch_norm=True)
     if weights is not None:
-        load_state(features, weights, prefix="features.")
+        load_pretrained(features, weights, prefix="features.")
     trunk = nn.Sequential(*list(features)[: last + 1]).eval()
     for p in trunk.parameters():
         p.requires_grad_(False)

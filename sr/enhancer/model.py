@@ -26,7 +26,7 @@ from torch.nn.utils.fusion import fuse_conv_bn_eval
 from torchvision.models import resnet18, resnet34
 from torchvision.models.resnet import BasicBlock, ResNet
 
-from sr.enhancer.pretrained import load_state
+from sr.enhancer.pretrained import load_pretrained
 
 BACKBONES = {"resnet18": resnet18, "resnet34": resnet34}
 _STAGE_CHANNELS = (64, 64, 128, 256, 512)  # stem (1/2), layer1 (1/4) … layer4 (1/32)
@@ -164,7 +164,7 @@ class EnhancerNet(nn.Module):
         self.config = config
         resnet: ResNet = BACKBONES[config.backbone](weights=None)
         if encoder_weights is not None:
-            load_state(resnet, encoder_weights)
+            load_pretrained(resnet, encoder_weights)
         if config.bands != 3:
             resnet.conv1 = widen_first_conv(resnet.conv1, config.bands)
         stages = [

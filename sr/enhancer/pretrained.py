@@ -27,7 +27,7 @@ def find_weights(arch: str, explicit: Path | None = None) -> Path | None:
     return matches[0] if matches else None
 
 
-def load_state(module: nn.Module, path: Path, prefix: str = "") -> None:
+def load_pretrained(module: nn.Module, path: Path, prefix: str = "") -> None:
     """Load the entries of ``path`` under ``prefix`` into ``module`` (extra keys ignored)."""
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)

@@ -25,13 +25,13 @@ import torch
 from sr.consistency import project
 from sr.device import resolve_device
 from sr.enhancer.card import write_card
-from sr.enhancer.checkpoint import load_state, save_model, save_state
+from sr.enhancer.checkpoint import load_training_state, save_model, save_state
 from sr.enhancer.data import (
     SCALE,
     TileSampler,
     describe_degradation,
     make_batch,
-    read_scene,
+    read_training_image,
     split_rows,
 )
 from sr.enhancer.loss import build_loss
@@ -83,9 +83,9 @@ Batch = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def _load_data(cfg: TrainConfig, bands: int, log: Log) -> tuple[TileSampler, Batch]:
-    scenes = [read_scene(p) for p in cfg.hr]
+    scenes = [read_training_image(p) for p in cfg.hr]
     if cfg.val:
-        val_scenes = [read_scene(p) for p in cfg.val]
+        val_scenes = [read_training_image(p) for p in cfg.val]
     else:
         pairs = [split_rows(s, cfg.val_fraction) for s in scenes]
         scenes, val_scenes = [p[0] for p in pairs], [p[1] for p in pairs]
@@ -162,7 +162,7 @@ def train(cfg: TrainConfig, log: Log = print) -> dict[str, Any]:
     }
     epoch0 = 0
     if cfg.resume and cfg.state_path.is_file():
-        state = load_state(cfg.state_path)
+        state = load_training_state(cfg.state_path)
         if state.get("total_steps") != total:
             raise ValueError(
                 f"{cfg.state_path} was trained for {state.get('total_steps')} steps; resume "

@@ -16,7 +16,7 @@ from sr.enhancer.data import (
     TileSampler,
     degrade,
     make_batch,
-    read_scene,
+    read_training_image,
     shift,
     split_rows,
 )
@@ -45,7 +45,7 @@ def hr_file(tmp_path: Path) -> Path:
 
 
 def test_scene_is_normalised_and_zero_is_invalid(hr_file: Path) -> None:
-    scene = read_scene(hr_file)
+    scene = read_training_image(hr_file)
     assert scene.image.shape == (3, 96, 112)
     assert not scene.valid[:10, :20].any() and scene.valid[10:, 20:].all()
     values = scene.image[:, scene.valid]
@@ -55,7 +55,7 @@ def test_scene_is_normalised_and_zero_is_invalid(hr_file: Path) -> None:
 
 
 def test_tiles_avoid_invalid_pixels_and_batches_have_matching_shapes(hr_file: Path) -> None:
-    scene = read_scene(hr_file)
+    scene = read_training_image(hr_file)
     sampler = TileSampler([scene], tile=32, bands=3)
     rows, cols = sampler.corners[0]
     assert len(rows) > 0
@@ -87,7 +87,7 @@ def test_every_kind_of_degradation_is_drawn_and_differs() -> None:
 
 
 def test_no_valid_tile_is_an_error(hr_file: Path) -> None:
-    scene = read_scene(hr_file)
+    scene = read_training_image(hr_file)
     with pytest.raises(ValueError, match="valid"):
         TileSampler([scene], tile=128, bands=3)
 
