@@ -153,7 +153,7 @@ def _read_warped(
     width, height = size
     level = choice.overview_level
     kwargs: dict[str, object] = {"overview_level": level} if level is not None else {}
-    with open_raster(choice.path, None, **kwargs) as src:
+    with open_raster(choice.path, limits=None, **kwargs) as src:
         # Without nodata, an alpha band marks where the source covers the destination.
         use_alpha = src.nodata is None
         with WarpedVRT(
