@@ -106,7 +106,8 @@ def spectral_angle_deg(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(a, axis=0) * np.linalg.norm(b, axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         cosine = np.where(norms > 0, dot / np.where(norms > 0, norms, 1.0), 1.0)
-    return np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0)))
+    angle: np.ndarray = np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0)))
+    return angle
 
 
 def phase_correlation_shift(moved: np.ndarray, reference: np.ndarray) -> tuple[float, float]:
@@ -165,7 +166,7 @@ def consistency_map(hr: np.ndarray, lr: np.ndarray, factor: int) -> np.ndarray:
     """Per input pixel, |block mean − input| averaged over bands, relative to the input's
     mean |value|: a (h, w) float32 map where 0.01 means a 1 % change."""
     check_shapes(hr, lr, factor)
-    error = np.abs(reaverage(hr, factor) - lr).mean(axis=0)
+    error: np.ndarray = np.abs(reaverage(hr, factor) - lr).mean(axis=0)
     return (error / max(float(np.abs(lr).mean()), 1e-12)).astype(np.float32)
 
 

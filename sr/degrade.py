@@ -35,16 +35,16 @@ def lanczos2_kernel(factor: int) -> np.ndarray:
     taps = 4 * factor
     # Tap positions in low-resolution pixels, symmetric around the centre between taps.
     x = (np.arange(taps) - (taps - 1) / 2) / factor
-    kernel = np.sinc(x) * np.sinc(x / 2)
-    return (kernel / kernel.sum()).astype(np.float64)
+    kernel: np.ndarray = np.sinc(x) * np.sinc(x / 2)
+    return (kernel / float(kernel.sum())).astype(np.float64)
 
 
 def gaussian_kernel(sigma: float) -> np.ndarray:
     """1-D normalised Gaussian kernel of radius ceil(3σ)."""
     radius = max(1, math.ceil(3 * sigma))
     x = np.arange(-radius, radius + 1, dtype=np.float64)
-    kernel = np.exp(-0.5 * (x / sigma) ** 2)
-    return kernel / kernel.sum()
+    kernel: np.ndarray = np.exp(-0.5 * (x / sigma) ** 2)
+    return kernel / float(kernel.sum())
 
 
 def separable_filter(
@@ -65,6 +65,8 @@ def separable_filter(
 class Lanczos2Downsampler(nn.Module):
     """Anti-aliased decimation by an integer factor: (N, C, H, W) → (N, C, H/f, W/f)."""
 
+    kernel: torch.Tensor  # registered buffer
+
     def __init__(self, factor: int) -> None:
         super().__init__()
         self.factor = factor
@@ -79,6 +81,8 @@ class Lanczos2Downsampler(nn.Module):
 class SensorDownsampler(nn.Module):
     """Gaussian PSF of ``sigma_lr`` low-resolution pixels, then Lanczos-2 decimation."""
 
+    psf: torch.Tensor  # registered buffer
+
     def __init__(self, factor: int, sigma_lr: float) -> None:
         super().__init__()
         self.register_buffer("psf", torch.from_numpy(gaussian_kernel(sigma_lr * factor)).float())
@@ -87,7 +91,8 @@ class SensorDownsampler(nn.Module):
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
         blurred = separable_filter(image, self.psf, pad=(self.radius, self.radius))
-        return self.decimate(blurred)
+        decimated: torch.Tensor = self.decimate(blurred)
+        return decimated
 
 
 def make_downsampler(factor: int, psf_sigma_lr: float = 0.0) -> nn.Module:
@@ -125,7 +130,8 @@ def downsample(image: np.ndarray, factor: int) -> np.ndarray:
     """Lanczos-2 decimation of a (bands, H, W) array whose sides are multiples of ``factor``."""
     tensor = torch.from_numpy(np.ascontiguousarray(image, dtype=np.float32))[None]
     with torch.no_grad():
-        return Lanczos2Downsampler(factor)(tensor)[0].numpy()
+        out: torch.Tensor = Lanczos2Downsampler(factor)(tensor)
+    return out[0].numpy()
 
 
 def gaussian_blur(image: np.ndarray, sigma: float) -> np.ndarray:
@@ -152,7 +158,8 @@ def area_downsample(image: np.ndarray, factor: int) -> np.ndarray:
     """Each output pixel is the mean of the ``factor × factor`` block it covers."""
     bands, h, w = image.shape
     blocks = image.reshape(bands, h // factor, factor, w // factor, factor)
-    return blocks.mean(axis=(2, 4), dtype=np.float64).astype(np.float32)
+    means: np.ndarray = blocks.mean(axis=(2, 4), dtype=np.float64)
+    return means.astype(np.float32)
 
 
 def bicubic_downsample(image: np.ndarray, factor: int) -> np.ndarray:

@@ -59,7 +59,7 @@ class _Scale(nn.Module):
             *_block(skip + deep, up, 3, padding),
             *_block(up, up, 1, padding),
         )
-        self.out_channels = up
+        self.out_channels: int = up
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         deep = self.down(x)
@@ -71,7 +71,8 @@ class _Scale(nn.Module):
             deep = F.interpolate(deep, size=x.shape[-2:], mode="bilinear", align_corners=False)
         if self.skip is not None:
             deep = torch.cat([self.skip(x), deep], dim=1)
-        return self.fuse(deep)
+        fused: torch.Tensor = self.fuse(deep)
+        return fused
 
 
 class SkipNet(nn.Module):
@@ -106,7 +107,8 @@ class SkipNet(nn.Module):
         self.head = nn.Sequential(nn.Conv2d(channels, out_channels, 1), nn.Sigmoid())
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.head(self.body(x))
+        out: torch.Tensor = self.head(self.body(x))
+        return out
 
     def zero_last_layer(self) -> None:
         """Start from a constant 0.5 output (for residual fitting around a given image)."""
@@ -120,7 +122,7 @@ class SkipNet(nn.Module):
 
 def padded_size(size: int, depth: int) -> int:
     """The smallest network input side ≥ ``size`` that every scale can halve and pad."""
-    step = 2**depth
+    step: int = 2**depth
     return max(-(-size // step) * step, 2 * step)
 
 

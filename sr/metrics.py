@@ -15,7 +15,8 @@ from sr.degrade import gaussian_kernel, separable_filter
 def rgb_to_y(rgb: np.ndarray) -> np.ndarray:
     """(3, H, W) RGB in [0, 255] → (H, W) BT.601 luma in [16, 235]."""
     r, g, b = (rgb[i].astype(np.float64) for i in range(3))
-    return 16.0 + (65.481 * r + 128.553 * g + 24.966 * b) / 255.0
+    luma: np.ndarray = 16.0 + (65.481 * r + 128.553 * g + 24.966 * b) / 255.0
+    return luma
 
 
 def crop_border(image: np.ndarray, border: int) -> np.ndarray:

@@ -131,7 +131,7 @@ def sharpen_area(
         raise JobCancelled from exc
     if cancel is not None and cancel.is_set():
         raise JobCancelled
-    provenance = {
+    provenance: dict[str, Any] = {
         "scene_id": request.scene.scene_id,
         "scene_path": str(request.scene.path),
         "bbox": list(request.bbox),

@@ -29,7 +29,8 @@ def normalise(image: np.ndarray, reference: np.ndarray) -> np.ndarray:
     """Band-wise (x − mean) / std of ``reference``: bands of any units weigh alike."""
     mean = reference.mean(axis=(1, 2), keepdims=True)
     std = reference.std(axis=(1, 2), keepdims=True) + 1e-12
-    return (image - mean) / std
+    normalised: np.ndarray = (image - mean) / std
+    return normalised
 
 
 def gradient_magnitude(image: np.ndarray) -> np.ndarray:

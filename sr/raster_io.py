@@ -20,7 +20,14 @@ from rasterio.crs import CRS
 from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
 
 from sr.raster_guard import RasterRefusedError, open_raster
-from sr.scene import BBox, NoGeoreferenceError, NotARasterError, open_scene, read_area
+from sr.scene import (
+    DEFAULT_MAX_AREA_PIXELS,
+    BBox,
+    NoGeoreferenceError,
+    NotARasterError,
+    open_scene,
+    read_area,
+)
 
 GEOTIFF_SUFFIXES = {".tif", ".tiff"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
@@ -60,8 +67,8 @@ def read_raster(path: Path, bbox: BBox | None = None, max_pixels: int | None = N
         raise NotARasterError(f"{path.name}: expected a .tif/.tiff, .png or .jpg file.")
     if bbox is not None:
         scene = open_scene(path)
-        kwargs = {} if max_pixels is None else {"max_pixels": max_pixels}
-        area = read_area(scene, bbox, action="super-resolution", **kwargs)
+        limit = DEFAULT_MAX_AREA_PIXELS if max_pixels is None else max_pixels
+        area = read_area(scene, bbox, action="super-resolution", max_pixels=limit)
         return Raster(area.array, scene.dtype, area.transform, area.crs, area.nodata)
     return _read_geotiff(path)
 
@@ -70,8 +77,8 @@ def _read_image(path: Path) -> Raster:
     if not path.exists():
         raise NotARasterError(f"No file at {path}.")
     try:
-        with Image.open(path) as img:
-            img = img.convert("L" if img.mode in ("L", "I;16", "I", "F") else "RGB")
+        with Image.open(path) as opened:
+            img = opened.convert("L" if opened.mode in ("L", "I;16", "I", "F") else "RGB")
             array = np.asarray(img)
     except (UnidentifiedImageError, OSError) as exc:
         raise NotARasterError(f"{path.name} is not an image that can be read: {exc}") from exc
@@ -104,7 +111,8 @@ def to_dtype(array: np.ndarray, dtype: str) -> np.ndarray:
     target = np.dtype(dtype)
     if np.issubdtype(target, np.integer):
         info = np.iinfo(target)
-        return np.clip(np.rint(array), info.min, info.max).astype(target)
+        clipped: np.ndarray = np.clip(np.rint(array), info.min, info.max)
+        return clipped.astype(target)
     return array.astype(target)
 
 

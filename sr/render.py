@@ -152,8 +152,8 @@ def _read_warped(
     """Warp a source (or one of its overviews) onto a destination grid: (data, valid mask)."""
     width, height = size
     level = choice.overview_level
-    kwargs = {"overview_level": level} if level is not None else {}
-    with open_raster(choice.path, **kwargs) as src:
+    kwargs: dict[str, object] = {"overview_level": level} if level is not None else {}
+    with open_raster(choice.path, limits=None, **kwargs) as src:
         # Without nodata, an alpha band marks where the source covers the destination.
         use_alpha = src.nodata is None
         with WarpedVRT(

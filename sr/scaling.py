@@ -42,12 +42,14 @@ class BandScaling:
         return cls(low - headroom * width, width * (1 + 2 * headroom))
 
     def to_unit(self, image: np.ndarray) -> np.ndarray:
-        return ((image - self.offset[:, None, None]) / self.span[:, None, None]).astype(np.float32)
+        unit: np.ndarray = (image - self.offset[:, None, None]) / self.span[:, None, None]
+        return unit.astype(np.float32)
 
     def from_unit(self, image: np.ndarray) -> np.ndarray:
-        return (
+        values: np.ndarray = (
             image.astype(np.float64) * self.span[:, None, None] + self.offset[:, None, None]
-        ).astype(np.float32)
+        )
+        return values.astype(np.float32)
 
 
 LOWER, UPPER = 1.0, 99.0

@@ -134,7 +134,10 @@ class Scene:
     @property
     def bounds(self) -> tuple[float, float, float, float]:
         """(left, bottom, right, top) in the scene's CRS."""
-        return array_bounds(self.height, self.width, self.transform)
+        bounds: tuple[float, float, float, float] = array_bounds(
+            self.height, self.width, self.transform
+        )
+        return bounds
 
     @cached_property
     def footprint(self) -> Polygon:
@@ -147,7 +150,8 @@ class Scene:
     @cached_property
     def lonlat_bounds(self) -> BBox:
         """(west, south, east, north) of the footprint, in degrees."""
-        return transform_bounds(self.crs, WGS84, *self.bounds, densify_pts=21)
+        bounds: BBox = transform_bounds(self.crs, WGS84, *self.bounds, densify_pts=21)
+        return bounds
 
     @property
     def centre_latitude(self) -> float:
@@ -347,7 +351,8 @@ class Stretch:
         low = np.asarray(self.low, dtype=np.float32)[:, None, None]
         high = np.asarray(self.high, dtype=np.float32)[:, None, None]
         scaled = (array.astype(np.float32) - low) / np.maximum(high - low, 1e-12)
-        return (np.clip(scaled, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+        levels: np.ndarray = np.clip(scaled, 0.0, 1.0) * 255.0 + 0.5
+        return levels.astype(np.uint8)
 
 
 def sample_for_statistics(

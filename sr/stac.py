@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypedDict
 
 import numpy as np
 import pystac
@@ -213,10 +214,19 @@ def search_items(
     return [item for item in found if _tile_cloud_of(item) <= max_cloud]
 
 
-def _cloud_limit(client: Client, max_cloud: float) -> dict[str, object]:
+class CloudSearchOptions(TypedDict, total=False):
+    """The keyword arguments of ``Client.search`` that carry the cloud limit."""
+
+    filter: dict[str, Any]
+    filter_lang: str
+    query: dict[str, Any]
+    sortby: list[dict[str, str]]
+
+
+def _cloud_limit(client: Client, max_cloud: float) -> CloudSearchOptions:
     """Search options that make the catalogue apply the cloud limit and send the least
     cloudy first, with whichever STAC API extensions it offers."""
-    options: dict[str, object] = {}
+    options: CloudSearchOptions = {}
     if client.conforms_to(ConformanceClasses.FILTER):
         options["filter"] = {"op": "<=", "args": [{"property": "eo:cloud_cover"}, max_cloud]}
         options["filter_lang"] = "cql2-json"
@@ -260,7 +270,7 @@ def _overlap(item: pystac.Item, area: Area) -> float:
         return 0.0
     from shapely.geometry import shape
 
-    return shape(item.geometry).intersection(area.geometry).area
+    return float(shape(item.geometry).intersection(area.geometry).area)
 
 
 def asset_href(item: pystac.Item, key: str) -> str:
@@ -292,9 +302,10 @@ def candidate_crs(candidate: Candidate) -> CRS:
 def _area_mask(area: Area, grid: Grid) -> np.ndarray:
     """True inside the area on ``grid``."""
     geometry = transform_geom("EPSG:4326", grid.crs, area.geojson())
-    return ~geometry_mask(
+    outside: np.ndarray = geometry_mask(
         [geometry], out_shape=(grid.height, grid.width), transform=grid.transform, all_touched=True
     )
+    return ~outside
 
 
 def assess(candidate: Candidate, area: Area) -> Candidate:
@@ -364,7 +375,7 @@ def preview_rgb(candidate: Candidate, area: Area, max_side: int = 160) -> np.nda
     scl = mosaic_onto_grid(scl_hrefs, grid, Resampling.nearest, "uint8")
     clear = valid & ~np.isin(scl, (0, *CLOUD_CLASSES))
     low, high = np.percentile(rgb[clear if clear.sum() >= 16 else valid], [2, 98])
-    scaled = np.clip((rgb - low) / max(high - low, 1e-6), 0, 1)
+    scaled: np.ndarray = np.clip((rgb - low) / max(high - low, 1e-6), 0, 1)
     return (scaled * 255).astype(np.uint8)
 
 

@@ -173,7 +173,8 @@ def read_onto_grid(
                 src_nodata=src.nodata if src.nodata is not None else 0,
                 nodata=0,
             ) as vrt:
-                return vrt.read(1, out_dtype=dtype or src.dtypes[0])
+                band: np.ndarray = vrt.read(1, out_dtype=dtype or src.dtypes[0])
+                return band
         except RasterioIOError as exc:
             raise explain_read_error(href, exc) from exc
 

@@ -95,6 +95,7 @@ def save_state(path: Path, state: dict[str, Any]) -> None:
 def load_training_state(path: Path) -> dict[str, Any]:
     """Read training state written by :func:`save_state` (trusted, local file)."""
     try:
-        return torch.load(path, map_location="cpu", weights_only=False)
+        state: dict[str, Any] = torch.load(path, map_location="cpu", weights_only=False)
+        return state
     except Exception as exc:
         raise CheckpointError(f"Cannot resume from {path}: {exc}") from exc

@@ -150,7 +150,8 @@ class TileSampler:
         if bad.shape[0] <= t or bad.shape[1] <= t:
             return np.empty(0, int), np.empty(0, int)
         window = bad[t:, t:] - bad[:-t, t:] - bad[t:, :-t] + bad[:-t, :-t]
-        return np.nonzero(window == 0)
+        rows, cols = np.nonzero(window == 0)
+        return rows, cols
 
     def _bands(self, available: int, rng: np.random.Generator) -> np.ndarray:
         if rng.random() < self.deg.grey_probability:
@@ -169,10 +170,11 @@ class TileSampler:
             r, c = rows[j], cols[j]
             image = self.scenes[k].image
             tile = image[self._bands(image.shape[0], rng), r : r + self.tile, c : c + self.tile]
-            tile = np.rot90(tile, rng.integers(4), axes=(1, 2))
+            tile = np.rot90(tile, int(rng.integers(4)), axes=(1, 2))
             if rng.random() < 0.5:
                 tile = tile[:, :, ::-1]
-            gain = np.exp(rng.uniform(*np.log(self.deg.gain), size=(self.bands, 1, 1)))
+            log_low, log_high = np.log(self.deg.gain)
+            gain = np.exp(rng.uniform(log_low, log_high, size=(self.bands, 1, 1)))
             out[i] = tile * gain + rng.uniform(*self.deg.offset)
         return out
 

@@ -96,7 +96,8 @@ class Enhancer:
         with torch.inference_mode(), autocast:
             x = torch.from_numpy(np.ascontiguousarray(batch)).to(self.device)
             x = x.contiguous(memory_format=torch.channels_last)
-            return self.model(x).float().cpu().numpy()
+            out: torch.Tensor = self.model(x)
+            return out.float().cpu().numpy()
 
     def __call__(
         self, upsampled: np.ndarray, tile: int = DEFAULT_TILE, overlap: int = DEFAULT_OVERLAP

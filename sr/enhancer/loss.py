@@ -38,7 +38,9 @@ def gram_matrix(features: torch.Tensor) -> torch.Tensor:
     return torch.bmm(flat, flat.transpose(1, 2)) / (c * h * w)
 
 
-def vgg16_bn_features(weights: Path | None = None, last: int = max(FEATURE_LAYERS)) -> nn.Module:
+def vgg16_bn_features(
+    weights: Path | None = None, last: int = max(FEATURE_LAYERS)
+) -> nn.Sequential:
     """VGG16-BN's ``features`` up to index ``last``, frozen; random weights if None."""
     features = vgg.make_layers(vgg.cfgs["D"], batch_norm=True)
     if weights is not None:
@@ -59,9 +61,12 @@ def _to_rgb(x: torch.Tensor) -> torch.Tensor:
 class FeatureLoss(nn.Module):
     """Pixel L1 + VGG16-BN feature L1 + Gram-matrix style L1 (Decrappify)."""
 
+    mean: torch.Tensor  # registered buffers
+    std: torch.Tensor
+
     def __init__(
         self,
-        trunk: nn.Module,
+        trunk: nn.Sequential,
         layers: tuple[int, ...] = FEATURE_LAYERS,
         weights: tuple[float, ...] = FEATURE_WEIGHTS,
         gram_weight: float = GRAM_WEIGHT,

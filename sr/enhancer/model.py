@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import torch
 import torch.nn.functional as F
@@ -55,7 +55,7 @@ class EnhancerConfig:
 
     @property
     def stride(self) -> int:
-        return 2**self.depth
+        return int(2**self.depth)
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "decoder": list(self.decoder)}
@@ -82,6 +82,7 @@ class PixelShuffleUp(nn.Module):
         super().__init__()
         self.conv = nn.Conv2d(c_in, c_out * 4, 1)
         icnr_(self.conv.weight)
+        assert self.conv.bias is not None
         nn.init.zeros_(self.conv.bias)
         self.shuffle = nn.PixelShuffle(2)
         self.blur = blur
@@ -130,18 +131,20 @@ class UpBlock(nn.Module):
         self.fuse = nn.Sequential(*layers)
 
     def forward(self, x: torch.Tensor, skip: torch.Tensor) -> torch.Tensor:
-        return self.fuse(torch.cat([self.up(x), self.skip_norm(skip)], dim=1))
+        fused: torch.Tensor = self.fuse(torch.cat([self.up(x), self.skip_norm(skip)], dim=1))
+        return fused
 
 
 def widen_first_conv(conv: nn.Conv2d, bands: int) -> nn.Conv2d:
     """A copy of an RGB conv for ``bands`` inputs: bands beyond 3 (e.g. NIR) start from the
     mean of the RGB filters; fewer bands keep the first filters, rescaled to the same sum."""
+    # A Conv2d holds 2-tuples; torch types them as tuple[int, ...] on the shared _ConvNd.
     new = nn.Conv2d(
         bands,
         conv.out_channels,
-        conv.kernel_size,
-        conv.stride,
-        conv.padding,
+        cast(tuple[int, int], conv.kernel_size),
+        cast(tuple[int, int], conv.stride),
+        conv.padding if isinstance(conv.padding, str) else cast(tuple[int, int], conv.padding),
         bias=conv.bias is not None,
     )
     with torch.no_grad():
@@ -188,6 +191,7 @@ class EnhancerNet(nn.Module):
         self.decoder = nn.ModuleList(blocks)
         self.head = nn.Conv2d(c_in, config.bands, 1)
         nn.init.zeros_(self.head.weight)
+        assert self.head.bias is not None
         nn.init.zeros_(self.head.bias)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -204,7 +208,8 @@ class EnhancerNet(nn.Module):
             y = self.attention(y)
         for block, skip in zip(self.decoder, reversed(feats), strict=True):
             y = block(y, skip)
-        return x + self.head(y)[..., :h, :w]
+        residual: torch.Tensor = self.head(y)
+        return x + residual[..., :h, :w]
 
 
 def _fuse_sequential(seq: nn.Sequential) -> None:
