@@ -25,16 +25,20 @@ def is_disk_full(exc: BaseException) -> bool:
     return isinstance(exc, OSError) and exc.errno in DISK_FULL_ERRNOS
 
 
+def _fsync_and_close(fd: int) -> None:
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def fsync_dir(folder: Path) -> None:
     """Make a rename in ``folder`` durable (no-op where directories cannot be opened)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
         return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    _fsync_and_close(fd)
 
 
 def temp_path_beside(path: Path) -> Path:
@@ -51,11 +55,7 @@ def replace_with(tmp: Path, path: Path) -> None:
     On an OSError the temp file is removed and the error raised; ``path`` is untouched.
     """
     try:
-        fd = os.open(tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _fsync_and_close(os.open(tmp, os.O_RDONLY))
         os.replace(tmp, path)
         fsync_dir(path.parent)
     except OSError:
