@@ -114,18 +114,19 @@ def _measure(task: str, scene_path: str, cache: str, queue: mp.Queue) -> None:
     queue.put((time.perf_counter() - start, peak_mb, details))
 
 
+def tile_position(lon: float, lat: float, z: int) -> tuple[float, float]:
+    """Where a lon/lat point falls in the XYZ tile grid of zoom ``z``, in tiles (x, y)."""
+    n = 1 << z
+    y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
+    return (lon + 180) / 360 * n, y
+
+
 def _render_tiles(pyramid, z, bbox, stretch, limit: int = 64) -> int:  # type: ignore[no-untyped-def]
     from sr.render import render_tile
 
     west, south, east, north = bbox
-    n = 1 << z
-
-    def tile_xy(lon: float, lat: float) -> tuple[int, int]:
-        y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
-        return int((lon + 180) / 360 * n), int(y)
-
-    x0, y0 = tile_xy(west, north)
-    x1, y1 = tile_xy(east, south)
+    x0, y0 = (int(v) for v in tile_position(west, north, z))
+    x1, y1 = (int(v) for v in tile_position(east, south, z))
     count = 0
     for x in range(x0, x1 + 1):
         for y in range(y0, y1 + 1):

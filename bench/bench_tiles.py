@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from bench.bench_scene import make_tile, peak_rss_mb
+from bench.bench_scene import make_tile, peak_rss_mb, tile_position
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -50,15 +50,9 @@ WARM_PASSES = 4
 def tiles_over(bbox: tuple[float, float, float, float], z: int, limit: int) -> list[tuple]:
     """Up to ``limit`` (z, x, y) tiles over a lon/lat box, nearest its centre first."""
     west, south, east, north = bbox
-    n = 1 << z
-
-    def tile_xy(lon: float, lat: float) -> tuple[float, float]:
-        y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
-        return (lon + 180) / 360 * n, y
-
-    x0, y0 = (int(v) for v in tile_xy(west, north))
-    x1, y1 = (int(v) for v in tile_xy(east, south))
-    cx, cy = tile_xy((west + east) / 2, (south + north) / 2)
+    x0, y0 = (int(v) for v in tile_position(west, north, z))
+    x1, y1 = (int(v) for v in tile_position(east, south, z))
+    cx, cy = tile_position((west + east) / 2, (south + north) / 2, z)
     tiles = [(z, x, y) for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)]
     tiles.sort(key=lambda t: (t[1] + 0.5 - cx) ** 2 + (t[2] + 0.5 - cy) ** 2)
     return tiles[:limit]

@@ -25,16 +25,20 @@ def is_disk_full(exc: BaseException) -> bool:
     return isinstance(exc, OSError) and exc.errno in DISK_FULL_ERRNOS
 
 
+def _fsync_and_close(fd: int) -> None:
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def fsync_dir(folder: Path) -> None:
     """Make a rename in ``folder`` durable (no-op where directories cannot be opened)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
         return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    _fsync_and_close(fd)
 
 
 def temp_path_beside(path: Path) -> Path:
@@ -45,23 +49,26 @@ def temp_path_beside(path: Path) -> Path:
     return Path(name)
 
 
+@contextlib.contextmanager
+def _removed_on_error(tmp: Path, errors: type[BaseException] = BaseException) -> Iterator[None]:
+    """Remove the temp file ``tmp`` when the block raises one of ``errors`` (re-raised)."""
+    try:
+        yield
+    except errors:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 def replace_with(tmp: Path, path: Path) -> None:
     """Move a finished temp file (same folder) over ``path`` durably: fsync, rename, fsync.
 
     On an OSError the temp file is removed and the error raised; ``path`` is untouched.
     """
-    try:
-        fd = os.open(tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    with _removed_on_error(tmp, OSError):
+        _fsync_and_close(os.open(tmp, os.O_RDONLY))
         os.replace(tmp, path)
         fsync_dir(path.parent)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 @contextlib.contextmanager
@@ -77,15 +84,11 @@ def atomic_write(
     """
     path = Path(path)
     tmp = temp_path_beside(path)
-    try:
+    with _removed_on_error(tmp):
         with open(tmp, mode, encoding=None if "b" in mode else "utf-8") as fh:
             yield fh
         if check is not None:
             check(tmp)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
     replace_with(tmp, path)
 
 
