@@ -41,7 +41,8 @@ def _view(page, caption: str) -> tuple[int, bool]:  # type: ignore[no-untyped-de
 
 def _enhanced_tiles(data: Path) -> list[str]:
     """Scene ids of the enhanced areas in the cache."""
-    return [open_scene(p).scene_id for p in sorted((data / "cache" / "enhanced").glob("*.tif"))]
+    results = sorted((data / "cache" / "enhanced").glob("*.json"))  # one sidecar per result
+    return [open_scene(p.with_suffix(".tif")).scene_id for p in results]
 
 
 def test_back_to_an_earlier_enhanced_area_then_save_with_a_toast(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
