@@ -71,7 +71,7 @@ def test_back_to_an_earlier_enhanced_area_then_save_with_a_toast(browser, tmp_pa
         frame = page.frame_locator(MAP).last
         outlines = frame.locator(f'path[stroke="{OUTLINE_STYLE["color"]}"]')
         expect(outlines).to_have_count(2, timeout=30_000)  # both areas outlined on the map
-        show = page.get_by_role("button", name="Show")  # the other one: the first
+        show = page.get_by_role("button", name="Show", exact=True)  # the other one: the first
         expect(show).to_have_count(1, timeout=30_000)
         map_replaced(page, show.click)
         expect(page.get_by_text(AREA_CAPTION).first).to_have_text(first, timeout=30_000)
