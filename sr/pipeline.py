@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sr.cache import CachedResult, ResultCache, cache_key
-from sr.dip import Cancelled, Progress, get_config
+from sr.dip import get_config
 from sr.enhance import METHODS, enhance_area
 from sr.enhancer import DEFAULT_MODEL  # also registers 'enhancer' and 'dip+enhancer'
-from sr.jobs import JobCancelled
+from sr.progress import CancelToken, Progress, ProgressCallback, check_cancel
 from sr.raster_io import write_raster
 from sr.scene import BBox, Scene, SceneError, lonlat_window, read_area
 
@@ -28,7 +26,6 @@ PIPELINE_VERSION = "1"
 # The largest area (source pixels) each kind of method may sharpen at once on a CPU:
 # Deep Image Prior optimises a network per area (~1 min for 128², ~4 min for 256²).
 MAX_AREA_PIXELS = {"dip": 256 * 256, "enhancer": 1024 * 1024, "interpolation": 2048 * 2048}
-Report = Callable[..., None]
 
 
 @dataclass(frozen=True)
@@ -108,10 +105,15 @@ def _check(request: SharpenRequest) -> None:
 def sharpen_area(
     request: SharpenRequest,
     cache: ResultCache,
-    report: Report | None = None,
-    cancel: threading.Event | None = None,
+    report: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
 ) -> CachedResult:
-    """Sharpen the area (or return the cached result); raises SceneError for bad areas."""
+    """Sharpen the area (or return the cached result); raises SceneError for bad areas.
+
+    ``report`` receives :class:`Progress` (DIP's, passed through as it comes);
+    ``cancel`` is checked before the work, every DIP iteration and before the result is
+    stored, raising :class:`sr.progress.Cancelled`: nothing half-done is cached.
+    """
     _check(request)
     key = request_key(request)
     cached = cache.get(key)
@@ -124,32 +126,22 @@ def sharpen_area(
         max_pixels=MAX_AREA_PIXELS[family],
         action=f"sharpening with {request.method}",
     )
+    check_cancel(cancel)
     if report is not None:
-        report(0.0, f"{request.method}: {area.array.shape[2]} × {area.array.shape[1]} px area")
-
-    def on_progress(progress: Progress) -> None:
-        if report is not None:
-            report(
-                progress.fraction,
-                f"iteration {progress.iteration}/{progress.iterations}, loss {progress.loss:.2e}",
-                progress.preview,
-            )
+        size = f"{area.array.shape[2]} × {area.array.shape[1]} px area"
+        report(Progress(0, 1, f"{request.method}: {size}"))
 
     options: dict[str, Any] = {"seed": request.seed, "device": request.device}
     if family == "dip":
         options.update(
             preset=request.preset,
-            progress=on_progress,
+            progress=report,
             cancel=cancel,
             preview_every=25,
             iterations=request.iterations,
         )
-    try:
-        raster = enhance_area(area, request.scale, request.method, **options)
-    except Cancelled as exc:
-        raise JobCancelled from exc
-    if cancel is not None and cancel.is_set():
-        raise JobCancelled
+    raster = enhance_area(area, request.scale, request.method, **options)
+    check_cancel(cancel)
     provenance = {
         "scene_id": request.scene.scene_id,
         "scene_path": str(request.scene.path),

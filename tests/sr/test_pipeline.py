@@ -14,8 +14,8 @@ from affine import Affine
 from sr.cache import ResultCache
 from sr.dip import PRESETS
 from sr.enhance import METHODS
-from sr.jobs import JobCancelled
 from sr.pipeline import SharpenRequest, request_key, sharpen_area
+from sr.progress import Cancelled, Progress
 from sr.scene import AreaTooLargeError, OutsideSceneError, SceneError, open_scene
 
 
@@ -89,12 +89,12 @@ def test_dip_reports_progress_and_can_be_cancelled(s2_like: Path, tmp_path: Path
     cancel = threading.Event()
     reports: list[float] = []
 
-    def report(fraction: float, message: str = "", preview: np.ndarray | None = None) -> None:
-        reports.append(fraction)
-        if fraction >= 0.25:
+    def report(progress: Progress) -> None:
+        reports.append(progress.fraction)
+        if progress.fraction >= 0.25:
             cancel.set()
 
-    with pytest.raises(JobCancelled):
+    with pytest.raises(Cancelled):
         sharpen_area(request, ResultCache(tmp_path / "cache"), report, cancel)
     assert reports[0] == 0.0 and 0.25 <= max(reports) < 1.0
     assert not (tmp_path / "cache").exists()  # nothing half-done is cached
