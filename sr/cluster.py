@@ -1,0 +1,109 @@
+"""Where enhancement jobs run: an embedded Dask cluster, or an existing one by address.
+
+With no setting the app starts a :class:`distributed.LocalCluster` of worker *processes*
+sized to the machine (:func:`worker_layout`: one worker per two cores, torch threads per
+worker so that workers × threads ≤ cores), so the web server stays responsive and jobs
+queue instead of sharing the cores. ``SHARPFIELDS_SCHEDULER=tcp://host:8786`` submits to
+an existing cluster instead; workers started there with ``--resources GPU=1`` take the
+DIP and enhancer jobs (:func:`job_resources`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from distributed import Client, LocalCluster
+
+GPU = "GPU"  # the worker resource that marks a GPU worker (`dask worker … --resources GPU=1`)
+
+
+@dataclass(frozen=True)
+class WorkerLayout:
+    """How many worker processes the embedded cluster starts, and threads for each."""
+
+    workers: int
+    torch_threads: int
+
+
+def worker_layout(cores: int | None = None) -> WorkerLayout:
+    """$SHARPFIELDS_WORKERS / $SHARPFIELDS_WORKER_THREADS, else one worker per two cores
+    with the cores shared out, so that workers × threads never exceeds the cores."""
+    cores = max(1, cores or os.cpu_count() or 1)
+    workers = int(os.environ.get("SHARPFIELDS_WORKERS") or max(1, cores // 2))
+    threads = int(os.environ.get("SHARPFIELDS_WORKER_THREADS") or max(1, cores // workers))
+    return WorkerLayout(max(1, workers), max(1, threads))
+
+
+def thread_environment(threads: int) -> dict[str, str]:
+    """Environment for a worker process: torch/OpenMP/MKL use ``threads`` threads (Dask's
+    nanny would otherwise set them to 1), and jobs run at a lower CPU priority than the
+    web server."""
+    count = str(threads)
+    return {
+        "OMP_NUM_THREADS": count,
+        "MKL_NUM_THREADS": count,
+        "OPENBLAS_NUM_THREADS": count,
+        "SHARPFIELDS_TORCH_THREADS": count,
+        "SHARPFIELDS_WORKER_NICE": os.environ.get("SHARPFIELDS_WORKER_NICE", "10"),
+    }
+
+
+def start_local_cluster(layout: WorkerLayout | None = None) -> LocalCluster:
+    """An embedded cluster on 127.0.0.1: one single-threaded task slot per worker process."""
+    layout = layout or worker_layout()
+    return LocalCluster(
+        n_workers=layout.workers,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        env=thread_environment(layout.torch_threads),
+    )
+
+
+def scheduler_address() -> str | None:
+    """$SHARPFIELDS_SCHEDULER (e.g. tcp://10.0.0.5:8786), or None for the embedded cluster."""
+    return os.environ.get("SHARPFIELDS_SCHEDULER") or None
+
+
+def connect(address: str | None = None) -> tuple[Client, LocalCluster | None]:
+    """A client of the cluster at ``address`` (or $SHARPFIELDS_SCHEDULER), else of a new
+    embedded cluster, which is returned too so that its owner can close it."""
+    address = address or scheduler_address()
+    if address:
+        return Client(address, timeout="20s", set_as_default=False), None
+    cluster = start_local_cluster()
+    return Client(cluster, set_as_default=False), cluster
+
+
+def has_gpu_workers(client: Client) -> bool:
+    """Whether any worker of the cluster offers the GPU resource."""
+    workers = client.scheduler_info(n_workers=-1).get("workers", {})
+    return any(info.get("resources", {}).get(GPU, 0) > 0 for info in workers.values())
+
+
+def task_slots(client: Client) -> int:
+    """How many jobs the cluster runs at once (worker threads, at least 1)."""
+    workers = client.scheduler_info(n_workers=-1).get("workers", {})
+    return max(1, sum(int(info.get("nthreads", 1)) for info in workers.values()))
+
+
+def job_resources(family: str, gpu_workers: bool) -> dict[str, float] | None:
+    """DIP and enhancer jobs ask for a GPU worker when the cluster has any; otherwise
+    (and for interpolation) any worker takes them."""
+    if gpu_workers and family in ("dip", "enhancer"):
+        return {GPU: 1}
+    return None
+
+
+def prepare_worker_process() -> None:
+    """Apply the worker's thread count and CPU priority (once per process; cheap after)."""
+    import torch
+
+    threads = os.environ.get("SHARPFIELDS_TORCH_THREADS")
+    if threads and torch.get_num_threads() != int(threads):
+        torch.set_num_threads(int(threads))
+    nice = os.environ.get("SHARPFIELDS_WORKER_NICE")
+    if nice and os.getpriority(os.PRIO_PROCESS, 0) < int(nice):
+        os.setpriority(os.PRIO_PROCESS, 0, int(nice))
