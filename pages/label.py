@@ -11,11 +11,10 @@ from streamlit_folium import st_folium
 
 from labels.model import DEFAULT_CROPS, View
 from sr.enhance import METHODS as REGISTERED_METHODS
-from sr.jobs import JobStatus
-from sr.pipeline import SharpenRequest, model_version
+from sr.pipeline import SharpenRequest, model_version, request_key
 from sr.scene import SceneError
 from ui.drawings import Drafts
-from ui.enhance_flow import cached_result, job_board, served_result, start_sharpening
+from ui.enhance_flow import cached_result, job_engine, served_result
 from ui.fields import (
     DrawnOn,
     delete_fields,
@@ -24,6 +23,7 @@ from ui.fields import (
     save_new_fields,
     unsaved_after_save,
 )
+from ui.jobs_panel import show_jobs, submit
 from ui.label_layers import MapField, add_fields
 from ui.map_events import chosen_area, drawn_work
 from ui.scene_map import add_area, add_draw_control, add_scene_tiles, base_map, finish_map
@@ -108,6 +108,12 @@ def save_work(submit: bool, crop: str, drawn_on: DrawnOn) -> None:
     bump_map()
 
 
+def show_area(bbox: tuple[float, float, float, float]) -> None:
+    """Make a finished job's area the current one: its result shows, zoomed to it."""
+    state["area"] = bbox
+    bump_map()
+
+
 def confirm_delete(confirmed: bool) -> None:
     """Delete-confirmation callback."""
     if confirmed:
@@ -155,8 +161,6 @@ if request is not None:
         messages.error(str(exc))
         request = None
 overlay = served_result(result, served) if result else None
-if result is not None:
-    state["job_shown"] = result.key  # the page shows it: the progress panel need not rerun
 show_enhanced = overlay is not None and state.get("show_enhanced", True)
 drawn_on = (
     DrawnOn(
@@ -237,34 +241,20 @@ with side:
         )
 
     st.subheader("2 · Sharpen")
-    job = job_board().get(state.get("job_key", ""))
-    if st.button("Enhance", type="primary", disabled=request is None or result is not None):
-        job = start_sharpening(request)
-        state["job_key"] = job.key
-
-    @st.fragment(run_every=1.0 if job and job.snapshot().status is JobStatus.RUNNING else None)
-    def job_panel() -> None:
-        current = job_board().get(state.get("job_key", ""))
-        if current is None:
-            return
-        snap = current.snapshot()
-        if snap.status is JobStatus.RUNNING:
-            eta = f" · about {snap.eta_s:.0f} s left" if snap.eta_s is not None else ""
-            st.progress(snap.fraction, text=f"{snap.message}{eta}")
-            if snap.preview is not None:
-                bands = [b - 1 for b in scene.bands.for_mode("true")]
-                rgb = served.stretch("true").apply(snap.preview[bands])
-                st.image(rgb.transpose(1, 2, 0), caption="preview", width="stretch")
-            if st.button("Cancel"):
-                current.cancel()
-        elif snap.status is JobStatus.DONE and state.get("job_shown") != snap.key:
-            st.rerun(scope="app")  # show the result (the full run marks it shown)
-        elif snap.status is JobStatus.FAILED:
-            st.error(snap.error)
-        elif snap.status is JobStatus.CANCELLED:
-            st.info("Cancelled. Nothing was kept.")
-
-    job_panel()
+    enhance = st.button("Enhance", type="primary", disabled=request is None or result is not None)
+    if (
+        enhance
+        and request is not None
+        and (problem := submit(job_engine(), request, identity.name))
+    ):
+        st.error(problem)
+    show_jobs(
+        job_engine(),
+        identity.name,
+        served,
+        request_key(request) if request else None,
+        show_area,
+    )
     if overlay is not None:
         st.success("Enhanced area ready (cached).")
         st.toggle("Show the enhanced image", value=True, key="show_enhanced")

@@ -11,7 +11,12 @@ DIP and enhancer jobs (:func:`job_resources`).
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 from distributed import Client, LocalCluster
 
@@ -62,19 +67,67 @@ def start_local_cluster(layout: WorkerLayout | None = None) -> LocalCluster:
     )
 
 
+class EmbeddedCluster:
+    """The embedded :class:`LocalCluster`, run by a helper process (``python -m sr.cluster``).
+
+    Not in the web server's own process: Streamlit replaces ``__main__`` with the page
+    script, and worker processes started from there would run the app again.
+    """
+
+    def __init__(self, start_timeout: float = 180) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "sr.cluster"],
+            cwd=Path(__file__).resolve().parents[1],
+            stdin=subprocess.PIPE,  # closed when this process ends: the helper then stops
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        found: list[str] = []
+        reader = threading.Thread(target=lambda: found.append(self.process.stdout.readline()))  # type: ignore[union-attr]
+        reader.start()
+        reader.join(start_timeout)
+        if not found or not found[0].startswith("tcp://"):
+            self.close()
+            raise OSError("The embedded job cluster did not start; see the server's log.")
+        self.scheduler_address = found[0].strip()
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def serve_local_cluster() -> None:
+    """``python -m sr.cluster``: start the embedded cluster, print its address, and run
+    until standard input closes (the web server stopped) or SIGTERM."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # close the workers too
+    cluster = start_local_cluster()
+    print(cluster.scheduler_address, flush=True)
+    try:
+        while sys.stdin.read(1):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        cluster.close()
+
+
 def scheduler_address() -> str | None:
     """$SHARPFIELDS_SCHEDULER (e.g. tcp://10.0.0.5:8786), or None for the embedded cluster."""
     return os.environ.get("SHARPFIELDS_SCHEDULER") or None
 
 
-def connect(address: str | None = None) -> tuple[Client, LocalCluster | None]:
+def connect(address: str | None = None) -> tuple[Client, EmbeddedCluster | None]:
     """A client of the cluster at ``address`` (or $SHARPFIELDS_SCHEDULER), else of a new
     embedded cluster, which is returned too so that its owner can close it."""
     address = address or scheduler_address()
     if address:
         return Client(address, timeout="20s", set_as_default=False), None
-    cluster = start_local_cluster()
-    return Client(cluster, set_as_default=False), cluster
+    cluster = EmbeddedCluster()
+    return Client(cluster.scheduler_address, timeout="20s", set_as_default=False), cluster
 
 
 def has_gpu_workers(client: Client) -> bool:
@@ -107,3 +160,7 @@ def prepare_worker_process() -> None:
     nice = os.environ.get("SHARPFIELDS_WORKER_NICE")
     if nice and os.getpriority(os.PRIO_PROCESS, 0) < int(nice):
         os.setpriority(os.PRIO_PROCESS, 0, int(nice))
+
+
+if __name__ == "__main__":
+    serve_local_cluster()

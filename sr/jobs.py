@@ -21,10 +21,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-from distributed import Client, Event, Future, KilledWorker, LocalCluster, Variable
+from distributed import Client, Event, Future, KilledWorker, Variable
 
 from sr.cache import CachedResult, ResultCache
-from sr.cluster import connect, has_gpu_workers, job_resources, task_slots
+from sr.cluster import EmbeddedCluster, connect, has_gpu_workers, job_resources, task_slots
 from sr.job_records import JobRecord, JobRecords, JobState
 from sr.job_worker import cancel_name, decode_preview, lost_message, progress_name, run_job
 from sr.pipeline import SharpenRequest, method_family, request_key
@@ -80,7 +80,7 @@ class JobSnapshot:
         return self.record.error
 
 
-Connector = Callable[[], tuple[Client, LocalCluster | None]]
+Connector = Callable[[], tuple[Client, EmbeddedCluster | None]]
 
 
 class JobEngine:
@@ -98,7 +98,7 @@ class JobEngine:
         self.limits = limits or QueueLimits.from_env()
         self._connector = connector
         self._client: Client | None = None
-        self._cluster: LocalCluster | None = None
+        self._cluster: EmbeddedCluster | None = None
         self._lock = threading.RLock()
         self._jobs: dict[str, JobRecord] = {}
         self._requests: dict[str, SharpenRequest] = {}

@@ -1,34 +1,41 @@
-"""The Enhance button's plumbing: background jobs, the result cache, enhanced map layers."""
+"""The Enhance button's plumbing: the job engine, the result cache, enhanced map layers."""
 
 from __future__ import annotations
 
+import atexit
 import math
+import threading
 from functools import cache
 
 from sr.cache import CachedResult, ResultCache
-from sr.jobs import Job, JobBoard
-from sr.pipeline import SharpenRequest, request_key, sharpen_area
+from sr.job_records import JobRecords
+from sr.jobs import JobEngine, JobSnapshot
+from sr.pipeline import SharpenRequest, request_key
 from sr.scene import BBox, Scene, open_scene
 from ui.registry import ServedScene, registry
-from ui.settings import cache_dir, default_area_pixels
+from ui.settings import cache_dir, data_dir, default_area_pixels
 
 
 @cache
-def job_board() -> JobBoard:
-    return JobBoard()
+def job_engine() -> JobEngine:
+    """The process's job engine (its futures outlive Streamlit reruns). It connects to the
+    cluster — starting the embedded one — in the background, and closes it at exit."""
+    engine = JobEngine(JobRecords(data_dir() / "jobs"), result_cache())
+    threading.Thread(target=lambda: engine.client, name="dask-connect", daemon=True).start()
+    atexit.register(engine.close)
+    return engine
 
 
 @cache
 def result_cache() -> ResultCache:
+    """Enhanced areas; on a multi-machine cluster this folder must be shared by all."""
     return ResultCache(cache_dir() / "enhanced")
 
 
-def start_sharpening(request: SharpenRequest) -> Job:
-    """Start (or join) the background job for a request; cached results finish at once."""
-    return job_board().submit(
-        request_key(request),
-        lambda report, cancel: sharpen_area(request, result_cache(), report, cancel),
-    )
+def start_sharpening(request: SharpenRequest, volunteer: str) -> JobSnapshot:
+    """Queue (or join) the job for a request; raises QueueFull when the volunteer has as
+    many as allowed. Cached results are done at once."""
+    return job_engine().submit(request, volunteer)
 
 
 def cached_result(request: SharpenRequest) -> CachedResult | None:
