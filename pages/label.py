@@ -11,6 +11,7 @@ from streamlit_folium import st_folium
 
 from labels.model import DEFAULT_CROPS, View
 from sr.enhance import METHODS as REGISTERED_METHODS
+from sr.job_records import JobRecord
 from sr.pipeline import SharpenRequest, model_version, request_key
 from sr.scene import SceneError
 from ui.drawings import Drafts
@@ -108,9 +109,10 @@ def save_work(submit: bool, crop: str, drawn_on: DrawnOn) -> None:
     bump_map()
 
 
-def show_area(bbox: tuple[float, float, float, float]) -> None:
-    """Make a finished job's area the current one: its result shows, zoomed to it."""
-    state["area"] = bbox
+def show_area(job: JobRecord) -> None:
+    """Button callback: a finished job's area, method and preset become the current ones,
+    so its result shows, zoomed to it."""
+    state.update(area=job.bbox, method=job.method, preset=job.preset)
     bump_map()
 
 

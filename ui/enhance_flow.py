@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import atexit
 import math
-import threading
 from functools import cache
+from pathlib import Path
 
 from sr.cache import CachedResult, ResultCache
 from sr.job_records import JobRecords
@@ -16,20 +16,28 @@ from ui.registry import ServedScene, registry
 from ui.settings import cache_dir, data_dir, default_area_pixels
 
 
-@cache
 def job_engine() -> JobEngine:
-    """The process's job engine (its futures outlive Streamlit reruns). It connects to the
-    cluster — starting the embedded one — in the background, and closes it at exit."""
-    engine = JobEngine(JobRecords(data_dir() / "jobs"), result_cache())
-    threading.Thread(target=lambda: engine.client, name="dask-connect", daemon=True).start()
+    """The process's job engine for the data folder (its futures outlive Streamlit reruns)."""
+    return _job_engine(data_dir())
+
+
+@cache
+def _job_engine(data: Path) -> JobEngine:
+    """It connects to the cluster (starting the embedded one, a few seconds) at the first
+    Enhance, and closes it when the server stops."""
+    engine = JobEngine(JobRecords(data / "jobs"), result_cache())
     atexit.register(engine.close)
     return engine
 
 
-@cache
 def result_cache() -> ResultCache:
     """Enhanced areas; on a multi-machine cluster this folder must be shared by all."""
-    return ResultCache(cache_dir() / "enhanced")
+    return _result_cache(cache_dir() / "enhanced")
+
+
+@cache
+def _result_cache(folder: Path) -> ResultCache:
+    return ResultCache(folder)
 
 
 def start_sharpening(request: SharpenRequest, volunteer: str) -> JobSnapshot:

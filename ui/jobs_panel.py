@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from sr.job_records import JobRecord
 from sr.jobs import JobEngine, JobSnapshot, JobState, QueueFull
 from sr.pipeline import SharpenRequest
 from ui.registry import ServedScene
@@ -48,12 +49,12 @@ def show_jobs(
     volunteer: str,
     served: ServedScene,
     shown_key: str | None,
-    choose_area: Callable[[tuple[float, float, float, float]], None],
+    choose_area: Callable[[JobRecord], None],
 ) -> None:
     """The volunteer's jobs on this scene, refreshed every second while any is active.
 
-    ``shown_key``: the job whose result the page shows now; ``choose_area`` makes a
-    finished job's area the current one (its result then shows).
+    ``shown_key``: the job whose result the page shows now; ``choose_area`` (a button
+    callback) makes a finished job's area and method the current ones, so its result shows.
     """
     scene = served.scene
     active = any(s.status.active for s in engine.jobs_of(volunteer, scene.scene_id))
@@ -63,14 +64,19 @@ def show_jobs(
         jobs = engine.jobs_of(volunteer, scene.scene_id)
         current = [s for s in jobs if s.status.active]
         ended = [s for s in jobs if not s.status.active][:SHOWN]
-        if active and not current:
-            st.rerun(scope="app")  # the last one ended: the page shows its result
+        if (active and not current) or st.session_state.pop("jobs_panel_rerun", False):
+            st.rerun(scope="app")  # the last one ended, or a result was chosen: show it
         for snap in current:
             _active_job(engine, volunteer, served, snap, preview=snap is current[0])
         for snap in ended:
             _ended_job(engine, volunteer, snap, shown_key, choose_area)
 
     panel()
+
+
+def _chosen(choose_area: Callable[[JobRecord], None], record: JobRecord) -> None:
+    choose_area(record)
+    st.session_state["jobs_panel_rerun"] = True  # the panel then reruns the whole page
 
 
 def _active_job(
@@ -93,14 +99,16 @@ def _ended_job(
     volunteer: str,
     snap: JobSnapshot,
     shown_key: str | None,
-    choose_area: Callable[[tuple[float, float, float, float]], None],
+    choose_area: Callable[[JobRecord], None],
 ) -> None:
     if snap.status is JobState.DONE:
-        if snap.key != shown_key and st.button(
-            f"Show the enhanced area ({snap.record.method})", key=f"show-{snap.key}"
-        ):
-            choose_area(snap.record.bbox)
-            st.rerun(scope="app")
+        if snap.key != shown_key:
+            st.button(
+                f"Show the enhanced area ({snap.record.method})",
+                key=f"show-{snap.key}",
+                on_click=_chosen,
+                args=(choose_area, snap.record),
+            )
         return
     if snap.status is JobState.CANCELLED:
         st.info("Cancelled. Nothing was kept.")
