@@ -190,3 +190,25 @@ def test_a_restarted_server_reports_finished_and_interrupted_jobs(
     assert after.wait(rerun.key, 60).status is JobState.DONE
     again = after.resubmit(cut.key, "Asha")
     assert again.key == cut.key and again.status.active
+
+
+def test_the_default_is_an_embedded_cluster_that_stops_with_its_owner(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import os
+
+    from sr.cluster import connect
+
+    monkeypatch.delenv("SHARPFIELDS_SCHEDULER", raising=False)
+    monkeypatch.setenv("SHARPFIELDS_WORKERS", "1")
+    monkeypatch.setenv("SHARPFIELDS_WORKER_THREADS", "1")
+    client, cluster = connect()
+    assert cluster is not None
+    try:
+        pids = client.run(os.getpid)
+        assert len(pids) == 1 and os.getpid() not in pids.values()  # a worker process
+        assert client.submit(sum, [1, 2, 3]).result(timeout=60) == 6
+    finally:
+        client.close()
+        cluster.close()
+    assert cluster.process.returncode is not None  # the helper (and its workers) stopped
