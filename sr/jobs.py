@@ -339,9 +339,12 @@ class JobEngine:
         """Jobs ahead of this one: those sent to the cluster but not started, then those
         waiting here, oldest first."""
         with self._lock:
-            queued = [r for r in self._jobs.values() if r.state is JobState.QUEUED]
-        sent = sorted((r for r in queued if r.key in self._futures), key=lambda r: r.created)
-        held = sorted((r for r in queued if r.key not in self._futures), key=lambda r: r.created)
+            queued = sorted(
+                (r for r in self._jobs.values() if r.state is JobState.QUEUED),
+                key=lambda r: r.created,
+            )
+            sent = [r for r in queued if r.key in self._futures]
+            held = [r for r in queued if r.key not in self._futures]
         order = [r.key for r in (*sent, *held)]
         return order.index(key) if key in order else 0
 
