@@ -77,12 +77,12 @@ class JobRecord:
         return SharpenRequest(
             open_scene(Path(self.scene_path)),
             self.bbox,
-            self.method,
-            self.preset,
-            self.scale,
-            self.seed,
-            self.device,
-            self.iterations,
+            method=self.method,
+            preset=self.preset,
+            scale=self.scale,
+            seed=self.seed,
+            device=self.device,
+            iterations=self.iterations,
         )
 
     def moved(self, state: JobState, **changes: Any) -> JobRecord:

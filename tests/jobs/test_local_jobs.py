@@ -161,10 +161,10 @@ def test_queue_limits_refuse_more_and_show_the_position(
 
 def test_a_failure_keeps_its_message(make_engine: EngineFactory, scene: Scene) -> None:
     engine = make_engine()
-    snap = engine.submit(SharpenRequest(scene, pixel_area(scene, 0), "magic"), "Asha")
-    done = engine.wait(snap.key, 60)
+    request = SharpenRequest(scene, pixel_area(scene, 0), "dip", iterations=0)
+    done = engine.wait(engine.submit(request, "Asha").key, 60)  # DIP refuses it on the worker
     assert done.status is JobState.FAILED
-    assert done.error is not None and "Unknown method 'magic'" in done.error
+    assert done.error == "Iterations must be at least 1, not 0."
 
 
 def test_a_restarted_server_reports_finished_and_interrupted_jobs(
