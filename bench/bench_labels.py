@@ -121,7 +121,7 @@ def bench_save_latency(path: str, n: int, saves: int, run: int) -> dict:
 EXPORT_CHILD = """
 import sys, time, resource
 sys.path.insert(0, {root!r})
-from labels.io import export
+from labels.export import export
 from labels.store import open_store
 t0 = time.perf_counter()
 n = export(open_store({store!r}, snapshots=False), {out!r})

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from labels.errors import LabelError
-from labels.io import export, import_file, validate_file
+from labels.export import export
+from labels.io import import_file, validate_file
 from labels.stats import format_summary, summarize
 from labels.store import LabelFilter, open_store
 from labels.transfer import copy_store

@@ -38,7 +38,8 @@ def _project(geoms: np.ndarray, epsg: int) -> np.ndarray:
         x, y = transformer.transform(xy[:, 0], xy[:, 1])
         return np.column_stack([x, y])
 
-    return shapely.transform(geoms, forward)
+    projected: np.ndarray = shapely.transform(geoms, forward)
+    return projected
 
 
 def measure_many(geoms: Sequence[Geometry]) -> tuple[np.ndarray, np.ndarray]:

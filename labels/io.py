@@ -1,84 +1,28 @@
-"""Files in and out: export to GeoJSON / GeoPackage, validate and import label files."""
+"""Files in: read, validate and import GeoJSON / GeoPackage label files (export:
+``labels.export``)."""
 
 from __future__ import annotations
 
-import contextlib
 import warnings
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import pyogrio
 import shapely
 from shapely.strtree import STRtree
 
 from labels.errors import FormatError, NotFoundError, PermissionDeniedError
-from labels.fsutil import replace_with
+from labels.formats import file_kind
 from labels.geojson import feature_to_label, properties_to_label, read_geojson_features
-from labels.geojson import write_geojson as write_geojson
+from labels.label_checks import crop_findings
 from labels.limits import check_input_file
-from labels.model import DEFAULT_CROPS, PROPERTY_NAMES, Geometry, Label, Role
-from labels.store import LabelFilter, LabelStore
+from labels.model import DEFAULT_CROPS, Geometry, Label, Role
+from labels.store import LabelStore
 from labels.validate import DEFAULT_RULES, Finding, Rules, check_geometry, has_errors, short_repr
 from labels.workflow import REVIEW_STATUSES, as_imported
-
-GPKG_LAYER = "fields"
-GEOJSON_SUFFIXES = (".geojson", ".json")
-
-
-def file_kind(path: Path) -> str:
-    """``geojson`` or ``gpkg`` from the file name, else ``FormatError``."""
-    suffix = Path(path).suffix.lower()
-    if suffix in GEOJSON_SUFFIXES:
-        return "geojson"
-    if suffix == ".gpkg":
-        return "gpkg"
-    raise FormatError(f"{path}: unknown file type {suffix!r}; use .geojson or .gpkg")
-
-
-# --- export --------------------------------------------------------------------------
-
-
-def labels_to_frame(labels: Iterable[Label]) -> gpd.GeoDataFrame:
-    """A GeoDataFrame (EPSG:4326) with one row per label and the export property names."""
-    rows: list[dict[str, Any]] = []
-    geoms: list[Geometry] = []
-    for label in labels:
-        rows.append(label.properties())
-        geoms.append(label.geometry)
-    columns = [*PROPERTY_NAMES.values(), "determination_method"]
-    return gpd.GeoDataFrame(rows, columns=columns, geometry=geoms, crs="EPSG:4326")
-
-
-def write_gpkg(labels: Iterable[Label], path: Path) -> int:
-    """Write ``labels`` as a GeoPackage layer ``fields``, atomically; returns the count."""
-    path = Path(path)
-    frame = labels_to_frame(labels)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp.gpkg")
-    with contextlib.suppress(FileNotFoundError):
-        tmp.unlink()
-    try:
-        frame.to_file(tmp, layer=GPKG_LAYER, driver="GPKG", engine="pyogrio")
-    except OSError:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
-    replace_with(tmp, path)
-    return len(frame)
-
-
-def export(store: LabelStore, out: Path, flt: LabelFilter | None = None) -> int:
-    """Export the store's labels matching ``flt`` to ``out`` (.geojson or .gpkg)."""
-    out = Path(out)
-    labels = store.query(flt)
-    if file_kind(out) == "gpkg":
-        return write_gpkg(labels, out)
-    return write_geojson(labels, out)
-
 
 # --- reading and validating files --------------------------------------------------------
 
@@ -185,18 +129,18 @@ def read_labels(path: Path, **overrides: Any) -> list[tuple[Label | None, list[F
 
 def _scene_neighbours(labels: Sequence[Label | None]) -> dict[int, list[tuple[str, Geometry]]]:
     """For each label, the earlier labels of the same scene whose boxes touch it."""
-    by_scene: dict[str, list[int]] = defaultdict(list)
+    by_scene: dict[str, list[tuple[int, Label]]] = defaultdict(list)
     for i, label in enumerate(labels):
         if label is not None and isinstance(label.geometry, shapely.Geometry):
-            by_scene[label.scene_id].append(i)
+            by_scene[label.scene_id].append((i, label))
     result: dict[int, list[tuple[str, Geometry]]] = defaultdict(list)
-    for idx in by_scene.values():
-        geoms = [labels[i].geometry for i in idx]  # type: ignore[union-attr]
+    for members in by_scene.values():
+        geoms = [label.geometry for _, label in members]
         tree = STRtree(geoms)
         for a, b in zip(*tree.query(geoms), strict=True):
-            if idx[b] < idx[a]:
-                other = labels[idx[b]]
-                result[idx[a]].append((other.id, other.geometry))  # type: ignore[union-attr]
+            (index, _), (other_index, other) = members[a], members[b]
+            if other_index < index:
+                result[index].append((other.id, other.geometry))
     return result
 
 
@@ -222,9 +166,7 @@ def validate_labels(
                     Finding("duplicate-id", "error", f"id already used by feature {seen[label.id]}")
                 )
             seen.setdefault(label.id, i)
-            if label.crop not in crops:
-                message = f"crop {label.crop!r} is not in the crop list ({', '.join(crops)})"
-                findings.append(Finding("unknown-crop", "error", message))
+            findings += crop_findings(label.crop, crops)
             if not label.scene_id:
                 message = "no scene_id: overlaps are checked among features without one"
                 findings.append(Finding("missing-property", "warning", message))
@@ -289,7 +231,8 @@ def import_file(
             message = f"{where}: no scene_id; give one with --scene / scene_id="
             feature.findings.append(Finding("missing-property", "error", message))
     good = [f for f in report.features if f.ok and not _exists(store, f)]
-    results = store.save_many([f.label for f in good], actor=annotator, role=Role.COORDINATOR)
+    to_save = [f.label for f in good if f.label is not None]  # every good feature has one
+    results = store.save_many(to_save, actor=annotator, role=Role.COORDINATOR)
     for feature, result in zip(good, results, strict=True):
         feature.imported = True
         feature.label = result.label

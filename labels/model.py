@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeAlias
 
 from shapely.geometry import MultiPolygon, Polygon
 
@@ -59,7 +59,7 @@ class Role(StrEnum):
     COORDINATOR = "coordinator"
 
 
-Geometry = Polygon | MultiPolygon
+Geometry: TypeAlias = Polygon | MultiPolygon
 
 
 # Label attribute -> feature property name (fiboa names first).
@@ -77,6 +77,7 @@ PROPERTY_NAMES: dict[str, str] = {
     "view": "view",
     "enhancement": "enhancement",
     "model_version": "model_version",
+    "consistency": "consistency",
     "created_at": "created",
     "updated_at": "updated",
     "updated_by": "updated_by",
@@ -126,6 +127,7 @@ class Label:
     view: View = View.ORIGINAL
     enhancement: str | None = None
     model_version: str | None = None
+    consistency: str | None = None  # badge of the enhanced area it was drawn on (sr.assessment)
     reviewer: str | None = None
     review_comment: str | None = None
     determination_datetime: str | None = None

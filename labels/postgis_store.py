@@ -47,6 +47,7 @@ class PostGISLabelStore(BaseLabelStore):
     folder's), in the background like the SQLite store's.
     """
 
+    BACKEND = "postgis"
     GEOM_OUT = "ST_AsBinary(geometry)"
     GEOM_IN = "ST_GeomFromWKB(?, 4326)"
     LOCK_ROW = " FOR UPDATE"
@@ -132,7 +133,8 @@ class PostGISLabelStore(BaseLabelStore):
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         conn = self.connection()
         try:
-            return conn.execute(self._sql(sql), params).fetchall()
+            rows: list[Any] = conn.execute(self._sql(sql), params).fetchall()
+            return rows
         except psycopg.Error as exc:
             if conn.broken:
                 self._forget_connection()
@@ -182,8 +184,3 @@ class PostGISLabelStore(BaseLabelStore):
             (*geom.bounds, scene_id, exclude),
         )
         return [(r[0], shapely.from_wkb(r[1])) for r in rows]
-
-    def check(self) -> list[str]:
-        """Invalid stored geometries and a history consistency check."""
-        rows = self._read("SELECT id FROM labels WHERE NOT ST_IsValid(geometry)")
-        return [f"label {r[0]}: invalid geometry" for r in rows] + super().check()

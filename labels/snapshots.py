@@ -14,6 +14,7 @@ and only waits for it; the app uses that (see ``open_configured_store``).
 from __future__ import annotations
 
 import atexit
+import fcntl
 import logging
 import os
 import subprocess
@@ -21,16 +22,43 @@ import sys
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from labels.errors import LabelError
+from labels.geojson import write_geojson
+from labels.model import Label
 from labels.validate import Finding
 
 log = logging.getLogger(__name__)
 STORE_ENV = "SHARPFIELDS_SNAPSHOT_STORE"
 DIR_ENV = "SHARPFIELDS_SNAPSHOT_DIR"
 PROJECT = str(Path(__file__).resolve().parents[1])
+
+
+def write_snapshot_file(
+    path: Path, *, revision: Callable[[], int], labels: Callable[[], Iterable[Label]]
+) -> Path:
+    """Rewrite the GeoJSON file ``path`` with ``labels()`` atomically, unless the file is
+    already at ``revision()`` (the scene's number of stored versions).
+
+    A per-file lock orders concurrent writers. The revision is read before the labels, so a
+    snapshot is never marked newer than what it holds, and the last one written holds at
+    least the state committed when it started.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rev_path = path.with_name(f".{path.name}.rev")
+    with open(path.with_name(f".{path.name}.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        rev = str(revision())
+        done = rev_path.read_text().strip() if rev_path.exists() else ""
+        if done == rev and path.exists():
+            return path
+        for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+            leftover.unlink(missing_ok=True)  # from a writer killed mid-write
+        write_geojson(labels(), path)
+        rev_path.write_text(rev)
+    return path
 
 
 class SnapshotWriter:

@@ -22,7 +22,9 @@ from labels.store import COLUMNS, SNAPSHOT_DIR, BaseLabelStore, column_sql
 from labels.validate import DEFAULT_RULES, Rules
 
 DB_NAME = "labels.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Columns added after schema version 1, for stores made before them: (table, column, type).
+ADDED_COLUMNS = (("labels", "consistency", "TEXT"), ("label_versions", "consistency", "TEXT"))
 _TYPES = {
     "area_ha": "REAL",
     "perimeter_m": "REAL",
@@ -62,6 +64,7 @@ class SQLiteLabelStore(BaseLabelStore):
     ``snapshot_delay_s=0`` writes them during the save instead of in the background.
     """
 
+    BACKEND = "sqlite"
     UPSERT_SCENE = "INSERT OR REPLACE INTO scenes VALUES (?, ?, ?)"
 
     def __init__(
@@ -97,11 +100,21 @@ class SQLiteLabelStore(BaseLabelStore):
         self.busy_timeout_s = busy_timeout_s
         try:
             self.connection().executescript(
-                f"BEGIN IMMEDIATE; {SCHEMA}; INSERT OR IGNORE INTO meta "
+                f"BEGIN IMMEDIATE; {SCHEMA}; {self._upgrade_sql()} INSERT OR REPLACE INTO meta "
                 f"VALUES ('schema_version', '{SCHEMA_VERSION}'); COMMIT;"
             )
         except sqlite3.Error as exc:
             raise self._translate(exc) from None
+
+    def _upgrade_sql(self) -> str:
+        """ALTER TABLE statements for the columns an older store lacks."""
+        conn = self.connection()
+        statements = []
+        for table, column, kind in ADDED_COLUMNS:
+            have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+            if have and column not in have:
+                statements.append(f"ALTER TABLE {table} ADD COLUMN {column} {kind};")
+        return " ".join(statements)
 
     def __repr__(self) -> str:
         return f"SQLiteLabelStore({str(self.path)!r})"
@@ -150,7 +163,8 @@ class SQLiteLabelStore(BaseLabelStore):
 
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         try:
-            return self.connection().execute(sql, params).fetchall()
+            rows: list[Any] = self.connection().execute(sql, params).fetchall()
+            return rows
         except sqlite3.Error as exc:
             raise self._translate(exc) from None
 
@@ -159,7 +173,10 @@ class SQLiteLabelStore(BaseLabelStore):
     def _insert_label(self, conn: sqlite3.Connection, values: Sequence[Any]) -> int:
         marks = ", ".join("?" * len(COLUMNS))
         sql = f"INSERT INTO labels ({', '.join(COLUMNS)}) VALUES ({marks})"
-        return int(conn.execute(sql, values).lastrowid)
+        rid = conn.execute(sql, values).lastrowid
+        if rid is None:  # sqlite3 sets it after every INSERT; None would be a driver fault
+            raise StoreError(f"the label store {self.db_path} did not number the new label")
+        return rid
 
     def _indexed(self, conn: sqlite3.Connection, rid: int, label: Label, *, replaced: bool) -> None:
         """Keep the R*-tree of bounding boxes in step with the labels table."""
@@ -181,8 +198,3 @@ class SQLiteLabelStore(BaseLabelStore):
             (maxx, minx, maxy, miny, scene_id, exclude),
         )
         return [(r[0], shapely.from_wkb(r[1])) for r in rows]
-
-    def check(self) -> list[str]:
-        """Problems found by SQLite's integrity check and a history consistency check."""
-        problems = [r[0] for r in self._read("PRAGMA integrity_check") if r[0] != "ok"]
-        return problems + super().check()

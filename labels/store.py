@@ -5,15 +5,18 @@ PostgreSQL + PostGIS (``labels.postgis_store``) for several app servers on one d
 Both keep a ``labels`` table (the current version of every label) and an append-only
 ``label_versions`` table (every version ever saved, with who, when and how). Each save is
 one transaction that locks the label's row and checks the version the caller edited
-(optimistic concurrency), so a stale edit is refused, never applied. Validation, rights and
-workflow stamping live here, once. GeoJSON snapshots for QGIS are written off the save path
-(``labels.snapshots``).
+(optimistic concurrency), so a stale edit is refused, never applied.
+
+This module is the storage core: the columns, filters as SQL, connections, reads and the
+save transaction. The jobs around it have modules of their own: the checks before a save
+(``labels.label_checks``), rights (``labels.workflow``), the bookkeeping a save stamps on a
+label (``labels.stamping``), the integrity check (``labels.integrity``) and the GeoJSON
+snapshots for QGIS, written off the save path (``labels.snapshots``).
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import re
@@ -26,16 +29,12 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 import shapely
 
 from labels.errors import LabelError, NotFoundError, StaleEditError, StoreError, ValidationError
-from labels.geojson import write_geojson
+from labels.integrity import integrity_problems
+from labels.label_checks import checked_label
 from labels.model import Geometry, Label, Role, Status, utc_now
-from labels.snapshots import SnapshotWriter
-from labels.validate import (
-    Finding,
-    Rules,
-    check_geometry,
-    has_errors,
-    parse_geojson_geometry,
-)
+from labels.snapshots import SnapshotWriter, write_snapshot_file
+from labels.stamping import operation, stamp
+from labels.validate import Finding, Rules
 from labels.workflow import REVIEW_STATUSES, check_change
 
 DATABASE_URL_ENV = "SHARPFIELDS_DATABASE_URL"
@@ -55,6 +54,7 @@ COLUMNS = (
     "view",
     "enhancement",
     "model_version",
+    "consistency",
     "determination_datetime",
     "area_ha",
     "perimeter_m",
@@ -169,12 +169,22 @@ class LabelStore(Protocol):
     def delete(
         self, label_id: str, *, actor: str, role: Role, expected_version: int
     ) -> SaveResult: ...
-    def version_count(self) -> int:
-        """How many versions of all labels are stored."""
-        return int(self._read("SELECT count(*) FROM label_versions")[0][0])
-
+    def count(self, flt: LabelFilter | None = None) -> int: ...
+    def count_by(self, column: str, flt: LabelFilter | None = None) -> dict[str, int]: ...
+    def distinct(self, column: str, flt: LabelFilter | None = None) -> list[str]: ...
+    def version_count(self) -> int: ...
     def history(self, label_id: str) -> list[Version]: ...
     def close(self) -> None: ...
+
+
+GROUPABLE = ("scene_id", "crop", "status", "annotator", "view")  # NOT NULL columns
+
+
+def _groupable(column: str) -> str:
+    """``column`` when labels may be counted by it (it goes into SQL), else ``ValueError``."""
+    if column not in GROUPABLE:
+        raise ValueError(f"labels are counted by one of {', '.join(GROUPABLE)}, not {column!r}")
+    return column
 
 
 def row_to_label(row: Sequence[Any]) -> Label:
@@ -210,6 +220,7 @@ class BaseLabelStore:
     """
 
     where: str  #: the folder or the database, for messages (never a password)
+    BACKEND: ClassVar[str] = ""  #: ``sqlite`` or ``postgis`` (``labels.integrity``)
     #: how a geometry column is read (to WKB) and a WKB parameter written
     GEOM_OUT: ClassVar[str] = "geometry"
     GEOM_IN: ClassVar[str] = "?"
@@ -275,13 +286,9 @@ class BaseLabelStore:
         raise NotImplementedError
 
     def check(self) -> list[str]:
-        """Problems found by the database's own check and a history consistency check."""
-        rows = self._read(
-            "SELECT l.id, l.version, count(v.seq), max(v.version) FROM labels l "
-            "LEFT JOIN label_versions v ON v.id = l.id GROUP BY l.id, l.version "
-            "HAVING l.version != count(v.seq) OR l.version != max(v.version)"
-        )
-        return [f"label {r[0]}: version {r[1]} but {r[2]} versions stored" for r in rows]
+        """Problems found by the database's own check and a history consistency check
+        (``labels.integrity``); [] when the store is sound."""
+        return integrity_problems(self._read, self.BACKEND)
 
     # --- connections: one per thread and process ------------------------------------------
 
@@ -370,8 +377,24 @@ class BaseLabelStore:
         where, params = (flt or LabelFilter()).sql()
         return int(self._read(f"SELECT count(*) FROM labels WHERE {where}", params)[0][0])
 
+    def count_by(self, column: str, flt: LabelFilter | None = None) -> dict[str, int]:
+        """How many labels matching ``flt`` have each value of ``column`` (one of
+        ``GROUPABLE``), counted by the database."""
+        column = _groupable(column)
+        where, params = (flt or LabelFilter()).sql()
+        rows = self._read(
+            f"SELECT {column}, count(*) FROM labels WHERE {where} GROUP BY {column}", params
+        )
+        return {str(r[0]): int(r[1]) for r in rows}
+
+    def distinct(self, column: str, flt: LabelFilter | None = None) -> list[str]:
+        """The values of ``column`` (one of ``GROUPABLE``) among labels matching ``flt``,
+        sorted."""
+        return sorted(self.count_by(column, flt))
+
     def version_count(self) -> int:
-        """How many versions of all labels are stored."""
+        """How many versions of all labels are stored: it grows with every commit, so it
+        is also the store's revision (caches of what was read compare it)."""
         return int(self._read("SELECT count(*) FROM label_versions")[0][0])
 
     def history(self, label_id: str) -> list[Version]:
@@ -404,43 +427,20 @@ class BaseLabelStore:
     def _prepare(
         self, label: Label, footprints: dict[str, Geometry | None] | None = None
     ) -> tuple[Label, list[Finding]]:
-        """Validate ``label`` and fill its measures; raise ``ValidationError`` on errors.
+        """Check ``label`` against this store (``labels.label_checks``) and fill its measures;
+        raise ``ValidationError`` on errors.
 
         ``footprints`` caches scene footprints across the labels of one batch."""
-        subject = f"label {label.id}"
-        findings: list[Finding] = []
-        if label.crop not in self.crops:
-            findings.append(
-                Finding(
-                    "unknown-crop",
-                    "error",
-                    f"crop {label.crop!r} is not in the crop list ({', '.join(self.crops)})",
-                )
-            )
-        for attr in ("scene_id", "annotator"):
-            if not str(getattr(label, attr) or "").strip():
-                findings.append(Finding("missing-property", "error", f"no {attr} given"))
-        geom = label.geometry
-        if isinstance(geom, dict):
-            geom, parse_findings = parse_geojson_geometry(geom)
-            if geom is None:
-                raise ValidationError(findings + parse_findings, subject)
         footprints = {} if footprints is None else footprints
         if label.scene_id and label.scene_id not in footprints:
             footprints[label.scene_id] = self.footprint(label.scene_id)
-        footprint = footprints.get(label.scene_id)
-        others: list[tuple] = []
-        if isinstance(geom, shapely.Polygon | shapely.MultiPolygon) and not geom.is_empty:
-            with contextlib.suppress(ValueError):
-                others = self.neighbours(geom, label.scene_id, exclude=label.id)
-        geo_findings, measured = check_geometry(
-            geom, footprint=footprint, others=others, rules=self.rules
+        return checked_label(
+            label,
+            crops=self.crops,
+            rules=self.rules,
+            footprint=footprints.get(label.scene_id),
+            neighbours=lambda geom: self.neighbours(geom, label.scene_id, exclude=label.id),
         )
-        findings += geo_findings
-        if has_errors(findings) or measured is None:
-            raise ValidationError(findings, subject)
-        area, perimeter = measured
-        return label.replace(geometry=geom, area_ha=area, perimeter_m=perimeter), findings
 
     def _apply(
         self, conn: Any, new: Label, expected: int, actor: str, role: Role, op: str | None = None
@@ -454,11 +454,12 @@ class BaseLabelStore:
         old = row_to_label(row[1:]) if row else None
         current = old.version if old else 0
         if expected != current:
-            raise StaleEditError(new.id, expected or None, current or None, old and old.updated_by)
+            by = (old.updated_by or "") if old else ""
+            raise StaleEditError(new.id, expected or None, current or None, by)
         if old is not None and old.deleted:
             raise NotFoundError(f"label {new.id} was deleted by {old.updated_by}")
         check_change(old, new, actor, role)
-        new = stamp(old, new, actor, role)
+        new = stamp(old, new, actor=actor, role=role, now=utc_now())
         values = label_to_row(new)
         if old is None:
             rid = self._insert_label(conn, values)
@@ -592,26 +593,13 @@ class BaseLabelStore:
         return int(self._read(sql, (scene_id,))[0][0])
 
     def write_snapshot(self, scene_id: str) -> Path:
-        """Rewrite a scene's GeoJSON snapshot atomically unless it is already current.
-
-        A per-scene file lock orders concurrent writers. The revision is read before the
-        labels, so a snapshot is never marked newer than what it holds, and the last one
-        written holds at least the state committed when it started.
-        """
-        path = self.snapshot_path(scene_id)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        rev_path = path.with_name(f".{path.name}.rev")
-        with open(path.with_name(f".{path.name}.lock"), "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            rev = str(self.scene_revision(scene_id))
-            done = rev_path.read_text().strip() if rev_path.exists() else ""
-            if done == rev and path.exists():
-                return path
-            for leftover in path.parent.glob(f".{path.name}.*.tmp"):
-                leftover.unlink(missing_ok=True)  # from a writer killed mid-write
-            write_geojson(self.query(LabelFilter(scene_id=scene_id)), path)
-            rev_path.write_text(rev)
-        return path
+        """Rewrite a scene's GeoJSON snapshot atomically unless it is already current
+        (``labels.snapshots.write_snapshot_file``)."""
+        return write_snapshot_file(
+            self.snapshot_path(scene_id),
+            revision=lambda: self.scene_revision(scene_id),
+            labels=lambda: self.query(LabelFilter(scene_id=scene_id)),
+        )
 
     def flush_snapshots(self) -> list[Finding]:
         """Write the pending snapshots now; returns warnings for those that failed."""
@@ -623,36 +611,6 @@ class BaseLabelStore:
         if not self.snapshots:
             return []
         return [w for scene_id in scene_ids for w in self._snapshots.mark(scene_id)]
-
-
-def stamp(old: Label | None, new: Label, actor: str, role: Role) -> Label:
-    """``new`` with the store's bookkeeping: times, version, who, and the review fields a
-    volunteer cannot change."""
-    now = utc_now()
-    keep_review = role is Role.VOLUNTEER and old is not None
-    return new.replace(
-        created_at=old.created_at if old else now,
-        updated_at=now,
-        updated_by=actor,
-        version=(old.version if old else 0) + 1,
-        reviewer=(
-            old.reviewer
-            if keep_review
-            else actor
-            if role is Role.REVIEWER and new.status in REVIEW_STATUSES
-            else new.reviewer
-        ),
-        review_comment=old.review_comment if keep_review else new.review_comment,
-    )
-
-
-def operation(old: Label | None, new: Label) -> str:
-    """The history entry's kind for a save: create, review or update."""
-    if old is None:
-        return "create"
-    if old.status != new.status and new.status in REVIEW_STATUSES:
-        return "review"
-    return "update"
 
 
 def is_database_url(target: str | os.PathLike[str]) -> bool:

@@ -185,6 +185,7 @@ def parse_geojson_geometry(obj: Any) -> tuple[Geometry | None, list[Finding]]:
                 "MultiPolygon",
             )
         ]
+    polys: list[Any]  # each a polygon's rings
     if gtype == "Polygon":
         findings = _polygon_findings(coords, "")
         polys = [coords] if not findings else []

@@ -7,19 +7,27 @@ from datetime import date
 import streamlit as st
 
 from labels.model import DEFAULT_CROPS, Status
-from labels.store import LabelFilter
-from ui.export_view import KINDS, export_bytes, file_name, label_filter, summary_tables
+from ui.export_view import (
+    KIND_TITLES,
+    KINDS,
+    file_name,
+    format_note,
+    label_filter,
+    labels_file,
+    summary_tables,
+)
 from ui.review import review_progress
 from ui.state import label_store, load_served_scene, require_identity
+from ui.store_reads import StoreReads
 
 require_identity()
 served = load_served_scene()
 store = label_store()
-every_label = list(store.query(LabelFilter()))
+reads = StoreReads(store, st.session_state, "export-read-")
 
 st.subheader("Which fields?")
 left, middle, right = st.columns(3)
-scene_ids = sorted({lab.scene_id for lab in every_label})
+scene_ids = reads.distinct("scenes", "scene_id")
 current = served.scene.scene_id if served else None
 scene_id = left.selectbox(
     "Scene",
@@ -33,7 +41,7 @@ statuses = left.multiselect(
 )
 crops = middle.multiselect("Crop", DEFAULT_CROPS, key="export_crop")
 annotators = middle.multiselect(
-    "Volunteer", sorted({lab.annotator for lab in every_label}), key="export_annotator"
+    "Volunteer", reads.distinct("volunteers", "annotator"), key="export_annotator"
 )
 since = right.date_input("Changed since", value=None, key="export_since")
 until = right.date_input("Changed until", value=None, key="export_until")
@@ -45,24 +53,27 @@ flt = label_filter(
     since=since,
     until=until,
 )
-chosen = list(store.query(flt))
+chosen = reads.labels("chosen", flt)
 
 st.subheader(f"{len(chosen)} fields, {sum(lab.area_ha or 0 for lab in chosen):.1f} ha")
 download_cols = st.columns(len(KINDS))
 for column, (kind, mime) in zip(download_cols, KINDS.items(), strict=True):
-    data, _ = export_bytes(store, flt, kind)
-    column.download_button(
-        f"Download {'GeoJSON' if kind == 'geojson' else 'GeoPackage'}",
-        data,
-        file_name=file_name(kind, scene_id, date.today()),
-        mime=mime,
-        disabled=not chosen,
-        key=f"download-{kind}",
-    )
-st.caption(
-    "GeoJSON follows RFC 7946 (WGS 84 lon/lat, 7 decimals). Every field carries who "
-    "drew it and when, the scene, the view it was drawn on and the enhancement model."
-)
+    place = column.empty()  # the Prepare button, then the download in its place
+    prepared = reads.kept(f"file-{kind}", flt)
+    if prepared is None and place.button(
+        f"Prepare {KIND_TITLES[kind]}", disabled=not chosen, key=f"prepare-{kind}"
+    ):
+        with column, st.spinner(f"Preparing the {KIND_TITLES[kind]} file…"):
+            prepared = reads.keep(f"file-{kind}", flt, labels_file(chosen, kind)[0])
+    if prepared is not None:
+        place.download_button(
+            f"Download {KIND_TITLES[kind]}",
+            prepared,
+            file_name=file_name(kind, scene_id, date.today()),
+            mime=mime,
+            key=f"download-{kind}",
+        )
+st.caption(format_note())
 
 if chosen:
     tables = summary_tables(chosen)
@@ -73,7 +84,7 @@ if chosen:
     by_volunteer.bar_chart(tables["annotator"], x="volunteer", y="fields")
     for group in ("crop", "annotator", "status"):
         st.dataframe(tables[group], hide_index=True)
-progress = review_progress(store, scene_id)
+progress = reads.value("progress", scene_id, lambda: review_progress(store, scene_id))
 st.progress(
     progress.fraction,
     text=f"Review progress: {progress.reviewed} of {progress.total} submitted fields reviewed",

@@ -9,23 +9,26 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from labels.model import DEFAULT_CROPS, View
-from sr.enhance import METHODS as REGISTERED_METHODS
+from labels.model import DEFAULT_CROPS
+from sr.assessment import CONSISTENCY_MAP
 from sr.job_records import JobRecord
-from sr.pipeline import SharpenRequest, model_version, request_key
+from sr.methods import DEFAULT_METHOD, METHODS, get_method
+from sr.pipeline import SharpenRequest, request_key
 from sr.scene import SceneError
+from ui.consistency_view import badge_caption, badge_text, consistency_layer
 from ui.drawings import Drafts
 from ui.enhance_flow import cached_result, job_engine, served_result
-from ui.fields import (
+from ui.field_layers import MapField, add_fields
+from ui.jobs_panel import show_jobs, submit
+from ui.label_actions import (
     DrawnOn,
     delete_fields,
+    drawn_on_view,
     fields_of,
     save_edits,
     save_new_fields,
     unsaved_after_save,
 )
-from ui.jobs_panel import show_jobs, submit
-from ui.label_layers import MapField, add_fields
 from ui.map_events import chosen_area, drawn_work
 from ui.scene_map import add_area, add_draw_control, add_scene_tiles, base_map, finish_map
 from ui.settings import data_dir, default_area_pixels, dip_iterations_override
@@ -42,12 +45,6 @@ from ui.state import (
 )
 from ui.text import escape_markdown
 
-METHODS = {
-    "dip+enhancer": "Deep Image Prior + enhancer (best)",
-    "dip": "Deep Image Prior",
-    "enhancer": "Enhancer on bicubic (quick)",
-    "bicubic": "Bicubic (no sharpening)",
-}
 PRESETS = {
     "fast": "fast (~1 min)",
     "balanced": "balanced (a few minutes)",
@@ -61,7 +58,11 @@ scene = served.scene
 store = label_store()
 drafts = Drafts(data_dir() / "drafts", identity.name, scene.scene_id)
 state = st.session_state
-available = {name: text for name, text in METHODS.items() if name in REGISTERED_METHODS}
+available = {
+    name: m.title + (" (recommended)" if name == DEFAULT_METHOD else "")
+    for name, m in sorted(METHODS.items(), key=lambda kv: kv[0] != DEFAULT_METHOD)
+    if m.in_app
+}
 scene_fields = fields_of(store, scene.scene_id)
 mine = [lab for lab in scene_fields if lab.annotator == identity.name]
 others = [lab for lab in scene_fields if lab.annotator != identity.name]
@@ -147,7 +148,11 @@ with side:
         "Sharpening method", list(available), format_func=available.get, key="method"
     )
     preset = st.selectbox(
-        "Preset", list(PRESETS), format_func=PRESETS.get, key="preset", disabled="dip" not in method
+        "Preset",
+        list(PRESETS),
+        format_func=PRESETS.get,
+        key="preset",
+        disabled=not get_method(method).takes_dip_options,
     )
 remember(method=method, preset=preset, area_text=",".join(repr(v) for v in area or ()))
 request = (
@@ -164,13 +169,7 @@ if request is not None:
         request = None
 overlay = served_result(result, served) if result else None
 show_enhanced = overlay is not None and state.get("show_enhanced", True)
-drawn_on = (
-    DrawnOn(
-        View.ENHANCED, f"{method}:{preset}" if "dip" in method else method, model_version(method)
-    )
-    if show_enhanced
-    else DrawnOn()
-)
+drawn_on = drawn_on_view(scene, result if show_enhanced else None)
 for ok, message in state.pop("outcomes", []):
     (messages.success if ok else messages.error)(message)
 
@@ -185,6 +184,9 @@ with map_col:
             tile_key,
             opacity=state.get("opacity", 1.0) if show_enhanced else 0.0,
         )
+    consistency_map = result.extra(CONSISTENCY_MAP) if result is not None else None
+    if consistency_map is not None and state.get("show_consistency", False):
+        consistency_layer(consistency_map).add_to(fmap)
     if area:
         add_area(fmap, area)
     add_fields(
@@ -259,7 +261,16 @@ with side:
     )
     if overlay is not None:
         st.success("Enhanced area ready (cached).")
+        text = badge_text(result.provenance)
+        st.badge(text.label, color=text.colour)
+        st.caption(badge_caption(result.provenance))
         st.toggle("Show the enhanced image", value=True, key="show_enhanced")
+        st.toggle(
+            "Show the consistency map",
+            key="show_consistency",
+            disabled=consistency_map is None,
+            help="Amber and red where the sharpened pixels, averaged, differ from the original.",
+        )
         st.slider("Opacity", 0.0, 1.0, 1.0, 0.1, key="opacity")
 
     st.subheader("3 · Fields")

@@ -6,16 +6,23 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from labels.model import DEFAULT_CROPS, Status
+from labels.store import LabelFilter
+from sr.assessment import CONSISTENCY_MAP
 from ui.enhance_flow import served_result
-from ui.fields import review_field
+from ui.label_actions import review_field
 from ui.review import (
+    DRAWN_ON_CHOICES,
     comparison_map,
+    drawn_on_badge,
     enhanced_view_of,
+    filter_drawn_on,
     own_field_notice,
+    queue_order,
+    review_filter,
     review_progress,
-    review_queue,
 )
 from ui.state import label_store, require_identity, require_scene, tile_key
+from ui.store_reads import StoreReads
 from ui.text import escape_markdown
 
 identity = require_identity()
@@ -23,8 +30,9 @@ served = require_scene()
 scene = served.scene
 store = label_store()
 state = st.session_state
+reads = StoreReads(store, state, "review-read-")
 
-progress = review_progress(store, scene.scene_id)
+progress = reads.value("progress", scene.scene_id, lambda: review_progress(store, scene.scene_id))
 st.progress(
     progress.fraction,
     text=f"Reviewed {progress.reviewed} of {progress.total} submitted fields "
@@ -34,20 +42,27 @@ if not identity.can_review:
     st.info("You are signed in as a volunteer: you can look, only reviewers accept or reject.")
 
 with st.expander("Filters", expanded=False):
-    volunteers = sorted(
-        {
-            lab.annotator
-            for lab in review_queue(
-                store, scene_id=scene.scene_id, statuses=[], crops=[], annotators=[]
-            )
-        }
-    )
+    volunteers = reads.distinct("volunteers", "annotator", LabelFilter(scene_id=scene.scene_id))
     statuses = st.multiselect("Status", [s.value for s in Status], default=["submitted"])
     crops = st.multiselect("Crop", DEFAULT_CROPS)
     annotators = st.multiselect("Volunteer", volunteers)
-queue = review_queue(
-    store, scene_id=scene.scene_id, statuses=statuses, crops=crops, annotators=annotators
+    drawn_on = st.multiselect(
+        "Drawn on",
+        DRAWN_ON_CHOICES,
+        help="The imagery each field was drawn on: the original, or an enhanced area and "
+        "how faithful that area is to the original pixels.",
+    )
+queue = queue_order(
+    reads.labels(
+        "queue",
+        review_filter(
+            scene_id=scene.scene_id, statuses=statuses, crops=crops, annotators=annotators
+        ),
+    )
 )
+if drawn_on:
+    views = {lab.id: enhanced_view_of(lab) for lab in queue}
+    queue = filter_drawn_on(queue, drawn_on, views)
 if not queue:
     st.success("Nothing to review with these filters.")
     st.stop()
@@ -66,6 +81,8 @@ label = labels_by_id[choice]
 result = enhanced_view_of(label)
 enhanced = served_result(result, served) if result else None
 neighbours = [lab for lab in queue if lab.id != label.id]
+badge = drawn_on_badge(label, result)
+consistency_map = result.extra(CONSISTENCY_MAP) if result is not None else None
 
 map_col, side = st.columns([3, 1.2])
 with map_col:
@@ -73,8 +90,21 @@ with map_col:
         "Left: original scene. Right: "
         + (f"enhanced ({result.provenance['method']})" if result else "no enhanced view cached")
     )
+    show_map = st.toggle(
+        "Consistency map on the enhanced view",
+        key="review_consistency_map",
+        disabled=consistency_map is None,
+        help="Amber and red where the sharpened pixels, averaged, differ from the original.",
+    )
     st_folium(
-        comparison_map(served, enhanced, label, neighbours, tile_key),
+        comparison_map(
+            served,
+            enhanced,
+            label,
+            neighbours,
+            tile_key,
+            consistency_map if show_map else None,
+        ),
         height=520,
         use_container_width=True,
         returned_objects=[],
@@ -88,6 +118,9 @@ with side:
         f"drawn on the {label.view.value} view"
         + (f" ({escape_markdown(label.enhancement or '')})" if label.enhancement else "")
     )
+    if badge is not None:
+        st.badge(f"enhanced view: {badge.label}", color=badge.colour)
+        st.caption(badge.explanation)
     if label.review_comment:
         st.caption(
             f"Last review by {escape_markdown(label.reviewer or '?')}: "

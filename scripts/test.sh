@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh --dev
 .venv/bin/python -c "import torchvision; print('torchvision', torchvision.__version__, 'imports')"
 .venv/bin/ruff check .
+.venv/bin/mypy
 exec .venv/bin/python -m pytest "$@"

@@ -1,7 +1,9 @@
 """On-disk cache of enhanced areas: the same area, method and model again is instant.
 
-Each entry is a GeoTIFF plus a JSON sidecar with its provenance, written atomically
-(temporary name, then rename), so a crash or a full disk never leaves a half entry.
+Each entry is a GeoTIFF plus a JSON sidecar with its provenance, and optionally extra
+GeoTIFFs beside it (``<key>.<name>.tif``, e.g. the consistency map), written atomically
+(temporary names, then renames, the sidecar last), so a crash or a full disk never leaves a
+half entry.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,16 @@ class CachedResult:
     key: str
     path: Path
     provenance: dict[str, Any]
+
+    def extra(self, name: str) -> Path | None:
+        """The extra file ``name`` stored with this result, or None when there is none."""
+        path = extra_path(self.path, name)
+        return path if path.is_file() else None
+
+
+def extra_path(result: Path, name: str) -> Path:
+    """Where a result's extra file ``name`` lies: beside it, ``<key>.<name>.tif``."""
+    return result.with_name(f"{result.stem}.{name}.tif")
 
 
 class ResultCache:
@@ -53,21 +65,36 @@ class ResultCache:
         return CachedResult(key, raster, provenance)
 
     def put(
-        self, key: str, write: Callable[[Path], None], provenance: dict[str, Any]
+        self,
+        key: str,
+        write: Callable[[Path], None],
+        provenance: dict[str, Any],
+        extras: Mapping[str, Callable[[Path], None]] | None = None,
     ) -> CachedResult:
-        """Store a result: ``write(path)`` writes the GeoTIFF to the path it is given."""
+        """Store a result: ``write(path)`` writes the GeoTIFF to the path it is given, and
+        each of ``extras`` writes its extra GeoTIFF the same way."""
         self.folder.mkdir(parents=True, exist_ok=True)
         raster, sidecar = self._paths(key)
-        tmp_raster = raster.with_name(f".{key}.{os.getpid()}.partial.tif")
-        tmp_sidecar = sidecar.with_name(f".{key}.{os.getpid()}.partial.json")
+        tmp = f"{os.getpid()}.partial"
+        tmp_raster = raster.with_name(f".{key}.{tmp}.tif")
+        tmp_sidecar = sidecar.with_name(f".{key}.{tmp}.json")
+        extra_files = {
+            extra_path(raster, name): (raster.with_name(f".{key}.{name}.{tmp}.tif"), writer)
+            for name, writer in (extras or {}).items()
+        }
+        temporaries = [tmp_raster, tmp_sidecar, *(t for t, _ in extra_files.values())]
         try:
             write(tmp_raster)
+            for tmp_extra, writer in extra_files.values():
+                writer(tmp_extra)
             tmp_sidecar.write_text(json.dumps(provenance, indent=2, default=str))
+            for final, (tmp_extra, _) in extra_files.items():
+                tmp_extra.replace(final)
             tmp_raster.replace(raster)
             tmp_sidecar.replace(sidecar)  # the sidecar last: it marks the entry complete
         except OSError as exc:
-            for tmp in (tmp_raster, tmp_sidecar):
-                tmp.unlink(missing_ok=True)
+            for path in temporaries:
+                path.unlink(missing_ok=True)
             raise CacheWriteError(
                 exc.errno, f"Could not store the enhanced area: {exc.strerror or exc}"
             ) from exc

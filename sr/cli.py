@@ -1,13 +1,14 @@
 """The ``python -m sr`` command line.
 
-Each subcommand is a (configure, run) pair in ``SUBCOMMANDS``; methods come from
-:data:`sr.enhance.METHODS`, so new methods and subcommands (e.g. ``train``) plug in without
+Each subcommand is a (configure, run) pair in ``SUBCOMMANDS``; methods come from the
+registry :data:`sr.methods.METHODS`, so new methods and subcommands plug in without
 changing the rest. Every expected failure prints one line on stderr and exits with 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,9 +17,11 @@ from typing import NoReturn
 import numpy as np
 from rasterio.errors import RasterioError
 
-from sr.dip import PRESETS, Cancelled, DipError, Progress, check_scale
-from sr.enhance import METHODS, enhance_raster
+from sr.assessment import assess
+from sr.degrade import check_scale
+from sr.dip import PRESETS, Cancelled, DipError, Progress
 from sr.enhancer.cli import configure_train, run_train
+from sr.methods import DEFAULT_METHOD, METHODS, enhance_raster, get_method
 from sr.raster_io import read_raster, write_raster
 from sr.scene import BBox, SceneError
 from sr.stac import StacError
@@ -55,13 +58,21 @@ def parse_bbox(text: str) -> BBox:
 def _configure_enhance(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("input", type=Path, help="GeoTIFF (any bands) or PNG/JPEG image")
     parser.add_argument("output", type=Path, help="GeoTIFF for GeoTIFF input, else PNG")
-    parser.add_argument("--method", default="dip", choices=sorted(METHODS))
+    parser.add_argument("--method", default=DEFAULT_METHOD, choices=list(METHODS))
     parser.add_argument("--scale", type=int, default=4, help="2, 4 or 8 (default 4)")
     parser.add_argument("--preset", default="fast", choices=list(PRESETS), help="DIP preset")
     parser.add_argument("--iterations", type=int, help="override the preset's iterations")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     parser.add_argument("--bbox", type=parse_bbox, help="lon/lat area W,S,E,N to enhance")
+    parser.add_argument(
+        "--no-consistency",
+        action="store_true",
+        help="skip the final consistency step (experiments only)",
+    )
+    parser.add_argument(
+        "--report", type=Path, help="write the consistency report of the result as JSON here"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
@@ -80,23 +91,26 @@ def _run_enhance(args: argparse.Namespace) -> None:
     if args.iterations is not None and args.iterations < 1:
         raise UsageError(f"--iterations must be at least 1, not {args.iterations}")
     raster = read_raster(args.input, args.bbox)
-    options: dict[str, object] = {}
-    if args.method in ("dip", "dip+enhancer"):
+    options: dict[str, object] = {"device": args.device, "consistency": not args.no_consistency}
+    if get_method(args.method).takes_dip_options:
         every = max(1, (args.iterations or PRESETS[args.preset].iterations) // 10)
         options = {
             "preset": args.preset,
             "iterations": args.iterations,
             "seed": args.seed,
             "device": args.device,
+            "consistency": not args.no_consistency,
             "progress": None if args.quiet else _print_progress,
             "progress_every": every,
         }
-    elif args.method == "enhancer":
-        options = {"device": args.device}
     result = enhance_raster(raster, args.scale, args.method, **options)
     if not np.all(np.isfinite(result.array)):
         raise DipError("The result has non-finite values; try another seed or preset.")
     write_raster(args.output, result)
+    if args.report is not None:
+        stored = read_raster(args.output).array  # the values as written (rounded, clipped)
+        report = assess(stored, raster.array, args.scale).as_dict()
+        args.report.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     if not args.quiet:
         bands, rows, cols = result.array.shape
         print(f"wrote {args.output} ({bands} bands, {cols} × {rows} px)", file=sys.stderr)

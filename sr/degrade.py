@@ -10,13 +10,22 @@ observation; DIP's quick presets end with it and the enhancer's chain relies on 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from sr.errors import SharpenError
+
 SUPPORTED_FACTORS = (2, 4, 8)
+
+
+def check_scale(scale: int) -> None:
+    """Refuse a super-resolution factor other than 2, 4 or 8."""
+    if scale not in SUPPORTED_FACTORS:
+        raise SharpenError(f"Scale factor {scale} is not supported; use 2, 4 or 8.")
 
 
 def lanczos2_kernel(factor: int) -> np.ndarray:
@@ -137,3 +146,42 @@ def sentinel2_degrade(hr: np.ndarray, factor: int, sigma_lr: float = 0.5) -> np.
     """
     blurred = gaussian_blur(hr, sigma_lr * factor)
     return downsample(blurred, factor)
+
+
+def area_downsample(image: np.ndarray, factor: int) -> np.ndarray:
+    """Each output pixel is the mean of the ``factor × factor`` block it covers."""
+    bands, h, w = image.shape
+    blocks = image.reshape(bands, h // factor, factor, w // factor, factor)
+    return blocks.mean(axis=(2, 4), dtype=np.float64).astype(np.float32)
+
+
+def bicubic_downsample(image: np.ndarray, factor: int) -> np.ndarray:
+    """Anti-aliased bicubic decimation (torch's ``antialias=True``, as PIL's resize)."""
+    tensor = torch.from_numpy(np.ascontiguousarray(image, dtype=np.float32))[None]
+    with torch.no_grad():
+        out = F.interpolate(
+            tensor, scale_factor=1 / factor, mode="bicubic", antialias=True, align_corners=False
+        )
+    return out[0].numpy()
+
+
+def gaussian_downsample(sigma_lr: float) -> Callable[[np.ndarray, int], np.ndarray]:
+    """A sensor model: Gaussian PSF of ``sigma_lr`` low-resolution pixels, then Lanczos-2."""
+
+    def degrade(image: np.ndarray, factor: int) -> np.ndarray:
+        return sentinel2_degrade(image, factor, sigma_lr)
+
+    return degrade
+
+
+Degrader = Callable[[np.ndarray, int], np.ndarray]
+
+# The fixed degradation models of the benchmark (bench/bench_honest.py). Training draws from
+# the same kinds with random parameters (sr.enhancer.data.Degradation).
+DEGRADATIONS: dict[str, Degrader] = {
+    "area": area_downsample,
+    "gauss0.5": gaussian_downsample(0.5),
+    "gauss1.0": gaussian_downsample(1.0),
+    "bicubic-aa": bicubic_downsample,
+    "lanczos2": downsample,
+}

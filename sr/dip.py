@@ -8,7 +8,7 @@ input's own units, and is built to run in a background thread: it reports
 is set, checked every iteration.
 
 Values are mapped into the sigmoid's (0, 1) range per band with headroom (see
-:class:`BandScaling`), so reflectances are never clipped: every input value survives the
+:class:`sr.scaling.BandScaling`), so reflectances are never clipped: every input value survives the
 round trip, and the output may overshoot the input's range by up to the headroom.
 """
 
@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import math
-import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -26,12 +25,15 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from sr.degrade import SUPPORTED_FACTORS, back_project, make_downsampler
+from sr.degrade import back_project, check_scale, make_downsampler
+from sr.device import available_memory, resolve_device
 from sr.dip_net import SkipNet, activations_per_pixel, padded_size
+from sr.errors import SharpenError
 from sr.progress import Cancelled, CancelToken, Progress, ProgressCallback
+from sr.scaling import BandScaling
 
 
-class DipError(ValueError):
+class DipError(SharpenError):
     """A request DIP cannot serve (bad factor, too large for memory …); user-facing message."""
 
 
@@ -131,58 +133,6 @@ def get_config(preset: str | DipConfig, iterations: int | None = None) -> DipCon
     return config
 
 
-@dataclass(frozen=True)
-class BandScaling:
-    """Per-band affine map from input units to the network's range and back.
-
-    Band b's values [min_b, max_b] map to [h/(1+2h), (1+h)/(1+2h)] with h the headroom,
-    so values up to h·(max_b − min_b) beyond the input's range stay representable.
-    A fixed ``value_range`` (e.g. (0, 255) for 8-bit images, as in the paper) maps to [0, 1].
-    """
-
-    offset: np.ndarray  # (bands,) value that maps to 0
-    span: np.ndarray  # (bands,) value range that maps to 1
-
-    @classmethod
-    def fit(
-        cls,
-        image: np.ndarray,
-        headroom: float,
-        value_range: tuple[float, float] | None = None,
-    ) -> BandScaling:
-        bands = image.shape[0]
-        if value_range is not None:
-            low, high = value_range
-            return cls(np.full(bands, low, np.float64), np.full(bands, high - low, np.float64))
-        flat = image.reshape(bands, -1).astype(np.float64)
-        low, high = flat.min(axis=1), flat.max(axis=1)
-        width = np.maximum(high - low, 1e-6 * np.maximum(np.abs(high), 1.0))
-        return cls(low - headroom * width, width * (1 + 2 * headroom))
-
-    def to_unit(self, image: np.ndarray) -> np.ndarray:
-        return ((image - self.offset[:, None, None]) / self.span[:, None, None]).astype(np.float32)
-
-    def from_unit(self, image: np.ndarray) -> np.ndarray:
-        return (
-            image.astype(np.float64) * self.span[:, None, None] + self.offset[:, None, None]
-        ).astype(np.float32)
-
-
-def resolve_device(device: str | torch.device | None) -> torch.device:
-    """'auto' or None → CUDA when available, else CPU; 'cuda' without a GPU is an error."""
-    if device is None or str(device) == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    resolved = torch.device(device)
-    if resolved.type == "cuda" and not torch.cuda.is_available():
-        raise DipError("CUDA was requested but no GPU is available; use --device cpu or auto.")
-    return resolved
-
-
-def check_scale(scale: int) -> None:
-    if scale not in SUPPORTED_FACTORS:
-        raise DipError(f"Scale factor {scale} is not supported; use 2, 4 or 8.")
-
-
 def build_network(config: DipConfig, bands: int) -> SkipNet:
     return SkipNet(
         config.input_channels,
@@ -232,17 +182,6 @@ def estimate_memory(shape: tuple[int, int, int], scale: int, config: DipConfig) 
     activations = per_pixel * side_h * side_w * act_bytes * 3
     weights = sum(p.numel() for p in net.parameters()) * 4 * 4  # weights, grads, Adam m, v
     return int(activations + weights)
-
-
-def available_memory(device: torch.device) -> int:
-    """Free memory on the device in bytes (CPU: MemAvailable)."""
-    if device.type == "cuda":
-        free, _total = torch.cuda.mem_get_info(device)
-        return int(free)
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError):  # pragma: no cover - non-POSIX
-        return 8 * 2**30
 
 
 def check_memory(

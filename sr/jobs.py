@@ -27,7 +27,8 @@ from sr.cache import CachedResult, ResultCache
 from sr.cluster import EmbeddedCluster, connect, has_gpu_workers, job_resources, task_slots
 from sr.job_records import JobRecord, JobRecords, JobState
 from sr.job_worker import cancel_name, decode_preview, lost_message, progress_name, run_job
-from sr.pipeline import SharpenRequest, method_family, request_key
+from sr.methods import METHODS
+from sr.pipeline import SharpenRequest, request_key
 from sr.progress import Cancelled
 
 __all__ = ["JobEngine", "JobSnapshot", "JobState", "QueueFull", "QueueLimits"]
@@ -35,6 +36,12 @@ __all__ = ["JobEngine", "JobSnapshot", "JobState", "QueueFull", "QueueLimits"]
 # Seconds a job takes before any has finished here (ETA in the queue), by method family.
 TYPICAL_S = {"dip": 60.0, "enhancer": 10.0, "interpolation": 2.0}
 INTERRUPTED = "The server restarted while this job was {state}; resubmit it."
+
+
+def _family(method: str) -> str:
+    """The method's family ("dip", "enhancer", "interpolation"); an unknown name fails on
+    the worker with its message, like any other bad request."""
+    return METHODS[method].family if method in METHODS else "interpolation"
 
 
 class QueueFull(Exception):
@@ -249,7 +256,7 @@ class JobEngine:
             job_id,
             self.limits.max_tries,
             key=f"sharpen-{job_id}",
-            resources=job_resources(method_family(request.method), has_gpu_workers(client)),
+            resources=job_resources(_family(request.method), has_gpu_workers(client)),
             pure=False,
         )
         self._futures[key], self._job_ids[key] = future, job_id
@@ -364,7 +371,7 @@ class JobEngine:
                 for r in self._jobs.values()
                 if r.method == method and r.state is JobState.DONE and r.started and r.finished
             ]
-        return statistics.median(runs) if runs else TYPICAL_S[method_family(method)]
+        return statistics.median(runs) if runs else TYPICAL_S[_family(method)]
 
     def _store(self, record: JobRecord) -> None:
         with self._lock:

@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from labels.io import export
+from labels.export import write_labels
+from labels.geometry import GEOJSON_DECIMALS
 from labels.model import Label
 from labels.stats import summarize
 from labels.store import LabelFilter, LabelStore
 
 KINDS = {"geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3"}
+KIND_TITLES = {"geojson": "GeoJSON", "gpkg": "GeoPackage"}
+BROWSER_DECIMALS = 6  # Leaflet's toGeoJSON() rounds drawn vertices to 6 decimals (~10 cm)
+
+
+def format_note() -> str:
+    """What the page says about the files, from the constants the export itself uses."""
+    return (
+        f"GeoJSON follows RFC 7946: WGS 84 lon/lat, coordinates to {GEOJSON_DECIMALS} decimals "
+        f"(about 1 cm); outlines drawn on the map reach the server with {BROWSER_DECIMALS} "
+        "(about 10 cm), so theirs end there. Every field carries who drew it and when, the "
+        "scene and the date of its imagery, the view it was drawn on and the enhancement "
+        "method and model. A file is prepared when you ask for it, from the fields chosen above."
+    )
 
 
 def label_filter(
@@ -39,15 +53,21 @@ def label_filter(
 
 def export_bytes(store: LabelStore, flt: LabelFilter, kind: str) -> tuple[bytes, int]:
     """The filtered labels as a GeoJSON or GeoPackage file's bytes, and how many there are."""
+    return labels_file(list(store.query(flt)), kind)
+
+
+def labels_file(labels: Sequence[Label], kind: str) -> tuple[bytes, int]:
+    """``labels`` as a GeoJSON or GeoPackage file's bytes, and how many there are."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"labels.{kind}"
-        count = export(store, path, flt)
+        count = write_labels(labels, path)
         return path.read_bytes(), count
 
 
 def file_name(kind: str, scene_id: str | None, today: date) -> str:
+    """The download's file name: ``sharpfields-labels[-SCENE]-DATE.KIND``."""
     scene = f"-{scene_id}" if scene_id else ""
     return f"sharpfields-labels{scene}-{today.isoformat()}.{kind}"
 

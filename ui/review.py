@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from folium.plugins import DualMap
 from shapely.geometry import box
 
-from labels.model import Label, Status
+from labels.model import Label, Status, View
 from labels.store import LabelFilter, LabelStore
-from labels.workflow import drew_it
+from labels.workflow import REVIEW_STATUSES, drew_it
+from sr.assessment import Badge
 from sr.cache import CachedResult
 from ui.assets import use_local_assets
 from ui.auth import Identity
+from ui.consistency_view import TEXTS, UNCHECKED, BadgeText, badge_text, consistency_layer
 from ui.enhance_flow import results_of_scene
-from ui.label_layers import MapField, add_fields
+from ui.field_layers import MapField, add_fields
 from ui.registry import ServedScene
 from ui.scene_map import TileKey, add_outline, add_scene_tiles
 
@@ -31,11 +34,11 @@ class ReviewProgress:
 
 
 def review_progress(store: LabelStore, scene_id: str | None) -> ReviewProgress:
-    """Accepted + rejected out of all labels submitted for review (drafts not counted)."""
-    labels = list(store.query(LabelFilter(scene_id=scene_id)))
-    submitted = [lab for lab in labels if lab.status is not Status.DRAFT]
-    done = [lab for lab in submitted if lab.status in (Status.ACCEPTED, Status.REJECTED)]
-    return ReviewProgress(len(done), len(submitted))
+    """Accepted + rejected out of all labels submitted for review (drafts not counted),
+    counted by the database."""
+    counts = store.count_by("status", LabelFilter(scene_id=scene_id))
+    reviewed = sum(counts.get(status, 0) for status in REVIEW_STATUSES)
+    return ReviewProgress(reviewed, sum(counts.values()) - counts.get(Status.DRAFT, 0))
 
 
 OWN_FIELD = (
@@ -49,6 +52,27 @@ def own_field_notice(identity: Identity, label: Label) -> str | None:
     return OWN_FIELD if identity.can_review and drew_it(identity.name, label) else None
 
 
+def review_filter(
+    *,
+    scene_id: str | None,
+    statuses: Sequence[str],
+    crops: Sequence[str],
+    annotators: Sequence[str],
+) -> LabelFilter:
+    """The store filter of the review queue (empty selections mean 'any')."""
+    return LabelFilter(
+        scene_id=scene_id,
+        status=list(statuses) or None,
+        crop=list(crops) or None,
+        annotator=list(annotators) or None,
+    )
+
+
+def queue_order(labels: Iterable[Label]) -> list[Label]:
+    """The review queue's order: oldest change first."""
+    return sorted(labels, key=lambda lab: lab.updated_at or "")
+
+
 def review_queue(
     store: LabelStore,
     *,
@@ -58,13 +82,8 @@ def review_queue(
     annotators: Sequence[str],
 ) -> list[Label]:
     """Labels matching the filters (empty selections mean 'any'), oldest change first."""
-    flt = LabelFilter(
-        scene_id=scene_id,
-        status=list(statuses) or None,
-        crop=list(crops) or None,
-        annotator=list(annotators) or None,
-    )
-    return sorted(store.query(flt), key=lambda lab: lab.updated_at or "")
+    flt = review_filter(scene_id=scene_id, statuses=statuses, crops=crops, annotators=annotators)
+    return queue_order(store.query(flt))
 
 
 def enhanced_view_of(label: Label) -> CachedResult | None:
@@ -76,12 +95,51 @@ def enhanced_view_of(label: Label) -> CachedResult | None:
     return None
 
 
+# What a reviewer filters by: the consistency of the imagery a field was drawn on.
+ORIGINAL_VIEW = "drawn on the original"
+DRAWN_ON_CHOICES = (
+    ORIGINAL_VIEW,
+    TEXTS[Badge.CONSISTENT].label,
+    TEXTS[Badge.CHECK].label,
+    TEXTS[Badge.INCONSISTENT].label,
+    UNCHECKED.label,
+)
+
+
+def drawn_on_badge(label: Label, result: CachedResult | None) -> BadgeText | None:
+    """The consistency badge of the enhanced area a field was drawn on (None when it was
+    drawn on the original imagery): the one recorded with the field, else that of the
+    cached area containing it (fields drawn before the badge was recorded)."""
+    if label.view is not View.ENHANCED:
+        return None
+    if label.consistency in set(Badge):
+        return TEXTS[Badge(label.consistency)]
+    return badge_text(result.provenance) if result is not None else UNCHECKED
+
+
+def drawn_on_choice(label: Label, result: CachedResult | None) -> str:
+    """Which of ``DRAWN_ON_CHOICES`` a field falls under."""
+    found = drawn_on_badge(label, result)
+    return ORIGINAL_VIEW if found is None else found.label
+
+
+def filter_drawn_on(
+    labels: Iterable[Label], wanted: Sequence[str], views: Mapping[str, CachedResult | None]
+) -> list[Label]:
+    """The labels whose imagery is one of ``wanted`` (empty: all); ``views`` maps label
+    ids to their enhanced area (:func:`enhanced_view_of`)."""
+    if not wanted:
+        return list(labels)
+    return [lab for lab in labels if drawn_on_choice(lab, views.get(lab.id)) in wanted]
+
+
 def comparison_map(
     original: ServedScene,
     enhanced: ServedScene | None,
     label: Label,
     neighbours: list[Label],
     tile_key: TileKey,
+    consistency_map: Path | None = None,
 ) -> DualMap:
     """Original (left) and enhanced (right) side by side, synchronised, the fields on both."""
     west, south, east, north = label.geometry.buffer(label.geometry.length / 8).bounds
@@ -94,6 +152,8 @@ def comparison_map(
     add_scene_tiles(dual.m1, original, "true", "original", tile_key)
     if enhanced is not None:
         add_scene_tiles(dual.m2, enhanced, "true", "enhanced", tile_key)
+        if consistency_map is not None:
+            consistency_layer(consistency_map).add_to(dual.m2)
     else:
         add_scene_tiles(dual.m2, original, "true", "original (no enhanced view cached)", tile_key)
     fields = [

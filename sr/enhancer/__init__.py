@@ -1,7 +1,6 @@
 """The trained enhancer: a ResNet U-Net that sharpens upsampled satellite images.
 
-Importing this package registers the ``enhancer`` and ``dip+enhancer`` methods in
-:data:`sr.enhance.METHODS` (and so in ``python -m sr enhance --method``). For the app:
+The ``enhancer`` and ``dip+enhancer`` methods of :data:`sr.methods.METHODS` run it. Here:
 
 - :func:`load_default_enhancer` → :class:`Enhancer`; ``enhancer(upsampled)`` sharpens an
   already upsampled (bands, H, W) image;
@@ -11,6 +10,7 @@ Importing this package registers the ``enhancer`` and ``dip+enhancer`` methods i
 Values are in the input's units in and out, float32, never clipped.
 """
 
+from sr.enhancer.chain import run_enhancer
 from sr.enhancer.checkpoint import CheckpointError
 from sr.enhancer.infer import (
     DEFAULT_MODEL,
@@ -19,9 +19,6 @@ from sr.enhancer.infer import (
     load_default_enhancer,
     load_enhancer,
 )
-from sr.enhancer.methods import register, run_enhancer
-
-register()
 
 __all__ = [
     "DEFAULT_MODEL",

@@ -43,8 +43,13 @@ def render_card(model_path: Path, meta: dict[str, Any]) -> str:
         f"- {len(meta['history'])} of {cfg['epochs']} epochs run × {cfg['steps_per_epoch']} "
         f"steps, batch {cfg['batch']}, tiles {cfg['tile']}², Adam, one-cycle LR max {cfg['lr']}; "
         f"the model is the state after epoch {best.get('epoch')}, the best validation PSNR.",
-        "- Degradation: Gaussian PSF σ 0.35–0.65 LR px, Lanczos-2 4× decimation, noise σ ≤ 0.01, "
-        "back up by bicubic / Lanczos-3 / back-projection (random per tile).",
+        f"- Degradation (random per batch): {meta.get('degradation', 'not recorded')}.",
+        "- Consistency: "
+        + (
+            "the loss is taken after the consistency step (block means equal the input)."
+            if cfg.get("consistency", False)
+            else "none during training."
+        ),
         f"- Device {meta['device']}, torch {meta['torch']}, {meta['machine']}; "
         f"{meta['train_seconds'] / 60:.0f} min of training.",
         "",

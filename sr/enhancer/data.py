@@ -4,11 +4,14 @@ A scene is read whole, normalised per band with robust percentiles (:mod:`.scali
 tiles are drawn where every pixel is valid (not nodata, not 0 for integer data outside a
 swath). Each target tile gets random flips/rotations, a random choice and order of bands
 (sometimes one band repeated, as grey bands are enhanced at inference) and a random gain and
-offset. Its input imitates what the enhancer sees in the app: the tile is degraded 4× with
-the Sentinel-2-like PSF and Lanczos-2 decimation of :func:`sr.degrade.sentinel2_degrade`
-(PSF width drawn per tile), Gaussian noise is added, and it is brought back to full size by
-bicubic, Lanczos-3 or iterative back-projection (a cheap stand-in for DIP's output: consistent
-with the low-resolution image and sharper than bicubic).
+offset per band. Its input imitates what the enhancer sees in the app, over a wide family
+of degradations because the real blur of a scene is never known exactly: each batch is
+degraded 4× by one of block averaging, a Gaussian PSF (σ 0.3–1.5 low-resolution pixels)
+then Lanczos-2, anti-aliased bicubic or Lanczos-2 decimation, sometimes after a sub-pixel
+shift; Gaussian noise is added, and the tile is brought back to full size by bicubic,
+Lanczos-3 or back-projection onto the block averages (what the ``enhancer`` method feeds
+the network). The low-resolution tiles come with the batch, so training can apply the
+consistency step (:func:`sr.consistency.project`) to the network's output.
 """
 
 from __future__ import annotations
@@ -20,23 +23,73 @@ import numpy as np
 import rasterio
 
 from sr.baselines import interpolate
-from sr.degrade import back_project_array, sentinel2_degrade
-from sr.enhancer.scaling import fit_percentiles
+from sr.consistency import enforce_consistency
+from sr.degrade import (
+    area_downsample,
+    bicubic_downsample,
+    downsample,
+    gaussian_downsample,
+)
+from sr.scaling import fit_percentiles
 
 SCALE = 4
-UPSAMPLERS = {"bicubic": 0.4, "lanczos": 0.2, "backprojection": 0.4}
+UPSAMPLERS = {"bicubic": 0.2, "lanczos": 0.1, "backprojection": 0.7}
+# Kinds of degradation and how often each is drawn (per batch).
+KINDS = {"area": 0.3, "gaussian": 0.35, "bicubic-aa": 0.2, "lanczos2": 0.15}
 
 
 @dataclass(frozen=True)
 class Degradation:
     """Ranges of the random degradation applied to training tiles."""
 
-    psf_sigma: tuple[float, float] = (0.35, 0.65)  # in low-resolution pixels
+    kinds: tuple[tuple[str, float], ...] = tuple(KINDS.items())
+    psf_sigma: tuple[float, float] = (0.3, 1.5)  # Gaussian PSF, low-resolution pixels
+    shift_probability: float = 0.3  # a shift of ±1 high-resolution px (¼ LR px) per axis
     noise: tuple[float, float] = (0.0, 0.01)  # Gaussian σ, normalised units
     backprojection_iterations: tuple[int, int] = (2, 8)
-    gain: tuple[float, float] = (0.6, 1.6)  # log-uniform
+    gain: tuple[float, float] = (0.6, 1.6)  # log-uniform, drawn per band
     offset: tuple[float, float] = (-0.15, 0.15)
     grey_probability: float = 0.2
+
+    def draw(self, rng: np.random.Generator) -> tuple[str, float]:
+        """A degradation kind and, for ``gaussian``, its PSF width (else 0)."""
+        names = [k for k, _ in self.kinds]
+        weights = np.array([w for _, w in self.kinds], dtype=np.float64)
+        kind = str(rng.choice(names, p=weights / weights.sum()))
+        sigma = float(rng.uniform(*self.psf_sigma)) if kind == "gaussian" else 0.0
+        return kind, sigma
+
+
+def describe_degradation(deg: Degradation) -> str:
+    """One line for the model card."""
+    kinds = ", ".join(f"{name} {weight:.0%}" for name, weight in deg.kinds)
+    low, high = deg.psf_sigma
+    return (
+        f"{kinds} (Gaussian PSF σ {low}–{high} LR px, then Lanczos-2); a ¼ LR px shift "
+        f"{deg.shift_probability:.0%} of the time; noise σ ≤ {deg.noise[1]}; back up by "
+        + " / ".join(f"{name} {weight:.0%}" for name, weight in UPSAMPLERS.items())
+    )
+
+
+def degrade(image: np.ndarray, kind: str, sigma: float = 0.0) -> np.ndarray:
+    """Decimate a (bands, H, W) image 4× with one kind of degradation."""
+    if kind == "area":
+        return area_downsample(image, SCALE)
+    if kind == "gaussian":
+        return gaussian_downsample(sigma)(image, SCALE)
+    if kind == "bicubic-aa":
+        return bicubic_downsample(image, SCALE)
+    if kind == "lanczos2":
+        return downsample(image, SCALE)
+    raise ValueError(f"unknown degradation {kind!r}")
+
+
+def shift(image: np.ndarray, dy: int, dx: int) -> np.ndarray:
+    """Translate (…, H, W) by whole pixels, replicating the edges (same shape)."""
+    h, w = image.shape[-2:]
+    pad = ((0, 0),) * (image.ndim - 2) + ((1, 1), (1, 1))
+    padded = np.pad(image, pad, mode="edge")
+    return padded[..., 1 - dy : 1 - dy + h, 1 - dx : 1 - dx + w]
 
 
 @dataclass
@@ -115,35 +168,39 @@ class TileSampler:
             tile = np.rot90(tile, rng.integers(4), axes=(1, 2))
             if rng.random() < 0.5:
                 tile = tile[:, :, ::-1]
-            gain = np.exp(rng.uniform(*np.log(self.deg.gain)))
+            gain = np.exp(rng.uniform(*np.log(self.deg.gain), size=(self.bands, 1, 1)))
             out[i] = tile * gain + rng.uniform(*self.deg.offset)
         return out
 
 
 def upsample(lr: np.ndarray, method: str, iterations: int = 4) -> np.ndarray:
-    """A (bands, h, w) image 4× larger by bicubic, Lanczos-3 or back-projection."""
+    """A (bands, h, w) image 4× larger by bicubic, Lanczos-3 or back-projection onto the
+    block averages (:func:`sr.consistency.enforce_consistency` from bicubic)."""
     if method == "backprojection":
-        return back_project_array(lr, interpolate(lr, SCALE, "bicubic"), iterations, SCALE)
+        return enforce_consistency(interpolate(lr, SCALE, "bicubic"), lr, SCALE, iterations)
     return interpolate(lr, SCALE, method)
 
 
 def make_batch(
     sampler: TileSampler, count: int, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
-    """(inputs, targets), each (count, bands, tile, tile) float32.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(inputs, targets, low-resolution tiles): (count, bands, T, T) float32 twice, then
+    (count, bands, T/4, T/4).
 
-    The whole batch is degraded at once (one PSF width per batch, noise level and
-    upsampling method per tile): bands are independent, so the stack is filtered as one
-    (count·bands, T, T) image.
+    The whole batch is degraded at once (one kind of degradation and shift per batch, noise
+    level and upsampling method per tile): bands are independent, so the stack is filtered
+    as one (count·bands, T, T) image.
     """
     deg = sampler.deg
     targets = sampler.sample(count, rng)
     n, bands, t, _ = targets.shape
-    lr = sentinel2_degrade(
-        targets.reshape(n * bands, t, t), SCALE, sigma_lr=rng.uniform(*deg.psf_sigma)
-    ).reshape(n, bands, t // SCALE, t // SCALE)
-    sigma = rng.uniform(*deg.noise, size=(n, 1, 1, 1))
-    lr = (lr + sigma * rng.standard_normal(lr.shape)).astype(np.float32)
+    kind, sigma = deg.draw(rng)
+    source = targets.reshape(n * bands, t, t)
+    if rng.random() < deg.shift_probability:
+        source = shift(source, int(rng.integers(-1, 2)), int(rng.integers(-1, 2)))
+    lr = degrade(source, kind, sigma).reshape(n, bands, t // SCALE, t // SCALE)
+    noise = rng.uniform(*deg.noise, size=(n, 1, 1, 1))
+    lr = (lr + noise * rng.standard_normal(lr.shape)).astype(np.float32)
     names = np.array(list(UPSAMPLERS))
     methods = rng.choice(names, size=n, p=list(UPSAMPLERS.values()))
     low, high = deg.backprojection_iterations
@@ -153,4 +210,4 @@ def make_batch(
         stack = lr[pick].reshape(-1, t // SCALE, t // SCALE)
         up = upsample(stack, str(method), int(rng.integers(low, high + 1)))
         inputs[pick] = up.reshape(-1, bands, t, t)
-    return inputs, targets
+    return inputs, targets, lr

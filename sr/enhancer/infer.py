@@ -22,10 +22,10 @@ from typing import Any
 import numpy as np
 import torch
 
-from sr.dip import resolve_device
+from sr.device import resolve_device
 from sr.enhancer.checkpoint import load_model
 from sr.enhancer.model import EnhancerNet, fuse_batchnorm
-from sr.enhancer.scaling import fit_percentiles
+from sr.scaling import fit_percentiles
 
 DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "models" / "enhancer-resnet18.pt"
 DEFAULT_TILE = 512

@@ -9,7 +9,7 @@ input image itself, and the output is the input plus a learned residual (zero at
 an untrained network is the identity).
 
 Input and output are (N, bands, H, W) images of any size in normalised units (about 0–1
-per band, see :mod:`sr.enhancer.scaling`); sides are padded to a multiple of the encoder's
+per band, see :mod:`sr.scaling`); sides are padded to a multiple of the encoder's
 stride internally.
 """
 

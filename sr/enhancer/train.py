@@ -1,6 +1,9 @@
 """Training the enhancer: random tiles, Adam with a one-cycle schedule, validation, resume.
 
-An epoch is ``steps_per_epoch`` batches of random tiles. After each epoch the held-out
+An epoch is ``steps_per_epoch`` batches of random tiles. The loss is taken after the
+consistency step the app applies to every result (:func:`sr.consistency.project` onto the
+tile's low-resolution version), so the network learns only what that step leaves free:
+how detail is distributed inside each coarse pixel. After each epoch the held-out
 tiles are scored (PSNR of the enhancer's output and of its input, in normalised units), the
 resumable state is saved, and the model file and its card are rewritten when the validation
 PSNR is the best so far (always, without validation data).
@@ -19,10 +22,18 @@ from typing import Any
 import numpy as np
 import torch
 
-from sr.dip import resolve_device
+from sr.consistency import project
+from sr.device import resolve_device
 from sr.enhancer.card import write_card
 from sr.enhancer.checkpoint import load_state, save_model, save_state
-from sr.enhancer.data import TileSampler, make_batch, read_scene, split_rows
+from sr.enhancer.data import (
+    SCALE,
+    TileSampler,
+    describe_degradation,
+    make_batch,
+    read_scene,
+    split_rows,
+)
 from sr.enhancer.loss import build_loss
 from sr.enhancer.model import EnhancerConfig, EnhancerNet, count_parameters
 from sr.enhancer.pretrained import find_weights
@@ -55,6 +66,7 @@ class TrainConfig:
     resume: bool = False
     state: Path | None = None  # default: OUT with suffix .state.pt
     card: Path | None = None  # default: MODEL_CARD.md beside OUT
+    consistency: bool = True  # loss after the consistency step (as the app runs it)
     data_note: str = ""  # provenance and licences of the data, for the card
     command: str = ""
 
@@ -67,7 +79,10 @@ class TrainConfig:
         return self.card or self.out.with_name("MODEL_CARD.md")
 
 
-def _load_data(cfg: TrainConfig, bands: int, log: Log) -> tuple[TileSampler, tuple[Any, Any]]:
+Batch = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _load_data(cfg: TrainConfig, bands: int, log: Log) -> tuple[TileSampler, Batch]:
     scenes = [read_scene(p) for p in cfg.hr]
     if cfg.val:
         val_scenes = [read_scene(p) for p in cfg.val]
@@ -84,14 +99,24 @@ def _load_data(cfg: TrainConfig, bands: int, log: Log) -> tuple[TileSampler, tup
     return sampler, val
 
 
-def evaluate(model: EnhancerNet, inputs: np.ndarray, targets: np.ndarray, device: Any) -> dict:
+def forward(
+    model: EnhancerNet, x: torch.Tensor, lr: torch.Tensor, consistency: bool
+) -> torch.Tensor:
+    """The network's output, made consistent with ``lr`` when ``consistency`` is on."""
+    out = model(x)
+    return project(out, lr, SCALE) if consistency else out
+
+
+def evaluate(model: EnhancerNet, batch: Batch, device: Any, consistency: bool = True) -> dict:
     """PSNR (dB, range 1 in normalised units) of the output and of the input, on tiles."""
+    inputs, targets, lows = batch
     model.eval()
     outs = []
     with torch.no_grad():
         for i in range(0, len(inputs), 8):
             x = torch.from_numpy(inputs[i : i + 8]).to(device)
-            outs.append(model(x).cpu().numpy())
+            lr = torch.from_numpy(lows[i : i + 8]).to(device)
+            outs.append(forward(model, x, lr, consistency).cpu().numpy())
     model.train()
     out = np.concatenate(outs)
 
@@ -113,15 +138,16 @@ def train(cfg: TrainConfig, log: Log = print) -> dict[str, Any]:
     model = EnhancerNet(config, resnet_weights).to(device).train()
     loss_fn, loss_name = build_loss(cfg.loss, cfg.vgg_weights)
     loss_fn = loss_fn.to(device)
-    sampler, (val_in, val_target) = _load_data(cfg, config.bands, log)
+    sampler, val = _load_data(cfg, config.bands, log)
     total = cfg.epochs * cfg.steps_per_epoch
     optimizer = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=1e-5)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, cfg.lr, total_steps=total)
     meta: dict[str, Any] = {
         "command": cfg.command,
         "train_config": asdict(cfg),
-        "data": [str(p) for p in cfg.hr],
-        "validation_data": [str(p) for p in cfg.val] or f"bottom {cfg.val_fraction:.0%} rows",
+        "data": [p.name for p in cfg.hr],
+        "validation_data": [p.name for p in cfg.val] or f"bottom {cfg.val_fraction:.0%} rows",
+        "degradation": describe_degradation(sampler.deg),
         "data_note": cfg.data_note,
         "loss": loss_name,
         "encoder_weights": resnet_weights.name if resnet_weights else "none (random init)",
@@ -156,8 +182,10 @@ def train(cfg: TrainConfig, log: Log = print) -> dict[str, Any]:
     for epoch in range(epoch0, cfg.epochs):
         start, running = time.perf_counter(), 0.0
         for step in range(1, cfg.steps_per_epoch + 1):
-            x, y = (torch.from_numpy(a).to(device) for a in make_batch(sampler, cfg.batch, rng))
-            loss, _terms = loss_fn(model(x), y)
+            x, y, lr = (
+                torch.from_numpy(a).to(device) for a in make_batch(sampler, cfg.batch, rng)
+            )
+            loss, _terms = loss_fn(forward(model, x, lr, cfg.consistency), y)
             if not math.isfinite(loss.item()):
                 raise FloatingPointError(f"loss became {loss.item()} at epoch {epoch + 1}")
             optimizer.zero_grad(set_to_none=True)
@@ -174,7 +202,7 @@ def train(cfg: TrainConfig, log: Log = print) -> dict[str, Any]:
                     f"{spent / step:.2f} s/step ETA {left / 60:.0f} min"
                 )
         meta["train_seconds"] += time.perf_counter() - start
-        scores = evaluate(model, val_in, val_target, device)
+        scores = evaluate(model, val, device, cfg.consistency)
         record = {"epoch": epoch + 1, "loss": running / cfg.steps_per_epoch, **scores}
         meta["history"].append(record)
         log(

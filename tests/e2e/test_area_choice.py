@@ -13,8 +13,8 @@ from labels.store import open_store
 from sr.scene import open_scene
 from tests.e2e.harness import MAP, map_centre, running_app, sign_in
 from ui.auth import Identity
-from ui.fields import DrawnOn, save_new_fields
-from ui.label_layers import crop_colour
+from ui.field_layers import crop_colour
+from ui.label_actions import DrawnOn, save_new_fields
 from ui.settings import SAMPLE_SCENE
 
 pytestmark = pytest.mark.e2e

@@ -21,7 +21,7 @@ from tests.e2e.harness import (
     running_app,
     sign_in,
 )
-from ui.label_layers import crop_colour
+from ui.field_layers import crop_colour
 
 pytestmark = pytest.mark.e2e
 

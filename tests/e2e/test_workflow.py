@@ -25,7 +25,7 @@ from tests.e2e.harness import (
     running_app,
     sign_in,
 )
-from ui.label_layers import crop_colour
+from ui.field_layers import crop_colour
 
 pytestmark = pytest.mark.e2e
 
@@ -85,6 +85,7 @@ def test_volunteer_to_reviewer_to_export(browser, tmp_path: Path) -> None:  # ty
         reviewer.get_by_text("Reviewed 1 of 1").wait_for(timeout=30_000)
 
         reviewer.goto(f"{url}/export?{reviewer_query}")
+        reviewer.get_by_role("button", name="Prepare GeoJSON").click()  # built when asked
         with reviewer.expect_download() as download_info:
             reviewer.get_by_role("button", name="Download GeoJSON").click()
         exported = tmp_path / "export.geojson"
@@ -106,5 +107,6 @@ def test_volunteer_to_reviewer_to_export(browser, tmp_path: Path) -> None:  # ty
         "Sita",
         "Maya",
     )
-    assert (props["view"], props["enhancement"]) == ("enhanced", "dip:fast")
+    # the override of SHARPFIELDS_DIP_ITERATIONS is named (issue 13)
+    assert (props["view"], props["enhancement"]) == ("enhanced", "dip:fast:iterations=120")
     assert props["area"] > 0 and feature["geometry"]["type"] == "Polygon"

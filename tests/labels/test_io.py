@@ -1,4 +1,5 @@
-"""Export / import: RFC 7946 output, GeoPackage, round trips (hypothesis), bad files (labels.io)."""
+"""Export / import: RFC 7946 output, GeoPackage, round trips (hypothesis), bad files
+(labels.export, labels.io)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from hypothesis import strategies as st
 from shapely.geometry import MultiPolygon, Polygon
 
 from labels.errors import FormatError
+from labels.export import export, write_gpkg
 from labels.geometry import is_ccw_ring
-from labels.io import export, import_file, read_labels, validate_file, write_gpkg
+from labels.io import import_file, read_labels, validate_file
 from labels.model import DEFAULT_CROPS, Label, Role, Status, View
 from labels.store import LabelFilter, SQLiteLabelStore, open_store
 from tests.labels.conftest import SCENE, make_label, square

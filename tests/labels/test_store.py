@@ -175,6 +175,30 @@ def test_query_filters(store: BaseLabelStore) -> None:
     assert ids(since="2999-01-01") == []
 
 
+def test_counts_and_distinct_values_come_from_the_database(store: BaseLabelStore) -> None:
+    rice = store.save(make_label(crop="rice"), actor="ram", role="volunteer").label
+    store.save(
+        make_label(square(85.31), crop="rice", annotator="hari"), actor="hari", role="volunteer"
+    )
+    wheat = store.save(
+        make_label(square(85.32), crop="wheat", annotator="hari", status="submitted"),
+        actor="hari",
+        role="volunteer",
+    ).label
+    store.delete(rice.id, actor="ram", role="volunteer", expected_version=1)
+    assert store.count_by("crop") == {"rice": 1, "wheat": 1}  # the deleted one not counted
+    assert store.count_by("status", LabelFilter(annotator="hari")) == {"draft": 1, "submitted": 1}
+    assert store.count_by("crop", LabelFilter(include_deleted=True)) == {"rice": 2, "wheat": 1}
+    assert store.distinct("annotator") == ["hari"]
+    assert store.distinct("scene_id", LabelFilter(crop="wheat")) == [SCENE]
+    assert store.distinct("crop", LabelFilter(scene_id="other")) == []
+    with pytest.raises(ValueError, match="not 'geometry'"):
+        store.count_by("geometry")
+    before = store.version_count()
+    store.save(wheat.replace(crop="maize"), actor="hari", role="volunteer")
+    assert store.version_count() == before + 1  # the revision caches compare
+
+
 def test_snapshot_is_geojson_of_the_scene_and_atomic(store: BaseLabelStore) -> None:
     label = store.save(make_label(), actor="ram", role="volunteer").label
     path = store.snapshot_path(SCENE)

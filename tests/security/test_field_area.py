@@ -14,7 +14,7 @@ from sr.scene import Scene
 from tests.security.conftest import feature, one_field, run_cli, write_features
 from ui.auth import Identity
 from ui.drawings import Draft, Drafts
-from ui.fields import DrawnOn, save_new_fields
+from ui.label_actions import DrawnOn, save_new_fields
 
 WHOLE_SCENE = (
     "This outline covers 82,944 ha; a field can be at most 100 ha. Draw one field at a time."

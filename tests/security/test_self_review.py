@@ -13,7 +13,7 @@ from labels.store import SQLiteLabelStore, open_store
 from sr.scene import Scene
 from tests.security.conftest import feature, one_field, run_cli, write_features
 from ui.auth import Identity
-from ui.fields import review_field
+from ui.label_actions import review_field
 
 
 def _submitted(store: SQLiteLabelStore, scene: Scene, annotator: str) -> Label:

@@ -10,9 +10,9 @@ import pytest
 import torch
 
 from sr.degrade import downsample
+from sr.device import resolve_device
 from sr.dip import (
     PRESETS,
-    BandScaling,
     Cancelled,
     DipConfig,
     DipError,
@@ -22,11 +22,12 @@ from sr.dip import (
     estimate_memory,
     get_config,
     noise_input,
-    resolve_device,
     run_dip,
     total_variation,
 )
 from sr.dip_net import SkipNet, padded_size
+from sr.errors import SharpenError
+from sr.scaling import BandScaling
 
 # A small network so that each test takes a fraction of a second on two cores.
 TINY = DipConfig(name="tiny", channels=8, skip=2, depth=3, input_channels=4, iterations=5)
@@ -278,7 +279,7 @@ def test_output_stays_in_input_units() -> None:
 
 @pytest.mark.parametrize("scale", [0, 3, 16])
 def test_bad_factor_is_refused(scale: int) -> None:
-    with pytest.raises(DipError, match="use 2, 4 or 8"):
+    with pytest.raises(SharpenError, match="use 2, 4 or 8"):
         run_dip(_image(1, 4, 4), scale, TINY, device="cpu")
 
 
@@ -320,5 +321,5 @@ def test_device_resolution() -> None:
     expected = "cuda" if torch.cuda.is_available() else "cpu"
     assert resolve_device("auto").type == expected
     if not torch.cuda.is_available():
-        with pytest.raises(DipError, match="no GPU"):
+        with pytest.raises(SharpenError, match="no GPU"):
             resolve_device("cuda")

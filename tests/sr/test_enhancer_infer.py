@@ -11,10 +11,10 @@ import torch
 
 import sr.enhancer.infer as infer
 from sr.cli import main
-from sr.enhance import METHODS, enhance
 from sr.enhancer import CheckpointError, Enhancer, EnhancerError, run_enhancer
 from sr.enhancer.checkpoint import save_model
 from sr.enhancer.infer import band_groups, load_default_enhancer, ramp, tile_starts
+from sr.methods import METHODS, enhance
 from tests.conftest import write_raster
 from tests.sr.test_enhancer_model import one_thread, tiny_model  # noqa: F401  (autouse)
 

@@ -11,7 +11,15 @@ import torch
 from sr.baselines import interpolate
 from sr.degrade import back_project_array, downsample
 from sr.enhancer.checkpoint import CheckpointError, load_model, save_model
-from sr.enhancer.data import TileSampler, make_batch, read_scene, split_rows
+from sr.enhancer.data import (
+    Degradation,
+    TileSampler,
+    degrade,
+    make_batch,
+    read_scene,
+    shift,
+    split_rows,
+)
 from sr.enhancer.loss import FallbackLoss
 from sr.enhancer.train import TrainConfig, train
 from tests.conftest import write_raster
@@ -52,11 +60,30 @@ def test_tiles_avoid_invalid_pixels_and_batches_have_matching_shapes(hr_file: Pa
     rows, cols = sampler.corners[0]
     assert len(rows) > 0
     assert all(scene.valid[r : r + 32, c : c + 32].all() for r, c in zip(rows, cols, strict=True))
-    inputs, targets = make_batch(sampler, 6, np.random.default_rng(0))
+    inputs, targets, lows = make_batch(sampler, 6, np.random.default_rng(0))
     assert inputs.shape == targets.shape == (6, 3, 32, 32)
-    assert inputs.dtype == targets.dtype == np.float32
+    assert lows.shape == (6, 3, 8, 8)
+    assert inputs.dtype == targets.dtype == lows.dtype == np.float32
     assert np.isfinite(inputs).all()
     assert np.abs(inputs - targets).mean() > 0  # the input is degraded
+
+
+def test_every_kind_of_degradation_is_drawn_and_differs() -> None:
+    deg = Degradation()
+    rng = np.random.default_rng(0)
+    drawn = [deg.draw(rng) for _ in range(400)]
+    kinds = {kind for kind, _ in drawn}
+    assert kinds == {"area", "gaussian", "bicubic-aa", "lanczos2"}
+    sigmas = [sigma for kind, sigma in drawn if kind == "gaussian"]
+    assert 0.3 <= min(sigmas) < 0.5 and 1.3 < max(sigmas) <= 1.5
+    image = (_fields(64, 64).astype(np.float32) / 3000)[:, :64, :64]
+    outputs = {kind: degrade(image, kind, 1.0) for kind in kinds}
+    assert all(out.shape == (3, 16, 16) for out in outputs.values())
+    expected = image.reshape(3, 16, 4, 16, 4).mean((2, 4))
+    np.testing.assert_allclose(outputs["area"], expected, rtol=1e-5)
+    assert np.abs(outputs["gaussian"] - outputs["area"]).mean() > 1e-3
+    moved = shift(image, 1, -1)
+    np.testing.assert_array_equal(moved[:, 1:, :-1], image[:, :-1, 1:])
 
 
 def test_no_valid_tile_is_an_error(hr_file: Path) -> None:

@@ -13,7 +13,7 @@ from affine import Affine
 
 from sr.cache import ResultCache
 from sr.dip import PRESETS
-from sr.enhance import METHODS
+from sr.methods import METHODS
 from sr.pipeline import SharpenRequest, request_key, sharpen_area
 from sr.progress import Cancelled, Progress
 from sr.scene import AreaTooLargeError, OutsideSceneError, SceneError, open_scene
@@ -53,7 +53,8 @@ def test_bicubic_result_is_georeferenced_and_cached(
     ]
 
     # The same request again comes from the cache without running the method.
-    monkeypatch.setitem(METHODS, "bicubic", lambda *a, **k: pytest.fail("not cached"))
+    never = replace(METHODS["bicubic"], run=lambda *a, **k: pytest.fail("not cached"))
+    monkeypatch.setitem(METHODS, "bicubic", never)
     assert sharpen_area(request, cache).path == result.path
 
 
@@ -135,3 +136,38 @@ def test_the_enhancer_result_records_its_model(s2_like: Path, tmp_path: Path) ->
         assert np.isfinite(out.read().astype(float)).all()
     assert result.provenance["model_version"].startswith("enhancer-resnet18@")
     assert result.provenance["preset"] is None
+
+
+def test_results_carry_their_consistency_report_and_map(s2_like: Path, tmp_path: Path) -> None:
+    scene = open_scene(s2_like)
+    bbox = _inner_bbox(scene, (20.3, 40.7), (10.3, 30.7))
+    cache = ResultCache(tmp_path)
+    checked = sharpen_area(SharpenRequest(scene, bbox, "bicubic"), cache)
+    raw = sharpen_area(SharpenRequest(scene, bbox, "bicubic", consistency=False), cache)
+    assert checked.key != raw.key
+    col, row, width, height = SharpenRequest(scene, bbox, "bicubic").window
+    with rasterio.open(s2_like) as src:
+        lr = src.read(window=((row, row + height), (col, col + width))).astype(np.float64)
+        area_transform = src.window_transform(((row, row + height), (col, col + width)))
+    for result, consistent in ((checked, True), (raw, False)):
+        stored = result.provenance["consistency"]
+        with rasterio.open(result.path) as out:
+            hr = out.read().astype(np.float64)
+        blocks = hr.reshape(hr.shape[0], height, 4, width, 4).mean(axis=(2, 4))
+        l1 = float(np.abs(blocks - lr).mean())
+        assert stored["consistency"]["reflectance_l1"] == pytest.approx(l1, rel=1e-4, abs=1e-6)
+        map_path = result.extra("consistency")
+        assert map_path is not None
+        with rasterio.open(map_path) as grid:
+            assert (grid.width, grid.height, grid.count) == (width, height, 1)
+            assert grid.transform.almost_equals(area_transform) and grid.crs == scene.crs
+            values = grid.read(1)
+        assert float(values.mean()) == pytest.approx(
+            stored["consistency"]["reflectance_l1_relative"], rel=1e-3, abs=1e-7
+        )
+        if consistent:
+            # Only the rounding to uint16 is left: at most half a unit per pixel.
+            assert l1 <= 0.5 and stored["badge"] == "consistent"
+            assert result.provenance["consistency_step"] is True
+        else:
+            assert l1 > 0.5

@@ -11,7 +11,7 @@ from shapely.geometry import box
 from labels.model import Role
 from labels.store import SQLiteLabelStore, open_store
 from ui.auth import Identity, shared_auth_store
-from ui.fields import DrawnOn, save_new_fields
+from ui.label_actions import DrawnOn, save_new_fields
 from ui.settings import data_dir
 
 SCENE = "scene-1"

@@ -10,7 +10,7 @@ from shapely.geometry.base import BaseGeometry
 
 from labels.model import Label
 from sr.scene import open_scene
-from ui.label_layers import MapField, field_feature
+from ui.field_layers import MapField, field_feature
 from ui.map_events import chosen_area, drawn_work
 
 

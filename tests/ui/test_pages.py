@@ -10,13 +10,13 @@ import streamlit as st
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
-from labels.model import Role, Status
-from labels.store import LabelFilter, open_store
+from labels.model import Label, Role, Status
+from labels.store import BaseLabelStore, LabelFilter, open_store
 from sr.scene import open_scene
 from tests.conftest import PROJECT_ROOT
 from tests.ui.conftest import session_token
 from ui.auth import Identity
-from ui.fields import DrawnOn, save_new_fields
+from ui.label_actions import DrawnOn, save_new_fields
 from ui.review import OWN_FIELD
 from ui.settings import SAMPLE_SCENE
 
@@ -36,7 +36,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 def sample_field(data_dir: Path) -> str:
     """One submitted rice field of Sita's in the middle of the bundled sample."""
     scene = open_scene(SAMPLE_SCENE)
-    store = open_store(data_dir / "labels")
+    store = open_store(data_dir / "labels", snapshot_delay_s=0)  # no snapshot left pending
     store.register_scene(scene.scene_id, scene.footprint)
     centre = scene.footprint.centroid
     field = box(centre.x, centre.y, centre.x + 0.003, centre.y + 0.003)
@@ -110,3 +110,51 @@ def test_pages_ask_for_a_sign_in_first(data_dir: Path) -> None:
     app.run()
     assert any("Sign in on the Home page first" in w.value for w in app.warning)
     assert not open_store(data_dir / "labels").count(LabelFilter())
+
+
+def _count_label_reads(monkeypatch: pytest.MonkeyPatch) -> list[LabelFilter | None]:
+    """The filters of every read of whole labels from any store, from now on."""
+    reads: list[LabelFilter | None] = []
+    query = BaseLabelStore.query
+
+    def counted(self: BaseLabelStore, flt: LabelFilter | None = None) -> Iterator[Label]:
+        reads.append(flt)
+        return query(self, flt)
+
+    monkeypatch.setattr(BaseLabelStore, "query", counted)
+    return reads
+
+
+def test_export_prepares_a_file_only_when_asked(sample_field: str) -> None:
+    app = _page("pages/export.py", Identity("Ana", Role.COORDINATOR))
+    app.multiselect(key="export_status").set_value(["submitted"]).run()
+    assert [b.label for b in app.button] == ["Prepare GeoJSON", "Prepare GeoPackage"]
+    assert not app.get("download_button")
+    next(b for b in app.button if b.label == "Prepare GeoJSON").click().run()
+    assert not app.exception
+    [download] = app.get("download_button")
+    assert download.label == "Download GeoJSON" and download.proto.url.endswith(".geojson")
+    assert [b.label for b in app.button] == ["Prepare GeoPackage"]
+    app.run()  # stays prepared while the choice stays
+    assert [d.label for d in app.get("download_button")] == ["Download GeoJSON"]
+    app.multiselect(key="export_status").set_value(["accepted"]).run()  # another choice
+    assert not app.get("download_button")
+    assert [b.disabled for b in app.button] == [True, True]  # nothing chosen: nothing to prepare
+
+
+def test_export_and_review_read_the_labels_once_and_not_again_on_a_rerun(
+    sample_field: str, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads = _count_label_reads(monkeypatch)
+    export = _page("pages/export.py", Identity("Ana", Role.COORDINATOR))
+    assert not export.exception and len(reads) == 1
+    export.run()
+    assert len(reads) == 1
+    review = _page("pages/review.py", Identity("Maya", Role.REVIEWER))
+    assert not review.exception and len(reads) == 2
+    assert "Reviewed 0 of 1" in review.get("progress")[0].proto.text
+    review.run()
+    assert len(reads) == 2
+    next(b for b in review.button if b.label == "Accept").click().run()  # the store changed
+    assert len(reads) == 3 and "Reviewed 1 of 1" in review.get("progress")[0].proto.text
+    assert any("Nothing to review" in s.value for s in review.success)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from labels.model import Status
 from tests.ui.conftest import MAYA, SCENE
-from ui.fields import review_field
+from ui.label_actions import review_field
 from ui.review import review_progress, review_queue
 
 

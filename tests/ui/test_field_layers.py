@@ -7,7 +7,15 @@ import json
 import folium
 from shapely.geometry import box
 
-from ui.label_layers import MapField, add_fields, crop_colour, field_feature, safe_json
+from labels.model import DEFAULT_CROPS
+from ui.field_layers import (
+    CROP_COLOURS,
+    MapField,
+    add_fields,
+    crop_colour,
+    field_feature,
+    safe_json,
+)
 
 
 def test_saved_fields_are_coloured_by_crop_and_drafts_are_dashed() -> None:
@@ -40,3 +48,10 @@ def test_fields_are_added_into_the_group_in_the_map_script() -> None:
     script = fmap.get_root().render()
     assert f"{group.get_name()}.addLayer(l)" in script
     assert '"label_id": "id-9"' in script
+
+
+def test_every_default_crop_has_its_own_colour() -> None:
+    assert list(CROP_COLOURS) == list(DEFAULT_CROPS)
+    assert len(set(CROP_COLOURS.values())) == len(DEFAULT_CROPS)
+    assert crop_colour("Maize") == CROP_COLOURS["maize"] == "#ff7f00"
+    assert crop_colour("not a crop") == "#ffffff"

@@ -1,6 +1,6 @@
-"""The enhancer as super-resolution methods: ``enhancer`` (on a bicubic upsample) and
-``dip+enhancer`` (on Deep Image Prior's output, made consistent with the low-resolution
-image by a few back-projection steps), registered in :data:`sr.enhance.METHODS`.
+"""The enhancer chains: ``enhancer`` (on a bicubic upsample made consistent with the
+low-resolution image) and ``dip+enhancer`` (on Deep Image Prior's output, made consistent
+the same way), listed in the method registry :data:`sr.methods.METHODS`.
 
 Both have the call shape of :func:`sr.dip.run_dip`: ``(lr, scale, **options) -> hr`` with
 (bands, h, w) input in any units and a float32 (bands, h·scale, w·scale) result in the same
@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 
 from sr.baselines import interpolate
-from sr.degrade import back_project_array
-from sr.dip import check_scale, run_dip
-from sr.enhance import register_method
+from sr.consistency import enforce_consistency
+from sr.degrade import check_scale
+from sr.dip import run_dip
 from sr.enhancer.infer import (
     DEFAULT_OVERLAP,
     DEFAULT_TILE,
@@ -25,10 +25,9 @@ from sr.enhancer.infer import (
     load_default_enhancer,
 )
 
+# What the network is run on: an upsample of the low-resolution image, made consistent with
+# it (block means equal the input) before the network as it was in training.
 UPSAMPLERS = ("bicubic", "lanczos", "dip")
-# Back-projection steps on DIP's output (measured: docs/enhancer.md). The quick DIP presets
-# already end with back-projection; the reference preset does not.
-CONSISTENCY_STEPS = 4
 
 
 def run_enhancer(
@@ -43,8 +42,8 @@ def run_enhancer(
     overlap: int = DEFAULT_OVERLAP,
     **dip_options: Any,
 ) -> np.ndarray:
-    """Upsample ``lr`` (bicubic, Lanczos-3 or DIP with ``dip_options`` followed by
-    back-projection) and sharpen it.
+    """Upsample ``lr`` (bicubic, Lanczos-3 or DIP with ``dip_options``), make the upsample
+    consistent with ``lr`` and sharpen it. The caller applies the final consistency step.
 
     ``enhancer`` defaults to the shipped model on ``device`` (``precision`` as for
     :class:`~sr.enhancer.infer.Enhancer`); a missing or damaged model
@@ -59,24 +58,20 @@ def run_enhancer(
             f"The enhancer is trained for {model.scale}× only; use scale {model.scale}, or "
             "the 'dip' or 'bicubic' method for other factors."
         )
+    lr = lr.astype(np.float32)
     if upsample == "dip":
-        dip = run_dip(lr, scale, device=device, **dip_options)
-        upsampled = back_project_array(lr.astype(np.float32), dip, CONSISTENCY_STEPS, scale)
+        upsampled = run_dip(lr, scale, device=device, **dip_options)
     else:
-        upsampled = interpolate(lr.astype(np.float32), scale, upsample)
+        upsampled = interpolate(lr, scale, upsample)
+    upsampled = enforce_consistency(upsampled, lr, scale)
     return model(upsampled, tile=tile, overlap=overlap)
 
 
 def enhancer_method(lr: np.ndarray, scale: int = 4, **options: Any) -> np.ndarray:
-    """The ``enhancer`` method: the shipped enhancer on a bicubic upsample."""
+    """The ``enhancer`` method: the shipped enhancer on a consistent bicubic upsample."""
     return run_enhancer(lr, scale, upsample="bicubic", **options)
 
 
 def dip_enhancer_method(lr: np.ndarray, scale: int = 4, **options: Any) -> np.ndarray:
     """The ``dip+enhancer`` method: DIP (options as for run_dip), then the enhancer."""
     return run_enhancer(lr, scale, upsample="dip", **options)
-
-
-def register() -> None:
-    register_method("enhancer", enhancer_method)
-    register_method("dip+enhancer", dip_enhancer_method)

@@ -1,4 +1,4 @@
-"""What the Label and Review pages do with fields: save, edit, delete, review — plain calls.
+"""What the Label and Review pages do with labels: save, edit, delete, review — plain calls.
 
 Every function returns ``Outcome``s with a message meant for the volunteer, so a page only
 shows them; nothing here raises for a user mistake.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from shapely.geometry.base import BaseGeometry
 
@@ -15,17 +16,52 @@ from labels.errors import LabelError, ValidationError
 from labels.model import Label, Status, View
 from labels.store import LabelFilter, LabelStore
 from labels.validate import Finding
+from sr.acquisition import acquisition_datetime
+from sr.assessment import badge_of
+from sr.cache import CachedResult
+from sr.scene import Scene
 from ui.auth import Identity
 from ui.drawings import Draft
 
 
 @dataclass(frozen=True)
 class DrawnOn:
-    """The imagery a field was drawn on: the original scene, or an enhanced area."""
+    """The imagery a field was drawn on: the original scene, or an enhanced area, and when
+    the scene's imagery was taken (None when its file does not say)."""
 
     view: View = View.ORIGINAL
     enhancement: str | None = None
     model_version: str | None = None
+    determination_datetime: str | None = None
+    consistency: str | None = None  # the enhanced area's badge (sr.assessment.Badge)
+
+
+def enhancement_name(provenance: Mapping[str, Any]) -> str:
+    """How an enhanced area was made, as exports record it, from its provenance:
+    ``method``, then ``:preset`` and ``:iterations=N`` when they were used
+    (``dip+enhancer:fast:iterations=50``)."""
+    parts = [str(provenance["method"])]
+    if provenance.get("preset"):
+        parts.append(str(provenance["preset"]))
+    if provenance.get("iterations"):
+        parts.append(f"iterations={int(provenance['iterations'])}")
+    return ":".join(parts)
+
+
+def drawn_on_view(scene: Scene, shown: CachedResult | None) -> DrawnOn:
+    """What a field drawn now is drawn on: the enhanced result ``shown`` over the scene (or
+    the original scene when None), with the scene's acquisition date from its file."""
+    when = acquisition_datetime(scene.path)
+    if shown is None:
+        return DrawnOn(determination_datetime=when)
+    found = badge_of(shown.provenance)
+    return DrawnOn(
+        View.ENHANCED,
+        enhancement_name(shown.provenance),
+        shown.provenance.get("model_version"),
+        when,
+        None if found is None else found.value,
+    )
 
 
 @dataclass(frozen=True)
@@ -69,6 +105,8 @@ def save_new_fields(
             view=drawn_on.view,
             enhancement=drawn_on.enhancement,
             model_version=drawn_on.model_version,
+            determination_datetime=drawn_on.determination_datetime,
+            consistency=drawn_on.consistency,
         )
         try:
             result = store.save(label, actor=identity.name, role=identity.role)

@@ -19,20 +19,24 @@ from jinja2 import Template
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-CROP_COLOURS = {
-    "rice": "#1f9e89",
-    "wheat": "#e6ab02",
-    "maize": "#ff7f00",
-    "millet": "#a6761d",
-    "barley": "#fdd835",
-    "potato": "#8d6e63",
-    "mustard": "#c0ca33",
-    "lentil": "#7570b3",
-    "sugarcane": "#66a61e",
-    "vegetables": "#e7298a",
-    "fallow": "#9e9e9e",
-    "other": "#1f78b4",
-}
+from labels.model import DEFAULT_CROPS
+
+#: one colour per crop of ``DEFAULT_CROPS``, in its order (a crop list that grows fails here)
+CROP_PALETTE = (
+    "#1f9e89",  # rice
+    "#e6ab02",  # wheat
+    "#ff7f00",  # maize
+    "#a6761d",  # millet
+    "#fdd835",  # barley
+    "#8d6e63",  # potato
+    "#c0ca33",  # mustard
+    "#7570b3",  # lentil
+    "#66a61e",  # sugarcane
+    "#e7298a",  # vegetables
+    "#9e9e9e",  # fallow
+    "#1f78b4",  # other
+)
+CROP_COLOURS = dict(zip(DEFAULT_CROPS, CROP_PALETTE, strict=True))
 STATUS_DASH = {"draft": "6 4", "submitted": None, "accepted": None, "rejected": "2 4"}
 
 

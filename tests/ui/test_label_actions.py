@@ -11,9 +11,10 @@ from labels.model import Role, Status, View
 from labels.store import open_store
 from ui.auth import Identity
 from ui.drawings import Draft
-from ui.fields import (
+from ui.label_actions import (
     DrawnOn,
     delete_fields,
+    enhancement_name,
     fields_of,
     review_field,
     save_edits,
@@ -122,3 +123,13 @@ def test_refused_drawings_and_outlines_stay_in_the_drafts(store) -> None:  # typ
     assert [g.equals(huge) for g in kept.new] == [True]
     assert list(kept.edits) == [a.id] and kept.edits[a.id][0].equals(huge)
     assert store.get(a.id).geometry.equals(FIELD)  # the stored outline is untouched
+
+
+def test_the_enhancement_is_named_as_it_was_made() -> None:
+    dip = {"method": "dip+enhancer", "preset": "fast", "iterations": None}
+    assert enhancement_name(dip) == "dip+enhancer:fast"
+    assert enhancement_name({**dip, "iterations": 50}) == "dip+enhancer:fast:iterations=50"
+    assert enhancement_name({"method": "enhancer", "preset": None, "iterations": None}) == (
+        "enhancer"
+    )
+    assert enhancement_name({"method": "bicubic"}) == "bicubic"  # an older result's record
