@@ -42,15 +42,16 @@ def worker_layout(cores: int | None = None) -> WorkerLayout:
 
 def thread_environment(threads: int) -> dict[str, str]:
     """Environment for a worker process: torch/OpenMP/MKL use ``threads`` threads (Dask's
-    nanny would otherwise set them to 1), and jobs run at a lower CPU priority than the
-    web server."""
+    nanny would otherwise set them to 1); $SHARPFIELDS_WORKER_NICE (default 0) lowers the
+    jobs' CPU priority below the web server's (bench/results/jobs.md: on a machine shared
+    with other work, niceness 10 starved the jobs, 3× slower than the same jobs run serially)."""
     count = str(threads)
     return {
         "OMP_NUM_THREADS": count,
         "MKL_NUM_THREADS": count,
         "OPENBLAS_NUM_THREADS": count,
         "SHARPFIELDS_TORCH_THREADS": count,
-        "SHARPFIELDS_WORKER_NICE": os.environ.get("SHARPFIELDS_WORKER_NICE", "10"),
+        "SHARPFIELDS_WORKER_NICE": os.environ.get("SHARPFIELDS_WORKER_NICE", "0"),
     }
 
 

@@ -112,6 +112,7 @@ class JobEngine:
         self._futures: dict[str, Future[CachedResult]] = {}
         self._job_ids: dict[str, str] = {}
         self._slots: tuple[float, int] = (0.0, 1)
+        self._served: dict[str, float] = {}  # volunteer → when their last job was sent
         for record in records.all():
             self._jobs[record.key] = self._recovered(record)
 
@@ -177,6 +178,9 @@ class JobEngine:
         with self._lock:
             if key not in self._jobs:
                 return None
+            held = any(r.state.active and r.key not in self._futures for r in self._jobs.values())
+        if held:
+            self._pump()  # a worker may have joined the cluster meanwhile
         return self._snapshot(key)
 
     def jobs_of(self, volunteer: str, scene_id: str | None = None) -> list[JobSnapshot]:
@@ -232,17 +236,21 @@ class JobEngine:
             return self._client
 
     def _pump(self) -> None:
-        """Send waiting jobs to the cluster, oldest first, one per volunteer at a time."""
+        """Send waiting jobs to the cluster in turn (:meth:`_dispatch_order`), one per
+        volunteer at a time, and only as many as it has free task slots: Dask places a task
+        on a worker when it is sent, so a job sent early could wait behind a long one while
+        another worker frees."""
         with self._lock:
             busy = {self._jobs[k].volunteers[0] for k in self._futures}
-            ready = []
-            for record in sorted(self._jobs.values(), key=lambda r: r.created):
-                owner = record.volunteers[0]
-                if record.state.active and record.key not in self._futures and owner not in busy:
+            free = self._task_slots() - len(self._futures)
+            for key in self._dispatch_order():
+                owner = self._jobs[key].volunteers[0]
+                if free <= 0:
+                    break
+                if owner not in busy:
                     busy.add(owner)
-                    ready.append(record.key)
-            for key in ready:
-                self._send(key)
+                    free -= 1
+                    self._send(key)
 
     def _send(self, key: str) -> None:
         client = self._connect()
@@ -260,6 +268,7 @@ class JobEngine:
             pure=False,
         )
         self._futures[key], self._job_ids[key] = future, job_id
+        self._served[self._jobs[key].volunteers[0]] = time.monotonic()
         self._store(replace(self._jobs[key], job_id=job_id))
         future.add_done_callback(lambda done, key=key: self._finished(key, done))
 
@@ -343,17 +352,29 @@ class JobEngine:
         return replace(snap, position=position, eta_s=runs * self._typical_s(record.method))
 
     def _position(self, key: str) -> int:
-        """Jobs ahead of this one: those sent to the cluster but not started, then those
-        waiting here, oldest first."""
+        """Jobs ahead of this one: those sent to the cluster but not started yet, then those
+        waiting here, in the order they will be sent."""
         with self._lock:
-            queued = sorted(
-                (r for r in self._jobs.values() if r.state is JobState.QUEUED),
+            sent = sorted(
+                (self._jobs[k] for k in self._futures if self._jobs[k].state is JobState.QUEUED),
                 key=lambda r: r.created,
             )
-            sent = [r for r in queued if r.key in self._futures]
-            held = [r for r in queued if r.key not in self._futures]
-        order = [r.key for r in (*sent, *held)]
+            order = [r.key for r in sent] + self._dispatch_order()
         return order.index(key) if key in order else 0
+
+    def _dispatch_order(self) -> list[str]:
+        """The jobs waiting here, in the order they go to the cluster: volunteers take
+        turns (a job waits for its volunteer's earlier ones; among volunteers whose turn it
+        is, the one served longest ago goes first), then oldest first. Under the lock."""
+        running = [self._jobs[k].volunteers[0] for k in self._futures]
+        turns: dict[str, int] = {}
+        ranked = []
+        waiting = (r for r in self._jobs.values() if r.state.active and r.key not in self._futures)
+        for record in sorted(waiting, key=lambda r: r.created):
+            owner = record.volunteers[0]
+            turns[owner] = turns.get(owner, running.count(owner)) + 1
+            ranked.append((turns[owner], self._served.get(owner, 0.0), record.created, record.key))
+        return [key for *_, key in sorted(ranked)]
 
     def _task_slots(self) -> int:
         checked, slots = self._slots

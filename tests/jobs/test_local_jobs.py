@@ -149,14 +149,16 @@ def test_queue_limits_refuse_more_and_show_the_position(
     _until(engine, a1.key, JobState.RUNNING)
     _until(engine, b1.key, JobState.RUNNING)  # two workers: Asha's and Bishnu's first jobs
     waiting = {key: engine.snapshot(key) for key in (c1.key, a2.key)}
-    # Chandra's job is on the cluster, waiting for a worker; Asha's second waits behind it.
+    # Both workers are busy: Chandra's job is next, Asha's second waits behind it.
     assert [(s.status, s.position) for s in waiting.values()] == [
         (JobState.QUEUED, 0),
         (JobState.QUEUED, 1),
     ]
     assert waiting[a2.key].eta_s >= waiting[c1.key].eta_s > 0  # type: ignore[operator]
-    engine.cancel(a1.key, "Asha")  # Asha's next job goes to the cluster
-    assert _until(engine, a2.key, JobState.RUNNING).status is JobState.RUNNING
+    engine.cancel(a1.key, "Asha")  # the freed worker takes the oldest job: Chandra's
+    assert _until(engine, c1.key, JobState.RUNNING).status is JobState.RUNNING
+    after = engine.snapshot(a2.key)  # Asha's next job is now first in line
+    assert after is not None and (after.status, after.position) == (JobState.QUEUED, 0)
 
 
 def test_a_failure_keeps_its_message(make_engine: EngineFactory, scene: Scene) -> None:
