@@ -13,7 +13,7 @@ from streamlit_folium import st_folium
 
 from labels.model import DEFAULT_CROPS
 from sr.assessment import CONSISTENCY_MAP
-from sr.jobs import JobStatus
+from sr.job_records import JobRecord
 from sr.methods import get_method
 from sr.pipeline import SharpenRequest, request_key
 from sr.scene import SceneError, parse_bbox
@@ -22,10 +22,9 @@ from ui.drawings import Draft, Drafts
 from ui.enhance_flow import (
     cached_result,
     enhance_blocker,
-    job_board,
+    job_engine,
     results_of_scene,
     served_result,
-    start_sharpening,
 )
 from ui.enhanced_areas import (
     add_enhanced_outlines,
@@ -36,7 +35,7 @@ from ui.enhanced_areas import (
 )
 from ui.field_layers import MapField, add_fields
 from ui.goto_box import LABEL_GOTO, forget_place, goto_box
-from ui.job_view import progress_text, record
+from ui.jobs_panel import show_jobs, submit
 from ui.label_actions import (
     DrawnOn,
     delete_fields,
@@ -133,6 +132,13 @@ def save_work(submit: bool, crop: str, drawn_on: DrawnOn) -> None:
     bump_map()
 
 
+def show_area(job: JobRecord) -> None:
+    """Button callback: a finished job's area, method and preset become the current ones,
+    so its result shows, zoomed to it."""
+    state.update(area=job.bbox, method=job.method, preset=job.preset)
+    bump_map()
+
+
 def confirm_delete(confirmed: bool) -> None:
     """Delete-confirmation callback."""
     if confirmed:
@@ -214,8 +220,6 @@ if request is not None:
         messages.error(str(exc))
         request = None
 overlay = served_result(result, served) if result else None
-if result is not None:
-    state["job_shown"] = result.key  # the page shows it: the progress panel need not rerun
 show_enhanced = overlay is not None and state.get("show_enhanced", True)
 drawn_on = drawn_on_view(scene, result if show_enhanced else None)
 areas = enhanced_areas(results_of_scene(scene.scene_id), identity.name)
@@ -295,45 +299,25 @@ with side:
         )
 
     st.subheader("2 · Sharpen")
-    job = job_board().get(state.get("job_key", ""))
-    wanted = request_key(request) if request is not None else None  # the area's result
     blocker = enhance_blocker(request) if request is not None and result is None else None
-    if st.button(
+    enhance = st.button(
         "Enhance", type="primary", disabled=request is None or result is not None or bool(blocker)
-    ):
-        job = start_sharpening(request)
-        state["job_key"] = job.key
+    )
     if blocker:
         st.warning(blocker)
-
-    @st.fragment(run_every=1.0 if job and job.snapshot().status is JobStatus.RUNNING else None)
-    def job_panel() -> None:
-        current = job_board().get(state.get("job_key", ""))
-        if current is None:
-            return
-        snap = current.snapshot()
-        if snap.status is JobStatus.RUNNING:
-            seen = record(state.get(f"progress:{snap.key}", []), snap.updated, snap.fraction)
-            state[f"progress:{snap.key}"] = seen
-            st.progress(snap.fraction, text=progress_text(snap.message, seen, time.monotonic()))
-            if snap.preview is not None:
-                bands = [b - 1 for b in scene.bands.for_mode("true")]
-                rgb = served.stretch("true").apply(snap.preview[bands])
-                st.image(rgb.transpose(1, 2, 0), caption="preview", width="stretch")
-            if st.button("Cancel"):
-                current.cancel()
-        elif (
-            snap.status is JobStatus.DONE
-            and snap.key == wanted
-            and state.get("job_shown") != snap.key
-        ):
-            st.rerun(scope="app")  # show the result (the full run marks it shown)
-        elif snap.status is JobStatus.FAILED:
-            st.error(snap.error)
-        elif snap.status is JobStatus.CANCELLED:
-            st.info("Cancelled. Nothing was kept.")
-
-    job_panel()
+    if (
+        enhance
+        and request is not None
+        and (problem := submit(job_engine(), request, identity.name))
+    ):
+        st.error(problem)
+    show_jobs(
+        job_engine(),
+        identity.name,
+        served,
+        request_key(request) if request else None,
+        show_area,
+    )
     if overlay is not None:
         st.success("Enhanced area ready (cached).")
         text = badge_text(result.provenance)

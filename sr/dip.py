@@ -4,7 +4,8 @@ A randomly initialised skip network maps fixed noise to a high-resolution image 
 fitted so that the image, Lanczos-2 downsampled, matches the low-resolution input; the
 network's structure is the prior. :func:`run_dip` works on any number of bands, in the
 input's own units, and is built to run in a background thread: it reports
-:class:`Progress` and stops on a :class:`threading.Event` or when the callback returns False.
+:class:`sr.progress.Progress` and stops when its cancel token (:class:`sr.progress.CancelToken`)
+is set, checked every iteration.
 
 Values are mapped into the sigmoid's (0, 1) range per band with headroom (see
 :class:`sr.scaling.BandScaling`), so reflectances are never clipped: every input value survives the
@@ -16,9 +17,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import math
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -29,20 +29,12 @@ from sr.degrade import back_project, check_scale, make_downsampler
 from sr.device import available_memory, resolve_device
 from sr.dip_net import SkipNet, activations_per_pixel, padded_size
 from sr.errors import SharpenError
+from sr.progress import Cancelled, CancelToken, Progress, ProgressCallback
 from sr.scaling import BandScaling
 
 
 class DipError(SharpenError):
     """A request DIP cannot serve (bad factor, too large for memory …); user-facing message."""
-
-
-class Cancelled(Exception):
-    """The run was cancelled; ``partial`` holds the latest estimate (input units) or None."""
-
-    def __init__(self, iteration: int, partial: np.ndarray | None) -> None:
-        super().__init__(f"cancelled after {iteration} iterations")
-        self.iteration = iteration
-        self.partial = partial
 
 
 @dataclass(frozen=True)
@@ -139,25 +131,6 @@ def get_config(preset: str | DipConfig, iterations: int | None = None) -> DipCon
             raise DipError(f"Iterations must be at least 1, not {iterations}.")
         config = replace(config, iterations=iterations, iterations_8x=iterations)
     return config
-
-
-@dataclass(frozen=True)
-class Progress:
-    """A progress report: ``preview`` is the current estimate (input units) when requested."""
-
-    iteration: int
-    iterations: int
-    loss: float
-    elapsed_s: float
-    eta_s: float
-    preview: np.ndarray | None = None
-
-    @property
-    def fraction(self) -> float:
-        return self.iteration / max(self.iterations, 1)
-
-
-ProgressCallback = Callable[[Progress], "bool | None"]
 
 
 def build_network(config: DipConfig, bands: int) -> SkipNet:
@@ -279,7 +252,7 @@ def run_dip(
     seed: int = 0,
     device: str | torch.device | None = "auto",
     progress: ProgressCallback | None = None,
-    cancel: threading.Event | None = None,
+    cancel: CancelToken | None = None,
     progress_every: int = 10,
     preview_every: int = 0,
     iterations: int | None = None,
@@ -289,8 +262,8 @@ def run_dip(
 
     Returns a float32 (bands, h·scale, w·scale) array in the input's units. ``progress`` is
     called every ``progress_every`` iterations (and at the end) with a :class:`Progress`
-    that carries a preview every ``preview_every`` iterations; returning False from it, or
-    setting ``cancel``, raises :class:`Cancelled` with the latest estimate. ``value_range``
+    that carries a preview every ``preview_every`` iterations; setting ``cancel`` (checked
+    before every iteration) raises :class:`Cancelled` with the latest estimate. ``value_range``
     fixes the scaling instead of the per-band fit (e.g. (0, 255) for 8-bit images).
     """
     check_scale(scale)
@@ -362,16 +335,17 @@ def run_dip(
         if progress is not None and (done or it % progress_every == 0):
             elapsed = time.perf_counter() - start
             want_preview = done or (preview_every > 0 and it % preview_every == 0)
+            iterations = it if stop else total
             report = Progress(
                 iteration=it,
-                iterations=it if stop else total,
+                iterations=iterations,
+                message=f"iteration {it}/{iterations}",
                 loss=float(loss.item()),
                 elapsed_s=elapsed,
                 eta_s=0.0 if done else elapsed / it * (total - it),
                 preview=to_output(result) if want_preview else None,
             )
-            if progress(report) is False:
-                raise Cancelled(it, to_output(result))
+            progress(report)
         if stop:
             break
     assert result is not None

@@ -1,142 +1,414 @@
-"""Background jobs with progress, ETA, preview and cancellation, for long enhancements.
+"""Enhancement jobs on Dask distributed: a fair queue, progress, cancel, durable records.
 
-A job runs a function in a daemon thread. The function receives a ``report`` callable
-(fraction done, a message, an optional preview image) and a ``threading.Event`` that is
-set when the user cancels. The page polls ``Job.snapshot()``; nothing here knows about
-Streamlit.
+:class:`JobEngine` is the process-wide registry the pages use (Streamlit reruns would drop
+futures held by a page). Each volunteer has at most one job on the cluster and a few
+waiting here (:class:`QueueLimits`); an identical request (same cache key) joins the job
+that is already there. Every change of state is written to a :class:`JobRecords` folder,
+so after a restart a volunteer sees their job finished or interrupted. Nothing here knows
+about Streamlit.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import statistics
 import threading
 import time
-import traceback
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
+from distributed import Client, Event, Future, KilledWorker, Variable
+
+from sr.cache import CachedResult, ResultCache
+from sr.cluster import EmbeddedCluster, connect, has_gpu_workers, job_resources, task_slots
+from sr.job_records import JobRecord, JobRecords, JobState
+from sr.job_worker import cancel_name, decode_preview, lost_message, progress_name, run_job
+from sr.methods import METHODS
+from sr.pipeline import SharpenRequest, request_key
+from sr.progress import Cancelled
+
+__all__ = ["JobEngine", "JobSnapshot", "JobState", "QueueFull", "QueueLimits"]
+
+# Seconds a job takes before any has finished here (ETA in the queue), by method family.
+TYPICAL_S = {"dip": 60.0, "enhancer": 10.0, "interpolation": 2.0}
+INTERRUPTED = "The server restarted while this job was {state}; resubmit it."
 
 
-class JobStatus(StrEnum):
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
+def _family(method: str) -> str:
+    """The method's family ("dip", "enhancer", "interpolation"); an unknown name fails on
+    the worker with its message, like any other bad request."""
+    return METHODS[method].family if method in METHODS else "interpolation"
 
 
-class JobCancelled(Exception):
-    """Raised inside a job's function to stop early because the user cancelled."""
+class QueueFull(Exception):
+    """The volunteer already has as many jobs as the queue allows; user-facing message."""
 
 
-class Report(Protocol):
-    def __call__(
-        self, fraction: float, message: str = "", preview: np.ndarray | None = None
-    ) -> None: ...
+@dataclass(frozen=True)
+class QueueLimits:
+    """Per volunteer: one job on the cluster, ``waiting`` more here; ``max_tries`` starts."""
 
+    waiting: int = 2
+    max_tries: int = 3
 
-JobFunction = Callable[[Report, threading.Event], Any]
+    @classmethod
+    def from_env(cls) -> QueueLimits:
+        """$SHARPFIELDS_QUEUE_PER_VOLUNTEER (waiting jobs, default 2)."""
+        return cls(waiting=max(0, int(os.environ.get("SHARPFIELDS_QUEUE_PER_VOLUNTEER", "2"))))
 
 
 @dataclass(frozen=True)
 class JobSnapshot:
     """What a page shows about a job at one moment."""
 
-    key: str
-    status: JobStatus
-    fraction: float
-    message: str
-    started: float
-    updated: float
+    record: JobRecord
+    fraction: float = 0.0
+    message: str = ""
     preview: np.ndarray | None = None
-    result: Any = None
-    error: str | None = None
+    position: int | None = None  # jobs ahead of it in the queue (queued jobs only)
+    eta_s: float | None = None  # seconds until it is done (queued: includes the wait)
+    notice: str = ""  # e.g. its worker stopped and it started again
+    worker: str = ""  # the address of the worker running it
 
     @property
-    def elapsed_s(self) -> float:
-        return self.updated - self.started
+    def key(self) -> str:
+        return self.record.key
 
     @property
-    def eta_s(self) -> float | None:
-        """Seconds left, extrapolated from progress so far (None before there is any)."""
-        if self.status is not JobStatus.RUNNING or self.fraction <= 0.01:
-            return None
-        return self.elapsed_s * (1 - self.fraction) / self.fraction
+    def status(self) -> JobState:
+        return self.record.state
+
+    @property
+    def error(self) -> str | None:
+        return self.record.error
 
 
-class Job:
-    """One function running in a background thread."""
+Connector = Callable[[], tuple[Client, EmbeddedCluster | None]]
 
-    def __init__(self, key: str, function: JobFunction) -> None:
-        self.key = key
-        self._function = function
-        self._cancel = threading.Event()
-        self._lock = threading.Lock()
-        now = time.monotonic()
-        self._state = JobSnapshot(key, JobStatus.RUNNING, 0.0, "starting…", now, now)
-        self._thread = threading.Thread(target=self._run, name=f"job-{key[:12]}", daemon=True)
 
-    def start(self) -> Job:
-        self._thread.start()
-        return self
+class JobEngine:
+    """The jobs of this app server: submit, join, cancel, resubmit, and what they show."""
 
-    def cancel(self) -> None:
-        """Ask the job to stop; it stops at its next progress report."""
-        self._cancel.set()
-
-    def wait(self, timeout: float | None = None) -> JobSnapshot:
-        self._thread.join(timeout)
-        return self.snapshot()
-
-    def snapshot(self) -> JobSnapshot:
-        with self._lock:
-            return self._state
-
-    def _update(self, **changes: Any) -> None:
-        with self._lock:
-            self._state = replace(self._state, updated=time.monotonic(), **changes)
-
-    def _report(
-        self, fraction: float, message: str = "", preview: np.ndarray | None = None
+    def __init__(
+        self,
+        records: JobRecords,
+        cache: ResultCache,
+        connector: Connector = connect,
+        limits: QueueLimits | None = None,
     ) -> None:
-        if self._cancel.is_set():
-            raise JobCancelled
-        changes: dict[str, Any] = {"fraction": min(max(fraction, 0.0), 1.0), "message": message}
-        if preview is not None:
-            changes["preview"] = preview
-        self._update(**changes)
+        self.records = records
+        self.cache = cache
+        self.limits = limits or QueueLimits.from_env()
+        self._connector = connector
+        self._client: Client | None = None
+        self._cluster: EmbeddedCluster | None = None
+        self._lock = threading.RLock()
+        self._jobs: dict[str, JobRecord] = {}
+        self._requests: dict[str, SharpenRequest] = {}
+        self._futures: dict[str, Future[CachedResult]] = {}
+        self._job_ids: dict[str, str] = {}
+        self._slots: tuple[float, int] = (0.0, 1)
+        self._served: dict[str, float] = {}  # volunteer → when their last job was sent
+        for record in records.all():
+            self._jobs[record.key] = self._recovered(record)
 
-    def _run(self) -> None:
+    # --- what the pages call -------------------------------------------------------------
+    def submit(self, request: SharpenRequest, volunteer: str) -> JobSnapshot:
+        """Queue a request for a volunteer, or join the identical job already there.
+
+        Raises :class:`QueueFull` when the volunteer has one job running and the allowed
+        number waiting. A request whose result is cached is done at once.
+        """
+        key = request_key(request)
+        with self._lock:
+            current = self._jobs.get(key)
+            if current is not None and current.state.active:
+                if volunteer not in current.volunteers:
+                    self._store(replace(current, volunteers=(*current.volunteers, volunteer)))
+                return self._snapshot(key)
+            record = JobRecord.of(key, request, volunteer)
+            cached = self.cache.get(key)
+            if cached is not None:
+                self._store(record.moved(JobState.DONE, result_path=str(cached.path)))
+                return self._snapshot(key)
+            mine = [r for r in self._jobs.values() if r.state.active and volunteer in r.volunteers]
+            if len(mine) > self.limits.waiting:
+                raise QueueFull(
+                    f"You already have {len(mine)} enhancements running or waiting (the most "
+                    "allowed); wait for one to finish or cancel one."
+                )
+            self._requests[key] = request
+            self._store(record)
+        self._pump()
+        return self.snapshot(key)  # type: ignore[return-value]
+
+    def resubmit(self, key: str, volunteer: str) -> JobSnapshot:
+        """Submit a finished, failed, cancelled or interrupted job's request again."""
+        with self._lock:
+            record = self._jobs.get(key)
+            if record is None:
+                raise KeyError(key)
+            request = self._requests.get(key) or record.request()
+        return self.submit(request, volunteer)
+
+    def cancel(self, key: str, volunteer: str) -> None:
+        """The volunteer no longer wants the job: it stops when nobody else joined it —
+        at once when it waits, within one DIP iteration when it runs."""
+        with self._lock:
+            record = self._jobs.get(key)
+            if record is None or not record.state.active:
+                return
+            others = tuple(v for v in record.volunteers if v != volunteer)
+            if others:
+                self._store(replace(record, volunteers=others))
+                return
+            future, job_id = self._futures.pop(key, None), self._job_ids.pop(key, None)
+            self._store(record.moved(JobState.CANCELLED))
+        if future is not None and job_id is not None:
+            Event(cancel_name(job_id), client=self._connect()).set()
+            future.cancel()
+            self._forget(job_id)
+        self._pump()
+
+    def snapshot(self, key: str) -> JobSnapshot | None:
+        with self._lock:
+            if key not in self._jobs:
+                return None
+            held = any(r.state.active and r.key not in self._futures for r in self._jobs.values())
+        if held:
+            self._pump()  # a worker may have joined the cluster meanwhile
+        return self._snapshot(key)
+
+    def jobs_of(self, volunteer: str, scene_id: str | None = None) -> list[JobSnapshot]:
+        """A volunteer's jobs (on a scene), newest first."""
+        with self._lock:
+            keys = [
+                r.key
+                for r in sorted(self._jobs.values(), key=lambda r: r.created, reverse=True)
+                if volunteer in r.volunteers and scene_id in (None, r.scene_id)
+            ]
+        return [s for key in keys if (s := self.snapshot(key)) is not None]
+
+    def jobs(self) -> list[JobRecord]:
+        """Every job this engine knows (recorded), oldest first."""
+        with self._lock:
+            return sorted(self._jobs.values(), key=lambda r: r.created)
+
+    def result(self, key: str) -> CachedResult | None:
+        return self.cache.get(key)
+
+    def wait(self, key: str, timeout: float = 60.0) -> JobSnapshot:
+        """Block until the job is no longer active (tests, benchmarks)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            snap = self.snapshot(key)
+            if snap is None or not snap.status.active:
+                return snap  # type: ignore[return-value]
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"job {key} still {snap.status} after {timeout} s")
+            time.sleep(0.1)
+
+    def close(self) -> None:
+        """Disconnect (and stop an embedded cluster); active jobs stay recorded as such, so
+        the next engine on these records reports them interrupted."""
+        with self._lock:
+            client, cluster = self._client, self._cluster
+            self._client = self._cluster = None
+            self._futures.clear()
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+
+    @property
+    def client(self) -> Client:
+        return self._connect()
+
+    # --- the queue -----------------------------------------------------------------------
+    def _connect(self) -> Client:
+        with self._lock:
+            if self._client is None:
+                self._client, self._cluster = self._connector()
+            return self._client
+
+    def _pump(self) -> None:
+        """Send waiting jobs to the cluster in turn (:meth:`_dispatch_order`), one per
+        volunteer at a time, and only as many as it has free task slots: Dask places a task
+        on a worker when it is sent, so a job sent early could wait behind a long one while
+        another worker frees."""
+        with self._lock:
+            busy = {self._jobs[k].volunteers[0] for k in self._futures}
+            free = self._task_slots() - len(self._futures)
+            for key in self._dispatch_order():
+                owner = self._jobs[key].volunteers[0]
+                if free <= 0:
+                    break
+                if owner not in busy:
+                    busy.add(owner)
+                    free -= 1
+                    self._send(key)
+
+    def _send(self, key: str) -> None:
+        client = self._connect()
+        request = self._requests.get(key) or self._jobs[key].request()
+        job_id = f"{key}-{uuid.uuid4().hex[:8]}"
+        Variable(progress_name(job_id), client=client).set({"tries": 0})
+        future = client.submit(
+            run_job,
+            request,
+            str(self.cache.folder),
+            job_id,
+            self.limits.max_tries,
+            key=f"sharpen-{job_id}",
+            resources=job_resources(_family(request.method), has_gpu_workers(client)),
+            pure=False,
+        )
+        self._futures[key], self._job_ids[key] = future, job_id
+        self._served[self._jobs[key].volunteers[0]] = time.monotonic()
+        self._store(replace(self._jobs[key], job_id=job_id))
+        future.add_done_callback(lambda done, key=key: self._finished(key, done))
+
+    def _finished(self, key: str, future: Future[CachedResult]) -> None:
+        """A future is done (in a client thread): record the outcome, start what waits."""
+        with self._lock:
+            if self._futures.get(key) is not future:
+                return  # cancelled or replaced meanwhile
+            del self._futures[key]
+            job_id = self._job_ids.pop(key)
+        tries = self._progress(job_id).get("tries", 0)
+        state, changes = self._outcome(future, tries)
+        with self._lock:
+            record = self._jobs[key]
+            if record.state.active and record.job_id == job_id:
+                self._store(record.moved(state, tries=max(tries, record.tries), **changes))
+        self._forget(job_id)
+        self._pump()
+
+    @staticmethod
+    def _outcome(future: Future[CachedResult], tries: int) -> tuple[JobState, dict[str, Any]]:
+        """The state a finished future leaves its job in, and what to record with it."""
+        if future.status == "finished":
+            return JobState.DONE, {"result_path": str(future.result().path)}
+        if future.status == "cancelled":
+            return JobState.CANCELLED, {}
+        exc = future.exception()
+        if isinstance(exc, Cancelled):
+            return JobState.CANCELLED, {}
+        if isinstance(exc, KilledWorker):
+            return JobState.FAILED, {"error": lost_message(max(tries, 1))}
+        return JobState.FAILED, {"error": str(exc) or type(exc).__name__}
+
+    def _forget(self, job_id: str) -> None:
+        """Drop an ended job's progress from the scheduler (its worker clears the cancel
+        token once it has stopped)."""
+        with contextlib.suppress(Exception):  # best effort: the scheduler may be gone
+            Variable(progress_name(job_id), client=self._connect()).delete()
+
+    # --- what a job shows ----------------------------------------------------------------
+    def _progress(self, job_id: str) -> dict[str, Any]:
         try:
-            result = self._function(self._report, self._cancel)
-        except JobCancelled:
-            self._update(status=JobStatus.CANCELLED, message="cancelled")
-        except Exception as exc:  # the page shows the message; the trace goes to the log
-            traceback.print_exc()
-            self._update(status=JobStatus.FAILED, error=str(exc) or type(exc).__name__)
+            return Variable(progress_name(job_id), client=self._connect()).get(timeout="2s") or {}
+        except Exception:  # not set yet, or the scheduler is gone: nothing to show
+            return {}
+
+    def _snapshot(self, key: str) -> JobSnapshot:
+        with self._lock:
+            record = self._jobs[key]
+            job_id = self._job_ids.get(key)
+        if record.state is JobState.INTERRUPTED and (cached := self.cache.get(key)):
+            record = record.moved(JobState.DONE, result_path=str(cached.path), error=None)
+            self._store(record)  # it finished on the cluster while the server was away
+        if not record.state.active:
+            return JobSnapshot(record, 1.0 if record.state is JobState.DONE else 0.0)
+        progress = self._progress(job_id) if job_id else {}
+        if progress.get("started") and record.state is JobState.QUEUED:
+            with self._lock:
+                current = self._jobs[key]
+                if current.state is JobState.QUEUED and current.job_id == job_id:
+                    self._store(current.moved(JobState.RUNNING, started=progress["started"]))
+                record = self._jobs[key]
+        if progress.get("tries", 0) > record.tries:
+            record = replace(record, tries=progress["tries"])
+        fraction = float(progress.get("fraction", 0.0))
+        snap = JobSnapshot(
+            record,
+            fraction,
+            progress.get("message", "waiting for a worker…"),
+            decode_preview(progress.get("preview")),
+            notice=progress.get("notice", ""),
+            worker=progress.get("worker", ""),
+        )
+        if record.state is JobState.RUNNING:
+            elapsed = time.time() - float(progress.get("started") or time.time())
+            eta = elapsed * (1 - fraction) / fraction if fraction > 0.01 else None
+            return replace(snap, eta_s=eta)
+        # Wait for the runs ahead (the one on each slot now counted whole), then its own.
+        position = self._position(key)
+        runs = position // self._task_slots() + 2
+        return replace(snap, position=position, eta_s=runs * self._typical_s(record.method))
+
+    def _position(self, key: str) -> int:
+        """Jobs ahead of this one: those sent to the cluster but not started yet, then those
+        waiting here, in the order they will be sent."""
+        with self._lock:
+            sent = sorted(
+                (self._jobs[k] for k in self._futures if self._jobs[k].state is JobState.QUEUED),
+                key=lambda r: r.created,
+            )
+            order = [r.key for r in sent] + self._dispatch_order()
+        return order.index(key) if key in order else 0
+
+    def _dispatch_order(self) -> list[str]:
+        """The jobs waiting here, in the order they go to the cluster: volunteers take
+        turns (a job waits for its volunteer's earlier ones; among volunteers whose turn it
+        is, the one served longest ago goes first), then oldest first. Under the lock."""
+        running = [self._jobs[k].volunteers[0] for k in self._futures]
+        turns: dict[str, int] = {}
+        ranked = []
+        waiting = (r for r in self._jobs.values() if r.state.active and r.key not in self._futures)
+        for record in sorted(waiting, key=lambda r: r.created):
+            owner = record.volunteers[0]
+            turns[owner] = turns.get(owner, running.count(owner)) + 1
+            ranked.append((turns[owner], self._served.get(owner, 0.0), record.created, record.key))
+        return [key for *_, key in sorted(ranked)]
+
+    def _task_slots(self) -> int:
+        checked, slots = self._slots
+        if time.monotonic() - checked > 10:
+            with contextlib.suppress(Exception):  # keep the last known count
+                slots = task_slots(self._connect())
+            self._slots = (time.monotonic(), slots)
+        return slots
+
+    def _typical_s(self, method: str) -> float:
+        """The median run time of this method's finished jobs here (a default before any)."""
+        with self._lock:
+            runs = [
+                r.finished - r.started
+                for r in self._jobs.values()
+                if r.method == method and r.state is JobState.DONE and r.started and r.finished
+            ]
+        return statistics.median(runs) if runs else TYPICAL_S[_family(method)]
+
+    def _store(self, record: JobRecord) -> None:
+        with self._lock:
+            self._jobs[record.key] = record
+            self.records.save(record)
+
+    def _recovered(self, record: JobRecord) -> JobRecord:
+        """A record read at start: an active one was cut short by the restart."""
+        if not record.state.active:
+            return record
+        cached = self.cache.get(record.key)
+        if cached is not None:
+            outcome = record.moved(JobState.DONE, result_path=str(cached.path))
         else:
-            if self._cancel.is_set():
-                self._update(status=JobStatus.CANCELLED, message="cancelled")
-            else:
-                self._update(status=JobStatus.DONE, fraction=1.0, message="done", result=result)
-
-
-class JobBoard:
-    """The process's jobs by key: submitting a key that is already running joins it."""
-
-    def __init__(self) -> None:
-        self._jobs: dict[str, Job] = {}
-        self._lock = threading.Lock()
-
-    def submit(self, key: str, function: JobFunction) -> Job:
-        with self._lock:
-            job = self._jobs.get(key)
-            if job is None or job.snapshot().status is not JobStatus.RUNNING:
-                job = Job(key, function).start()
-                self._jobs[key] = job
-            return job
-
-    def get(self, key: str) -> Job | None:
-        with self._lock:
-            return self._jobs.get(key)
+            outcome = record.moved(
+                JobState.INTERRUPTED, error=INTERRUPTED.format(state=record.state.value)
+            )
+        self.records.save(outcome)
+        return outcome

@@ -9,8 +9,6 @@ values as written) in its provenance and its per-pixel consistency map beside it
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -19,16 +17,15 @@ import numpy as np
 
 from sr.assessment import CONSISTENCY_MAP, assess, write_consistency_map
 from sr.cache import CachedResult, ResultCache, cache_key
-from sr.dip import Cancelled, Progress, get_config
+from sr.dip import get_config
 from sr.errors import SharpenError
-from sr.jobs import JobCancelled
 from sr.methods import DEFAULT_METHOD, Method, enhance_area, get_method
+from sr.progress import CancelToken, Progress, ProgressCallback, check_cancel
 from sr.raster_io import to_dtype, write_raster
 from sr.scene import BBox, Scene, SceneError, lonlat_window, read_area
 
 # 2: every method ends with the consistency step, and results carry their report.
 PIPELINE_VERSION = "2"
-Report = Callable[..., None]
 
 
 @dataclass(frozen=True)
@@ -84,10 +81,15 @@ def request_key(request: SharpenRequest) -> str:
 def sharpen_area(
     request: SharpenRequest,
     cache: ResultCache,
-    report: Report | None = None,
-    cancel: threading.Event | None = None,
+    report: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
 ) -> CachedResult:
-    """Sharpen the area (or return the cached result); raises SceneError for bad areas."""
+    """Sharpen the area (or return the cached result); raises SceneError for bad areas.
+
+    ``report`` receives :class:`Progress` (DIP's, passed through as it comes);
+    ``cancel`` is checked before the work, every DIP iteration and before the result is
+    stored, raising :class:`sr.progress.Cancelled`: nothing half-done is cached.
+    """
     try:
         method = request.chosen
     except SharpenError as exc:
@@ -97,40 +99,30 @@ def sharpen_area(
     if cached is not None:
         return cached
     if report is not None:
-        report(0.0, "reading the area")
+        report(Progress(0, 1, "reading the area"))
     area = read_area(
         request.scene,
         request.bbox,
         max_pixels=method.max_area_pixels,
         action=f"sharpening with {request.method}",
     )
+    check_cancel(cancel)
     if report is not None:
-        report(0.0, f"starting ({area.array.shape[2]} × {area.array.shape[1]} pixels)")
-
-    def on_progress(progress: Progress) -> None:
-        if report is not None:
-            report(
-                progress.fraction,
-                f"iteration {progress.iteration}/{progress.iterations}",
-                progress.preview,
-            )
+        size = f"{area.array.shape[2]} × {area.array.shape[1]} pixels"
+        report(Progress(0, 1, f"starting ({size})"))
 
     options: dict[str, Any] = {"device": request.device, "consistency": request.consistency}
     if method.takes_dip_options:
         options.update(
             preset=request.preset,
-            progress=on_progress,
+            progress=report,
             cancel=cancel,
             preview_every=25,
             iterations=request.iterations,
             seed=request.seed,
         )
-    try:
-        raster = enhance_area(area, request.scale, request.method, **options)
-    except Cancelled as exc:
-        raise JobCancelled from exc
-    if cancel is not None and cancel.is_set():
-        raise JobCancelled
+    raster = enhance_area(area, request.scale, request.method, **options)
+    check_cancel(cancel)
     provenance: dict[str, Any] = {
         "scene_id": request.scene.scene_id,
         "scene_path": str(request.scene.path),

@@ -1,65 +1,58 @@
-"""The Enhance button's plumbing: background jobs, the result cache, enhanced map layers."""
+"""The Enhance button's plumbing: the job engine, the result cache, enhanced map layers."""
 
 from __future__ import annotations
 
+import atexit
 import math
-import threading
 from functools import cache
+from pathlib import Path
 
-from sr.cache import CachedResult, CacheWriteError, ResultCache
-from sr.jobs import Job, JobBoard, JobCancelled, Report
-from sr.pipeline import SharpenRequest, request_key, sharpen_area
+from sr.cache import CachedResult, ResultCache
+from sr.job_records import JobRecords
+from sr.jobs import JobEngine, JobSnapshot
+from sr.pipeline import SharpenRequest, request_key
 from sr.scene import (
     METRES_PER_DEGREE_LAT,
     METRES_PER_DEGREE_LON_AT_EQUATOR,
     AreaTooLargeError,
     BBox,
     Scene,
-    SceneError,
     check_area_size,
     open_scene,
 )
 from ui.methods import method_text
 from ui.registry import ServedScene, registry
-from ui.settings import cache_dir, default_area_pixels
+from ui.settings import cache_dir, data_dir, default_area_pixels
+
+
+def job_engine() -> JobEngine:
+    """The process's job engine for the data folder (its futures outlive Streamlit reruns)."""
+    return _job_engine(data_dir())
 
 
 @cache
-def job_board() -> JobBoard:
-    return JobBoard()
+def _job_engine(data: Path) -> JobEngine:
+    """It connects to the cluster (starting the embedded one, a few seconds) at the first
+    Enhance, and closes it when the server stops."""
+    engine = JobEngine(JobRecords(data / "jobs"), result_cache())
+    atexit.register(engine.close)
+    return engine
 
 
-@cache
 def result_cache() -> ResultCache:
-    return ResultCache(cache_dir() / "enhanced")
+    """Enhanced areas; on a multi-machine cluster this folder must be shared by all."""
+    return _result_cache(cache_dir() / "enhanced")
 
 
-JOB_FAILED = (
-    "The enhancement stopped because of a problem on the server (its log has the details). "
-    "Try again, or choose a quicker method."
-)
+@cache
+def _result_cache(folder: Path) -> ResultCache:
+    return ResultCache(folder)
 
 
-class EnhancementFailed(RuntimeError):
-    """An unexpected failure of a job, told plainly (the cause stays chained for the log)."""
-
-
-def _sharpen_plainly(request: SharpenRequest, report: Report, cancel: threading.Event) -> object:
-    """``sharpen_area``; failures other than the explained ones (a bad area, a full disk,
-    a cancel) become ``JOB_FAILED``, never an exception's name."""
-    try:
-        return sharpen_area(request, result_cache(), report, cancel)
-    except (SceneError, CacheWriteError, JobCancelled):
-        raise
-    except Exception as exc:
-        raise EnhancementFailed(JOB_FAILED) from exc
-
-
-def start_sharpening(request: SharpenRequest) -> Job:
-    """Start (or join) the background job for a request; cached results finish at once."""
-    return job_board().submit(
-        request_key(request), lambda report, cancel: _sharpen_plainly(request, report, cancel)
-    )
+def start_sharpening(request: SharpenRequest, volunteer: str) -> JobSnapshot:
+    """Queue (or join) the job for a request; raises QueueFull when the volunteer has as
+    many as allowed. Cached results are done at once."""
+    return job_engine().submit(request, volunteer)
 
 
 def cached_result(request: SharpenRequest) -> CachedResult | None:

@@ -192,10 +192,33 @@ def test_cancel_event_stops_early_with_a_partial_result() -> None:
     assert info.value.partial is not None and info.value.partial.shape == (3, 24, 24)
 
 
-def test_progress_returning_false_cancels() -> None:
+class _CancelAfter:
+    """A cancel token that is not an Event: anything with ``is_set()`` stops the run."""
+
+    def __init__(self, checks: int) -> None:
+        self.checks = checks
+
+    def is_set(self) -> bool:
+        self.checks -= 1
+        return self.checks < 0
+
+
+def test_any_cancel_token_stops_the_run() -> None:
     with pytest.raises(Cancelled) as info:
-        _run_tiny(_image(1, 4, 4), iterations=100, progress=lambda p: p.iteration < 2)
+        _run_tiny(_image(1, 4, 4), iterations=100, cancel=_CancelAfter(2))
     assert info.value.iteration == 2
+
+
+def test_the_progress_callbacks_return_value_does_not_cancel() -> None:
+    reports: list[Progress] = []
+
+    def report(progress: Progress) -> bool:
+        reports.append(progress)
+        return False  # once a second way to cancel; now ignored: one mechanism, the token
+
+    _run_tiny(_image(1, 4, 4), iterations=3, progress=report)  # type: ignore[arg-type]
+    assert [r.iteration for r in reports] == [1, 2, 3]
+    assert reports[-1].message == "iteration 3/3" and reports[-1].loss is not None
 
 
 def test_cancel_from_another_thread() -> None:

@@ -13,9 +13,9 @@ from affine import Affine
 
 from sr.cache import ResultCache
 from sr.dip import PRESETS
-from sr.jobs import JobCancelled
 from sr.methods import METHODS
 from sr.pipeline import SharpenRequest, request_key, sharpen_area
+from sr.progress import Cancelled, Progress
 from sr.scene import AreaTooLargeError, OutsideSceneError, SceneError, open_scene
 
 
@@ -90,12 +90,12 @@ def test_dip_reports_progress_and_can_be_cancelled(s2_like: Path, tmp_path: Path
     cancel = threading.Event()
     reports: list[float] = []
 
-    def report(fraction: float, message: str = "", preview: np.ndarray | None = None) -> None:
-        reports.append(fraction)
-        if fraction >= 0.25:
+    def report(progress: Progress) -> None:
+        reports.append(progress.fraction)
+        if progress.fraction >= 0.25:
             cancel.set()
 
-    with pytest.raises(JobCancelled):
+    with pytest.raises(Cancelled):
         sharpen_area(request, ResultCache(tmp_path / "cache"), report, cancel)
     assert reports[0] == 0.0 and 0.25 <= max(reports) < 1.0
     assert not (tmp_path / "cache").exists()  # nothing half-done is cached
@@ -181,8 +181,8 @@ def test_a_job_says_its_stage_from_the_start_and_records_who_asked(
     request = SharpenRequest(scene, bbox, "dip", iterations=20, requested_by="Sita")
     messages: list[str] = []
 
-    def report(fraction: float, message: str = "", preview: np.ndarray | None = None) -> None:
-        messages.append(message)
+    def report(progress: Progress) -> None:
+        messages.append(progress.message)
 
     result = sharpen_area(request, ResultCache(tmp_path / "cache"), report)
     assert messages[:2] == ["reading the area", "starting (16 × 16 pixels)"]

@@ -18,7 +18,7 @@ from sr.scene import Scene, open_scene
 from tests.ui.conftest import run_page
 from ui.auth import Identity
 from ui.drawings import Draft, Drafts
-from ui.enhance_flow import result_cache, results_of_scene, start_sharpening
+from ui.enhance_flow import result_cache, results_of_scene
 from ui.enhanced_areas import add_enhanced_outlines, enhanced_areas
 from ui.registry import registry
 from ui.scene_map import add_draw_control, base_map
@@ -69,8 +69,6 @@ def test_enhanced_areas_are_listed_mine_first_and_show_brings_one_back(
     assert len(app.image) >= 2  # a thumbnail each
     _button(app, "Show")  # not shown yet: each has its button
 
-    # The last job was Ram's area (done): going to another area must not rerun for it.
-    app.session_state["job_key"] = start_sharpening(_request(scene, ram_area, "Ram")).wait().key
     app.button(key=f"show-{mine}").click().run()
     assert not app.exception
     assert app.session_state["area"] == sita_area

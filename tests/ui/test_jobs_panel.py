@@ -1,0 +1,86 @@
+"""The Label page's jobs panel: what a volunteer sees about their jobs, and after a restart."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from labels.model import Role
+from sr.cache import ResultCache
+from sr.job_records import JobRecord, JobRecords, JobState
+from sr.jobs import JobSnapshot
+from sr.pipeline import SharpenRequest, request_key, sharpen_area
+from sr.scene import open_scene
+from tests.conftest import PROJECT_ROOT
+from tests.ui.conftest import session_token
+from ui.auth import Identity
+from ui.jobs_panel import minutes, status_line
+from ui.settings import SAMPLE_SCENE
+
+APP = str(PROJECT_ROOT / "app.py")
+SITA = Identity("Sita", Role.VOLUNTEER)
+
+
+def _request(offset: float = 0.0, method: str = "bicubic") -> SharpenRequest:
+    scene = open_scene(SAMPLE_SCENE)
+    centre = scene.footprint.centroid
+    west, south = centre.x + offset, centre.y
+    return SharpenRequest(scene, (west, south, west + 0.002, south + 0.002), method)
+
+
+def _record(request: SharpenRequest, state: JobState, **changes: object) -> JobRecord:
+    record = JobRecord.of(request_key(request), request, SITA.name)
+    return record.moved(state, **changes)  # type: ignore[arg-type]
+
+
+def test_status_lines_say_where_a_job_stands() -> None:
+    request = _request(method="dip")
+    queued = JobSnapshot(_record(request, JobState.QUEUED), position=2, eta_s=150)
+    assert status_line(queued) == "dip: waiting, 2 ahead in the queue · done in about 2 min"
+    first = JobSnapshot(_record(request, JobState.QUEUED), position=0, eta_s=40)
+    assert status_line(first) == "dip: waiting, next in the queue · done in about 40 s"
+    running = JobSnapshot(
+        _record(request, JobState.RUNNING), 0.5, "iteration 10/20, loss 1.0e-02", eta_s=12
+    )
+    assert status_line(running) == "iteration 10/20, loss 1.0e-02 · about 12 s left"
+    assert minutes(89) == "about 89 s" and minutes(600) == "about 10 min"
+
+
+@pytest.fixture()
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("SHARPFIELDS_DATA", str(tmp_path))
+    monkeypatch.chdir(PROJECT_ROOT)
+    st.cache_resource.clear()
+    yield tmp_path
+    st.cache_resource.clear()
+
+
+def test_after_a_restart_the_page_offers_a_resubmit_and_the_finished_result(
+    data_dir: Path,
+) -> None:
+    # The server that stopped had two of Sita's jobs: one finished, one still running.
+    finished, cut = _request(0.0), _request(0.004)
+    result = sharpen_area(finished, ResultCache(data_dir / "cache" / "enhanced"))
+    records = JobRecords(data_dir / "jobs")
+    records.save(_record(finished, JobState.DONE, result_path=str(result.path)))
+    records.save(_record(cut, JobState.RUNNING))
+
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.session_state["session_token"] = session_token(SITA)
+    app.switch_page("pages/label.py")
+    app.run()
+    assert not app.exception
+    assert [w.value for w in app.warning] == [
+        "The server restarted while this job was running; resubmit it."
+    ]
+    labels = [b.label for b in app.button]
+    assert "Resubmit" in labels
+    assert records.load(request_key(cut)).state is JobState.INTERRUPTED  # type: ignore[union-attr]
+    # The finished one: one click shows its area, enhanced (from the cache).
+    next(b for b in app.button if b.label == "Show the enhanced area (bicubic)").click().run()
+    assert not app.exception
+    assert "Enhanced area ready (cached)." in [s.value for s in app.success]

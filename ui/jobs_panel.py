@@ -1,0 +1,123 @@
+"""The Label page's jobs panel: queue position and ETA, progress and preview, Cancel,
+what became of a volunteer's jobs after a restart (finished, interrupted → Resubmit)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from sr.job_records import JobRecord
+from sr.jobs import JobEngine, JobSnapshot, JobState, QueueFull
+from sr.pipeline import SharpenRequest
+from ui.registry import ServedScene
+
+SHOWN = 3  # ended jobs listed under the active ones
+
+
+def minutes(seconds: float) -> str:
+    """'about 40 s' / 'about 3 min' for an ETA."""
+    return f"about {seconds:.0f} s" if seconds < 90 else f"about {seconds / 60:.0f} min"
+
+
+def status_line(snap: JobSnapshot) -> str:
+    """One line for a job: what it is, and where it stands."""
+    what = snap.record.method
+    if snap.status is JobState.QUEUED:
+        ahead = "next in the queue" if not snap.position else f"{snap.position} ahead in the queue"
+        eta = f" · done in {minutes(snap.eta_s)}" if snap.eta_s is not None else ""
+        return f"{what}: waiting, {ahead}{eta}"
+    if snap.status is JobState.RUNNING:
+        eta = f" · {minutes(snap.eta_s)} left" if snap.eta_s is not None else ""
+        return f"{snap.message}{eta}"
+    return f"{what}: {snap.status.value}"
+
+
+def submit(engine: JobEngine, request: SharpenRequest, volunteer: str) -> str | None:
+    """Queue a request; the message to show when it cannot be (queue full, no cluster)."""
+    try:
+        st.session_state["job_key"] = engine.submit(request, volunteer).key
+    except QueueFull as exc:
+        return str(exc)
+    except OSError as exc:  # the cluster at $SHARPFIELDS_SCHEDULER cannot be reached
+        return f"The enhancement workers cannot be reached ({exc}); try again in a minute."
+    return None
+
+
+def show_jobs(
+    engine: JobEngine,
+    volunteer: str,
+    served: ServedScene,
+    shown_key: str | None,
+    choose_area: Callable[[JobRecord], None],
+) -> None:
+    """The volunteer's jobs on this scene, refreshed every second while any is active.
+
+    ``shown_key``: the job whose result the page shows now; ``choose_area`` (a button
+    callback) makes a finished job's area and method the current ones, so its result shows.
+    """
+    scene = served.scene
+    active = any(s.status.active for s in engine.jobs_of(volunteer, scene.scene_id))
+
+    @st.fragment(run_every=1.0 if active else None)
+    def panel() -> None:
+        jobs = engine.jobs_of(volunteer, scene.scene_id)
+        current = [s for s in jobs if s.status.active]
+        ended = [s for s in jobs if not s.status.active][:SHOWN]
+        if (active and not current) or st.session_state.pop("jobs_panel_rerun", False):
+            st.rerun(scope="app")  # the last one ended, or a result was chosen: show it
+        for snap in current:
+            _active_job(engine, volunteer, served, snap, preview=snap is current[0])
+        for snap in ended:
+            _ended_job(engine, volunteer, snap, shown_key, choose_area)
+
+    panel()
+
+
+def _chosen(choose_area: Callable[[JobRecord], None], record: JobRecord) -> None:
+    choose_area(record)
+    st.session_state["jobs_panel_rerun"] = True  # the panel then reruns the whole page
+
+
+def _active_job(
+    engine: JobEngine, volunteer: str, served: ServedScene, snap: JobSnapshot, preview: bool
+) -> None:
+    if snap.notice:
+        st.warning(snap.notice)
+    st.progress(snap.fraction, text=status_line(snap))
+    if preview and snap.preview is not None:
+        bands = [b - 1 for b in served.scene.bands.for_mode("true")]
+        rgb = served.stretch("true").apply(snap.preview[bands])
+        st.image(rgb.transpose(1, 2, 0), caption="preview", width="stretch")
+    if st.button("Cancel", key=f"cancel-{snap.key}"):
+        engine.cancel(snap.key, volunteer)
+        st.rerun(scope="app")
+
+
+def _ended_job(
+    engine: JobEngine,
+    volunteer: str,
+    snap: JobSnapshot,
+    shown_key: str | None,
+    choose_area: Callable[[JobRecord], None],
+) -> None:
+    if snap.status is JobState.DONE:
+        if snap.key != shown_key:
+            st.button(
+                f"Show the enhanced area ({snap.record.method})",
+                key=f"show-{snap.key}",
+                on_click=_chosen,
+                args=(choose_area, snap.record),
+            )
+        return
+    if snap.status is JobState.CANCELLED:
+        st.info("Cancelled. Nothing was kept.")
+        return
+    (st.warning if snap.status is JobState.INTERRUPTED else st.error)(snap.error or "failed")
+    if st.button("Resubmit", key=f"resubmit-{snap.key}"):
+        try:
+            st.session_state["job_key"] = engine.resubmit(snap.key, volunteer).key
+        except (QueueFull, OSError) as exc:
+            st.error(str(exc))
+            return
+        st.rerun(scope="app")
