@@ -3,10 +3,12 @@ what became of a volunteer's jobs after a restart (finished, interrupted → Res
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import streamlit as st
 
+from sr.eta import ProgressReport, seconds_left
 from sr.job_records import JobRecord
 from sr.jobs import JobEngine, JobSnapshot, JobState, QueueFull
 from sr.pipeline import SharpenRequest
@@ -20,17 +22,29 @@ def minutes(seconds: float) -> str:
     return f"about {seconds:.0f} s" if seconds < 90 else f"about {seconds / 60:.0f} min"
 
 
-def status_line(snap: JobSnapshot) -> str:
-    """One line for a job: what it is, and where it stands."""
+def status_line(snap: JobSnapshot, smoothed_left_s: float | None = None) -> str:
+    """One line for a job: what it is, and where it stands; a running job's time left is
+    ``smoothed_left_s`` when known (:func:`smoothed_time_left`), else the engine's."""
     what = snap.record.method
     if snap.status is JobState.QUEUED:
         ahead = "next in the queue" if not snap.position else f"{snap.position} ahead in the queue"
         eta = f" · done in {minutes(snap.eta_s)}" if snap.eta_s is not None else ""
         return f"{what}: waiting, {ahead}{eta}"
     if snap.status is JobState.RUNNING:
-        eta = f" · {minutes(snap.eta_s)} left" if snap.eta_s is not None else ""
+        left = smoothed_left_s if smoothed_left_s is not None else snap.eta_s
+        eta = f" · {minutes(left)} left" if left is not None else ""
         return f"{snap.message}{eta}"
     return f"{what}: {snap.status.value}"
+
+
+def smoothed_time_left(
+    seen: list[ProgressReport], fraction: float, now_s: float
+) -> tuple[list[ProgressReport], float | None]:
+    """The job's progress reports seen by this page so far, with ``fraction`` added when it
+    moved, and the exponentially smoothed time left (``sr.eta``), so the ETA does not jump."""
+    if not seen or seen[-1].fraction != fraction:
+        seen = [*seen, ProgressReport(now_s, fraction)]
+    return seen, seconds_left(seen, now_s)
 
 
 def submit(engine: JobEngine, request: SharpenRequest, volunteer: str) -> str | None:
@@ -84,7 +98,10 @@ def _active_job(
 ) -> None:
     if snap.notice:
         st.warning(snap.notice)
-    st.progress(snap.fraction, text=status_line(snap))
+    key = f"progress:{snap.key}"
+    seen, left = smoothed_time_left(st.session_state.get(key, []), snap.fraction, time.monotonic())
+    st.session_state[key] = seen
+    st.progress(snap.fraction, text=status_line(snap, left))
     if preview and snap.preview is not None:
         bands = [b - 1 for b in served.scene.bands.for_mode("true")]
         rgb = served.stretch("true").apply(snap.preview[bands])
@@ -105,7 +122,7 @@ def _ended_job(
         if snap.key != shown_key:
             st.button(
                 f"Show the enhanced area ({snap.record.method})",
-                key=f"show-{snap.key}",
+                key=f"show-job-{snap.key}",
                 on_click=_chosen,
                 args=(choose_area, snap.record),
             )

@@ -84,3 +84,19 @@ def test_after_a_restart_the_page_offers_a_resubmit_and_the_finished_result(
     next(b for b in app.button if b.label == "Show the enhanced area (bicubic)").click().run()
     assert not app.exception
     assert "Enhanced area ready (cached)." in [s.value for s in app.success]
+
+
+def test_the_running_jobs_time_left_is_smoothed_over_what_the_page_saw() -> None:
+    from ui.jobs_panel import smoothed_time_left
+
+    seen: list = []
+    seen, left = smoothed_time_left(seen, 0.0, 0.0)
+    assert left is None  # nothing moved yet
+    seen, left = smoothed_time_left(seen, 0.1, 10.0)  # 1 % a second
+    assert left == pytest.approx(90.0)
+    again, same = smoothed_time_left(seen, 0.1, 12.0)  # no new progress: no new report
+    assert len(again) == len(seen) and same == pytest.approx(88.0)
+    # A sudden fast step moves the estimate only part of the way (smoothing 0.2).
+    seen, left = smoothed_time_left(seen, 0.3, 14.0)  # 5 % a second over the last 4 s
+    rate = 0.2 * 0.05 + 0.8 * 0.01
+    assert left == pytest.approx(0.7 / rate)
