@@ -14,7 +14,6 @@ from labels.model import Role
 from labels.store import SQLiteLabelStore, open_store
 from tests.conftest import PROJECT_ROOT
 from ui.auth import Identity, shared_auth_store
-from ui.enhance_flow import result_cache
 from ui.label_actions import DrawnOn, save_new_fields
 from ui.settings import data_dir
 
@@ -66,11 +65,9 @@ def app_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A fresh data folder for AppTests of the pages (label store, enhanced-area cache)."""
     monkeypatch.setenv("SHARPFIELDS_DATA", str(tmp_path))
     monkeypatch.chdir(PROJECT_ROOT)
-    st.cache_resource.clear()  # the label store is per data folder
-    result_cache.cache_clear()  # and so is the cache of enhanced areas
-    yield tmp_path
+    st.cache_resource.clear()  # the label store is per data folder (enhanced areas follow
+    yield tmp_path  # the data folder by themselves: ui.enhance_flow.result_cache)
     st.cache_resource.clear()
-    result_cache.cache_clear()
 
 
 def run_page(path: str, identity: Identity, **params: str) -> AppTest:
