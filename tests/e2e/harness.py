@@ -198,7 +198,7 @@ def enhance_at(page, lon: float, lat: float) -> str:  # type: ignore[no-untyped-
         except AssertionError:
             continue
     map_centre(page)
-    enhance = page.get_by_role("button", name="Enhance")
+    enhance = page.get_by_role("button", name="Enhance", exact=True)
     expect(enhance).to_be_enabled(timeout=30_000)
     enhance.click()
     page.get_by_text("Enhanced area ready").wait_for(timeout=120_000)

@@ -49,7 +49,7 @@ def test_volunteer_to_reviewer_to_export(browser, tmp_path: Path) -> None:  # ty
 
         volunteer.get_by_label("Sharpening method").click()
         volunteer.get_by_role("option", name="Deep Image Prior", exact=True).click()
-        volunteer.get_by_role("button", name="Enhance").click()
+        volunteer.get_by_role("button", name="Enhance", exact=True).click()
         # The progress bar shows (unless the job already finished on a fast machine).
         progress_or_done = volunteer.get_by_text("iteration").or_(
             volunteer.get_by_text("Enhanced area ready")
