@@ -32,7 +32,7 @@ from tests.e2e.harness import (
 )
 from ui.settings import SAMPLE_SCENE
 
-METHOD = "Enhancer on bicubic (quick)"
+METHOD = "Enhancer (quick) (recommended)"
 # Centres (lon, lat) of the two areas: farmland north-west and north-east of the village;
 # the field is drawn on the first, after going back to it from the list.
 FIRST_AREA, SECOND_AREA = (13.1330, 48.3000), (13.1570, 48.3000)
@@ -57,7 +57,7 @@ def main(out: Path) -> None:
             goto.fill(f"{west}, {south}, {east}, {north}")
             map_replaced(page, lambda: goto.press("Enter"))
             enhance_at(page, *SECOND_AREA)
-            show = page.get_by_role("button", name="Show")
+            show = page.get_by_role("button", name="Show", exact=True)
             expect(show).to_have_count(1, timeout=30_000)
             map_replaced(page, show.click)
             page.get_by_label("Crop of the new fields").click()
