@@ -37,11 +37,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_dip import S2_CROPS, S2_FILE, SCALE, Case, score  # noqa: E402
-from bench.bench_honest import LANDSAT_DIR, landsat_crops  # noqa: E402
+from bench.bench_honest import LANDSAT_DIR, cached_dip, landsat_crops  # noqa: E402
 from sr.baselines import bicubic  # noqa: E402
 from sr.consistency import enforce_consistency  # noqa: E402
 from sr.degrade import sentinel2_degrade  # noqa: E402
-from sr.dip import get_config, run_dip  # noqa: E402
+from sr.dip import get_config  # noqa: E402
 from sr.enhancer import load_default_enhancer  # noqa: E402
 from sr.metrics import crop_border  # noqa: E402
 
@@ -77,17 +77,7 @@ def dip_output(case: Case, cache: Path | None, seed: int) -> tuple[np.ndarray, f
     """DIP ``fast`` on the case (cached as .npy when ``cache`` is given) and its wall time."""
     key = get_config("fast").fingerprint()  # a retuned preset gets new files
     path = None if cache is None else cache / f"{case.name}_fast-{key}_seed{seed}.npy"
-    if path is not None and path.is_file():
-        meta = json.loads(path.with_suffix(".json").read_text())
-        return np.load(path), meta["wall_s"]
-    start = time.perf_counter()
-    out = run_dip(case.lr, SCALE, "fast", seed=seed, device="cpu")
-    wall = time.perf_counter() - start
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        np.save(path, out)
-        path.with_suffix(".json").write_text(json.dumps({"wall_s": wall}))
-    return out, wall
+    return cached_dip(path, case.lr, seed)
 
 
 def row(case: Case, method: str, estimate: np.ndarray, wall: float) -> dict:

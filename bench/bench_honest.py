@@ -168,10 +168,15 @@ def dip_raw(case: Case, degradation: str, lr: np.ndarray, cache: Path | None) ->
     """DIP ``fast`` (no final consistency step) on one input, cached as .npy, and its time."""
     key = get_config("fast").fingerprint()
     path = None if cache is None else cache / f"{case.name}_{degradation}_fast-{key}.npy"
+    return cached_dip(path, lr, seed=0)
+
+
+def cached_dip(path: Path | None, lr: np.ndarray, seed: int) -> tuple[np.ndarray, float]:
+    """DIP ``fast`` on ``lr`` and its wall time, kept as ``path`` (.npy, .json) when given."""
     if path is not None and path.is_file():
         return np.load(path), json.loads(path.with_suffix(".json").read_text())["wall_s"]
     start = time.perf_counter()
-    out = run_dip(lr, SCALE, "fast", seed=0, device="cpu")
+    out = run_dip(lr, SCALE, "fast", seed=seed, device="cpu")
     wall = time.perf_counter() - start
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
