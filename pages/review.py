@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 from labels.model import DEFAULT_CROPS, Status
 from labels.store import LabelFilter
 from sr.assessment import CONSISTENCY_MAP
-from ui.enhance_flow import served_result
+from ui.enhance_flow import results_of_scene, served_result
 from ui.label_actions import review_field
 from ui.review import (
     DRAWN_ON_CHOICES,
@@ -63,7 +63,8 @@ queue = queue_order(
 )
 tally = state.get("review_tally", ReviewTally())
 if drawn_on:
-    views = {lab.id: enhanced_view_of(lab) for lab in queue}
+    areas = results_of_scene(scene.scene_id)  # read once, not once per field
+    views = {lab.id: enhanced_view_of(lab, areas) for lab in queue}
     queue = filter_drawn_on(queue, drawn_on, views)
 if not queue:
     if tally.any:

@@ -22,7 +22,7 @@ from sr.degrade import check_scale
 from sr.dip import PRESETS, Cancelled, DipError, Progress
 from sr.enhancer.cli import configure_train, run_train
 from sr.methods import DEFAULT_METHOD, METHODS, enhance_raster, get_method
-from sr.raster_io import read_raster, write_raster
+from sr.raster_io import as_written, read_raster, write_raster
 from sr.scene import BBox, SceneError, parse_bbox
 from sr.stac import StacError
 from sr.stac_cli import configure_fetch, configure_search, run_fetch, run_search
@@ -105,7 +105,7 @@ def _run_enhance(args: argparse.Namespace) -> None:
         raise DipError("The result has non-finite values; try another seed or preset.")
     write_raster(args.output, result)
     if args.report is not None:
-        stored = read_raster(args.output).array  # the values as written (rounded, clipped)
+        stored = as_written(result).astype(np.float32)  # rounded and clipped as in the file
         report = assess(stored, raster.array, args.scale).as_dict()
         args.report.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     if not args.quiet:

@@ -21,7 +21,7 @@ from sr.dip import get_config
 from sr.errors import SharpenError
 from sr.methods import DEFAULT_METHOD, Method, enhance_area, get_method
 from sr.progress import CancelToken, Progress, ProgressCallback, check_cancel
-from sr.raster_io import to_dtype, write_raster
+from sr.raster_io import as_written, write_raster
 from sr.scene import BBox, Scene, SceneError, lonlat_window, read_area
 
 # 2: every method ends with the consistency step, and results carry their report.
@@ -139,7 +139,7 @@ def sharpen_area(
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     # Judged on the values as they will be stored (rounded and clipped to the scene's dtype).
-    stored = to_dtype(raster.array, raster.dtype).astype(np.float32)
+    stored = as_written(raster).astype(np.float32)
     assessment = assess(stored, area.array, request.scale)
     provenance["consistency"] = assessment.as_dict()
     return cache.put(

@@ -116,6 +116,12 @@ def to_dtype(array: np.ndarray, dtype: str) -> np.ndarray:
     return array.astype(target)
 
 
+def as_written(raster: Raster) -> np.ndarray:
+    """The values :func:`write_raster` stores for ``raster``: cast to its dtype (GeoTIFF)
+    or to 8 bits (PNG), rounded and clipped."""
+    return to_dtype(raster.array, raster.dtype if raster.georeferenced else "uint8")
+
+
 def write_raster(path: Path, raster: Raster) -> None:
     """Write a GeoTIFF (georeferenced rasters) or a PNG (plain images)."""
     suffix = path.suffix.lower()
@@ -136,10 +142,10 @@ def write_raster(path: Path, raster: Raster) -> None:
             "tiled": True,
         }
         with rasterio.open(path, "w", **profile) as dst:
-            dst.write(to_dtype(raster.array, raster.dtype))
+            dst.write(as_written(raster))
         return
     if suffix != ".png":
         raise ValueError(f"The input is a plain image, so the output must be .png, not {suffix}.")
-    pixels = to_dtype(raster.array, "uint8")
+    pixels = as_written(raster)
     image = Image.fromarray(pixels[0] if pixels.shape[0] == 1 else pixels.transpose(1, 2, 0))
     image.save(path)

@@ -86,9 +86,12 @@ def review_queue(
     return queue_order(store.query(flt))
 
 
-def enhanced_view_of(label: Label) -> CachedResult | None:
-    """The enhanced area that contains the label (the one it was drawn on, if cached)."""
-    for result in results_of_scene(label.scene_id):
+def enhanced_view_of(
+    label: Label, results: Iterable[CachedResult] | None = None
+) -> CachedResult | None:
+    """The enhanced area that contains the label (the one it was drawn on, if cached);
+    ``results`` are the scene's cached areas when the caller has read them already."""
+    for result in results_of_scene(label.scene_id) if results is None else results:
         area = box(*result.provenance["bbox"])
         if area.buffer(1e-6).contains(label.geometry):
             return result
