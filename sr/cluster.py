@@ -3,13 +3,18 @@
 With no setting the app starts a :class:`distributed.LocalCluster` of worker *processes*
 sized to the machine (:func:`worker_layout`: one worker per two cores, torch threads per
 worker so that workers × threads ≤ cores), so the web server stays responsive and jobs
-queue instead of sharing the cores. ``SHARPFIELDS_SCHEDULER=tcp://host:8786`` submits to
-an existing cluster instead; workers started there with ``--resources GPU=1`` take the
-DIP and enhancer jobs (:func:`job_resources`).
+queue instead of sharing the cores. ``SHARPFIELDS_SCHEDULER=tls://host:8786`` (with
+``SHARPFIELDS_CLUSTER_CERTS``) submits to an existing cluster instead; workers started there
+with ``--resources GPU=1`` take the DIP and enhancer jobs (:func:`job_resources`).
+
+Every cluster speaks TLS with mutual authentication (``sr.cluster_tls``): a Dask scheduler
+runs any code its clients send, so only holders of the cluster's certificate may connect.
+``python -m sr.cluster certs DIR`` makes the certificates for an external cluster.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -18,7 +23,14 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from distributed import Client, LocalCluster
+from distributed import Client, LocalCluster, Security
+
+from sr.cluster_tls import (
+    configured_security,
+    make_certificates,
+    security_as_text,
+    security_from_text,
+)
 
 GPU = "GPU"  # the worker resource that marks a GPU worker (`dask worker … --resources GPU=1`)
 
@@ -56,16 +68,24 @@ def thread_environment(threads: int) -> dict[str, str]:
 
 
 def start_local_cluster(layout: WorkerLayout | None = None) -> LocalCluster:
-    """An embedded cluster on 127.0.0.1: one single-threaded task slot per worker process."""
+    """An embedded cluster on 127.0.0.1 speaking mutual TLS with a key made for it
+    (``cluster.security``); one single-threaded task slot per worker process."""
     layout = layout or worker_layout()
     return LocalCluster(
         n_workers=layout.workers,
         threads_per_worker=1,
         processes=True,
         host="127.0.0.1",
+        protocol="tls://",
+        security=Security.temporary(),
         dashboard_address=None,
         env=thread_environment(layout.torch_threads),
     )
+
+
+def client_of(cluster: LocalCluster) -> Client:
+    """A client of an in-process cluster, with its certificate."""
+    return Client(cluster.scheduler_address, security=cluster.security, set_as_default=False)
 
 
 class EmbeddedCluster:
@@ -87,10 +107,15 @@ class EmbeddedCluster:
         reader = threading.Thread(target=lambda: found.append(self.process.stdout.readline()))  # type: ignore[union-attr]
         reader.start()
         reader.join(start_timeout)
-        if not found or not found[0].startswith("tcp://"):
+        try:
+            hello = json.loads(found[0]) if found else {}
+        except ValueError:
+            hello = {}
+        if not str(hello.get("address", "")).startswith("tls://"):
             self.close()
             raise OSError("The embedded job cluster did not start; see the server's log.")
-        self.scheduler_address = found[0].strip()
+        self.scheduler_address = str(hello["address"])
+        self.security = security_from_text(hello["tls"])
 
     def close(self) -> None:
         if self.process.poll() is None:
@@ -102,11 +127,13 @@ class EmbeddedCluster:
 
 
 def serve_local_cluster() -> None:
-    """``python -m sr.cluster``: start the embedded cluster, print its address, and run
-    until standard input closes (the web server stopped) or SIGTERM."""
+    """``python -m sr.cluster``: start the embedded cluster, print its address and client
+    certificate (one JSON line, to the web server's private pipe), and run until standard
+    input closes (the web server stopped) or SIGTERM."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # close the workers too
     cluster = start_local_cluster()
-    print(cluster.scheduler_address, flush=True)
+    hello = {"address": cluster.scheduler_address, "tls": security_as_text(cluster.security)}
+    print(json.dumps(hello), flush=True)
     try:
         while sys.stdin.read(1):
             pass
@@ -117,18 +144,23 @@ def serve_local_cluster() -> None:
 
 
 def scheduler_address() -> str | None:
-    """$SHARPFIELDS_SCHEDULER (e.g. tcp://10.0.0.5:8786), or None for the embedded cluster."""
+    """$SHARPFIELDS_SCHEDULER (e.g. tls://10.0.0.5:8786), or None for the embedded cluster."""
     return os.environ.get("SHARPFIELDS_SCHEDULER") or None
 
 
 def connect(address: str | None = None) -> tuple[Client, EmbeddedCluster | None]:
     """A client of the cluster at ``address`` (or $SHARPFIELDS_SCHEDULER), else of a new
-    embedded cluster, which is returned too so that its owner can close it."""
+    embedded cluster, which is returned too so that its owner can close it. Both speak
+    mutual TLS; an external cluster needs a tls:// address and $SHARPFIELDS_CLUSTER_CERTS."""
     address = address or scheduler_address()
     if address:
-        return Client(address, timeout="20s", set_as_default=False), None
+        security = configured_security(address)
+        return Client(address, security=security, timeout="20s", set_as_default=False), None
     cluster = EmbeddedCluster()
-    return Client(cluster.scheduler_address, timeout="20s", set_as_default=False), cluster
+    client = Client(
+        cluster.scheduler_address, security=cluster.security, timeout="20s", set_as_default=False
+    )
+    return client, cluster
 
 
 def has_gpu_workers(client: Client) -> bool:
@@ -163,5 +195,22 @@ def prepare_worker_process() -> None:
         os.setpriority(os.PRIO_PROCESS, 0, int(nice))
 
 
+def main(argv: list[str]) -> int:
+    """``python -m sr.cluster`` (the embedded cluster) or ``python -m sr.cluster certs DIR``
+    (certificates for an external cluster, see README)."""
+    if not argv:
+        serve_local_cluster()
+        return 0
+    if argv[0] == "certs" and len(argv) == 2:
+        files = make_certificates(Path(argv[1]))
+        print(
+            f"Wrote {files.ca}, {files.cert} and {files.key} (keep {files.key} secret; copy "
+            "the folder to every scheduler, worker and app machine).",
+        )
+        return 0
+    print("usage: python -m sr.cluster [certs DIR]", file=sys.stderr)
+    return 2
+
+
 if __name__ == "__main__":
-    serve_local_cluster()
+    sys.exit(main(sys.argv[1:]))

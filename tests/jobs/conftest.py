@@ -18,7 +18,8 @@ from distributed import Client, LocalCluster
 from rasterio.warp import transform_bounds
 
 from sr.cache import ResultCache
-from sr.cluster import WorkerLayout, start_local_cluster
+from sr.cluster import WorkerLayout, client_of, start_local_cluster
+from sr.cluster_tls import CERTS_ENV, CertificateFiles
 from sr.job_records import JobRecords
 from sr.jobs import JobEngine, QueueLimits
 from sr.scene import BBox, Scene, open_scene
@@ -63,7 +64,7 @@ def make_engine(local_cluster: LocalCluster, tmp_path: Path) -> Iterator[EngineF
         engine = JobEngine(
             JobRecords(tmp_path / "jobs"),
             ResultCache(tmp_path / "cache"),
-            lambda: (Client(local_cluster.scheduler_address, set_as_default=False), None),
+            lambda: (client_of(local_cluster), None),
             limits or QueueLimits(),
         )
         engines.append(engine)
@@ -76,7 +77,7 @@ def make_engine(local_cluster: LocalCluster, tmp_path: Path) -> Iterator[EngineF
                 for volunteer in record.volunteers:
                     engine.cancel(record.key, volunteer)
         engine.close()
-    idle_workers(Client(local_cluster.scheduler_address, set_as_default=False))
+    idle_workers(client_of(local_cluster))
 
 
 def idle_workers(client: Client, timeout: float = 60) -> None:
@@ -99,21 +100,49 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def tls_options(files: CertificateFiles) -> tuple[str, ...]:
+    """The certificate options of the README's `dask scheduler` / `dask worker` commands."""
+    return (
+        "--tls-ca-file",
+        str(files.ca),
+        "--tls-cert",
+        str(files.cert),
+        "--tls-key",
+        str(files.key),
+    )
+
+
+def scheduler_command(files: CertificateFiles, port: int, host: str = "127.0.0.1") -> list[str]:
+    """The README's scheduler command: TLS only, bound to ``host``, HTTP server on loopback."""
+    return [
+        *(sys.executable, "-m", "dask", "scheduler", "--protocol", "tls", "--host", host),
+        *("--port", str(port), "--no-dashboard", "--dashboard-address", "127.0.0.1:0"),
+        *tls_options(files),
+    ]
+
+
+def worker_command(files: CertificateFiles, address: str, host: str = "127.0.0.1") -> list[str]:
+    """The README's worker command (without the nanny here, so that a killed worker stays dead)."""
+    return [
+        *(sys.executable, "-m", "dask", "worker", address, "--nthreads", "1"),
+        *("--host", host, "--no-dashboard", "--dashboard-address", "127.0.0.1:0"),
+        *tls_options(files),
+    ]
+
+
 @dataclass
 class DaskCluster:
-    """A real `dask scheduler` and `dask worker` processes on 127.0.0.1."""
+    """A real `dask scheduler` and `dask worker` processes on 127.0.0.1, with mutual TLS."""
 
     address: str
     scheduler: subprocess.Popen[bytes]
+    certs: CertificateFiles
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     def add_worker(self, *extra: str) -> subprocess.Popen[bytes]:
         env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "OMP_NUM_THREADS": "1"}
         worker = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "dask", "worker", self.address, "--nthreads", "1"),
-                *("--no-nanny", "--no-dashboard", "--host", "127.0.0.1", *extra),
-            ],
+            [*worker_command(self.certs, self.address), "--no-nanny", *extra],
             cwd=PROJECT_ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -124,7 +153,8 @@ class DaskCluster:
 
     def wait_for_workers(self, count: int, timeout: float = 120) -> dict[str, int]:
         """Worker address → process id, once ``count`` workers are connected."""
-        with Client(self.address, set_as_default=False, timeout="30s") as client:
+        security = self.certs.security()
+        with Client(self.address, security=security, set_as_default=False, timeout="30s") as client:
             client.wait_for_workers(count, timeout=timeout)
             return client.run(os.getpid)  # type: ignore[no-any-return]
 
@@ -136,23 +166,33 @@ class DaskCluster:
 
 
 @pytest.fixture(scope="module")
-def dask_cluster() -> Iterator[DaskCluster]:
-    """`dask scheduler` + two `dask worker` processes (no nanny: a killed worker stays dead)."""
+def dask_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DaskCluster]:
+    """`dask scheduler` + two `dask worker` processes (no nanny: a killed worker stays dead),
+    with certificates made by `python -m sr.cluster certs DIR` as the README says;
+    $SHARPFIELDS_CLUSTER_CERTS points the app's client at them."""
+    certs_dir = tmp_path_factory.mktemp("cluster-certs")
+    subprocess.run(
+        [sys.executable, "-m", "sr.cluster", "certs", str(certs_dir)],
+        cwd=PROJECT_ROOT,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    files = CertificateFiles.in_folder(certs_dir)
     port = _free_port()
     scheduler = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "dask", "scheduler", "--host", "127.0.0.1"),
-            *("--port", str(port), "--no-dashboard"),
-        ],
+        scheduler_command(files, port),
         cwd=PROJECT_ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    cluster = DaskCluster(f"tcp://127.0.0.1:{port}", scheduler)
+    cluster = DaskCluster(f"tls://127.0.0.1:{port}", scheduler, files)
+    os.environ[CERTS_ENV] = str(certs_dir)
     try:
         cluster.add_worker()
         cluster.add_worker()
         cluster.wait_for_workers(2)
         yield cluster
     finally:
+        os.environ.pop(CERTS_ENV, None)
         cluster.stop()

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 import rasterio
-from distributed import Client, Event, LocalCluster
+from distributed import Event, LocalCluster
 
-from sr.cluster import job_resources, thread_environment, worker_layout
+from sr.cluster import client_of, job_resources, thread_environment, worker_layout
 from sr.job_worker import cancel_name
 from sr.jobs import JobEngine, JobSnapshot, JobState, QueueFull, QueueLimits
 from sr.pipeline import SharpenRequest
@@ -60,7 +60,7 @@ def test_workers_are_processes_with_the_thread_count_they_were_given(
         prepare_worker_process()
         return os.getpid(), torch.get_num_threads(), os.environ.get("OMP_NUM_THREADS")
 
-    with Client(local_cluster.scheduler_address, set_as_default=False) as client:
+    with client_of(local_cluster) as client:
         found = list(client.run(threads).values())
     assert len({pid for pid, _, _ in found} | {os.getpid()}) == 3  # two other processes
     assert [(n, env) for _, n, env in found] == [(1, "1"), (1, "1")]
@@ -129,7 +129,7 @@ def test_cancel_stops_a_queued_job_at_once_and_a_running_one_within_an_iteration
     engine.cancel(running.key, "Asha")
     assert engine.snapshot(running.key).status is JobState.CANCELLED  # type: ignore[union-attr]
     started = time.monotonic()
-    idle_workers(Client(local_cluster.scheduler_address, set_as_default=False), timeout=30)
+    idle_workers(client_of(local_cluster), timeout=30)
     assert time.monotonic() - started < 30  # the DIP loop saw the cancel token and stopped
     assert engine.result(running.key) is None and engine.result(queued.key) is None
 
@@ -178,7 +178,7 @@ def test_a_restarted_server_reports_finished_and_interrupted_jobs(
     long_request = SharpenRequest(scene, pixel_area(scene, 20, 40), "dip", iterations=LONG)
     cut = _until(before, before.submit(long_request, "Asha").key, JobState.RUNNING)
     before.close()  # the server stops
-    with Client(local_cluster.scheduler_address, set_as_default=False) as client:
+    with client_of(local_cluster) as client:
         Event(cancel_name(cut.record.job_id), client=client).set()  # type: ignore[arg-type]
 
     after = make_engine()
