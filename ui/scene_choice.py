@@ -128,6 +128,11 @@ def _upload_limit_bytes(variable: str, default_mb: int) -> int:
     return (int(value) if value.isdigit() and int(value) > 0 else default_mb) * 1024 * 1024
 
 
+def max_upload_bytes() -> int:
+    """The largest file a coordinator may upload ($SHARPFIELDS_MAX_UPLOAD_MB, 1024)."""
+    return _upload_limit_bytes("SHARPFIELDS_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB)
+
+
 def person_upload_dir(identity: Identity) -> Path:
     """The upload folder of one person (named by a hash, so no name reaches the disk)."""
     digest = hashlib.sha256(normalise_name(identity.name).encode()).hexdigest()[:16]
@@ -143,7 +148,7 @@ def save_upload(name: str, data: bytes, identity: Identity) -> Scene:
     """
     if not identity.is_coordinator:
         raise NotPermittedError("Only coordinators can upload scenes.")
-    max_bytes = _upload_limit_bytes("SHARPFIELDS_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB)
+    max_bytes = max_upload_bytes()
     if len(data) > max_bytes:
         raise SceneError(f"The file is larger than {max_bytes // 2**20:,} MB, the upload limit.")
     folder = person_upload_dir(identity)

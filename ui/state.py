@@ -15,6 +15,7 @@ from ui.auth import AuthStore, Identity, Session, SignedIn, shared_auth_store
 from ui.registry import ServedScene, registry
 from ui.scene_choice import open_ref, scene_ref
 from ui.settings import SAMPLE_REF, data_dir
+from ui.upload_gate import note_session
 
 
 @st.cache_resource
@@ -40,6 +41,7 @@ def current_session() -> Session | None:
     token = st.session_state.get("session_token") or st.query_params.get("session", "")
     session = auth_store().session(token)
     st.session_state["session_token"] = token if session else ""
+    note_session(token if session else "")
     if session and st.query_params.get("session") != token:
         st.query_params["session"] = token
     return session
@@ -58,6 +60,7 @@ def sign_in(name: str, role: Role, role_code: str = "", personal_code: str = "")
     )
     st.session_state["session_token"] = signed.token
     st.query_params["session"] = signed.token
+    note_session(signed.token)
     return signed
 
 
@@ -68,6 +71,7 @@ def sign_out() -> None:
         auth_store().sign_out(token)
     st.session_state["session_token"] = ""
     st.query_params.pop("session", None)
+    note_session("")
 
 
 def require_identity() -> Identity:
