@@ -19,6 +19,8 @@ from typing import Any, TypeAlias
 
 from shapely.geometry import MultiPolygon, Polygon
 
+from labels.confusables import fold_confusables
+
 DEFAULT_CROPS: tuple[str, ...] = (
     "rice",
     "wheat",
@@ -93,13 +95,14 @@ def normalise_name(name: str) -> str:
     """A person's name reduced to what identifies them: 'Sita_Rai' == ' sita  rai' == 'SITA-RAI'.
 
     Unicode NFKC (full-width letters become plain ones), invisible format characters
-    (zero-width spaces, joiners, direction marks) removed, case folded, and every run of
+    (zero-width spaces, joiners, direction marks) removed, case folded, Cyrillic and Greek
+    look-alikes of Latin letters folded to them (``labels.confusables``), and every run of
     white space, dots, underscores and hyphens / dashes made one space, trimmed at both ends.
     The one rule for comparing people: self-review checks, unique user names.
     """
     text = unicodedata.normalize("NFKC", name)
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
-    return _SEPARATORS.sub(" ", text.casefold()).strip()
+    return _SEPARATORS.sub(" ", fold_confusables(text.casefold())).strip()
 
 
 def same_person(a: str | None, b: str | None) -> bool:
