@@ -99,8 +99,10 @@ if state.get("tool", AREA_TOOL) == AREA_TOOL:
 else:
     new_draft, removed = drawn_work(event, mine)
     if new_draft is not None and new_draft != draft:
-        drafts.save(new_draft)
-        draft = new_draft
+        if refused := drafts.save(new_draft):  # too large to keep: said, and off the map
+            state["outcomes"] = [(False, note) for note in refused]
+            bump_map()
+        draft = drafts.load()
     if removed:
         state["pending_delete"] = removed
 area = state["area"]

@@ -128,6 +128,12 @@ def clean_name(text: str) -> str:
     return name
 
 
+def person_id(name: str) -> str:
+    """A person's stable id, safe in file names: a hash of the normalised name (the key
+    that tells people apart), so "Sita/Rai" and "Sita Rai" never share a file."""
+    return hashlib.sha256(normalise_name(name).encode()).hexdigest()[:16]
+
+
 def _hash_code(code: str, salt: bytes) -> str:
     digest = hashlib.scrypt(code.encode(), salt=salt, n=2**14, r=8, p=1, dklen=32)
     return f"{salt.hex()}${digest.hex()}"

@@ -3,24 +3,35 @@
 Leaflet.draw hands back every feature of the editable layer after each edit. Features
 that carry a label id are saved labels (perhaps with a new geometry); features without
 one are new drawings. Unsaved work (new drawings and changed outlines) is written to a
-per-user, per-scene drafts file after each change, so a reload or a closed tab loses nothing.
+per-person, per-scene drafts file after each change, so a reload or a closed tab loses nothing.
+
+Drafts are filed under the person's id (``ui.auth.person_id``), never under the typed name,
+and are size-checked like saved fields: an outline with more vertices than a saved field may
+have is not kept, nor anything past ``MAX_DRAFT_BYTES`` in all.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import shapely
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
-from sr.fsutil import atomic_write, safe_file_stem
+from labels.validate import DEFAULT_RULES
+from sr.fsutil import atomic_write
+from ui.auth import person_id
+
+log = logging.getLogger("sharpfields.drafts")
 
 # Leaflet rounds coordinates when it hands them back; smaller differences are not edits.
 _SAME_GEOMETRY_TOLERANCE_DEG = 1e-6
+MAX_DRAFT_BYTES = 1_000_000  # a day's drawing is a few KB; 200 fields of 5000 vertices ≈ 1 MB
 
 
 @dataclass
@@ -79,13 +90,13 @@ class Drafts:
     """Unsaved work of one user on one scene, in a GeoJSON file written atomically."""
 
     def __init__(self, folder: Path, user: str, scene_id: str) -> None:
-        safe_user = safe_file_stem(
-            user, keep="", unicode_letters=True, max_length=60, default="anonymous"
-        )
-        self.path = folder / f"{scene_id}--{safe_user}.geojson"
+        self.path = folder / f"{scene_id}--{person_id(user)}.geojson"
 
     def load(self) -> Draft:
         try:
+            if self.path.stat().st_size > MAX_DRAFT_BYTES:
+                log.warning("drafts file %s is too large; ignored", self.path.name)
+                return Draft()
             features = json.loads(self.path.read_text()).get("features", [])
             draft = Draft()
             for feature in features:
@@ -101,20 +112,37 @@ class Drafts:
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return Draft()  # a damaged drafts file is treated as no drafts (never a crash)
 
-    def save(self, draft: Draft) -> None:
-        features = [
-            {"type": "Feature", "properties": {}, "geometry": mapping(g)} for g in draft.new
-        ]
-        features += [
-            {
-                "type": "Feature",
-                "properties": {"label_id": label_id, "version": version},
-                "geometry": mapping(geom),
-            }
+    def save(self, draft: Draft) -> list[str]:
+        """Keep ``draft``; returns what was not kept (too many vertices, too much in all),
+        in plain words."""
+        candidates = [({}, g) for g in draft.new] + [
+            ({"label_id": label_id, "version": version}, geom)
             for label_id, (geom, version) in draft.edits.items()
         ]
+        features: list[str] = []
+        size = 0
+        dropped: list[str] = []
+        for properties, geom in candidates:
+            vertices = int(shapely.get_num_coordinates(geom))
+            if vertices > DEFAULT_RULES.max_vertices:
+                dropped.append(
+                    f"An outline with {vertices:,} points was not kept: a field may have at "
+                    f"most {DEFAULT_RULES.max_vertices:,}. Draw it again with fewer points."
+                )
+                continue
+            text = json.dumps(
+                {"type": "Feature", "properties": properties, "geometry": mapping(geom)}
+            )
+            if size + len(text) > MAX_DRAFT_BYTES:
+                dropped.append("Too many unsaved outlines: save some before drawing more.")
+                break
+            features.append(text)
+            size += len(text) + 1
+        if dropped:
+            log.warning("drafts %s: %s", self.path.name, "; ".join(dropped))
         if not features:
             self.path.unlink(missing_ok=True)
-            return
+            return dropped
         with atomic_write(self.path) as handle:
-            json.dump({"type": "FeatureCollection", "features": features}, handle)
+            handle.write('{"type": "FeatureCollection", "features": [' + ",".join(features) + "]}")
+        return dropped

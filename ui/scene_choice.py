@@ -23,10 +23,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from labels.model import normalise_name
 from sr.fsutil import atomic_write, safe_file_stem
 from sr.scene import Scene, SceneError, open_scene
-from ui.auth import Identity
+from ui.auth import Identity, person_id
 from ui.settings import PROJECT_ROOT, scenes_dir, uploads_dir
 
 log = logging.getLogger("sharpfields.scenes")
@@ -135,8 +134,7 @@ def max_upload_bytes() -> int:
 
 def person_upload_dir(identity: Identity) -> Path:
     """The upload folder of one person (named by a hash, so no name reaches the disk)."""
-    digest = hashlib.sha256(normalise_name(identity.name).encode()).hexdigest()[:16]
-    return uploads_dir() / digest
+    return uploads_dir() / person_id(identity.name)
 
 
 def save_upload(name: str, data: bytes, identity: Identity) -> Scene:
