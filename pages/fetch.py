@@ -67,7 +67,7 @@ try:
     area = chosen_area(drawing, typed)
 except AreaError as exc:
     area = None
-    right.error(str(exc))
+    right.error(escape_markdown(str(exc)))
 
 with left:
     try:
@@ -102,7 +102,7 @@ with right:
             st.session_state["fetch_found"] = (area.geometry.wkt, found)
         except PROBLEMS as exc:
             st.session_state.pop("fetch_found", None)
-            st.error(str(exc))
+            st.error(escape_markdown(str(exc)))
         bar.empty()
 
 found = st.session_state.get("fetch_found")
@@ -116,7 +116,7 @@ if found and area is not None and found[0] == area.geometry.wkt:
             try:
                 st.image(preview(candidate, area, previews), width=120)
             except PROBLEMS as exc:
-                st.caption(f"No preview: {exc}")
+                st.caption(f"No preview: {escape_markdown(str(exc))}")
         text.markdown(escape_markdown(candidate_summary(candidate)))
         if action.button("Fetch", key=f"fetch_{number}"):
             bar = st.progress(0.0, text="Fetching…")
@@ -128,7 +128,7 @@ if found and area is not None and found[0] == area.geometry.wkt:
                     progress_reporter(bar),
                 )
             except PROBLEMS as exc:
-                st.error(str(exc))
+                st.error(escape_markdown(str(exc)))
             else:
                 st.session_state["fetch_done"] = str(result.scene.path)
                 set_scene(result.scene)  # reruns the page: the map above shows it

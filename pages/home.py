@@ -70,7 +70,7 @@ else:
                     st.session_state["new_personal_code"] = signed.new_personal_code
                 st.rerun()
             except SignInError as exc:
-                st.error(str(exc))
+                st.error(escape_markdown(str(exc)))
     st.stop()
 
 st.subheader("2. Which scene?")
@@ -99,7 +99,7 @@ try:
         if upload is not None:
             set_scene(save_upload(upload.name, upload.getvalue(), identity))
 except SceneError as exc:
-    st.error(str(exc))
+    st.error(escape_markdown(str(exc)))
 
 served = load_served_scene()
 if served is not None:

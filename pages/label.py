@@ -365,9 +365,9 @@ with side:
         if ok:
             st.toast(escape_markdown(message), icon=":material/check:")
         if not ok:
-            st.error(message)
+            st.error(escape_markdown(message))
         elif "warning:" in message:
-            st.warning(message)
+            st.warning(escape_markdown(message))
     if can_fix(draft):
         st.button(FIX_BUTTON, on_click=fix_drawn_outlines)
 
@@ -388,7 +388,7 @@ with side:
     undo_panel()
     if state.get("pending_delete"):
         names = ", ".join(field_name(lab) for lab in mine if lab.id in state["pending_delete"])
-        st.warning(f"Delete {names}?")
+        st.warning(f"Delete {escape_markdown(names)}?")
         yes, no = st.columns(2)
         yes.button("Delete", on_click=confirm_delete, args=(True,))
         no.button("Keep", on_click=confirm_delete, args=(False,))

@@ -72,7 +72,7 @@ if not queue:
     else:
         st.success("Nothing to review with these filters.")
     if toast := state.pop("review_toast", None):
-        st.toast(toast, icon=":material/check:")
+        st.toast(escape_markdown(toast), icon=":material/check:")
         st.toast(queue_done_text(tally), icon=":material/done_all:")
     st.stop()
 
@@ -137,7 +137,7 @@ with side:
         )
     decision = None
     if notice := own_field_notice(identity, label):
-        st.info(notice)
+        st.info(escape_markdown(notice))
     else:
         comment = st.text_area(
             "Comment (needed to reject)", key=f"comment-{label.id}", max_chars=500
@@ -153,9 +153,9 @@ with side:
             state["review_tally"] = tally.after(decision)
             state["review_toast"] = outcome.message
             st.rerun()
-        st.error(outcome.message)  # next to the buttons
+        st.error(escape_markdown(outcome.message))  # next to the buttons
     if toast := state.pop("review_toast", None):
-        st.toast(toast, icon=":material/check:")
+        st.toast(escape_markdown(toast), icon=":material/check:")
     with st.expander("History"):
         for version in store.history(label.id):
             st.caption(

@@ -7,6 +7,7 @@ import streamlit as st
 from sr.scene import BBox
 from ui.goto import GoToError, parse_place
 from ui.state import bump_map
+from ui.text import escape_markdown
 
 GO_TO_LABEL = "Go to (lat, lon or west, south, east, north)"
 LABEL_GOTO = "label_goto"  # the Label page's box (a new area there forgets its place)
@@ -40,7 +41,7 @@ def goto_box(key: str) -> BBox | None:
     """The box, the reason when the text is not a place, and the place to fly to (if any)."""
     st.text_input(GO_TO_LABEL, key=key, on_change=_went_to, args=(key,), placeholder="27.68, 84.43")
     if error := st.session_state.get(_error_key(key)):
-        st.error(error)
+        st.error(escape_markdown(error))
     return st.session_state.get(_place_key(key))
 
 

@@ -13,6 +13,7 @@ from sr.job_records import JobRecord
 from sr.jobs import JobEngine, JobSnapshot, JobState, QueueFull
 from sr.pipeline import SharpenRequest
 from ui.registry import ServedScene
+from ui.text import escape_markdown
 
 SHOWN = 3  # ended jobs listed under the active ones
 
@@ -97,7 +98,7 @@ def _active_job(
     engine: JobEngine, volunteer: str, served: ServedScene, snap: JobSnapshot, preview: bool
 ) -> None:
     if snap.notice:
-        st.warning(snap.notice)
+        st.warning(escape_markdown(snap.notice))
     key = f"progress:{snap.key}"
     seen, left = smoothed_time_left(st.session_state.get(key, []), snap.fraction, time.monotonic())
     st.session_state[key] = seen
@@ -130,11 +131,13 @@ def _ended_job(
     if snap.status is JobState.CANCELLED:
         st.info("Cancelled. Nothing was kept.")
         return
-    (st.warning if snap.status is JobState.INTERRUPTED else st.error)(snap.error or "failed")
+    (st.warning if snap.status is JobState.INTERRUPTED else st.error)(
+        escape_markdown(snap.error or "failed")
+    )
     if st.button("Resubmit", key=f"resubmit-{snap.key}"):
         try:
             st.session_state["job_key"] = engine.resubmit(snap.key, volunteer).key
         except (QueueFull, OSError) as exc:
-            st.error(str(exc))
+            st.error(escape_markdown(str(exc)))
             return
         st.rerun(scope="app")

@@ -15,6 +15,7 @@ from ui.auth import AuthStore, Identity, Session, SignedIn, shared_auth_store
 from ui.registry import ServedScene, registry
 from ui.scene_choice import open_ref, scene_ref
 from ui.settings import SAMPLE_REF, data_dir
+from ui.text import escape_markdown
 from ui.upload_gate import note_session
 
 
@@ -123,7 +124,7 @@ def load_served_scene() -> ServedScene | None:
         with st.spinner("Preparing the scene (large scenes without overviews: once, ~1 min)…"):
             return registry().register(open_ref(current_scene_ref()))
     except SceneError as exc:
-        st.error(f"Cannot show the scene: {exc}")
+        st.error(f"Cannot show the scene: {escape_markdown(str(exc))}")
         return None
 
 

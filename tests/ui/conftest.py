@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,6 +69,11 @@ def app_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     st.cache_resource.clear()  # the label store is per data folder (enhanced areas follow
     yield tmp_path  # the data folder by themselves: ui.enhance_flow.result_cache)
     st.cache_resource.clear()
+
+
+def shown(markdown: str) -> str:
+    """The text a reader sees in escaped markdown source (``ui.text.escape_markdown``)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def run_page(path: str, identity: Identity, **params: str) -> AppTest:

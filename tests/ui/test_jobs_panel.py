@@ -16,7 +16,7 @@ from sr.jobs import JobSnapshot
 from sr.pipeline import SharpenRequest, request_key, sharpen_area
 from sr.scene import open_scene
 from tests.conftest import PROJECT_ROOT
-from tests.ui.conftest import session_token
+from tests.ui.conftest import session_token, shown
 from ui.auth import Identity
 from ui.jobs_panel import minutes, status_line
 from ui.settings import SAMPLE_SCENE
@@ -74,7 +74,7 @@ def test_after_a_restart_the_page_offers_a_resubmit_and_the_finished_result(
     app.switch_page("pages/label.py")
     app.run()
     assert not app.exception
-    assert [w.value for w in app.warning] == [
+    assert [shown(w.value) for w in app.warning] == [
         "The server restarted while this job was running; resubmit it."
     ]
     labels = [b.label for b in app.button]

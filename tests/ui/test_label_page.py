@@ -21,6 +21,7 @@ from labels.store import LabelFilter, open_store
 from sr.methods import DEFAULT_METHOD, METHODS
 from sr.scene import open_scene
 from tests.conftest import PROJECT_ROOT
+from tests.ui.conftest import shown
 from ui.settings import SAMPLE_SCENE, default_area_pixels
 
 APP = str(PROJECT_ROOT / "app.py")
@@ -143,7 +144,7 @@ def test_a_refused_save_shows_why_and_keeps_the_drawing(data_dir: Path) -> None:
     save.click().run()
     assert not app.exception
     [error] = app.error
-    assert error.value.startswith("Not saved. error: This field is smaller than 400 m²")
+    assert shown(error.value).startswith("Not saved. error: This field is smaller than 400 m²")
     assert "draw a larger one" in error.value
     assert "1 unsaved drawing(s), 0 changed outline(s)." in side_text(app)  # nothing lost
     assert not app.success

@@ -15,7 +15,7 @@ from labels.model import Role
 from labels.store import open_store
 from sr.pipeline import SharpenRequest, sharpen_area
 from sr.scene import Scene, open_scene
-from tests.ui.conftest import run_page
+from tests.ui.conftest import run_page, shown
 from ui.auth import Identity
 from ui.drawings import Draft, Drafts
 from ui.enhance_flow import result_cache, results_of_scene
@@ -121,7 +121,7 @@ def test_save_shows_a_toast_and_undo_takes_the_new_field_back(app_data: Path, sc
     assert not app.exception
     assert store.count() == 0
     assert [v.op for v in store.history(saved.id)] == ["create", "delete"]
-    assert any("Undone: rice" in t.value for t in app.toast)
+    assert any("Undone: rice" in shown(t.value) for t in app.toast)
     assert not [b for b in app.button if b.label == "Undo"]  # once
     # The drawing is unsaved again, not lost.
     assert any(c.value == "1 unsaved drawing(s), 0 changed outline(s)." for c in app.caption)
@@ -137,7 +137,10 @@ def test_undo_after_a_delete_restores_the_field_as_it_was(app_data: Path, scene:
     [saved] = store.query()
     app.session_state["pending_delete"] = [saved.id]  # what the map's bin tool reports
     app.run()
-    assert any(w.value.startswith("Delete rice, ") and "by Sita?" in w.value for w in app.warning)
+    assert any(
+        shown(w.value).startswith("Delete rice, ") and "by Sita?" in shown(w.value)
+        for w in app.warning
+    )
     _button(app, "Delete").click().run()
     assert store.count() == 0 and any(t.value.startswith("Deleted rice") for t in app.toast)
 

@@ -11,7 +11,7 @@ from shapely.geometry import box
 from labels.model import Role
 from labels.store import open_store
 from sr.scene import open_scene
-from tests.ui.conftest import MAYA, run_page
+from tests.ui.conftest import MAYA, run_page, shown
 from ui.auth import Identity
 from ui.label_actions import DrawnOn, save_new_fields
 from ui.settings import SAMPLE_SCENE
@@ -42,13 +42,13 @@ def test_each_decision_gets_a_toast_and_the_end_of_the_queue_the_counts(
 ) -> None:
     app = run_page("pages/review.py", MAYA)
     next(b for b in app.button if b.label == "Accept").click().run()
-    [accepted] = [t.value for t in app.toast]
+    [accepted] = [shown(t.value) for t in app.toast]
     assert accepted.startswith("Accepted maize, ") and accepted.endswith(" ha, by Sita.")
     app.selectbox(key="review_choice").select_index(0)  # what the browser shows: the next one
     app.text_area[0].input("not a field")
     next(b for b in app.button if b.label == "Reject").click().run()
     assert not app.exception
-    assert app.toast[0].value.startswith("Rejected maize, ")
+    assert shown(app.toast[0].value).startswith("Rejected maize, ")
     assert "Queue done — 1 accepted, 1 rejected." in [t.value for t in app.toast]
     assert [s.value for s in app.success] == ["Queue done — 1 accepted, 1 rejected."]
 

@@ -1,0 +1,119 @@
+"""Attacks through text that other people see: names, crops, comments and scene names made of
+markdown (links, images, auto-links, HTML). Each page runs headless (AppTest) with such data;
+every text Streamlit would render as markdown is rendered the way its frontend does (GFM:
+CommonMark + auto-links, markdown-it's ``gfm-like``) and must contain no link and no image.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+from shapely.geometry import box
+from streamlit.testing.v1 import AppTest
+
+from labels.model import Role
+from labels.store import open_store
+from sr.scene import Scene, open_scene
+from tests.ui.conftest import run_page
+from ui.auth import Identity
+from ui.drawings import Draft, Drafts
+from ui.label_actions import DrawnOn, review_field, save_new_fields
+from ui.settings import SAMPLE_SCENE
+from ui.text import escape_markdown
+
+HOST = "http://127.0.0.1:9"
+HOSTILE = f"![p]({HOST}/px.png) [Sign in again]({HOST}/ph) www.evil.org {HOST}/auto <img src=x>"
+EVE = Identity(f"Eve {HOSTILE}", Role.VOLUNTEER)
+MALLORY = Identity(f"Mallory {HOSTILE}", Role.REVIEWER)
+SITA = Identity("Sita", Role.VOLUNTEER)
+CROP = f"rice {HOSTILE}"
+COMMENT = f"see {HOSTILE} :red[alarm] :material/warning: &#60;b&#62;"
+GFM = MarkdownIt("gfm-like")
+
+
+def _rendered_texts(app: AppTest) -> list[str]:
+    """Every text of the page that Streamlit renders as markdown."""
+    texts: list[str] = []
+    for kind in ("markdown", "caption", "warning", "error", "info", "success", "toast",
+                 "title", "header", "subheader"):  # fmt: skip
+        texts += [str(element.value) for element in getattr(app, kind)]
+    texts += [str(b.label) for b in app.button] + [str(e.label) for e in app.expander]
+    return texts
+
+
+def _assert_nothing_rendered(app: AppTest, must_show: str) -> None:
+    texts = _rendered_texts(app)
+    shown = [t for t in texts if must_show in t]
+    assert shown, f"the hostile text ({must_show!r}) is not on the page at all"
+    for text in texts:
+        html = GFM.render(text)
+        assert "<a " not in html and "<img" not in html, (text, html)
+        assert "127.0.0.1:9" not in html.split(">", 1)[0]  # no URL in a tag
+
+
+@pytest.fixture()
+def scene() -> Scene:
+    return open_scene(SAMPLE_SCENE)
+
+
+def _eves_field(app_data: Path, scene: Scene) -> str:
+    """Eve's field, rejected by Mallory with a hostile comment; its crop is hostile too (the
+    app's crop list is closed, but a store may hold fields of another list, e.g. imported)."""
+    store = open_store(app_data / "labels", crops=(CROP, "rice"))
+    store.register_scene(scene.scene_id, scene.footprint)
+    c = scene.footprint.centroid
+    [saved] = save_new_fields(
+        store, [box(c.x, c.y, c.x + 0.002, c.y + 0.002)], crop=CROP, identity=EVE,
+        scene_id=scene.scene_id, drawn_on=DrawnOn(),
+    )  # fmt: skip
+    assert saved.ok, saved.message
+    label = store.get(saved.label_id or "")
+    assert label is not None
+    assert review_field(store, label, MALLORY, accept=False, comment=COMMENT).ok
+    store.close()
+    return label.id
+
+
+def test_an_overlap_warning_shows_a_hostile_name_as_text(app_data: Path, scene: Scene) -> None:
+    _eves_field(app_data, scene)
+    c = scene.footprint.centroid
+    overlapping = box(c.x + 0.001, c.y + 0.001, c.x + 0.003, c.y + 0.003)
+    Drafts(app_data / "drafts", SITA.name, scene.scene_id).save(Draft([overlapping], {}))
+    app = run_page("pages/label.py", SITA)
+    next(b for b in app.button if b.label == "Save & submit").click().run()
+    assert not app.exception
+    _assert_nothing_rendered(app, "Eve")
+
+
+def test_the_review_page_shows_hostile_names_crops_and_comments_as_text(
+    app_data: Path, scene: Scene
+) -> None:
+    _eves_field(app_data, scene)
+    app = run_page("pages/review.py", Identity("Maya", Role.REVIEWER))
+    next(m for m in app.multiselect if m.label == "Status").set_value(["rejected"]).run()
+    assert not app.exception
+    _assert_nothing_rendered(app, "Eve")
+    _assert_nothing_rendered(app, "see")  # the comment
+
+
+@pytest.mark.parametrize("page", ["pages/home.py", "pages/label.py", "pages/map.py"])
+def test_a_hostile_name_and_scene_name_are_shown_as_text(
+    app_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: str
+) -> None:
+    folder = tmp_path / "scenes"
+    folder.mkdir()
+    name = "Scene www.evil.org [a](b) <img src=x> ![i](c).tif"
+    shutil.copy(SAMPLE_SCENE, folder / name)
+    monkeypatch.setenv("SHARPFIELDS_SCENE_DIRS", str(folder))
+    app = run_page(page, EVE, scene=f"server1:{name}")
+    _assert_nothing_rendered(app, "www")
+
+
+def test_escaping_defeats_every_markdown_construct() -> None:
+    for text in (HOSTILE, COMMENT, "a@b.org", "**bold** _it_ `code` # head", "&amp; &#60;"):
+        html = GFM.render(escape_markdown(text))
+        assert "<a " not in html and "<img" not in html and "<strong" not in html
+        assert "<code" not in html and "<h1" not in html and "<em" not in html
