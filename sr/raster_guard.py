@@ -15,6 +15,11 @@ every raster as hostile:
   refuses every URL unless a caller opens a scoped ``rasterio.Env`` that allows it, as the
   STAC fetcher does).
 * Width, height, band count, pixel count and block size are capped before a pixel is read.
+* The work a scene can cause is budgeted before any is done: the images in the file
+  (overviews, masks) are counted by walking the TIFF's directory chain before GDAL sees it
+  (at most ``MAX_IMAGES_IN_FILE``), and a scene that would need a reduced copy (large, no
+  overviews) may make it read at most ``SHARPFIELDS_MAX_REDUCE_MB`` of pixels
+  (width × height × bands × bytes per value).
 
 Limits have defaults that admit a full 10980 × 10980 Sentinel-2 tile with room to spare and
 can be changed by the operator (``SHARPFIELDS_MAX_SCENE_SIDE``, ``SHARPFIELDS_MAX_SCENE_PIXELS``,
@@ -24,6 +29,7 @@ can be changed by the operator (``SHARPFIELDS_MAX_SCENE_SIDE``, ``SHARPFIELDS_MA
 from __future__ import annotations
 
 import os
+import struct
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +63,13 @@ DEFAULT_MAX_PIXELS = 400_000_000
 DEFAULT_MAX_BANDS = 32
 # One strip or tile is read whole by GDAL: a single 1 GB strip would be read for one pixel.
 MAX_BLOCK_BYTES = 64 * 1024 * 1024
+# Images in one TIFF (full resolution, overviews, masks): a 30,000-pixel side needs 15
+# overview levels; a COG with masks twice that. Every open walks them all.
+MAX_IMAGES_IN_FILE = 64
+# Large scenes without overviews get a reduced copy (sr.render): above this many pixels.
+REDUCED_COPY_ABOVE_PIXELS = 2048 * 2048
+# Pixels read to make that copy: a 10980² Sentinel-2 tile of 4 uint16 bands is 0.9 GiB.
+DEFAULT_MAX_REDUCE_MB = 2048
 
 
 class RasterRefusedError(Exception):
@@ -70,6 +83,7 @@ class RasterLimits:
     max_side: int = DEFAULT_MAX_SIDE
     max_pixels: int = DEFAULT_MAX_PIXELS
     max_bands: int = DEFAULT_MAX_BANDS
+    max_reduce_bytes: int = DEFAULT_MAX_REDUCE_MB * 1024 * 1024
 
     @classmethod
     def from_env(cls) -> RasterLimits:
@@ -83,6 +97,7 @@ class RasterLimits:
             max_side=read("SHARPFIELDS_MAX_SCENE_SIDE", DEFAULT_MAX_SIDE),
             max_pixels=read("SHARPFIELDS_MAX_SCENE_PIXELS", DEFAULT_MAX_PIXELS),
             max_bands=read("SHARPFIELDS_MAX_SCENE_BANDS", DEFAULT_MAX_BANDS),
+            max_reduce_bytes=read("SHARPFIELDS_MAX_REDUCE_MB", DEFAULT_MAX_REDUCE_MB) * 1024 * 1024,
         )
 
 
@@ -108,7 +123,43 @@ def check_raster_path(path: str | os.PathLike[str]) -> Path:
             "The file is not a GeoTIFF. Export the scene as a GeoTIFF or Cloud-Optimized "
             "GeoTIFF (other formats, VRT included, are not accepted)."
         )
+    if count_images(real, MAX_IMAGES_IN_FILE) > MAX_IMAGES_IN_FILE:
+        raise RasterRefusedError(
+            f"The file holds more than {MAX_IMAGES_IN_FILE} images (overviews and masks); "
+            "write it again with normal overviews (gdal_translate -of COG)."
+        )
     return real
+
+
+def count_images(path: Path, limit: int) -> int:
+    """How many images (IFDs) a TIFF's directory chain holds, counting at most ``limit`` + 1
+    (a loop in the chain counts as too many). Reads a few bytes per image, no pixels."""
+    with open(path, "rb") as handle:
+        head = handle.read(16)
+        order = "<" if head[:2] == b"II" else ">"
+        big = head[2:4] in (b"+\x00", b"\x00+")
+        if big:
+            (offset,) = struct.unpack(order + "Q", head[8:16])
+            count_fmt, count_size, entry_size, next_fmt = "Q", 8, 20, "Q"
+        else:
+            (offset,) = struct.unpack(order + "I", head[4:8])
+            count_fmt, count_size, entry_size, next_fmt = "H", 2, 12, "I"
+        seen: set[int] = set()
+        while offset and len(seen) <= limit:
+            if offset in seen:
+                return limit + 1
+            seen.add(offset)
+            handle.seek(offset)
+            raw = handle.read(count_size)
+            if len(raw) < count_size:
+                break  # damaged: GDAL says so when it opens the file
+            (entries,) = struct.unpack(order + count_fmt, raw)
+            handle.seek(offset + count_size + entries * entry_size)
+            raw = handle.read(struct.calcsize(next_fmt))
+            if len(raw) < struct.calcsize(next_fmt):
+                break
+            (offset,) = struct.unpack(order + next_fmt, raw)
+        return len(seen)
 
 
 def open_raster(
@@ -161,3 +212,19 @@ def check_limits(ds: rasterio.io.DatasetReader, limits: RasterLimits) -> None:
             "The file is stored in blocks too large to read safely; write it as a tiled "
             "GeoTIFF or COG (gdal_translate -of COG)."
         )
+    work = reduced_copy_work(ds)
+    if work > limits.max_reduce_bytes:
+        raise RasterRefusedError(
+            f"The image has no overviews, and preparing it for the map would read "
+            f"{work / 2**30:,.1f} GiB of pixels (at most {limits.max_reduce_bytes / 2**30:,.1f} "
+            "GiB are accepted). Add overviews (gdaladdo -r average FILE) or write it as a COG "
+            "(gdal_translate -of COG), or cut the area you need."
+        )
+
+
+def reduced_copy_work(ds: rasterio.io.DatasetReader) -> int:
+    """Bytes of pixels a reduced copy of this dataset would read (0: it needs none)."""
+    if ds.overviews(1) or ds.width * ds.height <= REDUCED_COPY_ABOVE_PIXELS:
+        return 0
+    itemsize = int(max(np.dtype(d).itemsize for d in ds.dtypes))
+    return int(ds.width) * int(ds.height) * int(ds.count) * itemsize

@@ -24,7 +24,7 @@ from rasterio.vrt import WarpedVRT
 from rasterio.warp import transform_bounds
 
 from sr.fsutil import replace_with
-from sr.raster_guard import open_raster
+from sr.raster_guard import REDUCED_COPY_ABOVE_PIXELS, open_raster
 from sr.scene import WGS84, BBox, DisplayMode, Scene, SceneError, Stretch
 
 WEB_MERCATOR = CRS.from_epsg(3857)
@@ -32,7 +32,7 @@ TILE_SIZE = 256
 _HALF_WORLD = 20037508.342789244  # metres from the Web Mercator origin to the edge
 # Large scenes without overviews get a reduced copy this many times smaller.
 _REDUCED_FACTOR = 4
-_REDUCED_MIN_PIXELS = 2048 * 2048
+_REDUCED_MIN_PIXELS = REDUCED_COPY_ABOVE_PIXELS  # and the work is budgeted (sr.raster_guard)
 # The most source pixels one tile or area image may read (a zoomed-out tile of a scene
 # whose overviews are missing or too few would otherwise read the whole scene).
 MAX_RENDER_SOURCE_PIXELS = 4096 * 4096

@@ -34,24 +34,36 @@ class SceneRegistry:
     def __init__(self, cache_dir: Path) -> None:
         self.cache_dir = cache_dir
         self._scenes: dict[str, ServedScene] = {}
-        self._lock = threading.Lock()
+        self._preparing: dict[str, threading.Lock] = {}  # one lock per scene being prepared
+        self._lock = threading.Lock()  # guards the two maps only, never held during work
 
     def register(self, scene: Scene, like: ServedScene | None = None) -> ServedScene:
-        """Make a scene servable (builds a reduced copy once for big scenes without overviews).
+        """Make a scene servable (builds a reduced copy once for big scenes without overviews,
+        within the work budget of ``sr.raster_guard``).
 
+        Preparing one scene holds only that scene's lock: others are served meanwhile.
         ``like``: show it with another scene's colour stretch (an enhanced area of that
         scene), so that both look the same and can be compared.
         """
         with self._lock:
             served = self._scenes.get(scene.scene_id)
-            if served is None:
-                served = ServedScene(scene, Pyramid(scene, self.cache_dir))
-                if like is not None:
-                    served._stretches.update(like._stretches)
-                    for mode in ("true", "false"):
-                        if mode not in served._stretches and (mode == "true" or scene.bands.nir):
-                            served._stretches[mode] = like.stretch(mode)
+            if served is not None:
+                return served
+            preparing = self._preparing.setdefault(scene.scene_id, threading.Lock())
+        with preparing:
+            with self._lock:
+                served = self._scenes.get(scene.scene_id)
+            if served is not None:  # prepared by another request meanwhile
+                return served
+            served = ServedScene(scene, Pyramid(scene, self.cache_dir))
+            if like is not None:
+                served._stretches.update(like._stretches)
+                for mode in ("true", "false"):
+                    if mode not in served._stretches and (mode == "true" or scene.bands.nir):
+                        served._stretches[mode] = like.stretch(mode)
+            with self._lock:
                 self._scenes[scene.scene_id] = served
+                self._preparing.pop(scene.scene_id, None)
             return served
 
     def get(self, scene_id: str) -> ServedScene | None:
