@@ -2,7 +2,8 @@
 file with 100,000 overviews (tests/security/hostile_rasters.py), each opened as the app does
 (``sr.scene.open_scene``), median of 5 runs after one warm-up.
 
-    OMP_NUM_THREADS=1 .venv/bin/python -m bench.bench_hostile_rasters > bench/results/hostile_rasters.md
+    OMP_NUM_THREADS=1 .venv/bin/python -m bench.bench_hostile_rasters \
+        > bench/results/hostile_rasters.md
 """
 
 from __future__ import annotations

@@ -35,6 +35,7 @@ from rasterio.warp import transform_geom
 from sr.fsutil import safe_file_stem
 from sr.scene import Scene, open_scene
 from sr.stac_area import DEFAULT_MAX_AREA_KM2, Area, check_area_size
+from sr.stac_http import open_catalogue
 from sr.stac_remote import (
     AssetError,
     Grid,
@@ -191,7 +192,7 @@ def search_items(
     if not 0 <= max_cloud <= 100:
         raise StacError(f"The cloud limit is a percentage from 0 to 100, not {max_cloud}.")
     try:
-        client = Client.open(settings.catalog_url, timeout=settings.timeout_s)
+        client = open_catalogue(settings.catalog_url, settings.timeout_s)
         search = client.search(
             collections=[settings.collection],
             intersects=area.geojson(),

@@ -11,8 +11,9 @@ from __future__ import annotations
 import ipaddress
 import math
 import re
+import socket
 from dataclasses import dataclass
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import numpy as np
 import rasterio
@@ -22,6 +23,8 @@ from rasterio.enums import Resampling
 from rasterio.errors import RasterioIOError
 from rasterio.vrt import WarpedVRT
 from rasterio.warp import transform_bounds
+
+from sr.raster_guard import RasterLimits, RasterRefusedError, check_limits
 
 # HTTP codes that GDAL retries, with exponential backoff from RETRY_DELAY_S.
 RETRY_CODES = "403,429,500,502,503,504"
@@ -72,33 +75,71 @@ def coarser(grid: Grid, max_side: int) -> Grid:
     return Grid(grid.crs, transform, width, height)
 
 
+# Names and addresses of cloud metadata services (AWS IPv4/IPv6 and ECS, GCP, Azure,
+# Alibaba, Oracle): never image hosts, whatever network they are on.
+_METADATA_NAMES = frozenset({"metadata", "metadata.google.internal", "instance-data"})
+_METADATA_ADDRESSES = frozenset(
+    ipaddress.ip_address(a)
+    for a in ("169.254.169.254", "fd00:ec2::254", "169.254.170.2", "100.100.100.200",
+              "192.0.0.192")
+)  # fmt: skip
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def check_href(href: str) -> str:
     """Accept only plain http(s) URLs (no file://, no /vsi*, no local paths) to hosts that
-    are not machine-internal. Loopback and private networks stay allowed: a catalogue on
-    the organisation's own network is legitimate (the catalogue is a server setting)."""
+    are not machine-internal, judged on the addresses the host name *resolves to*, so every
+    spelling of an address (2852039166, 0xA9FEA9FE, 0251.0376.0251.0376, 169.254.43518,
+    [::ffff:169.254.169.254], a trailing dot, 0) is caught. Loopback and private networks
+    stay allowed: a catalogue on the organisation's own network is legitimate (the catalogue
+    is a server setting)."""
     parsed = urlparse(href)
     if parsed.scheme not in ("http", "https") or not parsed.netloc or href.startswith("/vsi"):
         raise AssetError(
             f"The catalogue points at {href[:120]!r}, which is not an http(s) address; "
             "only images on the web are fetched."
         )
-    if _is_internal(parsed.hostname or ""):
-        raise AssetError(
-            f"The catalogue points at {parsed.hostname}, a machine-internal address (cloud "
-            "metadata, link-local); it is not read."
-        )
+    host = unquote(parsed.hostname or "").rstrip(".")
+    if ":" in host:  # an IPv6 literal: its zone ("%eth0") does not change what it is
+        host = host.split("%", 1)[0]
+    try:
+        port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    except ValueError as exc:
+        raise AssetError(f"The catalogue points at {href[:120]!r}, a malformed address.") from exc
+    if not host or host in _METADATA_NAMES or host.endswith(".internal"):
+        raise _internal(host or href[:120])
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise AssetError(f"The image host {host} cannot be found (no such name).") from exc
+    for *_, sockaddr in found:
+        if _is_internal(ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])):
+            raise _internal(host)
     return href
 
 
-def _is_internal(host: str) -> bool:
-    """Cloud metadata services and link-local/unspecified addresses: never image hosts."""
-    if host.lower() in ("metadata.google.internal", "metadata", "instance-data"):
-        return True
-    try:
-        address = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return address.is_link_local or address.is_unspecified or address.is_multicast
+def _internal(host: str) -> AssetError:
+    return AssetError(
+        f"The catalogue points at {host}, a machine-internal address (cloud metadata, "
+        "link-local); it is not read."
+    )
+
+
+def _is_internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Cloud metadata services and link-local/unspecified/multicast/reserved addresses
+    (an IPv6 address that carries an IPv4 one is judged by that)."""
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        elif address in _NAT64:
+            address = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return (
+        address in _METADATA_ADDRESSES
+        or address.is_link_local
+        or address.is_unspecified
+        or address.is_multicast
+        or address.is_reserved
+    )
 
 
 def remote_env() -> rasterio.Env:
@@ -148,12 +189,21 @@ def explain_read_error(href: str, exc: Exception) -> AssetError:
 
 
 def open_remote(href: str) -> rasterio.io.DatasetReader:
-    """Open a remote GeoTIFF (call inside :func:`remote_env`)."""
+    """Open a remote GeoTIFF (call inside :func:`remote_env`), within the same caps as local
+    scenes (size, bands, block size, reduced-copy work), checked from its header before any
+    pixel is read."""
     check_href(href)
     try:
-        return rasterio.open(href, driver="GTiff")
+        ds = rasterio.open(href, driver="GTiff")
     except RasterioIOError as exc:
         raise explain_read_error(href, exc) from exc
+    try:
+        check_limits(ds, RasterLimits.from_env())
+    except RasterRefusedError as exc:
+        ds.close()
+        name = urlparse(href).path.rsplit("/", 1)[-1] or href
+        raise AssetError(f"{name} on {urlparse(href).netloc} is not read: {exc}") from exc
+    return ds
 
 
 def read_onto_grid(
