@@ -19,8 +19,9 @@ from ui.export_view import (
 from ui.review import review_progress
 from ui.state import label_store, load_served_scene, require_identity
 from ui.store_reads import StoreReads
+from ui.text import escape_markdown
 
-require_identity()
+identity = require_identity()
 served = load_served_scene()
 store = label_store()
 reads = StoreReads(store, st.session_state, "export-read-")
@@ -40,9 +41,13 @@ statuses = left.multiselect(
     "Status", [s.value for s in Status], default=["accepted"], key="export_status"
 )
 crops = middle.multiselect("Crop", DEFAULT_CROPS, key="export_crop")
-annotators = middle.multiselect(
-    "Volunteer", reads.distinct("volunteers", "annotator"), key="export_annotator"
-)
+if identity.can_review:
+    annotators = middle.multiselect(
+        "Volunteer", reads.distinct("volunteers", "annotator"), key="export_annotator"
+    )
+else:  # volunteers export their own fields only
+    annotators = [identity.name]
+    middle.caption(f"Your own fields only ({escape_markdown(identity.name)}).")
 since = right.date_input("Changed since", value=None, key="export_since")
 until = right.date_input("Changed until", value=None, key="export_until")
 flt = label_filter(

@@ -11,6 +11,15 @@ LANDSAT_SAMPLE = PROJECT_ROOT / "samples" / "parana_farmland_landsat8_20200518.t
 SAMPLE_REF = f"samples:{SAMPLE_SCENE.name}"  # its reference in page addresses
 
 
+def keep_files_private() -> None:
+    """Files and folders this process creates are its user's only (umask 077: folders 700,
+    files 600), or also its group's with $SHARPFIELDS_DATA_GROUP=1 (umask 027); the data
+    folder itself is made private too. Called at start (server.py) and by the pages."""
+    shared = os.environ.get("SHARPFIELDS_DATA_GROUP", "") in ("1", "yes", "true")
+    os.umask(0o027 if shared else 0o077)
+    data_dir().chmod(0o750 if shared else 0o700)
+
+
 def data_dir() -> Path:
     """The folder for label stores, caches and uploads ($SHARPFIELDS_DATA, default ./data)."""
     path = Path(os.environ.get("SHARPFIELDS_DATA", PROJECT_ROOT / "data"))

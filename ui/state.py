@@ -14,14 +14,16 @@ from sr.scene import Scene, SceneError
 from ui.auth import AuthStore, Identity, Session, SignedIn, shared_auth_store
 from ui.registry import ServedScene, registry
 from ui.scene_choice import open_ref, scene_ref
-from ui.settings import SAMPLE_REF, data_dir
+from ui.settings import SAMPLE_REF, data_dir, keep_files_private
 from ui.text import escape_markdown
 from ui.upload_gate import note_session
 
 
 @st.cache_resource
 def auth_store() -> AuthStore:
-    """People, sessions and role codes of this data folder (codes printed once to the console)."""
+    """People, sessions and role codes of this data folder (codes printed once to the console).
+    Every page asks for it first: from then on the process's files are private."""
+    keep_files_private()
     store = shared_auth_store(data_dir())
     print(store.console_notice(), flush=True)
     return store
