@@ -1,7 +1,7 @@
 """sharpfields: the Streamlit entry point. It sets up the page and the navigation.
 
-The sidebar's links are the app's own (``st.page_link``) so that they carry the sign-in and
-the scene in the address: a reload on any page keeps both.
+The sidebar's links are the app's own (``st.page_link``) so that they carry the scene in the
+address; the sign-in is in an HttpOnly cookie (``ui.session_cookie``): a reload keeps both.
 """
 
 from __future__ import annotations

@@ -11,10 +11,13 @@ from ui.scene_choice import open_by_path, open_ref, save_upload, scene_roots
 from ui.settings import SAMPLE_REF
 from ui.state import (
     current_identity,
+    current_scene_ref,
+    deliver_session_cookie,
     load_served_scene,
     set_scene,
     sign_in,
     sign_out,
+    volunteer_link,
 )
 from ui.text import escape_markdown
 
@@ -43,6 +46,7 @@ if identity is not None and new_code:
         st.session_state.pop("new_personal_code", None)
         st.rerun()
 if identity is not None:
+    deliver_session_cookie()
     st.markdown(f"Signed in as **{escape_markdown(identity.name)}** ({identity.role.value}).")
     if st.button("Sign out", key="sign_out"):
         sign_out()
@@ -115,5 +119,7 @@ if served is not None:
         f"- false colour view: {'yes' if scene.bands.nir else 'no (no NIR band)'}"
     )
     st.page_link("pages/map.py", label="Open the map →", icon=":material/map:")
+    st.caption("Link for volunteers (it carries the scene, never your sign-in):")
+    st.code(volunteer_link(current_scene_ref()), language=None)
 else:
     st.info("Choose a scene above; the bundled sample always works.")

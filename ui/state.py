@@ -1,10 +1,14 @@
-"""Who is working and on which scene, kept in the session and in the page URL.
+"""Who is working and on which scene.
 
-The page address keeps them across a reload: ``?session=TOKEN&scene=ROOT:PATH`` (an opaque
-session token, see ``ui.auth``, and a scene reference, see ``ui.scene_choice``).
+The sign-in is kept in the Streamlit session and in an HttpOnly cookie (``ui.session_cookie``),
+never in the page address, so a shared link carries no sign-in. The address keeps the scene
+across a reload: ``?scene=ROOT:PATH`` (a scene reference, see ``ui.scene_choice``).
 """
 
 from __future__ import annotations
+
+import contextlib
+from urllib.parse import urlencode, urljoin
 
 import streamlit as st
 
@@ -14,6 +18,7 @@ from sr.scene import Scene, SceneError
 from ui.auth import AuthStore, Identity, Session, SignedIn, shared_auth_store
 from ui.registry import ServedScene, registry
 from ui.scene_choice import open_ref, scene_ref
+from ui.session_cookie import COOKIE, cookie_script, issue_ticket
 from ui.settings import SAMPLE_REF, data_dir, keep_files_private
 from ui.text import escape_markdown
 from ui.upload_gate import note_session
@@ -38,15 +43,25 @@ def client_address() -> str:
     return address if isinstance(address, str) and address else "unknown"  # AppTest: a mock
 
 
+def _cookie_token() -> str:
+    """The session token in the browser's cookie ("" when none, or under AppTest)."""
+    try:
+        value = st.context.cookies.get(COOKIE, "")
+    except (AttributeError, RuntimeError):
+        return ""
+    return value if isinstance(value, str) else ""
+
+
 def current_session() -> Session | None:
-    """The open session of this browser tab: from the page address, checked on every run, so
-    an expired or signed-out session ends at once."""
-    token = st.session_state.get("session_token") or st.query_params.get("session", "")
+    """The open session of this browser tab (this tab's sign-in, else the cookie), checked
+    on every run, so an expired or signed-out session ends at once. A ``?session=`` in the
+    address (old links) is ignored and removed."""
+    if "session" in st.query_params:
+        st.query_params.pop("session", None)
+    token = st.session_state.get("session_token") or _cookie_token()
     session = auth_store().session(token)
     st.session_state["session_token"] = token if session else ""
     note_session(token if session else "")
-    if session and st.query_params.get("session") != token:
-        st.query_params["session"] = token
     return session
 
 
@@ -62,18 +77,26 @@ def sign_in(name: str, role: Role, role_code: str = "", personal_code: str = "")
         name, role, personal_code=personal_code, role_code=role_code, client=client_address()
     )
     st.session_state["session_token"] = signed.token
-    st.query_params["session"] = signed.token
+    st.session_state["cookie_ticket"] = issue_ticket(signed.token)
     note_session(signed.token)
     return signed
 
 
+def deliver_session_cookie() -> None:
+    """After a sign-in: let the browser fetch the session cookie (once)."""
+    ticket = st.session_state.pop("cookie_ticket", None)
+    if ticket:
+        import streamlit.components.v1 as components
+
+        components.html(cookie_script(ticket), height=0)
+
+
 def sign_out() -> None:
     """Revoke the session everywhere and forget it here."""
-    token = st.session_state.get("session_token") or st.query_params.get("session", "")
+    token = st.session_state.get("session_token") or _cookie_token()
     if token:
-        auth_store().sign_out(token)
+        auth_store().sign_out(token)  # the cookie then opens nothing
     st.session_state["session_token"] = ""
-    st.query_params.pop("session", None)
     note_session("")
 
 
@@ -94,11 +117,19 @@ def tile_key(scene_id: str) -> str:
 
 
 def address_params() -> dict[str, str]:
-    """What the page address keeps for a reload: the session and the scene (for links)."""
-    session = current_session()
-    if session is None:
+    """What the page address keeps for a reload: the scene (for links), never the sign-in."""
+    if current_session() is None:
         return {}
-    return {"session": str(st.session_state["session_token"]), "scene": current_scene_ref()}
+    return {"scene": current_scene_ref()}
+
+
+def volunteer_link(ref: str) -> str:
+    """A link to the Label page on scene ``ref`` for volunteers: it carries the scene only."""
+    base = ""
+    with contextlib.suppress(AttributeError, RuntimeError):
+        base = st.context.url or ""
+    base = base if isinstance(base, str) else ""
+    return urljoin(base, "label") + "?" + urlencode({"scene": ref})
 
 
 def current_scene_ref() -> str:

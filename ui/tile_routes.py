@@ -69,7 +69,10 @@ def not_a_tile(request: Request) -> Response:
 
 
 def routes() -> list[Route]:
+    from ui.session_cookie import routes as session_routes
+
     return [
+        *session_routes(),
         Route("/tiles/{scene_id}/{mode}/{z:int}/{x:int}/{y:int}.png", serve_tile, methods=["GET"]),
         Route("/tiles/{rest:path}", not_a_tile, methods=["GET", "HEAD", "POST"]),
         Route("/tiles", not_a_tile, methods=["GET", "HEAD", "POST"]),

@@ -105,7 +105,8 @@ def sign_in(
     page, url: str, name: str, role_text: str = "", code: str = "", personal: str = ""
 ) -> str:  # type: ignore[no-untyped-def]
     """Sign in on the home page (a new name gets a personal code, ``personal`` signs in an
-    existing one); returns the page address's query string (session and scene) for other pages."""
+    existing one); returns the page address's query string (the scene) for other pages: the
+    sign-in itself is in the browser's cookie."""
     page.goto(url)
     page.get_by_label("Your name").fill(name)
     if personal:
@@ -115,7 +116,18 @@ def sign_in(
         page.get_by_label("Access code").fill(code)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("Signed in as").wait_for()
-    return page.url.split("?", 1)[1]  # ?session=…&scene=…
+    wait_for_session_cookie(page)
+    return page.url.split("?", 1)[1] if "?" in page.url else ""  # scene=… (no sign-in)
+
+
+def wait_for_session_cookie(page, timeout: float = 30) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the browser holds the sign-in cookie (fetched just after the sign-in), so
+    that pages opened from here on are signed in."""
+    deadline = time.monotonic() + timeout
+    while not any(c["name"] == "sharpfields_session" for c in page.context.cookies()):
+        if time.monotonic() > deadline:
+            raise TimeoutError("the browser never received the sign-in cookie")
+        page.wait_for_timeout(100)
 
 
 def map_centre(page) -> tuple[float, float]:  # type: ignore[no-untyped-def]

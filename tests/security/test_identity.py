@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from labels.model import Role
 from tests.conftest import PROJECT_ROOT
+from tests.ui.conftest import shown
 from ui.auth import AuthStore, Identity
 
 APP = str(PROJECT_ROOT / "app.py")
@@ -78,7 +79,7 @@ def test_guessing_access_codes_is_slowed_down_and_logged(
     messages = []
     for guess in ("monsoon-1", "monsoon-2", "monsoon-3", "monsoon-4", "monsoon-42"):
         _sign_in(app, "Mallory", role=Role.COORDINATOR, code=guess)
-        messages.append(app.error[0].value if app.error else "signed in")
+        messages.append(shown(app.error[0].value) if app.error else "signed in")
     assert (
         messages[:3]
         == ["That is not the coordinator access code. Ask your coordinator for it."] * 3
@@ -94,7 +95,7 @@ def test_a_scene_in_the_address_must_be_an_allowed_reference(_data_dir: Path) ->
     _, token = store.open_session(Identity("Sita", Role.VOLUNTEER))
     for scene in ("/etc/passwd", "samples:../../../etc/passwd", str(_data_dir / "auth.sqlite")):
         app = AppTest.from_file(APP, default_timeout=30)
-        app.query_params["session"] = token
+        app.session_state["session_token"] = token
         app.query_params["scene"] = scene
         app.switch_page("pages/map.py")
         app.run()
