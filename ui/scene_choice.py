@@ -99,7 +99,11 @@ def open_ref(ref: str) -> Scene:
     if real is None:
         log.warning("scene reference refused (outside its folder or missing): %r", ref)
         raise SceneNotAllowedError()
-    return open_scene(real)
+    try:
+        return open_scene(real)
+    except SceneError as exc:  # the same answer as a missing file: no probing the folders
+        log.warning("scene reference refused: %r: %s", ref, exc)
+        raise SceneNotAllowedError() from exc
 
 
 def open_by_path(text: str, identity: Identity) -> Scene:

@@ -101,3 +101,21 @@ def test_preparing_one_scene_does_not_hold_up_another(
     other.join(60)
     assert not alive, "the second scene waited for the first one's preparation"
     assert registry.get(slow.scene_id) and registry.get(sample_scene.scene_id)
+
+
+def test_a_scene_folder_cannot_be_probed_through_references(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.scene_choice import SceneNotAllowedError, open_ref
+
+    folder = tmp_path / "scenes"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("not an image")
+    sparse_giant(folder / "giant.tif")
+    monkeypatch.setenv("SHARPFIELDS_SCENE_DIRS", str(folder))
+    messages = set()
+    for name in ("notes.txt", "giant.tif", "missing.tif", "../outside.tif"):
+        with pytest.raises(SceneNotAllowedError) as refused:
+            open_ref(f"server1:{name}")
+        messages.add(str(refused.value))
+    assert len(messages) == 1  # existing, damaged, too heavy and missing files read the same
