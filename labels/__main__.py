@@ -26,9 +26,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    exp = sub.add_parser("export", help="export labels to .geojson or .gpkg")
+    exp = sub.add_parser(
+        "export", help="export labels to .geojson, .gpkg or fiboa 0.3 (.fiboa.json, .parquet)"
+    )
     exp.add_argument("store", help=STORE_HELP)
-    exp.add_argument("out", type=Path, help="OUT.geojson or OUT.gpkg")
+    exp.add_argument(
+        "out",
+        type=Path,
+        help="OUT.geojson, OUT.gpkg, OUT.fiboa.json (fiboa 0.3 GeoJSON) or OUT.parquet "
+        "(fiboa 0.3 GeoParquet)",
+    )
     exp.add_argument("--status", action="append", help="keep this status (repeatable)")
     exp.add_argument("--crop", action="append", help="keep this crop (repeatable)")
     exp.add_argument("--scene", help="keep this scene id")
@@ -36,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--since", help="updated at or after this ISO date/time (UTC)")
     exp.add_argument("--until", help="updated at or before this ISO date/time (UTC)")
 
-    val = sub.add_parser("validate", help="validate a .geojson or .gpkg label file")
+    val = sub.add_parser("validate", help="validate a label file (.geojson, .gpkg, .parquet)")
     val.add_argument("file", type=Path)
 
     imp = sub.add_parser("import", help="validate a label file and add its good features")

@@ -1,17 +1,20 @@
-"""Export: a store's labels (or any labels) as a GeoJSON (RFC 7946) or GeoPackage file."""
+"""Export: a store's labels (or any labels) as a GeoJSON (RFC 7946), GeoPackage or fiboa 0.3
+(GeoJSON, GeoParquet) file."""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 
+from labels.fiboa import write_fiboa_geojson
 from labels.formats import GPKG_LAYER, file_kind
 from labels.fsutil import replace_with
 from labels.geojson import write_geojson
+from labels.geoparquet import write_geoparquet
 from labels.model import PROPERTY_NAMES, Geometry, Label
 from labels.store import LabelFilter, LabelStore
 
@@ -45,14 +48,21 @@ def write_gpkg(labels: Iterable[Label], path: Path) -> int:
     return len(frame)
 
 
+WRITERS: dict[str, Callable[[Iterable[Label], Path], int]] = {
+    "geojson": write_geojson,
+    "fiboa": write_fiboa_geojson,
+    "gpkg": write_gpkg,
+    "parquet": write_geoparquet,
+}
+
+
 def write_labels(labels: Iterable[Label], out: Path) -> int:
-    """Write ``labels`` to ``out`` (.geojson or .gpkg, from its name); returns the count."""
+    """Write ``labels`` to ``out`` in the format its name says (``labels.formats``: .geojson,
+    .fiboa.json, .gpkg, .parquet); returns the count."""
     out = Path(out)
-    if file_kind(out) == "gpkg":
-        return write_gpkg(labels, out)
-    return write_geojson(labels, out)
+    return WRITERS[file_kind(out)](labels, out)
 
 
 def export(store: LabelStore, out: Path, flt: LabelFilter | None = None) -> int:
-    """Export the store's labels matching ``flt`` to ``out`` (.geojson or .gpkg)."""
+    """Export the store's labels matching ``flt`` to ``out`` (any format of ``write_labels``)."""
     return write_labels(store.query(flt), out)

@@ -6,12 +6,14 @@ import json
 import math
 import uuid
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 import shapely
 
 from labels.errors import FormatError
+from labels.fiboa import from_fiboa
 from labels.fsutil import atomic_write
 from labels.geometry import geometry_to_geojson
 from labels.limits import MAX_TEXT_CHARS, check_json_depth, read_bounded
@@ -119,16 +121,27 @@ def read_geojson_features(path: Path) -> list[Any]:
 
 
 def _clean(value: Any) -> Any:
-    """Plain Python values from GeoPackage cells (numpy numbers, NaN, timestamps)."""
+    """Plain Python values from table cells (numpy numbers, NaN / NaT, timestamps)."""
     if value is None:
         return None
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
+    if isinstance(value, datetime):  # pandas Timestamps too
+        if value != value:  # NaT
+            return None
+        return iso_utc(value)
     if hasattr(value, "item"):
         value = value.item()
     if isinstance(value, float) and math.isnan(value):
         return None
     return value
+
+
+def iso_utc(value: datetime) -> str:
+    """``2024-03-01T04:55:31Z`` (fractions of a second only when there are some); a time
+    without a zone is taken as UTC."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    text = value.replace(tzinfo=None).isoformat()
+    return f"{text}Z"
 
 
 def content_id(props: Mapping[str, Any], geometry: Geometry) -> str:
@@ -178,7 +191,7 @@ def properties_to_label(
         props = {}
     if not isinstance(props, Mapping):
         return None, [Finding("malformed", "error", f"{where}: 'properties' is not an object")]
-    props = {k: _clean(v) for k, v in props.items()}
+    props = from_fiboa({k: _clean(v) for k, v in props.items()})
     if "crop:name" not in props and "crop" in props:
         props["crop:name"] = props["crop"]
     findings = _property_findings(props, where)

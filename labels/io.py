@@ -17,6 +17,7 @@ from shapely.strtree import STRtree
 from labels.errors import FormatError, NotFoundError, PermissionDeniedError
 from labels.formats import file_kind
 from labels.geojson import feature_to_label, properties_to_label, read_geojson_features
+from labels.geoparquet import read_geoparquet
 from labels.label_checks import crop_findings
 from labels.limits import check_input_file
 from labels.model import DEFAULT_CROPS, Geometry, Label, Role
@@ -84,7 +85,8 @@ def _where(index: int, props: Mapping[str, Any] | None) -> str:
     return f"feature {index} (id {shown})"
 
 
-def _read_gpkg(path: Path, overrides: Mapping[str, Any]) -> list[tuple[Label | None, list]]:
+def _read_gpkg(path: Path) -> list[tuple[Any, dict[str, Any]]]:
+    """``(geometry, properties)`` of every feature of a GeoPackage, in lon/lat."""
     try:
         with warnings.catch_warnings():  # GDAL's notes on odd files; the error says enough
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -93,12 +95,16 @@ def _read_gpkg(path: Path, overrides: Mapping[str, Any]) -> list[tuple[Label | N
         raise FormatError(f"{path}: cannot be read as a GeoPackage: {exc}") from None
     if frame.crs is not None and frame.crs.to_epsg() != 4326:
         frame = frame.to_crs(4326)
-    out: list[tuple[Label | None, list]] = []
     names = [c for c in frame.columns if c != frame.geometry.name]
-    for i, (geom, *values) in enumerate(
-        zip(frame.geometry, *(frame[c] for c in names), strict=True)
-    ):
-        props = dict(zip(names, values, strict=True))
+    return list(zip(frame.geometry, frame[names].to_dict("records"), strict=True))
+
+
+def _rows_to_labels(
+    rows: Sequence[tuple[Any, dict[str, Any]]], overrides: Mapping[str, Any]
+) -> list[tuple[Label | None, list[Finding]]]:
+    """Labels from table rows (GeoPackage, GeoParquet): a row without geometry is an error."""
+    out: list[tuple[Label | None, list[Finding]]] = []
+    for i, (geom, props) in enumerate(rows):
         where = _where(i, props)
         if geom is None:
             out.append((None, [Finding("malformed", "error", f"{where}: no geometry")]))
@@ -108,16 +114,19 @@ def _read_gpkg(path: Path, overrides: Mapping[str, Any]) -> list[tuple[Label | N
 
 
 def read_labels(path: Path, **overrides: Any) -> list[tuple[Label | None, list[Finding]]]:
-    """``(label or None, findings)`` for every feature of a GeoJSON or GeoPackage file.
+    """``(label or None, findings)`` for every feature of a GeoJSON (plain or fiboa 0.3),
+    GeoPackage or fiboa GeoParquet file.
 
     ``overrides`` (e.g. ``scene_id``) replace the file's values; malformed features give
-    findings, a file that is not GeoJSON / GeoPackage raises ``FormatError``.
+    findings, a file that is none of these raises ``FormatError``.
     """
     path = Path(path)
     overrides = {k: v for k, v in overrides.items() if v is not None}
-    if file_kind(path) == "gpkg":
+    kind = file_kind(path)
+    if kind in ("gpkg", "parquet"):
         check_input_file(path)
-        return _read_gpkg(path, overrides)
+        rows = _read_gpkg(path) if kind == "gpkg" else read_geoparquet(path)
+        return _rows_to_labels(rows, overrides)
     features = read_geojson_features(path)
     return [
         feature_to_label(
