@@ -15,7 +15,7 @@ import shapely
 from shapely.strtree import STRtree
 
 from labels.errors import FormatError, NotFoundError, PermissionDeniedError
-from labels.formats import file_kind
+from labels.formats import GPKG_LAYER, file_kind
 from labels.geojson import feature_to_label, properties_to_label, read_geojson_features
 from labels.geoparquet import read_geoparquet
 from labels.label_checks import crop_findings
@@ -85,12 +85,25 @@ def _where(index: int, props: Mapping[str, Any] | None) -> str:
     return f"feature {index} (id {shown})"
 
 
+def _fields_layer(path: Path) -> str | int:
+    """The layer holding the fields: ``fields`` (as exported), else the first spatial one."""
+    try:
+        layers = [(str(name), kind) for name, kind in pyogrio.list_layers(path)]
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError):
+        return 0  # reading it says what is wrong
+    names = [name for name, _ in layers]
+    if GPKG_LAYER in names:
+        return GPKG_LAYER
+    spatial = [name for name, kind in layers if kind is not None]
+    return spatial[0] if spatial else 0
+
+
 def _read_gpkg(path: Path) -> list[tuple[Any, dict[str, Any]]]:
     """``(geometry, properties)`` of every feature of a GeoPackage, in lon/lat."""
     try:
         with warnings.catch_warnings():  # GDAL's notes on odd files; the error says enough
             warnings.simplefilter("ignore", RuntimeWarning)
-            frame = pyogrio.read_dataframe(path)
+            frame = pyogrio.read_dataframe(path, layer=_fields_layer(path))
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         raise FormatError(f"{path}: cannot be read as a GeoPackage: {exc}") from None
     if frame.crs is not None and frame.crs.to_epsg() != 4326:

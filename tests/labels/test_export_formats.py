@@ -1,6 +1,7 @@
-"""fiboa 0.3 exports (GeoJSON and GeoParquet) pass fiboa-cli's validator, keep every property
-through import and export, and fiboa 0.3 files from elsewhere import with their dates
-(labels.fiboa, labels.geoparquet)."""
+"""Export formats: fiboa 0.3 exports (GeoJSON, GeoParquet) pass fiboa-cli's validator and
+keep every property through import and export, fiboa 0.3 files from elsewhere import with
+their dates; GeoPackage date-times and crop style; export permissions (labels.fiboa,
+labels.geoparquet, labels.gpkg_style, labels.export)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 import shapely
 from shapely.geometry import MultiPolygon
 
+from labels.errors import StoreError
 from labels.export import export
 from labels.fiboa import CODE_LIST_FILE, PREFIX, write_code_list
 from labels.io import import_file, read_labels
@@ -169,3 +171,45 @@ def test_published_code_list_is_the_crop_list(tmp_path: Path) -> None:
         rows = list(csv.DictReader(fh))
     assert [r["original_code"] for r in rows] == list(DEFAULT_CROPS)
     assert set(rows[0]) == {"original_code", "original_name", "translated_name"}
+
+
+def test_gpkg_has_datetime_columns_and_a_crop_style(filled: BaseLabelStore, tmp_path: Path):
+    import sqlite3
+    from xml.etree import ElementTree
+
+    out = tmp_path / "fields.gpkg"
+    export(filled, out)
+    with sqlite3.connect(out) as db:
+        types = {row[1]: row[2] for row in db.execute('PRAGMA table_info("fields")')}
+        (qml, table, geom_column, default), *others = db.execute(
+            "SELECT styleQML, f_table_name, f_geometry_column, useAsDefault FROM layer_styles"
+        ).fetchall()
+        contents = dict(db.execute("SELECT table_name, data_type FROM gpkg_contents"))
+    assert {types[c] for c in ("determination_datetime", "created", "updated")} == {"DATETIME"}
+    assert (table, geom_column, default, others) == ("fields", "geom", 1, [])
+    assert contents == {"fields": "features", "layer_styles": "attributes"}
+    renderer = ElementTree.fromstring(qml.split("\n", 1)[1]).find("renderer-v2")
+    assert renderer is not None and renderer.get("attr") == '"crop:name"'
+    categories = [c.get("value") for c in renderer.iter("category")]
+    assert categories == list(DEFAULT_CROPS)
+    rice = next(s for s in renderer.iter("symbol") if s.get("name") == "0")
+    colours = {o.get("name"): o.get("value") for o in rice.iter("Option") if o.get("name")}
+    assert colours["outline_color"] == "31,158,137,255"  # the map's rice colour, #1f9e89
+    ((label, findings), *_) = read_labels(out)  # the style table does not confuse reading
+    assert findings == [] and label is not None
+
+
+@pytest.mark.parametrize("name", ["a.geojson", "a.fiboa.json", "a.gpkg", "a.parquet"])
+def test_exports_are_readable_by_the_group_unless_configured(
+    filled: BaseLabelStore, tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / name
+    export(filled, out)
+    assert out.stat().st_mode & 0o777 == 0o644
+    monkeypatch.setenv("SHARPFIELDS_EXPORT_MODE", "640")
+    export(filled, out)
+    assert out.stat().st_mode & 0o777 == 0o640
+    monkeypatch.setenv("SHARPFIELDS_EXPORT_MODE", "rw-r--r--")
+    with pytest.raises(StoreError, match="SHARPFIELDS_EXPORT_MODE='rw-r--r--' is not a file mode"):
+        export(filled, out)
+    assert out.stat().st_mode & 0o777 == 0o640  # the previous file stays as it was
