@@ -29,9 +29,9 @@ FIBOA_SCHEMA = "https://fiboa.org/specification/v0.3.0/schema.yaml"
 CROP_SCHEMA = "https://fiboa.org/crop-extension/v0.2.0/schema.yaml"
 SCHEMAS = [VECOREL_SCHEMA, FIBOA_SCHEMA, CROP_SCHEMA]
 
-CODE_LIST_FILE = Path(__file__).with_name("data") / "crop_codes.csv"
+CODE_LIST_FILE = Path(__file__).with_name("code_lists") / "crop_codes.csv"
 CODE_LIST_ENV = "SHARPFIELDS_CROP_CODE_LIST"  # where a deployment publishes the CSV (a URL)
-CODE_LIST_DEFAULT = "labels/data/crop_codes.csv"  # the file's place in this repository
+CODE_LIST_DEFAULT = "labels/code_lists/crop_codes.csv"  # the file's place in this repository
 
 # The label's own fields that fiboa has no name for, with their Vecorel data types.
 PROJECT_TYPES: dict[str, str] = {

@@ -80,7 +80,7 @@ def test_fiboa_exports_pass_fiboa_validate(filled: BaseLabelStore, tmp_path: Pat
         assert p["metrics:perimeter"] == pytest.approx(label.perimeter_m, rel=1e-6)
         assert p["determination:method"] == "manual"
         assert p["crop:code"] == p["crop:name"] == label.crop
-        assert p["crop:code_list"] == "labels/data/crop_codes.csv"
+        assert p["crop:code_list"] == "labels/code_lists/crop_codes.csv"
         assert p[PREFIX + "annotator"] == label.annotator
         assert ("determination:datetime" in p) == (label.determination_datetime is not None)
         assert None not in p.values()  # fiboa forbids nulls: absent values are left out
