@@ -16,14 +16,17 @@ from labels.io import import_file, validate_file
 from labels.stats import format_summary, summarize
 from labels.store import LabelFilter, open_store
 from labels.transfer import copy_store
+from sr.version import program_name, version_line
 
 STORE_HELP = "label store: a folder (SQLite, created when missing) or a postgresql:// URL"
 
 
 def _parser() -> argparse.ArgumentParser:
+    program = program_name("labels")
     parser = argparse.ArgumentParser(
-        prog="python -m labels", description="Crop-field label store: export, validate, import."
+        prog=program, description="Crop-field label store: export, validate, import."
     )
+    parser.add_argument("--version", action="version", version=version_line(program))
     sub = parser.add_subparsers(dest="command", required=True)
 
     exp = sub.add_parser(
@@ -149,5 +152,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
-if __name__ == "__main__":
+def entry_point() -> None:
+    """The ``sharpfields-labels`` console script."""
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry_point()

@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
@@ -18,6 +19,7 @@ import numpy as np
 from rasterio.errors import RasterioError
 
 from sr.assessment import assess
+from sr.cog import enhancement_tags
 from sr.degrade import check_scale
 from sr.dip import PRESETS, Cancelled, DipError, Progress
 from sr.enhancer.cli import configure_train, run_train
@@ -27,6 +29,7 @@ from sr.scene import BBox, SceneError, parse_bbox
 from sr.stac import StacError
 from sr.stac_cli import configure_fetch, configure_search, run_fetch, run_search
 from sr.stac_remote import AssetError
+from sr.version import program_name, sharpfields_version, version_line
 
 EXIT_USAGE = 2
 
@@ -103,10 +106,17 @@ def _run_enhance(args: argparse.Namespace) -> None:
     result = enhance_raster(raster, args.scale, args.method, **options)
     if not np.all(np.isfinite(result.array)):
         raise DipError("The result has non-finite values; try another seed or preset.")
-    write_raster(args.output, result)
+    stored = as_written(result).astype(np.float32)  # rounded and clipped as in the file
+    report = assess(stored, raster.array, args.scale).as_dict()
+    tags = enhancement_tags(
+        method=args.method,
+        scale=args.scale,
+        model_version=get_method(args.method).model_version,
+        consistency=report,
+        software_version=sharpfields_version(),
+    )
+    write_raster(args.output, replace(result, tags={**result.tags, **tags}))
     if args.report is not None:
-        stored = as_written(result).astype(np.float32)  # rounded and clipped as in the file
-        report = assess(stored, raster.array, args.scale).as_dict()
         args.report.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     if not args.quiet:
         bands, rows, cols = result.array.shape
@@ -123,7 +133,9 @@ SUBCOMMANDS: list[Subcommand] = [
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m sr", description="Super-resolution of satellite images.")
+    program = program_name("sr")
+    parser = _Parser(prog=program, description="Super-resolution of satellite images.")
+    parser.add_argument("--version", action="version", version=version_line(program))
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, configure, run in SUBCOMMANDS:
         doc = (run.__doc__ or name).strip()
@@ -154,3 +166,8 @@ def main(argv: list[str] | None = None) -> int:
         print("error: interrupted", file=sys.stderr)
         return 130
     return 0
+
+
+def entry_point() -> None:
+    """The ``sharpfields-sr`` console script."""
+    sys.exit(main())

@@ -25,9 +25,10 @@ import torch
 from sr.device import resolve_device
 from sr.enhancer.checkpoint import load_model
 from sr.enhancer.model import EnhancerNet, fuse_batchnorm
+from sr.project_files import project_root
 from sr.scaling import fit_percentiles
 
-DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "models" / "enhancer-resnet18.pt"
+DEFAULT_MODEL = project_root() / "models" / "enhancer-resnet18.pt"
 DEFAULT_TILE = 512
 DEFAULT_OVERLAP = 32
 PRECISIONS = ("auto", "float32", "bfloat16")
