@@ -19,13 +19,14 @@ import numpy as np
 from rasterio.errors import RasterioError
 
 from sr.assessment import assess
+from sr.bbox_option import BBOX_HELP, add_bbox_option
 from sr.cog import enhancement_tags
 from sr.degrade import check_scale
 from sr.dip import PRESETS, Cancelled, DipError, Progress
 from sr.enhancer.cli import configure_train, run_train
 from sr.methods import DEFAULT_METHOD, METHODS, enhance_raster, get_method
 from sr.raster_io import as_written, read_raster, write_raster
-from sr.scene import BBox, SceneError, parse_bbox
+from sr.scene import SceneError
 from sr.stac import StacError
 from sr.stac_cli import configure_fetch, configure_search, run_fetch, run_search
 from sr.stac_remote import AssetError
@@ -45,16 +46,6 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-def bbox_argument(text: str) -> BBox:
-    """--bbox 'W,S,E,N' in degrees → a lon/lat box, or a one-line usage error."""
-    bbox = parse_bbox(text)
-    if bbox is None:
-        raise argparse.ArgumentTypeError(
-            f"--bbox needs four numbers W,S,E,N in degrees (lon/lat), got {text!r}"
-        )
-    return bbox
-
-
 def _configure_enhance(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("input", type=Path, help="GeoTIFF (any bands) or PNG/JPEG image")
     parser.add_argument("output", type=Path, help="GeoTIFF for GeoTIFF input, else PNG")
@@ -64,7 +55,7 @@ def _configure_enhance(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--iterations", type=int, help="override the preset's iterations")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
-    parser.add_argument("--bbox", type=bbox_argument, help="lon/lat area W,S,E,N to enhance")
+    add_bbox_option(parser, help=f"the area to enhance, {BBOX_HELP}")
     parser.add_argument(
         "--no-consistency",
         action="store_true",

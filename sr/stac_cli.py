@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from sr.bbox_option import add_bbox_option
 from sr.stac import (
     DEFAULT_CATALOG,
     DEFAULT_COLLECTION,
@@ -24,9 +25,7 @@ from sr.stac_area import DEFAULT_MAX_AREA_KM2, Area, area_from_bbox, area_from_g
 
 def _configure_common(parser: argparse.ArgumentParser) -> None:
     where = parser.add_mutually_exclusive_group(required=True)
-    where.add_argument(
-        "--bbox", nargs=4, type=float, metavar=("W", "S", "E", "N"), help="area in degrees"
-    )
+    add_bbox_option(where)
     where.add_argument("--geojson", type=Path, help="area as a GeoJSON file (polygons)")
     parser.add_argument("--dates", required=True, help="START/END, e.g. 2024-06-01/2024-09-30")
     parser.add_argument(
