@@ -16,6 +16,7 @@ from labels.io import import_file, validate_file
 from labels.stats import format_summary, summarize
 from labels.store import LabelFilter, open_store
 from labels.transfer import copy_store
+from sr.logs import configure_logging
 from sr.version import program_name, version_line
 
 STORE_HELP = "label store: a folder (SQLite, created when missing) or a postgresql:// URL"
@@ -138,6 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Every failure is one line on stderr, never a traceback: files come from anyone.
     """
+    configure_logging()
     parser = _parser()
     args = parser.parse_args(argv)
     _check_names(parser, args)

@@ -24,6 +24,7 @@ from sr.cog import enhancement_tags
 from sr.degrade import check_scale
 from sr.dip import PRESETS, Cancelled, DipError, Progress
 from sr.enhancer.cli import configure_train, run_train
+from sr.logs import configure_logging
 from sr.methods import DEFAULT_METHOD, METHODS, enhance_raster, get_method
 from sr.raster_io import as_written, read_raster, write_raster
 from sr.scene import SceneError
@@ -138,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    configure_logging()
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help (0) or a usage error already printed (2)

@@ -1,6 +1,6 @@
 """Enhanced rasters as Cloud-Optimized GeoTIFFs that say what they are.
 
-GDAL's COG driver writes the file (internal tiles of 512², DEFLATE with a predictor,
+GDAL's COG driver writes the file (internal tiles of 512² by default, DEFLATE with a predictor,
 overviews down to one tile, averaged), so any GIS or tile server reads an area or a zoom
 level without the whole file. The source's band names and its own tags (licence, source,
 units, acquisition date …) are kept; how the raster was enhanced is written as
@@ -26,10 +26,10 @@ TAG_PREFIX = "SHARPFIELDS_"
 COG_OPTIONS = {
     "COMPRESS": "DEFLATE",
     "PREDICTOR": "YES",  # horizontal differencing for integers, floating point for floats
-    "BLOCKSIZE": "512",
     "OVERVIEWS": "AUTO",
     "OVERVIEW_RESAMPLING": "AVERAGE",
     "BIGTIFF": "IF_SAFER",
+    "NUM_THREADS": "ALL_CPUS",
 }
 
 
@@ -74,8 +74,10 @@ def write_cog(
     nodata: float | None = None,
     descriptions: Sequence[str | None] = (),
     tags: Mapping[str, str] | None = None,
+    blocksize: int = 512,
 ) -> None:
-    """Write (bands, rows, cols) ``pixels`` as a COG at ``path``, atomically."""
+    """Write (bands, rows, cols) ``pixels`` as a COG of ``blocksize``² tiles at ``path``,
+    atomically (a crash or a full disk leaves no partial file and the old one intact)."""
     bands, rows, cols = pixels.shape
     profile = {
         "driver": "GTiff",
@@ -87,8 +89,8 @@ def write_cog(
         "transform": transform,
         "nodata": nodata,
         "tiled": True,
-        "blockxsize": 512,
-        "blockysize": 512,
+        "blockxsize": blocksize,
+        "blockysize": blocksize,
     }
     staging = temp_path_beside(path)  # a plain GeoTIFF the COG driver copies from
     final = temp_path_beside(path)
@@ -100,7 +102,8 @@ def write_cog(
             for band, name in enumerate(descriptions[:bands], start=1):
                 if name:
                     dst.set_band_description(band, name)
-        rasterio.shutil.copy(staging, final, driver="COG", **COG_OPTIONS)
+        options = {**COG_OPTIONS, "BLOCKSIZE": str(blocksize)}
+        rasterio.shutil.copy(staging, final, driver="COG", **options)
         replace_with(final, path)
     finally:
         for leftover in (staging, final):

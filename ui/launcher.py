@@ -16,6 +16,7 @@ import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 
+from sr.logs import configure_logging
 from sr.project_files import is_checkout, project_root
 from sr.version import version_line
 
@@ -62,6 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--port", type=int, default=int(os.environ.get("PORT", "8501")), help="default 8501"
     )
     args, extra = parser.parse_known_args(argv)
+    configure_logging()
     if not is_checkout():
         os.environ.setdefault("SHARPFIELDS_DATA", str(Path.cwd() / "data"))
     vendor = project_root() / "static" / "vendor"
