@@ -10,13 +10,16 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from tqdm import tqdm
+
 from labels.errors import LabelError
-from labels.export import export
+from labels.export import write_labels
 from labels.io import import_file, validate_file
 from labels.stats import format_summary, summarize
 from labels.store import LabelFilter, open_store
 from labels.transfer import copy_store
 from sr.logs import configure_logging
+from sr.progress_bar import on_terminal, progress_bar
 from sr.version import program_name, version_line
 
 STORE_HELP = "label store: a folder (SQLite, created when missing) or a postgresql:// URL"
@@ -46,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--annotator", action="append", help="keep this annotator (repeatable)")
     exp.add_argument("--since", help="updated at or after this ISO date/time (UTC)")
     exp.add_argument("--until", help="updated at or before this ISO date/time (UTC)")
+    exp.add_argument("--quiet", action="store_true", help="no progress bar")
 
     val = sub.add_parser("validate", help="validate a label file (.geojson, .gpkg, .parquet)")
     val.add_argument("file", type=Path)
@@ -61,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
         help="keep the file's accepted / rejected decisions as NAME's review (NAME must not "
         "have drawn those fields); without it they are imported as submitted",
     )
+    imp.add_argument("--quiet", action="store_true", help="no progress bar")
 
     st = sub.add_parser("stats", help="count and hectares per crop, annotator and status")
     st.add_argument("store", help=STORE_HELP)
@@ -72,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     snap.add_argument(
         "--into", type=Path, help="folder for the files (default: STORE/geojson; needed for a URL)"
     )
+    snap.add_argument("--quiet", action="store_true", help="no progress bar")
 
     mig = sub.add_parser("migrate", help="copy a whole store (labels and history) to another")
     mig.add_argument("src", help=STORE_HELP)
@@ -92,8 +98,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "snapshot":
         options = {"snapshot_dir": args.into} if args.into else {}
         store = open_store(args.store, snapshots=False, **options)
-        for scene_id in args.scene or [scene[0] for scene in store.scenes()]:
-            print(f"wrote {store.write_snapshot(scene_id)}")
+        scene_ids = args.scene or [scene[0] for scene in store.scenes()]
+        for scene_id in tqdm(
+            scene_ids, unit="scene", disable=args.quiet or not on_terminal(), leave=False
+        ):
+            tqdm.write(f"wrote {store.write_snapshot(scene_id)}", file=sys.stdout)
         return 0
     store = open_store(args.store)
     if args.command == "export":
@@ -105,17 +114,26 @@ def _run(args: argparse.Namespace) -> int:
             since=args.since,
             until=args.until,
         )
-        n = export(store, args.out, flt)
+        chosen = tqdm(
+            store.query(flt),
+            total=store.count(flt),
+            unit="label",
+            disable=args.quiet or not on_terminal(),
+            leave=False,
+        )
+        n = write_labels(chosen, args.out)
         print(f"exported {n} label(s) to {args.out}")
         return 0
     if args.command == "import":
-        report = import_file(
-            store,
-            args.file,
-            annotator=args.annotator,
-            scene_id=args.scene,
-            reviewed_by=args.as_reviewed_by,
-        )
+        with progress_bar(args.quiet, "step", terminal_only=True) as bar:
+            report = import_file(
+                store,
+                args.file,
+                annotator=args.annotator,
+                scene_id=args.scene,
+                reviewed_by=args.as_reviewed_by,
+                progress=bar,
+            )
         print("\n".join(report.lines()))
         print(f"imported {report.imported} of {len(report.features)} feature(s) into {store.where}")
         return 1 if report.errors else 0

@@ -24,6 +24,7 @@ from labels.model import DEFAULT_CROPS, Geometry, Label, Role
 from labels.store import LabelStore
 from labels.validate import DEFAULT_RULES, Finding, Rules, check_geometry, has_errors, short_repr
 from labels.workflow import REVIEW_STATUSES, as_imported
+from sr.progress_bar import Report
 
 # --- reading and validating files --------------------------------------------------------
 
@@ -232,6 +233,7 @@ def import_file(
     reviewed_by: str | None = None,
     crops: Sequence[str] = DEFAULT_CROPS,
     rules: Rules = DEFAULT_RULES,
+    progress: Report | None = None,
 ) -> FileReport:
     """Validate a label file and add its good features to ``store`` in one transaction.
 
@@ -240,9 +242,13 @@ def import_file(
     in the store, are reported and skipped; the rest are new labels (version 1) keeping
     their crop and provenance. Accepted or rejected features are imported as submitted
     unless ``reviewed_by`` names who vouches for the file's decisions (never their own).
+    ``progress(done, total, step)`` hears of each step (reading, validating, saving).
     """
     path = Path(path)
+    say = progress or (lambda done, total, step: None)
+    say(0, 3, "reading")
     read = read_labels(path, scene_id=scene_id)
+    say(1, 3, "validating")
     parsed = _as_imported(read, annotator, reviewed_by)
     scenes = {label.scene_id for label, _ in parsed if label is not None}
     footprints = {s: fp for s in scenes if (fp := store.footprint(s)) is not None}
@@ -254,7 +260,9 @@ def import_file(
             feature.findings.append(Finding("missing-property", "error", message))
     good = [f for f in report.features if f.ok and not _exists(store, f)]
     to_save = [f.label for f in good if f.label is not None]  # every good feature has one
+    say(2, 3, f"saving {len(to_save)} field(s)")
     results = store.save_many(to_save, actor=annotator, role=Role.COORDINATOR)
+    say(3, 3, "saved")
     for feature, result in zip(good, results, strict=True):
         feature.imported = True
         feature.label = result.label

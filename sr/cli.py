@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import numpy as np
 from rasterio.errors import RasterioError
@@ -22,10 +22,11 @@ from sr.assessment import assess
 from sr.bbox_option import BBOX_HELP, add_bbox_option
 from sr.cog import enhancement_tags
 from sr.degrade import check_scale
-from sr.dip import PRESETS, Cancelled, DipError, Progress
+from sr.dip import PRESETS, Cancelled, DipError
 from sr.enhancer.cli import configure_train, run_train
 from sr.logs import configure_logging
 from sr.methods import DEFAULT_METHOD, METHODS, enhance_raster, get_method
+from sr.progress_bar import Report, progress_bar
 from sr.raster_io import as_written, read_raster, write_raster
 from sr.scene import SceneError
 from sr.stac import StacError
@@ -68,13 +69,23 @@ def _configure_enhance(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
-def _print_progress(report: Progress) -> None:
-    print(
-        f"iteration {report.iteration}/{report.iterations}  loss {report.loss:.2e}  "
-        f"ETA {report.eta_s:.0f} s",
-        file=sys.stderr,
-        flush=True,
-    )
+def _method_options(args: argparse.Namespace, report: Report | None) -> dict[str, Any]:
+    """The enhance options of the chosen method; progress goes to ``report`` (a tqdm bar):
+    DIP's iterations, the enhancer's tiles."""
+    method = get_method(args.method)
+    options: dict[str, Any] = {"device": args.device, "consistency": not args.no_consistency}
+    if method.takes_dip_options:
+        options.update(
+            preset=args.preset,
+            iterations=args.iterations,
+            seed=args.seed,
+            progress_every=max(1, (args.iterations or PRESETS[args.preset].iterations) // 100),
+        )
+        if report is not None:
+            options["progress"] = lambda p: report(p.iteration, p.iterations, "Deep Image Prior")
+    if method.model is not None and report is not None:
+        options["tile_progress"] = lambda done, total: report(done, total, "enhancer tiles")
+    return options
 
 
 def _run_enhance(args: argparse.Namespace) -> None:
@@ -83,19 +94,9 @@ def _run_enhance(args: argparse.Namespace) -> None:
     if args.iterations is not None and args.iterations < 1:
         raise UsageError(f"--iterations must be at least 1, not {args.iterations}")
     raster = read_raster(args.input, args.bbox)
-    options: dict[str, object] = {"device": args.device, "consistency": not args.no_consistency}
-    if get_method(args.method).takes_dip_options:
-        every = max(1, (args.iterations or PRESETS[args.preset].iterations) // 10)
-        options = {
-            "preset": args.preset,
-            "iterations": args.iterations,
-            "seed": args.seed,
-            "device": args.device,
-            "consistency": not args.no_consistency,
-            "progress": None if args.quiet else _print_progress,
-            "progress_every": every,
-        }
-    result = enhance_raster(raster, args.scale, args.method, **options)
+    with progress_bar(args.quiet, "step") as bar:
+        options = _method_options(args, bar)
+        result = enhance_raster(raster, args.scale, args.method, **options)
     if not np.all(np.isfinite(result.array)):
         raise DipError("The result has non-finite values; try another seed or preset.")
     stored = as_written(result).astype(np.float32)  # rounded and clipped as in the file
