@@ -13,10 +13,9 @@ import geopandas as gpd
 import pandas as pd
 
 from labels.errors import StoreError
-from labels.fiboa import write_fiboa_geojson
 from labels.formats import GPKG_LAYER, file_kind
 from labels.fsutil import replace_with
-from labels.geojson import write_geojson
+from labels.geojson import write_fiboa_geojson, write_geojson
 from labels.geoparquet import write_geoparquet
 from labels.gpkg_style import add_crop_style
 from labels.model import PROPERTY_NAMES, Geometry, Label

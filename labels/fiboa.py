@@ -12,13 +12,11 @@ declared in the file's ``schemas:custom``. A value the label does not have is le
 from __future__ import annotations
 
 import csv
-import json
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from labels.fsutil import atomic_write
 from labels.geometry import geometry_to_geojson
 from labels.model import DEFAULT_CROPS, PROPERTY_NAMES, Label
 
@@ -119,23 +117,6 @@ def to_fiboa_feature(label: Label) -> dict[str, Any]:
         "geometry": geometry_to_geojson(label.geometry),
         "properties": fiboa_properties(label),
     }
-
-
-def _write_collection(labels: Iterable[Label], fh: IO[str]) -> int:
-    head = json.dumps({"type": "FeatureCollection", **collection_metadata()})
-    fh.write(head[:-1] + ', "features": [\n')
-    n = 0
-    for label in labels:
-        fh.write((",\n" if n else "") + json.dumps(to_fiboa_feature(label), ensure_ascii=False))
-        n += 1
-    fh.write("\n]}\n")
-    return n
-
-
-def write_fiboa_geojson(labels: Iterable[Label], path: Path) -> int:
-    """Write a fiboa 0.3 GeoJSON FeatureCollection, atomically; returns the count."""
-    with atomic_write(Path(path)) as fh:
-        return _write_collection(labels, fh)
 
 
 # --- fiboa names in --------------------------------------------------------------------

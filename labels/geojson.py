@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -13,7 +13,7 @@ from typing import IO, Any
 import shapely
 
 from labels.errors import FormatError
-from labels.fiboa import from_fiboa
+from labels.fiboa import collection_metadata, from_fiboa, to_fiboa_feature
 from labels.fsutil import atomic_write
 from labels.geometry import geometry_to_geojson
 from labels.limits import MAX_TEXT_CHARS, check_json_depth, read_bounded
@@ -43,14 +43,21 @@ def label_to_feature(label: Label) -> dict[str, Any]:
     }
 
 
-def write_features(labels: Iterable[Label], fh: IO[str]) -> int:
-    """Stream a FeatureCollection to ``fh`` one feature at a time; returns the count."""
-    fh.write('{"type": "FeatureCollection", "features": [\n')
+def write_features(
+    labels: Iterable[Label],
+    fh: IO[str],
+    to_feature: Callable[[Label], dict[str, Any]] = label_to_feature,
+    members: Mapping[str, Any] | None = None,
+) -> int:
+    """Stream a FeatureCollection (with ``members`` at its top level) to ``fh`` one feature
+    at a time; returns the count."""
+    head = json.dumps({"type": "FeatureCollection", **(members or {})})
+    fh.write(head[:-1] + ', "features": [\n')
     n = 0
     for label in labels:
         if n:
             fh.write(",\n")
-        fh.write(json.dumps(label_to_feature(label), ensure_ascii=False, allow_nan=False))
+        fh.write(json.dumps(to_feature(label), ensure_ascii=False, allow_nan=False))
         n += 1
     fh.write("\n]}\n")
     return n
@@ -60,6 +67,12 @@ def write_geojson(labels: Iterable[Label], path: Path) -> int:
     """Write ``labels`` to ``path`` atomically (temp file, fsync, rename); returns the count."""
     with atomic_write(Path(path)) as fh:
         return write_features(labels, fh)
+
+
+def write_fiboa_geojson(labels: Iterable[Label], path: Path) -> int:
+    """Write a fiboa 0.3 GeoJSON FeatureCollection (``labels.fiboa``), atomically."""
+    with atomic_write(Path(path)) as fh:
+        return write_features(labels, fh, to_fiboa_feature, collection_metadata())
 
 
 def _check_crs(doc: Mapping[str, Any], path: Path) -> None:
