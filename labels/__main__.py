@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from tqdm import tqdm
@@ -85,61 +85,77 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run(args: argparse.Namespace) -> int:
-    if args.command == "validate":
-        report = validate_file(args.file)
-        print("\n".join(report.lines()))
-        return 1 if report.errors else 0
-    if args.command == "migrate":
-        src, dst = open_store(args.src, snapshots=False), open_store(args.dst, snapshots=False)
-        fp = copy_store(src, dst)
-        print(f"copied {fp.line()}\nfrom {src.where} to {dst.where}; counts and checksum verified")
-        return 0
-    if args.command == "snapshot":
-        options = {"snapshot_dir": args.into} if args.into else {}
-        store = open_store(args.store, snapshots=False, **options)
-        scene_ids = args.scene or [scene[0] for scene in store.scenes()]
-        for scene_id in tqdm(
-            scene_ids, unit="scene", disable=args.quiet or not on_terminal(), leave=False
-        ):
-            tqdm.write(f"wrote {store.write_snapshot(scene_id)}", file=sys.stdout)
-        return 0
+def _validate(args: argparse.Namespace) -> int:
+    report = validate_file(args.file)
+    print("\n".join(report.lines()))
+    return 1 if report.errors else 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    src, dst = open_store(args.src, snapshots=False), open_store(args.dst, snapshots=False)
+    fp = copy_store(src, dst)
+    print(f"copied {fp.line()}\nfrom {src.where} to {dst.where}; counts and checksum verified")
+    return 0
+
+
+def _snapshot(args: argparse.Namespace) -> int:
+    options = {"snapshot_dir": args.into} if args.into else {}
+    store = open_store(args.store, snapshots=False, **options)
+    scene_ids = args.scene or [scene[0] for scene in store.scenes()]
+    shown = on_terminal() and not args.quiet
+    for scene_id in tqdm(scene_ids, unit="scene", disable=not shown, leave=False):
+        tqdm.write(f"wrote {store.write_snapshot(scene_id)}", file=sys.stdout)
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
     store = open_store(args.store)
-    if args.command == "export":
-        flt = LabelFilter(
-            scene_id=args.scene,
-            status=args.status,
-            crop=args.crop,
+    flt = LabelFilter(
+        scene_id=args.scene,
+        status=args.status,
+        crop=args.crop,
+        annotator=args.annotator,
+        since=args.since,
+        until=args.until,
+    )
+    shown = on_terminal() and not args.quiet
+    chosen = tqdm(store.query(flt), total=store.count(flt), unit="label", disable=not shown)
+    n = write_labels(chosen, args.out)
+    chosen.close()
+    print(f"exported {n} label(s) to {args.out}")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    store = open_store(args.store)
+    with progress_bar(args.quiet, "step", terminal_only=True) as bar:
+        report = import_file(
+            store,
+            args.file,
             annotator=args.annotator,
-            since=args.since,
-            until=args.until,
+            scene_id=args.scene,
+            reviewed_by=args.as_reviewed_by,
+            progress=bar,
         )
-        chosen = tqdm(
-            store.query(flt),
-            total=store.count(flt),
-            unit="label",
-            disable=args.quiet or not on_terminal(),
-            leave=False,
-        )
-        n = write_labels(chosen, args.out)
-        print(f"exported {n} label(s) to {args.out}")
-        return 0
-    if args.command == "import":
-        with progress_bar(args.quiet, "step", terminal_only=True) as bar:
-            report = import_file(
-                store,
-                args.file,
-                annotator=args.annotator,
-                scene_id=args.scene,
-                reviewed_by=args.as_reviewed_by,
-                progress=bar,
-            )
-        print("\n".join(report.lines()))
-        print(f"imported {report.imported} of {len(report.features)} feature(s) into {store.where}")
-        return 1 if report.errors else 0
-    summary = summarize(store.query())
+    print("\n".join(report.lines()))
+    print(f"imported {report.imported} of {len(report.features)} feature(s) into {store.where}")
+    return 1 if report.errors else 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    summary = summarize(open_store(args.store).query())
     print(json.dumps(summary.as_dict(), indent=2) if args.json else format_summary(summary))
     return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "validate": _validate,
+    "migrate": _migrate,
+    "snapshot": _snapshot,
+    "export": _export,
+    "import": _import,
+    "stats": _stats,
+}
 
 
 def _check_names(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
@@ -162,7 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _check_names(parser, args)
     try:
-        return _run(args)
+        return COMMANDS[args.command](args)
     except LabelError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
