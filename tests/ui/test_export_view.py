@@ -44,7 +44,7 @@ def test_geopackage_export_opens_with_geopandas(filled_store, tmp_path: Path) ->
     data, count = export_bytes(filled_store, _filter(annotators=["Ram"]), "gpkg")
     path = tmp_path / "out.gpkg"
     path.write_bytes(data)
-    frame = gpd.read_file(path)
+    frame = gpd.read_file(path, layer="fields")
     assert count == 1 and list(frame["crop:name"]) == ["maize"]
     assert frame.crs.to_epsg() == 4326
 
