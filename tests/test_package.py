@@ -113,3 +113,25 @@ def test_the_installed_package_has_its_parts(installed: Path, tmp_path: Path) ->
     assert app == f"True {venv / 'share/sharpfields/server.py'}"
     assert (venv / "share/sharpfields/pages/label.py").is_file()
     assert (venv / "share/sharpfields/LICENSE").read_text().startswith("MIT License")
+
+
+def test_dask_workers_run_sr_from_the_installed_package(installed: Path, tmp_path: Path) -> None:
+    """Worker processes started in another folder unpickle and run ``sr`` code: the reason
+    the README's cluster commands once had to start in the project folder."""
+    probe = (
+        "import numpy as np, sr\n"
+        "from distributed import Client, LocalCluster\n"
+        "from sr.methods import enhance\n"
+        "if __name__ == '__main__':\n"
+        "    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,\n"
+        "                      dashboard_address=None) as cluster, Client(cluster) as client:\n"
+        "        lr = np.ones((3, 8, 8), np.float32)\n"
+        "        hr = client.submit(enhance, lr, 2, 'bicubic').result(timeout=120)\n"
+        "        where = client.run(lambda: __import__('sr').__file__)\n"
+        "        print(hr.shape, sorted(set(where.values())) == [sr.__file__])\n"
+    )
+    script = tmp_path / "probe.py"
+    script.write_text(probe)
+    out = run([str(installed / "python"), str(script)], cwd=tmp_path)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "(3, 16, 16) True"
