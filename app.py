@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from sr.logs import configure_logging
 from ui.layout import NARROW_SCREEN_CSS
 from ui.state import address_params
 
+configure_logging()  # SHARPFIELDS_LOG_LEVEL; once per process, cheap on every rerun
 st.set_page_config(page_title="sharpfields", page_icon="🌾", layout="wide")
 pages = [
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),

@@ -1,19 +1,33 @@
-"""Export: a store's labels (or any labels) as a GeoJSON (RFC 7946) or GeoPackage file."""
+"""Export: a store's labels (or any labels) as a GeoJSON (RFC 7946), GeoPackage or fiboa 0.3
+(GeoJSON, GeoParquet) file."""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 
+from labels.errors import StoreError
 from labels.formats import GPKG_LAYER, file_kind
 from labels.fsutil import replace_with
-from labels.geojson import write_geojson
+from labels.geojson import write_fiboa_geojson, write_geojson
+from labels.geoparquet import write_geoparquet
+from labels.gpkg_style import add_crop_style
 from labels.model import PROPERTY_NAMES, Geometry, Label
 from labels.store import LabelFilter, LabelStore
+
+EXPORT_MODE_ENV = "SHARPFIELDS_EXPORT_MODE"
+DEFAULT_EXPORT_MODE = 0o644
+TIME_COLUMNS = (
+    PROPERTY_NAMES["determination_datetime"],
+    PROPERTY_NAMES["created_at"],
+    PROPERTY_NAMES["updated_at"],
+)
 
 
 def labels_to_frame(labels: Iterable[Label]) -> gpd.GeoDataFrame:
@@ -24,7 +38,10 @@ def labels_to_frame(labels: Iterable[Label]) -> gpd.GeoDataFrame:
         rows.append(label.properties())
         geoms.append(label.geometry)
     columns = [*PROPERTY_NAMES.values(), "determination_method"]
-    return gpd.GeoDataFrame(rows, columns=columns, geometry=geoms, crs="EPSG:4326")
+    frame = gpd.GeoDataFrame(rows, columns=columns, geometry=geoms, crs="EPSG:4326")
+    for column in TIME_COLUMNS:  # real date-times (GeoPackage DATETIME: to the millisecond)
+        frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
+    return frame
 
 
 def write_gpkg(labels: Iterable[Label], path: Path) -> int:
@@ -37,6 +54,7 @@ def write_gpkg(labels: Iterable[Label], path: Path) -> int:
         tmp.unlink()
     try:
         frame.to_file(tmp, layer=GPKG_LAYER, driver="GPKG", engine="pyogrio")
+        add_crop_style(tmp, GPKG_LAYER)
     except OSError:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
@@ -45,14 +63,40 @@ def write_gpkg(labels: Iterable[Label], path: Path) -> int:
     return len(frame)
 
 
+WRITERS: dict[str, Callable[[Iterable[Label], Path], int]] = {
+    "geojson": write_geojson,
+    "fiboa": write_fiboa_geojson,
+    "gpkg": write_gpkg,
+    "parquet": write_geoparquet,
+}
+
+
+def export_mode() -> int:
+    """The permissions of an export file: ``SHARPFIELDS_EXPORT_MODE`` (octal, e.g. ``640``),
+    else 0644: readable by the group and others, who download or copy exports, while the
+    store's own files stay private."""
+    text = os.environ.get(EXPORT_MODE_ENV, "").strip()
+    if not text:
+        return DEFAULT_EXPORT_MODE
+    try:
+        mode = int(text, 8)
+    except ValueError:
+        mode = -1
+    if not 0 <= mode <= 0o777:
+        raise StoreError(f"{EXPORT_MODE_ENV}={text!r} is not a file mode such as 644 or 640")
+    return mode
+
+
 def write_labels(labels: Iterable[Label], out: Path) -> int:
-    """Write ``labels`` to ``out`` (.geojson or .gpkg, from its name); returns the count."""
+    """Write ``labels`` to ``out`` in the format its name says (``labels.formats``: .geojson,
+    .fiboa.json, .gpkg, .parquet), with the export permissions; returns the count."""
     out = Path(out)
-    if file_kind(out) == "gpkg":
-        return write_gpkg(labels, out)
-    return write_geojson(labels, out)
+    mode = export_mode()
+    count = WRITERS[file_kind(out)](labels, out)
+    os.chmod(out, mode)
+    return count
 
 
 def export(store: LabelStore, out: Path, flt: LabelFilter | None = None) -> int:
-    """Export the store's labels matching ``flt`` to ``out`` (.geojson or .gpkg)."""
+    """Export the store's labels matching ``flt`` to ``out`` (any format of ``write_labels``)."""
     return write_labels(store.query(flt), out)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import math
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 import shapely
 
 from labels.errors import FormatError
+from labels.fiboa import collection_metadata, from_fiboa, to_fiboa_feature
 from labels.fsutil import atomic_write
 from labels.geometry import geometry_to_geojson
 from labels.limits import MAX_TEXT_CHARS, check_json_depth, read_bounded
@@ -41,14 +43,21 @@ def label_to_feature(label: Label) -> dict[str, Any]:
     }
 
 
-def write_features(labels: Iterable[Label], fh: IO[str]) -> int:
-    """Stream a FeatureCollection to ``fh`` one feature at a time; returns the count."""
-    fh.write('{"type": "FeatureCollection", "features": [\n')
+def write_features(
+    labels: Iterable[Label],
+    fh: IO[str],
+    to_feature: Callable[[Label], dict[str, Any]] = label_to_feature,
+    members: Mapping[str, Any] | None = None,
+) -> int:
+    """Stream a FeatureCollection (with ``members`` at its top level) to ``fh`` one feature
+    at a time; returns the count."""
+    head = json.dumps({"type": "FeatureCollection", **(members or {})})
+    fh.write(head[:-1] + ', "features": [\n')
     n = 0
     for label in labels:
         if n:
             fh.write(",\n")
-        fh.write(json.dumps(label_to_feature(label), ensure_ascii=False, allow_nan=False))
+        fh.write(json.dumps(to_feature(label), ensure_ascii=False, allow_nan=False))
         n += 1
     fh.write("\n]}\n")
     return n
@@ -58,6 +67,12 @@ def write_geojson(labels: Iterable[Label], path: Path) -> int:
     """Write ``labels`` to ``path`` atomically (temp file, fsync, rename); returns the count."""
     with atomic_write(Path(path)) as fh:
         return write_features(labels, fh)
+
+
+def write_fiboa_geojson(labels: Iterable[Label], path: Path) -> int:
+    """Write a fiboa 0.3 GeoJSON FeatureCollection (``labels.fiboa``), atomically."""
+    with atomic_write(Path(path)) as fh:
+        return write_features(labels, fh, to_fiboa_feature, collection_metadata())
 
 
 def _check_crs(doc: Mapping[str, Any], path: Path) -> None:
@@ -119,16 +134,27 @@ def read_geojson_features(path: Path) -> list[Any]:
 
 
 def _clean(value: Any) -> Any:
-    """Plain Python values from GeoPackage cells (numpy numbers, NaN, timestamps)."""
+    """Plain Python values from table cells (numpy numbers, NaN / NaT, timestamps)."""
     if value is None:
         return None
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
+    if isinstance(value, datetime):  # pandas Timestamps too
+        if value != value:  # NaT
+            return None
+        return iso_utc(value)
     if hasattr(value, "item"):
         value = value.item()
     if isinstance(value, float) and math.isnan(value):
         return None
     return value
+
+
+def iso_utc(value: datetime) -> str:
+    """``2024-03-01T04:55:31Z`` (fractions of a second only when there are some); a time
+    without a zone is taken as UTC."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    text = value.replace(tzinfo=None).isoformat()
+    return f"{text}Z"
 
 
 def content_id(props: Mapping[str, Any], geometry: Geometry) -> str:
@@ -178,7 +204,7 @@ def properties_to_label(
         props = {}
     if not isinstance(props, Mapping):
         return None, [Finding("malformed", "error", f"{where}: 'properties' is not an object")]
-    props = {k: _clean(v) for k, v in props.items()}
+    props = from_fiboa({k: _clean(v) for k, v in props.items()})
     if "crop:name" not in props and "crop" in props:
         props["crop:name"] = props["crop"]
     findings = _property_findings(props, where)

@@ -15,14 +15,16 @@ import shapely
 from shapely.strtree import STRtree
 
 from labels.errors import FormatError, NotFoundError, PermissionDeniedError
-from labels.formats import file_kind
+from labels.formats import GPKG_LAYER, file_kind
 from labels.geojson import feature_to_label, properties_to_label, read_geojson_features
+from labels.geoparquet import read_geoparquet
 from labels.label_checks import crop_findings
 from labels.limits import check_input_file
 from labels.model import DEFAULT_CROPS, Geometry, Label, Role
 from labels.store import LabelStore
 from labels.validate import DEFAULT_RULES, Finding, Rules, check_geometry, has_errors, short_repr
 from labels.workflow import REVIEW_STATUSES, as_imported
+from sr.progress_bar import Report
 
 # --- reading and validating files --------------------------------------------------------
 
@@ -84,21 +86,39 @@ def _where(index: int, props: Mapping[str, Any] | None) -> str:
     return f"feature {index} (id {shown})"
 
 
-def _read_gpkg(path: Path, overrides: Mapping[str, Any]) -> list[tuple[Label | None, list]]:
+def _fields_layer(path: Path) -> str | int:
+    """The layer holding the fields: ``fields`` (as exported), else the first spatial one."""
+    try:
+        layers = [(str(name), kind) for name, kind in pyogrio.list_layers(path)]
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError):
+        return 0  # reading it says what is wrong
+    names = [name for name, _ in layers]
+    if GPKG_LAYER in names:
+        return GPKG_LAYER
+    spatial = [name for name, kind in layers if kind is not None]
+    return spatial[0] if spatial else 0
+
+
+def _read_gpkg(path: Path) -> list[tuple[Any, dict[str, Any]]]:
+    """``(geometry, properties)`` of every feature of a GeoPackage, in lon/lat."""
     try:
         with warnings.catch_warnings():  # GDAL's notes on odd files; the error says enough
             warnings.simplefilter("ignore", RuntimeWarning)
-            frame = pyogrio.read_dataframe(path)
+            frame = pyogrio.read_dataframe(path, layer=_fields_layer(path))
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         raise FormatError(f"{path}: cannot be read as a GeoPackage: {exc}") from None
     if frame.crs is not None and frame.crs.to_epsg() != 4326:
         frame = frame.to_crs(4326)
-    out: list[tuple[Label | None, list]] = []
     names = [c for c in frame.columns if c != frame.geometry.name]
-    for i, (geom, *values) in enumerate(
-        zip(frame.geometry, *(frame[c] for c in names), strict=True)
-    ):
-        props = dict(zip(names, values, strict=True))
+    return list(zip(frame.geometry, frame[names].to_dict("records"), strict=True))
+
+
+def _rows_to_labels(
+    rows: Sequence[tuple[Any, dict[str, Any]]], overrides: Mapping[str, Any]
+) -> list[tuple[Label | None, list[Finding]]]:
+    """Labels from table rows (GeoPackage, GeoParquet): a row without geometry is an error."""
+    out: list[tuple[Label | None, list[Finding]]] = []
+    for i, (geom, props) in enumerate(rows):
         where = _where(i, props)
         if geom is None:
             out.append((None, [Finding("malformed", "error", f"{where}: no geometry")]))
@@ -108,16 +128,19 @@ def _read_gpkg(path: Path, overrides: Mapping[str, Any]) -> list[tuple[Label | N
 
 
 def read_labels(path: Path, **overrides: Any) -> list[tuple[Label | None, list[Finding]]]:
-    """``(label or None, findings)`` for every feature of a GeoJSON or GeoPackage file.
+    """``(label or None, findings)`` for every feature of a GeoJSON (plain or fiboa 0.3),
+    GeoPackage or fiboa GeoParquet file.
 
     ``overrides`` (e.g. ``scene_id``) replace the file's values; malformed features give
-    findings, a file that is not GeoJSON / GeoPackage raises ``FormatError``.
+    findings, a file that is none of these raises ``FormatError``.
     """
     path = Path(path)
     overrides = {k: v for k, v in overrides.items() if v is not None}
-    if file_kind(path) == "gpkg":
+    kind = file_kind(path)
+    if kind in ("gpkg", "parquet"):
         check_input_file(path)
-        return _read_gpkg(path, overrides)
+        rows = _read_gpkg(path) if kind == "gpkg" else read_geoparquet(path)
+        return _rows_to_labels(rows, overrides)
     features = read_geojson_features(path)
     return [
         feature_to_label(
@@ -210,6 +233,7 @@ def import_file(
     reviewed_by: str | None = None,
     crops: Sequence[str] = DEFAULT_CROPS,
     rules: Rules = DEFAULT_RULES,
+    progress: Report | None = None,
 ) -> FileReport:
     """Validate a label file and add its good features to ``store`` in one transaction.
 
@@ -218,9 +242,13 @@ def import_file(
     in the store, are reported and skipped; the rest are new labels (version 1) keeping
     their crop and provenance. Accepted or rejected features are imported as submitted
     unless ``reviewed_by`` names who vouches for the file's decisions (never their own).
+    ``progress(done, total, step)`` hears of each step (reading, validating, saving).
     """
     path = Path(path)
+    say = progress or (lambda done, total, step: None)
+    say(0, 3, "reading")
     read = read_labels(path, scene_id=scene_id)
+    say(1, 3, "validating")
     parsed = _as_imported(read, annotator, reviewed_by)
     scenes = {label.scene_id for label, _ in parsed if label is not None}
     footprints = {s: fp for s in scenes if (fp := store.footprint(s)) is not None}
@@ -232,7 +260,9 @@ def import_file(
             feature.findings.append(Finding("missing-property", "error", message))
     good = [f for f in report.features if f.ok and not _exists(store, f)]
     to_save = [f.label for f in good if f.label is not None]  # every good feature has one
+    say(2, 3, f"saving {len(to_save)} field(s)")
     results = store.save_many(to_save, actor=annotator, role=Role.COORDINATOR)
+    say(3, 3, "saved")
     for feature, result in zip(good, results, strict=True):
         feature.imported = True
         feature.label = result.label

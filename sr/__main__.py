@@ -1,7 +1,5 @@
 """``python -m sr``: see :mod:`sr.cli`."""
 
-import sys
+from sr.cli import entry_point
 
-from sr.cli import main
-
-sys.exit(main())
+entry_point()

@@ -11,22 +11,28 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import numpy as np
 from rasterio.errors import RasterioError
 
 from sr.assessment import assess
+from sr.bbox_option import BBOX_HELP, add_bbox_option
+from sr.cog import enhancement_tags
 from sr.degrade import check_scale
-from sr.dip import PRESETS, Cancelled, DipError, Progress
+from sr.dip import PRESETS, Cancelled, DipError
 from sr.enhancer.cli import configure_train, run_train
+from sr.logs import configure_logging
 from sr.methods import DEFAULT_METHOD, METHODS, enhance_raster, get_method
+from sr.progress_bar import Report, progress_bar
 from sr.raster_io import as_written, read_raster, write_raster
-from sr.scene import BBox, SceneError, parse_bbox
+from sr.scene import SceneError
 from sr.stac import StacError
 from sr.stac_cli import configure_fetch, configure_search, run_fetch, run_search
 from sr.stac_remote import AssetError
+from sr.version import program_name, sharpfields_version, version_line
 
 EXIT_USAGE = 2
 
@@ -42,16 +48,6 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-def bbox_argument(text: str) -> BBox:
-    """--bbox 'W,S,E,N' in degrees → a lon/lat box, or a one-line usage error."""
-    bbox = parse_bbox(text)
-    if bbox is None:
-        raise argparse.ArgumentTypeError(
-            f"--bbox needs four numbers W,S,E,N in degrees (lon/lat), got {text!r}"
-        )
-    return bbox
-
-
 def _configure_enhance(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("input", type=Path, help="GeoTIFF (any bands) or PNG/JPEG image")
     parser.add_argument("output", type=Path, help="GeoTIFF for GeoTIFF input, else PNG")
@@ -61,7 +57,7 @@ def _configure_enhance(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--iterations", type=int, help="override the preset's iterations")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
-    parser.add_argument("--bbox", type=bbox_argument, help="lon/lat area W,S,E,N to enhance")
+    add_bbox_option(parser, help=f"the area to enhance, {BBOX_HELP}")
     parser.add_argument(
         "--no-consistency",
         action="store_true",
@@ -73,13 +69,23 @@ def _configure_enhance(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
-def _print_progress(report: Progress) -> None:
-    print(
-        f"iteration {report.iteration}/{report.iterations}  loss {report.loss:.2e}  "
-        f"ETA {report.eta_s:.0f} s",
-        file=sys.stderr,
-        flush=True,
-    )
+def _method_options(args: argparse.Namespace, report: Report | None) -> dict[str, Any]:
+    """The enhance options of the chosen method; progress goes to ``report`` (a tqdm bar):
+    DIP's iterations, the enhancer's tiles."""
+    method = get_method(args.method)
+    options: dict[str, Any] = {"device": args.device, "consistency": not args.no_consistency}
+    if method.takes_dip_options:
+        options.update(
+            preset=args.preset,
+            iterations=args.iterations,
+            seed=args.seed,
+            progress_every=max(1, (args.iterations or PRESETS[args.preset].iterations) // 100),
+        )
+        if report is not None:
+            options["progress"] = lambda p: report(p.iteration, p.iterations, "Deep Image Prior")
+    if method.model is not None and report is not None:
+        options["tile_progress"] = lambda done, total: report(done, total, "enhancer tiles")
+    return options
 
 
 def _run_enhance(args: argparse.Namespace) -> None:
@@ -88,25 +94,22 @@ def _run_enhance(args: argparse.Namespace) -> None:
     if args.iterations is not None and args.iterations < 1:
         raise UsageError(f"--iterations must be at least 1, not {args.iterations}")
     raster = read_raster(args.input, args.bbox)
-    options: dict[str, object] = {"device": args.device, "consistency": not args.no_consistency}
-    if get_method(args.method).takes_dip_options:
-        every = max(1, (args.iterations or PRESETS[args.preset].iterations) // 10)
-        options = {
-            "preset": args.preset,
-            "iterations": args.iterations,
-            "seed": args.seed,
-            "device": args.device,
-            "consistency": not args.no_consistency,
-            "progress": None if args.quiet else _print_progress,
-            "progress_every": every,
-        }
-    result = enhance_raster(raster, args.scale, args.method, **options)
+    with progress_bar(args.quiet, "step") as bar:
+        options = _method_options(args, bar)
+        result = enhance_raster(raster, args.scale, args.method, **options)
     if not np.all(np.isfinite(result.array)):
         raise DipError("The result has non-finite values; try another seed or preset.")
-    write_raster(args.output, result)
+    stored = as_written(result).astype(np.float32)  # rounded and clipped as in the file
+    report = assess(stored, raster.array, args.scale).as_dict()
+    tags = enhancement_tags(
+        method=args.method,
+        scale=args.scale,
+        model_version=get_method(args.method).model_version,
+        consistency=report,
+        software_version=sharpfields_version(),
+    )
+    write_raster(args.output, replace(result, tags={**result.tags, **tags}))
     if args.report is not None:
-        stored = as_written(result).astype(np.float32)  # rounded and clipped as in the file
-        report = assess(stored, raster.array, args.scale).as_dict()
         args.report.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     if not args.quiet:
         bands, rows, cols = result.array.shape
@@ -123,7 +126,9 @@ SUBCOMMANDS: list[Subcommand] = [
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m sr", description="Super-resolution of satellite images.")
+    program = program_name("sr")
+    parser = _Parser(prog=program, description="Super-resolution of satellite images.")
+    parser.add_argument("--version", action="version", version=version_line(program))
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, configure, run in SUBCOMMANDS:
         doc = (run.__doc__ or name).strip()
@@ -135,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    configure_logging()
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help (0) or a usage error already printed (2)
@@ -154,3 +160,8 @@ def main(argv: list[str] | None = None) -> int:
         print("error: interrupted", file=sys.stderr)
         return 130
     return 0
+
+
+def entry_point() -> None:
+    """The ``sharpfields-sr`` console script."""
+    sys.exit(main())

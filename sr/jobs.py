@@ -11,6 +11,7 @@ about Streamlit.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import statistics
 import threading
@@ -30,6 +31,8 @@ from sr.job_worker import cancel_name, decode_preview, lost_message, progress_na
 from sr.methods import METHODS
 from sr.pipeline import SharpenRequest, request_key
 from sr.progress import Cancelled
+
+log = logging.getLogger(__name__)
 
 __all__ = ["JobEngine", "JobSnapshot", "JobState", "QueueFull", "QueueLimits"]
 
@@ -396,8 +399,20 @@ class JobEngine:
 
     def _store(self, record: JobRecord) -> None:
         with self._lock:
+            before = self._jobs.get(record.key)
             self._jobs[record.key] = record
             self.records.save(record)
+        if before is None or before.state != record.state:
+            log.info(
+                "job %s %s: %s %s× on %s for %s%s",
+                record.key[:12],
+                record.state.value,
+                record.method,
+                record.scale,
+                record.scene_id,
+                ", ".join(record.volunteers),
+                f" ({record.error})" if record.error else "",
+            )
 
     def _recovered(self, record: JobRecord) -> JobRecord:
         """A record read at start: an active one was cut short by the restart."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -192,7 +192,7 @@ def enhance_raster(
         options.setdefault("floor", 0.0)  # stored values cannot go below 0
     hr = enhance(raster.array, scale, method, **options)
     transform = None if raster.transform is None else upscaled_transform(raster.transform, scale)
-    return Raster(hr, raster.dtype, transform, raster.crs, raster.nodata)
+    return replace(raster, array=hr, transform=transform)  # same bands, names and tags
 
 
 def enhance_area(

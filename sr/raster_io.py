@@ -9,16 +9,17 @@ back as PNG.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import rasterio
 from affine import Affine
 from PIL import Image, UnidentifiedImageError
 from rasterio.crs import CRS
 from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
 
+from sr.cog import source_tags, write_cog
 from sr.raster_guard import RasterRefusedError, open_raster
 from sr.scene import (
     DEFAULT_MAX_AREA_PIXELS,
@@ -42,6 +43,8 @@ class Raster:
     transform: Affine | None = None
     crs: CRS | None = None
     nodata: float | None = None
+    descriptions: tuple[str | None, ...] = ()  # band names, kept in the output
+    tags: Mapping[str, str] = field(default_factory=dict)  # dataset tags, kept in the output
 
     @property
     def georeferenced(self) -> bool:
@@ -69,7 +72,17 @@ def read_raster(path: Path, bbox: BBox | None = None, max_pixels: int | None = N
         scene = open_scene(path)
         limit = DEFAULT_MAX_AREA_PIXELS if max_pixels is None else max_pixels
         area = read_area(scene, bbox, action="super-resolution", max_pixels=limit)
-        return Raster(area.array, scene.dtype, area.transform, area.crs, area.nodata)
+        with open_raster(path) as ds:
+            tags = source_tags(ds)
+        return Raster(
+            area.array,
+            scene.dtype,
+            area.transform,
+            area.crs,
+            area.nodata,
+            scene.descriptions,
+            tags,
+        )
     return _read_geotiff(path)
 
 
@@ -99,7 +112,15 @@ def _read_geotiff(path: Path) -> Raster:
                         "output could not be placed on the map. Add one (gdal_translate "
                         "-a_srs/-a_ullr) or convert it to PNG for a plain image."
                     )
-                return Raster(ds.read(), ds.dtypes[0], ds.transform, ds.crs, ds.nodata)
+                return Raster(
+                    ds.read(),
+                    ds.dtypes[0],
+                    ds.transform,
+                    ds.crs,
+                    ds.nodata,
+                    tuple(ds.descriptions),
+                    source_tags(ds),
+                )
     except RasterRefusedError as exc:
         raise NotARasterError(f"{path.name}: {exc}") from exc
     except RasterioIOError as exc:
@@ -123,26 +144,22 @@ def as_written(raster: Raster) -> np.ndarray:
 
 
 def write_raster(path: Path, raster: Raster) -> None:
-    """Write a GeoTIFF (georeferenced rasters) or a PNG (plain images)."""
+    """Write a Cloud-Optimized GeoTIFF with the raster's band names and tags
+    (georeferenced rasters, :func:`sr.cog.write_cog`) or a PNG (plain images)."""
     suffix = path.suffix.lower()
     if raster.georeferenced:
         if suffix not in GEOTIFF_SUFFIXES:
             raise ValueError(f"The input is a GeoTIFF, so the output must be .tif, not {suffix}.")
-        bands, rows, cols = raster.array.shape
-        profile = {
-            "driver": "GTiff",
-            "width": cols,
-            "height": rows,
-            "count": bands,
-            "dtype": raster.dtype,
-            "crs": raster.crs,
-            "transform": raster.transform,
-            "nodata": raster.nodata,
-            "compress": "deflate",
-            "tiled": True,
-        }
-        with rasterio.open(path, "w", **profile) as dst:
-            dst.write(as_written(raster))
+        assert raster.crs is not None and raster.transform is not None
+        write_cog(
+            path,
+            as_written(raster),
+            crs=raster.crs,
+            transform=raster.transform,
+            nodata=raster.nodata,
+            descriptions=raster.descriptions,
+            tags=raster.tags,
+        )
         return
     if suffix != ".png":
         raise ValueError(f"The input is a plain image, so the output must be .png, not {suffix}.")

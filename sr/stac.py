@@ -11,9 +11,9 @@ mosaicking the tiles), and writes a local COG with band names, overviews and pro
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,9 +29,9 @@ from pystac_client.exceptions import APIError
 from rasterio.crs import CRS
 from rasterio.enums import Resampling
 from rasterio.features import geometry_mask
-from rasterio.shutil import copy as raster_copy
 from rasterio.warp import transform_geom
 
+from sr import cog
 from sr.fsutil import safe_file_stem
 from sr.scene import Scene, open_scene
 from sr.stac_area import DEFAULT_MAX_AREA_KM2, Area, check_area_size
@@ -45,6 +45,8 @@ from sr.stac_remote import (
     mosaic_onto_grid,
     remote_crs,
 )
+
+log = logging.getLogger(__name__)
 
 DEFAULT_CATALOG = "https://earth-search.aws.element84.com/v1"
 DEFAULT_COLLECTION = "sentinel-2-l2a"
@@ -345,6 +347,15 @@ def search_candidates(
     check_area_size(area, settings.max_area_km2)
     items = search_items(area, dates, max_cloud, settings)
     candidates = group_candidates(items, area)
+    log.info(
+        "search %s %s %s ≤%g %% cloud: %d item(s), %d scene(s)",
+        settings.catalog_url,
+        area.bbox,
+        dates,
+        max_cloud,
+        len(items),
+        len(candidates),
+    )
     if not candidates:
         raise NoSceneError(
             f"No {settings.collection} scene covers the area between {dates.replace('/', ' and ')} "
@@ -403,6 +414,14 @@ def fetch_candidate(
         raise StacError(f"The area's box is too large to read ({grid.pixels:,} pixels per band).")
     stack = np.zeros((len(BANDS), grid.height, grid.width), dtype="uint16")
     steps = len(BANDS) + 1
+    log.info(
+        "fetching %s (%s) for %s: %d × %d px",
+        ",".join(candidate.item_ids),
+        settings.catalog_url,
+        area.bbox,
+        grid.width,
+        grid.height,
+    )
     for number, (key, name) in enumerate(BANDS):
         if progress:
             progress(number, steps, f"reading {name}")
@@ -412,6 +431,7 @@ def fetch_candidate(
         progress(len(BANDS), steps, "writing the COG")
     tags = provenance_tags(candidate, area, settings)
     write_cog(out_path, stack, grid, [name for _, name in BANDS], tags)
+    log.info("fetched %s into %s", ",".join(candidate.item_ids), out_path)
     if progress:
         progress(steps, steps, "done")
     return FetchResult(open_scene(out_path), candidate, tags)
@@ -452,52 +472,20 @@ def reflectance_scaling(item: pystac.Item) -> dict[str, str]:
 def write_cog(
     path: Path, array: np.ndarray, grid: Grid, names: list[str], tags: dict[str, str]
 ) -> None:
-    """Write a uint16 COG (DEFLATE, overviews, nodata 0) atomically, with band names and tags.
-
-    The pixels go first to a plain tiled GeoTIFF beside the target (not to memory, which
-    would double the peak), then GDAL's COG driver copies it with overviews."""
+    """Write a uint16 COG (nodata 0, 256² tiles) atomically with band names and tags
+    (:func:`sr.cog.write_cog`: a plain tiled GeoTIFF beside the target, not memory, then
+    GDAL's COG driver)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    profile = {
-        "driver": "GTiff",
-        "width": grid.width,
-        "height": grid.height,
-        "count": array.shape[0],
-        "dtype": array.dtype.name,
-        "crs": grid.crs,
-        "transform": grid.transform,
-        "nodata": 0,
-        "tiled": True,
-        "blockxsize": 256,
-        "blockysize": 256,
-    }
-    scratch, target = (_temporary(path.parent) for _ in range(2))
-    try:
-        with rasterio.open(scratch, "w", **profile) as dst:
-            dst.write(array)
-            dst.update_tags(**tags)
-            for index, name in enumerate(names, 1):
-                dst.set_band_description(index, name)
-        raster_copy(
-            scratch,
-            target,
-            driver="COG",
-            COMPRESS="DEFLATE",
-            PREDICTOR="2",
-            BLOCKSIZE="256",
-            OVERVIEWS="AUTO",
-            RESAMPLING="AVERAGE",
-            NUM_THREADS="ALL_CPUS",
-        )
-        target.replace(path)
-    finally:
-        scratch.unlink(missing_ok=True)
-        target.unlink(missing_ok=True)
-
-
-def _temporary(folder: Path) -> Path:
-    fd, name = tempfile.mkstemp(dir=folder, suffix=".tif", prefix=".partial-")
-    os.close(fd)
-    return Path(name)
+    cog.write_cog(
+        path,
+        array,
+        crs=grid.crs,
+        transform=grid.transform,
+        nodata=0,
+        descriptions=names,
+        tags=tags,
+        blocksize=256,
+    )
 
 
 def default_output_name(candidate: Candidate, area: Area) -> str:

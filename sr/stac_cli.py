@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-from tqdm import tqdm
-
+from sr.bbox_option import add_bbox_option
+from sr.progress_bar import progress_bar
 from sr.stac import (
     DEFAULT_CATALOG,
     DEFAULT_COLLECTION,
     Candidate,
-    ProgressFn,
     StacSettings,
     fetch_candidate,
     search_candidates,
@@ -24,9 +21,7 @@ from sr.stac_area import DEFAULT_MAX_AREA_KM2, Area, area_from_bbox, area_from_g
 
 def _configure_common(parser: argparse.ArgumentParser) -> None:
     where = parser.add_mutually_exclusive_group(required=True)
-    where.add_argument(
-        "--bbox", nargs=4, type=float, metavar=("W", "S", "E", "N"), help="area in degrees"
-    )
+    add_bbox_option(where)
     where.add_argument("--geojson", type=Path, help="area as a GeoJSON file (polygons)")
     parser.add_argument("--dates", required=True, help="START/END, e.g. 2024-06-01/2024-09-30")
     parser.add_argument(
@@ -62,23 +57,6 @@ def _settings(args: argparse.Namespace) -> StacSettings:
     )
 
 
-@contextmanager
-def _progress_bar(quiet: bool, unit: str) -> Iterator[ProgressFn | None]:
-    """A tqdm bar on stderr driven by (done, total, message) reports."""
-    if quiet:
-        yield None
-        return
-    with tqdm(total=1, unit=unit, file=sys.stderr, leave=False) as bar:
-
-        def report(done: int, total: int, message: str) -> None:
-            bar.total = total
-            bar.n = done
-            bar.set_description(message[:60])
-            bar.refresh()
-
-        yield report
-
-
 def format_table(candidates: list[Candidate]) -> str:
     """Candidates as a plain-text table, best first."""
     rows = [("rank", "date", "area cloud", "area no data", "tile cloud", "tiles", "item ids")]
@@ -101,7 +79,7 @@ def format_table(candidates: list[Candidate]) -> str:
 
 def run_search(args: argparse.Namespace) -> None:
     """List Sentinel-2 scenes for an area, least cloud over the area first."""
-    with _progress_bar(args.quiet, "scene") as progress:
+    with progress_bar(args.quiet, "scene") as progress:
         candidates = search_candidates(
             _area(args), args.dates, args.max_cloud, _settings(args), progress
         )
@@ -112,7 +90,7 @@ def run_fetch(args: argparse.Namespace) -> None:
     """Fetch the best (or a chosen) Sentinel-2 scene for an area as a local COG."""
     area = _area(args)
     settings = _settings(args)
-    with _progress_bar(args.quiet, "scene") as progress:
+    with progress_bar(args.quiet, "scene") as progress:
         candidates = search_candidates(area, args.dates, args.max_cloud, settings, progress)
     chosen = candidates[0]
     if args.item:
@@ -120,7 +98,7 @@ def run_fetch(args: argparse.Namespace) -> None:
         if not matching:
             raise ValueError(f"No candidate has the item {args.item!r}; see `python -m sr search`.")
         chosen = matching[0]
-    with _progress_bar(args.quiet, "step") as progress:
+    with progress_bar(args.quiet, "step") as progress:
         result = fetch_candidate(chosen, area, args.output, settings, progress)
     if not args.quiet:
         scene = result.scene

@@ -15,8 +15,18 @@ from labels.model import Label
 from labels.stats import summarize
 from labels.store import LabelFilter, LabelStore
 
-KINDS = {"geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3"}
-KIND_TITLES = {"geojson": "GeoJSON", "gpkg": "GeoPackage"}
+KINDS = {
+    "geojson": "application/geo+json",
+    "gpkg": "application/geopackage+sqlite3",
+    "fiboa.json": "application/geo+json",  # fiboa 0.3 (labels.fiboa)
+    "parquet": "application/vnd.apache.parquet",  # fiboa 0.3 GeoParquet
+}
+KIND_TITLES = {
+    "geojson": "GeoJSON",
+    "gpkg": "GeoPackage",
+    "fiboa.json": "fiboa GeoJSON",
+    "parquet": "fiboa GeoParquet",
+}
 BROWSER_DECIMALS = 6  # Leaflet's toGeoJSON() rounds drawn vertices to 6 decimals (~10 cm)
 
 
@@ -52,12 +62,12 @@ def label_filter(
 
 
 def export_bytes(store: LabelStore, flt: LabelFilter, kind: str) -> tuple[bytes, int]:
-    """The filtered labels as a GeoJSON or GeoPackage file's bytes, and how many there are."""
+    """The filtered labels as a file of ``kind`` (see ``KINDS``), and how many there are."""
     return labels_file(list(store.query(flt)), kind)
 
 
 def labels_file(labels: Sequence[Label], kind: str) -> tuple[bytes, int]:
-    """``labels`` as a GeoJSON or GeoPackage file's bytes, and how many there are."""
+    """``labels`` as a file of ``kind`` (see ``KINDS``): its bytes, and how many there are."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}")
     with tempfile.TemporaryDirectory() as tmp:

@@ -19,24 +19,9 @@ from jinja2 import Template
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from labels.model import DEFAULT_CROPS
+from labels.crop_colours import CROP_COLOURS as CROP_COLOURS  # re-exported for the map's callers
+from labels.crop_colours import crop_colour
 
-#: one colour per crop of ``DEFAULT_CROPS``, in its order (a crop list that grows fails here)
-CROP_PALETTE = (
-    "#1f9e89",  # rice
-    "#e6ab02",  # wheat
-    "#ff7f00",  # maize
-    "#a6761d",  # millet
-    "#fdd835",  # barley
-    "#8d6e63",  # potato
-    "#c0ca33",  # mustard
-    "#7570b3",  # lentil
-    "#66a61e",  # sugarcane
-    "#e7298a",  # vegetables
-    "#9e9e9e",  # fallow
-    "#1f78b4",  # other
-)
-CROP_COLOURS = dict(zip(DEFAULT_CROPS, CROP_PALETTE, strict=True))
 STATUS_DASH = {"draft": "6 4", "submitted": None, "accepted": None, "rejected": "2 4"}
 
 
@@ -50,10 +35,6 @@ class MapField:
     status: str = "draft"
     annotator: str = ""
     note: str = ""
-
-
-def crop_colour(crop: str | None) -> str:
-    return CROP_COLOURS.get((crop or "").lower(), "#ffffff")
 
 
 def field_feature(field: MapField) -> dict[str, object]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from sr.project_files import project_root
+
+PROJECT_ROOT = project_root()  # the checkout, or where the wheel put the samples
 SAMPLE_SCENE = PROJECT_ROOT / "samples" / "danube_farmland_sentinel2.tif"  # the default
 LANDSAT_SAMPLE = PROJECT_ROOT / "samples" / "parana_farmland_landsat8_20200518.tif"
 SAMPLE_REF = f"samples:{SAMPLE_SCENE.name}"  # its reference in page addresses

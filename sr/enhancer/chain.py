@@ -9,6 +9,7 @@ units, never clipped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -40,10 +41,12 @@ def run_enhancer(
     precision: str = "auto",
     tile: int = DEFAULT_TILE,
     overlap: int = DEFAULT_OVERLAP,
+    tile_progress: Callable[[int, int], None] | None = None,
     **dip_options: Any,
 ) -> np.ndarray:
     """Upsample ``lr`` (bicubic, Lanczos-3 or DIP with ``dip_options``), make the upsample
-    consistent with ``lr`` and sharpen it. The caller applies the final consistency step.
+    consistent with ``lr`` and sharpen it (``tile_progress(done, total)`` after each tile).
+    The caller applies the final consistency step.
 
     ``enhancer`` defaults to the shipped model on ``device`` (``precision`` as for
     :class:`~sr.enhancer.infer.Enhancer`); a missing or damaged model
@@ -64,7 +67,7 @@ def run_enhancer(
     else:
         upsampled = interpolate(lr, scale, upsample)
     upsampled = enforce_consistency(upsampled, lr, scale)
-    return model(upsampled, tile=tile, overlap=overlap)
+    return model(upsampled, tile=tile, overlap=overlap, tile_progress=tile_progress)
 
 
 def enhancer_method(lr: np.ndarray, scale: int = 4, **options: Any) -> np.ndarray:

@@ -15,6 +15,7 @@ the float32 input either way.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,9 +26,10 @@ import torch
 from sr.device import resolve_device
 from sr.enhancer.checkpoint import load_model
 from sr.enhancer.model import EnhancerNet, fuse_batchnorm
+from sr.project_files import project_root
 from sr.scaling import fit_percentiles
 
-DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "models" / "enhancer-resnet18.pt"
+DEFAULT_MODEL = project_root() / "models" / "enhancer-resnet18.pt"
 DEFAULT_TILE = 512
 DEFAULT_OVERLAP = 32
 PRECISIONS = ("auto", "float32", "bfloat16")
@@ -100,9 +102,14 @@ class Enhancer:
             return out.float().cpu().numpy()
 
     def __call__(
-        self, upsampled: np.ndarray, tile: int = DEFAULT_TILE, overlap: int = DEFAULT_OVERLAP
+        self,
+        upsampled: np.ndarray,
+        tile: int = DEFAULT_TILE,
+        overlap: int = DEFAULT_OVERLAP,
+        tile_progress: Callable[[int, int], None] | None = None,
     ) -> np.ndarray:
-        """Sharpen a (bands, H, W) upsampled image; tiles of ``tile`` px overlap ``overlap``."""
+        """Sharpen a (bands, H, W) upsampled image; tiles of ``tile`` px overlap ``overlap``;
+        ``tile_progress(done, total)`` is called after each tile."""
         if upsampled.ndim != 3 or min(upsampled.shape) < 1:
             raise EnhancerError(f"Expected a (bands, rows, cols) image, got {upsampled.shape}.")
         if not np.all(np.isfinite(upsampled)):
@@ -117,14 +124,16 @@ class Enhancer:
         total = np.zeros_like(stack, dtype=np.float64)
         weight = np.zeros((h, w), np.float64)
         th, tw = min(tile, h), min(tile, w)
-        for r in tile_starts(h, tile, overlap):
-            for c in tile_starts(w, tile, overlap):
-                wr = ramp(th, overlap) if h > tile else np.ones(th)
-                wc = ramp(tw, overlap) if w > tile else np.ones(tw)
-                win = np.outer(wr, wc)
-                out = self._run(stack[:, :, r : r + th, c : c + tw])
-                total[:, :, r : r + th, c : c + tw] += out * win
-                weight[r : r + th, c : c + tw] += win
+        rows, cols = tile_starts(h, tile, overlap), tile_starts(w, tile, overlap)
+        for done, (r, c) in enumerate(((r, c) for r in rows for c in cols), start=1):
+            wr = ramp(th, overlap) if h > tile else np.ones(th)
+            wc = ramp(tw, overlap) if w > tile else np.ones(tw)
+            win = np.outer(wr, wc)
+            out = self._run(stack[:, :, r : r + th, c : c + tw])
+            total[:, :, r : r + th, c : c + tw] += out * win
+            weight[r : r + th, c : c + tw] += win
+            if tile_progress is not None:
+                tile_progress(done, len(rows) * len(cols))
         blended = total / weight
         result = np.zeros((bands, h, w), np.float64)
         counts = np.zeros(bands)

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 from shapely.affinity import translate
 from shapely.geometry import box
 
@@ -38,7 +39,7 @@ def _exported(store: SQLiteLabelStore, tmp_path: Path) -> tuple[list[dict], gpd.
     geojson, _ = export_bytes(store, flt, "geojson")
     gpkg, _ = export_bytes(store, flt, "gpkg")
     (tmp_path / "out.gpkg").write_bytes(gpkg)
-    return json.loads(geojson)["features"], gpd.read_file(tmp_path / "out.gpkg")
+    return json.loads(geojson)["features"], gpd.read_file(tmp_path / "out.gpkg", layer="fields")
 
 
 def test_a_field_on_an_enhanced_area_names_its_iterations_and_the_imagery_date(
@@ -84,7 +85,8 @@ def test_a_field_on_an_enhanced_area_names_its_iterations_and_the_imagery_date(
     assert wheat["determination_datetime"] == "2020-05-18T00:00:00Z"  # the imagery's date
     rows = frame.set_index("crop:name")
     assert rows.loc["rice", "enhancement"] == "dip+enhancer:fast:iterations=3"
-    assert rows.loc["rice", "determination_datetime"] == "2020-05-18T00:00:00Z"
+    # a GeoPackage DATETIME column: a date-time, not text
+    assert rows.loc["rice", "determination_datetime"] == pd.Timestamp("2020-05-18T00:00:00Z")
 
 
 def test_a_scene_whose_file_has_no_date_exports_none(tmp_path: Path) -> None:

@@ -8,9 +8,13 @@ from itertools import pairwise
 from pathlib import Path
 
 import geopandas as gpd
+import pytest
+from shapely.geometry import box
 
+from labels.io import read_labels
+from labels.model import Label
 from tests.ui.conftest import SCENE
-from ui.export_view import export_bytes, file_name, label_filter, summary_tables
+from ui.export_view import export_bytes, file_name, label_filter, labels_file, summary_tables
 
 
 def _filter(**kw):  # type: ignore[no-untyped-def]
@@ -44,7 +48,7 @@ def test_geopackage_export_opens_with_geopandas(filled_store, tmp_path: Path) ->
     data, count = export_bytes(filled_store, _filter(annotators=["Ram"]), "gpkg")
     path = tmp_path / "out.gpkg"
     path.write_bytes(data)
-    frame = gpd.read_file(path)
+    frame = gpd.read_file(path, layer="fields")
     assert count == 1 and list(frame["crop:name"]) == ["maize"]
     assert frame.crs.to_epsg() == 4326
 
@@ -67,3 +71,16 @@ def test_summary_tables_and_file_names(filled_store) -> None:  # type: ignore[no
     assert file_name("gpkg", SCENE, date(2026, 11, 23)) == (
         "sharpfields-labels-scene-1-2026-11-23.gpkg"
     )
+
+
+@pytest.mark.parametrize("kind", ["fiboa.json", "parquet"])
+def test_fiboa_files_from_the_export_page(kind: str, tmp_path: Path) -> None:
+    """The Export page's fiboa files read back as the fields they were made from."""
+    field = Label(box(85.3, 27.7, 85.301, 27.701), "rice", "S1", "ana", area_ha=1.0)
+    data, count = labels_file([field], kind)
+    path = tmp_path / file_name(kind, None, date(2026, 12, 2))
+    path.write_bytes(data)
+    assert count == 1 and path.name == f"sharpfields-labels-2026-12-02.{kind}"
+    ((back, findings),) = read_labels(path)
+    assert findings == [] and back is not None
+    assert (back.id, back.crop, back.annotator, back.scene_id) == (field.id, "rice", "ana", "S1")

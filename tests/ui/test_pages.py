@@ -128,18 +128,19 @@ def _count_label_reads(monkeypatch: pytest.MonkeyPatch) -> list[LabelFilter | No
 def test_export_prepares_a_file_only_when_asked(sample_field: str) -> None:
     app = _page("pages/export.py", Identity("Ana", Role.COORDINATOR))
     app.multiselect(key="export_status").set_value(["submitted"]).run()
-    assert [b.label for b in app.button] == ["Prepare GeoJSON", "Prepare GeoPackage"]
+    fiboa = ["Prepare fiboa GeoJSON", "Prepare fiboa GeoParquet"]
+    assert [b.label for b in app.button] == ["Prepare GeoJSON", "Prepare GeoPackage", *fiboa]
     assert not app.get("download_button")
     next(b for b in app.button if b.label == "Prepare GeoJSON").click().run()
     assert not app.exception
     [download] = app.get("download_button")
     assert download.label == "Download GeoJSON" and download.proto.url.endswith(".geojson")
-    assert [b.label for b in app.button] == ["Prepare GeoPackage"]
+    assert [b.label for b in app.button] == ["Prepare GeoPackage", *fiboa]
     app.run()  # stays prepared while the choice stays
     assert [d.label for d in app.get("download_button")] == ["Download GeoJSON"]
     app.multiselect(key="export_status").set_value(["accepted"]).run()  # another choice
     assert not app.get("download_button")
-    assert [b.disabled for b in app.button] == [True, True]  # nothing chosen: nothing to prepare
+    assert [b.disabled for b in app.button] == [True] * 4  # nothing chosen: nothing to prepare
 
 
 def test_export_and_review_read_the_labels_once_and_not_again_on_a_rerun(
