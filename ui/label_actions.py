@@ -96,8 +96,10 @@ def save_new_fields(
     scene_id: str,
     drawn_on: DrawnOn,
     submit: bool = True,
+    task_id: str | None = None,
 ) -> list[Outcome]:
-    """Save each drawing as a new label of this user (submitted for review, or draft)."""
+    """Save each drawing as a new label of this user (submitted for review, or draft),
+    in the campaign task ``task_id`` when they are mapping one."""
     outcomes = []
     name_of = store_namer(store.get)
     for geometry in geometries:
@@ -112,6 +114,7 @@ def save_new_fields(
             model_version=drawn_on.model_version,
             determination_datetime=drawn_on.determination_datetime,
             consistency=drawn_on.consistency,
+            task_id=task_id,
         )
         try:
             result = store.save(label, actor=identity.name, role=identity.role)

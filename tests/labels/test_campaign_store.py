@@ -277,3 +277,25 @@ def test_fields_drawn_in_a_task_carry_its_id_and_count_per_volunteer(
     assert campaigns.fields_by(c.id) == {"ram": 1}
     assert campaigns.progress(c.id).fields_by == {"ram": 1}
     assert store.check() == []
+
+
+def test_a_store_made_before_campaigns_is_upgraded_on_open(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    from labels.store import open_store
+
+    folder = tmp_path / "old"
+    store = open_store(folder)
+    old = store.save(make_label(), actor="ram", role=Role.VOLUNTEER).label
+    store.close()
+    with sqlite3.connect(folder / "labels.sqlite") as conn:  # back to schema version 2
+        conn.execute("ALTER TABLE labels DROP COLUMN task_id")
+        conn.execute("ALTER TABLE label_versions DROP COLUMN task_id")
+        for table in ("campaigns", "campaign_versions", "campaign_tasks", "campaign_task_events"):
+            conn.execute(f"DROP TABLE {table}")
+        conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    reopened = open_store(folder)
+    assert reopened.get(old.id).task_id is None
+    made = make_campaign(CampaignStore(reopened))
+    assert len(CampaignStore(reopened).tasks(made.id)) == 16
+    assert reopened.check() == []
