@@ -51,6 +51,7 @@ from ui.map_events import chosen_area, drawn_work
 from ui.methods import METHODS, PRESETS
 from ui.outline_fix import can_fix, fix_outlines
 from ui.plain_words import FIX_BUTTON, field_name
+from ui.rework import fix_panel
 from ui.scene_map import (
     add_area,
     add_draw_control,
@@ -296,6 +297,7 @@ with map_col:
 
 with side:
     task_panel(store, scene.scene_id, identity, task)
+    fix_panel(store, scene.scene_id, identity, mine)
     st.subheader("1 · Area")
     if area:
         st.caption(f"{area[0]:.5f}, {area[1]:.5f} → {area[2]:.5f}, {area[3]:.5f}")
