@@ -17,6 +17,7 @@ from typing import Any
 
 import shapely
 
+from labels.agreement import CampaignAgreement, campaign_agreement
 from labels.campaigns import (
     LOCKED_STATES,
     Campaign,
@@ -34,8 +35,8 @@ from labels.campaigns import (
     progress,
 )
 from labels.errors import NotFoundError, PermissionDeniedError, StaleEditError
-from labels.model import Role, normalise_name
-from labels.store import BaseLabelStore
+from labels.model import Label, Role, normalise_name
+from labels.store import BaseLabelStore, row_to_label
 
 # The campaign tables on SQLite (PostGIS: labels/migrations/postgis/0004_campaigns.sql).
 CAMPAIGN_COLUMNS = (
@@ -334,6 +335,24 @@ class CampaignStore:
             (f"{campaign_id}:%", False),
         )
         return {str(r[0]): int(r[1]) for r in rows}
+
+    def fields(self, campaign_id: str) -> list[Label]:
+        """The current fields drawn in the campaign's tasks (by their task id)."""
+        rows = self._read(
+            f"SELECT {self.store._select} FROM labels WHERE task_id LIKE ? AND deleted = ? "
+            "ORDER BY rid",
+            (f"{campaign_id}:%", False),
+        )
+        return [row_to_label(r) for r in rows]
+
+    def agreement(self, campaign_id: str) -> CampaignAgreement:
+        """Agreement of the two mappers of each double-mapped task mapped twice."""
+        mappers = {
+            t.ref: (t.mappers[0], t.mappers[1])
+            for t in self.tasks(campaign_id)
+            if t.copies > 1 and len(t.mappers) > 1
+        }
+        return campaign_agreement(mappers, self.fields(campaign_id))
 
     def progress(self, campaign_id: str) -> Progress:
         """Counts per state, per volunteer, and the time left at the recent pace."""

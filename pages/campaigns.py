@@ -13,6 +13,7 @@ from ui.campaign_map import add_task_outline, add_tasks
 from ui.campaign_panel import MAP_NEXT, show_task
 from ui.campaign_view import (
     AreaError,
+    agreement_table,
     area_from_drawing,
     area_from_geojson,
     campaign_caption,
@@ -128,7 +129,7 @@ with map_col:
     if held is not None:
         add_task_outline(fmap, held)
         if held.state is TaskState.LOCKED_VALIDATION:
-            add_fields(fmap, task_fields(store, scene.scene_id, held), "fields of the task")
+            add_fields(fmap, task_fields(campaigns, held), "fields of the task")
         fly_to(fmap, held.geometry.bounds)
     if identity.is_coordinator:
         add_draw_control(fmap, None, "polygon")
@@ -174,6 +175,9 @@ if campaign is not None:
                 )
         st.markdown("**Volunteers**")
         st.dataframe(people_table(found), hide_index=True)
+        if campaign.double_share:
+            st.markdown("**Agreement on tasks mapped twice** (matched at IoU ≥ 0.5)")
+            st.dataframe(agreement_table(campaigns.agreement(campaign.id)), hide_index=True)
         if identity.is_coordinator:
             st.markdown("**Locks now**")
             current = locks(tasks, now)

@@ -18,7 +18,7 @@ from sr.methods import get_method
 from sr.pipeline import SharpenRequest, request_key
 from sr.scene import SceneError, parse_bbox
 from ui.campaign_map import add_task_outline
-from ui.campaign_panel import label_page_task, task_panel
+from ui.campaign_panel import independent, label_page_task, task_panel
 from ui.consistency_view import badge_caption, badge_text, consistency_layer
 from ui.drawings import Draft, Drafts
 from ui.enhance_flow import (
@@ -88,6 +88,7 @@ scene_fields = fields_of(store, scene.scene_id)
 mine = [lab for lab in scene_fields if lab.annotator == identity.name]
 others = [lab for lab in scene_fields if lab.annotator != identity.name]
 task = label_page_task(store, scene.scene_id, identity)  # a campaign task being mapped
+others = independent(others, task)
 
 # --- what the volunteer just did on the map -------------------------------------------------
 if "area" not in state:

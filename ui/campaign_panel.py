@@ -11,6 +11,7 @@ import streamlit as st
 
 from labels.campaign_store import CampaignStore
 from labels.campaigns import Task, TaskState
+from labels.model import Label
 from labels.store import BaseLabelStore
 from ui.auth import Identity
 from ui.campaign_view import TaskOutcome, give_back, hand_in, held_task, map_next, task_bbox
@@ -26,6 +27,14 @@ def label_page_task(store: BaseLabelStore, scene_id: str, identity: Identity) ->
     """The task this person is mapping on this scene (None when they map freely)."""
     task = held_task(store, scene_id, identity)
     return task if task is not None and task.state is TaskState.LOCKED_MAPPING else None
+
+
+def independent(others: list[Label], task: Task | None) -> list[Label]:
+    """Others' fields without those in a task mapped twice: its two mappers work
+    independently, so neither sees the other's fields there."""
+    if task is None or task.copies < 2:
+        return others
+    return [lab for lab in others if lab.task_id != task.ref]
 
 
 def show_task(outcome: TaskOutcome, fly: bool) -> None:

@@ -15,6 +15,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
 
+from labels.agreement import CampaignAgreement
 from labels.campaign_store import CampaignStore
 from labels.campaigns import (
     STATE_COLOURS,
@@ -32,7 +33,6 @@ from labels.store import BaseLabelStore
 from sr.scene import BBox, Scene
 from ui.auth import Identity
 from ui.field_layers import MapField
-from ui.label_actions import fields_of
 
 MAX_AREA_FILE = 5_000_000  # bytes of an uploaded area of interest
 
@@ -230,13 +230,20 @@ def held_task(store: BaseLabelStore, scene_id: str, identity: Identity) -> Task 
     return None
 
 
-def task_fields(store: BaseLabelStore, scene_id: str, task: Task) -> list[MapField]:
+def task_fields(campaigns: CampaignStore, task: Task) -> list[MapField]:
     """The fields drawn in a task, for the map (each with its author)."""
     return [
         MapField(lab.geometry, lab.id, lab.crop, lab.status.value, lab.annotator)
-        for lab in fields_of(store, scene_id)
+        for lab in campaigns.fields(task.campaign_id)
         if lab.task_id == task.ref
     ]
+
+
+def agreement_table(found: CampaignAgreement) -> pd.DataFrame:
+    """The campaign's agreement, then each volunteer's, one row each (IoU, F, crop as %)."""
+    rows = [{"who": "whole campaign", **found.campaign.summary()}]
+    rows += [{"who": who, **a.summary()} for who, a in sorted(found.per_volunteer.items())]
+    return pd.DataFrame(rows)
 
 
 def task_bbox(task: Task) -> BBox:

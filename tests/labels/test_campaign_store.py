@@ -299,3 +299,19 @@ def test_a_store_made_before_campaigns_is_upgraded_on_open(tmp_path) -> None:  #
     made = make_campaign(CampaignStore(reopened))
     assert len(CampaignStore(reopened).tasks(made.id)) == 16
     assert reopened.check() == []
+
+
+def test_agreement_of_a_task_mapped_twice(campaigns: CampaignStore, store: BaseLabelStore) -> None:
+    from tests.labels.conftest import square
+
+    c = make_campaign(campaigns, double_share=1.0)
+    for person, lon in (("ram", 85.3005), ("sita", 85.3005)):
+        task = campaigns.lock_for_mapping(c.id, 1, person)
+        label = make_label(square(lon, 27.7295, 80.0), annotator=person, task_id=task.ref)
+        store.save(label, actor=person, role=Role.VOLUNTEER)
+        campaigns.mark_mapped(c.id, 1, person)
+    found = campaigns.agreement(c.id)
+    assert list(found.per_task) == [f"{c.id}:1"]
+    assert found.campaign.matched == 1 and found.campaign.mean_iou == pytest.approx(1.0)
+    assert set(found.per_volunteer) == {"ram", "sita"}
+    assert len(campaigns.fields(c.id)) == 2

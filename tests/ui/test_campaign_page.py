@@ -15,7 +15,7 @@ from shapely.geometry import box, mapping
 from streamlit.testing.v1 import AppTest
 
 from labels.campaign_store import CampaignStore
-from labels.campaigns import TaskState
+from labels.campaigns import Campaign, TaskState
 from labels.model import Role
 from labels.store import open_store
 from sr.scene import open_scene
@@ -154,3 +154,24 @@ def test_an_uploaded_area_is_read_or_refused_in_plain_words() -> None:
             assert reason in str(exc)
         else:
             raise AssertionError(f"{bad!r} was accepted")
+
+
+def test_the_agreement_of_double_mapped_tasks_is_shown(app_data: Path) -> None:
+    scene = open_scene(SAMPLE_SCENE)
+    store = open_store(app_data / "labels")
+    campaigns = CampaignStore(store)
+    area = box(*scene.lonlat_bounds).buffer(-0.005)
+    made = campaigns.create(
+        Campaign("twice", (scene.scene_id,), area, "Boss", double_share=1.0),
+        [area],
+        actor="Boss",
+        role=Role.COORDINATOR,
+    )
+    for person in ("Sita", "Ram"):
+        campaigns.lock_for_mapping(made.id, 1, person)
+        campaigns.mark_mapped(made.id, 1, person)
+    app = run_page(CAMPAIGNS_PAGE, BOSS)
+    assert any("Agreement on tasks mapped twice" in m.value for m in app.markdown)
+    table = app.dataframe[-1].value
+    assert list(table["who"]) == ["whole campaign", "Ram", "Sita"]
+    assert table["tasks"].tolist() == [1, 1, 1]
