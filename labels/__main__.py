@@ -10,9 +10,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from labels.campaign_export import export_campaign
+from labels.campaign_store import CampaignStore
 from labels.errors import LabelError
 from labels.export import export
 from labels.io import import_file, validate_file
+from labels.model import utc_now
 from labels.stats import format_summary, summarize
 from labels.store import LabelFilter, open_store
 from labels.transfer import copy_store
@@ -35,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--annotator", action="append", help="keep this annotator (repeatable)")
     exp.add_argument("--since", help="updated at or after this ISO date/time (UTC)")
     exp.add_argument("--until", help="updated at or before this ISO date/time (UTC)")
+    exp.add_argument("--campaign", help="a campaign's fields and tasks (other filters unused)")
 
     val = sub.add_parser("validate", help="validate a .geojson or .gpkg label file")
     val.add_argument("file", type=Path)
@@ -85,6 +89,10 @@ def _run(args: argparse.Namespace) -> int:
             print(f"wrote {store.write_snapshot(scene_id)}")
         return 0
     store = open_store(args.store)
+    if args.command == "export" and args.campaign:
+        n = export_campaign(CampaignStore(store), args.campaign, args.out, utc_now())
+        print(f"exported campaign {args.campaign} ({n} feature(s)) to {args.out}")
+        return 0
     if args.command == "export":
         flt = LabelFilter(
             scene_id=args.scene,

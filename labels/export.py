@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +27,11 @@ def labels_to_frame(labels: Iterable[Label]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, columns=columns, geometry=geoms, crs="EPSG:4326")
 
 
-def write_gpkg(labels: Iterable[Label], path: Path) -> int:
-    """Write ``labels`` as a GeoPackage layer ``fields``, atomically; returns the count."""
+def write_gpkg(
+    labels: Iterable[Label], path: Path, more_layers: Mapping[str, gpd.GeoDataFrame] | None = None
+) -> int:
+    """Write ``labels`` as a GeoPackage layer ``fields`` (and ``more_layers`` beside it),
+    atomically; returns the count of labels."""
     path = Path(path)
     frame = labels_to_frame(labels)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -37,6 +40,8 @@ def write_gpkg(labels: Iterable[Label], path: Path) -> int:
         tmp.unlink()
     try:
         frame.to_file(tmp, layer=GPKG_LAYER, driver="GPKG", engine="pyogrio")
+        for layer, more in (more_layers or {}).items():
+            more.to_file(tmp, layer=layer, driver="GPKG", engine="pyogrio", mode="a")
     except OSError:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

@@ -175,3 +175,13 @@ def test_the_agreement_of_double_mapped_tasks_is_shown(app_data: Path) -> None:
     table = app.dataframe[-1].value
     assert list(table["who"]) == ["whole campaign", "Ram", "Sita"]
     assert table["tasks"].tolist() == [1, 1, 1]
+
+
+def test_the_export_page_offers_a_campaign_with_its_tasks(app_data: Path) -> None:
+    create_campaign(app_data)
+    app = run_page("pages/export.py", SITA)
+    assert any("A campaign" in h.value for h in app.subheader)
+    assert not app.get("download_button")
+    button(app, "Prepare fields + tasks (GeoPackage)").click().run()
+    assert not app.exception, app.exception
+    assert app.get("download_button")  # the file, ready to download
