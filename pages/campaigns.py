@@ -29,8 +29,10 @@ from ui.campaign_view import (
     release,
     state_table,
     task_fields,
+    top_up,
     validate_next,
 )
+from ui.enhance_flow import job_engine
 from ui.field_layers import add_fields
 from ui.scene_map import add_draw_control, base_map, finish_map, fly_to
 from ui.state import bump_map, label_store, map_key, require_identity, require_scene, tile_key
@@ -62,6 +64,14 @@ def keep(outcome, go_label: bool = False) -> None:  # type: ignore[no-untyped-de
     bump_map()
 
 
+def take_next() -> None:
+    """Map next task callback: take it, keep the next ones sharpening, open the Label page."""
+    outcome = map_next(campaigns, campaign.id, identity)
+    keep(outcome, go_label=True)
+    if outcome.ok:
+        top_up(job_engine(), scene, campaigns, campaign.id)
+
+
 def decide_held(task, valid: bool) -> None:  # type: ignore[no-untyped-def]
     """Validate / Invalidate button callback, with the comment typed."""
     keep(decide(campaigns, task, identity, valid, state.get("task_comment", "")))
@@ -81,6 +91,11 @@ if identity.is_coordinator:
             "Lock expires after (hours)", 0.25, 168.0, DEFAULT_LOCK_MINUTES / 60, step=0.25
         )
         share = double.slider("Tasks mapped by two volunteers (%)", 0, 50, 0)
+        ahead = st.checkbox(
+            "Sharpen the next tasks before volunteers open them (low priority)",
+            value=True,
+            key="pre_enhance",
+        )
         upload = st.file_uploader("Area of interest (GeoJSON)", type=["geojson", "json"])
         area = state.get("campaign_area")
         if upload is not None:
@@ -100,6 +115,7 @@ if identity.is_coordinator:
                     campaigns, scene, identity, name=name, area=area, crops=crops,
                     instructions=instructions, task_pixels=int(task_pixels),
                     double_share=share / 100, lock_hours=float(lock_hours),
+                    engine=job_engine() if ahead else None,
                 )
             )  # fmt: skip
             state.pop("campaign_area", None)
@@ -157,7 +173,7 @@ if campaign is not None:
             st.button(
                 MAP_NEXT,
                 type="primary",
-                on_click=lambda: keep(map_next(campaigns, campaign.id, identity), go_label=True),
+                on_click=take_next,
             )
         else:
             st.page_link("pages/label.py", label=f"Back to task {held.number} on the Label page")

@@ -297,7 +297,7 @@ with map_col:
     )
 
 with side:
-    task_panel(store, scene.scene_id, identity, task)
+    task_panel(store, scene, identity, task)
     fix_panel(store, scene.scene_id, identity, mine)
     st.subheader("1 · Area")
     if area:

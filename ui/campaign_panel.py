@@ -13,8 +13,18 @@ from labels.campaign_store import CampaignStore
 from labels.campaigns import Task, TaskState
 from labels.model import Label
 from labels.store import BaseLabelStore
+from sr.scene import Scene
 from ui.auth import Identity
-from ui.campaign_view import TaskOutcome, give_back, hand_in, held_task, map_next, task_bbox
+from ui.campaign_view import (
+    TaskOutcome,
+    give_back,
+    hand_in,
+    held_task,
+    map_next,
+    task_bbox,
+    top_up,
+)
+from ui.enhance_flow import job_engine
 from ui.state import bump_map
 from ui.text import escape_markdown
 
@@ -45,8 +55,11 @@ def show_task(outcome: TaskOutcome, fly: bool) -> None:
     bump_map()
 
 
-def _map_next(campaigns: CampaignStore, campaign_id: str, identity: Identity) -> None:
-    show_task(map_next(campaigns, campaign_id, identity), fly=True)
+def _map_next(campaigns: CampaignStore, scene: Scene, campaign_id: str, identity: Identity) -> None:
+    outcome = map_next(campaigns, campaign_id, identity)
+    show_task(outcome, fly=True)
+    if outcome.ok:
+        top_up(job_engine(), scene, campaigns, campaign_id)
 
 
 def _hand_in(campaigns: CampaignStore, task: Task, identity: Identity) -> None:
@@ -57,12 +70,12 @@ def _give_back(campaigns: CampaignStore, task: Task, identity: Identity) -> None
     show_task(give_back(campaigns, task, identity), fly=False)
 
 
-def task_panel(store: BaseLabelStore, scene_id: str, identity: Identity, task: Task | None) -> None:
+def task_panel(store: BaseLabelStore, scene: Scene, identity: Identity, task: Task | None) -> None:
     """The panel: nothing when the scene has no campaign; else the held task or the button
     to take the next one."""
     campaigns = CampaignStore(store)
     if task is None:
-        offered = campaigns.campaigns(scene_id)
+        offered = campaigns.campaigns(scene.scene_id)
         if not offered:
             return
         st.subheader("Campaign")
@@ -71,7 +84,9 @@ def task_panel(store: BaseLabelStore, scene_id: str, identity: Identity, task: T
             "Campaign", list(names), format_func=names.get, key="label_campaign",
             label_visibility="collapsed",
         )  # fmt: skip
-        st.button(MAP_NEXT, type="primary", on_click=_map_next, args=(campaigns, chosen, identity))
+        st.button(
+            MAP_NEXT, type="primary", on_click=_map_next, args=(campaigns, scene, chosen, identity)
+        )
         return
     campaign = campaigns.get(task.campaign_id)
     st.subheader(f"Task {task.number} · {escape_markdown(campaign.name)}")

@@ -30,11 +30,15 @@ from labels.campaigns import (
 )
 from labels.errors import LabelError
 from labels.store import BaseLabelStore
+from sr.jobs import BACKGROUND, JobEngine
+from sr.pipeline import SharpenRequest
 from sr.scene import BBox, Scene
 from ui.auth import Identity
 from ui.field_layers import MapField
+from ui.settings import dip_iterations_override
 
 MAX_AREA_FILE = 5_000_000  # bytes of an uploaded area of interest
+PRE_ENHANCE_AHEAD = 8  # ready tasks kept queued for sharpening ahead of the volunteers
 
 
 class AreaError(ValueError):
@@ -121,8 +125,10 @@ def create_campaign(
     task_pixels: int,
     double_share: float,
     lock_hours: float,
+    engine: JobEngine | None = None,
 ) -> TaskOutcome:
-    """Make a campaign on ``scene`` from the page's inputs."""
+    """Make a campaign on ``scene`` from the page's inputs; with ``engine``, the first
+    tasks' areas are queued for sharpening at low priority (``pre_enhance``)."""
     if area is None:
         return TaskOutcome(False, "Draw the area on the map or upload it as GeoJSON first.")
     try:
@@ -146,10 +152,46 @@ def create_campaign(
         )
     except (AreaError, LabelError) as exc:
         return TaskOutcome(False, f"Not created: {exc}.")
-    return TaskOutcome(
-        True,
-        f"Created {made.name!r}: {len(tasks)} tasks of {made.task_side_m:.0f} m.",
+    message = f"Created {made.name!r}: {len(tasks)} tasks of {made.task_side_m:.0f} m."
+    if engine is not None:
+        message += " " + pre_enhance_text(engine, scene, made.id, campaigns.tasks(made.id))
+    return TaskOutcome(True, message)
+
+
+def pre_enhance_text(engine: JobEngine, scene: Scene, campaign_id: str, tasks: Sequence[Task]
+                     ) -> str:  # fmt: skip
+    """Queue the next tasks' areas (``pre_enhance``) and say so; a cluster that cannot be
+    reached only means nothing is sharpened ahead."""
+    try:
+        queued = pre_enhance(engine, scene, campaign_id, tasks, PRE_ENHANCE_AHEAD)
+    except Exception as exc:  # the cluster is the job engine's business; say it, go on
+        return f"The next tasks could not be queued for sharpening ({exc})."
+    return (
+        f"{queued} more task area(s) queued for sharpening ahead, at low priority."
+        if queued
+        else ""
     )
+
+
+def pre_enhance(
+    engine: JobEngine, scene: Scene, campaign_id: str, tasks: Sequence[Task], ahead: int
+) -> int:
+    """Queue the next ``ahead`` ready tasks' areas for sharpening at low priority (with the
+    Label page's default method and preset, so a volunteer who takes one finds it done);
+    returns how many were queued."""
+    ready = [t for t in tasks if t.state is TaskState.READY][:ahead]
+    requests = [
+        SharpenRequest(scene, task_bbox(t), iterations=dip_iterations_override()) for t in ready
+    ]
+    return engine.submit_background(requests, f"campaign {campaign_id}")
+
+
+def top_up(engine: JobEngine, scene: Scene, campaigns: CampaignStore, campaign_id: str) -> None:
+    """After a task is taken: keep the next tasks queued for sharpening, for a campaign
+    whose coordinator asked for it (it has background jobs already)."""
+    owner = f"{BACKGROUND}campaign {campaign_id}"
+    if any(record.volunteers[:1] == (owner,) for record in engine.jobs()):
+        pre_enhance_text(engine, scene, campaign_id, campaigns.tasks(campaign_id))
 
 
 def _step(action: Any, done: str) -> TaskOutcome:

@@ -53,6 +53,7 @@ def create_campaign(app_data: Path) -> CampaignStore:
     app.run()
     app.text_input(key="new_campaign_name").input("Danube wheat")
     app.text_area(key="new_campaign_text").input("Outline every wheat field.")
+    app.checkbox(key="pre_enhance").uncheck()  # no cluster here: tests/jobs covers it
     button(app, "Create campaign").click().run()
     assert not app.exception, app.exception
     errors = [e.value for e in app.error]
