@@ -10,6 +10,7 @@ volunteers asking at once never get the same task and neither waits for the othe
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -193,11 +194,15 @@ class CampaignStore:
             created_by=actor, created_at=now, updated_at=now, updated_by=actor, version=1
         )
         twice = doubled(len(tasks), made.double_share, made.id)
+        # centres in a local equirectangular frame (degrees of latitude), so that "nearest
+        # task" compares ground distances: a degree of longitude is cos(lat) as long
+        east = math.cos(math.radians(made.area.centroid.y))
         rows = []
         for number, geom in enumerate(tasks, start=1):
             centre = geom.centroid
             rows.append(
-                (made.id, number, shapely.to_wkb(geom), centre.x, centre.y, TaskState.READY.value,
+                (made.id, number, shapely.to_wkb(geom), centre.x * east, centre.y,
+                 TaskState.READY.value,
                  2 if number in twice else 1, "[]", _SEP, now, 1)
             )  # fmt: skip
         with self.store.transaction() as conn:

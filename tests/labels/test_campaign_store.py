@@ -315,3 +315,17 @@ def test_agreement_of_a_task_mapped_twice(campaigns: CampaignStore, store: BaseL
     assert found.campaign.matched == 1 and found.campaign.mean_iou == pytest.approx(1.0)
     assert set(found.per_volunteer) == {"ram", "sita"}
     assert len(campaigns.fields(c.id)) == 2
+
+
+def test_nearest_means_on_the_ground_not_in_degrees(campaigns: CampaignStore) -> None:
+    # at 60° N a degree of longitude is half as long: cells 1000 m wide and 1300 m tall,
+    # so the task east of the first is nearer than the one south of it
+    area = box(85.30, 60.00, 85.40, 60.05)
+    tasks = task_grid(area, "EPSG:32645", (1000.0, 1300.0), ORIGIN)
+    c = campaigns.create(Campaign("north", (SCENE,), area, "boss"), tasks, actor="boss",
+                         role=Role.COORDINATOR)  # fmt: skip
+    first = campaigns.map_next(c.id, "ram")
+    campaigns.mark_mapped(c.id, first.number, "ram")
+    east = campaigns.map_next(c.id, "ram")
+    assert east.number == first.number + 1
+    assert east.geometry.centroid.x > first.geometry.centroid.x

@@ -38,7 +38,7 @@ CREATE TABLE campaign_tasks (
     campaign_id text NOT NULL REFERENCES campaigns (id),
     number integer NOT NULL,
     geometry geometry(Geometry, 4326) NOT NULL,
-    cx double precision NOT NULL,  -- centroid, to pick the task nearest a volunteer's last
+    cx double precision NOT NULL,  -- centroid (lon × cos lat, lat): the task nearest the last
     cy double precision NOT NULL,
     state text NOT NULL,
     copies integer NOT NULL,
