@@ -320,8 +320,17 @@ def test_agreement_of_a_task_mapped_twice(campaigns: CampaignStore, store: BaseL
 def test_nearest_means_on_the_ground_not_in_degrees(campaigns: CampaignStore) -> None:
     # at 60° N a degree of longitude is half as long: cells 1000 m wide and 1300 m tall,
     # so the task east of the first is nearer than the one south of it
-    area = box(85.30, 60.00, 85.40, 60.05)
+    from pyproj import Transformer
+    from shapely.geometry import Polygon
+
+    x, y = Transformer.from_crs(4326, 32645, always_xy=True).transform(85.3, 60.0)
+    x0 = ORIGIN[0] + (x - ORIGIN[0]) // 1000 * 1000  # on the grid: whole cells only
+    y0 = ORIGIN[1] + (y - ORIGIN[1]) // 1300 * 1300
+    to_lonlat = Transformer.from_crs(32645, 4326, always_xy=True)
+    corners = [(x0, y0), (x0 + 3000, y0), (x0 + 3000, y0 + 2600), (x0, y0 + 2600)]
+    area = Polygon([to_lonlat.transform(cx, cy) for cx, cy in corners])  # 3 × 2 cells
     tasks = task_grid(area, "EPSG:32645", (1000.0, 1300.0), ORIGIN)
+    assert len(tasks) == 6
     c = campaigns.create(Campaign("north", (SCENE,), area, "boss"), tasks, actor="boss",
                          role=Role.COORDINATOR)  # fmt: skip
     first = campaigns.map_next(c.id, "ram")
