@@ -30,6 +30,7 @@ from labels.model import DEFAULT_CROPS, Geometry
 DEFAULT_TASK_PIXELS = 128  # the area one enhancement covers (ui.settings.default_area_pixels)
 DEFAULT_LOCK_MINUTES = 120.0
 MAX_TASKS = 20_000
+MIN_PACE_TASKS = 3  # tasks validated in the last day before a time to finish is estimated
 MIN_OVERLAP = 1e-4  # share of a cell below which its piece of the area is a sliver, no task
 MAX_NAME = 120
 MAX_INSTRUCTIONS = 4000
@@ -317,10 +318,11 @@ class Progress:
 
 
 def pace(events: Iterable[TaskEvent], now: datetime, window_h: float = 24.0) -> float | None:
-    """Tasks validated per hour over the last ``window_h`` hours (None without any)."""
+    """Tasks validated per hour since the first of those validated in the last ``window_h``
+    hours (None with fewer than ``MIN_PACE_TASKS``: too few to say a pace)."""
     since = iso(now - timedelta(hours=window_h))
     done = [e.at for e in events if e.to_state == TaskState.VALIDATED and e.at >= since]
-    if not done:
+    if len(done) < MIN_PACE_TASKS:
         return None
     first = datetime.fromisoformat(min(done).replace("Z", "+00:00"))
     hours = max((now - first).total_seconds() / 3600.0, 1.0 / 60)
@@ -356,7 +358,7 @@ def progress(
 def format_hours(hours: float | None) -> str:
     """'about 3 h', 'about 2 days', or 'not known yet' (no task validated recently)."""
     if hours is None:
-        return "not known yet (no task validated in the last day)"
+        return f"not known yet (fewer than {MIN_PACE_TASKS} tasks validated in the last day)"
     if hours == 0:
         return "finished"
     if hours < 1:

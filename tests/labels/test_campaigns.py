@@ -149,7 +149,7 @@ def test_progress_counts_states_people_and_the_time_left_at_the_recent_pace() ->
     tasks = [
         Task("c", 1, geom, TaskState.VALIDATED, mappers=("ram",), validator="sita"),
         Task("c", 2, geom, TaskState.VALIDATED, mappers=("ram",), validator="sita"),
-        Task("c", 3, geom, TaskState.MAPPED, mappers=("hari",)),
+        Task("c", 3, geom, TaskState.VALIDATED, mappers=("hari",), validator="sita"),
         Task("c", 4, geom, TaskState.LOCKED_MAPPING, locked_by="x",
              locked_until=iso(now - timedelta(minutes=1)), locked_from=TaskState.READY),
         Task("c", 5, geom),
@@ -160,17 +160,21 @@ def test_progress_counts_states_people_and_the_time_left_at_the_recent_pace() ->
                   iso(now - timedelta(hours=4))),
         TaskEvent("c", 2, "validated", "locked_validation", "validated", "sita",
                   iso(now - timedelta(hours=2))),
+        TaskEvent("c", 3, "validated", "locked_validation", "validated", "sita",
+                  iso(now - timedelta(hours=1))),
         TaskEvent("c", 9, "validated", "locked_validation", "validated", "sita",
                   iso(now - timedelta(hours=30))),  # older than a day: not in the pace
     ]  # fmt: skip
     found = progress(tasks, events, {"ram": 7}, now)
     assert found.counts[TaskState.READY] == 3  # the expired lock included
     assert found.counts[TaskState.LOCKED_MAPPING] == 0
-    assert found.share(TaskState.VALIDATED) == pytest.approx(2 / 6)
+    assert found.share(TaskState.VALIDATED) == pytest.approx(3 / 6)
     assert found.mapped_by == {"ram": 2, "hari": 1}
-    assert found.validated_by == {"sita": 2}
-    assert found.tasks_per_hour == pytest.approx(0.5)  # 2 tasks in the 4 h since the first
-    assert found.hours_left == pytest.approx(8.0)  # 4 left at 0.5 / h
-    assert format_hours(found.hours_left) == "about 8 h"
+    assert found.validated_by == {"sita": 3}
+    assert found.tasks_per_hour == pytest.approx(0.75)  # 3 tasks in the 4 h since the first
+    assert found.hours_left == pytest.approx(4.0)  # 3 left at 0.75 / h
+    assert format_hours(found.hours_left) == "about 4 h"
+    two = progress(tasks, events[1:], {}, now)  # two validated in the last day: too few
+    assert two.tasks_per_hour is None and two.hours_left is None
     assert format_hours(None).startswith("not known yet")
     assert progress([], [], {}, now).hours_left is None
