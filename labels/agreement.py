@@ -163,11 +163,12 @@ def campaign_agreement(
     mappers: Mapping[str, tuple[str, str]], labels: Iterable[Label]
 ) -> CampaignAgreement:
     """Agreement over double-mapped tasks: ``mappers`` gives each task id's two mappers
-    (in mapping order); ``labels`` are the current fields, matched to tasks by task id."""
+    (in mapping order); ``labels`` are the fields each drew, matched to tasks by task id
+    (a version a reviewer did not keep included: it was drawn)."""
     by_task: dict[str, dict[str, list[tuple[Geometry, str]]]] = {}
     for label in labels:
         task_id = label.task_id
-        if task_id is not None and task_id in mappers and not label.deleted:
+        if task_id is not None and task_id in mappers:
             by_task.setdefault(task_id, {}).setdefault(label.annotator, []).append(
                 (label.geometry, label.crop)
             )

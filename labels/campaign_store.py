@@ -341,12 +341,14 @@ class CampaignStore:
         )
         return {str(r[0]): int(r[1]) for r in rows}
 
-    def fields(self, campaign_id: str) -> list[Label]:
-        """The current fields drawn in the campaign's tasks (by their task id)."""
+    def fields(self, campaign_id: str, *, removed_by_reviewer: bool = False) -> list[Label]:
+        """The current fields drawn in the campaign's tasks (by their task id); with
+        ``removed_by_reviewer`` also those someone else deleted (the version a reviewer did
+        not keep of a task mapped twice), which still count for agreement."""
         rows = self._read(
-            f"SELECT {self.store._select} FROM labels WHERE task_id LIKE ? AND deleted = ? "
-            "ORDER BY rid",
-            (f"{campaign_id}:%", False),
+            f"SELECT {self.store._select} FROM labels WHERE task_id LIKE ? "
+            "AND (deleted = ? OR (? AND updated_by <> annotator)) ORDER BY rid",
+            (f"{campaign_id}:%", False, removed_by_reviewer),
         )
         return [row_to_label(r) for r in rows]
 
@@ -357,7 +359,7 @@ class CampaignStore:
             for t in self.tasks(campaign_id)
             if t.copies > 1 and len(t.mappers) > 1
         }
-        return campaign_agreement(mappers, self.fields(campaign_id))
+        return campaign_agreement(mappers, self.fields(campaign_id, removed_by_reviewer=True))
 
     def progress(self, campaign_id: str) -> Progress:
         """Counts per state, per volunteer, and the time left at the recent pace."""

@@ -20,6 +20,7 @@ from ui.campaign_view import (
     create_campaign,
     decide,
     eta_text,
+    keep_version,
     legend_html,
     lock_line,
     locks,
@@ -145,7 +146,8 @@ with map_col:
     if held is not None:
         add_task_outline(fmap, held)
         if held.state is TaskState.LOCKED_VALIDATION:
-            add_fields(fmap, task_fields(campaigns, held), "fields of the task")
+            for layer, drawn in task_fields(campaigns, held).items():
+                add_fields(fmap, drawn, layer)
         fly_to(fmap, held.geometry.bounds)
     if identity.is_coordinator:
         add_draw_control(fmap, None, "polygon")
@@ -180,6 +182,12 @@ if campaign is not None:
         if identity.can_review:
             if held is not None and held.state is TaskState.LOCKED_VALIDATION:
                 st.markdown(f"**Checking task {held.number}** (outlined on the map)")
+                if held.copies > 1 and len(held.mappers) > 1:
+                    st.caption("Mapped twice: each version is a layer on the map. Keep one.")
+                    for mapper in held.mappers:
+                        st.button(f"Keep {mapper}'s version", key=f"keep-{mapper}",
+                                  on_click=lambda m=mapper: keep(
+                                      keep_version(campaigns, held, m, identity)))  # fmt: skip
                 st.text_area("Comment (needed to invalidate)", key="task_comment")
                 ok_col, bad_col = st.columns(2)
                 ok_col.button("Validate", type="primary", on_click=decide_held, args=(held, True))

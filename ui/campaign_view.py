@@ -272,13 +272,37 @@ def held_task(store: BaseLabelStore, scene_id: str, identity: Identity) -> Task 
     return None
 
 
-def task_fields(campaigns: CampaignStore, task: Task) -> list[MapField]:
-    """The fields drawn in a task, for the map (each with its author)."""
-    return [
-        MapField(lab.geometry, lab.id, lab.crop, lab.status.value, lab.annotator)
+def task_fields(campaigns: CampaignStore, task: Task) -> dict[str, list[MapField]]:
+    """The fields drawn in a task, for the map: one layer per mapper's version."""
+    layers: dict[str, list[MapField]] = {}
+    for lab in campaigns.fields(task.campaign_id):
+        if lab.task_id == task.ref:
+            field = MapField(lab.geometry, lab.id, lab.crop, lab.status.value, lab.annotator)
+            layers.setdefault(f"{lab.annotator}'s fields", []).append(field)
+    return layers
+
+
+def keep_version(
+    campaigns: CampaignStore, task: Task, keep: str, identity: Identity
+) -> TaskOutcome:
+    """A reviewer keeps one mapper's version of a task mapped twice: the other's fields in
+    the task are deleted (new versions; their history stays, and agreement still counts
+    them). The task stays locked for the reviewer to validate."""
+    store = campaigns.store
+    others = [
+        lab
         for lab in campaigns.fields(task.campaign_id)
-        if lab.task_id == task.ref
+        if lab.task_id == task.ref and lab.annotator != keep
     ]
+    try:
+        for lab in others:
+            store.delete(lab.id, actor=identity.name, role=identity.role,
+                         expected_version=lab.version)  # fmt: skip
+    except LabelError as exc:
+        return TaskOutcome(False, f"Not all removed: {exc}.")
+    return TaskOutcome(
+        True, f"Kept {keep}'s version of task {task.number}; removed {len(others)} other field(s)."
+    )
 
 
 def agreement_table(found: CampaignAgreement) -> pd.DataFrame:

@@ -186,3 +186,36 @@ def test_the_export_page_offers_a_campaign_with_its_tasks(app_data: Path) -> Non
     button(app, "Prepare fields + tasks (GeoPackage)").click().run()
     assert not app.exception, app.exception
     assert app.get("download_button")  # the file, ready to download
+
+
+def test_a_reviewer_keeps_one_version_of_a_task_mapped_twice(app_data: Path) -> None:
+    from labels.model import Label, Status
+
+    scene = open_scene(SAMPLE_SCENE)
+    store = open_store(app_data / "labels")
+    store.register_scene(scene.scene_id, scene.footprint)
+    campaigns = CampaignStore(store)
+    area = box(*scene.lonlat_bounds).buffer(-0.005)
+    made = campaigns.create(
+        Campaign("twice", (scene.scene_id,), area, "Boss", double_share=1.0),
+        [area],
+        actor="Boss",
+        role=Role.COORDINATOR,
+    )
+    west, south, _, _ = area.bounds
+    field = box(west + 0.002, south + 0.002, west + 0.004, south + 0.0035)
+    for person in ("Sita", "Ram"):
+        task = campaigns.lock_for_mapping(made.id, 1, person)
+        drawn = Label(field, "wheat", scene.scene_id, person, status=Status.SUBMITTED,
+                      task_id=task.ref)  # fmt: skip
+        store.save(drawn, actor=person, role=Role.VOLUNTEER)
+        campaigns.mark_mapped(made.id, 1, person)
+    review = run_page(CAMPAIGNS_PAGE, MAYA)
+    button(review, "Validate next task").click().run()
+    button(review, "Keep Sita's version").click().run()
+    assert any("Kept Sita's version" in s.value for s in review.success)
+    assert [lab.annotator for lab in campaigns.fields(made.id)] == ["Sita"]
+    button(review, "Validate").click().run()
+    assert campaigns.task(made.id, 1).state is TaskState.VALIDATED
+    found = campaigns.agreement(made.id)  # Ram's removed version still counts
+    assert found.campaign.matched == 1 and found.campaign.mean_iou == 1.0
