@@ -9,9 +9,11 @@ volunteers asking at once never get the same task and neither waits for the othe
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -140,8 +142,19 @@ class CampaignStore:
         self._position = "strpos" if postgis else "instr"
         self._for_update = " FOR UPDATE" if postgis else ""
         self._skip_locked = " FOR UPDATE SKIP LOCKED" if postgis else ""
+        self._queue: contextlib.AbstractContextManager[Any] = (
+            contextlib.nullcontext() if postgis else _writer_lock(store.where)
+        )
 
     # --- plumbing ------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        """A write transaction of the label store. On SQLite the threads of this process
+        queue on a lock first: SQLite's own wait for its file lock polls with growing
+        sleeps, which under many writers leaves some waiting for seconds."""
+        with self._queue, self.store.transaction() as conn:
+            yield conn
 
     def _exec(self, conn: Any, sql: str, params: Sequence[Any] = ()) -> Any:
         return conn.execute(self.store._sql(sql), params)
@@ -205,7 +218,7 @@ class CampaignStore:
                  TaskState.READY.value,
                  2 if number in twice else 1, "[]", _SEP, now, 1)
             )  # fmt: skip
-        with self.store.transaction() as conn:
+        with self._transaction() as conn:
             self._exec(
                 conn,
                 f"INSERT INTO campaigns ({', '.join(CAMPAIGN_COLUMNS)}) "
@@ -239,7 +252,7 @@ class CampaignStore:
         if Role(role) is not Role.COORDINATOR:
             raise PermissionDeniedError("only a coordinator may change a campaign")
         check_campaign(campaign, self.store.crops)
-        with self.store.transaction() as conn:
+        with self._transaction() as conn:
             row = self._exec(
                 conn,
                 f"SELECT {self._campaign_select} FROM campaigns WHERE id = ?{self._for_update}",
@@ -471,7 +484,7 @@ class CampaignStore:
         key = normalise_name(actor)
         wrapped = f"{_SEP}{key}{_SEP}"
         reserve = iso(now - timedelta(minutes=self._lock_minutes(campaign_id)))
-        with self.store.transaction() as conn:
+        with self._transaction() as conn:
             held = self._exec(
                 conn,
                 f"SELECT {self._task_select} FROM campaign_tasks WHERE campaign_id = ? "
@@ -506,7 +519,7 @@ class CampaignStore:
         """Lock one chosen task for ``actor`` to map (``TaskLockedError`` when they may not)."""
         now = self.clock()
         stamp = iso(now)
-        with self.store.transaction() as conn:
+        with self._transaction() as conn:
             task = self._locked_row(conn, campaign_id, number)
             state = task.state_at(stamp)
             mine = _is_mapper(task, actor)
@@ -549,7 +562,7 @@ class CampaignStore:
     def mark_mapped(self, campaign_id: str, number: int, actor: str) -> Task:
         """ "All fields in this task are drawn": mapped (or ready for its second mapper)."""
         now = iso(self.clock())
-        with self.store.transaction() as conn:
+        with self._transaction() as conn:
             task = self._own_lock(conn, campaign_id, number, actor, TaskState.LOCKED_MAPPING, now)
             mappers = task.mappers if _is_mapper(task, actor) else (*task.mappers, actor)
             if task.locked_from is TaskState.INVALIDATED and task.copies == 1:
@@ -563,7 +576,7 @@ class CampaignStore:
     def give_back(self, campaign_id: str, number: int, actor: str) -> Task:
         """Stop mapping (back to ready, or invalidated) or validating (back to mapped)."""
         now = iso(self.clock())
-        with self.store.transaction() as conn:
+        with self._transaction() as conn:
             task = self._locked_row(conn, campaign_id, number)
             if task.state not in LOCKED_STATES or normalise_name(task.locked_by or "") != (
                 normalise_name(actor)
@@ -576,7 +589,7 @@ class CampaignStore:
         if Role(role) is not Role.COORDINATOR:
             raise PermissionDeniedError("only a coordinator may release someone else's lock")
         now = iso(self.clock())
-        with self.store.transaction() as conn:
+        with self._transaction() as conn:
             task = self._locked_row(conn, campaign_id, number)
             if task.state not in LOCKED_STATES:
                 raise TaskLockedError(f"task {number} is not locked")
@@ -601,7 +614,7 @@ class CampaignStore:
     def lock_for_validation(self, campaign_id: str, number: int, actor: str, role: Role) -> Task:
         """Lock a mapped task for a reviewer who did not map it."""
         now = self.clock()
-        with self.store.transaction() as conn:
+        with self._transaction() as conn:
             task = self._locked_row(conn, campaign_id, number)
             self._check_reviewer(task, actor, role)
             state = task.state_at(iso(now))
@@ -616,7 +629,7 @@ class CampaignStore:
         now = self.clock()
         stamp = iso(now)
         wrapped = f"{_SEP}{normalise_name(actor)}{_SEP}"
-        with self.store.transaction() as conn:
+        with self._transaction() as conn:
             row = self._exec(
                 conn,
                 f"SELECT {self._task_select} FROM campaign_tasks WHERE campaign_id = ? AND "
@@ -645,7 +658,7 @@ class CampaignStore:
     def _decide(self, campaign_id: str, number: int, actor: str, role: Role, state: TaskState,
                 comment: str) -> Task:  # fmt: skip
         now = iso(self.clock())
-        with self.store.transaction() as conn:
+        with self._transaction() as conn:
             task = self._locked_row(conn, campaign_id, number)
             self._check_reviewer(task, actor, role)
             task = self._own_lock(
@@ -654,6 +667,16 @@ class CampaignStore:
             decided = task.unlocked(state).replace(validator=actor, comment=comment.strip() or None)
             verb = "validated" if state is TaskState.VALIDATED else "invalidated"
             return self._write(conn, task, decided, verb, actor, now, comment.strip() or None)
+
+
+_WRITER_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_LOCK = threading.Lock()
+
+
+def _writer_lock(where: str) -> threading.Lock:
+    """The one lock of this process for the SQLite store at ``where``."""
+    with _LOCKS_LOCK:
+        return _WRITER_LOCKS.setdefault(where, threading.Lock())
 
 
 def _is_mapper(task: Task, person: str) -> bool:
