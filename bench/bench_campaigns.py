@@ -280,6 +280,7 @@ def main() -> None:
         "machine": f"{platform.machine()}, {os.cpu_count()} CPU, "
         f"Python {platform.python_version()}",
         "date": datetime.now(UTC).date().isoformat(),
+        "load_average_at_start": os.getloadavg()[0],
         "backends": {},
     }
     server = None
@@ -305,12 +306,15 @@ def main() -> None:
     finally:
         if server is not None:
             server.stop()
+    results["load_average_at_end"] = os.getloadavg()[0]
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "campaigns.json").write_text(json.dumps(results, indent=2) + "\n")
     md = (
         "# Campaigns benchmark\n\n"
         f"`{results['command']}` on {results['machine']} ({results['date']}); the machine's 2 "
-        "cores are shared with other work, so the times are upper bounds.\n\n"
+        "cores are shared with other work (load average "
+        f"{results['load_average_at_start']:.1f} at the start, "
+        f"{results['load_average_at_end']:.1f} at the end), so the times are upper bounds.\n\n"
         + table(results)
         + "\n"
     )

@@ -465,8 +465,9 @@ class CampaignStore:
         return float(rows[0][0])
 
     def _mappable_sql(self) -> str:
-        """Tasks a person (``?`` key, twice) may lock for mapping at ``?`` (now, three times)
-        with ``?`` the end of a mapper's first claim on an invalidated task."""
+        """The condition on tasks a person may lock for mapping; its parameters: now, the
+        person's wrapped key, now, the key again, and when a mapper's first claim on an
+        invalidated task ends (before it: only its mappers may take it)."""
         pos = self._position
         expired = "(state = 'locked_mapping' AND locked_until < ? AND locked_from = '{0}')"
         return (
