@@ -17,9 +17,11 @@ from ui.campaign_view import (
     area_from_drawing,
     area_from_geojson,
     campaign_caption,
+    change_campaign,
     create_campaign,
     decide,
     eta_text,
+    history_lines,
     keep_version,
     legend_html,
     lock_line,
@@ -135,6 +137,23 @@ else:
     st.caption(escape_markdown(campaign_caption(campaign, len(tasks))))
     if campaign.instructions:
         st.info(campaign.instructions)
+    if identity.is_coordinator:
+        with st.expander("Change this campaign"):
+            new_name = st.text_input("Name", campaign.name, key=f"edit-name-{campaign.id}")
+            new_text = st.text_area(
+                "Instructions", campaign.instructions, key=f"edit-text-{campaign.id}"
+            )
+            new_crops = st.multiselect("Crops", DEFAULT_CROPS, default=list(campaign.crops),
+                                       key=f"edit-crops-{campaign.id}")  # fmt: skip
+            new_hours = st.number_input("Lock expires after (hours)", 0.25, 168.0,
+                                        campaign.lock_minutes / 60, step=0.25,
+                                        key=f"edit-hours-{campaign.id}")  # fmt: skip
+            if st.button("Save the changes", key=f"edit-save-{campaign.id}"):
+                keep(change_campaign(campaigns, campaign, identity, name=new_name,
+                                     instructions=new_text, crops=new_crops,
+                                     lock_hours=float(new_hours)))  # fmt: skip
+                st.rerun()
+            st.caption("History: " + "; ".join(history_lines(campaigns, campaign.id)))
 
 held = campaigns.held_by(campaign.id, identity.name) if campaign else None
 map_col, side = st.columns([3, 2])

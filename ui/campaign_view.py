@@ -173,6 +173,44 @@ def pre_enhance_text(engine: JobEngine, scene: Scene, campaign_id: str, tasks: S
     )
 
 
+def change_campaign(
+    campaigns: CampaignStore,
+    campaign: Campaign,
+    identity: Identity,
+    *,
+    name: str,
+    instructions: str,
+    crops: Sequence[str],
+    lock_hours: float,
+) -> TaskOutcome:
+    """Save a coordinator's changes to a campaign's settings (a new version in its
+    history); a change made by someone else meanwhile is refused, nothing lost."""
+    try:
+        saved = campaigns.update(
+            campaign.replace(
+                name=name.strip(),
+                instructions=instructions.strip(),
+                crops=tuple(crops),
+                lock_minutes=lock_hours * 60,
+            ),
+            actor=identity.name,
+            role=identity.role,
+            expected_version=campaign.version,
+        )
+    except LabelError as exc:
+        return TaskOutcome(False, f"Not saved: {exc}.")
+    return TaskOutcome(True, f"Saved {saved.name!r} (version {saved.version}).")
+
+
+def history_lines(campaigns: CampaignStore, campaign_id: str) -> list[str]:
+    """The campaign's history, newest first: 'version 2 · update by Boss at 2026-…'."""
+    return [
+        f"version {v.campaign.version} · {v.op} by {v.actor} at "
+        f"{(v.campaign.updated_at or '')[:16].replace('T', ' ')} UTC"
+        for v in reversed(campaigns.history(campaign_id))
+    ]
+
+
 def pre_enhance(
     engine: JobEngine, scene: Scene, campaign_id: str, tasks: Sequence[Task], ahead: int
 ) -> int:

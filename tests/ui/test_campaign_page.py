@@ -219,3 +219,16 @@ def test_a_reviewer_keeps_one_version_of_a_task_mapped_twice(app_data: Path) -> 
     assert campaigns.task(made.id, 1).state is TaskState.VALIDATED
     found = campaigns.agreement(made.id)  # Ram's removed version still counts
     assert found.campaign.matched == 1 and found.campaign.mean_iou == 1.0
+
+
+def test_a_coordinator_changes_the_instructions_and_the_history_shows_it(app_data: Path) -> None:
+    campaigns = create_campaign(app_data)
+    [campaign] = campaigns.campaigns()
+    app = run_page(CAMPAIGNS_PAGE, BOSS)
+    app.text_area(key=f"edit-text-{campaign.id}").input("Wheat and barley, please.")
+    button(app, "Save the changes").click().run()
+    assert any("version 2" in s.value for s in app.success)
+    assert campaigns.get(campaign.id).instructions == "Wheat and barley, please."
+    history = [c.value for c in app.caption if c.value.startswith("History")]
+    assert history and "version 2 · update by Boss" in history[0]
+    assert "version 1 · create by Boss" in history[0]
