@@ -19,6 +19,9 @@ pages = [
     st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
     st.Page("pages/label.py", title="Label", icon=":material/edit:", url_path="label"),
     st.Page("pages/review.py", title="Review", icon=":material/fact_check:", url_path="review"),
+    st.Page(
+        "pages/campaigns.py", title="Campaigns", icon=":material/grid_on:", url_path="campaigns"
+    ),
     st.Page("pages/export.py", title="Export", icon=":material/download:", url_path="export"),
     st.Page(
         "pages/fetch.py", title="Find imagery", icon=":material/satellite_alt:", url_path="fetch"

@@ -12,9 +12,12 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from labels.campaign_export import export_campaign
+from labels.campaign_store import CampaignStore
 from labels.errors import LabelError
 from labels.export import write_labels
 from labels.io import import_file, validate_file
+from labels.model import utc_now
 from labels.stats import format_summary, summarize
 from labels.store import LabelFilter, open_store
 from labels.transfer import copy_store
@@ -50,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--since", help="updated at or after this ISO date/time (UTC)")
     exp.add_argument("--until", help="updated at or before this ISO date/time (UTC)")
     exp.add_argument("--quiet", action="store_true", help="no progress bar")
+    exp.add_argument("--campaign", help="a campaign's fields and tasks (other filters unused)")
 
     val = sub.add_parser("validate", help="validate a label file (.geojson, .gpkg, .parquet)")
     val.add_argument("file", type=Path)
@@ -110,6 +114,10 @@ def _snapshot(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     store = open_store(args.store)
+    if args.campaign:
+        n = export_campaign(CampaignStore(store), args.campaign, args.out, utc_now())
+        print(f"exported campaign {args.campaign} ({n} feature(s)) to {args.out}")
+        return 0
     flt = LabelFilter(
         scene_id=args.scene,
         status=args.status,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +44,11 @@ def labels_to_frame(labels: Iterable[Label]) -> gpd.GeoDataFrame:
     return frame
 
 
-def write_gpkg(labels: Iterable[Label], path: Path) -> int:
-    """Write ``labels`` as a GeoPackage layer ``fields``, atomically; returns the count."""
+def write_gpkg(
+    labels: Iterable[Label], path: Path, more_layers: Mapping[str, gpd.GeoDataFrame] | None = None
+) -> int:
+    """Write ``labels`` as a GeoPackage layer ``fields`` (and ``more_layers`` beside it),
+    atomically; returns the count of labels."""
     path = Path(path)
     frame = labels_to_frame(labels)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -54,6 +57,8 @@ def write_gpkg(labels: Iterable[Label], path: Path) -> int:
         tmp.unlink()
     try:
         frame.to_file(tmp, layer=GPKG_LAYER, driver="GPKG", engine="pyogrio")
+        for layer, more in (more_layers or {}).items():
+            more.to_file(tmp, layer=layer, driver="GPKG", engine="pyogrio", mode="a")
         add_crop_style(tmp, GPKG_LAYER)
     except OSError:
         with contextlib.suppress(FileNotFoundError):

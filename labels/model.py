@@ -80,6 +80,7 @@ PROPERTY_NAMES: dict[str, str] = {
     "enhancement": "enhancement",
     "model_version": "model_version",
     "consistency": "consistency",
+    "task_id": "task_id",
     "created_at": "created",
     "updated_at": "updated",
     "updated_by": "updated_by",
@@ -131,6 +132,7 @@ class Label:
     enhancement: str | None = None
     model_version: str | None = None
     consistency: str | None = None  # badge of the enhanced area it was drawn on (sr.assessment)
+    task_id: str | None = None  # the campaign task it was drawn in (labels.campaigns.task_ref)
     reviewer: str | None = None
     review_comment: str | None = None
     determination_datetime: str | None = None

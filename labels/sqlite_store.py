@@ -15,6 +15,7 @@ from typing import Any
 
 import shapely
 
+from labels.campaign_store import SQLITE_SCHEMA as CAMPAIGN_SCHEMA
 from labels.errors import LabelError, StoreError, StoreFullError
 from labels.model import DEFAULT_CROPS, Geometry, Label
 from labels.store import COLUMNS, SNAPSHOT_DIR, BaseLabelStore, column_sql
@@ -22,9 +23,14 @@ from labels.validate import DEFAULT_RULES, Rules
 from sr.fsutil import is_disk_full
 
 DB_NAME = "labels.sqlite"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 # Columns added after schema version 1, for stores made before them: (table, column, type).
-ADDED_COLUMNS = (("labels", "consistency", "TEXT"), ("label_versions", "consistency", "TEXT"))
+ADDED_COLUMNS = (
+    ("labels", "consistency", "TEXT"),
+    ("label_versions", "consistency", "TEXT"),
+    ("labels", "task_id", "TEXT"),  # 4: the campaign task a field was drawn in
+    ("label_versions", "task_id", "TEXT"),
+)
 _TYPES = {
     "area_ha": "REAL",
     "perimeter_m": "REAL",
@@ -46,6 +52,7 @@ CREATE TABLE IF NOT EXISTS label_versions (
     {column_sql(_TYPES)},
     UNIQUE (id, version));
 CREATE INDEX IF NOT EXISTS versions_scene ON label_versions (scene_id, seq);
+{CAMPAIGN_SCHEMA}
 """
 
 

@@ -62,6 +62,7 @@ COLUMNS = (
     "enhancement",
     "model_version",
     "consistency",
+    "task_id",
     "determination_datetime",
     "area_ha",
     "perimeter_m",

@@ -41,6 +41,19 @@ def check_not_own_review(old: Label | None, new: Label, actor: str) -> None:
     )
 
 
+def as_resubmitted(label: Label, actor: str) -> Label:
+    """An author's edit of their own rejected field, made a resubmission: it goes back to
+    review (submitted; the last reviewer and comment stay for the next reviewer to read, as
+    ``labels.stamping`` keeps them on a volunteer's save). Other edits are unchanged.
+
+    Authors may so fix their rejected fields, and change the crop or outline of their fields
+    still waiting for review (a new version each; ``check_change`` allows both).
+    """
+    if label.status is Status.REJECTED and drew_it(actor, label):
+        return label.replace(status=Status.SUBMITTED)
+    return label
+
+
 def as_imported(label: Label, reviewed_by: str | None = None) -> Label:
     """A label read from a file as it may enter the store: a file cannot review itself.
 

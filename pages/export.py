@@ -6,10 +6,13 @@ from datetime import date
 
 import streamlit as st
 
-from labels.model import DEFAULT_CROPS, Status
+from labels.campaign_store import CampaignStore
+from labels.model import DEFAULT_CROPS, Status, utc_now
 from ui.export_view import (
+    CAMPAIGN_TITLES,
     KIND_TITLES,
     KINDS,
+    campaign_file,
     file_name,
     format_note,
     label_filter,
@@ -94,3 +97,16 @@ st.progress(
     progress.fraction,
     text=f"Review progress: {progress.reviewed} of {progress.total} submitted fields reviewed",
 )
+
+if offered := CampaignStore(store).campaigns(scene_id):
+    st.subheader("A campaign: its fields and its tasks")
+    names = {c.id: c.name for c in offered}
+    chosen = st.selectbox("Campaign", list(names), format_func=names.get, key="export_campaign")
+    for column, kind in zip(st.columns(len(CAMPAIGN_TITLES)), CAMPAIGN_TITLES, strict=True):
+        if column.button(f"Prepare {CAMPAIGN_TITLES[kind]}", key=f"campaign-{kind}"):
+            data = campaign_file(CampaignStore(store), chosen, kind, utc_now())
+            column.download_button(
+                f"Download {CAMPAIGN_TITLES[kind]}", data, key=f"campaign-download-{kind}",
+                file_name=f"sharpfields-campaign-{chosen}.{kind}", mime=KINDS[kind],
+            )  # fmt: skip
+    st.caption("The tasks carry their state: where a task is validated, every field is drawn.")

@@ -17,6 +17,8 @@ from sr.job_records import JobRecord
 from sr.methods import get_method
 from sr.pipeline import SharpenRequest, request_key
 from sr.scene import SceneError, parse_bbox
+from ui.campaign_map import add_task_outline
+from ui.campaign_panel import independent, label_page_task, task_panel
 from ui.consistency_view import badge_caption, badge_text, consistency_layer
 from ui.drawings import Draft, Drafts
 from ui.enhance_flow import (
@@ -49,6 +51,7 @@ from ui.map_events import chosen_area, drawn_work
 from ui.methods import METHODS, PRESETS
 from ui.outline_fix import can_fix, fix_outlines
 from ui.plain_words import FIX_BUTTON, field_name
+from ui.rework import fix_panel
 from ui.scene_map import (
     add_area,
     add_draw_control,
@@ -84,6 +87,8 @@ available = METHODS
 scene_fields = fields_of(store, scene.scene_id)
 mine = [lab for lab in scene_fields if lab.annotator == identity.name]
 others = [lab for lab in scene_fields if lab.annotator != identity.name]
+task = label_page_task(store, scene.scene_id, identity)  # a campaign task being mapped
+others = independent(others, task)
 
 # --- what the volunteer just did on the map -------------------------------------------------
 if "area" not in state:
@@ -119,6 +124,7 @@ def save_work(submit: bool, crop: str, drawn_on: DrawnOn) -> None:
         scene_id=scene.scene_id,
         drawn_on=drawn_on,
         submit=submit,
+        task_id=task.ref if task else None,
     )
     outcomes += save_edits(
         store,
@@ -243,6 +249,8 @@ with map_col:
         consistency_layer(consistency_map).add_to(fmap)
     if area:
         add_area(fmap, area, fit=place is None)
+    if task is not None:
+        add_task_outline(fmap, task)
     if place is not None:
         fly_to(fmap, place)
     add_fields(
@@ -291,6 +299,8 @@ with map_col:
     )
 
 with side:
+    task_panel(store, scene, identity, task)
+    fix_panel(store, scene.scene_id, identity, mine)
     st.subheader("1 · Area")
     if area:
         st.caption(f"{area[0]:.5f}, {area[1]:.5f} → {area[2]:.5f}, {area[3]:.5f}")

@@ -17,7 +17,7 @@ import statistics
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -39,6 +39,12 @@ __all__ = ["JobEngine", "JobSnapshot", "JobState", "QueueFull", "QueueLimits"]
 # Seconds a job takes before any has finished here (ETA in the queue), by method family.
 TYPICAL_S = {"dip": 60.0, "enhancer": 10.0, "interpolation": 2.0}
 INTERRUPTED = "The server restarted while this job was {state}; resubmit it."
+BACKGROUND = "background: "  # owner prefix of jobs queued before anyone asked (campaigns)
+
+
+def is_background(owner: str) -> bool:
+    """True for the owner of a job queued ahead of need (``JobEngine.submit_background``)."""
+    return owner.startswith(BACKGROUND)
 
 
 def _family(method: str) -> str:
@@ -131,7 +137,15 @@ class JobEngine:
             current = self._jobs.get(key)
             if current is not None and current.state.active:
                 if volunteer not in current.volunteers:
-                    self._store(replace(current, volunteers=(*current.volunteers, volunteer)))
+                    # a volunteer joining a background job still waiting takes it over: it
+                    # waits no longer than their own job would
+                    ahead = is_background(current.volunteers[0]) and key not in self._futures
+                    people = (
+                        (volunteer, *current.volunteers)
+                        if ahead
+                        else (*current.volunteers, volunteer)
+                    )
+                    self._store(replace(current, volunteers=people))
                 return self._snapshot(key)
             record = JobRecord.of(key, request, volunteer)
             cached = self.cache.get(key)
@@ -148,6 +162,26 @@ class JobEngine:
             self._store(record)
         self._pump()
         return self.snapshot(key)  # type: ignore[return-value]
+
+    def submit_background(self, requests: Iterable[SharpenRequest], owner: str) -> int:
+        """Queue areas to sharpen before anyone asks for them (a campaign's tasks), at low
+        priority: they go to the cluster only when no volunteer's job is waiting, one at a
+        time, and no queue limit applies. Areas cached or already queued are skipped;
+        returns how many were queued."""
+        name = f"{BACKGROUND}{owner}"
+        queued = 0
+        with self._lock:
+            for request in requests:
+                key = request_key(request)
+                current = self._jobs.get(key)
+                if (current is not None and current.state.active) or self.cache.get(key):
+                    continue
+                self._requests[key] = request
+                self._store(JobRecord.of(key, request, name))
+                queued += 1
+        if queued:
+            self._pump()
+        return queued
 
     def resubmit(self, key: str, volunteer: str) -> JobSnapshot:
         """Submit a finished, failed, cancelled or interrupted job's request again."""
@@ -368,7 +402,8 @@ class JobEngine:
     def _dispatch_order(self) -> list[str]:
         """The jobs waiting here, in the order they go to the cluster: volunteers take
         turns (a job waits for its volunteer's earlier ones; among volunteers whose turn it
-        is, the one served longest ago goes first), then oldest first. Under the lock."""
+        is, the one served longest ago goes first), then oldest first; background jobs
+        after every volunteer's. Under the lock."""
         running = [self._jobs[k].volunteers[0] for k in self._futures]
         turns: dict[str, int] = {}
         ranked = []
@@ -376,7 +411,8 @@ class JobEngine:
         for record in sorted(waiting, key=lambda r: r.created):
             owner = record.volunteers[0]
             turns[owner] = turns.get(owner, running.count(owner)) + 1
-            ranked.append((turns[owner], self._served.get(owner, 0.0), record.created, record.key))
+            served = self._served.get(owner, 0.0)
+            ranked.append((is_background(owner), turns[owner], served, record.created, record.key))
         return [key for *_, key in sorted(ranked)]
 
     def _task_slots(self) -> int:

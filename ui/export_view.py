@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from labels.campaign_export import export_campaign
+from labels.campaign_store import CampaignStore
 from labels.export import write_labels
 from labels.geometry import GEOJSON_DECIMALS
 from labels.model import Label
@@ -27,6 +29,7 @@ KIND_TITLES = {
     "fiboa.json": "fiboa GeoJSON",
     "parquet": "fiboa GeoParquet",
 }
+CAMPAIGN_TITLES = {"geojson": "tasks (GeoJSON)", "gpkg": "fields + tasks (GeoPackage)"}
 BROWSER_DECIMALS = 6  # Leaflet's toGeoJSON() rounds drawn vertices to 6 decimals (~10 cm)
 
 
@@ -94,3 +97,14 @@ def summary_tables(labels: Iterable[Label]) -> dict[str, pd.DataFrame]:
         frame = pd.DataFrame(rows, columns=[title, "fields", "hectares"])
         tables[group] = frame.sort_values("hectares", ascending=False, ignore_index=True)
     return tables
+
+
+def campaign_file(campaigns: CampaignStore, campaign_id: str, kind: str, now: str) -> bytes:
+    """A campaign as a file's bytes: GeoPackage (layers ``fields`` and ``tasks``) or the
+    tasks with their states as GeoJSON (``labels.campaign_export``)."""
+    if kind not in CAMPAIGN_TITLES:
+        raise ValueError(f"kind must be one of {', '.join(CAMPAIGN_TITLES)}")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"campaign.{kind}"
+        export_campaign(campaigns, campaign_id, path, now)
+        return path.read_bytes()

@@ -94,7 +94,15 @@ def add_fields(
     fmap: folium.Map, fields: Iterable[MapField], name: str, editable: bool = False
 ) -> folium.FeatureGroup:
     """A layer of field outlines; with ``editable`` it is the group Leaflet.draw edits."""
-    group = folium.FeatureGroup(name=name, control=not editable)
+    return add_features(fmap, [field_feature(f) for f in fields], name, control=not editable)
+
+
+def add_features(
+    fmap: folium.Map, features: Sequence[dict[str, object]], name: str, control: bool = True
+) -> folium.FeatureGroup:
+    """A layer of GeoJSON features styled by their ``_style`` property, with their
+    ``_tooltip`` (already HTML-escaped) shown on hover."""
+    group = folium.FeatureGroup(name=name, control=control)
     group.add_to(fmap)
-    fmap.add_child(_FieldsInGroup(group, [field_feature(f) for f in fields]))
+    fmap.add_child(_FieldsInGroup(group, features))
     return group

@@ -16,6 +16,7 @@ from labels.errors import LabelError, ValidationError
 from labels.model import Label, Status, View
 from labels.store import LabelFilter, LabelStore
 from labels.validate import Finding
+from labels.workflow import as_resubmitted
 from sr.acquisition import acquisition_datetime
 from sr.assessment import badge_of
 from sr.cache import CachedResult
@@ -96,8 +97,10 @@ def save_new_fields(
     scene_id: str,
     drawn_on: DrawnOn,
     submit: bool = True,
+    task_id: str | None = None,
 ) -> list[Outcome]:
-    """Save each drawing as a new label of this user (submitted for review, or draft)."""
+    """Save each drawing as a new label of this user (submitted for review, or draft),
+    in the campaign task ``task_id`` when they are mapping one."""
     outcomes = []
     name_of = store_namer(store.get)
     for geometry in geometries:
@@ -112,6 +115,7 @@ def save_new_fields(
             model_version=drawn_on.model_version,
             determination_datetime=drawn_on.determination_datetime,
             consistency=drawn_on.consistency,
+            task_id=task_id,
         )
         try:
             result = store.save(label, actor=identity.name, role=identity.role)
@@ -144,7 +148,7 @@ def save_edits(
         try:
             current = store.get(label_id)
             result = store.save(
-                current.replace(geometry=geometry),
+                as_resubmitted(current.replace(geometry=geometry), identity.name),
                 actor=identity.name,
                 role=identity.role,
                 expected_version=versions[label_id],
@@ -152,10 +156,11 @@ def save_edits(
         except LabelError as exc:
             outcomes.append(failed_outcome(exc, name_of))
             continue
+        again = " It goes back to review." if current.status is Status.REJECTED else ""
         outcomes.append(
             Outcome(
                 True,
-                f"Saved the new outline ({result.label.area_ha:.2f} ha).",
+                f"Saved the new outline ({result.label.area_ha:.2f} ha).{again}",
                 label_id,
                 version=result.label.version,
             )

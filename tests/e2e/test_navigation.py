@@ -21,7 +21,7 @@ def test_sidebar_navigation_and_reload_keep_the_sign_in_and_scene(app_url: str, 
     page.get_by_role("button", name="Use the sample scene").click()
     page.get_by_text("Current scene: parana_farmland_landsat8_20200518.tif").wait_for()
 
-    for title in ("Map", "Label", "Review", "Export", "Home"):
+    for title in ("Map", "Label", "Review", "Campaigns", "Export", "Home"):
         page.get_by_test_id("stSidebar").get_by_role("link", name=title).click()
         # The sidebar's link drops the address's query; the page puts it back when it runs.
         path = "/" if title == "Home" else f"/{title.lower()}"

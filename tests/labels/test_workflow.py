@@ -86,3 +86,23 @@ def test_an_import_keeps_review_decisions_only_when_someone_vouches() -> None:
     assert as_imported(draft, "Uma").replace() == draft.replace(reviewer=None)
     with pytest.raises(PermissionDeniedError, match="Ram drew field"):
         as_imported(accepted, reviewed_by="Ram")  # make_label's annotator is 'ram'
+
+
+def test_an_author_fixes_a_rejected_field_and_it_goes_back_to_review() -> None:
+    from labels.workflow import as_resubmitted
+
+    rejected = make_label(status=Status.REJECTED, reviewer="sita", review_comment="too big")
+    edited = rejected.replace(crop="wheat")
+    with pytest.raises(PermissionDeniedError, match="only a reviewer"):
+        check_change(rejected, edited, "ram", Role.VOLUNTEER)  # kept rejected: refused
+    fixed = as_resubmitted(edited, "Ram")
+    assert (fixed.status, fixed.review_comment) == (Status.SUBMITTED, "too big")
+    check_change(rejected, fixed, "ram", Role.VOLUNTEER)
+    assert as_resubmitted(edited, "hari") is edited  # only its author resubmits
+    waiting = make_label(status=Status.SUBMITTED)
+    assert as_resubmitted(waiting.replace(crop="maize"), "ram").status is Status.SUBMITTED
+    check_change(waiting, waiting.replace(crop="maize"), "ram", Role.VOLUNTEER)
+    accepted = make_label(status=Status.ACCEPTED)
+    with pytest.raises(PermissionDeniedError):
+        check_change(accepted, as_resubmitted(accepted.replace(crop="maize"), "ram"), "ram",
+                     Role.VOLUNTEER)  # fmt: skip

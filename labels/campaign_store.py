@@ -1,0 +1,685 @@
+"""Campaigns in the label store (SQLite or PostGIS): campaigns with their history, tasks and
+every task transition, and the atomic task locks.
+
+Every step is one transaction of the label store. On SQLite ``BEGIN IMMEDIATE`` queues the
+writers; on PostGIS the task a step changes is locked with ``FOR UPDATE`` and "map next
+task" takes the nearest task nobody else is taking (``FOR UPDATE SKIP LOCKED``), so two
+volunteers asking at once never get the same task and neither waits for the other.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import shapely
+
+from labels.agreement import CampaignAgreement, campaign_agreement
+from labels.campaigns import (
+    LOCKED_STATES,
+    Campaign,
+    CampaignError,
+    NoTaskError,
+    Progress,
+    Task,
+    TaskEvent,
+    TaskLockedError,
+    TaskState,
+    check_campaign,
+    doubled,
+    iso,
+    lock_deadline,
+    progress,
+)
+from labels.errors import NotFoundError, PermissionDeniedError, StaleEditError
+from labels.model import Label, Role, normalise_name
+from labels.store import BaseLabelStore, row_to_label
+
+# The campaign tables on SQLite (PostGIS: labels/migrations/postgis/0004_campaigns.sql).
+CAMPAIGN_COLUMNS = (
+    "id",
+    "name",
+    "scene_ids",
+    "area",
+    "crops",
+    "instructions",
+    "task_pixels",
+    "task_side_m",
+    "double_share",
+    "lock_minutes",
+    "created_by",
+    "created_at",
+    "updated_at",
+    "updated_by",
+    "version",
+)
+_CAMPAIGN_SQL = """
+    name TEXT NOT NULL, scene_ids TEXT NOT NULL, area BLOB NOT NULL, crops TEXT NOT NULL,
+    instructions TEXT NOT NULL, task_pixels INTEGER NOT NULL, task_side_m REAL NOT NULL,
+    double_share REAL NOT NULL, lock_minutes REAL NOT NULL, created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT,
+    version INTEGER NOT NULL"""
+SQLITE_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS campaigns (id TEXT PRIMARY KEY, {_CAMPAIGN_SQL});
+CREATE TABLE IF NOT EXISTS campaign_versions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, op TEXT NOT NULL, actor TEXT NOT NULL,
+    role TEXT NOT NULL, id TEXT NOT NULL, {_CAMPAIGN_SQL}, UNIQUE (id, version));
+CREATE TABLE IF NOT EXISTS campaign_tasks (
+    campaign_id TEXT NOT NULL, number INTEGER NOT NULL, geometry BLOB NOT NULL,
+    cx REAL NOT NULL, cy REAL NOT NULL, state TEXT NOT NULL, copies INTEGER NOT NULL,
+    mappers TEXT NOT NULL, mapper_keys TEXT NOT NULL, locked_by TEXT, locked_key TEXT,
+    locked_until TEXT, locked_from TEXT, validator TEXT, comment TEXT,
+    updated_at TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (campaign_id, number));
+CREATE INDEX IF NOT EXISTS campaign_tasks_state ON campaign_tasks (campaign_id, state);
+CREATE TABLE IF NOT EXISTS campaign_task_events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, campaign_id TEXT NOT NULL, number INTEGER NOT NULL,
+    action TEXT NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL,
+    actor TEXT NOT NULL, actor_key TEXT NOT NULL, at TEXT NOT NULL, comment TEXT);
+CREATE INDEX IF NOT EXISTS campaign_task_events_task
+    ON campaign_task_events (campaign_id, number, seq);
+CREATE INDEX IF NOT EXISTS campaign_task_events_actor
+    ON campaign_task_events (campaign_id, actor_key, seq);
+"""
+TASK_COLUMNS = (
+    "campaign_id",
+    "number",
+    "geometry",
+    "state",
+    "copies",
+    "mappers",
+    "locked_by",
+    "locked_until",
+    "locked_from",
+    "validator",
+    "comment",
+    "updated_at",
+    "version",
+)
+_SEP = "\n"  # between the normalised names in mapper_keys (a name never holds a line break)
+REVIEWING_ROLES = (Role.REVIEWER, Role.COORDINATOR)
+
+
+def utc_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def _keys(names: Sequence[str]) -> str:
+    return _SEP + _SEP.join(normalise_name(n) for n in names) + _SEP if names else _SEP
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignVersion:
+    """One entry of a campaign's history."""
+
+    seq: int
+    op: str
+    actor: str
+    role: str
+    campaign: Campaign
+
+
+class CampaignStore:
+    """Campaigns and their tasks in a label store's database (same connections and
+    transactions). ``clock`` gives the current UTC time (tests move it on)."""
+
+    def __init__(self, store: BaseLabelStore, clock: Callable[[], datetime] = utc_clock) -> None:
+        self.store = store
+        self.clock = clock
+        geom_out, self._geom_in = store.GEOM_OUT, store.GEOM_IN
+        self._task_select = ", ".join(
+            f"{geom_out} AS geometry" if c == "geometry" else c for c in TASK_COLUMNS
+        )
+        self._campaign_select = ", ".join(
+            geom_out.replace("geometry", "area") if c == "area" else c for c in CAMPAIGN_COLUMNS
+        )
+        postgis = store.BACKEND == "postgis"
+        self._position = "strpos" if postgis else "instr"
+        self._for_update = " FOR UPDATE" if postgis else ""
+        self._skip_locked = " FOR UPDATE SKIP LOCKED" if postgis else ""
+        self._queue: contextlib.AbstractContextManager[Any] = (
+            contextlib.nullcontext() if postgis else _writer_lock(store.where)
+        )
+
+    # --- plumbing ------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        """A write transaction of the label store. On SQLite the threads of this process
+        queue on a lock first: SQLite's own wait for its file lock polls with growing
+        sleeps, which under many writers leaves some waiting for seconds."""
+        with self._queue, self.store.transaction() as conn:
+            yield conn
+
+    def _exec(self, conn: Any, sql: str, params: Sequence[Any] = ()) -> Any:
+        return conn.execute(self.store._sql(sql), params)
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        return self.store._read(sql, params)
+
+    @staticmethod
+    def _row_to_task(row: Sequence[Any]) -> Task:
+        values = dict(zip(TASK_COLUMNS, row, strict=True))
+        values["geometry"] = shapely.from_wkb(values["geometry"])
+        values["state"] = TaskState(values["state"])
+        values["mappers"] = tuple(json.loads(values["mappers"]))
+        if values["locked_from"]:
+            values["locked_from"] = TaskState(values["locked_from"])
+        return Task(**values)
+
+    @staticmethod
+    def _row_to_campaign(row: Sequence[Any]) -> Campaign:
+        values = dict(zip(CAMPAIGN_COLUMNS, row, strict=True))
+        values["area"] = shapely.from_wkb(values["area"])
+        values["scene_ids"] = tuple(json.loads(values["scene_ids"]))
+        values["crops"] = tuple(json.loads(values["crops"]))
+        return Campaign(**values)
+
+    def _campaign_values(self, c: Campaign) -> tuple[Any, ...]:
+        values = {name: getattr(c, name) for name in CAMPAIGN_COLUMNS}
+        values["area"] = shapely.to_wkb(c.area)
+        values["scene_ids"] = json.dumps(list(c.scene_ids))
+        values["crops"] = json.dumps(list(c.crops))
+        return tuple(values[name] for name in CAMPAIGN_COLUMNS)
+
+    def _campaign_marks(self) -> str:
+        return ", ".join(self._geom_in if c == "area" else "?" for c in CAMPAIGN_COLUMNS)
+
+    # --- campaigns -----------------------------------------------------------------------
+
+    def create(
+        self, campaign: Campaign, tasks: Sequence[shapely.Polygon], *, actor: str, role: Role
+    ) -> Campaign:
+        """Store a new campaign and its tasks (numbered 1..n in the given order); only a
+        coordinator may. ``CampaignError`` when it cannot be made, nothing written."""
+        if Role(role) is not Role.COORDINATOR:
+            raise PermissionDeniedError("only a coordinator may create a campaign")
+        check_campaign(campaign, self.store.crops)
+        if not tasks:
+            raise CampaignError("the area holds no task; draw a larger area inside the scene")
+        now = iso(self.clock())
+        made = campaign.replace(
+            created_by=actor, created_at=now, updated_at=now, updated_by=actor, version=1
+        )
+        twice = doubled(len(tasks), made.double_share, made.id)
+        # centres in a local equirectangular frame (degrees of latitude), so that "nearest
+        # task" compares ground distances: a degree of longitude is cos(lat) as long
+        east = math.cos(math.radians(made.area.centroid.y))
+        rows = []
+        for number, geom in enumerate(tasks, start=1):
+            centre = geom.centroid
+            rows.append(
+                (made.id, number, shapely.to_wkb(geom), centre.x * east, centre.y,
+                 TaskState.READY.value,
+                 2 if number in twice else 1, "[]", _SEP, now, 1)
+            )  # fmt: skip
+        with self._transaction() as conn:
+            self._exec(
+                conn,
+                f"INSERT INTO campaigns ({', '.join(CAMPAIGN_COLUMNS)}) "
+                f"VALUES ({self._campaign_marks()})",
+                self._campaign_values(made),
+            )
+            self._version(conn, made, "create", actor, role)
+            conn.cursor().executemany(
+                self.store._sql(
+                    "INSERT INTO campaign_tasks (campaign_id, number, geometry, cx, cy, state, "
+                    "copies, mappers, mapper_keys, updated_at, version) VALUES "
+                    f"(?, ?, {self._geom_in}, ?, ?, ?, ?, ?, ?, ?, ?)"
+                ),
+                rows,
+            )
+        return made
+
+    def _version(self, conn: Any, c: Campaign, op: str, actor: str, role: Role) -> None:
+        self._exec(
+            conn,
+            f"INSERT INTO campaign_versions (op, actor, role, {', '.join(CAMPAIGN_COLUMNS)}) "
+            f"VALUES (?, ?, ?, {self._campaign_marks()})",
+            (op, actor, str(Role(role)), *self._campaign_values(c)),
+        )
+
+    def update(
+        self, campaign: Campaign, *, actor: str, role: Role, expected_version: int
+    ) -> Campaign:
+        """Save changed settings (name, instructions, crops, lock time) as a new version;
+        the area, scenes and tasks stay. A stale edit is refused (``StaleEditError``)."""
+        if Role(role) is not Role.COORDINATOR:
+            raise PermissionDeniedError("only a coordinator may change a campaign")
+        check_campaign(campaign, self.store.crops)
+        with self._transaction() as conn:
+            row = self._exec(
+                conn,
+                f"SELECT {self._campaign_select} FROM campaigns WHERE id = ?{self._for_update}",
+                (campaign.id,),
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(f"no campaign with id {campaign.id}")
+            old = self._row_to_campaign(row)
+            if old.version != expected_version:
+                raise StaleEditError(
+                    campaign.id, expected_version, old.version, old.updated_by or ""
+                )
+            new = old.replace(
+                name=campaign.name,
+                instructions=campaign.instructions,
+                crops=campaign.crops,
+                lock_minutes=campaign.lock_minutes,
+                updated_at=iso(self.clock()),
+                updated_by=actor,
+                version=old.version + 1,
+            )
+            self._exec(
+                conn,
+                "UPDATE campaigns SET name = ?, instructions = ?, crops = ?, lock_minutes = ?, "
+                "updated_at = ?, updated_by = ?, version = ? WHERE id = ?",
+                (new.name, new.instructions, json.dumps(list(new.crops)), new.lock_minutes,
+                 new.updated_at, actor, new.version, new.id),
+            )  # fmt: skip
+            self._version(conn, new, "update", actor, role)
+        return new
+
+    def get(self, campaign_id: str) -> Campaign:
+        rows = self._read(
+            f"SELECT {self._campaign_select} FROM campaigns WHERE id = ?", (campaign_id,)
+        )
+        if not rows:
+            raise NotFoundError(f"no campaign with id {campaign_id}")
+        return self._row_to_campaign(rows[0])
+
+    def campaigns(self, scene_id: str | None = None) -> list[Campaign]:
+        """Every campaign (on ``scene_id`` when given), newest first."""
+        rows = self._read(f"SELECT {self._campaign_select} FROM campaigns ORDER BY created_at DESC")
+        found = [self._row_to_campaign(r) for r in rows]
+        return [c for c in found if scene_id is None or scene_id in c.scene_ids]
+
+    def history(self, campaign_id: str) -> list[CampaignVersion]:
+        rows = self._read(
+            f"SELECT seq, op, actor, role, {self._campaign_select} FROM campaign_versions "
+            "WHERE id = ? ORDER BY seq",
+            (campaign_id,),
+        )
+        return [CampaignVersion(r[0], r[1], r[2], r[3], self._row_to_campaign(r[4:])) for r in rows]
+
+    # --- reading tasks -------------------------------------------------------------------
+
+    def tasks(self, campaign_id: str) -> list[Task]:
+        rows = self._read(
+            f"SELECT {self._task_select} FROM campaign_tasks WHERE campaign_id = ? ORDER BY number",
+            (campaign_id,),
+        )
+        return [self._row_to_task(r) for r in rows]
+
+    def task(self, campaign_id: str, number: int) -> Task:
+        rows = self._read(
+            f"SELECT {self._task_select} FROM campaign_tasks WHERE campaign_id = ? AND number = ?",
+            (campaign_id, number),
+        )
+        if not rows:
+            raise NotFoundError(f"campaign {campaign_id} has no task {number}")
+        return self._row_to_task(rows[0])
+
+    def events(self, campaign_id: str, number: int | None = None) -> list[TaskEvent]:
+        """The recorded transitions of a campaign's tasks (of one task), oldest first."""
+        extra, params = (
+            ("AND number = ? ", (campaign_id, number)) if number else ("", (campaign_id,))
+        )
+        rows = self._read(
+            "SELECT campaign_id, number, action, from_state, to_state, actor, at, comment "
+            f"FROM campaign_task_events WHERE campaign_id = ? {extra}ORDER BY seq",
+            params,
+        )
+        return [TaskEvent(*r) for r in rows]
+
+    def held_by(self, campaign_id: str, person: str) -> Task | None:
+        """The task ``person`` holds a live lock on (mapping or validating), if any."""
+        rows = self._read(
+            f"SELECT {self._task_select} FROM campaign_tasks WHERE campaign_id = ? "
+            "AND locked_key = ? AND locked_until >= ? ORDER BY number LIMIT 1",
+            (campaign_id, normalise_name(person), iso(self.clock())),
+        )
+        return self._row_to_task(rows[0]) if rows else None
+
+    def fields_by(self, campaign_id: str) -> dict[str, int]:
+        """How many current fields each volunteer drew in the campaign's tasks."""
+        rows = self._read(
+            "SELECT annotator, count(*) FROM labels WHERE task_id LIKE ? AND deleted = ? "
+            "GROUP BY annotator",
+            (f"{campaign_id}:%", False),
+        )
+        return {str(r[0]): int(r[1]) for r in rows}
+
+    def fields(self, campaign_id: str, *, removed_by_reviewer: bool = False) -> list[Label]:
+        """The current fields drawn in the campaign's tasks (by their task id); with
+        ``removed_by_reviewer`` also those someone else deleted (the version a reviewer did
+        not keep of a task mapped twice), which still count for agreement."""
+        rows = self._read(
+            f"SELECT {self.store._select} FROM labels WHERE task_id LIKE ? "
+            "AND (deleted = ? OR (? AND updated_by <> annotator)) ORDER BY rid",
+            (f"{campaign_id}:%", False, removed_by_reviewer),
+        )
+        return [row_to_label(r) for r in rows]
+
+    def agreement(self, campaign_id: str) -> CampaignAgreement:
+        """Agreement of the two mappers of each double-mapped task mapped twice."""
+        mappers = {
+            t.ref: (t.mappers[0], t.mappers[1])
+            for t in self.tasks(campaign_id)
+            if t.copies > 1 and len(t.mappers) > 1
+        }
+        return campaign_agreement(mappers, self.fields(campaign_id, removed_by_reviewer=True))
+
+    def progress(self, campaign_id: str) -> Progress:
+        """Counts per state, per volunteer, and the time left at the recent pace."""
+        return progress(
+            self.tasks(campaign_id),
+            self.events(campaign_id),
+            self.fields_by(campaign_id),
+            self.clock(),
+        )
+
+    # --- transitions ---------------------------------------------------------------------
+
+    def _locked_row(self, conn: Any, campaign_id: str, number: int) -> Task:
+        row = self._exec(
+            conn,
+            f"SELECT {self._task_select} FROM campaign_tasks WHERE campaign_id = ? "
+            f"AND number = ?{self._for_update}",
+            (campaign_id, number),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"campaign {campaign_id} has no task {number}")
+        return self._row_to_task(row)
+
+    def _write(
+        self,
+        conn: Any,
+        old: Task,
+        new: Task,
+        action: str,
+        actor: str,
+        now: str,
+        comment: str | None = None,
+    ) -> Task:
+        """Write a task's new state and record the transition."""
+        new = new.replace(updated_at=now, version=old.version + 1)
+        self._exec(
+            conn,
+            "UPDATE campaign_tasks SET state = ?, mappers = ?, mapper_keys = ?, locked_by = ?, "
+            "locked_key = ?, locked_until = ?, locked_from = ?, validator = ?, comment = ?, "
+            "updated_at = ?, version = ? WHERE campaign_id = ? AND number = ?",
+            (
+                new.state.value,
+                json.dumps(list(new.mappers)),
+                _keys(new.mappers),
+                new.locked_by,
+                normalise_name(new.locked_by) if new.locked_by else None,
+                new.locked_until,
+                new.locked_from.value if new.locked_from else None,
+                new.validator,
+                new.comment,
+                now,
+                new.version,
+                old.campaign_id,
+                old.number,
+            ),
+        )
+        self._exec(
+            conn,
+            "INSERT INTO campaign_task_events (campaign_id, number, action, from_state, "
+            "to_state, actor, actor_key, at, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (old.campaign_id, old.number, action, old.state.value, new.state.value, actor,
+             normalise_name(actor), now, comment),
+        )  # fmt: skip
+        return new
+
+    def _expire(self, conn: Any, task: Task, now: str) -> Task:
+        """A task whose lock ran out goes back to the state before the lock (recorded)."""
+        state = task.state_at(now)
+        if state is task.state:
+            return task
+        return self._write(conn, task, task.unlocked(), "lock expired", task.locked_by or "", now)
+
+    def _lock(self, conn: Any, task: Task, state: TaskState, actor: str, now: datetime) -> Task:
+        minutes = self._lock_minutes(task.campaign_id)
+        stamp = iso(now)
+        task = self._expire(conn, task, stamp)
+        locked = task.replace(
+            state=state,
+            locked_by=actor,
+            locked_until=lock_deadline(now, minutes),
+            locked_from=task.state,
+        )
+        action = "lock for mapping" if state is TaskState.LOCKED_MAPPING else "lock for validation"
+        return self._write(conn, task, locked, action, actor, stamp)
+
+    def _lock_minutes(self, campaign_id: str) -> float:
+        rows = self._read("SELECT lock_minutes FROM campaigns WHERE id = ?", (campaign_id,))
+        if not rows:
+            raise NotFoundError(f"no campaign with id {campaign_id}")
+        return float(rows[0][0])
+
+    def _mappable_sql(self) -> str:
+        """The condition on tasks a person may lock for mapping; its parameters: now, the
+        person's wrapped key, now, the key again, and when a mapper's first claim on an
+        invalidated task ends (before it: only its mappers may take it)."""
+        pos = self._position
+        expired = "(state = 'locked_mapping' AND locked_until < ? AND locked_from = '{0}')"
+        return (
+            f"(((state = 'ready' OR {expired.format('ready')}) AND {pos}(mapper_keys, ?) = 0) "
+            f"OR ((state = 'invalidated' OR {expired.format('invalidated')}) "
+            f"AND ({pos}(mapper_keys, ?) > 0 OR updated_at < ?)))"
+        )
+
+    def map_next(self, campaign_id: str, actor: str, role: Role = Role.VOLUNTEER) -> Task:
+        """Lock a task for ``actor`` to map: the one they hold already, else their own
+        invalidated task, else the ready task nearest their last one (the first task when
+        they have none). ``NoTaskError`` when none is left for them."""
+        now = self.clock()
+        stamp = iso(now)
+        key = normalise_name(actor)
+        wrapped = f"{_SEP}{key}{_SEP}"
+        reserve = iso(now - timedelta(minutes=self._lock_minutes(campaign_id)))
+        with self._transaction() as conn:
+            held = self._exec(
+                conn,
+                f"SELECT {self._task_select} FROM campaign_tasks WHERE campaign_id = ? "
+                "AND state = 'locked_mapping' AND locked_key = ? AND locked_until >= ? LIMIT 1",
+                (campaign_id, key, stamp),
+            ).fetchone()
+            if held is not None:
+                return self._row_to_task(held)
+            last = self._exec(
+                conn,
+                "SELECT t.cx, t.cy FROM campaign_task_events e JOIN campaign_tasks t ON "
+                "t.campaign_id = e.campaign_id AND t.number = e.number WHERE e.campaign_id = ? "
+                "AND e.actor_key = ? AND e.action = 'lock for mapping' ORDER BY e.seq DESC LIMIT 1",
+                (campaign_id, key),
+            ).fetchone()
+            cx, cy = (float(last[0]), float(last[1])) if last else (0.0, 0.0)
+            near = "(cx - ?) * (cx - ?) + (cy - ?) * (cy - ?), " if last else ""
+            near_params = (cx, cx, cy, cy) if last else ()
+            pos = self._position
+            row = self._exec(
+                conn,
+                f"SELECT {self._task_select} FROM campaign_tasks WHERE campaign_id = ? AND "
+                f"{self._mappable_sql()} ORDER BY CASE WHEN {pos}(mapper_keys, ?) > 0 "
+                f"THEN 0 ELSE 1 END, {near}number LIMIT 1{self._skip_locked}",
+                (campaign_id, stamp, wrapped, stamp, wrapped, reserve, wrapped, *near_params),
+            ).fetchone()
+            if row is None:
+                raise NoTaskError("no task is ready for you to map right now")
+            return self._lock(conn, self._row_to_task(row), TaskState.LOCKED_MAPPING, actor, now)
+
+    def lock_for_mapping(self, campaign_id: str, number: int, actor: str) -> Task:
+        """Lock one chosen task for ``actor`` to map (``TaskLockedError`` when they may not)."""
+        now = self.clock()
+        stamp = iso(now)
+        with self._transaction() as conn:
+            task = self._locked_row(conn, campaign_id, number)
+            state = task.state_at(stamp)
+            mine = _is_mapper(task, actor)
+            if state in LOCKED_STATES:
+                raise TaskLockedError(
+                    f"task {number} is locked by {task.locked_by} until "
+                    f"{(task.locked_until or '')[:16].replace('T', ' ')} UTC"
+                )
+            if state is TaskState.READY and mine:
+                raise TaskLockedError(
+                    f"you mapped task {number} already; a second volunteer maps it on their own"
+                )
+            if state is TaskState.INVALIDATED and not mine:
+                reserve = iso(now - timedelta(minutes=self._lock_minutes(campaign_id)))
+                if (task.updated_at or "") >= reserve:
+                    raise TaskLockedError(
+                        f"task {number} was invalidated and goes back to its mapper first"
+                    )
+            if state not in (TaskState.READY, TaskState.INVALIDATED):
+                raise TaskLockedError(f"task {number} is {state.value}, not ready to map")
+            held = self.held_by(campaign_id, actor)
+            if held is not None and held.number != number:
+                raise TaskLockedError(
+                    f"you are mapping task {held.number}; finish it or give it back first"
+                )
+            return self._lock(conn, task, TaskState.LOCKED_MAPPING, actor, now)
+
+    def _own_lock(self, conn: Any, campaign_id: str, number: int, actor: str, state: TaskState,
+                  now: str) -> Task:  # fmt: skip
+        task = self._locked_row(conn, campaign_id, number)
+        if task.state is not state or normalise_name(task.locked_by or "") != normalise_name(actor):
+            raise TaskLockedError(f"you do not hold task {number}'s lock; lock it first")
+        if task.state_at(now) is not state:
+            raise TaskLockedError(
+                f"your lock on task {number} expired at "
+                f"{(task.locked_until or '')[:16].replace('T', ' ')} UTC; lock it again"
+            )
+        return task
+
+    def mark_mapped(self, campaign_id: str, number: int, actor: str) -> Task:
+        """ "All fields in this task are drawn": mapped (or ready for its second mapper)."""
+        now = iso(self.clock())
+        with self._transaction() as conn:
+            task = self._own_lock(conn, campaign_id, number, actor, TaskState.LOCKED_MAPPING, now)
+            mappers = task.mappers if _is_mapper(task, actor) else (*task.mappers, actor)
+            if task.locked_from is TaskState.INVALIDATED and task.copies == 1:
+                mappers = (actor,)
+            waiting = task.copies > len(mappers) and task.locked_from is TaskState.READY
+            done = task.unlocked(TaskState.READY if waiting else TaskState.MAPPED).replace(
+                mappers=mappers, validator=None, comment=None
+            )
+            return self._write(conn, task, done, "mapped", actor, now)
+
+    def give_back(self, campaign_id: str, number: int, actor: str) -> Task:
+        """Stop mapping (back to ready, or invalidated) or validating (back to mapped)."""
+        now = iso(self.clock())
+        with self._transaction() as conn:
+            task = self._locked_row(conn, campaign_id, number)
+            if task.state not in LOCKED_STATES or normalise_name(task.locked_by or "") != (
+                normalise_name(actor)
+            ):
+                raise TaskLockedError(f"you do not hold task {number}'s lock")
+            return self._write(conn, task, task.unlocked(), "gave back", actor, now)
+
+    def release(self, campaign_id: str, number: int, actor: str, role: Role) -> Task:
+        """A coordinator frees a task someone holds (it goes back as on "give it back")."""
+        if Role(role) is not Role.COORDINATOR:
+            raise PermissionDeniedError("only a coordinator may release someone else's lock")
+        now = iso(self.clock())
+        with self._transaction() as conn:
+            task = self._locked_row(conn, campaign_id, number)
+            if task.state not in LOCKED_STATES:
+                raise TaskLockedError(f"task {number} is not locked")
+            return self._write(
+                conn,
+                task,
+                task.unlocked(),
+                "released",
+                actor,
+                now,
+                f"lock of {task.locked_by} released",
+            )
+
+    def _check_reviewer(self, task: Task, actor: str, role: Role) -> None:
+        if Role(role) not in REVIEWING_ROLES:
+            raise PermissionDeniedError("only reviewers and coordinators validate tasks")
+        if _is_mapper(task, actor):
+            raise PermissionDeniedError(
+                f"{actor} mapped task {task.number} and cannot validate it; another reviewer must"
+            )
+
+    def lock_for_validation(self, campaign_id: str, number: int, actor: str, role: Role) -> Task:
+        """Lock a mapped task for a reviewer who did not map it."""
+        now = self.clock()
+        with self._transaction() as conn:
+            task = self._locked_row(conn, campaign_id, number)
+            self._check_reviewer(task, actor, role)
+            state = task.state_at(iso(now))
+            if state is not TaskState.MAPPED:
+                raise TaskLockedError(f"task {number} is {state.value}, not waiting for validation")
+            return self._lock(conn, task, TaskState.LOCKED_VALIDATION, actor, now)
+
+    def validate_next(self, campaign_id: str, actor: str, role: Role) -> Task:
+        """Lock the next mapped task this reviewer did not map (``NoTaskError`` if none)."""
+        if Role(role) not in REVIEWING_ROLES:
+            raise PermissionDeniedError("only reviewers and coordinators validate tasks")
+        now = self.clock()
+        stamp = iso(now)
+        wrapped = f"{_SEP}{normalise_name(actor)}{_SEP}"
+        with self._transaction() as conn:
+            row = self._exec(
+                conn,
+                f"SELECT {self._task_select} FROM campaign_tasks WHERE campaign_id = ? AND "
+                "(state = 'mapped' OR (state = 'locked_validation' AND locked_until < ?)) AND "
+                f"{self._position}(mapper_keys, ?) = 0 ORDER BY updated_at, number "
+                f"LIMIT 1{self._skip_locked}",
+                (campaign_id, stamp, wrapped),
+            ).fetchone()
+            if row is None:
+                raise NoTaskError("no mapped task is waiting for you to validate")
+            return self._lock(conn, self._row_to_task(row), TaskState.LOCKED_VALIDATION, actor, now)
+
+    def validate(self, campaign_id: str, number: int, actor: str, role: Role,
+                 comment: str = "") -> Task:  # fmt: skip
+        """The reviewer holding the task's validation lock accepts the mapping."""
+        return self._decide(campaign_id, number, actor, role, TaskState.VALIDATED, comment)
+
+    def invalidate(self, campaign_id: str, number: int, actor: str, role: Role,
+                   comment: str) -> Task:  # fmt: skip
+        """The reviewer sends the task back to be mapped again, saying why (a comment is
+        required); its mapper gets it first."""
+        if not comment.strip():
+            raise TaskLockedError("say what needs fixing: invalidating needs a comment")
+        return self._decide(campaign_id, number, actor, role, TaskState.INVALIDATED, comment)
+
+    def _decide(self, campaign_id: str, number: int, actor: str, role: Role, state: TaskState,
+                comment: str) -> Task:  # fmt: skip
+        now = iso(self.clock())
+        with self._transaction() as conn:
+            task = self._locked_row(conn, campaign_id, number)
+            self._check_reviewer(task, actor, role)
+            task = self._own_lock(
+                conn, campaign_id, number, actor, TaskState.LOCKED_VALIDATION, now
+            )
+            decided = task.unlocked(state).replace(validator=actor, comment=comment.strip() or None)
+            verb = "validated" if state is TaskState.VALIDATED else "invalidated"
+            return self._write(conn, task, decided, verb, actor, now, comment.strip() or None)
+
+
+_WRITER_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_LOCK = threading.Lock()
+
+
+def _writer_lock(where: str) -> threading.Lock:
+    """The one lock of this process for the SQLite store at ``where``."""
+    with _LOCKS_LOCK:
+        return _WRITER_LOCKS.setdefault(where, threading.Lock())
+
+
+def _is_mapper(task: Task, person: str) -> bool:
+    key = normalise_name(person)
+    return any(normalise_name(m) == key for m in task.mappers)

@@ -1,0 +1,368 @@
+"""Campaigns: an area of interest split into tasks that volunteers map one at a time.
+
+The pure part: the campaign record, the task grid, the task states and the progress figures.
+Storage and the atomic locks are in ``labels.campaign_store``. States follow HOT Tasking
+Manager: ready → locked for mapping → mapped → locked for validation → validated, or
+invalidated (with a comment) and mapped again, first by its mapper.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import math
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+import shapely
+from pyproj import CRS, Geod, Transformer
+from shapely.geometry import Polygon
+from shapely.geometry.base import BaseGeometry
+
+from labels.errors import LabelError
+from labels.model import DEFAULT_CROPS, Geometry
+
+DEFAULT_TASK_PIXELS = 128  # the area one enhancement covers (ui.settings.default_area_pixels)
+DEFAULT_LOCK_MINUTES = 120.0
+MAX_TASKS = 20_000
+MIN_PACE_TASKS = 3  # tasks validated in the last day before a time to finish is estimated
+MIN_OVERLAP = 1e-4  # share of a cell below which its piece of the area is a sliver, no task
+MAX_NAME = 120
+MAX_INSTRUCTIONS = 4000
+WGS84 = CRS.from_epsg(4326)
+_GEOD = Geod(ellps="WGS84")
+
+
+class CampaignError(LabelError):
+    """A campaign that cannot be made as asked (the message says why, in plain words)."""
+
+
+class TaskLockedError(LabelError):
+    """The task is locked by someone else, or in a state that does not allow the step."""
+
+
+class NoTaskError(LabelError):
+    """No task is available for this step right now."""
+
+
+class TaskState(StrEnum):
+    """Where a task stands (HOT Tasking Manager's states)."""
+
+    READY = "ready"
+    LOCKED_MAPPING = "locked_mapping"
+    MAPPED = "mapped"
+    LOCKED_VALIDATION = "locked_validation"
+    VALIDATED = "validated"
+    INVALIDATED = "invalidated"
+
+
+STATE_TITLES = {
+    TaskState.READY: "ready",
+    TaskState.LOCKED_MAPPING: "mapping",
+    TaskState.MAPPED: "mapped",
+    TaskState.LOCKED_VALIDATION: "validating",
+    TaskState.VALIDATED: "validated",
+    TaskState.INVALIDATED: "invalidated",
+}
+STATE_COLOURS = {  # progress map and legend
+    TaskState.READY: "#bdbdbd",
+    TaskState.LOCKED_MAPPING: "#ffb300",
+    TaskState.MAPPED: "#1e88e5",
+    TaskState.LOCKED_VALIDATION: "#8e24aa",
+    TaskState.VALIDATED: "#43a047",
+    TaskState.INVALIDATED: "#e53935",
+}
+LOCKED_STATES = (TaskState.LOCKED_MAPPING, TaskState.LOCKED_VALIDATION)
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    """What a coordinator set up: where, on which scenes, which crops, how big the tasks."""
+
+    name: str
+    scene_ids: tuple[str, ...]
+    area: Geometry  # lon/lat
+    created_by: str
+    crops: tuple[str, ...] = DEFAULT_CROPS
+    instructions: str = ""
+    task_pixels: int = DEFAULT_TASK_PIXELS
+    task_side_m: float = 0.0  # the tasks' side in metres (filled from the scene's pixels)
+    double_share: float = 0.0  # share of tasks mapped independently by two volunteers
+    lock_minutes: float = DEFAULT_LOCK_MINUTES
+    id: str = dataclasses.field(default_factory=lambda: uuid.uuid4().hex[:12])
+    created_at: str | None = None
+    updated_at: str | None = None
+    updated_by: str | None = None
+    version: int = 0
+
+    def replace(self, **changes: Any) -> Campaign:
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One cell of a campaign's grid and its state; ``mappers`` in the order they mapped."""
+
+    campaign_id: str
+    number: int
+    geometry: Geometry  # lon/lat
+    state: TaskState = TaskState.READY
+    copies: int = 1  # 2: mapped independently by two volunteers
+    mappers: tuple[str, ...] = ()
+    locked_by: str | None = None
+    locked_until: str | None = None
+    locked_from: TaskState | None = None
+    validator: str | None = None
+    comment: str | None = None
+    updated_at: str | None = None
+    version: int = 0
+
+    @property
+    def ref(self) -> str:
+        """The id fields drawn in this task carry (``Label.task_id``)."""
+        return task_ref(self.campaign_id, self.number)
+
+    def replace(self, **changes: Any) -> Task:
+        return dataclasses.replace(self, **changes)
+
+    def state_at(self, now: str) -> TaskState:
+        """The state as it is at ``now``: an expired lock counts as gone."""
+        if self.state in LOCKED_STATES and self.locked_until and self.locked_until < now:
+            return self.state_unlocked()
+        return self.state
+
+    def state_unlocked(self) -> TaskState:
+        """The state a locked task goes back to when its lock ends without a decision."""
+        if self.state not in LOCKED_STATES:
+            return self.state
+        if self.locked_from is not None:
+            return self.locked_from
+        return TaskState.READY if self.state is TaskState.LOCKED_MAPPING else TaskState.MAPPED
+
+    def unlocked(self, state: TaskState | None = None) -> Task:
+        """This task without its lock, in ``state`` (default: where the lock came from)."""
+        return self.replace(
+            state=state or self.state_unlocked(),
+            locked_by=None,
+            locked_until=None,
+            locked_from=None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TaskEvent:
+    """One recorded transition of a task: who, when, from which state to which, why."""
+
+    campaign_id: str
+    number: int
+    action: str
+    from_state: str
+    to_state: str
+    actor: str
+    at: str
+    comment: str | None = None
+
+
+def task_ref(campaign_id: str, number: int) -> str:
+    """``campaign:number``: a task's id as fields carry it."""
+    return f"{campaign_id}:{number}"
+
+
+def parse_task_ref(ref: str) -> tuple[str, int] | None:
+    """``(campaign_id, number)`` of a task id, or None when it is not one."""
+    campaign_id, _, number = ref.rpartition(":")
+    return (campaign_id, int(number)) if campaign_id and number.isdigit() else None
+
+
+def lock_deadline(now: datetime, minutes: float) -> str:
+    """When a lock taken at ``now`` expires, as the store writes times (ISO, ``Z``)."""
+    return iso(now + timedelta(minutes=minutes))
+
+
+def iso(moment: datetime) -> str:
+    """A UTC datetime as ISO 8601 text with microseconds and ``Z`` (sorts in time order)."""
+    return moment.isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+# --- the grid -------------------------------------------------------------------------------
+
+
+def _transformer(src: CRS, dst: CRS) -> Transformer:
+    return Transformer.from_crs(src, dst, always_xy=True)
+
+
+def _reproject(geom: BaseGeometry, src: CRS, dst: CRS) -> BaseGeometry:
+    if src == dst:
+        return geom
+    forward = _transformer(src, dst)
+    return shapely.transform(
+        geom, lambda xy: np.column_stack(forward.transform(xy[:, 0], xy[:, 1]))
+    )
+
+
+def pixel_side_metres(crs: CRS | str, resolution: float, at_lonlat: tuple[float, float]) -> float:
+    """The ground length of ``resolution`` CRS units eastward at a lon/lat point (any CRS:
+    projected in metres or feet, or geographic in degrees), measured on the ellipsoid."""
+    crs = CRS.from_user_input(crs)
+    x, y = _transformer(WGS84, crs).transform(*at_lonlat)
+    lon2, lat2 = _transformer(crs, WGS84).transform(x + resolution, y)
+    return float(_GEOD.inv(at_lonlat[0], at_lonlat[1], lon2, lat2)[2])
+
+
+def task_grid(
+    area: Geometry,
+    crs: CRS | str,
+    cell: tuple[float, float],
+    origin: tuple[float, float] = (0.0, 0.0),
+    max_tasks: int = MAX_TASKS,
+) -> list[Polygon]:
+    """The tasks of an area: a grid of ``cell`` (CRS units) aligned on ``origin`` (the
+    scene's pixel grid, so a task is the area one enhancement covers) in ``crs``, clipped to
+    ``area`` (lon/lat); cells that do not overlap it are dropped. Row by row from the north
+    west; returned in lon/lat."""
+    crs = CRS.from_user_input(crs)
+    cw, ch = abs(cell[0]), abs(cell[1])
+    if not (cw > 0 and ch > 0):
+        raise CampaignError("the task size must be larger than zero")
+    if area.is_empty or area.area <= 0:
+        raise CampaignError("the area of interest is empty; draw or upload a polygon")
+    native = _reproject(area, WGS84, crs)  # vertices projected; edges straight in the CRS
+    minx, miny, maxx, maxy = native.bounds
+    cols = np.arange(math.floor((minx - origin[0]) / cw), math.ceil((maxx - origin[0]) / cw))
+    rows = np.arange(math.ceil((maxy - origin[1]) / ch), math.floor((miny - origin[1]) / ch), -1)
+    if len(cols) * len(rows) > max_tasks * 4:
+        raise CampaignError(
+            f"the area holds about {len(cols) * len(rows)} tasks of this size; the most is "
+            f"{max_tasks}. Choose a smaller area or larger tasks."
+        )
+    x0 = origin[0] + np.tile(cols, len(rows)) * cw
+    y1 = origin[1] + np.repeat(rows, len(cols)) * ch
+    cells = shapely.box(x0, y1 - ch, x0 + cw, y1)
+    shapely.prepare(native)
+    clipped = shapely.intersection(cells[shapely.intersects(cells, native)], native)
+    kept = [g for g in clipped if g.area > MIN_OVERLAP * cw * ch]
+    if len(kept) > max_tasks:
+        raise CampaignError(
+            f"the area holds {len(kept)} tasks of this size; the most is {max_tasks}. Choose "
+            "a smaller area or larger tasks."
+        )
+    polygons = []
+    for geom in kept:
+        lonlat = _reproject(geom, crs, WGS84)
+        parts = [p for p in getattr(lonlat, "geoms", [lonlat]) if isinstance(p, Polygon)]
+        polygons.append(max(parts, key=lambda p: p.area) if len(parts) != 1 else parts[0])
+    return polygons
+
+
+def doubled(count: int, share: float, seed: str) -> set[int]:
+    """Which task numbers (1..count) are mapped by two volunteers: ``round(share*count)`` of
+    them, drawn at random but the same for the same campaign (``seed``)."""
+    if share <= 0 or count == 0:
+        return set()
+    how_many = min(count, max(1, round(share * count)))
+    rng = np.random.default_rng(int.from_bytes(hashlib.sha256(seed.encode()).digest()[:8]))
+    return {int(n) + 1 for n in rng.choice(count, size=how_many, replace=False)}
+
+
+def check_campaign(campaign: Campaign, known_crops: Sequence[str] | None = None) -> None:
+    """Raise ``CampaignError`` with a plain reason when the campaign cannot be made."""
+    if not campaign.name.strip():
+        raise CampaignError("give the campaign a name")
+    if len(campaign.name) > MAX_NAME:
+        raise CampaignError(f"a campaign name has at most {MAX_NAME} characters")
+    if not campaign.scene_ids:
+        raise CampaignError("choose the scene the campaign maps on")
+    if not campaign.crops:
+        raise CampaignError("choose at least one crop")
+    if known_crops is not None and (unknown := set(campaign.crops) - set(known_crops)):
+        raise CampaignError(f"unknown crop(s): {', '.join(sorted(unknown))}")
+    if len(campaign.instructions) > MAX_INSTRUCTIONS:
+        raise CampaignError(f"instructions have at most {MAX_INSTRUCTIONS} characters")
+    if not 8 <= campaign.task_pixels <= 4096:
+        raise CampaignError("a task is between 8 and 4096 scene pixels across")
+    if not 0 <= campaign.double_share <= 1:
+        raise CampaignError("the share of double-mapped tasks is between 0 and 100 %")
+    if not 1 <= campaign.lock_minutes <= 7 * 24 * 60:
+        raise CampaignError("a lock lasts between 1 minute and 7 days")
+    if not isinstance(campaign.area, Polygon | shapely.MultiPolygon) or not campaign.area.is_valid:
+        raise CampaignError("the area of interest must be a valid polygon")
+
+
+# --- progress -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Counts per state at a moment, per volunteer, and the pace of the recent work."""
+
+    counts: dict[TaskState, int]
+    total: int
+    mapped_by: dict[str, int]
+    validated_by: dict[str, int]
+    fields_by: dict[str, int]
+    tasks_per_hour: float | None
+    hours_left: float | None
+
+    def share(self, state: TaskState) -> float:
+        return self.counts.get(state, 0) / self.total if self.total else 0.0
+
+    @property
+    def done_share(self) -> float:
+        """Share of tasks validated (the campaign is finished at 1.0)."""
+        return self.share(TaskState.VALIDATED)
+
+
+def pace(events: Iterable[TaskEvent], now: datetime, window_h: float = 24.0) -> float | None:
+    """Tasks validated per hour since the first of those validated in the last ``window_h``
+    hours (None with fewer than ``MIN_PACE_TASKS``: too few to say a pace)."""
+    since = iso(now - timedelta(hours=window_h))
+    done = [e.at for e in events if e.to_state == TaskState.VALIDATED and e.at >= since]
+    if len(done) < MIN_PACE_TASKS:
+        return None
+    first = datetime.fromisoformat(min(done).replace("Z", "+00:00"))
+    hours = max((now - first).total_seconds() / 3600.0, 1.0 / 60)
+    return len(done) / hours
+
+
+def progress(
+    tasks: Iterable[Task],
+    events: Iterable[TaskEvent],
+    fields_by: Mapping[str, int],
+    now: datetime,
+) -> Progress:
+    """The progress figures of a campaign's tasks at ``now`` (expired locks count as gone);
+    the time left is the tasks not yet validated at the validated pace of the last day."""
+    stamp = iso(now)
+    counts = dict.fromkeys(TaskState, 0)
+    mapped_by: dict[str, int] = {}
+    validated_by: dict[str, int] = {}
+    total = 0
+    for task in tasks:
+        total += 1
+        counts[task.state_at(stamp)] += 1
+        for person in task.mappers:
+            mapped_by[person] = mapped_by.get(person, 0) + 1
+        if task.validator and task.state is TaskState.VALIDATED:
+            validated_by[task.validator] = validated_by.get(task.validator, 0) + 1
+    rate = pace(events, now)
+    left = total - counts[TaskState.VALIDATED]
+    hours = left / rate if rate else (0.0 if left == 0 and total else None)
+    return Progress(counts, total, mapped_by, validated_by, dict(fields_by), rate, hours)
+
+
+def format_hours(hours: float | None) -> str:
+    """'about 3 h', 'about 2 days', or 'not known yet' (no task validated recently)."""
+    if hours is None:
+        return f"not known yet (fewer than {MIN_PACE_TASKS} tasks validated in the last day)"
+    if hours == 0:
+        return "finished"
+    if hours < 1:
+        return f"about {max(1, round(hours * 60))} min"
+    if hours < 48:
+        return f"about {hours:.0f} h"
+    return f"about {hours / 24:.0f} days"

@@ -1,0 +1,236 @@
+"""Campaigns: a coordinator divides an area into tasks; everyone sees the progress map and
+figures; volunteers take the next task, reviewers validate mapped ones."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from labels.campaign_store import CampaignStore
+from labels.campaigns import DEFAULT_LOCK_MINUTES, DEFAULT_TASK_PIXELS, TaskState, iso
+from labels.model import DEFAULT_CROPS
+from ui.campaign_map import add_task_outline, add_tasks
+from ui.campaign_panel import MAP_NEXT, show_task
+from ui.campaign_view import (
+    AreaError,
+    agreement_table,
+    area_from_drawing,
+    area_from_geojson,
+    campaign_caption,
+    change_campaign,
+    create_campaign,
+    decide,
+    eta_text,
+    history_lines,
+    keep_version,
+    legend_html,
+    lock_line,
+    locks,
+    map_next,
+    now_utc,
+    people_table,
+    release,
+    state_table,
+    task_fields,
+    top_up,
+    validate_next,
+)
+from ui.enhance_flow import job_engine
+from ui.field_layers import add_fields
+from ui.scene_map import add_draw_control, base_map, finish_map, fly_to
+from ui.state import bump_map, label_store, map_key, require_identity, require_scene, tile_key
+from ui.text import escape_markdown
+
+identity = require_identity()
+served = require_scene()
+scene = served.scene
+store = label_store()
+campaigns = CampaignStore(store)
+state = st.session_state
+now = now_utc()
+stamp = iso(now)
+
+for ok, message in state.pop("campaign_outcomes", []):
+    (st.success if ok else st.error)(message)
+
+event = state.get(map_key("campaign-map")) or {}
+if drawn := area_from_drawing(event.get("last_active_drawing")):
+    state["campaign_area"] = drawn
+
+
+def keep(outcome, go_label: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """Button callback end: show the outcome; after taking a task, open the Label page."""
+    state["campaign_outcomes"] = [(outcome.ok, outcome.message)]
+    if outcome.ok and go_label:
+        show_task(outcome, fly=True)
+        state["go_label"] = True
+    bump_map()
+
+
+def take_next() -> None:
+    """Map next task callback: take it, keep the next ones sharpening, open the Label page."""
+    outcome = map_next(campaigns, campaign.id, identity)
+    keep(outcome, go_label=True)
+    if outcome.ok:
+        top_up(job_engine(), scene, campaigns, campaign.id)
+
+
+def decide_held(task, valid: bool) -> None:  # type: ignore[no-untyped-def]
+    """Validate / Invalidate button callback, with the comment typed."""
+    keep(decide(campaigns, task, identity, valid, state.get("task_comment", "")))
+
+
+if identity.is_coordinator:
+    with st.expander("New campaign", expanded=not campaigns.campaigns(scene.scene_id)):
+        name = st.text_input("Name", key="new_campaign_name")
+        crops = st.multiselect("Crops", DEFAULT_CROPS, default=list(DEFAULT_CROPS))
+        instructions = st.text_area("Instructions for volunteers", key="new_campaign_text")
+        size, lock, double = st.columns(3)
+        task_pixels = size.number_input(
+            "Task size (scene pixels)", 8, 4096, DEFAULT_TASK_PIXELS, step=16,
+            help=f"{scene.metres_per_pixel:.1f} m per pixel on this scene",
+        )  # fmt: skip
+        lock_hours = lock.number_input(
+            "Lock expires after (hours)", 0.25, 168.0, DEFAULT_LOCK_MINUTES / 60, step=0.25
+        )
+        share = double.slider("Tasks mapped by two volunteers (%)", 0, 50, 0)
+        ahead = st.checkbox(
+            "Sharpen the next tasks before volunteers open them (low priority)",
+            value=True,
+            key="pre_enhance",
+        )
+        upload = st.file_uploader("Area of interest (GeoJSON)", type=["geojson", "json"])
+        area = state.get("campaign_area")
+        if upload is not None:
+            try:
+                area = area_from_geojson(upload.getvalue())
+            except AreaError as exc:
+                st.error(f"The area file cannot be used: {exc}.")
+        st.caption(
+            "…or draw the area on the map below with the polygon tool."
+            if area is None
+            else f"Area chosen: {area.bounds[0]:.4f}, {area.bounds[1]:.4f} → "
+            f"{area.bounds[2]:.4f}, {area.bounds[3]:.4f}"
+        )
+        if st.button("Create campaign", type="primary", disabled=area is None):
+            keep(
+                create_campaign(
+                    campaigns, scene, identity, name=name, area=area, crops=crops,
+                    instructions=instructions, task_pixels=int(task_pixels),
+                    double_share=share / 100, lock_hours=float(lock_hours),
+                    engine=job_engine() if ahead else None,
+                )
+            )  # fmt: skip
+            state.pop("campaign_area", None)
+            st.rerun()
+
+offered = campaigns.campaigns(scene.scene_id)
+if not offered:
+    st.info(f"No campaign on {escape_markdown(scene.name)} yet.")
+    campaign = None
+    tasks = []
+else:
+    names = {c.id: c.name for c in offered}
+    chosen = st.selectbox("Campaign", list(names), format_func=names.get, key="campaign")
+    campaign = campaigns.get(chosen)
+    tasks = campaigns.tasks(campaign.id)
+    st.caption(escape_markdown(campaign_caption(campaign, len(tasks))))
+    if campaign.instructions:
+        st.info(campaign.instructions)
+    if identity.is_coordinator:
+        with st.expander("Change this campaign"):
+            new_name = st.text_input("Name", campaign.name, key=f"edit-name-{campaign.id}")
+            new_text = st.text_area(
+                "Instructions", campaign.instructions, key=f"edit-text-{campaign.id}"
+            )
+            new_crops = st.multiselect("Crops", DEFAULT_CROPS, default=list(campaign.crops),
+                                       key=f"edit-crops-{campaign.id}")  # fmt: skip
+            new_hours = st.number_input("Lock expires after (hours)", 0.25, 168.0,
+                                        campaign.lock_minutes / 60, step=0.25,
+                                        key=f"edit-hours-{campaign.id}")  # fmt: skip
+            if st.button("Save the changes", key=f"edit-save-{campaign.id}"):
+                keep(change_campaign(campaigns, campaign, identity, name=new_name,
+                                     instructions=new_text, crops=new_crops,
+                                     lock_hours=float(new_hours)))  # fmt: skip
+                st.rerun()
+            st.caption("History: " + "; ".join(history_lines(campaigns, campaign.id)))
+
+held = campaigns.held_by(campaign.id, identity.name) if campaign else None
+map_col, side = st.columns([3, 2])
+with map_col:
+    fmap = base_map(served, "true", tile_key)
+    if campaign is not None:
+        add_tasks(fmap, tasks, stamp, identity.is_coordinator)
+        fly_to(fmap, campaign.area.bounds)
+    if held is not None:
+        add_task_outline(fmap, held)
+        if held.state is TaskState.LOCKED_VALIDATION:
+            for layer, drawn in task_fields(campaigns, held).items():
+                add_fields(fmap, drawn, layer)
+        fly_to(fmap, held.geometry.bounds)
+    if identity.is_coordinator:
+        add_draw_control(fmap, None, "polygon")
+    st_folium(
+        finish_map(fmap),
+        height=560,
+        use_container_width=True,
+        key=map_key("campaign-map"),
+        returned_objects=["last_active_drawing"],
+    )
+    st.html(legend_html())
+
+if campaign is not None:
+    with side:
+        found = campaigns.progress(campaign.id)
+        st.progress(
+            found.done_share,
+            text=f"{found.counts[TaskState.VALIDATED]} of {found.total} tasks validated "
+            f"({found.done_share:.0%})",
+        )
+        st.dataframe(state_table(found), hide_index=True, column_config={
+            "%": st.column_config.NumberColumn(format="%.0f %%")})  # fmt: skip
+        st.caption(eta_text(found))
+        if held is None or held.state is not TaskState.LOCKED_MAPPING:
+            st.button(
+                MAP_NEXT,
+                type="primary",
+                on_click=take_next,
+            )
+        else:
+            st.page_link("pages/label.py", label=f"Back to task {held.number} on the Label page")
+        if identity.can_review:
+            if held is not None and held.state is TaskState.LOCKED_VALIDATION:
+                st.markdown(f"**Checking task {held.number}** (outlined on the map)")
+                if held.copies > 1 and len(held.mappers) > 1:
+                    st.caption("Mapped twice: each version is a layer on the map. Keep one.")
+                    for mapper in held.mappers:
+                        st.button(f"Keep {mapper}'s version", key=f"keep-{mapper}",
+                                  on_click=lambda m=mapper: keep(
+                                      keep_version(campaigns, held, m, identity)))  # fmt: skip
+                st.text_area("Comment (needed to invalidate)", key="task_comment")
+                ok_col, bad_col = st.columns(2)
+                ok_col.button("Validate", type="primary", on_click=decide_held, args=(held, True))
+                bad_col.button("Invalidate", on_click=decide_held, args=(held, False))
+            elif held is None:
+                st.button(
+                    "Validate next task",
+                    on_click=lambda: keep(validate_next(campaigns, campaign.id, identity)),
+                )
+        st.markdown("**Volunteers**")
+        st.dataframe(people_table(found), hide_index=True)
+        if campaign.double_share:
+            st.markdown("**Agreement on tasks mapped twice** (matched at IoU ≥ 0.5)")
+            st.dataframe(agreement_table(campaigns.agreement(campaign.id)), hide_index=True)
+        if identity.is_coordinator:
+            st.markdown("**Locks now**")
+            current = locks(tasks, now)
+            if not current:
+                st.caption("Nobody holds a task.")
+            for task in current:
+                line, button = st.columns([3, 1])
+                line.caption(escape_markdown(lock_line(task)))
+                button.button("Release", key=f"release-{task.number}", on_click=lambda t=task: keep(
+                    release(campaigns, t, identity)))  # fmt: skip
+
+if state.pop("go_label", False):
+    st.switch_page("pages/label.py")

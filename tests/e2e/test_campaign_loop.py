@@ -1,0 +1,125 @@
+"""A campaign in a real browser on the bundled sample: the coordinator draws the area and
+creates the campaign, a volunteer maps the next task (draws a field in it, marks it done), a
+reviewer validates it; another task is invalidated with a comment and its volunteer sees the
+comment and gets the task back first. Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from labels.campaign_store import CampaignStore
+from labels.campaigns import TaskState
+from labels.store import open_store
+from tests.e2e.harness import (
+    ARTIFACTS,
+    REVIEWER_CODE,
+    draw_square,
+    map_centre,
+    running_app,
+    sign_in,
+)
+
+pytestmark = pytest.mark.e2e
+COORDINATOR_CODE = "e2e-boss"
+WAIT = 120_000  # ms: the machine running the tests is busy
+
+
+def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"campaign_{name}.png"), full_page=True)
+
+
+def task_taken(page) -> int:  # type: ignore[no-untyped-def]
+    """The number of the task the Label page's panel shows ("Task N · Danube wheat")."""
+    heading = page.get_by_text(re.compile(r"^Task \d+ · Danube wheat$"))
+    heading.first.wait_for(timeout=WAIT)
+    return int(heading.first.inner_text().split()[1])
+
+
+def handed_in(page, data: Path, number: int) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the panel offers the next task again and the store holds the task mapped
+    (the "is mapped" message is a toast, gone after a few seconds)."""
+    expect(page.get_by_role("button", name="Map next task", exact=True)).to_be_visible(timeout=WAIT)
+    campaigns = CampaignStore(open_store(data / "labels", snapshots=False))
+    [campaign] = campaigns.campaigns()
+    deadline = time.monotonic() + 30
+    while campaigns.task(campaign.id, number).state is not TaskState.MAPPED:
+        assert time.monotonic() < deadline, campaigns.task(campaign.id, number)
+        time.sleep(0.2)
+
+
+def _click(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    button = page.get_by_role("button", name=name, exact=True)
+    expect(button).to_be_enabled(timeout=WAIT)
+    button.click()
+
+
+def test_coordinator_volunteer_reviewer_loop(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data = tmp_path / "data"
+    data.mkdir()
+    with running_app(data, SHARPFIELDS_COORDINATOR_CODE=COORDINATOR_CODE) as url:
+        boss = browser.new_page(viewport={"width": 1500, "height": 1100})
+        query = sign_in(boss, url, "Boss", "Coordinator: review", COORDINATOR_CODE)
+        boss.goto(f"{url}/campaigns?{query}")
+        boss.get_by_label("Name").fill("Danube wheat")
+        boss.get_by_label("Instructions for volunteers").fill("Outline every wheat field.")
+        boss.get_by_text("Sharpen the next tasks").click()  # no cluster needed here
+        draw_square(boss, half=200)
+        boss.get_by_text("Area chosen:").wait_for(timeout=WAIT)
+        _click(boss, "Create campaign")
+        boss.get_by_text("Created 'Danube wheat'").wait_for(timeout=WAIT)
+        map_centre(boss)
+        _shot(boss, "1_created")
+
+        sita = browser.new_page(viewport={"width": 1500, "height": 1100})
+        sita_query = sign_in(sita, url, "Sita")
+        sita.goto(f"{url}/campaigns?{sita_query}")
+        _click(sita, "Map next task")
+        first = task_taken(sita)  # on the Label page now
+        sita.get_by_text("Outline every wheat field.").wait_for(timeout=WAIT)
+        map_centre(sita)
+        sita.get_by_text("Draw fields", exact=True).first.click()
+        draw_square(sita, half=40)
+        sita.get_by_text("1 unsaved drawing(s)").wait_for(timeout=WAIT)
+        _click(sita, "Save & submit")
+        sita.get_by_text("Saved rice field").wait_for(timeout=WAIT)
+        _shot(sita, "2_mapping")
+        _click(sita, "I'm done with this task")
+        handed_in(sita, data, first)
+        _click(sita, "Map next task")
+        second = task_taken(sita)
+        assert second != first
+        map_centre(sita)  # the page's run is over (a click during it can be lost)
+        _click(sita, "I'm done with this task")
+        handed_in(sita, data, second)
+
+        maya = browser.new_page(viewport={"width": 1500, "height": 1100})
+        maya_query = sign_in(maya, url, "Maya", "Reviewer: accept", REVIEWER_CODE)
+        maya.goto(f"{url}/campaigns?{maya_query}")
+        _click(maya, "Validate next task")
+        maya.get_by_text(f"Checking task {first}").wait_for(timeout=WAIT)  # mapped first
+        _click(maya, "Validate")
+        maya.get_by_text(f"Task {first} is validated").wait_for(timeout=WAIT)
+        _click(maya, "Validate next task")
+        maya.get_by_text(f"Checking task {second}").wait_for(timeout=WAIT)
+        maya.get_by_label("Comment (needed to invalidate)").fill(
+            "The field by the river is missing."
+        )
+        maya.get_by_label("Comment (needed to invalidate)").press("Tab")
+        _click(maya, "Invalidate")
+        maya.get_by_text("goes back to its mapper").wait_for(timeout=WAIT)
+        map_centre(maya)
+        _shot(maya, "3_progress")
+
+        sita.goto(f"{url}/label?{sita_query}")
+        sita.get_by_text("My fields that need fixing (1)").wait_for(timeout=WAIT)
+        sita.get_by_text("The field by the river is missing.").wait_for(timeout=WAIT)
+        _click(sita, "Map next task")
+        assert task_taken(sita) == second  # her invalidated task comes back to her first
+        _shot(sita, "4_rework")

@@ -1,0 +1,340 @@
+"""Campaigns in the label store, on SQLite and on PostGIS: every task transition, its
+refusals, and the history of campaigns and tasks (labels.campaign_store)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from shapely.geometry import box
+
+from labels.campaign_store import CampaignStore
+from labels.campaigns import (
+    Campaign,
+    CampaignError,
+    NoTaskError,
+    TaskLockedError,
+    TaskState,
+    task_grid,
+)
+from labels.errors import PermissionDeniedError, StaleEditError
+from labels.model import Role
+from labels.store import BaseLabelStore
+from tests.labels.conftest import SCENE, make_label
+
+AREA = box(85.30, 27.70, 85.34, 27.73)
+CELL = (1280.0, 1280.0)  # 128 pixels of 10 m
+ORIGIN = (300_000.0, 3_100_000.0)
+
+
+class Clock:
+    """A clock the test moves on."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 1, 8, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def campaigns(store: BaseLabelStore, clock: Clock) -> CampaignStore:
+    return CampaignStore(store, clock=clock)
+
+
+def make_campaign(campaigns: CampaignStore, **kw) -> Campaign:
+    campaign = Campaign("Terai rice", (SCENE,), AREA, "boss", instructions="Outline paddies.", **kw)
+    tasks = task_grid(AREA, "EPSG:32645", CELL, ORIGIN)
+    return campaigns.create(campaign, tasks, actor="boss", role=Role.COORDINATOR)
+
+
+def test_a_coordinator_creates_a_campaign_with_its_tasks_and_history(
+    campaigns: CampaignStore,
+) -> None:
+    made = make_campaign(campaigns)
+    assert campaigns.get(made.id) == made
+    assert made.version == 1 and made.created_by == "boss"
+    tasks = campaigns.tasks(made.id)
+    assert len(tasks) == 16 and {t.state for t in tasks} == {TaskState.READY}
+    assert [t.number for t in tasks] == list(range(1, 17))
+    assert tasks[0].ref == f"{made.id}:1"
+    changed = campaigns.update(
+        made.replace(instructions="Outline paddies and orchards.", lock_minutes=60),
+        actor="boss",
+        role=Role.COORDINATOR,
+        expected_version=1,
+    )
+    assert changed.version == 2 and campaigns.get(made.id).lock_minutes == 60
+    history = campaigns.history(made.id)
+    assert [(h.op, h.actor, h.campaign.version) for h in history] == [
+        ("create", "boss", 1),
+        ("update", "boss", 2),
+    ]
+    assert history[0].campaign.instructions == "Outline paddies."
+    with pytest.raises(StaleEditError):
+        campaigns.update(made, actor="boss", role=Role.COORDINATOR, expected_version=1)
+    assert campaigns.campaigns(SCENE) == [campaigns.get(made.id)]
+    assert campaigns.campaigns("another scene") == []
+
+
+def test_only_a_coordinator_creates_and_a_bad_campaign_writes_nothing(
+    campaigns: CampaignStore,
+) -> None:
+    with pytest.raises(PermissionDeniedError, match="coordinator"):
+        campaigns.create(Campaign("x", (SCENE,), AREA, "ram"), [AREA], actor="ram",
+                         role=Role.VOLUNTEER)  # fmt: skip
+    with pytest.raises(CampaignError, match="name"):
+        campaigns.create(Campaign(" ", (SCENE,), AREA, "b"), [AREA], actor="b",
+                         role=Role.COORDINATOR)  # fmt: skip
+    with pytest.raises(CampaignError, match="no task"):
+        campaigns.create(Campaign("x", (SCENE,), AREA, "b"), [], actor="b",
+                         role=Role.COORDINATOR)  # fmt: skip
+    assert campaigns.campaigns() == []
+
+
+def test_the_whole_loop_map_validate_and_every_transition_recorded(
+    campaigns: CampaignStore, clock: Clock
+) -> None:
+    c = make_campaign(campaigns)
+    task = campaigns.map_next(c.id, "ram")
+    assert (task.number, task.state, task.locked_by) == (1, TaskState.LOCKED_MAPPING, "ram")
+    assert task.locked_until == "2026-03-01T10:00:00.000000Z"  # 2 h by default
+    assert campaigns.map_next(c.id, "Ram").number == 1  # the one they hold, not a second
+    clock.advance(minutes=30)
+    mapped = campaigns.mark_mapped(c.id, 1, "ram")
+    assert (mapped.state, mapped.mappers, mapped.locked_by) == (TaskState.MAPPED, ("ram",), None)
+    clock.advance(minutes=5)
+    locked = campaigns.lock_for_validation(c.id, 1, "sita", Role.REVIEWER)
+    assert locked.state is TaskState.LOCKED_VALIDATION
+    done = campaigns.validate(c.id, 1, "sita", Role.REVIEWER, "good")
+    assert (done.state, done.validator) == (TaskState.VALIDATED, "sita")
+    events = campaigns.events(c.id, 1)
+    assert [(e.action, e.from_state, e.to_state, e.actor) for e in events] == [
+        ("lock for mapping", "ready", "locked_mapping", "ram"),
+        ("mapped", "locked_mapping", "mapped", "ram"),
+        ("lock for validation", "mapped", "locked_validation", "sita"),
+        ("validated", "locked_validation", "validated", "sita"),
+    ]
+    assert events[1].at == "2026-03-01T08:30:00.000000Z" and events[3].comment == "good"
+
+
+def test_map_next_prefers_the_task_nearest_the_volunteers_last_one(
+    campaigns: CampaignStore,
+) -> None:
+    c = make_campaign(campaigns)  # 4 × 4 tasks, numbered row by row
+    first = campaigns.map_next(c.id, "ram")
+    campaigns.mark_mapped(c.id, first.number, "ram")
+    assert campaigns.map_next(c.id, "sita").number == 2  # first one for a newcomer
+    assert campaigns.map_next(c.id, "ram").number == 5  # next to 1 (2 is taken)
+    campaigns.give_back(c.id, 5, "ram")
+    for number in (6, 7, 8):
+        campaigns.lock_for_mapping(c.id, number, f"v{number}")
+    assert campaigns.map_next(c.id, "ram").number == 5
+
+
+def test_a_locked_task_cannot_be_mapped_by_another(campaigns: CampaignStore) -> None:
+    c = make_campaign(campaigns)
+    campaigns.lock_for_mapping(c.id, 3, "ram")
+    with pytest.raises(TaskLockedError, match="locked by ram"):
+        campaigns.lock_for_mapping(c.id, 3, "sita")
+    with pytest.raises(TaskLockedError, match="do not hold"):
+        campaigns.mark_mapped(c.id, 3, "sita")
+    with pytest.raises(TaskLockedError, match="do not hold"):
+        campaigns.give_back(c.id, 3, "sita")
+    with pytest.raises(TaskLockedError, match="you are mapping task 3"):
+        campaigns.lock_for_mapping(c.id, 4, "ram")  # one task at a time
+    assert campaigns.map_next(c.id, "sita").number != 3
+
+
+def test_give_it_back_and_a_coordinator_release_make_the_task_ready_again(
+    campaigns: CampaignStore,
+) -> None:
+    c = make_campaign(campaigns)
+    campaigns.lock_for_mapping(c.id, 2, "ram")
+    back = campaigns.give_back(c.id, 2, "ram")
+    assert (back.state, back.locked_by) == (TaskState.READY, None)
+    campaigns.lock_for_mapping(c.id, 2, "sita")
+    with pytest.raises(PermissionDeniedError, match="coordinator"):
+        campaigns.release(c.id, 2, "hari", Role.REVIEWER)
+    freed = campaigns.release(c.id, 2, "boss", Role.COORDINATOR)
+    assert freed.state is TaskState.READY
+    last = campaigns.events(c.id, 2)[-1]
+    assert (last.action, last.actor, last.comment) == ("released", "boss", "lock of sita released")
+    with pytest.raises(TaskLockedError, match="not locked"):
+        campaigns.release(c.id, 2, "boss", Role.COORDINATOR)
+
+
+def test_an_expired_lock_frees_the_task_and_cannot_be_handed_in(
+    campaigns: CampaignStore, clock: Clock
+) -> None:
+    c = make_campaign(campaigns, lock_minutes=30)
+    campaigns.lock_for_mapping(c.id, 1, "ram")
+    clock.advance(minutes=31)
+    assert campaigns.held_by(c.id, "ram") is None
+    assert campaigns.progress(c.id).counts[TaskState.READY] == 16
+    with pytest.raises(TaskLockedError, match="expired"):
+        campaigns.mark_mapped(c.id, 1, "ram")
+    taken = campaigns.lock_for_mapping(c.id, 1, "sita")
+    assert taken.locked_by == "sita"
+    actions = [(e.action, e.actor) for e in campaigns.events(c.id, 1)]
+    assert actions[-2:] == [("lock expired", "ram"), ("lock for mapping", "sita")]
+    clock.advance(minutes=31)
+    assert campaigns.map_next(c.id, "hari").number == 1  # map_next takes expired locks too
+
+
+def test_nobody_validates_a_task_they_mapped_and_volunteers_do_not_validate(
+    campaigns: CampaignStore,
+) -> None:
+    c = make_campaign(campaigns)
+    campaigns.lock_for_mapping(c.id, 1, "Ram Thapa")
+    campaigns.mark_mapped(c.id, 1, "Ram Thapa")
+    with pytest.raises(PermissionDeniedError, match="mapped task 1 and cannot validate"):
+        campaigns.lock_for_validation(c.id, 1, "ram_thapa", Role.REVIEWER)
+    with pytest.raises(NoTaskError):
+        campaigns.validate_next(c.id, "RAM THAPA", Role.COORDINATOR)
+    with pytest.raises(PermissionDeniedError, match="only reviewers"):
+        campaigns.lock_for_validation(c.id, 1, "hari", Role.VOLUNTEER)
+    with pytest.raises(TaskLockedError, match="not waiting for validation"):
+        campaigns.lock_for_validation(c.id, 2, "sita", Role.REVIEWER)
+    assert campaigns.validate_next(c.id, "sita", Role.REVIEWER).number == 1
+    with pytest.raises(TaskLockedError, match="do not hold"):
+        campaigns.validate(c.id, 1, "gita", Role.REVIEWER)
+    with pytest.raises(TaskLockedError, match="needs a comment"):
+        campaigns.invalidate(c.id, 1, "sita", Role.REVIEWER, "  ")
+    back = campaigns.give_back(c.id, 1, "sita")  # stop validating
+    assert back.state is TaskState.MAPPED
+
+
+def test_an_invalidated_task_goes_back_to_its_mapper_first_then_to_anyone(
+    campaigns: CampaignStore, clock: Clock
+) -> None:
+    c = make_campaign(campaigns)
+    for number, person in ((1, "ram"), (2, "hari")):
+        campaigns.lock_for_mapping(c.id, number, person)
+        campaigns.mark_mapped(c.id, number, person)
+    campaigns.lock_for_validation(c.id, 1, "sita", Role.REVIEWER)
+    sent_back = campaigns.invalidate(c.id, 1, "sita", Role.REVIEWER, "two fields missing in the NE")
+    assert (sent_back.state, sent_back.comment) == (
+        TaskState.INVALIDATED,
+        "two fields missing in the NE",
+    )
+    with pytest.raises(TaskLockedError, match="goes back to its mapper first"):
+        campaigns.lock_for_mapping(c.id, 1, "hari")
+    assert campaigns.map_next(c.id, "hari").number != 1
+    assert campaigns.map_next(c.id, "ram").number == 1  # before any ready task
+    campaigns.give_back(c.id, 1, "ram")
+    assert campaigns.task(c.id, 1).state is TaskState.INVALIDATED
+    clock.advance(hours=3)  # ram did not come back: anyone may fix it now
+    taken = campaigns.lock_for_mapping(c.id, 1, "gita")
+    fixed = campaigns.mark_mapped(c.id, 1, "gita")
+    assert (taken.locked_by, fixed.state, fixed.mappers) == ("gita", TaskState.MAPPED, ("gita",))
+
+
+def test_a_double_task_is_mapped_by_two_volunteers_independently(
+    campaigns: CampaignStore,
+) -> None:
+    c = make_campaign(campaigns, double_share=1.0)
+    assert {t.copies for t in campaigns.tasks(c.id)} == {2}
+    campaigns.lock_for_mapping(c.id, 1, "ram")
+    once = campaigns.mark_mapped(c.id, 1, "ram")
+    assert (once.state, once.mappers) == (TaskState.READY, ("ram",))
+    with pytest.raises(TaskLockedError, match="mapped task 1 already"):
+        campaigns.lock_for_mapping(c.id, 1, "ram")
+    assert campaigns.map_next(c.id, "ram").number != 1
+    campaigns.lock_for_mapping(c.id, 1, "sita")
+    twice = campaigns.mark_mapped(c.id, 1, "sita")
+    assert (twice.state, twice.mappers) == (TaskState.MAPPED, ("ram", "sita"))
+    with pytest.raises(PermissionDeniedError):
+        campaigns.lock_for_validation(c.id, 1, "sita", Role.REVIEWER)
+
+
+def test_no_task_left_says_so(campaigns: CampaignStore) -> None:
+    c = campaigns.create(
+        Campaign("tiny", (SCENE,), AREA, "boss"), [AREA], actor="boss", role=Role.COORDINATOR
+    )
+    campaigns.map_next(c.id, "ram")
+    with pytest.raises(NoTaskError, match="no task is ready"):
+        campaigns.map_next(c.id, "sita")
+
+
+def test_fields_drawn_in_a_task_carry_its_id_and_count_per_volunteer(
+    campaigns: CampaignStore, store: BaseLabelStore
+) -> None:
+    c = make_campaign(campaigns)
+    task = campaigns.map_next(c.id, "ram")
+    saved = store.save(make_label(task_id=task.ref), actor="ram", role=Role.VOLUNTEER).label
+    assert store.get(saved.id).task_id == task.ref
+    assert store.history(saved.id)[0].label.task_id == task.ref
+    store.save(make_label(annotator="sita"), actor="sita", role=Role.VOLUNTEER)  # no task
+    assert campaigns.fields_by(c.id) == {"ram": 1}
+    assert campaigns.progress(c.id).fields_by == {"ram": 1}
+    assert store.check() == []
+
+
+def test_a_store_made_before_campaigns_is_upgraded_on_open(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    from labels.store import open_store
+
+    folder = tmp_path / "old"
+    store = open_store(folder)
+    old = store.save(make_label(), actor="ram", role=Role.VOLUNTEER).label
+    store.close()
+    with sqlite3.connect(folder / "labels.sqlite") as conn:  # back to schema version 2
+        conn.execute("ALTER TABLE labels DROP COLUMN task_id")
+        conn.execute("ALTER TABLE label_versions DROP COLUMN task_id")
+        for table in ("campaigns", "campaign_versions", "campaign_tasks", "campaign_task_events"):
+            conn.execute(f"DROP TABLE {table}")
+        conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    reopened = open_store(folder)
+    assert reopened.get(old.id).task_id is None
+    made = make_campaign(CampaignStore(reopened))
+    assert len(CampaignStore(reopened).tasks(made.id)) == 16
+    assert reopened.check() == []
+
+
+def test_agreement_of_a_task_mapped_twice(campaigns: CampaignStore, store: BaseLabelStore) -> None:
+    from tests.labels.conftest import square
+
+    c = make_campaign(campaigns, double_share=1.0)
+    for person, lon in (("ram", 85.3005), ("sita", 85.3005)):
+        task = campaigns.lock_for_mapping(c.id, 1, person)
+        label = make_label(square(lon, 27.7295, 80.0), annotator=person, task_id=task.ref)
+        store.save(label, actor=person, role=Role.VOLUNTEER)
+        campaigns.mark_mapped(c.id, 1, person)
+    found = campaigns.agreement(c.id)
+    assert list(found.per_task) == [f"{c.id}:1"]
+    assert found.campaign.matched == 1 and found.campaign.mean_iou == pytest.approx(1.0)
+    assert set(found.per_volunteer) == {"ram", "sita"}
+    assert len(campaigns.fields(c.id)) == 2
+
+
+def test_nearest_means_on_the_ground_not_in_degrees(campaigns: CampaignStore) -> None:
+    # at 60° N a degree of longitude is half as long: cells 1000 m wide and 1300 m tall,
+    # so the task east of the first is nearer than the one south of it
+    from pyproj import Transformer
+    from shapely.geometry import Polygon
+
+    x, y = Transformer.from_crs(4326, 32645, always_xy=True).transform(85.3, 60.0)
+    x0 = ORIGIN[0] + (x - ORIGIN[0]) // 1000 * 1000  # on the grid: whole cells only
+    y0 = ORIGIN[1] + (y - ORIGIN[1]) // 1300 * 1300
+    to_lonlat = Transformer.from_crs(32645, 4326, always_xy=True)
+    corners = [(x0, y0), (x0 + 3000, y0), (x0 + 3000, y0 + 2600), (x0, y0 + 2600)]
+    area = Polygon([to_lonlat.transform(cx, cy) for cx, cy in corners])  # 3 × 2 cells
+    tasks = task_grid(area, "EPSG:32645", (1000.0, 1300.0), ORIGIN)
+    assert len(tasks) == 6
+    c = campaigns.create(Campaign("north", (SCENE,), area, "boss"), tasks, actor="boss",
+                         role=Role.COORDINATOR)  # fmt: skip
+    first = campaigns.map_next(c.id, "ram")
+    campaigns.mark_mapped(c.id, first.number, "ram")
+    east = campaigns.map_next(c.id, "ram")
+    assert east.number == first.number + 1
+    assert east.geometry.centroid.x > first.geometry.centroid.x

@@ -1,0 +1,41 @@
+"""Campaign tasks on the map: coloured by state, names escaped, expired locks shown free."""
+
+from __future__ import annotations
+
+import folium
+from shapely.geometry import box
+
+from labels.campaigns import STATE_COLOURS, Task, TaskState
+from ui.campaign_map import add_tasks, task_feature
+
+HOSTILE = '<img src=x onerror="alert(1)">'
+
+
+def test_a_task_is_coloured_by_its_state_and_its_holder_escaped() -> None:
+    task = Task(
+        "c",
+        7,
+        box(0, 0, 1, 1),
+        TaskState.LOCKED_MAPPING,
+        locked_by=HOSTILE,
+        locked_until="2026-01-01T12:00:00.000000Z",
+        locked_from=TaskState.READY,
+    )
+    feature = task_feature(task, "2026-01-01T11:00:00.000000Z", show_holder=True)
+    props = feature["properties"]
+    assert props["_style"]["fillColor"] == STATE_COLOURS[TaskState.LOCKED_MAPPING]
+    assert "<img" not in props["_tooltip"] and "&lt;img" in props["_tooltip"]
+    assert props["_tooltip"].startswith("task 7 · mapping · held by")
+    hidden = task_feature(task, "2026-01-01T11:00:00.000000Z", show_holder=False)
+    assert "held by" not in hidden["properties"]["_tooltip"]  # only coordinators see it
+    expired = task_feature(task, "2026-01-01T13:00:00.000000Z", show_holder=True)
+    assert expired["properties"]["_style"]["fillColor"] == STATE_COLOURS[TaskState.READY]
+    assert "held by" not in expired["properties"]["_tooltip"]
+
+
+def test_the_map_html_carries_no_raw_name() -> None:
+    fmap = folium.Map()
+    task = Task("c", 1, box(0, 0, 1, 1), TaskState.LOCKED_MAPPING, locked_by=HOSTILE,
+                locked_until="2999-01-01T00:00:00.000000Z")  # fmt: skip
+    add_tasks(fmap, [task], "2026-01-01T00:00:00.000000Z", show_holders=True)
+    assert HOSTILE not in fmap.get_root().render()

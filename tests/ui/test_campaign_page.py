@@ -1,0 +1,234 @@
+"""The Campaigns page and the Label page's task panel, run headless with AppTest: a
+coordinator creates a campaign from an area drawn on the map, a volunteer maps the next task
+and hands it in, a reviewer validates it, and another invalidates one with a comment.
+
+The map is a streamlit-folium component AppTest cannot draw on; what it would send back is
+put in the session under the map's key, as in tests/ui/test_label_page.py.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from shapely.geometry import box, mapping
+from streamlit.testing.v1 import AppTest
+
+from labels.campaign_store import CampaignStore
+from labels.campaigns import Campaign, TaskState
+from labels.model import Role
+from labels.store import open_store
+from sr.scene import open_scene
+from tests.ui.conftest import run_page
+from ui.auth import Identity
+from ui.campaign_panel import DONE, GIVE_BACK, MAP_NEXT
+from ui.campaign_view import AreaError, area_from_geojson
+from ui.settings import SAMPLE_SCENE
+
+CAMPAIGNS_PAGE = "pages/campaigns.py"
+LABEL_PAGE = "pages/label.py"
+BOSS = Identity("Boss", Role.COORDINATOR)
+SITA = Identity("Sita", Role.VOLUNTEER)
+MAYA = Identity("Maya", Role.REVIEWER)
+
+
+def scene_area() -> dict:
+    """A polygon over the middle of the sample scene, as Leaflet.draw reports it."""
+    west, south, east, north = open_scene(SAMPLE_SCENE).lonlat_bounds
+    dx, dy = (east - west) / 10, (north - south) / 10
+    polygon = box(west + dx, south + dy, east - dx, north - dy)
+    return {"type": "Feature", "properties": {}, "geometry": mapping(polygon)}
+
+
+def button(app: AppTest, label: str):  # type: ignore[no-untyped-def]
+    return next(b for b in app.button if b.label == label)
+
+
+def create_campaign(app_data: Path) -> CampaignStore:
+    app = run_page(CAMPAIGNS_PAGE, BOSS)
+    assert any("No campaign" in i.value for i in app.info)
+    state = app.session_state
+    generation = state["map_generation"] if "map_generation" in state else 0  # noqa: SIM401
+    app.session_state[f"campaign-map-{generation}"] = {"last_active_drawing": scene_area()}
+    app.run()
+    app.text_input(key="new_campaign_name").input("Danube wheat")
+    app.text_area(key="new_campaign_text").input("Outline every wheat field.")
+    app.checkbox(key="pre_enhance").uncheck()  # no cluster here: tests/jobs covers it
+    button(app, "Create campaign").click().run()
+    assert not app.exception, app.exception
+    errors = [e.value for e in app.error]
+    assert any("Created 'Danube wheat'" in s.value for s in app.success), errors
+    return CampaignStore(open_store(app_data / "labels"))
+
+
+def test_a_coordinator_creates_a_campaign_from_an_area_drawn_on_the_map(app_data: Path) -> None:
+    campaigns = create_campaign(app_data)
+    [campaign] = campaigns.campaigns()
+    tasks = campaigns.tasks(campaign.id)
+    assert campaign.task_pixels == 128 and campaign.task_side_m == 1280
+    assert campaign.instructions == "Outline every wheat field."
+    assert 4 <= len(tasks) <= 9 and all(t.state is TaskState.READY for t in tasks)
+    app = run_page(CAMPAIGNS_PAGE, BOSS)
+    assert any("Outline every wheat field." in i.value for i in app.info)
+    table = app.dataframe[0].value
+    assert table.loc[table["state"] == "ready", "tasks"].item() == len(tasks)
+    assert any("Nobody holds a task" in c.value for c in app.caption)
+    assert "not known yet" in " ".join(c.value for c in app.caption)
+
+
+def test_a_volunteer_cannot_create_and_sees_the_progress(app_data: Path) -> None:
+    create_campaign(app_data)
+    app = run_page(CAMPAIGNS_PAGE, SITA)
+    assert not [b for b in app.button if b.label == "Create campaign"]
+    assert [b for b in app.button if b.label == MAP_NEXT]
+
+
+def test_map_next_hand_in_validate_and_invalidate(app_data: Path) -> None:
+    campaigns = create_campaign(app_data)
+    [campaign] = campaigns.campaigns()
+    app = run_page(CAMPAIGNS_PAGE, SITA)
+    button(app, MAP_NEXT).click().run()
+    assert not app.exception, app.exception
+    task = campaigns.held_by(campaign.id, "Sita")
+    assert task is not None and task.number == 1
+    # the Label page: the task panel, the map's area is the task (it flies there)
+    assert any(f"Task {task.number}" in h.value for h in app.subheader)
+    west, south, east, north = task.geometry.bounds
+    assert app.session_state["area"] == (west, south, east, north)
+    assert [b for b in app.button if b.label == GIVE_BACK]
+    button(app, DONE).click().run()
+    assert campaigns.task(campaign.id, task.number).state is TaskState.MAPPED
+    # a second task, given back
+    button(app, MAP_NEXT).click().run()
+    second = campaigns.held_by(campaign.id, "Sita")
+    assert second is not None and second.number != task.number
+    button(app, GIVE_BACK).click().run()
+    assert campaigns.task(campaign.id, second.number).state is TaskState.READY
+    # the reviewer validates the mapped task
+    review = run_page(CAMPAIGNS_PAGE, MAYA)
+    button(review, "Validate next task").click().run()
+    assert any(f"Checking task {task.number}" in m.value for m in review.markdown)
+    button(review, "Validate").click().run()
+    assert campaigns.task(campaign.id, task.number).state is TaskState.VALIDATED
+    assert any("is validated" in s.value for s in review.success)
+    table = review.dataframe[0].value
+    assert table.loc[table["state"] == "validated", "tasks"].item() == 1
+
+
+def test_invalidating_needs_a_comment_and_the_coordinator_releases_locks(app_data: Path) -> None:
+    campaigns = create_campaign(app_data)
+    [campaign] = campaigns.campaigns()
+    campaigns.map_next(campaign.id, "Sita")
+    campaigns.mark_mapped(campaign.id, 1, "Sita")
+    campaigns.map_next(campaign.id, "Ram")
+    review = run_page(CAMPAIGNS_PAGE, MAYA)
+    button(review, "Validate next task").click().run()
+    button(review, "Invalidate").click().run()
+    assert any("needs a comment" in e.value for e in review.error)
+    review.text_area(key="task_comment").input("The field in the north-east corner is missing.")
+    button(review, "Invalidate").click().run()
+    invalid = campaigns.task(campaign.id, 1)
+    assert (invalid.state, invalid.comment) == (
+        TaskState.INVALIDATED,
+        "The field in the north-east corner is missing.",
+    )
+    boss = run_page(CAMPAIGNS_PAGE, BOSS)
+    held = [c.value for c in boss.caption if "until" in c.value]
+    assert held and "Ram" in held[0]
+    button(boss, "Release").click().run()
+    assert campaigns.held_by(campaign.id, "Ram") is None
+
+
+def test_an_uploaded_area_is_read_or_refused_in_plain_words() -> None:
+    polygon = box(13.13, 48.28, 13.15, 48.30)
+    doc = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
+                                                      "geometry": mapping(polygon)}]}  # fmt: skip
+    assert area_from_geojson(json.dumps(doc).encode()).equals(polygon)
+    for bad, reason in [
+        (b"not json", "not GeoJSON"),
+        (json.dumps({"type": "Point", "coordinates": [1, 2]}).encode(), "no polygon"),
+        (json.dumps(mapping(box(500000, 5000000, 500100, 5000100))).encode(), "longitude"),
+    ]:
+        try:
+            area_from_geojson(bad)
+        except AreaError as exc:
+            assert reason in str(exc)
+        else:
+            raise AssertionError(f"{bad!r} was accepted")
+
+
+def test_the_agreement_of_double_mapped_tasks_is_shown(app_data: Path) -> None:
+    scene = open_scene(SAMPLE_SCENE)
+    store = open_store(app_data / "labels")
+    campaigns = CampaignStore(store)
+    area = box(*scene.lonlat_bounds).buffer(-0.005)
+    made = campaigns.create(
+        Campaign("twice", (scene.scene_id,), area, "Boss", double_share=1.0),
+        [area],
+        actor="Boss",
+        role=Role.COORDINATOR,
+    )
+    for person in ("Sita", "Ram"):
+        campaigns.lock_for_mapping(made.id, 1, person)
+        campaigns.mark_mapped(made.id, 1, person)
+    app = run_page(CAMPAIGNS_PAGE, BOSS)
+    assert any("Agreement on tasks mapped twice" in m.value for m in app.markdown)
+    table = app.dataframe[-1].value
+    assert list(table["who"]) == ["whole campaign", "Ram", "Sita"]
+    assert table["tasks"].tolist() == [1, 1, 1]
+
+
+def test_the_export_page_offers_a_campaign_with_its_tasks(app_data: Path) -> None:
+    create_campaign(app_data)
+    app = run_page("pages/export.py", SITA)
+    assert any("A campaign" in h.value for h in app.subheader)
+    assert not app.get("download_button")
+    button(app, "Prepare fields + tasks (GeoPackage)").click().run()
+    assert not app.exception, app.exception
+    assert app.get("download_button")  # the file, ready to download
+
+
+def test_a_reviewer_keeps_one_version_of_a_task_mapped_twice(app_data: Path) -> None:
+    from labels.model import Label, Status
+
+    scene = open_scene(SAMPLE_SCENE)
+    store = open_store(app_data / "labels")
+    store.register_scene(scene.scene_id, scene.footprint)
+    campaigns = CampaignStore(store)
+    area = box(*scene.lonlat_bounds).buffer(-0.005)
+    made = campaigns.create(
+        Campaign("twice", (scene.scene_id,), area, "Boss", double_share=1.0),
+        [area],
+        actor="Boss",
+        role=Role.COORDINATOR,
+    )
+    west, south, _, _ = area.bounds
+    field = box(west + 0.002, south + 0.002, west + 0.004, south + 0.0035)
+    for person in ("Sita", "Ram"):
+        task = campaigns.lock_for_mapping(made.id, 1, person)
+        drawn = Label(field, "wheat", scene.scene_id, person, status=Status.SUBMITTED,
+                      task_id=task.ref)  # fmt: skip
+        store.save(drawn, actor=person, role=Role.VOLUNTEER)
+        campaigns.mark_mapped(made.id, 1, person)
+    review = run_page(CAMPAIGNS_PAGE, MAYA)
+    button(review, "Validate next task").click().run()
+    button(review, "Keep Sita's version").click().run()
+    assert any("Kept Sita's version" in s.value for s in review.success)
+    assert [lab.annotator for lab in campaigns.fields(made.id)] == ["Sita"]
+    button(review, "Validate").click().run()
+    assert campaigns.task(made.id, 1).state is TaskState.VALIDATED
+    found = campaigns.agreement(made.id)  # Ram's removed version still counts
+    assert found.campaign.matched == 1 and found.campaign.mean_iou == 1.0
+
+
+def test_a_coordinator_changes_the_instructions_and_the_history_shows_it(app_data: Path) -> None:
+    campaigns = create_campaign(app_data)
+    [campaign] = campaigns.campaigns()
+    app = run_page(CAMPAIGNS_PAGE, BOSS)
+    app.text_area(key=f"edit-text-{campaign.id}").input("Wheat and barley, please.")
+    button(app, "Save the changes").click().run()
+    assert any("version 2" in s.value for s in app.success)
+    assert campaigns.get(campaign.id).instructions == "Wheat and barley, please."
+    history = [c.value for c in app.caption if c.value.startswith("History")]
+    assert history and "version 2 · update by Boss" in history[0]
+    assert "version 1 · create by Boss" in history[0]

@@ -1,0 +1,45 @@
+"""Campaign tasks on the folium map: coloured by state (progress map), the task being mapped
+outlined, and the fields of the task a reviewer checks."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import folium
+from shapely.geometry import mapping
+
+from labels.campaigns import STATE_COLOURS, STATE_TITLES, Task
+from ui.field_layers import add_features
+
+TASK_OUTLINE = {"color": "#ff1744", "weight": 4, "fill": False, "dashArray": "10 6"}
+
+
+def task_feature(task: Task, now: str, show_holder: bool) -> dict[str, object]:
+    """A task as a GeoJSON feature: filled with its state's colour, a tooltip with its
+    number and state (and who holds it, for coordinators), escaped."""
+    state = task.state_at(now)
+    colour = STATE_COLOURS[state]
+    words = [f"task {task.number}", STATE_TITLES[state]]
+    if task.copies > 1:
+        words.append(f"mapped twice ({len(task.mappers)} of 2 done)")
+    if show_holder and task.locked_by and state is task.state:
+        words.append(f"held by {task.locked_by}")
+    style = {"color": "#424242", "weight": 1, "fillColor": colour, "fillOpacity": 0.45}
+    props = {"_tooltip": html.escape(" · ".join(words)), "_style": style}
+    return {"type": "Feature", "properties": props, "geometry": mapping(task.geometry)}
+
+
+def add_tasks(fmap: folium.Map, tasks: Sequence[Task], now: str, show_holders: bool) -> None:
+    """The campaign's tasks as one layer, coloured by state."""
+    add_features(fmap, [task_feature(t, now, show_holders) for t in tasks], "tasks")
+
+
+def add_task_outline(fmap: folium.Map, task: Task) -> None:
+    """The task being mapped or validated: a bold dashed outline, named in its tooltip."""
+    folium.GeoJson(
+        mapping(task.geometry),
+        name=f"task {task.number}",
+        style_function=lambda _: TASK_OUTLINE,
+        tooltip=f"your task: {task.number}",
+    ).add_to(fmap)

@@ -1,0 +1,102 @@
+"""The Label page's campaign panel: "Map next task", the task being mapped (instructions,
+"I'm done with this task", "Give it back"), and where the map goes.
+
+Taking a task makes its bounds the page's chosen area, so the map flies there and the
+Enhance button sharpens exactly the task; fields saved while a task is held carry its id.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from labels.campaign_store import CampaignStore
+from labels.campaigns import Task, TaskState
+from labels.model import Label
+from labels.store import BaseLabelStore
+from sr.scene import Scene
+from ui.auth import Identity
+from ui.campaign_view import (
+    TaskOutcome,
+    give_back,
+    hand_in,
+    held_task,
+    map_next,
+    task_bbox,
+    top_up,
+)
+from ui.enhance_flow import job_engine
+from ui.state import bump_map
+from ui.text import escape_markdown
+
+MAP_NEXT = "Map next task"
+DONE = "I'm done with this task"
+GIVE_BACK = "Give it back"
+
+
+def label_page_task(store: BaseLabelStore, scene_id: str, identity: Identity) -> Task | None:
+    """The task this person is mapping on this scene (None when they map freely)."""
+    task = held_task(store, scene_id, identity)
+    return task if task is not None and task.state is TaskState.LOCKED_MAPPING else None
+
+
+def independent(others: list[Label], task: Task | None) -> list[Label]:
+    """Others' fields without those in a task mapped twice: its two mappers work
+    independently, so neither sees the other's fields there."""
+    if task is None or task.copies < 2:
+        return others
+    return [lab for lab in others if lab.task_id != task.ref]
+
+
+def show_task(outcome: TaskOutcome, fly: bool) -> None:
+    """Keep an outcome for the page's messages; fly the map to the task taken."""
+    st.session_state["outcomes"] = [(outcome.ok, outcome.message)]
+    if outcome.ok and outcome.task is not None and fly:
+        st.session_state["area"] = task_bbox(outcome.task)
+    bump_map()
+
+
+def _map_next(campaigns: CampaignStore, scene: Scene, campaign_id: str, identity: Identity) -> None:
+    outcome = map_next(campaigns, campaign_id, identity)
+    show_task(outcome, fly=True)
+    if outcome.ok:
+        top_up(job_engine(), scene, campaigns, campaign_id)
+
+
+def _hand_in(campaigns: CampaignStore, task: Task, identity: Identity) -> None:
+    show_task(hand_in(campaigns, task, identity), fly=False)
+
+
+def _give_back(campaigns: CampaignStore, task: Task, identity: Identity) -> None:
+    show_task(give_back(campaigns, task, identity), fly=False)
+
+
+def task_panel(store: BaseLabelStore, scene: Scene, identity: Identity, task: Task | None) -> None:
+    """The panel: nothing when the scene has no campaign; else the held task or the button
+    to take the next one."""
+    campaigns = CampaignStore(store)
+    if task is None:
+        offered = campaigns.campaigns(scene.scene_id)
+        if not offered:
+            return
+        st.subheader("Campaign")
+        names = {c.id: c.name for c in offered}
+        chosen = st.selectbox(
+            "Campaign", list(names), format_func=names.get, key="label_campaign",
+            label_visibility="collapsed",
+        )  # fmt: skip
+        st.button(
+            MAP_NEXT, type="primary", on_click=_map_next, args=(campaigns, scene, chosen, identity)
+        )
+        return
+    campaign = campaigns.get(task.campaign_id)
+    st.subheader(f"Task {task.number} · {escape_markdown(campaign.name)}")
+    if campaign.instructions:
+        st.info(campaign.instructions)
+    until = (task.locked_until or "")[11:16]
+    st.caption(
+        f"Outline every field inside the red dashed square; your fields carry this task. "
+        f"It is yours until {until} UTC."
+    )
+    done, back = st.columns(2)
+    done.button(DONE, type="primary", on_click=_hand_in, args=(campaigns, task, identity))
+    back.button(GIVE_BACK, on_click=_give_back, args=(campaigns, task, identity))

@@ -1,0 +1,427 @@
+"""What the Campaigns page and the Label page's task panel do: create a campaign from the
+page's inputs, take and hand in tasks, validate them, and the progress tables — plain calls
+that return ``Outcome``s with a message for the person (nothing raises for their mistake).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+import shapely
+from shapely.geometry import MultiPolygon, Polygon, shape
+
+from labels.agreement import CampaignAgreement
+from labels.campaign_store import CampaignStore
+from labels.campaigns import (
+    STATE_COLOURS,
+    STATE_TITLES,
+    Campaign,
+    Progress,
+    Task,
+    TaskState,
+    format_hours,
+    iso,
+    task_grid,
+)
+from labels.errors import LabelError
+from labels.store import BaseLabelStore
+from sr.jobs import BACKGROUND, JobEngine
+from sr.pipeline import SharpenRequest
+from sr.scene import BBox, Scene
+from ui.auth import Identity
+from ui.field_layers import MapField
+from ui.settings import dip_iterations_override
+
+MAX_AREA_FILE = 5_000_000  # bytes of an uploaded area of interest
+PRE_ENHANCE_AHEAD = 8  # ready tasks kept queued for sharpening ahead of the volunteers
+
+
+class AreaError(ValueError):
+    """An area of interest that cannot be used (plain words)."""
+
+
+@dataclass(frozen=True)
+class TaskOutcome:
+    """An outcome about a task, and the task as it is now (None when nothing changed)."""
+
+    ok: bool
+    message: str
+    task: Task | None = None
+
+
+def area_from_geojson(data: bytes) -> Polygon | MultiPolygon:
+    """The polygon(s) of an uploaded GeoJSON (a geometry, Feature or FeatureCollection in
+    lon/lat), merged; ``AreaError`` says why a file cannot be used."""
+    if len(data) > MAX_AREA_FILE:
+        raise AreaError(f"the file is larger than {MAX_AREA_FILE // 1_000_000} MB")
+    try:
+        doc = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise AreaError("the file is not GeoJSON (it cannot be read as JSON)") from None
+    if not isinstance(doc, dict):
+        raise AreaError("the file is not a GeoJSON object")
+    if doc.get("type") == "FeatureCollection":
+        geometries = [f.get("geometry") for f in doc.get("features") or [] if isinstance(f, dict)]
+    elif doc.get("type") == "Feature":
+        geometries = [doc.get("geometry")]
+    else:
+        geometries = [doc]
+    polygons: list[Any] = []
+    for geometry in geometries:
+        try:
+            geom = shape(geometry) if isinstance(geometry, dict) else None
+        except (ValueError, TypeError, AttributeError, shapely.errors.GEOSException):
+            geom = None
+        if isinstance(geom, Polygon | MultiPolygon) and not geom.is_empty:
+            polygons.append(geom.buffer(0) if not geom.is_valid else geom)
+    if not polygons:
+        raise AreaError("the file holds no polygon; an area of interest is a polygon")
+    area = shapely.union_all(polygons)
+    west, south, east, north = area.bounds
+    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+        raise AreaError("the coordinates are not longitude / latitude (GeoJSON is WGS 84)")
+    if not isinstance(area, Polygon | MultiPolygon):
+        raise AreaError("the file holds no polygon; an area of interest is a polygon")
+    return area
+
+
+def area_from_drawing(drawing: dict[str, Any] | None) -> Polygon | None:
+    """The polygon or rectangle last drawn on the map (streamlit-folium's feature)."""
+    geometry = (drawing or {}).get("geometry")
+    if not isinstance(geometry, dict) or geometry.get("type") != "Polygon":
+        return None
+    try:
+        polygon = shape(geometry)
+    except (ValueError, TypeError, AttributeError):
+        return None
+    return polygon if isinstance(polygon, Polygon) and polygon.is_valid else None
+
+
+def scene_tasks(scene: Scene, area: Polygon | MultiPolygon, task_pixels: int) -> list[Polygon]:
+    """The tasks of ``area`` within the scene: ``task_pixels`` scene pixels across, on the
+    scene's own pixel grid (so a task is exactly an area one enhancement covers)."""
+    inside = area.intersection(scene.footprint)
+    if inside.is_empty or inside.area == 0:
+        raise AreaError("the area lies outside the scene; draw it on the scene")
+    res_x, res_y = scene.resolution
+    origin = (scene.transform.c, scene.transform.f)
+    return task_grid(inside, scene.crs, (task_pixels * res_x, task_pixels * res_y), origin)
+
+
+def create_campaign(
+    campaigns: CampaignStore,
+    scene: Scene,
+    identity: Identity,
+    *,
+    name: str,
+    area: Polygon | MultiPolygon | None,
+    crops: Sequence[str],
+    instructions: str,
+    task_pixels: int,
+    double_share: float,
+    lock_hours: float,
+    engine: JobEngine | None = None,
+) -> TaskOutcome:
+    """Make a campaign on ``scene`` from the page's inputs; with ``engine``, the first
+    tasks' areas are queued for sharpening at low priority (``pre_enhance``)."""
+    if area is None:
+        return TaskOutcome(False, "Draw the area on the map or upload it as GeoJSON first.")
+    try:
+        tasks = scene_tasks(scene, area, task_pixels)
+        made = campaigns.create(
+            Campaign(
+                name.strip(),
+                (scene.scene_id,),
+                area,
+                identity.name,
+                crops=tuple(crops),
+                instructions=instructions.strip(),
+                task_pixels=task_pixels,
+                task_side_m=task_pixels * scene.metres_per_pixel,
+                double_share=double_share,
+                lock_minutes=lock_hours * 60,
+            ),
+            tasks,
+            actor=identity.name,
+            role=identity.role,
+        )
+    except (AreaError, LabelError) as exc:
+        return TaskOutcome(False, f"Not created: {exc}.")
+    message = f"Created {made.name!r}: {len(tasks)} tasks of {made.task_side_m:.0f} m."
+    if engine is not None:
+        message += " " + pre_enhance_text(engine, scene, made.id, campaigns.tasks(made.id))
+    return TaskOutcome(True, message)
+
+
+def pre_enhance_text(engine: JobEngine, scene: Scene, campaign_id: str, tasks: Sequence[Task]
+                     ) -> str:  # fmt: skip
+    """Queue the next tasks' areas (``pre_enhance``) and say so; a cluster that cannot be
+    reached only means nothing is sharpened ahead."""
+    try:
+        queued = pre_enhance(engine, scene, campaign_id, tasks, PRE_ENHANCE_AHEAD)
+    except Exception as exc:  # the cluster is the job engine's business; say it, go on
+        return f"The next tasks could not be queued for sharpening ({exc})."
+    return (
+        f"{queued} more task area(s) queued for sharpening ahead, at low priority."
+        if queued
+        else ""
+    )
+
+
+def change_campaign(
+    campaigns: CampaignStore,
+    campaign: Campaign,
+    identity: Identity,
+    *,
+    name: str,
+    instructions: str,
+    crops: Sequence[str],
+    lock_hours: float,
+) -> TaskOutcome:
+    """Save a coordinator's changes to a campaign's settings (a new version in its
+    history); a change made by someone else meanwhile is refused, nothing lost."""
+    try:
+        saved = campaigns.update(
+            campaign.replace(
+                name=name.strip(),
+                instructions=instructions.strip(),
+                crops=tuple(crops),
+                lock_minutes=lock_hours * 60,
+            ),
+            actor=identity.name,
+            role=identity.role,
+            expected_version=campaign.version,
+        )
+    except LabelError as exc:
+        return TaskOutcome(False, f"Not saved: {exc}.")
+    return TaskOutcome(True, f"Saved {saved.name!r} (version {saved.version}).")
+
+
+def history_lines(campaigns: CampaignStore, campaign_id: str) -> list[str]:
+    """The campaign's history, newest first: 'version 2 · update by Boss at 2026-…'."""
+    return [
+        f"version {v.campaign.version} · {v.op} by {v.actor} at "
+        f"{(v.campaign.updated_at or '')[:16].replace('T', ' ')} UTC"
+        for v in reversed(campaigns.history(campaign_id))
+    ]
+
+
+def pre_enhance(
+    engine: JobEngine, scene: Scene, campaign_id: str, tasks: Sequence[Task], ahead: int
+) -> int:
+    """Queue the next ``ahead`` ready tasks' areas for sharpening at low priority (with the
+    Label page's default method and preset, so a volunteer who takes one finds it done);
+    returns how many were queued."""
+    ready = [t for t in tasks if t.state is TaskState.READY][:ahead]
+    requests = [
+        SharpenRequest(scene, task_bbox(t), iterations=dip_iterations_override()) for t in ready
+    ]
+    return engine.submit_background(requests, f"campaign {campaign_id}")
+
+
+def top_up(engine: JobEngine, scene: Scene, campaigns: CampaignStore, campaign_id: str) -> None:
+    """After a task is taken: keep the next tasks queued for sharpening, for a campaign
+    whose coordinator asked for it (it has background jobs already)."""
+    owner = f"{BACKGROUND}campaign {campaign_id}"
+    if any(record.volunteers[:1] == (owner,) for record in engine.jobs()):
+        pre_enhance_text(engine, scene, campaign_id, campaigns.tasks(campaign_id))
+
+
+def _step(action: Any, done: str) -> TaskOutcome:
+    try:
+        task = action()
+    except LabelError as exc:
+        text = str(exc)
+        return TaskOutcome(False, text[:1].upper() + text[1:] + ("" if text.endswith(".") else "."))
+    return TaskOutcome(True, done.format(n=task.number), task)
+
+
+def map_next(campaigns: CampaignStore, campaign_id: str, identity: Identity) -> TaskOutcome:
+    """'Map next task': lock a task for this volunteer (the one they hold, if any)."""
+    return _step(
+        lambda: campaigns.map_next(campaign_id, identity.name, identity.role),
+        "Task {n} is yours to map: outline every field inside it.",
+    )
+
+
+def hand_in(campaigns: CampaignStore, task: Task, identity: Identity) -> TaskOutcome:
+    """ "I'm done with this task"."""
+    return _step(
+        lambda: campaigns.mark_mapped(task.campaign_id, task.number, identity.name),
+        "Task {n} is mapped. Thank you!",
+    )
+
+
+def give_back(campaigns: CampaignStore, task: Task, identity: Identity) -> TaskOutcome:
+    """ "Give it back": the task is free for someone else."""
+    return _step(
+        lambda: campaigns.give_back(task.campaign_id, task.number, identity.name),
+        "Task {n} is free again.",
+    )
+
+
+def release(campaigns: CampaignStore, task: Task, identity: Identity) -> TaskOutcome:
+    """A coordinator frees someone's lock."""
+    return _step(
+        lambda: campaigns.release(task.campaign_id, task.number, identity.name, identity.role),
+        "Task {n} was released.",
+    )
+
+
+def validate_next(campaigns: CampaignStore, campaign_id: str, identity: Identity) -> TaskOutcome:
+    """'Validate next task' for a reviewer (never one they mapped)."""
+    return _step(
+        lambda: campaigns.validate_next(campaign_id, identity.name, identity.role),
+        "Task {n} is yours to check: look at its fields, then validate or invalidate it.",
+    )
+
+
+def decide(
+    campaigns: CampaignStore, task: Task, identity: Identity, valid: bool, comment: str
+) -> TaskOutcome:
+    """Validate the task, or invalidate it with a comment (back to its mapper)."""
+    if valid:
+        return _step(
+            lambda: campaigns.validate(
+                task.campaign_id, task.number, identity.name, identity.role, comment
+            ),
+            "Task {n} is validated.",
+        )
+    return _step(
+        lambda: campaigns.invalidate(
+            task.campaign_id, task.number, identity.name, identity.role, comment
+        ),
+        "Task {n} goes back to its mapper with your comment.",
+    )
+
+
+def held_task(store: BaseLabelStore, scene_id: str, identity: Identity) -> Task | None:
+    """The task this person holds a live lock on in a campaign of the scene, if any."""
+    campaigns = CampaignStore(store)
+    for campaign in campaigns.campaigns(scene_id):
+        task = campaigns.held_by(campaign.id, identity.name)
+        if task is not None:
+            return task
+    return None
+
+
+def task_fields(campaigns: CampaignStore, task: Task) -> dict[str, list[MapField]]:
+    """The fields drawn in a task, for the map: one layer per mapper's version."""
+    layers: dict[str, list[MapField]] = {}
+    for lab in campaigns.fields(task.campaign_id):
+        if lab.task_id == task.ref:
+            field = MapField(lab.geometry, lab.id, lab.crop, lab.status.value, lab.annotator)
+            layers.setdefault(f"{lab.annotator}'s fields", []).append(field)
+    return layers
+
+
+def keep_version(
+    campaigns: CampaignStore, task: Task, keep: str, identity: Identity
+) -> TaskOutcome:
+    """A reviewer keeps one mapper's version of a task mapped twice: the other's fields in
+    the task are deleted (new versions; their history stays, and agreement still counts
+    them). The task stays locked for the reviewer to validate."""
+    store = campaigns.store
+    others = [
+        lab
+        for lab in campaigns.fields(task.campaign_id)
+        if lab.task_id == task.ref and lab.annotator != keep
+    ]
+    try:
+        for lab in others:
+            store.delete(lab.id, actor=identity.name, role=identity.role,
+                         expected_version=lab.version)  # fmt: skip
+    except LabelError as exc:
+        return TaskOutcome(False, f"Not all removed: {exc}.")
+    return TaskOutcome(
+        True, f"Kept {keep}'s version of task {task.number}; removed {len(others)} other field(s)."
+    )
+
+
+def agreement_table(found: CampaignAgreement) -> pd.DataFrame:
+    """The campaign's agreement, then each volunteer's, one row each (IoU, F, crop as %)."""
+    rows = [{"who": "whole campaign", **found.campaign.summary()}]
+    rows += [{"who": who, **a.summary()} for who, a in sorted(found.per_volunteer.items())]
+    return pd.DataFrame(rows)
+
+
+def task_bbox(task: Task) -> BBox:
+    """The task's lon/lat bounds (the Label page's area: the map flies there)."""
+    west, south, east, north = task.geometry.bounds
+    return (west, south, east, north)
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def state_table(found: Progress) -> pd.DataFrame:
+    """Tasks per state, with their share, in the order of the work."""
+    rows = [
+        {"state": STATE_TITLES[state], "tasks": found.counts[state], "%": 100 * found.share(state)}
+        for state in TaskState
+    ]
+    return pd.DataFrame(rows, columns=["state", "tasks", "%"])
+
+
+def people_table(found: Progress) -> pd.DataFrame:
+    """Per volunteer: tasks mapped, tasks validated, fields drawn in the campaign."""
+    people = sorted(set(found.mapped_by) | set(found.validated_by) | set(found.fields_by))
+    rows = [
+        {
+            "person": p,
+            "tasks mapped": found.mapped_by.get(p, 0),
+            "tasks validated": found.validated_by.get(p, 0),
+            "fields": found.fields_by.get(p, 0),
+        }
+        for p in people
+    ]
+    return pd.DataFrame(rows, columns=["person", "tasks mapped", "tasks validated", "fields"])
+
+
+def locks(tasks: Sequence[Task], now: datetime) -> list[Task]:
+    """The tasks locked right now (expired locks left out), by task number."""
+    stamp = iso(now)
+    return [t for t in tasks if t.state_at(stamp) in (TaskState.LOCKED_MAPPING,
+                                                      TaskState.LOCKED_VALIDATION)]  # fmt: skip
+
+
+def lock_line(task: Task) -> str:
+    """'task 12 · mapping · Sita until 14:05 UTC'."""
+    until = (task.locked_until or "")[11:16]
+    return f"task {task.number} · {STATE_TITLES[task.state]} · {task.locked_by} until {until} UTC"
+
+
+def eta_text(found: Progress) -> str:
+    """The time to finish at the recent pace, with the pace it comes from."""
+    if found.tasks_per_hour is None:
+        return f"Time to finish: {format_hours(found.hours_left)}."
+    return (
+        f"Time to finish: {format_hours(found.hours_left)} at the pace of the last day "
+        f"({found.tasks_per_hour:.1f} tasks validated per hour)."
+    )
+
+
+def legend_html() -> str:
+    """The progress map's legend: one coloured square per state."""
+    items = "".join(
+        f'<span style="display:inline-block;margin-right:12px">'
+        f'<span style="display:inline-block;width:12px;height:12px;background:{colour};'
+        f'border:1px solid #555;margin-right:4px"></span>{STATE_TITLES[state]}</span>'
+        for state, colour in STATE_COLOURS.items()
+    )
+    return f'<div class="campaign-legend">{items}</div>'
+
+
+def campaign_caption(campaign: Campaign, task_count: int) -> str:
+    """One line about a campaign: tasks, their size, locks, double-mapped share."""
+    double = f", {campaign.double_share:.0%} mapped twice" if campaign.double_share else ""
+    return (
+        f"{task_count} tasks of {campaign.task_side_m:.0f} m ({campaign.task_pixels} pixels), "
+        f"locks last {campaign.lock_minutes / 60:g} h{double}; by {campaign.created_by}"
+    )
