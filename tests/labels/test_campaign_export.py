@@ -46,7 +46,7 @@ def test_a_campaign_exports_its_fields_and_its_tasks_with_states(
     out = tmp_path / "campaign.gpkg"
     now = iso(campaigns.clock())
     assert export_campaign(campaigns, campaign_id, out, now) == 1  # the field in the task only
-    assert sorted(pyogrio.list_layers(out)[:, 0]) == ["fields", "tasks"]
+    assert sorted(pyogrio.list_layers(out)[:, 0]) == ["fields", "layer_styles", "tasks"]
     fields = gpd.read_file(out, layer="fields")
     assert fields["task_id"].tolist() == [f"{campaign_id}:1"]
     tasks = gpd.read_file(out, layer="tasks")
