@@ -22,9 +22,13 @@ from labels.validate import DEFAULT_RULES, Rules
 from sr.fsutil import is_disk_full
 
 DB_NAME = "labels.sqlite"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Columns added after schema version 1, for stores made before them: (table, column, type).
-ADDED_COLUMNS = (("labels", "consistency", "TEXT"), ("label_versions", "consistency", "TEXT"))
+ADDED_COLUMNS = (
+    ("labels", "consistency", "TEXT"),
+    ("label_versions", "consistency", "TEXT"),
+    *((t, c, "TEXT") for t in ("labels", "label_versions") for c in ("drawing", "assist_version")),
+)
 _TYPES = {
     "area_ha": "REAL",
     "perimeter_m": "REAL",

@@ -62,6 +62,8 @@ COLUMNS = (
     "enhancement",
     "model_version",
     "consistency",
+    "drawing",
+    "assist_version",
     "determination_datetime",
     "area_ha",
     "perimeter_m",

@@ -22,6 +22,7 @@ from sr.degrade import check_scale
 from sr.dip import PRESETS, Cancelled, DipError, Progress
 from sr.enhancer.cli import configure_train, run_train
 from sr.methods import DEFAULT_METHOD, METHODS, enhance_raster, get_method
+from sr.outline.cli import configure_outline, run_outline
 from sr.raster_io import as_written, read_raster, write_raster
 from sr.scene import BBox, SceneError, parse_bbox
 from sr.stac import StacError
@@ -119,6 +120,7 @@ SUBCOMMANDS: list[Subcommand] = [
     ("train", configure_train, run_train),
     ("search", configure_search, run_search),
     ("fetch", configure_fetch, run_fetch),
+    ("outline", configure_outline, run_outline),
 ]
 
 

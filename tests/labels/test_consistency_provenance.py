@@ -60,4 +60,4 @@ def test_a_store_made_before_the_column_is_upgraded_on_open(tmp_path: Path) -> N
     version = reopened.connection().execute(
         "SELECT value FROM meta WHERE key = 'schema_version'"
     ).fetchone()[0]
-    assert version == "2"
+    assert version == "3"
