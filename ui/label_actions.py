@@ -6,14 +6,14 @@ shows them; nothing here raises for a user mistake.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from shapely.geometry.base import BaseGeometry
 
 from labels.errors import LabelError, ValidationError
-from labels.model import Label, Status, View
+from labels.model import HAND, Label, Status, View
 from labels.store import LabelFilter, LabelStore
 from labels.validate import Finding
 from sr.acquisition import acquisition_datetime
@@ -96,11 +96,14 @@ def save_new_fields(
     scene_id: str,
     drawn_on: DrawnOn,
     submit: bool = True,
+    drawing_of: Callable[[BaseGeometry], tuple[str, str | None]] | None = None,
 ) -> list[Outcome]:
-    """Save each drawing as a new label of this user (submitted for review, or draft)."""
+    """Save each drawing as a new label of this user (submitted for review, or draft);
+    ``drawing_of`` tells how each outline came to be (default: drawn by hand)."""
     outcomes = []
     name_of = store_namer(store.get)
     for geometry in geometries:
+        drawing, assist_version = drawing_of(geometry) if drawing_of else (HAND, None)
         label = Label(
             geometry=geometry,
             crop=crop,
@@ -112,6 +115,8 @@ def save_new_fields(
             model_version=drawn_on.model_version,
             determination_datetime=drawn_on.determination_datetime,
             consistency=drawn_on.consistency,
+            drawing=drawing,
+            assist_version=assist_version,
         )
         try:
             result = store.save(label, actor=identity.name, role=identity.role)

@@ -27,9 +27,13 @@ Click = tuple[float, float]  # (column, row) in pixels, fractions allowed
 def field_instances(
     image: np.ndarray, segmenter: Segmenter | None = None, bands: Sequence[int] | None = None
 ) -> np.ndarray:
-    """(rows, columns) int32: 0 where no field, 1…n one field each."""
+    """(rows, columns) int32: 0 where no field, 1…n one field each. Pixels without data
+    (a non-finite value in any band) are in no field."""
     chosen = segmenter or default_segmenter()
-    return chosen(three_bands(image, bands))
+    instances = chosen(three_bands(image, bands))
+    if np.issubdtype(image.dtype, np.floating):
+        instances[~np.isfinite(image).all(axis=0)] = 0
+    return instances
 
 
 def click_instance(instances: np.ndarray, click: Click) -> int:
@@ -51,7 +55,9 @@ def outlines_at(
     out: list[Polygon | None] = []
     for click in clicks:
         number = click_instance(instances, click)
-        out.append(None if number == 0 else mask_to_polygon(instances == number, transform, max_vertices))
+        out.append(
+            None if number == 0 else mask_to_polygon(instances == number, transform, max_vertices)
+        )
     return out
 
 

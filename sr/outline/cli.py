@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from rasterio.warp import transform_geom
 from shapely.geometry import Polygon, mapping
 
@@ -59,14 +60,17 @@ def run_outline(args: argparse.Namespace) -> None:
     if not args.at and not args.all:
         raise UsageError("give at least one --at COL,ROW, or --all")
     raster = read_raster(args.image)
-    bands, rows, cols = raster.array.shape
+    _, rows, cols = raster.array.shape
     if rows * cols > MAX_OUTLINE_PIXELS:
         raise UsageError(
             f"{args.image.name} is {cols} × {rows} px; outline at most 2048 × 2048 px at once "
             "(cut an area of it first)."
         )
     segmenter = default_segmenter()
-    instances = field_instances(raster.array, segmenter)
+    image = raster.array.astype(np.float32)
+    if raster.nodata is not None:
+        image[raster.array == raster.nodata] = np.nan  # no data: in no field
+    instances = field_instances(image, segmenter)
     transform = raster.transform if raster.georeferenced else None
 
     def feature(polygon: Polygon, **properties: Any) -> dict[str, Any]:
@@ -84,8 +88,10 @@ def run_outline(args: argparse.Namespace) -> None:
             col, row = click
             inside = 0 <= col < cols and 0 <= row < rows
             where = "is in no field" if inside else f"is outside the image ({cols} × {rows} px)"
-            reason = "" if click_instance(instances, click) or not inside else (
-                " (a road, a boundary or unfarmed land?)"
+            reason = (
+                ""
+                if click_instance(instances, click) or not inside
+                else (" (a road, a boundary or unfarmed land?)")
             )
             print(f"click {index} at {col:g},{row:g} {where}{reason}: no outline", file=sys.stderr)
             continue

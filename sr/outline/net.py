@@ -35,9 +35,7 @@ class FieldNet(nn.Module):
         self.down = nn.ModuleList(
             [_block(bands, w[0]), _block(w[0], w[1]), _block(w[1], w[2]), _block(w[2], w[3])]
         )
-        self.up = nn.ModuleList(
-            [nn.ConvTranspose2d(w[i + 1], w[i], 2, stride=2) for i in range(3)]
-        )
+        self.up = nn.ModuleList([nn.ConvTranspose2d(w[i + 1], w[i], 2, stride=2) for i in range(3)])
         self.merge = nn.ModuleList([_block(2 * w[i], w[i]) for i in range(3)])
         self.head = nn.Conv2d(w[0], len(CLASSES), 1)
         self.pool = nn.MaxPool2d(2)
