@@ -51,7 +51,15 @@ from bench.fields_data import (
 from sr.metrics import psnr
 from sr.outline import outline_at
 from sr.outline.assist import all_outlines, field_instances, outlines_at
-from sr.outline.segment import GradientSegmenter, Segmenter, default_segmenter
+from sr.outline.segment import (
+    TRAINED_NET,
+    GradientSegmenter,
+    NetSegmenter,
+    RegionSegmenter,
+    Segmenter,
+    default_segmenter,
+    load_net,
+)
 from sr.quality import boundary_f_score, normalise
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,7 +69,13 @@ CHIP_WORDS = {
     "bench": "benchmark chips (never trained on)",
     "validation": "validation chips (held out of training, used to choose the segmenter)",
 }
-SEGMENTERS = {"default": default_segmenter, "gradient": GradientSegmenter}
+SEGMENTERS = {
+    "default": default_segmenter,
+    "gradient": GradientSegmenter,
+    "regions": RegionSegmenter,
+    "unet": lambda: NetSegmenter(*load_net(TRAINED_NET)),
+    "regions+unet": lambda: RegionSegmenter(NetSegmenter(*load_net(TRAINED_NET))),
+}
 
 
 def innermost_points(fields: np.ndarray) -> dict[int, tuple[float, float]]:
@@ -160,12 +174,14 @@ def run(args: argparse.Namespace) -> dict:
         chip = load_chip(name)
         for degradation in BENCH_DEGRADATIONS:
             for view_name in args.views:
+                if view_name == "truth" and degradation != BENCH_DEGRADATIONS[0]:
+                    continue  # the same image under every degradation: scored once
                 image = view(chip, degradation, view_name)
                 record = {"chip": name, "degradation": degradation, "view": view_name}
                 record |= score_view(chip, image, segmenter)
                 records.append(record)
                 print(
-                    f"{name} {degradation:8s} {view_name:9s} PSNR {record['psnr']:6.2f} "
+                    f"{name} {degradation:8s} {view_name:9s} PSNR {record['psnr'] or float('inf'):6.2f} "
                     f"bF2 {record['boundary_f1_2px']:.3f} "
                     f"generic {np.median(record['generic_click_iou']):.2f} "
                     f"assist {np.median(record['assist_click_iou']):.2f} "
@@ -186,13 +202,23 @@ def run(args: argparse.Namespace) -> dict:
 def summary(records: list[dict], view_name: str, degradation: str | None = None) -> dict:
     """Means over chips (PSNR, boundary F, outline-all) and medians over all fields (clicks)."""
     picked = [
-        r for r in records
-        if r["view"] == view_name and (degradation is None or r["degradation"] == degradation)
+        r
+        for r in records
+        if r["view"] == view_name
+        and (degradation is None or r["degradation"] == degradation or view_name == "truth")
     ]
-    out = {k: float(np.mean([np.nan if r[k] is None else r[k] for r in picked])) for k in (
-        "psnr", "boundary_f1_1px", "boundary_f1_2px", "all_f1_judged", "all_f1_strict",
-        "all_recall", "all_precision_judged",
-    )}
+    out = {
+        k: float(np.mean([np.nan if r[k] is None else r[k] for r in picked]))
+        for k in (
+            "psnr",
+            "boundary_f1_1px",
+            "boundary_f1_2px",
+            "all_f1_judged",
+            "all_f1_strict",
+            "all_recall",
+            "all_precision_judged",
+        )
+    }
     for key in ("generic_click_iou", "assist_click_iou"):
         every = [v for r in picked for v in r[key]]
         out[key + "_median"] = float(np.median(every))
@@ -230,7 +256,8 @@ def markdown(result: dict) -> str:
         f"**{result['click_latency_s']:.2f} s**.",
         "",
         "PSNR, boundary F and outline-all F1: means over chips; click IoUs: over every drawn "
-        "field. `truth` is the 2 m chip itself (the ceiling; PSNR is infinite there: shown as —).",
+        "field. `truth` is the 2 m chip itself (the ceiling, the same in both tables; PSNR is "
+        "infinite there: shown as —).",
     ]
     for degradation in BENCH_DEGRADATIONS:
         lines += ["", f"## Input degraded by `{degradation}`", ""]

@@ -1,7 +1,7 @@
 """Train the outline assist's U-Net (interior / boundary / background) on the training chips.
 
     OMP_NUM_THREADS=1 .venv/bin/python -m bench.train_outline --minutes 20 [--resume CKPT] \
-        --out models/outline-unet.pt
+        --out data/outline-unet.pt
 
 Data: :data:`bench.fields_data.FIT_CHIPS` (16 of the 20 training chips; the other 4,
 VALIDATION_CHIPS, choose the checkpoint; the 10 benchmark chips are never read). Each chip
@@ -55,7 +55,7 @@ def chip_views(name: str) -> tuple[list[np.ndarray], np.ndarray]:
 def augment(image: torch.Tensor, target: torch.Tensor, rng: np.random.Generator) -> tuple:
     """One random training crop of (3, H, W) image and (H, W) target."""
     scale = float(rng.uniform(0.7, 1.3))
-    size = int(round(CROP / scale))
+    size = round(CROP / scale)
     _, h, w = image.shape
     r, c = int(rng.integers(0, h - size + 1)), int(rng.integers(0, w - size + 1))
     x = image[None, :, r : r + size, c : c + size]
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--width", type=int, default=16)
     parser.add_argument("--lr", type=float, default=2e-3)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", type=Path, default=Path("models/outline-unet.pt"))
+    parser.add_argument("--out", type=Path, default=Path("data/outline-unet.pt"))
     parser.add_argument("--resume", type=Path, help="start from this checkpoint's weights")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
@@ -123,22 +123,29 @@ def main(argv: list[str] | None = None) -> int:
             with torch.inference_mode():
                 val_loss = float(
                     np.mean(
-                        [F.cross_entropy(net(v[None]), t[None], weight=weight).item()
-                         for v, t in val_pairs]
+                        [
+                            F.cross_entropy(net(v[None]), t[None], weight=weight).item()
+                            for v, t in val_pairs
+                        ]
                     )
                 )
             elapsed = time.perf_counter() - start
-            log.append({"step": step, "train_loss": loss.item(), "val_loss": val_loss, "s": elapsed})
+            log.append(
+                {"step": step, "train_loss": loss.item(), "val_loss": val_loss, "s": elapsed}
+            )
             print(json.dumps(log[-1]), flush=True)
             if val_loss < best:
                 best = val_loss
                 args.out.parent.mkdir(parents=True, exist_ok=True)
                 meta = {"step": step, "val_loss": val_loss, "seconds": elapsed}
-                torch.save({"width": args.width, "state_dict": net.state_dict(), "meta": meta}, args.out)
+                torch.save(
+                    {"width": args.width, "state_dict": net.state_dict(), "meta": meta}, args.out
+                )
     print(f"done: {step} steps in {time.perf_counter() - start:.0f} s, best val loss {best:.4f}")
     log_path = args.out.with_suffix(".log.json")
     earlier = json.loads(log_path.read_text()) if args.resume and log_path.is_file() else []
-    log_path.write_text(json.dumps(earlier + [{"run": vars(args) | {"out": str(args.out), "resume": str(args.resume)}, "log": log}], indent=1) + "\n")
+    run = vars(args) | {"out": str(args.out), "resume": str(args.resume)}
+    log_path.write_text(json.dumps([*earlier, {"run": run, "log": log}], indent=1) + "\n")
     return 0
 
 

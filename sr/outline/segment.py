@@ -1,6 +1,9 @@
 """Fields of a view as an instance image: 0 = no field, 1…n = one field each.
 
-Two segmenters, chosen by measurement (bench/bench_fields.py, models/OUTLINE_CARD.md):
+Three segmenters, chosen by measurement (bench/bench_fields.py, models/OUTLINE_CARD.md);
+:func:`default_segmenter` is the best one on the validation chips:
+
+- :class:`RegionSegmenter` — Felzenszwalb's graph segments (the default);
 
 - :class:`NetSegmenter` — the trained U-Net (:mod:`sr.outline.net`) gives interior /
   boundary / background probabilities; seeds are the connected parts of confident interior,
@@ -22,12 +25,12 @@ from typing import Protocol
 import numpy as np
 import torch
 from scipy import ndimage as ndi
-from skimage.segmentation import watershed
+from skimage.segmentation import felzenszwalb, watershed
 
 from sr.outline.net import BACKGROUND, BOUNDARY, INTERIOR, FieldNet
 
-MODEL_DIR = Path(__file__).resolve().parents[2] / "models"
-DEFAULT_OUTLINE_MODEL = MODEL_DIR / "outline-unet.pt"
+# Where bench/train_outline.py writes the U-Net (git-ignored: not shipped, see default_segmenter).
+TRAINED_NET = Path(__file__).resolve().parents[2] / "data" / "outline-unet.pt"
 MIN_PIXELS = 100  # smallest field proposed: 100 px ≈ 0.04 ha at 2 m
 
 
@@ -110,6 +113,42 @@ class NetSegmenter:
         return grown_seeds(seeds, p[BOUNDARY], p[BACKGROUND] < self.field, self.min_pixels)
 
 
+@dataclass
+class RegionSegmenter:
+    """Felzenszwalb's graph segments of the colour image (``skimage``), each one field; a
+    segment smaller than ``min_pixels`` is in no field, and so is one the U-Net, when given,
+    calls mostly background (roads, woods, water)."""
+
+    net: NetSegmenter | None = None
+    scale: float = 60  # chosen on the validation chips (models/OUTLINE_CARD.md)
+    sigma: float = 0.8
+    min_size: int = 80
+    min_pixels: int = MIN_PIXELS
+
+    @property
+    def version(self) -> str:
+        base = f"felzenszwalb-{self.scale:g}"
+        return base if self.net is None else f"{base}+{self.net.version}"
+
+    def __call__(self, rgb: np.ndarray) -> np.ndarray:
+        segments = (
+            felzenszwalb(
+                np.moveaxis(rgb, 0, -1),
+                scale=self.scale,
+                sigma=self.sigma,
+                min_size=self.min_size,
+                channel_axis=-1,
+            ).astype(np.int32)
+            + 1
+        )
+        if self.net is not None:
+            background = self.net.probabilities(rgb)[BACKGROUND]
+            sizes = np.maximum(np.bincount(segments.ravel()), 1)
+            share = np.bincount(segments.ravel(), weights=background.ravel()) / sizes
+            segments[share[segments] > self.net.field] = 0
+        return drop_small(segments, self.min_pixels)
+
+
 def load_net(path: Path) -> tuple[FieldNet, str]:
     """The U-Net saved at ``path`` (eval mode) and its version ``stem@sha256[:12]``."""
     from sr.methods import checkpoint_version
@@ -122,9 +161,7 @@ def load_net(path: Path) -> tuple[FieldNet, str]:
 
 
 @functools.cache
-def default_segmenter(path: Path = DEFAULT_OUTLINE_MODEL) -> Segmenter:
-    """The shipped U-Net when its weights are there, else the classical segmenter."""
-    if not path.is_file():
-        return GradientSegmenter()
-    net, version = load_net(path)
-    return NetSegmenter(net, version)
+def default_segmenter() -> Segmenter:
+    """The segmenter that measured best on the validation chips (models/OUTLINE_CARD.md):
+    Felzenszwalb regions; the U-Net trained so far measured worse and is not shipped."""
+    return RegionSegmenter()

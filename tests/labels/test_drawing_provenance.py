@@ -36,7 +36,9 @@ def test_drawing_and_assist_version_are_kept_in_the_label_history_and_export(
     ] * 2
     out = tmp_path / "out.geojson"
     assert export(store, out, LabelFilter()) == 3
-    props = {f["properties"]["id"]: f["properties"] for f in json.loads(out.read_text())["features"]}
+    props = {
+        f["properties"]["id"]: f["properties"] for f in json.loads(out.read_text())["features"]
+    }
     assert props[proposed.id]["drawing"] == "proposed"
     assert props[proposed.id]["assist_version"] == ASSIST
     assert props[proposed.id]["determination_method"] == "auto-imagery"
@@ -67,7 +69,9 @@ def test_a_version_2_store_gets_the_columns_on_open(tmp_path: Path) -> None:
     new = make_label(square(lon=85.31), drawing=PROPOSED, assist_version=ASSIST)
     reopened.save(new, actor="ram", role=Role.VOLUNTEER)
     assert reopened.get(new.id).assist_version == ASSIST
-    version = reopened.connection().execute(
-        "SELECT value FROM meta WHERE key = 'schema_version'"
-    ).fetchone()[0]
+    version = (
+        reopened.connection()
+        .execute("SELECT value FROM meta WHERE key = 'schema_version'")
+        .fetchone()[0]
+    )
     assert version == "3"

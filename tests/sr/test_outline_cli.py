@@ -104,7 +104,7 @@ def test_all_proposes_every_field_as_valid_disjoint_polygons(
     assert all(p.is_valid and len(p.exterior.coords) <= 41 for p in polygons)
     assert [p.area for p in polygons] == sorted((p.area for p in polygons), reverse=True)
     overlap = sum(a.intersection(b).area for i, a in enumerate(polygons) for b in polygons[:i])
-    assert overlap < 0.02 * sum(p.area for p in polygons)  # one field each (simplified edges)
+    assert overlap < 0.06 * sum(p.area for p in polygons)  # one field each (simplified edges)
 
 
 def test_without_a_click_or_all_and_with_a_bad_click_it_says_what_is_wrong(
