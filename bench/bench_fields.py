@@ -181,7 +181,8 @@ def run(args: argparse.Namespace) -> dict:
                 record |= score_view(chip, image, segmenter)
                 records.append(record)
                 print(
-                    f"{name} {degradation:8s} {view_name:9s} PSNR {record['psnr'] or float('inf'):6.2f} "
+                    f"{name} {degradation:8s} {view_name:9s} "
+                    f"PSNR {record['psnr'] or float('inf'):6.2f} "
                     f"bF2 {record['boundary_f1_2px']:.3f} "
                     f"generic {np.median(record['generic_click_iou']):.2f} "
                     f"assist {np.median(record['assist_click_iou']):.2f} "
