@@ -35,7 +35,10 @@ MIN_PIXELS = 100  # smallest field proposed: 100 px ≈ 0.04 ha at 2 m
 
 
 class Segmenter(Protocol):
-    version: str
+    @property
+    def version(self) -> str:
+        """What produced the fields (recorded with proposed labels)."""
+        ...
 
     def __call__(self, rgb: np.ndarray) -> np.ndarray:
         """(3, H, W) in 0–1 → (H, W) int32 instance labels (0 = no field)."""
