@@ -46,9 +46,7 @@ def drawing_findings(label: Label) -> list[Finding]:
     """A ``bad-drawing`` error for a drawing provenance that is not one of the three."""
     if label.drawing is None or label.drawing in DRAWINGS:
         return []
-    message = (
-        f"drawing {str(label.drawing)[:40]!r} is not one of {', '.join(DRAWINGS)} (or empty)"
-    )
+    message = f"drawing {str(label.drawing)[:40]!r} is not one of {', '.join(DRAWINGS)} (or empty)"
     return [Finding("bad-drawing", "error", message)]
 
 
