@@ -101,14 +101,22 @@ def load_cases(landsat_dir: Path) -> list[Case]:
     return cases
 
 
-def segment_borders(image: np.ndarray) -> np.ndarray:
-    """Felzenszwalb segment borders of a normalised (bands, H, W) image (first 3 bands)."""
-    from skimage.segmentation import felzenszwalb, find_boundaries
+def segments(image: np.ndarray) -> np.ndarray:
+    """Felzenszwalb segments (scale 100, σ 0.8, min 20 px) of a normalised (bands, H, W)
+    image's first 3 bands: the generic segmenter of the benchmarks."""
+    from skimage.segmentation import felzenszwalb
 
     rgb = np.moveaxis(image[:3], 0, -1)
     rgb = (rgb - rgb.min()) / max(float(rgb.max() - rgb.min()), 1e-9)
-    labels = felzenszwalb(rgb, scale=100, sigma=0.8, min_size=20, channel_axis=-1)
-    return find_boundaries(labels, mode="inner")
+    labels: np.ndarray = felzenszwalb(rgb, scale=100, sigma=0.8, min_size=20, channel_axis=-1)
+    return labels
+
+
+def segment_borders(image: np.ndarray) -> np.ndarray:
+    """Felzenszwalb segment borders of a normalised (bands, H, W) image (first 3 bands)."""
+    from skimage.segmentation import find_boundaries
+
+    return find_boundaries(segments(image), mode="inner")
 
 
 @dataclass

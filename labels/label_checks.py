@@ -13,13 +13,14 @@ from collections.abc import Callable, Sequence
 import shapely
 
 from labels.errors import ValidationError
-from labels.model import Geometry, Label
+from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Geometry, Label
 from labels.validate import Finding, Rules, check_geometry, has_errors, parse_geojson_geometry
 
 Neighbours = Callable[[Geometry], list[tuple[str, Geometry]]]
 # The badges of sr.assessment (labels does not import sr): what a label may record about
 # the consistency of the enhanced area it was drawn on.
 CONSISTENCY_BADGES = ("consistent", "check", "inconsistent")
+DRAWINGS = (HAND, PROPOSED, PROPOSED_EDITED)  # how an outline came to be (labels.model)
 
 
 def crop_findings(crop: str, crops: Sequence[str]) -> list[Finding]:
@@ -39,6 +40,14 @@ def consistency_findings(label: Label) -> list[Finding]:
         f"{', '.join(CONSISTENCY_BADGES)} (or empty)"
     )
     return [Finding("bad-consistency", "error", message)]
+
+
+def drawing_findings(label: Label) -> list[Finding]:
+    """A ``bad-drawing`` error for a drawing provenance that is not one of the three."""
+    if label.drawing is None or label.drawing in DRAWINGS:
+        return []
+    message = f"drawing {str(label.drawing)[:40]!r} is not one of {', '.join(DRAWINGS)} (or empty)"
+    return [Finding("bad-drawing", "error", message)]
 
 
 def required_findings(label: Label) -> list[Finding]:
@@ -66,7 +75,7 @@ def checked_label(
     """
     subject = f"label {label.id}"
     findings = crop_findings(label.crop, crops) + required_findings(label)
-    findings += consistency_findings(label)
+    findings += consistency_findings(label) + drawing_findings(label)
     geom = label.geometry
     if isinstance(geom, dict):
         geom, parse_findings = parse_geojson_geometry(geom)

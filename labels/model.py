@@ -80,6 +80,8 @@ PROPERTY_NAMES: dict[str, str] = {
     "enhancement": "enhancement",
     "model_version": "model_version",
     "consistency": "consistency",
+    "drawing": "drawing",
+    "assist_version": "assist_version",
     "task_id": "task_id",
     "created_at": "created",
     "updated_at": "updated",
@@ -87,6 +89,9 @@ PROPERTY_NAMES: dict[str, str] = {
     "version": "version",
 }
 DETERMINATION_METHOD = "manual"  # fiboa: hand drawn on imagery
+# How the outline came to be (labels.label_checks.DRAWINGS); an outline the assist proposed
+# and the volunteer saved unchanged is fiboa's "auto-imagery", every other one "manual".
+PROPOSED, PROPOSED_EDITED, HAND = "proposed", "proposed-edited", "hand"
 
 
 _SEPARATORS = re.compile(r"[\s_.\-\u2010-\u2015\u2212]+")
@@ -132,6 +137,8 @@ class Label:
     enhancement: str | None = None
     model_version: str | None = None
     consistency: str | None = None  # badge of the enhanced area it was drawn on (sr.assessment)
+    drawing: str | None = None  # hand, proposed, proposed-edited (None: before it was recorded)
+    assist_version: str | None = None  # the outline assist's model when proposed
     task_id: str | None = None  # the campaign task it was drawn in (labels.campaigns.task_ref)
     reviewer: str | None = None
     review_comment: str | None = None
@@ -158,7 +165,9 @@ class Label:
         for attr, name in PROPERTY_NAMES.items():
             value = getattr(self, attr)
             props[name] = value.value if isinstance(value, StrEnum) else value
-        props["determination_method"] = DETERMINATION_METHOD
+        props["determination_method"] = (
+            "auto-imagery" if self.drawing == PROPOSED else DETERMINATION_METHOD
+        )
         return props
 
     @classmethod

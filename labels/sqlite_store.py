@@ -28,6 +28,7 @@ SCHEMA_VERSION = 4
 ADDED_COLUMNS = (
     ("labels", "consistency", "TEXT"),
     ("label_versions", "consistency", "TEXT"),
+    *((t, c, "TEXT") for t in ("labels", "label_versions") for c in ("drawing", "assist_version")),
     ("labels", "task_id", "TEXT"),  # 4: the campaign task a field was drawn in
     ("label_versions", "task_id", "TEXT"),
 )

@@ -62,6 +62,8 @@ COLUMNS = (
     "enhancement",
     "model_version",
     "consistency",
+    "drawing",
+    "assist_version",
     "task_id",
     "determination_datetime",
     "area_ha",

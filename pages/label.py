@@ -49,7 +49,15 @@ from ui.label_actions import (
 )
 from ui.map_events import chosen_area, drawn_work
 from ui.methods import METHODS, PRESETS
+from ui.outline_assist import Proposals
 from ui.outline_fix import can_fix, fix_outlines
+from ui.outline_tool import (
+    OUTLINE_TOOL,
+    add_queue_layer,
+    forget_saved_proposals,
+    outline_panel,
+    take_click,
+)
 from ui.plain_words import FIX_BUTTON, field_name
 from ui.rework import fix_panel
 from ui.scene_map import (
@@ -125,7 +133,9 @@ def save_work(submit: bool, crop: str, drawn_on: DrawnOn) -> None:
         drawn_on=drawn_on,
         submit=submit,
         task_id=task.ref if task else None,
+        drawing_of=Proposals.beside(drafts.path).drawing_of,
     )
+    forget_saved_proposals(drafts, work.new, outcomes)
     outcomes += save_edits(
         store,
         {i: g for i, (g, _) in work.edits.items()},
@@ -186,7 +196,7 @@ with side:
     messages = st.container()  # outcomes of the last action, shown first
     tool = st.radio(
         "On the map",
-        [AREA_TOOL, FIELDS_TOOL],
+        [AREA_TOOL, FIELDS_TOOL, OUTLINE_TOOL],
         horizontal=True,
         key="tool",
         on_change=bump_map,  # a fresh map: the other tool's last event must not count
@@ -230,6 +240,8 @@ if request is not None:
 overlay = served_result(result, served) if result else None
 show_enhanced = overlay is not None and state.get("show_enhanced", True)
 drawn_on = drawn_on_view(scene, result if show_enhanced else None)
+if tool == OUTLINE_TOOL:
+    draft = take_click(event, scene, result if show_enhanced else None, drafts, draft)
 areas = enhanced_areas(results_of_scene(scene.scene_id), identity.name)
 
 with map_col:
@@ -280,10 +292,11 @@ with map_col:
         for lab in mine
     ] + [MapField(g, None, None) for g in draft.new]
     group = add_fields(fmap, editable, "my fields", editable=True)
+    add_queue_layer(fmap, drafts)
     add_draw_control(
         fmap,
-        group if tool == FIELDS_TOOL else None,
-        "polygon" if tool == FIELDS_TOOL else "rectangle",
+        group if tool in (FIELDS_TOOL, OUTLINE_TOOL) else None,
+        "polygon" if tool in (FIELDS_TOOL, OUTLINE_TOOL) else "rectangle",
     )
     st_folium(
         finish_map(fmap),
@@ -361,7 +374,9 @@ with side:
 
     st.subheader("3 · Fields")
     crop = st.selectbox("Crop of the new fields", DEFAULT_CROPS, key="crop")
-    if tool != FIELDS_TOOL:
+    if tool == OUTLINE_TOOL:
+        outline_panel(scene, result if show_enhanced else None, store, identity, drafts)
+    if tool == AREA_TOOL:
         st.caption(f"Switch the map to **{FIELDS_TOOL}** to outline fields.")
     st.caption(f"{len(draft.new)} unsaved drawing(s), {len(draft.edits)} changed outline(s).")
     submit_col, draft_col = st.columns(2)

@@ -26,6 +26,7 @@ from sr.dip import PRESETS, Cancelled, DipError
 from sr.enhancer.cli import configure_train, run_train
 from sr.logs import configure_logging
 from sr.methods import DEFAULT_METHOD, METHODS, enhance_raster, get_method
+from sr.outline.cli import configure_outline, run_outline
 from sr.progress_bar import Report, progress_bar
 from sr.raster_io import as_written, read_raster, write_raster
 from sr.scene import SceneError
@@ -122,6 +123,7 @@ SUBCOMMANDS: list[Subcommand] = [
     ("train", configure_train, run_train),
     ("search", configure_search, run_search),
     ("fetch", configure_fetch, run_fetch),
+    ("outline", configure_outline, run_outline),
 ]
 
 

@@ -6,14 +6,14 @@ shows them; nothing here raises for a user mistake.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from shapely.geometry.base import BaseGeometry
 
 from labels.errors import LabelError, ValidationError
-from labels.model import Label, Status, View
+from labels.model import HAND, Label, Status, View
 from labels.store import LabelFilter, LabelStore
 from labels.validate import Finding
 from labels.workflow import as_resubmitted
@@ -98,12 +98,15 @@ def save_new_fields(
     drawn_on: DrawnOn,
     submit: bool = True,
     task_id: str | None = None,
+    drawing_of: Callable[[BaseGeometry], tuple[str, str | None]] | None = None,
 ) -> list[Outcome]:
     """Save each drawing as a new label of this user (submitted for review, or draft),
-    in the campaign task ``task_id`` when they are mapping one."""
+    in the campaign task ``task_id`` when they are mapping one; ``drawing_of`` tells how
+    each outline came to be (default: drawn by hand)."""
     outcomes = []
     name_of = store_namer(store.get)
     for geometry in geometries:
+        drawing, assist_version = drawing_of(geometry) if drawing_of else (HAND, None)
         label = Label(
             geometry=geometry,
             crop=crop,
@@ -116,6 +119,8 @@ def save_new_fields(
             determination_datetime=drawn_on.determination_datetime,
             consistency=drawn_on.consistency,
             task_id=task_id,
+            drawing=drawing,
+            assist_version=assist_version,
         )
         try:
             result = store.save(label, actor=identity.name, role=identity.role)

@@ -39,7 +39,7 @@ def test_servers_starting_together_create_the_schema_once(postgres_server: Postg
         )
         postgis = conn.execute("SELECT extversion FROM pg_extension WHERE extname = 'postgis'")
         assert postgis.fetchone()[0].startswith("3.")
-    expected = [(1, "initial"), (2, "consistency"), (3, "placeholder_issue21"), (4, "campaigns")]
+    expected = [(1, "initial"), (2, "consistency"), (3, "drawing"), (4, "campaigns")]
     assert applied == [(m.version, m.name) for m in migrations("postgis")] == expected
     assert "USING gist (geometry)" in indexes["labels_geometry"]
     store = PostGISLabelStore(url, snapshots=False)  # opening again applies nothing

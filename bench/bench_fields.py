@@ -1,0 +1,307 @@
+"""Delineation benchmark: how well can a field be outlined on each view of real farmland?
+
+    OMP_NUM_THREADS=1 .venv/bin/python -m bench.bench_fields [--chips NAME…] [--views …]
+
+Data, split and views: :mod:`bench.fields_data` (10 benchmark chips never trained on; 2 m
+truth, 8 m input by block average or Gaussian PSF σ 0.5 + Lanczos-2; views bicubic +
+back-projection, the enhancer, and the 2 m truth as the ceiling). Per view, against the
+fields drawn by hand (at 2 m; 4 px border off for PSNR):
+
+- PSNR against the truth (peak = the chip's maximum);
+- boundary F1 within 1 and 2 px: borders of the generic segmenter (Felzenszwalb, as
+  :func:`bench.bench_honest.segments`) against the drawn boundaries;
+- generic one-click IoU: the Felzenszwalb segment under each field's innermost point
+  (the maximum of its distance transform), IoU with the drawn field; median over fields;
+- the assist (:mod:`sr.outline`): one-click IoU (its polygon under the same click, rasterised)
+  median and mean over fields; "outline all" field-level F1 (a proposal matches a drawn field
+  at IoU ≥ 0.5; ``F1 judged``: proposals lying mostly (> 50 %) on undrawn land — roads, woods,
+  farmsteads the drawer left out — are not counted; ``F1 strict`` counts them as wrong);
+- click latency: :func:`sr.outline.outline_at` with one click on a 512² view, torch on 2
+  threads, median of 5 (the view segmented each time, as a first click does).
+
+Every field of every benchmark chip is clicked (no subsampling).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from rasterio.features import rasterize
+from scipy import ndimage as ndi
+from skimage.segmentation import find_boundaries
+
+from bench.bench_honest import segments
+from bench.fields_data import (
+    BENCH_CHIPS,
+    BENCH_DEGRADATIONS,
+    VALIDATION_CHIPS,
+    VIEWS,
+    Chip,
+    load_chip,
+    view,
+)
+from sr.metrics import psnr
+from sr.outline import outline_at
+from sr.outline.assist import all_outlines, field_instances, outlines_at
+from sr.outline.segment import (
+    TRAINED_NET,
+    GradientSegmenter,
+    NetSegmenter,
+    RegionSegmenter,
+    Segmenter,
+    default_segmenter,
+    load_net,
+)
+from sr.quality import boundary_f_score, normalise
+
+ROOT = Path(__file__).resolve().parents[1]
+BORDER = 4
+MATCH_IOU = 0.5
+CHIP_WORDS = {
+    "bench": "benchmark chips (never trained on)",
+    "validation": "validation chips (held out of training, used to choose the segmenter)",
+}
+SEGMENTERS = {
+    "default": default_segmenter,
+    "gradient": GradientSegmenter,
+    "regions": RegionSegmenter,
+    "unet": lambda: NetSegmenter(*load_net(TRAINED_NET)),
+    "regions+unet": lambda: RegionSegmenter(NetSegmenter(*load_net(TRAINED_NET))),
+}
+
+
+def innermost_points(fields: np.ndarray) -> dict[int, tuple[float, float]]:
+    """Each drawn field's innermost pixel centre as a (column, row) click."""
+    points = {}
+    for number in np.unique(fields):
+        if number == 0:
+            continue
+        inside = np.pad(fields == number, 1)
+        distance = ndi.distance_transform_edt(inside)[1:-1, 1:-1]
+        row, col = np.unravel_index(int(np.argmax(distance)), distance.shape)
+        points[int(number)] = (col + 0.5, row + 0.5)
+    return points
+
+
+def iou(a: np.ndarray, b: np.ndarray) -> float:
+    union = np.logical_or(a, b).sum()
+    return float(np.logical_and(a, b).sum() / union) if union else 0.0
+
+
+def polygon_mask(polygon: object, shape: tuple[int, int]) -> np.ndarray:
+    if polygon is None:
+        return np.zeros(shape, bool)
+    return rasterize([polygon], out_shape=shape, fill=0, default_value=1, dtype="uint8") > 0
+
+
+def outline_all_scores(proposals: list, fields: np.ndarray) -> dict[str, float]:
+    """Field-level precision / recall / F1 of proposals against drawn fields at IoU ≥ 0.5."""
+    numbers = [int(n) for n in np.unique(fields) if n]
+    matched: set[int] = set()
+    judged = true_pos = 0
+    for polygon in proposals:
+        mask = polygon_mask(polygon, fields.shape)
+        under = fields[mask]
+        if under.size and (under > 0).mean() > 0.5:
+            judged += 1
+        best = np.bincount(under[under > 0]).argmax() if (under > 0).any() else 0
+        if best and best not in matched and iou(mask, fields == best) >= MATCH_IOU:
+            matched.add(int(best))
+            true_pos += 1
+
+    def f1(p: float, r: float) -> float:
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    recall = true_pos / len(numbers) if numbers else 0.0
+    strict_p = true_pos / len(proposals) if proposals else 0.0
+    judged_p = true_pos / judged if judged else 0.0
+    return {
+        "proposals": len(proposals),
+        "recall": recall,
+        "precision_judged": judged_p,
+        "f1_judged": f1(judged_p, recall),
+        "f1_strict": f1(strict_p, recall),
+    }
+
+
+def score_view(chip: Chip, image: np.ndarray, segmenter: Segmenter) -> dict:
+    fields, peak = chip.fields, float(chip.truth.max())
+    clicks = innermost_points(fields)
+    drawn = find_boundaries(fields, mode="inner")
+    generic = segments(normalise(image, chip.truth))
+    borders = find_boundaries(generic, mode="inner")
+    instances = field_instances(image, segmenter)
+    polygons = outlines_at(instances, list(clicks.values()))
+    generic_iou, assist_iou = [], []
+    for (number, (col, row)), polygon in zip(clicks.items(), polygons, strict=True):
+        field = fields == number
+        generic_iou.append(iou(generic == generic[int(row), int(col)], field))
+        assist_iou.append(iou(polygon_mask(polygon, fields.shape), field))
+    return {
+        "psnr": None if image is chip.truth else psnr(image, chip.truth, peak, BORDER),
+        "boundary_f1_1px": boundary_f_score(borders, drawn, 1).f1,
+        "boundary_f1_2px": boundary_f_score(borders, drawn, 2).f1,
+        "generic_click_iou": generic_iou,
+        "assist_click_iou": assist_iou,
+        **{f"all_{k}": v for k, v in outline_all_scores(all_outlines(instances), fields).items()},
+    }
+
+
+def click_latency(image: np.ndarray, segmenter: Segmenter, repeats: int = 5) -> float:
+    torch.set_num_threads(2)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        outline_at(image, [(256.5, 256.5)], segmenter=segmenter)
+        times.append(time.perf_counter() - start)
+    torch.set_num_threads(1)
+    return statistics.median(times)
+
+
+def run(args: argparse.Namespace) -> dict:
+    torch.set_num_threads(1)
+    segmenter = SEGMENTERS[args.segmenter]()
+    records = []
+    for name in args.chips:
+        chip = load_chip(name)
+        for degradation in BENCH_DEGRADATIONS:
+            for view_name in args.views:
+                if view_name == "truth" and degradation != BENCH_DEGRADATIONS[0]:
+                    continue  # the same image under every degradation: scored once
+                image = view(chip, degradation, view_name)
+                record = {"chip": name, "degradation": degradation, "view": view_name}
+                record |= score_view(chip, image, segmenter)
+                records.append(record)
+                print(
+                    f"{name} {degradation:8s} {view_name:9s} "
+                    f"PSNR {record['psnr'] or float('inf'):6.2f} "
+                    f"bF2 {record['boundary_f1_2px']:.3f} "
+                    f"generic {np.median(record['generic_click_iou']):.2f} "
+                    f"assist {np.median(record['assist_click_iou']):.2f} "
+                    f"allF1 {record['all_f1_judged']:.2f}",
+                    flush=True,
+                )
+    latency_view = view(load_chip(args.chips[0]), "area", "enhancer")
+    return {
+        "command": " ".join(["python -m bench.bench_fields", *sys.argv[1:]]),
+        "segmenter": segmenter.version,
+        "split": args.split,
+        "machine": f"{platform.machine()}, 1 thread (latency: 2), torch {torch.__version__}",
+        "click_latency_s": click_latency(latency_view, segmenter),
+        "records": records,
+    }
+
+
+def summary(records: list[dict], view_name: str, degradation: str | None = None) -> dict:
+    """Means over chips (PSNR, boundary F, outline-all) and medians over all fields (clicks)."""
+    picked = [
+        r
+        for r in records
+        if r["view"] == view_name
+        and (degradation is None or r["degradation"] == degradation or view_name == "truth")
+    ]
+    out = {
+        k: float(np.mean([np.nan if r[k] is None else r[k] for r in picked]))
+        for k in (
+            "psnr",
+            "boundary_f1_1px",
+            "boundary_f1_2px",
+            "all_f1_judged",
+            "all_f1_strict",
+            "all_recall",
+            "all_precision_judged",
+        )
+    }
+    for key in ("generic_click_iou", "assist_click_iou"):
+        every = [v for r in picked for v in r[key]]
+        out[key + "_median"] = float(np.median(every))
+        out[key + "_mean"] = float(np.mean(every))
+    out["fields"] = sum(len(r["assist_click_iou"]) for r in picked)
+    return out
+
+
+COLUMNS = (
+    ("psnr", "PSNR dB", "{:.2f}"),
+    ("boundary_f1_1px", "boundary F 1 px", "{:.3f}"),
+    ("boundary_f1_2px", "boundary F 2 px", "{:.3f}"),
+    ("generic_click_iou_median", "generic click IoU (median)", "{:.2f}"),
+    ("generic_click_iou_mean", "(mean)", "{:.2f}"),
+    ("assist_click_iou_median", "assist click IoU (median)", "{:.2f}"),
+    ("assist_click_iou_mean", "(mean)", "{:.2f}"),
+    ("all_f1_judged", "outline-all F1 judged", "{:.2f}"),
+    ("all_f1_strict", "F1 strict", "{:.2f}"),
+    ("all_recall", "recall", "{:.2f}"),
+    ("fields", "fields", "{}"),
+)
+
+
+def markdown(result: dict) -> str:
+    records = result["records"]
+    views = list(dict.fromkeys(r["view"] for r in records))
+    chips = sorted({r["chip"] for r in records})
+    lines = [
+        "# Delineation benchmark: hand-drawn fields, 8 m input sharpened to 2 m",
+        "",
+        f"`{result['command']}` — {result['machine']}; assist segmenter `{result['segmenter']}`; "
+        f"{len(chips)} {CHIP_WORDS[result.get('split', 'bench')]}: {', '.join(chips)}.",
+        "",
+        f"One click (torch on 2 threads, 512² view, median of 5): "
+        f"**{result['click_latency_s']:.2f} s**.",
+        "",
+        "PSNR, boundary F and outline-all F1: means over chips; click IoUs: over every drawn "
+        "field. `truth` is the 2 m chip itself (the ceiling, the same in both tables; PSNR is "
+        "infinite there: shown as —).",
+    ]
+    for degradation in BENCH_DEGRADATIONS:
+        lines += ["", f"## Input degraded by `{degradation}`", ""]
+        lines += ["| view | " + " | ".join(c[1] for c in COLUMNS) + " |"]
+        lines += ["|---|" + "---|" * len(COLUMNS)]
+        for view_name in views:
+            s = summary(records, view_name, degradation)
+            cells = [
+                "—" if key == "psnr" and not np.isfinite(s[key]) else fmt.format(s[key])
+                for key, _, fmt in COLUMNS
+            ]
+            lines.append(f"| {view_name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chips", nargs="*", help="some of the split's chips only")
+    parser.add_argument(
+        "--split",
+        choices=["bench", "validation"],
+        default="bench",
+        help="validation: the 4 training chips held out to choose the segmenter",
+    )
+    parser.add_argument("--segmenter", choices=list(SEGMENTERS), default="default")
+    parser.add_argument("--views", nargs="*", default=list(VIEWS))
+    parser.add_argument("--markdown-only", action="store_true", help="redo the table of --json")
+    parser.add_argument("--json", type=Path, help="default: bench/results/fields[-SPLIT].json")
+    args = parser.parse_args(argv)
+    split = BENCH_CHIPS if args.split == "bench" else VALIDATION_CHIPS
+    args.chips = args.chips or list(split)
+    unknown = set(args.chips) - set(split)
+    if unknown and not args.markdown_only:
+        parser.error(f"not {args.split} chips: {', '.join(sorted(unknown))}")
+    suffix = "" if args.split == "bench" else f"-{args.split}"
+    args.json = args.json or ROOT / "bench" / "results" / f"fields{suffix}.json"
+    result = json.loads(args.json.read_text()) if args.markdown_only else run(args)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(result, indent=1) + "\n")
+    args.json.with_suffix(".md").write_text(markdown(result))
+    print(markdown(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,170 @@
+"""Fields of a view as an instance image: 0 = no field, 1…n = one field each.
+
+Three segmenters, chosen by measurement (bench/bench_fields.py, models/OUTLINE_CARD.md);
+:func:`default_segmenter` is the best one on the validation chips:
+
+- :class:`RegionSegmenter` — Felzenszwalb's graph segments (the default);
+
+- :class:`NetSegmenter` — the trained U-Net (:mod:`sr.outline.net`) gives interior /
+  boundary / background probabilities; seeds are the connected parts of confident interior,
+  grown by a watershed on the boundary probability over the pixels that are not background.
+- :class:`GradientSegmenter` — classical: seeds are the calm parts of the smoothed colour
+  gradient, grown by a watershed on the gradient; a click on a strong edge is in no field.
+
+Both drop parts smaller than ``min_pixels`` (0 there) and work in pixels, so the caller picks
+a view whose pixels are about 2–2.5 m (a sharpened Sentinel-2 area, the 2 m benchmark).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import torch
+from scipy import ndimage as ndi
+from skimage.segmentation import felzenszwalb, watershed
+
+from sr.outline.net import BACKGROUND, BOUNDARY, INTERIOR, FieldNet
+
+# Where bench/train_outline.py writes the U-Net (git-ignored: not shipped, see default_segmenter).
+TRAINED_NET = Path(__file__).resolve().parents[2] / "data" / "outline-unet.pt"
+MIN_PIXELS = 100  # smallest field proposed: 100 px ≈ 0.04 ha at 2 m
+
+
+class Segmenter(Protocol):
+    @property
+    def version(self) -> str:
+        """What produced the fields (recorded with proposed labels)."""
+        ...
+
+    def __call__(self, rgb: np.ndarray) -> np.ndarray:
+        """(3, H, W) in 0–1 → (H, W) int32 instance labels (0 = no field)."""
+        ...
+
+
+def drop_small(labels: np.ndarray, min_pixels: int) -> np.ndarray:
+    """Instance labels with parts under ``min_pixels`` set to 0, renumbered 1…n."""
+    sizes = np.bincount(labels.ravel())
+    keep = sizes >= min_pixels
+    keep[0] = False
+    renumber = np.zeros(len(sizes), np.int32)
+    renumber[keep] = np.arange(1, int(keep.sum()) + 1, dtype=np.int32)
+    out: np.ndarray = renumber[labels]
+    return out
+
+
+def grown_seeds(
+    seeds: np.ndarray, relief: np.ndarray, allowed: np.ndarray, min_pixels: int
+) -> np.ndarray:
+    """Label the seed mask's parts, grow them over ``allowed`` by a watershed on ``relief``."""
+    markers, _ = ndi.label(seeds)
+    markers = drop_small(markers, max(1, min_pixels // 4))
+    grown = watershed(relief, markers, mask=allowed)
+    return drop_small(grown.astype(np.int32), min_pixels)
+
+
+@dataclass
+class GradientSegmenter:
+    """Classical segmenter: watershed of the smoothed colour gradient from its calm parts."""
+
+    sigma: float = 1.5
+    calm: float = 0.15  # seeds: gradient below this fraction of its 99th percentile …
+    erode: int = 3  # … eroded by this many pixels
+    edge: float = 0.5  # a pixel above this fraction is on an edge: in no field
+    min_pixels: int = MIN_PIXELS
+    version: str = "gradient-watershed"
+
+    def relief(self, rgb: np.ndarray) -> np.ndarray:
+        smooth = [ndi.gaussian_filter(band, self.sigma) for band in rgb]
+        gradient = np.max([np.hypot(ndi.sobel(b, 0), ndi.sobel(b, 1)) for b in smooth], axis=0)
+        scale = float(np.percentile(gradient, 99)) or 1.0
+        out: np.ndarray = (gradient / scale).astype(np.float32)
+        return out
+
+    def __call__(self, rgb: np.ndarray) -> np.ndarray:
+        relief = self.relief(rgb)
+        seeds = ndi.binary_erosion(relief < self.calm, iterations=self.erode)
+        return grown_seeds(seeds, relief, relief < self.edge, self.min_pixels)
+
+
+@dataclass
+class NetSegmenter:
+    """The trained U-Net's interior / boundary / background, then a seeded watershed."""
+
+    net: FieldNet
+    version: str
+    interior: float = 0.5  # seeds: interior probability above this
+    field: float = 0.5  # a pixel is in some field when its background probability is below
+    min_pixels: int = MIN_PIXELS
+
+    def probabilities(self, rgb: np.ndarray) -> np.ndarray:
+        """(3, H, W) class probabilities (background, interior, boundary)."""
+        _, h, w = rgb.shape
+        pad_h, pad_w = (-h) % 8, (-w) % 8
+        x = torch.from_numpy(np.pad(rgb, ((0, 0), (0, pad_h), (0, pad_w)), mode="reflect"))
+        with torch.inference_mode():
+            p = torch.softmax(self.net(x[None].float()), dim=1)[0, :, :h, :w]
+        out: np.ndarray = p.numpy()
+        return out
+
+    def __call__(self, rgb: np.ndarray) -> np.ndarray:
+        p = self.probabilities(rgb)
+        seeds = p[INTERIOR] > self.interior
+        return grown_seeds(seeds, p[BOUNDARY], p[BACKGROUND] < self.field, self.min_pixels)
+
+
+@dataclass
+class RegionSegmenter:
+    """Felzenszwalb's graph segments of the colour image (``skimage``), each one field; a
+    segment smaller than ``min_pixels`` is in no field, and so is one the U-Net, when given,
+    calls mostly background (roads, woods, water)."""
+
+    net: NetSegmenter | None = None
+    scale: float = 60  # chosen on the validation chips (models/OUTLINE_CARD.md)
+    sigma: float = 0.8
+    min_size: int = 80
+    min_pixels: int = MIN_PIXELS
+
+    @property
+    def version(self) -> str:
+        base = f"felzenszwalb-{self.scale:g}"
+        return base if self.net is None else f"{base}+{self.net.version}"
+
+    def __call__(self, rgb: np.ndarray) -> np.ndarray:
+        segments = (
+            felzenszwalb(
+                np.moveaxis(rgb, 0, -1),
+                scale=self.scale,
+                sigma=self.sigma,
+                min_size=self.min_size,
+                channel_axis=-1,
+            ).astype(np.int32)
+            + 1
+        )
+        if self.net is not None:
+            background = self.net.probabilities(rgb)[BACKGROUND]
+            sizes = np.maximum(np.bincount(segments.ravel()), 1)
+            share = np.bincount(segments.ravel(), weights=background.ravel()) / sizes
+            segments[share[segments] > self.net.field] = 0
+        return drop_small(segments, self.min_pixels)
+
+
+def load_net(path: Path) -> tuple[FieldNet, str]:
+    """The U-Net saved at ``path`` (eval mode) and its version ``stem@sha256[:12]``."""
+    from sr.methods import checkpoint_version
+
+    saved = torch.load(path, map_location="cpu", weights_only=True)
+    net = FieldNet(width=int(saved["width"]))
+    net.load_state_dict(saved["state_dict"])
+    net.eval()
+    return net, checkpoint_version(path)
+
+
+@functools.cache
+def default_segmenter() -> Segmenter:
+    """The segmenter that measured best on the validation chips (models/OUTLINE_CARD.md):
+    Felzenszwalb regions; the U-Net trained so far measured worse and is not shipped."""
+    return RegionSegmenter()

@@ -1,0 +1,79 @@
+"""In a real browser, on the Sentinel-2 sample: a volunteer enhances an area, switches to
+"Click a field", clicks inside a field on the enhanced area, a proposed outline appears as an
+unsaved drawing, and saving it stores a field with the assisted provenance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
+from rasterio.warp import transform as transform_points
+from scipy import ndimage as ndi
+
+from labels.model import PROPOSED
+from labels.store import open_store
+from sr.outline.assist import field_instances
+from sr.raster_io import read_raster
+from sr.scene import open_scene
+from tests.e2e.harness import (
+    ARTIFACTS,
+    MAP,
+    enhance_at,
+    map_replaced,
+    page_point,
+    running_app,
+    sign_in,
+)
+from ui.outline_assist import assist_version
+from ui.outline_tool import OUTLINE_TOOL
+from ui.settings import SAMPLE_SCENE
+
+pytestmark = pytest.mark.e2e
+
+
+def inside_a_field(data: Path) -> tuple[float, float]:
+    """lon/lat of the innermost point of the largest field the assist finds on the (only)
+    enhanced area in the cache."""
+    [result] = sorted((data / "cache" / "enhanced").glob("*.json"))
+    raster = read_raster(result.with_suffix(".tif"))
+    instances = field_instances(raster.array, bands=(0, 1, 2))
+    largest = np.bincount(instances[instances > 0]).argmax()
+    distance = ndi.distance_transform_edt(np.pad(instances == largest, 1))[1:-1, 1:-1]
+    row, col = np.unravel_index(int(np.argmax(distance)), distance.shape)
+    x, y = raster.transform @ (col + 0.5, row + 0.5)
+    [lon], [lat] = transform_points(raster.crs, "EPSG:4326", [x], [y])
+    return lon, lat
+
+
+def test_click_inside_a_field_then_save_stores_a_proposed_field(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data = tmp_path / "data"
+    data.mkdir()
+    c = open_scene(SAMPLE_SCENE).footprint.centroid
+    with running_app(data, SHARPFIELDS_AREA_PIXELS="64") as url:
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.goto(f"{url}/label?{sign_in(page, url, 'Sita')}")
+        enhance_at(page, c.x, c.y)  # the default method: the enhancer
+        page.get_by_text("Enhanced area ready").wait_for(timeout=120_000)
+        map_replaced(page, page.get_by_text(OUTLINE_TOOL, exact=True).first.click)
+        lon, lat = inside_a_field(data)
+        unsaved = page.get_by_text("1 unsaved drawing(s)")
+        for _ in range(3):  # a click while the fresh map is still wiring its events is lost
+            page.mouse.click(*page_point(page, lon, lat))
+            try:
+                unsaved.wait_for(timeout=30_000)
+                break
+            except PlaywrightTimeout:
+                continue
+        page.get_by_text("Proposed outline added").wait_for(timeout=30_000)
+        frame = page.frame_locator(MAP).last
+        expect(frame.locator("path.leaflet-interactive").first).to_be_visible(timeout=30_000)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "outline_click.png"), full_page=True)
+        page.get_by_role("button", name="Save & submit").click()
+        page.get_by_test_id("stToast").filter(has_text="Saved rice field").wait_for(timeout=30_000)
+        page.close()
+    [saved] = open_store(data / "labels").query()
+    assert (saved.drawing, saved.assist_version) == (PROPOSED, assist_version())

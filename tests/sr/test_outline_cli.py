@@ -1,0 +1,119 @@
+"""``python -m sr outline``: clicks to GeoJSON outlines, pixel and georeferenced input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import rasterio
+from PIL import Image
+from rasterio.warp import transform as transform_points
+from scipy import ndimage as ndi
+from shapely.geometry import Point, shape
+
+from sr.cli import main
+from sr.degrade import area_downsample
+from tests.conftest import write_raster
+
+CHIP = "naip_43.4066_-83.6220"  # a training chip of bench/fields_data.py
+SIDE = 256  # 2 m pixels: a 512 m square of the chip
+
+
+@pytest.fixture(scope="module")
+def farmland(shared_data: Path) -> tuple[np.ndarray, np.ndarray, rasterio.Affine, object]:
+    """A 2 m crop of a field chip, its drawn fields, its transform and CRS."""
+    with rasterio.open(shared_data / "fields" / f"{CHIP}.tif") as ds:
+        rgb = ds.read().astype(np.float32)
+        transform, crs = ds.transform @ rasterio.Affine.scale(2), ds.crs
+    mask = np.asarray(Image.open(shared_data / "fields" / f"{CHIP}_mask.png")).astype(np.int32)
+    return area_downsample(rgb, 2)[:, :SIDE, :SIDE], mask[::2, ::2][:SIDE, :SIDE], transform, crs
+
+
+def inside_click(fields: np.ndarray) -> tuple[int, int]:
+    """The innermost pixel of the largest drawn field, as (column, row)."""
+    largest = np.bincount(fields[fields > 0]).argmax()
+    distance = ndi.distance_transform_edt(np.pad(fields == largest, 1))[1:-1, 1:-1]
+    row, col = np.unravel_index(int(np.argmax(distance)), distance.shape)
+    return int(col), int(row)
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(["outline", *args])
+    return code, capsys.readouterr().err
+
+
+@pytest.mark.shared_data
+def test_pixel_image_a_click_in_a_field_gives_its_outline_in_pixels(
+    farmland: tuple, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rgb, fields, _, _ = farmland
+    png = tmp_path / "farm.png"
+    Image.fromarray(np.moveaxis(np.clip(rgb, 0, 255).astype(np.uint8), 0, -1)).save(png)
+    col, row = inside_click(fields)
+    out = tmp_path / "out.geojson"
+    code, err = run([str(png), "--at", f"{col},{row}", "--at=-5,10", "--out", str(out)], capsys)
+    assert code == 0, err
+    [feature] = json.loads(out.read_text())["features"]
+    assert feature["properties"]["click"] == 0
+    polygon = shape(feature["geometry"])
+    assert polygon.is_valid and polygon.contains(Point(col + 0.5, row + 0.5))
+    assert polygon.bounds[0] >= 0 and polygon.bounds[2] <= SIDE  # pixel coordinates
+    assert "click 1 at -5,10 is outside the image (256 × 256 px): no outline" in err
+
+
+@pytest.mark.shared_data
+def test_georeferenced_image_gives_lon_lat_and_a_click_on_no_data_is_in_no_field(
+    farmland: tuple, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rgb, fields, transform, crs = farmland
+    image = rgb.copy()
+    image[:, :, :12] = 0  # a strip without data on the left edge
+    tif = write_raster(
+        tmp_path / "farm.tif", image.astype(np.uint16), crs=str(crs), transform=transform, nodata=0
+    )
+    col, row = inside_click(fields)
+    out = tmp_path / "out.geojson"
+    args = [str(tif), "--at", "4,100", "--at", f"{col},{row}", "--out", str(out)]
+    code, err = run(args, capsys)
+    assert code == 0, err
+    [feature] = json.loads(out.read_text())["features"]
+    assert feature["properties"]["click"] == 1  # the index of its --at, not of the feature
+    x, y = transform @ (col + 0.5, row + 0.5)
+    [lon], [lat] = transform_points(crs, "EPSG:4326", [x], [y])
+    polygon = shape(feature["geometry"])
+    assert polygon.contains(Point(lon, lat))
+    assert -84 < polygon.centroid.x < -83 and 43 < polygon.centroid.y < 44  # RFC 7946 lon/lat
+    assert "click 0 at 4,100 is in no field" in err
+
+
+@pytest.mark.shared_data
+def test_all_proposes_every_field_as_valid_disjoint_polygons(
+    farmland: tuple, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rgb, _, transform, crs = farmland
+    tif = write_raster(tmp_path / "farm.tif", rgb, crs=str(crs), transform=transform)
+    out = tmp_path / "all.geojson"
+    code, err = run([str(tif), "--all", "--out", str(out)], capsys)
+    assert code == 0, err
+    features = json.loads(out.read_text())["features"]
+    assert len(features) >= 3
+    assert [f["properties"]["field"] for f in features] == list(range(len(features)))
+    polygons = [shape(f["geometry"]) for f in features]
+    assert all(p.is_valid and len(p.exterior.coords) <= 41 for p in polygons)
+    assert [p.area for p in polygons] == sorted((p.area for p in polygons), reverse=True)
+    overlap = sum(a.intersection(b).area for i, a in enumerate(polygons) for b in polygons[:i])
+    assert overlap < 0.06 * sum(p.area for p in polygons)  # one field each (simplified edges)
+
+
+def test_without_a_click_or_all_and_with_a_bad_click_it_says_what_is_wrong(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    png = tmp_path / "a.png"
+    Image.fromarray(np.zeros((16, 16, 3), np.uint8)).save(png)
+    code, err = run([str(png), "--out", str(tmp_path / "o.geojson")], capsys)
+    assert code == 2 and "give at least one --at COL,ROW, or --all" in err
+    code, err = run([str(png), "--at", "left,top", "--out", str(tmp_path / "o.geojson")], capsys)
+    assert code == 2 and "--at needs a pixel position COL,ROW" in err
+    assert not (tmp_path / "o.geojson").exists()

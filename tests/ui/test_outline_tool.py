@@ -1,0 +1,144 @@
+"""The Label page's "Click a field" tool and "Outline all fields here" (AppTest, bundled
+Sentinel-2 sample): a click proposes an unsaved outline that saves with its provenance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rasterio.warp import transform as transform_points
+from scipy import ndimage as ndi
+from shapely.geometry import Point, box
+from streamlit.testing.v1 import AppTest
+
+from labels.model import HAND, PROPOSED, PROPOSED_EDITED
+from labels.store import open_store
+from sr.pipeline import SharpenRequest, sharpen_area
+from sr.scene import Scene, open_scene
+from tests.ui.conftest import run_page
+from tests.ui.test_label_page import map_sends
+from tests.ui.test_label_page_day import SITA
+from ui.drawings import Drafts
+from ui.enhance_flow import result_cache
+from ui.outline_assist import Proposals, assist_version, enhanced_fields
+from ui.outline_tool import NO_FIELD, OUTLINE_TOOL
+from ui.settings import SAMPLE_SCENE
+
+
+@pytest.fixture()
+def scene() -> Scene:
+    return open_scene(SAMPLE_SCENE)
+
+
+def innermost_lonlat(mask: np.ndarray, raster: object) -> tuple[float, float]:
+    """lon/lat of the pixel of ``mask`` farthest from its edge."""
+    distance = ndi.distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1]
+    row, col = np.unravel_index(int(np.argmax(distance)), distance.shape)
+    x, y = raster.transform @ (col + 0.5, row + 0.5)  # type: ignore[attr-defined]
+    [lon], [lat] = transform_points(raster.crs, "EPSG:4326", [x], [y])  # type: ignore[attr-defined]
+    return lon, lat
+
+
+def enhanced_area(scene: Scene) -> tuple[str, tuple[float, float], tuple[float, float]]:
+    """An area of the sample sharpened (bicubic, instant) into the app's cache, as the page's
+    ``area_text``; the lon/lat of the innermost point of the largest field the assist finds
+    there, and of the innermost point of the ground where it finds none."""
+    c = scene.footprint.centroid
+    bbox = (c.x - 0.005, c.y - 0.004, c.x + 0.005, c.y + 0.004)
+    request = SharpenRequest(scene, bbox, "bicubic", requested_by="Sita")
+    instances, raster = enhanced_fields(sharpen_area(request, result_cache()), scene)
+    largest = np.bincount(instances[instances > 0]).argmax()
+    assert (instances == 0).any()
+    field = innermost_lonlat(instances == largest, raster)
+    return ",".join(repr(v) for v in bbox), field, innermost_lonlat(instances == 0, raster)
+
+
+def on_the_tool(area_text: str) -> AppTest:
+    app = run_page("pages/label.py", SITA, area_text=area_text, method="bicubic")
+    app.radio(key="tool").set_value(OUTLINE_TOOL).run()
+    assert not app.exception
+    return app
+
+
+def button(app: AppTest, label: str):  # type: ignore[no-untyped-def]
+    return next(b for b in app.button if b.label == label)
+
+
+def test_a_click_in_a_field_proposes_an_unsaved_outline_that_saves_as_proposed(
+    app_data: Path, scene: Scene
+) -> None:
+    area_text, (lon, lat), _ = enhanced_area(scene)
+    app = on_the_tool(area_text)
+    app = map_sends(app, last_clicked={"lat": lat, "lng": lon})
+    assert not app.exception
+    assert any("Proposed outline added" in i.value for i in app.info)
+    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
+    [proposal] = drafts.load().new
+    assert proposal.contains(Point(lon, lat))
+    assert any(c.value == "1 unsaved drawing(s), 0 changed outline(s)." for c in app.caption)
+
+    button(app, "Save & submit").click().run()
+    assert not app.exception
+    [saved] = open_store(app_data / "labels").query()
+    assert (saved.drawing, saved.assist_version) == (PROPOSED, assist_version())
+    assert saved.geometry.equals_exact(proposal, 1e-9)
+    assert Proposals.beside(drafts.path).proposed == []  # saved: forgotten
+
+
+def test_an_edited_proposal_and_a_hand_drawing_say_so(app_data: Path, scene: Scene) -> None:
+    area_text, (lon, lat), _ = enhanced_area(scene)
+    app = map_sends(on_the_tool(area_text), last_clicked={"lat": lat, "lng": lon})
+    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
+    [proposal] = drafts.load().new
+    edited = proposal.buffer(0.00005, join_style="mitre").simplify(0.00001)  # moved a little
+    west, south, _, _ = scene.lonlat_bounds
+    far = box(west + 0.002, south + 0.002, west + 0.003, south + 0.003)  # elsewhere, by hand
+    features = [
+        {"type": "Feature", "properties": {}, "geometry": g.__geo_interface__}
+        for g in (edited, far)
+    ]
+    app = map_sends(app, all_drawings=features)
+    button(app, "Save as draft").click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    saved = {lab.drawing: lab for lab in open_store(app_data / "labels").query()}
+    assert set(saved) == {PROPOSED_EDITED, HAND}
+    assert saved[PROPOSED_EDITED].assist_version == assist_version()
+    assert saved[HAND].assist_version is None
+
+
+def test_a_click_in_no_field_or_outside_the_scene_says_so_and_adds_nothing(
+    app_data: Path, scene: Scene
+) -> None:
+    area_text, _, (lon, lat) = enhanced_area(scene)
+    app = map_sends(on_the_tool(area_text), last_clicked={"lat": lat, "lng": lon})
+    assert not app.exception
+    assert NO_FIELD in [w.value for w in app.warning]
+    west, _, _, north = scene.lonlat_bounds
+    app = map_sends(app, last_clicked={"lat": north + 0.1, "lng": west - 0.1})
+    assert any("outside the scene" in w.value for w in app.warning)
+    assert Drafts(app_data / "drafts", SITA.name, scene.scene_id).load().new == []
+
+
+def test_outline_all_queues_the_fields_to_keep_or_skip_one_by_one(
+    app_data: Path, scene: Scene
+) -> None:
+    area_text, _, _ = enhanced_area(scene)
+    app = on_the_tool(area_text)
+    button(app, "Outline all fields here").click().run()
+    assert not app.exception
+    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
+    queued = Proposals.beside(drafts.path).queue
+    assert len(queued) >= 2
+    assert any(m.value.startswith(f"**Proposed field 1 of {len(queued)}**") for m in app.markdown)
+    button(app, "Keep").click().run()
+    button(app, "Skip").click().run()
+    assert not app.exception
+    [kept] = drafts.load().new
+    assert kept.equals(queued[0])
+    assert Proposals.beside(drafts.path).queue == queued[2:]
+    button(app, "Stop").click().run()
+    assert Proposals.beside(drafts.path).queue == []
+    button(app, "Save & submit").click().run()
+    [saved] = open_store(app_data / "labels").query()
+    assert saved.drawing == PROPOSED

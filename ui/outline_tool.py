@@ -1,0 +1,162 @@
+"""The Label page's "Click a field" tool and "Outline all fields here" (Streamlit glue).
+
+A click on the map's ground with the tool on proposes the field under it as an unsaved
+drawing, which the volunteer edits with the usual tools, saves or deletes; "Outline all
+fields here" queues every field of the enhanced area shown, confirmed one by one (Keep adds
+it to the unsaved drawings, Skip drops it). Logic: :mod:`ui.outline_assist`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import folium
+import streamlit as st
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+
+from labels.store import LabelStore
+from sr.cache import CachedResult
+from sr.errors import SharpenError
+from sr.scene import Scene, SceneError
+from ui.auth import Identity
+from ui.drawings import Draft, Drafts
+from ui.label_actions import Outcome
+from ui.outline_assist import (
+    Proposals,
+    assist_version,
+    clicked_point,
+    propose_all,
+    propose_at,
+)
+from ui.state import bump_map
+
+OUTLINE_TOOL = "Click a field"
+QUEUE_STYLE = {"color": "#ffd600", "weight": 3, "dashArray": "6 4", "fillOpacity": 0.15}
+NO_FIELD = (
+    "No field found there. Click inside a field (not on a road, a boundary or a wood), "
+    "or outline it with Draw fields."
+)
+PROPOSED = (
+    "Proposed outline added as an unsaved drawing: adjust it with the map's edit tool, "
+    "then save it — or remove it with the bin."
+)
+
+
+def _say(message: str) -> None:
+    st.session_state["assist_message"] = message
+
+
+def _add_drawing(drafts: Drafts, draft: Draft, geometry: BaseGeometry) -> Draft:
+    """Add a proposal to the unsaved drawings and remember it was proposed."""
+    record = Proposals.beside(drafts.path)
+    record.add(geometry, assist_version())
+    record.save()
+    changed = Draft([*draft.new, geometry], draft.edits)
+    drafts.save(changed)
+    return changed
+
+
+def take_click(
+    event: Mapping[str, Any],
+    scene: Scene,
+    shown: CachedResult | None,
+    drafts: Drafts,
+    draft: Draft,
+) -> Draft:
+    """A new click on the map's ground proposes the field under it (as an unsaved drawing)."""
+    point = clicked_point(event)
+    seen = (st.session_state.get("map_generation", 0), point)
+    if point is None or st.session_state.get("assist_click") == seen:
+        return draft
+    st.session_state["assist_click"] = seen
+    try:
+        polygon = propose_at(scene, shown, *point)
+    except (SceneError, SharpenError) as exc:
+        _say(f"No outline: {exc}")
+        return draft
+    if polygon is None:
+        _say(NO_FIELD)
+        return draft
+    _say(PROPOSED)
+    bump_map()  # a fresh map: the proposal editable, the click forgotten
+    return _add_drawing(drafts, draft, polygon)
+
+
+def _outline_all(
+    scene: Scene, shown: CachedResult, store: LabelStore, identity: Identity, drafts: Drafts
+) -> None:
+    found, left_out = propose_all(scene, shown, store, identity.name)
+    record = Proposals.beside(drafts.path)
+    record.queue = found
+    record.save()
+    note = f" ({left_out} left out: too small, too large or overlapping a saved field)"
+    _say(f"{len(found)} field(s) proposed{note if left_out else ''}: keep or skip each.")
+    bump_map()
+
+
+def _confirm(drafts: Drafts, keep: bool) -> None:
+    record = Proposals.beside(drafts.path)
+    if not record.queue:
+        return
+    first = record.queue.pop(0)
+    record.save()
+    if keep:
+        _add_drawing(drafts, drafts.load(), first)
+    bump_map()
+
+
+def _stop(drafts: Drafts) -> None:
+    record = Proposals.beside(drafts.path)
+    record.queue = []
+    record.save()
+    bump_map()
+
+
+def add_queue_layer(fmap: folium.Map, drafts: Drafts) -> None:
+    """Show the outline-all proposal waiting for Keep / Skip (yellow, dashed)."""
+    queue = Proposals.beside(drafts.path).queue
+    if queue:
+        folium.GeoJson(
+            mapping(queue[0]), name="proposed field", style_function=lambda _: QUEUE_STYLE
+        ).add_to(fmap)
+
+
+def outline_panel(
+    scene: Scene,
+    shown: CachedResult | None,
+    store: LabelStore,
+    identity: Identity,
+    drafts: Drafts,
+) -> None:
+    """The tool's side panel: what to do, the last answer, Outline all and its queue."""
+    st.caption(
+        "Click inside a field on the map: its outline is proposed from the enhanced area "
+        "(or the original where none is shown)."
+    )
+    if message := st.session_state.pop("assist_message", None):
+        (st.warning if message.startswith(("No ", "No outline")) else st.info)(message)
+    st.button(
+        "Outline all fields here",
+        disabled=shown is None,
+        help="Every field of the enhanced area shown, to keep or skip one by one.",
+        on_click=_outline_all,
+        args=(scene, shown, store, identity, drafts),
+    )
+    queue = Proposals.beside(drafts.path).queue
+    if queue:
+        st.markdown(f"**Proposed field 1 of {len(queue)}** (yellow on the map)")
+        keep, skip, stop = st.columns(3)
+        keep.button("Keep", on_click=_confirm, args=(drafts, True), key="assist-keep")
+        skip.button("Skip", on_click=_confirm, args=(drafts, False), key="assist-skip")
+        stop.button("Stop", on_click=_stop, args=(drafts,), key="assist-stop")
+
+
+def forget_saved_proposals(
+    drafts: Drafts, drawings: Sequence[BaseGeometry], outcomes: Sequence[Outcome]
+) -> None:
+    """Forget the proposals whose outlines were just saved."""
+    record = Proposals.beside(drafts.path)
+    record.forget([g for g, o in zip(drawings, outcomes, strict=False) if o.ok])
+    record.save()
