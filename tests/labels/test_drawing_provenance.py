@@ -12,6 +12,7 @@ import pytest
 from labels.errors import ValidationError
 from labels.export import export
 from labels.model import PROPOSED, PROPOSED_EDITED, Role
+from labels.sqlite_store import SCHEMA_VERSION
 from labels.store import BaseLabelStore, LabelFilter, open_store
 from tests.labels.conftest import make_label, square
 
@@ -74,4 +75,4 @@ def test_a_version_2_store_gets_the_columns_on_open(tmp_path: Path) -> None:
         .execute("SELECT value FROM meta WHERE key = 'schema_version'")
         .fetchone()[0]
     )
-    assert version == "3"
+    assert version == str(SCHEMA_VERSION)
