@@ -78,6 +78,7 @@ PROPERTY_NAMES: dict[str, str] = {
     "enhancement": "enhancement",
     "model_version": "model_version",
     "consistency": "consistency",
+    "dates_seen": "dates_seen",
     "created_at": "created",
     "updated_at": "updated",
     "updated_by": "updated_by",
@@ -128,6 +129,7 @@ class Label:
     enhancement: str | None = None
     model_version: str | None = None
     consistency: str | None = None  # badge of the enhanced area it was drawn on (sr.assessment)
+    dates_seen: str | None = None  # the scene's dates looked at while drawing ("date 1, date 2")
     reviewer: str | None = None
     review_comment: str | None = None
     determination_datetime: str | None = None

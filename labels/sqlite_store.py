@@ -22,9 +22,14 @@ from labels.validate import DEFAULT_RULES, Rules
 from sr.fsutil import is_disk_full
 
 DB_NAME = "labels.sqlite"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 5
 # Columns added after schema version 1, for stores made before them: (table, column, type).
-ADDED_COLUMNS = (("labels", "consistency", "TEXT"), ("label_versions", "consistency", "TEXT"))
+ADDED_COLUMNS = (
+    ("labels", "consistency", "TEXT"),
+    ("label_versions", "consistency", "TEXT"),
+    ("labels", "dates_seen", "TEXT"),  # version 5 (#23)
+    ("label_versions", "dates_seen", "TEXT"),
+)
 _TYPES = {
     "area_ha": "REAL",
     "perimeter_m": "REAL",

@@ -62,6 +62,7 @@ COLUMNS = (
     "enhancement",
     "model_version",
     "consistency",
+    "dates_seen",
     "determination_datetime",
     "area_ha",
     "perimeter_m",

@@ -18,6 +18,7 @@ from sr.methods import get_method
 from sr.pipeline import SharpenRequest, request_key
 from sr.scene import SceneError, parse_bbox
 from ui.consistency_view import badge_caption, badge_text, consistency_layer
+from ui.date_view import date_switch, drawn_with_dates, forget_seen
 from ui.drawings import Draft, Drafts
 from ui.enhance_flow import (
     cached_result,
@@ -125,6 +126,7 @@ def save_work(submit: bool, crop: str, drawn_on: DrawnOn) -> None:
         identity,
     )
     drafts.save(unsaved_after_save(work, outcomes))
+    forget_seen(scene)
     state["outcomes"] = [(o.ok, o.message) for o in outcomes]
     state["undo"] = after_save(
         outcomes[: len(work.new)], outcomes[len(work.new) :], time.monotonic()
@@ -183,6 +185,7 @@ with side:
         key="tool",
         on_change=bump_map,  # a fresh map: the other tool's last event must not count
     )
+    date, view = date_switch(scene, "label")
     if remembered("method", next(iter(available))) not in available:
         state["method"] = next(iter(available))
     if remembered("preset", "fast") not in PRESETS:
@@ -208,6 +211,7 @@ request = (
         preset,
         iterations=dip_iterations_override(),
         requested_by=identity.name,
+        date=date,
     )
     if area
     else None
@@ -221,17 +225,17 @@ if request is not None:
         request = None
 overlay = served_result(result, served) if result else None
 show_enhanced = overlay is not None and state.get("show_enhanced", True)
-drawn_on = drawn_on_view(scene, result if show_enhanced else None)
+drawn_on = drawn_with_dates(drawn_on_view(scene, result if show_enhanced else None), scene)
 areas = enhanced_areas(results_of_scene(scene.scene_id), identity.name)
 
 with map_col:
-    fmap = base_map(served, "true", tile_key, basemap)
+    fmap = base_map(served, view, tile_key, basemap, date)
     add_enhanced_outlines(fmap, areas, identity.name)
     if overlay is not None:
         add_scene_tiles(
             fmap,
             overlay,
-            "true",
+            view,
             "enhanced area",
             tile_key,
             opacity=state.get("opacity", 1.0) if show_enhanced else 0.0,

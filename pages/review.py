@@ -8,6 +8,7 @@ from streamlit_folium import st_folium
 from labels.model import DEFAULT_CROPS, Status
 from labels.store import LabelFilter
 from sr.assessment import CONSISTENCY_MAP
+from ui.date_view import date_switch
 from ui.enhance_flow import results_of_scene, served_result
 from ui.label_actions import review_field
 from ui.review import (
@@ -87,7 +88,8 @@ choice = st.selectbox(
     ),
 )
 label = labels_by_id[choice]
-result = enhanced_view_of(label)
+date, view = date_switch(scene, "review")
+result = enhanced_view_of(label, date=date)
 enhanced = served_result(result, served) if result else None
 neighbours = [lab for lab in queue if lab.id != label.id]
 badge = drawn_on_badge(label, result)
@@ -113,6 +115,8 @@ with map_col:
             neighbours,
             tile_key,
             consistency_map if show_map else None,
+            view,
+            date,
         ),
         height=520,
         use_container_width=True,
@@ -125,6 +129,7 @@ with side:
         f"{label.perimeter_m:.0f} m around  \n"
         f"by **{escape_markdown(label.annotator)}**, {label.status.value}  \n"
         f"drawn on the {label.view.value} view"
+        + (f"  \ndates looked at: {escape_markdown(label.dates_seen)}" if label.dates_seen else "")
         + (f" ({escape_markdown(label.enhancement or '')})" if label.enhancement else "")
     )
     if badge is not None:

@@ -35,6 +35,7 @@ class DrawnOn:
     model_version: str | None = None
     determination_datetime: str | None = None
     consistency: str | None = None  # the enhanced area's badge (sr.assessment.Badge)
+    dates_seen: str | None = None  # the dates of a multi-date scene looked at (ui.date_view)
 
 
 def enhancement_name(provenance: Mapping[str, Any]) -> str:
@@ -112,6 +113,7 @@ def save_new_fields(
             model_version=drawn_on.model_version,
             determination_datetime=drawn_on.determination_datetime,
             consistency=drawn_on.consistency,
+            dates_seen=drawn_on.dates_seen,
         )
         try:
             result = store.save(label, actor=identity.name, role=identity.role)

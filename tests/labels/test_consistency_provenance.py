@@ -12,6 +12,7 @@ from labels.errors import ValidationError
 from labels.export import export
 from labels.label_checks import CONSISTENCY_BADGES
 from labels.model import Role, View
+from labels.sqlite_store import SCHEMA_VERSION
 from labels.store import BaseLabelStore, LabelFilter, open_store
 from sr.assessment import Badge
 from tests.labels.conftest import make_label, square
@@ -60,4 +61,4 @@ def test_a_store_made_before_the_column_is_upgraded_on_open(tmp_path: Path) -> N
     version = reopened.connection().execute(
         "SELECT value FROM meta WHERE key = 'schema_version'"
     ).fetchone()[0]
-    assert version == "2"
+    assert version == str(SCHEMA_VERSION)
