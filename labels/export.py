@@ -11,26 +11,31 @@ import geopandas as gpd
 
 from labels.formats import GPKG_LAYER, file_kind
 from labels.fsutil import replace_with
-from labels.geojson import write_geojson
+from labels.geojson import ExtraProperties, write_geojson
 from labels.model import PROPERTY_NAMES, Geometry, Label
 from labels.store import LabelFilter, LabelStore
 
 
-def labels_to_frame(labels: Iterable[Label]) -> gpd.GeoDataFrame:
-    """A GeoDataFrame (EPSG:4326) with one row per label and the export property names."""
+def labels_to_frame(
+    labels: Iterable[Label], extra: ExtraProperties | None = None
+) -> gpd.GeoDataFrame:
+    """A GeoDataFrame (EPSG:4326) with one row per label and the export property names,
+    then the optional ``extra`` properties per label id as more columns."""
     rows: list[dict[str, Any]] = []
     geoms: list[Geometry] = []
+    extras = extra or {}
     for label in labels:
-        rows.append(label.properties())
+        rows.append({**label.properties(), **extras.get(label.id, {})})
         geoms.append(label.geometry)
-    columns = [*PROPERTY_NAMES.values(), "determination_method"]
+    optional = dict.fromkeys(name for values in extras.values() for name in values)
+    columns = [*PROPERTY_NAMES.values(), "determination_method", *optional]
     return gpd.GeoDataFrame(rows, columns=columns, geometry=geoms, crs="EPSG:4326")
 
 
-def write_gpkg(labels: Iterable[Label], path: Path) -> int:
+def write_gpkg(labels: Iterable[Label], path: Path, extra: ExtraProperties | None = None) -> int:
     """Write ``labels`` as a GeoPackage layer ``fields``, atomically; returns the count."""
     path = Path(path)
-    frame = labels_to_frame(labels)
+    frame = labels_to_frame(labels, extra)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp.gpkg")
     with contextlib.suppress(FileNotFoundError):
@@ -45,12 +50,13 @@ def write_gpkg(labels: Iterable[Label], path: Path) -> int:
     return len(frame)
 
 
-def write_labels(labels: Iterable[Label], out: Path) -> int:
-    """Write ``labels`` to ``out`` (.geojson or .gpkg, from its name); returns the count."""
+def write_labels(labels: Iterable[Label], out: Path, extra: ExtraProperties | None = None) -> int:
+    """Write ``labels`` to ``out`` (.geojson or .gpkg, from its name); returns the count.
+    ``extra``: optional properties per label id (the season profile: ui.season_export)."""
     out = Path(out)
     if file_kind(out) == "gpkg":
-        return write_gpkg(labels, out)
-    return write_geojson(labels, out)
+        return write_gpkg(labels, out, extra)
+    return write_geojson(labels, out, extra)
 
 
 def export(store: LabelStore, out: Path, flt: LabelFilter | None = None) -> int:

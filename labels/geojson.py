@@ -26,6 +26,10 @@ WGS84_NAMES = {
 }
 
 
+# Optional properties to add to the exported features, per label id.
+ExtraProperties = Mapping[str, Mapping[str, Any]]
+
+
 def label_to_feature(label: Label) -> dict[str, Any]:
     """An RFC 7946 Feature: lon/lat, 7 decimals, outer rings counter-clockwise."""
     props = label.properties()
@@ -41,23 +45,28 @@ def label_to_feature(label: Label) -> dict[str, Any]:
     }
 
 
-def write_features(labels: Iterable[Label], fh: IO[str]) -> int:
-    """Stream a FeatureCollection to ``fh`` one feature at a time; returns the count."""
+def write_features(
+    labels: Iterable[Label], fh: IO[str], extra: ExtraProperties | None = None
+) -> int:
+    """Stream a FeatureCollection to ``fh`` one feature at a time; returns the count.
+    ``extra``: optional properties per label id (e.g. the season profile, sr.profile)."""
     fh.write('{"type": "FeatureCollection", "features": [\n')
     n = 0
     for label in labels:
         if n:
             fh.write(",\n")
-        fh.write(json.dumps(label_to_feature(label), ensure_ascii=False, allow_nan=False))
+        feature = label_to_feature(label)
+        feature["properties"].update((extra or {}).get(label.id, {}))
+        fh.write(json.dumps(feature, ensure_ascii=False, allow_nan=False))
         n += 1
     fh.write("\n]}\n")
     return n
 
 
-def write_geojson(labels: Iterable[Label], path: Path) -> int:
+def write_geojson(labels: Iterable[Label], path: Path, extra: ExtraProperties | None = None) -> int:
     """Write ``labels`` to ``path`` atomically (temp file, fsync, rename); returns the count."""
     with atomic_write(Path(path)) as fh:
-        return write_features(labels, fh)
+        return write_features(labels, fh, extra)
 
 
 def _check_crs(doc: Mapping[str, Any], path: Path) -> None:

@@ -50,6 +50,7 @@ from ui.map_events import chosen_area, drawn_work
 from ui.methods import METHODS, PRESETS
 from ui.outline_fix import can_fix, fix_outlines
 from ui.plain_words import FIX_BUTTON, field_name
+from ui.profile_view import label_profile
 from ui.scene_map import (
     add_area,
     add_draw_control,
@@ -388,6 +389,7 @@ with side:
         st.caption(f"for {action.seconds_left(now)} s")
 
     undo_panel()
+    label_profile(scene, draft.new, scene_fields)
     if state.get("pending_delete"):
         names = ", ".join(field_name(lab) for lab in mine if lab.id in state["pending_delete"])
         st.warning(f"Delete {names}?")

@@ -11,6 +11,7 @@ from sr.assessment import CONSISTENCY_MAP
 from ui.date_view import date_switch
 from ui.enhance_flow import results_of_scene, served_result
 from ui.label_actions import review_field
+from ui.profile_view import season_profile
 from ui.review import (
     DRAWN_ON_CHOICES,
     comparison_map,
@@ -161,6 +162,7 @@ with side:
         st.error(outcome.message)  # next to the buttons
     if toast := state.pop("review_toast", None):
         st.toast(toast, icon=":material/check:")
+    season_profile(scene, label.geometry, queue)
     with st.expander("History"):
         for version in store.history(label.id):
             st.caption(

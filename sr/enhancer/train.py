@@ -182,9 +182,7 @@ def train(cfg: TrainConfig, log: Log = print) -> dict[str, Any]:
     for epoch in range(epoch0, cfg.epochs):
         start, running = time.perf_counter(), 0.0
         for step in range(1, cfg.steps_per_epoch + 1):
-            x, y, lr = (
-                torch.from_numpy(a).to(device) for a in make_batch(sampler, cfg.batch, rng)
-            )
+            x, y, lr = (torch.from_numpy(a).to(device) for a in make_batch(sampler, cfg.batch, rng))
             loss, _terms = loss_fn(forward(model, x, lr, cfg.consistency), y)
             if not math.isfinite(loss.item()):
                 raise FloatingPointError(f"loss became {loss.item()} at epoch {epoch + 1}")
