@@ -449,9 +449,15 @@ def reflectance_scaling(item: pystac.Item) -> dict[str, str]:
 
 
 def write_cog(
-    path: Path, array: np.ndarray, grid: Grid, names: list[str], tags: dict[str, str]
+    path: Path,
+    array: np.ndarray,
+    grid: Grid,
+    names: list[str],
+    tags: dict[str, str],
+    band_tags: list[dict[str, str]] | None = None,
 ) -> None:
-    """Write a uint16 COG (DEFLATE, overviews, nodata 0) atomically, with band names and tags.
+    """Write a uint16 COG (DEFLATE, overviews, nodata 0) atomically, with band names and tags
+    (and per-band tags, e.g. each band's DATETIME in a time stack).
 
     The pixels go first to a plain tiled GeoTIFF beside the target (not to memory, which
     would double the peak), then GDAL's COG driver copies it with overviews."""
@@ -476,6 +482,8 @@ def write_cog(
             dst.update_tags(**tags)
             for index, name in enumerate(names, 1):
                 dst.set_band_description(index, name)
+            for index, values in enumerate(band_tags or [], 1):
+                dst.update_tags(index, **values)
         raster_copy(
             scratch,
             target,

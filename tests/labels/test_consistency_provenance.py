@@ -58,7 +58,9 @@ def test_a_store_made_before_the_column_is_upgraded_on_open(tmp_path: Path) -> N
     new = make_label(square(lon=85.31), consistency="consistent")
     reopened.save(new, actor="ram", role=Role.VOLUNTEER)
     assert reopened.get(new.id).consistency == "consistent"
-    version = reopened.connection().execute(
-        "SELECT value FROM meta WHERE key = 'schema_version'"
-    ).fetchone()[0]
+    version = (
+        reopened.connection()
+        .execute("SELECT value FROM meta WHERE key = 'schema_version'")
+        .fetchone()[0]
+    )
     assert version == str(SCHEMA_VERSION)

@@ -135,5 +135,3 @@ def test_undo_of_a_save_leaves_a_field_someone_changed_meanwhile(
         "Not saved: this field was changed by Sita since you opened it"
     )
     assert filled_store.get(label.id).version == 2 and not filled_store.get(label.id).deleted
-
-
