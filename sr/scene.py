@@ -189,20 +189,24 @@ class Scene:
         return self.width * self.height > 2048 * 2048
 
 
-def open_scene(path: str | os.PathLike[str], book: LayoutBook | None = None) -> Scene:
+def open_scene(
+    path: str | os.PathLike[str], book: LayoutBook | None = None, ask_layout: bool = True
+) -> Scene:
     """Open and validate a GeoTIFF scene through the guarded door (``sr.raster_guard``),
     or raise a SceneError saying what is wrong (never naming a server folder).
 
     Its dates come from the file (``sr.band_layout``) or from a layout a coordinator
     confirmed in ``book`` (default: the data folder's); a file whose bands cannot be told
-    apart raises ``sr.band_layout.AmbiguousLayoutError``."""
+    apart raises ``sr.band_layout.AmbiguousLayoutError`` — unless ``ask_layout`` is False
+    (callers that read every band, like the command line's ``--bbox``): then it is one date
+    with the first bands as red, green, blue, NIR."""
     from sr.band_layout import LayoutBook
 
     path = Path(path)
     try:
         ds = open_raster(path)
         with ds:
-            scene = _describe(path, ds, book or LayoutBook())
+            scene = _describe(path, ds, book or LayoutBook(), ask_layout)
             _check_readable(ds)
     except RasterRefusedError as exc:
         raise NotARasterError(f"{path.name}: {exc}") from exc
@@ -214,7 +218,9 @@ def open_scene(path: str | os.PathLike[str], book: LayoutBook | None = None) -> 
     return scene
 
 
-def _describe(path: Path, ds: rasterio.io.DatasetReader, book: LayoutBook) -> Scene:
+def _describe(
+    path: Path, ds: rasterio.io.DatasetReader, book: LayoutBook, ask_layout: bool = True
+) -> Scene:
     if ds.crs is None:
         raise NoGeoreferenceError(
             f"{path.name} has no coordinate reference system, so it cannot be placed on the "
@@ -231,16 +237,22 @@ def _describe(path: Path, ds: rasterio.io.DatasetReader, book: LayoutBook) -> Sc
         raise TooFewBandsError(
             f"{path.name} has {ds.count} band(s); at least 3 (red, green, blue) are needed."
         )
-    from sr.band_layout import detect_layout
+    from sr.band_layout import AmbiguousLayoutError, detect_layout
 
-    layout = detect_layout(
-        path.name,
-        ds.descriptions,
-        [ds.tags(i) for i in range(1, ds.count + 1)],
-        ds.tags(),
-        guess_band_roles(ds.descriptions, ds.colorinterp),
-        confirmed=book.get(path),
-    )
+    default = guess_band_roles(ds.descriptions, ds.colorinterp)
+    try:
+        layout: BandLayout | None = detect_layout(
+            path.name,
+            ds.descriptions,
+            [ds.tags(i) for i in range(1, ds.count + 1)],
+            ds.tags(),
+            default,
+            confirmed=book.get(path),
+        )
+    except AmbiguousLayoutError:
+        if ask_layout:
+            raise
+        layout = None
     return Scene(
         path=path,
         width=ds.width,
@@ -251,7 +263,7 @@ def _describe(path: Path, ds: rasterio.io.DatasetReader, book: LayoutBook) -> Sc
         transform=ds.transform,
         nodata=ds.nodata,
         descriptions=tuple(ds.descriptions),
-        bands=layout.dates[0].bands,
+        bands=layout.dates[0].bands if layout else default,
         overview_factors=tuple(ds.overviews(1)),
         layout=layout,
     )

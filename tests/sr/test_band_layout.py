@@ -154,3 +154,11 @@ def test_named_extra_bands_are_kept_and_said(tmp_path: Path) -> None:
     assert scene.bands == BandRoles(3, 2, 1, 5)
     assert scene.layout is not None and scene.layout.unused == (4, 6)
     assert "band(s) 4, 6 not shown" in scene.layout.describe()
+
+
+def test_readers_of_every_band_need_no_layout(tmp_path: Path) -> None:
+    """The command line's --bbox reads all bands: an unnamed 8-band file opens for it."""
+    path = eight_bands(tmp_path / "cli.tif")
+    scene = open_scene(path, LayoutBook(tmp_path / "book"), ask_layout=False)
+    assert scene.count == 8 and scene.layout is None and len(scene.dates) == 1
+    assert scene.bands == BandRoles(1, 2, 3, 4)
