@@ -58,23 +58,23 @@ def main(out: Path) -> None:
         store.close()
         with running_app(data) as url, sync_playwright() as playwright:
             browser = launch_chromium(playwright)
-            page = browser.new_page(viewport={"width": 1500, "height": 1400})
+            page = browser.new_page(viewport={"width": 1500, "height": 1450})
             page.goto(f"{url}/label?{sign_in(page, url, 'Sita')}")
             map_centre(page)
             goto = page.get_by_label("Go to (lat, lon or west, south, east, north)")
-            goto.fill(f"{lon - 0.006}, {lat - 0.004}, {lon + 0.006}, {lat + 0.004}")
+            goto.fill(f"{lon - 0.006:.4f}, {lat - 0.004:.4f}, {lon + 0.006:.4f}, {lat + 0.004:.4f}")
             map_replaced(page, lambda: goto.press("Enter"))
             map_replaced(page, page.get_by_role("button", name="date 2", exact=True).click)
             map_replaced(page, page.get_by_text("NDVI (vegetation)", exact=True).click)
             map_replaced(page, page.get_by_text("Draw fields", exact=True).first.click)
-            draw_square(page, half=40)
+            draw_square(page, half=35, dx0=-40)
             expect(page.get_by_text("Season profile: your last drawing")).to_be_visible(
                 timeout=60_000
             )
             map_centre(page)
             page.get_by_text("signed in as").first.scroll_into_view_if_needed()
             page.wait_for_timeout(2000)
-            page.screenshot(path=str(out / "screenshot-season.png"), full_page=True)
+            page.screenshot(path=str(out / "screenshot-season.png"))
             browser.close()
     print(f"wrote {out}/screenshot-season.png")
 

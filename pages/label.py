@@ -389,10 +389,12 @@ with side:
         st.caption(f"for {action.seconds_left(now)} s")
 
     undo_panel()
-    label_profile(scene, draft.new, scene_fields)
     if state.get("pending_delete"):
         names = ", ".join(field_name(lab) for lab in mine if lab.id in state["pending_delete"])
         st.warning(f"Delete {names}?")
         yes, no = st.columns(2)
         yes.button("Delete", on_click=confirm_delete, args=(True,))
         no.button("Keep", on_click=confirm_delete, args=(False,))
+
+with map_col:  # under the map, where the chart has room
+    label_profile(scene, draft.new, scene_fields)

@@ -88,7 +88,7 @@ def date_switch(scene: Scene, key: str) -> tuple[int, DisplayMode]:
     date = current_date(scene)
     if len(scene.dates) > 1:
         st.markdown(f"**Date on screen: {scene.dates[date].label}**")
-        columns = st.columns(len(scene.dates) + 1)
+        columns = st.columns([1.0] * len(scene.dates) + [1.8])
         for index, (column, shown) in enumerate(zip(columns, scene.dates, strict=False)):
             column.button(
                 shown.label,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 from shapely import wkb
@@ -55,6 +56,23 @@ def ndvi_frame(scene: Scene, geometry: BaseGeometry, neighbours: Sequence[Label]
     return pd.DataFrame(columns, index=[d.label for d in scene.dates])
 
 
+def ndvi_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Lines with points, dates in order along x, NDVI from −0.2 to 1; this field thicker."""
+    long = frame.reset_index(names="date").melt("date", var_name="field", value_name="NDVI")
+    order = list(frame.index)
+    return (
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("date:N", sort=order, axis=alt.Axis(labelAngle=0, title=None)),
+            y=alt.Y("NDVI:Q", scale=alt.Scale(domain=[-0.2, 1.0]), title="mean NDVI"),
+            color=alt.Color("field:N", legend=alt.Legend(orient="bottom", columns=2)),
+            strokeWidth=alt.condition(alt.datum.field == THIS_FIELD, alt.value(4), alt.value(1.5)),
+        )
+        .properties(height=260)
+    )
+
+
 def bands_frame(scene: Scene, geometry: BaseGeometry) -> pd.DataFrame:
     """The field's NDVI and band means per date, as a small table."""
     rows = [
@@ -88,7 +106,7 @@ def season_profile(
     except SceneError as exc:
         st.caption(str(exc))
         return
-    st.line_chart(frame, x_label="date", y_label="mean NDVI", height=220)
+    st.altair_chart(ndvi_chart(frame), use_container_width=True)
     st.dataframe(table, hide_index=True)
     st.caption(
         "Mean NDVI of the field's pixels on each date, beside its nearest fields; "
