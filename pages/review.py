@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 from labels.model import DEFAULT_CROPS, Status
 from labels.store import LabelFilter
 from sr.assessment import CONSISTENCY_MAP
-from ui.date_view import date_switch
+from ui.date_view import date_switch, other_date_choice
 from ui.enhance_flow import results_of_scene, served_result
 from ui.label_actions import review_field
 from ui.profile_view import season_profile
@@ -98,9 +98,14 @@ consistency_map = result.extra(CONSISTENCY_MAP) if result is not None else None
 
 map_col, side = st.columns([3, 1.2])
 with map_col:
+    right_date = other_date_choice(scene, date, "review")
     st.caption(
         "Left: original scene. Right: "
         + (f"enhanced ({result.provenance['method']})" if result else "no enhanced view cached")
+        if right_date is None
+        else escape_markdown(
+            f"Left: {scene.dates[date].label}. Right: {scene.dates[right_date].label}."
+        )
     )
     show_map = st.toggle(
         "Consistency map on the enhanced view",
@@ -118,6 +123,7 @@ with map_col:
             consistency_map if show_map else None,
             view,
             date,
+            right_date,
         ),
         height=520,
         use_container_width=True,

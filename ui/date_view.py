@@ -118,3 +118,21 @@ def date_switch(scene: Scene, key: str) -> tuple[int, DisplayMode]:
     )
     note_seen(scene, date)
     return date, mode  # type: ignore[return-value]
+
+
+def other_date_choice(scene: Scene, date: int, key: str) -> int | None:
+    """A toggle to show another date beside the one on screen (two dates side by side), and
+    which; None when off or when the scene has one date."""
+    if len(scene.dates) < 2:
+        return None
+    if not st.toggle("Right: another date (side by side)", key=f"{key}-side-by-side"):
+        return None
+    others = [i for i in range(len(scene.dates)) if i != date]
+    return int(
+        st.selectbox(
+            "Date on the right",
+            others,
+            format_func=lambda i: scene.dates[i].label,
+            key=f"{key}-right-date",
+        )
+    )

@@ -149,9 +149,11 @@ def comparison_map(
     consistency_map: Path | None = None,
     mode: DisplayMode = "true",
     date: int = 0,
+    right_date: int | None = None,
 ) -> DualMap:
     """Original (left, on the scene's date ``date``) and enhanced (right) side by side,
-    synchronised, in one view (``mode``), the fields on both."""
+    synchronised, in one view (``mode``), the fields on both; with ``right_date``, the right
+    shows the original on that date instead (two dates side by side)."""
     west, south, east, north = label.geometry.buffer(label.geometry.length / 8).bounds
     dual = DualMap(
         location=((south + north) / 2, (west + east) / 2),
@@ -160,7 +162,10 @@ def comparison_map(
         layout="horizontal",
     )
     add_scene_tiles(dual.m1, original, mode, "original", tile_key, date=date)
-    if enhanced is not None:
+    if right_date is not None:
+        other = original.scene.dates[right_date].label
+        add_scene_tiles(dual.m2, original, mode, f"original, {other}", tile_key, date=right_date)
+    elif enhanced is not None:
         add_scene_tiles(dual.m2, enhanced, mode, "enhanced", tile_key)
         if consistency_map is not None:
             consistency_layer(consistency_map).add_to(dual.m2)

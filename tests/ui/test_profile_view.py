@@ -87,3 +87,28 @@ def test_label_page_offers_a_profile_of_a_chosen_field(app_data: Path) -> None:
     assert not app.exception
     assert any(m.value.startswith("**Season profile: rice") for m in app.markdown)
     assert list(app.dataframe[0].value["date"]) == ["date 1", "date 2"]
+
+
+def test_review_shows_two_dates_side_by_side(app_data: Path) -> None:
+    scene = open_scene(SAMPLE_SCENE)
+    store = open_store(app_data / "labels")
+    store.register_scene(scene.scene_id, scene.footprint)
+    [outcome] = save_new_fields(
+        store,
+        _fields_near_centre(1),
+        crop="maize",
+        identity=SITA,
+        scene_id=scene.scene_id,
+        drawn_on=DrawnOn(),
+    )
+    assert outcome.ok
+    store.close()
+    app = run_page("pages/review.py", MAYA)
+    html = " ".join(str(c.proto) for c in app.get("component_instance"))
+    assert f"/tiles/{scene.scene_id}/true-d1/" not in html
+    app.toggle(key="review-side-by-side").set_value(True).run()
+    assert not app.exception
+    html = " ".join(str(c.proto) for c in app.get("component_instance"))
+    assert f"/tiles/{scene.scene_id}/true/" in html  # left: the date on screen
+    assert f"/tiles/{scene.scene_id}/true-d1/" in html  # right: the other date
+    assert any("Right: date 2" in c.value for c in app.caption)
