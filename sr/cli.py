@@ -25,7 +25,14 @@ from sr.methods import DEFAULT_METHOD, METHODS, enhance_raster, get_method
 from sr.raster_io import as_written, read_raster, write_raster
 from sr.scene import BBox, SceneError, parse_bbox
 from sr.stac import StacError
-from sr.stac_cli import configure_fetch, configure_search, run_fetch, run_search
+from sr.stac_cli import (
+    configure_fetch,
+    configure_search,
+    configure_stack,
+    run_fetch,
+    run_search,
+    run_stack,
+)
 from sr.stac_remote import AssetError
 
 EXIT_USAGE = 2
@@ -119,6 +126,7 @@ SUBCOMMANDS: list[Subcommand] = [
     ("train", configure_train, run_train),
     ("search", configure_search, run_search),
     ("fetch", configure_fetch, run_fetch),
+    ("stack", configure_stack, run_stack),
 ]
 
 
