@@ -18,7 +18,8 @@ from sr.methods import get_method
 from sr.pipeline import SharpenRequest, request_key
 from sr.scene import SceneError, parse_bbox
 from ui.consistency_view import badge_caption, badge_text, consistency_layer
-from ui.date_view import date_switch, drawn_with_dates, forget_seen
+from ui.date_swipe import add_date_swipe
+from ui.date_view import date_switch, drawn_with_dates, forget_seen, other_date_choice
 from ui.drawings import Draft, Drafts
 from ui.enhance_flow import (
     cached_result,
@@ -187,6 +188,7 @@ with side:
         on_change=bump_map,  # a fresh map: the other tool's last event must not count
     )
     date, view = date_switch(scene, "label")
+    swipe_date = other_date_choice(scene, date, "label", "Swipe to another date")
     if remembered("method", next(iter(available))) not in available:
         state["method"] = next(iter(available))
     if remembered("preset", "fast") not in PRESETS:
@@ -231,6 +233,8 @@ areas = enhanced_areas(results_of_scene(scene.scene_id), identity.name)
 
 with map_col:
     fmap = base_map(served, view, tile_key, basemap, date)
+    if swipe_date is not None:
+        add_date_swipe(fmap, served, view, tile_key, date, swipe_date)
     add_enhanced_outlines(fmap, areas, identity.name)
     if overlay is not None:
         add_scene_tiles(

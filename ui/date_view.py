@@ -120,19 +120,24 @@ def date_switch(scene: Scene, key: str) -> tuple[int, DisplayMode]:
     return date, mode  # type: ignore[return-value]
 
 
-def other_date_choice(scene: Scene, date: int, key: str) -> int | None:
-    """A toggle to show another date beside the one on screen (two dates side by side), and
-    which; None when off or when the scene has one date."""
+def other_date_choice(
+    scene: Scene, date: int, key: str, label: str = "Right: another date (side by side)"
+) -> int | None:
+    """A toggle to show another date beside the one on screen (side by side on Review, a
+    swipe on Label), and which; None when off or when the scene has one date."""
     if len(scene.dates) < 2:
         return None
-    if not st.toggle("Right: another date (side by side)", key=f"{key}-side-by-side"):
+    if not st.toggle(label, key=f"{key}-side-by-side", on_change=bump_map):
         return None
     others = [i for i in range(len(scene.dates)) if i != date]
-    return int(
+    other = int(
         st.selectbox(
             "Date on the right",
             others,
             format_func=lambda i: scene.dates[i].label,
             key=f"{key}-right-date",
+            on_change=bump_map,
         )
     )
+    note_seen(scene, other)  # looked at too, while drawing
+    return other

@@ -90,13 +90,13 @@ def add_scene_tiles(
     tile_key: TileKey,
     opacity: float = 1.0,
     date: int = 0,
-) -> None:
+) -> folium.TileLayer:
     """A scene (or an enhanced area) as XYZ tiles served by this app, with the viewer's key.
 
     Leaflet shows layer names and attributions as HTML, and file names come from users.
     """
     name = html.escape(name)
-    folium.TileLayer(
+    return folium.TileLayer(
         tiles=tile_url(served.scene.scene_id, mode, tile_key(served.scene.scene_id), date),
         name=name,
         attr=name,
@@ -105,7 +105,7 @@ def add_scene_tiles(
         overlay=True,
         control=True,
         opacity=opacity,
-    ).add_to(fmap)
+    ).add_to(fmap)  # returned: a swipe (ui.date_swipe) clips it
 
 
 def add_outline(

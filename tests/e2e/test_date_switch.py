@@ -35,3 +35,26 @@ def test_date_buttons_and_the_d_key_switch_the_tiles(app_url: str, page) -> None
     map_centre(page)
     _tiles(page, "true").first.wait_for(timeout=60_000)
     assert _tiles(page, "true-d1").count() == 0
+
+
+def test_the_swipe_shows_the_other_date_right_of_the_slider(app_url: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{app_url}/label?{sign_in(page, app_url, 'Pema')}")
+    map_centre(page)
+    page.get_by_text("Swipe to another date").click()
+    map_centre(page)
+    frame = page.frame_locator(MAP).last
+    slider = frame.locator(".sharpfields-swipe input[type=range]")
+    slider.wait_for(timeout=60_000)
+    _tiles(page, "true").first.wait_for(timeout=60_000)  # date 1 under
+    _tiles(page, "true-d1").first.wait_for(timeout=60_000)  # date 2 over, clipped
+
+    def clip_left() -> float:
+        style = frame.locator("img[src*='/true-d1/']").first.evaluate(
+            "img => img.parentElement.parentElement.style.clip"
+        )
+        return float(style.split("(")[1].split(",")[3].strip().removesuffix("px)"))
+
+    half = clip_left()
+    slider.evaluate("r => { r.value = 20; r.dispatchEvent(new Event('input')); }")
+    expect(frame.locator(".sharpfields-swipe")).to_contain_text("date 1")
+    assert clip_left() < half  # more of date 2 shows when the slider moves left
