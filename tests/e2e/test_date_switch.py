@@ -36,6 +36,13 @@ def test_date_buttons_and_the_d_key_switch_the_tiles(app_url: str, page) -> None
     _tiles(page, "true").first.wait_for(timeout=60_000)
     assert _tiles(page, "true-d1").count() == 0
 
+    # Typing a d in a text box types it; the date stays.
+    goto = page.get_by_label("Go to (lat, lon or west, south, east, north)")
+    goto.press_sequentially("dd")
+    expect(goto).to_have_value("dd")
+    page.wait_for_timeout(3000)
+    expect(page.get_by_text("Date on screen: date 1")).to_be_visible()
+
 
 def test_the_swipe_shows_the_other_date_right_of_the_slider(app_url: str, page) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{app_url}/label?{sign_in(page, app_url, 'Pema')}")
