@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 from shapely import wkb
@@ -56,8 +56,10 @@ def ndvi_frame(scene: Scene, geometry: BaseGeometry, neighbours: Sequence[Label]
     return pd.DataFrame(columns, index=[d.label for d in scene.dates])
 
 
-def ndvi_chart(frame: pd.DataFrame) -> alt.Chart:
+def ndvi_chart(frame: pd.DataFrame) -> Any:
     """Lines with points, dates in order along x, NDVI from −0.2 to 1; this field thicker."""
+    import altair as alt  # only where a chart is drawn (its import takes most of a second)
+
     long = frame.reset_index(names="date").melt("date", var_name="field", value_name="NDVI")
     order = list(frame.index)
     return (
