@@ -62,7 +62,9 @@ def export_campaign(campaigns: CampaignStore, campaign_id: str, out: Path, now: 
     tasks = campaigns.tasks(campaign_id)
     frame = tasks_frame(campaign.name, tasks, campaigns.agreement(campaign_id), now)
     if file_kind(Path(out)) == "gpkg":
-        return write_gpkg(campaigns.fields(campaign_id), Path(out), {TASKS_LAYER: frame})
+        return write_gpkg(
+            campaigns.fields(campaign_id), Path(out), more_layers={TASKS_LAYER: frame}
+        )
     with atomic_write(Path(out)) as fh:
         json.dump(json.loads(frame.to_json(drop_id=True)), fh)
     return len(frame)

@@ -15,7 +15,7 @@ import pandas as pd
 from labels.errors import StoreError
 from labels.formats import GPKG_LAYER, file_kind
 from labels.fsutil import replace_with
-from labels.geojson import write_fiboa_geojson, write_geojson
+from labels.geojson import ExtraProperties, write_fiboa_geojson, write_geojson
 from labels.geoparquet import write_geoparquet
 from labels.gpkg_style import add_crop_style
 from labels.model import PROPERTY_NAMES, Geometry, Label
@@ -30,14 +30,19 @@ TIME_COLUMNS = (
 )
 
 
-def labels_to_frame(labels: Iterable[Label]) -> gpd.GeoDataFrame:
-    """A GeoDataFrame (EPSG:4326) with one row per label and the export property names."""
+def labels_to_frame(
+    labels: Iterable[Label], extra: ExtraProperties | None = None
+) -> gpd.GeoDataFrame:
+    """A GeoDataFrame (EPSG:4326) with one row per label and the export property names,
+    then the optional ``extra`` properties per label id as more columns."""
     rows: list[dict[str, Any]] = []
     geoms: list[Geometry] = []
+    extras = extra or {}
     for label in labels:
-        rows.append(label.properties())
+        rows.append({**label.properties(), **extras.get(label.id, {})})
         geoms.append(label.geometry)
-    columns = [*PROPERTY_NAMES.values(), "determination_method"]
+    optional = dict.fromkeys(name for values in extras.values() for name in values)
+    columns = [*PROPERTY_NAMES.values(), "determination_method", *optional]
     frame = gpd.GeoDataFrame(rows, columns=columns, geometry=geoms, crs="EPSG:4326")
     for column in TIME_COLUMNS:  # real date-times (GeoPackage DATETIME: to the millisecond)
         frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
@@ -45,12 +50,15 @@ def labels_to_frame(labels: Iterable[Label]) -> gpd.GeoDataFrame:
 
 
 def write_gpkg(
-    labels: Iterable[Label], path: Path, more_layers: Mapping[str, gpd.GeoDataFrame] | None = None
+    labels: Iterable[Label],
+    path: Path,
+    extra: ExtraProperties | None = None,
+    more_layers: Mapping[str, gpd.GeoDataFrame] | None = None,
 ) -> int:
-    """Write ``labels`` as a GeoPackage layer ``fields`` (and ``more_layers`` beside it),
-    atomically; returns the count of labels."""
+    """Write ``labels`` as a GeoPackage layer ``fields`` (with the ``extra`` columns, and
+    ``more_layers`` beside it), atomically; returns the count of labels."""
     path = Path(path)
-    frame = labels_to_frame(labels)
+    frame = labels_to_frame(labels, extra)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp.gpkg")
     with contextlib.suppress(FileNotFoundError):
@@ -68,7 +76,8 @@ def write_gpkg(
     return len(frame)
 
 
-WRITERS: dict[str, Callable[[Iterable[Label], Path], int]] = {
+Writer = Callable[[Iterable[Label], Path, ExtraProperties | None], int]
+WRITERS: dict[str, Writer] = {
     "geojson": write_geojson,
     "fiboa": write_fiboa_geojson,
     "gpkg": write_gpkg,
@@ -92,12 +101,13 @@ def export_mode() -> int:
     return mode
 
 
-def write_labels(labels: Iterable[Label], out: Path) -> int:
+def write_labels(labels: Iterable[Label], out: Path, extra: ExtraProperties | None = None) -> int:
     """Write ``labels`` to ``out`` in the format its name says (``labels.formats``: .geojson,
-    .fiboa.json, .gpkg, .parquet), with the export permissions; returns the count."""
+    .fiboa.json, .gpkg, .parquet), with the export permissions; returns the count.
+    ``extra``: optional properties per label id (the season profile: ui.season_export)."""
     out = Path(out)
     mode = export_mode()
-    count = WRITERS[file_kind(out)](labels, out)
+    count = WRITERS[file_kind(out)](labels, out, extra)
     os.chmod(out, mode)
     return count
 

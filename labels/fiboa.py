@@ -42,6 +42,10 @@ PROJECT_TYPES: dict[str, str] = {
     "enhancement": "string",
     "model_version": "string",
     "consistency": "string",
+    "drawing": "string",
+    "assist_version": "string",
+    "task_id": "string",
+    "dates_seen": "string",
     "created": "date-time",
     "updated": "date-time",
     "updated_by": "string",
@@ -94,7 +98,7 @@ def fiboa_properties(label: Label) -> dict[str, Any]:
         "crop:code": crop_code(label.crop),
         "crop:name": label.crop,
         "crop:code_list": code_list_uri(),
-        "determination:method": "manual",
+        "determination:method": label.properties()["determination_method"],
     }
     if label.area_ha is not None:
         props["metrics:area"] = round(label.area_ha * 10_000, 2)

@@ -13,6 +13,7 @@ from typing import IO, Any
 import shapely
 
 from labels.errors import FormatError
+from labels.fiboa import PREFIX as FIBOA_PREFIX
 from labels.fiboa import collection_metadata, from_fiboa, to_fiboa_feature
 from labels.fsutil import atomic_write
 from labels.geometry import geometry_to_geojson
@@ -26,6 +27,10 @@ WGS84_NAMES = {
     "EPSG:4326",
     "urn:ogc:def:crs:EPSG::4326",
 }
+
+
+# Optional properties to add to the exported features, per label id.
+ExtraProperties = Mapping[str, Mapping[str, Any]]
 
 
 def label_to_feature(label: Label) -> dict[str, Any]:
@@ -48,31 +53,46 @@ def write_features(
     fh: IO[str],
     to_feature: Callable[[Label], dict[str, Any]] = label_to_feature,
     members: Mapping[str, Any] | None = None,
+    extra: ExtraProperties | None = None,
 ) -> int:
     """Stream a FeatureCollection (with ``members`` at its top level) to ``fh`` one feature
-    at a time; returns the count."""
+    at a time; returns the count. ``extra``: optional properties per label id (e.g. the
+    season profile, sr.profile), added under the names given."""
     head = json.dumps({"type": "FeatureCollection", **(members or {})})
     fh.write(head[:-1] + ', "features": [\n')
     n = 0
     for label in labels:
         if n:
             fh.write(",\n")
-        fh.write(json.dumps(to_feature(label), ensure_ascii=False, allow_nan=False))
+        feature = to_feature(label)
+        feature["properties"].update((extra or {}).get(label.id, {}))
+        fh.write(json.dumps(feature, ensure_ascii=False, allow_nan=False))
         n += 1
     fh.write("\n]}\n")
     return n
 
 
-def write_geojson(labels: Iterable[Label], path: Path) -> int:
+def write_geojson(labels: Iterable[Label], path: Path, extra: ExtraProperties | None = None) -> int:
     """Write ``labels`` to ``path`` atomically (temp file, fsync, rename); returns the count."""
     with atomic_write(Path(path)) as fh:
-        return write_features(labels, fh)
+        return write_features(labels, fh, extra=extra)
 
 
-def write_fiboa_geojson(labels: Iterable[Label], path: Path) -> int:
-    """Write a fiboa 0.3 GeoJSON FeatureCollection (``labels.fiboa``), atomically."""
+def write_fiboa_geojson(
+    labels: Iterable[Label], path: Path, extra: ExtraProperties | None = None
+) -> int:
+    """Write a fiboa 0.3 GeoJSON FeatureCollection (``labels.fiboa``), atomically; ``extra``
+    properties go under the ``sharpfields:`` prefix as the project's own."""
     with atomic_write(Path(path)) as fh:
-        return write_features(labels, fh, to_fiboa_feature, collection_metadata())
+        return write_features(labels, fh, to_fiboa_feature, collection_metadata(), prefixed(extra))
+
+
+def prefixed(extra: ExtraProperties | None) -> ExtraProperties:
+    """``extra`` with every property name under the project's ``sharpfields:`` prefix."""
+    return {
+        label_id: {FIBOA_PREFIX + name: value for name, value in values.items()}
+        for label_id, values in (extra or {}).items()
+    }
 
 
 def _check_crs(doc: Mapping[str, Any], path: Path) -> None:

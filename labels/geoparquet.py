@@ -24,6 +24,7 @@ from labels.fiboa import (
     fiboa_properties,
 )
 from labels.fsutil import atomic_write
+from labels.geojson import ExtraProperties
 from labels.model import Label
 
 GEOPARQUET_VERSION = "1.1.0"
@@ -77,20 +78,29 @@ def _geo_metadata(geoms: list[Any]) -> dict[str, Any]:
     }
 
 
-def labels_to_arrow(labels: Iterable[Label]) -> pa.Table:
+def labels_to_arrow(labels: Iterable[Label], extra: ExtraProperties | None = None) -> pa.Table:
     """A fiboa 0.3 GeoParquet table: typed columns (fiboa's nullability), WKB geometry, and
-    the ``geo`` and ``collection`` metadata."""
+    the ``geo`` and ``collection`` metadata; ``extra`` properties per label id become
+    nullable ``sharpfields:`` columns after the others (types as pyarrow infers them)."""
     columns = _columns()
     values: dict[str, list[Any]] = {c.name: [] for c in columns}
     geoms = []
+    ids = []
     for label in labels:
         props = {"id": label.id, **fiboa_properties(label)}
         for column in columns:
             values[column.name].append(_arrow_value(props.get(column.name), column))
         geoms.append(label.geometry)
+        ids.append(label.id)
     arrays = [pa.array(values[c.name], c.type) for c in columns]
+    fields = [c.field() for c in columns]
+    extras = extra or {}
+    for name in dict.fromkeys(n for per_label in extras.values() for n in per_label):
+        column = pa.array([extras.get(i, {}).get(name) for i in ids])
+        arrays.append(column)
+        fields.append(pa.field(PREFIX + name, column.type, nullable=True))
     arrays.append(pa.array(shapely.to_wkb(geoms, byte_order=1) if geoms else [], pa.binary()))
-    fields = [c.field() for c in columns] + [pa.field("geometry", pa.binary(), nullable=False)]
+    fields.append(pa.field("geometry", pa.binary(), nullable=False))
     metadata = {
         b"geo": json.dumps(_geo_metadata(geoms)).encode(),
         b"collection": json.dumps(collection_metadata()).encode(),
@@ -98,9 +108,11 @@ def labels_to_arrow(labels: Iterable[Label]) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields, metadata=metadata))
 
 
-def write_geoparquet(labels: Iterable[Label], path: Path) -> int:
+def write_geoparquet(
+    labels: Iterable[Label], path: Path, extra: ExtraProperties | None = None
+) -> int:
     """Write a fiboa 0.3 GeoParquet file (zstd), atomically; returns the count."""
-    table = labels_to_arrow(labels)
+    table = labels_to_arrow(labels, extra)
     with atomic_write(Path(path), "wb") as fh:
         pq.write_table(table, fh, compression="zstd")
     return int(table.num_rows)

@@ -83,6 +83,7 @@ PROPERTY_NAMES: dict[str, str] = {
     "drawing": "drawing",
     "assist_version": "assist_version",
     "task_id": "task_id",
+    "dates_seen": "dates_seen",
     "created_at": "created",
     "updated_at": "updated",
     "updated_by": "updated_by",
@@ -140,6 +141,7 @@ class Label:
     drawing: str | None = None  # hand, proposed, proposed-edited (None: before it was recorded)
     assist_version: str | None = None  # the outline assist's model when proposed
     task_id: str | None = None  # the campaign task it was drawn in (labels.campaigns.task_ref)
+    dates_seen: str | None = None  # the scene's dates looked at while drawing ("date 1, date 2")
     reviewer: str | None = None
     review_comment: str | None = None
     determination_datetime: str | None = None

@@ -23,7 +23,7 @@ from labels.validate import DEFAULT_RULES, Rules
 from sr.fsutil import is_disk_full
 
 DB_NAME = "labels.sqlite"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # Columns added after schema version 1, for stores made before them: (table, column, type).
 ADDED_COLUMNS = (
     ("labels", "consistency", "TEXT"),
@@ -31,6 +31,8 @@ ADDED_COLUMNS = (
     *((t, c, "TEXT") for t in ("labels", "label_versions") for c in ("drawing", "assist_version")),
     ("labels", "task_id", "TEXT"),  # 4: the campaign task a field was drawn in
     ("label_versions", "task_id", "TEXT"),
+    ("labels", "dates_seen", "TEXT"),  # version 5 (#23)
+    ("label_versions", "dates_seen", "TEXT"),
 )
 _TYPES = {
     "area_ha": "REAL",

@@ -65,6 +65,7 @@ COLUMNS = (
     "drawing",
     "assist_version",
     "task_id",
+    "dates_seen",
     "determination_datetime",
     "area_ha",
     "perimeter_m",

@@ -20,6 +20,7 @@ from ui.export_view import (
     summary_tables,
 )
 from ui.review import review_progress
+from ui.season_export import season_columns
 from ui.state import label_store, load_served_scene, require_identity
 from ui.store_reads import StoreReads
 from ui.text import escape_markdown
@@ -62,17 +63,27 @@ flt = label_filter(
     until=until,
 )
 chosen = reads.labels("chosen", flt)
+season = (
+    served is not None
+    and len(served.scene.dates) > 1
+    and right.checkbox(
+        "Add each field's season profile (mean NDVI and bands per date)", key="export_season"
+    )
+)
+extra = season_columns(served.scene, chosen) if season and served else None
 
 st.subheader(f"{len(chosen)} fields, {sum(lab.area_ha or 0 for lab in chosen):.1f} ha")
 download_cols = st.columns(len(KINDS))
 for column, (kind, mime) in zip(download_cols, KINDS.items(), strict=True):
     place = column.empty()  # the Prepare button, then the download in its place
-    prepared = reads.kept(f"file-{kind}", flt)
+    prepared = reads.kept(f"file-{kind}{'-season' if extra else ''}", flt)
     if prepared is None and place.button(
         f"Prepare {KIND_TITLES[kind]}", disabled=not chosen, key=f"prepare-{kind}"
     ):
         with column, st.spinner(f"Preparing the {KIND_TITLES[kind]} file…"):
-            prepared = reads.keep(f"file-{kind}", flt, labels_file(chosen, kind)[0])
+            prepared = reads.keep(
+                f"file-{kind}{'-season' if extra else ''}", flt, labels_file(chosen, kind, extra)[0]
+            )
     if prepared is not None:
         place.download_button(
             f"Download {KIND_TITLES[kind]}",

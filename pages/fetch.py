@@ -20,9 +20,11 @@ from ui.fetch_view import (
     chosen_area,
     dates_text,
     fetch_into_data_folder,
+    fetch_stack_into_data_folder,
     fetched_scene,
     preview,
     progress_reporter,
+    stack_summary,
 )
 from ui.scene_map import basemap_choices
 from ui.state import require_identity, set_scene, tile_key
@@ -136,6 +138,35 @@ if found and area is not None and found[0] == area.geometry.wkt:
             bar.empty()
     if len(candidates) > SHOWN_CANDIDATES:
         st.caption(f"{len(candidates) - SHOWN_CANDIDATES} more not shown; narrow the dates.")
+
+if area is not None:
+    st.markdown("**Or: a time stack of the season**")
+    st.caption(
+        "The least cloudy scene over the area in each period between the dates above, all "
+        "on one grid, as one scene with several dates (switch dates while labelling)."
+    )
+    months = st.number_input("Months per period", 1, 12, 1, key="stack_months")
+    if st.button("Fetch a time stack", key="fetch_stack"):
+        bar = st.progress(0.0, text="Searching the catalogue…")
+        try:
+            stack = fetch_stack_into_data_folder(
+                area,
+                dates_text(start, end),
+                float(max_cloud),
+                settings,
+                int(months),
+                progress_reporter(bar),
+            )
+        except PROBLEMS as exc:
+            st.error(str(exc))
+        else:
+            st.session_state["fetch_done"] = str(stack.scene.path)
+            st.session_state["stack_summary"] = stack_summary(stack)
+            set_scene(stack.scene)
+            st.rerun()
+        bar.empty()
+if summary := st.session_state.get("stack_summary"):
+    st.info(summary)  # dates and percentages only: nothing typed by anyone
 
 if st.session_state.get("fetch_done"):
     st.success(

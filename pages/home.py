@@ -7,7 +7,8 @@ import streamlit as st
 from labels.model import Role
 from sr.scene import SceneError
 from ui.auth import SignInError
-from ui.scene_choice import open_by_path, open_ref, save_upload, scene_roots
+from ui.layout_question import QUESTION_KEY, ask_layout
+from ui.scene_choice import LayoutQuestion, open_by_path, open_ref, save_upload, scene_roots
 from ui.settings import SAMPLE_REF
 from ui.state import (
     current_identity,
@@ -102,8 +103,11 @@ try:
         upload = st.file_uploader("GeoTIFF with 3 or more bands", type=["tif", "tiff"])
         if upload is not None:
             set_scene(save_upload(upload.name, upload.getvalue(), identity))
+except LayoutQuestion as question:
+    st.session_state[QUESTION_KEY] = question  # asked below until answered
 except SceneError as exc:
     st.error(escape_markdown(str(exc)))
+ask_layout(identity)
 
 served = load_served_scene()
 if served is not None:
@@ -116,7 +120,8 @@ if served is not None:
         f"pixel size {res_x:g} × {res_y:g} {scene.crs.linear_units or 'units'}\n"
         f"- coordinate system: {scene.crs.to_string()}\n"
         f"- area: {west:.4f}° to {east:.4f}° E, {south:.4f}° to {north:.4f}° N\n"
-        f"- false colour view: {'yes' if scene.bands.nir else 'no (no NIR band)'}"
+        f"- false colour view: {'yes' if scene.bands.nir else 'no (no NIR band)'}\n"
+        f"- dates: {scene.layout.describe() if scene.layout else '1'}"
     )
     st.page_link("pages/map.py", label="Open the map →", icon=":material/map:")
     st.caption("Link for volunteers (it carries the scene, never your sign-in):")

@@ -20,6 +20,8 @@ from sr.scene import SceneError, parse_bbox
 from ui.campaign_map import add_task_outline
 from ui.campaign_panel import independent, label_page_task, task_panel
 from ui.consistency_view import badge_caption, badge_text, consistency_layer
+from ui.date_swipe import add_date_swipe
+from ui.date_view import date_switch, drawn_with_dates, forget_seen, other_date_choice
 from ui.drawings import Draft, Drafts
 from ui.enhance_flow import (
     cached_result,
@@ -59,6 +61,7 @@ from ui.outline_tool import (
     take_click,
 )
 from ui.plain_words import FIX_BUTTON, field_name
+from ui.profile_view import label_profile
 from ui.rework import fix_panel
 from ui.scene_map import (
     add_area,
@@ -143,6 +146,7 @@ def save_work(submit: bool, crop: str, drawn_on: DrawnOn) -> None:
         identity,
     )
     drafts.save(unsaved_after_save(work, outcomes))
+    forget_seen(scene)
     state["outcomes"] = [(o.ok, o.message) for o in outcomes]
     state["undo"] = after_save(
         outcomes[: len(work.new)], outcomes[len(work.new) :], time.monotonic()
@@ -201,6 +205,8 @@ with side:
         key="tool",
         on_change=bump_map,  # a fresh map: the other tool's last event must not count
     )
+    date, view = date_switch(scene, "label")
+    swipe_date = other_date_choice(scene, date, "label", "Swipe to another date")
     if remembered("method", next(iter(available))) not in available:
         state["method"] = next(iter(available))
     if remembered("preset", "fast") not in PRESETS:
@@ -226,6 +232,7 @@ request = (
         preset,
         iterations=dip_iterations_override(),
         requested_by=identity.name,
+        date=date,
     )
     if area
     else None
@@ -239,19 +246,21 @@ if request is not None:
         request = None
 overlay = served_result(result, served) if result else None
 show_enhanced = overlay is not None and state.get("show_enhanced", True)
-drawn_on = drawn_on_view(scene, result if show_enhanced else None)
+drawn_on = drawn_with_dates(drawn_on_view(scene, result if show_enhanced else None), scene)
 if tool == OUTLINE_TOOL:
     draft = take_click(event, scene, result if show_enhanced else None, drafts, draft)
 areas = enhanced_areas(results_of_scene(scene.scene_id), identity.name)
 
 with map_col:
-    fmap = base_map(served, "true", tile_key, basemap)
+    fmap = base_map(served, view, tile_key, basemap, date)
+    if swipe_date is not None:
+        add_date_swipe(fmap, served, view, tile_key, date, swipe_date)
     add_enhanced_outlines(fmap, areas, identity.name)
     if overlay is not None:
         add_scene_tiles(
             fmap,
             overlay,
-            "true",
+            view,
             "enhanced area",
             tile_key,
             opacity=state.get("opacity", 1.0) if show_enhanced else 0.0,
@@ -417,3 +426,6 @@ with side:
         yes, no = st.columns(2)
         yes.button("Delete", on_click=confirm_delete, args=(True,))
         no.button("Keep", on_click=confirm_delete, args=(False,))
+
+with map_col:  # under the map, where the chart has room
+    label_profile(scene, draft.new, scene_fields)

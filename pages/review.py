@@ -8,8 +8,10 @@ from streamlit_folium import st_folium
 from labels.model import DEFAULT_CROPS, Status
 from labels.store import LabelFilter
 from sr.assessment import CONSISTENCY_MAP
+from ui.date_view import date_switch, other_date_choice
 from ui.enhance_flow import results_of_scene, served_result
 from ui.label_actions import review_field
+from ui.profile_view import season_profile
 from ui.review import (
     DRAWN_ON_CHOICES,
     comparison_map,
@@ -87,7 +89,8 @@ choice = st.selectbox(
     ),
 )
 label = labels_by_id[choice]
-result = enhanced_view_of(label)
+date, view = date_switch(scene, "review")
+result = enhanced_view_of(label, date=date)
 enhanced = served_result(result, served) if result else None
 neighbours = [lab for lab in queue if lab.id != label.id]
 badge = drawn_on_badge(label, result)
@@ -95,9 +98,14 @@ consistency_map = result.extra(CONSISTENCY_MAP) if result is not None else None
 
 map_col, side = st.columns([3, 1.2])
 with map_col:
+    right_date = other_date_choice(scene, date, "review")
     st.caption(
         "Left: original scene. Right: "
         + (f"enhanced ({result.provenance['method']})" if result else "no enhanced view cached")
+        if right_date is None
+        else escape_markdown(
+            f"Left: {scene.dates[date].label}. Right: {scene.dates[right_date].label}."
+        )
     )
     show_map = st.toggle(
         "Consistency map on the enhanced view",
@@ -113,6 +121,9 @@ with map_col:
             neighbours,
             tile_key,
             consistency_map if show_map else None,
+            view,
+            date,
+            right_date,
         ),
         height=520,
         use_container_width=True,
@@ -125,6 +136,7 @@ with side:
         f"{label.perimeter_m:.0f} m around  \n"
         f"by **{escape_markdown(label.annotator)}**, {label.status.value}  \n"
         f"drawn on the {label.view.value} view"
+        + (f"  \ndates looked at: {escape_markdown(label.dates_seen)}" if label.dates_seen else "")
         + (f" ({escape_markdown(label.enhancement or '')})" if label.enhancement else "")
     )
     if badge is not None:
@@ -156,6 +168,7 @@ with side:
         st.error(escape_markdown(outcome.message))  # next to the buttons
     if toast := state.pop("review_toast", None):
         st.toast(escape_markdown(toast), icon=":material/check:")
+    season_profile(scene, label.geometry, queue)
     with st.expander("History"):
         for version in store.history(label.id):
             st.caption(

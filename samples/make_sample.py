@@ -21,10 +21,12 @@ from rasterio.windows import Window
 HERE = Path(__file__).parent
 SENTINEL2_OUT = HERE / "danube_farmland_sentinel2.tif"
 LANDSAT_OUT = HERE / "parana_farmland_landsat8_20200518.tif"
-# The Sentinel-2 cut: first date (bands 1-4 = B4, B3, B2, B8), columns 190-465, every row.
+# The Sentinel-2 cut: both dates (bands 1-4 and 5-8 = B4, B3, B2, B8 of the first and the
+# second date), columns 190-465, every row.
 # These columns are held out of the enhancer's training data (scripts/make_training_data.py
 # trains on columns 0-189 and 466-577), so the sample shows what a new scene would get.
 SENTINEL2_WINDOW = Window(col_off=190, row_off=0, width=276, height=379)
+S2_BANDS = ("B4 red", "B3 green", "B2 blue", "B8 nir")
 LANDSAT_WINDOW = Window(col_off=0, row_off=300, width=960, height=960)
 
 
@@ -50,24 +52,31 @@ def write_cog(
     }
     with rasterio.open(out, "w", **profile) as dst:
         dst.write(data)
-        dst.descriptions = tags.pop("descriptions").split(",")
+        dst.descriptions = tags.pop("descriptions").split(",")  # names: sr.band_layout
         dst.update_tags(**tags)
     print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB)")
 
 
 def sentinel2(source: str) -> None:
     with rasterio.open(source) as src:
-        data = src.read([1, 2, 3, 4], window=SENTINEL2_WINDOW)
+        data = src.read(list(range(1, 9)), window=SENTINEL2_WINDOW)
+        # Band names repeat once per date (sr.band_layout reads them as two dates, in order).
+        names = [f"{band} (date {n})" for n in (1, 2) for band in S2_BANDS]
         write_cog(
             SENTINEL2_OUT,
             data,
             src,
             SENTINEL2_WINDOW,
-            descriptions="B4 red,B3 green,B2 blue,B8 nir",
+            descriptions=",".join(names),
             SOURCE=(
                 "Sentinel-2 L2A, Copernicus Sentinel data; the test image of the Fields of The "
-                "World baselines repository (tests/data-files/inference-img.tif, MIT), first of "
-                "its two dates, columns 190-465"
+                "World baselines repository (tests/data-files/inference-img.tif, MIT), both of "
+                "its dates, columns 190-465"
+            ),
+            DATES_NOTE=(
+                "two dates, in the source's order (Fields of The World stacks its window A, "
+                "around planting, then window B, around harvest); the source file does not "
+                "record their calendar dates"
             ),
             LICENCE="Copernicus Sentinel data: free, full and open (credit: Copernicus)",
             UNITS="uint16 surface reflectance x 10000 (L2A)",

@@ -31,7 +31,14 @@ from sr.progress_bar import Report, progress_bar
 from sr.raster_io import as_written, read_raster, write_raster
 from sr.scene import SceneError
 from sr.stac import StacError
-from sr.stac_cli import configure_fetch, configure_search, run_fetch, run_search
+from sr.stac_cli import (
+    configure_fetch,
+    configure_search,
+    configure_stack,
+    run_fetch,
+    run_search,
+    run_stack,
+)
 from sr.stac_remote import AssetError
 from sr.version import program_name, sharpfields_version, version_line
 
@@ -124,6 +131,7 @@ SUBCOMMANDS: list[Subcommand] = [
     ("search", configure_search, run_search),
     ("fetch", configure_fetch, run_fetch),
     ("outline", configure_outline, run_outline),
+    ("stack", configure_stack, run_stack),
 ]
 
 

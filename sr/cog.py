@@ -74,6 +74,7 @@ def write_cog(
     nodata: float | None = None,
     descriptions: Sequence[str | None] = (),
     tags: Mapping[str, str] | None = None,
+    band_tags: Sequence[Mapping[str, str]] = (),
     blocksize: int = 512,
 ) -> None:
     """Write (bands, rows, cols) ``pixels`` as a COG of ``blocksize``² tiles at ``path``,
@@ -102,6 +103,8 @@ def write_cog(
             for band, name in enumerate(descriptions[:bands], start=1):
                 if name:
                     dst.set_band_description(band, name)
+            for band, values in enumerate(band_tags[:bands], start=1):
+                dst.update_tags(band, **values)
         options = {**COG_OPTIONS, "BLOCKSIZE": str(blocksize)}
         rasterio.shutil.copy(staging, final, driver="COG", **options)
         replace_with(final, path)

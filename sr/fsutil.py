@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import re
 import tempfile
@@ -112,3 +113,10 @@ def safe_file_stem(
     pattern = f"[^{letters}{re.escape(keep)}]" + ("+" if collapse else "")
     cleaned = re.sub(pattern, "_", text)[:max_length]
     return cleaned or default
+
+
+def file_version_key(path: Path) -> str:
+    """A short key for one version of a file: a hash of its real path, size and mtime."""
+    stat = path.stat()
+    text = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    return hashlib.sha1(text.encode()).hexdigest()[:10]

@@ -42,6 +42,15 @@ class SharpenRequest:
     iterations: int | None = None  # overrides the DIP preset's (tests, quick looks)
     consistency: bool = True  # end with the consistency step (off only for experiments)
     requested_by: str | None = None  # who pressed Enhance: provenance only, not in the key
+    date: int = 0  # which of the scene's dates (sr.band_layout) is sharpened
+
+    @property
+    def date_bands(self) -> tuple[int, ...] | None:
+        """The bands read: the date's colour bands for a scene of several dates, else all."""
+        if len(self.scene.dates) == 1:
+            return None
+        self.scene.date_bands(self.date)  # a SceneError for a date the scene lacks
+        return self.scene.dates[self.date].indexes
 
     @property
     def chosen(self) -> Method:
@@ -64,7 +73,11 @@ def preset_version(request: SharpenRequest) -> str | None:
 
 
 def request_key(request: SharpenRequest) -> str:
+    """The cache key; for a scene of several dates it holds the date's bands, so each date
+    is sharpened and cached on its own (single-date keys are unchanged)."""
+    dated = {"bands": request.date_bands} if request.date_bands else {}
     return cache_key(
+        **dated,
         scene=request.scene.scene_id,
         window=request.window,
         method=request.method,
@@ -103,6 +116,7 @@ def sharpen_area(
     area = read_area(
         request.scene,
         request.bbox,
+        bands=request.date_bands,
         max_pixels=method.max_area_pixels,
         action=f"sharpening with {request.method}",
     )
@@ -136,6 +150,9 @@ def sharpen_area(
         "model_version": method.model_version,
         "consistency_step": request.consistency,
         "enhanced_by": request.requested_by,
+        "date_index": request.date,
+        "date": request.scene.dates[request.date].label,
+        "date_bands": list(request.date_bands or ()),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     # Judged on the values as they will be stored (rounded and clipped to the scene's dtype).

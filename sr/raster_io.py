@@ -69,7 +69,7 @@ def read_raster(path: Path, bbox: BBox | None = None, max_pixels: int | None = N
     if suffix not in GEOTIFF_SUFFIXES:
         raise NotARasterError(f"{path.name}: expected a .tif/.tiff, .png or .jpg file.")
     if bbox is not None:
-        scene = open_scene(path)
+        scene = open_scene(path, ask_layout=False)  # every band is read: no layout needed
         limit = DEFAULT_MAX_AREA_PIXELS if max_pixels is None else max_pixels
         area = read_area(scene, bbox, action="super-resolution", max_pixels=limit)
         with open_raster(path) as ds:

@@ -25,7 +25,7 @@ from rasterio.warp import transform_bounds
 
 from sr.fsutil import replace_with
 from sr.raster_guard import REDUCED_COPY_ABOVE_PIXELS, open_raster
-from sr.scene import WGS84, BBox, DisplayMode, Scene, SceneError, Stretch
+from sr.scene import WGS84, BandRoles, BBox, DisplayMode, Scene, SceneError, Stretch
 
 WEB_MERCATOR = CRS.from_epsg(3857)
 TILE_SIZE = 256
@@ -36,6 +36,18 @@ _REDUCED_MIN_PIXELS = REDUCED_COPY_ABOVE_PIXELS  # and the work is budgeted (sr.
 # The most source pixels one tile or area image may read (a zoomed-out tile of a scene
 # whose overviews are missing or too few would otherwise read the whole scene).
 MAX_RENDER_SOURCE_PIXELS = 4096 * 4096
+# The NDVI view's colours: (NDVI, R, G, B) stops from bare soil and water to dense crops.
+NDVI_COLOURS = np.array(
+    [
+        (-0.2, 120, 80, 40),
+        (0.1, 190, 160, 110),
+        (0.3, 235, 225, 130),
+        (0.5, 150, 200, 80),
+        (0.7, 60, 150, 50),
+        (0.9, 0, 90, 30),
+    ],
+    dtype=np.float64,
+)
 
 
 def to_rgba(data: np.ndarray, valid: np.ndarray, stretch: Stretch) -> np.ndarray:
@@ -43,6 +55,40 @@ def to_rgba(data: np.ndarray, valid: np.ndarray, stretch: Stretch) -> np.ndarray
     rgb = stretch.apply(data)
     alpha = np.where(valid, 255, 0).astype(np.uint8)[None]
     return np.concatenate([rgb, alpha]).transpose(1, 2, 0)
+
+
+def view_bands(bands: BandRoles, mode: DisplayMode) -> tuple[int, ...]:
+    """The bands a view reads: (R, G, B) for true and false colour, (red, NIR) for NDVI."""
+    if mode == "ndvi":
+        if bands.nir is None:
+            raise SceneError("This scene has no near-infrared band, so no NDVI view.")
+        return (bands.red, bands.nir)
+    return bands.for_mode(mode)
+
+
+def ndvi(red: np.ndarray, nir: np.ndarray) -> np.ndarray:
+    """(NIR − red) / (NIR + red) as float32; 0 where both are 0."""
+    red = red.astype(np.float32)
+    nir = nir.astype(np.float32)
+    total = nir + red
+    out: np.ndarray = np.where(total != 0, (nir - red) / np.where(total != 0, total, 1), 0)
+    return out.astype(np.float32)
+
+
+def ndvi_rgba(data: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """(2, H, W) red and NIR values → (H, W, 4) uint8 RGBA on the NDVI colour ramp."""
+    values = ndvi(data[0], data[1])
+    stops = NDVI_COLOURS[:, 0]
+    rgb = [np.interp(values, stops, NDVI_COLOURS[:, c]) for c in (1, 2, 3)]
+    alpha = np.where(valid, 255, 0)
+    return np.stack([*rgb, alpha], axis=-1).round().astype(np.uint8)
+
+
+def view_rgba(
+    data: np.ndarray, valid: np.ndarray, mode: DisplayMode, stretch: Stretch
+) -> np.ndarray:
+    """The pixels of a view (``view_bands``) as RGBA: stretched colour, or the NDVI ramp."""
+    return ndvi_rgba(data, valid) if mode == "ndvi" else to_rgba(data, valid, stretch)
 
 
 def encode_png(rgba: np.ndarray) -> bytes:
@@ -208,9 +254,16 @@ def area_source(
 
 
 def render_tile(
-    pyramid: Pyramid, z: int, x: int, y: int, mode: DisplayMode, stretch: Stretch
+    pyramid: Pyramid,
+    z: int,
+    x: int,
+    y: int,
+    mode: DisplayMode,
+    stretch: Stretch,
+    date: int = 0,
 ) -> bytes | None:
-    """A 256 × 256 PNG XYZ tile of the scene, or None where the tile misses the scene."""
+    """A 256 × 256 PNG XYZ tile of one of the scene's dates, or None where the tile misses
+    the scene."""
     choice = tile_source(pyramid, z, x, y)
     if choice is None:
         return None
@@ -218,22 +271,28 @@ def render_tile(
     tile_res = (right - left) / TILE_SIZE
     data, valid = _read_warped(
         choice,
-        pyramid.scene.bands.for_mode(mode),
+        view_bands(pyramid.scene.date_bands(date), mode),
         WEB_MERCATOR,
         Affine(tile_res, 0, left, 0, -tile_res, top),
         (TILE_SIZE, TILE_SIZE),
     )
-    return encode_png(to_rgba(data, valid, stretch))
+    return encode_png(view_rgba(data, valid, mode, stretch))
 
 
 def render_area(
-    pyramid: Pyramid, bbox: BBox, size: tuple[int, int], mode: DisplayMode, stretch: Stretch
+    pyramid: Pyramid,
+    bbox: BBox,
+    size: tuple[int, int],
+    mode: DisplayMode,
+    stretch: Stretch,
+    date: int = 0,
 ) -> bytes:
-    """A PNG of a lon/lat area of the scene at the requested (width, height) in pixels."""
+    """A PNG of a lon/lat area of one of the scene's dates at (width, height) pixels."""
     scene = pyramid.scene
     left, bottom, right, top = transform_bounds(WGS84, scene.crs, *bbox, densify_pts=21)
     width, height = size
     choice = area_source(pyramid, (left, bottom, right, top), size)
     transform = Affine((right - left) / width, 0, left, 0, -(top - bottom) / height, top)
-    data, valid = _read_warped(choice, scene.bands.for_mode(mode), scene.crs, transform, size)
-    return encode_png(to_rgba(data, valid, stretch))
+    bands = view_bands(scene.date_bands(date), mode)
+    data, valid = _read_warped(choice, bands, scene.crs, transform, size)
+    return encode_png(view_rgba(data, valid, mode, stretch))

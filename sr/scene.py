@@ -7,14 +7,13 @@ from a decimated read, and areas are read through windows.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import rasterio
@@ -26,10 +25,13 @@ from rasterio.warp import transform_bounds, transform_geom
 from rasterio.windows import Window, from_bounds
 from shapely.geometry import Polygon, box, shape
 
-from sr.fsutil import safe_file_stem
+from sr.fsutil import file_version_key, safe_file_stem
 from sr.raster_guard import RasterRefusedError, open_raster
 
-DisplayMode = Literal["true", "false"]
+if TYPE_CHECKING:
+    from sr.band_layout import BandLayout, LayoutBook, SceneDate
+
+DisplayMode = Literal["true", "false", "ndvi"]
 BBox = tuple[float, float, float, float]  # west, south, east, north in degrees (EPSG:4326)
 
 WGS84 = CRS.from_epsg(4326)
@@ -111,20 +113,34 @@ class Scene:
     descriptions: tuple[str | None, ...]
     bands: BandRoles
     overview_factors: tuple[int, ...] = field(default=())
+    layout: BandLayout | None = None  # its dates (sr.band_layout); None: one date, ``bands``
 
     @property
     def scene_id(self) -> str:
         """A short stable id, safe in URLs and file names: the file name (letters, digits,
         ``_.-`` only) plus a hash of its path, size and mtime."""
-        stat = self.path.stat()
-        key = f"{self.path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
-        digest = hashlib.sha1(key.encode()).hexdigest()[:10]
+        digest = file_version_key(self.path)
         stem = safe_file_stem(self.path.stem, collapse=True, max_length=40)
         return f"{stem}-{digest}"
 
     @property
     def name(self) -> str:
         return self.path.name
+
+    @property
+    def dates(self) -> tuple[SceneDate, ...]:
+        """The scene's dates, in time order (one for a single-date scene)."""
+        if self.layout is not None:
+            return self.layout.dates
+        from sr.band_layout import SceneDate
+
+        return (SceneDate("the scene's date", None, self.bands),)
+
+    def date_bands(self, date: int = 0) -> BandRoles:
+        """The colour bands of date ``date`` (0 = the first); SceneError if there is none."""
+        if not 0 <= date < len(self.dates):
+            raise SceneError(f"This scene has {len(self.dates)} date(s), not {date + 1}.")
+        return self.dates[date].bands
 
     @property
     def resolution(self) -> tuple[float, float]:
@@ -173,14 +189,24 @@ class Scene:
         return self.width * self.height > 2048 * 2048
 
 
-def open_scene(path: str | os.PathLike[str]) -> Scene:
+def open_scene(
+    path: str | os.PathLike[str], book: LayoutBook | None = None, ask_layout: bool = True
+) -> Scene:
     """Open and validate a GeoTIFF scene through the guarded door (``sr.raster_guard``),
-    or raise a SceneError saying what is wrong (never naming a server folder)."""
+    or raise a SceneError saying what is wrong (never naming a server folder).
+
+    Its dates come from the file (``sr.band_layout``) or from a layout a coordinator
+    confirmed in ``book`` (default: the data folder's); a file whose bands cannot be told
+    apart raises ``sr.band_layout.AmbiguousLayoutError`` — unless ``ask_layout`` is False
+    (callers that read every band, like the command line's ``--bbox``): then it is one date
+    with the first bands as red, green, blue, NIR."""
+    from sr.band_layout import LayoutBook
+
     path = Path(path)
     try:
         ds = open_raster(path)
         with ds:
-            scene = _describe(path, ds)
+            scene = _describe(path, ds, book or LayoutBook(), ask_layout)
             _check_readable(ds)
     except RasterRefusedError as exc:
         raise NotARasterError(f"{path.name}: {exc}") from exc
@@ -192,7 +218,9 @@ def open_scene(path: str | os.PathLike[str]) -> Scene:
     return scene
 
 
-def _describe(path: Path, ds: rasterio.io.DatasetReader) -> Scene:
+def _describe(
+    path: Path, ds: rasterio.io.DatasetReader, book: LayoutBook, ask_layout: bool = True
+) -> Scene:
     if ds.crs is None:
         raise NoGeoreferenceError(
             f"{path.name} has no coordinate reference system, so it cannot be placed on the "
@@ -209,6 +237,22 @@ def _describe(path: Path, ds: rasterio.io.DatasetReader) -> Scene:
         raise TooFewBandsError(
             f"{path.name} has {ds.count} band(s); at least 3 (red, green, blue) are needed."
         )
+    from sr.band_layout import AmbiguousLayoutError, detect_layout
+
+    default = guess_band_roles(ds.descriptions, ds.colorinterp)
+    try:
+        layout: BandLayout | None = detect_layout(
+            path.name,
+            ds.descriptions,
+            [ds.tags(i) for i in range(1, ds.count + 1)],
+            ds.tags(),
+            default,
+            confirmed=book.get(path),
+        )
+    except AmbiguousLayoutError:
+        if ask_layout:
+            raise
+        layout = None
     return Scene(
         path=path,
         width=ds.width,
@@ -219,8 +263,9 @@ def _describe(path: Path, ds: rasterio.io.DatasetReader) -> Scene:
         transform=ds.transform,
         nodata=ds.nodata,
         descriptions=tuple(ds.descriptions),
-        bands=guess_band_roles(ds.descriptions, ds.colorinterp),
+        bands=layout.dates[0].bands if layout else default,
         overview_factors=tuple(ds.overviews(1)),
+        layout=layout,
     )
 
 
@@ -246,20 +291,29 @@ def guess_band_roles(
     """
     found: dict[str, int] = {}
     for index, desc in enumerate(descriptions, start=1):
-        text = (desc or "").strip().lower()
-        if "edge" in text:  # Sentinel-2's "red edge" bands are not red
-            continue
-        # The whole name without separators ("B 04", "sr_b4"), or any of its words ("B4 red").
-        tokens = {text.replace(" ", "").replace("_", ""), *re.split(r"[\s_:-]+", text)}
-        for role, names in _ROLE_NAMES.items():
-            if role not in found and tokens & names:
-                found[role] = index
+        role = role_of_name(desc or "")
+        if role is not None and role not in found:
+            found[role] = index
     if {"red", "green", "blue"} <= found.keys():
         return BandRoles(found["red"], found["green"], found["blue"], found.get("nir"))
     interp = [getattr(c, "name", str(c)) for c in colorinterp]
     if interp[:3] == ["blue", "green", "red"]:
         return BandRoles(3, 2, 1, 4 if len(descriptions) >= 4 else None)
     return BandRoles(1, 2, 3, 4 if len(descriptions) >= 4 else None)
+
+
+def role_of_name(name: str) -> str | None:
+    """'red', 'green', 'blue' or 'nir' for a band name ("B4", "sr_b4", "B04 red 2024-07-05"),
+    or None (Sentinel-2's "red edge" bands are not red)."""
+    text = name.strip().lower()
+    if "edge" in text:
+        return None
+    # The whole name without separators ("B 04", "sr_b4"), or any of its words ("B4 red").
+    tokens = {text.replace(" ", "").replace("_", ""), *re.split(r"[\s_:-]+", text)}
+    for role, names in _ROLE_NAMES.items():
+        if tokens & names:
+            return role
+    return None
 
 
 def parse_bbox(text: str) -> BBox | None:

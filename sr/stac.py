@@ -470,11 +470,16 @@ def reflectance_scaling(item: pystac.Item) -> dict[str, str]:
 
 
 def write_cog(
-    path: Path, array: np.ndarray, grid: Grid, names: list[str], tags: dict[str, str]
+    path: Path,
+    array: np.ndarray,
+    grid: Grid,
+    names: list[str],
+    tags: dict[str, str],
+    band_tags: list[dict[str, str]] | None = None,
 ) -> None:
-    """Write a uint16 COG (nodata 0, 256² tiles) atomically with band names and tags
-    (:func:`sr.cog.write_cog`: a plain tiled GeoTIFF beside the target, not memory, then
-    GDAL's COG driver)."""
+    """Write a uint16 COG (nodata 0, 256² tiles) atomically with band names, tags and
+    per-band tags (e.g. each band's DATETIME in a time stack) (:func:`sr.cog.write_cog`: a
+    plain tiled GeoTIFF beside the target, not memory, then GDAL's COG driver)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     cog.write_cog(
         path,
@@ -484,6 +489,7 @@ def write_cog(
         nodata=0,
         descriptions=names,
         tags=tags,
+        band_tags=band_tags or (),
         blocksize=256,
     )
 

@@ -17,6 +17,7 @@ from sr.stac import (
     search_candidates,
 )
 from sr.stac_area import DEFAULT_MAX_AREA_KM2, Area, area_from_bbox, area_from_geojson
+from sr.stac_stack import fetch_time_stack
 
 
 def _configure_common(parser: argparse.ArgumentParser) -> None:
@@ -105,5 +106,35 @@ def run_fetch(args: argparse.Namespace) -> None:
         print(
             f"wrote {args.output}: {chosen.describe()}, {scene.width} × {scene.height} px, "
             f"bands B04 B03 B02 B08, items {', '.join(chosen.item_ids)}",
+            file=sys.stderr,
+        )
+
+
+def configure_stack(parser: argparse.ArgumentParser) -> None:
+    _configure_common(parser)
+    parser.add_argument("output", type=Path, help="the multi-date COG to write (.tif)")
+    parser.add_argument(
+        "--months", type=int, default=1, help="months per period, one scene each (default 1)"
+    )
+
+
+def run_stack(args: argparse.Namespace) -> None:
+    """Fetch a time stack: the least cloudy scene per period of --dates, on one grid."""
+    with progress_bar(args.quiet, "step") as progress:
+        result = fetch_time_stack(
+            _area(args),
+            args.dates,
+            args.max_cloud,
+            _settings(args),
+            args.output,
+            args.months,
+            progress,
+        )
+    if not args.quiet:
+        missing = [c.period.describe() for c in result.choices if c.chosen is None]
+        print(
+            f"wrote {args.output}: {len(result.dates)} date(s) "
+            f"({', '.join(f'{c.datetime:%Y-%m-%d}' for c in result.dates)})"
+            + (f"; no usable scene for {', '.join(missing)}" if missing else ""),
             file=sys.stderr,
         )

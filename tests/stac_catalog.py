@@ -13,6 +13,10 @@ Collections:
 * ``sentinel-2-l2a``: pass ``A`` (2024-07-05, cloud over the west third), pass ``B``
   (2024-07-20, bigger cloud over the east half: worse tile cloud, clear west), pass ``M``
   (2024-08-04, the scene split into two overlapping MGRS tiles, no cloud).
+* ``s2-season``: a season of passes for time stacks (``SEASON_PASSES``): June, a clear pass
+  (06-08) and a newer one clouded over the middle (06-23); July, a pass clouded over the
+  middle only (07-05, little tile cloud) and one clouded elsewhere (07-20, more tile cloud,
+  the middle clear); August, one pass in two MGRS tiles (08-04); September, none.
 * ``s2-forbidden``: one item whose images answer HTTP 403.
 * ``s2-flaky``: one item whose images answer 503 twice, then work.
 * ``s2-down``: one item whose images always answer 503.
@@ -74,6 +78,27 @@ PASSES = (
         "M",
         datetime(2024, 8, 4, 10, 0),
         0,
+        (),
+        (("33UXP", slice(0, 320)), ("33UYP", slice(260, 578))),
+    ),
+)
+
+MIDDLE = (slice(80, 320), slice(150, 450))  # covers the season tests' area
+SEASON_PASSES = (
+    Pass("J1", datetime(2024, 6, 8, 10, 0), 0, (), (("33UXP", slice(0, 578)),)),
+    Pass("J2", datetime(2024, 6, 23, 10, 0), 1, (MIDDLE,), (("33UXP", slice(0, 578)),)),
+    Pass("L1", datetime(2024, 7, 5, 10, 0), 0, (MIDDLE,), (("33UXP", slice(0, 578)),)),
+    Pass(
+        "L2",
+        datetime(2024, 7, 20, 10, 0),
+        1,
+        ((slice(0, 379), slice(0, 140)), (slice(0, 379), slice(460, 578))),
+        (("33UXP", slice(0, 578)),),
+    ),
+    Pass(
+        "G",
+        datetime(2024, 8, 4, 10, 0),
+        1,
         (),
         (("33UXP", slice(0, 320)), ("33UYP", slice(260, 578))),
     ),
@@ -298,6 +323,8 @@ def build_catalog(root: Path, image_url: str) -> Path:
 
     for p in PASSES:
         add("sentinel-2-l2a", f"{image_url}", p)
+    for p in SEASON_PASSES:
+        add("s2-season", f"{image_url}", p)
     clear = PASSES[2]
     add("s2-forbidden", f"{image_url}/403", Pass("F", clear.when, 0, (), clear.tiles[:1]))
     add("s2-flaky", f"{image_url}/flaky", Pass("K", clear.when, 0, (), clear.tiles[:1]))

@@ -73,8 +73,9 @@ def enhance_blocker(request: SharpenRequest) -> str | None:
 
 
 def served_result(result: CachedResult, parent: ServedScene) -> ServedScene:
-    """An enhanced area as a map layer, coloured like its parent scene."""
-    return registry().register(open_scene(result.path), like=parent)
+    """An enhanced area as a map layer, coloured like its parent scene's date."""
+    date = int(result.provenance.get("date_index") or 0)
+    return registry().register(open_scene(result.path), like=parent, like_date=date)
 
 
 def area_around(scene: Scene, lon: float, lat: float, size_px: int | None = None) -> BBox:

@@ -85,6 +85,8 @@ def area_caption(area: EnhancedArea, me: str) -> str:
     """'Deep Image Prior (fast) · 2026-12-01 21:40 UTC · by you'."""
     who = "you" if same_person(area.by, me) else (area.by or "someone")
     parts = [method_text(area.method, area.preset), when_text(area.created), f"by {who}"]
+    if area.result.provenance.get("date_bands"):  # a scene of several dates
+        parts.insert(0, str(area.result.provenance.get("date")))
     return " · ".join(p for p in parts if p)
 
 
@@ -132,6 +134,7 @@ def select_enhanced_area(area: EnhancedArea) -> None:
     state = st.session_state
     state["area"] = area.bbox
     state["method"] = area.method
+    state["view_date"] = int(area.result.provenance.get("date_index") or 0)  # ui.date_view
     if area.preset:
         state["preset"] = area.preset
     state.pop("show_enhanced", None)  # the toggle starts on again

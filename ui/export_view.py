@@ -12,6 +12,7 @@ import pandas as pd
 from labels.campaign_export import export_campaign
 from labels.campaign_store import CampaignStore
 from labels.export import write_labels
+from labels.geojson import ExtraProperties
 from labels.geometry import GEOJSON_DECIMALS
 from labels.model import Label
 from labels.stats import summarize
@@ -69,13 +70,16 @@ def export_bytes(store: LabelStore, flt: LabelFilter, kind: str) -> tuple[bytes,
     return labels_file(list(store.query(flt)), kind)
 
 
-def labels_file(labels: Sequence[Label], kind: str) -> tuple[bytes, int]:
-    """``labels`` as a file of ``kind`` (see ``KINDS``): its bytes, and how many there are."""
+def labels_file(
+    labels: Sequence[Label], kind: str, extra: ExtraProperties | None = None
+) -> tuple[bytes, int]:
+    """``labels`` as a file of ``kind`` (see ``KINDS``): its bytes, and how many there are;
+    ``extra``: optional properties per label id (the season profile, ui.season_export)."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"labels.{kind}"
-        count = write_labels(labels, path)
+        count = write_labels(labels, path, extra)
         return path.read_bytes(), count
 
 

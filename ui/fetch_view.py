@@ -22,6 +22,7 @@ from sr.stac import (
     read_tags,
 )
 from sr.stac_area import Area, AreaError, area_from_geojson, parse_area
+from sr.stac_stack import StackResult, default_stack_name, fetch_time_stack
 from ui.registry import ServedScene, registry
 from ui.scene_map import (
     TileKey,
@@ -124,3 +125,29 @@ def fetched_scene(path: str | None) -> ServedScene | None:
         return registry().register(open_scene(path))
     except SceneError:
         return None
+
+
+def fetch_stack_into_data_folder(
+    area: Area,
+    season: str,
+    max_cloud: float,
+    settings: StacSettings,
+    months: int = 1,
+    progress: ProgressFn | None = None,
+) -> StackResult:
+    """Fetch a time stack (``sr.stac_stack``) into the data folder's scenes/."""
+    name = default_stack_name(area, season).replace(".tif", f"_{months}m.tif")
+    return fetch_time_stack(
+        area, season, max_cloud, settings, scenes_dir() / name, months, progress
+    )
+
+
+def stack_summary(result: StackResult) -> str:
+    """'3 dates: 08 Jun 2024 (0% cloud over the area), …; no scene for 2024-09-01/2024-09-30'."""
+    dates = ", ".join(
+        f"{c.datetime:%d %b %Y} ({(c.area_cloud or 0):.0%} cloud over the area)"
+        for c in result.dates
+    )
+    missing = [c.period.describe() for c in result.choices if c.chosen is None]
+    text = f"{len(result.dates)} date(s): {dates}"
+    return text + (f"; no usable scene for {', '.join(missing)}" if missing else "")

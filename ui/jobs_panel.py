@@ -104,7 +104,9 @@ def _active_job(
     st.session_state[key] = seen
     st.progress(snap.fraction, text=status_line(snap, left))
     if preview and snap.preview is not None:
-        bands = [b - 1 for b in served.scene.bands.for_mode("true")]
+        # A date of a multi-date scene is read as red, green, blue, NIR (sr.pipeline).
+        dated = len(served.scene.dates) > 1
+        bands = [0, 1, 2] if dated else [b - 1 for b in served.scene.bands.for_mode("true")]
         rgb = served.stretch("true").apply(snap.preview[bands])
         st.image(rgb.transpose(1, 2, 0), caption="preview", width="stretch")
     if st.button("Cancel", key=f"cancel-{snap.key}"):

@@ -36,6 +36,7 @@ class DrawnOn:
     model_version: str | None = None
     determination_datetime: str | None = None
     consistency: str | None = None  # the enhanced area's badge (sr.assessment.Badge)
+    dates_seen: str | None = None  # the dates of a multi-date scene looked at (ui.date_view)
 
 
 def enhancement_name(provenance: Mapping[str, Any]) -> str:
@@ -121,6 +122,7 @@ def save_new_fields(
             task_id=task_id,
             drawing=drawing,
             assist_version=assist_version,
+            dates_seen=drawn_on.dates_seen,
         )
         try:
             result = store.save(label, actor=identity.name, role=identity.role)

@@ -6,7 +6,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sr.render import Pyramid
+from sr.render import Pyramid, view_bands
 from sr.scene import DisplayMode, Scene, Stretch, percentile_stretch
 
 
@@ -16,16 +16,17 @@ class ServedScene:
 
     scene: Scene
     pyramid: Pyramid
-    _stretches: dict[str, Stretch] = field(default_factory=dict)
+    _stretches: dict[tuple[str, int], Stretch] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def stretch(self, mode: DisplayMode) -> Stretch:
+    def stretch(self, mode: DisplayMode, date: int = 0) -> Stretch:
+        """The display stretch of a mode on one of the scene's dates (computed once)."""
         with self._lock:
-            if mode not in self._stretches:
-                self._stretches[mode] = percentile_stretch(
-                    self.scene, self.scene.bands.for_mode(mode)
+            if (mode, date) not in self._stretches:
+                self._stretches[(mode, date)] = percentile_stretch(
+                    self.scene, view_bands(self.scene.date_bands(date), mode)
                 )
-            return self._stretches[mode]
+            return self._stretches[(mode, date)]
 
 
 class SceneRegistry:
@@ -37,13 +38,15 @@ class SceneRegistry:
         self._preparing: dict[str, threading.Lock] = {}  # one lock per scene being prepared
         self._lock = threading.Lock()  # guards the two maps only, never held during work
 
-    def register(self, scene: Scene, like: ServedScene | None = None) -> ServedScene:
+    def register(
+        self, scene: Scene, like: ServedScene | None = None, like_date: int = 0
+    ) -> ServedScene:
         """Make a scene servable (builds a reduced copy once for big scenes without overviews,
         within the work budget of ``sr.raster_guard``).
 
         Preparing one scene holds only that scene's lock: others are served meanwhile.
         ``like``: show it with another scene's colour stretch (an enhanced area of that
-        scene), so that both look the same and can be compared.
+        scene, of its date ``like_date``), so that both look the same and can be compared.
         """
         with self._lock:
             served = self._scenes.get(scene.scene_id)
@@ -57,10 +60,9 @@ class SceneRegistry:
                 return served
             served = ServedScene(scene, Pyramid(scene, self.cache_dir))
             if like is not None:
-                served._stretches.update(like._stretches)
                 for mode in ("true", "false"):
-                    if mode not in served._stretches and (mode == "true" or scene.bands.nir):
-                        served._stretches[mode] = like.stretch(mode)
+                    if mode == "true" or scene.bands.nir:
+                        served._stretches[(mode, 0)] = like.stretch(mode, like_date)
             with self._lock:
                 self._scenes[scene.scene_id] = served
                 self._preparing.pop(scene.scene_id, None)

@@ -14,6 +14,7 @@ from labels.store import LabelFilter, LabelStore
 from labels.workflow import REVIEW_STATUSES, drew_it
 from sr.assessment import Badge
 from sr.cache import CachedResult
+from sr.scene import DisplayMode
 from ui.assets import use_local_assets
 from ui.auth import Identity
 from ui.consistency_view import TEXTS, UNCHECKED, BadgeText, badge_text, consistency_layer
@@ -87,15 +88,18 @@ def review_queue(
 
 
 def enhanced_view_of(
-    label: Label, results: Iterable[CachedResult] | None = None
+    label: Label, results: Iterable[CachedResult] | None = None, date: int | None = None
 ) -> CachedResult | None:
-    """The enhanced area that contains the label (the one it was drawn on, if cached);
-    ``results`` are the scene's cached areas when the caller has read them already."""
-    for result in results_of_scene(label.scene_id) if results is None else results:
-        area = box(*result.provenance["bbox"])
-        if area.buffer(1e-6).contains(label.geometry):
-            return result
-    return None
+    """The enhanced area that contains the label (the one it was drawn on, if cached), of
+    the scene's date ``date`` when there is one; ``results`` are the scene's cached areas
+    when the caller has read them already."""
+    found = [
+        result
+        for result in (results_of_scene(label.scene_id) if results is None else results)
+        if box(*result.provenance["bbox"]).buffer(1e-6).contains(label.geometry)
+    ]
+    same_date = [r for r in found if int(r.provenance.get("date_index") or 0) == date]
+    return (same_date or found or [None])[0]
 
 
 # What a reviewer filters by: the consistency of the imagery a field was drawn on.
@@ -143,8 +147,13 @@ def comparison_map(
     neighbours: list[Label],
     tile_key: TileKey,
     consistency_map: Path | None = None,
+    mode: DisplayMode = "true",
+    date: int = 0,
+    right_date: int | None = None,
 ) -> DualMap:
-    """Original (left) and enhanced (right) side by side, synchronised, the fields on both."""
+    """Original (left, on the scene's date ``date``) and enhanced (right) side by side,
+    synchronised, in one view (``mode``), the fields on both; with ``right_date``, the right
+    shows the original on that date instead (two dates side by side)."""
     west, south, east, north = label.geometry.buffer(label.geometry.length / 8).bounds
     dual = DualMap(
         location=((south + north) / 2, (west + east) / 2),
@@ -152,13 +161,18 @@ def comparison_map(
         max_zoom=20,
         layout="horizontal",
     )
-    add_scene_tiles(dual.m1, original, "true", "original", tile_key)
-    if enhanced is not None:
-        add_scene_tiles(dual.m2, enhanced, "true", "enhanced", tile_key)
+    add_scene_tiles(dual.m1, original, mode, "original", tile_key, date=date)
+    if right_date is not None:
+        other = original.scene.dates[right_date].label
+        add_scene_tiles(dual.m2, original, mode, f"original, {other}", tile_key, date=right_date)
+    elif enhanced is not None:
+        add_scene_tiles(dual.m2, enhanced, mode, "enhanced", tile_key)
         if consistency_map is not None:
             consistency_layer(consistency_map).add_to(dual.m2)
     else:
-        add_scene_tiles(dual.m2, original, "true", "original (no enhanced view cached)", tile_key)
+        add_scene_tiles(
+            dual.m2, original, mode, "original (no enhanced view cached)", tile_key, date=date
+        )
     fields = [
         MapField(lab.geometry, lab.id, lab.crop, lab.status.value, lab.annotator)
         for lab in [*neighbours, label]

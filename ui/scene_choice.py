@@ -23,7 +23,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from sr.band_layout import AmbiguousLayoutError, LayoutBook
 from sr.fsutil import atomic_write, safe_file_stem
+from sr.raster_guard import open_raster
 from sr.scene import Scene, SceneError, open_scene
 from ui.auth import Identity, person_id
 from ui.settings import PROJECT_ROOT, scenes_dir, uploads_dir
@@ -47,6 +49,37 @@ class SceneNotAllowedError(SceneError):
 
 class NotPermittedError(SceneError):
     """The signed-in role may not do this."""
+
+
+class LayoutQuestion(SceneError):
+    """An allowed scene whose band layout must be confirmed (``sr.band_layout``) before it
+    opens: the reason, the scene's reference and its band count."""
+
+    def __init__(self, refused: AmbiguousLayoutError, ref: str) -> None:
+        super().__init__(str(refused))
+        self.ref = ref
+        self.count = refused.count
+
+
+def _open_allowed(real: Path, root: SceneRoot) -> Scene:
+    """Open a file already checked to lie in ``root``; a layout to confirm is a question."""
+    try:
+        return open_scene(real)
+    except AmbiguousLayoutError as exc:
+        ref = f"{root.name}:{real.relative_to(root.folder.resolve()).as_posix()}"
+        raise LayoutQuestion(exc, ref) from exc
+
+
+def confirm_layout(ref: str, layout: str, identity: Identity) -> Scene:
+    """Keep a coordinator's band layout for the scene ``ref`` names, and open it with it
+    (AmbiguousLayoutError when the layout does not fit the file; nothing is kept then)."""
+    if not identity.is_coordinator:
+        raise NotPermittedError("Only coordinators can confirm a scene's band layout.")
+    real, root = _resolve_ref(ref)
+    with open_raster(real) as ds:
+        count = ds.count
+    LayoutBook().confirm(real, layout, count, identity.name)
+    return _open_allowed(real, root)
 
 
 @dataclass(frozen=True)
@@ -89,8 +122,8 @@ def scene_ref(scene: Scene) -> str:
     raise SceneNotAllowedError()
 
 
-def open_ref(ref: str) -> Scene:
-    """Open the scene a reference names, if it lies inside its allowed folder."""
+def _resolve_ref(ref: str) -> tuple[Path, SceneRoot]:
+    """The real path a reference names and its root, if it lies inside that folder."""
     name, sep, relative = ref.partition(":")
     root = next((r for r in scene_roots() if r.name == name), None)
     if not sep or root is None or not relative or "\x00" in relative:
@@ -99,9 +132,17 @@ def open_ref(ref: str) -> Scene:
     if real is None:
         log.warning("scene reference refused (outside its folder or missing): %r", ref)
         raise SceneNotAllowedError()
+    return real, root
+
+
+def open_ref(ref: str) -> Scene:
+    """Open the scene a reference names, if it lies inside its allowed folder; a file
+    that is no scene gets the same answer as a missing one (no probing the folders)."""
     try:
-        return open_scene(real)
-    except SceneError as exc:  # the same answer as a missing file: no probing the folders
+        return _open_allowed(*_resolve_ref(ref))
+    except LayoutQuestion:
+        raise
+    except SceneError as exc:
         log.warning("scene reference refused: %r: %s", ref, exc)
         raise SceneNotAllowedError() from exc
 
@@ -118,7 +159,9 @@ def open_by_path(text: str, identity: Identity) -> Scene:
         real = _inside(root, root.folder / text)  # an absolute text replaces the folder
         if real is not None:
             try:
-                return open_scene(real)
+                return _open_allowed(real, root)
+            except LayoutQuestion:
+                raise
             except SceneError as exc:
                 log.warning("server scene refused: %s: %s", real, exc)
                 break
@@ -158,8 +201,9 @@ def save_upload(name: str, data: bytes, identity: Identity) -> Scene:
     digest = hashlib.sha256(data).hexdigest()[:16]
     stem = safe_file_stem(Path(name).stem, collapse=True, max_length=40, default="scene")
     target = folder / f"{stem}-{digest}.tif"
+    uploads = next(r for r in scene_roots() if r.name == "uploads")
     if target.exists():
-        return open_scene(target)
+        return _open_allowed(target, uploads)
     used = sum(p.stat().st_size for p in folder.glob("*.tif"))
     quota = _upload_limit_bytes("SHARPFIELDS_UPLOAD_QUOTA_MB", DEFAULT_UPLOAD_QUOTA_MB)
     if used + len(data) > quota:
@@ -172,6 +216,8 @@ def save_upload(name: str, data: bytes, identity: Identity) -> Scene:
         """Open the written upload as a scene before keeping it (errors name the upload)."""
         try:
             open_scene(tmp)
+        except AmbiguousLayoutError:
+            pass  # a valid raster: kept, and its layout asked about when it is opened
         except SceneError as exc:
             raise type(exc)(str(exc).replace(tmp.name, Path(name).name)) from exc
 
@@ -181,4 +227,4 @@ def save_upload(name: str, data: bytes, identity: Identity) -> Scene:
     except OSError as exc:
         raise SceneError(f"Could not store the upload on the server: {exc.strerror}.") from exc
     log.info("upload kept for %s: %s (%d bytes)", identity.name, target.name, len(data))
-    return open_scene(target)
+    return _open_allowed(target, uploads)

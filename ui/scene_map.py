@@ -25,7 +25,7 @@ from ui.settings import basemap_urls
 from ui.tile_routes import tile_url
 
 MAX_ZOOM = 20
-MODE_NAMES = {"true": "true colour", "false": "false colour (NIR-R-G)"}
+MODE_NAMES = {"true": "true colour", "false": "false colour (NIR-R-G)", "ndvi": "NDVI"}
 NO_BASEMAP = "none"
 DRAW_KEYS_JS = (Path(__file__).parent / "js" / "draw_keys.js").read_text()
 # scene id → the key its tiles need for the signed-in viewer (ui.state.tile_key)
@@ -34,9 +34,14 @@ AREA_STYLE = {"color": "#00e5ff", "weight": 2, "fill": False, "dashArray": "8 6"
 
 
 def base_map(
-    served: ServedScene, mode: DisplayMode, tile_key: TileKey, basemap: str = NO_BASEMAP
+    served: ServedScene,
+    mode: DisplayMode,
+    tile_key: TileKey,
+    basemap: str = NO_BASEMAP,
+    date: int = 0,
 ) -> folium.Map:
-    """A map with the scene's tiles and outline, fitted to the scene, over a basemap."""
+    """A map with the scene's tiles (of one of its dates) and outline, fitted to the scene,
+    over a basemap."""
     scene = served.scene
     west, south, east, north = scene.lonlat_bounds
     fmap = folium.Map(
@@ -47,7 +52,9 @@ def base_map(
         control_scale=True,
     )
     add_basemap(fmap, basemap)
-    add_scene_tiles(fmap, served, mode, f"{scene.name} ({MODE_NAMES[mode]})", tile_key)
+    dated = f", {scene.dates[date].label}" if len(scene.dates) > 1 else ""
+    name = f"{scene.name} ({MODE_NAMES[mode]}{dated})"
+    add_scene_tiles(fmap, served, mode, name, tile_key, date=date)
     add_outline(fmap, scene.footprint, "scene outline", "#ffcc00", weight=2)
     fly_to(fmap, (west, south, east, north))
     return fmap
@@ -82,14 +89,15 @@ def add_scene_tiles(
     name: str,
     tile_key: TileKey,
     opacity: float = 1.0,
-) -> None:
+    date: int = 0,
+) -> folium.TileLayer:
     """A scene (or an enhanced area) as XYZ tiles served by this app, with the viewer's key.
 
     Leaflet shows layer names and attributions as HTML, and file names come from users.
     """
     name = html.escape(name)
-    folium.TileLayer(
-        tiles=tile_url(served.scene.scene_id, mode, tile_key(served.scene.scene_id)),
+    return folium.TileLayer(
+        tiles=tile_url(served.scene.scene_id, mode, tile_key(served.scene.scene_id), date),
         name=name,
         attr=name,
         max_native_zoom=native_zoom(served.scene),
@@ -97,7 +105,7 @@ def add_scene_tiles(
         overlay=True,
         control=True,
         opacity=opacity,
-    ).add_to(fmap)
+    ).add_to(fmap)  # returned: a swipe (ui.date_swipe) clips it
 
 
 def add_outline(

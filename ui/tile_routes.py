@@ -8,6 +8,7 @@ addresses get 404 and impossible tile numbers 400, never a server error or the a
 from __future__ import annotations
 
 import logging
+import re
 
 import numpy as np
 from starlette.requests import Request
@@ -15,7 +16,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from sr.render import TILE_SIZE, encode_png, render_tile
-from sr.scene import SceneError
+from sr.scene import DisplayMode, SceneError
 from ui.auth import shared_auth_store
 from ui.registry import registry
 from ui.settings import data_dir
@@ -23,14 +24,26 @@ from ui.settings import data_dir
 log = logging.getLogger("sharpfields.tiles")
 TILE_URL = "/tiles/{scene_id}/{mode}/{{z}}/{{x}}/{{y}}.png?k={key}"
 MAX_TILE_ZOOM = 24
+_VIEW = re.compile(r"^(true|false|ndvi)(?:-d(\d{1,2}))?$")
 _EMPTY_TILE = encode_png(np.zeros((TILE_SIZE, TILE_SIZE, 4), dtype=np.uint8))
 # Tiles depend on who asks (the key), so shared caches must not keep them.
 _CACHE_HEADERS = {"Cache-Control": "private, max-age=3600"}
 
 
-def tile_url(scene_id: str, mode: str, key: str) -> str:
-    """The Leaflet URL template of a registered scene's tiles, for one session's key."""
-    return TILE_URL.format(scene_id=scene_id, mode=mode, key=key)
+def tile_url(scene_id: str, mode: str, key: str, date: int = 0) -> str:
+    """The Leaflet URL template of a registered scene's tiles (one date's: ``true-d1`` is
+    the second date in true colour), for one session's key."""
+    view = mode if date == 0 else f"{mode}-d{date}"
+    return TILE_URL.format(scene_id=scene_id, mode=view, key=key)
+
+
+def parse_view(text: str) -> tuple[DisplayMode, int] | None:
+    """'true', 'false', 'ndvi', optionally '-dN' (date N, from 0) → (mode, date), else None."""
+    match = _VIEW.match(text)
+    if match is None:
+        return None
+    mode: DisplayMode = match[1]  # type: ignore[assignment]
+    return mode, int(match[2] or 0)
 
 
 def _text(message: str, status: int) -> Response:
@@ -50,11 +63,12 @@ def serve_tile(request: Request) -> Response:
     served = registry().get(scene_id)
     if served is None:
         return _text("unknown scene (reload the page)", 404)
-    mode = params["mode"]
-    if mode not in ("true", "false"):
-        return _text("mode must be 'true' or 'false'", 400)
+    view = parse_view(params["mode"])
+    if view is None:
+        return _text("mode must be 'true', 'false' or 'ndvi' (with -dN for date N)", 400)
+    mode, date = view
     try:
-        png = render_tile(served.pyramid, z, x, y, mode, served.stretch(mode))
+        png = render_tile(served.pyramid, z, x, y, mode, served.stretch(mode, date), date)
     except SceneError as exc:
         return _text(str(exc), 400)
     except Exception:  # a tile must never take the server's error page with it

@@ -39,11 +39,17 @@ def test_servers_starting_together_create_the_schema_once(postgres_server: Postg
         )
         postgis = conn.execute("SELECT extversion FROM pg_extension WHERE extname = 'postgis'")
         assert postgis.fetchone()[0].startswith("3.")
-    expected = [(1, "initial"), (2, "consistency"), (3, "drawing"), (4, "campaigns")]
+    expected = [
+        (1, "initial"),
+        (2, "consistency"),
+        (3, "drawing"),
+        (4, "campaigns"),
+        (5, "dates_seen"),
+    ]
     assert applied == [(m.version, m.name) for m in migrations("postgis")] == expected
     assert "USING gist (geometry)" in indexes["labels_geometry"]
     store = PostGISLabelStore(url, snapshots=False)  # opening again applies nothing
-    assert store.migrate() == 4
+    assert store.migrate() == 5
 
 
 def test_geometry_is_a_postgis_column_in_lon_lat(postgis_url: str) -> None:

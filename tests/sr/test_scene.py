@@ -11,6 +11,7 @@ from affine import Affine
 from pyproj import Transformer
 from shapely import Point
 
+from sr.band_layout import AmbiguousLayoutError, LayoutBook
 from sr.scene import (
     AreaTooLargeError,
     BandRoles,
@@ -193,12 +194,20 @@ def test_cog_overviews_are_detected(tmp_path: Path) -> None:
 
 
 @pytest.mark.shared_data
-def test_shared_sentinel2_scene_opens_with_the_right_bands(shared_data: Path) -> None:
-    scene = open_scene(shared_data / "sentinel2" / "austria_danube_s2_2date_8band.tif")
+def test_shared_sentinel2_scene_opens_with_the_right_bands(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    path = shared_data / "sentinel2" / "austria_danube_s2_2date_8band.tif"
+    book = LayoutBook(tmp_path / "layouts")
+    with pytest.raises(AmbiguousLayoutError, match="8 bands"):  # no band names: asked, not guessed
+        open_scene(path, book)
+    book.confirm(path, "2 × (B4 B3 B2 B8)", 8, "coordinator")
+    scene = open_scene(path, book)
     assert (scene.width, scene.height, scene.count) == (578, 379, 8)
     assert scene.crs.to_epsg() == 32633
     # Two dates × (B4, B3, B2, B8): true colour is bands 1-3 of the first date, NIR is 4.
     assert scene.bands == BandRoles(red=1, green=2, blue=3, nir=4)
+    assert scene.date_bands(1) == BandRoles(red=5, green=6, blue=7, nir=8)
     west, south, east, north = scene.lonlat_bounds
     assert 13.0 < west < east < 13.3 and 48.2 < south < north < 48.4  # the Danube in Austria
 

@@ -92,3 +92,20 @@ def test_unreachable_catalogue_exits_2(capsys: pytest.CaptureFixture[str]) -> No
     code = main(["search", *area, "--dates", "2024-07-01/2024-07-31", "--catalog", catalog])
     assert code == 2
     assert "could not be searched" in capsys.readouterr().err
+
+
+def test_stack_writes_one_scene_per_month(
+    local_catalog: LocalCatalog, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    middle = _bbox(local_catalog, (120, 280), (200, 400))
+    out = tmp_path / "season.tif"
+    code = main(
+        ["stack", "--bbox", *middle, "--dates", "2024-06-01/2024-09-30", "--max-cloud", "100",
+         "--catalog", local_catalog.stac_url, "--collection", "s2-season", str(out)]
+    )  # fmt: skip
+    assert code == 0
+    message = capsys.readouterr().err
+    assert "3 date(s) (2024-06-08, 2024-07-20, 2024-08-04)" in message
+    assert "no usable scene for 2024-09-01/2024-09-30" in message
+    with rasterio.open(out) as ds:
+        assert ds.count == 12 and ds.descriptions[8] == "B04 2024-08-04"

@@ -139,3 +139,21 @@ def test_the_fetched_scene_is_shown_on_the_area_map(
     assert tile_url(served.scene.scene_id, "true", _key(served.scene.scene_id)) in html
     assert fetched_scene(str(tmp_path / "gone.tif")) is None
     assert fetched_scene(None) is None
+
+
+@pytest.mark.shared_data
+def test_a_coordinator_fetches_a_time_stack(
+    fetch_app: AppTest, local_catalog: LocalCatalog, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("SHARPFIELDS_STAC_COLLECTION", "s2-season")
+    fetch_app.run()
+    middle = local_catalog.lonlat_box(slice(120, 280), slice(200, 400))
+    fetch_app.text_area(key="fetch_area").set_value(", ".join(f"{v:.5f}" for v in middle))
+    fetch_app.run()
+    fetch_app.number_input(key="stack_months").set_value(1)
+    fetch_app.button(key="fetch_stack").click().run()
+    assert not fetch_app.exception and not fetch_app.error, [e.value for e in fetch_app.error]
+    [stack] = (tmp_path / "scenes").glob("S2_season_20240601-20240930_*_1m.tif")
+    assert fetch_app.session_state["scene_ref"] == f"fetched:{stack.name}"
+    [summary] = [i.value for i in fetch_app.info if "date(s)" in i.value]
+    assert summary.startswith("3 date(s): 08 Jun 2024") and "2024-09-01/2024-09-30" in summary

@@ -42,7 +42,8 @@ def test_home_opens_on_the_sample_and_describes_it() -> None:
     assert not app.exception
     assert escape_markdown("danube_farmland_sentinel2.tif") in app.success[0].value
     details = app.markdown[-1].value
-    assert "276 × 379 pixels, 4 bands (uint16)" in details
+    assert "276 × 379 pixels, 8 bands (uint16)" in details
+    assert "dates: 2 dates (date 1, date 2)" in details  # both dates of its source
     assert "pixel size 10 × 10 metre" in details
     assert "EPSG:32633" in details
     assert "false colour view: yes" in details

@@ -1,0 +1,114 @@
+"""The season profile beside the map: values from the sample's two dates, neighbours, and the
+Review page showing it for the field under review."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from shapely.geometry import box
+
+from labels.model import Label
+from labels.store import open_store
+from sr.profile import field_profile
+from sr.scene import open_scene
+from tests.ui.conftest import MAYA, SITA, run_page
+from ui.label_actions import DrawnOn, save_new_fields
+from ui.profile_view import THIS_FIELD, bands_frame, ndvi_frame, neighbours_of
+from ui.settings import SAMPLE_SCENE
+
+
+def _fields_near_centre(n: int) -> list:  # type: ignore[type-arg]
+    scene = open_scene(SAMPLE_SCENE)
+    c = scene.footprint.centroid
+    return [box(c.x + i * 0.002, c.y, c.x + i * 0.002 + 0.0015, c.y + 0.001) for i in range(n)]
+
+
+def test_profile_of_a_sample_field_and_its_neighbours() -> None:
+    scene = open_scene(SAMPLE_SCENE)
+    field, *others = _fields_near_centre(8)
+    labels = [Label(g, "rice", scene.scene_id, "Ram") for g in others]
+    neighbours = neighbours_of(field, labels)
+    assert len(neighbours) == 5  # the nearest five, nearest first
+    assert neighbours[0].geometry.equals(others[0])
+    frame = ndvi_frame(scene, field, neighbours)
+    assert list(frame.index) == ["date 1", "date 2"] and frame.columns[0] == THIS_FIELD
+    assert frame.shape == (2, 6)
+    assert frame[THIS_FIELD].between(-1, 1).all()
+    # The chart's values are the profile's: the mean NDVI over the field's pixels.
+    expected = [m.ndvi for m in field_profile(scene, field)]
+    assert np.allclose(frame[THIS_FIELD].to_numpy(), expected)
+    table = bands_frame(scene, field)
+    assert list(table["date"]) == ["date 1", "date 2"] and (table["pixels"] > 10).all()
+
+
+def test_review_page_shows_the_profile_of_the_field(app_data: Path) -> None:
+    scene = open_scene(SAMPLE_SCENE)
+    store = open_store(app_data / "labels")
+    store.register_scene(scene.scene_id, scene.footprint)
+    field, neighbour = _fields_near_centre(2)
+    for geometry in (field, neighbour):
+        [outcome] = save_new_fields(
+            store,
+            [geometry],
+            crop="maize",
+            identity=SITA,
+            scene_id=scene.scene_id,
+            drawn_on=DrawnOn(dates_seen="date 1, date 2"),
+        )
+        assert outcome.ok, outcome.message
+    store.close()
+    app = run_page("pages/review.py", MAYA)
+    assert any("Season profile: this field" in m.value for m in app.markdown)
+    assert any("dates looked at: date 1, date 2" in m.value for m in app.markdown)
+    [table] = app.dataframe
+    assert list(table.value["date"]) == ["date 1", "date 2"]
+    assert table.value["NDVI"].between(-1, 1).all()
+
+
+def test_label_page_offers_a_profile_of_a_chosen_field(app_data: Path) -> None:
+    scene = open_scene(SAMPLE_SCENE)
+    store = open_store(app_data / "labels")
+    store.register_scene(scene.scene_id, scene.footprint)
+    [outcome] = save_new_fields(
+        store,
+        _fields_near_centre(1),
+        crop="rice",
+        identity=SITA,
+        scene_id=scene.scene_id,
+        drawn_on=DrawnOn(),
+    )
+    assert outcome.ok
+    [saved] = store.query()
+    store.close()
+    app = run_page("pages/label.py", SITA)
+    assert not app.dataframe  # nothing chosen yet
+    app.selectbox(key="profile_of").set_value(saved.id).run()
+    assert not app.exception
+    assert any(m.value.startswith("**Season profile: rice") for m in app.markdown)
+    assert list(app.dataframe[0].value["date"]) == ["date 1", "date 2"]
+
+
+def test_review_shows_two_dates_side_by_side(app_data: Path) -> None:
+    scene = open_scene(SAMPLE_SCENE)
+    store = open_store(app_data / "labels")
+    store.register_scene(scene.scene_id, scene.footprint)
+    [outcome] = save_new_fields(
+        store,
+        _fields_near_centre(1),
+        crop="maize",
+        identity=SITA,
+        scene_id=scene.scene_id,
+        drawn_on=DrawnOn(),
+    )
+    assert outcome.ok
+    store.close()
+    app = run_page("pages/review.py", MAYA)
+    html = " ".join(str(c.proto) for c in app.get("component_instance"))
+    assert f"/tiles/{scene.scene_id}/true-d1/" not in html
+    app.toggle(key="review-side-by-side").set_value(True).run()
+    assert not app.exception
+    html = " ".join(str(c.proto) for c in app.get("component_instance"))
+    assert f"/tiles/{scene.scene_id}/true/" in html  # left: the date on screen
+    assert f"/tiles/{scene.scene_id}/true-d1/" in html  # right: the other date
+    assert any("Right: date 2" in c.value for c in app.caption)

@@ -1,0 +1,136 @@
+"""The season profile beside the map (Label and Review): a field's mean NDVI on each date
+next to its neighbours', and its four band means per date (``sr.profile``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from shapely import wkb
+from shapely.geometry.base import BaseGeometry
+
+from labels.model import Label
+from sr.profile import DateMeans, field_profile
+from sr.scene import Scene, SceneError
+from ui.plain_words import field_name
+
+MAX_NEIGHBOURS = 5
+NEIGHBOUR_DEGREES = 0.01  # about 1 km: fields farther away are not neighbours
+THIS_FIELD = "this field"
+
+
+@lru_cache(maxsize=256)
+def _cached_profile(scene: Scene, shape: bytes) -> tuple[DateMeans, ...]:
+    return tuple(field_profile(scene, wkb.loads(shape)))
+
+
+def profile(scene: Scene, geometry: BaseGeometry) -> tuple[DateMeans, ...]:
+    """A field's profile (read once per scene version and outline)."""
+    return _cached_profile(scene, geometry.wkb)
+
+
+def neighbours_of(geometry: BaseGeometry, fields: Sequence[Label]) -> list[Label]:
+    """The nearest other fields (at most MAX_NEIGHBOURS, within about 1 km)."""
+    near = [
+        (geometry.distance(lab.geometry), lab)
+        for lab in fields
+        if not lab.geometry.equals(geometry)
+        and geometry.distance(lab.geometry) <= NEIGHBOUR_DEGREES
+    ]
+    return [lab for _, lab in sorted(near, key=lambda pair: pair[0])[:MAX_NEIGHBOURS]]
+
+
+def ndvi_frame(scene: Scene, geometry: BaseGeometry, neighbours: Sequence[Label]) -> pd.DataFrame:
+    """Mean NDVI per date (rows) of the field and each neighbour (columns)."""
+    columns: dict[str, list[float | None]] = {
+        THIS_FIELD: [m.ndvi for m in profile(scene, geometry)]
+    }
+    for number, lab in enumerate(neighbours, 1):
+        try:
+            columns[f"{number}. {field_name(lab)}"] = [m.ndvi for m in profile(scene, lab.geometry)]
+        except SceneError:
+            continue  # a neighbour outside the scene has no profile
+    return pd.DataFrame(columns, index=[d.label for d in scene.dates])
+
+
+def ndvi_chart(frame: pd.DataFrame) -> Any:
+    """Lines with points, dates in order along x, NDVI from −0.2 to 1; this field thicker."""
+    import altair as alt  # only where a chart is drawn (its import takes most of a second)
+
+    long = frame.reset_index(names="date").melt("date", var_name="field", value_name="NDVI")
+    order = list(frame.index)
+    return (
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("date:N", sort=order, axis=alt.Axis(labelAngle=0, title=None)),
+            y=alt.Y("NDVI:Q", scale=alt.Scale(domain=[-0.2, 1.0]), title="mean NDVI"),
+            color=alt.Color("field:N", legend=alt.Legend(orient="bottom", columns=2)),
+            strokeWidth=alt.condition(alt.datum.field == THIS_FIELD, alt.value(4), alt.value(1.5)),
+        )
+        .properties(height=260)
+    )
+
+
+def bands_frame(scene: Scene, geometry: BaseGeometry) -> pd.DataFrame:
+    """The field's NDVI and band means per date, as a small table."""
+    rows = [
+        {
+            "date": m.date,
+            "NDVI": m.ndvi,
+            "red": m.red,
+            "green": m.green,
+            "blue": m.blue,
+            "NIR": m.nir,
+            "pixels": m.pixels,
+        }
+        for m in profile(scene, geometry)
+    ]
+    return pd.DataFrame(rows).round({"NDVI": 3, "red": 0, "green": 0, "blue": 0, "NIR": 0})
+
+
+def season_profile(
+    scene: Scene, geometry: BaseGeometry | None, fields: Sequence[Label], what: str = THIS_FIELD
+) -> None:
+    """The chart and table for a field (``what`` names it), when the scene has several dates."""
+    if len(scene.dates) < 2:
+        return
+    st.markdown(f"**Season profile: {what}**")
+    if geometry is None:
+        st.caption("Draw or choose a field to see its NDVI over the dates beside its neighbours.")
+        return
+    try:
+        frame = ndvi_frame(scene, geometry, neighbours_of(geometry, fields))
+        table = bands_frame(scene, geometry)
+    except SceneError as exc:
+        st.caption(str(exc))
+        return
+    st.altair_chart(ndvi_chart(frame), use_container_width=True)
+    st.dataframe(table, hide_index=True)
+    st.caption(
+        "Mean NDVI of the field's pixels on each date, beside its nearest fields; "
+        "band means are the values as stored."
+    )
+
+
+def label_profile(scene: Scene, drawn: Sequence[BaseGeometry], fields: Sequence[Label]) -> None:
+    """Label page: the profile of the last unsaved drawing, else of a field chosen."""
+    if len(scene.dates) < 2:
+        return
+    if drawn:
+        season_profile(scene, drawn[-1], fields, "your last drawing")
+        return
+    by_id = {lab.id: lab for lab in fields}
+    chosen = st.selectbox(
+        "Season profile of",
+        list(by_id),
+        format_func=lambda i: field_name(by_id[i]),
+        key="profile_of",
+        index=None,
+        placeholder="a field on this scene",
+    )
+    geometry = by_id[chosen].geometry if chosen else None
+    season_profile(scene, geometry, fields, field_name(by_id[chosen]) if chosen else THIS_FIELD)
