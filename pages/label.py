@@ -15,7 +15,7 @@ from labels.model import DEFAULT_CROPS
 from sr.assessment import CONSISTENCY_MAP
 from sr.job_records import JobRecord
 from sr.methods import get_method
-from sr.pipeline import SharpenRequest, request_key
+from sr.pipeline import request_key
 from sr.scene import SceneError, parse_bbox
 from ui.campaign_map import add_task_outline
 from ui.campaign_panel import independent, label_page_task, task_panel
@@ -41,13 +41,17 @@ from ui.field_layers import MapField, add_fields
 from ui.goto_box import LABEL_GOTO, forget_place, goto_box
 from ui.jobs_panel import show_jobs, submit
 from ui.label_actions import (
-    DrawnOn,
     delete_fields,
-    drawn_on_view,
     fields_of,
     save_edits,
     save_new_fields,
     unsaved_after_save,
+)
+from ui.label_choices import (
+    CROP_KEY,
+    crop_on_screen,
+    current_request,
+    drawn_on_screen,
 )
 from ui.map_events import chosen_area, drawn_work
 from ui.methods import METHODS, PRESETS
@@ -72,7 +76,7 @@ from ui.scene_map import (
     finish_map,
     fly_to,
 )
-from ui.settings import data_dir, default_area_pixels, dip_iterations_override
+from ui.settings import data_dir, default_area_pixels
 from ui.state import (
     bump_map,
     label_store,
@@ -124,16 +128,17 @@ else:
 area = state["area"]
 
 
-def save_work(submit: bool, crop: str, drawn_on: DrawnOn) -> None:
-    """Save button callback: new drawings and changed outlines, then a fresh map."""
+def save_work(submit: bool) -> None:
+    """Save button callback: new drawings and changed outlines, then a fresh map. The crop
+    and the view are read now, as the volunteer sees them (ui.label_choices)."""
     work = drafts.load()
     outcomes = save_new_fields(
         store,
         work.new,
-        crop=crop,
+        crop=crop_on_screen(state, DEFAULT_CROPS[0]),
         identity=identity,
         scene_id=scene.scene_id,
-        drawn_on=drawn_on,
+        drawn_on=drawn_with_dates(drawn_on_screen(state, scene, identity.name), scene),
         submit=submit,
         task_id=task.ref if task else None,
         drawing_of=Proposals.beside(drafts.path).drawing_of,
@@ -224,19 +229,7 @@ with side:
     basemap = st.radio("Basemap (needs internet)", basemap_choices(), horizontal=True)
     place = goto_box(LABEL_GOTO)
 remember(method=method, preset=preset, area_text=",".join(repr(v) for v in area or ()))
-request = (
-    SharpenRequest(
-        scene,
-        area,
-        method,
-        preset,
-        iterations=dip_iterations_override(),
-        requested_by=identity.name,
-        date=date,
-    )
-    if area
-    else None
-)
+request = current_request(state, scene, identity.name)
 result = None
 if request is not None:
     try:
@@ -246,7 +239,6 @@ if request is not None:
         request = None
 overlay = served_result(result, served) if result else None
 show_enhanced = overlay is not None and state.get("show_enhanced", True)
-drawn_on = drawn_with_dates(drawn_on_view(scene, result if show_enhanced else None), scene)
 if tool == OUTLINE_TOOL:
     draft = take_click(event, scene, result if show_enhanced else None, drafts, draft)
 areas = enhanced_areas(results_of_scene(scene.scene_id), identity.name)
@@ -382,19 +374,15 @@ with side:
                 )
 
     st.subheader("3 · Fields")
-    crop = st.selectbox("Crop of the new fields", DEFAULT_CROPS, key="crop")
+    st.selectbox("Crop of the new fields", DEFAULT_CROPS, key=CROP_KEY)
     if tool == OUTLINE_TOOL:
         outline_panel(scene, result if show_enhanced else None, store, identity, drafts)
     if tool == AREA_TOOL:
         st.caption(f"Switch the map to **{FIELDS_TOOL}** to outline fields.")
     st.caption(f"{len(draft.new)} unsaved drawing(s), {len(draft.edits)} changed outline(s).")
     submit_col, draft_col = st.columns(2)
-    submit_col.button(
-        "Save & submit", disabled=draft.empty, on_click=save_work, args=(True, crop, drawn_on)
-    )
-    draft_col.button(
-        "Save as draft", disabled=not draft.new, on_click=save_work, args=(False, crop, drawn_on)
-    )
+    submit_col.button("Save & submit", disabled=draft.empty, on_click=save_work, args=(True,))
+    draft_col.button("Save as draft", disabled=not draft.new, on_click=save_work, args=(False,))
     for ok, message in state.pop("outcomes", []):  # a toast, or next to the buttons
         if ok:
             st.toast(escape_markdown(message), icon=":material/check:")
