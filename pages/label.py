@@ -27,6 +27,7 @@ from ui.enhance_flow import (
     cached_result,
     enhance_blocker,
     job_engine,
+    ready_message,
     results_of_scene,
     served_result,
 )
@@ -345,7 +346,7 @@ with side:
         show_area,
     )
     if overlay is not None:
-        st.success("Enhanced area ready (cached).")
+        st.success(ready_message(job_engine(), result))
         text = badge_text(result.provenance)
         st.badge(text.label, color=text.colour)
         st.caption(badge_caption(result.provenance))

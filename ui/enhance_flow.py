@@ -97,3 +97,15 @@ def results_of_scene(scene_id: str) -> list[CachedResult]:
     results = [r for p in folder.glob("*.json") if (r := result_cache().get(p.stem))]
     results = [r for r in results if r.provenance.get("scene_id") == scene_id]
     return sorted(results, key=lambda r: r.provenance.get("created", ""), reverse=True)
+
+
+def ready_message(engine: JobEngine, result: CachedResult) -> str:
+    """'Enhanced area ready.' for a result a job of this server computed, else where it
+    came from: '… (from the cache: made 2026-12-02 by Ram).'"""
+    snap = engine.snapshot(result.key)
+    if snap is not None and snap.record.started is not None:
+        return "Enhanced area ready."
+    created = str(result.provenance.get("created", ""))[:10]
+    by = result.provenance.get("enhanced_by")
+    made = " ".join(p for p in (created and f"made {created}", by and f"by {by}") if p)
+    return f"Enhanced area ready (from the cache{': ' + made if made else ''})."

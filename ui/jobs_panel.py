@@ -12,6 +12,7 @@ from sr.eta import ProgressReport, seconds_left
 from sr.job_records import JobRecord
 from sr.jobs import JobEngine, JobSnapshot, JobState, QueueFull
 from sr.pipeline import SharpenRequest
+from ui.methods import method_text
 from ui.registry import ServedScene
 from ui.text import escape_markdown
 
@@ -26,7 +27,7 @@ def minutes(seconds: float) -> str:
 def status_line(snap: JobSnapshot, smoothed_left_s: float | None = None) -> str:
     """One line for a job: what it is, and where it stands; a running job's time left is
     ``smoothed_left_s`` when known (:func:`smoothed_time_left`), else the engine's."""
-    what = snap.record.method
+    what = method_text(snap.record.method)
     if snap.status is JobState.QUEUED:
         ahead = "next in the queue" if not snap.position else f"{snap.position} ahead in the queue"
         eta = f" · done in {minutes(snap.eta_s)}" if snap.eta_s is not None else ""
@@ -124,7 +125,7 @@ def _ended_job(
     if snap.status is JobState.DONE:
         if snap.key != shown_key:
             st.button(
-                f"Show the enhanced area ({snap.record.method})",
+                f"Show the enhanced area ({method_text(snap.record.method)})",
                 key=f"show-job-{snap.key}",
                 on_click=_chosen,
                 args=(choose_area, snap.record),

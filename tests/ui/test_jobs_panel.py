@@ -40,9 +40,12 @@ def _record(request: SharpenRequest, state: JobState, **changes: object) -> JobR
 def test_status_lines_say_where_a_job_stands() -> None:
     request = _request(method="dip")
     queued = JobSnapshot(_record(request, JobState.QUEUED), position=2, eta_s=150)
-    assert status_line(queued) == "dip: waiting, 2 ahead in the queue · done in about 2 min"
+    assert (
+        status_line(queued)
+        == "Deep Image Prior: waiting, 2 ahead in the queue · done in about 2 min"
+    )
     first = JobSnapshot(_record(request, JobState.QUEUED), position=0, eta_s=40)
-    assert status_line(first) == "dip: waiting, next in the queue · done in about 40 s"
+    assert status_line(first) == "Deep Image Prior: waiting, next in the queue · done in about 40 s"
     running = JobSnapshot(
         _record(request, JobState.RUNNING), 0.5, "iteration 10/20, loss 1.0e-02", eta_s=12
     )
@@ -81,9 +84,10 @@ def test_after_a_restart_the_page_offers_a_resubmit_and_the_finished_result(
     assert "Resubmit" in labels
     assert records.load(request_key(cut)).state is JobState.INTERRUPTED  # type: ignore[union-attr]
     # The finished one: one click shows its area, enhanced (from the cache).
-    next(b for b in app.button if b.label == "Show the enhanced area (bicubic)").click().run()
+    next(b for b in app.button if b.label == "Show the enhanced area (Bicubic)").click().run()
     assert not app.exception
-    assert "Enhanced area ready (cached)." in [s.value for s in app.success]
+    [ready] = [s.value for s in app.success]
+    assert ready.startswith("Enhanced area ready (from the cache: made 20")
 
 
 def test_the_running_jobs_time_left_is_smoothed_over_what_the_page_saw() -> None:
@@ -100,3 +104,19 @@ def test_the_running_jobs_time_left_is_smoothed_over_what_the_page_saw() -> None
     seen, left = smoothed_time_left(seen, 0.3, 14.0)  # 5 % a second over the last 4 s
     rate = 0.2 * 0.05 + 0.8 * 0.01
     assert left == pytest.approx(0.7 / rate)
+
+
+def test_ready_says_cached_only_for_a_result_no_job_here_computed(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from ui.enhance_flow import ready_message
+
+    result = sharpen_area(_request(0.0), ResultCache(tmp_path / "cache"))
+    ran = SimpleNamespace(record=SimpleNamespace(started=123.0))
+    cached = SimpleNamespace(record=SimpleNamespace(started=None))
+    engine = SimpleNamespace(snapshot=lambda key: ran)
+    assert ready_message(engine, result) == "Enhanced area ready."  # type: ignore[arg-type]
+    for found in (cached, None):
+        engine = SimpleNamespace(snapshot=lambda key, found=found: found)
+        message = ready_message(engine, result)  # type: ignore[arg-type]
+        assert message.startswith("Enhanced area ready (from the cache: made 20")
