@@ -19,10 +19,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypedDict
+from urllib.parse import urlsplit
 
 import numpy as np
 import pystac
 import rasterio
+import requests
 from pystac_client import Client
 from pystac_client.conformance import ConformanceClasses
 from pystac_client.exceptions import APIError
@@ -203,6 +205,13 @@ def search_items(
             **_cloud_limit(client, max_cloud),
         )
         found = list(search.items())
+    except (requests.ConnectionError, requests.Timeout) as exc:
+        host = urlsplit(settings.catalog_url).netloc or settings.catalog_url
+        raise CatalogError(
+            f"The imagery catalogue ({host}) cannot be reached from this server: it has no "
+            "internet connection, or the catalogue is down. Try again later; scenes already "
+            "in the app still work."
+        ) from exc
     except APIError as exc:
         raise CatalogError(
             f"The catalogue at {settings.catalog_url} could not be searched: "
