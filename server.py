@@ -6,9 +6,11 @@ Start with ``streamlit run server.py`` (scripts/start.sh does this).
 import streamlit as st
 from starlette.middleware import Middleware
 
+from ui.enhance_flow import job_engine
 from ui.settings import keep_files_private
 from ui.tile_routes import routes
 from ui.upload_gate import UploadGate
 
 keep_files_private()  # before anything is written to the data folder
 app = st.App("app.py", routes=routes(), middleware=[Middleware(UploadGate)])
+job_engine().warm_up()  # the job workers start with the server, not at the first Enhance

@@ -116,6 +116,8 @@ class JobEngine:
         self._client: Client | None = None
         self._cluster: EmbeddedCluster | None = None
         self._lock = threading.RLock()
+        self._connecting = threading.Lock()  # held while the cluster starts, not self._lock
+        self._last_progress: dict[str, dict[str, Any]] = {}  # job id → last report seen
         self._jobs: dict[str, JobRecord] = {}
         self._requests: dict[str, SharpenRequest] = {}
         self._futures: dict[str, Future[CachedResult]] = {}
@@ -266,8 +268,21 @@ class JobEngine:
         return self._connect()
 
     # --- the queue -----------------------------------------------------------------------
+    def warm_up(self) -> threading.Thread:
+        """Connect (starting the embedded cluster and its workers) in the background, so the
+        first Enhance does not wait for the workers to start."""
+        thread = threading.Thread(
+            target=self._warm_up, name="sharpfields-jobs-warm-up", daemon=True
+        )
+        thread.start()
+        return thread
+
+    def _warm_up(self) -> None:
+        with contextlib.suppress(Exception):  # an unreachable cluster is reported at Enhance
+            self._task_slots()
+
     def _connect(self) -> Client:
-        with self._lock:
+        with self._connecting:
             if self._client is None:
                 self._client, self._cluster = self._connector()
             return self._client
@@ -342,15 +357,21 @@ class JobEngine:
     def _forget(self, job_id: str) -> None:
         """Drop an ended job's progress from the scheduler (its worker clears the cancel
         token once it has stopped)."""
+        self._last_progress.pop(job_id, None)
         with contextlib.suppress(Exception):  # best effort: the scheduler may be gone
             Variable(progress_name(job_id), client=self._connect()).delete()
 
     # --- what a job shows ----------------------------------------------------------------
     def _progress(self, job_id: str) -> dict[str, Any]:
+        """The job's last progress report; when the scheduler does not answer in time, the
+        last one seen (so the stages shown never go back, e.g. to "waiting for a worker")."""
         try:
-            return Variable(progress_name(job_id), client=self._connect()).get(timeout="2s") or {}
-        except Exception:  # not set yet, or the scheduler is gone: nothing to show
-            return {}
+            found = Variable(progress_name(job_id), client=self._connect()).get(timeout="2s")
+        except Exception:  # not set yet, or the scheduler is busy or gone
+            found = None
+        if found:
+            self._last_progress[job_id] = found
+        return found or self._last_progress.get(job_id, {})
 
     def _snapshot(self, key: str) -> JobSnapshot:
         with self._lock:

@@ -32,8 +32,8 @@ def job_engine() -> JobEngine:
 
 @cache
 def _job_engine(data: Path) -> JobEngine:
-    """It connects to the cluster (starting the embedded one, a few seconds) at the first
-    Enhance, and closes it when the server stops."""
+    """server.py starts its connection (and the embedded cluster's workers) in the
+    background when the server starts; it closes them when the server stops."""
     engine = JobEngine(JobRecords(data / "jobs"), result_cache())
     atexit.register(engine.close)
     return engine

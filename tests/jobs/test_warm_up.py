@@ -1,0 +1,56 @@
+"""The job engine connects at server start (its workers start before the first Enhance),
+and the stage a job shows never goes back when the scheduler is slow to answer."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from distributed import LocalCluster
+
+from sr.cache import ResultCache
+from sr.job_records import JobRecords
+from sr.jobs import JobEngine
+from tests.jobs.conftest import EngineFactory
+
+
+def test_warm_up_connects_in_the_background_once(
+    local_cluster: LocalCluster, tmp_path: Path
+) -> None:
+    from distributed import Client
+
+    calls: list[int] = []
+    started = threading.Event()
+
+    def connector() -> tuple[Client, None]:
+        calls.append(1)
+        started.set()
+        return Client(local_cluster.scheduler_address, set_as_default=False), None
+
+    engine = JobEngine(JobRecords(tmp_path / "jobs"), ResultCache(tmp_path / "cache"), connector)
+    try:
+        assert not calls  # nothing at construction
+        engine.warm_up().join(60)
+        assert started.is_set() and calls == [1]
+        assert engine._task_slots() == 2  # the cluster's two workers, known before any job
+        engine.warm_up().join(60)
+        assert calls == [1]  # connected once
+    finally:
+        engine.close()
+
+
+def test_the_stage_shown_never_goes_back(make_engine: EngineFactory, monkeypatch: Any) -> None:
+    engine = make_engine()
+    from distributed import Variable
+
+    from sr.job_worker import progress_name
+
+    Variable(progress_name("job-1"), client=engine.client).set({"message": "starting"})
+    assert engine._progress("job-1")["message"] == "starting"
+
+    def slow_get(self: Variable, timeout: Any = None) -> None:
+        raise TimeoutError("the scheduler is busy")
+
+    monkeypatch.setattr(Variable, "get", slow_get)
+    assert engine._progress("job-1")["message"] == "starting"  # not "waiting for a worker…"
