@@ -17,6 +17,7 @@ from ui.export_view import (
     format_note,
     label_filter,
     labels_file,
+    scene_title,
     summary_tables,
 )
 from ui.review import review_progress
@@ -39,7 +40,7 @@ scene_id = left.selectbox(
     [None, *scene_ids],
     key="export_scene",
     index=([None, *scene_ids].index(current) if current in scene_ids else 0),
-    format_func=lambda s: "all scenes" if s is None else s,
+    format_func=scene_title,
 )
 statuses = left.multiselect(
     "Status", [s.value for s in Status], default=["accepted"], key="export_status"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -17,6 +18,7 @@ from labels.geometry import GEOJSON_DECIMALS
 from labels.model import Label
 from labels.stats import summarize
 from labels.store import LabelFilter, LabelStore
+from ui.registry import registry
 
 KINDS = {
     "geojson": "application/geo+json",
@@ -83,6 +85,18 @@ def labels_file(
         return path.read_bytes(), count
 
 
+SCENE_ID_SUFFIX = re.compile(r"-[0-9a-f]{10}$")  # sr.scene.Scene.scene_id: stem-hash
+
+
+def scene_title(scene_id: str | None) -> str:
+    """A scene as people know it: its file name when this server has it open, else the
+    file name part of its id; 'all scenes' for None."""
+    if scene_id is None:
+        return "all scenes"
+    served = registry().get(scene_id)
+    return served.scene.name if served is not None else SCENE_ID_SUFFIX.sub("", scene_id)
+
+
 def file_name(kind: str, scene_id: str | None, today: date) -> str:
     """The download's file name: ``sharpfields-labels[-SCENE]-DATE.KIND``."""
     scene = f"-{scene_id}" if scene_id else ""
@@ -95,7 +109,7 @@ def summary_tables(labels: Iterable[Label]) -> dict[str, pd.DataFrame]:
     tables = {}
     for group, title in (("crop", "crop"), ("annotator", "volunteer"), ("status", "status")):
         rows = [
-            {title: key, "fields": value["count"], "hectares": value["hectares"]}
+            {title: key, "fields": value["count"], "hectares": round(value["hectares"], 2)}
             for key, value in summary[group].items()
         ]
         frame = pd.DataFrame(rows, columns=[title, "fields", "hectares"])

@@ -84,3 +84,17 @@ def test_fiboa_files_from_the_export_page(kind: str, tmp_path: Path) -> None:
     ((back, findings),) = read_labels(path)
     assert findings == [] and back is not None
     assert (back.id, back.crop, back.annotator, back.scene_id) == (field.id, "rice", "ana", "S1")
+
+
+def test_scenes_show_their_names_and_hectares_two_decimals(filled_store) -> None:  # type: ignore[no-untyped-def]
+    from sr.scene import open_scene
+    from ui.export_view import scene_title
+    from ui.registry import registry
+    from ui.settings import SAMPLE_SCENE
+
+    sample = registry().register(open_scene(SAMPLE_SCENE)).scene
+    assert scene_title(sample.scene_id) == sample.name  # open here: its file name
+    assert scene_title("far_away_tile-0123456789") == "far_away_tile"  # not open: the stem
+    assert scene_title(None) == "all scenes"
+    hectares = summary_tables(filled_store.query(_filter()))["crop"]["hectares"]
+    assert all(round(h, 2) == h for h in hectares)
