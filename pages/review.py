@@ -12,6 +12,7 @@ from ui.date_view import date_switch, other_date_choice
 from ui.enhance_flow import results_of_scene, served_result
 from ui.label_actions import review_field
 from ui.profile_view import season_profile
+from ui.methods import method_text
 from ui.review import (
     DRAWN_ON_CHOICES,
     comparison_map,
@@ -101,7 +102,11 @@ with map_col:
     right_date = other_date_choice(scene, date, "review")
     st.caption(
         "Left: original scene. Right: "
-        + (f"enhanced ({result.provenance['method']})" if result else "no enhanced view cached")
+        + (
+            f"enhanced ({method_text(result.provenance['method'])})"
+            if result
+            else "no enhanced view cached"
+        )
         if right_date is None
         else escape_markdown(
             f"Left: {scene.dates[date].label}. Right: {scene.dates[right_date].label}."
@@ -137,7 +142,11 @@ with side:
         f"by **{escape_markdown(label.annotator)}**, {label.status.value}  \n"
         f"drawn on the {label.view.value} view"
         + (f"  \ndates looked at: {escape_markdown(label.dates_seen)}" if label.dates_seen else "")
-        + (f" ({escape_markdown(label.enhancement or '')})" if label.enhancement else "")
+        + (
+            f" ({escape_markdown(method_text(*label.enhancement.split(':')[:2]))})"
+            if label.enhancement
+            else ""
+        )
     )
     if badge is not None:
         st.badge(f"enhanced view: {badge.label}", color=badge.colour)
