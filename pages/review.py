@@ -11,8 +11,8 @@ from sr.assessment import CONSISTENCY_MAP
 from ui.date_view import date_switch, other_date_choice
 from ui.enhance_flow import results_of_scene, served_result
 from ui.label_actions import review_field
-from ui.profile_view import season_profile
 from ui.methods import method_text
+from ui.profile_view import season_profile
 from ui.review import (
     DRAWN_ON_CHOICES,
     comparison_map,
