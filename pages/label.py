@@ -12,14 +12,22 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from labels.model import DEFAULT_CROPS
-from sr.assessment import CONSISTENCY_MAP
+from sr.assessment import ADDED_MAP, CONSISTENCY_MAP
 from sr.job_records import JobRecord
 from sr.methods import get_method
 from sr.pipeline import request_key
 from sr.scene import SceneError, parse_bbox
 from ui.campaign_map import add_task_outline
 from ui.campaign_panel import independent, label_page_task, task_panel
-from ui.consistency_view import badge_caption, badge_text, consistency_layer
+from ui.consistency_view import (
+    ADDED_LEGEND,
+    CONSISTENCY_LEGEND,
+    added_caption,
+    added_layer,
+    badge_caption,
+    badge_text,
+    consistency_layer,
+)
 from ui.date_swipe import add_date_swipe
 from ui.date_view import date_switch, drawn_with_dates, forget_seen, other_date_choice
 from ui.drawings import Draft, Drafts
@@ -261,6 +269,9 @@ with map_col:
     consistency_map = result.extra(CONSISTENCY_MAP) if result is not None else None
     if consistency_map is not None and state.get("show_consistency", False):
         consistency_layer(consistency_map).add_to(fmap)
+    added_map = result.extra(ADDED_MAP) if result is not None else None
+    if added_map is not None and state.get("show_added", False):
+        added_layer(added_map).add_to(fmap)
     if area:
         add_area(fmap, area, fit=place is None)
     if task is not None:
@@ -350,6 +361,7 @@ with side:
         text = badge_text(result.provenance)
         st.badge(text.label, color=text.colour)
         st.caption(badge_caption(result.provenance))
+        st.caption(added_caption(result.provenance))
         st.toggle("Show the enhanced image", value=True, key="show_enhanced")
         st.toggle(
             "Show the consistency map",
@@ -357,6 +369,11 @@ with side:
             disabled=consistency_map is None,
             help="Amber and red where the sharpened pixels, averaged, differ from the original.",
         )
+        if state.get("show_consistency"):
+            st.caption(CONSISTENCY_LEGEND)
+        st.toggle("Show what the model added", key="show_added", disabled=added_map is None)
+        if state.get("show_added") and added_map is not None:
+            st.caption(ADDED_LEGEND)
         st.slider("Opacity", 0.0, 1.0, 1.0, 0.1, key="opacity")
 
     st.markdown(f"**Enhanced areas of this scene ({len(areas)})**")

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from sr.assessment import CONSISTENCY_MAP, assess, write_consistency_map
+from sr.assessment import ADDED_MAP, CONSISTENCY_MAP, assess, write_consistency_map
 from sr.cache import CachedResult, ResultCache, cache_key
 from sr.dip import get_config
 from sr.errors import SharpenError
@@ -163,5 +163,10 @@ def sharpen_area(
         key,
         lambda path: write_raster(path, raster),
         provenance,
-        extras={CONSISTENCY_MAP: lambda path: write_consistency_map(path, assessment.map, area)},
+        extras={
+            CONSISTENCY_MAP: lambda path: write_consistency_map(path, assessment.map, area),
+            ADDED_MAP: lambda path: write_consistency_map(
+                path, assessment.added_map, area, "detail added beyond bicubic + back-projection"
+            ),
+        },
     )

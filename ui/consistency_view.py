@@ -1,12 +1,16 @@
-"""How an enhanced area's consistency is shown: a badge in plain words and a map layer.
+"""How an enhanced area is judged for people: a consistency badge, the detail the model
+added, and a map layer with a legend for each.
 
 The words are for volunteers and reviewers, not for image scientists: "faithful" means
 that averaging the sharpened pixels over each original pixel gives back what the satellite
-measured (:mod:`sr.assessment` has the thresholds).
+measured — nothing more; "detail added by the model" is what the sharpening put inside the
+original pixels beyond interpolating them (:mod:`sr.added_detail`), which only a look at the
+original can confirm (:mod:`sr.assessment` has the thresholds and where they come from).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +20,17 @@ import numpy as np
 import rasterio
 from rasterio.warp import transform_bounds
 
-from sr.assessment import CHECK_LIMITS, CONSISTENT_LIMITS, Badge, badge_of
+from sr.assessment import (
+    ADDED_LITTLE,
+    ADDED_SOME,
+    CHECK_LIMITS,
+    CONSISTENT_LIMITS,
+    AddedDetail,
+    Badge,
+    added_level,
+    added_of,
+    badge_of,
+)
 
 
 @dataclass(frozen=True)
@@ -30,8 +44,9 @@ TEXTS = {
     Badge.CONSISTENT: BadgeText(
         "faithful",
         "green",
-        "The sharpened area keeps what the satellite measured: averaged back to the original "
-        "pixels it matches them. Outlines you see here are in the data.",
+        "Averaged over each original pixel, the sharpened area gives back what the satellite "
+        "measured. That does not prove that sharp edges inside a pixel are real: see the "
+        "detail added by the model below.",
     ),
     Badge.CHECK: BadgeText(
         "check",
@@ -42,10 +57,30 @@ TEXTS = {
     Badge.INCONSISTENT: BadgeText(
         "not faithful",
         "red",
-        "The sharpened area shows things the satellite did not measure. Draw on the original "
+        "The sharpened area changes what the satellite measured. Draw on the original "
         "view instead, or sharpen again with another method.",
     ),
 }
+ADDED_TEXTS = {
+    AddedDetail.LITTLE: "little: the picture is close to the satellite data, interpolated.",
+    AddedDetail.SOME: (
+        "as much as the default method adds on test imagery. Sharp edges inside the original "
+        "pixels come from the model: check them against the original (key E)."
+    ),
+    AddedDetail.MUCH: (
+        "more than the default method added on any test image. Compare with the original "
+        "(key E) before drawing an edge you see only here."
+    ),
+}
+CONSISTENCY_LEGEND = (
+    "Consistency map: :orange[■] amber where the area changes the original pixels by more "
+    "than 0.5 %, :red[■] red above 2 %; clear where it keeps them (with the consistency "
+    "step, every area the app makes is clear)."
+)
+ADDED_LEGEND = (
+    ":violet[■] Added by the model — check against the original "
+    "(faint from 0.5 %, strong from 5 % of the typical brightness)."
+)
 UNCHECKED = BadgeText(
     "not checked",
     "gray",
@@ -74,6 +109,32 @@ def badge_caption(provenance: dict[str, Any]) -> str:
     return text if change is None else f"{text} Mean change to the original pixels: {change:.2f} %."
 
 
+def added_caption(provenance: dict[str, Any]) -> str:
+    """The detail the model added beyond interpolating the data, in plain words."""
+    added = added_of(provenance)
+    if added is None:
+        return "Detail added by the model: not measured (sharpened before the app measured it)."
+    return f"Detail added by the model: {100 * added:.1f} % — {ADDED_TEXTS[added_level(added)]}"
+
+
+def added_colours(added: np.ndarray) -> np.ndarray:
+    """(h, w) added detail → (h, w, 4) RGBA: clear below 0.5 %, violet growing to opaque
+    at 5 % and above; NaN transparent."""
+    rgba = np.zeros((*added.shape, 4), np.uint8)
+    strength = np.clip(
+        (np.nan_to_num(added) - ADDED_LITTLE) / (ADDED_SOME - ADDED_LITTLE), 0.0, 1.0
+    )
+    shown = np.nan_to_num(added) > ADDED_LITTLE
+    rgba[..., 0], rgba[..., 1], rgba[..., 2] = 170, 60, 255
+    rgba[..., 3] = np.where(shown, 60 + 160 * strength, 0).astype(np.uint8)
+    return rgba
+
+
+def added_layer(map_path: Path) -> folium.FeatureGroup:
+    """The per-pixel added detail of an enhanced area as an overlay."""
+    return _overlay(map_path, added_colours, "added by the model")
+
+
 def colour_map(error: np.ndarray) -> np.ndarray:
     """(h, w) relative errors → (h, w, 4) RGBA: clear where faithful, amber for "check",
     red beyond; NaN transparent."""
@@ -87,12 +148,18 @@ def colour_map(error: np.ndarray) -> np.ndarray:
 
 def consistency_layer(map_path: Path, name: str = "consistency map") -> folium.FeatureGroup:
     """The per-pixel consistency map of an enhanced area as an overlay on a folium map."""
+    return _overlay(map_path, colour_map, name)
+
+
+def _overlay(
+    map_path: Path, colours: Callable[[np.ndarray], np.ndarray], name: str
+) -> folium.FeatureGroup:
     with rasterio.open(map_path) as ds:
-        error = ds.read(1)
+        values = ds.read(1)
         west, south, east, north = transform_bounds(ds.crs, "EPSG:4326", *ds.bounds)
     group = folium.FeatureGroup(name=name, show=True)
     folium.raster_layers.ImageOverlay(
-        image=colour_map(error),
+        image=colours(values),
         bounds=[[south, west], [north, east]],
         interactive=False,
         zindex=500,

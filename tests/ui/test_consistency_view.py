@@ -78,3 +78,20 @@ def test_reviewers_filter_fields_by_the_imagery_they_were_drawn_on(wanted: list[
         lab for lab in labels if not wanted or drawn_on_choice(lab, views.get(lab.id)) in wanted
     ]
     assert kept == expected and (len(kept) < len(labels)) == bool(wanted)
+
+
+def test_the_detail_the_model_added_in_plain_words_and_colours() -> None:
+    from ui.consistency_view import added_caption, added_colours
+
+    for added, words in [(0.001, "little"), (0.03, "check them"), (0.2, "before drawing")]:
+        provenance = _provenance("consistent")
+        provenance["consistency"]["added_detail"] = added
+        caption = added_caption(provenance)
+        assert f"{100 * added:.1f} %" in caption and words in caption
+    assert "not measured" in added_caption(_provenance("consistent"))
+    # the faithful badge no longer says the outlines are in the data
+    assert "in the data" not in badge_caption(_provenance("consistent"))
+    rgba = added_colours(np.array([[0.001, 0.01, 0.05, np.nan]], np.float32))
+    alpha = rgba[0, :, 3]
+    assert alpha[0] == 0 and alpha[3] == 0  # little or unknown: clear
+    assert 0 < alpha[1] < alpha[2]  # stronger where more was added
