@@ -46,7 +46,7 @@ from ui.enhanced_areas import (
     select_enhanced_area,
     thumbnail_png,
 )
-from ui.field_layers import MapField, add_fields
+from ui.field_layers import MapField, add_fields, fields_legend_html
 from ui.goto_box import LABEL_GOTO, forget_place, goto_box
 from ui.jobs_panel import show_jobs, submit
 from ui.label_actions import (
@@ -393,6 +393,8 @@ with side:
 
     st.subheader("3 · Fields")
     st.selectbox("Crop of the new fields", DEFAULT_CROPS, key=CROP_KEY)
+    with st.expander("Map legend: crops and field states"):
+        st.markdown(fields_legend_html(), unsafe_allow_html=True)  # the app's constants only
     if tool == OUTLINE_TOOL:
         outline_panel(scene, result if show_enhanced else None, store, identity, drafts)
     if tool == AREA_TOOL:

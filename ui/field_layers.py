@@ -106,3 +106,32 @@ def add_features(
     group.add_to(fmap)
     fmap.add_child(_FieldsInGroup(group, features))
     return group
+
+
+def _line(colour: str, dash: str | None, width: int = 3) -> str:
+    dashes = f' stroke-dasharray="{dash}"' if dash else ""
+    return (
+        f'<svg width="28" height="10" style="vertical-align:middle"><line x1="1" y1="5" '
+        f'x2="27" y2="5" stroke="{colour}" stroke-width="{width}"{dashes}/></svg>'
+    )
+
+
+def fields_legend_html() -> str:
+    """The map's field colours (one per crop) and line styles (draft, rejected, unsaved),
+    as HTML built from the app's own constants only."""
+    crops = " ".join(
+        f'<span style="white-space:nowrap">{_line(colour, None, 8)} {html.escape(crop)}</span>'
+        for crop, colour in CROP_COLOURS.items()
+    )
+    lines = " · ".join(
+        f'<span style="white-space:nowrap">{_line("#555555", STATUS_DASH[status])} {words}</span>'
+        for status, words in [
+            ("submitted", "submitted or accepted"),
+            ("draft", "draft"),
+            ("rejected", "rejected"),
+        ]
+    )
+    unsaved = (
+        f'<span style="white-space:nowrap">{_line("#999999", "4 4", 2)} unsaved drawing</span>'
+    )
+    return f'<div style="font-size:0.8rem;line-height:1.8">{crops}<br>{lines} · {unsaved}</div>'

@@ -55,3 +55,15 @@ def test_every_default_crop_has_its_own_colour() -> None:
     assert len(set(CROP_COLOURS.values())) == len(DEFAULT_CROPS)
     assert crop_colour("Maize") == CROP_COLOURS["maize"] == "#ff7f00"
     assert crop_colour("not a crop") == "#ffffff"
+
+
+def test_the_legend_names_every_crop_in_its_colour_and_each_line_style() -> None:
+    from ui.field_layers import CROP_COLOURS, STATUS_DASH, fields_legend_html
+
+    legend = fields_legend_html()
+    for crop, colour in CROP_COLOURS.items():
+        assert f'stroke="{colour}"' in legend and crop in legend
+    for words in ("draft", "rejected", "unsaved drawing", "submitted or accepted"):
+        assert words in legend
+    assert f'stroke-dasharray="{STATUS_DASH["draft"]}"' in legend
+    assert f'stroke-dasharray="{STATUS_DASH["rejected"]}"' in legend
