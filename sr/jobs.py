@@ -162,7 +162,7 @@ class JobEngine:
                 )
             self._requests[key] = request
             self._store(record)
-        self._pump()
+        self._pump_soon()
         return self.snapshot(key)  # type: ignore[return-value]
 
     def submit_background(self, requests: Iterable[SharpenRequest], owner: str) -> int:
@@ -219,7 +219,7 @@ class JobEngine:
                 return None
             held = any(r.state.active and r.key not in self._futures for r in self._jobs.values())
         if held:
-            self._pump()  # a worker may have joined the cluster meanwhile
+            self._pump_soon()  # a worker may have joined the cluster meanwhile
         return self._snapshot(key)
 
     def jobs_of(self, volunteer: str, scene_id: str | None = None) -> list[JobSnapshot]:
@@ -276,6 +276,19 @@ class JobEngine:
         )
         thread.start()
         return thread
+
+    def _pump_soon(self) -> None:
+        """:meth:`_pump` now; but while the cluster is still starting (:meth:`warm_up`), in
+        the background, so that a page shows the job at once instead of waiting for it."""
+        if self._client is None and self._connecting.locked():
+            threading.Thread(target=self._pump_quietly, daemon=True).start()
+        else:
+            self._pump()
+
+    def _pump_quietly(self) -> None:
+        with contextlib.suppress(Exception):  # the next page refresh pumps again
+            self._connect()  # wait for the cluster without holding the jobs' lock
+            self._pump()
 
     def _warm_up(self) -> None:
         with contextlib.suppress(Exception):  # an unreachable cluster is reported at Enhance
@@ -438,6 +451,8 @@ class JobEngine:
 
     def _task_slots(self) -> int:
         checked, slots = self._slots
+        if self._client is None and self._connecting.locked():
+            return slots  # the cluster is starting: the last known count, without waiting
         if time.monotonic() - checked > 10:
             with contextlib.suppress(Exception):  # keep the last known count
                 slots = task_slots(self._connect())

@@ -54,3 +54,39 @@ def test_the_stage_shown_never_goes_back(make_engine: EngineFactory, monkeypatch
 
     monkeypatch.setattr(Variable, "get", slow_get)
     assert engine._progress("job-1")["message"] == "starting"  # not "waiting for a worker…"
+
+
+def test_a_job_shows_at_once_while_the_cluster_still_starts(
+    local_cluster: LocalCluster, tmp_path: Path, scene: Any
+) -> None:
+    import time
+
+    from distributed import Client
+
+    from sr.jobs import JobState
+    from sr.pipeline import SharpenRequest
+    from tests.jobs.conftest import pixel_area
+
+    release = threading.Event()
+
+    def slow_connector() -> tuple[Client, None]:
+        release.wait(60)  # a cluster whose workers take their time to start
+        return Client(local_cluster.scheduler_address, set_as_default=False), None
+
+    engine = JobEngine(
+        JobRecords(tmp_path / "jobs"), ResultCache(tmp_path / "cache"), slow_connector
+    )
+    try:
+        warming = engine.warm_up()
+        time.sleep(0.2)
+        start = time.monotonic()
+        snap = engine.submit(SharpenRequest(scene, pixel_area(scene, 0), "bicubic"), "Sita")
+        assert time.monotonic() - start < 5  # not held up by the starting cluster
+        assert snap.status is JobState.QUEUED
+        release.set()
+        warming.join(60)
+        done = engine.wait(snap.key, timeout=120)
+        assert done.status is JobState.DONE
+    finally:
+        release.set()
+        engine.close()
