@@ -15,7 +15,7 @@ METHODS = {
     if method.in_app
 }
 PRESETS = {
-    "fast": "fast (~1 min)",
+    "fast": "fast (~1 min on 2 idle cores)",
     "balanced": "balanced (a few minutes)",
     "reference": "reference (the paper's; very slow on CPU)",
 }
