@@ -18,7 +18,7 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 # The url_path of every page of app.py but Home (which is /); tests check they agree.
-PAGE_PATHS = ("map", "label", "review", "export", "fetch")
+PAGE_PATHS = ("map", "label", "review", "campaigns", "export", "fetch")
 BASE_URL_SCRIPT = (
     "<script>window.__streamlit = Object.assign({}, window.__streamlit, "
     '{BACKEND_BASE_URL: window.location.origin + "/"});</script>'
