@@ -10,6 +10,7 @@ from typing import Any
 from distributed import LocalCluster
 
 from sr.cache import ResultCache
+from sr.cluster import client_of
 from sr.job_records import JobRecords
 from sr.jobs import JobEngine
 from tests.jobs.conftest import EngineFactory
@@ -26,7 +27,7 @@ def test_warm_up_connects_in_the_background_once(
     def connector() -> tuple[Client, None]:
         calls.append(1)
         started.set()
-        return Client(local_cluster.scheduler_address, set_as_default=False), None
+        return client_of(local_cluster), None
 
     engine = JobEngine(JobRecords(tmp_path / "jobs"), ResultCache(tmp_path / "cache"), connector)
     try:
@@ -71,7 +72,7 @@ def test_a_job_shows_at_once_while_the_cluster_still_starts(
 
     def slow_connector() -> tuple[Client, None]:
         release.wait(60)  # a cluster whose workers take their time to start
-        return Client(local_cluster.scheduler_address, set_as_default=False), None
+        return client_of(local_cluster), None
 
     engine = JobEngine(
         JobRecords(tmp_path / "jobs"), ResultCache(tmp_path / "cache"), slow_connector
