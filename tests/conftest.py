@@ -85,3 +85,19 @@ def postgres_server() -> Iterator[PostgresServer]:
 def postgis_url(postgres_server: PostgresServer) -> str:
     """The URL of a fresh PostGIS database holding an empty label store."""
     return postgres_server.database()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's chromium through Playwright, one for the whole run: a second sync Playwright
+    in the same process would find the first one's event loop running."""
+    from tests.e2e.harness import CHROMIUM, launch_chromium
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (scripts/setup.sh --dev installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()

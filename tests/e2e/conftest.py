@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.harness import CHROMIUM, launch_chromium, running_app
+from tests.e2e.harness import running_app
 
 
 @pytest.fixture(scope="session")
@@ -15,18 +14,6 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A shared app for read-only browser tests."""
     with running_app(tmp_path_factory.mktemp("sharpfields-data")) as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (scripts/setup.sh --dev installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture()

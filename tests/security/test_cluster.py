@@ -151,7 +151,19 @@ def test_an_external_cluster_needs_a_tls_address_and_certificates(
         connect()
 
 
+def _listening_sockets(pid: int) -> set[tuple[str, int]]:
+    """The (address, port) pairs on which a process (and its children) accept connections."""
+    processes = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
+    return {
+        (conn.laddr.ip, conn.laddr.port)
+        for process in processes
+        for conn in process.net_connections(kind="inet")
+        if conn.status == psutil.CONN_LISTEN
+    }
+
+
 def test_the_embedded_cluster_runs_code_only_for_the_app(tmp_path: Path) -> None:
+    earlier = _listening_sockets(os.getpid())  # other tests' servers in this process
     cluster = start_local_cluster(WorkerLayout(workers=1, torch_threads=1))
     try:
         assert cluster.scheduler_address.startswith("tls://127.0.0.1:")
@@ -159,6 +171,7 @@ def test_the_embedded_cluster_runs_code_only_for_the_app(tmp_path: Path) -> None
         with client_of(cluster) as app:
             assert app.submit(sum, [1, 2]).result(timeout=60) == 3
         # This process (the scheduler) and its worker processes: loopback only.
-        assert _listening(os.getpid()) <= {"127.0.0.1"}
+        opened = _listening_sockets(os.getpid()) - earlier
+        assert opened and {ip for ip, _ in opened} <= {"127.0.0.1"}
     finally:
         cluster.close()

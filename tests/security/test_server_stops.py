@@ -11,12 +11,12 @@ import re
 import signal
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import psutil
-import pytest
 
-from tests.e2e.harness import CHROMIUM, launch_chromium, running_app, sign_in
+from tests.e2e.harness import running_app, sign_in
 from tests.security.hostile_rasters import sparse_giant
 
 
@@ -28,21 +28,19 @@ def _server(url: str) -> psutil.Process:
     raise LookupError("the app's process is not a child of this one")
 
 
-def test_the_server_stops_on_sigterm_after_a_heavy_scene_was_asked_for(tmp_path: Path) -> None:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
+def test_the_server_stops_on_sigterm_after_a_heavy_scene_was_asked_for(
+    browser: Any, tmp_path: Path
+) -> None:
     scenes = tmp_path / "scenes"
     scenes.mkdir()
     sparse_giant(scenes / "giant.tif")
     data = tmp_path / "data"
     data.mkdir()
-    with running_app(data, SHARPFIELDS_SCENE_DIRS=str(scenes)) as url, sync_playwright() as pw:
+    with running_app(data, SHARPFIELDS_SCENE_DIRS=str(scenes)) as url:
         server = _server(url)
-        browser = launch_chromium(pw)
+        context = browser.new_context()
         try:
-            page = browser.new_page()
+            page = context.new_page()
             sign_in(page, url, "Eve")
             page.goto(f"{url}/map?scene=server1%3Agiant.tif")
             # The page has run: refused at once here (building its reduced copy before #19).
@@ -50,7 +48,7 @@ def test_the_server_stops_on_sigterm_after_a_heavy_scene_was_asked_for(tmp_path:
                 timeout=60_000
             )
         finally:
-            browser.close()
+            context.close()
         server.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + 30
         while server.is_running() and server.status() != psutil.STATUS_ZOMBIE:

@@ -5,30 +5,22 @@ SameSite=Strict cookie; the address (and the link for volunteers) carries the sc
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.harness import CHROMIUM, launch_chromium, running_app, sign_in
+from tests.e2e.harness import running_app, sign_in
 
 COORDINATOR_CODE = "address-9"
 NOT_SIGNED_IN = "Sign in on the Home page first"
 
 
 @pytest.fixture(scope="module")
-def browser_and_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[object, str]]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
+def browser_and_app(
+    browser: object, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[object, str]]:
     data = tmp_path_factory.mktemp("data")
-    with (
-        running_app(data, SHARPFIELDS_COORDINATOR_CODE=COORDINATOR_CODE) as url,
-        sync_playwright() as playwright,
-    ):
-        browser = launch_chromium(playwright)
+    with running_app(data, SHARPFIELDS_COORDINATOR_CODE=COORDINATOR_CODE) as url:
         yield browser, url
-        browser.close()
 
 
 def test_a_shared_address_carries_no_sign_in(browser_and_app: tuple[object, str]) -> None:
