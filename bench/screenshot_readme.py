@@ -23,10 +23,11 @@ from tests.e2e.harness import (
     PROJECT_ROOT,
     REVIEWER_CODE,
     draw_square,
+    drawing_tool,
     enhance_at,
     launch_chromium,
     map_centre,
-    map_replaced,
+    map_moved,
     running_app,
     sign_in,
 )
@@ -55,15 +56,15 @@ def main(out: Path) -> None:
             enhance_at(page, *FIRST_AREA)
             goto = page.get_by_label("Go to (lat, lon or west, south, east, north)")
             goto.fill(f"{west}, {south}, {east}, {north}")
-            map_replaced(page, lambda: goto.press("Enter"))
+            map_moved(page, lambda: goto.press("Enter"))
             enhance_at(page, *SECOND_AREA)
             show = page.get_by_role("button", name="Show", exact=True)
             expect(show).to_have_count(1, timeout=30_000)
-            map_replaced(page, show.click)
+            map_moved(page, show.click)
             page.get_by_label("Crop of the new fields").click()
             page.keyboard.type("maize")
             page.keyboard.press("Enter")
-            map_replaced(page, page.get_by_text("Draw fields", exact=True).first.click)
+            drawing_tool(page)
             draw_square(page, half=90)
             page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=30_000)
             page.get_by_role("button", name="Save & submit").click()

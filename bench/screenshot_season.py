@@ -23,10 +23,12 @@ from sr.scene import open_scene
 from tests.e2e.harness import (
     PROJECT_ROOT,
     draw_square,
+    drawing_tool,
     launch_chromium,
     map_centre,
-    map_replaced,
+    map_moved,
     running_app,
+    scene_tiles,
     sign_in,
 )
 from ui.auth import Identity
@@ -63,10 +65,11 @@ def main(out: Path) -> None:
             map_centre(page)
             goto = page.get_by_label("Go to (lat, lon or west, south, east, north)")
             goto.fill(f"{lon - 0.006:.4f}, {lat - 0.004:.4f}, {lon + 0.006:.4f}, {lat + 0.004:.4f}")
-            map_replaced(page, lambda: goto.press("Enter"))
-            map_replaced(page, page.get_by_role("button", name="date 2", exact=True).click)
-            map_replaced(page, page.get_by_text("NDVI (vegetation)", exact=True).click)
-            map_replaced(page, page.get_by_text("Draw fields", exact=True).first.click)
+            map_moved(page, lambda: goto.press("Enter"))
+            page.get_by_role("button", name="date 2", exact=True).click()
+            page.get_by_text("NDVI (vegetation)", exact=True).click()
+            scene_tiles(page, "ndvi-d1").first.wait_for(timeout=60_000)  # changed in place
+            drawing_tool(page)
             draw_square(page, half=35, dx0=-40)
             expect(page.get_by_text("Season profile: your last drawing")).to_be_visible(
                 timeout=60_000

@@ -1,12 +1,14 @@
 """Label: choose an area, sharpen it, draw crop fields on it and save them.
 
 The map's last event is read first (streamlit-folium keeps it in the session state under
-the map's key), so each click or drawing costs one run of this script, not two.
+the map's key), so each click or drawing costs one run of this script, not two. The map is
+built once per scene and changed in place (ui.live_map): it keeps the volunteer's view.
 """
 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -28,7 +30,7 @@ from ui.consistency_view import (
     badge_text,
     consistency_layer,
 )
-from ui.date_swipe import add_date_swipe
+from ui.date_swipe import date_swipe_spec
 from ui.date_view import date_switch, drawn_with_dates, forget_seen, other_date_choice
 from ui.drawings import Draft, Drafts
 from ui.enhance_flow import (
@@ -57,12 +59,24 @@ from ui.label_actions import (
     unsaved_after_save,
 )
 from ui.label_choices import (
+    COMPARE_KEY,
     CROP_KEY,
+    SHOW_ENHANCED_KEY,
     crop_on_screen,
     current_request,
     drawn_on_screen,
+    enhanced_switch,
 )
-from ui.map_events import chosen_area, drawn_work
+from ui.live_map import (
+    LABEL_MAP,
+    basemap_spec,
+    enhanced_spec,
+    live_base_map,
+    live_layers,
+    scene_spec,
+    steady_ids,
+)
+from ui.map_events import chosen_area, drawn_work, map_news
 from ui.methods import METHODS, PRESETS
 from ui.outline_assist import Proposals
 from ui.outline_fix import can_fix, fix_outlines
@@ -76,20 +90,12 @@ from ui.outline_tool import (
 from ui.plain_words import FIX_BUTTON, field_name
 from ui.profile_view import label_profile
 from ui.rework import fix_panel
-from ui.scene_map import (
-    add_area,
-    add_draw_control,
-    add_scene_tiles,
-    base_map,
-    basemap_choices,
-    finish_map,
-    fly_to,
-)
+from ui.scene_map import add_area, basemap_choices
 from ui.settings import data_dir, default_area_pixels
 from ui.state import (
     bump_map,
     label_store,
-    map_key,
+    map_revision,
     remember,
     remembered,
     require_identity,
@@ -117,29 +123,41 @@ others = independent(others, task)
 # --- what the volunteer just did on the map -------------------------------------------------
 if "area" not in state:
     state["area"] = parse_bbox(remembered("area_text", ""))
-event = state.get(map_key("label-map")) or {}
-draft = drafts.load()
-if state.get("tool", AREA_TOOL) == AREA_TOOL:
-    new_area = chosen_area(event, scene)
-    if new_area and new_area != state.get("area"):
-        state["area"] = new_area
-        forget_place(LABEL_GOTO)  # the map follows the new area
-        bump_map()  # a fresh map, zoomed to the new area
-else:
-    new_draft, removed = drawn_work(event, mine)
-    if new_draft is not None and new_draft != draft:
-        if refused := drafts.save(new_draft):  # too large to keep: said, and off the map
-            state["outcomes"] = [(False, note) for note in refused]
-            bump_map()
-        draft = drafts.load()
+
+
+def take_map_news() -> dict[str, Any]:
+    """Act on what the volunteer did on the map since it was last looked at: a new area, or
+    new drawings, changed outlines and removed fields (kept as drafts at once). Returns the
+    news (a click for the outline tool)."""
+    news = map_news(state, LABEL_MAP)
+    if state.get("tool", AREA_TOOL) == AREA_TOOL:
+        new_area = chosen_area(news, scene)
+        if new_area and new_area != state.get("area"):
+            state["area"] = new_area
+            forget_place(LABEL_GOTO)  # the map follows the new area
+            bump_map()  # the drawn rectangle gives way to the area's outline
+        return news
+    new_draft, removed = drawn_work(news, mine)
+    changed = new_draft is not None and new_draft != drafts.load()
+    refused = drafts.save(new_draft) if changed and new_draft is not None else []
+    if refused:  # too large to keep: said, and off the map
+        state["outcomes"] = [(False, note) for note in refused]
+        bump_map()
     if removed:
         state["pending_delete"] = removed
+    return news
+
+
+news = take_map_news()
+draft = drafts.load()
 area = state["area"]
 
 
 def save_work(submit: bool) -> None:
-    """Save button callback: new drawings and changed outlines, then a fresh map. The crop
-    and the view are read now, as the volunteer sees them (ui.label_choices)."""
+    """Save button callback: new drawings and changed outlines, then the map shows them as
+    saved (in place). The drawings, the crop and the view are read now, as the volunteer
+    sees them (ui.label_choices)."""
+    take_map_news()  # a drawing reported with the click itself
     work = drafts.load()
     outcomes = save_new_fields(
         store,
@@ -217,7 +235,7 @@ with side:
         [AREA_TOOL, FIELDS_TOOL, OUTLINE_TOOL],
         horizontal=True,
         key="tool",
-        on_change=bump_map,  # a fresh map: the other tool's last event must not count
+        on_change=bump_map,  # the map swaps its drawing tool in place
     )
     date, view = date_switch(scene, "label")
     swipe_date = other_date_choice(scene, date, "label", "Swipe to another date")
@@ -247,39 +265,52 @@ if request is not None:
         messages.error(str(exc))
         request = None
 overlay = served_result(result, served) if result else None
-show_enhanced = overlay is not None and state.get("show_enhanced", True)
+show_enhanced = overlay is not None and state.get(SHOW_ENHANCED_KEY, True)
 if tool == OUTLINE_TOOL:
-    draft = take_click(event, scene, result if show_enhanced else None, drafts, draft)
+    draft = take_click(news, scene, result if show_enhanced else None, drafts, draft)
 areas = enhanced_areas(results_of_scene(scene.scene_id), identity.name)
 
+compare = overlay is not None and show_enhanced and bool(state.get(COMPARE_KEY))
+
 with map_col:
-    fmap = base_map(served, view, tile_key, basemap, date)
+    tiles = [*basemap_spec(basemap), scene_spec(served, view, tile_key, date)]
     if swipe_date is not None:
-        add_date_swipe(fmap, served, view, tile_key, date, swipe_date)
-    add_enhanced_outlines(fmap, areas, identity.name)
+        tiles.append(date_swipe_spec(served, view, tile_key, date, swipe_date))
     if overlay is not None:
-        add_scene_tiles(
-            fmap,
-            overlay,
-            view,
-            "enhanced area",
-            tile_key,
-            opacity=state.get("opacity", 1.0) if show_enhanced else 0.0,
+        opacity = state.get("opacity", 1.0) if show_enhanced else 0.0
+        tiles.append(enhanced_spec(overlay, view, tile_key, opacity, compare))
+    editable = [
+        MapField(
+            draft.edits.get(lab.id, (lab.geometry,))[0],
+            lab.id,
+            lab.crop,
+            lab.status.value,
+            lab.annotator,
+            lab.review_comment or "",
         )
+        for lab in mine
+    ] + [MapField(g, None, None) for g in draft.new]
+    drawing = tool in (FIELDS_TOOL, OUTLINE_TOOL)
+    layers = live_layers(  # what changes; the map itself is built once (ui.live_map)
+        tool="polygon" if drawing else "rectangle",
+        tiles=tiles,
+        editable=editable,
+        revision=map_revision(),
+        fit=place or area or scene.lonlat_bounds,
+    )
+    add_enhanced_outlines(layers, areas, identity.name)
     consistency_map = result.extra(CONSISTENCY_MAP) if result is not None else None
     if consistency_map is not None and state.get("show_consistency", False):
-        consistency_layer(consistency_map).add_to(fmap)
+        consistency_layer(consistency_map).add_to(layers)
     added_map = result.extra(ADDED_MAP) if result is not None else None
     if added_map is not None and state.get("show_added", False):
-        added_layer(added_map).add_to(fmap)
+        added_layer(added_map).add_to(layers)
     if area:
-        add_area(fmap, area, fit=place is None)
+        add_area(layers, area, fit=False)
     if task is not None:
-        add_task_outline(fmap, task)
-    if place is not None:
-        fly_to(fmap, place)
+        add_task_outline(layers, task)
     add_fields(
-        fmap,
+        layers,
         [
             MapField(
                 lab.geometry,
@@ -293,29 +324,13 @@ with map_col:
         ],
         "others' fields",
     )
-    editable = [
-        MapField(
-            draft.edits.get(lab.id, (lab.geometry,))[0],
-            lab.id,
-            lab.crop,
-            lab.status.value,
-            lab.annotator,
-            lab.review_comment or "",
-        )
-        for lab in mine
-    ] + [MapField(g, None, None) for g in draft.new]
-    group = add_fields(fmap, editable, "my fields", editable=True)
-    add_queue_layer(fmap, drafts)
-    add_draw_control(
-        fmap,
-        group if tool in (FIELDS_TOOL, OUTLINE_TOOL) else None,
-        "polygon" if tool in (FIELDS_TOOL, OUTLINE_TOOL) else "rectangle",
-    )
+    add_queue_layer(layers, drafts)
     st_folium(
-        finish_map(fmap),
+        live_base_map(served),
+        feature_group_to_add=steady_ids(layers),
         height=680,
         use_container_width=True,
-        key=map_key("label-map"),
+        key=LABEL_MAP,
         returned_objects=[
             "all_drawings",
             "last_active_drawing",
@@ -362,7 +377,7 @@ with side:
         st.badge(text.label, color=text.colour)
         st.caption(badge_caption(result.provenance))
         st.caption(added_caption(result.provenance))
-        st.toggle("Show the enhanced image", value=True, key="show_enhanced")
+        enhanced_switch()
         st.toggle(
             "Show the consistency map",
             key="show_consistency",

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from typing import Any
 
+import streamlit as st
+
 from sr.cache import CachedResult
 from sr.pipeline import SharpenRequest
 from sr.scene import Scene, SceneError
@@ -22,6 +24,8 @@ from ui.settings import dip_iterations_override
 
 CROP_KEY = "crop"
 SHOW_ENHANCED_KEY = "show_enhanced"
+COMPARE_KEY = "compare_enhanced"  # the original / enhanced swipe
+SWITCH_KEY = "e"  # the keyboard key of the original / enhanced switch
 
 
 def current_request(
@@ -63,3 +67,31 @@ def crop_on_screen(state: MutableMapping[str, Any], default: str) -> str:
 def drawn_on_screen(state: MutableMapping[str, Any], scene: Scene, volunteer: str) -> DrawnOn:
     """What a field saved now is drawn on, from the choices on screen."""
     return drawn_on_view(scene, shown_result(state, scene, volunteer))
+
+
+def flip_enhanced() -> None:
+    """The switch's callback: the map shows the original scene instead of the enhanced
+    area, or back (in place: the map keeps its zoom and centre)."""
+    state = st.session_state
+    state[SHOW_ENHANCED_KEY] = not state.get(SHOW_ENHANCED_KEY, True)
+
+
+def enhanced_switch() -> None:
+    """The toggle, a button with a key to flip original and enhanced at one view, and the
+    swipe between them (``COMPARE_KEY``)."""
+    st.session_state.setdefault(SHOW_ENHANCED_KEY, True)
+    st.toggle("Show the enhanced image", key=SHOW_ENHANCED_KEY)
+    showing = "enhanced" if st.session_state[SHOW_ENHANCED_KEY] else "original"
+    st.button(
+        f"Original ⇄ enhanced (now: {showing})",
+        key="flip-enhanced",
+        on_click=flip_enhanced,
+        shortcut=SWITCH_KEY,
+        help=f"Key {SWITCH_KEY.upper()}: the same view, the other image.",
+    )
+    st.toggle(
+        "Swipe: original ◀ ▶ enhanced",
+        key=COMPARE_KEY,
+        disabled=not st.session_state[SHOW_ENHANCED_KEY],
+        help="The original left of a slider on the map, the enhanced area right of it.",
+    )

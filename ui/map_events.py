@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any
 
 from labels.model import Label
@@ -54,3 +54,28 @@ def drawn_work(event: Mapping[str, Any], mine: Sequence[Label]) -> tuple[Draft |
     versions = {lab.id: lab.version for lab in mine}
     draft = Draft(changes.new, {i: (g, versions[i]) for i, g in changes.edited.items()})
     return draft, changes.deleted
+
+
+CLICK_PARTS = ("last_clicked", "last_object_clicked", "last_active_drawing")
+_SEEN = "map_event_seen"  # the map's event as last acted on
+
+
+def map_news(state: MutableMapping[str, Any], key: str) -> dict[str, Any]:
+    """The parts of the map's last event (``state[key]``) not acted on yet.
+
+    The live map (ui.live_map) is not rebuilt after a save or a delete, so the component
+    keeps reporting its last drawings and clicks with every later event: after a save, the
+    saved drawing is still among ``all_drawings`` (without its label id) until the next
+    drawing event. A part counts once, when it differs from the event seen before: the
+    drawings (``all_drawings``) and the clicks (the other three parts, together). Parts
+    that did not change are left out (no drawing event, no click).
+    """
+    event = dict(state.get(key) or {})
+    seen = state.get(_SEEN) or {}
+    state[_SEEN] = event
+    news: dict[str, Any] = {}
+    if event.get("all_drawings") != seen.get("all_drawings"):
+        news["all_drawings"] = event.get("all_drawings")
+    if any(event.get(part) != seen.get(part) for part in CLICK_PARTS):
+        news.update({part: event.get(part) for part in CLICK_PARTS})
+    return news

@@ -43,21 +43,26 @@ def base_map(
     """A map with the scene's tiles (of one of its dates) and outline, fitted to the scene,
     over a basemap."""
     scene = served.scene
-    west, south, east, north = scene.lonlat_bounds
-    fmap = folium.Map(
+    fmap = scene_frame(served)
+    add_basemap(fmap, basemap)
+    dated = f", {scene.dates[date].label}" if len(scene.dates) > 1 else ""
+    name = f"{scene.name} ({MODE_NAMES[mode]}{dated})"
+    add_scene_tiles(fmap, served, mode, name, tile_key, date=date)
+    add_outline(fmap, scene.footprint, "scene outline", "#ffcc00", weight=2)
+    fly_to(fmap, scene.lonlat_bounds)
+    return fmap
+
+
+def scene_frame(served: ServedScene) -> folium.Map:
+    """An empty map centred on the scene, without tiles (every page adds its own)."""
+    west, south, east, north = served.scene.lonlat_bounds
+    return folium.Map(
         location=((south + north) / 2, (west + east) / 2),
         zoom_start=12,
         tiles=None,
         max_zoom=MAX_ZOOM,
         control_scale=True,
     )
-    add_basemap(fmap, basemap)
-    dated = f", {scene.dates[date].label}" if len(scene.dates) > 1 else ""
-    name = f"{scene.name} ({MODE_NAMES[mode]}{dated})"
-    add_scene_tiles(fmap, served, mode, name, tile_key, date=date)
-    add_outline(fmap, scene.footprint, "scene outline", "#ffcc00", weight=2)
-    fly_to(fmap, (west, south, east, north))
-    return fmap
 
 
 def add_basemap(fmap: folium.Map, name: str) -> None:

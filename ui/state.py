@@ -169,8 +169,15 @@ def label_store() -> BaseLabelStore:
 
 
 def bump_map() -> None:
-    """Give the map a fresh identity so that stale drawings from before a save are dropped."""
-    st.session_state["map_generation"] = st.session_state.get("map_generation", 0) + 1
+    """The app changed what the map shows (a save, a delete, an undo, a new area …): the
+    Campaigns page's map gets a fresh identity (``map_key``), so stale drawings are dropped;
+    the Label page's live map (ui.live_map) redraws its editable fields in place."""
+    st.session_state["map_generation"] = map_revision() + 1
+
+
+def map_revision() -> int:
+    """How many times the app changed the map (see ``bump_map``)."""
+    return int(st.session_state.get("map_generation", 0))
 
 
 def map_key(name: str) -> str:

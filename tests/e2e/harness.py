@@ -187,11 +187,38 @@ def page_point(page, lon: float, lat: float) -> tuple[float, float]:  # type: ig
     return frame_box["x"] + point["x"], frame_box["y"] + point["y"]
 
 
-def map_replaced(page, action: Callable[[], None]) -> None:  # type: ignore[no-untyped-def]
-    """Do ``action`` and wait until it gave the page a fresh map (and that map shows tiles)."""
-    old = page.locator(MAP).last.element_handle()
+def map_view(page) -> tuple[int, float, float]:  # type: ignore[no-untyped-def]
+    """The map's zoom and centre (lat, lon), read from Leaflet inside the map's iframe."""
+    frame = page.locator(MAP).last.element_handle().content_frame()
+    view = frame.evaluate(
+        "() => { const c = window.map.getCenter(); return [window.map.getZoom(), c.lat, c.lng]; }"
+    )
+    return int(view[0]), float(view[1]), float(view[2])
+
+
+def map_moved(page, action: Callable[[], None], timeout_s: float = 30) -> None:  # type: ignore[no-untyped-def]
+    """Do ``action`` and wait until the map looks somewhere else (the Label page's map moves
+    in place, it is not rebuilt), then until it is settled and shows tiles."""
+    before = map_view(page)
     action()
-    old.wait_for_element_state("hidden", timeout=30_000)
+    deadline = time.monotonic() + timeout_s
+    while map_view(page) == before:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the map never moved")
+        time.sleep(0.2)
+    map_centre(page)
+
+
+def scene_tiles(page, view: str):  # type: ignore[no-untyped-def]
+    """The map's loaded tiles of one view (``true``, ``true-d1`` …; an enhanced area's too)."""
+    return page.frame_locator(MAP).last.locator(f"img.leaflet-tile-loaded[src*='/{view}/']")
+
+
+def drawing_tool(page, name: str = "Draw fields") -> None:  # type: ignore[no-untyped-def]
+    """Switch the Label page's map to a tool that draws polygons ("Draw fields", "Click a
+    field") and wait for the map's polygon tool (swapped in place)."""
+    page.get_by_text(name, exact=True).first.click()
+    page.frame_locator(MAP).last.locator(".leaflet-draw-draw-polygon").wait_for(timeout=30_000)
     map_centre(page)
 
 

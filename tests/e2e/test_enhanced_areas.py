@@ -16,9 +16,10 @@ from tests.e2e.harness import (
     ARTIFACTS,
     MAP,
     draw_square,
+    drawing_tool,
     enhance_at,
     map_centre,
-    map_replaced,
+    map_moved,
     running_app,
     sign_in,
 )
@@ -62,7 +63,7 @@ def test_back_to_an_earlier_enhanced_area_then_save_with_a_toast(browser, tmp_pa
         [first_id] = _enhanced_tiles(data)
         goto = page.get_by_label("Go to (lat, lon or west, south, east, north)")
         goto.fill(f"{west}, {south}, {east}, {north}")  # back to the whole scene
-        map_replaced(page, lambda: goto.press("Enter"))
+        map_moved(page, lambda: goto.press("Enter"))
         second = enhance_at(page, c.x + 0.004, c.y)
         assert second != first
 
@@ -73,7 +74,7 @@ def test_back_to_an_earlier_enhanced_area_then_save_with_a_toast(browser, tmp_pa
         expect(outlines).to_have_count(2, timeout=30_000)  # both areas outlined on the map
         show = page.get_by_role("button", name="Show", exact=True)  # the other one: the first
         expect(show).to_have_count(1, timeout=30_000)
-        map_replaced(page, show.click)
+        map_moved(page, show.click)
         expect(page.get_by_text(AREA_CAPTION).first).to_have_text(first, timeout=30_000)
         page.get_by_text("Enhanced area ready").wait_for(timeout=30_000)
         zoom, inside = _view(page, first)
@@ -82,7 +83,7 @@ def test_back_to_an_earlier_enhanced_area_then_save_with_a_toast(browser, tmp_pa
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "enhanced_areas_list.png"), full_page=True)
 
-        map_replaced(page, page.get_by_text("Draw fields", exact=True).first.click)
+        drawing_tool(page)
         draw_square(page, half=40)
         page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=30_000)
         page.get_by_role("button", name="Save & submit").click()

@@ -21,8 +21,8 @@ from sr.scene import open_scene
 from tests.e2e.harness import (
     ARTIFACTS,
     MAP,
+    drawing_tool,
     enhance_at,
-    map_replaced,
     page_point,
     running_app,
     sign_in,
@@ -57,7 +57,7 @@ def test_click_inside_a_field_then_save_stores_a_proposed_field(browser, tmp_pat
         page.goto(f"{url}/label?{sign_in(page, url, 'Sita')}")
         enhance_at(page, c.x, c.y)  # the default method: the enhancer
         page.get_by_text("Enhanced area ready").wait_for(timeout=120_000)
-        map_replaced(page, page.get_by_text(OUTLINE_TOOL, exact=True).first.click)
+        drawing_tool(page, OUTLINE_TOOL)
         lon, lat = inside_a_field(data)
         unsaved = page.get_by_text("1 unsaved drawing(s)")
         for _ in range(3):  # a click while the fresh map is still wiring its events is lost

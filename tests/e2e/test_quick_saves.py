@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from labels.store import LabelFilter, open_store
-from tests.e2e.harness import draw_square, map_centre, map_replaced, running_app, sign_in
+from tests.e2e.harness import draw_square, drawing_tool, map_centre, running_app, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -57,7 +57,7 @@ def test_each_quick_save_keeps_the_crop_on_screen(browser, tmp_path: Path) -> No
         page = browser.new_page(viewport={"width": 1500, "height": 1000})
         page.goto(f"{url}/label?{sign_in(page, url, 'Quick')}")
         map_centre(page)
-        map_replaced(page, page.get_by_text("Draw fields", exact=True).first.click)
+        drawing_tool(page)
         crop_box = page.get_by_label("Crop of the new fields")
         save = page.get_by_role("button", name="Save & submit")
         known: set[str] = set()

@@ -22,6 +22,7 @@ from sr.methods import DEFAULT_METHOD, METHODS
 from sr.scene import open_scene
 from tests.conftest import PROJECT_ROOT
 from tests.ui.conftest import shown
+from ui.live_map import LABEL_MAP
 from ui.settings import SAMPLE_SCENE, default_area_pixels
 
 APP = str(PROJECT_ROOT / "app.py")
@@ -50,7 +51,6 @@ def signed_in_on_label_page(name: str = "Sita") -> AppTest:
 
 def map_sends(app: AppTest, **event: Any) -> AppTest:
     """The map component reports ``event`` (as st_folium does after a click or a drawing)."""
-    generation = app.session_state.get("map_generation", 0)
     value = {
         "all_drawings": None,
         "last_active_drawing": None,
@@ -58,7 +58,7 @@ def map_sends(app: AppTest, **event: Any) -> AppTest:
         "last_object_clicked": None,
         **event,
     }
-    app.session_state[f"label-map-{generation}"] = value
+    app.session_state[LABEL_MAP] = value
     return app.run()
 
 

@@ -180,3 +180,19 @@ def test_the_drawing_keys_are_in_what_streamlit_folium_sends_to_the_browser(
     fmap.get_root().render()
     shipped = _get_map_string(fmap)
     assert "__sharpfieldsKeys" in shipped and "deleteLastVertex" in shipped
+
+
+def test_the_original_enhanced_switch_flips_the_view(app_data: Path, scene: Scene) -> None:
+    bbox = _area(scene, 0.004)
+    key = _enhanced(scene, bbox, "Sita")
+    app = _label_page()
+    app.button(key=f"show-{key}").click().run()
+    switch = app.button(key="flip-enhanced")
+    assert switch.label.endswith("(now: enhanced)") and app.session_state["show_enhanced"]
+    assert not app.toggle(key="compare_enhanced").disabled
+    switch.click().run()
+    assert not app.exception
+    assert app.session_state["show_enhanced"] is False
+    assert app.button(key="flip-enhanced").label.endswith("(now: original)")
+    assert app.toggle(key="show_enhanced").value is False  # the toggle follows
+    assert app.toggle(key="compare_enhanced").disabled  # nothing to compare with

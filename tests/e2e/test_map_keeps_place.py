@@ -1,0 +1,127 @@
+"""In a real browser, on the Sentinel-2 sample: the Label page's map keeps its place (issue
+20) — a save, an undo, the original / enhanced switch (button and key E), the swipe between
+them and another date change the map in place: the same map, the same zoom and centre."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from sr.scene import open_scene
+from tests.e2e.harness import (
+    MAP,
+    draw_square,
+    drawing_tool,
+    enhance_at,
+    map_centre,
+    map_view,
+    running_app,
+    scene_tiles,
+    sign_in,
+)
+from ui.field_layers import crop_colour
+from ui.settings import SAMPLE_SCENE
+
+pytestmark = pytest.mark.e2e
+
+
+def _settled_view(page, timeout_s: float = 15) -> tuple[int, float, float]:  # type: ignore[no-untyped-def]
+    """The map's view once it stopped changing (a zoom animates)."""
+    deadline = time.monotonic() + timeout_s
+    previous = map_view(page)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        current = map_view(page)
+        if current == previous:
+            return current
+        previous = current
+    raise TimeoutError("the map never settled")
+
+
+def _frame(page):  # type: ignore[no-untyped-def]
+    return page.locator(MAP).last.element_handle().content_frame()
+
+
+def _same_map(page) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the map is still the one marked by ``_mark`` (a rebuilt map is a new frame,
+    a new window and a new Leaflet map)."""
+    return bool(_frame(page).evaluate("() => window.__kept === window.map"))
+
+
+def _enhanced_opacity(page) -> float | None:  # type: ignore[no-untyped-def]
+    return _frame(page).evaluate("() => window.sharpfieldsLive.shown().enhanced ?? null")
+
+
+def _switch(page, showing: str):  # type: ignore[no-untyped-def]
+    """The original / enhanced button, saying what the map shows now."""
+    return page.get_by_role("button", name=f"Original ⇄ enhanced (now: {showing})")
+
+
+def _until(check: Callable[[], bool], timeout_s: float = 30) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not check():
+        if time.monotonic() > deadline:
+            raise TimeoutError("never came true")
+        time.sleep(0.2)
+
+
+def test_saves_undo_switches_and_dates_keep_the_map_and_its_view(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data = tmp_path / "data"
+    data.mkdir()
+    c = open_scene(SAMPLE_SCENE).footprint.centroid
+    with running_app(data, SHARPFIELDS_AREA_PIXELS="32") as url:
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.goto(f"{url}/label?{sign_in(page, url, 'Steady')}")
+        map_centre(page)
+        page.get_by_label("Sharpening method").click()
+        page.get_by_role("option", name="Bicubic (no sharpening)").click()
+        enhance_at(page, c.x, c.y)  # the map flies to the area: a new place, the one move
+        page.get_by_text("Enhanced area ready").wait_for(timeout=120_000)
+        drawing_tool(page)
+        frame = page.frame_locator(MAP).last
+        start_zoom = _settled_view(page)[0]
+        for _ in range(2):  # the volunteer's own view: zoomed out with the map's - button
+            frame.locator(".leaflet-control-zoom-out").click()
+            time.sleep(0.4)
+        view = _settled_view(page)
+        assert view[0] == start_zoom - 2
+        _frame(page).evaluate("() => { window.__kept = window.map; }")
+
+        draw_square(page, half=40)
+        page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=30_000)
+        page.get_by_role("button", name="Save & submit").click()
+        page.get_by_text("0 unsaved drawing(s)").wait_for(timeout=30_000)
+        saved = frame.locator(f'path[stroke="{crop_colour("rice")}"]')
+        saved.first.wait_for(timeout=30_000)  # shown as a saved rice field, in place
+        assert _same_map(page) and _settled_view(page) == view
+
+        page.get_by_role("button", name="Undo").click()
+        page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=30_000)
+        saved.first.wait_for(state="detached", timeout=30_000)
+        assert _same_map(page) and _settled_view(page) == view
+
+        assert _enhanced_opacity(page) == 1.0
+        _switch(page, "enhanced").click()
+        expect(_switch(page, "original")).to_be_visible(timeout=30_000)
+        _until(lambda: _enhanced_opacity(page) == 0.0)  # hidden in place, not reloaded
+        page.get_by_text("Date on screen: date 1").click()  # focus on the page, not the map
+        page.keyboard.press("e")  # the key: back to the enhanced area
+        expect(_switch(page, "enhanced")).to_be_visible(timeout=30_000)
+        assert _same_map(page) and _settled_view(page) == view
+
+        page.get_by_text("Swipe: original ◀ ▶ enhanced").click()
+        frame.locator('.sharpfields-swipe[data-layer="enhanced"] input[type=range]').wait_for(
+            timeout=30_000
+        )
+        assert _same_map(page) and _settled_view(page) == view
+
+        page.get_by_role("button", name="date 2", exact=True).click()
+        expect(page.get_by_text("Date on screen: date 2")).to_be_visible(timeout=30_000)
+        scene_tiles(page, "true-d1").first.wait_for(timeout=60_000)
+        assert scene_tiles(page, "true").count() == 0  # the first date's tiles gave way
+        assert _same_map(page) and _settled_view(page) == view
+        assert page.get_by_text("1 unsaved drawing(s)").is_visible()  # the drawing stays

@@ -1,0 +1,233 @@
+// The Label page's live map (sharpfields, ui/live_map.py).
+// The map itself is built once; what changes (the drawing tool, the tile layers: basemap,
+// the date and view on screen, the date swipe, the enhanced area; the editable fields;
+// where the map looks) arrives as a "spec" through streamlit-folium's dynamic feature
+// group, which calls window.sharpfieldsLive.update(spec) whenever the group changes.
+// A tile layer whose spec did not change stays as it is (an opacity change is applied in
+// place); a changed one is replaced only once the new one shows its first tile, so the map
+// does not blink. The view moves only when the spec's fit target changes (a new area, a
+// typed place): a save, a delete, an undo, a toggle or another date never zooms.
+// Leaflet.draw's editable group is window.drawnItems, the group streamlit-folium reads
+// all_drawings from.
+(function (map) {
+  var VIEW_KEY = "sharpfields-label-view";
+  var SWAP_AFTER_MS = 4000; // a replaced layer goes at the latest this long after
+  var live = {
+    fields: L.featureGroup().addTo(map), // my fields and unsaved drawings (editable)
+    areaDrawn: L.featureGroup().addTo(map), // rectangles drawn to choose an area
+    overlays: {}, // key -> {json, layer, opacity}
+    swipes: {}, // overlay key -> {control, range, caption}
+    control: null,
+    tool: null,
+    revision: null,
+    fitId: null,
+    userMoved: false,
+  };
+  window.drawnItems = live.fields;
+  map.on(L.Draw.Event.CREATED, function (e) {
+    (live.tool === "rectangle" ? live.areaDrawn : live.fields).addLayer(e.layer);
+  });
+  ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (name) {
+    map.getContainer().addEventListener(name, function () { live.userMoved = true; }, {passive: true});
+  });
+  map.on("moveend", function () {
+    try {
+      var c = map.getCenter();
+      sessionStorage.setItem(VIEW_KEY, JSON.stringify({fit: live.fitId, lat: c.lat, lng: c.lng, zoom: map.getZoom()}));
+    } catch (err) { /* storage may be unavailable: the view is simply not kept */ }
+  });
+  // "e" in the map switches original / enhanced too: hand it to the page's shortcut.
+  document.addEventListener("keydown", function (event) {
+    if ((event.key === "e" || event.key === "E") && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      try {
+        window.parent.document.dispatchEvent(new KeyboardEvent("keydown", {key: event.key, code: event.code, bubbles: true}));
+      } catch (err) { /* another origin: the page's own shortcut still works */ }
+    }
+  });
+
+  function setTool(tool) {
+    if (tool === live.tool) return;
+    if (live.control) map.removeControl(live.control);
+    live.tool = tool;
+    var polygon = tool === "polygon";
+    window.drawnItems = polygon ? live.fields : live.areaDrawn;
+    live.control = new L.Control.Draw({
+      position: "topleft",
+      draw: {
+        polyline: false, circle: false, marker: false, circlemarker: false,
+        rectangle: !polygon,
+        polygon: polygon ? {allowIntersection: false, showArea: true} : false,
+      },
+      edit: polygon
+        ? {featureGroup: live.fields, edit: true, remove: true}
+        : {featureGroup: live.areaDrawn, edit: false, remove: false},
+    });
+    map.addControl(live.control);
+  }
+
+  // --- swipes: a layer shown right of a slider only (the technique of leaflet-side-by-side)
+  function clip(key) {
+    var swipe = live.swipes[key], known = live.overlays[key];
+    if (!swipe || !known) return;
+    var box = known.layer.getContainer && known.layer.getContainer();
+    if (!box) return;
+    var size = map.getSize();
+    var nw = map.containerPointToLayerPoint([0, 0]);
+    var se = map.containerPointToLayerPoint(size);
+    var x = map.containerPointToLayerPoint([size.x * swipe.range.value / 100, 0]).x;
+    box.style.clip = "rect(" + [nw.y, se.x, se.y, x].join("px, ") + "px)";
+  }
+  function clipAll() { Object.keys(live.swipes).forEach(clip); }
+  map.on("move zoom resize viewreset", clipAll);
+
+  function addSwipe(key) {
+    var swipe = {caption: null, range: null, text: null};
+    var control = L.control({position: "bottomleft"});
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", "sharpfields-swipe leaflet-bar");
+      div.setAttribute("data-layer", key);
+      div.style.background = "white";
+      div.style.padding = "4px 8px";
+      swipe.text = L.DomUtil.create("div", "", div);
+      swipe.text.style.font = "12px sans-serif";
+      swipe.range = L.DomUtil.create("input", "", div);
+      swipe.range.type = "range"; swipe.range.min = 0; swipe.range.max = 100; swipe.range.value = 50;
+      swipe.range.style.width = "220px";
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      L.DomEvent.on(swipe.range, "mousedown touchstart pointerdown", L.DomEvent.stopPropagation);
+      swipe.range.addEventListener("mouseover", function () { map.dragging.disable(); });
+      swipe.range.addEventListener("mouseout", function () { map.dragging.enable(); });
+      swipe.range.addEventListener("input", function () { clip(key); });
+      return div;
+    };
+    swipe.control = control;
+    live.swipes[key] = swipe;
+    control.addTo(map);
+    return swipe;
+  }
+
+  function setSwipe(key, captions) {
+    var swipe = live.swipes[key];
+    if (!captions) {
+      if (swipe) {
+        map.removeControl(swipe.control);
+        delete live.swipes[key];
+        var known = live.overlays[key];
+        var box = known && known.layer.getContainer && known.layer.getContainer();
+        if (box) box.style.clip = "";
+      }
+      return;
+    }
+    swipe = swipe || addSwipe(key);
+    swipe.text.textContent = "◀ " + captions[0] + " · " + captions[1] + " ▶"; // text, never HTML
+    clip(key);
+  }
+
+  // --- tile layers
+  function makeTiles(spec) {
+    var layer = L.tileLayer(spec.url, {
+      maxNativeZoom: spec.maxNativeZoom, maxZoom: spec.maxZoom, opacity: spec.opacity,
+      zIndex: spec.zIndex, attribution: spec.attribution || "",
+    });
+    layer.on("load tileload", function () { clip(spec.key); });
+    return layer;
+  }
+
+  function replaceWhenShown(old, fresh) {
+    // keep the old layer until the new one shows a tile, so the map never goes blank
+    var gone = false;
+    var drop = function () {
+      if (gone) return;
+      gone = true;
+      map.removeLayer(old);
+    };
+    fresh.once("tileload load tileerror", drop);
+    setTimeout(drop, SWAP_AFTER_MS);
+  }
+
+  function setOverlays(specs) {
+    var wanted = {};
+    specs.forEach(function (spec) {
+      wanted[spec.key] = true;
+      var json = JSON.stringify(Object.assign({}, spec, {opacity: null, swipe: null}));
+      var known = live.overlays[spec.key];
+      if (known && known.json === json) {
+        if (known.opacity !== spec.opacity) known.layer.setOpacity(spec.opacity);
+        known.opacity = spec.opacity;
+      } else {
+        var layer = makeTiles(spec).addTo(map);
+        if (known) replaceWhenShown(known.layer, layer);
+        live.overlays[spec.key] = {json: json, layer: layer, opacity: spec.opacity};
+      }
+      setSwipe(spec.key, spec.swipe);
+    });
+    Object.keys(live.overlays).forEach(function (key) {
+      if (!wanted[key]) {
+        setSwipe(key, null);
+        map.removeLayer(live.overlays[key].layer);
+        delete live.overlays[key];
+      }
+    });
+  }
+
+  // --- the editable fields: replaced only when their revision changes
+  function setFields(data, revision) {
+    if (revision === live.revision) return;
+    live.revision = revision;
+    live.fields.clearLayers();
+    live.areaDrawn.clearLayers();
+    L.geoJson(data, {
+      style: function (f) { return f.properties._style; },
+      onEachFeature: function (f, l) { l.bindTooltip(f.properties._tooltip, {sticky: true}); },
+    }).eachLayer(function (l) { live.fields.addLayer(l); });
+  }
+
+  // --- where the map looks: only a new target moves it
+  function fit(target) {
+    if (!target || target.id === live.fitId) return;
+    var first = live.fitId === null;
+    live.fitId = target.id;
+    if (first) {
+      try {
+        var kept = JSON.parse(sessionStorage.getItem(VIEW_KEY) || "null");
+        if (kept && kept.fit === target.id) { // a reload: back where the volunteer was
+          map.setView([kept.lat, kept.lng], kept.zoom, {animate: false});
+          return;
+        }
+      } catch (err) { /* no kept view: fit */ }
+    }
+    // streamlit-folium sizes the frame after the map's script ran: fit again whenever it
+    // changes size in the first seconds, until the volunteer moves the map.
+    live.userMoved = false;
+    var until = Date.now() + 3000;
+    var apply = function () {
+      if (live.userMoved || Date.now() > until || live.fitId !== target.id) return;
+      map.invalidateSize();
+      map.fitBounds(target.bounds, {animate: false});
+    };
+    map.fitBounds(target.bounds, {animate: false});
+    if (window.ResizeObserver && !live.observer) {
+      live.observer = new ResizeObserver(function () { if (live.refit) live.refit(); });
+      live.observer.observe(map.getContainer());
+    }
+    live.refit = apply;
+    setTimeout(apply, 250);
+  }
+
+  window.sharpfieldsLive = {
+    map: map,
+    // the tile layers on the map and their opacity (the live map's state, for a look)
+    shown: function () {
+      var out = {};
+      Object.keys(live.overlays).forEach(function (key) { out[key] = live.overlays[key].opacity; });
+      return out;
+    },
+    update: function (spec) {
+      setTool(spec.tool);
+      setOverlays(spec.overlays || []);
+      setFields(spec.fields, spec.revision);
+      fit(spec.fit);
+    },
+  };
+})

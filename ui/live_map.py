@@ -1,0 +1,231 @@
+"""The Label page's map, built once and changed in place (it keeps its zoom and centre).
+
+streamlit-folium rebuilds a map (blank for seconds, back to its first view) whenever the
+map's own script changes: the component's key is a hash of that script. So the map part
+(:func:`live_base_map`: the scene's outline, the live-update and keyboard code) depends on
+the scene only, and everything that changes goes through ``feature_group_to_add``, which
+streamlit-folium evaluates on the live map whenever its script changes:
+
+- vector layers (the chosen area, others' fields, enhanced-area outlines, the task outline,
+  the proposal waiting for Keep / Skip, the consistency and added-detail maps) as ordinary
+  children of the group (redrawn at once, nothing to load);
+- a :class:`LiveUpdate` with a spec for ``ui/js/live_map.js``: the drawing tool, the tile
+  layers (:func:`tiles_spec`: basemap, the date and view on screen, the other date of the
+  swipe, the enhanced area; a layer whose spec did not change is kept, an opacity change is
+  applied in place, a layer may carry a swipe), the editable fields (replaced only when
+  their revision changes: a save, a delete, an undo, …) and the fit target (the view moves
+  only when it changes: a new area or a typed place).
+
+:func:`steady_ids` numbers the group's elements, so that a rerun which changes nothing on
+the map sends the same script and the browser does nothing at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import folium
+from branca.element import Element, MacroElement
+from folium.elements import JSCSSMixin
+from folium.plugins import Draw
+from jinja2 import Template
+
+from sr.render import native_zoom
+from sr.scene import BBox, DisplayMode
+from ui.field_layers import MapField, field_feature, safe_json
+from ui.registry import ServedScene
+from ui.scene_map import (
+    MAX_ZOOM,
+    MODE_NAMES,
+    NO_BASEMAP,
+    DrawKeys,
+    TileKey,
+    add_outline,
+    scene_frame,
+)
+from ui.scene_map import finish_map as finish_map
+from ui.settings import basemap_urls
+from ui.tile_routes import tile_url
+
+LIVE_MAP_JS = (Path(__file__).parent / "js" / "live_map.js").read_text()
+LABEL_MAP = "label-map"  # the map's key: the same for the whole visit of the page
+TOOLS = ("rectangle", "polygon")
+SWIPE_CLASS = "sharpfields-swipe"  # the slider of a swipe (ui/js/live_map.js)
+# tile layers' order: basemap, the scene's date on screen, another date (swipe), enhanced
+BASEMAP_Z, SCENE_Z, OTHER_DATE_Z, ENHANCED_Z = 0, 1, 2, 10
+Swipe = tuple[str, str]  # the captions left and right of a swipe's slider
+
+
+class LiveMap(JSCSSMixin, MacroElement):
+    """Defines ``window.sharpfieldsLive`` (ui/js/live_map.js) on the map, with Leaflet.draw."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        + LIVE_MAP_JS.rstrip().rstrip(";")
+        + "({{ this._parent.get_name() }});{% endmacro %}"
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "LiveMap"
+        self.default_js = list(Draw.default_js)  # Leaflet.draw (ui.assets: the local copy)
+        self.default_css = list(Draw.default_css)
+
+
+class LiveUpdate(MacroElement):
+    """Hands a spec to the live map (run each time streamlit-folium adds the group)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "window.sharpfieldsLive && window.sharpfieldsLive.update({{ this.spec }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, spec: Mapping[str, Any]) -> None:
+        super().__init__()
+        self._name = "LiveUpdate"
+        self.spec = safe_json(spec)
+
+
+def live_base_map(served: ServedScene) -> folium.Map:
+    """The part of the Label map that never changes for a scene: its outline, the
+    live-update code and the keyboard while drawing. The tiles come with the spec."""
+    fmap = scene_frame(served)
+    add_outline(fmap, served.scene.footprint, "scene outline", "#ffcc00", weight=2)
+    fmap.add_child(LiveMap(), name="sharpfields_live")
+    fmap.add_child(DrawKeys(), name="sharpfields_draw_keys")
+    return finish_map(fmap)
+
+
+def tiles_spec(
+    key: str,
+    url: str,
+    *,
+    z_index: int,
+    opacity: float = 1.0,
+    max_native_zoom: int = 19,
+    attribution: str = "",
+    swipe: Swipe | None = None,
+) -> dict[str, Any]:
+    """A tile layer of the spec; with ``swipe`` it shows right of a slider only."""
+    return {
+        "key": key,
+        "url": url,
+        "opacity": float(opacity),
+        "maxNativeZoom": int(max_native_zoom),
+        "maxZoom": MAX_ZOOM,
+        "zIndex": z_index,
+        "attribution": html.escape(attribution),
+        "swipe": list(swipe) if swipe else None,
+    }
+
+
+def basemap_spec(name: str) -> list[dict[str, Any]]:
+    """The chosen web basemap under the scene ([] for none)."""
+    if name == NO_BASEMAP or name not in basemap_urls():
+        return []
+    url, attribution = basemap_urls()[name]
+    return [tiles_spec("basemap", url, z_index=BASEMAP_Z, attribution=attribution)]
+
+
+def scene_spec(
+    served: ServedScene,
+    mode: DisplayMode,
+    tile_key: TileKey,
+    date: int = 0,
+    *,
+    key: str = "scene",
+    z_index: int = SCENE_Z,
+    swipe: Swipe | None = None,
+) -> dict[str, Any]:
+    """One date of the scene in one view (another key and a swipe: the date swipe)."""
+    scene = served.scene
+    dated = f", {scene.dates[date].label}" if len(scene.dates) > 1 else ""
+    return tiles_spec(
+        key,
+        tile_url(scene.scene_id, mode, tile_key(scene.scene_id), date),
+        z_index=z_index,
+        max_native_zoom=native_zoom(scene),
+        attribution=f"{scene.name} ({MODE_NAMES[mode]}{dated})",
+        swipe=swipe,
+    )
+
+
+def enhanced_spec(
+    served: ServedScene,
+    mode: DisplayMode,
+    tile_key: TileKey,
+    opacity: float,
+    compare: bool = False,
+) -> dict[str, Any]:
+    """An enhanced area's tiles (opacity 0 hides it without reloading it); ``compare``
+    shows it right of a slider, the original left of it, at the same view."""
+    scene_id = served.scene.scene_id
+    return tiles_spec(
+        "enhanced",
+        tile_url(scene_id, mode, tile_key(scene_id)),
+        z_index=ENHANCED_Z,
+        opacity=opacity,
+        max_native_zoom=native_zoom(served.scene),
+        swipe=("original", "enhanced") if compare else None,
+    )
+
+
+def fit_target(bbox: BBox) -> dict[str, Any]:
+    """Where the map should look; the map moves only when this changes."""
+    west, south, east, north = (float(v) for v in bbox)
+    return {"id": json.dumps([west, south, east, north]), "bounds": [[south, west], [north, east]]}
+
+
+def fields_revision(features: list[dict[str, object]], forced: int) -> str:
+    """Changes when the editable fields change, or when the page forces a redraw."""
+    digest = hashlib.sha256(json.dumps(features, sort_keys=True).encode()).hexdigest()[:16]
+    return f"{forced}:{digest}"
+
+
+def live_layers(
+    *,
+    tool: str,
+    tiles: Sequence[Mapping[str, Any]],
+    editable: Iterable[MapField],
+    revision: int,
+    fit: BBox,
+) -> folium.FeatureGroup:
+    """The changing part of the map: add vector layers to the returned group (they are
+    redrawn with it), then through :func:`steady_ids` to ``st_folium(feature_group_to_add=…)``."""
+    if tool not in TOOLS:
+        raise ValueError(f"unknown drawing tool {tool!r}")
+    keys = [t["key"] for t in tiles]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"two tile layers with one key: {keys}")
+    features = [field_feature(f) for f in editable]
+    spec = {
+        "tool": tool,
+        "overlays": list(tiles),
+        "fields": {"type": "FeatureCollection", "features": features},
+        "revision": fields_revision(features, revision),
+        "fit": fit_target(fit),
+    }
+    group = folium.FeatureGroup(name="live layers", control=False)
+    group.add_child(LiveUpdate(spec), name="live_update")
+    return group
+
+
+def steady_ids(group: folium.FeatureGroup) -> folium.FeatureGroup:
+    """Number the group's elements in order (folium gives each a random id), so that the
+    same layers make the same script and streamlit-folium leaves the map alone."""
+
+    def walk(element: Element) -> Iterable[Element]:
+        yield element
+        for child in list(getattr(element, "_children", {}).values()):
+            yield from walk(child)
+
+    for number, element in enumerate(walk(group)):
+        if element is not group:
+            element._id = f"live{number}"
+    return group
