@@ -52,7 +52,10 @@ def diff_drawings(
 ) -> DrawingChanges:
     """Compare the map's features with the saved outlines (by label id).
 
-    ``features`` is None before the first drawing event: then nothing changed.
+    ``features`` is None before the first drawing event: then nothing changed. A drawing
+    without a label id that is exactly a saved outline is that field: the live map (which
+    is not rebuilt after a save) shows a field just saved as a drawing until the page's
+    next run reaches it, and a drawing made meanwhile reports it so.
     """
     changes = DrawingChanges()
     if features is None:
@@ -68,10 +71,23 @@ def diff_drawings(
             seen.add(label_id)
             if not geom.equals_exact(saved[label_id], _SAME_GEOMETRY_TOLERANCE_DEG):
                 changes.edited[label_id] = geom
+        elif not label_id and (same := _saved_as(geom, saved, seen)) is not None:
+            seen.add(same)
         elif not label_id:
             changes.new.append(geom)
     changes.deleted = [label_id for label_id in saved if label_id not in seen]
     return changes
+
+
+def _saved_as(geom: BaseGeometry, saved: Mapping[str, BaseGeometry], seen: set[str]) -> str | None:
+    """The id of a saved outline (not matched yet) that ``geom`` is exactly, or None."""
+    shape_of = geom.normalize()
+    for label_id, outline in saved.items():
+        if label_id not in seen and shape_of.equals_exact(
+            outline.normalize(), _SAME_GEOMETRY_TOLERANCE_DEG
+        ):
+            return label_id
+    return None
 
 
 @dataclass

@@ -35,6 +35,22 @@ def test_leaflet_rounding_is_not_an_edit() -> None:
     assert diff_drawings([_feature(nudged, "a")], {"a": FIELD_A}).empty
 
 
+def test_a_field_just_saved_still_shown_as_a_drawing_is_that_field() -> None:
+    # the live map shows field a as a drawing until the next run reaches it; a drawing made
+    # meanwhile reports it without its id (its ring may start elsewhere): not new, not gone
+    ring = [(84.001, 28.0), (84.001, 28.001), (84.0, 28.001), (84.0, 28.0), (84.001, 28.0)]
+    same = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+    new = box(84.01, 28.01, 84.011, 28.011)
+    changes = diff_drawings([same, _feature(new)], {"a": FIELD_A})
+    assert changes.new == [new] and not changes.edited and not changes.deleted
+    twice = diff_drawings([_feature(FIELD_A), _feature(FIELD_A)], {"a": FIELD_A})
+    assert len(twice.new) == 1  # one saved field matches one drawing only
+
+
 def test_markers_and_lines_are_ignored() -> None:
     point = {
         "type": "Feature",
