@@ -73,7 +73,7 @@ def test_saves_undo_switches_and_dates_keep_the_map_and_its_view(browser, tmp_pa
     data = tmp_path / "data"
     data.mkdir()
     c = open_scene(SAMPLE_SCENE).footprint.centroid
-    with running_app(data, SHARPFIELDS_AREA_PIXELS="32") as url:
+    with running_app(data, SHARPFIELDS_AREA_PIXELS="128") as url:
         page = browser.new_page(viewport={"width": 1500, "height": 1000})
         page.goto(f"{url}/label?{sign_in(page, url, 'Steady')}")
         map_centre(page)
@@ -84,11 +84,11 @@ def test_saves_undo_switches_and_dates_keep_the_map_and_its_view(browser, tmp_pa
         drawing_tool(page)
         frame = page.frame_locator(MAP).last
         start_zoom = _settled_view(page)[0]
-        for _ in range(2):  # the volunteer's own view: zoomed out with the map's - button
-            frame.locator(".leaflet-control-zoom-out").click()
+        for _ in range(2):  # the volunteer's own view: zoomed in with the map's + button
+            frame.locator(".leaflet-control-zoom-in").click()
             time.sleep(0.4)
         view = _settled_view(page)
-        assert view[0] == start_zoom - 2
+        assert view[0] == start_zoom + 2
         _frame(page).evaluate("() => { window.__kept = window.map; }")
 
         draw_square(page, half=40)
@@ -110,6 +110,12 @@ def test_saves_undo_switches_and_dates_keep_the_map_and_its_view(browser, tmp_pa
         _until(lambda: _enhanced_opacity(page) == 0.0)  # hidden in place, not reloaded
         page.get_by_text("Date on screen: date 1").click()  # focus on the page, not the map
         page.keyboard.press("e")  # the key: back to the enhanced area
+        expect(_switch(page, "enhanced")).to_be_visible(timeout=30_000)
+        _until(lambda: _enhanced_opacity(page) == 1.0)
+        frame.locator(".leaflet-control-scale").click()  # focus in the map (a control: no click)
+        page.keyboard.press("e")  # the key works there too
+        expect(_switch(page, "original")).to_be_visible(timeout=30_000)
+        page.keyboard.press("e")
         expect(_switch(page, "enhanced")).to_be_visible(timeout=30_000)
         assert _same_map(page) and _settled_view(page) == view
 
