@@ -71,10 +71,10 @@ from ui.live_map import (
     LABEL_MAP,
     basemap_spec,
     enhanced_spec,
+    finish_layers,
     live_base_map,
     live_layers,
     scene_spec,
-    steady_ids,
 )
 from ui.map_events import chosen_area, drawn_work, map_news
 from ui.methods import METHODS, PRESETS
@@ -90,7 +90,7 @@ from ui.outline_tool import (
 from ui.plain_words import FIX_BUTTON, field_name
 from ui.profile_view import label_profile
 from ui.rework import fix_panel
-from ui.scene_map import add_area, basemap_choices
+from ui.scene_map import add_area, add_outline, basemap_choices
 from ui.settings import data_dir, default_area_pixels
 from ui.state import (
     bump_map,
@@ -298,6 +298,7 @@ with map_col:
         revision=map_revision(),
         fit=place or area or scene.lonlat_bounds,
     )
+    add_outline(layers, scene.footprint, "scene outline", "#ffcc00", weight=2)
     add_enhanced_outlines(layers, areas, identity.name)
     consistency_map = result.extra(CONSISTENCY_MAP) if result is not None else None
     if consistency_map is not None and state.get("show_consistency", False):
@@ -327,7 +328,7 @@ with map_col:
     add_queue_layer(layers, drafts)
     st_folium(
         live_base_map(served),
-        feature_group_to_add=steady_ids(layers),
+        feature_group_to_add=finish_layers(layers),
         height=680,
         use_container_width=True,
         key=LABEL_MAP,

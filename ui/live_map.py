@@ -2,13 +2,15 @@
 
 streamlit-folium rebuilds a map (blank for seconds, back to its first view) whenever the
 map's own script changes: the component's key is a hash of that script. So the map part
-(:func:`live_base_map`: the scene's outline, the live-update and keyboard code) depends on
-the scene only, and everything that changes goes through ``feature_group_to_add``, which
-streamlit-folium evaluates on the live map whenever its script changes:
+(:func:`live_base_map`: the live-update and keyboard code) depends on the scene only, and
+everything else goes through ``feature_group_to_add``, which streamlit-folium evaluates on
+the live map whenever its script changes:
 
-- vector layers (the chosen area, others' fields, enhanced-area outlines, the task outline,
-  the proposal waiting for Keep / Skip, the consistency and added-detail maps) as ordinary
-  children of the group (redrawn at once, nothing to load);
+- vector layers (the scene outline, the chosen area, others' fields, enhanced-area
+  outlines, the task outline, the proposal waiting for Keep / Skip, the consistency and
+  added-detail maps) as ordinary children of the group (redrawn at once, nothing to load);
+  the named ones are listed in the live map's layer switcher, which remembers what the
+  volunteer switched off;
 - a :class:`LiveUpdate` with a spec for ``ui/js/live_map.js``: the drawing tool, the tile
   layers (:func:`tiles_spec`: basemap, the date and view on screen, the other date of the
   swipe, the enhanced area; a layer whose spec did not change is kept, an opacity change is
@@ -16,8 +18,9 @@ streamlit-folium evaluates on the live map whenever its script changes:
   their revision changes: a save, a delete, an undo, …) and the fit target (the view moves
   only when it changes: a new area or a typed place).
 
-:func:`steady_ids` numbers the group's elements, so that a rerun which changes nothing on
-the map sends the same script and the browser does nothing at all.
+:func:`finish_layers` adds the layer list. streamlit-folium names the group's elements in
+order, so a rerun which changes nothing on the map sends the same script and the browser
+does nothing at all.
 """
 
 from __future__ import annotations
@@ -30,13 +33,15 @@ from pathlib import Path
 from typing import Any
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import MacroElement
 from folium.elements import JSCSSMixin
+from folium.map import Layer
 from folium.plugins import Draw
 from jinja2 import Template
 
 from sr.render import native_zoom
 from sr.scene import BBox, DisplayMode
+from ui.assets import use_local_assets
 from ui.field_layers import MapField, field_feature, safe_json
 from ui.registry import ServedScene
 from ui.scene_map import (
@@ -45,10 +50,9 @@ from ui.scene_map import (
     NO_BASEMAP,
     DrawKeys,
     TileKey,
-    add_outline,
+    TouchScrolls,
     scene_frame,
 )
-from ui.scene_map import finish_map as finish_map
 from ui.settings import basemap_urls
 from ui.tile_routes import tile_url
 
@@ -93,13 +97,13 @@ class LiveUpdate(MacroElement):
 
 
 def live_base_map(served: ServedScene) -> folium.Map:
-    """The part of the Label map that never changes for a scene: its outline, the
-    live-update code and the keyboard while drawing. The tiles come with the spec."""
+    """The part of the Label map that never changes for a scene: the live-update code (with
+    its layer switcher) and the keyboard while drawing. Every layer comes with the group."""
     fmap = scene_frame(served)
-    add_outline(fmap, served.scene.footprint, "scene outline", "#ffcc00", weight=2)
     fmap.add_child(LiveMap(), name="sharpfields_live")
     fmap.add_child(DrawKeys(), name="sharpfields_draw_keys")
-    return finish_map(fmap)
+    TouchScrolls().add_to(fmap)
+    return use_local_assets(fmap)
 
 
 def tiles_spec(
@@ -109,12 +113,15 @@ def tiles_spec(
     z_index: int,
     opacity: float = 1.0,
     max_native_zoom: int = 19,
+    name: str,
     attribution: str = "",
     swipe: Swipe | None = None,
 ) -> dict[str, Any]:
-    """A tile layer of the spec; with ``swipe`` it shows right of a slider only."""
+    """A tile layer of the spec, named in the layer switcher; with ``swipe`` it shows right
+    of a slider only. Leaflet shows names and attributions as HTML: both are escaped."""
     return {
         "key": key,
+        "name": html.escape(name),
         "url": url,
         "opacity": float(opacity),
         "maxNativeZoom": int(max_native_zoom),
@@ -130,7 +137,8 @@ def basemap_spec(name: str) -> list[dict[str, Any]]:
     if name == NO_BASEMAP or name not in basemap_urls():
         return []
     url, attribution = basemap_urls()[name]
-    return [tiles_spec("basemap", url, z_index=BASEMAP_Z, attribution=attribution)]
+    name_shown = f"{name} (needs internet)"
+    return [tiles_spec("basemap", url, z_index=BASEMAP_Z, name=name_shown, attribution=attribution)]
 
 
 def scene_spec(
@@ -146,12 +154,14 @@ def scene_spec(
     """One date of the scene in one view (another key and a swipe: the date swipe)."""
     scene = served.scene
     dated = f", {scene.dates[date].label}" if len(scene.dates) > 1 else ""
+    name = f"{scene.name} ({MODE_NAMES[mode]}{dated})"
     return tiles_spec(
         key,
         tile_url(scene.scene_id, mode, tile_key(scene.scene_id), date),
         z_index=z_index,
         max_native_zoom=native_zoom(scene),
-        attribution=f"{scene.name} ({MODE_NAMES[mode]}{dated})",
+        name=f"{name}, swipe" if swipe else name,
+        attribution=name,
         swipe=swipe,
     )
 
@@ -172,6 +182,7 @@ def enhanced_spec(
         z_index=ENHANCED_Z,
         opacity=opacity,
         max_native_zoom=native_zoom(served.scene),
+        name="enhanced area",
         swipe=("original", "enhanced") if compare else None,
     )
 
@@ -197,7 +208,7 @@ def live_layers(
     fit: BBox,
 ) -> folium.FeatureGroup:
     """The changing part of the map: add vector layers to the returned group (they are
-    redrawn with it), then through :func:`steady_ids` to ``st_folium(feature_group_to_add=…)``."""
+    redrawn with it); hand it on through :func:`finish_layers` (``feature_group_to_add``)."""
     if tool not in TOOLS:
         raise ValueError(f"unknown drawing tool {tool!r}")
     keys = [t["key"] for t in tiles]
@@ -216,16 +227,33 @@ def live_layers(
     return group
 
 
-def steady_ids(group: folium.FeatureGroup) -> folium.FeatureGroup:
-    """Number the group's elements in order (folium gives each a random id), so that the
-    same layers make the same script and streamlit-folium leaves the map alone."""
+class LayerList(MacroElement):
+    """Hands the group's named layers to the live map's layer switcher (run after them)."""
 
-    def walk(element: Element) -> Iterable[Element]:
-        yield element
-        for child in list(getattr(element, "_children", {}).values()):
-            yield from walk(child)
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "window.sharpfieldsLive && window.sharpfieldsLive.listLayers("
+        "{{ this._parent.get_name() }}, ["
+        "{% for name, layer in this.listed %}"
+        "{name: {{ name }}, layer: {{ layer.get_name() }}},"
+        "{% endfor %}]);"
+        "{% endmacro %}"
+    )
 
-    for number, element in enumerate(walk(group)):
-        if element is not group:
-            element._id = f"live{number}"
+    def __init__(self, listed: Sequence[tuple[str, Layer]]) -> None:
+        super().__init__()
+        self._name = "LayerList"
+        self.listed = list(listed)
+
+
+def finish_layers(group: folium.FeatureGroup) -> folium.FeatureGroup:
+    """Finish the group for ``st_folium``: list its named layers in the layer switcher.
+    (streamlit-folium names the group's elements in order, so the same layers make the same
+    script and it leaves the map alone.)"""
+    listed = [
+        (safe_json(html.escape(child.layer_name)), child)
+        for child in group._children.values()
+        if isinstance(child, Layer) and child.control and child.layer_name != child.get_name()
+    ]
+    group.add_child(LayerList(listed), name="layer_list")
     return group

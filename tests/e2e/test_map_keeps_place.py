@@ -1,6 +1,7 @@
 """In a real browser, on the Sentinel-2 sample: the Label page's map keeps its place (issue
 20) — a save, an undo, the original / enhanced switch (button and key E), the swipe between
-them and another date change the map in place: the same map, the same zoom and centre."""
+them and another date change the map in place: the same map, the same zoom and centre, and
+a layer switched off stays off."""
 
 from __future__ import annotations
 
@@ -91,6 +92,12 @@ def test_saves_undo_switches_and_dates_keep_the_map_and_its_view(browser, tmp_pa
         assert view[0] == start_zoom + 2
         _frame(page).evaluate("() => { window.__kept = window.map; }")
 
+        outline = frame.locator('path[stroke="#ffcc00"]')  # the scene outline
+        expect(outline).to_have_count(1)
+        frame.locator(".leaflet-control-layers").hover()  # the layer switcher opens
+        frame.locator("label", has_text="scene outline").locator("input").click()
+        expect(outline).to_have_count(0)
+
         draw_square(page, half=40)
         page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=30_000)
         page.get_by_role("button", name="Save & submit").click()
@@ -98,6 +105,7 @@ def test_saves_undo_switches_and_dates_keep_the_map_and_its_view(browser, tmp_pa
         saved = frame.locator(f'path[stroke="{crop_colour("rice")}"]')
         saved.first.wait_for(timeout=30_000)  # shown as a saved rice field, in place
         assert _same_map(page) and _settled_view(page) == view
+        expect(outline).to_have_count(0)  # switched off, it stays off
 
         page.get_by_role("button", name="Undo").click()
         page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=30_000)

@@ -20,14 +20,14 @@ from ui.live_map import (
     LABEL_MAP,
     basemap_spec,
     enhanced_spec,
+    finish_layers,
     live_base_map,
     live_layers,
     scene_spec,
-    steady_ids,
 )
 from ui.map_events import map_news
 from ui.registry import ServedScene, registry
-from ui.scene_map import add_area
+from ui.scene_map import add_area, add_outline
 from ui.settings import SAMPLE_SCENE
 
 
@@ -44,7 +44,7 @@ def _group_script(served: ServedScene, group: folium.FeatureGroup) -> str:
     """What streamlit-folium sends as the dynamic group (and compares with the last one)."""
     fmap = live_base_map(served)
     _shipped(fmap)
-    return _get_feature_group_string(steady_ids(group), fmap)
+    return _get_feature_group_string(finish_layers(group), fmap)
 
 
 def _spec(script: str) -> dict[str, Any]:
@@ -53,7 +53,7 @@ def _spec(script: str) -> dict[str, Any]:
 
 
 def _layers(served: ServedScene, date: int = 0, crop: str = "rice") -> folium.FeatureGroup:
-    """A group like the Label page's: tiles, my field, others' fields, the area outline."""
+    """A group like the Label page's: tiles, my field, others' fields, outlines."""
     c = served.scene.footprint.centroid
     tiles = [*basemap_spec("none"), scene_spec(served, "true", lambda _: "k", date)]
     group = live_layers(
@@ -65,6 +65,7 @@ def _layers(served: ServedScene, date: int = 0, crop: str = "rice") -> folium.Fe
     )
     add_fields(group, [MapField(box(c.x, c.y, c.x + 0.002, c.y + 0.002), "id-2", "maize")], "x")
     add_area(group, (c.x, c.y, c.x + 0.01, c.y + 0.01), fit=False)
+    add_outline(group, served.scene.footprint, "scene outline", "#ffcc00", weight=2)
     add_enhanced_outlines(group, [], "Sita")
     return group
 
@@ -108,6 +109,18 @@ def test_the_date_swipe_and_the_enhanced_compare_are_swipes_of_one_kind() -> Non
     assert shown["swipe"] == ["original", "enhanced"] and shown["opacity"] == 0.7
     assert enhanced_spec(served, "true", lambda _: "k", 0.0)["swipe"] is None
     assert other["zIndex"] < shown["zIndex"]  # the enhanced area stays on top
+
+
+def test_the_named_layers_are_listed_in_the_switcher_escaped() -> None:
+    served = _served()
+    group = _layers(served)
+    add_fields(group, [], "<b>Ram</b>'s fields")
+    script = _group_script(served, group)
+    listed = script.split(".listLayers(", 1)[1]
+    assert '"x"' in listed and '"enhanced areas"' in listed  # the named layers
+    assert "<b>" not in listed and "\\u003cb" not in listed  # text, never markup:
+    assert '"\\u0026lt;b\\u0026gt;Ram' in listed  # "&lt;b&gt;Ram" once JSON is read
+    assert "chosen area" not in listed  # a rectangle is not a layer of its own
 
 
 def test_a_spec_with_two_layers_of_one_key_is_refused() -> None:

@@ -15,7 +15,10 @@
   var live = {
     fields: L.featureGroup().addTo(map), // my fields and unsaved drawings (editable)
     areaDrawn: L.featureGroup().addTo(map), // rectangles drawn to choose an area
-    overlays: {}, // key -> {json, layer, opacity}
+    overlays: {}, // key -> {json, layer, opacity, name}
+    switcher: null, // the layer switcher
+    listed: [], // what it lists: {id, name, layer}
+    hidden: {}, // ids switched off by the volunteer
     swipes: {}, // overlay key -> {control, range, caption}
     control: null,
     tool: null,
@@ -150,15 +153,16 @@
     var wanted = {};
     specs.forEach(function (spec) {
       wanted[spec.key] = true;
-      var json = JSON.stringify(Object.assign({}, spec, {opacity: null, swipe: null}));
+      var json = JSON.stringify(Object.assign({}, spec, {opacity: null, swipe: null, name: null}));
       var known = live.overlays[spec.key];
       if (known && known.json === json) {
         if (known.opacity !== spec.opacity) known.layer.setOpacity(spec.opacity);
         known.opacity = spec.opacity;
+        known.name = spec.name;
       } else {
         var layer = makeTiles(spec).addTo(map);
         if (known) replaceWhenShown(known.layer, layer);
-        live.overlays[spec.key] = {json: json, layer: layer, opacity: spec.opacity};
+        live.overlays[spec.key] = {json: json, layer: layer, opacity: spec.opacity, name: spec.name};
       }
       setSwipe(spec.key, spec.swipe);
     });
@@ -215,6 +219,28 @@
     setTimeout(apply, 250);
   }
 
+  // --- the layer switcher: the tile layers and the group's named layers; what the
+  // volunteer switches off stays off when the group is redrawn (by name; tiles by key)
+  function listLayers(group, entries) {
+    Object.keys(live.overlays).forEach(function (key) {
+      entries.unshift({id: "tiles:" + key, name: live.overlays[key].name, layer: live.overlays[key].layer});
+    });
+    entries.forEach(function (entry) { entry.id = entry.id || entry.name; });
+    if (live.switcher) map.removeControl(live.switcher);
+    var named = {};
+    entries.forEach(function (entry) { named[entry.name] = entry.layer; });
+    live.switcher = L.control.layers(null, named, {collapsed: true}).addTo(map);
+    live.listed = entries;
+    L.DomEvent.on(live.switcher.getContainer(), "change", function () {
+      live.listed.forEach(function (entry) { live.hidden[entry.id] = !map.hasLayer(entry.layer); });
+    });
+    var hide = function () {
+      live.listed.forEach(function (entry) { if (live.hidden[entry.id]) map.removeLayer(entry.layer); });
+    };
+    hide(); // the tile layers, on the map already
+    group.once("add", hide); // the group's layers, once streamlit-folium adds the group
+  }
+
   window.sharpfieldsLive = {
     map: map,
     // the tile layers on the map and their opacity (the live map's state, for a look)
@@ -223,6 +249,7 @@
       Object.keys(live.overlays).forEach(function (key) { out[key] = live.overlays[key].opacity; });
       return out;
     },
+    listLayers: listLayers,
     update: function (spec) {
       setTool(spec.tool);
       setOverlays(spec.overlays || []);
