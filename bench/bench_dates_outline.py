@@ -130,9 +130,19 @@ def score(
         both = table[proposal, field]
         return float(both / (proposal_px[proposal] + field_px[field] - both))
 
-    click_iou = []
+    click_iou, misses = [], []
     for number, (col, row) in clicks.items():
-        click_iou.append(mask_iou(int(instances[int(row), int(col)]), number))
+        proposal = int(instances[int(row), int(col)])
+        click_iou.append(mask_iou(proposal, number))
+        both = table[proposal, number]
+        if proposal == 0:
+            misses.append("none")
+        elif proposal_px[proposal] - both > 0.5 * proposal_px[proposal]:
+            misses.append("spills")  # mostly outside the field: merged with neighbours
+        elif both < 0.5 * field_px[number]:
+            misses.append("small")  # under half the field: split inside it
+        else:
+            misses.append("")
     proposals = range(1, table.shape[0])
     judged = sum(table[p, 1:].sum() > 0.5 * proposal_px[p] for p in proposals)
     matched = {
@@ -150,6 +160,7 @@ def score(
 
     return {
         "click_iou": click_iou,
+        "click_miss": misses,
         "all_proposals": len(proposals),
         "all_recall": recall,
         "all_f1_judged": f1(judged_p, recall),
@@ -273,6 +284,10 @@ def sim_summary(records: list[dict], condition: str, view_name: str, way: str) -
         "click_iou_median": float(np.median(every)),
         "click_iou_mean": float(np.mean(every)),
         "click_iou_ge_0.5": float(np.mean(np.array(every) >= 0.5)),
+        **{
+            f"click_{kind}": float(np.mean([m == kind for r in picked for m in r["click_miss"]]))
+            for kind in ("small", "spills", "none")
+        },
         "fields": len(every),
     }
     for key in ("all_f1_judged", "all_f1_strict", "all_recall", "all_proposals"):
@@ -298,11 +313,14 @@ def markdown(result: dict) -> str:
         "`same` = the real chip and the same chip 5 % brighter with noise (nothing new on "
         "date 2). Views: `enhancer` (what the app shows) and `truth` (the 2 m date itself); "
         "bicubic left out to keep the run short. Click IoU over every drawn field; "
-        "outline-all F1 mean over chips (as in `bench/results/fields.md`).",
+        "outline-all F1 mean over chips (as in `bench/results/fields.md`). A click's proposal "
+        "that covers under half its field was split inside it (over-segmentation); one lying "
+        "mostly outside it was merged with neighbours — what a second date can undo.",
         "",
         "| condition | view | dates used | click IoU median | mean | share ≥ 0.5 "
+        "| click under half its field | mostly outside it | no field "
         "| outline-all F1 judged | F1 strict | recall | proposals |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for condition in CONDITIONS:
         for view_name in VIEWS:
@@ -311,6 +329,7 @@ def markdown(result: dict) -> str:
                 lines.append(
                     f"| {condition} | {view_name} | {way} | {s['click_iou_median']:.2f} | "
                     f"{s['click_iou_mean']:.2f} | {s['click_iou_ge_0.5']:.2f} | "
+                    f"{s['click_small']:.2f} | {s['click_spills']:.2f} | {s['click_none']:.2f} | "
                     f"{s['all_f1_judged']:.2f} | {s['all_f1_strict']:.2f} | "
                     f"{s['all_recall']:.2f} | {s['all_proposals']:.0f} |"
                 )

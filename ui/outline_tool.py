@@ -64,11 +64,11 @@ def dates_note(scene: Scene, shown: CachedResult | None) -> str:
     if shown is None:
         where = "the original of each date"
     return (
-        f"Uses both dates ({labels}; {where}): a boundary seen on either date splits fields, "
-        "so two fields alike on one date come out apart."
+        f"Uses both dates ({labels}; {where}): an edge seen on either date counts, so two "
+        "fields alike on one date but not on the other can come out apart."
         if len(scene.dates) == 2
-        else f"Uses all {len(scene.dates)} dates ({labels}; {where}): a boundary seen on any "
-        "date splits fields."
+        else f"Uses all {len(scene.dates)} dates ({labels}; {where}): an edge seen on any "
+        "date counts."
     )
 
 

@@ -6,7 +6,7 @@
 
 Several dates of one area — the dates a GeoTIFF's bands name (``--dates all`` or
 ``--dates 1,2``, :mod:`sr.band_layout`), or several co-registered images of one size — are
-used together: a boundary that shows on any date is a boundary (:mod:`sr.outline.dates`).
+segmented together, so an edge that shows on any date counts (:mod:`sr.outline.dates`).
 Each feature's ``assist`` says what made it and, with several dates, which.
 
 One feature per click that lands in a field, in click order, with ``click`` = the 0-based
@@ -76,8 +76,9 @@ def configure_outline(parser: argparse.ArgumentParser) -> None:
         type=dates_argument,
         metavar="all|N,M",
         help="use these dates of a multi-date GeoTIFF together (its bands name them, as "
-        "the app's scenes do): 'all' or date numbers such as 1,2; a boundary seen on any "
-        "date splits fields. Default: the first three bands only",
+        "the app's scenes do, or a layout confirmed on Home): 'all' or date numbers such as "
+        "1,2; the dates are segmented together, so an edge seen on any date counts. "
+        "Default: the first three bands only",
     )
     parser.add_argument(
         "--at",

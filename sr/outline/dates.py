@@ -1,5 +1,4 @@
-"""Several dates of one place → one set of fields: a boundary that shows on any date is a
-boundary.
+"""Several dates of one place → one set of fields, where an edge that shows on any date counts.
 
 Two neighbouring fields often look alike on one date (both bare, both green) and differ on
 another (one harvested). Given the dates of an area as co-registered images — a list of
