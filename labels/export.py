@@ -12,6 +12,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from labels.base_store import LabelFilter, LabelStore
 from labels.errors import StoreError
 from labels.formats import GPKG_LAYER, file_kind
 from labels.fsutil import replace_with
@@ -19,7 +20,6 @@ from labels.geojson import ExtraProperties, write_fiboa_geojson, write_geojson
 from labels.geoparquet import write_geoparquet
 from labels.gpkg_style import add_crop_style
 from labels.model import PROPERTY_NAMES, Geometry, Label
-from labels.store import LabelFilter, LabelStore
 
 EXPORT_MODE_ENV = "SHARPFIELDS_EXPORT_MODE"
 DEFAULT_EXPORT_MODE = 0o644

@@ -57,7 +57,7 @@ def write_features(
 ) -> int:
     """Stream a FeatureCollection (with ``members`` at its top level) to ``fh`` one feature
     at a time; returns the count. ``extra``: optional properties per label id (e.g. the
-    season profile, sr.profile), added under the names given."""
+    season profile, sr.imagery.profile), added under the names given."""
     head = json.dumps({"type": "FeatureCollection", **(members or {})})
     fh.write(head[:-1] + ', "features": [\n')
     n = 0

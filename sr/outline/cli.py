@@ -20,9 +20,10 @@ import numpy as np
 from rasterio.warp import transform_geom
 from shapely.geometry import Polygon, mapping
 
+from sr.errors import UsageError
+from sr.imagery.raster_io import read_raster
 from sr.outline.assist import all_outlines, click_instance, field_instances, outlines_at
 from sr.outline.segment import default_segmenter
-from sr.raster_io import read_raster
 
 MAX_OUTLINE_PIXELS = 2048 * 2048  # larger images: cut an area first (python -m sr enhance --bbox)
 
@@ -55,8 +56,6 @@ def configure_outline(parser: argparse.ArgumentParser) -> None:
 
 def run_outline(args: argparse.Namespace) -> None:
     """Outline the fields under clicks (or every field) of an image, as GeoJSON."""
-    from sr.cli import UsageError
-
     if not args.at and not args.all:
         raise UsageError("give at least one --at COL,ROW, or --all")
     raster = read_raster(args.image)

@@ -15,9 +15,9 @@ from scipy import ndimage as ndi
 
 from labels.model import PROPOSED
 from labels.store import open_store
+from sr.imagery.raster_io import read_raster
+from sr.imagery.scene import open_scene
 from sr.outline.assist import field_instances
-from sr.raster_io import read_raster
-from sr.scene import open_scene
 from tests.e2e.harness import (
     ARTIFACTS,
     MAP,

@@ -18,7 +18,7 @@ from labels.campaign_store import CampaignStore
 from labels.campaigns import Campaign, TaskState
 from labels.model import Role
 from labels.store import open_store
-from sr.scene import open_scene
+from sr.imagery.scene import open_scene
 from tests.ui.conftest import run_page
 from ui.auth import Identity
 from ui.campaign_panel import DONE, GIVE_BACK, MAP_NEXT
@@ -53,7 +53,7 @@ def create_campaign(app_data: Path) -> CampaignStore:
     app.run()
     app.text_input(key="new_campaign_name").input("Danube wheat")
     app.text_area(key="new_campaign_text").input("Outline every wheat field.")
-    app.checkbox(key="pre_enhance").uncheck()  # no cluster here: tests/jobs covers it
+    app.checkbox(key="pre_enhance").uncheck()  # no cluster here: tests/sr/jobs covers it
     button(app, "Create campaign").click().run()
     assert not app.exception, app.exception
     errors = [e.value for e in app.error]

@@ -10,8 +10,8 @@ from shapely.geometry import box
 
 from labels.model import Label
 from labels.store import open_store
-from sr.profile import field_profile
-from sr.scene import open_scene
+from sr.imagery.profile import field_profile
+from sr.imagery.scene import open_scene
 from tests.ui.conftest import MAYA, SITA, run_page, shown
 from ui.label_actions import DrawnOn, save_new_fields
 from ui.profile_view import THIS_FIELD, bands_frame, ndvi_frame, neighbours_of
