@@ -33,6 +33,12 @@ WGS84_NAMES = {
 ExtraProperties = Mapping[str, Mapping[str, Any]]
 
 
+def extra_names(extra: ExtraProperties | None) -> list[str]:
+    """Every optional property name in ``extra``, once each, in the order first seen (the
+    optional columns of a table export)."""
+    return list(dict.fromkeys(name for values in (extra or {}).values() for name in values))
+
+
 def label_to_feature(label: Label) -> dict[str, Any]:
     """An RFC 7946 Feature: lon/lat, 7 decimals, outer rings counter-clockwise."""
     props = label.properties()

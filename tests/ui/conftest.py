@@ -15,6 +15,7 @@ from labels.model import Role
 from labels.sqlite_store import SQLiteLabelStore
 from labels.store import open_store
 from tests.conftest import PROJECT_ROOT
+from tests.sign_in import auth, clock  # noqa: F401  (fixtures for the sign-in tests)
 from ui.auth import Identity, shared_auth_store
 from ui.label_actions import DrawnOn, save_new_fields
 from ui.settings import data_dir

@@ -24,6 +24,26 @@ def _fields_near_centre(n: int) -> list:  # type: ignore[type-arg]
     return [box(c.x + i * 0.002, c.y, c.x + i * 0.002 + 0.0015, c.y + 0.001) for i in range(n)]
 
 
+def _save_one_field(app_data: Path, crop: str) -> tuple[str, Label]:
+    """Register the sample in the pages' store and save one field of ``crop`` by Sita there:
+    (the scene id, the saved field)."""
+    scene = open_scene(SAMPLE_SCENE)
+    store = open_store(app_data / "labels")
+    store.register_scene(scene.scene_id, scene.footprint)
+    [outcome] = save_new_fields(
+        store,
+        _fields_near_centre(1),
+        crop=crop,
+        identity=SITA,
+        scene_id=scene.scene_id,
+        drawn_on=DrawnOn(),
+    )
+    assert outcome.ok
+    [saved] = store.query()
+    store.close()
+    return scene.scene_id, saved
+
+
 def test_profile_of_a_sample_field_and_its_neighbours() -> None:
     scene = open_scene(SAMPLE_SCENE)
     field, *others = _fields_near_centre(8)
@@ -67,20 +87,7 @@ def test_review_page_shows_the_profile_of_the_field(app_data: Path) -> None:
 
 
 def test_label_page_offers_a_profile_of_a_chosen_field(app_data: Path) -> None:
-    scene = open_scene(SAMPLE_SCENE)
-    store = open_store(app_data / "labels")
-    store.register_scene(scene.scene_id, scene.footprint)
-    [outcome] = save_new_fields(
-        store,
-        _fields_near_centre(1),
-        crop="rice",
-        identity=SITA,
-        scene_id=scene.scene_id,
-        drawn_on=DrawnOn(),
-    )
-    assert outcome.ok
-    [saved] = store.query()
-    store.close()
+    _, saved = _save_one_field(app_data, "rice")
     app = run_page("pages/label.py", SITA)
     assert not app.dataframe  # nothing chosen yet
     app.selectbox(key="profile_of").set_value(saved.id).run()
@@ -90,25 +97,13 @@ def test_label_page_offers_a_profile_of_a_chosen_field(app_data: Path) -> None:
 
 
 def test_review_shows_two_dates_side_by_side(app_data: Path) -> None:
-    scene = open_scene(SAMPLE_SCENE)
-    store = open_store(app_data / "labels")
-    store.register_scene(scene.scene_id, scene.footprint)
-    [outcome] = save_new_fields(
-        store,
-        _fields_near_centre(1),
-        crop="maize",
-        identity=SITA,
-        scene_id=scene.scene_id,
-        drawn_on=DrawnOn(),
-    )
-    assert outcome.ok
-    store.close()
+    scene_id, _ = _save_one_field(app_data, "maize")
     app = run_page("pages/review.py", MAYA)
     html = " ".join(str(c.proto) for c in app.get("component_instance"))
-    assert f"/tiles/{scene.scene_id}/true-d1/" not in html
+    assert f"/tiles/{scene_id}/true-d1/" not in html
     app.toggle(key="review-side-by-side").set_value(True).run()
     assert not app.exception
     html = " ".join(str(c.proto) for c in app.get("component_instance"))
-    assert f"/tiles/{scene.scene_id}/true/" in html  # left: the date on screen
-    assert f"/tiles/{scene.scene_id}/true-d1/" in html  # right: the other date
+    assert f"/tiles/{scene_id}/true/" in html  # left: the date on screen
+    assert f"/tiles/{scene_id}/true-d1/" in html  # right: the other date
     assert any("Right: date 2" in shown(c.value) for c in app.caption)
