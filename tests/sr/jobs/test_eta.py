@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from sr.jobs.eta import ProgressReport, seconds_left, smoothed_rate
@@ -55,3 +57,34 @@ def test_the_time_since_the_last_report_is_taken_off() -> None:
     assert seconds_left(reports, now_s=60.0) == pytest.approx(40.0)
     assert seconds_left(reports, now_s=500.0) == 0.0
     assert smoothed_rate(reports) == pytest.approx(0.01)
+
+
+def test_the_time_left_never_rises_by_more_than_half_between_reports() -> None:
+    # 1 % a second for 50 s, then the machine turns busy: 1 % every 20 s.
+    reports = _steady(0.0, 1.0, 50, 100)
+    at = reports[-1].at_s
+    shown = [seconds_left(reports)]
+    for i in range(51, 80):
+        at += 20.0
+        reports.append(ProgressReport(at, i / 100))
+        shown.append(seconds_left(reports))
+    for before, after in itertools.pairwise(shown):
+        assert before is not None and after is not None
+        assert after <= max(1.5 * before, before + 5.0) + 1e-9  # at most half more
+    # ... and it does climb towards the slower pace (20 s per 1 %: 420 s for the last 21 %).
+    last = shown[-1]
+    assert last is not None and last > 3 * shown[0]  # type: ignore[operator]
+
+
+def test_a_steady_job_is_not_held_back_by_the_limit() -> None:
+    reports = _steady(0.0, 2.0, 30, 100)  # 0.5 % a second: 140 s left at 30 %
+    assert seconds_left(reports) == pytest.approx(140.0)
+
+
+def test_a_sudden_stall_raises_the_time_left_by_half_at_most() -> None:
+    # Unsmoothed (the last step alone), one step of 100 s after steps of 1 s would say 4,900 s.
+    reports = _steady(0.0, 1.0, 50, 100)
+    before = seconds_left(reports, smoothing=1.0)
+    reports.append(ProgressReport(reports[-1].at_s + 100.0, 0.51))
+    after = seconds_left(reports, smoothing=1.0)
+    assert before == pytest.approx(50.0) and after == pytest.approx(75.0)
