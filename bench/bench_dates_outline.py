@@ -46,10 +46,10 @@ from skimage.segmentation import find_boundaries
 
 from bench.bench_fields import MATCH_IOU, innermost_points
 from bench.fields_data import BENCH_CHIPS, SCALE, Chip, load_chip
-from sr.degrade import DEGRADATIONS
-from sr.methods import enhance
 from sr.outline.assist import field_instances
 from sr.outline.segment import default_segmenter
+from sr.sharpen.degrade import DEGRADATIONS
+from sr.sharpen.methods import enhance
 
 ROOT = Path(__file__).resolve().parents[1]
 SENTINEL2 = ROOT.parent / "shared" / "data" / "sentinel2" / "austria_danube_s2_2date_8band.tif"

@@ -29,18 +29,18 @@ from rasterio.warp import transform_geom
 from shapely.geometry import Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
+from labels.base_store import LabelStore
 from labels.errors import ValidationError
 from labels.label_checks import checked_label
 from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label
-from labels.store import LabelStore
-from sr.cache import CachedResult
 from sr.fsutil import atomic_write
-from sr.methods import enhance
+from sr.imagery.raster_io import Raster, read_raster, upscaled_transform
+from sr.imagery.scene import Scene, read_area
 from sr.outline.assist import all_outlines, field_instances, outlines_at
 from sr.outline.dates import chosen_combine, dates_version
 from sr.outline.segment import default_segmenter
-from sr.raster_io import Raster, read_raster, upscaled_transform
-from sr.scene import Scene, read_area
+from sr.sharpen.cache import CachedResult
+from sr.sharpen.methods import enhance
 from ui.enhance_flow import area_around, results_of_scene
 
 ORIGINAL_AREA_PX = 128  # scene pixels read around a click when no enhanced area is shown

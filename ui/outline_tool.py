@@ -18,10 +18,11 @@ import streamlit as st
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from labels.store import LabelStore
-from sr.cache import CachedResult
+from labels.base_store import LabelStore
 from sr.errors import SharpenError
-from sr.scene import Scene, SceneError
+from sr.imagery.scene import Scene
+from sr.imagery.scene_errors import SceneError
+from sr.sharpen.cache import CachedResult
 from ui.auth import Identity
 from ui.date_view import current_date
 from ui.drawings import Draft, Drafts

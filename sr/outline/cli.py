@@ -5,7 +5,7 @@
     python -m sr outline JUNE.tif AUGUST.tif --at COL,ROW --out OUT.geojson     # two files
 
 Several dates of one area — the dates a GeoTIFF's bands name (``--dates all`` or
-``--dates 1,2``, :mod:`sr.band_layout`), or several co-registered images of one size — are
+``--dates 1,2``, :mod:`sr.imagery.band_layout`), or several co-registered images of one size — are
 segmented together, so an edge that shows on any date counts (:mod:`sr.outline.dates`).
 Each feature's ``assist`` says what made it and, with several dates, which.
 
@@ -27,11 +27,13 @@ import numpy as np
 from rasterio.warp import transform_geom
 from shapely.geometry import Polygon, mapping
 
+from sr.errors import UsageError
+from sr.imagery.raster_io import Raster, read_raster
+from sr.imagery.scene import open_scene
+from sr.imagery.scene_errors import SceneError
 from sr.outline.assist import all_outlines, click_instance, field_instances, outlines_at
 from sr.outline.dates import chosen_combine, dates_version
 from sr.outline.segment import default_segmenter
-from sr.raster_io import Raster, read_raster
-from sr.scene import SceneError, open_scene
 
 MAX_OUTLINE_PIXELS = 2048 * 2048  # larger images: cut an area first (python -m sr enhance --bbox)
 
@@ -94,7 +96,6 @@ def configure_outline(parser: argparse.ArgumentParser) -> None:
 
 def _read(path: Path) -> tuple[Raster, np.ndarray]:
     """A raster (at most MAX_OUTLINE_PIXELS) and its pixels as float32, no data as NaN."""
-    from sr.cli import UsageError
 
     raster = read_raster(path)
     _, rows, cols = raster.array.shape
@@ -112,7 +113,6 @@ def _read(path: Path) -> tuple[Raster, np.ndarray]:
 def file_dates(path: Path, wanted: str | tuple[int, ...]) -> list[tuple[str, list[int]]]:
     """The dates of a multi-date GeoTIFF picked by --dates: (label, 0-based true-colour
     bands) each, in time order."""
-    from sr.cli import UsageError
 
     try:
         scene = open_scene(path, ask_layout=False)
@@ -137,7 +137,6 @@ def outline_input(
 ) -> tuple[Raster, np.ndarray | list[np.ndarray], list[str] | None]:
     """The first raster (its grid), the image or the dates to segment, and the dates' labels
     (None for one image)."""
-    from sr.cli import UsageError
 
     read = [_read(p) for p in paths]
     raster, image = read[0]
@@ -159,8 +158,6 @@ def outline_input(
 
 def run_outline(args: argparse.Namespace) -> None:
     """Outline the fields under clicks (or every field) of an image, as GeoJSON."""
-    from sr.cli import UsageError
-
     if not args.at and not args.all:
         raise UsageError("give at least one --at COL,ROW, or --all")
     raster, image, labels = outline_input(args.image, args.dates)

@@ -16,8 +16,8 @@ from scipy import ndimage as ndi
 
 from labels.model import PROPOSED
 from labels.store import open_store
-from sr.cache import ResultCache
-from sr.scene import open_scene
+from sr.imagery.scene import open_scene
+from sr.sharpen.cache import ResultCache
 from tests.e2e.harness import (
     ARTIFACTS,
     MAP,

@@ -14,8 +14,8 @@ from streamlit.testing.v1 import AppTest
 
 from labels.model import HAND, PROPOSED, PROPOSED_EDITED
 from labels.store import open_store
-from sr.pipeline import SharpenRequest, sharpen_area
-from sr.scene import Scene, open_scene
+from sr.imagery.scene import Scene, open_scene
+from sr.sharpen.pipeline import SharpenRequest, sharpen_area
 from tests.ui.conftest import run_page
 from tests.ui.test_label_page import map_sends
 from tests.ui.test_label_page_day import SITA
