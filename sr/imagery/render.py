@@ -241,8 +241,10 @@ def tile_source(pyramid: Pyramid, z: int, x: int, y: int) -> SourceChoice | None
     if right <= s_west or left >= s_east or top <= s_south or bottom >= s_north:
         return None
     tile_res = (right - left) / TILE_SIZE
-    lat = math.atan(math.sinh((top + bottom) / 2 / 6378137.0))
-    scale = tile_res * math.cos(lat) / scene.metres_per_pixel
+    # At the scene's latitude, not the tile's: every tile of a zoom then reads the same source
+    # with the same resampling, and no seam shows where a tile's own latitude would tip the
+    # choice (nearest ↔ bilinear, one overview ↔ the next).
+    scale = tile_res * math.cos(scene.centre_latitude) / scene.metres_per_pixel
     return SourceChoice(*pyramid.source_for(scale, TILE_SIZE * TILE_SIZE), scale)
 
 

@@ -11,7 +11,14 @@ import pytest
 import rasterio
 from PIL import Image
 
-from sr.imagery.render import Pyramid, native_zoom, render_area, render_tile, tile_bounds
+from sr.imagery.render import (
+    Pyramid,
+    native_zoom,
+    render_area,
+    render_tile,
+    tile_bounds,
+    tile_source,
+)
 from sr.imagery.scene import Stretch, open_scene, percentile_stretch
 from sr.imagery.scene_errors import SceneError
 from tests.conftest import write_raster
@@ -38,6 +45,29 @@ def test_tile_bounds_split_the_world() -> None:
 def test_native_zoom_matches_ten_metre_pixels(s2_like: Path) -> None:
     # 10 m pixels near 28° N: zoom 14 tiles have ~8.4 m pixels, zoom 13 ~16.9 m.
     assert native_zoom(open_scene(s2_like)) == 14
+
+
+def test_every_tile_of_a_zoom_reads_the_same_source_the_same_way(tmp_path: Path) -> None:
+    """Tiles side by side must not differ in source or resampling (a seam): the choice is made
+    at the scene's latitude, not each tile's. A tall scene (about 60 km north to south) makes
+    the tiles' own latitudes differ enough to matter."""
+    rng = np.random.default_rng(1)
+    array = rng.integers(200, 3000, size=(4, 6000, 40), dtype=np.uint16)
+    path = write_raster(tmp_path / "tall.tif", array)
+    with rasterio.open(path, "r+") as dst:
+        dst.build_overviews([2, 4])
+    scene = open_scene(path)
+    pyramid = Pyramid(scene)
+    west, south, east, north = scene.lonlat_bounds
+    for z in (11, 12, 13, 14):
+        n = 2**z
+        x = int((west + east) / 2 / 360 * n + n / 2)
+        rows = {
+            int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+            for lat in np.linspace(south + 1e-4, north - 1e-4, 40)
+        }
+        choices = {tile_source(pyramid, z, x, y) for y in rows} - {None}
+        assert len(rows) > 1 and len(choices) == 1, (z, choices)
 
 
 def test_area_render_shows_the_scene_pixels_in_true_colour(tmp_path: Path) -> None:
