@@ -17,13 +17,13 @@ from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 
-from sr.scene import open_scene
+from sr.imagery.scene import open_scene
 from tests.e2e.harness import (
     MAP,
     PROJECT_ROOT,
     REVIEWER_CODE,
+    draw_fields_tool,
     draw_square,
-    drawing_tool,
     enhance_at,
     launch_chromium,
     map_centre,
@@ -64,7 +64,7 @@ def main(out: Path) -> None:
             page.get_by_label("Crop of the new fields").click()
             page.keyboard.type("maize")
             page.keyboard.press("Enter")
-            drawing_tool(page)
+            draw_fields_tool(page)
             draw_square(page, half=90)
             page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=30_000)
             page.get_by_role("button", name="Save & submit").click()

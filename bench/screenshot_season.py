@@ -19,11 +19,11 @@ from shapely.geometry import box
 
 from labels.model import Role
 from labels.store import open_store
-from sr.scene import open_scene
+from sr.imagery.scene import open_scene
 from tests.e2e.harness import (
     PROJECT_ROOT,
+    draw_fields_tool,
     draw_square,
-    drawing_tool,
     launch_chromium,
     map_centre,
     map_moved,
@@ -69,7 +69,7 @@ def main(out: Path) -> None:
             page.get_by_role("button", name="date 2", exact=True).click()
             page.get_by_text("NDVI (vegetation)", exact=True).click()
             scene_tiles(page, "ndvi-d1").first.wait_for(timeout=60_000)  # changed in place
-            drawing_tool(page)
+            draw_fields_tool(page)
             draw_square(page, half=35, dx0=-40)
             expect(page.get_by_text("Season profile: your last drawing")).to_be_visible(
                 timeout=60_000

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sr.scene import DisplayMode
+from sr.imagery.bands import DisplayMode
 from ui.live_map import OTHER_DATE_Z, scene_spec
 from ui.registry import ServedScene
 from ui.scene_map import TileKey

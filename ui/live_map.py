@@ -39,8 +39,9 @@ from folium.map import Layer
 from folium.plugins import Draw
 from jinja2 import Template
 
-from sr.render import native_zoom
-from sr.scene import BBox, DisplayMode
+from sr.imagery.bands import DisplayMode
+from sr.imagery.render import native_zoom
+from sr.imagery.scene import BBox
 from ui.assets import use_local_assets
 from ui.field_layers import MapField, field_feature, safe_json
 from ui.registry import ServedScene

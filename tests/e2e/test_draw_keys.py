@@ -8,7 +8,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.harness import MAP, drawing_tool, map_centre, sign_in
+from tests.e2e.harness import MAP, draw_fields_tool, map_centre, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -18,7 +18,7 @@ CORNER = ".leaflet-editing-icon"  # Leaflet.draw's marker on each corner drawn s
 def test_keys_while_drawing(app_url: str, page) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{app_url}/label?{sign_in(page, app_url, 'Keys')}")
     map_centre(page)
-    drawing_tool(page)
+    draw_fields_tool(page)
     x, y = map_centre(page)
     frame = page.frame_locator(MAP).last
     frame.locator(".leaflet-draw-draw-polygon").click()

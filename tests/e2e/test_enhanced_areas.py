@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from sr.scene import open_scene
+from sr.imagery.scene import open_scene
 from tests.e2e.harness import (
     AREA_CAPTION,
     ARTIFACTS,
     MAP,
+    draw_fields_tool,
     draw_square,
-    drawing_tool,
     enhance_at,
     map_centre,
     map_moved,
@@ -83,7 +83,7 @@ def test_back_to_an_earlier_enhanced_area_then_save_with_a_toast(browser, tmp_pa
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "enhanced_areas_list.png"), full_page=True)
 
-        drawing_tool(page)
+        draw_fields_tool(page)
         draw_square(page, half=40)
         page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=30_000)
         page.get_by_role("button", name="Save & submit").click()

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from sr.scene import open_scene
+from sr.imagery.scene import open_scene
 from tests.e2e.harness import (
     MAP,
+    draw_fields_tool,
     draw_square,
-    drawing_tool,
     enhance_at,
     map_centre,
     map_view,
@@ -82,7 +82,7 @@ def test_saves_undo_switches_and_dates_keep_the_map_and_its_view(browser, tmp_pa
         page.get_by_role("option", name="Bicubic (no sharpening)").click()
         enhance_at(page, c.x, c.y)  # the map flies to the area: a new place, the one move
         page.get_by_text("Enhanced area ready").wait_for(timeout=120_000)
-        drawing_tool(page)
+        draw_fields_tool(page)
         frame = page.frame_locator(MAP).last
         start_zoom = _settled_view(page)[0]
         for _ in range(2):  # the volunteer's own view: zoomed in with the map's + button

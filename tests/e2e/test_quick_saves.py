@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from labels.store import LabelFilter, open_store
-from tests.e2e.harness import draw_square, drawing_tool, map_centre, running_app, sign_in
+from labels.base_store import LabelFilter
+from labels.store import open_store
+from tests.e2e.harness import draw_fields_tool, draw_square, map_centre, running_app, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -57,7 +58,7 @@ def test_each_quick_save_keeps_the_crop_on_screen(browser, tmp_path: Path) -> No
         page = browser.new_page(viewport={"width": 1500, "height": 1000})
         page.goto(f"{url}/label?{sign_in(page, url, 'Quick')}")
         map_centre(page)
-        drawing_tool(page)
+        draw_fields_tool(page)
         crop_box = page.get_by_label("Crop of the new fields")
         save = page.get_by_role("button", name="Save & submit")
         known: set[str] = set()

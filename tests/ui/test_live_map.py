@@ -12,7 +12,7 @@ import folium
 from shapely.geometry import box
 from streamlit_folium import _get_feature_group_string, _get_map_string, generate_js_hash
 
-from sr.scene import open_scene
+from sr.imagery.scene import open_scene
 from ui.date_swipe import date_swipe_spec
 from ui.enhanced_areas import add_enhanced_outlines
 from ui.field_layers import MapField, add_fields
