@@ -62,6 +62,13 @@ def _switch(page, showing: str):  # type: ignore[no-untyped-def]
     return page.get_by_role("button", name=f"Original ⇄ enhanced (now: {showing})")
 
 
+def _press(page, key: str) -> None:  # type: ignore[no-untyped-def]
+    """Press a key once the app is idle (a key pressed while the page's script still runs
+    may be dropped by Streamlit, as a volunteer would see it do nothing)."""
+    expect(page.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0, timeout=60_000)
+    page.keyboard.press(key)
+
+
 def _until(check: Callable[[], bool], timeout_s: float = 30) -> None:
     deadline = time.monotonic() + timeout_s
     while not check():
@@ -117,13 +124,13 @@ def test_saves_undo_switches_and_dates_keep_the_map_and_its_view(browser, tmp_pa
         expect(_switch(page, "original")).to_be_visible(timeout=30_000)
         _until(lambda: _enhanced_opacity(page) == 0.0)  # hidden in place, not reloaded
         page.get_by_text("Date on screen: date 1").click()  # focus on the page, not the map
-        page.keyboard.press("e")  # the key: back to the enhanced area
+        _press(page, "e")  # the key: back to the enhanced area
         expect(_switch(page, "enhanced")).to_be_visible(timeout=30_000)
         _until(lambda: _enhanced_opacity(page) == 1.0)
         frame.locator(".leaflet-control-scale").click()  # focus in the map (a control: no click)
-        page.keyboard.press("e")  # the key works there too
+        _press(page, "e")  # the key works there too
         expect(_switch(page, "original")).to_be_visible(timeout=30_000)
-        page.keyboard.press("e")
+        _press(page, "e")
         expect(_switch(page, "enhanced")).to_be_visible(timeout=30_000)
         assert _same_map(page) and _settled_view(page) == view
 
