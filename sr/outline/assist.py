@@ -27,8 +27,9 @@ Click = tuple[float, float]  # (column, row) in pixels, fractions allowed
 def field_instances(
     image: np.ndarray, segmenter: Segmenter | None = None, bands: Sequence[int] | None = None
 ) -> np.ndarray:
-    """(rows, columns) int32: 0 where no field, 1…n one field each. Pixels without data
-    (a non-finite value in any band) are in no field."""
+    """(rows, columns) int32: 0 where no field, ±1…n one field each (negative: a field a
+    click gets but "outline all" does not propose). Pixels without data (a non-finite value
+    in any band) are in no field."""
     chosen = segmenter or default_segmenter()
     instances = chosen(three_bands(image, bands))
     if np.issubdtype(image.dtype, np.floating):
@@ -37,7 +38,8 @@ def field_instances(
 
 
 def click_instance(instances: np.ndarray, click: Click) -> int:
-    """The field number under a (column, row) click; 0 outside the image or any field."""
+    """The field number under a (column, row) click (negative ones too); 0 outside the image
+    or any field."""
     col, row = int(np.floor(click[0])), int(np.floor(click[1]))
     rows, cols = instances.shape
     if not (0 <= row < rows and 0 <= col < cols):
@@ -78,9 +80,9 @@ def outline_at(
 def all_outlines(
     instances: np.ndarray, transform: Affine | None = None, max_vertices: int = MAX_VERTICES
 ) -> list[Polygon]:
-    """Every field of an instance image, largest first."""
+    """Every proposed field (positive number) of an instance image, largest first."""
     numbers = np.unique(instances)
-    found = [mask_to_polygon(instances == n, transform, max_vertices) for n in numbers if n]
+    found = [mask_to_polygon(instances == n, transform, max_vertices) for n in numbers if n > 0]
     return sorted((p for p in found if p is not None), key=lambda p: -p.area)
 
 
