@@ -27,10 +27,10 @@ def colour_gradient(rgb: np.ndarray, sigma: float = 1.0) -> np.ndarray:
 
 
 def segments(rgb: np.ndarray, scale: float, sigma: float, min_size: int) -> np.ndarray:
-    """Felzenszwalb segments (H, W) int64, numbered from 0."""
-    out: np.ndarray = felzenszwalb(
-        np.moveaxis(rgb, 0, -1), scale=scale, sigma=sigma, min_size=min_size, channel_axis=-1
-    )
+    """Felzenszwalb segments (H, W) int64, numbered from 0. The bands are smoothed here, in
+    float64 as scikit-image would and with the same result, but several times faster."""
+    smooth = np.stack([ndi.gaussian_filter(band.astype(np.float64), sigma) for band in rgb], -1)
+    out: np.ndarray = felzenszwalb(smooth, scale=scale, sigma=0, min_size=min_size, channel_axis=-1)
     return out
 
 

@@ -20,7 +20,6 @@ a view whose pixels are about 2–2.5 m (a sharpened Sentinel-2 area, the 2 m be
 from __future__ import annotations
 
 import functools
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -181,7 +180,7 @@ class NestedSegmenter:
     get negative labels (a click gets them, "outline all" does not propose them)."""
 
     scale: float = 40  # full resolution; chosen on the validation chips (OUTLINE_CARD.md)
-    coarser: tuple[float, ...] = (15, 30, 60)  # half resolution
+    coarser: tuple[float, ...] = (20, 60)  # half resolution
     merge: float = 0.55
     contrast: float = 2.0
     propose_pixels: int = 300  # 0.12 ha at 2 m: smaller fields only on a click
@@ -194,11 +193,9 @@ class NestedSegmenter:
         return f"felzenszwalb-nested-{self.scale:g}/{levels}@{self.merge:g}"
 
     def __call__(self, rgb: np.ndarray) -> np.ndarray:
-        with ThreadPoolExecutor(1) as pool:  # the full-size segments beside the rest
-            full = pool.submit(segments, rgb, self.scale, self.sigma, 80)
-            gradient = colour_gradient(rgb)
-            levels = [half_resolution_segments(rgb, s, self.sigma, 20) for s in self.coarser]
-            levels.insert(0, full.result())
+        gradient = colour_gradient(rgb)
+        levels = [segments(rgb, self.scale, self.sigma, 80)]
+        levels += [half_resolution_segments(rgb, s, self.sigma, 20) for s in self.coarser]
         fields = drop_small(
             kept_segments(levels, gradient, self.merge).astype(np.int32) + 1, self.min_pixels
         )
