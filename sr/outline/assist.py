@@ -94,5 +94,5 @@ def outline_all(
     bands: Sequence[int] | None = None,
     max_vertices: int = MAX_VERTICES,
 ) -> list[Polygon]:
-    """Every field of the image, largest first."""
+    """Every field of the image that stands out (the proposed ones), largest first."""
     return all_outlines(field_instances(image, segmenter, bands), transform, max_vertices)
