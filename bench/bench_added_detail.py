@@ -1,11 +1,11 @@
 """How much detail each method adds beyond bicubic + back-projection, and how much of it is
-right: the figures behind the "added by the model" badge (sr.added_detail).
+right: the figures behind the "added by the model" badge (sr.sharpen.added_detail).
 
     OMP_NUM_THREADS=1 .venv/bin/python -m bench.bench_added_detail
 
 The Sentinel-2 crops of bench/bench_honest.py (held out from training: four 256² crops
 of ../shared/data, columns 200–455), each degraded 4× by the five models of
-sr.degrade.DEGRADATIONS. For each method: the added detail (the area figure the app
+sr.sharpen.degrade.DEGRADATIONS. For each method: the added detail (the area figure the app
 shows), the fine detail the truth has beyond bicubic + back-projection, and the *gain*:
 1 − mean|truth's detail − added detail| / mean|truth's detail| (1: the added detail is the
 truth's; 0: as good as adding nothing; below 0: the added detail is mostly invented).
@@ -26,10 +26,10 @@ import numpy as np
 import torch
 
 from bench.bench_honest import S2_CROPS, S2_FILE, SCALE
-from sr.added_detail import added_detail, high_frequencies, interpolation_reference
-from sr.consistency import enforce_consistency
-from sr.degrade import DEGRADATIONS
-from sr.enhancer.infer import DEFAULT_MODEL, load_enhancer
+from sr.sharpen.added_detail import added_detail, high_frequencies, interpolation_reference
+from sr.sharpen.consistency import enforce_consistency
+from sr.sharpen.degrade import DEGRADATIONS
+from sr.sharpen.enhancer.infer import DEFAULT_MODEL, load_enhancer
 
 RESULTS = Path(__file__).resolve().parent / "results"
 CROP = 256

@@ -12,13 +12,10 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
-from tests.e2e.harness import MAP, draw_square, launch_chromium, map_centre, running_app, sign_in
+from tests.e2e.harness import MAP, bench_browser, draw_square, map_centre
 
 RESULTS = Path(__file__).resolve().parent / "results"
 TARGETS_S = {"page_load_to_map": 3.0, "save_to_confirmation": 0.5, "cached_area_to_layer": 1.0}
@@ -38,14 +35,7 @@ def _summary(samples: list[float], target: float) -> dict[str, object]:
 
 def measure(repeats: int) -> dict[str, dict[str, object]]:
     times: dict[str, list[float]] = {key: [] for key in TARGETS_S}
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        running_app(Path(tmp)) as url,
-        sync_playwright() as playwright,
-    ):
-        browser = launch_chromium(playwright)
-        page = browser.new_page(viewport={"width": 1500, "height": 1000})
-        query = sign_in(page, url, "Bench")
+    with bench_browser() as (_, page, url, query):
         for _ in range(repeats):  # page load → first imagery tile of the map on screen
             start = time.perf_counter()
             page.goto(f"{url}/map?{query}")
@@ -83,7 +73,6 @@ def measure(repeats: int) -> dict[str, dict[str, object]]:
             page.get_by_role("button", name="Save & submit").click()
             page.get_by_text("Saved rice field").wait_for(timeout=30_000)
             times["save_to_confirmation"].append(time.perf_counter() - start)
-        browser.close()
     return {key: _summary(samples, TARGETS_S[key]) for key, samples in times.items()}
 
 

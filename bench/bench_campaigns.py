@@ -193,7 +193,7 @@ def page_load(target: str, tasks: int, repeats: int) -> dict:
     """The whole Campaigns page (AppTest, no browser) on the sample scene, ``tasks`` tasks."""
     import streamlit as st
 
-    from sr.scene import open_scene
+    from sr.imagery.scene import open_scene
     from tests.ui.conftest import run_page
     from ui.auth import Identity
     from ui.settings import SAMPLE_SCENE

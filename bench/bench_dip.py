@@ -9,7 +9,7 @@ Examples (from the repository root)::
 Set5: LR = HR (cropped to a multiple of 4) resized 4× down with PIL Lanczos; PSNR on BT.601
 Y (16–235) with 4 px border cropped, SSIM on Y. Sentinel-2: HR = a 4-band crop of date 1
 (B4 B3 B2 B8), LR = HR blurred with a Gaussian PSF (σ = 0.5 LR px) then Lanczos-2
-decimated 4× (sr.degrade.sentinel2_degrade); PSNR/SSIM on reflectance with peak = the
+decimated 4× (sr.sharpen.degrade.sentinel2_degrade); PSNR/SSIM on reflectance with peak = the
 crop's maximum, 4 px border cropped. ``s2speed`` times a 128×128 4-band area → 512×512.
 Results are appended to the JSON file after every case, so partial runs keep their data.
 """
@@ -33,10 +33,10 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sr.baselines import bicubic  # noqa: E402
-from sr.degrade import back_project_array, sentinel2_degrade  # noqa: E402
-from sr.dip import PRESETS, DipConfig, Progress, get_config, run_dip  # noqa: E402
-from sr.metrics import psnr, psnr_y, rgb_to_y, ssim  # noqa: E402
+from sr.sharpen.baselines import bicubic  # noqa: E402
+from sr.sharpen.degrade import back_project_array, sentinel2_degrade  # noqa: E402
+from sr.sharpen.dip import PRESETS, DipConfig, Progress, get_config, run_dip  # noqa: E402
+from sr.sharpen.metrics import psnr, psnr_y, rgb_to_y, ssim  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
 S2_FILE = SHARED / "sentinel2" / "austria_danube_s2_2date_8band.tif"

@@ -9,7 +9,7 @@ Examples (from the repository root)::
 Cases (never used in training or validation): the three 256×256 Sentinel-2 crops of
 ``bench_dip.py`` (date 1, B4 B3 B2 B8, reflectance) and three 256×256 crops of the adjacent
 Landsat 8 scene LC08_L1TP_224077 (B4 B3 B2, DN). LR = HR blurred with a Gaussian PSF
-(σ 0.5 LR px) and Lanczos-2 decimated 4× (:func:`sr.degrade.sentinel2_degrade`), as in
+(σ 0.5 LR px) and Lanczos-2 decimated 4× (:func:`sr.sharpen.degrade.sentinel2_degrade`), as in
 ``bench_dip.py``. Methods: bicubic, DIP (``fast`` preset), the enhancer on bicubic, and
 DIP + enhancer as ``dip+enhancer`` runs it (DIP, the consistency step, enhancer; on the same
 DIP output), with its two ablations (no enhancer; no back-projection). Scores: PSNR and SSIM
@@ -38,12 +38,12 @@ sys.path.insert(0, str(ROOT))
 
 from bench.bench_dip import S2_CROPS, S2_FILE, SCALE, Case, score  # noqa: E402
 from bench.bench_honest import LANDSAT_DIR, cached_dip, landsat_crops  # noqa: E402
-from sr.baselines import bicubic  # noqa: E402
-from sr.consistency import enforce_consistency  # noqa: E402
-from sr.degrade import sentinel2_degrade  # noqa: E402
-from sr.dip import get_config  # noqa: E402
-from sr.enhancer import load_default_enhancer  # noqa: E402
-from sr.metrics import crop_border  # noqa: E402
+from sr.sharpen.baselines import bicubic  # noqa: E402
+from sr.sharpen.consistency import enforce_consistency  # noqa: E402
+from sr.sharpen.degrade import sentinel2_degrade  # noqa: E402
+from sr.sharpen.dip import get_config  # noqa: E402
+from sr.sharpen.enhancer import load_default_enhancer  # noqa: E402
+from sr.sharpen.metrics import crop_border  # noqa: E402
 
 CROP = 256
 

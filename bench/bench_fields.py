@@ -48,7 +48,6 @@ from bench.fields_data import (
     load_chip,
     view,
 )
-from sr.metrics import psnr
 from sr.outline import outline_at
 from sr.outline.assist import all_outlines, field_instances, outlines_at
 from sr.outline.segment import (
@@ -61,7 +60,8 @@ from sr.outline.segment import (
     default_segmenter,
     load_net,
 )
-from sr.quality import boundary_f_score, normalise
+from sr.sharpen.metrics import psnr
+from sr.sharpen.quality import boundary_f_score, normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 BORDER = 4

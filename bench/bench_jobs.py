@@ -1,7 +1,7 @@
 """Load benchmark of the job engine: N volunteers press Enhance at once.
 
 Each simulated volunteer submits a DIP ``fast`` job on its own 64² area of the bundled
-sample through the job API the Label page uses (:class:`sr.jobs.JobEngine`), on the
+sample through the job API the Label page uses (:class:`sr.jobs.engine.JobEngine`), on the
 embedded cluster (or ``--scheduler``). Meanwhile a real app server answers HTTP GETs of
 the app and of a map tile. Then the same jobs run one after another in this process.
 
@@ -26,12 +26,12 @@ from urllib.parse import urlsplit
 
 from rasterio.warp import transform_bounds
 
-from sr.cache import ResultCache
-from sr.cluster import connect, worker_layout
-from sr.job_records import JobRecords
-from sr.jobs import JobEngine, JobState
-from sr.pipeline import SharpenRequest, sharpen_area
-from sr.scene import BBox, Scene, open_scene
+from sr.imagery.scene import BBox, Scene, open_scene
+from sr.jobs.cluster import connect, worker_layout
+from sr.jobs.engine import JobEngine, JobState
+from sr.jobs.records import JobRecords
+from sr.sharpen.cache import ResultCache
+from sr.sharpen.pipeline import SharpenRequest, sharpen_area
 from ui.settings import SAMPLE_SCENE
 
 AREA_PX = 64

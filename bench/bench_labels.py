@@ -28,9 +28,10 @@ sys.path.insert(0, str(ROOT))
 
 from shapely.geometry import box  # noqa: E402
 
+from labels.base_store import LabelFilter  # noqa: E402
 from labels.errors import StaleEditError  # noqa: E402
 from labels.model import Label, Role  # noqa: E402
-from labels.store import LabelFilter, is_database_url, open_store  # noqa: E402
+from labels.store import is_database_url, open_store  # noqa: E402
 from tests.postgres import PostgresServer  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"

@@ -22,9 +22,9 @@ import numpy as np
 import rasterio
 import torch
 
-from sr.baselines import interpolate
-from sr.consistency import enforce_consistency
-from sr.methods import METHODS, enhance
+from sr.sharpen.baselines import interpolate
+from sr.sharpen.consistency import enforce_consistency
+from sr.sharpen.methods import METHODS, enhance
 
 ROOT = Path(__file__).resolve().parents[1]
 S2_FILE = ROOT.parent / "shared" / "data" / "sentinel2" / "austria_danube_s2_2date_8band.tif"

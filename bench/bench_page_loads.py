@@ -23,21 +23,19 @@ import argparse
 import json
 import os
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 from tests.e2e.harness import (
     MAP,
     REVIEWER_CODE,
+    bench_browser,
     draw_fields_tool,
     draw_square,
-    launch_chromium,
     map_centre,
-    running_app,
     sign_in,
 )
 
@@ -129,15 +127,7 @@ def start_two_jobs(browser, url: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def measure(repeats: int) -> dict[str, object]:
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        running_app(Path(tmp)) as url,
-        sync_playwright() as playwright,
-    ):
-        browser = launch_chromium(playwright)
-        page = browser.new_page(viewport={"width": 1500, "height": 1000})
-        page.set_default_timeout(180_000)
-        query = sign_in(page, url, "Bench")
+    with bench_browser() as (browser, page, url, query):
         page.goto(f"{url}/label?{query}")
         map_centre(page)
         draw_fields_tool(page)  # one submitted field, so that Review shows a map
@@ -160,7 +150,6 @@ def measure(repeats: int) -> dict[str, object]:
         busy = page_loads(page, reviewer, url, query, reviewer_query, repeats)
         results["two_jobs"] = {k: summary(v) for k, v in busy.items()}
         results["two_jobs_load_average"] = round(load, 1)
-        browser.close()
     return results
 
 

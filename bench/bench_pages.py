@@ -64,7 +64,7 @@ def grid(inside: Geometry) -> Iterator[Geometry]:
 def fill_store(data: Path) -> str:
     """A store in ``data/labels`` with ``LABELS`` fields on the sample; returns the scene id."""
     from labels.store import open_store
-    from sr.scene import open_scene
+    from sr.imagery.scene import open_scene
     from ui.settings import SAMPLE_SCENE
 
     scene = open_scene(SAMPLE_SCENE)

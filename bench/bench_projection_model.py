@@ -1,6 +1,6 @@
 """Which forward model should the consistency step project with? Bicubic + 10 back-projection
 steps with three models (block average, Lanczos-2, Gaussian PSF σ 0.5 LR px + Lanczos-2),
-on held-out crops degraded by each model of :data:`sr.degrade.DEGRADATIONS`.
+on held-out crops degraded by each model of :data:`sr.sharpen.degrade.DEGRADATIONS`.
 
     OMP_NUM_THREADS=1 .venv/bin/python -m bench.bench_projection_model
 
@@ -19,9 +19,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from bench.bench_honest import LANDSAT_DIR, load_cases
-from sr.baselines import interpolate
-from sr.degrade import DEGRADATIONS, Lanczos2Downsampler, SensorDownsampler, back_project
-from sr.metrics import psnr
+from sr.sharpen.baselines import interpolate
+from sr.sharpen.degrade import DEGRADATIONS, Lanczos2Downsampler, SensorDownsampler, back_project
+from sr.sharpen.metrics import psnr
 
 OUT = Path(__file__).resolve().parents[1] / "bench" / "results" / "projection_model.md"
 CROPS = ("s2_d1_north", "l8_224077_a", "rgbn5m_nw")

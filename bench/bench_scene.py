@@ -80,8 +80,8 @@ def peak_rss_mb() -> float:
 
 def _measure(task: str, scene_path: str, cache: str, queue: mp.Queue) -> None:
     """Child process: run one task and report (seconds, peak RSS in MB, details)."""
-    from sr.render import Pyramid, native_zoom, render_area
-    from sr.scene import open_scene, percentile_stretch
+    from sr.imagery.render import Pyramid, native_zoom, render_area
+    from sr.imagery.scene import open_scene, percentile_stretch
 
     start = time.perf_counter()
     scene = open_scene(scene_path)
@@ -122,7 +122,7 @@ def tile_position(lon: float, lat: float, z: int) -> tuple[float, float]:
 
 
 def _render_tiles(pyramid, z, bbox, stretch, limit: int = 64) -> int:  # type: ignore[no-untyped-def]
-    from sr.render import render_tile
+    from sr.imagery.render import render_tile
 
     west, south, east, north = bbox
     x0, y0 = (int(v) for v in tile_position(west, north, z))

@@ -50,8 +50,8 @@ AREAS_KM = (2, 10, 30, 48)  # 48 km: near the default limit (2,500 km² for its 
 CHILD = """
 import json, re, sys, time
 from pathlib import Path
-from sr.stac import StacSettings, fetch_candidate, search_candidates
-from sr.stac_area import area_from_bbox
+from sr.stac.search import StacSettings, fetch_candidate, search_candidates
+from sr.stac.area import area_from_bbox
 url, bbox, out = sys.argv[1], [float(v) for v in sys.argv[2].split(",")], Path(sys.argv[3])
 settings = StacSettings(catalog_url=url)
 area = area_from_bbox(*bbox)

@@ -1,7 +1,8 @@
-"""Benchmark: map tiles and area images of a full 10980 × 10980 scene, sr/render.py vs rio-tiler.
+"""Benchmark: map tiles and area images of a full 10980 × 10980 scene,
+sr/imagery/render.py vs rio-tiler.
 
 Renders the same XYZ tiles (and the same two 1024² area images) with two renderers and
-compares speed, peak memory and pixels: ``sr.render`` (hand-written tile math, overview
+compares speed, peak memory and pixels: ``sr.imagery.render`` (hand-written tile math, overview
 choice and WarpedVRT warping) and ``bench.rio_tiler_render`` (the same source choice and
 guarded dataset, with morecantile + rio-tiler doing the tile grid, reading and warping).
 The scene is made by ``bench.bench_scene.make_tile`` (a stripped GeoTIFF without overviews,
@@ -39,9 +40,9 @@ RESULTS = ROOT / "bench" / "results"
 TILE_SETS = (("native", 0, 48), ("zoomed out 8x", 3, 48), ("zoomed out 64x", 6, 48))
 
 
-RENDERERS = {"hand_written": "sr.render", "rio_tiler": "bench.rio_tiler_render"}
+RENDERERS = {"hand_written": "sr.imagery.render", "rio_tiler": "bench.rio_tiler_render"}
 TITLES = {
-    "hand_written": "hand-written (sr/render.py)",
+    "hand_written": "hand-written (sr/imagery/render.py)",
     "rio_tiler": "rio-tiler 9.4.12 + morecantile 7.1.0",
 }
 WARM_PASSES = 4
@@ -70,7 +71,7 @@ def _areas(bounds: tuple[float, float, float, float]) -> list[tuple]:
 def _measure(renderer: str, scene_path: str, cache: str, work: dict, queue: mp.Queue) -> None:
     """Child process: render the tiles (or areas) cold once, then warm; report times, RSS
     and the images."""
-    from sr.scene import Stretch, open_scene
+    from sr.imagery.scene import Stretch, open_scene
 
     render = importlib.import_module(RENDERERS[renderer])
     scene = open_scene(scene_path)
@@ -138,7 +139,7 @@ def agreement(a: list, b: list) -> dict[str, float]:
 
 def write_markdown(result: dict, path: Path) -> None:
     lines = [
-        "# Map tiles and area images: sr/render.py vs rio-tiler",
+        "# Map tiles and area images: sr/imagery/render.py vs rio-tiler",
         "",
         f"Scene: {result['scene']}. Machine: {result['machine']}, shared with other work, so",
         "absolute speeds are noisy; both renderers ran back to back on the same images.",
@@ -174,8 +175,8 @@ def main() -> None:
     parser.add_argument("--cog", action="store_true", help="write a tiled COG with overviews")
     parser.add_argument("--results", type=Path, default=RESULTS, help="folder for the results")
     args = parser.parse_args()
-    from sr.render import Pyramid, native_zoom
-    from sr.scene import open_scene
+    from sr.imagery.render import Pyramid, native_zoom
+    from sr.imagery.scene import open_scene
 
     runs = []
     with tempfile.TemporaryDirectory() as tmp:

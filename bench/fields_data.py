@@ -4,8 +4,9 @@ them: the fixed split, the 2 m truth with its drawn fields, the 8 m inputs and t
 Chips: ``../shared/data/fields/`` (NAIP, 1 m RGB, hand-drawn fields; its README). Truth = the
 chip area-averaged 2× (2 m, 512²); fields at 2 m = the instance mask sampled every 2nd pixel.
 Inputs = the truth degraded 4× (8 m, 128²) by block average (``area``) or by a Gaussian PSF
-of σ 0.5 input pixels then Lanczos-2 decimation (``gauss0.5``, :data:`sr.degrade.DEGRADATIONS`).
-Views (2 m): ``bicubic`` (bicubic + back-projection onto the input: ``sr.methods.enhance``
+of σ 0.5 input pixels then Lanczos-2 decimation (``gauss0.5``,
+:data:`sr.sharpen.degrade.DEGRADATIONS`).
+Views (2 m): ``bicubic`` (bicubic + back-projection onto the input: ``sr.sharpen.methods.enhance``
 with ``bicubic``), ``enhancer`` (the default enhancer, same consistency step) and ``truth``.
 Views are cached as .npy under ``data/bench-fields/`` (git-ignored).
 """
@@ -19,7 +20,7 @@ import numpy as np
 import rasterio
 from PIL import Image
 
-from sr.degrade import DEGRADATIONS, area_downsample
+from sr.sharpen.degrade import DEGRADATIONS, area_downsample
 
 ROOT = Path(__file__).resolve().parents[1]
 FIELDS_DIR = ROOT.parent / "shared" / "data" / "fields"
@@ -90,7 +91,7 @@ def view(chip: Chip, degradation: str, name: str) -> np.ndarray:
     """A 2 m view of the chip a volunteer may draw on (cached)."""
     if name == "truth":
         return chip.truth
-    from sr.methods import enhance
+    from sr.sharpen.methods import enhance
 
     path = CACHE / f"{chip.name}_{degradation}_{name}.npy"
     if path.is_file():

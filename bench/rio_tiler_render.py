@@ -1,8 +1,8 @@
-"""``sr.render``'s tiles and area images done by rio-tiler, for ``bench.bench_tiles`` only.
+"""``sr.imagery.render``'s tiles and area images done by rio-tiler, for ``bench.bench_tiles`` only.
 
 The candidate that issue 11 asked to measure: the same source choice and read bound as
-``sr.render`` (``Pyramid``, ``tile_source``, ``area_source``), the same guarded dataset
-(``sr.raster_guard.open_raster``; rio-tiler is handed the open dataset and never opens a
+``sr.imagery.render`` (``Pyramid``, ``tile_source``, ``area_source``), the same guarded dataset
+(``sr.imagery.raster_guard.open_raster``; rio-tiler is handed the open dataset and never opens a
 path), but the tile grid, reading, warping and masking are rio-tiler's (``Reader.tile`` and
 ``Reader.part`` on morecantile's WebMercatorQuad). It lost the comparison
 (bench/results/tiles.md), so the app does not use it; it needs ``pip install
@@ -20,8 +20,9 @@ from rio_tiler.errors import NoOverviewWarning
 from rio_tiler.io import Reader
 from rio_tiler.models import ImageData
 
-from sr.raster_guard import open_raster
-from sr.render import (
+from sr.imagery.bands import DisplayMode
+from sr.imagery.raster_guard import open_raster
+from sr.imagery.render import (
     TILE_SIZE,
     Pyramid,
     SourceChoice,
@@ -30,7 +31,7 @@ from sr.render import (
     tile_source,
     to_rgba,
 )
-from sr.scene import WGS84, BBox, DisplayMode, Stretch
+from sr.imagery.scene import WGS84, BBox, Stretch
 
 WEB_MERCATOR_TMS = morecantile.tms.get("WebMercatorQuad")
 ReadFn = Callable[[Reader], ImageData]
@@ -54,7 +55,7 @@ def _png(image: ImageData, stretch: Stretch) -> bytes:
 def render_tile(
     pyramid: Pyramid, z: int, x: int, y: int, mode: DisplayMode, stretch: Stretch
 ) -> bytes | None:
-    """``sr.render.render_tile`` through ``rio_tiler.io.Reader.tile``."""
+    """``sr.imagery.render.render_tile`` through ``rio_tiler.io.Reader.tile``."""
     choice = tile_source(pyramid, z, x, y)
     if choice is None:
         return None
@@ -77,7 +78,7 @@ def render_tile(
 def render_area(
     pyramid: Pyramid, bbox: BBox, size: tuple[int, int], mode: DisplayMode, stretch: Stretch
 ) -> bytes:
-    """``sr.render.render_area`` through ``rio_tiler.io.Reader.part``."""
+    """``sr.imagery.render.render_area`` through ``rio_tiler.io.Reader.part``."""
     scene = pyramid.scene
     bounds = transform_bounds(WGS84, scene.crs, *bbox, densify_pts=21)
     choice = area_source(pyramid, bounds, size)

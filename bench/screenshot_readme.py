@@ -17,7 +17,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 
-from sr.scene import open_scene
+from sr.imagery.scene import open_scene
 from tests.e2e.harness import (
     MAP,
     PROJECT_ROOT,

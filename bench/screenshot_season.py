@@ -19,7 +19,7 @@ from shapely.geometry import box
 
 from labels.model import Role
 from labels.store import open_store
-from sr.scene import open_scene
+from sr.imagery.scene import open_scene
 from tests.e2e.harness import (
     PROJECT_ROOT,
     draw_square,

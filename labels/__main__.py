@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from labels.base_store import LabelFilter
 from labels.campaign_export import export_campaign
 from labels.campaign_store import CampaignStore
 from labels.errors import LabelError
@@ -19,7 +20,7 @@ from labels.export import write_labels
 from labels.io import import_file, validate_file
 from labels.model import utc_now
 from labels.stats import format_summary, summarize
-from labels.store import LabelFilter, open_store
+from labels.store import open_store
 from labels.transfer import copy_store
 from sr.logs import configure_logging
 from sr.progress_bar import on_terminal, progress_bar

@@ -21,6 +21,7 @@ from typing import Any
 import shapely
 
 from labels.agreement import CampaignAgreement, campaign_agreement
+from labels.base_store import BaseLabelStore, row_to_label
 from labels.campaigns import (
     LOCKED_STATES,
     Campaign,
@@ -39,7 +40,6 @@ from labels.campaigns import (
 )
 from labels.errors import NotFoundError, PermissionDeniedError, StaleEditError
 from labels.model import Label, Role, normalise_name
-from labels.store import BaseLabelStore, row_to_label
 
 # The campaign tables on SQLite (PostGIS: labels/migrations/postgis/0004_campaigns.sql).
 CAMPAIGN_COLUMNS = (

@@ -12,14 +12,14 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from labels.base_store import LabelFilter, LabelStore
 from labels.errors import StoreError
 from labels.formats import GPKG_LAYER, file_kind
 from labels.fsutil import replace_with
-from labels.geojson import ExtraProperties, write_fiboa_geojson, write_geojson
+from labels.geojson import ExtraProperties, extra_names, write_fiboa_geojson, write_geojson
 from labels.geoparquet import write_geoparquet
 from labels.gpkg_style import add_crop_style
 from labels.model import PROPERTY_NAMES, Geometry, Label
-from labels.store import LabelFilter, LabelStore
 
 EXPORT_MODE_ENV = "SHARPFIELDS_EXPORT_MODE"
 DEFAULT_EXPORT_MODE = 0o644
@@ -41,8 +41,7 @@ def labels_to_frame(
     for label in labels:
         rows.append({**label.properties(), **extras.get(label.id, {})})
         geoms.append(label.geometry)
-    optional = dict.fromkeys(name for values in extras.values() for name in values)
-    columns = [*PROPERTY_NAMES.values(), "determination_method", *optional]
+    columns = [*PROPERTY_NAMES.values(), "determination_method", *extra_names(extra)]
     frame = gpd.GeoDataFrame(rows, columns=columns, geometry=geoms, crs="EPSG:4326")
     for column in TIME_COLUMNS:  # real date-times (GeoPackage DATETIME: to the millisecond)
         frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")

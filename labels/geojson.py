@@ -33,6 +33,12 @@ WGS84_NAMES = {
 ExtraProperties = Mapping[str, Mapping[str, Any]]
 
 
+def extra_names(extra: ExtraProperties | None) -> list[str]:
+    """Every optional property name in ``extra``, once each, in the order first seen (the
+    optional columns of a table export)."""
+    return list(dict.fromkeys(name for values in (extra or {}).values() for name in values))
+
+
 def label_to_feature(label: Label) -> dict[str, Any]:
     """An RFC 7946 Feature: lon/lat, 7 decimals, outer rings counter-clockwise."""
     props = label.properties()
@@ -57,7 +63,7 @@ def write_features(
 ) -> int:
     """Stream a FeatureCollection (with ``members`` at its top level) to ``fh`` one feature
     at a time; returns the count. ``extra``: optional properties per label id (e.g. the
-    season profile, sr.profile), added under the names given."""
+    season profile, sr.imagery.profile), added under the names given."""
     head = json.dumps({"type": "FeatureCollection", **(members or {})})
     fh.write(head[:-1] + ', "features": [\n')
     n = 0

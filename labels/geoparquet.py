@@ -24,7 +24,7 @@ from labels.fiboa import (
     fiboa_properties,
 )
 from labels.fsutil import atomic_write
-from labels.geojson import ExtraProperties
+from labels.geojson import ExtraProperties, extra_names
 from labels.model import Label
 
 GEOPARQUET_VERSION = "1.1.0"
@@ -95,7 +95,7 @@ def labels_to_arrow(labels: Iterable[Label], extra: ExtraProperties | None = Non
     arrays = [pa.array(values[c.name], c.type) for c in columns]
     fields = [c.field() for c in columns]
     extras = extra or {}
-    for name in dict.fromkeys(n for per_label in extras.values() for n in per_label):
+    for name in extra_names(extras):
         column = pa.array([extras.get(i, {}).get(name) for i in ids])
         arrays.append(column)
         fields.append(pa.field(PREFIX + name, column.type, nullable=True))

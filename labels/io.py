@@ -14,6 +14,7 @@ import pyogrio
 import shapely
 from shapely.strtree import STRtree
 
+from labels.base_store import LabelStore
 from labels.errors import FormatError, NotFoundError, PermissionDeniedError
 from labels.formats import GPKG_LAYER, file_kind
 from labels.geojson import feature_to_label, properties_to_label, read_geojson_features
@@ -21,7 +22,6 @@ from labels.geoparquet import read_geoparquet
 from labels.label_checks import crop_findings
 from labels.limits import check_input_file
 from labels.model import DEFAULT_CROPS, Geometry, Label, Role
-from labels.store import LabelStore
 from labels.validate import DEFAULT_RULES, Finding, Rules, check_geometry, has_errors, short_repr
 from labels.workflow import REVIEW_STATUSES, as_imported
 from sr.progress_bar import Report

@@ -17,7 +17,7 @@ from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Geometry, Label
 from labels.validate import Finding, Rules, check_geometry, has_errors, parse_geojson_geometry
 
 Neighbours = Callable[[Geometry], list[tuple[str, Geometry]]]
-# The badges of sr.assessment (labels does not import sr): what a label may record about
+# The badges of sr.sharpen.assessment (labels does not import sr): what a label may record about
 # the consistency of the enhanced area it was drawn on.
 CONSISTENCY_BADGES = ("consistent", "check", "inconsistent")
 DRAWINGS = (HAND, PROPOSED, PROPOSED_EDITED)  # how an outline came to be (labels.model)

@@ -137,7 +137,8 @@ class Label:
     view: View = View.ORIGINAL
     enhancement: str | None = None
     model_version: str | None = None
-    consistency: str | None = None  # badge of the enhanced area it was drawn on (sr.assessment)
+    # badge of the enhanced area it was drawn on (sr.sharpen.assessment)
+    consistency: str | None = None
     drawing: str | None = None  # hand, proposed, proposed-edited (None: before it was recorded)
     assist_version: str | None = None  # the outline assist's model when proposed
     task_id: str | None = None  # the campaign task it was drawn in (labels.campaigns.task_ref)

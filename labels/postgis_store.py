@@ -19,10 +19,10 @@ import shapely
 from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict
 
+from labels.base_store import BaseLabelStore
 from labels.errors import LabelError, StaleEditError, StoreError, StoreFullError
 from labels.migrations import migrations
 from labels.model import DEFAULT_CROPS, Geometry
-from labels.store import BaseLabelStore
 from labels.validate import DEFAULT_RULES, Rules
 
 MIGRATION_LOCK = 0x5F1E1D5  # pg_advisory_xact_lock key: one migrating server at a time

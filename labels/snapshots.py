@@ -7,7 +7,7 @@ pending scene now (on demand, at process exit, before a test reads the file).
 
 Building a scene's GeoJSON is Python work that holds the interpreter lock for ~0.1 s per
 1,000 fields, which delays the server's other threads (its saves). With a ``child`` the
-background thread instead runs ``python -m labels.snapshots SCENE…`` in a separate process
+background thread instead runs ``python -m labels.snapshot_child SCENE…`` in a separate process
 and only waits for it; the app uses that (see ``open_configured_store``).
 """
 
@@ -150,7 +150,7 @@ class SnapshotWriter:
             DIR_ENV: str(folder),
             "PYTHONPATH": os.pathsep.join(filter(None, [PROJECT, os.environ.get("PYTHONPATH")])),
         }
-        command = [sys.executable, "-m", "labels.snapshots", *scene_ids]
+        command = [sys.executable, "-m", "labels.snapshot_child", *scene_ids]
         try:
             done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
         except (OSError, subprocess.TimeoutExpired) as exc:
@@ -174,22 +174,3 @@ def _flush_at_exit(ref: weakref.ref[SnapshotWriter]) -> None:
     writer = ref()
     if writer is not None and writer._pid == os.getpid():
         writer.flush()
-
-
-def main(scene_ids: list[str]) -> int:
-    """The child process: write the snapshots of ``scene_ids`` of the store named in the
-    environment; exit 1 with the reason on stderr when one fails."""
-    from labels.store import open_store
-
-    store = open_store(os.environ[STORE_ENV], snapshot_dir=os.environ[DIR_ENV], snapshots=False)
-    try:
-        for scene_id in scene_ids:
-            store.write_snapshot(scene_id)
-    except (LabelError, OSError) as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

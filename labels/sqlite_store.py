@@ -15,10 +15,10 @@ from typing import Any
 
 import shapely
 
+from labels.base_store import COLUMNS, SNAPSHOT_DIR, BaseLabelStore, column_sql
 from labels.campaign_store import SQLITE_SCHEMA as CAMPAIGN_SCHEMA
 from labels.errors import LabelError, StoreError, StoreFullError
 from labels.model import DEFAULT_CROPS, Geometry, Label
-from labels.store import COLUMNS, SNAPSHOT_DIR, BaseLabelStore, column_sql
 from labels.validate import DEFAULT_RULES, Rules
 from sr.fsutil import is_disk_full
 

@@ -12,9 +12,9 @@ from typing import Any
 
 import shapely
 
+from labels.base_store import BaseLabelStore, LabelFilter, label_to_row
 from labels.errors import StoreError
 from labels.model import Label
-from labels.store import BaseLabelStore, LabelFilter, label_to_row
 
 BATCH = 1000
 

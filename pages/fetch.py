@@ -9,9 +9,9 @@ from rasterio.errors import RasterioError
 from streamlit_folium import st_folium
 
 from labels.model import Role
-from sr.stac import StacError, StacSettings, search_candidates
-from sr.stac_area import AreaError
-from sr.stac_remote import AssetError
+from sr.stac.area import AreaError
+from sr.stac.remote import AssetError
+from sr.stac.search import StacError, StacSettings, search_candidates
 from ui.assets import MissingAssetsError
 from ui.fetch_view import (
     SHOWN_CANDIDATES,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from labels.model import Role
-from sr.scene import SceneError
+from sr.imagery.scene_errors import SceneError
 from ui.auth import SignInError
 from ui.layout_question import QUESTION_KEY, ask_layout
 from ui.scene_choice import LayoutQuestion, open_by_path, open_ref, save_upload, scene_roots

@@ -12,11 +12,12 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from labels.model import DEFAULT_CROPS
-from sr.assessment import ADDED_MAP, CONSISTENCY_MAP
-from sr.job_records import JobRecord
-from sr.methods import get_method
-from sr.pipeline import request_key
-from sr.scene import SceneError, parse_bbox
+from sr.imagery.scene import parse_bbox
+from sr.imagery.scene_errors import SceneError
+from sr.jobs.records import JobRecord
+from sr.sharpen.assessment import ADDED_MAP, CONSISTENCY_MAP
+from sr.sharpen.methods import get_method
+from sr.sharpen.pipeline import request_key
 from ui.campaign_map import add_task_outline
 from ui.campaign_panel import independent, label_page_task, task_panel
 from ui.consistency_view import (

@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
+from labels.base_store import LabelFilter
 from labels.model import DEFAULT_CROPS, Status
-from labels.store import LabelFilter
-from sr.assessment import CONSISTENCY_MAP
+from sr.sharpen.assessment import CONSISTENCY_MAP
 from ui.date_view import date_switch, other_date_choice
 from ui.enhance_flow import results_of_scene, served_result
 from ui.label_actions import review_field

@@ -52,7 +52,7 @@ def write_cog(
     }
     with rasterio.open(out, "w", **profile) as dst:
         dst.write(data)
-        dst.descriptions = tags.pop("descriptions").split(",")  # names: sr.band_layout
+        dst.descriptions = tags.pop("descriptions").split(",")  # names: sr.imagery.band_layout
         dst.update_tags(**tags)
     print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB)")
 
@@ -60,7 +60,8 @@ def write_cog(
 def sentinel2(source: str) -> None:
     with rasterio.open(source) as src:
         data = src.read(list(range(1, 9)), window=SENTINEL2_WINDOW)
-        # Band names repeat once per date (sr.band_layout reads them as two dates, in order).
+        # Band names repeat once per date (sr.imagery.band_layout reads them as two
+        # dates, in order).
         names = [f"{band} (date {n})" for n in (1, 2) for band in S2_BANDS]
         write_cog(
             SENTINEL2_OUT,

@@ -1,4 +1,7 @@
-"""sharpfields super-resolution: scene reading, Deep Image Prior, the enhancer."""
+"""sharpfields imagery and super-resolution, by role: :mod:`sr.imagery` (scenes, tiles, COGs),
+:mod:`sr.sharpen` (Deep Image Prior, the enhancer, consistency), :mod:`sr.stac` (catalogue
+search and fetch), :mod:`sr.jobs` (enhancement jobs on Dask) and :mod:`sr.outline` (the outline
+assist); the ``python -m sr`` commands in :mod:`sr.cli`."""
 
 import os
 

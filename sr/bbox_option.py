@@ -7,14 +7,14 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from sr.scene import BBox, parse_bbox
+from sr.imagery.scene import BBox, parse_bbox
 
 BBOX_HELP = "lon/lat area in degrees: W,S,E,N or W S E N (a negative first value: --bbox=-70,…)"
 
 
 def parse_bbox_tokens(tokens: Sequence[str]) -> BBox | None:
     """Four numbers from ``['84.3,27.5,84.5,27.7']`` or ``['84.3', '27.5', '84.5', '27.7']``
-    (commas or spaces between them), else None (:func:`sr.scene.parse_bbox` reads them)."""
+    (commas or spaces between them), else None (:func:`sr.imagery.scene.parse_bbox` reads them)."""
     parts = [p for token in tokens for p in re.split(r"[,\s]+", token.strip()) if p]
     return parse_bbox(",".join(parts))
 

@@ -1,7 +1,7 @@
 """The ``python -m sr`` command line.
 
 Each subcommand is a (configure, run) pair in ``SUBCOMMANDS``; methods come from the
-registry :data:`sr.methods.METHODS`, so new methods and subcommands plug in without
+registry :data:`sr.sharpen.methods.METHODS`, so new methods and subcommands plug in without
 changing the rest. Every expected failure prints one line on stderr and exits with 2.
 """
 
@@ -18,20 +18,20 @@ from typing import Any, NoReturn
 import numpy as np
 from rasterio.errors import RasterioError
 
-from sr.assessment import assess
 from sr.bbox_option import BBOX_HELP, add_bbox_option
-from sr.cog import enhancement_tags
-from sr.degrade import check_scale
-from sr.dip import PRESETS, Cancelled, DipError
-from sr.enhancer.cli import configure_train, run_train
+from sr.errors import UsageError
+from sr.imagery.cog import enhancement_tags
+from sr.imagery.raster_io import as_written, read_raster, write_raster
+from sr.imagery.scene_errors import SceneError
 from sr.logs import configure_logging
-from sr.methods import DEFAULT_METHOD, METHODS, enhance_raster, get_method
 from sr.outline.cli import configure_outline, run_outline
 from sr.progress_bar import Report, progress_bar
-from sr.raster_io import as_written, read_raster, write_raster
-from sr.scene import SceneError
-from sr.stac import StacError
-from sr.stac_cli import (
+from sr.sharpen.assessment import assess
+from sr.sharpen.degrade import check_scale
+from sr.sharpen.dip import PRESETS, Cancelled, DipError
+from sr.sharpen.enhancer.cli import configure_train, run_train
+from sr.sharpen.methods import DEFAULT_METHOD, METHODS, enhance_raster, get_method
+from sr.stac.cli import (
     configure_fetch,
     configure_search,
     configure_stack,
@@ -39,14 +39,11 @@ from sr.stac_cli import (
     run_search,
     run_stack,
 )
-from sr.stac_remote import AssetError
+from sr.stac.remote import AssetError
+from sr.stac.search import StacError
 from sr.version import program_name, sharpfields_version, version_line
 
 EXIT_USAGE = 2
-
-
-class UsageError(Exception):
-    """A bad command-line value; the message is shown as is."""
 
 
 class _Parser(argparse.ArgumentParser):

@@ -95,7 +95,8 @@ def test_each_command_shows_help_and_version_from_another_folder(
 def test_the_installed_package_has_its_parts(installed: Path, tmp_path: Path) -> None:
     """Subpackages, the model, migrations, the code list and the app's files, from the venv."""
     probe = (
-        "import sr, sr.cli, sr.enhancer.infer as infer, labels.migrations as m, labels.fiboa as f\n"
+        "import sr, sr.cli, sr.sharpen.enhancer.infer as infer\n"
+        "import labels.migrations as m, labels.fiboa as f\n"
         "from ui.launcher import command\n"
         "import ui.settings as s\n"
         "print(sr.__file__)\n"
@@ -121,7 +122,7 @@ def test_dask_workers_run_sr_from_the_installed_package(installed: Path, tmp_pat
     probe = (
         "import numpy as np, sr\n"
         "from distributed import Client, LocalCluster\n"
-        "from sr.methods import enhance\n"
+        "from sr.sharpen.methods import enhance\n"
         "if __name__ == '__main__':\n"
         "    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,\n"
         "                      dashboard_address=None) as cluster, Client(cluster) as client:\n"

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from labels.base_store import BaseLabelStore
 from labels.campaign_store import CampaignStore
 from labels.campaigns import Task, TaskState
 from labels.model import Label
-from labels.store import BaseLabelStore
-from sr.scene import Scene
+from sr.imagery.scene import Scene
 from ui.auth import Identity
 from ui.campaign_view import (
     TaskOutcome,

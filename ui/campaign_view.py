@@ -16,6 +16,7 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
 
 from labels.agreement import CampaignAgreement
+from labels.base_store import BaseLabelStore
 from labels.campaign_store import CampaignStore
 from labels.campaigns import (
     STATE_COLOURS,
@@ -29,10 +30,9 @@ from labels.campaigns import (
     task_grid,
 )
 from labels.errors import LabelError
-from labels.store import BaseLabelStore
-from sr.jobs import BACKGROUND, JobEngine
-from sr.pipeline import SharpenRequest
-from sr.scene import BBox, Scene
+from sr.imagery.scene import BBox, Scene
+from sr.jobs.engine import BACKGROUND, JobEngine
+from sr.sharpen.pipeline import SharpenRequest
 from ui.auth import Identity
 from ui.field_layers import MapField
 from ui.settings import dip_iterations_override

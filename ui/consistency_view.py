@@ -4,8 +4,8 @@ added, and a map layer with a legend for each.
 The words are for volunteers and reviewers, not for image scientists: "faithful" means
 that averaging the sharpened pixels over each original pixel gives back what the satellite
 measured — nothing more; "detail added by the model" is what the sharpening put inside the
-original pixels beyond interpolating them (:mod:`sr.added_detail`), which only a look at the
-original can confirm (:mod:`sr.assessment` has the thresholds and where they come from).
+original pixels beyond interpolating them (:mod:`sr.sharpen.added_detail`), which only a look at the
+original can confirm (:mod:`sr.sharpen.assessment` has the thresholds and where they come from).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import numpy as np
 import rasterio
 from rasterio.warp import transform_bounds
 
-from sr.assessment import (
+from sr.sharpen.assessment import (
     ADDED_LITTLE,
     ADDED_SOME,
     CHECK_LIMITS,

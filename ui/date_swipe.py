@@ -10,7 +10,7 @@ import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
-from sr.scene import DisplayMode
+from sr.imagery.bands import DisplayMode
 from ui.registry import ServedScene
 from ui.scene_map import MODE_NAMES, TileKey, add_scene_tiles
 

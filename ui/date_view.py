@@ -8,8 +8,10 @@ from dataclasses import replace
 
 import streamlit as st
 
-from sr.render import view_bands
-from sr.scene import DisplayMode, Scene, SceneError
+from sr.imagery.bands import DisplayMode
+from sr.imagery.render import view_bands
+from sr.imagery.scene import Scene
+from sr.imagery.scene_errors import SceneError
 from ui.label_actions import DrawnOn
 from ui.state import bump_map
 

@@ -7,19 +7,19 @@ import math
 from functools import cache
 from pathlib import Path
 
-from sr.cache import CachedResult, ResultCache
-from sr.job_records import JobRecords
-from sr.jobs import JobEngine, JobSnapshot
-from sr.pipeline import SharpenRequest, request_key
-from sr.scene import (
+from sr.imagery.scene import (
     METRES_PER_DEGREE_LAT,
     METRES_PER_DEGREE_LON_AT_EQUATOR,
-    AreaTooLargeError,
     BBox,
     Scene,
     check_area_size,
     open_scene,
 )
+from sr.imagery.scene_errors import AreaTooLargeError
+from sr.jobs.engine import JobEngine, JobSnapshot
+from sr.jobs.records import JobRecords
+from sr.sharpen.cache import CachedResult, ResultCache
+from sr.sharpen.pipeline import SharpenRequest, request_key
 from ui.methods import method_text
 from ui.registry import ServedScene, registry
 from ui.settings import cache_dir, data_dir, default_area_pixels

@@ -1,6 +1,6 @@
 """The scene's enhanced areas: a list (the volunteer's own first) and outlines on the map.
 
-Each entry is a result in the cache (``sr.cache``) with its provenance: the area, the
+Each entry is a result in the cache (``sr.sharpen.cache``) with its provenance: the area, the
 method and preset, when, and who pressed Enhance (``enhanced_by``; results cached before
 that was recorded have no one).
 """
@@ -17,9 +17,9 @@ import folium
 import streamlit as st
 
 from labels.model import same_person
-from sr.cache import CachedResult
-from sr.render import render_area
-from sr.scene import BBox
+from sr.imagery.render import render_area
+from sr.imagery.scene import BBox
+from sr.sharpen.cache import CachedResult
 from ui.enhance_flow import served_result
 from ui.goto_box import LABEL_GOTO, forget_place
 from ui.methods import method_text

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from labels.base_store import LabelFilter, LabelStore
 from labels.campaign_export import export_campaign
 from labels.campaign_store import CampaignStore
 from labels.export import write_labels
@@ -17,7 +18,6 @@ from labels.geojson import ExtraProperties
 from labels.geometry import GEOJSON_DECIMALS
 from labels.model import Label
 from labels.stats import summarize
-from labels.store import LabelFilter, LabelStore
 from ui.registry import registry
 
 KINDS = {
@@ -85,7 +85,7 @@ def labels_file(
         return path.read_bytes(), count
 
 
-SCENE_ID_SUFFIX = re.compile(r"-[0-9a-f]{10}$")  # sr.scene.Scene.scene_id: stem-hash
+SCENE_ID_SUFFIX = re.compile(r"-[0-9a-f]{10}$")  # sr.imagery.scene.Scene.scene_id: stem-hash
 
 
 def scene_title(scene_id: str | None) -> str:

@@ -10,8 +10,10 @@ from typing import Any
 import folium
 import numpy as np
 
-from sr.scene import SceneError, open_scene
-from sr.stac import (
+from sr.imagery.scene import open_scene
+from sr.imagery.scene_errors import SceneError
+from sr.stac.area import Area, AreaError, area_from_geojson, parse_area
+from sr.stac.search import (
     Candidate,
     FetchResult,
     ProgressFn,
@@ -21,8 +23,7 @@ from sr.stac import (
     preview_rgb,
     read_tags,
 )
-from sr.stac_area import Area, AreaError, area_from_geojson, parse_area
-from sr.stac_stack import StackResult, default_stack_name, fetch_time_stack
+from sr.stac.stack import StackResult, default_stack_name, fetch_time_stack
 from ui.registry import ServedScene, registry
 from ui.scene_map import (
     TileKey,
@@ -135,7 +136,7 @@ def fetch_stack_into_data_folder(
     months: int = 1,
     progress: ProgressFn | None = None,
 ) -> StackResult:
-    """Fetch a time stack (``sr.stac_stack``) into the data folder's scenes/."""
+    """Fetch a time stack (``sr.stac.stack``) into the data folder's scenes/."""
     name = default_stack_name(area, season).replace(".tif", f"_{months}m.tif")
     return fetch_time_stack(
         area, season, max_cloud, settings, scenes_dir() / name, months, progress

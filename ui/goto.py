@@ -6,7 +6,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from sr.scene import BBox
+from sr.imagery.scene import BBox
 
 
 class GoToError(ValueError):

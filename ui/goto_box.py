@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from sr.scene import BBox
+from sr.imagery.scene import BBox
 from ui.goto import GoToError, parse_place
 from ui.state import bump_map
 from ui.text import escape_markdown

@@ -1,12 +1,12 @@
 """What the progress bar of an enhancement says: the job's stage and a smoothed time left.
 
 The page polls the job about once a second and keeps what it saw (``record``); the text
-comes from those reports alone (``sr.eta``), so it does not depend on where the job runs.
+comes from those reports alone (``sr.jobs.eta``), so it does not depend on where the job runs.
 """
 
 from __future__ import annotations
 
-from sr.eta import ProgressReport, seconds_left
+from sr.jobs.eta import ProgressReport, seconds_left
 
 FIRST_STAGE = "starting"
 

@@ -8,10 +8,10 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from sr.eta import ProgressReport, seconds_left
-from sr.job_records import JobRecord
-from sr.jobs import JobEngine, JobSnapshot, JobState, QueueFull
-from sr.pipeline import SharpenRequest
+from sr.jobs.engine import JobEngine, JobSnapshot, JobState, QueueFull
+from sr.jobs.eta import ProgressReport, seconds_left
+from sr.jobs.records import JobRecord
+from sr.sharpen.pipeline import SharpenRequest
 from ui.methods import method_text
 from ui.registry import ServedScene
 from ui.text import escape_markdown
@@ -43,7 +43,7 @@ def smoothed_time_left(
     seen: list[ProgressReport], fraction: float, now_s: float
 ) -> tuple[list[ProgressReport], float | None]:
     """The job's progress reports seen by this page so far, with ``fraction`` added when it
-    moved, and the exponentially smoothed time left (``sr.eta``), so the ETA does not jump."""
+    moved, and the exponentially smoothed time left (``sr.jobs.eta``), so the ETA does not jump."""
     if not seen or seen[-1].fraction != fraction:
         seen = [*seen, ProgressReport(now_s, fraction)]
     return seen, seconds_left(seen, now_s)
@@ -105,7 +105,7 @@ def _active_job(
     st.session_state[key] = seen
     st.progress(snap.fraction, text=status_line(snap, left))
     if preview and snap.preview is not None:
-        # A date of a multi-date scene is read as red, green, blue, NIR (sr.pipeline).
+        # A date of a multi-date scene is read as red, green, blue, NIR (sr.sharpen.pipeline).
         dated = len(served.scene.dates) > 1
         bands = [0, 1, 2] if dated else [b - 1 for b in served.scene.bands.for_mode("true")]
         rgb = served.stretch("true").apply(snap.preview[bands])

@@ -12,15 +12,15 @@ from typing import Any
 
 from shapely.geometry.base import BaseGeometry
 
+from labels.base_store import LabelFilter, LabelStore
 from labels.errors import LabelError, ValidationError
 from labels.model import HAND, Label, Status, View
-from labels.store import LabelFilter, LabelStore
 from labels.validate import Finding
 from labels.workflow import as_resubmitted
-from sr.acquisition import acquisition_datetime
-from sr.assessment import badge_of
-from sr.cache import CachedResult
-from sr.scene import Scene
+from sr.imagery.acquisition import acquisition_datetime
+from sr.imagery.scene import Scene
+from sr.sharpen.assessment import badge_of
+from sr.sharpen.cache import CachedResult
 from ui.auth import Identity
 from ui.drawings import Draft
 from ui.plain_words import FieldNamer, field_name, plain_error, plain_findings, store_namer
@@ -35,7 +35,7 @@ class DrawnOn:
     enhancement: str | None = None
     model_version: str | None = None
     determination_datetime: str | None = None
-    consistency: str | None = None  # the enhanced area's badge (sr.assessment.Badge)
+    consistency: str | None = None  # the enhanced area's badge (sr.sharpen.assessment.Badge)
     dates_seen: str | None = None  # the dates of a multi-date scene looked at (ui.date_view)
 
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from typing import Any
 
-from sr.cache import CachedResult
-from sr.pipeline import SharpenRequest
-from sr.scene import Scene, SceneError
+from sr.imagery.scene import Scene
+from sr.imagery.scene_errors import SceneError
+from sr.sharpen.cache import CachedResult
+from sr.sharpen.pipeline import SharpenRequest
 from ui.date_view import current_date
 from ui.enhance_flow import cached_result
 from ui.label_actions import DrawnOn, drawn_on_view

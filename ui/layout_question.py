@@ -1,11 +1,11 @@
 """The coordinator's answer when a scene's bands cannot be told apart: which dates and bands
-(``sr.band_layout``), asked where scenes are added (the Home page), never guessed."""
+(``sr.imagery.band_layout``), asked where scenes are added (the Home page), never guessed."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from sr.band_layout import COMMON_ORDERS, AmbiguousLayoutError
+from sr.imagery.band_layout import COMMON_ORDERS, AmbiguousLayoutError
 from ui.auth import Identity
 from ui.scene_choice import LayoutQuestion, confirm_layout
 from ui.state import set_scene

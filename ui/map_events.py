@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from labels.model import Label
-from sr.scene import BBox, Scene
+from sr.imagery.scene import BBox, Scene
 from ui.drawings import Draft, diff_drawings
 from ui.enhance_flow import area_around
 

@@ -1,13 +1,13 @@
 """The sharpening methods and presets the Label page offers, in the volunteer's words.
 
-Methods come from the registry (:data:`sr.methods.METHODS`): its titles, the app's methods
+Methods come from the registry (:data:`sr.sharpen.methods.METHODS`): its titles, the app's methods
 only, the benchmark's recommended default first.
 """
 
 from __future__ import annotations
 
-from sr.methods import DEFAULT_METHOD
-from sr.methods import METHODS as REGISTRY
+from sr.sharpen.methods import DEFAULT_METHOD
+from sr.sharpen.methods import METHODS as REGISTRY
 
 METHODS = {
     name: method.title + (" (recommended)" if name == DEFAULT_METHOD else "")

@@ -5,7 +5,11 @@ A click inside a field on the enhanced area shown (or, where none is, on the ori
 read around the click and upsampled 4× with bicubic + back-projection, the resolution the
 assist works at) gives that field's outline (:func:`sr.outline.outline_at`) as a lon/lat
 polygon; "outline all" gives every field of the enhanced area that would pass the same
-checks as a drawing (validity, area bounds, overlap with saved fields). Proposals become
+checks as a drawing (validity, area bounds, overlap with saved fields). On a scene of several
+dates the assist uses every date by default (a boundary that shows on any date is a
+boundary, :mod:`sr.outline.dates`): each date's view of the same pixels — the enhanced area
+of that date where the cache has one for the same area, method and preset, else that date's
+original upsampled the same way — and the version it records names the dates. Proposals become
 ordinary unsaved drawings; :class:`Proposals` remembers them, so that when they are saved
 each label records ``proposed`` (unchanged), ``proposed-edited`` or ``hand``.
 """
@@ -25,18 +29,19 @@ from rasterio.warp import transform_geom
 from shapely.geometry import Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
+from labels.base_store import LabelStore
 from labels.errors import ValidationError
 from labels.label_checks import checked_label
 from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label
-from labels.store import LabelStore
-from sr.cache import CachedResult
 from sr.fsutil import atomic_write
-from sr.methods import enhance
+from sr.imagery.raster_io import Raster, read_raster, upscaled_transform
+from sr.imagery.scene import Scene, read_area
 from sr.outline.assist import all_outlines, field_instances, outlines_at
+from sr.outline.dates import chosen_combine, dates_version
 from sr.outline.segment import default_segmenter
-from sr.raster_io import Raster, read_raster, upscaled_transform
-from sr.scene import Scene, read_area
-from ui.enhance_flow import area_around
+from sr.sharpen.cache import CachedResult
+from sr.sharpen.methods import enhance
+from ui.enhance_flow import area_around, results_of_scene
 
 ORIGINAL_AREA_PX = 128  # scene pixels read around a click when no enhanced area is shown
 UPSAMPLE = 4
@@ -50,9 +55,27 @@ def iou(a: BaseGeometry, b: BaseGeometry) -> float:
     return float(a.intersection(b).area / union) if union else 0.0
 
 
-def assist_version() -> str:
-    """The model version of the outline assist (recorded with proposed labels)."""
-    return default_segmenter().version
+def assist_version(dates: tuple[str, ...] = ()) -> str:
+    """The model version of the outline assist (recorded with proposed labels); with the
+    labels of the dates it used when there were several."""
+    segmenter = default_segmenter()
+    if len(dates) < 2:
+        return segmenter.version
+    return dates_version(segmenter.version, dates, chosen_combine(segmenter))
+
+
+@dataclass(frozen=True)
+class AreaFields:
+    """The fields the assist found on an area: instances on the raster's grid, and the
+    labels of the dates used (empty for one date)."""
+
+    instances: np.ndarray
+    raster: Raster
+    dates: tuple[str, ...] = ()
+
+    @property
+    def version(self) -> str:
+        return assist_version(self.dates)
 
 
 def clicked_point(event: Mapping[str, Any]) -> tuple[float, float] | None:
@@ -63,27 +86,110 @@ def clicked_point(event: Mapping[str, Any]) -> tuple[float, float] | None:
     return float(click["lng"]), float(click["lat"])
 
 
+def _true_colour(scene: Scene, date: int = 0) -> tuple[int, ...]:
+    """0-based true-colour bands of a date among all the scene's bands."""
+    return tuple(b - 1 for b in scene.date_bands(date).for_mode("true"))
+
+
+def _enhanced_true_colour(scene: Scene, result: CachedResult) -> tuple[int, ...]:
+    """0-based true-colour bands of an enhanced area: a date's own bands for a scene of
+    several dates (red, green, blue first), else the scene's."""
+    return (0, 1, 2) if result.provenance.get("date_bands") else _true_colour(scene)
+
+
 @functools.lru_cache(maxsize=8)
 def _instances_of(path: str, mtime: float, bands: tuple[int, ...]) -> tuple[np.ndarray, Raster]:
     raster = read_raster(Path(path))
     return field_instances(raster.array, bands=bands), raster
 
 
-def _true_colour(scene: Scene) -> tuple[int, ...]:
-    return tuple(b - 1 for b in scene.bands.for_mode("true"))
-
-
 def enhanced_fields(shown: CachedResult, scene: Scene) -> tuple[np.ndarray, Raster]:
     """The field instances of an enhanced area (segmented once per result) and its raster."""
-    return _instances_of(str(shown.path), shown.path.stat().st_mtime, _true_colour(scene))
+    return _instances_of(
+        str(shown.path), shown.path.stat().st_mtime, _enhanced_true_colour(scene, shown)
+    )
 
 
-def original_fields(scene: Scene, lon: float, lat: float) -> tuple[np.ndarray, Raster]:
-    """The field instances of the original scene around a click, upsampled 4×."""
-    area = read_area(scene, area_around(scene, lon, lat, ORIGINAL_AREA_PX), action="outlining")
-    sharp = enhance(area.array, UPSAMPLE, "bicubic", floor=0.0)
-    raster = Raster(sharp, "float32", upscaled_transform(area.transform, UPSAMPLE), area.crs)
-    return field_instances(sharp, bands=_true_colour(scene)), raster
+def _upsampled(scene: Scene, bbox: tuple[float, ...], date: int, scale: int) -> Raster:
+    """A date's original true colour over a lon/lat box, upsampled like the assist's views."""
+    area = read_area(scene, bbox, action="outlining")  # type: ignore[arg-type]
+    bands = list(_true_colour(scene, date))
+    sharp = enhance(area.array[bands], scale, "bicubic", floor=0.0)
+    return Raster(sharp, "float32", upscaled_transform(area.transform, scale), area.crs)
+
+
+def original_fields(
+    scene: Scene, lon: float, lat: float, every_date: bool = False, date: int = 0
+) -> AreaFields:
+    """The fields of the original scene around a click, upsampled 4×: of ``date``, or of
+    every date together."""
+    bbox = area_around(scene, lon, lat, ORIGINAL_AREA_PX)
+    dates = range(len(scene.dates)) if every_date else range(date, date + 1)
+    views = [_upsampled(scene, bbox, d, UPSAMPLE) for d in dates]
+    if len(views) == 1:
+        return AreaFields(field_instances(views[0].array), views[0])
+    labels = tuple(scene.dates[d].label for d in dates)
+    return AreaFields(field_instances([v.array for v in views]), views[0], labels)
+
+
+def same_area_results(shown: CachedResult, scene: Scene) -> dict[int, CachedResult]:
+    """The enhanced areas in the cache of the same area, method and preset as ``shown``,
+    one per date of the scene that has one (``shown`` for its own date)."""
+    same = ("bbox", "method", "preset", "scale", "iterations", "seed")
+    found = {int(shown.provenance.get("date_index") or 0): shown}
+    for result in results_of_scene(scene.scene_id):
+        date = int(result.provenance.get("date_index") or 0)
+        if date not in found and all(
+            result.provenance.get(k) == shown.provenance.get(k) for k in same
+        ):
+            found[date] = result
+    return found
+
+
+@functools.lru_cache(maxsize=8)
+def _dates_of_area(
+    scene: Scene, views: tuple[tuple[int, str, float], ...], bbox: tuple[float, ...], scale: int
+) -> AreaFields:
+    """Every date's view of an enhanced area's pixels (``views``: date, enhanced file or ''
+    for the original, its mtime; the one shown first: its grid is the grid), segmented
+    together."""
+    images: list[tuple[int, np.ndarray]] = []
+    grid: Raster | None = None
+    for date, path, _ in views:
+        if path:  # an enhanced area of a date: its own red, green, blue, NIR bands
+            raster = read_raster(Path(path))
+            raster = Raster(raster.array[:3], raster.dtype, raster.transform, raster.crs)
+        else:
+            raster = _upsampled(scene, bbox, date, scale)
+        if grid is None:
+            grid = raster
+        if raster.array.shape[1:] != grid.array.shape[1:] or raster.transform != grid.transform:
+            continue  # not the same pixels (a partial read at the scene's edge): left out
+        images.append((date, raster.array.astype(np.float32)))
+    assert grid is not None
+    images.sort(key=lambda pair: pair[0])
+    if len(images) == 1:
+        return AreaFields(field_instances(images[0][1]), grid)
+    labels = tuple(scene.dates[d].label for d, _ in images)
+    return AreaFields(field_instances([a for _, a in images]), grid, labels)
+
+
+def area_fields(scene: Scene, shown: CachedResult, every_date: bool = False) -> AreaFields:
+    """The fields of an enhanced area: of its own date, or of every date of the scene on
+    the same pixels (the enhanced area of a date where the cache has one, else its original
+    upsampled by the same factor); segmented once per set of views."""
+    if not every_date or len(scene.dates) < 2:
+        instances, raster = enhanced_fields(shown, scene)
+        return AreaFields(instances, raster)
+    results = same_area_results(shown, scene)
+    own = int(shown.provenance.get("date_index") or 0)
+    order = [own] + [d for d in range(len(scene.dates)) if d != own]
+    views = tuple(
+        (d, str(results[d].path), results[d].path.stat().st_mtime) if d in results else (d, "", 0.0)
+        for d in order
+    )
+    bbox = tuple(float(v) for v in shown.provenance["bbox"])
+    return _dates_of_area(scene, views, bbox, int(shown.provenance.get("scale") or UPSAMPLE))
 
 
 def _covers(raster: Raster, lon: float, lat: float) -> tuple[float, float] | None:
@@ -101,19 +207,26 @@ def _lonlat(polygon: Polygon, raster: Raster) -> Polygon:
     return moved
 
 
-def propose_at(scene: Scene, shown: CachedResult | None, lon: float, lat: float) -> Polygon | None:
-    """The outline (lon/lat) of the field under a click: on the enhanced area when it covers
-    the click, else on the original scene around it; None when the click is in no field."""
-    view = enhanced_fields(shown, scene) if shown is not None else None
-    pixel = _covers(view[1], lon, lat) if view is not None else None
+def propose_at(
+    scene: Scene,
+    shown: CachedResult | None,
+    lon: float,
+    lat: float,
+    every_date: bool = False,
+    date: int = 0,
+) -> tuple[Polygon | None, str]:
+    """The outline (lon/lat) of the field under a click — on the enhanced area when it covers
+    the click, else on the original scene of ``date`` around it; of every date together with
+    ``every_date`` — and the version that proposed it; None when the click is in no field."""
+    view = area_fields(scene, shown, every_date) if shown is not None else None
+    pixel = _covers(view.raster, lon, lat) if view is not None else None
     if view is None or pixel is None:
-        view = original_fields(scene, lon, lat)
-        pixel = _covers(view[1], lon, lat)
+        view = original_fields(scene, lon, lat, every_date, date)
+        pixel = _covers(view.raster, lon, lat)
         if pixel is None:
-            return None
-    instances, raster = view
-    [polygon] = outlines_at(instances, [pixel], raster.transform)
-    return None if polygon is None else _lonlat(polygon, raster)
+            return None, view.version
+    [polygon] = outlines_at(view.instances, [pixel], view.raster.transform)
+    return (None if polygon is None else _lonlat(polygon, view.raster)), view.version
 
 
 def passes_checks(geometry: Polygon, store: LabelStore, scene_id: str, user: str) -> bool:
@@ -133,14 +246,15 @@ def passes_checks(geometry: Polygon, store: LabelStore, scene_id: str, user: str
 
 
 def propose_all(
-    scene: Scene, shown: CachedResult, store: LabelStore, user: str
-) -> tuple[list[Polygon], int]:
-    """Every field of the enhanced area that passes the drawing checks (lon/lat, largest
-    first), and how many others were left out (too small or large, overlapping …)."""
-    instances, raster = enhanced_fields(shown, scene)
-    found = [_lonlat(p, raster) for p in all_outlines(instances, raster.transform)]
+    scene: Scene, shown: CachedResult, store: LabelStore, user: str, every_date: bool = False
+) -> tuple[list[Polygon], int, str]:
+    """Every field of the enhanced area (of every date together with ``every_date``) that
+    passes the drawing checks (lon/lat, largest first), how many others were left out (too
+    small or large, overlapping …) and the version that proposed them."""
+    view = area_fields(scene, shown, every_date)
+    found = [_lonlat(p, view.raster) for p in all_outlines(view.instances, view.raster.transform)]
     kept = [p for p in found if passes_checks(p, store, scene.scene_id, user)]
-    return kept, len(found) - len(kept)
+    return kept, len(found) - len(kept), view.version
 
 
 @dataclass
@@ -151,6 +265,7 @@ class Proposals:
     path: Path
     proposed: list[tuple[BaseGeometry, str]] = field(default_factory=list)
     queue: list[BaseGeometry] = field(default_factory=list)
+    queue_version: str = ""  # what proposed the queue (assist_version() when not said)
 
     @classmethod
     def beside(cls, drafts_path: Path) -> Proposals:
@@ -160,6 +275,7 @@ class Proposals:
             data = json.loads(found.path.read_text())
             found.proposed = [(shape(g), str(v)) for g, v in data["proposed"]]
             found.queue = [shape(g) for g in data["queue"]]
+            found.queue_version = str(data.get("queue_version") or assist_version())
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return cls(found.path)
         return found
@@ -168,6 +284,7 @@ class Proposals:
         data = {
             "proposed": [[mapping(g), v] for g, v in self.proposed],
             "queue": [mapping(g) for g in self.queue],
+            "queue_version": self.queue_version,
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_write(self.path) as out:

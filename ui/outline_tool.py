@@ -3,7 +3,9 @@
 A click on the map's ground with the tool on proposes the field under it as an unsaved
 drawing, which the volunteer edits with the usual tools, saves or deletes; "Outline all
 fields here" queues every field of the enhanced area shown, confirmed one by one (Keep adds
-it to the unsaved drawings, Skip drops it). Logic: :mod:`ui.outline_assist`.
+it to the unsaved drawings, Skip drops it). On a scene of several dates a toggle, on by
+default, has the assist use every date (the note under it says which views it uses). Logic:
+:mod:`ui.outline_assist`.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ import streamlit as st
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from labels.store import LabelStore
-from sr.cache import CachedResult
+from labels.base_store import LabelStore
 from sr.errors import SharpenError
-from sr.scene import Scene, SceneError
+from sr.imagery.scene import Scene
+from sr.imagery.scene_errors import SceneError
+from sr.sharpen.cache import CachedResult
 from ui.auth import Identity
+from ui.date_view import current_date
 from ui.drawings import Draft, Drafts
 from ui.label_actions import Outcome
 from ui.outline_assist import (
@@ -38,6 +42,7 @@ NO_FIELD = (
     "No field found there. Click inside a field (not on a road, a boundary or a wood), "
     "or outline it with Draw fields."
 )
+EVERY_DATE_KEY = "assist_every_date"
 PROPOSED = (
     "Proposed outline added as an unsaved drawing: adjust it with the map's edit tool, "
     "then save it — or remove it with the bin."
@@ -48,10 +53,30 @@ def _say(message: str) -> None:
     st.session_state["assist_message"] = message
 
 
-def _add_drawing(drafts: Drafts, draft: Draft, geometry: BaseGeometry) -> Draft:
-    """Add a proposal to the unsaved drawings and remember it was proposed."""
+def every_date(scene: Scene) -> bool:
+    """Whether the assist uses every date of the scene (the toggle; on by default)."""
+    return len(scene.dates) > 1 and bool(st.session_state.get(EVERY_DATE_KEY, True))
+
+
+def dates_note(scene: Scene, shown: CachedResult | None) -> str:
+    """What the assist looks at, in plain words, for a scene of several dates."""
+    labels = " and ".join(d.label for d in scene.dates)
+    where = "the enhanced area of each date where there is one, else its original"
+    if shown is None:
+        where = "the original of each date"
+    return (
+        f"Uses both dates ({labels}; {where}): an edge seen on either date counts, so two "
+        "fields alike on one date but not on the other can come out apart."
+        if len(scene.dates) == 2
+        else f"Uses all {len(scene.dates)} dates ({labels}; {where}): an edge seen on any "
+        "date counts."
+    )
+
+
+def _add_drawing(drafts: Drafts, draft: Draft, geometry: BaseGeometry, version: str) -> Draft:
+    """Add a proposal to the unsaved drawings and remember it was proposed, and by what."""
     record = Proposals.beside(drafts.path)
-    record.add(geometry, assist_version())
+    record.add(geometry, version)
     record.save()
     changed = Draft([*draft.new, geometry], draft.edits)
     drafts.save(changed)
@@ -72,7 +97,9 @@ def take_click(
         return draft
     st.session_state["assist_click"] = seen
     try:
-        polygon = propose_at(scene, shown, *point)
+        polygon, version = propose_at(
+            scene, shown, *point, every_date=every_date(scene), date=current_date(scene)
+        )
     except (SceneError, SharpenError) as exc:
         _say(f"No outline: {exc}")
         return draft
@@ -81,15 +108,17 @@ def take_click(
         return draft
     _say(PROPOSED)
     bump_map()  # a fresh map: the proposal editable, the click forgotten
-    return _add_drawing(drafts, draft, polygon)
+    return _add_drawing(drafts, draft, polygon, version)
 
 
 def _outline_all(
     scene: Scene, shown: CachedResult, store: LabelStore, identity: Identity, drafts: Drafts
 ) -> None:
-    found, left_out = propose_all(scene, shown, store, identity.name)
+    found, left_out, version = propose_all(
+        scene, shown, store, identity.name, every_date=every_date(scene)
+    )
     record = Proposals.beside(drafts.path)
-    record.queue = found
+    record.queue, record.queue_version = found, version
     record.save()
     note = f" ({left_out} left out: too small, too large or overlapping a saved field)"
     _say(f"{len(found)} field(s) proposed{note if left_out else ''}: keep or skip each.")
@@ -103,7 +132,7 @@ def _confirm(drafts: Drafts, keep: bool) -> None:
     first = record.queue.pop(0)
     record.save()
     if keep:
-        _add_drawing(drafts, drafts.load(), first)
+        _add_drawing(drafts, drafts.load(), first, record.queue_version or assist_version())
     bump_map()
 
 
@@ -135,6 +164,15 @@ def outline_panel(
         "Click inside a field on the map: its outline is proposed from the enhanced area "
         "(or the original where none is shown)."
     )
+    if len(scene.dates) > 1:
+        st.toggle(
+            "Use every date",
+            value=True,
+            key=EVERY_DATE_KEY,
+            help="Off: the assist looks at the date on screen only.",
+        )
+        if every_date(scene):
+            st.caption(dates_note(scene, shown))
     if message := st.session_state.pop("assist_message", None):
         (st.warning if message.startswith(("No ", "No outline")) else st.info)(message)
     st.button(

@@ -1,5 +1,5 @@
 """The season profile beside the map (Label and Review): a field's mean NDVI on each date
-next to its neighbours', and its four band means per date (``sr.profile``)."""
+next to its neighbours', and its four band means per date (``sr.imagery.profile``)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from shapely import wkb
 from shapely.geometry.base import BaseGeometry
 
 from labels.model import Label
-from sr.profile import DateMeans, field_profile
-from sr.scene import Scene, SceneError
+from sr.imagery.profile import DateMeans, field_profile
+from sr.imagery.scene import Scene
+from sr.imagery.scene_errors import SceneError
 from ui.plain_words import field_name
 
 MAX_NEIGHBOURS = 5

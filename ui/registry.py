@@ -6,8 +6,9 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sr.render import Pyramid, view_bands
-from sr.scene import DisplayMode, Scene, Stretch, percentile_stretch
+from sr.imagery.bands import DisplayMode
+from sr.imagery.render import Pyramid, view_bands
+from sr.imagery.scene import Scene, Stretch, percentile_stretch
 
 
 @dataclass
@@ -42,7 +43,7 @@ class SceneRegistry:
         self, scene: Scene, like: ServedScene | None = None, like_date: int = 0
     ) -> ServedScene:
         """Make a scene servable (builds a reduced copy once for big scenes without overviews,
-        within the work budget of ``sr.raster_guard``).
+        within the work budget of ``sr.imagery.raster_guard``).
 
         Preparing one scene holds only that scene's lock: others are served meanwhile.
         ``like``: show it with another scene's colour stretch (an enhanced area of that

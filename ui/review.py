@@ -9,12 +9,12 @@ from pathlib import Path
 from folium.plugins import DualMap
 from shapely.geometry import box
 
+from labels.base_store import LabelFilter, LabelStore
 from labels.model import Label, Status, View
-from labels.store import LabelFilter, LabelStore
 from labels.workflow import REVIEW_STATUSES, drew_it
-from sr.assessment import Badge
-from sr.cache import CachedResult
-from sr.scene import DisplayMode
+from sr.imagery.bands import DisplayMode
+from sr.sharpen.assessment import Badge
+from sr.sharpen.cache import CachedResult
 from ui.assets import use_local_assets
 from ui.auth import Identity
 from ui.consistency_view import TEXTS, UNCHECKED, BadgeText, badge_text, consistency_layer

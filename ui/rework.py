@@ -12,11 +12,11 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from labels.base_store import BaseLabelStore, LabelStore
 from labels.campaign_store import CampaignStore
 from labels.campaigns import Campaign, Task, TaskState
 from labels.errors import LabelError
 from labels.model import DEFAULT_CROPS, Label, Status, same_person
-from labels.store import BaseLabelStore, LabelStore
 from labels.workflow import as_resubmitted
 from ui.auth import Identity
 from ui.label_actions import Outcome, failed_outcome

@@ -23,10 +23,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sr.band_layout import AmbiguousLayoutError, LayoutBook
 from sr.fsutil import atomic_write, safe_file_stem
-from sr.raster_guard import open_raster
-from sr.scene import Scene, SceneError, open_scene
+from sr.imagery.band_layout import AmbiguousLayoutError, LayoutBook
+from sr.imagery.raster_guard import open_raster
+from sr.imagery.scene import Scene, open_scene
+from sr.imagery.scene_errors import SceneError
 from ui.auth import Identity, person_id
 from ui.settings import PROJECT_ROOT, scenes_dir, uploads_dir
 
@@ -52,7 +53,7 @@ class NotPermittedError(SceneError):
 
 
 class LayoutQuestion(SceneError):
-    """An allowed scene whose band layout must be confirmed (``sr.band_layout``) before it
+    """An allowed scene whose band layout must be confirmed (``sr.imagery.band_layout``) before it
     opens: the reason, the scene's reference and its band count."""
 
     def __init__(self, refused: AmbiguousLayoutError, ref: str) -> None:

@@ -17,8 +17,9 @@ from folium.plugins import Draw
 from jinja2 import Template
 from shapely.geometry.base import BaseGeometry
 
-from sr.render import native_zoom
-from sr.scene import BBox, DisplayMode
+from sr.imagery.bands import DisplayMode
+from sr.imagery.render import native_zoom
+from sr.imagery.scene import BBox
 from ui.assets import use_local_assets
 from ui.registry import ServedScene
 from ui.settings import basemap_urls

@@ -1,5 +1,5 @@
 """The season profile as optional export columns: per-date mean NDVI and band means of each
-field of a multi-date scene (``sr.profile.season_properties``), for ``labels.export``."""
+field of a multi-date scene (``sr.imagery.profile.season_properties``), for ``labels.export``."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from labels.model import Label
-from sr.profile import season_properties
-from sr.scene import Scene, SceneError
+from sr.imagery.profile import season_properties
+from sr.imagery.scene import Scene
+from sr.imagery.scene_errors import SceneError
 from ui.profile_view import profile
 
 

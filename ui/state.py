@@ -12,9 +12,11 @@ from urllib.parse import urlencode, urljoin
 
 import streamlit as st
 
+from labels.base_store import BaseLabelStore
 from labels.model import Role
-from labels.store import BaseLabelStore, open_configured_store
-from sr.scene import Scene, SceneError
+from labels.store import open_configured_store
+from sr.imagery.scene import Scene
+from sr.imagery.scene_errors import SceneError
 from ui.auth import AuthStore, Identity, Session, SignedIn, shared_auth_store
 from ui.registry import ServedScene, registry
 from ui.scene_choice import open_ref, scene_ref

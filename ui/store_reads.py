@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, MutableMapping
 from typing import Any, TypeVar
 
+from labels.base_store import LabelFilter, LabelStore
 from labels.model import Label
-from labels.store import LabelFilter, LabelStore
 
 T = TypeVar("T")
 

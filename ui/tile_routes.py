@@ -15,8 +15,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from sr.render import TILE_SIZE, encode_png, render_tile
-from sr.scene import DisplayMode, SceneError
+from sr.imagery.bands import DisplayMode
+from sr.imagery.render import TILE_SIZE, encode_png, render_tile
+from sr.imagery.scene_errors import SceneError
 from ui.auth import shared_auth_store
 from ui.registry import registry
 from ui.settings import data_dir

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from labels.base_store import LabelStore
 from labels.errors import LabelError
-from labels.store import LabelStore
 from ui.auth import Identity
 from ui.label_actions import Outcome, failed_outcome
 from ui.plain_words import field_name

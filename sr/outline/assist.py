@@ -2,8 +2,11 @@
 
     polygons = outline_at(image, [(col, row), …])   # one Polygon or None per click
     polygons = outline_all(image)                    # every field found
+    polygons = outline_at([date1, date2], clicks)    # every date of the area helps
 
-``image`` is (bands, rows, columns) of any dtype and band count (:mod:`sr.outline.bands`);
+``image`` is (bands, rows, columns) of any dtype and band count (:mod:`sr.outline.bands`),
+or the dates of one area — a list of such arrays or a (dates, bands, rows, columns) array —
+where a boundary that shows on any date is a boundary (:mod:`sr.outline.dates`);
 outlines are shapely polygons in pixel (column, row) coordinates, or in the image's map
 coordinates when ``transform`` (rasterio Affine) is given, simplified to at most
 :data:`sr.outline.polygons.MAX_VERTICES` corners. The view is segmented once per call.
@@ -11,6 +14,7 @@ coordinates when ``transform`` (rasterio Affine) is given, simplified to at most
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -18,22 +22,55 @@ from affine import Affine
 from shapely.geometry import Polygon
 
 from sr.outline.bands import three_bands
+from sr.outline.dates import Combine, as_dates, chosen_combine, overlay, stacked_bands
 from sr.outline.polygons import MAX_VERTICES, mask_to_polygon
 from sr.outline.segment import Segmenter, default_segmenter
 
 Click = tuple[float, float]  # (column, row) in pixels, fractions allowed
+Image = np.ndarray | Sequence[np.ndarray]  # one date (bands, H, W), or several dates
+
+
+def _no_data(image: np.ndarray) -> np.ndarray:
+    """(rows, columns) bool: a non-finite value in some band."""
+    if not np.issubdtype(image.dtype, np.floating):
+        return np.zeros(image.shape[-2:], bool)
+    out: np.ndarray = ~np.isfinite(image).all(axis=0)
+    return out
+
+
+def is_dates(image: Image) -> bool:
+    """True for several dates of an area (a list, or a 4-D array), False for one image."""
+    return not isinstance(image, np.ndarray) or image.ndim == 4
 
 
 def field_instances(
-    image: np.ndarray, segmenter: Segmenter | None = None, bands: Sequence[int] | None = None
+    image: Image,
+    segmenter: Segmenter | None = None,
+    bands: Sequence[int] | None = None,
+    combine: Combine = "auto",
 ) -> np.ndarray:
     """(rows, columns) int32: 0 where no field, ±1…n one field each (negative: a field a
     click gets but "outline all" does not propose). Pixels without data (a non-finite value
-    in any band) are in no field."""
+    in any band of any date) are in no field. Several dates are combined by ``combine``
+    (:mod:`sr.outline.dates`; ``auto``: stacked where the segmenter takes many channels, else
+    overlaid)."""
     chosen = segmenter or default_segmenter()
-    instances = chosen(three_bands(image, bands))
-    if np.issubdtype(image.dtype, np.floating):
-        instances[~np.isfinite(image).all(axis=0)] = 0
+
+    def one_date(date: np.ndarray) -> np.ndarray:
+        instances = chosen(three_bands(date, bands))
+        instances[_no_data(date)] = 0
+        return instances
+
+    if not is_dates(image):
+        assert isinstance(image, np.ndarray)
+        return one_date(image)
+    dates = as_dates(image)
+    if chosen_combine(chosen, combine) == "overlay":
+        return overlay([one_date(d) for d in dates])
+    with warnings.catch_warnings():  # Felzenszwalb on 3 × dates channels: intended
+        warnings.filterwarnings("ignore", "Got image with third dimension", RuntimeWarning)
+        instances = chosen(stacked_bands(dates, bands))
+    instances[np.any([_no_data(d) for d in dates], axis=0)] = 0
     return instances
 
 
@@ -64,7 +101,7 @@ def outlines_at(
 
 
 def outline_at(
-    image: np.ndarray,
+    image: Image,
     clicks: Sequence[Click],
     transform: Affine | None = None,
     *,
@@ -87,7 +124,7 @@ def all_outlines(
 
 
 def outline_all(
-    image: np.ndarray,
+    image: Image,
     transform: Affine | None = None,
     *,
     segmenter: Segmenter | None = None,

@@ -1,6 +1,13 @@
 """``python -m sr outline``: field outlines from clicks (or every field) as GeoJSON.
 
     python -m sr outline IMAGE --at COL,ROW [--at COL,ROW …] [--all] --out OUT.geojson
+    python -m sr outline SCENE.tif --dates all --at COL,ROW --out OUT.geojson   # every date
+    python -m sr outline JUNE.tif AUGUST.tif --at COL,ROW --out OUT.geojson     # two files
+
+Several dates of one area — the dates a GeoTIFF's bands name (``--dates all`` or
+``--dates 1,2``, :mod:`sr.imagery.band_layout`), or several co-registered images of one size — are
+segmented together, so an edge that shows on any date counts (:mod:`sr.outline.dates`).
+Each feature's ``assist`` says what made it and, with several dates, which.
 
 One feature per click that lands in a field, in click order, with ``click`` = the 0-based
 index of its ``--at``; a click in no field gives no feature and one line on stderr. ``--all``
@@ -20,9 +27,13 @@ import numpy as np
 from rasterio.warp import transform_geom
 from shapely.geometry import Polygon, mapping
 
+from sr.errors import UsageError
+from sr.imagery.raster_io import Raster, read_raster
+from sr.imagery.scene import open_scene
+from sr.imagery.scene_errors import SceneError
 from sr.outline.assist import all_outlines, click_instance, field_instances, outlines_at
+from sr.outline.dates import chosen_combine, dates_version
 from sr.outline.segment import default_segmenter
-from sr.raster_io import read_raster
 
 MAX_OUTLINE_PIXELS = 2048 * 2048  # larger images: cut an area first (python -m sr enhance --bbox)
 
@@ -39,8 +50,38 @@ def click_argument(text: str) -> tuple[float, float]:
     return col, row
 
 
+def dates_argument(text: str) -> str | tuple[int, ...]:
+    """--dates 'all' or '1,2' (1-based date numbers of the file)."""
+    if text.strip().lower() == "all":
+        return "all"
+    try:
+        numbers = tuple(int(p) for p in text.split(","))
+    except ValueError:
+        numbers = ()
+    if not numbers or min(numbers) < 1:
+        raise argparse.ArgumentTypeError(
+            f"--dates needs 'all' or date numbers such as 1,2, got {text!r}"
+        ) from None
+    return numbers
+
+
 def configure_outline(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("image", type=Path, help="GeoTIFF (any bands) or PNG/JPEG image")
+    parser.add_argument(
+        "image",
+        type=Path,
+        nargs="+",
+        help="GeoTIFF (any bands) or PNG/JPEG image; several: the dates of one area "
+        "(co-registered, one size), used together",
+    )
+    parser.add_argument(
+        "--dates",
+        type=dates_argument,
+        metavar="all|N,M",
+        help="use these dates of a multi-date GeoTIFF together (its bands name them, as "
+        "the app's scenes do, or a layout confirmed on Home): 'all' or date numbers such as "
+        "1,2; the dates are segmented together, so an edge seen on any date counts. "
+        "Default: the first three bands only",
+    )
     parser.add_argument(
         "--at",
         type=click_argument,
@@ -53,31 +94,87 @@ def configure_outline(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, required=True, help="GeoJSON file to write")
 
 
-def run_outline(args: argparse.Namespace) -> None:
-    """Outline the fields under clicks (or every field) of an image, as GeoJSON."""
-    from sr.cli import UsageError
+def _read(path: Path) -> tuple[Raster, np.ndarray]:
+    """A raster (at most MAX_OUTLINE_PIXELS) and its pixels as float32, no data as NaN."""
 
-    if not args.at and not args.all:
-        raise UsageError("give at least one --at COL,ROW, or --all")
-    raster = read_raster(args.image)
+    raster = read_raster(path)
     _, rows, cols = raster.array.shape
     if rows * cols > MAX_OUTLINE_PIXELS:
         raise UsageError(
-            f"{args.image.name} is {cols} × {rows} px; outline at most 2048 × 2048 px at once "
+            f"{path.name} is {cols} × {rows} px; outline at most 2048 × 2048 px at once "
             "(cut an area of it first)."
         )
-    segmenter = default_segmenter()
     image = raster.array.astype(np.float32)
     if raster.nodata is not None:
         image[raster.array == raster.nodata] = np.nan  # no data: in no field
-    instances = field_instances(image, segmenter)
+    return raster, image
+
+
+def file_dates(path: Path, wanted: str | tuple[int, ...]) -> list[tuple[str, list[int]]]:
+    """The dates of a multi-date GeoTIFF picked by --dates: (label, 0-based true-colour
+    bands) each, in time order."""
+
+    try:
+        scene = open_scene(path, ask_layout=False)
+    except SceneError as exc:
+        raise UsageError(f"--dates needs a GeoTIFF whose bands name their dates: {exc}") from exc
+    dates = scene.dates
+    if len(dates) < 2:
+        raise UsageError(
+            f"{path.name} has one date (its band names or tags name no others): "
+            "leave out --dates, or give the other dates' files as more images"
+        )
+    numbers = tuple(range(1, len(dates) + 1)) if isinstance(wanted, str) else wanted
+    if missing := [n for n in numbers if n > len(dates)]:
+        raise UsageError(f"{path.name} has {len(dates)} dates, not date {missing[0]}")
+    return [
+        (dates[n - 1].label, [b - 1 for b in dates[n - 1].bands.for_mode("true")]) for n in numbers
+    ]
+
+
+def outline_input(
+    paths: list[Path], wanted: str | tuple[int, ...] | None
+) -> tuple[Raster, np.ndarray | list[np.ndarray], list[str] | None]:
+    """The first raster (its grid), the image or the dates to segment, and the dates' labels
+    (None for one image)."""
+
+    read = [_read(p) for p in paths]
+    raster, image = read[0]
+    if wanted is not None:
+        if len(paths) > 1:
+            raise UsageError("--dates picks the dates of one file; give one image with it")
+        picked = file_dates(paths[0], wanted)
+        return raster, [image[bands] for _, bands in picked], [label for label, _ in picked]
+    if len(paths) == 1:
+        return raster, image, None
+    for path, (other, _) in zip(paths[1:], read[1:], strict=True):
+        if other.array.shape[1:] != raster.array.shape[1:] or other.transform != raster.transform:
+            raise UsageError(
+                f"{path.name} does not cover the same pixels as {paths[0].name} "
+                "(the dates must be co-registered images of one size and grid)"
+            )
+    return raster, [image for _, image in read], [p.name for p in paths]
+
+
+def run_outline(args: argparse.Namespace) -> None:
+    """Outline the fields under clicks (or every field) of an image, as GeoJSON."""
+    if not args.at and not args.all:
+        raise UsageError("give at least one --at COL,ROW, or --all")
+    raster, image, labels = outline_input(args.image, args.dates)
+    segmenter = default_segmenter()
+    combine = chosen_combine(segmenter)
+    version = (
+        segmenter.version if labels is None else dates_version(segmenter.version, labels, combine)
+    )
+    instances = field_instances(image, segmenter, combine=combine)
+    rows, cols = instances.shape
     transform = raster.transform if raster.georeferenced else None
 
     def feature(polygon: Polygon, **properties: Any) -> dict[str, Any]:
         geometry = mapping(polygon)
         if transform is not None:
             geometry = transform_geom(raster.crs, "EPSG:4326", geometry)
-        properties["assist"] = segmenter.version
+        properties["assist"] = version
         return {"type": "Feature", "properties": properties, "geometry": geometry}
 
     features = []

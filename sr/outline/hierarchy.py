@@ -38,9 +38,11 @@ def half_resolution_segments(
     rgb: np.ndarray, scale: float, sigma: float, min_size: int
 ) -> np.ndarray:
     """Felzenszwalb segments of the 2×2-averaged image, back at full size (nearest)."""
-    _, h, w = rgb.shape
+    channels, h, w = rgb.shape
     padded = np.pad(rgb, ((0, 0), (0, h % 2), (0, w % 2)), mode="edge")
-    half = padded.reshape(3, padded.shape[1] // 2, 2, padded.shape[2] // 2, 2).mean(axis=(2, 4))
+    half = padded.reshape(channels, padded.shape[1] // 2, 2, padded.shape[2] // 2, 2).mean(
+        axis=(2, 4)
+    )
     coarse = segments(half, scale, sigma, min_size)
     out: np.ndarray = np.repeat(np.repeat(coarse, 2, 0), 2, 1)[:h, :w]
     return out

@@ -164,7 +164,7 @@ class RegionSegmenter:
 
 def load_net(path: Path) -> tuple[FieldNet, str]:
     """The U-Net saved at ``path`` (eval mode) and its version ``stem@sha256[:12]``."""
-    from sr.methods import checkpoint_version
+    from sr.sharpen.methods import checkpoint_version
 
     saved = torch.load(path, map_location="cpu", weights_only=True)
     net = FieldNet(width=int(saved["width"]))

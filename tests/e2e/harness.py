@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -99,6 +100,26 @@ def running_app(data_dir: Path, **env: str) -> Iterator[str]:
 def launch_chromium(playwright):  # type: ignore[no-untyped-def]
     """Debian's chromium, headless, with no background network traffic."""
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+@contextlib.contextmanager
+def bench_browser(name: str = "Bench") -> Iterator[tuple[object, object, str, str]]:
+    """For benchmarks: a fresh app in a temporary data folder, chromium, and a 1500×1000 page
+    signed in as ``name``; yields (browser, page, app URL, the pages' query string)."""
+    from playwright.sync_api import sync_playwright
+
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        running_app(Path(tmp)) as url,
+        sync_playwright() as playwright,
+    ):
+        browser = launch_chromium(playwright)
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.set_default_timeout(180_000)
+        try:
+            yield browser, page, url, sign_in(page, url, name)
+        finally:
+            browser.close()
 
 
 def sign_in(
@@ -215,3 +236,10 @@ def enhance_at(page, lon: float, lat: float) -> str:  # type: ignore[no-untyped-
     enhance.click()
     page.get_by_text("Enhanced area ready").wait_for(timeout=120_000)
     return caption.inner_text()
+
+
+def draw_fields_tool(page) -> None:  # type: ignore[no-untyped-def]
+    """Switch the Label page's map to drawing fields and wait for its polygon tool."""
+    page.get_by_text("Draw fields", exact=True).first.click()
+    page.frame_locator(MAP).last.locator(".leaflet-draw-draw-polygon").wait_for(timeout=60_000)
+    map_centre(page)

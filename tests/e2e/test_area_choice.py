@@ -10,7 +10,7 @@ from shapely.geometry import box
 
 from labels.model import Role
 from labels.store import open_store
-from sr.scene import open_scene
+from sr.imagery.scene import open_scene
 from tests.e2e.harness import MAP, map_centre, page_point, running_app, sign_in
 from ui.auth import Identity
 from ui.field_layers import crop_colour

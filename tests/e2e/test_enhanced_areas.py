@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from sr.scene import open_scene
+from sr.imagery.scene import open_scene
 from tests.e2e.harness import (
     AREA_CAPTION,
     ARTIFACTS,

@@ -1,6 +1,7 @@
 """In a real browser, on the Sentinel-2 sample: a volunteer enhances an area, switches to
 "Click a field", clicks inside a field on the enhanced area, a proposed outline appears as an
-unsaved drawing, and saving it stores a field with the assisted provenance."""
+unsaved drawing, and saving it stores a field with the assisted provenance — made from both
+of the sample's dates, as the panel says."""
 
 from __future__ import annotations
 
@@ -15,9 +16,8 @@ from scipy import ndimage as ndi
 
 from labels.model import PROPOSED
 from labels.store import open_store
-from sr.outline.assist import field_instances
-from sr.raster_io import read_raster
-from sr.scene import open_scene
+from sr.imagery.scene import open_scene
+from sr.sharpen.cache import ResultCache
 from tests.e2e.harness import (
     ARTIFACTS,
     MAP,
@@ -27,19 +27,25 @@ from tests.e2e.harness import (
     running_app,
     sign_in,
 )
-from ui.outline_assist import assist_version
+from ui.outline_assist import area_fields, assist_version
 from ui.outline_tool import OUTLINE_TOOL
 from ui.settings import SAMPLE_SCENE
 
 pytestmark = pytest.mark.e2e
 
 
+BOTH_DATES = ("date 1", "date 2")
+
+
 def inside_a_field(data: Path) -> tuple[float, float]:
     """lon/lat of the innermost point of the largest field the assist finds on the (only)
-    enhanced area in the cache."""
+    enhanced area in the cache, with both dates as the page does by default."""
     [result] = sorted((data / "cache" / "enhanced").glob("*.json"))
-    raster = read_raster(result.with_suffix(".tif"))
-    instances = field_instances(raster.array, bands=(0, 1, 2))
+    shown = ResultCache(result.parent).get(result.stem)
+    assert shown is not None
+    view = area_fields(open_scene(SAMPLE_SCENE), shown, every_date=True)
+    assert view.dates == BOTH_DATES
+    instances, raster = view.instances, view.raster
     largest = np.bincount(instances[instances > 0]).argmax()
     distance = ndi.distance_transform_edt(np.pad(instances == largest, 1))[1:-1, 1:-1]
     row, col = np.unravel_index(int(np.argmax(distance)), distance.shape)
@@ -58,6 +64,7 @@ def test_click_inside_a_field_then_save_stores_a_proposed_field(browser, tmp_pat
         enhance_at(page, c.x, c.y)  # the default method: the enhancer
         page.get_by_text("Enhanced area ready").wait_for(timeout=120_000)
         map_replaced(page, page.get_by_text(OUTLINE_TOOL, exact=True).first.click)
+        page.get_by_text("Uses both dates (date 1 and date 2;").wait_for(timeout=30_000)
         lon, lat = inside_a_field(data)
         unsaved = page.get_by_text("1 unsaved drawing(s)")
         for _ in range(3):  # a click while the fresh map is still wiring its events is lost
@@ -76,4 +83,4 @@ def test_click_inside_a_field_then_save_stores_a_proposed_field(browser, tmp_pat
         page.get_by_test_id("stToast").filter(has_text="Saved rice field").wait_for(timeout=30_000)
         page.close()
     [saved] = open_store(data / "labels").query()
-    assert (saved.drawing, saved.assist_version) == (PROPOSED, assist_version())
+    assert (saved.drawing, saved.assist_version) == (PROPOSED, assist_version(BOTH_DATES))

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from labels.store import LabelFilter, open_store
+from labels.base_store import LabelFilter
+from labels.store import open_store
 from tests.e2e.harness import draw_square, map_centre, map_replaced, running_app, sign_in
 
 pytestmark = pytest.mark.e2e

@@ -56,7 +56,7 @@ def test_volunteer_to_reviewer_to_export(browser, tmp_path: Path) -> None:  # ty
         )
         progress_or_done.first.wait_for(timeout=60_000)
         _shot(volunteer, "1_enhancing")
-        volunteer.get_by_text("Enhanced area ready").wait_for(timeout=300_000)
+        volunteer.get_by_text("Enhanced area ready").wait_for(timeout=600_000)  # a busy machine
         _shot(volunteer, "2_enhanced")
 
         volunteer.get_by_text("Draw fields", exact=True).first.click()

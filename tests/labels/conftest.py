@@ -9,8 +9,9 @@ import pytest
 from pyproj import Transformer
 from shapely.geometry import Polygon, box
 
+from labels.base_store import BaseLabelStore
 from labels.model import Label
-from labels.store import BaseLabelStore, is_database_url, open_store
+from labels.store import is_database_url, open_store
 
 SCENE = "S2A_T45RUL_20240301"
 FOOTPRINT = box(85.0, 27.5, 85.6, 28.0)  # lon/lat

@@ -10,11 +10,11 @@ import geopandas as gpd
 import pyogrio
 
 from labels.__main__ import main
+from labels.base_store import BaseLabelStore
 from labels.campaign_export import export_campaign
 from labels.campaign_store import CampaignStore
 from labels.campaigns import Campaign, iso, task_grid
 from labels.model import Role
-from labels.store import BaseLabelStore
 from tests.labels.conftest import SCENE, make_label, square
 from tests.labels.test_campaign_store import AREA, CELL, ORIGIN, Clock
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from shapely.geometry import box
 
+from labels.base_store import BaseLabelStore
 from labels.campaign_store import CampaignStore
 from labels.campaigns import (
     Campaign,
@@ -19,7 +20,6 @@ from labels.campaigns import (
 )
 from labels.errors import PermissionDeniedError, StaleEditError
 from labels.model import Role
-from labels.store import BaseLabelStore
 from tests.labels.conftest import SCENE, make_label
 
 AREA = box(85.30, 27.70, 85.34, 27.73)

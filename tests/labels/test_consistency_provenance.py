@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from labels.base_store import BaseLabelStore, LabelFilter
 from labels.errors import ValidationError
 from labels.export import export
 from labels.label_checks import CONSISTENCY_BADGES
 from labels.model import Role, View
 from labels.sqlite_store import SCHEMA_VERSION
-from labels.store import BaseLabelStore, LabelFilter, open_store
-from sr.assessment import Badge
+from labels.store import open_store
+from sr.sharpen.assessment import Badge
 from tests.labels.conftest import make_label, square
 
 

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from labels.base_store import BaseLabelStore, LabelFilter
 from labels.errors import ValidationError
 from labels.export import export
 from labels.model import PROPOSED, PROPOSED_EDITED, Role
 from labels.sqlite_store import SCHEMA_VERSION
-from labels.store import BaseLabelStore, LabelFilter, open_store
+from labels.store import open_store
 from tests.labels.conftest import make_label, square
 
 ASSIST = "outline-unet@0123456789ab"

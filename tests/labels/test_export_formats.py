@@ -14,12 +14,13 @@ import pytest
 import shapely
 from shapely.geometry import MultiPolygon
 
+from labels.base_store import BaseLabelStore
 from labels.errors import StoreError
 from labels.export import export
 from labels.fiboa import CODE_LIST_FILE, PREFIX, write_code_list
 from labels.io import import_file, read_labels
 from labels.model import DEFAULT_CROPS, Role
-from labels.store import BaseLabelStore, open_store
+from labels.store import open_store
 from tests.labels.conftest import FOOTPRINT, SCENE, make_label, square
 from tests.labels.fiboa_offline import fiboa_validate
 

@@ -15,12 +15,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import MultiPolygon, Polygon
 
+from labels.base_store import LabelFilter
 from labels.errors import FormatError
 from labels.export import export, write_gpkg
 from labels.geometry import is_ccw_ring
 from labels.io import import_file, read_labels, validate_file
 from labels.model import DEFAULT_CROPS, Label, Role, Status, View
-from labels.store import LabelFilter, SQLiteLabelStore, open_store
+from labels.sqlite_store import SQLiteLabelStore
+from labels.store import open_store
 from tests.labels.conftest import SCENE, make_label, square
 
 M = 1 / 111_000  # about one metre in degrees of latitude

@@ -9,11 +9,12 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from labels.base_store import DATABASE_URL_ENV
 from labels.errors import StoreError
 from labels.migrations import migrations
 from labels.postgis_store import PostGISLabelStore, describe_url
 from labels.sqlite_store import SQLiteLabelStore
-from labels.store import DATABASE_URL_ENV, open_configured_store
+from labels.store import open_configured_store
 from tests.labels.conftest import FOOTPRINT, SCENE, make_label
 from tests.postgres import PostgresServer
 

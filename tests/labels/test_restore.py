@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from labels.base_store import BaseLabelStore
 from labels.errors import PermissionDeniedError, StaleEditError, TransitionError
 from labels.model import Role, Status
-from labels.store import BaseLabelStore
 from tests.labels.conftest import make_label
 
 

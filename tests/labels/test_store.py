@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from shapely.geometry import mapping
 
+from labels.base_store import BaseLabelStore, LabelFilter, LabelStore, safe_name
 from labels.errors import (
     NotFoundError,
     PermissionDeniedError,
@@ -22,7 +23,7 @@ from labels.errors import (
     ValidationError,
 )
 from labels.model import Role, Status, View
-from labels.store import BaseLabelStore, LabelFilter, LabelStore, open_store, safe_name
+from labels.store import open_store
 from sr import fsutil
 from tests.labels.conftest import FOOTPRINT, SCENE, make_label, open_test_store, square
 

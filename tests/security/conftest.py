@@ -17,9 +17,11 @@ from typing import Any
 import pytest
 from shapely.geometry import box, mapping
 
-from labels.store import SQLiteLabelStore, open_store
-from sr.scene import Scene, open_scene
+from labels.sqlite_store import SQLiteLabelStore
+from labels.store import open_store
+from sr.imagery.scene import Scene, open_scene
 from tests.conftest import PROJECT_ROOT
+from tests.sign_in import auth, clock  # noqa: F401  (fixtures for the sign-in tests)
 from tests.ui.conftest import app_data  # noqa: F401 (a fixture: the pages' data folder)
 from ui.settings import LANDSAT_SAMPLE
 

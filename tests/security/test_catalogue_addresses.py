@@ -14,9 +14,9 @@ from typing import ClassVar
 
 import pytest
 
-from sr.stac import CatalogError, StacSettings, search_items
-from sr.stac_area import area_from_bbox
-from sr.stac_remote import AssetError, check_href, open_remote, remote_env
+from sr.stac.area import area_from_bbox
+from sr.stac.remote import AssetError, check_href, open_remote, remote_env
+from sr.stac.search import CatalogError, StacSettings, search_items
 from tests.security.hostile_rasters import sparse_giant
 from tests.stac_catalog import RangeServer
 

@@ -14,10 +14,10 @@ import psutil
 import pytest
 from distributed import Client, Security
 
-from sr.cluster import WorkerLayout, client_of, start_local_cluster
-from sr.cluster_tls import CertificateFiles
+from sr.jobs.cluster import WorkerLayout, client_of, start_local_cluster
+from sr.jobs.tls import CertificateFiles
 from tests.conftest import PROJECT_ROOT
-from tests.jobs.conftest import _free_port, scheduler_command, worker_command
+from tests.sr.jobs.conftest import _free_port, scheduler_command, worker_command
 
 
 def _attempts(address: str) -> list[tuple[str, Security | None]]:
@@ -57,7 +57,7 @@ def certs(tmp_path: Path) -> CertificateFiles:
     """The certificate folder made by the documented command."""
     folder = tmp_path / "certs"
     made = subprocess.run(
-        [sys.executable, "-m", "sr.cluster", "certs", str(folder)],
+        [sys.executable, "-m", "sr.jobs.cluster", "certs", str(folder)],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
@@ -139,8 +139,8 @@ def test_the_documented_cluster_listens_only_on_the_configured_interface(
 def test_an_external_cluster_needs_a_tls_address_and_certificates(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from sr.cluster import connect
-    from sr.cluster_tls import ClusterSecurityError
+    from sr.jobs.cluster import connect
+    from sr.jobs.tls import ClusterSecurityError
 
     monkeypatch.setenv("SHARPFIELDS_SCHEDULER", "tcp://127.0.0.1:8786")
     with pytest.raises(ClusterSecurityError, match="only tls://"):

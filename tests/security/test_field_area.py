@@ -9,8 +9,9 @@ from shapely.geometry import mapping
 
 from labels.errors import ValidationError
 from labels.model import Label, Role, Status
-from labels.store import SQLiteLabelStore, open_store
-from sr.scene import Scene
+from labels.sqlite_store import SQLiteLabelStore
+from labels.store import open_store
+from sr.imagery.scene import Scene
 from tests.security.conftest import feature, one_field, run_cli, write_features
 from ui.auth import Identity
 from ui.drawings import Draft, Drafts

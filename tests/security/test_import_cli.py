@@ -14,7 +14,7 @@ import pytest
 
 from labels.model import Status
 from labels.store import open_store
-from sr.scene import Scene
+from sr.imagery.scene import Scene
 from tests.security.conftest import feature, one_field, run_cli, write_features
 
 

@@ -13,7 +13,7 @@ from shapely.geometry import box
 
 from labels.model import Role
 from labels.store import open_store
-from sr.scene import open_scene
+from sr.imagery.scene import open_scene
 from tests.ui.conftest import run_page, shown
 from ui.auth import Identity
 from ui.drawings import Draft, Drafts

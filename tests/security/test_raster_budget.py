@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from labels.model import Role
-from sr.scene import NotARasterError, Scene, open_scene
+from sr.imagery.scene import Scene, open_scene
+from sr.imagery.scene_errors import NotARasterError
 from tests.conftest import write_raster
 from tests.security.hostile_rasters import many_images, sparse_giant
 from ui import registry as registry_module
@@ -44,7 +45,7 @@ def test_an_upload_of_the_sparse_file_is_refused_and_not_kept(
 
 
 def test_a_file_with_100000_overviews_is_refused_before_gdal_reads_them(tmp_path: Path) -> None:
-    from sr.raster_guard import count_images
+    from sr.imagery.raster_guard import count_images
 
     path = many_images(tmp_path / "many.tif")
     assert count_images(path, 64) == 65  # the walk stops after the limit

@@ -11,8 +11,9 @@ import pytest
 import rasterio
 
 from labels.model import Role
-from sr.raster_guard import RasterLimits, open_raster
-from sr.scene import NotARasterError, SceneError, open_scene
+from sr.imagery.raster_guard import RasterLimits, open_raster
+from sr.imagery.scene import open_scene
+from sr.imagery.scene_errors import NotARasterError, SceneError
 from tests.security.conftest import Listener
 from ui.auth import Identity
 from ui.scene_choice import NOT_ALLOWED, open_by_path, open_ref, person_upload_dir, save_upload

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from labels.model import Role
 from labels.store import open_store
-from sr.scene import Scene, open_scene
+from sr.imagery.scene import Scene, open_scene
 from tests.ui.conftest import run_page
 from ui.auth import Identity
 from ui.drawings import Draft, Drafts

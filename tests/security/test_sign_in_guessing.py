@@ -9,29 +9,10 @@ from pathlib import Path
 import pytest
 
 from labels.model import Role
+from tests.sign_in import Clock
 from ui.auth import AuthStore, SignInError
 
 GUESSES = 40
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 2_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture()
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture()
-def auth(tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> AuthStore:
-    monkeypatch.setenv("SHARPFIELDS_REVIEWER_CODE", "paddy-2026")
-    monkeypatch.delenv("SHARPFIELDS_COORDINATOR_CODE", raising=False)
-    return AuthStore(tmp_path, clock=clock)
 
 
 def _guess_at_once(tmp_path: Path, clock: Clock, name: str, clients: list[str]) -> list[str]:

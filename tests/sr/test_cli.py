@@ -14,7 +14,7 @@ from PIL import Image
 from rasterio.crs import CRS
 
 from sr.cli import main
-from sr.raster_io import to_dtype, upscaled_transform
+from sr.imagery.raster_io import to_dtype, upscaled_transform
 
 ROOT = Path(__file__).resolve().parents[2]
 # 10 m pixels in UTM 33N near Vienna (about 15.0° E, 48.3° N).

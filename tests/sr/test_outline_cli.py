@@ -14,7 +14,7 @@ from scipy import ndimage as ndi
 from shapely.geometry import Point, shape
 
 from sr.cli import main
-from sr.degrade import area_downsample
+from sr.sharpen.degrade import area_downsample
 from tests.conftest import write_raster
 
 CHIP = "naip_43.4066_-83.6220"  # a training chip of bench/fields_data.py

@@ -12,8 +12,10 @@ from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
 from labels.model import Role
-from labels.store import SQLiteLabelStore, open_store
+from labels.sqlite_store import SQLiteLabelStore
+from labels.store import open_store
 from tests.conftest import PROJECT_ROOT
+from tests.sign_in import auth, clock  # noqa: F401  (fixtures for the sign-in tests)
 from ui.auth import Identity, shared_auth_store
 from ui.label_actions import DrawnOn, save_new_fields
 from ui.settings import data_dir

@@ -9,28 +9,8 @@ from pathlib import Path
 import pytest
 
 from labels.model import Role
+from tests.sign_in import Clock
 from ui.auth import AuthStore, Identity, SignInError
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture()
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture()
-def auth(tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> AuthStore:
-    monkeypatch.setenv("SHARPFIELDS_REVIEWER_CODE", "paddy-2026")
-    return AuthStore(tmp_path, clock=clock)
 
 
 def test_a_new_name_gets_a_personal_code_once(auth: AuthStore) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sr.scene import open_scene
+from sr.imagery.scene import open_scene
 from ui.registry import SceneRegistry
 from ui.scene_map import basemap_choices, build_scene_map
 from ui.settings import OSM_TILES, SAMPLE_SCENE, SATELLITE_TILES

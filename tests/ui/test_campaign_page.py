@@ -18,7 +18,7 @@ from labels.campaign_store import CampaignStore
 from labels.campaigns import Campaign, TaskState
 from labels.model import Role
 from labels.store import open_store
-from sr.scene import open_scene
+from sr.imagery.scene import Scene, open_scene
 from tests.ui.conftest import run_page
 from ui.auth import Identity
 from ui.campaign_panel import DONE, GIVE_BACK, MAP_NEXT
@@ -53,7 +53,7 @@ def create_campaign(app_data: Path) -> CampaignStore:
     app.run()
     app.text_input(key="new_campaign_name").input("Danube wheat")
     app.text_area(key="new_campaign_text").input("Outline every wheat field.")
-    app.checkbox(key="pre_enhance").uncheck()  # no cluster here: tests/jobs covers it
+    app.checkbox(key="pre_enhance").uncheck()  # no cluster here: tests/sr/jobs covers it
     button(app, "Create campaign").click().run()
     assert not app.exception, app.exception
     errors = [e.value for e in app.error]
@@ -157,9 +157,11 @@ def test_an_uploaded_area_is_read_or_refused_in_plain_words() -> None:
             raise AssertionError(f"{bad!r} was accepted")
 
 
-def test_the_agreement_of_double_mapped_tasks_is_shown(app_data: Path) -> None:
+def _campaign_mapped_twice(app_data: Path) -> tuple[Scene, CampaignStore, Campaign]:
+    """A one-task campaign over the sample in which every task is mapped twice."""
     scene = open_scene(SAMPLE_SCENE)
     store = open_store(app_data / "labels")
+    store.register_scene(scene.scene_id, scene.footprint)
     campaigns = CampaignStore(store)
     area = box(*scene.lonlat_bounds).buffer(-0.005)
     made = campaigns.create(
@@ -168,6 +170,11 @@ def test_the_agreement_of_double_mapped_tasks_is_shown(app_data: Path) -> None:
         actor="Boss",
         role=Role.COORDINATOR,
     )
+    return scene, campaigns, made
+
+
+def test_the_agreement_of_double_mapped_tasks_is_shown(app_data: Path) -> None:
+    _, campaigns, made = _campaign_mapped_twice(app_data)
     for person in ("Sita", "Ram"):
         campaigns.lock_for_mapping(made.id, 1, person)
         campaigns.mark_mapped(made.id, 1, person)
@@ -191,24 +198,14 @@ def test_the_export_page_offers_a_campaign_with_its_tasks(app_data: Path) -> Non
 def test_a_reviewer_keeps_one_version_of_a_task_mapped_twice(app_data: Path) -> None:
     from labels.model import Label, Status
 
-    scene = open_scene(SAMPLE_SCENE)
-    store = open_store(app_data / "labels")
-    store.register_scene(scene.scene_id, scene.footprint)
-    campaigns = CampaignStore(store)
-    area = box(*scene.lonlat_bounds).buffer(-0.005)
-    made = campaigns.create(
-        Campaign("twice", (scene.scene_id,), area, "Boss", double_share=1.0),
-        [area],
-        actor="Boss",
-        role=Role.COORDINATOR,
-    )
-    west, south, _, _ = area.bounds
+    scene, campaigns, made = _campaign_mapped_twice(app_data)
+    west, south, _, _ = made.area.bounds
     field = box(west + 0.002, south + 0.002, west + 0.004, south + 0.0035)
     for person in ("Sita", "Ram"):
         task = campaigns.lock_for_mapping(made.id, 1, person)
         drawn = Label(field, "wheat", scene.scene_id, person, status=Status.SUBMITTED,
                       task_id=task.ref)  # fmt: skip
-        store.save(drawn, actor=person, role=Role.VOLUNTEER)
+        campaigns.store.save(drawn, actor=person, role=Role.VOLUNTEER)
         campaigns.mark_mapped(made.id, 1, person)
     review = run_page(CAMPAIGNS_PAGE, MAYA)
     button(review, "Validate next task").click().run()

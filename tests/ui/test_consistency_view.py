@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from labels.model import Label, View
-from sr.assessment import Badge
-from sr.cache import CachedResult
-from sr.scene import open_scene
+from sr.imagery.scene import open_scene
+from sr.sharpen.assessment import Badge
+from sr.sharpen.cache import CachedResult
 from tests.labels.conftest import square
 from ui.consistency_view import UNCHECKED, badge_caption, badge_text, colour_map
 from ui.label_actions import drawn_on_view

@@ -17,9 +17,10 @@ from starlette.requests import Request
 
 from labels.model import Role
 from labels.store import open_store
-from sr.pipeline import SharpenRequest, request_key
-from sr.render import ndvi, ndvi_rgba
-from sr.scene import SceneError, open_scene
+from sr.imagery.render import ndvi, ndvi_rgba
+from sr.imagery.scene import open_scene
+from sr.imagery.scene_errors import SceneError
+from sr.sharpen.pipeline import SharpenRequest, request_key
 from tests.conftest import PROJECT_ROOT
 from tests.ui.conftest import session_token
 from ui.auth import Identity, shared_auth_store

@@ -13,11 +13,13 @@ import pandas as pd
 from shapely.affinity import translate
 from shapely.geometry import box
 
+from labels.base_store import LabelFilter
 from labels.geometry import GEOJSON_DECIMALS
-from labels.store import LabelFilter, SQLiteLabelStore, open_store
-from sr.cache import ResultCache
-from sr.pipeline import SharpenRequest, sharpen_area
-from sr.scene import Scene, open_scene
+from labels.sqlite_store import SQLiteLabelStore
+from labels.store import open_store
+from sr.imagery.scene import Scene, open_scene
+from sr.sharpen.cache import ResultCache
+from sr.sharpen.pipeline import SharpenRequest, sharpen_area
 from tests.ui.conftest import SITA
 from ui.export_view import export_bytes, format_note
 from ui.label_actions import drawn_on_view, save_new_fields

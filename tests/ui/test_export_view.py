@@ -87,7 +87,7 @@ def test_fiboa_files_from_the_export_page(kind: str, tmp_path: Path) -> None:
 
 
 def test_scenes_show_their_names_and_hectares_two_decimals(filled_store) -> None:  # type: ignore[no-untyped-def]
-    from sr.scene import open_scene
+    from sr.imagery.scene import open_scene
     from ui.export_view import scene_title
     from ui.registry import registry
     from ui.settings import SAMPLE_SCENE

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from shapely.geometry import Polygon, box
 
-from labels.store import SQLiteLabelStore
+from labels.sqlite_store import SQLiteLabelStore
 from labels.validate import Finding, validate_geometry
-from sr.eta import ProgressReport
+from sr.jobs.eta import ProgressReport
 from tests.ui.conftest import RAM, SCENE, SITA, field_at
 from ui.job_view import progress_text, record, time_left_text
 from ui.label_actions import DrawnOn, delete_fields, save_edits, save_new_fields

@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from labels.model import Role
-from sr.stac_area import AreaError
+from sr.stac.area import AreaError
 from tests.conftest import PROJECT_ROOT
 from tests.stac_catalog import LocalCatalog
 from tests.stac_catalog import local_catalog as local_catalog  # the session fixture

@@ -10,11 +10,11 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from labels.model import Role
-from sr.cache import ResultCache
-from sr.job_records import JobRecord, JobRecords, JobState
-from sr.jobs import JobSnapshot
-from sr.pipeline import SharpenRequest, request_key, sharpen_area
-from sr.scene import open_scene
+from sr.imagery.scene import open_scene
+from sr.jobs.engine import JobSnapshot
+from sr.jobs.records import JobRecord, JobRecords, JobState
+from sr.sharpen.cache import ResultCache
+from sr.sharpen.pipeline import SharpenRequest, request_key, sharpen_area
 from tests.conftest import PROJECT_ROOT
 from tests.ui.conftest import session_token, shown
 from ui.auth import Identity

@@ -16,10 +16,11 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from labels.base_store import LabelFilter
 from labels.model import Role
-from labels.store import LabelFilter, open_store
-from sr.methods import DEFAULT_METHOD, METHODS
-from sr.scene import open_scene
+from labels.store import open_store
+from sr.imagery.scene import open_scene
+from sr.sharpen.methods import DEFAULT_METHOD, METHODS
 from tests.conftest import PROJECT_ROOT
 from tests.ui.conftest import shown
 from ui.settings import SAMPLE_SCENE, default_area_pixels

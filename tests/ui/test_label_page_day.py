@@ -13,8 +13,8 @@ from streamlit_folium import _get_map_string
 
 from labels.model import Role
 from labels.store import open_store
-from sr.pipeline import SharpenRequest, sharpen_area
-from sr.scene import Scene, open_scene
+from sr.imagery.scene import Scene, open_scene
+from sr.sharpen.pipeline import SharpenRequest, sharpen_area
 from tests.ui.conftest import run_page, shown
 from ui.auth import Identity
 from ui.drawings import Draft, Drafts

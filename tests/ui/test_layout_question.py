@@ -11,8 +11,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from labels.model import Role
-from sr.band_layout import AmbiguousLayoutError
-from sr.scene import BandRoles
+from sr.imagery.band_layout import AmbiguousLayoutError
+from sr.imagery.bands import BandRoles
 from tests.conftest import PROJECT_ROOT, write_raster
 from tests.ui.conftest import session_token
 from ui.auth import Identity

@@ -11,7 +11,7 @@ from PIL import Image
 from starlette.requests import Request
 
 from labels.model import Role
-from sr.scene import open_scene
+from sr.imagery.scene import open_scene
 from ui.auth import Identity, shared_auth_store
 from ui.registry import SceneRegistry
 from ui.scene_map import build_scene_map

@@ -9,7 +9,7 @@ from shapely.geometry import Polygon, box, mapping
 from shapely.geometry.base import BaseGeometry
 
 from labels.model import Label
-from sr.scene import open_scene
+from sr.imagery.scene import open_scene
 from ui.field_layers import MapField, field_feature
 from ui.map_events import chosen_area, drawn_work
 

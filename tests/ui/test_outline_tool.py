@@ -14,15 +14,15 @@ from streamlit.testing.v1 import AppTest
 
 from labels.model import HAND, PROPOSED, PROPOSED_EDITED
 from labels.store import open_store
-from sr.pipeline import SharpenRequest, sharpen_area
-from sr.scene import Scene, open_scene
+from sr.imagery.scene import Scene, open_scene
+from sr.sharpen.pipeline import SharpenRequest, sharpen_area
 from tests.ui.conftest import run_page
 from tests.ui.test_label_page import map_sends
 from tests.ui.test_label_page_day import SITA
 from ui.drawings import Drafts
 from ui.enhance_flow import result_cache
-from ui.outline_assist import Proposals, assist_version, enhanced_fields
-from ui.outline_tool import NO_FIELD, OUTLINE_TOOL
+from ui.outline_assist import Proposals, area_fields, assist_version, same_area_results
+from ui.outline_tool import EVERY_DATE_KEY, NO_FIELD, OUTLINE_TOOL
 from ui.settings import SAMPLE_SCENE
 
 
@@ -40,14 +40,21 @@ def innermost_lonlat(mask: np.ndarray, raster: object) -> tuple[float, float]:
     return lon, lat
 
 
-def enhanced_area(scene: Scene) -> tuple[str, tuple[float, float], tuple[float, float]]:
+BOTH_DATES = ("date 1", "date 2")  # the sample's dates
+
+
+def enhanced_area(
+    scene: Scene, every_date: bool = True
+) -> tuple[str, tuple[float, float], tuple[float, float]]:
     """An area of the sample sharpened (bicubic, instant) into the app's cache, as the page's
     ``area_text``; the lon/lat of the innermost point of the largest field the assist finds
-    there, and of the innermost point of the ground where it finds none."""
+    there (with both dates, as the page does by default), and of the innermost point of the
+    ground where it finds none."""
     c = scene.footprint.centroid
     bbox = (c.x - 0.005, c.y - 0.004, c.x + 0.005, c.y + 0.004)
     request = SharpenRequest(scene, bbox, "bicubic", requested_by="Sita")
-    instances, raster = enhanced_fields(sharpen_area(request, result_cache()), scene)
+    found = area_fields(scene, sharpen_area(request, result_cache()), every_date)
+    instances, raster = found.instances, found.raster
     largest = np.bincount(instances[instances > 0]).argmax()
     assert (instances == 0).any()
     field = innermost_lonlat(instances == largest, raster)
@@ -81,7 +88,8 @@ def test_a_click_in_a_field_proposes_an_unsaved_outline_that_saves_as_proposed(
     button(app, "Save & submit").click().run()
     assert not app.exception
     [saved] = open_store(app_data / "labels").query()
-    assert (saved.drawing, saved.assist_version) == (PROPOSED, assist_version())
+    assert (saved.drawing, saved.assist_version) == (PROPOSED, assist_version(BOTH_DATES))
+    assert saved.assist_version.endswith("on 2 dates (stack): date 1, date 2")
     assert saved.geometry.equals_exact(proposal, 1e-9)
     assert Proposals.beside(drafts.path).proposed == []  # saved: forgotten
 
@@ -103,7 +111,7 @@ def test_an_edited_proposal_and_a_hand_drawing_say_so(app_data: Path, scene: Sce
     assert not app.exception and not app.error, [e.value for e in app.error]
     saved = {lab.drawing: lab for lab in open_store(app_data / "labels").query()}
     assert set(saved) == {PROPOSED_EDITED, HAND}
-    assert saved[PROPOSED_EDITED].assist_version == assist_version()
+    assert saved[PROPOSED_EDITED].assist_version == assist_version(BOTH_DATES)
     assert saved[HAND].assist_version is None
 
 
@@ -142,3 +150,35 @@ def test_outline_all_queues_the_fields_to_keep_or_skip_one_by_one(
     button(app, "Save & submit").click().run()
     [saved] = open_store(app_data / "labels").query()
     assert saved.drawing == PROPOSED
+
+
+def test_with_every_date_off_the_click_uses_the_date_on_screen_only(
+    app_data: Path, scene: Scene
+) -> None:
+    area_text, (lon, lat), _ = enhanced_area(scene, every_date=False)
+    app = on_the_tool(area_text)
+    assert any(c.value.startswith("Uses both dates (date 1 and date 2;") for c in app.caption)
+    app.toggle(key=EVERY_DATE_KEY).set_value(False).run()
+    assert not any(c.value.startswith("Uses both dates") for c in app.caption)
+    app = map_sends(app, last_clicked={"lat": lat, "lng": lon})
+    assert not app.exception
+    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
+    [(proposal, version)] = Proposals.beside(drafts.path).proposed
+    assert proposal.contains(Point(lon, lat)) and version == assist_version()
+
+
+def test_both_dates_use_each_dates_enhanced_area_where_the_cache_has_one(
+    app_data: Path, scene: Scene
+) -> None:
+    c = scene.footprint.centroid
+    bbox = (c.x - 0.004, c.y - 0.003, c.x + 0.004, c.y + 0.003)
+    first, second = (
+        sharpen_area(SharpenRequest(scene, bbox, "bicubic", date=d), result_cache()) for d in (0, 1)
+    )
+    assert same_area_results(first, scene) == {0: first, 1: second}
+    both = area_fields(scene, first, every_date=True)
+    alone = area_fields(scene, first)
+    assert both.dates == BOTH_DATES and alone.dates == ()
+    assert both.raster.transform == alone.raster.transform
+    assert both.instances.shape == alone.instances.shape
+    assert not np.array_equal(both.instances, alone.instances)  # date 2 changes the fields

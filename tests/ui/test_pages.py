@@ -10,9 +10,10 @@ import streamlit as st
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
+from labels.base_store import BaseLabelStore, LabelFilter
 from labels.model import Label, Role, Status
-from labels.store import BaseLabelStore, LabelFilter, open_store
-from sr.scene import open_scene
+from labels.store import open_store
+from sr.imagery.scene import open_scene
 from tests.conftest import PROJECT_ROOT
 from tests.ui.conftest import session_token, shown
 from ui.auth import Identity

@@ -10,8 +10,8 @@ from shapely.geometry import box
 
 from labels.model import Label
 from labels.store import open_store
-from sr.profile import field_profile
-from sr.scene import open_scene
+from sr.imagery.profile import field_profile
+from sr.imagery.scene import open_scene
 from tests.ui.conftest import MAYA, SITA, run_page, shown
 from ui.label_actions import DrawnOn, save_new_fields
 from ui.profile_view import THIS_FIELD, bands_frame, ndvi_frame, neighbours_of
@@ -22,6 +22,26 @@ def _fields_near_centre(n: int) -> list:  # type: ignore[type-arg]
     scene = open_scene(SAMPLE_SCENE)
     c = scene.footprint.centroid
     return [box(c.x + i * 0.002, c.y, c.x + i * 0.002 + 0.0015, c.y + 0.001) for i in range(n)]
+
+
+def _save_one_field(app_data: Path, crop: str) -> tuple[str, Label]:
+    """Register the sample in the pages' store and save one field of ``crop`` by Sita there:
+    (the scene id, the saved field)."""
+    scene = open_scene(SAMPLE_SCENE)
+    store = open_store(app_data / "labels")
+    store.register_scene(scene.scene_id, scene.footprint)
+    [outcome] = save_new_fields(
+        store,
+        _fields_near_centre(1),
+        crop=crop,
+        identity=SITA,
+        scene_id=scene.scene_id,
+        drawn_on=DrawnOn(),
+    )
+    assert outcome.ok
+    [saved] = store.query()
+    store.close()
+    return scene.scene_id, saved
 
 
 def test_profile_of_a_sample_field_and_its_neighbours() -> None:
@@ -67,20 +87,7 @@ def test_review_page_shows_the_profile_of_the_field(app_data: Path) -> None:
 
 
 def test_label_page_offers_a_profile_of_a_chosen_field(app_data: Path) -> None:
-    scene = open_scene(SAMPLE_SCENE)
-    store = open_store(app_data / "labels")
-    store.register_scene(scene.scene_id, scene.footprint)
-    [outcome] = save_new_fields(
-        store,
-        _fields_near_centre(1),
-        crop="rice",
-        identity=SITA,
-        scene_id=scene.scene_id,
-        drawn_on=DrawnOn(),
-    )
-    assert outcome.ok
-    [saved] = store.query()
-    store.close()
+    _, saved = _save_one_field(app_data, "rice")
     app = run_page("pages/label.py", SITA)
     assert not app.dataframe  # nothing chosen yet
     app.selectbox(key="profile_of").set_value(saved.id).run()
@@ -90,25 +97,13 @@ def test_label_page_offers_a_profile_of_a_chosen_field(app_data: Path) -> None:
 
 
 def test_review_shows_two_dates_side_by_side(app_data: Path) -> None:
-    scene = open_scene(SAMPLE_SCENE)
-    store = open_store(app_data / "labels")
-    store.register_scene(scene.scene_id, scene.footprint)
-    [outcome] = save_new_fields(
-        store,
-        _fields_near_centre(1),
-        crop="maize",
-        identity=SITA,
-        scene_id=scene.scene_id,
-        drawn_on=DrawnOn(),
-    )
-    assert outcome.ok
-    store.close()
+    scene_id, _ = _save_one_field(app_data, "maize")
     app = run_page("pages/review.py", MAYA)
     html = " ".join(str(c.proto) for c in app.get("component_instance"))
-    assert f"/tiles/{scene.scene_id}/true-d1/" not in html
+    assert f"/tiles/{scene_id}/true-d1/" not in html
     app.toggle(key="review-side-by-side").set_value(True).run()
     assert not app.exception
     html = " ".join(str(c.proto) for c in app.get("component_instance"))
-    assert f"/tiles/{scene.scene_id}/true/" in html  # left: the date on screen
-    assert f"/tiles/{scene.scene_id}/true-d1/" in html  # right: the other date
+    assert f"/tiles/{scene_id}/true/" in html  # left: the date on screen
+    assert f"/tiles/{scene_id}/true-d1/" in html  # right: the other date
     assert any("Right: date 2" in shown(c.value) for c in app.caption)

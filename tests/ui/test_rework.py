@@ -12,7 +12,7 @@ from labels.campaign_store import CampaignStore
 from labels.campaigns import Campaign
 from labels.model import Label, Role, Status
 from labels.store import open_store
-from sr.scene import open_scene
+from sr.imagery.scene import open_scene
 from tests.ui.conftest import MAYA, SITA, run_page
 from ui.label_actions import save_edits
 from ui.rework import change_crop

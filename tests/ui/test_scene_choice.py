@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from labels.model import Role
-from sr.scene import NoGeoreferenceError, NotARasterError, SceneError
+from sr.imagery.scene_errors import NoGeoreferenceError, NotARasterError, SceneError
 from tests.conftest import write_raster
 from ui.auth import Identity
 from ui.scene_choice import (

@@ -12,8 +12,8 @@ import pytest
 from shapely.geometry import box
 
 from labels.model import Label
-from sr.profile import field_profile
-from sr.scene import open_scene
+from sr.imagery.profile import field_profile
+from sr.imagery.scene import open_scene
 from ui.export_view import labels_file
 from ui.season_export import season_columns
 from ui.settings import LANDSAT_SAMPLE, SAMPLE_SCENE

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
+from labels.base_store import LabelFilter
 from labels.model import Label
-from labels.store import LabelFilter, SQLiteLabelStore
+from labels.sqlite_store import SQLiteLabelStore
 from tests.ui.conftest import SCENE, SITA, field_at
 from ui.label_actions import DrawnOn, save_new_fields
 from ui.store_reads import StoreReads

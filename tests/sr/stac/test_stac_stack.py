@@ -1,0 +1,103 @@
+"""The time stack against the local STAC catalogue (collection ``s2-season``, see
+tests/stac_catalog.py): one scene per month chosen by the cloud over the area, every date
+on one grid, identical to the source pixels, written as one multi-date scene."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+import rasterio
+from rasterio.windows import from_bounds
+
+from sr.imagery.bands import BandRoles
+from sr.stac.area import area_from_bbox
+from sr.stac.remote import grid_for_bbox
+from sr.stac.search import NoSceneError, StacError, StacSettings
+from sr.stac.stack import Period, fetch_time_stack, season_periods
+from tests.stac_catalog import SOURCE, LocalCatalog
+
+pytestmark = pytest.mark.shared_data
+SEASON = "2024-06-01/2024-09-30"
+
+
+def _settings(catalog: LocalCatalog) -> StacSettings:
+    return StacSettings(catalog_url=catalog.stac_url, collection="s2-season")
+
+
+def test_seasons_are_cut_into_calendar_periods() -> None:
+    assert season_periods("2024-06-15/2024-08-10") == [
+        Period(date(2024, 6, 15), date(2024, 6, 30)),
+        Period(date(2024, 7, 1), date(2024, 7, 31)),
+        Period(date(2024, 8, 1), date(2024, 8, 10)),
+    ]
+    assert season_periods("2024-11-01/2025-04-30", months=3) == [
+        Period(date(2024, 11, 1), date(2025, 1, 31)),
+        Period(date(2025, 2, 1), date(2025, 4, 30)),
+    ]
+    with pytest.raises(StacError, match="1 to 12 months"):
+        season_periods(SEASON, months=0)
+    with pytest.raises(StacError, match="at most 24 dates"):
+        season_periods("2020-01-01/2024-12-31")
+
+
+def test_one_scene_per_month_least_cloud_over_the_area_on_one_grid(
+    local_catalog: LocalCatalog, tmp_path: Path
+) -> None:
+    area = area_from_bbox(*local_catalog.lonlat_box(slice(120, 280), slice(200, 400)))
+    out = tmp_path / "season.tif"
+    result = fetch_time_stack(area, SEASON, 100, _settings(local_catalog), out)
+
+    # June: the clear pass, though older; July: the pass clear over the area, though its
+    # tile is cloudier; August: the one pass (two tiles); September: nothing.
+    picked = [c.chosen.items[0].id[-2:].strip("_") if c.chosen else None for c in result.choices]
+    assert picked == ["J1", "L2", "G", None]
+    assert [c.considered for c in result.choices] == [2, 2, 1, 0]
+    assert result.tags["PERIODS_WITHOUT_SCENE"] == "2024-09-01/2024-09-30"
+
+    scene = result.scene
+    assert [d.label for d in scene.dates] == ["2024-06-08", "2024-07-20", "2024-08-04"]
+    assert [d.when for d in scene.dates] == [
+        "2024-06-08T10:00:00Z",
+        "2024-07-20T10:00:00Z",
+        "2024-08-04T10:00:00Z",
+    ]
+    assert scene.dates[2].bands == BandRoles(9, 10, 11, 12)
+    assert scene.descriptions[4] == "B04 2024-07-20"
+
+    # One grid: the area's 10 m grid, snapped like the one-date fetch.
+    grid = grid_for_bbox(area.bbox, scene.crs, 10.0)
+    assert scene.transform == grid.transform and (scene.width, scene.height) == (
+        grid.width,
+        grid.height,
+    )
+    # Co-registered: every date's pixels are the source's at the same place (the June pass
+    # is the source's first date, July's and August's its second).
+    with rasterio.open(out) as stack, rasterio.open(SOURCE) as src:
+        window = from_bounds(*stack.bounds, transform=src.transform).round_offsets()
+        window = window.round_lengths()
+        got = stack.read()
+        for number, date_index in enumerate((0, 1, 1)):
+            want = src.read(
+                list(range(date_index * 4 + 1, date_index * 4 + 5)),
+                window=window,
+                boundless=True,
+                fill_value=0,
+            )
+            np.testing.assert_array_equal(got[number * 4 : number * 4 + 4], want)
+
+
+def test_longer_periods_and_a_season_without_scenes(
+    local_catalog: LocalCatalog, tmp_path: Path
+) -> None:
+    area = area_from_bbox(*local_catalog.lonlat_box(slice(120, 280), slice(200, 400)))
+    settings = _settings(local_catalog)
+    two_months = fetch_time_stack(area, SEASON, 100, settings, tmp_path / "two.tif", months=2)
+    # June-July: of the two passes clear over the area, the newer (07-20 over 06-08);
+    # August-September: the August pass.
+    assert [d.label for d in two_months.scene.dates] == ["2024-07-20", "2024-08-04"]
+    with pytest.raises(NoSceneError, match="Widen the season"):
+        fetch_time_stack(area, "2024-10-01/2024-12-31", 100, settings, tmp_path / "none.tif")
+    assert not (tmp_path / "none.tif").exists()
