@@ -53,6 +53,7 @@ from sr.outline.assist import all_outlines, field_instances, outlines_at
 from sr.outline.segment import (
     TRAINED_NET,
     GradientSegmenter,
+    NestedSegmenter,
     NetSegmenter,
     RegionSegmenter,
     Segmenter,
@@ -72,6 +73,7 @@ CHIP_WORDS = {
 SEGMENTERS = {
     "default": default_segmenter,
     "gradient": GradientSegmenter,
+    "nested": NestedSegmenter,
     "regions": RegionSegmenter,
     "unet": lambda: NetSegmenter(*load_net(TRAINED_NET)),
     "regions+unet": lambda: RegionSegmenter(NetSegmenter(*load_net(TRAINED_NET))),

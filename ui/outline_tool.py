@@ -178,7 +178,7 @@ def outline_panel(
     st.button(
         "Outline all fields here",
         disabled=shown is None,
-        help="Every field of the enhanced area shown, to keep or skip one by one.",
+        help="The fields that stand out on the enhanced area shown, to keep or skip one by one.",
         on_click=_outline_all,
         args=(scene, shown, store, identity, drafts),
     )

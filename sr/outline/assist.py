@@ -49,10 +49,11 @@ def field_instances(
     bands: Sequence[int] | None = None,
     combine: Combine = "auto",
 ) -> np.ndarray:
-    """(rows, columns) int32: 0 where no field, 1…n one field each. Pixels without data
-    (a non-finite value in any band of any date) are in no field. Several dates are
-    combined by ``combine`` (:mod:`sr.outline.dates`; ``auto``: stacked where the segmenter
-    takes many channels, else overlaid)."""
+    """(rows, columns) int32: 0 where no field, ±1…n one field each (negative: a field a
+    click gets but "outline all" does not propose). Pixels without data (a non-finite value
+    in any band of any date) are in no field. Several dates are combined by ``combine``
+    (:mod:`sr.outline.dates`; ``auto``: stacked where the segmenter takes many channels, else
+    overlaid)."""
     chosen = segmenter or default_segmenter()
 
     def one_date(date: np.ndarray) -> np.ndarray:
@@ -74,7 +75,8 @@ def field_instances(
 
 
 def click_instance(instances: np.ndarray, click: Click) -> int:
-    """The field number under a (column, row) click; 0 outside the image or any field."""
+    """The field number under a (column, row) click (negative ones too); 0 outside the image
+    or any field."""
     col, row = int(np.floor(click[0])), int(np.floor(click[1]))
     rows, cols = instances.shape
     if not (0 <= row < rows and 0 <= col < cols):
@@ -115,9 +117,9 @@ def outline_at(
 def all_outlines(
     instances: np.ndarray, transform: Affine | None = None, max_vertices: int = MAX_VERTICES
 ) -> list[Polygon]:
-    """Every field of an instance image, largest first."""
+    """Every proposed field (positive number) of an instance image, largest first."""
     numbers = np.unique(instances)
-    found = [mask_to_polygon(instances == n, transform, max_vertices) for n in numbers if n]
+    found = [mask_to_polygon(instances == n, transform, max_vertices) for n in numbers if n > 0]
     return sorted((p for p in found if p is not None), key=lambda p: -p.area)
 
 
@@ -129,5 +131,5 @@ def outline_all(
     bands: Sequence[int] | None = None,
     max_vertices: int = MAX_VERTICES,
 ) -> list[Polygon]:
-    """Every field of the image, largest first."""
+    """Every field of the image that stands out (the proposed ones), largest first."""
     return all_outlines(field_instances(image, segmenter, bands), transform, max_vertices)

@@ -1,8 +1,10 @@
 """Any image → the three 0–1 bands the outline assist works on.
 
 Bands: the three named (default: the first three; one band is repeated, two get their mean
-as the third); each is stretched between its 2nd and 98th percentiles over valid pixels, so
-units (reflectance, DN, 8-bit) and sensor colours matter little; non-finite values become 0.
+as the third); each is standardised over its valid pixels and mapped to 0.5 + z / 6, clipped
+to 0–1 (± 3 standard deviations), so units (reflectance, DN, 8-bit) and sensor colours matter
+little and — unlike a percentile stretch that clips — bright or dark fields keep their
+edges; non-finite values become 0.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+
+SPREAD = 6.0  # standard deviations across 0–1
 
 
 def three_bands(image: np.ndarray, bands: Sequence[int] | None = None) -> np.ndarray:
@@ -33,7 +37,7 @@ def three_bands(image: np.ndarray, bands: Sequence[int] | None = None) -> np.nda
         if finite.size == 0:
             out[i] = 0
             continue
-        lo, hi = np.percentile(finite, [2, 98])
-        scaled = (band - lo) / max(float(hi - lo), 1e-9)
+        spread = max(float(finite.std()) * SPREAD, 1e-9)
+        scaled = 0.5 + (band - float(finite.mean())) / spread
         out[i] = np.nan_to_num(np.clip(scaled, 0, 1), nan=0.0)
     return out

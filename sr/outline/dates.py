@@ -25,7 +25,7 @@ import numpy as np
 from skimage.measure import label as connected_parts
 
 from sr.outline.bands import three_bands
-from sr.outline.segment import MIN_PIXELS, RegionSegmenter, drop_small
+from sr.outline.segment import MIN_PIXELS, NestedSegmenter, RegionSegmenter, drop_small
 
 Combine = Literal["auto", "overlay", "stack"]
 COMBINES: tuple[Combine, ...] = ("auto", "overlay", "stack")
@@ -33,7 +33,9 @@ COMBINES: tuple[Combine, ...] = ("auto", "overlay", "stack")
 
 def can_stack(segmenter: object) -> bool:
     """True for a segmenter that takes any number of channels: Felzenszwalb's regions
-    without the U-Net (which takes three)."""
+    without the U-Net (which takes three), nested or not."""
+    if isinstance(segmenter, NestedSegmenter):
+        return True
     return isinstance(segmenter, RegionSegmenter) and segmenter.net is None
 
 
@@ -72,24 +74,34 @@ def as_dates(images: np.ndarray | Sequence[np.ndarray]) -> list[np.ndarray]:
 
 
 def overlay(partitions: Sequence[np.ndarray], min_pixels: int = MIN_PIXELS) -> np.ndarray:
-    """The fields every date agrees on: (rows, columns) int32, 0 = no field, 1…n.
+    """The fields every date agrees on: (rows, columns) int32, 0 = no field, ±1…n.
 
-    Each partition is one date's instance image (0 = no field). A pixel is in no field when
-    it is in none on some date; the others are grouped by the field they are in on each date,
-    each group split into its 4-connected parts; parts under ``min_pixels`` are in no field."""
+    Each partition is one date's instance image (0 = no field; a negative label: a field a
+    click gets but "outline all" does not propose). A pixel is in no field when it is in none
+    on some date; the others are grouped by the field they are in on each date, each group
+    split into its 4-connected parts; parts under ``min_pixels`` are in no field. A part is
+    proposed (positive) when it stands out on some date."""
     if not partitions:
         raise ValueError("no partitions to overlay")
     code = np.zeros(partitions[0].shape, np.int64)
     outside = np.zeros(partitions[0].shape, bool)
+    stands_out = np.zeros(partitions[0].shape, bool)
     for partition in partitions:
-        code = code * (int(partition.max()) + 1) + partition
+        _, field = np.unique(partition, return_inverse=True)  # 0…k, whatever the signs
+        field = field.reshape(partition.shape)
+        code = code * (int(field.max()) + 1) + field
         _, code = np.unique(code, return_inverse=True)  # renumbered: no overflow
         code = code.reshape(partition.shape)
         outside |= partition == 0
+        stands_out |= partition > 0
     code = code + 1
     code[outside] = 0
-    parts = connected_parts(code, background=0, connectivity=1).astype(np.int32)
-    return drop_small(parts, min_pixels)
+    parts = drop_small(
+        connected_parts(code, background=0, connectivity=1).astype(np.int32), min_pixels
+    )
+    proposed = np.bincount(parts.ravel(), weights=stands_out.ravel()) > 0
+    out: np.ndarray = np.where(proposed[parts], parts, -parts).astype(np.int32)
+    return out
 
 
 def stacked_bands(dates: Sequence[np.ndarray], bands: Sequence[int] | None = None) -> np.ndarray:

@@ -1,9 +1,11 @@
 """Fields of a view as an instance image: 0 = no field, 1…n = one field each.
 
-Three segmenters, chosen by measurement (bench/bench_fields.py, models/OUTLINE_CARD.md);
+Four segmenters, chosen by measurement (bench/bench_fields.py, models/OUTLINE_CARD.md);
 :func:`default_segmenter` is the best one on the validation chips:
 
-- :class:`RegionSegmenter` — Felzenszwalb's graph segments (the default);
+- :class:`NestedSegmenter` — Felzenszwalb segments at several scales, nested, each field the
+  coarsest segment without a strong edge inside (:mod:`sr.outline.hierarchy`; the default);
+- :class:`RegionSegmenter` — Felzenszwalb's graph segments at one scale;
 
 - :class:`NetSegmenter` — the trained U-Net (:mod:`sr.outline.net`) gives interior /
   boundary / background probabilities; seeds are the connected parts of confident interior,
@@ -11,7 +13,7 @@ Three segmenters, chosen by measurement (bench/bench_fields.py, models/OUTLINE_C
 - :class:`GradientSegmenter` — classical: seeds are the calm parts of the smoothed colour
   gradient, grown by a watershed on the gradient; a click on a strong edge is in no field.
 
-Both drop parts smaller than ``min_pixels`` (0 there) and work in pixels, so the caller picks
+All drop parts smaller than ``min_pixels`` (0 there) and work in pixels, so the caller picks
 a view whose pixels are about 2–2.5 m (a sharpened Sentinel-2 area, the 2 m benchmark).
 """
 
@@ -27,6 +29,13 @@ import torch
 from scipy import ndimage as ndi
 from skimage.segmentation import felzenszwalb, watershed
 
+from sr.outline.hierarchy import (
+    colour_gradient,
+    distinct,
+    half_resolution_segments,
+    kept_segments,
+    segments,
+)
 from sr.outline.net import BACKGROUND, BOUNDARY, INTERIOR, FieldNet
 
 # Where bench/train_outline.py writes the U-Net (git-ignored: not shipped, see default_segmenter).
@@ -41,7 +50,8 @@ class Segmenter(Protocol):
         ...
 
     def __call__(self, rgb: np.ndarray) -> np.ndarray:
-        """(3, H, W) in 0–1 → (H, W) int32 instance labels (0 = no field)."""
+        """(3, H, W) in 0–1 → (H, W) int32 instance labels: 0 = no field; n > 0 a field;
+        −n a field a click gets but "outline all" does not propose (not distinct enough)."""
         ...
 
 
@@ -163,8 +173,40 @@ def load_net(path: Path) -> tuple[FieldNet, str]:
     return net, checkpoint_version(path)
 
 
+@dataclass
+class NestedSegmenter:
+    """Nested Felzenszwalb segments, each field the coarsest one without a strong edge inside
+    (:mod:`sr.outline.hierarchy`); segments that do not stand out from their surroundings
+    get negative labels (a click gets them, "outline all" does not propose them)."""
+
+    scale: float = 40  # full resolution; chosen on the validation chips (OUTLINE_CARD.md)
+    coarser: tuple[float, ...] = (20, 60)  # half resolution
+    merge: float = 0.55
+    contrast: float = 2.0
+    propose_pixels: int = 300  # 0.12 ha at 2 m: smaller fields only on a click
+    sigma: float = 0.8
+    min_pixels: int = MIN_PIXELS
+
+    @property
+    def version(self) -> str:
+        levels = "-".join(f"{s:g}" for s in self.coarser)
+        return f"felzenszwalb-nested-{self.scale:g}/{levels}@{self.merge:g}"
+
+    def __call__(self, rgb: np.ndarray) -> np.ndarray:
+        gradient = colour_gradient(rgb)
+        levels = [segments(rgb, self.scale, self.sigma, 80)]
+        levels += [half_resolution_segments(rgb, s, self.sigma, 20) for s in self.coarser]
+        fields = drop_small(
+            kept_segments(levels, gradient, self.merge).astype(np.int32) + 1, self.min_pixels
+        )
+        sizes = np.bincount(fields.ravel())
+        proposed = distinct(fields, gradient, self.contrast) & (sizes >= self.propose_pixels)
+        out: np.ndarray = np.where(proposed[fields], fields, -fields).astype(np.int32)
+        return out
+
+
 @functools.cache
 def default_segmenter() -> Segmenter:
     """The segmenter that measured best on the validation chips (models/OUTLINE_CARD.md):
-    Felzenszwalb regions; the U-Net trained so far measured worse and is not shipped."""
-    return RegionSegmenter()
+    nested Felzenszwalb segments; the U-Net trained so far measured worse and is not shipped."""
+    return NestedSegmenter()

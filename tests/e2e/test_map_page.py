@@ -19,7 +19,7 @@ def test_map_shows_scene_tiles_from_local_assets(app_url: str, page) -> None:
     page.goto(f"{app_url}/map?{query}")
     frame = page.frame_locator(MAP)
     tiles = frame.locator("img.leaflet-tile-loaded[src*='/tiles/']")
-    tiles.first.wait_for(timeout=60_000)
+    tiles.nth(1).wait_for(timeout=60_000)  # two tiles loaded (the first alone races the rest)
 
     # Real imagery: several 256-px PNG tiles decoded by the browser, not broken images.
     sizes = tiles.evaluate_all("els => els.map(e => [e.naturalWidth, e.naturalHeight])")

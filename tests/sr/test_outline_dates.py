@@ -71,6 +71,17 @@ def test_overlay_keeps_what_every_date_agrees_on_and_a_gap_on_any_date() -> None
     assert len(np.unique(same)) == 2 and (same > 0).all()
 
 
+def test_overlay_proposes_a_part_that_stands_out_on_some_date() -> None:
+    """Negative labels (fields a click gets, not proposed) keep their meaning across dates:
+    a part is proposed when its field stood out on at least one date."""
+    first = np.zeros((10, 10), np.int32)
+    first[:, :5], first[:, 5:] = -1, 2  # left: faint on date 1
+    second = np.full((10, 10), -3, np.int32)  # all faint on date 2
+    combined = overlay([first, second], min_pixels=1)
+    assert (combined[:, :5] < 0).all() and (combined[:, 5:] > 0).all()
+    assert len(np.unique(combined)) == 2
+
+
 def test_dates_must_be_one_size_and_stacking_needs_a_segmenter_of_many_channels() -> None:
     with pytest.raises(ValueError, match="one size"):
         as_dates([np.zeros((3, 8, 8)), np.zeros((3, 8, 9))])
