@@ -120,7 +120,10 @@ def score(
 ) -> dict:
     """One-click IoU per drawn field and outline-all precision / recall / F1, counted on the
     assist's field masks (before they become polygons of at most 40 corners: fast, and the
-    same for every way of using the dates)."""
+    same for every way of using the dates). A click gets any field (negative labels too);
+    outline-all proposes only the positive ones, as the assist does."""
+    proposed = {int(p) for p in np.unique(instances[instances > 0])}
+    instances = np.abs(instances)
     table = overlaps(instances, fields)
     proposal_px, field_px = table.sum(axis=1), table.sum(axis=0)
 
@@ -143,7 +146,7 @@ def score(
             misses.append("small")  # under half the field: split inside it
         else:
             misses.append("")
-    proposals = range(1, table.shape[0])
+    proposals = [p for p in range(1, table.shape[0]) if p in proposed]
     judged = sum(table[p, 1:].sum() > 0.5 * proposal_px[p] for p in proposals)
     matched = {
         best
@@ -250,7 +253,8 @@ def real_scene() -> list[dict]:
         dates = s2_dates(row, col)
         for view_name in ("bicubic", "enhancer"):
             views = [enhance(d, SCALE, view_name, floor=0.0).astype(np.float32) for d in dates]
-            ways = instances_by_way(views)
+            # Every field a click can get (negative labels too: not proposed by "outline all").
+            ways = {way: np.abs(f) for way, f in instances_by_way(views).items()}
             clicks = inner_clicks(ways["date 1"])
             record = {
                 "window": [row, col],
