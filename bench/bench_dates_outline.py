@@ -46,6 +46,7 @@ from skimage.segmentation import find_boundaries
 
 from bench.bench_fields import MATCH_IOU, innermost_points
 from bench.fields_data import BENCH_CHIPS, SCALE, Chip, load_chip
+from bench.results_files import write_results
 from sr.outline.assist import field_instances
 from sr.outline.segment import default_segmenter
 from sr.sharpen.degrade import DEGRADATIONS
@@ -399,10 +400,7 @@ def main(argv: list[str] | None = None) -> int:
             "simulated": sim,
             "real": real,
         }
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=1) + "\n")
-    args.json.with_suffix(".md").write_text(markdown(result))
-    print(markdown(result))
+    write_results(args.json, result, markdown(result))
     return 0
 
 

@@ -48,6 +48,7 @@ from bench.fields_data import (
     load_chip,
     view,
 )
+from bench.results_files import write_results
 from sr.outline import outline_at
 from sr.outline.assist import all_outlines, field_instances, outlines_at
 from sr.outline.segment import (
@@ -298,10 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     suffix = "" if args.split == "bench" else f"-{args.split}"
     args.json = args.json or ROOT / "bench" / "results" / f"fields{suffix}.json"
     result = json.loads(args.json.read_text()) if args.markdown_only else run(args)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(result, indent=1) + "\n")
-    args.json.with_suffix(".md").write_text(markdown(result))
-    print(markdown(result))
+    write_results(args.json, result, markdown(result))
     return 0
 
 

@@ -41,6 +41,7 @@ import numpy as np
 import rasterio
 import torch
 
+from bench.results_files import write_results
 from sr.sharpen.baselines import interpolate
 from sr.sharpen.consistency import consistency_report, enforce_consistency
 from sr.sharpen.degrade import DEGRADATIONS
@@ -389,10 +390,7 @@ def main(argv: list[str] | None = None) -> int:
     result = json.loads(args.json.read_text()) if args.markdown_only else run(args)
     if args.include_previous:
         include_previous(result, args.include_previous)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(result, indent=1) + "\n")
-    args.json.with_suffix(".md").write_text(markdown(result))
-    print(markdown(result))
+    write_results(args.json, result, markdown(result))
     return 0
 
 

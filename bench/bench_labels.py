@@ -10,7 +10,6 @@ Debian's packages like the tests'). Writes ``bench/results/labels.json`` and
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing as mp
 import os
 import platform
@@ -28,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from shapely.geometry import box  # noqa: E402
 
+from bench.results_files import write_results  # noqa: E402
 from labels.base_store import LabelFilter  # noqa: E402
 from labels.errors import StaleEditError  # noqa: E402
 from labels.model import Label, Role  # noqa: E402
@@ -313,10 +313,7 @@ def main() -> None:
                 result["backends"]["PostGIS"] = run_backend(*targets, args, tmp_path)
             finally:
                 server.stop()
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n")
-    args.out.with_suffix(".md").write_text(markdown(result))
-    print(markdown(result))
+    write_results(args.out, result, markdown(result), indent=2)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,16 @@
+"""Writing a benchmark's results: the JSON beside its Markdown table, both in bench/results."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+
+def write_results(json_path: Path, result: Any, table: str, indent: int = 1) -> None:
+    """Write ``result`` as ``json_path`` and ``table`` as the ``.md`` beside it, and print the
+    table."""
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps(result, indent=indent) + "\n")
+    json_path.with_suffix(".md").write_text(table)
+    print(table)
