@@ -126,10 +126,7 @@ def original_fields(
     bbox = area_around(scene, lon, lat, ORIGINAL_AREA_PX)
     dates = range(len(scene.dates)) if every_date else range(date, date + 1)
     views = [_upsampled(scene, bbox, d, UPSAMPLE) for d in dates]
-    if len(views) == 1:
-        return AreaFields(field_instances(views[0].array), views[0])
-    labels = tuple(scene.dates[d].label for d in dates)
-    return AreaFields(field_instances([v.array for v in views]), views[0], labels)
+    return _segmented(scene, [(d, v.array) for d, v in zip(dates, views, strict=True)], views[0])
 
 
 def same_area_results(shown: CachedResult, scene: Scene) -> dict[int, CachedResult]:
@@ -167,7 +164,12 @@ def _dates_of_area(
             continue  # not the same pixels (a partial read at the scene's edge): left out
         images.append((date, raster.array.astype(np.float32)))
     assert grid is not None
-    images.sort(key=lambda pair: pair[0])
+    return _segmented(scene, sorted(images, key=lambda pair: pair[0]), grid)
+
+
+def _segmented(scene: Scene, images: list[tuple[int, np.ndarray]], grid: Raster) -> AreaFields:
+    """The fields of one date's image, or of several dates' (date, image) segmented together
+    (then named by their dates), on ``grid``."""
     if len(images) == 1:
         return AreaFields(field_instances(images[0][1]), grid)
     labels = tuple(scene.dates[d].label for d, _ in images)
