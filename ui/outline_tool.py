@@ -65,11 +65,12 @@ def dates_note(scene: Scene, shown: CachedResult | None) -> str:
     if shown is None:
         where = "the original of each date"
     return (
-        f"Uses both dates ({labels}; {where}): an edge seen on either date counts, so two "
-        "fields alike on one date but not on the other can come out apart."
+        f"Uses both dates ({labels}; {where}): their colours are compared together, so two "
+        "fields alike on one date but not on the other can come out apart. Measured, this "
+        "does about as well as the better single date, not better."
         if len(scene.dates) == 2
-        else f"Uses all {len(scene.dates)} dates ({labels}; {where}): an edge seen on any "
-        "date counts."
+        else f"Uses all {len(scene.dates)} dates ({labels}; {where}): their colours are "
+        "compared together."
     )
 
 
