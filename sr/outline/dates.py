@@ -52,7 +52,7 @@ def chosen_combine(segmenter: object, combine: Combine = "auto") -> Combine:
 
 def dates_version(version: str, labels: Sequence[str], combine: Combine) -> str:
     """What produced fields from several dates, as recorded with a proposal:
-    ``felzenszwalb-60 on 2 dates (stack): date 1, date 2``."""
+    ``felzenszwalb-nested-40/20-60@0.55 on 2 dates (stack): date 1, date 2``."""
     return f"{version} on {len(labels)} dates ({combine}): {', '.join(labels)}"
 
 
