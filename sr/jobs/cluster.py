@@ -52,18 +52,25 @@ def worker_layout(cores: int | None = None) -> WorkerLayout:
     return WorkerLayout(max(1, workers), max(1, threads))
 
 
+DEFAULT_WORKER_NICE = 10
+"""The jobs' niceness. A job's threads then get about a tenth of a core that the web server
+(niceness 0) wants, so pages answer as on an idle machine, while the jobs keep all the CPU
+the server leaves (bench/results/page_loads_worker_nice.md). Only the threads that compute
+are lowered: the worker's own thread, which talks to the scheduler, is not."""
+
+
 def thread_environment(threads: int) -> dict[str, str]:
     """Environment for a worker process: torch/OpenMP/MKL use ``threads`` threads (Dask's
-    nanny would otherwise set them to 1); $SHARPFIELDS_WORKER_NICE (default 0) lowers the
-    jobs' CPU priority below the web server's (bench/results/jobs.md: on a machine shared
-    with other work, niceness 10 starved the jobs, 3× slower than the same jobs run serially)."""
+    nanny would otherwise set them to 1); the jobs run at niceness $SHARPFIELDS_WORKER_NICE
+    (:data:`DEFAULT_WORKER_NICE`), below the web server, so that pages do not wait behind them."""
     count = str(threads)
     return {
         "OMP_NUM_THREADS": count,
         "MKL_NUM_THREADS": count,
         "OPENBLAS_NUM_THREADS": count,
         "SHARPFIELDS_TORCH_THREADS": count,
-        "SHARPFIELDS_WORKER_NICE": os.environ.get("SHARPFIELDS_WORKER_NICE", "0"),
+        "SHARPFIELDS_WORKER_NICE": os.environ.get("SHARPFIELDS_WORKER_NICE")
+        or str(DEFAULT_WORKER_NICE),
     }
 
 
@@ -184,7 +191,8 @@ def job_resources(family: str, gpu_workers: bool) -> dict[str, float] | None:
 
 
 def prepare_worker_process() -> None:
-    """Apply the worker's thread count and CPU priority (once per process; cheap after)."""
+    """Apply the worker's thread count, and its CPU priority to the calling thread (Linux
+    niceness is per thread; the threads torch starts from it inherit it). Cheap after once."""
     import torch
 
     threads = os.environ.get("SHARPFIELDS_TORCH_THREADS")

@@ -12,7 +12,13 @@ import rasterio
 from distributed import Event, LocalCluster
 
 from sr.imagery.scene import Scene
-from sr.jobs.cluster import client_of, job_resources, thread_environment, worker_layout
+from sr.jobs.cluster import (
+    DEFAULT_WORKER_NICE,
+    client_of,
+    job_resources,
+    thread_environment,
+    worker_layout,
+)
 from sr.jobs.engine import JobEngine, JobSnapshot, JobState, QueueFull, QueueLimits
 from sr.jobs.worker import cancel_name
 from sr.sharpen.pipeline import SharpenRequest
@@ -64,6 +70,39 @@ def test_workers_are_processes_with_the_thread_count_they_were_given(
         found = list(client.run(threads).values())
     assert len({pid for pid, _, _ in found} | {os.getpid()}) == 3  # two other processes
     assert [(n, env) for _, n, env in found] == [(1, "1"), (1, "1")]
+
+
+def test_jobs_compute_below_the_web_servers_priority(
+    local_cluster: LocalCluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A job's thread and the torch threads it starts run at DEFAULT_WORKER_NICE, below the
+    web server's."""
+    import os
+
+    def niceness_in_a_job() -> tuple[int, list[int]]:
+        import threading
+        from pathlib import Path
+
+        import torch
+
+        from sr.jobs.cluster import prepare_worker_process
+
+        prepare_worker_process()
+        torch.ones(512, 512) @ torch.ones(512, 512)  # starts torch's threads, if any
+        found = [
+            int((task / "stat").read_text().rsplit(")", 1)[1].split()[16])
+            for task in Path("/proc/self/task").iterdir()
+        ]
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id()), found
+
+    monkeypatch.delenv("SHARPFIELDS_WORKER_NICE", raising=False)
+    assert thread_environment(2)["SHARPFIELDS_WORKER_NICE"] == str(DEFAULT_WORKER_NICE)
+    with client_of(local_cluster) as client:
+        job, threads = client.submit(niceness_in_a_job, pure=False).result(timeout=120)
+    assert DEFAULT_WORKER_NICE > 0
+    assert job == DEFAULT_WORKER_NICE
+    assert threads.count(DEFAULT_WORKER_NICE) >= 1
+    assert os.getpriority(os.PRIO_PROCESS, 0) < DEFAULT_WORKER_NICE  # nor is the server
 
 
 def test_a_job_reports_progress_and_its_result_and_is_recorded(
