@@ -46,13 +46,6 @@ def _steps(
         yield report, rate
 
 
-def smoothed_rate(reports: Iterable[ProgressReport], smoothing: float = SMOOTHING) -> float | None:
-    """Fraction done per second, exponentially smoothed over the steps between reports
-    (None before two reports with progress between them)."""
-    rates = [rate for _, rate in _steps(reports, smoothing)]
-    return rates[-1] if rates else None
-
-
 def seconds_left(
     reports: Iterable[ProgressReport], now_s: float | None = None, smoothing: float = SMOOTHING
 ) -> float | None:

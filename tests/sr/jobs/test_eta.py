@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from sr.jobs.eta import ProgressReport, seconds_left, smoothed_rate
+from sr.jobs.eta import ProgressReport, seconds_left
 
 
 def _steady(start_s: float, step_s: float, steps: int, total: int) -> list[ProgressReport]:
@@ -56,7 +56,6 @@ def test_the_time_since_the_last_report_is_taken_off() -> None:
     reports = _steady(0.0, 1.0, 50, 100)
     assert seconds_left(reports, now_s=60.0) == pytest.approx(40.0)
     assert seconds_left(reports, now_s=500.0) == 0.0
-    assert smoothed_rate(reports) == pytest.approx(0.01)
 
 
 def test_the_time_left_never_rises_by_more_than_half_between_reports() -> None:
