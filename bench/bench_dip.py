@@ -33,6 +33,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.results_files import write_results  # noqa: E402
 from sr.sharpen.baselines import bicubic  # noqa: E402
 from sr.sharpen.degrade import back_project_array, sentinel2_degrade  # noqa: E402
 from sr.sharpen.dip import PRESETS, DipConfig, Progress, get_config, run_dip  # noqa: E402
@@ -242,8 +243,8 @@ def merge_results(parts: list[Path], out: Path) -> None:
     unique = {(r["image"], r["method"]): Record(**r) for p in payloads for r in p["records"]}
     records = list(unique.values())
     meta = {"merged_from": [part.name for part in parts], "runs": [p["meta"] for p in payloads]}
-    out.write_text(json.dumps({"meta": meta, "records": [asdict(r) for r in records]}, indent=1))
-    out.with_suffix(".md").write_text(markdown(records))
+    payload = {"meta": meta, "records": [asdict(r) for r in records]}
+    write_results(out, payload, markdown(records))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -303,13 +304,8 @@ def main(argv: list[str] | None = None) -> None:
             record = run_case(case, method, args, trace_every=args.trace_every)
             records.append(record)
             print(markdown([record]).splitlines()[2], flush=True)
-            args.out.parent.mkdir(parents=True, exist_ok=True)
-            payload = {
-                "meta": meta,
-                "records": [asdict(r) for r in records],
-            }
-            args.out.write_text(json.dumps(payload, indent=1))
-            args.out.with_suffix(".md").write_text(markdown(records))
+            payload = {"meta": meta, "records": [asdict(r) for r in records]}
+            write_results(args.out, payload, markdown(records), quiet=True)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ Sentinel-2 image, in float32 and bfloat16 (output Mpx/s, all bands).
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import sys
 import time
@@ -38,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.bench_dip import S2_CROPS, S2_FILE, SCALE, Case, score  # noqa: E402
 from bench.bench_honest import LANDSAT_DIR, cached_dip, landsat_crops  # noqa: E402
+from bench.results_files import write_results  # noqa: E402
 from sr.sharpen.baselines import bicubic  # noqa: E402
 from sr.sharpen.consistency import enforce_consistency  # noqa: E402
 from sr.sharpen.degrade import sentinel2_degrade  # noqa: E402
@@ -216,10 +216,7 @@ def main(argv: list[str] | None = None) -> None:
     result["speed"] = speed(args.repeats)
     suffix = "_speed" if args.only_speed else ""
     out = args.out.with_name(args.out.name + suffix)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.with_suffix(".json").write_text(json.dumps(result, indent=2))
-    out.with_suffix(".md").write_text(markdown(result))
-    print(f"wrote {out}.json and .md")
+    write_results(out.with_suffix(".json"), result, markdown(result), indent=2)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ to OUT.json and a table beside it (.md).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import tempfile
@@ -26,6 +25,7 @@ from urllib.parse import urlsplit
 
 from rasterio.warp import transform_bounds
 
+from bench.results_files import write_results
 from sr.imagery.scene import BBox, Scene, open_scene
 from sr.jobs.cluster import connect, worker_layout
 from sr.jobs.engine import JobEngine, JobState
@@ -198,10 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         "cores": os.cpu_count(),
         "load_average_after": [round(v, 2) for v in os.getloadavg()],
     }
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(result, indent=2) + "\n")
-    args.json.with_suffix(".md").write_text(markdown(result))
-    print(json.dumps(result, indent=2))
+    write_results(args.json, result, markdown(result), indent=2)
     return 0 if counts["lost"] == 0 else 1
 
 

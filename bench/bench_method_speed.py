@@ -11,7 +11,6 @@ Results: ``bench/results/method_speed.{json,md}``.
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import statistics
 import sys
@@ -22,6 +21,7 @@ import numpy as np
 import rasterio
 import torch
 
+from bench.results_files import write_results
 from sr.sharpen.baselines import interpolate
 from sr.sharpen.consistency import enforce_consistency
 from sr.sharpen.methods import METHODS, enhance
@@ -66,8 +66,6 @@ def main(argv: list[str] | None = None) -> int:
         "area": "128 × 128 px × 4 bands → 512 × 512",
         "seconds": results,
     }
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(meta, indent=1) + "\n")
     lines = [
         "# Method speed: a 128² 4-band area → 512²",
         "",
@@ -77,8 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---|",
         *[f"| {k} | {v:.3f} |" for k, v in results.items()],
     ]
-    OUT.with_suffix(".md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    write_results(OUT, meta, "\n".join(lines) + "\n")
     return 0
 
 

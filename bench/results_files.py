@@ -7,10 +7,13 @@ from pathlib import Path
 from typing import Any
 
 
-def write_results(json_path: Path, result: Any, table: str, indent: int = 1) -> None:
+def write_results(
+    json_path: Path, result: Any, table: str, indent: int = 1, quiet: bool = False
+) -> None:
     """Write ``result`` as ``json_path`` and ``table`` as the ``.md`` beside it, and print the
-    table."""
+    table (unless ``quiet``: e.g. a bench that rewrites its files after every case)."""
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps(result, indent=indent) + "\n")
     json_path.with_suffix(".md").write_text(table)
-    print(table)
+    if not quiet:
+        print(table)
