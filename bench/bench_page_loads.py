@@ -29,6 +29,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
+from sr.jobs.cluster import DEFAULT_WORKER_NICE
 from tests.e2e.harness import (
     MAP,
     REVIEWER_CODE,
@@ -163,13 +164,15 @@ def main() -> None:
         + (f" --name {args.name}" if args.name else ""),
         "browser": "Debian chromium, headless",
         "cores": os.cpu_count(),
+        "worker_nice": os.environ.get("SHARPFIELDS_WORKER_NICE") or DEFAULT_WORKER_NICE,
         **measure(args.repeats),
     }
     suffix = f"_{args.name}" if args.name else ""
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"page_loads{suffix}.json").write_text(json.dumps(results, indent=2) + "\n")
     lines = [
-        f"`{results['command']}` — {results['cores']} cores; load average "
+        f"`{results['command']}` — {results['cores']} cores, jobs at niceness "
+        f"{results['worker_nice']}; load average "
         f"{results['idle_load_average']} (idle run), {results['two_jobs_load_average']} "
         "(with two DIP jobs); medians (max) in seconds.",
         "",
