@@ -6,8 +6,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import numpy as np
 import streamlit as st
 
+from sr.imagery.render import encode_png
 from sr.jobs.engine import JobEngine, JobSnapshot, JobState, QueueFull
 from sr.jobs.eta import ProgressReport, seconds_left
 from sr.jobs.records import JobRecord
@@ -105,14 +107,27 @@ def _active_job(
     st.session_state[key] = seen
     st.progress(snap.fraction, text=status_line(snap, left))
     if preview and snap.preview is not None:
-        # A date of a multi-date scene is read as red, green, blue, NIR (sr.sharpen.pipeline).
-        dated = len(served.scene.dates) > 1
-        bands = [0, 1, 2] if dated else [b - 1 for b in served.scene.bands.for_mode("true")]
-        rgb = served.stretch("true").apply(snap.preview[bands])
-        st.image(rgb.transpose(1, 2, 0), caption="preview", width="stretch")
+        st.image(_preview_png(served, snap), caption="preview", width="stretch")
     if st.button("Cancel", key=f"cancel-{snap.key}"):
         engine.cancel(snap.key, volunteer)
         st.rerun(scope="app")
+
+
+def _preview_png(served: ServedScene, snap: JobSnapshot) -> bytes:
+    """The job's preview in true colour as PNG, made once per preview the job sends (the
+    panel redraws every second)."""
+    key = f"preview-png:{snap.key}"
+    kept = st.session_state.get(key)
+    if kept is not None and kept[0] == snap.preview_version:
+        return bytes(kept[1])
+    # A date of a multi-date scene is read as red, green, blue, NIR (sr.sharpen.pipeline).
+    dated = len(served.scene.dates) > 1
+    bands = [0, 1, 2] if dated else [b - 1 for b in served.scene.bands.for_mode("true")]
+    rgb = served.stretch("true").apply(snap.preview[bands])  # type: ignore[index]
+    opaque = np.full((1, *rgb.shape[1:]), 255, np.uint8)
+    png = encode_png(np.concatenate([rgb, opaque]).transpose(1, 2, 0))
+    st.session_state[key] = (snap.preview_version, png)
+    return png
 
 
 def _ended_job(

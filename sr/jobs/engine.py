@@ -26,7 +26,14 @@ from distributed import Client, Event, Future, KilledWorker, Variable
 
 from sr.jobs.cluster import EmbeddedCluster, connect, has_gpu_workers, job_resources, task_slots
 from sr.jobs.records import JobRecord, JobRecords, JobState
-from sr.jobs.worker import cancel_name, decode_preview, lost_message, progress_name, run_job
+from sr.jobs.worker import (
+    cancel_name,
+    decode_preview,
+    lost_message,
+    preview_name,
+    progress_name,
+    run_job,
+)
 from sr.progress import Cancelled
 from sr.sharpen.cache import CachedResult, ResultCache
 from sr.sharpen.methods import METHODS
@@ -78,6 +85,7 @@ class JobSnapshot:
     fraction: float = 0.0
     message: str = ""
     preview: np.ndarray | None = None
+    preview_version: int = 0  # counts the previews the job has sent; 0: none yet
     position: int | None = None  # jobs ahead of it in the queue (queued jobs only)
     eta_s: float | None = None  # seconds until it is done (queued: includes the wait)
     notice: str = ""  # e.g. its worker stopped and it started again
@@ -118,6 +126,7 @@ class JobEngine:
         self._lock = threading.RLock()
         self._connecting = threading.Lock()  # held while the cluster starts, not self._lock
         self._last_progress: dict[str, dict[str, Any]] = {}  # job id → last report seen
+        self._previews: dict[str, tuple[int, np.ndarray | None]] = {}  # job id → (version, …)
         self._jobs: dict[str, JobRecord] = {}
         self._requests: dict[str, SharpenRequest] = {}
         self._futures: dict[str, Future[CachedResult]] = {}
@@ -371,8 +380,10 @@ class JobEngine:
         """Drop an ended job's progress from the scheduler (its worker clears the cancel
         token once it has stopped)."""
         self._last_progress.pop(job_id, None)
+        self._previews.pop(job_id, None)
         with contextlib.suppress(Exception):  # best effort: the scheduler may be gone
             Variable(progress_name(job_id), client=self._connect()).delete()
+            Variable(preview_name(job_id), client=self._connect()).delete()
 
     # --- what a job shows ----------------------------------------------------------------
     def _progress(self, job_id: str) -> dict[str, Any]:
@@ -385,6 +396,19 @@ class JobEngine:
         if found:
             self._last_progress[job_id] = found
         return found or self._last_progress.get(job_id, {})
+
+    def _preview(self, job_id: str, version: int) -> tuple[int, np.ndarray | None]:
+        """The job's latest preview (version, image), fetched from the scheduler only when
+        ``version`` is newer than the one kept here."""
+        kept = self._previews.get(job_id, (0, None))
+        if version <= kept[0]:
+            return kept
+        try:
+            packed = Variable(preview_name(job_id), client=self._connect()).get(timeout="2s")
+        except Exception:  # the scheduler is busy or gone: the last one, fetched next time
+            return kept
+        self._previews[job_id] = (version, decode_preview(packed))
+        return self._previews[job_id]
 
     def _snapshot(self, key: str) -> JobSnapshot:
         with self._lock:
@@ -405,11 +429,15 @@ class JobEngine:
         if progress.get("tries", 0) > record.tries:
             record = replace(record, tries=progress["tries"])
         fraction = float(progress.get("fraction", 0.0))
+        version, preview = (
+            self._preview(job_id, int(progress.get("preview_version", 0))) if job_id else (0, None)
+        )
         snap = JobSnapshot(
             record,
             fraction,
             progress.get("message", "waiting for a worker…"),
-            decode_preview(progress.get("preview")),
+            preview,
+            version,
             notice=progress.get("notice", ""),
             worker=progress.get("worker", ""),
         )

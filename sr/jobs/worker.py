@@ -1,7 +1,9 @@
 """What runs on a Dask worker for one job, and how it talks to the app across processes.
 
-Each submission has a job id. Its progress (fraction, message, preview, tries, worker) is a
-``distributed.Variable`` the worker sets and the app reads; Cancel is a
+Each submission has a job id. Its progress (fraction, message, tries, worker, and the
+number of the latest preview) is a small ``distributed.Variable`` the worker sets and the
+app reads every second; the preview itself, shrunk to :data:`PREVIEW_SIDE` pixels, is a
+second Variable the app reads only when its number changes. Cancel is a
 ``distributed.Event`` that DIP checks every iteration, because ``Future.cancel()`` does not
 stop a task that is already running. The worker counts its tries in the same Variable:
 when a worker dies, the scheduler runs the task again elsewhere, and the job says so; after
@@ -31,6 +33,10 @@ def progress_name(job_id: str) -> str:
     return f"sharpfields-progress-{job_id}"
 
 
+def preview_name(job_id: str) -> str:
+    return f"sharpfields-preview-{job_id}"
+
+
 def cancel_name(job_id: str) -> str:
     return f"sharpfields-cancel-{job_id}"
 
@@ -48,6 +54,25 @@ def restarted_notice(tries: int, max_tries: int) -> str:
         "The worker running this job stopped; the job started again on another worker "
         f"(try {tries} of {max_tries})."
     )
+
+
+PREVIEW_SIDE = 256
+"""Longest side of a job's preview, in pixels. A whole 512² four-band result was 4 MB, and
+every open jobs panel fetched and drew it every second: on 2 cores, two running jobs then
+slowed everyone's pages (bench/results/page_loads.md)."""
+
+
+def small_preview(preview: np.ndarray, side: int = PREVIEW_SIDE) -> np.ndarray:
+    """(bands, H, W) averaged over blocks so that its longest side is at most ``side``
+    (the edge rows and columns left over by the blocks are dropped)."""
+    step = -(-max(preview.shape[-2:]) // side)
+    if step <= 1:
+        return preview
+    bands, rows, cols = preview.shape
+    rows, cols = rows // step * step, cols // step * step
+    blocks = preview[:, :rows, :cols].reshape(bands, rows // step, step, cols // step, step)
+    out: np.ndarray = blocks.mean(axis=(2, 4))
+    return out
 
 
 def encode_preview(preview: np.ndarray | None) -> dict[str, Any] | None:
@@ -80,16 +105,18 @@ def run_job(
         "notice": restarted_notice(tries, max_tries) if tries > 1 else "",
         "fraction": 0.0,
         "message": "starting…",
-        "preview": before.get("preview"),
+        "preview_version": int(before.get("preview_version", 0)),
     }
     progress.set(state)
+    preview = Variable(preview_name(job_id))
     if tries > max_tries:
         raise JobLost(lost_message(tries - 1))
 
     def report(update: Progress) -> None:
         state.update(fraction=update.fraction, message=update.message)
         if update.preview is not None:
-            state["preview"] = encode_preview(update.preview)
+            preview.set(encode_preview(small_preview(update.preview)))
+            state["preview_version"] += 1
         progress.set(state)
 
     try:

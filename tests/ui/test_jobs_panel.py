@@ -120,3 +120,44 @@ def test_ready_says_cached_only_for_a_result_no_job_here_computed(tmp_path: Path
         engine = SimpleNamespace(snapshot=lambda key, found=found: found)
         message = ready_message(engine, result)  # type: ignore[arg-type]
         assert message.startswith("Enhanced area ready (from the cache: made 20")
+
+
+def test_the_preview_is_drawn_once_per_preview_the_job_sends() -> None:
+    """The panel redraws every second; the PNG is made again only for a new preview."""
+
+    def app() -> None:
+        import numpy as np
+        import streamlit as st
+
+        from sr.imagery.render import Pyramid
+        from sr.imagery.scene import open_scene
+        from sr.jobs.engine import JobSnapshot
+        from sr.jobs.records import JobRecord
+        from sr.sharpen.pipeline import SharpenRequest, request_key
+        from ui.jobs_panel import _preview_png
+        from ui.registry import ServedScene
+        from ui.settings import SAMPLE_SCENE
+
+        scene = open_scene(SAMPLE_SCENE)
+        served = ServedScene(scene, Pyramid(scene))
+        box = scene.lonlat_bounds
+        request = SharpenRequest(scene, box, "bicubic")
+        record = JobRecord.of(request_key(request), request, "Sita")
+        version = st.session_state.get("version", 1)
+        level = 1000.0 * version
+        preview = np.full((scene.count, 8, 6), level, np.float32)
+        snap = JobSnapshot(record, 0.5, "iteration 1", preview, version)
+        png = _preview_png(served, snap)
+        st.session_state.setdefault("pngs", []).append(png)
+        st.write(f"{len(set(st.session_state['pngs']))} drawn, {len(png)} bytes")
+
+    at = AppTest.from_function(app, default_timeout=60).run()
+    assert not at.exception and "1 drawn" in at.markdown[0].value
+    at.run()  # the panel's next second: the same preview
+    assert "1 drawn" in at.markdown[0].value
+    drawn = at.session_state["pngs"]
+    assert drawn[0] is drawn[1]  # the kept PNG, not a new one
+    at.session_state["version"] = 2  # the job sent a brighter preview
+    at.run()
+    assert "2 drawn" in at.markdown[0].value
+    assert drawn[-1] != drawn[0]
