@@ -55,7 +55,7 @@ def worker_layout(cores: int | None = None) -> WorkerLayout:
 DEFAULT_WORKER_NICE = 10
 """The jobs' niceness. A job's threads then get about a tenth of a core that the web server
 (niceness 0) wants, so pages answer as on an idle machine, while the jobs keep all the CPU
-the server leaves (bench/results/page_loads_worker_nice.md). Only the threads that compute
+the server leaves (bench/results/job_priority.md). Only the threads that compute
 are lowered: the worker's own thread, which talks to the scheduler, is not."""
 
 

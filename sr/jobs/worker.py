@@ -59,7 +59,7 @@ def restarted_notice(tries: int, max_tries: int) -> str:
 PREVIEW_SIDE = 256
 """Longest side of a job's preview, in pixels. A whole 512² four-band result was 4 MB, and
 every open jobs panel fetched and drew it every second: on 2 cores, two running jobs then
-slowed everyone's pages (bench/results/page_loads.md)."""
+slowed everyone's pages."""
 
 
 def small_preview(preview: np.ndarray, side: int = PREVIEW_SIDE) -> np.ndarray:

@@ -103,14 +103,15 @@ def launch_chromium(playwright):  # type: ignore[no-untyped-def]
 
 
 @contextlib.contextmanager
-def bench_browser(name: str = "Bench") -> Iterator[tuple[object, object, str, str]]:
-    """For benchmarks: a fresh app in a temporary data folder, chromium, and a 1500×1000 page
-    signed in as ``name``; yields (browser, page, app URL, the pages' query string)."""
+def bench_browser(name: str = "Bench", **env: str) -> Iterator[tuple[object, object, str, str]]:
+    """For benchmarks: a fresh app in a temporary data folder (``env``: more environment for
+    its server), chromium, and a 1500×1000 page signed in as ``name``; yields (browser, page,
+    app URL, the pages' query string)."""
     from playwright.sync_api import sync_playwright
 
     with (
         tempfile.TemporaryDirectory() as tmp,
-        running_app(Path(tmp)) as url,
+        running_app(Path(tmp), **env) as url,
         sync_playwright() as playwright,
     ):
         browser = launch_chromium(playwright)
