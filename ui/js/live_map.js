@@ -220,20 +220,48 @@
   }
 
   // --- the layer switcher: the tile layers and the group's named layers; what the
-  // volunteer switches off stays off when the group is redrawn (by name; tiles by key)
+  // volunteer switches off stays off when the group is redrawn (by name; tiles by key).
+  // One switcher for the whole visit, its list changed in place: it stays open or closed as
+  // the volunteer left it. (Leaflet's collapsed switcher opens on hover and folds when the
+  // pointer leaves it or the map is clicked: a click on the Save button folded it. Here it
+  // opens with a click or tap on its icon and closes with its own "close" only.)
+  function makeSwitcher() {
+    var control = L.control.layers(null, null, {collapsed: true}).addTo(map);
+    var box = control.getContainer();
+    L.DomEvent.off(box, {mouseenter: control._expandSafely, mouseleave: control.collapse}, control);
+    map.off("click", control.collapse, control);
+    var close = L.DomUtil.create("a", "sharpfields-switcher-close");
+    close.href = "#";
+    close.setAttribute("role", "button");
+    close.title = "Close the list of layers";
+    close.textContent = "× close";
+    close.style.cssText = "display: block; text-align: right; font-size: 11px;";
+    var list = box.querySelector(".leaflet-control-layers-list");
+    list.insertBefore(close, list.firstChild);
+    L.DomEvent.on(close, "click", function (event) {
+      L.DomEvent.preventDefault(event);
+      control.collapse();
+    });
+    L.DomEvent.on(box, "change", function () {
+      live.listed.forEach(function (entry) { live.hidden[entry.id] = !map.hasLayer(entry.layer); });
+    });
+    return control;
+  }
+
   function listLayers(group, entries) {
     Object.keys(live.overlays).forEach(function (key) {
       entries.unshift({id: "tiles:" + key, name: live.overlays[key].name, layer: live.overlays[key].layer});
     });
     entries.forEach(function (entry) { entry.id = entry.id || entry.name; });
-    if (live.switcher) map.removeControl(live.switcher);
-    var named = {};
-    entries.forEach(function (entry) { named[entry.name] = entry.layer; });
-    live.switcher = L.control.layers(null, named, {collapsed: true}).addTo(map);
-    live.listed = entries;
-    L.DomEvent.on(live.switcher.getContainer(), "change", function () {
-      live.listed.forEach(function (entry) { live.hidden[entry.id] = !map.hasLayer(entry.layer); });
+    var switcher = live.switcher || (live.switcher = makeSwitcher());
+    var same = entries.length === live.listed.length && entries.every(function (entry, i) {
+      return entry.layer === live.listed[i].layer && entry.name === live.listed[i].name;
     });
+    if (!same) { // the same control, its list redone (in order)
+      live.listed.forEach(function (entry) { switcher.removeLayer(entry.layer); });
+      entries.forEach(function (entry) { switcher.addOverlay(entry.layer, entry.name); });
+    }
+    live.listed = entries;
     var hide = function () {
       live.listed.forEach(function (entry) { if (live.hidden[entry.id]) map.removeLayer(entry.layer); });
     };
