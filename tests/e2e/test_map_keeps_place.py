@@ -1,11 +1,12 @@
 """In a real browser, on the Sentinel-2 sample: the Label page's map keeps its place (issue
 20) — a save, an undo, the original / enhanced switch (button and key E), the swipe between
 them and another date change the map in place: the same map, the same zoom and centre, a
-layer switched off stays off and the layer switcher stays open (or closed) as it was
-left."""
+layer switched off stays off and the layer switcher stays open (or closed) as it was left;
+key E pressed while the page's script runs is not lost."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from labels.model import View
 from sr.imagery.scene import open_scene
 from tests.e2e.harness import (
     MAP,
@@ -22,9 +24,11 @@ from tests.e2e.harness import (
     enhance_at,
     map_centre,
     map_view,
+    new_label,
     running_app,
     scene_tiles,
     sign_in,
+    stored_labels,
 )
 from ui.field_layers import crop_colour
 from ui.settings import SAMPLE_SCENE
@@ -86,12 +90,12 @@ def _open_at_enhanced_area(page, url: str, name: str) -> None:  # type: ignore[n
     draw_fields_tool(page)
 
 
-def _until(check: Callable[[], bool], timeout_s: float = 30) -> None:
+def _until(check: Callable[[], bool], timeout_s: float = 30, step_s: float = 0.2) -> None:
     deadline = time.monotonic() + timeout_s
     while not check():
         if time.monotonic() > deadline:
             raise TimeoutError("never came true")
-        time.sleep(0.2)
+        time.sleep(step_s)
 
 
 def test_saves_undo_switches_and_dates_keep_the_map_and_its_view(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -177,4 +181,67 @@ def test_saves_undo_switches_and_dates_keep_the_map_and_its_view(browser, tmp_pa
         expect(outline).to_have_count(0)
         toggle.click()  # a click on its icon opens it again
         expect(switcher).to_have_class(EXPANDED)
+
+
+def _other(showing: str) -> str:
+    return "original" if showing == "enhanced" else "enhanced"
+
+
+def _agree(page, showing: str) -> None:  # type: ignore[no-untyped-def]
+    """The page's switch and the map both show ``showing``, and still do once the page's
+    script is done."""
+    opacity = 1.0 if showing == "enhanced" else 0.0
+    expect(_switch(page, showing)).to_be_visible(timeout=60_000)
+    _until(lambda: _enhanced_opacity(page) == opacity, 60)
+    expect(page.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0, timeout=60_000)
+    assert _switch(page, showing).is_visible() and _enhanced_opacity(page) == opacity
+
+
+def _when_a_rerun_starts(sent: list[float], before: int, timeout_s: float = 10) -> None:
+    """Wait until the page sent the server a message after the first ``before`` (a rerun
+    request: the script runs from then on), or ``timeout_s``: the press that follows is
+    meant to land while the script runs, and must work whenever it lands."""
+    with contextlib.suppress(TimeoutError):  # none seen: press anyway
+        _until(lambda: len(sent) > before, timeout_s, step_s=0.02)
+
+
+def test_key_e_pressed_while_the_page_runs_is_not_lost(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data = tmp_path / "data"
+    data.mkdir()
+    with running_app(data, SHARPFIELDS_AREA_PIXELS="128") as url:
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        sent: list[float] = []  # one entry for each message the page sent the server
+        page.on("websocket", lambda ws: ws.on("framesent", lambda _: sent.append(1.0)))
+        _open_at_enhanced_area(page, url, "Quick Keys")
+        showing = "enhanced"
+        _agree(page, showing)
+
+        for i in range(3):  # in the map: finishing an outline starts a rerun, E at once
+            before = len(sent)
+            draw_square(page, half=18, dx0=(i - 1) * 60)  # focus: in the map
+            _when_a_rerun_starts(sent, before)
+            page.keyboard.press("e")
+            showing = _other(showing)
+            _agree(page, showing)
+
+        before = len(sent)  # on the page: saving the drafts starts a rerun, E at once
+        page.get_by_role("button", name="Save as draft").click()
+        _when_a_rerun_starts(sent, before)
+        page.keyboard.press("e")
+        showing = _other(showing)
+        _agree(page, showing)
+
+        page.keyboard.press("e")  # twice, the second while the first one's rerun runs
+        page.keyboard.press("e")
+        _agree(page, showing)
+
+        page.keyboard.press("e")
+        showing = _other(showing)
+        _agree(page, showing)
+        known = {lab.id for lab in stored_labels(data / "labels")}
+        draw_square(page, half=18, dx0=120)
+        page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=30_000)
+        page.get_by_role("button", name="Save & submit").click()
+        saved = new_label(data / "labels", known)  # drawn on the view on screen
+        assert saved.view == (View.ENHANCED if showing == "enhanced" else View.ORIGINAL)
 

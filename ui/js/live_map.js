@@ -12,10 +12,11 @@
 (function (map) {
   var VIEW_KEY = "sharpfields-label-view";
   var SWAP_AFTER_MS = 4000; // a replaced layer goes at the latest this long after
+  var ENHANCED = "enhanced"; // the enhanced area's tile layer (ui/live_map.py)
   var live = {
     fields: L.featureGroup().addTo(map), // my fields and unsaved drawings (editable)
     areaDrawn: L.featureGroup().addTo(map), // rectangles drawn to choose an area
-    overlays: {}, // key -> {json, layer, opacity, name}
+    overlays: {}, // key -> {json, layer, opacity (shown), wanted (the spec's), name}
     switcher: null, // the layer switcher
     listed: [], // what it lists: {id, name, layer}
     hidden: {}, // ids switched off by the volunteer
@@ -25,6 +26,9 @@
     revision: null,
     fitId: null,
     userMoved: false,
+    view: null, // the page's original / enhanced view: {enhanced, seen: {map, presses}, key}
+    mapId: Date.now().toString(36) + Math.random().toString(36).slice(2),
+    presses: 0, // key E pressed on this map
   };
   window.drawnItems = live.fields;
   map.on(L.Draw.Event.CREATED, function (e) {
@@ -39,14 +43,56 @@
       sessionStorage.setItem(VIEW_KEY, JSON.stringify({fit: live.fitId, lat: c.lat, lng: c.lng, zoom: map.getZoom()}));
     } catch (err) { /* storage may be unavailable: the view is simply not kept */ }
   });
-  // "e" in the map switches original / enhanced too: hand it to the page's shortcut.
-  document.addEventListener("keydown", function (event) {
-    if ((event.key === "e" || event.key === "E") && !event.ctrlKey && !event.metaKey && !event.altKey) {
-      try {
-        window.parent.document.dispatchEvent(new KeyboardEvent("keydown", {key: event.key, code: event.code, bubbles: true}));
-      } catch (err) { /* another origin: the page's own shortcut still works */ }
+  // --- key E: the original / enhanced view flips here, at once, even while the page's
+  // script runs (a press handed to the page then could be lost, or undone by a value the
+  // page sent before it learnt of it). Every value the map sends says how often E was
+  // pressed on this map; the page counts the presses it has not seen (ui.label_choices) and
+  // its spec says which it counted: the map shows the spec's view, flipped once more for
+  // each press beyond those.
+  var streamlit = window.Streamlit;
+  if (streamlit && streamlit.setComponentValue) {
+    var send = streamlit.setComponentValue;
+    streamlit.setComponentValue = function (value) {
+      var report = {map: live.mapId, presses: live.presses};
+      return send.call(streamlit, Object.assign({}, value, {sharpfields_view: report}));
+    };
+  }
+  function showsEnhanced() {
+    var seen = live.view.seen || {};
+    var unseen = live.presses - (seen.map === live.mapId ? seen.presses || 0 : 0);
+    return live.view.enhanced !== (unseen % 2 !== 0);
+  }
+  function shownOpacity(spec) { // the enhanced area's opacity in the view on screen
+    return spec.key === ENHANCED && live.view && !showsEnhanced() ? 0 : spec.opacity;
+  }
+  function showView() {
+    var known = live.overlays[ENHANCED];
+    if (!known) return;
+    var opacity = shownOpacity({key: ENHANCED, opacity: known.wanted});
+    if (known.opacity !== opacity) known.layer.setOpacity(opacity);
+    known.opacity = opacity;
+  }
+  function typing(target) { // a key typed into a box is not a shortcut
+    var tag = target && target.tagName;
+    if (tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable)) return true;
+    return tag === "INPUT" && ["checkbox", "radio", "range", "button", "submit"].indexOf(target.type) < 0;
+  }
+  function onKey(event) {
+    if (!live.view || String(event.key || "").toLowerCase() !== live.view.key || event.repeat) return;
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    live.presses += 1;
+    showView();
+    var data = window.__GLOBAL_DATA__;
+    if (streamlit) streamlit.setComponentValue((data && data.previous_data) || {});
+  }
+  document.addEventListener("keydown", onKey); // in the map
+  try { // on the page around it (the same origin), for as long as this map is there
+    var page = window.parent.document;
+    if (page !== document) {
+      page.addEventListener("keydown", onKey);
+      window.addEventListener("pagehide", function () { page.removeEventListener("keydown", onKey); });
     }
-  });
+  } catch (err) { /* another origin: the key works in the map only */ }
 
   function setTool(tool) {
     if (tool === live.tool) return;
@@ -155,15 +201,15 @@
       wanted[spec.key] = true;
       var json = JSON.stringify(Object.assign({}, spec, {opacity: null, swipe: null, name: null}));
       var known = live.overlays[spec.key];
+      var opacity = shownOpacity(spec);
       if (known && known.json === json) {
-        if (known.opacity !== spec.opacity) known.layer.setOpacity(spec.opacity);
-        known.opacity = spec.opacity;
-        known.name = spec.name;
+        if (known.opacity !== opacity) known.layer.setOpacity(opacity);
       } else {
-        var layer = makeTiles(spec).addTo(map);
+        var layer = makeTiles(Object.assign({}, spec, {opacity: opacity})).addTo(map);
         if (known) replaceWhenShown(known.layer, layer);
-        live.overlays[spec.key] = {json: json, layer: layer, opacity: spec.opacity, name: spec.name};
+        known = live.overlays[spec.key] = {json: json, layer: layer};
       }
+      Object.assign(known, {opacity: opacity, wanted: spec.opacity, name: spec.name});
       setSwipe(spec.key, spec.swipe);
     });
     Object.keys(live.overlays).forEach(function (key) {
@@ -279,6 +325,7 @@
     },
     listLayers: listLayers,
     update: function (spec) {
+      live.view = spec.view || null;
       setTool(spec.tool);
       setOverlays(spec.overlays || []);
       setFields(spec.fields, spec.revision);
