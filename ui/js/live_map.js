@@ -88,9 +88,14 @@
   document.addEventListener("keydown", onKey); // in the map
   try { // on the page around it (the same origin), for as long as this map is there
     var page = window.parent.document;
+    var onPageKey = function (event) {
+      var frame = window.frameElement;
+      if (frame && frame.isConnected) onKey(event);
+      else page.removeEventListener("keydown", onPageKey); // the map is gone (another page)
+    };
     if (page !== document) {
-      page.addEventListener("keydown", onKey);
-      window.addEventListener("pagehide", function () { page.removeEventListener("keydown", onKey); });
+      page.addEventListener("keydown", onPageKey);
+      window.addEventListener("pagehide", function () { page.removeEventListener("keydown", onPageKey); });
     }
   } catch (err) { /* another origin: the key works in the map only */ }
 
