@@ -62,11 +62,13 @@ from ui.label_actions import (
 from ui.label_choices import (
     COMPARE_KEY,
     CROP_KEY,
-    SHOW_ENHANCED_KEY,
     crop_on_screen,
     current_request,
     drawn_on_screen,
     enhanced_switch,
+    showing_enhanced,
+    take_view_presses,
+    view_spec,
 )
 from ui.live_map import (
     LABEL_MAP,
@@ -150,6 +152,7 @@ def take_map_news() -> dict[str, Any]:
 
 
 news = take_map_news()
+take_view_presses(state, state.get(LABEL_MAP))  # key E, pressed in the map or on the page
 draft = drafts.load()
 area = state["area"]
 
@@ -159,6 +162,7 @@ def save_work(submit: bool) -> None:
     saved (in place). The drawings, the crop and the view are read now, as the volunteer
     sees them (ui.label_choices)."""
     take_map_news()  # a drawing reported with the click itself
+    take_view_presses(state, state.get(LABEL_MAP))  # and a press of key E
     work = drafts.load()
     outcomes = save_new_fields(
         store,
@@ -266,7 +270,7 @@ if request is not None:
         messages.error(str(exc))
         request = None
 overlay = served_result(result, served) if result else None
-show_enhanced = overlay is not None and state.get(SHOW_ENHANCED_KEY, True)
+show_enhanced = overlay is not None and showing_enhanced(state)
 if tool == OUTLINE_TOOL:
     draft = take_click(news, scene, result if show_enhanced else None, drafts, draft)
 areas = enhanced_areas(results_of_scene(scene.scene_id), identity.name)
@@ -278,8 +282,7 @@ with map_col:
     if swipe_date is not None:
         tiles.append(date_swipe_spec(served, view, tile_key, date, swipe_date))
     if overlay is not None:
-        opacity = state.get("opacity", 1.0) if show_enhanced else 0.0
-        tiles.append(enhanced_spec(overlay, view, tile_key, opacity, compare))
+        tiles.append(enhanced_spec(overlay, view, tile_key, state.get("opacity", 1.0), compare))
     editable = [
         MapField(
             draft.edits.get(lab.id, (lab.geometry,))[0],
@@ -298,6 +301,7 @@ with map_col:
         editable=editable,
         revision=map_revision(),
         fit=place or area or scene.lonlat_bounds,
+        view=view_spec(state) if overlay is not None else None,
     )
     add_outline(layers, scene.footprint, "scene outline", "#ffcc00", weight=2)
     add_enhanced_outlines(layers, areas, identity.name)

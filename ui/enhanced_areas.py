@@ -137,6 +137,6 @@ def select_enhanced_area(area: EnhancedArea) -> None:
     state["view_date"] = int(area.result.provenance.get("date_index") or 0)  # ui.date_view
     if area.preset:
         state["preset"] = area.preset
-    state.pop("show_enhanced", None)  # the toggle starts on again
+    state.pop("show_enhanced", None)  # its enhanced view shows (ui.label_choices)
     forget_place(LABEL_GOTO)
     bump_map()

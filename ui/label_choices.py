@@ -9,7 +9,7 @@ widgets of the click's message there before it calls any callback.
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 import streamlit as st
@@ -27,6 +27,8 @@ CROP_KEY = "crop"
 SHOW_ENHANCED_KEY = "show_enhanced"
 COMPARE_KEY = "compare_enhanced"  # the original / enhanced swipe
 SWITCH_KEY = "e"  # the keyboard key of the original / enhanced switch
+VIEW_REPORT = "sharpfields_view"  # in the map's value: its key presses (ui/js/live_map.js)
+VIEW_SEEN_KEY = "view_presses_seen"  # the map's report as last counted
 
 
 def current_request(
@@ -52,7 +54,7 @@ def shown_result(
 ) -> CachedResult | None:
     """The enhanced area the map shows now (None when it shows the original scene)."""
     request = current_request(state, scene, volunteer)
-    if request is None or not state.get(SHOW_ENHANCED_KEY, True):
+    if request is None or not showing_enhanced(state):
         return None
     try:
         return cached_result(request)
@@ -70,29 +72,66 @@ def drawn_on_screen(state: MutableMapping[str, Any], scene: Scene, volunteer: st
     return drawn_on_view(scene, shown_result(state, scene, volunteer))
 
 
+def showing_enhanced(state: MutableMapping[str, Any]) -> bool:
+    """Whether the map shows the enhanced area (True) or the original scene under it."""
+    return bool(state.get(SHOW_ENHANCED_KEY, True))
+
+
 def flip_enhanced() -> None:
     """The switch's callback: the map shows the original scene instead of the enhanced
     area, or back (in place: the map keeps its zoom and centre)."""
     state = st.session_state
-    state[SHOW_ENHANCED_KEY] = not state.get(SHOW_ENHANCED_KEY, True)
+    state[SHOW_ENHANCED_KEY] = not showing_enhanced(state)
+
+
+def take_view_presses(state: MutableMapping[str, Any], event: Mapping[str, Any] | None) -> None:
+    """Key E flips the view in the map's own script, at once, even while this script runs
+    (ui/js/live_map.js), and the map reports how often it was pressed with every value it
+    sends (``VIEW_REPORT``: the map's id and the count). Each press not seen yet flips the
+    page's view too; a count is cumulative, so a report that arrives late or merged with
+    another one loses no press, and one read twice flips nothing."""
+    report = (event or {}).get(VIEW_REPORT)
+    if not isinstance(report, Mapping):
+        return
+    map_id, presses = report.get("map"), report.get("presses")
+    if not isinstance(map_id, str) or not isinstance(presses, int) or isinstance(presses, bool):
+        return
+    seen = state.get(VIEW_SEEN_KEY) or {}
+    new = presses - (seen.get("presses", 0) if seen.get("map") == map_id else 0)
+    if new <= 0:  # seen already (or an older report)
+        return
+    if new % 2:
+        state[SHOW_ENHANCED_KEY] = not showing_enhanced(state)
+    state[VIEW_SEEN_KEY] = {"map": map_id, "presses": presses}
+
+
+def view_spec(state: MutableMapping[str, Any]) -> dict[str, Any]:
+    """What the map needs to show the page's view and the presses not counted here yet:
+    the view, the presses counted (the map shows each press beyond them at once) and the
+    key."""
+    return {
+        "enhanced": showing_enhanced(state),
+        "seen": dict(state.get(VIEW_SEEN_KEY) or {}),
+        "key": SWITCH_KEY,
+    }
 
 
 def enhanced_switch() -> None:
-    """The toggle, a button with a key to flip original and enhanced at one view, and the
-    swipe between them (``COMPARE_KEY``)."""
-    st.session_state.setdefault(SHOW_ENHANCED_KEY, True)
-    st.toggle("Show the enhanced image", key=SHOW_ENHANCED_KEY)
-    showing = "enhanced" if st.session_state[SHOW_ENHANCED_KEY] else "original"
+    """The button to flip original and enhanced at one view (key E: in the map's script,
+    see :func:`take_view_presses`), and the swipe between them (``COMPARE_KEY``). The view
+    is the page's own state, never a widget's: a widget's value sent by the browser before
+    it learnt of a flip would undo the flip."""
+    showing = "enhanced" if showing_enhanced(st.session_state) else "original"
     st.button(
         f"Original ⇄ enhanced (now: {showing})",
         key="flip-enhanced",
         on_click=flip_enhanced,
-        shortcut=SWITCH_KEY,
-        help=f"Key {SWITCH_KEY.upper()}: the same view, the other image.",
+        help=f"Or key {SWITCH_KEY.upper()}, on the page or in the map: the same view, the "
+        "other image.",
     )
     st.toggle(
         "Swipe: original ◀ ▶ enhanced",
         key=COMPARE_KEY,
-        disabled=not st.session_state[SHOW_ENHANCED_KEY],
+        disabled=not showing_enhanced(st.session_state),
         help="The original left of a slider on the map, the enhanced area right of it.",
     )

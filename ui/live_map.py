@@ -15,8 +15,9 @@ the live map whenever its script changes:
   layers (:func:`tiles_spec`: basemap, the date and view on screen, the other date of the
   swipe, the enhanced area; a layer whose spec did not change is kept, an opacity change is
   applied in place, a layer may carry a swipe), the editable fields (replaced only when
-  their revision changes: a save, a delete, an undo, …) and the fit target (the view moves
-  only when it changes: a new area or a typed place).
+  their revision changes: a save, a delete, an undo, …), the fit target (the view moves
+  only when it changes: a new area or a typed place) and the original / enhanced view (the
+  map flips it itself on key E and tells the page, ui.label_choices.take_view_presses).
 
 :func:`finish_layers` adds the layer list. streamlit-folium names the group's elements in
 order, so a rerun which changes nothing on the map sends the same script and the browser
@@ -63,6 +64,7 @@ TOOLS = ("rectangle", "polygon")
 SWIPE_CLASS = "sharpfields-swipe"  # the slider of a swipe (ui/js/live_map.js)
 # tile layers' order: basemap, the scene's date on screen, another date (swipe), enhanced
 BASEMAP_Z, SCENE_Z, OTHER_DATE_Z, ENHANCED_Z = 0, 1, 2, 10
+ENHANCED = "enhanced"  # the enhanced area's tile layer (hidden by the view "original")
 Swipe = tuple[str, str]  # the captions left and right of a swipe's slider
 
 
@@ -174,8 +176,9 @@ def enhanced_spec(
     opacity: float,
     compare: bool = False,
 ) -> dict[str, Any]:
-    """An enhanced area's tiles (opacity 0 hides it without reloading it); ``compare``
-    shows it right of a slider, the original left of it, at the same view."""
+    """An enhanced area's tiles at the volunteer's opacity (the view "original" of
+    :func:`live_layers` hides it without reloading it); ``compare`` shows it right of a
+    slider, the original left of it, at the same view."""
     scene_id = served.scene.scene_id
     return tiles_spec(
         "enhanced",
@@ -207,9 +210,12 @@ def live_layers(
     editable: Iterable[MapField],
     revision: int,
     fit: BBox,
+    view: Mapping[str, Any] | None = None,
 ) -> folium.FeatureGroup:
     """The changing part of the map: add vector layers to the returned group (they are
-    redrawn with it); hand it on through :func:`finish_layers` (``feature_group_to_add``)."""
+    redrawn with it); hand it on through :func:`finish_layers` (``feature_group_to_add``).
+    ``view`` (with an enhanced area: ui.label_choices.view_spec) says whether the enhanced
+    area shows and which of the map's key presses the page has counted."""
     if tool not in TOOLS:
         raise ValueError(f"unknown drawing tool {tool!r}")
     keys = [t["key"] for t in tiles]
@@ -222,6 +228,7 @@ def live_layers(
         "fields": {"type": "FeatureCollection", "features": features},
         "revision": fields_revision(features, revision),
         "fit": fit_target(fit),
+        "view": dict(view) if view is not None else None,
     }
     group = folium.FeatureGroup(name="live layers", control=False)
     group.add_child(LiveUpdate(spec), name="live_update")

@@ -39,6 +39,11 @@ _REDUCED_MIN_PIXELS = REDUCED_COPY_ABOVE_PIXELS
 # The most source pixels one tile or area image may read (a zoomed-out tile of a scene
 # whose overviews are missing or too few would otherwise read the whole scene).
 MAX_RENDER_SOURCE_PIXELS = 4096 * 4096
+# GDAL's warper by default maps destination pixels to source pixels through a linear
+# approximation, fitted within each image to 0.125 pixel: two tiles side by side then place
+# pixel edges differently where they join (a faint seam on magnified tiles). Near-exact, a
+# tile shows exactly the pixels one image of it and its neighbour would.
+WARP_TOLERANCE = 0.001  # source pixels (0 fails in rasterio's WarpedVRT)
 # The NDVI view's colours: (NDVI, R, G, B) stops from bare soil and water to dense crops.
 NDVI_COLOURS = np.array(
     [
@@ -213,6 +218,7 @@ def _read_warped(
             height=height,
             resampling=choice.resampling,
             add_alpha=use_alpha,
+            tolerance=WARP_TOLERANCE,
         ) as vrt:
             data = vrt.read(list(bands))
             valid = vrt.read(vrt.count) > 0 if use_alpha else vrt.dataset_mask() > 0

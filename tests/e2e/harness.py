@@ -12,6 +12,10 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from labels.model import Label
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -264,3 +268,27 @@ def draw_fields_tool(page, name: str = "Draw fields") -> None:  # type: ignore[n
     page.get_by_text(name, exact=True).first.click()
     page.frame_locator(MAP).last.locator(".leaflet-draw-draw-polygon").wait_for(timeout=60_000)
     map_centre(page)
+
+
+def stored_labels(folder: Path) -> list[Label]:
+    """Every field in the label store at ``folder``, as the app stored it."""
+    from labels.base_store import LabelFilter
+    from labels.store import open_store
+
+    store = open_store(folder, snapshots=False)
+    try:
+        return list(store.query(LabelFilter()))
+    finally:
+        store.close()
+
+
+def new_label(folder: Path, known: set[str], timeout_s: float = 60) -> Label:
+    """Wait for one more field in the label store at ``folder`` than ``known``; return it."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        fresh = [lab for lab in stored_labels(folder) if lab.id not in known]
+        if fresh:
+            assert len(fresh) == 1, [lab.crop for lab in fresh]
+            return fresh[0]
+        time.sleep(0.2)
+    raise TimeoutError("the save never reached the label store")

@@ -1,10 +1,12 @@
 """In a real browser, on the Sentinel-2 sample: the Label page's map keeps its place (issue
 20) — a save, an undo, the original / enhanced switch (button and key E), the swipe between
-them and another date change the map in place: the same map, the same zoom and centre, and
-a layer switched off stays off."""
+them and another date change the map in place: the same map, the same zoom and centre, a
+layer switched off stays off and the layer switcher stays open (or closed) as it was left;
+key E pressed while the page's script runs is not lost."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from labels.model import View
 from sr.imagery.scene import open_scene
 from tests.e2e.harness import (
     MAP,
@@ -20,14 +23,18 @@ from tests.e2e.harness import (
     enhance_at,
     map_centre,
     map_view,
+    new_label,
     running_app,
     scene_tiles,
     sign_in,
+    stored_labels,
 )
 from ui.field_layers import crop_colour
 from ui.settings import SAMPLE_SCENE
 
 pytestmark = pytest.mark.e2e
+
+EXPANDED = re.compile(r"\bleaflet-control-layers-expanded\b")  # the switcher is open
 
 
 def _settled_view(page, timeout_s: float = 15) -> tuple[int, float, float]:  # type: ignore[no-untyped-def]
@@ -69,6 +76,19 @@ def _press(page, key: str) -> None:  # type: ignore[no-untyped-def]
     page.keyboard.press(key)
 
 
+def _open_at_enhanced_area(page, url: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Open a volunteer's Label page with a bicubic enhanced area in the middle of the
+    sample (the map flies to it), ready to draw fields."""
+    c = open_scene(SAMPLE_SCENE).footprint.centroid
+    page.goto(f"{url}/label?{sign_in(page, url, name)}")
+    map_centre(page)
+    page.get_by_label("Sharpening method").click()
+    page.get_by_role("option", name="Bicubic (no sharpening)").click()
+    enhance_at(page, c.x, c.y)
+    page.get_by_text("Enhanced area ready").wait_for(timeout=120_000)
+    draw_fields_tool(page)
+
+
 def _until(check: Callable[[], bool], timeout_s: float = 30) -> None:
     deadline = time.monotonic() + timeout_s
     while not check():
@@ -80,16 +100,9 @@ def _until(check: Callable[[], bool], timeout_s: float = 30) -> None:
 def test_saves_undo_switches_and_dates_keep_the_map_and_its_view(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     data = tmp_path / "data"
     data.mkdir()
-    c = open_scene(SAMPLE_SCENE).footprint.centroid
     with running_app(data, SHARPFIELDS_AREA_PIXELS="128") as url:
         page = browser.new_page(viewport={"width": 1500, "height": 1000})
-        page.goto(f"{url}/label?{sign_in(page, url, 'Steady')}")
-        map_centre(page)
-        page.get_by_label("Sharpening method").click()
-        page.get_by_role("option", name="Bicubic (no sharpening)").click()
-        enhance_at(page, c.x, c.y)  # the map flies to the area: a new place, the one move
-        page.get_by_text("Enhanced area ready").wait_for(timeout=120_000)
-        draw_fields_tool(page)
+        _open_at_enhanced_area(page, url, "Steady")
         frame = page.frame_locator(MAP).last
         start_zoom = _settled_view(page)[0]
         for _ in range(2):  # the volunteer's own view: zoomed in with the map's + button
@@ -101,7 +114,12 @@ def test_saves_undo_switches_and_dates_keep_the_map_and_its_view(browser, tmp_pa
 
         outline = frame.locator('path[stroke="#ffcc00"]')  # the scene outline
         expect(outline).to_have_count(1)
-        frame.locator(".leaflet-control-layers").hover()  # the layer switcher opens
+        switcher = frame.locator(".leaflet-control-layers")
+        toggle = frame.locator(".leaflet-control-layers-toggle")
+        toggle.focus()
+        page.keyboard.press("Enter")  # the layer switcher opens (as with a click on its icon)
+        expect(switcher).to_have_class(EXPANDED)
+        switcher.hover()  # the pointer on it first (Leaflet drops a click as it arrives)
         frame.locator("label", has_text="scene outline").locator("input").click()
         expect(outline).to_have_count(0)
 
@@ -113,16 +131,20 @@ def test_saves_undo_switches_and_dates_keep_the_map_and_its_view(browser, tmp_pa
         saved.first.wait_for(timeout=30_000)  # shown as a saved rice field, in place
         assert _same_map(page) and _settled_view(page) == view
         expect(outline).to_have_count(0)  # switched off, it stays off
+        expect(switcher).to_have_count(1)
+        expect(switcher).to_have_class(EXPANDED)  # and the switcher stays open
 
         page.get_by_role("button", name="Undo").click()
         page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=30_000)
         saved.first.wait_for(state="detached", timeout=30_000)
         assert _same_map(page) and _settled_view(page) == view
+        expect(switcher).to_have_class(EXPANDED)
 
         assert _enhanced_opacity(page) == 1.0
         _switch(page, "enhanced").click()
         expect(_switch(page, "original")).to_be_visible(timeout=30_000)
         _until(lambda: _enhanced_opacity(page) == 0.0)  # hidden in place, not reloaded
+        expect(switcher).to_have_class(EXPANDED)
         page.get_by_text("Date on screen: date 1").click()  # focus on the page, not the map
         _press(page, "e")  # the key: back to the enhanced area
         expect(_switch(page, "enhanced")).to_be_visible(timeout=30_000)
@@ -133,6 +155,7 @@ def test_saves_undo_switches_and_dates_keep_the_map_and_its_view(browser, tmp_pa
         _press(page, "e")
         expect(_switch(page, "enhanced")).to_be_visible(timeout=30_000)
         assert _same_map(page) and _settled_view(page) == view
+        expect(switcher).to_have_class(EXPANDED)
 
         page.get_by_text("Swipe: original ◀ ▶ enhanced").click()
         frame.locator('.sharpfields-swipe[data-layer="enhanced"] input[type=range]').wait_for(
@@ -146,3 +169,80 @@ def test_saves_undo_switches_and_dates_keep_the_map_and_its_view(browser, tmp_pa
         assert scene_tiles(page, "true").count() == 0  # the first date's tiles gave way
         assert _same_map(page) and _settled_view(page) == view
         assert page.get_by_text("1 unsaved drawing(s)").is_visible()  # the drawing stays
+        expect(switcher).to_have_class(EXPANDED)
+
+        frame.locator(".sharpfields-switcher-close").click()  # closed, it stays closed
+        expect(switcher).not_to_have_class(EXPANDED)
+        page.get_by_role("button", name="date 1", exact=True).click()
+        expect(page.get_by_text("Date on screen: date 1")).to_be_visible(timeout=30_000)
+        scene_tiles(page, "true").first.wait_for(timeout=60_000)
+        expect(switcher).not_to_have_class(EXPANDED)
+        expect(outline).to_have_count(0)
+        toggle.click()  # a click on its icon opens it again
+        expect(switcher).to_have_class(EXPANDED)
+
+
+def _other(showing: str) -> str:
+    return "original" if showing == "enhanced" else "enhanced"
+
+
+def _agree(page, showing: str) -> None:  # type: ignore[no-untyped-def]
+    """The page's switch and the map both show ``showing``, and still do once the page's
+    script is done."""
+    opacity = 1.0 if showing == "enhanced" else 0.0
+    expect(_switch(page, showing)).to_be_visible(timeout=60_000)
+    _until(lambda: _enhanced_opacity(page) == opacity, 60)
+    expect(page.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0, timeout=60_000)
+    assert _switch(page, showing).is_visible() and _enhanced_opacity(page) == opacity
+
+
+def _when_a_rerun_starts(page, sent: list[float], before: int, timeout_s: float = 10) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the page sent the server a message after the first ``before`` (a rerun
+    request: the script runs from then on), or ``timeout_s``: the press that follows is
+    meant to land while the script runs, and must work whenever it lands. (Playwright
+    reports the frames only while it is called: wait with the page, not with a sleep.)"""
+    deadline = time.monotonic() + timeout_s
+    while len(sent) <= before and time.monotonic() < deadline:
+        page.wait_for_timeout(20)
+
+
+def test_key_e_pressed_while_the_page_runs_is_not_lost(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data = tmp_path / "data"
+    data.mkdir()
+    with running_app(data, SHARPFIELDS_AREA_PIXELS="128") as url:
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        sent: list[float] = []  # one entry for each message the page sent the server
+        page.on("websocket", lambda ws: ws.on("framesent", lambda _: sent.append(1.0)))
+        _open_at_enhanced_area(page, url, "Quick Keys")
+        showing = "enhanced"
+        _agree(page, showing)
+
+        for i in range(3):  # in the map: finishing an outline starts a rerun, E at once
+            before = len(sent)
+            draw_square(page, half=18, dx0=(i - 1) * 60)  # focus: in the map
+            _when_a_rerun_starts(page, sent, before)
+            page.keyboard.press("e")
+            showing = _other(showing)
+            _agree(page, showing)
+
+        before = len(sent)  # on the page: saving the drafts starts a rerun, E at once
+        page.get_by_role("button", name="Save as draft").click()
+        _when_a_rerun_starts(page, sent, before)
+        page.keyboard.press("e")
+        showing = _other(showing)
+        _agree(page, showing)
+
+        page.keyboard.press("e")  # twice, the second while the first one's rerun runs
+        page.keyboard.press("e")
+        _agree(page, showing)
+
+        page.keyboard.press("e")
+        showing = _other(showing)
+        _agree(page, showing)
+        known = {lab.id for lab in stored_labels(data / "labels")}
+        draw_square(page, half=18, dx0=120)
+        page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=30_000)
+        page.get_by_role("button", name="Save & submit").click()
+        saved = new_label(data / "labels", known)  # drawn on the view on screen
+        assert saved.view == (View.ENHANCED if showing == "enhanced" else View.ORIGINAL)
+

@@ -6,34 +6,22 @@ stored the crop picked before, while its toast named it).
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 
-from labels.base_store import LabelFilter
-from labels.store import open_store
-from tests.e2e.harness import draw_fields_tool, draw_square, map_centre, running_app, sign_in
+from tests.e2e.harness import (
+    draw_fields_tool,
+    draw_square,
+    map_centre,
+    new_label,
+    running_app,
+    sign_in,
+)
 
 pytestmark = pytest.mark.e2e
 
 CROPS = ["wheat", "maize", "rice", "millet", "barley", "potato", "mustard", "lentil"]
-
-
-def _new_label(folder: Path, known: set[str], timeout_s: float = 60) -> tuple[str, str]:
-    """Wait for one more field in the store than ``known``; its id and crop."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        store = open_store(folder, snapshots=False)
-        try:
-            fresh = [lab for lab in store.query(LabelFilter()) if lab.id not in known]
-        finally:
-            store.close()
-        if fresh:
-            assert len(fresh) == 1, [lab.crop for lab in fresh]
-            return fresh[0].id, fresh[0].crop
-        time.sleep(0.2)
-    raise TimeoutError("the save never reached the label store")
 
 
 def _pick(page, box, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -67,7 +55,7 @@ def test_each_quick_save_keeps_the_crop_on_screen(browser, tmp_path: Path) -> No
             draw_square(page, half=12, dx0=-160 + 46 * i)  # ends with "Finish"
             _pick(page, crop_box, crop)  # no pause: pick the crop and save at once
             save.click()
-            label_id, saved_crop = _new_label(data / "labels", known)
-            known.add(label_id)
-            stored.append(saved_crop)
+            saved = new_label(data / "labels", known)
+            known.add(saved.id)
+            stored.append(saved.crop)
         assert stored == CROPS

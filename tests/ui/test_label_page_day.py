@@ -20,6 +20,8 @@ from ui.auth import Identity
 from ui.drawings import Draft, Drafts
 from ui.enhance_flow import result_cache, results_of_scene
 from ui.enhanced_areas import add_enhanced_outlines, enhanced_areas
+from ui.label_choices import VIEW_REPORT
+from ui.live_map import LABEL_MAP
 from ui.registry import registry
 from ui.scene_map import add_draw_control, base_map
 from ui.settings import SAMPLE_SCENE
@@ -188,11 +190,39 @@ def test_the_original_enhanced_switch_flips_the_view(app_data: Path, scene: Scen
     app = _label_page()
     app.button(key=f"show-{key}").click().run()
     switch = app.button(key="flip-enhanced")
-    assert switch.label.endswith("(now: enhanced)") and app.session_state["show_enhanced"]
+    assert switch.label.endswith("(now: enhanced)")
     assert not app.toggle(key="compare_enhanced").disabled
     switch.click().run()
     assert not app.exception
     assert app.session_state["show_enhanced"] is False
     assert app.button(key="flip-enhanced").label.endswith("(now: original)")
-    assert app.toggle(key="show_enhanced").value is False  # the toggle follows
     assert app.toggle(key="compare_enhanced").disabled  # nothing to compare with
+
+
+def _flip_label(app: AppTest) -> str:
+    return str(app.button(key="flip-enhanced").label)
+
+
+def test_key_presses_the_map_reports_flip_the_view_once_each(app_data: Path, scene: Scene) -> None:
+    # Key E flips the view in the map's script at once; every value the map sends carries
+    # how often it was pressed there, and the page counts each press once.
+    bbox = _area(scene, 0.004)
+    key = _enhanced(scene, bbox, "Sita")
+    app = _label_page()
+    app.button(key=f"show-{key}").click().run()
+    assert _flip_label(app).endswith("(now: enhanced)")
+    app.session_state[LABEL_MAP] = {VIEW_REPORT: {"map": "m1", "presses": 1}}
+    app.run()
+    assert _flip_label(app).endswith("(now: original)")
+    app.run()  # the same value again (another rerun): the press counts once
+    assert _flip_label(app).endswith("(now: original)")
+    app.session_state[LABEL_MAP] = {VIEW_REPORT: {"map": "m1", "presses": 3}}  # two in one
+    app.run()
+    assert _flip_label(app).endswith("(now: original)")
+    app.session_state[LABEL_MAP] = {VIEW_REPORT: {"map": "m1", "presses": 4}}
+    app.button(key="flip-enhanced").click().run()  # a press and a click: both flip
+    assert _flip_label(app).endswith("(now: original)")
+    app.session_state[LABEL_MAP] = {VIEW_REPORT: {"map": "m2", "presses": 1}}  # a new map
+    app.run()
+    assert _flip_label(app).endswith("(now: enhanced)")
+    assert not app.exception

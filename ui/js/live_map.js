@@ -12,10 +12,11 @@
 (function (map) {
   var VIEW_KEY = "sharpfields-label-view";
   var SWAP_AFTER_MS = 4000; // a replaced layer goes at the latest this long after
+  var ENHANCED = "enhanced"; // the enhanced area's tile layer (ui/live_map.py)
   var live = {
     fields: L.featureGroup().addTo(map), // my fields and unsaved drawings (editable)
     areaDrawn: L.featureGroup().addTo(map), // rectangles drawn to choose an area
-    overlays: {}, // key -> {json, layer, opacity, name}
+    overlays: {}, // key -> {json, layer, opacity (shown), wanted (the spec's), name}
     switcher: null, // the layer switcher
     listed: [], // what it lists: {id, name, layer}
     hidden: {}, // ids switched off by the volunteer
@@ -25,6 +26,9 @@
     revision: null,
     fitId: null,
     userMoved: false,
+    view: null, // the page's original / enhanced view: {enhanced, seen: {map, presses}, key}
+    mapId: Date.now().toString(36) + Math.random().toString(36).slice(2),
+    presses: 0, // key E pressed on this map
   };
   window.drawnItems = live.fields;
   map.on(L.Draw.Event.CREATED, function (e) {
@@ -39,14 +43,61 @@
       sessionStorage.setItem(VIEW_KEY, JSON.stringify({fit: live.fitId, lat: c.lat, lng: c.lng, zoom: map.getZoom()}));
     } catch (err) { /* storage may be unavailable: the view is simply not kept */ }
   });
-  // "e" in the map switches original / enhanced too: hand it to the page's shortcut.
-  document.addEventListener("keydown", function (event) {
-    if ((event.key === "e" || event.key === "E") && !event.ctrlKey && !event.metaKey && !event.altKey) {
-      try {
-        window.parent.document.dispatchEvent(new KeyboardEvent("keydown", {key: event.key, code: event.code, bubbles: true}));
-      } catch (err) { /* another origin: the page's own shortcut still works */ }
+  // --- key E: the original / enhanced view flips here, at once, even while the page's
+  // script runs (a press handed to the page then could be lost, or undone by a value the
+  // page sent before it learnt of it). Every value the map sends says how often E was
+  // pressed on this map; the page counts the presses it has not seen (ui.label_choices) and
+  // its spec says which it counted: the map shows the spec's view, flipped once more for
+  // each press beyond those.
+  var streamlit = window.Streamlit;
+  if (streamlit && streamlit.setComponentValue) {
+    var send = streamlit.setComponentValue;
+    streamlit.setComponentValue = function (value) {
+      var report = {map: live.mapId, presses: live.presses};
+      return send.call(streamlit, Object.assign({}, value, {sharpfields_view: report}));
+    };
+  }
+  function showsEnhanced() {
+    var seen = live.view.seen || {};
+    var unseen = live.presses - (seen.map === live.mapId ? seen.presses || 0 : 0);
+    return live.view.enhanced !== (unseen % 2 !== 0);
+  }
+  function shownOpacity(spec) { // the enhanced area's opacity in the view on screen
+    return spec.key === ENHANCED && live.view && !showsEnhanced() ? 0 : spec.opacity;
+  }
+  function showView() {
+    var known = live.overlays[ENHANCED];
+    if (!known) return;
+    var opacity = shownOpacity({key: ENHANCED, opacity: known.wanted});
+    if (known.opacity !== opacity) known.layer.setOpacity(opacity);
+    known.opacity = opacity;
+  }
+  function typing(target) { // a key typed into a box is not a shortcut
+    var tag = target && target.tagName;
+    if (tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable)) return true;
+    return tag === "INPUT" && ["checkbox", "radio", "range", "button", "submit"].indexOf(target.type) < 0;
+  }
+  function onKey(event) {
+    if (!live.view || String(event.key || "").toLowerCase() !== live.view.key || event.repeat) return;
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    live.presses += 1;
+    showView();
+    var data = window.__GLOBAL_DATA__;
+    if (streamlit) streamlit.setComponentValue((data && data.previous_data) || {});
+  }
+  document.addEventListener("keydown", onKey); // in the map
+  try { // on the page around it (the same origin), for as long as this map is there
+    var page = window.parent.document;
+    var onPageKey = function (event) {
+      var frame = window.frameElement;
+      if (frame && frame.isConnected) onKey(event);
+      else page.removeEventListener("keydown", onPageKey); // the map is gone (another page)
+    };
+    if (page !== document) {
+      page.addEventListener("keydown", onPageKey);
+      window.addEventListener("pagehide", function () { page.removeEventListener("keydown", onPageKey); });
     }
-  });
+  } catch (err) { /* another origin: the key works in the map only */ }
 
   function setTool(tool) {
     if (tool === live.tool) return;
@@ -155,15 +206,15 @@
       wanted[spec.key] = true;
       var json = JSON.stringify(Object.assign({}, spec, {opacity: null, swipe: null, name: null}));
       var known = live.overlays[spec.key];
+      var opacity = shownOpacity(spec);
       if (known && known.json === json) {
-        if (known.opacity !== spec.opacity) known.layer.setOpacity(spec.opacity);
-        known.opacity = spec.opacity;
-        known.name = spec.name;
+        if (known.opacity !== opacity) known.layer.setOpacity(opacity);
       } else {
-        var layer = makeTiles(spec).addTo(map);
+        var layer = makeTiles(Object.assign({}, spec, {opacity: opacity})).addTo(map);
         if (known) replaceWhenShown(known.layer, layer);
-        live.overlays[spec.key] = {json: json, layer: layer, opacity: spec.opacity, name: spec.name};
+        known = live.overlays[spec.key] = {json: json, layer: layer};
       }
+      Object.assign(known, {opacity: opacity, wanted: spec.opacity, name: spec.name});
       setSwipe(spec.key, spec.swipe);
     });
     Object.keys(live.overlays).forEach(function (key) {
@@ -220,20 +271,48 @@
   }
 
   // --- the layer switcher: the tile layers and the group's named layers; what the
-  // volunteer switches off stays off when the group is redrawn (by name; tiles by key)
+  // volunteer switches off stays off when the group is redrawn (by name; tiles by key).
+  // One switcher for the whole visit, its list changed in place: it stays open or closed as
+  // the volunteer left it. (Leaflet's collapsed switcher opens on hover and folds when the
+  // pointer leaves it or the map is clicked: a click on the Save button folded it. Here it
+  // opens with a click or tap on its icon and closes with its own "close" only.)
+  function makeSwitcher() {
+    var control = L.control.layers(null, null, {collapsed: true}).addTo(map);
+    var box = control.getContainer();
+    L.DomEvent.off(box, {mouseenter: control._expandSafely, mouseleave: control.collapse}, control);
+    map.off("click", control.collapse, control);
+    var close = L.DomUtil.create("a", "sharpfields-switcher-close");
+    close.href = "#";
+    close.setAttribute("role", "button");
+    close.title = "Close the list of layers";
+    close.textContent = "× close";
+    close.style.cssText = "display: block; text-align: right; font-size: 11px;";
+    var list = box.querySelector(".leaflet-control-layers-list");
+    list.insertBefore(close, list.firstChild);
+    L.DomEvent.on(close, "click", function (event) {
+      L.DomEvent.preventDefault(event);
+      control.collapse();
+    });
+    L.DomEvent.on(box, "change", function () {
+      live.listed.forEach(function (entry) { live.hidden[entry.id] = !map.hasLayer(entry.layer); });
+    });
+    return control;
+  }
+
   function listLayers(group, entries) {
     Object.keys(live.overlays).forEach(function (key) {
       entries.unshift({id: "tiles:" + key, name: live.overlays[key].name, layer: live.overlays[key].layer});
     });
     entries.forEach(function (entry) { entry.id = entry.id || entry.name; });
-    if (live.switcher) map.removeControl(live.switcher);
-    var named = {};
-    entries.forEach(function (entry) { named[entry.name] = entry.layer; });
-    live.switcher = L.control.layers(null, named, {collapsed: true}).addTo(map);
-    live.listed = entries;
-    L.DomEvent.on(live.switcher.getContainer(), "change", function () {
-      live.listed.forEach(function (entry) { live.hidden[entry.id] = !map.hasLayer(entry.layer); });
+    var switcher = live.switcher || (live.switcher = makeSwitcher());
+    var same = entries.length === live.listed.length && entries.every(function (entry, i) {
+      return entry.layer === live.listed[i].layer && entry.name === live.listed[i].name;
     });
+    if (!same) { // the same control, its list redone (in order)
+      live.listed.forEach(function (entry) { switcher.removeLayer(entry.layer); });
+      entries.forEach(function (entry) { switcher.addOverlay(entry.layer, entry.name); });
+    }
+    live.listed = entries;
     var hide = function () {
       live.listed.forEach(function (entry) { if (live.hidden[entry.id]) map.removeLayer(entry.layer); });
     };
@@ -251,6 +330,7 @@
     },
     listLayers: listLayers,
     update: function (spec) {
+      live.view = spec.view || null;
       setTool(spec.tool);
       setOverlays(spec.overlays || []);
       setFields(spec.fields, spec.revision);
