@@ -20,7 +20,7 @@ a view whose pixels are about 2–2.5 m (a sharpened Sentinel-2 area, the 2 m be
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -35,6 +35,13 @@ from sr.outline.hierarchy import (
     half_resolution_segments,
     kept_segments,
     segments,
+)
+from sr.outline.merge import (
+    MergeModel,
+    build_graph,
+    load_model,
+    merge_rounds,
+    superpixels,
 )
 from sr.outline.net import BACKGROUND, BOUNDARY, INTERIOR, FieldNet
 
@@ -201,6 +208,49 @@ class NestedSegmenter:
         )
         sizes = np.bincount(fields.ravel())
         proposed = distinct(fields, gradient, self.contrast) & (sizes >= self.propose_pixels)
+        out: np.ndarray = np.where(proposed[fields], fields, -fields).astype(np.int32)
+        return out
+
+
+@dataclass
+class MergeSegmenter:
+    """Superpixels merged by a trained classifier (:mod:`sr.outline.merge`) while it is
+    more than ``threshold`` sure two touching regions are one field. "Outline all" proposes a
+    field of ``propose_pixels`` or more that stands out: ``rule`` ``distinct``, its outline's
+    mean gradient ≥ ``contrast`` × its inside's; ``confident``, the classifier below
+    ``propose`` for every neighbour."""
+
+    model: MergeModel = field(default_factory=load_model)
+    threshold: float = 0.5
+    rule: str = "distinct"
+    contrast: float = 2.0
+    propose: float = 0.3
+    propose_pixels: int = 300
+    min_pixels: int = MIN_PIXELS
+
+    @property
+    def version(self) -> str:
+        return f"learned-merge-{self.model.version}@{self.threshold:g}"
+
+    def __call__(self, rgb: np.ndarray) -> np.ndarray:
+        labels = superpixels(rgb)
+        graph, to_final, probability = merge_rounds(
+            build_graph(rgb, labels), self.model, self.threshold
+        )
+        regions = to_final[labels]
+        fields = drop_small(regions.astype(np.int32) + 1, self.min_pixels)
+        sizes = np.bincount(fields.ravel())
+        if self.rule == "distinct":
+            stands_out = distinct(fields, colour_gradient(rgb), self.contrast)
+        else:
+            most = np.zeros(len(graph.regions))
+            np.maximum.at(most, graph.pairs[:, 0], probability)
+            np.maximum.at(most, graph.pairs[:, 1], probability)
+            region_of = np.zeros(len(sizes), np.int64)
+            region_of[fields.ravel()] = regions.ravel()
+            stands_out = most[region_of] < self.propose
+        proposed = stands_out & (sizes >= self.propose_pixels)
+        proposed[0] = False
         out: np.ndarray = np.where(proposed[fields], fields, -fields).astype(np.int32)
         return out
 
