@@ -87,11 +87,17 @@ def pair_labels(pairs: np.ndarray, overlap: np.ndarray) -> np.ndarray:
 
 
 def agglomerated_examples(
-    item: TrainingView, model: MergeModel | None, cap: int, rng: np.random.Generator
+    item: TrainingView,
+    model: MergeModel | None,
+    cap: int,
+    rng: np.random.Generator,
+    loose: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Features and labels of the pairs met while agglomerating one view: the superpixel
-    pairs without a model; with one, every new pair of each round, merging the mutually most
-    probable pairs the drawn fields agree with (and undrawn with undrawn) until none is left."""
+    pairs without a model; with one, every new pair of each round (at most ``cap``, drawn at
+    random), merging the mutually most probable pairs the drawn fields agree with (and
+    undrawn with undrawn) until none is left — or, with ``loose``, every mutually most
+    probable pair above that probability, right or wrong, as the assist does."""
     graph, overlap = item.graph, item.overlap
     features = pair_features(graph)
     labels = pair_labels(graph.pairs, overlap)
@@ -103,9 +109,13 @@ def agglomerated_examples(
         found_x.append(features[fresh])
         found_y.append(labels[fresh])
         probability = model.probability(features)
-        probability[labels == 0] = -1.0  # never merged here
+        if loose is None:
+            probability[labels == 0] = -1.0  # never merged here
         picked = matched_pairs(graph.pairs, probability, len(graph.regions))
-        picked = picked[labels[picked] != 0]
+        if loose is None:
+            picked = picked[labels[picked] != 0]
+        else:
+            picked = picked[probability[picked] > loose]
         if len(picked) == 0:
             break
         step = merge_pairs(graph, picked)
@@ -172,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hidden", type=int, default=32)
     parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--loose", type=float, help="also agglomerate as the assist does, above this"
+    )
     parser.add_argument("--cap", type=int, default=20000, help="examples per view and round")
     parser.add_argument("--out", type=Path, default=WEIGHTS)
     args = parser.parse_args(argv)
@@ -195,6 +208,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         if round_number < args.rounds:
             examples += [agglomerated_examples(v, model, args.cap, rng) for v in views]
+            if args.loose is not None:
+                examples += [
+                    agglomerated_examples(v, model, args.cap, rng, args.loose) for v in views
+                ]
     assert model is not None
     seconds = time.perf_counter() - start
     body = json.dumps(model.to_json()["layers"]).encode()
@@ -203,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
         "data": [f"{c}.tif" for c in FIT_CHIPS],
         "views": [f"{m} from {d}" for d in BENCH_DEGRADATIONS for m in METHODS],
         "command": "OMP_NUM_THREADS=1 .venv/bin/python -m bench.train_merge "
-        + " ".join(f"--{k} {v}" for k, v in vars(args).items() if k != "out"),
+        + " ".join(f"--{k} {v}" for k, v in vars(args).items() if k != "out" and v is not None),
         "seconds": round(seconds),
         "pairs": int(known.sum()),
     }

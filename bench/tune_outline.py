@@ -93,8 +93,6 @@ def main(argv: list[str] | None = None) -> int:
         default=[merging["threshold"].default],
         help="merge: probabilities to stop merging at (each measured)",
     )
-    parser.add_argument("--rule", choices=["distinct", "confident"], default="distinct")
-    parser.add_argument("--propose", type=float, default=merging["propose"].default)
     parser.add_argument("--weights", type=Path, default=WEIGHTS, help="merge: the model")
     args = parser.parse_args(argv)
     segmenters: list[Segmenter]
@@ -107,8 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         model = load_model(args.weights)
         segmenters = [
-            MergeSegmenter(model, t, args.rule, args.contrast, args.propose, args.propose_pixels)
-            for t in args.threshold
+            MergeSegmenter(model, t, args.contrast, args.propose_pixels) for t in args.threshold
         ]
     for segmenter in segmenters:
         scores = measure(segmenter, tuple(args.views))

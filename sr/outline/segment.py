@@ -1,10 +1,12 @@
 """Fields of a view as an instance image: 0 = no field, 1…n = one field each.
 
-Four segmenters, chosen by measurement (bench/bench_fields.py, models/OUTLINE_CARD.md);
+Five segmenters, chosen by measurement (bench/bench_fields.py, models/OUTLINE_CARD.md);
 :func:`default_segmenter` is the best one on the validation chips:
 
+- :class:`MergeSegmenter` — small Felzenszwalb superpixels merged while a trained classifier
+  says two touching regions are one field (:mod:`sr.outline.merge`; the default);
 - :class:`NestedSegmenter` — Felzenszwalb segments at several scales, nested, each field the
-  coarsest segment without a strong edge inside (:mod:`sr.outline.hierarchy`; the default);
+  coarsest segment without a strong edge inside (:mod:`sr.outline.hierarchy`);
 - :class:`RegionSegmenter` — Felzenszwalb's graph segments at one scale;
 
 - :class:`NetSegmenter` — the trained U-Net (:mod:`sr.outline.net`) gives interior /
@@ -216,15 +218,13 @@ class NestedSegmenter:
 class MergeSegmenter:
     """Superpixels merged by a trained classifier (:mod:`sr.outline.merge`) while it is
     more than ``threshold`` sure two touching regions are one field. "Outline all" proposes a
-    field of ``propose_pixels`` or more that stands out: ``rule`` ``distinct``, its outline's
-    mean gradient ≥ ``contrast`` × its inside's; ``confident``, the classifier below
-    ``propose`` for every neighbour."""
+    field of ``propose_pixels`` or more whose outline's mean colour gradient is ≥
+    ``contrast`` × its inside's (:func:`sr.outline.hierarchy.distinct`; measured better than
+    the classifier's own confidence in its neighbours)."""
 
     model: MergeModel = field(default_factory=load_model)
-    threshold: float = 0.5
-    rule: str = "distinct"
+    threshold: float = 0.5  # chosen on the validation chips (models/OUTLINE_CARD.md)
     contrast: float = 2.0
-    propose: float = 0.3
     propose_pixels: int = 300
     min_pixels: int = MIN_PIXELS
 
@@ -234,23 +234,11 @@ class MergeSegmenter:
 
     def __call__(self, rgb: np.ndarray) -> np.ndarray:
         labels = superpixels(rgb)
-        graph, to_final, probability = merge_rounds(
-            build_graph(rgb, labels), self.model, self.threshold
-        )
-        regions = to_final[labels]
-        fields = drop_small(regions.astype(np.int32) + 1, self.min_pixels)
+        _, to_final, _ = merge_rounds(build_graph(rgb, labels), self.model, self.threshold)
+        fields = drop_small(to_final[labels].astype(np.int32) + 1, self.min_pixels)
         sizes = np.bincount(fields.ravel())
-        if self.rule == "distinct":
-            stands_out = distinct(fields, colour_gradient(rgb), self.contrast)
-        else:
-            most = np.zeros(len(graph.regions))
-            np.maximum.at(most, graph.pairs[:, 0], probability)
-            np.maximum.at(most, graph.pairs[:, 1], probability)
-            region_of = np.zeros(len(sizes), np.int64)
-            region_of[fields.ravel()] = regions.ravel()
-            stands_out = most[region_of] < self.propose
+        stands_out = distinct(fields, colour_gradient(rgb), self.contrast)
         proposed = stands_out & (sizes >= self.propose_pixels)
-        proposed[0] = False
         out: np.ndarray = np.where(proposed[fields], fields, -fields).astype(np.int32)
         return out
 
@@ -258,5 +246,6 @@ class MergeSegmenter:
 @functools.cache
 def default_segmenter() -> Segmenter:
     """The segmenter that measured best on the validation chips (models/OUTLINE_CARD.md):
-    nested Felzenszwalb segments; the U-Net trained so far measured worse and is not shipped."""
-    return NestedSegmenter()
+    superpixels merged by the trained classifier (better than nested Felzenszwalb segments;
+    the U-Net trained so far measured worse and is not shipped)."""
+    return MergeSegmenter()
