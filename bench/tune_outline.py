@@ -1,6 +1,10 @@
 """Quick tuning of the outline assist's segmenter on the validation chips (never the benchmark).
 
     OMP_NUM_THREADS=1 .venv/bin/python -m bench.tune_outline --scale 40 --coarser 20 60 --merge 0.55
+    OMP_NUM_THREADS=1 .venv/bin/python -m bench.tune_outline --segmenter merge --threshold 0.4 0.5
+
+(``nested``: the nested Felzenszwalb segmenter's settings; ``merge``: learned merging with the
+weights of ``--weights``, each ``--threshold`` measured in turn.)
 
 The same metrics as :mod:`bench.bench_fields` on the segmenter's instance image directly (no
 polygons, no PSNR or boundary F, so a setting takes about a minute): the median IoU of the
