@@ -8,8 +8,9 @@ classifier (:class:`MergeModel`, weights in ``sr/outline/weights/merge.json``, t
 merged in rounds: each region's most probable pair, where it is the most probable pair of
 the other region too and above ``threshold``, is merged, and the features of the merged
 regions are recomputed from summed statistics (every statistic here adds up), until no pair
-is above the threshold. Each round is vectorised (NumPy), so a 512² view takes well under a
-second.
+is above the threshold. Each round is vectorised (NumPy) and rescores only the pairs that
+touch a merged region; a click on a 512² view takes about a second on a busy 2-core machine
+(``bench/results/fields.md``).
 
 Features take any number of channels (colour terms are root-mean-squares or maxima over
 them), so several dates stacked side by side work too (:mod:`sr.outline.dates`).
@@ -76,7 +77,8 @@ class Graph:
     ``regions`` (n, k): pixel count, sums of each channel, sums of squares of each channel,
     sum of the fine gradient inside. ``pairs`` (m, 2) region numbers a < b; ``border`` (m, j):
     neighbour-pixel pairs across, sum of fine gradient, sum of wide gradient, counts above
-    each of :data:`LEVELS`. ``perimeter`` (n,) neighbour-pixel pairs on each region's outline.
+    each of :data:`LEVELS`, counts on a segment border at each of :data:`COARSE_SCALES`.
+    ``perimeter`` (n,) neighbour-pixel pairs on each region's outline.
     """
 
     regions: np.ndarray
