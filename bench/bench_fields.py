@@ -54,6 +54,7 @@ from sr.outline.assist import all_outlines, field_instances, outlines_at
 from sr.outline.segment import (
     TRAINED_NET,
     GradientSegmenter,
+    MergeSegmenter,
     NestedSegmenter,
     NetSegmenter,
     RegionSegmenter,
@@ -75,6 +76,7 @@ SEGMENTERS = {
     "default": default_segmenter,
     "gradient": GradientSegmenter,
     "nested": NestedSegmenter,
+    "merge": MergeSegmenter,
     "regions": RegionSegmenter,
     "unet": lambda: NetSegmenter(*load_net(TRAINED_NET)),
     "regions+unet": lambda: RegionSegmenter(NetSegmenter(*load_net(TRAINED_NET))),

@@ -25,7 +25,13 @@ import numpy as np
 from skimage.measure import label as connected_parts
 
 from sr.outline.bands import three_bands
-from sr.outline.segment import MIN_PIXELS, NestedSegmenter, RegionSegmenter, drop_small
+from sr.outline.segment import (
+    MIN_PIXELS,
+    MergeSegmenter,
+    NestedSegmenter,
+    RegionSegmenter,
+    drop_small,
+)
 
 Combine = Literal["auto", "overlay", "stack"]
 COMBINES: tuple[Combine, ...] = ("auto", "overlay", "stack")
@@ -33,8 +39,9 @@ COMBINES: tuple[Combine, ...] = ("auto", "overlay", "stack")
 
 def can_stack(segmenter: object) -> bool:
     """True for a segmenter that takes any number of channels: Felzenszwalb's regions
-    without the U-Net (which takes three), nested or not."""
-    if isinstance(segmenter, NestedSegmenter):
+    without the U-Net (which takes three), nested or not, and learned merging (its features
+    are root-mean-squares and maxima over the channels)."""
+    if isinstance(segmenter, NestedSegmenter | MergeSegmenter):
         return True
     return isinstance(segmenter, RegionSegmenter) and segmenter.net is None
 

@@ -1,10 +1,12 @@
 """Fields of a view as an instance image: 0 = no field, 1…n = one field each.
 
-Four segmenters, chosen by measurement (bench/bench_fields.py, models/OUTLINE_CARD.md);
+Five segmenters, chosen by measurement (bench/bench_fields.py, models/OUTLINE_CARD.md);
 :func:`default_segmenter` is the best one on the validation chips:
 
+- :class:`MergeSegmenter` — small Felzenszwalb superpixels merged while a trained classifier
+  says two touching regions are one field (:mod:`sr.outline.merge`; the default);
 - :class:`NestedSegmenter` — Felzenszwalb segments at several scales, nested, each field the
-  coarsest segment without a strong edge inside (:mod:`sr.outline.hierarchy`; the default);
+  coarsest segment without a strong edge inside (:mod:`sr.outline.hierarchy`);
 - :class:`RegionSegmenter` — Felzenszwalb's graph segments at one scale;
 
 - :class:`NetSegmenter` — the trained U-Net (:mod:`sr.outline.net`) gives interior /
@@ -20,7 +22,7 @@ a view whose pixels are about 2–2.5 m (a sharpened Sentinel-2 area, the 2 m be
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -35,6 +37,13 @@ from sr.outline.hierarchy import (
     half_resolution_segments,
     kept_segments,
     segments,
+)
+from sr.outline.merge import (
+    MergeModel,
+    build_graph,
+    load_model,
+    merge_rounds,
+    superpixels,
 )
 from sr.outline.net import BACKGROUND, BOUNDARY, INTERIOR, FieldNet
 
@@ -205,8 +214,38 @@ class NestedSegmenter:
         return out
 
 
+@dataclass
+class MergeSegmenter:
+    """Superpixels merged by a trained classifier (:mod:`sr.outline.merge`) while it is
+    more than ``threshold`` sure two touching regions are one field. "Outline all" proposes a
+    field of ``propose_pixels`` or more whose outline's mean colour gradient is ≥
+    ``contrast`` × its inside's (:func:`sr.outline.hierarchy.distinct`; measured better than
+    the classifier's own confidence in its neighbours)."""
+
+    model: MergeModel = field(default_factory=load_model)
+    threshold: float = 0.5  # chosen on the validation chips (models/OUTLINE_CARD.md)
+    contrast: float = 2.0
+    propose_pixels: int = 300
+    min_pixels: int = MIN_PIXELS
+
+    @property
+    def version(self) -> str:
+        return f"learned-merge-{self.model.version}@{self.threshold:g}"
+
+    def __call__(self, rgb: np.ndarray) -> np.ndarray:
+        labels = superpixels(rgb)
+        _, to_final, _ = merge_rounds(build_graph(rgb, labels), self.model, self.threshold)
+        fields = drop_small(to_final[labels].astype(np.int32) + 1, self.min_pixels)
+        sizes = np.bincount(fields.ravel())
+        stands_out = distinct(fields, colour_gradient(rgb), self.contrast)
+        proposed = stands_out & (sizes >= self.propose_pixels)
+        out: np.ndarray = np.where(proposed[fields], fields, -fields).astype(np.int32)
+        return out
+
+
 @functools.cache
 def default_segmenter() -> Segmenter:
     """The segmenter that measured best on the validation chips (models/OUTLINE_CARD.md):
-    nested Felzenszwalb segments; the U-Net trained so far measured worse and is not shipped."""
-    return NestedSegmenter()
+    superpixels merged by the trained classifier (better than nested Felzenszwalb segments;
+    the U-Net trained so far measured worse and is not shipped)."""
+    return MergeSegmenter()
