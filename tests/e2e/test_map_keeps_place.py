@@ -246,3 +246,25 @@ def test_key_e_pressed_while_the_page_runs_is_not_lost(browser, tmp_path: Path) 
         saved = new_label(data / "labels", known)  # drawn on the view on screen
         assert saved.view == (View.ENHANCED if showing == "enhanced" else View.ORIGINAL)
 
+
+def test_a_save_followed_by_key_e_is_always_stored(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """ "Save as draft", then E at once or a little later (the map's report of the press
+    arrives while the save's rerun runs): every save is stored, and the page agrees."""
+    data = tmp_path / "data"
+    data.mkdir()
+    with running_app(data, SHARPFIELDS_AREA_PIXELS="128") as url:
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        _open_at_enhanced_area(page, url, "Save Then Flip")
+        showing = "enhanced"
+        _agree(page, showing)
+        for i, delay_ms in enumerate((0, 150, 400, 1200)):
+            before = len(stored_labels(data / "labels"))
+            draw_square(page, half=12, dx0=-330 + 45 * i)
+            page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=60_000)
+            page.get_by_role("button", name="Save as draft").click()
+            page.wait_for_timeout(delay_ms)
+            page.keyboard.press("e")
+            showing = _other(showing)
+            _agree(page, showing)
+            page.get_by_text("0 unsaved drawing(s)").wait_for(timeout=60_000)
+            assert len(stored_labels(data / "labels")) == before + 1, f"E {delay_ms} ms after"
