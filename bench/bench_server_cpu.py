@@ -20,6 +20,7 @@ import os
 import time
 from pathlib import Path
 
+from bench.bench_job_priority import cpu_seconds
 from bench.bench_page_loads import other_volunteers_browser, start_two_jobs
 from bench.results_files import write_results
 from tests.e2e.harness import bench_browser
@@ -60,24 +61,16 @@ def _role(pid: int) -> str | None:
     return None
 
 
-def _cpu_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def cores_used(seconds: float) -> dict[str, float]:
     """Cores each of the app's roles uses over ``seconds`` (CPU time ÷ wall time)."""
     roles = {pid: role for pid in _descendants(os.getpid()) if (role := _role(pid))}
-    before = {pid: _cpu_seconds(pid) for pid in roles}
+    before = {pid: cpu_seconds(pid) for pid in roles}
     start = time.monotonic()
     time.sleep(seconds)
     wall = time.monotonic() - start
     used: dict[str, float] = {}
     for pid, role in roles.items():
-        used[role] = used.get(role, 0.0) + (_cpu_seconds(pid) - before[pid]) / wall
+        used[role] = used.get(role, 0.0) + (cpu_seconds(pid) - before[pid]) / wall
     return {role: round(value, 3) for role, value in sorted(used.items())}
 
 

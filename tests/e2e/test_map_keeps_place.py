@@ -6,9 +6,10 @@ key E pressed while the page's script runs is not lost."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,16 @@ def _press(page, key: str) -> None:  # type: ignore[no-untyped-def]
     page.keyboard.press(key)
 
 
+@contextlib.contextmanager
+def _app_page(browser, tmp_path: Path) -> Iterator[tuple[object, str, Path]]:  # type: ignore[no-untyped-def]
+    """A fresh app (128-pixel areas) with its data folder, and a new page not yet opened:
+    yields (page, app URL, data folder)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    with running_app(data, SHARPFIELDS_AREA_PIXELS="128") as url:
+        yield browser.new_page(viewport={"width": 1500, "height": 1000}), url, data
+
+
 def _open_at_enhanced_area(page, url: str, name: str) -> None:  # type: ignore[no-untyped-def]
     """Open a volunteer's Label page with a bicubic enhanced area in the middle of the
     sample (the map flies to it), ready to draw fields."""
@@ -98,10 +109,7 @@ def _until(check: Callable[[], bool], timeout_s: float = 30) -> None:
 
 
 def test_saves_undo_switches_and_dates_keep_the_map_and_its_view(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    data = tmp_path / "data"
-    data.mkdir()
-    with running_app(data, SHARPFIELDS_AREA_PIXELS="128") as url:
-        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    with _app_page(browser, tmp_path) as (page, url, _data):
         _open_at_enhanced_area(page, url, "Steady")
         frame = page.frame_locator(MAP).last
         start_zoom = _settled_view(page)[0]
@@ -207,10 +215,7 @@ def _when_a_rerun_starts(page, sent: list[float], before: int, timeout_s: float 
 
 
 def test_key_e_pressed_while_the_page_runs_is_not_lost(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    data = tmp_path / "data"
-    data.mkdir()
-    with running_app(data, SHARPFIELDS_AREA_PIXELS="128") as url:
-        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    with _app_page(browser, tmp_path) as (page, url, data):
         sent: list[float] = []  # one entry for each message the page sent the server
         page.on("websocket", lambda ws: ws.on("framesent", lambda _: sent.append(1.0)))
         _open_at_enhanced_area(page, url, "Quick Keys")
@@ -261,10 +266,7 @@ def test_key_e_pressed_while_the_page_runs_is_not_lost(browser, tmp_path: Path) 
 def test_a_save_followed_by_key_e_is_always_stored(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """ "Save as draft", then E at once or a little later (the map's report of the press
     arrives while the save's rerun runs): every save is stored, and the page agrees."""
-    data = tmp_path / "data"
-    data.mkdir()
-    with running_app(data, SHARPFIELDS_AREA_PIXELS="128") as url:
-        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    with _app_page(browser, tmp_path) as (page, url, data):
         _open_at_enhanced_area(page, url, "Save Then Flip")
         showing = "enhanced"
         _agree(page, showing)
