@@ -90,9 +90,31 @@ def start_local_cluster(layout: WorkerLayout | None = None) -> LocalCluster:
     )
 
 
+class ClusterClient(Client):
+    """A Dask :class:`Client` that closes itself when it fails to connect.
+
+    A plain client whose start fails half-way (a TLS setting it cannot use, say) stays
+    "connecting" and is closed later by its ``__del__``, which takes the lock that every Dask
+    client holds while starting. If the garbage collector runs that ``__del__`` while another
+    client is starting, the process deadlocks; so the failure is closed here, at once.
+    """
+
+    def start(self, **kwargs: object) -> None:
+        try:
+            super().start(**kwargs)
+        except BaseException:
+            self.close()
+            raise
+
+
+def open_client(address: str, security: Security | None, timeout: str = "20s") -> Client:
+    """A client of the scheduler at ``address`` (closed at once if it cannot connect)."""
+    return ClusterClient(address, security=security, timeout=timeout, set_as_default=False)
+
+
 def client_of(cluster: LocalCluster) -> Client:
     """A client of an in-process cluster, with its certificate."""
-    return Client(cluster.scheduler_address, security=cluster.security, set_as_default=False)
+    return open_client(cluster.scheduler_address, cluster.security)
 
 
 class EmbeddedCluster:
@@ -162,12 +184,13 @@ def connect(address: str | None = None) -> tuple[Client, EmbeddedCluster | None]
     address = address or scheduler_address()
     if address:
         security = configured_security(address)
-        return Client(address, security=security, timeout="20s", set_as_default=False), None
+        return open_client(address, security), None
     cluster = EmbeddedCluster()
-    client = Client(
-        cluster.scheduler_address, security=cluster.security, timeout="20s", set_as_default=False
-    )
-    return client, cluster
+    try:
+        return open_client(cluster.scheduler_address, cluster.security), cluster
+    except Exception:
+        cluster.close()
+        raise
 
 
 def has_gpu_workers(client: Client) -> bool:

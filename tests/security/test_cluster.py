@@ -14,7 +14,7 @@ import psutil
 import pytest
 from distributed import Client, Security
 
-from sr.jobs.cluster import WorkerLayout, client_of, start_local_cluster
+from sr.jobs.cluster import WorkerLayout, client_of, open_client, start_local_cluster
 from sr.jobs.tls import CertificateFiles
 from tests.conftest import PROJECT_ROOT
 from tests.sr.jobs.conftest import _free_port, scheduler_command, worker_command
@@ -34,7 +34,7 @@ def _attempts(address: str) -> list[tuple[str, Security | None]]:
 def _cannot_run_code(address: str, secret_file: Path) -> None:
     for target, security in _attempts(address):
         with pytest.raises((OSError, TimeoutError, ValueError, TypeError)):
-            client = Client(target, security=security, timeout="3s", set_as_default=False)
+            client = open_client(target, security, timeout="3s")
             try:  # only reached if the connection was accepted
                 client.run_on_scheduler(lambda: secret_file.read_text())
             finally:
