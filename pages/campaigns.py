@@ -40,6 +40,7 @@ from ui.field_layers import add_fields
 from ui.scene_map import add_draw_control, base_map, finish_map, fly_to
 from ui.state import bump_map, label_store, map_key, require_identity, require_scene, tile_key
 from ui.text import escape_markdown
+from ui.uninterrupted import uninterrupted
 
 identity = require_identity()
 served = require_scene()
@@ -58,6 +59,7 @@ if drawn := area_from_drawing(event.get("last_active_drawing")):
     state["campaign_area"] = drawn
 
 
+@uninterrupted
 def keep(outcome, go_label: bool = False) -> None:  # type: ignore[no-untyped-def]
     """Button callback end: show the outcome; after taking a task, open the Label page."""
     state["campaign_outcomes"] = [(outcome.ok, outcome.message)]
@@ -67,6 +69,7 @@ def keep(outcome, go_label: bool = False) -> None:  # type: ignore[no-untyped-de
     bump_map()
 
 
+@uninterrupted
 def take_next() -> None:
     """Map next task callback: take it, keep the next ones sharpening, open the Label page."""
     outcome = map_next(campaigns, campaign.id, identity)
@@ -75,6 +78,7 @@ def take_next() -> None:
         top_up(job_engine(), scene, campaigns, campaign.id)
 
 
+@uninterrupted
 def decide_held(task, valid: bool) -> None:  # type: ignore[no-untyped-def]
     """Validate / Invalidate button callback, with the comment typed."""
     keep(decide(campaigns, task, identity, valid, state.get("task_comment", "")))

@@ -107,6 +107,7 @@ from ui.state import (
 )
 from ui.text import escape_markdown
 from ui.undo import after_delete, after_save, drawings_back, undo
+from ui.uninterrupted import uninterrupted
 
 AREA_TOOL, FIELDS_TOOL = "Choose an area", "Draw fields"
 
@@ -157,6 +158,7 @@ draft = drafts.load()
 area = state["area"]
 
 
+@uninterrupted
 def save_work(submit: bool) -> None:
     """Save button callback: new drawings and changed outlines, then the map shows them as
     saved (in place). The drawings, the crop and the view are read now, as the volunteer
@@ -191,6 +193,7 @@ def save_work(submit: bool) -> None:
     bump_map()
 
 
+@uninterrupted
 def show_area(job: JobRecord) -> None:
     """Button callback: a finished job's area, method and preset become the current ones,
     so its result shows, zoomed to it."""
@@ -198,6 +201,7 @@ def show_area(job: JobRecord) -> None:
     bump_map()
 
 
+@uninterrupted
 def confirm_delete(confirmed: bool) -> None:
     """Delete-confirmation callback."""
     if confirmed:
@@ -209,6 +213,7 @@ def confirm_delete(confirmed: bool) -> None:
     bump_map()
 
 
+@uninterrupted
 def undo_last() -> None:
     """Undo button callback: the last save or delete, through the store's history."""
     action = state.pop("undo", None)
@@ -220,6 +225,7 @@ def undo_last() -> None:
     bump_map()
 
 
+@uninterrupted
 def fix_drawn_outlines() -> None:
     """Fix-the-outline callback: untangle the unsaved outlines that cross themselves."""
     fixed, count = fix_outlines(drafts.load())

@@ -27,6 +27,7 @@ from ui.campaign_view import (
 from ui.enhance_flow import job_engine
 from ui.state import bump_map
 from ui.text import escape_markdown
+from ui.uninterrupted import uninterrupted
 
 MAP_NEXT = "Map next task"
 DONE = "I'm done with this task"
@@ -55,6 +56,7 @@ def show_task(outcome: TaskOutcome, fly: bool) -> None:
     bump_map()
 
 
+@uninterrupted
 def _map_next(campaigns: CampaignStore, scene: Scene, campaign_id: str, identity: Identity) -> None:
     outcome = map_next(campaigns, campaign_id, identity)
     show_task(outcome, fly=True)
@@ -62,10 +64,12 @@ def _map_next(campaigns: CampaignStore, scene: Scene, campaign_id: str, identity
         top_up(job_engine(), scene, campaigns, campaign_id)
 
 
+@uninterrupted
 def _hand_in(campaigns: CampaignStore, task: Task, identity: Identity) -> None:
     show_task(hand_in(campaigns, task, identity), fly=False)
 
 
+@uninterrupted
 def _give_back(campaigns: CampaignStore, task: Task, identity: Identity) -> None:
     show_task(give_back(campaigns, task, identity), fly=False)
 

@@ -14,6 +14,7 @@ from sr.imagery.scene import Scene
 from sr.imagery.scene_errors import SceneError
 from ui.label_actions import DrawnOn
 from ui.state import bump_map
+from ui.uninterrupted import uninterrupted
 
 DATE_KEY = "view_date"  # shared by Label and Review: the date stays when changing page
 MODE_KEY = "view_mode"
@@ -43,11 +44,13 @@ def views_of(scene: Scene, date: int = 0) -> list[str]:
     return views
 
 
+@uninterrupted
 def _show_date(date: int) -> None:
     st.session_state[DATE_KEY] = date
     bump_map()
 
 
+@uninterrupted
 def _next_date(count: int) -> None:
     _show_date((int(st.session_state.get(DATE_KEY, 0)) + 1) % count)
 

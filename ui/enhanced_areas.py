@@ -25,6 +25,7 @@ from ui.goto_box import LABEL_GOTO, forget_place
 from ui.methods import method_text
 from ui.registry import ServedScene
 from ui.state import bump_map
+from ui.uninterrupted import uninterrupted
 
 OUTLINE_STYLE = {"color": "#d500f9", "weight": 2, "fill": False, "opacity": 0.8}
 THUMBNAIL_WIDTH = 160
@@ -128,6 +129,7 @@ def add_enhanced_outlines(fmap: folium.Map, areas: Sequence[EnhancedArea], me: s
     group.add_to(fmap)
 
 
+@uninterrupted
 def select_enhanced_area(area: EnhancedArea) -> None:
     """The list's Show button: that area, method and preset become the page's, so its layer
     shows, and the map flies there."""

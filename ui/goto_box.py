@@ -8,6 +8,7 @@ from sr.imagery.scene import BBox
 from ui.goto import GoToError, parse_place
 from ui.state import bump_map
 from ui.text import escape_markdown
+from ui.uninterrupted import uninterrupted
 
 GO_TO_LABEL = "Go to (lat, lon or west, south, east, north)"
 LABEL_GOTO = "label_goto"  # the Label page's box (a new area there forgets its place)
@@ -21,6 +22,7 @@ def _error_key(key: str) -> str:
     return f"{key}:error"
 
 
+@uninterrupted
 def _went_to(key: str) -> None:
     """The box's on-change callback: remember the place (or why it is not one)."""
     state = st.session_state

@@ -17,6 +17,7 @@ from sr.sharpen.pipeline import SharpenRequest
 from ui.methods import method_text
 from ui.registry import ServedScene
 from ui.text import escape_markdown
+from ui.uninterrupted import uninterrupted
 
 SHOWN = 3  # ended jobs listed under the active ones
 
@@ -92,6 +93,7 @@ def show_jobs(
     panel()
 
 
+@uninterrupted
 def _chosen(choose_area: Callable[[JobRecord], None], record: JobRecord) -> None:
     choose_area(record)
     st.session_state["jobs_panel_rerun"] = True  # the panel then reruns the whole page

@@ -22,6 +22,7 @@ from ui.date_view import current_date
 from ui.enhance_flow import cached_result
 from ui.label_actions import DrawnOn, drawn_on_view
 from ui.settings import dip_iterations_override
+from ui.uninterrupted import uninterrupted
 
 CROP_KEY = "crop"
 SHOW_ENHANCED_KEY = "show_enhanced"
@@ -77,6 +78,7 @@ def showing_enhanced(state: MutableMapping[str, Any]) -> bool:
     return bool(state.get(SHOW_ENHANCED_KEY, True))
 
 
+@uninterrupted
 def flip_enhanced() -> None:
     """The switch's callback: the map shows the original scene instead of the enhanced
     area, or back (in place: the map keeps its zoom and centre)."""

@@ -35,6 +35,7 @@ from ui.outline_assist import (
     propose_at,
 )
 from ui.state import bump_map
+from ui.uninterrupted import uninterrupted
 
 OUTLINE_TOOL = "Click a field"
 QUEUE_STYLE = {"color": "#ffd600", "weight": 3, "dashArray": "6 4", "fillOpacity": 0.15}
@@ -113,6 +114,7 @@ def take_click(
     return _add_drawing(drafts, draft, polygon, version)
 
 
+@uninterrupted
 def _outline_all(
     scene: Scene, shown: CachedResult, store: LabelStore, identity: Identity, drafts: Drafts
 ) -> None:
@@ -127,6 +129,7 @@ def _outline_all(
     bump_map()
 
 
+@uninterrupted
 def _confirm(drafts: Drafts, keep: bool) -> None:
     record = Proposals.beside(drafts.path)
     if not record.queue:
@@ -138,6 +141,7 @@ def _confirm(drafts: Drafts, keep: bool) -> None:
     bump_map()
 
 
+@uninterrupted
 def _stop(drafts: Drafts) -> None:
     record = Proposals.beside(drafts.path)
     record.queue = []

@@ -23,6 +23,7 @@ from ui.label_actions import Outcome, failed_outcome
 from ui.plain_words import field_name
 from ui.state import bump_map
 from ui.text import escape_markdown
+from ui.uninterrupted import uninterrupted
 
 
 def needs_fixing(mine: Sequence[Label]) -> list[Label]:
@@ -66,6 +67,7 @@ def change_crop(store: LabelStore, label: Label, crop: str, identity: Identity) 
     return Outcome(True, f"Saved: the field is now {saved.crop}.{again}", saved.id)
 
 
+@uninterrupted
 def _change_crop(store: LabelStore, label: Label, identity: Identity) -> None:
     crop = st.session_state.get("fix_crop", label.crop)
     outcome = change_crop(store, label, crop, identity)

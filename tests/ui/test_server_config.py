@@ -22,3 +22,16 @@ def test_the_server_does_not_collect_all_garbage_after_every_script_run() -> Non
     finally:
         os.chdir(here)
         config.get_config_options(force_reparse=True)
+
+
+def test_one_script_run_at_a_time_per_page() -> None:
+    """With Streamlit's fast reruns, the browser's next event starts a second run while a
+    save's callback still writes the drafts (ui/uninterrupted.py); the app turns them off."""
+    here = os.getcwd()
+    os.chdir(PROJECT_ROOT)
+    try:
+        config.get_config_options(force_reparse=True)
+        assert config.get_option("runner.fastReruns") is False
+    finally:
+        os.chdir(here)
+        config.get_config_options(force_reparse=True)
