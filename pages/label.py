@@ -62,6 +62,7 @@ from ui.label_actions import (
 from ui.label_choices import (
     COMPARE_KEY,
     CROP_KEY,
+    SAVE_BUTTONS,
     crop_on_screen,
     current_request,
     drawn_on_screen,
@@ -164,7 +165,7 @@ def save_work(submit: bool) -> None:
     saved (in place). The drawings, the crop and the view are read now, as the volunteer
     sees them (ui.label_choices)."""
     take_map_news()  # a drawing reported with the click itself
-    take_view_presses(state, state.get(LABEL_MAP))  # and a press of key E
+    take_view_presses(state, state.get(LABEL_MAP), at_save=True)  # and E before the click
     work = drafts.load()
     outcomes = save_new_fields(
         store,
@@ -428,8 +429,9 @@ with side:
         st.caption(f"Switch the map to **{FIELDS_TOOL}** to outline fields.")
     st.caption(f"{len(draft.new)} unsaved drawing(s), {len(draft.edits)} changed outline(s).")
     submit_col, draft_col = st.columns(2)
-    submit_col.button("Save & submit", disabled=draft.empty, on_click=save_work, args=(True,))
-    draft_col.button("Save as draft", disabled=not draft.new, on_click=save_work, args=(False,))
+    submit_label, draft_label = SAVE_BUTTONS
+    submit_col.button(submit_label, disabled=draft.empty, on_click=save_work, args=(True,))
+    draft_col.button(draft_label, disabled=not draft.new, on_click=save_work, args=(False,))
     for ok, message in state.pop("outcomes", []):  # a toast, or next to the buttons
         if ok:
             st.toast(escape_markdown(message), icon=":material/check:")

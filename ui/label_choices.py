@@ -30,6 +30,8 @@ COMPARE_KEY = "compare_enhanced"  # the original / enhanced swipe
 SWITCH_KEY = "e"  # the keyboard key of the original / enhanced switch
 VIEW_REPORT = "sharpfields_view"  # in the map's value: its key presses (ui/js/live_map.js)
 VIEW_SEEN_KEY = "view_presses_seen"  # the map's report as last counted
+SAVE_MARK_KEY = "view_save_mark_used"  # the last Save click's mark already counted (ms)
+SAVE_BUTTONS = ("Save & submit", "Save as draft")  # the map marks clicks on these
 
 
 def current_request(
@@ -86,18 +88,31 @@ def flip_enhanced() -> None:
     state[SHOW_ENHANCED_KEY] = not showing_enhanced(state)
 
 
-def take_view_presses(state: MutableMapping[str, Any], event: Mapping[str, Any] | None) -> None:
+def take_view_presses(
+    state: MutableMapping[str, Any], event: Mapping[str, Any] | None, *, at_save: bool = False
+) -> None:
     """Key E flips the view in the map's own script, at once, even while this script runs
     (ui/js/live_map.js), and the map reports how often it was pressed with every value it
     sends (``VIEW_REPORT``: the map's id and the count). Each press not seen yet flips the
     page's view too; a count is cumulative, so a report that arrives late or merged with
-    another one loses no press, and one read twice flips nothing."""
+    another one loses no press, and one read twice flips nothing.
+
+    A report sent after a click on a Save button also says how many presses came before
+    that click (``save``: the click's time and count). Streamlit merges a click with a
+    report that follows it closely, so the save (``at_save``) counts only the presses made
+    before its click: it stores the view that was on screen when the button was pressed. The
+    presses after it are counted next, by the page."""
     report = (event or {}).get(VIEW_REPORT)
     if not isinstance(report, Mapping):
         return
     map_id, presses = report.get("map"), report.get("presses")
-    if not isinstance(map_id, str) or not isinstance(presses, int) or isinstance(presses, bool):
+    if not isinstance(map_id, str) or not _is_count(presses):
         return
+    mark = _new_save_mark(state, report.get("save"))
+    if mark is not None:
+        state[SAVE_MARK_KEY] = mark[0]  # a click's mark limits one save at most
+        if at_save:
+            presses = min(presses, mark[1])
     seen = state.get(VIEW_SEEN_KEY) or {}
     new = presses - (seen.get("presses", 0) if seen.get("map") == map_id else 0)
     if new <= 0:  # seen already (or an older report)
@@ -107,13 +122,30 @@ def take_view_presses(state: MutableMapping[str, Any], event: Mapping[str, Any] 
     state[VIEW_SEEN_KEY] = {"map": map_id, "presses": presses}
 
 
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _new_save_mark(state: Mapping[str, Any], mark: object) -> tuple[float, int] | None:
+    """A Save click's (time in ms, presses before it) from a report, if not used yet."""
+    if not isinstance(mark, Mapping):
+        return None
+    at, presses = mark.get("at"), mark.get("presses")
+    if not _is_count(at) or not _is_count(presses):
+        return None
+    if at <= state.get(SAVE_MARK_KEY, 0):
+        return None
+    return float(at), int(presses)
+
+
 def view_spec(state: MutableMapping[str, Any]) -> dict[str, Any]:
     """What the map needs to show the page's view and the presses not counted here yet:
-    the view, the presses counted (the map shows each press beyond them at once) and the
-    key."""
+    the view, the presses counted (the map shows each press beyond them at once), the key
+    and the Save buttons' labels (the map marks clicks on them: :func:`take_view_presses`)."""
     return {
         "enhanced": showing_enhanced(state),
         "seen": dict(state.get(VIEW_SEEN_KEY) or {}),
+        "saves": list(SAVE_BUTTONS),
         "key": SWITCH_KEY,
     }
 

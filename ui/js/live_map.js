@@ -26,9 +26,10 @@
     revision: null,
     fitId: null,
     userMoved: false,
-    view: null, // the page's original / enhanced view: {enhanced, seen: {map, presses}, key}
+    view: null, // the page's original / enhanced view: {enhanced, seen: {map, presses}, key, saves}
     mapId: Date.now().toString(36) + Math.random().toString(36).slice(2),
     presses: 0, // key E pressed on this map
+    lastSave: null, // the last click on a Save button: {at (ms), presses before it}
   };
   window.drawnItems = live.fields;
   map.on(L.Draw.Event.CREATED, function (e) {
@@ -54,6 +55,7 @@
     var send = streamlit.setComponentValue;
     streamlit.setComponentValue = function (value) {
       var report = {map: live.mapId, presses: live.presses};
+      if (live.lastSave) report.save = live.lastSave;
       return send.call(streamlit, Object.assign({}, value, {sharpfields_view: report}));
     };
   }
@@ -93,9 +95,24 @@
       if (frame && frame.isConnected) onKey(event);
       else page.removeEventListener("keydown", onPageKey); // the map is gone (another page)
     };
+    // A click on a Save button: the presses before it, sent with the map's next report.
+    // Streamlit may merge the click with that report; the save then counts only these
+    // (ui.label_choices.take_view_presses), so it stores the view on screen at the click.
+    var onPageClick = function (event) {
+      var frame = window.frameElement;
+      if (!frame || !frame.isConnected) { page.removeEventListener("click", onPageClick, true); return; }
+      var button = event.target && event.target.closest ? event.target.closest("button") : null;
+      var saves = (live.view && live.view.saves) || [];
+      if (!button || button.disabled || saves.indexOf((button.innerText || "").trim()) < 0) return;
+      live.lastSave = {at: Date.now(), presses: live.presses};
+    };
     if (page !== document) {
       page.addEventListener("keydown", onPageKey);
-      window.addEventListener("pagehide", function () { page.removeEventListener("keydown", onPageKey); });
+      page.addEventListener("click", onPageClick, true); // before Streamlit's own handler
+      window.addEventListener("pagehide", function () {
+        page.removeEventListener("keydown", onPageKey);
+        page.removeEventListener("click", onPageClick, true);
+      });
     }
   } catch (err) { /* another origin: the key works in the map only */ }
 
