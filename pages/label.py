@@ -309,6 +309,7 @@ with map_col:
         revision=map_revision(),
         fit=place or area or scene.lonlat_bounds,
         view=view_spec(state) if overlay is not None else None,
+        saves=SAVE_BUTTONS,
     )
     add_outline(layers, scene.footprint, "scene outline", "#ffcc00", weight=2)
     add_enhanced_outlines(layers, areas, identity.name)

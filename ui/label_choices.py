@@ -31,7 +31,7 @@ SWITCH_KEY = "e"  # the keyboard key of the original / enhanced switch
 VIEW_REPORT = "sharpfields_view"  # in the map's value: its key presses (ui/js/live_map.js)
 VIEW_SEEN_KEY = "view_presses_seen"  # the map's report as last counted
 SAVE_MARK_KEY = "view_save_mark_used"  # the last Save click's mark already counted (ms)
-SAVE_BUTTONS = ("Save & submit", "Save as draft")  # the map marks clicks on these
+SAVE_BUTTONS = ("Save & submit", "Save as draft")  # the live map watches clicks on these
 
 
 def current_request(
@@ -140,12 +140,11 @@ def _new_save_mark(state: Mapping[str, Any], mark: object) -> tuple[float, int] 
 
 def view_spec(state: MutableMapping[str, Any]) -> dict[str, Any]:
     """What the map needs to show the page's view and the presses not counted here yet:
-    the view, the presses counted (the map shows each press beyond them at once), the key
-    and the Save buttons' labels (the map marks clicks on them: :func:`take_view_presses`)."""
+    the view, the presses counted (the map shows each press beyond them at once) and the
+    key."""
     return {
         "enhanced": showing_enhanced(state),
         "seen": dict(state.get(VIEW_SEEN_KEY) or {}),
-        "saves": list(SAVE_BUTTONS),
         "key": SWITCH_KEY,
     }
 

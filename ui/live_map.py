@@ -211,11 +211,14 @@ def live_layers(
     revision: int,
     fit: BBox,
     view: Mapping[str, Any] | None = None,
+    saves: Sequence[str] = (),
 ) -> folium.FeatureGroup:
     """The changing part of the map: add vector layers to the returned group (they are
     redrawn with it); hand it on through :func:`finish_layers` (``feature_group_to_add``).
     ``view`` (with an enhanced area: ui.label_choices.view_spec) says whether the enhanced
-    area shows and which of the map's key presses the page has counted."""
+    area shows and which of the map's key presses the page has counted. ``saves`` are the
+    labels of the page's Save buttons: the map holds a click on one until it has reported
+    its last drawing, and tells the page which key presses came before it."""
     if tool not in TOOLS:
         raise ValueError(f"unknown drawing tool {tool!r}")
     keys = [t["key"] for t in tiles]
@@ -229,6 +232,7 @@ def live_layers(
         "revision": fields_revision(features, revision),
         "fit": fit_target(fit),
         "view": dict(view) if view is not None else None,
+        "saves": list(saves),
     }
     group = folium.FeatureGroup(name="live layers", control=False)
     group.add_child(LiveUpdate(spec), name="live_update")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from ui.label_choices import (
-    SAVE_BUTTONS,
     SHOW_ENHANCED_KEY,
     SWITCH_KEY,
     VIEW_REPORT,
@@ -31,12 +30,7 @@ def test_each_press_flips_once_and_a_merged_report_loses_none() -> None:
     assert showing_enhanced(state)
     take_view_presses(state, _report("m1", 2))  # an older report: nothing
     assert showing_enhanced(state)
-    assert view_spec(state) == {
-        "enhanced": True,
-        "seen": {"map": "m1", "presses": 4},
-        "key": "e",
-        "saves": list(SAVE_BUTTONS),
-    }
+    assert view_spec(state) == {"enhanced": True, "seen": {"map": "m1", "presses": 4}, "key": "e"}
 
 
 def test_a_new_map_counts_from_zero() -> None:

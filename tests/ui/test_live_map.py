@@ -62,6 +62,7 @@ def _layers(served: ServedScene, date: int = 0, crop: str = "rice") -> folium.Fe
         editable=[MapField(box(c.x, c.y, c.x + 0.001, c.y + 0.001), "id-1", crop, "draft")],
         revision=3,
         fit=(c.x, c.y, c.x + 0.01, c.y + 0.01),
+        saves=("Save as draft",),
     )
     add_fields(group, [MapField(box(c.x, c.y, c.x + 0.002, c.y + 0.002), "id-2", "maize")], "x")
     add_area(group, (c.x, c.y, c.x + 0.01, c.y + 0.01), fit=False)
@@ -98,6 +99,7 @@ def test_what_changes_travels_in_the_spec() -> None:
     assert feature["properties"]["label_id"] == "id-1"
     assert spec["revision"].startswith("3:")
     assert json.loads(spec["fit"]["id"]) == [c.x, c.y, c.x + 0.01, c.y + 0.01]
+    assert spec["saves"] == ["Save as draft"]  # clicks the map holds for its last drawing
 
 
 def test_the_date_swipe_and_the_enhanced_compare_are_swipes_of_one_kind() -> None:

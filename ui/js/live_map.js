@@ -26,12 +26,18 @@
     revision: null,
     fitId: null,
     userMoved: false,
-    view: null, // the page's original / enhanced view: {enhanced, seen: {map, presses}, key, saves}
+    view: null, // the page's original / enhanced view: {enhanced, seen: {map, presses}, key}
+    saves: [], // the Save buttons' labels
     mapId: Date.now().toString(36) + Math.random().toString(36).slice(2),
     presses: 0, // key E pressed on this map
     lastSave: null, // the last click on a Save button: {at (ms), presses before it}
+    drawnAt: 0, // the last drawing, edit or deletion on the map (ms)
+    sentAt: 0, // the last report of the map's drawings to the page (ms)
+    resending: false, // a key press re-sends the last report: its drawings are not news
+    holding: false, // a Save click waits for the map's report of its last drawing
   };
   window.drawnItems = live.fields;
+  map.on("draw:created draw:edited draw:deleted", function () { live.drawnAt = Date.now(); });
   map.on(L.Draw.Event.CREATED, function (e) {
     (live.tool === "rectangle" ? live.areaDrawn : live.fields).addLayer(e.layer);
   });
@@ -54,6 +60,7 @@
   if (streamlit && streamlit.setComponentValue) {
     var send = streamlit.setComponentValue;
     streamlit.setComponentValue = function (value) {
+      if (!live.resending) live.sentAt = Date.now();
       var report = {map: live.mapId, presses: live.presses};
       if (live.lastSave) report.save = live.lastSave;
       return send.call(streamlit, Object.assign({}, value, {sharpfields_view: report}));
@@ -85,7 +92,9 @@
     live.presses += 1;
     showView();
     var data = window.__GLOBAL_DATA__;
-    if (streamlit) streamlit.setComponentValue((data && data.previous_data) || {});
+    if (!streamlit) return;
+    live.resending = true;
+    try { streamlit.setComponentValue((data && data.previous_data) || {}); } finally { live.resending = false; }
   }
   document.addEventListener("keydown", onKey); // in the map
   try { // on the page around it (the same origin), for as long as this map is there
@@ -95,16 +104,42 @@
       if (frame && frame.isConnected) onKey(event);
       else page.removeEventListener("keydown", onPageKey); // the map is gone (another page)
     };
-    // A click on a Save button: the presses before it, sent with the map's next report.
-    // Streamlit may merge the click with that report; the save then counts only these
-    // (ui.label_choices.take_view_presses), so it stores the view on screen at the click.
+    // A click on a Save button saves what is on screen:
+    // - the presses of E before it go with the map's next report. Streamlit may merge the
+    //   click with that report; the save then counts only these
+    //   (ui.label_choices.take_view_presses), so it stores the view on screen at the click;
+    // - streamlit-folium reports a drawing only once the map has been quiet for 250 ms, so a
+    //   click that comes sooner is held until the map has reported it, then made again.
+    var saveButton = function (label) {
+      return Array.prototype.find.call(page.querySelectorAll("button"), function (b) {
+        return !b.disabled && (b.innerText || "").trim() === label;
+      });
+    };
     var onPageClick = function (event) {
       var frame = window.frameElement;
       if (!frame || !frame.isConnected) { page.removeEventListener("click", onPageClick, true); return; }
       var button = event.target && event.target.closest ? event.target.closest("button") : null;
-      var saves = (live.view && live.view.saves) || [];
-      if (!button || button.disabled || saves.indexOf((button.innerText || "").trim()) < 0) return;
-      live.lastSave = {at: Date.now(), presses: live.presses};
+      var label = button ? (button.innerText || "").trim() : "";
+      if (!button || button.disabled || live.saves.indexOf(label) < 0) return;
+      if (live.holding) { event.preventDefault(); event.stopImmediatePropagation(); return; }
+      var presses = live.presses;
+      if (live.drawnAt <= live.sentAt) { live.lastSave = {at: Date.now(), presses: presses}; return; }
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      live.holding = true;
+      var since = Date.now();
+      var again = function () {
+        if (live.drawnAt > live.sentAt && Date.now() - since < 3000) { setTimeout(again, 25); return; }
+        setTimeout(function () { // the report's message reaches the page before the click's
+          live.holding = false;
+          var now = saveButton(label);
+          if (!now) return;
+          live.lastSave = {at: Date.now(), presses: presses};
+          live.drawnAt = Math.min(live.drawnAt, live.sentAt); // after 3 s: click anyway
+          now.click();
+        }, 60);
+      };
+      again();
     };
     if (page !== document) {
       page.addEventListener("keydown", onPageKey);
@@ -348,6 +383,7 @@
     listLayers: listLayers,
     update: function (spec) {
       live.view = spec.view || null;
+      live.saves = spec.saves || [];
       setTool(spec.tool);
       setOverlays(spec.overlays || []);
       setFields(spec.fields, spec.revision);
