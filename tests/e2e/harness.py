@@ -190,15 +190,16 @@ def _settled_box(page) -> dict[str, float] | None:  # type: ignore[no-untyped-de
     return box if box is not None and box["height"] > MIN_MAP_HEIGHT else None
 
 
-def draw_square(page, half: int = 60, dx0: int = 0) -> None:  # type: ignore[no-untyped-def]
-    """Draw a square field around the map centre (shifted ``dx0`` px) with Leaflet.draw."""
+def draw_square(page, half: int = 60, dx0: int = 0, dy0: int = 0) -> None:  # type: ignore[no-untyped-def]
+    """Draw a square field around the map centre (shifted ``dx0``, ``dy0`` px) with
+    Leaflet.draw."""
     x, y = map_centre(page)
     frame = page.frame_locator(MAP).last
     frame.locator(".leaflet-draw-draw-polygon").click()
     frame.locator(".leaflet-draw-tooltip").first.wait_for()  # the tool is armed
     corners = [(-half, -half), (half, -half), (half, half), (-half, half)]
     for dx, dy in corners:  # Leaflet.draw drops clicks closer than 50 ms apart
-        page.mouse.click(x + dx0 + dx, y + dy)
+        page.mouse.click(x + dx0 + dx, y + dy0 + dy)
         time.sleep(0.25)
     frame.get_by_text("Finish", exact=True).click()  # closes the ring
 
