@@ -279,7 +279,8 @@ def test_a_save_followed_by_key_e_is_always_stored(browser, tmp_path: Path) -> N
 
 def test_a_save_right_after_a_drawing_stores_that_drawing_too(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """streamlit-folium reports a drawing once the map has been quiet for 250 ms: a Save
-    clicked sooner waits for that report, so it stores every drawing on screen."""
+    clicked sooner waits for that report, so it stores every drawing on screen, as drawn on
+    the view on screen at the click (E pressed while the click waits comes after it)."""
     with _app_page(browser, tmp_path) as (page, url, data):
         _open_at_enhanced_area(page, url, "Quick Saver")
         _agree(page, "enhanced")
@@ -288,5 +289,9 @@ def test_a_save_right_after_a_drawing_stores_that_drawing_too(browser, tmp_path:
         known = {lab.id for lab in stored_labels(data / "labels")}
         draw_square(page, half=12, dx0=-140)  # and Save at once: the page has one drawing
         page.get_by_role("button", name="Save as draft").click()
+        page.keyboard.press("e")  # while the click waits for the map's report
+        _agree(page, "original")
         page.get_by_text("0 unsaved drawing(s)").wait_for(timeout=60_000)
         _until(lambda: len(stored_labels(data / "labels")) == len(known) + 2, 60)
+        views = {lab.view for lab in stored_labels(data / "labels") if lab.id not in known}
+        assert views == {View.ENHANCED}, views

@@ -35,6 +35,8 @@
     sentAt: 0, // the last report of the map's drawings to the page (ms)
     resending: false, // a key press re-sends the last report: its drawings are not news
     holding: false, // a Save click waits for the map's report of its last drawing
+    heldPresses: null, // the presses before a held Save click: all the page hears until it is made
+    unsentPresses: false, // E pressed while a click was held: reported after that click
   };
   window.drawnItems = live.fields;
   map.on("draw:created draw:edited draw:deleted", function () { live.drawnAt = Date.now(); });
@@ -61,7 +63,8 @@
     var send = streamlit.setComponentValue;
     streamlit.setComponentValue = function (value) {
       if (!live.resending) live.sentAt = Date.now();
-      var report = {map: live.mapId, presses: live.presses};
+      var counted = live.heldPresses !== null ? live.heldPresses : live.presses; // see onPageClick
+      var report = {map: live.mapId, presses: counted};
       if (live.lastSave) report.save = live.lastSave;
       return send.call(streamlit, Object.assign({}, value, {sharpfields_view: report}));
     };
@@ -91,6 +94,10 @@
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
     live.presses += 1;
     showView();
+    if (live.holding) live.unsentPresses = true; // told after the held Save click
+    else reportPresses();
+  }
+  function reportPresses() { // the last report again, with the count of presses
     var data = window.__GLOBAL_DATA__;
     if (!streamlit) return;
     live.resending = true;
@@ -110,6 +117,7 @@
     //   (ui.label_choices.take_view_presses), so it stores the view on screen at the click;
     // - streamlit-folium reports a drawing only once the map has been quiet for 250 ms, so a
     //   click that comes sooner is held until the map has reported it, then made again.
+    //   Presses of E while it is held flip the map at once but reach the page after it.
     var saveButton = function (label) {
       return Array.prototype.find.call(page.querySelectorAll("button"), function (b) {
         return !b.disabled && (b.innerText || "").trim() === label;
@@ -122,21 +130,28 @@
       var label = button ? (button.innerText || "").trim() : "";
       if (!button || button.disabled || live.saves.indexOf(label) < 0) return;
       if (live.holding) { event.preventDefault(); event.stopImmediatePropagation(); return; }
-      var presses = live.presses;
+      var presses = live.heldPresses !== null ? live.heldPresses : live.presses;
+      live.heldPresses = null;
       if (live.drawnAt <= live.sentAt) { live.lastSave = {at: Date.now(), presses: presses}; return; }
       event.preventDefault();
       event.stopImmediatePropagation();
       live.holding = true;
+      live.heldPresses = presses; // the drawing's report must not count presses made after
       var since = Date.now();
       var again = function () {
         if (live.drawnAt > live.sentAt && Date.now() - since < 3000) { setTimeout(again, 25); return; }
         setTimeout(function () { // the report's message reaches the page before the click's
           live.holding = false;
           var now = saveButton(label);
-          if (!now) return;
-          live.lastSave = {at: Date.now(), presses: presses};
-          live.drawnAt = Math.min(live.drawnAt, live.sentAt); // after 3 s: click anyway
-          now.click();
+          if (now) {
+            live.drawnAt = Math.min(live.drawnAt, live.sentAt); // after 3 s: click anyway
+            now.click(); // marked with the held presses (onPageClick)
+          }
+          live.heldPresses = null;
+          if (live.unsentPresses) { // pressed during the hold: after the click, as they came
+            live.unsentPresses = false;
+            reportPresses();
+          }
         }, 60);
       };
       again();
