@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +16,28 @@ from tests.postgres import SKIP_ENV, PostgresServer
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+
+
+@contextlib.contextmanager
+def main_module_kept() -> Iterator[None]:
+    """Put this process's ``__main__`` module back after code that replaces it.
+
+    Streamlit's script runner (AppTest's too) installs each page it runs as
+    ``sys.modules["__main__"]`` and leaves it there. A process started later with
+    multiprocessing's "spawn" (a Dask nanny's worker) runs the main module first, so it would
+    run that page and fail to start ("Nanny failed to start").
+    """
+    main = sys.modules["__main__"]
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
+@pytest.fixture(autouse=True)
+def _main_module_kept_for_each_test() -> Iterator[None]:
+    with main_module_kept():
+        yield
 
 
 @pytest.fixture(scope="session")
