@@ -201,7 +201,30 @@ def draw_square(page, half: int = 60, dx0: int = 0, dy0: int = 0) -> None:  # ty
     for dx, dy in corners:  # Leaflet.draw drops clicks closer than 50 ms apart
         page.mouse.click(x + dx0 + dx, y + dy0 + dy)
         time.sleep(0.25)
-    frame.get_by_text("Finish", exact=True).click()  # closes the ring
+    finish = frame.get_by_text("Finish", exact=True)
+    try:
+        finish.wait_for(timeout=30_000)
+    except Exception as exc:  # say what the map had, for a failure seen once in a full run
+        state = _draw_state(page)
+        raise AssertionError(f"no 'Finish' after four corners; the map had {state}") from exc
+    finish.click()  # closes the ring
+
+
+def _draw_state(page) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """What Leaflet.draw shows on the Label page's map: its tooltip, the corners placed, the
+    toolbar's actions, and whether this is still the frame the drawing began in."""
+    frame = page.locator(MAP).last.element_handle().content_frame()
+    return dict(
+        frame.evaluate(
+            """() => ({
+              tooltip: (document.querySelector('.leaflet-draw-tooltip') || {}).innerText || null,
+              corners: document.querySelectorAll('.leaflet-editing-icon').length,
+              actions: Array.from(document.querySelectorAll('.leaflet-draw-actions a'))
+                .filter(a => a.offsetParent).map(a => a.innerText),
+              frames: window.parent.document.querySelectorAll('iframe').length,
+            })"""
+        )
+    )
 
 
 def page_point(page, lon: float, lat: float) -> tuple[float, float]:  # type: ignore[no-untyped-def]

@@ -295,3 +295,34 @@ def test_a_save_right_after_a_drawing_stores_that_drawing_too(browser, tmp_path:
         _until(lambda: len(stored_labels(data / "labels")) == len(known) + 2, 60)
         views = {lab.view for lab in stored_labels(data / "labels") if lab.id not in known}
         assert views == {View.ENHANCED}, views
+
+
+def _drawing_unreported(page) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the map holds a drawing the page has not heard of (a Save click would wait)."""
+    return bool(_frame(page).evaluate("() => window.sharpfieldsLive.drawingUnreported()"))
+
+
+def test_an_edit_that_changes_nothing_does_not_hold_the_next_save(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Leaflet.draw announces an edit saved with no change, and streamlit-folium, which
+    reports only changes, sends nothing for it: the map must not wait for that report (a
+    Save clicked then waited 3 s), and the save stores the field as it is."""
+    with _app_page(browser, tmp_path) as (page, url, data):
+        page.goto(f"{url}/label?{sign_in(page, url, 'Careful Editor')}")
+        map_centre(page)
+        draw_fields_tool(page)
+        draw_square(page, half=12, dx0=-120)
+        page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=60_000)
+        frame = page.frame_locator(MAP).last
+        for _ in range(2):  # the edit tool's own Save, with no change
+            _until(lambda: not _drawing_unreported(page), 30)
+            frame.locator(".leaflet-draw-edit-edit").click()
+            frame.locator(".leaflet-editing-icon").first.wait_for()  # the edit tool is on
+            frame.get_by_text("Save", exact=True).click()
+            expect(frame.locator(".leaflet-editing-icon")).to_have_count(0)
+        # The first edit is reported: the page has since styled the drawing, and the report
+        # carries its style. The second changes nothing the page has not heard of.
+        assert not _drawing_unreported(page)
+        page.get_by_role("button", name="Save as draft").click()
+        saved = new_label(data / "labels", set())
+        assert saved.geometry.area > 0
+        page.get_by_text("0 unsaved drawing(s)").wait_for(timeout=60_000)

@@ -39,7 +39,16 @@
     unsentPresses: false, // E pressed while a click was held: reported after that click
   };
   window.drawnItems = live.fields;
-  map.on("draw:created draw:edited draw:deleted", function () { live.drawnAt = Date.now(); });
+  // A drawing is news for the page until streamlit-folium has reported it. It reports only
+  // changes: an edit or deletion that leaves the drawings as last reported sends nothing,
+  // and then nothing must wait for a report (see onPageClick).
+  function asReported() {
+    var data = window.__GLOBAL_DATA__, last = data && data.previous_data;
+    if (!last || !last.all_drawings || !window.drawnItems) return false;
+    return JSON.stringify(window.drawnItems.toGeoJSON().features) === JSON.stringify(last.all_drawings);
+  }
+  map.on("draw:created", function () { live.drawnAt = Date.now(); });
+  map.on("draw:edited draw:deleted", function () { if (!asReported()) live.drawnAt = Date.now(); });
   map.on(L.Draw.Event.CREATED, function (e) {
     (live.tool === "rectangle" ? live.areaDrawn : live.fields).addLayer(e.layer);
   });
@@ -396,6 +405,8 @@
       return out;
     },
     listLayers: listLayers,
+    // whether a drawing waits for its report to the page (a Save click would be held)
+    drawingUnreported: function () { return live.drawnAt > live.sentAt; },
     update: function (spec) {
       live.view = spec.view || null;
       live.saves = spec.saves || [];
