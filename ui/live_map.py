@@ -50,6 +50,7 @@ from ui.scene_map import (
     MAX_ZOOM,
     MODE_NAMES,
     NO_BASEMAP,
+    PIXEL_TILES,
     DrawKeys,
     TileKey,
     TouchScrolls,
@@ -121,7 +122,8 @@ def tiles_spec(
     swipe: Swipe | None = None,
 ) -> dict[str, Any]:
     """A tile layer of the spec, named in the layer switcher; with ``swipe`` it shows right
-    of a slider only. Leaflet shows names and attributions as HTML: both are escaped."""
+    of a slider only; magnified by the browser, it shows blocks (``PIXEL_TILES``). Leaflet
+    shows names and attributions as HTML: both are escaped."""
     return {
         "key": key,
         "name": html.escape(name),
@@ -132,6 +134,7 @@ def tiles_spec(
         "zIndex": z_index,
         "attribution": html.escape(attribution),
         "swipe": list(swipe) if swipe else None,
+        "className": PIXEL_TILES,
     }
 
 
@@ -141,7 +144,8 @@ def basemap_spec(name: str) -> list[dict[str, Any]]:
         return []
     url, attribution = basemap_urls()[name]
     name_shown = f"{name} (needs internet)"
-    return [tiles_spec("basemap", url, z_index=BASEMAP_Z, name=name_shown, attribution=attribution)]
+    spec = tiles_spec("basemap", url, z_index=BASEMAP_Z, name=name_shown, attribution=attribution)
+    return [{**spec, "className": ""}]  # a web basemap: smoothed as its server made it
 
 
 def scene_spec(

@@ -28,6 +28,14 @@ from ui.tile_routes import tile_url
 MAX_ZOOM = 20
 MODE_NAMES = {"true": "true colour", "false": "false colour (NIR-R-G)", "ndvi": "NDVI"}
 NO_BASEMAP = "none"
+# The scene's and enhanced areas' tile layers: magnified by the browser (above the scene's
+# native zoom) they show their pixels as blocks, as the tile server magnifies (nearest).
+# Smoothing would blend each tile only with itself and leave a seam at every tile edge.
+PIXEL_TILES = "sharpfields-pixels"
+PIXEL_TILES_CSS = (
+    f"<style>.{PIXEL_TILES} img.leaflet-tile "
+    "{ image-rendering: -moz-crisp-edges; image-rendering: pixelated; }</style>"
+)
 DRAW_KEYS_JS = (Path(__file__).parent / "js" / "draw_keys.js").read_text()
 # scene id → the key its tiles need for the signed-in viewer (ui.state.tile_key)
 TileKey = Callable[[str], str]
@@ -57,13 +65,15 @@ def base_map(
 def scene_frame(served: ServedScene) -> folium.Map:
     """An empty map centred on the scene, without tiles (every page adds its own)."""
     west, south, east, north = served.scene.lonlat_bounds
-    return folium.Map(
+    fmap = folium.Map(
         location=((south + north) / 2, (west + east) / 2),
         zoom_start=12,
         tiles=None,
         max_zoom=MAX_ZOOM,
         control_scale=True,
     )
+    fmap.get_root().header.add_child(folium.Element(PIXEL_TILES_CSS), name="sharpfields_pixels")
+    return fmap
 
 
 def add_basemap(fmap: folium.Map, name: str) -> None:
@@ -111,6 +121,7 @@ def add_scene_tiles(
         overlay=True,
         control=True,
         opacity=opacity,
+        class_name=PIXEL_TILES,
     ).add_to(fmap)  # returned: a swipe (ui.date_swipe) clips it
 
 

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from playwright.sync_api import expect
 
@@ -326,3 +327,49 @@ def test_an_edit_that_changes_nothing_does_not_hold_the_next_save(browser, tmp_p
         saved = new_label(data / "labels", set())
         assert saved.geometry.area > 0
         page.get_by_text("0 unsaved drawing(s)").wait_for(timeout=60_000)
+
+
+def _column_changes(png: bytes, x0: int, x1: int, y0: int, y1: int) -> np.ndarray:
+    """Screen columns x0…x1 (of a screenshot) whose pixels differ from the column before,
+    over rows y0…y1."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    shot = np.asarray(Image.open(BytesIO(png)).convert("RGB"), dtype=np.int32)[y0:y1, x0 - 1 : x1]
+    change = np.abs(np.diff(shot, axis=1)).sum(axis=(0, 2))
+    return np.flatnonzero(change > 0) + x0
+
+
+def test_magnified_tiles_show_pixels_with_no_seam_at_tile_edges(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Above the scene's native zoom the browser magnifies the tiles. Smoothing blends each
+    tile only with itself, so every tile edge showed as a seam; as blocks (like the server's
+    nearest magnification) the pixels keep one grid across tile edges."""
+    native = 16  # the sample's native zoom (checked below); 19 magnifies its tiles 8 ×
+    with _app_page(browser, tmp_path) as (page, url, _):
+        _open_at_enhanced_area(page, url, "Pixel Peeper")
+        _agree(page, "enhanced")
+        c = open_scene(SAMPLE_SCENE).footprint.centroid
+        edge = np.floor((c.x + 180) / 360 * 2**native) * 360 / 2**native - 180  # a tile's west
+        frame = _frame(page)
+        assert frame.evaluate("() => window.sharpfieldsLive.shown().enhanced !== undefined")
+        frame.evaluate(f"() => window.map.setView([{c.y}, {edge}], 19, {{animate: false}})")
+        loaded = """() => {
+            const t = document.querySelectorAll('.sharpfields-pixels img.leaflet-tile');
+            return t.length > 0 && Array.from(t).every(i => i.complete &&
+              i.classList.contains('leaflet-tile-loaded')) }"""
+        _until(lambda: bool(frame.evaluate(loaded)), 60)
+        assert frame.evaluate(
+            "() => Object.values(window.map._layers).some(l => l.options &&"
+            " l.options.className === 'sharpfields-pixels'"
+            f" && l.options.maxNativeZoom === {native})"
+        )
+        page.wait_for_timeout(1000)  # drawn
+        x = round(frame.evaluate(f"() => window.map.latLngToContainerPoint([{c.y}, {edge}]).x"))
+        size = frame.evaluate("() => [window.map.getSize().x, window.map.getSize().y]")
+        png = page.locator(MAP).last.screenshot()
+        changes = _column_changes(png, x - 200, x + 200, size[1] // 2 - 150, size[1] // 2 + 150)
+        assert len(changes) >= 5, "too little detail to judge"
+        phases = np.bincount((changes - x) % 8, minlength=8)
+        # every change lies on the 8-px grid of the tile pixels, the tile edge's grid
+        assert phases[0] == len(changes), phases

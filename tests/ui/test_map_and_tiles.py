@@ -84,3 +84,20 @@ def test_layer_names_from_file_names_are_escaped(tmp_path: Path, s2_like: Path) 
     assert "<b>field" not in html and "\\u003cb\\u003efield" not in html
     assert "\\u0026lt;b\\u0026gt;field" in html
     assert "/tiles/_b_field_b_-" in html  # the scene id in URLs is reduced to safe characters
+
+
+def test_the_scene_tiles_are_magnified_as_pixels_and_a_web_basemap_is_not(tmp_path: Path) -> None:
+    """Above the native zoom the browser magnifies the scene's tiles as blocks, as the tile
+    server does (the browser test checks no seam shows at tile edges); a basemap is left as
+    its server made it."""
+    from ui.live_map import basemap_spec, enhanced_spec, scene_spec
+    from ui.scene_map import PIXEL_TILES, PIXEL_TILES_CSS
+
+    served = SceneRegistry(tmp_path).register(open_scene(SAMPLE_SCENE))
+    html = build_scene_map(served, "true", _key).get_root().render()
+    assert PIXEL_TILES_CSS in html and "image-rendering: pixelated" in PIXEL_TILES_CSS
+    assert f'"className": "{PIXEL_TILES}"' in html  # the scene's folium tile layer
+    assert scene_spec(served, "true", _key)["className"] == PIXEL_TILES  # the Label page's
+    assert enhanced_spec(served, "true", _key, 1.0)["className"] == PIXEL_TILES
+    [basemap] = basemap_spec("OpenStreetMap")
+    assert basemap["className"] == ""

@@ -258,7 +258,7 @@
   function makeTiles(spec) {
     var layer = L.tileLayer(spec.url, {
       maxNativeZoom: spec.maxNativeZoom, maxZoom: spec.maxZoom, opacity: spec.opacity,
-      zIndex: spec.zIndex, attribution: spec.attribution || "",
+      zIndex: spec.zIndex, attribution: spec.attribution || "", className: spec.className || "",
     });
     layer.on("load tileload", function () { clip(spec.key); });
     return layer;
