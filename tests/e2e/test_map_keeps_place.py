@@ -344,7 +344,8 @@ def _column_changes(png: bytes, x0: int, x1: int, y0: int, y1: int) -> np.ndarra
 def test_magnified_tiles_show_pixels_with_no_seam_at_tile_edges(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Above the scene's native zoom the browser magnifies the tiles. Smoothing blends each
     tile only with itself, so every tile edge showed as a seam; as blocks (like the server's
-    nearest magnification) the pixels keep one grid across tile edges."""
+    nearest magnification) the pixels keep one grid across tile edges. The enhanced area is
+    the layer on top, and the one seen."""
     native = 16  # the sample's native zoom (checked below); 19 magnifies its tiles 8 ×
     with _app_page(browser, tmp_path) as (page, url, _):
         _open_at_enhanced_area(page, url, "Pixel Peeper")
@@ -359,11 +360,14 @@ def test_magnified_tiles_show_pixels_with_no_seam_at_tile_edges(browser, tmp_pat
             return t.length > 0 && Array.from(t).every(i => i.complete &&
               i.classList.contains('leaflet-tile-loaded')) }"""
         _until(lambda: bool(frame.evaluate(loaded)), 60)
-        assert frame.evaluate(
-            "() => Object.values(window.map._layers).some(l => l.options &&"
-            " l.options.className === 'sharpfields-pixels'"
-            f" && l.options.maxNativeZoom === {native})"
+        order = frame.evaluate(  # each tile layer's native zoom and its place in the stack
+            "() => Object.values(window.map._layers).filter(l => l._url && l.options.className"
+            " === 'sharpfields-pixels').map(l => [l.options.maxNativeZoom, l.options.zIndex])"
         )
+        assert native in dict(order), order
+        # the enhanced area (its native zoom: 16) lies over the scene (14): the layer switcher
+        # once renumbered the layers in its own order and put the scene on top
+        assert max(order)[0] == native and max(order, key=lambda o: o[1])[0] == native, order
         page.wait_for_timeout(1000)  # drawn
         x = round(frame.evaluate(f"() => window.map.latLngToContainerPoint([{c.y}, {edge}]).x"))
         size = frame.evaluate("() => [window.map.getSize().x, window.map.getSize().y]")
@@ -373,3 +377,5 @@ def test_magnified_tiles_show_pixels_with_no_seam_at_tile_edges(browser, tmp_pat
         phases = np.bincount((changes - x) % 8, minlength=8)
         # every change lies on the 8-px grid of the tile pixels, the tile edge's grid
         assert phases[0] == len(changes), phases
+        # and some lie between the scene's 16-px ones: the enhanced area's tiles are in view
+        assert ((changes - x) % 16 == 8).any(), changes

@@ -353,7 +353,9 @@
   // pointer leaves it or the map is clicked: a click on the Save button folded it. Here it
   // opens with a click or tap on its icon and closes with its own "close" only.)
   function makeSwitcher() {
-    var control = L.control.layers(null, null, {collapsed: true}).addTo(map);
+    // autoZIndex off: the spec's zIndex orders the layers (the enhanced area over the scene);
+    // Leaflet's own would renumber them in the order listed, the scene on top.
+    var control = L.control.layers(null, null, {collapsed: true, autoZIndex: false}).addTo(map);
     var box = control.getContainer();
     L.DomEvent.off(box, {mouseenter: control._expandSafely, mouseleave: control.collapse}, control);
     map.off("click", control.collapse, control);
