@@ -3,6 +3,7 @@ snapshots and cache; a volunteer exporting everyone's fields."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from collections.abc import Iterator
@@ -48,9 +49,13 @@ def _fields(app_data: Path) -> None:
 
 
 def _modes(folder: Path) -> dict[str, int]:
+    """The permission bits of ``folder`` and of everything in it. A file gone between the
+    listing and its look (SQLite removes its -wal file when the last connection closes)
+    exposes nothing and is left out."""
     found = {str(folder): stat.S_IMODE(folder.stat().st_mode)}
     for path in folder.rglob("*"):
-        found[str(path.relative_to(folder))] = stat.S_IMODE(path.lstat().st_mode)
+        with contextlib.suppress(FileNotFoundError):
+            found[str(path.relative_to(folder))] = stat.S_IMODE(path.lstat().st_mode)
     return found
 
 
