@@ -120,10 +120,11 @@ def tiles_spec(
     name: str,
     attribution: str = "",
     swipe: Swipe | None = None,
+    class_name: str = PIXEL_TILES,
 ) -> dict[str, Any]:
     """A tile layer of the spec, named in the layer switcher; with ``swipe`` it shows right
-    of a slider only; magnified by the browser, it shows blocks (``PIXEL_TILES``). Leaflet
-    shows names and attributions as HTML: both are escaped."""
+    of a slider only; with ``class_name`` ``PIXEL_TILES`` the browser magnifies it as blocks.
+    Leaflet shows names and attributions as HTML: both are escaped."""
     return {
         "key": key,
         "name": html.escape(name),
@@ -134,7 +135,7 @@ def tiles_spec(
         "zIndex": z_index,
         "attribution": html.escape(attribution),
         "swipe": list(swipe) if swipe else None,
-        "className": PIXEL_TILES,
+        "className": class_name,
     }
 
 
@@ -144,8 +145,16 @@ def basemap_spec(name: str) -> list[dict[str, Any]]:
         return []
     url, attribution = basemap_urls()[name]
     name_shown = f"{name} (needs internet)"
-    spec = tiles_spec("basemap", url, z_index=BASEMAP_Z, name=name_shown, attribution=attribution)
-    return [{**spec, "className": ""}]  # a web basemap: smoothed as its server made it
+    return [  # a web basemap: magnified smoothly, as its server made it
+        tiles_spec(
+            "basemap",
+            url,
+            z_index=BASEMAP_Z,
+            name=name_shown,
+            attribution=attribution,
+            class_name="",
+        )
+    ]
 
 
 def scene_spec(

@@ -201,10 +201,12 @@ def draw_square(page, half: int = 60, dx0: int = 0, dy0: int = 0) -> None:  # ty
     for dx, dy in corners:  # Leaflet.draw drops clicks closer than 50 ms apart
         page.mouse.click(x + dx0 + dx, y + dy0 + dy)
         time.sleep(0.25)
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     finish = frame.get_by_text("Finish", exact=True)
     try:
         finish.wait_for(timeout=30_000)
-    except Exception as exc:  # say what the map had, for a failure seen once in a full run
+    except PlaywrightTimeout as exc:  # say what the map had (a failure seen once in a full run)
         state = _draw_state(page)
         raise AssertionError(f"no 'Finish' after four corners; the map had {state}") from exc
     finish.click()  # closes the ring
@@ -212,7 +214,7 @@ def draw_square(page, half: int = 60, dx0: int = 0, dy0: int = 0) -> None:  # ty
 
 def _draw_state(page) -> dict[str, object]:  # type: ignore[no-untyped-def]
     """What Leaflet.draw shows on the Label page's map: its tooltip, the corners placed, the
-    toolbar's actions, and whether this is still the frame the drawing began in."""
+    toolbar's visible actions, and how many frames the page has (a rebuilt map adds one)."""
     frame = page.locator(MAP).last.element_handle().content_frame()
     return dict(
         frame.evaluate(

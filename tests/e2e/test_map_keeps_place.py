@@ -358,7 +358,8 @@ def test_magnified_tiles_show_pixels_with_no_seam_at_tile_edges(browser, tmp_pat
         loaded = """() => {
             const t = document.querySelectorAll('.sharpfields-pixels img.leaflet-tile');
             return t.length > 0 && Array.from(t).every(i => i.complete &&
-              i.classList.contains('leaflet-tile-loaded')) }"""
+              i.classList.contains('leaflet-tile-loaded') &&
+              getComputedStyle(i).opacity === '1') }"""  # faded in too: drawn as they are
         _until(lambda: bool(frame.evaluate(loaded)), 60)
         order = frame.evaluate(  # each tile layer's native zoom and its place in the stack
             "() => Object.values(window.map._layers).filter(l => l._url && l.options.className"
@@ -368,7 +369,6 @@ def test_magnified_tiles_show_pixels_with_no_seam_at_tile_edges(browser, tmp_pat
         # the enhanced area (its native zoom: 16) lies over the scene (14): the layer switcher
         # once renumbered the layers in its own order and put the scene on top
         assert max(order)[0] == native and max(order, key=lambda o: o[1])[0] == native, order
-        page.wait_for_timeout(1000)  # drawn
         x = round(frame.evaluate(f"() => window.map.latLngToContainerPoint([{c.y}, {edge}]).x"))
         size = frame.evaluate("() => [window.map.getSize().x, window.map.getSize().y]")
         png = page.locator(MAP).last.screenshot()
