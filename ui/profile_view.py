@@ -109,7 +109,7 @@ def season_profile(
     except SceneError as exc:
         st.caption(str(exc))
         return
-    st.altair_chart(ndvi_chart(frame), use_container_width=True)
+    st.altair_chart(ndvi_chart(frame), width="stretch")
     st.dataframe(table, hide_index=True)
     st.caption(
         "Mean NDVI of the field's pixels on each date, beside its nearest fields; "

@@ -318,3 +318,51 @@ def new_label(folder: Path, known: set[str], timeout_s: float = 60) -> Label:
             return fresh[0]
         time.sleep(0.2)
     raise TimeoutError("the save never reached the label store")
+
+
+_PAGE_STATE_JS = """() => {
+  const texts = (selector) => Array.from(document.querySelectorAll(selector)).map(e => e.innerText);
+  return {
+    captions: texts('[data-testid="stCaptionContainer"]').filter(t => /unsaved|for \\d+ s/.test(t)),
+    alerts: texts('[data-testid="stAlert"], [data-testid="stException"]').map(t => t.slice(0, 300)),
+    running: document.querySelectorAll('[data-testid="stStatusWidgetRunningIcon"]').length,
+    saves: Array.from(document.querySelectorAll("button"))
+      .filter(b => /^Save/.test(b.innerText.trim())).map(b => [b.innerText.trim(), b.disabled]),
+  };
+}"""
+_MAP_SAVE_STATE_JS = "() => window.sharpfieldsLive && window.sharpfieldsLive.saveState()"
+
+
+def label_page_report(page, data_dir: Path) -> str:  # type: ignore[no-untyped-def]
+    """What a failing Label-page test needs to tell a lost save from a slow one: the page's
+    captions and errors, how the map stands with Save clicks and key E, the fields stored,
+    and the end of the server's log (CI prints only the failure's message)."""
+    parts: list[str] = []
+    try:
+        parts.append(f"page: {page.evaluate(_PAGE_STATE_JS)!r}")
+        frame = page.locator(MAP).last.element_handle().content_frame()
+        parts.append(f"map: {frame.evaluate(_MAP_SAVE_STATE_JS)!r}")
+    except Exception as exc:  # the report must not hide the failure it explains
+        parts.append(f"page not readable: {exc!r}")
+    try:
+        stored = [(lab.crop, lab.view.value) for lab in stored_labels(data_dir / "labels")]
+        parts.append(f"stored: {stored}")
+    except Exception as exc:
+        parts.append(f"store not readable: {exc!r}")
+    logs = sorted(data_dir.glob("server-*.log"))
+    if logs:
+        tail = logs[-1].read_text(errors="replace").splitlines()[-25:]
+        parts.append("server log (end):\n" + "\n".join(tail))
+    return "\n".join(parts)
+
+
+def wait_for_text_or_report(page, text: str, data_dir: Path, timeout_ms: float = 60_000) -> None:  # type: ignore[no-untyped-def]
+    """Wait for ``text`` on the Label page; if it never shows, fail with
+    :func:`label_page_report`."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.get_by_text(text).wait_for(timeout=timeout_ms)
+    except PlaywrightTimeout:
+        report = label_page_report(page, data_dir)
+        raise AssertionError(f"{text!r} never showed\n{report}") from None

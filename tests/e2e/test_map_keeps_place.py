@@ -30,6 +30,7 @@ from tests.e2e.harness import (
     scene_tiles,
     sign_in,
     stored_labels,
+    wait_for_text_or_report,
 )
 from ui.field_layers import crop_colour
 from ui.settings import SAMPLE_SCENE
@@ -110,7 +111,7 @@ def _until(check: Callable[[], bool], timeout_s: float = 30) -> None:
 
 
 def test_saves_undo_switches_and_dates_keep_the_map_and_its_view(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    with _app_page(browser, tmp_path) as (page, url, _data):
+    with _app_page(browser, tmp_path) as (page, url, data):
         _open_at_enhanced_area(page, url, "Steady")
         frame = page.frame_locator(MAP).last
         start_zoom = _settled_view(page)[0]
@@ -133,9 +134,9 @@ def test_saves_undo_switches_and_dates_keep_the_map_and_its_view(browser, tmp_pa
         expect(outline).to_have_count(0)
 
         draw_square(page, half=40)
-        page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=30_000)
+        wait_for_text_or_report(page, "1 unsaved drawing(s)", data)
         page.get_by_role("button", name="Save & submit").click()
-        page.get_by_text("0 unsaved drawing(s)").wait_for(timeout=30_000)
+        wait_for_text_or_report(page, "0 unsaved drawing(s)", data)
         saved = frame.locator(f'path[stroke="{crop_colour("rice")}"]')
         saved.first.wait_for(timeout=30_000)  # shown as a saved rice field, in place
         assert _same_map(page) and _settled_view(page) == view
@@ -144,7 +145,7 @@ def test_saves_undo_switches_and_dates_keep_the_map_and_its_view(browser, tmp_pa
         expect(switcher).to_have_class(EXPANDED)  # and the switcher stays open
 
         page.get_by_role("button", name="Undo").click()
-        page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=30_000)
+        wait_for_text_or_report(page, "1 unsaved drawing(s)", data)
         saved.first.wait_for(state="detached", timeout=30_000)
         assert _same_map(page) and _settled_view(page) == view
         expect(switcher).to_have_class(EXPANDED)
@@ -245,10 +246,10 @@ def test_key_e_pressed_while_the_page_runs_is_not_lost(browser, tmp_path: Path) 
         page.keyboard.press("e")
         showing = _other(showing)
         _agree(page, showing)
-        page.get_by_text("0 unsaved drawing(s)").wait_for(timeout=60_000)
+        wait_for_text_or_report(page, "0 unsaved drawing(s)", data)
         known = {lab.id for lab in stored_labels(data / "labels")}
         draw_square(page, half=18, dx0=120)
-        page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=30_000)
+        wait_for_text_or_report(page, "1 unsaved drawing(s)", data)
         page.get_by_role("button", name="Save & submit").click()
         saved = new_label(data / "labels", known)  # drawn on the view on screen
         assert saved.view == (View.ENHANCED if showing == "enhanced" else View.ORIGINAL)
@@ -265,14 +266,14 @@ def test_a_save_followed_by_key_e_is_always_stored(browser, tmp_path: Path) -> N
         for i, delay_ms in enumerate((0, 150, 400, 1200)):
             known = {lab.id for lab in stored_labels(data / "labels")}
             draw_square(page, half=12, dx0=-330 + 45 * i)
-            page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=60_000)
+            wait_for_text_or_report(page, "1 unsaved drawing(s)", data)
             seen = View.ENHANCED if showing == "enhanced" else View.ORIGINAL
             page.get_by_role("button", name="Save as draft").click()
             page.wait_for_timeout(delay_ms)
             page.keyboard.press("e")
             showing = _other(showing)
             _agree(page, showing)
-            page.get_by_text("0 unsaved drawing(s)").wait_for(timeout=60_000)
+            wait_for_text_or_report(page, "0 unsaved drawing(s)", data)
             saved = new_label(data / "labels", known)
             assert len(stored_labels(data / "labels")) == len(known) + 1, f"E {delay_ms} ms after"
             assert saved.view == seen, f"E {delay_ms} ms after: stored as drawn on {saved.view}"
@@ -286,13 +287,13 @@ def test_a_save_right_after_a_drawing_stores_that_drawing_too(browser, tmp_path:
         _open_at_enhanced_area(page, url, "Quick Saver")
         _agree(page, "enhanced")
         draw_square(page, half=12, dx0=-200)
-        page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=60_000)
+        wait_for_text_or_report(page, "1 unsaved drawing(s)", data)
         known = {lab.id for lab in stored_labels(data / "labels")}
         draw_square(page, half=12, dx0=-140)  # and Save at once: the page has one drawing
         page.get_by_role("button", name="Save as draft").click()
         page.keyboard.press("e")  # while the click waits for the map's report
         _agree(page, "original")
-        page.get_by_text("0 unsaved drawing(s)").wait_for(timeout=60_000)
+        wait_for_text_or_report(page, "0 unsaved drawing(s)", data)
         _until(lambda: len(stored_labels(data / "labels")) == len(known) + 2, 60)
         views = {lab.view for lab in stored_labels(data / "labels") if lab.id not in known}
         assert views == {View.ENHANCED}, views
@@ -312,7 +313,7 @@ def test_an_edit_that_changes_nothing_does_not_hold_the_next_save(browser, tmp_p
         map_centre(page)
         draw_fields_tool(page)
         draw_square(page, half=12, dx0=-120)
-        page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=60_000)
+        wait_for_text_or_report(page, "1 unsaved drawing(s)", data)
         frame = page.frame_locator(MAP).last
         for _ in range(2):  # the edit tool's own Save, with no change
             _until(lambda: not _drawing_unreported(page), 30)
@@ -326,7 +327,7 @@ def test_an_edit_that_changes_nothing_does_not_hold_the_next_save(browser, tmp_p
         page.get_by_role("button", name="Save as draft").click()
         saved = new_label(data / "labels", set())
         assert saved.geometry.area > 0
-        page.get_by_text("0 unsaved drawing(s)").wait_for(timeout=60_000)
+        wait_for_text_or_report(page, "0 unsaved drawing(s)", data)
 
 
 def _column_changes(png: bytes, x0: int, x1: int, y0: int, y1: int) -> np.ndarray:

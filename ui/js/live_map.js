@@ -409,6 +409,12 @@
     listLayers: listLayers,
     // whether a drawing waits for its report to the page (a Save click would be held)
     drawingUnreported: function () { return live.drawnAt > live.sentAt; },
+    // how Save clicks and presses of E stand (for a look when a save seems lost)
+    saveState: function () {
+      return {holding: live.holding, heldPresses: live.heldPresses, unsentPresses: live.unsentPresses,
+        presses: live.presses, lastSave: live.lastSave, drawnAt: live.drawnAt, sentAt: live.sentAt,
+        now: Date.now(), saves: live.saves.slice()};
+    },
     update: function (spec) {
       live.view = spec.view || null;
       live.saves = spec.saves || [];
