@@ -11,7 +11,8 @@ enhancer, each from the 8 m input under both degradations. Targets: drawn field 
 Augmentation, so the model transfers to sharpened Sentinel-2 (four bands, other colours,
 2.5 m): random 128² crops rescaled 0.7–1.3×, flips and quarter turns, shuffled band order,
 per-band gain, offset and gamma, occasional grey, blur and noise. Loss: cross-entropy with the
-boundary class weighted 3×. CPU, one thread, stopped after ``--minutes``; the checkpoint with
+boundary class weighted 3×. CPU (``--threads``), stopped after ``--minutes``, the learning
+rate decayed on a cosine over that time; the checkpoint with
 the lowest validation loss is kept.
 """
 
@@ -88,8 +89,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=Path("data/outline-unet.pt"))
     parser.add_argument("--resume", type=Path, help="start from this checkpoint's weights")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads")
+    parser.add_argument("--every", type=int, default=100, help="steps between validations")
     args = parser.parse_args(argv)
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     start = time.perf_counter()
@@ -108,7 +111,12 @@ def main(argv: list[str] | None = None) -> int:
     step, best, log = 0, float("inf"), []
     if args.resume:
         step, best = int(saved["meta"]["step"]), float(saved["meta"]["val_loss"])
+    budget = deadline - time.perf_counter()
     while time.perf_counter() < deadline:
+        # Cosine decay of the learning rate over the time left (so the budget is the schedule).
+        done = 1 - (deadline - time.perf_counter()) / budget
+        for group in optimiser.param_groups:
+            group["lr"] = args.lr * (0.02 + 0.98 * 0.5 * (1 + np.cos(np.pi * min(done, 1.0))))
         net.train()
         batch = [augment(*pool[int(rng.integers(len(pool)))], rng) for _ in range(args.batch)]
         x = torch.stack([b[0] for b in batch])
@@ -118,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         loss.backward()
         optimiser.step()
         step += 1
-        if step % 100 == 0:
+        if step % args.every == 0:
             net.eval()
             with torch.inference_mode():
                 val_loss = float(

@@ -3,8 +3,15 @@
     OMP_NUM_THREADS=1 .venv/bin/python -m bench.tune_outline --scale 40 --coarser 20 60 --merge 0.55
     OMP_NUM_THREADS=1 .venv/bin/python -m bench.tune_outline --segmenter merge --threshold 0.4 0.5
 
+    OMP_NUM_THREADS=2 .venv/bin/python -m bench.tune_outline --segmenter merge \
+        --net data/outline-unet.pt --threshold 0.5 0.6 --boundary-weight 1 2 --boundary-floor 0.3
+
 (``nested``: the nested Felzenszwalb segmenter's settings; ``merge``: learned merging with the
-weights of ``--weights``, each ``--threshold`` measured in turn.)
+weights of ``--weights``, and with ``--net`` a field-boundary U-Net's maps (``unet``: that
+network alone, :class:`sr.outline.segment.NetSegmenter`); every combination
+of ``--threshold``, ``--boundary-weight``, ``--boundary-floor``, ``--background`` and
+``--contrast`` is measured,
+each view cut into superpixels and run through the network once.)
 
 The same metrics as :mod:`bench.bench_fields` on the segmenter's instance image directly (no
 polygons, no PSNR or boundary F, so a setting takes about a minute): the median IoU of the
@@ -15,6 +22,8 @@ degradations (truth once); and the outline-all field F1 (judged) of the proposed
 from __future__ import annotations
 
 import argparse
+import itertools
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -22,8 +31,15 @@ import numpy as np
 from bench.bench_fields import innermost_points, iou
 from bench.fields_data import BENCH_DEGRADATIONS, VALIDATION_CHIPS, VIEWS, load_chip, view
 from sr.outline.assist import field_instances
+from sr.outline.bands import three_bands
 from sr.outline.merge import WEIGHTS, load_model
-from sr.outline.segment import MergeSegmenter, NestedSegmenter, Segmenter
+from sr.outline.segment import (
+    MergeSegmenter,
+    NestedSegmenter,
+    NetSegmenter,
+    Segmenter,
+    load_net,
+)
 
 
 def click_ious(instances: np.ndarray, fields: np.ndarray) -> list[float]:
@@ -59,35 +75,76 @@ def proposal_f1(instances: np.ndarray, fields: np.ndarray) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
-def measure(segmenter: Segmenter, views: tuple[str, ...] = VIEWS) -> dict[str, tuple]:
-    """Per view: (median click IoU, mean click IoU, mean outline-all F1) on the validation
-    chips, both degradations (the truth once)."""
-    ious: dict[str, list[float]] = {}
-    f1s: dict[str, list[float]] = {}
+def validation_views(views: tuple[str, ...]) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
+    """(view name, image, drawn fields) of the validation chips, both degradations (the
+    truth once)."""
     for name in VALIDATION_CHIPS:
         chip = load_chip(name)
         for degradation in BENCH_DEGRADATIONS:
             for view_name in views:
                 if view_name == "truth" and degradation != BENCH_DEGRADATIONS[0]:
                     continue
-                instances = field_instances(view(chip, degradation, view_name), segmenter)
-                ious.setdefault(view_name, []).extend(click_ious(instances, chip.fields))
-                f1s.setdefault(view_name, []).append(proposal_f1(instances, chip.fields))
+                yield view_name, view(chip, degradation, view_name), chip.fields
+
+
+def scores(found: list[tuple[str, np.ndarray, np.ndarray]]) -> dict[str, tuple]:
+    """Per view name: (median click IoU, mean click IoU, mean outline-all F1) of
+    (view name, instance image, drawn fields) triples."""
+    ious: dict[str, list[float]] = {}
+    f1s: dict[str, list[float]] = {}
+    for view_name, instances, fields in found:
+        ious.setdefault(view_name, []).extend(click_ious(instances, fields))
+        f1s.setdefault(view_name, []).append(proposal_f1(instances, fields))
     return {
         v: (float(np.median(ious[v])), float(np.mean(ious[v])), float(np.mean(f1s[v])))
-        for v in views
+        for v in ious
     }
+
+
+def measure(segmenter: Segmenter, views: tuple[str, ...] = VIEWS) -> dict[str, tuple]:
+    """Per view: (median click IoU, mean click IoU, mean outline-all F1) on the validation
+    chips, both degradations (the truth once)."""
+    return scores(
+        [(v, field_instances(image, segmenter), f) for v, image, f in validation_views(views)]
+    )
+
+
+def measure_merging(
+    segmenters: list[MergeSegmenter], views: tuple[str, ...] = VIEWS
+) -> list[dict[str, tuple]]:
+    """:func:`measure` of learned-merging settings that share their network: each view is
+    prepared (superpixels, graph, network) once."""
+    found: list[list[tuple[str, np.ndarray, np.ndarray]]] = [[] for _ in segmenters]
+    for view_name, image, fields in validation_views(views):
+        rgb = three_bands(image)
+        prepared = segmenters[0].prepared(rgb)
+        no_data = ~np.isfinite(image).all(axis=0)
+        for out, segmenter in zip(found, segmenters, strict=True):
+            instances = segmenter.fields(prepared)
+            instances[no_data] = 0
+            out.append((view_name, instances, fields))
+    return [scores(f) for f in found]
+
+
+def report(segmenter: Segmenter, contrast: float, propose: int, result: dict) -> None:
+    print(f"{segmenter.version} contrast {contrast:g} propose ≥ {propose} px")
+    for view_name, (median, mean, f1) in result.items():
+        print(
+            f"  {view_name:9s} click IoU median {median:.3f} "
+            f"mean {mean:.3f}  outline-all F1 {f1:.2f}",
+            flush=True,
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default = NestedSegmenter()
-    parser.add_argument("--segmenter", choices=["nested", "merge"], default="nested")
+    parser.add_argument("--segmenter", choices=["nested", "merge", "unet"], default="nested")
     parser.add_argument("--views", nargs="+", default=list(VIEWS), choices=VIEWS)
     parser.add_argument("--scale", type=float, default=default.scale)
     parser.add_argument("--coarser", type=float, nargs="+", default=list(default.coarser))
     parser.add_argument("--merge", type=float, default=default.merge)
-    parser.add_argument("--contrast", type=float, default=default.contrast)
+    parser.add_argument("--contrast", type=float, nargs="+", default=[default.contrast])
     parser.add_argument("--propose-pixels", type=int, default=default.propose_pixels)
     merging = MergeSegmenter.__dataclass_fields__
     parser.add_argument(
@@ -98,28 +155,50 @@ def main(argv: list[str] | None = None) -> int:
         help="merge: probabilities to stop merging at (each measured)",
     )
     parser.add_argument("--weights", type=Path, default=WEIGHTS, help="merge: the model")
+    parser.add_argument("--net", type=Path, help="merge: a field-boundary U-Net checkpoint")
+    parser.add_argument(
+        "--boundary-weight", type=float, nargs="+", default=[merging["boundary_weight"].default]
+    )
+    parser.add_argument(
+        "--boundary-floor", type=float, nargs="+", default=[merging["boundary_floor"].default]
+    )
+    parser.add_argument(
+        "--background", type=float, nargs="+", default=[merging["background"].default]
+    )
     args = parser.parse_args(argv)
-    segmenters: list[Segmenter]
+    views = tuple(args.views)
     if args.segmenter == "nested":
-        segmenters = [
-            NestedSegmenter(
-                args.scale, tuple(args.coarser), args.merge, args.contrast, args.propose_pixels
+        for contrast in args.contrast:
+            nested = NestedSegmenter(
+                args.scale, tuple(args.coarser), args.merge, contrast, args.propose_pixels
             )
-        ]
-    else:
-        model = load_model(args.weights)
-        segmenters = [
-            MergeSegmenter(model, t, args.contrast, args.propose_pixels) for t in args.threshold
-        ]
-    for segmenter in segmenters:
-        scores = measure(segmenter, tuple(args.views))
-        print(f"{segmenter.version} contrast {args.contrast:g} propose ≥ {args.propose_pixels} px")
-        for view_name, (median, mean, f1) in scores.items():
-            print(
-                f"  {view_name:9s} click IoU median {median:.3f} "
-                f"mean {mean:.3f}  outline-all F1 {f1:.2f}",
-                flush=True,
-            )
+            report(nested, contrast, args.propose_pixels, measure(nested, views))
+        return 0
+    net = None if args.net is None else NetSegmenter(*load_net(args.net))
+    if args.segmenter == "unet":
+        if net is None:
+            parser.error("--segmenter unet needs --net")
+        report(net, 0, 0, measure(net, views))
+        return 0
+    model = load_model(args.weights)
+    settings = itertools.product(
+        args.threshold, args.boundary_weight, args.boundary_floor, args.background, args.contrast
+    )
+    segmenters = [
+        MergeSegmenter(
+            model,
+            t,
+            c,
+            args.propose_pixels,
+            net=net,
+            boundary_weight=w,
+            boundary_floor=floor,
+            background=b,
+        )
+        for t, w, floor, b, c in settings
+    ]
+    for segmenter, result in zip(segmenters, measure_merging(segmenters, views), strict=True):
+        report(segmenter, segmenter.contrast, args.propose_pixels, result)
     return 0
 
 

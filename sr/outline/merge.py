@@ -77,14 +77,18 @@ class Graph:
     ``regions`` (n, k): pixel count, sums of each channel, sums of squares of each channel,
     sum of the fine gradient inside. ``pairs`` (m, 2) region numbers a < b; ``border`` (m, j):
     neighbour-pixel pairs across, sum of fine gradient, sum of wide gradient, counts above
-    each of :data:`LEVELS`, counts on a segment border at each of :data:`COARSE_SCALES`.
-    ``perimeter`` (n,) neighbour-pixel pairs on each region's outline.
+    each of :data:`LEVELS`, counts on a segment border at each of :data:`COARSE_SCALES`
+    (and the network's sums when ``net``). ``perimeter`` (n,) neighbour-pixel pairs on each
+    region's outline.
     """
 
     regions: np.ndarray
     pairs: np.ndarray
     border: np.ndarray
     channels: int
+    # With a field-boundary network's maps (:func:`build_graph`'s ``net``): ``regions`` ends
+    # with the summed background probability, ``border`` with the summed boundary probability.
+    net: bool = False
 
     @property
     def perimeter(self) -> np.ndarray:
@@ -102,8 +106,10 @@ def across(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return first, second
 
 
-def build_graph(image: np.ndarray, labels: np.ndarray) -> Graph:
-    """The adjacency graph of ``labels`` (0…n−1, 4-neighbours) over a (C, H, W) image."""
+def build_graph(image: np.ndarray, labels: np.ndarray, net: np.ndarray | None = None) -> Graph:
+    """The adjacency graph of ``labels`` (0…n−1, 4-neighbours) over a (C, H, W) image; with
+    ``net`` — (3, H, W) background / interior / boundary probabilities of a field-boundary
+    network (:class:`sr.outline.segment.NetSegmenter`) — their sums too."""
     fine, wide = gradient(image, 1.0), gradient(image, 2.5)
     coarse = [half_resolution_segments(image, scale, 0.8, 20) for scale in COARSE_SCALES]
     n = int(labels.max()) + 1
@@ -113,16 +119,21 @@ def build_graph(image: np.ndarray, labels: np.ndarray) -> Graph:
     columns += [np.bincount(flat, band, n) for band in pixels]
     columns += [np.bincount(flat, band * band, n) for band in pixels]
     columns += [np.bincount(flat, fine.ravel(), n)]
+    if net is not None:
+        columns += [np.bincount(flat, net[0].ravel().astype(np.float64), n)]
     a, b = across(labels)
     differ = a != b
     a, b = a[differ], b[differ]
     g_fine, g_wide = (np.add(*across(g))[differ] / 2 for g in (fine, wide))
     on_coarse = [np.not_equal(*across(c))[differ] for c in coarse]
-    per_pixel = np.column_stack(
-        [np.ones_like(g_fine), g_fine, g_wide, *(g_fine > level for level in LEVELS), *on_coarse]
+    per_pixel = [np.ones_like(g_fine), g_fine, g_wide, *(g_fine > level for level in LEVELS)]
+    per_pixel += on_coarse
+    if net is not None:
+        per_pixel += [np.add(*across(net[2].astype(np.float64)))[differ] / 2]
+    pairs, border, _ = _summed_pairs(
+        np.minimum(a, b), np.maximum(a, b), np.column_stack(per_pixel), n
     )
-    pairs, border, _ = _summed_pairs(np.minimum(a, b), np.maximum(a, b), per_pixel, n)
-    return Graph(np.column_stack(columns), pairs, border, len(image))
+    return Graph(np.column_stack(columns), pairs, border, len(image), net is not None)
 
 
 def _summed_pairs(
@@ -162,7 +173,7 @@ def merged(graph: Graph, mapping: np.ndarray) -> tuple[Graph, np.ndarray]:
     )
     pair_mapping = np.full(len(graph.pairs), -1, np.int64)
     pair_mapping[keep] = inverse
-    return Graph(regions, pairs, border, graph.channels), pair_mapping
+    return Graph(regions, pairs, border, graph.channels, graph.net), pair_mapping
 
 
 def merge_pairs(graph: Graph, picked: np.ndarray) -> Merge:
@@ -201,7 +212,8 @@ def pair_features(graph: Graph, which: np.ndarray | None = None) -> np.ndarray:
     border_mean = border[:, 1] / crossing
     wide_mean = border[:, 2] / crossing
     above = border[:, 3 : 3 + len(LEVELS)] / crossing[:, None]
-    on_coarse = border[:, 3 + len(LEVELS) :] / crossing[:, None]
+    on_coarse = border[:, 3 + len(LEVELS) : 3 + len(LEVELS) + len(COARSE_SCALES)]
+    on_coarse = on_coarse / crossing[:, None]
     inside_max = np.maximum(inside[a], inside[b]) + 1e-3
     compact_a = perimeter[a] / np.sqrt(na)
     compact_b = perimeter[b] / np.sqrt(nb)
@@ -307,14 +319,63 @@ def matched_pairs(pairs: np.ndarray, probability: np.ndarray, n: int) -> np.ndar
     return out
 
 
+def net_boundary(graph: Graph, which: np.ndarray | None = None) -> np.ndarray:
+    """(m,) the network's mean boundary probability along each pair's border (a graph built
+    with ``net``), or of the pairs ``which`` only."""
+    border = graph.border if which is None else graph.border[which]
+    out: np.ndarray = border[:, -1] / np.maximum(border[:, 0], 1)
+    return out
+
+
+def net_background(graph: Graph) -> np.ndarray:
+    """(n,) the network's mean background probability in each region (a graph built with
+    ``net``)."""
+    out: np.ndarray = graph.regions[:, -1] / np.maximum(graph.regions[:, 0], 1)
+    return out
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    q = np.clip(p, 1e-6, 1 - 1e-6)
+    out: np.ndarray = np.log(q / (1 - q))
+    return out
+
+
+def same_field_probability(
+    graph: Graph,
+    model: MergeModel,
+    which: np.ndarray | None = None,
+    boundary_weight: float = 0,
+    boundary_floor: float = 0.5,
+) -> np.ndarray:
+    """The classifier's probability that each pair (or the pairs ``which``) is one field.
+    On a graph built with a network's maps and ``boundary_weight`` > 0, a border the network
+    calls a field boundary more than ``boundary_floor`` (its mean boundary probability along
+    the border) vetoes: the log-odds drop by ``boundary_weight`` × how far that probability's
+    log-odds lie above the floor's. A border below the floor leaves the classifier alone (a
+    weak boundary is no evidence for merging: measured, it only made clicks leak)."""
+    probability = model.probability(pair_features(graph, which))
+    if not (graph.net and boundary_weight):
+        return probability
+    above = np.maximum(_logit(net_boundary(graph, which)) - _logit(np.array(boundary_floor)), 0)
+    odds = _logit(probability) - boundary_weight * above
+    out: np.ndarray = 1 / (1 + np.exp(-np.clip(odds, -30, 30)))
+    return out
+
+
 def merge_rounds(
-    graph: Graph, model: MergeModel, threshold: float, max_rounds: int = 1000
+    graph: Graph,
+    model: MergeModel,
+    threshold: float,
+    max_rounds: int = 1000,
+    boundary_weight: float = 0,
+    boundary_floor: float = 0.5,
 ) -> tuple[Graph, np.ndarray, np.ndarray]:
     """Merge mutually most probable pairs above ``threshold`` until none is left: the final
-    graph, each first region's final region, and the final pairs' probabilities. Only pairs
-    touching a merged region are scored again (the others' statistics did not change)."""
+    graph, each first region's final region, and the final pairs' probabilities
+    (:func:`same_field_probability`). Only pairs touching a merged region are scored again
+    (the others' statistics did not change)."""
     to_final = np.arange(len(graph.regions))
-    probability = model.probability(pair_features(graph))
+    probability = same_field_probability(graph, model, None, boundary_weight, boundary_floor)
     for _ in range(max_rounds):
         picked = matched_pairs(graph.pairs, probability, len(graph.regions))
         picked = picked[probability[picked] > threshold]
@@ -325,7 +386,9 @@ def merge_rounds(
         graph, to_final = step.graph, step.mapping[to_final]
         updated = np.empty(len(graph.pairs))
         updated[step.pair_mapping[kept]] = probability[kept]
-        updated[step.fresh] = model.probability(pair_features(graph, step.fresh))
+        updated[step.fresh] = same_field_probability(
+            graph, model, step.fresh, boundary_weight, boundary_floor
+        )
         probability = updated
     return graph, to_final, probability
 

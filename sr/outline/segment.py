@@ -39,6 +39,7 @@ from sr.outline.hierarchy import (
     segments,
 )
 from sr.outline.merge import (
+    Graph,
     MergeModel,
     build_graph,
     load_model,
@@ -215,6 +216,17 @@ class NestedSegmenter:
 
 
 @dataclass
+class PreparedView:
+    """A view cut into superpixels with their graph, the network's maps (or None) and the
+    colour gradient: what :class:`MergeSegmenter` merges, whatever its settings."""
+
+    labels: np.ndarray
+    graph: Graph
+    maps: np.ndarray | None
+    gradient: np.ndarray
+
+
+@dataclass
 class MergeSegmenter:
     """Superpixels merged by a trained classifier (:mod:`sr.outline.merge`) while it is
     more than ``threshold`` sure two touching regions are one field. "Outline all" proposes a
@@ -227,18 +239,48 @@ class MergeSegmenter:
     contrast: float = 2.0
     propose_pixels: int = 300
     min_pixels: int = MIN_PIXELS
+    # A field-boundary network: its boundary probability along a border above the floor
+    # vetoes merges (:func:`sr.outline.merge.same_field_probability`), and
+    # "outline all" proposes only fields it calls mostly not background (``background``).
+    net: NetSegmenter | None = None
+    boundary_weight: float = 1.0
+    boundary_floor: float = 0.5
+    background: float = 0.5
 
     @property
     def version(self) -> str:
-        return f"learned-merge-{self.model.version}@{self.threshold:g}"
+        base = f"learned-merge-{self.model.version}@{self.threshold:g}"
+        if self.net is None:
+            return base
+        veto = f"{self.boundary_weight:g}>{self.boundary_floor:g}"
+        return f"{base}+{self.net.version}x{veto}/{self.background:g}"
+
+    def prepared(self, rgb: np.ndarray) -> PreparedView:
+        """What merging starts from; it depends only on the view and :attr:`net`."""
+        labels = superpixels(rgb)
+        maps = None if self.net is None else self.net.probabilities(rgb)
+        return PreparedView(labels, build_graph(rgb, labels, maps), maps, colour_gradient(rgb))
 
     def __call__(self, rgb: np.ndarray) -> np.ndarray:
-        labels = superpixels(rgb)
-        _, to_final, _ = merge_rounds(build_graph(rgb, labels), self.model, self.threshold)
-        fields = drop_small(to_final[labels].astype(np.int32) + 1, self.min_pixels)
+        return self.fields(self.prepared(rgb))
+
+    def fields(self, view: PreparedView) -> np.ndarray:
+        """The instance image (see :class:`Segmenter`) of a prepared view."""
+        _, to_final, _ = merge_rounds(
+            view.graph,
+            self.model,
+            self.threshold,
+            boundary_weight=self.boundary_weight,
+            boundary_floor=self.boundary_floor,
+        )
+        fields = drop_small(to_final[view.labels].astype(np.int32) + 1, self.min_pixels)
         sizes = np.bincount(fields.ravel())
-        stands_out = distinct(fields, colour_gradient(rgb), self.contrast)
-        proposed = stands_out & (sizes >= self.propose_pixels)
+        proposed = distinct(fields, view.gradient, self.contrast)
+        maps = view.maps
+        if maps is not None:
+            background = np.bincount(fields.ravel(), maps[BACKGROUND].ravel(), len(sizes))
+            proposed &= background / np.maximum(sizes, 1) < self.background
+        proposed &= sizes >= self.propose_pixels
         out: np.ndarray = np.where(proposed[fields], fields, -fields).astype(np.int32)
         return out
 

@@ -19,7 +19,10 @@ from sr.outline.merge import (
     matched_pairs,
     merge_rounds,
     merged,
+    net_background,
+    net_boundary,
     pair_features,
+    same_field_probability,
     superpixels,
 )
 from sr.outline.segment import MergeSegmenter
@@ -157,3 +160,56 @@ def test_the_shipped_segmenter_keeps_the_contract() -> None:
     assert len(np.unique(np.abs(instances[instances != 0]))) == len(
         np.unique(instances[instances != 0])
     )
+
+
+def boundary_maps(line: bool) -> np.ndarray:
+    """(3, 64, 96) background / interior / boundary probabilities: interior everywhere, or a
+    boundary the network is 99 % sure of on columns 47–48 (the halves' border) when ``line``."""
+    maps = np.zeros((3, 64, 96), np.float32)
+    maps[1] = 1.0
+    if line:
+        maps[1, :, 47:49], maps[2, :, 47:49] = 0.01, 0.99
+    return maps
+
+
+def test_the_network_maps_sum_as_the_other_statistics() -> None:
+    image = two_fields(0.05, line=0.05)
+    labels = superpixels(image, scale=2, min_size=5)
+    maps = boundary_maps(line=True)
+    graph = build_graph(image, labels, maps)
+    plain = build_graph(image, labels)
+    assert graph.net and not plain.net
+    # The plain graph's columns come first and are unchanged; features do not see the maps.
+    np.testing.assert_allclose(graph.regions[:, :-1], plain.regions)
+    np.testing.assert_allclose(graph.border[:, :-1], plain.border)
+    np.testing.assert_allclose(pair_features(graph), pair_features(plain))
+    mapping = np.arange(len(graph.regions)) // 3
+    once, _ = merged(graph, mapping)
+    rebuilt = build_graph(image, mapping[labels], maps)
+    np.testing.assert_allclose(once.border, rebuilt.border, rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(net_background(once), net_background(rebuilt))
+    # The halves' border: each crossing averages a boundary pixel and its neighbour.
+    halves_graph = build_graph(image, halves(), maps)
+    assert net_boundary(halves_graph).tolist() == [pytest.approx(0.99)]
+    assert net_background(halves_graph).tolist() == [0.0, 0.0]
+
+
+def test_a_boundary_the_network_is_sure_of_vetoes_a_merge_the_classifier_would_make() -> None:
+    image = two_fields(0.0, noise=0.0)  # one colour: the classifier alone merges the halves
+    model = border_model(0.015)  # log-odds 3 of one field (0.95) on a border without gradient
+    without = build_graph(image, halves(), boundary_maps(line=False))
+    with_line = build_graph(image, halves(), boundary_maps(line=True))
+    alone = 1 / (1 + np.exp(-3))
+    assert same_field_probability(with_line, model)[0] == pytest.approx(alone, rel=1e-3)
+    # No boundary seen: no veto, and no push to merge either.
+    assert same_field_probability(without, model, boundary_weight=2.0)[0] == pytest.approx(alone)
+    # 3 − 2 × (log(0.99 / 0.01) − log(0.5 / 0.5)) = −6.19: the network's boundary wins.
+    assert same_field_probability(with_line, model, boundary_weight=2.0)[0] == pytest.approx(
+        1 / (1 + np.exp(6.19)), rel=0.01
+    )
+    # A higher floor vetoes less: 3 − 2 × (log(0.99 / 0.01) − log(0.9 / 0.1)) = −1.80.
+    assert same_field_probability(with_line, model, boundary_weight=2.0, boundary_floor=0.9)[
+        0
+    ] == pytest.approx(1 / (1 + np.exp(1.80)), rel=0.01)
+    assert len(merge_rounds(with_line, model, 0.5, boundary_weight=0.0)[0].regions) == 1
+    assert len(merge_rounds(with_line, model, 0.5, boundary_weight=2.0)[0].regions) == 2
