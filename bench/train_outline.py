@@ -12,8 +12,8 @@ Augmentation, so the model transfers to sharpened Sentinel-2 (four bands, other 
 2.5 m): random 128² crops rescaled 0.7–1.3×, flips and quarter turns, shuffled band order,
 per-band gain, offset and gamma, occasional grey, blur and noise. Loss: cross-entropy with the
 boundary class weighted 3×. CPU (``--threads``), stopped after ``--minutes``, the learning
-rate decayed on a cosine over that time; the checkpoint with
-the lowest validation loss is kept.
+rate decayed on a cosine over that time; the checkpoint with the lowest validation loss is
+kept.
 """
 
 from __future__ import annotations

@@ -8,10 +8,9 @@
 
 (``nested``: the nested Felzenszwalb segmenter's settings; ``merge``: learned merging with the
 weights of ``--weights``, and with ``--net`` a field-boundary U-Net's maps (``unet``: that
-network alone, :class:`sr.outline.segment.NetSegmenter`); every combination
-of ``--threshold``, ``--boundary-weight``, ``--boundary-floor``, ``--background`` and
-``--contrast`` is measured,
-each view cut into superpixels and run through the network once.)
+network alone, :class:`sr.outline.segment.NetSegmenter`); every combination of
+``--threshold``, ``--boundary-weight``, ``--boundary-floor``, ``--background`` and
+``--contrast`` is measured, each view cut into superpixels and run through the network once.)
 
 The same metrics as :mod:`bench.bench_fields` on the segmenter's instance image directly (no
 polygons, no PSNR or boundary F, so a setting takes about a minute): the median IoU of the
@@ -30,7 +29,7 @@ import numpy as np
 
 from bench.bench_fields import innermost_points, iou
 from bench.fields_data import BENCH_DEGRADATIONS, VALIDATION_CHIPS, VIEWS, load_chip, view
-from sr.outline.assist import field_instances
+from sr.outline.assist import field_instances, no_data
 from sr.outline.bands import three_bands
 from sr.outline.merge import WEIGHTS, load_model
 from sr.outline.segment import (
@@ -118,16 +117,17 @@ def measure_merging(
     for view_name, image, fields in validation_views(views):
         rgb = three_bands(image)
         prepared = segmenters[0].prepared(rgb)
-        no_data = ~np.isfinite(image).all(axis=0)
+        empty = no_data(image)
         for out, segmenter in zip(found, segmenters, strict=True):
             instances = segmenter.fields(prepared)
-            instances[no_data] = 0
+            instances[empty] = 0
             out.append((view_name, instances, fields))
     return [scores(f) for f in found]
 
 
-def report(segmenter: Segmenter, contrast: float, propose: int, result: dict) -> None:
-    print(f"{segmenter.version} contrast {contrast:g} propose ≥ {propose} px")
+def report(segmenter: Segmenter, result: dict, settings: str = "") -> None:
+    """Print one segmenter's scores (``settings``: what its version string leaves out)."""
+    print(f"{segmenter.version} {settings}".rstrip())
     for view_name, (median, mean, f1) in result.items():
         print(
             f"  {view_name:9s} click IoU median {median:.3f} "
@@ -172,13 +172,14 @@ def main(argv: list[str] | None = None) -> int:
             nested = NestedSegmenter(
                 args.scale, tuple(args.coarser), args.merge, contrast, args.propose_pixels
             )
-            report(nested, contrast, args.propose_pixels, measure(nested, views))
+            proposing = f"contrast {contrast:g} propose ≥ {args.propose_pixels} px"
+            report(nested, measure(nested, views), proposing)
         return 0
     net = None if args.net is None else NetSegmenter(*load_net(args.net))
     if args.segmenter == "unet":
         if net is None:
             parser.error("--segmenter unet needs --net")
-        report(net, 0, 0, measure(net, views))
+        report(net, measure(net, views))
         return 0
     model = load_model(args.weights)
     settings = itertools.product(
@@ -198,7 +199,8 @@ def main(argv: list[str] | None = None) -> int:
         for t, w, floor, b, c in settings
     ]
     for segmenter, result in zip(segmenters, measure_merging(segmenters, views), strict=True):
-        report(segmenter, segmenter.contrast, args.propose_pixels, result)
+        proposing = f"contrast {segmenter.contrast:g} propose ≥ {args.propose_pixels} px"
+        report(segmenter, result, proposing)
     return 0
 
 

@@ -30,7 +30,7 @@ Click = tuple[float, float]  # (column, row) in pixels, fractions allowed
 Image = np.ndarray | Sequence[np.ndarray]  # one date (bands, H, W), or several dates
 
 
-def _no_data(image: np.ndarray) -> np.ndarray:
+def no_data(image: np.ndarray) -> np.ndarray:
     """(rows, columns) bool: a non-finite value in some band."""
     if not np.issubdtype(image.dtype, np.floating):
         return np.zeros(image.shape[-2:], bool)
@@ -58,7 +58,7 @@ def field_instances(
 
     def one_date(date: np.ndarray) -> np.ndarray:
         instances = chosen(three_bands(date, bands))
-        instances[_no_data(date)] = 0
+        instances[no_data(date)] = 0
         return instances
 
     if not is_dates(image):
@@ -70,7 +70,7 @@ def field_instances(
     with warnings.catch_warnings():  # Felzenszwalb on 3 × dates channels: intended
         warnings.filterwarnings("ignore", "Got image with third dimension", RuntimeWarning)
         instances = chosen(stacked_bands(dates, bands))
-    instances[np.any([_no_data(d) for d in dates], axis=0)] = 0
+    instances[np.any([no_data(d) for d in dates], axis=0)] = 0
     return instances
 
 

@@ -86,8 +86,8 @@ class Graph:
     pairs: np.ndarray
     border: np.ndarray
     channels: int
-    # With a field-boundary network's maps (:func:`build_graph`'s ``net``): ``regions`` ends
-    # with the summed background probability, ``border`` with the summed boundary probability.
+    # With a field-boundary network's maps (:func:`build_graph`'s ``net``), ``border`` ends
+    # with the summed boundary probability along each border.
     net: bool = False
 
     @property
@@ -109,7 +109,8 @@ def across(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def build_graph(image: np.ndarray, labels: np.ndarray, net: np.ndarray | None = None) -> Graph:
     """The adjacency graph of ``labels`` (0…n−1, 4-neighbours) over a (C, H, W) image; with
     ``net`` — (3, H, W) background / interior / boundary probabilities of a field-boundary
-    network (:class:`sr.outline.segment.NetSegmenter`) — their sums too."""
+    network (:class:`sr.outline.segment.NetSegmenter`) — the boundary probability summed
+    along each border too."""
     fine, wide = gradient(image, 1.0), gradient(image, 2.5)
     coarse = [half_resolution_segments(image, scale, 0.8, 20) for scale in COARSE_SCALES]
     n = int(labels.max()) + 1
@@ -119,8 +120,6 @@ def build_graph(image: np.ndarray, labels: np.ndarray, net: np.ndarray | None = 
     columns += [np.bincount(flat, band, n) for band in pixels]
     columns += [np.bincount(flat, band * band, n) for band in pixels]
     columns += [np.bincount(flat, fine.ravel(), n)]
-    if net is not None:
-        columns += [np.bincount(flat, net[0].ravel().astype(np.float64), n)]
     a, b = across(labels)
     differ = a != b
     a, b = a[differ], b[differ]
@@ -324,13 +323,6 @@ def net_boundary(graph: Graph, which: np.ndarray | None = None) -> np.ndarray:
     with ``net``), or of the pairs ``which`` only."""
     border = graph.border if which is None else graph.border[which]
     out: np.ndarray = border[:, -1] / np.maximum(border[:, 0], 1)
-    return out
-
-
-def net_background(graph: Graph) -> np.ndarray:
-    """(n,) the network's mean background probability in each region (a graph built with
-    ``net``)."""
-    out: np.ndarray = graph.regions[:, -1] / np.maximum(graph.regions[:, 0], 1)
     return out
 
 

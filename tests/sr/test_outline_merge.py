@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from sr.outline.assist import field_instances
+from sr.outline.hierarchy import colour_gradient
 from sr.outline.merge import (
     COARSE_SCALES,
     FEATURES,
@@ -19,13 +20,12 @@ from sr.outline.merge import (
     matched_pairs,
     merge_rounds,
     merged,
-    net_background,
     net_boundary,
     pair_features,
     same_field_probability,
     superpixels,
 )
-from sr.outline.segment import MergeSegmenter
+from sr.outline.segment import MergeSegmenter, PreparedView
 
 
 def two_fields(step: float, line: float = 0.0, noise: float = 0.01) -> np.ndarray:
@@ -172,7 +172,7 @@ def boundary_maps(line: bool) -> np.ndarray:
     return maps
 
 
-def test_the_network_maps_sum_as_the_other_statistics() -> None:
+def test_the_network_boundary_sums_as_the_other_statistics() -> None:
     image = two_fields(0.05, line=0.05)
     labels = superpixels(image, scale=2, min_size=5)
     maps = boundary_maps(line=True)
@@ -180,18 +180,16 @@ def test_the_network_maps_sum_as_the_other_statistics() -> None:
     plain = build_graph(image, labels)
     assert graph.net and not plain.net
     # The plain graph's columns come first and are unchanged; features do not see the maps.
-    np.testing.assert_allclose(graph.regions[:, :-1], plain.regions)
+    np.testing.assert_allclose(graph.regions, plain.regions)
     np.testing.assert_allclose(graph.border[:, :-1], plain.border)
     np.testing.assert_allclose(pair_features(graph), pair_features(plain))
     mapping = np.arange(len(graph.regions)) // 3
     once, _ = merged(graph, mapping)
     rebuilt = build_graph(image, mapping[labels], maps)
     np.testing.assert_allclose(once.border, rebuilt.border, rtol=1e-9, atol=1e-6)
-    np.testing.assert_allclose(net_background(once), net_background(rebuilt))
-    # The halves' border: each crossing averages a boundary pixel and its neighbour.
+    # The halves' border: both pixels of every crossing are boundary pixels (0.99).
     halves_graph = build_graph(image, halves(), maps)
     assert net_boundary(halves_graph).tolist() == [pytest.approx(0.99)]
-    assert net_background(halves_graph).tolist() == [0.0, 0.0]
 
 
 def test_a_boundary_the_network_is_sure_of_vetoes_a_merge_the_classifier_would_make() -> None:
@@ -213,3 +211,17 @@ def test_a_boundary_the_network_is_sure_of_vetoes_a_merge_the_classifier_would_m
     ] == pytest.approx(1 / (1 + np.exp(1.80)), rel=0.01)
     assert len(merge_rounds(with_line, model, 0.5, boundary_weight=0.0)[0].regions) == 1
     assert len(merge_rounds(with_line, model, 0.5, boundary_weight=2.0)[0].regions) == 2
+
+
+def test_outline_all_leaves_out_a_field_the_network_calls_background() -> None:
+    image = two_fields(0.35, noise=0.02)
+    maps = boundary_maps(line=False)
+    maps[0, :, :48], maps[1, :, :48] = 0.9, 0.1  # the left half: background (woods, a road)
+    segmenter = MergeSegmenter(border_model(0.05), threshold=0.5, min_pixels=1)
+    labels = superpixels(image)
+    view = PreparedView(labels, build_graph(image, labels, maps), maps, colour_gradient(image))
+    instances = segmenter.fields(view)
+    left, right = instances[30, 20], instances[30, 75]
+    assert left < 0 < right  # a click still gets the left field; "outline all" does not
+    plain = MergeSegmenter(border_model(0.05), threshold=0.5, min_pixels=1)(image)
+    assert plain[30, 20] > 0 and plain[30, 75] > 0
