@@ -8,7 +8,8 @@ of σ 0.5 input pixels then Lanczos-2 decimation (``gauss0.5``,
 :data:`sr.sharpen.degrade.DEGRADATIONS`).
 Views (2 m): ``bicubic`` (bicubic + back-projection onto the input: ``sr.sharpen.methods.enhance``
 with ``bicubic``), ``enhancer`` (the default enhancer, same consistency step) and ``truth``.
-Views are cached as .npy under ``data/bench-fields/`` (git-ignored).
+Views are cached as .npy under ``data/bench-fields/`` (git-ignored); a method with a trained
+model keys its views by the model's version, so a new model never reads an old one's views.
 """
 
 from __future__ import annotations
@@ -91,9 +92,11 @@ def view(chip: Chip, degradation: str, name: str) -> np.ndarray:
     """A 2 m view of the chip a volunteer may draw on (cached)."""
     if name == "truth":
         return chip.truth
-    from sr.sharpen.methods import enhance
+    from sr.sharpen.methods import enhance, get_method
 
-    path = CACHE / f"{chip.name}_{degradation}_{name}.npy"
+    model = get_method(name).model_version
+    key = name if model is None else f"{name}-{model.rsplit('@', 1)[-1]}"
+    path = CACHE / f"{chip.name}_{degradation}_{key}.npy"
     if path.is_file():
         return np.load(path)
     out = enhance(degraded(chip, degradation), SCALE, name, floor=0.0).astype(np.float32)

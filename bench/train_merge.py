@@ -46,6 +46,7 @@ from sr.outline.merge import (
     pair_features,
     superpixels,
 )
+from sr.sharpen.methods import get_method
 
 METHODS = ("bicubic", "enhancer")
 
@@ -219,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     model.card = {
         "data": [f"{c}.tif" for c in FIT_CHIPS],
         "views": [f"{m} from {d}" for d in BENCH_DEGRADATIONS for m in METHODS],
+        "enhancer": get_method("enhancer").model_version,  # the model that made its views
         "command": "OMP_NUM_THREADS=1 .venv/bin/python -m bench.train_merge "
         + " ".join(f"--{k} {v}" for k, v in vars(args).items() if k != "out" and v is not None),
         "seconds": round(seconds),

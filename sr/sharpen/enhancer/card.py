@@ -20,6 +20,19 @@ def _names(data: list[str] | str) -> str:
     return data if isinstance(data, str) else ", ".join(f"`{name}`" for name in data)
 
 
+def _initialisation(meta: dict[str, Any]) -> str:
+    """How the weights started: the ImageNet encoder or none, or another enhancer model."""
+    source = meta.get("initialised_from")
+    if not source:
+        return f"- Encoder initialisation: {meta['encoder_weights']}."
+    minutes = source.get("train_seconds", 0.0) / 60
+    data = ", ".join(f"`{name}`" for name in source.get("data", [])) or "not recorded"
+    return (
+        f"- Initialised from `{source['version']}` (the previous model, kept after "
+        f"{minutes:.0f} min of training on {data}), then trained as below."
+    )
+
+
 def render_card(model_path: Path, meta: dict[str, Any]) -> str:
     """Markdown describing the model: data, loss, training, validation metrics, command."""
     cfg = meta["train_config"]
@@ -34,7 +47,7 @@ def render_card(model_path: Path, meta: dict[str, Any]) -> str:
         f"- U-Net, {cfg['backbone']} encoder (stem … layer3), pixel-shuffle decoder with ICNR "
         f"and blur, self-attention {'on' if cfg['self_attention'] else 'off'}, residual output.",
         f"- {meta['parameters'] / 1e6:.2f} M parameters; stored as float16, {size:.1f} MiB.",
-        f"- Encoder initialisation: {meta['encoder_weights']}.",
+        _initialisation(meta),
         "- Input: a 4× upsampled image (bicubic, Lanczos or DIP), 3 bands at a time, each band "
         "normalised by its 1st–99th percentiles; output: the same size, same units.",
         "",
@@ -47,7 +60,12 @@ def render_card(model_path: Path, meta: dict[str, Any]) -> str:
         f"- Loss: {meta['loss']}.",
         f"- {len(meta['history'])} of {cfg['epochs']} epochs run × {cfg['steps_per_epoch']} "
         f"steps, batch {cfg['batch']}, tiles {cfg['tile']}², Adam, one-cycle LR max {cfg['lr']}; "
-        f"the model is the state after epoch {best.get('epoch')}, the best validation PSNR.",
+        f"the model is the state after epoch {best.get('epoch')}, "
+        + (
+            "the last (`--keep last`)."
+            if cfg.get("keep") == "last"
+            else "the best validation PSNR."
+        ),
         f"- Degradation (random per batch): {meta.get('degradation', 'not recorded')}.",
         "- Consistency: "
         + (
@@ -59,7 +77,7 @@ def render_card(model_path: Path, meta: dict[str, Any]) -> str:
         f"{meta['train_seconds'] / 60:.0f} min of training.",
         "",
         "## Validation (held-out tiles degraded as in training, normalised units, 4 px border off)",
-        f"- Best epoch {best.get('epoch')}: PSNR {best.get('psnr', float('nan')):.2f} dB vs "
+        f"- Kept epoch {best.get('epoch')}: PSNR {best.get('psnr', float('nan')):.2f} dB vs "
         f"{best.get('psnr_input', float('nan')):.2f} dB for its input.",
         "",
         *_history_table(meta["history"]),

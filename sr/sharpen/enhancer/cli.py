@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sr.sharpen.enhancer.loss import LOSSES
 from sr.sharpen.enhancer.model import BACKBONES
-from sr.sharpen.enhancer.train import TrainConfig, train
+from sr.sharpen.enhancer.train import KEEP, TrainConfig, train
 
 
 def configure_train(parser: argparse.ArgumentParser) -> None:
@@ -28,10 +28,14 @@ def configure_train(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lr", type=float, default=1e-3, help="peak learning rate")
     parser.add_argument("--loss", default="auto", choices=LOSSES)
     parser.add_argument("--weights", type=Path, help="ImageNet ResNet weights (.pth)")
+    parser.add_argument("--init", type=Path, help="start from this enhancer model (fine-tune)")
     parser.add_argument("--vgg-weights", type=Path, help="ImageNet VGG16-BN weights (.pth)")
     parser.add_argument("--no-attention", action="store_true", help="no self-attention")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    parser.add_argument(
+        "--keep", default="best", choices=KEEP, help="model written: best validation or last epoch"
+    )
     parser.add_argument("--resume", action="store_true", help="continue from the state file")
     parser.add_argument("--state", type=Path, help="training state (default OUT.state.pt)")
     parser.add_argument("--card", type=Path, help="model card (default MODEL_CARD.md by OUT)")
@@ -64,11 +68,13 @@ def run_train(args: argparse.Namespace) -> None:
         lr=args.lr,
         loss=args.loss,
         weights=args.weights,
+        init=args.init,
         vgg_weights=args.vgg_weights,
         self_attention=not args.no_attention,
         seed=args.seed,
         device=args.device,
         resume=args.resume,
+        keep=args.keep,
         state=args.state,
         card=args.card,
         data_note=args.data_note,

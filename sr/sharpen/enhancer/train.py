@@ -11,6 +11,7 @@ PSNR is the best so far (always, without validation data).
 
 from __future__ import annotations
 
+import hashlib
 import math
 import platform
 import time
@@ -25,7 +26,13 @@ import torch
 from sr.sharpen.consistency import project
 from sr.sharpen.device import resolve_device
 from sr.sharpen.enhancer.card import write_card
-from sr.sharpen.enhancer.checkpoint import load_training_state, save_model, save_state
+from sr.sharpen.enhancer.checkpoint import (
+    CheckpointError,
+    load_model,
+    load_training_state,
+    save_model,
+    save_state,
+)
 from sr.sharpen.enhancer.data import (
     SCALE,
     TileSampler,
@@ -59,6 +66,7 @@ class TrainConfig:
     lr: float = 1e-3
     loss: str = "auto"
     weights: Path | None = None  # ImageNet ResNet weights (else the torch hub cache, if any)
+    init: Path | None = None  # start from this enhancer model's weights (fine-tuning)
     vgg_weights: Path | None = None
     self_attention: bool = True
     seed: int = 0
@@ -67,6 +75,7 @@ class TrainConfig:
     state: Path | None = None  # default: OUT with suffix .state.pt
     card: Path | None = None  # default: MODEL_CARD.md beside OUT
     consistency: bool = True  # loss after the consistency step (as the app runs it)
+    keep: str = "best"  # the model written: "best" validation PSNR, or the "last" epoch
     data_note: str = ""  # provenance and licences of the data, for the card
     command: str = ""
 
@@ -128,6 +137,34 @@ def evaluate(model: EnhancerNet, batch: Batch, device: Any, consistency: bool = 
     return {"psnr": mean_psnr(out), "psnr_input": mean_psnr(inputs)}
 
 
+def initialise_from(model: EnhancerNet, path: Path) -> dict[str, Any]:
+    """Copy the weights of the enhancer model file ``path`` into ``model`` (same architecture)
+    and return what the card records of it: its version, data and training time."""
+    source, meta = load_model(path)
+    if source.config != model.config:
+        raise CheckpointError(
+            f"{path} is a {source.config} network, not the {model.config} being trained."
+        )
+    model.load_state_dict(source.state_dict())
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    return {
+        "version": f"{path.stem}@{digest}",
+        "data": meta.get("data", []),
+        "train_seconds": meta.get("train_seconds", 0.0),
+    }
+
+
+KEEP = ("best", "last")
+
+
+def keeps(keep: str, kept: dict[str, Any] | None, psnr_now: float) -> bool:
+    """Whether this epoch's model replaces the ``kept`` one: always for ``last``, for
+    ``best`` when its validation PSNR is at least as high."""
+    if keep not in KEEP:
+        raise ValueError(f"keep must be one of {KEEP}, not {keep!r}")
+    return keep == "last" or kept is None or psnr_now >= kept["psnr"]
+
+
 def train(cfg: TrainConfig, log: Log = print) -> dict[str, Any]:
     """Train and write the model, its card and the resumable state; returns the meta."""
     device = resolve_device(cfg.device)
@@ -135,7 +172,9 @@ def train(cfg: TrainConfig, log: Log = print) -> dict[str, Any]:
     rng = np.random.default_rng(cfg.seed)
     resnet_weights = find_weights(cfg.backbone, cfg.weights)
     config = EnhancerConfig(backbone=cfg.backbone, self_attention=cfg.self_attention)
-    model = EnhancerNet(config, resnet_weights).to(device).train()
+    model = EnhancerNet(config, resnet_weights)
+    initialised = initialise_from(model, cfg.init) if cfg.init else None
+    model = model.to(device).train()
     loss_fn, loss_name = build_loss(cfg.loss, cfg.vgg_weights)
     loss_fn = loss_fn.to(device)
     sampler, val = _load_data(cfg, config.bands, log)
@@ -151,6 +190,7 @@ def train(cfg: TrainConfig, log: Log = print) -> dict[str, Any]:
         "data_note": cfg.data_note,
         "loss": loss_name,
         "encoder_weights": resnet_weights.name if resnet_weights else "none (random init)",
+        "initialised_from": initialised,
         "parameters": count_parameters(model),
         "scale": 4,
         "history": [],
@@ -179,6 +219,8 @@ def train(cfg: TrainConfig, log: Log = print) -> dict[str, Any]:
         log(f"resumed from {cfg.state_path} after epoch {epoch0}")
     log(f"{meta['parameters'] / 1e6:.2f} M parameters, {loss_name}")
     log(f"encoder weights: {meta['encoder_weights']}")
+    if initialised:
+        log(f"initialised from {initialised['version']}")
     for epoch in range(epoch0, cfg.epochs):
         start, running = time.perf_counter(), 0.0
         for step in range(1, cfg.steps_per_epoch + 1):
@@ -207,7 +249,7 @@ def train(cfg: TrainConfig, log: Log = print) -> dict[str, Any]:
             f"epoch {epoch + 1}: validation PSNR {scores['psnr']:.2f} dB "
             f"(input {scores['psnr_input']:.2f} dB)"
         )
-        if meta["best"] is None or scores["psnr"] >= meta["best"]["psnr"]:
+        if keeps(cfg.keep, meta["best"], scores["psnr"]):
             meta["best"] = record
             meta["epochs_trained"] = epoch + 1
             save_model(cfg.out, model, meta)

@@ -21,7 +21,8 @@ from sr.sharpen.enhancer.data import (
     split_rows,
 )
 from sr.sharpen.enhancer.loss import FallbackLoss
-from sr.sharpen.enhancer.train import TrainConfig, train
+from sr.sharpen.enhancer.model import EnhancerConfig, EnhancerNet
+from sr.sharpen.enhancer.train import TrainConfig, initialise_from, keeps, train
 from tests.conftest import write_raster
 from tests.sr.sharpen.test_enhancer_model import TINY, one_thread, tiny_model  # noqa: F401  (autouse)
 
@@ -162,21 +163,16 @@ class _Interrupt(Exception):
     pass
 
 
+def _tiny_run(hr_file: Path, out: Path, **changes: object) -> TrainConfig:
+    """Two epochs of two steps on 32² tiles, 40 % of the rows held out."""
+    settings: dict = {"val_fraction": 0.4, "epochs": 2, "steps_per_epoch": 2, "batch": 2}
+    settings |= {"tile": 32, "val_tiles": 2, "loss": "fallback"} | changes
+    return TrainConfig(hr=[hr_file], out=out, **settings)
+
+
 def test_tiny_training_run_writes_model_card_and_resumes(hr_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "models" / "enh.pt"
-    config = TrainConfig(
-        hr=[hr_file],
-        out=out,
-        val_fraction=0.4,
-        epochs=2,
-        steps_per_epoch=2,
-        batch=2,
-        tile=32,
-        val_tiles=2,
-        loss="fallback",
-        command="python -m sr train …",
-        data_note="synthetic",
-    )
+    config = _tiny_run(hr_file, out, command="python -m sr train …", data_note="synthetic")
 
     def stop_in_epoch_2(line: str) -> None:
         if line.startswith("epoch 2/2"):
@@ -197,3 +193,53 @@ def test_tiny_training_run_writes_model_card_and_resumes(hr_file: Path, tmp_path
     config.epochs = 3
     with pytest.raises(ValueError, match="same --epochs"):
         train(config, log=lines.append)
+
+
+def test_initialising_from_a_model_copies_its_weights_and_refuses_another_architecture(
+    tmp_path: Path,
+) -> None:
+    source = tiny_model(seed=3)
+    path = tmp_path / "previous.pt"
+    save_model(path, source, {"data": ["a.tif"], "train_seconds": 600.0})
+    fresh = tiny_model(seed=4, perturb=False)
+    target = EnhancerNet(fresh.config)
+    target.load_state_dict(fresh.state_dict())
+    record = initialise_from(target, path)
+    stored = load_model(path)[0].state_dict()  # float16 on disk, so compare with the file
+    assert all(torch.equal(v, stored[k]) for k, v in target.state_dict().items())
+    assert record["version"].startswith("previous@") and len(record["version"]) == 21
+    assert record["data"] == ["a.tif"] and record["train_seconds"] == 600.0
+    other = EnhancerNet(EnhancerConfig(depth=3, decoder=(32, 16, 8), self_attention=False))
+    with pytest.raises(CheckpointError, match="not the"):
+        initialise_from(other, path)
+
+
+def test_training_from_a_model_says_so_in_the_card(hr_file: Path, tmp_path: Path) -> None:
+    torch.manual_seed(0)
+    previous = tmp_path / "previous.pt"
+    save_model(previous, EnhancerNet(EnhancerConfig()), {"data": ["old.tif"], "train_seconds": 120})
+    config = _tiny_run(hr_file, tmp_path / "next.pt", init=previous, epochs=1, steps_per_epoch=1)
+    lines: list[str] = []
+    meta = train(config, log=lines.append)
+    assert meta["initialised_from"]["version"].startswith("previous@")
+    assert any(line.startswith("initialised from previous@") for line in lines)
+    card = (tmp_path / "MODEL_CARD.md").read_text()
+    assert "Initialised from `previous@" in card
+    assert "kept after 2 min of training on `old.tif`" in card
+
+
+def test_keep_best_or_last_chooses_which_epoch_is_written() -> None:
+    kept = {"epoch": 3, "psnr": 24.3}
+    assert keeps("best", None, 20.0) and keeps("best", kept, 24.3)
+    assert not keeps("best", kept, 24.2)
+    assert keeps("last", kept, 10.0)
+    with pytest.raises(ValueError, match="keep must be"):
+        keeps("first", kept, 30.0)
+
+
+def test_keep_last_writes_the_last_epoch_and_says_so(hr_file: Path, tmp_path: Path) -> None:
+    config = _tiny_run(hr_file, tmp_path / "last.pt", keep="last", epochs=3, steps_per_epoch=1)
+    meta = train(config, log=lambda line: None)
+    assert meta["best"]["epoch"] == 3 and load_model(config.out)[1]["best"]["epoch"] == 3
+    card = (tmp_path / "MODEL_CARD.md").read_text()
+    assert "the state after epoch 3, the last (`--keep last`)" in card
