@@ -143,8 +143,9 @@ METHODS: dict[str, Method] = {
         ),
     )
 }
-# The default of the app and the command line: the best method on the benchmark of held-out
-# imagery under every degradation model (bench/results/honest.md, README "Sharpening").
+# The default of the app and the command line: the best boundaries at a PSNR no worse than
+# bicubic + back-projection under every degradation model (bench/results/honest.md and
+# bench/results/fields.md, README "Sharpening").
 DEFAULT_METHOD = "enhancer"
 
 
