@@ -120,3 +120,8 @@ def file_version_key(path: Path) -> str:
     stat = path.stat()
     text = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
     return hashlib.sha1(text.encode()).hexdigest()[:10]
+
+
+def file_version(path: Path) -> str:
+    """``<stem>@<first 12 hex digits of the SHA-256>``: a model file named by its content."""
+    return f"{path.stem}@{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}"

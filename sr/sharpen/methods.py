@@ -14,7 +14,6 @@ once, the trained model it uses and whether 8-bit input is fitted in the fixed r
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,6 +23,7 @@ import numpy as np
 import torch
 
 from sr.errors import SharpenError
+from sr.fsutil import file_version
 from sr.imagery.raster_io import Raster, upscaled_transform
 from sr.imagery.scene import AreaRead
 from sr.sharpen.baselines import bicubic, lanczos
@@ -81,11 +81,11 @@ class Method:
 
 @functools.cache
 def checkpoint_version(path: Path) -> str:
+    """:func:`sr.fsutil.file_version` of a model file (read once), ``<stem>@missing`` if absent."""
     try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        return file_version(path)
     except OSError:
         return f"{path.stem}@missing"
-    return f"{path.stem}@{digest}"
 
 
 # Deep Image Prior optimises a network per area (~1 min for 128², ~4 min for 256² on 2 cores).

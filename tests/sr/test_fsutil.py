@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 from pathlib import Path
 
 import pytest
 
-from sr.fsutil import atomic_write, is_disk_full, safe_file_stem
+from sr.fsutil import atomic_write, file_version, is_disk_full, safe_file_stem
 
 
 def test_atomic_write_replaces_the_file_whole(tmp_path: Path) -> None:
@@ -67,3 +68,12 @@ def test_safe_file_stem_keeps_only_safe_characters() -> None:
     # Unicode letters stay when asked for (as str.isalnum sees them), separators never do.
     assert safe_file_stem("Asha Rāi/Ñ", keep="", unicode_letters=True) == "Asha_Rāi_Ñ"
     assert safe_file_stem("Rāi", keep="") == "R_i"
+
+
+def test_a_file_version_names_the_file_by_its_content(tmp_path: Path) -> None:
+    model = tmp_path / "enhancer-resnet18.pt"
+    model.write_bytes(b"weights")
+    first = file_version(model)
+    assert first == "enhancer-resnet18@" + hashlib.sha256(b"weights").hexdigest()[:12]
+    model.write_bytes(b"other weights")
+    assert file_version(model) != first and file_version(model).startswith("enhancer-resnet18@")

@@ -11,7 +11,6 @@ PSNR is the best so far (always, without validation data).
 
 from __future__ import annotations
 
-import hashlib
 import math
 import platform
 import time
@@ -23,6 +22,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from sr.fsutil import file_version
 from sr.sharpen.consistency import project
 from sr.sharpen.device import resolve_device
 from sr.sharpen.enhancer.card import write_card
@@ -146,9 +146,8 @@ def initialise_from(model: EnhancerNet, path: Path) -> dict[str, Any]:
             f"{path} is a {source.config} network, not the {model.config} being trained."
         )
     model.load_state_dict(source.state_dict())
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
     return {
-        "version": f"{path.stem}@{digest}",
+        "version": file_version(path),
         "data": meta.get("data", []),
         "train_seconds": meta.get("train_seconds", 0.0),
     }
