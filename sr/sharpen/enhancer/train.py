@@ -47,6 +47,7 @@ from sr.sharpen.enhancer.pretrained import find_weights
 from sr.sharpen.metrics import psnr
 
 Log = Callable[[str], None]
+KEEP = ("best", "last")  # which epoch's model train() writes
 
 
 @dataclass
@@ -78,6 +79,10 @@ class TrainConfig:
     keep: str = "best"  # the model written: "best" validation PSNR, or the "last" epoch
     data_note: str = ""  # provenance and licences of the data, for the card
     command: str = ""
+
+    def __post_init__(self) -> None:
+        if self.keep not in KEEP:  # refused before any training, not after the first epoch
+            raise ValueError(f"keep must be one of {KEEP}, not {self.keep!r}")
 
     @property
     def state_path(self) -> Path:
@@ -153,14 +158,9 @@ def initialise_from(model: EnhancerNet, path: Path) -> dict[str, Any]:
     }
 
 
-KEEP = ("best", "last")
-
-
 def keeps(keep: str, kept: dict[str, Any] | None, psnr_now: float) -> bool:
     """Whether this epoch's model replaces the ``kept`` one: always for ``last``, for
     ``best`` when its validation PSNR is at least as high."""
-    if keep not in KEEP:
-        raise ValueError(f"keep must be one of {KEEP}, not {keep!r}")
     return keep == "last" or kept is None or psnr_now >= kept["psnr"]
 
 

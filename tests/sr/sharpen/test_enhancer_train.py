@@ -228,13 +228,13 @@ def test_training_from_a_model_says_so_in_the_card(hr_file: Path, tmp_path: Path
     assert "kept after 2 min of training on `old.tif`" in card
 
 
-def test_keep_best_or_last_chooses_which_epoch_is_written() -> None:
+def test_keep_best_or_last_chooses_which_epoch_is_written(hr_file: Path, tmp_path: Path) -> None:
     kept = {"epoch": 3, "psnr": 24.3}
     assert keeps("best", None, 20.0) and keeps("best", kept, 24.3)
     assert not keeps("best", kept, 24.2)
     assert keeps("last", kept, 10.0)
-    with pytest.raises(ValueError, match="keep must be"):
-        keeps("first", kept, 30.0)
+    with pytest.raises(ValueError, match="keep must be"):  # before any training
+        _tiny_run(hr_file, tmp_path / "x.pt", keep="first")
 
 
 def test_keep_last_writes_the_last_epoch_and_says_so(hr_file: Path, tmp_path: Path) -> None:
