@@ -28,6 +28,7 @@ import torch
 import torch.nn.functional as F
 from skimage.segmentation import find_boundaries
 
+from bench.augment import flip_and_turn, photometric
 from bench.fields_data import BENCH_DEGRADATIONS, FIT_CHIPS, VALIDATION_CHIPS, load_chip, view
 from sr.outline.bands import three_bands
 from sr.outline.net import BACKGROUND, BOUNDARY, INTERIOR, FieldNet
@@ -63,20 +64,8 @@ def augment(image: torch.Tensor, target: torch.Tensor, rng: np.random.Generator)
     y = target[None, None, r : r + size, c : c + size].float()
     x = F.interpolate(x, size=(CROP, CROP), mode="bilinear", align_corners=False)[0]
     y = F.interpolate(y, size=(CROP, CROP), mode="nearest")[0, 0].long()
-    if rng.random() < 0.5:
-        x, y = x.flip(-1), y.flip(-1)
-    turns = int(rng.integers(0, 4))
-    x, y = torch.rot90(x, turns, (-2, -1)), torch.rot90(y, turns, (-2, -1))
-    x = x[torch.from_numpy(rng.permutation(3))]
-    gain = torch.from_numpy(rng.uniform(0.6, 1.4, (3, 1, 1)).astype(np.float32))
-    offset = torch.from_numpy(rng.uniform(-0.15, 0.15, (3, 1, 1)).astype(np.float32))
-    x = (x * gain + offset).clamp(0, 1) ** float(rng.uniform(0.7, 1.4))
-    if rng.random() < 0.15:
-        x = x.mean(0, keepdim=True).expand(3, -1, -1)
-    if rng.random() < 0.3:
-        x = F.avg_pool2d(x[None], 3, stride=1, padding=1, count_include_pad=False)[0]
-    if rng.random() < 0.3:
-        x = x + torch.randn_like(x) * float(rng.uniform(0, 0.03))
+    x, y = flip_and_turn(x, y, rng)
+    x = photometric(x, rng)
     return x.contiguous(), y.contiguous()
 
 

@@ -26,9 +26,10 @@ def _block(c_in: int, c_out: int) -> nn.Sequential:
 
 
 class FieldNet(nn.Module):
-    """U-Net: (N, 3, H, W) in 0–1 → (N, 3, H, W) class logits; H and W multiples of 8."""
+    """U-Net: (N, bands, H, W) in 0–1 → (N, outputs, H, W) logits (by default the three
+    classes); H and W multiples of 8."""
 
-    def __init__(self, width: int = 16, bands: int = 3) -> None:
+    def __init__(self, width: int = 16, bands: int = 3, outputs: int = len(CLASSES)) -> None:
         super().__init__()
         w = [width, width * 2, width * 4, width * 8]
         self.width = width
@@ -37,7 +38,7 @@ class FieldNet(nn.Module):
         )
         self.up = nn.ModuleList([nn.ConvTranspose2d(w[i + 1], w[i], 2, stride=2) for i in range(3)])
         self.merge = nn.ModuleList([_block(2 * w[i], w[i]) for i in range(3)])
-        self.head = nn.Conv2d(w[0], len(CLASSES), 1)
+        self.head = nn.Conv2d(w[0], outputs, 1)
         self.pool = nn.MaxPool2d(2)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
