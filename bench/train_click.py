@@ -8,12 +8,11 @@ bicubic + back-projection and the enhancer, from the 8 m input under both degrad
 the 4 validation chips'); the 10 benchmark chips are never read. Needs torch and NumPy only, so
 it runs on a GPU machine without the project's other dependencies.
 
-A sample: a random crop (``--crop`` px after rescaling 0.7–1.3×), flips and quarter turns,
-shuffled band order, per-band gain, offset and gamma, occasional grey, blur and noise (so it
-carries over to sharpened Sentinel-2: other bands, other colours, 2.5 m); a click inside a
-drawn field (30 % near its innermost point, 60 % anywhere at least a fifth of the way in) or,
-10 %, on undrawn land, whose answer is no field. Target: the clicked field (nothing for
-undrawn land). Loss: binary cross-entropy + soft Dice. The learning rate decays on a cosine
+Batches (:mod:`bench.click_samples`, made on the training device): random crops (``--crop``
+px after rescaling 0.7–1.3×), mirrored and turned, with the colour augmentations that carry the
+network over to sharpened Sentinel-2 (other bands, other colours, 2.5 m); a click inside a drawn
+field or on undrawn land; the target is the clicked field (nothing for undrawn land).
+Loss: binary cross-entropy + soft Dice. The learning rate decays on a cosine
 over ``--minutes``. Every ``--every`` steps the validation chips' views are scored as the
 benchmark scores them (a click at each field's innermost point, IoU of the mask with the
 field) and the checkpoint with the best median IoU on the enhancer views is kept.
@@ -29,63 +28,13 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from torch.utils.data import DataLoader, IterableDataset, get_worker_info
 
-from bench.augment import flip_and_turn, photometric
+from bench.click_samples import ClickSampler
 from sr.outline.click import SIGMA, ClickNet, click_input
-
-INNER, ANYWHERE = 230, 51  # depth × 255: near the innermost point; a fifth of the way in
 
 
 def grey_levels(views: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(views).float() / 255
-
-
-def pick_click(fields: np.ndarray, depth: np.ndarray, rng: np.random.Generator) -> tuple:
-    """A (row, column) to click in a crop: mostly inside a field, sometimes on undrawn land."""
-    u = rng.random()
-    candidates = fields == 0 if u < 0.1 else depth >= (INNER if u < 0.4 else ANYWHERE)
-    if not candidates.any():
-        candidates = depth > 0
-    if not candidates.any():
-        candidates = np.ones_like(fields, bool)
-    rows, cols = np.nonzero(candidates)
-    i = int(rng.integers(len(rows)))
-    return int(rows[i]), int(cols[i])
-
-
-def sample(data: dict, crop: int, rng: np.random.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-    """One training pair: (4, crop, crop) bands + click spot, (1, crop, crop) target."""
-    views, fields, depth = data["views"], data["fields"], data["depth"]
-    chip, v = int(rng.integers(views.shape[0])), int(rng.integers(views.shape[1]))
-    full = views.shape[-1]
-    size = min(round(crop / float(rng.uniform(0.7, 1.3))), full)
-    r, c = int(rng.integers(0, full - size + 1)), int(rng.integers(0, full - size + 1))
-    box = (slice(r, r + size), slice(c, c + size))
-    image = grey_levels(views[chip, v][:, box[0], box[1]])[None]
-    maps = torch.from_numpy(np.stack([fields[chip][box], depth[chip][box]]).astype(np.float32))
-    image = F.interpolate(image, size=(crop, crop), mode="bilinear", align_corners=False)[0]
-    maps = F.interpolate(maps[None], size=(crop, crop), mode="nearest")[0]
-    image, maps = flip_and_turn(image, maps, rng)
-    image = photometric(image, rng)
-    crop_fields, crop_depth = maps[0].numpy().astype(np.int32), maps[1].numpy()
-    row, col = pick_click(crop_fields, crop_depth, rng)
-    number = crop_fields[row, col]
-    target = (crop_fields == number) & (number > 0)
-    x = click_input(image, col + 0.5, row + 0.5)
-    return x, torch.from_numpy(target[None].astype(np.float32))
-
-
-class Samples(IterableDataset):
-    def __init__(self, data: dict, crop: int, seed: int) -> None:
-        self.data, self.crop, self.seed = data, crop, seed
-
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        info = get_worker_info()
-        rng = np.random.default_rng([self.seed, info.id if info else 0])
-        torch.set_num_threads(1)
-        while True:
-            yield sample(self.data, self.crop, rng)
 
 
 def validation_clicks(data: dict) -> list[tuple[int, int, int, int, int]]:
@@ -153,7 +102,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--crop", type=int, default=256)
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--lr", type=float, default=2e-3)
-    parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--every", type=int, default=500)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--resume", type=Path, help="start from this checkpoint's weights")
@@ -164,12 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     device = torch.device(args.device)
     fit, val = load(args.data / "click_fit.npz"), load(args.data / "click_val.npz")
     clicks = validation_clicks(val)
-    loader = DataLoader(
-        Samples(fit, args.crop, args.seed),
-        batch_size=args.batch,
-        num_workers=args.workers,
-        persistent_workers=args.workers > 0,
-    )
+    sampler = ClickSampler(fit, args.crop, device, args.seed)
     net = ClickNet(args.width, args.factor)
     if args.resume:
         net.load_state_dict(torch.load(args.resume, map_location="cpu")["state_dict"])
@@ -196,13 +139,10 @@ def main(argv: list[str] | None = None) -> int:
         torch.save(saved | {"state_dict": state, "meta": meta}, args.out)
 
     loss = torch.zeros(())
-    for x, y in loader:
-        done = (time.perf_counter() - begun) / budget
-        if done >= 1:
-            break
+    while (done := (time.perf_counter() - begun) / budget) < 1:
+        x, y = sampler.batch(args.batch)
         for group in optimiser.param_groups:
             group["lr"] = args.lr * (0.02 + 0.98 * 0.5 * (1 + np.cos(np.pi * done)))
-        x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
         with torch.autocast(device.type, torch.bfloat16, device.type == "cuda"):
             logits = net(x)
         loss = loss_of(logits.float(), y)

@@ -1,5 +1,5 @@
-"""The click network (sr/outline/click.py), its data (bench/click_data.py) and its trainer
-(bench/train_click.py) on tiny generated chips."""
+"""The click network (sr/outline/click.py), its data (bench/click_data.py), batches
+(bench/click_samples.py) and trainer (bench/train_click.py) on tiny generated chips."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 
 from bench.click_data import depth
-from bench.train_click import ANYWHERE, main, pick_click, sample
+from bench.click_samples import ANYWHERE, ClickSampler
+from bench.train_click import main
 from sr.outline.click import SIGMA, ClickNet, click_map
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,28 +82,46 @@ def _chips(count: int, size: int, views: int, seed: int) -> dict[str, np.ndarray
     }
 
 
-def test_a_sample_is_the_clicked_field_or_nothing_for_undrawn_land() -> None:
+def test_a_crop_keeps_the_bands_on_their_fields() -> None:
+    # Bands coloured by field number: wherever the crop's nearest field number has the same
+    # number all around, the resampled bands must show that field's colour.
     data = _chips(2, 64, 2, seed=0)
-    rng = np.random.default_rng(1)
-    for _ in range(30):
-        x, y = sample(data, 48, rng)
-        assert x.shape == (4, 48, 48) and y.shape == (1, 48, 48)
-        row, col = np.unravel_index(int(torch.argmax(x[3])), (48, 48))
-        assert y[0, row, col] in (0.0, 1.0)
-        if y.sum():  # a field: the click is in it
-            assert y[0, row, col] == 1.0
-        # bands in 0–1 but for the added noise (at most 0.03 σ)
-        assert float(x[:3].min()) >= -0.2 and float(x[:3].max()) <= 1.2
+    data["views"][:] = (data["fields"][:, None, None] * 50).astype(np.uint8)
+    bands, fields, _ = ClickSampler(data, 40, torch.device("cpu"), seed=3).crops(64)
+    assert bands.shape == (64, 3, 40, 40) and fields.shape == (64, 40, 40)
+    same = F.max_pool2d(fields[:, None], 3, 1) == -F.max_pool2d(-fields[:, None], 3, 1)
+    calm = torch.zeros_like(fields, dtype=torch.bool)
+    calm[:, 1:-1, 1:-1] = same[:, 0]  # the crop's rim has unseen neighbours: left out
+    assert calm.float().mean() > 0.5
+    assert torch.allclose(bands[:, 0][calm] * 255, fields[calm] * 50, atol=0.5)
 
 
-def test_clicks_land_inside_fields_and_sometimes_on_undrawn_land() -> None:
+def test_a_batch_answers_each_click_with_its_field_or_nothing_on_undrawn_land() -> None:
+    data = _chips(2, 64, 2, seed=0)
+    sampler = ClickSampler(data, 48, torch.device("cpu"), seed=1)
+    x, y = sampler.batch(400)
+    assert x.shape == (400, 4, 48, 48) and y.shape == (400, 1, 48, 48)
+    peaks = x[:, 3].flatten(1).argmax(1)
+    at_click = y[:, 0].flatten(1).gather(1, peaks[:, None])[:, 0]
+    empty = y.flatten(1).sum(1) == 0
+    assert torch.equal(
+        at_click == 0, empty
+    )  # a field holds its click; nothing answers undrawn land
+    assert 0.05 < float(empty.float().mean()) < 0.2  # about 10 % of clicks on undrawn land
+    assert float(x[:, 3].amax((1, 2)).min()) == pytest.approx(1.0)  # the spot is on a pixel
+    # bands in 0–1 but for the added noise (at most 0.03 σ)
+    assert float(x[:, :3].min()) >= -0.2 and float(x[:, :3].max()) <= 1.2
+
+
+def test_clicks_inside_fields_keep_off_their_edges() -> None:
     data = _chips(1, 64, 1, seed=0)
-    fields, depths = data["fields"][0].astype(np.int32), data["depth"][0]
-    rng = np.random.default_rng(0)
-    clicks = [pick_click(fields, depths, rng) for _ in range(400)]
-    outside = sum(fields[r, c] == 0 for r, c in clicks)
-    assert 15 <= outside <= 70  # about 10 %
-    assert all(depths[r, c] >= ANYWHERE for r, c in clicks if fields[r, c])
+    sampler = ClickSampler(data, 64, torch.device("cpu"), seed=2)
+    _, fields, depth = sampler.crops(300)
+    rows, cols = sampler.clicks(fields, depth)
+    picked = torch.arange(300)
+    inside = fields[picked, rows, cols] > 0
+    assert bool((depth[picked, rows, cols][inside] >= ANYWHERE).all())
+    assert 0.05 < 1 - float(inside.float().mean()) < 0.2
 
 
 def test_training_keeps_the_checkpoint_with_the_best_validation_clicks(tmp_path: Path) -> None:
@@ -115,7 +135,7 @@ def test_training_keeps_the_checkpoint_with_the_best_validation_clicks(tmp_path:
     )
     out = tmp_path / "click.pt"
     args = ["--data", str(tmp_path), "--out", str(out), "--minutes", "0.1", "--width", "4"]
-    args += ["--crop", "48", "--batch", "4", "--workers", "0", "--every", "3", "--device", "cpu"]
+    args += ["--crop", "48", "--batch", "4", "--every", "3", "--device", "cpu"]
     assert main(args) == 0
     saved = torch.load(out, map_location="cpu")
     log = json.loads(out.with_suffix(".log.json").read_text())["log"]
