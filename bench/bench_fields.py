@@ -13,7 +13,9 @@ fields drawn by hand (at 2 m; 4 px border off for PSNR):
 - generic one-click IoU: the Felzenszwalb segment under each field's innermost point
   (the maximum of its distance transform), IoU with the drawn field; median over fields;
 - the assist (:mod:`sr.outline`): one-click IoU (its polygon under the same click, rasterised)
-  median and mean over fields; "outline all" field-level F1 (a proposal matches a drawn field
+  median and mean over fields; the same with at most one Larger or Smaller press (the better
+  of the click's outline and the first other outline up or down the merge levels,
+  :func:`one_press_iou`); "outline all" field-level F1 (a proposal matches a drawn field
   at IoU ≥ 0.5; ``F1 judged``: proposals lying mostly (> 50 %) on undrawn land — roads, woods,
   farmsteads the drawer left out — are not counted; ``F1 strict`` counts them as wrong);
 - click latency: :func:`sr.outline.outline_at` with one click on a 512² view, torch on 2
@@ -52,6 +54,7 @@ from bench.results_files import write_results
 from sr.outline import outline_at
 from sr.outline.assist import all_outlines, field_instances, outlines_at
 from sr.outline.segment import (
+    MAX_GROW,
     TRAINED_NET,
     GradientSegmenter,
     MergeSegmenter,
@@ -60,6 +63,7 @@ from sr.outline.segment import (
     RegionSegmenter,
     Segmenter,
     default_segmenter,
+    grown,
     load_net,
 )
 from sr.sharpen.metrics import psnr
@@ -137,6 +141,22 @@ def outline_all_scores(proposals: list, fields: np.ndarray) -> dict[str, float]:
     }
 
 
+def one_press_iou(levels: dict[int, np.ndarray], field: np.ndarray) -> float:
+    """The best IoU with a field that a volunteer gets from one click and at most one Larger
+    or Smaller press: the click's outline (``levels[0]``, masks by level), or the first
+    different outline each way, as the Label page's buttons give."""
+    best = iou(levels[0], field)
+    for step in (1, -1):
+        grow = step
+        while abs(grow) <= MAX_GROW:
+            mask = levels[grow]
+            if mask.any() and not np.array_equal(mask, levels[0]):
+                best = max(best, iou(mask, field))
+                break
+            grow += step
+    return best
+
+
 def score_view(chip: Chip, image: np.ndarray, segmenter: Segmenter) -> dict:
     fields, peak = chip.fields, float(chip.truth.max())
     clicks = innermost_points(fields)
@@ -144,18 +164,27 @@ def score_view(chip: Chip, image: np.ndarray, segmenter: Segmenter) -> dict:
     generic = segments(normalise(image, chip.truth))
     borders = find_boundaries(generic, mode="inner")
     instances = field_instances(image, segmenter)
-    polygons = outlines_at(instances, list(clicks.values()))
-    generic_iou, assist_iou = [], []
-    for (number, (col, row)), polygon in zip(clicks.items(), polygons, strict=True):
+    levels = {
+        grow: instances if grow == 0 else field_instances(image, grown(segmenter, grow))
+        for grow in range(-MAX_GROW, MAX_GROW + 1)
+    }
+    masks = {
+        grow: [polygon_mask(p, fields.shape) for p in outlines_at(found, list(clicks.values()))]
+        for grow, found in levels.items()
+    }
+    generic_iou, assist_iou, press_iou = [], [], []
+    for i, (number, (col, row)) in enumerate(clicks.items()):
         field = fields == number
         generic_iou.append(iou(generic == generic[int(row), int(col)], field))
-        assist_iou.append(iou(polygon_mask(polygon, fields.shape), field))
+        assist_iou.append(iou(masks[0][i], field))
+        press_iou.append(one_press_iou({g: m[i] for g, m in masks.items()}, field))
     return {
         "psnr": None if image is chip.truth else psnr(image, chip.truth, peak, BORDER),
         "boundary_f1_1px": boundary_f_score(borders, drawn, 1).f1,
         "boundary_f1_2px": boundary_f_score(borders, drawn, 2).f1,
         "generic_click_iou": generic_iou,
         "assist_click_iou": assist_iou,
+        "assist_press_iou": press_iou,
         **{f"all_{k}": v for k, v in outline_all_scores(all_outlines(instances), fields).items()},
     }
 
@@ -225,7 +254,10 @@ def summary(records: list[dict], view_name: str, degradation: str | None = None)
             "all_precision_judged",
         )
     }
-    for key in ("generic_click_iou", "assist_click_iou"):
+    for key in ("generic_click_iou", "assist_click_iou", "assist_press_iou"):
+        if key not in picked[0]:  # a run from before the key was measured
+            out[key + "_median"] = out[key + "_mean"] = float("nan")
+            continue
         every = [v for r in picked for v in r[key]]
         out[key + "_median"] = float(np.median(every))
         out[key + "_mean"] = float(np.mean(every))
@@ -241,6 +273,7 @@ COLUMNS = (
     ("generic_click_iou_mean", "(mean)", "{:.2f}"),
     ("assist_click_iou_median", "assist click IoU (median)", "{:.2f}"),
     ("assist_click_iou_mean", "(mean)", "{:.2f}"),
+    ("assist_press_iou_median", "+ one Larger / Smaller press (median)", "{:.2f}"),
     ("all_f1_judged", "outline-all F1 judged", "{:.2f}"),
     ("all_f1_strict", "F1 strict", "{:.2f}"),
     ("all_recall", "recall", "{:.2f}"),
@@ -263,7 +296,10 @@ def markdown(result: dict) -> str:
         "",
         "PSNR, boundary F and outline-all F1: means over chips; click IoUs: over every drawn "
         "field. `truth` is the 2 m chip itself (the ceiling, the same in both tables; PSNR is "
-        "infinite there: shown as —).",
+        "infinite there: shown as —). `+ one Larger / Smaller press`: the better of the "
+        "click's outline and the first other outline each way (what the Label page's Larger "
+        "field and Smaller field buttons give), as a volunteer who presses the one that "
+        "helps, at most once.",
     ]
     for degradation in BENCH_DEGRADATIONS:
         lines += ["", f"## Input degraded by `{degradation}`", ""]
@@ -272,8 +308,7 @@ def markdown(result: dict) -> str:
         for view_name in views:
             s = summary(records, view_name, degradation)
             cells = [
-                "—" if key == "psnr" and not np.isfinite(s[key]) else fmt.format(s[key])
-                for key, _, fmt in COLUMNS
+                "—" if not np.isfinite(s[key]) else fmt.format(s[key]) for key, _, fmt in COLUMNS
             ]
             lines.append(f"| {view_name} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

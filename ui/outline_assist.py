@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ from sr.imagery.raster_io import Raster, read_raster, upscaled_transform
 from sr.imagery.scene import Scene, read_area
 from sr.outline.assist import all_outlines, field_instances, outlines_at
 from sr.outline.dates import chosen_combine, dates_version
-from sr.outline.segment import default_segmenter
+from sr.outline.segment import Segmenter, default_segmenter, grown
 from sr.sharpen.cache import CachedResult
 from sr.sharpen.methods import enhance
 from ui.enhance_flow import area_around, results_of_scene
@@ -55,10 +55,11 @@ def iou(a: BaseGeometry, b: BaseGeometry) -> float:
     return float(a.intersection(b).area / union) if union else 0.0
 
 
-def assist_version(dates: tuple[str, ...] = ()) -> str:
-    """The model version of the outline assist (recorded with proposed labels); with the
-    labels of the dates it used when there were several."""
-    segmenter = default_segmenter()
+def assist_version(dates: tuple[str, ...] = (), grow: int = 0) -> str:
+    """The model version of the outline assist (recorded with proposed labels): ``grow``
+    levels coarser (a "Larger field" press; negative: "Smaller"); with the labels of the
+    dates it used when there were several."""
+    segmenter = grown(default_segmenter(), grow)
     if len(dates) < 2:
         return segmenter.version
     return dates_version(segmenter.version, dates, chosen_combine(segmenter))
@@ -66,16 +67,17 @@ def assist_version(dates: tuple[str, ...] = ()) -> str:
 
 @dataclass(frozen=True)
 class AreaFields:
-    """The fields the assist found on an area: instances on the raster's grid, and the
-    labels of the dates used (empty for one date)."""
+    """The fields the assist found on an area: instances on the raster's grid, the labels
+    of the dates used (empty for one date) and the level (``grow``, 0 = the default)."""
 
     instances: np.ndarray
     raster: Raster
     dates: tuple[str, ...] = ()
+    grow: int = 0
 
     @property
     def version(self) -> str:
-        return assist_version(self.dates)
+        return assist_version(self.dates, self.grow)
 
 
 def clicked_point(event: Mapping[str, Any]) -> tuple[float, float] | None:
@@ -97,16 +99,23 @@ def _enhanced_true_colour(scene: Scene, result: CachedResult) -> tuple[int, ...]
     return (0, 1, 2) if result.provenance.get("date_bands") else _true_colour(scene)
 
 
+def _segmenter(grow: int) -> Segmenter:
+    return grown(default_segmenter(), grow)
+
+
 @functools.lru_cache(maxsize=8)
-def _instances_of(path: str, mtime: float, bands: tuple[int, ...]) -> tuple[np.ndarray, Raster]:
+def _instances_of(
+    path: str, mtime: float, bands: tuple[int, ...], grow: int
+) -> tuple[np.ndarray, Raster]:
     raster = read_raster(Path(path))
-    return field_instances(raster.array, bands=bands), raster
+    return field_instances(raster.array, _segmenter(grow), bands=bands), raster
 
 
-def enhanced_fields(shown: CachedResult, scene: Scene) -> tuple[np.ndarray, Raster]:
-    """The field instances of an enhanced area (segmented once per result) and its raster."""
+def enhanced_fields(shown: CachedResult, scene: Scene, grow: int = 0) -> tuple[np.ndarray, Raster]:
+    """The field instances of an enhanced area (segmented once per result and level) and its
+    raster."""
     return _instances_of(
-        str(shown.path), shown.path.stat().st_mtime, _enhanced_true_colour(scene, shown)
+        str(shown.path), shown.path.stat().st_mtime, _enhanced_true_colour(scene, shown), grow
     )
 
 
@@ -119,14 +128,15 @@ def _upsampled(scene: Scene, bbox: tuple[float, ...], date: int, scale: int) -> 
 
 
 def original_fields(
-    scene: Scene, lon: float, lat: float, every_date: bool = False, date: int = 0
+    scene: Scene, lon: float, lat: float, every_date: bool = False, date: int = 0, grow: int = 0
 ) -> AreaFields:
     """The fields of the original scene around a click, upsampled 4×: of ``date``, or of
     every date together."""
     bbox = area_around(scene, lon, lat, ORIGINAL_AREA_PX)
     dates = range(len(scene.dates)) if every_date else range(date, date + 1)
     views = [_upsampled(scene, bbox, d, UPSAMPLE) for d in dates]
-    return _segmented(scene, [(d, v.array) for d, v in zip(dates, views, strict=True)], views[0])
+    images = [(d, v.array) for d, v in zip(dates, views, strict=True)]
+    return _segmented(scene, images, views[0], grow)
 
 
 def same_area_results(shown: CachedResult, scene: Scene) -> dict[int, CachedResult]:
@@ -145,7 +155,11 @@ def same_area_results(shown: CachedResult, scene: Scene) -> dict[int, CachedResu
 
 @functools.lru_cache(maxsize=8)
 def _dates_of_area(
-    scene: Scene, views: tuple[tuple[int, str, float], ...], bbox: tuple[float, ...], scale: int
+    scene: Scene,
+    views: tuple[tuple[int, str, float], ...],
+    bbox: tuple[float, ...],
+    scale: int,
+    grow: int,
 ) -> AreaFields:
     """Every date's view of an enhanced area's pixels (``views``: date, enhanced file or ''
     for the original, its mtime; the one shown first: its grid is the grid), segmented
@@ -164,25 +178,30 @@ def _dates_of_area(
             continue  # not the same pixels (a partial read at the scene's edge): left out
         images.append((date, raster.array.astype(np.float32)))
     assert grid is not None
-    return _segmented(scene, sorted(images, key=lambda pair: pair[0]), grid)
+    return _segmented(scene, sorted(images, key=lambda pair: pair[0]), grid, grow)
 
 
-def _segmented(scene: Scene, images: list[tuple[int, np.ndarray]], grid: Raster) -> AreaFields:
+def _segmented(
+    scene: Scene, images: list[tuple[int, np.ndarray]], grid: Raster, grow: int = 0
+) -> AreaFields:
     """The fields of one date's image, or of several dates' (date, image) segmented together
-    (then named by their dates), on ``grid``."""
+    (then named by their dates), on ``grid``, ``grow`` levels from the default."""
+    segmenter = _segmenter(grow)
     if len(images) == 1:
-        return AreaFields(field_instances(images[0][1]), grid)
+        return AreaFields(field_instances(images[0][1], segmenter), grid, grow=grow)
     labels = tuple(scene.dates[d].label for d, _ in images)
-    return AreaFields(field_instances([a for _, a in images]), grid, labels)
+    return AreaFields(field_instances([a for _, a in images], segmenter), grid, labels, grow)
 
 
-def area_fields(scene: Scene, shown: CachedResult, every_date: bool = False) -> AreaFields:
+def area_fields(
+    scene: Scene, shown: CachedResult, every_date: bool = False, grow: int = 0
+) -> AreaFields:
     """The fields of an enhanced area: of its own date, or of every date of the scene on
     the same pixels (the enhanced area of a date where the cache has one, else its original
-    upsampled by the same factor); segmented once per set of views."""
+    upsampled by the same factor); segmented once per set of views and level (``grow``)."""
     if not every_date or len(scene.dates) < 2:
-        instances, raster = enhanced_fields(shown, scene)
-        return AreaFields(instances, raster)
+        instances, raster = enhanced_fields(shown, scene, grow)
+        return AreaFields(instances, raster, grow=grow)
     results = same_area_results(shown, scene)
     own = int(shown.provenance.get("date_index") or 0)
     order = [own] + [d for d in range(len(scene.dates)) if d != own]
@@ -191,7 +210,8 @@ def area_fields(scene: Scene, shown: CachedResult, every_date: bool = False) -> 
         for d in order
     )
     bbox = tuple(float(v) for v in shown.provenance["bbox"])
-    return _dates_of_area(scene, views, bbox, int(shown.provenance.get("scale") or UPSAMPLE))
+    scale = int(shown.provenance.get("scale") or UPSAMPLE)
+    return _dates_of_area(scene, views, bbox, scale, grow)
 
 
 def _covers(raster: Raster, lon: float, lat: float) -> tuple[float, float] | None:
@@ -216,14 +236,16 @@ def propose_at(
     lat: float,
     every_date: bool = False,
     date: int = 0,
+    grow: int = 0,
 ) -> tuple[Polygon | None, str]:
     """The outline (lon/lat) of the field under a click — on the enhanced area when it covers
     the click, else on the original scene of ``date`` around it; of every date together with
-    ``every_date`` — and the version that proposed it; None when the click is in no field."""
-    view = area_fields(scene, shown, every_date) if shown is not None else None
+    ``every_date``; ``grow`` levels coarser or finer than the default — and the version that
+    proposed it; None when the click is in no field."""
+    view = area_fields(scene, shown, every_date, grow) if shown is not None else None
     pixel = _covers(view.raster, lon, lat) if view is not None else None
     if view is None or pixel is None:
-        view = original_fields(scene, lon, lat, every_date, date)
+        view = original_fields(scene, lon, lat, every_date, date, grow)
         pixel = _covers(view.raster, lon, lat)
         if pixel is None:
             return None, view.version
@@ -259,15 +281,28 @@ def propose_all(
     return kept, len(found) - len(kept), view.version
 
 
+@dataclass(frozen=True)
+class LastClick:
+    """The click behind the latest proposal, to propose it again larger or smaller."""
+
+    lon: float
+    lat: float
+    every_date: bool = False
+    date: int = 0
+    grow: int = 0
+
+
 @dataclass
 class Proposals:
     """What the assist proposed to one user on one scene: outlines put into the unsaved
-    drawings (with the assist's version) and the outline-all queue still to confirm."""
+    drawings (with the assist's version), the outline-all queue still to confirm, and the
+    click behind the latest proposal."""
 
     path: Path
     proposed: list[tuple[BaseGeometry, str]] = field(default_factory=list)
     queue: list[BaseGeometry] = field(default_factory=list)
     queue_version: str = ""  # what proposed the queue (assist_version() when not said)
+    last_click: LastClick | None = None
 
     @classmethod
     def beside(cls, drafts_path: Path) -> Proposals:
@@ -278,6 +313,8 @@ class Proposals:
             found.proposed = [(shape(g), str(v)) for g, v in data["proposed"]]
             found.queue = [shape(g) for g in data["queue"]]
             found.queue_version = str(data.get("queue_version") or assist_version())
+            click = data.get("last_click")
+            found.last_click = None if click is None else LastClick(**click)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return cls(found.path)
         return found
@@ -287,6 +324,7 @@ class Proposals:
             "proposed": [[mapping(g), v] for g, v in self.proposed],
             "queue": [mapping(g) for g in self.queue],
             "queue_version": self.queue_version,
+            "last_click": None if self.last_click is None else asdict(self.last_click),
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_write(self.path) as out:
@@ -294,6 +332,17 @@ class Proposals:
 
     def add(self, geometry: BaseGeometry, version: str) -> None:
         self.proposed.append((geometry, version))
+
+    def latest_unchanged(self, drawings: list[BaseGeometry]) -> int | None:
+        """Where the latest click's proposal is among the unsaved ``drawings``, unchanged;
+        None when there is no such click or the proposal was edited, saved or deleted."""
+        if self.last_click is None or not self.proposed:
+            return None
+        latest = self.proposed[-1][0]
+        for index, drawing in enumerate(drawings):
+            if drawing.equals_exact(latest, SAME_OUTLINE_DEG):
+                return index
+        return None
 
     def drawing_of(self, geometry: BaseGeometry) -> tuple[str, str | None]:
         """How an outline came to be: a proposal unchanged, edited, or drawn by hand."""

@@ -1,9 +1,11 @@
 """The Label page's "Click a field" tool and "Outline all fields here" (Streamlit glue).
 
 A click on the map's ground with the tool on proposes the field under it as an unsaved
-drawing, which the volunteer edits with the usual tools, saves or deletes; "Outline all
-fields here" queues every field of the enhanced area shown, confirmed one by one (Keep adds
-it to the unsaved drawings, Skip drops it). On a scene of several dates a toggle, on by
+drawing, which the volunteer edits with the usual tools, saves or deletes, or — while it is
+unchanged — has proposed again larger or smaller (Larger field / Smaller field: the next
+level of the merging that gives another outline). "Outline all fields here" queues every
+field of the enhanced area shown, confirmed one by one (Keep adds it to the unsaved
+drawings, Skip drops it). On a scene of several dates a toggle, on by
 default, has the assist use every date (the note under it says which views it uses). Logic:
 :mod:`ui.outline_assist`.
 """
@@ -11,6 +13,7 @@ default, has the assist use every date (the note under it says which views it us
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import folium
@@ -22,12 +25,15 @@ from labels.base_store import LabelStore
 from sr.errors import SharpenError
 from sr.imagery.scene import Scene
 from sr.imagery.scene_errors import SceneError
+from sr.outline.segment import MAX_GROW
 from sr.sharpen.cache import CachedResult
 from ui.auth import Identity
 from ui.date_view import current_date
 from ui.drawings import Draft, Drafts
 from ui.label_actions import Outcome
 from ui.outline_assist import (
+    SAME_OUTLINE_DEG,
+    LastClick,
     Proposals,
     assist_version,
     clicked_point,
@@ -48,6 +54,15 @@ PROPOSED = (
     "Proposed outline added as an unsaved drawing: adjust it with the map's edit tool, "
     "then save it — or remove it with the bin."
 )
+NOT_LARGER = (
+    "No larger outline there: the assist finds nothing more to join around your click. "
+    "Adjust the outline with the map's edit tool."
+)
+NOT_SMALLER = (
+    "No smaller outline there: the assist finds nothing to split off around your click. "
+    "Adjust the outline with the map's edit tool."
+)
+CHANGED = "That proposal was edited, saved or removed: click the field again to start over."
 
 
 def _say(message: str) -> None:
@@ -76,10 +91,18 @@ def dates_note(scene: Scene, shown: CachedResult | None) -> str:
     )
 
 
-def _add_drawing(drafts: Drafts, draft: Draft, geometry: BaseGeometry, version: str) -> Draft:
-    """Add a proposal to the unsaved drawings and remember it was proposed, and by what."""
+def _add_drawing(
+    drafts: Drafts,
+    draft: Draft,
+    geometry: BaseGeometry,
+    version: str,
+    click: LastClick | None = None,
+) -> Draft:
+    """Add a proposal to the unsaved drawings and remember it was proposed, by what, and
+    from which click (None: from "outline all")."""
     record = Proposals.beside(drafts.path)
     record.add(geometry, version)
+    record.last_click = click
     record.save()
     changed = Draft([*draft.new, geometry], draft.edits)
     drafts.save(changed)
@@ -99,10 +122,9 @@ def take_click(
     if point is None or st.session_state.get("assist_click") == seen:
         return draft
     st.session_state["assist_click"] = seen
+    click = LastClick(*point, every_date=every_date(scene), date=current_date(scene))
     try:
-        polygon, version = propose_at(
-            scene, shown, *point, every_date=every_date(scene), date=current_date(scene)
-        )
+        polygon, version = propose_at(scene, shown, *point, click.every_date, click.date)
     except (SceneError, SharpenError) as exc:
         _say(f"No outline: {exc}")
         return draft
@@ -111,7 +133,41 @@ def take_click(
         return draft
     _say(PROPOSED)
     bump_map()  # a fresh map: the proposal editable, the click forgotten
-    return _add_drawing(drafts, draft, polygon, version)
+    return _add_drawing(drafts, draft, polygon, version, click)
+
+
+@uninterrupted
+def _resize(scene: Scene, shown: CachedResult | None, drafts: Drafts, step: int) -> None:
+    """Propose the latest click's field again, the next level larger (``step`` 1) or smaller
+    (−1) that gives another outline, in place of the unchanged proposal."""
+    record, draft = Proposals.beside(drafts.path), drafts.load()
+    index, click = record.latest_unchanged(draft.new), record.last_click
+    if index is None or click is None:
+        _say(CHANGED)
+        return
+    grow = click.grow
+    while abs(grow + step) <= MAX_GROW:
+        grow += step
+        try:
+            polygon, version = propose_at(
+                scene, shown, click.lon, click.lat, click.every_date, click.date, grow
+            )
+        except (SceneError, SharpenError) as exc:
+            _say(f"No outline: {exc}")
+            return
+        if polygon is not None and not polygon.equals_exact(draft.new[index], SAME_OUTLINE_DEG):
+            break
+    else:
+        _say(NOT_LARGER if step > 0 else NOT_SMALLER)
+        return
+    drawings = list(draft.new)
+    drawings[index] = polygon
+    drafts.save(Draft(drawings, draft.edits))
+    record.proposed[-1] = (polygon, version)
+    record.last_click = replace(click, grow=grow)
+    record.save()
+    _say(f"{'Larger' if step > 0 else 'Smaller'} outline proposed in its place. {PROPOSED}")
+    bump_map()
 
 
 @uninterrupted
@@ -168,7 +224,8 @@ def outline_panel(
     """The tool's side panel: what to do, the last answer, Outline all and its queue."""
     st.caption(
         "Click inside a field on the map: its outline is proposed from the enhanced area "
-        "(or the original where none is shown)."
+        "(or the original where none is shown). Too small or too large? Larger field and "
+        "Smaller field propose it again."
     )
     if len(scene.dates) > 1:
         st.toggle(
@@ -181,6 +238,27 @@ def outline_panel(
             st.caption(dates_note(scene, shown))
     if message := st.session_state.pop("assist_message", None):
         (st.warning if message.startswith(("No ", "No outline")) else st.info)(message)
+    record = Proposals.beside(drafts.path)
+    if record.last_click is not None and record.latest_unchanged(drafts.load().new) is not None:
+        grow = record.last_click.grow
+        larger, smaller = st.columns(2)
+        larger.button(
+            "Larger field",
+            disabled=grow >= MAX_GROW,
+            help="The outline stops short of the field's edge: join more of the parts "
+            "around your click.",
+            on_click=_resize,
+            args=(scene, shown, drafts, 1),
+            key="assist-larger",
+        )
+        smaller.button(
+            "Smaller field",
+            disabled=grow <= -MAX_GROW,
+            help="The outline spills into a neighbour: split it into smaller parts.",
+            on_click=_resize,
+            args=(scene, shown, drafts, -1),
+            key="assist-smaller",
+        )
     st.button(
         "Outline all fields here",
         disabled=shown is None,

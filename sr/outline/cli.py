@@ -33,7 +33,7 @@ from sr.imagery.scene import open_scene
 from sr.imagery.scene_errors import SceneError
 from sr.outline.assist import all_outlines, click_instance, field_instances, outlines_at
 from sr.outline.dates import chosen_combine, dates_version
-from sr.outline.segment import default_segmenter
+from sr.outline.segment import MAX_GROW, default_segmenter, grown
 
 MAX_OUTLINE_PIXELS = 2048 * 2048  # larger images: cut an area first (python -m sr enhance --bbox)
 
@@ -91,6 +91,16 @@ def configure_outline(parser: argparse.ArgumentParser) -> None:
         help="a click inside a field, in pixels of the image (repeat for more fields)",
     )
     parser.add_argument("--all", action="store_true", help="also every field of the image")
+    parser.add_argument(
+        "--grow",
+        type=int,
+        choices=range(-MAX_GROW, MAX_GROW + 1),
+        default=0,
+        metavar="N",
+        help=f"fields N levels larger (joining more of the parts around a click; -N: "
+        f"smaller), as the Label page's Larger / Smaller field buttons; -{MAX_GROW} to "
+        f"{MAX_GROW}, default 0",
+    )
     parser.add_argument("--out", type=Path, required=True, help="GeoJSON file to write")
 
 
@@ -161,7 +171,7 @@ def run_outline(args: argparse.Namespace) -> None:
     if not args.at and not args.all:
         raise UsageError("give at least one --at COL,ROW, or --all")
     raster, image, labels = outline_input(args.image, args.dates)
-    segmenter = default_segmenter()
+    segmenter = grown(default_segmenter(), args.grow)
     combine = chosen_combine(segmenter)
     version = (
         segmenter.version if labels is None else dates_version(segmenter.version, labels, combine)

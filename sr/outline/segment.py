@@ -22,7 +22,7 @@ a view whose pixels are about 2–2.5 m (a sharpened Sentinel-2 area, the 2 m be
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -283,6 +283,20 @@ class MergeSegmenter:
         proposed &= sizes >= self.propose_pixels
         out: np.ndarray = np.where(proposed[fields], fields, -fields).astype(np.int32)
         return out
+
+
+GROW_STEP = 0.1  # one "Larger field" press lowers the merge threshold by this much
+MAX_GROW = 4  # presses either way (thresholds 0.1 … 0.9 from the default 0.5)
+
+
+def grown(segmenter: Segmenter, steps: int) -> Segmenter:
+    """The segmenter ``steps`` levels coarser (larger fields: learned merging goes on down to
+    a threshold ``steps`` × :data:`GROW_STEP` lower) or, for negative ``steps``, finer.
+    Only learned merging has levels; any other segmenter is returned as it is."""
+    if steps == 0 or not isinstance(segmenter, MergeSegmenter):
+        return segmenter
+    threshold = round(segmenter.threshold - steps * GROW_STEP, 2)
+    return replace(segmenter, threshold=min(max(threshold, 0.05), 0.95))
 
 
 @functools.cache

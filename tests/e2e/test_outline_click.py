@@ -1,7 +1,8 @@
 """In a real browser, on the Sentinel-2 sample: a volunteer enhances an area, switches to
 "Click a field", clicks inside a field on the enhanced area, a proposed outline appears as an
-unsaved drawing, and saving it stores a field with the assisted provenance — made from both
-of the sample's dates, as the panel says."""
+unsaved drawing, "Larger field" proposes it again in its place, and saving it stores a field
+with the assisted provenance (the level it was proposed at) — made from both of the sample's
+dates, as the panel says."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from scipy import ndimage as ndi
 from labels.model import PROPOSED
 from labels.store import open_store
 from sr.imagery.scene import open_scene
+from sr.outline.segment import MAX_GROW
 from sr.sharpen.cache import ResultCache
 from tests.e2e.harness import (
     ARTIFACTS,
@@ -79,8 +81,15 @@ def test_click_inside_a_field_then_save_stores_a_proposed_field(browser, tmp_pat
         expect(frame.locator("path.leaflet-interactive").first).to_be_visible(timeout=30_000)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "outline_click.png"), full_page=True)
+        page.get_by_role("button", name="Larger field").click()
+        grew = page.get_by_text("Larger outline proposed in its place")
+        grew.or_(page.get_by_text("No larger outline there")).first.wait_for(timeout=60_000)
+        larger = grew.count() > 0
+        unsaved.wait_for(timeout=30_000)  # still the one proposal, in its place
         page.get_by_role("button", name="Save & submit").click()
         page.get_by_test_id("stToast").filter(has_text="Saved rice field").wait_for(timeout=30_000)
         page.close()
     [saved] = open_store(data / "labels").query()
-    assert (saved.drawing, saved.assist_version) == (PROPOSED, assist_version(BOTH_DATES))
+    assert saved.drawing == PROPOSED
+    levels = range(1, MAX_GROW + 1) if larger else (0,)
+    assert saved.assist_version in {assist_version(BOTH_DATES, g) for g in levels}

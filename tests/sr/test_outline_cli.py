@@ -117,3 +117,28 @@ def test_without_a_click_or_all_and_with_a_bad_click_it_says_what_is_wrong(
     code, err = run([str(png), "--at", "left,top", "--out", str(tmp_path / "o.geojson")], capsys)
     assert code == 2 and "--at needs a pixel position COL,ROW" in err
     assert not (tmp_path / "o.geojson").exists()
+
+
+@pytest.mark.shared_data
+def test_grow_outlines_at_another_level_and_says_which(
+    farmland: tuple, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rgb, fields, _, _ = farmland
+    png = tmp_path / "farm.png"
+    Image.fromarray(np.moveaxis(np.clip(rgb, 0, 255).astype(np.uint8), 0, -1)).save(png)
+    col, row = inside_click(fields)
+    found = {}
+    for grow in (-2, 0, 2):
+        out = tmp_path / f"grow{grow}.geojson"
+        code, err = run(
+            [str(png), "--at", f"{col},{row}", "--grow", str(grow), "--out", str(out)], capsys
+        )
+        assert code == 0, err
+        [feature] = json.loads(out.read_text())["features"]
+        assert feature["properties"]["assist"].endswith(f"@{0.5 - 0.1 * grow:g}")
+        found[grow] = shape(feature["geometry"])
+    assert found[-2].area < found[0].area < found[2].area
+    code, err = run(
+        [str(png), "--all", "--grow", "9", "--out", str(tmp_path / "x.geojson")], capsys
+    )
+    assert code == 2 and "--grow" in err

@@ -25,7 +25,7 @@ from sr.outline.merge import (
     same_field_probability,
     superpixels,
 )
-from sr.outline.segment import MergeSegmenter, PreparedView
+from sr.outline.segment import MAX_GROW, MergeSegmenter, NestedSegmenter, PreparedView, grown
 
 
 def two_fields(step: float, line: float = 0.0, noise: float = 0.01) -> np.ndarray:
@@ -225,3 +225,24 @@ def test_outline_all_leaves_out_a_field_the_network_calls_background() -> None:
     assert left < 0 < right  # a click still gets the left field; "outline all" does not
     plain = MergeSegmenter(border_model(0.05), threshold=0.5, min_pixels=1)(image)
     assert plain[30, 20] > 0 and plain[30, 75] > 0
+
+
+def constant_model(probability: float) -> MergeModel:
+    """Every pair is one field with this probability."""
+    n = len(FEATURES)
+    bias = np.array([np.log(probability / (1 - probability))])
+    return MergeModel(np.zeros(n), np.ones(n), [(np.zeros((n, 1)), bias)], "constant")
+
+
+def test_a_larger_field_merges_on_down_to_a_lower_threshold() -> None:
+    image = two_fields(0.03, line=0.04)
+    segmenter = MergeSegmenter(constant_model(0.45), threshold=0.5, min_pixels=1)
+    assert grown(segmenter, 1).threshold == pytest.approx(0.4)  # type: ignore[attr-defined]
+    assert grown(segmenter, -2).threshold == pytest.approx(0.7)  # type: ignore[attr-defined]
+    assert grown(segmenter, 1).version.endswith("@0.4")
+    assert len(np.unique(np.abs(segmenter(image)))) > 2  # 0.45 < 0.5: nothing merges
+    assert len(np.unique(np.abs(grown(segmenter, 1)(image)))) == 1  # 0.45 > 0.4: one field
+    extreme = grown(segmenter, 3 * MAX_GROW)
+    assert 0 < extreme.threshold < 0.1  # type: ignore[attr-defined]
+    nested = NestedSegmenter()
+    assert grown(nested, 1) is nested  # no levels: unchanged

@@ -21,7 +21,13 @@ from tests.ui.test_label_page import map_sends
 from tests.ui.test_label_page_day import SITA
 from ui.drawings import Drafts
 from ui.enhance_flow import result_cache
-from ui.outline_assist import Proposals, area_fields, assist_version, same_area_results
+from ui.outline_assist import (
+    LastClick,
+    Proposals,
+    area_fields,
+    assist_version,
+    same_area_results,
+)
 from ui.outline_tool import EVERY_DATE_KEY, NO_FIELD, OUTLINE_TOOL
 from ui.settings import SAMPLE_SCENE
 
@@ -182,3 +188,68 @@ def test_both_dates_use_each_dates_enhanced_area_where_the_cache_has_one(
     assert both.raster.transform == alone.raster.transform
     assert both.instances.shape == alone.instances.shape
     assert not np.array_equal(both.instances, alone.instances)  # date 2 changes the fields
+
+
+def test_larger_and_smaller_propose_the_clicked_field_again_in_its_place(
+    app_data: Path, scene: Scene
+) -> None:
+    area_text, (lon, lat), _ = enhanced_area(scene)
+    app = map_sends(on_the_tool(area_text), last_clicked={"lat": lat, "lng": lon})
+    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
+    [first] = drafts.load().new
+    button(app, "Larger field").click().run()
+    assert not app.exception
+    assert any(i.value.startswith("Larger outline proposed in its place") for i in app.info)
+    [larger] = drafts.load().new
+    record = Proposals.beside(drafts.path)
+    assert record.last_click is not None and record.last_click.grow >= 1
+    grow = record.last_click.grow
+    assert larger.contains(Point(lon, lat)) and not larger.equals(first)
+    assert larger.area > first.area
+    assert record.proposed[-1] == (larger, assist_version(BOTH_DATES, grow))
+    assert f"@{0.5 - 0.1 * grow:g} " in record.proposed[-1][1]  # the level it was merged to
+
+    button(app, "Smaller field").click().run()
+    [smaller] = drafts.load().new
+    assert smaller.area < larger.area and smaller.contains(Point(lon, lat))
+    record = Proposals.beside(drafts.path)
+    assert record.last_click is not None and record.last_click.grow < grow
+    version = record.proposed[-1][1]
+
+    button(app, "Save & submit").click().run()
+    assert not app.exception
+    [saved] = open_store(app_data / "labels").query()
+    assert saved.drawing == PROPOSED and saved.geometry.equals_exact(smaller, 1e-9)
+    assert saved.assist_version == version  # the level it was proposed at
+    assert not [b for b in app.button if b.label == "Larger field"]  # saved: nothing to resize
+
+
+def test_an_edited_proposal_is_not_resized(app_data: Path, scene: Scene) -> None:
+    area_text, (lon, lat), _ = enhanced_area(scene)
+    app = map_sends(on_the_tool(area_text), last_clicked={"lat": lat, "lng": lon})
+    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
+    [proposal] = drafts.load().new
+    edited = proposal.buffer(0.00005, join_style="mitre").simplify(0.00001)
+    feature = {"type": "Feature", "properties": {}, "geometry": edited.__geo_interface__}
+    app = map_sends(app, all_drawings=[feature])
+    assert not app.exception
+    assert not [b for b in app.button if b.label == "Larger field"]
+    [kept] = drafts.load().new
+    assert kept.equals_exact(edited, 1e-6)
+
+
+def test_the_latest_click_is_kept_beside_the_drafts_and_finds_its_proposal(
+    tmp_path: Path,
+) -> None:
+    drafts_path = tmp_path / "sita.json"
+    proposal, other = box(10, 46, 10.001, 46.001), box(11, 46, 11.001, 46.001)
+    record = Proposals.beside(drafts_path)
+    record.add(proposal, "v")
+    record.last_click = LastClick(10.0005, 46.0005, every_date=True, date=1, grow=-2)
+    record.save()
+    again = Proposals.beside(drafts_path)
+    assert again.last_click == record.last_click
+    assert again.latest_unchanged([other, proposal]) == 1
+    assert again.latest_unchanged([other, proposal.buffer(0.0001)]) is None  # edited
+    again.last_click = None  # a proposal from "outline all": nothing to resize
+    assert again.latest_unchanged([proposal]) is None
