@@ -39,6 +39,15 @@ def inside_click(fields: np.ndarray) -> tuple[int, int]:
     return int(col), int(row)
 
 
+def farm_png(farmland: tuple, folder: Path) -> tuple[Path, tuple[int, int]]:
+    """The farmland crop as a plain 8-bit PNG (no georeference), and a click in its largest
+    drawn field."""
+    rgb, fields, _, _ = farmland
+    png = folder / "farm.png"
+    Image.fromarray(np.moveaxis(np.clip(rgb, 0, 255).astype(np.uint8), 0, -1)).save(png)
+    return png, inside_click(fields)
+
+
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     code = main(["outline", *args])
     return code, capsys.readouterr().err
@@ -48,10 +57,7 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
 def test_pixel_image_a_click_in_a_field_gives_its_outline_in_pixels(
     farmland: tuple, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    rgb, fields, _, _ = farmland
-    png = tmp_path / "farm.png"
-    Image.fromarray(np.moveaxis(np.clip(rgb, 0, 255).astype(np.uint8), 0, -1)).save(png)
-    col, row = inside_click(fields)
+    png, (col, row) = farm_png(farmland, tmp_path)
     out = tmp_path / "out.geojson"
     code, err = run([str(png), "--at", f"{col},{row}", "--at=-5,10", "--out", str(out)], capsys)
     assert code == 0, err
@@ -123,10 +129,7 @@ def test_without_a_click_or_all_and_with_a_bad_click_it_says_what_is_wrong(
 def test_grow_outlines_at_another_level_and_says_which(
     farmland: tuple, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    rgb, fields, _, _ = farmland
-    png = tmp_path / "farm.png"
-    Image.fromarray(np.moveaxis(np.clip(rgb, 0, 255).astype(np.uint8), 0, -1)).save(png)
-    col, row = inside_click(fields)
+    png, (col, row) = farm_png(farmland, tmp_path)
     found = {}
     for grow in (-2, 0, 2):
         out = tmp_path / f"grow{grow}.geojson"
