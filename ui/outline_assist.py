@@ -313,8 +313,14 @@ class Proposals:
             found.proposed = [(shape(g), str(v)) for g, v in data["proposed"]]
             found.queue = [shape(g) for g in data["queue"]]
             found.queue_version = str(data.get("queue_version") or assist_version())
-            click = data.get("last_click")
-            found.last_click = None if click is None else LastClick(**click)
+            if (click := data.get("last_click")) is not None:
+                found.last_click = LastClick(
+                    float(click["lon"]),
+                    float(click["lat"]),
+                    bool(click["every_date"]),
+                    int(click["date"]),
+                    int(click["grow"]),
+                )
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return cls(found.path)
         return found
