@@ -22,6 +22,9 @@ a view whose pixels are about 2–2.5 m (a sharpened Sentinel-2 area, the 2 m be
 from __future__ import annotations
 
 import functools
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
@@ -226,6 +229,23 @@ class PreparedView:
     gradient: np.ndarray
 
 
+PREPARED_VIEWS = 8  # views whose superpixels and graph are kept: another level only merges
+_prepared: OrderedDict[tuple[object, ...], PreparedView] = OrderedDict()
+_prepared_lock = threading.Lock()
+
+
+def forget_prepared_views() -> None:
+    """Empty the kept views (a benchmark timing a first click needs this)."""
+    with _prepared_lock:
+        _prepared.clear()
+
+
+def _view_key(rgb: np.ndarray, net: NetSegmenter | None) -> tuple[object, ...]:
+    """A view's identity: its pixels' digest, shape and type, and the network's version."""
+    digest = hashlib.blake2b(np.ascontiguousarray(rgb).tobytes(), digest_size=16).digest()
+    return digest, rgb.shape, rgb.dtype.str, None if net is None else net.version
+
+
 @dataclass
 class MergeSegmenter:
     """Superpixels merged by a trained classifier (:mod:`sr.outline.merge`) while it is
@@ -262,7 +282,23 @@ class MergeSegmenter:
         return PreparedView(labels, build_graph(rgb, labels, maps), maps, colour_gradient(rgb))
 
     def __call__(self, rgb: np.ndarray) -> np.ndarray:
-        return self.fields(self.prepared(rgb))
+        return self.fields(self.kept_prepared(rgb))
+
+    def kept_prepared(self, rgb: np.ndarray) -> PreparedView:
+        """:meth:`prepared`, kept for the last :data:`PREPARED_VIEWS` views, so that the same
+        view merged to another level (a Larger / Smaller press) reuses its superpixels and
+        graph (most of a click's time)."""
+        key = _view_key(rgb, self.net)
+        with _prepared_lock:
+            if (found := _prepared.get(key)) is not None:
+                _prepared.move_to_end(key)
+                return found
+        view = self.prepared(rgb)
+        with _prepared_lock:
+            _prepared[key] = view
+            while len(_prepared) > PREPARED_VIEWS:
+                _prepared.popitem(last=False)
+        return view
 
     def fields(self, view: PreparedView) -> np.ndarray:
         """The instance image (see :class:`Segmenter`) of a prepared view."""

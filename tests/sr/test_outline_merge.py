@@ -25,7 +25,14 @@ from sr.outline.merge import (
     same_field_probability,
     superpixels,
 )
-from sr.outline.segment import MAX_GROW, MergeSegmenter, NestedSegmenter, PreparedView, grown
+from sr.outline.segment import (
+    MAX_GROW,
+    MergeSegmenter,
+    NestedSegmenter,
+    PreparedView,
+    forget_prepared_views,
+    grown,
+)
 
 
 def two_fields(step: float, line: float = 0.0, noise: float = 0.01) -> np.ndarray:
@@ -246,3 +253,26 @@ def test_a_larger_field_merges_on_down_to_a_lower_threshold() -> None:
     assert 0 < extreme.threshold < 0.1  # type: ignore[attr-defined]
     nested = NestedSegmenter()
     assert grown(nested, 1) is nested  # no levels: unchanged
+
+
+def test_another_level_of_the_same_view_reuses_its_superpixels_and_graph(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    image = two_fields(0.03, line=0.04)
+    forget_prepared_views()
+    segmenter = MergeSegmenter(constant_model(0.45), threshold=0.5, min_pixels=1)
+    real = MergeSegmenter.prepared
+    calls: list[int] = []
+
+    def counted(self: MergeSegmenter, rgb: np.ndarray) -> PreparedView:
+        calls.append(1)
+        return real(self, rgb)
+
+    monkeypatch.setattr(MergeSegmenter, "prepared", counted)
+    segmenter(image)
+    larger = grown(segmenter, 1)(image)
+    assert len(calls) == 1  # the second level only merged
+    fresh = grown(segmenter, 1).fields(real(segmenter, image))  # type: ignore[attr-defined]
+    assert np.array_equal(larger, fresh)
+    segmenter(image + 0.01)  # another view: cut again
+    assert len(calls) == 2
