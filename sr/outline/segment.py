@@ -229,7 +229,7 @@ class PreparedView:
     gradient: np.ndarray
 
 
-PREPARED_VIEWS = 8  # views whose superpixels and graph are kept: another level only merges
+PREPARED_VIEWS = 4  # views whose superpixels and graph are kept (a 512² view: about 6 MB)
 _prepared: OrderedDict[tuple[object, ...], PreparedView] = OrderedDict()
 _prepared_lock = threading.Lock()
 
