@@ -99,7 +99,7 @@ def _add_drawing(
     click: LastClick | None = None,
 ) -> Draft:
     """Add a proposal to the unsaved drawings and remember it was proposed, by what, and
-    from which click (None: from "outline all")."""
+    from which click (Larger / Smaller field start from it)."""
     record = Proposals.beside(drafts.path)
     record.add(geometry, version)
     record.last_click = click
@@ -186,14 +186,17 @@ def _outline_all(
 
 
 @uninterrupted
-def _confirm(drafts: Drafts, keep: bool) -> None:
+def _confirm(drafts: Drafts, keep: bool, scene: Scene) -> None:
     record = Proposals.beside(drafts.path)
     if not record.queue:
         return
     first = record.queue.pop(0)
     record.save()
-    if keep:
-        _add_drawing(drafts, drafts.load(), first, record.queue_version or assist_version())
+    if keep:  # kept as if clicked inside it: Larger / Smaller field work on it too
+        inside = first.representative_point()
+        click = LastClick(inside.x, inside.y, every_date(scene), current_date(scene))
+        version = record.queue_version or assist_version()
+        _add_drawing(drafts, drafts.load(), first, version, click)
     bump_map()
 
 
@@ -270,8 +273,8 @@ def outline_panel(
     if queue:
         st.markdown(f"**Proposed field 1 of {len(queue)}** (yellow on the map)")
         keep, skip, stop = st.columns(3)
-        keep.button("Keep", on_click=_confirm, args=(drafts, True), key="assist-keep")
-        skip.button("Skip", on_click=_confirm, args=(drafts, False), key="assist-skip")
+        keep.button("Keep", on_click=_confirm, args=(drafts, True, scene), key="assist-keep")
+        skip.button("Skip", on_click=_confirm, args=(drafts, False, scene), key="assist-skip")
         stop.button("Stop", on_click=_stop, args=(drafts,), key="assist-stop")
 
 

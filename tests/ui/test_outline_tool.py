@@ -146,6 +146,10 @@ def test_outline_all_queues_the_fields_to_keep_or_skip_one_by_one(
     assert len(queued) >= 2
     assert any(m.value.startswith(f"**Proposed field 1 of {len(queued)}**") for m in app.markdown)
     button(app, "Keep").click().run()
+    assert [b.label for b in app.button if b.label.endswith(" field")] == [
+        "Larger field",
+        "Smaller field",
+    ]  # a kept proposal can be proposed again larger or smaller, as a clicked one
     button(app, "Skip").click().run()
     assert not app.exception
     [kept] = drafts.load().new
