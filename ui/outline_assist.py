@@ -55,11 +55,16 @@ def iou(a: BaseGeometry, b: BaseGeometry) -> float:
     return float(a.intersection(b).area / union) if union else 0.0
 
 
+def _segmenter(grow: int) -> Segmenter:
+    """The default segmenter ``grow`` levels coarser (negative: finer)."""
+    return grown(default_segmenter(), grow)
+
+
 def assist_version(dates: tuple[str, ...] = (), grow: int = 0) -> str:
     """The model version of the outline assist (recorded with proposed labels): ``grow``
     levels coarser (a "Larger field" press; negative: "Smaller"); with the labels of the
     dates it used when there were several."""
-    segmenter = grown(default_segmenter(), grow)
+    segmenter = _segmenter(grow)
     if len(dates) < 2:
         return segmenter.version
     return dates_version(segmenter.version, dates, chosen_combine(segmenter))
@@ -99,15 +104,18 @@ def _enhanced_true_colour(scene: Scene, result: CachedResult) -> tuple[int, ...]
     return (0, 1, 2) if result.provenance.get("date_bands") else _true_colour(scene)
 
 
-def _segmenter(grow: int) -> Segmenter:
-    return grown(default_segmenter(), grow)
+@functools.lru_cache(maxsize=8)
+def _enhanced_raster(path: str, mtime: float) -> Raster:
+    """An enhanced area's file, read once per version (each level of a Larger / Smaller
+    press segments the same pixels)."""
+    return read_raster(Path(path))
 
 
 @functools.lru_cache(maxsize=8)
 def _instances_of(
     path: str, mtime: float, bands: tuple[int, ...], grow: int
 ) -> tuple[np.ndarray, Raster]:
-    raster = read_raster(Path(path))
+    raster = _enhanced_raster(path, mtime)
     return field_instances(raster.array, _segmenter(grow), bands=bands), raster
 
 
@@ -119,8 +127,10 @@ def enhanced_fields(shown: CachedResult, scene: Scene, grow: int = 0) -> tuple[n
     )
 
 
+@functools.lru_cache(maxsize=8)
 def _upsampled(scene: Scene, bbox: tuple[float, ...], date: int, scale: int) -> Raster:
-    """A date's original true colour over a lon/lat box, upsampled like the assist's views."""
+    """A date's original true colour over a lon/lat box, upsampled like the assist's views
+    (read and upsampled once: each level of a Larger / Smaller press uses the same)."""
     area = read_area(scene, bbox, action="outlining")  # type: ignore[arg-type]
     bands = list(_true_colour(scene, date))
     sharp = enhance(area.array[bands], scale, "bicubic", floor=0.0)
@@ -166,9 +176,9 @@ def _dates_of_area(
     together."""
     images: list[tuple[int, np.ndarray]] = []
     grid: Raster | None = None
-    for date, path, _ in views:
+    for date, path, mtime in views:
         if path:  # an enhanced area of a date: its own red, green, blue, NIR bands
-            raster = read_raster(Path(path))
+            raster = _enhanced_raster(path, mtime)
             raster = Raster(raster.array[:3], raster.dtype, raster.transform, raster.crs)
         else:
             raster = _upsampled(scene, bbox, date, scale)
