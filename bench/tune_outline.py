@@ -74,10 +74,12 @@ def proposal_f1(instances: np.ndarray, fields: np.ndarray) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
-def validation_views(views: tuple[str, ...]) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
-    """(view name, image, drawn fields) of the validation chips, both degradations (the
-    truth once)."""
-    for name in VALIDATION_CHIPS:
+def validation_views(
+    views: tuple[str, ...], chips: tuple[str, ...] = VALIDATION_CHIPS
+) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
+    """(view name, image, drawn fields) of the validation chips (or ``chips``), both
+    degradations (the truth once)."""
+    for name in chips:
         chip = load_chip(name)
         for degradation in BENCH_DEGRADATIONS:
             for view_name in views:
