@@ -214,8 +214,20 @@ def draw_square(page, half: int = 60, dx0: int = 0, dy0: int = 0) -> None:  # ty
 
 def _draw_state(page) -> dict[str, object]:  # type: ignore[no-untyped-def]
     """What Leaflet.draw shows on the Label page's map: its tooltip, the corners placed, the
-    toolbar's visible actions, and how many frames the page has (a rebuilt map adds one)."""
-    frame = page.locator(MAP).last.element_handle().content_frame()
+    toolbar's visible actions, and how many frames the page has (a rebuilt map adds one); or,
+    with no map on the page, what the page shows instead (seen once in a full run: the map
+    gone for over 30 s)."""
+    from playwright.sync_api import Error
+
+    try:
+        frame = page.locator(MAP).last.element_handle(timeout=10_000).content_frame()
+    except Error:
+        shown = page.locator('[data-testid="stMain"]').first.inner_text(timeout=5_000)
+        return {
+            "map": "none on the page",
+            "frames": page.locator("iframe").count(),
+            "page": shown[:600],
+        }
     return dict(
         frame.evaluate(
             """() => ({

@@ -45,7 +45,10 @@ def test_jobs_on_an_existing_cluster_survive_a_killed_worker(
     try:
         assert engine.client.scheduler.address == dask_cluster.address
         assert not has_gpu_workers(engine.client)
-        request = SharpenRequest(scene, pixel_area(scene, 0), "dip", iterations=200)
+        # Long enough that the job is still running when the kill lands, even when its first
+        # progress report reaches the engine late on a busy machine (seen once: 200 steps
+        # finished before the kill, and the job was never retried).
+        request = SharpenRequest(scene, pixel_area(scene, 0), "dip", iterations=800)
         snap = _running(engine, engine.submit(request, "Asha").key)
         os.kill(pids[snap.worker], signal.SIGKILL)  # the worker running the job dies
         seen: list[JobSnapshot] = []
