@@ -353,7 +353,9 @@ class JobEngine:
                 return  # cancelled or replaced meanwhile
             del self._futures[key]
             job_id = self._job_ids.pop(key)
-        tries = self._progress(job_id).get("tries", 0)
+        # Not a page waiting here: a busy scheduler gets longer to answer, so that the count
+        # of tries (a retry after a lost worker) is not lost with the last report.
+        tries = self._progress(job_id, timeout="15s").get("tries", 0)
         state, changes = self._outcome(future, tries)
         with self._lock:
             record = self._jobs[key]
@@ -386,11 +388,12 @@ class JobEngine:
             Variable(preview_name(job_id), client=self._connect()).delete()
 
     # --- what a job shows ----------------------------------------------------------------
-    def _progress(self, job_id: str) -> dict[str, Any]:
-        """The job's last progress report; when the scheduler does not answer in time, the
-        last one seen (so the stages shown never go back, e.g. to "waiting for a worker")."""
+    def _progress(self, job_id: str, timeout: str = "2s") -> dict[str, Any]:
+        """The job's last progress report; when the scheduler does not answer within
+        ``timeout``, the last one seen (so the stages shown never go back, e.g. to "waiting
+        for a worker")."""
         try:
-            found = Variable(progress_name(job_id), client=self._connect()).get(timeout="2s")
+            found = Variable(progress_name(job_id), client=self._connect()).get(timeout=timeout)
         except Exception:  # not set yet, or the scheduler is busy or gone
             found = None
         if found:
