@@ -43,6 +43,7 @@ from bench.results_files import write_results
 from bench.train_merge import accuracy, fit
 from bench.tune_outline import proposal_f1, validation_views
 from sr.outline.bands import three_bands
+from sr.outline.hierarchy import mean_per_label, outline_pixels
 from sr.outline.merge import Graph, MergeModel, merge_rounds
 from sr.outline.segment import GROW_STEP, MAX_GROW, MIN_PIXELS, MergeSegmenter, PreparedView
 
@@ -104,15 +105,11 @@ def level_features(
 ) -> np.ndarray:
     """(regions, len(OWN)) features of one level's regions (``regions``: the (H, W) labels)."""
     n = len(graph.regions)
-    flat = regions.ravel()
-    size = np.bincount(flat, minlength=n).astype(float)
-    edge = (ndi.grey_erosion(regions, size=3) != regions) | (
-        ndi.grey_dilation(regions, size=3) != regions
-    )
+    size = graph.regions[:, 0]
+    edge = outline_pixels(regions)
     outline = np.bincount(regions[edge], None, n)
-    outline_gradient = np.bincount(regions[edge], gradient[edge], n) / np.maximum(outline, 1)
-    inside = np.bincount(regions[~edge], None, n)
-    inside_gradient = np.bincount(regions[~edge], gradient[~edge], n) / np.maximum(inside, 1)
+    outline_gradient = mean_per_label(regions[edge], gradient[edge], n)
+    inside_gradient = mean_per_label(regions[~edge], gradient[~edge], n)
     frame = np.ones(regions.shape, bool)
     frame[1:-1, 1:-1] = False
     on_frame = np.bincount(regions[frame], None, n)
@@ -315,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     views: dict[str, dict] = {}
     judged: list[Hierarchy] = []
     for view_name, prepared, tree, fields in view_trees(VALIDATION_CHIPS):
-        judged.append(Hierarchy(tree.candidates, tree.labels, tree.parent, [], tree.features))
+        judged.append(tree)
         row = views.setdefault(view_name, {"shipped": [], "cut": {}, "ceiling": []})
         row["shipped"].append(proposal_f1(shipped.fields(prepared), fields))
         for tau in TAUS:

@@ -118,12 +118,19 @@ def mean_per_label(labels: np.ndarray, values: np.ndarray, n: int) -> np.ndarray
     return out
 
 
+def outline_pixels(labels: np.ndarray) -> np.ndarray:
+    """(H, W) bool: pixels with another label among their 8 neighbours (each region's
+    outline, on both sides of every border)."""
+    out: np.ndarray = (ndi.grey_erosion(labels, size=3) != labels) | (
+        ndi.grey_dilation(labels, size=3) != labels
+    )
+    return out
+
+
 def distinct(labels: np.ndarray, gradient: np.ndarray, contrast: float) -> np.ndarray:
     """Per label: its outline's mean gradient ≥ ``contrast`` × its inside's (bool)."""
     n = int(labels.max()) + 1
-    edge = (ndi.grey_erosion(labels, size=3) != labels) | (
-        ndi.grey_dilation(labels, size=3) != labels
-    )
+    edge = outline_pixels(labels)
     edge_mean = mean_per_label(labels[edge], gradient[edge], n)
     inside_mean = mean_per_label(labels[~edge], gradient[~edge], n)
     out: np.ndarray = edge_mean >= contrast * inside_mean
