@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -338,6 +339,7 @@ _PAGE_STATE_JS = """() => {
     captions: texts('[data-testid="stCaptionContainer"]').filter(t => /unsaved|for \\d+ s/.test(t)),
     alerts: texts('[data-testid="stAlert"], [data-testid="stException"]').map(t => t.slice(0, 300)),
     running: document.querySelectorAll('[data-testid="stStatusWidgetRunningIcon"]').length,
+    spinners: texts('[data-testid="stSpinner"]'),
     saves: Array.from(document.querySelectorAll("button"))
       .filter(b => /^Save/.test(b.innerText.trim())).map(b => [b.innerText.trim(), b.disabled]),
   };
@@ -351,9 +353,12 @@ def label_page_report(page, data_dir: Path) -> str:  # type: ignore[no-untyped-d
     and the end of the server's log (CI prints only the failure's message)."""
     parts: list[str] = []
     try:
-        parts.append(f"page: {page.evaluate(_PAGE_STATE_JS)!r}")
-        frame = page.locator(MAP).last.element_handle().content_frame()
-        parts.append(f"map: {frame.evaluate(_MAP_SAVE_STATE_JS)!r}")
+        parts.append(f"page {page.url}: {page.evaluate(_PAGE_STATE_JS)!r}")
+        if page.locator(MAP).count():
+            frame = page.locator(MAP).last.element_handle().content_frame()
+            parts.append(f"map: {frame.evaluate(_MAP_SAVE_STATE_JS)!r}")
+        else:
+            parts.append("map: none on the page")
     except Exception as exc:  # the report must not hide the failure it explains
         parts.append(f"page not readable: {exc!r}")
     try:
@@ -368,9 +373,11 @@ def label_page_report(page, data_dir: Path) -> str:  # type: ignore[no-untyped-d
     return "\n".join(parts)
 
 
-def wait_for_text_or_report(page, text: str, data_dir: Path, timeout_ms: float = 60_000) -> None:  # type: ignore[no-untyped-def]
-    """Wait for ``text`` on the Label page; if it never shows, fail with
-    :func:`label_page_report`."""
+def wait_for_text_or_report(
+    page, text: str | re.Pattern[str], data_dir: Path, timeout_ms: float = 60_000
+) -> None:  # type: ignore[no-untyped-def]
+    """Wait for ``text`` on a page; if it never shows, fail with :func:`label_page_report`
+    (its page part: address, alerts, spinners; its server log)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     try:

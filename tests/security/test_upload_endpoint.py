@@ -31,9 +31,14 @@ MB = 1024 * 1024
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    data = tmp_path_factory.mktemp("data")
-    with running_app(data, SHARPFIELDS_COORDINATOR_CODE=COORDINATOR_CODE) as url:
+def app_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The app's data folder (its server log is read when a browser wait fails)."""
+    return tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(scope="module")
+def app_url(app_data: Path) -> Iterator[str]:
+    with running_app(app_data, SHARPFIELDS_COORDINATOR_CODE=COORDINATOR_CODE) as url:
         yield url
 
 
@@ -148,8 +153,10 @@ def test_only_a_signed_in_coordinators_tab_may_upload_one_file_at_a_time(
     assert upload_gate.refusal("tab-c", "100") == (403, "sign in first")
 
 
-def test_a_coordinator_still_uploads_a_scene_in_a_browser(browser: Any, app_url: str) -> None:
-    from tests.e2e.harness import sign_in
+def test_a_coordinator_still_uploads_a_scene_in_a_browser(
+    browser: Any, app_url: str, app_data: Path
+) -> None:
+    from tests.e2e.harness import sign_in, wait_for_text_or_report
     from ui.settings import SAMPLE_SCENE
 
     context = browser.new_context()
@@ -159,6 +166,9 @@ def test_a_coordinator_still_uploads_a_scene_in_a_browser(browser: Any, app_url:
         page.get_by_text("Upload a GeoTIFF").click()
         page.locator("input[type=file]").set_input_files(str(SAMPLE_SCENE))
         page.wait_for_url(re.compile(r"scene=uploads"), timeout=60_000)  # the uploaded copy
-        page.get_by_text(f"Current scene: {SAMPLE_SCENE.name}").wait_for(timeout=60_000)
+        # The kept copy is named by its content, not the bundled sample's name, which the
+        # page showed before the upload: waiting for that name could pass on the old page.
+        kept = re.compile(rf"Current scene: {SAMPLE_SCENE.stem}-[0-9a-f]{{16}}\.tif")
+        wait_for_text_or_report(page, kept, app_data)
     finally:
         context.close()
