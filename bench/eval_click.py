@@ -105,13 +105,14 @@ def markdown(result: dict) -> str:
             "## Training runs (validation score: median click IoU on the enhancer views, "
             "mask > 0.5)",
             "",
-            "| run | width | factor | crop | step | seconds | loss | score |",
-            "|---|---|---|---|---|---|---|---|",
+            "| run | from | width | factor | crop | batch | lr | step | seconds | loss | score |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for run in result["training"]:
             for entry in run["log"]:
                 lines.append(
-                    f"| {run['name']} | {run['width']} | {run['factor']} | {run['crop']} | "
+                    f"| {run['name']} | {run['from']} | {run['width']} | {run['factor']} | "
+                    f"{run['crop']} | {run['batch']} | {run['lr']} | "
                     f"{entry['step']} | {entry['s']} | {entry['loss']:.3f} | "
                     f"{entry['score']:.3f} |"
                 )
@@ -148,7 +149,10 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.logs:
         run = json.loads(path.read_text())
         name = Path(run["run"]["out"]).stem
-        training.append({"name": name, **{k: run["run"][k] for k in ("width", "factor", "crop")}})
+        settings = {k: run["run"][k] for k in ("width", "factor", "crop", "batch", "lr")}
+        resumed = run["run"].get("resume")
+        start = Path(resumed).stem if resumed and resumed != "None" else "scratch"
+        training.append({"name": name, "from": start, **settings})
         training[-1]["log"] = run["log"]
     result = {
         "command": " ".join(
