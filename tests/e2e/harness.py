@@ -13,7 +13,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from labels.model import Label
@@ -32,6 +32,7 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 MAP = 'iframe[title="streamlit_folium.st_folium"]'
+BROWSER_WAIT_MS = 90_000  # a wait or click in a browser test that names no timeout
 MIN_MAP_HEIGHT = 200  # px; every page's map is taller, a frame not yet sized is 150
 AREA_CAPTION = "→"  # the Label page's chosen area: "w, s → e, n"
 
@@ -102,9 +103,33 @@ def running_app(data_dir: Path, **env: str) -> Iterator[str]:
         log.close()
 
 
-def launch_chromium(playwright):  # type: ignore[no-untyped-def]
+class GenerousBrowser:
+    """A Playwright browser whose new contexts and pages wait :data:`BROWSER_WAIT_MS` where a
+    test gives no timeout (Playwright's 30 s is short on a busy two-core machine); anything
+    else is the browser's own."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+
+    def new_context(self, **options: Any) -> Any:
+        context = self._browser.new_context(**options)
+        context.set_default_timeout(BROWSER_WAIT_MS)
+        return context
+
+    def new_page(self, **options: Any) -> Any:
+        page = self._browser.new_page(**options)
+        page.set_default_timeout(BROWSER_WAIT_MS)
+        return page
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
+
+
+def launch_chromium(playwright: Any) -> GenerousBrowser:
     """Debian's chromium, headless, with no background network traffic."""
-    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    return GenerousBrowser(
+        playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    )
 
 
 @contextlib.contextmanager
