@@ -238,16 +238,23 @@ def draw_square(page, half: int = 60, dx0: int = 0, dy0: int = 0) -> None:  # ty
     finish.click()  # closes the ring
 
 
+def _map_frame(page, wait_ms: float):  # type: ignore[no-untyped-def]
+    """The page's (last) map frame, waiting up to ``wait_ms`` for it; None when there is none."""
+    from playwright.sync_api import Error
+
+    try:
+        return page.locator(MAP).last.element_handle(timeout=wait_ms).content_frame()
+    except Error:
+        return None
+
+
 def _draw_state(page) -> dict[str, object]:  # type: ignore[no-untyped-def]
     """What Leaflet.draw shows on the Label page's map: its tooltip, the corners placed, the
     toolbar's visible actions, and how many frames the page has (a rebuilt map adds one); or,
     with no map on the page, what the page shows instead (seen once in a full run: the map
     gone for over 30 s)."""
-    from playwright.sync_api import Error
-
-    try:
-        frame = page.locator(MAP).last.element_handle(timeout=10_000).content_frame()
-    except Error:
+    frame = _map_frame(page, 10_000)
+    if frame is None:
         shown = page.locator('[data-testid="stMain"]').first.inner_text(timeout=5_000)
         return {
             "map": "none on the page",
@@ -379,11 +386,9 @@ def label_page_report(page, data_dir: Path) -> str:  # type: ignore[no-untyped-d
     parts: list[str] = []
     try:
         parts.append(f"page {page.url}: {page.evaluate(_PAGE_STATE_JS)!r}")
-        if page.locator(MAP).count():
-            frame = page.locator(MAP).last.element_handle().content_frame()
-            parts.append(f"map: {frame.evaluate(_MAP_SAVE_STATE_JS)!r}")
-        else:
-            parts.append("map: none on the page")
+        frame = _map_frame(page, 2_000)
+        state = "none on the page" if frame is None else frame.evaluate(_MAP_SAVE_STATE_JS)
+        parts.append(f"map: {state!r}")
     except Exception as exc:  # the report must not hide the failure it explains
         parts.append(f"page not readable: {exc!r}")
     try:
