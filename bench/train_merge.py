@@ -58,32 +58,48 @@ class TrainingView:
     name: str
     graph: Graph
     overlap: np.ndarray  # (regions, fields + 1): pixels of region r in field f (0: undrawn)
+    # When true, the overlap's last column counts pixels outside the area whose fields were
+    # all drawn (e.g. a campaign's finished tasks): a pair touching a region mostly there is
+    # neither same nor different.
+    unmapped: bool = False
+
+
+def training_view(
+    name: str, image: np.ndarray, fields: np.ndarray, unmapped: bool = False
+) -> TrainingView:
+    """The superpixel graph of a (C, H, W) view and its regions' overlap with ``fields``
+    (H, W; 0 undrawn, 1…n drawn fields, and n + 1 unmapped where ``unmapped``)."""
+    bands = three_bands(image)
+    labels = superpixels(bands, SUPERPIXEL_SCALE, SUPERPIXEL_MIN_SIZE)
+    n, n_fields = int(labels.max()) + 1, int(fields.max()) + 1
+    overlap = np.bincount(
+        labels.ravel() * n_fields + fields.ravel(), minlength=n * n_fields
+    ).reshape(n, n_fields)
+    return TrainingView(name, build_graph(bands, labels), overlap, unmapped)
 
 
 def training_views(chips: tuple[str, ...]) -> list[TrainingView]:
+    """Every chip's four views (:data:`METHODS` from each of ``BENCH_DEGRADATIONS``)."""
     out = []
     for name in chips:
         chip = load_chip(name)
-        n_fields = int(chip.fields.max()) + 1
         for degradation in BENCH_DEGRADATIONS:
             for method in METHODS:
-                image = three_bands(view(chip, degradation, method))
-                labels = superpixels(image, SUPERPIXEL_SCALE, SUPERPIXEL_MIN_SIZE)
-                n = int(labels.max()) + 1
-                overlap = np.bincount(
-                    labels.ravel() * n_fields + chip.fields.ravel(), minlength=n * n_fields
-                ).reshape(n, n_fields)
-                graph = build_graph(image, labels)
-                out.append(TrainingView(f"{name} {degradation} {method}", graph, overlap))
+                image = view(chip, degradation, method)
+                out.append(training_view(f"{name} {degradation} {method}", image, chip.fields))
     return out
 
 
-def pair_labels(pairs: np.ndarray, overlap: np.ndarray) -> np.ndarray:
-    """1 same drawn field, 0 different (or field and undrawn land), −1 both undrawn."""
+def pair_labels(pairs: np.ndarray, overlap: np.ndarray, unmapped: bool = False) -> np.ndarray:
+    """1 same drawn field, 0 different (or field and undrawn land), −1 both undrawn (or,
+    with ``unmapped``, either mostly in the overlap's last column: not known)."""
     field = overlap.argmax(1)
     a, b = field[pairs[:, 0]], field[pairs[:, 1]]
     out = (a == b).astype(np.int64)
     out[(a == 0) & (b == 0)] = -1
+    if unmapped:
+        last = overlap.shape[1] - 1
+        out[(a == last) | (b == last)] = -1
     return out
 
 
@@ -101,7 +117,7 @@ def agglomerated_examples(
     probable pair above that probability, right or wrong, as the assist does."""
     graph, overlap = item.graph, item.overlap
     features = pair_features(graph)
-    labels = pair_labels(graph.pairs, overlap)
+    labels = pair_labels(graph.pairs, overlap, item.unmapped)
     if model is None:
         return features, labels
     found_x, found_y = [], []
@@ -126,7 +142,7 @@ def agglomerated_examples(
         )
         graph, fresh = step.graph, step.fresh
         features = pair_features(graph)
-        labels = pair_labels(graph.pairs, overlap)
+        labels = pair_labels(graph.pairs, overlap, item.unmapped)
     x, y = np.concatenate(found_x), np.concatenate(found_y)
     kept = rng.permutation(len(x))[:cap]
     return x[kept], y[kept]
@@ -177,6 +193,41 @@ def accuracy(model: MergeModel, x: np.ndarray, y: np.ndarray) -> float:
     return float(((model.probability(x) > 0.5) == (y == 1)).mean())
 
 
+def gala(
+    views: list[TrainingView],
+    rounds: int = 2,
+    hidden: int = 32,
+    epochs: int = 4,
+    seed: int = 0,
+    cap: int = 20000,
+    loose: float | None = 0.4,
+    quiet: bool = False,
+) -> tuple[MergeModel, int]:
+    """The classifier after ``rounds`` GALA rounds on ``views`` (round 0 on the superpixel
+    pairs; each later one adds the pairs met agglomerating every view with the last model,
+    strictly and, with ``loose``, as the assist does) and how many labelled pairs it saw."""
+    start = time.perf_counter()
+    rng = np.random.default_rng(seed)
+    examples = [agglomerated_examples(v, None, cap, rng) for v in views]
+    for round_number in range(rounds + 1):
+        x = np.concatenate([e[0] for e in examples])
+        y = np.concatenate([e[1] for e in examples])
+        known = y >= 0
+        model = fit(x[known], y[known], hidden, epochs, seed)
+        if not quiet:
+            print(
+                f"round {round_number}: {int(known.sum())} pairs ({y[known].mean():.2f} same "
+                f"field), training accuracy {accuracy(model, x[known], y[known]):.3f}, "
+                f"{time.perf_counter() - start:.0f} s",
+                flush=True,
+            )
+        if round_number < rounds:
+            examples += [agglomerated_examples(v, model, cap, rng) for v in views]
+            if loose is not None:
+                examples += [agglomerated_examples(v, model, cap, rng, loose) for v in views]
+    return model, int(known.sum())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=2, help="agglomeration rounds (GALA)")
@@ -193,27 +244,9 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     views = training_views(FIT_CHIPS)
     print(f"{len(views)} views ready in {time.perf_counter() - start:.0f} s", flush=True)
-    rng = np.random.default_rng(args.seed)
-    examples = [agglomerated_examples(v, None, args.cap, rng) for v in views]
-    model = None
-    for round_number in range(args.rounds + 1):
-        x = np.concatenate([e[0] for e in examples])
-        y = np.concatenate([e[1] for e in examples])
-        known = y >= 0
-        model = fit(x[known], y[known], args.hidden, args.epochs, args.seed)
-        print(
-            f"round {round_number}: {int(known.sum())} pairs ({y[known].mean():.2f} same field), "
-            f"training accuracy {accuracy(model, x[known], y[known]):.3f}, "
-            f"{time.perf_counter() - start:.0f} s",
-            flush=True,
-        )
-        if round_number < args.rounds:
-            examples += [agglomerated_examples(v, model, args.cap, rng) for v in views]
-            if args.loose is not None:
-                examples += [
-                    agglomerated_examples(v, model, args.cap, rng, args.loose) for v in views
-                ]
-    assert model is not None
+    model, pairs = gala(
+        views, args.rounds, args.hidden, args.epochs, args.seed, args.cap, args.loose
+    )
     seconds = time.perf_counter() - start
     body = json.dumps(model.to_json()["layers"]).encode()
     model.version = f"mlp{args.hidden}-{hashlib.sha256(body).hexdigest()[:12]}"
@@ -224,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         "command": "OMP_NUM_THREADS=1 .venv/bin/python -m bench.train_merge "
         + " ".join(f"--{k} {v}" for k, v in vars(args).items() if k != "out" and v is not None),
         "seconds": round(seconds),
-        "pairs": int(known.sum()),
+        "pairs": pairs,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(model.to_json()) + "\n")
