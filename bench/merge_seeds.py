@@ -21,9 +21,7 @@ from pathlib import Path
 from bench.fields_data import BENCH_CHIPS, ROOT, VALIDATION_CHIPS
 from bench.results_files import write_results
 from bench.train_merge import METHODS
-from bench.tune_outline import scores, validation_views
-from sr.outline.assist import no_data
-from sr.outline.bands import three_bands
+from bench.tune_outline import measure_merging
 from sr.outline.merge import WEIGHTS, load_model
 from sr.outline.segment import MergeSegmenter
 
@@ -32,15 +30,7 @@ SPLITS = {"validation": VALIDATION_CHIPS, "benchmark": BENCH_CHIPS}
 
 def seed_scores(weights: list[Path], chips: tuple[str, ...]) -> list[dict[str, tuple]]:
     """Per weights file: view → (median click IoU, mean, outline-all F1) on ``chips``."""
-    segmenters = [MergeSegmenter(load_model(w)) for w in weights]
-    found: list[list] = [[] for _ in segmenters]
-    for view_name, image, fields in validation_views(METHODS, chips):
-        prepared = segmenters[0].prepared(three_bands(image))  # the same for every model
-        for out, segmenter in zip(found, segmenters, strict=True):
-            instances = segmenter.fields(prepared)
-            instances[no_data(image)] = 0
-            out.append((view_name, instances, fields))
-    return [scores(f) for f in found]
+    return measure_merging([MergeSegmenter(load_model(w)) for w in weights], METHODS, chips)
 
 
 def markdown(result: dict) -> str:

@@ -111,12 +111,14 @@ def measure(segmenter: Segmenter, views: tuple[str, ...] = VIEWS) -> dict[str, t
 
 
 def measure_merging(
-    segmenters: list[MergeSegmenter], views: tuple[str, ...] = VIEWS
+    segmenters: list[MergeSegmenter],
+    views: tuple[str, ...] = VIEWS,
+    chips: tuple[str, ...] = VALIDATION_CHIPS,
 ) -> list[dict[str, tuple]]:
     """:func:`measure` of learned-merging settings that share their network: each view is
-    prepared (superpixels, graph, network) once."""
+    prepared (superpixels, graph, network) once (on the validation chips, or ``chips``)."""
     found: list[list[tuple[str, np.ndarray, np.ndarray]]] = [[] for _ in segmenters]
-    for view_name, image, fields in validation_views(views):
+    for view_name, image, fields in validation_views(views, chips):
         rgb = three_bands(image)
         prepared = segmenters[0].prepared(rgb)
         empty = no_data(image)
