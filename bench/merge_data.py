@@ -26,7 +26,6 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from bench.bench_fields import innermost_points, iou
 from bench.fields_data import (
     BENCH_DEGRADATIONS,
     FIT_CHIPS,
@@ -45,9 +44,8 @@ from bench.train_merge import (
     training_view,
     training_views,
 )
-from bench.tune_outline import measure_merging
-from sr.outline.assist import no_data
-from sr.outline.bands import three_bands
+from bench.tune_outline import click_ious, measure_merging, validation_views
+from sr.outline.assist import field_instances
 from sr.outline.merge import MergeModel, load_model
 from sr.outline.segment import MergeSegmenter
 
@@ -96,20 +94,13 @@ def scene_clicks(models: dict[str, MergeModel]) -> dict[str, tuple[float, float,
     fields, each chip merged by its own model."""
     ious: dict[str, list[float]] = {}
     for name in VALIDATION_CHIPS:
-        chip = load_chip(name)
-        _, to_map = finished_half(chip.fields)
-        points = innermost_points(chip.fields)
         segmenter = MergeSegmenter(models[name], threshold=THRESHOLD)
-        for degradation in BENCH_DEGRADATIONS:
-            for method in METHODS:
-                image = view(chip, degradation, method)
-                instances = segmenter(three_bands(image))
-                instances[no_data(image)] = 0
-                for number in to_map:
-                    col, row = points[number]
-                    label = instances[int(row), int(col)]
-                    score = iou(instances == label, chip.fields == number) if label else 0.0
-                    ious.setdefault(method, []).append(score)
+        for method, image, fields in validation_views(METHODS, (name,)):
+            _, to_map = finished_half(fields)
+            scored = np.where(np.isin(fields, to_map), fields, 0)  # the right half's fields
+            ious.setdefault(method, []).extend(
+                click_ious(field_instances(image, segmenter), scored)
+            )
     return {m: (float(np.median(v)), float(np.mean(v)), len(v)) for m, v in ious.items()}
 
 
