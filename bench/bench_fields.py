@@ -13,7 +13,9 @@ fields drawn by hand (at 2 m; 4 px border off for PSNR):
 - generic one-click IoU: the Felzenszwalb segment under each field's innermost point
   (the maximum of its distance transform), IoU with the drawn field; median over fields;
 - the assist (:mod:`sr.outline`): one-click IoU (its polygon under the same click, rasterised)
-  median and mean over fields; the same with at most one Larger or Smaller press (the better
+  median and mean over fields, and per field the share of the outline on the field
+  (precision: low when it spills into neighbours) and of the field inside the outline
+  (recall: low when it stops short); the same with at most one Larger or Smaller press (the better
   of the click's outline and the first other outline up or down the merge levels,
   :func:`one_press_iou`); "outline all" field-level F1 (a proposal matches a drawn field
   at IoU ≥ 0.5; ``F1 judged``: proposals lying mostly (> 50 %) on undrawn land — roads, woods,
@@ -29,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import statistics
 import sys
 import time
@@ -51,7 +52,7 @@ from bench.fields_data import (
     load_chip,
     view,
 )
-from bench.results_files import write_results
+from bench.results_files import cpu_model, write_results
 from sr.outline import outline_at
 from sr.outline.assist import all_outlines, field_instances, outlines_at
 from sr.outline.segment import (
@@ -174,12 +175,15 @@ def score_view(chip: Chip, image: np.ndarray, segmenter: Segmenter) -> dict:
         grow: [polygon_mask(p, fields.shape) for p in outlines_at(found, list(clicks.values()))]
         for grow, found in levels.items()
     }
-    generic_iou, assist_iou, press_iou = [], [], []
+    generic_iou, assist_iou, press_iou, precision, recall = [], [], [], [], []
     for i, (number, (col, row)) in enumerate(clicks.items()):
         field = fields == number
         generic_iou.append(iou(generic == generic[int(row), int(col)], field))
         assist_iou.append(iou(masks[0][i], field))
         press_iou.append(one_press_iou({g: m[i] for g, m in masks.items()}, field))
+        overlap = float(np.logical_and(masks[0][i], field).sum())
+        precision.append(overlap / max(int(masks[0][i].sum()), 1))
+        recall.append(overlap / int(field.sum()))
     return {
         "psnr": None if image is chip.truth else psnr(image, chip.truth, peak, BORDER),
         "boundary_f1_1px": boundary_f_score(borders, drawn, 1).f1,
@@ -187,6 +191,8 @@ def score_view(chip: Chip, image: np.ndarray, segmenter: Segmenter) -> dict:
         "generic_click_iou": generic_iou,
         "assist_click_iou": assist_iou,
         "assist_press_iou": press_iou,
+        "assist_click_precision": precision,
+        "assist_click_recall": recall,
         **{f"all_{k}": v for k, v in outline_all_scores(all_outlines(instances), fields).items()},
     }
 
@@ -236,7 +242,7 @@ def run(args: argparse.Namespace) -> dict:
         "command": " ".join(["python -m bench.bench_fields", *sys.argv[1:]]),
         "segmenter": segmenter.version,
         "split": args.split,
-        "machine": f"{platform.machine()}, 1 thread (latency: 2), torch {torch.__version__}",
+        "machine": f"{cpu_model()}, 1 thread (latency: 2), torch {torch.__version__}",
         **{f"{k}_latency_s": v for k, v in click_latency(latency_view, segmenter).items()},
         "records": records,
     }

@@ -12,19 +12,15 @@ not tell the two views apart. Results: ``bench/results/fields_intervals.{json,md
 
 from __future__ import annotations
 
-import argparse
-import json
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 
-from bench.fields_data import ROOT
+from bench.fields_records import read_records
 from bench.results_files import write_results
 
 DRAWS = 4000
 SEED = 0
-RESULTS = ROOT / "bench" / "results"
 
 Record = dict
 Statistic = Callable[[list[Record]], float]
@@ -121,19 +117,9 @@ def markdown(result: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("source", type=Path, nargs="?", default=RESULTS / "fields.json")
-    parser.add_argument("--out", type=Path, default=RESULTS / "fields_intervals.json")
-    args = parser.parse_args(argv)
-    records = json.loads(args.source.read_text())["records"]
-    source = args.source.resolve()
-    result = {
-        "command": ".venv/bin/python -m bench.fields_intervals",
-        "source": str(source.relative_to(ROOT)) if source.is_relative_to(ROOT) else str(source),
-        "chips": len({r["chip"] for r in records}),
-        "intervals": intervals(records),
-    }
-    write_results(args.out, result, markdown(result))
+    records, head, out = read_records(argv, __doc__.splitlines()[0], "fields_intervals.json")
+    result = {**head, "intervals": intervals(records)}
+    write_results(out, result, markdown(result))
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import platform
 from pathlib import Path
 from typing import Any
 
@@ -17,3 +18,14 @@ def write_results(
     json_path.with_suffix(".md").write_text(table)
     if not quiet:
         print(table)
+
+
+def cpu_model() -> str:
+    """The CPU's model name (Linux), else the architecture: timings differ between CPUs."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.machine()

@@ -39,6 +39,7 @@ from ui.outline_assist import (
     clicked_point,
     propose_all,
     propose_at,
+    small_field_note,
 )
 from ui.state import bump_map
 from ui.uninterrupted import uninterrupted
@@ -65,8 +66,10 @@ NOT_SMALLER = (
 CHANGED = "That proposal was edited, saved or removed: click the field again to start over."
 
 
-def _say(message: str) -> None:
+def _say(message: str, caution: str | None = None) -> None:
+    """What the panel tells after a click or press, and a caution beside it (or none)."""
     st.session_state["assist_message"] = message
+    st.session_state["assist_caution"] = caution
 
 
 def every_date(scene: Scene) -> bool:
@@ -131,7 +134,7 @@ def take_click(
     if polygon is None:
         _say(NO_FIELD)
         return draft
-    _say(PROPOSED)
+    _say(PROPOSED, small_field_note(polygon, scene.metres_per_pixel))
     bump_map()  # a fresh map: the proposal editable, the click forgotten
     return _add_drawing(drafts, draft, polygon, version, click)
 
@@ -166,7 +169,10 @@ def _resize(scene: Scene, shown: CachedResult | None, drafts: Drafts, step: int)
     record.proposed[-1] = (polygon, version)
     record.last_click = replace(click, grow=grow)
     record.save()
-    _say(f"{'Larger' if step > 0 else 'Smaller'} outline proposed in its place. {PROPOSED}")
+    _say(
+        f"{'Larger' if step > 0 else 'Smaller'} outline proposed in its place. {PROPOSED}",
+        small_field_note(polygon, scene.metres_per_pixel),
+    )
     bump_map()
 
 
@@ -241,6 +247,8 @@ def outline_panel(
             st.caption(dates_note(scene, shown))
     if message := st.session_state.pop("assist_message", None):
         (st.warning if message.startswith(("No ", "No outline")) else st.info)(message)
+    if caution := st.session_state.pop("assist_caution", None):
+        st.warning(caution)
     record = Proposals.beside(drafts.path)
     if record.last_click is not None and record.latest_unchanged(drafts.load().new) is not None:
         grow = record.last_click.grow

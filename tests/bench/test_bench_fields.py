@@ -1,12 +1,13 @@
-"""The delineation benchmark's one-press score (bench/bench_fields.py)."""
+"""The delineation benchmark's one-press score and click fit (bench/bench_fields.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from bench.bench_fields import iou, one_press_iou
-from sr.outline.segment import MAX_GROW
+from bench.bench_fields import iou, one_press_iou, score_view
+from bench.fields_data import Chip
+from sr.outline.segment import MAX_GROW, MergeSegmenter
 
 
 def square(size: int) -> np.ndarray:
@@ -27,3 +28,28 @@ def test_one_press_takes_the_first_other_outline_each_way_and_keeps_the_better()
     levels[2] = np.zeros((20, 20), bool)
     levels[2][15:19, 15:19] = True  # now worse than the click's own outline
     assert one_press_iou(levels, field) == pytest.approx(iou(square(6), field))
+
+
+def test_score_view_says_how_each_click_outline_fits_its_field() -> None:
+    # Three flat fields on a 96² view, the third drawn larger than what shows on the ground:
+    # its outline lies on it (precision 1) but covers only part of it (recall < 1).
+    rng = np.random.default_rng(0)
+    truth = np.full((3, 96, 96), 40.0, np.float32)
+    fields = np.zeros((96, 96), np.int32)
+    for number, (rows, cols, colour) in enumerate(
+        [((4, 44), (4, 44), 200.0), ((4, 44), (52, 92), 120.0), ((52, 92), (4, 60), 160.0)], 1
+    ):
+        truth[:, slice(*rows), slice(*cols)] = colour
+        fields[slice(*rows), slice(*cols)] = number
+    fields[52:92, 60:80] = 3  # drawn beyond the colour's edge
+    truth += rng.normal(0, 2, truth.shape).astype(np.float32)
+    record = score_view(Chip("made-up", truth, fields), truth, MergeSegmenter())
+    ious, precision, recall = (
+        np.array(record[k])
+        for k in ("assist_click_iou", "assist_click_precision", "assist_click_recall")
+    )
+    assert len(ious) == len(precision) == len(recall) == 3
+    found = ious > 0
+    # IoU = I / (A + B − I), precision = I / A, recall = I / B: 1/IoU = 1/p + 1/r − 1.
+    assert 1 / ious[found] == pytest.approx(1 / precision[found] + 1 / recall[found] - 1)
+    assert precision[2] > 0.9 and recall[2] < 0.8

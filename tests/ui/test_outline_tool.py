@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 from rasterio.warp import transform as transform_points
+from rasterio.warp import transform_geom
 from scipy import ndimage as ndi
-from shapely.geometry import Point, box
+from shapely.geometry import Point, box, mapping, shape
 from streamlit.testing.v1 import AppTest
 
 from labels.model import HAND, PROPOSED, PROPOSED_EDITED
@@ -22,11 +23,14 @@ from tests.ui.test_label_page_day import SITA
 from ui.drawings import Drafts
 from ui.enhance_flow import result_cache
 from ui.outline_assist import (
+    SMALL_FIELD_PIXELS,
     LastClick,
     Proposals,
     area_fields,
     assist_version,
+    original_pixels,
     same_area_results,
+    small_field_note,
 )
 from ui.outline_tool import EVERY_DATE_KEY, NO_FIELD, OUTLINE_TOOL
 from ui.settings import SAMPLE_SCENE
@@ -98,6 +102,52 @@ def test_a_click_in_a_field_proposes_an_unsaved_outline_that_saves_as_proposed(
     assert saved.assist_version.endswith("on 2 dates (stack): date 1, date 2")
     assert saved.geometry.equals_exact(proposal, 1e-9)
     assert Proposals.beside(drafts.path).proposed == []  # saved: forgotten
+
+
+def smallest_field(scene: Scene, area_text: str) -> tuple[float, float]:
+    """lon/lat of the innermost point of the smallest field the assist finds in the area
+    that :func:`enhanced_area` sharpened."""
+    bbox = tuple(float(v) for v in area_text.split(","))
+    request = SharpenRequest(scene, bbox, "bicubic", requested_by="Sita")
+    found = area_fields(scene, sharpen_area(request, result_cache()), every_date=True)
+    fields = np.abs(found.instances)
+    sizes = np.bincount(fields.ravel())
+    sizes[0] = 0
+    smallest = int(np.argmin(np.where(sizes > 0, sizes, sizes.max() + 1)))
+    return innermost_lonlat(fields == smallest, found.raster)
+
+
+def test_original_pixels_counts_the_scene_pixels_an_outline_covers() -> None:
+    # 100 m × 40 m in UTM zone 33N, as lon/lat: 40 pixels of 10 m, 640 of 2.5 m.
+    utm = box(500_000, 5_300_000, 500_100, 5_300_040)
+    lonlat = shape(transform_geom("EPSG:32633", "EPSG:4326", mapping(utm)))
+    assert original_pixels(lonlat, 10.0) == pytest.approx(40, rel=1e-3)
+    assert original_pixels(lonlat, 2.5) == pytest.approx(640, rel=1e-3)
+    assert small_field_note(lonlat, 10.0) is None  # 40 ≥ 32
+    note = small_field_note(lonlat, 12.0)  # 27.8 pixels of 12 m
+    assert note is not None and note.startswith("A small field: about 28 pixels")
+
+
+def test_a_small_proposed_field_comes_with_a_caution_a_large_one_without(
+    app_data: Path, scene: Scene
+) -> None:
+    area_text, (lon, lat), _ = enhanced_area(scene)
+    app = map_sends(on_the_tool(area_text), last_clicked={"lat": lat, "lng": lon})
+    assert not app.exception
+    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
+    [large] = drafts.load().new
+    assert original_pixels(large, scene.metres_per_pixel) >= SMALL_FIELD_PIXELS
+    assert not [w for w in app.warning if w.value.startswith("A small field")]
+
+    small_lon, small_lat = smallest_field(scene, area_text)
+    app = map_sends(app, last_clicked={"lat": small_lat, "lng": small_lon})
+    assert not app.exception
+    small = drafts.load().new[-1]
+    pixels = original_pixels(small, scene.metres_per_pixel)
+    assert pixels < SMALL_FIELD_PIXELS  # 10 m pixels of the sample
+    [caution] = [w.value for w in app.warning if w.value.startswith("A small field")]
+    assert f"about {pixels:.0f} pixels of the original image" in caution
+    assert any("Proposed outline added" in i.value for i in app.info)  # still proposed
 
 
 def test_an_edited_proposal_and_a_hand_drawing_say_so(app_data: Path, scene: Scene) -> None:

@@ -1,0 +1,208 @@
+"""Which fields does one click outline well? The delineation benchmark's clicks by field size.
+
+    .venv/bin/python -m bench.fields_by_size [bench/results/fields.json]
+
+Reads the records ``bench.bench_fields`` wrote (one IoU per drawn field, in the order of
+:func:`bench.bench_fields.innermost_points`) and the benchmark chips' drawn fields (their
+masks only; no view is made again). Each field falls in a size class counted in pixels of the
+8 m input (what the volunteer's imagery resolves; one input pixel is 4 × 4 pixels of the 2 m
+view). Per class and view it reports the median one-click IoU, the share of clicks at 0.8 or
+more and the median with one Larger / Smaller press. Beside them, what a perfect outline
+scores when its edge is off by one 2 m pixel, or by half an input pixel, all the way round:
+how much IoU a small field loses to an edge error no sharpening can rule out.
+Results: ``bench/results/fields_by_size.{json,md}``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+
+import numpy as np
+from scipy import ndimage as ndi
+
+from bench.bench_fields import innermost_points
+from bench.fields_data import SCALE, load_chip
+from bench.fields_records import read_records
+from bench.results_files import write_results
+
+# Upper bounds of the size classes, in pixels of the 8 m input (the last class is open).
+CLASS_LIMITS = (32, 128, 512)
+INPUT_PIXEL_M = 8.0
+EDGE_ERRORS = (1.0, SCALE / 2)  # in 2 m view pixels: one view pixel, half an input pixel
+GOOD_IOU = 0.8
+
+
+def size_class(view_pixels: int, scale: int = SCALE) -> int:
+    """Index of the size class of a field covering ``view_pixels`` of the 2 m view."""
+    return int(np.searchsorted(CLASS_LIMITS, view_pixels / scale**2, side="right"))
+
+
+def class_names() -> list[str]:
+    """Each class as input pixels and hectares (at 8 m input pixels)."""
+    hectare = INPUT_PIXEL_M**2 / 10_000
+
+    def ha(pixels: int) -> str:
+        return f"{pixels * hectare:.1f}".rstrip("0").rstrip(".")
+
+    bounds = (0, *CLASS_LIMITS)
+    names = [f"{lo}–{hi} px ({ha(lo)}–{ha(hi)} ha)" for lo, hi in itertools.pairwise(bounds)]
+    return [*names, f"≥ {CLASS_LIMITS[-1]} px (≥ {ha(CLASS_LIMITS[-1])} ha)"]
+
+
+def grown_iou(field: np.ndarray, by: float) -> float:
+    """IoU of a field's mask with the same mask grown ``by`` pixels (Euclidean) all round."""
+    distance = ndi.distance_transform_edt(~field)
+    return float(field.sum() / (distance <= by).sum())
+
+
+def field_facts(fields: np.ndarray) -> list[dict]:
+    """Per drawn field in click order: its area (view pixels), class and edge-error IoUs."""
+    out = []
+    for number in innermost_points(fields):
+        field = fields == number
+        area = int(field.sum())
+        out.append(
+            {
+                "area": area,
+                "class": size_class(area),
+                "edge_iou": [grown_iou(field, by) for by in EDGE_ERRORS],
+            }
+        )
+    return out
+
+
+def by_size(
+    records: list[dict], fields_of: Callable[[str], np.ndarray]
+) -> dict[str, dict[str, dict[str, float]]]:
+    """Per degradation/view and size class: clicks, median IoU, share ≥ 0.8, median with one
+    press; and per class under ``edge``: the fields' median edge-error IoUs."""
+    facts = {chip: field_facts(fields_of(chip)) for chip in sorted({r["chip"] for r in records})}
+    names = class_names()
+    out: dict[str, dict[str, dict[str, float]]] = {"edge": {}}
+    for index, name in enumerate(names):
+        picked = [f for chip in facts for f in facts[chip] if f["class"] == index]
+        out["edge"][name] = {
+            "fields": len(picked),
+            **{
+                f"grown {by:g} px": float(np.median([f["edge_iou"][i] for f in picked]))
+                for i, by in enumerate(EDGE_ERRORS)
+                if picked
+            },
+        }
+    for record in records:
+        chip_facts = facts[record["chip"]]
+        if len(chip_facts) != len(record["assist_click_iou"]):
+            raise ValueError(f"{record['chip']}: the record's clicks do not match its fields")
+        table = out.setdefault(f"{record['degradation']}/{record['view']}", {})
+        fits = zip(
+            record.get("assist_click_precision", [np.nan] * len(chip_facts)),
+            record.get("assist_click_recall", [np.nan] * len(chip_facts)),
+            strict=True,
+        )
+        for fact, click, press, fit in zip(
+            chip_facts, record["assist_click_iou"], record["assist_press_iou"], fits, strict=True
+        ):
+            cell = table.setdefault(names[fact["class"]], {"clicks": [], "presses": [], "fits": []})
+            cell["clicks"].append(click)
+            cell["presses"].append(press)
+            cell["fits"].append(fit)
+    for key, table in out.items():
+        if key == "edge":
+            continue
+        for cell in table.values():
+            clicks, presses = np.array(cell.pop("clicks")), np.array(cell.pop("presses"))
+            precision, recall = np.array(cell.pop("fits"), float).T
+            cell.update(
+                fields=len(clicks),
+                median=float(np.median(clicks)),
+                good=float((clicks >= GOOD_IOU).mean()),
+                press_median=float(np.median(presses)),
+            )
+            if not np.isnan(precision).any():
+                cell.update(
+                    precision_median=float(np.median(precision)),
+                    recall_median=float(np.median(recall)),
+                )
+        out[key] = {name: table[name] for name in names if name in table}
+    return out
+
+
+def _click_cell(cell: dict) -> str:
+    return f"{cell['median']:.2f} / {cell['good']:.0%} / {cell['press_median']:.2f}"
+
+
+def _fit_cell(cell: dict) -> str:
+    return f"{cell['precision_median']:.2f} / {cell['recall_median']:.2f}"
+
+
+def _row(
+    tables: dict, degradation: str, views: list[str], name: str, show: Callable[[dict], str]
+) -> str:
+    """One size class's row: its field count and ``show`` of each view's cell."""
+    cells = [tables[f"{degradation}/{v}"].get(name) for v in views]
+    count = next((c["fields"] for c in cells if c is not None), 0)
+    return (
+        f"| {name} | {count} | " + " | ".join("—" if c is None else show(c) for c in cells) + " |"
+    )
+
+
+def markdown(result: dict) -> str:
+    tables = result["by_size"]
+    edge = tables["edge"]
+    lines = [
+        "# One click by field size",
+        "",
+        f"`{result['command']}` on `{result['source']}` ({result['chips']} chips). "
+        "Size classes in pixels of the 8 m input (hectares beside them). Each view cell: "
+        "median one-click IoU / share of clicks with IoU ≥ 0.8 / median with at most one "
+        "Larger / Smaller press.",
+        "",
+        "## What an edge error costs a perfect outline",
+        "",
+        "Median IoU of each drawn field with itself grown all round by one 2 m pixel, and by "
+        "half an 8 m input pixel (4 m); the same for every view.",
+        "",
+        "| field size | fields | grown 2 m | grown 4 m |",
+        "|---|---|---|---|",
+    ]
+    for name, cell in edge.items():
+        grown = [cell.get(f"grown {by:g} px") for by in EDGE_ERRORS]
+        cells = " | ".join("—" if g is None else f"{g:.2f}" for g in grown)
+        lines.append(f"| {name} | {cell['fields']} | {cells} |")
+    degradations = sorted({key.split("/")[0] for key in tables if key != "edge"})
+    for degradation in degradations:
+        views = [k.split("/")[1] for k in tables if k.startswith(f"{degradation}/")]
+        lines += [
+            "",
+            f"## Input degraded by `{degradation}`",
+            "",
+            "| field size | fields | " + " | ".join(views) + " |",
+            "|---|---|" + "---|" * len(views),
+        ]
+        lines += [_row(tables, degradation, views, name, _click_cell) for name in edge]
+        if all(
+            "precision_median" in c for v in views for c in tables[f"{degradation}/{v}"].values()
+        ):
+            lines += [
+                "",
+                "Too large or too small? Median share of the click's outline lying on the "
+                "field / of the field inside the outline (low first: it spills into "
+                "neighbours; low second: it stops short of the field's edge):",
+                "",
+                "| field size | fields | " + " | ".join(views) + " |",
+                "|---|---|" + "---|" * len(views),
+            ]
+            lines += [_row(tables, degradation, views, name, _fit_cell) for name in edge]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    records, head, out = read_records(argv, __doc__.splitlines()[0], "fields_by_size.json")
+    result = {**head, "by_size": by_size(records, lambda chip: load_chip(chip).fields)}
+    write_results(out, result, markdown(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

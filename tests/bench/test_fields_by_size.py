@@ -1,0 +1,111 @@
+"""One click by field size (bench/fields_by_size.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bench.fields_by_size import (
+    CLASS_LIMITS,
+    by_size,
+    class_names,
+    grown_iou,
+    markdown,
+    size_class,
+)
+
+
+def square(size: int, at: int = 2, shape: int = 64) -> np.ndarray:
+    mask = np.zeros((shape, shape), bool)
+    mask[at : at + size, at : at + size] = True
+    return mask
+
+
+def test_size_classes_count_input_pixels() -> None:
+    # One 8 m input pixel is 4 × 4 pixels of the 2 m view.
+    assert size_class(31 * 16) == 0
+    assert size_class(32 * 16) == 1
+    assert size_class(511 * 16) == 2
+    assert size_class(512 * 16) == len(CLASS_LIMITS)
+    names = class_names()
+    assert len(names) == len(CLASS_LIMITS) + 1
+    assert names[0] == "0–32 px (0–0.2 ha)"  # 32 × 64 m² = 0.2 ha
+    assert names[-1] == "≥ 512 px (≥ 3.3 ha)"
+
+
+def test_grown_iou_of_a_square_is_known() -> None:
+    # Grown by one pixel (Euclidean): a 10 × 10 square gains a 10-pixel strip on each side,
+    # not the corners (√2 away).
+    assert grown_iou(square(10), 1.0) == pytest.approx(100 / 140)
+    # Two pixels: 4 strips of 2 × 10 and 4 corners holding the pixel 1 away diagonally.
+    assert grown_iou(square(10), 2.0) == pytest.approx(100 / (100 + 80 + 4))
+    # The larger the field, the less the same edge error costs.
+    assert grown_iou(square(40), 2.0) > grown_iou(square(10), 2.0)
+
+
+def fields_of(chip: str) -> np.ndarray:
+    """Chip ``a``: a small field (1) and a large one (2); chip ``b``: one small field."""
+    fields = np.zeros((200, 200), np.int32)
+    fields[2:14, 2:14] = 1  # 144 view px = 9 input px: class 0
+    if chip == "a":
+        fields[30:130, 30:130] = 2  # 10 000 view px = 625 input px: the last class
+    return fields
+
+
+def record(chip: str, view: str, clicks: list[float], presses: list[float]) -> dict:
+    return {
+        "chip": chip,
+        "degradation": "area",
+        "view": view,
+        "assist_click_iou": clicks,
+        "assist_press_iou": presses,
+    }
+
+
+def test_clicks_are_pooled_by_the_class_of_their_field() -> None:
+    records = [
+        record("a", "enhancer", [0.2, 0.9], [0.5, 0.95]),
+        record("b", "enhancer", [0.4], [0.4]),
+    ]
+    result = by_size(records, fields_of)
+    small, large = class_names()[0], class_names()[-1]
+    table = result["area/enhancer"]
+    assert list(table) == [small, large]  # classes with no field are left out
+    assert table[small] == pytest.approx(
+        {"fields": 2, "median": 0.3, "good": 0.0, "press_median": 0.45}
+    )
+    assert table[large] == pytest.approx(
+        {"fields": 1, "median": 0.9, "good": 1.0, "press_median": 0.95}
+    )
+    assert result["edge"][small]["fields"] == 2
+    assert result["edge"][small]["grown 1 px"] == pytest.approx(144 / (144 + 48))
+    assert result["edge"][class_names()[1]] == {"fields": 0}
+    text = markdown({"command": "c", "source": "s", "chips": 2, "by_size": result})
+    assert "| 0–32 px (0–0.2 ha) | 2 | 0.30 / 0% / 0.45 |" in text
+    assert "| 32–128 px (0.2–0.8 ha) | 0 | — | — |" in text
+
+
+def test_a_record_that_does_not_match_its_chip_is_refused() -> None:
+    with pytest.raises(ValueError, match="do not match"):
+        by_size([record("b", "enhancer", [0.4, 0.5], [0.4, 0.5])], fields_of)
+
+
+def test_with_precision_and_recall_it_tells_spilling_from_stopping_short() -> None:
+    spill = record("a", "enhancer", [0.2, 0.9], [0.5, 0.95])
+    spill |= {"assist_click_precision": [0.25, 0.95], "assist_click_recall": [0.9, 0.94]}
+    result = by_size([spill], fields_of)
+    small = result["area/enhancer"][class_names()[0]]
+    assert (small["precision_median"], small["recall_median"]) == (0.25, 0.9)
+    text = markdown({"command": "c", "source": "s", "chips": 1, "by_size": result})
+    assert "Too large or too small?" in text
+    assert "| 0–32 px (0–0.2 ha) | 1 | 0.25 / 0.90 |" in text
+    # Records without them (older runs) give the IoU tables only.
+    older = markdown(
+        {
+            "command": "c",
+            "source": "s",
+            "chips": 1,
+            "by_size": by_size([record("b", "v", [0.4], [0.4])], fields_of),
+        }
+    )
+    assert "Too large or too small?" not in older
