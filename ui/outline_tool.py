@@ -280,6 +280,8 @@ def outline_panel(
     queue = Proposals.beside(drafts.path).queue
     if queue:
         st.markdown(f"**Proposed field 1 of {len(queue)}** (yellow on the map)")
+        if caution := small_field_note(queue[0], scene.metres_per_pixel):
+            st.warning(caution)
         keep, skip, stop = st.columns(3)
         keep.button("Keep", on_click=_confirm, args=(drafts, True, scene), key="assist-keep")
         skip.button("Skip", on_click=_confirm, args=(drafts, False, scene), key="assist-skip")

@@ -13,6 +13,7 @@ from scipy import ndimage as ndi
 from shapely.geometry import Point, box, mapping, shape
 from streamlit.testing.v1 import AppTest
 
+import ui.outline_assist
 from labels.model import HAND, PROPOSED, PROPOSED_EDITED
 from labels.store import open_store
 from sr.imagery.scene import Scene, open_scene
@@ -210,6 +211,26 @@ def test_outline_all_queues_the_fields_to_keep_or_skip_one_by_one(
     button(app, "Save & submit").click().run()
     [saved] = open_store(app_data / "labels").query()
     assert saved.drawing == PROPOSED
+
+
+def test_outline_all_cautions_while_a_small_field_waits_for_keep_or_skip(
+    app_data: Path, scene: Scene, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    area_text, _, _ = enhanced_area(scene)
+    app = on_the_tool(area_text)
+    button(app, "Outline all fields here").click().run()
+    queued = Proposals.beside(Drafts(app_data / "drafts", SITA.name, scene.scene_id).path).queue
+    sizes = [original_pixels(q, scene.metres_per_pixel) for q in queued]
+    assert min(sizes) >= SMALL_FIELD_PIXELS  # the sample's outline-all fields are not small
+    # With a higher bar, the smaller half of them are (largest first).
+    monkeypatch.setattr(ui.outline_assist, "SMALL_FIELD_PIXELS", float(np.median(sizes)))
+    app.run()
+    for size in sizes:
+        cautions = [w.value for w in app.warning if w.value.startswith("A small field")]
+        assert len(cautions) == (size < np.median(sizes))
+        button(app, "Skip").click().run()
+        assert not app.exception
+    assert any(size < np.median(sizes) for size in sizes)
 
 
 def test_with_every_date_off_the_click_uses_the_date_on_screen_only(
