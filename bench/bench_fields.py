@@ -35,6 +35,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -114,8 +115,9 @@ def polygon_mask(polygon: object, shape: tuple[int, int]) -> np.ndarray:
     return rasterize([polygon], out_shape=shape, fill=0, default_value=1, dtype="uint8") > 0
 
 
-def outline_all_scores(proposals: list, fields: np.ndarray) -> dict[str, float]:
-    """Field-level precision / recall / F1 of proposals against drawn fields at IoU ≥ 0.5."""
+def outline_all_scores(proposals: list, fields: np.ndarray) -> dict[str, Any]:
+    """Field-level precision / recall / F1 of proposals against drawn fields at IoU ≥ 0.5,
+    and which drawn fields (in :func:`innermost_points` order) a proposal matched."""
     numbers = [int(n) for n in np.unique(fields) if n]
     matched: set[int] = set()
     judged = true_pos = 0
@@ -137,6 +139,7 @@ def outline_all_scores(proposals: list, fields: np.ndarray) -> dict[str, float]:
     judged_p = true_pos / judged if judged else 0.0
     return {
         "proposals": len(proposals),
+        "matched": [number in matched for number in numbers],
         "recall": recall,
         "precision_judged": judged_p,
         "f1_judged": f1(judged_p, recall),

@@ -31,6 +31,14 @@ CLASS_LIMITS = (32, 128, 512)
 INPUT_PIXEL_M = 8.0
 EDGE_ERRORS = (1.0, SCALE / 2)  # in 2 m view pixels: one view pixel, half an input pixel
 GOOD_IOU = 0.8
+# Per drawn field in a record, in click order (the last three only in runs that keep them).
+PER_FIELD = (
+    "assist_click_iou",
+    "assist_press_iou",
+    "assist_click_precision",
+    "assist_click_recall",
+    "all_matched",
+)
 
 
 def size_class(view_pixels: int, scale: int = SCALE) -> int:
@@ -95,35 +103,31 @@ def by_size(
         if len(chip_facts) != len(record["assist_click_iou"]):
             raise ValueError(f"{record['chip']}: the record's clicks do not match its fields")
         table = out.setdefault(f"{record['degradation']}/{record['view']}", {})
-        fits = zip(
-            record.get("assist_click_precision", [np.nan] * len(chip_facts)),
-            record.get("assist_click_recall", [np.nan] * len(chip_facts)),
-            strict=True,
-        )
-        for fact, click, press, fit in zip(
-            chip_facts, record["assist_click_iou"], record["assist_press_iou"], fits, strict=True
-        ):
-            cell = table.setdefault(names[fact["class"]], {"clicks": [], "presses": [], "fits": []})
-            cell["clicks"].append(click)
-            cell["presses"].append(press)
-            cell["fits"].append(fit)
+        n = len(chip_facts)
+        per_field = {key: record.get(key, [np.nan] * n) for key in PER_FIELD}
+        for index, fact in enumerate(chip_facts):
+            cell = table.setdefault(names[fact["class"]], {key: [] for key in PER_FIELD})
+            for key, values in per_field.items():
+                cell[key].append(float(values[index]))
     for key, table in out.items():
         if key == "edge":
             continue
         for cell in table.values():
-            clicks, presses = np.array(cell.pop("clicks")), np.array(cell.pop("presses"))
-            precision, recall = np.array(cell.pop("fits"), float).T
+            values = {k: np.array(cell.pop(k)) for k in PER_FIELD}
+            clicks = values["assist_click_iou"]
             cell.update(
                 fields=len(clicks),
                 median=float(np.median(clicks)),
                 good=float((clicks >= GOOD_IOU).mean()),
-                press_median=float(np.median(presses)),
+                press_median=float(np.median(values["assist_press_iou"])),
             )
-            if not np.isnan(precision).any():
+            if not np.isnan(values["assist_click_precision"]).any():
                 cell.update(
-                    precision_median=float(np.median(precision)),
-                    recall_median=float(np.median(recall)),
+                    precision_median=float(np.median(values["assist_click_precision"])),
+                    recall_median=float(np.median(values["assist_click_recall"])),
                 )
+            if not np.isnan(values["all_matched"]).any():
+                cell["all_found"] = float(values["all_matched"].mean())
         out[key] = {name: table[name] for name in names if name in table}
     return out
 
@@ -136,6 +140,10 @@ def _fit_cell(cell: dict) -> str:
     return f"{cell['precision_median']:.2f} / {cell['recall_median']:.2f}"
 
 
+def _found_cell(cell: dict) -> str:
+    return f"{cell['all_found']:.0%}"
+
+
 def _row(
     tables: dict, degradation: str, views: list[str], name: str, show: Callable[[dict], str]
 ) -> str:
@@ -145,6 +153,25 @@ def _row(
     return (
         f"| {name} | {count} | " + " | ".join("—" if c is None else show(c) for c in cells) + " |"
     )
+
+
+# The tables of each degradation: the words before, a cell, the figure it needs.
+TABLES: tuple[tuple[str, Callable[[dict], str], str], ...] = (
+    ("", _click_cell, "median"),
+    (
+        "\nToo large or too small? Median share of the click's outline lying on the field / of "
+        "the field inside the outline (low first: it spills into neighbours; low second: it "
+        "stops short of the field's edge):",
+        _fit_cell,
+        "precision_median",
+    ),
+    (
+        "\nOutline all: the share of the drawn fields that one of its proposals matches "
+        "(IoU ≥ 0.5):",
+        _found_cell,
+        "all_found",
+    ),
+)
 
 
 def markdown(result: dict) -> str:
@@ -173,27 +200,15 @@ def markdown(result: dict) -> str:
     degradations = sorted({key.split("/")[0] for key in tables if key != "edge"})
     for degradation in degradations:
         views = [k.split("/")[1] for k in tables if k.startswith(f"{degradation}/")]
-        lines += [
-            "",
-            f"## Input degraded by `{degradation}`",
-            "",
-            "| field size | fields | " + " | ".join(views) + " |",
-            "|---|---|" + "---|" * len(views),
-        ]
-        lines += [_row(tables, degradation, views, name, _click_cell) for name in edge]
-        if all(
-            "precision_median" in c for v in views for c in tables[f"{degradation}/{v}"].values()
-        ):
-            lines += [
-                "",
-                "Too large or too small? Median share of the click's outline lying on the "
-                "field / of the field inside the outline (low first: it spills into "
-                "neighbours; low second: it stops short of the field's edge):",
-                "",
-                "| field size | fields | " + " | ".join(views) + " |",
-                "|---|---|" + "---|" * len(views),
-            ]
-            lines += [_row(tables, degradation, views, name, _fit_cell) for name in edge]
+        lines += ["", f"## Input degraded by `{degradation}`"]
+        for intro, show, needs in TABLES:
+            cells = [c for v in views for c in tables[f"{degradation}/{v}"].values()]
+            if not all(needs in c for c in cells):
+                continue  # an older run without these figures
+            lines += [*([intro] if intro else []), ""]
+            lines += ["| field size | fields | " + " | ".join(views) + " |"]
+            lines += ["|---|---|" + "---|" * len(views)]
+            lines += [_row(tables, degradation, views, name, show) for name in edge]
     return "\n".join(lines) + "\n"
 
 

@@ -53,3 +53,6 @@ def test_score_view_says_how_each_click_outline_fits_its_field() -> None:
     # IoU = I / (A + B − I), precision = I / A, recall = I / B: 1/IoU = 1/p + 1/r − 1.
     assert 1 / ious[found] == pytest.approx(1 / precision[found] + 1 / recall[found] - 1)
     assert precision[2] > 0.9 and recall[2] < 0.8
+    # Outline all: matched per drawn field, in click order; the two whole fields are found.
+    assert record["all_matched"][:2] == [True, True]
+    assert record["all_recall"] == pytest.approx(np.mean(record["all_matched"]))

@@ -90,15 +90,22 @@ def test_a_record_that_does_not_match_its_chip_is_refused() -> None:
         by_size([record("b", "enhancer", [0.4, 0.5], [0.4, 0.5])], fields_of)
 
 
-def test_with_precision_and_recall_it_tells_spilling_from_stopping_short() -> None:
+def test_with_the_fit_and_outline_all_matches_it_tells_more() -> None:
     spill = record("a", "enhancer", [0.2, 0.9], [0.5, 0.95])
-    spill |= {"assist_click_precision": [0.25, 0.95], "assist_click_recall": [0.9, 0.94]}
+    spill |= {
+        "assist_click_precision": [0.25, 0.95],
+        "assist_click_recall": [0.9, 0.94],
+        "all_matched": [False, True],
+    }
     result = by_size([spill], fields_of)
     small = result["area/enhancer"][class_names()[0]]
     assert (small["precision_median"], small["recall_median"]) == (0.25, 0.9)
     text = markdown({"command": "c", "source": "s", "chips": 1, "by_size": result})
     assert "Too large or too small?" in text
     assert "| 0–32 px (0–0.2 ha) | 1 | 0.25 / 0.90 |" in text
+    assert result["area/enhancer"][class_names()[-1]]["all_found"] == 1.0
+    assert "Outline all: the share of the drawn fields" in text
+    assert "| ≥ 512 px (≥ 3.3 ha) | 1 | 100% |" in text
     # Records without them (older runs) give the IoU tables only.
     older = markdown(
         {
@@ -108,4 +115,4 @@ def test_with_precision_and_recall_it_tells_spilling_from_stopping_short() -> No
             "by_size": by_size([record("b", "v", [0.4], [0.4])], fields_of),
         }
     )
-    assert "Too large or too small?" not in older
+    assert "Too large or too small?" not in older and "Outline all:" not in older
