@@ -66,7 +66,10 @@ def chip_bootstrap(
     samples = [
         value([chips[i] for i in rng.integers(0, len(chips), len(chips))]) for _ in range(draws)
     ]
-    low, high = np.percentile(samples, [2.5, 97.5])
+    shown = [x for x in samples if not np.isnan(x)]  # NaN: a resample with nothing to show
+    if not shown:
+        return value(chips), float("nan"), float("nan")
+    low, high = np.percentile(shown, [2.5, 97.5])
     return value(chips), float(low), float(high)
 
 

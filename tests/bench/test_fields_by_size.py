@@ -9,9 +9,12 @@ from bench.fields_by_size import (
     CLASS_LIMITS,
     by_size,
     class_names,
+    facts_of,
+    gains_table,
     grown_iou,
     markdown,
     size_class,
+    size_gains,
 )
 
 
@@ -67,7 +70,7 @@ def test_clicks_are_pooled_by_the_class_of_their_field() -> None:
         record("a", "enhancer", [0.2, 0.9], [0.5, 0.95]),
         record("b", "enhancer", [0.4], [0.4]),
     ]
-    result = by_size(records, fields_of)
+    result = by_size(records, facts_of(records, fields_of))
     small, large = class_names()[0], class_names()[-1]
     table = result["area/enhancer"]
     assert list(table) == [small, large]  # classes with no field are left out
@@ -87,7 +90,8 @@ def test_clicks_are_pooled_by_the_class_of_their_field() -> None:
 
 def test_a_record_that_does_not_match_its_chip_is_refused() -> None:
     with pytest.raises(ValueError, match="do not match"):
-        by_size([record("b", "enhancer", [0.4, 0.5], [0.4, 0.5])], fields_of)
+        records = [record("b", "enhancer", [0.4, 0.5], [0.4, 0.5])]
+        by_size(records, facts_of(records, fields_of))
 
 
 def test_with_the_fit_and_outline_all_matches_it_tells_more() -> None:
@@ -97,7 +101,7 @@ def test_with_the_fit_and_outline_all_matches_it_tells_more() -> None:
         "assist_click_recall": [0.9, 0.94],
         "all_matched": [False, True],
     }
-    result = by_size([spill], fields_of)
+    result = by_size([spill], facts_of([spill], fields_of))
     small = result["area/enhancer"][class_names()[0]]
     assert (small["precision_median"], small["recall_median"]) == (0.25, 0.9)
     text = markdown({"command": "c", "source": "s", "chips": 1, "by_size": result})
@@ -107,12 +111,35 @@ def test_with_the_fit_and_outline_all_matches_it_tells_more() -> None:
     assert "Outline all: the share of the drawn fields" in text
     assert "| ≥ 512 px (≥ 3.3 ha) | 1 | 100% |" in text
     # Records without them (older runs) give the IoU tables only.
+    older_records = [record("b", "v", [0.4], [0.4])]
     older = markdown(
         {
             "command": "c",
             "source": "s",
             "chips": 1,
-            "by_size": by_size([record("b", "v", [0.4], [0.4])], fields_of),
+            "by_size": by_size(older_records, facts_of(older_records, fields_of)),
         }
     )
     assert "Too large or too small?" not in older and "Outline all:" not in older
+
+
+def test_gains_by_size_come_with_intervals_over_chips() -> None:
+    records = []
+    for chip, clicks in (("a", [0.3, 0.7]), ("b", [0.5])):
+        records.append(
+            record(chip, "bicubic", clicks, clicks) | {"all_matched": [False] * len(clicks)}
+        )
+        better = [c + 0.2 for c in clicks]
+        records.append(
+            record(chip, "enhancer", better, better) | {"all_matched": [True] * len(clicks)}
+        )
+    gains = size_gains(records, facts_of(records, fields_of))["area"]
+    small, middle, large = (gains[class_names()[i]] for i in (0, 1, 3))
+    # The enhancer is 0.2 better on every field and matches every field: every resample agrees.
+    assert small["one click (median IoU)"] == pytest.approx([0.2, 0.2, 0.2])
+    assert small["outline all (share matched)"] == pytest.approx([1.0, 1.0, 1.0])
+    assert large["one click (median IoU)"] == pytest.approx([0.2, 0.2, 0.2])
+    assert np.isnan(middle["one click (median IoU)"][0])  # no field of that size
+    text = "\n".join(gains_table({"area": gains}))
+    assert "| 0–32 px (0–0.2 ha) | +0.200 [+0.200, +0.200] | +1.000 [+1.000, +1.000] |" in text
+    assert "| 32–128 px (0.2–0.8 ha) | — | — |" in text
