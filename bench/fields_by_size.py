@@ -92,14 +92,13 @@ def facts_of(records: list[dict], fields_of: Callable[[str], np.ndarray]) -> Fac
     return {chip: field_facts(fields_of(chip)) for chip in sorted({r["chip"] for r in records})}
 
 
-def by_size(records: list[dict], facts: Facts) -> dict[str, dict[str, dict[str, float]]]:
-    """Per degradation/view and size class: clicks, median IoU, share ≥ 0.8, median with one
-    press; and per class under ``edge``: the fields' median edge-error IoUs."""
-    names = class_names()
-    out: dict[str, dict[str, dict[str, float]]] = {"edge": {}}
-    for index, name in enumerate(names):
+def edge_costs(facts: Facts) -> dict[str, dict[str, float]]:
+    """Per size class: how many drawn fields, and their median IoU with themselves grown by
+    each of :data:`EDGE_ERRORS` (what that edge error costs a perfect outline)."""
+    out = {}
+    for index, name in enumerate(class_names()):
         picked = [f for chip in facts for f in facts[chip] if f["class"] == index]
-        out["edge"][name] = {
+        out[name] = {
             "fields": len(picked),
             **{
                 f"grown {by:g} px": float(np.median([f["edge_iou"][i] for f in picked]))
@@ -107,6 +106,14 @@ def by_size(records: list[dict], facts: Facts) -> dict[str, dict[str, dict[str, 
                 if picked
             },
         }
+    return out
+
+
+def by_size(records: list[dict], facts: Facts) -> dict[str, dict[str, dict[str, float]]]:
+    """Per degradation/view and size class: clicks, median IoU, share ≥ 0.8, median with one
+    press (and, where the records have them, the outline's fit and outline-all's matches)."""
+    names = class_names()
+    out: dict[str, dict[str, dict[str, float]]] = {}
     for record in records:
         chip_facts = facts[record["chip"]]
         if len(chip_facts) != len(record["assist_click_iou"]):
@@ -119,8 +126,6 @@ def by_size(records: list[dict], facts: Facts) -> dict[str, dict[str, dict[str, 
             for key, values in per_field.items():
                 cell[key].append(float(values[index]))
     for key, table in out.items():
-        if key == "edge":
-            continue
         for cell in table.values():
             values = {k: np.array(cell.pop(k)) for k in PER_FIELD}
             clicks = values["assist_click_iou"]
@@ -153,6 +158,7 @@ def _of_class(size: int, key: str, reduce: Callable[[list], float]) -> Statistic
     return statistic
 
 
+GAIN_VIEWS = ("enhancer", "bicubic")  # the gain of the first over the second
 GAINS = {
     "one click (median IoU)": ("assist_click_iou", np.median),
     "outline all (share matched)": ("all_matched", np.mean),
@@ -167,15 +173,14 @@ def size_gains(records: list[dict], facts: Facts) -> dict[str, dict[str, dict[st
     for degradation in sorted({r["degradation"] for r in records}):
         by_chip: dict[str, dict[str, dict]] = {}
         for r in records:
-            if r["degradation"] == degradation and r["view"] in ("bicubic", "enhancer"):
+            if r["degradation"] == degradation and r["view"] in GAIN_VIEWS:
                 classes = [f["class"] for f in facts[r["chip"]]]
                 by_chip.setdefault(r["chip"], {})[r["view"]] = {**r, "size_class": classes}
-        views = ("enhancer", "bicubic")
-        if not by_chip or any(set(v) != set(views) for v in by_chip.values()):
+        if not by_chip or any(set(v) != set(GAIN_VIEWS) for v in by_chip.values()):
             continue
         out[degradation] = {
             name: {
-                figure: list(chip_bootstrap(by_chip, _of_class(size, key, reduce), views))
+                figure: list(chip_bootstrap(by_chip, _of_class(size, key, reduce), GAIN_VIEWS))
                 for figure, (key, reduce) in GAINS.items()
                 if all(key in r for v in by_chip.values() for r in v.values())
             }
@@ -227,8 +232,7 @@ TABLES: tuple[tuple[str, Callable[[dict], str], str], ...] = (
 
 
 def markdown(result: dict) -> str:
-    tables = result["by_size"]
-    edge = tables["edge"]
+    tables, edge = result["by_size"], result["edge"]
     lines = [
         "# One click by field size",
         "",
@@ -249,7 +253,7 @@ def markdown(result: dict) -> str:
         grown = [cell.get(f"grown {by:g} px") for by in EDGE_ERRORS]
         cells = " | ".join("—" if g is None else f"{g:.2f}" for g in grown)
         lines.append(f"| {name} | {cell['fields']} | {cells} |")
-    degradations = sorted({key.split("/")[0] for key in tables if key != "edge"})
+    degradations = sorted({key.split("/")[0] for key in tables})
     for degradation in degradations:
         views = [k.split("/")[1] for k in tables if k.startswith(f"{degradation}/")]
         lines += ["", f"## Input degraded by `{degradation}`"]
@@ -292,7 +296,12 @@ def gains_table(gains: dict[str, dict[str, dict[str, list]]]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     records, head, out = read_records(argv, __doc__.splitlines()[0], "fields_by_size.json")
     facts = facts_of(records, lambda chip: load_chip(chip).fields)
-    result = {**head, "by_size": by_size(records, facts), "gains": size_gains(records, facts)}
+    result = {
+        **head,
+        "edge": edge_costs(facts),
+        "by_size": by_size(records, facts),
+        "gains": size_gains(records, facts),
+    }
     write_results(out, result, markdown(result))
     return 0
 

@@ -9,6 +9,7 @@ from bench.fields_by_size import (
     CLASS_LIMITS,
     by_size,
     class_names,
+    edge_costs,
     facts_of,
     gains_table,
     grown_iou,
@@ -70,7 +71,8 @@ def test_clicks_are_pooled_by_the_class_of_their_field() -> None:
         record("a", "enhancer", [0.2, 0.9], [0.5, 0.95]),
         record("b", "enhancer", [0.4], [0.4]),
     ]
-    result = by_size(records, facts_of(records, fields_of))
+    facts = facts_of(records, fields_of)
+    result, edge = by_size(records, facts), edge_costs(facts)
     small, large = class_names()[0], class_names()[-1]
     table = result["area/enhancer"]
     assert list(table) == [small, large]  # classes with no field are left out
@@ -80,18 +82,19 @@ def test_clicks_are_pooled_by_the_class_of_their_field() -> None:
     assert table[large] == pytest.approx(
         {"fields": 1, "median": 0.9, "good": 1.0, "press_median": 0.95}
     )
-    assert result["edge"][small]["fields"] == 2
-    assert result["edge"][small]["grown 1 px"] == pytest.approx(144 / (144 + 48))
-    assert result["edge"][class_names()[1]] == {"fields": 0}
-    text = markdown({"command": "c", "source": "s", "chips": 2, "by_size": result})
+    assert edge[small]["fields"] == 2
+    assert edge[small]["grown 1 px"] == pytest.approx(144 / (144 + 48))
+    assert edge[class_names()[1]] == {"fields": 0}
+    text = markdown({"command": "c", "source": "s", "chips": 2, "edge": edge, "by_size": result})
     assert "| 0–32 px (0–0.2 ha) | 2 | 0.30 / 0% / 0.45 |" in text
     assert "| 32–128 px (0.2–0.8 ha) | 0 | — | — |" in text
 
 
 def test_a_record_that_does_not_match_its_chip_is_refused() -> None:
+    records = [record("b", "enhancer", [0.4, 0.5], [0.4, 0.5])]  # chip b has one field
+    facts = facts_of(records, fields_of)
     with pytest.raises(ValueError, match="do not match"):
-        records = [record("b", "enhancer", [0.4, 0.5], [0.4, 0.5])]
-        by_size(records, facts_of(records, fields_of))
+        by_size(records, facts)
 
 
 def test_with_the_fit_and_outline_all_matches_it_tells_more() -> None:
@@ -101,10 +104,11 @@ def test_with_the_fit_and_outline_all_matches_it_tells_more() -> None:
         "assist_click_recall": [0.9, 0.94],
         "all_matched": [False, True],
     }
-    result = by_size([spill], facts_of([spill], fields_of))
+    facts = facts_of([spill], fields_of)
+    result, edge = by_size([spill], facts), edge_costs(facts)
     small = result["area/enhancer"][class_names()[0]]
     assert (small["precision_median"], small["recall_median"]) == (0.25, 0.9)
-    text = markdown({"command": "c", "source": "s", "chips": 1, "by_size": result})
+    text = markdown({"command": "c", "source": "s", "chips": 1, "edge": edge, "by_size": result})
     assert "Too large or too small?" in text
     assert "| 0–32 px (0–0.2 ha) | 1 | 0.25 / 0.90 |" in text
     assert result["area/enhancer"][class_names()[-1]]["all_found"] == 1.0
@@ -117,6 +121,7 @@ def test_with_the_fit_and_outline_all_matches_it_tells_more() -> None:
             "command": "c",
             "source": "s",
             "chips": 1,
+            "edge": edge_costs(facts_of(older_records, fields_of)),
             "by_size": by_size(older_records, facts_of(older_records, fields_of)),
         }
     )

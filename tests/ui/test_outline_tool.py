@@ -25,6 +25,7 @@ from ui.drawings import Drafts
 from ui.enhance_flow import result_cache
 from ui.outline_assist import (
     SMALL_FIELD_PIXELS,
+    AreaFields,
     LastClick,
     Proposals,
     area_fields,
@@ -54,6 +55,13 @@ def innermost_lonlat(mask: np.ndarray, raster: object) -> tuple[float, float]:
 BOTH_DATES = ("date 1", "date 2")  # the sample's dates
 
 
+def sharpened_fields(scene: Scene, bbox: tuple[float, ...], every_date: bool) -> AreaFields:
+    """The fields the assist finds on an area of the sample sharpened (bicubic, instant) into
+    the app's cache."""
+    request = SharpenRequest(scene, bbox, "bicubic", requested_by="Sita")
+    return area_fields(scene, sharpen_area(request, result_cache()), every_date)
+
+
 def enhanced_area(
     scene: Scene, every_date: bool = True
 ) -> tuple[str, tuple[float, float], tuple[float, float]]:
@@ -63,8 +71,7 @@ def enhanced_area(
     ground where it finds none."""
     c = scene.footprint.centroid
     bbox = (c.x - 0.005, c.y - 0.004, c.x + 0.005, c.y + 0.004)
-    request = SharpenRequest(scene, bbox, "bicubic", requested_by="Sita")
-    found = area_fields(scene, sharpen_area(request, result_cache()), every_date)
+    found = sharpened_fields(scene, bbox, every_date)
     instances, raster = found.instances, found.raster
     largest = np.bincount(instances[instances > 0]).argmax()
     assert (instances == 0).any()
@@ -109,8 +116,7 @@ def smallest_field(scene: Scene, area_text: str) -> tuple[float, float]:
     """lon/lat of the innermost point of the smallest field the assist finds in the area
     that :func:`enhanced_area` sharpened."""
     bbox = tuple(float(v) for v in area_text.split(","))
-    request = SharpenRequest(scene, bbox, "bicubic", requested_by="Sita")
-    found = area_fields(scene, sharpen_area(request, result_cache()), every_date=True)
+    found = sharpened_fields(scene, bbox, every_date=True)
     fields = np.abs(found.instances)
     sizes = np.bincount(fields.ravel())
     sizes[0] = 0
