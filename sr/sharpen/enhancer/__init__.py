@@ -1,4 +1,5 @@
-"""The trained enhancer: a ResNet U-Net that sharpens upsampled satellite images.
+"""The trained enhancer: a network that sharpens upsampled satellite images (a ResNet U-Net
+or a residual network at the input's resolution, :mod:`sr.sharpen.enhancer.config`).
 
 The ``enhancer`` and ``dip+enhancer`` methods of :data:`sr.sharpen.methods.METHODS` run it. Here:
 

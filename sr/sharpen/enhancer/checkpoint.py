@@ -16,7 +16,8 @@ from typing import Any
 import torch
 
 from sr.fsutil import atomic_write
-from sr.sharpen.enhancer.model import EnhancerConfig, EnhancerNet
+from sr.sharpen.enhancer.config import EnhancerConfig
+from sr.sharpen.enhancer.model import Network, build_network
 
 FORMAT = "sharpfields-enhancer"
 VERSION = 1
@@ -31,7 +32,7 @@ def _atomic_save(obj: object, path: Path) -> None:
         torch.save(obj, handle)
 
 
-def save_model(path: Path, model: EnhancerNet, meta: dict[str, Any] | None = None) -> None:
+def save_model(path: Path, model: Network, meta: dict[str, Any] | None = None) -> None:
     """Write ``model`` (float16 weights) with its config and ``meta``."""
     state = {
         k: v.detach().cpu().half() if v.is_floating_point() else v.detach().cpu()
@@ -70,14 +71,12 @@ def _read(path: Path) -> dict[str, Any]:
     return payload
 
 
-def load_model(
-    path: Path, device: torch.device | str = "cpu"
-) -> tuple[EnhancerNet, dict[str, Any]]:
+def load_model(path: Path, device: torch.device | str = "cpu") -> tuple[Network, dict[str, Any]]:
     """The model in eval mode (float32, on ``device``) and its meta."""
     payload = _read(path)
     try:
         config = EnhancerConfig.from_dict(payload["config"])
-        model = EnhancerNet(config)
+        model = build_network(config)
         state = {
             k: v.float() if v.is_floating_point() else v for k, v in payload["state_dict"].items()
         }

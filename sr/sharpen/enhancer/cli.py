@@ -8,8 +8,8 @@ import shlex
 import sys
 from pathlib import Path
 
+from sr.sharpen.enhancer.config import ARCHS, BACKBONE_NAMES
 from sr.sharpen.enhancer.loss import LOSSES
-from sr.sharpen.enhancer.model import BACKBONES
 from sr.sharpen.enhancer.train import KEEP, TrainConfig, train
 
 
@@ -20,7 +20,10 @@ def configure_train(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--val-fraction", type=float, default=0.2, help="without --val: bottom rows held out"
     )
-    parser.add_argument("--backbone", default="resnet18", choices=list(BACKBONES))
+    parser.add_argument("--arch", default="unet", choices=ARCHS, help="network architecture")
+    parser.add_argument("--backbone", default="resnet18", choices=BACKBONE_NAMES, help="U-Net")
+    parser.add_argument("--width", type=int, default=64, help="input-res: channels")
+    parser.add_argument("--blocks", type=int, default=16, help="input-res: residual blocks")
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--steps-per-epoch", type=int, default=200)
     parser.add_argument("--batch", type=int, default=12)
@@ -60,7 +63,10 @@ def run_train(args: argparse.Namespace) -> None:
         out=args.out,
         val=args.val,
         val_fraction=args.val_fraction,
+        arch=args.arch,
         backbone=args.backbone,
+        width=args.width,
+        blocks=args.blocks,
         epochs=args.epochs,
         steps_per_epoch=args.steps_per_epoch,
         batch=args.batch,

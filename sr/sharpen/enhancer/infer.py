@@ -27,7 +27,7 @@ from sr.imagery.scaling import fit_percentiles
 from sr.project_files import project_root
 from sr.sharpen.device import resolve_device
 from sr.sharpen.enhancer.checkpoint import load_model
-from sr.sharpen.enhancer.model import EnhancerNet, fuse_batchnorm
+from sr.sharpen.enhancer.model import Network, fuse_batchnorm
 
 DEFAULT_MODEL = project_root() / "models" / "enhancer-resnet18.pt"
 DEFAULT_TILE = 512
@@ -76,7 +76,7 @@ def bfloat16_is_fast(device: torch.device) -> bool:
 class Enhancer:
     """A loaded enhancer network with its device, training meta and precision."""
 
-    model: EnhancerNet
+    model: Network
     device: torch.device
     meta: dict[str, Any]
     precision: str = "float32"

@@ -15,9 +15,8 @@ stride internally.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 import torch
 import torch.nn.functional as F
@@ -26,43 +25,12 @@ from torch.nn.utils.fusion import fuse_conv_bn_eval
 from torchvision.models import resnet18, resnet34
 from torchvision.models.resnet import BasicBlock, ResNet
 
+from sr.sharpen.enhancer.config import EnhancerConfig
+from sr.sharpen.enhancer.input_res import InputResNet
 from sr.sharpen.enhancer.pretrained import load_pretrained
 
 BACKBONES = {"resnet18": resnet18, "resnet34": resnet34}
 _STAGE_CHANNELS = (64, 64, 128, 256, 512)  # stem (1/2), layer1 (1/4) … layer4 (1/32)
-
-
-@dataclass(frozen=True)
-class EnhancerConfig:
-    """Architecture of an enhancer; stored in checkpoints to rebuild the network."""
-
-    backbone: str = "resnet18"
-    bands: int = 3
-    depth: int = 4  # encoder scales used: 4 = stem … layer3 (stride 16), 5 adds layer4
-    decoder: tuple[int, ...] = field(default=(128, 64, 32, 16))  # widths, coarse → full res
-    self_attention: bool = True
-    blur: bool = True
-
-    def __post_init__(self) -> None:
-        if self.backbone not in BACKBONES:
-            raise ValueError(f"backbone must be one of {', '.join(BACKBONES)}, not {self.backbone}")
-        if not 2 <= self.depth <= 5:
-            raise ValueError(f"depth must be 2–5, not {self.depth}")
-        if len(self.decoder) != self.depth:
-            raise ValueError(f"decoder needs {self.depth} widths, got {len(self.decoder)}")
-        if self.bands < 1:
-            raise ValueError(f"bands must be at least 1, not {self.bands}")
-
-    @property
-    def stride(self) -> int:
-        return int(2**self.depth)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "decoder": list(self.decoder)}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> EnhancerConfig:
-        return cls(**{**data, "decoder": tuple(data["decoder"])})
 
 
 def icnr_(weight: torch.Tensor, scale: int = 2) -> None:
@@ -212,6 +180,17 @@ class EnhancerNet(nn.Module):
         return x + residual[..., :h, :w]
 
 
+Network = EnhancerNet | InputResNet
+
+
+def build_network(config: EnhancerConfig, encoder_weights: Path | None = None) -> Network:
+    """The network ``config`` describes (``encoder_weights``: ImageNet weights for a U-Net's
+    encoder; the input-resolution network has none)."""
+    if config.arch == "input-res":
+        return InputResNet(config)
+    return EnhancerNet(config, encoder_weights)
+
+
 def _fuse_sequential(seq: nn.Sequential) -> None:
     for i in range(len(seq) - 1):
         conv, bn = seq[i], seq[i + 1]
@@ -219,7 +198,7 @@ def _fuse_sequential(seq: nn.Sequential) -> None:
             seq[i], seq[i + 1] = fuse_conv_bn_eval(conv, bn), nn.Identity()
 
 
-def fuse_batchnorm(model: EnhancerNet) -> EnhancerNet:
+def fuse_batchnorm(model: Network) -> Network:
     """Fold every BatchNorm that follows a conv into it, in place (eval mode only): the same
     function, fewer passes over memory at inference."""
     if model.training:

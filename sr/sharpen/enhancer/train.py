@@ -33,6 +33,7 @@ from sr.sharpen.enhancer.checkpoint import (
     save_model,
     save_state,
 )
+from sr.sharpen.enhancer.config import EnhancerConfig
 from sr.sharpen.enhancer.data import (
     SCALE,
     TileSampler,
@@ -42,7 +43,7 @@ from sr.sharpen.enhancer.data import (
     split_rows,
 )
 from sr.sharpen.enhancer.loss import build_loss
-from sr.sharpen.enhancer.model import EnhancerConfig, EnhancerNet, count_parameters
+from sr.sharpen.enhancer.model import Network, build_network, count_parameters
 from sr.sharpen.enhancer.pretrained import find_weights
 from sr.sharpen.metrics import psnr
 
@@ -59,7 +60,10 @@ class TrainConfig:
     val: list[Path] = field(default_factory=list)  # empty: hold out rows of the HR scenes
     val_fraction: float = 0.2
     val_tiles: int = 48
+    arch: str = "unet"
     backbone: str = "resnet18"
+    width: int = 64  # input-res only
+    blocks: int = 16  # input-res only
     epochs: int = 10
     steps_per_epoch: int = 200
     batch: int = 12
@@ -113,15 +117,13 @@ def _load_data(cfg: TrainConfig, bands: int, log: Log) -> tuple[TileSampler, Bat
     return sampler, val
 
 
-def forward(
-    model: EnhancerNet, x: torch.Tensor, lr: torch.Tensor, consistency: bool
-) -> torch.Tensor:
+def forward(model: Network, x: torch.Tensor, lr: torch.Tensor, consistency: bool) -> torch.Tensor:
     """The network's output, made consistent with ``lr`` when ``consistency`` is on."""
     out = model(x)
     return project(out, lr, SCALE) if consistency else out
 
 
-def evaluate(model: EnhancerNet, batch: Batch, device: Any, consistency: bool = True) -> dict:
+def evaluate(model: Network, batch: Batch, device: Any, consistency: bool = True) -> dict:
     """PSNR (dB, range 1 in normalised units) of the output and of the input, on tiles."""
     inputs, targets, lows = batch
     model.eval()
@@ -142,7 +144,7 @@ def evaluate(model: EnhancerNet, batch: Batch, device: Any, consistency: bool = 
     return {"psnr": mean_psnr(out), "psnr_input": mean_psnr(inputs)}
 
 
-def initialise_from(model: EnhancerNet, path: Path) -> dict[str, Any]:
+def initialise_from(model: Network, path: Path) -> dict[str, Any]:
     """Copy the weights of the enhancer model file ``path`` into ``model`` (same architecture)
     and return what the card records of it: its version, data and training time."""
     source, meta = load_model(path)
@@ -169,9 +171,15 @@ def train(cfg: TrainConfig, log: Log = print) -> dict[str, Any]:
     device = resolve_device(cfg.device)
     torch.manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
-    resnet_weights = find_weights(cfg.backbone, cfg.weights)
-    config = EnhancerConfig(backbone=cfg.backbone, self_attention=cfg.self_attention)
-    model = EnhancerNet(config, resnet_weights)
+    config = EnhancerConfig(
+        arch=cfg.arch,
+        backbone=cfg.backbone,
+        self_attention=cfg.self_attention,
+        width=cfg.width,
+        blocks=cfg.blocks,
+    )
+    resnet_weights = find_weights(cfg.backbone, cfg.weights) if cfg.arch == "unet" else None
+    model = build_network(config, resnet_weights)
     initialised = initialise_from(model, cfg.init) if cfg.init else None
     model = model.to(device).train()
     loss_fn, loss_name = build_loss(cfg.loss, cfg.vgg_weights)
@@ -190,6 +198,7 @@ def train(cfg: TrainConfig, log: Log = print) -> dict[str, Any]:
         "loss": loss_name,
         "encoder_weights": resnet_weights.name if resnet_weights else "none (random init)",
         "initialised_from": initialised,
+        "architecture": config.describe(),
         "parameters": count_parameters(model),
         "scale": 4,
         "history": [],

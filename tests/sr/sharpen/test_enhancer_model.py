@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 import torch
 
+from sr.sharpen.enhancer.config import EnhancerConfig
 from sr.sharpen.enhancer.model import (
-    EnhancerConfig,
     EnhancerNet,
     PixelShuffleUp,
     widen_first_conv,

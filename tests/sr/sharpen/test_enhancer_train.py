@@ -11,6 +11,7 @@ import torch
 from sr.sharpen.baselines import interpolate
 from sr.sharpen.degrade import back_project_array, downsample
 from sr.sharpen.enhancer.checkpoint import CheckpointError, load_model, save_model
+from sr.sharpen.enhancer.config import EnhancerConfig
 from sr.sharpen.enhancer.data import (
     Degradation,
     TileSampler,
@@ -21,7 +22,7 @@ from sr.sharpen.enhancer.data import (
     split_rows,
 )
 from sr.sharpen.enhancer.loss import FallbackLoss
-from sr.sharpen.enhancer.model import EnhancerConfig, EnhancerNet
+from sr.sharpen.enhancer.model import EnhancerNet
 from sr.sharpen.enhancer.train import TrainConfig, initialise_from, keeps, train
 from tests.conftest import write_raster
 from tests.sr.sharpen.test_enhancer_model import TINY, one_thread, tiny_model  # noqa: F401  (autouse)
