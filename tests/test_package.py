@@ -109,7 +109,7 @@ def test_the_installed_package_has_its_parts(installed: Path, tmp_path: Path) ->
     sr_file, model, data, app = out.stdout.strip().splitlines()
     venv = installed.parent
     assert Path(sr_file).is_relative_to(venv) and not Path(sr_file).is_relative_to(ROOT)
-    assert model == f"{venv / 'share/sharpfields/models/enhancer-resnet18.pt'} True"
+    assert model == f"{venv / 'share/sharpfields/models/enhancer.pt'} True"
     assert data == "True True"
     assert app == f"True {venv / 'share/sharpfields/server.py'}"
     assert (venv / "share/sharpfields/pages/label.py").is_file()

@@ -49,8 +49,8 @@ UPSAMPLE = 4
 SAME_OUTLINE_DEG = 1e-6  # Leaflet's rounding: smaller differences are not edits
 EDITED_OVERLAP = 0.5  # a saved outline overlapping a proposal more than this is that proposal
 # Below this many pixels of the original image a field is small for the assist: one click
-# outlined such fields with a median IoU of 0.54 / 0.43 against the drawn ones (block average
-# / Gaussian PSF), fields of 128–512 pixels 0.81 / 0.81 (bench/results/fields_by_size.md).
+# outlined such fields with a median IoU of 0.54 / 0.52 against the drawn ones (block average
+# / Gaussian PSF), fields of 128–512 pixels 0.80 / 0.83 (bench/results/fields_by_size.md).
 SMALL_FIELD_PIXELS = 32
 
 
@@ -105,7 +105,7 @@ def small_field_note(polygon: BaseGeometry, metres_per_pixel: float) -> str | No
     return (
         f"A small field: about {pixels:.0f} pixels of the original image. On farmland with "
         f"hand-drawn outlines, the assist's outlines of fields under {SMALL_FIELD_PIXELS} "
-        "pixels matched them only about half (median overlap 0.43–0.54, against 0.81 for "
+        "pixels matched them only about half (median overlap 0.52–0.54, against 0.80–0.83 for "
         "fields of 128–512 pixels): check its edges closely, or outline it with Draw fields."
     )
 

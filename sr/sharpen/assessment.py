@@ -36,10 +36,10 @@ class AddedDetail(StrEnum):
     """How much sharp detail the method added beyond interpolating the data
     (:mod:`sr.sharpen.added_detail`), in three steps chosen from the benchmark of held-out
     Sentinel-2 imagery (``bench/bench_added_detail.py``, 20 crops × degradations):
-    bicubic + back-projection adds 0 %; the enhancer (``enhancer-resnet18@c32c24b98a7a``)
-    added 3.8 % median, 5.2 % at most (and there its added detail brought the result closer
-    to the truth: gain +0.11 median, never below 0); the truth itself has 10 % more fine
-    detail than interpolation.
+    bicubic + back-projection adds 0 %; the enhancer (``enhancer@93ea6994bb42``) added 4.3 %
+    median, 5.2 % at most (and there its added detail brought the result closer to the
+    truth: gain +0.14 median, never below +0.10); the truth itself has 10 % more fine detail
+    than interpolation.
     """
 
     LITTLE = "little"  # ≤ 0.5 %: what the map shows is close to the interpolated data

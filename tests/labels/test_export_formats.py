@@ -37,7 +37,7 @@ def filled(tmp_path: Path) -> BaseLabelStore:
         determination_datetime="2024-03-01T04:55:31Z",
         view="enhanced",
         enhancement="dip+enhancer:fast",
-        model_version="enhancer-resnet18@1",
+        model_version="enhancer@1",
         consistency="consistent",
         status="submitted",
     )

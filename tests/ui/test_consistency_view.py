@@ -20,7 +20,7 @@ from ui.settings import SAMPLE_SCENE
 
 
 def _provenance(badge: str | None, relative: float = 0.0001) -> dict:
-    base = {"method": "enhancer", "model_version": "enhancer-resnet18@abc", "bbox": [0, 0, 1, 1]}
+    base = {"method": "enhancer", "model_version": "enhancer@abc", "bbox": [0, 0, 1, 1]}
     if badge is None:
         return base
     report = {"reflectance_l1_relative": relative, "reflectance_l1": 1.0}

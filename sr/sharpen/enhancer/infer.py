@@ -29,7 +29,7 @@ from sr.sharpen.device import resolve_device
 from sr.sharpen.enhancer.checkpoint import load_model
 from sr.sharpen.enhancer.model import Network, fuse_batchnorm
 
-DEFAULT_MODEL = project_root() / "models" / "enhancer-resnet18.pt"
+DEFAULT_MODEL = project_root() / "models" / "enhancer.pt"
 DEFAULT_TILE = 512
 DEFAULT_OVERLAP = 32
 PRECISIONS = ("auto", "float32", "bfloat16")
@@ -164,5 +164,5 @@ def _cached(path: Path, device: str, precision: str) -> Enhancer:
 def load_default_enhancer(
     device: str | torch.device | None = "auto", precision: str = "auto"
 ) -> Enhancer:
-    """The shipped model (``models/enhancer-resnet18.pt``), loaded once per device."""
+    """The shipped model (``models/enhancer.pt``), loaded once per device."""
     return _cached(DEFAULT_MODEL, str(resolve_device(device)), precision)

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import torch
 
+from sr.sharpen.consistency import block_mean
 from sr.sharpen.enhancer.checkpoint import load_model, save_model
 from sr.sharpen.enhancer.config import EnhancerConfig
 from sr.sharpen.enhancer.infer import load_enhancer
@@ -49,6 +50,22 @@ def test_untrained_network_is_the_identity() -> None:
     x = torch.rand(1, 3, 40, 36)
     with torch.no_grad():
         assert torch.equal(model(x), x)
+
+
+def test_the_output_keeps_the_input_s_block_means() -> None:
+    """Whatever the weights, each 4×4 block of the output averages to that of the input,
+    also on a side that is not a multiple of 4 (the padded edge)."""
+    model = small_model()
+    with torch.no_grad():
+        x = torch.rand(2, 3, 32, 44)
+        y = model(x)
+    assert not torch.allclose(y, x, atol=1e-3)
+    assert torch.allclose(block_mean(y, 4), block_mean(x, 4), atol=1e-5)
+    with torch.no_grad():
+        odd = torch.rand(1, 3, 30, 42)
+        assert torch.allclose(
+            block_mean(model(odd)[..., :28, :40], 4), block_mean(odd[..., :28, :40], 4), atol=1e-5
+        )
 
 
 def test_the_coarse_grid_is_the_input_s_four_by_four_blocks() -> None:

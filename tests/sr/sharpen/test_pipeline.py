@@ -135,7 +135,7 @@ def test_the_enhancer_result_records_its_model(s2_like: Path, tmp_path: Path) ->
     with rasterio.open(result.path) as out:
         assert (out.count, out.width) == (4, request.window[2] * 4)
         assert np.isfinite(out.read().astype(float)).all()
-    assert result.provenance["model_version"].startswith("enhancer-resnet18@")
+    assert result.provenance["model_version"].startswith("enhancer@")
     assert result.provenance["preset"] is None
 
 
