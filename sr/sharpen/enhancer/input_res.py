@@ -11,10 +11,11 @@ U-Net's is.
 
 The output is made consistent with the input's own 4×4 block means
 (:func:`sr.sharpen.consistency.project`). Trained with its loss after that step, a network
-that works per coarse pixel is free to shift each block's mean, and this one does (about a
-third of the image's range); the app's input is already consistent with the scene, so for
-it this changes nothing (tested within 0.04 of 255), but the network's own output is now a
-sensible image too.
+that works per coarse pixel is free to shift each block's mean, and the shipped one (trained
+before this step was added) does, by about a third of the image's range. The app's input is
+already consistent with the scene, so this step changes the app's results very little
+(measured on a training chip: at most 0.04 of 255), but the network's own output is now a
+sensible image too. Training runs from now on see the step inside the network as well.
 """
 
 from __future__ import annotations
