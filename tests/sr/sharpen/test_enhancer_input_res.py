@@ -1,9 +1,8 @@
-"""The input-resolution enhancer: shapes, identity at init, the coarse grid, model files,
-loading for inference and a training run."""
+"""The input-resolution enhancer: identity at init, block means, the coarse grid, model files,
+loading for inference and a training run (its shapes: test_enhancer_model.py)."""
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import numpy as np
@@ -17,32 +16,10 @@ from sr.sharpen.enhancer.infer import load_enhancer
 from sr.sharpen.enhancer.input_res import InputResNet
 from sr.sharpen.enhancer.model import EnhancerNet, build_network
 from sr.sharpen.enhancer.train import train
-from tests.sr.sharpen.test_enhancer_model import one_thread  # noqa: F401  (autouse)
+from tests.sr.sharpen.test_enhancer_model import one_thread, small_model  # noqa: F401  (autouse)
 from tests.sr.sharpen.test_enhancer_train import _tiny_run, hr_file  # noqa: F401  (fixture)
 
 SMALL = EnhancerConfig(arch="input-res", width=8, blocks=2)
-
-
-@functools.cache
-def small_model(bands: int = 3, seed: int = 0) -> InputResNet:
-    """A small input-resolution network whose residual is not zero (cached: do not modify)."""
-    torch.manual_seed(seed)
-    model = InputResNet(EnhancerConfig(arch="input-res", width=8, blocks=2, bands=bands))
-    with torch.no_grad():
-        model.fine.weight.normal_(0, 0.05)
-    return model.eval()
-
-
-@pytest.mark.parametrize("bands", [1, 3, 4])
-def test_output_has_the_input_shape(bands: int) -> None:
-    model = small_model(bands)
-    for size in [(16, 16), (17, 23), (45, 64), (5, 3)]:
-        x = torch.rand(2, bands, *size)
-        with torch.no_grad():
-            y = model(x)
-        assert y.shape == x.shape
-        assert torch.isfinite(y).all()
-        assert not torch.equal(y, x)
 
 
 def test_untrained_network_is_the_identity() -> None:

@@ -1,16 +1,19 @@
-"""The enhancer network: shapes, identity at init, ICNR, first-conv widening, config."""
+"""The enhancer networks: shapes (both architectures), identity at init, ICNR, first-conv
+widening, config."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 import torch
 
 from sr.sharpen.enhancer.config import EnhancerConfig
+from sr.sharpen.enhancer.input_res import InputResNet
 from sr.sharpen.enhancer.model import (
     EnhancerNet,
+    Network,
     PixelShuffleUp,
     widen_first_conv,
 )
@@ -41,15 +44,27 @@ def tiny_model(bands: int = 3, seed: int = 0, perturb: bool = True) -> EnhancerN
     return model.eval()
 
 
+@functools.cache
+def small_model(bands: int = 3, seed: int = 0) -> InputResNet:
+    """A small input-resolution network whose residual is not zero (cached: do not modify)."""
+    torch.manual_seed(seed)
+    model = InputResNet(EnhancerConfig(arch="input-res", width=8, blocks=2, bands=bands))
+    with torch.no_grad():
+        model.fine.weight.normal_(0, 0.05)
+    return model.eval()
+
+
+@pytest.mark.parametrize("make", [tiny_model, small_model], ids=["unet", "input-res"])
 @pytest.mark.parametrize("bands", [1, 3, 4])
-def test_output_has_the_input_shape(bands: int) -> None:
-    model = tiny_model(bands)
+def test_output_has_the_input_shape(make: Callable[[int], Network], bands: int) -> None:
+    model = make(bands)
     for size in [(16, 16), (17, 23), (45, 64), (5, 3)]:
         x = torch.rand(2, bands, *size)
         with torch.no_grad():
             y = model(x)
         assert y.shape == x.shape
         assert torch.isfinite(y).all()
+        assert not torch.equal(y, x)
 
 
 @pytest.mark.parametrize("config", [EnhancerConfig(), EnhancerConfig(self_attention=False)])
