@@ -5,9 +5,10 @@
 Reads the records ``bench.bench_fields`` wrote (no image is read again) and resamples the
 benchmark's chips with replacement (:data:`DRAWS` times, seeded): a chip's fields, PSNR and
 boundary F go together, as a new set of farmland would bring them. For each degradation it
-reports 95 % intervals of the enhancer view's figures and of its gain over bicubic +
-back-projection on the same chips (paired): when an interval of a gain holds 0, ten chips do
-not tell the two views apart. Results: ``bench/results/fields_intervals.{json,md}``.
+reports 95 % intervals of each sharpened view's figures (the enhancer, and DIP + enhancer
+when the bench scored it) and of its gain over bicubic + back-projection on the same chips
+(paired): when an interval of a gain holds 0, ten chips do not tell the two views apart.
+Results: ``bench/results/fields_intervals.{json,md}``.
 """
 
 from __future__ import annotations
@@ -73,10 +74,16 @@ def chip_bootstrap(
     return value(chips), float(low), float(high)
 
 
+def sharpened_views(records: list[Record]) -> list[str]:
+    """The views a method sharpened (not bicubic, not the truth), in the records' order."""
+    return [v for v in dict.fromkeys(r["view"] for r in records) if v not in ("bicubic", "truth")]
+
+
 def intervals(records: list[Record]) -> dict[str, dict[str, dict[str, list[float]]]]:
-    """Per degradation and statistic: the enhancer view's value and interval, and its gain
-    over bicubic with its interval."""
+    """Per degradation and statistic: each sharpened view's value and interval (key: the
+    view) and its gain over bicubic with its interval (key: the view and " gain")."""
     out: dict[str, dict[str, dict[str, list[float]]]] = {}
+    views = sharpened_views(records)
     for degradation in sorted({r["degradation"] for r in records}):
         by_chip: dict[str, dict[str, Record]] = {}
         for r in records:
@@ -84,8 +91,9 @@ def intervals(records: list[Record]) -> dict[str, dict[str, dict[str, list[float
                 by_chip.setdefault(r["chip"], {})[r["view"]] = r
         out[degradation] = {
             name: {
-                "enhancer": list(chip_bootstrap(by_chip, statistic, ("enhancer",))),
-                "gain": list(chip_bootstrap(by_chip, statistic, ("enhancer", "bicubic"))),
+                key: list(chip_bootstrap(by_chip, statistic, pair))
+                for view in views
+                for key, pair in ((view, (view,)), (f"{view} gain", (view, "bicubic")))
             }
             for name, statistic in STATISTICS.items()
         }
@@ -98,24 +106,28 @@ def markdown(result: dict) -> str:
         "",
         f"`{result['command']}` on `{result['source']}` ({result['chips']} chips, "
         f"{DRAWS} chip resamples, seed {SEED}). Each cell: the value on all chips "
-        "[95 % interval over resampled chips]. The gain is the enhancer view minus bicubic "
+        "[95 % interval over resampled chips]. A gain is the view minus bicubic "
         "+ back-projection on the same chips; an interval that holds 0 means the ten chips do "
         "not tell the two views apart.",
     ]
     for degradation, table in result["intervals"].items():
+        views = [k for k in next(iter(table.values())) if not k.endswith(" gain")]
         lines += [
             "",
             f"## Input degraded by `{degradation}`",
             "",
-            "| figure | enhancer view | gain over bicubic |",
-            "|---|---|---|",
+            "| figure | " + " | ".join(f"{v} view | its gain over bicubic" for v in views) + " |",
+            "|---|" + "---|---|" * len(views),
         ]
         for name, cell in table.items():
-            e, g = cell["enhancer"], cell["gain"]
-            lines.append(
-                f"| {name} | {e[0]:.3f} [{e[1]:.3f}, {e[2]:.3f}] "
-                f"| {g[0]:+.3f} [{g[1]:+.3f}, {g[2]:+.3f}] |"
-            )
+            cells = []
+            for v in views:
+                e, g = cell[v], cell[f"{v} gain"]
+                cells += [
+                    f"{e[0]:.3f} [{e[1]:.3f}, {e[2]:.3f}]",
+                    f"{g[0]:+.3f} [{g[1]:+.3f}, {g[2]:+.3f}]",
+                ]
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bench.bench_fields import iou, one_press_iou, score_view
+from bench.bench_fields import boundary_headroom, iou, one_press_iou, score_view
 from bench.fields_data import Chip
 from sr.outline.segment import MAX_GROW, MergeSegmenter
 
@@ -56,3 +56,16 @@ def test_score_view_says_how_each_click_outline_fits_its_field() -> None:
     # Outline all: matched per drawn field, in click order; the two whole fields are found.
     assert record["all_matched"][:2] == [True, True]
     assert record["all_recall"] == pytest.approx(np.mean(record["all_matched"]))
+
+
+def test_boundary_headroom_compares_each_view_with_the_truths_own_gain() -> None:
+    def record(view: str, f2: float) -> dict:
+        keys = ("psnr", "boundary_f1_1px", "all_f1_judged", "all_f1_strict", "all_recall")
+        fields = {k: 0.5 for k in (*keys, "all_precision_judged")}
+        clicks = {k: [0.5] for k in ("generic_click_iou", "assist_click_iou", "assist_press_iou")}
+        return {"view": view, "degradation": "area", "boundary_f1_2px": f2, **fields, **clicks}
+
+    records = [record("bicubic", 0.40), record("enhancer", 0.43), record("truth", 0.45)]
+    line = " ".join(boundary_headroom(records, ["bicubic", "enhancer", "truth"], "area"))
+    assert "enhancer +0.030" in line and "truth itself +0.050" in line
+    assert boundary_headroom(records, ["bicubic", "enhancer"], "area") == []  # no ceiling

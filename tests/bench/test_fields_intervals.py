@@ -81,7 +81,7 @@ def test_the_bench_writes_a_table_per_degradation(tmp_path: Path) -> None:
     result = json.loads(out.read_text())
     assert result["chips"] == 10
     cell = result["intervals"]["area"]["PSNR dB (mean)"]
-    assert cell["gain"] == pytest.approx([0.3, 0.3, 0.3])
+    assert cell["enhancer gain"] == pytest.approx([0.3, 0.3, 0.3])
     table = out.with_suffix(".md").read_text()
     assert "## Input degraded by `area`" in table and "+0.300 [+0.300, +0.300]" in table
     assert set(intervals(farms(0.3, 1.0))) == {"area"}
