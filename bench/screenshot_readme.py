@@ -51,7 +51,7 @@ def main(out: Path) -> None:
             query = sign_in(page, url, "Sita")
             page.goto(f"{url}/label?{query}")
             map_centre(page)
-            page.get_by_label("Sharpening method").click()
+            page.get_by_role("combobox", name="Sharpening method").click()
             page.get_by_role("option", name=METHOD).click()
             enhance_at(page, *FIRST_AREA)
             goto = page.get_by_label("Go to (lat, lon or west, south, east, north)")

@@ -81,7 +81,7 @@ from ui.live_map import (
     scene_spec,
 )
 from ui.map_events import chosen_area, drawn_work, map_news
-from ui.methods import METHODS, PRESETS
+from ui.methods import METHOD_HELP, METHODS, PRESETS
 from ui.outline_assist import Proposals
 from ui.outline_fix import can_fix, fix_outlines
 from ui.outline_tool import (
@@ -256,7 +256,11 @@ with side:
     if remembered("preset", "fast") not in PRESETS:
         state["preset"] = "fast"
     method = st.selectbox(
-        "Sharpening method", list(available), format_func=available.get, key="method"
+        "Sharpening method",
+        list(available),
+        format_func=available.get,
+        key="method",
+        help=METHOD_HELP,
     )
     preset = st.selectbox(
         "Preset",

@@ -14,6 +14,17 @@ METHODS = {
     for name, method in sorted(REGISTRY.items(), key=lambda kv: kv[0] != DEFAULT_METHOD)
     if method.in_app
 }
+# What the delineation benchmark measured (bench/results/fields.md: ten chips of farmland, an
+# 8 m input under two blurs, one-click outlines by the assist; median overlap with the drawn
+# fields 0.61 / 0.63 on the enhancer's view, 0.60 / 0.66 on DIP + enhancer's).
+METHOD_HELP = (
+    "**Enhancer**: under a second for 128 × 128 pixels; recommended. "
+    "**Deep Image Prior + enhancer**: about a minute for the same (fast preset); on the "
+    "benchmark's farmland, one-click "
+    "outlines on it were about as good as on the enhancer's (better under one of the two blurs "
+    "tested, a little worse under the other). **Deep Image Prior** alone was not measured for "
+    "outlining; **Bicubic** only enlarges, to compare."
+)
 PRESETS = {
     "fast": "fast (~1 min on 2 idle cores)",
     "balanced": "balanced (a few minutes)",

@@ -56,7 +56,7 @@ def test_back_to_an_earlier_enhanced_area_then_save_with_a_toast(browser, tmp_pa
         page = browser.new_page(viewport={"width": 1500, "height": 1000})
         page.goto(f"{url}/label?{sign_in(page, url, 'Sita')}")
         map_centre(page)
-        page.get_by_label("Sharpening method").click()
+        page.get_by_role("combobox", name="Sharpening method").click()
         page.get_by_role("option", name="Bicubic (no sharpening)").click()
 
         first = enhance_at(page, c.x - 0.004, c.y)

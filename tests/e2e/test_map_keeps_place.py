@@ -95,7 +95,7 @@ def _open_at_enhanced_area(page, url: str, name: str) -> None:  # type: ignore[n
     c = open_scene(SAMPLE_SCENE).footprint.centroid
     page.goto(f"{url}/label?{sign_in(page, url, name)}")
     map_centre(page)
-    page.get_by_label("Sharpening method").click()
+    page.get_by_role("combobox", name="Sharpening method").click()
     page.get_by_role("option", name="Bicubic (no sharpening)").click()
     enhance_at(page, c.x, c.y)
     page.get_by_text("Enhanced area ready").wait_for(timeout=120_000)

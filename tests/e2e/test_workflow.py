@@ -47,7 +47,7 @@ def test_volunteer_to_reviewer_to_export(browser, tmp_path: Path) -> None:  # ty
         volunteer.mouse.click(*map_centre(volunteer))  # a click chooses an area
         volunteer.get_by_text("→").first.wait_for(timeout=30_000)
 
-        volunteer.get_by_label("Sharpening method").click()
+        volunteer.get_by_role("combobox", name="Sharpening method").click()
         volunteer.get_by_role("option", name="Deep Image Prior", exact=True).click()
         volunteer.get_by_role("button", name="Enhance", exact=True).click()
         # The progress bar shows (unless the job already finished on a fast machine).

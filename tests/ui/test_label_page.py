@@ -113,6 +113,7 @@ def test_choosing_a_method_sets_the_preset_choice_and_is_remembered(data_dir: Pa
     assert method.value == DEFAULT_METHOD  # the benchmark's choice comes first
     assert preset.disabled is not default.takes_dip_options
     assert f"{default.title} (recommended)" in method.options
+    assert "recommended" in method.help and "not measured" in method.help  # says what it knows
     app.selectbox(key="method").set_value("bicubic").run()
     assert not app.exception
     assert app.selectbox(key="preset").disabled  # presets are DIP's
