@@ -85,3 +85,16 @@ def test_the_bench_writes_a_table_per_degradation(tmp_path: Path) -> None:
     table = out.with_suffix(".md").read_text()
     assert "## Input degraded by `area`" in table and "+0.300 [+0.300, +0.300]" in table
     assert set(intervals(farms(0.3, 1.0))) == {"area"}
+
+
+def test_every_sharpened_view_gets_its_own_columns(tmp_path: Path) -> None:
+    records = farms(gain=0.3, spread=1.0)
+    records += [
+        {**r, "view": "dip+enhancer", "psnr": r["psnr"] + 0.2}
+        for r in records
+        if r["view"] == "bicubic"
+    ]
+    records.append({**records[0], "chip": "chip0", "view": "truth", "psnr": None})
+    cell = intervals(records)["area"]["PSNR dB (mean)"]
+    assert set(cell) == {"enhancer", "enhancer gain", "dip+enhancer", "dip+enhancer gain"}
+    assert cell["dip+enhancer gain"] == pytest.approx([0.2, 0.2, 0.2])
