@@ -18,6 +18,7 @@ from pathlib import Path
 from playwright.sync_api import expect, sync_playwright
 
 from sr.imagery.scene import open_scene
+from sr.sharpen.methods import DEFAULT_METHOD
 from tests.e2e.harness import (
     MAP,
     PROJECT_ROOT,
@@ -31,9 +32,10 @@ from tests.e2e.harness import (
     running_app,
     sign_in,
 )
+from ui.methods import METHODS
 from ui.settings import SAMPLE_SCENE
 
-METHOD = "Enhancer (quick) (recommended)"
+METHOD = METHODS[DEFAULT_METHOD]
 # Centres (lon, lat) of the two areas: farmland north-west and north-east of the village;
 # the field is drawn on the first, after going back to it from the list.
 FIRST_AREA, SECOND_AREA = (13.1330, 48.3000), (13.1570, 48.3000)

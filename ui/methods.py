@@ -9,8 +9,16 @@ from __future__ import annotations
 from sr.sharpen.methods import DEFAULT_METHOD
 from sr.sharpen.methods import METHODS as REGISTRY
 
+
+def recommended(title: str) -> str:
+    """'Enhancer (quick)' → 'Enhancer (quick, recommended)'; 'Bicubic' → 'Bicubic (recommended)'."""
+    if title.endswith(")"):
+        return f"{title[:-1]}, recommended)"
+    return f"{title} (recommended)"
+
+
 METHODS = {
-    name: method.title + (" (recommended)" if name == DEFAULT_METHOD else "")
+    name: recommended(method.title) if name == DEFAULT_METHOD else method.title
     for name, method in sorted(REGISTRY.items(), key=lambda kv: kv[0] != DEFAULT_METHOD)
     if method.in_app
 }
