@@ -50,15 +50,7 @@ def enhancer_of(path: Path) -> tuple[Enhancer, str]:
         return load_enhancer(path, "cpu", "float32"), path.name
     except CheckpointError:  # not a model file: a training state
         state = load_training_state(path)
-        cfg = state["meta"]["train_config"]
-        config = EnhancerConfig(
-            arch=cfg.get("arch", "unet"),
-            backbone=cfg["backbone"],
-            self_attention=cfg["self_attention"],
-            width=cfg.get("width", 64),
-            blocks=cfg.get("blocks", 16),
-        )
-        model = build_network(config)
+        model = build_network(EnhancerConfig.from_training(state["meta"]["train_config"]))
         model.load_state_dict(state["model"])
         meta = {**state["meta"], "scale": SCALE}
         return Enhancer(fuse_batchnorm(model.eval()), torch.device("cpu"), meta), (

@@ -37,10 +37,8 @@ def _initialisation(meta: dict[str, Any]) -> str:
 
 def _architecture(meta: dict[str, Any]) -> str:
     """The network in one line (model files from before ``architecture`` are U-Nets)."""
-    cfg = meta["train_config"]
     described = (
-        meta.get("architecture")
-        or EnhancerConfig(backbone=cfg["backbone"], self_attention=cfg["self_attention"]).describe()
+        meta.get("architecture") or EnhancerConfig.from_training(meta["train_config"]).describe()
     )
     return f"{described}, residual output."
 

@@ -13,6 +13,8 @@ from typing import Any
 
 ARCHS = ("unet", "input-res")
 BACKBONE_NAMES = ("resnet18", "resnet34")
+# The training settings (``python -m sr train``) that choose the architecture.
+TRAINING_KEYS = ("arch", "backbone", "self_attention", "width", "blocks")
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,12 @@ class EnhancerConfig:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> EnhancerConfig:
         return cls(**{**data, "decoder": tuple(data["decoder"])})
+
+    @classmethod
+    def from_training(cls, settings: dict[str, Any]) -> EnhancerConfig:
+        """The architecture a training run's settings (a model's ``train_config``) name;
+        settings from before ``arch``, ``width`` and ``blocks`` existed are a U-Net's."""
+        return cls(**{k: settings[k] for k in TRAINING_KEYS if k in settings})
 
     def describe(self) -> str:
         """One line for model cards and logs."""

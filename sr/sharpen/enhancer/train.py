@@ -171,13 +171,8 @@ def train(cfg: TrainConfig, log: Log = print) -> dict[str, Any]:
     device = resolve_device(cfg.device)
     torch.manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
-    config = EnhancerConfig(
-        arch=cfg.arch,
-        backbone=cfg.backbone,
-        self_attention=cfg.self_attention,
-        width=cfg.width,
-        blocks=cfg.blocks,
-    )
+    settings = asdict(cfg)
+    config = EnhancerConfig.from_training(settings)
     resnet_weights = find_weights(cfg.backbone, cfg.weights) if cfg.arch == "unet" else None
     model = build_network(config, resnet_weights)
     initialised = initialise_from(model, cfg.init) if cfg.init else None
@@ -190,7 +185,7 @@ def train(cfg: TrainConfig, log: Log = print) -> dict[str, Any]:
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, cfg.lr, total_steps=total)
     meta: dict[str, Any] = {
         "command": cfg.command,
-        "train_config": asdict(cfg),
+        "train_config": settings,
         "data": [p.name for p in cfg.hr],
         "validation_data": [p.name for p in cfg.val] or f"bottom {cfg.val_fraction:.0%} rows",
         "degradation": describe_degradation(sampler.deg),

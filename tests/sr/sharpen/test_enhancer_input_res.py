@@ -79,6 +79,15 @@ def test_config_names_the_architecture_and_older_files_are_u_nets() -> None:
         EnhancerConfig(arch="input-res", width=0)
 
 
+def test_training_settings_name_the_architecture_and_older_ones_a_u_net() -> None:
+    settings = {"arch": "input-res", "backbone": "resnet18", "self_attention": True}
+    settings |= {"width": 8, "blocks": 2, "lr": 4e-4, "epochs": 20}  # others are ignored
+    assert EnhancerConfig.from_training(settings) == SMALL
+    older = {"backbone": "resnet34", "self_attention": False, "lr": 1e-3}
+    config = EnhancerConfig.from_training(older)
+    assert (config.arch, config.backbone, config.self_attention) == ("unet", "resnet34", False)
+
+
 def test_model_file_round_trip_and_inference(tmp_path: Path) -> None:
     model = small_model(bands=3)
     path = tmp_path / "inres.pt"
