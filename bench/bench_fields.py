@@ -164,12 +164,29 @@ def one_press_iou(levels: dict[int, np.ndarray], field: np.ndarray) -> float:
     return best
 
 
-def score_view(chip: Chip, image: np.ndarray, segmenter: Segmenter) -> dict:
-    fields, peak = chip.fields, float(chip.truth.max())
-    clicks = innermost_points(fields)
-    drawn = find_boundaries(fields, mode="inner")
-    generic = segments(normalise(image, chip.truth))
+def generic_segments(chip: Chip, image: np.ndarray) -> np.ndarray:
+    """The generic segmenter's segments of a view (its colours scaled as the truth's)."""
+    out: np.ndarray = segments(normalise(image, chip.truth))
+    return out
+
+
+def pixel_scores(chip: Chip, image: np.ndarray, generic: np.ndarray) -> dict[str, float | None]:
+    """PSNR against the 2 m truth (None for the truth itself) and boundary F at 1 and 2 px of
+    the ``generic`` segments' borders against the drawn ones."""
+    drawn = find_boundaries(chip.fields, mode="inner")
     borders = find_boundaries(generic, mode="inner")
+    peak = float(chip.truth.max())
+    return {
+        "psnr": None if image is chip.truth else psnr(image, chip.truth, peak, BORDER),
+        "boundary_f1_1px": boundary_f_score(borders, drawn, 1).f1,
+        "boundary_f1_2px": boundary_f_score(borders, drawn, 2).f1,
+    }
+
+
+def score_view(chip: Chip, image: np.ndarray, segmenter: Segmenter) -> dict:
+    fields = chip.fields
+    clicks = innermost_points(fields)
+    generic = generic_segments(chip, image)
     instances = field_instances(image, segmenter)
     levels = {
         grow: instances if grow == 0 else field_instances(image, grown(segmenter, grow))
@@ -189,9 +206,7 @@ def score_view(chip: Chip, image: np.ndarray, segmenter: Segmenter) -> dict:
         precision.append(overlap / max(int(masks[0][i].sum()), 1))
         recall.append(overlap / int(field.sum()))
     return {
-        "psnr": None if image is chip.truth else psnr(image, chip.truth, peak, BORDER),
-        "boundary_f1_1px": boundary_f_score(borders, drawn, 1).f1,
-        "boundary_f1_2px": boundary_f_score(borders, drawn, 2).f1,
+        **pixel_scores(chip, image, generic),
         "generic_click_iou": generic_iou,
         "assist_click_iou": assist_iou,
         "assist_press_iou": press_iou,
