@@ -48,10 +48,12 @@ from bench.bench_honest import segments
 from bench.fields_data import (
     BENCH_CHIPS,
     BENCH_DEGRADATIONS,
+    UNSHARPENED,
     VALIDATION_CHIPS,
     VIEWS,
     Chip,
     load_chip,
+    sharpened,
     view,
 )
 from bench.results_files import cpu_model, write_results
@@ -357,16 +359,12 @@ def markdown(result: dict) -> str:
 def boundary_headroom(records: list[dict], views: list[str], degradation: str) -> list[str]:
     """A line on how much of the truth's boundary F gain over bicubic each view reached: the
     truth's own gain is the most any sharpening can show on this measure."""
-    if not {"bicubic", "truth"} <= set(views):
+    if not set(UNSHARPENED) <= set(views):
         return []
     key = "boundary_f1_2px"
     base = summary(records, "bicubic", degradation)[key]
     room = summary(records, "truth", degradation)[key] - base
-    gains = [
-        f"{v} {summary(records, v, degradation)[key] - base:+.3f}"
-        for v in views
-        if v not in ("bicubic", "truth")
-    ]
+    gains = [f"{v} {summary(records, v, degradation)[key] - base:+.3f}" for v in sharpened(views)]
     return [
         "",
         f"Boundary F at 2 px over bicubic: {', '.join(gains)}; the 2 m truth itself "

@@ -14,6 +14,7 @@ model keys its views by the model's version, so a new model never reads an old o
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +68,12 @@ VALIDATION_CHIPS = TRAIN_CHIPS[::5]
 FIT_CHIPS = tuple(c for c in TRAIN_CHIPS if c not in VALIDATION_CHIPS)
 BENCH_DEGRADATIONS = ("area", "gauss0.5")
 VIEWS = ("bicubic", "enhancer", "truth")
+UNSHARPENED = ("bicubic", "truth")  # the baseline and the ceiling: no method sharpened them
+
+
+def sharpened(views: Iterable[str]) -> list[str]:
+    """The views a method sharpened (all but :data:`UNSHARPENED`), once each, in order."""
+    return [v for v in dict.fromkeys(views) if v not in UNSHARPENED]
 
 
 @dataclass

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from bench.fields_data import sharpened
 from bench.fields_records import read_records
 from bench.results_files import write_results
 
@@ -74,16 +75,11 @@ def chip_bootstrap(
     return value(chips), float(low), float(high)
 
 
-def sharpened_views(records: list[Record]) -> list[str]:
-    """The views a method sharpened (not bicubic, not the truth), in the records' order."""
-    return [v for v in dict.fromkeys(r["view"] for r in records) if v not in ("bicubic", "truth")]
-
-
 def intervals(records: list[Record]) -> dict[str, dict[str, dict[str, list[float]]]]:
     """Per degradation and statistic: each sharpened view's value and interval (key: the
     view) and its gain over bicubic with its interval (key: the view and " gain")."""
     out: dict[str, dict[str, dict[str, list[float]]]] = {}
-    views = sharpened_views(records)
+    views = sharpened(r["view"] for r in records)
     for degradation in sorted({r["degradation"] for r in records}):
         by_chip: dict[str, dict[str, Record]] = {}
         for r in records:
