@@ -182,13 +182,21 @@ def wait_for_session_cookie(page, timeout: float = 30) -> None:  # type: ignore[
         page.wait_for_timeout(100)
 
 
-def map_centre(page) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-    """Wait until one map is left (a replaced one fades out) and its first tile is shown;
-    return the map's centre on the page."""
+def map_centre(page, tiles: bool = True) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """The map's centre on the page, once it is settled (see ``map_box``)."""
+    box = map_box(page, tiles)
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def map_box(page, tiles: bool = True) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Wait until one map is left (a replaced one fades out) and, with ``tiles``, its first
+    tile is shown; return the map frame's box on the page."""
     from playwright.sync_api import expect
 
     expect(page.locator(MAP)).to_have_count(1, timeout=30_000)
-    page.frame_locator(MAP).last.locator("img.leaflet-tile-loaded").first.wait_for(timeout=60_000)
+    if tiles:
+        first_tile = page.frame_locator(MAP).last.locator("img.leaflet-tile-loaded").first
+        first_tile.wait_for(timeout=60_000)
     page.locator(MAP).last.wait_for(state="visible", timeout=30_000)
     deadline = time.monotonic() + 10
     previous = None
@@ -200,7 +208,7 @@ def map_centre(page) -> tuple[float, float]:  # type: ignore[no-untyped-def]
             raise TimeoutError("the map never got a settled place on the page")
         previous = box
         time.sleep(0.2)
-    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    return box
 
 
 def _settled_box(page) -> dict[str, float] | None:  # type: ignore[no-untyped-def]
@@ -280,7 +288,7 @@ def page_point(page, lon: float, lat: float) -> tuple[float, float]:  # type: ig
     point = frame.evaluate(
         "([lat, lon]) => window.map.latLngToContainerPoint([lat, lon])", [lat, lon]
     )
-    frame_box = page.locator(MAP).last.bounding_box()
+    frame_box = map_box(page, tiles=False)
     return frame_box["x"] + point["x"], frame_box["y"] + point["y"]
 
 

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.e2e.harness import ARTIFACTS, MAP, running_app, sign_in
+from tests.e2e.harness import ARTIFACTS, MAP, map_centre, running_app, sign_in
 from tests.stac_catalog import LocalCatalog
 from tests.stac_catalog import local_catalog as local_catalog  # the session fixture
 
@@ -27,12 +28,15 @@ def test_draw_search_and_fetch(fetch_app: str, local_catalog: LocalCatalog, page
     query = sign_in(page, fetch_app, "Ana", "Coordinator: review, export", CODE)
     page.goto(f"{fetch_app}/fetch?{query}")
     page.get_by_text("none", exact=True).click()  # no basemap: nothing leaves the machine
+    # The map is rebuilt without the basemap's tiles; a box read from the map it replaces
+    # is None (seen once in a full run), so wait for the new one to be laid out.
+    frame = page.frame_locator(MAP).last
+    expect(frame.locator(".leaflet-tile")).to_have_count(0, timeout=60_000)
 
     # A rectangle drawn with Leaflet.draw becomes the area (the map opens on Chitwan).
-    tool = page.frame_locator(MAP).last.locator(".leaflet-draw-draw-rectangle")
-    tool.wait_for(timeout=60_000)  # no tiles to wait for without a basemap
-    box = page.locator(MAP).last.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    tool = frame.locator(".leaflet-draw-draw-rectangle")
+    tool.wait_for(timeout=60_000)
+    x, y = map_centre(page, tiles=False)
     tool.click()
     page.mouse.move(x - 80, y - 60)
     page.mouse.down()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.harness import ARTIFACTS, MAP, sign_in
+from tests.e2e.harness import ARTIFACTS, MAP, map_box, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -16,14 +16,13 @@ def test_label_page_at_390_px_shows_controls_first(browser, app_url: str) -> Non
     try:
         query = sign_in(page, app_url, "Phone")
         page.goto(f"{app_url}/label?{query}")
-        map_frame = page.locator(MAP).last
-        map_frame.wait_for(timeout=60_000)
+        page.locator(MAP).last.wait_for(timeout=60_000)
         tool = page.get_by_text("On the map").first
         tool.wait_for()
+        frame_box = map_box(page)  # settled and scrolled into view, then the controls' place
         controls_y = tool.bounding_box()["y"]
-        map_box = map_frame.bounding_box()
-        assert controls_y < map_box["y"], (controls_y, map_box)
-        assert map_box["width"] <= 390 and map_box["height"] <= 844 * 0.7
+        assert controls_y < frame_box["y"], (controls_y, frame_box)
+        assert frame_box["width"] <= 390 and frame_box["height"] <= 844 * 0.7
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "phone_390px_label.png"), full_page=True)
     finally:
