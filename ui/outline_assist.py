@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,8 @@ from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label
 from sr.fsutil import atomic_write
 from sr.imagery.raster_io import Raster, read_raster, upscaled_transform
 from sr.imagery.scene import Scene, read_area
-from sr.outline.assist import all_outlines, field_instances, outlines_at
+from sr.outline.assist import all_outlines, field_instances
+from sr.outline.corrections import Correction, corrected_outline
 from sr.outline.dates import chosen_combine, dates_version
 from sr.outline.segment import Segmenter, default_segmenter, grown
 from sr.sharpen.cache import CachedResult
@@ -52,6 +53,7 @@ EDITED_OVERLAP = 0.5  # a saved outline overlapping a proposal more than this is
 # outlined such fields with a median IoU of 0.54 / 0.52 against the drawn ones (block average
 # / Gaussian PSF), fields of 128–512 pixels 0.80 / 0.83 (bench/results/fields_by_size.md).
 SMALL_FIELD_PIXELS = 32
+LonLatCorrection = tuple[float, float, bool]  # a click after the first: lon, lat, add
 
 
 def iou(a: BaseGeometry, b: BaseGeometry) -> float:
@@ -272,19 +274,38 @@ def propose_at(
     every_date: bool = False,
     date: int = 0,
     grow: int = 0,
+    corrections: Sequence[LonLatCorrection] = (),
 ) -> tuple[Polygon | None, str]:
     """The outline (lon/lat) of the field under a click — on the enhanced area when it covers
     the click, else on the original scene of ``date`` around it; of every date together with
-    ``every_date``; ``grow`` levels coarser or finer than the default — and the version that
-    proposed it; None when the click is in no field."""
-    view = area_fields(scene, shown, every_date, grow) if shown is not None else None
+    ``every_date``; ``grow`` levels coarser or finer than the default; with the later clicks'
+    ``corrections`` (lon, lat, add) applied in order (:mod:`sr.outline.corrections`; one
+    outside the view is passed over) — and the version that proposed it; None when the click
+    is in no field."""
+
+    def view_at(level: int) -> AreaFields:
+        if covered:
+            assert shown is not None
+            return area_fields(scene, shown, every_date, level)
+        return original_fields(scene, lon, lat, every_date, date, level)
+
+    covered = shown is not None
+    view = view_at(grow) if covered else None
     pixel = _covers(view.raster, lon, lat) if view is not None else None
     if view is None or pixel is None:
-        view = original_fields(scene, lon, lat, every_date, date, grow)
+        covered = False
+        view = view_at(grow)
         pixel = _covers(view.raster, lon, lat)
         if pixel is None:
             return None, view.version
-    [polygon] = outlines_at(view.instances, [pixel], view.raster.transform)
+    later = [
+        Correction(*where, add)
+        for c_lon, c_lat, add in corrections
+        if (where := _covers(view.raster, c_lon, c_lat)) is not None
+    ]
+    polygon = corrected_outline(
+        lambda level: view_at(level).instances, pixel, later, grow, view.raster.transform
+    )
     return (None if polygon is None else _lonlat(polygon, view.raster)), view.version
 
 
@@ -318,13 +339,15 @@ def propose_all(
 
 @dataclass(frozen=True)
 class LastClick:
-    """The click behind the latest proposal, to propose it again larger or smaller."""
+    """The click behind the latest proposal, to propose it again larger or smaller, and the
+    clicks that corrected it since (lon, lat, add: True adds a part, False cuts one off)."""
 
     lon: float
     lat: float
     every_date: bool = False
     date: int = 0
     grow: int = 0
+    corrections: tuple[LonLatCorrection, ...] = ()
 
 
 @dataclass
@@ -355,6 +378,10 @@ class Proposals:
                     bool(click["every_date"]),
                     int(click["date"]),
                     int(click["grow"]),
+                    tuple(
+                        (float(lo), float(la), bool(add))
+                        for lo, la, add in click.get("corrections", [])
+                    ),
                 )
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return cls(found.path)

@@ -3,7 +3,9 @@
 A click on the map's ground with the tool on proposes the field under it as an unsaved
 drawing, which the volunteer edits with the usual tools, saves or deletes, or — while it is
 unchanged — has proposed again larger or smaller (Larger field / Smaller field: the next
-level of the merging that gives another outline). "Outline all fields here" queues every
+level of the merging that gives another outline), or corrected by later clicks that add a
+part it misses or cut off one it should not hold ("Next click on the map";
+:mod:`sr.outline.corrections`). "Outline all fields here" queues every
 field of the enhanced area shown, confirmed one by one (Keep adds it to the unsaved
 drawings, Skip drops it). On a scene of several dates a toggle, on by
 default, has the assist use every date (the note under it says which views it uses). Logic:
@@ -18,7 +20,7 @@ from typing import Any
 
 import folium
 import streamlit as st
-from shapely.geometry import mapping
+from shapely.geometry import Polygon, mapping
 from shapely.geometry.base import BaseGeometry
 
 from labels.base_store import LabelStore
@@ -34,6 +36,7 @@ from ui.label_actions import Outcome
 from ui.outline_assist import (
     SAME_OUTLINE_DEG,
     LastClick,
+    LonLatCorrection,
     Proposals,
     assist_version,
     clicked_point,
@@ -64,6 +67,20 @@ NOT_SMALLER = (
     "Adjust the outline with the map's edit tool."
 )
 CHANGED = "That proposal was edited, saved or removed: click the field again to start over."
+NEXT_CLICK_KEY = "assist_next_click"
+NEW_FIELD, ADD_PART, CUT_PART = (
+    "Outlines another field",
+    "Adds a part to this outline",
+    "Cuts a part off this outline",
+)
+NOT_ADDED = (
+    "Nothing added: click a part that the outline misses and that touches it (a part you cut "
+    "off before stays off). Or adjust the outline with the map's edit tool."
+)
+NOT_CUT = (
+    "Nothing cut: click inside the outline, on a part away from the places you clicked to "
+    "keep. Or adjust the outline with the map's edit tool."
+)
 
 
 def _say(message: str, caution: str | None = None) -> None:
@@ -119,12 +136,15 @@ def take_click(
     drafts: Drafts,
     draft: Draft,
 ) -> Draft:
-    """A new click on the map's ground proposes the field under it (as an unsaved drawing)."""
+    """A new click on the map's ground proposes the field under it (as an unsaved drawing),
+    or adds a part to the latest proposal or cuts one off it (the panel's "Next click")."""
     point = clicked_point(event)
     seen = (st.session_state.get("map_generation", 0), point)
     if point is None or st.session_state.get("assist_click") == seen:
         return draft
     st.session_state["assist_click"] = seen
+    if (mode := st.session_state.get(NEXT_CLICK_KEY, NEW_FIELD)) != NEW_FIELD:
+        return _correct(scene, shown, drafts, draft, (*point, mode == ADD_PART))
     click = LastClick(*point, every_date=every_date(scene), date=current_date(scene))
     try:
         polygon, version = propose_at(scene, shown, *point, click.every_date, click.date)
@@ -139,10 +159,74 @@ def take_click(
     return _add_drawing(drafts, draft, polygon, version, click)
 
 
+def _reproposed(
+    scene: Scene, shown: CachedResult | None, click: LastClick
+) -> tuple[Polygon | None, str]:
+    """The latest click's field proposed again as ``click`` now says (level, corrections)."""
+    return propose_at(
+        scene,
+        shown,
+        click.lon,
+        click.lat,
+        click.every_date,
+        click.date,
+        click.grow,
+        click.corrections,
+    )
+
+
+def _replace_proposal(
+    drafts: Drafts, draft: Draft, index: int, polygon: Polygon, version: str, click: LastClick
+) -> Draft:
+    """Put ``polygon`` in place of the unchanged proposal at ``index`` of the drawings, and
+    remember it as the latest click's proposal."""
+    drawings = list(draft.new)
+    drawings[index] = polygon
+    changed = Draft(drawings, draft.edits)
+    drafts.save(changed)
+    record = Proposals.beside(drafts.path)
+    record.proposed[-1] = (polygon, version)
+    record.last_click = click
+    record.save()
+    bump_map()
+    return changed
+
+
+def _correct(
+    scene: Scene,
+    shown: CachedResult | None,
+    drafts: Drafts,
+    draft: Draft,
+    correction: LonLatCorrection,
+) -> Draft:
+    """Add the part under a click to the latest proposal, or cut it off (``correction``'s
+    add), in place; say so when the proposal changed meanwhile or the click changes nothing."""
+    record = Proposals.beside(drafts.path)
+    index, click = record.latest_unchanged(draft.new), record.last_click
+    if index is None or click is None:
+        _say(CHANGED)
+        return draft
+    corrected = replace(click, corrections=(*click.corrections, correction))
+    try:
+        polygon, version = _reproposed(scene, shown, corrected)
+    except (SceneError, SharpenError) as exc:
+        _say(f"No outline: {exc}")
+        return draft
+    if polygon is None or polygon.equals_exact(draft.new[index], SAME_OUTLINE_DEG):
+        _say(NOT_ADDED if correction[2] else NOT_CUT)
+        return draft
+    _say(
+        f"{'Part added' if correction[2] else 'Part cut off'}. {PROPOSED}",
+        small_field_note(polygon, scene.metres_per_pixel),
+    )
+    return _replace_proposal(drafts, draft, index, polygon, version, corrected)
+
+
 @uninterrupted
 def _resize(scene: Scene, shown: CachedResult | None, drafts: Drafts, step: int) -> None:
     """Propose the latest click's field again, the next level larger (``step`` 1) or smaller
-    (−1) that gives another outline, in place of the unchanged proposal."""
+    (−1) that gives another outline, in place of the unchanged proposal (its corrections
+    applied at that level too)."""
     record, draft = Proposals.beside(drafts.path), drafts.load()
     index, click = record.latest_unchanged(draft.new), record.last_click
     if index is None or click is None:
@@ -152,9 +236,7 @@ def _resize(scene: Scene, shown: CachedResult | None, drafts: Drafts, step: int)
     while abs(grow + step) <= MAX_GROW:
         grow += step
         try:
-            polygon, version = propose_at(
-                scene, shown, click.lon, click.lat, click.every_date, click.date, grow
-            )
+            polygon, version = _reproposed(scene, shown, replace(click, grow=grow))
         except (SceneError, SharpenError) as exc:
             _say(f"No outline: {exc}")
             return
@@ -163,17 +245,11 @@ def _resize(scene: Scene, shown: CachedResult | None, drafts: Drafts, step: int)
     else:
         _say(NOT_LARGER if step > 0 else NOT_SMALLER)
         return
-    drawings = list(draft.new)
-    drawings[index] = polygon
-    drafts.save(Draft(drawings, draft.edits))
-    record.proposed[-1] = (polygon, version)
-    record.last_click = replace(click, grow=grow)
-    record.save()
+    _replace_proposal(drafts, draft, index, polygon, version, replace(click, grow=grow))
     _say(
         f"{'Larger' if step > 0 else 'Smaller'} outline proposed in its place. {PROPOSED}",
         small_field_note(polygon, scene.metres_per_pixel),
     )
-    bump_map()
 
 
 @uninterrupted
@@ -246,7 +322,7 @@ def outline_panel(
         if every_date(scene):
             st.caption(dates_note(scene, shown))
     if message := st.session_state.pop("assist_message", None):
-        (st.warning if message.startswith(("No ", "No outline")) else st.info)(message)
+        (st.warning if message.startswith(("No ", "Nothing ")) else st.info)(message)
     if caution := st.session_state.pop("assist_caution", None):
         st.warning(caution)
     record = Proposals.beside(drafts.path)
@@ -269,6 +345,14 @@ def outline_panel(
             on_click=_resize,
             args=(scene, shown, drafts, -1),
             key="assist-smaller",
+        )
+        st.radio(
+            "Next click on the map",
+            [NEW_FIELD, ADD_PART, CUT_PART],
+            key=NEXT_CLICK_KEY,
+            help="Adds: click a part of the field that the outline misses. Cuts: click a part "
+            "of the outline that is not the field. Each click joins or takes away one of the "
+            "parts the assist sees; the outline stays in the unsaved drawings until you save.",
         )
     st.button(
         "Outline all fields here",

@@ -17,6 +17,8 @@ import ui.outline_assist
 from labels.model import HAND, PROPOSED, PROPOSED_EDITED
 from labels.store import open_store
 from sr.imagery.scene import Scene, open_scene
+from sr.outline.corrections import Correction, corrected_mask
+from sr.outline.segment import MAX_GROW
 from sr.sharpen.pipeline import SharpenRequest, sharpen_area
 from tests.ui.conftest import run_page
 from tests.ui.test_label_page import map_sends
@@ -34,7 +36,15 @@ from ui.outline_assist import (
     same_area_results,
     small_field_note,
 )
-from ui.outline_tool import EVERY_DATE_KEY, NO_FIELD, OUTLINE_TOOL
+from ui.outline_tool import (
+    ADD_PART,
+    CUT_PART,
+    EVERY_DATE_KEY,
+    NEXT_CLICK_KEY,
+    NO_FIELD,
+    NOT_CUT,
+    OUTLINE_TOOL,
+)
 from ui.settings import SAMPLE_SCENE
 
 
@@ -334,3 +344,72 @@ def test_the_latest_click_is_kept_beside_the_drafts_and_finds_its_proposal(
     assert again.latest_unchanged([other, proposal.buffer(0.0001)]) is None  # edited
     again.last_click = None  # a proposal from "outline all": nothing to resize
     assert again.latest_unchanged([proposal]) is None
+
+
+def correction_points(
+    scene: Scene, area_text: str, first: tuple[float, float]
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """lon/lat of a click that cuts a part off the first click's outline (the innermost point
+    of the largest finer part on its edge, away from the first click) and of one that then
+    adds a part (the innermost point of the largest field touching what is left)."""
+    bbox = tuple(float(v) for v in area_text.split(","))
+    shown = sharpen_area(
+        SharpenRequest(scene, bbox, "bicubic", requested_by="Sita"), result_cache()
+    )
+    level = {g: np.abs(area_fields(scene, shown, True, g).instances) for g in range(-MAX_GROW, 1)}
+    raster = area_fields(scene, shown, True).raster
+    [x], [y] = transform_points("EPSG:4326", raster.crs, [first[0]], [first[1]])
+    col, row = (int(v) for v in ~raster.transform @ (x, y))
+    outline = level[0] == level[0][row, col]
+    edge = outline & ~ndi.binary_erosion(outline)
+    for grow in range(-1, -MAX_GROW - 1, -1):
+        finer = level[grow]
+        parts = np.bincount(finer[edge & (finer != finer[row, col])], minlength=2)
+        if parts[1:].any():
+            part = finer == parts[1:].argmax() + 1
+            break
+    cut = innermost_lonlat(part & outline, raster)
+    [x], [y] = transform_points("EPSG:4326", raster.crs, [cut[0]], [cut[1]])
+    cut_col, cut_row = ~raster.transform @ (x, y)
+    left = corrected_mask(
+        lambda g: level[max(g, -MAX_GROW)], (col, row), [Correction(cut_col, cut_row, False)]
+    )
+    ring = ndi.binary_dilation(left) & ~left & (level[0] != 0)
+    add = innermost_lonlat(level[0] == np.bincount(level[0][ring]).argmax(), raster)
+    return cut, add
+
+
+def test_later_clicks_cut_a_part_off_and_add_one_in_place(app_data: Path, scene: Scene) -> None:
+    area_text, (lon, lat), _ = enhanced_area(scene)
+    cut, add = correction_points(scene, area_text, (lon, lat))
+    app = map_sends(on_the_tool(area_text), last_clicked={"lat": lat, "lng": lon})
+    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
+    [first] = drafts.load().new
+
+    app.radio(key=NEXT_CLICK_KEY).set_value(CUT_PART).run()
+    app = map_sends(app, last_clicked={"lat": cut[1], "lng": cut[0]})
+    assert not app.exception
+    assert any(i.value.startswith("Part cut off") for i in app.info)
+    [smaller] = drafts.load().new
+    assert smaller.area < first.area and smaller.contains(Point(lon, lat))
+    assert not smaller.contains(Point(*cut))
+
+    again = map_sends(app, last_clicked={"lat": lat + 1e-7, "lng": lon})  # on the first click
+    assert NOT_CUT in [w.value for w in again.warning]
+    assert drafts.load().new[0].equals_exact(smaller, 1e-9)  # nothing changed
+
+    again.radio(key=NEXT_CLICK_KEY).set_value(ADD_PART).run()
+    app = map_sends(again, last_clicked={"lat": add[1], "lng": add[0]})
+    assert any(i.value.startswith("Part added") for i in app.info)
+    [larger] = drafts.load().new
+    assert larger.contains(Point(*add)) and larger.area > smaller.area
+    record = Proposals.beside(drafts.path)
+    assert record.last_click is not None
+    assert [c[2] for c in record.last_click.corrections] == [False, True]  # the unchanged cut
+    assert record.proposed[-1][0].equals_exact(larger, 1e-9)
+
+    button(app, "Save & submit").click().run()
+    assert not app.exception
+    [saved] = open_store(app_data / "labels").query()
+    assert saved.drawing == PROPOSED and saved.geometry.equals_exact(larger, 1e-9)
+    assert not [r for r in app.radio if r.key == NEXT_CLICK_KEY]  # saved: a new field next
