@@ -58,7 +58,14 @@ from bench.fields_data import (
 )
 from bench.results_files import cpu_model, write_results
 from sr.outline import outline_at
-from sr.outline.assist import all_outlines, field_instances, outlines_at
+from sr.outline.assist import (
+    Click,
+    all_outlines,
+    field_instances,
+    outline_corrected,
+    outlines_at,
+)
+from sr.outline.corrections import Correction
 from sr.outline.segment import (
     MAX_GROW,
     TRAINED_NET,
@@ -79,6 +86,9 @@ from sr.sharpen.quality import boundary_f_score, normalise
 ROOT = Path(__file__).resolve().parents[1]
 BORDER = 4
 MATCH_IOU = 0.5
+CLICKS = 5  # a first click and up to four corrections
+GOOD_IOU = 0.8  # the issue's one-click target, as a share of fields that reach it
+WORSE_BY = 0.1  # a correction that lowers the IoU this much did harm
 CHIP_WORDS = {
     "bench": "benchmark chips (never trained on)",
     "validation": "validation chips (held out of training, used to choose the segmenter)",
@@ -166,6 +176,43 @@ def one_press_iou(levels: dict[int, np.ndarray], field: np.ndarray) -> float:
     return best
 
 
+def next_correction(shown: np.ndarray, field: np.ndarray) -> Correction | None:
+    """Where a careful volunteer clicks next to make the ``shown`` outline the drawn
+    ``field``: the wrong pixel farthest from the edge of the wrong pixels, an add where the
+    outline misses the field, a cut where it spills over (the protocol of interactive
+    segmentation benchmarks, Xu et al. 2016); None when nothing is wrong."""
+    best: Correction | None = None
+    farthest = 0.0
+    for wrong, add in ((field & ~shown, True), (shown & ~field, False)):
+        if not wrong.any():
+            continue
+        distance = ndi.distance_transform_edt(np.pad(wrong, 1))[1:-1, 1:-1]
+        row, col = np.unravel_index(int(np.argmax(distance)), distance.shape)
+        if distance[row, col] > farthest:
+            farthest = float(distance[row, col])
+            best = Correction(col + 0.5, row + 0.5, add)
+    return best
+
+
+def corrected_ious(
+    image: np.ndarray, segmenter: Segmenter, click: Click, field: np.ndarray
+) -> list[float]:
+    """IoU with a drawn field after 1, 2, … :data:`CLICKS` clicks: the first at its innermost
+    point, each later one a correction where :func:`next_correction` puts it (on the outline
+    as shown: simplified, rasterised); the last IoU repeats once nothing is wrong."""
+    corrections: list[Correction] = []
+    out: list[float] = []
+    while len(out) < CLICKS:
+        outline = outline_corrected(image, click, corrections, segmenter=segmenter)
+        shown = polygon_mask(outline, field.shape)
+        out.append(iou(shown, field))
+        following = next_correction(shown, field)
+        if outline is None or following is None:
+            return out + [out[-1]] * (CLICKS - len(out))
+        corrections.append(following)
+    return out
+
+
 def generic_segments(chip: Chip, image: np.ndarray) -> np.ndarray:
     """The generic segmenter's segments of a view (its colours scaled as the truth's)."""
     out: np.ndarray = segments(normalise(image, chip.truth))
@@ -199,11 +246,13 @@ def score_view(chip: Chip, image: np.ndarray, segmenter: Segmenter) -> dict:
         for grow, found in levels.items()
     }
     generic_iou, assist_iou, press_iou, precision, recall = [], [], [], [], []
+    corrected = []
     for i, (number, (col, row)) in enumerate(clicks.items()):
         field = fields == number
         generic_iou.append(iou(generic == generic[int(row), int(col)], field))
         assist_iou.append(iou(masks[0][i], field))
         press_iou.append(one_press_iou({g: m[i] for g, m in masks.items()}, field))
+        corrected.append(corrected_ious(image, segmenter, (col, row), field))
         overlap = float(np.logical_and(masks[0][i], field).sum())
         precision.append(overlap / max(int(masks[0][i].sum()), 1))
         recall.append(overlap / int(field.sum()))
@@ -212,6 +261,7 @@ def score_view(chip: Chip, image: np.ndarray, segmenter: Segmenter) -> dict:
         "generic_click_iou": generic_iou,
         "assist_click_iou": assist_iou,
         "assist_press_iou": press_iou,
+        "assist_corrected_iou": corrected,
         "assist_click_precision": precision,
         "assist_click_recall": recall,
         **{f"all_{k}": v for k, v in outline_all_scores(all_outlines(instances), fields).items()},
@@ -297,6 +347,12 @@ def summary(records: list[dict], view_name: str, degradation: str | None = None)
         out[key + "_median"] = float(np.median(every))
         out[key + "_mean"] = float(np.mean(every))
     out["fields"] = sum(len(r["assist_click_iou"]) for r in picked)
+    if "assist_corrected_iou" in picked[0]:
+        after = np.array([v for r in picked for v in r["assist_corrected_iou"]])
+        for k in range(1, CLICKS + 1):
+            out[f"clicks_{k}_median"] = float(np.median(after[:, k - 1]))
+            out[f"clicks_{k}_good"] = float(np.mean(after[:, k - 1] >= GOOD_IOU))
+        out["clicks_worse"] = float(np.mean(after[:, 1] < after[:, 0] - WORSE_BY))
     return out
 
 
@@ -314,6 +370,38 @@ COLUMNS = (
     ("all_recall", "recall", "{:.2f}"),
     ("fields", "fields", "{}"),
 )
+
+
+CORRECTION_COLUMNS = (
+    *((f"clicks_{k}_median", f"{k} click{'s' if k > 1 else ''}", "{:.2f}") for k in (1, 2, 3, 5)),
+    *((f"clicks_{k}_good", f"≥ {GOOD_IOU:g} after {k}", "{:.0%}") for k in (1, 3, 5)),
+    ("clicks_worse", f"2nd click lowers IoU by > {WORSE_BY:g}", "{:.0%}"),
+)
+
+
+CORRECTIONS_WORDS = (
+    "Corrective clicks (the Label page's Next click: adds a part / cuts a part off): median "
+    "IoU over every drawn field after the first click and up to four corrections, each "
+    "where the outline is most wrong (the point of the missed or spilled pixels farthest "
+    "from their edge; `bench_fields.next_correction`), and the share of fields at IoU ≥ "
+    f"{GOOD_IOU:g}; and how often the first correction did harm. The simulated volunteer "
+    "goes on correcting an outline that is already good (no stopping at a target IoU), so "
+    "the harm is counted where a real one might have stopped."
+)
+
+
+def table(records: list[dict], views: list[str], degradation: str, columns: tuple) -> list[str]:
+    """A markdown table: a row per view, a column per (summary key, header, format)."""
+    lines = ["| view | " + " | ".join(c[1] for c in columns) + " |"]
+    lines += ["|---|" + "---|" * len(columns)]
+    for view_name in views:
+        s = summary(records, view_name, degradation)
+        cells = [
+            "—" if not np.isfinite(s.get(key, np.nan)) else fmt.format(s[key])
+            for key, _, fmt in columns
+        ]
+        lines.append(f"| {view_name} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def markdown(result: dict) -> str:
@@ -344,15 +432,11 @@ def markdown(result: dict) -> str:
     ]
     for degradation in BENCH_DEGRADATIONS:
         lines += ["", f"## Input degraded by `{degradation}`", ""]
-        lines += ["| view | " + " | ".join(c[1] for c in COLUMNS) + " |"]
-        lines += ["|---|" + "---|" * len(COLUMNS)]
-        for view_name in views:
-            s = summary(records, view_name, degradation)
-            cells = [
-                "—" if not np.isfinite(s[key]) else fmt.format(s[key]) for key, _, fmt in COLUMNS
-            ]
-            lines.append(f"| {view_name} | " + " | ".join(cells) + " |")
+        lines += table(records, views, degradation, COLUMNS)
         lines += boundary_headroom(records, views, degradation)
+        if "assist_corrected_iou" in records[0]:
+            lines += ["", CORRECTIONS_WORDS, ""]
+            lines += table(records, views, degradation, CORRECTION_COLUMNS)
     return "\n".join(lines) + "\n"
 
 

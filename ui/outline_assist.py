@@ -37,10 +37,10 @@ from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label
 from sr.fsutil import atomic_write
 from sr.imagery.raster_io import Raster, read_raster, upscaled_transform
 from sr.imagery.scene import Scene, read_area
-from sr.outline.assist import all_outlines, field_instances
-from sr.outline.corrections import Correction, corrected_outline
+from sr.outline.assist import all_outlines, field_instances, outlines_at
+from sr.outline.corrections import Constraint, Correction, constraints
 from sr.outline.dates import chosen_combine, dates_version
-from sr.outline.segment import Segmenter, default_segmenter, grown
+from sr.outline.segment import Segmenter, default_segmenter, grown, with_clicks
 from sr.sharpen.cache import CachedResult
 from sr.sharpen.methods import enhance
 from ui.enhance_flow import area_around, results_of_scene
@@ -54,6 +54,7 @@ EDITED_OVERLAP = 0.5  # a saved outline overlapping a proposal more than this is
 # / Gaussian PSF), fields of 128–512 pixels 0.80 / 0.83 (bench/results/fields_by_size.md).
 SMALL_FIELD_PIXELS = 32
 LonLatCorrection = tuple[float, float, bool]  # a click after the first: lon, lat, add
+Clicks = tuple[Constraint, ...]  # a volunteer's clicks on a view: column, row, keep
 
 
 def iou(a: BaseGeometry, b: BaseGeometry) -> float:
@@ -62,9 +63,10 @@ def iou(a: BaseGeometry, b: BaseGeometry) -> float:
     return float(a.intersection(b).area / union) if union else 0.0
 
 
-def _segmenter(grow: int) -> Segmenter:
-    """The default segmenter ``grow`` levels coarser (negative: finer)."""
-    return grown(default_segmenter(), grow)
+def _segmenter(grow: int, clicks: Clicks = ()) -> Segmenter:
+    """The default segmenter ``grow`` levels coarser (negative: finer), obeying a volunteer's
+    ``clicks`` on the view (:mod:`sr.outline.corrections`)."""
+    return with_clicks(grown(default_segmenter(), grow), clicks)
 
 
 def assist_version(dates: tuple[str, ...] = (), grow: int = 0) -> str:
@@ -112,10 +114,11 @@ def small_field_note(polygon: BaseGeometry, metres_per_pixel: float) -> str | No
     )
 
 
-def clicked_point(event: Mapping[str, Any]) -> tuple[float, float] | None:
-    """(lon, lat) of a click on the map's ground (not on a field or other shape), or None."""
+def clicked_point(event: Mapping[str, Any], on_shapes: bool = False) -> tuple[float, float] | None:
+    """(lon, lat) of a click on the map's ground (not on a field or other shape, unless
+    ``on_shapes``: a correction lands inside the outline it corrects), or None."""
     click = event.get("last_clicked")
-    if not click or click == event.get("last_object_clicked"):
+    if not click or (click == event.get("last_object_clicked") and not on_shapes):
         return None
     return float(click["lng"]), float(click["lat"])
 
@@ -140,18 +143,19 @@ def _enhanced_raster(path: str, mtime: float) -> Raster:
 
 @functools.lru_cache(maxsize=8)
 def _instances_of(
-    path: str, mtime: float, bands: tuple[int, ...], grow: int
+    path: str, mtime: float, bands: tuple[int, ...], grow: int, clicks: Clicks
 ) -> tuple[np.ndarray, Raster]:
     raster = _enhanced_raster(path, mtime)
-    return field_instances(raster.array, _segmenter(grow), bands=bands), raster
+    return field_instances(raster.array, _segmenter(grow, clicks), bands=bands), raster
 
 
-def enhanced_fields(shown: CachedResult, scene: Scene, grow: int = 0) -> tuple[np.ndarray, Raster]:
-    """The field instances of an enhanced area (segmented once per result and level) and its
-    raster."""
-    return _instances_of(
-        str(shown.path), shown.path.stat().st_mtime, _enhanced_true_colour(scene, shown), grow
-    )
+def enhanced_fields(
+    shown: CachedResult, scene: Scene, grow: int = 0, clicks: Clicks = ()
+) -> tuple[np.ndarray, Raster]:
+    """The field instances of an enhanced area (segmented once per result, level and
+    clicks) and its raster."""
+    bands = _enhanced_true_colour(scene, shown)
+    return _instances_of(str(shown.path), shown.path.stat().st_mtime, bands, grow, clicks)
 
 
 @functools.lru_cache(maxsize=8)
@@ -165,7 +169,13 @@ def _upsampled(scene: Scene, bbox: tuple[float, ...], date: int, scale: int) -> 
 
 
 def original_fields(
-    scene: Scene, lon: float, lat: float, every_date: bool = False, date: int = 0, grow: int = 0
+    scene: Scene,
+    lon: float,
+    lat: float,
+    every_date: bool = False,
+    date: int = 0,
+    grow: int = 0,
+    clicks: Clicks = (),
 ) -> AreaFields:
     """The fields of the original scene around a click, upsampled 4×: of ``date``, or of
     every date together."""
@@ -173,7 +183,7 @@ def original_fields(
     dates = range(len(scene.dates)) if every_date else range(date, date + 1)
     views = [_upsampled(scene, bbox, d, UPSAMPLE) for d in dates]
     images = [(d, v.array) for d, v in zip(dates, views, strict=True)]
-    return _segmented(scene, images, views[0], grow)
+    return _segmented(scene, images, views[0], grow, clicks)
 
 
 def same_area_results(shown: CachedResult, scene: Scene) -> dict[int, CachedResult]:
@@ -197,6 +207,7 @@ def _dates_of_area(
     bbox: tuple[float, ...],
     scale: int,
     grow: int,
+    clicks: Clicks = (),
 ) -> AreaFields:
     """Every date's view of an enhanced area's pixels (``views``: date, enhanced file or ''
     for the original, its mtime; the one shown first: its grid is the grid), segmented
@@ -215,15 +226,20 @@ def _dates_of_area(
             continue  # not the same pixels (a partial read at the scene's edge): left out
         images.append((date, raster.array.astype(np.float32)))
     assert grid is not None
-    return _segmented(scene, sorted(images, key=lambda pair: pair[0]), grid, grow)
+    return _segmented(scene, sorted(images, key=lambda pair: pair[0]), grid, grow, clicks)
 
 
 def _segmented(
-    scene: Scene, images: list[tuple[int, np.ndarray]], grid: Raster, grow: int = 0
+    scene: Scene,
+    images: list[tuple[int, np.ndarray]],
+    grid: Raster,
+    grow: int = 0,
+    clicks: Clicks = (),
 ) -> AreaFields:
     """The fields of one date's image, or of several dates' (date, image) segmented together
-    (then named by their dates), on ``grid``, ``grow`` levels from the default."""
-    segmenter = _segmenter(grow)
+    (then named by their dates), on ``grid``, ``grow`` levels from the default, obeying
+    ``clicks``."""
+    segmenter = _segmenter(grow, clicks)
     if len(images) == 1:
         return AreaFields(field_instances(images[0][1], segmenter), grid, grow=grow)
     labels = tuple(scene.dates[d].label for d, _ in images)
@@ -231,13 +247,18 @@ def _segmented(
 
 
 def area_fields(
-    scene: Scene, shown: CachedResult, every_date: bool = False, grow: int = 0
+    scene: Scene,
+    shown: CachedResult,
+    every_date: bool = False,
+    grow: int = 0,
+    clicks: Clicks = (),
 ) -> AreaFields:
     """The fields of an enhanced area: of its own date, or of every date of the scene on
     the same pixels (the enhanced area of a date where the cache has one, else its original
-    upsampled by the same factor); segmented once per set of views and level (``grow``)."""
+    upsampled by the same factor); segmented once per set of views, level (``grow``) and
+    volunteer's ``clicks`` (pixels of the area)."""
     if not every_date or len(scene.dates) < 2:
-        instances, raster = enhanced_fields(shown, scene, grow)
+        instances, raster = enhanced_fields(shown, scene, grow, clicks)
         return AreaFields(instances, raster, grow=grow)
     results = same_area_results(shown, scene)
     own = int(shown.provenance.get("date_index") or 0)
@@ -248,7 +269,7 @@ def area_fields(
     )
     bbox = tuple(float(v) for v in shown.provenance["bbox"])
     scale = int(shown.provenance.get("scale") or UPSAMPLE)
-    return _dates_of_area(scene, views, bbox, scale, grow)
+    return _dates_of_area(scene, views, bbox, scale, grow, clicks)
 
 
 def _covers(raster: Raster, lon: float, lat: float) -> tuple[float, float] | None:
@@ -283,18 +304,18 @@ def propose_at(
     outside the view is passed over) — and the version that proposed it; None when the click
     is in no field."""
 
-    def view_at(level: int) -> AreaFields:
+    def view_at(clicks: Clicks = ()) -> AreaFields:
         if covered:
             assert shown is not None
-            return area_fields(scene, shown, every_date, level)
-        return original_fields(scene, lon, lat, every_date, date, level)
+            return area_fields(scene, shown, every_date, grow, clicks)
+        return original_fields(scene, lon, lat, every_date, date, grow, clicks)
 
     covered = shown is not None
-    view = view_at(grow) if covered else None
+    view = view_at() if covered else None
     pixel = _covers(view.raster, lon, lat) if view is not None else None
     if view is None or pixel is None:
         covered = False
-        view = view_at(grow)
+        view = view_at()
         pixel = _covers(view.raster, lon, lat)
         if pixel is None:
             return None, view.version
@@ -303,9 +324,8 @@ def propose_at(
         for c_lon, c_lat, add in corrections
         if (where := _covers(view.raster, c_lon, c_lat)) is not None
     ]
-    polygon = corrected_outline(
-        lambda level: view_at(level).instances, pixel, later, grow, view.raster.transform
-    )
+    instances = view_at(constraints(pixel, later)).instances if later else view.instances
+    [polygon] = outlines_at(instances, [pixel], view.raster.transform)
     return (None if polygon is None else _lonlat(polygon, view.raster)), view.version
 
 

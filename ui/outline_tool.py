@@ -74,12 +74,12 @@ NEW_FIELD, ADD_PART, CUT_PART = (
     "Cuts a part off this outline",
 )
 NOT_ADDED = (
-    "Nothing added: click a part that the outline misses and that touches it (a part you cut "
-    "off before stays off). Or adjust the outline with the map's edit tool."
+    "Nothing added: click a part of the field that the outline misses, next to the outline. "
+    "Or adjust the outline with the map's edit tool."
 )
 NOT_CUT = (
-    "Nothing cut: click inside the outline, on a part away from the places you clicked to "
-    "keep. Or adjust the outline with the map's edit tool."
+    "Nothing cut: click inside the outline, farther from the places you clicked to keep. "
+    "Or adjust the outline with the map's edit tool."
 )
 
 
@@ -138,12 +138,13 @@ def take_click(
 ) -> Draft:
     """A new click on the map's ground proposes the field under it (as an unsaved drawing),
     or adds a part to the latest proposal or cuts one off it (the panel's "Next click")."""
-    point = clicked_point(event)
+    mode = st.session_state.get(NEXT_CLICK_KEY, NEW_FIELD)
+    point = clicked_point(event, on_shapes=mode != NEW_FIELD)
     seen = (st.session_state.get("map_generation", 0), point)
     if point is None or st.session_state.get("assist_click") == seen:
         return draft
     st.session_state["assist_click"] = seen
-    if (mode := st.session_state.get(NEXT_CLICK_KEY, NEW_FIELD)) != NEW_FIELD:
+    if mode != NEW_FIELD:
         return _correct(scene, shown, drafts, draft, (*point, mode == ADD_PART))
     click = LastClick(*point, every_date=every_date(scene), date=current_date(scene))
     try:
@@ -253,6 +254,27 @@ def _resize(scene: Scene, shown: CachedResult | None, drafts: Drafts, step: int)
 
 
 @uninterrupted
+def _undo_correction(scene: Scene, shown: CachedResult | None, drafts: Drafts) -> None:
+    """Propose the latest click's field again without its last correction, in place."""
+    record, draft = Proposals.beside(drafts.path), drafts.load()
+    index, click = record.latest_unchanged(draft.new), record.last_click
+    if index is None or click is None or not click.corrections:
+        _say(CHANGED)
+        return
+    earlier = replace(click, corrections=click.corrections[:-1])
+    try:
+        polygon, version = _reproposed(scene, shown, earlier)
+    except (SceneError, SharpenError) as exc:
+        _say(f"No outline: {exc}")
+        return
+    if polygon is None:
+        _say(NO_FIELD)
+        return
+    _replace_proposal(drafts, draft, index, polygon, version, earlier)
+    _say(f"Last click undone. {PROPOSED}", small_field_note(polygon, scene.metres_per_pixel))
+
+
+@uninterrupted
 def _outline_all(
     scene: Scene, shown: CachedResult, store: LabelStore, identity: Identity, drafts: Drafts
 ) -> None:
@@ -346,13 +368,22 @@ def outline_panel(
             args=(scene, shown, drafts, -1),
             key="assist-smaller",
         )
+        if record.last_click.corrections:
+            st.button(
+                "Undo last click",
+                help="Take back the last part added or cut off.",
+                on_click=_undo_correction,
+                args=(scene, shown, drafts),
+                key="assist-undo",
+            )
         st.radio(
             "Next click on the map",
             [NEW_FIELD, ADD_PART, CUT_PART],
             key=NEXT_CLICK_KEY,
             help="Adds: click a part of the field that the outline misses. Cuts: click a part "
-            "of the outline that is not the field. Each click joins or takes away one of the "
-            "parts the assist sees; the outline stays in the unsaved drawings until you save.",
+            "of the outline that is not the field; the assist takes away what it joined to "
+            "your first click last, which can be more than you meant (Undo last click). The "
+            "outline stays in the unsaved drawings until you save.",
         )
     st.button(
         "Outline all fields here",

@@ -3,6 +3,7 @@
     polygons = outline_at(image, [(col, row), …])   # one Polygon or None per click
     polygons = outline_all(image)                    # every field found
     polygons = outline_at([date1, date2], clicks)    # every date of the area helps
+    polygon = outline_corrected(image, (col, row), [Correction(c, r, add=False)])  # cut off
 
 ``image`` is (bands, rows, columns) of any dtype and band count (:mod:`sr.outline.bands`),
 or the dates of one area — a list of such arrays or a (dates, bands, rows, columns) array —
@@ -22,9 +23,10 @@ from affine import Affine
 from shapely.geometry import Polygon
 
 from sr.outline.bands import three_bands
+from sr.outline.corrections import Correction, constraints
 from sr.outline.dates import Combine, as_dates, chosen_combine, overlay, stacked_bands
 from sr.outline.polygons import MAX_VERTICES, mask_to_polygon
-from sr.outline.segment import Segmenter, default_segmenter
+from sr.outline.segment import Segmenter, default_segmenter, with_clicks
 
 Click = tuple[float, float]  # (column, row) in pixels, fractions allowed
 Image = np.ndarray | Sequence[np.ndarray]  # one date (bands, H, W), or several dates
@@ -133,3 +135,21 @@ def outline_all(
 ) -> list[Polygon]:
     """Every field of the image that stands out (the proposed ones), largest first."""
     return all_outlines(field_instances(image, segmenter, bands), transform, max_vertices)
+
+
+def outline_corrected(
+    image: Image,
+    first: Click,
+    corrections: Sequence[Correction],
+    transform: Affine | None = None,
+    *,
+    segmenter: Segmenter | None = None,
+    bands: Sequence[int] | None = None,
+    max_vertices: int = MAX_VERTICES,
+) -> Polygon | None:
+    """The outline of the first click's field with later clicks' parts added or cut off
+    (:mod:`sr.outline.corrections`; only learned merging takes them); None when the first
+    click is in no field."""
+    chosen = with_clicks(segmenter or default_segmenter(), constraints(first, corrections))
+    [polygon] = outlines_at(field_instances(image, chosen, bands), [first], transform, max_vertices)
+    return polygon

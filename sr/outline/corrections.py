@@ -1,34 +1,29 @@
-"""Corrective clicks: add a missed part to a proposed outline, or cut a wrong part off it.
+"""Corrective clicks: add a part a proposed outline misses, or cut off one it should not hold.
 
 As interactive segmentation tools do (positive and negative clicks; CVAT's interactors), on
-the assist's merge levels (:func:`sr.outline.segment.grown`): the first click gives the
-region under it at the chosen level, as a plain click does; each later click adds the region
-under it (``add``) or cuts it off (not ``add``). The part added or cut is the largest region
-under the click, at the chosen level or a finer one, that holds no click of the other kind —
-so a cut never takes away a part a volunteer clicked to keep, and an add never brings back a
-part that was cut. The outline then keeps the piece that holds the first click, without holes
-(as every proposed outline, :mod:`sr.outline.polygons`).
+the tree that learned merging builds (:func:`sr.outline.merge.merge_rounds`' history): the
+first click and every click that adds are parts to keep, every click that cuts is a part to
+cut off. A cut takes away the largest part of the tree under the click that holds no click to
+keep — the part that merging joined to the kept ones last, so the outline's new edge is the
+weakest border merging found between the two clicks. An add joins the largest part under the
+click that holds no click to cut (at most the merged field under it). Each click acts on the
+outline as the clicks before it left it; the outline is then the piece that holds the first
+click, without holes (as every proposed outline, :mod:`sr.outline.polygons`).
 
-Clicks are (column, row) pixels of the view; ``levels(grow)`` gives the view's instance
-image ``grow`` levels coarser (negative: finer) than the default, as
-:func:`sr.outline.assist.field_instances` with :func:`sr.outline.segment.grown` does.
+Clicks are (column, row, keep) pixels of the view, the first one kept; the algorithm works on
+superpixels (``labels``) and the merge tree (``history``: each superpixel's region before the
+first merging round and after each).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from affine import Affine
 from scipy import ndimage as ndi
-from shapely.geometry import Polygon
 
-from sr.outline.assist import Click, click_instance
-from sr.outline.polygons import MAX_VERTICES, mask_to_polygon
-from sr.outline.segment import MAX_GROW
-
-Levels = Callable[[int], np.ndarray]  # grow → instance image of the same view
+Constraint = tuple[float, float, bool]  # a click: column, row, keep (False: cut off)
 
 
 @dataclass(frozen=True)
@@ -39,85 +34,69 @@ class Correction:
     row: float
     add: bool
 
-    @property
-    def click(self) -> Click:
-        return self.col, self.row
+
+def constraints(
+    first: tuple[float, float], corrections: Sequence[Correction]
+) -> tuple[Constraint, ...]:
+    """The clicks as the segmenter takes them: (column, row, keep), the first one kept."""
+    return ((*first, True), *((c.col, c.row, c.add) for c in corrections))
 
 
-def _holds(mask: np.ndarray, click: Click) -> bool:
-    """Is the (column, row) click on a pixel of ``mask``?"""
-    col, row = int(np.floor(click[0])), int(np.floor(click[1]))
-    rows, cols = mask.shape
-    return 0 <= row < rows and 0 <= col < cols and bool(mask[row, col])
+def tree_part(history: np.ndarray, superpixel: int, avoid: Sequence[int]) -> np.ndarray | None:
+    """(superpixels,) bool: the largest region of the merge tree holding ``superpixel`` and
+    none of ``avoid``; None when the superpixel itself is one to avoid."""
+    part = None
+    for regions in history:
+        members: np.ndarray = regions == regions[superpixel]
+        if members[list(avoid)].any():
+            break
+        part = members
+    return part
 
 
-def part_under(
-    levels: Levels,
-    grow: int,
-    click: Click,
-    avoid: Sequence[Click],
-    within: np.ndarray | None = None,
-) -> np.ndarray | None:
-    """The region under ``click`` at level ``grow`` or the first finer level where it (inside
-    ``within`` when given) holds none of the ``avoid`` clicks; None when no level has one."""
-    for level in range(grow, -MAX_GROW - 1, -1):
-        instances = levels(level)
-        number = click_instance(instances, click)
-        if number == 0:
-            continue
-        part: np.ndarray = instances == number
-        if within is not None:
-            part &= within
-        if not any(_holds(part, other) for other in avoid):
-            return part
-    return None
+def _inside(labels: np.ndarray, col: float, row: float) -> bool:
+    rows, cols = labels.shape
+    return bool(0 <= int(row) < rows and 0 <= int(col) < cols)
 
 
-def _piece_with(mask: np.ndarray, click: Click) -> np.ndarray:
-    """The 4-connected piece of ``mask`` under ``click``, its holes filled."""
+def _piece_with(mask: np.ndarray, col: float, row: float) -> np.ndarray:
+    """The 4-connected piece of ``mask`` under a pixel, its holes filled."""
     pieces, _ = ndi.label(mask)
-    col, row = int(np.floor(click[0])), int(np.floor(click[1]))
-    piece: np.ndarray = ndi.binary_fill_holes(pieces == pieces[row, col])
+    piece: np.ndarray = ndi.binary_fill_holes(pieces == pieces[int(row), int(col)])
     return piece
 
 
-def corrected_mask(
-    levels: Levels, first: Click, corrections: Sequence[Correction], grow: int = 0
+def corrected_region(
+    labels: np.ndarray, history: np.ndarray, clicks: Sequence[Constraint]
 ) -> np.ndarray | None:
-    """The outline's mask after the first click and the corrections, in order; None when the
-    first click is in no field. A correction that changes nothing (an add inside the outline,
-    a cut outside it, or no region to take) is passed over."""
-    base = levels(grow)
-    number = click_instance(base, first)
-    if number == 0:
+    """(rows, columns) bool: the outline after the clicks (the first one's merged field,
+    then each later click in order; one outside the view, an add inside the outline or a
+    cut outside it changes nothing); None when the first click is outside the view."""
+    (col, row, _), *later = clicks
+    if not _inside(labels, col, row):
         return None
-    mask: np.ndarray = base == number
-    for i, correction in enumerate(corrections):
-        earlier = corrections[:i]
-        if correction.add and not _holds(mask, correction.click):
-            cuts = [c.click for c in earlier if not c.add]
-            part = part_under(levels, grow, correction.click, cuts)
+    final = history[-1]
+    first = int(labels[int(row), int(col)])
+    outline = final == final[first]
+    keep: list[int] = [first]
+    cut: list[int] = []
+    for c_col, c_row, add in later:
+        if not _inside(labels, c_col, c_row):
+            continue
+        superpixel = int(labels[int(c_row), int(c_col)])
+        if superpixel != first:  # a later click on the same superpixel wins
+            keep, cut = [k for k in keep if k != superpixel], [c for c in cut if c != superpixel]
+        if add and not outline[superpixel]:
+            part = tree_part(history, superpixel, cut)
             if part is not None:
-                mask = mask | part
-        elif not correction.add and _holds(mask, correction.click):
-            keeps = [first, *(c.click for c in earlier if c.add)]
-            part = part_under(levels, grow, correction.click, keeps, within=mask)
+                outline |= part
+            keep.append(superpixel)
+        elif not add and outline[superpixel]:
+            part = tree_part(history, superpixel, keep)
             if part is not None:
-                mask = mask & ~part
-        mask = _piece_with(mask, first)
-    return mask
-
-
-def corrected_outline(
-    levels: Levels,
-    first: Click,
-    corrections: Sequence[Correction],
-    grow: int = 0,
-    transform: Affine | None = None,
-    max_vertices: int = MAX_VERTICES,
-) -> Polygon | None:
-    """The outline of :func:`corrected_mask` (simplified, in map coordinates with
-    ``transform``, as :func:`sr.outline.polygons.mask_to_polygon`); None when the first
-    click is in no field."""
-    mask = corrected_mask(levels, first, corrections, grow)
-    return None if mask is None else mask_to_polygon(mask, transform, max_vertices)
+                outline &= ~part
+            cut.append(superpixel)
+        pixels = _piece_with(outline[labels], col, row)
+        outline = np.bincount(labels[pixels], minlength=len(outline)) > 0
+        outline &= np.bincount(labels[~pixels], minlength=len(outline)) == 0
+    return _piece_with(outline[labels], col, row)

@@ -361,12 +361,16 @@ def merge_rounds(
     max_rounds: int = 1000,
     boundary_weight: float = 0,
     boundary_floor: float = 0.5,
+    history: list[np.ndarray] | None = None,
 ) -> tuple[Graph, np.ndarray, np.ndarray]:
     """Merge mutually most probable pairs above ``threshold`` until none is left: the final
     graph, each first region's final region, and the final pairs' probabilities
     (:func:`same_field_probability`). Only pairs touching a merged region are scored again
-    (the others' statistics did not change)."""
+    (the others' statistics did not change). ``history``, when given, receives each first
+    region's region before the first round and after each (the merge tree, round by round)."""
     to_final = np.arange(len(graph.regions))
+    if history is not None:
+        history.append(to_final)
     probability = same_field_probability(graph, model, None, boundary_weight, boundary_floor)
     for _ in range(max_rounds):
         picked = matched_pairs(graph.pairs, probability, len(graph.regions))
@@ -376,6 +380,8 @@ def merge_rounds(
         step = merge_pairs(graph, picked)
         kept = step.pair_mapping >= 0
         graph, to_final = step.graph, step.mapping[to_final]
+        if history is not None:
+            history.append(to_final)
         updated = np.empty(len(graph.pairs))
         updated[step.pair_mapping[kept]] = probability[kept]
         updated[step.fresh] = same_field_probability(

@@ -34,6 +34,7 @@ import torch
 from scipy import ndimage as ndi
 from skimage.segmentation import felzenszwalb, watershed
 
+from sr.outline.corrections import Constraint, corrected_region
 from sr.outline.hierarchy import (
     colour_gradient,
     distinct,
@@ -227,9 +228,16 @@ class PreparedView:
     graph: Graph
     maps: np.ndarray | None
     gradient: np.ndarray
+    # Merges done on it: settings → each superpixel's final region and the merge tree (a
+    # corrective click merges nothing again).
+    merges: dict[tuple[object, ...], tuple[MergeModel, np.ndarray, np.ndarray]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
 
-PREPARED_VIEWS = 4  # views whose superpixels and graph are kept (a 512² view: about 6 MB)
+# Views whose superpixels and graph are kept (a 512² view: about 6 MB), with their merge
+# trees (a level of a 512² view: about 2 MB).
+PREPARED_VIEWS = 4
 _prepared: OrderedDict[tuple[object, ...], PreparedView] = OrderedDict()
 _prepared_lock = threading.Lock()
 
@@ -266,6 +274,9 @@ class MergeSegmenter:
     boundary_weight: float = 1.0
     boundary_floor: float = 0.5
     background: float = 0.5
+    # A volunteer's clicks on this view, (column, row, keep), the first to keep: the first
+    # click's field with the later clicks' parts added or cut off (:mod:`sr.outline.corrections`).
+    clicks: tuple[Constraint, ...] = ()
 
     @property
     def version(self) -> str:
@@ -300,16 +311,35 @@ class MergeSegmenter:
                 _prepared.popitem(last=False)
         return view
 
-    def fields(self, view: PreparedView) -> np.ndarray:
-        """The instance image (see :class:`Segmenter`) of a prepared view."""
+    def merged(self, view: PreparedView) -> tuple[np.ndarray, np.ndarray]:
+        """Each superpixel's final region and the merge tree (:func:`merge_rounds`' history)
+        of a prepared view at these settings, merged once and kept with the view."""
+        key = (id(self.model), self.threshold, self.boundary_weight, self.boundary_floor)
+        found = view.merges.get(key)
+        if found is not None and found[0] is self.model:  # the model held: its id not reused
+            return found[1], found[2]
+        history: list[np.ndarray] = []
         _, to_final, _ = merge_rounds(
             view.graph,
             self.model,
             self.threshold,
             boundary_weight=self.boundary_weight,
             boundary_floor=self.boundary_floor,
+            history=history,
         )
-        fields = drop_small(to_final[view.labels].astype(np.int32) + 1, self.min_pixels)
+        view.merges[key] = (self.model, to_final, np.array(history, np.int32))
+        return to_final, view.merges[key][2]
+
+    def fields(self, view: PreparedView) -> np.ndarray:
+        """The instance image (see :class:`Segmenter`) of a prepared view; with
+        :attr:`clicks`, the first click's field as they corrected it."""
+        to_final, history = self.merged(view)
+        regions = to_final[view.labels].astype(np.int32) + 1
+        if self.clicks:
+            outline = corrected_region(view.labels, history, self.clicks)
+            if outline is not None:  # the first click's field, corrected: a field of its own
+                regions[outline] = regions.max() + 1
+        fields = drop_small(regions, self.min_pixels)
         sizes = np.bincount(fields.ravel())
         proposed = distinct(fields, view.gradient, self.contrast)
         maps = view.maps
@@ -333,6 +363,15 @@ def grown(segmenter: Segmenter, steps: int) -> Segmenter:
         return segmenter
     threshold = round(segmenter.threshold - steps * GROW_STEP, 2)
     return replace(segmenter, threshold=min(max(threshold, 0.05), 0.95))
+
+
+def with_clicks(segmenter: Segmenter, clicks: tuple[Constraint, ...]) -> Segmenter:
+    """The segmenter obeying a volunteer's clicks on the view (see
+    :attr:`MergeSegmenter.clicks`); only learned merging takes them, any other segmenter is
+    returned as it is."""
+    if not clicks or not isinstance(segmenter, MergeSegmenter):
+        return segmenter
+    return replace(segmenter, clicks=clicks)
 
 
 @functools.cache

@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bench.bench_fields import boundary_headroom, iou, one_press_iou, score_view
+from bench.bench_fields import (
+    CLICKS,
+    boundary_headroom,
+    corrected_ious,
+    iou,
+    next_correction,
+    one_press_iou,
+    score_view,
+)
 from bench.fields_data import Chip
 from sr.outline.segment import MAX_GROW, MergeSegmenter
 
@@ -69,3 +77,30 @@ def test_boundary_headroom_compares_each_view_with_the_truths_own_gain() -> None
     line = " ".join(boundary_headroom(records, ["bicubic", "enhancer", "truth"], "area"))
     assert "enhancer +0.030" in line and "truth itself +0.050" in line
     assert boundary_headroom(records, ["bicubic", "enhancer"], "area") == []  # no ceiling
+
+
+def test_the_next_correction_goes_where_the_outline_is_most_wrong() -> None:
+    field = square(12)  # rows and columns 2–13
+    spilled = field.copy()
+    spilled[2:14, 14:20] = True  # 6 columns too many: a cut in their middle
+    missed = field.copy()
+    missed[2:14, 2:6] = False  # 4 columns short: less wrong than the spill
+    cut = next_correction(spilled, field)
+    assert cut is not None and not cut.add and 16 <= cut.col <= 18
+    add = next_correction(missed, field)
+    assert add is not None and add.add and 2 <= add.col <= 6
+    assert next_correction(field, field) is None
+
+
+def test_corrected_ious_rise_as_a_correction_adds_the_missed_half() -> None:
+    # Two flat halves the shipped classifier keeps apart, drawn as one field: the first
+    # click outlines half of it, the correction goes to the middle of the other half.
+    image = np.full((3, 64, 96), 120.0, np.float32)
+    image[:, :, 48:] = 200.0
+    image += np.random.default_rng(0).normal(0, 2, image.shape).astype(np.float32)
+    segmenter = MergeSegmenter()
+    field = np.ones((64, 96), bool)
+    ious = corrected_ious(image, segmenter, (20.5, 30.5), field)
+    assert len(ious) == CLICKS
+    assert ious[0] == pytest.approx(0.5, abs=0.02)
+    assert ious[1:] == [pytest.approx(1.0)] * (CLICKS - 1)  # nothing left to correct

@@ -1,6 +1,7 @@
 """In a real browser, on the Sentinel-2 sample: a volunteer enhances an area, switches to
 "Click a field", clicks inside a field on the enhanced area, a proposed outline appears as an
-unsaved drawing, "Larger field" proposes it again in its place, and saving it stores a field
+unsaved drawing, "Larger field" proposes it again in its place, a corrective click on the
+proposal cuts a part off and "Undo last click" takes it back, and saving it stores a field
 with the assisted provenance (the level it was proposed at) — made from both of the sample's
 dates, as the panel says."""
 
@@ -14,6 +15,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 from rasterio.warp import transform as transform_points
 from scipy import ndimage as ndi
+from shapely.geometry import Point
 
 from labels.model import PROPOSED
 from labels.store import open_store
@@ -29,6 +31,7 @@ from tests.e2e.harness import (
     running_app,
     sign_in,
 )
+from ui.drawings import Drafts
 from ui.outline_assist import area_fields, assist_version
 from ui.outline_tool import OUTLINE_TOOL
 from ui.settings import SAMPLE_SCENE
@@ -54,6 +57,17 @@ def inside_a_field(data: Path) -> tuple[float, float]:
     x, y = raster.transform @ (col + 0.5, row + 0.5)
     [lon], [lat] = transform_points(raster.crs, "EPSG:4326", [x], [y])
     return lon, lat
+
+
+def cut_point(data: Path, lon: float, lat: float) -> tuple[float, float]:
+    """lon/lat inside the unsaved proposal, far from the click that proposed it (a quarter of
+    the way from its farthest corner to its centre)."""
+    [proposal] = Drafts(data / "drafts", "Sita", open_scene(SAMPLE_SCENE).scene_id).load().new
+    click, centre = Point(lon, lat), proposal.centroid
+    corner = max((Point(c) for c in proposal.exterior.coords), key=click.distance)
+    point = Point(corner.x + 0.25 * (centre.x - corner.x), corner.y + 0.25 * (centre.y - corner.y))
+    assert proposal.contains(point)
+    return point.x, point.y
 
 
 def test_click_inside_a_field_then_save_stores_a_proposed_field(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -86,6 +100,20 @@ def test_click_inside_a_field_then_save_stores_a_proposed_field(browser, tmp_pat
         grew.or_(page.get_by_text("No larger outline there")).first.wait_for(timeout=60_000)
         larger = grew.count() > 0
         unsaved.wait_for(timeout=30_000)  # still the one proposal, in its place
+        # A corrective click inside the proposal (on its shape): a part is cut off, then
+        # the cut is undone.
+        page.get_by_text("Cuts a part off this outline").click()
+        cut = page.get_by_text("Part cut off.")
+        for _ in range(3):  # as above: a click on a map still wiring its events is lost
+            page.mouse.click(*page_point(page, *cut_point(data, lon, lat)))
+            try:
+                cut.or_(page.get_by_text("Nothing cut")).first.wait_for(timeout=60_000)
+                break
+            except PlaywrightTimeout:
+                continue
+        assert cut.count() > 0, page.get_by_role("alert").all_inner_texts()
+        page.get_by_role("button", name="Undo last click").click()
+        page.get_by_text("Last click undone").wait_for(timeout=60_000)
         page.get_by_role("button", name="Save & submit").click()
         page.get_by_test_id("stToast").filter(has_text="Saved rice field").wait_for(timeout=30_000)
         page.close()

@@ -1,95 +1,119 @@
-"""Corrective clicks on made-up merge levels: an add joins the part under it, a cut takes the
-largest part that keeps every click to keep, and neither undoes the other."""
+"""Corrective clicks on a made-up merge tree and with learned merging: a cut takes the largest
+part that holds no click to keep, an add the largest that holds no click to cut
+(sr/outline/corrections.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from sr.outline.corrections import Correction, corrected_mask
+from sr.outline.assist import field_instances, outline_at, outline_corrected
+from sr.outline.corrections import Correction, constraints, corrected_region, tree_part
+from sr.outline.segment import MergeSegmenter, NestedSegmenter, with_clicks
+from tests.sr.test_outline_merge import border_model, two_fields
 
-ROWS, COLS = 40, 60
-
-
-def made_up_levels() -> dict[int, np.ndarray]:
-    """Level 0: three strips (1: columns 0–19, 2: 20–39, 3: 40–59) with a 2-column gap of no
-    field before strip 3; level −1 splits strip 1 into a top (rows 0–19) and a bottom half
-    and has a small square inside strip 2; level 1 joins strips 1 and 2."""
-    base = np.zeros((ROWS, COLS), np.int32)
-    base[:, :20], base[:, 20:38], base[:, 40:] = 1, 2, 3
-    finer = base.copy()
-    finer[20:, :20] = 4
-    finer[15:25, 25:32] = 5
-    coarser = np.where(base == 2, 1, base)
-    return {-1: finer, 0: base, 1: coarser}
+# Six superpixels; round 1 joins 0+1 and 2+3, round 2 joins 0–3 and 4+5 (the final fields).
+HISTORY = np.array([[0, 1, 2, 3, 4, 5], [0, 0, 1, 1, 2, 3], [0, 0, 0, 0, 1, 1]])
 
 
-def levels_of(found: dict[int, np.ndarray]):  # type: ignore[no-untyped-def]
-    """The level function: levels not made up are the finest one's copy."""
-    return lambda grow: found.get(grow, found[min(found)])
+def strips() -> np.ndarray:
+    """(10, 30) labels: superpixel k is columns 5k … 5k + 4."""
+    return np.repeat(np.arange(6), 5)[None, :].repeat(10, 0)
 
 
-TOP_LEFT, BOTTOM_LEFT, MIDDLE, RIGHT = (5.5, 5.5), (5.5, 30.5), (28.5, 5.5), (50.5, 20.5)
+def columns(*superpixels: int) -> np.ndarray:
+    return np.isin(strips(), superpixels)
 
 
-def strips(found: dict[int, np.ndarray], *numbers: int, level: int = 0) -> np.ndarray:
-    return np.isin(found[level], numbers)
+def strip(k: int, keep: bool = True) -> tuple[float, float, bool]:
+    """A click in the middle of superpixel ``k``."""
+    return 5 * k + 2.5, 4.5, keep
 
 
-def test_without_corrections_the_first_click_gets_its_region_at_the_level() -> None:
-    found = made_up_levels()
-    levels = levels_of(found)
-    assert np.array_equal(corrected_mask(levels, TOP_LEFT, []), strips(found, 1))
-    assert np.array_equal(corrected_mask(levels, TOP_LEFT, [], grow=1), strips(found, 1, 2))
-    assert corrected_mask(levels, (38.5, 5.5), []) is None  # in the gap: no field
+def test_a_tree_part_is_the_largest_region_without_the_clicks_to_avoid() -> None:
+    assert tree_part(HISTORY, 3, [0]).tolist() == [False, False, True, True, False, False]
+    assert tree_part(HISTORY, 1, [0]).tolist() == [False, True, False, False, False, False]
+    assert tree_part(HISTORY, 5, []).tolist() == [False] * 4 + [True] * 2
+    assert tree_part(HISTORY, 0, [0]) is None
 
 
-def test_an_add_joins_the_part_under_it() -> None:
-    found = made_up_levels()
-    added = corrected_mask(levels_of(found), TOP_LEFT, [Correction(*MIDDLE, add=True)])
-    assert np.array_equal(added, strips(found, 1, 2))
+def test_the_first_click_alone_gives_its_merged_field() -> None:
+    np.testing.assert_array_equal(
+        corrected_region(strips(), HISTORY, [strip(1)]), columns(0, 1, 2, 3)
+    )
+    assert corrected_region(strips(), HISTORY, [(40.5, 4.5, True)]) is None  # outside
 
 
-def test_a_cut_takes_the_largest_part_without_the_first_click() -> None:
-    found = made_up_levels()
-    cut = corrected_mask(levels_of(found), TOP_LEFT, [Correction(*BOTTOM_LEFT, add=False)])
-    assert np.array_equal(cut, strips(found, 1, level=-1))  # the top half stays
+def test_a_cut_takes_what_merging_joined_last() -> None:
+    cut = corrected_region(strips(), HISTORY, [strip(0), strip(3, keep=False)])
+    np.testing.assert_array_equal(cut, columns(0, 1))
+    # Cutting the first click's neighbour leaves 2–3 cut off from the first click: dropped.
+    cut = corrected_region(strips(), HISTORY, [strip(0), strip(1, keep=False)])
+    np.testing.assert_array_equal(cut, columns(0))
 
 
-def test_a_cut_goes_only_as_fine_as_it_must() -> None:
-    found = made_up_levels()
-    cut = corrected_mask(levels_of(found), TOP_LEFT, [Correction(*MIDDLE, add=False)], grow=1)
-    assert np.array_equal(cut, strips(found, 1))  # strip 2 whole, not the finer level's part
+def test_an_add_joins_a_field_and_stops_at_a_cut() -> None:
+    added = corrected_region(strips(), HISTORY, [strip(0), strip(5)])
+    np.testing.assert_array_equal(added, columns(0, 1, 2, 3, 4, 5))
+    again = corrected_region(strips(), HISTORY, [strip(0), strip(3, keep=False), strip(2)])
+    np.testing.assert_array_equal(again, columns(0, 1, 2))  # 2 back, 3 stays cut off
 
 
-def test_a_cut_never_takes_a_part_clicked_to_keep() -> None:
-    found = made_up_levels()
-    levels = levels_of(found)
-    near_first = corrected_mask(levels, TOP_LEFT, [Correction(8.5, 8.5, add=False)])
-    assert np.array_equal(near_first, strips(found, 1))  # the same finest region: unchanged
-    keep_middle = [Correction(*MIDDLE, add=True), Correction(27.5, 20.5, add=False)]
-    mask = corrected_mask(levels, TOP_LEFT, keep_middle)
-    # strip 2 holds the add click; the square inside it does not, but cutting it leaves a
-    # hole, filled as every outline's is
-    assert np.array_equal(mask, strips(found, 1, 2))
+@pytest.mark.parametrize(
+    "click",
+    [strip(2), strip(4, keep=False), (99.5, 4.5, False), (-3.0, 4.5, True)],
+    ids=["add inside", "cut outside", "cut off the view", "add off the view"],
+)
+def test_a_click_with_nothing_to_do_changes_nothing(click: tuple[float, float, bool]) -> None:
+    found = corrected_region(strips(), HISTORY, [strip(0), click])
+    np.testing.assert_array_equal(found, columns(0, 1, 2, 3))
 
 
-def test_an_add_never_brings_back_a_part_that_was_cut() -> None:
-    found = made_up_levels()
-    corrections = [Correction(*BOTTOM_LEFT, add=False), Correction(10.5, 35.5, add=True)]
-    mask = corrected_mask(levels_of(found), TOP_LEFT, corrections)
-    assert np.array_equal(mask, strips(found, 1, level=-1))
+def test_a_cut_inside_the_outline_leaves_no_hole() -> None:
+    labels = strips()
+    labels[4:6, 6:9] = 6  # a small superpixel inside superpixel 1, joined to it first
+    history = np.column_stack([HISTORY, [6, 0, 0]])
+    found = corrected_region(labels, history, [strip(0), (7.5, 4.5, False)])
+    np.testing.assert_array_equal(found, columns(0, 1, 2, 3))  # the hole filled again
 
 
-def test_a_part_that_does_not_touch_the_outline_is_not_added() -> None:
-    found = made_up_levels()
-    mask = corrected_mask(levels_of(found), TOP_LEFT, [Correction(*RIGHT, add=True)])
-    assert np.array_equal(mask, strips(found, 1))  # across the gap: left out
+LEFT, RIGHT = (20.5, 30.5), (75.5, 30.5)  # (column, row) in each half of two_fields
 
 
-@pytest.mark.parametrize("add", [True, False])
-def test_a_correction_that_changes_nothing_is_passed_over(add: bool) -> None:
-    found = made_up_levels()
-    where = TOP_LEFT if add else MIDDLE  # an add inside the outline, a cut outside it
-    mask = corrected_mask(levels_of(found), (15.5, 15.5), [Correction(*where, add=add)])
-    assert np.array_equal(mask, strips(found, 1))
+def first_field(image: np.ndarray, limit: float, *corrections: Correction) -> np.ndarray:
+    """The columns of the first click's field (at LEFT) after the corrections, merged by a
+    classifier that joins borders fainter than ``limit``."""
+    segmenter = MergeSegmenter(border_model(limit), threshold=0.5, min_pixels=1)
+    instances = with_clicks(segmenter, constraints(LEFT, corrections))(image)
+    field = instances == instances[30, 20]
+    assert (field.any(axis=1) == field.any(axis=1)[0]).all()  # every row alike
+    return np.flatnonzero(field.any(axis=0))
+
+
+def test_learned_merging_adds_the_other_half_and_cuts_it_off_again() -> None:
+    image = two_fields(0.03)
+    assert len(first_field(image, 0.01)) == 48  # two fields
+    assert len(first_field(image, 0.01, Correction(*RIGHT, add=True))) == 96
+    back = first_field(image, 0.01, Correction(*RIGHT, add=True), Correction(*RIGHT, add=False))
+    assert len(back) == 48  # the later click wins
+
+
+def test_outline_corrected_is_the_outline_of_the_corrected_field() -> None:
+    image = two_fields(0.03, line=0.04)
+    segmenter = MergeSegmenter(border_model(0.2), threshold=0.5, min_pixels=1)
+    cut = [Correction(*RIGHT, add=False)]
+    instances = field_instances(image, with_clicks(segmenter, constraints(LEFT, cut)))
+    assert (
+        outline_corrected(image, LEFT, cut, segmenter=segmenter)
+        == outline_at(image, [LEFT], segmenter=with_clicks(segmenter, constraints(LEFT, cut)))[0]
+    )
+    assert instances[30, 20] != 0
+
+
+def test_only_learned_merging_takes_clicks() -> None:
+    clicks = constraints(LEFT, [Correction(*RIGHT, add=False)])
+    assert clicks == ((*LEFT, True), (*RIGHT, False))
+    nested = NestedSegmenter()
+    assert with_clicks(nested, clicks) is nested
+    merging = with_clicks(MergeSegmenter(border_model(0.1)), clicks)
+    assert isinstance(merging, MergeSegmenter) and merging.clicks == clicks

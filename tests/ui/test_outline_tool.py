@@ -17,7 +17,7 @@ import ui.outline_assist
 from labels.model import HAND, PROPOSED, PROPOSED_EDITED
 from labels.store import open_store
 from sr.imagery.scene import Scene, open_scene
-from sr.outline.corrections import Correction, corrected_mask
+from sr.outline.corrections import Correction, constraints
 from sr.outline.segment import MAX_GROW
 from sr.sharpen.pipeline import SharpenRequest, sharpen_area
 from tests.ui.conftest import run_page
@@ -349,37 +349,42 @@ def test_the_latest_click_is_kept_beside_the_drafts_and_finds_its_proposal(
 def correction_points(
     scene: Scene, area_text: str, first: tuple[float, float]
 ) -> tuple[tuple[float, float], tuple[float, float]]:
-    """lon/lat of a click that cuts a part off the first click's outline (the innermost point
-    of the largest finer part on its edge, away from the first click) and of one that then
-    adds a part (the innermost point of the largest field touching what is left)."""
+    """lon/lat of a click that cuts a part off the first click's outline and of one that then
+    adds a part, as the library answers them: the innermost points of finer parts on the
+    outline's edge (a Smaller press's levels) and of the other fields touching what is left."""
     bbox = tuple(float(v) for v in area_text.split(","))
-    shown = sharpen_area(
-        SharpenRequest(scene, bbox, "bicubic", requested_by="Sita"), result_cache()
-    )
-    level = {g: np.abs(area_fields(scene, shown, True, g).instances) for g in range(-MAX_GROW, 1)}
+    request = SharpenRequest(scene, bbox, "bicubic", requested_by="Sita")
+    shown = sharpen_area(request, result_cache())
     raster = area_fields(scene, shown, True).raster
-    [x], [y] = transform_points("EPSG:4326", raster.crs, [first[0]], [first[1]])
-    col, row = (int(v) for v in ~raster.transform @ (x, y))
-    outline = level[0] == level[0][row, col]
-    edge = outline & ~ndi.binary_erosion(outline)
+
+    def pixel(lon: float, lat: float) -> tuple[float, float]:
+        [x], [y] = transform_points("EPSG:4326", raster.crs, [lon], [lat])
+        col, row = ~raster.transform @ (x, y)
+        return col, row
+
+    def outline(*corrections: Correction) -> np.ndarray:
+        clicks = constraints(pixel(*first), corrections)
+        instances = area_fields(scene, shown, True, 0, clicks).instances
+        col, row = (int(v) for v in pixel(*first))
+        return instances == instances[row, col]
+
+    before = outline()
+    edge = before & ~ndi.binary_erosion(before)
+    col, row = (int(v) for v in pixel(*first))
     for grow in range(-1, -MAX_GROW - 1, -1):
-        finer = level[grow]
-        parts = np.bincount(finer[edge & (finer != finer[row, col])], minlength=2)
-        if parts[1:].any():
-            part = finer == parts[1:].argmax() + 1
-            break
-    cut = innermost_lonlat(part & outline, raster)
-    [x], [y] = transform_points("EPSG:4326", raster.crs, [cut[0]], [cut[1]])
-    cut_col, cut_row = ~raster.transform @ (x, y)
-    left = corrected_mask(
-        lambda g: level[max(g, -MAX_GROW)], (col, row), [Correction(cut_col, cut_row, False)]
-    )
-    ring = ndi.binary_dilation(left) & ~left & (level[0] != 0)
-    add = innermost_lonlat(level[0] == np.bincount(level[0][ring]).argmax(), raster)
-    return cut, add
+        finer = np.abs(area_fields(scene, shown, True, grow).instances)
+        for number in np.unique(finer[edge & (finer != finer[row, col])]):
+            cut = innermost_lonlat((finer == number) & before, raster)
+            after = outline(Correction(*pixel(*cut), add=False))
+            if after.sum() < before.sum():
+                base = np.abs(area_fields(scene, shown, True).instances)
+                ring = ndi.binary_dilation(after) & ~after & (base != 0) & (base != base[row, col])
+                add = innermost_lonlat(base == np.bincount(base[ring]).argmax(), raster)
+                return cut, add
+    raise AssertionError("no part of the outline can be cut off")
 
 
-def test_later_clicks_cut_a_part_off_and_add_one_in_place(app_data: Path, scene: Scene) -> None:
+def test_later_clicks_cut_off_add_and_undo_in_place(app_data: Path, scene: Scene) -> None:
     area_text, (lon, lat), _ = enhanced_area(scene)
     cut, add = correction_points(scene, area_text, (lon, lat))
     app = map_sends(on_the_tool(area_text), last_clicked={"lat": lat, "lng": lon})
@@ -387,7 +392,8 @@ def test_later_clicks_cut_a_part_off_and_add_one_in_place(app_data: Path, scene:
     [first] = drafts.load().new
 
     app.radio(key=NEXT_CLICK_KEY).set_value(CUT_PART).run()
-    app = map_sends(app, last_clicked={"lat": cut[1], "lng": cut[0]})
+    inside = {"lat": cut[1], "lng": cut[0]}  # on the proposal: the map reports a shape's click
+    app = map_sends(app, last_clicked=inside, last_object_clicked=inside)
     assert not app.exception
     assert any(i.value.startswith("Part cut off") for i in app.info)
     [smaller] = drafts.load().new
@@ -408,8 +414,15 @@ def test_later_clicks_cut_a_part_off_and_add_one_in_place(app_data: Path, scene:
     assert [c[2] for c in record.last_click.corrections] == [False, True]  # the unchanged cut
     assert record.proposed[-1][0].equals_exact(larger, 1e-9)
 
+    button(app, "Undo last click").click().run()
+    assert any(i.value.startswith("Last click undone") for i in app.info)
+    [undone] = drafts.load().new
+    assert undone.equals_exact(smaller, 1e-9)
+    record = Proposals.beside(drafts.path)
+    assert record.last_click is not None and len(record.last_click.corrections) == 1
+
     button(app, "Save & submit").click().run()
     assert not app.exception
     [saved] = open_store(app_data / "labels").query()
-    assert saved.drawing == PROPOSED and saved.geometry.equals_exact(larger, 1e-9)
+    assert saved.drawing == PROPOSED and saved.geometry.equals_exact(smaller, 1e-9)
     assert not [r for r in app.radio if r.key == NEXT_CLICK_KEY]  # saved: a new field next
