@@ -3,6 +3,7 @@
     python -m sr outline IMAGE --at COL,ROW [--at COL,ROW …] [--all] --out OUT.geojson
     python -m sr outline SCENE.tif --dates all --at COL,ROW --out OUT.geojson   # every date
     python -m sr outline JUNE.tif AUGUST.tif --at COL,ROW --out OUT.geojson     # two files
+    python -m sr outline IMAGE --at COL,ROW --cut COL,ROW --add COL,ROW --out OUT.geojson
 
 Several dates of one area — the dates a GeoTIFF's bands name (``--dates all`` or
 ``--dates 1,2``, :mod:`sr.imagery.band_layout`), or several co-registered images of one size — are
@@ -32,22 +33,39 @@ from sr.imagery.raster_io import Raster, read_raster
 from sr.imagery.scene import open_scene
 from sr.imagery.scene_errors import SceneError
 from sr.outline.assist import all_outlines, click_instance, field_instances, outlines_at
+from sr.outline.corrections import Correction, constraints
 from sr.outline.dates import chosen_combine, dates_version
-from sr.outline.segment import MAX_GROW, default_segmenter, grown
+from sr.outline.segment import MAX_GROW, default_segmenter, grown, with_clicks
 
 MAX_OUTLINE_PIXELS = 2048 * 2048  # larger images: cut an area first (python -m sr enhance --bbox)
 
 
 def click_argument(text: str) -> tuple[float, float]:
-    """--at 'COL,ROW' (pixels, 0-based, from the top-left corner) → (col, row)."""
+    """--at, --add or --cut 'COL,ROW' (pixels, 0-based, from the top-left corner) → (col,
+    row)."""
     parts = text.split(",")
     try:
         col, row = (float(p) for p in parts)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"--at needs a pixel position COL,ROW such as 120,64, got {text!r}"
+            f"a click needs a pixel position COL,ROW such as 120,64, got {text!r}"
         ) from None
     return col, row
+
+
+class CorrectionAction(argparse.Action):
+    """--add / --cut: one more correction of the click's outline, kept in the given order."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        earlier = list(getattr(namespace, self.dest, None) or [])
+        col, row = values
+        namespace.corrections = [*earlier, Correction(col, row, add=option_string == "--add")]
 
 
 def dates_argument(text: str) -> str | tuple[int, ...]:
@@ -90,6 +108,17 @@ def configure_outline(parser: argparse.ArgumentParser) -> None:
         metavar="COL,ROW",
         help="a click inside a field, in pixels of the image (repeat for more fields)",
     )
+    for flag, what in (("--add", "add the part under it to"), ("--cut", "cut it off")):
+        parser.add_argument(
+            flag,
+            type=click_argument,
+            action=CorrectionAction,
+            dest="corrections",
+            default=[],
+            metavar="COL,ROW",
+            help=f"a corrective click: {what} the outline of the one --at (repeat; "
+            "they act in order, as the Label page's Next click)",
+        )
     parser.add_argument("--all", action="store_true", help="also every field of the image")
     parser.add_argument(
         "--grow",
@@ -170,6 +199,8 @@ def run_outline(args: argparse.Namespace) -> None:
     """Outline the fields under clicks (or every field) of an image, as GeoJSON."""
     if not args.at and not args.all:
         raise UsageError("give at least one --at COL,ROW, or --all")
+    if args.corrections and len(args.at) != 1:
+        raise UsageError("--add and --cut correct the outline of one click: give one --at")
     raster, image, labels = outline_input(args.image, args.dates)
     segmenter = grown(default_segmenter(), args.grow)
     combine = chosen_combine(segmenter)
@@ -187,9 +218,13 @@ def run_outline(args: argparse.Namespace) -> None:
         properties["assist"] = version
         return {"type": "Feature", "properties": properties, "geometry": geometry}
 
+    clicked = instances
+    if args.corrections:  # the one click's field, corrected (sr.outline.corrections)
+        corrected = with_clicks(segmenter, constraints(args.at[0], args.corrections))
+        clicked = field_instances(image, corrected, combine=combine)
     features = []
     for index, (click, polygon) in enumerate(
-        zip(args.at, outlines_at(instances, args.at, transform), strict=True)
+        zip(args.at, outlines_at(clicked, args.at, transform), strict=True)
     ):
         if polygon is None:
             col, row = click
@@ -197,7 +232,7 @@ def run_outline(args: argparse.Namespace) -> None:
             where = "is in no field" if inside else f"is outside the image ({cols} × {rows} px)"
             reason = (
                 ""
-                if click_instance(instances, click) or not inside
+                if click_instance(clicked, click) or not inside
                 else (" (a road, a boundary or unfarmed land?)")
             )
             print(f"click {index} at {col:g},{row:g} {where}{reason}: no outline", file=sys.stderr)

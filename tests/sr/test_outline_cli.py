@@ -121,7 +121,7 @@ def test_without_a_click_or_all_and_with_a_bad_click_it_says_what_is_wrong(
     code, err = run([str(png), "--out", str(tmp_path / "o.geojson")], capsys)
     assert code == 2 and "give at least one --at COL,ROW, or --all" in err
     code, err = run([str(png), "--at", "left,top", "--out", str(tmp_path / "o.geojson")], capsys)
-    assert code == 2 and "--at needs a pixel position COL,ROW" in err
+    assert code == 2 and "a click needs a pixel position COL,ROW" in err
     assert not (tmp_path / "o.geojson").exists()
 
 
@@ -145,3 +145,35 @@ def test_grow_outlines_at_another_level_and_says_which(
         [str(png), "--all", "--grow", "9", "--out", str(tmp_path / "x.geojson")], capsys
     )
     assert code == 2 and "--grow" in err
+
+
+@pytest.mark.shared_data
+def test_add_and_cut_correct_the_outline_of_one_click_in_order(
+    farmland: tuple, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    png, (col, row) = farm_png(farmland, tmp_path)
+
+    def outline(*more: str) -> object:
+        out = tmp_path / "o.geojson"
+        code, err = run([str(png), "--at", f"{col},{row}", *more, "--out", str(out)], capsys)
+        assert code == 0, err
+        [feature] = json.loads(out.read_text())["features"]
+        assert feature["properties"]["click"] == 0
+        return shape(feature["geometry"])
+
+    plain = outline()
+    # A cut inside the outline, a quarter of the way in from its corner farthest from the
+    # click: a part is taken away, the click's part stays.
+    corner = max((Point(c) for c in plain.exterior.coords), key=Point(col, row).distance)
+    centre = plain.centroid
+    at = (corner.x + (centre.x - corner.x) / 4, corner.y + (centre.y - corner.y) / 4)
+    cut = outline("--cut", f"{at[0]},{at[1]}")
+    assert cut.area < plain.area and cut.contains(Point(col + 0.5, row + 0.5))
+    assert not cut.contains(Point(*at))
+    # Added again at the same place: the later click wins.
+    assert outline("--cut", f"{at[0]},{at[1]}", "--add", f"{at[0]},{at[1]}").equals(plain)
+    code, err = run(
+        [str(png), "--at", "1,1", "--at", "2,2", "--cut", "3,3", "--out", str(tmp_path / "x")],
+        capsys,
+    )
+    assert code == 2 and "give one --at" in err
