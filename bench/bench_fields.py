@@ -18,12 +18,15 @@ cached after). Per view, against the fields drawn by hand (at 2 m; 4 px border o
   (precision: low when it spills into neighbours) and of the field inside the outline
   (recall: low when it stops short); the same with at most one Larger or Smaller press (the better
   of the click's outline and the first other outline up or down the merge levels,
-  :func:`one_press_iou`); "outline all" field-level F1 (a proposal matches a drawn field
+  :func:`one_press_iou`); after the click and up to four corrective clicks (adds and cuts,
+  :mod:`sr.outline.corrections`), each where a careful volunteer would put it
+  (:func:`next_correction`); "outline all" field-level F1 (a proposal matches a drawn field
   at IoU ≥ 0.5; ``F1 judged``: proposals lying mostly (> 50 %) on undrawn land — roads, woods,
   farmsteads the drawer left out — are not counted; ``F1 strict`` counts them as wrong);
 - click latency: :func:`sr.outline.outline_at` with one click on a 512² view, torch on 2
-  threads, median of 5 (the view segmented each time, as a first click does); and a Larger
-  press after it (the kept superpixels and graph merged one level further).
+  threads, median of 5 (the view segmented each time, as a first click does); a corrective
+  click after it (a cut, on the merge tree kept with the view); and a Larger press (the kept
+  superpixels and graph merged one level further).
 
 Every field of every benchmark chip is clicked (no subsampling).
 """
@@ -272,17 +275,25 @@ def click_latency(image: np.ndarray, segmenter: Segmenter, repeats: int = 5) -> 
     """Median seconds of a first click on a view (nothing kept from before) and of a Larger
     press after it (the same view one level coarser), torch on 2 threads."""
     torch.set_num_threads(2)
-    clicks, presses = [], []
+    clicks, presses, corrections = [], [], []
+    cut = [Correction(320.5, 320.5, add=False)]
     for _ in range(repeats):
         forget_prepared_views()
         start = time.perf_counter()
         outline_at(image, [(256.5, 256.5)], segmenter=segmenter)
         clicks.append(time.perf_counter() - start)
         start = time.perf_counter()
+        outline_corrected(image, (256.5, 256.5), cut, segmenter=segmenter)
+        corrections.append(time.perf_counter() - start)
+        start = time.perf_counter()
         outline_at(image, [(256.5, 256.5)], segmenter=grown(segmenter, 1))
         presses.append(time.perf_counter() - start)
     torch.set_num_threads(1)
-    return {"click": statistics.median(clicks), "press": statistics.median(presses)}
+    return {
+        "click": statistics.median(clicks),
+        "press": statistics.median(presses),
+        "correction": statistics.median(corrections),
+    }
 
 
 def run(args: argparse.Namespace) -> dict:
@@ -421,6 +432,12 @@ def markdown(result: dict) -> str:
             f"**{result['press_latency_s']:.2f} s**."
             if "press_latency_s" in result
             else "."
+        )
+        + (
+            f" A corrective click after it (a cut; the merge tree kept): "
+            f"**{result['correction_latency_s']:.2f} s**."
+            if "correction_latency_s" in result
+            else ""
         ),
         "",
         "PSNR, boundary F and outline-all F1: means over chips; click IoUs: over every drawn "
