@@ -78,7 +78,9 @@ def field_instances(
 
 def click_instance(instances: np.ndarray, click: Click) -> int:
     """The field number under a (column, row) click (negative ones too); 0 outside the image
-    or any field."""
+    or any field (or not a number)."""
+    if not np.isfinite(click).all():
+        return 0
     col, row = int(np.floor(click[0])), int(np.floor(click[1]))
     rows, cols = instances.shape
     if not (0 <= row < rows and 0 <= col < cols):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -47,9 +48,11 @@ def click_argument(text: str) -> tuple[float, float]:
     try:
         col, row = (float(p) for p in parts)
     except ValueError:
+        col = row = math.nan
+    if not (math.isfinite(col) and math.isfinite(row)):
         raise argparse.ArgumentTypeError(
             f"a click needs a pixel position COL,ROW such as 120,64, got {text!r}"
-        ) from None
+        )
     return col, row
 
 

@@ -56,6 +56,8 @@ def tree_part(history: np.ndarray, superpixel: int, avoid: Sequence[int]) -> np.
 
 def _inside(labels: np.ndarray, col: float, row: float) -> bool:
     rows, cols = labels.shape
+    if not (np.isfinite(col) and np.isfinite(row)):
+        return False
     return bool(0 <= int(row) < rows and 0 <= int(col) < cols)
 
 

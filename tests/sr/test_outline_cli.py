@@ -122,6 +122,9 @@ def test_without_a_click_or_all_and_with_a_bad_click_it_says_what_is_wrong(
     assert code == 2 and "give at least one --at COL,ROW, or --all" in err
     code, err = run([str(png), "--at", "left,top", "--out", str(tmp_path / "o.geojson")], capsys)
     assert code == 2 and "a click needs a pixel position COL,ROW" in err
+    for bad in ("nan,1", "1,inf"):
+        code, err = run([str(png), "--at", bad, "--out", str(tmp_path / "o.geojson")], capsys)
+        assert code == 2 and "a click needs a pixel position COL,ROW" in err
     assert not (tmp_path / "o.geojson").exists()
 
 
