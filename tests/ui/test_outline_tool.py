@@ -336,7 +336,8 @@ def test_the_latest_click_is_kept_beside_the_drafts_and_finds_its_proposal(
     proposal, other = box(10, 46, 10.001, 46.001), box(11, 46, 11.001, 46.001)
     record = Proposals.beside(drafts_path)
     record.add(proposal, "v")
-    record.last_click = LastClick(10.0005, 46.0005, every_date=True, date=1, grow=-2)
+    corrections = ((10.0008, 46.0008, False), (10.0002, 46.0001, True))
+    record.last_click = LastClick(10.0005, 46.0005, True, 1, -2, corrections)
     record.save()
     again = Proposals.beside(drafts_path)
     assert again.last_click == record.last_click
