@@ -54,6 +54,7 @@ EDITED_OVERLAP = 0.5  # a saved outline overlapping a proposal more than this is
 # / Gaussian PSF), fields of 128–512 pixels 0.80 / 0.83 (bench/results/fields_by_size.md).
 SMALL_FIELD_PIXELS = 32
 LonLatCorrection = tuple[float, float, bool]  # a click after the first: lon, lat, add
+LARGE_CUT = 0.5  # a cut taking more of an outline than this gets a caution
 Clicks = tuple[Constraint, ...]  # a volunteer's clicks on a view: column, row, keep
 
 
@@ -111,6 +112,17 @@ def small_field_note(polygon: BaseGeometry, metres_per_pixel: float) -> str | No
         f"hand-drawn outlines, the assist's outlines of fields under {SMALL_FIELD_PIXELS} "
         "pixels matched them only about half (median overlap 0.52–0.54, against 0.80–0.83 for "
         "fields of 128–512 pixels): check its edges closely, or outline it with Draw fields."
+    )
+
+
+def cut_caution(before: BaseGeometry, after: BaseGeometry) -> str | None:
+    """A caution when a cut took away more than :data:`LARGE_CUT` of an outline (a cut takes
+    what the assist joined last, which can be more than the volunteer meant); else None."""
+    if before.area <= 0 or after.area >= (1 - LARGE_CUT) * before.area:
+        return None
+    return (
+        f"That cut took away {1 - after.area / before.area:.0%} of the outline (the assist "
+        "takes away the part it joined last). If it took too much, press Undo last click."
     )
 
 

@@ -40,6 +40,7 @@ from ui.outline_assist import (
     Proposals,
     assist_version,
     clicked_point,
+    cut_caution,
     propose_all,
     propose_at,
     small_field_note,
@@ -76,6 +77,10 @@ NEW_FIELD, ADD_PART, CUT_PART = (
 NOT_ADDED = (
     "Nothing added: click a part of the field that the outline misses, next to the outline. "
     "Or adjust the outline with the map's edit tool."
+)
+CUT_TOO_MUCH = (
+    "Nothing cut: that cut would leave too little of the outline to propose. Click farther "
+    "from the places you clicked to keep, or adjust the outline with the map's edit tool."
 )
 NOT_CUT = (
     "Nothing cut: click inside the outline, farther from the places you clicked to keep. "
@@ -213,12 +218,20 @@ def _correct(
     except (SceneError, SharpenError) as exc:
         _say(f"No outline: {exc}")
         return draft
-    if polygon is None or polygon.equals_exact(draft.new[index], SAME_OUTLINE_DEG):
-        _say(NOT_ADDED if correction[2] else NOT_CUT)
+    add = correction[2]
+    if polygon is None and not add:
+        _say(CUT_TOO_MUCH)
         return draft
-    _say(
-        f"{'Part added' if correction[2] else 'Part cut off'}. {PROPOSED}",
+    if polygon is None or polygon.equals_exact(draft.new[index], SAME_OUTLINE_DEG):
+        _say(NOT_ADDED if add else NOT_CUT)
+        return draft
+    cautions = [
+        None if add else cut_caution(draft.new[index], polygon),
         small_field_note(polygon, scene.metres_per_pixel),
+    ]
+    _say(
+        f"{'Part added' if add else 'Part cut off'}. {PROPOSED}",
+        " ".join(c for c in cautions if c) or None,
     )
     return _replace_proposal(drafts, draft, index, polygon, version, corrected)
 

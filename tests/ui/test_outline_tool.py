@@ -32,6 +32,7 @@ from ui.outline_assist import (
     Proposals,
     area_fields,
     assist_version,
+    cut_caution,
     original_pixels,
     same_area_results,
     small_field_note,
@@ -427,3 +428,11 @@ def test_later_clicks_cut_off_add_and_undo_in_place(app_data: Path, scene: Scene
     [saved] = open_store(app_data / "labels").query()
     assert saved.drawing == PROPOSED and saved.geometry.equals_exact(smaller, 1e-9)
     assert not [r for r in app.radio if r.key == NEXT_CLICK_KEY]  # saved: a new field next
+
+
+def test_a_cut_that_takes_most_of_an_outline_comes_with_a_caution() -> None:
+    before = box(10, 46, 10.004, 46.004)
+    assert cut_caution(before, box(10, 46, 10.004, 46.003)) is None  # a quarter taken
+    caution = cut_caution(before, box(10, 46, 10.001, 46.004))
+    assert caution is not None and caution.startswith("That cut took away 75% of the outline")
+    assert "Undo last click" in caution
