@@ -211,6 +211,16 @@ def map_box(page, tiles: bool = True) -> dict[str, float]:  # type: ignore[no-un
     return box
 
 
+def press(page, name: str, timeout_ms: float = 60_000) -> None:  # type: ignore[no-untyped-def]
+    """Click the page's one button ``name``, once a rerun that shows a stale copy of it beside
+    the new one (a CI failure: two "Save & submit") has finished."""
+    from playwright.sync_api import expect
+
+    button = page.get_by_role("button", name=name)
+    expect(button).to_have_count(1, timeout=timeout_ms)
+    button.click()
+
+
 def _settled_box(page) -> dict[str, float] | None:  # type: ignore[no-untyped-def]
     """The map frame's box once it is sized and scrolled into view (None: not yet)."""
     from playwright.sync_api import Error

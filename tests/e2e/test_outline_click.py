@@ -28,6 +28,7 @@ from tests.e2e.harness import (
     draw_fields_tool,
     enhance_at,
     page_point,
+    press,
     running_app,
     sign_in,
 )
@@ -95,7 +96,7 @@ def test_click_inside_a_field_then_save_stores_a_proposed_field(browser, tmp_pat
         expect(frame.locator("path.leaflet-interactive").first).to_be_visible(timeout=30_000)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "outline_click.png"), full_page=True)
-        page.get_by_role("button", name="Larger field").click()
+        press(page, "Larger field")
         grew = page.get_by_text("Larger outline proposed in its place")
         grew.or_(page.get_by_text("No larger outline there")).first.wait_for(timeout=60_000)
         larger = grew.count() > 0
@@ -112,9 +113,9 @@ def test_click_inside_a_field_then_save_stores_a_proposed_field(browser, tmp_pat
             except PlaywrightTimeout:
                 continue
         assert cut.count() > 0, page.get_by_role("alert").all_inner_texts()
-        page.get_by_role("button", name="Undo last click").click()
+        press(page, "Undo last click")
         page.get_by_text("Last click undone").wait_for(timeout=60_000)
-        page.get_by_role("button", name="Save & submit").click()
+        press(page, "Save & submit")
         page.get_by_test_id("stToast").filter(has_text="Saved rice field").wait_for(timeout=30_000)
         page.close()
     [saved] = open_store(data / "labels").query()
