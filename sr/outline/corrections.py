@@ -54,17 +54,19 @@ def tree_part(history: np.ndarray, superpixel: int, avoid: Sequence[int]) -> np.
     return part
 
 
-def _inside(labels: np.ndarray, col: float, row: float) -> bool:
-    rows, cols = labels.shape
+def _pixel(labels: np.ndarray, col: float, row: float) -> tuple[int, int] | None:
+    """The (row, column) index of the pixel under a click; None off the view or not a number."""
     if not (np.isfinite(col) and np.isfinite(row)):
-        return False
-    return bool(0 <= int(row) < rows and 0 <= int(col) < cols)
+        return None
+    r, c = int(np.floor(row)), int(np.floor(col))
+    rows, cols = labels.shape
+    return (r, c) if 0 <= r < rows and 0 <= c < cols else None
 
 
-def _piece_with(mask: np.ndarray, col: float, row: float) -> np.ndarray:
-    """The 4-connected piece of ``mask`` under a pixel, its holes filled."""
+def _piece_with(mask: np.ndarray, at: tuple[int, int]) -> np.ndarray:
+    """The 4-connected piece of ``mask`` under the pixel ``at``, its holes filled."""
     pieces, _ = ndi.label(mask)
-    piece: np.ndarray = ndi.binary_fill_holes(pieces == pieces[int(row), int(col)])
+    piece: np.ndarray = ndi.binary_fill_holes(pieces == pieces[at])
     return piece
 
 
@@ -75,17 +77,17 @@ def corrected_region(
     then each later click in order; one outside the view, an add inside the outline or a
     cut outside it changes nothing); None when the first click is outside the view."""
     (col, row, _), *later = clicks
-    if not _inside(labels, col, row):
+    if (at := _pixel(labels, col, row)) is None:
         return None
     final = history[-1]
-    first = int(labels[int(row), int(col)])
+    first = int(labels[at])
     outline = final == final[first]
     keep: list[int] = [first]
     cut: list[int] = []
     for c_col, c_row, add in later:
-        if not _inside(labels, c_col, c_row):
+        if (where := _pixel(labels, c_col, c_row)) is None:
             continue
-        superpixel = int(labels[int(c_row), int(c_col)])
+        superpixel = int(labels[where])
         if superpixel != first:  # a later click on the same superpixel wins
             keep, cut = [k for k in keep if k != superpixel], [c for c in cut if c != superpixel]
         if add and not outline[superpixel]:
@@ -98,7 +100,7 @@ def corrected_region(
             if part is not None:
                 outline &= ~part
             cut.append(superpixel)
-        pixels = _piece_with(outline[labels], col, row)
+        pixels = _piece_with(outline[labels], at)
         outline = np.bincount(labels[pixels], minlength=len(outline)) > 0
         outline &= np.bincount(labels[~pixels], minlength=len(outline)) == 0
-    return _piece_with(outline[labels], col, row)
+    return _piece_with(outline[labels], at)

@@ -61,8 +61,15 @@ def test_an_add_joins_a_field_and_stops_at_a_cut() -> None:
 
 @pytest.mark.parametrize(
     "click",
-    [strip(2), strip(4, keep=False), (99.5, 4.5, False), (-3.0, 4.5, True), (np.nan, 1.0, False)],
-    ids=["add inside", "cut outside", "cut off the view", "add off the view", "not a number"],
+    [
+        strip(2),
+        strip(4, keep=False),
+        (99.5, 4.5, False),
+        (-3.0, 4.5, True),
+        (np.nan, 1.0, False),
+        (12.5, -0.5, False),
+    ],
+    ids=["add inside", "cut outside", "cut off", "add off", "not a number", "cut just off"],
 )
 def test_a_click_with_nothing_to_do_changes_nothing(click: tuple[float, float, bool]) -> None:
     found = corrected_region(strips(), HISTORY, [strip(0), click])
