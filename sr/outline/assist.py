@@ -23,7 +23,7 @@ from affine import Affine
 from shapely.geometry import Polygon
 
 from sr.outline.bands import three_bands
-from sr.outline.corrections import Correction, constraints
+from sr.outline.corrections import Correction, constraints, pixel_under
 from sr.outline.dates import Combine, as_dates, chosen_combine, overlay, stacked_bands
 from sr.outline.polygons import MAX_VERTICES, mask_to_polygon
 from sr.outline.segment import Segmenter, default_segmenter, with_clicks
@@ -79,13 +79,8 @@ def field_instances(
 def click_instance(instances: np.ndarray, click: Click) -> int:
     """The field number under a (column, row) click (negative ones too); 0 outside the image
     or any field (or not a number)."""
-    if not np.isfinite(click).all():
-        return 0
-    col, row = int(np.floor(click[0])), int(np.floor(click[1]))
-    rows, cols = instances.shape
-    if not (0 <= row < rows and 0 <= col < cols):
-        return 0
-    return int(instances[row, col])
+    at = pixel_under(instances.shape, *click)
+    return 0 if at is None else int(instances[at])
 
 
 def outlines_at(
@@ -153,5 +148,6 @@ def outline_corrected(
     (:mod:`sr.outline.corrections`; only learned merging takes them); None when the first
     click is in no field."""
     chosen = with_clicks(segmenter or default_segmenter(), constraints(first, corrections))
-    [polygon] = outlines_at(field_instances(image, chosen, bands), [first], transform, max_vertices)
-    return polygon
+    return outline_at(
+        image, [first], transform, segmenter=chosen, bands=bands, max_vertices=max_vertices
+    )[0]

@@ -54,12 +54,13 @@ def tree_part(history: np.ndarray, superpixel: int, avoid: Sequence[int]) -> np.
     return part
 
 
-def _pixel(labels: np.ndarray, col: float, row: float) -> tuple[int, int] | None:
-    """The (row, column) index of the pixel under a click; None off the view or not a number."""
+def pixel_under(shape: tuple[int, ...], col: float, row: float) -> tuple[int, int] | None:
+    """The (row, column) index of the pixel under a (column, row) click on a view of
+    ``shape`` (rows, columns); None off the view or not a number."""
     if not (np.isfinite(col) and np.isfinite(row)):
         return None
     r, c = int(np.floor(row)), int(np.floor(col))
-    rows, cols = labels.shape
+    rows, cols = shape
     return (r, c) if 0 <= r < rows and 0 <= c < cols else None
 
 
@@ -77,7 +78,7 @@ def corrected_region(
     then each later click in order; one outside the view, an add inside the outline or a
     cut outside it changes nothing); None when the first click is outside the view."""
     (col, row, _), *later = clicks
-    if (at := _pixel(labels, col, row)) is None:
+    if (at := pixel_under(labels.shape, col, row)) is None:
         return None
     final = history[-1]
     first = int(labels[at])
@@ -85,7 +86,7 @@ def corrected_region(
     keep: list[int] = [first]
     cut: list[int] = []
     for c_col, c_row, add in later:
-        if (where := _pixel(labels, c_col, c_row)) is None:
+        if (where := pixel_under(labels.shape, c_col, c_row)) is None:
             continue
         superpixel = int(labels[where])
         if superpixel != first:  # a later click on the same superpixel wins
