@@ -152,11 +152,9 @@ def take_click(
     if mode != NEW_FIELD:
         return _correct(scene, shown, drafts, draft, (*point, mode == ADD_PART))
     click = LastClick(*point, every_date=every_date(scene), date=current_date(scene))
-    try:
-        polygon, version = propose_at(scene, shown, *point, click.every_date, click.date)
-    except (SceneError, SharpenError) as exc:
-        _say(f"No outline: {exc}")
+    if (answer := _proposed(scene, shown, click)) is None:
         return draft
+    polygon, version = answer
     if polygon is None:
         _say(NO_FIELD)
         return draft
@@ -165,20 +163,37 @@ def take_click(
     return _add_drawing(drafts, draft, polygon, version, click)
 
 
-def _reproposed(
+def _proposed(
     scene: Scene, shown: CachedResult | None, click: LastClick
-) -> tuple[Polygon | None, str]:
-    """The latest click's field proposed again as ``click`` now says (level, corrections)."""
-    return propose_at(
-        scene,
-        shown,
-        click.lon,
-        click.lat,
-        click.every_date,
-        click.date,
-        click.grow,
-        click.corrections,
-    )
+) -> tuple[Polygon | None, str] | None:
+    """The outline of the click's field as ``click`` says (dates, level, corrections) and the
+    version that proposed it (:func:`ui.outline_assist.propose_at`); None, said on the panel,
+    when the area could not be read or sharpened."""
+    try:
+        return propose_at(
+            scene,
+            shown,
+            click.lon,
+            click.lat,
+            click.every_date,
+            click.date,
+            click.grow,
+            click.corrections,
+        )
+    except (SceneError, SharpenError) as exc:
+        _say(f"No outline: {exc}")
+        return None
+
+
+def _latest(drafts: Drafts, draft: Draft) -> tuple[int, LastClick] | None:
+    """Where the latest click's proposal lies among the unsaved drawings, unchanged, and that
+    click; None, said on the panel, when it was edited, saved or removed."""
+    record = Proposals.beside(drafts.path)
+    index, click = record.latest_unchanged(draft.new), record.last_click
+    if index is None or click is None:
+        _say(CHANGED)
+        return None
+    return index, click
 
 
 def _replace_proposal(
@@ -207,17 +222,13 @@ def _correct(
 ) -> Draft:
     """Add the part under a click to the latest proposal, or cut it off (``correction``'s
     add), in place; say so when the proposal changed meanwhile or the click changes nothing."""
-    record = Proposals.beside(drafts.path)
-    index, click = record.latest_unchanged(draft.new), record.last_click
-    if index is None or click is None:
-        _say(CHANGED)
+    if (latest := _latest(drafts, draft)) is None:
         return draft
+    index, click = latest
     corrected = replace(click, corrections=(*click.corrections, correction))
-    try:
-        polygon, version = _reproposed(scene, shown, corrected)
-    except (SceneError, SharpenError) as exc:
-        _say(f"No outline: {exc}")
+    if (answer := _proposed(scene, shown, corrected)) is None:
         return draft
+    polygon, version = answer
     add = correction[2]
     if polygon is None and not add:
         _say(CUT_TOO_MUCH)
@@ -241,19 +252,16 @@ def _resize(scene: Scene, shown: CachedResult | None, drafts: Drafts, step: int)
     """Propose the latest click's field again, the next level larger (``step`` 1) or smaller
     (−1) that gives another outline, in place of the unchanged proposal (its corrections
     applied at that level too)."""
-    record, draft = Proposals.beside(drafts.path), drafts.load()
-    index, click = record.latest_unchanged(draft.new), record.last_click
-    if index is None or click is None:
-        _say(CHANGED)
+    draft = drafts.load()
+    if (latest := _latest(drafts, draft)) is None:
         return
+    index, click = latest
     grow = click.grow
     while abs(grow + step) <= MAX_GROW:
         grow += step
-        try:
-            polygon, version = _reproposed(scene, shown, replace(click, grow=grow))
-        except (SceneError, SharpenError) as exc:
-            _say(f"No outline: {exc}")
+        if (answer := _proposed(scene, shown, replace(click, grow=grow))) is None:
             return
+        polygon, version = answer
         if polygon is not None and not polygon.equals_exact(draft.new[index], SAME_OUTLINE_DEG):
             break
     else:
@@ -269,17 +277,17 @@ def _resize(scene: Scene, shown: CachedResult | None, drafts: Drafts, step: int)
 @uninterrupted
 def _undo_correction(scene: Scene, shown: CachedResult | None, drafts: Drafts) -> None:
     """Propose the latest click's field again without its last correction, in place."""
-    record, draft = Proposals.beside(drafts.path), drafts.load()
-    index, click = record.latest_unchanged(draft.new), record.last_click
-    if index is None or click is None or not click.corrections:
+    draft = drafts.load()
+    if (latest := _latest(drafts, draft)) is None:
+        return
+    index, click = latest
+    if not click.corrections:
         _say(CHANGED)
         return
     earlier = replace(click, corrections=click.corrections[:-1])
-    try:
-        polygon, version = _reproposed(scene, shown, earlier)
-    except (SceneError, SharpenError) as exc:
-        _say(f"No outline: {exc}")
+    if (answer := _proposed(scene, shown, earlier)) is None:
         return
+    polygon, version = answer
     if polygon is None:
         _say(NO_FIELD)
         return
