@@ -20,7 +20,11 @@ cached after). Per view, against the fields drawn by hand (at 2 m; 4 px border o
   of the click's outline and the first other outline up or down the merge levels,
   :func:`one_press_iou`); after the click and up to four corrective clicks (adds and cuts,
   :mod:`sr.outline.corrections`), each where a careful volunteer would put it
-  (:func:`next_correction`); "outline all" field-level F1 (a proposal matches a drawn field
+  (:func:`next_correction`); with a box instead of a click (two opposite corners,
+  :mod:`sr.outline.box`): the drawn field's bounding box with each side moved at random by up
+  to 0, 10 or 20 % of the field's extent (:func:`box_around`, seeded per chip and field), and
+  that box itself as the outline (what a rectangle drawn by hand gives); "outline all"
+  field-level F1 (a proposal matches a drawn field
   at IoU ≥ 0.5; ``F1 judged``: proposals lying mostly (> 50 %) on undrawn land — roads, woods,
   farmsteads the drawer left out — are not counted; ``F1 strict`` counts them as wrong);
 - click latency: :func:`sr.outline.outline_at` with one click on a 512² view, torch on 2
@@ -38,6 +42,7 @@ import json
 import statistics
 import sys
 import time
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +50,7 @@ import numpy as np
 import torch
 from rasterio.features import rasterize
 from scipy import ndimage as ndi
+from shapely.geometry import box as rectangle
 from skimage.segmentation import find_boundaries
 
 from bench.bench_honest import segments
@@ -66,8 +72,10 @@ from sr.outline.assist import (
     all_outlines,
     field_instances,
     outline_corrected,
+    outline_in_box,
     outlines_at,
 )
+from sr.outline.box import PixelBox
 from sr.outline.corrections import Correction
 from sr.outline.segment import (
     MAX_GROW,
@@ -92,6 +100,7 @@ MATCH_IOU = 0.5
 CLICKS = 5  # a first click and up to four corrections
 GOOD_IOU = 0.8  # the issue's one-click target, as a share of fields that reach it
 WORSE_BY = 0.1  # a correction that lowers the IoU this much did harm
+BOX_JITTERS = (0.0, 0.1, 0.2)  # how far off a volunteer's box: each side, share of extent
 CHIP_WORDS = {
     "bench": "benchmark chips (never trained on)",
     "validation": "validation chips (held out of training, used to choose the segmenter)",
@@ -216,6 +225,33 @@ def corrected_ious(
     return out
 
 
+def box_around(field: np.ndarray, jitter: float, rng: np.random.Generator) -> PixelBox:
+    """A box a volunteer might click around a drawn field: its bounding box (pixel edges),
+    each side moved at random by up to ``jitter`` × the field's extent that way."""
+    rows, cols = np.nonzero(field)
+    height, width = rows.max() + 1 - rows.min(), cols.max() + 1 - cols.min()
+    moved = rng.uniform(-jitter, jitter, 4) * (width, height, width, height)
+    col0, row0, col1, row1 = (
+        np.array([cols.min(), rows.min(), cols.max() + 1, rows.max() + 1]) + moved
+    )
+    return (float(col0), float(row0), float(col1), float(row1))
+
+
+def box_ious(
+    image: np.ndarray, segmenter: Segmenter, field: np.ndarray, seed: list[int]
+) -> dict[str, list[float]]:
+    """Per jitter of :data:`BOX_JITTERS`: [the assist's outline in the box, the box itself]
+    as IoUs with the drawn field."""
+    out = {}
+    for jitter in BOX_JITTERS:
+        box = box_around(field, jitter, np.random.default_rng([*seed, round(jitter * 100)]))
+        outline = outline_in_box(image, box, segmenter=segmenter)
+        shown = polygon_mask(outline, field.shape)
+        drawn = polygon_mask(rectangle(*box), field.shape)
+        out[f"{jitter:g}"] = [iou(shown, field), iou(drawn, field)]
+    return out
+
+
 def generic_segments(chip: Chip, image: np.ndarray) -> np.ndarray:
     """The generic segmenter's segments of a view (its colours scaled as the truth's)."""
     out: np.ndarray = segments(normalise(image, chip.truth))
@@ -249,13 +285,14 @@ def score_view(chip: Chip, image: np.ndarray, segmenter: Segmenter) -> dict:
         for grow, found in levels.items()
     }
     generic_iou, assist_iou, press_iou, precision, recall = [], [], [], [], []
-    corrected = []
+    corrected, boxes = [], []
     for i, (number, (col, row)) in enumerate(clicks.items()):
         field = fields == number
         generic_iou.append(iou(generic == generic[int(row), int(col)], field))
         assist_iou.append(iou(masks[0][i], field))
         press_iou.append(one_press_iou({g: m[i] for g, m in masks.items()}, field))
         corrected.append(corrected_ious(image, segmenter, (col, row), field))
+        boxes.append(box_ious(image, segmenter, field, [zlib.crc32(chip.name.encode()), number]))
         overlap = float(np.logical_and(masks[0][i], field).sum())
         precision.append(overlap / max(int(masks[0][i].sum()), 1))
         recall.append(overlap / int(field.sum()))
@@ -265,6 +302,7 @@ def score_view(chip: Chip, image: np.ndarray, segmenter: Segmenter) -> dict:
         "assist_click_iou": assist_iou,
         "assist_press_iou": press_iou,
         "assist_corrected_iou": corrected,
+        "assist_box_iou": boxes,
         "assist_click_precision": precision,
         "assist_click_recall": recall,
         **{f"all_{k}": v for k, v in outline_all_scores(all_outlines(instances), fields).items()},
@@ -364,6 +402,12 @@ def summary(records: list[dict], view_name: str, degradation: str | None = None)
             out[f"clicks_{k}_median"] = float(np.median(after[:, k - 1]))
             out[f"clicks_{k}_good"] = float(np.mean(after[:, k - 1] >= GOOD_IOU))
         out["clicks_worse"] = float(np.mean(after[:, 1] < after[:, 0] - WORSE_BY))
+    if "assist_box_iou" in picked[0]:
+        for jitter in BOX_JITTERS:
+            pair = np.array([b[f"{jitter:g}"] for r in picked for b in r["assist_box_iou"]])
+            out[f"box_{jitter:g}_median"] = float(np.median(pair[:, 0]))
+            out[f"box_{jitter:g}_good"] = float(np.mean(pair[:, 0] >= GOOD_IOU))
+            out[f"box_{jitter:g}_alone"] = float(np.median(pair[:, 1]))
     return out
 
 
@@ -387,6 +431,26 @@ CORRECTION_COLUMNS = (
     *((f"clicks_{k}_median", f"{k} click{'s' if k > 1 else ''}", "{:.2f}") for k in (1, 2, 3, 5)),
     *((f"clicks_{k}_good", f"≥ {GOOD_IOU:g} after {k}", "{:.0%}") for k in (1, 3, 5)),
     ("clicks_worse", f"2nd click lowers IoU by > {WORSE_BY:g}", "{:.0%}"),
+)
+
+
+BOX_COLUMNS = tuple(
+    column
+    for jitter in BOX_JITTERS
+    for column in (
+        (f"box_{jitter:g}_median", f"box ± {jitter:.0%}: assist", "{:.2f}"),
+        (f"box_{jitter:g}_good", "≥ 0.8", "{:.0%}"),
+        (f"box_{jitter:g}_alone", "the box itself", "{:.2f}"),
+    )
+)
+
+
+BOX_WORDS = (
+    "A box instead of a click (the Label page's Two corners: two clicks at opposite corners "
+    "of the field, `sr.outline.box`): median IoU over every drawn field of the assist's "
+    "outline in the box and the share at IoU ≥ 0.8, and of the box itself (a rectangle "
+    "drawn by hand), for boxes at the field's extent (± 0 %) and with each side moved at "
+    "random by up to 10 % or 20 % of the field's extent (`bench_fields.box_around`)."
 )
 
 
@@ -454,6 +518,9 @@ def markdown(result: dict) -> str:
         if "assist_corrected_iou" in records[0]:
             lines += ["", CORRECTIONS_WORDS, ""]
             lines += table(records, views, degradation, CORRECTION_COLUMNS)
+        if "assist_box_iou" in records[0]:
+            lines += ["", BOX_WORDS, ""]
+            lines += table(records, views, degradation, BOX_COLUMNS)
     return "\n".join(lines) + "\n"
 
 

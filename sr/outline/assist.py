@@ -4,6 +4,7 @@
     polygons = outline_all(image)                    # every field found
     polygons = outline_at([date1, date2], clicks)    # every date of the area helps
     polygon = outline_corrected(image, (col, row), [Correction(c, r, add=False)])  # cut off
+    polygon = outline_in_box(image, (col0, row0, col1, row1))  # two opposite corners
 
 ``image`` is (bands, rows, columns) of any dtype and band count (:mod:`sr.outline.bands`),
 or the dates of one area — a list of such arrays or a (dates, bands, rows, columns) array —
@@ -23,10 +24,11 @@ from affine import Affine
 from shapely.geometry import Polygon
 
 from sr.outline.bands import three_bands
+from sr.outline.box import PixelBox, one_level, region_in_box
 from sr.outline.corrections import Correction, constraints, pixel_under
 from sr.outline.dates import Combine, as_dates, chosen_combine, overlay, stacked_bands
 from sr.outline.polygons import MAX_VERTICES, mask_to_polygon
-from sr.outline.segment import Segmenter, default_segmenter, with_clicks
+from sr.outline.segment import MergeSegmenter, Segmenter, default_segmenter, with_box, with_clicks
 
 Click = tuple[float, float]  # (column, row) in pixels, fractions allowed
 Image = np.ndarray | Sequence[np.ndarray]  # one date (bands, H, W), or several dates
@@ -151,3 +153,31 @@ def outline_corrected(
     return outline_at(
         image, [first], transform, segmenter=chosen, bands=bands, max_vertices=max_vertices
     )[0]
+
+
+def box_instances(instances: np.ndarray, box: PixelBox) -> np.ndarray:
+    """An instance image holding only the field (1) that fills a box best, trimmed to it, for
+    a segmenter without a merge tree (:func:`sr.outline.box.region_in_box` on its fields)."""
+    region = region_in_box(*one_level(instances), box, skip_zero=True)
+    out = np.zeros(instances.shape, np.int32)
+    if region is not None:
+        out[region] = 1
+    return out
+
+
+def outline_in_box(
+    image: Image,
+    box: PixelBox,
+    transform: Affine | None = None,
+    *,
+    segmenter: Segmenter | None = None,
+    bands: Sequence[int] | None = None,
+    max_vertices: int = MAX_VERTICES,
+) -> Polygon | None:
+    """The outline of the field between two opposite corners (col, row, col, row) of a box
+    (:mod:`sr.outline.box`); None when the box is too small, off the view or holds no field."""
+    chosen = with_box(segmenter or default_segmenter(), box)
+    instances = field_instances(image, chosen, bands)
+    if not isinstance(chosen, MergeSegmenter):
+        instances = box_instances(instances, box)
+    return mask_to_polygon(instances > 0, transform, max_vertices) if instances.any() else None

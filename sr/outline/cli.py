@@ -4,6 +4,7 @@
     python -m sr outline SCENE.tif --dates all --at COL,ROW --out OUT.geojson   # every date
     python -m sr outline JUNE.tif AUGUST.tif --at COL,ROW --out OUT.geojson     # two files
     python -m sr outline IMAGE --at COL,ROW --cut COL,ROW --add COL,ROW --out OUT.geojson
+    python -m sr outline IMAGE --box COL,ROW,COL,ROW --out OUT.geojson   # two opposite corners
 
 Several dates of one area — the dates a GeoTIFF's bands name (``--dates all`` or
 ``--dates 1,2``, :mod:`sr.imagery.band_layout`), or several co-registered images of one size — are
@@ -11,8 +12,10 @@ segmented together, so an edge that shows on any date counts (:mod:`sr.outline.d
 Each feature's ``assist`` says what made it and, with several dates, which.
 
 One feature per click that lands in a field, in click order, with ``click`` = the 0-based
-index of its ``--at``; a click in no field gives no feature and one line on stderr. ``--all``
-adds every field of the image (property ``field``, largest first). Coordinates: RFC 7946
+index of its ``--at``; a click in no field gives no feature and one line on stderr. Each
+``--box`` (two opposite corners of a field) gives the field that fills it best, trimmed to it
+(property ``box``; :mod:`sr.outline.box`). ``--all`` adds every field of the image (property
+``field``, largest first). Coordinates: RFC 7946
 lon/lat for a georeferenced image, pixel (column, row) of the image otherwise.
 """
 
@@ -33,12 +36,40 @@ from sr.errors import UsageError
 from sr.imagery.raster_io import Raster, read_raster
 from sr.imagery.scene import open_scene
 from sr.imagery.scene_errors import SceneError
-from sr.outline.assist import all_outlines, click_instance, field_instances, outlines_at
+from sr.outline.assist import (
+    all_outlines,
+    click_instance,
+    field_instances,
+    outline_in_box,
+    outlines_at,
+)
+from sr.outline.box import MIN_BOX_PIXELS
 from sr.outline.corrections import Correction, constraints
 from sr.outline.dates import chosen_combine, dates_version
-from sr.outline.segment import MAX_GROW, default_segmenter, grown, with_clicks
+from sr.outline.segment import (
+    MAX_GROW,
+    Segmenter,
+    default_segmenter,
+    grown,
+    with_box,
+    with_clicks,
+)
 
 MAX_OUTLINE_PIXELS = 2048 * 2048  # larger images: cut an area first (python -m sr enhance --bbox)
+
+
+def box_argument(text: str) -> tuple[float, float, float, float]:
+    """--box 'COL,ROW,COL,ROW' (two opposite corners of a field, pixels) → the four numbers."""
+    try:
+        values = tuple(float(p) for p in text.split(","))
+    except ValueError:
+        values = ()
+    if len(values) != 4 or not all(math.isfinite(v) for v in values):
+        raise argparse.ArgumentTypeError(
+            f"a box needs two opposite corners COL,ROW,COL,ROW such as 10,20,90,140, got {text!r}"
+        )
+    col0, row0, col1, row1 = values
+    return col0, row0, col1, row1
 
 
 def click_argument(text: str) -> tuple[float, float]:
@@ -122,6 +153,15 @@ def configure_outline(parser: argparse.ArgumentParser) -> None:
             help=f"a corrective click: {what} the outline of the one --at (repeat; "
             "they act in order, as the Label page's Next click)",
         )
+    parser.add_argument(
+        "--box",
+        type=box_argument,
+        action="append",
+        default=[],
+        metavar="COL,ROW,COL,ROW",
+        help="two opposite corners of a field, in pixels of the image: the field that fills "
+        "the box best, trimmed to it (repeat for more fields)",
+    )
     parser.add_argument("--all", action="store_true", help="also every field of the image")
     parser.add_argument(
         "--grow",
@@ -200,21 +240,23 @@ def outline_input(
 
 def run_outline(args: argparse.Namespace) -> None:
     """Outline the fields under clicks (or every field) of an image, as GeoJSON."""
-    if not args.at and not args.all:
-        raise UsageError("give at least one --at COL,ROW, or --all")
+    if not args.at and not args.box and not args.all:
+        raise UsageError("give at least one --at COL,ROW or --box COL,ROW,COL,ROW, or --all")
     if args.corrections and len(args.at) != 1:
         raise UsageError("--add and --cut correct the outline of one click: give one --at")
     raster, image, labels = outline_input(args.image, args.dates)
     segmenter = grown(default_segmenter(), args.grow)
     combine = chosen_combine(segmenter)
-    version = (
-        segmenter.version if labels is None else dates_version(segmenter.version, labels, combine)
-    )
     instances = field_instances(image, segmenter, combine=combine)
     rows, cols = instances.shape
     transform = raster.transform if raster.georeferenced else None
 
-    def feature(polygon: Polygon, **properties: Any) -> dict[str, Any]:
+    def versioned(chosen: Segmenter) -> str:
+        return chosen.version if labels is None else dates_version(chosen.version, labels, combine)
+
+    def feature(
+        polygon: Polygon, version: str = versioned(segmenter), **properties: Any
+    ) -> dict[str, Any]:
         geometry = mapping(polygon)
         if transform is not None:
             geometry = transform_geom(raster.crs, "EPSG:4326", geometry)
@@ -241,6 +283,17 @@ def run_outline(args: argparse.Namespace) -> None:
             print(f"click {index} at {col:g},{row:g} {where}{reason}: no outline", file=sys.stderr)
             continue
         features.append(feature(polygon, click=index))
+    for index, box in enumerate(args.box):
+        outline = outline_in_box(image, box, transform, segmenter=segmenter)
+        if outline is None:
+            corners = ",".join(f"{v:g}" for v in box)
+            print(
+                f"box {index} at {corners} holds no field (or is under {MIN_BOX_PIXELS} px "
+                f"across on the image, {cols} × {rows} px): no outline",
+                file=sys.stderr,
+            )
+            continue
+        features.append(feature(outline, versioned(with_box(segmenter, box)), box=index))
     if args.all:
         for number, polygon in enumerate(all_outlines(instances, transform)):
             features.append(feature(polygon, field=number))

@@ -34,6 +34,7 @@ import torch
 from scipy import ndimage as ndi
 from skimage.segmentation import felzenszwalb, watershed
 
+from sr.outline.box import PixelBox, region_in_box
 from sr.outline.corrections import Constraint, corrected_region
 from sr.outline.hierarchy import (
     colour_gradient,
@@ -277,10 +278,16 @@ class MergeSegmenter:
     # A volunteer's clicks on this view, (column, row, keep), the first to keep: the first
     # click's field with the later clicks' parts added or cut off (:mod:`sr.outline.corrections`).
     clicks: tuple[Constraint, ...] = ()
+    # Two opposite corners of a field (col, row, col, row): that field alone, the region of
+    # the merge tree down to the lowest level the buttons reach that fills the box best
+    # (:mod:`sr.outline.box`).
+    box: PixelBox | None = None
 
     @property
     def version(self) -> str:
         base = f"learned-merge-{self.model.version}@{self.threshold:g}"
+        if self.box is not None:
+            base += BOX_VERSION
         if self.net is None:
             return base
         veto = f"{self.boundary_weight:g}>{self.boundary_floor:g}"
@@ -333,6 +340,8 @@ class MergeSegmenter:
     def fields(self, view: PreparedView) -> np.ndarray:
         """The instance image (see :class:`Segmenter`) of a prepared view; with
         :attr:`clicks`, the first click's field as they corrected it."""
+        if self.box is not None:
+            return self._box_field(view, self.box)
         to_final, history = self.merged(view)
         regions = to_final[view.labels].astype(np.int32) + 1
         if self.clicks:
@@ -350,7 +359,19 @@ class MergeSegmenter:
         out: np.ndarray = np.where(proposed[fields], fields, -fields).astype(np.int32)
         return out
 
+    def _box_field(self, view: PreparedView, box: PixelBox) -> np.ndarray:
+        """An instance image holding the box's field alone (1), or nothing."""
+        lowest = grown(replace(self, box=None, clicks=()), MAX_GROW)
+        assert isinstance(lowest, MergeSegmenter)
+        _, history = lowest.merged(view)
+        region = region_in_box(view.labels, history, box)
+        out = np.zeros(view.labels.shape, np.int32)
+        if region is not None and region.sum() >= self.min_pixels:
+            out[region] = 1
+        return out
 
+
+BOX_VERSION = "+box"  # a box's outline: recorded in the version of what proposed it
 GROW_STEP = 0.1  # one "Larger field" press lowers the merge threshold by this much
 MAX_GROW = 4  # presses either way (thresholds 0.1 … 0.9 from the default 0.5)
 
@@ -372,6 +393,15 @@ def with_clicks(segmenter: Segmenter, clicks: tuple[Constraint, ...]) -> Segment
     if not clicks or not isinstance(segmenter, MergeSegmenter):
         return segmenter
     return replace(segmenter, clicks=clicks)
+
+
+def with_box(segmenter: Segmenter, box: PixelBox) -> Segmenter:
+    """The segmenter answering with the field in a box (see :attr:`MergeSegmenter.box`);
+    any other segmenter is returned as it is (:func:`sr.outline.assist.outline_in_box`
+    chooses among its fields)."""
+    if not isinstance(segmenter, MergeSegmenter):
+        return segmenter
+    return replace(segmenter, box=box, clicks=())
 
 
 @functools.cache

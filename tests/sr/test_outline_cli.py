@@ -119,12 +119,15 @@ def test_without_a_click_or_all_and_with_a_bad_click_it_says_what_is_wrong(
     png = tmp_path / "a.png"
     Image.fromarray(np.zeros((16, 16, 3), np.uint8)).save(png)
     code, err = run([str(png), "--out", str(tmp_path / "o.geojson")], capsys)
-    assert code == 2 and "give at least one --at COL,ROW, or --all" in err
+    assert code == 2 and "give at least one --at COL,ROW or --box COL,ROW,COL,ROW, or --all" in err
     code, err = run([str(png), "--at", "left,top", "--out", str(tmp_path / "o.geojson")], capsys)
     assert code == 2 and "a click needs a pixel position COL,ROW" in err
     for bad in ("nan,1", "1,inf"):
         code, err = run([str(png), "--at", bad, "--out", str(tmp_path / "o.geojson")], capsys)
         assert code == 2 and "a click needs a pixel position COL,ROW" in err
+    for bad in ("1,2,3", "1,2,3,nan", "a,b,c,d"):
+        code, err = run([str(png), "--box", bad, "--out", str(tmp_path / "o.geojson")], capsys)
+        assert code == 2 and "a box needs two opposite corners COL,ROW,COL,ROW" in err
     assert not (tmp_path / "o.geojson").exists()
 
 
@@ -180,3 +183,31 @@ def test_add_and_cut_correct_the_outline_of_one_click_in_order(
         capsys,
     )
     assert code == 2 and "give one --at" in err
+
+
+@pytest.mark.shared_data
+def test_box_outlines_the_field_between_two_corners_trimmed_to_them(
+    farmland: tuple, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    png, _ = farm_png(farmland, tmp_path)
+    fields = farmland[1]
+    largest = np.bincount(fields[fields > 0]).argmax()
+    rows, cols = np.nonzero(fields == largest)
+    corners = f"{cols.max() + 1},{rows.max() + 1},{cols.min()},{rows.min()}"  # either order
+    out = tmp_path / "box.geojson"
+    boxes = ["--box", corners, "--box", "300,300,400,400", "--box", "5,5,7,60"]
+    code, err = run([str(png), *boxes, "--out", str(out)], capsys)
+    assert code == 0, err
+    [feature] = json.loads(out.read_text())["features"]
+    assert feature["properties"]["box"] == 0
+    assert feature["properties"]["assist"].endswith("@0.5+box")
+    polygon = shape(feature["geometry"])
+    drawn = np.zeros_like(fields, bool)
+    drawn[rows, cols] = True
+    assert polygon.is_valid
+    minx, miny, maxx, maxy = polygon.bounds  # trimmed to the box
+    assert minx >= cols.min() and miny >= rows.min()
+    assert maxx <= cols.max() + 1 and maxy <= rows.max() + 1
+    assert polygon.area > 0.5 * drawn.sum()
+    assert "box 1 at 300,300,400,400 holds no field" in err
+    assert "box 2 at 5,5,7,60 holds no field (or is under 4 px across" in err
