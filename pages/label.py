@@ -86,6 +86,7 @@ from ui.outline_assist import Proposals
 from ui.outline_fix import can_fix, fix_outlines
 from ui.outline_tool import (
     OUTLINE_TOOL,
+    add_corner_layer,
     add_queue_layer,
     forget_saved_proposals,
     outline_panel,
@@ -343,6 +344,8 @@ with map_col:
         "others' fields",
     )
     add_queue_layer(layers, drafts)
+    if tool == OUTLINE_TOOL:
+        add_corner_layer(layers)
     st_folium(
         live_base_map(served),
         feature_group_to_add=finish_layers(layers),

@@ -37,10 +37,11 @@ from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label
 from sr.fsutil import atomic_write
 from sr.imagery.raster_io import Raster, read_raster, upscaled_transform
 from sr.imagery.scene import Scene, read_area
-from sr.outline.assist import all_outlines, field_instances, outlines_at
+from sr.outline.assist import all_outlines, boxed_instances, field_instances, outlines_at
+from sr.outline.box import PixelBox
 from sr.outline.corrections import Constraint, Correction, constraints
 from sr.outline.dates import chosen_combine, dates_version
-from sr.outline.segment import Segmenter, default_segmenter, grown, with_clicks
+from sr.outline.segment import Segmenter, default_segmenter, grown, with_box, with_clicks
 from sr.sharpen.cache import CachedResult
 from sr.sharpen.methods import enhance
 from ui.enhance_flow import area_around, results_of_scene
@@ -56,6 +57,17 @@ SMALL_FIELD_PIXELS = 32
 LonLatCorrection = tuple[float, float, bool]  # a click after the first: lon, lat, add
 LARGE_CUT = 0.5  # a cut taking more of an outline than this gets a caution
 Clicks = tuple[Constraint, ...]  # a volunteer's clicks on a view: column, row, keep
+LonLatBox = tuple[float, float, float, float]  # two opposite corners: lon, lat, lon, lat
+
+
+@dataclass(frozen=True)
+class BoxPrompt:
+    """Two opposite corners of a field in pixels of a view (:mod:`sr.outline.box`)."""
+
+    corners: PixelBox
+
+
+Prompt = Clicks | BoxPrompt  # what a volunteer told the assist on a view
 
 
 def iou(a: BaseGeometry, b: BaseGeometry) -> float:
@@ -64,17 +76,21 @@ def iou(a: BaseGeometry, b: BaseGeometry) -> float:
     return float(a.intersection(b).area / union) if union else 0.0
 
 
-def _segmenter(grow: int, clicks: Clicks = ()) -> Segmenter:
+def _segmenter(grow: int, prompt: Prompt = ()) -> Segmenter:
     """The default segmenter ``grow`` levels coarser (negative: finer), obeying a volunteer's
-    ``clicks`` on the view (:mod:`sr.outline.corrections`)."""
-    return with_clicks(grown(default_segmenter(), grow), clicks)
+    clicks on the view (:mod:`sr.outline.corrections`) or answering with the field in a box
+    (:mod:`sr.outline.box`)."""
+    segmenter = grown(default_segmenter(), grow)
+    if isinstance(prompt, BoxPrompt):
+        return with_box(segmenter, prompt.corners)
+    return with_clicks(segmenter, prompt)
 
 
-def assist_version(dates: tuple[str, ...] = (), grow: int = 0) -> str:
+def assist_version(dates: tuple[str, ...] = (), grow: int = 0, box: bool = False) -> str:
     """The model version of the outline assist (recorded with proposed labels): ``grow``
-    levels coarser (a "Larger field" press; negative: "Smaller"); with the labels of the
-    dates it used when there were several."""
-    segmenter = _segmenter(grow)
+    levels coarser (a "Larger field" press; negative: "Smaller"), or answering a ``box``;
+    with the labels of the dates it used when there were several."""
+    segmenter = _segmenter(grow, BoxPrompt((0.0, 0.0, 0.0, 0.0)) if box else ())
     if len(dates) < 2:
         return segmenter.version
     return dates_version(segmenter.version, dates, chosen_combine(segmenter))
@@ -155,19 +171,19 @@ def _enhanced_raster(path: str, mtime: float) -> Raster:
 
 @functools.lru_cache(maxsize=8)
 def _instances_of(
-    path: str, mtime: float, bands: tuple[int, ...], grow: int, clicks: Clicks
+    path: str, mtime: float, bands: tuple[int, ...], grow: int, prompt: Prompt
 ) -> tuple[np.ndarray, Raster]:
     raster = _enhanced_raster(path, mtime)
-    return field_instances(raster.array, _segmenter(grow, clicks), bands=bands), raster
+    return field_instances(raster.array, _segmenter(grow, prompt), bands=bands), raster
 
 
 def enhanced_fields(
-    shown: CachedResult, scene: Scene, grow: int = 0, clicks: Clicks = ()
+    shown: CachedResult, scene: Scene, grow: int = 0, prompt: Prompt = ()
 ) -> tuple[np.ndarray, Raster]:
     """The field instances of an enhanced area (segmented once per result, level and
-    clicks) and its raster."""
+    prompt) and its raster."""
     bands = _enhanced_true_colour(scene, shown)
-    return _instances_of(str(shown.path), shown.path.stat().st_mtime, bands, grow, clicks)
+    return _instances_of(str(shown.path), shown.path.stat().st_mtime, bands, grow, prompt)
 
 
 @functools.lru_cache(maxsize=8)
@@ -187,7 +203,7 @@ def original_fields(
     every_date: bool = False,
     date: int = 0,
     grow: int = 0,
-    clicks: Clicks = (),
+    prompt: Prompt = (),
 ) -> AreaFields:
     """The fields of the original scene around a click, upsampled 4×: of ``date``, or of
     every date together."""
@@ -195,7 +211,7 @@ def original_fields(
     dates = range(len(scene.dates)) if every_date else range(date, date + 1)
     views = [_upsampled(scene, bbox, d, UPSAMPLE) for d in dates]
     images = [(d, v.array) for d, v in zip(dates, views, strict=True)]
-    return _segmented(scene, images, views[0], grow, clicks)
+    return _segmented(scene, images, views[0], grow, prompt)
 
 
 def same_area_results(shown: CachedResult, scene: Scene) -> dict[int, CachedResult]:
@@ -219,7 +235,7 @@ def _dates_of_area(
     bbox: tuple[float, ...],
     scale: int,
     grow: int,
-    clicks: Clicks = (),
+    prompt: Prompt = (),
 ) -> AreaFields:
     """Every date's view of an enhanced area's pixels (``views``: date, enhanced file or ''
     for the original, its mtime; the one shown first: its grid is the grid), segmented
@@ -238,7 +254,7 @@ def _dates_of_area(
             continue  # not the same pixels (a partial read at the scene's edge): left out
         images.append((date, raster.array.astype(np.float32)))
     assert grid is not None
-    return _segmented(scene, sorted(images, key=lambda pair: pair[0]), grid, grow, clicks)
+    return _segmented(scene, sorted(images, key=lambda pair: pair[0]), grid, grow, prompt)
 
 
 def _segmented(
@@ -246,12 +262,12 @@ def _segmented(
     images: list[tuple[int, np.ndarray]],
     grid: Raster,
     grow: int = 0,
-    clicks: Clicks = (),
+    prompt: Prompt = (),
 ) -> AreaFields:
     """The fields of one date's image, or of several dates' (date, image) segmented together
     (then named by their dates), on ``grid``, ``grow`` levels from the default, obeying
-    ``clicks``."""
-    segmenter = _segmenter(grow, clicks)
+    ``prompt``."""
+    segmenter = _segmenter(grow, prompt)
     if len(images) == 1:
         return AreaFields(field_instances(images[0][1], segmenter), grid, grow=grow)
     labels = tuple(scene.dates[d].label for d, _ in images)
@@ -263,14 +279,14 @@ def area_fields(
     shown: CachedResult,
     every_date: bool = False,
     grow: int = 0,
-    clicks: Clicks = (),
+    prompt: Prompt = (),
 ) -> AreaFields:
     """The fields of an enhanced area: of its own date, or of every date of the scene on
     the same pixels (the enhanced area of a date where the cache has one, else its original
     upsampled by the same factor); segmented once per set of views, level (``grow``) and
-    volunteer's ``clicks`` (pixels of the area)."""
+    volunteer's ``prompt`` (clicks or a box, in pixels of the area)."""
     if not every_date or len(scene.dates) < 2:
-        instances, raster = enhanced_fields(shown, scene, grow, clicks)
+        instances, raster = enhanced_fields(shown, scene, grow, prompt)
         return AreaFields(instances, raster, grow=grow)
     results = same_area_results(shown, scene)
     own = int(shown.provenance.get("date_index") or 0)
@@ -281,7 +297,7 @@ def area_fields(
     )
     bbox = tuple(float(v) for v in shown.provenance["bbox"])
     scale = int(shown.provenance.get("scale") or UPSAMPLE)
-    return _dates_of_area(scene, views, bbox, scale, grow, clicks)
+    return _dates_of_area(scene, views, bbox, scale, grow, prompt)
 
 
 def _covers(raster: Raster, lon: float, lat: float) -> tuple[float, float] | None:
@@ -339,6 +355,50 @@ def propose_at(
     instances = view_at(constraints(pixel, later)).instances if later else view.instances
     [polygon] = outlines_at(instances, [pixel], view.raster.transform)
     return (None if polygon is None else _lonlat(polygon, view.raster)), view.version
+
+
+def _pixel_box(raster: Raster, corners: LonLatBox) -> PixelBox:
+    """Two lon/lat corners as (column, row, column, row) of the raster (off it too)."""
+    assert raster.transform is not None and raster.crs is not None
+    lon0, lat0, lon1, lat1 = corners
+    xs, ys = transform_points("EPSG:4326", raster.crs, [lon0, lon1], [lat0, lat1])
+    col0, row0 = ~raster.transform @ (xs[0], ys[0])
+    col1, row1 = ~raster.transform @ (xs[1], ys[1])
+    return col0, row0, col1, row1
+
+
+def propose_in_box(
+    scene: Scene,
+    shown: CachedResult | None,
+    corners: LonLatBox,
+    every_date: bool = False,
+    date: int = 0,
+) -> tuple[Polygon | None, str]:
+    """The outline (lon/lat) of the field between two opposite corners (lon, lat, lon, lat)
+    — the region the assist's merging finds that fills the box best, trimmed to it
+    (:mod:`sr.outline.box`) — on the enhanced area when it covers the box's centre, else on
+    the original scene of ``date`` around it; of every date together with ``every_date``;
+    and the version that proposed it; None when the box holds no field or is too small."""
+    lon, lat = (corners[0] + corners[2]) / 2, (corners[1] + corners[3]) / 2
+
+    def view_at(prompt: Prompt = ()) -> AreaFields:
+        if covered:
+            assert shown is not None
+            return area_fields(scene, shown, every_date, 0, prompt)
+        return original_fields(scene, lon, lat, every_date, date, 0, prompt)
+
+    covered = (
+        shown is not None
+        and _covers(area_fields(scene, shown, every_date).raster, lon, lat) is not None
+    )
+    view = view_at()
+    version = assist_version(view.dates, box=True)
+    if _covers(view.raster, lon, lat) is None:
+        return None, version
+    box = _pixel_box(view.raster, corners)
+    instances = boxed_instances(view_at(BoxPrompt(box)).instances, _segmenter(0), box)
+    found = all_outlines(instances, view.raster.transform)
+    return (_lonlat(found[0], view.raster) if found else None), version
 
 
 def passes_checks(geometry: Polygon, store: LabelStore, scene_id: str, user: str) -> bool:

@@ -1,15 +1,16 @@
 """The Label page's "Click a field" tool and "Outline all fields here" (Streamlit glue).
 
 A click on the map's ground with the tool on proposes the field under it as an unsaved
-drawing, which the volunteer edits with the usual tools, saves or deletes, or — while it is
-unchanged — has proposed again larger or smaller (Larger field / Smaller field: the next
-level of the merging that gives another outline), or corrected by later clicks that add a
-part it misses or cut off one it should not hold ("Next click on the map";
-:mod:`sr.outline.corrections`). "Outline all fields here" queues every
-field of the enhanced area shown, confirmed one by one (Keep adds it to the unsaved
-drawings, Skip drops it). On a scene of several dates a toggle, on by
-default, has the assist use every date (the note under it says which views it uses). Logic:
-:mod:`ui.outline_assist`.
+drawing (or, with "Outline a field by" set to two corners, two clicks at opposite corners
+of a field propose the field between them: :mod:`sr.outline.box`), which the volunteer
+edits with the usual tools, saves or deletes, or — while a click's proposal is unchanged —
+has proposed again larger or smaller (Larger field / Smaller field: the next level of the
+merging that gives another outline), or corrected by later clicks that add a part it misses
+or cut off one it should not hold ("Next click on the map"; :mod:`sr.outline.corrections`).
+"Outline all fields here" queues every field of the enhanced area shown, confirmed one by
+one (Keep adds it to the unsaved drawings, Skip drops it). On a scene of several dates a
+toggle, on by default, has the assist use every date (the note under it says which views it
+uses). Logic: :mod:`ui.outline_assist`.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from ui.outline_assist import (
     cut_caution,
     propose_all,
     propose_at,
+    propose_in_box,
     small_field_note,
 )
 from ui.state import bump_map
@@ -69,6 +71,18 @@ NOT_SMALLER = (
 )
 CHANGED = "That proposal was edited, saved or removed: click the field again to start over."
 NEXT_CLICK_KEY = "assist_next_click"
+OUTLINE_BY_KEY = "assist_outline_by"
+ONE_CLICK, TWO_CORNERS = ("One click inside it", "Two clicks at opposite corners")
+CORNER_KEY = "assist_first_corner"  # (lon, lat) of the first corner clicked, until the second
+CORNER_STYLE = {"radius": 6, "color": "#ffd600", "weight": 3, "fill": True, "fillOpacity": 0.6}
+FIRST_CORNER = (
+    "First corner marked (yellow dot). Now click the opposite corner of the field: the "
+    "assist outlines the field between them."
+)
+NO_FIELD_IN_BOX = (
+    "No field found between those corners. Click two opposite corners of one field, a little "
+    "outside its edges, or outline it with Draw fields."
+)
 NEW_FIELD, ADD_PART, CUT_PART = (
     "Outlines another field",
     "Adds a part to this outline",
@@ -151,6 +165,8 @@ def take_click(
     st.session_state["assist_click"] = seen
     if mode != NEW_FIELD:
         return _correct(scene, shown, drafts, draft, (*point, mode == ADD_PART))
+    if st.session_state.get(OUTLINE_BY_KEY) == TWO_CORNERS:
+        return _corner(scene, shown, drafts, draft, point)
     click = LastClick(*point, every_date=every_date(scene), date=current_date(scene))
     if (answer := _proposed(scene, shown, click)) is None:
         return draft
@@ -161,6 +177,42 @@ def take_click(
     _say(PROPOSED, small_field_note(polygon, scene.metres_per_pixel))
     bump_map()  # a fresh map: the proposal editable, the click forgotten
     return _add_drawing(drafts, draft, polygon, version, click)
+
+
+def _corner(
+    scene: Scene,
+    shown: CachedResult | None,
+    drafts: Drafts,
+    draft: Draft,
+    point: tuple[float, float],
+) -> Draft:
+    """A corner of a field: the first is marked, the second proposes the field between them
+    (an unsaved drawing, as a click's proposal, but without Larger / Smaller or corrections)."""
+    first = st.session_state.pop(CORNER_KEY, None)
+    if first is None:
+        st.session_state[CORNER_KEY] = point
+        _say(FIRST_CORNER)
+        return draft
+    try:
+        polygon, version = propose_in_box(
+            scene, shown, (*first, *point), every_date(scene), current_date(scene)
+        )
+    except (SceneError, SharpenError) as exc:
+        _say(f"No outline: {exc}")
+        return draft
+    if polygon is None:
+        _say(NO_FIELD_IN_BOX)
+        return draft
+    _say(PROPOSED, small_field_note(polygon, scene.metres_per_pixel))
+    bump_map()
+    return _add_drawing(drafts, draft, polygon, version)
+
+
+def add_corner_layer(fmap: folium.Map) -> None:
+    """Show the first corner clicked while the second is awaited (a yellow dot)."""
+    if (corner := st.session_state.get(CORNER_KEY)) is not None:
+        lon, lat = corner
+        folium.CircleMarker((lat, lon), **CORNER_STYLE).add_to(fmap)
 
 
 def _proposed(
@@ -325,6 +377,11 @@ def _confirm(drafts: Drafts, keep: bool, scene: Scene) -> None:
     bump_map()
 
 
+def _forget_corner() -> None:
+    """Switching how fields are outlined forgets a first corner waiting for its second."""
+    st.session_state.pop(CORNER_KEY, None)
+
+
 @uninterrupted
 def _stop(drafts: Drafts) -> None:
     record = Proposals.beside(drafts.path)
@@ -350,10 +407,24 @@ def outline_panel(
     drafts: Drafts,
 ) -> None:
     """The tool's side panel: what to do, the last answer, Outline all and its queue."""
+    by = st.radio(
+        "Outline a field by",
+        [ONE_CLICK, TWO_CORNERS],
+        key=OUTLINE_BY_KEY,
+        horizontal=True,
+        on_change=_forget_corner,
+        help="Two corners: click a little outside two opposite corners of the field; the "
+        "assist outlines the field between them. On farmland with hand-drawn fields it "
+        "matched them better than one click when the corners were close to the field's.",
+    )
     st.caption(
         "Click inside a field on the map: its outline is proposed from the enhanced area "
         "(or the original where none is shown). Too small or too large? Larger field and "
         "Smaller field propose it again."
+        if by == ONE_CLICK
+        else "Click two opposite corners of a field on the map (top left and bottom right, "
+        "or the other two): the field between them is proposed from the enhanced area (or "
+        "the original where none is shown)."
     )
     if len(scene.dates) > 1:
         st.toggle(

@@ -165,6 +165,13 @@ def box_instances(instances: np.ndarray, box: PixelBox) -> np.ndarray:
     return out
 
 
+def boxed_instances(instances: np.ndarray, segmenter: Segmenter, box: PixelBox) -> np.ndarray:
+    """The box's field alone (1) from the instance image that ``with_box(segmenter, box)``
+    gave: learned merging answers with it already; another segmenter's fields are chosen
+    among (:func:`box_instances`)."""
+    return instances if isinstance(segmenter, MergeSegmenter) else box_instances(instances, box)
+
+
 def outline_in_box(
     image: Image,
     box: PixelBox,
@@ -177,7 +184,5 @@ def outline_in_box(
     """The outline of the field between two opposite corners (col, row, col, row) of a box
     (:mod:`sr.outline.box`); None when the box is too small, off the view or holds no field."""
     chosen = with_box(segmenter or default_segmenter(), box)
-    instances = field_instances(image, chosen, bands)
-    if not isinstance(chosen, MergeSegmenter):
-        instances = box_instances(instances, box)
+    instances = boxed_instances(field_instances(image, chosen, bands), chosen, box)
     return mask_to_polygon(instances > 0, transform, max_vertices) if instances.any() else None

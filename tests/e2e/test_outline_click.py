@@ -3,7 +3,8 @@
 unsaved drawing, "Larger field" proposes it again in its place, a corrective click on the
 proposal cuts a part off and "Undo last click" takes it back, and saving it stores a field
 with the assisted provenance (the level it was proposed at) — made from both of the sample's
-dates, as the panel says."""
+dates, as the panel says. With "Two clicks at opposite corners", two clicks around a field
+propose it, and it saves as proposed by a box."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from shapely.geometry import Point
 
 from labels.model import PROPOSED
 from labels.store import open_store
+from sr.imagery.raster_io import Raster
 from sr.imagery.scene import open_scene
 from sr.outline.segment import MAX_GROW
 from sr.sharpen.cache import ResultCache
@@ -34,7 +36,7 @@ from tests.e2e.harness import (
 )
 from ui.drawings import Drafts
 from ui.outline_assist import area_fields, assist_version
-from ui.outline_tool import OUTLINE_TOOL
+from ui.outline_tool import OUTLINE_TOOL, TWO_CORNERS
 from ui.settings import SAMPLE_SCENE
 
 pytestmark = pytest.mark.e2e
@@ -43,21 +45,44 @@ pytestmark = pytest.mark.e2e
 BOTH_DATES = ("date 1", "date 2")
 
 
-def inside_a_field(data: Path) -> tuple[float, float]:
-    """lon/lat of the innermost point of the largest field the assist finds on the (only)
-    enhanced area in the cache, with both dates as the page does by default."""
+def largest_field(data: Path) -> tuple[np.ndarray, Raster]:
+    """The largest field the assist finds on the (only) enhanced area in the cache, with both
+    dates as the page does by default, and the area's raster."""
     [result] = sorted((data / "cache" / "enhanced").glob("*.json"))
     shown = ResultCache(result.parent).get(result.stem)
     assert shown is not None
     view = area_fields(open_scene(SAMPLE_SCENE), shown, every_date=True)
     assert view.dates == BOTH_DATES
-    instances, raster = view.instances, view.raster
-    largest = np.bincount(instances[instances > 0]).argmax()
-    distance = ndi.distance_transform_edt(np.pad(instances == largest, 1))[1:-1, 1:-1]
-    row, col = np.unravel_index(int(np.argmax(distance)), distance.shape)
-    x, y = raster.transform @ (col + 0.5, row + 0.5)
+    instances = view.instances
+    return instances == np.bincount(instances[instances > 0]).argmax(), view.raster
+
+
+def lonlat(raster: Raster, col: float, row: float) -> tuple[float, float]:
+    x, y = raster.transform @ (col, row)
     [lon], [lat] = transform_points(raster.crs, "EPSG:4326", [x], [y])
     return lon, lat
+
+
+def inside_a_field(data: Path) -> tuple[float, float]:
+    """lon/lat of the innermost point of the largest field the assist finds on the (only)
+    enhanced area in the cache."""
+    field, raster = largest_field(data)
+    distance = ndi.distance_transform_edt(np.pad(field, 1))[1:-1, 1:-1]
+    row, col = np.unravel_index(int(np.argmax(distance)), distance.shape)
+    return lonlat(raster, col + 0.5, row + 0.5)
+
+
+def click_until(page, lon: float, lat: float, answer) -> None:  # type: ignore[no-untyped-def]
+    """Click the map at lon/lat until the page shows ``answer`` (a click while a fresh map is
+    still wiring its events is lost)."""
+    for _ in range(3):
+        page.mouse.click(*page_point(page, lon, lat))
+        try:
+            answer.wait_for(timeout=30_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    answer.wait_for(timeout=30_000)
 
 
 def cut_point(data: Path, lon: float, lat: float) -> tuple[float, float]:
@@ -84,13 +109,7 @@ def test_click_inside_a_field_then_save_stores_a_proposed_field(browser, tmp_pat
         page.get_by_text("Uses both dates (date 1 and date 2;").wait_for(timeout=30_000)
         lon, lat = inside_a_field(data)
         unsaved = page.get_by_text("1 unsaved drawing(s)")
-        for _ in range(3):  # a click while the fresh map is still wiring its events is lost
-            page.mouse.click(*page_point(page, lon, lat))
-            try:
-                unsaved.wait_for(timeout=30_000)
-                break
-            except PlaywrightTimeout:
-                continue
+        click_until(page, lon, lat, unsaved)
         page.get_by_text("Proposed outline added").wait_for(timeout=30_000)
         frame = page.frame_locator(MAP).last
         expect(frame.locator("path.leaflet-interactive").first).to_be_visible(timeout=30_000)
@@ -122,3 +141,31 @@ def test_click_inside_a_field_then_save_stores_a_proposed_field(browser, tmp_pat
     assert saved.drawing == PROPOSED
     levels = range(1, MAX_GROW + 1) if larger else (0,)
     assert saved.assist_version in {assist_version(BOTH_DATES, g) for g in levels}
+
+
+def test_two_corners_of_a_field_then_save_store_a_field_proposed_by_a_box(  # type: ignore[no-untyped-def]
+    browser, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    c = open_scene(SAMPLE_SCENE).footprint.centroid
+    with running_app(data, SHARPFIELDS_AREA_PIXELS="64") as url:
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.goto(f"{url}/label?{sign_in(page, url, 'Sita')}")
+        enhance_at(page, c.x, c.y)
+        page.get_by_text("Enhanced area ready").wait_for(timeout=120_000)
+        draw_fields_tool(page, OUTLINE_TOOL)
+        page.get_by_text(TWO_CORNERS).click()
+        page.get_by_text("Click two opposite corners of a field").wait_for(timeout=30_000)
+        field, raster = largest_field(data)
+        rows, cols = np.nonzero(field)
+        first = lonlat(raster, cols.min() - 2, rows.min() - 2)
+        second = lonlat(raster, cols.max() + 3, rows.max() + 3)
+        click_until(page, *first, page.get_by_text("First corner marked"))
+        click_until(page, *second, page.get_by_text("1 unsaved drawing(s)"))
+        page.get_by_text("Proposed outline added").wait_for(timeout=30_000)
+        press(page, "Save & submit")
+        page.get_by_test_id("stToast").filter(has_text="Saved rice field").wait_for(timeout=30_000)
+        page.close()
+    [saved] = open_store(data / "labels").query()
+    assert (saved.drawing, saved.assist_version) == (PROPOSED, assist_version(BOTH_DATES, box=True))

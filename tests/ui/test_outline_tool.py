@@ -10,6 +10,7 @@ import pytest
 from rasterio.warp import transform as transform_points
 from rasterio.warp import transform_geom
 from scipy import ndimage as ndi
+from shapely.affinity import affine_transform
 from shapely.geometry import Point, box, mapping, shape
 from streamlit.testing.v1 import AppTest
 
@@ -43,8 +44,11 @@ from ui.outline_tool import (
     EVERY_DATE_KEY,
     NEXT_CLICK_KEY,
     NO_FIELD,
+    NO_FIELD_IN_BOX,
     NOT_CUT,
+    OUTLINE_BY_KEY,
     OUTLINE_TOOL,
+    TWO_CORNERS,
 )
 from ui.settings import SAMPLE_SCENE
 
@@ -436,3 +440,72 @@ def test_a_cut_that_takes_most_of_an_outline_comes_with_a_caution() -> None:
     caution = cut_caution(before, box(10, 46, 10.001, 46.004))
     assert caution is not None and caution.startswith("That cut took away 75% of the outline")
     assert "Undo last click" in caution
+
+
+def corners_around(mask: np.ndarray, raster: object, margin: int = 2) -> tuple[dict, dict]:
+    """Two opposite corners (st_folium clicks) of a field's box, ``margin`` pixels outside."""
+    rows, cols = np.nonzero(mask)
+    clicks = []
+    for col, row in (
+        (cols.min() - margin, rows.min() - margin),
+        (cols.max() + 1 + margin, rows.max() + 1 + margin),
+    ):
+        x, y = raster.transform @ (col, row)  # type: ignore[attr-defined]
+        [lon], [lat] = transform_points(raster.crs, "EPSG:4326", [x], [y])  # type: ignore[attr-defined]
+        clicks.append({"lat": lat, "lng": lon})
+    return clicks[0], clicks[1]
+
+
+def test_two_corners_propose_the_field_between_them_that_saves_as_proposed_by_a_box(
+    app_data: Path, scene: Scene
+) -> None:
+    area_text, _, _ = enhanced_area(scene)
+    c = scene.footprint.centroid
+    found = sharpened_fields(scene, (c.x - 0.005, c.y - 0.004, c.x + 0.005, c.y + 0.004), True)
+    instances = found.instances
+    largest = instances == np.bincount(instances[instances > 0]).argmax()
+    first, second = corners_around(largest, found.raster)
+    app = on_the_tool(area_text)
+    app.radio(key=OUTLINE_BY_KEY).set_value(TWO_CORNERS).run()
+    app = map_sends(app, last_clicked=first)
+    assert any("First corner marked" in i.value for i in app.info)
+    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
+    assert drafts.load().new == []
+    app = map_sends(app, last_clicked=second)
+    assert not app.exception
+    assert any("Proposed outline added" in i.value for i in app.info)
+    [proposal] = drafts.load().new
+    # Trimmed to the box the corners make on the view's grid (a little turned from lon/lat).
+    on_grid = shape(transform_geom("EPSG:4326", found.raster.crs, mapping(proposal)))
+    t = ~found.raster.transform
+    pixels = affine_transform(on_grid, [t.a, t.b, t.d, t.e, t.xoff, t.yoff])
+    rows, cols = np.nonzero(largest)
+    between = box(cols.min() - 2, rows.min() - 2, cols.max() + 3, rows.max() + 3)
+    assert between.buffer(0.01).contains(pixels)
+    assert pixels.area > 0.3 * between.area
+    assert not [b for b in app.button if b.label == "Larger field"]  # a click's buttons only
+
+    button(app, "Save & submit").click().run()
+    assert not app.exception
+    [saved] = open_store(app_data / "labels").query()
+    assert (saved.drawing, saved.assist_version) == (
+        PROPOSED,
+        assist_version(BOTH_DATES, box=True),
+    )
+    assert (
+        saved.assist_version.endswith("+box [stacked: date 1, date 2]")
+        or "+box" in saved.assist_version
+    )
+
+
+def test_two_corners_at_one_place_find_no_field_and_add_nothing(
+    app_data: Path, scene: Scene
+) -> None:
+    area_text, (lon, lat), _ = enhanced_area(scene)
+    app = on_the_tool(area_text)
+    app.radio(key=OUTLINE_BY_KEY).set_value(TWO_CORNERS).run()
+    app = map_sends(app, last_clicked={"lat": lat, "lng": lon})
+    app = map_sends(app, last_clicked={"lat": lat + 1e-6, "lng": lon + 1e-6})
+    assert not app.exception
+    assert NO_FIELD_IN_BOX in [w.value for w in app.warning]
+    assert Drafts(app_data / "drafts", SITA.name, scene.scene_id).load().new == []
