@@ -156,16 +156,20 @@ def take_click(
     draft: Draft,
 ) -> Draft:
     """A new click on the map's ground proposes the field under it (as an unsaved drawing),
-    or adds a part to the latest proposal or cuts one off it (the panel's "Next click")."""
+    marks a corner of one (two corners propose the field between them), or adds a part to
+    the latest proposal or cuts one off it (the panel's "Next click")."""
     mode = st.session_state.get(NEXT_CLICK_KEY, NEW_FIELD)
-    point = clicked_point(event, on_shapes=mode != NEW_FIELD)
+    corners = mode == NEW_FIELD and st.session_state.get(OUTLINE_BY_KEY) == TWO_CORNERS
+    # A correction lands inside the outline it corrects, a corner often on a neighbour's
+    # saved field: both count on shapes.
+    point = clicked_point(event, on_shapes=mode != NEW_FIELD or corners)
     seen = (st.session_state.get("map_generation", 0), point)
     if point is None or st.session_state.get("assist_click") == seen:
         return draft
     st.session_state["assist_click"] = seen
     if mode != NEW_FIELD:
         return _correct(scene, shown, drafts, draft, (*point, mode == ADD_PART))
-    if st.session_state.get(OUTLINE_BY_KEY) == TWO_CORNERS:
+    if corners:
         return _corner(scene, shown, drafts, draft, point)
     click = LastClick(*point, every_date=every_date(scene), date=current_date(scene))
     if (answer := _proposed(scene, shown, click)) is None:
