@@ -29,8 +29,8 @@ cached after). Per view, against the fields drawn by hand (at 2 m; 4 px border o
   farmsteads the drawer left out — are not counted; ``F1 strict`` counts them as wrong);
 - click latency: :func:`sr.outline.outline_at` with one click on a 512² view, torch on 2
   threads, median of 5 (the view segmented each time, as a first click does); a corrective
-  click after it (a cut, on the merge tree kept with the view); and a Larger press (the kept
-  superpixels and graph merged one level further).
+  click after it (a cut, on the merge tree kept with the view); a Larger press (the kept
+  superpixels and graph merged one level further); and a box on a view nothing was kept of.
 
 Every field of every benchmark chip is clicked (no subsampling).
 """
@@ -310,10 +310,11 @@ def score_view(chip: Chip, image: np.ndarray, segmenter: Segmenter) -> dict:
 
 
 def click_latency(image: np.ndarray, segmenter: Segmenter, repeats: int = 5) -> dict:
-    """Median seconds of a first click on a view (nothing kept from before) and of a Larger
-    press after it (the same view one level coarser), torch on 2 threads."""
+    """Median seconds of a first click on a view (nothing kept from before), of a correction
+    and a Larger press after it (the same view one level coarser), and of a box as the
+    first thing on a view (nothing kept), torch on 2 threads."""
     torch.set_num_threads(2)
-    clicks, presses, corrections = [], [], []
+    clicks, presses, corrections, boxes = [], [], [], []
     cut = [Correction(320.5, 320.5, add=False)]
     for _ in range(repeats):
         forget_prepared_views()
@@ -326,11 +327,16 @@ def click_latency(image: np.ndarray, segmenter: Segmenter, repeats: int = 5) -> 
         start = time.perf_counter()
         outline_at(image, [(256.5, 256.5)], segmenter=grown(segmenter, 1))
         presses.append(time.perf_counter() - start)
+        forget_prepared_views()
+        start = time.perf_counter()
+        outline_in_box(image, (200.0, 200.0, 320.0, 300.0), segmenter=segmenter)
+        boxes.append(time.perf_counter() - start)
     torch.set_num_threads(1)
     return {
         "click": statistics.median(clicks),
         "press": statistics.median(presses),
         "correction": statistics.median(corrections),
+        "box": statistics.median(boxes),
     }
 
 
@@ -446,8 +452,8 @@ BOX_COLUMNS = tuple(
 
 
 BOX_WORDS = (
-    "A box instead of a click (the Label page's Two corners: two clicks at opposite corners "
-    "of the field, `sr.outline.box`): median IoU over every drawn field of the assist's "
+    "A box instead of a click (the Label page's Outline a field by: two clicks at opposite "
+    "corners of the field, `sr.outline.box`): median IoU over every drawn field of the assist's "
     "outline in the box and the share at IoU ≥ 0.8, and of the box itself (a rectangle "
     "drawn by hand), for boxes at the field's extent (± 0 %) and with each side moved at "
     "random by up to 10 % or 20 % of the field's extent (`bench_fields.box_around`)."
@@ -501,6 +507,12 @@ def markdown(result: dict) -> str:
             f" A corrective click after it (a cut; the merge tree kept): "
             f"**{result['correction_latency_s']:.2f} s**."
             if "correction_latency_s" in result
+            else ""
+        )
+        + (
+            f" A box as the first thing on a view (two corners; nothing kept): "
+            f"**{result['box_latency_s']:.2f} s**."
+            if "box_latency_s" in result
             else ""
         ),
         "",

@@ -418,8 +418,11 @@ def outline_panel(
         horizontal=True,
         on_change=_forget_corner,
         help="Two corners: click a little outside two opposite corners of the field; the "
-        "assist outlines the field between them. On farmland with hand-drawn fields it "
-        "matched them better than one click when the corners were close to the field's.",
+        "assist outlines the field between them, trimmed to them (corners inside the field "
+        "cut it short). Measured on farmland with hand-drawn fields, corners up to a tenth of "
+        "the field's size off gave outlines closer to the drawn ones than one click inside "
+        "(median overlap 0.78 against 0.61–0.63). One click keeps Larger / Smaller field and "
+        "corrections; two corners do not.",
     )
     st.caption(
         "Click inside a field on the map: its outline is proposed from the enhanced area "

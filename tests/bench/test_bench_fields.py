@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 
 from bench.bench_fields import (
+    BOX_JITTERS,
     CLICKS,
     boundary_headroom,
+    box_around,
     corrected_ious,
     iou,
     next_correction,
@@ -64,6 +66,12 @@ def test_score_view_says_how_each_click_outline_fits_its_field() -> None:
     # Outline all: matched per drawn field, in click order; the two whole fields are found.
     assert record["all_matched"][:2] == [True, True]
     assert record["all_recall"] == pytest.approx(np.mean(record["all_matched"]))
+    # A box around each field: the assist's outline and the box itself, at each jitter.
+    boxes = record["assist_box_iou"]
+    assert len(boxes) == 3 and all(set(b) == {f"{j:g}" for j in BOX_JITTERS} for b in boxes)
+    assert boxes[0]["0"] == pytest.approx([1.0, 1.0], abs=0.05)  # a square: both exact
+    # The third field's box is its drawn rectangle; the assist stops at the colour's edge.
+    assert boxes[2]["0"][1] == pytest.approx(1.0) and boxes[2]["0"][0] < 0.9
 
 
 def test_boundary_headroom_compares_each_view_with_the_truths_own_gain() -> None:
@@ -104,3 +112,16 @@ def test_corrected_ious_rise_as_a_correction_adds_the_missed_half() -> None:
     assert len(ious) == CLICKS
     assert ious[0] == pytest.approx(0.5, abs=0.02)
     assert ious[1:] == [pytest.approx(1.0)] * (CLICKS - 1)  # nothing left to correct
+
+
+def test_a_box_around_a_field_is_its_bounding_box_moved_at_most_the_jitter() -> None:
+    field = np.zeros((40, 60), bool)
+    field[10:20, 5:45] = True  # 10 rows, 40 columns
+    assert box_around(field, 0.0, np.random.default_rng(0)) == (5, 10, 45, 20)
+    for seed in range(20):
+        col0, row0, col1, row1 = box_around(field, 0.2, np.random.default_rng(seed))
+        assert abs(col0 - 5) <= 8 and abs(col1 - 45) <= 8  # a fifth of 40 columns
+        assert abs(row0 - 10) <= 2 and abs(row1 - 20) <= 2  # a fifth of 10 rows
+    assert box_around(field, 0.1, np.random.default_rng(1)) == box_around(
+        field, 0.1, np.random.default_rng(1)
+    )
