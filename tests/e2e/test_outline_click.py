@@ -162,6 +162,10 @@ def test_two_corners_of_a_field_then_save_store_a_field_proposed_by_a_box(  # ty
         first = lonlat(raster, cols.min() - 2, rows.min() - 2)
         second = lonlat(raster, cols.max() + 3, rows.max() + 3)
         click_until(page, *first, page.get_by_text("First corner marked"))
+        frame = page.frame_locator(MAP).last
+        expect(frame.locator("path.leaflet-interactive").first).to_be_visible(timeout=30_000)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "outline_first_corner.png"))
         click_until(page, *second, page.get_by_text("1 unsaved drawing(s)"))
         page.get_by_text("Proposed outline added").wait_for(timeout=30_000)
         press(page, "Save & submit")
