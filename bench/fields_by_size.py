@@ -11,8 +11,9 @@ more and the median with one Larger / Smaller press. Beside them, what a perfect
 scores when its edge is off by one 2 m pixel, or by half an input pixel, all the way round:
 how much IoU a small field loses to an edge error no sharpening can rule out. With the
 records' per-field extras it adds whether the outline spills or stops short, the share of
-each size that "outline all" matches, and the enhancer's gains over bicubic by size with 95 %
-intervals over resampled chips (as :mod:`bench.fields_intervals`).
+each size that "outline all" matches, what two corners give (each side of the box up to 10 %
+off: the assist's outline and the box itself), and the enhancer's gains over bicubic by size
+with 95 % intervals over resampled chips (as :mod:`bench.fields_intervals`).
 Results: ``bench/results/fields_by_size.{json,md}``.
 """
 
@@ -43,6 +44,18 @@ PER_FIELD = (
     "assist_click_recall",
     "all_matched",
 )
+BOX_JITTER = "0.1"  # the box of bench_fields.box_around by size: each side up to 10 % off
+BOX_KEYS = ("box_iou", "box_alone_iou")  # per field: the assist's outline, the box itself
+
+
+def per_field(record: dict) -> dict[str, list[float]]:
+    """A record's figures per drawn field (NaN where the run did not keep one)."""
+    n = len(record["assist_click_iou"])
+    out = {key: [float(v) for v in record.get(key, [np.nan] * n)] for key in PER_FIELD}
+    boxes = record.get("assist_box_iou")
+    for index, key in enumerate(BOX_KEYS):
+        out[key] = [b[BOX_JITTER][index] for b in boxes] if boxes else [np.nan] * n
+    return out
 
 
 def size_class(view_pixels: int, scale: int = SCALE) -> int:
@@ -119,15 +132,14 @@ def by_size(records: list[dict], facts: Facts) -> dict[str, dict[str, dict[str, 
         if len(chip_facts) != len(record["assist_click_iou"]):
             raise ValueError(f"{record['chip']}: the record's clicks do not match its fields")
         table = out.setdefault(f"{record['degradation']}/{record['view']}", {})
-        n = len(chip_facts)
-        per_field = {key: record.get(key, [np.nan] * n) for key in PER_FIELD}
+        figures = per_field(record)
         for index, fact in enumerate(chip_facts):
-            cell = table.setdefault(names[fact["class"]], {key: [] for key in PER_FIELD})
-            for key, values in per_field.items():
-                cell[key].append(float(values[index]))
+            cell = table.setdefault(names[fact["class"]], {key: [] for key in figures})
+            for key, values in figures.items():
+                cell[key].append(values[index])
     for key, table in out.items():
         for cell in table.values():
-            values = {k: np.array(cell.pop(k)) for k in PER_FIELD}
+            values = {k: np.array(cell.pop(k)) for k in (*PER_FIELD, *BOX_KEYS)}
             clicks = values["assist_click_iou"]
             cell.update(
                 fields=len(clicks),
@@ -142,6 +154,11 @@ def by_size(records: list[dict], facts: Facts) -> dict[str, dict[str, dict[str, 
                 )
             if not np.isnan(values["all_matched"]).any():
                 cell["all_found"] = float(values["all_matched"].mean())
+            if not np.isnan(values["box_iou"]).any():
+                cell.update(
+                    box_median=float(np.median(values["box_iou"])),
+                    box_alone_median=float(np.median(values["box_alone_iou"])),
+                )
         out[key] = {name: table[name] for name in names if name in table}
     return out
 
@@ -201,6 +218,10 @@ def _found_cell(cell: dict) -> str:
     return f"{cell['all_found']:.0%}"
 
 
+def _box_cell(cell: dict) -> str:
+    return f"{cell['box_median']:.2f} / {cell['box_alone_median']:.2f}"
+
+
 def _row(
     tables: dict, degradation: str, views: list[str], name: str, show: Callable[[dict], str]
 ) -> str:
@@ -227,6 +248,13 @@ TABLES: tuple[tuple[str, Callable[[dict], str], str], ...] = (
         "(IoU ≥ 0.5):",
         _found_cell,
         "all_found",
+    ),
+    (
+        "\nTwo corners instead of one click (each side of the field's box moved at random by "
+        "up to 10 % of its extent): median IoU of the assist's outline in the box / of the "
+        "box itself:",
+        _box_cell,
+        "box_median",
     ),
 )
 

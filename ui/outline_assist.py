@@ -52,7 +52,8 @@ SAME_OUTLINE_DEG = 1e-6  # Leaflet's rounding: smaller differences are not edits
 EDITED_OVERLAP = 0.5  # a saved outline overlapping a proposal more than this is that proposal
 # Below this many pixels of the original image a field is small for the assist: one click
 # outlined such fields with a median IoU of 0.54 / 0.52 against the drawn ones (block average
-# / Gaussian PSF), fields of 128–512 pixels 0.80 / 0.83 (bench/results/fields_by_size.md).
+# / Gaussian PSF), fields of 128–512 pixels 0.80 / 0.83; two corners (each side up to 10 %
+# off) 0.72 / 0.73 on fields under 32 pixels (bench/results/fields_by_size.md).
 SMALL_FIELD_PIXELS = 32
 LonLatCorrection = tuple[float, float, bool]  # a click after the first: lon, lat, add
 LARGE_CUT = 0.5  # a cut taking more of an outline than this gets a caution
@@ -117,17 +118,26 @@ def original_pixels(polygon: BaseGeometry, metres_per_pixel: float) -> float:
     return area_ha * 10_000 / metres_per_pixel**2
 
 
-def small_field_note(polygon: BaseGeometry, metres_per_pixel: float) -> str | None:
+def small_field_note(
+    polygon: BaseGeometry, metres_per_pixel: float, corners_hint: bool = True
+) -> str | None:
     """A caution for a proposal smaller than :data:`SMALL_FIELD_PIXELS` of the original
-    image, with what the benchmark measured on fields that small; None for a larger one."""
+    image, with what the benchmark measured on fields that small — and, with
+    ``corners_hint``, what two corners did there; None for a larger one."""
     pixels = original_pixels(polygon, metres_per_pixel)
     if pixels >= SMALL_FIELD_PIXELS:
         return None
+    hint = (
+        " Two clicks at opposite corners (Outline a field by) did better on fields that small "
+        "(0.72–0.73 with corners up to a tenth of the field's size off)."
+        if corners_hint
+        else ""
+    )
     return (
         f"A small field: about {pixels:.0f} pixels of the original image. On farmland with "
         f"hand-drawn outlines, the assist's outlines of fields under {SMALL_FIELD_PIXELS} "
         "pixels matched them only about half (median overlap 0.52–0.54, against 0.80–0.83 for "
-        "fields of 128–512 pixels): check its edges closely, or outline it with Draw fields."
+        "fields of 128–512 pixels): check its edges closely, or outline it with Draw fields." + hint
     )
 
 

@@ -207,7 +207,7 @@ def _corner(
     if polygon is None:
         _say(NO_FIELD_IN_BOX)
         return draft
-    _say(PROPOSED, small_field_note(polygon, scene.metres_per_pixel))
+    _say(PROPOSED, small_field_note(polygon, scene.metres_per_pixel, corners_hint=False))
     bump_map()
     return _add_drawing(drafts, draft, polygon, version)
 

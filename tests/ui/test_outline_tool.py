@@ -148,6 +148,9 @@ def test_original_pixels_counts_the_scene_pixels_an_outline_covers() -> None:
     assert small_field_note(lonlat, 10.0) is None  # 40 ≥ 32
     note = small_field_note(lonlat, 12.0)  # 27.8 pixels of 12 m
     assert note is not None and note.startswith("A small field: about 28 pixels")
+    assert "Two clicks at opposite corners" in note  # what did better there
+    after_corners = small_field_note(lonlat, 12.0, corners_hint=False)
+    assert after_corners is not None and "opposite corners" not in after_corners
 
 
 def test_a_small_proposed_field_comes_with_a_caution_a_large_one_without(
