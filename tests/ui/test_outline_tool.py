@@ -18,6 +18,7 @@ import ui.outline_assist
 from labels.model import HAND, PROPOSED, PROPOSED_EDITED
 from labels.store import open_store
 from sr.imagery.scene import Scene, open_scene
+from sr.imagery.scene_errors import SceneError
 from sr.outline.corrections import Correction, constraints
 from sr.outline.segment import MAX_GROW
 from sr.sharpen.pipeline import SharpenRequest, sharpen_area
@@ -34,7 +35,9 @@ from ui.outline_assist import (
     area_fields,
     assist_version,
     cut_caution,
+    original_fields,
     original_pixels,
+    propose_in_box,
     same_area_results,
     small_field_note,
 )
@@ -513,3 +516,22 @@ def test_two_corners_at_one_place_find_no_field_and_add_nothing(
     assert not app.exception
     assert NO_FIELD_IN_BOX in [w.value for w in app.warning]
     assert Drafts(app_data / "drafts", SITA.name, scene.scene_id).load().new == []
+
+
+def test_two_corners_where_nothing_is_enhanced_use_the_original_around_them(
+    scene: Scene,
+) -> None:
+    c = scene.footprint.centroid
+    view = original_fields(scene, c.x, c.y, every_date=True)
+    instances = view.instances
+    largest = instances == np.bincount(instances[instances > 0]).argmax()
+    first, second = corners_around(largest, view.raster)
+    corners = (first["lng"], first["lat"], second["lng"], second["lat"])
+    polygon, version = propose_in_box(scene, None, corners, every_date=True)
+    assert version == assist_version(BOTH_DATES, box=True)
+    assert polygon is not None and polygon.is_valid
+    lons, lats = sorted(corners[::2]), sorted(corners[1::2])
+    assert box(lons[0], lats[0], lons[1], lats[1]).buffer(2e-4).contains(polygon)
+    west, south, _, _ = scene.lonlat_bounds
+    with pytest.raises(SceneError):
+        propose_in_box(scene, None, (west - 0.2, south - 0.2, west - 0.1, south - 0.1))
