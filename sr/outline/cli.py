@@ -254,13 +254,13 @@ def run_outline(args: argparse.Namespace) -> None:
     def versioned(chosen: Segmenter) -> str:
         return chosen.version if labels is None else dates_version(chosen.version, labels, combine)
 
-    def feature(
-        polygon: Polygon, version: str = versioned(segmenter), **properties: Any
-    ) -> dict[str, Any]:
+    version = versioned(segmenter)
+
+    def feature(polygon: Polygon, made_by: str, **properties: Any) -> dict[str, Any]:
         geometry = mapping(polygon)
         if transform is not None:
             geometry = transform_geom(raster.crs, "EPSG:4326", geometry)
-        properties["assist"] = version
+        properties["assist"] = made_by
         return {"type": "Feature", "properties": properties, "geometry": geometry}
 
     clicked = instances
@@ -282,7 +282,7 @@ def run_outline(args: argparse.Namespace) -> None:
             )
             print(f"click {index} at {col:g},{row:g} {where}{reason}: no outline", file=sys.stderr)
             continue
-        features.append(feature(polygon, click=index))
+        features.append(feature(polygon, version, click=index))
     for index, box in enumerate(args.box):
         outline = outline_in_box(image, box, transform, segmenter=segmenter)
         if outline is None:
@@ -296,7 +296,7 @@ def run_outline(args: argparse.Namespace) -> None:
         features.append(feature(outline, versioned(with_box(segmenter, box)), box=index))
     if args.all:
         for number, polygon in enumerate(all_outlines(instances, transform)):
-            features.append(feature(polygon, field=number))
+            features.append(feature(polygon, version, field=number))
     collection = {"type": "FeatureCollection", "features": features}
     args.out.write_text(json.dumps(collection) + "\n", encoding="utf-8")
     print(f"wrote {args.out} ({len(features)} outline(s))", file=sys.stderr)
