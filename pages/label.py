@@ -345,7 +345,7 @@ with map_col:
     )
     add_queue_layer(layers, drafts)
     if tool == OUTLINE_TOOL:
-        add_corner_layer(layers)
+        add_corner_layer(layers, scene)
     st_folium(
         live_base_map(served),
         feature_group_to_add=finish_layers(layers),

@@ -73,7 +73,7 @@ CHANGED = "That proposal was edited, saved or removed: click the field again to 
 NEXT_CLICK_KEY = "assist_next_click"
 OUTLINE_BY_KEY = "assist_outline_by"
 ONE_CLICK, TWO_CORNERS = ("One click inside it", "Two clicks at opposite corners")
-CORNER_KEY = "assist_first_corner"  # (lon, lat) of the first corner clicked, until the second
+CORNER_KEY = "assist_first_corner"  # (scene id, lon, lat) of a first corner, until the second
 CORNER_STYLE = {"radius": 6, "color": "#ffd600", "weight": 3, "fill": True, "fillOpacity": 0.6}
 FIRST_CORNER = (
     "First corner marked (yellow dot). Now click the opposite corner of the field: the "
@@ -192,9 +192,10 @@ def _corner(
 ) -> Draft:
     """A corner of a field: the first is marked, the second proposes the field between them
     (an unsaved drawing, as a click's proposal, but without Larger / Smaller or corrections)."""
-    first = st.session_state.pop(CORNER_KEY, None)
+    first = _first_corner(scene)
+    st.session_state.pop(CORNER_KEY, None)
     if first is None:
-        st.session_state[CORNER_KEY] = point
+        st.session_state[CORNER_KEY] = (scene.scene_id, *point)
         _say(FIRST_CORNER)
         return draft
     try:
@@ -212,9 +213,18 @@ def _corner(
     return _add_drawing(drafts, draft, polygon, version)
 
 
-def add_corner_layer(fmap: folium.Map) -> None:
+def _first_corner(scene: Scene) -> tuple[float, float] | None:
+    """(lon, lat) of the first corner clicked on this scene, awaiting the second; None when
+    there is none (a corner clicked on another scene does not count)."""
+    found = st.session_state.get(CORNER_KEY)
+    if found is None or found[0] != scene.scene_id:
+        return None
+    return float(found[1]), float(found[2])
+
+
+def add_corner_layer(fmap: folium.Map, scene: Scene) -> None:
     """Show the first corner clicked while the second is awaited (a yellow dot)."""
-    if (corner := st.session_state.get(CORNER_KEY)) is not None:
+    if (corner := _first_corner(scene)) is not None:
         lon, lat = corner
         folium.CircleMarker((lat, lon), **CORNER_STYLE).add_to(fmap)
 

@@ -43,6 +43,7 @@ from ui.outline_assist import (
 )
 from ui.outline_tool import (
     ADD_PART,
+    CORNER_KEY,
     CUT_PART,
     EVERY_DATE_KEY,
     NEXT_CLICK_KEY,
@@ -473,6 +474,7 @@ def test_two_corners_propose_the_field_between_them_that_saves_as_proposed_by_a_
     first, second = corners_around(largest, found.raster)
     app = on_the_tool(area_text)
     app.radio(key=OUTLINE_BY_KEY).set_value(TWO_CORNERS).run()
+    app.session_state[CORNER_KEY] = ("another scene", 16.0, 48.0)  # left on another scene
     # The first corner on a shape (say, a neighbour's saved field) counts too.
     app = map_sends(app, last_clicked=first, last_object_clicked=first)
     assert any("First corner marked" in i.value for i in app.info)
