@@ -15,7 +15,7 @@ uses). Logic: :mod:`ui.outline_assist`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -198,13 +198,13 @@ def _corner(
         st.session_state[CORNER_KEY] = (scene.scene_id, *point)
         _say(FIRST_CORNER)
         return draft
-    try:
-        polygon, version = propose_in_box(
-            scene, shown, (*first, *point), every_date(scene), current_date(scene)
-        )
-    except (SceneError, SharpenError) as exc:
-        _say(f"No outline: {exc}")
+    corners = (*first, *point)
+    answer = _answered(
+        lambda: propose_in_box(scene, shown, corners, every_date(scene), current_date(scene))
+    )
+    if answer is None:
         return draft
+    polygon, version = answer
     if polygon is None:
         _say(NO_FIELD_IN_BOX)
         return draft
@@ -235,8 +235,8 @@ def _proposed(
     """The outline of the click's field as ``click`` says (dates, level, corrections) and the
     version that proposed it (:func:`ui.outline_assist.propose_at`); None, said on the panel,
     when the area could not be read or sharpened."""
-    try:
-        return propose_at(
+    return _answered(
+        lambda: propose_at(
             scene,
             shown,
             click.lon,
@@ -246,6 +246,16 @@ def _proposed(
             click.grow,
             click.corrections,
         )
+    )
+
+
+def _answered(
+    propose: Callable[[], tuple[Polygon | None, str]],
+) -> tuple[Polygon | None, str] | None:
+    """What ``propose`` answers (an outline or None, and the version); None, said on the
+    panel, when the area could not be read or sharpened."""
+    try:
+        return propose()
     except (SceneError, SharpenError) as exc:
         _say(f"No outline: {exc}")
         return None

@@ -507,7 +507,7 @@ def test_two_corners_propose_the_field_between_them_that_saves_as_proposed_by_a_
     )
 
 
-def test_two_corners_at_one_place_find_no_field_and_add_nothing(
+def test_two_corners_at_one_place_or_outside_the_scene_say_so_and_add_nothing(
     app_data: Path, scene: Scene
 ) -> None:
     area_text, (lon, lat), _ = enhanced_area(scene)
@@ -517,6 +517,10 @@ def test_two_corners_at_one_place_find_no_field_and_add_nothing(
     app = map_sends(app, last_clicked={"lat": lat + 1e-6, "lng": lon + 1e-6})
     assert not app.exception
     assert NO_FIELD_IN_BOX in [w.value for w in app.warning]
+    west, _, _, north = scene.lonlat_bounds
+    app = map_sends(app, last_clicked={"lat": north + 0.1, "lng": west - 0.2})
+    app = map_sends(app, last_clicked={"lat": north + 0.2, "lng": west - 0.1})
+    assert any("outside the scene" in w.value for w in app.warning)
     assert Drafts(app_data / "drafts", SITA.name, scene.scene_id).load().new == []
 
 
