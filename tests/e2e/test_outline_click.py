@@ -168,6 +168,8 @@ def test_two_corners_of_a_field_then_save_store_a_field_proposed_by_a_box(  # ty
         page.screenshot(path=str(ARTIFACTS / "outline_first_corner.png"))
         click_until(page, *second, page.get_by_text("1 unsaved drawing(s)"))
         page.get_by_text("Proposed outline added").wait_for(timeout=30_000)
+        expect(frame.locator("path.leaflet-interactive").first).to_be_visible(timeout=30_000)
+        page.screenshot(path=str(ARTIFACTS / "outline_two_corners.png"))
         press(page, "Save & submit")
         page.get_by_test_id("stToast").filter(has_text="Saved rice field").wait_for(timeout=30_000)
         page.close()
