@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,13 @@ from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label
 from sr.fsutil import atomic_write
 from sr.imagery.raster_io import Raster, read_raster, upscaled_transform
 from sr.imagery.scene import Scene, read_area
-from sr.outline.assist import all_outlines, boxed_instances, field_instances, outlines_at
+from sr.outline.assist import (
+    Click,
+    all_outlines,
+    boxed_instances,
+    field_instances,
+    outlines_at,
+)
 from sr.outline.box import PixelBox
 from sr.outline.corrections import Constraint, Correction, constraints
 from sr.outline.dates import chosen_combine, dates_version
@@ -310,13 +316,39 @@ def area_fields(
     return _dates_of_area(scene, views, bbox, scale, grow, prompt)
 
 
-def _covers(raster: Raster, lon: float, lat: float) -> tuple[float, float] | None:
-    """(column, row) of a lon/lat point in the raster, None when it lies outside."""
+def _pixels(raster: Raster, lons: Sequence[float], lats: Sequence[float]) -> list[Click]:
+    """(column, row) of lon/lat points on the raster's grid (off the raster too)."""
     assert raster.transform is not None and raster.crs is not None
-    xs, ys = transform_points("EPSG:4326", raster.crs, [lon], [lat])
-    col, row = ~raster.transform @ (xs[0], ys[0])
+    xs, ys = transform_points("EPSG:4326", raster.crs, list(lons), list(lats))
+    inverse = ~raster.transform
+    return [inverse @ (x, y) for x, y in zip(xs, ys, strict=True)]
+
+
+def _covers(raster: Raster, lon: float, lat: float) -> Click | None:
+    """(column, row) of a lon/lat point in the raster, None when it lies outside."""
+    [(col, row)] = _pixels(raster, [lon], [lat])
     _, rows, cols = raster.array.shape
     return (col, row) if 0 <= col < cols and 0 <= row < rows else None
+
+
+def _view_of(
+    scene: Scene,
+    shown: CachedResult | None,
+    lon: float,
+    lat: float,
+    every_date: bool,
+    date: int,
+    grow: int,
+) -> Callable[[Prompt], AreaFields]:
+    """The fields of the view a point is outlined on, as a volunteer's prompt makes them: the
+    enhanced area shown when it covers the point, else the original scene of ``date`` read
+    around it (of every date together with ``every_date``; ``grow`` levels from the
+    default)."""
+    if shown is not None:
+        enhanced = functools.partial(area_fields, scene, shown, every_date, grow)
+        if _covers(enhanced(()).raster, lon, lat) is not None:
+            return enhanced
+    return functools.partial(original_fields, scene, lon, lat, every_date, date, grow)
 
 
 def _lonlat(polygon: Polygon, raster: Raster) -> Polygon:
@@ -342,21 +374,11 @@ def propose_at(
     outside the view is passed over) — and the version that proposed it; None when the click
     is in no field."""
 
-    def view_at(clicks: Clicks = ()) -> AreaFields:
-        if covered:
-            assert shown is not None
-            return area_fields(scene, shown, every_date, grow, clicks)
-        return original_fields(scene, lon, lat, every_date, date, grow, clicks)
-
-    covered = shown is not None
-    view = view_at() if covered else None
-    pixel = _covers(view.raster, lon, lat) if view is not None else None
-    if view is None or pixel is None:
-        covered = False
-        view = view_at()
-        pixel = _covers(view.raster, lon, lat)
-        if pixel is None:
-            return None, view.version
+    view_at = _view_of(scene, shown, lon, lat, every_date, date, grow)
+    view = view_at(())
+    pixel = _covers(view.raster, lon, lat)
+    if pixel is None:
+        return None, view.version
     later = [
         Correction(*where, add)
         for c_lon, c_lat, add in corrections
@@ -365,16 +387,6 @@ def propose_at(
     instances = view_at(constraints(pixel, later)).instances if later else view.instances
     [polygon] = outlines_at(instances, [pixel], view.raster.transform)
     return (None if polygon is None else _lonlat(polygon, view.raster)), view.version
-
-
-def _pixel_box(raster: Raster, corners: LonLatBox) -> PixelBox:
-    """Two lon/lat corners as (column, row, column, row) of the raster (off it too)."""
-    assert raster.transform is not None and raster.crs is not None
-    lon0, lat0, lon1, lat1 = corners
-    xs, ys = transform_points("EPSG:4326", raster.crs, [lon0, lon1], [lat0, lat1])
-    col0, row0 = ~raster.transform @ (xs[0], ys[0])
-    col1, row1 = ~raster.transform @ (xs[1], ys[1])
-    return col0, row0, col1, row1
 
 
 def propose_in_box(
@@ -389,23 +401,15 @@ def propose_in_box(
     (:mod:`sr.outline.box`) — on the enhanced area when it covers the box's centre, else on
     the original scene of ``date`` around it; of every date together with ``every_date``;
     and the version that proposed it; None when the box holds no field or is too small."""
-    lon, lat = (corners[0] + corners[2]) / 2, (corners[1] + corners[3]) / 2
-
-    def view_at(prompt: Prompt = ()) -> AreaFields:
-        if covered:
-            assert shown is not None
-            return area_fields(scene, shown, every_date, 0, prompt)
-        return original_fields(scene, lon, lat, every_date, date, 0, prompt)
-
-    covered = (
-        shown is not None
-        and _covers(area_fields(scene, shown, every_date).raster, lon, lat) is not None
-    )
-    view = view_at()
+    lon0, lat0, lon1, lat1 = corners
+    lon, lat = (lon0 + lon1) / 2, (lat0 + lat1) / 2
+    view_at = _view_of(scene, shown, lon, lat, every_date, date, 0)
+    view = view_at(())
     version = assist_version(view.dates, box=True)
     if _covers(view.raster, lon, lat) is None:
         return None, version
-    box = _pixel_box(view.raster, corners)
+    (col0, row0), (col1, row1) = _pixels(view.raster, [lon0, lon1], [lat0, lat1])
+    box = (col0, row0, col1, row1)
     instances = boxed_instances(view_at(BoxPrompt(box)).instances, _segmenter(0), box)
     found = all_outlines(instances, view.raster.transform)
     return (_lonlat(found[0], view.raster) if found else None), version
