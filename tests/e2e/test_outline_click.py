@@ -8,6 +8,8 @@ propose it, and it saves as proposed by a box."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -72,17 +74,34 @@ def inside_a_field(data: Path) -> tuple[float, float]:
     return lonlat(raster, col + 0.5, row + 0.5)
 
 
-def click_until(page, lon: float, lat: float, answer) -> None:  # type: ignore[no-untyped-def]
+def click_until(page, lon: float, lat: float, answer, timeout_ms: float = 30_000) -> None:  # type: ignore[no-untyped-def]
     """Click the map at lon/lat until the page shows ``answer`` (a click while a fresh map is
     still wiring its events is lost)."""
     for _ in range(3):
         page.mouse.click(*page_point(page, lon, lat))
         try:
-            answer.wait_for(timeout=30_000)
+            answer.wait_for(timeout=timeout_ms)
             return
         except PlaywrightTimeout:
             continue
-    answer.wait_for(timeout=30_000)
+    answer.wait_for(timeout=timeout_ms)
+
+
+@contextmanager
+def click_a_field(browser, data: Path) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A page of the app on the sample, signed in as Sita on the Label page, with an area
+    around the scene's centre enhanced (the default method: the enhancer) and "Click a
+    field" chosen; ``data`` is the app's data folder."""
+    data.mkdir()
+    c = open_scene(SAMPLE_SCENE).footprint.centroid
+    with running_app(data, SHARPFIELDS_AREA_PIXELS="64") as url:
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.goto(f"{url}/label?{sign_in(page, url, 'Sita')}")
+        enhance_at(page, c.x, c.y)
+        page.get_by_text("Enhanced area ready").wait_for(timeout=120_000)
+        draw_fields_tool(page, OUTLINE_TOOL)
+        yield page
+        page.close()
 
 
 def cut_point(data: Path, lon: float, lat: float) -> tuple[float, float]:
@@ -98,14 +117,7 @@ def cut_point(data: Path, lon: float, lat: float) -> tuple[float, float]:
 
 def test_click_inside_a_field_then_save_stores_a_proposed_field(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     data = tmp_path / "data"
-    data.mkdir()
-    c = open_scene(SAMPLE_SCENE).footprint.centroid
-    with running_app(data, SHARPFIELDS_AREA_PIXELS="64") as url:
-        page = browser.new_page(viewport={"width": 1500, "height": 1000})
-        page.goto(f"{url}/label?{sign_in(page, url, 'Sita')}")
-        enhance_at(page, c.x, c.y)  # the default method: the enhancer
-        page.get_by_text("Enhanced area ready").wait_for(timeout=120_000)
-        draw_fields_tool(page, OUTLINE_TOOL)
+    with click_a_field(browser, data) as page:
         page.get_by_text("Uses both dates (date 1 and date 2;").wait_for(timeout=30_000)
         lon, lat = inside_a_field(data)
         unsaved = page.get_by_text("1 unsaved drawing(s)")
@@ -124,19 +136,13 @@ def test_click_inside_a_field_then_save_stores_a_proposed_field(browser, tmp_pat
         # the cut is undone.
         page.get_by_text("Cuts a part off this outline").click()
         cut = page.get_by_text("Part cut off.")
-        for _ in range(3):  # as above: a click on a map still wiring its events is lost
-            page.mouse.click(*page_point(page, *cut_point(data, lon, lat)))
-            try:
-                cut.or_(page.get_by_text("Nothing cut")).first.wait_for(timeout=60_000)
-                break
-            except PlaywrightTimeout:
-                continue
+        answer = cut.or_(page.get_by_text("Nothing cut")).first
+        click_until(page, *cut_point(data, lon, lat), answer, timeout_ms=60_000)
         assert cut.count() > 0, page.get_by_role("alert").all_inner_texts()
         press(page, "Undo last click")
         page.get_by_text("Last click undone").wait_for(timeout=60_000)
         press(page, "Save & submit")
         page.get_by_test_id("stToast").filter(has_text="Saved rice field").wait_for(timeout=30_000)
-        page.close()
     [saved] = open_store(data / "labels").query()
     assert saved.drawing == PROPOSED
     levels = range(1, MAX_GROW + 1) if larger else (0,)
@@ -147,14 +153,7 @@ def test_two_corners_of_a_field_then_save_store_a_field_proposed_by_a_box(  # ty
     browser, tmp_path: Path
 ) -> None:
     data = tmp_path / "data"
-    data.mkdir()
-    c = open_scene(SAMPLE_SCENE).footprint.centroid
-    with running_app(data, SHARPFIELDS_AREA_PIXELS="64") as url:
-        page = browser.new_page(viewport={"width": 1500, "height": 1000})
-        page.goto(f"{url}/label?{sign_in(page, url, 'Sita')}")
-        enhance_at(page, c.x, c.y)
-        page.get_by_text("Enhanced area ready").wait_for(timeout=120_000)
-        draw_fields_tool(page, OUTLINE_TOOL)
+    with click_a_field(browser, data) as page:
         page.get_by_text(TWO_CORNERS).click()
         page.get_by_text("Click two opposite corners of a field").wait_for(timeout=30_000)
         field, raster = largest_field(data)
@@ -172,6 +171,5 @@ def test_two_corners_of_a_field_then_save_store_a_field_proposed_by_a_box(  # ty
         page.screenshot(path=str(ARTIFACTS / "outline_two_corners.png"))
         press(page, "Save & submit")
         page.get_by_test_id("stToast").filter(has_text="Saved rice field").wait_for(timeout=30_000)
-        page.close()
     [saved] = open_store(data / "labels").query()
     assert (saved.drawing, saved.assist_version) == (PROPOSED, assist_version(BOTH_DATES, box=True))
