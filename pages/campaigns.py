@@ -70,12 +70,12 @@ def keep(outcome, go_label: bool = False) -> None:  # type: ignore[no-untyped-de
 
 
 @uninterrupted
-def take_next() -> None:
+def take_next(campaign_id: str) -> None:
     """Map next task callback: take it, keep the next ones sharpening, open the Label page."""
-    outcome = map_next(campaigns, campaign.id, identity)
+    outcome = map_next(campaigns, campaign_id, identity)
     keep(outcome, go_label=True)
     if outcome.ok:
-        top_up(job_engine(), scene, campaigns, campaign.id)
+        top_up(job_engine(), scene, campaigns, campaign_id)
 
 
 @uninterrupted
@@ -135,7 +135,7 @@ if not offered:
     tasks = []
 else:
     names = {c.id: c.name for c in offered}
-    chosen = st.selectbox("Campaign", list(names), format_func=names.get, key="campaign")
+    chosen = st.selectbox("Campaign", list(names), format_func=names.__getitem__, key="campaign")
     campaign = campaigns.get(chosen)
     tasks = campaigns.tasks(campaign.id)
     st.caption(escape_markdown(campaign_caption(campaign, len(tasks))))
@@ -199,6 +199,7 @@ if campaign is not None:
                 MAP_NEXT,
                 type="primary",
                 on_click=take_next,
+                args=(campaign.id,),
             )
         else:
             st.page_link("pages/label.py", label=f"Back to task {held.number} on the Label page")
@@ -209,8 +210,8 @@ if campaign is not None:
                     st.caption("Mapped twice: each version is a layer on the map. Keep one.")
                     for mapper in held.mappers:
                         st.button(f"Keep {mapper}'s version", key=f"keep-{mapper}",
-                                  on_click=lambda m=mapper: keep(
-                                      keep_version(campaigns, held, m, identity)))  # fmt: skip
+                                  on_click=lambda m=mapper, task=held: keep(
+                                      keep_version(campaigns, task, m, identity)))  # fmt: skip
                 st.text_area("Comment (needed to invalidate)", key="task_comment")
                 ok_col, bad_col = st.columns(2)
                 ok_col.button("Validate", type="primary", on_click=decide_held, args=(held, True))
@@ -218,7 +219,7 @@ if campaign is not None:
             elif held is None:
                 st.button(
                     "Validate next task",
-                    on_click=lambda: keep(validate_next(campaigns, campaign.id, identity)),
+                    on_click=lambda cid=campaign.id: keep(validate_next(campaigns, cid, identity)),
                 )
         st.markdown("**Volunteers**")
         st.dataframe(people_table(found), hide_index=True)

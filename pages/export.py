@@ -113,12 +113,14 @@ st.progress(
 if offered := CampaignStore(store).campaigns(scene_id):
     st.subheader("A campaign: its fields and its tasks")
     names = {c.id: c.name for c in offered}
-    chosen = st.selectbox("Campaign", list(names), format_func=names.get, key="export_campaign")
+    campaign_id = st.selectbox(
+        "Campaign", list(names), format_func=names.__getitem__, key="export_campaign"
+    )
     for column, kind in zip(st.columns(len(CAMPAIGN_TITLES)), CAMPAIGN_TITLES, strict=True):
         if column.button(f"Prepare {CAMPAIGN_TITLES[kind]}", key=f"campaign-{kind}"):
-            data = campaign_file(CampaignStore(store), chosen, kind, utc_now())
+            data = campaign_file(CampaignStore(store), campaign_id, kind, utc_now())
             column.download_button(
                 f"Download {CAMPAIGN_TITLES[kind]}", data, key=f"campaign-download-{kind}",
-                file_name=f"sharpfields-campaign-{chosen}.{kind}", mime=KINDS[kind],
+                file_name=f"sharpfields-campaign-{campaign_id}.{kind}", mime=KINDS[kind],
             )  # fmt: skip
     st.caption("The tasks carry their state: where a task is validated, every field is drawn.")

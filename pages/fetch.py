@@ -11,7 +11,7 @@ from streamlit_folium import st_folium
 from labels.model import Role
 from sr.stac.area import AreaError
 from sr.stac.remote import AssetError
-from sr.stac.search import StacError, StacSettings, search_candidates
+from sr.stac.search import Candidate, StacError, StacSettings, search_candidates
 from ui.assets import MissingAssetsError
 from ui.fetch_view import (
     SHOWN_CANDIDATES,
@@ -107,9 +107,9 @@ with right:
             st.error(escape_markdown(str(exc)))
         bar.empty()
 
-found = st.session_state.get("fetch_found")
-if found and area is not None and found[0] == area.geometry.wkt:
-    candidates = found[1]
+last_search = st.session_state.get("fetch_found")
+if last_search and area is not None and last_search[0] == area.geometry.wkt:
+    candidates: list[Candidate] = last_search[1]
     st.subheader(f"{len(candidates)} scene(s), least cloud over the area first")
     previews = st.session_state.setdefault("fetch_previews", {})
     for number, candidate in enumerate(candidates[:SHOWN_CANDIDATES]):

@@ -62,7 +62,8 @@ else:
             type="password",
             key="personal_code",
         )
-        role = st.radio("Role", list(Role), format_func=ROLE_HELP.__getitem__, key="role")
+        roles: list[Role] = list(Role)
+        role = st.radio("Role", roles, format_func=ROLE_HELP.__getitem__, key="role")
         code = st.text_input(
             "Access code (reviewers and coordinators: ask your coordinator)",
             type="password",

@@ -259,14 +259,14 @@ with side:
     method = st.selectbox(
         "Sharpening method",
         list(available),
-        format_func=available.get,
+        format_func=available.__getitem__,
         key="method",
         help=METHOD_HELP,
     )
     preset = st.selectbox(
         "Preset",
         list(PRESETS),
-        format_func=PRESETS.get,
+        format_func=PRESETS.__getitem__,
         key="preset",
         disabled=not get_method(method).takes_dip_options,
     )
@@ -392,7 +392,7 @@ with side:
         request_key(request) if request else None,
         show_area,
     )
-    if overlay is not None:
+    if overlay is not None and result is not None:
         st.success(ready_message(job_engine(), result))
         text = badge_text(result.provenance)
         st.badge(text.label, color=text.colour)

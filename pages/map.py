@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
+from sr.imagery.bands import DisplayMode
 from ui.assets import MissingAssetsError
 from ui.goto_box import goto_box
 from ui.scene_map import MODE_NAMES, basemap_choices, build_scene_map, fly_to
@@ -20,7 +21,7 @@ scene = served.scene
 left, right = st.columns([3, 1])
 with right:
     st.markdown(f"**{escape_markdown(scene.name)}**")
-    modes = ["true", "false"] if scene.bands.nir else ["true"]
+    modes: list[DisplayMode] = ["true", "false"] if scene.bands.nir else ["true"]
     mode = st.radio("View", modes, format_func=MODE_NAMES.__getitem__)
     basemap = st.radio("Basemap (needs internet)", basemap_choices(), horizontal=True)
     place = goto_box("map_goto")

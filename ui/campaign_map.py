@@ -11,6 +11,7 @@ from shapely.geometry import mapping
 
 from labels.campaigns import STATE_COLOURS, STATE_TITLES, Task
 from ui.field_layers import add_features
+from ui.scene_map import MapParent
 
 TASK_OUTLINE = {"color": "#ff1744", "weight": 4, "fill": False, "dashArray": "10 6"}
 
@@ -35,7 +36,7 @@ def add_tasks(fmap: folium.Map, tasks: Sequence[Task], now: str, show_holders: b
     add_features(fmap, [task_feature(t, now, show_holders) for t in tasks], "tasks")
 
 
-def add_task_outline(fmap: folium.Map, task: Task) -> None:
+def add_task_outline(fmap: MapParent, task: Task) -> None:
     """The task being mapped or validated: a bold dashed outline, named in its tooltip."""
     folium.GeoJson(
         mapping(task.geometry),

@@ -85,7 +85,7 @@ def task_panel(store: BaseLabelStore, scene: Scene, identity: Identity, task: Ta
         st.subheader("Campaign")
         names = {c.id: c.name for c in offered}
         chosen = st.selectbox(
-            "Campaign", list(names), format_func=names.get, key="label_campaign",
+            "Campaign", list(names), format_func=names.__getitem__, key="label_campaign",
             label_visibility="collapsed",
         )  # fmt: skip
         st.button(

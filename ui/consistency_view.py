@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import folium
 import numpy as np
@@ -32,11 +32,15 @@ from sr.sharpen.assessment import (
     badge_of,
 )
 
+BadgeColour = Literal[
+    "red", "orange", "yellow", "blue", "green", "violet", "gray", "grey", "primary"
+]
+
 
 @dataclass(frozen=True)
 class BadgeText:
     label: str
-    colour: str  # a Streamlit badge colour
+    colour: BadgeColour
     explanation: str
 
 

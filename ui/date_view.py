@@ -37,7 +37,7 @@ def views_of(scene: Scene, date: int = 0) -> list[str]:
     views = ["true"]
     for mode in ("false", "ndvi"):
         try:
-            view_bands(scene.date_bands(date), mode)  # type: ignore[arg-type]
+            view_bands(scene.date_bands(date), mode)
         except SceneError:
             continue
         views.append(mode)

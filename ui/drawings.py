@@ -131,7 +131,7 @@ class Drafts:
     def save(self, draft: Draft) -> list[str]:
         """Keep ``draft``; returns what was not kept (too many vertices, too much in all),
         in plain words."""
-        candidates = [({}, g) for g in draft.new] + [
+        candidates: list[tuple[dict[str, Any], BaseGeometry]] = [({}, g) for g in draft.new] + [
             ({"label_id": label_id, "version": version}, geom)
             for label_id, (geom, version) in draft.edits.items()
         ]

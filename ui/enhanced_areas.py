@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import folium
 import streamlit as st
@@ -24,10 +25,11 @@ from ui.enhance_flow import served_result
 from ui.goto_box import LABEL_GOTO, forget_place
 from ui.methods import method_text
 from ui.registry import ServedScene
+from ui.scene_map import MapParent
 from ui.state import bump_map
 from ui.uninterrupted import uninterrupted
 
-OUTLINE_STYLE = {"color": "#d500f9", "weight": 2, "fill": False, "opacity": 0.8}
+OUTLINE_STYLE: dict[str, Any] = {"color": "#d500f9", "weight": 2, "fill": False, "opacity": 0.8}
 THUMBNAIL_WIDTH = 160
 MAX_LISTED = 12  # per group (mine, everyone else's)
 
@@ -116,7 +118,7 @@ def thumbnail_png(area: EnhancedArea, parent: ServedScene) -> bytes:
     return png
 
 
-def add_enhanced_outlines(fmap: folium.Map, areas: Sequence[EnhancedArea], me: str) -> None:
+def add_enhanced_outlines(fmap: MapParent, areas: Sequence[EnhancedArea], me: str) -> None:
     """Every enhanced area as a thin outline (clicks inside still reach the map)."""
     group = folium.FeatureGroup(name="enhanced areas", control=True)
     for area in areas:

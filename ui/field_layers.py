@@ -21,6 +21,7 @@ from shapely.geometry.base import BaseGeometry
 
 from labels.crop_colours import CROP_COLOURS as CROP_COLOURS  # re-exported for the map's callers
 from labels.crop_colours import crop_colour
+from ui.scene_map import MapParent
 
 STATUS_DASH = {"draft": "6 4", "submitted": None, "accepted": None, "rejected": "2 4"}
 
@@ -91,14 +92,14 @@ class _FieldsInGroup(MacroElement):
 
 
 def add_fields(
-    fmap: folium.Map, fields: Iterable[MapField], name: str, editable: bool = False
+    fmap: MapParent, fields: Iterable[MapField], name: str, editable: bool = False
 ) -> folium.FeatureGroup:
     """A layer of field outlines; with ``editable`` it is the group Leaflet.draw edits."""
     return add_features(fmap, [field_feature(f) for f in fields], name, control=not editable)
 
 
 def add_features(
-    fmap: folium.Map, features: Sequence[dict[str, object]], name: str, control: bool = True
+    fmap: MapParent, features: Sequence[dict[str, object]], name: str, control: bool = True
 ) -> folium.FeatureGroup:
     """A layer of GeoJSON features styled by their ``_style`` property, with their
     ``_tooltip`` (already HTML-escaped) shown on hover."""

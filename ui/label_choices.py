@@ -10,7 +10,7 @@ widgets of the click's message there before it calls any callback.
 from __future__ import annotations
 
 from collections.abc import Mapping, MutableMapping
-from typing import Any
+from typing import Any, TypeGuard
 
 import streamlit as st
 
@@ -35,7 +35,7 @@ SAVE_BUTTONS = ("Save & submit", "Save as draft")  # the live map watches clicks
 
 
 def current_request(
-    state: MutableMapping[str, Any], scene: Scene, volunteer: str
+    state: MutableMapping[Any, Any], scene: Scene, volunteer: str
 ) -> SharpenRequest | None:
     """The sharpening the page's area, method and preset ask for (None without an area)."""
     area = state.get("area")
@@ -53,7 +53,7 @@ def current_request(
 
 
 def shown_result(
-    state: MutableMapping[str, Any], scene: Scene, volunteer: str
+    state: MutableMapping[Any, Any], scene: Scene, volunteer: str
 ) -> CachedResult | None:
     """The enhanced area the map shows now (None when it shows the original scene)."""
     request = current_request(state, scene, volunteer)
@@ -65,17 +65,17 @@ def shown_result(
         return None
 
 
-def crop_on_screen(state: MutableMapping[str, Any], default: str) -> str:
+def crop_on_screen(state: MutableMapping[Any, Any], default: str) -> str:
     """The crop the box shows now."""
     return str(state.get(CROP_KEY) or default)
 
 
-def drawn_on_screen(state: MutableMapping[str, Any], scene: Scene, volunteer: str) -> DrawnOn:
+def drawn_on_screen(state: MutableMapping[Any, Any], scene: Scene, volunteer: str) -> DrawnOn:
     """What a field saved now is drawn on, from the choices on screen."""
     return drawn_on_view(scene, shown_result(state, scene, volunteer))
 
 
-def showing_enhanced(state: MutableMapping[str, Any]) -> bool:
+def showing_enhanced(state: MutableMapping[Any, Any]) -> bool:
     """Whether the map shows the enhanced area (True) or the original scene under it."""
     return bool(state.get(SHOW_ENHANCED_KEY, True))
 
@@ -89,7 +89,7 @@ def flip_enhanced() -> None:
 
 
 def take_view_presses(
-    state: MutableMapping[str, Any], event: Mapping[str, Any] | None, *, at_save: bool = False
+    state: MutableMapping[Any, Any], event: Mapping[str, Any] | None, *, at_save: bool = False
 ) -> None:
     """Key E flips the view in the map's own script, at once, even while this script runs
     (ui/js/live_map.js), and the map reports how often it was pressed with every value it
@@ -122,7 +122,7 @@ def take_view_presses(
     state[VIEW_SEEN_KEY] = {"map": map_id, "presses": presses}
 
 
-def _is_count(value: object) -> bool:
+def _is_count(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
@@ -138,7 +138,7 @@ def _new_save_mark(state: Mapping[str, Any], mark: object) -> tuple[float, int] 
     return float(at), int(presses)
 
 
-def view_spec(state: MutableMapping[str, Any]) -> dict[str, Any]:
+def view_spec(state: MutableMapping[Any, Any]) -> dict[str, Any]:
     """What the map needs to show the page's view and the presses not counted here yet:
     the view, the presses counted (the map shows each press beyond them at once) and the
     key."""

@@ -60,7 +60,7 @@ CLICK_PARTS = ("last_clicked", "last_object_clicked", "last_active_drawing")
 _SEEN = "map_event_seen"  # the map's event as last acted on
 
 
-def map_news(state: MutableMapping[str, Any], key: str) -> dict[str, Any]:
+def map_news(state: MutableMapping[Any, Any], key: str) -> dict[str, Any]:
     """The parts of the map's last event (``state[key]``) not acted on yet.
 
     The live map (ui.live_map) is not rebuilt after a save or a delete, so the component

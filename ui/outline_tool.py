@@ -47,6 +47,7 @@ from ui.outline_assist import (
     propose_in_box,
     small_field_note,
 )
+from ui.scene_map import MapParent
 from ui.state import bump_map
 from ui.uninterrupted import uninterrupted
 
@@ -74,7 +75,13 @@ NEXT_CLICK_KEY = "assist_next_click"
 OUTLINE_BY_KEY = "assist_outline_by"
 ONE_CLICK, TWO_CORNERS = ("One click inside it", "Two clicks at opposite corners")
 CORNER_KEY = "assist_first_corner"  # (scene id, lon, lat) of a first corner, until the second
-CORNER_STYLE = {"radius": 6, "color": "#ffd600", "weight": 3, "fill": True, "fillOpacity": 0.6}
+CORNER_STYLE: dict[str, Any] = {
+    "radius": 6,
+    "color": "#ffd600",
+    "weight": 3,
+    "fill": True,
+    "fillOpacity": 0.6,
+}
 FIRST_CORNER = (
     "First corner marked (yellow dot). Now click the opposite corner of the field: the "
     "assist outlines the field between them."
@@ -222,7 +229,7 @@ def _first_corner(scene: Scene) -> tuple[float, float] | None:
     return float(found[1]), float(found[2])
 
 
-def add_corner_layer(fmap: folium.Map, scene: Scene) -> None:
+def add_corner_layer(fmap: MapParent, scene: Scene) -> None:
     """Show the first corner clicked while the second is awaited (a yellow dot)."""
     if (corner := _first_corner(scene)) is not None:
         lon, lat = corner
@@ -414,7 +421,7 @@ def _stop(drafts: Drafts) -> None:
     bump_map()
 
 
-def add_queue_layer(fmap: folium.Map, drafts: Drafts) -> None:
+def add_queue_layer(fmap: MapParent, drafts: Drafts) -> None:
     """Show the outline-all proposal waiting for Keep / Skip (yellow, dashed)."""
     queue = Proposals.beside(drafts.path).queue
     if queue:

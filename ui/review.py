@@ -99,7 +99,8 @@ def enhanced_view_of(
         if box(*result.provenance["bbox"]).buffer(1e-6).contains(label.geometry)
     ]
     same_date = [r for r in found if int(r.provenance.get("date_index") or 0) == date]
-    return (same_date or found or [None])[0]
+    chosen = same_date or found
+    return chosen[0] if chosen else None
 
 
 # What a reviewer filters by: the consistency of the imagery a field was drawn on.

@@ -10,9 +10,10 @@ import html
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, cast
 
 import folium
-from branca.element import MacroElement
+from branca.element import Figure, MacroElement
 from folium.plugins import Draw
 from jinja2 import Template
 from shapely.geometry.base import BaseGeometry
@@ -39,7 +40,11 @@ PIXEL_TILES_CSS = (
 DRAW_KEYS_JS = (Path(__file__).parent / "js" / "draw_keys.js").read_text()
 # scene id → the key its tiles need for the signed-in viewer (ui.state.tile_key)
 TileKey = Callable[[str], str]
-AREA_STYLE = {"color": "#00e5ff", "weight": 2, "fill": False, "dashArray": "8 6"}
+# What the layer helpers add to: a map, or the group of layers redrawn on a live map
+# (ui.live_map).
+MapParent = folium.Map | folium.FeatureGroup
+
+AREA_STYLE: dict[str, Any] = {"color": "#00e5ff", "weight": 2, "fill": False, "dashArray": "8 6"}
 
 
 def base_map(
@@ -72,7 +77,9 @@ def scene_frame(served: ServedScene) -> folium.Map:
         max_zoom=MAX_ZOOM,
         control_scale=True,
     )
-    fmap.get_root().header.add_child(folium.Element(PIXEL_TILES_CSS), name="sharpfields_pixels")
+    cast(Figure, fmap.get_root()).header.add_child(
+        folium.Element(PIXEL_TILES_CSS), name="sharpfields_pixels"
+    )
     return fmap
 
 
@@ -112,7 +119,7 @@ def add_scene_tiles(
     Leaflet shows layer names and attributions as HTML, and file names come from users.
     """
     name = html.escape(name)
-    return folium.TileLayer(
+    layer = folium.TileLayer(
         tiles=tile_url(served.scene.scene_id, mode, tile_key(served.scene.scene_id), date),
         name=name,
         attr=name,
@@ -122,11 +129,13 @@ def add_scene_tiles(
         control=True,
         opacity=opacity,
         class_name=PIXEL_TILES,
-    ).add_to(fmap)  # returned: a swipe (ui.date_swipe) clips it
+    )
+    layer.add_to(fmap)
+    return layer  # a swipe (ui.date_swipe) clips it
 
 
 def add_outline(
-    fmap: folium.Map, geometry: BaseGeometry, name: str, colour: str, weight: int
+    fmap: MapParent, geometry: BaseGeometry, name: str, colour: str, weight: int
 ) -> None:
     """An unfilled outline of a lon/lat geometry, as a named layer."""
     style = {"color": colour, "weight": weight, "fill": False}
@@ -135,7 +144,7 @@ def add_outline(
     )
 
 
-def add_area(fmap: folium.Map, bbox: BBox, fit: bool = True) -> None:
+def add_area(fmap: MapParent, bbox: BBox, fit: bool = True) -> None:
     """The chosen area as a dashed rectangle; the map zooms to it."""
     west, south, east, north = bbox
     folium.Rectangle([[south, west], [north, east]], **AREA_STYLE, tooltip="chosen area").add_to(
@@ -178,7 +187,7 @@ class FitWhenSized(MacroElement):
         self.bounds = json.dumps([[south, west], [north, east]])
 
 
-def fly_to(fmap: folium.Map, bbox: BBox) -> None:
+def fly_to(fmap: MapParent, bbox: BBox) -> None:
     """Fit the map to a lon/lat box; a later call replaces an earlier one (the last wins)."""
     fmap.add_child(FitWhenSized(bbox), name="sharpfields_fit")
 
@@ -189,7 +198,9 @@ def add_draw_control(fmap: folium.Map, group: folium.FeatureGroup | None, shape:
     With a group, its polygons can be edited (move, add, delete vertices) and removed. While
     drawing, Ctrl+Z or Backspace remove the last vertex, Enter finishes, Esc asks first.
     """
-    tools = {name: False for name in ("polyline", "circle", "marker", "circlemarker")}
+    tools: dict[str, Any] = {
+        name: False for name in ("polyline", "circle", "marker", "circlemarker")
+    }
     tools["rectangle"] = shape == "rectangle"
     tools["polygon"] = (
         {"allowIntersection": False, "showArea": True} if shape == "polygon" else False

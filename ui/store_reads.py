@@ -21,7 +21,7 @@ T = TypeVar("T")
 class StoreReads:
     """The store's reads for one page run, kept under ``memo[prefix + slot]``."""
 
-    def __init__(self, store: LabelStore, memo: MutableMapping[str, Any], prefix: str) -> None:
+    def __init__(self, store: LabelStore, memo: MutableMapping[Any, Any], prefix: str) -> None:
         self.store = store
         self.memo = memo
         self.prefix = prefix

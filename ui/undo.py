@@ -57,17 +57,18 @@ def after_delete(deleted: Sequence[Outcome], now_s: float) -> Undoable:
 
 def _undo_one(store: LabelStore, kind: str, change: Changed, identity: Identity) -> Outcome:
     label_id, version = change
-    who = {"actor": identity.name, "role": identity.role, "expected_version": version}
+    actor, role = identity.name, identity.role
     try:
         if kind == "created":
-            result = store.delete(label_id, **who)
+            result = store.delete(label_id, actor=actor, role=role, expected_version=version)
             return Outcome(True, f"Undone: {field_name(result.label)} removed.", label_id)
         if kind == "deleted":
-            result = store.restore(label_id, **who)
+            result = store.restore(label_id, actor=actor, role=role, expected_version=version)
             return Outcome(True, f"Undone: {field_name(result.label)} is back.", label_id)
         history = store.history(label_id)
         before = history[-2].label
-        result = store.save(history[-1].label.replace(geometry=before.geometry), **who)
+        edited = history[-1].label.replace(geometry=before.geometry)
+        result = store.save(edited, actor=actor, role=role, expected_version=version)
         return Outcome(True, f"Undone: {field_name(result.label)} has its old outline.", label_id)
     except LabelError as exc:
         return failed_outcome(exc)
