@@ -23,7 +23,11 @@ cached after). Per view, against the fields drawn by hand (at 2 m; 4 px border o
   (:func:`next_correction`); with a box instead of a click (two opposite corners,
   :mod:`sr.outline.box`): the drawn field's bounding box with each side moved at random by up
   to 0, 10 or 20 % of the field's extent (:func:`box_around`, seeded per chip and field), and
-  that box itself as the outline (what a rectangle drawn by hand gives); "outline all"
+  that box itself as the outline (what a rectangle drawn by hand gives); beside fields
+  already saved (:mod:`sr.outline.saved_fields`): the click's outline with what lies in the
+  other drawn fields cut away (all of them, or a random half seeded per chip), and, to show
+  why the Label page trims only along fields a person drew, edited or accepted, the same
+  half saved as the assist proposed them (:func:`beside_saved`); "outline all"
   field-level F1 (a proposal matches a drawn field
   at IoU ≥ 0.5; ``F1 judged``: proposals lying mostly (> 50 %) on undrawn land — roads, woods,
   farmsteads the drawer left out — are not counted; ``F1 strict`` counts them as wrong);
@@ -77,6 +81,8 @@ from sr.outline.assist import (
 )
 from sr.outline.box import PixelBox
 from sr.outline.corrections import Correction
+from sr.outline.polygons import largest_polygon
+from sr.outline.saved_fields import clear_of
 from sr.outline.segment import (
     MAX_GROW,
     TRAINED_NET,
@@ -101,6 +107,8 @@ CLICKS = 5  # a first click and up to four corrections
 GOOD_IOU = 0.8  # the issue's one-click target, as a share of fields that reach it
 WORSE_BY = 0.1  # a correction that lowers the IoU this much did harm
 BOX_JITTERS = (0.0, 0.1, 0.2)  # how far off a volunteer's box: each side, share of extent
+# Which other fields are saved when a field is clicked (:func:`beside_saved`).
+SAVED_CASES = ("all", "half", "half_proposed")
 CHIP_WORDS = {
     "bench": "benchmark chips (never trained on)",
     "validation": "validation chips (held out of training, used to choose the segmenter)",
@@ -252,6 +260,34 @@ def box_ious(
     return out
 
 
+def beside_saved(
+    fields: np.ndarray, clicks: dict[int, Click], outlines: list, seed: int
+) -> list[list[float]]:
+    """Per drawn field (``clicks`` order), the IoU of its click's outline (``outlines``, pixel
+    polygons or None) cut along the other fields already saved, per :data:`SAVED_CASES`: all
+    of them as drawn; a random half of them as drawn (``seed``); that half as the assist
+    proposed them, saved unedited."""
+    drawn = {n: largest_polygon(fields == n) for n in clicks}
+    rng = np.random.default_rng(seed)
+    half = {n for n in clicks if rng.random() < 0.5}
+    proposed = dict(zip(clicks, outlines, strict=True))
+    out = []
+    for number, at in clicks.items():
+        field = fields == number
+        others = [n for n in clicks if n != number]
+        cases = (
+            [drawn[n] for n in others],
+            [drawn[n] for n in others if n in half],
+            [proposed[n] for n in others if n in half and proposed[n] is not None],
+        )
+        outline = proposed[number]
+        kept = [
+            None if outline is None else clear_of(outline, saved, at).outline for saved in cases
+        ]
+        out.append([iou(polygon_mask(k, field.shape), field) for k in kept])
+    return out
+
+
 def generic_segments(chip: Chip, image: np.ndarray) -> np.ndarray:
     """The generic segmenter's segments of a view (its colours scaled as the truth's)."""
     out: np.ndarray = segments(normalise(image, chip.truth))
@@ -280,9 +316,9 @@ def score_view(chip: Chip, image: np.ndarray, segmenter: Segmenter) -> dict:
         grow: instances if grow == 0 else field_instances(image, grown(segmenter, grow))
         for grow in range(-MAX_GROW, MAX_GROW + 1)
     }
+    outlines = {grow: outlines_at(found, list(clicks.values())) for grow, found in levels.items()}
     masks = {
-        grow: [polygon_mask(p, fields.shape) for p in outlines_at(found, list(clicks.values()))]
-        for grow, found in levels.items()
+        grow: [polygon_mask(p, fields.shape) for p in found] for grow, found in outlines.items()
     }
     generic_iou, assist_iou, press_iou, precision, recall = [], [], [], [], []
     corrected, boxes = [], []
@@ -303,6 +339,9 @@ def score_view(chip: Chip, image: np.ndarray, segmenter: Segmenter) -> dict:
         "assist_press_iou": press_iou,
         "assist_corrected_iou": corrected,
         "assist_box_iou": boxes,
+        "assist_saved_iou": beside_saved(
+            fields, clicks, outlines[0], zlib.crc32(chip.name.encode())
+        ),
         "assist_click_precision": precision,
         "assist_click_recall": recall,
         **{f"all_{k}": v for k, v in outline_all_scores(all_outlines(instances), fields).items()},
@@ -414,6 +453,11 @@ def summary(records: list[dict], view_name: str, degradation: str | None = None)
             out[f"box_{jitter:g}_median"] = float(np.median(pair[:, 0]))
             out[f"box_{jitter:g}_good"] = float(np.mean(pair[:, 0] >= GOOD_IOU))
             out[f"box_{jitter:g}_alone"] = float(np.median(pair[:, 1]))
+    if "assist_saved_iou" in picked[0]:
+        cases = np.array([v for r in picked for v in r["assist_saved_iou"]])
+        for k, case in enumerate(SAVED_CASES):
+            out[f"saved_{case}_median"] = float(np.median(cases[:, k]))
+            out[f"saved_{case}_good"] = float(np.mean(cases[:, k] >= GOOD_IOU))
     return out
 
 
@@ -448,6 +492,27 @@ BOX_COLUMNS = tuple(
         (f"box_{jitter:g}_good", "≥ 0.8", "{:.0%}"),
         (f"box_{jitter:g}_alone", "the box itself", "{:.2f}"),
     )
+)
+
+
+SAVED_COLUMNS = (
+    ("assist_click_iou_median", "one click, nothing saved", "{:.2f}"),
+    ("saved_all_median", "all other fields saved", "{:.2f}"),
+    ("saved_all_good", "≥ 0.8", "{:.0%}"),
+    ("saved_half_median", "half saved", "{:.2f}"),
+    ("saved_half_good", "≥ 0.8", "{:.0%}"),
+    ("saved_half_proposed_median", "half saved as proposed, unedited", "{:.2f}"),
+)
+
+
+SAVED_WORDS = (
+    "One click beside fields already saved (`sr.outline.saved_fields`: the outline's parts "
+    "inside saved fields cut away, the piece under the click kept): median IoU over every "
+    "drawn field when all the other drawn fields are saved (the last field of a finished "
+    "neighbourhood), when a random half of them are (seeded per chip), and when that half "
+    "was saved as the assist proposed it, unedited. The Label page cuts only along fields a "
+    "person drew or edited, or a reviewer accepted (`labels.workflow.firm_outline`): the "
+    "last column is why."
 )
 
 
@@ -533,6 +598,9 @@ def markdown(result: dict) -> str:
         if "assist_box_iou" in records[0]:
             lines += ["", BOX_WORDS, ""]
             lines += table(records, views, degradation, BOX_COLUMNS)
+        if "assist_saved_iou" in records[0]:
+            lines += ["", SAVED_WORDS, ""]
+            lines += table(records, views, degradation, SAVED_COLUMNS)
     return "\n".join(lines) + "\n"
 
 

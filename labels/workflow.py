@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from labels.errors import PermissionDeniedError, TransitionError
-from labels.model import Label, Role, Status, same_person
+from labels.model import PROPOSED, Label, Role, Status, same_person
 
 # old status (None: a new label) -> statuses it may move to.
 TRANSITIONS: dict[Status | None, frozenset[Status]] = {
@@ -14,6 +14,16 @@ TRANSITIONS: dict[Status | None, frozenset[Status]] = {
     Status.ACCEPTED: frozenset({Status.ACCEPTED, Status.REJECTED}),
 }
 REVIEW_STATUSES = frozenset({Status.ACCEPTED, Status.REJECTED})
+
+
+def firm_outline(label: Label) -> bool:
+    """Whether a new outline may take its border from ``label`` (``sr.outline.saved_fields``):
+    a person drew or edited it, or a reviewer accepted it. Never a rejected or deleted one,
+    nor an assist's proposal saved unedited and not reviewed yet: trimming along those cost the
+    next field more than it gained (models/OUTLINE_CARD.md, "Saved fields")."""
+    if label.deleted or label.status is Status.REJECTED:
+        return False
+    return label.status is Status.ACCEPTED or label.drawing != PROPOSED
 
 
 def drew_it(actor: str, label: Label) -> bool:

@@ -284,7 +284,7 @@ if request is not None:
 overlay = served_result(result, served) if result else None
 show_enhanced = overlay is not None and showing_enhanced(state)
 if tool == OUTLINE_TOOL:
-    draft = take_click(news, scene, result if show_enhanced else None, drafts, draft)
+    draft = take_click(news, scene, result if show_enhanced else None, store, drafts, draft)
 areas = enhanced_areas(results_of_scene(scene.scene_id), identity.name)
 
 compare = overlay is not None and show_enhanced and bool(state.get(COMPARE_KEY))

@@ -30,10 +30,11 @@ from shapely.geometry import Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from labels.base_store import LabelStore
-from labels.errors import ValidationError
+from labels.errors import NotFoundError, ValidationError
 from labels.geometry import measure
 from labels.label_checks import checked_label
 from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label
+from labels.workflow import firm_outline
 from sr.fsutil import atomic_write
 from sr.imagery.raster_io import Raster, read_raster, upscaled_transform
 from sr.imagery.scene import Scene, read_area
@@ -47,6 +48,7 @@ from sr.outline.assist import (
 from sr.outline.box import PixelBox
 from sr.outline.corrections import Constraint, Correction, constraints
 from sr.outline.dates import chosen_combine, dates_version
+from sr.outline.saved_fields import Trimmed, clear_of
 from sr.outline.segment import Segmenter, default_segmenter, grown, with_box, with_clicks
 from sr.sharpen.cache import CachedResult
 from sr.sharpen.methods import enhance
@@ -415,6 +417,28 @@ def propose_in_box(
     return (_lonlat(found[0], view.raster) if found else None), version
 
 
+def firm_fields_near(store: LabelStore, outline: BaseGeometry, scene_id: str) -> list[BaseGeometry]:
+    """The scene's saved fields beside ``outline`` that a proposal takes its border from: a
+    person drew or edited them, or a reviewer accepted them (:func:`firm_outline`)."""
+    found = []
+    for label_id, _ in store.neighbours(outline, scene_id):
+        try:
+            label = store.get(label_id)
+        except NotFoundError:  # deleted meanwhile
+            continue
+        if firm_outline(label):
+            found.append(label.geometry)
+    return found
+
+
+def off_saved(
+    outline: Polygon, store: LabelStore, scene_id: str, at: tuple[float, float] | None = None
+) -> Trimmed:
+    """``outline`` (lon/lat) with what lies in the firm saved fields beside it cut away: the
+    piece holding the click ``at`` (lon, lat), else the largest (:func:`clear_of`)."""
+    return clear_of(outline, firm_fields_near(store, outline, scene_id), at)
+
+
 def passes_checks(geometry: Polygon, store: LabelStore, scene_id: str, user: str) -> bool:
     """True when a proposal would pass the checks a saved drawing passes (no errors)."""
     label = Label(geometry=geometry, crop=store.crops[0], scene_id=scene_id, annotator=user)
@@ -434,12 +458,14 @@ def passes_checks(geometry: Polygon, store: LabelStore, scene_id: str, user: str
 def propose_all(
     scene: Scene, shown: CachedResult, store: LabelStore, user: str, every_date: bool = False
 ) -> tuple[list[Polygon], int, str]:
-    """Every field of the enhanced area (of every date together with ``every_date``) that
-    passes the drawing checks (lon/lat, largest first), how many others were left out (too
-    small or large, overlapping …) and the version that proposed them."""
+    """Every field of the enhanced area (of every date together with ``every_date``), cut
+    off the firm saved fields (:func:`off_saved`), that passes the drawing checks (lon/lat,
+    largest first), how many others were left out (too small or large, overlapping, inside
+    saved fields …) and the version that proposed them."""
     view = area_fields(scene, shown, every_date)
     found = [_lonlat(p, view.raster) for p in all_outlines(view.instances, view.raster.transform)]
-    kept = [p for p in found if passes_checks(p, store, scene.scene_id, user)]
+    trimmed = [off_saved(p, store, scene.scene_id).outline for p in found]
+    kept = [p for p in trimmed if p is not None and passes_checks(p, store, scene.scene_id, user)]
     return kept, len(found) - len(kept), view.version
 
 

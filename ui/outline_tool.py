@@ -16,7 +16,7 @@ uses). Logic: :mod:`ui.outline_assist`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import folium
@@ -42,6 +42,7 @@ from ui.outline_assist import (
     assist_version,
     clicked_point,
     cut_caution,
+    off_saved,
     propose_all,
     propose_at,
     propose_in_box,
@@ -71,6 +72,14 @@ NOT_SMALLER = (
     "Adjust the outline with the map's edit tool."
 )
 CHANGED = "That proposal was edited, saved or removed: click the field again to start over."
+SAVED_NOTE = (
+    "A proposal stops at the fields saved already that someone drew by hand, edited or had "
+    "accepted: it takes their border, so neighbours neither overlap nor leave a gap."
+)
+INSIDE_SAVED = (
+    "No new field there: what the assist found lies inside fields saved already. To change "
+    "a saved field, edit it with the map's edit tool."
+)
 NEXT_CLICK_KEY = "assist_next_click"
 OUTLINE_BY_KEY = "assist_outline_by"
 ONE_CLICK, TWO_CORNERS = ("One click inside it", "Two clicks at opposite corners")
@@ -159,12 +168,14 @@ def take_click(
     event: Mapping[str, Any],
     scene: Scene,
     shown: CachedResult | None,
+    store: LabelStore,
     drafts: Drafts,
     draft: Draft,
 ) -> Draft:
     """A new click on the map's ground proposes the field under it (as an unsaved drawing),
     marks a corner of one (two corners propose the field between them), or adds a part to
-    the latest proposal or cuts one off it (the panel's "Next click")."""
+    the latest proposal or cuts one off it (the panel's "Next click"). A proposal never
+    reaches into the saved fields a person drew, edited or accepted (:func:`off_saved`)."""
     mode = st.session_state.get(NEXT_CLICK_KEY, NEW_FIELD)
     corners = mode == NEW_FIELD and st.session_state.get(OUTLINE_BY_KEY) == TWO_CORNERS
     # A correction lands inside the outline it corrects, a corner often on a neighbour's
@@ -175,24 +186,24 @@ def take_click(
         return draft
     st.session_state["assist_click"] = seen
     if mode != NEW_FIELD:
-        return _correct(scene, shown, drafts, draft, (*point, mode == ADD_PART))
+        return _correct(scene, shown, store, drafts, draft, (*point, mode == ADD_PART))
     if corners:
-        return _corner(scene, shown, drafts, draft, point)
+        return _corner(scene, shown, store, drafts, draft, point)
     click = LastClick(*point, every_date=every_date(scene), date=current_date(scene))
-    if (answer := _proposed(scene, shown, click)) is None:
+    if (answer := _proposed(scene, shown, store, click)) is None:
         return draft
-    polygon, version = answer
-    if polygon is None:
-        _say(NO_FIELD)
+    if answer.outline is None:
+        _say(answer.nothing(NO_FIELD))
         return draft
-    _say(PROPOSED, small_field_note(polygon, scene.metres_per_pixel))
+    _say(answer.proposed(), small_field_note(answer.outline, scene.metres_per_pixel))
     bump_map()  # a fresh map: the proposal editable, the click forgotten
-    return _add_drawing(drafts, draft, polygon, version, click)
+    return _add_drawing(drafts, draft, answer.outline, answer.version, click)
 
 
 def _corner(
     scene: Scene,
     shown: CachedResult | None,
+    store: LabelStore,
     drafts: Drafts,
     draft: Draft,
     point: tuple[float, float],
@@ -207,17 +218,19 @@ def _corner(
         return draft
     corners = (*first, *point)
     answer = _answered(
-        lambda: propose_in_box(scene, shown, corners, every_date(scene), current_date(scene))
+        lambda: propose_in_box(scene, shown, corners, every_date(scene), current_date(scene)),
+        store,
+        scene,
     )
     if answer is None:
         return draft
-    polygon, version = answer
-    if polygon is None:
-        _say(NO_FIELD_IN_BOX)
+    if answer.outline is None:
+        _say(answer.nothing(NO_FIELD_IN_BOX))
         return draft
-    _say(PROPOSED, small_field_note(polygon, scene.metres_per_pixel, corners_hint=False))
+    note = small_field_note(answer.outline, scene.metres_per_pixel, corners_hint=False)
+    _say(answer.proposed(), note)
     bump_map()
-    return _add_drawing(drafts, draft, polygon, version)
+    return _add_drawing(drafts, draft, answer.outline, answer.version)
 
 
 def _first_corner(scene: Scene) -> tuple[float, float] | None:
@@ -236,12 +249,33 @@ def add_corner_layer(fmap: MapParent, scene: Scene) -> None:
         folium.CircleMarker((lat, lon), **CORNER_STYLE).add_to(fmap)
 
 
+@dataclass(frozen=True)
+class Answer:
+    """The assist's answer: the outline (None: no field), the version that proposed it, and
+    how many saved fields it was cut along (:func:`ui.outline_assist.off_saved`)."""
+
+    outline: Polygon | None
+    version: str
+    cut_along: int = 0
+
+    def nothing(self, no_field: str) -> str:
+        """What to say when there is no outline (``no_field``: when the assist found none)."""
+        return INSIDE_SAVED if self.cut_along else no_field
+
+    def proposed(self) -> str:
+        """What to say about a proposal, and where it was cut along saved fields."""
+        if not self.cut_along:
+            return PROPOSED
+        fields = "a saved field" if self.cut_along == 1 else f"{self.cut_along} saved fields"
+        return f"{PROPOSED} It stops at {fields}: the border there is theirs."
+
+
 def _proposed(
-    scene: Scene, shown: CachedResult | None, click: LastClick
-) -> tuple[Polygon | None, str] | None:
-    """The outline of the click's field as ``click`` says (dates, level, corrections) and the
-    version that proposed it (:func:`ui.outline_assist.propose_at`); None, said on the panel,
-    when the area could not be read or sharpened."""
+    scene: Scene, shown: CachedResult | None, store: LabelStore, click: LastClick
+) -> Answer | None:
+    """The outline of the click's field as ``click`` says (dates, level, corrections), off
+    the saved fields (:func:`_answered`); None, said on the panel, when the area could not
+    be read or sharpened."""
     return _answered(
         lambda: propose_at(
             scene,
@@ -252,20 +286,31 @@ def _proposed(
             click.date,
             click.grow,
             click.corrections,
-        )
+        ),
+        store,
+        scene,
+        (click.lon, click.lat),
     )
 
 
 def _answered(
     propose: Callable[[], tuple[Polygon | None, str]],
-) -> tuple[Polygon | None, str] | None:
-    """What ``propose`` answers (an outline or None, and the version); None, said on the
-    panel, when the area could not be read or sharpened."""
+    store: LabelStore,
+    scene: Scene,
+    at: tuple[float, float] | None = None,
+) -> Answer | None:
+    """What ``propose`` answers (an outline or None, and the version), with what lies in
+    the firm saved fields cut away (the piece holding ``at``, lon/lat, or the largest);
+    None, said on the panel, when the area could not be read or sharpened."""
     try:
-        return propose()
+        polygon, version = propose()
     except (SceneError, SharpenError) as exc:
         _say(f"No outline: {exc}")
         return None
+    if polygon is None:
+        return Answer(None, version)
+    trimmed = off_saved(polygon, store, scene.scene_id, at)
+    return Answer(trimmed.outline, version, trimmed.cut_along)
 
 
 def _latest(drafts: Drafts, draft: Draft) -> tuple[int, LastClick] | None:
@@ -299,6 +344,7 @@ def _replace_proposal(
 def _correct(
     scene: Scene,
     shown: CachedResult | None,
+    store: LabelStore,
     drafts: Drafts,
     draft: Draft,
     correction: LonLatCorrection,
@@ -309,9 +355,9 @@ def _correct(
         return draft
     index, click = latest
     corrected = replace(click, corrections=(*click.corrections, correction))
-    if (answer := _proposed(scene, shown, corrected)) is None:
+    if (answer := _proposed(scene, shown, store, corrected)) is None:
         return draft
-    polygon, version = answer
+    polygon = answer.outline
     add = correction[2]
     if polygon is None and not add:
         _say(CUT_TOO_MUCH)
@@ -324,14 +370,16 @@ def _correct(
         small_field_note(polygon, scene.metres_per_pixel),
     ]
     _say(
-        f"{'Part added' if add else 'Part cut off'}. {PROPOSED}",
+        f"{'Part added' if add else 'Part cut off'}. {answer.proposed()}",
         " ".join(c for c in cautions if c) or None,
     )
-    return _replace_proposal(drafts, draft, index, polygon, version, corrected)
+    return _replace_proposal(drafts, draft, index, polygon, answer.version, corrected)
 
 
 @uninterrupted
-def _resize(scene: Scene, shown: CachedResult | None, drafts: Drafts, step: int) -> None:
+def _resize(
+    scene: Scene, shown: CachedResult | None, store: LabelStore, drafts: Drafts, step: int
+) -> None:
     """Propose the latest click's field again, the next level larger (``step`` 1) or smaller
     (−1) that gives another outline, in place of the unchanged proposal (its corrections
     applied at that level too)."""
@@ -342,23 +390,26 @@ def _resize(scene: Scene, shown: CachedResult | None, drafts: Drafts, step: int)
     grow = click.grow
     while abs(grow + step) <= MAX_GROW:
         grow += step
-        if (answer := _proposed(scene, shown, replace(click, grow=grow))) is None:
+        if (answer := _proposed(scene, shown, store, replace(click, grow=grow))) is None:
             return
-        polygon, version = answer
+        polygon = answer.outline
         if polygon is not None and not polygon.equals_exact(draft.new[index], SAME_OUTLINE_DEG):
             break
     else:
         _say(NOT_LARGER if step > 0 else NOT_SMALLER)
         return
-    _replace_proposal(drafts, draft, index, polygon, version, replace(click, grow=grow))
+    _replace_proposal(drafts, draft, index, polygon, answer.version, replace(click, grow=grow))
     _say(
-        f"{'Larger' if step > 0 else 'Smaller'} outline proposed in its place. {PROPOSED}",
+        f"{'Larger' if step > 0 else 'Smaller'} outline proposed in its place. "
+        + answer.proposed(),
         small_field_note(polygon, scene.metres_per_pixel),
     )
 
 
 @uninterrupted
-def _undo_correction(scene: Scene, shown: CachedResult | None, drafts: Drafts) -> None:
+def _undo_correction(
+    scene: Scene, shown: CachedResult | None, store: LabelStore, drafts: Drafts
+) -> None:
     """Propose the latest click's field again without its last correction, in place."""
     draft = drafts.load()
     if (latest := _latest(drafts, draft)) is None:
@@ -368,14 +419,16 @@ def _undo_correction(scene: Scene, shown: CachedResult | None, drafts: Drafts) -
         _say(CHANGED)
         return
     earlier = replace(click, corrections=click.corrections[:-1])
-    if (answer := _proposed(scene, shown, earlier)) is None:
+    if (answer := _proposed(scene, shown, store, earlier)) is None:
         return
-    polygon, version = answer
-    if polygon is None:
-        _say(NO_FIELD)
+    if answer.outline is None:
+        _say(answer.nothing(NO_FIELD))
         return
-    _replace_proposal(drafts, draft, index, polygon, version, earlier)
-    _say(f"Last click undone. {PROPOSED}", small_field_note(polygon, scene.metres_per_pixel))
+    _replace_proposal(drafts, draft, index, answer.outline, answer.version, earlier)
+    _say(
+        f"Last click undone. {answer.proposed()}",
+        small_field_note(answer.outline, scene.metres_per_pixel),
+    )
 
 
 @uninterrupted
@@ -388,7 +441,7 @@ def _outline_all(
     record = Proposals.beside(drafts.path)
     record.queue, record.queue_version = found, version
     record.save()
-    note = f" ({left_out} left out: too small, too large or overlapping a saved field)"
+    note = f" ({left_out} left out: too small, too large, or overlapping or inside a saved field)"
     _say(f"{len(found)} field(s) proposed{note if left_out else ''}: keep or skip each.")
     bump_map()
 
@@ -460,6 +513,7 @@ def outline_panel(
         "or the other two): the field between them is proposed from the enhanced area (or "
         "the original where none is shown)."
     )
+    st.caption(SAVED_NOTE)
     if len(scene.dates) > 1:
         st.toggle(
             "Use every date",
@@ -483,7 +537,7 @@ def outline_panel(
             help="The outline stops short of the field's edge: join more of the parts "
             "around your click.",
             on_click=_resize,
-            args=(scene, shown, drafts, 1),
+            args=(scene, shown, store, drafts, 1),
             key="assist-larger",
         )
         smaller.button(
@@ -491,7 +545,7 @@ def outline_panel(
             disabled=grow <= -MAX_GROW,
             help="The outline spills into a neighbour: split it into smaller parts.",
             on_click=_resize,
-            args=(scene, shown, drafts, -1),
+            args=(scene, shown, store, drafts, -1),
             key="assist-smaller",
         )
         if record.last_click.corrections:
@@ -499,7 +553,7 @@ def outline_panel(
                 "Undo last click",
                 help="Take back the last part added or cut off.",
                 on_click=_undo_correction,
-                args=(scene, shown, drafts),
+                args=(scene, shown, store, drafts),
                 key="assist-undo",
             )
         st.radio(

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from shapely.geometry import box
 
 from bench.bench_fields import (
     BOX_JITTERS,
     CLICKS,
+    beside_saved,
     boundary_headroom,
     box_around,
     corrected_ious,
+    innermost_points,
     iou,
     next_correction,
     one_press_iou,
@@ -72,6 +75,28 @@ def test_score_view_says_how_each_click_outline_fits_its_field() -> None:
     assert boxes[0]["0"] == pytest.approx([1.0, 1.0], abs=0.05)  # a square: both exact
     # The third field's box is its drawn rectangle; the assist stops at the colour's edge.
     assert boxes[2]["0"][1] == pytest.approx(1.0) and boxes[2]["0"][0] < 0.9
+
+
+def test_beside_saved_cuts_a_click_outline_along_the_other_fields_saved() -> None:
+    fields = np.zeros((20, 40), np.int32)
+    fields[2:18, 2:20] = 1
+    fields[2:18, 20:38] = 2
+    clicks = innermost_points(fields)  # field 1, then field 2
+    spilling = box(2, 2, 29, 18)  # field 1's outline: all of it and half of field 2
+    exact = box(20, 2, 38, 18)
+    # A seed whose random half holds field 1 (the first draw) and not field 2.
+    seed = next(
+        s for s in range(100) if (lambda r: r[0] < 0.5 <= r[1])(np.random.default_rng(s).random(2))
+    )
+    [[all_1, half_1, proposed_1], [all_2, half_2, proposed_2]] = beside_saved(
+        fields, clicks, [spilling, exact], seed
+    )
+    assert iou(fields == 1, fields > 0) < 1 and all_1 == pytest.approx(1.0)  # spill cut away
+    assert half_1 == proposed_1 == pytest.approx(18 / 27)  # field 2 not saved: as clicked
+    assert all_2 == half_2 == pytest.approx(1.0)  # field 1 as drawn: nothing of field 2
+    assert proposed_2 == pytest.approx(0.5)  # field 1 saved as proposed took half of it
+    [[nothing, *_], _] = beside_saved(fields, clicks, [None, exact], seed)
+    assert nothing == 0.0  # a click in no field
 
 
 def test_boundary_headroom_compares_each_view_with_the_truths_own_gain() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from labels.errors import PermissionDeniedError, TransitionError
-from labels.model import Role, Status
-from labels.workflow import as_imported, check_change
+from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Role, Status
+from labels.workflow import as_imported, check_change, firm_outline
 from tests.labels.conftest import make_label
 
 
@@ -106,3 +106,23 @@ def test_an_author_fixes_a_rejected_field_and_it_goes_back_to_review() -> None:
     with pytest.raises(PermissionDeniedError):
         check_change(accepted, as_resubmitted(accepted.replace(crop="maize"), "ram"), "ram",
                      Role.VOLUNTEER)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("drawing", "status", "deleted", "firm"),
+    [
+        (HAND, Status.SUBMITTED, False, True),
+        (None, Status.DRAFT, False, True),  # saved before drawings were recorded: by hand
+        (PROPOSED_EDITED, Status.SUBMITTED, False, True),
+        (PROPOSED, Status.SUBMITTED, False, False),  # the assist's outline, unedited
+        (PROPOSED, Status.ACCEPTED, False, True),  # … until a reviewer accepts it
+        (HAND, Status.REJECTED, False, False),
+        (PROPOSED, Status.REJECTED, False, False),
+        (HAND, Status.ACCEPTED, True, False),
+    ],
+)
+def test_a_new_outline_takes_its_border_only_from_a_field_a_person_drew_or_accepted(
+    drawing: str | None, status: Status, deleted: bool, firm: bool
+) -> None:
+    label = make_label(drawing=drawing, status=status, deleted=deleted)
+    assert firm_outline(label) is firm

@@ -12,10 +12,11 @@ from rasterio.warp import transform_geom
 from scipy import ndimage as ndi
 from shapely.affinity import affine_transform
 from shapely.geometry import Point, box, mapping, shape
+from shapely.geometry.base import BaseGeometry
 from streamlit.testing.v1 import AppTest
 
 import ui.outline_assist
-from labels.model import HAND, PROPOSED, PROPOSED_EDITED
+from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label, Role, Status
 from labels.store import open_store
 from sr.imagery.scene import Scene, open_scene
 from sr.imagery.scene_errors import SceneError
@@ -25,7 +26,7 @@ from sr.sharpen.pipeline import SharpenRequest, sharpen_area
 from tests.ui.conftest import run_page
 from tests.ui.test_label_page import map_sends
 from tests.ui.test_label_page_day import SITA
-from ui.drawings import Drafts
+from ui.drawings import Draft, Drafts
 from ui.enhance_flow import result_cache
 from ui.outline_assist import (
     SMALL_FIELD_PIXELS,
@@ -46,6 +47,7 @@ from ui.outline_tool import (
     CORNER_KEY,
     CUT_PART,
     EVERY_DATE_KEY,
+    INSIDE_SAVED,
     NEXT_CLICK_KEY,
     NO_FIELD,
     NO_FIELD_IN_BOX,
@@ -105,6 +107,14 @@ def on_the_tool(area_text: str) -> AppTest:
     return app
 
 
+def outlined_all(area_text: str) -> AppTest:
+    """The page after Outline all fields here on the tool."""
+    app = on_the_tool(area_text)
+    button(app, "Outline all fields here").click().run()
+    assert not app.exception
+    return app
+
+
 def button(app: AppTest, label: str):  # type: ignore[no-untyped-def]
     return next(b for b in app.button if b.label == label)
 
@@ -129,6 +139,77 @@ def test_a_click_in_a_field_proposes_an_unsaved_outline_that_saves_as_proposed(
     assert saved.assist_version.endswith("on 2 dates (stack): date 1, date 2")
     assert saved.geometry.equals_exact(proposal, 1e-9)
     assert Proposals.beside(drafts.path).proposed == []  # saved: forgotten
+
+
+def save_beside(app_data: Path, scene: Scene, field: BaseGeometry, drawing: str) -> None:
+    """Maya saves a field over the far half (from the click) of an outline, as ``drawing``."""
+    store = open_store(app_data / "labels")
+    store.register_scene(scene.scene_id, scene.footprint)
+    store.save(
+        Label(field, "rice", scene.scene_id, "Maya", status=Status.SUBMITTED, drawing=drawing),
+        actor="Maya",
+        role=Role.VOLUNTEER,
+    )
+
+
+def test_a_proposal_stops_at_fields_a_person_saved_and_not_at_unedited_proposals(
+    app_data: Path, scene: Scene
+) -> None:
+    area_text, (lon, lat), _ = enhanced_area(scene)
+    click = {"lat": lat, "lng": lon}
+    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
+    map_sends(on_the_tool(area_text), last_clicked=click)
+    [alone] = drafts.load().new
+    west, south, east, north = alone.bounds
+    middle = (west + east) / 2
+    far = (
+        box(middle, south - 1e-3, east + 1e-3, north + 1e-3)
+        if lon < middle
+        else box(west - 1e-3, south - 1e-3, middle, north + 1e-3)
+    )
+    spill = alone.intersection(far).area
+    assert spill > 0.05 * alone.area
+
+    # Saved as the assist proposed it, unedited and not reviewed: the proposal goes over it.
+    save_beside(app_data, scene, far, PROPOSED)
+    drafts.save(Draft())
+    app = map_sends(on_the_tool(area_text), last_clicked=click)
+    assert not app.exception
+    [same] = drafts.load().new
+    assert same.equals_exact(alone, 1e-9)
+    assert not any("stops at" in i.value for i in app.info)
+
+    # Drawn by hand: the proposal stops at it, sharing its border, and saves as proposed.
+    save_beside(app_data, scene, far, HAND)
+    drafts.save(Draft())
+    app = map_sends(on_the_tool(area_text), last_clicked=click)
+    assert not app.exception
+    assert any("It stops at a saved field" in i.value for i in app.info)  # the firm one
+    [trimmed] = drafts.load().new
+    assert trimmed.contains(Point(lon, lat))
+    assert trimmed.intersection(far).area < 1e-6 * alone.area
+    assert trimmed.area == pytest.approx(alone.area - spill, rel=1e-6)
+    button(app, "Save & submit").click().run()
+    assert not app.exception
+    mine = [lab for lab in open_store(app_data / "labels").query() if lab.annotator == "Sita"]
+    assert [(lab.drawing, lab.geometry.equals_exact(trimmed, 1e-9)) for lab in mine] == [
+        (PROPOSED, True)
+    ]
+
+
+def test_a_click_on_a_field_already_saved_says_so_and_adds_nothing(
+    app_data: Path, scene: Scene
+) -> None:
+    area_text, (lon, lat), _ = enhanced_area(scene)
+    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
+    map_sends(on_the_tool(area_text), last_clicked={"lat": lat, "lng": lon})
+    [alone] = drafts.load().new
+    save_beside(app_data, scene, alone.buffer(1e-4), HAND)
+    drafts.save(Draft())
+    app = map_sends(on_the_tool(area_text), last_clicked={"lat": lat, "lng": lon})
+    assert not app.exception
+    assert INSIDE_SAVED in [w.value for w in app.warning]
+    assert drafts.load().new == []
 
 
 def smallest_field(scene: Scene, area_text: str) -> tuple[float, float]:
@@ -217,9 +298,7 @@ def test_outline_all_queues_the_fields_to_keep_or_skip_one_by_one(
     app_data: Path, scene: Scene
 ) -> None:
     area_text, _, _ = enhanced_area(scene)
-    app = on_the_tool(area_text)
-    button(app, "Outline all fields here").click().run()
-    assert not app.exception
+    app = outlined_all(area_text)
     drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
     queued = Proposals.beside(drafts.path).queue
     assert len(queued) >= 2
@@ -239,6 +318,32 @@ def test_outline_all_queues_the_fields_to_keep_or_skip_one_by_one(
     button(app, "Save & submit").click().run()
     [saved] = open_store(app_data / "labels").query()
     assert saved.drawing == PROPOSED
+
+
+def test_outline_all_stops_at_saved_fields_and_leaves_out_those_inside_them(
+    app_data: Path, scene: Scene
+) -> None:
+    area_text, _, _ = enhanced_area(scene)
+    app = outlined_all(area_text)
+    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
+    first, second, *others = Proposals.beside(drafts.path).queue
+    west, south, east, north = first.bounds
+    half = first.intersection(box((west + east) / 2, south, east, north))
+    save_beside(app_data, scene, half, HAND)  # half of the first field drawn by hand
+    save_beside(app_data, scene, second, HAND)  # the second field drawn by hand, all of it
+    button(app, "Stop").click().run()
+    button(app, "Outline all fields here").click().run()
+    assert not app.exception
+    queued = Proposals.beside(drafts.path).queue
+    assert any("(1 left out:" in i.value for i in app.info)
+    assert len(queued) == len(others) + 1
+    saved = half.union(second)
+    for other in others:  # the rest as before, less the slivers where they overlapped those
+        found = max(queued, key=lambda q: q.intersection(other).area)
+        assert found.area == pytest.approx(other.area - other.intersection(saved).area, rel=1e-6)
+    [rest] = [q for q in queued if q.intersects(first) and q.intersection(first).area > 0]
+    assert rest.area == pytest.approx(first.area - half.area, rel=1e-6)
+    assert all(q.intersection(saved).area < 1e-9 for q in queued)
 
 
 def test_outline_all_cautions_while_a_small_field_waits_for_keep_or_skip(
