@@ -108,7 +108,7 @@ GOOD_IOU = 0.8  # the issue's one-click target, as a share of fields that reach 
 WORSE_BY = 0.1  # a correction that lowers the IoU this much did harm
 BOX_JITTERS = (0.0, 0.1, 0.2)  # how far off a volunteer's box: each side, share of extent
 # Which other fields are saved when a field is clicked (:func:`beside_saved`).
-SAVED_CASES = ("all", "half", "half_proposed")
+SAVED_CASES = ("all", "half", "half_proposed", "in_order")
 CHIP_WORDS = {
     "bench": "benchmark chips (never trained on)",
     "validation": "validation chips (held out of training, used to choose the segmenter)",
@@ -266,7 +266,9 @@ def beside_saved(
     """Per drawn field (``clicks`` order), the IoU of its click's outline (``outlines``, pixel
     polygons or None) cut along the other fields already saved, per :data:`SAVED_CASES`: all
     of them as drawn; a random half of them as drawn (``seed``); that half as the assist
-    proposed them, saved unedited."""
+    proposed them, saved unedited; those clicked before it as drawn, the fields clicked in
+    reading order (by their click's row, then column), as a volunteer working across a
+    task."""
     drawn = {n: largest_polygon(fields == n) for n in clicks}
     rng = np.random.default_rng(seed)
     half = {n for n in clicks if rng.random() < 0.5}
@@ -279,6 +281,7 @@ def beside_saved(
             [drawn[n] for n in others],
             [drawn[n] for n in others if n in half],
             [proposed[n] for n in others if n in half and proposed[n] is not None],
+            [drawn[n] for n in others if clicks[n][::-1] < at[::-1]],
         )
         outline = proposed[number]
         kept = [
@@ -502,6 +505,8 @@ SAVED_COLUMNS = (
     ("saved_half_median", "half saved", "{:.2f}"),
     ("saved_half_good", "≥ 0.8", "{:.0%}"),
     ("saved_half_proposed_median", "half saved as proposed, unedited", "{:.2f}"),
+    ("saved_in_order_median", "fields saved in reading order", "{:.2f}"),
+    ("saved_in_order_good", "≥ 0.8", "{:.0%}"),
 )
 
 
@@ -509,10 +514,11 @@ SAVED_WORDS = (
     "One click beside fields already saved (`sr.outline.saved_fields`: the outline's parts "
     "inside saved fields cut away, the piece under the click kept): median IoU over every "
     "drawn field when all the other drawn fields are saved (the last field of a finished "
-    "neighbourhood), when a random half of them are (seeded per chip), and when that half "
-    "was saved as the assist proposed it, unedited. The Label page cuts only along fields a "
-    "person drew or edited, or a reviewer accepted (`labels.workflow.firm_outline`): the "
-    "last column is why."
+    "neighbourhood), when a random half of them are (seeded per chip), when that half "
+    "was saved as the assist proposed it, unedited, and when the fields are outlined in "
+    "reading order (by their click's row, then column), each saved before the next. The "
+    "Label page cuts only along fields a person drew or edited, or a reviewer accepted "
+    "(`labels.workflow.firm_outline`): the column of unedited proposals is why."
 )
 
 

@@ -88,13 +88,15 @@ def test_beside_saved_cuts_a_click_outline_along_the_other_fields_saved() -> Non
     seed = next(
         s for s in range(100) if (lambda r: r[0] < 0.5 <= r[1])(np.random.default_rng(s).random(2))
     )
-    [[all_1, half_1, proposed_1], [all_2, half_2, proposed_2]] = beside_saved(
+    [[all_1, half_1, proposed_1, order_1], [all_2, half_2, proposed_2, order_2]] = beside_saved(
         fields, clicks, [spilling, exact], seed
     )
     assert iou(fields == 1, fields > 0) < 1 and all_1 == pytest.approx(1.0)  # spill cut away
     assert half_1 == proposed_1 == pytest.approx(18 / 27)  # field 2 not saved: as clicked
     assert all_2 == half_2 == pytest.approx(1.0)  # field 1 as drawn: nothing of field 2
     assert proposed_2 == pytest.approx(0.5)  # field 1 saved as proposed took half of it
+    # In reading order field 1 (to the left, on the same row) comes first: nothing saved yet.
+    assert (order_1, order_2) == pytest.approx((18 / 27, 1.0))
     [[nothing, *_], _] = beside_saved(fields, clicks, [None, exact], seed)
     assert nothing == 0.0  # a click in no field
 
