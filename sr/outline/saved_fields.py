@@ -18,6 +18,10 @@ import shapely
 from shapely.geometry import Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
+# An overlap under this share of the outline's area is rounding (coordinates saved by the
+# browser, borders shared by earlier cuts), not a field to cut along.
+ROUNDING_SHARE = 1e-6
+
 
 @dataclass(frozen=True)
 class Trimmed:
@@ -39,7 +43,8 @@ def clear_of(
 ) -> Trimmed:
     """``outline`` with the parts inside any of the ``saved`` fields cut away: the piece
     holding ``at`` (x, y), else the largest piece, as a polygon without holes."""
-    crossed = [f for f in saved if f.intersects(outline) and f.intersection(outline).area > 0]
+    least = ROUNDING_SHARE * outline.area
+    crossed = [f for f in saved if f.intersects(outline) and f.intersection(outline).area > least]
     if not crossed:
         return Trimmed(outline, 0)
     rest = shapely.make_valid(outline.difference(shapely.union_all(crossed)))
