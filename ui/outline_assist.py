@@ -431,12 +431,21 @@ def firm_fields_near(store: LabelStore, outline: BaseGeometry, scene_id: str) ->
     return found
 
 
-def off_saved(
-    outline: Polygon, store: LabelStore, scene_id: str, at: tuple[float, float] | None = None
-) -> Trimmed:
-    """``outline`` (lon/lat) with what lies in the firm saved fields beside it cut away: the
-    piece holding the click ``at`` (lon, lat), else the largest (:func:`clear_of`)."""
-    return clear_of(outline, firm_fields_near(store, outline, scene_id), at)
+@dataclass(frozen=True)
+class FieldsAround:
+    """What a proposal stops at: the scene's firm saved fields (:func:`firm_fields_near`)
+    and the volunteer's own unsaved drawings that are not unchanged proposals (``drawn``,
+    lon/lat: drawn by hand, or proposals edited)."""
+
+    store: LabelStore
+    scene_id: str
+    drawn: tuple[BaseGeometry, ...] = ()
+
+    def cut(self, outline: Polygon, at: tuple[float, float] | None = None) -> Trimmed:
+        """``outline`` (lon/lat) with what lies in those fields cut away: the piece holding
+        the click ``at`` (lon, lat), else the largest (:func:`clear_of`)."""
+        saved = firm_fields_near(self.store, outline, self.scene_id)
+        return clear_of(outline, [*saved, *self.drawn], at)
 
 
 def passes_checks(geometry: Polygon, store: LabelStore, scene_id: str, user: str) -> bool:
@@ -456,15 +465,16 @@ def passes_checks(geometry: Polygon, store: LabelStore, scene_id: str, user: str
 
 
 def propose_all(
-    scene: Scene, shown: CachedResult, store: LabelStore, user: str, every_date: bool = False
+    scene: Scene, shown: CachedResult, around: FieldsAround, user: str, every_date: bool = False
 ) -> tuple[list[Polygon], int, str]:
     """Every field of the enhanced area (of every date together with ``every_date``), cut
-    off the firm saved fields (:func:`off_saved`), that passes the drawing checks (lon/lat,
-    largest first), how many others were left out (too small or large, overlapping, inside
-    saved fields …) and the version that proposed them."""
+    off the fields ``around`` it, that passes the drawing checks (lon/lat, largest first),
+    how many others were left out (too small or large, overlapping, inside saved fields …)
+    and the version that proposed them."""
     view = area_fields(scene, shown, every_date)
     found = [_lonlat(p, view.raster) for p in all_outlines(view.instances, view.raster.transform)]
-    trimmed = [off_saved(p, store, scene.scene_id).outline for p in found]
+    trimmed = [around.cut(p).outline for p in found]
+    store = around.store
     kept = [p for p in trimmed if p is not None and passes_checks(p, store, scene.scene_id, user)]
     return kept, len(found) - len(kept), view.version
 
@@ -553,6 +563,10 @@ class Proposals:
             if (overlap := iou(geometry, proposal)) > best:
                 best, version = overlap, proposed_by
         return (PROPOSED_EDITED, version) if best > EDITED_OVERLAP else (HAND, None)
+
+    def not_proposed(self, drawings: Sequence[BaseGeometry]) -> tuple[BaseGeometry, ...]:
+        """The ``drawings`` that are not proposals unchanged: drawn by hand, or edited."""
+        return tuple(g for g in drawings if self.drawing_of(g)[0] != PROPOSED)
 
     def forget(self, saved: list[BaseGeometry]) -> None:
         """Drop the proposals whose outlines were saved (unchanged or edited)."""

@@ -36,13 +36,13 @@ from ui.drawings import Draft, Drafts
 from ui.label_actions import Outcome
 from ui.outline_assist import (
     SAME_OUTLINE_DEG,
+    FieldsAround,
     LastClick,
     LonLatCorrection,
     Proposals,
     assist_version,
     clicked_point,
     cut_caution,
-    off_saved,
     propose_all,
     propose_at,
     propose_in_box,
@@ -73,12 +73,13 @@ NOT_SMALLER = (
 )
 CHANGED = "That proposal was edited, saved or removed: click the field again to start over."
 SAVED_NOTE = (
-    "A proposal stops at the fields saved already that someone drew by hand, edited or had "
-    "accepted: it takes their border, so neighbours neither overlap nor leave a gap."
+    "A proposal stops at the fields drawn already: saved ones that someone drew by hand, "
+    "edited or had accepted, and your unsaved drawings other than unchanged proposals. It "
+    "takes their border, so neighbours neither overlap nor leave a gap."
 )
 INSIDE_SAVED = (
-    "No new field there: what the assist found lies inside fields saved already. To change "
-    "a saved field, edit it with the map's edit tool."
+    "No new field there: what the assist found lies inside fields drawn already. To change "
+    "one of them, edit it with the map's edit tool."
 )
 NEXT_CLICK_KEY = "assist_next_click"
 OUTLINE_BY_KEY = "assist_outline_by"
@@ -175,7 +176,8 @@ def take_click(
     """A new click on the map's ground proposes the field under it (as an unsaved drawing),
     marks a corner of one (two corners propose the field between them), or adds a part to
     the latest proposal or cuts one off it (the panel's "Next click"). A proposal never
-    reaches into the saved fields a person drew, edited or accepted (:func:`off_saved`)."""
+    reaches into the saved fields a person drew, edited or accepted, nor into the
+    volunteer's own unsaved drawings other than proposals unchanged (:func:`_around`)."""
     mode = st.session_state.get(NEXT_CLICK_KEY, NEW_FIELD)
     corners = mode == NEW_FIELD and st.session_state.get(OUTLINE_BY_KEY) == TWO_CORNERS
     # A correction lands inside the outline it corrects, a corner often on a neighbour's
@@ -190,7 +192,7 @@ def take_click(
     if corners:
         return _corner(scene, shown, store, drafts, draft, point)
     click = LastClick(*point, every_date=every_date(scene), date=current_date(scene))
-    if (answer := _proposed(scene, shown, store, click)) is None:
+    if (answer := _proposed(scene, shown, _around(store, scene, drafts, draft), click)) is None:
         return draft
     if answer.outline is None:
         _say(answer.nothing(NO_FIELD))
@@ -219,8 +221,7 @@ def _corner(
     corners = (*first, *point)
     answer = _answered(
         lambda: propose_in_box(scene, shown, corners, every_date(scene), current_date(scene)),
-        store,
-        scene,
+        _around(store, scene, drafts, draft),
     )
     if answer is None:
         return draft
@@ -252,7 +253,7 @@ def add_corner_layer(fmap: MapParent, scene: Scene) -> None:
 @dataclass(frozen=True)
 class Answer:
     """The assist's answer: the outline (None: no field), the version that proposed it, and
-    how many saved fields it was cut along (:func:`ui.outline_assist.off_saved`)."""
+    how many fields drawn already it was cut along (:class:`FieldsAround`)."""
 
     outline: Polygon | None
     version: str
@@ -266,16 +267,25 @@ class Answer:
         """What to say about a proposal, and where it was cut along saved fields."""
         if not self.cut_along:
             return PROPOSED
-        fields = "a saved field" if self.cut_along == 1 else f"{self.cut_along} saved fields"
-        return f"{PROPOSED} It stops at {fields}: the border there is theirs."
+        if self.cut_along == 1:
+            return f"{PROPOSED} It stops at a field drawn already and shares its border."
+        n = self.cut_along
+        return f"{PROPOSED} It stops at {n} fields drawn already and shares their borders."
+
+
+def _around(store: LabelStore, scene: Scene, drafts: Drafts, draft: Draft) -> FieldsAround:
+    """What a proposal on ``scene`` stops at: the firm saved fields and the unsaved drawings
+    of ``draft`` that are not proposals unchanged."""
+    drawn = Proposals.beside(drafts.path).not_proposed(draft.new)
+    return FieldsAround(store, scene.scene_id, drawn)
 
 
 def _proposed(
-    scene: Scene, shown: CachedResult | None, store: LabelStore, click: LastClick
+    scene: Scene, shown: CachedResult | None, around: FieldsAround, click: LastClick
 ) -> Answer | None:
     """The outline of the click's field as ``click`` says (dates, level, corrections), off
-    the saved fields (:func:`_answered`); None, said on the panel, when the area could not
-    be read or sharpened."""
+    the fields ``around`` it (:func:`_answered`); None, said on the panel, when the area
+    could not be read or sharpened."""
     return _answered(
         lambda: propose_at(
             scene,
@@ -287,20 +297,18 @@ def _proposed(
             click.grow,
             click.corrections,
         ),
-        store,
-        scene,
+        around,
         (click.lon, click.lat),
     )
 
 
 def _answered(
     propose: Callable[[], tuple[Polygon | None, str]],
-    store: LabelStore,
-    scene: Scene,
+    around: FieldsAround,
     at: tuple[float, float] | None = None,
 ) -> Answer | None:
     """What ``propose`` answers (an outline or None, and the version), with what lies in
-    the firm saved fields cut away (the piece holding ``at``, lon/lat, or the largest);
+    the fields ``around`` it cut away (the piece holding ``at``, lon/lat, or the largest);
     None, said on the panel, when the area could not be read or sharpened."""
     try:
         polygon, version = propose()
@@ -309,7 +317,7 @@ def _answered(
         return None
     if polygon is None:
         return Answer(None, version)
-    trimmed = off_saved(polygon, store, scene.scene_id, at)
+    trimmed = around.cut(polygon, at)
     return Answer(trimmed.outline, version, trimmed.cut_along)
 
 
@@ -355,7 +363,7 @@ def _correct(
         return draft
     index, click = latest
     corrected = replace(click, corrections=(*click.corrections, correction))
-    if (answer := _proposed(scene, shown, store, corrected)) is None:
+    if (answer := _proposed(scene, shown, _around(store, scene, drafts, draft), corrected)) is None:
         return draft
     polygon = answer.outline
     add = correction[2]
@@ -388,9 +396,10 @@ def _resize(
         return
     index, click = latest
     grow = click.grow
+    around = _around(store, scene, drafts, draft)
     while abs(grow + step) <= MAX_GROW:
         grow += step
-        if (answer := _proposed(scene, shown, store, replace(click, grow=grow))) is None:
+        if (answer := _proposed(scene, shown, around, replace(click, grow=grow))) is None:
             return
         polygon = answer.outline
         if polygon is not None and not polygon.equals_exact(draft.new[index], SAME_OUTLINE_DEG):
@@ -419,7 +428,8 @@ def _undo_correction(
         _say(CHANGED)
         return
     earlier = replace(click, corrections=click.corrections[:-1])
-    if (answer := _proposed(scene, shown, store, earlier)) is None:
+    around = _around(store, scene, drafts, draft)
+    if (answer := _proposed(scene, shown, around, earlier)) is None:
         return
     if answer.outline is None:
         _say(answer.nothing(NO_FIELD))
@@ -435,8 +445,9 @@ def _undo_correction(
 def _outline_all(
     scene: Scene, shown: CachedResult, store: LabelStore, identity: Identity, drafts: Drafts
 ) -> None:
+    around = _around(store, scene, drafts, drafts.load())
     found, left_out, version = propose_all(
-        scene, shown, store, identity.name, every_date=every_date(scene)
+        scene, shown, around, identity.name, every_date=every_date(scene)
     )
     record = Proposals.beside(drafts.path)
     record.queue, record.queue_version = found, version

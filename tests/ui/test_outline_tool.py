@@ -152,6 +152,15 @@ def save_beside(app_data: Path, scene: Scene, field: BaseGeometry, drawing: str)
     )
 
 
+def far_side(outline: BaseGeometry, lon: float) -> BaseGeometry:
+    """A box over the half of ``outline``'s extent farther from ``lon``, reaching beyond it."""
+    west, south, east, north = outline.bounds
+    middle = (west + east) / 2
+    if lon < middle:
+        return box(middle, south - 1e-3, east + 1e-3, north + 1e-3)
+    return box(west - 1e-3, south - 1e-3, middle, north + 1e-3)
+
+
 def test_a_proposal_stops_at_fields_a_person_saved_and_not_at_unedited_proposals(
     app_data: Path, scene: Scene
 ) -> None:
@@ -160,13 +169,7 @@ def test_a_proposal_stops_at_fields_a_person_saved_and_not_at_unedited_proposals
     drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
     map_sends(on_the_tool(area_text), last_clicked=click)
     [alone] = drafts.load().new
-    west, south, east, north = alone.bounds
-    middle = (west + east) / 2
-    far = (
-        box(middle, south - 1e-3, east + 1e-3, north + 1e-3)
-        if lon < middle
-        else box(west - 1e-3, south - 1e-3, middle, north + 1e-3)
-    )
+    far = far_side(alone, lon)
     spill = alone.intersection(far).area
     assert spill > 0.05 * alone.area
 
@@ -184,7 +187,7 @@ def test_a_proposal_stops_at_fields_a_person_saved_and_not_at_unedited_proposals
     drafts.save(Draft())
     app = map_sends(on_the_tool(area_text), last_clicked=click)
     assert not app.exception
-    assert any("It stops at a saved field" in i.value for i in app.info)  # the firm one
+    assert any("It stops at a field drawn already" in i.value for i in app.info)  # the firm one
     [trimmed] = drafts.load().new
     assert trimmed.contains(Point(lon, lat))
     assert trimmed.intersection(far).area < 1e-6 * alone.area
@@ -195,6 +198,27 @@ def test_a_proposal_stops_at_fields_a_person_saved_and_not_at_unedited_proposals
     assert [(lab.drawing, lab.geometry.equals_exact(trimmed, 1e-9)) for lab in mine] == [
         (PROPOSED, True)
     ]
+
+
+def test_a_proposal_stops_at_the_volunteers_own_unsaved_drawing(
+    app_data: Path, scene: Scene
+) -> None:
+    area_text, (lon, lat), _ = enhanced_area(scene)
+    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
+    map_sends(on_the_tool(area_text), last_clicked={"lat": lat, "lng": lon})
+    [alone] = drafts.load().new
+    far = far_side(alone, lon)
+    Proposals(Proposals.beside(drafts.path).path).save()  # nothing proposed so far
+    drafts.save(Draft([far]))  # drawn by hand, not saved yet
+    app = map_sends(on_the_tool(area_text), last_clicked={"lat": lat, "lng": lon})
+    assert not app.exception
+    assert any("It stops at a field drawn already" in i.value for i in app.info)
+    [drawn, trimmed] = drafts.load().new
+    assert drawn.equals(far)
+    assert trimmed.intersection(far).area < 1e-6 * alone.area
+    assert trimmed.area == pytest.approx(alone.area - alone.intersection(far).area, rel=1e-6)
+    # The proposal itself, unchanged, does not stop the next one.
+    assert Proposals.beside(drafts.path).not_proposed([drawn, trimmed]) == (drawn,)
 
 
 def test_a_click_on_a_field_already_saved_says_so_and_adds_nothing(
