@@ -417,35 +417,40 @@ def propose_in_box(
     return (_lonlat(found[0], view.raster) if found else None), version
 
 
-def firm_fields_near(store: LabelStore, outline: BaseGeometry, scene_id: str) -> list[BaseGeometry]:
-    """The scene's saved fields beside ``outline`` that a proposal takes its border from: a
-    person drew or edited them, or a reviewer accepted them (:func:`firm_outline`)."""
-    found = []
+def firm_fields_near(
+    store: LabelStore, outline: BaseGeometry, scene_id: str
+) -> dict[str, BaseGeometry]:
+    """The scene's saved fields beside ``outline`` that a proposal takes its border from
+    (id → outline): a person drew or edited them, or a reviewer accepted them
+    (:func:`firm_outline`)."""
+    found = {}
     for label_id, _ in store.neighbours(outline, scene_id):
         try:
             label = store.get(label_id)
         except NotFoundError:  # deleted meanwhile
             continue
         if firm_outline(label):
-            found.append(label.geometry)
+            found[label_id] = label.geometry
     return found
 
 
 @dataclass(frozen=True)
 class FieldsAround:
-    """What a proposal stops at: the scene's firm saved fields (:func:`firm_fields_near`)
-    and the volunteer's own unsaved drawings that are not unchanged proposals (``drawn``,
-    lon/lat: drawn by hand, or proposals edited)."""
+    """What a proposal stops at: the scene's firm saved fields (:func:`firm_fields_near`),
+    as the volunteer is editing them where they are (``edited``: id → the outline on the
+    map, not saved yet), and the volunteer's own unsaved drawings that are not unchanged
+    proposals (``drawn``: drawn by hand, or proposals edited). All lon/lat."""
 
     store: LabelStore
     scene_id: str
     drawn: tuple[BaseGeometry, ...] = ()
+    edited: Mapping[str, BaseGeometry] = field(default_factory=dict)
 
     def cut(self, outline: Polygon, at: tuple[float, float] | None = None) -> Trimmed:
         """``outline`` (lon/lat) with what lies in those fields cut away: the piece holding
         the click ``at`` (lon, lat), else the largest (:func:`clear_of`)."""
-        saved = firm_fields_near(self.store, outline, self.scene_id)
-        return clear_of(outline, [*saved, *self.drawn], at)
+        saved = firm_fields_near(self.store, outline, self.scene_id) | dict(self.edited)
+        return clear_of(outline, [*saved.values(), *self.drawn], at)
 
 
 def passes_checks(geometry: Polygon, store: LabelStore, scene_id: str, user: str) -> bool:

@@ -274,10 +274,11 @@ class Answer:
 
 
 def _around(store: LabelStore, scene: Scene, drafts: Drafts, draft: Draft) -> FieldsAround:
-    """What a proposal on ``scene`` stops at: the firm saved fields and the unsaved drawings
-    of ``draft`` that are not proposals unchanged."""
+    """What a proposal on ``scene`` stops at: the firm saved fields (as ``draft`` edits
+    them) and the unsaved drawings of ``draft`` that are not proposals unchanged."""
     drawn = Proposals.beside(drafts.path).not_proposed(draft.new)
-    return FieldsAround(store, scene.scene_id, drawn)
+    edited = {label_id: outline for label_id, (outline, _) in draft.edits.items()}
+    return FieldsAround(store, scene.scene_id, drawn, edited)
 
 
 def _proposed(

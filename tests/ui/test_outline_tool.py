@@ -10,7 +10,7 @@ import pytest
 from rasterio.warp import transform as transform_points
 from rasterio.warp import transform_geom
 from scipy import ndimage as ndi
-from shapely.affinity import affine_transform
+from shapely.affinity import affine_transform, translate
 from shapely.geometry import Point, box, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from streamlit.testing.v1 import AppTest
@@ -219,6 +219,32 @@ def test_a_proposal_stops_at_the_volunteers_own_unsaved_drawing(
     assert trimmed.area == pytest.approx(alone.area - alone.intersection(far).area, rel=1e-6)
     # The proposal itself, unchanged, does not stop the next one.
     assert Proposals.beside(drafts.path).not_proposed([drawn, trimmed]) == (drawn,)
+
+
+def test_a_proposal_stops_at_a_saved_field_where_an_unsaved_edit_puts_it(
+    app_data: Path, scene: Scene
+) -> None:
+    area_text, (lon, lat), _ = enhanced_area(scene)
+    click = {"lat": lat, "lng": lon}
+    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
+    map_sends(on_the_tool(area_text), last_clicked=click)
+    [alone] = drafts.load().new
+    far = far_side(alone, lon)
+    away = translate(far, yoff=3 * (far.bounds[3] - far.bounds[1]))  # clear of the field
+    save_beside(app_data, scene, far, HAND)
+    [saved] = open_store(app_data / "labels").query()
+
+    drafts.save(Draft([], {saved.id: (away, saved.version)}))  # moved away, not saved yet
+    app = map_sends(on_the_tool(area_text), last_clicked=click)
+    assert not app.exception
+    [moved_off] = drafts.load().new
+    assert moved_off.equals_exact(alone, 1e-9)
+
+    drafts.save(Draft([], {saved.id: (far, saved.version)}))  # where it is saved: it cuts
+    Proposals(Proposals.beside(drafts.path).path).save()
+    map_sends(on_the_tool(area_text), last_clicked=click)
+    [cut] = drafts.load().new
+    assert cut.intersection(far).area < 1e-6 * alone.area
 
 
 def test_a_click_on_a_field_already_saved_says_so_and_adds_nothing(
