@@ -238,12 +238,17 @@ def draw_square(page, half: int = 60, dx0: int = 0, dy0: int = 0) -> None:  # ty
     """Draw a square field around the map centre (shifted ``dx0``, ``dy0`` px) with
     Leaflet.draw."""
     x, y = map_centre(page)
+    corners = [(-half, -half), (half, -half), (half, half), (-half, half)]
+    finish_polygon(page, [(x + dx0 + dx, y + dy0 + dy) for dx, dy in corners])
+
+
+def finish_polygon(page, corners: list[tuple[float, float]]) -> None:  # type: ignore[no-untyped-def]
+    """Draw a field with Leaflet.draw through ``corners`` (page points) and close it."""
     frame = page.frame_locator(MAP).last
     frame.locator(".leaflet-draw-draw-polygon").click()
     frame.locator(".leaflet-draw-tooltip").first.wait_for()  # the tool is armed
-    corners = [(-half, -half), (half, -half), (half, half), (-half, half)]
-    for dx, dy in corners:  # Leaflet.draw drops clicks closer than 50 ms apart
-        page.mouse.click(x + dx0 + dx, y + dy0 + dy)
+    for x, y in corners:  # Leaflet.draw drops clicks closer than 50 ms apart
+        page.mouse.click(x, y)
         time.sleep(0.25)
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -252,7 +257,7 @@ def draw_square(page, half: int = 60, dx0: int = 0, dy0: int = 0) -> None:  # ty
         finish.wait_for(timeout=30_000)
     except PlaywrightTimeout as exc:  # say what the map had (a failure seen once in a full run)
         state = _draw_state(page)
-        raise AssertionError(f"no 'Finish' after four corners; the map had {state}") from exc
+        raise AssertionError(f"no 'Finish' after the corners; the map had {state}") from exc
     finish.click()  # closes the ring
 
 

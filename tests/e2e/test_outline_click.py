@@ -4,7 +4,8 @@ unsaved drawing, "Larger field" proposes it again in its place, a corrective cli
 proposal cuts a part off and "Undo last click" takes it back, and saving it stores a field
 with the assisted provenance (the level it was proposed at) — made from both of the sample's
 dates, as the panel says. With "Two clicks at opposite corners", two clicks around a field
-propose it, and it saves as proposed by a box."""
+propose it, and it saves as proposed by a box. A field drawn by hand and saved over half of a
+field stops the proposal there: the two share a border and do not overlap."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from rasterio.warp import transform as transform_points
 from scipy import ndimage as ndi
 from shapely.geometry import Point
 
-from labels.model import PROPOSED
+from labels.model import HAND, PROPOSED
 from labels.store import open_store
 from sr.imagery.raster_io import Raster
 from sr.imagery.scene import open_scene
@@ -31,6 +32,7 @@ from tests.e2e.harness import (
     MAP,
     draw_fields_tool,
     enhance_at,
+    finish_polygon,
     page_point,
     press,
     running_app,
@@ -173,3 +175,50 @@ def test_two_corners_of_a_field_then_save_store_a_field_proposed_by_a_box(  # ty
         page.get_by_test_id("stToast").filter(has_text="Saved rice field").wait_for(timeout=30_000)
     [saved] = open_store(data / "labels").query()
     assert (saved.drawing, saved.assist_version) == (PROPOSED, assist_version(BOTH_DATES, box=True))
+
+
+def test_a_field_drawn_by_hand_stops_the_proposal_of_its_neighbour(  # type: ignore[no-untyped-def]
+    browser, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    with click_a_field(browser, data) as page:
+        field, raster = largest_field(data)
+        rows, cols = np.nonzero(field)
+        middle = (cols.min() + cols.max() + 1) / 2
+        corners = [
+            lonlat(raster, c, r)
+            for c, r in [
+                (middle, rows.min() - 3),
+                (cols.max() + 4, rows.min() - 3),
+                (cols.max() + 4, rows.max() + 4),
+                (middle, rows.max() + 4),
+            ]
+        ]
+        draw_fields_tool(page)
+        finish_polygon(page, [page_point(page, lon, lat) for lon, lat in corners])
+        page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=30_000)
+        press(page, "Save & submit")
+        page.get_by_test_id("stToast").filter(has_text="Saved rice field").wait_for(timeout=30_000)
+        [drawn] = open_store(data / "labels").query()
+        assert drawn.drawing == HAND
+
+        draw_fields_tool(page, OUTLINE_TOOL)
+        left = field.copy()
+        left[:, int(middle) :] = False
+        distance = ndi.distance_transform_edt(np.pad(left, 1))[1:-1, 1:-1]
+        row, col = np.unravel_index(int(np.argmax(distance)), distance.shape)
+        lon, lat = lonlat(raster, col + 0.5, row + 0.5)
+        click_until(page, lon, lat, page.get_by_text("It stops at a field drawn already"))
+        frame = page.frame_locator(MAP).last
+        expect(frame.locator("path.leaflet-interactive").first).to_be_visible(timeout=30_000)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "outline_beside_saved.png"))
+        scene_id = open_scene(SAMPLE_SCENE).scene_id
+        [proposal] = Drafts(data / "drafts", "Sita", scene_id).load().new
+        assert proposal.contains(Point(lon, lat))
+        assert proposal.intersection(drawn.geometry).area < 1e-6 * proposal.area
+        assert proposal.distance(drawn.geometry) < 1e-9  # they share a border
+        press(page, "Save & submit")
+        page.get_by_test_id("stToast").filter(has_text="Saved rice field").wait_for(timeout=30_000)
+    saved = [lab for lab in open_store(data / "labels").query() if lab.id != drawn.id]
+    assert [lab.drawing for lab in saved] == [PROPOSED]
