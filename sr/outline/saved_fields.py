@@ -43,11 +43,13 @@ def clear_of(
 ) -> Trimmed:
     """``outline`` with the parts inside any of the ``saved`` fields cut away: the piece
     holding ``at`` (x, y), else the largest piece, as a polygon without holes."""
-    least = ROUNDING_SHARE * outline.area
-    crossed = [f for f in saved if f.intersects(outline) and f.intersection(outline).area > least]
+    base = outline if outline.is_valid else shapely.make_valid(outline)
+    least = ROUNDING_SHARE * base.area
+    valid = [f if f.is_valid else shapely.make_valid(f) for f in saved]  # an unsaved drawing
+    crossed = [f for f in valid if f.intersects(base) and f.intersection(base).area > least]
     if not crossed:
         return Trimmed(outline, 0)
-    rest = shapely.make_valid(outline.difference(shapely.union_all(crossed)))
+    rest = shapely.make_valid(base.difference(shapely.union_all(crossed)))
     pieces = _pieces(rest)
     if not pieces:
         return Trimmed(None, len(crossed))
@@ -56,5 +58,5 @@ def clear_of(
     chosen = holding[0] if holding else max(pieces, key=lambda p: p.area)
     kept = Polygon(chosen.exterior)
     # A saved field wholly inside the outline would be a hole: it stays (and is not counted).
-    cut = [f for f in crossed if f.intersection(kept).area < f.intersection(outline).area / 2]
+    cut = [f for f in crossed if f.intersection(kept).area < f.intersection(base).area / 2]
     return Trimmed(kept, len(cut))

@@ -60,3 +60,12 @@ def test_a_slanted_border_is_followed_exactly() -> None:
     assert trimmed.outline is not None
     assert trimmed.outline.intersection(neighbour).area < 1e-9  # no overlap
     assert abs(trimmed.outline.area + neighbour.intersection(OUTLINE).area - 100) < 1e-9  # no gap
+
+
+def test_a_drawing_that_crosses_itself_still_cuts() -> None:
+    bow_tie = Polygon([(6, -1), (12, 11), (12, -1), (6, 11)])  # not valid: its edges cross
+    assert not bow_tie.is_valid
+    trimmed = clear_of(OUTLINE, [bow_tie], at=(2, 5))
+    assert trimmed.cut_along == 1
+    assert trimmed.outline is not None and trimmed.outline.is_valid
+    assert trimmed.outline.contains(box(0, 0, 6, 10))
