@@ -23,9 +23,11 @@ cached after). Per view, against the fields drawn by hand (at 2 m; 4 px border o
   (:func:`next_correction`); with a box instead of a click (two opposite corners,
   :mod:`sr.outline.box`): the drawn field's bounding box with each side moved at random by up
   to 0, 10 or 20 % of the field's extent (:func:`box_around`, seeded per chip and field), and
-  that box itself as the outline (what a rectangle drawn by hand gives); beside fields
+  that box itself as the outline (what a rectangle drawn by hand gives), and the box's outline
+  beside the fields saved before it in reading order; beside fields
   already saved (:mod:`sr.outline.saved_fields`): the click's outline with what lies in the
-  other drawn fields cut away (all of them, or a random half seeded per chip), and, to show
+  other drawn fields cut away (all of them, a random half seeded per chip, or those clicked
+  before it in reading order), and, to show
   why the Label page trims only along fields a person drew, edited or accepted, the same
   half saved as the assist proposed them (:func:`beside_saved`); "outline all"
   field-level F1 (a proposal matches a drawn field
@@ -47,6 +49,7 @@ import statistics
 import sys
 import time
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +57,7 @@ import numpy as np
 import torch
 from rasterio.features import rasterize
 from scipy import ndimage as ndi
+from shapely.geometry import Polygon
 from shapely.geometry import box as rectangle
 from skimage.segmentation import find_boundaries
 
@@ -246,18 +250,35 @@ def box_around(field: np.ndarray, jitter: float, rng: np.random.Generator) -> Pi
 
 
 def box_ious(
-    image: np.ndarray, segmenter: Segmenter, field: np.ndarray, seed: list[int]
+    image: np.ndarray,
+    segmenter: Segmenter,
+    field: np.ndarray,
+    seed: list[int],
+    saved: Sequence[Polygon] = (),
 ) -> dict[str, list[float]]:
-    """Per jitter of :data:`BOX_JITTERS`: [the assist's outline in the box, the box itself]
-    as IoUs with the drawn field."""
+    """Per jitter of :data:`BOX_JITTERS`: [the assist's outline in the box, the box itself,
+    the assist's outline cut along the ``saved`` fields (its largest piece, as the Label
+    page does)] as IoUs with the drawn field."""
     out = {}
     for jitter in BOX_JITTERS:
         box = box_around(field, jitter, np.random.default_rng([*seed, round(jitter * 100)]))
         outline = outline_in_box(image, box, segmenter=segmenter)
-        shown = polygon_mask(outline, field.shape)
+        cut = None if outline is None else clear_of(outline, saved).outline
+        shown, beside = (polygon_mask(o, field.shape) for o in (outline, cut))
         drawn = polygon_mask(rectangle(*box), field.shape)
-        out[f"{jitter:g}"] = [iou(shown, field), iou(drawn, field)]
+        out[f"{jitter:g}"] = [iou(shown, field), iou(drawn, field), iou(beside, field)]
     return out
+
+
+def drawn_outlines(fields: np.ndarray, clicks: dict[int, Click]) -> dict[int, Polygon | None]:
+    """Each drawn field's outline (pixel polygon, its largest part) by field number."""
+    return {n: largest_polygon(fields == n) for n in clicks}
+
+
+def clicked_before(clicks: dict[int, Click], number: int) -> list[int]:
+    """The fields whose click comes before ``number``'s in reading order (row, then column):
+    those a volunteer working across a task has saved by then."""
+    return [n for n in clicks if clicks[n][::-1] < clicks[number][::-1]]
 
 
 def beside_saved(
@@ -269,7 +290,7 @@ def beside_saved(
     proposed them, saved unedited; those clicked before it as drawn, the fields clicked in
     reading order (by their click's row, then column), as a volunteer working across a
     task."""
-    drawn = {n: largest_polygon(fields == n) for n in clicks}
+    drawn = drawn_outlines(fields, clicks)
     rng = np.random.default_rng(seed)
     half = {n for n in clicks if rng.random() < 0.5}
     proposed = dict(zip(clicks, outlines, strict=True))
@@ -281,7 +302,7 @@ def beside_saved(
             [drawn[n] for n in others],
             [drawn[n] for n in others if n in half],
             [proposed[n] for n in others if n in half and proposed[n] is not None],
-            [drawn[n] for n in others if clicks[n][::-1] < at[::-1]],
+            [drawn[n] for n in clicked_before(clicks, number)],
         )
         outline = proposed[number]
         kept = [
@@ -323,6 +344,7 @@ def score_view(chip: Chip, image: np.ndarray, segmenter: Segmenter) -> dict:
     masks = {
         grow: [polygon_mask(p, fields.shape) for p in found] for grow, found in outlines.items()
     }
+    drawn = drawn_outlines(fields, clicks)
     generic_iou, assist_iou, press_iou, precision, recall = [], [], [], [], []
     corrected, boxes = [], []
     for i, (number, (col, row)) in enumerate(clicks.items()):
@@ -331,7 +353,9 @@ def score_view(chip: Chip, image: np.ndarray, segmenter: Segmenter) -> dict:
         assist_iou.append(iou(masks[0][i], field))
         press_iou.append(one_press_iou({g: m[i] for g, m in masks.items()}, field))
         corrected.append(corrected_ious(image, segmenter, (col, row), field))
-        boxes.append(box_ious(image, segmenter, field, [zlib.crc32(chip.name.encode()), number]))
+        before = [drawn[n] for n in clicked_before(clicks, number)]
+        seed = [zlib.crc32(chip.name.encode()), number]
+        boxes.append(box_ious(image, segmenter, field, seed, before))
         overlap = float(np.logical_and(masks[0][i], field).sum())
         precision.append(overlap / max(int(masks[0][i].sum()), 1))
         recall.append(overlap / int(field.sum()))
@@ -456,6 +480,8 @@ def summary(records: list[dict], view_name: str, degradation: str | None = None)
             out[f"box_{jitter:g}_median"] = float(np.median(pair[:, 0]))
             out[f"box_{jitter:g}_good"] = float(np.mean(pair[:, 0] >= GOOD_IOU))
             out[f"box_{jitter:g}_alone"] = float(np.median(pair[:, 1]))
+            if pair.shape[1] > 2:  # measured from this column on
+                out[f"box_{jitter:g}_saved"] = float(np.median(pair[:, 2]))
     if "assist_saved_iou" in picked[0]:
         cases = np.array([v for r in picked for v in r["assist_saved_iou"]])
         for k, case in enumerate(SAVED_CASES):
@@ -494,6 +520,7 @@ BOX_COLUMNS = tuple(
         (f"box_{jitter:g}_median", f"box ± {jitter:.0%}: assist", "{:.2f}"),
         (f"box_{jitter:g}_good", "≥ 0.8", "{:.0%}"),
         (f"box_{jitter:g}_alone", "the box itself", "{:.2f}"),
+        (f"box_{jitter:g}_saved", "beside fields saved in reading order", "{:.2f}"),
     )
 )
 
@@ -527,7 +554,9 @@ BOX_WORDS = (
     "corners of the field, `sr.outline.box`): median IoU over every drawn field of the assist's "
     "outline in the box and the share at IoU ≥ 0.8, and of the box itself (a rectangle "
     "drawn by hand), for boxes at the field's extent (± 0 %) and with each side moved at "
-    "random by up to 10 % or 20 % of the field's extent (`bench_fields.box_around`)."
+    "random by up to 10 % or 20 % of the field's extent (`bench_fields.box_around`); and "
+    "of the assist's outline beside the fields saved before it when fields are outlined in "
+    "reading order (cut along them, `sr.outline.saved_fields`)."
 )
 
 

@@ -72,7 +72,11 @@ def test_score_view_says_how_each_click_outline_fits_its_field() -> None:
     # A box around each field: the assist's outline and the box itself, at each jitter.
     boxes = record["assist_box_iou"]
     assert len(boxes) == 3 and all(set(b) == {f"{j:g}" for j in BOX_JITTERS} for b in boxes)
-    assert boxes[0]["0"] == pytest.approx([1.0, 1.0], abs=0.05)  # a square: both exact
+    assert boxes[0]["0"][:2] == pytest.approx([1.0, 1.0], abs=0.05)  # a square: both exact
+    # Beside the fields saved before it in reading order: nothing before the first; for the
+    # others, only what lies in another drawn field is cut away, so never worse.
+    assert boxes[0]["0"][2] == boxes[0]["0"][0]
+    assert all(b[j][2] >= b[j][0] - 1e-9 for b in boxes for j in b)
     # The third field's box is its drawn rectangle; the assist stops at the colour's edge.
     assert boxes[2]["0"][1] == pytest.approx(1.0) and boxes[2]["0"][0] < 0.9
 
