@@ -264,7 +264,7 @@ class Answer:
         return INSIDE_SAVED if self.cut_along else no_field
 
     def proposed(self) -> str:
-        """What to say about a proposal, and where it was cut along saved fields."""
+        """What to say about a proposal, and whether it was cut along fields drawn already."""
         if not self.cut_along:
             return PROPOSED
         if self.cut_along == 1:
