@@ -3,6 +3,7 @@ Sentinel-2 sample): a click proposes an unsaved outline that saves with its prov
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -161,37 +162,67 @@ def far_side(outline: BaseGeometry, lon: float) -> BaseGeometry:
     return box(west - 1e-3, south - 1e-3, middle, north + 1e-3)
 
 
+@dataclass(frozen=True)
+class Alone:
+    """A click inside the largest field of an enhanced area of the sample, and the outline
+    it proposes with nothing drawn around it, which the drafts are then emptied of."""
+
+    area_text: str
+    lon: float
+    lat: float
+    drafts: Drafts
+    outline: BaseGeometry
+
+    @property
+    def click(self) -> dict[str, float]:
+        return {"lat": self.lat, "lng": self.lon}
+
+    @property
+    def far(self) -> BaseGeometry:
+        """A box over the half of the outline away from the click (:func:`far_side`)."""
+        return far_side(self.outline, self.lon)
+
+    def click_again(self) -> AppTest:
+        """The same click on a fresh page (the drafts as the test left them)."""
+        app = map_sends(on_the_tool(self.area_text), last_clicked=self.click)
+        assert not app.exception
+        return app
+
+
+def proposed_alone(app_data: Path, scene: Scene) -> Alone:
+    """:class:`Alone`: Sita's click and its outline; her drafts emptied after it."""
+    area_text, (lon, lat), _ = enhanced_area(scene)
+    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
+    map_sends(on_the_tool(area_text), last_clicked={"lat": lat, "lng": lon})
+    [outline] = drafts.load().new
+    drafts.save(Draft())
+    return Alone(area_text, lon, lat, drafts, outline)
+
+
 def test_a_proposal_stops_at_fields_a_person_saved_and_not_at_unedited_proposals(
     app_data: Path, scene: Scene
 ) -> None:
-    area_text, (lon, lat), _ = enhanced_area(scene)
-    click = {"lat": lat, "lng": lon}
-    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
-    map_sends(on_the_tool(area_text), last_clicked=click)
-    [alone] = drafts.load().new
-    far = far_side(alone, lon)
-    spill = alone.intersection(far).area
-    assert spill > 0.05 * alone.area
+    alone = proposed_alone(app_data, scene)
+    far, drafts = alone.far, alone.drafts
+    spill = alone.outline.intersection(far).area
+    assert spill > 0.05 * alone.outline.area
 
     # Saved as the assist proposed it, unedited and not reviewed: the proposal goes over it.
     save_beside(app_data, scene, far, PROPOSED)
-    drafts.save(Draft())
-    app = map_sends(on_the_tool(area_text), last_clicked=click)
-    assert not app.exception
+    app = alone.click_again()
     [same] = drafts.load().new
-    assert same.equals_exact(alone, 1e-9)
+    assert same.equals_exact(alone.outline, 1e-9)
     assert not any("stops at" in i.value for i in app.info)
 
     # Drawn by hand: the proposal stops at it, sharing its border, and saves as proposed.
     save_beside(app_data, scene, far, HAND)
     drafts.save(Draft())
-    app = map_sends(on_the_tool(area_text), last_clicked=click)
-    assert not app.exception
+    app = alone.click_again()
     assert any("It stops at a field drawn already" in i.value for i in app.info)  # the firm one
     [trimmed] = drafts.load().new
-    assert trimmed.contains(Point(lon, lat))
-    assert trimmed.intersection(far).area < 1e-6 * alone.area
-    assert trimmed.area == pytest.approx(alone.area - spill, rel=1e-6)
+    assert trimmed.contains(Point(alone.lon, alone.lat))
+    assert trimmed.intersection(far).area < 1e-6 * alone.outline.area
+    assert trimmed.area == pytest.approx(alone.outline.area - spill, rel=1e-6)
     button(app, "Save & submit").click().run()
     assert not app.exception
     mine = [lab for lab in open_store(app_data / "labels").query() if lab.annotator == "Sita"]
@@ -203,20 +234,17 @@ def test_a_proposal_stops_at_fields_a_person_saved_and_not_at_unedited_proposals
 def test_a_proposal_stops_at_the_volunteers_own_unsaved_drawing(
     app_data: Path, scene: Scene
 ) -> None:
-    area_text, (lon, lat), _ = enhanced_area(scene)
-    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
-    map_sends(on_the_tool(area_text), last_clicked={"lat": lat, "lng": lon})
-    [alone] = drafts.load().new
-    far = far_side(alone, lon)
+    alone = proposed_alone(app_data, scene)
+    far, drafts = alone.far, alone.drafts
     Proposals(Proposals.beside(drafts.path).path).save()  # nothing proposed so far
     drafts.save(Draft([far]))  # drawn by hand, not saved yet
-    app = map_sends(on_the_tool(area_text), last_clicked={"lat": lat, "lng": lon})
-    assert not app.exception
+    app = alone.click_again()
     assert any("It stops at a field drawn already" in i.value for i in app.info)
     [drawn, trimmed] = drafts.load().new
     assert drawn.equals(far)
-    assert trimmed.intersection(far).area < 1e-6 * alone.area
-    assert trimmed.area == pytest.approx(alone.area - alone.intersection(far).area, rel=1e-6)
+    assert trimmed.intersection(far).area < 1e-6 * alone.outline.area
+    expected = alone.outline.area - alone.outline.intersection(far).area
+    assert trimmed.area == pytest.approx(expected, rel=1e-6)
     # The proposal itself, unchanged, does not stop the next one.
     assert Proposals.beside(drafts.path).not_proposed([drawn, trimmed]) == (drawn,)
 
@@ -224,42 +252,32 @@ def test_a_proposal_stops_at_the_volunteers_own_unsaved_drawing(
 def test_a_proposal_stops_at_a_saved_field_where_an_unsaved_edit_puts_it(
     app_data: Path, scene: Scene
 ) -> None:
-    area_text, (lon, lat), _ = enhanced_area(scene)
-    click = {"lat": lat, "lng": lon}
-    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
-    map_sends(on_the_tool(area_text), last_clicked=click)
-    [alone] = drafts.load().new
-    far = far_side(alone, lon)
+    alone = proposed_alone(app_data, scene)
+    far, drafts = alone.far, alone.drafts
     away = translate(far, yoff=3 * (far.bounds[3] - far.bounds[1]))  # clear of the field
     save_beside(app_data, scene, far, HAND)
     [saved] = open_store(app_data / "labels").query()
 
     drafts.save(Draft([], {saved.id: (away, saved.version)}))  # moved away, not saved yet
-    app = map_sends(on_the_tool(area_text), last_clicked=click)
-    assert not app.exception
+    alone.click_again()
     [moved_off] = drafts.load().new
-    assert moved_off.equals_exact(alone, 1e-9)
+    assert moved_off.equals_exact(alone.outline, 1e-9)
 
     drafts.save(Draft([], {saved.id: (far, saved.version)}))  # where it is saved: it cuts
     Proposals(Proposals.beside(drafts.path).path).save()
-    map_sends(on_the_tool(area_text), last_clicked=click)
+    alone.click_again()
     [cut] = drafts.load().new
-    assert cut.intersection(far).area < 1e-6 * alone.area
+    assert cut.intersection(far).area < 1e-6 * alone.outline.area
 
 
 def test_a_click_on_a_field_already_saved_says_so_and_adds_nothing(
     app_data: Path, scene: Scene
 ) -> None:
-    area_text, (lon, lat), _ = enhanced_area(scene)
-    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
-    map_sends(on_the_tool(area_text), last_clicked={"lat": lat, "lng": lon})
-    [alone] = drafts.load().new
-    save_beside(app_data, scene, alone.buffer(1e-4), HAND)
-    drafts.save(Draft())
-    app = map_sends(on_the_tool(area_text), last_clicked={"lat": lat, "lng": lon})
-    assert not app.exception
+    alone = proposed_alone(app_data, scene)
+    save_beside(app_data, scene, alone.outline.buffer(1e-4), HAND)
+    app = alone.click_again()
     assert INSIDE_SAVED in [w.value for w in app.warning]
-    assert drafts.load().new == []
+    assert alone.drafts.load().new == []
 
 
 def smallest_field(scene: Scene, area_text: str) -> tuple[float, float]:
