@@ -424,7 +424,9 @@ def firm_fields_near(
     (id → outline): a person drew or edited them, or a reviewer accepted them
     (:func:`firm_outline`)."""
     found = {}
-    for label_id, _ in store.neighbours(outline, scene_id):
+    for label_id, geometry in store.neighbours(outline, scene_id):
+        if not geometry.intersects(outline):  # its box touches, the field does not: not read
+            continue
         try:
             label = store.get(label_id)
         except NotFoundError:  # deleted meanwhile
