@@ -345,6 +345,7 @@ def score_view(chip: Chip, image: np.ndarray, segmenter: Segmenter) -> dict:
         grow: [polygon_mask(p, fields.shape) for p in found] for grow, found in outlines.items()
     }
     drawn = drawn_outlines(fields, clicks)
+    chip_seed = zlib.crc32(chip.name.encode())
     generic_iou, assist_iou, press_iou, precision, recall = [], [], [], [], []
     corrected, boxes = [], []
     for i, (number, (col, row)) in enumerate(clicks.items()):
@@ -354,8 +355,7 @@ def score_view(chip: Chip, image: np.ndarray, segmenter: Segmenter) -> dict:
         press_iou.append(one_press_iou({g: m[i] for g, m in masks.items()}, field))
         corrected.append(corrected_ious(image, segmenter, (col, row), field))
         before = [drawn[n] for n in clicked_before(clicks, number)]
-        seed = [zlib.crc32(chip.name.encode()), number]
-        boxes.append(box_ious(image, segmenter, field, seed, before))
+        boxes.append(box_ious(image, segmenter, field, [chip_seed, number], before))
         overlap = float(np.logical_and(masks[0][i], field).sum())
         precision.append(overlap / max(int(masks[0][i].sum()), 1))
         recall.append(overlap / int(field.sum()))
@@ -366,9 +366,7 @@ def score_view(chip: Chip, image: np.ndarray, segmenter: Segmenter) -> dict:
         "assist_press_iou": press_iou,
         "assist_corrected_iou": corrected,
         "assist_box_iou": boxes,
-        "assist_saved_iou": beside_saved(
-            fields, clicks, outlines[0], zlib.crc32(chip.name.encode())
-        ),
+        "assist_saved_iou": beside_saved(fields, clicks, outlines[0], chip_seed),
         "assist_click_precision": precision,
         "assist_click_recall": recall,
         **{f"all_{k}": v for k, v in outline_all_scores(all_outlines(instances), fields).items()},
