@@ -88,6 +88,7 @@ from ui.outline_tool import (
     OUTLINE_TOOL,
     add_corner_layer,
     add_queue_layer,
+    fit_queue,
     forget_saved_proposals,
     outline_panel,
     take_click,
@@ -149,6 +150,10 @@ def take_map_news() -> dict[str, Any]:
     if refused:  # too large to keep: said, and off the map
         state["outcomes"] = [(False, note) for note in refused]
         bump_map()
+    elif changed and fit_queue(
+        store, scene, drafts, identity.name
+    ):  # the yellow proposal stops at it
+        bump_map()
     if removed:
         state["pending_delete"] = removed
     return news
@@ -187,6 +192,7 @@ def save_work(submit: bool) -> None:
         identity,
     )
     drafts.save(unsaved_after_save(work, outcomes))
+    fit_queue(store, scene, drafts, identity.name)
     forget_seen(scene)
     state["outcomes"] = [(o.ok, o.message) for o in outcomes]
     state["undo"] = after_save(

@@ -487,6 +487,15 @@ def propose_all(
 
 
 @dataclass(frozen=True)
+class QueueFit:
+    """What fitting the outline-all queue to the fields drawn since did: whether its next
+    proposal was cut, and how many proposals lay wholly inside them and were skipped."""
+
+    cut: bool = False
+    skipped: int = 0
+
+
+@dataclass(frozen=True)
 class LastClick:
     """The click behind the latest proposal, to propose it again larger or smaller, and the
     clicks that corrected it since (lon, lat, add: True adds a part, False cuts one off)."""
@@ -574,6 +583,25 @@ class Proposals:
     def not_proposed(self, drawings: Sequence[BaseGeometry]) -> tuple[BaseGeometry, ...]:
         """The ``drawings`` that are not proposals unchanged: drawn by hand, or edited."""
         return tuple(g for g in drawings if self.drawing_of(g)[0] != PROPOSED)
+
+    def fit_queue_head(self, around: FieldsAround, user: str) -> QueueFit:
+        """Cut the outline-all queue's next proposal off the fields ``around`` it now (drawn,
+        edited or saved since Outline all, :meth:`FieldsAround.cut`), skipping those left
+        with nothing or with a sliver that fails the drawing checks (as ``user``'s), so that
+        Keep adds what the map shows in yellow."""
+        skipped = 0
+        while self.queue:
+            trimmed = around.cut(self.queue[0])
+            outline = trimmed.outline
+            if trimmed.cut_along and (
+                outline is None or not passes_checks(outline, around.store, around.scene_id, user)
+            ):
+                self.queue.pop(0)
+                skipped += 1
+                continue
+            self.queue[0] = outline or self.queue[0]
+            return QueueFit(trimmed.cut_along > 0, skipped)
+        return QueueFit(False, skipped)
 
     def forget(self, saved: list[BaseGeometry]) -> None:
         """Drop the proposals whose outlines were saved (unchanged or edited)."""

@@ -8,7 +8,8 @@ has proposed again larger or smaller (Larger field / Smaller field: the next lev
 merging that gives another outline), or corrected by later clicks that add a part it misses
 or cut off one it should not hold ("Next click on the map"; :mod:`sr.outline.corrections`).
 "Outline all fields here" queues every field of the enhanced area shown, confirmed one by
-one (Keep adds it to the unsaved drawings, Skip drops it). On a scene of several dates a
+one (Keep adds it to the unsaved drawings, Skip drops it); the next one waiting is cut off
+the fields drawn or saved since (:func:`fit_queue`). On a scene of several dates a
 toggle, on by default, has the assist use every date (the note under it says which views it
 uses). Logic: :mod:`ui.outline_assist`.
 """
@@ -96,6 +97,10 @@ FIRST_CORNER = (
     "First corner marked (yellow dot). Now click the opposite corner of the field: the "
     "assist outlines the field between them."
 )
+QUEUE_CUT = (
+    "The next proposed field stops at a field drawn since Outline all and shares its border."
+)
+QUEUE_SKIPPED = "{n} proposed field(s) skipped: they lie inside fields drawn since Outline all."
 NO_FIELD_IN_BOX = (
     "No field found between those corners. Click two opposite corners of one field, a little "
     "outside its edges, or outline it with Draw fields."
@@ -459,7 +464,7 @@ def _outline_all(
 
 
 @uninterrupted
-def _confirm(drafts: Drafts, keep: bool, scene: Scene) -> None:
+def _confirm(store: LabelStore, drafts: Drafts, keep: bool, scene: Scene, user: str) -> None:
     record = Proposals.beside(drafts.path)
     if not record.queue:
         return
@@ -470,7 +475,24 @@ def _confirm(drafts: Drafts, keep: bool, scene: Scene) -> None:
         click = LastClick(inside.x, inside.y, every_date(scene), current_date(scene))
         version = record.queue_version or assist_version()
         _add_drawing(drafts, drafts.load(), first, version, click)
+    fit_queue(store, scene, drafts, user)
     bump_map()
+
+
+def fit_queue(store: LabelStore, scene: Scene, drafts: Drafts, user: str) -> bool:
+    """Fit the outline-all queue's next proposal to the fields drawn, edited or saved since
+    Outline all (:meth:`Proposals.fit_queue_head`), and say so on the panel when that
+    changed it. True when it did (the map's yellow outline is then out of date)."""
+    record = Proposals.beside(drafts.path)
+    if not record.queue:
+        return False
+    fit = record.fit_queue_head(_around(store, scene, drafts, drafts.load()), user)
+    if not (fit.cut or fit.skipped):
+        return False
+    record.save()
+    said = [QUEUE_SKIPPED.format(n=fit.skipped)] if fit.skipped else []
+    _say(" ".join([*said, QUEUE_CUT] if fit.cut else said))
+    return True
 
 
 def _forget_corner() -> None:
@@ -590,8 +612,18 @@ def outline_panel(
         if caution := small_field_note(queue[0], scene.metres_per_pixel):
             st.warning(caution)
         keep, skip, stop = st.columns(3)
-        keep.button("Keep", on_click=_confirm, args=(drafts, True, scene), key="assist-keep")
-        skip.button("Skip", on_click=_confirm, args=(drafts, False, scene), key="assist-skip")
+        keep.button(
+            "Keep",
+            on_click=_confirm,
+            args=(store, drafts, True, scene, identity.name),
+            key="assist-keep",
+        )
+        skip.button(
+            "Skip",
+            on_click=_confirm,
+            args=(store, drafts, False, scene, identity.name),
+            key="assist-skip",
+        )
         stop.button("Stop", on_click=_stop, args=(drafts,), key="assist-stop")
 
 

@@ -55,6 +55,8 @@ from ui.outline_tool import (
     NOT_CUT,
     OUTLINE_BY_KEY,
     OUTLINE_TOOL,
+    QUEUE_CUT,
+    QUEUE_SKIPPED,
     TWO_CORNERS,
 )
 from ui.settings import SAMPLE_SCENE
@@ -412,6 +414,56 @@ def test_outline_all_stops_at_saved_fields_and_leaves_out_those_inside_them(
     [rest] = [q for q in queued if q.intersects(first) and q.intersection(first).area > 0]
     assert rest.area == pytest.approx(first.area - half.area, rel=1e-6)
     assert all(q.intersection(saved).area < 1e-9 for q in queued)
+
+
+def test_the_next_proposed_field_stops_at_fields_saved_since_outline_all(
+    app_data: Path, scene: Scene
+) -> None:
+    area_text, _, _ = enhanced_area(scene)
+    app = outlined_all(area_text)
+    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
+    first, second, third, *others = Proposals.beside(drafts.path).queue
+    half = second.intersection(far_side(second, second.centroid.x))
+    save_beside(app_data, scene, half, HAND)  # Maya, meanwhile: half of the second by hand
+    save_beside(app_data, scene, third, HAND)  # and all of the third
+    button(app, "Keep").click().run()
+    assert not app.exception
+    queued = Proposals.beside(drafts.path).queue
+    assert queued[0].area == pytest.approx(second.area - half.area, rel=1e-6)
+    assert queued[0].intersection(half).area < 1e-9
+    assert queued[1:] == [third, *others]  # the rest is fitted when its turn comes
+    assert any(QUEUE_CUT in i.value for i in app.info)
+    [kept] = drafts.load().new
+    assert kept.equals(first)
+
+    button(app, "Keep").click().run()  # the second, as the map showed it
+    assert drafts.load().new[1].equals(queued[0])
+    head, *rest = Proposals.beside(drafts.path).queue  # the third lay inside: skipped
+    assert rest == others[1:]
+    saved = half.union(third)  # the next waiting loses the slivers where it overlapped them
+    assert head.area == pytest.approx(others[0].area - others[0].intersection(saved).area)
+    assert any(QUEUE_SKIPPED.format(n=1) in i.value for i in app.info)
+
+
+def test_the_next_proposed_field_stops_at_the_volunteers_own_drawing_drawn_or_saved(
+    app_data: Path, scene: Scene
+) -> None:
+    area_text, _, _ = enhanced_area(scene)
+    app = outlined_all(area_text)
+    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
+    first, *others = Proposals.beside(drafts.path).queue
+    half = first.intersection(far_side(first, first.centroid.x))
+    feature = {"type": "Feature", "properties": {}, "geometry": mapping(half)}
+    app = map_sends(app, all_drawings=[feature])  # drawn by hand, not saved yet
+    assert not app.exception
+    [head, *rest] = Proposals.beside(drafts.path).queue
+    assert head.area == pytest.approx(first.area - half.area, rel=1e-6)
+    assert rest == others
+    button(app, "Save as draft").click().run()  # saved: the head stays as it is
+    assert not app.exception
+    [saved] = open_store(app_data / "labels").query()
+    assert saved.drawing == HAND
+    assert Proposals.beside(drafts.path).queue == [head, *others]
 
 
 def test_outline_all_cautions_while_a_small_field_waits_for_keep_or_skip(
