@@ -32,7 +32,9 @@ cached after). Per view, against the fields drawn by hand (at 2 m; 4 px border o
   half saved as the assist proposed them (:func:`beside_saved`); "outline all"
   field-level F1 (a proposal matches a drawn field
   at IoU ≥ 0.5; ``F1 judged``: proposals lying mostly (> 50 %) on undrawn land — roads, woods,
-  farmsteads the drawer left out — are not counted; ``F1 strict`` counts them as wrong);
+  farmsteads the drawer left out — are not counted; ``F1 strict`` counts them as wrong), and
+  the same with a random half of the drawn fields saved, scored on the other half, its
+  proposals as they are and cut along the saved ones (:func:`outline_all_half_saved`);
 - click latency: :func:`sr.outline.outline_at` with one click on a 512² view, torch on 2
   threads, median of 5 (the view segmented each time, as a first click does); a corrective
   click after it (a cut, on the merge tree kept with the view); a Larger press (the kept
@@ -74,6 +76,7 @@ from bench.fields_data import (
     view,
 )
 from bench.results_files import cpu_model, write_results
+from labels.validate import DEFAULT_RULES
 from sr.outline import outline_at
 from sr.outline.assist import (
     Click,
@@ -109,6 +112,8 @@ BORDER = 4
 MATCH_IOU = 0.5
 CLICKS = 5  # a first click and up to four corrections
 GOOD_IOU = 0.8  # the issue's one-click target, as a share of fields that reach it
+TRUTH_METRES = 2.0  # the pixel of the truth and of the views
+MIN_FIELD_PIXELS = DEFAULT_RULES.min_area_m2 / TRUTH_METRES**2  # the drawing checks' minimum
 WORSE_BY = 0.1  # a correction that lowers the IoU this much did harm
 BOX_JITTERS = (0.0, 0.1, 0.2)  # how far off a volunteer's box: each side, share of extent
 # Which other fields are saved when a field is clicked (:func:`beside_saved`).
@@ -281,6 +286,25 @@ def clicked_before(clicks: dict[int, Click], number: int) -> list[int]:
     return [n for n in clicks if clicks[n][::-1] < clicks[number][::-1]]
 
 
+def saved_half(clicks: dict[int, Click], seed: int) -> set[int]:
+    """A random half of the drawn fields (``seed``), standing for those saved already."""
+    rng = np.random.default_rng(seed)
+    return {n for n in clicks if rng.random() < 0.5}
+
+
+def outline_all_beside_saved(
+    proposals: list, fields: np.ndarray, saved: list[Polygon]
+) -> dict[str, Any]:
+    """Outline all's scores against the drawn fields still to draw (``fields`` with the saved
+    ones as undrawn land), its ``proposals`` cut along the ``saved`` outlines as the Label
+    page cuts them (`sr.outline.saved_fields`; what is left under the drawing checks' minimum area,
+    :data:`MIN_FIELD_PIXELS`, dropped)."""
+    cut = [clear_of(p, saved).outline for p in proposals]
+    return outline_all_scores(
+        [p for p in cut if p is not None and p.area >= MIN_FIELD_PIXELS], fields
+    )
+
+
 def beside_saved(
     fields: np.ndarray, clicks: dict[int, Click], outlines: list, seed: int
 ) -> list[list[float]]:
@@ -291,8 +315,7 @@ def beside_saved(
     reading order (by their click's row, then column), as a volunteer working across a
     task."""
     drawn = drawn_outlines(fields, clicks)
-    rng = np.random.default_rng(seed)
-    half = {n for n in clicks if rng.random() < 0.5}
+    half = saved_half(clicks, seed)
     proposed = dict(zip(clicks, outlines, strict=True))
     out = []
     for number, at in clicks.items():
@@ -346,6 +369,7 @@ def score_view(chip: Chip, image: np.ndarray, segmenter: Segmenter) -> dict:
     }
     drawn = drawn_outlines(fields, clicks)
     chip_seed = zlib.crc32(chip.name.encode())
+    proposals = all_outlines(instances)
     generic_iou, assist_iou, press_iou, precision, recall = [], [], [], [], []
     corrected, boxes = [], []
     for i, (number, (col, row)) in enumerate(clicks.items()):
@@ -369,7 +393,33 @@ def score_view(chip: Chip, image: np.ndarray, segmenter: Segmenter) -> dict:
         "assist_saved_iou": beside_saved(fields, clicks, outlines[0], chip_seed),
         "assist_click_precision": precision,
         "assist_click_recall": recall,
-        **{f"all_{k}": v for k, v in outline_all_scores(all_outlines(instances), fields).items()},
+        **{f"all_{k}": v for k, v in outline_all_scores(proposals, fields).items()},
+        **outline_all_half_saved(fields, clicks, proposals, drawn, chip_seed),
+    }
+
+
+def outline_all_half_saved(
+    fields: np.ndarray,
+    clicks: dict[int, Click],
+    proposals: list,
+    drawn: dict[int, Polygon | None],
+    seed: int,
+) -> dict[str, Any]:
+    """Outline all when a random half of the drawn fields (:func:`saved_half`, as
+    :func:`beside_saved`'s) is saved as drawn, scored against the other half: its proposals
+    as they are (``all_half_uncut_*``) and cut along the saved fields (``all_half_cut_*``)."""
+    half = saved_half(clicks, seed)
+    left = np.where(np.isin(fields, sorted(half)), 0, fields)
+    saved = [p for n, p in drawn.items() if n in half and p is not None]
+    scores = {
+        "uncut": outline_all_scores(proposals, left),
+        "cut": outline_all_beside_saved(proposals, left, saved),
+    }
+    return {
+        f"all_half_{case}_{k}": v
+        for case, found in scores.items()
+        for k, v in found.items()
+        if k != "matched"
     }
 
 
@@ -480,6 +530,8 @@ def summary(records: list[dict], view_name: str, degradation: str | None = None)
             out[f"box_{jitter:g}_alone"] = float(np.median(pair[:, 1]))
             if pair.shape[1] > 2:  # measured from this column on
                 out[f"box_{jitter:g}_saved"] = float(np.median(pair[:, 2]))
+    for key in (k for k in picked[0] if k.startswith("all_half_")):  # outline all, half saved
+        out[key] = float(np.mean([r[key] for r in picked]))
     if "assist_saved_iou" in picked[0]:
         cases = np.array([v for r in picked for v in r["assist_saved_iou"]])
         for k, case in enumerate(SAVED_CASES):
@@ -532,6 +584,28 @@ SAVED_COLUMNS = (
     ("saved_half_proposed_median", "half saved as proposed, unedited", "{:.2f}"),
     ("saved_in_order_median", "fields saved in reading order", "{:.2f}"),
     ("saved_in_order_good", "≥ 0.8", "{:.0%}"),
+)
+
+
+ALL_SAVED_COLUMNS = (
+    ("all_f1_judged", "nothing saved: F1 judged", "{:.2f}"),
+    ("all_half_uncut_f1_judged", "half saved, not cut: F1 judged", "{:.2f}"),
+    ("all_half_uncut_precision_judged", "precision", "{:.2f}"),
+    ("all_half_uncut_proposals", "proposals", "{:.0f}"),
+    ("all_half_cut_f1_judged", "half saved, cut: F1 judged", "{:.2f}"),
+    ("all_half_cut_precision_judged", "precision", "{:.2f}"),
+    ("all_half_cut_recall", "recall", "{:.2f}"),
+    ("all_half_cut_proposals", "proposals", "{:.0f}"),
+)
+
+
+ALL_SAVED_WORDS = (
+    "Outline all beside fields already saved: a random half of the drawn fields (the same "
+    "half as above) saved as drawn, and outline all scored against the other half, the "
+    "fields still to draw (means over chips; proposals: per chip). Not cut: its proposals as "
+    "they are (those lying mostly on saved fields are not judged, as on undrawn land). Cut: "
+    "each proposal cut along the saved fields as the Label page cuts it, the largest piece "
+    "kept, and those left under the drawing checks' minimum area (400 m²) dropped."
 )
 
 
@@ -634,6 +708,9 @@ def markdown(result: dict) -> str:
         if "assist_saved_iou" in records[0]:
             lines += ["", SAVED_WORDS, ""]
             lines += table(records, views, degradation, SAVED_COLUMNS)
+        if "all_half_cut_f1_judged" in records[0]:
+            lines += ["", ALL_SAVED_WORDS, ""]
+            lines += table(records, views, degradation, ALL_SAVED_COLUMNS)
     return "\n".join(lines) + "\n"
 
 

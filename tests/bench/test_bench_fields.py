@@ -13,10 +13,13 @@ from bench.bench_fields import (
     boundary_headroom,
     box_around,
     corrected_ious,
+    drawn_outlines,
     innermost_points,
     iou,
     next_correction,
     one_press_iou,
+    outline_all_half_saved,
+    saved_half,
     score_view,
 )
 from bench.fields_data import Chip
@@ -103,6 +106,29 @@ def test_beside_saved_cuts_a_click_outline_along_the_other_fields_saved() -> Non
     assert (order_1, order_2) == pytest.approx((18 / 27, 1.0))
     [[nothing, *_], _] = beside_saved(fields, clicks, [None, exact], seed)
     assert nothing == 0.0  # a click in no field
+
+
+def test_outline_all_beside_a_saved_half_is_scored_on_the_other_half_cut_and_not() -> None:
+    fields = np.zeros((20, 60), np.int32)
+    fields[:, :20], fields[:, 20:40], fields[:, 40:] = 1, 2, 3  # three fields in a row
+    clicks = innermost_points(fields)
+    seed = next(s for s in range(100) if saved_half(clicks, s) == {1})  # field 1 saved
+    proposals = [
+        box(0, 0, 20, 20),  # the saved field itself: nothing left once cut
+        box(0, 0, 38, 20),  # the saved field and most of field 2: field 2 once cut
+        box(40, 0, 60, 20),  # field 3
+        box(0, 0, 21, 20),  # the saved field and a sliver of field 2, under 400 m²
+    ]
+    found = outline_all_half_saved(fields, clicks, proposals, drawn_outlines(fields, clicks), seed)
+    # Not cut: field 3 found; the second overlaps field 2 too little (0.45) and lies mostly on
+    # the saved field, like the first and the last: those are not judged.
+    assert found["all_half_uncut_proposals"] == 4
+    assert found["all_half_uncut_recall"] == pytest.approx(0.5)
+    assert found["all_half_uncut_precision_judged"] == pytest.approx(1.0)
+    assert found["all_half_uncut_f1_judged"] == pytest.approx(2 / 3)
+    # Cut: the first gone, the second is field 2, the sliver dropped.
+    assert found["all_half_cut_proposals"] == 2
+    assert found["all_half_cut_recall"] == found["all_half_cut_f1_strict"] == pytest.approx(1.0)
 
 
 def test_boundary_headroom_compares_each_view_with_the_truths_own_gain() -> None:
