@@ -193,6 +193,7 @@ class LabelStore(Protocol):
     def version_count(self) -> int: ...
     def history(self, label_id: str) -> list[Version]: ...
     def neighbours(self, geom: Geometry, scene_id: str, exclude: str = "") -> list[tuple]: ...
+    def labels_near(self, geom: Geometry, scene_id: str) -> list[Label]: ...
     def close(self) -> None: ...
 
 
@@ -300,9 +301,30 @@ class BaseLabelStore:
     def _indexed(self, conn: Any, rid: Any, label: Label, *, replaced: bool) -> None:
         """Keep a spatial index the database does not keep itself (default: none)."""
 
+    def _box_touching(self, geom: Geometry) -> tuple[str, tuple[float, ...]]:
+        """A condition on ``labels`` (and its parameters): the label's box touches ``geom``'s
+        box, through the backend's spatial index."""
+        raise NotImplementedError
+
     def neighbours(self, geom: Geometry, scene_id: str, exclude: str = "") -> list[tuple]:
         """``(id, geometry)`` of the scene's labels whose boxes touch ``geom``'s box."""
-        raise NotImplementedError
+        touching, params = self._box_touching(geom)
+        rows = self._read(
+            f"SELECT id, {self.GEOM_OUT} FROM labels WHERE {touching} "
+            "AND scene_id = ? AND NOT deleted AND id != ?",
+            (*params, scene_id, exclude),
+        )
+        return [(r[0], shapely.from_wkb(r[1])) for r in rows]
+
+    def labels_near(self, geom: Geometry, scene_id: str) -> list[Label]:
+        """The scene's labels (whole, current, not deleted) whose boxes touch ``geom``'s box:
+        :meth:`neighbours` with every column, in one query."""
+        touching, params = self._box_touching(geom)
+        rows = self._read(
+            f"SELECT {self._select} FROM labels WHERE {touching} AND scene_id = ? AND NOT deleted",
+            (*params, scene_id),
+        )
+        return [row_to_label(r) for r in rows]
 
     def check(self) -> list[str]:
         """Problems found by the database's own check and a history consistency check

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-import shapely
 from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict
 
@@ -176,11 +175,6 @@ class PostGISLabelStore(BaseLabelStore):
         except pg_errors.UniqueViolation:  # created by someone else since our check
             raise StaleEditError(values[0], None, 1) from None
 
-    def neighbours(self, geom: Geometry, scene_id: str, exclude: str = "") -> list[tuple]:
-        """``(id, geometry)`` of the scene's labels whose boxes touch ``geom``'s box (GiST)."""
-        rows = self._read(
-            "SELECT id, ST_AsBinary(geometry) FROM labels WHERE geometry && "
-            "ST_MakeEnvelope(?, ?, ?, ?, 4326) AND scene_id = ? AND NOT deleted AND id != ?",
-            (*geom.bounds, scene_id, exclude),
-        )
-        return [(r[0], shapely.from_wkb(r[1])) for r in rows]
+    def _box_touching(self, geom: Geometry) -> tuple[str, tuple[float, ...]]:
+        """Labels whose boxes touch ``geom``'s box (the GiST index)."""
+        return "geometry && ST_MakeEnvelope(?, ?, ?, ?, 4326)", tuple(geom.bounds)

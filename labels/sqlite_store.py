@@ -13,8 +13,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import shapely
-
 from labels.base_store import COLUMNS, SNAPSHOT_DIR, BaseLabelStore, column_sql
 from labels.campaign_store import SQLITE_SCHEMA as CAMPAIGN_SCHEMA
 from labels.errors import LabelError, StoreError, StoreFullError
@@ -198,13 +196,11 @@ class SQLiteLabelStore(BaseLabelStore):
                 "INSERT INTO labels_bbox VALUES (?, ?, ?, ?, ?)", (rid, minx, maxx, miny, maxy)
             )
 
-    def neighbours(self, geom: Geometry, scene_id: str, exclude: str = "") -> list[tuple]:
-        """``(id, geometry)`` of the scene's labels whose boxes touch ``geom``'s box."""
+    def _box_touching(self, geom: Geometry) -> tuple[str, tuple[float, ...]]:
+        """Labels whose boxes touch ``geom``'s box (the R*-tree)."""
         minx, miny, maxx, maxy = geom.bounds
-        rows = self._read(
-            "SELECT l.id, l.geometry FROM labels_bbox b JOIN labels l ON l.rid = b.rid "
-            "WHERE b.minx <= ? AND b.maxx >= ? AND b.miny <= ? AND b.maxy >= ? "
-            "AND l.scene_id = ? AND l.deleted = 0 AND l.id != ?",
-            (maxx, minx, maxy, miny, scene_id, exclude),
+        return (
+            "rid IN (SELECT rid FROM labels_bbox "
+            "WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)",
+            (maxx, minx, maxy, miny),
         )
-        return [(r[0], shapely.from_wkb(r[1])) for r in rows]

@@ -30,7 +30,7 @@ from shapely.geometry import Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from labels.base_store import LabelStore
-from labels.errors import NotFoundError, ValidationError
+from labels.errors import ValidationError
 from labels.geometry import measure
 from labels.label_checks import checked_label
 from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label
@@ -423,17 +423,11 @@ def firm_fields_near(
     """The scene's saved fields beside ``outline`` that a proposal takes its border from
     (id → outline): a person drew or edited them, or a reviewer accepted them
     (:func:`firm_outline`)."""
-    found = {}
-    for label_id, geometry in store.neighbours(outline, scene_id):
-        if not geometry.intersects(outline):  # its box touches, the field does not: not read
-            continue
-        try:
-            label = store.get(label_id)
-        except NotFoundError:  # deleted meanwhile
-            continue
-        if firm_outline(label):
-            found[label_id] = label.geometry
-    return found
+    return {
+        label.id: label.geometry
+        for label in store.labels_near(outline, scene_id)
+        if firm_outline(label) and label.geometry.intersects(outline)
+    }
 
 
 @dataclass(frozen=True)

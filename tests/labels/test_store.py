@@ -157,6 +157,24 @@ def test_delete_keeps_history_and_hides_label(store: BaseLabelStore) -> None:
         store.get("nope")
 
 
+def test_labels_near_are_the_neighbours_whole_in_one_query(store: BaseLabelStore) -> None:
+    def saved(lon: float, lat: float, scene: str = SCENE, **kw: object) -> str:
+        label = make_label(square(lon, lat), scene_id=scene, **kw)
+        return store.save(label, actor="ram", role=Role.VOLUNTEER).label.id
+
+    store.register_scene("other", FOOTPRINT)
+    here = square(85.3, 27.7)
+    beside = saved(85.301, 27.7, crop="wheat")  # its box touches here's box
+    gone = saved(85.3, 27.701)
+    store.delete(gone, actor="ram", role=Role.VOLUNTEER, expected_version=1)
+    saved(85.3, 27.7, scene="other")  # the same place on another scene
+    saved(85.4, 27.8)  # far away
+    near = store.labels_near(here, SCENE)
+    assert [lab.id for lab in near] == [i for i, _ in store.neighbours(here, SCENE)] == [beside]
+    assert near[0] == store.get(beside)  # every column, as get reads it
+    assert near[0].crop == "wheat"
+
+
 def test_query_filters(store: BaseLabelStore) -> None:
     a = store.save(make_label(crop="rice"), actor="ram", role="volunteer").label
     b = store.save(
