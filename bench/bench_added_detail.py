@@ -21,6 +21,7 @@ import platform
 import statistics
 import sys
 from pathlib import Path
+from typing import TypedDict
 
 import numpy as np
 import torch
@@ -33,6 +34,17 @@ from sr.sharpen.enhancer.infer import DEFAULT_MODEL, load_enhancer
 
 RESULTS = Path(__file__).resolve().parent / "results"
 CROP = 256
+
+
+class Record(TypedDict):
+    """One method on one crop and degradation."""
+
+    case: str
+    degradation: str
+    method: str
+    added_detail: float
+    truth_detail: float
+    gain: float
 
 
 def s2_crops() -> dict[str, np.ndarray]:
@@ -65,7 +77,7 @@ def gain(result: np.ndarray, reference: np.ndarray, truth: np.ndarray) -> float:
 def main() -> int:
     torch.set_num_threads(1)
     model = load_enhancer(DEFAULT_MODEL, "cpu", "float32")
-    records = []
+    records: list[Record] = []
     for name, truth in s2_crops().items():
         for degradation, degrade in DEGRADATIONS.items():
             lr = degrade(truth, SCALE).astype(np.float32)
@@ -89,7 +101,7 @@ def main() -> int:
                     }
                 )
                 print(f"{name} {degradation:10s} {method:32s} {records[-1]}", flush=True)
-    summary = {}
+    summary: dict[str, dict[str, float]] = {}
     for method in dict.fromkeys(r["method"] for r in records):
         rows = [r for r in records if r["method"] == method]
         added = sorted(r["added_detail"] for r in rows)
@@ -101,7 +113,7 @@ def main() -> int:
             "gain_min": min(r["gain"] for r in rows),
         }
     truth_detail = statistics.median(r["truth_detail"] for r in records)
-    result = {
+    report = {
         "command": "OMP_NUM_THREADS=1 python -m bench.bench_added_detail",
         "machine": f"{platform.machine()}, 1 thread, torch {torch.__version__}",
         "cases": len({(r["case"], r["degradation"]) for r in records}),
@@ -110,9 +122,9 @@ def main() -> int:
         "records": records,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "added_detail.json").write_text(json.dumps(result, indent=2) + "\n")
+    (RESULTS / "added_detail.json").write_text(json.dumps(report, indent=2) + "\n")
     lines = [
-        f"`{result['command']}` — {result['cases']} cases (4 held-out Sentinel-2 crops × 5 "
+        f"`{report['command']}` — {report['cases']} cases (4 held-out Sentinel-2 crops × 5 "
         f"degradations); the truth's own fine detail beyond bicubic + back-projection: "
         f"median {100 * truth_detail:.2f} %.",
         "",

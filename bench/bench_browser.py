@@ -103,15 +103,16 @@ def main() -> None:
     command = f"python -m bench.bench_browser --repeats {args.repeats}"
     if args.name:
         command += f" --name {args.name}"
+    summaries = measure(args.repeats)
     results = {
         "command": f"{settings} {command}".strip(),
         "browser": "Debian chromium, headless",
-        **measure(args.repeats),
+        **summaries,
     }
     lines = [f"`{results['command']}`", "", "| step | median | p90 | target | met |"]
     lines.append("|---|---|---|---|---|")
     for key in TARGETS_S:
-        r = results[key]
+        r = summaries[key]
         lines.append(
             f"| {key.replace('_', ' ')} | {r['median_s']} s | {r['p90_s']} s | "
             f"≤ {r['target_s']} s | {'yes' if r['met'] else 'no'} |"

@@ -71,8 +71,8 @@ def switch_dates(chip: Chip, rng: np.random.Generator) -> list[np.ndarray]:
     flat = chip.truth.reshape(3, -1)
     index = chip.fields.ravel()
     counts = np.bincount(index, minlength=max(numbers) + 1)
-    means = np.stack([np.bincount(index, weights=b, minlength=len(counts)) for b in flat])
-    means = means / np.maximum(counts, 1)
+    sums = np.stack([np.bincount(index, weights=b, minlength=len(counts)) for b in flat])
+    means = sums / np.maximum(counts, 1)
     out = []
     for _ in range(2):
         palette = means[:, rng.choice(numbers, STATES, replace=False)]  # (3, STATES)
@@ -183,7 +183,12 @@ def simulated(chips: list[str]) -> list[dict]:
             for view_name in VIEWS:
                 views = [view_of(d, view_name) for d in dates]
                 for way, instances in instances_by_way(views).items():
-                    record = {"chip": name, "condition": condition, "view": view_name, "way": way}
+                    record: dict = {
+                        "chip": name,
+                        "condition": condition,
+                        "view": view_name,
+                        "way": way,
+                    }
                     record |= score(instances, chip.fields, clicks)
                     records.append(record)
                     print(
@@ -363,7 +368,8 @@ def markdown(result: dict) -> str:
             clicks = sum(c["clicks"] for c in changes)
 
             def share(key: str, changes: list[dict] = changes, clicks: int = clicks) -> float:
-                return sum(c[key] * c["clicks"] for c in changes) / max(clicks, 1)
+                shared: float = sum(c[key] * c["clicks"] for c in changes) / max(clicks, 1)
+                return shared
 
             lines.append(
                 f"| {view_name} | {fields['date 1']} | {fields['date 2']} | "

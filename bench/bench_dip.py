@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import rasterio
@@ -138,9 +139,9 @@ def run_case(case: Case, method: str, args: argparse.Namespace, trace_every: int
         if report.iteration == 1:
             first_s[0] = report.elapsed_s
         if report.preview is not None and case.hr is not None:
-            trace.append(
-                (report.iteration, round(report.elapsed_s, 2), score(case, report.preview)[0])
-            )
+            preview_psnr = score(case, report.preview)[0]
+            assert preview_psnr is not None  # case.hr is set
+            trace.append((report.iteration, round(report.elapsed_s, 2), preview_psnr))
             print(
                 f"  {case.name} {method} it {report.iteration} {report.elapsed_s:.0f}s "
                 f"PSNR {trace[-1][2]:.2f}",
@@ -174,7 +175,7 @@ def run_case(case: Case, method: str, args: argparse.Namespace, trace_every: int
 
 def apply_overrides(config: DipConfig, overrides: list[str]) -> DipConfig:
     """Apply 'field=value' overrides (e.g. channels=32, bf16=true) to a config."""
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}  # each of its DipConfig field's type
     for item in overrides:
         key, _, text = item.partition("=")
         current = getattr(config, key)

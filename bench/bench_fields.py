@@ -51,7 +51,7 @@ import statistics
 import sys
 import time
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -122,7 +122,7 @@ CHIP_WORDS = {
     "bench": "benchmark chips (never trained on)",
     "validation": "validation chips (held out of training, used to choose the segmenter)",
 }
-SEGMENTERS = {
+SEGMENTERS: dict[str, Callable[[], Segmenter]] = {
     "default": default_segmenter,
     "gradient": GradientSegmenter,
     "nested": NestedSegmenter,
@@ -135,7 +135,7 @@ SEGMENTERS = {
 
 def innermost_points(fields: np.ndarray) -> dict[int, tuple[float, float]]:
     """Each drawn field's innermost pixel centre as a (column, row) click."""
-    points = {}
+    points: dict[int, tuple[float, float]] = {}
     for number in np.unique(fields):
         if number == 0:
             continue
@@ -154,7 +154,9 @@ def iou(a: np.ndarray, b: np.ndarray) -> float:
 def polygon_mask(polygon: object, shape: tuple[int, int]) -> np.ndarray:
     if polygon is None:
         return np.zeros(shape, bool)
-    return rasterize([polygon], out_shape=shape, fill=0, default_value=1, dtype="uint8") > 0
+    burnt = rasterize([polygon], out_shape=shape, fill=0, default_value=1, dtype="uint8")
+    mask: np.ndarray = burnt > 0
+    return mask
 
 
 def outline_all_scores(proposals: list, fields: np.ndarray) -> dict[str, Any]:

@@ -123,7 +123,8 @@ def segment_borders(image: np.ndarray) -> np.ndarray:
     """Felzenszwalb segment borders of a normalised (bands, H, W) image (first 3 bands)."""
     from skimage.segmentation import find_boundaries
 
-    return find_boundaries(segments(image), mode="inner")
+    borders: np.ndarray = find_boundaries(segments(image), mode="inner")
+    return borders
 
 
 @dataclass

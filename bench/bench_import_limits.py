@@ -31,7 +31,7 @@ from shapely.geometry import Polygon  # noqa: E402
 
 from labels.errors import FormatError  # noqa: E402
 from labels.limits import DEFAULT_MAX_IMPORT_MB, json_depth, read_bounded  # noqa: E402
-from labels.model import Label, Status  # noqa: E402
+from labels.model import Label, Status, View  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 
@@ -62,7 +62,7 @@ def write_export(path: Path, limit_bytes: int) -> int:
             "S2A_MSIL2A_20240301T045701_N0510_R119_T45RUL",
             f"volunteer-{n % 50:02d}",
             status=Status.SUBMITTED,
-            view="enhanced",
+            view=View.ENHANCED,
             enhancement="dip+enhancer:fast",
             model_version="decrappify-2026-11-20",
             determination_datetime="2024-03-01T04:57:01Z",
@@ -140,7 +140,8 @@ def run_child(task: str, path: Path) -> dict:
         check=True,
         timeout=600,
     )
-    return json.loads(done.stdout)
+    out: dict = json.loads(done.stdout)
+    return out
 
 
 def main() -> None:

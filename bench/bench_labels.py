@@ -21,6 +21,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from multiprocessing.queues import Queue
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -28,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from shapely.geometry import box  # noqa: E402
 
 from bench.results_files import write_results  # noqa: E402
-from labels.base_store import LabelFilter  # noqa: E402
+from labels.base_store import BaseLabelStore, LabelFilter  # noqa: E402
 from labels.errors import StaleEditError  # noqa: E402
 from labels.model import Label, Role  # noqa: E402
 from labels.store import is_database_url, open_store  # noqa: E402
@@ -52,7 +56,7 @@ def field(scene: int, i: int, annotator: str = "bench") -> Label:
     )
 
 
-def open_bench_store(target: str, **options):
+def open_bench_store(target: str, **options: Any) -> BaseLabelStore:
     """The store at ``target``; PostGIS writes its snapshots beside the SQLite ones' place."""
     if is_database_url(target):
         options.setdefault("snapshot_dir", Path(tempfile.gettempdir()) / f"bench-pg-{os.getpid()}")
@@ -143,7 +147,9 @@ def bench_export(path: str, out: Path) -> dict:
     }
 
 
-def writer(path: str, w: int, saves: int, hot_ids: list[str], queue) -> None:
+def writer(
+    path: str, w: int, saves: int, hot_ids: list[str], queue: Queue[tuple[int, int, int]]
+) -> None:
     """Half the saves create this writer's own labels, half increment shared hot labels."""
     store = open_bench_store(path)
     stale = applied = 0

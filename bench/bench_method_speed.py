@@ -60,8 +60,9 @@ def main(argv: list[str] | None = None) -> int:
         repeats = 1 if method.takes_dip_options else args.repeats
         results[name] = timed(lambda n=name, o=options: enhance(lr, 4, n, **o), repeats)
         print(f"{name:24s} {results[name]:8.2f} s", flush=True)
+    command = " ".join(["python -m bench.bench_method_speed", *(argv or sys.argv[1:])])
     meta = {
-        "command": " ".join(["python -m bench.bench_method_speed", *(argv or sys.argv[1:])]),
+        "command": command,
         "machine": f"{platform.machine()}, {args.threads} threads, torch {torch.__version__}",
         "area": "128 × 128 px × 4 bands → 512 × 512",
         "seconds": results,
@@ -69,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         "# Method speed: a 128² 4-band area → 512²",
         "",
-        f"`{meta['command'].strip()}` — {meta['machine']}; median of the repeats.",
+        f"`{command.strip()}` — {meta['machine']}; median of the repeats.",
         "",
         "| method | seconds |",
         "|---|---|",

@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 from sr.jobs.cluster import DEFAULT_WORKER_NICE
 from tests.e2e.harness import (
@@ -80,20 +80,21 @@ def page_loads(
             ("review", reviewer, reviewer_query),
             ("map", page, query),
         ):
-            times[name].append(
-                timed(lambda n=name, w=who, q=asks: (w.goto(f"{url}/{n}?{q}"), first_tile(w)))
-            )
+
+            def load(n: str = name, w: Page = who, q: str = asks) -> None:
+                w.goto(f"{url}/{n}?{q}")
+                first_tile(w)
+
+            times[name].append(timed(load))
         page.goto(f"{url}/label?{query}")
         map_centre(page)
         polygon = page.frame_locator(MAP).last.locator(".leaflet-draw-draw-polygon")
-        times["rerun_after_action"].append(
-            timed(
-                lambda tool=polygon: (
-                    page.get_by_text("Draw fields", exact=True).first.click(),
-                    tool.wait_for(timeout=60_000),
-                )
-            )
-        )
+
+        def draw_fields(tool: Locator = polygon) -> None:
+            page.get_by_text("Draw fields", exact=True).first.click()
+            tool.wait_for(timeout=60_000)
+
+        times["rerun_after_action"].append(timed(draw_fields))
         page.get_by_text("Choose an area", exact=True).first.click()
         polygon.wait_for(state="detached", timeout=60_000)
     return times
@@ -109,14 +110,12 @@ def enhance_times(page: Page, url: str, query: str, repeats: int) -> list[float]
         page.mouse.click(x - 150 + 150 * i, y - 100)
         page.get_by_text("→").first.wait_for(timeout=30_000)
         enhance = page.get_by_role("button", name="Enhance", exact=True)
-        times.append(
-            timed(
-                lambda button=enhance: (
-                    button.click(),
-                    page.get_by_text("Enhanced area ready").wait_for(timeout=300_000),
-                )
-            )
-        )
+
+        def press(button: Locator = enhance) -> None:
+            button.click()
+            page.get_by_text("Enhanced area ready").wait_for(timeout=300_000)
+
+        times.append(timed(press))
     return times
 
 

@@ -71,7 +71,7 @@ def fill_store(data: Path) -> str:
     store = open_store(data / "labels", snapshots=False)
     store.register_scene(scene.scene_id, scene.footprint)
     inside = scene.footprint.buffer(-0.0002)
-    labels = []
+    labels: list[Label] = []
     for geometry in grid(inside):
         i = len(labels)
         status = status_of(i)

@@ -105,8 +105,8 @@ class ClickSampler:
         x = F.grid_sample(
             torch.stack(images).float() / 255, local, "bilinear", "border", align_corners=False
         )
-        maps = F.grid_sample(torch.stack(maps), local, "nearest", "border", align_corners=False)
-        return x, maps[:, 0], maps[:, 1]
+        sampled = F.grid_sample(torch.stack(maps), local, "nearest", "border", align_corners=False)
+        return x, sampled[:, 0], sampled[:, 1]
 
     def batch(self, n: int) -> tuple[torch.Tensor, torch.Tensor]:
         """(n, 4, crop, crop) bands + click spot and (n, 1, crop, crop) targets."""

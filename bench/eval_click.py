@@ -151,8 +151,8 @@ def main(argv: list[str] | None = None) -> int:
         name = Path(run["run"]["out"]).stem
         settings = {k: run["run"][k] for k in ("width", "factor", "crop", "batch", "lr")}
         resumed = run["run"].get("resume")
-        start = Path(resumed).stem if resumed and resumed != "None" else "scratch"
-        training.append({"name": name, "from": start, **settings})
+        resumed_from = Path(resumed).stem if resumed and resumed != "None" else "scratch"
+        training.append({"name": name, "from": resumed_from, **settings})
         training[-1]["log"] = run["log"]
     result = {
         "command": " ".join(

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from scipy import ndimage as ndi
@@ -126,7 +127,7 @@ def by_size(records: list[dict], facts: Facts) -> dict[str, dict[str, dict[str, 
     """Per degradation/view and size class: clicks, median IoU, share ≥ 0.8, median with one
     press (and, where the records have them, the outline's fit and outline-all's matches)."""
     names = class_names()
-    out: dict[str, dict[str, dict[str, float]]] = {}
+    out: dict[str, dict[str, dict[str, Any]]] = {}  # a cell's per-field lists become figures
     for record in records:
         chip_facts = facts[record["chip"]]
         if len(chip_facts) != len(record["assist_click_iou"]):
@@ -139,25 +140,25 @@ def by_size(records: list[dict], facts: Facts) -> dict[str, dict[str, dict[str, 
                 cell[key].append(values[index])
     for key, table in out.items():
         for cell in table.values():
-            values = {k: np.array(cell.pop(k)) for k in (*PER_FIELD, *BOX_KEYS)}
-            clicks = values["assist_click_iou"]
+            arrays = {k: np.array(cell.pop(k)) for k in (*PER_FIELD, *BOX_KEYS)}
+            clicks = arrays["assist_click_iou"]
             cell.update(
                 fields=len(clicks),
                 median=float(np.median(clicks)),
                 good=float((clicks >= GOOD_IOU).mean()),
-                press_median=float(np.median(values["assist_press_iou"])),
+                press_median=float(np.median(arrays["assist_press_iou"])),
             )
-            if not np.isnan(values["assist_click_precision"]).any():
+            if not np.isnan(arrays["assist_click_precision"]).any():
                 cell.update(
-                    precision_median=float(np.median(values["assist_click_precision"])),
-                    recall_median=float(np.median(values["assist_click_recall"])),
+                    precision_median=float(np.median(arrays["assist_click_precision"])),
+                    recall_median=float(np.median(arrays["assist_click_recall"])),
                 )
-            if not np.isnan(values["all_matched"]).any():
-                cell["all_found"] = float(values["all_matched"].mean())
-            if not np.isnan(values["box_iou"]).any():
+            if not np.isnan(arrays["all_matched"]).any():
+                cell["all_found"] = float(arrays["all_matched"].mean())
+            if not np.isnan(arrays["box_iou"]).any():
                 cell.update(
-                    box_median=float(np.median(values["box_iou"])),
-                    box_alone_median=float(np.median(values["box_alone_iou"])),
+                    box_median=float(np.median(arrays["box_iou"])),
+                    box_alone_median=float(np.median(arrays["box_alone_iou"])),
                 )
         out[key] = {name: table[name] for name in names if name in table}
     return out
@@ -176,7 +177,7 @@ def _of_class(size: int, key: str, reduce: Callable[[list], float]) -> Statistic
 
 
 GAIN_VIEWS = ("enhancer", "bicubic")  # the gain of the first over the second
-GAINS = {
+GAINS: dict[str, tuple[str, Callable[[list], float]]] = {
     "one click (median IoU)": ("assist_click_iou", np.median),
     "outline all (share matched)": ("all_matched", np.mean),
 }
@@ -279,8 +280,8 @@ def markdown(result: dict) -> str:
     ]
     for name, cell in edge.items():
         grown = [cell.get(f"grown {by:g} px") for by in EDGE_ERRORS]
-        cells = " | ".join("—" if g is None else f"{g:.2f}" for g in grown)
-        lines.append(f"| {name} | {cell['fields']} | {cells} |")
+        grown_cells = " | ".join("—" if g is None else f"{g:.2f}" for g in grown)
+        lines.append(f"| {name} | {cell['fields']} | {grown_cells} |")
     degradations = sorted({key.split("/")[0] for key in tables})
     for degradation in degradations:
         views = [k.split("/")[1] for k in tables if k.startswith(f"{degradation}/")]

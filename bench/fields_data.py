@@ -105,7 +105,8 @@ def view(chip: Chip, degradation: str, name: str) -> np.ndarray:
     key = name if model is None else f"{name}-{model.rsplit('@', 1)[-1]}"
     path = CACHE / f"{chip.name}_{degradation}_{key}.npy"
     if path.is_file():
-        return np.load(path)
+        cached: np.ndarray = np.load(path)
+        return cached
     out = enhance(degraded(chip, degradation), SCALE, name, floor=0.0).astype(np.float32)
     path.parent.mkdir(parents=True, exist_ok=True)
     np.save(path, out)

@@ -41,7 +41,7 @@ def _read(choice: SourceChoice, read: ReadFn) -> ImageData:
     """Run a rio-tiler read on the guarded dataset of the chosen source (or overview)."""
     level = choice.overview_level
     kwargs = {"overview_level": level} if level is not None else {}
-    with open_raster(choice.path, **kwargs) as dataset, warnings.catch_warnings():
+    with open_raster(choice.path, limits=None, **kwargs) as dataset, warnings.catch_warnings():
         # The pyramid has already chosen the level; rio-tiler need not warn about overviews.
         warnings.simplefilter("ignore", NoOverviewWarning)
         with Reader(str(choice.path), dataset=dataset, tms=WEB_MERCATOR_TMS) as reader:

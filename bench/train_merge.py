@@ -95,7 +95,7 @@ def pair_labels(pairs: np.ndarray, overlap: np.ndarray, unmapped: bool = False) 
     with ``unmapped``, either mostly in the overlap's last column: not known)."""
     field = overlap.argmax(1)
     a, b = field[pairs[:, 0]], field[pairs[:, 1]]
-    out = (a == b).astype(np.int64)
+    out: np.ndarray = (a == b).astype(np.int64)
     out[(a == 0) & (b == 0)] = -1
     if unmapped:
         last = overlap.shape[1] - 1

@@ -38,6 +38,7 @@ from datetime import datetime
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pystac
@@ -289,7 +290,10 @@ class LocalCatalog:
         """The lon/lat box of a pixel window of the source scene."""
         left, top = self.transform @ (cols.start, rows.start)
         right, bottom = self.transform @ (cols.stop, rows.stop)
-        return transform_bounds(self.crs, "EPSG:4326", left, bottom, right, top, densify_pts=21)
+        bounds: tuple[float, float, float, float] = transform_bounds(
+            self.crs, "EPSG:4326", left, bottom, right, top, densify_pts=21
+        )
+        return bounds
 
 
 def build_catalog(root: Path, image_url: str) -> Path:
@@ -336,14 +340,15 @@ def save_catalog(root: Path, collections: dict[str, list[pystac.Item]]) -> Path:
     """A static STAC catalogue of these collections under ``root/stac``; returns catalog.json."""
     catalog = pystac.Catalog("sharpfields-test", "Sentinel-2 cut from the shared Austria scene")
     for name, items in collections.items():
+        bbox = items[0].bbox
+        assert bbox is not None  # tile_item gives every item a bbox and a datetime
+        dates = cast(list[datetime], [i.datetime for i in items])
         collection = pystac.Collection(
             name,
             f"Test collection {name}",
             pystac.Extent(
-                pystac.SpatialExtent([list(items[0].bbox)]),
-                pystac.TemporalExtent(
-                    [[min(i.datetime for i in items), max(i.datetime for i in items)]]
-                ),
+                pystac.SpatialExtent([list(bbox)]),
+                pystac.TemporalExtent([[min(dates), max(dates)]]),
             ),
             license="proprietary",
         )

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
     from labels.model import Label
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -133,7 +135,9 @@ def launch_chromium(playwright: Any) -> GenerousBrowser:
 
 
 @contextlib.contextmanager
-def bench_browser(name: str = "Bench", **env: str) -> Iterator[tuple[object, object, str, str]]:
+def bench_browser(
+    name: str = "Bench", **env: str
+) -> Iterator[tuple[GenerousBrowser, Page, str, str]]:
     """For benchmarks: a fresh app in a temporary data folder (``env``: more environment for
     its server), chromium, and a 1500×1000 page signed in as ``name``; yields (browser, page,
     app URL, the pages' query string)."""
@@ -154,8 +158,8 @@ def bench_browser(name: str = "Bench", **env: str) -> Iterator[tuple[object, obj
 
 
 def sign_in(
-    page, url: str, name: str, role_text: str = "", code: str = "", personal: str = ""
-) -> str:  # type: ignore[no-untyped-def]
+    page: Page, url: str, name: str, role_text: str = "", code: str = "", personal: str = ""
+) -> str:
     """Sign in on the home page (a new name gets a personal code, ``personal`` signs in an
     existing one); returns the page address's query string (the scene) for other pages: the
     sign-in itself is in the browser's cookie."""
@@ -334,7 +338,7 @@ def scene_tiles(page, view: str):  # type: ignore[no-untyped-def]
     return page.frame_locator(MAP).last.locator(f"img.leaflet-tile-loaded[src*='/{view}/']")
 
 
-def enhance_at(page, lon: float, lat: float) -> str:  # type: ignore[no-untyped-def]
+def enhance_at(page: Page, lon: float, lat: float) -> str:
     """Choose the area around a point, press Enhance, wait for the result; the area's text."""
     from playwright.sync_api import expect
 
@@ -427,8 +431,8 @@ def label_page_report(page, data_dir: Path) -> str:  # type: ignore[no-untyped-d
 
 
 def wait_for_text_or_report(
-    page, text: str | re.Pattern[str], data_dir: Path, timeout_ms: float = 60_000
-) -> None:  # type: ignore[no-untyped-def]
+    page: Page, text: str | re.Pattern[str], data_dir: Path, timeout_ms: float = 60_000
+) -> None:
     """Wait for ``text`` on a page; if it never shows, fail with :func:`label_page_report`
     (its page part: address, alerts, spinners; its server log)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout

@@ -35,6 +35,7 @@ def field_at(col: int) -> object:
 @pytest.fixture()
 def store(tmp_path: Path) -> Iterator[SQLiteLabelStore]:
     store = open_store(tmp_path / "labels")
+    assert isinstance(store, SQLiteLabelStore)  # a folder opens a SQLite store
     store.register_scene(SCENE, box(84.3, 27.5, 84.5, 27.7))
     yield store
     store.close()
