@@ -392,6 +392,17 @@ def new_label(folder: Path, known: set[str], timeout_s: float = 60) -> Label:
     raise TimeoutError("the save never reached the label store")
 
 
+def labels_stored(folder: Path, count: int, timeout_s: float = 60) -> list[Label]:
+    """Wait until the label store at ``folder`` holds ``count`` fields; return them."""
+    deadline = time.monotonic() + timeout_s
+    while len(found := stored_labels(folder)) < count:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the store holds {len(found)} fields, not {count}")
+        time.sleep(0.2)
+    assert len(found) == count, [lab.crop for lab in found]
+    return found
+
+
 _PAGE_STATE_JS = """() => {
   const texts = (selector) => Array.from(document.querySelectorAll(selector)).map(e => e.innerText);
   return {

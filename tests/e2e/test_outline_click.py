@@ -5,7 +5,8 @@ proposal cuts a part off and "Undo last click" takes it back, and saving it stor
 with the assisted provenance (the level it was proposed at) — made from both of the sample's
 dates, as the panel says. With "Two clicks at opposite corners", two clicks around a field
 propose it, and it saves as proposed by a box. A field drawn by hand and saved over half of a
-field stops the proposal there: the two share a border and do not overlap."""
+field stops the proposal there: the two share a border and do not overlap; and a field drawn
+by hand while Outline all's next proposal waits stops that proposal in the same way."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from tests.e2e.harness import (
     draw_fields_tool,
     enhance_at,
     finish_polygon,
+    labels_stored,
     new_label,
     page_point,
     press,
@@ -40,8 +42,8 @@ from tests.e2e.harness import (
     sign_in,
 )
 from ui.drawings import Drafts
-from ui.outline_assist import area_fields, assist_version
-from ui.outline_tool import OUTLINE_TOOL, TWO_CORNERS
+from ui.outline_assist import Proposals, area_fields, assist_version
+from ui.outline_tool import OUTLINE_TOOL, QUEUE_CUT, TWO_CORNERS
 from ui.settings import SAMPLE_SCENE
 
 pytestmark = pytest.mark.e2e
@@ -220,3 +222,42 @@ def test_a_field_drawn_by_hand_stops_the_proposal_of_its_neighbour(  # type: ign
         assert proposal.distance(drawn.geometry) < 1e-9  # they share a border
         press(page, "Save & submit")  # (the first save's toast may still show: wait for the store)
         assert new_label(data / "labels", {drawn.id}).drawing == PROPOSED
+
+
+def test_outline_all_keeps_its_next_proposal_off_a_field_drawn_meanwhile(  # type: ignore[no-untyped-def]
+    browser, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    with click_a_field(browser, data) as page:
+        press(page, "Outline all fields here")
+        page.get_by_text("Proposed field 1 of").wait_for(timeout=60_000)
+        drafts = Drafts(data / "drafts", "Sita", open_scene(SAMPLE_SCENE).scene_id)
+        head = Proposals.beside(drafts.path).queue[0]
+        west, south, east, north = head.bounds
+        middle, margin = (west + east) / 2, (east - west) / 10
+        corners = [
+            (middle, north + margin),
+            (east + margin, north + margin),
+            (east + margin, south - margin),
+            (middle, south - margin),
+        ]  # the east half of the field waiting, and beyond it, drawn by hand
+        draw_fields_tool(page)
+        finish_polygon(page, [page_point(page, lon, lat) for lon, lat in corners])
+        page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=30_000)
+        draw_fields_tool(page, OUTLINE_TOOL)
+        page.get_by_text(QUEUE_CUT).wait_for(timeout=60_000)
+        frame = page.frame_locator(MAP).last
+        expect(frame.locator("path.leaflet-interactive").first).to_be_visible(timeout=30_000)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "outline_all_beside_drawn.png"))
+        waiting = Proposals.beside(drafts.path).queue[0]
+        press(page, "Keep")
+        page.get_by_text("2 unsaved drawing(s)").wait_for(timeout=30_000)
+        press(page, "Save & submit")
+        saved = {lab.drawing: lab for lab in labels_stored(data / "labels", 2)}
+    assert set(saved) == {HAND, PROPOSED}
+    hand, kept = saved[HAND], saved[PROPOSED]
+    assert kept.geometry.equals_exact(waiting, 1e-9)  # what the map showed in yellow
+    assert waiting.area < head.area
+    assert kept.geometry.intersection(hand.geometry).area < 1e-6 * kept.geometry.area
+    assert kept.geometry.distance(hand.geometry) < 1e-9  # they share a border
