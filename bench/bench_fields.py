@@ -591,13 +591,16 @@ SAVED_COLUMNS = (
 
 ALL_SAVED_COLUMNS = (
     ("all_f1_judged", "nothing saved: F1 judged", "{:.2f}"),
-    ("all_half_uncut_f1_judged", "half saved, not cut: F1 judged", "{:.2f}"),
-    ("all_half_uncut_precision_judged", "precision", "{:.2f}"),
-    ("all_half_uncut_proposals", "proposals", "{:.0f}"),
-    ("all_half_cut_f1_judged", "half saved, cut: F1 judged", "{:.2f}"),
-    ("all_half_cut_precision_judged", "precision", "{:.2f}"),
-    ("all_half_cut_recall", "recall", "{:.2f}"),
-    ("all_half_cut_proposals", "proposals", "{:.0f}"),
+    *(
+        column
+        for case, words in (("uncut", "half saved, not cut"), ("cut", "half saved, cut"))
+        for column in (
+            (f"all_half_{case}_f1_judged", f"{words}: F1 judged", "{:.2f}"),
+            (f"all_half_{case}_f1_strict", "F1 strict", "{:.2f}"),
+            (f"all_half_{case}_recall", "recall", "{:.2f}"),
+            (f"all_half_{case}_proposals", "proposals", "{:.0f}"),
+        )
+    ),
 )
 
 
