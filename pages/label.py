@@ -150,10 +150,8 @@ def take_map_news() -> dict[str, Any]:
     if refused:  # too large to keep: said, and off the map
         state["outcomes"] = [(False, note) for note in refused]
         bump_map()
-    elif changed and fit_queue(
-        store, scene, drafts, identity.name
-    ):  # the yellow proposal stops at it
-        bump_map()
+    elif changed and fit_queue(store, scene, drafts, identity.name):
+        bump_map()  # the proposal waiting (yellow) now stops at the new drawing
     if removed:
         state["pending_delete"] = removed
     return news

@@ -483,7 +483,8 @@ def propose_all(
 @dataclass(frozen=True)
 class QueueFit:
     """What fitting the outline-all queue to the fields drawn since did: whether its next
-    proposal was cut, and how many proposals lay wholly inside them and were skipped."""
+    proposal was cut, and how many proposals were skipped (nothing of them, or a sliver too
+    small to save, lay outside those fields)."""
 
     cut: bool = False
     skipped: int = 0

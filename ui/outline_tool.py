@@ -100,7 +100,10 @@ FIRST_CORNER = (
 QUEUE_CUT = (
     "The next proposed field stops at a field drawn since Outline all and shares its border."
 )
-QUEUE_SKIPPED = "{n} proposed field(s) skipped: they lie inside fields drawn since Outline all."
+QUEUE_SKIPPED = (
+    "{n} proposed field(s) skipped: little or nothing of them lies outside the fields drawn "
+    "since Outline all."
+)
 NO_FIELD_IN_BOX = (
     "No field found between those corners. Click two opposite corners of one field, a little "
     "outside its edges, or outline it with Draw fields."
