@@ -91,6 +91,7 @@ def corrected_region(
         superpixel = int(labels[where])
         if superpixel != first:  # a later click on the same superpixel wins
             keep, cut = [k for k in keep if k != superpixel], [c for c in cut if c != superpixel]
+        part = None
         if add and not outline[superpixel]:
             part = tree_part(history, superpixel, cut)
             if part is not None:
@@ -101,6 +102,8 @@ def corrected_region(
             if part is not None:
                 outline &= ~part
             cut.append(superpixel)
+        if part is None:  # nothing added or cut: the outline stays exactly as it was
+            continue
         pixels = _piece_with(outline[labels], at)
         outline = np.bincount(labels[pixels], minlength=len(outline)) > 0
         outline &= np.bincount(labels[~pixels], minlength=len(outline)) == 0

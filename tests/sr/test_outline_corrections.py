@@ -76,6 +76,17 @@ def test_a_click_with_nothing_to_do_changes_nothing(click: tuple[float, float, b
     np.testing.assert_array_equal(found, columns(0, 1, 2, 3))
 
 
+def test_a_cut_on_the_first_click_changes_nothing_even_beside_a_part_in_two_pieces() -> None:
+    # Superpixel 1 is in two pieces: one beside superpixel 0 and one cut off from it by 2.
+    labels = np.array([[0, 0, 1, 2, 1], [0, 0, 2, 2, 2]])
+    history = np.array([[0, 1, 2], [0, 0, 1]])  # one round joins 0 and 1
+    first = (0.5, 0.5, True)
+    alone = corrected_region(labels, history, [first])
+    assert alone is not None and alone.sum() == 5  # the piece under the click: 0 and 1 beside it
+    for again in [(0.6, 0.5, False), (1.5, 1.5, False), (2.5, 0.5, True)]:
+        np.testing.assert_array_equal(corrected_region(labels, history, [first, again]), alone)
+
+
 def test_a_cut_inside_the_outline_leaves_no_hole() -> None:
     labels = strips()
     labels[4:6, 6:9] = 6  # a small superpixel inside superpixel 1, joined to it first
