@@ -1,9 +1,10 @@
 """Do two dates help the outline assist? One date against two (overlay, stack).
 
-    OMP_NUM_THREADS=1 .venv/bin/python -m bench.bench_dates_outline [--chips NAME…]
+    OMP_NUM_THREADS=1 .venv/bin/python -m bench.bench_dates_outline [--split validation]
 
 (a) SIMULATED second date on the 10 benchmark chips (:mod:`bench.fields_data`; never trained
-on). The field chips have one date, so each chip gets two made-up dates, fixed seed:
+on), or with ``--split validation`` on the 4 validation chips. The field chips have one date,
+so each chip gets two made-up dates, fixed seed:
 
 - ``switch``: on each date every drawn field takes one of ``STATES`` crop states (the mean
   colour of a field of the chip picked at random), drawn independently per date, keeping its
@@ -19,7 +20,7 @@ in :mod:`bench.bench_fields`: the assist's one-click IoU at each drawn field's i
 (median, mean over fields) and outline-all F1 (judged, strict), counted on the assist's field
 masks before they become polygons (fast; the same for every way). Compared: date 1 alone, date 2
 alone, both dates overlaid (a boundary on either date splits), both stacked (Felzenszwalb on
-six channels).
+six channels), and date 1 stacked with itself (what stacking does with nothing new to see).
 
 (b) REAL two-date Sentinel-2 (``../shared/data/sentinel2/``, Danube, 10 m, bands 1–4 date 1,
 5–8 date 2; no field polygons): six 128² windows inside the bundled sample's columns 190–465
@@ -44,8 +45,8 @@ import torch
 from scipy import ndimage as ndi
 from skimage.segmentation import find_boundaries
 
-from bench.bench_fields import MATCH_IOU, innermost_points
-from bench.fields_data import BENCH_CHIPS, SCALE, Chip, load_chip
+from bench.bench_fields import CHIP_WORDS, MATCH_IOU, innermost_points
+from bench.fields_data import BENCH_CHIPS, SCALE, VALIDATION_CHIPS, Chip, load_chip
 from bench.results_files import write_results
 from sr.outline.assist import field_instances
 from sr.outline.segment import default_segmenter
@@ -59,7 +60,7 @@ STATES = 3  # crop states per simulated date
 DEGRADATION = "area"
 VIEWS = ("enhancer", "truth")
 CONDITIONS = ("switch", "same")
-WAYS = ("date 1", "date 2", "overlay", "stack")
+WAYS = ("date 1", "date 2", "overlay", "stack", "date 1 twice")
 S2_WINDOWS = [(row, col) for row in (0, 125, 251) for col in (190, 318)]  # 128², sample columns
 S2_SIDE = 128
 SAME_PROPOSAL = 0.9  # two proposals with IoU above this are the same field
@@ -104,6 +105,8 @@ def instances_by_way(views: list[np.ndarray]) -> dict[str, np.ndarray]:
         "date 2": field_instances(views[1]),
         "overlay": field_instances(views, combine="overlay"),
         "stack": field_instances(views, combine="stack"),
+        # Date 1 stacked with itself: what stacking alone does, with nothing new to see.
+        "date 1 twice": field_instances([views[0], views[0]], combine="stack"),
     }
 
 
@@ -314,14 +317,17 @@ def markdown(result: dict) -> str:
         f"`{result['command']}` — {result['machine']}; assist segmenter "
         f"`{result['segmenter']}`; {result['seconds']:.0f} s.",
         "",
-        "## (a) SIMULATED second date on the benchmark chips",
+        f"## (a) SIMULATED second date on the {CHIP_WORDS[result.get('split', 'bench')]}",
         "",
-        f"{len(chips)} benchmark chips (never trained on), input degraded by `{DEGRADATION}`, "
+        f"{len(chips)} {CHIP_WORDS[result.get('split', 'bench')]}, input degraded by "
+        f"`{DEGRADATION}`, "
         f"seed {SEED}. **The dates are made up** (the chips have one date): `switch` = on "
         f"each date every drawn field takes one of {STATES} crop colours at random (its own "
         "texture kept), so some neighbours are alike on one date and different on the other; "
         "`same` = the real chip and the same chip 5 % brighter with noise (nothing new on "
-        "date 2). Views: `enhancer` (what the app shows) and `truth` (the 2 m date itself); "
+        "date 2); `date 1 twice` = date 1 stacked with itself (what stacking does with "
+        "nothing new at all). Views: `enhancer` (what the app shows) and `truth` (the 2 m "
+        "date itself); "
         "bicubic left out to keep the run short. Click IoU over every drawn field; "
         "outline-all F1 mean over chips (as in `bench/results/fields.md`). A click's proposal "
         "that covers under half its field was split inside it (over-segmentation); one lying "
@@ -382,15 +388,23 @@ def markdown(result: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--chips", nargs="*", default=list(BENCH_CHIPS))
-    parser.add_argument("--markdown-only", action="store_true", help="redo the table of --json")
+    parser.add_argument("--chips", nargs="*", help="some of the split's chips only")
     parser.add_argument(
-        "--json", type=Path, default=ROOT / "bench" / "results" / "dates_outline.json"
+        "--split",
+        choices=["bench", "validation"],
+        default="bench",
+        help="validation: the 4 training chips held out to choose the segmenter",
     )
+    parser.add_argument("--markdown-only", action="store_true", help="redo the table of --json")
+    parser.add_argument("--json", type=Path, help="default: bench/results/dates_outline[-SPLIT]")
     args = parser.parse_args(argv)
-    unknown = set(args.chips) - set(BENCH_CHIPS)
+    split = BENCH_CHIPS if args.split == "bench" else VALIDATION_CHIPS
+    args.chips = args.chips or list(split)
+    unknown = set(args.chips) - set(split)
     if unknown:
-        parser.error(f"not benchmark chips: {', '.join(sorted(unknown))}")
+        parser.error(f"not {args.split} chips: {', '.join(sorted(unknown))}")
+    suffix = "" if args.split == "bench" else f"-{args.split}"
+    args.json = args.json or ROOT / "bench" / "results" / f"dates_outline{suffix}.json"
     if args.markdown_only:
         result = json.loads(args.json.read_text())
     else:
@@ -403,6 +417,7 @@ def main(argv: list[str] | None = None) -> int:
             "segmenter": default_segmenter().version,
             "machine": f"{platform.machine()}, 1 thread, torch {torch.__version__}",
             "seconds": time.perf_counter() - start,
+            "split": args.split,
             "simulated": sim,
             "real": real,
         }

@@ -147,8 +147,8 @@ def dates_note(scene: Scene, shown: CachedResult | None) -> str:
     return (
         f"Uses both dates ({labels}; {where}): their colours are compared together, so two "
         "fields alike on one date but not on the other can come out apart. Measured on "
-        "made-up second dates, it did a little better than either date alone, mostly from "
-        "a second look at the same fields."
+        "made-up second dates: where the dates differ, it did better than either date alone; "
+        "where they look alike, it sometimes did worse. Then turn this off."
         if len(scene.dates) == 2
         else f"Uses all {len(scene.dates)} dates ({labels}; {where}): their colours are "
         "compared together."
