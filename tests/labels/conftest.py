@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing as mp
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,12 @@ from labels.model import Label
 from labels.store import is_database_url, open_store
 
 SCENE = "S2A_T45RUL_20240301"
+# Real processes for the concurrency tests: spawned, not forked. A fork copies a test process
+# of many threads (the browser driver's, stores' snapshot writers…) with whatever locks they
+# held at that moment, so a child can wait forever on one (seen in CI), and it keeps the
+# parent's pipes open, so the run never ends. A spawned child starts clean, and the tests
+# hold their children at a start line so that they still run at once.
+PROCESSES = mp.get_context("spawn")
 FOOTPRINT = box(85.0, 27.5, 85.6, 28.0)  # lon/lat
 UTM45N_TO_LONLAT = Transformer.from_crs(32645, 4326, always_xy=True)
 

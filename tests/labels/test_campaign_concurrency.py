@@ -3,7 +3,6 @@ someone else holds, and no task is lost (threads and real processes)."""
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import threading
 from collections import Counter
 from pathlib import Path
@@ -14,9 +13,8 @@ from labels.campaign_store import CampaignStore
 from labels.campaigns import Campaign, NoTaskError, TaskState, task_grid
 from labels.model import Role
 from labels.store import open_store
-from tests.labels.conftest import SCENE, open_test_store
+from tests.labels.conftest import PROCESSES, SCENE, open_test_store
 
-CTX = mp.get_context("fork")
 AREA = box(85.30, 27.70, 85.35, 27.75)  # 5 × 6 = 30 tasks of 1280 m
 
 
@@ -47,15 +45,15 @@ def _volunteer(target: str, campaign_id: str, worker: int, start, queue) -> None
 def test_processes_mapping_at_once_never_share_a_task(store_target: str, tmp_path: Path) -> None:
     campaign_id = _campaign(store_target, tmp_path)
     workers = 8
-    start, queue = CTX.Event(), CTX.Queue()
+    start, queue = PROCESSES.Event(), PROCESSES.Queue()
     procs = [
-        CTX.Process(target=_volunteer, args=(store_target, campaign_id, w, start, queue))
+        PROCESSES.Process(target=_volunteer, args=(store_target, campaign_id, w, start, queue))
         for w in range(workers)
     ]
     for p in procs:
         p.start()
     start.set()
-    mapped = [n for _ in procs for n in queue.get(timeout=120)]
+    mapped = [n for _ in procs for n in queue.get(timeout=180)]
     for p in procs:
         p.join(60)
         assert p.exitcode == 0

@@ -4,7 +4,6 @@ kill -9 mid-save survived."""
 from __future__ import annotations
 
 import json
-import multiprocessing as mp
 import os
 import signal
 import time
@@ -13,14 +12,21 @@ from pathlib import Path
 from labels.errors import StaleEditError
 from labels.model import Role
 from labels.store import open_store
-from tests.labels.conftest import FOOTPRINT, SCENE, make_label, open_test_store, square
+from tests.labels.conftest import (
+    FOOTPRINT,
+    PROCESSES,
+    SCENE,
+    make_label,
+    open_test_store,
+    square,
+)
 
-CTX = mp.get_context("fork")
 
-
-def _increment(target: str, label_id: str, worker: int, times: int, queue) -> None:
-    """Add 1 to the counter in the review comment ``times`` times, retrying stale edits."""
+def _increment(target: str, label_id: str, worker: int, times: int, queue, start) -> None:
+    """Add 1 to the counter in the review comment ``times`` times, retrying stale edits, once
+    every worker is ready (``start``)."""
     store = open_store(target, snapshots=False)
+    start.wait(120)
     stale = 0
     for _ in range(times):
         while True:
@@ -38,8 +44,9 @@ def _increment(target: str, label_id: str, worker: int, times: int, queue) -> No
     queue.put(stale)
 
 
-def _create(target: str, worker: int, n: int) -> None:
+def _create(target: str, worker: int, n: int, start) -> None:
     store = open_store(target, snapshots=False)
+    start.wait(120)
     for i in range(n):
         geom = square(85.05 + 0.004 * i, 27.55 + 0.004 * worker, 60.0)
         store.save(make_label(geom, annotator=f"w{worker}"), actor=f"w{worker}", role="volunteer")
@@ -50,17 +57,18 @@ def test_concurrent_writers_lose_nothing(store_target: str, tmp_path: Path) -> N
     store = open_test_store(path, tmp_path)
     store.register_scene(SCENE, FOOTPRINT)
     target = store.save(make_label(), actor="ram", role="volunteer").label
-    queue = CTX.Queue()
+    queue, start = PROCESSES.Queue(), PROCESSES.Event()
     workers, times = 4, 15
     procs = [
-        CTX.Process(target=_increment, args=(path, target.id, w, times, queue))
+        PROCESSES.Process(target=_increment, args=(path, target.id, w, times, queue, start))
         for w in range(workers)
     ]
-    procs += [CTX.Process(target=_create, args=(path, w, 10)) for w in range(3)]
+    procs += [PROCESSES.Process(target=_create, args=(path, w, 10, start)) for w in range(3)]
     for p in procs:
         p.start()
+    start.set()
     for p in procs:
-        p.join(60)
+        p.join(180)
         assert p.exitcode == 0
     stale = sum(queue.get(timeout=5) for _ in range(workers))
     final = store.get(target.id)
@@ -75,7 +83,8 @@ def test_concurrent_writers_lose_nothing(store_target: str, tmp_path: Path) -> N
     assert feature["properties"]["version"] == final.version  # the snapshot is the newest
 
 
-def _save_forever(target: str, snapshot_root: str, label_id: str) -> None:
+def _save_forever(target: str, snapshot_root: str, label_id: str, saving) -> None:
+    """Save edits and new fields until killed; ``saving`` is set after the first ones."""
     store = open_test_store(target, Path(snapshot_root), snapshot_delay_s=0)  # snapshot in save
     i = 0
     while True:
@@ -83,6 +92,7 @@ def _save_forever(target: str, snapshot_root: str, label_id: str) -> None:
         store.save(label.replace(review_comment=str(i)), actor="rev", role="reviewer")
         geom = square(85.05 + 0.002 * (i % 200), 27.55 + 0.002 * (i // 200), 50.0)
         store.save(make_label(geom), actor="ram", role="volunteer")
+        saving.set()
         i += 1
 
 
@@ -92,8 +102,12 @@ def test_writer_killed_mid_save_leaves_a_readable_store(store_target: str, tmp_p
     store.register_scene(SCENE, FOOTPRINT)
     target = store.save(make_label(square(85.5, 27.9)), actor="ram", role="volunteer").label
     for delay in (0.3, 0.45, 0.6):
-        proc = CTX.Process(target=_save_forever, args=(path, str(tmp_path), target.id))
+        saving = PROCESSES.Event()
+        proc = PROCESSES.Process(
+            target=_save_forever, args=(path, str(tmp_path), target.id, saving)
+        )
         proc.start()
+        assert saving.wait(180)  # it has started saving (a spawned child imports first)
         time.sleep(delay)
         os.kill(proc.pid, signal.SIGKILL)
         proc.join(10)

@@ -3,7 +3,6 @@ connection errors (the behaviour both backends share is tested in test_store.py)
 
 from __future__ import annotations
 
-import multiprocessing as mp
 from pathlib import Path
 
 import psycopg
@@ -15,23 +14,24 @@ from labels.migrations import migrations
 from labels.postgis_store import PostGISLabelStore, describe_url
 from labels.sqlite_store import SQLiteLabelStore
 from labels.store import open_configured_store
-from tests.labels.conftest import FOOTPRINT, SCENE, make_label
+from tests.labels.conftest import FOOTPRINT, PROCESSES, SCENE, make_label
 from tests.postgres import PostgresServer
 
-CTX = mp.get_context("fork")
 
-
-def _open(url: str) -> None:
+def _open(url: str, start) -> None:
+    """Open the store at ``url`` once every process is ready (``start``, a barrier)."""
+    start.wait(120)
     PostGISLabelStore(url, snapshots=False).close()
 
 
 def test_servers_starting_together_create_the_schema_once(postgres_server: PostgresServer) -> None:
     url = postgres_server.database(empty=True)  # no PostGIS, no tables yet
-    procs = [CTX.Process(target=_open, args=(url,)) for _ in range(4)]
+    start = PROCESSES.Barrier(4)
+    procs = [PROCESSES.Process(target=_open, args=(url, start)) for _ in range(4)]
     for p in procs:
         p.start()
     for p in procs:
-        p.join(60)
+        p.join(180)
         assert p.exitcode == 0
     with psycopg.connect(url) as conn:
         applied = conn.execute("SELECT version, name FROM schema_migrations").fetchall()
