@@ -381,15 +381,12 @@ def stored_labels(folder: Path) -> list[Label]:
 
 
 def new_label(folder: Path, known: set[str], timeout_s: float = 60) -> Label:
-    """Wait for one more field in the label store at ``folder`` than ``known``; return it."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        fresh = [lab for lab in stored_labels(folder) if lab.id not in known]
-        if fresh:
-            assert len(fresh) == 1, [lab.crop for lab in fresh]
-            return fresh[0]
-        time.sleep(0.2)
-    raise TimeoutError("the save never reached the label store")
+    """Wait for one more field in the label store at ``folder`` than ``known`` (the fields it
+    holds now); return it."""
+    [fresh] = [
+        lab for lab in labels_stored(folder, len(known) + 1, timeout_s) if lab.id not in known
+    ]
+    return fresh
 
 
 def labels_stored(folder: Path, count: int, timeout_s: float = 60) -> list[Label]:

@@ -110,12 +110,15 @@ def on_the_tool(area_text: str) -> AppTest:
     return app
 
 
-def outlined_all(area_text: str) -> AppTest:
-    """The page after Outline all fields here on the tool."""
+def outlined_all(app_data: Path, scene: Scene) -> tuple[AppTest, Drafts, list[BaseGeometry]]:
+    """Sita's page after Outline all fields here on the tool, over an enhanced area of the
+    sample; her drafts and the queue it proposed."""
+    area_text, _, _ = enhanced_area(scene)
     app = on_the_tool(area_text)
     button(app, "Outline all fields here").click().run()
     assert not app.exception
-    return app
+    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
+    return app, drafts, Proposals.beside(drafts.path).queue
 
 
 def button(app: AppTest, label: str):  # type: ignore[no-untyped-def]
@@ -367,10 +370,7 @@ def test_a_click_in_no_field_or_outside_the_scene_says_so_and_adds_nothing(
 def test_outline_all_queues_the_fields_to_keep_or_skip_one_by_one(
     app_data: Path, scene: Scene
 ) -> None:
-    area_text, _, _ = enhanced_area(scene)
-    app = outlined_all(area_text)
-    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
-    queued = Proposals.beside(drafts.path).queue
+    app, drafts, queued = outlined_all(app_data, scene)
     assert len(queued) >= 2
     assert any(m.value.startswith(f"**Proposed field 1 of {len(queued)}**") for m in app.markdown)
     button(app, "Keep").click().run()
@@ -393,10 +393,7 @@ def test_outline_all_queues_the_fields_to_keep_or_skip_one_by_one(
 def test_outline_all_stops_at_saved_fields_and_leaves_out_those_inside_them(
     app_data: Path, scene: Scene
 ) -> None:
-    area_text, _, _ = enhanced_area(scene)
-    app = outlined_all(area_text)
-    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
-    first, second, *others = Proposals.beside(drafts.path).queue
+    app, drafts, (first, second, *others) = outlined_all(app_data, scene)
     west, south, east, north = first.bounds
     half = first.intersection(box((west + east) / 2, south, east, north))
     save_beside(app_data, scene, half, HAND)  # half of the first field drawn by hand
@@ -419,10 +416,7 @@ def test_outline_all_stops_at_saved_fields_and_leaves_out_those_inside_them(
 def test_the_next_proposed_field_stops_at_fields_saved_since_outline_all(
     app_data: Path, scene: Scene
 ) -> None:
-    area_text, _, _ = enhanced_area(scene)
-    app = outlined_all(area_text)
-    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
-    first, second, third, *others = Proposals.beside(drafts.path).queue
+    app, drafts, (first, second, third, *others) = outlined_all(app_data, scene)
     half = second.intersection(far_side(second, second.centroid.x))
     save_beside(app_data, scene, half, HAND)  # Maya, meanwhile: half of the second by hand
     save_beside(app_data, scene, third, HAND)  # and all of the third
@@ -448,10 +442,7 @@ def test_the_next_proposed_field_stops_at_fields_saved_since_outline_all(
 def test_the_next_proposed_field_stops_at_the_volunteers_own_drawing_drawn_or_saved(
     app_data: Path, scene: Scene
 ) -> None:
-    area_text, _, _ = enhanced_area(scene)
-    app = outlined_all(area_text)
-    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
-    first, *others = Proposals.beside(drafts.path).queue
+    app, drafts, (first, *others) = outlined_all(app_data, scene)
     half = first.intersection(far_side(first, first.centroid.x))
     feature = {"type": "Feature", "properties": {}, "geometry": mapping(half)}
     app = map_sends(app, all_drawings=[feature])  # drawn by hand, not saved yet
@@ -469,10 +460,7 @@ def test_the_next_proposed_field_stops_at_the_volunteers_own_drawing_drawn_or_sa
 def test_outline_all_cautions_while_a_small_field_waits_for_keep_or_skip(
     app_data: Path, scene: Scene, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    area_text, _, _ = enhanced_area(scene)
-    app = on_the_tool(area_text)
-    button(app, "Outline all fields here").click().run()
-    queued = Proposals.beside(Drafts(app_data / "drafts", SITA.name, scene.scene_id).path).queue
+    app, _, queued = outlined_all(app_data, scene)
     sizes = [original_pixels(q, scene.metres_per_pixel) for q in queued]
     assert min(sizes) >= SMALL_FIELD_PIXELS  # the sample's outline-all fields are not small
     # With a higher bar, the smaller half of them are (largest first).
