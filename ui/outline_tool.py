@@ -281,10 +281,17 @@ class Answer:
         return f"{PROPOSED} It stops at {n} fields drawn already and shares their borders."
 
 
-def _around(store: LabelStore, scene: Scene, drafts: Drafts, draft: Draft) -> FieldsAround:
+def _around(
+    store: LabelStore,
+    scene: Scene,
+    drafts: Drafts,
+    draft: Draft,
+    record: Proposals | None = None,
+) -> FieldsAround:
     """What a proposal on ``scene`` stops at: the firm saved fields (as ``draft`` edits
-    them) and the unsaved drawings of ``draft`` that are not proposals unchanged."""
-    drawn = Proposals.beside(drafts.path).not_proposed(draft.new)
+    them) and the unsaved drawings of ``draft`` that are not proposals unchanged (as
+    ``record``, the proposals beside ``drafts`` when already read, knows them)."""
+    drawn = (record or Proposals.beside(drafts.path)).not_proposed(draft.new)
     edited = {label_id: outline for label_id, (outline, _) in draft.edits.items()}
     return FieldsAround(store, scene.scene_id, drawn, edited)
 
@@ -489,7 +496,7 @@ def fit_queue(store: LabelStore, scene: Scene, drafts: Drafts, user: str) -> boo
     record = Proposals.beside(drafts.path)
     if not record.queue:
         return False
-    fit = record.fit_queue_head(_around(store, scene, drafts, drafts.load()), user)
+    fit = record.fit_queue_head(_around(store, scene, drafts, drafts.load(), record), user)
     if not (fit.cut or fit.skipped):
         return False
     record.save()
