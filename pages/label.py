@@ -86,11 +86,14 @@ from ui.outline_assist import Proposals
 from ui.outline_fix import can_fix, fix_outlines
 from ui.outline_tool import (
     OUTLINE_TOOL,
+    QUEUE_BUTTONS,
+    QUEUE_KEYS,
     add_corner_layer,
     add_queue_layer,
     fit_queue,
     forget_saved_proposals,
     outline_panel,
+    queue_bar,
     take_click,
 )
 from ui.plain_words import FIX_BUTTON, field_name
@@ -319,6 +322,8 @@ with map_col:
         fit=place or area or scene.lonlat_bounds,
         view=view_spec(state) if overlay is not None else None,
         saves=SAVE_BUTTONS,
+        waits=QUEUE_BUTTONS,
+        button_keys=QUEUE_KEYS,
     )
     add_outline(layers, scene.footprint, "scene outline", "#ffcc00", weight=2)
     add_enhanced_outlines(layers, areas, identity.name)
@@ -363,6 +368,8 @@ with map_col:
             "last_object_clicked",
         ],
     )
+    if tool == OUTLINE_TOOL:
+        queue_bar(scene, store, identity, drafts)
 
 with side:
     task_panel(store, scene, identity, task)

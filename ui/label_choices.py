@@ -21,6 +21,7 @@ from sr.sharpen.pipeline import SharpenRequest
 from ui.date_view import current_date
 from ui.enhance_flow import cached_result
 from ui.label_actions import DrawnOn, drawn_on_view
+from ui.map_events import VIEW_REPORT
 from ui.settings import dip_iterations_override
 from ui.uninterrupted import uninterrupted
 
@@ -28,7 +29,6 @@ CROP_KEY = "crop"
 SHOW_ENHANCED_KEY = "show_enhanced"
 COMPARE_KEY = "compare_enhanced"  # the original / enhanced swipe
 SWITCH_KEY = "e"  # the keyboard key of the original / enhanced switch
-VIEW_REPORT = "sharpfields_view"  # in the map's value: its key presses (ui/js/live_map.js)
 VIEW_SEEN_KEY = "view_presses_seen"  # the map's report as last counted
 SAVE_MARK_KEY = "view_save_mark_used"  # the last Save click's mark already counted (ms)
 SAVE_BUTTONS = ("Save & submit", "Save as draft")  # the live map watches clicks on these

@@ -225,13 +225,18 @@ def live_layers(
     fit: BBox,
     view: Mapping[str, Any] | None = None,
     saves: Sequence[str] = (),
+    waits: Sequence[str] = (),
+    button_keys: Mapping[str, str] | None = None,
 ) -> folium.FeatureGroup:
     """The changing part of the map: add vector layers to the returned group (they are
     redrawn with it); hand it on through :func:`finish_layers` (``feature_group_to_add``).
     ``view`` (with an enhanced area: ui.label_choices.view_spec) says whether the enhanced
     area shows and which of the map's key presses the page has counted. ``saves`` are the
     labels of the page's Save buttons: the map holds a click on one until it has reported
-    its last drawing, and tells the page which key presses came before it."""
+    its last drawing, and tells the page which key presses came before it. It holds a click
+    on one of ``waits`` in the same way (a button that redraws the map would otherwise lose
+    a drawing not reported yet). ``button_keys`` (a key → a button's label) press the page's
+    buttons, in the map as on the page (outside its text boxes)."""
     if tool not in TOOLS:
         raise ValueError(f"unknown drawing tool {tool!r}")
     keys = [t["key"] for t in tiles]
@@ -246,6 +251,8 @@ def live_layers(
         "fit": fit_target(fit),
         "view": dict(view) if view is not None else None,
         "saves": list(saves),
+        "waits": list(waits),
+        "keys": dict(button_keys or {}),
     }
     group = folium.FeatureGroup(name="live layers", control=False)
     group.add_child(LiveUpdate(spec), name="live_update")

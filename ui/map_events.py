@@ -58,6 +58,19 @@ def drawn_work(event: Mapping[str, Any], mine: Sequence[Label]) -> tuple[Draft |
 
 CLICK_PARTS = ("last_clicked", "last_object_clicked", "last_active_drawing")
 _SEEN = "map_event_seen"  # the map's event as last acted on
+VIEW_REPORT = "sharpfields_view"  # in the map's value: what the live map adds (ui/js/live_map.js)
+SAME_CLICK_DEG = 1e-12
+
+
+def drawing_click(event: Mapping[str, Any]) -> bool:
+    """Whether the map's last click (``last_clicked``) was one of Leaflet.draw's: a vertex of
+    a field being drawn, or a click while editing or deleting. The live map tells the last
+    such click in its report (``draw_click``); it is no click on the map's ground."""
+    click = event.get("last_clicked")
+    drawn = (event.get(VIEW_REPORT) or {}).get("draw_click")
+    if not click or not drawn:
+        return False
+    return all(abs(float(click[k]) - float(drawn[k])) <= SAME_CLICK_DEG for k in ("lat", "lng"))
 
 
 def map_news(state: MutableMapping[Any, Any], key: str) -> dict[str, Any]:
@@ -68,7 +81,8 @@ def map_news(state: MutableMapping[Any, Any], key: str) -> dict[str, Any]:
     saved drawing is still among ``all_drawings`` (without its label id) until the next
     drawing event. A part counts once, when it differs from the event seen before: the
     drawings (``all_drawings``) and the clicks (the other three parts, together). Parts
-    that did not change are left out (no drawing event, no click).
+    that did not change are left out (no drawing event, no click); a click that
+    Leaflet.draw took (:func:`drawing_click`) is no click (``last_clicked`` None).
     """
     event = dict(state.get(key) or {})
     seen = state.get(_SEEN) or {}
@@ -78,4 +92,6 @@ def map_news(state: MutableMapping[Any, Any], key: str) -> dict[str, Any]:
         news["all_drawings"] = event.get("all_drawings")
     if any(event.get(part) != seen.get(part) for part in CLICK_PARTS):
         news.update({part: event.get(part) for part in CLICK_PARTS})
+        if drawing_click(event):  # a vertex drawn, now or before this news: no click
+            news["last_clicked"] = None
     return news

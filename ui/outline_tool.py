@@ -104,6 +104,14 @@ QUEUE_SKIPPED = (
     "{n} proposed field(s) skipped: little or nothing of them lies outside the fields drawn "
     "since Outline all."
 )
+QUEUE_DONE = (
+    "That was the last proposed field. The ones you kept are unsaved drawings: choose their "
+    "crop and save them."
+)
+QUEUE_MESSAGE_KEY = "assist_queue_message"  # said under the map, beside Keep and Skip
+QUEUE_KEYS = {"k": "Keep", "s": "Skip"}  # keys that press these buttons (ui.live_map)
+QUEUE_BUTTONS = ("Keep", "Skip", "Stop")  # held by the map until it reported its drawing
+QUEUE_KEYS_NOTE = "Keys: K keeps, S skips (on the map too)."
 NO_FIELD_IN_BOX = (
     "No field found between those corners. Click two opposite corners of one field, a little "
     "outside its edges, or outline it with Draw fields."
@@ -131,6 +139,12 @@ def _say(message: str, caution: str | None = None) -> None:
     """What the panel tells after a click or press, and a caution beside it (or none)."""
     st.session_state["assist_message"] = message
     st.session_state["assist_caution"] = caution
+
+
+def _say_under_map(message: str) -> None:
+    """What the bar under the map tells about Outline all's queue after a Keep, a Skip, a
+    save or a drawing (beside the proposal it speaks of)."""
+    st.session_state[QUEUE_MESSAGE_KEY] = message
 
 
 def every_date(scene: Scene) -> bool:
@@ -486,6 +500,8 @@ def _confirm(store: LabelStore, drafts: Drafts, keep: bool, scene: Scene, user: 
         version = record.queue_version or assist_version()
         _add_drawing(drafts, drafts.load(), first, version, click)
     fit_queue(store, scene, drafts, user)
+    if not Proposals.beside(drafts.path).queue:
+        _say_under_map(QUEUE_DONE)
     bump_map()
 
 
@@ -501,7 +517,7 @@ def fit_queue(store: LabelStore, scene: Scene, drafts: Drafts, user: str) -> boo
         return False
     record.save()
     said = [QUEUE_SKIPPED.format(n=fit.skipped)] if fit.skipped else []
-    _say(" ".join([*said, QUEUE_CUT] if fit.cut else said))
+    _say_under_map(" ".join([*said, QUEUE_CUT] if fit.cut else said))
     return True
 
 
@@ -534,7 +550,8 @@ def outline_panel(
     identity: Identity,
     drafts: Drafts,
 ) -> None:
-    """The tool's side panel: what to do, the last answer, Outline all and its queue."""
+    """The tool's side panel: what to do, the last answer, Outline all (its queue is under
+    the map: :func:`queue_bar`)."""
     by = st.radio(
         "Outline a field by",
         [ONE_CLICK, TWO_CORNERS],
@@ -616,25 +633,36 @@ def outline_panel(
         on_click=_outline_all,
         args=(scene, shown, store, identity, drafts),
     )
+    if Proposals.beside(drafts.path).queue:
+        st.caption("Keep or skip each proposed field under the map (keys K and S).")
+
+
+def queue_bar(scene: Scene, store: LabelStore, identity: Identity, drafts: Drafts) -> None:
+    """Under the map, where the yellow proposal is in view: Outline all's next proposed
+    field with Keep, Skip and Stop (keys K and S: :data:`QUEUE_KEYS`), and what the last
+    Keep, Skip, save or drawing did to the queue."""
+    if message := st.session_state.pop(QUEUE_MESSAGE_KEY, None):
+        st.info(message)
     queue = Proposals.beside(drafts.path).queue
-    if queue:
-        st.markdown(f"**Proposed field 1 of {len(queue)}** (yellow on the map)")
-        if caution := small_field_note(queue[0], scene.metres_per_pixel):
-            st.warning(caution)
-        keep, skip, stop = st.columns(3)
-        keep.button(
-            "Keep",
+    if not queue:
+        return
+    words, keep, skip, stop = st.columns([2.6, 1, 1, 1], vertical_alignment="center")
+    words.markdown(f"**Proposed field 1 of {len(queue)}** (yellow on the map)")
+    for column, label, hint in (
+        (keep, "Keep", "Add it to your unsaved drawings (key K)."),
+        (skip, "Skip", "Not a field, or not its outline: drop it (key S)."),
+    ):
+        column.button(
+            label,
+            help=hint,
             on_click=_confirm,
-            args=(store, drafts, True, scene, identity.name),
-            key="assist-keep",
+            args=(store, drafts, label == "Keep", scene, identity.name),
+            key=f"assist-{label.lower()}",
         )
-        skip.button(
-            "Skip",
-            on_click=_confirm,
-            args=(store, drafts, False, scene, identity.name),
-            key="assist-skip",
-        )
-        stop.button("Stop", on_click=_stop, args=(drafts,), key="assist-stop")
+    stop.button("Stop", on_click=_stop, args=(drafts,), key="assist-stop")
+    if caution := small_field_note(queue[0], scene.metres_per_pixel):
+        st.warning(caution)
+    st.caption(QUEUE_KEYS_NOTE)
 
 
 def forget_saved_proposals(

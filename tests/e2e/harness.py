@@ -246,14 +246,15 @@ def draw_square(page, half: int = 60, dx0: int = 0, dy0: int = 0) -> None:  # ty
     finish_polygon(page, [(x + dx0 + dx, y + dy0 + dy) for dx, dy in corners])
 
 
-def finish_polygon(page, corners: list[tuple[float, float]]) -> None:  # type: ignore[no-untyped-def]
-    """Draw a field with Leaflet.draw through ``corners`` (page points) and close it."""
+def finish_polygon(page, corners: list[tuple[float, float]], pause_s: float = 0.25) -> None:  # type: ignore[no-untyped-def]
+    """Draw a field with Leaflet.draw through ``corners`` (page points), ``pause_s`` apart,
+    and close it."""
     frame = page.frame_locator(MAP).last
     frame.locator(".leaflet-draw-draw-polygon").click()
     frame.locator(".leaflet-draw-tooltip").first.wait_for()  # the tool is armed
     for x, y in corners:  # Leaflet.draw drops clicks closer than 50 ms apart
         page.mouse.click(x, y)
-        time.sleep(0.25)
+        time.sleep(pause_s)
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     finish = frame.get_by_text("Finish", exact=True)

@@ -6,7 +6,9 @@ with the assisted provenance (the level it was proposed at) — made from both o
 dates, as the panel says. With "Two clicks at opposite corners", two clicks around a field
 propose it, and it saves as proposed by a box. A field drawn by hand and saved over half of a
 field stops the proposal there: the two share a border and do not overlap; and a field drawn
-by hand while Outline all's next proposal waits stops that proposal in the same way."""
+by hand while Outline all's next proposal waits stops that proposal in the same way. A field
+drawn by hand with the tool on proposes nothing at its vertices; K and S keep and skip Outline
+all's proposals."""
 
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ from tests.e2e.harness import (
     enhance_at,
     finish_polygon,
     labels_stored,
+    map_box,
     new_label,
     page_point,
     press,
@@ -43,7 +46,7 @@ from tests.e2e.harness import (
 )
 from ui.drawings import Drafts
 from ui.outline_assist import Proposals, area_fields, assist_version
-from ui.outline_tool import OUTLINE_TOOL, QUEUE_CUT, TWO_CORNERS
+from ui.outline_tool import OUTLINE_TOOL, QUEUE_CUT, QUEUE_KEYS_NOTE, TWO_CORNERS
 from ui.settings import SAMPLE_SCENE
 
 pytestmark = pytest.mark.e2e
@@ -261,3 +264,57 @@ def test_outline_all_keeps_its_next_proposal_off_a_field_drawn_meanwhile(  # typ
     assert waiting.area < head.area
     assert kept.geometry.intersection(hand.geometry).area < 1e-6 * kept.geometry.area
     assert kept.geometry.distance(hand.geometry) < 1e-9  # they share a border
+
+
+def hand_corners(page) -> list[tuple[float, float]]:  # type: ignore[no-untyped-def]
+    """Page points of a square near the map's lower left corner, away from the enhanced area
+    and its fields."""
+    frame = map_box(page)
+    left, top = frame["x"] + 0.06 * frame["width"], frame["y"] + 0.75 * frame["height"]
+    return [(left, top), (left + 50, top), (left + 50, top + 50), (left, top + 50)]
+
+
+def test_a_field_drawn_by_hand_with_the_tool_on_proposes_nothing_at_its_vertices(  # type: ignore[no-untyped-def]
+    browser, tmp_path: Path
+) -> None:
+    """The map's polygon tool draws by hand while "Click a field" is on: a vertex is no click
+    in a field, even when the volunteer pauses between vertices (each click reached the page
+    then, and each proposed the field under it)."""
+    data = tmp_path / "data"
+    with click_a_field(browser, data) as page:
+        finish_polygon(page, hand_corners(page), pause_s=2.0)
+        page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=60_000)
+        expect(page.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0, timeout=60_000)
+        page.wait_for_timeout(2_000)  # a late proposal would show by now
+        assert page.get_by_text("Proposed outline added").count() == 0
+        drafts = Drafts(data / "drafts", "Sita", open_scene(SAMPLE_SCENE).scene_id)
+        [hand] = drafts.load().new
+    assert len(hand.exterior.coords) == 5  # the four corners, closed
+    assert Proposals.beside(drafts.path).proposed == []  # nothing was proposed
+
+
+def test_keys_keep_and_skip_outline_alls_proposals_and_a_field_just_drawn_is_kept_too(  # type: ignore[no-untyped-def]
+    browser, tmp_path: Path
+) -> None:
+    """K and S press Keep and Skip, from the map or from the page. A K pressed at once after
+    a field is drawn by hand waits for the map to report that field: both are kept."""
+    data = tmp_path / "data"
+    with click_a_field(browser, data) as page:
+        press(page, "Outline all fields here")
+        page.get_by_text("Proposed field 1 of").wait_for(timeout=60_000)
+        drafts = Drafts(data / "drafts", "Sita", open_scene(SAMPLE_SCENE).scene_id)
+        _, second, *rest = Proposals.beside(drafts.path).queue
+        page.get_by_text(QUEUE_KEYS_NOTE).click()  # the focus on the page, outside the map
+        page.keyboard.press("s")
+        page.get_by_text(f"Proposed field 1 of {len(rest) + 1}").wait_for(timeout=60_000)
+        assert drafts.load().new == []
+        expect(page.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0, timeout=60_000)
+        finish_polygon(page, hand_corners(page))  # a field by hand, far from them
+        page.keyboard.press("k")  # at once, in the map: before the map reported the field
+        page.get_by_text(f"Proposed field 1 of {len(rest)}").wait_for(timeout=60_000)
+        page.get_by_text("2 unsaved drawing(s)").wait_for(timeout=60_000)
+        drawn = drafts.load().new
+    [kept] = [g for g in drawn if g.equals_exact(second, 1e-9)]  # as the map showed it
+    [hand] = [g for g in drawn if g is not kept]
+    assert not hand.intersects(second) and hand.area > 0  # the hand field, apart
+    assert Proposals.beside(drafts.path).queue == rest

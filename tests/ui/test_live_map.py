@@ -63,6 +63,8 @@ def _layers(served: ServedScene, date: int = 0, crop: str = "rice") -> folium.Fe
         revision=3,
         fit=(c.x, c.y, c.x + 0.01, c.y + 0.01),
         saves=("Save as draft",),
+        waits=("Keep",),
+        button_keys={"k": "Keep"},
     )
     add_fields(group, [MapField(box(c.x, c.y, c.x + 0.002, c.y + 0.002), "id-2", "maize")], "x")
     add_area(group, (c.x, c.y, c.x + 0.01, c.y + 0.01), fit=False)
@@ -100,6 +102,8 @@ def test_what_changes_travels_in_the_spec() -> None:
     assert spec["revision"].startswith("3:")
     assert json.loads(spec["fit"]["id"]) == [c.x, c.y, c.x + 0.01, c.y + 0.01]
     assert spec["saves"] == ["Save as draft"]  # clicks the map holds for its last drawing
+    assert spec["waits"] == ["Keep"]  # held too, without the Save's count of E presses
+    assert spec["keys"] == {"k": "Keep"}  # key K presses Keep, in the map or on the page
 
 
 def test_the_date_swipe_and_the_enhanced_compare_are_swipes_of_one_kind() -> None:

@@ -11,7 +11,7 @@ from shapely.geometry.base import BaseGeometry
 from labels.model import Label
 from sr.imagery.scene import open_scene
 from ui.field_layers import MapField, field_feature
-from ui.map_events import chosen_area, drawn_work
+from ui.map_events import VIEW_REPORT, chosen_area, drawn_work, map_news
 
 
 def geojson(geometry: BaseGeometry, **properties: object) -> dict:
@@ -74,3 +74,28 @@ def test_drawings_become_unsaved_work_and_removals_are_reported() -> None:
     assert draft.edits[kept.id][0].equals(moved) and draft.edits[kept.id][1] == 2
     assert removed == [gone.id]
     assert drawn_work({}, [kept]) == (None, [])
+
+
+def test_a_click_that_drew_a_vertex_is_no_click_on_the_map() -> None:
+    """The live map tells the last click Leaflet.draw took (a vertex, an edit): the page
+    reads it as no click, then or later; a click on the ground after it is one."""
+    state: dict[str, object] = {}
+    vertex = {"lat": 28.006, "lng": 84.965}
+    drawing = {"map": "m1", "presses": 0, "draw_click": dict(vertex)}
+    state["map"] = {"last_clicked": vertex, VIEW_REPORT: drawing}
+    assert map_news(state, "map") == {
+        "last_clicked": None,
+        "last_object_clicked": None,
+        "last_active_drawing": None,
+    }
+    drawn = geojson(box(84.96, 28.005, 84.97, 28.009))
+    state["map"] = {  # the field finished: a drawing event, the vertex still the last click
+        "last_clicked": vertex,
+        "last_active_drawing": drawn,
+        "all_drawings": [drawn],
+        VIEW_REPORT: drawing,
+    }
+    news = map_news(state, "map")
+    assert news["last_clicked"] is None and news["all_drawings"] == [drawn]
+    state["map"] = {**state["map"], "last_clicked": POINT}  # then a click on the ground
+    assert map_news(state, "map")["last_clicked"] == POINT

@@ -55,7 +55,10 @@ from ui.outline_tool import (
     NOT_CUT,
     OUTLINE_BY_KEY,
     OUTLINE_TOOL,
+    QUEUE_BUTTONS,
     QUEUE_CUT,
+    QUEUE_DONE,
+    QUEUE_KEYS_NOTE,
     QUEUE_SKIPPED,
     TWO_CORNERS,
 )
@@ -388,6 +391,26 @@ def test_outline_all_queues_the_fields_to_keep_or_skip_one_by_one(
     button(app, "Save & submit").click().run()
     [saved] = open_store(app_data / "labels").query()
     assert saved.drawing == PROPOSED
+
+
+def test_keep_and_skip_sit_under_the_map_and_the_last_proposal_says_what_comes_next(
+    app_data: Path, scene: Scene
+) -> None:
+    app, drafts, queued = outlined_all(app_data, scene)
+    under_map = app.columns[0]  # the map's column: the yellow proposal and its buttons in view
+    assert [b.label for b in under_map.button] == ["Keep", "Skip", "Stop"]
+    assert under_map.markdown[0].value.startswith(f"**Proposed field 1 of {len(queued)}**")
+    assert QUEUE_KEYS_NOTE in [c.value for c in under_map.caption]
+    assert not any(b.label in QUEUE_BUTTONS for b in app.columns[1].button)  # not beside
+    record = Proposals.beside(drafts.path)
+    record.queue = record.queue[-1:]  # the others kept or skipped
+    record.save()
+    button(app.run(), "Keep").click().run()
+    assert not app.exception
+    assert [i.value for i in app.columns[0].info] == [QUEUE_DONE]
+    assert not any(b.label in QUEUE_BUTTONS for b in app.button)
+    [kept] = drafts.load().new
+    assert kept.equals(queued[-1])
 
 
 def test_outline_all_stops_at_saved_fields_and_leaves_out_those_inside_them(

@@ -28,6 +28,8 @@
     userMoved: false,
     view: null, // the page's original / enhanced view: {enhanced, seen: {map, presses}, key}
     saves: [], // the Save buttons' labels
+    waits: [], // other buttons whose clicks wait for the map's report of its last drawing
+    keys: {}, // key -> the label of the page's button it presses
     mapId: Date.now().toString(36) + Math.random().toString(36).slice(2),
     presses: 0, // key E pressed on this map
     lastSave: null, // the last click on a Save button: {at (ms), presses before it}
@@ -37,6 +39,8 @@
     holding: false, // a Save click waits for the map's report of its last drawing
     heldPresses: null, // the presses before a held Save click: all the page hears until it is made
     unsentPresses: false, // E pressed while a click was held: reported after that click
+    drawing: false, // Leaflet.draw is drawing, editing or deleting
+    drawClick: null, // the last click on the map while it was: {lat, lng}
   };
   window.drawnItems = live.fields;
   // A drawing is news for the page until streamlit-folium has reported it. It reports only
@@ -48,6 +52,14 @@
     return JSON.stringify(window.drawnItems.toGeoJSON().features) === JSON.stringify(last.all_drawings);
   }
   map.on("draw:created", function () { live.drawnAt = Date.now(); });
+  // A click while Leaflet.draw draws, edits or deletes (a vertex, a pick) is no click on the
+  // map's ground: the last one goes with every report, and the page does not answer it
+  // (ui.map_events.drawing_click: the outline tool would propose a field there).
+  map.on("draw:drawstart draw:editstart draw:deletestart", function () { live.drawing = true; });
+  map.on("draw:drawstop draw:editstop draw:deletestop", function () { live.drawing = false; });
+  map.on("click", function (e) {
+    if (live.drawing) live.drawClick = {lat: e.latlng.lat, lng: e.latlng.lng};
+  });
   map.on("draw:edited draw:deleted", function () { if (!asReported()) live.drawnAt = Date.now(); });
   map.on(L.Draw.Event.CREATED, function (e) {
     (live.tool === "rectangle" ? live.areaDrawn : live.fields).addLayer(e.layer);
@@ -75,6 +87,7 @@
       var counted = live.heldPresses !== null ? live.heldPresses : live.presses; // see onPageClick
       var report = {map: live.mapId, presses: counted};
       if (live.lastSave) report.save = live.lastSave;
+      if (live.drawClick) report.draw_click = live.drawClick;
       return send.call(streamlit, Object.assign({}, value, {sharpfields_view: report}));
     };
   }
@@ -127,7 +140,7 @@
     // - streamlit-folium reports a drawing only once the map has been quiet for 250 ms, so a
     //   click that comes sooner is held until the map has reported it, then made again.
     //   Presses of E while it is held flip the map at once but reach the page after it.
-    var saveButton = function (label) {
+    var pageButton = function (label) {
       return Array.prototype.find.call(page.querySelectorAll("button"), function (b) {
         return !b.disabled && (b.innerText || "").trim() === label;
       });
@@ -137,21 +150,25 @@
       if (!frame || !frame.isConnected) { page.removeEventListener("click", onPageClick, true); return; }
       var button = event.target && event.target.closest ? event.target.closest("button") : null;
       var label = button ? (button.innerText || "").trim() : "";
-      if (!button || button.disabled || live.saves.indexOf(label) < 0) return;
+      var save = live.saves.indexOf(label) >= 0;
+      if (!button || button.disabled || (!save && live.waits.indexOf(label) < 0)) return;
       if (live.holding) { event.preventDefault(); event.stopImmediatePropagation(); return; }
       var presses = live.heldPresses !== null ? live.heldPresses : live.presses;
-      live.heldPresses = null;
-      if (live.drawnAt <= live.sentAt) { live.lastSave = {at: Date.now(), presses: presses}; return; }
+      if (save) live.heldPresses = null;
+      if (live.drawnAt <= live.sentAt) {
+        if (save) live.lastSave = {at: Date.now(), presses: presses};
+        return;
+      }
       event.preventDefault();
       event.stopImmediatePropagation();
       live.holding = true;
-      live.heldPresses = presses; // the drawing's report must not count presses made after
+      if (save) live.heldPresses = presses; // the drawing's report must not count presses made after
       var since = Date.now();
       var again = function () {
         if (live.drawnAt > live.sentAt && Date.now() - since < 3000) { setTimeout(again, 25); return; }
         setTimeout(function () { // the report's message reaches the page before the click's
           live.holding = false;
-          var now = saveButton(label);
+          var now = pageButton(label);
           if (now) {
             live.drawnAt = Math.min(live.drawnAt, live.sentAt); // after 3 s: click anyway
             now.click(); // marked with the held presses (onPageClick)
@@ -165,11 +182,28 @@
       };
       again();
     };
+    // Keys for the page's buttons (K keeps Outline all's proposal, S skips it), pressed in
+    // the map or on the page: they click the button, so that a click held for the map's
+    // report (above) is held too.
+    var onButtonKey = function (event) {
+      var label = live.keys[String(event.key || "").toLowerCase()];
+      if (!label || event.repeat || event.ctrlKey || event.metaKey || event.altKey) return;
+      var frame = window.frameElement;
+      if (!frame || !frame.isConnected) { page.removeEventListener("keydown", onButtonKey); return; }
+      if (typing(event.target)) return;
+      var button = pageButton(label);
+      if (!button) return;
+      event.preventDefault();
+      button.click();
+    };
+    document.addEventListener("keydown", onButtonKey); // in the map
     if (page !== document) {
       page.addEventListener("keydown", onPageKey);
+      page.addEventListener("keydown", onButtonKey);
       page.addEventListener("click", onPageClick, true); // before Streamlit's own handler
       window.addEventListener("pagehide", function () {
         page.removeEventListener("keydown", onPageKey);
+        page.removeEventListener("keydown", onButtonKey);
         page.removeEventListener("click", onPageClick, true);
       });
     }
@@ -418,6 +452,8 @@
     update: function (spec) {
       live.view = spec.view || null;
       live.saves = spec.saves || [];
+      live.waits = spec.waits || [];
+      live.keys = spec.keys || {};
       setTool(spec.tool);
       setOverlays(spec.overlays || []);
       setFields(spec.fields, spec.revision);
