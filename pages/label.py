@@ -93,8 +93,8 @@ from ui.outline_tool import (
     fit_queue,
     forget_saved_proposals,
     outline_panel,
-    queue_bar,
     take_click,
+    under_map,
 )
 from ui.plain_words import FIX_BUTTON, field_name
 from ui.profile_view import label_profile
@@ -368,8 +368,6 @@ with map_col:
             "last_object_clicked",
         ],
     )
-    if tool == OUTLINE_TOOL:
-        queue_bar(scene, store, identity, drafts)
 
 with side:
     task_panel(store, scene, identity, task)
@@ -439,18 +437,24 @@ with side:
                 )
 
     st.subheader("3 · Fields")
-    st.selectbox("Crop of the new fields", DEFAULT_CROPS, key=CROP_KEY)
     with st.expander("Map legend: crops and field states"):
         st.markdown(fields_legend_html(), unsafe_allow_html=True)  # the app's constants only
     if tool == OUTLINE_TOOL:
         outline_panel(scene, result if show_enhanced else None, store, identity, drafts)
     if tool == AREA_TOOL:
         st.caption(f"Switch the map to **{FIELDS_TOOL}** to outline fields.")
-    st.caption(f"{len(draft.new)} unsaved drawing(s), {len(draft.edits)} changed outline(s).")
-    submit_col, draft_col = st.columns(2)
+    st.caption("The crop and the Save buttons are under the map.")
+
+
+with map_col:  # under the map, in view with it: the assist's answers, the crop, Save
+    if tool == OUTLINE_TOOL:
+        under_map(scene, result if show_enhanced else None, store, identity, drafts)
+    crop_col, submit_col, draft_col = st.columns([2, 1, 1], vertical_alignment="bottom")
+    crop_col.selectbox("Crop of the new fields", DEFAULT_CROPS, key=CROP_KEY)
     submit_label, draft_label = SAVE_BUTTONS
     submit_col.button(submit_label, disabled=draft.empty, on_click=save_work, args=(True,))
     draft_col.button(draft_label, disabled=not draft.new, on_click=save_work, args=(False,))
+    st.caption(f"{len(draft.new)} unsaved drawing(s), {len(draft.edits)} changed outline(s).")
     for ok, message in state.pop("outcomes", []):  # a toast, or next to the buttons
         if ok:
             st.toast(escape_markdown(message), icon=":material/check:")
@@ -483,5 +487,4 @@ with side:
         yes.button("Delete", on_click=confirm_delete, args=(True,))
         no.button("Keep", on_click=confirm_delete, args=(False,))
 
-with map_col:  # under the map, where the chart has room
     label_profile(scene, draft.new, scene_fields)

@@ -235,8 +235,8 @@ def live_layers(
     labels of the page's Save buttons: the map holds a click on one until it has reported
     its last drawing, and tells the page which key presses came before it. It holds a click
     on one of ``waits`` in the same way (a button that redraws the map would otherwise lose
-    a drawing not reported yet). ``button_keys`` (a key → a button's label) press the page's
-    buttons, in the map as on the page (outside its text boxes)."""
+    a drawing not reported yet). ``button_keys`` (a key → a button's Streamlit key) press the
+    page's buttons, in the map as on the page (outside its text boxes)."""
     if tool not in TOOLS:
         raise ValueError(f"unknown drawing tool {tool!r}")
     keys = [t["key"] for t in tiles]

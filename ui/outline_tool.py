@@ -109,9 +109,12 @@ QUEUE_DONE = (
     "crop and save them."
 )
 QUEUE_MESSAGE_KEY = "assist_queue_message"  # said under the map, beside Keep and Skip
-QUEUE_KEYS = {"k": "Keep", "s": "Skip"}  # keys that press these buttons (ui.live_map)
+QUEUE_KEYS = {"k": "assist-keep", "s": "assist-skip"}  # key → the button it presses
 QUEUE_BUTTONS = ("Keep", "Skip", "Stop")  # held by the map until it reported its drawing
 QUEUE_KEYS_NOTE = "Keys: K keeps, S skips (on the map too)."
+UNDER_MAP_NOTE = (
+    "The assist's answers, Larger / Smaller field and Outline all's Keep / Skip show under the map."
+)
 NO_FIELD_IN_BOX = (
     "No field found between those corners. Click two opposite corners of one field, a little "
     "outside its edges, or outline it with Draw fields."
@@ -550,8 +553,8 @@ def outline_panel(
     identity: Identity,
     drafts: Drafts,
 ) -> None:
-    """The tool's side panel: what to do, the last answer, Outline all (its queue is under
-    the map: :func:`queue_bar`)."""
+    """The tool's side panel: how to outline, what a proposal stops at, the dates, Outline
+    all (the answers and what follows them are under the map: :func:`under_map`)."""
     by = st.radio(
         "Outline a field by",
         [ONE_CLICK, TWO_CORNERS],
@@ -584,6 +587,33 @@ def outline_panel(
         )
         if every_date(scene):
             st.caption(dates_note(scene, shown))
+    st.button(
+        "Outline all fields here",
+        disabled=shown is None,
+        help="The fields that stand out on the enhanced area shown, to keep or skip one by one.",
+        on_click=_outline_all,
+        args=(scene, shown, store, identity, drafts),
+    )
+    st.caption(UNDER_MAP_NOTE)
+
+
+def under_map(
+    scene: Scene,
+    shown: CachedResult | None,
+    store: LabelStore,
+    identity: Identity,
+    drafts: Drafts,
+) -> None:
+    """Under the map, in view with it: Outline all's queue (first: Keep and Skip right under
+    the map), the assist's last answer and what can follow it (Larger / Smaller field, Undo
+    last click, what the next click does)."""
+    _queue(scene, store, identity, drafts)
+    _answer(scene, shown, store, drafts)
+
+
+def _answer(scene: Scene, shown: CachedResult | None, store: LabelStore, drafts: Drafts) -> None:
+    """The last answer (and its caution); while the latest proposal is unchanged, Larger /
+    Smaller field, Undo last click and what the next click on the map does."""
     if message := st.session_state.pop("assist_message", None):
         (st.warning if message.startswith(("No ", "Nothing ")) else st.info)(message)
     if caution := st.session_state.pop("assist_caution", None):
@@ -591,7 +621,7 @@ def outline_panel(
     record = Proposals.beside(drafts.path)
     if record.last_click is not None and record.latest_unchanged(drafts.load().new) is not None:
         grow = record.last_click.grow
-        larger, smaller = st.columns(2)
+        larger, smaller, _ = st.columns([1, 1, 2])
         larger.button(
             "Larger field",
             disabled=grow >= MAX_GROW,
@@ -621,30 +651,23 @@ def outline_panel(
             "Next click on the map",
             [NEW_FIELD, ADD_PART, CUT_PART],
             key=NEXT_CLICK_KEY,
+            horizontal=True,
             help="Adds: click a part of the field that the outline misses. Cuts: click a part "
             "of the outline that is not the field; the assist takes away what it joined to "
             "your first click last, which can be more than you meant (Undo last click). The "
             "outline stays in the unsaved drawings until you save.",
         )
-    st.button(
-        "Outline all fields here",
-        disabled=shown is None,
-        help="The fields that stand out on the enhanced area shown, to keep or skip one by one.",
-        on_click=_outline_all,
-        args=(scene, shown, store, identity, drafts),
-    )
-    if Proposals.beside(drafts.path).queue:
-        st.caption("Keep or skip each proposed field under the map (keys K and S).")
 
 
-def queue_bar(scene: Scene, store: LabelStore, identity: Identity, drafts: Drafts) -> None:
-    """Under the map, where the yellow proposal is in view: Outline all's next proposed
-    field with Keep, Skip and Stop (keys K and S: :data:`QUEUE_KEYS`), and what the last
-    Keep, Skip, save or drawing did to the queue."""
-    if message := st.session_state.pop(QUEUE_MESSAGE_KEY, None):
-        st.info(message)
+def _queue(scene: Scene, store: LabelStore, identity: Identity, drafts: Drafts) -> None:
+    """Outline all's next proposed field (yellow on the map) with Keep, Skip and Stop (keys
+    K and S: :data:`QUEUE_KEYS`), and what the last Keep, Skip, save or drawing did to the
+    queue."""
+    message = st.session_state.pop(QUEUE_MESSAGE_KEY, None)
     queue = Proposals.beside(drafts.path).queue
     if not queue:
+        if message:
+            st.info(message)
         return
     words, keep, skip, stop = st.columns([2.6, 1, 1, 1], vertical_alignment="center")
     words.markdown(f"**Proposed field 1 of {len(queue)}** (yellow on the map)")
@@ -660,9 +683,11 @@ def queue_bar(scene: Scene, store: LabelStore, identity: Identity, drafts: Draft
             key=f"assist-{label.lower()}",
         )
     stop.button("Stop", on_click=_stop, args=(drafts,), key="assist-stop")
+    st.caption(QUEUE_KEYS_NOTE)
+    if message:
+        st.info(message)
     if caution := small_field_note(queue[0], scene.metres_per_pixel):
         st.warning(caution)
-    st.caption(QUEUE_KEYS_NOTE)
 
 
 def forget_saved_proposals(

@@ -64,7 +64,7 @@ def _layers(served: ServedScene, date: int = 0, crop: str = "rice") -> folium.Fe
         fit=(c.x, c.y, c.x + 0.01, c.y + 0.01),
         saves=("Save as draft",),
         waits=("Keep",),
-        button_keys={"k": "Keep"},
+        button_keys={"k": "assist-keep"},
     )
     add_fields(group, [MapField(box(c.x, c.y, c.x + 0.002, c.y + 0.002), "id-2", "maize")], "x")
     add_area(group, (c.x, c.y, c.x + 0.01, c.y + 0.01), fit=False)
@@ -103,7 +103,7 @@ def test_what_changes_travels_in_the_spec() -> None:
     assert json.loads(spec["fit"]["id"]) == [c.x, c.y, c.x + 0.01, c.y + 0.01]
     assert spec["saves"] == ["Save as draft"]  # clicks the map holds for its last drawing
     assert spec["waits"] == ["Keep"]  # held too, without the Save's count of E presses
-    assert spec["keys"] == {"k": "Keep"}  # key K presses Keep, in the map or on the page
+    assert spec["keys"] == {"k": "assist-keep"}  # key K presses that button, map or page
 
 
 def test_the_date_swipe_and_the_enhanced_compare_are_swipes_of_one_kind() -> None:

@@ -393,24 +393,30 @@ def test_outline_all_queues_the_fields_to_keep_or_skip_one_by_one(
     assert saved.drawing == PROPOSED
 
 
-def test_keep_and_skip_sit_under_the_map_and_the_last_proposal_says_what_comes_next(
+def test_the_answers_keep_skip_and_save_sit_under_the_map_and_the_last_proposal_says_so(
     app_data: Path, scene: Scene
 ) -> None:
     app, drafts, queued = outlined_all(app_data, scene)
-    under_map = app.columns[0]  # the map's column: the yellow proposal and its buttons in view
-    assert [b.label for b in under_map.button] == ["Keep", "Skip", "Stop"]
-    assert under_map.markdown[0].value.startswith(f"**Proposed field 1 of {len(queued)}**")
+    under_map, side = app.columns[0], app.columns[1]  # the map's column, the side panel's
+    labels = [b.label for b in under_map.button]
+    assert {*QUEUE_BUTTONS, "Save & submit", "Save as draft"} <= set(labels)
+    assert not {*QUEUE_BUTTONS, "Save & submit"} & {b.label for b in side.button}
+    assert [s.label for s in under_map.selectbox][:1] == ["Crop of the new fields"]
+    assert any(i.value.startswith(f"{len(queued)} field(s) proposed") for i in under_map.info)
+    assert any(
+        m.value.startswith(f"**Proposed field 1 of {len(queued)}**") for m in under_map.markdown
+    )
     assert QUEUE_KEYS_NOTE in [c.value for c in under_map.caption]
-    assert not any(b.label in QUEUE_BUTTONS for b in app.columns[1].button)  # not beside
     record = Proposals.beside(drafts.path)
     record.queue = record.queue[-1:]  # the others kept or skipped
     record.save()
     button(app.run(), "Keep").click().run()
     assert not app.exception
-    assert [i.value for i in app.columns[0].info] == [QUEUE_DONE]
+    assert QUEUE_DONE in [i.value for i in app.columns[0].info]
     assert not any(b.label in QUEUE_BUTTONS for b in app.button)
     [kept] = drafts.load().new
     assert kept.equals(queued[-1])
+    assert {"Larger field", "Smaller field"} <= {b.label for b in app.columns[0].button}
 
 
 def test_outline_all_stops_at_saved_fields_and_leaves_out_those_inside_them(

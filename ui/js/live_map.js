@@ -29,7 +29,7 @@
     view: null, // the page's original / enhanced view: {enhanced, seen: {map, presses}, key}
     saves: [], // the Save buttons' labels
     waits: [], // other buttons whose clicks wait for the map's report of its last drawing
-    keys: {}, // key -> the label of the page's button it presses
+    keys: {}, // key -> the (Streamlit) key of the page's button it presses
     mapId: Date.now().toString(36) + Math.random().toString(36).slice(2),
     presses: 0, // key E pressed on this map
     lastSave: null, // the last click on a Save button: {at (ms), presses before it}
@@ -186,13 +186,13 @@
     // the map or on the page: they click the button, so that a click held for the map's
     // report (above) is held too.
     var onButtonKey = function (event) {
-      var label = live.keys[String(event.key || "").toLowerCase()];
-      if (!label || event.repeat || event.ctrlKey || event.metaKey || event.altKey) return;
+      var key = live.keys[String(event.key || "").toLowerCase()];
+      if (!key || event.repeat || event.ctrlKey || event.metaKey || event.altKey) return;
       var frame = window.frameElement;
       if (!frame || !frame.isConnected) { page.removeEventListener("keydown", onButtonKey); return; }
       if (typing(event.target)) return;
-      var button = pageButton(label);
-      if (!button) return;
+      var button = page.querySelector(".st-key-" + key + " button"); // the widget's key
+      if (!button || button.disabled) return;
       event.preventDefault();
       button.click();
     };

@@ -1,0 +1,112 @@
+"""Where a volunteer's next action sits on the Label page, measured in Debian's chromium on
+the bundled sample: how far below the map's top each control ends, and so whether it is on
+screen together with the map at a laptop's and a desktop's window size.
+
+    .venv/bin/python -m bench.bench_label_reach [--name NAME]
+
+On an enhanced area with "Click a field" on, after "Outline all fields here": **Keep** (the
+proposal waiting), the crop box and **Save & submit**; after Keep: **Larger field** (the kept
+proposal can be proposed again). For each, the distance from the map's top to the control's
+bottom: at most the window's height, the control is on screen with the map's top when the
+page is scrolled to the map; more, and the volunteer scrolls between the map and the control
+for every field. Writes bench/results/label_reach[_NAME].json and .md.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+from bench.results_files import write_results
+from sr.imagery.scene import open_scene
+from tests.e2e.harness import MAP, bench_browser, draw_fields_tool, enhance_at, press
+from ui.settings import SAMPLE_SCENE
+
+RESULTS = Path(__file__).resolve().parent / "results"
+WINDOWS = {"laptop 1366×768": (1366, 768), "desktop 1920×1080": (1920, 1080)}
+OUTLINE_TOOL = "Click a field"
+_PAGE_Y = (
+    "(el) => el.getBoundingClientRect().top"
+    " + document.querySelector('[data-testid=\"stMain\"]').scrollTop"
+)
+_PAGE_BOTTOM = (
+    "(el) => el.getBoundingClientRect().bottom"
+    " + document.querySelector('[data-testid=\"stMain\"]').scrollTop"
+)
+
+
+def reaches(page: Page, controls: dict[str, str]) -> dict[str, float]:
+    """Distance (px) from the map's top to each control's bottom (by its button label, or
+    a selectbox's label for the crop box)."""
+    page.wait_for_timeout(2_000)  # the page settled
+    top = float(page.locator(MAP).last.evaluate(_PAGE_Y))
+    found: dict[str, float] = {}
+    for name, label in controls.items():
+        if name == "crop box":
+            control = page.locator('[data-testid="stSelectbox"]', has_text=label).first
+        else:
+            control = page.get_by_role("button", name=label, exact=True).first
+        found[name] = float(round(float(control.evaluate(_PAGE_BOTTOM)) - top))
+    return found
+
+
+def measure() -> dict[str, dict[str, float]]:
+    """Each window's distances, on one app and page."""
+    c = open_scene(SAMPLE_SCENE).footprint.centroid
+    out: dict[str, dict[str, float]] = {}
+    with bench_browser("Sita", SHARPFIELDS_AREA_PIXELS="64") as (_, page, url, query):
+        page.goto(f"{url}/label?{query}")
+        enhance_at(page, c.x, c.y)
+        page.get_by_text("Enhanced area ready").wait_for(timeout=180_000)
+        draw_fields_tool(page, OUTLINE_TOOL)
+        press(page, "Outline all fields here")
+        page.get_by_text("Proposed field 1 of").first.wait_for(timeout=120_000)
+        for window, (width, height) in WINDOWS.items():
+            page.set_viewport_size({"width": width, "height": height})
+            out[window] = reaches(
+                page,
+                {
+                    "Keep": "Keep",
+                    "crop box": "Crop of the new fields",
+                    "Save & submit": "Save & submit",
+                },
+            )
+        press(page, "Keep")
+        page.get_by_role("button", name="Larger field").wait_for(timeout=60_000)
+        for window, (width, height) in WINDOWS.items():
+            page.set_viewport_size({"width": width, "height": height})
+            out[window].update(reaches(page, {"Larger field": "Larger field"}))
+    return out
+
+
+def table(found: dict[str, dict[str, float]]) -> str:
+    """The Markdown table: px from the map's top, and whether that fits the window."""
+    controls = list(next(iter(found.values())))
+    lines = [
+        "Label page, Click a field on an enhanced area of the bundled sample: the distance "
+        "from the map's top to each control's bottom (px); ✓ on screen with the map's top "
+        "(no more than the window's height), ✗ not.",
+        "",
+        "| window | " + " | ".join(controls) + " |",
+        "|---|" + "---|" * len(controls),
+    ]
+    for window, reach in found.items():
+        height = WINDOWS[window][1]
+        cells = [f"{reach[c]:.0f} {'✓' if reach[c] <= height else '✗'}" for c in controls]
+        lines.append(f"| {window} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--name", default="", help="results file suffix (e.g. before)")
+    args = parser.parse_args()
+    found = measure()
+    suffix = f"_{args.name}" if args.name else ""
+    write_results(RESULTS / f"label_reach{suffix}.json", found, table(found))
+
+
+if __name__ == "__main__":
+    main()
