@@ -469,7 +469,7 @@ def propose_all(
     scene: Scene, shown: CachedResult, around: FieldsAround, user: str, every_date: bool = False
 ) -> tuple[list[Polygon], int, str]:
     """Every field of the enhanced area (of every date together with ``every_date``), cut
-    off the fields ``around`` it, that passes the drawing checks (lon/lat, largest first),
+    off the fields ``around`` it, that passes the drawing checks (lon/lat, most distinct first),
     how many others were left out (too small or large, overlapping, inside saved fields …)
     and the version that proposed them."""
     view = area_fields(scene, shown, every_date)

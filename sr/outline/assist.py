@@ -118,10 +118,11 @@ def outline_at(
 def all_outlines(
     instances: np.ndarray, transform: Affine | None = None, max_vertices: int = MAX_VERTICES
 ) -> list[Polygon]:
-    """Every proposed field (positive number) of an instance image, largest first."""
+    """Every proposed field (positive number) of an instance image, in number order: the
+    segmenters number them most distinct first (:func:`sr.outline.hierarchy.ranked`)."""
     numbers = np.unique(instances)
     found = [mask_to_polygon(instances == n, transform, max_vertices) for n in numbers if n > 0]
-    return sorted((p for p in found if p is not None), key=lambda p: -p.area)
+    return [p for p in found if p is not None]
 
 
 def outline_all(
@@ -132,7 +133,8 @@ def outline_all(
     bands: Sequence[int] | None = None,
     max_vertices: int = MAX_VERTICES,
 ) -> list[Polygon]:
-    """Every field of the image that stands out (the proposed ones), largest first."""
+    """Every field of the image that stands out (the proposed ones), the most distinct
+    first (its outline's colour gradient against its inside's)."""
     return all_outlines(field_instances(image, segmenter, bands), transform, max_vertices)
 
 

@@ -25,6 +25,7 @@ import numpy as np
 from skimage.measure import label as connected_parts
 
 from sr.outline.bands import three_bands
+from sr.outline.hierarchy import ranked
 from sr.outline.segment import (
     MIN_PIXELS,
     MergeSegmenter,
@@ -107,8 +108,7 @@ def overlay(partitions: Sequence[np.ndarray], min_pixels: int = MIN_PIXELS) -> n
         connected_parts(code, background=0, connectivity=1).astype(np.int32), min_pixels
     )
     proposed = np.bincount(parts.ravel(), weights=stands_out.ravel()) > 0
-    out: np.ndarray = np.where(proposed[parts], parts, -parts).astype(np.int32)
-    return out
+    return ranked(parts, proposed, np.bincount(parts.ravel()).astype(float))  # largest first
 
 
 def stacked_bands(dates: Sequence[np.ndarray], bands: Sequence[int] | None = None) -> np.ndarray:

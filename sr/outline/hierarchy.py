@@ -127,6 +127,33 @@ def outline_pixels(labels: np.ndarray) -> np.ndarray:
     return out
 
 
+def contrast_ratio(labels: np.ndarray, gradient: np.ndarray) -> np.ndarray:
+    """Per label: its outline's mean gradient ÷ its inside's (how much it stands out)."""
+    n = int(labels.max()) + 1
+    edge = outline_pixels(labels)
+    edge_mean = mean_per_label(labels[edge], gradient[edge], n)
+    inside_mean = mean_per_label(labels[~edge], gradient[~edge], n)
+    out: np.ndarray = edge_mean / np.maximum(inside_mean, 1e-12)
+    return out
+
+
+def ranked(fields: np.ndarray, proposed: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """The instance image of ``fields`` (labels ≥ 1, 0 = no field): the ``proposed`` labels
+    (bool per label) numbered 1…m by descending ``score`` (per label), the others negative
+    (−m−1 …), so that "outline all" proposes them in that order."""
+    n = len(proposed)
+    present = np.bincount(fields.ravel(), minlength=n)[:n] > 0
+    present[0] = False
+    chosen = np.flatnonzero(present & proposed)
+    chosen = chosen[np.argsort(-score[chosen], kind="stable")]
+    rest = np.flatnonzero(present & ~proposed)
+    number = np.zeros(n, np.int32)
+    number[chosen] = np.arange(1, len(chosen) + 1)
+    number[rest] = -np.arange(len(chosen) + 1, len(chosen) + len(rest) + 1)
+    out: np.ndarray = number[fields]
+    return out
+
+
 def distinct(labels: np.ndarray, gradient: np.ndarray, contrast: float) -> np.ndarray:
     """Per label: its outline's mean gradient ≥ ``contrast`` × its inside's (bool)."""
     n = int(labels.max()) + 1

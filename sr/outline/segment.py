@@ -38,9 +38,11 @@ from sr.outline.box import PixelBox, region_in_box
 from sr.outline.corrections import Constraint, corrected_region
 from sr.outline.hierarchy import (
     colour_gradient,
+    contrast_ratio,
     distinct,
     half_resolution_segments,
     kept_segments,
+    ranked,
     segments,
 )
 from sr.outline.merge import (
@@ -216,8 +218,7 @@ class NestedSegmenter:
         )
         sizes = np.bincount(fields.ravel())
         proposed = distinct(fields, gradient, self.contrast) & (sizes >= self.propose_pixels)
-        out: np.ndarray = np.where(proposed[fields], fields, -fields).astype(np.int32)
-        return out
+        return ranked(fields, proposed, contrast_ratio(fields, gradient))
 
 
 @dataclass
@@ -356,8 +357,7 @@ class MergeSegmenter:
             background = np.bincount(fields.ravel(), maps[BACKGROUND].ravel(), len(sizes))
             proposed &= background / np.maximum(sizes, 1) < self.background
         proposed &= sizes >= self.propose_pixels
-        out: np.ndarray = np.where(proposed[fields], fields, -fields).astype(np.int32)
-        return out
+        return ranked(fields, proposed, contrast_ratio(fields, view.gradient))
 
     def _box_field(self, view: PreparedView, box: PixelBox) -> np.ndarray:
         """An instance image holding the box's field alone (1), or nothing."""

@@ -96,7 +96,7 @@ def test_each_click_gets_its_field_in_click_order_and_none_outside_any_field() -
     assert found[2:] == [None, None, None]  # in no field; left of and right of the image
     assert known.seen is not None and known.seen.shape == (3, 40, 60)
     every = outline_all(image, segmenter=known)
-    assert [p.bounds for p in every] == [(10, 22, 50, 40), (0, 0, 30, 20)]  # largest first
+    assert [p.bounds for p in every] == [(0, 0, 30, 20), (10, 22, 50, 40)]  # in number order
 
 
 def test_any_band_count_and_dtype_becomes_three_bands_in_0_to_1() -> None:

@@ -6,7 +6,15 @@ import numpy as np
 from shapely.geometry import box
 
 from sr.outline import outline_all, outline_at
-from sr.outline.hierarchy import colour_gradient, distinct, edge_ratio, kept_segments
+from sr.outline.bands import three_bands
+from sr.outline.hierarchy import (
+    colour_gradient,
+    contrast_ratio,
+    distinct,
+    edge_ratio,
+    kept_segments,
+    ranked,
+)
 from sr.outline.segment import NestedSegmenter
 
 
@@ -60,6 +68,28 @@ def test_a_square_standing_out_is_distinct_a_cut_through_flat_land_is_not() -> N
     assert flags[1] and not flags[2]
 
 
+def test_outline_all_proposes_the_field_that_stands_out_most_first() -> None:
+    """Three squares on flat land: a faint one (the largest), a sharp one and one between.
+    Proposed in order of how much each stands out (its outline's gradient ÷ its inside's),
+    not by size; a region not proposed is numbered negative, after them."""
+    image = np.full((3, 90, 90), 0.5, np.float32)
+    image[:, 5:45, 5:45] = 0.56  # faint, largest
+    image[:, 50:70, 10:30] = 0.95  # sharp
+    image[:, 50:75, 50:75] = 0.7  # between
+    image += np.random.default_rng(4).normal(0, 0.01, image.shape).astype(np.float32)
+    fields = np.full((90, 90), 4, np.int64)  # the land around: region 4
+    fields[5:45, 5:45], fields[50:70, 10:30], fields[50:75, 50:75] = 1, 2, 3
+    ratio = contrast_ratio(fields, colour_gradient(image))
+    assert ratio[1] < min(ratio[2], ratio[3])  # the faint one stands out least
+    proposed = np.array([False, True, True, True, False])
+    numbered = ranked(fields, proposed, ratio)
+    sharper, other = (2, 3) if ratio[2] > ratio[3] else (3, 2)
+    inside = {2: (60, 20), 3: (60, 60)}
+    assert numbered[inside[sharper]] == 1 and numbered[inside[other]] == 2
+    assert numbered[20, 20] == 3  # the largest, last
+    assert numbered[85, 85] == -4 and set(np.unique(numbered)) == {-4, 1, 2, 3}
+
+
 def farm() -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
     """(4, 128, 128) uint16 like Sentinel-2: four fields of different crops (row/column
     boxes), a bright field crossed by a faint track, and textured noise everywhere."""
@@ -83,6 +113,11 @@ def test_the_default_segmenter_outlines_each_clicked_field_of_a_farm() -> None:
         assert polygon.intersection(field).area / polygon.union(field).area > 0.9
     every = outline_all(image, segmenter=NestedSegmenter())
     assert len(every) == 4
+    rgb = three_bands(image)  # as outline_all hands it to the segmenter
+    instances = NestedSegmenter()(rgb)
+    ratio = contrast_ratio(np.abs(instances), colour_gradient(rgb))
+    proposed = ratio[1 : int(instances.max()) + 1]  # numbered 1…m in the order proposed
+    assert list(proposed) == sorted(proposed, reverse=True)
 
 
 def test_a_field_not_standing_out_is_outlined_on_a_click_but_not_proposed() -> None:

@@ -492,7 +492,7 @@ def test_outline_all_cautions_while_a_small_field_waits_for_keep_or_skip(
     app, _, queued = outlined_all(app_data, scene)
     sizes = [original_pixels(q, scene.metres_per_pixel) for q in queued]
     assert min(sizes) >= SMALL_FIELD_PIXELS  # the sample's outline-all fields are not small
-    # With a higher bar, the smaller half of them are (largest first).
+    # With a higher bar, the smaller half of them are (each cautioned as its turn comes).
     monkeypatch.setattr(ui.outline_assist, "SMALL_FIELD_PIXELS", float(np.median(sizes)))
     app.run()
     for size in sizes:
