@@ -27,7 +27,7 @@ import numpy as np
 
 from bench.fields_data import BENCH_CHIPS, VALIDATION_CHIPS
 from bench.results_files import write_results
-from bench.tune_outline import validation_views
+from bench.tune_outline import proposal_matches, validation_views
 from sr.outline.bands import three_bands
 from sr.outline.hierarchy import contrast_ratio
 from sr.outline.segment import MergeSegmenter
@@ -40,19 +40,10 @@ Proposal = tuple[float, float, bool]  # pixels, contrast ratio, matches a drawn 
 
 def proposals(instances: np.ndarray, fields: np.ndarray, ratio: np.ndarray) -> list[Proposal]:
     """(pixels, contrast ratio, matches a drawn field at IoU ≥ 0.5) of each proposed field."""
-    labels = np.where(instances > 0, instances, 0)
-    n, n_fields = int(labels.max()) + 1, int(fields.max()) + 1
-    overlap = np.bincount(labels.ravel() * n_fields + fields.ravel(), minlength=n * n_fields)
-    overlap = overlap.reshape(n, n_fields)
-    sizes, field_sizes = overlap.sum(1), overlap.sum(0)
-    out = []
-    for label in range(1, n):
-        on_fields = overlap[label, 1:]
-        best = int(np.argmax(on_fields)) + 1
-        union = sizes[label] + field_sizes[best] - overlap[label, best]
-        matches = bool(on_fields.sum()) and overlap[label, best] / union >= 0.5
-        out.append((float(sizes[label]), float(ratio[label]), matches))
-    return out
+    return [
+        (float(m.pixels), float(ratio[label]), bool(m.field))
+        for label, m in proposal_matches(instances, fields).items()
+    ]
 
 
 def in_order(found: list[Proposal], order: str) -> list[Proposal]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import itertools
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -50,25 +51,42 @@ def click_ious(instances: np.ndarray, fields: np.ndarray) -> list[float]:
     return out
 
 
-def proposal_f1(instances: np.ndarray, fields: np.ndarray) -> float:
-    """Field-level F1 (judged, IoU ≥ 0.5) of the proposed (positive) instances."""
+@dataclass(frozen=True)
+class ProposalMatch:
+    """One proposed field against the drawn ones: its pixels, whether it is judged (mostly
+    on drawn fields) and the drawn field it matches at IoU ≥ 0.5 (0: none)."""
+
+    pixels: int
+    judged: bool
+    field: int
+
+
+def proposal_matches(instances: np.ndarray, fields: np.ndarray) -> dict[int, ProposalMatch]:
+    """Each proposed (positive) instance with pixels, by its number."""
     labels = np.where(instances > 0, instances, 0)
     n_fields = int(fields.max()) + 1
     overlap = np.bincount(
         labels.ravel() * n_fields + fields.ravel(), minlength=(int(labels.max()) + 1) * n_fields
     ).reshape(-1, n_fields)
     sizes, field_sizes = overlap.sum(1), overlap.sum(0)
-    matched: set[int] = set()
-    judged = 0
+    out = {}
     for label in range(1, overlap.shape[0]):
-        on_fields = overlap[label, 1:]
-        if sizes[label] == 0 or on_fields.sum() == 0:
+        if sizes[label] == 0:
             continue
-        judged += on_fields.sum() > 0.5 * sizes[label]
+        on_fields = overlap[label, 1:]
         best = int(np.argmax(on_fields)) + 1
         union = sizes[label] + field_sizes[best] - overlap[label, best]
-        if overlap[label, best] / union >= 0.5:
-            matched.add(best)
+        matches = on_fields.sum() > 0 and overlap[label, best] / union >= 0.5
+        judged = bool(on_fields.sum() > 0.5 * sizes[label])
+        out[label] = ProposalMatch(int(sizes[label]), judged, best if matches else 0)
+    return out
+
+
+def proposal_f1(instances: np.ndarray, fields: np.ndarray) -> float:
+    """Field-level F1 (judged, IoU ≥ 0.5) of the proposed (positive) instances."""
+    found = proposal_matches(instances, fields).values()
+    matched = {m.field for m in found if m.field}
+    judged = sum(m.judged for m in found)
     recall = len(matched) / max(len(np.unique(fields)) - 1, 1)
     precision = len(matched) / judged if judged else 0.0
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0

@@ -109,7 +109,8 @@ QUEUE_DONE = (
     "crop and save them."
 )
 QUEUE_MESSAGE_KEY = "assist_queue_message"  # said under the map, beside Keep and Skip
-QUEUE_KEYS = {"k": "assist-keep", "s": "assist-skip"}  # key → the button it presses
+KEEP_BUTTON, SKIP_BUTTON = "assist-keep", "assist-skip"  # the buttons' widget keys
+QUEUE_KEYS = {"k": KEEP_BUTTON, "s": SKIP_BUTTON}  # key → the button it presses
 QUEUE_BUTTONS = ("Keep", "Skip", "Stop")  # held by the map until it reported its drawing
 QUEUE_KEYS_NOTE = "Keys: K keeps, S skips (on the map too)."
 UNDER_MAP_NOTE = (
@@ -671,16 +672,16 @@ def _queue(scene: Scene, store: LabelStore, identity: Identity, drafts: Drafts) 
         return
     words, keep, skip, stop = st.columns([2.6, 1, 1, 1], vertical_alignment="center")
     words.markdown(f"**Proposed field 1 of {len(queue)}** (yellow on the map)")
-    for column, label, hint in (
-        (keep, "Keep", "Add it to your unsaved drawings (key K)."),
-        (skip, "Skip", "Not a field, or not its outline: drop it (key S)."),
+    for column, label, hint, widget in (
+        (keep, "Keep", "Add it to your unsaved drawings (key K).", KEEP_BUTTON),
+        (skip, "Skip", "Not a field, or not its outline: drop it (key S).", SKIP_BUTTON),
     ):
         column.button(
             label,
             help=hint,
             on_click=_confirm,
-            args=(store, drafts, label == "Keep", scene, identity.name),
-            key=f"assist-{label.lower()}",
+            args=(store, drafts, widget == KEEP_BUTTON, scene, identity.name),
+            key=widget,
         )
     stop.button("Stop", on_click=_stop, args=(drafts,), key="assist-stop")
     st.caption(QUEUE_KEYS_NOTE)

@@ -14,6 +14,8 @@ gets any segment; "outline all" proposes only distinct ones (:mod:`sr.outline.as
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from scipy import ndimage as ndi
 from skimage.segmentation import felzenszwalb
@@ -127,14 +129,38 @@ def outline_pixels(labels: np.ndarray) -> np.ndarray:
     return out
 
 
+@dataclass(frozen=True)
+class OutlineContrast:
+    """Per label: the mean gradient on its outline and inside it, measured once for both
+    uses (whether it stands out, and how much)."""
+
+    edge: np.ndarray
+    inside: np.ndarray
+
+    @classmethod
+    def of(cls, labels: np.ndarray, gradient: np.ndarray) -> OutlineContrast:
+        n = int(labels.max()) + 1
+        edge = outline_pixels(labels)
+        return cls(
+            mean_per_label(labels[edge], gradient[edge], n),
+            mean_per_label(labels[~edge], gradient[~edge], n),
+        )
+
+    def distinct(self, contrast: float) -> np.ndarray:
+        """Per label: its outline's mean gradient ≥ ``contrast`` × its inside's (bool)."""
+        out: np.ndarray = self.edge >= contrast * self.inside
+        return out
+
+    @property
+    def ratio(self) -> np.ndarray:
+        """Per label: its outline's mean gradient ÷ its inside's (how much it stands out)."""
+        out: np.ndarray = self.edge / np.maximum(self.inside, 1e-12)
+        return out
+
+
 def contrast_ratio(labels: np.ndarray, gradient: np.ndarray) -> np.ndarray:
     """Per label: its outline's mean gradient ÷ its inside's (how much it stands out)."""
-    n = int(labels.max()) + 1
-    edge = outline_pixels(labels)
-    edge_mean = mean_per_label(labels[edge], gradient[edge], n)
-    inside_mean = mean_per_label(labels[~edge], gradient[~edge], n)
-    out: np.ndarray = edge_mean / np.maximum(inside_mean, 1e-12)
-    return out
+    return OutlineContrast.of(labels, gradient).ratio
 
 
 def ranked(fields: np.ndarray, proposed: np.ndarray, score: np.ndarray) -> np.ndarray:
@@ -156,9 +182,4 @@ def ranked(fields: np.ndarray, proposed: np.ndarray, score: np.ndarray) -> np.nd
 
 def distinct(labels: np.ndarray, gradient: np.ndarray, contrast: float) -> np.ndarray:
     """Per label: its outline's mean gradient ≥ ``contrast`` × its inside's (bool)."""
-    n = int(labels.max()) + 1
-    edge = outline_pixels(labels)
-    edge_mean = mean_per_label(labels[edge], gradient[edge], n)
-    inside_mean = mean_per_label(labels[~edge], gradient[~edge], n)
-    out: np.ndarray = edge_mean >= contrast * inside_mean
-    return out
+    return OutlineContrast.of(labels, gradient).distinct(contrast)

@@ -37,9 +37,8 @@ from skimage.segmentation import felzenszwalb, watershed
 from sr.outline.box import PixelBox, region_in_box
 from sr.outline.corrections import Constraint, corrected_region
 from sr.outline.hierarchy import (
+    OutlineContrast,
     colour_gradient,
-    contrast_ratio,
-    distinct,
     half_resolution_segments,
     kept_segments,
     ranked,
@@ -217,8 +216,9 @@ class NestedSegmenter:
             kept_segments(levels, gradient, self.merge).astype(np.int32) + 1, self.min_pixels
         )
         sizes = np.bincount(fields.ravel())
-        proposed = distinct(fields, gradient, self.contrast) & (sizes >= self.propose_pixels)
-        return ranked(fields, proposed, contrast_ratio(fields, gradient))
+        contrast = OutlineContrast.of(fields, gradient)
+        proposed = contrast.distinct(self.contrast) & (sizes >= self.propose_pixels)
+        return ranked(fields, proposed, contrast.ratio)
 
 
 @dataclass
@@ -351,13 +351,14 @@ class MergeSegmenter:
                 regions[outline] = regions.max() + 1
         fields = drop_small(regions, self.min_pixels)
         sizes = np.bincount(fields.ravel())
-        proposed = distinct(fields, view.gradient, self.contrast)
+        contrast = OutlineContrast.of(fields, view.gradient)
+        proposed = contrast.distinct(self.contrast)
         maps = view.maps
         if maps is not None:
             background = np.bincount(fields.ravel(), maps[BACKGROUND].ravel(), len(sizes))
             proposed &= background / np.maximum(sizes, 1) < self.background
         proposed &= sizes >= self.propose_pixels
-        return ranked(fields, proposed, contrast_ratio(fields, view.gradient))
+        return ranked(fields, proposed, contrast.ratio)
 
     def _box_field(self, view: PreparedView, box: PixelBox) -> np.ndarray:
         """An instance image holding the box's field alone (1), or nothing."""
