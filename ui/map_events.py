@@ -66,11 +66,15 @@ def drawing_click(event: Mapping[str, Any]) -> bool:
     """Whether the map's last click (``last_clicked``) was one of Leaflet.draw's: a vertex of
     a field being drawn, or a click while editing or deleting. The live map tells the last
     such click in its report (``draw_click``); it is no click on the map's ground."""
+    report = event.get(VIEW_REPORT)
     click = event.get("last_clicked")
-    drawn = (event.get(VIEW_REPORT) or {}).get("draw_click")
-    if not click or not drawn:
+    drawn = report.get("draw_click") if isinstance(report, Mapping) else None
+    if not isinstance(click, Mapping) or not isinstance(drawn, Mapping):
+        return False  # none, or not what the live map sends: no vertex
+    try:
+        return all(abs(float(click[k]) - float(drawn[k])) <= SAME_CLICK_DEG for k in ("lat", "lng"))
+    except (KeyError, TypeError, ValueError):
         return False
-    return all(abs(float(click[k]) - float(drawn[k])) <= SAME_CLICK_DEG for k in ("lat", "lng"))
 
 
 def map_news(state: MutableMapping[Any, Any], key: str) -> dict[str, Any]:

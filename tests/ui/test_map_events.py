@@ -99,3 +99,11 @@ def test_a_click_that_drew_a_vertex_is_no_click_on_the_map() -> None:
     assert news["last_clicked"] is None and news["all_drawings"] == [drawn]
     state["map"] = {**state["map"], "last_clicked": POINT}  # then a click on the ground
     assert map_news(state, "map")["last_clicked"] == POINT
+
+
+def test_a_malformed_drawing_report_is_no_vertex_and_breaks_nothing() -> None:
+    """The map's report comes from the browser: a value the live map would not send leaves
+    the click a click."""
+    for report in ("x", {"draw_click": "x"}, {"draw_click": {"lat": "north"}}, [1, 2]):
+        state: dict[str, object] = {"map": {"last_clicked": POINT, VIEW_REPORT: report}}
+        assert map_news(state, "map")["last_clicked"] == POINT
