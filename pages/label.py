@@ -73,6 +73,7 @@ from ui.label_choices import (
 )
 from ui.live_map import (
     LABEL_MAP,
+    MAP_HEIGHT,
     basemap_spec,
     enhanced_spec,
     finish_layers,
@@ -358,7 +359,7 @@ with map_col:
     st_folium(
         live_base_map(served),
         feature_group_to_add=finish_layers(layers),
-        height=680,
+        height=MAP_HEIGHT,
         use_container_width=True,
         key=LABEL_MAP,
         returned_objects=[

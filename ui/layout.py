@@ -7,15 +7,17 @@ come first, and the map takes most of the viewport's height instead of a fixed 6
 
 from __future__ import annotations
 
-NARROW_SCREEN_CSS = """
+NARROW_SCREEN_PX = 640  # a window this wide or narrower is a narrow screen (a phone)
+
+NARROW_SCREEN_CSS = f"""
 <style>
-@media (max-width: 640px) {
-  div[data-testid="stHorizontalBlock"]:has(iframe[title="streamlit_folium.st_folium"]) {
+@media (max-width: {NARROW_SCREEN_PX}px) {{
+  div[data-testid="stHorizontalBlock"]:has(iframe[title="streamlit_folium.st_folium"]) {{
     flex-direction: column-reverse;
-  }
-  iframe[title="streamlit_folium.st_folium"] {
+  }}
+  iframe[title="streamlit_folium.st_folium"] {{
     height: 65vh !important;
-  }
-}
+  }}
+}}
 </style>
 """

@@ -45,6 +45,7 @@ from sr.imagery.render import native_zoom
 from sr.imagery.scene import BBox
 from ui.assets import use_local_assets
 from ui.field_layers import MapField, field_feature, safe_json
+from ui.layout import NARROW_SCREEN_PX
 from ui.registry import ServedScene
 from ui.scene_map import (
     MAX_ZOOM,
@@ -61,6 +62,13 @@ from ui.tile_routes import tile_url
 
 LIVE_MAP_JS = (Path(__file__).parent / "js" / "live_map.js").read_text()
 LABEL_MAP = "label-map"  # the map's key: the same for the whole visit of the page
+# The map's height fits the window (ui/js/live_map.js): on a short one it leaves UNDER_MAP px
+# under it for the controls a volunteer presses next (Keep, the assist's answer, the crop,
+# Save: bench.bench_label_reach), never shorter than MIN_MAP_HEIGHT nor taller than MAP_HEIGHT
+# (what streamlit-folium is given). Narrow screens keep ui.layout's rule.
+MAP_HEIGHT = 680
+MIN_MAP_HEIGHT = 420
+UNDER_MAP = 280
 TOOLS = ("rectangle", "polygon")
 SWIPE_CLASS = "sharpfields-swipe"  # the slider of a swipe (ui/js/live_map.js)
 # tile layers' order: basemap, the scene's date on screen, another date (swipe), enhanced
@@ -75,12 +83,20 @@ class LiveMap(JSCSSMixin, MacroElement):
     _template = Template(
         "{% macro script(this, kwargs) %}"
         + LIVE_MAP_JS.rstrip().rstrip(";")
-        + "({{ this._parent.get_name() }});{% endmacro %}"
+        + "({{ this._parent.get_name() }}, {{ this.frame }});{% endmacro %}"
     )
 
     def __init__(self) -> None:
         super().__init__()
         self._name = "LiveMap"
+        self.frame = safe_json(
+            {
+                "max": MAP_HEIGHT,
+                "min": MIN_MAP_HEIGHT,
+                "under": UNDER_MAP,
+                "narrow": NARROW_SCREEN_PX,
+            }
+        )
         self.default_js = list(Draw.default_js)  # Leaflet.draw (ui.assets: the local copy)
         self.default_css = list(Draw.default_css)
 

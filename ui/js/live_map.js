@@ -9,7 +9,7 @@
 // typed place): a save, a delete, an undo, a toggle or another date never zooms.
 // Leaflet.draw's editable group is window.drawnItems, the group streamlit-folium reads
 // all_drawings from.
-(function (map) {
+(function (map, frame) {
   var VIEW_KEY = "sharpfields-label-view";
   var SWAP_AFTER_MS = 4000; // a replaced layer goes at the latest this long after
   var ENHANCED = "enhanced"; // the enhanced area's tile layer (ui/live_map.py)
@@ -43,6 +43,41 @@
     drawClick: null, // the last click on the map while it was: {lat, lng}
   };
   window.drawnItems = live.fields;
+  // --- the map fits the window. On a short window its frame leaves frame.under px of the
+  // window under it for the controls pressed next (Keep, the assist's answer, Save), and is
+  // never shorter than frame.min nor taller than frame.max (ui/live_map.py); on a narrow one
+  // the page's style sizes the frame (ui/layout.py). Either way the map fills its frame:
+  // streamlit-folium gives it the fixed height it was given.
+  function fitWindow() {
+    var height = null;
+    try {
+      var page = window.parent, holder = window.frameElement;
+      if (holder && page !== window && page.innerWidth > frame.narrow) {
+        height = Math.round(Math.max(frame.min, Math.min(frame.max, page.innerHeight - frame.under)));
+        if (holder.style.height !== height + "px") holder.style.height = height + "px";
+      }
+    } catch (err) { /* a page of another origin: the frame keeps its height */ }
+    if (height === null) height = window.innerHeight;
+    var box = map.getContainer();
+    if (height > 0 && box.style.height !== height + "px") {
+      box.style.height = height + "px";
+      map.invalidateSize();
+    }
+  }
+  function onPageResize() { // the page's window, for as long as this map is there
+    var holder = window.frameElement;
+    if (holder && holder.isConnected) fitWindow();
+    else window.parent.removeEventListener("resize", onPageResize); // the map is gone
+  }
+  window.addEventListener("resize", fitWindow);
+  try {
+    if (window.parent !== window) {
+      window.parent.addEventListener("resize", onPageResize);
+      window.addEventListener("pagehide", function () { window.parent.removeEventListener("resize", onPageResize); });
+    }
+  } catch (err) { /* a page of another origin */ }
+  fitWindow();
+  setTimeout(fitWindow, 0); // after streamlit-folium has given the map its height
   // A drawing is news for the page until streamlit-folium has reported it. It reports only
   // changes: an edit or deletion that leaves the drawings as last reported sends nothing,
   // and then nothing must wait for a report (see onPageClick).
@@ -450,6 +485,7 @@
         now: Date.now(), saves: live.saves.slice()};
     },
     update: function (spec) {
+      fitWindow();
       live.view = spec.view || null;
       live.saves = spec.saves || [];
       live.waits = spec.waits || [];

@@ -1,0 +1,74 @@
+"""The Label page's map fits the window: on a laptop's window it leaves room under it for the
+controls a volunteer presses next, on a tall one it keeps its full height, and on a phone the
+map fills the frame the page's style gives it (it used to keep 680 px, cut off by the frame)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.harness import MAP, map_box, sign_in
+from ui.live_map import MAP_HEIGHT, MIN_MAP_HEIGHT, UNDER_MAP
+
+pytestmark = pytest.mark.e2e
+
+_HEIGHTS_JS = """(frame) => {
+  const box = frame.contentDocument.querySelector('.leaflet-container');
+  const live = frame.contentWindow.sharpfieldsLive;
+  return {frame: Math.round(frame.getBoundingClientRect().height),
+          map: box ? Math.round(box.getBoundingClientRect().height) : null,
+          leaflet: live ? live.map.getSize().y : null};
+}"""
+
+
+def _heights_settle(page, frame: int | None) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """The map frame's, its map's and Leaflet's heights, once all three are ``frame`` (None:
+    the map's and Leaflet's are the frame's, whatever it is)."""
+    page.wait_for_function(
+        """([selector, want]) => {
+          const frame = [...document.querySelectorAll(selector)].pop();
+          if (!frame || !frame.contentWindow.sharpfieldsLive) return false;
+          const box = frame.contentDocument.querySelector('.leaflet-container');
+          const live = frame.contentWindow.sharpfieldsLive;
+          const height = frame.getBoundingClientRect().height;
+          const near = (h) => Math.abs(h - (want === null ? height : want)) <= 1;
+          return near(height)
+            && near(box.getBoundingClientRect().height) && near(live.map.getSize().y);
+        }""",
+        arg=[MAP, frame],
+        timeout=60_000,
+    )
+    heights: dict[str, int] = page.locator(MAP).last.evaluate(_HEIGHTS_JS)
+    return heights
+
+
+def _fitted(window_height: int) -> int:
+    return max(MIN_MAP_HEIGHT, min(MAP_HEIGHT, window_height - UNDER_MAP))
+
+
+def test_the_label_map_fits_a_laptop_a_desktop_and_a_phone(browser, app_url: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    try:
+        query = sign_in(page, app_url, "Laptop")
+        page.goto(f"{app_url}/label?{query}")
+        page.locator(MAP).last.wait_for(timeout=60_000)
+        laptop = _fitted(768)
+        assert MIN_MAP_HEIGHT < laptop < MAP_HEIGHT  # the window is short enough to matter
+        _heights_settle(page, laptop)
+        top = map_box(page)["y"]
+        save = page.get_by_role("button", name="Save & submit").first
+        save_bottom = save.bounding_box()["y"] + save.bounding_box()["height"]
+        assert save_bottom - top <= 768, (top, save_bottom)  # on screen with the map's top
+
+        page.set_viewport_size({"width": 1500, "height": 1000})
+        _heights_settle(page, MAP_HEIGHT)  # a tall window: the full height, no more
+
+        page.set_viewport_size({"width": 1366, "height": 600})
+        _heights_settle(page, MIN_MAP_HEIGHT)  # never shorter than this
+
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.wait_for_timeout(1_000)  # the page's style for narrow screens applied
+        heights = _heights_settle(page, None)
+        assert heights["frame"] < MAP_HEIGHT, heights  # that style's height, not the map's
+    finally:
+        context.close()
