@@ -53,6 +53,7 @@ from sr.outline.segment import Segmenter, default_segmenter, grown, with_box, wi
 from sr.sharpen.cache import CachedResult
 from sr.sharpen.methods import enhance
 from ui.enhance_flow import area_around, results_of_scene
+from ui.outline_edges import ViewFrame, raster_frame
 
 ORIGINAL_AREA_PX = 128  # scene pixels read around a click when no enhanced area is shown
 UPSAMPLE = 4
@@ -353,6 +354,24 @@ def _view_of(
     return functools.partial(original_fields, scene, lon, lat, every_date, date, grow)
 
 
+def enhanced_frame(shown: CachedResult) -> ViewFrame:
+    """The frame of an enhanced area (what Outline all outlines on)."""
+    return raster_frame(_enhanced_raster(str(shown.path), shown.path.stat().st_mtime))
+
+
+def view_frame(
+    scene: Scene, shown: CachedResult | None, lon: float, lat: float, date: int = 0
+) -> ViewFrame:
+    """The frame of the view a point is outlined on (as :func:`_view_of` chooses it: the
+    enhanced area shown when it covers the point, else the original read around it)."""
+    if shown is not None:
+        raster = _enhanced_raster(str(shown.path), shown.path.stat().st_mtime)
+        if _covers(raster, lon, lat) is not None:
+            return raster_frame(raster)
+    bbox = area_around(scene, lon, lat, ORIGINAL_AREA_PX)
+    return raster_frame(_upsampled(scene, bbox, date, UPSAMPLE))
+
+
 def _lonlat(polygon: Polygon, raster: Raster) -> Polygon:
     moved = shape(transform_geom(raster.crs, "EPSG:4326", mapping(polygon)))
     assert isinstance(moved, Polygon)
@@ -513,6 +532,7 @@ class Proposals:
     proposed: list[tuple[BaseGeometry, str]] = field(default_factory=list)
     queue: list[BaseGeometry] = field(default_factory=list)
     queue_version: str = ""  # what proposed the queue (assist_version() when not said)
+    queue_frame: ViewFrame | None = None  # the area the queue was outlined on
     last_click: LastClick | None = None
 
     @classmethod
@@ -524,6 +544,8 @@ class Proposals:
             found.proposed = [(shape(g), str(v)) for g, v in data["proposed"]]
             found.queue = [shape(g) for g in data["queue"]]
             found.queue_version = str(data.get("queue_version") or assist_version())
+            if (frame := data.get("queue_frame")) is not None:
+                found.queue_frame = ViewFrame.from_json(frame)
             if (click := data.get("last_click")) is not None:
                 found.last_click = LastClick(
                     float(click["lon"]),
@@ -545,6 +567,7 @@ class Proposals:
             "proposed": [[mapping(g), v] for g, v in self.proposed],
             "queue": [mapping(g) for g in self.queue],
             "queue_version": self.queue_version,
+            "queue_frame": None if self.queue_frame is None else self.queue_frame.to_json(),
             "last_click": None if self.last_click is None else asdict(self.last_click),
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -44,11 +44,14 @@ from ui.outline_assist import (
     assist_version,
     clicked_point,
     cut_caution,
+    enhanced_frame,
     propose_all,
     propose_at,
     propose_in_box,
     small_field_note,
+    view_frame,
 )
+from ui.outline_edges import ViewFrame, edge_note
 from ui.scene_map import MapParent
 from ui.state import bump_map
 from ui.uninterrupted import uninterrupted
@@ -223,7 +226,7 @@ def take_click(
     if answer.outline is None:
         _say(answer.nothing(NO_FIELD))
         return draft
-    _say(answer.proposed(), small_field_note(answer.outline, scene.metres_per_pixel))
+    _say(answer.proposed(), _cautions(scene, answer.outline, _frame(scene, shown, click)))
     bump_map()  # a fresh map: the proposal editable, the click forgotten
     return _add_drawing(drafts, draft, answer.outline, answer.version, click)
 
@@ -254,8 +257,9 @@ def _corner(
     if answer.outline is None:
         _say(answer.nothing(NO_FIELD_IN_BOX))
         return draft
-    note = small_field_note(answer.outline, scene.metres_per_pixel, corners_hint=False)
-    _say(answer.proposed(), note)
+    lon, lat = (corners[0] + corners[2]) / 2, (corners[1] + corners[3]) / 2
+    frame = _frame(scene, shown, LastClick(lon, lat, date=current_date(scene)))
+    _say(answer.proposed(), _cautions(scene, answer.outline, frame, corners_hint=False))
     bump_map()
     return _add_drawing(drafts, draft, answer.outline, answer.version)
 
@@ -355,6 +359,28 @@ def _answered(
     return Answer(trimmed.outline, version, trimmed.cut_along)
 
 
+def _frame(scene: Scene, shown: CachedResult | None, click: LastClick) -> ViewFrame:
+    """The frame of the view a click's field was outlined on."""
+    return view_frame(scene, shown, click.lon, click.lat, click.date)
+
+
+def _cautions(
+    scene: Scene,
+    outline: BaseGeometry,
+    frame: ViewFrame | None,
+    corners_hint: bool = True,
+    first: str | None = None,
+) -> str | None:
+    """What to tell beside a proposal: ``first``, then whether the field is small, then
+    whether it reaches the edge of the view it was outlined on (None: nothing)."""
+    said = [
+        first,
+        small_field_note(outline, scene.metres_per_pixel, corners_hint),
+        edge_note(outline, frame),
+    ]
+    return " ".join(c for c in said if c) or None
+
+
 def _latest(drafts: Drafts, draft: Draft) -> tuple[int, LastClick] | None:
     """Where the latest click's proposal lies among the unsaved drawings, unchanged, and that
     click; None, said on the panel, when it was edited, saved or removed."""
@@ -407,13 +433,10 @@ def _correct(
     if polygon is None or polygon.equals_exact(draft.new[index], SAME_OUTLINE_DEG):
         _say(NOT_ADDED if add else NOT_CUT)
         return draft
-    cautions = [
-        None if add else cut_caution(draft.new[index], polygon),
-        small_field_note(polygon, scene.metres_per_pixel),
-    ]
+    cut = None if add else cut_caution(draft.new[index], polygon)
     _say(
         f"{'Part added' if add else 'Part cut off'}. {answer.proposed()}",
-        " ".join(c for c in cautions if c) or None,
+        _cautions(scene, polygon, _frame(scene, shown, click), first=cut),
     )
     return _replace_proposal(drafts, draft, index, polygon, answer.version, corrected)
 
@@ -445,7 +468,7 @@ def _resize(
     _say(
         f"{'Larger' if step > 0 else 'Smaller'} outline proposed in its place. "
         + answer.proposed(),
-        small_field_note(polygon, scene.metres_per_pixel),
+        _cautions(scene, polygon, _frame(scene, shown, click)),
     )
 
 
@@ -471,7 +494,7 @@ def _undo_correction(
     _replace_proposal(drafts, draft, index, answer.outline, answer.version, earlier)
     _say(
         f"Last click undone. {answer.proposed()}",
-        small_field_note(answer.outline, scene.metres_per_pixel),
+        _cautions(scene, answer.outline, _frame(scene, shown, earlier)),
     )
 
 
@@ -485,6 +508,7 @@ def _outline_all(
     )
     record = Proposals.beside(drafts.path)
     record.queue, record.queue_version = found, version
+    record.queue_frame = enhanced_frame(shown)
     record.save()
     note = f" ({left_out} left out: too small, too large, or overlapping or inside a saved field)"
     _say(f"{len(found)} field(s) proposed{note if left_out else ''}: keep or skip each.")
@@ -665,7 +689,8 @@ def _queue(scene: Scene, store: LabelStore, identity: Identity, drafts: Drafts) 
     K and S: :data:`QUEUE_KEYS`), and what the last Keep, Skip, save or drawing did to the
     queue."""
     message = st.session_state.pop(QUEUE_MESSAGE_KEY, None)
-    queue = Proposals.beside(drafts.path).queue
+    record = Proposals.beside(drafts.path)
+    queue = record.queue
     if not queue:
         if message:
             st.info(message)
@@ -687,7 +712,7 @@ def _queue(scene: Scene, store: LabelStore, identity: Identity, drafts: Drafts) 
     st.caption(QUEUE_KEYS_NOTE)
     if message:
         st.info(message)
-    if caution := small_field_note(queue[0], scene.metres_per_pixel):
+    if caution := _cautions(scene, queue[0], record.queue_frame):
         st.warning(caution)
 
 

@@ -119,7 +119,8 @@ def all_outlines(
     instances: np.ndarray, transform: Affine | None = None, max_vertices: int = MAX_VERTICES
 ) -> list[Polygon]:
     """Every proposed field (positive number) of an instance image, in number order: the
-    segmenters number them most distinct first (:func:`sr.outline.hierarchy.ranked`)."""
+    segmenters number first those off the image's edge, then those on it (a field the edge
+    cuts), each most distinct first (:func:`sr.outline.hierarchy.ranked`)."""
     numbers = np.unique(instances)
     found = [mask_to_polygon(instances == n, transform, max_vertices) for n in numbers if n > 0]
     return [p for p in found if p is not None]
@@ -133,8 +134,9 @@ def outline_all(
     bands: Sequence[int] | None = None,
     max_vertices: int = MAX_VERTICES,
 ) -> list[Polygon]:
-    """Every field of the image that stands out (the proposed ones), the most distinct
-    first (its outline's colour gradient against its inside's)."""
+    """Every field of the image that stands out (the proposed ones): those off the image's
+    edge first, each the most distinct first (its outline's colour gradient against its
+    inside's)."""
     return all_outlines(field_instances(image, segmenter, bands), transform, max_vertices)
 
 

@@ -15,7 +15,7 @@ One feature per click that lands in a field, in click order, with ``click`` = th
 index of its ``--at``; a click in no field gives no feature and one line on stderr. Each
 ``--box`` (two opposite corners of a field) gives the field that fills it best, trimmed to it
 (property ``box``; :mod:`sr.outline.box`). ``--all`` adds every field of the image (property
-``field``, the most distinct first). Coordinates: RFC 7946
+``field``; those off the image's edge first, each the most distinct first). Coordinates: RFC 7946
 lon/lat for a georeferenced image, pixel (column, row) of the image otherwise.
 """
 

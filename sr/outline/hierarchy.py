@@ -163,15 +163,25 @@ def contrast_ratio(labels: np.ndarray, gradient: np.ndarray) -> np.ndarray:
     return OutlineContrast.of(labels, gradient).ratio
 
 
+def on_frame(labels: np.ndarray, n: int) -> np.ndarray:
+    """Per label 0…n−1 (bool): it has pixels on the view's outermost rows or columns. A field
+    there may go on past the view, its outline stopping at the view's edge."""
+    edge = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
+    out = np.zeros(n, bool)
+    out[edge[(edge >= 0) & (edge < n)]] = True
+    return out
+
+
 def ranked(fields: np.ndarray, proposed: np.ndarray, score: np.ndarray) -> np.ndarray:
     """The instance image of ``fields`` (labels ≥ 1, 0 = no field): the ``proposed`` labels
-    (bool per label) numbered 1…m by descending ``score`` (per label), the others negative
-    (−m−1 …), so that "outline all" proposes them in that order."""
+    (bool per label) numbered 1…m, first those off the view's edge (:func:`on_frame`), then
+    those on it, each by descending ``score`` (per label); the others negative (−m−1 …).
+    "Outline all" proposes them in that order: a field the view's edge cuts comes last."""
     n = len(proposed)
     present = np.bincount(fields.ravel(), minlength=n)[:n] > 0
     present[0] = False
     chosen = np.flatnonzero(present & proposed)
-    chosen = chosen[np.argsort(-score[chosen], kind="stable")]
+    chosen = chosen[np.lexsort((-score[chosen], on_frame(fields, n)[chosen]))]
     rest = np.flatnonzero(present & ~proposed)
     number = np.zeros(n, np.int32)
     number[chosen] = np.arange(1, len(chosen) + 1)

@@ -13,6 +13,7 @@ from sr.outline.hierarchy import (
     distinct,
     edge_ratio,
     kept_segments,
+    on_frame,
     ranked,
 )
 from sr.outline.segment import NestedSegmenter
@@ -88,6 +89,19 @@ def test_outline_all_proposes_the_field_that_stands_out_most_first() -> None:
     assert numbered[inside[sharper]] == 1 and numbered[inside[other]] == 2
     assert numbered[20, 20] == 3  # the largest, last
     assert numbered[85, 85] == -4 and set(np.unique(numbered)) == {-4, 1, 2, 3}
+
+
+def test_a_field_the_views_edge_cuts_is_proposed_after_the_whole_ones() -> None:
+    """A field on the view's edge may go on past it (its outline stops at the edge): it comes
+    after every field inside the view, however much more it stands out."""
+    fields = np.full((60, 60), 3, np.int64)
+    fields[20:40, 20:40] = 1  # inside the view
+    fields[0:15, 40:60] = 2  # on the top and right edges
+    proposed = np.array([False, True, True, False])
+    ratio = np.array([0.0, 2.5, 9.0, 0.0])  # the one on the edge stands out far more
+    numbered = ranked(fields, proposed, ratio)
+    assert numbered[30, 30] == 1 and numbered[5, 50] == 2
+    assert on_frame(fields, 4).tolist() == [False, False, True, True]
 
 
 def farm() -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:

@@ -22,6 +22,7 @@ from labels.store import open_store
 from sr.imagery.scene import Scene, open_scene
 from sr.imagery.scene_errors import SceneError
 from sr.outline.corrections import Correction, constraints
+from sr.outline.hierarchy import on_frame
 from sr.outline.segment import MAX_GROW
 from sr.sharpen.pipeline import SharpenRequest, sharpen_area
 from tests.ui.conftest import run_page
@@ -43,6 +44,7 @@ from ui.outline_assist import (
     same_area_results,
     small_field_note,
 )
+from ui.outline_edges import EDGE_NOTE
 from ui.outline_tool import (
     ADD_PART,
     CORNER_KEY,
@@ -501,6 +503,44 @@ def test_outline_all_cautions_while_a_small_field_waits_for_keep_or_skip(
         button(app, "Skip").click().run()
         assert not app.exception
     assert any(size < np.median(sizes) for size in sizes)
+
+
+def test_outline_all_proposes_whole_fields_first_and_cautions_at_the_areas_edge(
+    app_data: Path, scene: Scene
+) -> None:
+    """Fields the enhanced area's edge cuts come after the whole ones, and each says so
+    while it waits for Keep or Skip."""
+    app, drafts, queued = outlined_all(app_data, scene)
+    frame = Proposals.beside(drafts.path).queue_frame
+    assert frame is not None  # the area the queue was outlined on, kept with it
+    at_edge = [frame.reaches_edge(q) for q in queued]
+    assert any(at_edge) and not all(at_edge)  # the sample's area has both
+    assert at_edge == sorted(at_edge)  # whole fields first
+    for reaches in at_edge:
+        assert any(w.value.endswith(EDGE_NOTE) for w in app.warning) is reaches
+        button(app, "Skip").click().run()
+        assert not app.exception
+
+
+def test_a_click_on_a_field_the_areas_edge_cuts_comes_with_a_caution(
+    app_data: Path, scene: Scene
+) -> None:
+    area_text, _, _ = enhanced_area(scene)
+    bbox = tuple(float(v) for v in area_text.split(","))
+    found = sharpened_fields(scene, bbox, every_date=True)
+    numbers = np.abs(found.instances)
+    edge = on_frame(numbers, int(numbers.max()) + 1)
+    sizes = np.bincount(numbers.ravel())
+    by_size = [n for n in np.argsort(-sizes) if n and sizes[n]]
+    cut = next(n for n in by_size if edge[n])
+    whole = next(n for n in by_size if not edge[n])
+    app = on_the_tool(area_text)
+    for number, reaches in ((cut, True), (whole, False)):
+        lon, lat = innermost_lonlat(numbers == number, found.raster)
+        app = map_sends(app, last_clicked={"lat": lat, "lng": lon})
+        assert not app.exception
+        assert any("Proposed outline added" in i.value for i in app.info)
+        assert any(w.value.endswith(EDGE_NOTE) for w in app.warning) is reaches
 
 
 def test_with_every_date_off_the_click_uses_the_date_on_screen_only(

@@ -1,0 +1,80 @@
+"""The edge of the view a proposal was outlined on: a field touching it may go on past it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from rasterio.crs import CRS
+from rasterio.transform import from_origin
+from rasterio.warp import transform_geom
+from shapely.geometry import Polygon, box, mapping, shape
+
+from sr.imagery.raster_io import Raster
+from ui.outline_edges import EDGE_NOTE, ViewFrame, edge_note, raster_frame
+
+UTM = CRS.from_epsg(32633)
+ORIGIN = (500_000.0, 5_330_000.0)  # west, north (m), UTM 33N: Austria
+PIXEL_M = 2.5
+
+
+@pytest.fixture()
+def view() -> Raster:
+    """A 40 × 60 px view at 2.5 m."""
+    transform = from_origin(*ORIGIN, PIXEL_M, PIXEL_M)
+    return Raster(np.zeros((3, 40, 60), np.float32), "float32", transform, UTM)
+
+
+def pixels_lonlat(view: Raster, rows: tuple[int, int], cols: tuple[int, int]) -> Polygon:
+    """The lon/lat outline of a block of the view's pixels (as the assist polygonises it)."""
+    (r0, r1), (c0, c1) = rows, cols
+    corners = [view.transform @ (c, r) for c, r in ((c0, r0), (c1, r0), (c1, r1), (c0, r1))]  # type: ignore[operator]
+    out = shape(transform_geom(UTM, "EPSG:4326", mapping(Polygon(corners))))
+    assert isinstance(out, Polygon)
+    return out
+
+
+def test_a_views_frame_is_its_pixels_outline_in_lon_lat(view: Raster) -> None:
+    frame = raster_frame(view)
+    whole = pixels_lonlat(view, (0, 40), (0, 60))
+    assert frame.outline.symmetric_difference(whole).area < 1e-6 * whole.area
+    lat_degree_m = 111_000
+    assert frame.pixel * lat_degree_m == pytest.approx(PIXEL_M, rel=0.4)  # lon degrees are shorter
+
+
+@pytest.mark.parametrize(
+    ("rows", "cols", "reaches"),
+    [
+        ((0, 10), (20, 30), True),  # on the top edge
+        ((30, 40), (20, 30), True),  # on the bottom edge
+        ((10, 20), (50, 60), True),  # on the right edge
+        ((0, 40), (0, 60), True),  # the whole view
+        ((10, 30), (10, 50), False),  # inside, a pixel or more from every edge
+        ((1, 39), (1, 59), False),  # one pixel in
+    ],
+)
+def test_an_outline_reaches_the_edge_only_when_it_touches_it(
+    view: Raster, rows: tuple[int, int], cols: tuple[int, int], reaches: bool
+) -> None:
+    frame = raster_frame(view)
+    outline = pixels_lonlat(view, rows, cols)
+    assert frame.reaches_edge(outline) is reaches
+    assert edge_note(outline, frame) == (EDGE_NOTE if reaches else None)
+
+
+def test_an_outline_made_on_another_view_does_not_reach_this_ones_edge(view: Raster) -> None:
+    """A field outlined on the original around a click beside the enhanced area may cross
+    the area's edge: it was not cut there."""
+    frame = raster_frame(view)
+    lon0, lat0, lon1, lat1 = frame.outline.bounds
+    across = box(lon1 - (lon1 - lon0) / 4, lat0 + (lat1 - lat0) / 4, lon1 + 0.01, lat1 - 0.01)
+    assert across.intersects(frame.outline.exterior)
+    assert not frame.reaches_edge(across)
+    assert edge_note(across, None) is None  # no frame known: nothing to say
+
+
+def test_a_frame_survives_its_json(view: Raster) -> None:
+    frame = raster_frame(view)
+    again = ViewFrame.from_json(frame.to_json())
+    assert again.outline.equals(frame.outline) and again.pixel == frame.pixel
+    with pytest.raises(ValueError, match="polygon"):
+        ViewFrame.from_json({"outline": mapping(frame.outline.exterior), "pixel": 1.0})
