@@ -9,15 +9,17 @@ touching an area's edge lie on such a cut field. Outline all proposes them last
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
+from affine import Affine
 from rasterio.warp import transform_geom
-from shapely.geometry import Polygon, mapping, shape
+from shapely.affinity import affine_transform
+from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from sr.imagery.raster_io import Raster
+from sr.outline.polygons import reaches_edge
 
 EDGE_NOTE = (
     "This outline reaches the edge of the area the assist outlined on (the enhanced area, or "
@@ -29,38 +31,39 @@ EDGE_NOTE = (
 
 @dataclass(frozen=True)
 class ViewFrame:
-    """A view's outline (lon/lat) and the size of one of its pixels (degrees)."""
+    """The grid of a view the assist outlined on: its CRS, transform and (rows, columns)."""
 
-    outline: Polygon
-    pixel: float
+    crs: str
+    transform: tuple[float, float, float, float, float, float]
+    shape: tuple[int, int]
 
     def reaches_edge(self, polygon: BaseGeometry) -> bool:
-        """Whether an outline made on this view lies in it and touches its edge (within half
-        a pixel)."""
-        return bool(
-            self.outline.buffer(self.pixel).contains(polygon)
-            and polygon.boundary.distance(self.outline.exterior) <= self.pixel / 2
-        )
+        """Whether a lon/lat outline made on this view lies in it and comes within half a
+        pixel of its edge (:func:`sr.outline.polygons.reaches_edge`)."""
+        moved = shape(transform_geom("EPSG:4326", self.crs, mapping(polygon)))
+        t = ~Affine(*self.transform)
+        pixels = affine_transform(moved, [t.a, t.b, t.d, t.e, t.c, t.f])
+        x0, y0, x1, y1 = pixels.bounds
+        rows, cols = self.shape
+        inside = x0 >= -0.5 and y0 >= -0.5 and x1 <= cols + 0.5 and y1 <= rows + 0.5
+        return bool(inside and reaches_edge(pixels, self.shape))
 
     def to_json(self) -> dict[str, Any]:
-        return {"outline": mapping(self.outline), "pixel": self.pixel}
+        return {"crs": self.crs, "transform": list(self.transform), "shape": list(self.shape)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ViewFrame:
-        outline = shape(data["outline"])
-        if not isinstance(outline, Polygon):
-            raise ValueError("a view's frame is a polygon")
-        return cls(outline, float(data["pixel"]))
+        a, b, c, d, e, f = (float(v) for v in data["transform"])
+        rows, cols = (int(v) for v in data["shape"])
+        return cls(str(data["crs"]), (a, b, c, d, e, f), (rows, cols))
 
 
 def raster_frame(raster: Raster) -> ViewFrame:
-    """The lon/lat frame of a georeferenced raster's pixels."""
+    """The frame of a georeferenced raster's pixels."""
     assert raster.transform is not None and raster.crs is not None
     _, rows, cols = raster.array.shape
-    corners = [raster.transform @ (c, r) for c, r in ((0, 0), (cols, 0), (cols, rows), (0, rows))]
-    moved = shape(transform_geom(raster.crs, "EPSG:4326", mapping(Polygon(corners))))
-    assert isinstance(moved, Polygon)
-    return ViewFrame(moved, math.sqrt(moved.area / (rows * cols)))
+    t = raster.transform
+    return ViewFrame(raster.crs.to_string(), (t.a, t.b, t.c, t.d, t.e, t.f), (rows, cols))
 
 
 def edge_note(polygon: BaseGeometry, frame: ViewFrame | None) -> str | None:

@@ -508,10 +508,12 @@ def _outline_all(
     )
     record = Proposals.beside(drafts.path)
     record.queue, record.queue_version = found, version
-    record.queue_frame = enhanced_frame(shown)
+    record.queue_frame = frame = enhanced_frame(shown)
     record.save()
     note = f" ({left_out} left out: too small, too large, or overlapping or inside a saved field)"
-    _say(f"{len(found)} field(s) proposed{note if left_out else ''}: keep or skip each.")
+    at_edge = sum(frame.reaches_edge(p) for p in found)
+    edge = f" {at_edge} of them reach the area's edge and come last." if at_edge else ""
+    _say(f"{len(found)} field(s) proposed{note if left_out else ''}: keep or skip each.{edge}")
     bump_map()
 
 

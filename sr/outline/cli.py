@@ -15,8 +15,10 @@ One feature per click that lands in a field, in click order, with ``click`` = th
 index of its ``--at``; a click in no field gives no feature and one line on stderr. Each
 ``--box`` (two opposite corners of a field) gives the field that fills it best, trimmed to it
 (property ``box``; :mod:`sr.outline.box`). ``--all`` adds every field of the image (property
-``field``; those off the image's edge first, each the most distinct first). Coordinates: RFC 7946
-lon/lat for a georeferenced image, pixel (column, row) of the image otherwise.
+``field``; those off the image's edge first, each the most distinct first). Every feature's
+``edge`` says whether its outline reaches the image's edge: the field may go on past the
+image, its outline stopping there. Coordinates: RFC 7946 lon/lat for a georeferenced image,
+pixel (column, row) of the image otherwise.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from sr.outline.assist import (
 from sr.outline.box import MIN_BOX_PIXELS
 from sr.outline.corrections import Correction, constraints
 from sr.outline.dates import chosen_combine, dates_version
+from sr.outline.polygons import reaches_edge
 from sr.outline.segment import (
     MAX_GROW,
     Segmenter,
@@ -263,6 +266,9 @@ def run_outline(args: argparse.Namespace) -> None:
         properties["assist"] = made_by
         return {"type": "Feature", "properties": properties, "geometry": geometry}
 
+    def at_edge(polygon: Polygon) -> bool:
+        return reaches_edge(polygon, (rows, cols), transform)
+
     clicked = instances
     if args.corrections:  # the one click's field, corrected (sr.outline.corrections)
         corrected = with_clicks(segmenter, constraints(args.at[0], args.corrections))
@@ -282,7 +288,7 @@ def run_outline(args: argparse.Namespace) -> None:
             )
             print(f"click {index} at {col:g},{row:g} {where}{reason}: no outline", file=sys.stderr)
             continue
-        features.append(feature(polygon, version, click=index))
+        features.append(feature(polygon, version, click=index, edge=at_edge(polygon)))
     for index, box in enumerate(args.box):
         outline = outline_in_box(image, box, transform, segmenter=segmenter)
         if outline is None:
@@ -293,10 +299,12 @@ def run_outline(args: argparse.Namespace) -> None:
                 file=sys.stderr,
             )
             continue
-        features.append(feature(outline, versioned(with_box(segmenter, box)), box=index))
+        features.append(
+            feature(outline, versioned(with_box(segmenter, box)), box=index, edge=at_edge(outline))
+        )
     if args.all:
         for number, polygon in enumerate(all_outlines(instances, transform)):
-            features.append(feature(polygon, version, field=number))
+            features.append(feature(polygon, version, field=number, edge=at_edge(polygon)))
     collection = {"type": "FeatureCollection", "features": features}
     args.out.write_text(json.dumps(collection) + "\n", encoding="utf-8")
     print(f"wrote {args.out} ({len(features)} outline(s))", file=sys.stderr)

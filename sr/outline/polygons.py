@@ -58,3 +58,15 @@ def mask_to_polygon(
     moved = affine_transform(polygon, [t.a, t.b, t.d, t.e, t.c, t.f])
     assert isinstance(moved, Polygon)
     return moved
+
+
+def reaches_edge(polygon: Polygon, shape: tuple[int, int], transform: Affine | None = None) -> bool:
+    """Whether an outline of an image of ``shape`` (rows, columns), in pixel coordinates or
+    the map coordinates of ``transform``, comes within half a pixel of the image's edge: the
+    field may go on past the image, its outline stopping there."""
+    if transform is not None:
+        t = ~transform
+        polygon = affine_transform(polygon, [t.a, t.b, t.d, t.e, t.c, t.f])
+    rows, cols = shape
+    x0, y0, x1, y1 = polygon.bounds
+    return bool(x0 <= 0.5 or y0 <= 0.5 or x1 >= cols - 0.5 or y1 >= rows - 0.5)

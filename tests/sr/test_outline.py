@@ -9,7 +9,7 @@ from shapely.geometry import Point, box
 
 from sr.outline import outline_all, outline_at
 from sr.outline.bands import three_bands
-from sr.outline.polygons import MAX_VERTICES, mask_to_polygon
+from sr.outline.polygons import MAX_VERTICES, mask_to_polygon, reaches_edge
 
 
 class KnownFields:
@@ -77,6 +77,22 @@ def test_holes_are_filled_and_the_largest_part_is_kept() -> None:
     assert polygon is not None
     assert not polygon.interiors
     assert polygon.equals(box(5, 5, 35, 35))
+
+
+@pytest.mark.parametrize(
+    ("rows", "cols", "reaches"),
+    [((0, 5), (10, 20), True), ((10, 30), (35, 40), True), ((1, 29), (1, 39), False)],
+    ids=["top", "right", "one pixel in"],
+)
+def test_an_outline_reaches_the_images_edge_only_when_it_touches_it(
+    rows: tuple[int, int], cols: tuple[int, int], reaches: bool
+) -> None:
+    mask = np.zeros((30, 40), bool)
+    mask[slice(*rows), slice(*cols)] = True
+    assert reaches_edge(mask_to_polygon(mask), mask.shape) is reaches  # type: ignore[arg-type]
+    utm = Affine(2.5, 0, 500_000, 0, -2.5, 5_330_000)
+    on_map = mask_to_polygon(mask, utm)
+    assert reaches_edge(on_map, mask.shape, utm) is reaches  # type: ignore[arg-type]
 
 
 def test_an_empty_mask_has_no_outline() -> None:

@@ -106,6 +106,8 @@ def test_all_proposes_every_field_as_valid_disjoint_polygons(
     features = json.loads(out.read_text())["features"]
     assert len(features) >= 3
     assert [f["properties"]["field"] for f in features] == list(range(len(features)))
+    edges = [f["properties"]["edge"] for f in features]
+    assert any(edges) and not all(edges) and edges == sorted(edges)  # off the edge first
     polygons = [shape(f["geometry"]) for f in features]
     assert all(p.is_valid and len(p.exterior.coords) <= 41 for p in polygons)
     overlap = sum(a.intersection(b).area for i, a in enumerate(polygons) for b in polygons[:i])

@@ -516,6 +516,8 @@ def test_outline_all_proposes_whole_fields_first_and_cautions_at_the_areas_edge(
     at_edge = [frame.reaches_edge(q) for q in queued]
     assert any(at_edge) and not all(at_edge)  # the sample's area has both
     assert at_edge == sorted(at_edge)  # whole fields first
+    said = f"{sum(at_edge)} of them reach the area's edge and come last."
+    assert any(i.value.endswith(said) for i in app.info)
     for reaches in at_edge:
         assert any(w.value.endswith(EDGE_NOTE) for w in app.warning) is reaches
         button(app, "Skip").click().run()
