@@ -22,10 +22,9 @@ from sr.imagery.raster_io import Raster
 from sr.outline.polygons import reaches_edge
 
 EDGE_NOTE = (
-    "This outline reaches the edge of the area the assist outlined on (the enhanced area, or "
-    "the image read around your click) and stops there. If the field goes on past that edge, "
-    "do not keep it as it is: enhance an area that holds the whole field, or outline it with "
-    "Draw fields."
+    "This outline stops at the edge of the area the assist outlined on (the enhanced area, or "
+    "the image read around your click). If the field goes on past that edge, don't keep it: "
+    "enhance an area that holds the whole field, or draw it with Draw fields."
 )
 
 
