@@ -14,18 +14,26 @@ from typing import Any
 
 from affine import Affine
 from rasterio.warp import transform_geom
-from shapely.affinity import affine_transform
-from shapely.geometry import mapping, shape
+from shapely.affinity import affine_transform, scale
+from shapely.geometry import Point, box, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from sr.imagery.raster_io import Raster
+from sr.imagery.scene import BBox, Scene
 from sr.outline.polygons import reaches_edge
+from ui.enhance_flow import area_around
 
 EDGE_NOTE = (
     "This outline stops at the edge of the area the assist outlined on (the enhanced area, or "
     "the image read around your click). If the field goes on past that edge, don't keep it: "
     "enhance an area that holds the whole field, or draw it with Draw fields."
 )
+CENTRE_BUTTON = "Centre the area on this field"
+AREA_MOVED = (
+    "The area moved onto this field, centred where the old area's edge cut it. Press Enhance, "
+    "then click the field again (or Outline all fields here)."
+)
+MARGIN = 1.2  # an area holding a field spans its extent this many times, at least
 
 
 @dataclass(frozen=True)
@@ -39,13 +47,31 @@ class ViewFrame:
     def reaches_edge(self, polygon: BaseGeometry) -> bool:
         """Whether a lon/lat outline made on this view lies in it and comes within half a
         pixel of its edge (:func:`sr.outline.polygons.reaches_edge`)."""
-        moved = shape(transform_geom("EPSG:4326", self.crs, mapping(polygon)))
-        t = ~Affine(*self.transform)
-        pixels = affine_transform(moved, [t.a, t.b, t.d, t.e, t.c, t.f])
+        pixels = self._pixels(polygon)
         x0, y0, x1, y1 = pixels.bounds
         rows, cols = self.shape
         inside = x0 >= -0.5 and y0 >= -0.5 and x1 <= cols + 0.5 and y1 <= rows + 0.5
         return bool(inside and reaches_edge(pixels, self.shape))
+
+    def crossing(self, polygon: BaseGeometry) -> Point | None:
+        """Where a lon/lat outline that reaches this view's edge meets it (lon/lat): the
+        middle of its border within half a pixel of the edge; None when it does not reach."""
+        if not self.reaches_edge(polygon):
+            return None
+        rows, cols = self.shape
+        pixels = self._pixels(polygon)
+        along = pixels.boundary.intersection(box(0, 0, cols, rows).exterior.buffer(0.5))
+        middle = (along if not along.is_empty else pixels).centroid
+        x, y = Affine(*self.transform) @ (middle.x, middle.y)
+        point = shape(transform_geom(self.crs, "EPSG:4326", mapping(Point(x, y))))
+        assert isinstance(point, Point)
+        return point
+
+    def _pixels(self, polygon: BaseGeometry) -> BaseGeometry:
+        """A lon/lat geometry in this view's pixel (column, row) coordinates."""
+        moved = shape(transform_geom("EPSG:4326", self.crs, mapping(polygon)))
+        t = ~Affine(*self.transform)
+        return affine_transform(moved, [t.a, t.b, t.d, t.e, t.c, t.f])
 
     def to_json(self) -> dict[str, Any]:
         return {"crs": self.crs, "transform": list(self.transform), "shape": list(self.shape)}
@@ -68,3 +94,25 @@ def raster_frame(raster: Raster) -> ViewFrame:
 def edge_note(polygon: BaseGeometry, frame: ViewFrame | None) -> str | None:
     """:data:`EDGE_NOTE` for an outline that reaches its view's edge; None otherwise."""
     return EDGE_NOTE if frame is not None and frame.reaches_edge(polygon) else None
+
+
+def area_holding(
+    scene: Scene, outline: BaseGeometry, size_px: int, centre: Point | None = None
+) -> BBox:
+    """A square lon/lat area centred on ``centre`` (where the old view's edge cut the field:
+    the part beyond lies around it) or else on the outline, ``size_px`` scene pixels across or
+    more, so that it holds the outline :data:`MARGIN` times (whether that can be enhanced is
+    the Enhance button's check)."""
+    lon0, lat0, lon1, lat1 = outline.bounds
+    lon, lat = (lon0 + lon1) / 2, (lat0 + lat1) / 2
+    if centre is not None:
+        lon, lat = centre.x, centre.y
+    wanted = scale(box(lon0, lat0, lon1, lat1), MARGIN, MARGIN)
+    size = size_px
+    area = area_around(scene, lon, lat, size)
+    for _ in range(60):  # up to about 55 000 times wider: any field on Earth
+        if box(*area).contains(wanted):
+            break
+        size = int(size * MARGIN) + 1
+        area = area_around(scene, lon, lat, size)
+    return area

@@ -34,6 +34,7 @@ from sr.sharpen.cache import CachedResult
 from ui.auth import Identity
 from ui.date_view import current_date
 from ui.drawings import Draft, Drafts
+from ui.goto_box import LABEL_GOTO, forget_place
 from ui.label_actions import Outcome
 from ui.outline_assist import (
     SAME_OUTLINE_DEG,
@@ -51,8 +52,16 @@ from ui.outline_assist import (
     small_field_note,
     view_frame,
 )
-from ui.outline_edges import ViewFrame, edge_note
+from ui.outline_edges import (
+    AREA_MOVED,
+    CENTRE_BUTTON,
+    EDGE_NOTE,
+    ViewFrame,
+    area_holding,
+    edge_note,
+)
 from ui.scene_map import MapParent
+from ui.settings import default_area_pixels
 from ui.state import bump_map
 from ui.uninterrupted import uninterrupted
 
@@ -381,6 +390,27 @@ def _cautions(
     return " ".join(c for c in said if c) or None
 
 
+def _centre_button(scene: Scene, outline: BaseGeometry, frame: ViewFrame | None, key: str) -> None:
+    """A button under the edge caution: the area moves onto the field, centred where the
+    edge of the view it was outlined on (``frame``) cut it."""
+    st.button(
+        CENTRE_BUTTON,
+        help="Moves the area to be enhanced onto this field, with room around it, so that "
+        "the assist sees all of it.",
+        on_click=_centre_area,
+        args=(scene, outline, frame),
+        key=key,
+    )
+
+
+def _centre_area(scene: Scene, outline: BaseGeometry, frame: ViewFrame | None) -> None:
+    crossing = frame.crossing(outline) if frame is not None else None
+    st.session_state["area"] = area_holding(scene, outline, default_area_pixels(), crossing)
+    forget_place(LABEL_GOTO)  # the map follows the area
+    bump_map()
+    _say(AREA_MOVED)
+
+
 def _latest(drafts: Drafts, draft: Draft) -> tuple[int, LastClick] | None:
     """Where the latest click's proposal lies among the unsaved drawings, unchanged, and that
     click; None, said on the panel, when it was edited, saved or removed."""
@@ -643,10 +673,15 @@ def _answer(scene: Scene, shown: CachedResult | None, store: LabelStore, drafts:
     Smaller field, Undo last click and what the next click on the map does."""
     if message := st.session_state.pop("assist_message", None):
         (st.warning if message.startswith(("No ", "Nothing ")) else st.info)(message)
-    if caution := st.session_state.pop("assist_caution", None):
+    caution = st.session_state.pop("assist_caution", None)
+    if caution:
         st.warning(caution)
     record = Proposals.beside(drafts.path)
-    if record.last_click is not None and record.latest_unchanged(drafts.load().new) is not None:
+    latest = record.latest_unchanged(drafts.load().new)
+    if caution and caution.endswith(EDGE_NOTE) and latest is not None and record.last_click:
+        frame = _frame(scene, shown, record.last_click)
+        _centre_button(scene, record.proposed[-1][0], frame, "assist-centre")
+    if record.last_click is not None and latest is not None:
         grow = record.last_click.grow
         larger, smaller, _ = st.columns([1, 1, 2])
         larger.button(
@@ -716,6 +751,8 @@ def _queue(scene: Scene, store: LabelStore, identity: Identity, drafts: Drafts) 
         st.info(message)
     if caution := _cautions(scene, queue[0], record.queue_frame):
         st.warning(caution)
+        if caution.endswith(EDGE_NOTE):
+            _centre_button(scene, queue[0], record.queue_frame, "assist-queue-centre")
 
 
 def forget_saved_proposals(

@@ -9,10 +9,13 @@ import pytest
 from rasterio.crs import CRS
 from rasterio.transform import from_origin
 from rasterio.warp import transform_geom
-from shapely.geometry import Polygon, box, mapping, shape
+from shapely.affinity import scale as scaled
+from shapely.geometry import Point, Polygon, box, mapping, shape
 
 from sr.imagery.raster_io import Raster
-from ui.outline_edges import EDGE_NOTE, ViewFrame, edge_note, raster_frame
+from sr.imagery.scene import open_scene
+from ui.outline_edges import EDGE_NOTE, MARGIN, ViewFrame, area_holding, edge_note, raster_frame
+from ui.settings import SAMPLE_SCENE, default_area_pixels
 
 UTM = CRS.from_epsg(32633)
 ORIGIN = (500_000.0, 5_330_000.0)  # west, north (m), UTM 33N: Austria
@@ -24,6 +27,11 @@ def view() -> Raster:
     """A 40 × 60 px view at 2.5 m."""
     transform = from_origin(*ORIGIN, PIXEL_M, PIXEL_M)
     return Raster(np.zeros((3, 40, 60), np.float32), "float32", transform, UTM)
+
+
+def frame_pixel_deg(view: Raster) -> float:
+    """About one of the view's pixels, in degrees of latitude."""
+    return PIXEL_M / 111_000
 
 
 def pixels_lonlat(view: Raster, rows: tuple[int, int], cols: tuple[int, int]) -> Polygon:
@@ -61,6 +69,19 @@ def test_an_outline_reaches_the_edge_only_when_it_touches_it(
     assert edge_note(outline, frame) == (EDGE_NOTE if reaches else None)
 
 
+def test_where_an_outline_crosses_the_edge_is_the_middle_of_its_border_there(
+    view: Raster,
+) -> None:
+    frame = raster_frame(view)
+    on_top = pixels_lonlat(view, (0, 10), (20, 30))
+    crossing = frame.crossing(on_top)
+    assert crossing is not None
+    x, y = view.transform @ (25, 0)  # type: ignore[operator]  # the middle of its top border
+    expected = shape(transform_geom(UTM, "EPSG:4326", mapping(Point(x, y))))
+    assert crossing.distance(expected) < frame_pixel_deg(view) / 2
+    assert frame.crossing(pixels_lonlat(view, (10, 30), (10, 50))) is None  # inside
+
+
 def test_an_outline_made_on_another_view_does_not_reach_this_ones_edge(view: Raster) -> None:
     """A field outlined on the original around a click beside the enhanced area may cross
     the area's edge: it was not cut there."""
@@ -78,3 +99,23 @@ def test_a_frame_survives_its_json(view: Raster) -> None:
     assert ViewFrame.from_json(json.loads(json.dumps(frame.to_json()))) == frame
     with pytest.raises(ValueError):
         ViewFrame.from_json({**frame.to_json(), "transform": [1.0, 0.0]})
+
+
+@pytest.mark.parametrize("side_m", [50.0, 3_000.0], ids=["small field", "wider than the area"])
+def test_the_area_holding_a_field_is_centred_on_it_with_room_around(side_m: float) -> None:
+    scene = open_scene(SAMPLE_SCENE)
+    c = scene.footprint.centroid
+    half = side_m / 2 / 111_000
+    field = box(c.x - half, c.y - half / 2, c.x + half, c.y + half / 2)
+    area = box(*area_holding(scene, field, default_area_pixels()))
+    assert area.contains(scaled(field, MARGIN, MARGIN))
+    assert area.centroid.distance(field.centroid) < 1e-9
+    corner = Point(*field.exterior.coords[0])  # where an old view's edge cut it, say
+    shifted = box(*area_holding(scene, field, default_area_pixels(), corner))
+    assert shifted.centroid.distance(corner) < 1e-9
+    assert shifted.contains(scaled(field, MARGIN, MARGIN))
+    side_px = (area.bounds[3] - area.bounds[1]) * 111_000 / scene.metres_per_pixel
+    if side_m < 100:
+        assert side_px == pytest.approx(default_area_pixels(), rel=0.01)  # the usual size
+    else:
+        assert side_px > default_area_pixels()

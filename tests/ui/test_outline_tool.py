@@ -44,7 +44,7 @@ from ui.outline_assist import (
     same_area_results,
     small_field_note,
 )
-from ui.outline_edges import EDGE_NOTE
+from ui.outline_edges import AREA_MOVED, CENTRE_BUTTON, EDGE_NOTE
 from ui.outline_tool import (
     ADD_PART,
     CORNER_KEY,
@@ -520,8 +520,19 @@ def test_outline_all_proposes_whole_fields_first_and_cautions_at_the_areas_edge(
     assert any(i.value.endswith(said) for i in app.info)
     for reaches in at_edge:
         assert any(w.value.endswith(EDGE_NOTE) for w in app.warning) is reaches
+        assert any(b.label == CENTRE_BUTTON for b in app.button) is reaches
+        if reaches:
+            break
         button(app, "Skip").click().run()
         assert not app.exception
+    waiting = Proposals.beside(drafts.path).queue[0]
+    button(app, CENTRE_BUTTON).click().run()  # the area moves to hold that field
+    assert not app.exception
+    area = box(*app.session_state["area"])
+    crossing = frame.crossing(waiting)  # where the old area's edge cut it
+    assert crossing is not None and area.contains(waiting)
+    assert area.centroid.distance(crossing) < 1e-9
+    assert any(i.value == AREA_MOVED for i in app.info)
 
 
 def test_a_click_on_a_field_the_areas_edge_cuts_comes_with_a_caution(
@@ -543,6 +554,12 @@ def test_a_click_on_a_field_the_areas_edge_cuts_comes_with_a_caution(
         assert not app.exception
         assert any("Proposed outline added" in i.value for i in app.info)
         assert any(w.value.endswith(EDGE_NOTE) for w in app.warning) is reaches
+        assert any(b.label == CENTRE_BUTTON for b in app.button) is reaches
+        if reaches:  # the area moves to hold the proposed field
+            proposal = Drafts(app_data / "drafts", SITA.name, scene.scene_id).load().new[-1]
+            button(app, CENTRE_BUTTON).click().run()
+            assert box(*app.session_state["area"]).contains(proposal)
+            app = on_the_tool(area_text)  # back to the first area
 
 
 def test_with_every_date_off_the_click_uses_the_date_on_screen_only(
