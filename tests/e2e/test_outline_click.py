@@ -31,6 +31,7 @@ from sr.imagery.scene import open_scene
 from sr.outline.segment import MAX_GROW
 from sr.sharpen.cache import ResultCache
 from tests.e2e.harness import (
+    AREA_CAPTION,
     ARTIFACTS,
     MAP,
     draw_fields_tool,
@@ -46,6 +47,7 @@ from tests.e2e.harness import (
 )
 from ui.drawings import Drafts
 from ui.outline_assist import Proposals, area_fields, assist_version
+from ui.outline_edges import AREA_MOVED, CENTRE_BUTTON, EDGE_NOTE
 from ui.outline_tool import OUTLINE_TOOL, QUEUE_CUT, QUEUE_KEYS_NOTE, TWO_CORNERS
 from ui.settings import SAMPLE_SCENE
 
@@ -318,3 +320,30 @@ def test_keys_keep_and_skip_outline_alls_proposals_and_a_field_just_drawn_is_kep
     [hand] = [g for g in drawn if g is not kept]
     assert not hand.intersects(second) and hand.area > 0  # the hand field, apart
     assert Proposals.beside(drafts.path).queue == rest
+
+
+def test_a_proposal_cut_by_the_areas_edge_says_so_and_the_area_moves_onto_its_field(  # type: ignore[no-untyped-def]
+    browser, tmp_path: Path
+) -> None:
+    """Outline all's proposals at the area's edge come last, each with the caution; Centre the
+    area on this field moves the area there, ready to enhance."""
+    data = tmp_path / "data"
+    with click_a_field(browser, data) as page:
+        press(page, "Outline all fields here")
+        page.get_by_text("Proposed field 1 of").wait_for(timeout=60_000)
+        drafts = Drafts(data / "drafts", "Sita", open_scene(SAMPLE_SCENE).scene_id)
+        record = Proposals.beside(drafts.path)
+        assert record.queue_frame is not None
+        whole = [not record.queue_frame.reaches_edge(q) for q in record.queue].count(True)
+        expect(page.get_by_text(EDGE_NOTE)).to_have_count(0)
+        for left in range(len(record.queue) - 1, len(record.queue) - whole - 1, -1):
+            press(page, "Skip")
+            page.get_by_text(f"Proposed field 1 of {left}").wait_for(timeout=60_000)
+        page.get_by_text(EDGE_NOTE).wait_for(timeout=60_000)  # the first at the edge
+        before = page.get_by_text(AREA_CAPTION).first.inner_text()
+        press(page, CENTRE_BUTTON)
+        page.get_by_text(AREA_MOVED).wait_for(timeout=60_000)
+        expect(page.get_by_text(AREA_CAPTION).first).not_to_have_text(before, timeout=60_000)
+        expect(page.get_by_role("button", name="Enhance", exact=True)).to_be_enabled(
+            timeout=60_000
+        )  # the new area, not enhanced yet
