@@ -123,6 +123,8 @@ def summary(views: list[list[Proposal]], cut: bool) -> dict:
         "first": {o: {str(k): first_share(views, o, k) for k in FIRST} for o in ORDERS},
     }
     if cut:
+        on_edge = [p for f in views for p in f if p.on_edge]
+        out["cut_among_on_edge"] = float(np.mean([p.cut for p in on_edge])) if on_edge else 0.0
         out["cut_first"] = {
             o: {str(k): first_share(views, o, k, "cut") for k in FIRST} for o in ORDERS
         }
@@ -173,9 +175,11 @@ def markdown(result: dict, split: str) -> str:
                 )
     lines += [
         "",
-        "Proposals per view and the share on the view's edge: "
+        "Proposals per view, the share on the view's edge and, in areas, the share of those "
+        "that lie on a field the area's edge cuts: "
         + "; ".join(
             f"{setting}, {name}: {found['proposals_per_view']:.1f}, {found['on_edge']:.2f}"
+            + (f", {found['cut_among_on_edge']:.2f}" if "cut_among_on_edge" in found else "")
             for setting, kinds in result["settings"].items()
             for name, found in kinds.items()
         )

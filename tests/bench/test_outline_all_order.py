@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bench.outline_all_order import AREA, Proposal, first_share, proposals
+from bench.outline_all_order import AREA, Proposal, first_share, proposals, summary
 
 
 def test_the_first_proposals_are_scored_in_the_order_a_volunteer_meets_them() -> None:
@@ -40,3 +40,4 @@ def test_in_an_area_inside_the_chip_a_field_its_edge_cuts_is_counted_as_cut() ->
     ]
     assert first_share([found], "most distinct first", 1, "cut") == 1.0
     assert first_share([found], "whole first", 1, "cut") == 0.0
+    assert summary([found], cut=True)["cut_among_on_edge"] == 1.0
