@@ -354,9 +354,14 @@ def _view_of(
     return functools.partial(original_fields, scene, lon, lat, every_date, date, grow)
 
 
+def _shown_raster(shown: CachedResult) -> Raster:
+    """An enhanced area's raster (read once per version of its file)."""
+    return _enhanced_raster(str(shown.path), shown.path.stat().st_mtime)
+
+
 def enhanced_frame(shown: CachedResult) -> ViewFrame:
     """The frame of an enhanced area (what Outline all outlines on)."""
-    return raster_frame(_enhanced_raster(str(shown.path), shown.path.stat().st_mtime))
+    return raster_frame(_shown_raster(shown))
 
 
 def view_frame(
@@ -365,7 +370,7 @@ def view_frame(
     """The frame of the view a point is outlined on (as :func:`_view_of` chooses it: the
     enhanced area shown when it covers the point, else the original read around it)."""
     if shown is not None:
-        raster = _enhanced_raster(str(shown.path), shown.path.stat().st_mtime)
+        raster = _shown_raster(shown)
         if _covers(raster, lon, lat) is not None:
             return raster_frame(raster)
     bbox = area_around(scene, lon, lat, ORIGINAL_AREA_PX)

@@ -47,25 +47,28 @@ class ViewFrame:
     def reaches_edge(self, polygon: BaseGeometry) -> bool:
         """Whether a lon/lat outline made on this view lies in it and comes within half a
         pixel of its edge (:func:`sr.outline.polygons.reaches_edge`)."""
-        pixels = self._pixels(polygon)
-        x0, y0, x1, y1 = pixels.bounds
-        rows, cols = self.shape
-        inside = x0 >= -0.5 and y0 >= -0.5 and x1 <= cols + 0.5 and y1 <= rows + 0.5
-        return bool(inside and reaches_edge(pixels, self.shape))
+        return self._at_edge(self._pixels(polygon))
 
     def crossing(self, polygon: BaseGeometry) -> Point | None:
         """Where a lon/lat outline that reaches this view's edge meets it (lon/lat): the
         middle of its border within half a pixel of the edge; None when it does not reach."""
-        if not self.reaches_edge(polygon):
+        pixels = self._pixels(polygon)
+        if not self._at_edge(pixels):
             return None
         rows, cols = self.shape
-        pixels = self._pixels(polygon)
         along = pixels.boundary.intersection(box(0, 0, cols, rows).exterior.buffer(0.5))
         middle = (along if not along.is_empty else pixels).centroid
         x, y = Affine(*self.transform) @ (middle.x, middle.y)
         point = shape(transform_geom(self.crs, "EPSG:4326", mapping(Point(x, y))))
         assert isinstance(point, Point)
         return point
+
+    def _at_edge(self, pixels: BaseGeometry) -> bool:
+        """:meth:`reaches_edge` of an outline in this view's pixel coordinates."""
+        x0, y0, x1, y1 = pixels.bounds
+        rows, cols = self.shape
+        inside = x0 >= -0.5 and y0 >= -0.5 and x1 <= cols + 0.5 and y1 <= rows + 0.5
+        return bool(inside and reaches_edge(pixels, self.shape))
 
     def _pixels(self, polygon: BaseGeometry) -> BaseGeometry:
         """A lon/lat geometry in this view's pixel (column, row) coordinates."""

@@ -403,6 +403,7 @@ def _centre_button(scene: Scene, outline: BaseGeometry, frame: ViewFrame | None,
     )
 
 
+@uninterrupted
 def _centre_area(scene: Scene, outline: BaseGeometry, frame: ViewFrame | None) -> None:
     crossing = frame.crossing(outline) if frame is not None else None
     st.session_state["area"] = area_holding(scene, outline, default_area_pixels(), crossing)
