@@ -8,6 +8,7 @@ come first, and the map takes most of the viewport's height instead of a fixed 6
 from __future__ import annotations
 
 NARROW_SCREEN_PX = 640  # a window this wide or narrower is a narrow screen (a phone)
+NARROW_MAP_VH = 65  # there, the map's height: this share (%) of the window's
 
 NARROW_SCREEN_CSS = f"""
 <style>
@@ -16,7 +17,7 @@ NARROW_SCREEN_CSS = f"""
     flex-direction: column-reverse;
   }}
   iframe[title="streamlit_folium.st_folium"] {{
-    height: 65vh !important;
+    height: {NARROW_MAP_VH}vh !important;
   }}
 }}
 </style>
