@@ -55,7 +55,6 @@ from ui.outline_assist import (
 from ui.outline_edges import (
     AREA_MOVED,
     CENTRE_BUTTON,
-    EDGE_NOTE,
     ViewFrame,
     area_holding,
     edge_note,
@@ -151,7 +150,16 @@ NOT_CUT = (
 )
 
 
-def _say(message: str, caution: str | None = None) -> None:
+@dataclass(frozen=True)
+class Caution:
+    """What to tell beside a proposal, and whether it stops at its view's edge (then
+    :data:`CENTRE_BUTTON` goes under it)."""
+
+    text: str
+    at_edge: bool
+
+
+def _say(message: str, caution: Caution | None = None) -> None:
     """What the panel tells after a click or press, and a caution beside it (or none)."""
     st.session_state["assist_message"] = message
     st.session_state["assist_caution"] = caution
@@ -379,15 +387,13 @@ def _cautions(
     frame: ViewFrame | None,
     corners_hint: bool = True,
     first: str | None = None,
-) -> str | None:
+) -> Caution | None:
     """What to tell beside a proposal: ``first``, then whether the field is small, then
     whether it reaches the edge of the view it was outlined on (None: nothing)."""
-    said = [
-        first,
-        small_field_note(outline, scene.metres_per_pixel, corners_hint),
-        edge_note(outline, frame),
-    ]
-    return " ".join(c for c in said if c) or None
+    at_edge = edge_note(outline, frame)
+    said = [first, small_field_note(outline, scene.metres_per_pixel, corners_hint), at_edge]
+    text = " ".join(c for c in said if c)
+    return Caution(text, at_edge is not None) if text else None
 
 
 def _centre_button(scene: Scene, outline: BaseGeometry, frame: ViewFrame | None, key: str) -> None:
@@ -674,12 +680,12 @@ def _answer(scene: Scene, shown: CachedResult | None, store: LabelStore, drafts:
     Smaller field, Undo last click and what the next click on the map does."""
     if message := st.session_state.pop("assist_message", None):
         (st.warning if message.startswith(("No ", "Nothing ")) else st.info)(message)
-    caution = st.session_state.pop("assist_caution", None)
+    caution: Caution | None = st.session_state.pop("assist_caution", None)
     if caution:
-        st.warning(caution)
+        st.warning(caution.text)
     record = Proposals.beside(drafts.path)
     latest = record.latest_unchanged(drafts.load().new)
-    if caution and caution.endswith(EDGE_NOTE) and latest is not None and record.last_click:
+    if caution and caution.at_edge and latest is not None and record.last_click:
         frame = _frame(scene, shown, record.last_click)
         _centre_button(scene, record.proposed[-1][0], frame, "assist-centre")
     if record.last_click is not None and latest is not None:
@@ -751,8 +757,8 @@ def _queue(scene: Scene, store: LabelStore, identity: Identity, drafts: Drafts) 
     if message:
         st.info(message)
     if caution := _cautions(scene, queue[0], record.queue_frame):
-        st.warning(caution)
-        if caution.endswith(EDGE_NOTE):
+        st.warning(caution.text)
+        if caution.at_edge:
             _centre_button(scene, queue[0], record.queue_frame, "assist-queue-centre")
 
 
