@@ -4,24 +4,28 @@ screen together with the map at a laptop's and a desktop's window size.
 
     .venv/bin/python -m bench.bench_label_reach [--name NAME]
 
-On an enhanced area with "Click a field" on, after "Outline all fields here": **Keep** (the
-proposal waiting), the crop box and **Save & submit**; after Keep: **Larger field** (the kept
-proposal can be proposed again). For each, the distance from the map's top to the control's
-bottom: at most the window's height, the control is on screen with the map's top when the
-page is scrolled to the map; more, and the volunteer scrolls between the map and the control
-for every field. Writes bench/results/label_reach[_NAME].json and .md.
+On an enhanced area with "Click a field" on, at three moments of the work: after "Outline
+all fields here", **Keep** (the proposal waiting) and **Save & submit** (the crop box is in
+its row); after Keep, **Larger field** (the kept proposal can be proposed again) and Save;
+after a click on a field (another volunteer, on the same area), Larger field and Save. For
+each, the distance from the map's top to the control's bottom: at most the window's height,
+the control is on screen with the map's top when the page is scrolled to the map; more, and
+the volunteer scrolls between the map and the control for every field. Writes
+bench/results/label_reach[_NAME].json and .md.
 """
 
 from __future__ import annotations
 
 import argparse
+import tempfile
 from pathlib import Path
 
 from playwright.sync_api import Page
 
 from bench.results_files import write_results
 from sr.imagery.scene import open_scene
-from tests.e2e.harness import MAP, bench_browser, draw_fields_tool, enhance_at, press
+from tests.e2e.harness import MAP, bench_browser, draw_fields_tool, enhance_at, press, sign_in
+from tests.e2e.sample_fields import click_until, inside_a_field
 from ui.settings import SAMPLE_SCENE
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -33,6 +37,8 @@ WINDOWS = {
     "desktop 1920×1080": (1920, 1080),
 }
 OUTLINE_TOOL = "Click a field"
+SAVE = "Save & submit"
+LARGER = "Larger field"
 _PAGE_Y = (
     "(el) => el.getBoundingClientRect().top"
     " + document.querySelector('[data-testid=\"stMain\"]').scrollTop"
@@ -46,48 +52,63 @@ _PAGE_BOTTOM = (
 
 
 def reaches(page: Page, controls: dict[str, str]) -> dict[str, float]:
-    """Distance (px) from the map's top to each control's bottom (by its button label, or
-    a selectbox's label for the crop box)."""
+    """Distance (px) from the map's top to each control's bottom (by its button label)."""
     page.wait_for_timeout(2_000)  # the page settled
     top = float(page.locator(MAP).last.evaluate(_PAGE_Y))
     found: dict[str, float] = {
         MAP_HEIGHT: float(page.locator(MAP).last.evaluate(_HEIGHT)),
     }
     for name, label in controls.items():
-        if name == "crop box":
-            control = page.locator('[data-testid="stSelectbox"]', has_text=label).first
-        else:
-            control = page.get_by_role("button", name=label, exact=True).first
+        control = page.get_by_role("button", name=label, exact=True).first
         found[name] = float(round(float(control.evaluate(_PAGE_BOTTOM)) - top))
     return found
 
 
 def measure() -> dict[str, dict[str, float]]:
-    """Each window's distances, on one app and page."""
+    """Each window's distances, on one app and page, at three moments of the work: Outline
+    all's first proposal waiting; after Keep (the next one waits, the kept one can be proposed
+    larger or smaller); after Stop and a click on a field."""
     c = open_scene(SAMPLE_SCENE).footprint.centroid
-    out: dict[str, dict[str, float]] = {}
-    with bench_browser("Sita", SHARPFIELDS_AREA_PIXELS="64") as (_, page, url, query):
+    out: dict[str, dict[str, float]] = {window: {} for window in WINDOWS}
+
+    def at_each_window(page: Page, controls: dict[str, str]) -> None:
+        for window, (width, height) in WINDOWS.items():
+            page.set_viewport_size({"width": width, "height": height})
+            out[window].update(reaches(page, controls))
+
+    def click_a_field_tool(page: Page, query: str, enhance: bool) -> None:
+        """The Label page, the area enhanced (or the one enhanced already shown), the tool."""
         page.goto(f"{url}/label?{query}")
-        enhance_at(page, c.x, c.y)
+        if enhance:
+            enhance_at(page, c.x, c.y)
+        else:
+            press(page, "Show")
         page.get_by_text("Enhanced area ready").wait_for(timeout=180_000)
         draw_fields_tool(page, OUTLINE_TOOL)
+
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        bench_browser("Sita", Path(tmp), SHARPFIELDS_AREA_PIXELS="64") as (
+            browser,
+            page,
+            url,
+            query,
+        ),
+    ):
+        click_a_field_tool(page, query, enhance=True)
         press(page, "Outline all fields here")
         page.get_by_text("Proposed field 1 of").first.wait_for(timeout=120_000)
-        for window, (width, height) in WINDOWS.items():
-            page.set_viewport_size({"width": width, "height": height})
-            out[window] = reaches(
-                page,
-                {
-                    "Keep": "Keep",
-                    "crop box": "Crop of the new fields",
-                    "Save & submit": "Save & submit",
-                },
-            )
+        at_each_window(page, {"Keep": "Keep", "Save & submit": SAVE})
         press(page, "Keep")
         page.get_by_role("button", name="Larger field").wait_for(timeout=60_000)
-        for window, (width, height) in WINDOWS.items():
-            page.set_viewport_size({"width": width, "height": height})
-            out[window].update(reaches(page, {"Larger field": "Larger field"}))
+        at_each_window(page, {"after Keep: Larger field": LARGER, "after Keep: Save": SAVE})
+        # another volunteer (drafts of their own) clicks a field on the same area
+        other = browser.new_page(viewport={"width": 1500, "height": 1000})
+        click_a_field_tool(other, sign_in(other, url, "Ravi"), enhance=False)
+        lon, lat = inside_a_field(Path(tmp))
+        click_until(other, lon, lat, other.get_by_text("1 unsaved drawing(s)"), timeout_ms=60_000)
+        other.get_by_role("button", name=LARGER).wait_for(timeout=60_000)
+        at_each_window(other, {"a click: Larger field": LARGER, "a click: Save": SAVE})
     return out
 
 

@@ -93,6 +93,7 @@ from ui.outline_tool import (
     add_queue_layer,
     fit_queue,
     forget_saved_proposals,
+    next_click_choice,
     outline_panel,
     take_click,
     under_map,
@@ -456,6 +457,8 @@ with map_col:  # under the map, in view with it: the assist's answers, the crop,
     submit_col.button(submit_label, disabled=draft.empty, on_click=save_work, args=(True,))
     draft_col.button(draft_label, disabled=not draft.new, on_click=save_work, args=(False,))
     st.caption(f"{len(draft.new)} unsaved drawing(s), {len(draft.edits)} changed outline(s).")
+    if tool == OUTLINE_TOOL:
+        next_click_choice(drafts)
     for ok, message in state.pop("outcomes", []):  # a toast, or next to the buttons
         if ok:
             st.toast(escape_markdown(message), icon=":material/check:")

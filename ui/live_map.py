@@ -67,7 +67,7 @@ LABEL_MAP = "label-map"  # the map's key: the same for the whole visit of the pa
 # Save: bench.bench_label_reach), never shorter than MIN_MAP_HEIGHT nor taller than MAP_HEIGHT
 # (what streamlit-folium is given). Narrow screens keep ui.layout's rule.
 MAP_HEIGHT = 680
-MIN_MAP_HEIGHT = 420
+MIN_MAP_HEIGHT = 400
 UNDER_MAP = 280
 TOOLS = ("rectangle", "polygon")
 SWIPE_CLASS = "sharpfields-swipe"  # the slider of a swipe (ui/js/live_map.js)

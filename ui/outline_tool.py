@@ -71,10 +71,7 @@ NO_FIELD = (
     "or outline it with Draw fields."
 )
 EVERY_DATE_KEY = "assist_every_date"
-PROPOSED = (
-    "Proposed outline added as an unsaved drawing: adjust it with the map's edit tool, "
-    "then save it — or remove it with the bin."
-)
+PROPOSED = "Outline proposed (unsaved): adjust it on the map, then save it, or bin it."
 NOT_LARGER = (
     "No larger outline there: the assist finds nothing more to join around your click. "
     "Adjust the outline with the map's edit tool."
@@ -123,7 +120,7 @@ QUEUE_MESSAGE_KEY = "assist_queue_message"  # said under the map, beside Keep an
 KEEP_BUTTON, SKIP_BUTTON = "assist-keep", "assist-skip"  # the buttons' widget keys
 QUEUE_KEYS = {"k": KEEP_BUTTON, "s": SKIP_BUTTON}  # key → the button it presses
 QUEUE_BUTTONS = ("Keep", "Skip", "Stop")  # held by the map until it reported its drawing
-QUEUE_KEYS_NOTE = "Keys: K keeps, S skips (on the map too)."
+QUEUE_KEYS_NOTE = "K keeps, S skips"  # the keys work on the map too
 UNDER_MAP_NOTE = (
     "The assist's answers, Larger / Smaller field and Outline all's Keep / Skip show under the map."
 )
@@ -670,14 +667,14 @@ def under_map(
 ) -> None:
     """Under the map, in view with it: Outline all's queue (first: Keep and Skip right under
     the map), the assist's last answer and what can follow it (Larger / Smaller field, Undo
-    last click, what the next click does)."""
+    last click; what the next click does goes under the Save buttons: :func:`next_click_choice`)."""
     _queue(scene, store, identity, drafts)
     _answer(scene, shown, store, drafts)
 
 
 def _answer(scene: Scene, shown: CachedResult | None, store: LabelStore, drafts: Drafts) -> None:
     """The last answer (and its caution); while the latest proposal is unchanged, Larger /
-    Smaller field, Undo last click and what the next click on the map does."""
+    Smaller field and Undo last click."""
     if message := st.session_state.pop("assist_message", None):
         (st.warning if message.startswith(("No ", "Nothing ")) else st.info)(message)
     caution: Caution | None = st.session_state.pop("assist_caution", None)
@@ -690,7 +687,7 @@ def _answer(scene: Scene, shown: CachedResult | None, store: LabelStore, drafts:
         _centre_button(scene, record.proposed[-1][0], frame, "assist-centre")
     if record.last_click is not None and latest is not None:
         grow = record.last_click.grow
-        larger, smaller, _ = st.columns([1, 1, 2])
+        larger, smaller, undo, _ = st.columns([1, 1, 1.2, 0.8])
         larger.button(
             "Larger field",
             disabled=grow >= MAX_GROW,
@@ -709,23 +706,32 @@ def _answer(scene: Scene, shown: CachedResult | None, store: LabelStore, drafts:
             key="assist-smaller",
         )
         if record.last_click.corrections:
-            st.button(
+            undo.button(
                 "Undo last click",
                 help="Take back the last part added or cut off.",
                 on_click=_undo_correction,
                 args=(scene, shown, store, drafts),
                 key="assist-undo",
             )
-        st.radio(
-            "Next click on the map",
-            [NEW_FIELD, ADD_PART, CUT_PART],
-            key=NEXT_CLICK_KEY,
-            horizontal=True,
-            help="Adds: click a part of the field that the outline misses. Cuts: click a part "
-            "of the outline that is not the field; the assist takes away what it joined to "
-            "your first click last, which can be more than you meant (Undo last click). The "
-            "outline stays in the unsaved drawings until you save.",
-        )
+
+
+def next_click_choice(drafts: Drafts) -> None:
+    """While the latest click's proposal is unchanged: what the next click on the map does
+    (another field, or a part added to it or cut off it). Under the Save buttons: the answer,
+    Larger / Smaller field and Save come first, in view with the map."""
+    record = Proposals.beside(drafts.path)
+    if record.last_click is None or record.latest_unchanged(drafts.load().new) is None:
+        return
+    st.radio(
+        "Next click on the map",
+        [NEW_FIELD, ADD_PART, CUT_PART],
+        key=NEXT_CLICK_KEY,
+        horizontal=True,
+        help="Adds: click a part of the field that the outline misses. Cuts: click a part "
+        "of the outline that is not the field; the assist takes away what it joined to "
+        "your first click last, which can be more than you meant (Undo last click). The "
+        "outline stays in the unsaved drawings until you save.",
+    )
 
 
 def _queue(scene: Scene, store: LabelStore, identity: Identity, drafts: Drafts) -> None:
@@ -739,8 +745,8 @@ def _queue(scene: Scene, store: LabelStore, identity: Identity, drafts: Drafts) 
         if message:
             st.info(message)
         return
-    words, keep, skip, stop = st.columns([2.6, 1, 1, 1], vertical_alignment="center")
-    words.markdown(f"**Proposed field 1 of {len(queue)}** (yellow on the map)")
+    words, keep, skip, stop = st.columns([3.4, 0.8, 0.8, 0.8], vertical_alignment="center")
+    words.markdown(f"**Proposed field 1 of {len(queue)}** (yellow on the map; {QUEUE_KEYS_NOTE})")
     for column, label, hint, widget in (
         (keep, "Keep", "Add it to your unsaved drawings (key K).", KEEP_BUTTON),
         (skip, "Skip", "Not a field, or not its outline: drop it (key S).", SKIP_BUTTON),
@@ -753,7 +759,6 @@ def _queue(scene: Scene, store: LabelStore, identity: Identity, drafts: Drafts) 
             key=widget,
         )
     stop.button("Stop", on_click=_stop, args=(drafts,), key="assist-stop")
-    st.caption(QUEUE_KEYS_NOTE)
     if message:
         st.info(message)
     if caution := _cautions(scene, queue[0], record.queue_frame):

@@ -136,16 +136,16 @@ def launch_chromium(playwright: Any) -> GenerousBrowser:
 
 @contextlib.contextmanager
 def bench_browser(
-    name: str = "Bench", **env: str
+    name: str = "Bench", data: Path | None = None, /, **env: str
 ) -> Iterator[tuple[GenerousBrowser, Page, str, str]]:
-    """For benchmarks: a fresh app in a temporary data folder (``env``: more environment for
-    its server), chromium, and a 1500×1000 page signed in as ``name``; yields (browser, page,
-    app URL, the pages' query string)."""
+    """For benchmarks: a fresh app in ``data`` or a temporary data folder (``env``: more
+    environment for its server), chromium, and a 1500×1000 page signed in as ``name``; yields
+    (browser, page, app URL, the pages' query string)."""
     from playwright.sync_api import sync_playwright
 
     with (
         tempfile.TemporaryDirectory() as tmp,
-        running_app(Path(tmp), **env) as url,
+        running_app(data or Path(tmp), **env) as url,
         sync_playwright() as playwright,
     ):
         browser = launch_chromium(playwright)

@@ -18,18 +18,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
-from rasterio.warp import transform as transform_points
 from scipy import ndimage as ndi
 from shapely.geometry import Point
 
 from labels.model import HAND, PROPOSED
 from labels.store import open_store
-from sr.imagery.raster_io import Raster
 from sr.imagery.scene import open_scene
 from sr.outline.segment import MAX_GROW
-from sr.sharpen.cache import ResultCache
 from tests.e2e.harness import (
     AREA_CAPTION,
     ARTIFACTS,
@@ -45,56 +41,14 @@ from tests.e2e.harness import (
     running_app,
     sign_in,
 )
+from tests.e2e.sample_fields import BOTH_DATES, click_until, inside_a_field, largest_field, lonlat
 from ui.drawings import Drafts
-from ui.outline_assist import Proposals, area_fields, assist_version
+from ui.outline_assist import Proposals, assist_version
 from ui.outline_edges import AREA_MOVED, CENTRE_BUTTON, EDGE_NOTE
 from ui.outline_tool import OUTLINE_TOOL, QUEUE_CUT, QUEUE_KEYS_NOTE, TWO_CORNERS
 from ui.settings import SAMPLE_SCENE
 
 pytestmark = pytest.mark.e2e
-
-
-BOTH_DATES = ("date 1", "date 2")
-
-
-def largest_field(data: Path) -> tuple[np.ndarray, Raster]:
-    """The largest field the assist finds on the (only) enhanced area in the cache, with both
-    dates as the page does by default, and the area's raster."""
-    [result] = sorted((data / "cache" / "enhanced").glob("*.json"))
-    shown = ResultCache(result.parent).get(result.stem)
-    assert shown is not None
-    view = area_fields(open_scene(SAMPLE_SCENE), shown, every_date=True)
-    assert view.dates == BOTH_DATES
-    instances = view.instances
-    return instances == np.bincount(instances[instances > 0]).argmax(), view.raster
-
-
-def lonlat(raster: Raster, col: float, row: float) -> tuple[float, float]:
-    x, y = raster.transform @ (col, row)
-    [lon], [lat] = transform_points(raster.crs, "EPSG:4326", [x], [y])
-    return lon, lat
-
-
-def inside_a_field(data: Path) -> tuple[float, float]:
-    """lon/lat of the innermost point of the largest field the assist finds on the (only)
-    enhanced area in the cache."""
-    field, raster = largest_field(data)
-    distance = ndi.distance_transform_edt(np.pad(field, 1))[1:-1, 1:-1]
-    row, col = np.unravel_index(int(np.argmax(distance)), distance.shape)
-    return lonlat(raster, col + 0.5, row + 0.5)
-
-
-def click_until(page, lon: float, lat: float, answer, timeout_ms: float = 30_000) -> None:  # type: ignore[no-untyped-def]
-    """Click the map at lon/lat until the page shows ``answer`` (a click while a fresh map is
-    still wiring its events is lost)."""
-    for _ in range(3):
-        page.mouse.click(*page_point(page, lon, lat))
-        try:
-            answer.wait_for(timeout=timeout_ms)
-            return
-        except PlaywrightTimeout:
-            continue
-    answer.wait_for(timeout=timeout_ms)
 
 
 @contextmanager
@@ -132,7 +86,7 @@ def test_click_inside_a_field_then_save_stores_a_proposed_field(browser, tmp_pat
         lon, lat = inside_a_field(data)
         unsaved = page.get_by_text("1 unsaved drawing(s)")
         click_until(page, lon, lat, unsaved)
-        page.get_by_text("Proposed outline added").wait_for(timeout=30_000)
+        page.get_by_text("Outline proposed (unsaved)").wait_for(timeout=30_000)
         frame = page.frame_locator(MAP).last
         expect(frame.locator("path.leaflet-interactive").first).to_be_visible(timeout=30_000)
         ARTIFACTS.mkdir(exist_ok=True)
@@ -176,7 +130,7 @@ def test_two_corners_of_a_field_then_save_store_a_field_proposed_by_a_box(  # ty
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "outline_first_corner.png"))
         click_until(page, *second, page.get_by_text("1 unsaved drawing(s)"))
-        page.get_by_text("Proposed outline added").wait_for(timeout=30_000)
+        page.get_by_text("Outline proposed (unsaved)").wait_for(timeout=30_000)
         expect(frame.locator("path.leaflet-interactive").first).to_be_visible(timeout=30_000)
         page.screenshot(path=str(ARTIFACTS / "outline_two_corners.png"))
         press(page, "Save & submit")
@@ -288,7 +242,7 @@ def test_a_field_drawn_by_hand_with_the_tool_on_proposes_nothing_at_its_vertices
         page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=60_000)
         expect(page.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0, timeout=60_000)
         page.wait_for_timeout(2_000)  # a late proposal would show by now
-        assert page.get_by_text("Proposed outline added").count() == 0
+        assert page.get_by_text("Outline proposed (unsaved)").count() == 0
         drafts = Drafts(data / "drafts", "Sita", open_scene(SAMPLE_SCENE).scene_id)
         [hand] = drafts.load().new
     assert len(hand.exterior.coords) == 5  # the four corners, closed

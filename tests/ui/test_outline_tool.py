@@ -137,7 +137,7 @@ def test_a_click_in_a_field_proposes_an_unsaved_outline_that_saves_as_proposed(
     app = on_the_tool(area_text)
     app = map_sends(app, last_clicked={"lat": lat, "lng": lon})
     assert not app.exception
-    assert any("Proposed outline added" in i.value for i in app.info)
+    assert any("Outline proposed (unsaved)" in i.value for i in app.info)
     drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
     [proposal] = drafts.load().new
     assert proposal.contains(Point(lon, lat))
@@ -335,7 +335,7 @@ def test_a_small_proposed_field_comes_with_a_caution_a_large_one_without(
     assert pixels < SMALL_FIELD_PIXELS  # 10 m pixels of the sample
     [caution] = [w.value for w in app.warning if w.value.startswith("A small field")]
     assert f"about {pixels:.0f} pixels of the original image" in caution
-    assert any("Proposed outline added" in i.value for i in app.info)  # still proposed
+    assert any("Outline proposed (unsaved)" in i.value for i in app.info)  # still proposed
 
 
 def test_an_edited_proposal_and_a_hand_drawing_say_so(app_data: Path, scene: Scene) -> None:
@@ -405,10 +405,8 @@ def test_the_answers_keep_skip_and_save_sit_under_the_map_and_the_last_proposal_
     assert not {*QUEUE_BUTTONS, "Save & submit"} & {b.label for b in side.button}
     assert [s.label for s in under_map.selectbox][:1] == ["Crop of the new fields"]
     assert any(i.value.startswith(f"{len(queued)} field(s) proposed") for i in under_map.info)
-    assert any(
-        m.value.startswith(f"**Proposed field 1 of {len(queued)}**") for m in under_map.markdown
-    )
-    assert QUEUE_KEYS_NOTE in [c.value for c in under_map.caption]
+    [words] = [m.value for m in under_map.markdown if m.value.startswith("**Proposed field")]
+    assert words.startswith(f"**Proposed field 1 of {len(queued)}**") and QUEUE_KEYS_NOTE in words
     record = Proposals.beside(drafts.path)
     record.queue = record.queue[-1:]  # the others kept or skipped
     record.save()
@@ -552,7 +550,7 @@ def test_a_click_on_a_field_the_areas_edge_cuts_comes_with_a_caution(
         lon, lat = innermost_lonlat(numbers == number, found.raster)
         app = map_sends(app, last_clicked={"lat": lat, "lng": lon})
         assert not app.exception
-        assert any("Proposed outline added" in i.value for i in app.info)
+        assert any("Outline proposed (unsaved)" in i.value for i in app.info)
         assert any(w.value.endswith(EDGE_NOTE) for w in app.warning) is reaches
         assert any(b.label == CENTRE_BUTTON for b in app.button) is reaches
         if reaches:  # the area moves to hold the proposed field
@@ -783,7 +781,7 @@ def test_two_corners_propose_the_field_between_them_that_saves_as_proposed_by_a_
     assert drafts.load().new == []
     app = map_sends(app, last_clicked=second)
     assert not app.exception
-    assert any("Proposed outline added" in i.value for i in app.info)
+    assert any("Outline proposed (unsaved)" in i.value for i in app.info)
     [proposal] = drafts.load().new
     # Trimmed to the box the corners make on the view's grid (a little turned from lon/lat).
     on_grid = shape(transform_geom("EPSG:4326", found.raster.crs, mapping(proposal)))

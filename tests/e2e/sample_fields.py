@@ -1,0 +1,66 @@
+"""Where the assist finds fields on the bundled sample's enhanced area, for browser tests and
+benches that click one: the largest field, a point inside it, and a click repeated until the
+page answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from rasterio.warp import transform as transform_points
+from scipy import ndimage as ndi
+
+from sr.imagery.raster_io import Raster
+from sr.imagery.scene import open_scene
+from sr.sharpen.cache import ResultCache
+from tests.e2e.harness import page_point
+from ui.outline_assist import area_fields
+from ui.settings import SAMPLE_SCENE
+
+BOTH_DATES = ("date 1", "date 2")
+
+
+def largest_field(data: Path) -> tuple[np.ndarray, Raster]:
+    """The largest field the assist finds on the (only) enhanced area in the app's data
+    folder's cache, with both dates as the page does by default, and the area's raster."""
+    [result] = sorted((data / "cache" / "enhanced").glob("*.json"))
+    shown = ResultCache(result.parent).get(result.stem)
+    assert shown is not None
+    view = area_fields(open_scene(SAMPLE_SCENE), shown, every_date=True)
+    assert view.dates == BOTH_DATES
+    instances = view.instances
+    return instances == np.bincount(instances[instances > 0]).argmax(), view.raster
+
+
+def lonlat(raster: Raster, col: float, row: float) -> tuple[float, float]:
+    """lon/lat of a (column, row) pixel position of a raster."""
+    assert raster.transform is not None and raster.crs is not None
+    x, y = raster.transform @ (col, row)
+    [lon], [lat] = transform_points(raster.crs, "EPSG:4326", [x], [y])
+    return lon, lat
+
+
+def inside_a_field(data: Path) -> tuple[float, float]:
+    """lon/lat of the innermost point of the largest field the assist finds on the (only)
+    enhanced area in the cache."""
+    field, raster = largest_field(data)
+    distance = ndi.distance_transform_edt(np.pad(field, 1))[1:-1, 1:-1]
+    row, col = np.unravel_index(int(np.argmax(distance)), distance.shape)
+    return lonlat(raster, col + 0.5, row + 0.5)
+
+
+def click_until(
+    page: Page, lon: float, lat: float, answer: Locator, timeout_ms: float = 30_000
+) -> None:
+    """Click the map at lon/lat until the page shows ``answer`` (a click while a fresh map is
+    still wiring its events is lost)."""
+    for _ in range(3):
+        page.mouse.click(*page_point(page, lon, lat))
+        try:
+            answer.wait_for(timeout=timeout_ms)
+            return
+        except PlaywrightTimeout:
+            continue
+    answer.wait_for(timeout=timeout_ms)
