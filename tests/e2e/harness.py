@@ -339,6 +339,24 @@ def scene_tiles(page, view: str):  # type: ignore[no-untyped-def]
     return page.frame_locator(MAP).last.locator(f"img.leaflet-tile-loaded[src*='/{view}/']")
 
 
+def map_heights_settle(page, frame: float) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the (last) map frame's, its map's and Leaflet's heights are all ``frame``
+    (within a pixel)."""
+    page.wait_for_function(
+        """([selector, want]) => {
+          const frame = [...document.querySelectorAll(selector)].pop();
+          if (!frame || !frame.contentWindow.sharpfieldsLive) return false;
+          const box = frame.contentDocument.querySelector('.leaflet-container');
+          const live = frame.contentWindow.sharpfieldsLive;
+          const near = (h) => Math.abs(h - want) <= 1;
+          return near(frame.getBoundingClientRect().height)
+            && near(box.getBoundingClientRect().height) && near(live.map.getSize().y);
+        }""",
+        arg=[MAP, frame],
+        timeout=60_000,
+    )
+
+
 def enhance_at(page: Page, lon: float, lat: float) -> str:
     """Choose the area around a point, press Enhance, wait for the result; the area's text."""
     from playwright.sync_api import expect

@@ -6,29 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.harness import MAP, map_box, sign_in
+from tests.e2e.harness import MAP, map_box, map_heights_settle, sign_in
 from ui.layout import NARROW_MAP_VH
 from ui.live_map import MAP_HEIGHT, MIN_MAP_HEIGHT, UNDER_MAP
 
 pytestmark = pytest.mark.e2e
-
-
-def _heights_settle(page, frame: float) -> None:  # type: ignore[no-untyped-def]
-    """Wait until the map frame's, its map's and Leaflet's heights are all ``frame`` (within
-    a pixel)."""
-    page.wait_for_function(
-        """([selector, want]) => {
-          const frame = [...document.querySelectorAll(selector)].pop();
-          if (!frame || !frame.contentWindow.sharpfieldsLive) return false;
-          const box = frame.contentDocument.querySelector('.leaflet-container');
-          const live = frame.contentWindow.sharpfieldsLive;
-          const near = (h) => Math.abs(h - want) <= 1;
-          return near(frame.getBoundingClientRect().height)
-            && near(box.getBoundingClientRect().height) && near(live.map.getSize().y);
-        }""",
-        arg=[MAP, frame],
-        timeout=60_000,
-    )
 
 
 def _fitted(window_height: int) -> int:
@@ -44,20 +26,20 @@ def test_the_label_map_fits_a_laptop_a_desktop_and_a_phone(browser, app_url: str
         page.locator(MAP).last.wait_for(timeout=60_000)
         laptop = _fitted(768)
         assert MIN_MAP_HEIGHT < laptop < MAP_HEIGHT  # the window is short enough to matter
-        _heights_settle(page, laptop)
+        map_heights_settle(page, laptop)
         top = map_box(page)["y"]
         save = page.get_by_role("button", name="Save & submit").first
         save_bottom = save.bounding_box()["y"] + save.bounding_box()["height"]
         assert save_bottom - top <= 768, (top, save_bottom)  # on screen with the map's top
 
         page.set_viewport_size({"width": 1500, "height": 1000})
-        _heights_settle(page, MAP_HEIGHT)  # a tall window: the full height, no more
+        map_heights_settle(page, MAP_HEIGHT)  # a tall window: the full height, no more
 
         page.set_viewport_size({"width": 1366, "height": 600})
-        _heights_settle(page, MIN_MAP_HEIGHT)  # never shorter than this
+        map_heights_settle(page, MIN_MAP_HEIGHT)  # never shorter than this
 
         page.set_viewport_size({"width": 390, "height": 844})
         # the page's style for narrow screens gives the frame its height: the map fills it
-        _heights_settle(page, 844 * NARROW_MAP_VH / 100)
+        map_heights_settle(page, 844 * NARROW_MAP_VH / 100)
     finally:
         context.close()

@@ -35,6 +35,7 @@ from tests.e2e.harness import (
     finish_polygon,
     labels_stored,
     map_box,
+    map_heights_settle,
     new_label,
     page_point,
     press,
@@ -43,6 +44,7 @@ from tests.e2e.harness import (
 )
 from tests.e2e.sample_fields import BOTH_DATES, click_until, inside_a_field, largest_field, lonlat
 from ui.drawings import Drafts
+from ui.live_map import UNDER_MAP
 from ui.outline_assist import Proposals, assist_version
 from ui.outline_edges import AREA_MOVED, CENTRE_BUTTON, EDGE_NOTE
 from ui.outline_tool import OUTLINE_TOOL, QUEUE_CUT, QUEUE_KEYS_NOTE, TWO_CORNERS
@@ -91,6 +93,12 @@ def test_click_inside_a_field_then_save_stores_a_proposed_field(browser, tmp_pat
         expect(frame.locator("path.leaflet-interactive").first).to_be_visible(timeout=30_000)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "outline_click.png"), full_page=True)
+        # on a laptop's window Save is on screen with the map's top (bench.bench_label_reach)
+        page.set_viewport_size({"width": 1366, "height": 768})
+        map_heights_settle(page, 768 - UNDER_MAP)
+        save = page.get_by_role("button", name="Save & submit").first.bounding_box()
+        assert save is not None and save["y"] + save["height"] - map_box(page)["y"] <= 768
+        page.set_viewport_size({"width": 1500, "height": 1000})
         press(page, "Larger field")
         grew = page.get_by_text("Larger outline proposed in its place")
         grew.or_(page.get_by_text("No larger outline there")).first.wait_for(timeout=60_000)
