@@ -393,26 +393,55 @@ def _cautions(
     return Caution(text, at_edge is not None) if text else None
 
 
-def _centre_button(scene: Scene, outline: BaseGeometry, frame: ViewFrame | None, key: str) -> None:
-    """A button under the edge caution: the area moves onto the field, centred where the
-    edge of the view it was outlined on (``frame``) cut it."""
+def _centre_button(key: str, on_click: Callable[..., None], args: tuple[Any, ...]) -> None:
+    """A button under the edge caution: the area moves onto the field (``on_click``)."""
     st.button(
         CENTRE_BUTTON,
         help="Moves the area to be enhanced onto this field, with room around it, so that "
-        "the assist sees all of it.",
-        on_click=_centre_area,
-        args=(scene, outline, frame),
+        "the assist sees all of it. The cut outline is set aside.",
+        on_click=on_click,
+        args=args,
         key=key,
     )
 
 
-@uninterrupted
-def _centre_area(scene: Scene, outline: BaseGeometry, frame: ViewFrame | None) -> None:
+def _move_area(scene: Scene, outline: BaseGeometry, frame: ViewFrame | None) -> None:
+    """The area to be enhanced moves onto a field that the edge of the view it was outlined
+    on (``frame``) cut, centred where that edge cut it; the map follows."""
     crossing = frame.crossing(outline) if frame is not None else None
     st.session_state["area"] = area_holding(scene, outline, default_area_pixels(), crossing)
     forget_place(LABEL_GOTO)  # the map follows the area
     bump_map()
     _say(AREA_MOVED)
+
+
+@uninterrupted
+def _centre_on_clicked(scene: Scene, shown: CachedResult | None, drafts: Drafts) -> None:
+    """Centre the area on the latest click's field; its cut outline leaves the unsaved
+    drawings (else it would be saved beside the whole field, outlined next)."""
+    record = Proposals.beside(drafts.path)
+    draft = drafts.load()
+    index, click = record.latest_unchanged(draft.new), record.last_click
+    if index is None or click is None:
+        _say(CHANGED)
+        return
+    outline = draft.new[index]
+    drafts.save(Draft([g for i, g in enumerate(draft.new) if i != index], draft.edits))
+    record.proposed.pop()
+    record.last_click = None
+    record.save()
+    _move_area(scene, outline, _frame(scene, shown, click))
+
+
+@uninterrupted
+def _centre_on_waiting(scene: Scene, store: LabelStore, drafts: Drafts, user: str) -> None:
+    """Centre the area on Outline all's waiting field, which is skipped."""
+    record = Proposals.beside(drafts.path)
+    if not record.queue:
+        return
+    outline, frame = record.queue[0], record.queue_frame
+    _confirm(store, drafts, False, scene, user)
+    _move_area(scene, outline, frame)
 
 
 def _latest(drafts: Drafts, draft: Draft) -> tuple[int, LastClick] | None:
@@ -683,8 +712,7 @@ def _answer(scene: Scene, shown: CachedResult | None, store: LabelStore, drafts:
     record = Proposals.beside(drafts.path)
     latest = record.latest_unchanged(drafts.load().new)
     if caution and caution.at_edge and latest is not None and record.last_click:
-        frame = _frame(scene, shown, record.last_click)
-        _centre_button(scene, record.proposed[-1][0], frame, "assist-centre")
+        _centre_button("assist-centre", _centre_on_clicked, (scene, shown, drafts))
     if record.last_click is not None and latest is not None:
         grow = record.last_click.grow
         larger, smaller, undo, _ = st.columns([1, 1, 1.2, 0.8])
@@ -764,7 +792,8 @@ def _queue(scene: Scene, store: LabelStore, identity: Identity, drafts: Drafts) 
     if caution := _cautions(scene, queue[0], record.queue_frame):
         st.warning(caution.text)
         if caution.at_edge:
-            _centre_button(scene, queue[0], record.queue_frame, "assist-queue-centre")
+            args = (scene, store, drafts, identity.name)
+            _centre_button("assist-queue-centre", _centre_on_waiting, args)
 
 
 def forget_saved_proposals(

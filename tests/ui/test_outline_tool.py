@@ -523,9 +523,13 @@ def test_outline_all_proposes_whole_fields_first_and_cautions_at_the_areas_edge(
             break
         button(app, "Skip").click().run()
         assert not app.exception
-    waiting = Proposals.beside(drafts.path).queue[0]
+    before = Proposals.beside(drafts.path).queue
+    waiting = before[0]
     button(app, CENTRE_BUTTON).click().run()  # the area moves to hold that field
     assert not app.exception
+    after = Proposals.beside(drafts.path).queue  # the cut outline is skipped
+    assert len(after) == len(before) - 1 and not after[0].equals(waiting)
+    assert drafts.load().new == []
     area = box(*app.session_state["area"])
     crossing = frame.crossing(waiting)  # where the old area's edge cut it
     assert crossing is not None and area.contains(waiting)
@@ -554,9 +558,15 @@ def test_a_click_on_a_field_the_areas_edge_cuts_comes_with_a_caution(
         assert any(w.value.endswith(EDGE_NOTE) for w in app.warning) is reaches
         assert any(b.label == CENTRE_BUTTON for b in app.button) is reaches
         if reaches:  # the area moves to hold the proposed field
-            proposal = Drafts(app_data / "drafts", SITA.name, scene.scene_id).load().new[-1]
+            drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
+            *others, proposal = drafts.load().new
             button(app, CENTRE_BUTTON).click().run()
             assert box(*app.session_state["area"]).contains(proposal)
+            # the cut outline leaves the unsaved drawings: it cannot be saved beside the
+            # whole field, outlined next
+            assert drafts.load().new == others
+            assert Proposals.beside(drafts.path).last_click is None
+            assert not any(b.label == "Larger field" for b in app.button)
             app = on_the_tool(area_text)  # back to the first area
 
 
