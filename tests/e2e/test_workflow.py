@@ -24,6 +24,7 @@ from tests.e2e.harness import (
     map_centre,
     running_app,
     sign_in,
+    wait_for_text_or_report,
 )
 from ui.field_layers import crop_colour
 
@@ -67,7 +68,9 @@ def test_volunteer_to_reviewer_to_export(browser, tmp_path: Path) -> None:  # ty
         volunteer.get_by_text("1 unsaved drawing(s)").wait_for(timeout=60_000)
         _shot(volunteer, "3_draft_after_reload")
         volunteer.get_by_role("button", name="Save & submit").click()
-        volunteer.get_by_text("Saved rice field").wait_for(timeout=30_000)
+        # once seen lost under load: if it happens again, the failure says how the page, the
+        # map's Save clicks, the store and the server stood
+        wait_for_text_or_report(volunteer, "Saved rice field", data)
 
     with running_app(data, **env) as url:  # saved work survives a server restart
         volunteer.goto(f"{url}/label?{query}")
