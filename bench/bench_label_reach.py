@@ -4,10 +4,11 @@ screen together with the map at a laptop's and a desktop's window size.
 
     .venv/bin/python -m bench.bench_label_reach [--name NAME]
 
-On an enhanced area with "Click a field" on, at three moments of the work: after "Outline
+On an enhanced area with "Click a field" on, at four moments of the work: after "Outline
 all fields here", **Keep** (the proposal waiting) and **Save & submit** (the crop box is in
 its row); after Keep, **Larger field** (the kept proposal can be proposed again) and Save;
-after a click on a field (another volunteer, on the same area), Larger field and Save. For
+after a click on a field (another volunteer, on the same area), Larger field and Save; after
+a click on the smallest field (a third), Save under the small field's caution. For
 each, the distance from the map's top to the control's bottom: at most the window's height,
 the control is on screen with the map's top when the page is scrolled to the map; more, and
 the volunteer scrolls between the map and the control for every field. Writes
@@ -109,6 +110,13 @@ def measure() -> dict[str, dict[str, float]]:
         click_until(other, lon, lat, other.get_by_text("1 unsaved drawing(s)"), timeout_ms=60_000)
         other.get_by_role("button", name=LARGER).wait_for(timeout=60_000)
         at_each_window(other, {"a click: Larger field": LARGER, "a click: Save": SAVE})
+        # a third clicks the smallest field: its caution shows above Larger field and Save
+        third = browser.new_page(viewport={"width": 1500, "height": 1000})
+        click_a_field_tool(third, sign_in(third, url, "Hari"), enhance=False)
+        lon, lat = inside_a_field(Path(tmp), smallest=True)
+        click_until(third, lon, lat, third.get_by_text("1 unsaved drawing(s)"), timeout_ms=60_000)
+        third.get_by_text("A small field: about").wait_for(timeout=60_000)
+        at_each_window(third, {"a small field's caution: Save": SAVE})
     return out
 
 

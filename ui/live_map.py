@@ -68,7 +68,7 @@ LABEL_MAP = "label-map"  # the map's key: the same for the whole visit of the pa
 # (what streamlit-folium is given). Narrow screens keep ui.layout's rule.
 MAP_HEIGHT = 680
 MIN_MAP_HEIGHT = 400
-UNDER_MAP = 280
+UNDER_MAP = 300
 TOOLS = ("rectangle", "polygon")
 SWIPE_CLASS = "sharpfields-swipe"  # the slider of a swipe (ui/js/live_map.js)
 # tile layers' order: basemap, the scene's date on screen, another date (swipe), enhanced

@@ -136,17 +136,11 @@ def small_field_note(
     pixels = original_pixels(polygon, metres_per_pixel)
     if pixels >= SMALL_FIELD_PIXELS:
         return None
-    hint = (
-        " Two clicks at opposite corners (Outline a field by) did better on fields that small "
-        "(0.72–0.73 with corners up to a tenth of the field's size off)."
-        if corners_hint
-        else ""
-    )
+    hint = " Two corners (Outline a field by) did better there (0.72–0.73)." if corners_hint else ""
     return (
-        f"A small field: about {pixels:.0f} pixels of the original image. On farmland with "
-        f"hand-drawn outlines, the assist's outlines of fields under {SMALL_FIELD_PIXELS} "
-        "pixels matched them only about half (median overlap 0.52–0.54, against 0.80–0.83 for "
-        "fields of 128–512 pixels): check its edges closely, or outline it with Draw fields." + hint
+        f"A small field: about {pixels:.0f} pixels of the original image. Outlines of fields "
+        f"under {SMALL_FIELD_PIXELS} pixels matched hand-drawn ones only about half (median "
+        "overlap 0.52–0.54): check its edges, or draw it." + hint
     )
 
 

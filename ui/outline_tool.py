@@ -702,13 +702,14 @@ def under_map(
 
 
 def _answer(scene: Scene, shown: CachedResult | None, store: LabelStore, drafts: Drafts) -> None:
-    """The last answer (and its caution); while the latest proposal is unchanged, Larger /
-    Smaller field and Undo last click."""
-    if message := st.session_state.pop("assist_message", None):
-        (st.warning if message.startswith(("No ", "Nothing ")) else st.info)(message)
+    """The last answer (with its caution, in one box: the controls under it stay in view);
+    while the latest proposal is unchanged, Larger / Smaller field and Undo last click."""
+    message = st.session_state.pop("assist_message", None)
     caution: Caution | None = st.session_state.pop("assist_caution", None)
     if caution:
-        st.warning(caution.text)
+        st.warning(f"{message} {caution.text}" if message else caution.text)
+    elif message:
+        (st.warning if message.startswith(("No ", "Nothing ")) else st.info)(message)
     record = Proposals.beside(drafts.path)
     latest = record.latest_unchanged(drafts.load().new)
     if caution and caution.at_edge and latest is not None and record.last_click:

@@ -1,6 +1,6 @@
 """Where the assist finds fields on the bundled sample's enhanced area, for browser tests and
-benches that click one: the largest field, a point inside it, and a click repeated until the
-page answers."""
+benches that click one: the largest and the smallest field, a point inside one, and a click
+repeated until the page answers."""
 
 from __future__ import annotations
 
@@ -22,16 +22,30 @@ from ui.settings import SAMPLE_SCENE
 BOTH_DATES = ("date 1", "date 2")
 
 
-def largest_field(data: Path) -> tuple[np.ndarray, Raster]:
-    """The largest field the assist finds on the (only) enhanced area in the app's data
-    folder's cache, with both dates as the page does by default, and the area's raster."""
+def sample_fields(data: Path) -> tuple[np.ndarray, Raster]:
+    """The fields the assist finds on the (only) enhanced area in the app's data folder's
+    cache, with both dates as the page does by default (numbered; 0: none), and the area's
+    raster."""
     [result] = sorted((data / "cache" / "enhanced").glob("*.json"))
     shown = ResultCache(result.parent).get(result.stem)
     assert shown is not None
     view = area_fields(open_scene(SAMPLE_SCENE), shown, every_date=True)
     assert view.dates == BOTH_DATES
-    instances = view.instances
-    return instances == np.bincount(instances[instances > 0]).argmax(), view.raster
+    return np.where(view.instances > 0, view.instances, 0), view.raster
+
+
+def largest_field(data: Path) -> tuple[np.ndarray, Raster]:
+    """The largest field of :func:`sample_fields` (a mask) and the area's raster."""
+    instances, raster = sample_fields(data)
+    return instances == np.bincount(instances[instances > 0]).argmax(), raster
+
+
+def smallest_field(data: Path) -> tuple[np.ndarray, Raster]:
+    """The smallest field of :func:`sample_fields` (a mask) and the area's raster."""
+    instances, raster = sample_fields(data)
+    sizes = np.bincount(instances.ravel())
+    sizes[0] = 0
+    return instances == int(np.argmin(np.where(sizes > 0, sizes, sizes.max() + 1))), raster
 
 
 def lonlat(raster: Raster, col: float, row: float) -> tuple[float, float]:
@@ -42,10 +56,10 @@ def lonlat(raster: Raster, col: float, row: float) -> tuple[float, float]:
     return lon, lat
 
 
-def inside_a_field(data: Path) -> tuple[float, float]:
-    """lon/lat of the innermost point of the largest field the assist finds on the (only)
-    enhanced area in the cache."""
-    field, raster = largest_field(data)
+def inside_a_field(data: Path, smallest: bool = False) -> tuple[float, float]:
+    """lon/lat of the innermost point of the largest (or the smallest) field the assist finds
+    on the (only) enhanced area in the cache."""
+    field, raster = (smallest_field if smallest else largest_field)(data)
     distance = ndi.distance_transform_edt(np.pad(field, 1))[1:-1, 1:-1]
     row, col = np.unravel_index(int(np.argmax(distance)), distance.shape)
     return lonlat(raster, col + 0.5, row + 0.5)
