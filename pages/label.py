@@ -95,6 +95,7 @@ from ui.outline_tool import (
     forget_saved_proposals,
     next_click_choice,
     outline_panel,
+    take_centred_field,
     take_click,
     under_map,
 )
@@ -294,6 +295,7 @@ overlay = served_result(result, served) if result else None
 show_enhanced = overlay is not None and showing_enhanced(state)
 if tool == OUTLINE_TOOL:
     draft = take_click(news, scene, result if show_enhanced else None, store, drafts, draft)
+    draft = take_centred_field(scene, result if show_enhanced else None, store, drafts, draft)
 areas = enhanced_areas(results_of_scene(scene.scene_id), identity.name)
 
 compare = overlay is not None and show_enhanced and bool(state.get(COMPARE_KEY))

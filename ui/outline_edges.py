@@ -31,8 +31,8 @@ EDGE_NOTE = (
 CENTRE_BUTTON = "Centre the area on this field"
 AREA_MOVED = (
     "The area moved onto this field, centred where the old area's edge cut it, and the cut "
-    "outline was set aside. Press Enhance, then click the field again (or Outline all fields "
-    "here)."
+    "outline was set aside. Press Enhance: the field is outlined again once the area is "
+    "ready."
 )
 MARGIN = 1.2  # an area holding a field spans its extent this many times, at least
 

@@ -22,8 +22,9 @@ from typing import Any
 
 import folium
 import streamlit as st
-from shapely.geometry import Polygon, mapping
+from shapely.geometry import Point, Polygon, mapping
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import polylabel
 
 from labels.base_store import LabelStore
 from sr.errors import SharpenError
@@ -91,6 +92,8 @@ INSIDE_SAVED = (
     "one of them, edit it with the map's edit tool."
 )
 NEXT_CLICK_KEY = "assist_next_click"
+CENTRED_KEY = "assist_centred_field"  # (lon/lat inside the cut outline, the area chosen)
+CENTRED_LEAD = "The field you centred the area on, on the new area: "
 OUTLINE_BY_KEY = "assist_outline_by"
 ONE_CLICK, TWO_CORNERS = ("One click inside it", "Two clicks at opposite corners")
 CORNER_KEY = "assist_first_corner"  # (scene id, lon, lat) of a first corner, until the second
@@ -234,15 +237,53 @@ def take_click(
         return _correct(scene, shown, store, drafts, draft, (*point, mode == ADD_PART))
     if corners:
         return _corner(scene, shown, store, drafts, draft, point)
+    return _propose_field(scene, shown, store, drafts, draft, point)
+
+
+def _propose_field(
+    scene: Scene,
+    shown: CachedResult | None,
+    store: LabelStore,
+    drafts: Drafts,
+    draft: Draft,
+    point: tuple[float, float],
+    lead: str = "",
+) -> Draft:
+    """Propose the field under a lon/lat point as an unsaved drawing (its answer begins with
+    ``lead``)."""
     click = LastClick(*point, every_date=every_date(scene), date=current_date(scene))
     if (answer := _proposed(scene, shown, _around(store, scene, drafts, draft), click)) is None:
         return draft
     if answer.outline is None:
-        _say(answer.nothing(NO_FIELD))
+        _say(lead + answer.nothing(NO_FIELD))
         return draft
-    _say(answer.proposed(), _cautions(scene, answer.outline, _frame(scene, shown, click)))
+    said = lead + answer.proposed()
+    _say(said, _cautions(scene, answer.outline, _frame(scene, shown, click)))
     bump_map()  # a fresh map: the proposal editable, the click forgotten
     return _add_drawing(drafts, draft, answer.outline, answer.version, click)
+
+
+def take_centred_field(
+    scene: Scene,
+    shown: CachedResult | None,
+    store: LabelStore,
+    drafts: Drafts,
+    draft: Draft,
+) -> Draft:
+    """Once the area that **Centre the area on this field** chose is enhanced and shown, the
+    field it was centred on is proposed there, as a click inside its cut outline would;
+    forgotten when the area changes first."""
+    pending = st.session_state.get(CENTRED_KEY)
+    if pending is None:
+        return draft
+    point, area = pending
+    if st.session_state.get("area") != area:
+        del st.session_state[CENTRED_KEY]
+        return draft
+    if shown is None:
+        return draft
+    del st.session_state[CENTRED_KEY]
+    return _propose_field(scene, shown, store, drafts, draft, point, lead=CENTRED_LEAD)
 
 
 def _corner(
@@ -405,11 +446,24 @@ def _centre_button(key: str, on_click: Callable[..., None], args: tuple[Any, ...
     )
 
 
-def _move_area(scene: Scene, outline: BaseGeometry, frame: ViewFrame | None) -> None:
+def innermost(outline: BaseGeometry) -> Point:
+    """The point of a lon/lat outline farthest from its border (to ~0.1 m; any point inside
+    for one that is not a polygon)."""
+    if isinstance(outline, Polygon):
+        return polylabel(outline, tolerance=1e-6)
+    return outline.representative_point()
+
+
+def _move_area(
+    scene: Scene, outline: BaseGeometry, frame: ViewFrame | None, inside: tuple[float, float]
+) -> None:
     """The area to be enhanced moves onto a field that the edge of the view it was outlined
-    on (``frame``) cut, centred where that edge cut it; the map follows."""
+    on (``frame``) cut, centred where that edge cut it; the map follows, and the field is
+    proposed at ``inside`` (lon/lat) once the area is enhanced (:func:`take_centred_field`)."""
     crossing = frame.crossing(outline) if frame is not None else None
-    st.session_state["area"] = area_holding(scene, outline, default_area_pixels(), crossing)
+    area = area_holding(scene, outline, default_area_pixels(), crossing)
+    st.session_state["area"] = area
+    st.session_state[CENTRED_KEY] = (inside, area)
     forget_place(LABEL_GOTO)  # the map follows the area
     bump_map()
     _say(AREA_MOVED)
@@ -430,7 +484,7 @@ def _centre_on_clicked(scene: Scene, shown: CachedResult | None, drafts: Drafts)
     record.proposed.pop()
     record.last_click = None
     record.save()
-    _move_area(scene, outline, _frame(scene, shown, click))
+    _move_area(scene, outline, _frame(scene, shown, click), (click.lon, click.lat))
 
 
 @uninterrupted
@@ -441,7 +495,8 @@ def _centre_on_waiting(scene: Scene, store: LabelStore, drafts: Drafts, user: st
         return
     outline, frame = record.queue[0], record.queue_frame
     _confirm(store, drafts, False, scene, user)
-    _move_area(scene, outline, frame)
+    inside = innermost(outline)
+    _move_area(scene, outline, frame, (inside.x, inside.y))
 
 
 def _latest(drafts: Drafts, draft: Draft) -> tuple[int, LastClick] | None:
@@ -709,7 +764,8 @@ def _answer(scene: Scene, shown: CachedResult | None, store: LabelStore, drafts:
     if caution:
         st.warning(f"{message} {caution.text}" if message else caution.text)
     elif message:
-        (st.warning if message.startswith(("No ", "Nothing ")) else st.info)(message)
+        failed = message.removeprefix(CENTRED_LEAD).startswith(("No ", "Nothing "))
+        (st.warning if failed else st.info)(message)
     record = Proposals.beside(drafts.path)
     latest = record.latest_unchanged(drafts.load().new)
     if caution and caution.at_edge and latest is not None and record.last_click:

@@ -47,7 +47,14 @@ from ui.drawings import Drafts
 from ui.live_map import UNDER_MAP
 from ui.outline_assist import Proposals, assist_version
 from ui.outline_edges import AREA_MOVED, CENTRE_BUTTON, EDGE_NOTE
-from ui.outline_tool import OUTLINE_TOOL, QUEUE_CUT, QUEUE_KEYS_NOTE, TWO_CORNERS
+from ui.outline_tool import (
+    CENTRED_LEAD,
+    OUTLINE_TOOL,
+    QUEUE_CUT,
+    QUEUE_KEYS_NOTE,
+    TWO_CORNERS,
+    innermost,
+)
 from ui.settings import SAMPLE_SCENE
 
 pytestmark = pytest.mark.e2e
@@ -288,7 +295,8 @@ def test_a_proposal_cut_by_the_areas_edge_says_so_and_the_area_moves_onto_its_fi
     browser, tmp_path: Path
 ) -> None:
     """Outline all's proposals at the area's edge come last, each with the caution; Centre the
-    area on this field skips the cut one and moves the area there, ready to enhance."""
+    area on this field skips the cut one and moves the area there; enhanced, the field is
+    proposed on it."""
     data = tmp_path / "data"
     with click_a_field(browser, data) as page:
         press(page, "Outline all fields here")
@@ -303,11 +311,16 @@ def test_a_proposal_cut_by_the_areas_edge_says_so_and_the_area_moves_onto_its_fi
             page.get_by_text(f"Proposed field 1 of {left}").wait_for(timeout=60_000)
         page.get_by_text(EDGE_NOTE).wait_for(timeout=60_000)  # the first at the edge
         before = page.get_by_text(AREA_CAPTION).first.inner_text()
+        waiting = Proposals.beside(drafts.path).queue[0]
         press(page, CENTRE_BUTTON)
         page.get_by_text(AREA_MOVED).wait_for(timeout=60_000)
         left = len(record.queue) - whole - 1  # the cut one is skipped
         page.get_by_text(f"Proposed field 1 of {left}").wait_for(timeout=60_000)
         expect(page.get_by_text(AREA_CAPTION).first).not_to_have_text(before, timeout=60_000)
-        expect(page.get_by_role("button", name="Enhance", exact=True)).to_be_enabled(
-            timeout=60_000
-        )  # the new area, not enhanced yet
+        enhance = page.get_by_role("button", name="Enhance", exact=True)
+        expect(enhance).to_be_enabled(timeout=60_000)  # the new area, not enhanced yet
+        enhance.click()  # once it is ready, the field is proposed on it
+        page.get_by_text(CENTRED_LEAD.rstrip(": ")).wait_for(timeout=180_000)
+        page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=60_000)
+        [again] = drafts.load().new  # the field at the cut proposal's innermost point
+        assert again.contains(innermost(waiting))

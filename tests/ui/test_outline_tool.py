@@ -48,6 +48,8 @@ from ui.outline_assist import (
 from ui.outline_edges import AREA_MOVED, CENTRE_BUTTON, EDGE_NOTE
 from ui.outline_tool import (
     ADD_PART,
+    CENTRED_KEY,
+    CENTRED_LEAD,
     CORNER_KEY,
     CUT_PART,
     EVERY_DATE_KEY,
@@ -549,21 +551,29 @@ def test_outline_all_proposes_whole_fields_first_and_cautions_at_the_areas_edge(
     assert any(i.value == AREA_MOVED for i in answers(app))
 
 
-def test_a_click_on_a_field_the_areas_edge_cuts_comes_with_a_caution(
-    app_data: Path, scene: Scene
-) -> None:
-    area_text, _, _ = enhanced_area(scene)
+def fields_by_size(scene: Scene, area_text: str) -> tuple[np.ndarray, np.ndarray, list[int], Any]:
+    """The fields the assist finds on an area :func:`enhanced_area` sharpened (numbered),
+    whether each reaches the area's edge, their numbers largest first, and the area's
+    raster."""
     bbox = tuple(float(v) for v in area_text.split(","))
     found = sharpened_fields(scene, bbox, every_date=True)
     numbers = np.abs(found.instances)
     edge = on_frame(numbers, int(numbers.max()) + 1)
     sizes = np.bincount(numbers.ravel())
-    by_size = [n for n in np.argsort(-sizes) if n and sizes[n]]
+    by_size = [int(n) for n in np.argsort(-sizes) if n and sizes[n]]
+    return numbers, edge, by_size, found.raster
+
+
+def test_a_click_on_a_field_the_areas_edge_cuts_comes_with_a_caution(
+    app_data: Path, scene: Scene
+) -> None:
+    area_text, _, _ = enhanced_area(scene)
+    numbers, edge, by_size, raster = fields_by_size(scene, area_text)
     cut = next(n for n in by_size if edge[n])
     whole = next(n for n in by_size if not edge[n])
     app = on_the_tool(area_text)
     for number, reaches in ((cut, True), (whole, False)):
-        lon, lat = innermost_lonlat(numbers == number, found.raster)
+        lon, lat = innermost_lonlat(numbers == number, raster)
         app = map_sends(app, last_clicked={"lat": lat, "lng": lon})
         assert not app.exception
         assert proposed_said(app)  # with the caution, in one box
@@ -580,6 +590,51 @@ def test_a_click_on_a_field_the_areas_edge_cuts_comes_with_a_caution(
             assert Proposals.beside(drafts.path).last_click is None
             assert not any(b.label == "Larger field" for b in app.button)
             app = on_the_tool(area_text)  # back to the first area
+
+
+def clicked_on_a_cut_field(app_data: Path, scene: Scene) -> tuple[AppTest, Drafts, Any, Point]:
+    """Sita's page after a click on the largest field the enhanced area's edge cuts: the
+    page, her drafts, the area's box and the click."""
+    area_text, _, _ = enhanced_area(scene)
+    numbers, edge, by_size, raster = fields_by_size(scene, area_text)
+    cut = next(n for n in by_size if edge[n])
+    lon, lat = innermost_lonlat(numbers == cut, raster)
+    app = map_sends(on_the_tool(area_text), last_clicked={"lat": lat, "lng": lon})
+    assert not app.exception
+    area = box(*(float(v) for v in area_text.split(",")))
+    return app, Drafts(app_data / "drafts", SITA.name, scene.scene_id), area, Point(lon, lat)
+
+
+def test_centring_on_a_cut_field_proposes_it_again_once_the_new_area_is_enhanced(
+    app_data: Path, scene: Scene
+) -> None:
+    app, drafts, old_area, click = clicked_on_a_cut_field(app_data, scene)
+    button(app, CENTRE_BUTTON).click().run()
+    assert not app.exception and drafts.load().new == []
+    new_area = tuple(app.session_state["area"])
+    app.run()  # the new area is not enhanced yet: nothing is proposed
+    assert drafts.load().new == []
+
+    sharpened_fields(scene, new_area, every_date=True)  # as Enhance would
+    app.run()
+    assert not app.exception
+    [again] = drafts.load().new  # as a click at the same place on the new area
+    assert again.contains(click) and not old_area.contains(again)  # past the old edge
+    assert any(a.value.startswith(CENTRED_LEAD) for a in answers(app))
+    assert Proposals.beside(drafts.path).last_click is not None  # Larger / Smaller work
+    app.run()  # proposed once
+    assert len(drafts.load().new) == 1
+
+
+def test_the_field_centred_on_is_forgotten_when_the_area_changes_first(
+    app_data: Path, scene: Scene
+) -> None:
+    app, drafts, old_area, _ = clicked_on_a_cut_field(app_data, scene)
+    button(app, CENTRE_BUTTON).click().run()
+    app.session_state["area"] = old_area.bounds  # the volunteer chose another area
+    app.run()  # that one is enhanced: the field centred on is not proposed there
+    assert not app.exception and drafts.load().new == []
+    assert CENTRED_KEY not in app.session_state
 
 
 def test_with_every_date_off_the_click_uses_the_date_on_screen_only(
