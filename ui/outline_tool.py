@@ -93,7 +93,7 @@ INSIDE_SAVED = (
 )
 NEXT_CLICK_KEY = "assist_next_click"
 CENTRED_KEY = "assist_centred_field"  # (lon/lat inside the cut outline, the area chosen)
-CENTRED_LEAD = "The field you centred the area on, on the new area: "
+CENTRED_LEAD = "The field you centred the area on: "
 OUTLINE_BY_KEY = "assist_outline_by"
 ONE_CLICK, TWO_CORNERS = ("One click inside it", "Two clicks at opposite corners")
 CORNER_KEY = "assist_first_corner"  # (scene id, lon, lat) of a first corner, until the second
