@@ -71,6 +71,14 @@ VIEWS = ("bicubic", "enhancer", "truth")
 UNSHARPENED = ("bicubic", "truth")  # the baseline and the ceiling: no method sharpened them
 
 
+SPLITS = {"benchmark": BENCH_CHIPS, "validation": VALIDATION_CHIPS}  # --split of the benches
+
+
+def split_suffix(split: str) -> str:
+    """The results files' suffix for a split: none for the benchmark chips."""
+    return "" if split == "benchmark" else f"-{split}"
+
+
 def sharpened(views: Iterable[str]) -> list[str]:
     """The views a method sharpened (all but :data:`UNSHARPENED`), once each, in order."""
     return [v for v in dict.fromkeys(views) if v not in UNSHARPENED]

@@ -39,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.fields_data import BENCH_CHIPS, VALIDATION_CHIPS
+from bench.fields_data import SPLITS, split_suffix
 from bench.results_files import write_results
 from bench.tune_outline import proposal_matches, validation_views
 from sr.outline.bands import three_bands
@@ -192,14 +192,13 @@ def markdown(result: dict, split: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=("benchmark", "validation"), default="benchmark")
+    parser.add_argument("--split", choices=tuple(SPLITS), default="benchmark")
     args = parser.parse_args(argv)
-    chips = VALIDATION_CHIPS if args.split == "validation" else BENCH_CHIPS
     start = time.perf_counter()
-    settings = measure(chips)
+    settings = measure(SPLITS[args.split])
     result = {"split": args.split, "settings": settings, "seconds": time.perf_counter() - start}
-    suffix = "-validation" if args.split == "validation" else ""
-    write_results(RESULTS / f"outline_all_order{suffix}.json", result, markdown(result, args.split))
+    name = f"outline_all_order{split_suffix(args.split)}.json"
+    write_results(RESULTS / name, result, markdown(result, args.split))
     return 0
 
 

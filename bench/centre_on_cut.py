@@ -1,0 +1,165 @@
+"""Does "Centre the area on this field" pay? For each proposal that an area's edge cuts, the
+outline before (the cut piece) and after the area is centred where the edge cut it and the
+field is proposed again at the same place.
+
+    OMP_NUM_THREADS=2 .venv/bin/python -m bench.centre_on_cut [--split validation]
+
+As in :mod:`bench.outline_all_order`'s "areas inside the chip": 256² px areas of the 512²
+views (bicubic and enhancer views, both degradations), 4 per view, each segmented alone with
+the shipped segmenter. A proposal on the area's edge that lies mostly on a drawn field with
+over a tenth of it outside the area is a cut piece. The Label page then moves the area:
+centred on the middle of the piece's border along the edge (here clamped to the chip, and
+kept at 256² px), segmented alone again, and the field under the piece's innermost point
+proposed there (the segment under it, as the benchmark's clicks). Both are judged by IoU
+with the whole drawn field. Writes bench/results/centre_on_cut[-validation].json and .md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+from scipy import ndimage as ndi
+
+from bench.fields_data import SPLITS, split_suffix
+from bench.outline_all_order import AREA, AREA_AT, CUT_OUTSIDE
+from bench.results_files import write_results
+from bench.tune_outline import validation_views
+from sr.outline.bands import three_bands
+from sr.outline.hierarchy import on_frame
+from sr.outline.segment import MergeSegmenter
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def iou(a: np.ndarray, b: np.ndarray) -> float:
+    union = np.count_nonzero(a | b)
+    return float(np.count_nonzero(a & b) / union) if union else 0.0
+
+
+def crossing(piece: np.ndarray) -> tuple[float, float]:
+    """(row, col) in the area: the middle of a piece's pixels on the area's border."""
+    border = np.zeros(piece.shape, bool)
+    border[[0, -1], :] = border[:, [0, -1]] = True
+    rows, cols = np.nonzero(piece & border)
+    return float(rows.mean()), float(cols.mean())
+
+
+def centred_at(point: tuple[float, float], chip: tuple[int, int]) -> tuple[int, int]:
+    """Top left corner (chip pixels) of an area of :data:`AREA` px centred on ``point``,
+    moved to lie within the chip."""
+    return tuple(  # type: ignore[return-value]
+        int(min(max(round(p - AREA / 2), 0), size - AREA))
+        for p, size in zip(point, chip, strict=True)
+    )
+
+
+def innermost(mask: np.ndarray) -> tuple[int, int]:
+    """(row, col) of a mask's pixel farthest from its border."""
+    distance = ndi.distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1]
+    row, col = np.unravel_index(int(np.argmax(distance)), mask.shape)
+    return int(row), int(col)
+
+
+def window_fields(segmenter: MergeSegmenter, rgb: np.ndarray, at: tuple[int, int]) -> np.ndarray:
+    """The segmenter's fields of the area of :data:`AREA` px at ``at`` (top left)."""
+    window = rgb[:, at[0] : at[0] + AREA, at[1] : at[1] + AREA]
+    return segmenter.fields(segmenter.prepared(np.ascontiguousarray(window)))
+
+
+def cut_pieces(
+    instances: np.ndarray, fields: np.ndarray, at: tuple[int, int]
+) -> list[tuple[np.ndarray, int]]:
+    """The proposals of an area (at ``at`` in the chip) on its edge that lie mostly on a
+    drawn field the area cuts: (the piece as a chip-sized mask, that field's number)."""
+    row, col = at
+    labels = np.where(instances > 0, instances, 0)
+    edge = on_frame(labels, int(labels.max()) + 1)
+    inside = np.bincount(fields[row : row + AREA, col : col + AREA].ravel(), None, fields.max() + 1)
+    whole = np.bincount(fields.ravel(), None, fields.max() + 1)
+    out = []
+    for label in np.flatnonzero(edge):
+        if not label:
+            continue
+        piece = np.zeros(fields.shape, bool)
+        piece[row : row + AREA, col : col + AREA] = labels == label
+        under = fields[piece]
+        most = int(np.bincount(under).argmax())
+        if most and inside[most] < (1 - CUT_OUTSIDE) * whole[most] and np.mean(under == most) > 0.5:
+            out.append((piece, most))
+    return out
+
+
+def measure(chips: tuple[str, ...]) -> dict[str, dict[str, float]]:
+    """Per view kind: the cut pieces' count, and median IoU with the whole drawn field of the
+    piece and of the proposal on the centred area; the share the centring improves."""
+    segmenter = MergeSegmenter()
+    found: dict[str, list[tuple[float, float]]] = {}
+    for view_name, image, fields in validation_views(("bicubic", "enhancer"), chips):
+        rgb = three_bands(image)
+        for at in AREA_AT:
+            for piece, number in cut_pieces(window_fields(segmenter, rgb, at), fields, at):
+                drawn = fields == number
+                r, c = crossing(piece[at[0] : at[0] + AREA, at[1] : at[1] + AREA])
+                new_at = centred_at((at[0] + r, at[1] + c), fields.shape)
+                again = window_fields(segmenter, rgb, new_at)
+                row, col = innermost(piece)
+                label = again[row - new_at[0], col - new_at[1]]
+                proposal = np.zeros(fields.shape, bool)
+                if label:
+                    proposal[new_at[0] : new_at[0] + AREA, new_at[1] : new_at[1] + AREA] = (
+                        again == label
+                    )
+                found.setdefault(view_name, []).append((iou(piece, drawn), iou(proposal, drawn)))
+    out = {}
+    for view_name, pairs in found.items():
+        before, after = np.array(pairs).T
+        out[view_name] = {
+            "pieces": len(pairs),
+            "piece_median_iou": float(np.median(before)),
+            "centred_median_iou": float(np.median(after)),
+            "piece_at_0.5": float(np.mean(before >= 0.5)),
+            "centred_at_0.5": float(np.mean(after >= 0.5)),
+            "centred_better": float(np.mean(after > before)),
+            "centred_worse_by_0.1": float(np.mean(after < before - 0.1)),
+        }
+    return out
+
+
+def markdown(result: dict[str, dict[str, float]], split: str) -> str:
+    lines = [
+        f"Centre the area on this field, {split} chips, both degradations: proposals that an "
+        f"area's edge cuts ({AREA}² px areas inside the chip, {len(AREA_AT)} per view), judged "
+        "by IoU with the whole drawn field: the cut piece, and the field proposed at the "
+        "piece's innermost point on an area of the same size centred where the edge cut it.",
+        "",
+        "| view | cut pieces | piece: median IoU | ≥ 0.5 | centred: median IoU | ≥ 0.5 "
+        "| centred better | centred worse by > 0.1 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for view_name, r in result.items():
+        lines.append(
+            f"| {view_name} | {r['pieces']:.0f} | {r['piece_median_iou']:.2f} | "
+            f"{r['piece_at_0.5']:.0%} | {r['centred_median_iou']:.2f} | {r['centred_at_0.5']:.0%} "
+            f"| {r['centred_better']:.0%} | {r['centred_worse_by_0.1']:.0%} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=tuple(SPLITS), default="benchmark")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    result = measure(SPLITS[args.split])
+    seconds = time.perf_counter() - started
+    text = markdown(result, args.split) + f"\n{seconds:.0f} s on this machine.\n"
+    name = f"centre_on_cut{split_suffix(args.split)}.json"
+    write_results(RESULTS / name, {"views": result, "seconds": seconds}, text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,38 @@
+"""The centre-on-cut bench: which proposals an area's edge cuts, where the edge cut them, the
+centred area (kept within the chip), and the point the field is proposed at again."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bench.centre_on_cut import AREA, centred_at, crossing, cut_pieces, innermost
+
+
+def test_a_piece_cut_by_the_areas_edge_is_found_with_its_drawn_field() -> None:
+    size = 2 * AREA
+    fields = np.zeros((size, size), np.int64)
+    fields[100:200, 100:200] = 1  # wholly inside the area at (64, 64)
+    fields[250:400, 100:200] = 2  # crosses its bottom edge (row 320)
+    instances = np.zeros((AREA, AREA), np.int32)
+    instances[36:136, 36:136] = 1  # field 1, whole
+    instances[186:256, 36:136] = 2  # field 2's part inside the area
+    [(piece, number)] = cut_pieces(instances, fields, (64, 64))
+    assert number == 2
+    assert piece.shape == fields.shape and np.count_nonzero(piece) == 70 * 100
+    assert piece[250:320, 100:200].all() and not piece[320:].any()
+
+
+def test_the_area_is_centred_where_the_edge_cut_the_piece_and_stays_in_the_chip() -> None:
+    piece = np.zeros((AREA, AREA), bool)
+    piece[186:, 36:136] = True  # on the bottom edge, columns 36-135
+    assert crossing(piece) == (AREA - 1, 85.5)
+    chip = (2 * AREA, 2 * AREA)
+    assert centred_at((64 + 255, 64 + 85.5), chip) == (191, 22)
+    assert centred_at((500, 10), chip) == (AREA, 0)  # moved in: the chip ends there
+
+
+def test_the_field_is_proposed_again_at_the_pieces_innermost_point() -> None:
+    mask = np.zeros((20, 30), bool)
+    mask[2:12, 5:25] = True  # 10 rows × 20 columns
+    row, col = innermost(mask)
+    assert 6 <= row <= 7 and 9 <= col <= 20  # 5 px or more from every side: the most here
