@@ -473,14 +473,13 @@ def _move_area(
 def _centre_on_clicked(scene: Scene, shown: CachedResult | None, drafts: Drafts) -> None:
     """Centre the area on the latest click's field; its cut outline leaves the unsaved
     drawings (else it would be saved beside the whole field, outlined next)."""
-    record = Proposals.beside(drafts.path)
     draft = drafts.load()
-    index, click = record.latest_unchanged(draft.new), record.last_click
-    if index is None or click is None:
-        _say(CHANGED)
+    if (latest := _latest(drafts, draft)) is None:
         return
+    index, click = latest
     outline = draft.new[index]
     drafts.save(Draft([g for i, g in enumerate(draft.new) if i != index], draft.edits))
+    record = Proposals.beside(drafts.path)
     record.proposed.pop()
     record.last_click = None
     record.save()
@@ -766,46 +765,53 @@ def _answer(scene: Scene, shown: CachedResult | None, store: LabelStore, drafts:
     elif message:
         failed = message.removeprefix(CENTRED_LEAD).startswith(("No ", "Nothing "))
         (st.warning if failed else st.info)(message)
-    record = Proposals.beside(drafts.path)
-    latest = record.latest_unchanged(drafts.load().new)
-    if caution and caution.at_edge and latest is not None and record.last_click:
+    if (click := _unchanged_click(drafts)) is None:
+        return
+    if caution and caution.at_edge:
         _centre_button("assist-centre", _centre_on_clicked, (scene, shown, drafts))
-    if record.last_click is not None and latest is not None:
-        grow = record.last_click.grow
-        larger, smaller, undo, _ = st.columns([1, 1, 1.2, 0.8])
-        larger.button(
-            "Larger field",
-            disabled=grow >= MAX_GROW,
-            help="The outline stops short of the field's edge: join more of the parts "
-            "around your click.",
-            on_click=_resize,
-            args=(scene, shown, store, drafts, 1),
-            key="assist-larger",
+    grow = click.grow
+    larger, smaller, undo, _ = st.columns([1, 1, 1.2, 0.8])
+    larger.button(
+        "Larger field",
+        disabled=grow >= MAX_GROW,
+        help="The outline stops short of the field's edge: join more of the parts "
+        "around your click.",
+        on_click=_resize,
+        args=(scene, shown, store, drafts, 1),
+        key="assist-larger",
+    )
+    smaller.button(
+        "Smaller field",
+        disabled=grow <= -MAX_GROW,
+        help="The outline spills into a neighbour: split it into smaller parts.",
+        on_click=_resize,
+        args=(scene, shown, store, drafts, -1),
+        key="assist-smaller",
+    )
+    if click.corrections:
+        undo.button(
+            "Undo last click",
+            help="Take back the last part added or cut off.",
+            on_click=_undo_correction,
+            args=(scene, shown, store, drafts),
+            key="assist-undo",
         )
-        smaller.button(
-            "Smaller field",
-            disabled=grow <= -MAX_GROW,
-            help="The outline spills into a neighbour: split it into smaller parts.",
-            on_click=_resize,
-            args=(scene, shown, store, drafts, -1),
-            key="assist-smaller",
-        )
-        if record.last_click.corrections:
-            undo.button(
-                "Undo last click",
-                help="Take back the last part added or cut off.",
-                on_click=_undo_correction,
-                args=(scene, shown, store, drafts),
-                key="assist-undo",
-            )
+
+
+def _unchanged_click(drafts: Drafts) -> LastClick | None:
+    """The latest click, while its proposal lies unchanged among the unsaved drawings (what
+    Larger / Smaller field, corrections and Undo last click work on); None otherwise."""
+    record = Proposals.beside(drafts.path)
+    if record.latest_unchanged(drafts.load().new) is None:
+        return None
+    return record.last_click
 
 
 def next_click_choice(drafts: Drafts) -> None:
     """While the latest click's proposal is unchanged: what the next click on the map does
     (another field, or a part added to it or cut off it). Under the Save buttons: the answer,
     Larger / Smaller field and Save come first, in view with the map."""
-    record = Proposals.beside(drafts.path)
-    if record.last_click is None or record.latest_unchanged(drafts.load().new) is None:
+    if _unchanged_click(drafts) is None:
         return
     st.radio(
         "Next click on the map",
