@@ -133,15 +133,20 @@ SEGMENTERS: dict[str, Callable[[], Segmenter]] = {
 }
 
 
+def innermost_pixel(mask: np.ndarray) -> tuple[int, int]:
+    """(row, col) of the pixel of a mask farthest from its edge (the first of those)."""
+    distance = ndi.distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1]
+    row, col = np.unravel_index(int(np.argmax(distance)), distance.shape)
+    return int(row), int(col)
+
+
 def innermost_points(fields: np.ndarray) -> dict[int, tuple[float, float]]:
     """Each drawn field's innermost pixel centre as a (column, row) click."""
     points: dict[int, tuple[float, float]] = {}
     for number in np.unique(fields):
         if number == 0:
             continue
-        inside = np.pad(fields == number, 1)
-        distance = ndi.distance_transform_edt(inside)[1:-1, 1:-1]
-        row, col = np.unravel_index(int(np.argmax(distance)), distance.shape)
+        row, col = innermost_pixel(fields == number)
         points[int(number)] = (col + 0.5, row + 0.5)
     return points
 

@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 
 import numpy as np
-from scipy import ndimage as ndi
 
+from bench.bench_fields import innermost_pixel, iou
 from bench.fields_data import SPLITS, split_suffix
 from bench.outline_all_order import AREA, AREA_AT, CUT_OUTSIDE
 from bench.results_files import write_results
@@ -32,11 +32,6 @@ from sr.outline.hierarchy import on_frame
 from sr.outline.segment import MergeSegmenter
 
 RESULTS = Path(__file__).resolve().parent / "results"
-
-
-def iou(a: np.ndarray, b: np.ndarray) -> float:
-    union = np.count_nonzero(a | b)
-    return float(np.count_nonzero(a & b) / union) if union else 0.0
 
 
 def crossing(piece: np.ndarray) -> tuple[float, float]:
@@ -54,13 +49,6 @@ def centred_at(point: tuple[float, float], chip: tuple[int, int]) -> tuple[int, 
         int(min(max(round(p - AREA / 2), 0), size - AREA))
         for p, size in zip(point, chip, strict=True)
     )
-
-
-def innermost(mask: np.ndarray) -> tuple[int, int]:
-    """(row, col) of a mask's pixel farthest from its border."""
-    distance = ndi.distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1]
-    row, col = np.unravel_index(int(np.argmax(distance)), mask.shape)
-    return int(row), int(col)
 
 
 def window_fields(segmenter: MergeSegmenter, rgb: np.ndarray, at: tuple[int, int]) -> np.ndarray:
@@ -105,7 +93,7 @@ def measure(chips: tuple[str, ...]) -> dict[str, dict[str, float]]:
                 r, c = crossing(piece[at[0] : at[0] + AREA, at[1] : at[1] + AREA])
                 new_at = centred_at((at[0] + r, at[1] + c), fields.shape)
                 again = window_fields(segmenter, rgb, new_at)
-                row, col = innermost(piece)
+                row, col = innermost_pixel(piece)
                 label = again[row - new_at[0], col - new_at[1]]
                 proposal = np.zeros(fields.shape, bool)
                 if label:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from bench.centre_on_cut import AREA, centred_at, crossing, cut_pieces, innermost
+from bench.bench_fields import innermost_pixel
+from bench.centre_on_cut import AREA, centred_at, crossing, cut_pieces
 
 
 def test_a_piece_cut_by_the_areas_edge_is_found_with_its_drawn_field() -> None:
@@ -34,5 +35,5 @@ def test_the_area_is_centred_where_the_edge_cut_the_piece_and_stays_in_the_chip(
 def test_the_field_is_proposed_again_at_the_pieces_innermost_point() -> None:
     mask = np.zeros((20, 30), bool)
     mask[2:12, 5:25] = True  # 10 rows × 20 columns
-    row, col = innermost(mask)
+    row, col = innermost_pixel(mask)
     assert 6 <= row <= 7 and 9 <= col <= 20  # 5 px or more from every side: the most here

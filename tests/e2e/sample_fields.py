@@ -10,8 +10,8 @@ import numpy as np
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from rasterio.warp import transform as transform_points
-from scipy import ndimage as ndi
 
+from bench.bench_fields import innermost_pixel
 from sr.imagery.raster_io import Raster
 from sr.imagery.scene import open_scene
 from sr.sharpen.cache import ResultCache
@@ -60,8 +60,7 @@ def inside_a_field(data: Path, smallest: bool = False) -> tuple[float, float]:
     """lon/lat of the innermost point of the largest (or the smallest) field the assist finds
     on the (only) enhanced area in the cache."""
     field, raster = (smallest_field if smallest else largest_field)(data)
-    distance = ndi.distance_transform_edt(np.pad(field, 1))[1:-1, 1:-1]
-    row, col = np.unravel_index(int(np.argmax(distance)), distance.shape)
+    row, col = innermost_pixel(field)
     return lonlat(raster, col + 0.5, row + 0.5)
 
 

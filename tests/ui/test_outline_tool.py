@@ -18,6 +18,7 @@ from shapely.geometry.base import BaseGeometry
 from streamlit.testing.v1 import AppTest
 
 import ui.outline_assist
+from bench.bench_fields import innermost_pixel
 from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label, Role, Status
 from labels.store import open_store
 from sr.imagery.scene import Scene, open_scene
@@ -77,8 +78,7 @@ def scene() -> Scene:
 
 def innermost_lonlat(mask: np.ndarray, raster: object) -> tuple[float, float]:
     """lon/lat of the pixel of ``mask`` farthest from its edge."""
-    distance = ndi.distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1]
-    row, col = np.unravel_index(int(np.argmax(distance)), distance.shape)
+    row, col = innermost_pixel(mask)
     x, y = raster.transform @ (col + 0.5, row + 0.5)  # type: ignore[attr-defined]
     [lon], [lat] = transform_points(raster.crs, "EPSG:4326", [x], [y])  # type: ignore[attr-defined]
     return lon, lat
