@@ -92,6 +92,7 @@ INSIDE_SAVED = (
     "one of them, edit it with the map's edit tool."
 )
 NEXT_CLICK_KEY = "assist_next_click"
+SAID_KEY = "assist_said"  # the panel's last answer (:class:`Said`)
 CENTRED_KEY = "assist_centred_field"  # (lon/lat inside the cut outline, the area chosen)
 CENTRED_LEAD = "The field you centred the area on: "
 OUTLINE_BY_KEY = "assist_outline_by"
@@ -127,6 +128,14 @@ QUEUE_KEYS_NOTE = "K keeps, S skips"  # the keys work on the map too
 UNDER_MAP_NOTE = (
     "The assist's answers, Larger / Smaller field and Outline all's Keep / Skip show under the map."
 )
+NONE_STANDS_OUT = (
+    "No field proposed: none stands out on the enhanced area. Click a field, or outline it "
+    "with Draw fields."
+)
+NONE_LEFT = (
+    "No field proposed: the {n} found are all too small, too large, or overlapping or inside "
+    "saved fields."
+)
 NO_FIELD_IN_BOX = (
     "No field found between those corners. Click two opposite corners of one field, a little "
     "outside its edges, or outline it with Draw fields."
@@ -159,10 +168,24 @@ class Caution:
     at_edge: bool
 
 
+@dataclass(frozen=True)
+class Said:
+    """The panel's answer to a click or press: its words, whether it failed (nothing
+    proposed, added, cut or resized: a warning, not a note), and a caution beside it."""
+
+    text: str
+    failed: bool = False
+    caution: Caution | None = None
+
+
 def _say(message: str, caution: Caution | None = None) -> None:
     """What the panel tells after a click or press, and a caution beside it (or none)."""
-    st.session_state["assist_message"] = message
-    st.session_state["assist_caution"] = caution
+    st.session_state[SAID_KEY] = Said(message, caution=caution)
+
+
+def _say_failed(message: str) -> None:
+    """What the panel tells when a click or press gave nothing (shown as a warning)."""
+    st.session_state[SAID_KEY] = Said(message, failed=True)
 
 
 def _say_under_map(message: str) -> None:
@@ -255,7 +278,7 @@ def _propose_field(
     if (answer := _proposed(scene, shown, _around(store, scene, drafts, draft), click)) is None:
         return draft
     if answer.outline is None:
-        _say(lead + answer.nothing(NO_FIELD))
+        _say_failed(lead + answer.nothing(NO_FIELD))
         return draft
     said = lead + answer.proposed()
     _say(said, _cautions(scene, answer.outline, _frame(scene, shown, click)))
@@ -310,7 +333,7 @@ def _corner(
     if answer is None:
         return draft
     if answer.outline is None:
-        _say(answer.nothing(NO_FIELD_IN_BOX))
+        _say_failed(answer.nothing(NO_FIELD_IN_BOX))
         return draft
     lon, lat = (corners[0] + corners[2]) / 2, (corners[1] + corners[3]) / 2
     frame = _frame(scene, shown, LastClick(lon, lat, date=current_date(scene)))
@@ -406,7 +429,7 @@ def _answered(
     try:
         polygon, version = propose()
     except (SceneError, SharpenError) as exc:
-        _say(f"No outline: {exc}")
+        _say_failed(f"No outline: {exc}")
         return None
     if polygon is None:
         return Answer(None, version)
@@ -545,10 +568,10 @@ def _correct(
     polygon = answer.outline
     add = correction[2]
     if polygon is None and not add:
-        _say(CUT_TOO_MUCH)
+        _say_failed(CUT_TOO_MUCH)
         return draft
     if polygon is None or polygon.equals_exact(draft.new[index], SAME_OUTLINE_DEG):
-        _say(NOT_ADDED if add else NOT_CUT)
+        _say_failed(NOT_ADDED if add else NOT_CUT)
         return draft
     cut = None if add else cut_caution(draft.new[index], polygon)
     _say(
@@ -579,7 +602,7 @@ def _resize(
         if polygon is not None and not polygon.equals_exact(draft.new[index], SAME_OUTLINE_DEG):
             break
     else:
-        _say(NOT_LARGER if step > 0 else NOT_SMALLER)
+        _say_failed(NOT_LARGER if step > 0 else NOT_SMALLER)
         return
     _replace_proposal(drafts, draft, index, polygon, answer.version, replace(click, grow=grow))
     _say(
@@ -606,7 +629,7 @@ def _undo_correction(
     if (answer := _proposed(scene, shown, around, earlier)) is None:
         return
     if answer.outline is None:
-        _say(answer.nothing(NO_FIELD))
+        _say_failed(answer.nothing(NO_FIELD))
         return
     _replace_proposal(drafts, draft, index, answer.outline, answer.version, earlier)
     _say(
@@ -630,7 +653,10 @@ def _outline_all(
     note = f" ({left_out} left out: too small, too large, or overlapping or inside a saved field)"
     at_edge = sum(frame.reaches_edge(p) for p in found)
     edge = f" {at_edge} of them reach the area's edge and come last." if at_edge else ""
-    _say(f"{len(found)} field(s) proposed{note if left_out else ''}: keep or skip each.{edge}")
+    if not found:
+        _say_failed(NONE_LEFT.format(n=left_out) if left_out else NONE_STANDS_OUT)
+    else:
+        _say(f"{len(found)} field(s) proposed{note if left_out else ''}: keep or skip each.{edge}")
     bump_map()
 
 
@@ -758,13 +784,12 @@ def under_map(
 def _answer(scene: Scene, shown: CachedResult | None, store: LabelStore, drafts: Drafts) -> None:
     """The last answer (with its caution, in one box: the controls under it stay in view);
     while the latest proposal is unchanged, Larger / Smaller field and Undo last click."""
-    message = st.session_state.pop("assist_message", None)
-    caution: Caution | None = st.session_state.pop("assist_caution", None)
-    if caution:
-        st.warning(f"{message} {caution.text}" if message else caution.text)
-    elif message:
-        failed = message.removeprefix(CENTRED_LEAD).startswith(("No ", "Nothing "))
-        (st.warning if failed else st.info)(message)
+    said: Said | None = st.session_state.pop(SAID_KEY, None)
+    caution = said.caution if said else None
+    if said and caution:
+        st.warning(f"{said.text} {caution.text}")
+    elif said:
+        (st.warning if said.failed else st.info)(said.text)
     if (click := _unchanged_click(drafts)) is None:
         return
     if caution and caution.at_edge:

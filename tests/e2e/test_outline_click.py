@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 from playwright.sync_api import expect
-from scipy import ndimage as ndi
 from shapely.geometry import Point
 
+from bench.bench_fields import innermost_pixel
 from labels.model import HAND, PROPOSED
 from labels.store import open_store
 from sr.imagery.scene import open_scene
@@ -181,8 +181,7 @@ def test_a_field_drawn_by_hand_stops_the_proposal_of_its_neighbour(  # type: ign
         draw_fields_tool(page, OUTLINE_TOOL)
         left = field.copy()
         left[:, int(middle) :] = False
-        distance = ndi.distance_transform_edt(np.pad(left, 1))[1:-1, 1:-1]
-        row, col = np.unravel_index(int(np.argmax(distance)), distance.shape)
+        row, col = innermost_pixel(left)
         lon, lat = lonlat(raster, col + 0.5, row + 0.5)
         click_until(page, lon, lat, page.get_by_text("It stops at a field drawn already"))
         frame = page.frame_locator(MAP).last

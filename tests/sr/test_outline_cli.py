@@ -10,9 +10,9 @@ import pytest
 import rasterio
 from PIL import Image
 from rasterio.warp import transform as transform_points
-from scipy import ndimage as ndi
 from shapely.geometry import Point, shape
 
+from bench.bench_fields import innermost_pixel
 from sr.cli import main
 from sr.sharpen.degrade import area_downsample
 from tests.conftest import write_raster
@@ -33,10 +33,8 @@ def farmland(shared_data: Path) -> tuple[np.ndarray, np.ndarray, rasterio.Affine
 
 def inside_click(fields: np.ndarray) -> tuple[int, int]:
     """The innermost pixel of the largest drawn field, as (column, row)."""
-    largest = np.bincount(fields[fields > 0]).argmax()
-    distance = ndi.distance_transform_edt(np.pad(fields == largest, 1))[1:-1, 1:-1]
-    row, col = np.unravel_index(int(np.argmax(distance)), distance.shape)
-    return int(col), int(row)
+    row, col = innermost_pixel(fields == np.bincount(fields[fields > 0]).argmax())
+    return col, row
 
 
 def farm_png(farmland: tuple, folder: Path) -> tuple[Path, tuple[int, int]]:

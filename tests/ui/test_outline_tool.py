@@ -58,6 +58,7 @@ from ui.outline_tool import (
     NEXT_CLICK_KEY,
     NO_FIELD,
     NO_FIELD_IN_BOX,
+    NONE_LEFT,
     NOT_CUT,
     OUTLINE_BY_KEY,
     OUTLINE_TOOL,
@@ -454,6 +455,21 @@ def test_outline_all_stops_at_saved_fields_and_leaves_out_those_inside_them(
     rest = max(queued, key=lambda q: q.intersection(first).area)  # others touch it at most
     assert rest.area == pytest.approx(first.area - first.intersection(saved).area, rel=1e-6)
     assert all(q.intersection(saved).area < 1e-9 for q in queued)
+
+
+def test_outline_all_says_plainly_when_every_field_it_found_is_saved_already(
+    app_data: Path, scene: Scene
+) -> None:
+    app, drafts, queued = outlined_all(app_data, scene)
+    for field in queued:  # someone drew every field by hand meanwhile
+        save_beside(app_data, scene, field, HAND)
+    button(app, "Stop").click().run()
+    button(app, "Outline all fields here").click().run()
+    assert not app.exception
+    assert Proposals.beside(drafts.path).queue == []
+    assert [w.value for w in app.warning] == [NONE_LEFT.format(n=len(queued))]
+    assert not any("proposed:" in i.value or "Proposed field" in i.value for i in app.info)
+    assert not any(b.label == "Keep" for b in app.button)
 
 
 def test_the_next_proposed_field_stops_at_fields_saved_since_outline_all(
