@@ -115,7 +115,7 @@ def measure() -> dict[str, dict[str, float]]:
         click_a_field_tool(third, sign_in(third, url, "Hari"), enhance=False)
         lon, lat = inside_a_field(Path(tmp), smallest=True)
         click_until(third, lon, lat, third.get_by_text("1 unsaved drawing(s)"), timeout_ms=60_000)
-        third.get_by_text("A small field: about").wait_for(timeout=60_000)
+        third.get_by_text("A small field (about").wait_for(timeout=60_000)
         at_each_window(third, {"a small field's caution: Save": SAVE})
     return out
 

@@ -62,6 +62,7 @@ from ui.label_actions import (
 from ui.label_choices import (
     COMPARE_KEY,
     CROP_KEY,
+    CROP_LABEL,
     SAVE_BUTTONS,
     crop_on_screen,
     current_request,
@@ -453,8 +454,12 @@ with side:
 with map_col:  # under the map, in view with it: the assist's answers, the crop, Save
     if tool == OUTLINE_TOOL:
         under_map(scene, result if show_enhanced else None, store, identity, drafts)
-    crop_col, submit_col, draft_col = st.columns([2, 1, 1], vertical_alignment="bottom")
-    crop_col.selectbox("Crop of the new fields", DEFAULT_CROPS, key=CROP_KEY)
+    # The crop's name beside its box, not above it: the row is as tall as a button.
+    crop_words, crop_col, submit_col, draft_col = st.columns(
+        [0.8, 1.2, 1, 1], vertical_alignment="center"
+    )
+    crop_words.markdown(f"**{CROP_LABEL}**")
+    crop_col.selectbox(CROP_LABEL, DEFAULT_CROPS, key=CROP_KEY, label_visibility="collapsed")
     submit_label, draft_label = SAVE_BUTTONS
     submit_col.button(submit_label, disabled=draft.empty, on_click=save_work, args=(True,))
     draft_col.button(draft_label, disabled=not draft.new, on_click=save_work, args=(False,))

@@ -26,6 +26,7 @@ from ui.settings import dip_iterations_override
 from ui.uninterrupted import uninterrupted
 
 CROP_KEY = "crop"
+CROP_LABEL = "Crop of the new fields"  # the box under the map that Save uses
 SHOW_ENHANCED_KEY = "show_enhanced"
 COMPARE_KEY = "compare_enhanced"  # the original / enhanced swipe
 SWITCH_KEY = "e"  # the keyboard key of the original / enhanced switch

@@ -325,10 +325,10 @@ def test_original_pixels_counts_the_scene_pixels_an_outline_covers() -> None:
     assert original_pixels(lonlat, 2.5) == pytest.approx(640, rel=1e-3)
     assert small_field_note(lonlat, 10.0) is None  # 40 ≥ 32
     note = small_field_note(lonlat, 12.0)  # 27.8 pixels of 12 m
-    assert note is not None and note.startswith("A small field: about 28 pixels")
-    assert "Two corners (Outline a field by) did better" in note  # what did better there
+    assert note is not None and note.startswith("A small field (about 28 pixels")
+    assert note.endswith("or outline it by two corners (0.72–0.73).")  # what did better there
     after_corners = small_field_note(lonlat, 12.0, corners_hint=False)
-    assert after_corners is not None and "Two corners" not in after_corners
+    assert after_corners is not None and "two corners" not in after_corners
 
 
 def test_a_small_proposed_field_comes_with_a_caution_a_large_one_without(
@@ -349,7 +349,7 @@ def test_a_small_proposed_field_comes_with_a_caution_a_large_one_without(
     pixels = original_pixels(small, scene.metres_per_pixel)
     assert pixels < SMALL_FIELD_PIXELS  # 10 m pixels of the sample
     [caution] = [w.value for w in app.warning if "A small field" in w.value]
-    assert f"about {pixels:.0f} pixels of the original image" in caution
+    assert f"(about {pixels:.0f} pixels of the original)" in caution
     assert caution.startswith("Outline proposed (unsaved)")  # still proposed, said in one box
 
 
