@@ -90,8 +90,10 @@ from ui.outline_tool import (
     OUTLINE_TOOL,
     QUEUE_BUTTONS,
     QUEUE_KEYS,
+    AreaState,
     add_corner_layer,
     add_queue_layer,
+    enhance_asked,
     fit_queue,
     forget_saved_proposals,
     next_click_choice,
@@ -391,11 +393,14 @@ with side:
     enhance = st.button(
         "Enhance", type="primary", disabled=request is None or result is not None or bool(blocker)
     )
+    enhance = enhance_asked() or enhance  # or its twin under the map, after Centre
     if blocker:
         st.warning(blocker)
     if (
         enhance
         and request is not None
+        and result is None
+        and not blocker
         and (problem := submit(job_engine(), request, identity.name))
     ):
         st.error(problem)
@@ -453,7 +458,10 @@ with side:
 
 with map_col:  # under the map, in view with it: the assist's answers, the crop, Save
     if tool == OUTLINE_TOOL:
-        under_map(scene, result if show_enhanced else None, store, identity, drafts)
+        job = job_engine().snapshot(request_key(request)) if request is not None else None
+        enhancing = job is not None and job.status.active
+        area_state = AreaState(result is not None, enhancing, blocker)
+        under_map(scene, result if show_enhanced else None, store, identity, drafts, area_state)
     # The crop's name beside its box, not above it: the row is as tall as a button.
     crop_words, crop_col, submit_col, draft_col = st.columns(
         [0.8, 1.2, 1, 1], vertical_alignment="center"

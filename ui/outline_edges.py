@@ -31,7 +31,7 @@ EDGE_NOTE = (
 CENTRE_BUTTON = "Centre the area on this field"
 AREA_MOVED = (
     "The area moved onto this field, centred where the old area's edge cut it, and the cut "
-    "outline was set aside. Press Enhance: the field is outlined again once the area is "
+    "outline was set aside. Enhance the new area: the field is outlined again once it is "
     "ready."
 )
 MARGIN = 1.2  # an area holding a field spans its extent this many times, at least

@@ -95,6 +95,13 @@ NEXT_CLICK_KEY = "assist_next_click"
 SAID_KEY = "assist_said"  # the panel's last answer (:class:`Said`)
 CENTRED_KEY = "assist_centred_field"  # (lon/lat inside the cut outline, the area chosen)
 CENTRED_LEAD = "The field you centred the area on: "
+ENHANCE_CENTRED_KEY = "assist_enhance_centred"  # the button under the map asks the page's Enhance
+ENHANCE_CENTRED = "Enhance the new area"
+CENTRED_WAITS = "The field you centred the area on is outlined again once this area is enhanced."
+CENTRED_ENHANCING = (
+    "Enhancing the new area (progress under 2 · Sharpen): the field you centred it on is "
+    "outlined again once it is ready."
+)
 OUTLINE_BY_KEY = "assist_outline_by"
 ONE_CLICK, TWO_CORNERS = ("One click inside it", "Two clicks at opposite corners")
 CORNER_KEY = "assist_first_corner"  # (scene id, lon, lat) of a first corner, until the second
@@ -176,6 +183,16 @@ class Said:
     text: str
     failed: bool = False
     caution: Caution | None = None
+
+
+@dataclass(frozen=True)
+class AreaState:
+    """How the area to be enhanced stands, for the panel under the map: enhanced already,
+    being enhanced, or why it cannot be (None: it can)."""
+
+    enhanced: bool
+    enhancing: bool
+    blocker: str | None = None
 
 
 def _say(message: str, caution: Caution | None = None) -> None:
@@ -773,12 +790,49 @@ def under_map(
     store: LabelStore,
     identity: Identity,
     drafts: Drafts,
+    area: AreaState,
 ) -> None:
     """Under the map, in view with it: Outline all's queue (first: Keep and Skip right under
     the map), the assist's last answer and what can follow it (Larger / Smaller field, Undo
-    last click; what the next click does goes under the Save buttons: :func:`next_click_choice`)."""
+    last click; what the next click does goes under the Save buttons: :func:`next_click_choice`),
+    and after **Centre the area on this field**, Enhance for the new area."""
+    answered = SAID_KEY in st.session_state
     _queue(scene, store, identity, drafts)
     _answer(scene, shown, store, drafts)
+    _centred_wait(area, answered)
+
+
+def _centred_wait(area: AreaState, answered: bool) -> None:
+    """While the field the area was centred on waits for the area to be enhanced: a button
+    that enhances it (as the side panel's Enhance; with a word on why, unless the answer
+    just said it), or that it is being enhanced."""
+    pending = st.session_state.get(CENTRED_KEY)
+    if pending is None or pending[1] != st.session_state.get("area") or area.enhanced:
+        return
+    if area.enhancing:
+        st.info(CENTRED_ENHANCING)
+        return
+    if not answered:
+        st.caption(CENTRED_WAITS)
+    st.button(
+        ENHANCE_CENTRED,
+        type="primary",
+        disabled=bool(area.blocker),
+        help="The same as Enhance under 2 · Sharpen, with the method chosen there.",
+        on_click=_ask_enhance,
+        key="assist-enhance-centred",
+    )
+    if area.blocker:
+        st.warning(area.blocker)
+
+
+def _ask_enhance() -> None:
+    st.session_state[ENHANCE_CENTRED_KEY] = True
+
+
+def enhance_asked() -> bool:
+    """Whether :data:`ENHANCE_CENTRED` was pressed on the last run (once)."""
+    return bool(st.session_state.pop(ENHANCE_CENTRED_KEY, False))
 
 
 def _answer(scene: Scene, shown: CachedResult | None, store: LabelStore, drafts: Drafts) -> None:

@@ -49,6 +49,7 @@ from ui.outline_assist import Proposals, assist_version
 from ui.outline_edges import AREA_MOVED, CENTRE_BUTTON, EDGE_NOTE
 from ui.outline_tool import (
     CENTRED_LEAD,
+    ENHANCE_CENTRED,
     OUTLINE_TOOL,
     QUEUE_CUT,
     QUEUE_KEYS_NOTE,
@@ -294,8 +295,8 @@ def test_a_proposal_cut_by_the_areas_edge_says_so_and_the_area_moves_onto_its_fi
     browser, tmp_path: Path
 ) -> None:
     """Outline all's proposals at the area's edge come last, each with the caution; Centre the
-    area on this field skips the cut one and moves the area there; enhanced, the field is
-    proposed on it."""
+    area on this field skips the cut one and moves the area there; enhanced (by the button
+    under the map), the field is proposed on it."""
     data = tmp_path / "data"
     with click_a_field(browser, data) as page:
         press(page, "Outline all fields here")
@@ -316,8 +317,8 @@ def test_a_proposal_cut_by_the_areas_edge_says_so_and_the_area_moves_onto_its_fi
         left = len(record.queue) - whole - 1  # the cut one is skipped
         page.get_by_text(f"Proposed field 1 of {left}").wait_for(timeout=60_000)
         expect(page.get_by_text(AREA_CAPTION).first).not_to_have_text(before, timeout=60_000)
-        enhance = page.get_by_role("button", name="Enhance", exact=True)
-        expect(enhance).to_be_enabled(timeout=60_000)  # the new area, not enhanced yet
+        enhance = page.get_by_role("button", name=ENHANCE_CENTRED, exact=True)
+        expect(enhance).to_be_enabled(timeout=60_000)  # under the map: the new area
         enhance.click()  # once it is ready, the field is proposed on it
         page.get_by_text(CENTRED_LEAD.rstrip(": ")).wait_for(timeout=180_000)
         page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=60_000)

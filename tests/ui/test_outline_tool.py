@@ -51,8 +51,10 @@ from ui.outline_tool import (
     ADD_PART,
     CENTRED_KEY,
     CENTRED_LEAD,
+    CENTRED_WAITS,
     CORNER_KEY,
     CUT_PART,
+    ENHANCE_CENTRED,
     EVERY_DATE_KEY,
     INSIDE_SAVED,
     NEXT_CLICK_KEY,
@@ -627,13 +629,19 @@ def test_centring_on_a_cut_field_proposes_it_again_once_the_new_area_is_enhanced
     app, drafts, old_area, click = clicked_on_a_cut_field(app_data, scene)
     button(app, CENTRE_BUTTON).click().run()
     assert not app.exception and drafts.load().new == []
+    assert any(i.value == AREA_MOVED for i in app.info)  # which asks for the button under it
+    assert not any(c.value == CENTRED_WAITS for c in app.caption)
+    assert not button(app, ENHANCE_CENTRED).disabled
     new_area = tuple(app.session_state["area"])
     app.run()  # the new area is not enhanced yet: nothing is proposed
     assert drafts.load().new == []
+    assert any(c.value == CENTRED_WAITS for c in app.caption)  # Enhance, under the map
+    assert not button(app, ENHANCE_CENTRED).disabled
 
     sharpened_fields(scene, new_area, every_date=True)  # as Enhance would
     app.run()
     assert not app.exception
+    assert not any(b.label == ENHANCE_CENTRED for b in app.button)
     [again] = drafts.load().new  # as a click at the same place on the new area
     assert again.contains(click) and not old_area.contains(again)  # past the old edge
     assert any(a.value.startswith(CENTRED_LEAD) for a in answers(app))
@@ -651,6 +659,7 @@ def test_the_field_centred_on_is_forgotten_when_the_area_changes_first(
     app.run()  # that one is enhanced: the field centred on is not proposed there
     assert not app.exception and drafts.load().new == []
     assert CENTRED_KEY not in app.session_state
+    assert not any(b.label == ENHANCE_CENTRED for b in app.button)
 
 
 def test_with_every_date_off_the_click_uses_the_date_on_screen_only(
