@@ -6,7 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from labels.base_store import LabelFilter
-from labels.model import DEFAULT_CROPS, Status
+from labels.model import DEFAULT_CROPS, PROPOSED, Status
 from sr.sharpen.assessment import CONSISTENCY_MAP
 from ui.date_view import date_switch, other_date_choice
 from ui.enhance_flow import results_of_scene, served_result
@@ -15,10 +15,14 @@ from ui.methods import method_text
 from ui.profile_view import season_profile
 from ui.review import (
     DRAWN_ON_CHOICES,
+    OUTLINED_CHOICES,
+    UNEDITED_PROPOSAL,
     comparison_map,
     drawn_on_badge,
     enhanced_view_of,
     filter_drawn_on,
+    filter_outlined,
+    outline_origin,
     own_field_notice,
     queue_order,
     review_filter,
@@ -56,6 +60,13 @@ with st.expander("Filters", expanded=False):
         help="The imagery each field was drawn on: the original, or an enhanced area and "
         "how faithful that area is to the original pixels.",
     )
+    outlined = st.multiselect(
+        "Outlined",
+        list(OUTLINED_CHOICES),
+        help="How each field's outline came to be: drawn by hand, or proposed by the outline "
+        "assist and saved as proposed or edited first. Proposals saved unedited need the "
+        "closest look at their edges.",
+    )
 queue = queue_order(
     reads.labels(
         "queue",
@@ -65,6 +76,7 @@ queue = queue_order(
     )
 )
 tally = state.get("review_tally", ReviewTally())
+queue = filter_outlined(queue, outlined)
 if drawn_on:
     areas = results_of_scene(scene.scene_id)  # read once, not once per field
     views = {lab.id: enhanced_view_of(lab, areas) for lab in queue}
@@ -141,6 +153,7 @@ with side:
         f"{label.perimeter_m:.0f} m around  \n"
         f"by **{escape_markdown(label.annotator)}**, {label.status.value}  \n"
         f"drawn on the {label.view.value} view"
+        + (f", {escape_markdown(origin)}" if (origin := outline_origin(label)) else "")
         + (f"  \ndates looked at: {escape_markdown(label.dates_seen)}" if label.dates_seen else "")
         + (
             f" ({escape_markdown(method_text(*label.enhancement.split(':')[:2]))})"
@@ -148,6 +161,8 @@ with side:
             else ""
         )
     )
+    if label.drawing == PROPOSED:
+        st.warning(UNEDITED_PROPOSAL)
     if badge is not None:
         st.badge(f"enhanced view: {badge.label}", color=badge.colour)
         st.caption(badge.explanation)

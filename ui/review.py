@@ -10,7 +10,7 @@ from folium.plugins import DualMap
 from shapely.geometry import box
 
 from labels.base_store import LabelFilter, LabelStore
-from labels.model import Label, Status, View
+from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label, Status, View
 from labels.workflow import REVIEW_STATUSES, drew_it
 from sr.imagery.bands import DisplayMode
 from sr.sharpen.assessment import Badge
@@ -46,6 +46,40 @@ OWN_FIELD = (
     "You drew this field, so you cannot accept or reject it: another reviewer reviews it. "
     "(Each field is checked by a second person.)"
 )
+
+
+UNEDITED_PROPOSAL = (
+    "Saved as the outline assist proposed it: no one adjusted its outline. Check its edges "
+    "against both views."
+)
+
+
+def outline_origin(label: Label) -> str | None:
+    """How the field's outline came to be, in plain words (None when not recorded: fields
+    saved before it was)."""
+    assist = f" ({label.assist_version})" if label.assist_version else ""
+    return {
+        HAND: "outlined by hand",
+        PROPOSED: f"outlined by the assist{assist}, not edited",
+        PROPOSED_EDITED: f"outlined by the assist{assist}, then edited by hand",
+    }.get(label.drawing or "")
+
+
+OUTLINED_CHOICES: dict[str, str | None] = {  # the Review filter's words → Label.drawing
+    "by hand": HAND,
+    "by the assist, not edited": PROPOSED,
+    "by the assist, then edited": PROPOSED_EDITED,
+    "not recorded": None,
+}
+
+
+def filter_outlined(labels: Iterable[Label], wanted: Sequence[str]) -> list[Label]:
+    """The labels whose outline came to be as one of ``wanted`` (keys of
+    :data:`OUTLINED_CHOICES`; empty: all)."""
+    if not wanted:
+        return list(labels)
+    drawings = {OUTLINED_CHOICES[w] for w in wanted}
+    return [lab for lab in labels if lab.drawing in drawings]
 
 
 def own_field_notice(identity: Identity, label: Label) -> str | None:

@@ -8,20 +8,22 @@ from pathlib import Path
 import pytest
 import streamlit as st
 from shapely.geometry import box
+from shapely.geometry.base import BaseGeometry
 from streamlit.testing.v1 import AppTest
 
 from labels.base_store import BaseLabelStore, LabelFilter
-from labels.model import Label, Role, Status
+from labels.model import HAND, PROPOSED, Label, Role, Status
 from labels.store import open_store
 from sr.imagery.scene import open_scene
 from tests.conftest import PROJECT_ROOT
 from tests.ui.conftest import session_token, shown
 from ui.auth import Identity
 from ui.label_actions import DrawnOn, save_new_fields
-from ui.review import OWN_FIELD
+from ui.review import OWN_FIELD, UNEDITED_PROPOSAL
 from ui.settings import SAMPLE_SCENE
 
 APP = str(PROJECT_ROOT / "app.py")
+ASSIST = "learned-merge-mlp32-0639318793c6@0.5"  # the assist's version, as labels record it
 
 
 @pytest.fixture()
@@ -36,18 +38,27 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 @pytest.fixture()
 def sample_field(data_dir: Path) -> str:
     """One submitted rice field of Sita's in the middle of the bundled sample."""
+    centre = open_scene(SAMPLE_SCENE).footprint.centroid
+    field = box(centre.x, centre.y, centre.x + 0.003, centre.y + 0.003)
+    return submitted(data_dir, field, "rice", "Sita")
+
+
+def submitted(
+    data_dir: Path, field: BaseGeometry, crop: str, volunteer: str, drawing: str = HAND
+) -> str:
+    """A field submitted by ``volunteer`` on the bundled sample, outlined as ``drawing``
+    (by the assist's shipped version when not by hand); its label id."""
     scene = open_scene(SAMPLE_SCENE)
     store = open_store(data_dir / "labels", snapshot_delay_s=0)  # no snapshot left pending
     store.register_scene(scene.scene_id, scene.footprint)
-    centre = scene.footprint.centroid
-    field = box(centre.x, centre.y, centre.x + 0.003, centre.y + 0.003)
     [outcome] = save_new_fields(
         store,
         [field],
-        crop="rice",
-        identity=Identity("Sita", Role.VOLUNTEER),
+        crop=crop,
+        identity=Identity(volunteer, Role.VOLUNTEER),
         scene_id=scene.scene_id,
         drawn_on=DrawnOn(),
+        drawing_of=lambda _: (drawing, None if drawing == HAND else ASSIST),
     )
     assert outcome.ok, outcome.message
     store.close()
@@ -87,6 +98,27 @@ def test_a_reviewer_is_not_offered_accept_or_reject_on_their_own_field(
     assert not [b for b in app.button if b.label in ("Accept", "Reject")]
     assert [shown(i.value) for i in app.info] == [OWN_FIELD]
     assert open_store(data_dir / "labels").get(sample_field).status is Status.SUBMITTED
+
+
+def test_a_reviewer_sees_how_the_outline_came_to_be_and_can_filter_by_it(
+    sample_field: str, data_dir: Path
+) -> None:
+    west, south, _, _ = open_scene(SAMPLE_SCENE).footprint.bounds
+    proposed = box(west + 0.002, south + 0.002, west + 0.004, south + 0.004)
+    submitted(data_dir, proposed, "wheat", "Ravi", PROPOSED)
+
+    app = _page("pages/review.py", Identity("Maya", Role.REVIEWER))
+    assert not app.exception
+    seen = shown(" ".join(m.value for m in app.markdown))
+    assert "Sita" in seen and "outlined by hand" in seen  # the oldest first
+    assert not [w for w in app.warning if w.value == UNEDITED_PROPOSAL]
+    outlined = next(m for m in app.multiselect if m.label == "Outlined")
+    outlined.set_value(["by the assist, not edited"]).run()
+    assert not app.exception
+    seen = shown(" ".join(m.value for m in app.markdown))
+    assert "Ravi" in seen and "Sita" not in seen
+    assert f"outlined by the assist ({ASSIST}), not edited" in seen
+    assert [w.value for w in app.warning] == [UNEDITED_PROPOSAL]
 
 
 def test_rejecting_without_a_comment_is_refused(sample_field: str, data_dir: Path) -> None:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from labels.model import Status
-from tests.ui.conftest import MAYA, SCENE
+from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label, Status
+from tests.ui.conftest import MAYA, SCENE, field_at
 from ui.label_actions import review_field
-from ui.review import review_progress, review_queue
+from ui.review import (
+    OUTLINED_CHOICES,
+    filter_outlined,
+    outline_origin,
+    review_progress,
+    review_queue,
+)
 
 
 def test_queue_filters_by_status_crop_and_volunteer(filled_store) -> None:  # type: ignore[no-untyped-def]
@@ -31,3 +37,29 @@ def test_progress_counts_reviewed_of_submitted(filled_store) -> None:  # type: i
     assert (progress.reviewed, progress.total, progress.fraction) == (2, 4, 0.5)
     assert filled_store.get(second.id).status is Status.REJECTED
     assert filled_store.get(second.id).review_comment == "two fields"
+
+
+def test_the_review_says_how_each_outline_came_to_be_and_filters_by_it() -> None:
+    field = field_at(0)
+    labels = {
+        drawing: Label(field, "rice", SCENE, "Sita", drawing=drawing, assist_version=version)
+        for drawing, version in (
+            (HAND, None),
+            (PROPOSED, "learned-merge-mlp32-0639318793c6@0.5"),
+            (PROPOSED_EDITED, "learned-merge-mlp32-0639318793c6@0.4"),
+            (None, None),
+        )
+    }
+    assert outline_origin(labels[HAND]) == "outlined by hand"
+    assert outline_origin(labels[PROPOSED]) == (
+        "outlined by the assist (learned-merge-mlp32-0639318793c6@0.5), not edited"
+    )
+    assert outline_origin(labels[PROPOSED_EDITED]) == (
+        "outlined by the assist (learned-merge-mlp32-0639318793c6@0.4), then edited by hand"
+    )
+    assert outline_origin(labels[None]) is None  # saved before it was recorded
+    every = list(labels.values())
+    assert filter_outlined(every, []) == every
+    assert filter_outlined(every, ["by the assist, not edited"]) == [labels[PROPOSED]]
+    assert filter_outlined(every, ["by hand", "not recorded"]) == [labels[HAND], labels[None]]
+    assert list(OUTLINED_CHOICES.values()) == [HAND, PROPOSED, PROPOSED_EDITED, None]
