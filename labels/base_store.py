@@ -197,7 +197,9 @@ class LabelStore(Protocol):
     def close(self) -> None: ...
 
 
-GROUPABLE = ("scene_id", "crop", "status", "annotator", "view")  # NOT NULL columns
+# Columns labels are counted by; all NOT NULL but ``drawing`` (not recorded before the
+# outline assist shipped), whose NULL is counted under "".
+GROUPABLE = ("scene_id", "crop", "status", "annotator", "view", "drawing")
 
 
 def _groupable(column: str) -> str:
@@ -426,7 +428,7 @@ class BaseLabelStore:
         rows = self._read(
             f"SELECT {column}, count(*) FROM labels WHERE {where} GROUP BY {column}", params
         )
-        return {str(r[0]): int(r[1]) for r in rows}
+        return {"" if r[0] is None else str(r[0]): int(r[1]) for r in rows}
 
     def distinct(self, column: str, flt: LabelFilter | None = None) -> list[str]:
         """The values of ``column`` (one of ``GROUPABLE``) among labels matching ``flt``,

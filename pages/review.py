@@ -7,6 +7,7 @@ from streamlit_folium import st_folium
 
 from labels.base_store import LabelFilter
 from labels.model import DEFAULT_CROPS, PROPOSED, Status
+from labels.outline_outcomes import outcomes_by_outline
 from sr.sharpen.assessment import CONSISTENCY_MAP
 from ui.date_view import date_switch, other_date_choice
 from ui.enhance_flow import results_of_scene, served_result
@@ -15,6 +16,7 @@ from ui.methods import method_text
 from ui.profile_view import season_profile
 from ui.review import (
     DRAWN_ON_CHOICES,
+    OUTCOMES_NOTE,
     OUTLINED_CHOICES,
     UNEDITED_PROPOSAL,
     comparison_map,
@@ -22,6 +24,7 @@ from ui.review import (
     enhanced_view_of,
     filter_drawn_on,
     filter_outlined,
+    outcomes_table,
     outline_origin,
     own_field_notice,
     queue_order,
@@ -48,6 +51,15 @@ st.progress(
 )
 if not identity.can_review:
     st.info("You are signed in as a volunteer: you can look, only reviewers accept or reject.")
+with st.expander("Reviews by how fields were outlined"):
+    found = reads.value(
+        "outcomes", scene.scene_id, lambda: outcomes_by_outline(store, scene.scene_id)
+    )
+    if found:
+        st.dataframe(outcomes_table(found), hide_index=True)
+        st.caption(OUTCOMES_NOTE)
+    else:
+        st.caption("No field submitted on this scene yet.")
 
 with st.expander("Filters", expanded=False):
     volunteers = reads.distinct("volunteers", "annotator", LabelFilter(scene_id=scene.scene_id))

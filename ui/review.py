@@ -6,11 +6,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 from folium.plugins import DualMap
 from shapely.geometry import box
 
 from labels.base_store import LabelFilter, LabelStore
 from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label, Status, View
+from labels.outline_outcomes import OutlineOutcomes
 from labels.workflow import REVIEW_STATUSES, drew_it
 from sr.imagery.bands import DisplayMode
 from sr.sharpen.assessment import Badge
@@ -80,6 +82,29 @@ def filter_outlined(labels: Iterable[Label], wanted: Sequence[str]) -> list[Labe
         return list(labels)
     drawings = {OUTLINED_CHOICES[w] for w in wanted}
     return [lab for lab in labels if lab.drawing in drawings]
+
+
+OUTCOMES_NOTE = (
+    "The submitted fields of this scene by how their outline came to be, and what reviewers "
+    "decided. Where the assist's proposals saved unedited are rejected more often than "
+    "fields outlined by hand, ask volunteers to adjust them before saving."
+)
+
+
+def outcomes_table(found: Sequence[OutlineOutcomes]) -> pd.DataFrame:
+    """The reviews of each kind of outline, in the Review filter's words."""
+    words = {drawing or "": text for text, drawing in OUTLINED_CHOICES.items()}
+    return pd.DataFrame(
+        {
+            "Outlined": [words[o.drawing] for o in found],
+            "Waiting": [o.waiting for o in found],
+            "Accepted": [o.accepted for o in found],
+            "Rejected": [o.rejected for o in found],
+            "Accepted of reviewed": [
+                "—" if o.accepted_share is None else f"{o.accepted_share:.0%}" for o in found
+            ],
+        }
+    )
 
 
 def own_field_notice(identity: Identity, label: Label) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import streamlit as st
@@ -100,6 +101,11 @@ def test_a_reviewer_is_not_offered_accept_or_reject_on_their_own_field(
     assert open_store(data_dir / "labels").get(sample_field).status is Status.SUBMITTED
 
 
+def outcomes(app: AppTest) -> Any:
+    """The Review page's table of reviews by how fields were outlined."""
+    return next(d for d in app.dataframe if "Outlined" in d.value.columns)
+
+
 def test_a_reviewer_sees_how_the_outline_came_to_be_and_can_filter_by_it(
     sample_field: str, data_dir: Path
 ) -> None:
@@ -112,6 +118,23 @@ def test_a_reviewer_sees_how_the_outline_came_to_be_and_can_filter_by_it(
     seen = shown(" ".join(m.value for m in app.markdown))
     assert "Sita" in seen and "outlined by hand" in seen  # the oldest first
     assert not [w for w in app.warning if w.value == UNEDITED_PROPOSAL]
+    table = outcomes(app)
+    assert table.value.to_dict("records") == [
+        {
+            "Outlined": "by hand",
+            "Waiting": 1,
+            "Accepted": 0,
+            "Rejected": 0,
+            "Accepted of reviewed": "—",
+        },
+        {
+            "Outlined": "by the assist, not edited",
+            "Waiting": 1,
+            "Accepted": 0,
+            "Rejected": 0,
+            "Accepted of reviewed": "—",
+        },
+    ]
     outlined = next(m for m in app.multiselect if m.label == "Outlined")
     outlined.set_value(["by the assist, not edited"]).run()
     assert not app.exception
@@ -119,6 +142,16 @@ def test_a_reviewer_sees_how_the_outline_came_to_be_and_can_filter_by_it(
     assert "Ravi" in seen and "Sita" not in seen
     assert f"outlined by the assist ({ASSIST}), not edited" in seen
     assert [w.value for w in app.warning] == [UNEDITED_PROPOSAL]
+    next(b for b in app.button if b.label == "Accept").click().run()
+    assert not app.exception
+    table = outcomes(app)
+    assert table.value.to_dict("records")[1] == {
+        "Outlined": "by the assist, not edited",
+        "Waiting": 0,
+        "Accepted": 1,
+        "Rejected": 0,
+        "Accepted of reviewed": "100%",
+    }
 
 
 def test_rejecting_without_a_comment_is_refused(sample_field: str, data_dir: Path) -> None:

@@ -1,0 +1,49 @@
+"""How reviews went for fields outlined each way (by hand, or by the outline assist, edited
+or not): the assist judged in production, by the campaign's own reviewers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from labels.base_store import LabelFilter, LabelStore
+from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Status
+
+OUTLINE_KINDS = (HAND, PROPOSED, PROPOSED_EDITED, "")  # "": not recorded (older labels)
+
+
+@dataclass(frozen=True)
+class OutlineOutcomes:
+    """The submitted fields of one kind of outline: waiting for review, accepted, rejected."""
+
+    drawing: str  # one of OUTLINE_KINDS
+    waiting: int
+    accepted: int
+    rejected: int
+
+    @property
+    def reviewed(self) -> int:
+        return self.accepted + self.rejected
+
+    @property
+    def accepted_share(self) -> float | None:
+        """Accepted of reviewed (None when none was reviewed)."""
+        return self.accepted / self.reviewed if self.reviewed else None
+
+
+def outcomes_by_outline(store: LabelStore, scene_id: str | None) -> list[OutlineOutcomes]:
+    """For each kind of outline with a submitted field on the scene (None: every scene), how
+    its reviews went; counted by the database (one query per status)."""
+    counts = {
+        status: store.count_by("drawing", LabelFilter(scene_id=scene_id, status=status))
+        for status in (Status.SUBMITTED, Status.ACCEPTED, Status.REJECTED)
+    }
+    found = [
+        OutlineOutcomes(
+            kind,
+            counts[Status.SUBMITTED].get(kind, 0),
+            counts[Status.ACCEPTED].get(kind, 0),
+            counts[Status.REJECTED].get(kind, 0),
+        )
+        for kind in OUTLINE_KINDS
+    ]
+    return [o for o in found if o.waiting or o.reviewed]
