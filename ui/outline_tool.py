@@ -123,6 +123,10 @@ QUEUE_SKIPPED = (
     "{n} proposed field(s) skipped: little or nothing of them lies outside the fields drawn "
     "since Outline all."
 )
+QUEUE_STOPPED = (
+    "Outline all stopped: the {n} proposed field(s) left were cut by the old area's edge too. "
+    "Once the new area is enhanced, press Outline all fields here again to go on there."
+)
 QUEUE_DONE = (
     "That was the last proposed field. The ones you kept are unsaved drawings: choose their "
     "crop and save them."
@@ -527,15 +531,20 @@ def _centre_on_clicked(scene: Scene, shown: CachedResult | None, drafts: Drafts)
 
 
 @uninterrupted
-def _centre_on_waiting(scene: Scene, store: LabelStore, drafts: Drafts, user: str) -> None:
-    """Centre the area on Outline all's waiting field, which is skipped."""
+def _centre_on_waiting(scene: Scene, drafts: Drafts) -> None:
+    """Centre the area on Outline all's waiting field. The queue stops: whole fields come
+    first, so what waits from there on was cut by the old area's edge too, each outline one
+    that its caution says not to keep."""
     record = Proposals.beside(drafts.path)
     if not record.queue:
         return
-    outline, frame = record.queue[0], record.queue_frame
-    _confirm(store, drafts, False, scene, user)
+    (outline, *left), frame = record.queue, record.queue_frame
+    record.queue = []
+    record.save()
     inside = innermost(outline)
     _move_area(scene, outline, frame, (inside.x, inside.y))
+    if left:
+        _say(f"{AREA_MOVED} {QUEUE_STOPPED.format(n=len(left))}")
 
 
 def _latest(drafts: Drafts, draft: Draft) -> tuple[int, LastClick] | None:
@@ -934,8 +943,7 @@ def _queue(scene: Scene, store: LabelStore, identity: Identity, drafts: Drafts) 
     if caution := _cautions(scene, queue[0], record.queue_frame):
         st.warning(caution.text)
         if caution.at_edge:
-            args = (scene, store, drafts, identity.name)
-            _centre_button("assist-queue-centre", _centre_on_waiting, args)
+            _centre_button("assist-queue-centre", _centre_on_waiting, (scene, drafts))
 
 
 def forget_saved_proposals(

@@ -53,6 +53,7 @@ from ui.outline_tool import (
     OUTLINE_TOOL,
     QUEUE_CUT,
     QUEUE_KEYS_NOTE,
+    QUEUE_STOPPED,
     TWO_CORNERS,
     innermost,
 )
@@ -295,8 +296,8 @@ def test_a_proposal_cut_by_the_areas_edge_says_so_and_the_area_moves_onto_its_fi
     browser, tmp_path: Path
 ) -> None:
     """Outline all's proposals at the area's edge come last, each with the caution; Centre the
-    area on this field skips the cut one and moves the area there; enhanced (by the button
-    under the map), the field is proposed on it."""
+    area on this field moves the area there and stops the queue (what is left is cut too);
+    enhanced (by the button under the map), the field is proposed on it."""
     data = tmp_path / "data"
     with click_a_field(browser, data) as page:
         press(page, "Outline all fields here")
@@ -314,8 +315,10 @@ def test_a_proposal_cut_by_the_areas_edge_says_so_and_the_area_moves_onto_its_fi
         waiting = Proposals.beside(drafts.path).queue[0]
         press(page, CENTRE_BUTTON)
         page.get_by_text(AREA_MOVED).wait_for(timeout=60_000)
-        left = len(record.queue) - whole - 1  # the cut one is skipped
-        page.get_by_text(f"Proposed field 1 of {left}").wait_for(timeout=60_000)
+        # Outline all stops: the proposals left were cut by the old area's edge too
+        left = len(record.queue) - whole - 1
+        page.get_by_text(QUEUE_STOPPED.format(n=left)).wait_for(timeout=60_000)
+        expect(page.get_by_text("Proposed field 1 of")).to_have_count(0)
         expect(page.get_by_text(AREA_CAPTION).first).not_to_have_text(before, timeout=60_000)
         enhance = page.get_by_role("button", name=ENHANCE_CENTRED, exact=True)
         expect(enhance).to_be_enabled(timeout=60_000)  # under the map: the new area

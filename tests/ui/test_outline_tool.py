@@ -69,6 +69,7 @@ from ui.outline_tool import (
     QUEUE_DONE,
     QUEUE_KEYS_NOTE,
     QUEUE_SKIPPED,
+    QUEUE_STOPPED,
     TWO_CORNERS,
 )
 from ui.settings import SAMPLE_SCENE
@@ -559,14 +560,18 @@ def test_outline_all_proposes_whole_fields_first_and_cautions_at_the_areas_edge(
     waiting = before[0]
     button(app, CENTRE_BUTTON).click().run()  # the area moves to hold that field
     assert not app.exception
-    after = Proposals.beside(drafts.path).queue  # the cut outline is skipped
-    assert len(after) == len(before) - 1 and not after[0].equals(waiting)
+    # The queue stops: the proposals left were all cut by the old area's edge.
+    assert all(frame.reaches_edge(q) for q in before) and len(before) > 1
+    assert Proposals.beside(drafts.path).queue == []
+    assert not any(b.label in QUEUE_BUTTONS for b in app.button)
     assert drafts.load().new == []
     area = box(*app.session_state["area"])
     crossing = frame.crossing(waiting)  # where the old area's edge cut it
     assert crossing is not None and area.contains(waiting)
     assert area.centroid.distance(crossing) < 1e-9
-    assert any(i.value == AREA_MOVED for i in answers(app))
+    stopped = f"{AREA_MOVED} {QUEUE_STOPPED.format(n=len(before) - 1)}"
+    assert [i.value for i in answers(app)] == [stopped]
+    assert not button(app, ENHANCE_CENTRED).disabled  # right under it
 
 
 def fields_by_size(scene: Scene, area_text: str) -> tuple[np.ndarray, np.ndarray, list[int], Any]:
