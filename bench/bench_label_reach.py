@@ -8,7 +8,9 @@ On an enhanced area with "Click a field" on, at four moments of the work: after 
 all fields here", **Keep** (the proposal waiting) and **Save & submit** (the crop box is in
 its row); after Keep, **Larger field** (the kept proposal can be proposed again) and Save;
 after a click on a field (another volunteer, on the same area), Larger field and Save; after
-a click on the smallest field (a third), Save under the small field's caution. For
+a click on the smallest field (a third), Save under the small field's caution; after
+**Centre the area on this field** on Outline all's first proposal the area's edge cuts,
+**Enhance the new area**. For
 each, the distance from the map's top to the control's bottom: at most the window's height,
 the control is on screen with the map's top when the page is scrolled to the map; more, and
 the volunteer scrolls between the map and the control for every field. Writes
@@ -27,6 +29,8 @@ from bench.results_files import write_results
 from sr.imagery.scene import open_scene
 from tests.e2e.harness import MAP, bench_browser, draw_fields_tool, enhance_at, press, sign_in
 from tests.e2e.sample_fields import click_until, inside_a_field
+from ui.outline_edges import AREA_MOVED, CENTRE_BUTTON, EDGE_NOTE
+from ui.outline_tool import ENHANCE_CENTRED
 from ui.settings import SAMPLE_SCENE
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -117,6 +121,15 @@ def measure() -> dict[str, dict[str, float]]:
         click_until(third, lon, lat, third.get_by_text("1 unsaved drawing(s)"), timeout_ms=60_000)
         third.get_by_text("A small field (about").wait_for(timeout=60_000)
         at_each_window(third, {"a small field's caution: Save": SAVE})
+        # back to the first: skip to a proposal the area's edge cuts and centre the area on it
+        for _ in range(60):
+            if page.get_by_text(EDGE_NOTE).count():
+                break
+            press(page, "Skip")
+            page.wait_for_timeout(1_500)
+        press(page, CENTRE_BUTTON)
+        page.get_by_text(AREA_MOVED).wait_for(timeout=60_000)
+        at_each_window(page, {"after Centre: Enhance the new area": ENHANCE_CENTRED})
     return out
 
 

@@ -805,10 +805,8 @@ def under_map(
     the map), the assist's last answer and what can follow it (Larger / Smaller field, Undo
     last click; what the next click does goes under the Save buttons: :func:`next_click_choice`),
     and after **Centre the area on this field**, Enhance for the new area."""
-    answered = SAID_KEY in st.session_state
     _queue(scene, store, identity, drafts)
-    _answer(scene, shown, store, drafts)
-    _centred_wait(area, answered)
+    _answer(scene, shown, store, drafts, area)
 
 
 def _centred_wait(area: AreaState, answered: bool) -> None:
@@ -844,15 +842,19 @@ def enhance_asked() -> bool:
     return bool(st.session_state.pop(ENHANCE_CENTRED_KEY, False))
 
 
-def _answer(scene: Scene, shown: CachedResult | None, store: LabelStore, drafts: Drafts) -> None:
+def _answer(
+    scene: Scene, shown: CachedResult | None, store: LabelStore, drafts: Drafts, area: AreaState
+) -> None:
     """The last answer (with its caution, in one box: the controls under it stay in view);
-    while the latest proposal is unchanged, Larger / Smaller field and Undo last click."""
+    Enhance the new area after Centre; while the latest proposal is unchanged, Larger /
+    Smaller field and Undo last click."""
     said: Said | None = st.session_state.pop(SAID_KEY, None)
     caution = said.caution if said else None
     if said and caution:
         st.warning(f"{said.text} {caution.text}")
     elif said:
         (st.warning if said.failed else st.info)(said.text)
+    _centred_wait(area, answered=said is not None)
     if (click := _unchanged_click(drafts)) is None:
         return
     if caution and caution.at_edge:
