@@ -26,6 +26,7 @@ from labels.campaigns import (
     LOCKED_STATES,
     Campaign,
     CampaignError,
+    FieldCounts,
     NoTaskError,
     Progress,
     Task,
@@ -39,7 +40,7 @@ from labels.campaigns import (
     progress,
 )
 from labels.errors import NotFoundError, PermissionDeniedError, StaleEditError
-from labels.model import Label, Role, normalise_name
+from labels.model import PROPOSED, Label, Role, Status, normalise_name
 
 # The campaign tables on SQLite (PostGIS: labels/migrations/postgis/0004_campaigns.sql).
 CAMPAIGN_COLUMNS = (
@@ -345,14 +346,17 @@ class CampaignStore:
         )
         return self._row_to_task(rows[0]) if rows else None
 
-    def fields_by(self, campaign_id: str) -> dict[str, int]:
-        """How many current fields each volunteer drew in the campaign's tasks."""
+    def fields_by(self, campaign_id: str) -> dict[str, FieldCounts]:
+        """How many current fields each volunteer drew in the campaign's tasks, how many of
+        them they saved as the outline assist proposed them, and how many were rejected."""
         rows = self._read(
-            "SELECT annotator, count(*) FROM labels WHERE task_id LIKE ? AND deleted = ? "
-            "GROUP BY annotator",
-            (f"{campaign_id}:%", False),
+            "SELECT annotator, count(*), "
+            "sum(CASE WHEN drawing = ? THEN 1 ELSE 0 END), "
+            "sum(CASE WHEN status = ? THEN 1 ELSE 0 END) "
+            "FROM labels WHERE task_id LIKE ? AND deleted = ? GROUP BY annotator",
+            (PROPOSED, Status.REJECTED.value, f"{campaign_id}:%", False),
         )
-        return {str(r[0]): int(r[1]) for r in rows}
+        return {str(r[0]): FieldCounts(int(r[1]), int(r[2]), int(r[3])) for r in rows}
 
     def fields(self, campaign_id: str, *, removed_by_reviewer: bool = False) -> list[Label]:
         """The current fields drawn in the campaign's tasks (by their task id); with

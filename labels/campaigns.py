@@ -297,6 +297,16 @@ def check_campaign(campaign: Campaign, known_crops: Sequence[str] | None = None)
 
 
 @dataclass(frozen=True, slots=True)
+class FieldCounts:
+    """A volunteer's current fields in a campaign: all of them, those saved as the outline
+    assist proposed them (unedited), and those a reviewer rejected."""
+
+    fields: int
+    unedited: int = 0
+    rejected: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Progress:
     """Counts per state at a moment, per volunteer, and the pace of the recent work."""
 
@@ -304,7 +314,7 @@ class Progress:
     total: int
     mapped_by: dict[str, int]
     validated_by: dict[str, int]
-    fields_by: dict[str, int]
+    fields_by: dict[str, FieldCounts]
     tasks_per_hour: float | None
     hours_left: float | None
 
@@ -332,7 +342,7 @@ def pace(events: Iterable[TaskEvent], now: datetime, window_h: float = 24.0) -> 
 def progress(
     tasks: Iterable[Task],
     events: Iterable[TaskEvent],
-    fields_by: Mapping[str, int],
+    fields_by: Mapping[str, FieldCounts],
     now: datetime,
 ) -> Progress:
     """The progress figures of a campaign's tasks at ``now`` (expired locks count as gone);

@@ -22,6 +22,7 @@ from labels.campaigns import (
     STATE_COLOURS,
     STATE_TITLES,
     Campaign,
+    FieldCounts,
     Progress,
     Task,
     TaskState,
@@ -369,19 +370,26 @@ def state_table(found: Progress) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["state", "tasks", "%"])
 
 
+PEOPLE_COLUMNS = (
+    "person",
+    "tasks mapped",
+    "tasks validated",
+    "fields",
+    "assist proposals saved unedited",
+    "fields rejected",
+)
+
+
 def people_table(found: Progress) -> pd.DataFrame:
-    """Per volunteer: tasks mapped, tasks validated, fields drawn in the campaign."""
+    """Per volunteer: tasks mapped, tasks validated, fields drawn in the campaign, how many
+    of those they saved as the outline assist proposed them, and how many were rejected."""
     people = sorted(set(found.mapped_by) | set(found.validated_by) | set(found.fields_by))
-    rows = [
-        {
-            "person": p,
-            "tasks mapped": found.mapped_by.get(p, 0),
-            "tasks validated": found.validated_by.get(p, 0),
-            "fields": found.fields_by.get(p, 0),
-        }
-        for p in people
-    ]
-    return pd.DataFrame(rows, columns=["person", "tasks mapped", "tasks validated", "fields"])
+    rows = []
+    for p in people:
+        fields = found.fields_by.get(p, FieldCounts(0))
+        counts = (found.mapped_by.get(p, 0), found.validated_by.get(p, 0))
+        rows.append((p, *counts, fields.fields, fields.unedited, fields.rejected))
+    return pd.DataFrame(rows, columns=list(PEOPLE_COLUMNS))
 
 
 def locks(tasks: Sequence[Task], now: datetime) -> list[Task]:

@@ -13,14 +13,15 @@ from labels.campaign_store import CampaignStore
 from labels.campaigns import (
     Campaign,
     CampaignError,
+    FieldCounts,
     NoTaskError,
     TaskLockedError,
     TaskState,
     task_grid,
 )
 from labels.errors import PermissionDeniedError, StaleEditError
-from labels.model import Role
-from tests.labels.conftest import SCENE, make_label
+from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label, Role, Status
+from tests.labels.conftest import SCENE, make_label, square
 
 AREA = box(85.30, 27.70, 85.34, 27.73)
 CELL = (1280.0, 1280.0)  # 128 pixels of 10 m
@@ -274,9 +275,30 @@ def test_fields_drawn_in_a_task_carry_its_id_and_count_per_volunteer(
     assert store.get(saved.id).task_id == task.ref
     assert store.history(saved.id)[0].label.task_id == task.ref
     store.save(make_label(annotator="sita"), actor="sita", role=Role.VOLUNTEER)  # no task
-    assert campaigns.fields_by(c.id) == {"ram": 1}
-    assert campaigns.progress(c.id).fields_by == {"ram": 1}
+    assert campaigns.fields_by(c.id) == {"ram": FieldCounts(1)}
+    assert campaigns.progress(c.id).fields_by == {"ram": FieldCounts(1)}
     assert store.check() == []
+
+
+def test_the_fields_per_volunteer_count_unedited_proposals_and_rejections(
+    campaigns: CampaignStore, store: BaseLabelStore
+) -> None:
+    c = make_campaign(campaigns)
+    task = campaigns.map_next(c.id, "ram")
+
+    def save(lon: float, drawing: str) -> Label:
+        label = make_label(square(lon), task_id=task.ref, status="submitted", drawing=drawing)
+        return store.save(label, actor="ram", role=Role.VOLUNTEER).label
+
+    proposed = [save(85.30 + 0.01 * i, PROPOSED) for i in range(3)]
+    save(85.34, PROPOSED_EDITED)
+    save(85.35, HAND)
+    for label in proposed[:2]:
+        store.review(
+            label.id, actor="sita", decision=Status.REJECTED, comment="cut", expected_version=1
+        )
+    store.delete(proposed[2].id, actor="ram", role=Role.VOLUNTEER, expected_version=1)
+    assert campaigns.fields_by(c.id) == {"ram": FieldCounts(4, unedited=2, rejected=2)}
 
 
 def test_a_store_made_before_campaigns_is_upgraded_on_open(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -196,7 +196,7 @@ def test_the_export_page_offers_a_campaign_with_its_tasks(app_data: Path) -> Non
 
 
 def test_a_reviewer_keeps_one_version_of_a_task_mapped_twice(app_data: Path) -> None:
-    from labels.model import Label, Status
+    from labels.model import PROPOSED, Label, Status
 
     scene, campaigns, made = _campaign_mapped_twice(app_data)
     west, south, _, _ = made.area.bounds
@@ -204,7 +204,7 @@ def test_a_reviewer_keeps_one_version_of_a_task_mapped_twice(app_data: Path) -> 
     for person in ("Sita", "Ram"):
         task = campaigns.lock_for_mapping(made.id, 1, person)
         drawn = Label(field, "wheat", scene.scene_id, person, status=Status.SUBMITTED,
-                      task_id=task.ref)  # fmt: skip
+                      task_id=task.ref, drawing=PROPOSED)  # fmt: skip
         campaigns.store.save(drawn, actor=person, role=Role.VOLUNTEER)
         campaigns.mark_mapped(made.id, 1, person)
     review = run_page(CAMPAIGNS_PAGE, MAYA)
@@ -216,6 +216,9 @@ def test_a_reviewer_keeps_one_version_of_a_task_mapped_twice(app_data: Path) -> 
     assert campaigns.task(made.id, 1).state is TaskState.VALIDATED
     found = campaigns.agreement(made.id)  # Ram's removed version still counts
     assert found.campaign.matched == 1 and found.campaign.mean_iou == 1.0
+    people = next(d.value for d in review.dataframe if "person" in d.value.columns)
+    counted = ["fields", "assist proposals saved unedited", "fields rejected"]
+    assert people.set_index("person").loc["Sita", counted].tolist() == [1, 1, 0]
 
 
 def test_a_coordinator_changes_the_instructions_and_the_history_shows_it(app_data: Path) -> None:
