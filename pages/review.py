@@ -22,10 +22,10 @@ from ui.review import (
     comparison_map,
     drawn_on_badge,
     enhanced_view_of,
+    field_summary,
     filter_drawn_on,
     filter_outlined,
     outcomes_table,
-    outline_origin,
     own_field_notice,
     queue_order,
     review_filter,
@@ -160,19 +160,7 @@ with map_col:
         key=f"review-{label.id}",
     )
 with side:
-    st.markdown(
-        f"**{escape_markdown(label.crop)}**, {label.area_ha:.2f} ha, "
-        f"{label.perimeter_m:.0f} m around  \n"
-        f"by **{escape_markdown(label.annotator)}**, {label.status.value}  \n"
-        f"drawn on the {label.view.value} view"
-        + (f", {escape_markdown(origin)}" if (origin := outline_origin(label)) else "")
-        + (f"  \ndates looked at: {escape_markdown(label.dates_seen)}" if label.dates_seen else "")
-        + (
-            f" ({escape_markdown(method_text(*label.enhancement.split(':')[:2]))})"
-            if label.enhancement
-            else ""
-        )
-    )
+    st.markdown(field_summary(label))
     if label.drawing == PROPOSED:
         st.warning(UNEDITED_PROPOSAL)
     if badge is not None:

@@ -22,8 +22,10 @@ from ui.auth import Identity
 from ui.consistency_view import TEXTS, UNCHECKED, BadgeText, badge_text, consistency_layer
 from ui.enhance_flow import results_of_scene
 from ui.field_layers import MapField, add_fields
+from ui.methods import method_text
 from ui.registry import ServedScene
 from ui.scene_map import TileKey, add_outline, add_scene_tiles
+from ui.text import escape_markdown
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,26 @@ UNEDITED_PROPOSAL = (
     "Saved as the outline assist proposed it: no one adjusted its outline. Check its edges "
     "against both views."
 )
+
+
+def field_summary(label: Label) -> str:
+    """The field under review in a few lines of escaped Markdown: crop, size, who and where
+    it stands, the imagery it was drawn on (and the method that sharpened it), how its outline
+    came to be, and the dates looked at."""
+    drawn_on = f"drawn on the {label.view.value} view"
+    if label.enhancement:
+        drawn_on += f" ({method_text(*label.enhancement.split(':')[:2])})"
+    if origin := outline_origin(label):
+        drawn_on += f", {origin}"
+    lines = [
+        f"**{escape_markdown(label.crop)}**, {label.area_ha:.2f} ha, {label.perimeter_m:.0f} m "
+        "around",
+        f"by **{escape_markdown(label.annotator)}**, {label.status.value}",
+        escape_markdown(drawn_on),
+    ]
+    if label.dates_seen:
+        lines.append(f"dates looked at: {escape_markdown(label.dates_seen)}")
+    return "  \n".join(lines)
 
 
 def outline_origin(label: Label) -> str | None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label, Status
-from tests.ui.conftest import MAYA, SCENE, field_at
+from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label, Status, View
+from tests.ui.conftest import MAYA, SCENE, field_at, shown
 from ui.label_actions import review_field
 from ui.review import (
     OUTLINED_CHOICES,
+    field_summary,
     filter_outlined,
     outline_origin,
     review_progress,
@@ -63,3 +64,30 @@ def test_the_review_says_how_each_outline_came_to_be_and_filters_by_it() -> None
     assert filter_outlined(every, ["by the assist, not edited"]) == [labels[PROPOSED]]
     assert filter_outlined(every, ["by hand", "not recorded"]) == [labels[HAND], labels[None]]
     assert list(OUTLINED_CHOICES.values()) == [HAND, PROPOSED, PROPOSED_EDITED, None]
+
+
+def test_the_field_summary_names_the_method_with_the_view_and_the_dates_on_their_own() -> None:
+    label = Label(
+        field_at(0),
+        "rice",
+        SCENE,
+        "Sita",
+        status=Status.SUBMITTED,
+        view=View.ENHANCED,
+        enhancement="enhancer",
+        drawing=PROPOSED_EDITED,
+        assist_version="learned-merge-mlp32-0639318793c6@0.4",
+        dates_seen="date 1, date 2",
+        area_ha=1.1,
+        perimeter_m=421.0,
+    )
+    lines = [shown(line) for line in field_summary(label).split("  \n")]
+    assert lines == [
+        "**rice**, 1.10 ha, 421 m around",
+        "by **Sita**, submitted",
+        "drawn on the enhanced view (Enhancer), outlined by the assist "
+        "(learned-merge-mlp32-0639318793c6@0.4), then edited by hand",
+        "dates looked at: date 1, date 2",
+    ]
+    by_hand = field_summary(label.replace(view=View.ORIGINAL, enhancement=None, drawing=HAND))
+    assert shown(by_hand).split("  \n")[2] == "drawn on the original view, outlined by hand"
