@@ -72,7 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("--quiet", action="store_true", help="no progress bar")
 
-    st = sub.add_parser("stats", help="count and hectares per crop, annotator and status")
+    st = sub.add_parser(
+        "stats", help="count and hectares per crop, annotator, status and how outlined"
+    )
     st.add_argument("store", help=STORE_HELP)
     st.add_argument("--json", action="store_true", help="print JSON instead of tables")
 

@@ -1,4 +1,5 @@
-"""Summary statistics of a label set: count and hectares per crop, annotator and status."""
+"""Summary statistics of a label set: count and hectares per crop, annotator, status and how
+the outline came to be."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import Any
 
 from labels.model import Label
 
-GROUPS = ("crop", "annotator", "status")
+GROUPS = ("crop", "annotator", "status", "outline")
+NOT_RECORDED = "not recorded"  # the outline's origin of labels saved before it was recorded
 
 
 @dataclass
@@ -27,7 +29,8 @@ class Tally:
 
 @dataclass
 class Summary:
-    """Totals and one table per grouping (``crop``, ``annotator``, ``status``)."""
+    """Totals and one table per grouping (``crop``, ``annotator``, ``status``, ``outline``:
+    hand, proposed, proposed-edited or not recorded)."""
 
     total: Tally = field(default_factory=Tally)
     groups: dict[str, dict[str, Tally]] = field(
@@ -47,7 +50,8 @@ class Summary:
 
 
 def summarize(labels: Iterable[Label]) -> Summary:
-    """Count labels and add up their hectares per crop, per annotator and per status."""
+    """Count labels and add up their hectares per crop, per annotator, per status and per
+    kind of outline."""
     summary = Summary()
     for label in labels:
         area = label.area_ha or 0.0
@@ -55,6 +59,7 @@ def summarize(labels: Iterable[Label]) -> Summary:
         summary.groups["crop"][label.crop].add(area)
         summary.groups["annotator"][label.annotator].add(area)
         summary.groups["status"][str(label.status)].add(area)
+        summary.groups["outline"][label.drawing or NOT_RECORDED].add(area)
     return summary
 
 

@@ -102,7 +102,7 @@ if chosen:
     by_crop.bar_chart(tables["crop"], x="crop", y="hectares")
     by_volunteer.markdown("**Fields per volunteer**")
     by_volunteer.bar_chart(tables["annotator"], x="volunteer", y="fields")
-    for group in ("crop", "annotator", "status"):
+    for group in tables:
         st.dataframe(tables[group], hide_index=True)
 progress = reads.value("progress", scene_id, lambda: review_progress(store, scene_id))
 st.progress(

@@ -18,6 +18,7 @@ from labels.geojson import ExtraProperties
 from labels.geometry import GEOJSON_DECIMALS
 from labels.model import Label
 from labels.stats import summarize
+from ui.plain_words import outlined_words
 from ui.registry import registry
 
 KINDS = {
@@ -103,13 +104,23 @@ def file_name(kind: str, scene_id: str | None, today: date) -> str:
     return f"sharpfields-labels{scene}-{today.isoformat()}.{kind}"
 
 
+SUMMARY_TITLES = {
+    "crop": "crop",
+    "annotator": "volunteer",
+    "status": "status",
+    "outline": "outlined",
+}
+
+
 def summary_tables(labels: Iterable[Label]) -> dict[str, pd.DataFrame]:
-    """Count and hectares per crop, per volunteer and per status, largest first."""
+    """Count and hectares per crop, per volunteer, per status and per kind of outline (by
+    hand, proposed by the outline assist, proposed then edited), largest first."""
     summary = summarize(labels).as_dict()
     tables = {}
-    for group, title in (("crop", "crop"), ("annotator", "volunteer"), ("status", "status")):
+    for group, title in SUMMARY_TITLES.items():
+        words = outlined_words if group == "outline" else str  # stats keep Label.drawing
         rows = [
-            {title: key, "fields": value["count"], "hectares": round(value["hectares"], 2)}
+            {title: words(key), "fields": value["count"], "hectares": round(value["hectares"], 2)}
             for key, value in summary[group].items()
         ]
         frame = pd.DataFrame(rows, columns=[title, "fields", "hectares"])

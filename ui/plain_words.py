@@ -17,7 +17,7 @@ from labels.errors import (
     StaleEditError,
     TransitionError,
 )
-from labels.model import Label
+from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label
 from labels.validate import Finding
 
 # label id → how to call that field, or None when it is not known
@@ -104,3 +104,16 @@ def store_namer(get: Callable[[str], Label]) -> FieldNamer:
             return None
 
     return name_of
+
+
+OUTLINED = {  # how a field's outline came to be (Label.drawing), as pages say it
+    HAND: "by hand",
+    PROPOSED: "by the assist, not edited",
+    PROPOSED_EDITED: "by the assist, then edited",
+}
+
+
+def outlined_words(drawing: str | None) -> str:
+    """How a field's outline came to be, in the pages' words ("not recorded" for labels
+    saved before it was, or any value the pages do not know)."""
+    return OUTLINED.get(drawing or "", "not recorded")

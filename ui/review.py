@@ -23,6 +23,7 @@ from ui.consistency_view import TEXTS, UNCHECKED, BadgeText, badge_text, consist
 from ui.enhance_flow import results_of_scene
 from ui.field_layers import MapField, add_fields
 from ui.methods import method_text
+from ui.plain_words import outlined_words
 from ui.registry import ServedScene
 from ui.scene_map import TileKey, add_outline, add_scene_tiles
 from ui.text import escape_markdown
@@ -90,10 +91,7 @@ def outline_origin(label: Label) -> str | None:
 
 
 OUTLINED_CHOICES: dict[str, str | None] = {  # the Review filter's words → Label.drawing
-    "by hand": HAND,
-    "by the assist, not edited": PROPOSED,
-    "by the assist, then edited": PROPOSED_EDITED,
-    "not recorded": None,
+    outlined_words(drawing): drawing for drawing in (HAND, PROPOSED, PROPOSED_EDITED, None)
 }
 
 
@@ -115,10 +113,9 @@ OUTCOMES_NOTE = (
 
 def outcomes_table(found: Sequence[OutlineOutcomes]) -> pd.DataFrame:
     """The reviews of each kind of outline, in the Review filter's words."""
-    words = {drawing or "": text for text, drawing in OUTLINED_CHOICES.items()}
     return pd.DataFrame(
         {
-            "Outlined": [words[o.drawing] for o in found],
+            "Outlined": [outlined_words(o.drawing) for o in found],
             "Waiting": [o.waiting for o in found],
             "Accepted": [o.accepted for o in found],
             "Rejected": [o.rejected for o in found],

@@ -26,6 +26,13 @@ def test_summary_counts_and_hectares() -> None:
         "draft": {"count": 2, "hectares": 1.5},
         "submitted": {"count": 1, "hectares": 4.0},
     }
+    assert d["outline"] == {"not recorded": {"count": 3, "hectares": 5.5}}
+    drawn = [items[0].replace(drawing="hand"), items[1].replace(drawing="proposed"), items[2]]
+    assert summarize(drawn).as_dict()["outline"] == {
+        "hand": {"count": 1, "hectares": 1.0},
+        "not recorded": {"count": 1, "hectares": 0.5},
+        "proposed": {"count": 1, "hectares": 4.0},
+    }
     text = format_summary(summary)
     assert text.splitlines()[0] == "3 label(s), 5.50 ha"
     assert "wheat                           1         4.00" in text

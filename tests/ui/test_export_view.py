@@ -68,6 +68,8 @@ def test_summary_tables_and_file_names(filled_store) -> None:  # type: ignore[no
         zip(tables["annotator"]["volunteer"], tables["annotator"]["fields"], strict=True)
     )
     assert volunteers == {"Sita": 3, "Ram": 1}
+    outlined = tables["outline"]  # the fixture's fields were all drawn by hand
+    assert list(zip(outlined["outlined"], outlined["fields"], strict=True)) == [("by hand", 4)]
     assert file_name("gpkg", SCENE, date(2026, 11, 23)) == (
         "sharpfields-labels-scene-1-2026-11-23.gpkg"
     )
