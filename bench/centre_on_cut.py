@@ -8,10 +8,11 @@ As in :mod:`bench.outline_all_order`'s "areas inside the chip": 256² px areas o
 views (bicubic and enhancer views, both degradations), 4 per view, each segmented alone with
 the shipped segmenter. A proposal on the area's edge that lies mostly on a drawn field with
 over a tenth of it outside the area is a cut piece. The Label page then moves the area:
-centred on the middle of the piece's border along the edge (here clamped to the chip, and
-kept at 256² px), segmented alone again, and the field under the piece's innermost point
-proposed there (the segment under it, as the benchmark's clicks). Both are judged by IoU
-with the whole drawn field. Writes bench/results/centre_on_cut[-validation].json and .md.
+centred on the middle of the piece's border along the edge, 256² px or larger as the page
+grows it to hold the piece 1.2 times (at most the chip, and clamped to it), segmented alone
+again, and the field under the piece's innermost point proposed there (the segment under
+it, as the benchmark's clicks). Both are judged by IoU with the whole drawn field. Writes
+bench/results/centre_on_cut[-validation].json and .md.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from bench.tune_outline import validation_views
 from sr.outline.bands import three_bands
 from sr.outline.hierarchy import on_frame
 from sr.outline.segment import MergeSegmenter
+from ui.outline_edges import MARGIN
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -42,18 +44,41 @@ def crossing(piece: np.ndarray) -> tuple[float, float]:
     return float(rows.mean()), float(cols.mean())
 
 
-def centred_at(point: tuple[float, float], chip: tuple[int, int]) -> tuple[int, int]:
-    """Top left corner (chip pixels) of an area of :data:`AREA` px centred on ``point``,
-    moved to lie within the chip."""
+def held_side(piece: np.ndarray, point: tuple[float, float]) -> int:
+    """The side (px) of the square area centred on ``point`` that holds a cut piece (a
+    chip-sized mask) :data:`MARGIN` times, as the Label page chooses it
+    (:func:`ui.outline_edges.area_holding`): :data:`AREA` px, grown by that factor until it
+    holds the piece's extent so enlarged; at most the chip's side."""
+    rows, cols = np.nonzero(piece)
+    wanted = [
+        ((lo + hi) / 2 - (hi - lo) * MARGIN / 2, (lo + hi) / 2 + (hi - lo) * MARGIN / 2)
+        for lo, hi in ((rows.min(), rows.max() + 1), (cols.min(), cols.max() + 1))
+    ]
+    side, limit = AREA, int(min(piece.shape))
+    while side < limit:
+        box = zip(point, wanted, strict=True)
+        if all(p - side / 2 <= lo and p + side / 2 >= hi for p, (lo, hi) in box):
+            return side
+        side = int(side * MARGIN) + 1
+    return limit
+
+
+def centred_at(
+    point: tuple[float, float], chip: tuple[int, int], side: int = AREA
+) -> tuple[int, int]:
+    """Top left corner (chip pixels) of an area of ``side`` px centred on ``point``, moved
+    to lie within the chip."""
     return tuple(  # type: ignore[return-value]
-        int(min(max(round(p - AREA / 2), 0), size - AREA))
+        int(min(max(round(p - side / 2), 0), size - side))
         for p, size in zip(point, chip, strict=True)
     )
 
 
-def window_fields(segmenter: MergeSegmenter, rgb: np.ndarray, at: tuple[int, int]) -> np.ndarray:
-    """The segmenter's fields of the area of :data:`AREA` px at ``at`` (top left)."""
-    window = rgb[:, at[0] : at[0] + AREA, at[1] : at[1] + AREA]
+def window_fields(
+    segmenter: MergeSegmenter, rgb: np.ndarray, at: tuple[int, int], side: int = AREA
+) -> np.ndarray:
+    """The segmenter's fields of the area of ``side`` px at ``at`` (top left)."""
+    window = rgb[:, at[0] : at[0] + side, at[1] : at[1] + side]
     return segmenter.fields(segmenter.prepared(np.ascontiguousarray(window)))
 
 
@@ -85,22 +110,26 @@ def measure(chips: tuple[str, ...]) -> dict[str, dict[str, float]]:
     piece and of the proposal on the centred area; the share the centring improves."""
     segmenter = MergeSegmenter()
     found: dict[str, list[tuple[float, float]]] = {}
+    sides: dict[str, list[int]] = {}
     for view_name, image, fields in validation_views(("bicubic", "enhancer"), chips):
         rgb = three_bands(image)
         for at in AREA_AT:
             for piece, number in cut_pieces(window_fields(segmenter, rgb, at), fields, at):
                 drawn = fields == number
                 r, c = crossing(piece[at[0] : at[0] + AREA, at[1] : at[1] + AREA])
-                new_at = centred_at((at[0] + r, at[1] + c), fields.shape)
-                again = window_fields(segmenter, rgb, new_at)
+                point = (at[0] + r, at[1] + c)
+                side = held_side(piece, point)
+                new_at = centred_at(point, fields.shape, side)
+                again = window_fields(segmenter, rgb, new_at, side)
                 row, col = innermost_pixel(piece)
                 label = again[row - new_at[0], col - new_at[1]]
                 proposal = np.zeros(fields.shape, bool)
                 if label:
-                    proposal[new_at[0] : new_at[0] + AREA, new_at[1] : new_at[1] + AREA] = (
+                    proposal[new_at[0] : new_at[0] + side, new_at[1] : new_at[1] + side] = (
                         again == label
                     )
                 found.setdefault(view_name, []).append((iou(piece, drawn), iou(proposal, drawn)))
+                sides.setdefault(view_name, []).append(side)
     out = {}
     for view_name, pairs in found.items():
         before, after = np.array(pairs).T
@@ -112,6 +141,7 @@ def measure(chips: tuple[str, ...]) -> dict[str, dict[str, float]]:
             "centred_at_0.5": float(np.mean(after >= 0.5)),
             "centred_better": float(np.mean(after > before)),
             "centred_worse_by_0.1": float(np.mean(after < before - 0.1)),
+            "grown_area": float(np.mean(np.array(sides[view_name]) > AREA)),
         }
     return out
 
@@ -121,17 +151,19 @@ def markdown(result: dict[str, dict[str, float]], split: str) -> str:
         f"Centre the area on this field, {split} chips, both degradations: proposals that an "
         f"area's edge cuts ({AREA}² px areas inside the chip, {len(AREA_AT)} per view), judged "
         "by IoU with the whole drawn field: the cut piece, and the field proposed at the "
-        "piece's innermost point on an area of the same size centred where the edge cut it.",
+        "piece's innermost point on an area centred where the edge cut it (as large, or "
+        "larger as the Label page grows it to hold the piece 1.2 times: 'grown').",
         "",
         "| view | cut pieces | piece: median IoU | ≥ 0.5 | centred: median IoU | ≥ 0.5 "
-        "| centred better | centred worse by > 0.1 |",
-        "|---|---|---|---|---|---|---|---|",
+        "| centred better | centred worse by > 0.1 | grown |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for view_name, r in result.items():
         lines.append(
             f"| {view_name} | {r['pieces']:.0f} | {r['piece_median_iou']:.2f} | "
             f"{r['piece_at_0.5']:.0%} | {r['centred_median_iou']:.2f} | {r['centred_at_0.5']:.0%} "
-            f"| {r['centred_better']:.0%} | {r['centred_worse_by_0.1']:.0%} |"
+            f"| {r['centred_better']:.0%} | {r['centred_worse_by_0.1']:.0%} "
+            f"| {r['grown_area']:.0%} |"
         )
     return "\n".join(lines) + "\n"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from bench.bench_fields import innermost_pixel
-from bench.centre_on_cut import AREA, centred_at, crossing, cut_pieces
+from bench.centre_on_cut import AREA, centred_at, crossing, cut_pieces, held_side
 
 
 def test_a_piece_cut_by_the_areas_edge_is_found_with_its_drawn_field() -> None:
@@ -37,3 +37,20 @@ def test_the_field_is_proposed_again_at_the_pieces_innermost_point() -> None:
     mask[2:12, 5:25] = True  # 10 rows × 20 columns
     row, col = innermost_pixel(mask)
     assert 6 <= row <= 7 and 9 <= col <= 20  # 5 px or more from every side: the most here
+
+
+def test_the_centred_area_grows_as_the_page_grows_it_to_hold_the_piece() -> None:
+    chip = np.zeros((2 * AREA, 2 * AREA), bool)
+    small = chip.copy()
+    small[250:320, 100:200] = True  # 70 × 100 px, cut at row 320
+    assert held_side(small, (319, 149.5)) == AREA  # 1.2 times it fits in 256 px
+    long = chip.copy()
+    long[300:320, 0:240] = True  # 240 px long: 288 px with the margin
+    side = held_side(long, (319, 119.5))
+    assert side == int(AREA * 1.2) + 1  # one step, as ui.outline_edges.area_holding steps
+    assert 319 - side / 2 <= 300 - 0.1 * 20 and 119.5 + side / 2 >= 240 + 0.1 * 240
+    assert held_side(long, (319, 500)) == 2 * AREA  # never more than the chip
+    assert centred_at((319, 119.5), chip.shape, side) == (
+        min(round(319 - side / 2), 2 * AREA - side),
+        0,
+    )
