@@ -317,17 +317,24 @@ def take_centred_field(
     """Once the area that **Centre the area on this field** chose is enhanced and shown, the
     field it was centred on is proposed there, as a click inside its cut outline would;
     forgotten when the area changes first."""
-    pending = st.session_state.get(CENTRED_KEY)
-    if pending is None:
-        return draft
-    point, area = pending
-    if st.session_state.get("area") != area:
-        del st.session_state[CENTRED_KEY]
-        return draft
-    if shown is None:
+    if (point := _centred_point()) is None or shown is None:
         return draft
     del st.session_state[CENTRED_KEY]
     return _propose_field(scene, shown, store, drafts, draft, point, lead=CENTRED_LEAD)
+
+
+def _centred_point() -> tuple[float, float] | None:
+    """Where the field that **Centre the area on this field** moved the area onto waits to
+    be proposed (lon/lat), while the area is still the one it chose; forgotten (None) once
+    the area changed."""
+    pending = st.session_state.get(CENTRED_KEY)
+    if pending is None:
+        return None
+    point, area = pending
+    if st.session_state.get("area") != area:
+        del st.session_state[CENTRED_KEY]
+        return None
+    return point  # type: ignore[no-any-return]
 
 
 def _corner(
@@ -813,8 +820,7 @@ def _centred_wait(area: AreaState, answered: bool) -> None:
     """While the field the area was centred on waits for the area to be enhanced: a button
     that enhances it (as the side panel's Enhance; with a word on why, unless the answer
     just said it), or that it is being enhanced."""
-    pending = st.session_state.get(CENTRED_KEY)
-    if pending is None or pending[1] != st.session_state.get("area") or area.enhanced:
+    if _centred_point() is None or area.enhanced:
         return
     if area.enhancing:
         st.info(CENTRED_ENHANCING)

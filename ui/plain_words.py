@@ -18,6 +18,7 @@ from labels.errors import (
     TransitionError,
 )
 from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label
+from labels.stats import NOT_RECORDED
 from labels.validate import Finding
 
 # label id → how to call that field, or None when it is not known
@@ -116,4 +117,4 @@ OUTLINED = {  # how a field's outline came to be (Label.drawing), as pages say i
 def outlined_words(drawing: str | None) -> str:
     """How a field's outline came to be, in the pages' words ("not recorded" for labels
     saved before it was, or any value the pages do not know)."""
-    return OUTLINED.get(drawing or "", "not recorded")
+    return OUTLINED.get(drawing or "", NOT_RECORDED)
