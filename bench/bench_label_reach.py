@@ -29,8 +29,8 @@ from bench.results_files import write_results
 from sr.imagery.scene import open_scene
 from tests.e2e.harness import MAP, bench_browser, draw_fields_tool, enhance_at, press, sign_in
 from tests.e2e.sample_fields import click_until, inside_a_field
+from ui.outline_centre import ENHANCE_CENTRED
 from ui.outline_edges import AREA_MOVED, CENTRE_BUTTON, EDGE_NOTE
-from ui.outline_tool import ENHANCE_CENTRED
 from ui.settings import SAMPLE_SCENE
 
 RESULTS = Path(__file__).resolve().parent / "results"

@@ -84,21 +84,29 @@ from ui.live_map import (
 )
 from ui.map_events import chosen_area, drawn_work, map_news
 from ui.methods import METHOD_HELP, METHODS, PRESETS
+from ui.outline_adjust import (
+    next_click_choice,
+)
 from ui.outline_assist import Proposals
+from ui.outline_centre import (
+    AreaState,
+    enhance_asked,
+    take_centred_field,
+)
+from ui.outline_corners import (
+    add_corner_layer,
+)
 from ui.outline_fix import can_fix, fix_outlines
-from ui.outline_tool import (
-    OUTLINE_TOOL,
+from ui.outline_queue import (
     QUEUE_BUTTONS,
     QUEUE_KEYS,
-    AreaState,
-    add_corner_layer,
     add_queue_layer,
-    enhance_asked,
     fit_queue,
+)
+from ui.outline_tool import (
+    OUTLINE_TOOL,
     forget_saved_proposals,
-    next_click_choice,
     outline_panel,
-    take_centred_field,
     take_click,
     under_map,
 )

@@ -46,16 +46,22 @@ from tests.e2e.sample_fields import BOTH_DATES, click_until, inside_a_field, lar
 from ui.drawings import Drafts
 from ui.live_map import UNDER_MAP
 from ui.outline_assist import Proposals, assist_version
-from ui.outline_edges import AREA_MOVED, CENTRE_BUTTON, EDGE_NOTE
-from ui.outline_tool import (
+from ui.outline_centre import (
     CENTRED_LEAD,
     ENHANCE_CENTRED,
-    OUTLINE_TOOL,
+    innermost,
+)
+from ui.outline_corners import (
+    TWO_CORNERS,
+)
+from ui.outline_edges import AREA_MOVED, CENTRE_BUTTON, EDGE_NOTE
+from ui.outline_queue import (
     QUEUE_CUT,
     QUEUE_KEYS_NOTE,
     QUEUE_STOPPED,
-    TWO_CORNERS,
-    innermost,
+)
+from ui.outline_tool import (
+    OUTLINE_TOOL,
 )
 from ui.settings import SAMPLE_SCENE
 

@@ -1,0 +1,187 @@
+"""**Outline all fields here**: every field that stands out on the enhanced area shown,
+queued and confirmed one by one under the map (Keep adds it to the unsaved drawings, Skip
+drops it, Stop ends the queue; keys K and S). The next one waiting is cut off the fields
+drawn or saved since (:func:`fit_queue`)."""
+
+from __future__ import annotations
+
+import folium
+import streamlit as st
+from shapely.geometry import mapping
+
+from labels.base_store import LabelStore
+from sr.imagery.scene import Scene
+from sr.sharpen.cache import CachedResult
+from ui.auth import Identity
+from ui.date_view import current_date
+from ui.drawings import Drafts
+from ui.outline_assist import LastClick, Proposals, assist_version, enhanced_frame, propose_all
+from ui.outline_centre import centre_button, innermost, move_area
+from ui.outline_edges import AREA_MOVED
+from ui.outline_propose import (
+    QUEUE_MESSAGE_KEY,
+    add_proposal,
+    cautions,
+    every_date,
+    fields_around,
+    say,
+    say_failed,
+    say_under_map,
+)
+from ui.scene_map import MapParent
+from ui.state import bump_map
+from ui.uninterrupted import uninterrupted
+
+QUEUE_STYLE = {"color": "#ffd600", "weight": 3, "dashArray": "6 4", "fillOpacity": 0.15}
+QUEUE_CUT = (
+    "The next proposed field stops at a field drawn since Outline all and shares its border."
+)
+QUEUE_SKIPPED = (
+    "{n} proposed field(s) skipped: little or nothing of them lies outside the fields drawn "
+    "since Outline all."
+)
+QUEUE_STOPPED = (
+    "Outline all stopped: the {n} proposed field(s) left were cut by the old area's edge too. "
+    "Once the new area is enhanced, press Outline all fields here again to go on there."
+)
+QUEUE_DONE = (
+    "That was the last proposed field. The ones you kept are unsaved drawings: choose their "
+    "crop and save them."
+)
+KEEP_BUTTON, SKIP_BUTTON = "assist-keep", "assist-skip"  # the buttons' widget keys
+QUEUE_KEYS = {"k": KEEP_BUTTON, "s": SKIP_BUTTON}  # key → the button it presses
+QUEUE_BUTTONS = ("Keep", "Skip", "Stop")  # held by the map until it reported its drawing
+QUEUE_KEYS_NOTE = "K keeps, S skips"  # the keys work on the map too
+NONE_STANDS_OUT = (
+    "No field proposed: none stands out on the enhanced area. Click a field, or outline it "
+    "with Draw fields."
+)
+NONE_LEFT = (
+    "No field proposed: the {n} found are all too small, too large, or overlapping or inside "
+    "saved fields."
+)
+
+
+@uninterrupted
+def outline_all(
+    scene: Scene, shown: CachedResult, store: LabelStore, identity: Identity, drafts: Drafts
+) -> None:
+    """Queue every field that stands out on the enhanced area ``shown`` (whole fields
+    first), off the fields drawn already, and say how many."""
+    around = fields_around(store, scene, drafts, drafts.load())
+    found, left_out, version = propose_all(
+        scene, shown, around, identity.name, every_date=every_date(scene)
+    )
+    record = Proposals.beside(drafts.path)
+    record.queue, record.queue_version = found, version
+    record.queue_frame = frame = enhanced_frame(shown)
+    record.save()
+    note = f" ({left_out} left out: too small, too large, or overlapping or inside a saved field)"
+    at_edge = sum(frame.reaches_edge(p) for p in found)
+    edge = f" {at_edge} of them reach the area's edge and come last." if at_edge else ""
+    if not found:
+        say_failed(NONE_LEFT.format(n=left_out) if left_out else NONE_STANDS_OUT)
+    else:
+        say(f"{len(found)} field(s) proposed{note if left_out else ''}: keep or skip each.{edge}")
+    bump_map()
+
+
+@uninterrupted
+def _confirm(store: LabelStore, drafts: Drafts, keep: bool, scene: Scene, user: str) -> None:
+    record = Proposals.beside(drafts.path)
+    if not record.queue:
+        return
+    first = record.queue.pop(0)
+    record.save()
+    if keep:  # kept as if clicked inside it: Larger / Smaller field work on it too
+        inside = first.representative_point()
+        click = LastClick(inside.x, inside.y, every_date(scene), current_date(scene))
+        version = record.queue_version or assist_version()
+        add_proposal(drafts, drafts.load(), first, version, click)
+    fit_queue(store, scene, drafts, user)
+    if not Proposals.beside(drafts.path).queue:
+        say_under_map(QUEUE_DONE)
+    bump_map()
+
+
+def fit_queue(store: LabelStore, scene: Scene, drafts: Drafts, user: str) -> bool:
+    """Fit the outline-all queue's next proposal to the fields drawn, edited or saved since
+    Outline all (:meth:`Proposals.fit_queue_head`), and say so on the panel when that
+    changed it. True when it did (the map's yellow outline is then out of date)."""
+    record = Proposals.beside(drafts.path)
+    if not record.queue:
+        return False
+    fit = record.fit_queue_head(fields_around(store, scene, drafts, drafts.load(), record), user)
+    if not (fit.cut or fit.skipped):
+        return False
+    record.save()
+    told = [QUEUE_SKIPPED.format(n=fit.skipped)] if fit.skipped else []
+    say_under_map(" ".join([*told, QUEUE_CUT] if fit.cut else told))
+    return True
+
+
+@uninterrupted
+def _stop(drafts: Drafts) -> None:
+    record = Proposals.beside(drafts.path)
+    record.queue = []
+    record.save()
+    bump_map()
+
+
+@uninterrupted
+def _centre_on_waiting(scene: Scene, drafts: Drafts) -> None:
+    """Centre the area on Outline all's waiting field. The queue stops: whole fields come
+    first, so what waits from there on was cut by the old area's edge too, each outline one
+    that its caution says not to keep."""
+    record = Proposals.beside(drafts.path)
+    if not record.queue:
+        return
+    (outline, *left), frame = record.queue, record.queue_frame
+    record.queue = []
+    record.save()
+    inside = innermost(outline)
+    move_area(scene, outline, frame, (inside.x, inside.y))
+    if left:
+        say(f"{AREA_MOVED} {QUEUE_STOPPED.format(n=len(left))}")
+
+
+def add_queue_layer(fmap: MapParent, drafts: Drafts) -> None:
+    """Show the outline-all proposal waiting for Keep / Skip (yellow, dashed)."""
+    queue = Proposals.beside(drafts.path).queue
+    if queue:
+        folium.GeoJson(
+            mapping(queue[0]), name="proposed field", style_function=lambda _: QUEUE_STYLE
+        ).add_to(fmap)
+
+
+def queue_bar(scene: Scene, store: LabelStore, identity: Identity, drafts: Drafts) -> None:
+    """Outline all's next proposed field (yellow on the map) with Keep, Skip and Stop (keys
+    K and S: :data:`QUEUE_KEYS`), and what the last Keep, Skip, save or drawing did to the
+    queue."""
+    message = st.session_state.pop(QUEUE_MESSAGE_KEY, None)
+    record = Proposals.beside(drafts.path)
+    queue = record.queue
+    if not queue:
+        if message:
+            st.info(message)
+        return
+    words, keep, skip, stop = st.columns([3.4, 0.8, 0.8, 0.8], vertical_alignment="center")
+    words.markdown(f"**Proposed field 1 of {len(queue)}** (yellow on the map; {QUEUE_KEYS_NOTE})")
+    for column, label, hint, widget in (
+        (keep, "Keep", "Add it to your unsaved drawings (key K).", KEEP_BUTTON),
+        (skip, "Skip", "Not a field, or not its outline: drop it (key S).", SKIP_BUTTON),
+    ):
+        column.button(
+            label,
+            help=hint,
+            on_click=_confirm,
+            args=(store, drafts, widget == KEEP_BUTTON, scene, identity.name),
+            key=widget,
+        )
+    stop.button("Stop", on_click=_stop, args=(drafts,), key="assist-stop")
+    if message:
+        st.info(message)
+    if caution := cautions(scene, queue[0], record.queue_frame):
+        st.warning(caution.text)
+        if caution.at_edge:
+            centre_button("assist-queue-centre", _centre_on_waiting, (scene, drafts))
