@@ -23,7 +23,7 @@ from ui.consistency_view import TEXTS, UNCHECKED, BadgeText, badge_text, consist
 from ui.enhance_flow import results_of_scene
 from ui.field_layers import MapField, add_fields
 from ui.methods import method_text
-from ui.plain_words import outlined_words
+from ui.plain_words import OUTLINED, outlined_words
 from ui.registry import ServedScene
 from ui.scene_map import TileKey, add_outline, add_scene_tiles
 from ui.text import escape_markdown
@@ -80,14 +80,13 @@ def field_summary(label: Label) -> str:
 
 
 def outline_origin(label: Label) -> str | None:
-    """How the field's outline came to be, in plain words (None when not recorded: fields
-    saved before it was)."""
-    assist = f" ({label.assist_version})" if label.assist_version else ""
-    return {
-        HAND: "outlined by hand",
-        PROPOSED: f"outlined by the assist{assist}, not edited",
-        PROPOSED_EDITED: f"outlined by the assist{assist}, then edited by hand",
-    }.get(label.drawing or "")
+    """How the field's outline came to be, in the pages' words, with the assist's version
+    (None when not recorded: fields saved before it was)."""
+    if label.drawing not in OUTLINED:
+        return None
+    proposed = label.drawing != HAND and label.assist_version
+    assist = f" (assist {label.assist_version})" if proposed else ""
+    return f"outlined {outlined_words(label.drawing)}{assist}"
 
 
 OUTLINED_CHOICES: dict[str, str | None] = {  # the Review filter's words → Label.drawing

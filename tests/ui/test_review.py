@@ -53,10 +53,10 @@ def test_the_review_says_how_each_outline_came_to_be_and_filters_by_it() -> None
     }
     assert outline_origin(labels[HAND]) == "outlined by hand"
     assert outline_origin(labels[PROPOSED]) == (
-        "outlined by the assist (learned-merge-mlp32-0639318793c6@0.5), not edited"
+        "outlined by the assist, not edited (assist learned-merge-mlp32-0639318793c6@0.5)"
     )
     assert outline_origin(labels[PROPOSED_EDITED]) == (
-        "outlined by the assist (learned-merge-mlp32-0639318793c6@0.4), then edited by hand"
+        "outlined by the assist, then edited (assist learned-merge-mlp32-0639318793c6@0.4)"
     )
     assert outline_origin(labels[None]) is None  # saved before it was recorded
     every = list(labels.values())
@@ -85,8 +85,8 @@ def test_the_field_summary_names_the_method_with_the_view_and_the_dates_on_their
     assert lines == [
         "**rice**, 1.10 ha, 421 m around",
         "by **Sita**, submitted",
-        "drawn on the enhanced view (Enhancer), outlined by the assist "
-        "(learned-merge-mlp32-0639318793c6@0.4), then edited by hand",
+        "drawn on the enhanced view (Enhancer), outlined by the assist, then edited "
+        "(assist learned-merge-mlp32-0639318793c6@0.4)",
         "dates looked at: date 1, date 2",
     ]
     by_hand = field_summary(label.replace(view=View.ORIGINAL, enhancement=None, drawing=HAND))
