@@ -45,8 +45,15 @@ import torch
 from scipy import ndimage as ndi
 from skimage.segmentation import find_boundaries
 
-from bench.bench_fields import CHIP_WORDS, MATCH_IOU, innermost_points
-from bench.fields_data import BENCH_CHIPS, SCALE, VALIDATION_CHIPS, Chip, load_chip
+from bench.bench_fields import MATCH_IOU, chip_words, innermost_points
+from bench.fields_data import (
+    SCALE,
+    SPLITS,
+    Chip,
+    add_split_argument,
+    load_chip,
+    split_suffix,
+)
 from bench.results_files import write_results
 from sr.outline.assist import field_instances
 from sr.outline.segment import default_segmenter
@@ -317,9 +324,9 @@ def markdown(result: dict) -> str:
         f"`{result['command']}` — {result['machine']}; assist segmenter "
         f"`{result['segmenter']}`; {result['seconds']:.0f} s.",
         "",
-        f"## (a) SIMULATED second date on the {CHIP_WORDS[result.get('split', 'bench')]}",
+        f"## (a) SIMULATED second date on the {chip_words(result)}",
         "",
-        f"{len(chips)} {CHIP_WORDS[result.get('split', 'bench')]}, input degraded by "
+        f"{len(chips)} {chip_words(result)}, input degraded by "
         f"`{DEGRADATION}`, "
         f"seed {SEED}. **The dates are made up** (the chips have one date): `switch` = on "
         f"each date every drawn field takes one of {STATES} crop colours at random (its own "
@@ -389,21 +396,16 @@ def markdown(result: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chips", nargs="*", help="some of the split's chips only")
-    parser.add_argument(
-        "--split",
-        choices=["bench", "validation"],
-        default="bench",
-        help="validation: the 4 training chips held out to choose the segmenter",
-    )
+    add_split_argument(parser)
     parser.add_argument("--markdown-only", action="store_true", help="redo the table of --json")
     parser.add_argument("--json", type=Path, help="default: bench/results/dates_outline[-SPLIT]")
     args = parser.parse_args(argv)
-    split = BENCH_CHIPS if args.split == "bench" else VALIDATION_CHIPS
+    split = SPLITS[args.split]
     args.chips = args.chips or list(split)
     unknown = set(args.chips) - set(split)
     if unknown:
         parser.error(f"not {args.split} chips: {', '.join(sorted(unknown))}")
-    suffix = "" if args.split == "bench" else f"-{args.split}"
+    suffix = split_suffix(args.split)
     args.json = args.json or ROOT / "bench" / "results" / f"dates_outline{suffix}.json"
     if args.markdown_only:
         result = json.loads(args.json.read_text())

@@ -65,14 +65,16 @@ from skimage.segmentation import find_boundaries
 
 from bench.bench_honest import segments
 from bench.fields_data import (
-    BENCH_CHIPS,
     BENCH_DEGRADATIONS,
+    SPLITS,
     UNSHARPENED,
-    VALIDATION_CHIPS,
     VIEWS,
     Chip,
+    add_split_argument,
     load_chip,
     sharpened,
+    split_name,
+    split_suffix,
     view,
 )
 from bench.results_files import cpu_model, write_results
@@ -119,9 +121,17 @@ BOX_JITTERS = (0.0, 0.1, 0.2)  # how far off a volunteer's box: each side, share
 # Which other fields are saved when a field is clicked (:func:`beside_saved`).
 SAVED_CASES = ("all", "half", "half_proposed", "in_order")
 CHIP_WORDS = {
-    "bench": "benchmark chips (never trained on)",
+    "benchmark": "benchmark chips (never trained on)",
     "validation": "validation chips (held out of training, used to choose the segmenter)",
 }
+
+
+def chip_words(result: dict[str, Any]) -> str:
+    """Which chips a result was measured on, in words (results of before the split was
+    named ``benchmark`` say ``bench``)."""
+    return CHIP_WORDS[split_name(result.get("split", "benchmark"))]
+
+
 SEGMENTERS: dict[str, Callable[[], Segmenter]] = {
     "default": default_segmenter,
     "gradient": GradientSegmenter,
@@ -675,7 +685,7 @@ def markdown(result: dict) -> str:
         "# Delineation benchmark: hand-drawn fields, 8 m input sharpened to 2 m",
         "",
         f"`{result['command']}` — {result['machine']}; assist segmenter `{result['segmenter']}`; "
-        f"{len(chips)} {CHIP_WORDS[result.get('split', 'bench')]}: {', '.join(chips)}.",
+        f"{len(chips)} {chip_words(result)}: {', '.join(chips)}.",
         "",
         f"One click (torch on 2 threads, 512² view, median of 5): "
         f"**{result['click_latency_s']:.2f} s**"
@@ -744,23 +754,18 @@ def boundary_headroom(records: list[dict], views: list[str], degradation: str) -
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chips", nargs="*", help="some of the split's chips only")
-    parser.add_argument(
-        "--split",
-        choices=["bench", "validation"],
-        default="bench",
-        help="validation: the 4 training chips held out to choose the segmenter",
-    )
+    add_split_argument(parser)
     parser.add_argument("--segmenter", choices=list(SEGMENTERS), default="default")
     parser.add_argument("--views", nargs="*", default=list(VIEWS))
     parser.add_argument("--markdown-only", action="store_true", help="redo the table of --json")
     parser.add_argument("--json", type=Path, help="default: bench/results/fields[-SPLIT].json")
     args = parser.parse_args(argv)
-    split = BENCH_CHIPS if args.split == "bench" else VALIDATION_CHIPS
+    split = SPLITS[args.split]
     args.chips = args.chips or list(split)
     unknown = set(args.chips) - set(split)
     if unknown and not args.markdown_only:
         parser.error(f"not {args.split} chips: {', '.join(sorted(unknown))}")
-    suffix = "" if args.split == "bench" else f"-{args.split}"
+    suffix = split_suffix(args.split)
     args.json = args.json or ROOT / "bench" / "results" / f"fields{suffix}.json"
     result = json.loads(args.json.read_text()) if args.markdown_only else run(args)
     write_results(args.json, result, markdown(result))

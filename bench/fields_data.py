@@ -14,6 +14,7 @@ model keys its views by the model's version, so a new model never reads an old o
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,6 +73,24 @@ UNSHARPENED = ("bicubic", "truth")  # the baseline and the ceiling: no method sh
 
 
 SPLITS = {"benchmark": BENCH_CHIPS, "validation": VALIDATION_CHIPS}  # --split of the benches
+SPLIT_ALIASES = {"bench": "benchmark"}  # the older name, in saved results and commands
+
+
+def split_name(name: str) -> str:
+    """A split's name in :data:`SPLITS` (``bench`` is the benchmark's older name)."""
+    return SPLIT_ALIASES.get(name, name)
+
+
+def add_split_argument(parser: argparse.ArgumentParser) -> None:
+    """The benches' ``--split`` (:data:`SPLITS`; the benchmark chips by default)."""
+    parser.add_argument(
+        "--split",
+        type=split_name,
+        choices=tuple(SPLITS),
+        default="benchmark",
+        help="benchmark (or bench): the 10 chips never trained on; validation: the 4 training "
+        "chips held out to choose the segmenter",
+    )
 
 
 def split_suffix(split: str) -> str:

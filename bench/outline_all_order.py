@@ -39,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.fields_data import SPLITS, split_suffix
+from bench.fields_data import SPLITS, add_split_argument, split_suffix
 from bench.results_files import write_results
 from bench.tune_outline import proposal_matches, validation_views
 from sr.outline.bands import three_bands
@@ -192,7 +192,7 @@ def markdown(result: dict, split: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=tuple(SPLITS), default="benchmark")
+    add_split_argument(parser)
     args = parser.parse_args(argv)
     start = time.perf_counter()
     settings = measure(SPLITS[args.split])
