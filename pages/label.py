@@ -87,7 +87,6 @@ from ui.methods import METHOD_HELP, METHODS, PRESETS
 from ui.outline_adjust import (
     next_click_choice,
 )
-from ui.outline_assist import Proposals
 from ui.outline_centre import (
     AreaState,
     enhance_asked,
@@ -112,6 +111,7 @@ from ui.outline_tool import (
 )
 from ui.plain_words import FIX_BUTTON, field_name
 from ui.profile_view import label_profile
+from ui.proposal_record import Proposals
 from ui.rework import fix_panel
 from ui.scene_map import add_area, add_outline, basemap_choices
 from ui.settings import data_dir, default_area_pixels

@@ -14,7 +14,7 @@ from sr.imagery.scene import Scene
 from sr.outline.segment import MAX_GROW
 from sr.sharpen.cache import CachedResult
 from ui.drawings import Draft, Drafts
-from ui.outline_assist import SAME_OUTLINE_DEG, LastClick, LonLatCorrection, Proposals, cut_caution
+from ui.outline_assist import LonLatCorrection, cut_caution
 from ui.outline_propose import (
     CHANGED,
     NO_FIELD,
@@ -27,6 +27,7 @@ from ui.outline_propose import (
     say_failed,
     unchanged_click,
 )
+from ui.proposal_record import SAME_OUTLINE_DEG, LastClick, Proposals
 from ui.state import bump_map
 from ui.uninterrupted import uninterrupted
 

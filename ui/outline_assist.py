@@ -1,5 +1,5 @@
-"""The Label page's outline assist, without Streamlit: proposals from a click or for a whole
-enhanced area, what was proposed (kept beside the drafts), and how a saved outline came to be.
+"""The Label page's outline assist, without Streamlit: proposals from a click, a box or for a
+whole enhanced area, and the words beside them.
 
 A click inside a field on the enhanced area shown (or, where none is, on the original scene
 read around the click and upsampled 4× with bicubic + back-projection, the resolution the
@@ -10,16 +10,15 @@ dates the assist uses every date by default (a boundary that shows on any date i
 boundary, :mod:`sr.outline.dates`): each date's view of the same pixels — the enhanced area
 of that date where the cache has one for the same area, method and preset, else that date's
 original upsampled the same way — and the version it records names the dates. Proposals become
-ordinary unsaved drawings; :class:`Proposals` remembers them, so that when they are saved
-each label records ``proposed`` (unchanged), ``proposed-edited`` or ``hand``.
+ordinary unsaved drawings; :class:`ui.proposal_record.Proposals` remembers them. What a
+proposal stops at: :mod:`ui.fields_around`.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +28,7 @@ from rasterio.warp import transform_geom
 from shapely.geometry import Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
-from labels.base_store import LabelStore
-from labels.errors import ValidationError
 from labels.geometry import measure
-from labels.label_checks import checked_label
-from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label
-from labels.workflow import firm_outline
-from sr.fsutil import atomic_write
 from sr.imagery.raster_io import Raster, read_raster, upscaled_transform
 from sr.imagery.scene import Scene, read_area
 from sr.outline.assist import (
@@ -48,17 +41,15 @@ from sr.outline.assist import (
 from sr.outline.box import PixelBox
 from sr.outline.corrections import Constraint, Correction, constraints
 from sr.outline.dates import chosen_combine, dates_version
-from sr.outline.saved_fields import Trimmed, clear_of
 from sr.outline.segment import Segmenter, default_segmenter, grown, with_box, with_clicks
 from sr.sharpen.cache import CachedResult
 from sr.sharpen.methods import enhance
 from ui.enhance_flow import area_around, results_of_scene
+from ui.fields_around import FieldsAround, passes_checks
 from ui.outline_edges import ViewFrame, raster_frame
 
 ORIGINAL_AREA_PX = 128  # scene pixels read around a click when no enhanced area is shown
 UPSAMPLE = 4
-SAME_OUTLINE_DEG = 1e-6  # Leaflet's rounding: smaller differences are not edits
-EDITED_OVERLAP = 0.5  # a saved outline overlapping a proposal more than this is that proposal
 # Below this many pixels of the original image a field is small for the assist: one click
 # outlined such fields with a median IoU of 0.54 / 0.52 against the drawn ones (block average
 # / Gaussian PSF), fields of 128–512 pixels 0.80 / 0.83; two corners (each side up to 10 %
@@ -78,12 +69,6 @@ class BoxPrompt:
 
 
 Prompt = Clicks | BoxPrompt  # what a volunteer told the assist on a view
-
-
-def iou(a: BaseGeometry, b: BaseGeometry) -> float:
-    """Intersection over union of two outlines (0 when both are empty)."""
-    union = a.union(b).area
-    return float(a.intersection(b).area / union) if union else 0.0
 
 
 def _segmenter(grow: int, prompt: Prompt = ()) -> Segmenter:
@@ -435,54 +420,6 @@ def propose_in_box(
     return (_lonlat(found[0], view.raster) if found else None), version
 
 
-def firm_fields_near(
-    store: LabelStore, outline: BaseGeometry, scene_id: str
-) -> dict[str, BaseGeometry]:
-    """The scene's saved fields beside ``outline`` that a proposal takes its border from
-    (id → outline): a person drew or edited them, or a reviewer accepted them
-    (:func:`firm_outline`)."""
-    return {
-        label.id: label.geometry
-        for label in store.labels_near(outline, scene_id)
-        if firm_outline(label) and label.geometry.intersects(outline)
-    }
-
-
-@dataclass(frozen=True)
-class FieldsAround:
-    """What a proposal stops at: the scene's firm saved fields (:func:`firm_fields_near`),
-    as the volunteer is editing them where they are (``edited``: id → the outline on the
-    map, not saved yet), and the volunteer's own unsaved drawings that are not unchanged
-    proposals (``drawn``: drawn by hand, or proposals edited). All lon/lat."""
-
-    store: LabelStore
-    scene_id: str
-    drawn: tuple[BaseGeometry, ...] = ()
-    edited: Mapping[str, BaseGeometry] = field(default_factory=dict)
-
-    def cut(self, outline: Polygon, at: tuple[float, float] | None = None) -> Trimmed:
-        """``outline`` (lon/lat) with what lies in those fields cut away: the piece holding
-        the click ``at`` (lon, lat), else the largest (:func:`clear_of`)."""
-        saved = firm_fields_near(self.store, outline, self.scene_id) | dict(self.edited)
-        return clear_of(outline, [*saved.values(), *self.drawn], at)
-
-
-def passes_checks(geometry: Polygon, store: LabelStore, scene_id: str, user: str) -> bool:
-    """True when a proposal would pass the checks a saved drawing passes (no errors)."""
-    label = Label(geometry=geometry, crop=store.crops[0], scene_id=scene_id, annotator=user)
-    try:
-        checked_label(
-            label,
-            crops=store.crops,
-            rules=store.rules,
-            footprint=store.footprint(scene_id),
-            neighbours=lambda g: store.neighbours(g, scene_id),
-        )
-    except ValidationError:
-        return False
-    return True
-
-
 def propose_all(
     scene: Scene, shown: CachedResult, around: FieldsAround, user: str, every_date: bool = False
 ) -> tuple[list[Polygon], int, str]:
@@ -496,132 +433,3 @@ def propose_all(
     store = around.store
     kept = [p for p in trimmed if p is not None and passes_checks(p, store, scene.scene_id, user)]
     return kept, len(found) - len(kept), view.version
-
-
-@dataclass(frozen=True)
-class QueueFit:
-    """What fitting the outline-all queue to the fields drawn since did: whether its next
-    proposal was cut, and how many proposals were skipped (nothing of them, or a sliver too
-    small to save, lay outside those fields)."""
-
-    cut: bool = False
-    skipped: int = 0
-
-
-@dataclass(frozen=True)
-class LastClick:
-    """The click behind the latest proposal, to propose it again larger or smaller, and the
-    clicks that corrected it since (lon, lat, add: True adds a part, False cuts one off)."""
-
-    lon: float
-    lat: float
-    every_date: bool = False
-    date: int = 0
-    grow: int = 0
-    corrections: tuple[LonLatCorrection, ...] = ()
-
-
-@dataclass
-class Proposals:
-    """What the assist proposed to one user on one scene: outlines put into the unsaved
-    drawings (with the assist's version), the outline-all queue still to confirm, and the
-    click behind the latest proposal."""
-
-    path: Path
-    proposed: list[tuple[BaseGeometry, str]] = field(default_factory=list)
-    queue: list[BaseGeometry] = field(default_factory=list)
-    queue_version: str = ""  # what proposed the queue (assist_version() when not said)
-    queue_frame: ViewFrame | None = None  # the area the queue was outlined on
-    last_click: LastClick | None = None
-
-    @classmethod
-    def beside(cls, drafts_path: Path) -> Proposals:
-        """The proposals kept next to a drafts file (empty when none or unreadable)."""
-        found = cls(drafts_path.with_name(drafts_path.stem + ".assist.json"))
-        try:
-            data = json.loads(found.path.read_text())
-            found.proposed = [(shape(g), str(v)) for g, v in data["proposed"]]
-            found.queue = [shape(g) for g in data["queue"]]
-            found.queue_version = str(data.get("queue_version") or assist_version())
-            if (frame := data.get("queue_frame")) is not None:
-                found.queue_frame = ViewFrame.from_json(frame)
-            if (click := data.get("last_click")) is not None:
-                found.last_click = LastClick(
-                    float(click["lon"]),
-                    float(click["lat"]),
-                    bool(click["every_date"]),
-                    int(click["date"]),
-                    int(click["grow"]),
-                    tuple(
-                        (float(lo), float(la), bool(add))
-                        for lo, la, add in click.get("corrections", [])
-                    ),
-                )
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return cls(found.path)
-        return found
-
-    def save(self) -> None:
-        data = {
-            "proposed": [[mapping(g), v] for g, v in self.proposed],
-            "queue": [mapping(g) for g in self.queue],
-            "queue_version": self.queue_version,
-            "queue_frame": None if self.queue_frame is None else self.queue_frame.to_json(),
-            "last_click": None if self.last_click is None else asdict(self.last_click),
-        }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_write(self.path) as out:
-            out.write(json.dumps(data))
-
-    def add(self, geometry: BaseGeometry, version: str) -> None:
-        self.proposed.append((geometry, version))
-
-    def latest_unchanged(self, drawings: list[BaseGeometry]) -> int | None:
-        """Where the latest click's proposal is among the unsaved ``drawings``, unchanged;
-        None when there is no such click or the proposal was edited, saved or deleted."""
-        if self.last_click is None or not self.proposed:
-            return None
-        latest = self.proposed[-1][0]
-        for index, drawing in enumerate(drawings):
-            if drawing.equals_exact(latest, SAME_OUTLINE_DEG):
-                return index
-        return None
-
-    def drawing_of(self, geometry: BaseGeometry) -> tuple[str, str | None]:
-        """How an outline came to be: a proposal unchanged, edited, or drawn by hand."""
-        best, version = 0.0, None
-        for proposal, proposed_by in self.proposed:
-            if geometry.equals_exact(proposal, SAME_OUTLINE_DEG):
-                return PROPOSED, proposed_by
-            if (overlap := iou(geometry, proposal)) > best:
-                best, version = overlap, proposed_by
-        return (PROPOSED_EDITED, version) if best > EDITED_OVERLAP else (HAND, None)
-
-    def not_proposed(self, drawings: Sequence[BaseGeometry]) -> tuple[BaseGeometry, ...]:
-        """The ``drawings`` that are not proposals unchanged: drawn by hand, or edited."""
-        return tuple(g for g in drawings if self.drawing_of(g)[0] != PROPOSED)
-
-    def fit_queue_head(self, around: FieldsAround, user: str) -> QueueFit:
-        """Cut the outline-all queue's next proposal off the fields ``around`` it now (drawn,
-        edited or saved since Outline all, :meth:`FieldsAround.cut`), skipping those left
-        with nothing or with a sliver that fails the drawing checks (as ``user``'s), so that
-        Keep adds what the map shows in yellow."""
-        skipped = 0
-        while self.queue:
-            trimmed = around.cut(self.queue[0])
-            outline = trimmed.outline
-            if trimmed.cut_along and (
-                outline is None or not passes_checks(outline, around.store, around.scene_id, user)
-            ):
-                self.queue.pop(0)
-                skipped += 1
-                continue
-            self.queue[0] = outline or self.queue[0]
-            return QueueFit(trimmed.cut_along > 0, skipped)
-        return QueueFit(False, skipped)
-
-    def forget(self, saved: list[BaseGeometry]) -> None:
-        """Drop the proposals whose outlines were saved (unchanged or edited)."""
-        self.proposed = [
-            (p, v) for p, v in self.proposed if all(iou(g, p) <= EDITED_OVERLAP for g in saved)
-        ]

@@ -19,9 +19,9 @@ from sr.imagery.scene import Scene
 from sr.sharpen.cache import CachedResult
 from ui.drawings import Draft, Drafts
 from ui.goto_box import LABEL_GOTO, forget_place
-from ui.outline_assist import Proposals
 from ui.outline_edges import AREA_MOVED, CENTRE_BUTTON, ViewFrame, area_holding
 from ui.outline_propose import click_frame, latest_click, propose_field, say
+from ui.proposal_record import Proposals
 from ui.settings import default_area_pixels
 from ui.state import bump_map
 from ui.uninterrupted import uninterrupted

@@ -14,7 +14,7 @@ from sr.imagery.scene import Scene
 from sr.sharpen.cache import CachedResult
 from ui.date_view import current_date
 from ui.drawings import Draft, Drafts
-from ui.outline_assist import LastClick, propose_in_box
+from ui.outline_assist import propose_in_box
 from ui.outline_propose import (
     add_proposal,
     answered,
@@ -25,6 +25,7 @@ from ui.outline_propose import (
     say,
     say_failed,
 )
+from ui.proposal_record import LastClick
 from ui.scene_map import MapParent
 from ui.state import bump_map
 

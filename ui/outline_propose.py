@@ -23,15 +23,10 @@ from sr.imagery.scene_errors import SceneError
 from sr.sharpen.cache import CachedResult
 from ui.date_view import current_date
 from ui.drawings import Draft, Drafts
-from ui.outline_assist import (
-    FieldsAround,
-    LastClick,
-    Proposals,
-    propose_at,
-    small_field_note,
-    view_frame,
-)
+from ui.fields_around import FieldsAround
+from ui.outline_assist import propose_at, small_field_note, view_frame
 from ui.outline_edges import ViewFrame, edge_note
+from ui.proposal_record import LastClick, Proposals
 from ui.state import bump_map
 
 NO_FIELD = (

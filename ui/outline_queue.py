@@ -15,7 +15,7 @@ from sr.sharpen.cache import CachedResult
 from ui.auth import Identity
 from ui.date_view import current_date
 from ui.drawings import Drafts
-from ui.outline_assist import LastClick, Proposals, assist_version, enhanced_frame, propose_all
+from ui.outline_assist import assist_version, enhanced_frame, propose_all
 from ui.outline_centre import centre_button, innermost, move_area
 from ui.outline_edges import AREA_MOVED
 from ui.outline_propose import (
@@ -28,6 +28,7 @@ from ui.outline_propose import (
     say_failed,
     say_under_map,
 )
+from ui.proposal_record import LastClick, Proposals
 from ui.scene_map import MapParent
 from ui.state import bump_map
 from ui.uninterrupted import uninterrupted

@@ -27,7 +27,7 @@ from ui.auth import Identity
 from ui.drawings import Draft, Drafts
 from ui.label_actions import Outcome
 from ui.outline_adjust import ADD_PART, NEW_FIELD, adjust_buttons, correct, next_click
-from ui.outline_assist import Proposals, clicked_point
+from ui.outline_assist import clicked_point
 from ui.outline_centre import AreaState, centre_button, centre_on_clicked, centred_wait
 from ui.outline_corners import (
     ONE_CLICK,
@@ -39,6 +39,7 @@ from ui.outline_corners import (
 )
 from ui.outline_propose import EVERY_DATE_KEY, every_date, last_said, propose_field, unchanged_click
 from ui.outline_queue import outline_all, queue_bar
+from ui.proposal_record import Proposals
 
 OUTLINE_TOOL = "Click a field"
 SAVED_NOTE = (

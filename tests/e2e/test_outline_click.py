@@ -45,7 +45,7 @@ from tests.e2e.harness import (
 from tests.e2e.sample_fields import BOTH_DATES, click_until, inside_a_field, largest_field, lonlat
 from ui.drawings import Drafts
 from ui.live_map import UNDER_MAP
-from ui.outline_assist import Proposals, assist_version
+from ui.outline_assist import assist_version
 from ui.outline_centre import (
     CENTRED_LEAD,
     ENHANCE_CENTRED,
@@ -63,6 +63,7 @@ from ui.outline_queue import (
 from ui.outline_tool import (
     OUTLINE_TOOL,
 )
+from ui.proposal_record import Proposals
 from ui.settings import SAMPLE_SCENE
 
 pytestmark = pytest.mark.e2e

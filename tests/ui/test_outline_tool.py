@@ -41,8 +41,6 @@ from ui.outline_adjust import (
 from ui.outline_assist import (
     SMALL_FIELD_PIXELS,
     AreaFields,
-    LastClick,
-    Proposals,
     area_fields,
     assist_version,
     cut_caution,
@@ -82,6 +80,7 @@ from ui.outline_queue import (
 from ui.outline_tool import (
     OUTLINE_TOOL,
 )
+from ui.proposal_record import LastClick, Proposals
 from ui.settings import SAMPLE_SCENE
 
 
