@@ -2,7 +2,7 @@
 outline before (the cut piece) and after the area is centred where the edge cut it and the
 field is proposed again at the same place.
 
-    OMP_NUM_THREADS=2 .venv/bin/python -m bench.centre_on_cut [--split validation]
+    OMP_NUM_THREADS=2 .venv/bin/python -m bench.centre_on_cut [--split validation] [--from click]
 
 As in :mod:`bench.outline_all_order`'s "areas inside the chip": 256² px areas of the 512²
 views (bicubic and enhancer views, both degradations), 4 per view, each segmented alone with
@@ -11,8 +11,14 @@ over a tenth of it outside the area is a cut piece. The Label page then moves th
 centred on the middle of the piece's border along the edge, 256² px or larger as the page
 grows it to hold the piece 1.2 times (at most the chip, and clamped to it), segmented alone
 again, and the field under the piece's innermost point proposed there (the segment under
-it, as the benchmark's clicks). Both are judged by IoU with the whole drawn field. Writes
-bench/results/centre_on_cut[-validation].json and .md.
+it, as the benchmark's clicks). Both are judged by IoU with the whole drawn field.
+
+``--from click`` measures Centre pressed after a click instead of from Outline all's queue:
+a click at the innermost point of each drawn field's part inside the area (of at least
+:data:`MIN_INSIDE` px) that the area's edge cuts, whose proposal (the segment under the
+click) reaches the area's edge, so that the caution and its Centre button show; the field is
+proposed again at the click, as the page does. Writes
+bench/results/centre_on_cut[_click][-validation].json and .md.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.bench_fields import innermost_pixel, iou
-from bench.fields_data import SPLITS, split_suffix
+from bench.fields_data import SPLITS, add_split_argument, split_suffix
 from bench.outline_all_order import AREA, AREA_AT, CUT_OUTSIDE
 from bench.results_files import write_results
 from bench.tune_outline import validation_views
@@ -34,6 +40,8 @@ from sr.outline.segment import MergeSegmenter
 from ui.outline_edges import MARGIN
 
 RESULTS = Path(__file__).resolve().parent / "results"
+MIN_INSIDE = 100  # px (2 m): the drawing checks' 400 m², a part a volunteer may click on
+Piece = tuple[np.ndarray, int, tuple[int, int]]  # chip-sized mask, drawn field, click (row, col)
 
 
 def crossing(piece: np.ndarray) -> tuple[float, float]:
@@ -105,7 +113,41 @@ def cut_pieces(
     return out
 
 
-def measure(chips: tuple[str, ...]) -> dict[str, dict[str, float]]:
+def queue_pieces(instances: np.ndarray, fields: np.ndarray, at: tuple[int, int]) -> list[Piece]:
+    """Outline all's cut pieces (:func:`cut_pieces`), each proposed again at its innermost
+    point."""
+    return [(piece, n, innermost_pixel(piece)) for piece, n in cut_pieces(instances, fields, at)]
+
+
+def click_pieces(instances: np.ndarray, fields: np.ndarray, at: tuple[int, int]) -> list[Piece]:
+    """A click at the innermost point of each drawn field's part inside the area (at
+    ``at``), for the fields the area's edge cuts, whose proposal (the segment under the
+    click) reaches the area's edge: (that proposal as a chip-sized mask, the field, the
+    click in chip pixels)."""
+    row, col = at
+    area = np.zeros(fields.shape, bool)
+    area[row : row + AREA, col : col + AREA] = True
+    inside = np.bincount(fields[area], None, fields.max() + 1)
+    whole = np.bincount(fields.ravel(), None, fields.max() + 1)
+    labels = np.where(instances > 0, instances, 0)
+    edge = on_frame(labels, int(labels.max()) + 1)
+    out = []
+    for number in np.flatnonzero(inside >= MIN_INSIDE):
+        if not number or inside[number] >= (1 - CUT_OUTSIDE) * whole[number]:
+            continue
+        click = innermost_pixel((fields == number) & area)
+        label = labels[click[0] - row, click[1] - col]
+        if label and edge[label]:
+            piece = np.zeros(fields.shape, bool)
+            piece[area] = (labels == label).ravel()
+            out.append((piece, int(number), click))
+    return out
+
+
+PIECES = {"queue": queue_pieces, "click": click_pieces}  # --from: how the cut outline came
+
+
+def measure(chips: tuple[str, ...], source: str = "queue") -> dict[str, dict[str, float]]:
     """Per view kind: the cut pieces' count, and median IoU with the whole drawn field of the
     piece and of the proposal on the centred area; the share the centring improves."""
     segmenter = MergeSegmenter()
@@ -114,14 +156,14 @@ def measure(chips: tuple[str, ...]) -> dict[str, dict[str, float]]:
     for view_name, image, fields in validation_views(("bicubic", "enhancer"), chips):
         rgb = three_bands(image)
         for at in AREA_AT:
-            for piece, number in cut_pieces(window_fields(segmenter, rgb, at), fields, at):
+            instances = window_fields(segmenter, rgb, at)
+            for piece, number, (row, col) in PIECES[source](instances, fields, at):
                 drawn = fields == number
                 r, c = crossing(piece[at[0] : at[0] + AREA, at[1] : at[1] + AREA])
                 point = (at[0] + r, at[1] + c)
                 side = held_side(piece, point)
                 new_at = centred_at(point, fields.shape, side)
                 again = window_fields(segmenter, rgb, new_at, side)
-                row, col = innermost_pixel(piece)
                 label = again[row - new_at[0], col - new_at[1]]
                 proposal = np.zeros(fields.shape, bool)
                 if label:
@@ -146,12 +188,20 @@ def measure(chips: tuple[str, ...]) -> dict[str, dict[str, float]]:
     return out
 
 
-def markdown(result: dict[str, dict[str, float]], split: str) -> str:
+SOURCE_WORDS = {
+    "queue": "Outline all's proposals that an area's edge cuts",
+    "click": "a click's proposals that an area's edge cuts (a click at the innermost point of "
+    f"each cut drawn field's part inside the area, of at least {MIN_INSIDE} px)",
+}
+AGAIN_WORDS = {"queue": "the piece's innermost point", "click": "the same click"}
+
+
+def markdown(result: dict[str, dict[str, float]], split: str, source: str = "queue") -> str:
     lines = [
-        f"Centre the area on this field, {split} chips, both degradations: proposals that an "
-        f"area's edge cuts ({AREA}² px areas inside the chip, {len(AREA_AT)} per view), judged "
-        "by IoU with the whole drawn field: the cut piece, and the field proposed at the "
-        "piece's innermost point on an area centred where the edge cut it (as large, or "
+        f"Centre the area on this field, {split} chips, both degradations: "
+        f"{SOURCE_WORDS[source]} ({AREA}² px areas inside the chip, {len(AREA_AT)} per view), "
+        "judged by IoU with the whole drawn field: the cut piece, and the field proposed at "
+        f"{AGAIN_WORDS[source]} on an area centred where the edge cut it (as large, or "
         "larger as the Label page grows it to hold the piece 1.2 times: 'grown').",
         "",
         "| view | cut pieces | piece: median IoU | ≥ 0.5 | centred: median IoU | ≥ 0.5 "
@@ -170,13 +220,15 @@ def markdown(result: dict[str, dict[str, float]], split: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=tuple(SPLITS), default="benchmark")
+    add_split_argument(parser)
+    parser.add_argument("--from", dest="source", choices=tuple(PIECES), default="queue")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    result = measure(SPLITS[args.split])
+    result = measure(SPLITS[args.split], args.source)
     seconds = time.perf_counter() - started
-    text = markdown(result, args.split) + f"\n{seconds:.0f} s on this machine.\n"
-    name = f"centre_on_cut{split_suffix(args.split)}.json"
+    text = markdown(result, args.split, args.source) + f"\n{seconds:.0f} s on this machine.\n"
+    source = "" if args.source == "queue" else f"_{args.source}"
+    name = f"centre_on_cut{source}{split_suffix(args.split)}.json"
     write_results(RESULTS / name, {"views": result, "seconds": seconds}, text)
     return 0
 

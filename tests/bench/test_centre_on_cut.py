@@ -6,7 +6,15 @@ from __future__ import annotations
 import numpy as np
 
 from bench.bench_fields import innermost_pixel
-from bench.centre_on_cut import AREA, centred_at, crossing, cut_pieces, held_side
+from bench.centre_on_cut import (
+    AREA,
+    MIN_INSIDE,
+    centred_at,
+    click_pieces,
+    crossing,
+    cut_pieces,
+    held_side,
+)
 
 
 def test_a_piece_cut_by_the_areas_edge_is_found_with_its_drawn_field() -> None:
@@ -54,3 +62,23 @@ def test_the_centred_area_grows_as_the_page_grows_it_to_hold_the_piece() -> None
         min(round(319 - side / 2), 2 * AREA - side),
         0,
     )
+
+
+def test_a_click_on_a_cut_field_counts_when_its_proposal_reaches_the_areas_edge() -> None:
+    size = 2 * AREA
+    fields = np.zeros((size, size), np.int64)
+    fields[100:200, 100:200] = 1  # wholly inside the area at (64, 64): no caution
+    fields[250:400, 100:200] = 2  # crosses its bottom edge (row 320)
+    fields[250:400, 230:300] = 3  # crosses it too, but its proposal stops short of the edge
+    fields[316:400, 70:80] = 4  # crosses it with 40 px inside: too little to click on
+    instances = np.zeros((AREA, AREA), np.int32)
+    instances[36:136, 36:136] = 1
+    instances[186:256, 36:136] = 2  # field 2's part inside the area, on the edge
+    instances[186:240, 166:236] = 3  # field 3's part, 16 px short of the edge
+    instances[252:256, 6:16] = 4  # field 4's sliver, on the edge
+    assert MIN_INSIDE > 40
+    [(piece, number, click)] = click_pieces(instances, fields, (64, 64))
+    assert number == 2
+    assert piece[250:320, 100:200].all() and np.count_nonzero(piece) == 70 * 100
+    assert click == innermost_pixel(fields[:320] == 2)  # the part inside the area
+    assert piece[click]
