@@ -317,17 +317,8 @@ with map_col:
         tiles.append(date_swipe_spec(served, view, tile_key, date, swipe_date))
     if overlay is not None:
         tiles.append(enhanced_spec(overlay, view, tile_key, state.get("opacity", 1.0), compare))
-    editable = [
-        MapField(
-            draft.edits.get(lab.id, (lab.geometry,))[0],
-            lab.id,
-            lab.crop,
-            lab.status.value,
-            lab.annotator,
-            lab.review_comment or "",
-        )
-        for lab in mine
-    ] + [MapField(g, None, None) for g in draft.new]
+    editable = [MapField.of(lab, draft.edits.get(lab.id, (lab.geometry,))[0]) for lab in mine]
+    editable += [MapField(g, None, None) for g in draft.new]
     drawing = tool in (FIELDS_TOOL, OUTLINE_TOOL)
     layers = live_layers(  # what changes; the map itself is built once (ui.live_map)
         tool="polygon" if drawing else "rectangle",
@@ -352,21 +343,7 @@ with map_col:
         add_area(layers, area, fit=False)
     if task is not None:
         add_task_outline(layers, task)
-    add_fields(
-        layers,
-        [
-            MapField(
-                lab.geometry,
-                lab.id,
-                lab.crop,
-                lab.status.value,
-                lab.annotator,
-                lab.review_comment or "",
-            )
-            for lab in others
-        ],
-        "others' fields",
-    )
+    add_fields(layers, [MapField.of(lab) for lab in others], "others' fields")
     add_queue_layer(layers, drafts)
     if tool == OUTLINE_TOOL:
         add_corner_layer(layers, scene)

@@ -316,8 +316,7 @@ def task_fields(campaigns: CampaignStore, task: Task) -> dict[str, list[MapField
     layers: dict[str, list[MapField]] = {}
     for lab in campaigns.fields(task.campaign_id):
         if lab.task_id == task.ref:
-            field = MapField(lab.geometry, lab.id, lab.crop, lab.status.value, lab.annotator)
-            layers.setdefault(f"{lab.annotator}'s fields", []).append(field)
+            layers.setdefault(f"{lab.annotator}'s fields", []).append(MapField.of(lab))
     return layers
 
 

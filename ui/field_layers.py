@@ -21,6 +21,7 @@ from shapely.geometry.base import BaseGeometry
 
 from labels.crop_colours import CROP_COLOURS as CROP_COLOURS  # re-exported for the map's callers
 from labels.crop_colours import crop_colour
+from labels.model import Label
 from ui.scene_map import MapParent
 
 STATUS_DASH = {"draft": "6 4", "submitted": None, "accepted": None, "rejected": "2 4"}
@@ -36,6 +37,19 @@ class MapField:
     status: str = "draft"
     annotator: str = ""
     note: str = ""
+
+    @classmethod
+    def of(cls, label: Label, geometry: BaseGeometry | None = None) -> MapField:
+        """A saved field as the map shows it (its outline, or ``geometry`` where it is being
+        edited), with the reviewer's comment as its note."""
+        return cls(
+            label.geometry if geometry is None else geometry,
+            label.id,
+            label.crop,
+            label.status.value,
+            label.annotator,
+            label.review_comment or "",
+        )
 
 
 def field_feature(field: MapField) -> dict[str, object]:

@@ -251,10 +251,7 @@ def comparison_map(
         add_scene_tiles(
             dual.m2, original, mode, "original (no enhanced view cached)", tile_key, date=date
         )
-    fields = [
-        MapField(lab.geometry, lab.id, lab.crop, lab.status.value, lab.annotator)
-        for lab in [*neighbours, label]
-    ]
+    fields = [MapField.of(lab) for lab in [*neighbours, label]]
     for side in (dual.m1, dual.m2):
         add_fields(side, fields, "fields")
         add_outline(side, label.geometry, "this field", "#ffff00", weight=4)

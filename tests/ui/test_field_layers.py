@@ -7,7 +7,7 @@ import json
 import folium
 from shapely.geometry import box
 
-from labels.model import DEFAULT_CROPS
+from labels.model import DEFAULT_CROPS, Label, Status
 from ui.field_layers import (
     CROP_COLOURS,
     MapField,
@@ -25,6 +25,22 @@ def test_saved_fields_are_coloured_by_crop_and_drafts_are_dashed() -> None:
     assert saved["properties"]["_tooltip"] == "rice · submitted · Sita"
     draft = field_feature(MapField(box(0, 0, 1, 1), None, None))
     assert draft["properties"]["_style"]["dashArray"] == "4 4"
+
+
+def test_a_saved_field_shows_with_its_reviewers_comment_and_where_it_is_being_edited() -> None:
+    label = Label(
+        geometry=box(0, 0, 1, 1),
+        crop="maize",
+        scene_id="s",
+        annotator="Sita",
+        status=Status.REJECTED,
+        review_comment="misses the north corner",
+    )
+    shown = field_feature(MapField.of(label))
+    assert shown["properties"]["label_id"] == label.id
+    assert shown["properties"]["_tooltip"] == "maize · rejected · Sita · misses the north corner"
+    moved = MapField.of(label, box(0, 0, 2, 1))
+    assert moved.geometry.equals(box(0, 0, 2, 1)) and moved.label_id == label.id
 
 
 def test_user_text_is_escaped_in_tooltips() -> None:
