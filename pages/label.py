@@ -8,7 +8,6 @@ built once per scene and changed in place (ui.live_map): it keeps the volunteer'
 from __future__ import annotations
 
 import time
-from typing import Any
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -32,8 +31,8 @@ from ui.consistency_view import (
     consistency_layer,
 )
 from ui.date_swipe import date_swipe_spec
-from ui.date_view import date_switch, drawn_with_dates, forget_seen, other_date_choice
-from ui.drawings import Draft, Drafts
+from ui.date_view import date_switch, other_date_choice
+from ui.drawings import Drafts
 from ui.enhance_flow import (
     cached_result,
     enhance_blocker,
@@ -50,27 +49,31 @@ from ui.enhanced_areas import (
     thumbnail_png,
 )
 from ui.field_layers import MapField, add_fields, fields_legend_html
-from ui.goto_box import LABEL_GOTO, forget_place, goto_box
+from ui.goto_box import LABEL_GOTO, goto_box
 from ui.jobs_panel import show_jobs, submit
 from ui.label_actions import (
-    delete_fields,
     fields_of,
-    save_edits,
-    save_new_fields,
-    unsaved_after_save,
 )
 from ui.label_choices import (
     COMPARE_KEY,
     CROP_KEY,
     CROP_LABEL,
     SAVE_BUTTONS,
-    crop_on_screen,
     current_request,
-    drawn_on_screen,
     enhanced_switch,
     showing_enhanced,
     take_view_presses,
     view_spec,
+)
+from ui.label_work import (
+    AREA_TOOL,
+    FIELDS_TOOL,
+    LabelWork,
+    confirm_delete,
+    fix_drawn_outlines,
+    save_work,
+    take_map_news,
+    undo_last,
 )
 from ui.live_map import (
     LABEL_MAP,
@@ -82,36 +85,24 @@ from ui.live_map import (
     live_layers,
     scene_spec,
 )
-from ui.map_events import chosen_area, drawn_work, map_news
 from ui.methods import METHOD_HELP, METHODS, PRESETS
-from ui.outline_adjust import (
-    next_click_choice,
-)
-from ui.outline_centre import (
-    AreaState,
-    enhance_asked,
-    take_centred_field,
-)
-from ui.outline_corners import (
-    add_corner_layer,
-)
-from ui.outline_fix import can_fix, fix_outlines
+from ui.outline_adjust import next_click_choice
+from ui.outline_centre import AreaState, enhance_asked, take_centred_field
+from ui.outline_corners import add_corner_layer
+from ui.outline_fix import can_fix
 from ui.outline_queue import (
     QUEUE_BUTTONS,
     QUEUE_KEYS,
     add_queue_layer,
-    fit_queue,
 )
 from ui.outline_tool import (
     OUTLINE_TOOL,
-    forget_saved_proposals,
     outline_panel,
     take_click,
     under_map,
 )
 from ui.plain_words import FIX_BUTTON, field_name
 from ui.profile_view import label_profile
-from ui.proposal_record import Proposals
 from ui.rework import fix_panel
 from ui.scene_map import add_area, add_outline, basemap_choices
 from ui.settings import data_dir, default_area_pixels
@@ -126,10 +117,7 @@ from ui.state import (
     tile_key,
 )
 from ui.text import escape_markdown
-from ui.undo import after_delete, after_save, drawings_back, undo
 from ui.uninterrupted import uninterrupted
-
-AREA_TOOL, FIELDS_TOOL = "Choose an area", "Draw fields"
 
 identity = require_identity()
 served = require_scene()
@@ -149,71 +137,11 @@ if "area" not in state:
     state["area"] = parse_bbox(remembered("area_text", ""))
 
 
-def take_map_news() -> dict[str, Any]:
-    """Act on what the volunteer did on the map since it was last looked at: a new area, or
-    new drawings, changed outlines and removed fields (kept as drafts at once). Returns the
-    news (a click for the outline tool)."""
-    news = map_news(state, LABEL_MAP)
-    if state.get("tool", AREA_TOOL) == AREA_TOOL:
-        new_area = chosen_area(news, scene)
-        if new_area and new_area != state.get("area"):
-            state["area"] = new_area
-            forget_place(LABEL_GOTO)  # the map follows the new area
-            bump_map()  # the drawn rectangle gives way to the area's outline
-        return news
-    new_draft, removed = drawn_work(news, mine)
-    changed = new_draft is not None and new_draft != drafts.load()
-    refused = drafts.save(new_draft) if changed and new_draft is not None else []
-    if refused:  # too large to keep: said, and off the map
-        state["outcomes"] = [(False, note) for note in refused]
-        bump_map()
-    elif changed and fit_queue(store, scene, drafts, identity.name):
-        bump_map()  # the proposal waiting (yellow) now stops at the new drawing
-    if removed:
-        state["pending_delete"] = removed
-    return news
-
-
-news = take_map_news()
+work = LabelWork(store, scene, identity, drafts, task, tuple(mine))
+news = take_map_news(work)
 take_view_presses(state, state.get(LABEL_MAP))  # key E, pressed in the map or on the page
 draft = drafts.load()
 area = state["area"]
-
-
-@uninterrupted
-def save_work(submit: bool) -> None:
-    """Save button callback: new drawings and changed outlines, then the map shows them as
-    saved (in place). The drawings, the crop and the view are read now, as the volunteer
-    sees them (ui.label_choices)."""
-    take_map_news()  # a drawing reported with the click itself
-    take_view_presses(state, state.get(LABEL_MAP), at_save=True)  # and E before the click
-    work = drafts.load()
-    outcomes = save_new_fields(
-        store,
-        work.new,
-        crop=crop_on_screen(state, DEFAULT_CROPS[0]),
-        identity=identity,
-        scene_id=scene.scene_id,
-        drawn_on=drawn_with_dates(drawn_on_screen(state, scene, identity.name), scene),
-        submit=submit,
-        task_id=task.ref if task else None,
-        drawing_of=Proposals.beside(drafts.path).drawing_of,
-    )
-    forget_saved_proposals(drafts, work.new, outcomes)
-    outcomes += save_edits(
-        store,
-        {i: g for i, (g, _) in work.edits.items()},
-        {i: v for i, (_, v) in work.edits.items()},
-        identity,
-    )
-    drafts.save(unsaved_after_save(work, outcomes))
-    fit_queue(store, scene, drafts, identity.name)
-    forget_seen(scene)
-    state["outcomes"] = [(o.ok, o.message) for o in outcomes]
-    state["undo"] = after_save(
-        outcomes[: len(work.new)], outcomes[len(work.new) :], time.monotonic()
-    )
-    bump_map()
 
 
 @uninterrupted
@@ -221,39 +149,6 @@ def show_area(job: JobRecord) -> None:
     """Button callback: a finished job's area, method and preset become the current ones,
     so its result shows, zoomed to it."""
     state.update(area=job.bbox, method=job.method, preset=job.preset)
-    bump_map()
-
-
-@uninterrupted
-def confirm_delete(confirmed: bool) -> None:
-    """Delete-confirmation callback."""
-    if confirmed:
-        versions = {lab.id: lab.version for lab in mine if lab.id in state["pending_delete"]}
-        outcomes = delete_fields(store, versions, identity)
-        state["outcomes"] = [(o.ok, o.message) for o in outcomes]
-        state["undo"] = after_delete(outcomes, time.monotonic())
-    state.pop("pending_delete", None)
-    bump_map()
-
-
-@uninterrupted
-def undo_last() -> None:
-    """Undo button callback: the last save or delete, through the store's history."""
-    action = state.pop("undo", None)
-    if action is not None and action.open(time.monotonic()):
-        outcomes = undo(store, action, identity)
-        state["outcomes"] = [(o.ok, o.message) for o in outcomes]
-        work = drafts.load()
-        drafts.save(Draft(work.new + drawings_back(store, action, outcomes), work.edits))
-    bump_map()
-
-
-@uninterrupted
-def fix_drawn_outlines() -> None:
-    """Fix-the-outline callback: untangle the unsaved outlines that cross themselves."""
-    fixed, count = fix_outlines(drafts.load())
-    drafts.save(fixed)
-    state["outcomes"] = [(True, f"Fixed {count} outline(s): check them on the map, then save.")]
     bump_map()
 
 
@@ -454,8 +349,8 @@ with map_col:  # under the map, in view with it: the assist's answers, the crop,
     crop_words.markdown(f"**{CROP_LABEL}**")
     crop_col.selectbox(CROP_LABEL, DEFAULT_CROPS, key=CROP_KEY, label_visibility="collapsed")
     submit_label, draft_label = SAVE_BUTTONS
-    submit_col.button(submit_label, disabled=draft.empty, on_click=save_work, args=(True,))
-    draft_col.button(draft_label, disabled=not draft.new, on_click=save_work, args=(False,))
+    submit_col.button(submit_label, disabled=draft.empty, on_click=save_work, args=(work, True))
+    draft_col.button(draft_label, disabled=not draft.new, on_click=save_work, args=(work, False))
     st.caption(f"{len(draft.new)} unsaved drawing(s), {len(draft.edits)} changed outline(s).")
     if tool == OUTLINE_TOOL:
         next_click_choice(drafts)
@@ -467,7 +362,7 @@ with map_col:  # under the map, in view with it: the assist's answers, the crop,
         elif "warning:" in message:
             st.warning(escape_markdown(message))
     if can_fix(draft):
-        st.button(FIX_BUTTON, on_click=fix_drawn_outlines)
+        st.button(FIX_BUTTON, on_click=fix_drawn_outlines, args=(drafts,))
 
     if "undo" in state and not state["undo"].open(time.monotonic()):
         del state["undo"]
@@ -479,7 +374,7 @@ with map_col:  # under the map, in view with it: the assist's answers, the crop,
         if action is None or not action.open(now):
             return
         if st.button("Undo", key="undo-button", help="Undo the last save or delete"):
-            undo_last()
+            undo_last(work)
             st.rerun()  # the whole page: the map shows the undone change
         st.caption(f"for {action.seconds_left(now)} s")
 
@@ -488,7 +383,7 @@ with map_col:  # under the map, in view with it: the assist's answers, the crop,
         names = ", ".join(field_name(lab) for lab in mine if lab.id in state["pending_delete"])
         st.warning(f"Delete {escape_markdown(names)}?")
         yes, no = st.columns(2)
-        yes.button("Delete", on_click=confirm_delete, args=(True,))
-        no.button("Keep", on_click=confirm_delete, args=(False,))
+        yes.button("Delete", on_click=confirm_delete, args=(work, True))
+        no.button("Keep", on_click=confirm_delete, args=(work, False))
 
     label_profile(scene, draft.new, scene_fields)

@@ -46,23 +46,11 @@ from tests.e2e.sample_fields import BOTH_DATES, click_until, inside_a_field, lar
 from ui.drawings import Drafts
 from ui.live_map import UNDER_MAP
 from ui.outline_assist import assist_version
-from ui.outline_centre import (
-    CENTRED_LEAD,
-    ENHANCE_CENTRED,
-    innermost,
-)
-from ui.outline_corners import (
-    TWO_CORNERS,
-)
+from ui.outline_centre import CENTRED_LEAD, ENHANCE_CENTRED, innermost
+from ui.outline_corners import TWO_CORNERS
 from ui.outline_edges import AREA_MOVED, CENTRE_BUTTON, EDGE_NOTE
-from ui.outline_queue import (
-    QUEUE_CUT,
-    QUEUE_KEYS_NOTE,
-    QUEUE_STOPPED,
-)
-from ui.outline_tool import (
-    OUTLINE_TOOL,
-)
+from ui.outline_queue import QUEUE_CUT, QUEUE_KEYS_NOTE, QUEUE_STOPPED
+from ui.outline_tool import OUTLINE_TOOL
 from ui.proposal_record import Proposals
 from ui.settings import SAMPLE_SCENE
 

@@ -63,11 +63,7 @@ from ui.outline_corners import (
     TWO_CORNERS,
 )
 from ui.outline_edges import AREA_MOVED, CENTRE_BUTTON, EDGE_NOTE
-from ui.outline_propose import (
-    EVERY_DATE_KEY,
-    INSIDE_SAVED,
-    NO_FIELD,
-)
+from ui.outline_propose import EVERY_DATE_KEY, INSIDE_SAVED, NO_FIELD
 from ui.outline_queue import (
     NONE_LEFT,
     QUEUE_BUTTONS,
@@ -77,9 +73,7 @@ from ui.outline_queue import (
     QUEUE_SKIPPED,
     QUEUE_STOPPED,
 )
-from ui.outline_tool import (
-    OUTLINE_TOOL,
-)
+from ui.outline_tool import OUTLINE_TOOL
 from ui.proposal_record import LastClick, Proposals
 from ui.settings import SAMPLE_SCENE
 
