@@ -90,6 +90,7 @@ from ui.outline_adjust import next_click_choice
 from ui.outline_centre import AreaState, enhance_asked, take_centred_field
 from ui.outline_corners import add_corner_layer
 from ui.outline_fix import can_fix
+from ui.outline_propose import Outlining
 from ui.outline_queue import (
     QUEUE_BUTTONS,
     QUEUE_KEYS,
@@ -199,9 +200,10 @@ if request is not None:
         request = None
 overlay = served_result(result, served) if result else None
 show_enhanced = overlay is not None and showing_enhanced(state)
+outlining = Outlining(scene, result if show_enhanced else None, store, drafts)
 if tool == OUTLINE_TOOL:
-    draft = take_click(news, scene, result if show_enhanced else None, store, drafts, draft)
-    draft = take_centred_field(scene, result if show_enhanced else None, store, drafts, draft)
+    draft = take_click(news, outlining, draft)
+    draft = take_centred_field(outlining, draft)
 areas = enhanced_areas(results_of_scene(scene.scene_id), identity.name)
 
 compare = overlay is not None and show_enhanced and bool(state.get(COMPARE_KEY))
@@ -330,7 +332,7 @@ with side:
     with st.expander("Map legend: crops and field states"):
         st.markdown(fields_legend_html(), unsafe_allow_html=True)  # the app's constants only
     if tool == OUTLINE_TOOL:
-        outline_panel(scene, result if show_enhanced else None, store, identity, drafts)
+        outline_panel(outlining, identity)
     if tool == AREA_TOOL:
         st.caption(f"Switch the map to **{FIELDS_TOOL}** to outline fields.")
     st.caption("The crop and the Save buttons are under the map.")
@@ -341,7 +343,7 @@ with map_col:  # under the map, in view with it: the assist's answers, the crop,
         job = job_engine().snapshot(request_key(request)) if request is not None else None
         enhancing = job is not None and job.status.active
         area_state = AreaState(result is not None, enhancing, blocker)
-        under_map(scene, result if show_enhanced else None, store, identity, drafts, area_state)
+        under_map(outlining, identity, area_state)
     # The crop's name beside its box, not above it: the row is as tall as a button.
     crop_words, crop_col, submit_col, draft_col = st.columns(
         [0.8, 1.2, 1, 1], vertical_alignment="center"

@@ -9,18 +9,15 @@ from dataclasses import replace
 import streamlit as st
 from shapely.geometry import Polygon
 
-from labels.base_store import LabelStore
-from sr.imagery.scene import Scene
 from sr.outline.segment import MAX_GROW
-from sr.sharpen.cache import CachedResult
 from ui.drawings import Draft, Drafts
 from ui.outline_assist import LonLatCorrection, cut_caution
 from ui.outline_propose import (
     CHANGED,
     NO_FIELD,
+    Outlining,
     cautions,
     click_frame,
-    fields_around,
     latest_click,
     proposed_at,
     say,
@@ -82,22 +79,14 @@ def _replace_proposal(
     return changed
 
 
-def correct(
-    scene: Scene,
-    shown: CachedResult | None,
-    store: LabelStore,
-    drafts: Drafts,
-    draft: Draft,
-    correction: LonLatCorrection,
-) -> Draft:
+def correct(at: Outlining, draft: Draft, correction: LonLatCorrection) -> Draft:
     """Add the part under a click to the latest proposal, or cut it off (``correction``'s
     add), in place; say so when the proposal changed meanwhile or the click changes nothing."""
-    if (latest := latest_click(drafts, draft)) is None:
+    if (latest := latest_click(at.drafts, draft)) is None:
         return draft
     index, click = latest
     corrected = replace(click, corrections=(*click.corrections, correction))
-    around = fields_around(store, scene, drafts, draft)
-    if (answer := proposed_at(scene, shown, around, corrected)) is None:
+    if (answer := proposed_at(at, at.around(draft), corrected)) is None:
         return draft
     polygon = answer.outline
     add = correction[2]
@@ -110,27 +99,26 @@ def correct(
     cut = None if add else cut_caution(draft.new[index], polygon)
     say(
         f"{'Part added' if add else 'Part cut off'}. {answer.proposed()}",
-        cautions(scene, polygon, click_frame(scene, shown, click), first=cut),
+        cautions(at.scene, polygon, click_frame(at, click), first=cut),
     )
-    return _replace_proposal(drafts, draft, index, polygon, answer.version, corrected)
+    return _replace_proposal(at.drafts, draft, index, polygon, answer.version, corrected)
 
 
 @uninterrupted
-def _resize(
-    scene: Scene, shown: CachedResult | None, store: LabelStore, drafts: Drafts, step: int
-) -> None:
+def _resize(at: Outlining, step: int) -> None:
     """Propose the latest click's field again, the next level larger (``step`` 1) or smaller
     (−1) that gives another outline, in place of the unchanged proposal (its corrections
     applied at that level too)."""
+    drafts = at.drafts
     draft = drafts.load()
     if (latest := latest_click(drafts, draft)) is None:
         return
     index, click = latest
     grow = click.grow
-    around = fields_around(store, scene, drafts, draft)
+    around = at.around(draft)
     while abs(grow + step) <= MAX_GROW:
         grow += step
-        if (answer := proposed_at(scene, shown, around, replace(click, grow=grow))) is None:
+        if (answer := proposed_at(at, around, replace(click, grow=grow))) is None:
             return
         polygon = answer.outline
         if polygon is not None and not polygon.equals_exact(draft.new[index], SAME_OUTLINE_DEG):
@@ -142,15 +130,14 @@ def _resize(
     say(
         f"{'Larger' if step > 0 else 'Smaller'} outline proposed in its place. "
         + answer.proposed(),
-        cautions(scene, polygon, click_frame(scene, shown, click)),
+        cautions(at.scene, polygon, click_frame(at, click)),
     )
 
 
 @uninterrupted
-def _undo_correction(
-    scene: Scene, shown: CachedResult | None, store: LabelStore, drafts: Drafts
-) -> None:
+def _undo_correction(at: Outlining) -> None:
     """Propose the latest click's field again without its last correction, in place."""
+    drafts = at.drafts
     draft = drafts.load()
     if (latest := latest_click(drafts, draft)) is None:
         return
@@ -159,8 +146,7 @@ def _undo_correction(
         say(CHANGED)
         return
     earlier = replace(click, corrections=click.corrections[:-1])
-    around = fields_around(store, scene, drafts, draft)
-    if (answer := proposed_at(scene, shown, around, earlier)) is None:
+    if (answer := proposed_at(at, at.around(draft), earlier)) is None:
         return
     if answer.outline is None:
         say_failed(answer.nothing(NO_FIELD))
@@ -168,17 +154,11 @@ def _undo_correction(
     _replace_proposal(drafts, draft, index, answer.outline, answer.version, earlier)
     say(
         f"Last click undone. {answer.proposed()}",
-        cautions(scene, answer.outline, click_frame(scene, shown, earlier)),
+        cautions(at.scene, answer.outline, click_frame(at, earlier)),
     )
 
 
-def adjust_buttons(
-    scene: Scene,
-    shown: CachedResult | None,
-    store: LabelStore,
-    drafts: Drafts,
-    click: LastClick,
-) -> None:
+def adjust_buttons(at: Outlining, click: LastClick) -> None:
     """Larger field, Smaller field and (after a correction) Undo last click, in one row."""
     grow = click.grow
     larger, smaller, undo, _ = st.columns([1, 1, 1.2, 0.8])
@@ -188,7 +168,7 @@ def adjust_buttons(
         help="The outline stops short of the field's edge: join more of the parts "
         "around your click.",
         on_click=_resize,
-        args=(scene, shown, store, drafts, 1),
+        args=(at, 1),
         key="assist-larger",
     )
     smaller.button(
@@ -196,7 +176,7 @@ def adjust_buttons(
         disabled=grow <= -MAX_GROW,
         help="The outline spills into a neighbour: split it into smaller parts.",
         on_click=_resize,
-        args=(scene, shown, store, drafts, -1),
+        args=(at, -1),
         key="assist-smaller",
     )
     if click.corrections:
@@ -204,7 +184,7 @@ def adjust_buttons(
             "Undo last click",
             help="Take back the last part added or cut off.",
             on_click=_undo_correction,
-            args=(scene, shown, store, drafts),
+            args=(at,),
             key="assist-undo",
         )
 

@@ -14,13 +14,17 @@ from shapely.geometry import Point, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
-from labels.base_store import LabelStore
 from sr.imagery.scene import Scene
-from sr.sharpen.cache import CachedResult
-from ui.drawings import Draft, Drafts
+from ui.drawings import Draft
 from ui.goto_box import LABEL_GOTO, forget_place
 from ui.outline_edges import AREA_MOVED, CENTRE_BUTTON, ViewFrame, area_holding
-from ui.outline_propose import click_frame, latest_click, propose_field, say
+from ui.outline_propose import (
+    Outlining,
+    click_frame,
+    latest_click,
+    propose_field,
+    say,
+)
 from ui.proposal_record import Proposals
 from ui.settings import default_area_pixels
 from ui.state import bump_map
@@ -47,20 +51,14 @@ class AreaState:
     blocker: str | None = None
 
 
-def take_centred_field(
-    scene: Scene,
-    shown: CachedResult | None,
-    store: LabelStore,
-    drafts: Drafts,
-    draft: Draft,
-) -> Draft:
+def take_centred_field(at: Outlining, draft: Draft) -> Draft:
     """Once the area that **Centre the area on this field** chose is enhanced and shown, the
     field it was centred on is proposed there, as a click inside its cut outline would;
     forgotten when the area changes first."""
-    if (point := _centred_point()) is None or shown is None:
+    if (point := _centred_point()) is None or at.shown is None:
         return draft
     del st.session_state[CENTRED_KEY]
-    return propose_field(scene, shown, store, drafts, draft, point, lead=CENTRED_LEAD)
+    return propose_field(at, draft, point, lead=CENTRED_LEAD)
 
 
 def _centred_point() -> tuple[float, float] | None:
@@ -113,9 +111,10 @@ def move_area(
 
 
 @uninterrupted
-def centre_on_clicked(scene: Scene, shown: CachedResult | None, drafts: Drafts) -> None:
+def centre_on_clicked(at: Outlining) -> None:
     """Centre the area on the latest click's field; its cut outline leaves the unsaved
     drawings (else it would be saved beside the whole field, outlined next)."""
+    drafts = at.drafts
     draft = drafts.load()
     if (latest := latest_click(drafts, draft)) is None:
         return
@@ -126,7 +125,7 @@ def centre_on_clicked(scene: Scene, shown: CachedResult | None, drafts: Drafts) 
     record.proposed.pop()
     record.last_click = None
     record.save()
-    move_area(scene, outline, click_frame(scene, shown, click), (click.lon, click.lat))
+    move_area(at.scene, outline, click_frame(at, click), (click.lon, click.lat))
 
 
 def centred_wait(area: AreaState, answered: bool) -> None:

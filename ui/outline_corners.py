@@ -9,19 +9,17 @@ from typing import Any
 import folium
 import streamlit as st
 
-from labels.base_store import LabelStore
 from sr.imagery.scene import Scene
-from sr.sharpen.cache import CachedResult
 from ui.date_view import current_date
-from ui.drawings import Draft, Drafts
+from ui.drawings import Draft
 from ui.outline_assist import propose_in_box
 from ui.outline_propose import (
+    Outlining,
     add_proposal,
     answered,
     cautions,
     click_frame,
     every_date,
-    fields_around,
     say,
     say_failed,
 )
@@ -54,16 +52,10 @@ def by_corners() -> bool:
     return st.session_state.get(OUTLINE_BY_KEY) == TWO_CORNERS
 
 
-def take_corner(
-    scene: Scene,
-    shown: CachedResult | None,
-    store: LabelStore,
-    drafts: Drafts,
-    draft: Draft,
-    point: tuple[float, float],
-) -> Draft:
+def take_corner(at: Outlining, draft: Draft, point: tuple[float, float]) -> Draft:
     """A corner of a field: the first is marked, the second proposes the field between them
     (an unsaved drawing, as a click's proposal, but without Larger / Smaller or corrections)."""
+    scene = at.scene
     first = first_corner(scene)
     st.session_state.pop(CORNER_KEY, None)
     if first is None:
@@ -72,8 +64,8 @@ def take_corner(
         return draft
     corners = (*first, *point)
     answer = answered(
-        lambda: propose_in_box(scene, shown, corners, every_date(scene), current_date(scene)),
-        fields_around(store, scene, drafts, draft),
+        lambda: propose_in_box(scene, at.shown, corners, every_date(scene), current_date(scene)),
+        at.around(draft),
     )
     if answer is None:
         return draft
@@ -81,10 +73,10 @@ def take_corner(
         say_failed(answer.nothing(NO_FIELD_IN_BOX))
         return draft
     lon, lat = (corners[0] + corners[2]) / 2, (corners[1] + corners[3]) / 2
-    frame = click_frame(scene, shown, LastClick(lon, lat, date=current_date(scene)))
+    frame = click_frame(at, LastClick(lon, lat, date=current_date(scene)))
     say(answer.proposed(), cautions(scene, answer.outline, frame, corners_hint=False))
     bump_map()
-    return add_proposal(drafts, draft, answer.outline, answer.version)
+    return add_proposal(at.drafts, draft, answer.outline, answer.version)
 
 
 def first_corner(scene: Scene) -> tuple[float, float] | None:

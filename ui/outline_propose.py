@@ -45,6 +45,22 @@ QUEUE_MESSAGE_KEY = "assist_queue_message"  # said under the map, beside Keep an
 
 
 @dataclass(frozen=True)
+class Outlining:
+    """What the assist works with on the Label page: the scene, the enhanced area shown
+    (None: the original, read around each click), the label store and the volunteer's
+    drafts."""
+
+    scene: Scene
+    shown: CachedResult | None
+    store: LabelStore
+    drafts: Drafts
+
+    def around(self, draft: Draft) -> FieldsAround:
+        """What a proposal stops at while ``draft`` is on the map (:func:`fields_around`)."""
+        return fields_around(self.store, self.scene, self.drafts, draft)
+
+
+@dataclass(frozen=True)
 class Caution:
     """What to tell beside a proposal, and whether it stops at its view's edge (then
     **Centre the area on this field** goes under it)."""
@@ -146,16 +162,14 @@ def answered(
     return Answer(trimmed.outline, version, trimmed.cut_along)
 
 
-def proposed_at(
-    scene: Scene, shown: CachedResult | None, around: FieldsAround, click: LastClick
-) -> Answer | None:
+def proposed_at(at: Outlining, around: FieldsAround, click: LastClick) -> Answer | None:
     """The outline of the click's field as ``click`` says (dates, level, corrections), off
     the fields ``around`` it (:func:`answered`); None, said on the panel, when the area
     could not be read or sharpened."""
     return answered(
         lambda: propose_at(
-            scene,
-            shown,
+            at.scene,
+            at.shown,
             click.lon,
             click.lat,
             click.every_date,
@@ -168,9 +182,9 @@ def proposed_at(
     )
 
 
-def click_frame(scene: Scene, shown: CachedResult | None, click: LastClick) -> ViewFrame:
+def click_frame(at: Outlining, click: LastClick) -> ViewFrame:
     """The frame of the view a click's field was outlined on."""
-    return view_frame(scene, shown, click.lon, click.lat, click.date)
+    return view_frame(at.scene, at.shown, click.lon, click.lat, click.date)
 
 
 def cautions(
@@ -206,27 +220,19 @@ def add_proposal(
     return changed
 
 
-def propose_field(
-    scene: Scene,
-    shown: CachedResult | None,
-    store: LabelStore,
-    drafts: Drafts,
-    draft: Draft,
-    point: tuple[float, float],
-    lead: str = "",
-) -> Draft:
+def propose_field(at: Outlining, draft: Draft, point: tuple[float, float], lead: str = "") -> Draft:
     """Propose the field under a lon/lat point as an unsaved drawing (its answer begins with
     ``lead``)."""
+    scene = at.scene
     click = LastClick(*point, every_date=every_date(scene), date=current_date(scene))
-    around = fields_around(store, scene, drafts, draft)
-    if (answer := proposed_at(scene, shown, around, click)) is None:
+    if (answer := proposed_at(at, at.around(draft), click)) is None:
         return draft
     if answer.outline is None:
         say_failed(lead + answer.nothing(NO_FIELD))
         return draft
-    say(lead + answer.proposed(), cautions(scene, answer.outline, click_frame(scene, shown, click)))
+    say(lead + answer.proposed(), cautions(scene, answer.outline, click_frame(at, click)))
     bump_map()  # a fresh map: the proposal editable, the click forgotten
-    return add_proposal(drafts, draft, answer.outline, answer.version, click)
+    return add_proposal(at.drafts, draft, answer.outline, answer.version, click)
 
 
 def latest_click(drafts: Drafts, draft: Draft) -> tuple[int, LastClick] | None:

@@ -11,7 +11,6 @@ from shapely.geometry import mapping
 
 from labels.base_store import LabelStore
 from sr.imagery.scene import Scene
-from sr.sharpen.cache import CachedResult
 from ui.auth import Identity
 from ui.date_view import current_date
 from ui.drawings import Drafts
@@ -20,6 +19,7 @@ from ui.outline_centre import centre_button, innermost, move_area
 from ui.outline_edges import AREA_MOVED
 from ui.outline_propose import (
     QUEUE_MESSAGE_KEY,
+    Outlining,
     add_proposal,
     cautions,
     every_date,
@@ -64,14 +64,14 @@ NONE_LEFT = (
 
 
 @uninterrupted
-def outline_all(
-    scene: Scene, shown: CachedResult, store: LabelStore, identity: Identity, drafts: Drafts
-) -> None:
-    """Queue every field that stands out on the enhanced area ``shown`` (whole fields
-    first), off the fields drawn already, and say how many."""
-    around = fields_around(store, scene, drafts, drafts.load())
+def outline_all(at: Outlining, identity: Identity) -> None:
+    """Queue every field that stands out on the enhanced area shown (whole fields first),
+    off the fields drawn already, and say how many."""
+    scene, shown, drafts = at.scene, at.shown, at.drafts
+    if shown is None:  # the button is off without an enhanced area
+        return
     found, left_out, version = propose_all(
-        scene, shown, around, identity.name, every_date=every_date(scene)
+        scene, shown, at.around(drafts.load()), identity.name, every_date=every_date(scene)
     )
     record = Proposals.beside(drafts.path)
     record.queue, record.queue_version = found, version
@@ -88,7 +88,8 @@ def outline_all(
 
 
 @uninterrupted
-def _confirm(store: LabelStore, drafts: Drafts, keep: bool, scene: Scene, user: str) -> None:
+def _confirm(at: Outlining, keep: bool, user: str) -> None:
+    scene, drafts = at.scene, at.drafts
     record = Proposals.beside(drafts.path)
     if not record.queue:
         return
@@ -99,7 +100,7 @@ def _confirm(store: LabelStore, drafts: Drafts, keep: bool, scene: Scene, user: 
         click = LastClick(inside.x, inside.y, every_date(scene), current_date(scene))
         version = record.queue_version or assist_version()
         add_proposal(drafts, drafts.load(), first, version, click)
-    fit_queue(store, scene, drafts, user)
+    fit_queue(at.store, scene, drafts, user)
     if not Proposals.beside(drafts.path).queue:
         say_under_map(QUEUE_DONE)
     bump_map()
@@ -155,10 +156,11 @@ def add_queue_layer(fmap: MapParent, drafts: Drafts) -> None:
         ).add_to(fmap)
 
 
-def queue_bar(scene: Scene, store: LabelStore, identity: Identity, drafts: Drafts) -> None:
+def queue_bar(at: Outlining, identity: Identity) -> None:
     """Outline all's next proposed field (yellow on the map) with Keep, Skip and Stop (keys
     K and S: :data:`QUEUE_KEYS`), and what the last Keep, Skip, save or drawing did to the
     queue."""
+    scene, drafts = at.scene, at.drafts
     message = st.session_state.pop(QUEUE_MESSAGE_KEY, None)
     record = Proposals.beside(drafts.path)
     queue = record.queue
@@ -176,7 +178,7 @@ def queue_bar(scene: Scene, store: LabelStore, identity: Identity, drafts: Draft
             label,
             help=hint,
             on_click=_confirm,
-            args=(store, drafts, widget == KEEP_BUTTON, scene, identity.name),
+            args=(at, widget == KEEP_BUTTON, identity.name),
             key=widget,
         )
     stop.button("Stop", on_click=_stop, args=(drafts,), key="assist-stop")

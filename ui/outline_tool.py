@@ -20,7 +20,6 @@ from typing import Any
 import streamlit as st
 from shapely.geometry.base import BaseGeometry
 
-from labels.base_store import LabelStore
 from sr.imagery.scene import Scene
 from sr.sharpen.cache import CachedResult
 from ui.auth import Identity
@@ -37,7 +36,14 @@ from ui.outline_corners import (
     forget_corner,
     take_corner,
 )
-from ui.outline_propose import EVERY_DATE_KEY, every_date, last_said, propose_field, unchanged_click
+from ui.outline_propose import (
+    EVERY_DATE_KEY,
+    Outlining,
+    every_date,
+    last_said,
+    propose_field,
+    unchanged_click,
+)
 from ui.outline_queue import outline_all, queue_bar
 from ui.proposal_record import Proposals
 
@@ -69,14 +75,7 @@ def dates_note(scene: Scene, shown: CachedResult | None) -> str:
     )
 
 
-def take_click(
-    event: Mapping[str, Any],
-    scene: Scene,
-    shown: CachedResult | None,
-    store: LabelStore,
-    drafts: Drafts,
-    draft: Draft,
-) -> Draft:
+def take_click(event: Mapping[str, Any], at: Outlining, draft: Draft) -> Draft:
     """A new click on the map's ground proposes the field under it (as an unsaved drawing),
     marks a corner of one (two corners propose the field between them), or adds a part to
     the latest proposal or cuts one off it (the panel's "Next click"). A proposal never
@@ -93,21 +92,16 @@ def take_click(
         return draft
     st.session_state["assist_click"] = seen
     if mode != NEW_FIELD:
-        return correct(scene, shown, store, drafts, draft, (*point, mode == ADD_PART))
+        return correct(at, draft, (*point, mode == ADD_PART))
     if corners:
-        return take_corner(scene, shown, store, drafts, draft, point)
-    return propose_field(scene, shown, store, drafts, draft, point)
+        return take_corner(at, draft, point)
+    return propose_field(at, draft, point)
 
 
-def outline_panel(
-    scene: Scene,
-    shown: CachedResult | None,
-    store: LabelStore,
-    identity: Identity,
-    drafts: Drafts,
-) -> None:
+def outline_panel(at: Outlining, identity: Identity) -> None:
     """The tool's side panel: how to outline, what a proposal stops at, the dates, Outline
     all (the answers and what follows them are under the map: :func:`under_map`)."""
+    scene, shown = at.scene, at.shown
     by = st.radio(
         "Outline a field by",
         [ONE_CLICK, TWO_CORNERS],
@@ -145,31 +139,22 @@ def outline_panel(
         disabled=shown is None,
         help="The fields that stand out on the enhanced area shown, to keep or skip one by one.",
         on_click=outline_all,
-        args=(scene, shown, store, identity, drafts),
+        args=(at, identity),
     )
     st.caption(UNDER_MAP_NOTE)
 
 
-def under_map(
-    scene: Scene,
-    shown: CachedResult | None,
-    store: LabelStore,
-    identity: Identity,
-    drafts: Drafts,
-    area: AreaState,
-) -> None:
+def under_map(at: Outlining, identity: Identity, area: AreaState) -> None:
     """Under the map, in view with it: Outline all's queue (first: Keep and Skip right under
     the map), the assist's last answer and what can follow it (Larger / Smaller field, Undo
     last click; what the next click does goes under the Save buttons:
     :func:`ui.outline_adjust.next_click_choice`), and after **Centre the area on this
     field**, Enhance for the new area."""
-    queue_bar(scene, store, identity, drafts)
-    _answer(scene, shown, store, drafts, area)
+    queue_bar(at, identity)
+    _answer(at, area)
 
 
-def _answer(
-    scene: Scene, shown: CachedResult | None, store: LabelStore, drafts: Drafts, area: AreaState
-) -> None:
+def _answer(at: Outlining, area: AreaState) -> None:
     """The last answer (with its caution, in one box: the controls under it stay in view);
     Enhance the new area after Centre; while the latest proposal is unchanged, Larger /
     Smaller field and Undo last click."""
@@ -180,11 +165,11 @@ def _answer(
     elif said:
         (st.warning if said.failed else st.info)(said.text)
     centred_wait(area, answered=said is not None)
-    if (click := unchanged_click(drafts)) is None:
+    if (click := unchanged_click(at.drafts)) is None:
         return
     if caution and caution.at_edge:
-        centre_button("assist-centre", centre_on_clicked, (scene, shown, drafts))
-    adjust_buttons(scene, shown, store, drafts, click)
+        centre_button("assist-centre", centre_on_clicked, (at,))
+    adjust_buttons(at, click)
 
 
 def forget_saved_proposals(
