@@ -46,14 +46,7 @@ from scipy import ndimage as ndi
 from skimage.segmentation import find_boundaries
 
 from bench.bench_fields import MATCH_IOU, chip_words, innermost_points
-from bench.fields_data import (
-    SCALE,
-    SPLITS,
-    Chip,
-    add_split_argument,
-    load_chip,
-    split_suffix,
-)
+from bench.fields_data import SCALE, SPLITS, Chip, add_split_argument, load_chip, split_suffix
 from bench.results_files import write_results
 from sr.outline.assist import field_instances
 from sr.outline.segment import default_segmenter

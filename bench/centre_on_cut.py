@@ -90,16 +90,30 @@ def window_fields(
     return segmenter.fields(segmenter.prepared(np.ascontiguousarray(window)))
 
 
+def proposals_on_edge(instances: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """An area's proposals (0 where none; the negative ones that answer clicks only count
+    as none) and, per proposal number, whether it reaches the area's edge."""
+    labels = np.where(instances > 0, instances, 0)
+    return labels, on_frame(labels, int(labels.max()) + 1)
+
+
+def cut_by_area(fields: np.ndarray, at: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Per drawn field number: its pixels inside the area at ``at``, and whether the area
+    cuts it (over :data:`CUT_OUTSIDE` of it lies outside)."""
+    row, col = at
+    inside = np.bincount(fields[row : row + AREA, col : col + AREA].ravel(), None, fields.max() + 1)
+    whole = np.bincount(fields.ravel(), None, fields.max() + 1)
+    return inside, inside < (1 - CUT_OUTSIDE) * whole
+
+
 def cut_pieces(
     instances: np.ndarray, fields: np.ndarray, at: tuple[int, int]
 ) -> list[tuple[np.ndarray, int]]:
     """The proposals of an area (at ``at`` in the chip) on its edge that lie mostly on a
     drawn field the area cuts: (the piece as a chip-sized mask, that field's number)."""
     row, col = at
-    labels = np.where(instances > 0, instances, 0)
-    edge = on_frame(labels, int(labels.max()) + 1)
-    inside = np.bincount(fields[row : row + AREA, col : col + AREA].ravel(), None, fields.max() + 1)
-    whole = np.bincount(fields.ravel(), None, fields.max() + 1)
+    labels, edge = proposals_on_edge(instances)
+    _, cut = cut_by_area(fields, at)
     out = []
     for label in np.flatnonzero(edge):
         if not label:
@@ -108,7 +122,7 @@ def cut_pieces(
         piece[row : row + AREA, col : col + AREA] = labels == label
         under = fields[piece]
         most = int(np.bincount(under).argmax())
-        if most and inside[most] < (1 - CUT_OUTSIDE) * whole[most] and np.mean(under == most) > 0.5:
+        if most and cut[most] and np.mean(under == most) > 0.5:
             out.append((piece, most))
     return out
 
@@ -127,13 +141,11 @@ def click_pieces(instances: np.ndarray, fields: np.ndarray, at: tuple[int, int])
     row, col = at
     area = np.zeros(fields.shape, bool)
     area[row : row + AREA, col : col + AREA] = True
-    inside = np.bincount(fields[area], None, fields.max() + 1)
-    whole = np.bincount(fields.ravel(), None, fields.max() + 1)
-    labels = np.where(instances > 0, instances, 0)
-    edge = on_frame(labels, int(labels.max()) + 1)
+    labels, edge = proposals_on_edge(instances)
+    inside, cut = cut_by_area(fields, at)
     out = []
-    for number in np.flatnonzero(inside >= MIN_INSIDE):
-        if not number or inside[number] >= (1 - CUT_OUTSIDE) * whole[number]:
+    for number in np.flatnonzero(cut & (inside >= MIN_INSIDE)):
+        if not number:
             continue
         click = innermost_pixel((fields == number) & area)
         label = labels[click[0] - row, click[1] - col]

@@ -51,9 +51,7 @@ from ui.enhanced_areas import (
 from ui.field_layers import MapField, add_fields, fields_legend_html
 from ui.goto_box import LABEL_GOTO, goto_box
 from ui.jobs_panel import show_jobs, submit
-from ui.label_actions import (
-    fields_of,
-)
+from ui.label_actions import fields_of
 from ui.label_choices import (
     COMPARE_KEY,
     CROP_KEY,
@@ -68,6 +66,9 @@ from ui.label_choices import (
 from ui.label_work import (
     AREA_TOOL,
     FIELDS_TOOL,
+    OUTCOMES_KEY,
+    PENDING_DELETE_KEY,
+    UNDO_KEY,
     LabelWork,
     confirm_delete,
     fix_drawn_outlines,
@@ -91,17 +92,8 @@ from ui.outline_centre import AreaState, enhance_asked, take_centred_field
 from ui.outline_corners import add_corner_layer
 from ui.outline_fix import can_fix
 from ui.outline_propose import Outlining
-from ui.outline_queue import (
-    QUEUE_BUTTONS,
-    QUEUE_KEYS,
-    add_queue_layer,
-)
-from ui.outline_tool import (
-    OUTLINE_TOOL,
-    outline_panel,
-    take_click,
-    under_map,
-)
+from ui.outline_queue import QUEUE_BUTTONS, QUEUE_KEYS, add_queue_layer
+from ui.outline_tool import OUTLINE_TOOL, outline_panel, take_click, under_map
 from ui.plain_words import FIX_BUTTON, field_name
 from ui.profile_view import label_profile
 from ui.rework import fix_panel
@@ -356,7 +348,7 @@ with map_col:  # under the map, in view with it: the assist's answers, the crop,
     st.caption(f"{len(draft.new)} unsaved drawing(s), {len(draft.edits)} changed outline(s).")
     if tool == OUTLINE_TOOL:
         next_click_choice(drafts)
-    for ok, message in state.pop("outcomes", []):  # a toast, or next to the buttons
+    for ok, message in state.pop(OUTCOMES_KEY, []):  # a toast, or next to the buttons
         if ok:
             st.toast(escape_markdown(message), icon=":material/check:")
         if not ok:
@@ -366,12 +358,12 @@ with map_col:  # under the map, in view with it: the assist's answers, the crop,
     if can_fix(draft):
         st.button(FIX_BUTTON, on_click=fix_drawn_outlines, args=(drafts,))
 
-    if "undo" in state and not state["undo"].open(time.monotonic()):
-        del state["undo"]
+    if UNDO_KEY in state and not state[UNDO_KEY].open(time.monotonic()):
+        del state[UNDO_KEY]
 
-    @st.fragment(run_every=1.0 if "undo" in state else None)
+    @st.fragment(run_every=1.0 if UNDO_KEY in state else None)
     def undo_panel() -> None:
-        action = state.get("undo")
+        action = state.get(UNDO_KEY)
         now = time.monotonic()
         if action is None or not action.open(now):
             return
@@ -381,8 +373,8 @@ with map_col:  # under the map, in view with it: the assist's answers, the crop,
         st.caption(f"for {action.seconds_left(now)} s")
 
     undo_panel()
-    if state.get("pending_delete"):
-        names = ", ".join(field_name(lab) for lab in mine if lab.id in state["pending_delete"])
+    if state.get(PENDING_DELETE_KEY):
+        names = ", ".join(field_name(lab) for lab in mine if lab.id in state[PENDING_DELETE_KEY])
         st.warning(f"Delete {escape_markdown(names)}?")
         yes, no = st.columns(2)
         yes.button("Delete", on_click=confirm_delete, args=(work, True))

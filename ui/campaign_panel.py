@@ -15,16 +15,9 @@ from labels.campaigns import Task, TaskState
 from labels.model import Label
 from sr.imagery.scene import Scene
 from ui.auth import Identity
-from ui.campaign_view import (
-    TaskOutcome,
-    give_back,
-    hand_in,
-    held_task,
-    map_next,
-    task_bbox,
-    top_up,
-)
+from ui.campaign_view import TaskOutcome, give_back, hand_in, held_task, map_next, task_bbox, top_up
 from ui.enhance_flow import job_engine
+from ui.label_work import OUTCOMES_KEY
 from ui.state import bump_map
 from ui.text import escape_markdown
 from ui.uninterrupted import uninterrupted
@@ -50,7 +43,7 @@ def independent(others: list[Label], task: Task | None) -> list[Label]:
 
 def show_task(outcome: TaskOutcome, fly: bool) -> None:
     """Keep an outcome for the page's messages; fly the map to the task taken."""
-    st.session_state["outcomes"] = [(outcome.ok, outcome.message)]
+    st.session_state[OUTCOMES_KEY] = [(outcome.ok, outcome.message)]
     if outcome.ok and outcome.task is not None and fly:
         st.session_state["area"] = task_bbox(outcome.task)
     bump_map()

@@ -35,6 +35,9 @@ from ui.undo import after_delete, after_save, drawings_back, undo
 from ui.uninterrupted import uninterrupted
 
 AREA_TOOL, FIELDS_TOOL = "Choose an area", "Draw fields"
+OUTCOMES_KEY = "outcomes"  # [(ok, message)] shown next to the Save buttons on the next run
+UNDO_KEY = "undo"  # the last save or delete, while it can be undone (ui.undo.Undoable)
+PENDING_DELETE_KEY = "pending_delete"  # the fields removed on the map, awaiting confirmation
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ class LabelWork:
 
 def _said(outcomes: list[tuple[bool, str]]) -> None:
     """What the page tells next to the Save buttons on its next run."""
-    st.session_state["outcomes"] = outcomes
+    st.session_state[OUTCOMES_KEY] = outcomes
 
 
 def take_map_news(work: LabelWork) -> dict[str, Any]:
@@ -78,7 +81,7 @@ def take_map_news(work: LabelWork) -> dict[str, Any]:
     elif changed and fit_queue(work.store, work.scene, drafts, work.identity.name):
         bump_map()  # the proposal waiting (yellow) now stops at the new drawing
     if removed:
-        state["pending_delete"] = removed
+        state[PENDING_DELETE_KEY] = removed
     return news
 
 
@@ -113,7 +116,7 @@ def save_work(work: LabelWork, submit: bool) -> None:
     fit_queue(work.store, scene, drafts, identity.name)
     forget_seen(scene)
     _said([(o.ok, o.message) for o in outcomes])
-    state["undo"] = after_save(
+    state[UNDO_KEY] = after_save(
         outcomes[: len(drawn.new)], outcomes[len(drawn.new) :], time.monotonic()
     )
     bump_map()
@@ -124,19 +127,19 @@ def confirm_delete(work: LabelWork, confirmed: bool) -> None:
     """Delete-confirmation callback."""
     state = st.session_state
     if confirmed:
-        pending = state["pending_delete"]
+        pending = state[PENDING_DELETE_KEY]
         versions = {lab.id: lab.version for lab in work.mine if lab.id in pending}
         outcomes = delete_fields(work.store, versions, work.identity)
         _said([(o.ok, o.message) for o in outcomes])
-        state["undo"] = after_delete(outcomes, time.monotonic())
-    state.pop("pending_delete", None)
+        state[UNDO_KEY] = after_delete(outcomes, time.monotonic())
+    state.pop(PENDING_DELETE_KEY, None)
     bump_map()
 
 
 @uninterrupted
 def undo_last(work: LabelWork) -> None:
     """Undo button callback: the last save or delete, through the store's history."""
-    action = st.session_state.pop("undo", None)
+    action = st.session_state.pop(UNDO_KEY, None)
     if action is not None and action.open(time.monotonic()):
         outcomes = undo(work.store, action, work.identity)
         _said([(o.ok, o.message) for o in outcomes])

@@ -31,13 +31,7 @@ from shapely.geometry.base import BaseGeometry
 from labels.geometry import measure
 from sr.imagery.raster_io import Raster, read_raster, upscaled_transform
 from sr.imagery.scene import Scene, read_area
-from sr.outline.assist import (
-    Click,
-    all_outlines,
-    boxed_instances,
-    field_instances,
-    outlines_at,
-)
+from sr.outline.assist import Click, all_outlines, boxed_instances, field_instances, outlines_at
 from sr.outline.box import PixelBox
 from sr.outline.corrections import Constraint, Correction, constraints
 from sr.outline.dates import chosen_combine, dates_version

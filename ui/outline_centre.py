@@ -18,13 +18,7 @@ from sr.imagery.scene import Scene
 from ui.drawings import Draft
 from ui.goto_box import LABEL_GOTO, forget_place
 from ui.outline_edges import AREA_MOVED, CENTRE_BUTTON, ViewFrame, area_holding
-from ui.outline_propose import (
-    Outlining,
-    click_frame,
-    latest_click,
-    propose_field,
-    say,
-)
+from ui.outline_propose import Outlining, click_frame, latest_click, propose_field, say
 from ui.proposal_record import Proposals
 from ui.settings import default_area_pixels
 from ui.state import bump_map

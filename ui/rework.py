@@ -20,6 +20,7 @@ from labels.model import DEFAULT_CROPS, Label, Status, same_person
 from labels.workflow import as_resubmitted
 from ui.auth import Identity
 from ui.label_actions import Outcome, failed_outcome
+from ui.label_work import OUTCOMES_KEY
 from ui.plain_words import field_name
 from ui.state import bump_map
 from ui.text import escape_markdown
@@ -71,7 +72,7 @@ def change_crop(store: LabelStore, label: Label, crop: str, identity: Identity) 
 def _change_crop(store: LabelStore, label: Label, identity: Identity) -> None:
     crop = st.session_state.get("fix_crop", label.crop)
     outcome = change_crop(store, label, crop, identity)
-    st.session_state["outcomes"] = [(outcome.ok, outcome.message)]
+    st.session_state[OUTCOMES_KEY] = [(outcome.ok, outcome.message)]
     bump_map()
 
 

@@ -32,12 +32,7 @@ from tests.ui.test_label_page import map_sends
 from tests.ui.test_label_page_day import SITA
 from ui.drawings import Draft, Drafts
 from ui.enhance_flow import result_cache
-from ui.outline_adjust import (
-    ADD_PART,
-    CUT_PART,
-    NEXT_CLICK_KEY,
-    NOT_CUT,
-)
+from ui.outline_adjust import ADD_PART, CUT_PART, NEXT_CLICK_KEY, NOT_CUT
 from ui.outline_assist import (
     SMALL_FIELD_PIXELS,
     AreaFields,
@@ -50,18 +45,8 @@ from ui.outline_assist import (
     same_area_results,
     small_field_note,
 )
-from ui.outline_centre import (
-    CENTRED_KEY,
-    CENTRED_LEAD,
-    CENTRED_WAITS,
-    ENHANCE_CENTRED,
-)
-from ui.outline_corners import (
-    CORNER_KEY,
-    NO_FIELD_IN_BOX,
-    OUTLINE_BY_KEY,
-    TWO_CORNERS,
-)
+from ui.outline_centre import CENTRED_KEY, CENTRED_LEAD, CENTRED_WAITS, ENHANCE_CENTRED
+from ui.outline_corners import CORNER_KEY, NO_FIELD_IN_BOX, OUTLINE_BY_KEY, TWO_CORNERS
 from ui.outline_edges import AREA_MOVED, CENTRE_BUTTON, EDGE_NOTE
 from ui.outline_propose import EVERY_DATE_KEY, INSIDE_SAVED, NO_FIELD
 from ui.outline_queue import (
