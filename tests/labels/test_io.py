@@ -7,6 +7,7 @@ import json
 import math
 import re
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from shapely.geometry import MultiPolygon, Polygon
 from labels.base_store import LabelFilter
 from labels.errors import FormatError
 from labels.export import export, write_gpkg
+from labels.geojson import iso_utc
 from labels.geometry import is_ccw_ring
 from labels.io import import_file, read_labels, validate_file
 from labels.model import DEFAULT_CROPS, Label, Role, Status, View
@@ -106,8 +108,12 @@ def parts(geom: Polygon | MultiPolygon) -> list[Polygon]:
 def to_ms(label: Label) -> Label:
     """The label with its times to the millisecond, as a GeoPackage DATETIME holds them."""
 
-    def cut(stamp: str | None) -> str | None:  # 2026-12-02T22:47:33.482200Z -> …33.482Z
-        return stamp[:23] + "Z" if stamp and len(stamp) > 24 else stamp
+    def cut(stamp: str | None) -> str | None:  # …33.482200Z and …33.482Z -> the same
+        if stamp is None:
+            return None
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        # a whole second reads back as …33Z, not …33.000Z: compare instants, not spellings
+        return iso_utc(moment.replace(microsecond=moment.microsecond // 1000 * 1000))
 
     return label.replace(created_at=cut(label.created_at), updated_at=cut(label.updated_at))
 
@@ -155,6 +161,21 @@ def test_round_trip_geojson_store_geopackage(items: list[Label]) -> None:
                 None,
                 1,
             )
+
+
+def test_geopackage_keeps_a_time_on_a_whole_second(tmp_path: Path) -> None:
+    """A time whose milliseconds are 0 reads back as the same instant (CI once drew one)."""
+    label = make_label(
+        created_at="2026-12-06T07:53:48.000412Z", updated_at="2026-12-06T07:53:48.999999Z"
+    )
+    write_gpkg([label], tmp_path / "whole.gpkg")
+    ((back, findings),) = read_labels(tmp_path / "whole.gpkg")
+    assert findings == []
+    assert (back.created_at, back.updated_at) == (
+        "2026-12-06T07:53:48Z",
+        "2026-12-06T07:53:48.999000Z",
+    )
+    assert to_ms(back) == to_ms(label).replace(geometry=back.geometry)
 
 
 def test_export_is_rfc7946(store: SQLiteLabelStore, tmp_path: Path) -> None:
