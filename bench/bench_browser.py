@@ -57,7 +57,7 @@ def measure(repeats: int) -> dict[str, dict[str, object]]:
         centre = map_centre(page)
         page.mouse.click(*centre)
         page.get_by_text("→").first.wait_for()
-        page.get_by_role("button", name="Enhance").click()
+        page.get_by_role("button", name="Enhance", exact=True).click()
         page.get_by_text("Enhanced area ready").wait_for(timeout=60_000)
         # Tiles of the enhanced layer (the scene's own tiles are named after the sample).
         enhanced_tile = "img.leaflet-tile-loaded[src*='/tiles/']:not([src*='danube_farmland'])"

@@ -87,8 +87,9 @@ from ui.live_map import (
     scene_spec,
 )
 from ui.methods import METHOD_HELP, METHODS, PRESETS
+from ui.next_step import LabelMoment, next_step, show_next_step
 from ui.outline_adjust import next_click_choice
-from ui.outline_centre import AreaState, enhance_asked, take_centred_field
+from ui.outline_centre import AreaState, take_centred_field
 from ui.outline_corners import add_corner_layer
 from ui.outline_fix import can_fix
 from ui.outline_propose import Outlining
@@ -96,11 +97,13 @@ from ui.outline_queue import QUEUE_BUTTONS, QUEUE_KEYS, add_queue_layer
 from ui.outline_tool import OUTLINE_TOOL, outline_panel, take_click, under_map
 from ui.plain_words import FIX_BUTTON, field_name
 from ui.profile_view import label_profile
+from ui.proposal_record import Proposals
 from ui.rework import fix_panel
 from ui.scene_map import add_area, add_outline, basemap_choices
 from ui.settings import data_dir, default_area_pixels
 from ui.state import (
     bump_map,
+    enhance_asked,
     label_store,
     map_revision,
     remember,
@@ -152,6 +155,7 @@ with side:
         f"{escape_markdown(identity.name)} ({identity.role.value})"
     )
     messages = st.container()  # outcomes of the last action, shown first
+    next_box = st.container()  # what to do next (ui.next_step), filled once the page knows
     tool = st.radio(
         "On the map",
         [AREA_TOOL, FIELDS_TOOL, OUTLINE_TOOL],
@@ -285,6 +289,8 @@ with side:
         request_key(request) if request else None,
         show_area,
     )
+    job = job_engine().snapshot(request_key(request)) if request is not None else None
+    enhancing = job is not None and job.status.active
     if overlay is not None and result is not None:
         st.success(ready_message(job_engine(), result))
         text = badge_text(result.provenance)
@@ -328,12 +334,21 @@ with side:
     if tool == AREA_TOOL:
         st.caption(f"Switch the map to **{FIELDS_TOOL}** to outline fields.")
     st.caption("The crop and the Save buttons are under the map.")
+    moment = LabelMoment(
+        tool=tool,
+        area_chosen=bool(area),
+        enhanced=overlay is not None,
+        enhancing=enhancing,
+        blocked=bool(blocker),
+        unsaved=len(draft.new) + len(draft.edits),
+        waiting=len(Proposals.beside(drafts.path).queue),
+        deleting=bool(state.get(PENDING_DELETE_KEY)),
+    )
+    show_next_step(next_box, next_step(moment))
 
 
 with map_col:  # under the map, in view with it: the assist's answers, the crop, Save
     if tool == OUTLINE_TOOL:
-        job = job_engine().snapshot(request_key(request)) if request is not None else None
-        enhancing = job is not None and job.status.active
         area_state = AreaState(result is not None, enhancing, blocker)
         under_map(outlining, identity, area_state)
     # The crop's name beside its box, not above it: the row is as tall as a button.

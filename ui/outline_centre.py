@@ -21,12 +21,11 @@ from ui.outline_edges import AREA_MOVED, CENTRE_BUTTON, ViewFrame, area_holding
 from ui.outline_propose import Outlining, click_frame, latest_click, propose_field, say
 from ui.proposal_record import Proposals
 from ui.settings import default_area_pixels
-from ui.state import bump_map
+from ui.state import ask_enhance, bump_map
 from ui.uninterrupted import uninterrupted
 
 CENTRED_KEY = "assist_centred_field"  # (lon/lat inside the cut outline, the area chosen)
 CENTRED_LEAD = "The field you centred the area on: "
-ENHANCE_CENTRED_KEY = "assist_enhance_centred"  # the button under the map asks the page's Enhance
 ENHANCE_CENTRED = "Enhance the new area"
 CENTRED_WAITS = "The field you centred the area on is outlined again once this area is enhanced."
 CENTRED_ENHANCING = (
@@ -138,17 +137,8 @@ def centred_wait(area: AreaState, answered: bool) -> None:
         type="primary",
         disabled=bool(area.blocker),
         help="The same as Enhance under 2 · Sharpen, with the method chosen there.",
-        on_click=_ask_enhance,
+        on_click=ask_enhance,
         key="assist-enhance-centred",
     )
     if area.blocker:
         st.warning(area.blocker)
-
-
-def _ask_enhance() -> None:
-    st.session_state[ENHANCE_CENTRED_KEY] = True
-
-
-def enhance_asked() -> bool:
-    """Whether :data:`ENHANCE_CENTRED` was pressed on the last run (once)."""
-    return bool(st.session_state.pop(ENHANCE_CENTRED_KEY, False))

@@ -177,6 +177,20 @@ def bump_map() -> None:
     st.session_state["map_generation"] = map_revision() + 1
 
 
+ENHANCE_ASKED_KEY = "enhance_asked"  # a button other than 2 · Sharpen's Enhance was pressed
+
+
+def ask_enhance() -> None:
+    """Button callback: press the Label page's Enhance (for its twins: after Centre, and the
+    next step's)."""
+    st.session_state[ENHANCE_ASKED_KEY] = True
+
+
+def enhance_asked() -> bool:
+    """Whether a twin of Enhance was pressed on the last run (once)."""
+    return bool(st.session_state.pop(ENHANCE_ASKED_KEY, False))
+
+
 def map_revision() -> int:
     """How many times the app changed the map (see ``bump_map``)."""
     return int(st.session_state.get("map_generation", 0))
