@@ -164,20 +164,36 @@ def review_queue(
     return queue_order(store.query(flt))
 
 
+HELD_ENOUGH = 0.5  # the share of a field an enhanced area must hold to be its view
+
+
 def enhanced_view_of(
     label: Label, results: Iterable[CachedResult] | None = None, date: int | None = None
 ) -> CachedResult | None:
-    """The enhanced area that contains the label (the one it was drawn on, if cached), of
-    the scene's date ``date`` when there is one; ``results`` are the scene's cached areas
-    when the caller has read them already."""
-    found = [
-        result
-        for result in (results_of_scene(label.scene_id) if results is None else results)
-        if box(*result.provenance["bbox"]).buffer(1e-6).contains(label.geometry)
+    """The enhanced area that holds most of the label, at least half of it (of the scene's
+    date ``date`` when there is one); ``results`` are the scene's cached areas when the caller
+    has read them already.
+
+    Not only one that holds all of it: an area's raster is cut on the scene's grid, so it
+    reaches past the lon/lat box chosen on the map, and a field the assist outlined to the
+    raster's edge lies partly outside that box (9 % of one such field in a walk-through).
+    """
+    scene_results = results_of_scene(label.scene_id) if results is None else results
+    found = [(_share_held(r, label), r) for r in scene_results]
+    found = [(share, r) for share, r in found if share >= HELD_ENOUGH]
+    same_date = [
+        (share, r) for share, r in found if int(r.provenance.get("date_index") or 0) == date
     ]
-    same_date = [r for r in found if int(r.provenance.get("date_index") or 0) == date]
     chosen = same_date or found
-    return chosen[0] if chosen else None
+    return max(chosen, key=lambda f: f[0])[1] if chosen else None  # the first of equals
+
+
+def _share_held(result: CachedResult, label: Label) -> float:
+    """The share of the label's area inside the result's box (to 0.001, so that areas that
+    all hold it count as equals)."""
+    area = label.geometry.area
+    inside = box(*result.provenance["bbox"]).intersection(label.geometry).area
+    return round(inside / area, 3) if area > 0 else 0.0
 
 
 # What a reviewer filters by: the consistency of the imagery a field was drawn on.

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from shapely.geometry import box
+
 from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label, Status, View
+from sr.sharpen.cache import CachedResult
 from tests.ui.conftest import MAYA, SCENE, field_at, shown
 from ui.label_actions import review_field
 from ui.review import (
     OUTLINED_CHOICES,
+    enhanced_view_of,
     field_summary,
     filter_outlined,
     outline_origin,
@@ -91,3 +97,26 @@ def test_the_field_summary_names_the_method_with_the_view_and_the_dates_on_their
     ]
     by_hand = field_summary(label.replace(view=View.ORIGINAL, enhancement=None, drawing=HAND))
     assert shown(by_hand).split("  \n")[2] == "drawn on the original view, outlined by hand"
+
+
+def _area(key: str, bbox: tuple[float, float, float, float], date: int = 0) -> CachedResult:
+    return CachedResult(
+        key, Path(f"/nonexistent/{key}.tif"), {"bbox": list(bbox), "date_index": date}
+    )
+
+
+def test_a_fields_enhanced_view_is_the_area_holding_most_of_it() -> None:
+    """An area's raster reaches past its lon/lat box, so a field outlined to the raster's
+    edge sticks out of the box: it still has its enhanced view (it had none when the area
+    had to hold all of it)."""
+    field = Label(geometry=box(0.0, 0.0, 1.0, 1.0), crop="rice", scene_id=SCENE, annotator="Sita")
+    sticks_out = _area("a", (0.08, -0.5, 2.0, 2.0))  # holds 92 % of it
+    assert enhanced_view_of(field, [sticks_out]) is sticks_out
+    assert enhanced_view_of(field, [_area("b", (0.6, -1, 2, 2))]) is None  # 40 %: not its view
+    whole, other_date = _area("c", (-1, -1, 2, 2)), _area("d", (-1, -1, 2, 2), date=1)
+    assert enhanced_view_of(field, [sticks_out, whole]) is whole  # the one holding most
+    assert (
+        enhanced_view_of(field, [whole, _area("e", (-2, -2, 3, 3))]) is whole
+    )  # the first of equals
+    assert enhanced_view_of(field, [whole, other_date], date=1) is other_date  # the date shown
+    assert enhanced_view_of(field, [sticks_out, other_date], date=0) is sticks_out
