@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import streamlit as st
@@ -17,6 +18,7 @@ from ui.export_view import (
     format_note,
     label_filter,
     labels_file,
+    left_out_by_status,
     scene_title,
     summary_tables,
 )
@@ -74,6 +76,10 @@ season = (
 extra = season_columns(served.scene, chosen) if season and served else None
 
 st.subheader(f"{len(chosen)} fields, {sum(lab.area_ha or 0 for lab in chosen):.1f} ha")
+any_status = replace(flt, status=None)
+by_status = reads.value("by-status", any_status, lambda: store.count_by("status", any_status))
+if left_out := left_out_by_status(by_status, statuses):
+    st.caption(left_out)
 download_cols = st.columns(len(KINDS))
 for column, (kind, mime) in zip(download_cols, KINDS.items(), strict=True):
     place = column.empty()  # the Prepare button, then the download in its place

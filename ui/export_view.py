@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from labels.campaign_store import CampaignStore
 from labels.export import write_labels
 from labels.geojson import ExtraProperties
 from labels.geometry import GEOJSON_DECIMALS
-from labels.model import Label
+from labels.model import Label, Status
 from labels.stats import summarize
 from ui.plain_words import outlined_words
 from ui.registry import registry
@@ -66,6 +66,23 @@ def label_filter(
         since=since.isoformat() if since else None,
         until=f"{until.isoformat()}T23:59:59.999999Z" if until else None,
     )
+
+
+STATUS_WORDS = {
+    Status.DRAFT: "draft (not submitted)",
+    Status.SUBMITTED: "submitted (waiting for review)",
+    Status.ACCEPTED: "accepted",
+    Status.REJECTED: "rejected",
+}
+
+
+def left_out_by_status(counts: Mapping[str, int], statuses: Sequence[str]) -> str | None:
+    """What the Status filter leaves out of the other choices' fields, in words ("Left out by
+    Status: 3 submitted (waiting for review)."), or None when it leaves out nothing.
+    ``counts``: the fields matching the other choices, by status."""
+    left = [(Status(s), counts.get(s, 0)) for s in Status if statuses and s not in statuses]
+    words = [f"{n} {STATUS_WORDS[s]}" for s, n in left if n]
+    return f"Left out by Status: {', '.join(words)}." if words else None
 
 
 def export_bytes(store: LabelStore, flt: LabelFilter, kind: str) -> tuple[bytes, int]:

@@ -14,7 +14,14 @@ from shapely.geometry import box
 from labels.io import read_labels
 from labels.model import Label
 from tests.ui.conftest import SCENE
-from ui.export_view import export_bytes, file_name, label_filter, labels_file, summary_tables
+from ui.export_view import (
+    export_bytes,
+    file_name,
+    label_filter,
+    labels_file,
+    left_out_by_status,
+    summary_tables,
+)
 
 
 def _filter(**kw):  # type: ignore[no-untyped-def]
@@ -100,3 +107,13 @@ def test_scenes_show_their_names_and_hectares_two_decimals(filled_store) -> None
     assert scene_title(None) == "all scenes"
     hectares = summary_tables(filled_store.query(_filter()))["crop"]["hectares"]
     assert all(round(h, 2) == h for h in hectares)
+
+
+def test_what_the_status_filter_leaves_out_is_said() -> None:
+    counts = {"draft": 2, "submitted": 3, "accepted": 1}
+    assert left_out_by_status(counts, ["accepted"]) == (
+        "Left out by Status: 2 draft (not submitted), 3 submitted (waiting for review)."
+    )
+    assert left_out_by_status(counts, ["accepted", "submitted", "draft"]) is None
+    assert left_out_by_status(counts, []) is None  # no choice: every status is in
+    assert left_out_by_status({}, ["accepted"]) is None

@@ -164,7 +164,10 @@ def test_rejecting_without_a_comment_is_refused(sample_field: str, data_dir: Pat
 def test_export_page_summarises_the_chosen_fields(sample_field: str) -> None:
     app = _page("pages/export.py", Identity("Ana", Role.COORDINATOR))
     assert not app.exception
+    assert app.subheader[1].value.startswith("0 fields, ")  # accepted ones, by default
+    assert "Left out by Status: 1 submitted (waiting for review)." in [c.value for c in app.caption]
     app.multiselect(key="export_status").set_value(["submitted"]).run()
+    assert not [c for c in app.caption if c.value.startswith("Left out by Status")]
     assert app.subheader[1].value.startswith("1 fields, ")
     crops = app.dataframe[0].value
     assert list(crops["crop"]) == ["rice"] and list(crops["fields"]) == [1]
