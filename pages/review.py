@@ -51,7 +51,8 @@ st.progress(
 )
 if not identity.can_review:
     st.info("You are signed in as a volunteer: you can look, only reviewers accept or reject.")
-with st.expander("Reviews by how fields were outlined"):
+outcomes_col, filters_col = st.columns(2)  # side by side: the maps start higher
+with outcomes_col.expander("Reviews by how fields were outlined"):
     found = reads.value(
         "outcomes", scene.scene_id, lambda: outcomes_by_outline(store, scene.scene_id)
     )
@@ -61,7 +62,7 @@ with st.expander("Reviews by how fields were outlined"):
     else:
         st.caption("No field submitted on this scene yet.")
 
-with st.expander("Filters", expanded=False):
+with filters_col.expander("Filters", expanded=False):
     volunteers = reads.distinct("volunteers", "annotator", LabelFilter(scene_id=scene.scene_id))
     statuses = st.multiselect("Status", [s.value for s in Status], default=["submitted"])
     crops = st.multiselect("Crop", DEFAULT_CROPS)
@@ -114,16 +115,25 @@ choice = st.selectbox(
     ),
 )
 label = labels_by_id[choice]
-date, view = date_switch(scene, "review")
+map_col, side = st.columns([3, 1.5])
+with side:  # the field and the decision first, in view with the maps; what to look at next
+    decision_box = st.container()
+    date, view = date_switch(scene, "review")
+    right_date = other_date_choice(scene, date, "review")
 result = enhanced_view_of(label, date=date)
 enhanced = served_result(result, served) if result else None
 neighbours = [lab for lab in queue if lab.id != label.id]
 badge = drawn_on_badge(label, result)
 consistency_map = result.extra(CONSISTENCY_MAP) if result is not None else None
 
-map_col, side = st.columns([3, 1.2])
+with side:
+    show_map = st.toggle(
+        "Consistency map on the enhanced view",
+        key="review_consistency_map",
+        disabled=consistency_map is None,
+        help="Amber and red where the sharpened pixels, averaged, differ from the original.",
+    )
 with map_col:
-    right_date = other_date_choice(scene, date, "review")
     st.caption(
         "Left: original scene. Right: "
         + (
@@ -135,12 +145,6 @@ with map_col:
         else escape_markdown(
             f"Left: {scene.dates[date].label}. Right: {scene.dates[right_date].label}."
         )
-    )
-    show_map = st.toggle(
-        "Consistency map on the enhanced view",
-        key="review_consistency_map",
-        disabled=consistency_map is None,
-        help="Amber and red where the sharpened pixels, averaged, differ from the original.",
     )
     st_folium(
         comparison_map(
@@ -159,13 +163,12 @@ with map_col:
         returned_objects=[],
         key=f"review-{label.id}",
     )
-with side:
+with decision_box:
     st.markdown(field_summary(label))
     if label.drawing == PROPOSED:
         st.warning(UNEDITED_PROPOSAL)
     if badge is not None:
-        st.badge(f"enhanced view: {badge.label}", color=badge.colour)
-        st.caption(badge.explanation)
+        st.badge(f"enhanced view: {badge.label}", color=badge.colour)  # explained under Accept
     if label.review_comment:
         st.caption(
             f"Last review by {escape_markdown(label.reviewer or '?')}: "
@@ -176,7 +179,12 @@ with side:
         st.info(escape_markdown(notice))
     else:
         comment = st.text_area(
-            "Comment (needed to reject)", key=f"comment-{label.id}", max_chars=500
+            "Comment (needed to reject)",
+            key=f"comment-{label.id}",
+            max_chars=500,
+            height=68,
+            placeholder="Comment (needed to reject)",
+            label_visibility="collapsed",  # said in the box: Accept stays in view on a laptop
         )
         accept_col, reject_col = st.columns(2)
         if accept_col.button("Accept", type="primary", disabled=not identity.can_review):
@@ -192,6 +200,9 @@ with side:
         st.error(escape_markdown(outcome.message))  # next to the buttons
     if toast := state.pop("review_toast", None):
         st.toast(escape_markdown(toast), icon=":material/check:")
+    if badge is not None:
+        st.caption(badge.explanation)
+with side:  # under the date switch
     season_profile(scene, label.geometry, queue)
     with st.expander("History"):
         for version in store.history(label.id):

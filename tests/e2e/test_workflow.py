@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import PROJECT_ROOT
 from tests.e2e.harness import (
@@ -85,7 +87,16 @@ def test_volunteer_to_reviewer_to_export(browser, tmp_path: Path) -> None:  # ty
         reviewer.get_by_text("Reviewed 0 of 1").wait_for(timeout=30_000)
         map_centre(reviewer)
         _shot(reviewer, "5_review")
-        reviewer.get_by_role("button", name="Accept").click()
+        # on a laptop's window the maps and Accept are in view without scrolling
+        reviewer.set_viewport_size({"width": 1366, "height": 768})
+        accept = reviewer.get_by_role("button", name="Accept")
+        expect(accept).to_be_visible(timeout=30_000)
+        time.sleep(2)  # the columns settle at the new width
+        box = accept.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 768, box
+        maps = reviewer.locator(MAP).first.bounding_box()
+        assert maps is not None and maps["y"] < 400, maps
+        accept.click()
         reviewer.get_by_text("Reviewed 1 of 1").wait_for(timeout=30_000)
 
         reviewer.goto(f"{url}/export?{reviewer_query}")
