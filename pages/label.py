@@ -156,6 +156,7 @@ with side:
     )
     messages = st.container()  # outcomes of the last action, shown first
     next_box = st.container()  # what to do next (ui.next_step), filled once the page knows
+    campaign_offered = task_panel(store, scene, identity, task)  # a campaign frames the work
     tool = st.radio(
         "On the map",
         [AREA_TOOL, FIELDS_TOOL, OUTLINE_TOOL],
@@ -255,7 +256,6 @@ with map_col:
     )
 
 with side:
-    task_panel(store, scene, identity, task)
     fix_panel(store, scene.scene_id, identity, mine)
     st.subheader("1 · Area")
     if area:
@@ -343,6 +343,8 @@ with side:
         unsaved=len(draft.new) + len(draft.edits),
         waiting=len(Proposals.beside(drafts.path).queue),
         deleting=bool(state.get(PENDING_DELETE_KEY)),
+        task=task.number if task is not None else None,
+        campaign_offered=campaign_offered,
     )
     show_next_step(next_box, next_step(moment))
 

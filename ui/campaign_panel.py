@@ -67,14 +67,14 @@ def _give_back(campaigns: CampaignStore, task: Task, identity: Identity) -> None
     show_task(give_back(campaigns, task, identity), fly=False)
 
 
-def task_panel(store: BaseLabelStore, scene: Scene, identity: Identity, task: Task | None) -> None:
+def task_panel(store: BaseLabelStore, scene: Scene, identity: Identity, task: Task | None) -> bool:
     """The panel: nothing when the scene has no campaign; else the held task or the button
-    to take the next one."""
+    to take the next one. Returns whether that button is offered."""
     campaigns = CampaignStore(store)
     if task is None:
         offered = campaigns.campaigns(scene.scene_id)
         if not offered:
-            return
+            return False
         st.subheader("Campaign")
         names = {c.id: c.name for c in offered}
         chosen = st.selectbox(
@@ -84,7 +84,7 @@ def task_panel(store: BaseLabelStore, scene: Scene, identity: Identity, task: Ta
         st.button(
             MAP_NEXT, type="primary", on_click=_map_next, args=(campaigns, scene, chosen, identity)
         )
-        return
+        return True
     campaign = campaigns.get(task.campaign_id)
     st.subheader(f"Task {task.number} · {escape_markdown(campaign.name)}")
     if campaign.instructions:
@@ -97,3 +97,4 @@ def task_panel(store: BaseLabelStore, scene: Scene, identity: Identity, task: Ta
     done, back = st.columns(2)
     done.button(DONE, type="primary", on_click=_hand_in, args=(campaigns, task, identity))
     back.button(GIVE_BACK, on_click=_give_back, args=(campaigns, task, identity))
+    return False

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from streamlit.delta_generator import DeltaGenerator
 
+from ui.campaign_panel import DONE, MAP_NEXT
 from ui.label_work import AREA_TOOL, FIELDS_TOOL
 from ui.outline_tool import OUTLINE_TOOL
 from ui.state import ask_enhance
@@ -32,6 +33,8 @@ class LabelMoment:
     unsaved: int  # unsaved drawings and changed outlines
     waiting: int  # Outline all's proposals waiting for Keep / Skip
     deleting: bool  # fields removed on the map wait for the delete to be confirmed
+    task: int | None = None  # the number of the campaign task held (None: mapping freely)
+    campaign_offered: bool = False  # the scene has a campaign and no task is held
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,16 @@ class NextStep:
 
 
 def next_step(at: LabelMoment) -> NextStep:
-    """The one thing to do now: finish what is on the map before starting anything new."""
+    """The one thing to do now: finish what is on the map before starting anything new; in
+    a campaign task, say how it ends."""
+    step = _on_the_map(at)
+    if at.task is not None and step.text.startswith("**Next:** ") and not at.unsaved:
+        return NextStep(f"{step.text} {_TASK_ENDS.format(n=at.task)}", step.enhance)
+    return step
+
+
+def _on_the_map(at: LabelMoment) -> NextStep:
+    """The next step on the map and under it."""
     if at.deleting:
         return NextStep("**Next:** under the map, confirm the delete, or keep the field(s).")
     if at.waiting:
@@ -66,15 +78,22 @@ def next_step(at: LabelMoment) -> NextStep:
         if at.enhanced:
             return NextStep(text)
         if at.area_chosen and not at.blocked:
-            return NextStep(f"{text} {_ORIGINAL} or sharpen the area you chose first.", True)
+            return NextStep(
+                f"{text} On the original imagery: the button below sharpens your area.", True
+            )
         return NextStep(
-            f'{text} {_ORIGINAL} for a sharpened view, switch the map to "{AREA_TOOL}" and '
-            "enhance an area."
+            f"{text} On the original imagery: for a sharpened view, switch the map to "
+            f'"{AREA_TOOL}" and enhance an area.'
         )
     if at.enhanced:
         return NextStep(
             f'**Next:** switch the map to "{OUTLINE_TOOL}" (the assist outlines the field you '
             f'click) or "{FIELDS_TOOL}" (you outline it corner by corner).'
+        )
+    if not at.area_chosen and at.campaign_offered:
+        return NextStep(
+            f"**Start here:** press **{MAP_NEXT}** (just below) for an area of the campaign to "
+            "map, or click the map to choose an area yourself."
         )
     if not at.area_chosen:
         return NextStep(
@@ -89,12 +108,15 @@ def next_step(at: LabelMoment) -> NextStep:
     return NextStep("**Next:** sharpen the area you chose.", enhance=True)
 
 
+_TASK_ENDS = (
+    "Task {n} is done when every field in its red dashed square is outlined: press "
+    f"**{DONE}** below."
+)
 _OUTLINE_TEXT = "**Next:** click inside a field: the assist proposes its outline."
 _DRAW_TEXT = (
-    "**Next:** outline a field with the map's pentagon button (at its left): click each "
-    "corner, then the first corner again to finish."
+    "**Next:** draw a field with the pentagon button at the map's left: a click on each "
+    "corner, then on the first one again."
 )
-_ORIGINAL = "This is the original imagery:"
 
 
 def show_next_step(box: DeltaGenerator, step: NextStep) -> None:

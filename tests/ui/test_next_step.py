@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from ui.campaign_panel import DONE, MAP_NEXT
 from ui.label_work import AREA_TOOL, FIELDS_TOOL
 from ui.next_step import LabelMoment, next_step
 from ui.outline_tool import OUTLINE_TOOL
@@ -50,10 +51,10 @@ def test_an_enhanced_area_leads_to_the_tools_that_outline_fields() -> None:
 @pytest.mark.parametrize("tool", [OUTLINE_TOOL, FIELDS_TOOL])
 def test_outlining_on_the_original_says_so_and_offers_to_sharpen_a_chosen_area(tool: str) -> None:
     nothing = next_step(replace(ARRIVAL, tool=tool))
-    assert "This is the original imagery" in nothing.text and f'"{AREA_TOOL}"' in nothing.text
+    assert "On the original imagery" in nothing.text and f'"{AREA_TOOL}"' in nothing.text
     assert not nothing.enhance
     chosen = next_step(replace(ARRIVAL, tool=tool, area_chosen=True))
-    assert "sharpen the area you chose first" in chosen.text and chosen.enhance
+    assert "the button below sharpens your area" in chosen.text and chosen.enhance
 
 
 def test_work_on_the_map_comes_before_anything_new() -> None:
@@ -76,3 +77,19 @@ def test_no_line_names_a_tool_alone_in_bold() -> None:
                 assert not any(
                     f"**{name}**" in text for name in (AREA_TOOL, FIELDS_TOOL, OUTLINE_TOOL)
                 )
+
+
+def test_a_campaign_offers_its_next_task_first_and_a_task_says_how_it_ends() -> None:
+    offered = next_step(replace(ARRIVAL, campaign_offered=True))
+    assert offered.text.startswith(f"**Start here:** press **{MAP_NEXT}** (just below)")
+    held = replace(ARRIVAL, task=12, area_chosen=True, enhanced=True, tool=OUTLINE_TOOL)
+    outlining = next_step(held).text
+    assert outlining.startswith("**Next:** click inside a field")
+    assert outlining.endswith(
+        f"Task 12 is done when every field in its red dashed square is outlined: press "
+        f"**{DONE}** below."
+    )
+    sharpen = next_step(replace(held, enhanced=False, tool=AREA_TOOL))
+    assert sharpen.enhance and DONE in sharpen.text
+    assert DONE not in next_step(replace(held, unsaved=1)).text  # save first
+    assert DONE not in next_step(replace(held, enhancing=True)).text  # not a "Next:" line
