@@ -271,7 +271,8 @@ with side:
     enhance = st.button(
         "Enhance", type="primary", disabled=request is None or result is not None or bool(blocker)
     )
-    enhance = enhance_asked() or enhance  # or its twin under the map, after Centre
+    asked = enhance_asked()  # a twin: the next step's, or the one under the map after Centre
+    enhance = asked or enhance
     if blocker:
         st.warning(blocker)
     if (
@@ -281,7 +282,8 @@ with side:
         and not blocker
         and (problem := submit(job_engine(), request, identity.name))
     ):
-        st.error(problem)
+        # said where it was pressed: a twin's press at the top of the panel, in view with it
+        (messages if asked else st.container()).error(problem)
     show_jobs(
         job_engine(),
         identity.name,

@@ -16,12 +16,14 @@ from labels.store import open_store
 from sr.imagery.scene import Scene, open_scene
 from sr.sharpen.pipeline import SharpenRequest, sharpen_area
 from tests.ui.conftest import run_page, shown
+from ui import jobs_panel
 from ui.auth import Identity
 from ui.drawings import Draft, Drafts
 from ui.enhance_flow import result_cache, results_of_scene
 from ui.enhanced_areas import add_enhanced_outlines, enhanced_areas
 from ui.label_choices import VIEW_REPORT
 from ui.live_map import LABEL_MAP
+from ui.next_step import ENHANCE_HERE
 from ui.registry import registry
 from ui.scene_map import add_draw_control, base_map
 from ui.settings import SAMPLE_SCENE
@@ -226,3 +228,26 @@ def test_key_presses_the_map_reports_flip_the_view_once_each(app_data: Path, sce
     app.run()
     assert _flip_label(app).endswith("(now: enhanced)")
     assert not app.exception
+
+
+REFUSED = "You already have 3 enhancements running or waiting (the most allowed)."
+
+
+@pytest.mark.parametrize("pressed", [ENHANCE_HERE, "Enhance"])
+def test_a_refused_enhance_is_said_where_it_was_pressed(
+    app_data: Path, scene: Scene, monkeypatch: pytest.MonkeyPatch, pressed: str
+) -> None:
+    """The next step's Enhance sits at the top of the side panel, 2 · Sharpen's below the
+    settings: a refusal (a full queue; the page's own submit answers it here, no job runs) is
+    said beside the button pressed, in view."""
+    monkeypatch.setattr(jobs_panel, "submit", lambda engine, request, volunteer: REFUSED)
+    app = _label_page(area_text=",".join(repr(v) for v in _area(scene, 0.0)))
+    _button(app, pressed).click().run()
+    assert not app.exception
+    assert [e.value for e in app.error] == [REFUSED]  # once
+    side = next(
+        c for c in app.columns if "signed in as" in str(getattr(c.children.get(0), "value", ""))
+    )
+    top = side.children.get(1)  # the panel's first container, for what the last action did
+    said_at_top = top is not None and [e.value for e in top.error] == [REFUSED]
+    assert said_at_top is (pressed == ENHANCE_HERE)
