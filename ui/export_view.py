@@ -80,8 +80,11 @@ def left_out_by_status(counts: Mapping[str, int], statuses: Sequence[str]) -> st
     """What the Status filter leaves out of the other choices' fields, in words ("Left out by
     Status: 3 submitted (waiting for review)."), or None when it leaves out nothing.
     ``counts``: the fields matching the other choices, by status."""
-    left = [(Status(s), counts.get(s, 0)) for s in Status if statuses and s not in statuses]
-    words = [f"{n} {STATUS_WORDS[s]}" for s, n in left if n]
+    if not statuses:  # no choice: every status is in
+        return None
+    words = [
+        f"{counts[s]} {STATUS_WORDS[s]}" for s in Status if s not in statuses and counts.get(s)
+    ]
     return f"Left out by Status: {', '.join(words)}." if words else None
 
 
