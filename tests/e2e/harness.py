@@ -238,6 +238,21 @@ def _settled_box(page) -> dict[str, float] | None:  # type: ignore[no-untyped-de
     return box if box is not None and box["height"] > MIN_MAP_HEIGHT else None
 
 
+def steady_box(locator, timeout_s: float = 90, steady_s: float = 1.0) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """The element's box once it has stayed the same for ``steady_s`` (the page's reruns and
+    a resized window move it until they are done), waiting up to ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    last, since = None, time.monotonic()
+    while True:
+        box: dict[str, float] | None = locator.bounding_box(timeout=30_000)
+        if box != last:
+            last, since = box, time.monotonic()
+        elif box is not None and time.monotonic() - since >= steady_s:
+            return box
+        assert time.monotonic() < deadline, f"the box kept moving: {box}"
+        time.sleep(0.2)
+
+
 def draw_square(page, half: int = 60, dx0: int = 0, dy0: int = 0) -> None:  # type: ignore[no-untyped-def]
     """Draw a square field around the map centre (shifted ``dx0``, ``dy0`` px) with
     Leaflet.draw."""

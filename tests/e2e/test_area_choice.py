@@ -20,6 +20,7 @@ from tests.e2e.harness import (
     page_point,
     running_app,
     sign_in,
+    steady_box,
 )
 from ui.auth import Identity
 from ui.field_layers import crop_colour
@@ -76,7 +77,7 @@ def test_the_next_step_leads_a_newcomer_from_an_area_to_a_field(browser, tmp_pat
         page.goto(f"{url}/label?{sign_in(page, url, 'Sita')}")
         start = page.get_by_text("Start here: click the map where there are fields")
         start.wait_for(timeout=60_000)
-        assert start.bounding_box()["y"] < 768  # in view on arrival
+        assert steady_box(start)["y"] < 768  # in view on arrival
         map_centre(page)
         enhance = page.get_by_role("button", name=ENHANCE_HERE)
         for _ in range(3):  # a click while the fresh map is still wiring its events is lost
@@ -87,7 +88,8 @@ def test_the_next_step_leads_a_newcomer_from_an_area_to_a_field(browser, tmp_pat
             except PlaywrightTimeout:
                 continue
         page.get_by_text("Next: sharpen the area you chose.").wait_for(timeout=30_000)
-        assert enhance.bounding_box()["y"] + enhance.bounding_box()["height"] < 768
+        box = steady_box(enhance)
+        assert box["y"] + box["height"] < 768, box
         enhance.click()
         page.get_by_text("Enhanced area ready").wait_for(timeout=180_000)
         page.get_by_text(f'Next: switch the map to "{OUTLINE_TOOL}"').wait_for(timeout=30_000)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -26,6 +25,7 @@ from tests.e2e.harness import (
     map_centre,
     running_app,
     sign_in,
+    steady_box,
     wait_for_text_or_report,
 )
 from ui.field_layers import crop_colour
@@ -91,11 +91,10 @@ def test_volunteer_to_reviewer_to_export(browser, tmp_path: Path) -> None:  # ty
         reviewer.set_viewport_size({"width": 1366, "height": 768})
         accept = reviewer.get_by_role("button", name="Accept")
         expect(accept).to_be_visible(timeout=30_000)
-        time.sleep(2)  # the columns settle at the new width
-        box = accept.bounding_box()
-        assert box is not None and box["y"] + box["height"] <= 768, box
-        maps = reviewer.locator(MAP).first.bounding_box()
-        assert maps is not None and maps["y"] < 400, maps
+        box = steady_box(accept)  # once the columns settled at the new width
+        assert box["y"] + box["height"] <= 768, box
+        maps = steady_box(reviewer.locator(MAP).first)
+        assert maps["y"] < 400, maps
         accept.click()
         reviewer.get_by_text("Reviewed 1 of 1").wait_for(timeout=30_000)
 
