@@ -35,6 +35,7 @@ from ui.review_feedback import ReviewTally, queue_done_text
 from ui.state import label_store, require_identity, require_scene, tile_key
 from ui.store_reads import StoreReads
 from ui.text import escape_markdown
+from ui.water_note import water_note
 
 identity = require_identity()
 served = require_scene()
@@ -167,6 +168,8 @@ with decision_box:
     st.markdown(field_summary(label))
     if label.drawing == PROPOSED:
         st.warning(UNEDITED_PROPOSAL)
+    if water := water_note(scene, label.geometry, reviewing=True):
+        st.warning(water)
     if badge is not None:
         st.badge(f"enhanced view: {badge.label}", color=badge.colour)  # explained under Accept
     if label.review_comment:

@@ -11,7 +11,8 @@ boundary, :mod:`sr.outline.dates`): each date's view of the same pixels — the 
 of that date where the cache has one for the same area, method and preset, else that date's
 original upsampled the same way — and the version it records names the dates. Proposals become
 ordinary unsaved drawings; :class:`ui.proposal_record.Proposals` remembers them. What a
-proposal stops at: :mod:`ui.fields_around`.
+proposal stops at: :mod:`ui.fields_around`; outline all leaves out what looks like open water
+on every date (:mod:`sr.imagery.water`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from shapely.geometry.base import BaseGeometry
 from labels.geometry import measure
 from sr.imagery.raster_io import Raster, read_raster, upscaled_transform
 from sr.imagery.scene import Scene, read_area
+from sr.imagery.water import water_checks
 from sr.outline.assist import Click, all_outlines, boxed_instances, field_instances, outlines_at
 from sr.outline.box import PixelBox
 from sr.outline.corrections import Constraint, Correction, constraints
@@ -414,16 +416,30 @@ def propose_in_box(
     return (_lonlat(found[0], view.raster) if found else None), version
 
 
+@dataclass(frozen=True)
+class AllProposed:
+    """Outline all's answer: the fields proposed (lon/lat, most distinct first), how many
+    found were left out by the drawing checks (too small or large, overlapping, inside saved
+    fields …) and how many because they look like open water on every date, and the version
+    that proposed them."""
+
+    fields: list[Polygon]
+    failed_checks: int
+    water: int
+    version: str
+
+
 def propose_all(
     scene: Scene, shown: CachedResult, around: FieldsAround, user: str, every_date: bool = False
-) -> tuple[list[Polygon], int, str]:
+) -> AllProposed:
     """Every field of the enhanced area (of every date together with ``every_date``), cut
-    off the fields ``around`` it, that passes the drawing checks (lon/lat, most distinct first),
-    how many others were left out (too small or large, overlapping, inside saved fields …)
-    and the version that proposed them."""
+    off the fields ``around`` it, that passes the drawing checks and does not look like open
+    water on every date of the scene (a river's reach is found as readily as a field)."""
     view = area_fields(scene, shown, every_date)
     found = [_lonlat(p, view.raster) for p in all_outlines(view.instances, view.raster.transform)]
     trimmed = [around.cut(p).outline for p in found]
     store = around.store
     kept = [p for p in trimmed if p is not None and passes_checks(p, store, scene.scene_id, user)]
-    return kept, len(found) - len(kept), view.version
+    checks = water_checks(scene, kept)
+    dry = [p for p, check in zip(kept, checks, strict=True) if not check.looks_like_water]
+    return AllProposed(dry, len(found) - len(kept), len(kept) - len(dry), view.version)

@@ -28,6 +28,7 @@ from ui.outline_assist import propose_at, small_field_note, view_frame
 from ui.outline_edges import ViewFrame, edge_note
 from ui.proposal_record import LastClick, Proposals
 from ui.state import bump_map
+from ui.water_note import water_note
 
 NO_FIELD = (
     "No field found there. Click inside a field (not on a road, a boundary or a wood), "
@@ -194,10 +195,12 @@ def cautions(
     corners_hint: bool = True,
     first: str | None = None,
 ) -> Caution | None:
-    """What to tell beside a proposal: ``first``, then whether the field is small, then
-    whether it reaches the edge of the view it was outlined on (None: nothing)."""
+    """What to tell beside a proposal: ``first``, then whether it looks like open water,
+    whether the field is small, and whether it reaches the edge of the view it was outlined
+    on (None: nothing)."""
     at_edge = edge_note(outline, frame)
-    told = [first, small_field_note(outline, scene.metres_per_pixel, corners_hint), at_edge]
+    small = small_field_note(outline, scene.metres_per_pixel, corners_hint)
+    told = [first, water_note(scene, outline, reviewing=False), small, at_edge]
     text = " ".join(c for c in told if c)
     return Caution(text, at_edge is not None) if text else None
 

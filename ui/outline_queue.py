@@ -14,7 +14,7 @@ from sr.imagery.scene import Scene
 from ui.auth import Identity
 from ui.date_view import current_date
 from ui.drawings import Drafts
-from ui.outline_assist import assist_version, enhanced_frame, propose_all
+from ui.outline_assist import AllProposed, assist_version, enhanced_frame, propose_all
 from ui.outline_centre import centre_button, innermost, move_area
 from ui.outline_edges import AREA_MOVED
 from ui.outline_propose import (
@@ -57,10 +57,32 @@ NONE_STANDS_OUT = (
     "No field proposed: none stands out on the enhanced area. Click a field, or outline it "
     "with Draw fields."
 )
+WATER_LEFT_OUT = (
+    "{n} left out as open water on every date (a river, lake or pond): click one to "
+    "outline it anyway."
+)
 NONE_LEFT = (
     "No field proposed: the {n} found are all too small, too large, or overlapping or inside "
     "saved fields."
 )
+
+
+def outline_all_answer(proposed: AllProposed, at_edge: int) -> tuple[str, bool]:
+    """What Outline all says about its answer (``at_edge`` of the fields reach the area's
+    edge), and whether it failed (no field proposed)."""
+    n, failed = len(proposed.fields), proposed.failed_checks
+    water = f" {WATER_LEFT_OUT.format(n=proposed.water)}" if proposed.water else ""
+    if n:
+        note = (
+            f" ({failed} left out: too small, too large, or overlapping or inside a saved field)"
+            if failed
+            else ""
+        )
+        edge = f" {at_edge} of them reach the area's edge and come last." if at_edge else ""
+        return f"{n} field(s) proposed{note}: keep or skip each.{edge}{water}", False
+    if failed:
+        return NONE_LEFT.format(n=failed) + water, True
+    return (f"No field proposed.{water}" if water else NONE_STANDS_OUT), True
 
 
 @uninterrupted
@@ -70,20 +92,15 @@ def outline_all(at: Outlining, identity: Identity) -> None:
     scene, shown, drafts = at.scene, at.shown, at.drafts
     if shown is None:  # the button is off without an enhanced area
         return
-    found, left_out, version = propose_all(
+    proposed = propose_all(
         scene, shown, at.around(drafts.load()), identity.name, every_date=every_date(scene)
     )
     record = Proposals.beside(drafts.path)
-    record.queue, record.queue_version = found, version
+    record.queue, record.queue_version = proposed.fields, proposed.version
     record.queue_frame = frame = enhanced_frame(shown)
     record.save()
-    note = f" ({left_out} left out: too small, too large, or overlapping or inside a saved field)"
-    at_edge = sum(frame.reaches_edge(p) for p in found)
-    edge = f" {at_edge} of them reach the area's edge and come last." if at_edge else ""
-    if not found:
-        say_failed(NONE_LEFT.format(n=left_out) if left_out else NONE_STANDS_OUT)
-    else:
-        say(f"{len(found)} field(s) proposed{note if left_out else ''}: keep or skip each.{edge}")
+    text, failed = outline_all_answer(proposed, sum(frame.reaches_edge(p) for p in proposed.fields))
+    (say_failed if failed else say)(text)
     bump_map()
 
 

@@ -21,8 +21,9 @@ import ui.outline_assist
 from bench.bench_fields import innermost_pixel
 from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label, Role, Status
 from labels.store import open_store
-from sr.imagery.scene import Scene, open_scene
+from sr.imagery.scene import Scene, open_scene, read_area
 from sr.imagery.scene_errors import SceneError
+from sr.imagery.water import WaterCheck, water_checks
 from sr.outline.corrections import Correction, constraints
 from sr.outline.hierarchy import on_frame
 from sr.outline.segment import MAX_GROW
@@ -37,6 +38,7 @@ from ui.outline_adjust import ADD_PART, CUT_PART, NEXT_CLICK_KEY, NOT_CUT
 from ui.outline_assist import (
     SMALL_FIELD_PIXELS,
     AreaFields,
+    _covers,
     area_fields,
     assist_version,
     cut_caution,
@@ -58,10 +60,12 @@ from ui.outline_queue import (
     QUEUE_KEYS_NOTE,
     QUEUE_SKIPPED,
     QUEUE_STOPPED,
+    WATER_LEFT_OUT,
 )
 from ui.outline_tool import OUTLINE_TOOL
 from ui.proposal_record import LastClick, Proposals
 from ui.settings import SAMPLE_SCENE
+from ui.water_note import water_note
 
 
 @pytest.fixture()
@@ -459,7 +463,10 @@ def test_outline_all_says_plainly_when_every_field_it_found_is_saved_already(
     button(app, "Outline all fields here").click().run()
     assert not app.exception
     assert Proposals.beside(drafts.path).queue == []
-    assert [w.value for w in app.warning] == [NONE_LEFT.format(n=len(queued))]
+    [said] = [w.value for w in app.warning]
+    assert said.startswith(NONE_LEFT.format(n=len(queued)))
+    rest = said.removeprefix(NONE_LEFT.format(n=len(queued)))  # the river's reach, if any
+    assert rest in ("", *(" " + WATER_LEFT_OUT.format(n=n) for n in range(1, 9)))
     assert not any("proposed:" in i.value or "Proposed field" in i.value for i in app.info)
     assert not any(b.label == "Keep" for b in app.button)
 
@@ -537,7 +544,7 @@ def test_outline_all_proposes_whole_fields_first_and_cautions_at_the_areas_edge(
     assert any(at_edge) and not all(at_edge)  # the sample's area has both
     assert at_edge == sorted(at_edge)  # whole fields first
     said = f"{sum(at_edge)} of them reach the area's edge and come last."
-    assert any(i.value.endswith(said) for i in answers(app))
+    assert any(said in i.value for i in answers(app))
     for reaches in at_edge:
         assert any(w.value.endswith(EDGE_NOTE) for w in app.warning) is reaches
         assert any(b.label == CENTRE_BUTTON for b in app.button) is reaches
@@ -936,3 +943,59 @@ def test_two_corners_where_nothing_is_enhanced_use_the_original_around_them(
     west, south, _, _ = scene.lonlat_bounds
     with pytest.raises(SceneError):
         propose_in_box(scene, None, (west - 0.2, south - 0.2, west - 0.1, south - 0.1))
+
+
+def by_the_river(scene: Scene) -> tuple[str, tuple[float, float]]:
+    """An area of the sample sharpened (bicubic) over the Danube's bank, as the page's
+    ``area_text``, and the lon/lat of the pixel deepest in open water on both dates there
+    (by the scene's own pixels)."""
+    x, y = scene.transform @ (150, 250)
+    [lon], [lat] = transform_points(scene.crs, "EPSG:4326", [x], [y])
+    bbox = (lon - 0.005, lat - 0.004, lon + 0.005, lat + 0.004)
+    area = sharpened_fields(scene, bbox, every_date=True)  # into the cache, for the page
+    read = read_area(scene, bbox)
+    water = np.ones(read.array.shape[1:], dtype=bool)
+    for date in scene.dates:
+        green, nir = (read.array[b - 1].astype(float) for b in (date.bands.green, date.bands.nir))
+        water &= green > nir
+    row, col = np.unravel_index(ndi.distance_transform_edt(water).argmax(), water.shape)
+    x, y = read.transform @ (col + 0.5, row + 0.5)
+    [lon], [lat] = transform_points(scene.crs, "EPSG:4326", [x], [y])
+    assert _covers(area.raster, lon, lat) is not None
+    return ",".join(repr(v) for v in bbox), (lon, lat)
+
+
+def test_outline_all_leaves_out_open_water_and_says_so(
+    app_data: Path, scene: Scene, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    area_text, _ = by_the_river(scene)
+    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
+    with monkeypatch.context() as blind:  # Outline all as it was before the water check
+        blind.setattr(
+            ui.outline_assist, "water_checks", lambda s, found: [WaterCheck(())] * len(found)
+        )
+        button(on_the_tool(area_text), "Outline all fields here").click().run()
+        found = Proposals.beside(drafts.path).queue
+    checks = water_checks(scene, found)
+    wet = [p for p, c in zip(found, checks, strict=True) if c.looks_like_water]
+    assert wet  # the assist finds reaches of the river as readily as fields
+    app = on_the_tool(area_text)
+    button(app, "Stop").click().run()
+    button(app, "Outline all fields here").click().run()
+    assert not app.exception
+    queued = Proposals.beside(drafts.path).queue
+    dry = [p for p, c in zip(found, checks, strict=True) if not c.looks_like_water]
+    assert len(queued) == len(dry) and all(q.equals(p) for q, p in zip(queued, dry, strict=True))
+    said = [a.value for a in answers(app) if "field(s) proposed" in a.value]
+    assert len(said) == 1 and said[0].endswith(" " + WATER_LEFT_OUT.format(n=len(wet)))
+
+
+def test_a_click_on_the_river_proposes_it_with_a_caution(app_data: Path, scene: Scene) -> None:
+    area_text, (lon, lat) = by_the_river(scene)
+    app = map_sends(on_the_tool(area_text), last_clicked={"lat": lat, "lng": lon})
+    assert not app.exception
+    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
+    [proposal] = drafts.load().new  # still proposed: the volunteer decides
+    [caution] = [w.value for w in app.warning if "looks like open water" in w.value]
+    assert caution.startswith("Outline proposed (unsaved)")
+    assert water_note(scene, proposal, reviewing=False) in caution

@@ -109,8 +109,8 @@ def outcomes(app: AppTest) -> Any:
 def test_a_reviewer_sees_how_the_outline_came_to_be_and_can_filter_by_it(
     sample_field: str, data_dir: Path
 ) -> None:
-    west, south, _, _ = open_scene(SAMPLE_SCENE).footprint.bounds
-    proposed = box(west + 0.002, south + 0.002, west + 0.004, south + 0.004)
+    west, _, _, north = open_scene(SAMPLE_SCENE).footprint.bounds
+    proposed = box(west + 0.002, north - 0.004, west + 0.004, north - 0.002)  # on fields
     submitted(data_dir, proposed, "wheat", "Ravi", PROPOSED)
 
     app = _page("pages/review.py", Identity("Maya", Role.REVIEWER))

@@ -1,0 +1,98 @@
+"""Open water under an outline, from the scene's own pixels: McFeeters' NDWI on each date.
+
+NDWI = (green − NIR) / (green + NIR) is above 0 on open water, which absorbs near-infrared,
+and below it on crops and soil, which reflect it (McFeeters 1996, "The use of the Normalized
+Difference Water Index (NDWI) in the delineation of open water features"). An outline is
+water on a date when at least :data:`WATER_SHARE` of its pixels are; it *looks like water*
+when it is on every date that could tell (a date without NIR, or without a valid pixel under
+the outline, cannot). The check reads the original scene, not a sharpened view: its 10 m
+pixels are what every sharpened result averages back to.
+
+:func:`water_share` is the arithmetic on bands already read (tested on constructed values);
+:func:`water_checks` reads the scene once for many outlines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import unary_union
+
+from sr.imagery.profile import MAX_FIELD_PIXELS, field_mask
+from sr.imagery.scene import Scene, read_area
+from sr.imagery.scene_errors import SceneError
+
+WATER_NDWI = 0.0  # McFeeters' threshold: above it, a pixel is open water
+WATER_SHARE = 0.5  # an outline is water on a date when at least this share of it is
+
+
+@dataclass(frozen=True)
+class WaterCheck:
+    """The share of an outline's pixels that are open water on each date of the scene
+    (None: that date cannot tell)."""
+
+    shares: tuple[float | None, ...]
+
+    @property
+    def known(self) -> tuple[float, ...]:
+        return tuple(s for s in self.shares if s is not None)
+
+    @property
+    def looks_like_water(self) -> bool:
+        """Water on every date that could tell, and at least one could."""
+        return bool(self.known) and all(s >= WATER_SHARE for s in self.known)
+
+
+def water_share(
+    green: np.ndarray, nir: np.ndarray, inside: np.ndarray, nodata: float | None = None
+) -> float | None:
+    """The share of the valid pixels ``inside`` (a mask) whose NDWI is above
+    :data:`WATER_NDWI`; None without a valid pixel (nodata, 0 in both bands, not finite)."""
+    g = green.astype(np.float64)
+    n = nir.astype(np.float64)
+    valid = inside & np.isfinite(g) & np.isfinite(n) & ((g != 0) | (n != 0))
+    if nodata is not None:
+        valid &= (g != nodata) & (n != nodata)
+    if not valid.any():
+        return None
+    gv, nv = g[valid], n[valid]
+    total = gv + nv
+    ndwi = np.divide(gv - nv, total, out=np.zeros_like(gv), where=total != 0)
+    return float((ndwi > WATER_NDWI).mean())
+
+
+def can_check_water(scene: Scene) -> bool:
+    """Whether any date of the scene has a near-infrared band."""
+    return any(date.bands.nir is not None for date in scene.dates)
+
+
+def water_checks(scene: Scene, outlines: Sequence[BaseGeometry]) -> list[WaterCheck]:
+    """The water check of each lon/lat outline on ``scene``, read once over all of them; every
+    share None where the scene has no NIR, or the outlines lie off it or are too large."""
+    unknown = WaterCheck((None,) * len(scene.dates))
+    if not outlines or not can_check_water(scene):
+        return [unknown] * len(outlines)
+    bounds = unary_union(list(outlines)).bounds
+    try:
+        area = read_area(scene, bounds, max_pixels=MAX_FIELD_PIXELS, action="a water check")
+    except SceneError:  # off the scene, or an area too large to read for a caution
+        return [unknown] * len(outlines)
+    checks = []
+    for outline in outlines:
+        inside = field_mask(outline, area.array.shape[1:], area.transform, area.crs)
+        shares = tuple(
+            None
+            if date.bands.nir is None
+            else water_share(
+                area.array[date.bands.green - 1],
+                area.array[date.bands.nir - 1],
+                inside,
+                area.nodata,
+            )
+            for date in scene.dates
+        )
+        checks.append(WaterCheck(shares))
+    return checks
