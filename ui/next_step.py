@@ -47,9 +47,10 @@ class NextStep:
 
 def next_step(at: LabelMoment) -> NextStep:
     """The one thing to do now: finish what is on the map before starting anything new; in
-    a campaign task, say how it ends."""
+    a campaign task, once nothing waits on the map, say how the task ends."""
     step = _on_the_map(at)
-    if at.task is not None and step.text.startswith("**Next:** ") and not at.unsaved:
+    pending = at.deleting or at.waiting or at.unsaved
+    if at.task is not None and step.text.startswith("**Next:** ") and not pending:
         return NextStep(f"{step.text} {_TASK_ENDS.format(n=at.task)}", step.enhance)
     return step
 

@@ -92,4 +92,6 @@ def test_a_campaign_offers_its_next_task_first_and_a_task_says_how_it_ends() -> 
     sharpen = next_step(replace(held, enhanced=False, tool=AREA_TOOL))
     assert sharpen.enhance and DONE in sharpen.text
     assert DONE not in next_step(replace(held, unsaved=1)).text  # save first
+    assert DONE not in next_step(replace(held, waiting=3)).text  # Keep or Skip first
+    assert DONE not in next_step(replace(held, deleting=True)).text  # the delete first
     assert DONE not in next_step(replace(held, enhancing=True)).text  # not a "Next:" line
