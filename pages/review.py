@@ -19,6 +19,7 @@ from ui.review import (
     OUTCOMES_NOTE,
     OUTLINED_CHOICES,
     UNEDITED_PROPOSAL,
+    assist_version_note,
     comparison_map,
     drawn_on_badge,
     enhanced_view_of,
@@ -52,7 +53,8 @@ st.progress(
 )
 if not identity.can_review:
     st.info("You are signed in as a volunteer: you can look, only reviewers accept or reject.")
-outcomes_col, filters_col = st.columns(2)  # side by side: the maps start higher
+# side by side, the field chosen beside them: the maps and Accept start higher
+outcomes_col, filters_col, field_col = st.columns([1, 1, 1.2], vertical_alignment="bottom")
 with outcomes_col.expander("Reviews by how fields were outlined"):
     found = reads.value(
         "outcomes", scene.scene_id, lambda: outcomes_by_outline(store, scene.scene_id)
@@ -106,7 +108,7 @@ if not queue:
     st.stop()
 
 labels_by_id = {lab.id: lab for lab in queue}
-choice = st.selectbox(
+choice = field_col.selectbox(
     f"Field ({len(queue)} in the queue)",
     list(labels_by_id),
     key="review_choice",
@@ -165,13 +167,11 @@ with map_col:
         key=f"review-{label.id}",
     )
 with decision_box:
-    st.markdown(field_summary(label))
-    if label.drawing == PROPOSED:
-        st.warning(UNEDITED_PROPOSAL)
-    if water := water_note(scene, label.geometry, reviewing=True):
-        st.warning(water)
-    if badge is not None:
-        st.badge(f"enhanced view: {badge.label}", color=badge.colour)  # explained under Accept
+    st.markdown(field_summary(label, badge))  # the badge explained under Accept
+    unedited = UNEDITED_PROPOSAL if label.drawing == PROPOSED else None
+    water = water_note(scene, label.geometry, reviewing=True)
+    if told := [c for c in (unedited, water) if c]:
+        st.warning("\n\n".join(told))  # one box: Accept stays in view on a laptop
     if label.review_comment:
         st.caption(
             f"Last review by {escape_markdown(label.reviewer or '?')}: "
@@ -205,6 +205,8 @@ with decision_box:
         st.toast(escape_markdown(toast), icon=":material/check:")
     if badge is not None:
         st.caption(badge.explanation)
+    if assisted := assist_version_note(label):
+        st.caption(assisted)
 with side:  # under the date switch
     season_profile(scene, label.geometry, queue)
     with st.expander("History"):

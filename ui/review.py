@@ -59,20 +59,23 @@ UNEDITED_PROPOSAL = (
 )
 
 
-def field_summary(label: Label) -> str:
+def field_summary(label: Label, badge: BadgeText | None = None) -> str:
     """The field under review in a few lines of escaped Markdown: crop, size, who and where
-    it stands, the imagery it was drawn on (and the method that sharpened it), how its outline
-    came to be, and the dates looked at."""
+    it stands, the imagery it was drawn on (the method that sharpened it, and how faithful
+    that view is: ``badge``), how its outline came to be, and the dates looked at."""
     drawn_on = f"drawn on the {label.view.value} view"
     if label.enhancement:
         drawn_on += f" ({method_text(*label.enhancement.split(':')[:2])})"
+    drawn_on = escape_markdown(drawn_on)
+    if badge is not None:  # beside the view it is about, on the same line
+        drawn_on += f" :{badge.colour}-badge[{escape_markdown(badge.label)}]"
     if origin := outline_origin(label):
-        drawn_on += f", {origin}"
+        drawn_on += f", {escape_markdown(origin)}"
     lines = [
         f"**{escape_markdown(label.crop)}**, {label.area_ha:.2f} ha, {label.perimeter_m:.0f} m "
         "around",
         f"by **{escape_markdown(label.annotator)}**, {label.status.value}",
-        escape_markdown(drawn_on),
+        drawn_on,
     ]
     if label.dates_seen:
         lines.append(f"dates looked at: {escape_markdown(label.dates_seen)}")
@@ -80,13 +83,19 @@ def field_summary(label: Label) -> str:
 
 
 def outline_origin(label: Label) -> str | None:
-    """How the field's outline came to be, in the pages' words, with the assist's version
-    (None when not recorded: fields saved before it was)."""
+    """How the field's outline came to be, in the pages' words (None when not recorded:
+    fields saved before it was)."""
     if label.drawing not in OUTLINED:
         return None
-    proposed = label.drawing != HAND and label.assist_version
-    assist = f" (assist {label.assist_version})" if proposed else ""
-    return f"outlined {outlined_words(label.drawing)}{assist}"
+    return f"outlined {outlined_words(label.drawing)}"
+
+
+def assist_version_note(label: Label) -> str | None:
+    """The version of the assist that proposed the field's outline, for the record under the
+    decision (None for a field drawn by hand or not recorded)."""
+    if label.drawing in (None, HAND) or not label.assist_version:
+        return None
+    return f"Outline proposed by assist {escape_markdown(label.assist_version)}."
 
 
 OUTLINED_CHOICES: dict[str, str | None] = {  # the Review filter's words → Label.drawing

@@ -11,7 +11,7 @@ from shapely.geometry.base import BaseGeometry
 from sr.imagery.scene import Scene
 from sr.imagery.water import WaterCheck, water_checks
 
-STILL_A_FIELD = "A field under water, such as rice just planted, looks the same"
+STILL_A_FIELD = "unless you see a field under water (rice just planted looks the same)"
 
 
 @functools.lru_cache(maxsize=64)
@@ -31,9 +31,8 @@ def water_note(scene: Scene, outline: BaseGeometry, reviewing: bool) -> str | No
     known = check.known
     shares = " and ".join(f"{share:.0%}" for share in known)
     return (
-        f"This looks like open water {_dates_told(check)} ({shares} of it): a river, lake or "
-        f"pond is not a field, so {'reject' if reviewing else 'bin'} it. {STILL_A_FIELD}: "
-        f"{'accept' if reviewing else 'keep'} it if you can see a field there."
+        f"Looks like open water {_dates_told(check)} ({shares} of it): a river or pond, not a "
+        f"field. {'Reject' if reviewing else 'Bin'} it, {STILL_A_FIELD}."
     )
 
 

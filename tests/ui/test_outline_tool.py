@@ -996,6 +996,6 @@ def test_a_click_on_the_river_proposes_it_with_a_caution(app_data: Path, scene: 
     assert not app.exception
     drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
     [proposal] = drafts.load().new  # still proposed: the volunteer decides
-    [caution] = [w.value for w in app.warning if "looks like open water" in w.value]
+    [caution] = [w.value for w in app.warning if "Looks like open water" in w.value]
     assert caution.startswith("Outline proposed (unsaved)")
     assert water_note(scene, proposal, reviewing=False) in caution

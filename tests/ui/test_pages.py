@@ -140,7 +140,8 @@ def test_a_reviewer_sees_how_the_outline_came_to_be_and_can_filter_by_it(
     assert not app.exception
     seen = shown(" ".join(m.value for m in app.markdown))
     assert "Ravi" in seen and "Sita" not in seen
-    assert f"outlined by the assist, not edited (assist {ASSIST})" in seen
+    assert "outlined by the assist, not edited" in seen
+    assert f"Outline proposed by assist {ASSIST}." in [shown(c.value) for c in app.caption]
     assert [w.value for w in app.warning] == [UNEDITED_PROPOSAL]
     next(b for b in app.button if b.label == "Accept").click().run()
     assert not app.exception

@@ -7,11 +7,14 @@ from pathlib import Path
 from shapely.geometry import box
 
 from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label, Status, View
+from sr.sharpen.assessment import Badge
 from sr.sharpen.cache import CachedResult
 from tests.ui.conftest import MAYA, SCENE, field_at, shown
+from ui.consistency_view import TEXTS
 from ui.label_actions import review_field
 from ui.review import (
     OUTLINED_CHOICES,
+    assist_version_note,
     enhanced_view_of,
     field_summary,
     filter_outlined,
@@ -58,13 +61,13 @@ def test_the_review_says_how_each_outline_came_to_be_and_filters_by_it() -> None
         )
     }
     assert outline_origin(labels[HAND]) == "outlined by hand"
-    assert outline_origin(labels[PROPOSED]) == (
-        "outlined by the assist, not edited (assist learned-merge-mlp32-0639318793c6@0.5)"
-    )
-    assert outline_origin(labels[PROPOSED_EDITED]) == (
-        "outlined by the assist, then edited (assist learned-merge-mlp32-0639318793c6@0.4)"
-    )
+    assert outline_origin(labels[PROPOSED]) == "outlined by the assist, not edited"
+    assert outline_origin(labels[PROPOSED_EDITED]) == "outlined by the assist, then edited"
     assert outline_origin(labels[None]) is None  # saved before it was recorded
+    version = assist_version_note(labels[PROPOSED_EDITED])
+    assert version is not None
+    assert shown(version) == "Outline proposed by assist learned-merge-mlp32-0639318793c6@0.4."
+    assert assist_version_note(labels[HAND]) is None and assist_version_note(labels[None]) is None
     every = list(labels.values())
     assert filter_outlined(every, []) == every
     assert filter_outlined(every, ["by the assist, not edited"]) == [labels[PROPOSED]]
@@ -91,10 +94,14 @@ def test_the_field_summary_names_the_method_with_the_view_and_the_dates_on_their
     assert lines == [
         "**rice**, 1.10 ha, 421 m around",
         "by **Sita**, submitted",
-        "drawn on the enhanced view (Enhancer), outlined by the assist, then edited "
-        "(assist learned-merge-mlp32-0639318793c6@0.4)",
+        "drawn on the enhanced view (Enhancer), outlined by the assist, then edited",
         "dates looked at: date 1, date 2",
     ]
+    faithful = field_summary(label, TEXTS[Badge.CONSISTENT]).split("  \n")[2]
+    assert shown(faithful) == (
+        "drawn on the enhanced view (Enhancer) :green-badge[faithful], outlined by the assist, "
+        "then edited"
+    )  # the view's badge beside it, on its line
     by_hand = field_summary(label.replace(view=View.ORIGINAL, enhancement=None, drawing=HAND))
     assert shown(by_hand).split("  \n")[2] == "drawn on the original view, outlined by hand"
 
