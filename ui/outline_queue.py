@@ -61,17 +61,25 @@ WATER_LEFT_OUT = (
     "{n} left out as open water on every date (a river, lake or pond): click one to "
     "outline it anyway."
 )
+WATER_LEFT_OUT_ONE_DATE = (  # a field flooded on the scene's only date looks the same
+    "{n} left out as open water on the scene's date (a river, lake or pond, or a field under "
+    "water, such as rice just planted): click one to outline it anyway."
+)
 NONE_LEFT = (
     "No field proposed: the {n} found are all too small, too large, or overlapping or inside "
     "saved fields."
 )
 
 
-def outline_all_answer(proposed: AllProposed, at_edge: int) -> tuple[str, bool]:
+def outline_all_answer(
+    proposed: AllProposed, at_edge: int, one_date: bool = False
+) -> tuple[str, bool]:
     """What Outline all says about its answer (``at_edge`` of the fields reach the area's
-    edge), and whether it failed (no field proposed)."""
+    edge; ``one_date``: the scene has one date), and whether it failed (no field
+    proposed)."""
     n, failed = len(proposed.fields), proposed.failed_checks
-    water = f" {WATER_LEFT_OUT.format(n=proposed.water)}" if proposed.water else ""
+    left_out = WATER_LEFT_OUT_ONE_DATE if one_date else WATER_LEFT_OUT
+    water = f" {left_out.format(n=proposed.water)}" if proposed.water else ""
     if n:
         note = (
             f" ({failed} left out: too small, too large, or overlapping or inside a saved field)"
@@ -99,7 +107,8 @@ def outline_all(at: Outlining, identity: Identity) -> None:
     record.queue, record.queue_version = proposed.fields, proposed.version
     record.queue_frame = frame = enhanced_frame(shown)
     record.save()
-    text, failed = outline_all_answer(proposed, sum(frame.reaches_edge(p) for p in proposed.fields))
+    at_edge = sum(frame.reaches_edge(p) for p in proposed.fields)
+    text, failed = outline_all_answer(proposed, at_edge, one_date=len(scene.dates) == 1)
     (say_failed if failed else say)(text)
     bump_map()
 
