@@ -72,6 +72,7 @@ from ui.label_work import (
     LabelWork,
     confirm_delete,
     fix_drawn_outlines,
+    offer_map_intake,
     save_work,
     take_map_news,
     undo_last,
@@ -135,6 +136,7 @@ if "area" not in state:
 
 work = LabelWork(store, scene, identity, drafts, task, tuple(mine))
 news = take_map_news(work)
+offer_map_intake(work)  # the next run's buttons take the map's drawings first
 take_view_presses(state, state.get(LABEL_MAP))  # key E, pressed in the map or on the page
 draft = drafts.load()
 area = state["area"]

@@ -8,6 +8,7 @@ their argument, so that a press acts on the run the volunteer saw.
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,7 @@ from ui.label_actions import delete_fields, save_edits, save_new_fields, unsaved
 from ui.label_choices import crop_on_screen, drawn_on_screen, take_view_presses
 from ui.live_map import LABEL_MAP
 from ui.map_events import chosen_area, drawn_work, map_news
+from ui.map_first import map_news_first, offer_intake
 from ui.outline_fix import fix_outlines
 from ui.outline_queue import fit_queue
 from ui.outline_tool import forget_saved_proposals
@@ -58,12 +60,15 @@ def _said(outcomes: list[tuple[bool, str]]) -> None:
     st.session_state[OUTCOMES_KEY] = outcomes
 
 
-def take_map_news(work: LabelWork) -> dict[str, Any]:
+def take_map_news(work: LabelWork, clicks: bool = True) -> dict[str, Any]:
     """Act on what the volunteer did on the map since it was last looked at: a new area, or
     new drawings, changed outlines and removed fields (kept as drafts at once). Returns the
-    news (a click for the outline tool)."""
+    news (a click for the outline tool). Without ``clicks``, the drawings only (a button's
+    callback: :mod:`ui.map_first`); a click is left for the page."""
     state = st.session_state
-    news = map_news(state, LABEL_MAP)
+    if not clicks and state.get("tool", AREA_TOOL) == AREA_TOOL:
+        return {}  # no drawings to take: a rectangle drawn is a new area, for the page
+    news = map_news(state, LABEL_MAP, clicks)
     if state.get("tool", AREA_TOOL) == AREA_TOOL:
         new_area = chosen_area(news, work.scene)
         if new_area and new_area != state.get("area"):
@@ -83,6 +88,12 @@ def take_map_news(work: LabelWork) -> dict[str, Any]:
     if removed:
         state[PENDING_DELETE_KEY] = removed
     return news
+
+
+def offer_map_intake(work: LabelWork) -> None:
+    """Let the next run's button callbacks take in the map's drawings first
+    (:mod:`ui.map_first`)."""
+    offer_intake(functools.partial(take_map_news, work, clicks=False))
 
 
 @uninterrupted
@@ -137,6 +148,7 @@ def confirm_delete(work: LabelWork, confirmed: bool) -> None:
 
 
 @uninterrupted
+@map_news_first
 def undo_last(work: LabelWork) -> None:
     """Undo button callback: the last save or delete, through the store's history."""
     action = st.session_state.pop(UNDO_KEY, None)
@@ -150,6 +162,7 @@ def undo_last(work: LabelWork) -> None:
 
 
 @uninterrupted
+@map_news_first
 def fix_drawn_outlines(drafts: Drafts) -> None:
     """Fix-the-outline callback: untangle the unsaved outlines that cross themselves."""
     fixed, count = fix_outlines(drafts.load())

@@ -77,7 +77,7 @@ def drawing_click(event: Mapping[str, Any]) -> bool:
         return False
 
 
-def map_news(state: MutableMapping[Any, Any], key: str) -> dict[str, Any]:
+def map_news(state: MutableMapping[Any, Any], key: str, clicks: bool = True) -> dict[str, Any]:
     """The parts of the map's last event (``state[key]``) not acted on yet.
 
     The live map (ui.live_map) is not rebuilt after a save or a delete, so the component
@@ -86,15 +86,16 @@ def map_news(state: MutableMapping[Any, Any], key: str) -> dict[str, Any]:
     drawing event. A part counts once, when it differs from the event seen before: the
     drawings (``all_drawings``) and the clicks (the other three parts, together). Parts
     that did not change are left out (no drawing event, no click); a click that
-    Leaflet.draw took (:func:`drawing_click`) is no click (``last_clicked`` None).
+    Leaflet.draw took (:func:`drawing_click`) is no click (``last_clicked`` None). Without
+    ``clicks``, only the drawings are taken: a click stays news for the next look.
     """
     event = dict(state.get(key) or {})
     seen = state.get(_SEEN) or {}
-    state[_SEEN] = event
+    state[_SEEN] = event if clicks else {**seen, "all_drawings": event.get("all_drawings")}
     news: dict[str, Any] = {}
     if event.get("all_drawings") != seen.get("all_drawings"):
         news["all_drawings"] = event.get("all_drawings")
-    if any(event.get(part) != seen.get(part) for part in CLICK_PARTS):
+    if clicks and any(event.get(part) != seen.get(part) for part in CLICK_PARTS):
         news.update({part: event.get(part) for part in CLICK_PARTS})
         if drawing_click(event):  # a vertex drawn, now or before this news: no click
             news["last_clicked"] = None

@@ -11,6 +11,7 @@ from shapely.geometry import Polygon
 
 from sr.outline.segment import MAX_GROW
 from ui.drawings import Draft, Drafts
+from ui.map_first import map_news_first
 from ui.outline_assist import LonLatCorrection, cut_caution
 from ui.outline_propose import (
     CHANGED,
@@ -105,6 +106,7 @@ def correct(at: Outlining, draft: Draft, correction: LonLatCorrection) -> Draft:
 
 
 @uninterrupted
+@map_news_first
 def _resize(at: Outlining, step: int) -> None:
     """Propose the latest click's field again, the next level larger (``step`` 1) or smaller
     (−1) that gives another outline, in place of the unchanged proposal (its corrections
@@ -135,6 +137,7 @@ def _resize(at: Outlining, step: int) -> None:
 
 
 @uninterrupted
+@map_news_first
 def _undo_correction(at: Outlining) -> None:
     """Propose the latest click's field again without its last correction, in place."""
     drafts = at.drafts

@@ -17,6 +17,7 @@ from shapely.ops import polylabel
 from sr.imagery.scene import Scene
 from ui.drawings import Draft
 from ui.goto_box import LABEL_GOTO, forget_place
+from ui.map_first import map_news_first
 from ui.outline_edges import AREA_MOVED, CENTRE_BUTTON, ViewFrame, area_holding
 from ui.outline_propose import Outlining, click_frame, latest_click, propose_field, say
 from ui.proposal_record import Proposals
@@ -104,6 +105,7 @@ def move_area(
 
 
 @uninterrupted
+@map_news_first
 def centre_on_clicked(at: Outlining) -> None:
     """Centre the area on the latest click's field; its cut outline leaves the unsaved
     drawings (else it would be saved beside the whole field, outlined next)."""

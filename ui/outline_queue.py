@@ -14,6 +14,7 @@ from sr.imagery.scene import Scene
 from ui.auth import Identity
 from ui.date_view import current_date
 from ui.drawings import Drafts
+from ui.map_first import map_news_first
 from ui.outline_assist import AllProposed, assist_version, enhanced_frame, propose_all
 from ui.outline_centre import centre_button, innermost, move_area
 from ui.outline_edges import AREA_MOVED
@@ -94,6 +95,7 @@ def outline_all_answer(
 
 
 @uninterrupted
+@map_news_first
 def outline_all(at: Outlining, identity: Identity) -> None:
     """Queue every field that stands out on the enhanced area shown (whole fields first),
     off the fields drawn already, and say how many."""
@@ -114,6 +116,7 @@ def outline_all(at: Outlining, identity: Identity) -> None:
 
 
 @uninterrupted
+@map_news_first
 def _confirm(at: Outlining, keep: bool, user: str) -> None:
     scene, drafts = at.scene, at.drafts
     record = Proposals.beside(drafts.path)

@@ -107,3 +107,14 @@ def test_a_malformed_drawing_report_is_no_vertex_and_breaks_nothing() -> None:
     for report in ("x", {"draw_click": "x"}, {"draw_click": {"lat": "north"}}, [1, 2]):
         state: dict[str, object] = {"map": {"last_clicked": POINT, VIEW_REPORT: report}}
         assert map_news(state, "map")["last_clicked"] == POINT
+
+
+def test_drawings_taken_alone_leave_a_click_for_the_next_look() -> None:
+    """A button's callback takes the map's drawings first (ui.map_first); a click reported
+    with them is still news when the page looks next."""
+    drawn = geojson(box(84.96, 28.005, 84.97, 28.009))
+    state: dict[str, object] = {"map": {"last_clicked": POINT, "all_drawings": [drawn]}}
+    assert map_news(state, "map", clicks=False) == {"all_drawings": [drawn]}
+    news = map_news(state, "map")
+    assert news["last_clicked"] == POINT and "all_drawings" not in news
+    assert map_news(state, "map") == {}

@@ -33,6 +33,7 @@ from tests.ui.test_label_page import map_sends
 from tests.ui.test_label_page_day import SITA
 from ui.drawings import Draft, Drafts
 from ui.enhance_flow import result_cache
+from ui.live_map import LABEL_MAP
 from ui.next_step import LEADS
 from ui.outline_adjust import ADD_PART, CUT_PART, NEXT_CLICK_KEY, NOT_CUT
 from ui.outline_assist import (
@@ -124,6 +125,16 @@ def outlined_all(app_data: Path, scene: Scene) -> tuple[AppTest, Drafts, list[Ba
     assert not app.exception
     drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
     return app, drafts, Proposals.beside(drafts.path).queue
+
+
+def clicked_largest(app_data: Path, scene: Scene) -> tuple[AppTest, Drafts, BaseGeometry]:
+    """Sita's page after a click inside the largest field of an enhanced area of the sample,
+    her drafts and the outline it proposed."""
+    area_text, (lon, lat), _ = enhanced_area(scene)
+    app = map_sends(on_the_tool(area_text), last_clicked={"lat": lat, "lng": lon})
+    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
+    [proposal] = drafts.load().new
+    return app, drafts, proposal
 
 
 def button(app: AppTest, label: str):  # type: ignore[no-untyped-def]
@@ -350,10 +361,7 @@ def test_a_small_proposed_field_comes_with_a_caution_a_large_one_without(
 
 
 def test_an_edited_proposal_and_a_hand_drawing_say_so(app_data: Path, scene: Scene) -> None:
-    area_text, (lon, lat), _ = enhanced_area(scene)
-    app = map_sends(on_the_tool(area_text), last_clicked={"lat": lat, "lng": lon})
-    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
-    [proposal] = drafts.load().new
+    app, _, proposal = clicked_largest(app_data, scene)
     edited = proposal.buffer(0.00005, join_style="mitre").simplify(0.00001)  # moved a little
     west, south, _, _ = scene.lonlat_bounds
     far = box(west + 0.002, south + 0.002, west + 0.003, south + 0.003)  # elsewhere, by hand
@@ -730,10 +738,7 @@ def test_larger_and_smaller_propose_the_clicked_field_again_in_its_place(
 
 
 def test_an_edited_proposal_is_not_resized(app_data: Path, scene: Scene) -> None:
-    area_text, (lon, lat), _ = enhanced_area(scene)
-    app = map_sends(on_the_tool(area_text), last_clicked={"lat": lat, "lng": lon})
-    drafts = Drafts(app_data / "drafts", SITA.name, scene.scene_id)
-    [proposal] = drafts.load().new
+    app, drafts, proposal = clicked_largest(app_data, scene)
     edited = proposal.buffer(0.00005, join_style="mitre").simplify(0.00001)
     feature = {"type": "Feature", "properties": {}, "geometry": edited.__geo_interface__}
     app = map_sends(app, all_drawings=[feature])
@@ -999,3 +1004,49 @@ def test_a_click_on_the_river_proposes_it_with_a_caution(app_data: Path, scene: 
     [caution] = [w.value for w in app.warning if "Looks like open water" in w.value]
     assert caution.startswith("Outline proposed (unsaved)")
     assert water_note(scene, proposal, reviewing=False) in caution
+
+
+def merged_with_drawings(app: AppTest, *drawings: BaseGeometry) -> AppTest:
+    """The map's report of ``drawings`` (the last just drawn by hand) waiting for the page's
+    next run: on a busy server Streamlit hands the page that report and a button's press in
+    one run, and the button's callback runs before the page reads the map."""
+    features = [{"type": "Feature", "properties": {}, "geometry": mapping(d)} for d in drawings]
+    app.session_state[LABEL_MAP] = {
+        "all_drawings": features,
+        "last_active_drawing": features[-1],
+        "last_clicked": None,
+        "last_object_clicked": None,
+    }
+    return app
+
+
+def same_outline(a: BaseGeometry, b: BaseGeometry) -> bool:
+    return a.symmetric_difference(b).area <= 1e-6 * max(a.area, b.area)
+
+
+def test_a_keep_pressed_as_the_map_reports_a_drawing_keeps_both(
+    app_data: Path, scene: Scene
+) -> None:
+    app, drafts, (first, *others) = outlined_all(app_data, scene)
+    hand = translate(first, yoff=first.bounds[3] - first.bounds[1] + 0.002)  # apart from all
+    assert not any(hand.intersects(q) for q in [first, *others])
+    button(merged_with_drawings(app, hand), "Keep").click().run()
+    assert not app.exception
+    drawn = drafts.load().new
+    assert len(drawn) == 2
+    assert any(same_outline(g, first) for g in drawn) and any(same_outline(g, hand) for g in drawn)
+    app.run()  # and on the next run too
+    assert len(drafts.load().new) == 2
+
+
+def test_larger_pressed_as_the_map_reports_a_drawing_acts_on_the_map_as_shown(
+    app_data: Path, scene: Scene
+) -> None:
+    app, drafts, proposal = clicked_largest(app_data, scene)
+    hand = translate(proposal, yoff=proposal.bounds[3] - proposal.bounds[1] + 0.002)
+    button(merged_with_drawings(app, proposal, hand), "Larger field").click().run()
+    assert not app.exception
+    larger, drawn = drafts.load().new
+    assert same_outline(drawn, hand)  # the field drawn by hand is kept
+    assert larger.area > proposal.area  # resized, in its place
+    assert larger.intersection(proposal).area >= 0.9 * proposal.area
