@@ -64,7 +64,11 @@ def _same_map(page) -> bool:  # type: ignore[no-untyped-def]
 
 
 def _enhanced_opacity(page) -> float | None:  # type: ignore[no-untyped-def]
-    return _frame(page).evaluate("() => window.sharpfieldsLive.shown().enhanced ?? null")
+    """The enhanced layer's opacity on the map (None: not shown, or the frame has no live
+    map at that look: one CI run found a frame without it once, after a save and E)."""
+    return _frame(page).evaluate(
+        "() => (window.sharpfieldsLive ? window.sharpfieldsLive.shown().enhanced ?? null : null)"
+    )
 
 
 def _switch(page, showing: str):  # type: ignore[no-untyped-def]
