@@ -77,9 +77,8 @@ def area_proposals(scene: Scene, col: int, row: int) -> list[Polygon]:
 
 def left_out(checks: list[WaterCheck], share: float, dates: slice = slice(None)) -> int:
     """How many proposals are water (at least ``share``) on every one of ``dates`` that can
-    tell, as :attr:`WaterCheck.looks_like_water` counts at the shipped share."""
-    known = [[s for s in c.shares[dates] if s is not None] for c in checks]
-    return sum(bool(k) and all(s >= share for s in k) for k in known)
+    tell (:meth:`WaterCheck.water_on`)."""
+    return sum(c.water_on(share, dates) for c in checks)
 
 
 def picture(scene: Scene, proposals: list[Polygon], checks: list[WaterCheck], path: Path) -> None:

@@ -352,7 +352,8 @@ def view_frame(
     return raster_frame(_upsampled(scene, bbox, date, UPSAMPLE))
 
 
-def _lonlat(polygon: Polygon, raster: Raster) -> Polygon:
+def outline_in_lonlat(polygon: Polygon, raster: Raster) -> Polygon:
+    """An outline in ``raster``'s CRS moved to lon/lat (the frame of labels and the map)."""
     moved = shape(transform_geom(raster.crs, "EPSG:4326", mapping(polygon)))
     assert isinstance(moved, Polygon)
     return moved
@@ -387,7 +388,7 @@ def propose_at(
     ]
     instances = view_at(constraints(pixel, later)).instances if later else view.instances
     [polygon] = outlines_at(instances, [pixel], view.raster.transform)
-    return (None if polygon is None else _lonlat(polygon, view.raster)), view.version
+    return (None if polygon is None else outline_in_lonlat(polygon, view.raster)), view.version
 
 
 def propose_in_box(
@@ -413,7 +414,7 @@ def propose_in_box(
     box = (col0, row0, col1, row1)
     instances = boxed_instances(view_at(BoxPrompt(box)).instances, _segmenter(0), box)
     found = all_outlines(instances, view.raster.transform)
-    return (_lonlat(found[0], view.raster) if found else None), version
+    return (outline_in_lonlat(found[0], view.raster) if found else None), version
 
 
 @dataclass(frozen=True)
@@ -436,7 +437,10 @@ def propose_all(
     off the fields ``around`` it, that passes the drawing checks and does not look like open
     water on every date of the scene (a river's reach is found as readily as a field)."""
     view = area_fields(scene, shown, every_date)
-    found = [_lonlat(p, view.raster) for p in all_outlines(view.instances, view.raster.transform)]
+    found = [
+        outline_in_lonlat(p, view.raster)
+        for p in all_outlines(view.instances, view.raster.transform)
+    ]
     trimmed = [around.cut(p).outline for p in found]
     store = around.store
     kept = [p for p in trimmed if p is not None and passes_checks(p, store, scene.scene_id, user)]

@@ -40,10 +40,16 @@ class WaterCheck:
     def known(self) -> tuple[float, ...]:
         return tuple(s for s in self.shares if s is not None)
 
+    def water_on(self, share: float = WATER_SHARE, dates: slice = slice(None)) -> bool:
+        """Water (at least ``share`` of it) on every one of ``dates`` that could tell, and at
+        least one could."""
+        known = [s for s in self.shares[dates] if s is not None]
+        return bool(known) and all(s >= share for s in known)
+
     @property
     def looks_like_water(self) -> bool:
-        """Water on every date that could tell, and at least one could."""
-        return bool(self.known) and all(s >= WATER_SHARE for s in self.known)
+        """Water on every date that could tell, at the shipped :data:`WATER_SHARE`."""
+        return self.water_on()
 
 
 def water_share(

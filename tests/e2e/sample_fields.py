@@ -10,8 +10,6 @@ import numpy as np
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from rasterio.warp import transform as transform_points
-from rasterio.warp import transform_geom
-from shapely.geometry import mapping, shape
 
 from bench.bench_fields import innermost_pixel
 from sr.imagery.raster_io import Raster
@@ -20,7 +18,7 @@ from sr.imagery.water import water_checks
 from sr.outline.polygons import mask_to_polygon
 from sr.sharpen.cache import ResultCache
 from tests.e2e.harness import page_point
-from ui.outline_assist import area_fields
+from ui.outline_assist import area_fields, outline_in_lonlat
 from ui.settings import SAMPLE_SCENE
 
 BOTH_DATES = ("date 1", "date 2")
@@ -51,9 +49,8 @@ def largest_field(data: Path) -> tuple[np.ndarray, Raster]:
             break
         mask = instances == number
         outline = mask_to_polygon(mask, raster.transform)
-        assert outline is not None and raster.crs is not None
-        lonlat_outline = shape(transform_geom(raster.crs, "EPSG:4326", mapping(outline)))
-        if not water_checks(scene, [lonlat_outline])[0].looks_like_water:
+        assert outline is not None
+        if not water_checks(scene, [outline_in_lonlat(outline, raster)])[0].looks_like_water:
             return mask, raster
     raise AssertionError("every field the assist found there looks like open water")
 

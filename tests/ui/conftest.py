@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 import streamlit as st
 from shapely.geometry import box
+from shapely.geometry.base import BaseGeometry
 from streamlit.testing.v1 import AppTest
 
 from labels.model import Role
 from labels.sqlite_store import SQLiteLabelStore
 from labels.store import open_store
+from sr.imagery.scene import open_scene
 from tests.conftest import PROJECT_ROOT
 from tests.sign_in import auth, clock  # noqa: F401  (fixtures for the sign-in tests)
 from ui.auth import Identity, shared_auth_store
 from ui.label_actions import DrawnOn, save_new_fields
-from ui.settings import data_dir
+from ui.settings import SAMPLE_SCENE, data_dir
 
 SCENE = "scene-1"
 SITA = Identity("Sita", Role.VOLUNTEER)
@@ -55,6 +57,35 @@ def filled_store(store: SQLiteLabelStore) -> SQLiteLabelStore:
         )
         assert outcome.ok, outcome.message
     return store
+
+
+def save_on_sample(
+    app_data: Path,
+    fields: Sequence[BaseGeometry],
+    crop: str,
+    identity: Identity = SITA,
+    drawn_on: DrawnOn | None = None,
+) -> list[str]:
+    """Register the bundled sample in the pages' store (``app_data``) and submit each of the
+    lon/lat ``fields`` on it as ``identity``, one save each (so in the given order): their
+    label ids."""
+    scene = open_scene(SAMPLE_SCENE)
+    store = open_store(app_data / "labels")
+    store.register_scene(scene.scene_id, scene.footprint)
+    saved = []
+    for field in fields:
+        [outcome] = save_new_fields(
+            store,
+            [field],
+            crop=crop,
+            identity=identity,
+            scene_id=scene.scene_id,
+            drawn_on=drawn_on or DrawnOn(),
+        )
+        assert outcome.ok, outcome.message
+        saved.append(str(outcome.label_id))
+    store.close()
+    return saved
 
 
 def session_token(identity: Identity) -> str:

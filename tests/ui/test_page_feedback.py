@@ -9,32 +9,21 @@ import pytest
 from shapely.geometry import box
 
 from labels.model import Role
-from labels.store import open_store
 from sr.imagery.scene import open_scene
-from tests.ui.conftest import MAYA, run_page, shown
+from tests.ui.conftest import MAYA, run_page, save_on_sample, shown
 from ui.auth import Identity
-from ui.label_actions import DrawnOn, save_new_fields
 from ui.settings import SAMPLE_SCENE
 
 
 @pytest.fixture()
 def two_fields(app_data: Path) -> list[str]:
     """Two submitted fields of Sita's on the bundled sample."""
-    scene = open_scene(SAMPLE_SCENE)
-    store = open_store(app_data / "labels")
-    store.register_scene(scene.scene_id, scene.footprint)
-    c = scene.footprint.centroid
-    outcomes = save_new_fields(
-        store,
-        [box(c.x, c.y, c.x + 0.002, c.y + 0.002), box(c.x - 0.004, c.y, c.x - 0.002, c.y + 0.002)],
-        crop="maize",
-        identity=Identity("Sita", Role.VOLUNTEER),
-        scene_id=scene.scene_id,
-        drawn_on=DrawnOn(),
-    )
-    store.close()
-    assert all(o.ok for o in outcomes)
-    return [str(o.label_id) for o in outcomes]
+    c = open_scene(SAMPLE_SCENE).footprint.centroid
+    fields = [
+        box(c.x, c.y, c.x + 0.002, c.y + 0.002),
+        box(c.x - 0.004, c.y, c.x - 0.002, c.y + 0.002),
+    ]
+    return save_on_sample(app_data, fields, "maize")
 
 
 def test_each_decision_gets_a_toast_and_the_end_of_the_queue_the_counts(

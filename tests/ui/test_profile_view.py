@@ -12,8 +12,8 @@ from labels.model import Label
 from labels.store import open_store
 from sr.imagery.profile import field_profile
 from sr.imagery.scene import open_scene
-from tests.ui.conftest import MAYA, SITA, run_page, shown
-from ui.label_actions import DrawnOn, save_new_fields
+from tests.ui.conftest import MAYA, SITA, run_page, save_on_sample, shown
+from ui.label_actions import DrawnOn
 from ui.profile_view import THIS_FIELD, bands_frame, ndvi_frame, neighbours_of
 from ui.settings import SAMPLE_SCENE
 
@@ -24,24 +24,13 @@ def _fields_near_centre(n: int) -> list:  # type: ignore[type-arg]
     return [box(c.x + i * 0.002, c.y, c.x + i * 0.002 + 0.0015, c.y + 0.001) for i in range(n)]
 
 
-def _save_one_field(app_data: Path, crop: str) -> tuple[str, Label]:
-    """Register the sample in the pages' store and save one field of ``crop`` by Sita there:
-    (the scene id, the saved field)."""
-    scene = open_scene(SAMPLE_SCENE)
+def _save_one_field(app_data: Path, crop: str) -> Label:
+    """One field of ``crop`` saved by Sita near the sample's centre, in the pages' store."""
+    [label_id] = save_on_sample(app_data, _fields_near_centre(1), crop)
     store = open_store(app_data / "labels")
-    store.register_scene(scene.scene_id, scene.footprint)
-    [outcome] = save_new_fields(
-        store,
-        _fields_near_centre(1),
-        crop=crop,
-        identity=SITA,
-        scene_id=scene.scene_id,
-        drawn_on=DrawnOn(),
-    )
-    assert outcome.ok
-    [saved] = store.query()
+    saved = store.get(label_id)
     store.close()
-    return scene.scene_id, saved
+    return saved
 
 
 def test_profile_of_a_sample_field_and_its_neighbours() -> None:
@@ -63,21 +52,9 @@ def test_profile_of_a_sample_field_and_its_neighbours() -> None:
 
 
 def test_review_page_shows_the_profile_of_the_field(app_data: Path) -> None:
-    scene = open_scene(SAMPLE_SCENE)
-    store = open_store(app_data / "labels")
-    store.register_scene(scene.scene_id, scene.footprint)
-    field, neighbour = _fields_near_centre(2)
-    for geometry in (field, neighbour):
-        [outcome] = save_new_fields(
-            store,
-            [geometry],
-            crop="maize",
-            identity=SITA,
-            scene_id=scene.scene_id,
-            drawn_on=DrawnOn(dates_seen="date 1, date 2"),
-        )
-        assert outcome.ok, outcome.message
-    store.close()
+    save_on_sample(
+        app_data, _fields_near_centre(2), "maize", drawn_on=DrawnOn(dates_seen="date 1, date 2")
+    )
     app = run_page("pages/review.py", MAYA)
     assert any("Season profile: this field" in m.value for m in app.markdown)
     assert any("dates looked at: date 1, date 2" in shown(m.value) for m in app.markdown)
@@ -87,7 +64,7 @@ def test_review_page_shows_the_profile_of_the_field(app_data: Path) -> None:
 
 
 def test_label_page_offers_a_profile_of_a_chosen_field(app_data: Path) -> None:
-    _, saved = _save_one_field(app_data, "rice")
+    saved = _save_one_field(app_data, "rice")
     app = run_page("pages/label.py", SITA)
     assert not app.dataframe  # nothing chosen yet
     app.selectbox(key="profile_of").set_value(saved.id).run()
@@ -97,7 +74,7 @@ def test_label_page_offers_a_profile_of_a_chosen_field(app_data: Path) -> None:
 
 
 def test_review_shows_two_dates_side_by_side(app_data: Path) -> None:
-    scene_id, _ = _save_one_field(app_data, "maize")
+    scene_id = _save_one_field(app_data, "maize").scene_id
     app = run_page("pages/review.py", MAYA)
     html = " ".join(str(c.proto) for c in app.get("component_instance"))
     assert f"/tiles/{scene_id}/true-d1/" not in html

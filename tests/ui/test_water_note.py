@@ -8,10 +8,8 @@ from pathlib import Path
 from rasterio.warp import transform_bounds
 from shapely.geometry import Polygon, box
 
-from labels.store import open_store
 from sr.imagery.scene import Scene, open_scene
-from tests.ui.conftest import MAYA, SITA, run_page
-from ui.label_actions import DrawnOn, save_new_fields
+from tests.ui.conftest import MAYA, run_page, save_on_sample
 from ui.settings import SAMPLE_SCENE
 from ui.water_note import STILL_A_FIELD, water_note
 
@@ -56,21 +54,7 @@ def test_a_scene_without_near_infrared_says_nothing_about_water() -> None:
 
 def test_review_cautions_on_a_field_that_looks_like_water(app_data: Path) -> None:
     scene = open_scene(SAMPLE_SCENE)
-    store = open_store(app_data / "labels")
-    store.register_scene(scene.scene_id, scene.footprint)
-    saved = []
-    for geometry in (on_the_river(scene), on_fields(scene)):  # the river's is older: first
-        [outcome] = save_new_fields(
-            store,
-            [geometry],
-            crop="rice",
-            identity=SITA,
-            scene_id=scene.scene_id,
-            drawn_on=DrawnOn(),
-        )
-        assert outcome.ok, outcome.message
-        saved.append(outcome.label_id)
-    store.close()
+    saved = save_on_sample(app_data, [on_the_river(scene), on_fields(scene)], "rice")  # older first
     app = run_page("pages/review.py", MAYA)
     assert not app.exception
     river = water_note(scene, on_the_river(scene), reviewing=True)

@@ -83,3 +83,11 @@ def test_a_date_without_valid_pixels_is_passed_over() -> None:
     assert WaterCheck((None, 0.9)).looks_like_water
     assert not WaterCheck((None, None)).looks_like_water
     assert not WaterCheck((0.9, 0.2)).looks_like_water
+
+
+def test_water_on_a_share_and_some_dates() -> None:
+    check = WaterCheck((0.6, 0.35, None))
+    assert not check.water_on() and not check.looks_like_water  # 0.35 < WATER_SHARE
+    assert check.water_on(share=0.3)  # every date that tells, at the lower share
+    assert check.water_on(dates=slice(0, 1)) and not check.water_on(dates=slice(1, 2))
+    assert not check.water_on(dates=slice(2, 3))  # a date that cannot tell says nothing
