@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from affine import Affine
@@ -90,10 +91,19 @@ def field_mask(
     """True at the pixels whose centres lie in the lon/lat ``geometry`` (every pixel it
     touches, for a field thinner than a pixel)."""
     native = transform_geom(WGS84, crs, geometry.__geo_interface__)
+    return pixels_inside(native, shape, transform)
+
+
+def pixels_inside(
+    geometry: BaseGeometry | dict[str, Any], shape: tuple[int, ...], transform: Affine
+) -> np.ndarray:
+    """True at the pixels whose centres lie in ``geometry`` (in the grid's own coordinates:
+    ``transform`` maps column, row to them), or at every pixel it touches when it covers no
+    pixel centre."""
     rows, cols = shape[0], shape[1]
     for all_touched in (False, True):
         outside = geometry_mask(
-            [native], out_shape=(rows, cols), transform=transform, all_touched=all_touched
+            [geometry], out_shape=(rows, cols), transform=transform, all_touched=all_touched
         )
         if (~outside).any():
             break

@@ -8,8 +8,9 @@ when it is on every date that could tell (a date without NIR, or without a valid
 the outline, cannot). The check reads the original scene, not a sharpened view: its 10 m
 pixels are what every sharpened result averages back to.
 
-:func:`water_share` is the arithmetic on bands already read (tested on constructed values);
-:func:`water_checks` reads the scene once for many outlines.
+:func:`water_share` is the arithmetic on bands already read (tested on constructed values),
+:func:`water_check` applies it to each date of an image in memory (the CLI's), and
+:func:`water_checks` reads the scene once for many lon/lat outlines (the app's).
 """
 
 from __future__ import annotations
@@ -70,6 +71,19 @@ def water_share(
     return float((ndwi > WATER_NDWI).mean())
 
 
+GreenNir = tuple[np.ndarray, np.ndarray]  # one date's green and near-infrared band
+
+
+def water_check(
+    dates: Sequence[GreenNir | None], inside: np.ndarray, nodata: float | None = None
+) -> WaterCheck:
+    """The water check of the pixels ``inside`` (a mask) on each date's green and NIR bands
+    (None: a date without NIR, which cannot tell)."""
+    return WaterCheck(
+        tuple(None if bands is None else water_share(*bands, inside, nodata) for bands in dates)
+    )
+
+
 def can_check_water(scene: Scene) -> bool:
     """Whether any date of the scene has a near-infrared band."""
     return any(date.bands.nir is not None for date in scene.dates)
@@ -86,19 +100,15 @@ def water_checks(scene: Scene, outlines: Sequence[BaseGeometry]) -> list[WaterCh
         area = read_area(scene, bounds, max_pixels=MAX_FIELD_PIXELS, action="a water check")
     except SceneError:  # off the scene, or an area too large to read for a caution
         return [unknown] * len(outlines)
-    checks = []
-    for outline in outlines:
-        inside = field_mask(outline, area.array.shape[1:], area.transform, area.crs)
-        shares = tuple(
-            None
-            if date.bands.nir is None
-            else water_share(
-                area.array[date.bands.green - 1],
-                area.array[date.bands.nir - 1],
-                inside,
-                area.nodata,
-            )
-            for date in scene.dates
+    dates = [
+        None
+        if date.bands.nir is None
+        else (area.array[date.bands.green - 1], area.array[date.bands.nir - 1])
+        for date in scene.dates
+    ]
+    return [
+        water_check(
+            dates, field_mask(o, area.array.shape[1:], area.transform, area.crs), area.nodata
         )
-        checks.append(WaterCheck(shares))
-    return checks
+        for o in outlines
+    ]

@@ -17,8 +17,11 @@ index of its ``--at``; a click in no field gives no feature and one line on stde
 (property ``box``; :mod:`sr.outline.box`). ``--all`` adds every field of the image (property
 ``field``; those off the image's edge first, each the most distinct first). Every feature's
 ``edge`` says whether its outline reaches the image's edge: the field may go on past the
-image, its outline stopping there. Coordinates: RFC 7946 lon/lat for a georeferenced image,
-pixel (column, row) of the image otherwise.
+image, its outline stopping there. Every feature's ``open_water`` says whether it looks like
+open water on every date of the files that can tell (:mod:`sr.imagery.water`; null where
+none has a near-infrared band), and ``--all`` leaves those out, as the Label page does, with
+one line on stderr. Coordinates: RFC 7946 lon/lat for a georeferenced image, pixel (column,
+row) of the image otherwise.
 """
 
 from __future__ import annotations
@@ -27,17 +30,22 @@ import argparse
 import json
 import math
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from affine import Affine
 from rasterio.warp import transform_geom
 from shapely.geometry import Polygon, mapping
 
 from sr.errors import UsageError
+from sr.imagery.bands import BandRoles, guess_band_roles
+from sr.imagery.profile import pixels_inside
 from sr.imagery.raster_io import Raster, read_raster
 from sr.imagery.scene import open_scene
 from sr.imagery.scene_errors import SceneError
+from sr.imagery.water import GreenNir, WaterCheck, water_check
 from sr.outline.assist import (
     all_outlines,
     click_instance,
@@ -58,6 +66,11 @@ from sr.outline.segment import (
     with_clicks,
 )
 
+WATER_LEFT_OUT = (  # as the Label page's Outline all leaves them out (ui.outline_queue)
+    "--all left out {n} outline(s) that look like open water on every date that can tell "
+    "(a river, lake or pond, or a field under water): --at a click in one outlines it anyway, "
+    "with open_water true"
+)
 MAX_OUTLINE_PIXELS = 2048 * 2048  # larger images: cut an area first (python -m sr enhance --bbox)
 
 
@@ -195,9 +208,49 @@ def _read(path: Path) -> tuple[Raster, np.ndarray]:
     return raster, image
 
 
-def file_dates(path: Path, wanted: str | tuple[int, ...]) -> list[tuple[str, list[int]]]:
-    """The dates of a multi-date GeoTIFF picked by --dates: (label, 0-based true-colour
-    bands) each, in time order."""
+@dataclass(frozen=True)
+class OutlineInput:
+    """What ``python -m sr outline`` segments, read from its images."""
+
+    raster: Raster  # the first image: its grid and georeference
+    image: np.ndarray | list[np.ndarray]  # the image, or the dates, to segment
+    labels: list[str] | None  # the dates' labels (None for one image)
+    water_bands: list[GreenNir | None]  # every date's green and NIR (None: it has no NIR)
+
+    def water_check(self, polygon: Polygon) -> WaterCheck:
+        """The open-water check of an outline in the image's coordinates (its CRS, or pixels)."""
+        _, rows, cols = self.raster.array.shape
+        grid = self.raster.transform if self.raster.georeferenced else Affine.identity()
+        assert grid is not None
+        return water_check(self.water_bands, pixels_inside(polygon, (rows, cols), grid))
+
+
+def open_water(check: WaterCheck) -> bool | None:
+    """A feature's ``open_water``: whether it looks like open water on every date that can
+    tell (:mod:`sr.imagery.water`), None where no date can (no NIR band)."""
+    return check.looks_like_water if check.known else None
+
+
+def water_bands(path: Path, raster: Raster, image: np.ndarray) -> list[GreenNir | None]:
+    """The green and NIR bands of each date of a file, as the app takes them: its scene's
+    dates (band names, or the usual R, G, B, NIR order), or the band names alone of an image
+    that opens as no scene (without georeference; a PNG has no NIR). None: a date without
+    NIR."""
+    try:
+        dates = [date.bands for date in open_scene(path, ask_layout=False).dates]
+    except SceneError:
+        dates = [guess_band_roles(raster.descriptions)]
+    return [
+        None
+        if roles.nir is None or roles.nir > image.shape[0]
+        else (image[roles.green - 1], image[roles.nir - 1])
+        for roles in dates
+    ]
+
+
+def file_dates(path: Path, wanted: str | tuple[int, ...]) -> list[tuple[str, BandRoles]]:
+    """The dates of a multi-date GeoTIFF picked by --dates: (label, bands) each, in time
+    order."""
 
     try:
         scene = open_scene(path, ask_layout=False)
@@ -212,33 +265,34 @@ def file_dates(path: Path, wanted: str | tuple[int, ...]) -> list[tuple[str, lis
     numbers = tuple(range(1, len(dates) + 1)) if isinstance(wanted, str) else wanted
     if missing := [n for n in numbers if n > len(dates)]:
         raise UsageError(f"{path.name} has {len(dates)} dates, not date {missing[0]}")
-    return [
-        (dates[n - 1].label, [b - 1 for b in dates[n - 1].bands.for_mode("true")]) for n in numbers
-    ]
+    return [(dates[n - 1].label, dates[n - 1].bands) for n in numbers]
 
 
-def outline_input(
-    paths: list[Path], wanted: str | tuple[int, ...] | None
-) -> tuple[Raster, np.ndarray | list[np.ndarray], list[str] | None]:
-    """The first raster (its grid), the image or the dates to segment, and the dates' labels
-    (None for one image)."""
+def outline_input(paths: list[Path], wanted: str | tuple[int, ...] | None) -> OutlineInput:
+    """The images' pixels to segment, their grid, their dates and their water bands."""
 
     read = [_read(p) for p in paths]
     raster, image = read[0]
+    water = [b for p, (r, im) in zip(paths, read, strict=True) for b in water_bands(p, r, im)]
     if wanted is not None:
         if len(paths) > 1:
             raise UsageError("--dates picks the dates of one file; give one image with it")
         picked = file_dates(paths[0], wanted)
-        return raster, [image[bands] for _, bands in picked], [label for label, _ in picked]
+        return OutlineInput(
+            raster,
+            [image[[b - 1 for b in roles.for_mode("true")]] for _, roles in picked],
+            [label for label, _ in picked],
+            water,
+        )
     if len(paths) == 1:
-        return raster, image, None
+        return OutlineInput(raster, image, None, water)
     for path, (other, _) in zip(paths[1:], read[1:], strict=True):
         if other.array.shape[1:] != raster.array.shape[1:] or other.transform != raster.transform:
             raise UsageError(
                 f"{path.name} does not cover the same pixels as {paths[0].name} "
                 "(the dates must be co-registered images of one size and grid)"
             )
-    return raster, [image for _, image in read], [p.name for p in paths]
+    return OutlineInput(raster, [image for _, image in read], [p.name for p in paths], water)
 
 
 def run_outline(args: argparse.Namespace) -> None:
@@ -247,7 +301,8 @@ def run_outline(args: argparse.Namespace) -> None:
         raise UsageError("give at least one --at COL,ROW or --box COL,ROW,COL,ROW, or --all")
     if args.corrections and len(args.at) != 1:
         raise UsageError("--add and --cut correct the outline of one click: give one --at")
-    raster, image, labels = outline_input(args.image, args.dates)
+    given = outline_input(args.image, args.dates)
+    raster, image, labels = given.raster, given.image, given.labels
     segmenter = grown(default_segmenter(), args.grow)
     combine = chosen_combine(segmenter)
     instances = field_instances(image, segmenter, combine=combine)
@@ -264,6 +319,7 @@ def run_outline(args: argparse.Namespace) -> None:
         if transform is not None:
             geometry = transform_geom(raster.crs, "EPSG:4326", geometry)
         properties["assist"] = made_by
+        properties["open_water"] = open_water(given.water_check(polygon))
         return {"type": "Feature", "properties": properties, "geometry": geometry}
 
     def at_edge(polygon: Polygon) -> bool:
@@ -303,8 +359,13 @@ def run_outline(args: argparse.Namespace) -> None:
             feature(outline, versioned(with_box(segmenter, box)), box=index, edge=at_edge(outline))
         )
     if args.all:
-        for number, polygon in enumerate(all_outlines(instances, transform)):
+        found = all_outlines(instances, transform)
+        water = [given.water_check(p).looks_like_water for p in found]
+        fields = [p for p, wet in zip(found, water, strict=True) if not wet]
+        for number, polygon in enumerate(fields):
             features.append(feature(polygon, version, field=number, edge=at_edge(polygon)))
+        if any(water):
+            print(WATER_LEFT_OUT.format(n=sum(water)), file=sys.stderr)
     collection = {"type": "FeatureCollection", "features": features}
     args.out.write_text(json.dumps(collection) + "\n", encoding="utf-8")
     print(f"wrote {args.out} ({len(features)} outline(s))", file=sys.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -10,13 +11,18 @@ import pytest
 import rasterio
 from PIL import Image
 from rasterio.warp import transform as transform_points
+from rasterio.windows import Window
 from shapely.geometry import Point, shape
 
 from bench.bench_fields import innermost_pixel
 from sr.cli import main
+from sr.imagery.raster_io import upscaled_transform
 from sr.sharpen.degrade import area_downsample
+from sr.sharpen.methods import enhance
 from tests.conftest import write_raster
+from ui.settings import SAMPLE_SCENE
 
+RIVER = (80, 314)  # (column, row) of the bundled sample on the Danube (tests/ui/test_water_note)
 CHIP = "naip_43.4066_-83.6220"  # a training chip of bench/fields_data.py
 SIDE = 256  # 2 m pixels: a 512 m square of the chip
 
@@ -64,6 +70,7 @@ def test_pixel_image_a_click_in_a_field_gives_its_outline_in_pixels(
     polygon = shape(feature["geometry"])
     assert polygon.is_valid and polygon.contains(Point(col + 0.5, row + 0.5))
     assert polygon.bounds[0] >= 0 and polygon.bounds[2] <= SIDE  # pixel coordinates
+    assert feature["properties"]["open_water"] is None  # red, green and blue: cannot tell
     assert "click 1 at -5,10 is outside the image (256 × 256 px): no outline" in err
 
 
@@ -110,6 +117,42 @@ def test_all_proposes_every_field_as_valid_disjoint_polygons(
     assert all(p.is_valid and len(p.exterior.coords) <= 41 for p in polygons)
     overlap = sum(a.intersection(b).area for i, a in enumerate(polygons) for b in polygons[:i])
     assert overlap < 0.06 * sum(p.area for p in polygons)  # one field each (simplified edges)
+
+
+def river_view(folder: Path) -> Path:
+    """A 64² scene-pixel area of the bundled sample around the Danube, both dates upsampled
+    4× (bicubic) as the app's enhanced views are, its band names kept (B3 green, B8 nir …)."""
+    window = Window(RIVER[0] - 32, RIVER[1] - 32, 64, 64)
+    with rasterio.open(SAMPLE_SCENE) as ds:
+        array = ds.read(window=window).astype(np.float32)
+        transform, crs, names = ds.window_transform(window), ds.crs, ds.descriptions
+    view = np.clip(enhance(array, 4, "bicubic", floor=0.0), 1, 65535).astype(np.uint16)
+    path = write_raster(
+        folder / "river.tif", view, crs=str(crs), transform=upscaled_transform(transform, 4)
+    )
+    with rasterio.open(path, "r+") as ds:
+        for band, name in enumerate(names, 1):
+            ds.set_band_description(band, name)
+    return path
+
+
+@pytest.mark.parametrize("dates", [["--dates", "all"], []])
+def test_all_leaves_out_open_water_and_a_click_on_it_says_it_looks_like_water(
+    dates: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "river.geojson"
+    on_the_river = "130,130"  # RIVER, in the view's pixels
+    code, err = run(
+        [str(river_view(tmp_path)), *dates, "--all", "--at", on_the_river, "--out", str(out)],
+        capsys,
+    )
+    assert code == 0, err
+    clicked, *fields = json.loads(out.read_text())["features"]
+    assert clicked["properties"]["click"] == 0 and clicked["properties"]["open_water"] is True
+    assert len(fields) >= 3 and all(f["properties"]["open_water"] is False for f in fields)
+    [left_out] = re.findall(r"--all left out (\d+) outline\(s\) that look like open water", err)
+    assert int(left_out) >= 1
+    assert clicked["geometry"] not in [f["geometry"] for f in fields]  # it was left out
 
 
 def test_without_a_click_or_all_and_with_a_bad_click_it_says_what_is_wrong(
