@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from sr.logs import configure_logging
-from ui.layout import NARROW_SCREEN_CSS
+from ui.layout import LAYOUT_CSS
 from ui.state import address_params
 
 configure_logging()  # SHARPFIELDS_LOG_LEVEL; once per process, cheap on every rerun
@@ -28,7 +28,7 @@ pages = [
     ),
 ]
 navigation = st.navigation(pages, position="hidden")
-st.html(NARROW_SCREEN_CSS)
+st.html(LAYOUT_CSS)
 params = address_params()
 with st.sidebar:
     for page in pages:

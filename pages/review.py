@@ -6,7 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from labels.base_store import LabelFilter
-from labels.model import DEFAULT_CROPS, PROPOSED, Status
+from labels.model import DEFAULT_CROPS, Status
 from labels.outline_outcomes import outcomes_by_outline
 from sr.sharpen.assessment import CONSISTENCY_MAP
 from ui.date_view import date_switch, other_date_choice
@@ -18,7 +18,6 @@ from ui.review import (
     DRAWN_ON_CHOICES,
     OUTCOMES_NOTE,
     OUTLINED_CHOICES,
-    UNEDITED_PROPOSAL,
     assist_version_note,
     comparison_map,
     drawn_on_badge,
@@ -29,6 +28,7 @@ from ui.review import (
     outcomes_table,
     own_field_notice,
     queue_order,
+    review_caution,
     review_filter,
     review_progress,
 )
@@ -168,10 +168,8 @@ with map_col:
     )
 with decision_box:
     st.markdown(field_summary(label, badge))  # the badge explained under Accept
-    unedited = UNEDITED_PROPOSAL if label.drawing == PROPOSED else None
-    water = water_note(scene, label.geometry, reviewing=True)
-    if told := [c for c in (unedited, water) if c]:
-        st.warning("\n\n".join(told))  # one box: Accept stays in view on a laptop
+    if caution := review_caution(label, water_note(scene, label.geometry, reviewing=True)):
+        st.warning(caution)  # one at most: Accept stays in view on a laptop
     if label.review_comment:
         st.caption(
             f"Last review by {escape_markdown(label.reviewer or '?')}: "

@@ -59,6 +59,13 @@ UNEDITED_PROPOSAL = (
 )
 
 
+def review_caution(label: Label, water: str | None) -> str | None:
+    """The one caution beside the decision: a field that looks like open water gets that
+    (:func:`ui.water_note.water_note`; it says what to do, and the summary already says a
+    proposal was not edited), an unedited proposal :data:`UNEDITED_PROPOSAL`, others none."""
+    return water or (UNEDITED_PROPOSAL if label.drawing == PROPOSED else None)
+
+
 def field_summary(label: Label, badge: BadgeText | None = None) -> str:
     """The field under review in a few lines of escaped Markdown: crop, size, who and where
     it stands, the imagery it was drawn on (the method that sharpened it, and how faithful

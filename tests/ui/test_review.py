@@ -14,11 +14,13 @@ from ui.consistency_view import TEXTS
 from ui.label_actions import review_field
 from ui.review import (
     OUTLINED_CHOICES,
+    UNEDITED_PROPOSAL,
     assist_version_note,
     enhanced_view_of,
     field_summary,
     filter_outlined,
     outline_origin,
+    review_caution,
     review_progress,
     review_queue,
 )
@@ -73,6 +75,12 @@ def test_the_review_says_how_each_outline_came_to_be_and_filters_by_it() -> None
     assert filter_outlined(every, ["by the assist, not edited"]) == [labels[PROPOSED]]
     assert filter_outlined(every, ["by hand", "not recorded"]) == [labels[HAND], labels[None]]
     assert list(OUTLINED_CHOICES.values()) == [HAND, PROPOSED, PROPOSED_EDITED, None]
+    water = "Looks like open water on both dates (92% and 88% of it): …"
+    assert review_caution(labels[PROPOSED], None) == UNEDITED_PROPOSAL
+    assert review_caution(labels[PROPOSED], water) == water  # one caution: Accept in view
+    assert review_caution(labels[HAND], water) == water
+    assert review_caution(labels[HAND], None) is None
+    assert review_caution(labels[PROPOSED_EDITED], None) is None
 
 
 def test_the_field_summary_names_the_method_with_the_view_and_the_dates_on_their_own() -> None:
