@@ -158,7 +158,8 @@ with side:
     )
     messages = st.container()  # outcomes of the last action, shown first
     next_box = st.container()  # what to do next (ui.next_step), filled once the page knows
-    campaign_offered = task_panel(store, scene, identity, task)  # a campaign frames the work
+    # a campaign frames the work
+    campaign_offered = task_panel(store, scene, identity, task, drafts)
     tool = st.radio(
         "On the map",
         [AREA_TOOL, FIELDS_TOOL, OUTLINE_TOOL],

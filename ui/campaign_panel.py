@@ -16,8 +16,11 @@ from labels.model import Label
 from sr.imagery.scene import Scene
 from ui.auth import Identity
 from ui.campaign_view import TaskOutcome, give_back, hand_in, held_task, map_next, task_bbox, top_up
+from ui.drawings import Drafts
 from ui.enhance_flow import job_engine
+from ui.hand_in import AS_IT_IS, HAND_IN_ASKED, NOT_YET, drop_waiting, leftovers
 from ui.label_work import OUTCOMES_KEY
+from ui.map_first import map_news_first
 from ui.state import bump_map
 from ui.text import escape_markdown
 from ui.uninterrupted import uninterrupted
@@ -58,8 +61,28 @@ def _map_next(campaigns: CampaignStore, scene: Scene, campaign_id: str, identity
 
 
 @uninterrupted
-def _hand_in(campaigns: CampaignStore, task: Task, identity: Identity) -> None:
+@map_news_first
+def _hand_in(campaigns: CampaignStore, task: Task, identity: Identity, drafts: Drafts) -> None:
+    """I'm done with this task: handed in, unless work is still on the map (ui.hand_in)."""
+    if leftovers(drafts):
+        st.session_state[HAND_IN_ASKED] = task.ref
+        return
     show_task(hand_in(campaigns, task, identity), fly=False)
+
+
+@uninterrupted
+def _hand_in_as_it_is(
+    campaigns: CampaignStore, task: Task, identity: Identity, drafts: Drafts
+) -> None:
+    st.session_state.pop(HAND_IN_ASKED, None)
+    outcome = hand_in(campaigns, task, identity)
+    if outcome.ok:
+        drop_waiting(drafts)
+    show_task(outcome, fly=False)
+
+
+def _not_yet() -> None:
+    st.session_state.pop(HAND_IN_ASKED, None)
 
 
 @uninterrupted
@@ -67,7 +90,9 @@ def _give_back(campaigns: CampaignStore, task: Task, identity: Identity) -> None
     show_task(give_back(campaigns, task, identity), fly=False)
 
 
-def task_panel(store: BaseLabelStore, scene: Scene, identity: Identity, task: Task | None) -> bool:
+def task_panel(
+    store: BaseLabelStore, scene: Scene, identity: Identity, task: Task | None, drafts: Drafts
+) -> bool:
     """The panel: nothing when the scene has no campaign; else the held task or the button
     to take the next one. Returns whether that button is offered."""
     campaigns = CampaignStore(store)
@@ -94,7 +119,15 @@ def task_panel(store: BaseLabelStore, scene: Scene, identity: Identity, task: Ta
         f"Outline every field inside the red dashed square; your fields carry this task. "
         f"It is yours until {until} UTC."
     )
-    done, back = st.columns(2)
-    done.button(DONE, type="primary", on_click=_hand_in, args=(campaigns, task, identity))
-    back.button(GIVE_BACK, on_click=_give_back, args=(campaigns, task, identity))
+    args = (campaigns, task, identity, drafts)
+    if st.session_state.get(HAND_IN_ASKED) == task.ref and (left := leftovers(drafts)):
+        st.warning(left.question(task.number))
+        with st.container(horizontal=True):
+            st.button(AS_IT_IS, type="primary", on_click=_hand_in_as_it_is, args=args)
+            st.button(NOT_YET, on_click=_not_yet)
+        return False
+    st.session_state.pop(HAND_IN_ASKED, None)  # nothing left on the map: no question
+    with st.container(horizontal=True):  # side by side, or stacked when the column is narrow
+        st.button(DONE, type="primary", on_click=_hand_in, args=args)
+        st.button(GIVE_BACK, on_click=_give_back, args=(campaigns, task, identity))
     return False

@@ -14,6 +14,7 @@ from sr.imagery.scene import Scene
 from ui.auth import Identity
 from ui.date_view import current_date
 from ui.drawings import Drafts
+from ui.hand_in import drop_waiting
 from ui.map_first import map_news_first
 from ui.outline_assist import AllProposed, assist_version, enhanced_frame, propose_all
 from ui.outline_centre import centre_button, innermost, move_area
@@ -153,9 +154,7 @@ def fit_queue(store: LabelStore, scene: Scene, drafts: Drafts, user: str) -> boo
 
 @uninterrupted
 def _stop(drafts: Drafts) -> None:
-    record = Proposals.beside(drafts.path)
-    record.queue = []
-    record.save()
+    drop_waiting(drafts)
     bump_map()
 
 

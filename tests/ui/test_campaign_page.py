@@ -23,6 +23,9 @@ from tests.ui.conftest import run_page
 from ui.auth import Identity
 from ui.campaign_panel import DONE, GIVE_BACK, MAP_NEXT
 from ui.campaign_view import AreaError, area_from_geojson
+from ui.drawings import Draft, Drafts
+from ui.hand_in import AS_IT_IS, NOT_YET, Leftovers
+from ui.proposal_record import Proposals
 from ui.settings import SAMPLE_SCENE
 
 CAMPAIGNS_PAGE = "pages/campaigns.py"
@@ -113,6 +116,56 @@ def test_map_next_hand_in_validate_and_invalidate(app_data: Path) -> None:
     assert any("is validated" in s.value for s in review.success)
     table = review.dataframe[0].value
     assert table.loc[table["state"] == "validated", "tasks"].item() == 1
+
+
+def test_done_with_work_left_on_the_map_asks_first_and_as_it_is_loses_no_drawing(
+    app_data: Path,
+) -> None:
+    campaigns = create_campaign(app_data)
+    [campaign] = campaigns.campaigns()
+    app = run_page(CAMPAIGNS_PAGE, SITA)
+    button(app, MAP_NEXT).click().run()
+    task = campaigns.held_by(campaign.id, "Sita")
+    assert task is not None
+    drafts = Drafts(app_data / "drafts", SITA.name, open_scene(SAMPLE_SCENE).scene_id)
+    c = task.geometry.centroid
+    drawn = box(c.x, c.y, c.x + 0.001, c.y + 0.001)
+    drafts.save(Draft(new=[drawn]))  # drawn, not saved
+    record = Proposals.beside(drafts.path)
+    record.queue = [box(c.x - 0.002, c.y, c.x - 0.001, c.y + 0.001)] * 2  # Outline all's
+    record.save()
+    app.switch_page(LABEL_PAGE).run()  # the test's page follows the app's switch
+    button(app, DONE).click().run()
+    assert not app.exception, app.exception
+    assert campaigns.task(campaign.id, task.number).state is TaskState.LOCKED_MAPPING
+    [question] = [w.value for w in app.warning if w.value.startswith(f"Task {task.number}")]
+    assert question == Leftovers(unsaved=1, waiting=2).question(task.number)
+    assert "1 unsaved drawing(s) and 2 proposed field(s) waiting" in question
+    assert not [b for b in app.button if b.label in (DONE, GIVE_BACK)]
+    button(app, NOT_YET).click().run()  # back to the task, nothing changed
+    assert [b for b in app.button if b.label == DONE]
+    assert campaigns.task(campaign.id, task.number).state is TaskState.LOCKED_MAPPING
+    button(app, DONE).click().run()
+    button(app, AS_IT_IS).click().run()
+    assert not app.exception, app.exception
+    assert campaigns.task(campaign.id, task.number).state is TaskState.MAPPED
+    [kept] = drafts.load().new  # the drawing stays on the map
+    assert kept.equals(drawn)
+    assert Proposals.beside(drafts.path).queue == []  # the proposals no one kept are dropped
+    assert [b for b in app.button if b.label == MAP_NEXT]
+
+
+def test_done_with_nothing_left_on_the_map_hands_in_at_once() -> None:
+    assert not Leftovers(unsaved=0, waiting=0)
+    assert Leftovers(unsaved=0, waiting=3).question(4) == (
+        "Task 4 still has 3 proposed field(s) waiting for Keep / Skip. Save the fields you "
+        "want in it first, or hand it in as it is. The proposals waiting are dropped."
+    )
+    assert (
+        Leftovers(unsaved=2, waiting=0)
+        .question(4)
+        .endswith("Unsaved drawings stay on the map; saved later, they carry no task.")
+    )
 
 
 def test_invalidating_needs_a_comment_and_the_coordinator_releases_locks(app_data: Path) -> None:
