@@ -164,7 +164,7 @@ map_col, side = st.columns([3, 2])
 with map_col:
     fmap = base_map(served, "true", tile_key)
     if campaign is not None:
-        add_tasks(fmap, tasks, stamp, identity.is_coordinator)
+        add_tasks(fmap, tasks, stamp, identity.is_coordinator, clear=held)
         fly_to(fmap, campaign.area.bounds)
     if held is not None:
         add_task_outline(fmap, held)

@@ -16,9 +16,10 @@ from ui.scene_map import MapParent
 TASK_OUTLINE = {"color": "#ff1744", "weight": 4, "fill": False, "dashArray": "10 6"}
 
 
-def task_feature(task: Task, now: str, show_holder: bool) -> dict[str, object]:
-    """A task as a GeoJSON feature: filled with its state's colour, a tooltip with its
-    number and state (and who holds it, for coordinators), escaped."""
+def task_feature(task: Task, now: str, show_holder: bool, filled: bool = True) -> dict[str, object]:
+    """A task as a GeoJSON feature: filled with its state's colour (unless not ``filled``:
+    its border alone in that colour), a tooltip with its number and state (and who holds it,
+    for coordinators), escaped."""
     state = task.state_at(now)
     colour = STATE_COLOURS[state]
     words = [f"task {task.number}", STATE_TITLES[state]]
@@ -27,13 +28,26 @@ def task_feature(task: Task, now: str, show_holder: bool) -> dict[str, object]:
     if show_holder and task.locked_by and state is task.state:
         words.append(f"held by {task.locked_by}")
     style = {"color": "#424242", "weight": 1, "fillColor": colour, "fillOpacity": 0.45}
+    if not filled:
+        style.update(color=colour, weight=2, fillOpacity=0.0)
     props = {"_tooltip": html.escape(" · ".join(words)), "_style": style}
     return {"type": "Feature", "properties": props, "geometry": mapping(task.geometry)}
 
 
-def add_tasks(fmap: folium.Map, tasks: Sequence[Task], now: str, show_holders: bool) -> None:
-    """The campaign's tasks as one layer, coloured by state."""
-    add_features(fmap, [task_feature(t, now, show_holders) for t in tasks], "tasks")
+def add_tasks(
+    fmap: folium.Map,
+    tasks: Sequence[Task],
+    now: str,
+    show_holders: bool,
+    clear: Task | None = None,
+) -> None:
+    """The campaign's tasks as one layer, coloured by state; the task ``clear`` (the one the
+    person holds, to map or to check) unfilled, so its imagery and fields show true."""
+    held = None if clear is None else (clear.campaign_id, clear.number)
+    features = [
+        task_feature(t, now, show_holders, filled=(t.campaign_id, t.number) != held) for t in tasks
+    ]
+    add_features(fmap, features, "tasks")
 
 
 def add_task_outline(fmap: MapParent, task: Task) -> None:

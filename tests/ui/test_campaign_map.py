@@ -39,3 +39,16 @@ def test_the_map_html_carries_no_raw_name() -> None:
                 locked_until="2999-01-01T00:00:00.000000Z")  # fmt: skip
     add_tasks(fmap, [task], "2026-01-01T00:00:00.000000Z", show_holders=True)
     assert HOSTILE not in fmap.get_root().render()
+
+
+def test_the_task_held_is_left_unfilled_so_its_imagery_shows_true() -> None:
+    checking = Task("c", 2, box(0, 0, 1, 1), TaskState.LOCKED_VALIDATION)
+    other = Task("c", 3, box(1, 0, 2, 1), TaskState.LOCKED_VALIDATION)
+    now = "2026-01-01T00:00:00.000000Z"
+    clear = task_feature(checking, now, show_holder=False, filled=False)["properties"]["_style"]
+    assert clear["fillOpacity"] == 0.0  # its state shows in its border's colour alone
+    assert clear["color"] == STATE_COLOURS[TaskState.LOCKED_VALIDATION]
+    fmap = folium.Map()
+    add_tasks(fmap, [checking, other], now, show_holders=False, clear=checking)
+    html = fmap.get_root().render()
+    assert html.count('"fillOpacity": 0.0') == 1 and html.count('"fillOpacity": 0.45') == 1
