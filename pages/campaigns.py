@@ -39,7 +39,7 @@ from ui.enhance_flow import job_engine
 from ui.field_layers import add_fields
 from ui.scene_map import add_draw_control, base_map, finish_map, fly_to
 from ui.state import bump_map, label_store, map_key, require_identity, require_scene, tile_key
-from ui.text import escape_markdown
+from ui.text import escape_lines, escape_markdown
 from ui.uninterrupted import uninterrupted
 
 identity = require_identity()
@@ -140,7 +140,7 @@ else:
     tasks = campaigns.tasks(campaign.id)
     st.caption(escape_markdown(campaign_caption(campaign, len(tasks))))
     if campaign.instructions:
-        st.info(campaign.instructions)
+        st.info(escape_lines(campaign.instructions))
     if identity.is_coordinator:
         with st.expander("Change this campaign"):
             new_name = st.text_input("Name", campaign.name, key=f"edit-name-{campaign.id}")

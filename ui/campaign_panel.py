@@ -22,7 +22,7 @@ from ui.hand_in import AS_IT_IS, HAND_IN_ASKED, NOT_YET, drop_waiting, leftovers
 from ui.label_work import OUTCOMES_KEY
 from ui.map_first import map_news_first
 from ui.state import bump_map
-from ui.text import escape_markdown
+from ui.text import escape_lines, escape_markdown
 from ui.uninterrupted import uninterrupted
 
 MAP_NEXT = "Map next task"
@@ -113,7 +113,7 @@ def task_panel(
     campaign = campaigns.get(task.campaign_id)
     st.subheader(f"Task {task.number} · {escape_markdown(campaign.name)}")
     if campaign.instructions:
-        st.info(campaign.instructions)
+        st.info(escape_lines(campaign.instructions))
     until = (task.locked_until or "")[11:16]
     st.caption(
         f"Outline every field inside the red dashed square; your fields carry this task. "

@@ -19,6 +19,12 @@ import string
 _MARKDOWN_SPECIAL = re.compile("([" + re.escape(string.punctuation) + "])")
 
 
+def escape_lines(text: str) -> str:
+    """:func:`escape_markdown` with the text's line breaks kept (a coordinator's
+    instructions, typed over several lines)."""
+    return "  \n".join(escape_markdown(line) for line in text.splitlines())
+
+
 def escape_markdown(text: str) -> str:
     """Text shown literally inside Streamlit markdown (no formatting, links, auto-links,
     images, directives or HTML)."""

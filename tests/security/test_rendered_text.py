@@ -14,6 +14,8 @@ from markdown_it import MarkdownIt
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
+from labels.campaign_store import CampaignStore
+from labels.campaigns import Campaign
 from labels.model import Role
 from labels.store import open_store
 from sr.imagery.scene import Scene, open_scene
@@ -110,6 +112,30 @@ def test_a_hostile_name_and_scene_name_are_shown_as_text(
     monkeypatch.setenv("SHARPFIELDS_SCENE_DIRS", str(folder))
     app = run_page(page, EVE, scene=f"server1:{name}")
     _assert_nothing_rendered(app, "www")
+
+
+def test_a_campaigns_hostile_instructions_are_shown_as_text_line_by_line(
+    app_data: Path, scene: Scene
+) -> None:
+    store = open_store(app_data / "labels")
+    store.register_scene(scene.scene_id, scene.footprint)
+    campaigns = CampaignStore(store)
+    area = box(*scene.lonlat_bounds).buffer(-0.005)
+    text = f"Outline every field.\nThen {HOSTILE} :red[now]"
+    made = campaigns.create(
+        Campaign(
+            "Wheat www.evil.org <img src=x>", (scene.scene_id,), area, "Boss", instructions=text
+        ),
+        [area],
+        actor="Boss",
+        role=Role.COORDINATOR,
+    )
+    campaigns.map_next(made.id, SITA.name)
+    for page in ("pages/campaigns.py", "pages/label.py"):
+        app = run_page(page, SITA)
+        _assert_nothing_rendered(app, "Outline every field")
+        [shown] = [i.value for i in app.info if "Outline every field" in i.value]
+        assert shown.startswith("Outline every field\\.  \nThen ")  # two lines, escaped
 
 
 def test_escaping_defeats_every_markdown_construct() -> None:

@@ -19,7 +19,7 @@ from labels.campaigns import Campaign, TaskState
 from labels.model import Role
 from labels.store import open_store
 from sr.imagery.scene import Scene, open_scene
-from tests.ui.conftest import run_page
+from tests.ui.conftest import run_page, shown
 from ui.auth import Identity
 from ui.campaign_panel import DONE, GIVE_BACK, MAP_NEXT
 from ui.campaign_view import AreaError, area_from_geojson
@@ -72,7 +72,7 @@ def test_a_coordinator_creates_a_campaign_from_an_area_drawn_on_the_map(app_data
     assert campaign.instructions == "Outline every wheat field."
     assert 4 <= len(tasks) <= 9 and all(t.state is TaskState.READY for t in tasks)
     app = run_page(CAMPAIGNS_PAGE, BOSS)
-    assert any("Outline every wheat field." in i.value for i in app.info)
+    assert any("Outline every wheat field." in shown(i.value) for i in app.info)
     table = app.dataframe[0].value
     assert table.loc[table["state"] == "ready", "tasks"].item() == len(tasks)
     assert any("Nobody holds a task" in c.value for c in app.caption)
