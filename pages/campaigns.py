@@ -52,7 +52,7 @@ now = now_utc()
 stamp = iso(now)
 
 for ok, message in state.pop("campaign_outcomes", []):
-    (st.success if ok else st.error)(message)
+    (st.success if ok else st.error)(escape_markdown(message))  # it names the campaign
 
 event = state.get(map_key("campaign-map")) or {}
 if drawn := area_from_drawing(event.get("last_active_drawing")):
@@ -109,7 +109,7 @@ if identity.is_coordinator:
             try:
                 area = area_from_geojson(upload.getvalue())
             except AreaError as exc:
-                st.error(f"The area file cannot be used: {exc}.")
+                st.error(escape_markdown(f"The area file cannot be used: {exc}."))
         st.caption(
             "…or draw the area on the map below with the polygon tool."
             if area is None
@@ -157,7 +157,9 @@ else:
                                      instructions=new_text, crops=new_crops,
                                      lock_hours=float(new_hours)))  # fmt: skip
                 st.rerun()
-            st.caption("History: " + "; ".join(history_lines(campaigns, campaign.id)))
+            st.caption(
+                escape_markdown("History: " + "; ".join(history_lines(campaigns, campaign.id)))
+            )
 
 held = campaigns.held_by(campaign.id, identity.name) if campaign else None
 map_col, side = st.columns([3, 2])

@@ -19,6 +19,7 @@ from labels.campaigns import Campaign
 from labels.model import Role
 from labels.store import open_store
 from sr.imagery.scene import Scene, open_scene
+from tests.ui.campaign_steps import create_on_the_page
 from tests.ui.conftest import run_page
 from ui.auth import Identity
 from ui.drawings import Draft, Drafts
@@ -127,15 +128,22 @@ def test_a_campaigns_hostile_instructions_are_shown_as_text_line_by_line(
             "Wheat www.evil.org <img src=x>", (scene.scene_id,), area, "Boss", instructions=text
         ),
         [area],
-        actor="Boss",
+        actor=f"Boss {HOSTILE}",
         role=Role.COORDINATOR,
     )
     campaigns.map_next(made.id, SITA.name)
+    boss = run_page("pages/campaigns.py", Identity("Boss", Role.COORDINATOR))
+    _assert_nothing_rendered(boss, "create by Boss")  # the history, with its actor
     for page in ("pages/campaigns.py", "pages/label.py"):
         app = run_page(page, SITA)
         _assert_nothing_rendered(app, "Outline every field")
         [shown] = [i.value for i in app.info if "Outline every field" in i.value]
         assert shown.startswith("Outline every field\\.  \nThen ")  # two lines, escaped
+
+
+def test_a_hostile_campaign_name_in_the_created_message_is_shown_as_text(app_data: Path) -> None:
+    app = create_on_the_page("Wheat www.evil.org <img src=x> [a](b)")
+    _assert_nothing_rendered(app, "Created")
 
 
 def test_escaping_defeats_every_markdown_construct() -> None:

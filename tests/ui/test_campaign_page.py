@@ -12,13 +12,13 @@ import json
 from pathlib import Path
 
 from shapely.geometry import box, mapping
-from streamlit.testing.v1 import AppTest
 
 from labels.campaign_store import CampaignStore
 from labels.campaigns import Campaign, TaskState
 from labels.model import Role
 from labels.store import open_store
 from sr.imagery.scene import Scene, open_scene
+from tests.ui.campaign_steps import BOSS, CAMPAIGNS_PAGE, button, create_on_the_page
 from tests.ui.conftest import run_page, shown
 from ui.auth import Identity
 from ui.campaign_panel import DONE, GIVE_BACK, MAP_NEXT
@@ -28,39 +28,15 @@ from ui.hand_in import AS_IT_IS, NOT_YET, Leftovers
 from ui.proposal_record import Proposals
 from ui.settings import SAMPLE_SCENE
 
-CAMPAIGNS_PAGE = "pages/campaigns.py"
 LABEL_PAGE = "pages/label.py"
-BOSS = Identity("Boss", Role.COORDINATOR)
 SITA = Identity("Sita", Role.VOLUNTEER)
 MAYA = Identity("Maya", Role.REVIEWER)
 
 
-def scene_area() -> dict:
-    """A polygon over the middle of the sample scene, as Leaflet.draw reports it."""
-    west, south, east, north = open_scene(SAMPLE_SCENE).lonlat_bounds
-    dx, dy = (east - west) / 10, (north - south) / 10
-    polygon = box(west + dx, south + dy, east - dx, north - dy)
-    return {"type": "Feature", "properties": {}, "geometry": mapping(polygon)}
-
-
-def button(app: AppTest, label: str):  # type: ignore[no-untyped-def]
-    return next(b for b in app.button if b.label == label)
-
-
 def create_campaign(app_data: Path) -> CampaignStore:
-    app = run_page(CAMPAIGNS_PAGE, BOSS)
-    assert any("No campaign" in i.value for i in app.info)
-    state = app.session_state
-    generation = state["map_generation"] if "map_generation" in state else 0  # noqa: SIM401
-    app.session_state[f"campaign-map-{generation}"] = {"last_active_drawing": scene_area()}
-    app.run()
-    app.text_input(key="new_campaign_name").input("Danube wheat")
-    app.text_area(key="new_campaign_text").input("Outline every wheat field.")
-    app.checkbox(key="pre_enhance").uncheck()  # no cluster here: tests/sr/jobs covers it
-    button(app, "Create campaign").click().run()
-    assert not app.exception, app.exception
+    app = create_on_the_page("Danube wheat", "Outline every wheat field.")
     errors = [e.value for e in app.error]
-    assert any("Created 'Danube wheat'" in s.value for s in app.success), errors
+    assert any("Created 'Danube wheat'" in shown(s.value) for s in app.success), errors
     return CampaignStore(open_store(app_data / "labels"))
 
 
@@ -263,7 +239,7 @@ def test_a_reviewer_keeps_one_version_of_a_task_mapped_twice(app_data: Path) -> 
     review = run_page(CAMPAIGNS_PAGE, MAYA)
     button(review, "Validate next task").click().run()
     button(review, "Keep Sita's version").click().run()
-    assert any("Kept Sita's version" in s.value for s in review.success)
+    assert any("Kept Sita's version" in shown(s.value) for s in review.success)
     assert [lab.annotator for lab in campaigns.fields(made.id)] == ["Sita"]
     button(review, "Validate").click().run()
     assert campaigns.task(made.id, 1).state is TaskState.VALIDATED

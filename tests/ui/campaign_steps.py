@@ -1,0 +1,45 @@
+"""A coordinator's steps on the Campaigns page, run headless (AppTest), shared by the page's
+tests and the security tests. The map is a streamlit-folium component AppTest cannot draw
+on: what it would send back is put in the session under the map's key."""
+
+from __future__ import annotations
+
+from shapely.geometry import box, mapping
+from streamlit.testing.v1 import AppTest
+
+from labels.model import Role
+from sr.imagery.scene import open_scene
+from tests.ui.conftest import run_page
+from ui.auth import Identity
+from ui.settings import SAMPLE_SCENE
+
+CAMPAIGNS_PAGE = "pages/campaigns.py"
+BOSS = Identity("Boss", Role.COORDINATOR)
+
+
+def scene_area() -> dict:  # type: ignore[type-arg]
+    """A polygon over the middle of the sample scene, as Leaflet.draw reports it."""
+    west, south, east, north = open_scene(SAMPLE_SCENE).lonlat_bounds
+    dx, dy = (east - west) / 10, (north - south) / 10
+    polygon = box(west + dx, south + dy, east - dx, north - dy)
+    return {"type": "Feature", "properties": {}, "geometry": mapping(polygon)}
+
+
+def button(app: AppTest, label: str):  # type: ignore[no-untyped-def]
+    return next(b for b in app.button if b.label == label)
+
+
+def create_on_the_page(name: str, instructions: str = "") -> AppTest:
+    """The coordinator draws the area over the sample, names the campaign and creates it
+    (nothing sharpened ahead: no cluster here); the page after the press."""
+    app = run_page(CAMPAIGNS_PAGE, BOSS)
+    state = app.session_state
+    generation = state["map_generation"] if "map_generation" in state else 0  # noqa: SIM401
+    app.session_state[f"campaign-map-{generation}"] = {"last_active_drawing": scene_area()}
+    app.run()
+    app.text_input(key="new_campaign_name").input(name)
+    app.text_area(key="new_campaign_text").input(instructions)
+    app.checkbox(key="pre_enhance").uncheck()  # tests/sr/jobs covers the cluster
+    button(app, "Create campaign").click().run()
+    assert not app.exception, app.exception
+    return app
