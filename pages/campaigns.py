@@ -35,9 +35,10 @@ from ui.campaign_view import (
     top_up,
     validate_next,
 )
-from ui.enhance_flow import job_engine
+from ui.enhance_flow import job_engine, served_result
 from ui.field_layers import add_fields
-from ui.scene_map import add_draw_control, base_map, finish_map, fly_to
+from ui.review import enhanced_area_holding
+from ui.scene_map import add_draw_control, add_scene_tiles, base_map, finish_map, fly_to
 from ui.state import bump_map, label_store, map_key, require_identity, require_scene, tile_key
 from ui.text import escape_lines, escape_markdown
 from ui.uninterrupted import uninterrupted
@@ -169,8 +170,13 @@ with map_col:
         add_tasks(fmap, tasks, stamp, identity.is_coordinator, clear=held)
         fly_to(fmap, campaign.area.bounds)
     if held is not None:
+        checking = held.state is TaskState.LOCKED_VALIDATION
+        if checking and (sharpened := enhanced_area_holding(held.geometry, scene.scene_id)):
+            add_scene_tiles(  # the view its fields were drawn on (untick it in the layers)
+                fmap, served_result(sharpened, served), "true", "enhanced", tile_key
+            )
         add_task_outline(fmap, held)
-        if held.state is TaskState.LOCKED_VALIDATION:
+        if checking:
             for layer, drawn in task_fields(campaigns, held).items():
                 add_fields(fmap, drawn, layer)
         fly_to(fmap, held.geometry.bounds)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 from folium.plugins import DualMap
 from shapely.geometry import box
+from shapely.geometry.base import BaseGeometry
 
 from labels.base_store import LabelFilter, LabelStore
 from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label, Status, View
@@ -194,8 +195,19 @@ def enhanced_view_of(
     reaches past the lon/lat box chosen on the map, and a field the assist outlined to the
     raster's edge lies partly outside that box (9 % of one such field in a walk-through).
     """
-    scene_results = results_of_scene(label.scene_id) if results is None else results
-    found = [(_share_held(r, label), r) for r in scene_results]
+    return enhanced_area_holding(label.geometry, label.scene_id, results, date)
+
+
+def enhanced_area_holding(
+    geometry: BaseGeometry,
+    scene_id: str,
+    results: Iterable[CachedResult] | None = None,
+    date: int | None = None,
+) -> CachedResult | None:
+    """The scene's enhanced area that holds most of a lon/lat ``geometry`` (a field, a
+    campaign's task), at least half of it, of the date ``date`` first."""
+    scene_results = results_of_scene(scene_id) if results is None else results
+    found = [(_share_held(r, geometry), r) for r in scene_results]
     found = [(share, r) for share, r in found if share >= HELD_ENOUGH]
     same_date = [
         (share, r) for share, r in found if int(r.provenance.get("date_index") or 0) == date
@@ -204,11 +216,11 @@ def enhanced_view_of(
     return max(chosen, key=lambda f: f[0])[1] if chosen else None  # the first of equals
 
 
-def _share_held(result: CachedResult, label: Label) -> float:
-    """The share of the label's area inside the result's box (to 0.001, so that areas that
-    all hold it count as equals)."""
-    area = label.geometry.area
-    inside = box(*result.provenance["bbox"]).intersection(label.geometry).area
+def _share_held(result: CachedResult, geometry: BaseGeometry) -> float:
+    """The share of the geometry's area inside the result's box (to 0.001, so that areas
+    that all hold it count as equals)."""
+    area = geometry.area
+    inside = box(*result.provenance["bbox"]).intersection(geometry).area
     return round(inside / area, 3) if area > 0 else 0.0
 
 

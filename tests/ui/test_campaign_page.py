@@ -12,17 +12,20 @@ import json
 from pathlib import Path
 
 from shapely.geometry import box, mapping
+from streamlit.testing.v1 import AppTest
 
 from labels.campaign_store import CampaignStore
 from labels.campaigns import Campaign, TaskState
 from labels.model import Role
 from labels.store import open_store
 from sr.imagery.scene import Scene, open_scene
+from sr.sharpen.cache import ResultCache
+from sr.sharpen.pipeline import SharpenRequest, sharpen_area
 from tests.ui.campaign_steps import BOSS, CAMPAIGNS_PAGE, button, create_on_the_page
 from tests.ui.conftest import run_page, shown
 from ui.auth import Identity
 from ui.campaign_panel import DONE, GIVE_BACK, MAP_NEXT
-from ui.campaign_view import AreaError, area_from_geojson
+from ui.campaign_view import AreaError, area_from_geojson, task_bbox
 from ui.drawings import Draft, Drafts
 from ui.hand_in import AS_IT_IS, NOT_YET, Leftovers
 from ui.proposal_record import Proposals
@@ -261,3 +264,23 @@ def test_a_coordinator_changes_the_instructions_and_the_history_shows_it(app_dat
     history = [c.value for c in app.caption if c.value.startswith("History")]
     assert history and "version 2 · update by Boss" in history[0]
     assert "version 1 · create by Boss" in history[0]
+
+
+def test_the_task_checked_shows_its_enhanced_area_under_its_fields(app_data: Path) -> None:
+    scene, campaigns, made = _campaign_mapped_twice(app_data)
+    for person in ("Sita", "Ram"):
+        campaigns.lock_for_mapping(made.id, 1, person)
+        campaigns.mark_mapped(made.id, 1, person)
+    task = campaigns.task(made.id, 1)
+    request = SharpenRequest(scene, task_bbox(task), "bicubic")
+    sharpened = sharpen_area(request, ResultCache(app_data / "cache" / "enhanced"))
+
+    def layers(app: AppTest) -> str:
+        return " ".join(str(c.proto) for c in app.get("component_instance"))
+
+    review = run_page(CAMPAIGNS_PAGE, MAYA)
+    assert sharpened.key not in layers(review)  # nothing held: the progress map only
+    button(review, "Validate next task").click().run()
+    assert not review.exception, review.exception
+    assert sharpened.key in layers(review)  # the enhanced area's tiles, under the fields
+    assert sharpened.key not in layers(run_page(CAMPAIGNS_PAGE, BOSS))  # checks nothing
