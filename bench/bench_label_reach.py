@@ -102,7 +102,7 @@ def measure() -> dict[str, dict[str, float]]:
     ):
         click_a_field_tool(page, query, enhance=True)
         press(page, "Outline all fields here")
-        page.get_by_text("Proposed field 1 of").first.wait_for(timeout=120_000)
+        page.get_by_text("Proposed field,").first.wait_for(timeout=120_000)
         at_each_window(page, {"Keep": "Keep", "Save & submit": SAVE})
         press(page, "Keep")
         page.get_by_role("button", name="Larger field").wait_for(timeout=60_000)

@@ -67,6 +67,7 @@ WATER_LEFT_OUT_ONE_DATE = (  # a field flooded on the scene's only date looks th
     "{n} left out as open water on the scene's date (a river, lake or pond, or a field under "
     "water, such as rice just planted): click one to outline it anyway."
 )
+QUEUE_HEADING = "**Proposed field, {n} waiting**"  # the one in yellow, and how many are left
 NONE_LEFT = (
     "No field proposed: the {n} found are all too small, too large, or overlapping or inside "
     "saved fields."
@@ -197,7 +198,8 @@ def queue_bar(at: Outlining, identity: Identity) -> None:
             st.info(message)
         return
     words, keep, skip, stop = st.columns([3.4, 0.8, 0.8, 0.8], vertical_alignment="center")
-    words.markdown(f"**Proposed field 1 of {len(queue)}** (yellow on the map; {QUEUE_KEYS_NOTE})")
+    heading = QUEUE_HEADING.format(n=len(queue))
+    words.markdown(f"{heading} (yellow on the map; {QUEUE_KEYS_NOTE})")
     for column, label, hint, widget in (
         (keep, "Keep", "Add it to your unsaved drawings (key K).", KEEP_BUTTON),
         (skip, "Skip", "Not a field, or not its outline: drop it (key S).", SKIP_BUTTON),

@@ -200,7 +200,7 @@ def test_outline_all_keeps_its_next_proposal_off_a_field_drawn_meanwhile(  # typ
     data = tmp_path / "data"
     with click_a_field(browser, data) as page:
         press(page, "Outline all fields here")
-        page.get_by_text("Proposed field 1 of").wait_for(timeout=60_000)
+        page.get_by_text("Proposed field,").wait_for(timeout=60_000)
         drafts = Drafts(data / "drafts", "Sita", open_scene(SAMPLE_SCENE).scene_id)
         head = Proposals.beside(drafts.path).queue[0]
         west, south, east, north = head.bounds
@@ -268,17 +268,17 @@ def test_keys_keep_and_skip_outline_alls_proposals_and_a_field_just_drawn_is_kep
     data = tmp_path / "data"
     with click_a_field(browser, data) as page:
         press(page, "Outline all fields here")
-        page.get_by_text("Proposed field 1 of").wait_for(timeout=60_000)
+        page.get_by_text("Proposed field,").wait_for(timeout=60_000)
         drafts = Drafts(data / "drafts", "Sita", open_scene(SAMPLE_SCENE).scene_id)
         _, second, *rest = Proposals.beside(drafts.path).queue
         page.get_by_text(QUEUE_KEYS_NOTE).click()  # the focus on the page, outside the map
         page.keyboard.press("s")
-        page.get_by_text(f"Proposed field 1 of {len(rest) + 1}").wait_for(timeout=60_000)
+        page.get_by_text(f"Proposed field, {len(rest) + 1} waiting").wait_for(timeout=60_000)
         assert drafts.load().new == []
         expect(page.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0, timeout=60_000)
         finish_polygon(page, hand_corners(page))  # a field by hand, far from them
         page.keyboard.press("k")  # at once, in the map: before the map reported the field
-        page.get_by_text(f"Proposed field 1 of {len(rest)}").wait_for(timeout=60_000)
+        page.get_by_text(f"Proposed field, {len(rest)} waiting").wait_for(timeout=60_000)
         page.get_by_text("2 unsaved drawing(s)").wait_for(timeout=60_000)
         drawn = drafts.load().new
     [kept] = [g for g in drawn if g.equals_exact(second, 1e-9)]  # as the map showed it
@@ -296,7 +296,7 @@ def test_a_proposal_cut_by_the_areas_edge_says_so_and_the_area_moves_onto_its_fi
     data = tmp_path / "data"
     with click_a_field(browser, data) as page:
         press(page, "Outline all fields here")
-        page.get_by_text("Proposed field 1 of").wait_for(timeout=60_000)
+        page.get_by_text("Proposed field,").wait_for(timeout=60_000)
         drafts = Drafts(data / "drafts", "Sita", open_scene(SAMPLE_SCENE).scene_id)
         record = Proposals.beside(drafts.path)
         assert record.queue_frame is not None
@@ -304,7 +304,7 @@ def test_a_proposal_cut_by_the_areas_edge_says_so_and_the_area_moves_onto_its_fi
         expect(page.get_by_text(EDGE_NOTE)).to_have_count(0)
         for left in range(len(record.queue) - 1, len(record.queue) - whole - 1, -1):
             press(page, "Skip")
-            page.get_by_text(f"Proposed field 1 of {left}").wait_for(timeout=60_000)
+            page.get_by_text(f"Proposed field, {left} waiting").wait_for(timeout=60_000)
         page.get_by_text(EDGE_NOTE).wait_for(timeout=60_000)  # the first at the edge
         before = page.get_by_text(AREA_CAPTION).first.inner_text()
         waiting = Proposals.beside(drafts.path).queue[0]
@@ -313,7 +313,7 @@ def test_a_proposal_cut_by_the_areas_edge_says_so_and_the_area_moves_onto_its_fi
         # Outline all stops: the proposals left were cut by the old area's edge too
         left = len(record.queue) - whole - 1
         page.get_by_text(QUEUE_STOPPED.format(n=left)).wait_for(timeout=60_000)
-        expect(page.get_by_text("Proposed field 1 of")).to_have_count(0)
+        expect(page.get_by_text("Proposed field,")).to_have_count(0)
         expect(page.get_by_text(AREA_CAPTION).first).not_to_have_text(before, timeout=60_000)
         enhance = page.get_by_role("button", name=ENHANCE_CENTRED, exact=True)
         expect(enhance).to_be_enabled(timeout=60_000)  # under the map: the new area

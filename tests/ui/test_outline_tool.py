@@ -58,6 +58,7 @@ from ui.outline_queue import (
     QUEUE_BUTTONS,
     QUEUE_CUT,
     QUEUE_DONE,
+    QUEUE_HEADING,
     QUEUE_KEYS_NOTE,
     QUEUE_SKIPPED,
     QUEUE_STOPPED,
@@ -396,7 +397,8 @@ def test_outline_all_queues_the_fields_to_keep_or_skip_one_by_one(
 ) -> None:
     app, drafts, queued = outlined_all(app_data, scene)
     assert len(queued) >= 2
-    assert any(m.value.startswith(f"**Proposed field 1 of {len(queued)}**") for m in app.markdown)
+    heading = QUEUE_HEADING.format(n=len(queued))
+    assert any(m.value.startswith(heading) for m in app.markdown)
     button(app, "Keep").click().run()
     assert [b.label for b in app.button if b.label.endswith(" field")] == [
         "Larger field",
@@ -425,7 +427,7 @@ def test_the_answers_keep_skip_and_save_sit_under_the_map_and_the_last_proposal_
     assert [s.label for s in under_map.selectbox][:1] == ["Crop of the new fields"]
     assert any(i.value.startswith(f"{len(queued)} field(s) proposed") for i in under_map.info)
     [words] = [m.value for m in under_map.markdown if m.value.startswith("**Proposed field")]
-    assert words.startswith(f"**Proposed field 1 of {len(queued)}**") and QUEUE_KEYS_NOTE in words
+    assert words.startswith(QUEUE_HEADING.format(n=len(queued))) and QUEUE_KEYS_NOTE in words
     record = Proposals.beside(drafts.path)
     record.queue = record.queue[-1:]  # the others kept or skipped
     record.save()
