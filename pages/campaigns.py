@@ -202,15 +202,16 @@ if campaign is not None:
         st.dataframe(state_table(found), hide_index=True, column_config={
             "%": st.column_config.NumberColumn(format="%.0f %%")})  # fmt: skip
         st.caption(eta_text(found))
-        if held is None or held.state is not TaskState.LOCKED_MAPPING:
+        if held is None:
             st.button(
                 MAP_NEXT,
                 type="primary",
                 on_click=take_next,
                 args=(campaign.id,),
             )
-        else:
+        elif held.state is TaskState.LOCKED_MAPPING:
             st.page_link("pages/label.py", label=f"Back to task {held.number} on the Label page")
+        # a task held to check: its Validate / Invalidate below, one task at a time
         if identity.can_review:
             if held is not None and held.state is TaskState.LOCKED_VALIDATION:
                 st.markdown(f"**Checking task {held.number}** (outlined on the map)")

@@ -90,6 +90,7 @@ def test_map_next_hand_in_validate_and_invalidate(app_data: Path) -> None:
     review = run_page(CAMPAIGNS_PAGE, MAYA)
     button(review, "Validate next task").click().run()
     assert any(f"Checking task {task.number}" in m.value for m in review.markdown)
+    assert not [b for b in review.button if b.label == MAP_NEXT]  # one task at a time
     button(review, "Validate").click().run()
     assert campaigns.task(campaign.id, task.number).state is TaskState.VALIDATED
     assert any("is validated" in s.value for s in review.success)
