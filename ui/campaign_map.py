@@ -43,10 +43,8 @@ def add_tasks(
 ) -> None:
     """The campaign's tasks as one layer, coloured by state; the task ``clear`` (the one the
     person holds, to map or to check) unfilled, so its imagery and fields show true."""
-    held = None if clear is None else (clear.campaign_id, clear.number)
-    features = [
-        task_feature(t, now, show_holders, filled=(t.campaign_id, t.number) != held) for t in tasks
-    ]
+    held = None if clear is None else clear.ref
+    features = [task_feature(t, now, show_holders, filled=t.ref != held) for t in tasks]
     add_features(fmap, features, "tasks")
 
 

@@ -18,9 +18,10 @@ from ui.auth import Identity
 from ui.campaign_view import TaskOutcome, give_back, hand_in, held_task, map_next, task_bbox, top_up
 from ui.drawings import Drafts
 from ui.enhance_flow import job_engine
-from ui.hand_in import AS_IT_IS, HAND_IN_ASKED, NOT_YET, drop_waiting, leftovers
+from ui.hand_in import AS_IT_IS, HAND_IN_ASKED, NOT_YET, leftovers
 from ui.label_work import OUTCOMES_KEY
 from ui.map_first import map_news_first
+from ui.proposal_record import Proposals
 from ui.state import bump_map
 from ui.text import escape_lines, escape_markdown
 from ui.uninterrupted import uninterrupted
@@ -77,7 +78,7 @@ def _hand_in_as_it_is(
     st.session_state.pop(HAND_IN_ASKED, None)
     outcome = hand_in(campaigns, task, identity)
     if outcome.ok:
-        drop_waiting(drafts)
+        Proposals.beside(drafts.path).drop_queue()  # the proposals no one kept
     show_task(outcome, fly=False)
 
 

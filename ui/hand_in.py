@@ -1,4 +1,4 @@
-""" "I'm done with this task" looks first at what is still on the map.
+"""The press of "I'm done with this task" looks first at what is still on the map.
 
 A task is done when every field in its square is saved. A volunteer who presses "I'm done"
 with drawings not yet saved, or with Outline all's proposals still waiting for Keep / Skip,
@@ -54,10 +54,3 @@ def leftovers(drafts: Drafts) -> Leftovers:
     """The unsaved drawings and the waiting proposals of the volunteer's drafts."""
     draft = drafts.load()
     return Leftovers(len(draft.new) + len(draft.edits), len(Proposals.beside(drafts.path).queue))
-
-
-def drop_waiting(drafts: Drafts) -> None:
-    """Drop Outline all's proposals still waiting (Stop, or a task handed in as it is)."""
-    record = Proposals.beside(drafts.path)
-    record.queue = []
-    record.save()

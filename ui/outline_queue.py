@@ -14,7 +14,6 @@ from sr.imagery.scene import Scene
 from ui.auth import Identity
 from ui.date_view import current_date
 from ui.drawings import Drafts
-from ui.hand_in import drop_waiting
 from ui.map_first import map_news_first
 from ui.outline_assist import AllProposed, assist_version, enhanced_frame, propose_all
 from ui.outline_centre import centre_button, innermost, move_area
@@ -155,7 +154,7 @@ def fit_queue(store: LabelStore, scene: Scene, drafts: Drafts, user: str) -> boo
 
 @uninterrupted
 def _stop(drafts: Drafts) -> None:
-    drop_waiting(drafts)
+    Proposals.beside(drafts.path).drop_queue()
     bump_map()
 
 
@@ -168,8 +167,7 @@ def _centre_on_waiting(scene: Scene, drafts: Drafts) -> None:
     if not record.queue:
         return
     (outline, *left), frame = record.queue, record.queue_frame
-    record.queue = []
-    record.save()
+    record.drop_queue()
     inside = innermost(outline)
     move_area(scene, outline, frame, (inside.x, inside.y))
     if left:

@@ -99,6 +99,12 @@ class Proposals:
         with atomic_write(self.path) as out:
             out.write(json.dumps(data))
 
+    def drop_queue(self) -> None:
+        """Drop Outline all's proposals still waiting, and keep that (Stop, the area centred
+        on the waiting one, a task handed in as it is)."""
+        self.queue = []
+        self.save()
+
     def add(self, geometry: BaseGeometry, version: str) -> None:
         self.proposed.append((geometry, version))
 

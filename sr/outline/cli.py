@@ -314,12 +314,14 @@ def run_outline(args: argparse.Namespace) -> None:
 
     version = versioned(segmenter)
 
-    def feature(polygon: Polygon, made_by: str, **properties: Any) -> dict[str, Any]:
+    def feature(
+        polygon: Polygon, made_by: str, water: WaterCheck | None = None, **properties: Any
+    ) -> dict[str, Any]:
         geometry = mapping(polygon)
         if transform is not None:
             geometry = transform_geom(raster.crs, "EPSG:4326", geometry)
         properties["assist"] = made_by
-        properties["open_water"] = open_water(given.water_check(polygon))
+        properties["open_water"] = open_water(water or given.water_check(polygon))
         return {"type": "Feature", "properties": properties, "geometry": geometry}
 
     def at_edge(polygon: Polygon) -> bool:
@@ -359,13 +361,12 @@ def run_outline(args: argparse.Namespace) -> None:
             feature(outline, versioned(with_box(segmenter, box)), box=index, edge=at_edge(outline))
         )
     if args.all:
-        found = all_outlines(instances, transform)
-        water = [given.water_check(p).looks_like_water for p in found]
-        fields = [p for p, wet in zip(found, water, strict=True) if not wet]
-        for number, polygon in enumerate(fields):
-            features.append(feature(polygon, version, field=number, edge=at_edge(polygon)))
-        if any(water):
-            print(WATER_LEFT_OUT.format(n=sum(water)), file=sys.stderr)
+        found = [(p, given.water_check(p)) for p in all_outlines(instances, transform)]
+        fields = [(p, check) for p, check in found if not check.looks_like_water]
+        for number, (polygon, check) in enumerate(fields):
+            features.append(feature(polygon, version, check, field=number, edge=at_edge(polygon)))
+        if left_out := len(found) - len(fields):
+            print(WATER_LEFT_OUT.format(n=left_out), file=sys.stderr)
     collection = {"type": "FeatureCollection", "features": features}
     args.out.write_text(json.dumps(collection) + "\n", encoding="utf-8")
     print(f"wrote {args.out} ({len(features)} outline(s))", file=sys.stderr)
