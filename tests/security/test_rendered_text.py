@@ -14,12 +14,10 @@ from markdown_it import MarkdownIt
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
-from labels.campaign_store import CampaignStore
-from labels.campaigns import Campaign
 from labels.model import Role
 from labels.store import open_store
 from sr.imagery.scene import Scene, open_scene
-from tests.ui.campaign_steps import create_on_the_page
+from tests.ui.campaign_steps import campaign_on_sample, create_on_the_page
 from tests.ui.conftest import run_page
 from ui.auth import Identity
 from ui.drawings import Draft, Drafts
@@ -115,22 +113,10 @@ def test_a_hostile_name_and_scene_name_are_shown_as_text(
     _assert_nothing_rendered(app, "www")
 
 
-def test_a_campaigns_hostile_instructions_are_shown_as_text_line_by_line(
-    app_data: Path, scene: Scene
-) -> None:
-    store = open_store(app_data / "labels")
-    store.register_scene(scene.scene_id, scene.footprint)
-    campaigns = CampaignStore(store)
-    area = box(*scene.lonlat_bounds).buffer(-0.005)
+def test_a_campaigns_hostile_instructions_are_shown_as_text_line_by_line(app_data: Path) -> None:
     text = f"Outline every field.\nThen {HOSTILE} :red[now]"
-    made = campaigns.create(
-        Campaign(
-            "Wheat www.evil.org <img src=x>", (scene.scene_id,), area, "Boss", instructions=text
-        ),
-        [area],
-        actor=f"Boss {HOSTILE}",
-        role=Role.COORDINATOR,
-    )
+    name = "Wheat www.evil.org <img src=x>"
+    _, campaigns, made = campaign_on_sample(app_data, name, f"Boss {HOSTILE}", instructions=text)
     campaigns.map_next(made.id, SITA.name)
     boss = run_page("pages/campaigns.py", Identity("Boss", Role.COORDINATOR))
     _assert_nothing_rendered(boss, "create by Boss")  # the history, with its actor

@@ -4,17 +4,43 @@ on: what it would send back is put in the session under the map's key."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from shapely.geometry import box, mapping
 from streamlit.testing.v1 import AppTest
 
+from labels.campaign_store import CampaignStore
+from labels.campaigns import Campaign
 from labels.model import Role
-from sr.imagery.scene import open_scene
+from labels.store import open_store
+from sr.imagery.scene import Scene, open_scene
 from tests.ui.conftest import run_page
 from ui.auth import Identity
 from ui.settings import SAMPLE_SCENE
 
 CAMPAIGNS_PAGE = "pages/campaigns.py"
 BOSS = Identity("Boss", Role.COORDINATOR)
+
+
+def campaign_on_sample(
+    app_data: Path, name: str, actor: str = "Boss", **options: Any
+) -> tuple[Scene, CampaignStore, Campaign]:
+    """A campaign over the bundled sample (nearly all of it), made by ``actor`` straight in
+    the pages' store (``options``: the campaign's other fields): the scene, the campaigns,
+    the campaign."""
+    scene = open_scene(SAMPLE_SCENE)
+    store = open_store(app_data / "labels")
+    store.register_scene(scene.scene_id, scene.footprint)
+    campaigns = CampaignStore(store)
+    area = box(*scene.lonlat_bounds).buffer(-0.005)
+    made = campaigns.create(
+        Campaign(name, (scene.scene_id,), area, "Boss", **options),
+        [area],
+        actor=actor,
+        role=Role.COORDINATOR,
+    )
+    return scene, campaigns, made
 
 
 def scene_area() -> dict:  # type: ignore[type-arg]

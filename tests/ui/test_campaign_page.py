@@ -21,7 +21,13 @@ from labels.store import open_store
 from sr.imagery.scene import Scene, open_scene
 from sr.sharpen.cache import ResultCache
 from sr.sharpen.pipeline import SharpenRequest, sharpen_area
-from tests.ui.campaign_steps import BOSS, CAMPAIGNS_PAGE, button, create_on_the_page
+from tests.ui.campaign_steps import (
+    BOSS,
+    CAMPAIGNS_PAGE,
+    button,
+    campaign_on_sample,
+    create_on_the_page,
+)
 from tests.ui.conftest import run_page, shown
 from ui.auth import Identity
 from ui.campaign_panel import DONE, GIVE_BACK, MAP_NEXT
@@ -192,18 +198,7 @@ def test_an_uploaded_area_is_read_or_refused_in_plain_words() -> None:
 
 def _campaign_mapped_twice(app_data: Path) -> tuple[Scene, CampaignStore, Campaign]:
     """A one-task campaign over the sample in which every task is mapped twice."""
-    scene = open_scene(SAMPLE_SCENE)
-    store = open_store(app_data / "labels")
-    store.register_scene(scene.scene_id, scene.footprint)
-    campaigns = CampaignStore(store)
-    area = box(*scene.lonlat_bounds).buffer(-0.005)
-    made = campaigns.create(
-        Campaign("twice", (scene.scene_id,), area, "Boss", double_share=1.0),
-        [area],
-        actor="Boss",
-        role=Role.COORDINATOR,
-    )
-    return scene, campaigns, made
+    return campaign_on_sample(app_data, "twice", double_share=1.0)
 
 
 def test_the_agreement_of_double_mapped_tasks_is_shown(app_data: Path) -> None:
