@@ -7,8 +7,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from labels.campaign_store import CampaignStore
-from labels.campaigns import DEFAULT_LOCK_MINUTES, DEFAULT_TASK_PIXELS, TaskState, iso
+from labels.campaigns import DEFAULT_LOCK_MINUTES, DEFAULT_TASK_PIXELS, Task, TaskState, iso
 from labels.model import DEFAULT_CROPS
+from sr.imagery.bands import DisplayMode
 from ui.campaign_map import add_task_outline, add_tasks
 from ui.campaign_panel import MAP_NEXT, show_task
 from ui.campaign_view import (
@@ -40,6 +41,7 @@ from ui.field_layers import add_fields
 from ui.review import enhanced_area_holding
 from ui.scene_map import add_draw_control, add_scene_tiles, base_map, finish_map, fly_to
 from ui.state import bump_map, label_store, map_key, require_identity, require_scene, tile_key
+from ui.task_check import COMMENT_KEY, check_panel, enhanced_name
 from ui.text import escape_lines, escape_markdown
 from ui.uninterrupted import uninterrupted
 
@@ -80,9 +82,15 @@ def take_next(campaign_id: str) -> None:
 
 
 @uninterrupted
-def decide_held(task, valid: bool) -> None:  # type: ignore[no-untyped-def]
+def decide_held(task: Task, valid: bool) -> None:
     """Validate / Invalidate button callback, with the comment typed."""
-    keep(decide(campaigns, task, identity, valid, state.get("task_comment", "")))
+    keep(decide(campaigns, task, identity, valid, state.get(COMMENT_KEY, "")))
+
+
+@uninterrupted
+def keep_held_version(task: Task, mapper: str) -> None:
+    """Keep one mapper's version of a task mapped twice (button callback)."""
+    keep(keep_version(campaigns, task, mapper, identity))
 
 
 if identity.is_coordinator:
@@ -163,22 +171,30 @@ else:
             )
 
 held = campaigns.held_by(campaign.id, identity.name) if campaign else None
+checked = held if held is not None and held.state is TaskState.LOCKED_VALIDATION else None
 map_col, side = st.columns([3, 2])
+date = 0  # the date and view on the map: a reviewer checking a task chooses them
+view: DisplayMode = "true"
+checked_fields = campaigns.fields(checked.campaign_id) if checked is not None else []
+if checked is not None:  # the task, its date switch and its decision first, beside the map
+    with side:
+        date, view = check_panel(checked, checked_fields, scene, decide_held, keep_held_version)
 with map_col:
-    fmap = base_map(served, "true", tile_key)
+    fmap = base_map(served, view, tile_key, date=date)
     if campaign is not None:
         add_tasks(fmap, tasks, stamp, identity.is_coordinator, clear=held)
         fly_to(fmap, campaign.area.bounds)
-    if held is not None:
-        checking = held.state is TaskState.LOCKED_VALIDATION
-        if checking and (sharpened := enhanced_area_holding(held.geometry, scene.scene_id)):
-            add_scene_tiles(  # the view its fields were drawn on (untick it in the layers)
-                fmap, served_result(sharpened, served), "true", "enhanced", tile_key
-            )
+    if checked is not None:  # on the enhanced area holding it, its fields drawn on that
+        sharpened = enhanced_area_holding(checked.geometry, scene.scene_id, date=date)
+        if sharpened is not None:  # untick it in the layers to compare
+            shown = served_result(sharpened, served)
+            add_scene_tiles(fmap, shown, view, enhanced_name(sharpened, scene), tile_key)
+        add_task_outline(fmap, checked)
+        for layer, drawn in task_fields(checked_fields, checked).items():
+            add_fields(fmap, drawn, layer)
+    elif held is not None:
         add_task_outline(fmap, held)
-        if checking:
-            for layer, drawn in task_fields(campaigns, held).items():
-                add_fields(fmap, drawn, layer)
+    if held is not None:
         fly_to(fmap, held.geometry.bounds)
     if identity.is_coordinator:
         add_draw_control(fmap, None, "polygon")
@@ -211,25 +227,12 @@ if campaign is not None:
             )
         elif held.state is TaskState.LOCKED_MAPPING:
             st.page_link("pages/label.py", label=f"Back to task {held.number} on the Label page")
-        # a task held to check: its Validate / Invalidate below, one task at a time
-        if identity.can_review:
-            if held is not None and held.state is TaskState.LOCKED_VALIDATION:
-                st.markdown(f"**Checking task {held.number}** (outlined on the map)")
-                if held.copies > 1 and len(held.mappers) > 1:
-                    st.caption("Mapped twice: each version is a layer on the map. Keep one.")
-                    for mapper in held.mappers:
-                        st.button(f"Keep {mapper}'s version", key=f"keep-{mapper}",
-                                  on_click=lambda m=mapper, task=held: keep(
-                                      keep_version(campaigns, task, m, identity)))  # fmt: skip
-                st.text_area("Comment (needed to invalidate)", key="task_comment")
-                ok_col, bad_col = st.columns(2)
-                ok_col.button("Validate", type="primary", on_click=decide_held, args=(held, True))
-                bad_col.button("Invalidate", on_click=decide_held, args=(held, False))
-            elif held is None:
-                st.button(
-                    "Validate next task",
-                    on_click=lambda cid=campaign.id: keep(validate_next(campaigns, cid, identity)),
-                )
+        # a task held to check has its Validate / Invalidate above: one task at a time
+        if identity.can_review and held is None:
+            st.button(
+                "Validate next task",
+                on_click=lambda cid=campaign.id: keep(validate_next(campaigns, cid, identity)),
+            )
         st.markdown("**Volunteers**")
         st.dataframe(people_table(found), hide_index=True)
         if campaign.double_share:

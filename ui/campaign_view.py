@@ -31,6 +31,7 @@ from labels.campaigns import (
     task_grid,
 )
 from labels.errors import LabelError
+from labels.model import Label
 from sr.imagery.scene import BBox, Scene
 from sr.jobs.engine import BACKGROUND, JobEngine
 from sr.sharpen.pipeline import SharpenRequest
@@ -311,13 +312,22 @@ def held_task(store: BaseLabelStore, scene_id: str, identity: Identity) -> Task 
     return None
 
 
-def task_fields(campaigns: CampaignStore, task: Task) -> dict[str, list[MapField]]:
-    """The fields drawn in a task, for the map: one layer per mapper's version."""
-    layers: dict[str, list[MapField]] = {}
-    for lab in campaigns.fields(task.campaign_id):
+def by_mapper(fields: list[Label], task: Task) -> dict[str, list[Label]]:
+    """The fields drawn in a task (of a campaign's ``fields``), by mapper, in name order."""
+    found: dict[str, list[Label]] = {}
+    for lab in fields:
         if lab.task_id == task.ref:
-            layers.setdefault(f"{lab.annotator}'s fields", []).append(MapField.of(lab))
-    return layers
+            found.setdefault(lab.annotator, []).append(lab)
+    return dict(sorted(found.items()))
+
+
+def task_fields(fields: list[Label], task: Task) -> dict[str, list[MapField]]:
+    """The fields drawn in a task (of a campaign's ``fields``), for the map: one layer per
+    mapper's version."""
+    return {
+        f"{mapper}'s fields": [MapField.of(lab) for lab in drawn]
+        for mapper, drawn in by_mapper(fields, task).items()
+    }
 
 
 def keep_version(

@@ -137,3 +137,21 @@ def test_escaping_defeats_every_markdown_construct() -> None:
         html = GFM.render(escape_markdown(text))
         assert "<a " not in html and "<img" not in html and "<strong" not in html
         assert "<code" not in html and "<h1" not in html and "<em" not in html
+
+
+def test_hostile_mappers_of_a_task_checked_are_shown_as_text(app_data: Path) -> None:
+    from labels.model import Label, Status
+
+    scene, campaigns, made = campaign_on_sample(app_data, "twice", double_share=1.0)
+    west, south, _, _ = made.area.bounds
+    field = box(west + 0.002, south + 0.002, west + 0.004, south + 0.0035)
+    for person in (EVE, SITA):
+        task = campaigns.lock_for_mapping(made.id, 1, person.name)
+        drawn = Label(field, "wheat", scene.scene_id, person.name, status=Status.SUBMITTED,
+                      task_id=task.ref)  # fmt: skip
+        campaigns.store.save(drawn, actor=person.name, role=Role.VOLUNTEER)
+        campaigns.mark_mapped(made.id, 1, person.name)
+    reviewer = run_page("pages/campaigns.py", Identity("Maya", Role.REVIEWER))
+    next(b for b in reviewer.button if b.label == "Validate next task").click().run()
+    _assert_nothing_rendered(reviewer, "version")  # Keep Eve …'s version (a button)
+    _assert_nothing_rendered(reviewer, "saved 1 field")  # what each mapper drew

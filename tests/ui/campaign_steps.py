@@ -15,7 +15,7 @@ from labels.campaigns import Campaign
 from labels.model import Role
 from labels.store import open_store
 from sr.imagery.scene import Scene, open_scene
-from tests.ui.conftest import run_page
+from tests.ui.conftest import run_page, shown
 from ui.auth import Identity
 from ui.settings import SAMPLE_SCENE
 
@@ -52,7 +52,8 @@ def scene_area() -> dict:  # type: ignore[type-arg]
 
 
 def button(app: AppTest, label: str):  # type: ignore[no-untyped-def]
-    return next(b for b in app.button if b.label == label)
+    """The button whose label reads ``label`` (labels with user input are escaped)."""
+    return next(b for b in app.button if shown(b.label) == label)
 
 
 def create_on_the_page(name: str, instructions: str = "") -> AppTest:

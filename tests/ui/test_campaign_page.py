@@ -280,3 +280,45 @@ def test_the_task_checked_shows_its_enhanced_area_under_its_fields(app_data: Pat
     assert not review.exception, review.exception
     assert sharpened.key in layers(review)  # the enhanced area's tiles, under the fields
     assert sharpened.key not in layers(run_page(CAMPAIGNS_PAGE, BOSS))  # checks nothing
+
+
+def test_the_task_checked_is_seen_on_the_date_and_view_chosen_beside_its_decision(
+    app_data: Path,
+) -> None:
+    from labels.model import Label, Status
+
+    scene, campaigns, made = campaign_on_sample(app_data, "season")
+    task = campaigns.lock_for_mapping(made.id, 1, "Sita")
+    west, south, _, _ = made.area.bounds
+    field = Label(box(west + 0.002, south + 0.002, west + 0.004, south + 0.0035), "wheat",
+                  scene.scene_id, "Sita", status=Status.SUBMITTED, task_id=task.ref)  # fmt: skip
+    campaigns.store.save(field, actor="Sita", role=Role.VOLUNTEER)
+    campaigns.mark_mapped(made.id, 1, "Sita")
+    request = SharpenRequest(scene, task_bbox(task), "bicubic")  # date 1 only
+    sharpened = sharpen_area(request, ResultCache(app_data / "cache" / "enhanced"))
+
+    def tiles(app: AppTest) -> str:
+        return " ".join(str(c.proto) for c in app.get("component_instance"))
+
+    def date_switch(app: AppTest) -> bool:
+        return any(b.key == "campaign-date-1" for b in app.button)
+
+    review = run_page(CAMPAIGNS_PAGE, MAYA)
+    assert not date_switch(review)  # nothing checked: the progress map, on date 1
+    button(review, "Validate next task").click().run()
+    assert any(shown(c.value).startswith("Sita saved 1 field(s)") for c in review.caption)
+    first = tiles(review)
+    assert f"/{scene.scene_id}/true/" in first and sharpened.key in first
+    assert "enhanced, date 1" in first  # the layer says which date it sharpened
+
+    review.button(key="campaign-date-1").click().run()  # date 2: the scene's own tiles
+    second = tiles(review)
+    assert f"/{scene.scene_id}/true-d1/" in second
+    assert sharpened.key in second and "enhanced, date 1" in second  # none of date 2
+    review.radio(key="view_mode").set_value("false").run()
+    assert f"/{scene.scene_id}/false-d1/" in tiles(review)
+
+    review.text_area(key="task_comment").input("Looks right.")
+    button(review, "Validate").click().run()
+    assert campaigns.task(made.id, 1).state is TaskState.VALIDATED
+    assert not date_switch(review)  # decided: the switch goes with the task

@@ -1,0 +1,84 @@
+"""A reviewer checking a campaign task on the Campaigns page: what its mappers drew, the date
+and view to look at it on, one version kept of a task mapped twice, and Validate /
+Invalidate. All of it sits at the top of the side panel, beside the map, so that the decision
+is in view on a laptop and the fields can be told apart by the season, as on Review."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+import streamlit as st
+
+from labels.campaigns import Task
+from labels.model import Label
+from labels.validate import format_hectares
+from sr.imagery.bands import DisplayMode
+from sr.imagery.scene import Scene
+from sr.sharpen.cache import CachedResult
+from ui.campaign_view import by_mapper
+from ui.date_view import date_switch
+from ui.text import escape_markdown
+
+COMMENT_KEY = "task_comment"  # the comment typed for Validate / Invalidate
+SWITCH_KEY = "campaign"  # the date switch's widget keys on this page
+
+
+def drawn_summary(fields: list[Label], task: Task) -> list[str]:
+    """One line per mapper of the task: how many fields, of which crops, how many hectares
+    ('Sita saved 3 field(s), 4.2 ha: 2 wheat, 1 maize'); a line saying none when nobody drew."""
+    drawn_by = by_mapper(fields, task)
+    if not drawn_by:
+        return ["No fields were saved in this task."]
+    lines = []
+    for mapper, drawn in drawn_by.items():
+        crops = Counter(label.crop for label in drawn).most_common()
+        kinds = ", ".join(f"{count} {crop}" for crop, count in crops)
+        hectares = format_hectares(sum(label.area_ha or 0.0 for label in drawn))
+        lines.append(f"{mapper} saved {len(drawn)} field(s), {hectares} ha: {kinds}")
+    return lines
+
+
+def check_panel(
+    task: Task,
+    fields: list[Label],
+    scene: Scene,
+    decide: Callable[[Task, bool], None],
+    keep_version: Callable[[Task, str], None],
+) -> tuple[int, DisplayMode]:
+    """The task held to check, with its decision; returns the date and view for the map.
+
+    ``decide(task, valid)`` and ``keep_version(task, mapper)`` are the page's button
+    callbacks; the comment typed is in the session under :data:`COMMENT_KEY`."""
+    st.markdown(f"**Checking task {task.number}** (outlined on the map)")
+    for line in drawn_summary(fields, task):
+        st.caption(escape_markdown(line))  # mappers' names and crops come from users
+    if task.copies > 1 and len(task.mappers) > 1:
+        st.caption("Mapped twice: each version is a layer on the map. Keep one.")
+        for mapper in task.mappers:
+            st.button(
+                escape_markdown(f"Keep {mapper}'s version"),  # a label renders markdown
+                key=f"keep-{mapper}",
+                on_click=keep_version,
+                args=(task, mapper),
+            )
+    st.text_area(
+        "Comment (needed to invalidate)",
+        key=COMMENT_KEY,
+        height=68,
+        placeholder="Comment (needed to invalidate)",
+        label_visibility="collapsed",  # said in the box: the buttons stay in view
+    )
+    ok_col, bad_col = st.columns(2)
+    ok_col.button("Validate", type="primary", on_click=decide, args=(task, True))
+    bad_col.button("Invalidate", on_click=decide, args=(task, False))
+    return date_switch(scene, SWITCH_KEY)
+
+
+def enhanced_name(result: CachedResult, scene: Scene) -> str:
+    """The enhanced area's name in the map's layers, with its date on a scene of several
+    (the date on screen may have none sharpened: then another date's is shown, and says so)."""
+    if len(scene.dates) < 2:
+        return "enhanced"
+    date = int(result.provenance.get("date_index") or 0)
+    return f"enhanced, {scene.dates[date].label}"
