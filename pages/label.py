@@ -50,6 +50,7 @@ from ui.enhanced_areas import (
 )
 from ui.field_layers import MapField, add_fields, fields_legend_html
 from ui.goto_box import LABEL_GOTO, goto_box
+from ui.hand_in import Leftovers
 from ui.jobs_panel import show_jobs, submit
 from ui.label_actions import fields_of
 from ui.label_choices import (
@@ -339,14 +340,15 @@ with side:
     if tool == AREA_TOOL:
         st.caption(f"Switch the map to **{FIELDS_TOOL}** to outline fields.")
     st.caption("The crop and the Save buttons are under the map.")
+    left = Leftovers.of(draft, Proposals.beside(drafts.path))
     moment = LabelMoment(
         tool=tool,
         area_chosen=bool(area),
         enhanced=overlay is not None,
         enhancing=enhancing,
         blocked=bool(blocker),
-        unsaved=len(draft.new) + len(draft.edits),
-        waiting=len(Proposals.beside(drafts.path).queue),
+        unsaved=left.unsaved,
+        waiting=left.waiting,
         deleting=bool(state.get(PENDING_DELETE_KEY)),
         task=task.number if task is not None else None,
         campaign_offered=campaign_offered,

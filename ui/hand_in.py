@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ui.drawings import Drafts
+from ui.drawings import Draft, Drafts
 from ui.proposal_record import Proposals
 
 HAND_IN_ASKED = "hand_in_asked"  # session key: the task (ref) whose hand-in waits for an answer
@@ -27,6 +27,12 @@ class Leftovers:
 
     unsaved: int  # unsaved drawings and changed outlines
     waiting: int  # Outline all's proposals waiting for Keep / Skip
+
+    @classmethod
+    def of(cls, draft: Draft, proposals: Proposals) -> Leftovers:
+        """What a draft and Outline all's record leave on the map (as the caller read them:
+        the Label page at the start of its run, the press when pressed)."""
+        return cls(len(draft.new) + len(draft.edits), len(proposals.queue))
 
     def __bool__(self) -> bool:
         return bool(self.unsaved or self.waiting)
@@ -51,6 +57,5 @@ class Leftovers:
 
 
 def leftovers(drafts: Drafts) -> Leftovers:
-    """The unsaved drawings and the waiting proposals of the volunteer's drafts."""
-    draft = drafts.load()
-    return Leftovers(len(draft.new) + len(draft.edits), len(Proposals.beside(drafts.path).queue))
+    """The unsaved drawings and the waiting proposals of the volunteer's drafts, read now."""
+    return Leftovers.of(drafts.load(), Proposals.beside(drafts.path))
