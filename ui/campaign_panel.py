@@ -15,7 +15,16 @@ from labels.campaigns import Task, TaskState
 from labels.model import Label
 from sr.imagery.scene import Scene
 from ui.auth import Identity
-from ui.campaign_view import TaskOutcome, give_back, hand_in, held_task, map_next, task_bbox, top_up
+from ui.campaign_view import (
+    TaskOutcome,
+    give_back,
+    hand_in,
+    held_task,
+    map_next,
+    sent_back_note,
+    task_bbox,
+    top_up,
+)
 from ui.drawings import Drafts
 from ui.enhance_flow import job_engine
 from ui.hand_in import AS_IT_IS, HAND_IN_ASKED, NOT_YET, leftovers
@@ -113,6 +122,8 @@ def task_panel(
         return True
     campaign = campaigns.get(task.campaign_id)
     st.subheader(f"Task {task.number} · {escape_markdown(campaign.name)}")
+    if note := sent_back_note(task):
+        st.warning(escape_lines(note))  # what to fix first; the reviewer's words as text
     if campaign.instructions:
         st.info(escape_lines(campaign.instructions))
     until = (task.locked_until or "")[11:16]

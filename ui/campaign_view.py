@@ -312,6 +312,14 @@ def held_task(store: BaseLabelStore, scene_id: str, identity: Identity) -> Task 
     return None
 
 
+def sent_back_note(task: Task) -> str | None:
+    """What the reviewer said when they invalidated the task now being mapped again (None
+    for a task mapped for the first time): the volunteer reads it with the task."""
+    if task.locked_from is not TaskState.INVALIDATED or not task.comment:
+        return None
+    return f"Sent back by {task.validator or 'a reviewer'}: {task.comment}"
+
+
 def by_mapper(fields: list[Label], task: Task) -> dict[str, list[Label]]:
     """The fields drawn in a task (of a campaign's ``fields``), by mapper, in name order."""
     found: dict[str, list[Label]] = {}

@@ -155,3 +155,15 @@ def test_hostile_mappers_of_a_task_checked_are_shown_as_text(app_data: Path) -> 
     next(b for b in reviewer.button if b.label == "Validate next task").click().run()
     _assert_nothing_rendered(reviewer, "version")  # Keep Eve …'s version (a button)
     _assert_nothing_rendered(reviewer, "saved 1 field")  # what each mapper drew
+
+
+def test_a_hostile_reviewer_and_comment_sending_a_task_back_are_shown_as_text(
+    app_data: Path,
+) -> None:
+    _, campaigns, made = campaign_on_sample(app_data, "back")
+    campaigns.map_next(made.id, SITA.name)
+    campaigns.mark_mapped(made.id, 1, SITA.name)
+    campaigns.validate_next(made.id, MALLORY.name, Role.REVIEWER)
+    campaigns.invalidate(made.id, 1, MALLORY.name, Role.REVIEWER, COMMENT)
+    campaigns.map_next(made.id, SITA.name)  # back to her, with the reviewer's words
+    _assert_nothing_rendered(run_page("pages/label.py", SITA), "Sent back by Mallory")

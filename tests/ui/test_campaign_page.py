@@ -177,6 +177,15 @@ def test_invalidating_needs_a_comment_and_the_coordinator_releases_locks(app_dat
     button(boss, "Release").click().run()
     assert campaigns.held_by(campaign.id, "Ram") is None
 
+    sita = run_page(LABEL_PAGE, SITA)  # her task comes back first, with what to fix
+    assert not [w for w in sita.warning if "Sent back" in w.value]
+    button(sita, MAP_NEXT).click().run()
+    assert campaigns.held_by(campaign.id, "Sita").number == 1  # type: ignore[union-attr]
+    [note] = [shown(w.value) for w in sita.warning if "Sent back" in w.value]
+    assert note == "Sent back by Maya: The field in the north-east corner is missing."
+    button(sita, DONE).click().run()  # mapped again: the note goes with the lock
+    assert campaigns.task(campaign.id, 1).comment is None
+
 
 def test_an_uploaded_area_is_read_or_refused_in_plain_words() -> None:
     polygon = box(13.13, 48.28, 13.15, 48.30)
