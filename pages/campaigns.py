@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 
 from labels.campaign_store import CampaignStore
 from labels.campaigns import DEFAULT_LOCK_MINUTES, DEFAULT_TASK_PIXELS, Task, TaskState, iso
-from labels.model import DEFAULT_CROPS
+from labels.model import DEFAULT_CROPS, Label
 from sr.imagery.bands import DisplayMode
 from ui.campaign_map import add_task_outline, add_tasks
 from ui.campaign_panel import MAP_NEXT, show_task
@@ -82,9 +82,9 @@ def take_next(campaign_id: str) -> None:
 
 
 @uninterrupted
-def decide_held(task: Task, valid: bool) -> None:
-    """Validate / Invalidate button callback, with the comment typed."""
-    keep(decide(campaigns, task, identity, valid, state.get(COMMENT_KEY, "")))
+def decide_held(task: Task, valid: bool, seen: list[Label]) -> None:
+    """Validate / Invalidate button callback, with the comment typed and the fields shown."""
+    keep(decide(campaigns, task, identity, valid, state.get(COMMENT_KEY, ""), seen))
 
 
 @uninterrupted

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,12 +31,13 @@ from labels.campaigns import (
     task_grid,
 )
 from labels.errors import LabelError
-from labels.model import Label
+from labels.model import Label, Status
 from sr.imagery.scene import BBox, Scene
 from sr.jobs.engine import BACKGROUND, JobEngine
 from sr.sharpen.pipeline import SharpenRequest
 from ui.auth import Identity
 from ui.field_layers import MapField
+from ui.label_actions import review_field
 from ui.settings import dip_iterations_override
 
 MAX_AREA_FILE = 5_000_000  # bytes of an uploaded area of interest
@@ -284,22 +285,51 @@ def validate_next(campaigns: CampaignStore, campaign_id: str, identity: Identity
 
 
 def decide(
-    campaigns: CampaignStore, task: Task, identity: Identity, valid: bool, comment: str
+    campaigns: CampaignStore,
+    task: Task,
+    identity: Identity,
+    valid: bool,
+    comment: str,
+    seen: Sequence[Label] = (),
 ) -> TaskOutcome:
-    """Validate the task, or invalidate it with a comment (back to its mapper)."""
-    if valid:
+    """Validate the task, or invalidate it with a comment (back to its mapper).
+
+    Validating accepts the task's fields waiting for review, as the reviewer saw them
+    (``seen``: the campaign's fields read when the buttons were shown); a field changed
+    since is left waiting for Review. A task mapped twice is validated once one version is
+    kept, so that two copies of its fields are never both accepted."""
+    if not valid:
         return _step(
-            lambda: campaigns.validate(
+            lambda: campaigns.invalidate(
                 task.campaign_id, task.number, identity.name, identity.role, comment
             ),
-            "Task {n} is validated.",
+            "Task {n} goes back to its mapper with your comment.",
         )
-    return _step(
-        lambda: campaigns.invalidate(
+    if len(versions := by_mapper(seen, task)) > 1:
+        return TaskOutcome(
+            False,
+            f"Task {task.number} holds {len(versions)} versions: keep one before you validate "
+            "it, or both would be accepted.",
+        )
+    outcome = _step(
+        lambda: campaigns.validate(
             task.campaign_id, task.number, identity.name, identity.role, comment
         ),
-        "Task {n} goes back to its mapper with your comment.",
+        "Task {n} is validated.",
     )
+    if not outcome.ok:
+        return outcome
+    waiting = waiting_for_review(versions)
+    accepted = sum(
+        review_field(campaigns.store, lab, identity, True, comment).ok for lab in waiting
+    )
+    said = f" Its {accepted} field(s) waiting for review are accepted." if accepted else ""
+    if missed := len(waiting) - accepted:
+        said += (
+            f" {missed} could not be accepted (changed or deleted since you looked) and still "
+            "wait on the Review page."
+        )
+    return replace(outcome, message=outcome.message + said)
 
 
 def held_task(store: BaseLabelStore, scene_id: str, identity: Identity) -> Task | None:
@@ -320,7 +350,7 @@ def sent_back_note(task: Task) -> str | None:
     return f"Sent back by {task.validator or 'a reviewer'}: {task.comment}"
 
 
-def by_mapper(fields: list[Label], task: Task) -> dict[str, list[Label]]:
+def by_mapper(fields: Sequence[Label], task: Task) -> dict[str, list[Label]]:
     """The fields drawn in a task (of a campaign's ``fields``), by mapper, in name order."""
     found: dict[str, list[Label]] = {}
     for lab in fields:
@@ -329,7 +359,12 @@ def by_mapper(fields: list[Label], task: Task) -> dict[str, list[Label]]:
     return dict(sorted(found.items()))
 
 
-def task_fields(fields: list[Label], task: Task) -> dict[str, list[MapField]]:
+def waiting_for_review(versions: dict[str, list[Label]]) -> list[Label]:
+    """The fields of a task's versions (:func:`by_mapper`) still waiting for review."""
+    return [lab for drawn in versions.values() for lab in drawn if lab.status is Status.SUBMITTED]
+
+
+def task_fields(fields: Sequence[Label], task: Task) -> dict[str, list[MapField]]:
     """The fields drawn in a task (of a campaign's ``fields``), for the map: one layer per
     mapper's version."""
     return {

@@ -16,7 +16,7 @@ from labels.validate import format_hectares
 from sr.imagery.bands import DisplayMode
 from sr.imagery.scene import Scene
 from sr.sharpen.cache import CachedResult
-from ui.campaign_view import by_mapper
+from ui.campaign_view import by_mapper, waiting_for_review
 from ui.date_view import date_switch
 from ui.text import escape_markdown
 
@@ -43,19 +43,21 @@ def check_panel(
     task: Task,
     fields: list[Label],
     scene: Scene,
-    decide: Callable[[Task, bool], None],
+    decide: Callable[[Task, bool, list[Label]], None],
     keep_version: Callable[[Task, str], None],
 ) -> tuple[int, DisplayMode]:
     """The task held to check, with its decision; returns the date and view for the map.
 
-    ``decide(task, valid)`` and ``keep_version(task, mapper)`` are the page's button
-    callbacks; the comment typed is in the session under :data:`COMMENT_KEY`."""
+    ``decide(task, valid, fields)`` and ``keep_version(task, mapper)`` are the page's button
+    callbacks (``fields``: the campaign's fields as shown, whose waiting ones Validate
+    accepts); the comment typed is in the session under :data:`COMMENT_KEY`."""
     st.markdown(f"**Checking task {task.number}** (outlined on the map)")
     for line in drawn_summary(fields, task):
         st.caption(escape_markdown(line))  # mappers' names and crops come from users
-    if task.copies > 1 and len(task.mappers) > 1:
-        st.caption("Mapped twice: each version is a layer on the map. Keep one.")
-        for mapper in task.mappers:
+    versions = by_mapper(fields, task)
+    if len(versions) > 1:
+        st.caption("Mapped twice: each version is a layer on the map. Keep one to validate.")
+        for mapper in versions:
             st.button(
                 escape_markdown(f"Keep {mapper}'s version"),  # a label renders markdown
                 key=f"keep-{mapper}",
@@ -70,8 +72,17 @@ def check_panel(
         label_visibility="collapsed",  # said in the box: the buttons stay in view
     )
     ok_col, bad_col = st.columns(2)
-    ok_col.button("Validate", type="primary", on_click=decide, args=(task, True))
-    bad_col.button("Invalidate", on_click=decide, args=(task, False))
+    ok_col.button(
+        "Validate",
+        type="primary",
+        on_click=decide,
+        args=(task, True, fields),
+        disabled=len(versions) > 1,
+    )
+    bad_col.button("Invalidate", on_click=decide, args=(task, False, fields))
+    waiting = waiting_for_review(versions)
+    if waiting and len(versions) == 1:
+        st.caption(f"Validate accepts its {len(waiting)} field(s) waiting for review, as shown.")
     return date_switch(scene, SWITCH_KEY)
 
 

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from labels.model import Role
 from labels.store import open_store
 from sr.imagery.scene import Scene, open_scene
-from tests.ui.campaign_steps import campaign_on_sample, create_on_the_page
+from tests.ui.campaign_steps import campaign_on_sample, create_on_the_page, map_with_fields
 from tests.ui.conftest import run_page
 from ui.auth import Identity
 from ui.drawings import Draft, Drafts
@@ -140,17 +140,9 @@ def test_escaping_defeats_every_markdown_construct() -> None:
 
 
 def test_hostile_mappers_of_a_task_checked_are_shown_as_text(app_data: Path) -> None:
-    from labels.model import Label, Status
-
     scene, campaigns, made = campaign_on_sample(app_data, "twice", double_share=1.0)
-    west, south, _, _ = made.area.bounds
-    field = box(west + 0.002, south + 0.002, west + 0.004, south + 0.0035)
     for person in (EVE, SITA):
-        task = campaigns.lock_for_mapping(made.id, 1, person.name)
-        drawn = Label(field, "wheat", scene.scene_id, person.name, status=Status.SUBMITTED,
-                      task_id=task.ref)  # fmt: skip
-        campaigns.store.save(drawn, actor=person.name, role=Role.VOLUNTEER)
-        campaigns.mark_mapped(made.id, 1, person.name)
+        map_with_fields(campaigns, made, scene, person.name)
     reviewer = run_page("pages/campaigns.py", Identity("Maya", Role.REVIEWER))
     next(b for b in reviewer.button if b.label == "Validate next task").click().run()
     _assert_nothing_rendered(reviewer, "version")  # Keep Eve …'s version (a button)

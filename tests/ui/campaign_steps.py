@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from labels.campaign_store import CampaignStore
 from labels.campaigns import Campaign
-from labels.model import Role
+from labels.model import Label, Role, Status
 from labels.store import open_store
 from sr.imagery.scene import Scene, open_scene
 from tests.ui.conftest import run_page, shown
@@ -70,3 +70,26 @@ def create_on_the_page(name: str, instructions: str = "") -> AppTest:
     button(app, "Create campaign").click().run()
     assert not app.exception, app.exception
     return app
+
+
+def map_with_fields(
+    campaigns: CampaignStore,
+    campaign: Campaign,
+    scene: Scene,
+    mapper: str,
+    statuses: tuple[Status, ...] = (Status.SUBMITTED,),
+    **fields: Any,
+) -> list[Label]:
+    """``mapper`` maps task 1: one wheat field saved per status, side by side in the
+    campaign area's south-west corner (``fields``: the labels' other fields), then hands the
+    task in; the labels as saved."""
+    task = campaigns.lock_for_mapping(campaign.id, 1, mapper)
+    west, south, _, _ = campaign.area.bounds
+    saved = []
+    for i, status in enumerate(statuses):
+        x = west + 0.002 + 0.003 * i
+        drawn = Label(box(x, south + 0.002, x + 0.002, south + 0.0035), "wheat", scene.scene_id,
+                      mapper, status=status, task_id=task.ref, **fields)  # fmt: skip
+        saved.append(campaigns.store.save(drawn, actor=mapper, role=Role.VOLUNTEER).label)
+    campaigns.mark_mapped(campaign.id, 1, mapper)
+    return saved

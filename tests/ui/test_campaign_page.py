@@ -27,11 +27,12 @@ from tests.ui.campaign_steps import (
     button,
     campaign_on_sample,
     create_on_the_page,
+    map_with_fields,
 )
 from tests.ui.conftest import run_page, shown
 from ui.auth import Identity
 from ui.campaign_panel import DONE, GIVE_BACK, MAP_NEXT
-from ui.campaign_view import AreaError, area_from_geojson, task_bbox
+from ui.campaign_view import AreaError, area_from_geojson, decide, task_bbox
 from ui.drawings import Draft, Drafts
 from ui.hand_in import AS_IT_IS, NOT_YET, Leftovers
 from ui.proposal_record import Proposals
@@ -233,17 +234,11 @@ def test_the_export_page_offers_a_campaign_with_its_tasks(app_data: Path) -> Non
 
 
 def test_a_reviewer_keeps_one_version_of_a_task_mapped_twice(app_data: Path) -> None:
-    from labels.model import PROPOSED, Label, Status
+    from labels.model import PROPOSED
 
     scene, campaigns, made = _campaign_mapped_twice(app_data)
-    west, south, _, _ = made.area.bounds
-    field = box(west + 0.002, south + 0.002, west + 0.004, south + 0.0035)
     for person in ("Sita", "Ram"):
-        task = campaigns.lock_for_mapping(made.id, 1, person)
-        drawn = Label(field, "wheat", scene.scene_id, person, status=Status.SUBMITTED,
-                      task_id=task.ref, drawing=PROPOSED)  # fmt: skip
-        campaigns.store.save(drawn, actor=person, role=Role.VOLUNTEER)
-        campaigns.mark_mapped(made.id, 1, person)
+        map_with_fields(campaigns, made, scene, person, drawing=PROPOSED)
     review = run_page(CAMPAIGNS_PAGE, MAYA)
     button(review, "Validate next task").click().run()
     button(review, "Keep Sita's version").click().run()
@@ -294,15 +289,9 @@ def test_the_task_checked_shows_its_enhanced_area_under_its_fields(app_data: Pat
 def test_the_task_checked_is_seen_on_the_date_and_view_chosen_beside_its_decision(
     app_data: Path,
 ) -> None:
-    from labels.model import Label, Status
-
     scene, campaigns, made = campaign_on_sample(app_data, "season")
-    task = campaigns.lock_for_mapping(made.id, 1, "Sita")
-    west, south, _, _ = made.area.bounds
-    field = Label(box(west + 0.002, south + 0.002, west + 0.004, south + 0.0035), "wheat",
-                  scene.scene_id, "Sita", status=Status.SUBMITTED, task_id=task.ref)  # fmt: skip
-    campaigns.store.save(field, actor="Sita", role=Role.VOLUNTEER)
-    campaigns.mark_mapped(made.id, 1, "Sita")
+    map_with_fields(campaigns, made, scene, "Sita")
+    task = campaigns.task(made.id, 1)
     request = SharpenRequest(scene, task_bbox(task), "bicubic")  # date 1 only
     sharpened = sharpen_area(request, ResultCache(app_data / "cache" / "enhanced"))
 
@@ -331,3 +320,43 @@ def test_the_task_checked_is_seen_on_the_date_and_view_chosen_beside_its_decisio
     button(review, "Validate").click().run()
     assert campaigns.task(made.id, 1).state is TaskState.VALIDATED
     assert not date_switch(review)  # decided: the switch goes with the task
+
+
+def test_validating_a_task_accepts_its_fields_waiting_for_review_as_shown(app_data: Path) -> None:
+    from labels.model import Status
+
+    scene, campaigns, made = campaign_on_sample(app_data, "accept")
+    statuses = (Status.SUBMITTED, Status.SUBMITTED, Status.DRAFT)
+    ids = [lab.id for lab in map_with_fields(campaigns, made, scene, "Sita", statuses)]
+    review = run_page(CAMPAIGNS_PAGE, MAYA)
+    button(review, "Validate next task").click().run()
+    assert any("accepts its 2 field(s) waiting" in shown(c.value) for c in review.caption)
+    changed = campaigns.store.get(ids[1])  # Sita changes a field after the reviewer looked
+    campaigns.store.save(changed.replace(crop="maize"), actor="Sita", role=Role.VOLUNTEER)
+    button(review, "Validate").click().run()
+    assert campaigns.task(made.id, 1).state is TaskState.VALIDATED
+    statuses = [campaigns.store.get(i).status for i in ids]
+    assert statuses == [Status.ACCEPTED, Status.SUBMITTED, Status.DRAFT]  # as shown, only
+    assert campaigns.store.get(ids[0]).reviewer == "Maya"
+    [said] = [shown(s.value) for s in review.success if "is validated" in s.value]
+    assert "Its 1 field(s) waiting for review are accepted. 1 could not be accepted" in said
+
+
+def test_a_task_mapped_twice_is_validated_once_one_version_is_kept(app_data: Path) -> None:
+    from labels.model import Status
+
+    scene, campaigns, made = _campaign_mapped_twice(app_data)
+    for person in ("Sita", "Ram"):
+        map_with_fields(campaigns, made, scene, person)
+    review = run_page(CAMPAIGNS_PAGE, MAYA)
+    button(review, "Validate next task").click().run()
+    assert button(review, "Validate").disabled  # two copies of the field would be accepted
+    held = campaigns.task(made.id, 1)
+    refused = decide(campaigns, held, MAYA, True, "", campaigns.fields(made.id))
+    assert not refused.ok and "keep one before you validate" in refused.message
+    assert campaigns.task(made.id, 1).state is TaskState.LOCKED_VALIDATION
+    button(review, "Keep Ram's version").click().run()
+    assert not [b for b in review.button if shown(b.label).startswith("Keep ")]
+    button(review, "Validate").click().run()
+    [kept] = campaigns.fields(made.id)
+    assert (kept.annotator, kept.status) == ("Ram", Status.ACCEPTED)
