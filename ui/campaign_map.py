@@ -5,26 +5,33 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from textwrap import shorten
 
 import folium
 from shapely.geometry import mapping
 
-from labels.campaigns import STATE_COLOURS, STATE_TITLES, Task
+from labels.campaigns import STATE_COLOURS, STATE_TITLES, Task, TaskState
 from ui.field_layers import add_features
 from ui.scene_map import MapParent
 
+TOOLTIP_COMMENT = 120  # characters of a reviewer's comment in a task's tooltip
 TASK_OUTLINE = {"color": "#ff1744", "weight": 4, "fill": False, "dashArray": "10 6"}
 
 
 def task_feature(task: Task, now: str, show_holder: bool, filled: bool = True) -> dict[str, object]:
     """A task as a GeoJSON feature: filled with its state's colour (unless not ``filled``:
-    its border alone in that colour), a tooltip with its number and state (and who holds it,
-    for coordinators), escaped."""
+    its border alone in that colour), a tooltip with its number and state, who mapped it,
+    who validated or invalidated it and why (and who holds it, for coordinators), escaped."""
     state = task.state_at(now)
     colour = STATE_COLOURS[state]
-    words = [f"task {task.number}", STATE_TITLES[state]]
+    decided = task.validator and state in (TaskState.VALIDATED, TaskState.INVALIDATED)
+    said = f": {shorten(task.comment, TOOLTIP_COMMENT, placeholder=' …')}" if task.comment else ""
+    by = f" by {task.validator}{said}" if decided else ""  # who decided, and why
+    words = [f"task {task.number}", STATE_TITLES[state] + by]
     if task.copies > 1:
         words.append(f"mapped twice ({len(task.mappers)} of 2 done)")
+    if task.mappers:
+        words.append(f"mapped by {' and '.join(task.mappers)}")
     if show_holder and task.locked_by and state is task.state:
         words.append(f"held by {task.locked_by}")
     style = {"color": "#424242", "weight": 1, "fillColor": colour, "fillOpacity": 0.45}

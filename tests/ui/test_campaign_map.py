@@ -52,3 +52,17 @@ def test_the_task_held_is_left_unfilled_so_its_imagery_shows_true() -> None:
     add_tasks(fmap, [checking, other], now, show_holders=False, clear=checking)
     html = fmap.get_root().render()
     assert html.count('"fillOpacity": 0.0') == 1 and html.count('"fillOpacity": 0.45') == 1
+
+
+def test_a_decided_task_says_who_mapped_and_decided_it_and_why_escaped() -> None:
+    now = "2026-01-01T00:00:00.000000Z"
+    sent_back = Task("c", 4, box(0, 0, 1, 1), TaskState.INVALIDATED, mappers=("Sita",),
+                     validator=HOSTILE, comment="The river field is missing. " * 10)  # fmt: skip
+    tooltip = task_feature(sent_back, now, show_holder=False)["properties"]["_tooltip"]
+    assert tooltip.startswith("task 4 · invalidated by &lt;img")
+    assert tooltip.endswith("missing. The … · mapped by Sita")  # shortened to 120 characters
+    assert "<img" not in tooltip
+    done = Task("c", 5, box(0, 0, 1, 1), TaskState.VALIDATED, mappers=("Sita",), validator="Maya")
+    assert task_feature(done, now, show_holder=False)["properties"]["_tooltip"] == (
+        "task 5 · validated by Maya · mapped by Sita"
+    )
