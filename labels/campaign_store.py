@@ -369,6 +369,16 @@ class CampaignStore:
         )
         return [row_to_label(r) for r in rows]
 
+    def fields_in(self, task: Task) -> list[Label]:
+        """The current fields drawn in one task (what its reviewer checks), without reading
+        the rest of its campaign's."""
+        rows = self._read(
+            f"SELECT {self.store._select} FROM labels WHERE task_id = ? AND deleted = ? "
+            "ORDER BY rid",
+            (task.ref, False),
+        )
+        return [row_to_label(r) for r in rows]
+
     def agreement(self, campaign_id: str) -> CampaignAgreement:
         """Agreement of the two mappers of each double-mapped task mapped twice."""
         mappers = {

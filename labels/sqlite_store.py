@@ -55,6 +55,8 @@ CREATE TABLE IF NOT EXISTS label_versions (
 CREATE INDEX IF NOT EXISTS versions_scene ON label_versions (scene_id, seq);
 {CAMPAIGN_SCHEMA}
 """
+# Indexes on added columns: made once the columns exist (after the upgrade)
+AFTER_UPGRADE = "CREATE INDEX IF NOT EXISTS labels_task ON labels (task_id);"
 
 
 def _is_disk_full(exc: BaseException) -> bool:
@@ -108,7 +110,8 @@ class SQLiteLabelStore(BaseLabelStore):
         self.busy_timeout_s = busy_timeout_s
         try:
             self.connection().executescript(
-                f"BEGIN IMMEDIATE; {SCHEMA}; {self._upgrade_sql()} INSERT OR REPLACE INTO meta "
+                f"BEGIN IMMEDIATE; {SCHEMA}; {self._upgrade_sql()} {AFTER_UPGRADE} "
+                "INSERT OR REPLACE INTO meta "
                 f"VALUES ('schema_version', '{SCHEMA_VERSION}'); COMMIT;"
             )
         except sqlite3.Error as exc:

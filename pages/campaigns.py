@@ -175,7 +175,7 @@ checked = held if held is not None and held.state is TaskState.LOCKED_VALIDATION
 map_col, side = st.columns([3, 2])
 date = 0  # the date and view on the map: a reviewer checking a task chooses them
 view: DisplayMode = "true"
-checked_fields = campaigns.fields(checked.campaign_id) if checked is not None else []
+checked_fields = campaigns.fields_in(checked) if checked is not None else []
 if checked is not None:  # the task, its date switch and its decision first, beside the map
     with side:
         date, view = check_panel(checked, checked_fields, scene, decide_held, keep_held_version)

@@ -311,6 +311,7 @@ def test_a_store_made_before_campaigns_is_upgraded_on_open(tmp_path) -> None:  #
     old = store.save(make_label(), actor="ram", role=Role.VOLUNTEER).label
     store.close()
     with sqlite3.connect(folder / "labels.sqlite") as conn:  # back to schema version 2
+        conn.execute("DROP INDEX labels_task")  # on the column added (not in version 2)
         conn.execute("ALTER TABLE labels DROP COLUMN task_id")
         conn.execute("ALTER TABLE label_versions DROP COLUMN task_id")
         for table in ("campaigns", "campaign_versions", "campaign_tasks", "campaign_task_events"):
@@ -318,6 +319,9 @@ def test_a_store_made_before_campaigns_is_upgraded_on_open(tmp_path) -> None:  #
         conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     reopened = open_store(folder)
     assert reopened.get(old.id).task_id is None
+    with sqlite3.connect(folder / "labels.sqlite") as conn:  # a task's fields found by index
+        plan = conn.execute("EXPLAIN QUERY PLAN SELECT id FROM labels WHERE task_id = 'c:1'")
+        assert "labels_task" in " ".join(str(row) for row in plan)
     made = make_campaign(CampaignStore(reopened))
     assert len(CampaignStore(reopened).tasks(made.id)) == 16
     assert reopened.check() == []
@@ -337,6 +341,12 @@ def test_agreement_of_a_task_mapped_twice(campaigns: CampaignStore, store: BaseL
     assert found.campaign.matched == 1 and found.campaign.mean_iou == pytest.approx(1.0)
     assert set(found.per_volunteer) == {"ram", "sita"}
     assert len(campaigns.fields(c.id)) == 2
+    task = campaigns.task(c.id, 1)
+    assert sorted(lab.annotator for lab in campaigns.fields_in(task)) == ["ram", "sita"]
+    [kept, other] = campaigns.fields_in(task)
+    store.delete(other.id, actor="maya", role=Role.REVIEWER, expected_version=other.version)
+    assert campaigns.fields_in(task) == [kept]  # the current fields only
+    assert campaigns.fields_in(campaigns.task(c.id, 2)) == []
 
 
 def test_nearest_means_on_the_ground_not_in_degrees(campaigns: CampaignStore) -> None:
