@@ -11,13 +11,14 @@ from collections.abc import Callable
 import streamlit as st
 
 from labels.campaigns import Task
-from labels.model import Label
+from labels.model import PROPOSED, Label
 from labels.validate import format_hectares
 from sr.imagery.bands import DisplayMode
 from sr.imagery.scene import Scene
 from sr.sharpen.cache import CachedResult
 from ui.campaign_view import by_mapper, waiting_for_review
 from ui.date_view import date_switch
+from ui.plain_words import outlined_words
 from ui.text import escape_markdown
 
 COMMENT_KEY = "task_comment"  # the comment typed for Validate / Invalidate
@@ -25,8 +26,10 @@ SWITCH_KEY = "campaign"  # the date switch's widget keys on this page
 
 
 def drawn_summary(fields: list[Label], task: Task) -> list[str]:
-    """One line per mapper of the task: how many fields, of which crops, how many hectares
-    ('Sita saved 3 field(s), 4.2 ha: 2 wheat, 1 maize'); a line saying none when nobody drew."""
+    """One line per mapper of the task: how many fields, of which crops, how many hectares, and
+    how many are the assist's proposals saved unedited, whose edges deserve a look ('Sita
+    saved 3 field(s), 4.2 ha: 2 wheat, 1 maize; 1 by the assist, not edited: check their
+    edges'); a line saying none when nobody drew."""
     drawn_by = by_mapper(fields, task)
     if not drawn_by:
         return ["No fields were saved in this task."]
@@ -35,7 +38,9 @@ def drawn_summary(fields: list[Label], task: Task) -> list[str]:
         crops = Counter(label.crop for label in drawn).most_common()
         kinds = ", ".join(f"{count} {crop}" for crop, count in crops)
         hectares = format_hectares(sum(label.area_ha or 0.0 for label in drawn))
-        lines.append(f"{mapper} saved {len(drawn)} field(s), {hectares} ha: {kinds}")
+        unedited = sum(label.drawing == PROPOSED for label in drawn)
+        check = f"; {unedited} {outlined_words(PROPOSED)}: check their edges" if unedited else ""
+        lines.append(f"{mapper} saved {len(drawn)} field(s), {hectares} ha: {kinds}{check}")
     return lines
 
 
