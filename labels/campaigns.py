@@ -25,10 +25,12 @@ from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
 from labels.errors import LabelError
+from labels.geometry import share_inside
 from labels.model import DEFAULT_CROPS, Geometry
 
 DEFAULT_TASK_PIXELS = 128  # the area one enhancement covers (ui.settings.default_area_pixels)
 DEFAULT_LOCK_MINUTES = 120.0
+TASK_HOLDS = 0.5  # a field at least half inside a task belongs to it (Task.holds)
 MAX_TASKS = 20_000
 MIN_PACE_TASKS = 3  # tasks validated in the last day before a time to finish is estimated
 MIN_OVERLAP = 1e-4  # share of a cell below which its piece of the area is a sliver, no task
@@ -129,6 +131,11 @@ class Task:
 
     def replace(self, **changes: Any) -> Task:
         return dataclasses.replace(self, **changes)
+
+    def holds(self, field: BaseGeometry) -> bool:
+        """Whether a field (lon/lat) lies mostly in this task, and so belongs to it: a field
+        across a task's border belongs to the task holding more of it."""
+        return share_inside(field, self.geometry) >= TASK_HOLDS
 
     def state_at(self, now: str) -> TaskState:
         """The state as it is at ``now``: an expired lock counts as gone."""

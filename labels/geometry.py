@@ -90,3 +90,10 @@ def is_ccw_ring(coords: Sequence[Sequence[float]]) -> bool:
     xy = np.asarray(coords, dtype=float)
     x, y = xy[:, 0], xy[:, 1]
     return float(np.sum(x[:-1] * y[1:] - x[1:] * y[:-1])) > 0
+
+
+def share_inside(geom: Geometry, area: Geometry) -> float:
+    """The share of ``geom``'s area that lies inside ``area`` (0 for an empty ``geom``), in
+    their own coordinates: enough to tell which of two neighbours holds most of it."""
+    total = geom.area
+    return geom.intersection(area).area / total if total > 0 else 0.0

@@ -2,7 +2,8 @@
 "I'm done with this task", "Give it back"), and where the map goes.
 
 Taking a task makes its bounds the page's chosen area, so the map flies there and the
-Enhance button sharpens exactly the task; fields saved while a task is held carry its id.
+Enhance button sharpens exactly the task; fields saved mostly inside the task held carry its
+id (``labels.campaigns.Task.holds``).
 """
 
 from __future__ import annotations

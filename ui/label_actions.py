@@ -13,6 +13,7 @@ from typing import Any
 from shapely.geometry.base import BaseGeometry
 
 from labels.base_store import LabelFilter, LabelStore
+from labels.campaigns import Task
 from labels.errors import LabelError, ValidationError
 from labels.model import HAND, Label, Status, View
 from labels.validate import Finding
@@ -98,11 +99,12 @@ def save_new_fields(
     scene_id: str,
     drawn_on: DrawnOn,
     submit: bool = True,
-    task_id: str | None = None,
+    task: Task | None = None,
     drawing_of: Callable[[BaseGeometry], tuple[str, str | None]] | None = None,
 ) -> list[Outcome]:
     """Save each drawing as a new label of this user (submitted for review, or draft),
-    in the campaign task ``task_id`` when they are mapping one; ``drawing_of`` tells how
+    in the campaign ``task`` they are mapping when it lies mostly inside it (one mostly
+    outside is saved without a task, and its outcome says so); ``drawing_of`` tells how
     each outline came to be (default: drawn by hand)."""
     outcomes = []
     name_of = store_namer(store.get)
@@ -119,7 +121,7 @@ def save_new_fields(
             model_version=drawn_on.model_version,
             determination_datetime=drawn_on.determination_datetime,
             consistency=drawn_on.consistency,
-            task_id=task_id,
+            task_id=task.ref if task is not None and task.holds(geometry) else None,
             drawing=drawing,
             assist_version=assist_version,
             dates_seen=drawn_on.dates_seen,
@@ -131,6 +133,8 @@ def save_new_fields(
             continue
         saved = result.label
         note = f" ({describe_findings(result.warnings, name_of)})" if result.warnings else ""
+        if task is not None and saved.task_id is None:
+            note += f", outside task {task.number}: it carries no task"
         outcomes.append(
             Outcome(
                 True,

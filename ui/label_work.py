@@ -113,7 +113,7 @@ def save_work(work: LabelWork, submit: bool) -> None:
         scene_id=scene.scene_id,
         drawn_on=drawn_with_dates(drawn_on_screen(state, scene, identity.name), scene),
         submit=submit,
-        task_id=work.task.ref if work.task else None,
+        task=work.task,
         drawing_of=Proposals.beside(drafts.path).drawing_of,
     )
     forget_saved_proposals(drafts, drawn.new, outcomes)

@@ -12,6 +12,7 @@ from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
 from labels.base_store import LabelFilter, LabelStore
+from labels.geometry import share_inside
 from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label, Status, View
 from labels.outline_outcomes import OutlineOutcomes
 from labels.workflow import REVIEW_STATUSES, drew_it
@@ -219,9 +220,7 @@ def enhanced_area_holding(
 def _share_held(result: CachedResult, geometry: BaseGeometry) -> float:
     """The share of the geometry's area inside the result's box (to 0.001, so that areas
     that all hold it count as equals)."""
-    area = geometry.area
-    inside = box(*result.provenance["bbox"]).intersection(geometry).area
-    return round(inside / area, 3) if area > 0 else 0.0
+    return round(share_inside(geometry, box(*result.provenance["bbox"])), 3)
 
 
 # What a reviewer filters by: the consistency of the imagery a field was drawn on.

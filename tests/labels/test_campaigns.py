@@ -178,3 +178,12 @@ def test_progress_counts_states_people_and_the_time_left_at_the_recent_pace() ->
     assert two.tasks_per_hour is None and two.hours_left is None
     assert format_hours(None).startswith("not known yet")
     assert progress([], [], {}, now).hours_left is None
+
+
+def test_a_field_belongs_to_the_task_holding_at_least_half_of_it() -> None:
+    task = Task("c", 1, box(0, 0, 1, 1))
+    assert task.holds(box(0.2, 0.2, 0.4, 0.4))  # inside
+    assert task.holds(box(0.5, 0.2, 1.5, 0.4))  # half in: in the task that holds it
+    assert not task.holds(box(0.7, 0.2, 1.7, 0.4))  # 30 % in: the neighbour's
+    assert not task.holds(box(2, 2, 3, 3))
+    assert not task.holds(Polygon())  # nothing to hold

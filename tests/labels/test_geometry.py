@@ -56,3 +56,14 @@ def test_geojson_winding_and_precision() -> None:
     assert is_ccw_ring(outer) and not is_ccw_ring(hole)
     assert outer[0] == [85.3, 27.7]  # rounded to 7 decimals: the 1e-9 is gone
     assert "crs" not in gj
+
+
+def test_the_share_of_a_geometry_inside_an_area() -> None:
+    from shapely.geometry import Polygon, box
+
+    from labels.geometry import share_inside
+
+    assert share_inside(box(0, 0, 2, 1), box(1, -1, 5, 5)) == pytest.approx(0.5)
+    assert share_inside(box(0, 0, 1, 1), box(0, 0, 1, 1)) == 1.0
+    assert share_inside(box(0, 0, 1, 1), box(3, 3, 4, 4)) == 0.0
+    assert share_inside(Polygon(), box(0, 0, 1, 1)) == 0.0

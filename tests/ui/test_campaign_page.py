@@ -360,3 +360,26 @@ def test_a_task_mapped_twice_is_validated_once_one_version_is_kept(app_data: Pat
     button(review, "Validate").click().run()
     [kept] = campaigns.fields(made.id)
     assert (kept.annotator, kept.status) == ("Ram", Status.ACCEPTED)
+
+
+def test_a_field_saved_mostly_outside_the_task_held_carries_no_task(app_data: Path) -> None:
+    campaigns = create_campaign(app_data)
+    [campaign] = campaigns.campaigns()
+    app = run_page(CAMPAIGNS_PAGE, SITA)
+    button(app, MAP_NEXT).click().run()
+    task = campaigns.held_by(campaign.id, "Sita")
+    assert task is not None
+    _, south, east, _ = task.geometry.bounds
+    across = box(east - 0.0012, south + 0.001, east + 0.0008, south + 0.002)  # 60 % inside
+    outside = box(east + 0.003, south + 0.001, east + 0.005, south + 0.002)  # a leftover
+    drafts = Drafts(app_data / "drafts", SITA.name, open_scene(SAMPLE_SCENE).scene_id)
+    drafts.save(Draft(new=[across, outside]))
+    app.switch_page(LABEL_PAGE).run()
+    button(app, "Save & submit").click().run()
+    assert not app.exception, app.exception
+    saved = {round(lab.geometry.bounds[0], 4): lab for lab in campaigns.store.query()}
+    assert saved[round(east - 0.0012, 4)].task_id == task.ref
+    assert saved[round(east + 0.003, 4)].task_id is None
+    said = [shown(t.value) for t in [*app.success, *app.toast]]
+    assert any(f"outside task {task.number}: it carries no task" in s for s in said), said
+    assert sum("carries no task" in s for s in said) == 1
