@@ -24,6 +24,7 @@ from labels.agreement import CampaignAgreement, campaign_agreement
 from labels.base_store import BaseLabelStore, row_to_label
 from labels.campaigns import (
     LOCKED_STATES,
+    STATE_TITLES,
     Campaign,
     CampaignError,
     FieldCounts,
@@ -554,7 +555,7 @@ class CampaignStore:
                         f"task {number} was invalidated and goes back to its mapper first"
                     )
             if state not in (TaskState.READY, TaskState.INVALIDATED):
-                raise TaskLockedError(f"task {number} is {state.value}, not ready to map")
+                raise TaskLockedError(f"task {number} is {STATE_TITLES[state]}, not ready to map")
             held = self.held_by(campaign_id, actor)
             if held is not None and held.number != number:
                 raise TaskLockedError(
@@ -598,6 +599,38 @@ class CampaignStore:
             ):
                 raise TaskLockedError(f"you do not hold task {number}'s lock")
             return self._write(conn, task, task.unlocked(), "gave back", actor, now)
+
+    def set_aside(self, campaign_id: str, number: int, actor: str, reason: str = "") -> Task:
+        """The mapper holding the task says it cannot be mapped on this imagery (clouds,
+        haze, no data): it leaves the queues, with the reason, until a coordinator resets it
+        (:meth:`reset_set_aside`). Fields saved in it stay as they are."""
+        now = iso(self.clock())
+        with self._transaction() as conn:
+            task = self._own_lock(conn, campaign_id, number, actor, TaskState.LOCKED_MAPPING, now)
+            why = reason.strip() or None
+            aside = task.unlocked(TaskState.BAD_IMAGERY).replace(validator=None, comment=why)
+            return self._write(conn, task, aside, "bad imagery", actor, now, why)
+
+    def reset_set_aside(self, campaign_id: str, actor: str, role: Role) -> list[Task]:
+        """A coordinator puts every task set aside for bad imagery back in the queue (new
+        imagery came, or the volunteers were wrong); the tasks as they are now."""
+        if Role(role) is not Role.COORDINATOR:
+            raise PermissionDeniedError("only a coordinator may put tasks back in the queue")
+        now = iso(self.clock())
+        with self._transaction() as conn:
+            rows = self._exec(
+                conn,
+                f"SELECT {self._task_select} FROM campaign_tasks WHERE campaign_id = ? "
+                f"AND state = ? ORDER BY number{self._for_update}",
+                (campaign_id, TaskState.BAD_IMAGERY.value),
+            ).fetchall()
+            back = []
+            for task in map(self._row_to_task, rows):
+                waiting = task.copies > len(task.mappers)  # for its second mapper: kept
+                mappers = task.mappers if waiting else ()  # else mapped anew, by anyone
+                ready = task.replace(state=TaskState.READY, mappers=mappers, comment=None)
+                back.append(self._write(conn, task, ready, "reset", actor, now, task.comment))
+            return back
 
     def release(self, campaign_id: str, number: int, actor: str, role: Role) -> Task:
         """A coordinator frees a task someone holds (it goes back as on "give it back")."""

@@ -61,6 +61,7 @@ class TaskState(StrEnum):
     LOCKED_VALIDATION = "locked_validation"
     VALIDATED = "validated"
     INVALIDATED = "invalidated"
+    BAD_IMAGERY = "bad_imagery"  # set aside by its mapper (clouds, no data) until a reset
 
 
 STATE_TITLES = {
@@ -70,6 +71,7 @@ STATE_TITLES = {
     TaskState.LOCKED_VALIDATION: "validating",
     TaskState.VALIDATED: "validated",
     TaskState.INVALIDATED: "invalidated",
+    TaskState.BAD_IMAGERY: "bad imagery",
 }
 STATE_COLOURS = {  # progress map and legend
     TaskState.READY: "#bdbdbd",
@@ -78,6 +80,7 @@ STATE_COLOURS = {  # progress map and legend
     TaskState.LOCKED_VALIDATION: "#8e24aa",
     TaskState.VALIDATED: "#43a047",
     TaskState.INVALIDATED: "#e53935",
+    TaskState.BAD_IMAGERY: "#5d4037",
 }
 LOCKED_STATES = (TaskState.LOCKED_MAPPING, TaskState.LOCKED_VALIDATION)
 
@@ -329,9 +332,20 @@ class Progress:
         return self.counts.get(state, 0) / self.total if self.total else 0.0
 
     @property
+    def set_aside(self) -> int:
+        """Tasks set aside for bad imagery: out of the work until a coordinator resets them."""
+        return self.counts.get(TaskState.BAD_IMAGERY, 0)
+
+    @property
+    def workable(self) -> int:
+        """Tasks the campaign can finish on its imagery (all but those set aside)."""
+        return self.total - self.set_aside
+
+    @property
     def done_share(self) -> float:
-        """Share of tasks validated (the campaign is finished at 1.0)."""
-        return self.share(TaskState.VALIDATED)
+        """Share of the workable tasks validated (the campaign is finished at 1.0)."""
+        done = self.counts.get(TaskState.VALIDATED, 0)
+        return done / self.workable if self.workable else 0.0
 
 
 def pace(events: Iterable[TaskEvent], now: datetime, window_h: float = 24.0) -> float | None:
@@ -353,7 +367,8 @@ def progress(
     now: datetime,
 ) -> Progress:
     """The progress figures of a campaign's tasks at ``now`` (expired locks count as gone);
-    the time left is the tasks not yet validated at the validated pace of the last day."""
+    the time left is the tasks not yet validated (nor set aside for bad imagery) at the
+    validated pace of the last day."""
     stamp = iso(now)
     counts = dict.fromkeys(TaskState, 0)
     mapped_by: dict[str, int] = {}
@@ -367,7 +382,7 @@ def progress(
         if task.validator and task.state is TaskState.VALIDATED:
             validated_by[task.validator] = validated_by.get(task.validator, 0) + 1
     rate = pace(events, now)
-    left = total - counts[TaskState.VALIDATED]
+    left = total - counts[TaskState.VALIDATED] - counts[TaskState.BAD_IMAGERY]
     hours = left / rate if rate else (0.0 if left == 0 and total else None)
     return Progress(counts, total, mapped_by, validated_by, dict(fields_by), rate, hours)
 

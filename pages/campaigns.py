@@ -30,7 +30,9 @@ from ui.campaign_view import (
     map_next,
     now_utc,
     people_table,
+    progress_text,
     release,
+    reset_set_aside,
     state_table,
     task_fields,
     top_up,
@@ -210,14 +212,16 @@ with map_col:
 if campaign is not None:
     with side:
         found = campaigns.progress(campaign.id)
-        st.progress(
-            found.done_share,
-            text=f"{found.counts[TaskState.VALIDATED]} of {found.total} tasks validated "
-            f"({found.done_share:.0%})",
-        )
+        st.progress(found.done_share, text=progress_text(found))
         st.dataframe(state_table(found), hide_index=True, column_config={
             "%": st.column_config.NumberColumn(format="%.0f %%")})  # fmt: skip
         st.caption(eta_text(found))
+        if found.set_aside and identity.is_coordinator:
+            st.button(
+                f"Put the {found.set_aside} task(s) set aside back in the queue",
+                help="When new imagery came, or the bad imagery was not so bad.",
+                on_click=lambda cid=campaign.id: keep(reset_set_aside(campaigns, cid, identity)),
+            )
         if held is None:
             st.button(
                 MAP_NEXT,

@@ -21,12 +21,15 @@ TASK_OUTLINE = {"color": "#ff1744", "weight": 4, "fill": False, "dashArray": "10
 def task_feature(task: Task, now: str, show_holder: bool, filled: bool = True) -> dict[str, object]:
     """A task as a GeoJSON feature: filled with its state's colour (unless not ``filled``:
     its border alone in that colour), a tooltip with its number and state, who mapped it,
-    who validated or invalidated it and why (and who holds it, for coordinators), escaped."""
+    who validated or invalidated it and why, what is wrong with the imagery of a task set
+    aside (and who holds it, for coordinators), escaped."""
     state = task.state_at(now)
     colour = STATE_COLOURS[state]
     decided = task.validator and state in (TaskState.VALIDATED, TaskState.INVALIDATED)
     said = f": {shorten(task.comment, TOOLTIP_COMMENT, placeholder=' …')}" if task.comment else ""
     by = f" by {task.validator}{said}" if decided else ""  # who decided, and why
+    if state is TaskState.BAD_IMAGERY:
+        by = said  # what its mapper said is wrong with the imagery
     words = [f"task {task.number}", STATE_TITLES[state] + by]
     if task.copies > 1:
         words.append(f"mapped twice ({len(task.mappers)} of 2 done)")

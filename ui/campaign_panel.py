@@ -23,6 +23,7 @@ from ui.campaign_view import (
     held_task,
     map_next,
     sent_back_note,
+    set_aside,
     task_bbox,
     top_up,
 )
@@ -39,6 +40,15 @@ from ui.uninterrupted import uninterrupted
 MAP_NEXT = "Map next task"
 DONE = "I'm done with this task"
 GIVE_BACK = "Give it back"
+BAD_IMAGERY = "Can't map it: bad imagery"
+SET_IT_ASIDE = "Set it aside"
+SET_ASIDE_ASKED = "set_aside_asked"  # session key: the task (ref) whose setting aside waits
+SET_ASIDE_REASON = "set_aside_reason"  # session key: what the volunteer says is wrong
+SET_ASIDE_QUESTION = (
+    "Task {n} cannot be mapped on this imagery (clouds, haze, smoke, no data)? It leaves the "
+    "queue until a coordinator puts it back. Fields you saved in it stay; unsaved drawings "
+    "stay on the map; proposed fields waiting are dropped."
+)
 
 
 def label_page_task(store: BaseLabelStore, scene_id: str, identity: Identity) -> Task | None:
@@ -94,6 +104,22 @@ def _hand_in_as_it_is(
 
 def _not_yet() -> None:
     st.session_state.pop(HAND_IN_ASKED, None)
+    st.session_state.pop(SET_ASIDE_ASKED, None)
+
+
+def _ask_set_aside(task: Task) -> None:
+    st.session_state[SET_ASIDE_ASKED] = task.ref
+
+
+@uninterrupted
+def _set_aside(campaigns: CampaignStore, task: Task, identity: Identity, drafts: Drafts) -> None:
+    """Set it aside: the task leaves the queue; the proposals no one kept are dropped, the
+    unsaved drawings stay on the map."""
+    st.session_state.pop(SET_ASIDE_ASKED, None)
+    outcome = set_aside(campaigns, task, identity, st.session_state.get(SET_ASIDE_REASON, ""))
+    if outcome.ok:
+        Proposals.beside(drafts.path).drop_queue()
+    show_task(outcome, fly=False)
 
 
 @uninterrupted
@@ -140,7 +166,20 @@ def task_panel(
             st.button(NOT_YET, on_click=_not_yet)
         return False
     st.session_state.pop(HAND_IN_ASKED, None)  # nothing left on the map: no question
+    if st.session_state.get(SET_ASIDE_ASKED) == task.ref:
+        st.warning(SET_ASIDE_QUESTION.format(n=task.number))
+        st.text_input(
+            "What is wrong with the imagery (optional)",
+            key=SET_ASIDE_REASON,
+            max_chars=200,
+            placeholder="clouds, haze, no data…",
+        )
+        with st.container(horizontal=True):
+            st.button(SET_IT_ASIDE, type="primary", on_click=_set_aside, args=args)
+            st.button(NOT_YET, key="set-aside-not-yet", on_click=_not_yet)
+        return False
     with st.container(horizontal=True):  # side by side, or stacked when the column is narrow
         st.button(DONE, type="primary", on_click=_hand_in, args=args)
         st.button(GIVE_BACK, on_click=_give_back, args=(campaigns, task, identity))
+        st.button(BAD_IMAGERY, on_click=_ask_set_aside, args=(task,))
     return False

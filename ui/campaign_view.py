@@ -235,12 +235,17 @@ def top_up(engine: JobEngine, scene: Scene, campaigns: CampaignStore, campaign_i
         pre_enhance_text(engine, scene, campaign_id, campaigns.tasks(campaign_id))
 
 
+def _refused(exc: LabelError) -> TaskOutcome:
+    """A store's refusal as a sentence."""
+    text = str(exc)
+    return TaskOutcome(False, text[:1].upper() + text[1:] + ("" if text.endswith(".") else "."))
+
+
 def _step(action: Any, done: str) -> TaskOutcome:
     try:
         task = action()
     except LabelError as exc:
-        text = str(exc)
-        return TaskOutcome(False, text[:1].upper() + text[1:] + ("" if text.endswith(".") else "."))
+        return _refused(exc)
     return TaskOutcome(True, done.format(n=task.number), task)
 
 
@@ -330,6 +335,25 @@ def decide(
             "wait on the Review page."
         )
     return replace(outcome, message=outcome.message + said)
+
+
+def set_aside(campaigns: CampaignStore, task: Task, identity: Identity, reason: str) -> TaskOutcome:
+    """The mapper sets the task aside: it cannot be mapped on this imagery."""
+    return _step(
+        lambda: campaigns.set_aside(task.campaign_id, task.number, identity.name, reason),
+        "Task {n} is set aside for bad imagery, out of the queue until a coordinator puts it "
+        "back. Thank you for saying so!",
+    )
+
+
+def reset_set_aside(campaigns: CampaignStore, campaign_id: str, identity: Identity) -> TaskOutcome:
+    """A coordinator puts the tasks set aside for bad imagery back in the queue."""
+    try:
+        back = campaigns.reset_set_aside(campaign_id, identity.name, identity.role)
+    except LabelError as exc:
+        return _refused(exc)
+    numbers = ", ".join(str(task.number) for task in back)
+    return TaskOutcome(True, f"Back in the queue: task(s) {numbers}." if back else "None left.")
 
 
 def held_task(store: BaseLabelStore, scene_id: str, identity: Identity) -> Task | None:
@@ -455,6 +479,14 @@ def lock_line(task: Task) -> str:
     """'task 12 · mapping · Sita until 14:05 UTC'."""
     until = (task.locked_until or "")[11:16]
     return f"task {task.number} · {STATE_TITLES[task.state]} · {task.locked_by} until {until} UTC"
+
+
+def progress_text(found: Progress) -> str:
+    """'3 of 40 tasks validated (8 %)', of the tasks the imagery allows, and how many were
+    set aside for bad imagery."""
+    done = found.counts[TaskState.VALIDATED]
+    aside = f"; {found.set_aside} set aside for bad imagery" if found.set_aside else ""
+    return f"{done} of {found.workable} tasks validated ({found.done_share:.0%}){aside}"
 
 
 def eta_text(found: Progress) -> str:

@@ -370,3 +370,47 @@ def test_nearest_means_on_the_ground_not_in_degrees(campaigns: CampaignStore) ->
     east = campaigns.map_next(c.id, "ram")
     assert east.number == first.number + 1
     assert east.geometry.centroid.x > first.geometry.centroid.x
+
+
+def test_a_task_set_aside_for_bad_imagery_waits_for_a_coordinator(
+    campaigns: CampaignStore,
+) -> None:
+    c = make_campaign(campaigns)
+    task = campaigns.map_next(c.id, "ram")
+    with pytest.raises(TaskLockedError, match="do not hold"):
+        campaigns.set_aside(c.id, task.number, "sita", "clouds")  # only its mapper
+    aside = campaigns.set_aside(c.id, task.number, "ram", "  clouds over the north half ")
+    assert (aside.state, aside.comment, aside.locked_by) == (
+        TaskState.BAD_IMAGERY, "clouds over the north half", None
+    )  # fmt: skip
+    with pytest.raises(TaskLockedError, match="is bad imagery, not ready to map"):
+        campaigns.lock_for_mapping(c.id, task.number, "gita")
+    assert campaigns.map_next(c.id, "ram").number != task.number  # out of the queue
+    found = campaigns.progress(c.id)
+    assert (found.set_aside, found.workable) == (1, found.total - 1)
+    with pytest.raises(PermissionDeniedError):
+        campaigns.reset_set_aside(c.id, "ram", Role.VOLUNTEER)
+    [back] = campaigns.reset_set_aside(c.id, "boss", Role.COORDINATOR)
+    assert (back.number, back.state, back.comment, back.mappers) == (
+        task.number, TaskState.READY, None, ()
+    )  # fmt: skip
+    actions = [(e.action, e.to_state, e.comment) for e in campaigns.events(c.id, task.number)]
+    assert actions[-2:] == [
+        ("bad imagery", "bad_imagery", "clouds over the north half"),
+        ("reset", "ready", "clouds over the north half"),
+    ]
+    assert campaigns.reset_set_aside(c.id, "boss", Role.COORDINATOR) == []  # none left
+    assert campaigns.lock_for_mapping(c.id, task.number, "gita").locked_by == "gita"
+
+
+def test_an_invalidated_task_set_aside_and_reset_is_mapped_anew(campaigns: CampaignStore) -> None:
+    c = make_campaign(campaigns)
+    task = campaigns.map_next(c.id, "ram")
+    campaigns.mark_mapped(c.id, task.number, "ram")
+    campaigns.validate_next(c.id, "sita", Role.REVIEWER)
+    campaigns.invalidate(c.id, task.number, "sita", Role.REVIEWER, "the river field is missing")
+    assert campaigns.map_next(c.id, "ram").number == task.number  # back to its mapper
+    campaigns.set_aside(c.id, task.number, "ram")  # no reason given: none recorded
+    assert campaigns.task(c.id, task.number).comment is None
+    [back] = campaigns.reset_set_aside(c.id, "boss", Role.COORDINATOR)
+    assert back.mappers == ()  # not waiting for a second mapper: anyone maps it

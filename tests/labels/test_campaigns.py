@@ -178,6 +178,11 @@ def test_progress_counts_states_people_and_the_time_left_at_the_recent_pace() ->
     assert two.tasks_per_hour is None and two.hours_left is None
     assert format_hours(None).startswith("not known yet")
     assert progress([], [], {}, now).hours_left is None
+    aside = [*tasks[:5], Task("c", 6, geom, TaskState.BAD_IMAGERY, comment="clouds")]
+    cloudy = progress(aside, events, {}, now)  # one task cannot be mapped on this imagery
+    assert (cloudy.set_aside, cloudy.workable) == (1, 5)
+    assert cloudy.done_share == pytest.approx(3 / 5)  # of the tasks the imagery allows
+    assert cloudy.hours_left == pytest.approx(2 / 0.75)  # two left, not three
 
 
 def test_a_field_belongs_to_the_task_holding_at_least_half_of_it() -> None:

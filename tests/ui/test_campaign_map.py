@@ -66,3 +66,11 @@ def test_a_decided_task_says_who_mapped_and_decided_it_and_why_escaped() -> None
     assert task_feature(done, now, show_holder=False)["properties"]["_tooltip"] == (
         "task 5 · validated by Maya · mapped by Sita"
     )
+
+
+def test_a_task_set_aside_says_what_is_wrong_with_its_imagery_escaped() -> None:
+    aside = Task("c", 6, box(0, 0, 1, 1), TaskState.BAD_IMAGERY, comment=f"clouds {HOSTILE}")
+    feature = task_feature(aside, "2026-01-01T00:00:00.000000Z", show_holder=False)
+    tooltip = feature["properties"]["_tooltip"]
+    assert tooltip.startswith("task 6 · bad imagery: clouds &lt;img") and "<img" not in tooltip
+    assert feature["properties"]["_style"]["fillColor"] == STATE_COLOURS[TaskState.BAD_IMAGERY]

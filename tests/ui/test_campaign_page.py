@@ -31,7 +31,15 @@ from tests.ui.campaign_steps import (
 )
 from tests.ui.conftest import run_page, shown
 from ui.auth import Identity
-from ui.campaign_panel import DONE, GIVE_BACK, MAP_NEXT
+from ui.campaign_panel import (
+    BAD_IMAGERY,
+    DONE,
+    GIVE_BACK,
+    MAP_NEXT,
+    SET_ASIDE_QUESTION,
+    SET_ASIDE_REASON,
+    SET_IT_ASIDE,
+)
 from ui.campaign_view import AreaError, area_from_geojson, decide, task_bbox
 from ui.drawings import Draft, Drafts
 from ui.hand_in import AS_IT_IS, NOT_YET, Leftovers
@@ -383,3 +391,43 @@ def test_a_field_saved_mostly_outside_the_task_held_carries_no_task(app_data: Pa
     said = [shown(t.value) for t in [*app.success, *app.toast]]
     assert any(f"outside task {task.number}: it carries no task" in s for s in said), said
     assert sum("carries no task" in s for s in said) == 1
+
+
+def test_a_task_on_bad_imagery_is_set_aside_and_a_coordinator_puts_it_back(
+    app_data: Path,
+) -> None:
+    campaigns = create_campaign(app_data)
+    [campaign] = campaigns.campaigns()
+    app = run_page(CAMPAIGNS_PAGE, SITA)
+    button(app, MAP_NEXT).click().run()  # on the Label page now
+    task = campaigns.held_by(campaign.id, "Sita")
+    assert task is not None
+    drafts = Drafts(app_data / "drafts", SITA.name, open_scene(SAMPLE_SCENE).scene_id)
+    record = Proposals.beside(drafts.path)
+    record.queue = [task.geometry.centroid.buffer(0.001)]  # one of Outline all's, waiting
+    record.save()
+    app.switch_page(LABEL_PAGE).run()  # the test's page follows the app's switch
+    button(app, BAD_IMAGERY).click().run()
+    question = SET_ASIDE_QUESTION.format(n=task.number)
+    assert [w.value for w in app.warning if w.value == question]
+    button(app, NOT_YET).click().run()  # nothing changed
+    assert campaigns.task(campaign.id, task.number).state is TaskState.LOCKED_MAPPING
+    assert not [w for w in app.warning if w.value == question]
+    button(app, BAD_IMAGERY).click().run()
+    app.text_input(key=SET_ASIDE_REASON).input("Clouds over the whole square").run()
+    button(app, SET_IT_ASIDE).click().run()
+    assert not app.exception, app.exception
+    aside = campaigns.task(campaign.id, task.number)
+    assert (aside.state, aside.comment) == (TaskState.BAD_IMAGERY, "Clouds over the whole square")
+    assert Proposals.beside(drafts.path).queue == []
+    assert [b for b in app.button if b.label == MAP_NEXT]  # free to take another
+
+    total = len(campaigns.tasks(campaign.id))
+    sita = run_page(CAMPAIGNS_PAGE, SITA)
+    [bar] = sita.get("progress")
+    assert f"0 of {total - 1} tasks validated (0%); 1 set aside for bad imagery" in str(bar.proto)
+    assert not [b for b in sita.button if "set aside back" in b.label]  # coordinators only
+    boss = run_page(CAMPAIGNS_PAGE, BOSS)
+    button(boss, "Put the 1 task(s) set aside back in the queue").click().run()
+    assert any(f"task(s) {task.number}." in shown(s.value) for s in boss.success)
+    assert campaigns.task(campaign.id, task.number).state is TaskState.READY
