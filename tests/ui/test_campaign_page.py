@@ -15,7 +15,7 @@ from shapely.geometry import box, mapping
 from streamlit.testing.v1 import AppTest
 
 from labels.campaign_store import CampaignStore
-from labels.campaigns import Campaign, TaskState
+from labels.campaigns import Campaign, Task, TaskState
 from labels.model import Role
 from labels.store import open_store
 from sr.imagery.scene import Scene, open_scene
@@ -113,9 +113,10 @@ def test_map_next_hand_in_validate_and_invalidate(app_data: Path) -> None:
     assert table.loc[table["state"] == "validated", "tasks"].item() == 1
 
 
-def test_done_with_work_left_on_the_map_asks_first_and_as_it_is_loses_no_drawing(
-    app_data: Path,
-) -> None:
+def sita_maps_a_task(app_data: Path) -> tuple[CampaignStore, AppTest, Task, Drafts]:
+    """A campaign made on the page; Sita presses Map next task on the Campaigns page (the
+    app moves to the Label page: the test follows with ``app.switch_page``). The campaigns,
+    her page, the task she holds and her drafts."""
     campaigns = create_campaign(app_data)
     [campaign] = campaigns.campaigns()
     app = run_page(CAMPAIGNS_PAGE, SITA)
@@ -123,6 +124,14 @@ def test_done_with_work_left_on_the_map_asks_first_and_as_it_is_loses_no_drawing
     task = campaigns.held_by(campaign.id, "Sita")
     assert task is not None
     drafts = Drafts(app_data / "drafts", SITA.name, open_scene(SAMPLE_SCENE).scene_id)
+    return campaigns, app, task, drafts
+
+
+def test_done_with_work_left_on_the_map_asks_first_and_as_it_is_loses_no_drawing(
+    app_data: Path,
+) -> None:
+    campaigns, app, task, drafts = sita_maps_a_task(app_data)
+    campaign = campaigns.get(task.campaign_id)
     c = task.geometry.centroid
     drawn = box(c.x, c.y, c.x + 0.001, c.y + 0.001)
     drafts.save(Draft(new=[drawn]))  # drawn, not saved
@@ -371,16 +380,10 @@ def test_a_task_mapped_twice_is_validated_once_one_version_is_kept(app_data: Pat
 
 
 def test_a_field_saved_mostly_outside_the_task_held_carries_no_task(app_data: Path) -> None:
-    campaigns = create_campaign(app_data)
-    [campaign] = campaigns.campaigns()
-    app = run_page(CAMPAIGNS_PAGE, SITA)
-    button(app, MAP_NEXT).click().run()
-    task = campaigns.held_by(campaign.id, "Sita")
-    assert task is not None
+    campaigns, app, task, drafts = sita_maps_a_task(app_data)
     _, south, east, _ = task.geometry.bounds
     across = box(east - 0.0012, south + 0.001, east + 0.0008, south + 0.002)  # 60 % inside
     outside = box(east + 0.003, south + 0.001, east + 0.005, south + 0.002)  # a leftover
-    drafts = Drafts(app_data / "drafts", SITA.name, open_scene(SAMPLE_SCENE).scene_id)
     drafts.save(Draft(new=[across, outside]))
     app.switch_page(LABEL_PAGE).run()
     button(app, "Save & submit").click().run()
@@ -396,13 +399,8 @@ def test_a_field_saved_mostly_outside_the_task_held_carries_no_task(app_data: Pa
 def test_a_task_on_bad_imagery_is_set_aside_and_a_coordinator_puts_it_back(
     app_data: Path,
 ) -> None:
-    campaigns = create_campaign(app_data)
-    [campaign] = campaigns.campaigns()
-    app = run_page(CAMPAIGNS_PAGE, SITA)
-    button(app, MAP_NEXT).click().run()  # on the Label page now
-    task = campaigns.held_by(campaign.id, "Sita")
-    assert task is not None
-    drafts = Drafts(app_data / "drafts", SITA.name, open_scene(SAMPLE_SCENE).scene_id)
+    campaigns, app, task, drafts = sita_maps_a_task(app_data)
+    campaign = campaigns.get(task.campaign_id)
     record = Proposals.beside(drafts.path)
     record.queue = [task.geometry.centroid.buffer(0.001)]  # one of Outline all's, waiting
     record.save()
