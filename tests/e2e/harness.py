@@ -225,6 +225,25 @@ def press(page, name: str, timeout_ms: float = 60_000) -> None:  # type: ignore[
     button.click()
 
 
+def wait_idle(page, steady_s: float = 1.0, timeout_s: float = 90) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the page's script has not been running for ``steady_s`` (a reload or a
+    map's first report starts runs one after the other): a key or click made during a run
+    can be lost before the page hears it, as a volunteer would see it do nothing."""
+    running = page.get_by_test_id("stStatusWidgetRunningIcon")
+    deadline = time.monotonic() + timeout_s
+    quiet_since = None
+    while True:
+        now = time.monotonic()
+        if running.count():
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = now
+        elif now - quiet_since >= steady_s:
+            return
+        assert now < deadline, f"the page's script kept running for {timeout_s:.0f} s"
+        time.sleep(0.1)
+
+
 def _settled_box(page) -> dict[str, float] | None:  # type: ignore[no-untyped-def]
     """The map frame's box once it is sized and scrolled into view (None: not yet)."""
     from playwright.sync_api import Error

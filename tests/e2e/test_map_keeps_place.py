@@ -31,6 +31,7 @@ from tests.e2e.harness import (
     sign_in,
     stored_labels,
     wait_for_text_or_report,
+    wait_idle,
 )
 from ui.field_layers import crop_colour
 from ui.settings import SAMPLE_SCENE
@@ -79,7 +80,7 @@ def _switch(page, showing: str):  # type: ignore[no-untyped-def]
 def _press(page, key: str) -> None:  # type: ignore[no-untyped-def]
     """Press a key once the app is idle (a key pressed while the page's script still runs
     may be dropped by Streamlit, as a volunteer would see it do nothing)."""
-    expect(page.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0, timeout=60_000)
+    wait_idle(page, steady_s=0.0)
     page.keyboard.press(key)
 
 

@@ -41,6 +41,7 @@ from tests.e2e.harness import (
     press,
     running_app,
     sign_in,
+    wait_idle,
 )
 from tests.e2e.sample_fields import BOTH_DATES, click_until, inside_a_field, largest_field, lonlat
 from ui.drawings import Drafts
@@ -251,7 +252,7 @@ def test_a_field_drawn_by_hand_with_the_tool_on_proposes_nothing_at_its_vertices
     with click_a_field(browser, data) as page:
         finish_polygon(page, hand_corners(page), pause_s=2.0)
         page.get_by_text("1 unsaved drawing(s)").wait_for(timeout=60_000)
-        expect(page.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0, timeout=60_000)
+        wait_idle(page, steady_s=0.0)
         page.wait_for_timeout(2_000)  # a late proposal would show by now
         assert page.get_by_text("Outline proposed (unsaved)").count() == 0
         drafts = Drafts(data / "drafts", "Sita", open_scene(SAMPLE_SCENE).scene_id)
@@ -275,7 +276,7 @@ def test_keys_keep_and_skip_outline_alls_proposals_and_a_field_just_drawn_is_kep
         page.keyboard.press("s")
         page.get_by_text(f"Proposed field, {len(rest) + 1} waiting").wait_for(timeout=60_000)
         assert drafts.load().new == []
-        expect(page.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0, timeout=60_000)
+        wait_idle(page, steady_s=0.0)
         finish_polygon(page, hand_corners(page))  # a field by hand, far from them
         page.keyboard.press("k")  # at once, in the map: before the map reported the field
         page.get_by_text(f"Proposed field, {len(rest)} waiting").wait_for(timeout=60_000)

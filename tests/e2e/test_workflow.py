@@ -23,10 +23,12 @@ from tests.e2e.harness import (
     REVIEWER_CODE,
     draw_square,
     map_centre,
+    press,
     running_app,
     sign_in,
     steady_box,
     wait_for_text_or_report,
+    wait_idle,
 )
 from ui.field_layers import crop_colour
 
@@ -69,9 +71,12 @@ def test_volunteer_to_reviewer_to_export(browser, tmp_path: Path) -> None:  # ty
         volunteer.reload()  # unsaved work survives a reload
         volunteer.get_by_text("1 unsaved drawing(s)").wait_for(timeout=60_000)
         _shot(volunteer, "3_draft_after_reload")
-        volunteer.get_by_role("button", name="Save & submit").click()
-        # once seen lost under load: if it happens again, the failure says how the page, the
-        # map's Save clicks, the store and the server stood
+        # Seen lost under load when clicked while the page still ran after the reload (the
+        # map's Save listener saw no click, nothing was saved): the click waits for the page.
+        # If a save is lost again, the failure says how the page, the map's Save clicks, the
+        # store and the server stood.
+        wait_idle(volunteer)
+        press(volunteer, "Save & submit")
         wait_for_text_or_report(volunteer, "Saved rice field", data)
 
     with running_app(data, **env) as url:  # saved work survives a server restart
