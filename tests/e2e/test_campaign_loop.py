@@ -1,7 +1,9 @@
 """A campaign in a real browser on the bundled sample: the coordinator draws the area and
 creates the campaign, a volunteer maps the next task (draws a field in it, marks it done), a
 reviewer validates it; another task is invalidated with a comment and its volunteer sees the
-comment and gets the task back first. Screenshots go to test-artifacts/.
+comment and gets the task back first, with the comment in the task panel; she sets it aside
+for bad imagery, and the coordinator puts it back in the queue. Screenshots go to
+test-artifacts/.
 """
 
 from __future__ import annotations
@@ -122,4 +124,31 @@ def test_coordinator_volunteer_reviewer_loop(browser, tmp_path: Path) -> None:  
         sita.get_by_text("The field by the river is missing.").wait_for(timeout=WAIT)
         _click(sita, "Map next task")
         assert task_taken(sita) == second  # her invalidated task comes back to her first
+        sita.get_by_text("Sent back by Maya: The field by the river is missing.").wait_for(
+            timeout=WAIT
+        )  # with the task, what to fix
         _shot(sita, "4_rework")
+
+        # clouds over it: she sets it aside, and the coordinator puts it back later
+        _click(sita, "Can't map it: bad imagery")
+        reason = sita.get_by_label("What is wrong with the imagery (optional)")
+        reason.fill("Clouds over the north half")
+        reason.press("Tab")
+        _click(sita, "Set it aside")
+        expect(sita.get_by_role("button", name="Map next task", exact=True)).to_be_visible(
+            timeout=WAIT
+        )
+        campaigns = CampaignStore(open_store(data / "labels", snapshots=False))
+        [campaign] = campaigns.campaigns()
+        deadline = time.monotonic() + 30
+        while campaigns.task(campaign.id, second).state is not TaskState.BAD_IMAGERY:
+            assert time.monotonic() < deadline, campaigns.task(campaign.id, second)
+            time.sleep(0.2)
+        assert campaigns.task(campaign.id, second).comment == "Clouds over the north half"
+        boss.goto(f"{url}/campaigns?{query}")
+        boss.get_by_text("1 set aside for bad imagery").wait_for(timeout=WAIT)
+        map_centre(boss)
+        _shot(boss, "5_set_aside")
+        _click(boss, "Put the 1 task(s) set aside back in the queue")
+        boss.get_by_text(f"Back in the queue: task(s) {second}.").wait_for(timeout=WAIT)
+        assert campaigns.task(campaign.id, second).state is TaskState.READY
