@@ -33,6 +33,7 @@ from ui.campaign_view import (
     progress_text,
     release,
     reset_set_aside,
+    set_aside_table,
     state_table,
     task_fields,
     top_up,
@@ -222,6 +223,7 @@ if campaign is not None:
                 help="When new imagery came, or the bad imagery was not so bad.",
                 on_click=lambda cid=campaign.id: keep(reset_set_aside(campaigns, cid, identity)),
             )
+            st.dataframe(set_aside_table(tasks, campaigns.events(campaign.id)), hide_index=True)
         if held is None:
             st.button(
                 MAP_NEXT,

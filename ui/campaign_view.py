@@ -25,6 +25,7 @@ from labels.campaigns import (
     FieldCounts,
     Progress,
     Task,
+    TaskEvent,
     TaskState,
     format_hours,
     iso,
@@ -479,6 +480,19 @@ def lock_line(task: Task) -> str:
     """'task 12 · mapping · Sita until 14:05 UTC'."""
     until = (task.locked_until or "")[11:16]
     return f"task {task.number} · {STATE_TITLES[task.state]} · {task.locked_by} until {until} UTC"
+
+
+def set_aside_table(tasks: Sequence[Task], events: Sequence[TaskEvent]) -> pd.DataFrame:
+    """The tasks set aside for bad imagery, for the coordinator: who set each aside, when,
+    and why (a table: shown as text, never as markdown)."""
+    by = {e.number: e for e in events if e.to_state == TaskState.BAD_IMAGERY.value}
+    rows = [
+        (t.number, by[t.number].actor if t.number in by else "", (t.updated_at or "")[:16],
+         t.comment or "")
+        for t in tasks
+        if t.state is TaskState.BAD_IMAGERY
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=["task", "set aside by", "at (UTC)", "why"])
 
 
 def progress_text(found: Progress) -> str:
