@@ -41,6 +41,7 @@ from labels.campaigns import (
     progress,
 )
 from labels.errors import NotFoundError, PermissionDeniedError, StaleEditError
+from labels.limits import MAX_TEXT_CHARS
 from labels.model import PROPOSED, Label, Role, Status, normalise_name
 
 # The campaign tables on SQLite (PostGIS: labels/migrations/postgis/0004_campaigns.sql).
@@ -607,7 +608,7 @@ class CampaignStore:
         now = iso(self.clock())
         with self._transaction() as conn:
             task = self._own_lock(conn, campaign_id, number, actor, TaskState.LOCKED_MAPPING, now)
-            why = reason.strip() or None
+            why = _said(reason)
             aside = task.unlocked(TaskState.BAD_IMAGERY).replace(validator=None, comment=why)
             return self._write(conn, task, aside, "bad imagery", actor, now, why)
 
@@ -712,9 +713,10 @@ class CampaignStore:
             task = self._own_lock(
                 conn, campaign_id, number, actor, TaskState.LOCKED_VALIDATION, now
             )
-            decided = task.unlocked(state).replace(validator=actor, comment=comment.strip() or None)
+            said = _said(comment)
+            decided = task.unlocked(state).replace(validator=actor, comment=said)
             verb = "validated" if state is TaskState.VALIDATED else "invalidated"
-            return self._write(conn, task, decided, verb, actor, now, comment.strip() or None)
+            return self._write(conn, task, decided, verb, actor, now, said)
 
 
 _WRITER_LOCKS: dict[str, threading.Lock] = {}
@@ -725,6 +727,12 @@ def _writer_lock(where: str) -> threading.Lock:
     """The one lock of this process for the SQLite store at ``where``."""
     with _LOCKS_LOCK:
         return _WRITER_LOCKS.setdefault(where, threading.Lock())
+
+
+def _said(text: str) -> str | None:
+    """A person's comment or reason as stored: trimmed, at most ``MAX_TEXT_CHARS`` (as any
+    text of an imported label), None when empty."""
+    return text.strip()[:MAX_TEXT_CHARS].strip() or None
 
 
 def _is_mapper(task: Task, person: str) -> bool:

@@ -301,7 +301,7 @@ def decide(
     """Validate the task, or invalidate it with a comment (back to its mapper).
 
     Validating accepts the task's fields waiting for review, as the reviewer saw them
-    (``seen``: the campaign's fields read when the buttons were shown); a field changed
+    (``seen``: the task's fields read when the buttons were shown); a field changed
     since is left waiting for Review. A task mapped twice is validated once one version is
     kept, so that two copies of its fields are never both accepted."""
     if not valid:

@@ -414,3 +414,15 @@ def test_an_invalidated_task_set_aside_and_reset_is_mapped_anew(campaigns: Campa
     assert campaigns.task(c.id, task.number).comment is None
     [back] = campaigns.reset_set_aside(c.id, "boss", Role.COORDINATOR)
     assert back.mappers == ()  # not waiting for a second mapper: anyone maps it
+
+
+def test_a_reason_or_comment_is_stored_at_most_1000_characters(campaigns: CampaignStore) -> None:
+    c = make_campaign(campaigns)
+    first = campaigns.map_next(c.id, "ram")
+    campaigns.mark_mapped(c.id, first.number, "ram")
+    campaigns.validate_next(c.id, "sita", Role.REVIEWER)
+    sent = campaigns.invalidate(c.id, first.number, "sita", Role.REVIEWER, " " + "y" * 3000)
+    second = campaigns.map_next(c.id, "gita")
+    aside = campaigns.set_aside(c.id, second.number, "gita", "x" * 5000)  # a client sends more
+    assert len(sent.comment or "") == len(aside.comment or "") == 1000  # than the page's box
+    assert campaigns.events(c.id, second.number)[-1].comment == aside.comment
