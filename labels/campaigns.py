@@ -327,6 +327,7 @@ class Progress:
     fields_by: dict[str, FieldCounts]
     tasks_per_hour: float | None
     hours_left: float | None
+    set_aside_by: dict[str, int] = dataclasses.field(default_factory=dict)  # bad imagery, ever
 
     def share(self, state: TaskState) -> float:
         return self.counts.get(state, 0) / self.total if self.total else 0.0
@@ -381,10 +382,17 @@ def progress(
             mapped_by[person] = mapped_by.get(person, 0) + 1
         if task.validator and task.state is TaskState.VALIDATED:
             validated_by[task.validator] = validated_by.get(task.validator, 0) + 1
+    events = list(events)
+    set_aside_by: dict[str, int] = {}
+    for event in events:
+        if event.to_state == TaskState.BAD_IMAGERY.value:
+            set_aside_by[event.actor] = set_aside_by.get(event.actor, 0) + 1
     rate = pace(events, now)
     left = total - counts[TaskState.VALIDATED] - counts[TaskState.BAD_IMAGERY]
     hours = left / rate if rate else (0.0 if left == 0 and total else None)
-    return Progress(counts, total, mapped_by, validated_by, dict(fields_by), rate, hours)
+    return Progress(
+        counts, total, mapped_by, validated_by, dict(fields_by), rate, hours, set_aside_by
+    )
 
 
 def format_hours(hours: float | None) -> str:

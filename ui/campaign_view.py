@@ -454,18 +454,24 @@ PEOPLE_COLUMNS = (
     "fields",
     "assist proposals saved unedited",
     "fields rejected",
+    "tasks set aside",
 )
 
 
 def people_table(found: Progress) -> pd.DataFrame:
     """Per volunteer: tasks mapped, tasks validated, fields drawn in the campaign, how many
-    of those they saved as the outline assist proposed them, and how many were rejected."""
-    people = sorted(set(found.mapped_by) | set(found.validated_by) | set(found.fields_by))
+    of those they saved as the outline assist proposed them, how many were rejected, and how
+    many tasks they set aside for bad imagery (one who sets many aside is one to ask why)."""
+    people = sorted(
+        set(found.mapped_by) | set(found.validated_by) | set(found.fields_by)
+        | set(found.set_aside_by)
+    )  # fmt: skip
     rows = []
     for p in people:
         fields = found.fields_by.get(p, FieldCounts(0))
         counts = (found.mapped_by.get(p, 0), found.validated_by.get(p, 0))
-        rows.append((p, *counts, fields.fields, fields.unedited, fields.rejected))
+        aside = found.set_aside_by.get(p, 0)
+        rows.append((p, *counts, fields.fields, fields.unedited, fields.rejected, aside))
     return pd.DataFrame(rows, columns=list(PEOPLE_COLUMNS))
 
 

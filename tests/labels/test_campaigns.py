@@ -179,8 +179,10 @@ def test_progress_counts_states_people_and_the_time_left_at_the_recent_pace() ->
     assert format_hours(None).startswith("not known yet")
     assert progress([], [], {}, now).hours_left is None
     aside = [*tasks[:5], Task("c", 6, geom, TaskState.BAD_IMAGERY, comment="clouds")]
-    cloudy = progress(aside, events, {}, now)  # one task cannot be mapped on this imagery
-    assert (cloudy.set_aside, cloudy.workable) == (1, 5)
+    set_aside = TaskEvent("c", 6, "bad imagery", "locked_mapping", "bad_imagery", "hari",
+                          iso(now - timedelta(hours=3)), "clouds")  # fmt: skip
+    cloudy = progress(aside, [*events, set_aside], {}, now)  # one cannot be mapped on it
+    assert (cloudy.set_aside, cloudy.workable, cloudy.set_aside_by) == (1, 5, {"hari": 1})
     assert cloudy.done_share == pytest.approx(3 / 5)  # of the tasks the imagery allows
     assert cloudy.hours_left == pytest.approx(2 / 0.75)  # two left, not three
 

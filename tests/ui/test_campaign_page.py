@@ -426,6 +426,8 @@ def test_a_task_on_bad_imagery_is_set_aside_and_a_coordinator_puts_it_back(
     assert f"0 of {total - 1} tasks validated (0%); 1 set aside for bad imagery" in str(bar.proto)
     assert not [b for b in sita.button if "set aside back" in b.label]  # coordinators only
     boss = run_page(CAMPAIGNS_PAGE, BOSS)
+    people = next(d.value for d in boss.dataframe if "person" in d.value.columns)
+    assert people.set_index("person").loc["Sita", "tasks set aside"] == 1
     [aside_table] = [d.value for d in boss.dataframe if "why" in d.value.columns]
     assert aside_table[["task", "set aside by", "why"]].values.tolist() == [
         [task.number, "Sita", "Clouds over the whole square"]
