@@ -25,6 +25,7 @@ from tests.e2e.harness import (
     map_centre,
     running_app,
     sign_in,
+    wait_idle,
 )
 
 pytestmark = pytest.mark.e2e
@@ -57,7 +58,11 @@ def handed_in(page, data: Path, number: int) -> None:  # type: ignore[no-untyped
 
 
 def _click(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Click the button once the page's script is idle: a run under way can show a stale copy
+    of it beside the new one (CI: two "Invalidate" after the comment's Tab started a run)."""
+    wait_idle(page, steady_s=0.5, timeout_s=WAIT / 1000)
     button = page.get_by_role("button", name=name, exact=True)
+    expect(button).to_have_count(1, timeout=WAIT)
     expect(button).to_be_enabled(timeout=WAIT)
     button.click()
 
