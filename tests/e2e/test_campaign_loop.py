@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from labels.campaign_store import CampaignStore
-from labels.campaigns import TaskState
+from labels.campaigns import Task, TaskState
 from labels.store import open_store
 from tests.e2e.harness import (
     ARTIFACTS,
@@ -45,16 +45,19 @@ def task_taken(page) -> int:  # type: ignore[no-untyped-def]
     return int(heading.first.inner_text().split()[1])
 
 
-def handed_in(page, data: Path, number: int) -> None:  # type: ignore[no-untyped-def]
-    """Wait until the panel offers the next task again and the store holds the task mapped
-    (the "is mapped" message is a toast, gone after a few seconds)."""
+def handed_in(  # type: ignore[no-untyped-def]
+    page, data: Path, number: int, state: TaskState = TaskState.MAPPED
+) -> Task:
+    """Wait until the panel offers the next task again and the store holds the task in
+    ``state`` (mapped, or set aside: the message is a toast, gone after a few seconds)."""
     expect(page.get_by_role("button", name="Map next task", exact=True)).to_be_visible(timeout=WAIT)
     campaigns = CampaignStore(open_store(data / "labels", snapshots=False))
     [campaign] = campaigns.campaigns()
     deadline = time.monotonic() + 30
-    while campaigns.task(campaign.id, number).state is not TaskState.MAPPED:
-        assert time.monotonic() < deadline, campaigns.task(campaign.id, number)
+    while (task := campaigns.task(campaign.id, number)).state is not state:
+        assert time.monotonic() < deadline, task
         time.sleep(0.2)
+    return task
 
 
 def _click(page, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -140,20 +143,13 @@ def test_coordinator_volunteer_reviewer_loop(browser, tmp_path: Path) -> None:  
         reason.fill("Clouds over the north half")
         reason.press("Tab")
         _click(sita, "Set it aside")
-        expect(sita.get_by_role("button", name="Map next task", exact=True)).to_be_visible(
-            timeout=WAIT
-        )
-        campaigns = CampaignStore(open_store(data / "labels", snapshots=False))
-        [campaign] = campaigns.campaigns()
-        deadline = time.monotonic() + 30
-        while campaigns.task(campaign.id, second).state is not TaskState.BAD_IMAGERY:
-            assert time.monotonic() < deadline, campaigns.task(campaign.id, second)
-            time.sleep(0.2)
-        assert campaigns.task(campaign.id, second).comment == "Clouds over the north half"
+        aside = handed_in(sita, data, second, TaskState.BAD_IMAGERY)
+        assert aside.comment == "Clouds over the north half"
         boss.goto(f"{url}/campaigns?{query}")
         boss.get_by_text("1 set aside for bad imagery").wait_for(timeout=WAIT)
         map_centre(boss)
         _shot(boss, "5_set_aside")
         _click(boss, "Put the 1 task(s) set aside back in the queue")
         boss.get_by_text(f"Back in the queue: task(s) {second}.").wait_for(timeout=WAIT)
-        assert campaigns.task(campaign.id, second).state is TaskState.READY
+        campaigns = CampaignStore(open_store(data / "labels", snapshots=False))
+        assert campaigns.task(aside.campaign_id, second).state is TaskState.READY
