@@ -25,16 +25,16 @@ COMMENT_KEY = "task_comment"  # the comment typed for Validate / Invalidate
 SWITCH_KEY = "campaign"  # the date switch's widget keys on this page
 
 
-def drawn_summary(fields: list[Label], task: Task) -> list[str]:
+def drawn_summary(versions: dict[str, list[Label]]) -> list[str]:
     """One line per mapper of the task: how many fields, of which crops, how many hectares, and
     how many are the assist's proposals saved unedited, whose edges deserve a look ('Sita
     saved 3 field(s), 4.2 ha: 2 wheat, 1 maize; 1 by the assist, not edited: check their
-    edges'); a line saying none when nobody drew."""
-    drawn_by = by_mapper(fields, task)
-    if not drawn_by:
+    edges'); a line saying none when nobody drew. ``versions``: the task's fields by mapper
+    (:func:`ui.campaign_view.by_mapper`)."""
+    if not versions:
         return ["No fields were saved in this task."]
     lines = []
-    for mapper, drawn in drawn_by.items():
+    for mapper, drawn in versions.items():
         crops = Counter(label.crop for label in drawn).most_common()
         kinds = ", ".join(f"{count} {crop}" for crop, count in crops)
         hectares = format_hectares(sum(label.area_ha or 0.0 for label in drawn))
@@ -54,12 +54,12 @@ def check_panel(
     """The task held to check, with its decision; returns the date and view for the map.
 
     ``decide(task, valid, fields)`` and ``keep_version(task, mapper)`` are the page's button
-    callbacks (``fields``: the campaign's fields as shown, whose waiting ones Validate
+    callbacks (``fields``: the task's fields as shown, whose waiting ones Validate
     accepts); the comment typed is in the session under :data:`COMMENT_KEY`."""
     st.markdown(f"**Checking task {task.number}** (outlined on the map)")
-    for line in drawn_summary(fields, task):
-        st.caption(escape_markdown(line))  # mappers' names and crops come from users
     versions = by_mapper(fields, task)
+    for line in drawn_summary(versions):
+        st.caption(escape_markdown(line))  # mappers' names and crops come from users
     if len(versions) > 1:
         st.caption("Mapped twice: each version is a layer on the map. Keep one to validate.")
         for mapper in versions:

@@ -10,6 +10,7 @@ from shapely.geometry import box
 from labels.campaigns import Task, TaskState
 from labels.model import HAND, PROPOSED, Label
 from sr.imagery.scene import open_scene
+from ui.campaign_view import by_mapper
 from ui.settings import SAMPLE_SCENE
 from ui.task_check import drawn_summary, enhanced_name
 
@@ -30,7 +31,7 @@ def test_each_mapper_is_summed_up_in_name_order_with_crops_most_common_first() -
         _field("Sita", "wheat", 2.0), _field("Sita", "wheat", 1.0),
         _field("Sita", "rice", 9.0, other_task), _field("Sita", "rice", 9.0, None),
     ]  # fmt: skip
-    assert drawn_summary(fields, TASK) == [
+    assert drawn_summary(by_mapper(fields, TASK)) == [
         "Ram saved 1 field(s), 0.5 ha: 1 rice",
         "Sita saved 3 field(s), 4.2 ha: 2 wheat, 1 maize; 1 by the assist, not edited: check "
         "their edges",
@@ -38,7 +39,7 @@ def test_each_mapper_is_summed_up_in_name_order_with_crops_most_common_first() -
 
 
 def test_a_task_with_no_field_says_so() -> None:
-    assert drawn_summary([_field("Sita", "rice", 1.0, None)], TASK) == [
+    assert drawn_summary(by_mapper([_field("Sita", "rice", 1.0, None)], TASK)) == [
         "No fields were saved in this task."
     ]
 
