@@ -13,7 +13,7 @@ import contextlib
 import json
 import math
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -612,9 +612,12 @@ class CampaignStore:
             aside = task.unlocked(TaskState.BAD_IMAGERY).replace(validator=None, comment=why)
             return self._write(conn, task, aside, "bad imagery", actor, now, why)
 
-    def reset_set_aside(self, campaign_id: str, actor: str, role: Role) -> list[Task]:
-        """A coordinator puts every task set aside for bad imagery back in the queue (new
-        imagery came, or the volunteers were wrong); the tasks as they are now."""
+    def reset_set_aside(
+        self, campaign_id: str, actor: str, role: Role, numbers: Collection[int] | None = None
+    ) -> list[Task]:
+        """A coordinator puts the tasks set aside for bad imagery back in the queue (new
+        imagery came, or the volunteers were wrong): those of ``numbers``, or every one; the
+        tasks as they are now. A number not set aside (any more) is left as it is."""
         if Role(role) is not Role.COORDINATOR:
             raise PermissionDeniedError("only a coordinator may put tasks back in the queue")
         now = iso(self.clock())
@@ -627,6 +630,8 @@ class CampaignStore:
             ).fetchall()
             back = []
             for task in map(self._row_to_task, rows):
+                if numbers is not None and task.number not in numbers:
+                    continue
                 waiting = task.copies > len(task.mappers)  # for its second mapper: kept
                 mappers = task.mappers if waiting else ()  # else mapped anew, by anyone
                 ready = task.replace(state=TaskState.READY, mappers=mappers, comment=None)

@@ -328,6 +328,8 @@ class Progress:
     tasks_per_hour: float | None
     hours_left: float | None
     set_aside_by: dict[str, int] = dataclasses.field(default_factory=dict)  # bad imagery, ever
+    # the tasks set aside now, each with the event that set it aside (who, when, why)
+    set_aside_now: dict[int, TaskEvent] = dataclasses.field(default_factory=dict)
 
     def share(self, state: TaskState) -> float:
         return self.counts.get(state, 0) / self.total if self.total else 0.0
@@ -375,24 +377,29 @@ def progress(
     mapped_by: dict[str, int] = {}
     validated_by: dict[str, int] = {}
     total = 0
+    aside_now: set[int] = set()
     for task in tasks:
         total += 1
         counts[task.state_at(stamp)] += 1
+        if task.state is TaskState.BAD_IMAGERY:
+            aside_now.add(task.number)
         for person in task.mappers:
             mapped_by[person] = mapped_by.get(person, 0) + 1
         if task.validator and task.state is TaskState.VALIDATED:
             validated_by[task.validator] = validated_by.get(task.validator, 0) + 1
     events = list(events)
     set_aside_by: dict[str, int] = {}
-    for event in events:
+    set_aside_now: dict[int, TaskEvent] = {}
+    for event in events:  # oldest first: the last one setting a task aside wins
         if event.to_state == TaskState.BAD_IMAGERY.value:
             set_aside_by[event.actor] = set_aside_by.get(event.actor, 0) + 1
+            if event.number in aside_now:
+                set_aside_now[event.number] = event
     rate = pace(events, now)
     left = total - counts[TaskState.VALIDATED] - counts[TaskState.BAD_IMAGERY]
     hours = left / rate if rate else (0.0 if left == 0 and total else None)
-    return Progress(
-        counts, total, mapped_by, validated_by, dict(fields_by), rate, hours, set_aside_by
-    )
+    return Progress(counts, total, mapped_by, validated_by, dict(fields_by), rate, hours,
+                    set_aside_by, set_aside_now)  # fmt: skip
 
 
 def format_hours(hours: float | None) -> str:

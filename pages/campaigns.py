@@ -31,6 +31,7 @@ from ui.campaign_view import (
     now_utc,
     people_table,
     progress_text,
+    put_back_label,
     release,
     reset_set_aside,
     set_aside_table,
@@ -91,9 +92,10 @@ def decide_held(task: Task, valid: bool, seen: list[Label]) -> None:
 
 
 @uninterrupted
-def keep_held_version(task: Task, mapper: str) -> None:
-    """Keep one mapper's version of a task mapped twice (button callback)."""
-    keep(keep_version(campaigns, task, mapper, identity))
+def keep_held_version(task: Task, mapper: str, shown: list[Label]) -> None:
+    """Keep one mapper's version of a task mapped twice (button callback, with the fields
+    shown)."""
+    keep(keep_version(campaigns, task, mapper, shown, identity))
 
 
 if identity.is_coordinator:
@@ -218,12 +220,21 @@ if campaign is not None:
             "%": st.column_config.NumberColumn(format="%.0f %%")})  # fmt: skip
         st.caption(eta_text(found))
         if found.set_aside and identity.is_coordinator:
-            st.button(
-                f"Put the {found.set_aside} task(s) set aside back in the queue",
-                help="When new imagery came, or the bad imagery was not so bad.",
-                on_click=lambda cid=campaign.id: keep(reset_set_aside(campaigns, cid, identity)),
+            st.dataframe(set_aside_table(found), hide_index=True)
+            some_tasks = st.multiselect(
+                "Tasks to put back",
+                sorted(found.set_aside_now),
+                key=f"put-back-{campaign.id}",
+                placeholder="All of them",
+                help="Choose some to put back only those (look at them on the map first).",
             )
-            st.dataframe(set_aside_table(tasks, campaigns.events(campaign.id)), hide_index=True)
+            st.button(
+                put_back_label(some_tasks, found.set_aside),
+                help="When new imagery came, or the bad imagery was not so bad.",
+                on_click=lambda cid=campaign.id, some=tuple(some_tasks): keep(
+                    reset_set_aside(campaigns, cid, identity, some or None)
+                ),
+            )
         if held is None:
             st.button(
                 MAP_NEXT,

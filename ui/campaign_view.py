@@ -6,7 +6,7 @@ that return ``Outcome``s with a message for the person (nothing raises for their
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -25,7 +25,6 @@ from labels.campaigns import (
     FieldCounts,
     Progress,
     Task,
-    TaskEvent,
     TaskState,
     format_hours,
     iso,
@@ -347,14 +346,27 @@ def set_aside(campaigns: CampaignStore, task: Task, identity: Identity, reason: 
     )
 
 
-def reset_set_aside(campaigns: CampaignStore, campaign_id: str, identity: Identity) -> TaskOutcome:
-    """A coordinator puts the tasks set aside for bad imagery back in the queue."""
+def reset_set_aside(
+    campaigns: CampaignStore,
+    campaign_id: str,
+    identity: Identity,
+    numbers: Collection[int] | None = None,
+) -> TaskOutcome:
+    """A coordinator puts tasks set aside for bad imagery back in the queue: those of
+    ``numbers``, or all of them."""
     try:
-        back = campaigns.reset_set_aside(campaign_id, identity.name, identity.role)
+        back = campaigns.reset_set_aside(campaign_id, identity.name, identity.role, numbers)
     except LabelError as exc:
         return _refused(exc)
-    numbers = ", ".join(str(task.number) for task in back)
-    return TaskOutcome(True, f"Back in the queue: task(s) {numbers}." if back else "None left.")
+    said = ", ".join(str(task.number) for task in back)
+    return TaskOutcome(True, f"Back in the queue: task(s) {said}." if back else "None left.")
+
+
+def put_back_label(chosen: Collection[int], set_aside: int) -> str:
+    """The coordinator's button: the tasks chosen, or all of those set aside when none is."""
+    if not chosen:
+        return f"Put the {set_aside} task(s) set aside back in the queue"
+    return f"Put task(s) {', '.join(map(str, sorted(chosen)))} back in the queue"
 
 
 def held_task(store: BaseLabelStore, scene_id: str, identity: Identity) -> Task | None:
@@ -399,25 +411,26 @@ def task_fields(fields: Sequence[Label], task: Task) -> dict[str, list[MapField]
 
 
 def keep_version(
-    campaigns: CampaignStore, task: Task, keep: str, identity: Identity
+    campaigns: CampaignStore, task: Task, keep: str, shown: Sequence[Label], identity: Identity
 ) -> TaskOutcome:
     """A reviewer keeps one mapper's version of a task mapped twice: the other's fields in
-    the task are deleted (new versions; their history stays, and agreement still counts
-    them). The task stays locked for the reviewer to validate."""
-    store = campaigns.store
-    others = [
-        lab
-        for lab in campaigns.fields(task.campaign_id)
-        if lab.task_id == task.ref and lab.annotator != keep
-    ]
+    the task, at the versions the reviewer was shown (``shown``: the task's fields read when
+    the button was drawn), are deleted (new versions; their history stays, and agreement
+    still counts them). A field changed since stops it with a message: the reviewer looks
+    again. The task stays locked for the reviewer to validate."""
+    others = [lab for lab in shown if lab.task_id == task.ref and lab.annotator != keep]
+    removed = 0
     try:
         for lab in others:
-            store.delete(lab.id, actor=identity.name, role=identity.role,
-                         expected_version=lab.version)  # fmt: skip
+            campaigns.store.delete(lab.id, actor=identity.name, role=identity.role,
+                                   expected_version=lab.version)  # fmt: skip
+            removed += 1
     except LabelError as exc:
-        return TaskOutcome(False, f"Not all removed: {exc}.")
+        return TaskOutcome(
+            False, f"Removed {removed} of {len(others)} field(s), then stopped: {exc}. Look again."
+        )
     return TaskOutcome(
-        True, f"Kept {keep}'s version of task {task.number}; removed {len(others)} other field(s)."
+        True, f"Kept {keep}'s version of task {task.number}; removed {removed} other field(s)."
     )
 
 
@@ -488,16 +501,11 @@ def lock_line(task: Task) -> str:
     return f"task {task.number} · {STATE_TITLES[task.state]} · {task.locked_by} until {until} UTC"
 
 
-def set_aside_table(tasks: Sequence[Task], events: Sequence[TaskEvent]) -> pd.DataFrame:
-    """The tasks set aside for bad imagery, for the coordinator: who set each aside, when,
-    and why (a table: shown as text, never as markdown)."""
-    by = {e.number: e for e in events if e.to_state == TaskState.BAD_IMAGERY.value}
-    rows = [
-        (t.number, by[t.number].actor if t.number in by else "", (t.updated_at or "")[:16],
-         t.comment or "")
-        for t in tasks
-        if t.state is TaskState.BAD_IMAGERY
-    ]  # fmt: skip
+def set_aside_table(found: Progress) -> pd.DataFrame:
+    """The tasks set aside for bad imagery now, for the coordinator: who set each aside,
+    when, and why (a table: shown as text, never as markdown)."""
+    rows = [(number, e.actor, e.at[:16], e.comment or "")
+            for number, e in sorted(found.set_aside_now.items())]  # fmt: skip
     return pd.DataFrame(rows, columns=["task", "set aside by", "at (UTC)", "why"])
 
 

@@ -49,13 +49,14 @@ def check_panel(
     fields: list[Label],
     scene: Scene,
     decide: Callable[[Task, bool, list[Label]], None],
-    keep_version: Callable[[Task, str], None],
+    keep_version: Callable[[Task, str, list[Label]], None],
 ) -> tuple[int, DisplayMode]:
     """The task held to check, with its decision; returns the date and view for the map.
 
-    ``decide(task, valid, fields)`` and ``keep_version(task, mapper)`` are the page's button
-    callbacks (``fields``: the task's fields as shown, whose waiting ones Validate
-    accepts); the comment typed is in the session under :data:`COMMENT_KEY`."""
+    ``decide(task, valid, fields)`` and ``keep_version(task, mapper, fields)`` are the page's
+    button callbacks (``fields``: the task's fields as shown, whose waiting ones Validate
+    accepts and whose other versions Keep removes); the comment typed is in the session
+    under :data:`COMMENT_KEY`."""
     st.markdown(f"**Checking task {task.number}** (outlined on the map)")
     versions = by_mapper(fields, task)
     for line in drawn_summary(versions):
@@ -67,7 +68,7 @@ def check_panel(
                 escape_markdown(f"Keep {mapper}'s version"),  # a label renders markdown
                 key=f"keep-{mapper}",
                 on_click=keep_version,
-                args=(task, mapper),
+                args=(task, mapper, fields),
             )
     st.text_area(
         "Comment (needed to invalidate)",

@@ -400,6 +400,12 @@ def test_a_task_set_aside_for_bad_imagery_waits_for_a_coordinator(
         ("reset", "ready", "clouds over the north half"),
     ]
     assert campaigns.reset_set_aside(c.id, "boss", Role.COORDINATOR) == []  # none left
+    one, two = (campaigns.map_next(c.id, who) for who in ("ram", "gita"))
+    for held, who in ((one, "ram"), (two, "gita")):
+        campaigns.set_aside(c.id, held.number, who, "haze")
+    [only] = campaigns.reset_set_aside(c.id, "boss", Role.COORDINATOR, [two.number, 999])
+    assert only.number == two.number  # the one chosen; a number not set aside is ignored
+    assert campaigns.task(c.id, one.number).state is TaskState.BAD_IMAGERY
     assert campaigns.lock_for_mapping(c.id, task.number, "gita").locked_by == "gita"
 
 

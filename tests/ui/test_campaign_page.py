@@ -270,6 +270,23 @@ def test_a_reviewer_keeps_one_version_of_a_task_mapped_twice(app_data: Path) -> 
     assert people.set_index("person").loc["Sita", counted].tolist() == [1, 1, 0]
 
 
+def test_keeping_a_version_stops_at_a_field_changed_since_the_reviewer_looked(
+    app_data: Path,
+) -> None:
+    scene, campaigns, made = _campaign_mapped_twice(app_data)
+    for person in ("Sita", "Ram"):
+        map_with_fields(campaigns, made, scene, person)
+    review = run_page(CAMPAIGNS_PAGE, MAYA)
+    button(review, "Validate next task").click().run()
+    [rams] = [lab for lab in campaigns.fields(made.id) if lab.annotator == "Ram"]
+    campaigns.store.save(rams.replace(crop="maize"), actor="Ram", role=Role.VOLUNTEER)
+    button(review, "Keep Sita's version").click().run()
+    assert any("then stopped" in shown(e.value) for e in review.error), review.error
+    assert sorted(lab.annotator for lab in campaigns.fields(made.id)) == ["Ram", "Sita"]
+    button(review, "Keep Sita's version").click().run()  # shown again, as it is now
+    assert [lab.annotator for lab in campaigns.fields(made.id)] == ["Sita"]
+
+
 def test_a_coordinator_changes_the_instructions_and_the_history_shows_it(app_data: Path) -> None:
     campaigns = create_campaign(app_data)
     [campaign] = campaigns.campaigns()
@@ -432,6 +449,17 @@ def test_a_task_on_bad_imagery_is_set_aside_and_a_coordinator_puts_it_back(
     assert aside_table[["task", "set aside by", "why"]].values.tolist() == [
         [task.number, "Sita", "Clouds over the whole square"]
     ]
-    button(boss, "Put the 1 task(s) set aside back in the queue").click().run()
+    hazy = campaigns.map_next(campaign.id, "Ram")  # a second one, set aside by Ram
+    campaigns.set_aside(campaign.id, hazy.number, "Ram", "haze")
+    boss.run()
+    boss.multiselect(key=f"put-back-{campaign.id}").set_value([task.number]).run()
+    button(boss, f"Put task(s) {task.number} back in the queue").click().run()  # that one only
     assert any(f"task(s) {task.number}." in shown(s.value) for s in boss.success)
     assert campaigns.task(campaign.id, task.number).state is TaskState.READY
+    assert campaigns.task(campaign.id, hazy.number).state is TaskState.BAD_IMAGERY
+    [aside_table] = [d.value for d in boss.dataframe if "why" in d.value.columns]
+    assert aside_table[["task", "set aside by", "why"]].values.tolist() == [
+        [hazy.number, "Ram", "haze"]
+    ]
+    button(boss, "Put the 1 task(s) set aside back in the queue").click().run()  # all: Ram's
+    assert campaigns.task(campaign.id, hazy.number).state is TaskState.READY
