@@ -39,6 +39,7 @@ from labels.campaigns import (
     iso,
     lock_deadline,
     progress,
+    task_ref,
 )
 from labels.errors import NotFoundError, PermissionDeniedError, StaleEditError
 from labels.limits import MAX_TEXT_CHARS
@@ -326,6 +327,21 @@ class CampaignStore:
         if not rows:
             raise NotFoundError(f"campaign {campaign_id} has no task {number}")
         return self._row_to_task(rows[0])
+
+    def sent_back(self, scene_id: str) -> set[str]:
+        """The refs of the tasks of the scene's campaigns sent back to be mapped again
+        (invalidated) and not handed in since, held or not: their fields wait for their mapper
+        to fix them, not for Review."""
+        refs: set[str] = set()
+        for campaign in self.campaigns(scene_id):
+            rows = self._read(
+                "SELECT number FROM campaign_tasks WHERE campaign_id = ? AND (state = ? OR "
+                "(state = ? AND locked_from = ?))",
+                (campaign.id, TaskState.INVALIDATED.value, TaskState.LOCKED_MAPPING.value,
+                 TaskState.INVALIDATED.value),
+            )  # fmt: skip
+            refs.update(task_ref(campaign.id, number) for (number,) in rows)
+        return refs
 
     def events(self, campaign_id: str, number: int | None = None) -> list[TaskEvent]:
         """The recorded transitions of a campaign's tasks (of one task), oldest first."""

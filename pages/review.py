@@ -6,6 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from labels.base_store import LabelFilter
+from labels.campaign_store import CampaignStore
 from labels.model import DEFAULT_CROPS, Status
 from labels.outline_outcomes import outcomes_by_outline
 from sr.sharpen.assessment import CONSISTENCY_MAP
@@ -31,6 +32,8 @@ from ui.review import (
     review_caution,
     review_filter,
     review_progress,
+    sent_back_note,
+    without_sent_back,
 )
 from ui.review_feedback import ReviewTally, queue_done_text
 from ui.state import label_store, require_identity, require_scene, tile_key
@@ -92,6 +95,9 @@ queue = queue_order(
     )
 )
 tally = state.get("review_tally", ReviewTally())
+queue, held_back = without_sent_back(queue, CampaignStore(store).sent_back(scene.scene_id))
+if held_back:  # read each run: a task's state is not in the labels' revision
+    filters_col.caption(sent_back_note(held_back))
 queue = filter_outlined(queue, outlined)
 if drawn_on:
     areas = results_of_scene(scene.scene_id)  # read once, not once per field

@@ -182,6 +182,28 @@ def review_queue(
     return queue_order(store.query(flt))
 
 
+def without_sent_back(labels: Iterable[Label], sent_back: set[str]) -> tuple[list[Label], int]:
+    """The queue without the fields waiting for a decision in campaign tasks sent back to
+    their mappers (``CampaignStore.sent_back``): a task's reviewer said they need fixing, so
+    no one accepts them before their mapper hands the task in again. Returns the fields left
+    and how many were held back."""
+    kept, held = [], 0
+    for label in labels:
+        if label.status is Status.SUBMITTED and label.task_id in sent_back:
+            held += 1
+        else:
+            kept.append(label)
+    return kept, held
+
+
+def sent_back_note(held: int) -> str:
+    """Why fields that are waiting are not in the queue."""
+    return (
+        f"{held} field(s) wait in campaign tasks sent back to their mappers to fix: they come "
+        "back here once their task is handed in again."
+    )
+
+
 HELD_ENOUGH = 0.5  # the share of a field an enhanced area must hold to be its view
 
 

@@ -422,6 +422,23 @@ def test_an_invalidated_task_set_aside_and_reset_is_mapped_anew(campaigns: Campa
     assert back.mappers == ()  # not waiting for a second mapper: anyone maps it
 
 
+def test_a_task_sent_back_holds_its_fields_from_review_until_handed_in_again(
+    campaigns: CampaignStore,
+) -> None:
+    c = make_campaign(campaigns)
+    task = campaigns.map_next(c.id, "ram")
+    campaigns.mark_mapped(c.id, task.number, "ram")
+    assert campaigns.sent_back(SCENE) == set()
+    campaigns.validate_next(c.id, "sita", Role.REVIEWER)
+    campaigns.invalidate(c.id, task.number, "sita", Role.REVIEWER, "the river field is missing")
+    assert campaigns.sent_back(SCENE) == {task.ref}
+    assert campaigns.sent_back("another scene") == set()
+    campaigns.map_next(c.id, "ram")  # its mapper fixes it: still sent back
+    assert campaigns.sent_back(SCENE) == {task.ref}
+    campaigns.mark_mapped(c.id, task.number, "ram")  # handed in again: for review
+    assert campaigns.sent_back(SCENE) == set()
+
+
 def test_a_reason_or_comment_is_stored_at_most_1000_characters(campaigns: CampaignStore) -> None:
     c = make_campaign(campaigns)
     first = campaigns.map_next(c.id, "ram")

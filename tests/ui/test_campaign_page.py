@@ -376,6 +376,28 @@ def test_validating_a_task_accepts_its_fields_waiting_for_review_as_shown(app_da
     assert "Its 1 field(s) waiting for review are accepted. 1 could not be accepted" in said
 
 
+def test_review_holds_back_the_fields_of_a_task_sent_back_until_it_is_handed_in_again(
+    app_data: Path,
+) -> None:
+    scene, campaigns, made = campaign_on_sample(app_data, "sent back")
+    [field] = map_with_fields(campaigns, made, scene, "Sita")
+    checker = run_page(CAMPAIGNS_PAGE, MAYA)
+    button(checker, "Validate next task").click().run()
+    checker.text_area(key="task_comment").input("The field by the river is missing.")
+    button(checker, "Invalidate").click().run()
+    assert campaigns.task(made.id, 1).state is TaskState.INVALIDATED
+
+    review = run_page("pages/review.py", Identity("Ram", Role.REVIEWER))
+    assert not [b for b in review.button if b.label == "Accept"]  # nothing to accept
+    note = "1 field(s) wait in campaign tasks sent back to their mappers to fix"
+    assert any(note in c.value for c in review.caption), [c.value for c in review.caption]
+    campaigns.map_next(made.id, "Sita")  # she fixes it and hands it in again
+    campaigns.mark_mapped(made.id, 1, "Sita")
+    review.run()
+    assert review.selectbox(key="review_choice").value == field.id
+    assert not any(note in c.value for c in review.caption)
+
+
 def test_a_task_mapped_twice_is_validated_once_one_version_is_kept(app_data: Path) -> None:
     from labels.model import Status
 
