@@ -10,7 +10,7 @@ from labels.campaign_store import CampaignStore
 from labels.campaigns import DEFAULT_LOCK_MINUTES, DEFAULT_TASK_PIXELS, Task, TaskState, iso
 from labels.model import DEFAULT_CROPS, Label
 from sr.imagery.bands import DisplayMode
-from ui.campaign_map import add_task_outline, add_tasks
+from ui.campaign_map import add_task_outline, add_tasks, clicked_task
 from ui.campaign_panel import MAP_NEXT, show_task
 from ui.campaign_view import (
     AreaError,
@@ -27,6 +27,7 @@ from ui.campaign_view import (
     legend_html,
     lock_line,
     locks,
+    map_chosen,
     map_next,
     now_utc,
     people_table,
@@ -38,6 +39,7 @@ from ui.campaign_view import (
     state_table,
     task_fields,
     top_up,
+    validate_chosen,
     validate_next,
 )
 from ui.enhance_flow import job_engine, served_result
@@ -46,6 +48,7 @@ from ui.review import enhanced_area_holding
 from ui.scene_map import add_draw_control, add_scene_tiles, base_map, finish_map, fly_to
 from ui.state import bump_map, label_store, map_key, require_identity, require_scene, tile_key
 from ui.task_check import COMMENT_KEY, check_panel, enhanced_name
+from ui.task_choice import MAP_IT, PUT_IT_BACK, RELEASE_IT, VALIDATE_IT, choice_for, choice_panel
 from ui.text import escape_lines, escape_markdown
 from ui.uninterrupted import uninterrupted
 
@@ -62,7 +65,7 @@ for ok, message in state.pop("campaign_outcomes", []):
     (st.success if ok else st.error)(escape_markdown(message))  # it names the campaign
 
 event = state.get(map_key("campaign-map")) or {}
-if drawn := area_from_drawing(event.get("last_active_drawing")):
+if drawn := area_from_drawing(event):
     state["campaign_area"] = drawn
 
 
@@ -83,6 +86,22 @@ def take_next(campaign_id: str) -> None:
     keep(outcome, go_label=True)
     if outcome.ok:
         top_up(job_engine(), scene, campaigns, campaign_id)
+
+
+@uninterrupted
+def act_on_chosen(task: Task, action: str) -> None:
+    """A button of the task chosen on the map (``ui.task_choice``)."""
+    if action == MAP_IT:
+        take = map_chosen(campaigns, task, identity)
+        keep(take, go_label=True)
+        if take.ok:
+            top_up(job_engine(), scene, campaigns, task.campaign_id)
+    elif action == VALIDATE_IT:
+        keep(validate_chosen(campaigns, task, identity))
+    elif action == RELEASE_IT:
+        keep(release(campaigns, task, identity))
+    elif action == PUT_IT_BACK:
+        keep(reset_set_aside(campaigns, task.campaign_id, identity, [task.number]))
 
 
 @uninterrupted
@@ -184,6 +203,9 @@ checked_fields = campaigns.fields_in(checked) if checked is not None else []
 if checked is not None:  # the task, its date switch and its decision first, beside the map
     with side:
         date, view = check_panel(checked, checked_fields, scene, decide_held, keep_held_version)
+elif (chosen_task := clicked_task(event.get("last_active_drawing"), tasks)) is not None:
+    with side:  # a task clicked on the map: what it is, what this person may do with it
+        choice_panel(choice_for(chosen_task, identity, held, stamp), chosen_task, act_on_chosen)
 with map_col:
     fmap = base_map(served, view, tile_key, date=date)
     if campaign is not None:
@@ -208,7 +230,7 @@ with map_col:
         height=560,
         use_container_width=True,
         key=map_key("campaign-map"),
-        returned_objects=["last_active_drawing"],
+        returned_objects=["last_active_drawing", "all_drawings"],
     )
     st.html(legend_html())
 

@@ -18,13 +18,11 @@ TOOLTIP_COMMENT = 120  # characters of a reviewer's comment in a task's tooltip
 TASK_OUTLINE = {"color": "#ff1744", "weight": 4, "fill": False, "dashArray": "10 6"}
 
 
-def task_feature(task: Task, now: str, show_holder: bool, filled: bool = True) -> dict[str, object]:
-    """A task as a GeoJSON feature: filled with its state's colour (unless not ``filled``:
-    its border alone in that colour), a tooltip with its number and state, who mapped it,
-    who validated or invalidated it and why, what is wrong with the imagery of a task set
-    aside (and who holds it, for coordinators), escaped."""
+def task_words(task: Task, now: str, show_holder: bool) -> list[str]:
+    """What is said of a task on the map and when it is chosen: its number and state, who
+    mapped it, who validated or invalidated it and why, what is wrong with the imagery of a
+    task set aside, and (``show_holder``, for coordinators) who holds it. Not escaped."""
     state = task.state_at(now)
-    colour = STATE_COLOURS[state]
     decided = task.validator and state in (TaskState.VALIDATED, TaskState.INVALIDATED)
     said = f": {shorten(task.comment, TOOLTIP_COMMENT, placeholder=' …')}" if task.comment else ""
     by = f" by {task.validator}{said}" if decided else ""  # who decided, and why
@@ -37,11 +35,30 @@ def task_feature(task: Task, now: str, show_holder: bool, filled: bool = True) -
         words.append(f"mapped by {' and '.join(task.mappers)}")
     if show_holder and task.locked_by and state is task.state:
         words.append(f"held by {task.locked_by}")
+    return words
+
+
+def task_feature(task: Task, now: str, show_holder: bool, filled: bool = True) -> dict[str, object]:
+    """A task as a GeoJSON feature: filled with its state's colour (unless not ``filled``:
+    its border alone in that colour), its :func:`task_words` as a tooltip, escaped, and its
+    ref (``task``), by which a click on it chooses it (:func:`clicked_task`)."""
+    colour = STATE_COLOURS[task.state_at(now)]
     style = {"color": "#424242", "weight": 1, "fillColor": colour, "fillOpacity": 0.45}
     if not filled:
         style.update(color=colour, weight=2, fillOpacity=0.0)
-    props = {"_tooltip": html.escape(" · ".join(words)), "_style": style}
+    tooltip = html.escape(" · ".join(task_words(task, now, show_holder)))
+    props = {"_tooltip": tooltip, "_style": style, "task": task.ref}
     return {"type": "Feature", "properties": props, "geometry": mapping(task.geometry)}
+
+
+def clicked_task(drawing: object, tasks: Sequence[Task]) -> Task | None:
+    """The task clicked on the map, among ``tasks``: streamlit-folium reports a click on a
+    shape as its last active drawing, with the feature's properties."""
+    props = drawing.get("properties") if isinstance(drawing, dict) else None
+    ref = props.get("task") if isinstance(props, dict) else None
+    if not isinstance(ref, str):
+        return None
+    return next((task for task in tasks if task.ref == ref), None)
 
 
 def add_tasks(

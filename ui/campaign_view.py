@@ -93,10 +93,16 @@ def area_from_geojson(data: bytes) -> Polygon | MultiPolygon:
     return area
 
 
-def area_from_drawing(drawing: dict[str, Any] | None) -> Polygon | None:
-    """The polygon or rectangle last drawn on the map (streamlit-folium's feature)."""
-    geometry = (drawing or {}).get("geometry")
+def area_from_drawing(event: dict[str, Any]) -> Polygon | None:
+    """The polygon or rectangle last drawn on the map with the draw tool (streamlit-folium's
+    value: ``last_active_drawing`` among ``all_drawings``). A task, field or outline clicked
+    on the map is reported as the last active drawing too, but is not among the drawings."""
+    drawing = event.get("last_active_drawing")
+    geometry = drawing.get("geometry") if isinstance(drawing, dict) else None
     if not isinstance(geometry, dict) or geometry.get("type") != "Polygon":
+        return None
+    drawn = [f.get("geometry") for f in event.get("all_drawings") or [] if isinstance(f, dict)]
+    if geometry not in drawn:
         return None
     try:
         polygon = shape(geometry)
@@ -254,6 +260,24 @@ def map_next(campaigns: CampaignStore, campaign_id: str, identity: Identity) -> 
     return _step(
         lambda: campaigns.map_next(campaign_id, identity.name, identity.role),
         "Task {n} is yours to map: outline every field inside it.",
+    )
+
+
+def map_chosen(campaigns: CampaignStore, task: Task, identity: Identity) -> TaskOutcome:
+    """'Map this task': lock the task chosen on the map for this volunteer."""
+    return _step(
+        lambda: campaigns.lock_for_mapping(task.campaign_id, task.number, identity.name),
+        "Task {n} is yours to map: outline every field inside it.",
+    )
+
+
+def validate_chosen(campaigns: CampaignStore, task: Task, identity: Identity) -> TaskOutcome:
+    """'Validate this task': lock the mapped task chosen on the map for this reviewer."""
+    return _step(
+        lambda: campaigns.lock_for_validation(
+            task.campaign_id, task.number, identity.name, identity.role
+        ),
+        "Task {n} is yours to check: look at its fields, then validate or invalidate it.",
     )
 
 

@@ -2,8 +2,8 @@
 creates the campaign, a volunteer maps the next task (draws a field in it, marks it done), a
 reviewer validates it; another task is invalidated with a comment and its volunteer sees the
 comment and gets the task back first, with the comment in the task panel; she sets it aside
-for bad imagery, and the coordinator puts it back in the queue. Screenshots go to
-test-artifacts/.
+for bad imagery, and the coordinator clicks it on the map and puts it back in the queue.
+Screenshots go to test-artifacts/.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from tests.e2e.harness import (
     REVIEWER_CODE,
     draw_square,
     map_centre,
+    page_point,
     running_app,
     sign_in,
     wait_idle,
@@ -149,7 +150,13 @@ def test_coordinator_volunteer_reviewer_loop(browser, tmp_path: Path) -> None:  
         boss.get_by_text("1 set aside for bad imagery").wait_for(timeout=WAIT)
         map_centre(boss)
         _shot(boss, "5_set_aside")
-        _click(boss, "Put the 1 task(s) set aside back in the queue")
+        wait_idle(boss, steady_s=0.5, timeout_s=WAIT / 1000)
+        where = aside.geometry.centroid  # the task chosen by a click on it on the map
+        boss.mouse.click(*page_point(boss, where.x, where.y))
+        boss.get_by_text(f"Task {second} · bad imagery: Clouds over the north half").wait_for(
+            timeout=WAIT
+        )
+        _click(boss, "Put it back in the queue")
         boss.get_by_text(f"Back in the queue: task(s) {second}.").wait_for(timeout=WAIT)
         campaigns = CampaignStore(open_store(data / "labels", snapshots=False))
         assert campaigns.task(aside.campaign_id, second).state is TaskState.READY

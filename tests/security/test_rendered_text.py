@@ -17,7 +17,12 @@ from streamlit.testing.v1 import AppTest
 from labels.model import Role
 from labels.store import open_store
 from sr.imagery.scene import Scene, open_scene
-from tests.ui.campaign_steps import campaign_on_sample, create_on_the_page, map_with_fields
+from tests.ui.campaign_steps import (
+    campaign_on_sample,
+    click_task,
+    create_on_the_page,
+    map_with_fields,
+)
 from tests.ui.conftest import run_page
 from ui.auth import Identity
 from ui.drawings import Draft, Drafts
@@ -159,3 +164,16 @@ def test_a_hostile_reviewer_and_comment_sending_a_task_back_are_shown_as_text(
     campaigns.invalidate(made.id, 1, MALLORY.name, Role.REVIEWER, COMMENT)
     campaigns.map_next(made.id, SITA.name)  # back to her, with the reviewer's words
     _assert_nothing_rendered(run_page("pages/label.py", SITA), "Sent back by Mallory")
+
+
+def test_a_task_chosen_on_the_map_shows_its_hostile_mapper_and_comment_as_text(
+    app_data: Path,
+) -> None:
+    _, campaigns, made = campaign_on_sample(app_data, "chosen")
+    campaigns.map_next(made.id, EVE.name)
+    campaigns.mark_mapped(made.id, 1, EVE.name)
+    campaigns.validate_next(made.id, MALLORY.name, Role.REVIEWER)
+    campaigns.invalidate(made.id, 1, MALLORY.name, Role.REVIEWER, COMMENT)
+    boss = run_page("pages/campaigns.py", Identity("Boss", Role.COORDINATOR))
+    click_task(boss, campaigns.task(made.id, 1))
+    _assert_nothing_rendered(boss, "invalidated by Mallory")  # the chosen task's line

@@ -11,12 +11,13 @@ from shapely.geometry import box, mapping
 from streamlit.testing.v1 import AppTest
 
 from labels.campaign_store import CampaignStore
-from labels.campaigns import Campaign
+from labels.campaigns import Campaign, Task
 from labels.model import Label, Role, Status
 from labels.store import open_store
 from sr.imagery.scene import Scene, open_scene
 from tests.ui.conftest import run_page, shown
 from ui.auth import Identity
+from ui.campaign_map import task_feature
 from ui.settings import SAMPLE_SCENE
 
 CAMPAIGNS_PAGE = "pages/campaigns.py"
@@ -62,7 +63,11 @@ def create_on_the_page(name: str, instructions: str = "") -> AppTest:
     app = run_page(CAMPAIGNS_PAGE, BOSS)
     state = app.session_state
     generation = state["map_generation"] if "map_generation" in state else 0  # noqa: SIM401
-    app.session_state[f"campaign-map-{generation}"] = {"last_active_drawing": scene_area()}
+    drawn = scene_area()
+    app.session_state[f"campaign-map-{generation}"] = {
+        "last_active_drawing": drawn,
+        "all_drawings": [drawn],
+    }
     app.run()
     app.text_input(key="new_campaign_name").input(name)
     app.text_area(key="new_campaign_text").input(instructions)
@@ -93,3 +98,16 @@ def map_with_fields(
         saved.append(campaigns.store.save(drawn, actor=mapper, role=Role.VOLUNTEER).label)
     campaigns.mark_mapped(campaign.id, 1, mapper)
     return saved
+
+
+def click_task(app: AppTest, task: Task) -> None:
+    """A click on ``task`` on the Campaigns map, as streamlit-folium reports it (the clicked
+    feature as the last active drawing), and the page's run after it."""
+    state = app.session_state
+    generation = state["map_generation"] if "map_generation" in state else 0  # noqa: SIM401
+    clicked = task_feature(task, "", show_holder=False)
+    app.session_state[f"campaign-map-{generation}"] = {
+        "last_active_drawing": clicked,
+        "all_drawings": [],
+    }
+    app.run()

@@ -6,7 +6,8 @@ import folium
 from shapely.geometry import box
 
 from labels.campaigns import STATE_COLOURS, Task, TaskState
-from ui.campaign_map import add_tasks, task_feature
+from ui.campaign_map import add_tasks, clicked_task, task_feature
+from ui.campaign_view import area_from_drawing
 
 HOSTILE = '<img src=x onerror="alert(1)">'
 
@@ -74,3 +75,16 @@ def test_a_task_set_aside_says_what_is_wrong_with_its_imagery_escaped() -> None:
     tooltip = feature["properties"]["_tooltip"]
     assert tooltip.startswith("task 6 · bad imagery: clouds &lt;img") and "<img" not in tooltip
     assert feature["properties"]["_style"]["fillColor"] == STATE_COLOURS[TaskState.BAD_IMAGERY]
+
+
+def test_a_task_clicked_on_the_map_is_chosen_and_is_no_area_drawn() -> None:
+    tasks = [Task("c", n, box(n, 0, n + 1, 1)) for n in (1, 2)]
+    clicked = task_feature(tasks[1], "2026-01-01T00:00:00Z", False)  # as the map reports it
+    assert clicked_task(clicked, tasks) == tasks[1]
+    assert clicked_task(task_feature(Task("other", 2, box(0, 0, 1, 1)), "", False), tasks) is None
+    for odd in (None, [], {"properties": None}, {"properties": {"task": 2}}):
+        assert clicked_task(odd, tasks) is None
+    assert area_from_drawing({"last_active_drawing": clicked, "all_drawings": []}) is None
+    drawn = {"type": "Feature", "properties": {}, "geometry": clicked["geometry"]}
+    area = area_from_drawing({"last_active_drawing": drawn, "all_drawings": [drawn]})
+    assert area is not None and area.equals(tasks[1].geometry)

@@ -26,6 +26,7 @@ from tests.ui.campaign_steps import (
     CAMPAIGNS_PAGE,
     button,
     campaign_on_sample,
+    click_task,
     create_on_the_page,
     map_with_fields,
 )
@@ -45,6 +46,7 @@ from ui.drawings import Draft, Drafts
 from ui.hand_in import AS_IT_IS, NOT_YET, Leftovers
 from ui.proposal_record import Proposals
 from ui.settings import SAMPLE_SCENE
+from ui.task_choice import MAP_IT, PUT_IT_BACK, VALIDATE_IT
 
 LABEL_PAGE = "pages/label.py"
 SITA = Identity("Sita", Role.VOLUNTEER)
@@ -125,6 +127,37 @@ def sita_maps_a_task(app_data: Path) -> tuple[CampaignStore, AppTest, Task, Draf
     assert task is not None
     drafts = Drafts(app_data / "drafts", SITA.name, open_scene(SAMPLE_SCENE).scene_id)
     return campaigns, app, task, drafts
+
+
+def test_a_task_chosen_on_the_map_is_mapped_validated_or_put_back(app_data: Path) -> None:
+    campaigns = create_campaign(app_data)
+    [campaign] = campaigns.campaigns()
+    third = campaigns.tasks(campaign.id)[2]
+    sita = run_page(CAMPAIGNS_PAGE, SITA)
+    click_task(sita, third)
+    assert any(m.value == f"**Task {third.number} · ready**" for m in sita.markdown)
+    assert "campaign_area" not in sita.session_state  # a click on a task draws no area
+    button(sita, MAP_IT).click().run()
+    assert not sita.exception, sita.exception
+    held = campaigns.held_by(campaign.id, "Sita")
+    assert held is not None and held.number == third.number  # hers, not the next one's
+    sita.switch_page(LABEL_PAGE).run()  # the page moved to the Label page with it
+    assert any(h.value.startswith(f"Task {third.number} · ") for h in sita.subheader)
+    campaigns.mark_mapped(campaign.id, third.number, "Sita")
+
+    maya = run_page(CAMPAIGNS_PAGE, MAYA)
+    click_task(maya, campaigns.task(campaign.id, third.number))
+    button(maya, VALIDATE_IT).click().run()
+    assert campaigns.task(campaign.id, third.number).locked_by == "Maya"
+    assert any(m.value == f"**Checking task {third.number}** (outlined on the map)"
+               for m in maya.markdown)  # fmt: skip
+
+    fourth = campaigns.map_next(campaign.id, "Ram")
+    campaigns.set_aside(campaign.id, fourth.number, "Ram", "clouds")
+    boss = run_page(CAMPAIGNS_PAGE, BOSS)
+    click_task(boss, campaigns.task(campaign.id, fourth.number))
+    button(boss, PUT_IT_BACK).click().run()
+    assert campaigns.task(campaign.id, fourth.number).state is TaskState.READY
 
 
 def test_done_with_work_left_on_the_map_asks_first_and_as_it_is_loses_no_drawing(

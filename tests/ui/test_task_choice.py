@@ -1,0 +1,61 @@
+"""A task chosen by a click on the Campaigns map: what is said of it and what is offered."""
+
+from __future__ import annotations
+
+from shapely.geometry import box
+
+from labels.campaigns import Task, TaskState
+from labels.model import Role
+from ui.auth import Identity
+from ui.task_choice import MAP_IT, PUT_IT_BACK, RELEASE_IT, VALIDATE_IT, choice_for
+
+NOW = "2026-12-06T12:00:00Z"
+LATER = "2026-12-06T15:00:00Z"
+SITA = Identity("Sita", Role.VOLUNTEER)
+MAYA = Identity("Maya", Role.REVIEWER)
+BOSS = Identity("Boss", Role.COORDINATOR)
+
+
+def _task(number: int = 3, state: TaskState = TaskState.READY, **kw) -> Task:  # type: ignore[no-untyped-def]
+    return Task("c", number, box(0, 0, 1, 1), state, **kw)
+
+
+def test_a_ready_or_invalidated_task_is_offered_to_map() -> None:
+    ready = choice_for(_task(), SITA, None, NOW)
+    assert (ready.line, ready.actions, ready.note) == ("Task 3 · ready", (MAP_IT,), None)
+    sent_back = _task(state=TaskState.INVALIDATED, mappers=("Ram",), validator="Maya",
+                      comment="The river field is missing.")  # fmt: skip
+    choice = choice_for(sent_back, SITA, None, NOW)
+    assert choice.actions == (MAP_IT,)  # the store says whether Ram has it first
+    assert "invalidated by Maya: The river field is missing." in choice.line
+
+
+def test_a_mapped_task_is_offered_to_a_reviewer_who_did_not_map_it() -> None:
+    mapped = _task(state=TaskState.MAPPED, mappers=("Maya",))
+    assert choice_for(mapped, Identity("Ram", Role.REVIEWER), None, NOW).actions == (VALIDATE_IT,)
+    own = choice_for(mapped, Identity(" maya ", Role.REVIEWER), None, NOW)
+    assert own.actions == () and own.note == "You mapped it: another reviewer validates it."
+    by_volunteer = choice_for(mapped, SITA, None, NOW)
+    assert by_volunteer.actions == () and "waits for a reviewer" in (by_volunteer.note or "")
+
+
+def test_a_person_holding_a_task_takes_no_other() -> None:
+    held = _task(7, TaskState.LOCKED_MAPPING, locked_by="Sita", locked_until=LATER)
+    other = choice_for(_task(), SITA, held, NOW)
+    assert other.actions == ()
+    assert other.note == "You hold task 7: hand it in or give it back to take another."
+    assert choice_for(held, SITA, held, NOW).note == "You hold this task."
+
+
+def test_a_coordinator_releases_a_lock_or_puts_a_task_set_aside_back() -> None:
+    locked = _task(state=TaskState.LOCKED_MAPPING, locked_by="Ram", locked_until=LATER)
+    assert choice_for(locked, BOSS, None, NOW).actions == (RELEASE_IT,)
+    assert "held by Ram" in choice_for(locked, BOSS, None, NOW).line
+    seen_by_volunteer = choice_for(locked, SITA, None, NOW)
+    assert seen_by_volunteer.actions == () and "Ram" not in seen_by_volunteer.line
+    expired = choice_for(locked, BOSS, None, "2026-12-06T16:00:00Z")
+    assert expired.actions == (MAP_IT,)  # its lock ran out: ready again
+    aside = _task(state=TaskState.BAD_IMAGERY, comment="clouds", mappers=("Ram",))
+    assert choice_for(aside, BOSS, None, NOW).actions == (PUT_IT_BACK,)
+    assert choice_for(aside, SITA, None, NOW).actions == ()
+    assert choice_for(aside, SITA, None, NOW).line.startswith("Task 3 · bad imagery: clouds")

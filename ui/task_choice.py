@@ -1,0 +1,74 @@
+"""A task chosen by a click on the Campaigns map: what it is, and what this person may do
+with it (as HOT Tasking Manager's task panel): map it, validate it, and for a coordinator
+release its lock or put it back in the queue. A volunteer who knows a village can so take
+its task instead of the next one, and a coordinator act on one task seen on the map."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import streamlit as st
+
+from labels.campaigns import LOCKED_STATES, Task, TaskState
+from labels.model import same_person
+from ui.auth import Identity
+from ui.campaign_map import task_words
+from ui.text import escape_markdown
+
+MAP_IT = "Map this task"
+VALIDATE_IT = "Validate this task"
+RELEASE_IT = "Release its lock"
+PUT_IT_BACK = "Put it back in the queue"
+
+
+@dataclass(frozen=True)
+class TaskChoice:
+    """What is said of the task chosen, why nothing can be done with it (if so), and the
+    actions offered (button labels, in order)."""
+
+    line: str
+    note: str | None
+    actions: tuple[str, ...]
+
+
+def choice_for(task: Task, identity: Identity, held: Task | None, now: str) -> TaskChoice:
+    """The task chosen as this person sees it (``held``: the task they hold, if any)."""
+    line = " · ".join(task_words(task, now, identity.is_coordinator))
+    line = line[:1].upper() + line[1:]
+    state = task.state_at(now)
+    mine = any(same_person(identity.name, m) for m in task.mappers)
+    actions: list[str] = []
+    note = None
+    if identity.is_coordinator and state in LOCKED_STATES:
+        actions.append(RELEASE_IT)
+    if identity.is_coordinator and state is TaskState.BAD_IMAGERY:
+        actions.append(PUT_IT_BACK)
+    if held is not None:
+        if held.ref == task.ref:
+            note = "You hold this task."
+        else:
+            note = f"You hold task {held.number}: hand it in or give it back to take another."
+        return TaskChoice(line, note, tuple(actions))
+    if state in (TaskState.READY, TaskState.INVALIDATED):
+        actions.insert(0, MAP_IT)  # the store refuses, saying why, where the rules forbid it
+    elif state is TaskState.MAPPED and identity.can_review:
+        if mine:
+            note = "You mapped it: another reviewer validates it."
+        else:
+            actions.insert(0, VALIDATE_IT)
+    elif state is TaskState.MAPPED:
+        note = "Mapped: it waits for a reviewer."
+    elif state in LOCKED_STATES:
+        note = "Someone is working on it."
+    return TaskChoice(line, note, tuple(actions))
+
+
+def choice_panel(choice: TaskChoice, task: Task, act: Callable[[Task, str], None]) -> None:
+    """The chosen task above the side panel; ``act(task, label)`` is the buttons' callback."""
+    st.markdown(f"**{escape_markdown(choice.line)}**")  # names and comments come from users
+    if choice.note:
+        st.caption(choice.note)
+    for n, label in enumerate(choice.actions):
+        st.button(label, key=f"chosen-task-{n}", type="primary" if n == 0 else "secondary",
+                  on_click=act, args=(task, label))  # fmt: skip
