@@ -255,11 +255,15 @@ def _step(action: Any, done: str) -> TaskOutcome:
     return TaskOutcome(True, done.format(n=task.number), task)
 
 
+YOURS_TO_MAP = "Task {n} is yours to map: outline every field inside it."
+YOURS_TO_CHECK = "Task {n} is yours to check: look at its fields, then validate or invalidate it."
+
+
 def map_next(campaigns: CampaignStore, campaign_id: str, identity: Identity) -> TaskOutcome:
     """'Map next task': lock a task for this volunteer (the one they hold, if any)."""
     return _step(
         lambda: campaigns.map_next(campaign_id, identity.name, identity.role),
-        "Task {n} is yours to map: outline every field inside it.",
+        YOURS_TO_MAP,
     )
 
 
@@ -267,7 +271,7 @@ def map_chosen(campaigns: CampaignStore, task: Task, identity: Identity) -> Task
     """'Map this task': lock the task chosen on the map for this volunteer."""
     return _step(
         lambda: campaigns.lock_for_mapping(task.campaign_id, task.number, identity.name),
-        "Task {n} is yours to map: outline every field inside it.",
+        YOURS_TO_MAP,
     )
 
 
@@ -277,7 +281,7 @@ def validate_chosen(campaigns: CampaignStore, task: Task, identity: Identity) ->
         lambda: campaigns.lock_for_validation(
             task.campaign_id, task.number, identity.name, identity.role
         ),
-        "Task {n} is yours to check: look at its fields, then validate or invalidate it.",
+        YOURS_TO_CHECK,
     )
 
 
@@ -309,7 +313,7 @@ def validate_next(campaigns: CampaignStore, campaign_id: str, identity: Identity
     """'Validate next task' for a reviewer (never one they mapped)."""
     return _step(
         lambda: campaigns.validate_next(campaign_id, identity.name, identity.role),
-        "Task {n} is yours to check: look at its fields, then validate or invalidate it.",
+        YOURS_TO_CHECK,
     )
 
 

@@ -14,6 +14,8 @@ from markdown_it import MarkdownIt
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
+from labels.campaign_store import CampaignStore
+from labels.campaigns import Campaign
 from labels.model import Role
 from labels.store import open_store
 from sr.imagery.scene import Scene, open_scene
@@ -154,14 +156,21 @@ def test_hostile_mappers_of_a_task_checked_are_shown_as_text(app_data: Path) -> 
     _assert_nothing_rendered(reviewer, "saved 1 field")  # what each mapper drew
 
 
+def _sent_back_by_mallory(app_data: Path, mapper: Identity) -> tuple[CampaignStore, Campaign]:
+    """A campaign of one task on the sample: ``mapper`` maps it, Mallory invalidates it with
+    the hostile comment."""
+    _, campaigns, made = campaign_on_sample(app_data, "back")
+    campaigns.map_next(made.id, mapper.name)
+    campaigns.mark_mapped(made.id, 1, mapper.name)
+    campaigns.validate_next(made.id, MALLORY.name, Role.REVIEWER)
+    campaigns.invalidate(made.id, 1, MALLORY.name, Role.REVIEWER, COMMENT)
+    return campaigns, made
+
+
 def test_a_hostile_reviewer_and_comment_sending_a_task_back_are_shown_as_text(
     app_data: Path,
 ) -> None:
-    _, campaigns, made = campaign_on_sample(app_data, "back")
-    campaigns.map_next(made.id, SITA.name)
-    campaigns.mark_mapped(made.id, 1, SITA.name)
-    campaigns.validate_next(made.id, MALLORY.name, Role.REVIEWER)
-    campaigns.invalidate(made.id, 1, MALLORY.name, Role.REVIEWER, COMMENT)
+    campaigns, made = _sent_back_by_mallory(app_data, SITA)
     campaigns.map_next(made.id, SITA.name)  # back to her, with the reviewer's words
     _assert_nothing_rendered(run_page("pages/label.py", SITA), "Sent back by Mallory")
 
@@ -169,11 +178,7 @@ def test_a_hostile_reviewer_and_comment_sending_a_task_back_are_shown_as_text(
 def test_a_task_chosen_on_the_map_shows_its_hostile_mapper_and_comment_as_text(
     app_data: Path,
 ) -> None:
-    _, campaigns, made = campaign_on_sample(app_data, "chosen")
-    campaigns.map_next(made.id, EVE.name)
-    campaigns.mark_mapped(made.id, 1, EVE.name)
-    campaigns.validate_next(made.id, MALLORY.name, Role.REVIEWER)
-    campaigns.invalidate(made.id, 1, MALLORY.name, Role.REVIEWER, COMMENT)
+    campaigns, made = _sent_back_by_mallory(app_data, EVE)
     boss = run_page("pages/campaigns.py", Identity("Boss", Role.COORDINATOR))
     click_task(boss, campaigns.task(made.id, 1))
     _assert_nothing_rendered(boss, "invalidated by Mallory")  # the chosen task's line
