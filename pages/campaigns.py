@@ -48,7 +48,15 @@ from ui.review import enhanced_area_holding
 from ui.scene_map import add_draw_control, add_scene_tiles, base_map, finish_map, fly_to
 from ui.state import bump_map, label_store, map_key, require_identity, require_scene, tile_key
 from ui.task_check import COMMENT_KEY, check_panel, enhanced_name
-from ui.task_choice import MAP_IT, PUT_IT_BACK, RELEASE_IT, VALIDATE_IT, choice_for, choice_panel
+from ui.task_choice import (
+    MAP_IT,
+    PUT_IT_BACK,
+    RELEASE_IT,
+    VALIDATE_IT,
+    TaskRecord,
+    choice_for,
+    choice_panel,
+)
 from ui.text import escape_lines, escape_markdown
 from ui.uninterrupted import uninterrupted
 
@@ -205,7 +213,16 @@ if checked is not None:  # the task, its date switch and its decision first, bes
         date, view = check_panel(checked, checked_fields, scene, decide_held, keep_held_version)
 elif (chosen_task := clicked_task(event.get("last_active_drawing"), tasks)) is not None:
     with side:  # a task clicked on the map: what it is, what this person may do with it
-        choice_panel(choice_for(chosen_task, identity, held, stamp), chosen_task, act_on_chosen)
+        record = (
+            TaskRecord(
+                campaigns.fields_in(chosen_task),
+                campaigns.events(chosen_task.campaign_id, chosen_task.number),
+            )
+            if identity.can_review  # a volunteer sees neither a first mapper's fields nor locks
+            else None
+        )
+        choice = choice_for(chosen_task, identity, held, stamp)
+        choice_panel(choice, chosen_task, act_on_chosen, record)
 with map_col:
     fmap = base_map(served, view, tile_key, date=date)
     if campaign is not None:

@@ -5,15 +5,18 @@ its task instead of the next one, and a coordinator act on one task seen on the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import pandas as pd
 import streamlit as st
 
-from labels.campaigns import LOCKED_STATES, Task, TaskState
-from labels.model import same_person
+from labels.campaigns import LOCKED_STATES, Task, TaskEvent, TaskState
+from labels.model import Label, same_person
 from ui.auth import Identity
 from ui.campaign_map import task_words
+from ui.campaign_view import by_mapper
+from ui.task_check import drawn_summary
 from ui.text import escape_markdown
 
 MAP_IT = "Map this task"
@@ -64,11 +67,40 @@ def choice_for(task: Task, identity: Identity, held: Task | None, now: str) -> T
     return TaskChoice(line, note, tuple(actions))
 
 
-def choice_panel(choice: TaskChoice, task: Task, act: Callable[[Task, str], None]) -> None:
-    """The chosen task above the side panel; ``act(task, label)`` is the buttons' callback."""
+def history_table(events: Sequence[TaskEvent]) -> pd.DataFrame:
+    """A task's recorded transitions, newest first: when, what, who, and the comment (a
+    table: shown as text, never as markdown)."""
+    rows = [(e.at[:16].replace("T", " "), e.action, e.actor, e.comment or "")
+            for e in reversed(events)]  # fmt: skip
+    return pd.DataFrame(rows, columns=["at (UTC)", "what", "who", "comment"])
+
+
+@dataclass(frozen=True)
+class TaskRecord:
+    """What a reviewer or coordinator sees of the task chosen: its fields (to summarise) and
+    its history."""
+
+    fields: Sequence[Label]
+    events: Sequence[TaskEvent]
+
+
+def choice_panel(
+    choice: TaskChoice,
+    task: Task,
+    act: Callable[[Task, str], None],
+    record: TaskRecord | None = None,
+) -> None:
+    """The chosen task above the side panel; ``act(task, label)`` is the buttons' callback;
+    ``record`` (for reviewers and coordinators) adds what its mappers saved and its history."""
     st.markdown(f"**{escape_markdown(choice.line)}**")  # names and comments come from users
+    if record is not None and (record.fields or task.mappers):
+        for line in drawn_summary(by_mapper(record.fields, task)):
+            st.caption(escape_markdown(line))
     if choice.note:
         st.caption(choice.note)
     for n, label in enumerate(choice.actions):
         st.button(label, key=f"chosen-task-{n}", type="primary" if n == 0 else "secondary",
                   on_click=act, args=(task, label))  # fmt: skip
+    if record is not None and record.events:
+        with st.expander(f"History of task {task.number} ({len(record.events)})"):
+            st.dataframe(history_table(record.events), hide_index=True)

@@ -145,8 +145,18 @@ def test_a_task_chosen_on_the_map_is_mapped_validated_or_put_back(app_data: Path
     assert any(h.value.startswith(f"Task {third.number} · ") for h in sita.subheader)
     campaigns.mark_mapped(campaign.id, third.number, "Sita")
 
+    ram = run_page(CAMPAIGNS_PAGE, Identity("Ram", Role.VOLUNTEER))
+    click_task(ram, campaigns.task(campaign.id, third.number))
+    assert any(c.value == "Mapped: it waits for a reviewer." for c in ram.caption)
+    assert not [e for e in ram.expander if e.label.startswith("History")]  # reviewers' only
     maya = run_page(CAMPAIGNS_PAGE, MAYA)
     click_task(maya, campaigns.task(campaign.id, third.number))
+    [history] = [e for e in maya.expander if e.label.startswith(f"History of task {third.number}")]
+    assert history.label.endswith("(2)")  # locked for mapping, then mapped
+    assert any(shown(c.value) == "No fields were saved in this task." for c in maya.caption)
+    table = next(d.value for d in maya.dataframe if "what" in d.value.columns)
+    assert table[["what", "who"]].values.tolist() == [["mapped", "Sita"],
+                                                      ["lock for mapping", "Sita"]]  # fmt: skip
     button(maya, VALIDATE_IT).click().run()
     assert campaigns.task(campaign.id, third.number).locked_by == "Maya"
     assert any(m.value == f"**Checking task {third.number}** (outlined on the map)"

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from shapely.geometry import box
 
-from labels.campaigns import Task, TaskState
+from labels.campaigns import Task, TaskEvent, TaskState
 from labels.model import Role
 from ui.auth import Identity
-from ui.task_choice import MAP_IT, PUT_IT_BACK, RELEASE_IT, VALIDATE_IT, choice_for
+from ui.task_choice import (
+    MAP_IT,
+    PUT_IT_BACK,
+    RELEASE_IT,
+    VALIDATE_IT,
+    choice_for,
+    history_table,
+)
 
 NOW = "2026-12-06T12:00:00Z"
 LATER = "2026-12-06T15:00:00Z"
@@ -59,3 +66,17 @@ def test_a_coordinator_releases_a_lock_or_puts_a_task_set_aside_back() -> None:
     assert choice_for(aside, BOSS, None, NOW).actions == (PUT_IT_BACK,)
     assert choice_for(aside, SITA, None, NOW).actions == ()
     assert choice_for(aside, SITA, None, NOW).line.startswith("Task 3 · bad imagery: clouds")
+
+
+def test_a_tasks_history_is_listed_newest_first() -> None:
+    events = [
+        TaskEvent("c", 3, "lock for mapping", "ready", "locked_mapping", "Sita",
+                  "2026-12-06T10:00:00.123Z"),
+        TaskEvent("c", 3, "bad imagery", "locked_mapping", "bad_imagery", "Sita",
+                  "2026-12-06T10:20:00.456Z", "clouds"),
+    ]  # fmt: skip
+    table = history_table(events)
+    assert table.values.tolist() == [
+        ["2026-12-06 10:20", "bad imagery", "Sita", "clouds"],
+        ["2026-12-06 10:00", "lock for mapping", "Sita", ""],
+    ]
