@@ -573,12 +573,22 @@ class CampaignStore:
                     )
             if state not in (TaskState.READY, TaskState.INVALIDATED):
                 raise TaskLockedError(f"task {number} is {STATE_TITLES[state]}, not ready to map")
-            held = self.held_by(campaign_id, actor)
-            if held is not None and held.number != number:
-                raise TaskLockedError(
-                    f"you are mapping task {held.number}; finish it or give it back first"
-                )
+            self._check_holds_no_other(campaign_id, number, actor)
             return self._lock(conn, task, TaskState.LOCKED_MAPPING, actor, now)
+
+    def _check_holds_no_other(self, campaign_id: str, number: int, actor: str) -> None:
+        """``TaskLockedError`` when ``actor`` holds another task of the campaign: one task at
+        a time, to map or to check."""
+        held = self.held_by(campaign_id, actor)
+        if held is None or held.number == number:
+            return
+        if held.state is TaskState.LOCKED_VALIDATION:
+            raise TaskLockedError(
+                f"you are checking task {held.number}; validate or invalidate it first"
+            )
+        raise TaskLockedError(
+            f"you are mapping task {held.number}; finish it or give it back first"
+        )
 
     def _own_lock(self, conn: Any, campaign_id: str, number: int, actor: str, state: TaskState,
                   now: str) -> Task:  # fmt: skip
@@ -690,6 +700,7 @@ class CampaignStore:
             state = task.state_at(iso(now))
             if state is not TaskState.MAPPED:
                 raise TaskLockedError(f"task {number} is {state.value}, not waiting for validation")
+            self._check_holds_no_other(campaign_id, number, actor)
             return self._lock(conn, task, TaskState.LOCKED_VALIDATION, actor, now)
 
     def validate_next(self, campaign_id: str, actor: str, role: Role) -> Task:

@@ -155,6 +155,22 @@ def test_a_locked_task_cannot_be_mapped_by_another(campaigns: CampaignStore) -> 
     assert campaigns.map_next(c.id, "sita").number != 3
 
 
+def test_a_reviewer_holds_one_task_at_a_time_to_map_or_to_check(campaigns: CampaignStore) -> None:
+    c = make_campaign(campaigns)
+    for number in (1, 2):
+        campaigns.lock_for_mapping(c.id, number, "ram")
+        campaigns.mark_mapped(c.id, number, "ram")
+    campaigns.lock_for_validation(c.id, 1, "maya", Role.REVIEWER)
+    with pytest.raises(TaskLockedError, match="you are checking task 1"):
+        campaigns.lock_for_validation(c.id, 2, "maya", Role.REVIEWER)
+    with pytest.raises(TaskLockedError, match="you are checking task 1"):
+        campaigns.lock_for_mapping(c.id, 3, "maya")
+    campaigns.validate(c.id, 1, "maya", Role.REVIEWER, "")
+    campaigns.lock_for_mapping(c.id, 3, "maya")
+    with pytest.raises(TaskLockedError, match="you are mapping task 3"):
+        campaigns.lock_for_validation(c.id, 2, "maya", Role.REVIEWER)
+
+
 def test_give_it_back_and_a_coordinator_release_make_the_task_ready_again(
     campaigns: CampaignStore,
 ) -> None:
