@@ -704,12 +704,17 @@ class CampaignStore:
             return self._lock(conn, task, TaskState.LOCKED_VALIDATION, actor, now)
 
     def validate_next(self, campaign_id: str, actor: str, role: Role) -> Task:
-        """Lock the next mapped task this reviewer did not map (``NoTaskError`` if none)."""
+        """Lock the next mapped task this reviewer did not map (``NoTaskError`` if none); the
+        task they are checking already, if any (one task at a time)."""
         if Role(role) not in REVIEWING_ROLES:
             raise PermissionDeniedError("only reviewers and coordinators validate tasks")
         now = self.clock()
         stamp = iso(now)
         wrapped = f"{_SEP}{normalise_name(actor)}{_SEP}"
+        held = self.held_by(campaign_id, actor)
+        if held is not None and held.state is TaskState.LOCKED_VALIDATION:
+            return held
+        self._check_holds_no_other(campaign_id, 0, actor)  # none is numbered 0
         with self._transaction() as conn:
             row = self._exec(
                 conn,

@@ -165,10 +165,13 @@ def test_a_reviewer_holds_one_task_at_a_time_to_map_or_to_check(campaigns: Campa
         campaigns.lock_for_validation(c.id, 2, "maya", Role.REVIEWER)
     with pytest.raises(TaskLockedError, match="you are checking task 1"):
         campaigns.lock_for_mapping(c.id, 3, "maya")
+    assert campaigns.validate_next(c.id, "maya", Role.REVIEWER).number == 1  # the one held
     campaigns.validate(c.id, 1, "maya", Role.REVIEWER, "")
     campaigns.lock_for_mapping(c.id, 3, "maya")
     with pytest.raises(TaskLockedError, match="you are mapping task 3"):
         campaigns.lock_for_validation(c.id, 2, "maya", Role.REVIEWER)
+    with pytest.raises(TaskLockedError, match="you are mapping task 3"):
+        campaigns.validate_next(c.id, "maya", Role.REVIEWER)
 
 
 def test_give_it_back_and_a_coordinator_release_make_the_task_ready_again(
