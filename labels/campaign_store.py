@@ -43,7 +43,7 @@ from labels.campaigns import (
 )
 from labels.errors import NotFoundError, PermissionDeniedError, StaleEditError
 from labels.limits import MAX_TEXT_CHARS
-from labels.model import PROPOSED, Label, Role, Status, normalise_name
+from labels.model import PROPOSED, Geometry, Label, Role, Status, normalise_name
 
 # The campaign tables on SQLite (PostGIS: labels/migrations/postgis/0004_campaigns.sql).
 CAMPAIGN_COLUMNS = (
@@ -211,17 +211,8 @@ class CampaignStore:
             created_by=actor, created_at=now, updated_at=now, updated_by=actor, version=1
         )
         twice = doubled(len(tasks), made.double_share, made.id)
-        # centres in a local equirectangular frame (degrees of latitude), so that "nearest
-        # task" compares ground distances: a degree of longitude is cos(lat) as long
-        east = math.cos(math.radians(made.area.centroid.y))
-        rows = []
-        for number, geom in enumerate(tasks, start=1):
-            centre = geom.centroid
-            rows.append(
-                (made.id, number, shapely.to_wkb(geom), centre.x * east, centre.y,
-                 TaskState.READY.value,
-                 2 if number in twice else 1, "[]", _SEP, now, 1)
-            )  # fmt: skip
+        numbered = [(number, geom, 2 if number in twice else 1)
+                    for number, geom in enumerate(tasks, start=1)]  # fmt: skip
         with self._transaction() as conn:
             self._exec(
                 conn,
@@ -230,15 +221,29 @@ class CampaignStore:
                 self._campaign_values(made),
             )
             self._version(conn, made, "create", actor, role)
-            conn.cursor().executemany(
-                self.store._sql(
-                    "INSERT INTO campaign_tasks (campaign_id, number, geometry, cx, cy, state, "
-                    "copies, mappers, mapper_keys, updated_at, version) VALUES "
-                    f"(?, ?, {self._geom_in}, ?, ?, ?, ?, ?, ?, ?, ?)"
-                ),
-                rows,
-            )
+            self._insert_tasks(conn, made, numbered, now)
         return made
+
+    def _insert_tasks(
+        self, conn: Any, campaign: Campaign, tasks: Sequence[tuple[int, Geometry, int]], now: str
+    ) -> None:
+        """Insert ready tasks: (number, lon/lat geometry, copies) each."""
+        # centres in a local equirectangular frame (degrees of latitude), so that "nearest
+        # task" compares ground distances: a degree of longitude is cos(lat) as long
+        east = math.cos(math.radians(campaign.area.centroid.y))
+        rows = [
+            (campaign.id, number, shapely.to_wkb(geom), geom.centroid.x * east,
+             geom.centroid.y, TaskState.READY.value, copies, "[]", _SEP, now, 1)
+            for number, geom, copies in tasks
+        ]  # fmt: skip
+        conn.cursor().executemany(
+            self.store._sql(
+                "INSERT INTO campaign_tasks (campaign_id, number, geometry, cx, cy, state, "
+                "copies, mappers, mapper_keys, updated_at, version) VALUES "
+                f"(?, ?, {self._geom_in}, ?, ?, ?, ?, ?, ?, ?, ?)"
+            ),
+            rows,
+        )
 
     def _version(self, conn: Any, c: Campaign, op: str, actor: str, role: Role) -> None:
         self._exec(
@@ -461,14 +466,19 @@ class CampaignStore:
                 old.number,
             ),
         )
+        self._event(conn, old, action, old.state.value, new.state.value, actor, now, comment)
+        return new
+
+    def _event(self, conn: Any, task: Task, action: str, from_state: str, to_state: str,
+               actor: str, now: str, comment: str | None) -> None:  # fmt: skip
+        """Record a transition of ``task``."""
         self._exec(
             conn,
             "INSERT INTO campaign_task_events (campaign_id, number, action, from_state, "
             "to_state, actor, actor_key, at, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (old.campaign_id, old.number, action, old.state.value, new.state.value, actor,
+            (task.campaign_id, task.number, action, from_state, to_state, actor,
              normalise_name(actor), now, comment),
         )  # fmt: skip
-        return new
 
     def _expire(self, conn: Any, task: Task, now: str) -> Task:
         """A task whose lock ran out goes back to the state before the lock (recorded)."""
@@ -601,6 +611,78 @@ class CampaignStore:
                 f"{(task.locked_until or '')[:16].replace('T', ' ')} UTC; lock it again"
             )
         return task
+
+    def split(
+        self, campaign_id: str, number: int, actor: str, parts: Sequence[Geometry]
+    ) -> list[Task]:
+        """The mapper holding a task cuts it in ``parts`` (lon/lat; ``labels.campaigns.
+        split_cell``), as HOT Tasking Manager splits a task too large for one sitting,
+        before any field is saved in it. The parts become ready tasks numbered after the
+        campaign's last; the task's row goes (its history stays under its number, with the
+        split); the mapper goes on with the first part, locked. Returns the parts as tasks."""
+        if len(parts) < 2:
+            raise CampaignError("a task is split in two parts or more")
+        now_dt = self.clock()
+        now = iso(now_dt)
+        with self._transaction() as conn:
+            row = self._exec(
+                conn,
+                f"SELECT {self._campaign_select} FROM campaigns WHERE id = ?{self._for_update}",
+                (campaign_id,),
+            ).fetchone()  # one split of the campaign at a time: the new numbers are unique
+            if row is None:
+                raise NotFoundError(f"no campaign with id {campaign_id}")
+            campaign = self._row_to_campaign(row)
+            task = self._own_lock(conn, campaign_id, number, actor, TaskState.LOCKED_MAPPING, now)
+            if task.mappers:
+                raise TaskLockedError(f"task {number} was mapped once already; it is not split")
+            (saved,) = self._exec(
+                conn,
+                "SELECT count(*) FROM labels WHERE task_id = ? AND deleted = ?",
+                (task.ref, False),
+            ).fetchone()
+            if saved:
+                raise TaskLockedError(
+                    f"task {number} holds {saved} saved field(s); a task is split before any "
+                    "field is saved in it"
+                )
+            whole = shapely.union_all(list(parts))
+            if whole.symmetric_difference(task.geometry).area > 0.01 * task.geometry.area:
+                raise CampaignError(f"the parts do not cover task {number}")
+            (last,) = self._exec(
+                conn, "SELECT max(number) FROM campaign_tasks WHERE campaign_id = ?",
+                (campaign_id,),
+            ).fetchone()  # fmt: skip
+            numbers = list(range(last + 1, last + 1 + len(parts)))
+            self._insert_tasks(
+                conn,
+                campaign,
+                [(n, g, task.copies) for n, g in zip(numbers, parts, strict=True)],
+                now,
+            )
+            self._exec(
+                conn,
+                "DELETE FROM campaign_tasks WHERE campaign_id = ? AND number = ?",
+                (campaign_id, number),
+            )
+            said = f"into tasks {numbers[0]}–{numbers[-1]}"
+            self._event(
+                conn, task, "split", TaskState.LOCKED_MAPPING.value, "split", actor, now, said
+            )
+            made = [self._locked_row(conn, campaign_id, n) for n in numbers]
+            for part in made:
+                self._event(
+                    conn,
+                    part,
+                    f"split from task {number}",
+                    "split",
+                    TaskState.READY.value,
+                    actor,
+                    now,
+                    None,
+                )
+            made[0] = self._lock(conn, made[0], TaskState.LOCKED_MAPPING, actor, now_dt)
+            return made
 
     def mark_mapped(self, campaign_id: str, number: int, actor: str) -> Task:
         """ "All fields in this task are drawn": mapped (or ready for its second mapper)."""

@@ -34,6 +34,7 @@ TASK_HOLDS = 0.5  # a field at least half inside a task belongs to it (Task.hold
 MAX_TASKS = 20_000
 MIN_PACE_TASKS = 3  # tasks validated in the last day before a time to finish is estimated
 MIN_OVERLAP = 1e-4  # share of a cell below which its piece of the area is a sliver, no task
+MIN_SPLIT_PIXELS = 16  # a task narrower than this (scene pixels) is not split (split_cell)
 MAX_NAME = 120
 MAX_INSTRUCTIONS = 4000
 WGS84 = CRS.from_epsg(4326)
@@ -261,12 +262,39 @@ def task_grid(
             f"the area holds {len(kept)} tasks of this size; the most is {max_tasks}. Choose "
             "a smaller area or larger tasks."
         )
-    polygons = []
-    for geom in kept:
-        lonlat = _reproject(geom, crs, WGS84)
-        parts = [p for p in getattr(lonlat, "geoms", [lonlat]) if isinstance(p, Polygon)]
-        polygons.append(max(parts, key=lambda p: p.area) if len(parts) != 1 else parts[0])
-    return polygons
+    return [_largest_lonlat(geom, crs) for geom in kept]
+
+
+def _largest_lonlat(native: BaseGeometry, crs: CRS) -> Polygon:
+    """A piece of a task (in ``crs``) in lon/lat: its largest polygon when cut in several."""
+    lonlat = _reproject(native, crs, WGS84)
+    parts = [p for p in getattr(lonlat, "geoms", [lonlat]) if isinstance(p, Polygon)]
+    return max(parts, key=lambda p: p.area) if len(parts) != 1 else parts[0]
+
+
+def split_cell(
+    task: Geometry, crs: CRS | str, origin: tuple[float, float], pixel: tuple[float, float]
+) -> list[Polygon]:
+    """A task (lon/lat) cut in four, as HOT Tasking Manager splits a task too large for one
+    sitting: its bounding box in ``crs`` cut at the scene's pixel edge (``origin``,
+    ``pixel``) nearest its middle, each quarter clipped to the task; north-west, north-east,
+    south-west, south-east, in lon/lat, slivers dropped. ``CampaignError`` when the task is
+    under :data:`MIN_SPLIT_PIXELS` scene pixels across either way."""
+    crs = CRS.from_user_input(crs)
+    native = _reproject(task, WGS84, crs)
+    minx, miny, maxx, maxy = native.bounds
+    px, py = abs(pixel[0]), abs(pixel[1])
+    if maxx - minx < MIN_SPLIT_PIXELS * px or maxy - miny < MIN_SPLIT_PIXELS * py:
+        raise CampaignError(
+            f"the task is too small to split (under {MIN_SPLIT_PIXELS} scene pixels across)"
+        )
+    mx = origin[0] + round(((minx + maxx) / 2 - origin[0]) / px) * px
+    my = origin[1] + round(((miny + maxy) / 2 - origin[1]) / py) * py
+    quarters = shapely.box([minx, mx, minx, mx], [my, my, miny, miny],
+                           [mx, maxx, mx, maxx], [maxy, maxy, my, my])  # fmt: skip
+    pieces = shapely.intersection(quarters, native)
+    whole = (maxx - minx) * (maxy - miny)
+    return [_largest_lonlat(p, crs) for p in pieces if p.area > MIN_OVERLAP * whole]
 
 
 def doubled(count: int, share: float, seed: str) -> set[int]:

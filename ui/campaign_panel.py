@@ -9,6 +9,7 @@ id (``labels.campaigns.Task.holds``).
 from __future__ import annotations
 
 import streamlit as st
+from shapely.geometry import Polygon
 
 from labels.base_store import BaseLabelStore
 from labels.campaign_store import CampaignStore
@@ -24,6 +25,8 @@ from ui.campaign_view import (
     map_next,
     sent_back_note,
     set_aside,
+    split_parts,
+    split_task,
     task_bbox,
     top_up,
 )
@@ -42,6 +45,7 @@ DONE = "I'm done with this task"
 GIVE_BACK = "Give it back"
 BAD_IMAGERY = "Can't map it: bad imagery"
 SET_IT_ASIDE = "Set it aside"
+SPLIT_IT = "Too big? Split it in four"
 SET_ASIDE_ASKED = "set_aside_asked"  # session key: the task (ref) whose setting aside waits
 SET_ASIDE_REASON = "set_aside_reason"  # session key: what the volunteer says is wrong
 SET_ASIDE_QUESTION = (
@@ -123,6 +127,12 @@ def _set_aside(campaigns: CampaignStore, task: Task, identity: Identity, drafts:
 
 
 @uninterrupted
+def _split(campaigns: CampaignStore, task: Task, identity: Identity, parts: list[Polygon]) -> None:
+    """Split the task held; the map flies to the part the volunteer goes on with."""
+    show_task(split_task(campaigns, task, parts, identity), fly=True)
+
+
+@uninterrupted
 def _give_back(campaigns: CampaignStore, task: Task, identity: Identity) -> None:
     show_task(give_back(campaigns, task, identity), fly=False)
 
@@ -182,4 +192,12 @@ def task_panel(
         st.button(DONE, type="primary", on_click=_hand_in, args=args)
         st.button(GIVE_BACK, on_click=_give_back, args=(campaigns, task, identity))
         st.button(BAD_IMAGERY, on_click=_ask_set_aside, args=(task,))
+        if parts := split_parts(campaigns, scene, task):  # before any field is saved in it
+            st.button(
+                SPLIT_IT,
+                on_click=_split,
+                args=(campaigns, task, identity, parts),
+                help="Four smaller tasks instead of this one: you go on with one, the others "
+                "are ready for anyone. Only before a field is saved in it.",
+            )
     return False

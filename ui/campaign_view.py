@@ -22,12 +22,14 @@ from labels.campaigns import (
     STATE_COLOURS,
     STATE_TITLES,
     Campaign,
+    CampaignError,
     FieldCounts,
     Progress,
     Task,
     TaskState,
     format_hours,
     iso,
+    split_cell,
     task_grid,
 )
 from labels.errors import LabelError
@@ -282,6 +284,35 @@ def validate_chosen(campaigns: CampaignStore, task: Task, identity: Identity) ->
             task.campaign_id, task.number, identity.name, identity.role
         ),
         YOURS_TO_CHECK,
+    )
+
+
+def split_parts(campaigns: CampaignStore, scene: Scene, task: Task) -> list[Polygon] | None:
+    """The parts the task held would be split in (``labels.campaigns.split_cell``, on the
+    scene's pixel grid), or None when it cannot be: mapped once already, a field saved in
+    it, or too small."""
+    if task.mappers or campaigns.fields_in(task):
+        return None
+    origin = (scene.transform.c, scene.transform.f)
+    try:
+        return split_cell(task.geometry, scene.crs, origin, scene.resolution)
+    except CampaignError:
+        return None
+
+
+def split_task(
+    campaigns: CampaignStore, task: Task, parts: Sequence[Polygon], identity: Identity
+) -> TaskOutcome:
+    """'Split it in four': the mapper goes on with the first part."""
+    try:
+        made = campaigns.split(task.campaign_id, task.number, identity.name, parts)
+    except LabelError as exc:
+        return _refused(exc)
+    return TaskOutcome(
+        True,
+        f"Task {task.number} is split into tasks {made[0].number}–{made[-1].number}. You go on "
+        f"with task {made[0].number}, its north-west part; the others are ready for anyone.",
+        made[0],
     )
 
 

@@ -17,6 +17,7 @@ from labels.campaigns import (
     NoTaskError,
     TaskLockedError,
     TaskState,
+    split_cell,
     task_grid,
 )
 from labels.errors import PermissionDeniedError, StaleEditError
@@ -153,6 +154,40 @@ def test_a_locked_task_cannot_be_mapped_by_another(campaigns: CampaignStore) -> 
     with pytest.raises(TaskLockedError, match="you are mapping task 3"):
         campaigns.lock_for_mapping(c.id, 4, "ram")  # one task at a time
     assert campaigns.map_next(c.id, "sita").number != 3
+
+
+def test_a_task_too_large_is_split_by_its_mapper_before_any_field_is_saved(
+    campaigns: CampaignStore,
+) -> None:
+    c = make_campaign(campaigns)
+    last = len(campaigns.tasks(c.id))
+    task = campaigns.map_next(c.id, "ram")
+    parts = split_cell(task.geometry, "EPSG:32645", ORIGIN, (10.0, -10.0))
+    with pytest.raises(TaskLockedError, match="do not hold"):
+        campaigns.split(c.id, task.number, "sita", parts)  # only its mapper
+    with pytest.raises(CampaignError, match="do not cover"):
+        campaigns.split(c.id, task.number, "ram", parts[:2])
+    made = campaigns.split(c.id, task.number, "ram", parts)
+    assert [t.number for t in made] == [last + 1, last + 2, last + 3, last + 4]
+    assert made[0].state is TaskState.LOCKED_MAPPING and made[0].locked_by == "ram"
+    assert all(t.state is TaskState.READY for t in made[1:])
+    assert campaigns.held_by(c.id, "ram") == made[0]  # goes on with the first part
+    numbers = [t.number for t in campaigns.tasks(c.id)]
+    assert task.number not in numbers and len(numbers) == last + 3
+    assert [(e.action, e.comment) for e in campaigns.events(c.id, task.number)][-1] == (
+        "split", f"into tasks {last + 1}–{last + 4}"
+    )  # fmt: skip
+    assert [e.action for e in campaigns.events(c.id, last + 2)] == [
+        f"split from task {task.number}"
+    ]
+    assert campaigns.progress(c.id).total == last + 3
+
+    inside = made[0].geometry.centroid.buffer(0.0005)  # a field saved: no more splitting
+    campaigns.store.save(make_label(geometry=inside, task_id=made[0].ref), actor="ram",
+                         role=Role.VOLUNTEER)  # fmt: skip
+    quarters = split_cell(made[0].geometry, "EPSG:32645", ORIGIN, (10.0, -10.0))
+    with pytest.raises(TaskLockedError, match="holds 1 saved field"):
+        campaigns.split(c.id, made[0].number, "ram", quarters)
 
 
 def test_a_reviewer_holds_one_task_at_a_time_to_map_or_to_check(campaigns: CampaignStore) -> None:

@@ -22,6 +22,7 @@ from labels.campaigns import (
     parse_task_ref,
     pixel_side_metres,
     progress,
+    split_cell,
     task_grid,
     task_ref,
 )
@@ -72,6 +73,33 @@ def test_cells_are_clipped_to_the_area_and_cells_outside_it_dropped() -> None:
     assert sum(t.area for t in tasks) == pytest.approx(triangle.area, rel=1e-3)
     full = max(t.area for t in tasks)
     assert sum(t.area < 0.6 * full for t in tasks) == 4  # the diagonal's half cells
+
+
+def test_a_task_is_split_in_four_on_the_scene_pixels_and_a_small_one_is_not() -> None:
+    to_utm = Transformer.from_crs(4326, 32645, always_xy=True)
+
+    def utm_bounds(polygon: Polygon) -> tuple[float, ...]:
+        xs, ys = to_utm.transform(*polygon.exterior.xy)
+        return tuple(round(v, 2) for v in (min(xs), min(ys), max(xs), max(ys)))
+
+    task = utm_box(301_280, 3_097_440, 302_560, 3_098_720)  # one cell of 128 pixels
+    parts = split_cell(task, "EPSG:32645", (300_000, 3_100_000), (10.0, -10.0))
+    assert [utm_bounds(p) for p in parts] == [
+        (301_280, 3_098_080, 301_920, 3_098_720), (301_920, 3_098_080, 302_560, 3_098_720),
+        (301_280, 3_097_440, 301_920, 3_098_080), (301_920, 3_097_440, 302_560, 3_098_080),
+    ]  # fmt: skip
+    odd = utm_box(301_280, 3_097_440, 301_533, 3_097_693)  # 25.3 pixels: cut at a pixel edge
+    assert {utm_bounds(p)[2] for p in split_cell(odd, "EPSG:32645", (300_000, 0), (10, 10))} == {
+        301_410, 301_533
+    }  # fmt: skip
+    corners = [(301_280, 3_097_440), (302_560, 3_097_440), (301_280, 3_098_720)]
+    triangle = Polygon([TO_LONLAT.transform(x, y) for x, y in corners])
+    clipped = split_cell(triangle, "EPSG:32645", (300_000, 3_100_000), (10.0, -10.0))
+    assert len(clipped) == 3  # the north-east quarter lies beyond the diagonal: dropped
+    assert sum(p.area for p in clipped) == pytest.approx(triangle.area, rel=1e-4)
+    small = utm_box(301_280, 3_097_440, 301_430, 3_097_590)  # 15 pixels across
+    with pytest.raises(CampaignError, match="too small to split"):
+        split_cell(small, "EPSG:32645", (300_000, 3_100_000), (10.0, -10.0))
 
 
 def test_an_area_touching_a_cell_only_on_its_edge_gives_no_task_there() -> None:

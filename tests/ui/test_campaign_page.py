@@ -40,6 +40,7 @@ from ui.campaign_panel import (
     SET_ASIDE_QUESTION,
     SET_ASIDE_REASON,
     SET_IT_ASIDE,
+    SPLIT_IT,
 )
 from ui.campaign_view import AreaError, area_from_geojson, decide, task_bbox
 from ui.drawings import Draft, Drafts
@@ -476,6 +477,29 @@ def test_a_field_saved_mostly_outside_the_task_held_carries_no_task(app_data: Pa
     said = [shown(t.value) for t in [*app.success, *app.toast]]
     assert any(f"outside task {task.number}: it carries no task" in s for s in said), said
     assert sum("carries no task" in s for s in said) == 1
+
+
+def test_a_task_too_big_is_split_in_four_and_its_mapper_goes_on_with_one(
+    app_data: Path,
+) -> None:
+    campaigns, app, task, drafts = sita_maps_a_task(app_data)
+    before = len(campaigns.tasks(task.campaign_id))
+    app.switch_page(LABEL_PAGE).run()
+    button(app, SPLIT_IT).click().run()
+    assert not app.exception, app.exception
+    held = campaigns.held_by(task.campaign_id, "Sita")
+    assert held is not None and held.number == before + 1  # its north-west part
+    assert len(campaigns.tasks(task.campaign_id)) == before + 3
+    said = [shown(m) for m in [*(s.value for s in app.success), *(t.value for t in app.toast)]]
+    assert any(f"Task {task.number} is split into tasks {before + 1}–{before + 4}" in m
+               for m in said), said  # fmt: skip
+    assert any(h.value.startswith(f"Task {held.number} · ") for h in app.subheader)
+    c = held.geometry.centroid
+    drafts.save(Draft(new=[box(c.x, c.y, c.x + 0.001, c.y + 0.001)]))
+    app.run()
+    button(app, "Save & submit").click().run()
+    assert [lab.task_id for lab in campaigns.store.query()] == [held.ref]
+    assert not [b for b in app.button if b.label == SPLIT_IT]  # a field is saved in it
 
 
 def test_a_task_on_bad_imagery_is_set_aside_and_a_coordinator_puts_it_back(
