@@ -44,6 +44,7 @@ from ui.campaign_view import (
 )
 from ui.enhance_flow import job_engine, served_result
 from ui.field_layers import add_fields
+from ui.local_time import browser_zone
 from ui.review import enhanced_area_holding
 from ui.scene_map import add_draw_control, add_scene_tiles, base_map, finish_map, fly_to
 from ui.state import bump_map, label_store, map_key, require_identity, require_scene, tile_key
@@ -297,11 +298,12 @@ if campaign is not None:
         if identity.is_coordinator:
             st.markdown("**Locks now**")
             current = locks(tasks, now)
+            zone = browser_zone()
             if not current:
                 st.caption("Nobody holds a task.")
             for task in current:
                 line, button = st.columns([3, 1])
-                line.caption(escape_markdown(lock_line(task)))
+                line.caption(escape_markdown(lock_line(task, zone)))
                 button.button("Release", key=f"release-{task.number}", on_click=lambda t=task: keep(
                     release(campaigns, t, identity)))  # fmt: skip
 

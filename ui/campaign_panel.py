@@ -34,6 +34,7 @@ from ui.drawings import Drafts
 from ui.enhance_flow import job_engine
 from ui.hand_in import AS_IT_IS, HAND_IN_ASKED, NOT_YET, leftovers
 from ui.label_work import OUTCOMES_KEY
+from ui.local_time import browser_zone, clock_time
 from ui.map_first import map_news_first
 from ui.proposal_record import Proposals
 from ui.state import bump_map
@@ -163,10 +164,9 @@ def task_panel(
         st.warning(escape_lines(note))  # what to fix first; the reviewer's words as text
     if campaign.instructions:
         st.info(escape_lines(campaign.instructions))
-    until = (task.locked_until or "")[11:16]
     st.caption(
         f"Outline every field inside the red dashed square; your fields carry this task. "
-        f"It is yours until {until} UTC."
+        f"It is yours until {clock_time(task.locked_until, browser_zone())}."
     )
     args = (campaigns, task, identity, drafts)
     if st.session_state.get(HAND_IN_ASKED) == task.ref and (left := leftovers(drafts)):

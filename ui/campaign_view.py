@@ -10,6 +10,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import shapely
@@ -40,6 +41,7 @@ from sr.sharpen.pipeline import SharpenRequest
 from ui.auth import Identity
 from ui.field_layers import MapField
 from ui.label_actions import review_field
+from ui.local_time import clock_time
 from ui.settings import dip_iterations_override
 
 MAX_AREA_FILE = 5_000_000  # bytes of an uploaded area of interest
@@ -554,10 +556,10 @@ def locks(tasks: Sequence[Task], now: datetime) -> list[Task]:
                                                       TaskState.LOCKED_VALIDATION)]  # fmt: skip
 
 
-def lock_line(task: Task) -> str:
-    """'task 12 · mapping · Sita until 14:05 UTC'."""
-    until = (task.locked_until or "")[11:16]
-    return f"task {task.number} · {STATE_TITLES[task.state]} · {task.locked_by} until {until} UTC"
+def lock_line(task: Task, zone: ZoneInfo | None = None) -> str:
+    """'task 12 · mapping · Sita until 14:05 UTC' (or '… until 19:50 your time' in ``zone``)."""
+    until = clock_time(task.locked_until, zone)
+    return f"task {task.number} · {STATE_TITLES[task.state]} · {task.locked_by} until {until}"
 
 
 def set_aside_table(found: Progress) -> pd.DataFrame:

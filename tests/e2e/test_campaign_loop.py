@@ -88,12 +88,17 @@ def test_coordinator_volunteer_reviewer_loop(browser, tmp_path: Path) -> None:  
         map_centre(boss)
         _shot(boss, "1_created")
 
-        sita = browser.new_page(viewport={"width": 1500, "height": 1100})
+        sita = browser.new_page(  # a volunteer in Nepal: times in her own zone
+            viewport={"width": 1500, "height": 1100}, timezone_id="Asia/Kathmandu"
+        )
         sita_query = sign_in(sita, url, "Sita")
         sita.goto(f"{url}/campaigns?{sita_query}")
         _click(sita, "Map next task")
         first = task_taken(sita)  # on the Label page now
         sita.get_by_text("Outline every wheat field.").wait_for(timeout=WAIT)
+        sita.get_by_text(re.compile(r"It is yours until \d\d:\d\d your time\.")).wait_for(
+            timeout=WAIT
+        )
         map_centre(sita)
         sita.get_by_text("Draw fields", exact=True).first.click()
         draw_square(sita, half=40)

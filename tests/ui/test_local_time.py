@@ -1,0 +1,37 @@
+"""Times in the person's own zone, and what a browser may send as its zone."""
+
+from __future__ import annotations
+
+import pytest
+from shapely.geometry import box
+
+from labels.campaigns import Task, TaskState
+from ui.campaign_view import lock_line
+from ui.local_time import clock_time, zone_named
+
+
+def test_a_time_is_said_in_the_browsers_zone_or_in_utc() -> None:
+    kathmandu = zone_named("Asia/Kathmandu")
+    assert clock_time("2026-12-06T23:04:00.000Z", kathmandu) == "04:49 your time"  # +5:45
+    assert clock_time("2026-12-06T23:04:00.000Z", None) == "23:04 UTC"
+    assert clock_time("2026-12-06T23:04:00+00:00", zone_named("UTC")) == "23:04 UTC"
+    assert clock_time(None, kathmandu) == "a moment"
+    assert clock_time("not a time", kathmandu) == "a moment"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [None, 5, "", "Nowhere/Atlantis", "../../etc/passwd", "/etc/localtime", "Asia",
+     "Asia/../../etc/passwd", "Asia/Kathmandu\n", "A" * 200, "Europe/Vienna; rm -rf /"],
+)  # fmt: skip
+def test_a_zone_the_browser_sends_is_used_only_when_it_names_a_known_zone(name: object) -> None:
+    assert zone_named(name) is None
+
+
+def test_a_coordinators_lock_line_says_the_time_in_their_zone() -> None:
+    task = Task("c", 12, box(0, 0, 1, 1), TaskState.LOCKED_MAPPING, locked_by="Sita",
+                locked_until="2026-12-06T14:05:00.000Z")  # fmt: skip
+    assert lock_line(task) == "task 12 · mapping · Sita until 14:05 UTC"
+    assert lock_line(task, zone_named("Europe/Vienna")) == (
+        "task 12 · mapping · Sita until 15:05 your time"
+    )

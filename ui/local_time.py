@@ -1,0 +1,41 @@
+"""Times said in the person's own time zone: a volunteer in Kathmandu (UTC+5:45) should not do
+sums to know until when a task is theirs. The zone is the browser's (``st.context.timezone``),
+so it is checked before use; any doubt gives UTC."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import streamlit as st
+
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]{0,29}(/[A-Za-z0-9_+\-]{1,30}){0,2}")
+
+
+def browser_zone() -> ZoneInfo | None:
+    """The browser's time zone, when it names a known IANA zone; else None."""
+    return zone_named(st.context.timezone)
+
+
+def zone_named(name: object) -> ZoneInfo | None:
+    """The IANA zone ``name`` names ('Asia/Kathmandu'), or None when it is not one (the name
+    comes from the browser: no path, nothing odd, only a zone the system knows)."""
+    if not isinstance(name, str) or not _ZONE_NAME.fullmatch(name):
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ValueError, OSError, KeyError):  # unknown, or not a zone file
+        return None
+
+
+def clock_time(stamp: str | None, zone: ZoneInfo | None) -> str:
+    """'04:49 your time' for an ISO UTC time in ``zone``, '23:04 UTC' without one, and
+    'a moment' when there is no time (or it cannot be read)."""
+    try:
+        moment = datetime.fromisoformat((stamp or "").replace("Z", "+00:00"))
+    except ValueError:
+        return "a moment"
+    if moment.tzinfo is None or zone is None or zone.key in ("UTC", "Etc/UTC"):
+        return f"{moment:%H:%M} UTC"
+    return f"{moment.astimezone(zone):%H:%M} your time"
