@@ -53,7 +53,9 @@ def choice_for(task: Task, identity: Identity, held: Task | None, now: str) -> T
         else:
             note = f"You hold task {held.number}: hand it in or give it back to take another."
         return TaskChoice(line, note, tuple(actions))
-    if state in (TaskState.READY, TaskState.INVALIDATED):
+    if state is TaskState.READY and mine:  # mapped twice: the second mapper is someone else
+        note = "You mapped it already: a second volunteer maps it on their own."
+    elif state in (TaskState.READY, TaskState.INVALIDATED):
         actions.insert(0, MAP_IT)  # the store refuses, saying why, where the rules forbid it
     elif state is TaskState.MAPPED and identity.can_review:
         if mine:

@@ -37,6 +37,13 @@ def test_a_ready_or_invalidated_task_is_offered_to_map() -> None:
     assert "invalidated by Maya: The river field is missing." in choice.line
 
 
+def test_a_task_mapped_twice_is_not_offered_again_to_its_first_mapper() -> None:
+    waiting = _task(copies=2, mappers=("Sita",))  # ready for its second mapper
+    mine = choice_for(waiting, SITA, None, NOW)
+    assert mine.actions == () and "second volunteer" in (mine.note or "")
+    assert choice_for(waiting, Identity("Ram", Role.VOLUNTEER), None, NOW).actions == (MAP_IT,)
+
+
 def test_a_mapped_task_is_offered_to_a_reviewer_who_did_not_map_it() -> None:
     mapped = _task(state=TaskState.MAPPED, mappers=("Maya",))
     assert choice_for(mapped, Identity("Ram", Role.REVIEWER), None, NOW).actions == (VALIDATE_IT,)
