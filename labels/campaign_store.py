@@ -79,7 +79,8 @@ CREATE TABLE IF NOT EXISTS campaign_tasks (
     cx REAL NOT NULL, cy REAL NOT NULL, state TEXT NOT NULL, copies INTEGER NOT NULL,
     mappers TEXT NOT NULL, mapper_keys TEXT NOT NULL, locked_by TEXT, locked_key TEXT,
     locked_until TEXT, locked_from TEXT, validator TEXT, comment TEXT,
-    updated_at TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (campaign_id, number));
+    updated_at TEXT NOT NULL, version INTEGER NOT NULL, priority INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (campaign_id, number));
 CREATE INDEX IF NOT EXISTS campaign_tasks_state ON campaign_tasks (campaign_id, state);
 CREATE TABLE IF NOT EXISTS campaign_task_events (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, campaign_id TEXT NOT NULL, number INTEGER NOT NULL,
@@ -104,6 +105,7 @@ TASK_COLUMNS = (
     "comment",
     "updated_at",
     "version",
+    "priority",
 )
 _SEP = "\n"  # between the normalised names in mapper_keys (a name never holds a line break)
 REVIEWING_ROLES = (Role.REVIEWER, Role.COORDINATOR)
@@ -172,6 +174,7 @@ class CampaignStore:
         values["geometry"] = shapely.from_wkb(values["geometry"])
         values["state"] = TaskState(values["state"])
         values["mappers"] = tuple(json.loads(values["mappers"]))
+        values["first"] = bool(values.pop("priority"))
         if values["locked_from"]:
             values["locked_from"] = TaskState(values["locked_from"])
         return Task(**values)
@@ -521,7 +524,8 @@ class CampaignStore:
     def map_next(self, campaign_id: str, actor: str, role: Role = Role.VOLUNTEER) -> Task:
         """Lock a task for ``actor`` to map: the one they hold already, else their own
         invalidated task, else the ready task nearest their last one (the first task when
-        they have none). ``NoTaskError`` when none is left for them."""
+        they have none), those a coordinator wants mapped first before the others.
+        ``NoTaskError`` when none is left for them."""
         now = self.clock()
         stamp = iso(now)
         key = normalise_name(actor)
@@ -551,7 +555,7 @@ class CampaignStore:
                 conn,
                 f"SELECT {self._task_select} FROM campaign_tasks WHERE campaign_id = ? AND "
                 f"{self._mappable_sql()} ORDER BY CASE WHEN {pos}(mapper_keys, ?) > 0 "
-                f"THEN 0 ELSE 1 END, {near}number LIMIT 1{self._skip_locked}",
+                f"THEN 0 ELSE 1 END, priority DESC, {near}number LIMIT 1{self._skip_locked}",
                 (campaign_id, stamp, wrapped, stamp, wrapped, reserve, wrapped, *near_params),
             ).fetchone()
             if row is None:
@@ -745,6 +749,33 @@ class CampaignStore:
                 ready = task.replace(state=TaskState.READY, mappers=mappers, comment=None)
                 back.append(self._write(conn, task, ready, "reset", actor, now, task.comment))
             return back
+
+    def map_first(
+        self, campaign_id: str, numbers: Collection[int], actor: str, role: Role, first: bool = True
+    ) -> list[Task]:
+        """A coordinator wants the tasks of ``numbers`` mapped first (Map next task takes them
+        before the others), or no longer (``first`` False); the tasks changed, as they are
+        now (each change recorded)."""
+        if Role(role) is not Role.COORDINATOR:
+            raise PermissionDeniedError("only a coordinator chooses the tasks mapped first")
+        now = iso(self.clock())
+        changed = []
+        with self._transaction() as conn:
+            for number in sorted(set(numbers)):
+                task = self._locked_row(conn, campaign_id, number)
+                if task.first is first:
+                    continue
+                self._exec(
+                    conn,
+                    "UPDATE campaign_tasks SET priority = ?, updated_at = ?, version = ? "
+                    "WHERE campaign_id = ? AND number = ?",
+                    (int(first), now, task.version + 1, campaign_id, number),
+                )
+                action = "to map first" if first else "no longer first"
+                self._event(conn, task, action, task.state.value, task.state.value, actor, now,
+                            None)  # fmt: skip
+                changed.append(task.replace(first=first, updated_at=now, version=task.version + 1))
+        return changed
 
     def release(self, campaign_id: str, number: int, actor: str, role: Role) -> Task:
         """A coordinator frees a task someone holds (it goes back as on "give it back")."""

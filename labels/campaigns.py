@@ -127,6 +127,7 @@ class Task:
     comment: str | None = None
     updated_at: str | None = None
     version: int = 0
+    first: bool = False  # a coordinator wants it mapped before the others
 
     @property
     def ref(self) -> str:

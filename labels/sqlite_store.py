@@ -21,7 +21,7 @@ from labels.validate import DEFAULT_RULES, Rules
 from sr.fsutil import is_disk_full
 
 DB_NAME = "labels.sqlite"
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # Columns added after schema version 1, for stores made before them: (table, column, type).
 ADDED_COLUMNS = (
     ("labels", "consistency", "TEXT"),
@@ -31,6 +31,7 @@ ADDED_COLUMNS = (
     ("label_versions", "task_id", "TEXT"),
     ("labels", "dates_seen", "TEXT"),  # version 5 (#23)
     ("label_versions", "dates_seen", "TEXT"),
+    ("campaign_tasks", "priority", "INTEGER NOT NULL DEFAULT 0"),  # version 6: mapped first
 )
 _TYPES = {
     "area_ha": "REAL",

@@ -28,6 +28,7 @@ from ui.campaign_view import (
     lock_line,
     locks,
     map_chosen,
+    map_first,
     map_next,
     now_utc,
     people_table,
@@ -38,6 +39,7 @@ from ui.campaign_view import (
     set_aside_table,
     state_table,
     task_fields,
+    tasks_in,
     top_up,
     validate_chosen,
     validate_next,
@@ -50,7 +52,9 @@ from ui.scene_map import add_draw_control, add_scene_tiles, base_map, finish_map
 from ui.state import bump_map, label_store, map_key, require_identity, require_scene, tile_key
 from ui.task_check import COMMENT_KEY, check_panel, enhanced_name
 from ui.task_choice import (
+    FIRST,
     MAP_IT,
+    NOT_FIRST,
     PUT_IT_BACK,
     RELEASE_IT,
     VALIDATE_IT,
@@ -111,6 +115,8 @@ def act_on_chosen(task: Task, action: str) -> None:
         keep(release(campaigns, task, identity))
     elif action == PUT_IT_BACK:
         keep(reset_set_aside(campaigns, task.campaign_id, identity, [task.number]))
+    elif action in (FIRST, NOT_FIRST):
+        keep(map_first(campaigns, task.campaign_id, [task.number], identity, action == FIRST))
 
 
 @uninterrupted
@@ -273,6 +279,18 @@ if campaign is not None:
                 help="When new imagery came, or the bad imagery was not so bad.",
                 on_click=lambda cid=campaign.id, some=tuple(some_tasks): keep(
                     reset_set_aside(campaigns, cid, identity, some or None)
+                ),
+            )
+        drawn_area = state.get("campaign_area")
+        if identity.is_coordinator and drawn_area is not None:
+            under = [t.number for t in tasks_in(tasks, drawn_area) if not t.first]
+            st.button(
+                f"Map the {len(under)} task(s) in the area drawn first",
+                disabled=not under,
+                help="HOT Tasking Manager's priority areas: Map next task takes them before the "
+                "others. Draw the area with the polygon tool; a task at least half in it counts.",
+                on_click=lambda cid=campaign.id, some=tuple(under): keep(
+                    map_first(campaigns, cid, some, identity)
                 ),
             )
         if held is None:

@@ -16,6 +16,7 @@ from ui.scene_map import MapParent
 
 TOOLTIP_COMMENT = 120  # characters of a reviewer's comment in a task's tooltip
 TASK_OUTLINE = {"color": "#ff1744", "weight": 4, "fill": False, "dashArray": "10 6"}
+FIRST_BORDER = {"color": "#000000", "weight": 3}  # a task a coordinator wants mapped first
 
 
 def task_words(task: Task, now: str, show_holder: bool) -> list[str]:
@@ -35,6 +36,8 @@ def task_words(task: Task, now: str, show_holder: bool) -> list[str]:
         words.append(f"mapped by {' and '.join(task.mappers)}")
     if show_holder and task.locked_by and state is task.state:
         words.append(f"held by {task.locked_by}")
+    if task.first and state is not TaskState.VALIDATED:
+        words.append("to map first")
     return words
 
 
@@ -44,6 +47,8 @@ def task_feature(task: Task, now: str, show_holder: bool, filled: bool = True) -
     ref (``task``), by which a click on it chooses it (:func:`clicked_task`)."""
     colour = STATE_COLOURS[task.state_at(now)]
     style = {"color": "#424242", "weight": 1, "fillColor": colour, "fillOpacity": 0.45}
+    if task.first:
+        style.update(FIRST_BORDER)
     if not filled:
         style.update(color=colour, weight=2, fillOpacity=0.0)
     tooltip = html.escape(" · ".join(task_words(task, now, show_holder)))

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
+from shapely.geometry.base import BaseGeometry
 
 from labels.agreement import CampaignAgreement
 from labels.base_store import BaseLabelStore
@@ -22,6 +23,7 @@ from labels.campaign_store import CampaignStore
 from labels.campaigns import (
     STATE_COLOURS,
     STATE_TITLES,
+    TASK_HOLDS,
     Campaign,
     CampaignError,
     FieldCounts,
@@ -34,11 +36,13 @@ from labels.campaigns import (
     task_grid,
 )
 from labels.errors import LabelError
+from labels.geometry import share_inside
 from labels.model import Label, Status
 from sr.imagery.scene import BBox, Scene
 from sr.jobs.engine import BACKGROUND, JobEngine
 from sr.sharpen.pipeline import SharpenRequest
 from ui.auth import Identity
+from ui.campaign_map import FIRST_BORDER
 from ui.field_layers import MapField
 from ui.label_actions import review_field
 from ui.local_time import clock_time
@@ -596,7 +600,35 @@ def legend_html() -> str:
         f'border:1px solid #555;margin-right:4px"></span>{STATE_TITLES[state]}</span>'
         for state, colour in STATE_COLOURS.items()
     )
-    return f'<div class="campaign-legend">{items}</div>'
+    first = (
+        '<span style="display:inline-block"><span style="display:inline-block;width:12px;'
+        f"height:12px;border:{FIRST_BORDER['weight']}px solid {FIRST_BORDER['color']};"
+        'margin-right:4px"></span>to map first</span>'
+    )
+    return f'<div class="campaign-legend">{items}{first}</div>'
+
+
+def tasks_in(tasks: Sequence[Task], area: BaseGeometry) -> list[Task]:
+    """The tasks lying at least half in ``area`` (an area a coordinator drew on the map)."""
+    return [task for task in tasks if share_inside(task.geometry, area) >= TASK_HOLDS]
+
+
+def map_first(
+    campaigns: CampaignStore,
+    campaign_id: str,
+    numbers: Collection[int],
+    identity: Identity,
+    first: bool = True,
+) -> TaskOutcome:
+    """A coordinator wants tasks mapped first (or no longer)."""
+    try:
+        changed = campaigns.map_first(campaign_id, numbers, identity.name, identity.role, first)
+    except LabelError as exc:
+        return _refused(exc)
+    said = ", ".join(str(t.number) for t in changed) or "none changed"
+    if first:
+        return TaskOutcome(True, f"Mapped first, before the others: task(s) {said}.")
+    return TaskOutcome(True, f"No longer first: task(s) {said}.")
 
 
 def campaign_caption(campaign: Campaign, task_count: int) -> str:

@@ -1,7 +1,8 @@
 """A task chosen by a click on the Campaigns map: what it is, and what this person may do
 with it (as HOT Tasking Manager's task panel): map it, validate it, and for a coordinator
-release its lock or put it back in the queue. A volunteer who knows a village can so take
-its task instead of the next one, and a coordinator act on one task seen on the map."""
+release its lock, put it back in the queue, or have it mapped first. A volunteer who knows a
+village can so take its task instead of the next one, and a coordinator act on one task seen
+on the map."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ MAP_IT = "Map this task"
 VALIDATE_IT = "Validate this task"
 RELEASE_IT = "Release its lock"
 PUT_IT_BACK = "Put it back in the queue"
+FIRST = "Map it first"
+NOT_FIRST = "No longer first"
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ def choice_for(task: Task, identity: Identity, held: Task | None, now: str) -> T
         actions.append(RELEASE_IT)
     if identity.is_coordinator and state is TaskState.BAD_IMAGERY:
         actions.append(PUT_IT_BACK)
+    if identity.is_coordinator and state is not TaskState.VALIDATED:
+        actions.append(NOT_FIRST if task.first else FIRST)
     if held is not None:
         if held.ref == task.ref:
             note = "You hold this task."

@@ -190,6 +190,24 @@ def test_a_task_too_large_is_split_by_its_mapper_before_any_field_is_saved(
         campaigns.split(c.id, made[0].number, "ram", quarters)
 
 
+def test_tasks_a_coordinator_wants_first_are_mapped_first(campaigns: CampaignStore) -> None:
+    c = make_campaign(campaigns)
+    with pytest.raises(PermissionDeniedError):
+        campaigns.map_first(c.id, [9], "ram", Role.VOLUNTEER)
+    changed = campaigns.map_first(c.id, [9, 12, 12], "boss", Role.COORDINATOR)
+    assert [(t.number, t.first) for t in changed] == [(9, True), (12, True)]
+    assert campaigns.map_first(c.id, [9], "boss", Role.COORDINATOR) == []  # first already
+    assert campaigns.map_next(c.id, "ram").number == 9  # not task 1
+    campaigns.mark_mapped(c.id, 9, "ram")
+    assert campaigns.map_next(c.id, "ram").number == 12  # the other one first, though farther
+    campaigns.give_back(c.id, 12, "ram")
+    campaigns.map_first(c.id, [12], "boss", Role.COORDINATOR, first=False)
+    assert campaigns.map_next(c.id, "sita").number == 1  # none first any more: in order
+    first_event = campaigns.events(c.id, 12)[0]
+    assert (first_event.action, first_event.actor) == ("to map first", "boss")
+    assert campaigns.task(c.id, 9).first and not campaigns.task(c.id, 12).first
+
+
 def test_a_reviewer_holds_one_task_at_a_time_to_map_or_to_check(campaigns: CampaignStore) -> None:
     c = make_campaign(campaigns)
     for number in (1, 2):
@@ -379,6 +397,22 @@ def test_a_store_made_before_campaigns_is_upgraded_on_open(tmp_path) -> None:  #
     made = make_campaign(CampaignStore(reopened))
     assert len(CampaignStore(reopened).tasks(made.id)) == 16
     assert reopened.check() == []
+
+
+def test_a_store_made_before_tasks_mapped_first_is_upgraded_on_open(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    from labels.store import open_store
+
+    folder = tmp_path / "v5"
+    made = make_campaign(CampaignStore(open_store(folder)))
+    with sqlite3.connect(folder / "labels.sqlite") as conn:  # back to schema version 5
+        conn.execute("ALTER TABLE campaign_tasks DROP COLUMN priority")
+        conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    campaigns = CampaignStore(open_store(folder))
+    assert not any(t.first for t in campaigns.tasks(made.id))
+    campaigns.map_first(made.id, [3], "boss", Role.COORDINATOR)
+    assert campaigns.map_next(made.id, "ram").number == 3
 
 
 def test_agreement_of_a_task_mapped_twice(campaigns: CampaignStore, store: BaseLabelStore) -> None:

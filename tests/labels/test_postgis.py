@@ -46,11 +46,12 @@ def test_servers_starting_together_create_the_schema_once(postgres_server: Postg
         (3, "drawing"),
         (4, "campaigns"),
         (5, "dates_seen"),
+        (6, "tasks_first"),
     ]
     assert applied == [(m.version, m.name) for m in migrations("postgis")] == expected
     assert "USING gist (geometry)" in indexes["labels_geometry"]
     store = PostGISLabelStore(url, snapshots=False)  # opening again applies nothing
-    assert store.migrate() == 5
+    assert store.migrate() == 6
 
 
 def test_geometry_is_a_postgis_column_in_lon_lat(postgis_url: str) -> None:

@@ -61,14 +61,7 @@ def create_on_the_page(name: str, instructions: str = "") -> AppTest:
     """The coordinator draws the area over the sample, names the campaign and creates it
     (nothing sharpened ahead: no cluster here); the page after the press."""
     app = run_page(CAMPAIGNS_PAGE, BOSS)
-    state = app.session_state
-    generation = state["map_generation"] if "map_generation" in state else 0  # noqa: SIM401
-    drawn = scene_area()
-    app.session_state[f"campaign-map-{generation}"] = {
-        "last_active_drawing": drawn,
-        "all_drawings": [drawn],
-    }
-    app.run()
+    draw_on_the_map(app, scene_area())
     app.text_input(key="new_campaign_name").input(name)
     app.text_area(key="new_campaign_text").input(instructions)
     app.checkbox(key="pre_enhance").uncheck()  # tests/sr/jobs covers the cluster
@@ -100,14 +93,24 @@ def map_with_fields(
     return saved
 
 
-def click_task(app: AppTest, task: Task) -> None:
-    """A click on ``task`` on the Campaigns map, as streamlit-folium reports it (the clicked
-    feature as the last active drawing), and the page's run after it."""
+def _map_sends(app: AppTest, last_active_drawing: dict, all_drawings: list[dict]) -> None:  # type: ignore[type-arg]
+    """What the Campaigns map would send back after a click or a drawing (AppTest cannot
+    draw on the component: it goes in the session under the map's key), then the page's run."""
     state = app.session_state
     generation = state["map_generation"] if "map_generation" in state else 0  # noqa: SIM401
-    clicked = task_feature(task, "", show_holder=False)
     app.session_state[f"campaign-map-{generation}"] = {
-        "last_active_drawing": clicked,
-        "all_drawings": [],
+        "last_active_drawing": last_active_drawing,
+        "all_drawings": all_drawings,
     }
     app.run()
+
+
+def draw_on_the_map(app: AppTest, drawn: dict) -> None:  # type: ignore[type-arg]
+    """A polygon drawn with the draw tool on the Campaigns map (Leaflet.draw's feature)."""
+    _map_sends(app, drawn, [drawn])
+
+
+def click_task(app: AppTest, task: Task) -> None:
+    """A click on ``task`` on the Campaigns map, as streamlit-folium reports it (the clicked
+    feature as the last active drawing, not among the drawings)."""
+    _map_sends(app, task_feature(task, "", show_holder=False), [])

@@ -7,7 +7,7 @@ from shapely.geometry import box
 
 from labels.campaigns import STATE_COLOURS, Task, TaskState
 from ui.campaign_map import add_tasks, clicked_task, task_feature
-from ui.campaign_view import area_from_drawing
+from ui.campaign_view import area_from_drawing, legend_html
 
 HOSTILE = '<img src=x onerror="alert(1)">'
 
@@ -88,3 +88,11 @@ def test_a_task_clicked_on_the_map_is_chosen_and_is_no_area_drawn() -> None:
     drawn = {"type": "Feature", "properties": {}, "geometry": clicked["geometry"]}
     area = area_from_drawing({"last_active_drawing": drawn, "all_drawings": [drawn]})
     assert area is not None and area.equals(tasks[1].geometry)
+
+
+def test_a_task_to_map_first_has_a_black_border_and_says_so() -> None:
+    task = Task("c", 4, box(0, 0, 1, 1), first=True)
+    feature = task_feature(task, "2026-01-01T00:00:00Z", False)
+    assert feature["properties"]["_style"]["color"] == "#000000"  # type: ignore[index]
+    assert feature["properties"]["_tooltip"].endswith("to map first")  # type: ignore[index]
+    assert "to map first" in legend_html()

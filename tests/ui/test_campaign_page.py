@@ -28,6 +28,7 @@ from tests.ui.campaign_steps import (
     campaign_on_sample,
     click_task,
     create_on_the_page,
+    draw_on_the_map,
     map_with_fields,
 )
 from tests.ui.conftest import run_page, shown
@@ -47,7 +48,7 @@ from ui.drawings import Draft, Drafts
 from ui.hand_in import AS_IT_IS, NOT_YET, Leftovers
 from ui.proposal_record import Proposals
 from ui.settings import SAMPLE_SCENE
-from ui.task_choice import MAP_IT, PUT_IT_BACK, VALIDATE_IT
+from ui.task_choice import MAP_IT, NOT_FIRST, PUT_IT_BACK, VALIDATE_IT
 
 LABEL_PAGE = "pages/label.py"
 SITA = Identity("Sita", Role.VOLUNTEER)
@@ -477,6 +478,23 @@ def test_a_field_saved_mostly_outside_the_task_held_carries_no_task(app_data: Pa
     said = [shown(t.value) for t in [*app.success, *app.toast]]
     assert any(f"outside task {task.number}: it carries no task" in s for s in said), said
     assert sum("carries no task" in s for s in said) == 1
+
+
+def test_a_coordinator_has_the_tasks_of_an_area_drawn_mapped_first(app_data: Path) -> None:
+    campaigns = create_campaign(app_data)
+    [campaign] = campaigns.campaigns()
+    tasks = campaigns.tasks(campaign.id)
+    last = tasks[-1]  # the south-east corner: mapped last, unless wanted first
+    boss = run_page(CAMPAIGNS_PAGE, BOSS)
+    draw_on_the_map(boss, {"type": "Feature", "properties": {}, "geometry": mapping(last.geometry)})
+    button(boss, "Map the 1 task(s) in the area drawn first").click().run()
+    assert any(f"Mapped first, before the others: task(s) {last.number}." in shown(s.value)
+               for s in boss.success)  # fmt: skip
+    assert campaigns.map_next(campaign.id, "Sita").number == last.number
+    assert button(boss, "Map the 0 task(s) in the area drawn first").disabled
+    click_task(boss, campaigns.task(campaign.id, last.number))
+    button(boss, NOT_FIRST).click().run()
+    assert not campaigns.task(campaign.id, last.number).first
 
 
 def test_a_task_too_big_is_split_in_four_and_its_mapper_goes_on_with_one(

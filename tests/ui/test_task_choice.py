@@ -8,7 +8,9 @@ from labels.campaigns import Task, TaskEvent, TaskState
 from labels.model import Role
 from ui.auth import Identity
 from ui.task_choice import (
+    FIRST,
     MAP_IT,
+    NOT_FIRST,
     PUT_IT_BACK,
     RELEASE_IT,
     VALIDATE_IT,
@@ -63,14 +65,14 @@ def test_a_person_holding_a_task_takes_no_other() -> None:
 
 def test_a_coordinator_releases_a_lock_or_puts_a_task_set_aside_back() -> None:
     locked = _task(state=TaskState.LOCKED_MAPPING, locked_by="Ram", locked_until=LATER)
-    assert choice_for(locked, BOSS, None, NOW).actions == (RELEASE_IT,)
+    assert choice_for(locked, BOSS, None, NOW).actions == (RELEASE_IT, FIRST)
     assert "held by Ram" in choice_for(locked, BOSS, None, NOW).line
     seen_by_volunteer = choice_for(locked, SITA, None, NOW)
     assert seen_by_volunteer.actions == () and "Ram" not in seen_by_volunteer.line
     expired = choice_for(locked, BOSS, None, "2026-12-06T16:00:00Z")
-    assert expired.actions == (MAP_IT,)  # its lock ran out: ready again
+    assert expired.actions == (MAP_IT, FIRST)  # its lock ran out: ready again
     aside = _task(state=TaskState.BAD_IMAGERY, comment="clouds", mappers=("Ram",))
-    assert choice_for(aside, BOSS, None, NOW).actions == (PUT_IT_BACK,)
+    assert choice_for(aside, BOSS, None, NOW).actions == (PUT_IT_BACK, FIRST)
     assert choice_for(aside, SITA, None, NOW).actions == ()
     assert choice_for(aside, SITA, None, NOW).line.startswith("Task 3 · bad imagery: clouds")
 
@@ -87,3 +89,12 @@ def test_a_tasks_history_is_listed_newest_first() -> None:
         ["2026-12-06 10:20", "bad imagery", "Sita", "clouds"],
         ["2026-12-06 10:00", "lock for mapping", "Sita", ""],
     ]
+
+
+def test_a_coordinator_has_a_task_mapped_first_or_no_longer() -> None:
+    first = choice_for(_task(first=True), BOSS, None, NOW)
+    assert first.actions == (MAP_IT, NOT_FIRST) and first.line.endswith("· to map first")
+    assert choice_for(_task(first=True), SITA, None, NOW).actions == (MAP_IT,)
+    done = _task(state=TaskState.VALIDATED, first=True, mappers=("Ram",), validator="Maya")
+    assert choice_for(done, BOSS, None, NOW).actions == ()  # nothing left to hurry
+    assert "to map first" not in choice_for(done, BOSS, None, NOW).line
