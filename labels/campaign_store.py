@@ -414,10 +414,11 @@ class CampaignStore:
         }
         return campaign_agreement(mappers, self.fields(campaign_id, removed_by_reviewer=True))
 
-    def progress(self, campaign_id: str) -> Progress:
-        """Counts per state, per volunteer, and the time left at the recent pace."""
+    def progress(self, campaign_id: str, tasks: Sequence[Task] | None = None) -> Progress:
+        """Counts per state, per volunteer, and the time left at the recent pace (``tasks``:
+        the campaign's, when the caller has just read them)."""
         return progress(
-            self.tasks(campaign_id),
+            self.tasks(campaign_id) if tasks is None else tasks,
             self.events(campaign_id),
             self.fields_by(campaign_id),
             self.clock(),

@@ -260,7 +260,7 @@ with map_col:
 
 if campaign is not None:
     with side:
-        found = campaigns.progress(campaign.id)
+        found = campaigns.progress(campaign.id, tasks)  # the tasks read for the map
         st.progress(found.done_share, text=progress_text(found))
         st.dataframe(state_table(found), hide_index=True, column_config={
             "%": st.column_config.NumberColumn(format="%.0f %%")})  # fmt: skip
