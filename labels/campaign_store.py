@@ -818,7 +818,8 @@ class CampaignStore:
             return self._lock(conn, task, TaskState.LOCKED_VALIDATION, actor, now)
 
     def validate_next(self, campaign_id: str, actor: str, role: Role) -> Task:
-        """Lock the next mapped task this reviewer did not map (``NoTaskError`` if none); the
+        """Lock the next mapped task this reviewer did not map, those a coordinator wants
+        mapped first before the others, then the first mapped (``NoTaskError`` if none); the
         task they are checking already, if any (one task at a time)."""
         if Role(role) not in REVIEWING_ROLES:
             raise PermissionDeniedError("only reviewers and coordinators validate tasks")
@@ -834,7 +835,7 @@ class CampaignStore:
                 conn,
                 f"SELECT {self._task_select} FROM campaign_tasks WHERE campaign_id = ? AND "
                 "(state = 'mapped' OR (state = 'locked_validation' AND locked_until < ?)) AND "
-                f"{self._position}(mapper_keys, ?) = 0 ORDER BY updated_at, number "
+                f"{self._position}(mapper_keys, ?) = 0 ORDER BY priority DESC, updated_at, number "
                 f"LIMIT 1{self._skip_locked}",
                 (campaign_id, stamp, wrapped),
             ).fetchone()

@@ -200,12 +200,19 @@ def test_tasks_a_coordinator_wants_first_are_mapped_first(campaigns: CampaignSto
     assert campaigns.map_next(c.id, "ram").number == 9  # not task 1
     campaigns.mark_mapped(c.id, 9, "ram")
     assert campaigns.map_next(c.id, "ram").number == 12  # the other one first, though farther
+    campaigns.mark_mapped(c.id, 12, "ram")
+    campaigns.lock_for_mapping(c.id, 1, "gita")
+    campaigns.mark_mapped(c.id, 1, "gita")  # mapped last, but not wanted first
+    campaigns.map_first(c.id, [9], "boss", Role.COORDINATOR, first=False)
+    assert campaigns.validate_next(c.id, "sita", Role.REVIEWER).number == 12  # first, checked first
+    campaigns.invalidate(c.id, 12, "sita", Role.REVIEWER, "the river field is missing")
+    assert campaigns.map_next(c.id, "ram").number == 12  # his own, sent back
     campaigns.give_back(c.id, 12, "ram")
     campaigns.map_first(c.id, [12], "boss", Role.COORDINATOR, first=False)
-    assert campaigns.map_next(c.id, "sita").number == 1  # none first any more: in order
+    assert campaigns.map_next(c.id, "sita").number == 2  # none first any more: in order
     first_event = campaigns.events(c.id, 12)[0]
     assert (first_event.action, first_event.actor) == ("to map first", "boss")
-    assert campaigns.task(c.id, 9).first and not campaigns.task(c.id, 12).first
+    assert not campaigns.task(c.id, 9).first and not campaigns.task(c.id, 12).first
 
 
 def test_a_reviewer_holds_one_task_at_a_time_to_map_or_to_check(campaigns: CampaignStore) -> None:
