@@ -88,6 +88,7 @@ from ui.live_map import (
     live_layers,
     scene_spec,
 )
+from ui.local_time import browser_zone
 from ui.methods import METHOD_HELP, METHODS, PRESETS
 from ui.next_step import LabelMoment, next_step, show_next_step
 from ui.outline_adjust import next_click_choice
@@ -230,7 +231,7 @@ with map_col:
         button_keys=QUEUE_KEYS,
     )
     add_outline(layers, scene.footprint, "scene outline", "#ffcc00", weight=2)
-    add_enhanced_outlines(layers, areas, identity.name)
+    add_enhanced_outlines(layers, areas, identity.name, browser_zone())
     consistency_map = result.extra(CONSISTENCY_MAP) if result is not None else None
     if consistency_map is not None and state.get("show_consistency", False):
         consistency_layer(consistency_map).add_to(layers)
@@ -324,7 +325,7 @@ with side:
         for listed in areas:
             picture, words = st.columns([1, 2])
             picture.image(thumbnail_png(listed, served), width="stretch")
-            words.caption(escape_markdown(area_caption(listed, identity.name)))
+            words.caption(escape_markdown(area_caption(listed, identity.name, browser_zone())))
             if result is not None and listed.key == result.key:
                 words.caption("on the map now")
             else:

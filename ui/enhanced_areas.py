@@ -11,8 +11,8 @@ import html
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import folium
 import streamlit as st
@@ -23,6 +23,7 @@ from sr.imagery.scene import BBox
 from sr.sharpen.cache import CachedResult
 from ui.enhance_flow import served_result
 from ui.goto_box import LABEL_GOTO, forget_place
+from ui.local_time import date_time
 from ui.methods import method_text
 from ui.registry import ServedScene
 from ui.scene_map import MapParent
@@ -76,18 +77,12 @@ def enhanced_areas(results: Iterable[CachedResult], me: str) -> list[EnhancedAre
     return mine + others
 
 
-def when_text(created: str) -> str:
-    """'2026-12-01 21:40 UTC' from an ISO time ('' when there is none)."""
-    try:
-        return datetime.fromisoformat(created).strftime("%Y-%m-%d %H:%M UTC")
-    except ValueError:
-        return ""
-
-
-def area_caption(area: EnhancedArea, me: str) -> str:
-    """'Deep Image Prior (fast) · 2026-12-01 21:40 UTC · by you'."""
+def area_caption(area: EnhancedArea, me: str, zone: ZoneInfo | None = None) -> str:
+    """'Deep Image Prior (fast) · 2026-12-01 21:40 UTC · by you' (the time in ``zone``, the
+    person's, when known)."""
     who = "you" if same_person(area.by, me) else (area.by or "someone")
-    parts = [method_text(area.method, area.preset), when_text(area.created), f"by {who}"]
+    when = date_time(area.created, zone)
+    parts = [method_text(area.method, area.preset), when, f"by {who}"]
     if area.result.provenance.get("date_bands"):  # a scene of several dates
         parts.insert(0, str(area.result.provenance.get("date")))
     return " · ".join(p for p in parts if p)
@@ -118,7 +113,9 @@ def thumbnail_png(area: EnhancedArea, parent: ServedScene) -> bytes:
     return png
 
 
-def add_enhanced_outlines(fmap: MapParent, areas: Sequence[EnhancedArea], me: str) -> None:
+def add_enhanced_outlines(
+    fmap: MapParent, areas: Sequence[EnhancedArea], me: str, zone: ZoneInfo | None = None
+) -> None:
     """Every enhanced area as a thin outline (clicks inside still reach the map)."""
     group = folium.FeatureGroup(name="enhanced areas", control=True)
     for area in areas:
@@ -126,7 +123,7 @@ def add_enhanced_outlines(fmap: MapParent, areas: Sequence[EnhancedArea], me: st
         folium.Rectangle(
             [[south, west], [north, east]],
             **OUTLINE_STYLE,
-            tooltip=html.escape(f"enhanced: {area_caption(area, me)}"),
+            tooltip=html.escape(f"enhanced: {area_caption(area, me, zone)}"),
         ).add_to(group)
     group.add_to(fmap)
 

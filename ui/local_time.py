@@ -5,7 +5,7 @@ so it is checked before use; any doubt gives UTC."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import streamlit as st
@@ -29,13 +29,31 @@ def zone_named(name: object) -> ZoneInfo | None:
         return None
 
 
-def clock_time(stamp: str | None, zone: ZoneInfo | None) -> str:
-    """'04:49 your time' for an ISO UTC time in ``zone``, '23:04 UTC' without one, and
-    'a moment' when there is no time (or it cannot be read)."""
+def _moment(stamp: str | None) -> datetime | None:
+    """An ISO time (one without a zone, or with 'Z', is UTC), or None when it cannot be
+    read."""
     try:
         moment = datetime.fromisoformat((stamp or "").replace("Z", "+00:00"))
     except ValueError:
-        return "a moment"
-    if moment.tzinfo is None or zone is None or zone.key in ("UTC", "Etc/UTC"):
-        return f"{moment:%H:%M} UTC"
-    return f"{moment.astimezone(zone):%H:%M} your time"
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _said(moment: datetime, zone: ZoneInfo | None, form: str) -> str:
+    if zone is None or zone.key in ("UTC", "Etc/UTC"):
+        return f"{moment.astimezone(UTC):{form}} UTC"
+    return f"{moment.astimezone(zone):{form}} your time"
+
+
+def clock_time(stamp: str | None, zone: ZoneInfo | None) -> str:
+    """'04:49 your time' for an ISO UTC time in ``zone``, '23:04 UTC' without one, and
+    'a moment' when there is no time (or it cannot be read)."""
+    moment = _moment(stamp)
+    return "a moment" if moment is None else _said(moment, zone, "%H:%M")
+
+
+def date_time(stamp: str | None, zone: ZoneInfo | None) -> str:
+    """'2026-12-02 04:49 your time' ('2026-12-01 23:04 UTC' without a zone); '' when there
+    is no time."""
+    moment = _moment(stamp)
+    return "" if moment is None else _said(moment, zone, "%Y-%m-%d %H:%M")

@@ -7,7 +7,7 @@ from shapely.geometry import box
 
 from labels.campaigns import Task, TaskState
 from ui.campaign_view import lock_line
-from ui.local_time import clock_time, zone_named
+from ui.local_time import clock_time, date_time, zone_named
 
 
 def test_a_time_is_said_in_the_browsers_zone_or_in_utc() -> None:
@@ -17,6 +17,9 @@ def test_a_time_is_said_in_the_browsers_zone_or_in_utc() -> None:
     assert clock_time("2026-12-06T23:04:00+00:00", zone_named("UTC")) == "23:04 UTC"
     assert clock_time(None, kathmandu) == "a moment"
     assert clock_time("not a time", kathmandu) == "a moment"
+    assert date_time("2026-12-06T23:04:00+00:00", kathmandu) == "2026-12-07 04:49 your time"
+    assert date_time("2026-12-06T23:04:00", None) == "2026-12-06 23:04 UTC"  # no zone: UTC
+    assert date_time("", kathmandu) == ""
 
 
 @pytest.mark.parametrize(
