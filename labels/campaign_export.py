@@ -20,8 +20,8 @@ from labels.fsutil import atomic_write
 
 TASKS_LAYER = "tasks"
 TASK_COLUMNS = (
-    "campaign_id", "campaign", "task", "task_id", "state", "first", "copies", "mappers",
-    "validator", "comment", "updated", "matched", "mean_iou", "boundary_f_2m", "crop_agreement",
+    "campaign_id", "campaign", "task", "task_id", "state", "first", "assigned_to", "copies",
+    "mappers", "validator", "comment", "updated", "matched", "mean_iou", "boundary_f_2m", "crop_agreement",
     "unmatched_a", "unmatched_b",
 )  # fmt: skip
 
@@ -44,6 +44,7 @@ def tasks_frame(
                 "task_id": task.ref,
                 "state": task.state_at(now).value,
                 "first": task.first,  # a coordinator wanted it mapped first
+                "assigned_to": task.assigned_to,
                 "copies": task.copies,
                 "mappers": ", ".join(task.mappers),
                 "validator": task.validator,

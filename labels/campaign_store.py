@@ -80,7 +80,7 @@ CREATE TABLE IF NOT EXISTS campaign_tasks (
     mappers TEXT NOT NULL, mapper_keys TEXT NOT NULL, locked_by TEXT, locked_key TEXT,
     locked_until TEXT, locked_from TEXT, validator TEXT, comment TEXT,
     updated_at TEXT NOT NULL, version INTEGER NOT NULL, priority INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (campaign_id, number));
+    assigned_to TEXT, assigned_key TEXT, PRIMARY KEY (campaign_id, number));
 CREATE INDEX IF NOT EXISTS campaign_tasks_state ON campaign_tasks (campaign_id, state);
 CREATE TABLE IF NOT EXISTS campaign_task_events (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, campaign_id TEXT NOT NULL, number INTEGER NOT NULL,
@@ -106,7 +106,9 @@ TASK_COLUMNS = (
     "updated_at",
     "version",
     "priority",
+    "assigned_to",
 )
+MAX_PERSON = 80  # characters of a volunteer's name (ui.auth.MAX_NAME)
 _SEP = "\n"  # between the normalised names in mapper_keys (a name never holds a line break)
 REVIEWING_ROLES = (Role.REVIEWER, Role.COORDINATOR)
 
@@ -512,21 +514,24 @@ class CampaignStore:
 
     def _mappable_sql(self) -> str:
         """The condition on tasks a person may lock for mapping; its parameters: now, the
-        person's wrapped key, now, the key again, and when a mapper's first claim on an
-        invalidated task ends (before it: only its mappers may take it)."""
+        person's wrapped key, their key (a task assigned to someone else is not theirs to
+        map), now, the wrapped key again, and when a mapper's first claim on an invalidated
+        task ends (before it: only its mappers may take it)."""
         pos = self._position
         expired = "(state = 'locked_mapping' AND locked_until < ? AND locked_from = '{0}')"
         return (
-            f"(((state = 'ready' OR {expired.format('ready')}) AND {pos}(mapper_keys, ?) = 0) "
+            f"(((state = 'ready' OR {expired.format('ready')}) AND {pos}(mapper_keys, ?) = 0 "
+            "AND (assigned_key IS NULL OR assigned_key = ?)) "
             f"OR ((state = 'invalidated' OR {expired.format('invalidated')}) "
             f"AND ({pos}(mapper_keys, ?) > 0 OR updated_at < ?)))"
         )
 
     def map_next(self, campaign_id: str, actor: str, role: Role = Role.VOLUNTEER) -> Task:
         """Lock a task for ``actor`` to map: the one they hold already, else their own
-        invalidated task, else the ready task nearest their last one (the first task when
-        they have none), those a coordinator wants mapped first before the others.
-        ``NoTaskError`` when none is left for them."""
+        invalidated task, else a task assigned to them, else the ready task nearest their
+        last one (the first task when they have none), those a coordinator wants mapped first
+        before the others; never a task assigned to someone else. ``NoTaskError`` when none
+        is left for them."""
         now = self.clock()
         stamp = iso(now)
         key = normalise_name(actor)
@@ -552,12 +557,14 @@ class CampaignStore:
             near = "(cx - ?) * (cx - ?) + (cy - ?) * (cy - ?), " if last else ""
             near_params = (cx, cx, cy, cy) if last else ()
             pos = self._position
+            mappable = (stamp, wrapped, key, stamp, wrapped, reserve)  # _mappable_sql's
             row = self._exec(
                 conn,
                 f"SELECT {self._task_select} FROM campaign_tasks WHERE campaign_id = ? AND "
                 f"{self._mappable_sql()} ORDER BY CASE WHEN {pos}(mapper_keys, ?) > 0 "
-                f"THEN 0 ELSE 1 END, priority DESC, {near}number LIMIT 1{self._skip_locked}",
-                (campaign_id, stamp, wrapped, stamp, wrapped, reserve, wrapped, *near_params),
+                "THEN 0 WHEN assigned_key = ? THEN 1 ELSE 2 END, priority DESC, "
+                f"{near}number LIMIT 1{self._skip_locked}",
+                (campaign_id, *mappable, wrapped, key, *near_params),
             ).fetchone()
             if row is None:
                 raise NoTaskError("no task is ready for you to map right now")
@@ -588,6 +595,11 @@ class CampaignStore:
                     )
             if state not in (TaskState.READY, TaskState.INVALIDATED):
                 raise TaskLockedError(f"task {number} is {STATE_TITLES[state]}, not ready to map")
+            if state is TaskState.READY and not task.assigned_to_or_free(actor):
+                raise TaskLockedError(
+                    f"task {number} is assigned to {task.assigned_to}; ask the coordinator for "
+                    "another"
+                )
             self._check_holds_no_other(campaign_id, number, actor)
             return self._lock(conn, task, TaskState.LOCKED_MAPPING, actor, now)
 
@@ -665,6 +677,15 @@ class CampaignStore:
                 [(n, g, task.copies) for n, g in zip(numbers, parts, strict=True)],
                 now,
             )
+            if task.assigned_to or task.first:  # the parts keep the coordinator's plan
+                self._exec(
+                    conn,
+                    "UPDATE campaign_tasks SET priority = ?, assigned_to = ?, assigned_key = ? "
+                    "WHERE campaign_id = ? AND number BETWEEN ? AND ?",
+                    (int(task.first), task.assigned_to,
+                     normalise_name(task.assigned_to) if task.assigned_to else None,
+                     campaign_id, numbers[0], numbers[-1]),
+                )  # fmt: skip
             self._exec(
                 conn,
                 "DELETE FROM campaign_tasks WHERE campaign_id = ? AND number = ?",
@@ -776,6 +797,41 @@ class CampaignStore:
                 self._event(conn, task, action, task.state.value, task.state.value, actor, now,
                             None)  # fmt: skip
                 changed.append(task.replace(first=first, updated_at=now, version=task.version + 1))
+        return changed
+
+    def assign(
+        self, campaign_id: str, numbers: Collection[int], person: str | None, actor: str,
+        role: Role,
+    ) -> list[Task]:  # fmt: skip
+        """A coordinator assigns the tasks of ``numbers`` to ``person`` (HOT Tasking Manager's
+        task assignment: theirs alone to map, offered to them first), or takes the
+        assignment back (``person`` None); validated tasks are left as they are. The tasks
+        changed, as they are now (each change recorded)."""
+        if Role(role) is not Role.COORDINATOR:
+            raise PermissionDeniedError("only a coordinator assigns tasks")
+        name = " ".join((person or "").split()) or None
+        if name is not None and (len(name) > MAX_PERSON or not normalise_name(name)):
+            raise CampaignError(f"give the volunteer's name, at most {MAX_PERSON} characters")
+        key = normalise_name(name) if name else None
+        now = iso(self.clock())
+        changed = []
+        with self._transaction() as conn:
+            for number in sorted(set(numbers)):
+                task = self._locked_row(conn, campaign_id, number)
+                same = normalise_name(task.assigned_to or "") == (key or "")
+                if same or task.state is TaskState.VALIDATED:
+                    continue
+                self._exec(
+                    conn,
+                    "UPDATE campaign_tasks SET assigned_to = ?, assigned_key = ?, updated_at = ?, "
+                    "version = ? WHERE campaign_id = ? AND number = ?",
+                    (name, key, now, task.version + 1, campaign_id, number),
+                )
+                action = f"assigned to {name}" if name else "assignment taken back"
+                self._event(conn, task, action, task.state.value, task.state.value, actor, now,
+                            None)  # fmt: skip
+                changed.append(task.replace(assigned_to=name, updated_at=now,
+                                            version=task.version + 1))  # fmt: skip
         return changed
 
     def release(self, campaign_id: str, number: int, actor: str, role: Role) -> Task:

@@ -26,7 +26,7 @@ from shapely.geometry.base import BaseGeometry
 
 from labels.errors import LabelError
 from labels.geometry import share_inside
-from labels.model import DEFAULT_CROPS, Geometry
+from labels.model import DEFAULT_CROPS, Geometry, same_person
 
 DEFAULT_TASK_PIXELS = 128  # the area one enhancement covers (ui.settings.default_area_pixels)
 DEFAULT_LOCK_MINUTES = 120.0
@@ -128,6 +128,7 @@ class Task:
     updated_at: str | None = None
     version: int = 0
     first: bool = False  # a coordinator wants it mapped before the others
+    assigned_to: str | None = None  # a coordinator gave it to this volunteer alone to map
 
     @property
     def ref(self) -> str:
@@ -136,6 +137,11 @@ class Task:
 
     def replace(self, **changes: Any) -> Task:
         return dataclasses.replace(self, **changes)
+
+    def assigned_to_or_free(self, person: str) -> bool:
+        """Whether ``person`` may map it as far as its assignment goes: it is assigned to
+        nobody, or to them."""
+        return self.assigned_to is None or same_person(self.assigned_to, person)
 
     def holds(self, field: BaseGeometry) -> bool:
         """Whether a field (lon/lat) lies mostly in this task, and so belongs to it: a field

@@ -32,6 +32,8 @@ ADDED_COLUMNS = (
     ("labels", "dates_seen", "TEXT"),  # version 5 (#23)
     ("label_versions", "dates_seen", "TEXT"),
     ("campaign_tasks", "priority", "INTEGER NOT NULL DEFAULT 0"),  # version 6: mapped first
+    ("campaign_tasks", "assigned_to", "TEXT"),  # version 6: assigned to a volunteer
+    ("campaign_tasks", "assigned_key", "TEXT"),
 )
 _TYPES = {
     "area_ha": "REAL",

@@ -14,9 +14,11 @@ from ui.campaign_map import add_task_outline, add_tasks, clicked_task
 from ui.campaign_panel import MAP_NEXT, show_task
 from ui.campaign_view import (
     AreaError,
+    TaskOutcome,
     agreement_table,
     area_from_drawing,
     area_from_geojson,
+    assign,
     campaign_caption,
     change_campaign,
     create_campaign,
@@ -59,6 +61,7 @@ from ui.task_choice import (
     RELEASE_IT,
     VALIDATE_IT,
     TaskRecord,
+    assign_box,
     choice_for,
     choice_panel,
 )
@@ -117,6 +120,26 @@ def act_on_chosen(task: Task, action: str) -> None:
         keep(reset_set_aside(campaigns, task.campaign_id, identity, [task.number]))
     elif action in (FIRST, NOT_FIRST):
         keep(map_first(campaigns, task.campaign_id, [task.number], identity, action == FIRST))
+
+
+ASSIGN_CHOSEN = "assign-chosen"  # the name boxes of the assignments
+ASSIGN_DRAWN = "assign-drawn"
+
+
+@uninterrupted
+def assign_typed(key: str, campaign_id: str, numbers: tuple[int, ...]) -> None:
+    """Assign button callback: the tasks go to the volunteer named in the box ``key``."""
+    name = str(state.get(key) or "").strip()
+    if not name:
+        keep(TaskOutcome(False, "Type the volunteer's name first, as they sign in."))
+        return
+    keep(assign(campaigns, campaign_id, numbers, name, identity))
+
+
+@uninterrupted
+def take_back(_key: str, campaign_id: str, numbers: tuple[int, ...]) -> None:
+    """Take the assignment back button callback."""
+    keep(assign(campaigns, campaign_id, numbers, None, identity))
 
 
 @uninterrupted
@@ -230,6 +253,10 @@ elif (chosen_task := clicked_task(event.get("last_active_drawing"), tasks)) is n
         )
         choice = choice_for(chosen_task, identity, held, stamp)
         choice_panel(choice, chosen_task, act_on_chosen, record)
+        if identity.is_coordinator and chosen_task.state is not TaskState.VALIDATED:
+            plan = (chosen_task.campaign_id, (chosen_task.number,))
+            assign_box(f"Assign task {chosen_task.number}", ASSIGN_CHOSEN, plan,
+                       assign_typed, take_back if chosen_task.assigned_to else None)  # fmt: skip
 with map_col:
     fmap = base_map(served, view, tile_key, date=date)
     if campaign is not None:
@@ -283,7 +310,8 @@ if campaign is not None:
             )
         drawn_area = state.get("campaign_area")
         if identity.is_coordinator and drawn_area is not None:
-            under = [t.number for t in tasks_in(tasks, drawn_area) if not t.first]
+            inside = tasks_in(tasks, drawn_area)
+            under = [t.number for t in inside if not t.first]
             st.button(
                 f"Map the {len(under)} task(s) in the area drawn first",
                 disabled=not under,
@@ -293,6 +321,9 @@ if campaign is not None:
                     map_first(campaigns, cid, some, identity)
                 ),
             )
+            drawn_plan = (campaign.id, tuple(t.number for t in inside))
+            assign_box(f"Assign the {len(inside)} task(s) in the area drawn", ASSIGN_DRAWN,
+                       drawn_plan, assign_typed, None)  # fmt: skip
         if held is None:
             st.button(
                 MAP_NEXT,

@@ -38,6 +38,8 @@ def task_words(task: Task, now: str, show_holder: bool) -> list[str]:
         words.append(f"held by {task.locked_by}")
     if task.first and state is not TaskState.VALIDATED:
         words.append("to map first")
+    if task.assigned_to and state is not TaskState.VALIDATED:
+        words.append(f"assigned to {task.assigned_to}")
     return words
 
 

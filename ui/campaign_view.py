@@ -608,6 +608,26 @@ def legend_html() -> str:
     return f'<div class="campaign-legend">{items}{first}</div>'
 
 
+def assign(
+    campaigns: CampaignStore,
+    campaign_id: str,
+    numbers: Collection[int],
+    person: str | None,
+    identity: Identity,
+) -> TaskOutcome:
+    """A coordinator assigns tasks to a volunteer (or takes the assignment back: None)."""
+    try:
+        changed = campaigns.assign(campaign_id, numbers, person, identity.name, identity.role)
+    except LabelError as exc:
+        return _refused(exc)
+    said = ", ".join(str(t.number) for t in changed) or "none changed"
+    if changed and changed[0].assigned_to:
+        return TaskOutcome(True, f"Assigned to {changed[0].assigned_to}: task(s) {said}.")
+    if person:
+        return TaskOutcome(True, f"Already assigned to {person}, or validated: {said}.")
+    return TaskOutcome(True, f"Assignment taken back: task(s) {said}.")
+
+
 def tasks_in(tasks: Sequence[Task], area: BaseGeometry) -> list[Task]:
     """The tasks lying at least half in ``area`` (an area a coordinator drew on the map)."""
     return [task for task in tasks if share_inside(task.geometry, area) >= TASK_HOLDS]

@@ -26,6 +26,7 @@ RELEASE_IT = "Release its lock"
 PUT_IT_BACK = "Put it back in the queue"
 FIRST = "Map it first"
 NOT_FIRST = "No longer first"
+TAKE_BACK = "Take the assignment back"
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ def choice_for(task: Task, identity: Identity, held: Task | None, now: str) -> T
         return TaskChoice(line, note, tuple(actions))
     if state is TaskState.READY and mine:  # mapped twice: the second mapper is someone else
         note = "You mapped it already: a second volunteer maps it on their own."
+    elif state is TaskState.READY and not task.assigned_to_or_free(identity.name):
+        note = f"Assigned to {task.assigned_to}: ask the coordinator for another."
     elif state in (TaskState.READY, TaskState.INVALIDATED):
         actions.insert(0, MAP_IT)  # the store refuses, saying why, where the rules forbid it
     elif state is TaskState.MAPPED and identity.can_review:
@@ -104,10 +107,27 @@ def choice_panel(
         for line in drawn_summary(by_mapper(record.fields, task)):
             st.caption(escape_markdown(line))
     if choice.note:
-        st.caption(choice.note)
+        st.caption(escape_markdown(choice.note))  # it may name the volunteer assigned
     for n, label in enumerate(choice.actions):
         st.button(label, key=f"chosen-task-{n}", type="primary" if n == 0 else "secondary",
                   on_click=act, args=(task, label))  # fmt: skip
     if record is not None and record.events:
         with st.expander(f"History of task {task.number} ({len(record.events)})"):
             st.dataframe(history_table(record.events), hide_index=True)
+
+
+def assign_box(
+    label: str,
+    key: str,
+    plan: tuple[str, tuple[int, ...]],
+    assign: Callable[[str, str, tuple[int, ...]], None],
+    take_back: Callable[[str, str, tuple[int, ...]], None] | None,
+) -> None:
+    """For a coordinator: a volunteer's name and a button assigning tasks to them, and one
+    taking the assignment back when there is one (``take_back``). ``plan``: the campaign
+    and the task numbers; the callbacks get the box's session key, then those."""
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.text_input("Assign to (a volunteer's name)", key=key, max_chars=80)
+        st.button(label, key=f"{key}-button", on_click=assign, args=(key, *plan))
+    if take_back is not None:
+        st.button(TAKE_BACK, key=f"{key}-take-back", on_click=take_back, args=(key, *plan))

@@ -56,6 +56,7 @@ def test_a_campaign_exports_its_fields_and_its_tasks_with_states(
     assert sorted(set(states.values())) == ["locked_mapping", "ready", "validated"]
     assert tasks.loc[tasks["task"] == 1, "validator"].item() == "sita"
     assert not tasks["first"].any()  # none was chosen to be mapped first
+    assert tasks["assigned_to"].isna().all()  # nor assigned
     assert export_campaign(campaigns, campaign_id, tmp_path / "t.geojson", now) == 16
     doc = json.loads((tmp_path / "t.geojson").read_text())
     assert doc["type"] == "FeatureCollection" and len(doc["features"]) == 16

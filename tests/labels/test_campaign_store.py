@@ -215,6 +215,30 @@ def test_tasks_a_coordinator_wants_first_are_mapped_first(campaigns: CampaignSto
     assert not campaigns.task(c.id, 9).first and not campaigns.task(c.id, 12).first
 
 
+def test_a_task_assigned_to_a_volunteer_is_theirs_alone_to_map(campaigns: CampaignStore) -> None:
+    c = make_campaign(campaigns)
+    with pytest.raises(PermissionDeniedError):
+        campaigns.assign(c.id, [5], "ram", "ram", Role.VOLUNTEER)
+    with pytest.raises(CampaignError, match="name"):
+        campaigns.assign(c.id, [5], " \u200b ", "boss", Role.COORDINATOR)
+    changed = campaigns.assign(c.id, [5, 6], "  Sita   Rai ", "boss", Role.COORDINATOR)
+    assert [(t.number, t.assigned_to) for t in changed] == [(5, "Sita Rai"), (6, "Sita Rai")]
+    assert campaigns.assign(c.id, [5], "sita_rai", "boss", Role.COORDINATOR) == []  # the same
+    with pytest.raises(TaskLockedError, match="assigned to Sita Rai"):
+        campaigns.lock_for_mapping(c.id, 5, "ram")
+    others = {campaigns.map_next(c.id, who).number for who in ("ram", "gita", "hari", "mina")}
+    assert others.isdisjoint({5, 6})  # never offered to anyone else
+    assert campaigns.map_next(c.id, "SITA-RAI").number == 5  # hers first
+    parts = split_cell(campaigns.task(c.id, 5).geometry, "EPSG:32645", ORIGIN, (10.0, -10.0))
+    made = campaigns.split(c.id, 5, "sita rai", parts)
+    assert {t.assigned_to for t in campaigns.tasks(c.id) if t.number in {m.number for m in made}}
+    assert campaigns.assign(c.id, [6], None, "boss", Role.COORDINATOR)[0].assigned_to is None
+    assert campaigns.lock_for_mapping(c.id, 6, "kiran").locked_by == "kiran"  # free for anyone
+    assert [e.action for e in campaigns.events(c.id, 6)][:2] == [
+        "assigned to Sita Rai", "assignment taken back"
+    ]  # fmt: skip
+
+
 def test_a_reviewer_holds_one_task_at_a_time_to_map_or_to_check(campaigns: CampaignStore) -> None:
     c = make_campaign(campaigns)
     for number in (1, 2):

@@ -46,7 +46,7 @@ def test_servers_starting_together_create_the_schema_once(postgres_server: Postg
         (3, "drawing"),
         (4, "campaigns"),
         (5, "dates_seen"),
-        (6, "tasks_first"),
+        (6, "task_plan"),
     ]
     assert applied == [(m.version, m.name) for m in migrations("postgis")] == expected
     assert "USING gist (geometry)" in indexes["labels_geometry"]

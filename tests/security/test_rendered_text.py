@@ -182,3 +182,12 @@ def test_a_task_chosen_on_the_map_shows_its_hostile_mapper_and_comment_as_text(
     boss = run_page("pages/campaigns.py", Identity("Boss", Role.COORDINATOR))
     click_task(boss, campaigns.task(made.id, 1))
     _assert_nothing_rendered(boss, "invalidated by Mallory")  # the chosen task's line
+
+
+def test_a_task_assigned_to_a_hostile_name_shows_it_as_text(app_data: Path) -> None:
+    _, campaigns, made = campaign_on_sample(app_data, "assigned")
+    campaigns.assign(made.id, [1], f"Eve [Sign in]({HOST}/ph) ![p]({HOST}/p.png)", "Boss",
+                     Role.COORDINATOR)  # fmt: skip
+    boss = run_page("pages/campaigns.py", Identity("Boss", Role.COORDINATOR))
+    click_task(boss, campaigns.task(made.id, 1))
+    _assert_nothing_rendered(boss, "assigned to Eve")

@@ -149,7 +149,7 @@ def test_a_task_chosen_on_the_map_is_mapped_validated_or_put_back(app_data: Path
 
     ram = run_page(CAMPAIGNS_PAGE, Identity("Ram", Role.VOLUNTEER))
     click_task(ram, campaigns.task(campaign.id, third.number))
-    assert any(c.value == "Mapped: it waits for a reviewer." for c in ram.caption)
+    assert any(shown(c.value) == "Mapped: it waits for a reviewer." for c in ram.caption)
     assert not [e for e in ram.expander if e.label.startswith("History")]  # reviewers' only
     maya = run_page(CAMPAIGNS_PAGE, MAYA)
     click_task(maya, campaigns.task(campaign.id, third.number))
@@ -495,6 +495,24 @@ def test_a_coordinator_has_the_tasks_of_an_area_drawn_mapped_first(app_data: Pat
     click_task(boss, campaigns.task(campaign.id, last.number))
     button(boss, NOT_FIRST).click().run()
     assert not campaigns.task(campaign.id, last.number).first
+
+
+def test_a_coordinator_assigns_the_tasks_of_an_area_drawn_to_a_volunteer(app_data: Path) -> None:
+    campaigns = create_campaign(app_data)
+    [campaign] = campaigns.campaigns()
+    last = campaigns.tasks(campaign.id)[-1]
+    boss = run_page(CAMPAIGNS_PAGE, BOSS)
+    draw_on_the_map(boss, {"type": "Feature", "properties": {}, "geometry": mapping(last.geometry)})
+    button(boss, "Assign the 1 task(s) in the area drawn").click().run()
+    assert any("Type the volunteer's name first" in shown(e.value) for e in boss.error)
+    boss.text_input(key="assign-drawn").input("Ram").run()
+    button(boss, "Assign the 1 task(s) in the area drawn").click().run()
+    assert campaigns.task(campaign.id, last.number).assigned_to == "Ram"
+    assert campaigns.map_next(campaign.id, "Sita").number != last.number  # Ram's alone
+    click_task(boss, campaigns.task(campaign.id, last.number))
+    assert any(shown(m.value).endswith("· assigned to Ram**") for m in boss.markdown)
+    button(boss, "Take the assignment back").click().run()
+    assert campaigns.task(campaign.id, last.number).assigned_to is None
 
 
 def test_a_task_too_big_is_split_in_four_and_its_mapper_goes_on_with_one(

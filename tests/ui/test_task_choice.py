@@ -98,3 +98,16 @@ def test_a_coordinator_has_a_task_mapped_first_or_no_longer() -> None:
     done = _task(state=TaskState.VALIDATED, first=True, mappers=("Ram",), validator="Maya")
     assert choice_for(done, BOSS, None, NOW).actions == ()  # nothing left to hurry
     assert "to map first" not in choice_for(done, BOSS, None, NOW).line
+
+
+def test_a_task_assigned_to_someone_else_is_not_offered() -> None:
+    assigned = _task(assigned_to="Sita Rai")
+    other = choice_for(assigned, Identity("Ram", Role.VOLUNTEER), None, NOW)
+    assert (
+        other.actions == ()
+        and other.note == "Assigned to Sita Rai: ask the coordinator for another."
+    )
+    assert choice_for(assigned, Identity("sita_rai", Role.VOLUNTEER), None, NOW).actions == (
+        MAP_IT,
+    )
+    assert choice_for(assigned, SITA, None, NOW).line.endswith("· assigned to Sita Rai")
