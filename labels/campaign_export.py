@@ -21,8 +21,8 @@ from labels.fsutil import atomic_write
 TASKS_LAYER = "tasks"
 TASK_COLUMNS = (
     "campaign_id", "campaign", "task", "task_id", "state", "first", "assigned_to", "copies",
-    "mappers", "validator", "comment", "updated", "matched", "mean_iou", "boundary_f_2m", "crop_agreement",
-    "unmatched_a", "unmatched_b",
+    "mappers", "validator", "comment", "updated", "matched", "mean_iou", "boundary_f_2m",
+    "crop_agreement", "unmatched_a", "unmatched_b",
 )  # fmt: skip
 
 
