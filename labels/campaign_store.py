@@ -514,16 +514,16 @@ class CampaignStore:
 
     def _mappable_sql(self) -> str:
         """The condition on tasks a person may lock for mapping; its parameters: now, the
-        person's wrapped key, their key (a task assigned to someone else is not theirs to
-        map), now, the wrapped key again, and when a mapper's first claim on an invalidated
-        task ends (before it: only its mappers may take it)."""
+        person's wrapped key, now, the key again, when a mapper's first claim on an
+        invalidated task ends (before it: only its mappers may take it), and their key (a
+        task assigned to someone else is not theirs to map)."""
         pos = self._position
         expired = "(state = 'locked_mapping' AND locked_until < ? AND locked_from = '{0}')"
         return (
-            f"(((state = 'ready' OR {expired.format('ready')}) AND {pos}(mapper_keys, ?) = 0 "
-            "AND (assigned_key IS NULL OR assigned_key = ?)) "
+            f"(((state = 'ready' OR {expired.format('ready')}) AND {pos}(mapper_keys, ?) = 0) "
             f"OR ((state = 'invalidated' OR {expired.format('invalidated')}) "
-            f"AND ({pos}(mapper_keys, ?) > 0 OR updated_at < ?)))"
+            f"AND ({pos}(mapper_keys, ?) > 0 OR updated_at < ?))) "
+            "AND (assigned_key IS NULL OR assigned_key = ?)"
         )
 
     def map_next(self, campaign_id: str, actor: str, role: Role = Role.VOLUNTEER) -> Task:
@@ -557,7 +557,7 @@ class CampaignStore:
             near = "(cx - ?) * (cx - ?) + (cy - ?) * (cy - ?), " if last else ""
             near_params = (cx, cx, cy, cy) if last else ()
             pos = self._position
-            mappable = (stamp, wrapped, key, stamp, wrapped, reserve)  # _mappable_sql's
+            mappable = (stamp, wrapped, stamp, wrapped, reserve, key)  # _mappable_sql's
             row = self._exec(
                 conn,
                 f"SELECT {self._task_select} FROM campaign_tasks WHERE campaign_id = ? AND "
@@ -595,7 +595,7 @@ class CampaignStore:
                     )
             if state not in (TaskState.READY, TaskState.INVALIDATED):
                 raise TaskLockedError(f"task {number} is {STATE_TITLES[state]}, not ready to map")
-            if state is TaskState.READY and not task.assigned_to_or_free(actor):
+            if not task.assigned_to_or_free(actor):
                 raise TaskLockedError(
                     f"task {number} is assigned to {task.assigned_to}; ask the coordinator for "
                     "another"

@@ -61,7 +61,9 @@ def choice_for(task: Task, identity: Identity, held: Task | None, now: str) -> T
         return TaskChoice(line, note, tuple(actions))
     if state is TaskState.READY and mine:  # mapped twice: the second mapper is someone else
         note = "You mapped it already: a second volunteer maps it on their own."
-    elif state is TaskState.READY and not task.assigned_to_or_free(identity.name):
+    elif state in (TaskState.READY, TaskState.INVALIDATED) and not task.assigned_to_or_free(
+        identity.name
+    ):
         note = f"Assigned to {task.assigned_to}: ask the coordinator for another."
     elif state in (TaskState.READY, TaskState.INVALIDATED):
         actions.insert(0, MAP_IT)  # the store refuses, saying why, where the rules forbid it

@@ -232,6 +232,14 @@ def test_a_task_assigned_to_a_volunteer_is_theirs_alone_to_map(campaigns: Campai
     parts = split_cell(campaigns.task(c.id, 5).geometry, "EPSG:32645", ORIGIN, (10.0, -10.0))
     made = campaigns.split(c.id, 5, "sita rai", parts)
     assert {t.assigned_to for t in campaigns.tasks(c.id) if t.number in {m.number for m in made}}
+    campaigns.lock_for_mapping(c.id, 7, "tara")  # mapped, sent back, then given to Sita Rai
+    campaigns.mark_mapped(c.id, 7, "tara")
+    campaigns.lock_for_validation(c.id, 7, "maya", Role.REVIEWER)
+    campaigns.invalidate(c.id, 7, "maya", Role.REVIEWER, "the river field is missing")
+    campaigns.assign(c.id, [7], "Sita Rai", "boss", Role.COORDINATOR)
+    with pytest.raises(TaskLockedError, match="assigned to Sita Rai"):
+        campaigns.lock_for_mapping(c.id, 7, "tara")  # not even its mapper
+    assert campaigns.map_next(c.id, "tara").number != 7
     assert campaigns.assign(c.id, [6], None, "boss", Role.COORDINATOR)[0].assigned_to is None
     assert campaigns.lock_for_mapping(c.id, 6, "kiran").locked_by == "kiran"  # free for anyone
     assert [e.action for e in campaigns.events(c.id, 6)][:2] == [
