@@ -365,6 +365,8 @@ class Progress:
     set_aside_by: dict[str, int] = dataclasses.field(default_factory=dict)  # bad imagery, ever
     # the tasks set aside now, each with the event that set it aside (who, when, why)
     set_aside_now: dict[int, TaskEvent] = dataclasses.field(default_factory=dict)
+    # tasks assigned to each volunteer and not handed in yet (ready, sent back, being mapped)
+    assigned_left: dict[str, int] = dataclasses.field(default_factory=dict)
 
     def share(self, state: TaskState) -> float:
         return self.counts.get(state, 0) / self.total if self.total else 0.0
@@ -413,11 +415,16 @@ def progress(
     validated_by: dict[str, int] = {}
     total = 0
     aside_now: set[int] = set()
+    assigned_left: dict[str, int] = {}
+    to_map = (TaskState.READY, TaskState.INVALIDATED, TaskState.LOCKED_MAPPING)
     for task in tasks:
         total += 1
-        counts[task.state_at(stamp)] += 1
+        state = task.state_at(stamp)
+        counts[state] += 1
         if task.state is TaskState.BAD_IMAGERY:
             aside_now.add(task.number)
+        if task.assigned_to and state in to_map:
+            assigned_left[task.assigned_to] = assigned_left.get(task.assigned_to, 0) + 1
         for person in task.mappers:
             mapped_by[person] = mapped_by.get(person, 0) + 1
         if task.validator and task.state is TaskState.VALIDATED:
@@ -434,7 +441,7 @@ def progress(
     left = total - counts[TaskState.VALIDATED] - counts[TaskState.BAD_IMAGERY]
     hours = left / rate if rate else (0.0 if left == 0 and total else None)
     return Progress(counts, total, mapped_by, validated_by, dict(fields_by), rate, hours,
-                    set_aside_by, set_aside_now)  # fmt: skip
+                    set_aside_by, set_aside_now, assigned_left)  # fmt: skip
 
 
 def format_hours(hours: float | None) -> str:

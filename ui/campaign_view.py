@@ -37,7 +37,7 @@ from labels.campaigns import (
 )
 from labels.errors import LabelError
 from labels.geometry import share_inside
-from labels.model import Label, Status
+from labels.model import Label, Status, normalise_name
 from sr.imagery.scene import BBox, Scene
 from sr.jobs.engine import BACKGROUND, JobEngine
 from sr.sharpen.pipeline import SharpenRequest
@@ -533,23 +533,32 @@ PEOPLE_COLUMNS = (
     "assist proposals saved unedited",
     "fields rejected",
     "tasks set aside",
+    "tasks assigned, to map",
 )
 
 
 def people_table(found: Progress) -> pd.DataFrame:
     """Per volunteer: tasks mapped, tasks validated, fields drawn in the campaign, how many
     of those they saved as the outline assist proposed them, how many were rejected, and how
-    many tasks they set aside for bad imagery (one who sets many aside is one to ask why)."""
+    many tasks they set aside for bad imagery (one who sets many aside is one to ask why),
+    and how many tasks assigned to them are still to map (the name a coordinator typed is
+    matched to the one they sign in with, as ``labels.model.same_person`` does)."""
     people = sorted(
         set(found.mapped_by) | set(found.validated_by) | set(found.fields_by)
         | set(found.set_aside_by)
     )  # fmt: skip
+    by_key = {normalise_name(p): p for p in people}
+    assigned: dict[str, int] = {}
+    for name, left in found.assigned_left.items():
+        person = by_key.setdefault(normalise_name(name), name)
+        assigned[person] = assigned.get(person, 0) + left
     rows = []
-    for p in people:
+    for p in sorted(set(people) | set(assigned)):
         fields = found.fields_by.get(p, FieldCounts(0))
         counts = (found.mapped_by.get(p, 0), found.validated_by.get(p, 0))
         aside = found.set_aside_by.get(p, 0)
-        rows.append((p, *counts, fields.fields, fields.unedited, fields.rejected, aside))
+        rows.append((p, *counts, fields.fields, fields.unedited, fields.rejected, aside,
+                     assigned.get(p, 0)))  # fmt: skip
     return pd.DataFrame(rows, columns=list(PEOPLE_COLUMNS))
 
 

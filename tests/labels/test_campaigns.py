@@ -212,6 +212,9 @@ def test_progress_counts_states_people_and_the_time_left_at_the_recent_pace() ->
     cloudy = progress(aside, [*events, set_aside], {}, now)  # one cannot be mapped on it
     assert (cloudy.set_aside, cloudy.workable, cloudy.set_aside_by) == (1, 5, {"hari": 1})
     assert cloudy.set_aside_now == {6: set_aside}  # who set it aside, when and why
+    planned = [*tasks[:5], Task("c", 6, geom, assigned_to="Sita"),
+               Task("c", 7, geom, TaskState.VALIDATED, assigned_to="Sita")]  # fmt: skip
+    assert progress(planned, events, {}, now).assigned_left == {"Sita": 1}  # one still to map
     assert cloudy.done_share == pytest.approx(3 / 5)  # of the tasks the imagery allows
     assert cloudy.hours_left == pytest.approx(2 / 0.75)  # two left, not three
 

@@ -509,6 +509,8 @@ def test_a_coordinator_assigns_the_tasks_of_an_area_drawn_to_a_volunteer(app_dat
     button(boss, "Assign the 1 task(s) in the area drawn").click().run()
     assert campaigns.task(campaign.id, last.number).assigned_to == "Ram"
     assert campaigns.map_next(campaign.id, "Sita").number != last.number  # Ram's alone
+    people = next(d.value for d in boss.dataframe if "person" in d.value.columns)
+    assert people.set_index("person").loc["Ram", "tasks assigned, to map"] == 1
     click_task(boss, campaigns.task(campaign.id, last.number))
     assert any(shown(m.value).endswith("· assigned to Ram**") for m in boss.markdown)
     button(boss, "Take the assignment back").click().run()
