@@ -95,23 +95,24 @@ def keep(outcome, go_label: bool = False) -> None:  # type: ignore[no-untyped-de
     bump_map()
 
 
-@uninterrupted
-def take_next(campaign_id: str) -> None:
-    """Map next task callback: take it, keep the next ones sharpening, open the Label page."""
-    outcome = map_next(campaigns, campaign_id, identity)
+def taken(outcome: TaskOutcome, campaign_id: str) -> None:
+    """A task taken to map: keep the next ones sharpening, open the Label page."""
     keep(outcome, go_label=True)
     if outcome.ok:
         top_up(job_engine(), scene, campaigns, campaign_id)
 
 
 @uninterrupted
+def take_next(campaign_id: str) -> None:
+    """Map next task callback."""
+    taken(map_next(campaigns, campaign_id, identity), campaign_id)
+
+
+@uninterrupted
 def act_on_chosen(task: Task, action: str) -> None:
     """A button of the task chosen on the map (``ui.task_choice``)."""
     if action == MAP_IT:
-        take = map_chosen(campaigns, task, identity)
-        keep(take, go_label=True)
-        if take.ok:
-            top_up(job_engine(), scene, campaigns, task.campaign_id)
+        taken(map_chosen(campaigns, task, identity), task.campaign_id)
     elif action == VALIDATE_IT:
         keep(validate_chosen(campaigns, task, identity))
     elif action == RELEASE_IT:
