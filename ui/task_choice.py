@@ -1,8 +1,8 @@
 """A task chosen by a click on the Campaigns map: what it is, and what this person may do
 with it (as HOT Tasking Manager's task panel): map it, validate it, and for a coordinator
-release its lock, put it back in the queue, or have it mapped first. A volunteer who knows a
-village can so take its task instead of the next one, and a coordinator act on one task seen
-on the map."""
+release its lock, put it back in the queue, have it mapped first or assign it to a volunteer.
+A volunteer who knows a village can so take its task instead of the next one, and a
+coordinator act on one task seen on the map."""
 
 from __future__ import annotations
 
