@@ -374,6 +374,17 @@ class CampaignStore:
         )
         return self._row_to_task(rows[0]) if rows else None
 
+    def assigned_to_map(self, campaign_id: str, person: str) -> int:
+        """How many tasks of the campaign assigned to ``person`` wait to be mapped (ready, or
+        sent back)."""
+        rows = self._read(
+            "SELECT count(*) FROM campaign_tasks WHERE campaign_id = ? AND assigned_key = ? "
+            "AND state IN (?, ?)",
+            (campaign_id, normalise_name(person), TaskState.READY.value,
+             TaskState.INVALIDATED.value),
+        )  # fmt: skip
+        return int(rows[0][0])
+
     def fields_by(self, campaign_id: str) -> dict[str, FieldCounts]:
         """How many current fields each volunteer drew in the campaign's tasks, how many of
         them they saved as the outline assist proposed them, and how many were rejected."""

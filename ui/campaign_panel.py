@@ -154,6 +154,11 @@ def task_panel(
             "Campaign", list(names), format_func=names.__getitem__, key="label_campaign",
             label_visibility="collapsed",
         )  # fmt: skip
+        if assigned := campaigns.assigned_to_map(chosen, identity.name):
+            st.caption(
+                f"{assigned} task(s) of this campaign are assigned to you: Map next task takes "
+                "them first."
+            )
         st.button(
             MAP_NEXT, type="primary", on_click=_map_next, args=(campaigns, scene, chosen, identity)
         )

@@ -223,6 +223,8 @@ def test_a_task_assigned_to_a_volunteer_is_theirs_alone_to_map(campaigns: Campai
         campaigns.assign(c.id, [5], " \u200b ", "boss", Role.COORDINATOR)
     changed = campaigns.assign(c.id, [5, 6], "  Sita   Rai ", "boss", Role.COORDINATOR)
     assert [(t.number, t.assigned_to) for t in changed] == [(5, "Sita Rai"), (6, "Sita Rai")]
+    assert campaigns.assigned_to_map(c.id, "sita-rai") == 2
+    assert campaigns.assigned_to_map(c.id, "ram") == 0
     assert campaigns.assign(c.id, [5], "sita_rai", "boss", Role.COORDINATOR) == []  # the same
     with pytest.raises(TaskLockedError, match="assigned to Sita Rai"):
         campaigns.lock_for_mapping(c.id, 5, "ram")

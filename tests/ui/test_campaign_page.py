@@ -511,6 +511,9 @@ def test_a_coordinator_assigns_the_tasks_of_an_area_drawn_to_a_volunteer(app_dat
     assert campaigns.map_next(campaign.id, "Sita").number != last.number  # Ram's alone
     people = next(d.value for d in boss.dataframe if "person" in d.value.columns)
     assert people.set_index("person").loc["Ram", "tasks assigned, to map"] == 1
+    ram = run_page(LABEL_PAGE, Identity("Ram", Role.VOLUNTEER))
+    said = "1 task(s) of this campaign are assigned to you: Map next task takes them first."
+    assert any(shown(c.value) == said for c in ram.caption)
     click_task(boss, campaigns.task(campaign.id, last.number))
     assert any(shown(m.value).endswith("· assigned to Ram**") for m in boss.markdown)
     button(boss, "Take the assignment back").click().run()
