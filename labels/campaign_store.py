@@ -526,15 +526,17 @@ class CampaignStore:
     def _mappable_sql(self) -> str:
         """The condition on tasks a person may lock for mapping; its parameters: now, the
         person's wrapped key, now, the key again, when a mapper's first claim on an
-        invalidated task ends (before it: only its mappers may take it), and their key (a
-        task assigned to someone else is not theirs to map)."""
+        invalidated task ends (before it: only its mappers may take it), their key (a task
+        assigned to someone else is not theirs to map) and the separator twice (unless its
+        assignee mapped it already: a task mapped twice needs a second volunteer)."""
         pos = self._position
         expired = "(state = 'locked_mapping' AND locked_until < ? AND locked_from = '{0}')"
         return (
             f"(((state = 'ready' OR {expired.format('ready')}) AND {pos}(mapper_keys, ?) = 0) "
             f"OR ((state = 'invalidated' OR {expired.format('invalidated')}) "
             f"AND ({pos}(mapper_keys, ?) > 0 OR updated_at < ?))) "
-            "AND (assigned_key IS NULL OR assigned_key = ?)"
+            f"AND (assigned_key IS NULL OR assigned_key = ? OR {pos}(mapper_keys, ? || "
+            "assigned_key || ?) > 0)"
         )
 
     def map_next(self, campaign_id: str, actor: str, role: Role = Role.VOLUNTEER) -> Task:
@@ -568,7 +570,7 @@ class CampaignStore:
             near = "(cx - ?) * (cx - ?) + (cy - ?) * (cy - ?), " if last else ""
             near_params = (cx, cx, cy, cy) if last else ()
             pos = self._position
-            mappable = (stamp, wrapped, stamp, wrapped, reserve, key)  # _mappable_sql's
+            mappable = (stamp, wrapped, stamp, wrapped, reserve, key, _SEP, _SEP)
             row = self._exec(
                 conn,
                 f"SELECT {self._task_select} FROM campaign_tasks WHERE campaign_id = ? AND "

@@ -140,8 +140,11 @@ class Task:
 
     def assigned_to_or_free(self, person: str) -> bool:
         """Whether ``person`` may map it as far as its assignment goes: it is assigned to
-        nobody, or to them."""
-        return self.assigned_to is None or same_person(self.assigned_to, person)
+        nobody, or to them, or its assignee mapped it already (a task mapped twice then
+        needs someone else)."""
+        if self.assigned_to is None or same_person(self.assigned_to, person):
+            return True
+        return any(same_person(self.assigned_to, m) for m in self.mappers)
 
     def holds(self, field: BaseGeometry) -> bool:
         """Whether a field (lon/lat) lies mostly in this task, and so belongs to it: a field

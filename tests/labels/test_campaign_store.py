@@ -249,6 +249,19 @@ def test_a_task_assigned_to_a_volunteer_is_theirs_alone_to_map(campaigns: Campai
     ]  # fmt: skip
 
 
+def test_a_task_mapped_twice_goes_to_a_second_volunteer_once_its_assignee_mapped_it(
+    campaigns: CampaignStore,
+) -> None:
+    c = make_campaign(campaigns, double_share=1.0)
+    campaigns.assign(c.id, [4], "sita", "boss", Role.COORDINATOR)
+    assert campaigns.map_next(c.id, "sita").number == 4
+    campaigns.mark_mapped(c.id, 4, "sita")  # ready again, for its second mapper
+    campaigns.map_first(c.id, [4], "boss", Role.COORDINATOR)
+    assert campaigns.map_next(c.id, "ram").number == 4  # not stuck
+    campaigns.give_back(c.id, 4, "ram")
+    assert campaigns.lock_for_mapping(c.id, 4, "gita").locked_by == "gita"
+
+
 def test_a_reviewer_holds_one_task_at_a_time_to_map_or_to_check(campaigns: CampaignStore) -> None:
     c = make_campaign(campaigns)
     for number in (1, 2):
