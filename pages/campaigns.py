@@ -81,7 +81,7 @@ for ok, message in state.pop("campaign_outcomes", []):
     (st.success if ok else st.error)(escape_markdown(message))  # it names the campaign
 
 event = state.get(map_key("campaign-map")) or {}
-if drawn := area_from_drawing(event):
+if identity.is_coordinator and (drawn := area_from_drawing(event)):  # only theirs counts
     state["campaign_area"] = drawn
 
 

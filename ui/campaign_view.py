@@ -49,6 +49,7 @@ from ui.local_time import clock_time
 from ui.settings import dip_iterations_override
 
 MAX_AREA_FILE = 5_000_000  # bytes of an uploaded area of interest
+MAX_DRAWN_VERTICES = 10_000  # of an area drawn on the map (a hand draws a few dozen)
 PRE_ENHANCE_AHEAD = 8  # ready tasks kept queued for sharpening ahead of the volunteers
 
 
@@ -109,6 +110,11 @@ def area_from_drawing(event: dict[str, Any]) -> Polygon | None:
     geometry = drawing.get("geometry") if isinstance(drawing, dict) else None
     if not isinstance(geometry, dict) or geometry.get("type") != "Polygon":
         return None
+    rings = geometry.get("coordinates")
+    if not isinstance(rings, list | tuple) or not all(isinstance(r, list | tuple) for r in rings):
+        return None
+    if sum(map(len, rings)) > MAX_DRAWN_VERTICES:
+        return None  # what the map sends comes from the browser: no hand draws that many
     drawn = [f.get("geometry") for f in event.get("all_drawings") or [] if isinstance(f, dict)]
     if geometry not in drawn:
         return None

@@ -96,3 +96,13 @@ def test_a_task_to_map_first_has_a_black_border_and_says_so() -> None:
     assert feature["properties"]["_style"]["color"] == "#000000"  # type: ignore[index]
     assert feature["properties"]["_tooltip"].endswith("to map first")  # type: ignore[index]
     assert "to map first" in legend_html()
+
+
+def test_an_area_drawn_with_more_vertices_than_a_hand_draws_is_ignored() -> None:
+    from shapely.geometry import Point, mapping
+
+    ring = Point(0, 0).buffer(1, quad_segs=3000)  # 12,000 vertices, sent by a browser
+    feature = {"type": "Feature", "properties": {}, "geometry": mapping(ring)}
+    assert area_from_drawing({"last_active_drawing": feature, "all_drawings": [feature]}) is None
+    odd = {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": 5}}
+    assert area_from_drawing({"last_active_drawing": odd, "all_drawings": [odd]}) is None
