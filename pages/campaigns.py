@@ -294,7 +294,7 @@ if campaign is not None:
             "%": st.column_config.NumberColumn(format="%.0f %%")})  # fmt: skip
         st.caption(eta_text(found))
         if found.set_aside and identity.is_coordinator:
-            st.dataframe(set_aside_table(found), hide_index=True)
+            st.dataframe(set_aside_table(found, browser_zone()), hide_index=True)
             some_tasks = st.multiselect(
                 "Tasks to put back",
                 sorted(found.set_aside_now),

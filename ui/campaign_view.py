@@ -45,7 +45,7 @@ from ui.auth import Identity
 from ui.campaign_map import FIRST_BORDER
 from ui.field_layers import MapField
 from ui.label_actions import review_field
-from ui.local_time import clock_time
+from ui.local_time import clock_time, date_time
 from ui.settings import dip_iterations_override
 
 MAX_AREA_FILE = 5_000_000  # bytes of an uploaded area of interest
@@ -581,12 +581,13 @@ def lock_line(task: Task, zone: ZoneInfo | None = None) -> str:
     return f"task {task.number} · {STATE_TITLES[task.state]} · {task.locked_by} until {until}"
 
 
-def set_aside_table(found: Progress) -> pd.DataFrame:
+def set_aside_table(found: Progress, zone: ZoneInfo | None = None) -> pd.DataFrame:
     """The tasks set aside for bad imagery now, for the coordinator: who set each aside,
-    when, and why (a table: shown as text, never as markdown)."""
-    rows = [(number, e.actor, e.at[:16], e.comment or "")
+    when (in ``zone``, theirs, when known), and why (a table: shown as text, never as
+    markdown)."""
+    rows = [(number, e.actor, date_time(e.at, zone), e.comment or "")
             for number, e in sorted(found.set_aside_now.items())]  # fmt: skip
-    return pd.DataFrame(rows, columns=["task", "set aside by", "at (UTC)", "why"])
+    return pd.DataFrame(rows, columns=["task", "set aside by", "at", "why"])
 
 
 def progress_text(found: Progress) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
@@ -17,6 +18,7 @@ from labels.model import Label, same_person
 from ui.auth import Identity
 from ui.campaign_map import task_words
 from ui.campaign_view import by_mapper
+from ui.local_time import browser_zone, date_time
 from ui.task_check import drawn_summary
 from ui.text import escape_markdown
 
@@ -79,12 +81,12 @@ def choice_for(task: Task, identity: Identity, held: Task | None, now: str) -> T
     return TaskChoice(line, note, tuple(actions))
 
 
-def history_table(events: Sequence[TaskEvent]) -> pd.DataFrame:
-    """A task's recorded transitions, newest first: when, what, who, and the comment (a
-    table: shown as text, never as markdown)."""
-    rows = [(e.at[:16].replace("T", " "), e.action, e.actor, e.comment or "")
+def history_table(events: Sequence[TaskEvent], zone: ZoneInfo | None = None) -> pd.DataFrame:
+    """A task's recorded transitions, newest first: when (in ``zone``, the person's, when
+    known), what, who, and the comment (a table: shown as text, never as markdown)."""
+    rows = [(date_time(e.at, zone), e.action, e.actor, e.comment or "")
             for e in reversed(events)]  # fmt: skip
-    return pd.DataFrame(rows, columns=["at (UTC)", "what", "who", "comment"])
+    return pd.DataFrame(rows, columns=["at", "what", "who", "comment"])
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ def choice_panel(
                   on_click=act, args=(task, label))  # fmt: skip
     if record is not None and record.events:
         with st.expander(f"History of task {task.number} ({len(record.events)})"):
-            st.dataframe(history_table(record.events), hide_index=True)
+            st.dataframe(history_table(record.events, browser_zone()), hide_index=True)
 
 
 def assign_box(

@@ -7,6 +7,7 @@ from shapely.geometry import box
 from labels.campaigns import Task, TaskEvent, TaskState
 from labels.model import Role
 from ui.auth import Identity
+from ui.local_time import zone_named
 from ui.task_choice import (
     FIRST,
     MAP_IT,
@@ -86,9 +87,11 @@ def test_a_tasks_history_is_listed_newest_first() -> None:
     ]  # fmt: skip
     table = history_table(events)
     assert table.values.tolist() == [
-        ["2026-12-06 10:20", "bad imagery", "Sita", "clouds"],
-        ["2026-12-06 10:00", "lock for mapping", "Sita", ""],
+        ["2026-12-06 10:20 UTC", "bad imagery", "Sita", "clouds"],
+        ["2026-12-06 10:00 UTC", "lock for mapping", "Sita", ""],
     ]
+    kathmandu = history_table(events, zone_named("Asia/Kathmandu"))
+    assert kathmandu["at"].tolist() == ["2026-12-06 16:05 your time", "2026-12-06 15:45 your time"]
 
 
 def test_a_coordinator_has_a_task_mapped_first_or_no_longer() -> None:
