@@ -230,22 +230,32 @@ class CampaignStore:
         return made
 
     def _insert_tasks(
-        self, conn: Any, campaign: Campaign, tasks: Sequence[tuple[int, Geometry, int]], now: str
+        self,
+        conn: Any,
+        campaign: Campaign,
+        tasks: Sequence[tuple[int, Geometry, int]],
+        now: str,
+        plan: Task | None = None,
     ) -> None:
-        """Insert ready tasks: (number, lon/lat geometry, copies) each."""
+        """Insert ready tasks: (number, lon/lat geometry, copies) each; with the
+        coordinator's plan of ``plan`` (mapped first, assigned), the task they are parts of."""
         # centres in a local equirectangular frame (degrees of latitude), so that "nearest
         # task" compares ground distances: a degree of longitude is cos(lat) as long
         east = math.cos(math.radians(campaign.area.centroid.y))
+        first = int(plan is not None and plan.first)
+        assigned = plan.assigned_to if plan is not None else None
+        key = normalise_name(assigned) if assigned else None
         rows = [
             (campaign.id, number, shapely.to_wkb(geom), geom.centroid.x * east,
-             geom.centroid.y, TaskState.READY.value, copies, "[]", _SEP, now, 1)
+             geom.centroid.y, TaskState.READY.value, copies, "[]", _SEP, now, 1, first,
+             assigned, key)
             for number, geom, copies in tasks
         ]  # fmt: skip
         conn.cursor().executemany(
             self.store._sql(
                 "INSERT INTO campaign_tasks (campaign_id, number, geometry, cx, cy, state, "
-                "copies, mappers, mapper_keys, updated_at, version) VALUES "
-                f"(?, ?, {self._geom_in}, ?, ?, ?, ?, ?, ?, ?, ?)"
+                "copies, mappers, mapper_keys, updated_at, version, priority, assigned_to, "
+                f"assigned_key) VALUES (?, ?, {self._geom_in}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             ),
             rows,
         )
@@ -613,13 +623,13 @@ class CampaignStore:
                     f"task {number} is assigned to {task.assigned_to}; ask the coordinator for "
                     "another"
                 )
-            self._check_holds_no_other(campaign_id, number, actor)
+            self._refuse_another(self.held_by(campaign_id, actor), number)
             return self._lock(conn, task, TaskState.LOCKED_MAPPING, actor, now)
 
-    def _check_holds_no_other(self, campaign_id: str, number: int, actor: str) -> None:
-        """``TaskLockedError`` when ``actor`` holds another task of the campaign: one task at
-        a time, to map or to check."""
-        held = self.held_by(campaign_id, actor)
+    @staticmethod
+    def _refuse_another(held: Task | None, number: int | None) -> None:
+        """``TaskLockedError`` when the task a person holds (``held``, from :meth:`held_by`)
+        is not task ``number`` (None: any task): one task at a time, to map or to check."""
         if held is None or held.number == number:
             return
         if held.state is TaskState.LOCKED_VALIDATION:
@@ -684,21 +694,8 @@ class CampaignStore:
                 (campaign_id,),
             ).fetchone()  # fmt: skip
             numbers = list(range(last + 1, last + 1 + len(parts)))
-            self._insert_tasks(
-                conn,
-                campaign,
-                [(n, g, task.copies) for n, g in zip(numbers, parts, strict=True)],
-                now,
-            )
-            if task.assigned_to or task.first:  # the parts keep the coordinator's plan
-                self._exec(
-                    conn,
-                    "UPDATE campaign_tasks SET priority = ?, assigned_to = ?, assigned_key = ? "
-                    "WHERE campaign_id = ? AND number BETWEEN ? AND ?",
-                    (int(task.first), task.assigned_to,
-                     normalise_name(task.assigned_to) if task.assigned_to else None,
-                     campaign_id, numbers[0], numbers[-1]),
-                )  # fmt: skip
+            parts_numbered = [(n, g, task.copies) for n, g in zip(numbers, parts, strict=True)]
+            self._insert_tasks(conn, campaign, parts_numbered, now, plan=task)  # its plan kept
             self._exec(
                 conn,
                 "DELETE FROM campaign_tasks WHERE campaign_id = ? AND number = ?",
@@ -793,24 +790,15 @@ class CampaignStore:
         now (each change recorded)."""
         if Role(role) is not Role.COORDINATOR:
             raise PermissionDeniedError("only a coordinator chooses the tasks mapped first")
-        now = iso(self.clock())
-        changed = []
-        with self._transaction() as conn:
-            for number in sorted(set(numbers)):
-                task = self._locked_row(conn, campaign_id, number)
-                if task.first is first:
-                    continue
-                self._exec(
-                    conn,
-                    "UPDATE campaign_tasks SET priority = ?, updated_at = ?, version = ? "
-                    "WHERE campaign_id = ? AND number = ?",
-                    (int(first), now, task.version + 1, campaign_id, number),
-                )
-                action = "to map first" if first else "no longer first"
-                self._event(conn, task, action, task.state.value, task.state.value, actor, now,
-                            None)  # fmt: skip
-                changed.append(task.replace(first=first, updated_at=now, version=task.version + 1))
-        return changed
+        return self._change_plan(
+            campaign_id,
+            numbers,
+            actor,
+            "to map first" if first else "no longer first",
+            settled=lambda task: task.first is first,
+            columns={"priority": int(first)},
+            changes={"first": first},
+        )
 
     def assign(
         self, campaign_id: str, numbers: Collection[int], person: str | None, actor: str,
@@ -826,25 +814,50 @@ class CampaignStore:
         if name is not None and (len(name) > MAX_PERSON or not normalise_name(name)):
             raise CampaignError(f"give the volunteer's name, at most {MAX_PERSON} characters")
         key = normalise_name(name) if name else None
+        return self._change_plan(
+            campaign_id,
+            numbers,
+            actor,
+            f"assigned to {name}" if name else "assignment taken back",
+            settled=lambda task: (
+                normalise_name(task.assigned_to or "") == (key or "")
+                or task.state is TaskState.VALIDATED
+            ),
+            columns={"assigned_to": name, "assigned_key": key},
+            changes={"assigned_to": name},
+        )
+
+    def _change_plan(
+        self,
+        campaign_id: str,
+        numbers: Collection[int],
+        actor: str,
+        action: str,
+        settled: Callable[[Task], bool],
+        columns: dict[str, Any],
+        changes: dict[str, Any],
+    ) -> list[Task]:
+        """Change the coordinator's plan of tasks (their ``columns``; ``changes``: the same
+        on the ``Task``), leaving those ``settled`` as they are; one event (``action``) per
+        task changed. The tasks changed, as they are now."""
+        sets = ", ".join(f"{column} = ?" for column in columns)  # the code's own names
         now = iso(self.clock())
         changed = []
         with self._transaction() as conn:
             for number in sorted(set(numbers)):
                 task = self._locked_row(conn, campaign_id, number)
-                same = normalise_name(task.assigned_to or "") == (key or "")
-                if same or task.state is TaskState.VALIDATED:
+                if settled(task):
                     continue
+                version = task.version + 1
                 self._exec(
                     conn,
-                    "UPDATE campaign_tasks SET assigned_to = ?, assigned_key = ?, updated_at = ?, "
-                    "version = ? WHERE campaign_id = ? AND number = ?",
-                    (name, key, now, task.version + 1, campaign_id, number),
+                    f"UPDATE campaign_tasks SET {sets}, updated_at = ?, version = ? "
+                    "WHERE campaign_id = ? AND number = ?",
+                    (*columns.values(), now, version, campaign_id, number),
                 )
-                action = f"assigned to {name}" if name else "assignment taken back"
                 self._event(conn, task, action, task.state.value, task.state.value, actor, now,
                             None)  # fmt: skip
-                changed.append(task.replace(assigned_to=name, updated_at=now,
-                                            version=task.version + 1))  # fmt: skip
+                changed.append(task.replace(**changes, updated_at=now, version=version))
         return changed
 
     def release(self, campaign_id: str, number: int, actor: str, role: Role) -> Task:
@@ -883,7 +896,7 @@ class CampaignStore:
             state = task.state_at(iso(now))
             if state is not TaskState.MAPPED:
                 raise TaskLockedError(f"task {number} is {state.value}, not waiting for validation")
-            self._check_holds_no_other(campaign_id, number, actor)
+            self._refuse_another(self.held_by(campaign_id, actor), number)
             return self._lock(conn, task, TaskState.LOCKED_VALIDATION, actor, now)
 
     def validate_next(self, campaign_id: str, actor: str, role: Role) -> Task:
@@ -898,7 +911,7 @@ class CampaignStore:
         held = self.held_by(campaign_id, actor)
         if held is not None and held.state is TaskState.LOCKED_VALIDATION:
             return held
-        self._check_holds_no_other(campaign_id, 0, actor)  # none is numbered 0
+        self._refuse_another(held, None)
         with self._transaction() as conn:
             row = self._exec(
                 conn,
