@@ -76,6 +76,7 @@ campaigns = CampaignStore(store)
 state = st.session_state
 now = now_utc()
 stamp = iso(now)
+zone = browser_zone()  # times said in the person's own zone
 
 for ok, message in state.pop("campaign_outcomes", []):
     (st.success if ok else st.error)(escape_markdown(message))  # it names the campaign
@@ -294,7 +295,7 @@ if campaign is not None:
             "%": st.column_config.NumberColumn(format="%.0f %%")})  # fmt: skip
         st.caption(eta_text(found))
         if found.set_aside and identity.is_coordinator:
-            st.dataframe(set_aside_table(found, browser_zone()), hide_index=True)
+            st.dataframe(set_aside_table(found, zone), hide_index=True)
             some_tasks = st.multiselect(
                 "Tasks to put back",
                 sorted(found.set_aside_now),
@@ -348,7 +349,6 @@ if campaign is not None:
         if identity.is_coordinator:
             st.markdown("**Locks now**")
             current = locks(tasks, now)
-            zone = browser_zone()
             if not current:
                 st.caption("Nobody holds a task.")
             for task in current:

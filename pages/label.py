@@ -119,6 +119,7 @@ from ui.text import escape_markdown
 from ui.uninterrupted import uninterrupted
 
 identity = require_identity()
+zone = browser_zone()  # times said in the volunteer's own zone
 served = require_scene()
 scene = served.scene
 store = label_store()
@@ -231,7 +232,7 @@ with map_col:
         button_keys=QUEUE_KEYS,
     )
     add_outline(layers, scene.footprint, "scene outline", "#ffcc00", weight=2)
-    add_enhanced_outlines(layers, areas, identity.name, browser_zone())
+    add_enhanced_outlines(layers, areas, identity.name, zone)
     consistency_map = result.extra(CONSISTENCY_MAP) if result is not None else None
     if consistency_map is not None and state.get("show_consistency", False):
         consistency_layer(consistency_map).add_to(layers)
@@ -325,7 +326,7 @@ with side:
         for listed in areas:
             picture, words = st.columns([1, 2])
             picture.image(thumbnail_png(listed, served), width="stretch")
-            words.caption(escape_markdown(area_caption(listed, identity.name, browser_zone())))
+            words.caption(escape_markdown(area_caption(listed, identity.name, zone)))
             if result is not None and listed.key == result.key:
                 words.caption("on the map now")
             else:

@@ -255,6 +255,11 @@ def top_up(engine: JobEngine, scene: Scene, campaigns: CampaignStore, campaign_i
         pre_enhance_text(engine, scene, campaign_id, campaigns.tasks(campaign_id))
 
 
+def _numbers(tasks: Sequence[Task]) -> str:
+    """'4, 7, 9': the tasks' numbers, for a message."""
+    return ", ".join(str(task.number) for task in tasks)
+
+
 def _refused(exc: LabelError) -> TaskOutcome:
     """A store's refusal as a sentence."""
     text = str(exc)
@@ -429,8 +434,9 @@ def reset_set_aside(
         back = campaigns.reset_set_aside(campaign_id, identity.name, identity.role, numbers)
     except LabelError as exc:
         return _refused(exc)
-    said = ", ".join(str(task.number) for task in back)
-    return TaskOutcome(True, f"Back in the queue: task(s) {said}." if back else "None left.")
+    return TaskOutcome(
+        True, f"Back in the queue: task(s) {_numbers(back)}." if back else "None left."
+    )
 
 
 def put_back_label(chosen: Collection[int], set_aside: int) -> str:
@@ -636,7 +642,7 @@ def assign(
         changed = campaigns.assign(campaign_id, numbers, person, identity.name, identity.role)
     except LabelError as exc:
         return _refused(exc)
-    said = ", ".join(str(t.number) for t in changed) or "none changed"
+    said = _numbers(changed) or "none changed"
     if changed and changed[0].assigned_to:
         return TaskOutcome(True, f"Assigned to {changed[0].assigned_to}: task(s) {said}.")
     if person:
@@ -661,7 +667,7 @@ def map_first(
         changed = campaigns.map_first(campaign_id, numbers, identity.name, identity.role, first)
     except LabelError as exc:
         return _refused(exc)
-    said = ", ".join(str(t.number) for t in changed) or "none changed"
+    said = _numbers(changed) or "none changed"
     if first:
         return TaskOutcome(True, f"Mapped first, before the others: task(s) {said}.")
     return TaskOutcome(True, f"No longer first: task(s) {said}.")
