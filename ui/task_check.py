@@ -44,6 +44,12 @@ def drawn_summary(versions: dict[str, list[Label]]) -> list[str]:
     return lines
 
 
+def show_drawn(versions: dict[str, list[Label]]) -> None:
+    """The :func:`drawn_summary` lines, escaped: mappers' names and crops come from users."""
+    for line in drawn_summary(versions):
+        st.caption(escape_markdown(line))
+
+
 def check_panel(
     task: Task,
     fields: list[Label],
@@ -59,8 +65,7 @@ def check_panel(
     under :data:`COMMENT_KEY`."""
     st.markdown(f"**Checking task {task.number}** (outlined on the map)")
     versions = by_mapper(fields, task)
-    for line in drawn_summary(versions):
-        st.caption(escape_markdown(line))  # mappers' names and crops come from users
+    show_drawn(versions)
     if len(versions) > 1:
         st.caption("Mapped twice: each version is a layer on the map. Keep one to validate.")
         for mapper in versions:

@@ -19,7 +19,7 @@ from ui.auth import Identity
 from ui.campaign_map import task_words
 from ui.campaign_view import by_mapper
 from ui.local_time import browser_zone, date_time
-from ui.task_check import drawn_summary
+from ui.task_check import show_drawn
 from ui.text import escape_markdown
 
 MAP_IT = "Map this task"
@@ -108,8 +108,7 @@ def choice_panel(
     ``record`` (for reviewers and coordinators) adds what its mappers saved and its history."""
     st.markdown(f"**{escape_markdown(choice.line)}**")  # names and comments come from users
     if record is not None and (record.fields or task.mappers):
-        for line in drawn_summary(by_mapper(record.fields, task)):
-            st.caption(escape_markdown(line))
+        show_drawn(by_mapper(record.fields, task))
     if choice.note:
         st.caption(escape_markdown(choice.note))  # it may name the volunteer assigned
     for n, label in enumerate(choice.actions):
