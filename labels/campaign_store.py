@@ -603,8 +603,7 @@ class CampaignStore:
             mine = _is_mapper(task, actor)
             if state in LOCKED_STATES:
                 raise TaskLockedError(
-                    f"task {number} is locked by {task.locked_by} until "
-                    f"{(task.locked_until or '')[:16].replace('T', ' ')} UTC"
+                    f"task {number} is locked by {task.locked_by} until ", task.locked_until
                 )
             if state is TaskState.READY and mine:
                 raise TaskLockedError(
@@ -647,8 +646,7 @@ class CampaignStore:
             raise TaskLockedError(f"you do not hold task {number}'s lock; lock it first")
         if task.state_at(now) is not state:
             raise TaskLockedError(
-                f"your lock on task {number} expired at "
-                f"{(task.locked_until or '')[:16].replace('T', ' ')} UTC; lock it again"
+                f"your lock on task {number} expired at ", task.locked_until, "; lock it again"
             )
         return task
 

@@ -12,7 +12,7 @@ import dataclasses
 import hashlib
 import math
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -46,7 +46,24 @@ class CampaignError(LabelError):
 
 
 class TaskLockedError(LabelError):
-    """The task is locked by someone else, or in a state that does not allow the step."""
+    """The task is locked by someone else, or in a state that does not allow the step.
+
+    A refusal that names a time ('… until 14:05 UTC') keeps it apart (``at``, ISO UTC, said
+    between ``lead`` and ``rest``) so that a page can say it in the person's own zone
+    (:meth:`said`); ``str()`` says it in UTC."""
+
+    def __init__(self, lead: str, at: str | None = None, rest: str = "") -> None:
+        self.lead, self.at, self.rest = lead, at, rest
+        super().__init__(self.said(utc_minute))
+
+    def said(self, time_words: Callable[[str], str]) -> str:
+        """The refusal, with its time (if any) in ``time_words``' words."""
+        return self.lead if self.at is None else f"{self.lead}{time_words(self.at)}{self.rest}"
+
+
+def utc_minute(stamp: str) -> str:
+    """'2026-12-02 14:05 UTC' for an ISO UTC time (the store's own words for a time)."""
+    return f"{stamp[:16].replace('T', ' ')} UTC"
 
 
 class NoTaskError(LabelError):

@@ -230,9 +230,8 @@ else:
                                      instructions=new_text, crops=new_crops,
                                      lock_hours=float(new_hours)))  # fmt: skip
                 st.rerun()
-            st.caption(
-                escape_markdown("History: " + "; ".join(history_lines(campaigns, campaign.id)))
-            )
+            history = history_lines(campaigns, campaign.id, zone)
+            st.caption(escape_markdown("History: " + "; ".join(history)))
 
 held = campaigns.held_by(campaign.id, identity.name) if campaign else None
 checked = held if held is not None and held.state is TaskState.LOCKED_VALIDATION else None

@@ -45,7 +45,7 @@ from ui.auth import Identity
 from ui.campaign_map import FIRST_BORDER
 from ui.field_layers import MapField
 from ui.label_actions import review_field
-from ui.local_time import clock_time, date_time
+from ui.local_time import browser_zone, clock_time, date_time, refusal_words
 from ui.settings import dip_iterations_override
 
 MAX_AREA_FILE = 5_000_000  # bytes of an uploaded area of interest
@@ -225,11 +225,12 @@ def change_campaign(
     return TaskOutcome(True, f"Saved {saved.name!r} (version {saved.version}).")
 
 
-def history_lines(campaigns: CampaignStore, campaign_id: str) -> list[str]:
-    """The campaign's history, newest first: 'version 2 · update by Boss at 2026-…'."""
+def history_lines(campaigns: CampaignStore, campaign_id: str, zone: ZoneInfo | None) -> list[str]:
+    """The campaign's history, newest first: 'version 2 · update by Boss at 2026-12-02 19:50
+    your time' (UTC without a zone)."""
     return [
         f"version {v.campaign.version} · {v.op} by {v.actor} at "
-        f"{(v.campaign.updated_at or '')[:16].replace('T', ' ')} UTC"
+        f"{date_time(v.campaign.updated_at, zone)}"
         for v in reversed(campaigns.history(campaign_id))
     ]
 
@@ -261,8 +262,8 @@ def _numbers(tasks: Sequence[Task]) -> str:
 
 
 def _refused(exc: LabelError) -> TaskOutcome:
-    """A store's refusal as a sentence."""
-    text = str(exc)
+    """A store's refusal as a sentence, a time in it said in the browser's zone."""
+    text = refusal_words(exc, browser_zone())
     return TaskOutcome(False, text[:1].upper() + text[1:] + ("" if text.endswith(".") else "."))
 
 

@@ -10,6 +10,9 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
+from labels.campaigns import TaskLockedError
+from labels.errors import LabelError
+
 _ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]{0,29}(/[A-Za-z0-9_+\-]{1,30}){0,2}")
 
 
@@ -57,3 +60,11 @@ def date_time(stamp: str | None, zone: ZoneInfo | None) -> str:
     is no time."""
     moment = _moment(stamp)
     return "" if moment is None else _said(moment, zone, "%Y-%m-%d %H:%M")
+
+
+def refusal_words(exc: LabelError, zone: ZoneInfo | None) -> str:
+    """A store's refusal with the time it names (a lock's end) said in ``zone``:
+    'task 3 is locked by Ram until 19:50 your time'."""
+    if isinstance(exc, TaskLockedError):
+        return exc.said(lambda stamp: clock_time(stamp, zone))
+    return str(exc)

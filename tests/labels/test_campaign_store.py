@@ -145,8 +145,10 @@ def test_map_next_prefers_the_task_nearest_the_volunteers_last_one(
 def test_a_locked_task_cannot_be_mapped_by_another(campaigns: CampaignStore) -> None:
     c = make_campaign(campaigns)
     campaigns.lock_for_mapping(c.id, 3, "ram")
-    with pytest.raises(TaskLockedError, match="locked by ram"):
+    with pytest.raises(TaskLockedError) as refused:
         campaigns.lock_for_mapping(c.id, 3, "sita")
+    assert str(refused.value) == "task 3 is locked by ram until 2026-03-01 10:00 UTC"
+    assert refused.value.at is not None and refused.value.at.startswith("2026-03-01T10:00")
     with pytest.raises(TaskLockedError, match="do not hold"):
         campaigns.mark_mapped(c.id, 3, "sita")
     with pytest.raises(TaskLockedError, match="do not hold"):
@@ -307,8 +309,11 @@ def test_an_expired_lock_frees_the_task_and_cannot_be_handed_in(
     clock.advance(minutes=31)
     assert campaigns.held_by(c.id, "ram") is None
     assert campaigns.progress(c.id).counts[TaskState.READY] == 16
-    with pytest.raises(TaskLockedError, match="expired"):
+    with pytest.raises(TaskLockedError) as refused:
         campaigns.mark_mapped(c.id, 1, "ram")
+    assert str(refused.value) == (
+        "your lock on task 1 expired at 2026-03-01 08:30 UTC; lock it again"
+    )
     taken = campaigns.lock_for_mapping(c.id, 1, "sita")
     assert taken.locked_by == "sita"
     actions = [(e.action, e.actor) for e in campaigns.events(c.id, 1)]

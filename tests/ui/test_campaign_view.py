@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from labels.campaigns import FieldCounts, Progress, TaskState
-from ui.campaign_view import people_table
+from datetime import UTC, datetime
+
+from shapely.geometry import box
+
+from labels.campaign_store import CampaignStore
+from labels.campaigns import Campaign, FieldCounts, Progress, TaskState
+from labels.model import Role
+from labels.sqlite_store import SQLiteLabelStore
+from ui.campaign_view import history_lines, people_table
+from ui.local_time import zone_named
 
 
 def test_the_volunteers_table_counts_tasks_assigned_under_the_name_they_sign_in_with() -> None:
@@ -23,3 +31,18 @@ def test_the_volunteers_table_counts_tasks_assigned_under_the_name_they_sign_in_
         1, 4, 2
     ]  # fmt: skip
     assert table.loc["Hari", "tasks assigned, to map"] == 1
+
+
+def test_the_campaigns_history_says_its_times_in_the_coordinators_zone(
+    store: SQLiteLabelStore,
+) -> None:
+    campaigns = CampaignStore(store, clock=lambda: datetime(2026, 3, 1, 8, 10, tzinfo=UTC))
+    area = box(85.30, 27.70, 85.34, 27.73)
+    made = campaigns.create(Campaign("Terai rice", ("s2",), area, "Boss"), [area], actor="Boss",
+                            role=Role.COORDINATOR)  # fmt: skip
+    campaigns.update(made.replace(name="Terai paddy"), actor="Boss", role=Role.COORDINATOR,
+                     expected_version=made.version)  # fmt: skip
+    kathmandu = history_lines(campaigns, made.id, zone_named("Asia/Kathmandu"))
+    assert [line.split(" at ")[1] for line in kathmandu] == ["2026-03-01 13:55 your time"] * 2
+    assert kathmandu[0].startswith("version 2 · ")  # newest first
+    assert history_lines(campaigns, made.id, None)[0].endswith(" at 2026-03-01 08:10 UTC")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from shapely.geometry import box
 
-from labels.campaigns import Task, TaskState
+from labels.campaigns import CampaignError, Task, TaskLockedError, TaskState
 from ui.campaign_view import lock_line
-from ui.local_time import clock_time, date_time, zone_named
+from ui.local_time import clock_time, date_time, refusal_words, zone_named
 
 
 def test_a_time_is_said_in_the_browsers_zone_or_in_utc() -> None:
@@ -38,3 +38,16 @@ def test_a_coordinators_lock_line_says_the_time_in_their_zone() -> None:
     assert lock_line(task, zone_named("Europe/Vienna")) == (
         "task 12 · mapping · Sita until 15:05 your time"
     )
+
+
+def test_a_refusal_says_the_lock_time_in_the_persons_zone() -> None:
+    refused = TaskLockedError("your lock on task 1 expired at ", "2026-03-01T08:30:00.000000Z",
+                              "; lock it again")  # fmt: skip
+    assert str(refused) == "your lock on task 1 expired at 2026-03-01 08:30 UTC; lock it again"
+    assert refusal_words(refused, zone_named("Asia/Kathmandu")) == (
+        "your lock on task 1 expired at 14:15 your time; lock it again"
+    )
+    assert refusal_words(refused, None) == "your lock on task 1 expired at 08:30 UTC; lock it again"
+    plain = TaskLockedError("task 3 is validated, not ready to map")
+    assert refusal_words(plain, zone_named("Asia/Kathmandu")) == str(plain)
+    assert refusal_words(CampaignError("no {at} here"), None) == "no {at} here"
