@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from labels.campaign_store import CampaignStore
 from labels.campaigns import Task, TaskState
 from labels.store import open_store
+from tests.e2e.campaign_pages import WAIT, click_when_idle, create_campaign, task_taken
 from tests.e2e.harness import (
     ARTIFACTS,
     REVIEWER_CODE,
@@ -31,19 +32,11 @@ from tests.e2e.harness import (
 
 pytestmark = pytest.mark.e2e
 COORDINATOR_CODE = "e2e-boss"
-WAIT = 120_000  # ms: the machine running the tests is busy
 
 
 def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"campaign_{name}.png"), full_page=True)
-
-
-def task_taken(page) -> int:  # type: ignore[no-untyped-def]
-    """The number of the task the Label page's panel shows ("Task N · Danube wheat")."""
-    heading = page.get_by_text(re.compile(r"^Task \d+ · Danube wheat$"))
-    heading.first.wait_for(timeout=WAIT)
-    return int(heading.first.inner_text().split()[1])
 
 
 def handed_in(  # type: ignore[no-untyped-def]
@@ -61,16 +54,6 @@ def handed_in(  # type: ignore[no-untyped-def]
     return task
 
 
-def _click(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    """Click the button once the page's script is idle: a run under way can show a stale copy
-    of it beside the new one (CI: two "Invalidate" after the comment's Tab started a run)."""
-    wait_idle(page, steady_s=0.5, timeout_s=WAIT / 1000)
-    button = page.get_by_role("button", name=name, exact=True)
-    expect(button).to_have_count(1, timeout=WAIT)
-    expect(button).to_be_enabled(timeout=WAIT)
-    button.click()
-
-
 def test_coordinator_volunteer_reviewer_loop(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     data = tmp_path / "data"
     data.mkdir()
@@ -78,13 +61,7 @@ def test_coordinator_volunteer_reviewer_loop(browser, tmp_path: Path) -> None:  
         boss = browser.new_page(viewport={"width": 1500, "height": 1100})
         query = sign_in(boss, url, "Boss", "Coordinator: review", COORDINATOR_CODE)
         boss.goto(f"{url}/campaigns?{query}")
-        boss.get_by_label("Name").fill("Danube wheat")
-        boss.get_by_label("Instructions for volunteers").fill("Outline every wheat field.")
-        boss.get_by_text("Sharpen the next tasks").click()  # no cluster needed here
-        draw_square(boss, half=200)
-        boss.get_by_text("Area chosen:").wait_for(timeout=WAIT)
-        _click(boss, "Create campaign")
-        boss.get_by_text("Created 'Danube wheat'").wait_for(timeout=WAIT)
+        create_campaign(boss, "Danube wheat", "Outline every wheat field.")
         map_centre(boss)
         _shot(boss, "1_created")
 
@@ -93,8 +70,8 @@ def test_coordinator_volunteer_reviewer_loop(browser, tmp_path: Path) -> None:  
         )
         sita_query = sign_in(sita, url, "Sita")
         sita.goto(f"{url}/campaigns?{sita_query}")
-        _click(sita, "Map next task")
-        first = task_taken(sita)  # on the Label page now
+        click_when_idle(sita, "Map next task")
+        first = task_taken(sita, "Danube wheat")  # on the Label page now
         sita.get_by_text("Outline every wheat field.").wait_for(timeout=WAIT)
         sita.get_by_text(re.compile(r"It is yours until \d\d:\d\d your time\.")).wait_for(
             timeout=WAIT
@@ -103,32 +80,32 @@ def test_coordinator_volunteer_reviewer_loop(browser, tmp_path: Path) -> None:  
         sita.get_by_text("Draw fields", exact=True).first.click()
         draw_square(sita, half=40)
         sita.get_by_text("1 unsaved drawing(s)").wait_for(timeout=WAIT)
-        _click(sita, "Save & submit")
+        click_when_idle(sita, "Save & submit")
         sita.get_by_text("Saved rice field").wait_for(timeout=WAIT)
         _shot(sita, "2_mapping")
-        _click(sita, "I'm done with this task")
+        click_when_idle(sita, "I'm done with this task")
         handed_in(sita, data, first)
-        _click(sita, "Map next task")
-        second = task_taken(sita)
+        click_when_idle(sita, "Map next task")
+        second = task_taken(sita, "Danube wheat")
         assert second != first
         map_centre(sita)  # the page's run is over (a click during it can be lost)
-        _click(sita, "I'm done with this task")
+        click_when_idle(sita, "I'm done with this task")
         handed_in(sita, data, second)
 
         maya = browser.new_page(viewport={"width": 1500, "height": 1100})
         maya_query = sign_in(maya, url, "Maya", "Reviewer: accept", REVIEWER_CODE)
         maya.goto(f"{url}/campaigns?{maya_query}")
-        _click(maya, "Validate next task")
+        click_when_idle(maya, "Validate next task")
         maya.get_by_text(f"Checking task {first}").wait_for(timeout=WAIT)  # mapped first
-        _click(maya, "Validate")
+        click_when_idle(maya, "Validate")
         maya.get_by_text(f"Task {first} is validated").wait_for(timeout=WAIT)
-        _click(maya, "Validate next task")
+        click_when_idle(maya, "Validate next task")
         maya.get_by_text(f"Checking task {second}").wait_for(timeout=WAIT)
         maya.get_by_label("Comment (needed to invalidate)").fill(
             "The field by the river is missing."
         )
         maya.get_by_label("Comment (needed to invalidate)").press("Tab")
-        _click(maya, "Invalidate")
+        click_when_idle(maya, "Invalidate")
         maya.get_by_text("goes back to its mapper").wait_for(timeout=WAIT)
         map_centre(maya)
         _shot(maya, "3_progress")
@@ -136,19 +113,20 @@ def test_coordinator_volunteer_reviewer_loop(browser, tmp_path: Path) -> None:  
         sita.goto(f"{url}/label?{sita_query}")
         sita.get_by_text("My fields that need fixing (1)").wait_for(timeout=WAIT)
         sita.get_by_text("The field by the river is missing.").wait_for(timeout=WAIT)
-        _click(sita, "Map next task")
-        assert task_taken(sita) == second  # her invalidated task comes back to her first
+        click_when_idle(sita, "Map next task")
+        # her invalidated task comes back to her first
+        assert task_taken(sita, "Danube wheat") == second
         sita.get_by_text("Sent back by Maya: The field by the river is missing.").wait_for(
             timeout=WAIT
         )  # with the task, what to fix
         _shot(sita, "4_rework")
 
         # clouds over it: she sets it aside, and the coordinator puts it back later
-        _click(sita, "Can't map it: bad imagery")
+        click_when_idle(sita, "Can't map it: bad imagery")
         reason = sita.get_by_label("What is wrong with the imagery (optional)")
         reason.fill("Clouds over the north half")
         reason.press("Tab")
-        _click(sita, "Set it aside")
+        click_when_idle(sita, "Set it aside")
         aside = handed_in(sita, data, second, TaskState.BAD_IMAGERY)
         assert aside.comment == "Clouds over the north half"
         boss.goto(f"{url}/campaigns?{query}")
@@ -161,7 +139,7 @@ def test_coordinator_volunteer_reviewer_loop(browser, tmp_path: Path) -> None:  
         boss.get_by_text(f"Task {second} · bad imagery: Clouds over the north half").wait_for(
             timeout=WAIT
         )
-        _click(boss, "Put it back in the queue")
+        click_when_idle(boss, "Put it back in the queue")
         boss.get_by_text(f"Back in the queue: task(s) {second}.").wait_for(timeout=WAIT)
         campaigns = CampaignStore(open_store(data / "labels", snapshots=False))
         assert campaigns.task(aside.campaign_id, second).state is TaskState.READY

@@ -1,0 +1,40 @@
+"""Steps on the Campaigns and Label pages that the campaign browser tests share."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.e2e.harness import draw_square, wait_idle
+
+WAIT = 120_000  # ms: the machine running the tests is busy
+
+
+def click_when_idle(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Click the button once the page's script is idle: a run under way can show a stale copy
+    of it beside the new one (CI: two "Invalidate" after the comment's Tab started a run)."""
+    wait_idle(page, steady_s=0.5, timeout_s=WAIT / 1000)
+    button = page.get_by_role("button", name=name, exact=True)
+    expect(button).to_have_count(1, timeout=WAIT)
+    expect(button).to_be_enabled(timeout=WAIT)
+    button.click()
+
+
+def create_campaign(page, name: str, instructions: str = "") -> None:  # type: ignore[no-untyped-def]
+    """On the Campaigns page: name the campaign, draw its area over the sample, create it."""
+    page.get_by_label("Name").fill(name)
+    if instructions:
+        page.get_by_label("Instructions for volunteers").fill(instructions)
+    page.get_by_text("Sharpen the next tasks").click()  # no cluster needed here
+    draw_square(page, half=200)
+    page.get_by_text("Area chosen:").wait_for(timeout=WAIT)
+    click_when_idle(page, "Create campaign")
+    page.get_by_text(f"Created '{name}'").wait_for(timeout=WAIT)
+
+
+def task_taken(page, campaign: str) -> int:  # type: ignore[no-untyped-def]
+    """The number of the task the Label page's panel shows ("Task N · <campaign>")."""
+    heading = page.get_by_text(re.compile(rf"^Task \d+ · {re.escape(campaign)}$"))
+    heading.first.wait_for(timeout=WAIT)
+    return int(heading.first.inner_text().split()[1])
