@@ -6,9 +6,18 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.harness import draw_square, wait_idle
+from tests.e2e.harness import draw_square, sign_in, wait_idle
 
 WAIT = 120_000  # ms: the machine running the tests is busy
+COORDINATOR_CODE = "e2e-boss"  # the app's SHARPFIELDS_COORDINATOR_CODE in these tests
+
+
+def coordinator_on_campaigns(browser, url: str, viewport: dict[str, int]):  # type: ignore[no-untyped-def]
+    """A coordinator ("Boss") signed in, on the Campaigns page: (the page, its sign-in query)."""
+    page = browser.new_page(viewport=viewport)
+    query = sign_in(page, url, "Boss", "Coordinator: review", COORDINATOR_CODE)
+    page.goto(f"{url}/campaigns?{query}")
+    return page, query
 
 
 def click_when_idle(page, name: str) -> None:  # type: ignore[no-untyped-def]

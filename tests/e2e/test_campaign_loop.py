@@ -18,7 +18,14 @@ from playwright.sync_api import expect
 from labels.campaign_store import CampaignStore
 from labels.campaigns import Task, TaskState
 from labels.store import open_store
-from tests.e2e.campaign_pages import WAIT, click_when_idle, create_campaign, task_taken
+from tests.e2e.campaign_pages import (
+    COORDINATOR_CODE,
+    WAIT,
+    click_when_idle,
+    coordinator_on_campaigns,
+    create_campaign,
+    task_taken,
+)
 from tests.e2e.harness import (
     ARTIFACTS,
     REVIEWER_CODE,
@@ -31,7 +38,6 @@ from tests.e2e.harness import (
 )
 
 pytestmark = pytest.mark.e2e
-COORDINATOR_CODE = "e2e-boss"
 
 
 def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -58,9 +64,7 @@ def test_coordinator_volunteer_reviewer_loop(browser, tmp_path: Path) -> None:  
     data = tmp_path / "data"
     data.mkdir()
     with running_app(data, SHARPFIELDS_COORDINATOR_CODE=COORDINATOR_CODE) as url:
-        boss = browser.new_page(viewport={"width": 1500, "height": 1100})
-        query = sign_in(boss, url, "Boss", "Coordinator: review", COORDINATOR_CODE)
-        boss.goto(f"{url}/campaigns?{query}")
+        boss, query = coordinator_on_campaigns(browser, url, {"width": 1500, "height": 1100})
         create_campaign(boss, "Danube wheat", "Outline every wheat field.")
         map_centre(boss)
         _shot(boss, "1_created")

@@ -13,11 +13,17 @@ import pytest
 from labels.campaign_store import CampaignStore
 from labels.campaigns import TaskState
 from labels.store import open_store
-from tests.e2e.campaign_pages import WAIT, click_when_idle, create_campaign, task_taken
+from tests.e2e.campaign_pages import (
+    COORDINATOR_CODE,
+    WAIT,
+    click_when_idle,
+    coordinator_on_campaigns,
+    create_campaign,
+    task_taken,
+)
 from tests.e2e.harness import ARTIFACTS, map_centre, page_point, running_app, sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e
-COORDINATOR_CODE = "e2e-boss"
 CAMPAIGN = "Danube maize"
 
 
@@ -27,9 +33,7 @@ def test_a_task_assigned_on_the_map_is_mapped_by_its_volunteer_and_split(  # typ
     data = tmp_path / "data"
     data.mkdir()
     with running_app(data, SHARPFIELDS_COORDINATOR_CODE=COORDINATOR_CODE) as url:
-        boss = browser.new_page(viewport={"width": 1366, "height": 768})
-        query = sign_in(boss, url, "Boss", "Coordinator: review", COORDINATOR_CODE)
-        boss.goto(f"{url}/campaigns?{query}")
+        boss, _ = coordinator_on_campaigns(browser, url, {"width": 1366, "height": 768})
         create_campaign(boss, CAMPAIGN)
         map_centre(boss)
         campaigns = CampaignStore(open_store(data / "labels", snapshots=False))
