@@ -40,9 +40,9 @@ from labels.integrity import integrity_problems
 from labels.label_checks import checked_label
 from labels.model import Geometry, Label, Role, Status, utc_now
 from labels.snapshots import SnapshotWriter, write_snapshot_file
-from labels.stamping import operation, stamp
+from labels.stamping import moved, operation, stamp
 from labels.validate import Finding, Rules
-from labels.workflow import REVIEW_STATUSES, check_change
+from labels.workflow import REVIEW_STATUSES, check_change, check_task_move
 from sr.fsutil import safe_file_stem
 
 DATABASE_URL_ENV = "SHARPFIELDS_DATABASE_URL"
@@ -486,10 +486,19 @@ class BaseLabelStore:
         )
 
     def _apply(
-        self, conn: Any, new: Label, expected: int, actor: str, role: Role, op: str | None = None
+        self,
+        conn: Any,
+        new: Label,
+        expected: int,
+        actor: str,
+        role: Role,
+        op: str | None = None,
+        *,
+        task_move: bool = False,
     ) -> Label:
         """Inside a write transaction: lock the row, check version and rights, write both
-        tables."""
+        tables. With ``task_move``, ``new`` may only file the stored label under another
+        task (:meth:`file_under_task`)."""
         row = conn.execute(
             self._sql(f"SELECT rid, {self._select} FROM labels WHERE id = ?{self.LOCK_ROW}"),
             (new.id,),
@@ -501,8 +510,13 @@ class BaseLabelStore:
             raise StaleEditError(new.id, expected or None, current or None, by)
         if old is not None and old.deleted and op != "restore":
             raise NotFoundError(f"label {new.id} was deleted by {old.updated_by}")
-        check_change(old, new, actor, role)
-        new = stamp(old, new, actor=actor, role=role, now=utc_now())
+        if task_move:
+            check_task_move(old, new)
+            assert old is not None  # checked above
+            new = moved(old, new.task_id or "", actor=actor, now=utc_now())
+        else:
+            check_change(old, new, actor, role)
+            new = stamp(old, new, actor=actor, role=role, now=utc_now())
         values = label_to_row(new)
         if old is None:
             rid = self._insert_label(conn, values)
@@ -516,6 +530,19 @@ class BaseLabelStore:
         self._indexed(conn, rid, new, replaced=old is not None)
         self.load_versions(conn, [Version(0, op or operation(old, new), actor, str(role), new)])
         return new
+
+    def file_under_task(
+        self, conn: Any, label: Label, task_id: str, *, actor: str, role: Role
+    ) -> Label:
+        """Inside a write transaction (:meth:`transaction`): ``label``, as read, filed under
+        campaign task ``task_id`` with nothing else changed, a new version "task split" by
+        ``actor``. Who may is the campaign store's rule (the mapper splitting the task); a
+        label changed since it was read raises ``StaleEditError``. Snapshots are the
+        caller's (:meth:`_snapshot_after`, after the commit)."""
+        return self._apply(
+            conn, label.replace(task_id=task_id), label.version, actor, Role(role), "task split",
+            task_move=True,
+        )  # fmt: skip
 
     def save(
         self, label: Label, *, actor: str, role: Role, expected_version: int | None = None

@@ -38,12 +38,13 @@ from labels.campaigns import (
     doubled,
     iso,
     lock_deadline,
+    parts_holding,
     progress,
     task_ref,
 )
 from labels.errors import NotFoundError, PermissionDeniedError, StaleEditError
 from labels.limits import MAX_TEXT_CHARS
-from labels.model import PROPOSED, Geometry, Label, Role, Status, normalise_name
+from labels.model import PROPOSED, Geometry, Label, Role, Status, normalise_name, same_person
 
 # The campaign tables on SQLite (PostGIS: labels/migrations/postgis/0004_campaigns.sql).
 CAMPAIGN_COLUMNS = (
@@ -654,10 +655,13 @@ class CampaignStore:
         self, campaign_id: str, number: int, actor: str, parts: Sequence[Geometry]
     ) -> list[Task]:
         """The mapper holding a task cuts it in ``parts`` (lon/lat; ``labels.campaigns.
-        split_cell``), as HOT Tasking Manager splits a task too large for one sitting,
-        before any field is saved in it. The parts become ready tasks numbered after the
-        campaign's last; the task's row goes (its history stays under its number, with the
-        split); the mapper goes on with the first part, locked. Returns the parts as tasks."""
+        split_cell``), as HOT Tasking Manager splits a task too large for one sitting. The
+        parts become ready tasks numbered after the campaign's last; the task's row goes (its
+        history stays under its number, with the split). The fields saved in it are filed
+        under the part holding most of each (a new version of each, "task split"). The
+        mapper goes on with the part holding most of their own fields (the first part, the
+        north-west one, when they saved none), locked. Returns the parts as tasks, in
+        number order."""
         if len(parts) < 2:
             raise CampaignError("a task is split in two parts or more")
         now_dt = self.clock()
@@ -674,19 +678,18 @@ class CampaignStore:
             task = self._own_lock(conn, campaign_id, number, actor, TaskState.LOCKED_MAPPING, now)
             if task.mappers:
                 raise TaskLockedError(f"task {number} was mapped once already; it is not split")
-            (saved,) = self._exec(
-                conn,
-                "SELECT count(*) FROM labels WHERE task_id = ? AND deleted = ?",
-                (task.ref, False),
-            ).fetchone()
-            if saved:
-                raise TaskLockedError(
-                    f"task {number} holds {saved} saved field(s); a task is split before any "
-                    "field is saved in it"
-                )
             whole = shapely.union_all(list(parts))
             if whole.symmetric_difference(task.geometry).area > 0.01 * task.geometry.area:
                 raise CampaignError(f"the parts do not cover task {number}")
+            saved = [
+                row_to_label(r)
+                for r in self._exec(
+                    conn,
+                    f"SELECT {self.store._select} FROM labels WHERE task_id = ? AND deleted = ? "
+                    "ORDER BY rid",
+                    (task.ref, False),
+                ).fetchall()
+            ]
             (last,) = self._exec(
                 conn, "SELECT max(number) FROM campaign_tasks WHERE campaign_id = ?",
                 (campaign_id,),
@@ -715,8 +718,17 @@ class CampaignStore:
                     now,
                     None,
                 )
-            made[0] = self._lock(conn, made[0], TaskState.LOCKED_MAPPING, actor, now_dt)
-            return made
+            own = dict.fromkeys(numbers, 0)  # the actor's fields filed under each part
+            for label in saved:
+                part = parts_holding(made, label.geometry)
+                self.store.file_under_task(conn, label, part.ref, actor=actor, role=Role.VOLUNTEER)
+                own[part.number] += same_person(label.annotator, actor)
+            going_on = max(numbers, key=lambda n: (own[n], -n))  # ties: the first part
+            at = numbers.index(going_on)
+            made[at] = self._lock(conn, made[at], TaskState.LOCKED_MAPPING, actor, now_dt)
+        if saved:
+            self.store._snapshot_after(campaign.scene_ids)
+        return made
 
     def mark_mapped(self, campaign_id: str, number: int, actor: str) -> Task:
         """ "All fields in this task are drawn": mapped (or ready for its second mapper)."""

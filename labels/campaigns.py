@@ -299,6 +299,12 @@ def _largest_lonlat(native: BaseGeometry, crs: CRS) -> Polygon:
     return max(parts, key=lambda p: p.area) if len(parts) != 1 else parts[0]
 
 
+def parts_holding(parts: Sequence[Task], field: BaseGeometry) -> Task:
+    """The part of a split task that holds most of ``field`` (lon/lat; the first of equals),
+    which the field is filed under."""
+    return max(parts, key=lambda part: share_inside(field, part.geometry))
+
+
 def split_cell(
     task: Geometry, crs: CRS | str, origin: tuple[float, float], pixel: tuple[float, float]
 ) -> list[Polygon]:

@@ -41,3 +41,9 @@ def operation(old: Label | None, new: Label) -> str:
     if old.status != new.status and new.status in REVIEW_STATUSES:
         return "review"
     return "update"
+
+
+def moved(old: Label, task_id: str, *, actor: str, now: str) -> Label:
+    """``old`` filed under campaign task ``task_id`` as it is stored: a new version by
+    ``actor``, its review (reviewer, comment, status) untouched."""
+    return old.replace(task_id=task_id, updated_at=now, updated_by=actor, version=old.version + 1)

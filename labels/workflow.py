@@ -81,6 +81,14 @@ def as_imported(label: Label, reviewed_by: str | None = None) -> Label:
     return reviewed
 
 
+def check_task_move(old: Label | None, new: Label) -> None:
+    """Raise ``PermissionDeniedError`` unless ``new`` is the stored ``old`` filed under
+    another campaign task and nothing else changed. The campaign store decides who may move
+    a task's fields (the mapper holding a task being split: ``labels.campaign_store``)."""
+    if old is None or old.deleted or new != old.replace(task_id=new.task_id):
+        raise PermissionDeniedError(f"label {new.id}: only the task it belongs to may change here")
+
+
 def check_change(old: Label | None, new: Label, actor: str, role: Role) -> None:
     """Raise ``PermissionDeniedError`` / ``TransitionError`` unless ``actor`` may save ``new``.
 

@@ -197,12 +197,13 @@ def task_panel(
         st.button(DONE, type="primary", on_click=_hand_in, args=args)
         st.button(GIVE_BACK, on_click=_give_back, args=(campaigns, task, identity))
         st.button(BAD_IMAGERY, on_click=_ask_set_aside, args=(task,))
-        if parts := split_parts(campaigns, scene, task):  # before any field is saved in it
+        if parts := split_parts(campaigns, scene, task):  # until it is mapped once
             st.button(
                 SPLIT_IT,
                 on_click=_split,
                 args=(campaigns, task, identity, parts),
-                help="Four smaller tasks instead of this one: you go on with one, the others "
-                "are ready for anyone. Only before a field is saved in it.",
+                help="Four smaller tasks instead of this one. The fields saved in it go with "
+                "the part holding each; you go on with the part holding most of yours, and "
+                "the others are ready for anyone.",
             )
     return False

@@ -307,9 +307,8 @@ def validate_chosen(campaigns: CampaignStore, task: Task, identity: Identity) ->
 
 def split_parts(campaigns: CampaignStore, scene: Scene, task: Task) -> list[Polygon] | None:
     """The parts the task held would be split in (``labels.campaigns.split_cell``, on the
-    scene's pixel grid), or None when it cannot be: mapped once already, a field saved in
-    it, or too small."""
-    if task.mappers or campaigns.fields_in(task):
+    scene's pixel grid), or None when it cannot be: mapped once already, or too small."""
+    if task.mappers:
         return None
     origin = (scene.transform.c, scene.transform.f)
     try:
@@ -321,16 +320,20 @@ def split_parts(campaigns: CampaignStore, scene: Scene, task: Task) -> list[Poly
 def split_task(
     campaigns: CampaignStore, task: Task, parts: Sequence[Polygon], identity: Identity
 ) -> TaskOutcome:
-    """'Split it in four': the mapper goes on with the first part."""
+    """'Split it in four': the mapper goes on with the part holding most of their fields (the
+    north-west one when they saved none); the fields saved are filed under their parts."""
     try:
         made = campaigns.split(task.campaign_id, task.number, identity.name, parts)
     except LabelError as exc:
         return _refused(exc)
+    held = next(part for part in made if part.state is TaskState.LOCKED_MAPPING)
+    which = "its north-west part" if held is made[0] else "where most of your fields are"
     return TaskOutcome(
         True,
         f"Task {task.number} is split into tasks {made[0].number}–{made[-1].number}. You go on "
-        f"with task {made[0].number}, its north-west part; the others are ready for anyone.",
-        made[0],
+        f"with task {held.number}, {which}; the others are ready for anyone, with the fields "
+        "saved in them.",
+        held,
     )
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from shapely.geometry import box
+from shapely.affinity import translate
+from shapely.geometry import Polygon, box
 
 from labels.base_store import BaseLabelStore
 from labels.campaign_store import CampaignStore
@@ -158,9 +159,7 @@ def test_a_locked_task_cannot_be_mapped_by_another(campaigns: CampaignStore) -> 
     assert campaigns.map_next(c.id, "sita").number != 3
 
 
-def test_a_task_too_large_is_split_by_its_mapper_before_any_field_is_saved(
-    campaigns: CampaignStore,
-) -> None:
+def test_a_task_too_large_is_split_by_its_mapper(campaigns: CampaignStore) -> None:
     c = make_campaign(campaigns)
     last = len(campaigns.tasks(c.id))
     task = campaigns.map_next(c.id, "ram")
@@ -184,12 +183,78 @@ def test_a_task_too_large_is_split_by_its_mapper_before_any_field_is_saved(
     ]
     assert campaigns.progress(c.id).total == last + 3
 
-    inside = made[0].geometry.centroid.buffer(0.0005)  # a field saved: no more splitting
-    campaigns.store.save(make_label(geometry=inside, task_id=made[0].ref), actor="ram",
-                         role=Role.VOLUNTEER)  # fmt: skip
-    quarters = split_cell(made[0].geometry, "EPSG:32645", ORIGIN, (10.0, -10.0))
-    with pytest.raises(TaskLockedError, match="holds 1 saved field"):
-        campaigns.split(c.id, made[0].number, "ram", quarters)
+
+def test_a_split_files_the_fields_saved_in_the_task_under_its_parts(
+    campaigns: CampaignStore,
+) -> None:
+    c = make_campaign(campaigns)
+    store = campaigns.store
+    task = campaigns.lock_for_mapping(c.id, 6, "gita")
+    north_west, _, _, south_east = split_cell(task.geometry, "EPSG:32645", ORIGIN, (10.0, -10.0))
+
+    def field(at: Polygon, by: str, dx: float = 0.0) -> Label:
+        where = at.centroid.buffer(0.0004)
+        saved = store.save(make_label(geometry=translate(where, dx), task_id=task.ref,
+                                      annotator=by, status=Status.SUBMITTED),
+                           actor=by, role=Role.VOLUNTEER)  # fmt: skip
+        return saved.label
+
+    hers = field(north_west, "gita")  # she saved one field, then gave the task back
+    campaigns.give_back(c.id, 6, "gita")
+    campaigns.lock_for_mapping(c.id, 6, "ram")
+    mine = field(south_east, "ram", -0.001)
+    accepted = field(south_east, "ram", 0.001)
+    accepted = store.review(accepted.id, actor="maya", decision=Status.ACCEPTED,
+                            expected_version=accepted.version).label  # fmt: skip
+    gone = field(north_west, "ram", 0.0015)
+    store.delete(gone.id, actor="ram", role=Role.VOLUNTEER, expected_version=gone.version)
+
+    made = campaigns.split(c.id, 6, "ram", split_cell(task.geometry, "EPSG:32645", ORIGIN,
+                                                       (10.0, -10.0)))  # fmt: skip
+    first, *_, last = made
+    assert campaigns.held_by(c.id, "ram") == last  # where his fields are, not the first part
+    assert first.state is TaskState.READY  # the part with Gita's field: anyone's
+    now = {lab.id: lab for lab in campaigns.fields(c.id)}
+    assert set(now) == {hers.id, mine.id, accepted.id}  # the deleted field stays deleted
+    assert now[hers.id].task_id == first.ref
+    assert now[mine.id].task_id == now[accepted.id].task_id == last.ref
+    moved = now[accepted.id]
+    assert (
+        moved.replace(
+            task_id=accepted.task_id,
+            version=accepted.version,
+            updated_at=accepted.updated_at,
+            updated_by=accepted.updated_by,
+        )
+        == accepted
+    )
+    assert (moved.version, moved.updated_by, moved.status, moved.reviewer) == (
+        accepted.version + 1,
+        "ram",
+        Status.ACCEPTED,
+        "maya",
+    )  # nothing but its task changed, its review kept
+    assert [(v.op, v.actor) for v in store.history(hers.id)][-1] == ("task split", "ram")
+    assert store.get(gone.id).task_id == task.ref
+    quarters = split_cell(last.geometry, "EPSG:32645", ORIGIN, (10.0, -10.0))
+    campaigns.split(c.id, last.number, "ram", quarters)  # a part with fields splits again
+
+
+def test_only_a_task_move_may_file_a_field_under_another_task(store: BaseLabelStore) -> None:
+    saved = store.save(make_label(task_id="c:1"), actor="ram", role=Role.VOLUNTEER).label
+    with store.transaction() as conn, pytest.raises(PermissionDeniedError, match="only the task"):
+        store._apply(conn, saved.replace(task_id="c:2", crop="wheat"), saved.version, "ram",
+                     Role.VOLUNTEER, task_move=True)  # fmt: skip
+    with store.transaction() as conn:
+        moved = store.file_under_task(conn, saved, "c:2", actor="sita", role=Role.VOLUNTEER)
+    assert (moved.task_id, moved.crop, moved.annotator, moved.updated_by) == (
+        "c:2",
+        "rice",
+        "ram",
+        "sita",
+    )
+    with store.transaction() as conn, pytest.raises(StaleEditError):
+        store.file_under_task(conn, saved, "c:3", actor="sita", role=Role.VOLUNTEER)  # as read
 
 
 def test_tasks_a_coordinator_wants_first_are_mapped_first(campaigns: CampaignStore) -> None:

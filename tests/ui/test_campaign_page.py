@@ -540,7 +540,13 @@ def test_a_task_too_big_is_split_in_four_and_its_mapper_goes_on_with_one(
     app.run()
     button(app, "Save & submit").click().run()
     assert [lab.task_id for lab in campaigns.store.query()] == [held.ref]
-    assert not [b for b in app.button if b.label == SPLIT_IT]  # a field is saved in it
+    button(app, SPLIT_IT).click().run()  # again, with a field saved in its north-east part
+    again = campaigns.held_by(task.campaign_id, "Sita")
+    assert again is not None and again.number == before + 6  # the part with her field
+    assert [lab.task_id for lab in campaigns.store.query()] == [again.ref]
+    said = [shown(t.value) for t in app.toast]
+    assert any(f"You go on with task {again.number}, where most of your fields are" in m
+               for m in said), said  # fmt: skip
 
 
 def test_a_task_on_bad_imagery_is_set_aside_and_a_coordinator_puts_it_back(
