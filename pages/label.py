@@ -79,6 +79,7 @@ from ui.label_work import (
     undo_last,
 )
 from ui.live_map import (
+    FRAME_HEIGHT_CSS,
     LABEL_MAP,
     MAP_HEIGHT,
     basemap_spec,
@@ -154,6 +155,7 @@ def show_area(job: JobRecord) -> None:
 
 
 map_col, side = st.columns([3, 1.4])
+map_col.html(FRAME_HEIGHT_CSS)  # the controls under the map do not jump as the map starts
 with side:
     st.markdown(
         f"**{escape_markdown(scene.name)}** · signed in as "

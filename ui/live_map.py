@@ -116,6 +116,34 @@ class LiveUpdate(MacroElement):
         self.spec = safe_json(spec)
 
 
+MAP_COLUMN = "sharpfields-map-column"  # marks the column the live map is in (FRAME_HEIGHT_CSS)
+_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+_FITTED = f"clamp({MIN_MAP_HEIGHT}px, calc(100vh - {UNDER_MAP}px), {MAP_HEIGHT}px)"
+FRAME_HEIGHT_CSS = f"""<span class="{MAP_COLUMN}"></span><style>
+div[data-testid="stElementContainer"]:has(> div > .{MAP_COLUMN}),
+div[data-testid="stElementContainer"]:has(> .{MAP_COLUMN}) {{
+  display: none;
+}}
+@media (min-width: {NARROW_SCREEN_PX + 1}px) {{
+  {_FRAME},
+  div:has(> {_FRAME}) {{
+    height: {_FITTED} !important;
+  }}
+  div[data-testid="stColumn"]:has(.{MAP_COLUMN}):not(:has({_FRAME})) {{
+    visibility: hidden;
+  }}
+}}
+</style>"""
+"""Put first in the Label page's map column, so that the controls under the map (Save) do not
+move as the map starts (wide windows; narrow ones keep ui.layout's rule). After a load of the
+page they showed before the map's frame, then streamlit-folium showed the frame at height 0
+for a moment: they jumped down by the map's height, up and down again, and a click in those
+moments landed on something else and was lost (one-off measurements in the note on issue
+21). Now the column shows once the frame is there, and the frame and its holder have the
+height ui/js/live_map.js fits the map to from their first paint (streamlit-folium's 680 px
+while it starts, then 0, then what the script sets)."""
+
+
 def live_base_map(served: ServedScene) -> folium.Map:
     """The part of the Label map that never changes for a scene: the live-update code (with
     its layer switcher) and the keyboard while drawing. Every layer comes with the group."""

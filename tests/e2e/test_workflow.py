@@ -71,10 +71,11 @@ def test_volunteer_to_reviewer_to_export(browser, tmp_path: Path) -> None:  # ty
         volunteer.reload()  # unsaved work survives a reload
         volunteer.get_by_text("1 unsaved drawing(s)").wait_for(timeout=60_000)
         _shot(volunteer, "3_draft_after_reload")
-        # Seen lost under load when clicked while the page still ran after the reload (the
-        # map's Save listener saw no click, nothing was saved): the click waits for the page.
-        # If a save is lost again, the failure says how the page, the map's Save clicks, the
-        # store and the server stood.
+        # Once lost in CI: after a reload, Save showed before the map's frame and jumped by
+        # the map's height as it came (ui.live_map.FRAME_HEIGHT_CSS now holds it in place;
+        # test_map_fits_window checks it). The click still waits for the page; if a save is
+        # lost again, the failure says how the page, the map's Save clicks, the store and
+        # the server stood.
         wait_idle(volunteer)
         press(volunteer, "Save & submit")
         wait_for_text_or_report(volunteer, "Saved rice field", data)
