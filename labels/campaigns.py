@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import math
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -34,7 +35,7 @@ TASK_HOLDS = 0.5  # a field at least half inside a task belongs to it (Task.hold
 MAX_TASKS = 20_000
 MIN_PACE_TASKS = 3  # tasks validated in the last day before a time to finish is estimated
 MIN_OVERLAP = 1e-4  # share of a cell below which its piece of the area is a sliver, no task
-MIN_SPLIT_PIXELS = 16  # a task narrower than this (scene pixels) is not split (split_cell)
+MIN_SPLIT_PIXELS = 16  # no part of a split task is narrower (scene pixels; split_cell)
 MAX_NAME = 120
 MAX_INSTRUCTIONS = 4000
 WGS84 = CRS.from_epsg(4326)
@@ -311,21 +312,27 @@ def split_cell(
     """A task (lon/lat) cut in four, as HOT Tasking Manager splits a task too large for one
     sitting: its bounding box in ``crs`` cut at the scene's pixel edge (``origin``,
     ``pixel``) nearest its middle, each quarter clipped to the task; north-west, north-east,
-    south-west, south-east, in lon/lat, slivers dropped. ``CampaignError`` when the task is
-    under :data:`MIN_SPLIT_PIXELS` scene pixels across either way."""
+    south-west, south-east, in lon/lat, slivers dropped. A side too short for two halves of
+    :data:`MIN_SPLIT_PIXELS` scene pixels is not cut, so a strip (a task at the area's edge)
+    is cut in two across its length; ``CampaignError`` when neither side is long enough."""
     crs = CRS.from_user_input(crs)
     native = _reproject(task, WGS84, crs)
     minx, miny, maxx, maxy = native.bounds
     px, py = abs(pixel[0]), abs(pixel[1])
-    if maxx - minx < MIN_SPLIT_PIXELS * px or maxy - miny < MIN_SPLIT_PIXELS * py:
+    cut_x = maxx - minx >= 2 * MIN_SPLIT_PIXELS * px
+    cut_y = maxy - miny >= 2 * MIN_SPLIT_PIXELS * py
+    if not (cut_x or cut_y):
         raise CampaignError(
-            f"the task is too small to split (under {MIN_SPLIT_PIXELS} scene pixels across)"
+            f"the task is too small to split (its parts would be under {MIN_SPLIT_PIXELS} "
+            "scene pixels across)"
         )
-    mx = origin[0] + round(((minx + maxx) / 2 - origin[0]) / px) * px
-    my = origin[1] + round(((miny + maxy) / 2 - origin[1]) / py) * py
-    quarters = shapely.box([minx, mx, minx, mx], [my, my, miny, miny],
-                           [mx, maxx, mx, maxx], [maxy, maxy, my, my])  # fmt: skip
-    pieces = shapely.intersection(quarters, native)
+    xs = [minx, origin[0] + round(((minx + maxx) / 2 - origin[0]) / px) * px, maxx]
+    ys = [maxy, origin[1] + round(((miny + maxy) / 2 - origin[1]) / py) * py, miny]
+    xs, ys = (xs if cut_x else xs[::2]), (ys if cut_y else ys[::2])
+    cells = [
+        (x0, y1, x1, y0) for y0, y1 in itertools.pairwise(ys) for x0, x1 in itertools.pairwise(xs)
+    ]
+    pieces = shapely.intersection(shapely.box(*np.array(cells).T), native)
     whole = (maxx - minx) * (maxy - miny)
     return [_largest_lonlat(p, crs) for p in pieces if p.area > MIN_OVERLAP * whole]
 

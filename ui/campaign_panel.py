@@ -46,7 +46,7 @@ DONE = "I'm done with this task"
 GIVE_BACK = "Give it back"
 BAD_IMAGERY = "Can't map it: bad imagery"
 SET_IT_ASIDE = "Set it aside"
-SPLIT_IT = "Too big? Split it in four"
+SPLIT_IT = "Too big? Split it"
 SET_ASIDE_ASKED = "set_aside_asked"  # session key: the task (ref) whose setting aside waits
 SET_ASIDE_REASON = "set_aside_reason"  # session key: what the volunteer says is wrong
 SET_ASIDE_QUESTION = (
@@ -202,8 +202,8 @@ def task_panel(
                 SPLIT_IT,
                 on_click=_split,
                 args=(campaigns, task, identity, parts),
-                help="Four smaller tasks instead of this one. The fields saved in it go with "
-                "the part holding each; you go on with the part holding most of yours, and "
-                "the others are ready for anyone.",
+                help="Four smaller tasks instead of this one (two for a narrow strip). The "
+                "fields saved in it go with the part holding each; you go on with the part "
+                "holding most of yours, and the others are ready for anyone.",
             )
     return False

@@ -320,7 +320,7 @@ def split_parts(campaigns: CampaignStore, scene: Scene, task: Task) -> list[Poly
 def split_task(
     campaigns: CampaignStore, task: Task, parts: Sequence[Polygon], identity: Identity
 ) -> TaskOutcome:
-    """'Split it in four': the mapper goes on with the part holding most of their fields (the
+    """'Split it': the mapper goes on with the part holding most of their fields (the
     north-west one when they saved none); the fields saved are filed under their parts."""
     try:
         made = campaigns.split(task.campaign_id, task.number, identity.name, parts)

@@ -22,6 +22,7 @@ from tests.e2e.campaign_pages import (
     task_taken,
 )
 from tests.e2e.harness import ARTIFACTS, map_centre, page_point, running_app, sign_in, wait_idle
+from ui.campaign_panel import SPLIT_IT
 
 pytestmark = pytest.mark.e2e
 CAMPAIGN = "Danube maize"
@@ -57,7 +58,7 @@ def test_a_task_assigned_on_the_map_is_mapped_by_its_volunteer_and_split(  # typ
         click_when_idle(ram, "Map next task")
         assert task_taken(ram, CAMPAIGN) == chosen.number  # his, before the first task
         map_centre(ram)
-        click_when_idle(ram, "Too big? Split it in four")
+        click_when_idle(ram, SPLIT_IT)
         ram.get_by_text(f"Task {chosen.number} is split into tasks").first.wait_for(timeout=WAIT)
         first_part = task_taken(ram, CAMPAIGN)
         assert first_part > tasks[-1].number  # numbered after the campaign's last task

@@ -75,7 +75,7 @@ def test_cells_are_clipped_to_the_area_and_cells_outside_it_dropped() -> None:
     assert sum(t.area < 0.6 * full for t in tasks) == 4  # the diagonal's half cells
 
 
-def test_a_task_is_split_in_four_on_the_scene_pixels_and_a_small_one_is_not() -> None:
+def test_a_task_is_split_in_four_on_the_scene_pixels_a_strip_in_two_a_small_one_not() -> None:
     to_utm = Transformer.from_crs(4326, 32645, always_xy=True)
 
     def utm_bounds(polygon: Polygon) -> tuple[float, ...]:
@@ -88,16 +88,21 @@ def test_a_task_is_split_in_four_on_the_scene_pixels_and_a_small_one_is_not() ->
         (301_280, 3_098_080, 301_920, 3_098_720), (301_920, 3_098_080, 302_560, 3_098_720),
         (301_280, 3_097_440, 301_920, 3_098_080), (301_920, 3_097_440, 302_560, 3_098_080),
     ]  # fmt: skip
-    odd = utm_box(301_280, 3_097_440, 301_533, 3_097_693)  # 25.3 pixels: cut at a pixel edge
+    odd = utm_box(301_280, 3_097_440, 301_733, 3_097_893)  # 45.3 pixels: cut at a pixel edge
     assert {utm_bounds(p)[2] for p in split_cell(odd, "EPSG:32645", (300_000, 0), (10, 10))} == {
-        301_410, 301_533
+        301_510, 301_733
     }  # fmt: skip
+    strip = utm_box(301_280, 3_097_440, 301_480, 3_098_720)  # 20 × 128 pixels, at an edge
+    assert [utm_bounds(p) for p in split_cell(strip, "EPSG:32645", (300_000, 0), (10, 10))] == [
+        (301_280, 3_098_080, 301_480, 3_098_720),
+        (301_280, 3_097_440, 301_480, 3_098_080),
+    ]  # fmt: skip  (cut across its length only: north, then south; no part under 16 pixels)
     corners = [(301_280, 3_097_440), (302_560, 3_097_440), (301_280, 3_098_720)]
     triangle = Polygon([TO_LONLAT.transform(x, y) for x, y in corners])
     clipped = split_cell(triangle, "EPSG:32645", (300_000, 3_100_000), (10.0, -10.0))
     assert len(clipped) == 3  # the north-east quarter lies beyond the diagonal: dropped
     assert sum(p.area for p in clipped) == pytest.approx(triangle.area, rel=1e-4)
-    small = utm_box(301_280, 3_097_440, 301_430, 3_097_590)  # 15 pixels across
+    small = utm_box(301_280, 3_097_440, 301_590, 3_097_750)  # 31 pixels: halves under 16
     with pytest.raises(CampaignError, match="too small to split"):
         split_cell(small, "EPSG:32645", (300_000, 3_100_000), (10.0, -10.0))
 
