@@ -47,6 +47,15 @@ GIVE_BACK = "Give it back"
 BAD_IMAGERY = "Can't map it: bad imagery"
 SET_IT_ASIDE = "Set it aside"
 SPLIT_IT = "Too big? Split it"
+SPLIT_HELP = (
+    "Four smaller tasks instead of this one (two for a narrow strip). The fields saved in it "
+    "go with the part holding each; you go on with the part holding most of yours, and the "
+    "others are ready for anyone."
+)
+SPLIT_WAITS = (
+    "Save or discard what is on the map first (drawings, changed outlines, proposals waiting "
+    "for Keep / Skip), then split the task: its saved fields go with its parts."
+)
 SET_ASIDE_ASKED = "set_aside_asked"  # session key: the task (ref) whose setting aside waits
 SET_ASIDE_REASON = "set_aside_reason"  # session key: what the volunteer says is wrong
 SET_ASIDE_QUESTION = (
@@ -128,8 +137,15 @@ def _set_aside(campaigns: CampaignStore, task: Task, identity: Identity, drafts:
 
 
 @uninterrupted
-def _split(campaigns: CampaignStore, task: Task, identity: Identity, parts: list[Polygon]) -> None:
-    """Split the task held; the map flies to the part the volunteer goes on with."""
+@map_news_first
+def _split(
+    campaigns: CampaignStore, task: Task, identity: Identity, drafts: Drafts, parts: list[Polygon]
+) -> None:
+    """Split the task held, once nothing unsaved is on the map (a drawing reported with the
+    press included); the map flies to the part the volunteer goes on with."""
+    if leftovers(drafts):
+        show_task(TaskOutcome(False, SPLIT_WAITS), fly=False)
+        return
     show_task(split_task(campaigns, task, parts, identity), fly=True)
 
 
@@ -198,12 +214,12 @@ def task_panel(
         st.button(GIVE_BACK, on_click=_give_back, args=(campaigns, task, identity))
         st.button(BAD_IMAGERY, on_click=_ask_set_aside, args=(task,))
         if parts := split_parts(campaigns, scene, task):  # until it is mapped once
+            waits = bool(leftovers(drafts))
             st.button(
                 SPLIT_IT,
                 on_click=_split,
-                args=(campaigns, task, identity, parts),
-                help="Four smaller tasks instead of this one (two for a narrow strip). The "
-                "fields saved in it go with the part holding each; you go on with the part "
-                "holding most of yours, and the others are ready for anyone.",
+                args=(*args, parts),
+                disabled=waits,
+                help=SPLIT_WAITS if waits else SPLIT_HELP,
             )
     return False

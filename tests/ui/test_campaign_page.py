@@ -42,6 +42,7 @@ from ui.campaign_panel import (
     SET_ASIDE_REASON,
     SET_IT_ASIDE,
     SPLIT_IT,
+    SPLIT_WAITS,
 )
 from ui.campaign_view import AreaError, area_from_geojson, decide, task_bbox
 from ui.drawings import Draft, Drafts
@@ -526,6 +527,13 @@ def test_a_task_too_big_is_split_in_four_and_its_mapper_goes_on_with_one(
     campaigns, app, task, drafts = sita_maps_a_task(app_data)
     before = len(campaigns.tasks(task.campaign_id))
     app.switch_page(LABEL_PAGE).run()
+    here = task.geometry.centroid
+    drafts.save(Draft(new=[box(here.x, here.y, here.x + 0.001, here.y + 0.001)]))  # since
+    button(app, SPLIT_IT).click().run()  # the page's last run: the press sees it, and waits
+    assert any(shown(e.value) == SPLIT_WAITS for e in app.error), [e.value for e in app.error]
+    assert campaigns.held_by(task.campaign_id, "Sita") == task  # not split
+    drafts.save(Draft())  # discarded
+    app.run()
     button(app, SPLIT_IT).click().run()
     assert not app.exception, app.exception
     held = campaigns.held_by(task.campaign_id, "Sita")
@@ -538,6 +546,8 @@ def test_a_task_too_big_is_split_in_four_and_its_mapper_goes_on_with_one(
     c = held.geometry.centroid
     drafts.save(Draft(new=[box(c.x, c.y, c.x + 0.001, c.y + 0.001)]))
     app.run()
+    assert button(app, SPLIT_IT).disabled  # a drawing not saved yet would lose its task
+    assert button(app, SPLIT_IT).help == SPLIT_WAITS
     button(app, "Save & submit").click().run()
     assert [lab.task_id for lab in campaigns.store.query()] == [held.ref]
     button(app, SPLIT_IT).click().run()  # again, with a field saved in its north-east part
