@@ -331,8 +331,7 @@ def split_task(
     return TaskOutcome(
         True,
         f"Task {task.number} is split into tasks {made[0].number}–{made[-1].number}. You go on "
-        f"with task {held.number}, {which}; the others are ready for anyone, with the fields "
-        "saved in them.",
+        f"with task {held.number}, {which}.",
         held,
     )
 
