@@ -13,6 +13,7 @@ from sr.sharpen.assessment import CONSISTENCY_MAP
 from ui.date_view import date_switch, other_date_choice
 from ui.enhance_flow import results_of_scene, served_result
 from ui.label_actions import review_field
+from ui.local_time import browser_zone
 from ui.methods import method_text
 from ui.profile_view import season_profile
 from ui.review import (
@@ -26,6 +27,7 @@ from ui.review import (
     field_summary,
     filter_drawn_on,
     filter_outlined,
+    history_line,
     outcomes_table,
     own_field_notice,
     queue_order,
@@ -42,6 +44,7 @@ from ui.text import escape_markdown
 from ui.water_note import water_note
 
 identity = require_identity()
+zone = browser_zone()  # times said in the reviewer's own zone
 served = require_scene()
 scene = served.scene
 store = label_store()
@@ -215,8 +218,4 @@ with side:  # under the date switch
     season_profile(scene, label.geometry, queue)
     with st.expander("History"):
         for version in store.history(label.id):
-            st.caption(
-                f"{version.label.updated_at} · {version.op} by "
-                f"{escape_markdown(version.actor)} ({version.role}) → "
-                f"{version.label.status.value}"
-            )
+            st.caption(history_line(version, zone))

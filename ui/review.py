@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from folium.plugins import DualMap
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
-from labels.base_store import LabelFilter, LabelStore
+from labels.base_store import LabelFilter, LabelStore, Version
 from labels.geometry import share_inside
 from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label, Status, View
 from labels.outline_outcomes import OutlineOutcomes
@@ -24,6 +25,7 @@ from ui.auth import Identity
 from ui.consistency_view import TEXTS, UNCHECKED, BadgeText, badge_text, consistency_layer
 from ui.enhance_flow import results_of_scene
 from ui.field_layers import MapField, add_fields
+from ui.local_time import date_time
 from ui.methods import method_text
 from ui.plain_words import OUTLINED, outlined_words
 from ui.registry import ServedScene
@@ -322,3 +324,13 @@ def comparison_map(
         add_outline(side, label.geometry, "this field", "#ffff00", weight=4)
     dual.fit_bounds([[south, west], [north, east]])
     return use_local_assets(dual)
+
+
+def history_line(version: Version, zone: ZoneInfo | None) -> str:
+    """One version of a field for its History: '2026-12-07 06:24 your time · task split by
+    Ram (volunteer) → submitted' (UTC without a zone); the names escaped."""
+    return (
+        f"{date_time(version.label.updated_at, zone)} · {escape_markdown(version.op)} by "
+        f"{escape_markdown(version.actor)} ({escape_markdown(version.role)}) → "
+        f"{version.label.status.value}"
+    )

@@ -6,12 +6,14 @@ from pathlib import Path
 
 from shapely.geometry import box
 
+from labels.base_store import Version
 from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label, Status, View
 from sr.sharpen.assessment import Badge
 from sr.sharpen.cache import CachedResult
 from tests.ui.conftest import MAYA, SCENE, field_at, shown
 from ui.consistency_view import TEXTS
 from ui.label_actions import review_field
+from ui.local_time import zone_named
 from ui.review import (
     OUTLINED_CHOICES,
     UNEDITED_PROPOSAL,
@@ -19,6 +21,7 @@ from ui.review import (
     enhanced_view_of,
     field_summary,
     filter_outlined,
+    history_line,
     outline_origin,
     review_caution,
     review_progress,
@@ -135,3 +138,14 @@ def test_a_fields_enhanced_view_is_the_area_holding_most_of_it() -> None:
     )  # the first of equals
     assert enhanced_view_of(field, [whole, other_date], date=1) is other_date  # the date shown
     assert enhanced_view_of(field, [sticks_out, other_date], date=0) is sticks_out
+
+
+def test_a_fields_history_says_its_times_in_the_reviewers_zone_and_escapes_names() -> None:
+    label = Label(box(13.1, 48.2, 13.101, 48.201), "rice", SCENE, annotator="Ram",
+                  status=Status.SUBMITTED, updated_at="2026-12-07T00:39:20.123456Z")  # fmt: skip
+    version = Version(3, "task split", "**Ram**", "volunteer", label)
+    line = history_line(version, zone_named("Asia/Kathmandu"))
+    assert line.startswith("2026-12-07 06:24 your time · task split by ")
+    assert shown(line).endswith("by **Ram** (volunteer) → submitted")
+    assert "**Ram**" not in line  # escaped: shown as typed, not as bold
+    assert history_line(version, None).startswith("2026-12-07 00:39 UTC · ")
