@@ -20,7 +20,7 @@ from sr.sharpen.assessment import ADDED_MAP, CONSISTENCY_MAP
 from sr.sharpen.methods import get_method
 from sr.sharpen.pipeline import request_key
 from ui.campaign_map import add_task_outline
-from ui.campaign_panel import independent, label_page_task, task_panel
+from ui.campaign_panel import WAIT_FOR_THE_MAP, independent, label_page_task, task_panel
 from ui.consistency_view import (
     ADDED_LEGEND,
     CONSISTENCY_LEGEND,
@@ -230,7 +230,7 @@ with map_col:
         fit=place or area or scene.lonlat_bounds,
         view=view_spec(state) if overlay is not None else None,
         saves=SAVE_BUTTONS,
-        waits=QUEUE_BUTTONS,
+        waits=(*QUEUE_BUTTONS, *WAIT_FOR_THE_MAP),
         button_keys=QUEUE_KEYS,
     )
     add_outline(layers, scene.footprint, "scene outline", "#ffcc00", weight=2)

@@ -47,6 +47,9 @@ GIVE_BACK = "Give it back"
 BAD_IMAGERY = "Can't map it: bad imagery"
 SET_IT_ASIDE = "Set it aside"
 SPLIT_IT = "Too big? Split it"
+# held by the Label page's map until it reported a drawing made just before (ui.live_map
+# waits): they ask about unsaved drawings, and one not reported yet would be missed
+WAIT_FOR_THE_MAP = (DONE, SPLIT_IT)
 SPLIT_HELP = (
     "Four smaller tasks instead of this one (two for a narrow strip). The fields saved in it "
     "go with the part holding each; you go on with the part holding most of yours, and the "
