@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.harness import draw_square, sign_in, wait_idle
+from tests.e2e.harness import ARTIFACTS, draw_square, sign_in, wait_idle
 
 WAIT = 120_000  # ms: the machine running the tests is busy
 COORDINATOR_CODE = "e2e-boss"  # the app's SHARPFIELDS_COORDINATOR_CODE in these tests
@@ -18,6 +18,12 @@ def coordinator_on_campaigns(browser, url: str, viewport: dict[str, int]):  # ty
     query = sign_in(page, url, "Boss", "Coordinator: review", COORDINATOR_CODE)
     page.goto(f"{url}/campaigns?{query}")
     return page, query
+
+
+def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """A screenshot of the whole page, test-artifacts/campaign_<name>.png."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"campaign_{name}.png"), full_page=True)
 
 
 def click_when_idle(page, name: str) -> None:  # type: ignore[no-untyped-def]

@@ -24,10 +24,10 @@ from tests.e2e.campaign_pages import (
     click_when_idle,
     coordinator_on_campaigns,
     create_campaign,
+    shot,
     task_taken,
 )
 from tests.e2e.harness import (
-    ARTIFACTS,
     REVIEWER_CODE,
     draw_square,
     map_centre,
@@ -38,11 +38,6 @@ from tests.e2e.harness import (
 )
 
 pytestmark = pytest.mark.e2e
-
-
-def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"campaign_{name}.png"), full_page=True)
 
 
 def handed_in(  # type: ignore[no-untyped-def]
@@ -67,7 +62,7 @@ def test_coordinator_volunteer_reviewer_loop(browser, tmp_path: Path) -> None:  
         boss, query = coordinator_on_campaigns(browser, url, {"width": 1500, "height": 1100})
         create_campaign(boss, "Danube wheat", "Outline every wheat field.")
         map_centre(boss)
-        _shot(boss, "1_created")
+        shot(boss, "1_created")
 
         sita = browser.new_page(  # a volunteer in Nepal: times in her own zone
             viewport={"width": 1500, "height": 1100}, timezone_id="Asia/Kathmandu"
@@ -86,7 +81,7 @@ def test_coordinator_volunteer_reviewer_loop(browser, tmp_path: Path) -> None:  
         sita.get_by_text("1 unsaved drawing(s)").wait_for(timeout=WAIT)
         click_when_idle(sita, "Save & submit")
         sita.get_by_text("Saved rice field").wait_for(timeout=WAIT)
-        _shot(sita, "2_mapping")
+        shot(sita, "2_mapping")
         click_when_idle(sita, "I'm done with this task")
         handed_in(sita, data, first)
         click_when_idle(sita, "Map next task")
@@ -112,7 +107,7 @@ def test_coordinator_volunteer_reviewer_loop(browser, tmp_path: Path) -> None:  
         click_when_idle(maya, "Invalidate")
         maya.get_by_text("goes back to its mapper").wait_for(timeout=WAIT)
         map_centre(maya)
-        _shot(maya, "3_progress")
+        shot(maya, "3_progress")
 
         sita.goto(f"{url}/label?{sita_query}")
         sita.get_by_text("My fields that need fixing (1)").wait_for(timeout=WAIT)
@@ -123,7 +118,7 @@ def test_coordinator_volunteer_reviewer_loop(browser, tmp_path: Path) -> None:  
         sita.get_by_text("Sent back by Maya: The field by the river is missing.").wait_for(
             timeout=WAIT
         )  # with the task, what to fix
-        _shot(sita, "4_rework")
+        shot(sita, "4_rework")
 
         # clouds over it: she sets it aside, and the coordinator puts it back later
         click_when_idle(sita, "Can't map it: bad imagery")
@@ -136,7 +131,7 @@ def test_coordinator_volunteer_reviewer_loop(browser, tmp_path: Path) -> None:  
         boss.goto(f"{url}/campaigns?{query}")
         boss.get_by_text("1 set aside for bad imagery").wait_for(timeout=WAIT)
         map_centre(boss)
-        _shot(boss, "5_set_aside")
+        shot(boss, "5_set_aside")
         wait_idle(boss, steady_s=0.5, timeout_s=WAIT / 1000)
         where = aside.geometry.centroid  # the task chosen by a click on it on the map
         boss.mouse.click(*page_point(boss, where.x, where.y))

@@ -19,10 +19,10 @@ from tests.e2e.campaign_pages import (
     click_when_idle,
     coordinator_on_campaigns,
     create_campaign,
+    shot,
     task_taken,
 )
 from tests.e2e.harness import (
-    ARTIFACTS,
     draw_square,
     map_centre,
     page_point,
@@ -58,8 +58,7 @@ def test_a_task_assigned_on_the_map_is_mapped_by_its_volunteer_and_split(  # typ
         click_when_idle(boss, f"Assign task {chosen.number}")  # no Enter, no Tab first
         boss.get_by_text(f"Assigned to Ram: task(s) {chosen.number}.").wait_for(timeout=WAIT)
         assert campaigns.task(campaign.id, chosen.number).assigned_to == "Ram"
-        ARTIFACTS.mkdir(exist_ok=True)
-        boss.screenshot(path=str(ARTIFACTS / "campaign_plan_1_assigned.png"))
+        shot(boss, "plan_1_assigned")
 
         ram = browser.new_page(viewport={"width": 1366, "height": 768})
         ram.goto(f"{url}/campaigns?{sign_in(ram, url, 'Ram')}")
@@ -70,7 +69,7 @@ def test_a_task_assigned_on_the_map_is_mapped_by_its_volunteer_and_split(  # typ
         ram.get_by_text(f"Task {chosen.number} is split into tasks").first.wait_for(timeout=WAIT)
         first_part = task_taken(ram, CAMPAIGN)
         assert first_part > tasks[-1].number  # numbered after the campaign's last task
-        ram.screenshot(path=str(ARTIFACTS / "campaign_plan_2_split.png"))
+        shot(ram, "plan_2_split")
 
         # a field drawn and I'm done pressed at once: the press waits for the map's report of
         # the drawing (after 250 ms of quiet), so the panel asks about it; nothing handed in
