@@ -58,7 +58,7 @@ _SAVE_BUTTON_TRACE = """
       Math.round(save.getBoundingClientRect().top),
       save.checkVisibility({visibilityProperty: true}),
     ]);
-    if (performance.now() - start < 8000) requestAnimationFrame(sample);
+    if (performance.now() - start < 30000) requestAnimationFrame(sample);  // a slow load too
   }
   requestAnimationFrame(sample);
 })();
