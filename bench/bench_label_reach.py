@@ -4,13 +4,13 @@ screen together with the map at a laptop's and a desktop's window size.
 
     .venv/bin/python -m bench.bench_label_reach [--name NAME]
 
-On an enhanced area with "Click a field" on, at four moments of the work: after "Outline
-all fields here", **Keep** (the proposal waiting) and **Save & submit** (the crop box is in
-its row); after Keep, **Larger field** (the kept proposal can be proposed again) and Save;
-after a click on a field (another volunteer, on the same area), Larger field and Save; after
-a click on the smallest field (a third), Save under the small field's caution; after
-**Centre the area on this field** on Outline all's first proposal the area's edge cuts,
-**Enhance the new area**. For
+On an enhanced area with "Click a field" on, at five moments of the work: before anything,
+**Outline all fields here** (its Keep / Skip come under the map); after it, **Keep** (the
+proposal waiting) and **Save & submit** (the crop box is in its row); after Keep, **Larger
+field** (the kept proposal can be proposed again) and Save; after a click on a field
+(another volunteer, on the same area), Larger field and Save; after a click on the smallest
+field (a third), Save under the small field's caution; after **Centre the area on this
+field** on Outline all's first proposal the area's edge cuts, **Enhance the new area**. For
 each, the distance from the map's top to the control's bottom: at most the window's height,
 the control is on screen with the map's top when the page is scrolled to the map; more, and
 the volunteer scrolls between the map and the control for every field. Writes
@@ -44,6 +44,7 @@ WINDOWS = {
 OUTLINE_TOOL = "Click a field"
 SAVE = "Save & submit"
 LARGER = "Larger field"
+OUTLINE_ALL = "Outline all fields here"
 _PAGE_Y = (
     "(el) => el.getBoundingClientRect().top"
     " + document.querySelector('[data-testid=\"stMain\"]').scrollTop"
@@ -70,9 +71,9 @@ def reaches(page: Page, controls: dict[str, str]) -> dict[str, float]:
 
 
 def measure() -> dict[str, dict[str, float]]:
-    """Each window's distances, on one app and page, at three moments of the work: Outline
-    all's first proposal waiting; after Keep (the next one waits, the kept one can be proposed
-    larger or smaller); after Stop and a click on a field."""
+    """Each window's distances, on one app and page, at the moments of the work: before
+    Outline all; its first proposal waiting; after Keep (the next one waits, the kept one can
+    be proposed larger or smaller); a click on a field; a click on the smallest; after Centre."""
     c = open_scene(SAMPLE_SCENE).footprint.centroid
     out: dict[str, dict[str, float]] = {window: {} for window in WINDOWS}
 
@@ -101,7 +102,8 @@ def measure() -> dict[str, dict[str, float]]:
         ),
     ):
         click_a_field_tool(page, query, enhance=True)
-        press(page, "Outline all fields here")
+        at_each_window(page, {"Outline all fields here": OUTLINE_ALL})
+        press(page, OUTLINE_ALL)
         page.get_by_text("Proposed field,").first.wait_for(timeout=120_000)
         at_each_window(page, {"Keep": "Keep", "Save & submit": SAVE})
         press(page, "Keep")

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import streamlit as st
 from shapely.geometry import Polygon
+from streamlit.delta_generator import DeltaGenerator
 
 from sr.outline.segment import MAX_GROW
 from ui.drawings import Draft, Drafts
@@ -161,10 +162,11 @@ def _undo_correction(at: Outlining) -> None:
     )
 
 
-def adjust_buttons(at: Outlining, click: LastClick) -> None:
-    """Larger field, Smaller field and (after a correction) Undo last click, in one row."""
+def adjust_buttons(at: Outlining, click: LastClick) -> DeltaGenerator:
+    """Larger field, Smaller field and (after a correction) Undo last click, in one row;
+    returns the row's last column, left for Outline all fields here."""
     grow = click.grow
-    larger, smaller, undo, _ = st.columns([1, 1, 1.2, 0.8])
+    larger, smaller, undo, spare = st.columns([1, 1, 1.2, 1.5])
     larger.button(
         "Larger field",
         disabled=grow >= MAX_GROW,
@@ -190,6 +192,7 @@ def adjust_buttons(at: Outlining, click: LastClick) -> None:
             args=(at,),
             key="assist-undo",
         )
+    return spare
 
 
 def next_click_choice(drafts: Drafts) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import folium
 import streamlit as st
 from shapely.geometry import mapping
+from streamlit.delta_generator import DeltaGenerator
 
 from labels.base_store import LabelStore
 from sr.imagery.scene import Scene
@@ -34,6 +35,13 @@ from ui.scene_map import MapParent
 from ui.state import bump_map
 from ui.uninterrupted import uninterrupted
 
+OUTLINE_ALL = "Outline all fields here"
+OUTLINE_ALL_HELP = (
+    "Proposes every field that stands out on the enhanced area shown, to keep or skip one by one."
+)
+OUTLINE_ALL_NEEDS_AREA = (
+    "Enhance an area first: Outline all proposes the fields of an enhanced area."
+)
 QUEUE_STYLE = {"color": "#ffd600", "weight": 3, "dashArray": "6 4", "fillOpacity": 0.15}
 QUEUE_CUT = (
     "The next proposed field stops at a field drawn since Outline all and shares its border."
@@ -183,10 +191,10 @@ def add_queue_layer(fmap: MapParent, drafts: Drafts) -> None:
         ).add_to(fmap)
 
 
-def queue_bar(at: Outlining, identity: Identity) -> None:
+def queue_bar(at: Outlining, identity: Identity) -> bool:
     """Outline all's next proposed field (yellow on the map) with Keep, Skip and Stop (keys
     K and S: :data:`QUEUE_KEYS`), and what the last Keep, Skip, save or drawing did to the
-    queue."""
+    queue. True when a proposed field waits."""
     scene, drafts = at.scene, at.drafts
     message = st.session_state.pop(QUEUE_MESSAGE_KEY, None)
     record = Proposals.beside(drafts.path)
@@ -194,7 +202,7 @@ def queue_bar(at: Outlining, identity: Identity) -> None:
     if not queue:
         if message:
             st.info(message)
-        return
+        return False
     words, keep, skip, stop = st.columns([3.4, 0.8, 0.8, 0.8], vertical_alignment="center")
     heading = QUEUE_HEADING.format(n=len(queue))
     words.markdown(f"{heading} (yellow on the map; {QUEUE_KEYS_NOTE})")
@@ -216,3 +224,17 @@ def queue_bar(at: Outlining, identity: Identity) -> None:
         st.warning(caution.text)
         if caution.at_edge:
             centre_button("assist-queue-centre", _centre_on_waiting, (scene, drafts))
+    return True
+
+
+def outline_all_button(at: Outlining, identity: Identity, where: DeltaGenerator) -> None:
+    """**Outline all fields here**, under the map where its Keep / Skip come: pressed from
+    the side panel's foot, on a laptop's window, they came three screens above the button
+    with nothing said beside it."""
+    where.button(
+        OUTLINE_ALL,
+        disabled=at.shown is None,
+        help=OUTLINE_ALL_HELP if at.shown is not None else OUTLINE_ALL_NEEDS_AREA,
+        on_click=outline_all,
+        args=(at, identity),
+    )

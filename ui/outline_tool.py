@@ -6,9 +6,9 @@ drawing (:mod:`ui.outline_propose`), or, with "Outline a field by" set to two co
 a corner of one (:mod:`ui.outline_corners`). The volunteer edits a proposal with the usual
 tools, saves or deletes it, or, while it is unchanged, has it proposed again larger or
 smaller or corrected by later clicks (:mod:`ui.outline_adjust`). A proposal cut by its view's
-edge can have the area centred on it (:mod:`ui.outline_centre`). "Outline all fields here"
-queues every field of the enhanced area shown (:mod:`ui.outline_queue`). On a scene of
-several dates a toggle, on by default, has the assist use every date. Logic:
+edge can have the area centred on it (:mod:`ui.outline_centre`). "Outline all fields here",
+under the map, queues every field of the enhanced area shown (:mod:`ui.outline_queue`). On a
+scene of several dates a toggle, on by default, has the assist use every date. Logic:
 :mod:`ui.outline_assist`.
 """
 
@@ -19,6 +19,7 @@ from typing import Any
 
 import streamlit as st
 from shapely.geometry.base import BaseGeometry
+from streamlit.delta_generator import DeltaGenerator
 
 from sr.imagery.scene import Scene
 from sr.sharpen.cache import CachedResult
@@ -44,7 +45,7 @@ from ui.outline_propose import (
     propose_field,
     unchanged_click,
 )
-from ui.outline_queue import outline_all, queue_bar
+from ui.outline_queue import outline_all_button, queue_bar
 from ui.proposal_record import Proposals
 
 OUTLINE_TOOL = "Click a field"
@@ -54,7 +55,8 @@ SAVED_NOTE = (
     "takes their border, so neighbours neither overlap nor leave a gap."
 )
 UNDER_MAP_NOTE = (
-    "The assist's answers, Larger / Smaller field and Outline all's Keep / Skip show under the map."
+    "Under the map: Outline all fields here (every field that stands out, to keep or skip one "
+    "by one), the assist's answers and Larger / Smaller field."
 )
 
 
@@ -134,13 +136,6 @@ def outline_panel(at: Outlining, identity: Identity) -> None:
         )
         if every_date(scene):
             st.caption(dates_note(scene, shown))
-    st.button(
-        "Outline all fields here",
-        disabled=shown is None,
-        help="The fields that stand out on the enhanced area shown, to keep or skip one by one.",
-        on_click=outline_all,
-        args=(at, identity),
-    )
     st.caption(UNDER_MAP_NOTE)
 
 
@@ -150,14 +145,17 @@ def under_map(at: Outlining, identity: Identity, area: AreaState) -> None:
     last click; what the next click does goes under the Save buttons:
     :func:`ui.outline_adjust.next_click_choice`), and after **Centre the area on this
     field**, Enhance for the new area."""
-    queue_bar(at, identity)
-    _answer(at, area)
+    waiting = queue_bar(at, identity)
+    spare = _answer(at, area)
+    if not waiting:  # (while a queue waits, Stop ends it)
+        outline_all_button(at, identity, spare or st.container())
 
 
-def _answer(at: Outlining, area: AreaState) -> None:
+def _answer(at: Outlining, area: AreaState) -> DeltaGenerator | None:
     """The last answer (with its caution, in one box: the controls under it stay in view);
     Enhance the new area after Centre; while the latest proposal is unchanged, Larger /
-    Smaller field and Undo last click."""
+    Smaller field and Undo last click, in a row whose last column is returned (None: no
+    row)."""
     said = last_said()
     caution = said.caution if said else None
     if said and caution:
@@ -166,10 +164,10 @@ def _answer(at: Outlining, area: AreaState) -> None:
         (st.warning if said.failed else st.info)(said.text)
     centred_wait(area, answered=said is not None)
     if (click := unchanged_click(at.drafts)) is None:
-        return
+        return None
     if caution and caution.at_edge:
         centre_button("assist-centre", centre_on_clicked, (at,))
-    adjust_buttons(at, click)
+    return adjust_buttons(at, click)
 
 
 def forget_saved_proposals(

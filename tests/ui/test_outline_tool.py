@@ -55,6 +55,8 @@ from ui.outline_edges import AREA_MOVED, CENTRE_BUTTON, EDGE_NOTE
 from ui.outline_propose import EVERY_DATE_KEY, INSIDE_SAVED, NO_FIELD
 from ui.outline_queue import (
     NONE_LEFT,
+    OUTLINE_ALL,
+    OUTLINE_ALL_NEEDS_AREA,
     QUEUE_BUTTONS,
     QUEUE_CUT,
     QUEUE_DONE,
@@ -438,6 +440,31 @@ def test_the_answers_keep_skip_and_save_sit_under_the_map_and_the_last_proposal_
     [kept] = drafts.load().new
     assert kept.equals(queued[-1])
     assert {"Larger field", "Smaller field"} <= {b.label for b in app.columns[0].button}
+
+
+def test_outline_all_sits_under_the_map_where_its_answer_comes_and_waits_for_an_area(
+    app_data: Path, scene: Scene
+) -> None:
+    """On a laptop's window the side panel's foot is three screens below the map: pressed
+    there, Outline all's Keep / Skip came out of sight."""
+
+    def outline_all(app: AppTest) -> list[Any]:  # the button where it is, side or map
+        return [b for b in app.button if b.label == OUTLINE_ALL]
+
+    app = run_page("pages/label.py", SITA, method="bicubic")
+    app.radio(key="tool").set_value(OUTLINE_TOOL).run()
+    [nothing_enhanced] = outline_all(app)
+    assert nothing_enhanced.disabled and nothing_enhanced.help == OUTLINE_ALL_NEEDS_AREA
+    app, drafts, queued = outlined_all(app_data, scene)
+    assert queued and not outline_all(app)  # while a field waits, Stop ends the queue
+    button(app, "Stop").click().run()
+    [before] = [b for b in app.columns[0].button if b.label == OUTLINE_ALL]
+    assert not before.disabled and not [b for b in app.columns[1].button if b.label == OUTLINE_ALL]
+    clicked, _, _ = clicked_largest(app_data, scene)
+    [after] = outline_all(clicked)  # beside Larger / Smaller field, under the map
+    assert {OUTLINE_ALL, "Larger field"} <= {b.label for b in clicked.columns[0].button}
+    after.click().run()
+    assert not clicked.exception and Proposals.beside(drafts.path).queue
 
 
 def test_outline_all_stops_at_saved_fields_and_leaves_out_those_inside_them(
