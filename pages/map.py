@@ -1,14 +1,15 @@
-"""The scene on a map at full resolution."""
+"""The scene on a map at full resolution, on any of its dates (the date and view stay when
+going to Label or Review)."""
 
 from __future__ import annotations
 
 import streamlit as st
 from streamlit_folium import st_folium
 
-from sr.imagery.bands import DisplayMode
 from ui.assets import MissingAssetsError
+from ui.date_view import date_switch
 from ui.goto_box import goto_box
-from ui.scene_map import MODE_NAMES, basemap_choices, build_scene_map, fly_to
+from ui.scene_map import basemap_choices, build_scene_map, fly_to
 from ui.state import load_served_scene, map_key, require_identity, tile_key
 from ui.text import escape_markdown
 
@@ -18,11 +19,10 @@ if served is None:
     st.stop()
 scene = served.scene
 
-left, right = st.columns([3, 1])
+left, right = st.columns([3, 1.4])  # as on Label: the date buttons fit beside the map
 with right:
     st.markdown(f"**{escape_markdown(scene.name)}**")
-    modes: list[DisplayMode] = ["true", "false"] if scene.bands.nir else ["true"]
-    mode = st.radio("View", modes, format_func=MODE_NAMES.__getitem__)
+    date, mode = date_switch(scene, "map")
     basemap = st.radio("Basemap (needs internet)", basemap_choices(), horizontal=True)
     place = goto_box("map_goto")
     st.caption(
@@ -30,7 +30,7 @@ with right:
     )
 with left:
     try:
-        fmap = build_scene_map(served, mode, tile_key, basemap=basemap)
+        fmap = build_scene_map(served, mode, tile_key, basemap=basemap, date=date)
         if place:
             fly_to(fmap, place)
     except MissingAssetsError as exc:

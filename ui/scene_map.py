@@ -242,7 +242,11 @@ def finish_map(fmap: folium.Map) -> folium.Map:
 
 
 def build_scene_map(
-    served: ServedScene, mode: DisplayMode, tile_key: TileKey, basemap: str = NO_BASEMAP
+    served: ServedScene,
+    mode: DisplayMode,
+    tile_key: TileKey,
+    basemap: str = NO_BASEMAP,
+    date: int = 0,
 ) -> folium.Map:
-    """The Map page: the scene alone."""
-    return finish_map(base_map(served, mode, tile_key, basemap))
+    """The Map page: the scene alone, on one of its dates."""
+    return finish_map(base_map(served, mode, tile_key, basemap, date))

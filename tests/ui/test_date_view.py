@@ -114,18 +114,40 @@ def _map_html(app) -> str:  # type: ignore[no-untyped-def]
     return " ".join(str(c.proto) for c in frames)
 
 
-def test_label_page_switches_dates_and_a_saved_field_records_the_dates_seen(
-    data_dir: Path,
-) -> None:
+def _sitas(page: str):  # type: ignore[no-untyped-def]
+    """Sita's first run of ``page`` of the app (AppTest)."""
     from streamlit.testing.v1 import AppTest
-
-    from tests.ui.test_label_page import map_sends
 
     app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
     app.session_state["session_token"] = session_token(SITA)
-    app.switch_page("pages/label.py")
+    app.switch_page(page)
     app.run()
     assert not app.exception
+    return app
+
+
+def test_the_map_page_shows_each_date_in_each_view_and_label_goes_on_with_the_date(
+    data_dir: Path,
+) -> None:
+    app = _sitas("pages/map.py")
+    scene_id = open_scene(SAMPLE_SCENE).scene_id
+    assert f"/tiles/{scene_id}/true/" in _map_html(app)
+    next(b for b in app.button if b.label == "date 2").click().run()
+    assert any("Date on screen: date 2" in m.value for m in app.markdown)
+    app.radio(key="view_mode").set_value("ndvi").run()
+    assert f"/tiles/{scene_id}/ndvi-d1/" in _map_html(app)
+    assert "NDVI, date 2" in _map_html(app)  # the layer's name says what is on screen
+    app.switch_page("pages/label.py").run()
+    assert not app.exception
+    assert f"/tiles/{scene_id}/true-d1/" in _map_html(app)  # the date stays, not the view
+
+
+def test_label_page_switches_dates_and_a_saved_field_records_the_dates_seen(
+    data_dir: Path,
+) -> None:
+    from tests.ui.test_label_page import map_sends
+
+    app = _sitas("pages/label.py")
     assert any("Date on screen: date 1" in m.value for m in app.markdown)
     scene_id = open_scene(SAMPLE_SCENE).scene_id
     assert f"/tiles/{scene_id}/true/" in _map_html(app)
