@@ -69,8 +69,10 @@ chosen = reads.labels("chosen", flt)
 season = (
     served is not None
     and len(served.scene.dates) > 1
-    and right.checkbox(
-        "Add each field's season profile (mean NDVI and bands per date)", key="export_season"
+    and right.checkbox(  # a short label: a long one is cut off in this third of the page
+        "Add season profiles",
+        key="export_season",
+        help="Each field's mean NDVI and mean bands on every date of the scene.",
     )
 )
 extra = season_columns(served.scene, chosen) if season and served else None

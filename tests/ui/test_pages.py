@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -172,6 +173,22 @@ def test_export_page_summarises_the_chosen_fields(sample_field: str) -> None:
     assert app.subheader[1].value.startswith("1 fields, ")
     crops = app.dataframe[0].value
     assert list(crops["crop"]) == ["rice"] and list(crops["fields"]) == [1]
+
+
+def test_export_adds_season_profiles_to_the_file_when_ticked(sample_field: str) -> None:
+    app = _page("pages/export.py", Identity("Ana", Role.COORDINATOR))
+    app.multiselect(key="export_status").set_value(["submitted"]).run()
+    [season] = app.checkbox
+    assert season.label == "Add season profiles" and "NDVI" in (season.help or "")
+    season.check().run()
+    next(b for b in app.button if b.label == "Prepare GeoJSON").click().run()
+    assert not app.exception
+    assert [d.label for d in app.get("download_button")] == ["Download GeoJSON"]
+    _, prepared = app.session_state["export-read-file-geojson-season"]  # the bytes offered
+    [feature] = json.loads(prepared)["features"]
+    assert feature["id"] == sample_field
+    assert feature["properties"]["season_dates"] == "date 1, date 2"
+    assert 0 < feature["properties"]["ndvi_d1"] <= 1
 
 
 def test_pages_ask_for_a_sign_in_first(data_dir: Path) -> None:
