@@ -45,7 +45,7 @@ from sr.imagery.render import native_zoom
 from sr.imagery.scene import BBox
 from ui.assets import use_local_assets
 from ui.field_layers import MapField, field_feature, safe_json
-from ui.layout import NARROW_SCREEN_PX
+from ui.layout import NARROW_SCREEN_PX, PAGE_TOP_PX
 from ui.registry import ServedScene
 from ui.scene_map import (
     MAX_ZOOM,
@@ -117,6 +117,7 @@ class LiveUpdate(MacroElement):
 
 
 MAP_COLUMN = "sharpfields-map-column"  # marks the column the live map is in (FRAME_HEIGHT_CSS)
+PAGE_END_PX = 160  # Streamlit's space under a page, moved into the side panel (below)
 _FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 _FITTED = f"clamp({MIN_MAP_HEIGHT}px, calc(100vh - {UNDER_MAP}px), {MAP_HEIGHT}px)"
 FRAME_HEIGHT_CSS = f"""<span class="{MAP_COLUMN}"></span><style>
@@ -132,6 +133,20 @@ div[data-testid="stElementContainer"]:has(> .{MAP_COLUMN}) {{
   div[data-testid="stColumn"]:has(.{MAP_COLUMN}):not(:has({_FRAME})) {{
     visibility: hidden;
   }}
+  div[data-testid="stColumn"]:has(.{MAP_COLUMN}) {{
+    position: sticky;
+    top: {PAGE_TOP_PX}px;
+    align-self: flex-start;
+    max-height: calc(100vh - {PAGE_TOP_PX}px);
+    overflow-y: auto;
+  }}
+  div[data-testid="stMainBlockContainer"]:has(.{MAP_COLUMN}) {{
+    padding-bottom: 0;
+  }}
+  div[data-testid="stHorizontalBlock"]:has(.{MAP_COLUMN})
+    > div[data-testid="stColumn"]:not(:has(.{MAP_COLUMN})) {{
+    padding-bottom: {PAGE_END_PX}px;
+  }}
 }}
 </style>"""
 """Put first in the Label page's map column, so that the controls under the map (Save) do not
@@ -141,7 +156,12 @@ for a moment: they jumped down by the map's height, up and down again, and a cli
 moments landed on something else and was lost (one-off measurements in the note on issue
 21). Now the column shows once the frame is there, and the frame and its holder have the
 height ui/js/live_map.js fits the map to from their first paint (streamlit-folium's 680 px
-while it starts, then 0, then what the script sets)."""
+while it starts, then 0, then what the script sets). And the column stays in view while the
+side panel scrolls (a laptop's window shows a screen of the panel's three): what its toggles
+change (swipe, opacity, the consistency map) is seen as they change it. Taller than the window
+(answers and the season profile under the map), the column scrolls on its own. Streamlit's
+space under the page goes under the side panel instead, so that the row holding both reaches
+the page's end and the map stays in place to the end of the panel."""
 
 
 def live_base_map(served: ServedScene) -> folium.Map:

@@ -1,6 +1,7 @@
 """The Label page's map fits the window: on a laptop's window it leaves room under it for the
 controls a volunteer presses next, on a tall one it keeps its full height, and on a phone the
-map fills the frame the page's style gives it (it used to keep 680 px, cut off by the frame)."""
+map fills the frame the page's style gives it (it used to keep 680 px, cut off by the frame).
+Save stays put while the page loads, and the map stays in view while the side panel scrolls."""
 
 from __future__ import annotations
 
@@ -85,5 +86,39 @@ def test_the_save_button_stays_put_while_the_label_page_loads(browser, app_url: 
             final = trace[-1][1]
             shown = [(at, top) for at, top, visible in trace if visible]
             assert shown and all(abs(top - final) <= 10 for _, top in shown), trace
+    finally:
+        context.close()
+
+
+def test_the_map_stays_in_view_while_the_side_panel_scrolls(browser, app_url: str) -> None:  # type: ignore[no-untyped-def]
+    """On a laptop's window the side panel is about three screens long: scrolled down to its
+    toggles (swipe, opacity, the consistency map), the map used to scroll out of sight.
+    Now it stays in place to the panel's end; on a phone the page scrolls as one."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    try:
+        page.goto(f"{app_url}/label?{sign_in(page, app_url, 'Scroller')}")
+        map_heights_settle(page, _fitted(768))
+        top = map_box(page)["y"]
+        main = page.get_by_test_id("stMain")
+        panel_end = page.get_by_text("The crop and the Save buttons are under the map.")
+        panel_end.scroll_into_view_if_needed()  # the side panel's last line
+        scrolled = main.evaluate("(el) => el.scrollTop")
+        assert scrolled > 768, scrolled  # a long way down the panel
+        frame = page.locator(MAP).last  # (map_box would scroll the map into view)
+        assert abs(frame.bounding_box()["y"] - top) <= 2
+        main.evaluate("(el) => el.scrollTo(0, el.scrollHeight)")  # the page's very end
+        page.wait_for_timeout(500)
+        assert main.evaluate("(el) => el.scrollTop") >= scrolled
+        assert abs(frame.bounding_box()["y"] - top) <= 2
+        assert panel_end.bounding_box()["y"] < 768  # the panel's end still shows
+
+        page.set_viewport_size({"width": 390, "height": 844})  # a phone: one column
+        main.evaluate("(el) => el.scrollTo(0, 0)")
+        page.wait_for_timeout(1000)
+        before = page.locator(MAP).last.bounding_box()["y"]
+        main.evaluate("(el) => el.scrollBy(0, 300)")
+        page.wait_for_timeout(500)
+        assert page.locator(MAP).last.bounding_box()["y"] == pytest.approx(before - 300, abs=2)
     finally:
         context.close()
