@@ -16,8 +16,8 @@ from ui.label_actions import DrawnOn
 from ui.state import bump_map
 from ui.uninterrupted import uninterrupted
 
-DATE_KEY = "view_date"  # shared by Label and Review: the date stays when changing page
-MODE_KEY = "view_mode"
+DATE_KEY = "view_date"  # shared by Map, Label and Review: the date stays when changing page
+MODE_KEY = "view_mode"  # the view's radio; it stays when changing page too (date_switch)
 NEXT_DATE_KEY = "d"  # the keyboard key of "Next date"
 VIEW_NAMES: dict[str, str] = {
     "true": "true colour",
@@ -111,7 +111,10 @@ def date_switch(scene: Scene, key: str) -> tuple[int, DisplayMode]:
             args=(len(scene.dates),),
         )
     views = views_of(scene, date)
-    if st.session_state.get(MODE_KEY) not in views:
+    # The view chosen on another page: Streamlit keeps a widget's state for its own page only,
+    # unless the script sets it (as it does the date, which is no widget's).
+    st.session_state[MODE_KEY] = st.session_state.get(MODE_KEY, "true")
+    if st.session_state[MODE_KEY] not in views:
         st.session_state[MODE_KEY] = "true"
     mode = st.radio(
         "View",

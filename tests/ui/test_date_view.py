@@ -126,7 +126,7 @@ def _sitas(page: str):  # type: ignore[no-untyped-def]
     return app
 
 
-def test_the_map_page_shows_each_date_in_each_view_and_label_goes_on_with_the_date(
+def test_the_map_page_shows_each_date_in_each_view_and_the_next_page_goes_on_with_both(
     data_dir: Path,
 ) -> None:
     app = _sitas("pages/map.py")
@@ -139,7 +139,10 @@ def test_the_map_page_shows_each_date_in_each_view_and_label_goes_on_with_the_da
     assert "NDVI, date 2" in _map_html(app)  # the layer's name says what is on screen
     app.switch_page("pages/label.py").run()
     assert not app.exception
-    assert f"/tiles/{scene_id}/true-d1/" in _map_html(app)  # the date stays, not the view
+    assert f"/tiles/{scene_id}/ndvi-d1/" in _map_html(app)  # the date and the view stay
+    app.radio(key="view_mode").set_value("false").run()
+    app.switch_page("pages/map.py").run()  # and back: what was chosen on Label
+    assert not app.exception and f"/tiles/{scene_id}/false-d1/" in _map_html(app)
 
 
 def test_label_page_switches_dates_and_a_saved_field_records_the_dates_seen(
