@@ -145,10 +145,14 @@ def under_map(at: Outlining, identity: Identity, area: AreaState) -> None:
     last click; what the next click does goes under the Save buttons:
     :func:`ui.outline_adjust.next_click_choice`), and after **Centre the area on this
     field**, Enhance for the new area."""
-    waiting = queue_bar(at, identity)
-    spare = _answer(at, area)
-    if not waiting:  # (while a queue waits, Stop ends it)
-        outline_all_button(at, identity, spare or st.container())
+    # One block, whatever it holds: the crop and Save row under it keeps its place in the
+    # page. (A row of buttons that took that place on a click showed a stale copy of Save
+    # in its empty column while the page ran: CI once.)
+    with st.container():
+        waiting = queue_bar(at, identity)
+        spare = _answer(at, area)
+        if not waiting:  # (while a queue waits, Stop ends it)
+            outline_all_button(at, identity, spare or st.container())
 
 
 def _answer(at: Outlining, area: AreaState) -> DeltaGenerator | None:
