@@ -22,7 +22,7 @@ from sr.imagery.scene import open_scene
 from sr.imagery.scene_errors import SceneError
 from sr.sharpen.pipeline import SharpenRequest, request_key
 from tests.conftest import PROJECT_ROOT
-from tests.ui.conftest import session_token
+from tests.ui.conftest import run_page
 from ui.auth import Identity, shared_auth_store
 from ui.registry import SceneRegistry
 from ui.settings import SAMPLE_SCENE
@@ -114,22 +114,10 @@ def _map_html(app) -> str:  # type: ignore[no-untyped-def]
     return " ".join(str(c.proto) for c in frames)
 
 
-def _sitas(page: str):  # type: ignore[no-untyped-def]
-    """Sita's first run of ``page`` of the app (AppTest)."""
-    from streamlit.testing.v1 import AppTest
-
-    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
-    app.session_state["session_token"] = session_token(SITA)
-    app.switch_page(page)
-    app.run()
-    assert not app.exception
-    return app
-
-
 def test_the_map_page_shows_each_date_in_each_view_and_the_next_page_goes_on_with_both(
     data_dir: Path,
 ) -> None:
-    app = _sitas("pages/map.py")
+    app = run_page("pages/map.py", SITA)
     scene_id = open_scene(SAMPLE_SCENE).scene_id
     assert f"/tiles/{scene_id}/true/" in _map_html(app)
     next(b for b in app.button if b.label == "date 2").click().run()
@@ -150,7 +138,7 @@ def test_label_page_switches_dates_and_a_saved_field_records_the_dates_seen(
 ) -> None:
     from tests.ui.test_label_page import map_sends
 
-    app = _sitas("pages/label.py")
+    app = run_page("pages/label.py", SITA)
     assert any("Date on screen: date 1" in m.value for m in app.markdown)
     scene_id = open_scene(SAMPLE_SCENE).scene_id
     assert f"/tiles/{scene_id}/true/" in _map_html(app)
