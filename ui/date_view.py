@@ -111,11 +111,10 @@ def date_switch(scene: Scene, key: str) -> tuple[int, DisplayMode]:
             args=(len(scene.dates),),
         )
     views = views_of(scene, date)
-    # The view chosen on another page: Streamlit keeps a widget's state for its own page only,
-    # unless the script sets it (as it does the date, which is no widget's).
-    st.session_state[MODE_KEY] = st.session_state.get(MODE_KEY, "true")
-    if st.session_state[MODE_KEY] not in views:
-        st.session_state[MODE_KEY] = "true"
+    # The view chosen, on this page or another: Streamlit keeps a widget's state for its own
+    # page only, unless the script sets it (as it does the date, which is no widget's).
+    chosen = st.session_state.get(MODE_KEY, "true")
+    st.session_state[MODE_KEY] = chosen if chosen in views else "true"
     mode = st.radio(
         "View",
         views,
