@@ -61,6 +61,28 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 6
 
 REVIEWER_CODE = "e2e-paddy"
 
+# Every frame for 30 s from when it runs (add it as an init script to start at each page
+# load), while a Save & submit button is on the page: [ms, the first one's top, whether it
+# shows (CSS visibility too), how many show], in ``window.__saveTrace``.
+SAVE_TRACE = """
+(() => {
+  const start = performance.now();
+  window.__saveTrace = [];
+  function sample() {
+    const saves = Array.prototype.filter.call(document.querySelectorAll("button"),
+      (b) => (b.innerText || "").trim() === "Save & submit");
+    if (saves.length) window.__saveTrace.push([
+      Math.round(performance.now() - start),
+      Math.round(saves[0].getBoundingClientRect().top),
+      saves[0].checkVisibility({visibilityProperty: true}),
+      saves.filter((b) => b.checkVisibility()).length,
+    ]);
+    if (performance.now() - start < 30000) requestAnimationFrame(sample);  // a slow load too
+  }
+  requestAnimationFrame(sample);
+})();
+"""
+
 
 @contextlib.contextmanager
 def running_app(data_dir: Path, **env: str) -> Iterator[str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.harness import MAP, map_box, map_heights_settle, sign_in
+from tests.e2e.harness import MAP, SAVE_TRACE, map_box, map_heights_settle, sign_in
 from ui.layout import NARROW_MAP_VH
 from ui.live_map import MAP_HEIGHT, MIN_MAP_HEIGHT, UNDER_MAP
 
@@ -46,26 +46,6 @@ def test_the_label_map_fits_a_laptop_a_desktop_and_a_phone(browser, app_url: str
         context.close()
 
 
-# Every frame from the start of a page load: where the Save button is, and whether it shows.
-_SAVE_BUTTON_TRACE = """
-(() => {
-  const start = performance.now();
-  window.__saveTrace = [];
-  function sample() {
-    const save = Array.prototype.find.call(document.querySelectorAll("button"),
-      (b) => (b.innerText || "").trim() === "Save & submit");
-    if (save) window.__saveTrace.push([
-      Math.round(performance.now() - start),
-      Math.round(save.getBoundingClientRect().top),
-      save.checkVisibility({visibilityProperty: true}),
-    ]);
-    if (performance.now() - start < 30000) requestAnimationFrame(sample);  // a slow load too
-  }
-  requestAnimationFrame(sample);
-})();
-"""
-
-
 def test_the_save_button_stays_put_while_the_label_page_loads(browser, app_url: str) -> None:  # type: ignore[no-untyped-def]
     """After a reload the controls under the map showed before the map's frame, and the frame
     showed at height 0 for a moment: Save jumped by the map's height and back within a second,
@@ -74,7 +54,7 @@ def test_the_save_button_stays_put_while_the_label_page_loads(browser, app_url: 
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
     try:
-        page.add_init_script(_SAVE_BUTTON_TRACE)
+        page.add_init_script(SAVE_TRACE)
         page.goto(f"{app_url}/label?{sign_in(page, app_url, 'Steady')}")
         page.locator(MAP).last.wait_for(timeout=60_000)
         for _ in range(3):
@@ -84,7 +64,7 @@ def test_the_save_button_stays_put_while_the_label_page_loads(browser, app_url: 
             page.wait_for_timeout(1000)
             trace = page.evaluate("window.__saveTrace")
             final = trace[-1][1]
-            shown = [(at, top) for at, top, visible in trace if visible]
+            shown = [(at, top) for at, top, visible, _ in trace if visible]
             assert shown and all(abs(top - final) <= 10 for _, top in shown), trace
     finally:
         context.close()

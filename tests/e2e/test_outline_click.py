@@ -30,6 +30,7 @@ from tests.e2e.harness import (
     AREA_CAPTION,
     ARTIFACTS,
     MAP,
+    SAVE_TRACE,
     draw_fields_tool,
     enhance_at,
     finish_polygon,
@@ -75,19 +76,6 @@ def click_a_field(browser, data: Path) -> Iterator[object]:  # type: ignore[no-u
         page.close()
 
 
-# Every frame for 30 s: how many Save & submit buttons show.
-_SAVE_BUTTONS_SHOWN = """(() => {
-  const start = performance.now();
-  window.__saves = [];
-  function sample() {
-    window.__saves.push(Array.prototype.filter.call(document.querySelectorAll("button"),
-      (b) => (b.innerText || "").trim() === "Save & submit" && b.checkVisibility()).length);
-    if (performance.now() - start < 30000) requestAnimationFrame(sample);
-  }
-  requestAnimationFrame(sample);
-})()"""
-
-
 def cut_point(data: Path, lon: float, lat: float) -> tuple[float, float]:
     """lon/lat inside the unsaved proposal, far from the click that proposed it (a quarter of
     the way from its farthest corner to its centre)."""
@@ -105,13 +93,13 @@ def test_click_inside_a_field_then_save_stores_a_proposed_field(browser, tmp_pat
         page.get_by_text("Uses both dates (date 1 and date 2;").wait_for(timeout=30_000)
         lon, lat = inside_a_field(data)
         unsaved = page.get_by_text("1 unsaved drawing(s)")
-        page.evaluate(_SAVE_BUTTONS_SHOWN)
+        page.evaluate(SAVE_TRACE)
         click_until(page, lon, lat, unsaved)
         page.get_by_text("Outline proposed (unsaved)").wait_for(timeout=30_000)
         wait_idle(page)
         # one Save on every frame: the row of Larger field once took Save's place in the
         # page, and a stale Save showed in its empty column while the page ran (CI once)
-        assert max(page.evaluate("window.__saves")) == 1
+        assert max(shown for *_, shown in page.evaluate("window.__saveTrace")) == 1
         frame = page.frame_locator(MAP).last
         expect(frame.locator("path.leaflet-interactive").first).to_be_visible(timeout=30_000)
         ARTIFACTS.mkdir(exist_ok=True)
