@@ -224,15 +224,15 @@ def map_box(page, tiles: bool = True) -> dict[str, float]:  # type: ignore[no-un
         first_tile = page.frame_locator(MAP).last.locator("img.leaflet-tile-loaded").first
         first_tile.wait_for(timeout=60_000)
     page.locator(MAP).last.wait_for(state="visible", timeout=30_000)
-    deadline = time.monotonic() + 10
-    previous = None
+    deadline = time.monotonic() + 30  # 10 s were once too few in a full run
+    seen: list[dict[str, float] | None] = []
     # Still being laid out while it has no box, the 150 px of a fresh frame, or a box that
     # changes (streamlit-folium gives the frame its height after the map's script ran); in
-    # view, so that clicks at the box land on it.
-    while (box := _settled_box(page)) is None or box != previous:
+    # view, so that clicks at the box land on it. A failure says the last boxes it saw.
+    while (box := _settled_box(page)) is None or not seen or box != seen[-1]:
         if time.monotonic() > deadline:
-            raise TimeoutError("the map never got a settled place on the page")
-        previous = box
+            raise TimeoutError(f"the map never got a settled place on the page: {seen[-6:]}")
+        seen.append(box)
         time.sleep(0.2)
     return box
 

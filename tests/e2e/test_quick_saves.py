@@ -25,16 +25,18 @@ CROPS = ["wheat", "maize", "rice", "millet", "barley", "potato", "mustard", "len
 
 
 def _pick(page, box, name: str) -> None:  # type: ignore[no-untyped-def]
-    """Choose ``name`` in a select box (a rerun that lands meanwhile may close its list)."""
-    from playwright.sync_api import Error
+    """Choose ``name`` in a select box, as a volunteer does: again when the box does not show
+    it (a rerun that lands meanwhile may close its list, or redraw it)."""
+    from playwright.sync_api import Error, expect
 
     option = page.get_by_role("option", name=name, exact=True)
     for _ in range(5):
         box.click()
         try:
             option.click(timeout=5_000)
+            expect(box).to_have_value(name, timeout=5_000)
             return
-        except Error:
+        except (Error, AssertionError):
             continue
     raise TimeoutError(f"could not choose {name}")
 
@@ -50,12 +52,13 @@ def test_each_quick_save_keeps_the_crop_on_screen(browser, tmp_path: Path) -> No
         crop_box = page.get_by_label("Crop of the new fields")
         save = page.get_by_role("button", name="Save & submit")
         known: set[str] = set()
-        stored = []
+        shown, stored = [], []
         for i, crop in enumerate(CROPS):
             draw_square(page, half=12, dx0=-160 + 46 * i)  # ends with "Finish"
             _pick(page, crop_box, crop)  # no pause: pick the crop and save at once
+            shown.append(crop_box.input_value(timeout=1_000))  # what Save is pressed beside
             save.click()
             saved = new_label(data / "labels", known)
             known.add(saved.id)
             stored.append(saved.crop)
-        assert stored == CROPS
+        assert stored == shown == CROPS
