@@ -20,7 +20,7 @@ from sr.sharpen.assessment import ADDED_MAP, CONSISTENCY_MAP
 from sr.sharpen.methods import get_method
 from sr.sharpen.pipeline import request_key
 from ui.campaign_map import add_task_outline
-from ui.campaign_panel import WAIT_FOR_THE_MAP, independent, label_page_task, task_panel
+from ui.campaign_panel import WAIT_FOR_THE_MAP, task_panel
 from ui.consistency_view import (
     ADDED_LEGEND,
     CONSISTENCY_LEGEND,
@@ -49,10 +49,10 @@ from ui.enhanced_areas import (
     thumbnail_png,
 )
 from ui.field_layers import MapField, add_fields, fields_legend_html
+from ui.fields_in_sight import fields_in_sight
 from ui.goto_box import LABEL_GOTO, goto_box
 from ui.hand_in import Leftovers
 from ui.jobs_panel import show_jobs, submit
-from ui.label_actions import fields_of
 from ui.label_choices import (
     COMPARE_KEY,
     CROP_KEY,
@@ -127,11 +127,8 @@ store = label_store()
 drafts = Drafts(data_dir() / "drafts", identity.name, scene.scene_id)
 state = st.session_state
 available = METHODS
-scene_fields = fields_of(store, scene.scene_id)
-mine = [lab for lab in scene_fields if lab.annotator == identity.name]
-others = [lab for lab in scene_fields if lab.annotator != identity.name]
-task = label_page_task(store, scene.scene_id, identity)  # a campaign task being mapped
-others = independent(others, task)
+in_sight = fields_in_sight(store, scene.scene_id, identity)
+mine, others, task = in_sight.mine, in_sight.others, in_sight.task  # task: one being mapped
 
 # --- what the volunteer just did on the map -------------------------------------------------
 if "area" not in state:
@@ -408,4 +405,4 @@ with map_col:  # under the map, in view with it: the assist's answers, the crop,
         yes.button("Delete", on_click=confirm_delete, args=(work, True))
         no.button("Keep", on_click=confirm_delete, args=(work, False))
 
-    label_profile(scene, draft.new, scene_fields)
+    label_profile(scene, draft.new, in_sight.every)  # not the other mapping of a task

@@ -13,15 +13,13 @@ from shapely.geometry import Polygon
 
 from labels.base_store import BaseLabelStore
 from labels.campaign_store import CampaignStore
-from labels.campaigns import Task, TaskState
-from labels.model import Label
+from labels.campaigns import Task
 from sr.imagery.scene import Scene
 from ui.auth import Identity
 from ui.campaign_view import (
     TaskOutcome,
     give_back,
     hand_in,
-    held_task,
     map_next,
     sent_back_note,
     set_aside,
@@ -66,20 +64,6 @@ SET_ASIDE_QUESTION = (
     "queue until a coordinator puts it back. Fields you saved in it stay; unsaved drawings "
     "stay on the map; proposed fields waiting are dropped."
 )
-
-
-def label_page_task(store: BaseLabelStore, scene_id: str, identity: Identity) -> Task | None:
-    """The task this person is mapping on this scene (None when they map freely)."""
-    task = held_task(store, scene_id, identity)
-    return task if task is not None and task.state is TaskState.LOCKED_MAPPING else None
-
-
-def independent(others: list[Label], task: Task | None) -> list[Label]:
-    """Others' fields without those in a task mapped twice: its two mappers work
-    independently, so neither sees the other's fields there."""
-    if task is None or task.copies < 2:
-        return others
-    return [lab for lab in others if lab.task_id != task.ref]
 
 
 def show_task(outcome: TaskOutcome, fly: bool) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -247,6 +247,11 @@ def build_scene_map(
     tile_key: TileKey,
     basemap: str = NO_BASEMAP,
     date: int = 0,
+    overlays: Sequence[Callable[[folium.Map], object]] = (),
 ) -> folium.Map:
-    """The Map page: the scene alone, on one of its dates."""
-    return finish_map(base_map(served, mode, tile_key, basemap, date))
+    """The Map page: the scene on one of its dates, with ``overlays`` (each adds its layers,
+    listed in the layer switcher)."""
+    fmap = base_map(served, mode, tile_key, basemap, date)
+    for overlay in overlays:
+        overlay(fmap)
+    return finish_map(fmap)

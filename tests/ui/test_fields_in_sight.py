@@ -1,0 +1,88 @@
+"""The saved fields a person sees on the Map and Label pages: their own and others', except
+the other volunteer's mapping of a task mapped twice while they map it."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from shapely.geometry import box
+from streamlit.testing.v1 import AppTest
+
+from labels.model import Label, Role, Status
+from tests.ui.campaign_steps import campaign_on_sample, map_with_fields
+from tests.ui.conftest import run_page
+from ui.auth import Identity
+from ui.fields_in_sight import MINE, OTHERS, fields_in_sight
+from ui.plain_words import field_name
+
+SITA, RAM, GITA = (Identity(name, Role.VOLUNTEER) for name in ("Sita", "Ram", "Gita"))
+
+
+def _map_html(app: AppTest) -> str:
+    return " ".join(str(c.proto) for c in app.get("component_instance"))
+
+
+def _switcher(app: AppTest) -> list[str]:
+    """The names of the field layers in the map's layer switcher."""
+    [frame] = app.get("component_instance")
+    script = json.loads(frame.proto.json_args)["script"]
+    quoted = re.findall(r'("(?:[^"\\]|\\.)*")\s*:\s*feature_group_', script)
+    return [json.loads(name) for name in quoted]
+
+
+def _captions(app: AppTest) -> str:
+    return " ".join(c.value for c in app.caption)
+
+
+def test_the_map_page_shows_ones_own_fields_and_others(app_data: Path) -> None:
+    scene, campaigns, made = campaign_on_sample(app_data, "once")
+    [sitas] = map_with_fields(campaigns, made, scene, "Sita")
+    west, south, _, _ = made.area.bounds
+    free = Label(box(west + 0.01, south + 0.002, west + 0.012, south + 0.004), "rice",
+                 scene.scene_id, "Gita")  # fmt: skip
+    gitas = campaigns.store.save(free, actor="Gita", role=Role.VOLUNTEER).label
+
+    app = run_page("pages/map.py", SITA)
+    html = _map_html(app)
+    assert sitas.id in html and gitas.id in html
+    assert _switcher(app) == [MINE, OTHERS]
+    assert "1 of yours, 1 by others" in _captions(app)
+
+
+def test_a_scene_without_fields_says_so_and_adds_no_layer(app_data: Path) -> None:
+    campaign_on_sample(app_data, "empty")
+    app = run_page("pages/map.py", SITA)
+    assert "No saved fields to show" in _captions(app)
+    assert _switcher(app) == []
+
+
+def test_the_second_mapper_of_a_task_mapped_twice_sees_no_field_of_the_first(
+    app_data: Path,
+) -> None:
+    scene, campaigns, made = campaign_on_sample(app_data, "twice", double_share=1.0)
+    [sitas] = map_with_fields(campaigns, made, scene, "Sita")  # handed in
+    task = campaigns.lock_for_mapping(made.id, 1, "Ram")  # Ram maps it too, on his own
+    drawn = Label(sitas.geometry.buffer(0.0002), "maize", scene.scene_id, "Ram",
+                  status=Status.SUBMITTED, task_id=task.ref)  # fmt: skip
+    rams = campaigns.store.save(drawn, actor="Ram", role=Role.VOLUNTEER).label
+
+    seen = fields_in_sight(campaigns.store, scene.scene_id, RAM)
+    assert seen.task is not None and seen.task.number == 1
+    assert [lab.id for lab in seen.mine] == [rams.id] and seen.others == []
+    map_page = run_page("pages/map.py", RAM)
+    assert rams.id in _map_html(map_page) and sitas.id not in _map_html(map_page)
+    assert _switcher(map_page) == [MINE]
+    label_page = run_page("pages/label.py", RAM)
+    assert rams.id in _map_html(label_page) and sitas.id not in _map_html(label_page)
+    profile = next(s for s in label_page.selectbox if s.label == "Season profile of")
+    assert profile.options == [field_name(rams)]  # nor among the fields to see the season of
+    review = run_page("pages/review.py", RAM)
+    queue = next(s for s in review.selectbox if s.label.startswith("Field ("))
+    assert queue.label == "Field (1 in the queue)"  # Sita's submitted field is not in it
+
+    # Someone not mapping that task sees both mappings: they are saved.
+    others = fields_in_sight(campaigns.store, scene.scene_id, GITA).others
+    assert sorted(lab.id for lab in others) == sorted([sitas.id, rams.id])
+    assert sitas.id in _map_html(run_page("pages/map.py", GITA))
