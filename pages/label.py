@@ -135,7 +135,7 @@ if "area" not in state:
     state["area"] = parse_bbox(remembered("area_text", ""))
 
 
-work = LabelWork(store, scene, identity, drafts, task, tuple(mine))
+work = LabelWork(store, scene, identity, drafts, task, tuple(mine), in_sight.hidden)
 news = take_map_news(work)
 offer_map_intake(work)  # the next run's buttons take the map's drawings first
 take_view_presses(state, state.get(LABEL_MAP))  # key E, pressed in the map or on the page
@@ -202,7 +202,7 @@ if request is not None:
         request = None
 overlay = served_result(result, served) if result else None
 show_enhanced = overlay is not None and showing_enhanced(state)
-outlining = Outlining(scene, result if show_enhanced else None, store, drafts)
+outlining = Outlining(scene, result if show_enhanced else None, store, drafts, in_sight.hidden)
 if tool == OUTLINE_TOOL:
     draft = take_click(news, outlining, draft)
     draft = take_centred_field(outlining, draft)

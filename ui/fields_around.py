@@ -35,17 +35,20 @@ class FieldsAround:
     """What a proposal stops at: the scene's firm saved fields (:func:`firm_fields_near`),
     as the volunteer is editing them where they are (``edited``: id → the outline on the
     map, not saved yet), and the volunteer's own unsaved drawings that are not unchanged
-    proposals (``drawn``: drawn by hand, or proposals edited). All lon/lat."""
+    proposals (``drawn``: drawn by hand, or proposals edited); not the fields ``hidden`` from
+    the volunteer (ids: ``ui.fields_in_sight``). All lon/lat."""
 
     store: LabelStore
     scene_id: str
     drawn: tuple[BaseGeometry, ...] = ()
     edited: Mapping[str, BaseGeometry] = field(default_factory=dict)
+    hidden: frozenset[str] = frozenset()
 
     def cut(self, outline: Polygon, at: tuple[float, float] | None = None) -> Trimmed:
         """``outline`` (lon/lat) with what lies in those fields cut away: the piece holding
         the click ``at`` (lon, lat), else the largest (:func:`clear_of`)."""
-        saved = firm_fields_near(self.store, outline, self.scene_id) | dict(self.edited)
+        near = firm_fields_near(self.store, outline, self.scene_id)
+        saved = {i: g for i, g in near.items() if i not in self.hidden} | dict(self.edited)
         return clear_of(outline, [*saved.values(), *self.drawn], at)
 
 

@@ -1,5 +1,6 @@
 """Which saved fields of a scene a person sees (the Label, Map and Review pages): their own
-and everyone else's, except the other mapping of a task they map twice-over.
+and everyone else's, except the other mapping of a task they map twice-over. Those hidden
+are not said either: not in a save's warnings, nor as a border the outline assist stops at.
 
 A task mapped twice is mapped independently: while one of its two volunteers holds it, the
 other volunteer's fields in it are hidden from them on every map, or the two mappings would
@@ -25,12 +26,14 @@ MINE, OTHERS = "your fields", "others' fields"  # the layers' names in the map's
 
 @dataclass(frozen=True)
 class FieldsInSight:
-    """A person's view of a scene's saved fields: ``mine``, the ``others`` they may see, and
-    the campaign task they are mapping there (None: they map freely)."""
+    """A person's view of a scene's saved fields: ``mine``, the ``others`` they may see, the
+    campaign task they are mapping there (None: they map freely) and the ids of the fields
+    hidden from them (the other mapping of that task, when it is mapped twice)."""
 
     mine: list[Label]
     others: list[Label]
     task: Task | None
+    hidden: frozenset[str] = frozenset()
 
     @property
     def every(self) -> list[Label]:
@@ -62,7 +65,9 @@ def fields_in_sight(store: BaseLabelStore, scene_id: str, identity: Identity) ->
     fields = list(store.query(LabelFilter(scene_id=scene_id)))
     mine = [lab for lab in fields if lab.annotator == identity.name]
     others = [lab for lab in fields if lab.annotator != identity.name]
-    return FieldsInSight(mine, independent(others, task, identity.name), task)
+    seen = independent(others, task, identity.name)
+    hidden = frozenset(lab.id for lab in others) - {lab.id for lab in seen}
+    return FieldsInSight(mine, seen, task, hidden)
 
 
 def label_page_task(store: BaseLabelStore, scene_id: str, identity: Identity) -> Task | None:

@@ -6,7 +6,7 @@ shows them; nothing here raises for a user mistake.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,11 +101,13 @@ def save_new_fields(
     submit: bool = True,
     task: Task | None = None,
     drawing_of: Callable[[BaseGeometry], tuple[str, str | None]] | None = None,
+    hidden: Collection[str] = (),
 ) -> list[Outcome]:
     """Save each drawing as a new label of this user (submitted for review, or draft),
     in the campaign ``task`` they are mapping when it lies mostly inside it (one mostly
     outside is saved without a task, and its outcome says so); ``drawing_of`` tells how
-    each outline came to be (default: drawn by hand)."""
+    each outline came to be (default: drawn by hand). An overlap with a field ``hidden``
+    from them (``ui.fields_in_sight``) is not said."""
     outcomes = []
     name_of = store_namer(store.get)
     for geometry in geometries:
@@ -132,7 +134,8 @@ def save_new_fields(
             outcomes.append(failed_outcome(exc, name_of))
             continue
         saved = result.label
-        note = f" ({describe_findings(result.warnings, name_of)})" if result.warnings else ""
+        said = [f for f in result.warnings if f.other is None or f.other not in hidden]
+        note = f" ({describe_findings(said, name_of)})" if said else ""
         if task is not None and saved.task_id is None:
             note += f", outside task {task.number}: it carries no task"
         outcomes.append(

@@ -45,7 +45,8 @@ PENDING_DELETE_KEY = "pending_delete"  # the fields removed on the map, awaiting
 @dataclass(frozen=True)
 class LabelWork:
     """Who works on what on the Label page: the label store, the scene, the volunteer, their
-    drafts, the campaign task they map (None: they map freely) and their saved fields."""
+    drafts, the campaign task they map (None: they map freely), their saved fields and the
+    ids of the fields hidden from them (``ui.fields_in_sight``)."""
 
     store: LabelStore
     scene: Scene
@@ -53,6 +54,7 @@ class LabelWork:
     drafts: Drafts
     task: Task | None
     mine: tuple[Label, ...]
+    hidden: frozenset[str] = frozenset()
 
 
 def _said(outcomes: list[tuple[bool, str]]) -> None:
@@ -83,7 +85,7 @@ def take_map_news(work: LabelWork, clicks: bool = True) -> dict[str, Any]:
     if refused:  # too large to keep: said, and off the map
         _said([(False, note) for note in refused])
         bump_map()
-    elif changed and fit_queue(work.store, work.scene, drafts, work.identity.name):
+    elif changed and fit_queue(work.store, work.scene, drafts, work.identity.name, work.hidden):
         bump_map()  # the proposal waiting (yellow) now stops at the new drawing
     if removed:
         state[PENDING_DELETE_KEY] = removed
@@ -115,6 +117,7 @@ def save_work(work: LabelWork, submit: bool) -> None:
         submit=submit,
         task=work.task,
         drawing_of=Proposals.beside(drafts.path).drawing_of,
+        hidden=work.hidden,
     )
     forget_saved_proposals(drafts, drawn.new, outcomes)
     outcomes += save_edits(
@@ -124,7 +127,7 @@ def save_work(work: LabelWork, submit: bool) -> None:
         identity,
     )
     drafts.save(unsaved_after_save(drawn, outcomes))
-    fit_queue(work.store, scene, drafts, identity.name)
+    fit_queue(work.store, scene, drafts, identity.name, work.hidden)
     forget_seen(scene)
     _said([(o.ok, o.message) for o in outcomes])
     state[UNDO_KEY] = after_save(

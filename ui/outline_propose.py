@@ -48,17 +48,18 @@ QUEUE_MESSAGE_KEY = "assist_queue_message"  # said under the map, beside Keep an
 @dataclass(frozen=True)
 class Outlining:
     """What the assist works with on the Label page: the scene, the enhanced area shown
-    (None: the original, read around each click), the label store and the volunteer's
-    drafts."""
+    (None: the original, read around each click), the label store, the volunteer's drafts
+    and the ids of the fields hidden from them (``ui.fields_in_sight``)."""
 
     scene: Scene
     shown: CachedResult | None
     store: LabelStore
     drafts: Drafts
+    hidden: frozenset[str] = frozenset()
 
     def around(self, draft: Draft) -> FieldsAround:
         """What a proposal stops at while ``draft`` is on the map (:func:`fields_around`)."""
-        return fields_around(self.store, self.scene, self.drafts, draft)
+        return fields_around(self.store, self.scene, self.drafts, draft, hidden=self.hidden)
 
 
 @dataclass(frozen=True)
@@ -135,13 +136,15 @@ def fields_around(
     drafts: Drafts,
     draft: Draft,
     record: Proposals | None = None,
+    hidden: frozenset[str] = frozenset(),
 ) -> FieldsAround:
     """What a proposal on ``scene`` stops at: the firm saved fields (as ``draft`` edits
-    them) and the unsaved drawings of ``draft`` that are not proposals unchanged (as
-    ``record``, the proposals beside ``drafts`` when already read, knows them)."""
+    them; not those ``hidden``) and the unsaved drawings of ``draft`` that are not proposals
+    unchanged (as ``record``, the proposals beside ``drafts`` when already read, knows
+    them)."""
     drawn = (record or Proposals.beside(drafts.path)).not_proposed(draft.new)
     edited = {label_id: outline for label_id, (outline, _) in draft.edits.items()}
-    return FieldsAround(store, scene.scene_id, drawn, edited)
+    return FieldsAround(store, scene.scene_id, drawn, edited, hidden)
 
 
 def answered(

@@ -138,20 +138,28 @@ def _confirm(at: Outlining, keep: bool, user: str) -> None:
         click = LastClick(inside.x, inside.y, every_date(scene), current_date(scene))
         version = record.queue_version or assist_version()
         add_proposal(drafts, drafts.load(), first, version, click)
-    fit_queue(at.store, scene, drafts, user)
+    fit_queue(at.store, scene, drafts, user, at.hidden)
     if not Proposals.beside(drafts.path).queue:
         say_under_map(QUEUE_DONE)
     bump_map()
 
 
-def fit_queue(store: LabelStore, scene: Scene, drafts: Drafts, user: str) -> bool:
+def fit_queue(
+    store: LabelStore,
+    scene: Scene,
+    drafts: Drafts,
+    user: str,
+    hidden: frozenset[str] = frozenset(),
+) -> bool:
     """Fit the outline-all queue's next proposal to the fields drawn, edited or saved since
-    Outline all (:meth:`Proposals.fit_queue_head`), and say so on the panel when that
-    changed it. True when it did (the map's yellow outline is then out of date)."""
+    Outline all (:meth:`Proposals.fit_queue_head`; not the fields ``hidden`` from ``user``),
+    and say so on the panel when that changed it. True when it did (the map's yellow outline
+    is then out of date)."""
     record = Proposals.beside(drafts.path)
     if not record.queue:
         return False
-    fit = record.fit_queue_head(fields_around(store, scene, drafts, drafts.load(), record), user)
+    around = fields_around(store, scene, drafts, drafts.load(), record, hidden)
+    fit = record.fit_queue_head(around, user)
     if not (fit.cut or fit.skipped):
         return False
     record.save()

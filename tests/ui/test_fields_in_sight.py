@@ -6,14 +6,18 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
-from shapely.geometry import box
+from shapely.geometry import box, mapping
+from shapely.geometry.base import BaseGeometry
 from streamlit.testing.v1 import AppTest
 
 from labels.model import Label, Role, Status
 from tests.ui.campaign_steps import campaign_on_sample, map_with_fields
-from tests.ui.conftest import run_page
+from tests.ui.conftest import run_page, shown
+from tests.ui.test_label_page import map_sends
 from ui.auth import Identity
+from ui.fields_around import FieldsAround
 from ui.fields_in_sight import MINE, OTHERS, fields_in_sight
 from ui.plain_words import field_name
 
@@ -86,3 +90,49 @@ def test_the_second_mapper_of_a_task_mapped_twice_sees_no_field_of_the_first(
     others = fields_in_sight(campaigns.store, scene.scene_id, GITA).others
     assert sorted(lab.id for lab in others) == sorted([sitas.id, rams.id])
     assert sitas.id in _map_html(run_page("pages/map.py", GITA))
+
+
+def _feature(outline: BaseGeometry) -> dict[str, Any]:
+    return {"type": "Feature", "properties": {}, "geometry": mapping(outline)}
+
+
+def _saved_on_label_page(app_data: Path, who: Identity, outline: BaseGeometry) -> str:
+    """``who`` draws ``outline`` on the Label page and saves it; what the page says."""
+    app = run_page("pages/label.py", who)
+    app.radio(key="tool").set_value("Draw fields").run()
+    app = map_sends(app, all_drawings=[_feature(outline)], last_active_drawing=_feature(outline))
+    next(b for b in app.button if b.label == "Save & submit").click().run()
+    assert not app.exception and not app.error, (app.exception, app.error)
+    return " ".join(shown(w.value) for w in app.warning)
+
+
+def test_a_save_over_the_other_mapping_says_nothing_of_it(app_data: Path) -> None:
+    scene, campaigns, made = campaign_on_sample(app_data, "twice", double_share=1.0)
+    [sitas] = map_with_fields(campaigns, made, scene, "Sita")
+    campaigns.lock_for_mapping(made.id, 1, "Ram")
+    assert fields_in_sight(campaigns.store, scene.scene_id, RAM).hidden == {sitas.id}
+
+    said = _saved_on_label_page(app_data, RAM, sitas.geometry)  # the same field, on his own
+    assert "Sita" not in said and "overlap" not in said, said
+    [rams] = [lab for lab in campaigns.fields(made.id) if lab.annotator == "Ram"]
+    assert rams.task_id == sitas.task_id  # saved in the task, beside Sita's
+
+    # Gita maps freely: the overlap with Sita's field is said to her.
+    said = _saved_on_label_page(app_data, GITA, sitas.geometry.buffer(0.0001))
+    assert "overlaps" in said and "by Sita" in said, said
+
+
+def test_the_assist_stops_at_every_field_in_sight_and_at_none_hidden(app_data: Path) -> None:
+    scene, campaigns, made = campaign_on_sample(app_data, "twice", double_share=1.0)
+    [sitas] = map_with_fields(campaigns, made, scene, "Sita")  # drawn by hand: firm
+    campaigns.lock_for_mapping(made.id, 1, "Ram")
+    hidden = fields_in_sight(campaigns.store, scene.scene_id, RAM).hidden
+    west, south, east, north = sitas.geometry.bounds
+    half = (east - west) / 2
+    proposal = box(west + half, south, east + half, north)  # half of it over Sita's field
+    at = (east + half / 2, (south + north) / 2)  # clicked in the half outside it
+    rams = FieldsAround(campaigns.store, scene.scene_id, hidden=hidden).cut(proposal, at)
+    assert rams.cut_along == 0 and rams.outline is not None and rams.outline.equals(proposal)
+    seen = FieldsAround(campaigns.store, scene.scene_id).cut(proposal, at)  # Sita's in sight
+    assert seen.cut_along == 1 and seen.outline is not None
+    assert abs(seen.outline.area - proposal.area / 2) < 0.01 * proposal.area
