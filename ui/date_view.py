@@ -13,17 +13,14 @@ from sr.imagery.render import view_bands
 from sr.imagery.scene import Scene
 from sr.imagery.scene_errors import SceneError
 from ui.label_actions import DrawnOn
+from ui.scene_map import MODE_NAMES
 from ui.state import bump_map
 from ui.uninterrupted import uninterrupted
 
 DATE_KEY = "view_date"  # shared by Map, Label and Review: the date stays when changing page
 MODE_KEY = "view_mode"  # the view's radio; it stays when changing page too (date_switch)
 NEXT_DATE_KEY = "d"  # the keyboard key of "Next date"
-VIEW_NAMES: dict[str, str] = {
-    "true": "true colour",
-    "false": "false colour (NIR-R-G)",
-    "ndvi": "NDVI (vegetation)",
-}
+VIEW_NAMES = {**MODE_NAMES, "ndvi": "NDVI (vegetation)"}  # the radio's; the layer's: MODE_NAMES
 
 
 def current_date(scene: Scene) -> int:

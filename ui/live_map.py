@@ -49,13 +49,13 @@ from ui.layout import NARROW_SCREEN_PX, PAGE_TOP_PX
 from ui.registry import ServedScene
 from ui.scene_map import (
     MAX_ZOOM,
-    MODE_NAMES,
     NO_BASEMAP,
     PIXEL_TILES,
     DrawKeys,
     TileKey,
     TouchScrolls,
     scene_frame,
+    scene_layer_name,
 )
 from ui.settings import basemap_urls
 from ui.tile_routes import tile_url
@@ -233,8 +233,7 @@ def scene_spec(
 ) -> dict[str, Any]:
     """One date of the scene in one view (another key and a swipe: the date swipe)."""
     scene = served.scene
-    dated = f", {scene.dates[date].label}" if len(scene.dates) > 1 else ""
-    name = f"{scene.name} ({MODE_NAMES[mode]}{dated})"
+    name = scene_layer_name(scene, mode, date)
     return tiles_spec(
         key,
         tile_url(scene.scene_id, mode, tile_key(scene.scene_id), date),

@@ -20,7 +20,7 @@ from shapely.geometry.base import BaseGeometry
 
 from sr.imagery.bands import DisplayMode
 from sr.imagery.render import native_zoom
-from sr.imagery.scene import BBox
+from sr.imagery.scene import BBox, Scene
 from ui.assets import use_local_assets
 from ui.registry import ServedScene
 from ui.settings import basemap_urls
@@ -47,6 +47,13 @@ MapParent = folium.Map | folium.FeatureGroup
 AREA_STYLE: dict[str, Any] = {"color": "#00e5ff", "weight": 2, "fill": False, "dashArray": "8 6"}
 
 
+def scene_layer_name(scene: Scene, mode: DisplayMode, date: int) -> str:
+    """The scene's layer as the map's switcher names it: 'x.tif (NDVI, date 2)' (no date for
+    a scene of one date)."""
+    dated = f", {scene.dates[date].label}" if len(scene.dates) > 1 else ""
+    return f"{scene.name} ({MODE_NAMES[mode]}{dated})"
+
+
 def base_map(
     served: ServedScene,
     mode: DisplayMode,
@@ -59,9 +66,7 @@ def base_map(
     scene = served.scene
     fmap = scene_frame(served)
     add_basemap(fmap, basemap)
-    dated = f", {scene.dates[date].label}" if len(scene.dates) > 1 else ""
-    name = f"{scene.name} ({MODE_NAMES[mode]}{dated})"
-    add_scene_tiles(fmap, served, mode, name, tile_key, date=date)
+    add_scene_tiles(fmap, served, mode, scene_layer_name(scene, mode, date), tile_key, date=date)
     add_outline(fmap, scene.footprint, "scene outline", "#ffcc00", weight=2)
     fly_to(fmap, scene.lonlat_bounds)
     return fmap
