@@ -89,6 +89,6 @@ def test_back_to_an_earlier_enhanced_area_then_save_with_a_toast(browser, tmp_pa
         page.get_by_role("button", name="Save & submit").click()
         toast = page.get_by_test_id("stToast").filter(has_text="Saved rice field")
         toast.wait_for(timeout=30_000)
-        page.get_by_role("button", name="Undo").wait_for(timeout=5_000)
+        page.get_by_role("button", name="Undo").wait_for(timeout=30_000)
         page.screenshot(path=str(ARTIFACTS / "toast_after_save.png"))
         page.close()

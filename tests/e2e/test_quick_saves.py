@@ -56,7 +56,7 @@ def test_each_quick_save_keeps_the_crop_on_screen(browser, tmp_path: Path) -> No
         for i, crop in enumerate(CROPS):
             draw_square(page, half=12, dx0=-160 + 46 * i)  # ends with "Finish"
             _pick(page, crop_box, crop)  # no pause: pick the crop and save at once
-            shown.append(crop_box.input_value(timeout=1_000))  # what Save is pressed beside
+            shown.append(crop_box.input_value(timeout=30_000))  # what Save is pressed beside
             save.click()
             saved = new_label(data / "labels", known)
             known.add(saved.id)
