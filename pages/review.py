@@ -12,7 +12,7 @@ from labels.outline_outcomes import outcomes_by_outline
 from sr.sharpen.assessment import CONSISTENCY_MAP
 from ui.date_view import date_switch, other_date_choice
 from ui.enhance_flow import results_of_scene, served_result
-from ui.fields_in_sight import independent, label_page_task
+from ui.fields_in_sight import independent, label_page_task, unseen_tasks
 from ui.label_actions import review_field
 from ui.local_time import browser_zone
 from ui.methods import method_text
@@ -98,7 +98,8 @@ queue = queue_order(
         ),
     )
 )
-queue = independent(queue, label_page_task(store, scene.scene_id, identity), identity.name)
+held = label_page_task(store, scene.scene_id, identity)
+queue = independent(queue, unseen_tasks(store, scene.scene_id, identity, held), identity.name)
 tally = state.get("review_tally", ReviewTally())
 queue, held_back = without_sent_back(queue, CampaignStore(store).sent_back(scene.scene_id))
 if held_back:  # read each run: a task's state is not in the labels' revision

@@ -1,19 +1,23 @@
 """Which saved fields of a scene a person sees (the Label, Map and Review pages): their own
-and everyone else's, except the other mapping of a task they map twice-over. Those hidden
-are not said either: not in a save's warnings, nor as a border the outline assist stops at.
+and everyone else's, except the fields of a task mapped twice that is still being mapped.
+Those hidden are not said either: not in a save's warnings, nor as a border the outline
+assist stops at.
 
-A task mapped twice is mapped independently: while one of its two volunteers holds it, the
-other volunteer's fields in it are hidden from them on every map, or the two mappings would
-no longer be independent and their agreement would measure nothing.
+A task mapped twice is mapped independently, or the two mappings' agreement would measure
+nothing. So until both its mappers have handed it in, a volunteer sees no one else's fields
+in it: not its other mapper's while they map it, nor the first mapping before they take the
+task as its second mapper. Reviewers see them (the Review page's queue holds them), except in
+a task they map themselves.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from labels.base_store import BaseLabelStore, LabelFilter
+from labels.campaign_store import CampaignStore
 from labels.campaigns import Task, TaskState
 from labels.model import Label
 from ui.auth import Identity
@@ -28,7 +32,7 @@ MINE, OTHERS = "your fields", "others' fields"  # the layers' names in the map's
 class FieldsInSight:
     """A person's view of a scene's saved fields: ``mine``, the ``others`` they may see, the
     campaign task they are mapping there (None: they map freely) and the ids of the fields
-    hidden from them (the other mapping of that task, when it is mapped twice)."""
+    hidden from them (in tasks mapped twice and still being mapped)."""
 
     mine: list[Label]
     others: list[Label]
@@ -65,7 +69,7 @@ def fields_in_sight(store: BaseLabelStore, scene_id: str, identity: Identity) ->
     fields = list(store.query(LabelFilter(scene_id=scene_id)))
     mine = [lab for lab in fields if lab.annotator == identity.name]
     others = [lab for lab in fields if lab.annotator != identity.name]
-    seen = independent(others, task, identity.name)
+    seen = independent(others, unseen_tasks(store, scene_id, identity, task), identity.name)
     hidden = frozenset(lab.id for lab in others) - {lab.id for lab in seen}
     return FieldsInSight(mine, seen, task, hidden)
 
@@ -76,9 +80,25 @@ def label_page_task(store: BaseLabelStore, scene_id: str, identity: Identity) ->
     return task if task is not None and task.state is TaskState.LOCKED_MAPPING else None
 
 
-def independent(labels: list[Label], task: Task | None, mapper: str) -> list[Label]:
-    """``labels`` without another volunteer's fields in ``task`` when it is mapped twice and
-    ``mapper`` maps it: its two mappers work independently."""
-    if task is None or task.copies < 2:
-        return labels
-    return [lab for lab in labels if lab.task_id != task.ref or lab.annotator == mapper]
+def unseen_tasks(
+    store: BaseLabelStore, scene_id: str, identity: Identity, held: Task | None
+) -> set[str]:
+    """The refs of the tasks mapped twice whose other fields ``identity`` does not see: the
+    task they map (``held``), and for a volunteer every such task not handed in twice yet."""
+    refs = {held.ref} if held is not None and held.copies > 1 else set()
+    if identity.can_review:
+        return refs
+    campaigns = CampaignStore(store)
+    for campaign in campaigns.campaigns(scene_id):
+        refs |= {t.ref for t in campaigns.tasks(campaign.id) if being_mapped_twice(t)}
+    return refs
+
+
+def being_mapped_twice(task: Task) -> bool:
+    """Whether ``task`` is mapped twice and not yet handed in by both its mappers."""
+    return task.copies > 1 and len(set(task.mappers)) < task.copies
+
+
+def independent(labels: list[Label], unseen: Collection[str], person: str) -> list[Label]:
+    """``labels`` without other people's fields in the tasks ``unseen`` (refs)."""
+    return [lab for lab in labels if lab.task_id not in unseen or lab.annotator == person]

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from labels.model import Label, Role, Status
 from tests.ui.campaign_steps import campaign_on_sample, map_with_fields
-from tests.ui.conftest import run_page, shown
+from tests.ui.conftest import MAYA, run_page, shown
 from tests.ui.test_label_page import map_sends
 from ui.auth import Identity
 from ui.fields_around import FieldsAround
@@ -86,10 +86,26 @@ def test_the_second_mapper_of_a_task_mapped_twice_sees_no_field_of_the_first(
     queue = next(s for s in review.selectbox if s.label.startswith("Field ("))
     assert queue.label == "Field (1 in the queue)"  # Sita's submitted field is not in it
 
-    # Someone not mapping that task sees both mappings: they are saved.
-    others = fields_in_sight(campaigns.store, scene.scene_id, GITA).others
-    assert sorted(lab.id for lab in others) == sorted([sitas.id, rams.id])
+    # Nor does any other volunteer until both have handed it in; a reviewer does.
+    assert fields_in_sight(campaigns.store, scene.scene_id, GITA).others == []
+    assert sitas.id not in _map_html(run_page("pages/map.py", GITA))
+    maya = fields_in_sight(campaigns.store, scene.scene_id, MAYA).others
+    assert sorted(lab.id for lab in maya) == sorted([sitas.id, rams.id])
+    campaigns.mark_mapped(made.id, 1, "Ram")  # mapped twice: both mappings can be seen
+    gita = fields_in_sight(campaigns.store, scene.scene_id, GITA).others
+    assert sorted(lab.id for lab in gita) == sorted([sitas.id, rams.id])
     assert sitas.id in _map_html(run_page("pages/map.py", GITA))
+
+
+def test_the_first_mapping_is_hidden_before_its_second_mapper_takes_the_task(
+    app_data: Path,
+) -> None:
+    scene, campaigns, made = campaign_on_sample(app_data, "twice", double_share=1.0)
+    [sitas] = map_with_fields(campaigns, made, scene, "Sita")  # handed in, waiting for Ram
+    assert fields_in_sight(campaigns.store, scene.scene_id, RAM).hidden == {sitas.id}
+    for page in ("pages/map.py", "pages/label.py"):
+        assert sitas.id not in _map_html(run_page(page, RAM))
+    assert sitas.id in _map_html(run_page("pages/map.py", SITA))  # her own, always
 
 
 def _feature(outline: BaseGeometry) -> dict[str, Any]:
@@ -117,7 +133,8 @@ def test_a_save_over_the_other_mapping_says_nothing_of_it(app_data: Path) -> Non
     [rams] = [lab for lab in campaigns.fields(made.id) if lab.annotator == "Ram"]
     assert rams.task_id == sitas.task_id  # saved in the task, beside Sita's
 
-    # Gita maps freely: the overlap with Sita's field is said to her.
+    # Once both have handed the task in, an overlap with Sita's field is said to Gita.
+    campaigns.mark_mapped(made.id, 1, "Ram")
     said = _saved_on_label_page(app_data, GITA, sitas.geometry.buffer(0.0001))
     assert "overlaps" in said and "by Sita" in said, said
 
