@@ -48,7 +48,7 @@ from ui.enhanced_areas import (
     select_enhanced_area,
     thumbnail_png,
 )
-from ui.field_layers import MapField, add_fields, fields_legend_html
+from ui.field_layers import LEGEND_TITLE, MapField, add_fields, fields_legend_html
 from ui.fields_in_sight import fields_in_sight
 from ui.goto_box import LABEL_GOTO, goto_box
 from ui.hand_in import Leftovers
@@ -334,7 +334,7 @@ with side:
                 )
 
     st.subheader("3 · Fields")
-    with st.expander("Map legend: crops and field states"):
+    with st.expander(LEGEND_TITLE):
         st.markdown(fields_legend_html(), unsafe_allow_html=True)  # the app's constants only
     if tool == OUTLINE_TOOL:
         outline_panel(outlining, identity)

@@ -8,6 +8,7 @@ from streamlit_folium import st_folium
 
 from ui.assets import MissingAssetsError
 from ui.date_view import date_switch
+from ui.field_layers import LEGEND_TITLE, fields_legend_html
 from ui.fields_in_sight import fields_in_sight
 from ui.goto_box import goto_box
 from ui.scene_map import basemap_choices, build_scene_map, fly_to
@@ -31,6 +32,9 @@ with right:
         "Zoom in to see the scene at full resolution. The yellow line is the scene's outline."
     )
     st.caption(in_sight.note())
+    if in_sight.every:
+        with st.expander(LEGEND_TITLE):
+            st.markdown(fields_legend_html(), unsafe_allow_html=True)  # the app's constants only
 with left:
     try:
         fmap = build_scene_map(served, mode, tile_key, basemap, date, in_sight.layers())

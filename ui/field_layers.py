@@ -131,6 +131,9 @@ def _line(colour: str, dash: str | None, width: int = 3) -> str:
     )
 
 
+LEGEND_TITLE = "Map legend: crops and field states"  # the expander that holds it
+
+
 def fields_legend_html() -> str:
     """The map's field colours (one per crop) and line styles (draft, rejected, unsaved),
     as HTML built from the app's own constants only."""

@@ -17,6 +17,7 @@ from tests.ui.campaign_steps import campaign_on_sample, map_with_fields
 from tests.ui.conftest import MAYA, run_page, shown
 from tests.ui.test_label_page import map_sends
 from ui.auth import Identity
+from ui.field_layers import LEGEND_TITLE
 from ui.fields_around import FieldsAround
 from ui.fields_in_sight import MINE, OTHERS, fields_in_sight
 from ui.plain_words import field_name
@@ -52,6 +53,7 @@ def test_the_map_page_shows_ones_own_fields_and_others(app_data: Path) -> None:
     html = _map_html(app)
     assert sitas.id in html and gitas.id in html
     assert _switcher(app) == [MINE, OTHERS]
+    assert [e.label for e in app.expander] == [LEGEND_TITLE]  # what the colours mean
     assert "1 of yours, 1 by others" in _captions(app)
 
 
@@ -59,6 +61,7 @@ def test_a_scene_without_fields_says_so_and_adds_no_layer(app_data: Path) -> Non
     campaign_on_sample(app_data, "empty")
     app = run_page("pages/map.py", SITA)
     assert "No saved fields to show" in _captions(app)
+    assert not app.expander  # no legend for no field
     assert _switcher(app) == []
 
 
