@@ -12,7 +12,7 @@ from labels.outline_outcomes import outcomes_by_outline
 from sr.sharpen.assessment import CONSISTENCY_MAP
 from ui.date_view import date_switch, other_date_choice
 from ui.enhance_flow import results_of_scene, served_result
-from ui.fields_in_sight import independent, label_page_task, unseen_tasks
+from ui.fields_in_sight import seen_by
 from ui.label_actions import review_field
 from ui.local_time import browser_zone
 from ui.methods import method_text
@@ -98,8 +98,7 @@ queue = queue_order(
         ),
     )
 )
-held = label_page_task(store, scene.scene_id, identity)
-queue = independent(queue, unseen_tasks(store, scene.scene_id, identity, held), identity.name)
+queue = seen_by(identity, queue, store, scene.scene_id)  # not a task mapped twice, mapped now
 tally = state.get("review_tally", ReviewTally())
 queue, held_back = without_sent_back(queue, CampaignStore(store).sent_back(scene.scene_id))
 if held_back:  # read each run: a task's state is not in the labels' revision

@@ -74,6 +74,14 @@ def fields_in_sight(store: BaseLabelStore, scene_id: str, identity: Identity) ->
     return FieldsInSight(mine, seen, task, hidden)
 
 
+def seen_by(
+    identity: Identity, labels: list[Label], store: BaseLabelStore, scene_id: str
+) -> list[Label]:
+    """Those of ``labels`` (of ``scene_id``) that ``identity`` sees (see the module)."""
+    held = label_page_task(store, scene_id, identity)
+    return independent(labels, unseen_tasks(store, scene_id, identity, held), identity.name)
+
+
 def label_page_task(store: BaseLabelStore, scene_id: str, identity: Identity) -> Task | None:
     """The task this person is mapping on this scene (None when they map freely)."""
     task = held_task(store, scene_id, identity)
