@@ -19,7 +19,7 @@ from sr.jobs.records import JobRecord
 from sr.sharpen.assessment import ADDED_MAP, CONSISTENCY_MAP
 from sr.sharpen.methods import get_method
 from sr.sharpen.pipeline import request_key
-from ui.campaign_map import add_task_outline
+from ui.campaign_map import add_hidden_tasks, add_task_outline
 from ui.campaign_panel import WAIT_FOR_THE_MAP, task_panel
 from ui.consistency_view import (
     ADDED_LEGEND,
@@ -242,6 +242,7 @@ with map_col:
         add_area(layers, area, fit=False)
     if task is not None:
         add_task_outline(layers, task)
+    add_hidden_tasks(layers, in_sight.waiting)  # why no field shows there
     add_fields(layers, [MapField.of(lab) for lab in others], "others' fields")
     add_queue_layer(layers, drafts)
     if tool == OUTLINE_TOOL:

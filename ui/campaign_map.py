@@ -17,6 +17,13 @@ from ui.scene_map import MapParent
 TOOLTIP_COMMENT = 120  # characters of a reviewer's comment in a task's tooltip
 TASK_OUTLINE = {"color": "#ff1744", "weight": 4, "fill": False, "dashArray": "10 6"}
 FIRST_BORDER = {"color": "#000000", "weight": 3}  # a task a coordinator wants mapped first
+HIDDEN_OUTLINE = {"color": "#9e9e9e", "weight": 2, "fill": True, "fillOpacity": 0.1,
+                  "dashArray": "2 6"}  # fmt: skip
+HIDDEN_TASKS = "tasks being mapped twice"  # the layer's name in the map's switcher
+HIDDEN_TIP = (
+    "Task {n} is mapped independently by two volunteers: its fields show here once both "
+    "have handed it in."
+)
 
 
 def task_words(task: Task, now: str, show_holder: bool) -> list[str]:
@@ -80,6 +87,25 @@ def add_tasks(
     held = None if clear is None else clear.ref
     features = [task_feature(t, now, show_holders, filled=t.ref != held) for t in tasks]
     add_features(fmap, features, "tasks")
+
+
+def add_hidden_tasks(fmap: MapParent, tasks: Sequence[Task]) -> None:
+    """The tasks whose fields are hidden from the person (``ui.fields_in_sight``): a grey
+    dashed outline each, saying why nothing shows in it (no layer for none)."""
+    if not tasks:
+        return
+    features = [
+        {
+            "type": "Feature",
+            "properties": {
+                "_tooltip": html.escape(HIDDEN_TIP.format(n=task.number)),
+                "_style": HIDDEN_OUTLINE,
+            },
+            "geometry": mapping(task.geometry),
+        }
+        for task in tasks
+    ]
+    add_features(fmap, features, HIDDEN_TASKS)
 
 
 def add_task_outline(fmap: MapParent, task: Task) -> None:

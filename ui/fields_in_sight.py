@@ -21,6 +21,7 @@ from labels.campaign_store import CampaignStore
 from labels.campaigns import Task, TaskState
 from labels.model import Label
 from ui.auth import Identity
+from ui.campaign_map import add_hidden_tasks
 from ui.campaign_view import held_task
 from ui.field_layers import MapField, add_fields
 from ui.scene_map import MapParent
@@ -31,13 +32,15 @@ MINE, OTHERS = "your fields", "others' fields"  # the layers' names in the map's
 @dataclass(frozen=True)
 class FieldsInSight:
     """A person's view of a scene's saved fields: ``mine``, the ``others`` they may see, the
-    campaign task they are mapping there (None: they map freely) and the ids of the fields
-    hidden from them (in tasks mapped twice and still being mapped)."""
+    campaign task they are mapping there (None: they map freely), the ids of the fields
+    hidden from them (in tasks mapped twice and still being mapped) and the tasks, other than
+    theirs, that hide some (``waiting``: their outlines say why nothing shows there)."""
 
     mine: list[Label]
     others: list[Label]
     task: Task | None
     hidden: frozenset[str] = frozenset()
+    waiting: tuple[Task, ...] = ()
 
     @property
     def every(self) -> list[Label]:
@@ -45,22 +48,31 @@ class FieldsInSight:
         return [*self.mine, *self.others]
 
     def layers(self) -> list[Callable[[MapParent], object]]:
-        """Adders of the map layers that show them: theirs, then the others' (each listed
-        in the map's layer switcher; none for no fields)."""
-        return [
+        """Adders of the map layers that show them: theirs, then the others', then the
+        outlines of the tasks ``waiting`` (each listed in the map's layer switcher; none for
+        no fields)."""
+        fields = [
             functools.partial(add_fields, fields=[MapField.of(lab) for lab in labels], name=name)
             for name, labels in ((MINE, self.mine), (OTHERS, self.others))
             if labels
         ]
+        return [*fields, functools.partial(add_hidden_tasks, tasks=self.waiting)]
 
     def note(self) -> str:
-        """What the map shows of them, in a sentence."""
+        """What the map shows of them, in a sentence or two."""
         if not self.mine and not self.others:
-            return "No saved fields to show on this scene yet."
-        return (
-            f"Saved fields on the map: {len(self.mine)} of yours, {len(self.others)} by others "
-            "(the layers button at the map's top right shows or hides them)."
-        )
+            said = "No saved fields to show on this scene yet."
+        else:
+            said = (
+                f"Saved fields on the map: {len(self.mine)} of yours, {len(self.others)} by "
+                "others (the layers button at the map's top right shows or hides them)."
+            )
+        if self.waiting:
+            said += (
+                f" {len(self.waiting)} task(s) outlined in grey dashes are mapped independently "
+                "by two volunteers: their fields show once both have handed them in."
+            )
+        return said
 
 
 def fields_in_sight(store: BaseLabelStore, scene_id: str, identity: Identity) -> FieldsInSight:
@@ -69,9 +81,13 @@ def fields_in_sight(store: BaseLabelStore, scene_id: str, identity: Identity) ->
     fields = list(store.query(LabelFilter(scene_id=scene_id)))
     mine = [lab for lab in fields if lab.annotator == identity.name]
     others = [lab for lab in fields if lab.annotator != identity.name]
-    seen = independent(others, unseen_tasks(store, scene_id, identity, task), identity.name)
-    hidden = frozenset(lab.id for lab in others) - {lab.id for lab in seen}
-    return FieldsInSight(mine, seen, task, hidden)
+    unseen = unseen_tasks(store, scene_id, identity, task)
+    seen = independent(others, {t.ref for t in unseen}, identity.name)
+    seen_ids = {lab.id for lab in seen}
+    hidden = [lab for lab in others if lab.id not in seen_ids]
+    holding = {lab.task_id for lab in hidden} - ({task.ref} if task is not None else set())
+    waiting = tuple(t for t in unseen if t.ref in holding)
+    return FieldsInSight(mine, seen, task, frozenset(lab.id for lab in hidden), waiting)
 
 
 def seen_by(
@@ -79,7 +95,8 @@ def seen_by(
 ) -> list[Label]:
     """Those of ``labels`` (of ``scene_id``) that ``identity`` sees (see the module)."""
     held = label_page_task(store, scene_id, identity)
-    return independent(labels, unseen_tasks(store, scene_id, identity, held), identity.name)
+    unseen = {t.ref for t in unseen_tasks(store, scene_id, identity, held)}
+    return independent(labels, unseen, identity.name)
 
 
 def label_page_task(store: BaseLabelStore, scene_id: str, identity: Identity) -> Task | None:
@@ -90,16 +107,20 @@ def label_page_task(store: BaseLabelStore, scene_id: str, identity: Identity) ->
 
 def unseen_tasks(
     store: BaseLabelStore, scene_id: str, identity: Identity, held: Task | None
-) -> set[str]:
-    """The refs of the tasks mapped twice whose other fields ``identity`` does not see: the
-    task they map (``held``), and for a volunteer every such task not handed in twice yet."""
-    refs = {held.ref} if held is not None and held.copies > 1 else set()
+) -> list[Task]:
+    """The tasks mapped twice whose other fields ``identity`` does not see: the task they
+    map (``held``), and for a volunteer every such task not handed in twice yet."""
+    tasks = [held] if held is not None and held.copies > 1 else []
     if identity.can_review:
-        return refs
+        return tasks
     campaigns = CampaignStore(store)
     for campaign in campaigns.campaigns(scene_id):
-        refs |= {t.ref for t in campaigns.tasks(campaign.id) if being_mapped_twice(t)}
-    return refs
+        tasks += [
+            t
+            for t in campaigns.tasks(campaign.id)
+            if being_mapped_twice(t) and (held is None or t.ref != held.ref)
+        ]
+    return tasks
 
 
 def being_mapped_twice(task: Task) -> bool:

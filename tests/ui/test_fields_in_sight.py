@@ -17,6 +17,7 @@ from tests.ui.campaign_steps import campaign_on_sample, map_with_fields
 from tests.ui.conftest import MAYA, run_page, shown
 from tests.ui.test_label_page import map_sends
 from ui.auth import Identity
+from ui.campaign_map import HIDDEN_TIP
 from ui.field_layers import LEGEND_TITLE
 from ui.fields_around import FieldsAround
 from ui.fields_in_sight import MINE, OTHERS, fields_in_sight
@@ -105,10 +106,17 @@ def test_the_first_mapping_is_hidden_before_its_second_mapper_takes_the_task(
 ) -> None:
     scene, campaigns, made = campaign_on_sample(app_data, "twice", double_share=1.0)
     [sitas] = map_with_fields(campaigns, made, scene, "Sita")  # handed in, waiting for Ram
-    assert fields_in_sight(campaigns.store, scene.scene_id, RAM).hidden == {sitas.id}
+    rams = fields_in_sight(campaigns.store, scene.scene_id, RAM)
+    assert rams.hidden == {sitas.id} and [t.number for t in rams.waiting] == [1]
+    tip = HIDDEN_TIP.format(n=1)
     for page in ("pages/map.py", "pages/label.py"):
-        assert sitas.id not in _map_html(run_page(page, RAM))
-    assert sitas.id in _map_html(run_page("pages/map.py", SITA))  # her own, always
+        app = run_page(page, RAM)
+        assert sitas.id not in _map_html(app)
+        assert tip in _map_html(app)  # the task's outline says why nothing shows there
+    assert "1 task(s) outlined in grey dashes" in _captions(run_page("pages/map.py", RAM))
+    sitas_view = run_page("pages/map.py", SITA)
+    assert sitas.id in _map_html(sitas_view) and tip not in _map_html(sitas_view)  # her own
+    assert tip not in _map_html(run_page("pages/map.py", MAYA))  # a reviewer sees it all
 
 
 def _feature(outline: BaseGeometry) -> dict[str, Any]:
