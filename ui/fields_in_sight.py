@@ -16,7 +16,7 @@ import functools
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from labels.base_store import BaseLabelStore, LabelFilter
+from labels.base_store import BaseLabelStore
 from labels.campaign_store import CampaignStore
 from labels.campaigns import Task, TaskState
 from labels.model import Label
@@ -24,6 +24,7 @@ from ui.auth import Identity
 from ui.campaign_map import add_hidden_tasks
 from ui.campaign_view import held_task
 from ui.field_layers import MapField, add_fields
+from ui.label_actions import fields_of
 from ui.scene_map import MapParent
 
 MINE, OTHERS = "your fields", "others' fields"  # the layers' names in the map's switcher
@@ -78,13 +79,13 @@ class FieldsInSight:
 def fields_in_sight(store: BaseLabelStore, scene_id: str, identity: Identity) -> FieldsInSight:
     """The saved fields of ``scene_id`` that ``identity`` sees (see the module)."""
     task = label_page_task(store, scene_id, identity)
-    fields = list(store.query(LabelFilter(scene_id=scene_id)))
+    fields = fields_of(store, scene_id)
     mine = [lab for lab in fields if lab.annotator == identity.name]
     others = [lab for lab in fields if lab.annotator != identity.name]
     unseen = unseen_tasks(store, scene_id, identity, task)
-    seen = independent(others, {t.ref for t in unseen}, identity.name)
-    seen_ids = {lab.id for lab in seen}
-    hidden = [lab for lab in others if lab.id not in seen_ids]
+    refs = {t.ref for t in unseen}
+    seen = independent(others, refs, identity.name)
+    hidden = [lab for lab in others if lab.task_id in refs]  # others: none is theirs
     holding = {lab.task_id for lab in hidden} - ({task.ref} if task is not None else set())
     waiting = tuple(t for t in unseen if t.ref in holding)
     return FieldsInSight(mine, seen, task, frozenset(lab.id for lab in hidden), waiting)
@@ -125,7 +126,7 @@ def unseen_tasks(
 
 def being_mapped_twice(task: Task) -> bool:
     """Whether ``task`` is mapped twice and not yet handed in by both its mappers."""
-    return task.copies > 1 and len(set(task.mappers)) < task.copies
+    return task.copies > 1 and len(task.mappers) < task.copies
 
 
 def independent(labels: list[Label], unseen: Collection[str], person: str) -> list[Label]:
