@@ -105,6 +105,12 @@ def app_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     st.cache_resource.clear()
 
 
+def map_html(app: AppTest) -> str:
+    """What the page's maps (streamlit-folium components) were given, as text: tile
+    addresses, layer names and field ids can be looked for in it."""
+    return " ".join(str(c.proto) for c in app.get("component_instance"))
+
+
 def shown(markdown: str) -> str:
     """The text a reader sees in escaped markdown source (``ui.text.escape_markdown``)."""
     return re.sub(r"\\(.)", r"\1", markdown)

@@ -31,7 +31,7 @@ from tests.ui.campaign_steps import (
     draw_on_the_map,
     map_with_fields,
 )
-from tests.ui.conftest import run_page, shown
+from tests.ui.conftest import map_html, run_page, shown
 from ui.auth import Identity
 from ui.campaign_panel import (
     BAD_IMAGERY,
@@ -355,15 +355,12 @@ def test_the_task_checked_shows_its_enhanced_area_under_its_fields(app_data: Pat
     request = SharpenRequest(scene, task_bbox(task), "bicubic")
     sharpened = sharpen_area(request, ResultCache(app_data / "cache" / "enhanced"))
 
-    def layers(app: AppTest) -> str:
-        return " ".join(str(c.proto) for c in app.get("component_instance"))
-
     review = run_page(CAMPAIGNS_PAGE, MAYA)
-    assert sharpened.key not in layers(review)  # nothing held: the progress map only
+    assert sharpened.key not in map_html(review)  # nothing held: the progress map only
     button(review, "Validate next task").click().run()
     assert not review.exception, review.exception
-    assert sharpened.key in layers(review)  # the enhanced area's tiles, under the fields
-    assert sharpened.key not in layers(run_page(CAMPAIGNS_PAGE, BOSS))  # checks nothing
+    assert sharpened.key in map_html(review)  # the enhanced area's tiles, under the fields
+    assert sharpened.key not in map_html(run_page(CAMPAIGNS_PAGE, BOSS))  # checks nothing
 
 
 def test_the_task_checked_is_seen_on_the_date_and_view_chosen_beside_its_decision(
@@ -375,9 +372,6 @@ def test_the_task_checked_is_seen_on_the_date_and_view_chosen_beside_its_decisio
     request = SharpenRequest(scene, task_bbox(task), "bicubic")  # date 1 only
     sharpened = sharpen_area(request, ResultCache(app_data / "cache" / "enhanced"))
 
-    def tiles(app: AppTest) -> str:
-        return " ".join(str(c.proto) for c in app.get("component_instance"))
-
     def date_switch(app: AppTest) -> bool:
         return any(b.key == "campaign-date-1" for b in app.button)
 
@@ -385,16 +379,16 @@ def test_the_task_checked_is_seen_on_the_date_and_view_chosen_beside_its_decisio
     assert not date_switch(review)  # nothing checked: the progress map, on date 1
     button(review, "Validate next task").click().run()
     assert any(shown(c.value).startswith("Sita saved 1 field(s)") for c in review.caption)
-    first = tiles(review)
+    first = map_html(review)
     assert f"/{scene.scene_id}/true/" in first and sharpened.key in first
     assert "enhanced, date 1" in first  # the layer says which date it sharpened
 
     review.button(key="campaign-date-1").click().run()  # date 2: the scene's own tiles
-    second = tiles(review)
+    second = map_html(review)
     assert f"/{scene.scene_id}/true-d1/" in second
     assert sharpened.key in second and "enhanced, date 1" in second  # none of date 2
     review.radio(key="view_mode").set_value("false").run()
-    assert f"/{scene.scene_id}/false-d1/" in tiles(review)
+    assert f"/{scene.scene_id}/false-d1/" in map_html(review)
 
     review.text_area(key="task_comment").input("Looks right.")
     button(review, "Validate").click().run()

@@ -22,7 +22,7 @@ from sr.imagery.scene import open_scene
 from sr.imagery.scene_errors import SceneError
 from sr.sharpen.pipeline import SharpenRequest, request_key
 from tests.conftest import PROJECT_ROOT
-from tests.ui.conftest import run_page
+from tests.ui.conftest import map_html, run_page
 from ui.auth import Identity, shared_auth_store
 from ui.registry import SceneRegistry
 from ui.settings import SAMPLE_SCENE
@@ -109,28 +109,23 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     st.cache_resource.clear()
 
 
-def _map_html(app) -> str:  # type: ignore[no-untyped-def]
-    frames = [c for c in app.get("component_instance")]
-    return " ".join(str(c.proto) for c in frames)
-
-
 def test_the_map_page_shows_each_date_in_each_view_and_the_next_page_goes_on_with_both(
     data_dir: Path,
 ) -> None:
     app = run_page("pages/map.py", SITA)
     scene_id = open_scene(SAMPLE_SCENE).scene_id
-    assert f"/tiles/{scene_id}/true/" in _map_html(app)
+    assert f"/tiles/{scene_id}/true/" in map_html(app)
     next(b for b in app.button if b.label == "date 2").click().run()
     assert any("Date on screen: date 2" in m.value for m in app.markdown)
     app.radio(key="view_mode").set_value("ndvi").run()
-    assert f"/tiles/{scene_id}/ndvi-d1/" in _map_html(app)
-    assert "NDVI, date 2" in _map_html(app)  # the layer's name says what is on screen
+    assert f"/tiles/{scene_id}/ndvi-d1/" in map_html(app)
+    assert "NDVI, date 2" in map_html(app)  # the layer's name says what is on screen
     app.switch_page("pages/label.py").run()
     assert not app.exception
-    assert f"/tiles/{scene_id}/ndvi-d1/" in _map_html(app)  # the date and the view stay
+    assert f"/tiles/{scene_id}/ndvi-d1/" in map_html(app)  # the date and the view stay
     app.radio(key="view_mode").set_value("false").run()
     app.switch_page("pages/map.py").run()  # and back: what was chosen on Label
-    assert not app.exception and f"/tiles/{scene_id}/false-d1/" in _map_html(app)
+    assert not app.exception and f"/tiles/{scene_id}/false-d1/" in map_html(app)
 
 
 def test_label_page_switches_dates_and_a_saved_field_records_the_dates_seen(
@@ -141,12 +136,12 @@ def test_label_page_switches_dates_and_a_saved_field_records_the_dates_seen(
     app = run_page("pages/label.py", SITA)
     assert any("Date on screen: date 1" in m.value for m in app.markdown)
     scene_id = open_scene(SAMPLE_SCENE).scene_id
-    assert f"/tiles/{scene_id}/true/" in _map_html(app)
+    assert f"/tiles/{scene_id}/true/" in map_html(app)
     next(b for b in app.button if b.label == "date 2").click().run()
     assert any("Date on screen: date 2" in m.value for m in app.markdown)
-    assert f"/tiles/{scene_id}/true-d1/" in _map_html(app)
+    assert f"/tiles/{scene_id}/true-d1/" in map_html(app)
     app.radio(key="view_mode").set_value("ndvi").run()
-    assert f"/tiles/{scene_id}/ndvi-d1/" in _map_html(app)
+    assert f"/tiles/{scene_id}/ndvi-d1/" in map_html(app)
     # Draw a field while on date 2 (date 1 was looked at before) and save it.
     app.radio(key="tool").set_value("Draw fields").run()
     west, south, east, north = open_scene(SAMPLE_SCENE).lonlat_bounds

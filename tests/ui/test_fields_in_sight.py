@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from labels.model import Label, Role, Status
 from tests.ui.campaign_steps import campaign_on_sample, map_with_fields
-from tests.ui.conftest import MAYA, run_page, shown
+from tests.ui.conftest import MAYA, map_html, run_page, shown
 from tests.ui.test_label_page import map_sends
 from ui.auth import Identity
 from ui.campaign_map import HIDDEN_TIP
@@ -24,10 +24,6 @@ from ui.fields_in_sight import MINE, OTHERS, fields_in_sight
 from ui.plain_words import field_name
 
 SITA, RAM, GITA = (Identity(name, Role.VOLUNTEER) for name in ("Sita", "Ram", "Gita"))
-
-
-def _map_html(app: AppTest) -> str:
-    return " ".join(str(c.proto) for c in app.get("component_instance"))
 
 
 def _switcher(app: AppTest) -> list[str]:
@@ -51,7 +47,7 @@ def test_the_map_page_shows_ones_own_fields_and_others(app_data: Path) -> None:
     gitas = campaigns.store.save(free, actor="Gita", role=Role.VOLUNTEER).label
 
     app = run_page("pages/map.py", SITA)
-    html = _map_html(app)
+    html = map_html(app)
     assert sitas.id in html and gitas.id in html
     assert _switcher(app) == [MINE, OTHERS]
     assert [e.label for e in app.expander] == [LEGEND_TITLE]  # what the colours mean
@@ -80,10 +76,10 @@ def test_the_second_mapper_of_a_task_mapped_twice_sees_no_field_of_the_first(
     assert seen.task is not None and seen.task.number == 1
     assert [lab.id for lab in seen.mine] == [rams.id] and seen.others == []
     map_page = run_page("pages/map.py", RAM)
-    assert rams.id in _map_html(map_page) and sitas.id not in _map_html(map_page)
+    assert rams.id in map_html(map_page) and sitas.id not in map_html(map_page)
     assert _switcher(map_page) == [MINE]
     label_page = run_page("pages/label.py", RAM)
-    assert rams.id in _map_html(label_page) and sitas.id not in _map_html(label_page)
+    assert rams.id in map_html(label_page) and sitas.id not in map_html(label_page)
     profile = next(s for s in label_page.selectbox if s.label == "Season profile of")
     assert profile.options == [field_name(rams)]  # nor among the fields to see the season of
     review = run_page("pages/review.py", RAM)
@@ -92,13 +88,13 @@ def test_the_second_mapper_of_a_task_mapped_twice_sees_no_field_of_the_first(
 
     # Nor does any other volunteer until both have handed it in; a reviewer does.
     assert fields_in_sight(campaigns.store, scene.scene_id, GITA).others == []
-    assert sitas.id not in _map_html(run_page("pages/map.py", GITA))
+    assert sitas.id not in map_html(run_page("pages/map.py", GITA))
     maya = fields_in_sight(campaigns.store, scene.scene_id, MAYA).others
     assert sorted(lab.id for lab in maya) == sorted([sitas.id, rams.id])
     campaigns.mark_mapped(made.id, 1, "Ram")  # mapped twice: both mappings can be seen
     gita = fields_in_sight(campaigns.store, scene.scene_id, GITA).others
     assert sorted(lab.id for lab in gita) == sorted([sitas.id, rams.id])
-    assert sitas.id in _map_html(run_page("pages/map.py", GITA))
+    assert sitas.id in map_html(run_page("pages/map.py", GITA))
 
 
 def test_the_first_mapping_is_hidden_before_its_second_mapper_takes_the_task(
@@ -111,12 +107,12 @@ def test_the_first_mapping_is_hidden_before_its_second_mapper_takes_the_task(
     tip = HIDDEN_TIP.format(n=1)
     for page in ("pages/map.py", "pages/label.py"):
         app = run_page(page, RAM)
-        assert sitas.id not in _map_html(app)
-        assert tip in _map_html(app)  # the task's outline says why nothing shows there
+        assert sitas.id not in map_html(app)
+        assert tip in map_html(app)  # the task's outline says why nothing shows there
     assert "1 task(s) outlined in grey dashes" in _captions(run_page("pages/map.py", RAM))
     sitas_view = run_page("pages/map.py", SITA)
-    assert sitas.id in _map_html(sitas_view) and tip not in _map_html(sitas_view)  # her own
-    assert tip not in _map_html(run_page("pages/map.py", MAYA))  # a reviewer sees it all
+    assert sitas.id in map_html(sitas_view) and tip not in map_html(sitas_view)  # her own
+    assert tip not in map_html(run_page("pages/map.py", MAYA))  # a reviewer sees it all
 
 
 def _feature(outline: BaseGeometry) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from labels.model import Label
 from labels.store import open_store
 from sr.imagery.profile import field_profile
 from sr.imagery.scene import open_scene
-from tests.ui.conftest import MAYA, SITA, run_page, save_on_sample, shown
+from tests.ui.conftest import MAYA, SITA, map_html, run_page, save_on_sample, shown
 from ui.label_actions import DrawnOn
 from ui.profile_view import THIS_FIELD, bands_frame, ndvi_frame, neighbours_of
 from ui.settings import SAMPLE_SCENE
@@ -76,11 +76,11 @@ def test_label_page_offers_a_profile_of_a_chosen_field(app_data: Path) -> None:
 def test_review_shows_two_dates_side_by_side(app_data: Path) -> None:
     scene_id = _save_one_field(app_data, "maize").scene_id
     app = run_page("pages/review.py", MAYA)
-    html = " ".join(str(c.proto) for c in app.get("component_instance"))
+    html = map_html(app)
     assert f"/tiles/{scene_id}/true-d1/" not in html
     app.toggle(key="review-side-by-side").set_value(True).run()
     assert not app.exception
-    html = " ".join(str(c.proto) for c in app.get("component_instance"))
+    html = map_html(app)
     assert f"/tiles/{scene_id}/true/" in html  # left: the date on screen
     assert f"/tiles/{scene_id}/true-d1/" in html  # right: the other date
     assert any("Right: date 2" in shown(c.value) for c in app.caption)
