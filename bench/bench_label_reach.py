@@ -5,7 +5,8 @@ screen together with the map at a laptop's and a desktop's window size.
     .venv/bin/python -m bench.bench_label_reach [--name NAME]
 
 On an enhanced area with "Click a field" on, at five moments of the work: before anything,
-**Outline all fields here** (its Keep / Skip come under the map); after it, **Keep** (the
+**Outline all fields here** (its Keep / Skip come under the map) and, in the side panel,
+**Outline a field by** (one click or two corners); after it, **Keep** (the
 proposal waiting) and **Save & submit** (the crop box is in its row); after Keep, **Larger
 field** (the kept proposal can be proposed again) and Save; after a click on a field
 (another volunteer, on the same area), Larger field and Save; after a click on the smallest
@@ -30,6 +31,7 @@ from sr.imagery.scene import open_scene
 from tests.e2e.harness import MAP, bench_browser, draw_fields_tool, enhance_at, press, sign_in
 from tests.e2e.sample_fields import click_until, inside_a_field
 from ui.outline_centre import ENHANCE_CENTRED
+from ui.outline_corners import TWO_CORNERS
 from ui.outline_edges import AREA_MOVED, CENTRE_BUTTON, EDGE_NOTE
 from ui.settings import SAMPLE_SCENE
 
@@ -42,9 +44,11 @@ WINDOWS = {
     "desktop 1920×1080": (1920, 1080),
 }
 OUTLINE_TOOL = "Click a field"
+OUTLINE_BY = "Outline a field by (side panel)"
 SAVE = "Save & submit"
 LARGER = "Larger field"
 OUTLINE_ALL = "Outline all fields here"
+RADIO_OPTIONS = {TWO_CORNERS}  # controls found by their text, not as buttons
 _PAGE_Y = (
     "(el) => el.getBoundingClientRect().top"
     " + document.querySelector('[data-testid=\"stMain\"]').scrollTop"
@@ -58,14 +62,19 @@ _PAGE_BOTTOM = (
 
 
 def reaches(page: Page, controls: dict[str, str]) -> dict[str, float]:
-    """Distance (px) from the map's top to each control's bottom (by its button label)."""
+    """Distance (px) from the map's top to each control's bottom (by its button label, or
+    for a radio, by the text of its last option)."""
     page.wait_for_timeout(2_000)  # the page settled
     top = float(page.locator(MAP).last.evaluate(_PAGE_Y))
     found: dict[str, float] = {
         MAP_HEIGHT: float(page.locator(MAP).last.evaluate(_HEIGHT)),
     }
     for name, label in controls.items():
-        control = page.get_by_role("button", name=label, exact=True).first
+        control = (
+            page.get_by_text(label, exact=True)
+            if label in RADIO_OPTIONS
+            else page.get_by_role("button", name=label, exact=True)
+        ).first
         found[name] = float(round(float(control.evaluate(_PAGE_BOTTOM)) - top))
     return found
 
@@ -102,7 +111,7 @@ def measure() -> dict[str, dict[str, float]]:
         ),
     ):
         click_a_field_tool(page, query, enhance=True)
-        at_each_window(page, {"Outline all fields here": OUTLINE_ALL})
+        at_each_window(page, {"Outline all fields here": OUTLINE_ALL, OUTLINE_BY: TWO_CORNERS})
         press(page, OUTLINE_ALL)
         page.get_by_text("Proposed field,").first.wait_for(timeout=120_000)
         at_each_window(page, {"Keep": "Keep", "Save & submit": SAVE})

@@ -98,7 +98,13 @@ from ui.outline_corners import add_corner_layer
 from ui.outline_fix import can_fix
 from ui.outline_propose import Outlining
 from ui.outline_queue import QUEUE_BUTTONS, QUEUE_KEYS, add_queue_layer
-from ui.outline_tool import OUTLINE_TOOL, outline_panel, take_click, under_map
+from ui.outline_tool import (
+    OUTLINE_TOOL,
+    outline_by_choice,
+    outline_panel,
+    take_click,
+    under_map,
+)
 from ui.plain_words import FIX_BUTTON, field_name
 from ui.profile_view import label_profile
 from ui.proposal_record import Proposals
@@ -169,6 +175,8 @@ with side:
         key="tool",
         on_change=bump_map,  # the map swaps its drawing tool in place
     )
+    if tool == OUTLINE_TOOL:
+        outline_by_choice()
     date, view = date_switch(scene, "label")
     swipe_date = other_date_choice(scene, date, "label", "Swipe to another date")
     if remembered("method", next(iter(available))) not in available:

@@ -24,6 +24,7 @@ from labels.crop_colours import crop_colour
 from labels.model import Label
 from ui.scene_map import MapParent
 
+UNSAVED_TIP = "unsaved: choose its crop, then Save"  # short: it follows the pointer
 STATUS_DASH = {"draft": "6 4", "submitted": None, "accepted": None, "rejected": "2 4"}
 
 
@@ -55,7 +56,7 @@ class MapField:
 def field_feature(field: MapField) -> dict[str, object]:
     """A GeoJSON feature with its style and an escaped tooltip."""
     if field.label_id is None:
-        tooltip = "unsaved drawing — choose a crop and press Save"
+        tooltip = UNSAVED_TIP
         style = {"color": "#ffffff", "weight": 2, "dashArray": "4 4", "fillOpacity": 0.1}
     else:
         parts = [field.crop or "?", field.status, field.annotator, field.note]

@@ -49,6 +49,7 @@ from ui.outline_queue import outline_all_button, queue_bar
 from ui.proposal_record import Proposals
 
 OUTLINE_TOOL = "Click a field"
+OUTLINE_BY = "Outline a field by"
 SAVED_NOTE = (
     "A proposal stops at the fields drawn already: saved ones that someone drew by hand, "
     "edited or had accepted, and your unsaved drawings other than unchanged proposals. It "
@@ -100,12 +101,11 @@ def take_click(event: Mapping[str, Any], at: Outlining, draft: Draft) -> Draft:
     return propose_field(at, draft, point)
 
 
-def outline_panel(at: Outlining, identity: Identity) -> None:
-    """The tool's side panel: how to outline, what a proposal stops at, the dates, Outline
-    all (the answers and what follows them are under the map: :func:`under_map`)."""
-    scene, shown = at.scene, at.shown
-    by = st.radio(
-        "Outline a field by",
+def outline_by_choice() -> None:
+    """One click or two corners: right under the map's tool, where the small-field caution
+    that suggests two corners can be followed without scrolling."""
+    st.radio(
+        OUTLINE_BY,
         [ONE_CLICK, TWO_CORNERS],
         key=OUTLINE_BY_KEY,
         horizontal=True,
@@ -117,11 +117,19 @@ def outline_panel(at: Outlining, identity: Identity) -> None:
         "(median overlap 0.78 against 0.61–0.63). One click keeps Larger / Smaller field and "
         "corrections; two corners do not.",
     )
+
+
+def outline_panel(at: Outlining, identity: Identity) -> None:
+    """The tool's notes in the side panel: how to outline, what a proposal stops at, the
+    dates (the choice of one click or two corners is under the map's tool:
+    :func:`outline_by_choice`; the answers and what follows them are under the map:
+    :func:`under_map`)."""
+    scene, shown = at.scene, at.shown
     st.caption(
         "Click inside a field on the map: its outline is proposed from the enhanced area "
         "(or the original where none is shown). Too small or too large? Larger field and "
         "Smaller field propose it again."
-        if by == ONE_CLICK
+        if not by_corners()
         else "Click two opposite corners of a field on the map (top left and bottom right, "
         "or the other two): the field between them is proposed from the enhanced area (or "
         "the original where none is shown)."

@@ -37,6 +37,12 @@ PIXEL_TILES_CSS = (
     f"<style>.{PIXEL_TILES} img.leaflet-tile "
     "{ image-rendering: -moz-crisp-edges; image-rendering: pixelated; }</style>"
 )
+# A field's tooltip follows the pointer and opens toward the map's centre; one line wider
+# than half the map was cut off by the map's edge (a long review note, on a laptop's map of
+# 610 px). Long ones wrap instead.
+TOOLTIP_CSS = (
+    "<style>.leaflet-tooltip { white-space: normal; width: max-content; max-width: 280px; }</style>"
+)
 DRAW_KEYS_JS = (Path(__file__).parent / "js" / "draw_keys.js").read_text()
 # scene id → the key its tiles need for the signed-in viewer (ui.state.tile_key)
 TileKey = Callable[[str], str]
@@ -82,9 +88,9 @@ def scene_frame(served: ServedScene) -> folium.Map:
         max_zoom=MAX_ZOOM,
         control_scale=True,
     )
-    cast(Figure, fmap.get_root()).header.add_child(
-        folium.Element(PIXEL_TILES_CSS), name="sharpfields_pixels"
-    )
+    header = cast(Figure, fmap.get_root()).header
+    header.add_child(folium.Element(PIXEL_TILES_CSS), name="sharpfields_pixels")
+    header.add_child(folium.Element(TOOLTIP_CSS), name="sharpfields_tooltips")
     return fmap
 
 

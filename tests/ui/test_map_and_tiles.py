@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -84,6 +85,21 @@ def test_layer_names_from_file_names_are_escaped(tmp_path: Path, s2_like: Path) 
     assert "<b>field" not in html and "\\u003cb\\u003efield" not in html
     assert "\\u0026lt;b\\u0026gt;field" in html
     assert "/tiles/_b_field_b_-" in html  # the scene id in URLs is reduced to safe characters
+
+
+def test_a_long_tooltip_wraps_instead_of_running_past_the_maps_edge(tmp_path: Path) -> None:
+    """A tooltip follows the pointer and opens toward the map's centre: a line wider than
+    half the map was cut off at its edge. Every map (the Label page's live one too) wraps
+    tooltips at a width under half of the map a 1366 px laptop shows (610 px)."""
+    from ui.live_map import live_base_map
+    from ui.scene_map import TOOLTIP_CSS
+
+    served = SceneRegistry(tmp_path).register(open_scene(SAMPLE_SCENE))
+    for fmap in (build_scene_map(served, "true", _key), live_base_map(served)):
+        assert TOOLTIP_CSS in fmap.get_root().render()
+    assert "white-space: normal" in TOOLTIP_CSS
+    # with its padding (6 px a side) and offset (6 px) it fits in half of that map
+    assert int(re.search(r"max-width: (\d+)px", TOOLTIP_CSS)[1]) + 18 < 610 / 2  # type: ignore[index]
 
 
 def test_the_scene_tiles_are_magnified_as_pixels_and_a_web_basemap_is_not(tmp_path: Path) -> None:

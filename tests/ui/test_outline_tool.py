@@ -33,6 +33,7 @@ from tests.ui.test_label_page import map_sends
 from tests.ui.test_label_page_day import SITA
 from ui.drawings import Draft, Drafts
 from ui.enhance_flow import result_cache
+from ui.label_work import FIELDS_TOOL
 from ui.live_map import LABEL_MAP
 from ui.next_step import LEADS
 from ui.outline_adjust import ADD_PART, CUT_PART, NEXT_CLICK_KEY, NOT_CUT
@@ -66,7 +67,7 @@ from ui.outline_queue import (
     QUEUE_STOPPED,
     WATER_LEFT_OUT,
 )
-from ui.outline_tool import OUTLINE_TOOL
+from ui.outline_tool import OUTLINE_BY, OUTLINE_TOOL
 from ui.proposal_record import LastClick, Proposals
 from ui.settings import SAMPLE_SCENE
 from ui.water_note import water_note
@@ -941,6 +942,23 @@ def test_two_corners_propose_the_field_between_them_that_saves_as_proposed_by_a_
         saved.assist_version.endswith("+box [stacked: date 1, date 2]")
         or "+box" in saved.assist_version
     )
+
+
+def test_the_choice_of_one_click_or_two_corners_comes_right_under_the_maps_tool(
+    app_data: Path,
+) -> None:
+    """It sat at the foot of the side panel, about three screens below the map on a laptop,
+    while the small-field caution under the map suggested two corners."""
+    app = run_page("pages/label.py", SITA, method="bicubic")
+    assert OUTLINE_BY not in [r.label for r in app.radio]  # not with Choose an area
+    app.radio(key="tool").set_value(OUTLINE_TOOL).run()
+    [side] = [c for c in app.columns if "On the map" in [r.label for r in c.radio]]
+    assert [r.label for r in side.radio][:2] == ["On the map", OUTLINE_BY]
+    app.radio(key=OUTLINE_BY_KEY).set_value(TWO_CORNERS).run()
+    assert not app.exception
+    assert any("Click two opposite corners" in c.value for c in app.caption)
+    app.radio(key="tool").set_value(FIELDS_TOOL).run()
+    assert OUTLINE_BY not in [r.label for r in app.radio]
 
 
 def test_two_corners_at_one_place_or_outside_the_scene_say_so_and_add_nothing(
