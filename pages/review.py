@@ -38,6 +38,7 @@ from ui.review import (
     sent_back_note,
     without_sent_back,
 )
+from ui.review_enhance import caption_row, enhance_field, keep_room
 from ui.review_feedback import ReviewTally, queue_done_text
 from ui.state import label_store, require_identity, require_scene, tile_key
 from ui.store_reads import StoreReads
@@ -147,19 +148,19 @@ with side:
         disabled=consistency_map is None,
         help="Amber and red where the sharpened pixels, averaged, differ from the original.",
     )
+with map_col:  # a row as tall in every state: the maps under it stay put as it changes
+    if right_date is None and result is None:
+        enhance_field(served, label, identity.name, date)  # the reviewer can enhance it here
+    else:
+        words, control = caption_row()
+        if right_date is not None:
+            on_left, on_right = scene.dates[date].label, scene.dates[right_date].label
+            words.caption(escape_markdown(f"Left: {on_left}. Right: {on_right}."))
+        elif result is not None:
+            method = method_text(result.provenance["method"])
+            words.caption(f"Left: original scene. Right: enhanced ({method}).")
+        keep_room(control)
 with map_col:
-    st.caption(
-        "Left: original scene. Right: "
-        + (
-            f"enhanced ({method_text(result.provenance['method'])})"
-            if result
-            else "no enhanced view cached"
-        )
-        if right_date is None
-        else escape_markdown(
-            f"Left: {scene.dates[date].label}. Right: {scene.dates[right_date].label}."
-        )
-    )
     st_folium(
         comparison_map(
             served,

@@ -16,7 +16,7 @@ from sr.imagery.scene import (
     open_scene,
 )
 from sr.imagery.scene_errors import AreaTooLargeError
-from sr.jobs.engine import JobEngine, JobSnapshot
+from sr.jobs.engine import JobEngine
 from sr.jobs.records import JobRecords
 from sr.sharpen.cache import CachedResult, ResultCache
 from sr.sharpen.pipeline import SharpenRequest, request_key
@@ -47,12 +47,6 @@ def result_cache() -> ResultCache:
 @cache
 def _result_cache(folder: Path) -> ResultCache:
     return ResultCache(folder)
-
-
-def start_sharpening(request: SharpenRequest, volunteer: str) -> JobSnapshot:
-    """Queue (or join) the job for a request; raises QueueFull when the volunteer has as
-    many as allowed. Cached results are done at once."""
-    return job_engine().submit(request, volunteer)
 
 
 def cached_result(request: SharpenRequest) -> CachedResult | None:

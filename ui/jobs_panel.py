@@ -53,9 +53,10 @@ def smoothed_time_left(
 
 
 def submit(engine: JobEngine, request: SharpenRequest, volunteer: str) -> str | None:
-    """Queue a request; the message to show when it cannot be (queue full, no cluster)."""
+    """Queue a request (its job's key is ``request_key(request)``); the message to show when
+    it cannot be (queue full, no cluster)."""
     try:
-        st.session_state["job_key"] = engine.submit(request, volunteer).key
+        engine.submit(request, volunteer)
     except QueueFull as exc:
         return str(exc)
     except OSError as exc:  # the cluster at $SHARPFIELDS_SCHEDULER cannot be reached
@@ -86,7 +87,7 @@ def show_jobs(
         if (active and not current) or st.session_state.pop("jobs_panel_rerun", False):
             st.rerun(scope="app")  # the last one ended, or a result was chosen: show it
         for snap in current:
-            _active_job(engine, volunteer, served, snap, preview=snap is current[0])
+            active_job(engine, volunteer, served, snap, preview=snap is current[0])
         for snap in ended:
             _ended_job(engine, volunteer, snap, shown_key, choose_area)
 
@@ -99,15 +100,23 @@ def _chosen(choose_area: Callable[[JobRecord], None], record: JobRecord) -> None
     st.session_state["jobs_panel_rerun"] = True  # the panel then reruns the whole page
 
 
-def _active_job(
-    engine: JobEngine, volunteer: str, served: ServedScene, snap: JobSnapshot, preview: bool
-) -> None:
-    if snap.notice:
-        st.warning(escape_markdown(snap.notice))
+def job_line(snap: JobSnapshot) -> str:
+    """A running or queued job's status line, its time left smoothed over what this
+    session's page saw of it before."""
     key = f"progress:{snap.key}"
     seen, left = smoothed_time_left(st.session_state.get(key, []), snap.fraction, time.monotonic())
     st.session_state[key] = seen
-    st.progress(snap.fraction, text=status_line(snap, left))
+    return status_line(snap, left)
+
+
+def active_job(
+    engine: JobEngine, volunteer: str, served: ServedScene, snap: JobSnapshot, preview: bool
+) -> None:
+    """A running or queued job: its notice, progress and time left, its preview (with
+    ``preview``) and Cancel."""
+    if snap.notice:
+        st.warning(escape_markdown(snap.notice))
+    st.progress(snap.fraction, text=job_line(snap))
     if preview and snap.preview is not None:
         st.image(_preview_png(served, snap), caption="preview", width="stretch")
     if st.button("Cancel", key=f"cancel-{snap.key}"):
@@ -156,7 +165,7 @@ def _ended_job(
     )
     if st.button("Resubmit", key=f"resubmit-{snap.key}"):
         try:
-            st.session_state["job_key"] = engine.resubmit(snap.key, volunteer).key
+            engine.resubmit(snap.key, volunteer)
         except (QueueFull, OSError) as exc:
             st.error(escape_markdown(str(exc)))
             return
