@@ -69,7 +69,8 @@ def ndvi_chart(frame: pd.DataFrame) -> Any:
         .encode(
             x=alt.X("date:N", sort=order, axis=alt.Axis(labelAngle=0, title=None)),
             y=alt.Y("NDVI:Q", scale=alt.Scale(domain=[-0.2, 1.0]), title="mean NDVI"),
-            color=alt.Color("field:N", legend=alt.Legend(orient="bottom", columns=2)),
+            # one name a line: two columns cut the second off in a side panel ("this fi")
+            color=alt.Color("field:N", legend=alt.Legend(orient="bottom", columns=1, title=None)),
             strokeWidth=alt.condition(alt.datum.field == THIS_FIELD, alt.value(4), alt.value(1.5)),
         )
         .properties(height=260)
