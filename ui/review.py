@@ -315,7 +315,7 @@ def comparison_map(
         if consistency_map is not None:
             consistency_layer(consistency_map).add_to(dual.m2)
     else:
-        again = "original (no enhanced area holds this field)"
+        again = "original (not enhanced yet)"
         add_scene_tiles(dual.m2, original, mode, again, tile_key, date=date)
     fields = [MapField.of(lab) for lab in [*neighbours, label]]
     for side in (dual.m1, dual.m2):
