@@ -160,7 +160,6 @@ with map_col:  # a row as tall in every state: the maps under it stay put as it 
             method = method_text(result.provenance["method"])
             words.caption(f"Left: original scene. Right: enhanced ({method}).")
         keep_room(control)
-with map_col:
     st_folium(
         comparison_map(
             served,

@@ -86,12 +86,14 @@ def enhance_field(served: ServedScene, label: Label, reviewer: str, date: int) -
         progress()
         return
     last = st.session_state.pop(PROBLEM_KEY, None)
-    if last is None and snap is not None and snap.status is JobState.CANCELLED:
-        last = "Cancelled; nothing was kept."
-    elif last is None and snap is not None and snap.status is not JobState.DONE:
-        last = snap.error or "The enhancement failed."
+    if snap is not None:  # it ended: what became of it is said once
+        st.session_state[JOBS_KEY].pop(label.id, None)
+        if snap.status is JobState.CANCELLED:
+            last = "Cancelled; nothing was kept."
+        elif snap.status is not JobState.DONE:
+            last = snap.error or "The enhancement failed."
     words, control = caption_row()
-    words.caption(escape_markdown(f"{NOTHING_ENHANCED} {last or ''}"))
+    words.caption(escape_markdown(f"{NOTHING_ENHANCED} {last or ''}".strip()))
     request = field_request(served.scene, label, reviewer, date)
     blocker = enhance_blocker(request)
     control.button(

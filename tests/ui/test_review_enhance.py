@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from shapely.geometry import box
+from streamlit.testing.v1 import AppTest
 
 from labels.store import open_store
 from sr.imagery.scene import open_scene
+from sr.jobs.records import JobRecord, JobRecords, JobState
 from sr.sharpen.methods import DEFAULT_METHOD
 from sr.sharpen.pipeline import request_key, sharpen_area
-from tests.ui.conftest import MAYA, run_page, save_on_sample, shown
+from tests.conftest import PROJECT_ROOT
+from tests.ui.conftest import MAYA, run_page, save_on_sample, session_token, shown
 from ui.enhance_flow import job_engine, result_cache
 from ui.review import enhanced_view_of
 from ui.review_enhance import ENHANCE_FIELD, JOBS_KEY, NOTHING_ENHANCED, field_request
@@ -74,3 +77,25 @@ def test_a_field_an_enhanced_area_holds_is_not_offered_enhance(app_data: Path) -
     assert not app.exception
     assert not [b for b in app.button if b.label == ENHANCE_FIELD]
     assert not any(NOTHING_ENHANCED in c for c in _captions(app))
+
+
+def test_a_job_that_did_not_finish_is_said_once_beside_the_button(app_data: Path) -> None:
+    """The server stopped while the field's area was being enhanced: the row says so once,
+    and the button is there to try again."""
+    scene = open_scene(SAMPLE_SCENE)
+    [label_id] = save_on_sample(app_data, [_field()], "rice")
+    request = field_request(scene, open_store(app_data / "labels").get(label_id), MAYA.name, 0)
+    key = request_key(request)
+    running = JobRecord.of(key, request, MAYA.name).moved(JobState.RUNNING)
+    JobRecords(app_data / "jobs").save(running)  # by a server that stopped
+    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+    app.session_state["session_token"] = session_token(MAYA)
+    app.session_state[JOBS_KEY] = {label_id: key}
+    app.switch_page(REVIEW)
+    app.run()
+    assert not app.exception
+    [said] = [c for c in _captions(app) if c.startswith(NOTHING_ENHANCED)]
+    assert said.endswith("The server restarted while this job was running; resubmit it.")
+    assert [b for b in app.button if b.label == ENHANCE_FIELD]
+    app.run()
+    assert NOTHING_ENHANCED in _captions(app)  # once: now the caption alone
