@@ -207,6 +207,14 @@ class TaskEvent:
     comment: str | None = None
 
 
+def crop_refused(campaign: Campaign, crop: str) -> str | None:
+    """Why a field of ``crop`` cannot be filed under one of the campaign's tasks (the
+    coordinator chose the crops it maps), or None when it can."""
+    if crop in campaign.crops:
+        return None
+    return f"{campaign.name} maps {', '.join(campaign.crops)}, not {crop}; choose one of them"
+
+
 def task_ref(campaign_id: str, number: int) -> str:
     """``campaign:number``: a task's id as fields carry it."""
     return f"{campaign_id}:{number}"

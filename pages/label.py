@@ -12,7 +12,7 @@ import time
 import streamlit as st
 from streamlit_folium import st_folium
 
-from labels.model import DEFAULT_CROPS
+from labels.campaign_store import CampaignStore
 from sr.imagery.scene import parse_bbox
 from sr.imagery.scene_errors import SceneError
 from sr.jobs.records import JobRecord
@@ -141,7 +141,8 @@ if "area" not in state:
     state["area"] = parse_bbox(remembered("area_text", ""))
 
 
-work = LabelWork(store, scene, identity, drafts, task, tuple(mine), in_sight.hidden)
+campaign = CampaignStore(store).get(task.campaign_id) if task is not None else None
+work = LabelWork(store, scene, identity, drafts, task, tuple(mine), in_sight.hidden, campaign)
 news = take_map_news(work)
 offer_map_intake(work)  # the next run's buttons take the map's drawings first
 take_view_presses(state, state.get(LABEL_MAP))  # key E, pressed in the map or on the page
@@ -375,7 +376,15 @@ with map_col:  # under the map, in view with it: the assist's answers, the crop,
         [0.8, 1.2, 1, 1], vertical_alignment="center"
     )
     crop_words.markdown(f"**{CROP_LABEL}**")
-    crop_col.selectbox(CROP_LABEL, DEFAULT_CROPS, key=CROP_KEY, label_visibility="collapsed")
+    if state.get(CROP_KEY) not in work.crops:  # a task's campaign maps the crops it chose
+        state[CROP_KEY] = work.crops[0]
+    crop_col.selectbox(
+        CROP_LABEL,
+        work.crops,
+        key=CROP_KEY,
+        label_visibility="collapsed",
+        help=work.crops_note,
+    )
     submit_label, draft_label = SAVE_BUTTONS
     submit_col.button(submit_label, disabled=draft.empty, on_click=save_work, args=(work, True))
     draft_col.button(draft_label, disabled=not draft.new, on_click=save_work, args=(work, False))

@@ -13,7 +13,7 @@ from typing import Any
 from shapely.geometry.base import BaseGeometry
 
 from labels.base_store import LabelFilter, LabelStore
-from labels.campaigns import Task
+from labels.campaigns import Campaign, Task, crop_refused
 from labels.errors import LabelError, ValidationError
 from labels.model import HAND, Label, Status, View
 from labels.validate import Finding
@@ -102,15 +102,21 @@ def save_new_fields(
     task: Task | None = None,
     drawing_of: Callable[[BaseGeometry], tuple[str, str | None]] | None = None,
     hidden: Collection[str] = (),
+    campaign: Campaign | None = None,
 ) -> list[Outcome]:
     """Save each drawing as a new label of this user (submitted for review, or draft),
     in the campaign ``task`` they are mapping when it lies mostly inside it (one mostly
     outside is saved without a task, and its outcome says so); ``drawing_of`` tells how
     each outline came to be (default: drawn by hand). An overlap with a field ``hidden``
-    from them (``ui.fields_in_sight``) is not said."""
+    from them (``ui.fields_in_sight``) is not said. A field in the task whose crop is not
+    one of the task's ``campaign`` is not saved (the drawing stays, to save with another)."""
     outcomes = []
     name_of = store_namer(store.get)
     for geometry in geometries:
+        in_task = task is not None and task.holds(geometry)
+        if in_task and campaign is not None and (refused := crop_refused(campaign, crop)):
+            outcomes.append(Outcome(False, f"Not saved: {refused}."))
+            continue
         drawing, assist_version = drawing_of(geometry) if drawing_of else (HAND, None)
         label = Label(
             geometry=geometry,
@@ -123,7 +129,7 @@ def save_new_fields(
             model_version=drawn_on.model_version,
             determination_datetime=drawn_on.determination_datetime,
             consistency=drawn_on.consistency,
-            task_id=task.ref if task is not None and task.holds(geometry) else None,
+            task_id=task.ref if task is not None and in_task else None,
             drawing=drawing,
             assist_version=assist_version,
             dates_seen=drawn_on.dates_seen,

@@ -16,7 +16,7 @@ from typing import Any
 import streamlit as st
 
 from labels.base_store import LabelStore
-from labels.campaigns import Task
+from labels.campaigns import Campaign, Task
 from labels.model import DEFAULT_CROPS, Label
 from sr.imagery.scene import Scene
 from ui.auth import Identity
@@ -33,6 +33,7 @@ from ui.outline_queue import fit_queue
 from ui.outline_tool import forget_saved_proposals
 from ui.proposal_record import Proposals
 from ui.state import bump_map
+from ui.text import escape_markdown
 from ui.undo import after_delete, after_save, drawings_back, undo
 from ui.uninterrupted import uninterrupted
 
@@ -45,8 +46,8 @@ PENDING_DELETE_KEY = "pending_delete"  # the fields removed on the map, awaiting
 @dataclass(frozen=True)
 class LabelWork:
     """Who works on what on the Label page: the label store, the scene, the volunteer, their
-    drafts, the campaign task they map (None: they map freely), their saved fields and the
-    ids of the fields hidden from them (``ui.fields_in_sight``)."""
+    drafts, the campaign task they map (None: they map freely) and its campaign, their
+    saved fields and the ids of the fields hidden from them (``ui.fields_in_sight``)."""
 
     store: LabelStore
     scene: Scene
@@ -55,6 +56,22 @@ class LabelWork:
     task: Task | None
     mine: tuple[Label, ...]
     hidden: frozenset[str] = frozenset()
+    campaign: Campaign | None = None
+
+    @property
+    def crops(self) -> tuple[str, ...]:
+        """The crops the crop box offers: the campaign's while mapping one of its tasks."""
+        return self.campaign.crops if self.task is not None and self.campaign else DEFAULT_CROPS
+
+    @property
+    def crops_note(self) -> str | None:
+        """Why the crop box offers fewer crops than usual (None: it offers them all)."""
+        if self.task is None or self.campaign is None:
+            return None
+        return escape_markdown(  # a help tooltip is markdown; the name is typed by a person
+            f"Task {self.task.number} is part of {self.campaign.name}, which maps "
+            f"{', '.join(self.campaign.crops)} (chosen by its coordinator)."
+        )
 
 
 def _said(outcomes: list[tuple[bool, str]]) -> None:
@@ -110,7 +127,7 @@ def save_work(work: LabelWork, submit: bool) -> None:
     outcomes = save_new_fields(
         work.store,
         drawn.new,
-        crop=crop_on_screen(state, DEFAULT_CROPS[0]),
+        crop=crop_on_screen(state, work.crops[0]),
         identity=identity,
         scene_id=scene.scene_id,
         drawn_on=drawn_with_dates(drawn_on_screen(state, scene, identity.name), scene),
@@ -118,6 +135,7 @@ def save_work(work: LabelWork, submit: bool) -> None:
         task=work.task,
         drawing_of=Proposals.beside(drafts.path).drawing_of,
         hidden=work.hidden,
+        campaign=work.campaign,
     )
     forget_saved_proposals(drafts, drawn.new, outcomes)
     outcomes += save_edits(

@@ -14,8 +14,8 @@ import streamlit as st
 
 from labels.base_store import BaseLabelStore, LabelStore
 from labels.campaign_store import CampaignStore
-from labels.campaigns import Campaign, Task, TaskState
-from labels.errors import LabelError
+from labels.campaigns import Campaign, Task, TaskState, parse_task_ref
+from labels.errors import LabelError, NotFoundError
 from labels.model import DEFAULT_CROPS, Label, Status, same_person
 from labels.workflow import as_resubmitted
 from ui.auth import Identity
@@ -51,6 +51,17 @@ def invalidated_tasks(
             ):
                 found.append((campaign, task))
     return found
+
+
+def crops_of(store: BaseLabelStore, label: Label) -> tuple[str, ...]:
+    """The crops a field may take: its campaign's when it is filed under one of its tasks."""
+    task = parse_task_ref(label.task_id or "")
+    if task is None:
+        return DEFAULT_CROPS
+    try:
+        return CampaignStore(store).get(task[0]).crops
+    except NotFoundError:  # a task of a campaign this store does not hold (labels imported)
+        return DEFAULT_CROPS
 
 
 def change_crop(store: LabelStore, label: Label, crop: str, identity: Identity) -> Outcome:
@@ -112,7 +123,7 @@ def fix_panel(
                 format_func=lambda i: f"{field_name(by_id[i])} ({by_id[i].status.value})",
             )  # fmt: skip
             label = by_id[chosen]
-            crops = list(DEFAULT_CROPS)
+            crops = list(crops_of(store, label))
             st.selectbox("Its crop", crops, index=crops.index(label.crop)
                          if label.crop in crops else 0, key="fix_crop")  # fmt: skip
             st.button("Save the crop", on_click=_change_crop, args=(store, label, identity))

@@ -16,6 +16,7 @@ from labels.campaigns import (
     TaskEvent,
     TaskState,
     check_campaign,
+    crop_refused,
     doubled,
     format_hours,
     iso,
@@ -231,3 +232,10 @@ def test_a_field_belongs_to_the_task_holding_at_least_half_of_it() -> None:
     assert not task.holds(box(0.7, 0.2, 1.7, 0.4))  # 30 % in: the neighbour's
     assert not task.holds(box(2, 2, 3, 3))
     assert not task.holds(Polygon())  # nothing to hold
+
+
+def test_a_field_in_a_campaigns_task_takes_one_of_the_crops_its_coordinator_chose() -> None:
+    campaign = Campaign("Terai rice", ("s",), box(0, 0, 1, 1), "Boss", crops=("rice", "wheat"))
+    assert crop_refused(campaign, "wheat") is None
+    refused = crop_refused(campaign, "potato")
+    assert refused == "Terai rice maps rice, wheat, not potato; choose one of them"
