@@ -173,7 +173,8 @@ def task_panel(
     if campaign.instructions:
         st.info(escape_lines(campaign.instructions))
     st.caption(
-        f"Outline every field inside the red dashed square; your fields carry this task. "
+        f"Outline every field inside the red dashed square; your fields carry this task and "
+        f"take its crops: {', '.join(campaign.crops)}. "
         f"It is yours until {clock_time(task.locked_until, browser_zone())}."
     )
     args = (campaigns, task, identity, drafts)

@@ -61,6 +61,7 @@ def test_the_crop_box_offers_the_campaigns_crops_while_mapping_its_task(app_data
     crop = app.selectbox(key=CROP_KEY)
     assert (list(crop.options), crop.value) == (list(CROPS), "wheat")  # what Save will store
     assert crop.label == CROP_LABEL and "Terai wheat" in str(crop.help)
+    assert any("take its crops: wheat, maize." in c.value for c in app.caption)  # task panel
     next(b for b in app.button if b.label == "Save & submit").click().run()
     assert not app.exception
     [saved] = campaigns.store.query()
