@@ -18,6 +18,7 @@ from ui.local_time import browser_zone
 from ui.methods import method_text
 from ui.profile_view import season_profile
 from ui.review import (
+    ACCEPT_KEY,
     DRAWN_ON_CHOICES,
     OUTCOMES_NOTE,
     OUTLINED_CHOICES,
@@ -199,7 +200,13 @@ with decision_box:
             label_visibility="collapsed",  # said in the box: Accept stays in view on a laptop
         )
         accept_col, reject_col = st.columns(2)
-        if accept_col.button("Accept", type="primary", disabled=not identity.can_review):
+        if accept_col.button(
+            "Accept",
+            type="primary",
+            disabled=not identity.can_review,
+            shortcut=ACCEPT_KEY,  # not while typing the comment
+            help=f"Key {ACCEPT_KEY}: accept and go on to the next field.",
+        ):
             decision = True
         if reject_col.button("Reject", disabled=not identity.can_review):
             decision = False

@@ -27,6 +27,7 @@ from ui.enhance_flow import results_of_scene
 from ui.field_layers import MapField, add_fields
 from ui.local_time import date_time
 from ui.methods import method_text
+from ui.page_keys import KeysToPage
 from ui.plain_words import OUTLINED, outlined_words
 from ui.registry import ServedScene
 from ui.scene_map import TileKey, add_outline, add_scene_tiles
@@ -123,6 +124,7 @@ def filter_outlined(labels: Iterable[Label], wanted: Sequence[str]) -> list[Labe
     return [lab for lab in labels if lab.drawing in drawings]
 
 
+ACCEPT_KEY = "A"  # accepts the field on screen (Streamlit's button shortcut)
 OUTCOMES_NOTE = (
     "The submitted fields of this scene by how their outline came to be, and what reviewers "
     "decided. Where the assist's proposals saved unedited are rejected more often than "
@@ -322,6 +324,7 @@ def comparison_map(
         add_fields(side, fields, "fields")
         add_outline(side, label.geometry, "this field", "#ffff00", weight=4)
     dual.fit_bounds([[south, west], [north, east]])
+    KeysToPage([ACCEPT_KEY]).add_to(dual.m1)  # Accept's key, pressed in the maps too
     return use_local_assets(dual)
 
 
