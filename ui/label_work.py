@@ -65,7 +65,7 @@ class LabelWork:
 
     @property
     def crops_note(self) -> str | None:
-        """Why the crop box offers fewer crops than usual (None: it offers them all)."""
+        """Whose crops the crop box offers while mapping a task (None: mapping freely)."""
         if self.task is None or self.campaign is None:
             return None
         return escape_markdown(  # a help tooltip is markdown; the name is typed by a person
