@@ -347,7 +347,7 @@ with side:
     with st.expander(LEGEND_TITLE):
         st.markdown(fields_legend_html(), unsafe_allow_html=True)  # the app's constants only
     if tool == OUTLINE_TOOL:
-        outline_panel(outlining, identity)
+        outline_panel(outlining)
     if tool == AREA_TOOL:
         st.caption(f"Switch the map to **{FIELDS_TOOL}** to outline fields.")
     st.caption("The crop and the Save buttons are under the map.")

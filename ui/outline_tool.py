@@ -119,7 +119,7 @@ def outline_by_choice() -> None:
     )
 
 
-def outline_panel(at: Outlining, identity: Identity) -> None:
+def outline_panel(at: Outlining) -> None:
     """The tool's notes in the side panel: how to outline, what a proposal stops at, the
     dates (the choice of one click or two corners is under the map's tool:
     :func:`outline_by_choice`; the answers and what follows them are under the map:
