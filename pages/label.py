@@ -168,7 +168,7 @@ with side:
     messages = st.container()  # outcomes of the last action, shown first
     next_box = st.container()  # what to do next (ui.next_step), filled once the page knows
     # a campaign frames the work
-    campaign_offered = task_panel(store, scene, identity, task, drafts)
+    campaign_offered = task_panel(work)
     tool = st.radio(
         "On the map",
         [AREA_TOOL, FIELDS_TOOL, OUTLINE_TOOL],

@@ -11,7 +11,6 @@ from __future__ import annotations
 import streamlit as st
 from shapely.geometry import Polygon
 
-from labels.base_store import BaseLabelStore
 from labels.campaign_store import CampaignStore
 from labels.campaigns import Task
 from sr.imagery.scene import Scene
@@ -31,7 +30,7 @@ from ui.campaign_view import (
 from ui.drawings import Drafts
 from ui.enhance_flow import job_engine
 from ui.hand_in import AS_IT_IS, HAND_IN_ASKED, NOT_YET, leftovers
-from ui.label_work import OUTCOMES_KEY
+from ui.label_work import OUTCOMES_KEY, LabelWork
 from ui.local_time import browser_zone, clock_time
 from ui.map_first import map_news_first
 from ui.proposal_record import Proposals
@@ -141,13 +140,13 @@ def _give_back(campaigns: CampaignStore, task: Task, identity: Identity) -> None
     show_task(give_back(campaigns, task, identity), fly=False)
 
 
-def task_panel(
-    store: BaseLabelStore, scene: Scene, identity: Identity, task: Task | None, drafts: Drafts
-) -> bool:
-    """The panel: nothing when the scene has no campaign; else the held task or the button
-    to take the next one. Returns whether that button is offered."""
-    campaigns = CampaignStore(store)
-    if task is None:
+def task_panel(work: LabelWork) -> bool:
+    """The panel: nothing when the scene has no campaign; else the held task (of
+    ``work.campaign``, read once by the page) or the button to take the next one. Returns
+    whether that button is offered."""
+    scene, identity, task, drafts = work.scene, work.identity, work.task, work.drafts
+    campaigns = CampaignStore(work.store)
+    if task is None or work.campaign is None:
         offered = campaigns.campaigns(scene.scene_id)
         if not offered:
             return False
@@ -166,7 +165,7 @@ def task_panel(
             MAP_NEXT, type="primary", on_click=_map_next, args=(campaigns, scene, chosen, identity)
         )
         return True
-    campaign = campaigns.get(task.campaign_id)
+    campaign = work.campaign
     st.subheader(f"Task {task.number} · {escape_markdown(campaign.name)}")
     if note := sent_back_note(task):
         st.warning(escape_lines(note))  # what to fix first; the reviewer's words as text

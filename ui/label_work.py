@@ -15,7 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from labels.base_store import LabelStore
+from labels.base_store import BaseLabelStore
 from labels.campaigns import Campaign, Task
 from labels.model import DEFAULT_CROPS, Label
 from sr.imagery.scene import Scene
@@ -49,7 +49,7 @@ class LabelWork:
     drafts, the campaign task they map (None: they map freely) and its campaign, their
     saved fields and the ids of the fields hidden from them (``ui.fields_in_sight``)."""
 
-    store: LabelStore
+    store: BaseLabelStore
     scene: Scene
     identity: Identity
     drafts: Drafts
