@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -28,6 +29,7 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import shapely
 
+from labels.campaigns import crop_refused, parse_task_ref
 from labels.errors import (
     LabelError,
     NotFoundError,
@@ -516,6 +518,7 @@ class BaseLabelStore:
             new = moved(old, new.task_id or "", actor=actor, now=utc_now())
         else:
             check_change(old, new, actor, role)
+            self._check_campaign_crop(conn, old, new)
             new = stamp(old, new, actor=actor, role=role, now=utc_now())
         values = label_to_row(new)
         if old is None:
@@ -530,6 +533,27 @@ class BaseLabelStore:
         self._indexed(conn, rid, new, replaced=old is not None)
         self.load_versions(conn, [Version(0, op or operation(old, new), actor, str(role), new)])
         return new
+
+    def _check_campaign_crop(self, conn: Any, old: Label | None, new: Label) -> None:
+        """Inside a write transaction: ``ValidationError`` when ``new`` is filed under a
+        campaign's task with a crop that campaign does not map (``crop_refused``).
+
+        Checked when a field gets its crop or its task (new, crop changed, task changed),
+        so a campaign whose coordinator later narrows its crops leaves older fields
+        editable and reviewable as they are."""
+        if not new.task_id or (
+            old is not None and (old.crop, old.task_id) == (new.crop, new.task_id)
+        ):
+            return
+        ref = parse_task_ref(new.task_id)
+        sql = self._sql("SELECT name, crops FROM campaigns WHERE id = ?")
+        row = conn.execute(sql, (ref[0],)).fetchone() if ref else None
+        if row is None:  # not a campaign's task id (an import's own), or a campaign gone
+            return
+        refused = crop_refused(row[0], json.loads(row[1]), new.crop)
+        if refused:
+            finding = Finding("crop-not-in-campaign", "error", refused)
+            raise ValidationError([finding], f"label {new.id}")
 
     def file_under_task(
         self, conn: Any, label: Label, task_id: str, *, actor: str, role: Role

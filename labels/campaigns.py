@@ -207,12 +207,12 @@ class TaskEvent:
     comment: str | None = None
 
 
-def crop_refused(campaign: Campaign, crop: str) -> str | None:
-    """Why a field of ``crop`` cannot be filed under one of the campaign's tasks (the
-    coordinator chose the crops it maps), or None when it can."""
-    if crop in campaign.crops:
+def crop_refused(name: str, crops: Sequence[str], crop: str) -> str | None:
+    """Why a field of ``crop`` cannot be filed under a task of campaign ``name``, whose
+    coordinator chose the ``crops`` it maps, or None when it can."""
+    if crop in crops:
         return None
-    return f"{campaign.name} maps {', '.join(campaign.crops)}, not {crop}; choose one of them"
+    return f"{name} maps {', '.join(crops)}, not {crop}; choose one of them"
 
 
 def task_ref(campaign_id: str, number: int) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from shapely.geometry.base import BaseGeometry
 
 from labels.base_store import LabelFilter, LabelStore
-from labels.campaigns import Campaign, Task, crop_refused
+from labels.campaigns import Task
 from labels.errors import LabelError, ValidationError
 from labels.model import HAND, Label, Status, View
 from labels.validate import Finding
@@ -102,21 +102,17 @@ def save_new_fields(
     task: Task | None = None,
     drawing_of: Callable[[BaseGeometry], tuple[str, str | None]] | None = None,
     hidden: Collection[str] = (),
-    campaign: Campaign | None = None,
 ) -> list[Outcome]:
     """Save each drawing as a new label of this user (submitted for review, or draft),
     in the campaign ``task`` they are mapping when it lies mostly inside it (one mostly
     outside is saved without a task, and its outcome says so); ``drawing_of`` tells how
     each outline came to be (default: drawn by hand). An overlap with a field ``hidden``
-    from them (``ui.fields_in_sight``) is not said. A field in the task whose crop is not
-    one of the task's ``campaign`` is not saved (the drawing stays, to save with another)."""
+    from them (``ui.fields_in_sight``) is not said. A field in the task whose crop its
+    campaign does not map is refused by the store (the drawing stays, to save with another)."""
     outcomes = []
     name_of = store_namer(store.get)
     for geometry in geometries:
         in_task = task is not None and task.holds(geometry)
-        if in_task and campaign is not None and (refused := crop_refused(campaign, crop)):
-            outcomes.append(Outcome(False, f"Not saved: {refused}."))
-            continue
         drawing, assist_version = drawing_of(geometry) if drawing_of else (HAND, None)
         label = Label(
             geometry=geometry,

@@ -135,7 +135,6 @@ def save_work(work: LabelWork, submit: bool) -> None:
         task=work.task,
         drawing_of=Proposals.beside(drafts.path).drawing_of,
         hidden=work.hidden,
-        campaign=work.campaign,
     )
     forget_saved_proposals(drafts, drawn.new, outcomes)
     outcomes += save_edits(

@@ -21,7 +21,7 @@ from labels.campaigns import (
     split_cell,
     task_grid,
 )
-from labels.errors import PermissionDeniedError, StaleEditError
+from labels.errors import PermissionDeniedError, StaleEditError, ValidationError
 from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label, Role, Status
 from tests.labels.conftest import SCENE, make_label, square
 
@@ -474,6 +474,39 @@ def test_fields_drawn_in_a_task_carry_its_id_and_count_per_volunteer(
     assert campaigns.fields_by(c.id) == {"ram": FieldCounts(1)}
     assert campaigns.progress(c.id).fields_by == {"ram": FieldCounts(1)}
     assert store.check() == []
+
+
+def test_the_store_files_under_a_task_only_the_crops_its_campaign_maps(
+    campaigns: CampaignStore, store: BaseLabelStore
+) -> None:
+    c = make_campaign(campaigns, crops=("wheat", "maize"))
+    task = campaigns.map_next(c.id, "ram")
+    before = store.version_count()
+    for role in (Role.VOLUNTEER, Role.COORDINATOR):  # a script or an import alike
+        with pytest.raises(ValidationError) as refused:
+            store.save(make_label(crop="potato", task_id=task.ref), actor="ram", role=role)
+        assert [f.code for f in refused.value.findings] == ["crop-not-in-campaign"]
+        assert "Terai rice maps wheat, maize, not potato" in refused.value.findings[0].message
+    with pytest.raises(ValidationError, match="not potato"):
+        store.save_many([make_label(crop="potato", task_id=task.ref)], actor="boss",
+                        role=Role.COORDINATOR)  # fmt: skip
+    assert store.version_count() == before  # nothing written
+    wheat = make_label(crop="wheat", task_id=task.ref, status="submitted")
+    saved = store.save(wheat, actor="ram", role=Role.VOLUNTEER).label
+    with pytest.raises(ValidationError, match="not rice"):  # a change of crop is checked
+        store.save(saved.replace(crop="rice"), actor="ram", role=Role.VOLUNTEER)
+    maize = store.save(saved.replace(crop="maize"), actor="ram", role=Role.VOLUNTEER).label
+    assert store.get(saved.id).crop == "maize" and maize.version == 2
+    free = store.save(make_label(square(85.35), crop="potato"), actor="ram", role=Role.VOLUNTEER)
+    assert free.label.task_id is None  # mapped freely: any crop of the store's list
+    # The coordinator narrows the campaign's crops: the maize field stays editable and
+    # reviewable as it is; only a change of its crop must pick one of the new ones.
+    campaigns.update(c.replace(crops=("wheat",)), actor="boss", role=Role.COORDINATOR,
+                     expected_version=1)  # fmt: skip
+    moved = store.save(maize.replace(geometry=square(85.3001)), actor="ram", role=Role.VOLUNTEER)
+    reviewed = store.review(saved.id, actor="sita", decision=Status.ACCEPTED,
+                            expected_version=moved.label.version)  # fmt: skip
+    assert reviewed.label.status is Status.ACCEPTED and reviewed.label.crop == "maize"
 
 
 def test_the_fields_per_volunteer_count_unedited_proposals_and_rejections(

@@ -236,6 +236,6 @@ def test_a_field_belongs_to_the_task_holding_at_least_half_of_it() -> None:
 
 def test_a_field_in_a_campaigns_task_takes_one_of_the_crops_its_coordinator_chose() -> None:
     campaign = Campaign("Terai rice", ("s",), box(0, 0, 1, 1), "Boss", crops=("rice", "wheat"))
-    assert crop_refused(campaign, "wheat") is None
-    refused = crop_refused(campaign, "potato")
+    assert crop_refused(campaign.name, campaign.crops, "wheat") is None
+    refused = crop_refused(campaign.name, campaign.crops, "potato")
     assert refused == "Terai rice maps rice, wheat, not potato; choose one of them"

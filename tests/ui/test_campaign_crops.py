@@ -13,6 +13,7 @@ from tests.ui.conftest import SITA, run_page
 from ui.drawings import Draft, Drafts
 from ui.label_actions import DrawnOn, save_new_fields
 from ui.label_choices import CROP_KEY, CROP_LABEL
+from ui.rework import change_crop
 
 CROPS = ("wheat", "maize")
 
@@ -29,20 +30,28 @@ def test_a_field_in_the_task_is_saved_with_one_of_the_campaigns_crops_only(
     assert not task.holds(outside)
 
     def save(field: object, crop: str):  # type: ignore[no-untyped-def]
-        [outcome] = save_new_fields(campaigns.store, [field], crop=crop, identity=SITA,
-                                    scene_id=scene.scene_id, drawn_on=DrawnOn(), task=task,
-                                    campaign=made)  # fmt: skip
+        [outcome] = save_new_fields(
+            campaigns.store, [field], crop=crop, identity=SITA, scene_id=scene.scene_id,
+            drawn_on=DrawnOn(), task=task,
+        )  # fmt: skip
         return outcome
 
     refused = save(inside, "rice")
-    assert not refused.ok and refused.label_id is None
-    said = "Not saved: Terai wheat maps wheat, maize, not rice; choose one of them."
+    assert not refused.ok and refused.label_id is None and refused.fixable
+    said = "Not saved. error: Terai wheat maps wheat, maize, not rice; choose one of them"
     assert refused.message == said
     assert list(campaigns.store.query()) == []
     kept = save(inside, "maize")
     assert kept.ok and campaigns.store.get(str(kept.label_id)).task_id == task.ref
     free = save(outside, "rice")  # outside the task: no campaign's field
     assert free.ok and campaigns.store.get(str(free.label_id)).task_id is None
+
+    # The crop correction of "My fields that need fixing" goes through the same check.
+    field = campaigns.store.get(str(kept.label_id))
+    changed = change_crop(campaigns.store, field, "potato", SITA)
+    assert not changed.ok and "maps wheat, maize, not potato" in changed.message
+    assert campaigns.store.get(field.id).crop == "maize"
+    assert change_crop(campaigns.store, field, "wheat", SITA).ok
 
 
 def test_the_crop_box_offers_the_campaigns_crops_while_mapping_its_task(app_data: Path) -> None:
