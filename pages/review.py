@@ -13,7 +13,6 @@ from sr.sharpen.assessment import CONSISTENCY_MAP
 from ui.date_view import date_switch, other_date_choice
 from ui.enhance_flow import results_of_scene, served_result
 from ui.fields_in_sight import seen_by
-from ui.label_actions import review_field
 from ui.local_time import browser_zone
 from ui.methods import method_text
 from ui.profile_view import season_profile
@@ -40,7 +39,15 @@ from ui.review import (
     without_sent_back,
 )
 from ui.review_enhance import caption_row, enhance_field, keep_room
-from ui.review_feedback import ReviewTally, queue_done_text
+from ui.review_feedback import (
+    REFUSED_KEY,
+    TALLY_KEY,
+    TOAST_KEY,
+    ReviewTally,
+    comment_key,
+    decide,
+    queue_done_text,
+)
 from ui.state import label_store, require_identity, require_scene, tile_key
 from ui.store_reads import StoreReads
 from ui.text import escape_markdown
@@ -101,7 +108,7 @@ queue = queue_order(
     )
 )
 queue = seen_by(identity, queue, store, scene.scene_id)  # not a task mapped twice, mapped now
-tally = state.get("review_tally", ReviewTally())
+tally = state.get(TALLY_KEY, ReviewTally())
 queue, held_back = without_sent_back(queue, CampaignStore(store).sent_back(scene.scene_id))
 if held_back:  # read each run: a task's state is not in the labels' revision
     filters_col.caption(sent_back_note(held_back))
@@ -111,11 +118,13 @@ if drawn_on:
     views = {lab.id: enhanced_view_of(lab, areas) for lab in queue}
     queue = filter_drawn_on(queue, drawn_on, views)
 if not queue:
+    if refused := state.pop(REFUSED_KEY, None):  # the last field on screen, taken meanwhile
+        st.error(escape_markdown(refused))
     if tally.any:
         st.success(queue_done_text(tally))
     else:
         st.success("Nothing to review with these filters.")
-    if toast := state.pop("review_toast", None):
+    if toast := state.pop(TOAST_KEY, None):
         st.toast(escape_markdown(toast), icon=":material/check:")
         st.toast(queue_done_text(tally), icon=":material/done_all:")
     st.stop()
@@ -187,37 +196,39 @@ with decision_box:
             f"Last review by {escape_markdown(label.reviewer or '?')}: "
             f"{escape_markdown(label.review_comment)}"
         )
-    decision = None
     if notice := own_field_notice(identity, label):
         st.info(escape_markdown(notice))
     else:
-        comment = st.text_area(
+        st.text_area(
             "Comment (needed to reject)",
-            key=f"comment-{label.id}",
+            key=comment_key(label),
             max_chars=500,
             height=68,
             placeholder="Comment (needed to reject)",
             label_visibility="collapsed",  # said in the box: Accept stays in view on a laptop
         )
         accept_col, reject_col = st.columns(2)
-        if accept_col.button(
+        can_review = identity.can_review
+        accept_col.button(
             "Accept",
+            key=f"accept-{label.id}",  # a click on this field's button decides this field
+            on_click=decide,
+            args=(store, label, identity, True),
             type="primary",
-            disabled=not identity.can_review,
+            disabled=not can_review,
             shortcut=ACCEPT_KEY,  # not while typing the comment
             help=f"Key {ACCEPT_KEY}: accept and go on to the next field.",
-        ):
-            decision = True
-        if reject_col.button("Reject", disabled=not identity.can_review):
-            decision = False
-    if decision is not None:
-        outcome = review_field(store, label, identity, accept=decision, comment=comment)
-        if outcome.ok:
-            state["review_tally"] = tally.after(decision)
-            state["review_toast"] = outcome.message
-            st.rerun()
-        st.error(escape_markdown(outcome.message))  # next to the buttons
-    if toast := state.pop("review_toast", None):
+        )
+        reject_col.button(
+            "Reject",
+            key=f"reject-{label.id}",
+            on_click=decide,
+            args=(store, label, identity, False),
+            disabled=not can_review,
+        )
+    if refused := state.pop(REFUSED_KEY, None):
+        st.error(escape_markdown(refused))  # next to the buttons
+    if toast := state.pop(TOAST_KEY, None):
         st.toast(escape_markdown(toast), icon=":material/check:")
     if badge is not None:
         st.caption(badge.explanation)

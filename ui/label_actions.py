@@ -14,7 +14,7 @@ from shapely.geometry.base import BaseGeometry
 
 from labels.base_store import LabelFilter, LabelStore
 from labels.campaigns import Task
-from labels.errors import LabelError, ValidationError
+from labels.errors import LabelError, StaleEditError, ValidationError
 from labels.model import HAND, Label, Status, View
 from labels.validate import Finding
 from labels.workflow import as_resubmitted
@@ -237,6 +237,13 @@ def review_field(
             decision=decision,
             comment=comment.strip(),
             expected_version=label.version,
+        )
+    except StaleEditError as exc:  # the page may show another field by now: name it
+        who = exc.by or "someone"
+        return Outcome(
+            False,
+            f"Your decision was not kept: {who} changed {field_name(label)} after it was "
+            "shown to you.",
         )
     except LabelError as exc:
         return failed_outcome(exc)

@@ -1,8 +1,21 @@
-"""What the Review page says after each decision, and when the queue is done."""
+"""The Review page's decisions: each made on the field on screen, and what the page says
+after it and when the queue is done."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import streamlit as st
+
+from labels.base_store import LabelStore
+from labels.model import Label
+from ui.auth import Identity
+from ui.label_actions import review_field
+from ui.uninterrupted import uninterrupted
+
+TALLY_KEY = "review_tally"  # this session's ReviewTally
+TOAST_KEY = "review_toast"  # what the last decision did, said once
+REFUSED_KEY = "review_refused"  # why the last decision was not kept, said once
 
 
 @dataclass(frozen=True)
@@ -26,3 +39,24 @@ class ReviewTally:
 def queue_done_text(tally: ReviewTally) -> str:
     """'Queue done — 3 accepted, 1 rejected.'"""
     return f"Queue done — {tally.accepted} accepted, {tally.rejected} rejected."
+
+
+def comment_key(label: Label) -> str:
+    """The session key of the comment box under a field."""
+    return f"comment-{label.id}"
+
+
+@uninterrupted
+def decide(store: LabelStore, label: Label, identity: Identity, accept: bool) -> None:
+    """Accept's or Reject's callback, bound to ``label`` as the page drew it: the decision is
+    on the field the reviewer saw, at the version seen. A rerun after the click may find the
+    queue changed (another reviewer took that field meanwhile) and show another field; a
+    decision read from the rerun would fall on that one, never seen."""
+    state = st.session_state
+    comment = state.get(comment_key(label), "")
+    outcome = review_field(store, label, identity, accept=accept, comment=comment)
+    if outcome.ok:
+        state[TALLY_KEY] = state.get(TALLY_KEY, ReviewTally()).after(accept)
+        state[TOAST_KEY] = outcome.message
+    else:
+        state[REFUSED_KEY] = outcome.message

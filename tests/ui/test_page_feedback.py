@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from shapely.geometry import box
 
-from labels.model import Role
+from labels.model import Role, Status
+from labels.store import open_store
 from sr.imagery.scene import open_scene
 from tests.ui.conftest import MAYA, run_page, save_on_sample, shown
 from ui.auth import Identity
@@ -50,3 +51,36 @@ def test_the_go_to_box_explains_what_it_cannot_read(app_data: Path) -> None:
     goto.input("45.2, 19.9").run()
     assert not app.error
     assert app.session_state["map_goto:place"] == pytest.approx((19.895, 45.195, 19.905, 45.205))
+
+
+@pytest.mark.parametrize("press", ["Accept", "Reject"])
+def test_a_decision_acts_on_the_field_on_screen_even_when_the_queue_changed_meanwhile(
+    two_fields: list[str], app_data: Path, press: str
+) -> None:
+    app = run_page("pages/review.py", MAYA)
+    on_screen = app.selectbox(key="review_choice").value
+    other = next(i for i in two_fields if i != on_screen)
+    store = open_store(app_data / "labels")
+    store.review(on_screen, actor="Gita", decision=Status.ACCEPTED, expected_version=1)
+    app.text_area[0].input("not a field")
+    next(b for b in app.button if b.label == press).click().run()
+    assert not app.exception
+    assert store.get(other).status is Status.SUBMITTED  # never seen: not decided
+    assert store.get(on_screen).reviewer == "Gita"
+    [said] = [shown(e.value) for e in app.error]
+    assert said.startswith("Your decision was not kept: Gita changed maize, ")
+    assert said.endswith(" ha, by Sita after it was shown to you.")
+    assert app.selectbox(key="review_choice").value == other  # now on screen, undecided
+
+
+def test_a_decision_on_the_last_field_taken_meanwhile_says_so_over_the_empty_queue(
+    two_fields: list[str], app_data: Path
+) -> None:
+    app = run_page("pages/review.py", MAYA)
+    store = open_store(app_data / "labels")
+    for field in two_fields:
+        store.review(field, actor="Gita", decision=Status.ACCEPTED, expected_version=1)
+    next(b for b in app.button if b.label == "Accept").click().run()
+    [said] = [shown(e.value) for e in app.error]
+    assert said.startswith("Your decision was not kept: Gita changed ")
+    assert [s.value for s in app.success] == ["Nothing to review with these filters."]
