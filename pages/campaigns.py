@@ -12,6 +12,7 @@ from labels.model import DEFAULT_CROPS, Label
 from sr.imagery.bands import DisplayMode
 from ui.campaign_map import add_task_outline, add_tasks, clicked_task
 from ui.campaign_panel import MAP_NEXT, show_task
+from ui.campaign_settings import settings_form
 from ui.campaign_view import (
     AreaError,
     TaskOutcome,
@@ -20,11 +21,9 @@ from ui.campaign_view import (
     area_from_geojson,
     assign,
     campaign_caption,
-    change_campaign,
     create_campaign,
     decide,
     eta_text,
-    history_lines,
     keep_version,
     legend_html,
     lock_line,
@@ -215,23 +214,7 @@ else:
     if campaign.instructions:
         st.info(escape_lines(campaign.instructions))
     if identity.is_coordinator:
-        with st.expander("Change this campaign"):
-            new_name = st.text_input("Name", campaign.name, key=f"edit-name-{campaign.id}")
-            new_text = st.text_area(
-                "Instructions", campaign.instructions, key=f"edit-text-{campaign.id}"
-            )
-            new_crops = st.multiselect("Crops", DEFAULT_CROPS, default=list(campaign.crops),
-                                       key=f"edit-crops-{campaign.id}")  # fmt: skip
-            new_hours = st.number_input("Lock expires after (hours)", 0.25, 168.0,
-                                        campaign.lock_minutes / 60, step=0.25,
-                                        key=f"edit-hours-{campaign.id}")  # fmt: skip
-            if st.button("Save the changes", key=f"edit-save-{campaign.id}"):
-                keep(change_campaign(campaigns, campaign, identity, name=new_name,
-                                     instructions=new_text, crops=new_crops,
-                                     lock_hours=float(new_hours)))  # fmt: skip
-                st.rerun()
-            history = history_lines(campaigns, campaign.id, zone)
-            st.caption(escape_markdown("History: " + "; ".join(history)))
+        settings_form(campaigns, campaign, identity, zone, keep)
 
 held = campaigns.held_by(campaign.id, identity.name) if campaign else None
 checked = held if held is not None and held.state is TaskState.LOCKED_VALIDATION else None

@@ -35,7 +35,7 @@ from labels.campaigns import (
     split_cell,
     task_grid,
 )
-from labels.errors import LabelError
+from labels.errors import LabelError, StaleEditError
 from labels.geometry import share_inside
 from labels.model import Label, Status, normalise_name
 from sr.imagery.scene import BBox, Scene
@@ -50,6 +50,7 @@ from ui.settings import dip_iterations_override
 
 MAX_AREA_FILE = 5_000_000  # bytes of an uploaded area of interest
 MAX_DRAWN_VERTICES = 10_000  # of an area drawn on the map (a hand draws a few dozen)
+SAVE_CHANGES = "Save the changes"  # a coordinator's change of a campaign's settings
 PRE_ENHANCE_AHEAD = 8  # ready tasks kept queued for sharpening ahead of the volunteers
 
 
@@ -219,6 +220,13 @@ def change_campaign(
             actor=identity.name,
             role=identity.role,
             expected_version=campaign.version,
+        )
+    except StaleEditError as exc:
+        return TaskOutcome(
+            False,
+            f"Not saved: {exc.by or 'another coordinator'} changed this campaign after you "
+            "opened it. The settings you left alone now show theirs; yours are kept: press "
+            f"“{SAVE_CHANGES}” again to save them over theirs.",
         )
     except LabelError as exc:
         return TaskOutcome(False, f"Not saved: {exc}.")

@@ -346,6 +346,29 @@ def test_a_coordinator_changes_the_instructions_and_the_history_shows_it(app_dat
     assert "version 1 · create by Boss" in history[0]
 
 
+def test_a_change_saved_over_another_coordinators_change_is_refused_and_loses_nothing(
+    app_data: Path,
+) -> None:
+    campaigns = create_campaign(app_data)
+    [campaign] = campaigns.campaigns()
+    app = run_page(CAMPAIGNS_PAGE, BOSS)  # Boss opens the campaign's settings
+    other = Identity("Asha", Role.COORDINATOR)
+    campaigns.update(campaign.replace(instructions="Rice only, please."), actor=other.name,
+                     role=other.role, expected_version=1)  # fmt: skip
+    app.text_input(key=f"edit-name-{campaign.id}").input("Terai, spring")
+    button(app, "Save the changes").click().run()
+    [said] = [shown(e.value) for e in app.error]
+    assert said.startswith("Not saved: Asha changed this campaign after you opened it.")
+    now = campaigns.get(campaign.id)
+    assert (now.version, now.instructions, now.name) == (2, "Rice only, please.", campaign.name)
+    # Asha's instructions show now, Boss's name is kept: saved again, both stay.
+    assert app.text_area(key=f"edit-text-{campaign.id}").value == "Rice only, please."
+    assert app.text_input(key=f"edit-name-{campaign.id}").value == "Terai, spring"
+    button(app, "Save the changes").click().run()
+    now = campaigns.get(campaign.id)
+    assert (now.version, now.instructions, now.name) == (3, "Rice only, please.", "Terai, spring")
+
+
 def test_the_task_checked_shows_its_enhanced_area_under_its_fields(app_data: Path) -> None:
     scene, campaigns, made = _campaign_mapped_twice(app_data)
     for person in ("Sita", "Ram"):
