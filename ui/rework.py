@@ -79,9 +79,16 @@ def change_crop(store: LabelStore, label: Label, crop: str, identity: Identity) 
     return Outcome(True, f"Saved: the field is now {saved.crop}.{again}", saved.id)
 
 
+def fix_crop_key(label: Label) -> str:
+    """The session key of the crop box under a field chosen to fix: one per field, so that
+    the box shows the crop of the field chosen (one box for all kept the crop shown for
+    the field chosen before, and Save the crop would have stored it)."""
+    return f"fix_crop-{label.id}"
+
+
 @uninterrupted
 def _change_crop(store: LabelStore, label: Label, identity: Identity) -> None:
-    crop = st.session_state.get("fix_crop", label.crop)
+    crop = st.session_state.get(fix_crop_key(label), label.crop)
     outcome = change_crop(store, label, crop, identity)
     st.session_state[OUTCOMES_KEY] = [(outcome.ok, outcome.message)]
     bump_map()
@@ -125,5 +132,5 @@ def fix_panel(
             label = by_id[chosen]
             crops = list(crops_of(store, label))
             st.selectbox("Its crop", crops, index=crops.index(label.crop)
-                         if label.crop in crops else 0, key="fix_crop")  # fmt: skip
+                         if label.crop in crops else 0, key=fix_crop_key(label))  # fmt: skip
             st.button("Save the crop", on_click=_change_crop, args=(store, label, identity))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from shapely.affinity import translate
 from shapely.geometry import box
 
 from labels.campaign_store import CampaignStore
@@ -15,7 +16,7 @@ from labels.store import open_store
 from sr.imagery.scene import open_scene
 from tests.ui.conftest import MAYA, SITA, run_page
 from ui.label_actions import save_edits
-from ui.rework import change_crop
+from ui.rework import change_crop, fix_crop_key
 from ui.settings import SAMPLE_SCENE
 
 LABEL_PAGE = "pages/label.py"
@@ -57,7 +58,7 @@ def test_the_label_page_lists_rejected_fields_with_the_comment_in_full(app_data:
     warnings = [w.value for w in app.warning]
     assert COMMENT in warnings  # in full, not only in a tooltip
     assert "Task comment: the orchard is missing." in warnings
-    app.selectbox(key="fix_crop").set_value("wheat")
+    app.selectbox(key=fix_crop_key(rejected)).set_value("wheat")
     next(b for b in app.button if b.label == "Save the crop").click().run()
     fixed = store.get(rejected.id)
     assert (fixed.crop, fixed.status) == ("wheat", Status.SUBMITTED)
@@ -79,3 +80,18 @@ def test_an_author_moves_a_rejected_outline_and_changes_a_waiting_crop(app_data:
     assert changed.ok and store.get(rejected.id).crop == "maize"
     refused = change_crop(store, waiting, "barley", MAYA)  # a stale version
     assert not refused.ok
+
+
+def test_the_crop_box_shows_the_crop_of_the_field_chosen_to_fix(app_data: Path) -> None:
+    store, rejected = rejected_field(app_data)
+    moved = translate(rejected.geometry, xoff=0.005)
+    maize = store.save(Label(moved, "maize", rejected.scene_id, "Sita", status=Status.SUBMITTED),
+                       actor="Sita", role=Role.VOLUNTEER).label  # fmt: skip
+    app = run_page(LABEL_PAGE, SITA)
+    chosen = app.selectbox(key="fix_field")
+    assert chosen.value == rejected.id and app.selectbox(key=fix_crop_key(rejected)).value == "rice"
+    app.selectbox(key=fix_crop_key(rejected)).set_value("wheat")  # picked, not saved
+    chosen.set_value(maize.id).run()
+    assert app.selectbox(key=fix_crop_key(maize)).value == "maize"  # its own, not "wheat"
+    next(b for b in app.button if b.label == "Save the crop").click().run()
+    assert store.get(maize.id).crop == "maize" and store.get(rejected.id).crop == "rice"
