@@ -15,7 +15,7 @@ from shapely.geometry.base import BaseGeometry
 from labels.base_store import LabelFilter, LabelStore
 from labels.campaigns import Task
 from labels.errors import LabelError, StaleEditError, ValidationError
-from labels.model import HAND, Label, Status, View
+from labels.model import HAND, Label, Status, View, same_person
 from labels.validate import Finding
 from labels.workflow import as_resubmitted
 from sr.imagery.acquisition import acquisition_datetime
@@ -239,11 +239,12 @@ def review_field(
             expected_version=label.version,
         )
     except StaleEditError as exc:  # the page may show another field by now: name it
-        who = exc.by or "someone"
+        if same_person(exc.by, identity.name):  # a second press, or another tab
+            return Outcome(False, f"You decided {field_name(label)} already.")
         return Outcome(
             False,
-            f"Your decision was not kept: {who} changed {field_name(label)} after it was "
-            "shown to you.",
+            f"Your decision was not kept: {exc.by or 'someone'} changed {field_name(label)} "
+            "after it was shown to you.",
         )
     except LabelError as exc:
         return failed_outcome(exc)

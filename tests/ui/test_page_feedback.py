@@ -13,6 +13,7 @@ from labels.store import open_store
 from sr.imagery.scene import open_scene
 from tests.ui.conftest import MAYA, run_page, save_on_sample, shown
 from ui.auth import Identity
+from ui.label_actions import review_field
 from ui.settings import SAMPLE_SCENE
 
 
@@ -84,3 +85,19 @@ def test_a_decision_on_the_last_field_taken_meanwhile_says_so_over_the_empty_que
     [said] = [shown(e.value) for e in app.error]
     assert said.startswith("Your decision was not kept: Gita changed ")
     assert [s.value for s in app.success] == ["Nothing to review with these filters."]
+
+
+def test_a_second_press_on_a_field_decided_already_says_so_and_changes_nothing(
+    two_fields: list[str], app_data: Path
+) -> None:
+    store = open_store(app_data / "labels")
+    shown_then = store.get(two_fields[0])  # the field as the page drew it
+    assert review_field(store, shown_then, MAYA, accept=True, comment="").ok
+    again = review_field(store, shown_then, MAYA, accept=False, comment="no")  # a second press
+    assert not again.ok
+    assert shown(again.message).startswith("You decided maize, ")
+    assert again.message.endswith(" by Sita already.")
+    assert (
+        store.get(shown_then.id).status is Status.ACCEPTED
+        and len(store.history(shown_then.id)) == 2
+    )
