@@ -21,6 +21,7 @@ from ui.campaign_view import (
     area_from_geojson,
     assign,
     campaign_caption,
+    campaign_titles,
     create_campaign,
     decide,
     eta_text,
@@ -206,7 +207,7 @@ if not offered:
     campaign = None
     tasks = []
 else:
-    names = {c.id: c.name for c in offered}
+    names = campaign_titles(offered)
     chosen = st.selectbox("Campaign", list(names), format_func=names.__getitem__, key="campaign")
     campaign = campaigns.get(chosen)
     tasks = campaigns.tasks(campaign.id)

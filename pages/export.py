@@ -9,6 +9,8 @@ import streamlit as st
 
 from labels.campaign_store import CampaignStore
 from labels.model import DEFAULT_CROPS, Status, utc_now
+from ui.campaign_view import campaign_titles
+from ui.choice_titles import distinct_titles
 from ui.export_view import (
     CAMPAIGN_TITLES,
     KIND_TITLES,
@@ -37,12 +39,13 @@ st.subheader("Which fields?")
 left, middle, right = st.columns(3)
 scene_ids = reads.distinct("scenes", "scene_id")
 current = served.scene.scene_id if served else None
+scene_titles = distinct_titles([None, *scene_ids], scene_title, tag=lambda s: str(s)[-4:])
 scene_id = left.selectbox(
     "Scene",
     [None, *scene_ids],
     key="export_scene",
     index=([None, *scene_ids].index(current) if current in scene_ids else 0),
-    format_func=scene_title,
+    format_func=scene_titles.__getitem__,
 )
 statuses = left.multiselect(
     "Status", [s.value for s in Status], default=["accepted"], key="export_status"
@@ -120,7 +123,7 @@ st.progress(
 
 if offered := CampaignStore(store).campaigns(scene_id):
     st.subheader("A campaign: its fields and its tasks")
-    names = {c.id: c.name for c in offered}
+    names = campaign_titles(offered)
     campaign_id = st.selectbox(
         "Campaign", list(names), format_func=names.__getitem__, key="export_campaign"
     )

@@ -10,6 +10,7 @@ from labels.campaign_store import CampaignStore
 from labels.model import DEFAULT_CROPS, Status
 from labels.outline_outcomes import outcomes_by_outline
 from sr.sharpen.assessment import CONSISTENCY_MAP
+from ui.choice_titles import distinct_titles
 from ui.date_view import date_switch, other_date_choice
 from ui.enhance_flow import results_of_scene, served_result
 from ui.fields_in_sight import seen_by
@@ -21,6 +22,7 @@ from ui.review import (
     DRAWN_ON_CHOICES,
     OUTCOMES_NOTE,
     OUTLINED_CHOICES,
+    REJECT_KEY,
     assist_version_note,
     comparison_map,
     drawn_on_badge,
@@ -32,6 +34,7 @@ from ui.review import (
     outcomes_table,
     own_field_notice,
     queue_order,
+    queue_title,
     review_caution,
     review_filter,
     review_progress,
@@ -40,6 +43,8 @@ from ui.review import (
 )
 from ui.review_enhance import caption_row, enhance_field, keep_room
 from ui.review_feedback import (
+    COMMENT_CHARS,
+    REASONS,
     REFUSED_KEY,
     TALLY_KEY,
     TOAST_KEY,
@@ -47,6 +52,8 @@ from ui.review_feedback import (
     comment_key,
     decide,
     queue_done_text,
+    reason_key,
+    take_reason,
 )
 from ui.state import label_store, require_identity, require_scene, tile_key
 from ui.store_reads import StoreReads
@@ -130,14 +137,12 @@ if not queue:
     st.stop()
 
 labels_by_id = {lab.id: lab for lab in queue}
+titles = distinct_titles(labels_by_id, lambda i: queue_title(labels_by_id[i]))
 choice = field_col.selectbox(
     f"Field ({len(queue)} in the queue)",
     list(labels_by_id),
     key="review_choice",
-    format_func=lambda i: (
-        f"{labels_by_id[i].crop} · {labels_by_id[i].area_ha:.2f} ha · "
-        f"{labels_by_id[i].annotator} · {labels_by_id[i].status.value}"
-    ),
+    format_func=titles.__getitem__,
 )
 label = labels_by_id[choice]
 map_col, side = st.columns([3, 1.5])
@@ -202,7 +207,7 @@ with decision_box:
         st.text_area(
             "Comment (needed to reject)",
             key=comment_key(label),
-            max_chars=500,
+            max_chars=COMMENT_CHARS,
             height=68,
             placeholder="Comment (needed to reject)",
             label_visibility="collapsed",  # said in the box: Accept stays in view on a laptop
@@ -224,6 +229,16 @@ with decision_box:
             key=f"reject-{label.id}",
             on_click=decide,
             args=(store, label, identity, False),
+            disabled=not can_review,
+            shortcut=REJECT_KEY,
+            help=f"Key {REJECT_KEY}: reject with the comment (a reason picked below fills it).",
+        )
+        st.pills(  # under the buttons: Accept stays where it was on a laptop
+            "Why reject (fills the comment)",
+            list(REASONS),
+            key=reason_key(label),
+            on_change=take_reason,
+            args=(label,),
             disabled=not can_review,
         )
     if refused := state.pop(REFUSED_KEY, None):

@@ -17,6 +17,7 @@ from sr.imagery.scene import Scene
 from ui.auth import Identity
 from ui.campaign_view import (
     TaskOutcome,
+    campaign_titles,
     give_back,
     hand_in,
     map_next,
@@ -151,7 +152,7 @@ def task_panel(work: LabelWork) -> bool:
         if not offered:
             return False
         st.subheader("Campaign")
-        names = {c.id: c.name for c in offered}
+        names = campaign_titles(offered)
         chosen = st.selectbox(
             "Campaign", list(names), format_func=names.__getitem__, key="label_campaign",
             label_visibility="collapsed",

@@ -16,6 +16,7 @@ from labels.model import Label
 from sr.imagery.profile import DateMeans, field_profile
 from sr.imagery.scene import Scene
 from sr.imagery.scene_errors import SceneError
+from ui.choice_titles import distinct_titles
 from ui.plain_words import field_name
 
 MAX_NEIGHBOURS = 5
@@ -126,13 +127,14 @@ def label_profile(scene: Scene, drawn: Sequence[BaseGeometry], fields: Sequence[
         season_profile(scene, drawn[-1], fields, "your last drawing")
         return
     by_id = {lab.id: lab for lab in fields}
+    titles = distinct_titles(by_id, lambda i: field_name(by_id[i]))
     chosen = st.selectbox(
         "Season profile of",
         list(by_id),
-        format_func=lambda i: field_name(by_id[i]),
+        format_func=titles.__getitem__,
         key="profile_of",
         index=None,
         placeholder="a field on this scene",
     )
     geometry = by_id[chosen].geometry if chosen else None
-    season_profile(scene, geometry, fields, field_name(by_id[chosen]) if chosen else THIS_FIELD)
+    season_profile(scene, geometry, fields, titles[chosen] if chosen else THIS_FIELD)

@@ -16,6 +16,16 @@ from ui.uninterrupted import uninterrupted
 TALLY_KEY = "review_tally"  # this session's ReviewTally
 TOAST_KEY = "review_toast"  # what the last decision did, said once
 REFUSED_KEY = "review_refused"  # why the last decision was not kept, said once
+COMMENT_CHARS = 500  # the comment box's limit
+# The usual reasons to reject a field, each a sentence its volunteer reads in the comment.
+REASONS = {
+    "Not a field": "Not a field: woods, a road, buildings or water.",
+    "Two or more fields": "Two or more fields in one outline: draw each on its own.",
+    "Part of a field": "Only part of the field: outline all of it.",
+    "Edges off": "The outline is off the field's edges: move it onto them.",
+    "Wrong crop": "Wrong crop: look at the season profile, or ask your coordinator.",
+}
+NEEDS_A_REASON = "To reject a field, say why: pick a reason under the buttons, or write one."
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,29 @@ def comment_key(label: Label) -> str:
     return f"comment-{label.id}"
 
 
+def reason_key(label: Label) -> str:
+    """The session key of the reasons under a field's buttons."""
+    return f"reason-{label.id}"
+
+
+def with_reason(comment: str, reason: str) -> str:
+    """``comment`` with the sentence of ``reason`` (one of :data:`REASONS`) before it, once,
+    within the comment box's limit."""
+    sentence = REASONS[reason]
+    if sentence in comment:
+        return comment
+    return f"{sentence} {comment.strip()}".strip()[:COMMENT_CHARS]
+
+
+def take_reason(label: Label) -> None:
+    """The reasons' callback: the reason picked goes into the comment box, where the
+    reviewer sees and may add to it; the reasons are ready for another pick."""
+    state = st.session_state
+    if reason := state.get(reason_key(label)):
+        state[comment_key(label)] = with_reason(state.get(comment_key(label), ""), reason)
+    state[reason_key(label)] = None
+
+
 @uninterrupted
 def decide(store: LabelStore, label: Label, identity: Identity, accept: bool) -> None:
     """Accept's or Reject's callback, bound to ``label`` as the page drew it: the decision is
@@ -54,6 +87,9 @@ def decide(store: LabelStore, label: Label, identity: Identity, accept: bool) ->
     decision read from the rerun would fall on that one, never seen."""
     state = st.session_state
     comment = state.get(comment_key(label), "")
+    if not accept and not comment.strip():
+        state[REFUSED_KEY] = NEEDS_A_REASON
+        return
     outcome = review_field(store, label, identity, accept=accept, comment=comment)
     if outcome.ok:
         state[TALLY_KEY] = state.get(TALLY_KEY, ReviewTally()).after(accept)

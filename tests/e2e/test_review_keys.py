@@ -1,11 +1,13 @@
 """In a real browser: a reviewer accepts fields with key A, on the page or with the keyboard's
-focus in the maps (a frame of their own), and typing an "a" in the comment accepts nothing."""
+focus in the maps (a frame of their own), and typing an "a" in the comment accepts nothing;
+key X rejects with a reason picked, and says why not without one."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from shapely.geometry import box
 
 from labels.model import Status
@@ -13,7 +15,8 @@ from labels.store import open_store
 from sr.imagery.scene import open_scene
 from tests.e2e.harness import MAP, REVIEWER_CODE, map_centre, running_app, sign_in, wait_idle
 from tests.ui.conftest import save_on_sample
-from ui.review import ACCEPT_KEY
+from ui.review import ACCEPT_KEY, REJECT_KEY
+from ui.review_feedback import NEEDS_A_REASON, REASONS
 from ui.settings import SAMPLE_SCENE
 
 pytestmark = pytest.mark.e2e
@@ -49,7 +52,22 @@ def test_key_a_accepts_the_field_on_screen_from_the_page_and_from_the_maps(  # t
         page.keyboard.press(ACCEPT_KEY.lower())
         page.get_by_text("Reviewed 2 of 3").wait_for(timeout=60_000)
 
+        # X rejects: without a reason it says why not; a reason picked fills the comment
+        wait_idle(page)
+        page.get_by_text("Reviewed 2 of 3").click()
+        page.keyboard.press(REJECT_KEY.lower())
+        page.get_by_text(NEEDS_A_REASON).wait_for(timeout=60_000)
+        page.locator("[data-testid=stButtonGroup]").get_by_text("Not a field").click()
+        comment = page.get_by_placeholder("Comment (needed to reject)")
+        expect(comment).to_have_value(REASONS["Not a field"], timeout=60_000)
+        wait_idle(page)
+        page.get_by_text("Reviewed 2 of 3").click()
+        page.keyboard.press(REJECT_KEY.lower())
+        page.get_by_text("Queue done — 2 accepted, 1 rejected.").first.wait_for(timeout=60_000)
+
     store = open_store(data / "labels")
     statuses = sorted((lab.status, lab.reviewer) for lab in store.query())
     assert statuses.count((Status.ACCEPTED, "Maya")) == 2
+    [rejected] = [lab for lab in store.query() if lab.status is Status.REJECTED]
+    assert (rejected.reviewer, rejected.review_comment) == ("Maya", REASONS["Not a field"])
     store.close()

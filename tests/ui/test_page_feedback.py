@@ -14,6 +14,7 @@ from sr.imagery.scene import open_scene
 from tests.ui.conftest import MAYA, run_page, save_on_sample, shown
 from ui.auth import Identity
 from ui.label_actions import review_field
+from ui.review_feedback import NEEDS_A_REASON, REASONS, with_reason
 from ui.settings import SAMPLE_SCENE
 
 
@@ -101,3 +102,58 @@ def test_a_second_press_on_a_field_decided_already_says_so_and_changes_nothing(
         store.get(shown_then.id).status is Status.ACCEPTED
         and len(store.history(shown_then.id)) == 2
     )
+
+
+def test_a_reason_picked_fills_the_comment_and_reject_without_one_says_why(
+    two_fields: list[str], app_data: Path
+) -> None:
+    app = run_page("pages/review.py", MAYA)
+    on_screen = app.selectbox(key="review_choice").value
+    print(
+        "before",
+        [t.key for t in app.text_area],
+        on_screen,
+        app.selectbox(key="review_choice").options,
+        two_fields,
+    )
+    reject = next(b for b in app.button if b.label == "Reject")
+    reject.click().run()  # nothing said why
+    sb = app.selectbox(key="review_choice")
+    print("after", sb.value, sb.index, sb.options, [t.key for t in app.text_area])
+    assert [shown(e.value) for e in app.error] == [NEEDS_A_REASON]
+    store = open_store(app_data / "labels")
+    assert store.get(on_screen).status is Status.SUBMITTED
+    comment = app.text_area(key=f"comment-{on_screen}")
+    comment.input("The road splits it.").run()
+    app.get("button_group")[0].set_value("Two or more fields").run()  # the reasons
+    said = REASONS["Two or more fields"] + " The road splits it."
+    assert app.text_area(key=f"comment-{on_screen}").value == said
+    app.get("button_group")[0].set_value("Two or more fields").run()  # again: once only
+    assert app.text_area(key=f"comment-{on_screen}").value == said
+    next(b for b in app.button if b.label == "Reject").click().run()
+    rejected = store.get(on_screen)
+    assert (rejected.status, rejected.review_comment) == (Status.REJECTED, said)
+
+
+def test_a_reason_goes_before_the_comment_within_the_boxs_limit() -> None:
+    assert with_reason("", "Wrong crop") == REASONS["Wrong crop"]
+    long = with_reason("x" * 600, "Edges off")
+    assert long.startswith(REASONS["Edges off"]) and len(long) == 500
+
+
+def test_two_fields_alike_are_each_reachable_in_the_queue(app_data: Path) -> None:
+    """Same crop, size and volunteer: Streamlit keeps a box's choice by its title, so two
+    fields with one title were one choice, and the second never showed."""
+    c = open_scene(SAMPLE_SCENE).footprint.centroid
+    twins = [box(c.x + dx, c.y, c.x + dx + 0.002, c.y + 0.002) for dx in (0.0, -0.004)]
+    ids = save_on_sample(app_data, twins, "maize")
+    app = run_page("pages/review.py", MAYA)
+    choice = app.selectbox(key="review_choice")
+    assert len(set(choice.options)) == 2
+    assert all(o.startswith("maize · ") and " · Sita · submitted · #" in o for o in choice.options)
+    seen = set()
+    for index in (0, 1):
+        app.selectbox(key="review_choice").select_index(index).run()
+        [comment] = app.text_area  # keyed by the field on screen
+        seen.add(str(comment.key).removeprefix("comment-"))
+    assert seen == set(ids)
