@@ -17,7 +17,9 @@ def test_left_out_counts_water_on_every_date_asked() -> None:
     assert left_out([WaterCheck((None, None))], 0.5) == 0
 
 
-def test_an_area_on_the_river_gives_proposals_of_which_some_are_water(tmp_path: Path) -> None:
+def test_an_area_on_the_river_gives_proposals_of_which_some_are_water(
+    tmp_path: Path, shared_data: Path
+) -> None:
     scene = two_date_scene(tmp_path / "book")
     assert len(scene.dates) == 2 and scene.dates[1].bands.nir == 8
     found = area_proposals(scene, 0, 256)  # the Danube crosses the scene's lower left
