@@ -45,6 +45,7 @@ from labels.campaigns import (
 from labels.errors import NotFoundError, PermissionDeniedError, StaleEditError
 from labels.limits import MAX_TEXT_CHARS
 from labels.model import PROPOSED, Geometry, Label, Role, Status, normalise_name, same_person
+from labels.review_reasons import reason_counts
 
 # The campaign tables on SQLite (PostGIS: labels/migrations/postgis/0004_campaigns.sql).
 CAMPAIGN_COLUMNS = (
@@ -398,15 +399,29 @@ class CampaignStore:
 
     def fields_by(self, campaign_id: str) -> dict[str, FieldCounts]:
         """How many current fields each volunteer drew in the campaign's tasks, how many of
-        them they saved as the outline assist proposed them, and how many were rejected."""
+        them they saved as the outline assist proposed them, how many were rejected, and the
+        reasons the reviewers gave (read from their comments)."""
+        in_campaign = f"{campaign_id}:%"
         rows = self._read(
             "SELECT annotator, count(*), "
             "sum(CASE WHEN drawing = ? THEN 1 ELSE 0 END), "
             "sum(CASE WHEN status = ? THEN 1 ELSE 0 END) "
             "FROM labels WHERE task_id LIKE ? AND deleted = ? GROUP BY annotator",
-            (PROPOSED, Status.REJECTED.value, f"{campaign_id}:%", False),
+            (PROPOSED, Status.REJECTED.value, in_campaign, False),
         )
-        return {str(r[0]): FieldCounts(int(r[1]), int(r[2]), int(r[3])) for r in rows}
+        comments: dict[str, list[str | None]] = {}
+        for who, comment in self._read(
+            "SELECT annotator, review_comment FROM labels "
+            "WHERE task_id LIKE ? AND deleted = ? AND status = ?",
+            (in_campaign, False, Status.REJECTED.value),
+        ):
+            comments.setdefault(str(who), []).append(comment)
+        return {
+            str(r[0]): FieldCounts(
+                int(r[1]), int(r[2]), int(r[3]), reason_counts(comments.get(str(r[0]), []))
+            )
+            for r in rows
+        }
 
     def fields(self, campaign_id: str, *, removed_by_reviewer: bool = False) -> list[Label]:
         """The current fields drawn in the campaign's tasks (by their task id); with

@@ -13,6 +13,7 @@ import hashlib
 import itertools
 import math
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -385,11 +386,13 @@ def check_campaign(campaign: Campaign, known_crops: Sequence[str] | None = None)
 @dataclass(frozen=True, slots=True)
 class FieldCounts:
     """A volunteer's current fields in a campaign: all of them, those saved as the outline
-    assist proposed them (unedited), and those a reviewer rejected."""
+    assist proposed them (unedited), those a reviewer rejected, and what for
+    (``labels.review_reasons``)."""
 
     fields: int
     unedited: int = 0
     rejected: int = 0
+    rejected_for: Counter[str] = dataclasses.field(default_factory=Counter)
 
 
 @dataclass(frozen=True, slots=True)

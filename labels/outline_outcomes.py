@@ -3,22 +3,26 @@ or not): the assist judged in production, by the campaign's own reviewers."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 from labels.base_store import LabelFilter, LabelStore
 from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Status
+from labels.review_reasons import reason_counts
 
 OUTLINE_KINDS = (HAND, PROPOSED, PROPOSED_EDITED, "")  # "": not recorded (older labels)
 
 
 @dataclass(frozen=True)
 class OutlineOutcomes:
-    """The submitted fields of one kind of outline: waiting for review, accepted, rejected."""
+    """The submitted fields of one kind of outline: waiting for review, accepted, rejected,
+    and what the rejected ones were rejected for (``labels.review_reasons``)."""
 
     drawing: str  # one of OUTLINE_KINDS
     waiting: int
     accepted: int
     rejected: int
+    rejected_for: Counter[str] = field(default_factory=Counter)
 
     @property
     def reviewed(self) -> int:
@@ -32,17 +36,22 @@ class OutlineOutcomes:
 
 def outcomes_by_outline(store: LabelStore, scene_id: str | None) -> list[OutlineOutcomes]:
     """For each kind of outline with a submitted field on the scene (None: every scene), how
-    its reviews went; counted by the database (one query per status)."""
+    its reviews went, counted by the database (one query per status), and what its
+    rejections were for (read from their comments)."""
     counts = {
         status: store.count_by("drawing", LabelFilter(scene_id=scene_id, status=status))
         for status in (Status.SUBMITTED, Status.ACCEPTED, Status.REJECTED)
     }
+    comments: dict[str, list[str | None]] = {kind: [] for kind in OUTLINE_KINDS}
+    for label in store.query(LabelFilter(scene_id=scene_id, status=Status.REJECTED)):
+        comments.setdefault(label.drawing or "", []).append(label.review_comment)
     found = [
         OutlineOutcomes(
             kind,
             counts[Status.SUBMITTED].get(kind, 0),
             counts[Status.ACCEPTED].get(kind, 0),
             counts[Status.REJECTED].get(kind, 0),
+            reason_counts(comments[kind]),
         )
         for kind in OUTLINE_KINDS
     ]

@@ -9,6 +9,7 @@ from labels.base_store import LabelFilter
 from labels.campaign_store import CampaignStore
 from labels.model import DEFAULT_CROPS, Status
 from labels.outline_outcomes import outcomes_by_outline
+from labels.review_reasons import REASONS
 from sr.sharpen.assessment import CONSISTENCY_MAP
 from ui.choice_titles import distinct_titles
 from ui.date_view import date_switch, other_date_choice
@@ -44,7 +45,6 @@ from ui.review import (
 from ui.review_enhance import caption_row, enhance_field, keep_room
 from ui.review_feedback import (
     COMMENT_CHARS,
-    REASONS,
     REFUSED_KEY,
     TALLY_KEY,
     TOAST_KEY,

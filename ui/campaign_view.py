@@ -38,6 +38,7 @@ from labels.campaigns import (
 from labels.errors import LabelError, StaleEditError
 from labels.geometry import share_inside
 from labels.model import Label, Status, normalise_name
+from labels.review_reasons import reasons_text
 from sr.imagery.scene import BBox, Scene
 from sr.jobs.engine import BACKGROUND, JobEngine
 from sr.sharpen.pipeline import SharpenRequest
@@ -563,6 +564,7 @@ PEOPLE_COLUMNS = (
     "fields",
     "assist proposals saved unedited",
     "fields rejected",
+    "rejected for",
     "tasks set aside",
     "tasks assigned, to map",
 )
@@ -570,7 +572,8 @@ PEOPLE_COLUMNS = (
 
 def people_table(found: Progress) -> pd.DataFrame:
     """Per volunteer: tasks mapped, tasks validated, fields drawn in the campaign, how many
-    of those they saved as the outline assist proposed them, how many were rejected, and how
+    of those they saved as the outline assist proposed them, how many were rejected and for
+    what (the reasons the reviewers picked: what to talk about with them), and how
     many tasks they set aside for bad imagery (one who sets many aside is one to ask why),
     and how many tasks assigned to them are still to map (the name a coordinator typed is
     matched to the one they sign in with, as ``labels.model.same_person`` does)."""
@@ -588,8 +591,8 @@ def people_table(found: Progress) -> pd.DataFrame:
         fields = found.fields_by.get(p, FieldCounts(0))
         counts = (found.mapped_by.get(p, 0), found.validated_by.get(p, 0))
         aside = found.set_aside_by.get(p, 0)
-        rows.append((p, *counts, fields.fields, fields.unedited, fields.rejected, aside,
-                     assigned.get(p, 0)))  # fmt: skip
+        rows.append((p, *counts, fields.fields, fields.unedited, fields.rejected,
+                     reasons_text(fields.rejected_for), aside, assigned.get(p, 0)))  # fmt: skip
     return pd.DataFrame(rows, columns=list(PEOPLE_COLUMNS))
 
 

@@ -16,6 +16,7 @@ from labels.base_store import LabelFilter, LabelStore, Version
 from labels.geometry import share_inside
 from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label, Status, View
 from labels.outline_outcomes import OutlineOutcomes
+from labels.review_reasons import reasons_text
 from labels.workflow import REVIEW_STATUSES, drew_it
 from sr.imagery.bands import DisplayMode
 from sr.sharpen.assessment import Badge
@@ -127,9 +128,10 @@ def filter_outlined(labels: Iterable[Label], wanted: Sequence[str]) -> list[Labe
 ACCEPT_KEY = "A"  # accepts the field on screen (Streamlit's button shortcut)
 REJECT_KEY = "X"  # rejects it with the comment typed or the reason picked (R: Streamlit reruns)
 OUTCOMES_NOTE = (
-    "The submitted fields of this scene by how their outline came to be, and what reviewers "
-    "decided. Where the assist's proposals saved unedited are rejected more often than "
-    "fields outlined by hand, ask volunteers to adjust them before saving."
+    "The submitted fields of this scene by how their outline came to be, what reviewers "
+    "decided, and the reasons they picked to reject (other: a comment of their own). Where "
+    "the assist's proposals saved unedited are rejected more often than fields outlined by "
+    "hand, ask volunteers to adjust them before saving; the reasons say what to adjust."
 )
 
 
@@ -144,6 +146,7 @@ def outcomes_table(found: Sequence[OutlineOutcomes]) -> pd.DataFrame:
             "Accepted of reviewed": [
                 "—" if o.accepted_share is None else f"{o.accepted_share:.0%}" for o in found
             ],
+            "Rejected for": [reasons_text(o.rejected_for) for o in found],
         }
     )
 

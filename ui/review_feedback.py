@@ -9,6 +9,7 @@ import streamlit as st
 
 from labels.base_store import LabelStore
 from labels.model import Label
+from labels.review_reasons import REASONS
 from ui.auth import Identity
 from ui.label_actions import review_field
 from ui.uninterrupted import uninterrupted
@@ -17,14 +18,6 @@ TALLY_KEY = "review_tally"  # this session's ReviewTally
 TOAST_KEY = "review_toast"  # what the last decision did, said once
 REFUSED_KEY = "review_refused"  # why the last decision was not kept, said once
 COMMENT_CHARS = 500  # the comment box's limit
-# The usual reasons to reject a field, each a sentence its volunteer reads in the comment.
-REASONS = {
-    "Not a field": "Not a field: woods, a road, buildings or water.",
-    "Two or more fields": "Two or more fields in one outline: draw each on its own.",
-    "Part of a field": "Only part of the field: outline all of it.",
-    "Edges off": "The outline is off the field's edges: move it onto them.",
-    "Wrong crop": "Wrong crop: look at the season profile, or ask your coordinator.",
-}
 NEEDS_A_REASON = "To reject a field, say why: pick a reason under the buttons, or write one."
 
 

@@ -11,12 +11,13 @@ from playwright.sync_api import expect
 from shapely.geometry import box
 
 from labels.model import Status
+from labels.review_reasons import REASONS
 from labels.store import open_store
 from sr.imagery.scene import open_scene
 from tests.e2e.harness import MAP, REVIEWER_CODE, map_centre, running_app, sign_in, wait_idle
 from tests.ui.conftest import save_on_sample
 from ui.review import ACCEPT_KEY, REJECT_KEY
-from ui.review_feedback import NEEDS_A_REASON, REASONS
+from ui.review_feedback import NEEDS_A_REASON
 from ui.settings import SAMPLE_SCENE
 
 pytestmark = pytest.mark.e2e

@@ -3,6 +3,7 @@ refusals, and the history of campaigns and tasks (labels.campaign_store)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -23,6 +24,7 @@ from labels.campaigns import (
 )
 from labels.errors import PermissionDeniedError, StaleEditError, ValidationError
 from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label, Role, Status
+from labels.review_reasons import OTHER, REASONS
 from tests.labels.conftest import SCENE, make_label, square
 
 AREA = box(85.30, 27.70, 85.34, 27.73)
@@ -522,12 +524,13 @@ def test_the_fields_per_volunteer_count_unedited_proposals_and_rejections(
     proposed = [save(85.30 + 0.01 * i, PROPOSED) for i in range(3)]
     save(85.34, PROPOSED_EDITED)
     save(85.35, HAND)
-    for label in proposed[:2]:
+    for label, comment in zip(proposed[:2], ("cut", REASONS["Edges off"]), strict=True):
         store.review(
-            label.id, actor="sita", decision=Status.REJECTED, comment="cut", expected_version=1
+            label.id, actor="sita", decision=Status.REJECTED, comment=comment, expected_version=1
         )
     store.delete(proposed[2].id, actor="ram", role=Role.VOLUNTEER, expected_version=1)
-    assert campaigns.fields_by(c.id) == {"ram": FieldCounts(4, unedited=2, rejected=2)}
+    why = Counter({"Edges off": 1, OTHER: 1})  # a reason picked, and a comment of one's own
+    assert campaigns.fields_by(c.id) == {"ram": FieldCounts(4, 2, 2, why)}
 
 
 def test_a_store_made_before_campaigns_is_upgraded_on_open(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime
 
 from shapely.geometry import box
@@ -20,7 +21,7 @@ def test_the_volunteers_table_counts_tasks_assigned_under_the_name_they_sign_in_
         total=3,
         mapped_by={"Sita Rai": 1},
         validated_by={},
-        fields_by={"Sita Rai": FieldCounts(4)},
+        fields_by={"Sita Rai": FieldCounts(4, 0, 3, Counter({"Edges off": 2, "other": 1}))},
         tasks_per_hour=None,
         hours_left=None,
         assigned_left={"sita_rai": 2, "Hari": 1},  # as the coordinator typed them
@@ -31,6 +32,8 @@ def test_the_volunteers_table_counts_tasks_assigned_under_the_name_they_sign_in_
         1, 4, 2
     ]  # fmt: skip
     assert table.loc["Hari", "tasks assigned, to map"] == 1
+    assert table.loc["Sita Rai", "rejected for"] == "Edges off 2, other 1"  # what to talk about
+    assert table.loc["Hari", "rejected for"] == ""
 
 
 def test_the_campaigns_history_says_its_times_in_the_coordinators_zone(

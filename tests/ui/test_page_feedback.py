@@ -9,12 +9,13 @@ import pytest
 from shapely.geometry import box
 
 from labels.model import Role, Status
+from labels.review_reasons import REASONS
 from labels.store import open_store
 from sr.imagery.scene import open_scene
 from tests.ui.conftest import MAYA, run_page, save_on_sample, shown
 from ui.auth import Identity
 from ui.label_actions import review_field
-from ui.review_feedback import NEEDS_A_REASON, REASONS, with_reason
+from ui.review_feedback import NEEDS_A_REASON, with_reason
 from ui.settings import SAMPLE_SCENE
 
 
