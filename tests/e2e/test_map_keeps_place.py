@@ -327,6 +327,31 @@ def test_a_save_right_after_a_drawing_stores_that_drawing_too(browser, tmp_path:
         assert views == {View.ENHANCED}, views
 
 
+_OFF_FOR_4_S = "(b) => { b.disabled = true; setTimeout(() => { b.disabled = false; }, 4000); }"
+
+
+def test_a_held_save_waits_for_its_button_to_come_back(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A Save clicked before the map reported its last drawing is held, then made again on
+    the button. A loaded server may meanwhile draw the page of the run before (Save disabled:
+    nothing to save then): the click waits for the button to be enabled, and is not lost.
+    The test disables the button for 4 s right after the click, as such a run would."""
+    with _app_page(browser, tmp_path) as (page, url, data):
+        page.goto(f"{url}/label?{sign_in(page, url, 'Patient Saver')}")
+        map_centre(page)
+        draw_fields_tool(page)
+        draw_square(page, half=12, dx0=-200)
+        wait_for_text_or_report(page, "1 unsaved drawing(s)", data)
+        draw_square(page, half=12, dx0=-140)  # and Save at once, before its report
+        save = page.get_by_role("button", name="Save as draft")
+        save.click()
+        save.evaluate(
+            "(b) => { b.disabled = true; setTimeout(() => { b.disabled = false; }, 4000); }"
+        )
+        assert _frame(page).evaluate("() => window.sharpfieldsLive.saveState().holding")
+        _until(lambda: len(stored_labels(data / "labels")) == 2, 60)
+        wait_for_text_or_report(page, "0 unsaved drawing(s)", data)
+
+
 def _drawing_unreported(page) -> bool:  # type: ignore[no-untyped-def]
     """Whether the map holds a drawing the page has not heard of (a Save click would wait)."""
     return bool(_frame(page).evaluate("() => window.sharpfieldsLive.drawingUnreported()"))

@@ -12,6 +12,8 @@
 (function (map, frame) {
   var VIEW_KEY = "sharpfields-label-view";
   var SWAP_AFTER_MS = 4000; // a replaced layer goes at the latest this long after
+  // A held click waits at most this long for its button to be enabled again (below).
+  var BUTTON_BACK_MS = 20000;
   var ENHANCED = "enhanced"; // the enhanced area's tile layer (ui/live_map.py)
   var live = {
     fields: L.featureGroup().addTo(map), // my fields and unsaved drawings (editable)
@@ -199,21 +201,27 @@
       live.holding = true;
       if (save) live.heldPresses = presses; // the drawing's report must not count presses made after
       var since = Date.now();
+      // The click is made again on the button once it is enabled. A loaded server may still
+      // be drawing the page of the run before the drawing, where Save was disabled (nothing
+      // to save); the run of the drawing's report enables it. Made on no button, the click
+      // would be lost while the volunteer saw Save pressed.
+      var made = function () {
+        var now = pageButton(label);
+        if (!now && Date.now() - since < BUTTON_BACK_MS) { setTimeout(made, 50); return; }
+        live.holding = false;
+        if (now) {
+          live.drawnAt = Math.min(live.drawnAt, live.sentAt); // after 3 s: click anyway
+          now.click(); // marked with the held presses (onPageClick)
+        }
+        live.heldPresses = null;
+        if (live.unsentPresses) { // pressed during the hold: after the click, as they came
+          live.unsentPresses = false;
+          reportPresses();
+        }
+      };
       var again = function () {
         if (live.drawnAt > live.sentAt && Date.now() - since < 3000) { setTimeout(again, 25); return; }
-        setTimeout(function () { // the report's message reaches the page before the click's
-          live.holding = false;
-          var now = pageButton(label);
-          if (now) {
-            live.drawnAt = Math.min(live.drawnAt, live.sentAt); // after 3 s: click anyway
-            now.click(); // marked with the held presses (onPageClick)
-          }
-          live.heldPresses = null;
-          if (live.unsentPresses) { // pressed during the hold: after the click, as they came
-            live.unsentPresses = false;
-            reportPresses();
-          }
-        }, 60);
+        setTimeout(made, 60); // the report's message reaches the page before the click's
       };
       again();
     };
