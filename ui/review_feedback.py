@@ -18,7 +18,9 @@ TALLY_KEY = "review_tally"  # this session's ReviewTally
 TOAST_KEY = "review_toast"  # what the last decision did, said once
 REFUSED_KEY = "review_refused"  # why the last decision was not kept, said once
 COMMENT_CHARS = 500  # the comment box's limit
-NEEDS_A_REASON = "To reject a field, say why: pick a reason under the buttons, or write one."
+NEEDS_A_REASON = (
+    "To reject a field, say why in the comment: pick a reason under the buttons, or write one."
+)
 
 
 @dataclass(frozen=True)

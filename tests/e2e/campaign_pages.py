@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import time
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from tests.e2e.harness import ARTIFACTS, draw_square, sign_in, wait_idle
@@ -28,12 +30,21 @@ def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
 
 def click_when_idle(page, name: str) -> None:  # type: ignore[no-untyped-def]
     """Click the button once the page's script is idle: a run under way can show a stale copy
-    of it beside the new one (CI: two "Invalidate" after the comment's Tab started a run)."""
-    wait_idle(page, steady_s=0.5, timeout_s=WAIT / 1000)
+    of it beside the new one (CI: two "Invalidate" after the comment's Tab started a run). On
+    a busy machine that run may start only after the page looked idle: then the click finds
+    two, and is tried again once the page is idle again."""
+    deadline = time.monotonic() + WAIT / 1000
     button = page.get_by_role("button", name=name, exact=True)
-    expect(button).to_have_count(1, timeout=WAIT)
-    expect(button).to_be_enabled(timeout=WAIT)
-    button.click()
+    while True:
+        wait_idle(page, steady_s=0.5, timeout_s=WAIT / 1000)
+        expect(button).to_have_count(1, timeout=WAIT)
+        expect(button).to_be_enabled(timeout=WAIT)
+        try:
+            button.click(timeout=WAIT)
+            return
+        except PlaywrightError as exc:
+            if "strict mode violation" not in str(exc) or time.monotonic() > deadline:
+                raise
 
 
 def create_campaign(page, name: str, instructions: str = "") -> None:  # type: ignore[no-untyped-def]

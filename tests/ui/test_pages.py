@@ -127,6 +127,7 @@ def test_a_reviewer_sees_how_the_outline_came_to_be_and_can_filter_by_it(
             "Accepted": 0,
             "Rejected": 0,
             "Accepted of reviewed": "—",
+            "Rejected for": "",
         },
         {
             "Outlined": "by the assist, not edited",
@@ -134,6 +135,7 @@ def test_a_reviewer_sees_how_the_outline_came_to_be_and_can_filter_by_it(
             "Accepted": 0,
             "Rejected": 0,
             "Accepted of reviewed": "—",
+            "Rejected for": "",
         },
     ]
     outlined = next(m for m in app.multiselect if m.label == "Outlined")
@@ -153,6 +155,7 @@ def test_a_reviewer_sees_how_the_outline_came_to_be_and_can_filter_by_it(
         "Accepted": 1,
         "Rejected": 0,
         "Accepted of reviewed": "100%",
+        "Rejected for": "",
     }
 
 
@@ -239,10 +242,11 @@ def test_export_and_review_read_the_labels_once_and_not_again_on_a_rerun(
     export.run()
     assert len(reads) == 1
     review = _page("pages/review.py", Identity("Maya", Role.REVIEWER))
-    assert not review.exception and len(reads) == 2
+    # Review reads the queue, and the rejected fields (what they were rejected for)
+    assert not review.exception and len(reads) == 1 + 2
     assert "Reviewed 0 of 1" in review.get("progress")[0].proto.text
     review.run()
-    assert len(reads) == 2
+    assert len(reads) == 1 + 2
     next(b for b in review.button if b.label == "Accept").click().run()  # the store changed
-    assert len(reads) == 3 and "Reviewed 1 of 1" in review.get("progress")[0].proto.text
+    assert len(reads) == 1 + 2 + 2 and "Reviewed 1 of 1" in review.get("progress")[0].proto.text
     assert any("Queue done — 1 accepted, 0 rejected." in s.value for s in review.success)
