@@ -327,6 +327,16 @@ def test_a_save_right_after_a_drawing_stores_that_drawing_too(browser, tmp_path:
         assert views == {View.ENHANCED}, views
 
 
+def _one_drawing_unsaved(page, url: str, data: Path, name: str, dx0: int) -> None:  # type: ignore[no-untyped-def]
+    """Open the Label page as ``name``, draw a square ``dx0`` px left of the map's centre and
+    wait until the page has it, unsaved."""
+    page.goto(f"{url}/label?{sign_in(page, url, name)}")
+    map_centre(page)
+    draw_fields_tool(page)
+    draw_square(page, half=12, dx0=dx0)
+    wait_for_text_or_report(page, "1 unsaved drawing(s)", data)
+
+
 _OFF_FOR_4_S = "(b) => { b.disabled = true; setTimeout(() => { b.disabled = false; }, 4000); }"
 
 
@@ -336,17 +346,11 @@ def test_a_held_save_waits_for_its_button_to_come_back(browser, tmp_path: Path) 
     nothing to save then): the click waits for the button to be enabled, and is not lost.
     The test disables the button for 4 s right after the click, as such a run would."""
     with _app_page(browser, tmp_path) as (page, url, data):
-        page.goto(f"{url}/label?{sign_in(page, url, 'Patient Saver')}")
-        map_centre(page)
-        draw_fields_tool(page)
-        draw_square(page, half=12, dx0=-200)
-        wait_for_text_or_report(page, "1 unsaved drawing(s)", data)
+        _one_drawing_unsaved(page, url, data, "Patient Saver", dx0=-200)
         draw_square(page, half=12, dx0=-140)  # and Save at once, before its report
         save = page.get_by_role("button", name="Save as draft")
         save.click()
-        save.evaluate(
-            "(b) => { b.disabled = true; setTimeout(() => { b.disabled = false; }, 4000); }"
-        )
+        save.evaluate(_OFF_FOR_4_S)
         assert _frame(page).evaluate("() => window.sharpfieldsLive.saveState().holding")
         _until(lambda: len(stored_labels(data / "labels")) == 2, 60)
         wait_for_text_or_report(page, "0 unsaved drawing(s)", data)
@@ -362,11 +366,7 @@ def test_an_edit_that_changes_nothing_does_not_hold_the_next_save(browser, tmp_p
     reports only changes, sends nothing for it: the map must not wait for that report (a
     Save clicked then waited 3 s), and the save stores the field as it is."""
     with _app_page(browser, tmp_path) as (page, url, data):
-        page.goto(f"{url}/label?{sign_in(page, url, 'Careful Editor')}")
-        map_centre(page)
-        draw_fields_tool(page)
-        draw_square(page, half=12, dx0=-120)
-        wait_for_text_or_report(page, "1 unsaved drawing(s)", data)
+        _one_drawing_unsaved(page, url, data, "Careful Editor", dx0=-120)
         frame = page.frame_locator(MAP).last
         for _ in range(2):  # the edit tool's own Save, with no change
             _until(lambda: not _drawing_unreported(page), 30)
