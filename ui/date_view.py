@@ -13,13 +13,13 @@ from sr.imagery.render import view_bands
 from sr.imagery.scene import Scene
 from sr.imagery.scene_errors import SceneError
 from ui.label_actions import DrawnOn
+from ui.page_keys import NEXT_DATE_KEY
 from ui.scene_map import MODE_NAMES
 from ui.state import bump_map
 from ui.uninterrupted import uninterrupted
 
 DATE_KEY = "view_date"  # shared by Map, Label and Review: the date stays when changing page
 MODE_KEY = "view_mode"  # the view's radio; it stays when changing page too (date_switch)
-NEXT_DATE_KEY = "d"  # the keyboard key of "Next date"
 VIEW_NAMES = {**MODE_NAMES, "ndvi": "NDVI (vegetation)"}  # the radio's; the layer's: MODE_NAMES
 
 
@@ -102,7 +102,7 @@ def date_switch(scene: Scene, key: str) -> tuple[int, DisplayMode]:
         columns[-1].button(
             "Next date",
             key=f"{key}-next-date",
-            help="Or press D (outside the map)",
+            help=f"Or press {NEXT_DATE_KEY.upper()}, on the page or in the map",
             shortcut=NEXT_DATE_KEY,
             on_click=_next_date,
             args=(len(scene.dates),),

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from branca.element import MacroElement
 from jinja2 import Template
 
+NEXT_DATE_KEY = "d"  # "Next date" (ui.date_view), handed on by every scene map (ui.scene_map)
+
 _TEMPLATE = """
 {% macro script(this, kwargs) %}
 (function () {
@@ -21,17 +23,34 @@ _TEMPLATE = """
   var page;
   try { page = window.parent.document; } catch (err) { return; } // another origin
   if (!page || page === document) return;
-  document.addEventListener("keydown", function (event) {
-    if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
-    if (keys.indexOf(String(event.key || "").toLowerCase()) < 0) return;
-    var at = event.target;
-    if (at && (at.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(at.tagName))) return;
-    event.preventDefault();
-    page.dispatchEvent(new KeyboardEvent("keydown", {
+  var down = {}; // keys handed on pressed, not yet released
+  var handOn = function (type, event) {
+    page.dispatchEvent(new KeyboardEvent(type, {
       key: event.key, code: event.code, keyCode: event.keyCode, which: event.which,
       shiftKey: event.shiftKey, bubbles: true, cancelable: true
     }));
+  };
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
+    var key = String(event.key || "").toLowerCase();
+    if (keys.indexOf(key) < 0) return;
+    var at = event.target;
+    if (at && (at.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(at.tagName))) return;
+    event.preventDefault();
+    down[key] = event;
+    handOn("keydown", event);
   });
+  // Its release too: the page's shortcuts count a key pressed until it is released, and
+  // took the next key pressed in the map as the two together (after one press, no other).
+  var release = function (key) {
+    var pressed = down[key];
+    delete down[key];
+    if (pressed) handOn("keyup", pressed);
+  };
+  document.addEventListener("keyup", function (event) {
+    release(String(event.key || "").toLowerCase());
+  });
+  window.addEventListener("blur", function () { Object.keys(down).forEach(release); });
 })();
 {% endmacro %}
 """

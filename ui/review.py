@@ -28,7 +28,7 @@ from ui.enhance_flow import results_of_scene
 from ui.field_layers import MapField, add_fields
 from ui.local_time import date_time
 from ui.methods import method_text
-from ui.page_keys import KeysToPage
+from ui.page_keys import NEXT_DATE_KEY, KeysToPage
 from ui.plain_words import OUTLINED, outlined_words
 from ui.registry import ServedScene
 from ui.scene_map import TileKey, add_outline, add_scene_tiles
@@ -334,7 +334,7 @@ def comparison_map(
         add_fields(side, fields, "fields")
         add_outline(side, label.geometry, "this field", "#ffff00", weight=4)
     dual.fit_bounds([[south, west], [north, east]])
-    KeysToPage([ACCEPT_KEY, REJECT_KEY]).add_to(dual.m1)  # the keys, pressed in the maps too
+    KeysToPage([ACCEPT_KEY, REJECT_KEY, NEXT_DATE_KEY]).add_to(dual.m1)  # pressed in the maps too
     return use_local_assets(dual)
 
 

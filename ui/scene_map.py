@@ -22,6 +22,7 @@ from sr.imagery.bands import DisplayMode
 from sr.imagery.render import native_zoom
 from sr.imagery.scene import BBox, Scene
 from ui.assets import use_local_assets
+from ui.page_keys import NEXT_DATE_KEY, KeysToPage
 from ui.registry import ServedScene
 from ui.settings import basemap_urls
 from ui.tile_routes import tile_url
@@ -91,6 +92,7 @@ def scene_frame(served: ServedScene) -> folium.Map:
     header = cast(Figure, fmap.get_root()).header
     header.add_child(folium.Element(PIXEL_TILES_CSS), name="sharpfields_pixels")
     header.add_child(folium.Element(TOOLTIP_CSS), name="sharpfields_tooltips")
+    KeysToPage([NEXT_DATE_KEY]).add_to(fmap)  # Next date's key, pressed in the map too
     return fmap
 
 

@@ -1,5 +1,6 @@
 """In a real browser: a reviewer accepts fields with key A, on the page or with the keyboard's
 focus in the maps (a frame of their own), and typing an "a" in the comment accepts nothing;
+key D shows the next date from the maps too;
 key X rejects with a reason picked, and says why not without one."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from labels.store import open_store
 from sr.imagery.scene import open_scene
 from tests.e2e.harness import MAP, REVIEWER_CODE, map_centre, running_app, sign_in, wait_idle
 from tests.ui.conftest import save_on_sample
+from ui.page_keys import NEXT_DATE_KEY
 from ui.review import ACCEPT_KEY, REJECT_KEY
 from ui.review_feedback import NEEDS_A_REASON
 from ui.settings import SAMPLE_SCENE
@@ -28,7 +30,8 @@ def test_key_a_accepts_the_field_on_screen_from_the_page_and_from_the_maps(  # t
 ) -> None:
     data = tmp_path / "data"
     data.mkdir()
-    c = open_scene(SAMPLE_SCENE).footprint.centroid
+    scene = open_scene(SAMPLE_SCENE)
+    c, dates = scene.footprint.centroid, scene.dates
     fields = [box(c.x + i * 0.004, c.y, c.x + i * 0.004 + 0.003, c.y + 0.002) for i in range(3)]
     save_on_sample(data, fields, "rice")
     with running_app(data) as url:
@@ -50,6 +53,11 @@ def test_key_a_accepts_the_field_on_screen_from_the_page_and_from_the_maps(  # t
         frame = page.locator(MAP).first.bounding_box()
         assert frame is not None
         page.mouse.click(frame["x"] + 40, frame["y"] + frame["height"] / 2)  # focus in the map
+        page.keyboard.press(NEXT_DATE_KEY)  # the next date, from the map too
+        page.get_by_text(f"Date on screen: {dates[1].label}").wait_for(timeout=60_000)
+        map_centre(page)
+        wait_idle(page)
+        page.mouse.click(frame["x"] + 40, frame["y"] + frame["height"] / 2)
         page.keyboard.press(ACCEPT_KEY.lower())
         page.get_by_text("Reviewed 2 of 3").wait_for(timeout=60_000)
 
