@@ -12,8 +12,9 @@
 (function (map, frame) {
   var VIEW_KEY = "sharpfields-label-view";
   var SWAP_AFTER_MS = 4000; // a replaced layer goes at the latest this long after
-  // A held click waits at most this long for its button to be enabled again (below).
-  var BUTTON_BACK_MS = 20000;
+  // A held Save click waits at most this long for its button to be enabled again (below);
+  // other Save clicks wait meanwhile.
+  var BUTTON_BACK_MS = 10000;
   var ENHANCED = "enhanced"; // the enhanced area's tile layer (ui/live_map.py)
   var live = {
     fields: L.featureGroup().addTo(map), // my fields and unsaved drawings (editable)
@@ -207,7 +208,9 @@
       // would be lost while the volunteer saw Save pressed.
       var made = function () {
         var now = pageButton(label);
-        if (!now && Date.now() - since < BUTTON_BACK_MS) { setTimeout(made, 50); return; }
+        // Save only: a button that waits (I'm done, Split) may stay disabled for a reason
+        // the report brought (a drawing on the map), and its click goes as before.
+        if (!now && save && Date.now() - since < BUTTON_BACK_MS) { setTimeout(made, 50); return; }
         live.holding = false;
         if (now) {
           live.drawnAt = Math.min(live.drawnAt, live.sentAt); // after 3 s: click anyway
