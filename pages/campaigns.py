@@ -21,7 +21,6 @@ from ui.campaign_view import (
     area_from_geojson,
     assign,
     campaign_caption,
-    campaign_titles,
     create_campaign,
     decide,
     eta_text,
@@ -46,6 +45,7 @@ from ui.campaign_view import (
     validate_chosen,
     validate_next,
 )
+from ui.choice_titles import campaign_box
 from ui.enhance_flow import job_engine, served_result
 from ui.field_layers import add_fields
 from ui.local_time import browser_zone
@@ -207,8 +207,7 @@ if not offered:
     campaign = None
     tasks = []
 else:
-    names = campaign_titles(offered)
-    chosen = st.selectbox("Campaign", list(names), format_func=names.__getitem__, key="campaign")
+    chosen = campaign_box(offered, "campaign")
     campaign = campaigns.get(chosen)
     tasks = campaigns.tasks(campaign.id)
     st.caption(escape_markdown(campaign_caption(campaign, len(tasks))))

@@ -9,8 +9,7 @@ import streamlit as st
 
 from labels.campaign_store import CampaignStore
 from labels.model import DEFAULT_CROPS, Status, utc_now
-from ui.campaign_view import campaign_titles
-from ui.choice_titles import distinct_titles
+from ui.choice_titles import campaign_box, choice_box
 from ui.export_view import (
     CAMPAIGN_TITLES,
     KIND_TITLES,
@@ -39,13 +38,14 @@ st.subheader("Which fields?")
 left, middle, right = st.columns(3)
 scene_ids = reads.distinct("scenes", "scene_id")
 current = served.scene.scene_id if served else None
-scene_titles = distinct_titles([None, *scene_ids], scene_title, tag=lambda s: str(s)[-4:])
-scene_id = left.selectbox(
+scene_id = choice_box(
     "Scene",
     [None, *scene_ids],
+    scene_title,
     key="export_scene",
+    where=left,
+    tag=lambda s: str(s)[-4:],
     index=([None, *scene_ids].index(current) if current in scene_ids else 0),
-    format_func=scene_titles.__getitem__,
 )
 statuses = left.multiselect(
     "Status", [s.value for s in Status], default=["accepted"], key="export_status"
@@ -123,10 +123,7 @@ st.progress(
 
 if offered := CampaignStore(store).campaigns(scene_id):
     st.subheader("A campaign: its fields and its tasks")
-    names = campaign_titles(offered)
-    campaign_id = st.selectbox(
-        "Campaign", list(names), format_func=names.__getitem__, key="export_campaign"
-    )
+    campaign_id = campaign_box(offered, "export_campaign")
     for column, kind in zip(st.columns(len(CAMPAIGN_TITLES)), CAMPAIGN_TITLES, strict=True):
         if column.button(f"Prepare {CAMPAIGN_TITLES[kind]}", key=f"campaign-{kind}"):
             data = campaign_file(CampaignStore(store), campaign_id, kind, utc_now())

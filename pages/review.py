@@ -11,7 +11,7 @@ from labels.model import DEFAULT_CROPS, Status
 from labels.outline_outcomes import outcomes_by_outline
 from labels.review_reasons import REASONS
 from sr.sharpen.assessment import CONSISTENCY_MAP
-from ui.choice_titles import distinct_titles
+from ui.choice_titles import choice_box
 from ui.date_view import date_switch, other_date_choice
 from ui.enhance_flow import results_of_scene, served_result
 from ui.fields_in_sight import seen_by
@@ -137,12 +137,12 @@ if not queue:
     st.stop()
 
 labels_by_id = {lab.id: lab for lab in queue}
-titles = distinct_titles(labels_by_id, lambda i: queue_title(labels_by_id[i]))
-choice = field_col.selectbox(
+choice = choice_box(
     f"Field ({len(queue)} in the queue)",
-    list(labels_by_id),
+    labels_by_id,
+    lambda i: queue_title(labels_by_id[i]),
     key="review_choice",
-    format_func=titles.__getitem__,
+    where=field_col,
 )
 label = labels_by_id[choice]
 map_col, side = st.columns([3, 1.5])

@@ -17,7 +17,6 @@ from sr.imagery.scene import Scene
 from ui.auth import Identity
 from ui.campaign_view import (
     TaskOutcome,
-    campaign_titles,
     give_back,
     hand_in,
     map_next,
@@ -28,6 +27,7 @@ from ui.campaign_view import (
     task_bbox,
     top_up,
 )
+from ui.choice_titles import campaign_box
 from ui.drawings import Drafts
 from ui.enhance_flow import job_engine
 from ui.hand_in import AS_IT_IS, HAND_IN_ASKED, NOT_YET, leftovers
@@ -152,11 +152,7 @@ def task_panel(work: LabelWork) -> bool:
         if not offered:
             return False
         st.subheader("Campaign")
-        names = campaign_titles(offered)
-        chosen = st.selectbox(
-            "Campaign", list(names), format_func=names.__getitem__, key="label_campaign",
-            label_visibility="collapsed",
-        )  # fmt: skip
+        chosen = campaign_box(offered, "label_campaign", label_visibility="collapsed")
         if assigned := campaigns.assigned_to_map(chosen, identity.name):
             st.caption(
                 f"{assigned} task(s) of this campaign are assigned to you: Map next task takes "

@@ -44,7 +44,6 @@ from sr.jobs.engine import BACKGROUND, JobEngine
 from sr.sharpen.pipeline import SharpenRequest
 from ui.auth import Identity
 from ui.campaign_map import FIRST_BORDER
-from ui.choice_titles import distinct_titles
 from ui.field_layers import MapField
 from ui.label_actions import review_field
 from ui.local_time import browser_zone, clock_time, date_time, refusal_words
@@ -197,13 +196,6 @@ def pre_enhance_text(engine: JobEngine, scene: Scene, campaign_id: str, tasks: S
         if queued
         else ""
     )
-
-
-def campaign_titles(offered: Sequence[Campaign]) -> dict[str, str]:
-    """The campaigns' names by id, as a selectbox offers them (two of one name told apart:
-    ``ui.choice_titles``)."""
-    names = {c.id: c.name for c in offered}
-    return distinct_titles(names, names.__getitem__)
 
 
 def change_campaign(

@@ -5,14 +5,18 @@ Streamlit keeps a selectbox's choice by the option's title (its formatted text, 
 never be chosen; the box shows the first instead. Two fields of one volunteer, one crop and
 one size in hundredths of a hectare, or two campaigns of one name, are such options.
 :func:`distinct_titles` adds a short tag taken from each such option's id, stable while it
-lasts, to the titles that two options share.
+lasts, to the titles that two options share; :func:`choice_box` is a selectbox that uses them.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable
-from typing import TypeVar
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import Any, TypeVar, overload
+
+import streamlit as st
+
+from labels.campaigns import Campaign
 
 K = TypeVar("K", bound=Hashable)
 TAG_CHARS = 4  # of an id: two options sharing a title also share these once in 65 536
@@ -34,3 +38,56 @@ def distinct_titles(
         option: f"{text} · #{tag(option)}" if shared[text] > 1 else text
         for option, text in titles.items()
     }
+
+
+@overload
+def choice_box(
+    label: str,
+    options: Iterable[K],
+    title: Callable[[K], str],
+    *,
+    key: str,
+    where: Any = ...,
+    tag: Callable[[K], str] = ...,
+    index: int = ...,
+    **kwargs: Any,
+) -> K: ...
+@overload
+def choice_box(
+    label: str,
+    options: Iterable[K],
+    title: Callable[[K], str],
+    *,
+    key: str,
+    where: Any = ...,
+    tag: Callable[[K], str] = ...,
+    index: None,
+    **kwargs: Any,
+) -> K | None: ...
+def choice_box(
+    label: str,
+    options: Iterable[K],
+    title: Callable[[K], str],
+    *,
+    key: str,
+    where: Any = st,
+    tag: Callable[[K], str] = id_start,
+    index: int | None = 0,
+    **kwargs: Any,
+) -> K | None:
+    """A selectbox (in ``where``: the page, a column, the side panel) offering ``options``
+    by their :func:`distinct_titles`, each one reachable; returns the option chosen (None
+    only with ``index=None``, until one is). ``kwargs`` go to ``st.selectbox``."""
+    titles = distinct_titles(options, title, tag)
+    chosen: K | None = where.selectbox(
+        label, list(titles), format_func=titles.__getitem__, key=key, index=index, **kwargs
+    )
+    return chosen
+
+
+def campaign_box(offered: Sequence[Campaign], key: str, where: Any = st, **kwargs: Any) -> str:
+    """A :func:`choice_box` of the campaigns ``offered``, by name; returns the id chosen
+    (the first campaign's until one is chosen)."""
+    names = {c.id: c.name for c in offered}
+    chosen: str = choice_box("Campaign", names, names.__getitem__, key=key, where=where, **kwargs)
+    return chosen

@@ -16,8 +16,9 @@ from labels.model import Label
 from sr.imagery.profile import DateMeans, field_profile
 from sr.imagery.scene import Scene
 from sr.imagery.scene_errors import SceneError
-from ui.choice_titles import distinct_titles
+from ui.choice_titles import choice_box
 from ui.plain_words import field_name
+from ui.text import escape_markdown
 
 MAX_NEIGHBOURS = 5
 NEIGHBOUR_DEGREES = 0.01  # about 1 km: fields farther away are not neighbours
@@ -101,7 +102,7 @@ def season_profile(
     """The chart and table for a field (``what`` names it), when the scene has several dates."""
     if len(scene.dates) < 2:
         return
-    st.markdown(f"**Season profile: {what}**")
+    st.markdown(f"**Season profile: {escape_markdown(what)}**")  # a name is user text
     if geometry is None:
         st.caption("Draw or choose a field to see its NDVI over the dates beside its neighbours.")
         return
@@ -127,14 +128,15 @@ def label_profile(scene: Scene, drawn: Sequence[BaseGeometry], fields: Sequence[
         season_profile(scene, drawn[-1], fields, "your last drawing")
         return
     by_id = {lab.id: lab for lab in fields}
-    titles = distinct_titles(by_id, lambda i: field_name(by_id[i]))
-    chosen = st.selectbox(
+    chosen = choice_box(
         "Season profile of",
-        list(by_id),
-        format_func=titles.__getitem__,
+        by_id,
+        lambda i: field_name(by_id[i]),
         key="profile_of",
         index=None,
         placeholder="a field on this scene",
     )
-    geometry = by_id[chosen].geometry if chosen else None
-    season_profile(scene, geometry, fields, titles[chosen] if chosen else THIS_FIELD)
+    if chosen is None:
+        season_profile(scene, None, fields, THIS_FIELD)
+    else:
+        season_profile(scene, by_id[chosen].geometry, fields, field_name(by_id[chosen]))

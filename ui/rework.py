@@ -19,7 +19,7 @@ from labels.errors import LabelError, NotFoundError
 from labels.model import DEFAULT_CROPS, Label, Status, same_person
 from labels.workflow import as_resubmitted
 from ui.auth import Identity
-from ui.choice_titles import distinct_titles
+from ui.choice_titles import choice_box
 from ui.label_actions import Outcome, failed_outcome
 from ui.label_work import OUTCOMES_KEY
 from ui.plain_words import field_name
@@ -126,11 +126,12 @@ def fix_panel(
             )
         if open_:
             by_id = {lab.id: lab for lab in open_}
-            titles = distinct_titles(
-                by_id, lambda i: f"{field_name(by_id[i])} ({by_id[i].status.value})"
+            chosen = choice_box(
+                "Field",
+                by_id,
+                lambda i: f"{field_name(by_id[i])} ({by_id[i].status.value})",
+                key="fix_field",
             )
-            chosen = st.selectbox("Field", list(by_id), key="fix_field",
-                                  format_func=titles.__getitem__)  # fmt: skip
             label = by_id[chosen]
             crops = list(crops_of(store, label))
             st.selectbox("Its crop", crops, index=crops.index(label.crop)
