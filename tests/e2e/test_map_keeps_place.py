@@ -365,6 +365,35 @@ def test_a_held_save_waits_for_its_button_to_come_back(browser, tmp_path: Path) 
         pytest.skip("the map reported each drawing before the click: too busy to hold one")
 
 
+def _press_with_the_mouse(page, button) -> None:  # type: ignore[no-untyped-def]
+    """Press and release the mouse on ``button`` as a person does, disabled or not (a
+    locator's click waits for an enabled button)."""
+    box = button.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def test_a_press_on_save_before_the_page_enabled_it_is_held(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Save is disabled until the page has run for the map's report of a drawing, which
+    takes a loaded server seconds, and the browser makes no click on a disabled button. A
+    volunteer who presses Save then, with the drawing on screen, has it saved once Save is
+    enabled. The test disables Save for 4 s after the report, as the page of the run before
+    shows it, and presses it with the mouse. A press on the disabled Save after the save,
+    with nothing drawn since, is not held."""
+    with _app_page(browser, tmp_path) as (page, url, data):
+        _one_drawing_unsaved(page, url, data, "Early Presser", dx0=-200)
+        save = page.get_by_role("button", name="Save as draft")
+        save.evaluate(_OFF_FOR_4_S)
+        _press_with_the_mouse(page, save)
+        state = "() => window.sharpfieldsLive.saveState()"
+        assert _frame(page).evaluate(state)["pressedDisabled"] == 1
+        _until(lambda: len(stored_labels(data / "labels")) == 1, 60)
+        wait_for_text_or_report(page, "0 unsaved drawing(s)", data)
+        expect(save).to_be_disabled()  # nothing to save
+        _press_with_the_mouse(page, save)
+        after = _frame(page).evaluate(state)
+        assert after["pressedDisabled"] == 1 and not after["holding"]
+
+
 def _drawing_unreported(page) -> bool:  # type: ignore[no-untyped-def]
     """Whether the map holds a drawing the page has not heard of (a Save click would wait)."""
     return bool(_frame(page).evaluate("() => window.sharpfieldsLive.drawingUnreported()"))

@@ -44,6 +44,7 @@
     unsentPresses: false, // E pressed while a click was held: reported after that click
     drawing: false, // Leaflet.draw is drawing, editing or deleting
     drawClick: null, // the last click on the map while it was: {lat, lng}
+    pressedDisabled: 0, // presses on a disabled Save held (onDisabledPress)
   };
   window.drawnItems = live.fields;
   // --- the map fits the window. On a short window its frame leaves frame.under px of the
@@ -199,20 +200,43 @@
       }
       event.preventDefault();
       event.stopImmediatePropagation();
+      hold(label, save, presses);
+    };
+    // A press on Save while it is disabled, just after a drawing: the page has not yet run
+    // for the drawing's report (Save is enabled once it has; a loaded server takes seconds),
+    // and the browser makes no click on a disabled button. The volunteer pressed Save with
+    // the drawing on screen: the press is held as a click would be. It is dropped when the
+    // map changes meanwhile (what Save would store is no longer what was seen) or when Save
+    // stays disabled (nothing to save: a drawing out of the scene, an area's rectangle). A
+    // press after a save with nothing drawn since (a double click on Save) is not held.
+    var onDisabledPress = function (event) {
+      var frame = window.frameElement;
+      if (!frame || !frame.isConnected) { page.removeEventListener("pointerup", onDisabledPress, true); return; }
+      var button = event.target && event.target.closest ? event.target.closest("button") : null;
+      if (!button || !button.disabled || live.holding || event.button !== 0) return;
+      var label = (button.innerText || "").trim();
+      if (live.saves.indexOf(label) < 0 || Date.now() - live.drawnAt > BUTTON_BACK_MS) return;
+      if (live.lastSave && live.lastSave.at >= live.drawnAt) return; // saved since: nothing new
+      live.pressedDisabled += 1;
+      hold(label, true, live.heldPresses !== null ? live.heldPresses : live.presses);
+    };
+    // A Save click (or a press) held until the map has reported its last drawing, then made
+    // again on the button once it is enabled. A loaded server may still be drawing the page
+    // of the run before the drawing, where Save was disabled (nothing to save); the run of
+    // the drawing's report enables it. Made on no button, the click would be lost while the
+    // volunteer saw Save pressed.
+    var hold = function (label, save, presses) {
       live.holding = true;
       if (save) live.heldPresses = presses; // the drawing's report must not count presses made after
-      var since = Date.now();
-      // The click is made again on the button once it is enabled. A loaded server may still
-      // be drawing the page of the run before the drawing, where Save was disabled (nothing
-      // to save); the run of the drawing's report enables it. Made on no button, the click
-      // would be lost while the volunteer saw Save pressed.
+      var since = Date.now(), seen = live.drawnAt;
       var made = function () {
         var now = pageButton(label);
+        var changed = live.drawnAt !== seen && live.drawnAt > since; // drawn again meanwhile
         // Save only: a button that waits (I'm done, Split) may stay disabled for a reason
         // the report brought (a drawing on the map), and its click goes as before.
-        if (!now && save && Date.now() - since < BUTTON_BACK_MS) { setTimeout(made, 50); return; }
+        if (!now && save && !changed && Date.now() - since < BUTTON_BACK_MS) { setTimeout(made, 50); return; }
         live.holding = false;
-        if (now) {
+        if (now && !changed) {
           live.drawnAt = Math.min(live.drawnAt, live.sentAt); // after 3 s: click anyway
           now.click(); // marked with the held presses (onPageClick)
         }
@@ -247,10 +271,12 @@
       page.addEventListener("keydown", onPageKey);
       page.addEventListener("keydown", onButtonKey);
       page.addEventListener("click", onPageClick, true); // before Streamlit's own handler
+      page.addEventListener("pointerup", onDisabledPress, true);
       window.addEventListener("pagehide", function () {
         page.removeEventListener("keydown", onPageKey);
         page.removeEventListener("keydown", onButtonKey);
         page.removeEventListener("click", onPageClick, true);
+        page.removeEventListener("pointerup", onDisabledPress, true);
       });
     }
   } catch (err) { /* another origin: the key works in the map only */ }
@@ -493,7 +519,7 @@
     saveState: function () {
       return {holding: live.holding, heldPresses: live.heldPresses, unsentPresses: live.unsentPresses,
         presses: live.presses, lastSave: live.lastSave, drawnAt: live.drawnAt, sentAt: live.sentAt,
-        now: Date.now(), saves: live.saves.slice()};
+        pressedDisabled: live.pressedDisabled, now: Date.now(), saves: live.saves.slice()};
     },
     update: function (spec) {
       fitWindow();
