@@ -24,11 +24,10 @@ def test_a_tag_of_ones_own_for_ids_that_start_alike() -> None:
 def _two_campaigns_of_one_name() -> None:
     """A page with a campaign box of two campaigns named alike, and what it chose."""
     import streamlit as st
+    from shapely.geometry import box
 
     from labels.campaigns import Campaign
     from ui.choice_titles import campaign_box
-
-    from shapely.geometry import box
 
     offered = [Campaign("Terai rice", ("s",), box(0, 0, 1, 1), "Asha", id=i)
                for i in ("3f9a0c1d", "b7e21d44")]  # fmt: skip
