@@ -411,6 +411,8 @@ class Progress:
     set_aside_now: dict[int, TaskEvent] = dataclasses.field(default_factory=dict)
     # tasks assigned to each volunteer and not handed in yet (ready, sent back, being mapped)
     assigned_left: dict[str, int] = dataclasses.field(default_factory=dict)
+    # per volunteer, the reviewers' comments on each of their mappings invalidated, ever
+    sent_back: dict[str, list[str | None]] = dataclasses.field(default_factory=dict)
 
     def share(self, state: TaskState) -> float:
         return self.counts.get(state, 0) / self.total if self.total else 0.0
@@ -485,7 +487,24 @@ def progress(
     left = total - counts[TaskState.VALIDATED] - counts[TaskState.BAD_IMAGERY]
     hours = left / rate if rate else (0.0 if left == 0 and total else None)
     return Progress(counts, total, mapped_by, validated_by, dict(fields_by), rate, hours,
-                    set_aside_by, set_aside_now, assigned_left)  # fmt: skip
+                    set_aside_by, set_aside_now, assigned_left, sent_back(events))  # fmt: skip
+
+
+def sent_back(events: Iterable[TaskEvent]) -> dict[str, list[str | None]]:
+    """Per volunteer, the comment of each invalidation of a task they had mapped (oldest
+    first): an invalidation falls on those who handed the task in since its last decision
+    or reset (both mappers of a task mapped twice)."""
+    mappers: dict[int, list[str]] = {}
+    found: dict[str, list[str | None]] = {}
+    for event in events:
+        if event.action == "mapped":
+            mappers.setdefault(event.number, []).append(event.actor)
+        elif event.action == "invalidated":
+            for person in dict.fromkeys(mappers.pop(event.number, [])):
+                found.setdefault(person, []).append(event.comment)
+        elif event.action in ("validated", "reset"):
+            mappers.pop(event.number, None)
+    return found
 
 
 def format_hours(hours: float | None) -> str:

@@ -38,7 +38,7 @@ from labels.campaigns import (
 from labels.errors import LabelError, StaleEditError
 from labels.geometry import share_inside
 from labels.model import Label, Status, normalise_name
-from labels.review_reasons import reasons_text
+from labels.review_reasons import TASK_REASONS, reason_counts, reasons_text
 from sr.imagery.scene import BBox, Scene
 from sr.jobs.engine import BACKGROUND, JobEngine
 from sr.sharpen.pipeline import SharpenRequest
@@ -552,6 +552,8 @@ def state_table(found: Progress) -> pd.DataFrame:
 PEOPLE_COLUMNS = (
     "person",
     "tasks mapped",
+    "of them invalidated",
+    "invalidated for",
     "tasks validated",
     "fields",
     "assist proposals saved unedited",
@@ -563,15 +565,16 @@ PEOPLE_COLUMNS = (
 
 
 def people_table(found: Progress) -> pd.DataFrame:
-    """Per volunteer: tasks mapped, tasks validated, fields drawn in the campaign, how many
-    of those they saved as the outline assist proposed them, how many were rejected and for
-    what (the reasons the reviewers picked: what to talk about with them), and how
-    many tasks they set aside for bad imagery (one who sets many aside is one to ask why),
+    """Per volunteer: tasks mapped, how often their mappings were invalidated and for what,
+    tasks validated, fields drawn in the campaign, how many of those they saved as the
+    outline assist proposed them, how many were rejected and for what (the reasons the
+    reviewers picked: what to talk about with them), how many tasks they set aside for bad
+    imagery (one who sets many aside is one to ask why),
     and how many tasks assigned to them are still to map (the name a coordinator typed is
     matched to the one they sign in with, as ``labels.model.same_person`` does)."""
     people = sorted(
         set(found.mapped_by) | set(found.validated_by) | set(found.fields_by)
-        | set(found.set_aside_by)
+        | set(found.set_aside_by) | set(found.sent_back)
     )  # fmt: skip
     by_key = {normalise_name(p): p for p in people}
     assigned: dict[str, int] = {}
@@ -581,9 +584,12 @@ def people_table(found: Progress) -> pd.DataFrame:
     rows = []
     for p in sorted(set(people) | set(assigned)):
         fields = found.fields_by.get(p, FieldCounts(0))
-        counts = (found.mapped_by.get(p, 0), found.validated_by.get(p, 0))
+        back = found.sent_back.get(p, [])
+        tasks = (found.mapped_by.get(p, 0), len(back),
+                 reasons_text(reason_counts(back, TASK_REASONS), TASK_REASONS),
+                 found.validated_by.get(p, 0))  # fmt: skip
         aside = found.set_aside_by.get(p, 0)
-        rows.append((p, *counts, fields.fields, fields.unedited, fields.rejected,
+        rows.append((p, *tasks, fields.fields, fields.unedited, fields.rejected,
                      reasons_text(fields.rejected_for), aside, assigned.get(p, 0)))  # fmt: skip
     return pd.DataFrame(rows, columns=list(PEOPLE_COLUMNS))
 

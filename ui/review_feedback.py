@@ -9,7 +9,7 @@ import streamlit as st
 
 from labels.base_store import LabelStore
 from labels.model import Label
-from labels.review_reasons import REASONS
+from labels.review_reasons import REASONS, with_reason
 from ui.auth import Identity
 from ui.label_actions import review_field
 from ui.uninterrupted import uninterrupted
@@ -56,21 +56,13 @@ def reason_key(label: Label) -> str:
     return f"reason-{label.id}"
 
 
-def with_reason(comment: str, reason: str) -> str:
-    """``comment`` with the sentence of ``reason`` (one of :data:`REASONS`) before it, once,
-    within the comment box's limit."""
-    sentence = REASONS[reason]
-    if sentence in comment:
-        return comment
-    return f"{sentence} {comment.strip()}".strip()[:COMMENT_CHARS]
-
-
 def take_reason(label: Label) -> None:
     """The reasons' callback: the reason picked goes into the comment box, where the
     reviewer sees and may add to it; the reasons are ready for another pick."""
     state = st.session_state
     if reason := state.get(reason_key(label)):
-        state[comment_key(label)] = with_reason(state.get(comment_key(label), ""), reason)
+        said = state.get(comment_key(label), "")
+        state[comment_key(label)] = with_reason(said, REASONS[reason], COMMENT_CHARS)
     state[reason_key(label)] = None
 
 

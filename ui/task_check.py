@@ -11,7 +11,9 @@ from collections.abc import Callable
 import streamlit as st
 
 from labels.campaigns import Task
+from labels.limits import MAX_TEXT_CHARS
 from labels.model import PROPOSED, Label
+from labels.review_reasons import TASK_REASONS, with_reason
 from labels.validate import format_hectares
 from sr.imagery.bands import DisplayMode
 from sr.imagery.scene import Scene
@@ -22,6 +24,7 @@ from ui.plain_words import outlined_words
 from ui.text import escape_markdown
 
 COMMENT_KEY = "task_comment"  # the comment typed for Validate / Invalidate
+REASON_KEY = "task_reason"  # the reasons to invalidate under the buttons
 SWITCH_KEY = "campaign"  # the date switch's widget keys on this page
 
 
@@ -48,6 +51,17 @@ def show_drawn(versions: dict[str, list[Label]]) -> None:
     """The :func:`drawn_summary` lines, escaped: mappers' names and crops come from users."""
     for line in drawn_summary(versions):
         st.caption(escape_markdown(line))
+
+
+def take_reason() -> None:
+    """The reasons' callback: the reason picked goes into the comment box, where the
+    reviewer sees and may add to it (the mapper reads it with the task); the reasons are
+    ready for another pick."""
+    state = st.session_state
+    if reason := state.get(REASON_KEY):
+        said = state.get(COMMENT_KEY, "")
+        state[COMMENT_KEY] = with_reason(said, TASK_REASONS[reason], MAX_TEXT_CHARS)
+    state[REASON_KEY] = None
 
 
 def check_panel(
@@ -79,7 +93,8 @@ def check_panel(
         "Comment (needed to invalidate)",
         key=COMMENT_KEY,
         height=68,
-        placeholder="Comment (needed to invalidate)",
+        max_chars=MAX_TEXT_CHARS,  # as the store keeps it: nothing typed is cut unseen
+        placeholder="Comment (needed to invalidate: pick a reason below, or write one)",
         label_visibility="collapsed",  # said in the box: the buttons stay in view
     )
     ok_col, bad_col = st.columns(2)
@@ -91,6 +106,12 @@ def check_panel(
         disabled=len(versions) > 1,
     )
     bad_col.button("Invalidate", on_click=decide, args=(task, False, fields))
+    st.pills(  # under the buttons: they stay where they were on a laptop
+        "Why invalidate (fills the comment)",
+        list(TASK_REASONS),
+        key=REASON_KEY,
+        on_change=take_reason,
+    )
     waiting = waiting_for_review(versions)
     if waiting and len(versions) == 1:
         st.caption(f"Validate accepts its {len(waiting)} field(s) waiting for review, as shown.")

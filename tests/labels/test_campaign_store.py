@@ -24,7 +24,7 @@ from labels.campaigns import (
 )
 from labels.errors import PermissionDeniedError, StaleEditError, ValidationError
 from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label, Role, Status
-from labels.review_reasons import OTHER, REASONS
+from labels.review_reasons import OTHER, REASONS, TASK_REASONS
 from tests.labels.conftest import SCENE, make_label, square
 
 AREA = box(85.30, 27.70, 85.34, 27.73)
@@ -697,3 +697,37 @@ def test_a_reason_or_comment_is_stored_at_most_1000_characters(campaigns: Campai
     aside = campaigns.set_aside(c.id, second.number, "gita", "x" * 5000)  # a client sends more
     assert len(sent.comment or "") == len(aside.comment or "") == 1000  # than the page's box
     assert campaigns.events(c.id, second.number)[-1].comment == aside.comment
+
+
+def test_each_invalidation_falls_on_the_volunteers_who_mapped_the_task(
+    campaigns: CampaignStore,
+) -> None:
+    """The coordinator's Volunteers table counts, per volunteer, their mappings sent back and
+    why: an invalidation falls on whoever handed the task in since its last decision, both
+    mappers of a task mapped twice; one given back is not theirs."""
+    c = make_campaign(campaigns, double_share=1.0)
+    missed, edges = TASK_REASONS["Fields missed"], TASK_REASONS["Edges off"]
+
+    def map_and_decide(number: int, mappers: tuple[str, ...], comment: str | None) -> None:
+        for who in mappers:
+            campaigns.lock_for_mapping(c.id, number, who)
+            campaigns.mark_mapped(c.id, number, who)
+        campaigns.lock_for_validation(c.id, number, "maya", Role.REVIEWER)
+        if comment is None:
+            campaigns.validate(c.id, number, "maya", Role.REVIEWER)
+        else:
+            campaigns.invalidate(c.id, number, "maya", Role.REVIEWER, comment)
+
+    map_and_decide(1, ("sita", "ram"), missed)  # mapped twice: both sent back
+    map_and_decide(1, ("sita",), f"{edges} West side.")  # mapped again by Sita alone
+    map_and_decide(1, ("sita",), None)  # validated: nothing more
+    campaigns.lock_for_mapping(c.id, 2, "hari")
+    campaigns.give_back(c.id, 2, "hari")  # handed nothing in
+    map_and_decide(2, ("gita", "tara"), "redo")
+    found = campaigns.progress(c.id).sent_back
+    assert found == {
+        "sita": [missed, f"{edges} West side."],
+        "ram": [missed],
+        "gita": ["redo"],
+        "tara": ["redo"],
+    }

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 
-from labels.review_reasons import OTHER, REASONS, reason_counts, reasons_in, reasons_text
+from labels.review_reasons import (
+    OTHER,
+    REASONS,
+    TASK_REASONS,
+    reason_counts,
+    reasons_in,
+    reasons_text,
+    with_reason,
+)
 
 
 def test_a_comment_gives_the_reasons_whose_sentences_it_holds_or_other() -> None:
@@ -25,3 +33,27 @@ def test_rejections_are_counted_by_reason_most_given_first() -> None:
         reasons_text(Counter({"Wrong crop": 1, "Not a field": 1})) == "Not a field 1, Wrong crop 1"
     )
     assert reasons_text(Counter()) == ""
+
+
+def test_a_reason_goes_before_the_comment_once_within_the_boxs_limit() -> None:
+    assert with_reason("", REASONS["Wrong crop"], 500) == REASONS["Wrong crop"]
+    once = with_reason("  West side. ", REASONS["Edges off"], 500)
+    assert once == f"{REASONS['Edges off']} West side."
+    assert with_reason(once, REASONS["Edges off"], 500) == once
+    long = with_reason("x" * 600, REASONS["Edges off"], 500)
+    assert long.startswith(REASONS["Edges off"]) and len(long) == 500
+
+
+def test_a_tasks_reasons_are_read_with_their_own_list() -> None:
+    comment = f"{TASK_REASONS['Fields missed']} The north corner."
+    assert reasons_in(comment, TASK_REASONS) == ["Fields missed"]
+    assert reasons_in(comment) == [OTHER]  # not one of a field's reasons
+    counts = reason_counts([comment, TASK_REASONS["Edges off"], "redo it"], TASK_REASONS)
+    assert reasons_text(counts, TASK_REASONS) == "Fields missed 1, Edges off 1, other 1"
+
+
+def test_no_sentence_holds_another_in_either_list() -> None:
+    """A reason is found by its sentence in the comment: one inside another would count twice."""
+    for reasons in (REASONS, TASK_REASONS):
+        for a in reasons.values():
+            assert [b for b in reasons.values() if a != b and a in b] == []

@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from labels.campaign_store import CampaignStore
 from labels.campaigns import Campaign, Task, TaskState
 from labels.model import Role
+from labels.review_reasons import TASK_REASONS
 from labels.store import open_store
 from sr.imagery.scene import Scene, open_scene
 from sr.sharpen.cache import ResultCache
@@ -249,6 +250,40 @@ def test_invalidating_needs_a_comment_and_the_coordinator_releases_locks(app_dat
     assert note == "Sent back by Maya: The field in the north-east corner is missing."
     button(sita, DONE).click().run()  # mapped again: the note goes with the lock
     assert campaigns.task(campaign.id, 1).comment is None
+
+
+def test_a_reason_picked_fills_the_invalidation_comment_and_the_volunteers_table_counts_it(
+    app_data: Path,
+) -> None:
+    """A reviewer sending a task back picks why under the buttons: the reason's sentence goes
+    into the comment, once, before what was typed, and the mapper reads it with the task.
+    The coordinator's Volunteers table counts the mapper's tasks invalidated, and for what."""
+    campaigns = create_campaign(app_data)
+    [campaign] = campaigns.campaigns()
+    campaigns.map_next(campaign.id, "Sita")
+    campaigns.mark_mapped(campaign.id, 1, "Sita")
+    review = run_page(CAMPAIGNS_PAGE, MAYA)
+    button(review, "Validate next task").click().run()
+    review.text_area(key="task_comment").input("Look along the river.").run()
+    why = review.get("button_group")[0]
+    assert why.options == list(TASK_REASONS)
+    why.set_value("Fields missed").run()
+    expected = f"{TASK_REASONS['Fields missed']} Look along the river."
+    assert review.text_area(key="task_comment").value == expected
+    review.get("button_group")[0].set_value("Fields missed").run()  # picked again: once
+    assert review.text_area(key="task_comment").value == expected
+    button(review, "Invalidate").click().run()
+    assert not review.exception, review.exception
+    assert campaigns.task(campaign.id, 1).comment == expected
+
+    sita = run_page(LABEL_PAGE, SITA)
+    button(sita, MAP_NEXT).click().run()
+    [note] = [shown(w.value) for w in sita.warning if "Sent back" in w.value]
+    assert note == f"Sent back by Maya: {expected}"
+    boss = run_page(CAMPAIGNS_PAGE, BOSS)
+    people = next(d.value for d in boss.dataframe if "person" in d.value.columns)
+    counted = people.set_index("person").loc["Sita", ["of them invalidated", "invalidated for"]]
+    assert counted.tolist() == [1, "Fields missed 1"]
 
 
 def test_an_uploaded_area_is_read_or_refused_in_plain_words() -> None:

@@ -10,6 +10,7 @@ from shapely.geometry import box
 from labels.campaign_store import CampaignStore
 from labels.campaigns import Campaign, FieldCounts, Progress, TaskState
 from labels.model import Role
+from labels.review_reasons import TASK_REASONS
 from labels.sqlite_store import SQLiteLabelStore
 from ui.campaign_view import history_lines, people_table
 from ui.local_time import zone_named
@@ -25,6 +26,7 @@ def test_the_volunteers_table_counts_tasks_assigned_under_the_name_they_sign_in_
         tasks_per_hour=None,
         hours_left=None,
         assigned_left={"sita_rai": 2, "Hari": 1},  # as the coordinator typed them
+        sent_back={"Sita Rai": [TASK_REASONS["Fields missed"], "redo the north", None]},
     )
     table = people_table(found).set_index("person")
     assert list(table.index) == ["Hari", "Sita Rai"]  # one row for Sita, not two
@@ -34,6 +36,10 @@ def test_the_volunteers_table_counts_tasks_assigned_under_the_name_they_sign_in_
     assert table.loc["Hari", "tasks assigned, to map"] == 1
     assert table.loc["Sita Rai", "rejected for"] == "Edges off 2, other 1"  # what to talk about
     assert table.loc["Hari", "rejected for"] == ""
+    assert table.loc["Sita Rai", ["of them invalidated", "invalidated for"]].tolist() == [
+        3, "other 2, Fields missed 1"
+    ]  # fmt: skip
+    assert table.loc["Hari", ["of them invalidated", "invalidated for"]].tolist() == [0, ""]
 
 
 def test_the_campaigns_history_says_its_times_in_the_coordinators_zone(

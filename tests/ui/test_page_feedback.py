@@ -15,7 +15,7 @@ from sr.imagery.scene import open_scene
 from tests.ui.conftest import MAYA, run_page, save_on_sample, shown
 from ui.auth import Identity
 from ui.label_actions import review_field
-from ui.review_feedback import NEEDS_A_REASON, with_reason
+from ui.review_feedback import NEEDS_A_REASON
 from ui.settings import SAMPLE_SCENE
 
 
@@ -134,12 +134,6 @@ def test_a_reason_picked_fills_the_comment_and_reject_without_one_says_why(
     next(b for b in app.button if b.label == "Reject").click().run()
     rejected = store.get(on_screen)
     assert (rejected.status, rejected.review_comment) == (Status.REJECTED, said)
-
-
-def test_a_reason_goes_before_the_comment_within_the_boxs_limit() -> None:
-    assert with_reason("", "Wrong crop") == REASONS["Wrong crop"]
-    long = with_reason("x" * 600, "Edges off")
-    assert long.startswith(REASONS["Edges off"]) and len(long) == 500
 
 
 def test_two_fields_alike_are_each_reachable_in_the_queue(app_data: Path) -> None:
