@@ -144,6 +144,12 @@ def measure() -> dict[str, dict[str, float]]:
     return out
 
 
+def on_screen_cells(reach: dict[str, float], controls: list[str], height: int) -> list[str]:
+    """Each control's distance (px), marked ✓ when it is no more than the window's
+    ``height``, ✗ when the control is off screen."""
+    return [f"{reach[c]:.0f} {'✓' if reach[c] <= height else '✗'}" for c in controls]
+
+
 def table(found: dict[str, dict[str, float]]) -> str:
     """The Markdown table: px from the map's top, and whether that fits the window."""
     controls = [c for c in next(iter(found.values())) if c != MAP_HEIGHT]
@@ -156,8 +162,7 @@ def table(found: dict[str, dict[str, float]]) -> str:
         "|---|---|" + "---|" * len(controls),
     ]
     for window, reach in found.items():
-        height = WINDOWS[window][1]
-        cells = [f"{reach[c]:.0f} {'✓' if reach[c] <= height else '✗'}" for c in controls]
+        cells = on_screen_cells(reach, controls, WINDOWS[window][1])
         shown = f"{reach[MAP_HEIGHT]:.0f}" if MAP_HEIGHT in reach else "—"
         lines.append(f"| {window} | {shown} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

@@ -44,7 +44,7 @@ def campaign_on_sample(
     return scene, campaigns, made
 
 
-def scene_area() -> dict:  # type: ignore[type-arg]
+def scene_area() -> dict[str, Any]:
     """A polygon over the middle of the sample scene, as Leaflet.draw reports it."""
     west, south, east, north = open_scene(SAMPLE_SCENE).lonlat_bounds
     dx, dy = (east - west) / 10, (north - south) / 10
@@ -93,7 +93,9 @@ def map_with_fields(
     return saved
 
 
-def _map_sends(app: AppTest, last_active_drawing: dict, all_drawings: list[dict]) -> None:  # type: ignore[type-arg]
+def _map_sends(
+    app: AppTest, last_active_drawing: dict[str, Any], all_drawings: list[dict[str, Any]]
+) -> None:
     """What the Campaigns map would send back after a click or a drawing (AppTest cannot
     draw on the component: it goes in the session under the map's key), then the page's run."""
     state = app.session_state
@@ -105,7 +107,7 @@ def _map_sends(app: AppTest, last_active_drawing: dict, all_drawings: list[dict]
     app.run()
 
 
-def draw_on_the_map(app: AppTest, drawn: dict) -> None:  # type: ignore[type-arg]
+def draw_on_the_map(app: AppTest, drawn: dict[str, Any]) -> None:
     """A polygon drawn with the draw tool on the Campaigns map (Leaflet.draw's feature)."""
     _map_sends(app, drawn, [drawn])
 
