@@ -49,6 +49,7 @@ from ui.choice_titles import campaign_box
 from ui.enhance_flow import job_engine, served_result
 from ui.field_layers import add_fields
 from ui.local_time import browser_zone
+from ui.page_keys import ACCEPT_KEY, REJECT_KEY, KeysToPage
 from ui.review import enhanced_area_holding
 from ui.scene_map import add_draw_control, add_scene_tiles, base_map, finish_map, fly_to
 from ui.state import bump_map, label_store, map_key, require_identity, require_scene, tile_key
@@ -247,6 +248,7 @@ with map_col:
         add_tasks(fmap, tasks, stamp, identity.is_coordinator, clear=held)
         fly_to(fmap, campaign.area.bounds)
     if checked is not None:  # on the enhanced area holding it, its fields drawn on that
+        KeysToPage([ACCEPT_KEY, REJECT_KEY]).add_to(fmap)  # Validate, Invalidate: from the map
         sharpened = enhanced_area_holding(checked.geometry, scene.scene_id, date=date)
         if sharpened is not None:  # untick it in the layers to compare
             shown = served_result(sharpened, served)

@@ -17,13 +17,12 @@ from ui.enhance_flow import results_of_scene, served_result
 from ui.fields_in_sight import seen_by
 from ui.local_time import browser_zone
 from ui.methods import method_text
+from ui.page_keys import ACCEPT_KEY, REJECT_KEY
 from ui.profile_view import season_profile
 from ui.review import (
-    ACCEPT_KEY,
     DRAWN_ON_CHOICES,
     OUTCOMES_NOTE,
     OUTLINED_CHOICES,
-    REJECT_KEY,
     assist_version_note,
     comparison_map,
     drawn_on_badge,

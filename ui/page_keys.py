@@ -15,6 +15,10 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 NEXT_DATE_KEY = "d"  # "Next date" (ui.date_view), handed on by every scene map (ui.scene_map)
+# A reviewer's yes and no, the same keys on both pages where they decide: on Review, Accept
+# and Reject a field; on Campaigns, Validate and Invalidate the task checked.
+ACCEPT_KEY = "A"
+REJECT_KEY = "X"  # with the comment typed or the reason picked (R: Streamlit reruns the page)
 
 _TEMPLATE = """
 {% macro script(this, kwargs) %}

@@ -28,7 +28,7 @@ from ui.enhance_flow import results_of_scene
 from ui.field_layers import MapField, add_fields
 from ui.local_time import date_time
 from ui.methods import method_text
-from ui.page_keys import NEXT_DATE_KEY, KeysToPage
+from ui.page_keys import ACCEPT_KEY, NEXT_DATE_KEY, REJECT_KEY, KeysToPage
 from ui.plain_words import OUTLINED, outlined_words
 from ui.registry import ServedScene
 from ui.scene_map import TileKey, add_outline, add_scene_tiles
@@ -125,8 +125,6 @@ def filter_outlined(labels: Iterable[Label], wanted: Sequence[str]) -> list[Labe
     return [lab for lab in labels if lab.drawing in drawings]
 
 
-ACCEPT_KEY = "A"  # accepts the field on screen (Streamlit's button shortcut)
-REJECT_KEY = "X"  # rejects it with the comment typed or the reason picked (R: Streamlit reruns)
 OUTCOMES_NOTE = (
     "The submitted fields of this scene by how their outline came to be, what reviewers "
     "decided, and the reasons they picked to reject (other: a comment of their own). Where "

@@ -20,6 +20,7 @@ from sr.imagery.scene import Scene
 from sr.sharpen.cache import CachedResult
 from ui.campaign_view import by_mapper, waiting_for_review
 from ui.date_view import date_switch
+from ui.page_keys import ACCEPT_KEY, REJECT_KEY
 from ui.plain_words import outlined_words
 from ui.text import escape_markdown
 
@@ -104,8 +105,16 @@ def check_panel(
         on_click=decide,
         args=(task, True, fields),
         disabled=len(versions) > 1,
+        shortcut=ACCEPT_KEY,  # not while typing the comment
+        help=f"Key {ACCEPT_KEY}: validate the task as shown.",
     )
-    bad_col.button("Invalidate", on_click=decide, args=(task, False, fields))
+    bad_col.button(
+        "Invalidate",
+        on_click=decide,
+        args=(task, False, fields),
+        shortcut=REJECT_KEY,
+        help=f"Key {REJECT_KEY}: send it back with the comment (a reason picked below fills it).",
+    )
     st.pills(  # under the buttons: they stay where they were on a laptop
         "Why invalidate (fills the comment)",
         list(TASK_REASONS),

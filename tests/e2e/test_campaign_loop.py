@@ -1,8 +1,9 @@
 """A campaign in a real browser on the bundled sample: the coordinator draws the area and
 creates the campaign, a volunteer maps the next task (draws a field in it, marks it done), a
-reviewer validates it; another task is invalidated with a comment and its volunteer sees the
-comment and gets the task back first, with the comment in the task panel; she sets it aside
-for bad imagery, and the coordinator clicks it on the map and puts it back in the queue.
+reviewer validates it (key A, pressed in the map); another task is invalidated (key X) with
+a comment and its volunteer sees the comment and gets the task back first, with the comment
+in the task panel; she sets it aside for bad imagery, and the coordinator clicks it on the
+map and puts it back in the queue.
 Screenshots go to test-artifacts/.
 """
 
@@ -28,6 +29,7 @@ from tests.e2e.campaign_pages import (
     task_taken,
 )
 from tests.e2e.harness import (
+    MAP,
     REVIEWER_CODE,
     draw_square,
     map_centre,
@@ -36,6 +38,7 @@ from tests.e2e.harness import (
     sign_in,
     wait_idle,
 )
+from ui.page_keys import ACCEPT_KEY, REJECT_KEY
 
 pytestmark = pytest.mark.e2e
 
@@ -96,7 +99,12 @@ def test_coordinator_volunteer_reviewer_loop(browser, tmp_path: Path) -> None:  
         maya.goto(f"{url}/campaigns?{maya_query}")
         click_when_idle(maya, "Validate next task")
         maya.get_by_text(f"Checking task {first}").wait_for(timeout=WAIT)  # mapped first
-        click_when_idle(maya, "Validate")
+        # Validate by its key, pressed with the keyboard's focus in the map (after a look)
+        frame = maya.locator(MAP).first.bounding_box()
+        assert frame is not None
+        maya.mouse.click(frame["x"] + 20, frame["y"] + frame["height"] - 20)
+        wait_idle(maya)
+        maya.keyboard.press(ACCEPT_KEY.lower())
         maya.get_by_text(f"Task {first} is validated").wait_for(timeout=WAIT)
         click_when_idle(maya, "Validate next task")
         maya.get_by_text(f"Checking task {second}").wait_for(timeout=WAIT)
@@ -104,7 +112,9 @@ def test_coordinator_volunteer_reviewer_loop(browser, tmp_path: Path) -> None:  
             "The field by the river is missing."
         )
         maya.get_by_label("Comment (needed to invalidate)").press("Tab")
-        click_when_idle(maya, "Invalidate")
+        wait_idle(maya)
+        maya.get_by_text(f"Checking task {second}").click()  # the focus on the page
+        maya.keyboard.press(REJECT_KEY.lower())  # Invalidate, with the comment
         maya.get_by_text("goes back to its mapper").wait_for(timeout=WAIT)
         map_centre(maya)
         shot(maya, "3_progress")

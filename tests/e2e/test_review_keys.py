@@ -17,8 +17,7 @@ from labels.store import open_store
 from sr.imagery.scene import open_scene
 from tests.e2e.harness import MAP, REVIEWER_CODE, map_centre, running_app, sign_in, wait_idle
 from tests.ui.conftest import save_on_sample
-from ui.page_keys import NEXT_DATE_KEY
-from ui.review import ACCEPT_KEY, REJECT_KEY
+from ui.page_keys import ACCEPT_KEY, NEXT_DATE_KEY, REJECT_KEY
 from ui.review_feedback import NEEDS_A_REASON
 from ui.settings import SAMPLE_SCENE
 

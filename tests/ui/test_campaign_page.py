@@ -48,6 +48,7 @@ from ui.campaign_panel import (
 from ui.campaign_view import AreaError, area_from_geojson, decide, task_bbox
 from ui.drawings import Draft, Drafts
 from ui.hand_in import AS_IT_IS, NOT_YET, Leftovers
+from ui.page_keys import ACCEPT_KEY, REJECT_KEY
 from ui.proposal_record import Proposals
 from ui.settings import SAMPLE_SCENE
 from ui.task_choice import MAP_IT, NOT_FIRST, PUT_IT_BACK, VALIDATE_IT
@@ -284,6 +285,25 @@ def test_a_reason_picked_fills_the_invalidation_comment_and_the_volunteers_table
     people = next(d.value for d in boss.dataframe if "person" in d.value.columns)
     counted = people.set_index("person").loc["Sita", ["of them invalidated", "invalidated for"]]
     assert counted.tolist() == [1, "Fields missed 1"]
+
+
+def test_validate_and_invalidate_have_reviews_keys_pressed_on_the_page_or_in_the_map(
+    app_data: Path,
+) -> None:
+    """A and X, as Accept and Reject on Review; the map hands them on to the page while a
+    task is checked (the browser test presses them: tests/e2e/test_campaign_loop.py)."""
+    campaigns = create_campaign(app_data)
+    [campaign] = campaigns.campaigns()
+    campaigns.map_next(campaign.id, "Sita")
+    campaigns.mark_mapped(campaign.id, 1, "Sita")
+    review = run_page(CAMPAIGNS_PAGE, MAYA)
+    assert 'var keys = ["a", "x"];' not in map_html(review).replace("\\", "")  # none checked
+    button(review, "Validate next task").click().run()
+    keys = {
+        b.label: b.proto.shortcut for b in review.button if b.label in ("Validate", "Invalidate")
+    }
+    assert keys == {"Validate": ACCEPT_KEY.lower(), "Invalidate": REJECT_KEY.lower()}
+    assert 'var keys = ["a", "x"];' in map_html(review).replace("\\", "")  # JSON in JSON
 
 
 def test_an_uploaded_area_is_read_or_refused_in_plain_words() -> None:
