@@ -14,6 +14,9 @@ from ui.campaign_map import add_task_outline, add_tasks, clicked_task
 from ui.campaign_panel import MAP_NEXT, show_task
 from ui.campaign_settings import settings_form
 from ui.campaign_view import (
+    FIELD_PEOPLE_COLUMNS,
+    PEOPLE_HELP,
+    TASK_PEOPLE_COLUMNS,
     AreaError,
     TaskOutcome,
     agreement_table,
@@ -336,8 +339,12 @@ if campaign is not None:
                 button.button("Release", key=f"release-{task.number}", on_click=lambda t=task: keep(
                     release(campaigns, t, identity)))  # fmt: skip
     # The whole width: in the side panel a laptop showed four of the table's eight columns.
-    st.markdown("**Volunteers**")
-    st.dataframe(people_table(found), hide_index=True)
+    people = people_table(found)
+    hints = {name: st.column_config.Column(help=text) for name, text in PEOPLE_HELP.items()}
+    for title, columns in (("Volunteers: their tasks", TASK_PEOPLE_COLUMNS),
+                           ("Volunteers: their fields", FIELD_PEOPLE_COLUMNS)):  # fmt: skip
+        st.markdown(f"**{title}**")
+        st.dataframe(people[list(columns)], hide_index=True, column_config=hints)
     if campaign.double_share:
         st.markdown("**Agreement on tasks mapped twice** (matched at IoU ≥ 0.5)")
         st.dataframe(agreement_table(campaigns.agreement(campaign.id)), hide_index=True)

@@ -549,29 +549,47 @@ def state_table(found: Progress) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["state", "tasks", "%"])
 
 
-PEOPLE_COLUMNS = (
+# The Volunteers tables' columns: each volunteer's tasks, then their fields. Two tables, so
+# that each is whole on a laptop (one of eleven columns ran 1,290 px in a 904 px frame).
+TASK_PEOPLE_COLUMNS = (
     "person",
     "tasks mapped",
-    "of them invalidated",
-    "invalidated for",
+    "sent back",
+    "sent back for",
+    "tasks set aside",
+    "tasks assigned, to map",
     "tasks validated",
+)
+FIELD_PEOPLE_COLUMNS = (
+    "person",
     "fields",
     "assist proposals saved unedited",
     "fields rejected",
     "rejected for",
-    "tasks set aside",
-    "tasks assigned, to map",
 )
+PEOPLE_HELP = {
+    "sent back": "How often a reviewer invalidated a task this volunteer had mapped.",
+    "sent back for": "The reasons the reviewers picked to invalidate (other: a comment of "
+    "their own).",
+    "tasks set aside": "Tasks this volunteer set aside for bad imagery.",
+    "tasks assigned, to map": "Tasks assigned to this volunteer and not handed in yet.",
+    "tasks validated": "Tasks this person validated, as a reviewer.",
+    "assist proposals saved unedited": "Of their fields, those saved just as the outline "
+    "assist proposed them.",
+    "rejected for": "The reasons the reviewers picked to reject (other: a comment of their own).",
+}
 
 
 def people_table(found: Progress) -> pd.DataFrame:
-    """Per volunteer: tasks mapped, how often their mappings were invalidated and for what,
-    tasks validated, fields drawn in the campaign, how many of those they saved as the
-    outline assist proposed them, how many were rejected and for what (the reasons the
-    reviewers picked: what to talk about with them), how many tasks they set aside for bad
-    imagery (one who sets many aside is one to ask why),
-    and how many tasks assigned to them are still to map (the name a coordinator typed is
-    matched to the one they sign in with, as ``labels.model.same_person`` does)."""
+    """Per volunteer: tasks mapped, how often their mappings were sent back (invalidated)
+    and for what, how many tasks they set aside for bad imagery (one who sets many aside is
+    one to ask why), how many tasks assigned to them are still to map (the name a
+    coordinator typed is matched to the one they sign in with, as
+    ``labels.model.same_person`` does), tasks validated; fields drawn in the campaign, how
+    many of those they saved as the outline assist proposed them, how many were rejected
+    and for what (the reasons the reviewers picked: what to talk about with them). The
+    page shows it as two tables, :data:`TASK_PEOPLE_COLUMNS` and
+    :data:`FIELD_PEOPLE_COLUMNS`."""
     people = sorted(
         set(found.mapped_by) | set(found.validated_by) | set(found.fields_by)
         | set(found.set_aside_by) | set(found.sent_back)
@@ -587,11 +605,12 @@ def people_table(found: Progress) -> pd.DataFrame:
         back = found.sent_back.get(p, [])
         tasks = (found.mapped_by.get(p, 0), len(back),
                  reasons_text(reason_counts(back, TASK_REASONS), TASK_REASONS),
+                 found.set_aside_by.get(p, 0), assigned.get(p, 0),
                  found.validated_by.get(p, 0))  # fmt: skip
-        aside = found.set_aside_by.get(p, 0)
-        rows.append((p, *tasks, fields.fields, fields.unedited, fields.rejected,
-                     reasons_text(fields.rejected_for), aside, assigned.get(p, 0)))  # fmt: skip
-    return pd.DataFrame(rows, columns=list(PEOPLE_COLUMNS))
+        drawn = (fields.fields, fields.unedited, fields.rejected,
+                 reasons_text(fields.rejected_for))  # fmt: skip
+        rows.append((p, *tasks, *drawn))
+    return pd.DataFrame(rows, columns=[*TASK_PEOPLE_COLUMNS, *FIELD_PEOPLE_COLUMNS[1:]])
 
 
 def locks(tasks: Sequence[Task], now: datetime) -> list[Task]:

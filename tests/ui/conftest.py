@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from shapely.geometry import box
@@ -109,6 +110,11 @@ def map_html(app: AppTest) -> str:
     """What the page's maps (streamlit-folium components) were given, as text: tile
     addresses, layer names and field ids can be looked for in it."""
     return " ".join(str(c.proto) for c in app.get("component_instance"))
+
+
+def table_with(app: AppTest, column: str) -> pd.DataFrame:
+    """The first table on the page that has ``column``."""
+    return next(d.value for d in app.dataframe if column in d.value.columns)
 
 
 def shown(markdown: str) -> str:

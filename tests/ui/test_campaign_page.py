@@ -32,7 +32,7 @@ from tests.ui.campaign_steps import (
     draw_on_the_map,
     map_with_fields,
 )
-from tests.ui.conftest import map_html, run_page, shown
+from tests.ui.conftest import map_html, run_page, shown, table_with
 from ui.auth import Identity
 from ui.campaign_panel import (
     BAD_IMAGERY,
@@ -282,8 +282,8 @@ def test_a_reason_picked_fills_the_invalidation_comment_and_the_volunteers_table
     [note] = [shown(w.value) for w in sita.warning if "Sent back" in w.value]
     assert note == f"Sent back by Maya: {expected}"
     boss = run_page(CAMPAIGNS_PAGE, BOSS)
-    people = next(d.value for d in boss.dataframe if "person" in d.value.columns)
-    counted = people.set_index("person").loc["Sita", ["of them invalidated", "invalidated for"]]
+    people = table_with(boss, "sent back")
+    counted = people.set_index("person").loc["Sita", ["sent back", "sent back for"]]
     assert counted.tolist() == [1, "Fields missed 1"]
 
 
@@ -366,7 +366,7 @@ def test_a_reviewer_keeps_one_version_of_a_task_mapped_twice(app_data: Path) -> 
     assert campaigns.task(made.id, 1).state is TaskState.VALIDATED
     found = campaigns.agreement(made.id)  # Ram's removed version still counts
     assert found.campaign.matched == 1 and found.campaign.mean_iou == 1.0
-    people = next(d.value for d in review.dataframe if "person" in d.value.columns)
+    people = table_with(review, "fields rejected")
     counted = ["fields", "assist proposals saved unedited", "fields rejected"]
     assert people.set_index("person").loc["Sita", counted].tolist() == [1, 1, 0]
 
@@ -582,7 +582,7 @@ def test_a_coordinator_assigns_the_tasks_of_an_area_drawn_to_a_volunteer(app_dat
     button(boss, "Assign the 1 task(s) in the area drawn").click().run()
     assert campaigns.task(campaign.id, last.number).assigned_to == "Ram"
     assert campaigns.map_next(campaign.id, "Sita").number != last.number  # Ram's alone
-    people = next(d.value for d in boss.dataframe if "person" in d.value.columns)
+    people = table_with(boss, "tasks assigned, to map")
     assert people.set_index("person").loc["Ram", "tasks assigned, to map"] == 1
     ram = run_page(LABEL_PAGE, Identity("Ram", Role.VOLUNTEER))
     said = "1 task(s) of this campaign are assigned to you: Map next task takes them first."
@@ -661,7 +661,7 @@ def test_a_task_on_bad_imagery_is_set_aside_and_a_coordinator_puts_it_back(
     assert f"0 of {total - 1} tasks validated (0%); 1 set aside for bad imagery" in str(bar.proto)
     assert not [b for b in sita.button if "set aside back" in b.label]  # coordinators only
     boss = run_page(CAMPAIGNS_PAGE, BOSS)
-    people = next(d.value for d in boss.dataframe if "person" in d.value.columns)
+    people = table_with(boss, "tasks set aside")
     assert people.set_index("person").loc["Sita", "tasks set aside"] == 1
     [aside_table] = [d.value for d in boss.dataframe if "why" in d.value.columns]
     assert aside_table[["task", "set aside by", "why"]].values.tolist() == [

@@ -36,10 +36,10 @@ def test_the_volunteers_table_counts_tasks_assigned_under_the_name_they_sign_in_
     assert table.loc["Hari", "tasks assigned, to map"] == 1
     assert table.loc["Sita Rai", "rejected for"] == "Edges off 2, other 1"  # what to talk about
     assert table.loc["Hari", "rejected for"] == ""
-    assert table.loc["Sita Rai", ["of them invalidated", "invalidated for"]].tolist() == [
+    assert table.loc["Sita Rai", ["sent back", "sent back for"]].tolist() == [
         3, "other 2, Fields missed 1"
     ]  # fmt: skip
-    assert table.loc["Hari", ["of them invalidated", "invalidated for"]].tolist() == [0, ""]
+    assert table.loc["Hari", ["sent back", "sent back for"]].tolist() == [0, ""]
 
 
 def test_the_campaigns_history_says_its_times_in_the_coordinators_zone(
