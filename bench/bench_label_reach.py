@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from playwright.sync_api import Page
@@ -150,31 +151,56 @@ def on_screen_cells(reach: dict[str, float], controls: list[str], height: int) -
     return [f"{reach[c]:.0f} {'✓' if reach[c] <= height else '✗'}" for c in controls]
 
 
-def table(found: dict[str, dict[str, float]]) -> str:
-    """The Markdown table: px from the map's top, and whether that fits the window."""
-    controls = [c for c in next(iter(found.values())) if c != MAP_HEIGHT]
+def reach_table(
+    found: dict[str, dict[str, float]],
+    caption: str,
+    extra: dict[str, Callable[[dict[str, float]], str]],
+) -> str:
+    """A Markdown table of each window's distances, marked as :func:`on_screen_cells` does,
+    under ``caption``; ``extra``: columns shown before the controls (their name, what a
+    window's row shows there), left out of the controls."""
+    controls = [c for c in next(iter(found.values())) if c not in extra]
     lines = [
-        "Label page, Click a field on an enhanced area of the bundled sample: the map's "
-        "height and the distance from the map's top to each control's bottom (px); ✓ on "
-        "screen with the map's top (no more than the window's height), ✗ not.",
+        caption,
         "",
-        "| window | map height | " + " | ".join(controls) + " |",
-        "|---|---|" + "---|" * len(controls),
+        "| window | " + " | ".join([*extra, *controls]) + " |",
+        "|---|" + "---|" * (len(extra) + len(controls)),
     ]
     for window, reach in found.items():
-        cells = on_screen_cells(reach, controls, WINDOWS[window][1])
-        shown = f"{reach[MAP_HEIGHT]:.0f}" if MAP_HEIGHT in reach else "—"
-        lines.append(f"| {window} | {shown} | " + " | ".join(cells) + " |")
+        cells = [show(reach) for show in extra.values()]
+        cells += on_screen_cells(reach, controls, WINDOWS[window][1])
+        lines.append(f"| {window} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def table(found: dict[str, dict[str, float]]) -> str:
+    """The Markdown table: px from the map's top, and whether that fits the window."""
+    return reach_table(
+        found,
+        "Label page, Click a field on an enhanced area of the bundled sample: the map's "
+        "height and the distance from the map's top to each control's bottom (px); ✓ on "
+        "screen with the map's top (no more than the window's height), ✗ not.",
+        {"map height": lambda reach: f"{reach[MAP_HEIGHT]:.0f}" if MAP_HEIGHT in reach else "—"},
+    )
+
+
+def reach_main(
+    doc: str,
+    stem: str,
+    measure: Callable[[], dict[str, dict[str, float]]],
+    table: Callable[[dict[str, dict[str, float]]], str],
+) -> None:
+    """A reach bench's command line: measure, then write bench/results/STEM[_NAME]."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--name", default="", help="results file suffix (e.g. before)")
     args = parser.parse_args()
     found = measure()
     suffix = f"_{args.name}" if args.name else ""
-    write_results(RESULTS / f"label_reach{suffix}.json", found, table(found))
+    write_results(RESULTS / f"{stem}{suffix}.json", found, table(found))
+
+
+def main() -> None:
+    reach_main(__doc__ or "", "label_reach", measure, table)
 
 
 if __name__ == "__main__":

@@ -14,15 +14,13 @@ bench/results/review_reach[_NAME].json and .md.
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 from pathlib import Path
 
 from playwright.sync_api import Page
 from shapely.geometry import box
 
-from bench.bench_label_reach import WINDOWS, on_screen_cells
-from bench.results_files import write_results
+from bench.bench_label_reach import WINDOWS, reach_main, reach_table
 from labels.review_reasons import REASONS, TASK_REASONS
 from sr.imagery.scene import open_scene
 from tests.e2e.harness import REVIEWER_CODE, launch_chromium, running_app, sign_in, wait_idle
@@ -30,7 +28,6 @@ from tests.ui.campaign_steps import campaign_on_sample
 from tests.ui.conftest import save_on_sample
 from ui.settings import SAMPLE_SCENE
 
-RESULTS = Path(__file__).resolve().parent / "results"
 REVIEW = {
     "Accept": "Accept",
     "Reject": "Reject",
@@ -107,28 +104,17 @@ def measure() -> dict[str, dict[str, float]]:
 
 def table(found: dict[str, dict[str, float]]) -> str:
     """The Markdown table: px from the page's top, and whether that fits the window."""
-    controls = list(next(iter(found.values())))
-    lines = [
+    return reach_table(
+        found,
         "Review (a field on screen) and Campaigns (a task checked), the bundled sample: the "
         "distance from the page's top to each control's bottom (px), the page scrolled to its "
         "top; ✓ on screen (no more than the window's height), ✗ not.",
-        "",
-        "| window | " + " | ".join(controls) + " |",
-        "|---|" + "---|" * len(controls),
-    ]
-    for window, reach in found.items():
-        cells = on_screen_cells(reach, controls, WINDOWS[window][1])
-        lines.append(f"| {window} | " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+        {},
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--name", default="", help="results file suffix (e.g. before)")
-    args = parser.parse_args()
-    found = measure()
-    suffix = f"_{args.name}" if args.name else ""
-    write_results(RESULTS / f"review_reach{suffix}.json", found, table(found))
+    reach_main(__doc__ or "", "review_reach", measure, table)
 
 
 if __name__ == "__main__":
