@@ -493,7 +493,8 @@ def progress(
 def sent_back(events: Iterable[TaskEvent]) -> dict[str, list[str | None]]:
     """Per volunteer, the comment of each invalidation of a task they had mapped (oldest
     first): an invalidation falls on those who handed the task in since its last decision
-    or reset (both mappers of a task mapped twice)."""
+    (both mappers of a task mapped twice, a first mapping kept through a reset of bad
+    imagery included: the store keeps it, waiting for the second)."""
     mappers: dict[int, list[str]] = {}
     found: dict[str, list[str | None]] = {}
     for event in events:
@@ -502,7 +503,7 @@ def sent_back(events: Iterable[TaskEvent]) -> dict[str, list[str | None]]:
         elif event.action == "invalidated":
             for person in dict.fromkeys(mappers.pop(event.number, [])):
                 found.setdefault(person, []).append(event.comment)
-        elif event.action in ("validated", "reset"):
+        elif event.action == "validated":
             mappers.pop(event.number, None)
     return found
 

@@ -704,7 +704,8 @@ def test_each_invalidation_falls_on_the_volunteers_who_mapped_the_task(
 ) -> None:
     """The coordinator's Volunteers table counts, per volunteer, their mappings sent back and
     why: an invalidation falls on whoever handed the task in since its last decision, both
-    mappers of a task mapped twice; one given back is not theirs."""
+    mappers of a task mapped twice (a first mapping kept through a reset too); one given
+    back is not theirs."""
     c = make_campaign(campaigns, double_share=1.0)
     missed, edges = TASK_REASONS["Fields missed"], TASK_REASONS["Edges off"]
 
@@ -724,10 +725,19 @@ def test_each_invalidation_falls_on_the_volunteers_who_mapped_the_task(
     campaigns.lock_for_mapping(c.id, 2, "hari")
     campaigns.give_back(c.id, 2, "hari")  # handed nothing in
     map_and_decide(2, ("gita", "tara"), "redo")
+    campaigns.lock_for_mapping(c.id, 3, "mina")  # the first mapping, then clouds for the second
+    campaigns.mark_mapped(c.id, 3, "mina")
+    campaigns.lock_for_mapping(c.id, 3, "kiran")
+    campaigns.set_aside(c.id, 3, "kiran", "clouds")
+    campaigns.reset_set_aside(c.id, "boss", Role.COORDINATOR)
+    assert campaigns.task(c.id, 3).mappers == ("mina",)  # kept, waiting for a second
+    map_and_decide(3, ("hari",), "wrong crops")
     found = campaigns.progress(c.id).sent_back
     assert found == {
         "sita": [missed, f"{edges} West side."],
         "ram": [missed],
         "gita": ["redo"],
         "tara": ["redo"],
+        "mina": ["wrong crops"],
+        "hari": ["wrong crops"],
     }
