@@ -76,6 +76,13 @@ def measure() -> dict[str, dict[str, float]]:
     from playwright.sync_api import sync_playwright
 
     out: dict[str, dict[str, float]] = {window: {} for window in WINDOWS}
+
+    def at_each_window(page: Page, controls: dict[str, str]) -> None:
+        for window, (width, height) in WINDOWS.items():
+            page.set_viewport_size({"width": width, "height": height})
+            out[window].update(bottoms(page, controls))
+        page.set_viewport_size({"width": 1366, "height": 768})
+
     with (
         tempfile.TemporaryDirectory() as tmp,
         running_app(Path(tmp)) as url,
@@ -88,16 +95,11 @@ def measure() -> dict[str, dict[str, float]]:
         query = sign_in(page, url, "Maya", "Reviewer: accept", REVIEWER_CODE)
         page.goto(f"{url}/review?{query}")
         page.get_by_text("Reviewed 0 of 3").wait_for()
-        for window, (width, height) in WINDOWS.items():
-            page.set_viewport_size({"width": width, "height": height})
-            out[window].update(bottoms(page, REVIEW))
-        page.set_viewport_size({"width": 1366, "height": 768})
+        at_each_window(page, REVIEW)
         page.goto(f"{url}/campaigns?{query}")
         page.get_by_role("button", name="Validate next task").click()
         page.get_by_text("Checking task").wait_for()
-        for window, (width, height) in WINDOWS.items():
-            page.set_viewport_size({"width": width, "height": height})
-            out[window].update(bottoms(page, CAMPAIGNS))
+        at_each_window(page, CAMPAIGNS)
         browser.close()
     return out
 

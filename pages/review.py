@@ -237,7 +237,7 @@ with decision_box:
             list(REASONS),
             key=reason_key(label),
             on_change=take_reason,
-            args=(label,),
+            args=(reason_key(label), comment_key(label), REASONS, COMMENT_CHARS),
             disabled=not can_review,
         )
     if refused := state.pop(REFUSED_KEY, None):

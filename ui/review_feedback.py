@@ -3,13 +3,14 @@ after it and when the queue is done."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import streamlit as st
 
 from labels.base_store import LabelStore
 from labels.model import Label
-from labels.review_reasons import REASONS, with_reason
+from labels.review_reasons import with_reason
 from ui.auth import Identity
 from ui.label_actions import review_field
 from ui.uninterrupted import uninterrupted
@@ -56,14 +57,15 @@ def reason_key(label: Label) -> str:
     return f"reason-{label.id}"
 
 
-def take_reason(label: Label) -> None:
-    """The reasons' callback: the reason picked goes into the comment box, where the
-    reviewer sees and may add to it; the reasons are ready for another pick."""
+def take_reason(reason_key: str, comment_key: str, reasons: Mapping[str, str], limit: int) -> None:
+    """A row of reasons' callback (Review's under a field, the Campaigns page's under a
+    task): the sentence of the reason picked goes into the comment box (``limit``: its
+    characters), where the reviewer sees and may add to it; the reasons are ready for
+    another pick."""
     state = st.session_state
-    if reason := state.get(reason_key(label)):
-        said = state.get(comment_key(label), "")
-        state[comment_key(label)] = with_reason(said, REASONS[reason], COMMENT_CHARS)
-    state[reason_key(label)] = None
+    if reason := state.get(reason_key):
+        state[comment_key] = with_reason(state.get(comment_key, ""), reasons[reason], limit)
+    state[reason_key] = None
 
 
 @uninterrupted

@@ -13,7 +13,7 @@ import streamlit as st
 from labels.campaigns import Task
 from labels.limits import MAX_TEXT_CHARS
 from labels.model import PROPOSED, Label
-from labels.review_reasons import TASK_REASONS, with_reason
+from labels.review_reasons import TASK_REASONS
 from labels.validate import format_hectares
 from sr.imagery.bands import DisplayMode
 from sr.imagery.scene import Scene
@@ -22,6 +22,7 @@ from ui.campaign_view import by_mapper, waiting_for_review
 from ui.date_view import date_switch
 from ui.page_keys import ACCEPT_KEY, REJECT_KEY
 from ui.plain_words import outlined_words
+from ui.review_feedback import take_reason
 from ui.text import escape_markdown
 
 COMMENT_KEY = "task_comment"  # the comment typed for Validate / Invalidate
@@ -52,17 +53,6 @@ def show_drawn(versions: dict[str, list[Label]]) -> None:
     """The :func:`drawn_summary` lines, escaped: mappers' names and crops come from users."""
     for line in drawn_summary(versions):
         st.caption(escape_markdown(line))
-
-
-def take_reason() -> None:
-    """The reasons' callback: the reason picked goes into the comment box, where the
-    reviewer sees and may add to it (the mapper reads it with the task); the reasons are
-    ready for another pick."""
-    state = st.session_state
-    if reason := state.get(REASON_KEY):
-        said = state.get(COMMENT_KEY, "")
-        state[COMMENT_KEY] = with_reason(said, TASK_REASONS[reason], MAX_TEXT_CHARS)
-    state[REASON_KEY] = None
 
 
 def check_panel(
@@ -120,6 +110,7 @@ def check_panel(
         list(TASK_REASONS),
         key=REASON_KEY,
         on_change=take_reason,
+        args=(REASON_KEY, COMMENT_KEY, TASK_REASONS, MAX_TEXT_CHARS),  # the mapper reads it
     )
     waiting = waiting_for_review(versions)
     if waiting and len(versions) == 1:

@@ -228,10 +228,10 @@
     var hold = function (label, save, presses) {
       live.holding = true;
       if (save) live.heldPresses = presses; // the drawing's report must not count presses made after
-      var since = Date.now(), seen = live.drawnAt;
+      var since = Date.now();
       var made = function () {
         var now = pageButton(label);
-        var changed = live.drawnAt !== seen && live.drawnAt > since; // drawn again meanwhile
+        var changed = live.drawnAt > since; // drawn again meanwhile
         // Save only: a button that waits (I'm done, Split) may stay disabled for a reason
         // the report brought (a drawing on the map), and its click goes as before.
         if (!now && save && !changed && Date.now() - since < BUTTON_BACK_MS) { setTimeout(made, 50); return; }
