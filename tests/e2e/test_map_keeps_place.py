@@ -376,19 +376,23 @@ def test_a_press_on_save_before_the_page_enabled_it_is_held(browser, tmp_path: P
     """Save is disabled until the page has run for the map's report of a drawing, which
     takes a loaded server seconds, and the browser makes no click on a disabled button. A
     volunteer who presses Save then, with the drawing on screen, has it saved once Save is
-    enabled. The test disables Save for 4 s after the report, as the page of the run before
-    shows it, and presses it with the mouse. A press on the disabled Save after the save,
-    with nothing drawn since, is not held."""
+    enabled. The test disables Save after the report, as the page of the run before shows
+    it, presses it with the mouse, and enables it again once the press is held (no timer
+    that a busy machine could outrun). A press on the disabled Save after the save, with
+    nothing drawn since, is not held."""
     with _app_page(browser, tmp_path) as (page, url, data):
         _one_drawing_unsaved(page, url, data, "Early Presser", dx0=-200)
         save = page.get_by_role("button", name="Save as draft")
-        save.evaluate(_OFF_FOR_4_S)
+        save.evaluate("(b) => { b.disabled = true; }")
         _press_with_the_mouse(page, save)
         state = "() => window.sharpfieldsLive.saveState()"
-        assert _frame(page).evaluate(state)["pressedDisabled"] == 1
+        held = _frame(page).evaluate(state)
+        assert held["pressedDisabled"] == 1 and held["holding"]
+        assert stored_labels(data / "labels") == []  # held: made once Save is enabled
+        save.evaluate("(b) => { b.disabled = false; }")
         _until(lambda: len(stored_labels(data / "labels")) == 1, 60)
         wait_for_text_or_report(page, "0 unsaved drawing(s)", data)
-        expect(save).to_be_disabled()  # nothing to save
+        expect(save).to_be_disabled(timeout=60_000)  # nothing to save
         _press_with_the_mouse(page, save)
         after = _frame(page).evaluate(state)
         assert after["pressedDisabled"] == 1 and not after["holding"]
