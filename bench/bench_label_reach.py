@@ -24,6 +24,7 @@ import argparse
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from playwright.sync_api import Page
 
@@ -36,6 +37,7 @@ from ui.outline_corners import TWO_CORNERS
 from ui.outline_edges import AREA_MOVED, CENTRE_BUTTON, EDGE_NOTE
 from ui.settings import SAMPLE_SCENE
 
+Found = TypeVar("Found")  # what a layout bench measures, as its table reads it
 RESULTS = Path(__file__).resolve().parent / "results"
 # Window (viewport) sizes: a laptop's screen in full, the same laptop with the browser's
 # tabs and address bar shown, a desktop's screen.
@@ -185,10 +187,7 @@ def table(found: dict[str, dict[str, float]]) -> str:
 
 
 def reach_main(
-    doc: str,
-    stem: str,
-    measure: Callable[[], dict[str, dict[str, float]]],
-    table: Callable[[dict[str, dict[str, float]]], str],
+    doc: str, stem: str, measure: Callable[[], Found], table: Callable[[Found], str]
 ) -> None:
     """A reach bench's command line: measure, then write bench/results/STEM[_NAME]."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])

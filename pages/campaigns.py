@@ -16,6 +16,7 @@ from ui.campaign_settings import settings_form
 from ui.campaign_view import (
     FIELD_PEOPLE_COLUMNS,
     PEOPLE_HELP,
+    REASONS_TITLE,
     TASK_PEOPLE_COLUMNS,
     AreaError,
     TaskOutcome,
@@ -38,6 +39,7 @@ from ui.campaign_view import (
     people_table,
     progress_text,
     put_back_label,
+    reasons_table,
     release,
     reset_set_aside,
     set_aside_table,
@@ -281,22 +283,6 @@ if campaign is not None:
         st.dataframe(state_table(found), hide_index=True, column_config={
             "%": st.column_config.NumberColumn(format="%.0f %%")})  # fmt: skip
         st.caption(eta_text(found))
-        if found.set_aside and identity.is_coordinator:
-            st.dataframe(set_aside_table(found, zone), hide_index=True)
-            some_tasks = st.multiselect(
-                "Tasks to put back",
-                sorted(found.set_aside_now),
-                key=f"put-back-{campaign.id}",
-                placeholder="All of them",
-                help="Choose some to put back only those (look at them on the map first).",
-            )
-            st.button(
-                put_back_label(some_tasks, found.set_aside),
-                help="When new imagery came, or the bad imagery was not so bad.",
-                on_click=lambda cid=campaign.id, some=tuple(some_tasks): keep(
-                    reset_set_aside(campaigns, cid, identity, some or None)
-                ),
-            )
         drawn_area = state.get("campaign_area")
         if identity.is_coordinator and drawn_area is not None:
             inside = tasks_in(tasks, drawn_area)
@@ -338,13 +324,37 @@ if campaign is not None:
                 line.caption(escape_markdown(lock_line(task, zone)))
                 button.button("Release", key=f"release-{task.number}", on_click=lambda t=task: keep(
                     release(campaigns, t, identity)))  # fmt: skip
-    # The whole width: in the side panel a laptop showed four of the table's eight columns.
+    # The page's width for the tables: in the side panel a laptop showed four of the
+    # Volunteers table's eight columns, and half of the set-aside tasks' reasons.
+    if found.set_aside and identity.is_coordinator:
+        st.markdown("**Tasks set aside for bad imagery**")
+        st.dataframe(set_aside_table(found, zone), hide_index=True)
+        some_tasks = st.multiselect(
+            "Tasks to put back",
+            sorted(found.set_aside_now),
+            key=f"put-back-{campaign.id}",
+            placeholder="All of them",
+            help="Choose some to put back only those (look at them on the map first).",
+        )
+        st.button(
+            put_back_label(some_tasks, found.set_aside),
+            help="When new imagery came, or the bad imagery was not so bad.",
+            on_click=lambda cid=campaign.id, some=tuple(some_tasks): keep(
+                reset_set_aside(campaigns, cid, identity, some or None)
+            ),
+        )
     people = people_table(found)
     hints = {name: st.column_config.Column(help=text) for name, text in PEOPLE_HELP.items()}
     for title, columns in (("Volunteers: their tasks", TASK_PEOPLE_COLUMNS),
                            ("Volunteers: their fields", FIELD_PEOPLE_COLUMNS)):  # fmt: skip
         st.markdown(f"**{title}**")
         st.dataframe(people[list(columns)], hide_index=True, column_config=hints)
+    st.markdown(f"**{REASONS_TITLE}**")
+    said = reasons_table(found)
+    if said.empty:
+        st.caption("No task sent back and no field rejected yet.")
+    else:
+        st.dataframe(said, hide_index=True, column_config=hints)
     if campaign.double_share:
         st.markdown("**Agreement on tasks mapped twice** (matched at IoU ≥ 0.5)")
         st.dataframe(agreement_table(campaigns.agreement(campaign.id)), hide_index=True)

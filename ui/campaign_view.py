@@ -6,6 +6,7 @@ that return ``Outcome``s with a message for the person (nothing raises for their
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -38,7 +39,7 @@ from labels.campaigns import (
 from labels.errors import LabelError, StaleEditError
 from labels.geometry import share_inside
 from labels.model import Label, Status, normalise_name
-from labels.review_reasons import TASK_REASONS, reason_counts, reasons_text
+from labels.review_reasons import OTHER, REASONS, TASK_REASONS, reason_counts
 from sr.imagery.scene import BBox, Scene
 from sr.jobs.engine import BACKGROUND, JobEngine
 from sr.sharpen.pipeline import SharpenRequest
@@ -549,13 +550,14 @@ def state_table(found: Progress) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["state", "tasks", "%"])
 
 
-# The Volunteers tables' columns: each volunteer's tasks, then their fields. Two tables, so
-# that each is whole on a laptop (one of eleven columns ran 1,290 px in a 904 px frame).
+# The Volunteers tables' columns: each volunteer's tasks, then their fields, then what the
+# reviewers said. Three tables, so that each is whole on a laptop: one of eleven columns ran
+# 1,290 px in a 904 px frame, and the reasons as a column ran past it when a volunteer was
+# told many things (bench/results/campaign_tables.md).
 TASK_PEOPLE_COLUMNS = (
     "person",
     "tasks mapped",
     "sent back",
-    "sent back for",
     "tasks set aside",
     "tasks assigned, to map",
     "tasks validated",
@@ -565,31 +567,29 @@ FIELD_PEOPLE_COLUMNS = (
     "fields",
     "assist proposals saved unedited",
     "fields rejected",
-    "rejected for",
 )
+REASONS_TITLE = "What the reviewers sent back and rejected for"
+REASON_COLUMNS = ("person", "reason", "tasks sent back for it", "fields rejected for it")
 PEOPLE_HELP = {
     "sent back": "How often a reviewer invalidated a task this volunteer had mapped.",
-    "sent back for": "The reasons the reviewers picked to invalidate (other: a comment of "
-    "their own).",
     "tasks set aside": "Tasks this volunteer set aside for bad imagery.",
     "tasks assigned, to map": "Tasks assigned to this volunteer and not handed in yet.",
     "tasks validated": "Tasks this person validated, as a reviewer.",
     "assist proposals saved unedited": "Of their fields, those saved just as the outline "
     "assist proposed them.",
-    "rejected for": "The reasons the reviewers picked to reject (other: a comment of their own).",
+    "reason": "The reason the reviewers picked (other: a comment of their own).",
 }
 
 
 def people_table(found: Progress) -> pd.DataFrame:
-    """Per volunteer: tasks mapped, how often their mappings were sent back (invalidated)
-    and for what, how many tasks they set aside for bad imagery (one who sets many aside is
-    one to ask why), how many tasks assigned to them are still to map (the name a
-    coordinator typed is matched to the one they sign in with, as
-    ``labels.model.same_person`` does), tasks validated; fields drawn in the campaign, how
-    many of those they saved as the outline assist proposed them, how many were rejected
-    and for what (the reasons the reviewers picked: what to talk about with them). The
-    page shows it as two tables, :data:`TASK_PEOPLE_COLUMNS` and
-    :data:`FIELD_PEOPLE_COLUMNS`."""
+    """Per volunteer: tasks mapped, how often their mappings were sent back (invalidated),
+    how many tasks they set aside for bad imagery (one who sets many aside is one to ask
+    why), how many tasks assigned to them are still to map (the name a coordinator typed is
+    matched to the one they sign in with, as ``labels.model.same_person`` does), tasks
+    validated; fields drawn in the campaign, how many of those they saved as the outline
+    assist proposed them, and how many were rejected. The page shows it as two tables,
+    :data:`TASK_PEOPLE_COLUMNS` and :data:`FIELD_PEOPLE_COLUMNS`; what for is
+    :func:`reasons_table`."""
     people = sorted(
         set(found.mapped_by) | set(found.validated_by) | set(found.fields_by)
         | set(found.set_aside_by) | set(found.sent_back)
@@ -602,15 +602,28 @@ def people_table(found: Progress) -> pd.DataFrame:
     rows = []
     for p in sorted(set(people) | set(assigned)):
         fields = found.fields_by.get(p, FieldCounts(0))
-        back = found.sent_back.get(p, [])
-        tasks = (found.mapped_by.get(p, 0), len(back),
-                 reasons_text(reason_counts(back, TASK_REASONS), TASK_REASONS),
+        tasks = (found.mapped_by.get(p, 0), len(found.sent_back.get(p, [])),
                  found.set_aside_by.get(p, 0), assigned.get(p, 0),
                  found.validated_by.get(p, 0))  # fmt: skip
-        drawn = (fields.fields, fields.unedited, fields.rejected,
-                 reasons_text(fields.rejected_for))  # fmt: skip
-        rows.append((p, *tasks, *drawn))
+        rows.append((p, *tasks, fields.fields, fields.unedited, fields.rejected))
     return pd.DataFrame(rows, columns=[*TASK_PEOPLE_COLUMNS, *FIELD_PEOPLE_COLUMNS[1:]])
+
+
+def reasons_table(found: Progress) -> pd.DataFrame:
+    """What the reviewers sent each volunteer's tasks back for and rejected their fields
+    for (``labels.review_reasons``; the two lists' Edges off and other are one row): one
+    row per volunteer and reason given, most given first. Long rather than wide, so that it
+    stays whole in its frame however much the reviewers said: what to talk about with whom."""
+    order = [*TASK_REASONS, *(r for r in REASONS if r not in TASK_REASONS), OTHER]
+    rejected = {p: c.rejected_for for p, c in found.fields_by.items() if c.rejected}
+    rows = []
+    for person in sorted(set(found.sent_back) | set(rejected)):
+        tasks = reason_counts(found.sent_back.get(person, []), TASK_REASONS)
+        fields = rejected.get(person, Counter())
+        given = sorted(set(tasks) | set(fields),
+                       key=lambda r: (-tasks[r] - fields[r], order.index(r)))  # fmt: skip
+        rows += [(person, reason, tasks[reason], fields[reason]) for reason in given]
+    return pd.DataFrame(rows, columns=list(REASON_COLUMNS))
 
 
 def locks(tasks: Sequence[Task], now: datetime) -> list[Task]:

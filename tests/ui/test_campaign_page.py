@@ -282,9 +282,9 @@ def test_a_reason_picked_fills_the_invalidation_comment_and_the_volunteers_table
     [note] = [shown(w.value) for w in sita.warning if "Sent back" in w.value]
     assert note == f"Sent back by Maya: {expected}"
     boss = run_page(CAMPAIGNS_PAGE, BOSS)
-    people = table_with(boss, "sent back")
-    counted = people.set_index("person").loc["Sita", ["sent back", "sent back for"]]
-    assert counted.tolist() == [1, "Fields missed 1"]
+    assert table_with(boss, "sent back").set_index("person").loc["Sita", "sent back"] == 1
+    said = table_with(boss, "tasks sent back for it")
+    assert said.values.tolist() == [["Sita", "Fields missed", 1, 0]]
 
 
 def test_validate_and_invalidate_have_reviews_keys_pressed_on_the_page_or_in_the_map(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from shapely.geometry import box
@@ -12,7 +13,7 @@ from labels.campaigns import Campaign, FieldCounts, Progress, TaskState
 from labels.model import Role
 from labels.review_reasons import TASK_REASONS
 from labels.sqlite_store import SQLiteLabelStore
-from ui.campaign_view import history_lines, people_table
+from ui.campaign_view import REASON_COLUMNS, history_lines, people_table, reasons_table
 from ui.local_time import zone_named
 
 
@@ -34,12 +35,18 @@ def test_the_volunteers_table_counts_tasks_assigned_under_the_name_they_sign_in_
         1, 4, 2
     ]  # fmt: skip
     assert table.loc["Hari", "tasks assigned, to map"] == 1
-    assert table.loc["Sita Rai", "rejected for"] == "Edges off 2, other 1"  # what to talk about
-    assert table.loc["Hari", "rejected for"] == ""
-    assert table.loc["Sita Rai", ["sent back", "sent back for"]].tolist() == [
-        3, "other 2, Fields missed 1"
-    ]  # fmt: skip
-    assert table.loc["Hari", ["sent back", "sent back for"]].tolist() == [0, ""]
+    assert table.loc["Sita Rai", ["sent back", "fields rejected"]].tolist() == [3, 3]
+    assert table.loc["Hari", ["sent back", "fields rejected"]].tolist() == [0, 0]
+    said = reasons_table(found)  # what to talk about, with whom: most given first
+    assert said.values.tolist() == [
+        ["Sita Rai", "other", 2, 1],  # "Edges off" is one row for tasks and fields
+        ["Sita Rai", "Edges off", 0, 2],
+        ["Sita Rai", "Fields missed", 1, 0],
+    ]
+    assert "Hari" not in said["person"].tolist()  # told nothing
+    assert list(reasons_table(replace(found, sent_back={}, fields_by={})).columns) == list(
+        REASON_COLUMNS
+    )
 
 
 def test_the_campaigns_history_says_its_times_in_the_coordinators_zone(

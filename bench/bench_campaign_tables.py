@@ -1,0 +1,165 @@
+"""Whether the Campaigns page's tables are whole in their frames, measured in Debian's
+chromium on the bundled sample: for each table a coordinator reads (tasks per state, tasks
+set aside, Volunteers: their tasks, Volunteers: their fields, what the reviewers sent back and
+rejected for), the width of its frame and of its columns, at a laptop's and a desktop's
+window size.
+
+    .venv/bin/python -m bench.bench_campaign_tables [--name NAME]
+
+The campaign: nine tasks over the sample. Sita Rai Thapa maps task 1 (six fields, each
+rejected for another reason, the last with a comment of her own), which a reviewer sends
+back twice (every reason to invalidate, then a comment of his own); Ram Bahadur Gurung maps
+task 2, which is validated, and sets task 3 aside; Anjali Shrestha has three tasks assigned.
+The reasons' text is as long as it gets with one volunteer told everything. A table whose
+columns are wider than its frame scrolls sideways: a coordinator does not see its last
+columns. Writes bench/results/campaign_tables[_NAME].json and .md.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import Page
+from shapely.geometry import box
+
+from bench.bench_label_reach import WINDOWS, reach_main
+from labels.campaign_store import CampaignStore
+from labels.campaigns import Campaign
+from labels.model import Label, Role, Status
+from labels.review_reasons import REASONS, TASK_REASONS
+from labels.store import open_store
+from sr.imagery.scene import open_scene
+from tests.e2e.campaign_pages import COORDINATOR_CODE
+from tests.e2e.harness import launch_chromium, running_app, sign_in, wait_idle
+from ui.settings import SAMPLE_SCENE
+
+# The tables in the page's order, as the seeded campaign shows them to a coordinator.
+TABLES = (
+    "tasks per state",
+    "tasks set aside",
+    "Volunteers: their tasks",
+    "Volunteers: their fields",
+    "what the reviewers said",
+)
+SITA, RAM, ANJALI, REVIEWER = "Sita Rai Thapa", "Ram Bahadur Gurung", "Anjali Shrestha", "Maya"
+
+# Each table's frame and the width its columns need (its scroller's content), px.
+_WIDTHS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')].map((e) => {
+    const scroller = e.querySelector(".dvn-scroller");
+    return [e.getBoundingClientRect().width, scroller ? scroller.scrollWidth : null];
+})"""
+
+
+def _map_fields(campaigns: CampaignStore, made: Campaign, number: int, mapper: str,
+                count: int) -> list[Label]:  # fmt: skip
+    """``mapper`` maps task ``number``: ``count`` small fields side by side in it, handed in."""
+    task = campaigns.lock_for_mapping(made.id, number, mapper)
+    west, south, _, _ = task.geometry.bounds
+    saved = []
+    for i in range(count):
+        x = west + 0.002 + 0.003 * i
+        drawn = Label(box(x, south + 0.002, x + 0.002, south + 0.0035), "rice", made.scene_ids[0],
+                      mapper, status=Status.SUBMITTED, task_id=task.ref)  # fmt: skip
+        saved.append(campaigns.store.save(drawn, actor=mapper, role=Role.VOLUNTEER).label)
+    campaigns.mark_mapped(made.id, number, mapper)
+    return saved
+
+
+def seed(data: Path) -> tuple[CampaignStore, Campaign]:
+    """The campaign of the module's doc, in the app's store: the store, the campaign."""
+    scene = open_scene(SAMPLE_SCENE)
+    store = open_store(data / "labels")
+    store.register_scene(scene.scene_id, scene.footprint)
+    campaigns = CampaignStore(store)
+    west, south, east, north = area = box(*scene.lonlat_bounds).buffer(-0.005).bounds
+    dx, dy = (east - west) / 3, (north - south) / 3
+    parts = [
+        box(west + i * dx, south + j * dy, west + (i + 1) * dx, south + (j + 1) * dy)
+        for j in range(3)
+        for i in range(3)
+    ]
+    made = campaigns.create(
+        Campaign("Terai rice, main season", (scene.scene_id,), box(*area), "Boss"),
+        parts,
+        actor="Boss",
+        role=Role.COORDINATOR,
+    )
+    comments = [*REASONS.values(), "Please look at the field by the river again."]
+    sita = _map_fields(campaigns, made, 1, SITA, len(comments))
+    for label, comment in zip(sita, comments, strict=True):
+        campaigns.store.review(label.id, actor=REVIEWER, decision=Status.REJECTED,
+                               comment=comment, expected_version=label.version)  # fmt: skip
+    for said in (" ".join(TASK_REASONS.values()), "The north-east corner is not mapped."):
+        campaigns.lock_for_validation(made.id, 1, REVIEWER, Role.REVIEWER)
+        campaigns.invalidate(made.id, 1, REVIEWER, Role.REVIEWER, said)
+        campaigns.lock_for_mapping(made.id, 1, SITA)
+        campaigns.mark_mapped(made.id, 1, SITA)
+    _map_fields(campaigns, made, 2, RAM, 2)
+    campaigns.lock_for_validation(made.id, 2, REVIEWER, Role.REVIEWER)
+    campaigns.validate(made.id, 2, REVIEWER, Role.REVIEWER)
+    campaigns.lock_for_mapping(made.id, 3, RAM)
+    campaigns.set_aside(made.id, 3, RAM, "Clouds over the whole task.")
+    campaigns.assign(made.id, [4, 5, 6], ANJALI, "Boss", Role.COORDINATOR)
+    return campaigns, made
+
+
+def widths(page: Page) -> dict[str, list[float]]:
+    """Each table's [frame, columns] width (px), by :data:`TABLES`' names."""
+    wait_idle(page, steady_s=2.0)
+    page.wait_for_function(f"({_WIDTHS})().length >= {len(TABLES)}")
+    found = page.evaluate(_WIDTHS)
+    if len(found) != len(TABLES):
+        raise RuntimeError(f"{len(found)} tables on the page, expected {len(TABLES)}")
+    return {name: [float(w) for w in pair] for name, pair in zip(TABLES, found, strict=True)}
+
+
+def measure() -> dict[str, dict[str, list[float]]]:
+    """Each window's table widths on the Campaigns page, the seeded campaign chosen."""
+    from playwright.sync_api import sync_playwright
+
+    out: dict[str, dict[str, list[float]]] = {}
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        running_app(Path(tmp), SHARPFIELDS_COORDINATOR_CODE=COORDINATOR_CODE) as url,
+        sync_playwright() as playwright,
+    ):
+        seed(Path(tmp))
+        browser = launch_chromium(playwright)
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        page.set_default_timeout(180_000)
+        query = sign_in(page, url, "Boss", "Coordinator: review", COORDINATOR_CODE)
+        for window, (width, height) in WINDOWS.items():
+            page.set_viewport_size({"width": width, "height": height})
+            page.goto(f"{url}/campaigns?{query}")  # the tables laid out for this window
+            page.get_by_text("Volunteers: their fields").first.wait_for()
+            out[window] = widths(page)
+        browser.close()
+    return out
+
+
+def table(found: dict[str, dict[str, list[float]]]) -> str:
+    """The Markdown table: each table's columns ÷ its frame (px), ✓ whole, ✗ it scrolls."""
+    lines = [
+        "The Campaigns page for a coordinator, the campaign of `bench/bench_campaign_tables.py`: "
+        "the width (px) each table's columns take ÷ its frame's; ✓ whole, ✗ the last columns "
+        "are behind a sideways scroll.",
+        "",
+        "| window | " + " | ".join(TABLES) + " |",
+        "|---|" + "---|" * len(TABLES),
+    ]
+    for window, tables in found.items():
+        cells = []
+        for name in TABLES:
+            frame, columns = tables[name]
+            cells.append(f"{columns:.0f} ÷ {frame:.0f} {'✓' if columns <= frame + 1 else '✗'}")
+        lines.append(f"| {window} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    reach_main(__doc__ or "", "campaign_tables", measure, table)
+
+
+if __name__ == "__main__":
+    main()
