@@ -31,7 +31,7 @@ from ui.review import (
     filter_drawn_on,
     filter_outlined,
     history_line,
-    outcomes_table,
+    outcome_lines,
     own_field_notice,
     queue_order,
     queue_title,
@@ -82,7 +82,8 @@ with outcomes_col.expander("Reviews by how fields were outlined"):
         "outcomes", scene.scene_id, lambda: outcomes_by_outline(store, scene.scene_id)
     )
     if found:
-        st.dataframe(outcomes_table(found), hide_index=True)
+        for line in outcome_lines(found):
+            st.markdown(line)
         st.caption(OUTCOMES_NOTE)
     else:
         st.caption("No field submitted on this scene yet.")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from shapely.geometry import box
 
 from labels.base_store import Version
 from labels.model import HAND, PROPOSED, PROPOSED_EDITED, Label, Status, View
+from labels.outline_outcomes import OutlineOutcomes
+from labels.review_reasons import OTHER
 from sr.sharpen.assessment import Badge
 from sr.sharpen.cache import CachedResult
 from tests.ui.conftest import MAYA, SCENE, field_at, shown
@@ -22,6 +25,7 @@ from ui.review import (
     field_summary,
     filter_outlined,
     history_line,
+    outcome_lines,
     outline_origin,
     review_caution,
     review_progress,
@@ -149,3 +153,15 @@ def test_a_fields_history_says_its_times_in_the_reviewers_zone_and_escapes_names
     assert shown(line).endswith("by **Ram** (volunteer) → submitted")
     assert "**Ram**" not in line  # escaped: shown as typed, not as bold
     assert history_line(version, None).startswith("2026-12-07 00:39 UTC · ")
+
+
+def test_the_reviews_by_outline_are_a_line_each_with_what_the_rejections_were_for() -> None:
+    found = [
+        OutlineOutcomes(HAND, 2, 0, 0),
+        OutlineOutcomes(PROPOSED, 1, 5, 2, Counter({OTHER: 1, "Edges off": 1})),
+    ]
+    assert outcome_lines(found) == [
+        "**by hand**: 2 waiting, 0 accepted, 0 rejected.",
+        "**by the assist, not edited**: 1 waiting, 5 accepted, 2 rejected; 71% of those "
+        "reviewed accepted. Rejected for Edges off 1, other 1.",
+    ]
