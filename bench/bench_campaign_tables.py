@@ -1,8 +1,8 @@
 """Whether the Campaigns page's tables are whole in their frames, measured in Debian's
 chromium on the bundled sample: for each table a coordinator reads (tasks per state, tasks
 set aside, Volunteers: their tasks, Volunteers: their fields, what the reviewers sent back and
-rejected for), the width of its frame and of its columns, at a laptop's and a desktop's
-window size.
+rejected for; a task's history, in the side panel once the task is clicked on the map), the
+width of its frame and of its columns, at a laptop's and a desktop's window size.
 
     .venv/bin/python -m bench.bench_campaign_tables [--name NAME]
 
@@ -31,7 +31,14 @@ from labels.review_reasons import REASONS, TASK_REASONS
 from labels.store import open_store
 from sr.imagery.scene import open_scene
 from tests.e2e.campaign_pages import COORDINATOR_CODE
-from tests.e2e.harness import launch_chromium, running_app, sign_in, wait_idle
+from tests.e2e.harness import (
+    launch_chromium,
+    map_centre,
+    page_point,
+    running_app,
+    sign_in,
+    wait_idle,
+)
 from ui.settings import SAMPLE_SCENE
 
 # The tables in the page's order, as the seeded campaign shows them to a coordinator.
@@ -42,6 +49,7 @@ TABLES = (
     "Volunteers: their fields",
     "what the reviewers said",
 )
+HISTORY = "History of task 1"  # its expander, in the side panel once the task is clicked
 SITA, RAM, ANJALI, REVIEWER = "Sita Rai Thapa", "Ram Bahadur Gurung", "Anjali Shrestha", "Maya"
 
 # Each table's frame and the width its columns need (its scroller's content), px.
@@ -104,18 +112,24 @@ def seed(data: Path) -> tuple[CampaignStore, Campaign]:
     return campaigns, made
 
 
-def widths(page: Page) -> dict[str, list[float]]:
-    """Each table's [frame, columns] width (px), by :data:`TABLES`' names."""
+def _tables(page: Page) -> int:
+    return int(page.evaluate(f"({_WIDTHS})().length"))
+
+
+def widths(page: Page, names: tuple[str, ...]) -> dict[str, list[float]]:
+    """Each table's [frame, columns] width (px), the tables named by ``names`` in the page's
+    order."""
     wait_idle(page, steady_s=2.0)
-    page.wait_for_function(f"({_WIDTHS})().length >= {len(TABLES)}")
+    page.wait_for_function(f"({_WIDTHS})().length >= {len(names)}")
     found = page.evaluate(_WIDTHS)
-    if len(found) != len(TABLES):
-        raise RuntimeError(f"{len(found)} tables on the page, expected {len(TABLES)}")
-    return {name: [float(w) for w in pair] for name, pair in zip(TABLES, found, strict=True)}
+    if len(found) != len(names):
+        raise RuntimeError(f"{len(found)} tables on the page, expected {len(names)}")
+    return {name: [float(w) for w in pair] for name, pair in zip(names, found, strict=True)}
 
 
 def measure() -> dict[str, dict[str, list[float]]]:
-    """Each window's table widths on the Campaigns page, the seeded campaign chosen."""
+    """Each window's table widths on the Campaigns page, the seeded campaign chosen; then
+    with task 1 clicked on the map and its history opened (in the side panel, first)."""
     from playwright.sync_api import sync_playwright
 
     out: dict[str, dict[str, list[float]]] = {}
@@ -124,7 +138,8 @@ def measure() -> dict[str, dict[str, list[float]]]:
         running_app(Path(tmp), SHARPFIELDS_COORDINATOR_CODE=COORDINATOR_CODE) as url,
         sync_playwright() as playwright,
     ):
-        seed(Path(tmp))
+        campaigns, made = seed(Path(tmp))
+        first = campaigns.task(made.id, 1).geometry.centroid
         browser = launch_chromium(playwright)
         page = browser.new_page(viewport={"width": 1366, "height": 768})
         page.set_default_timeout(180_000)
@@ -133,7 +148,13 @@ def measure() -> dict[str, dict[str, list[float]]]:
             page.set_viewport_size({"width": width, "height": height})
             page.goto(f"{url}/campaigns?{query}")  # the tables laid out for this window
             page.get_by_text("Volunteers: their fields").first.wait_for()
-            out[window] = widths(page)
+            map_centre(page)
+            out[window] = widths(page, TABLES)
+            page.mouse.click(*page_point(page, first.x, first.y))
+            page.get_by_text(HISTORY).click()
+            page.get_by_text(f"mapped by {SITA}").first.wait_for()  # the history is open
+            shown = widths(page, (HISTORY, *TABLES) if _tables(page) > len(TABLES) else TABLES)
+            out[window][HISTORY] = shown.get(HISTORY, [])  # []: lines, not a table
         browser.close()
     return out
 
@@ -143,14 +164,17 @@ def table(found: dict[str, dict[str, list[float]]]) -> str:
     lines = [
         "The Campaigns page for a coordinator, the campaign of `bench/bench_campaign_tables.py`: "
         "the width (px) each table's columns take ÷ its frame's; ✓ whole, ✗ the last columns "
-        "are behind a sideways scroll.",
+        "are behind a sideways scroll (a history of lines wraps instead).",
         "",
-        "| window | " + " | ".join(TABLES) + " |",
-        "|---|" + "---|" * len(TABLES),
+        "| window | " + " | ".join((*TABLES, HISTORY)) + " |",
+        "|---|" + "---|" * (len(TABLES) + 1),
     ]
     for window, tables in found.items():
         cells = []
-        for name in TABLES:
+        for name in (*TABLES, HISTORY):
+            if not tables[name]:
+                cells.append("lines, no table")
+                continue
             frame, columns = tables[name]
             cells.append(f"{columns:.0f} ÷ {frame:.0f} {'✓' if columns <= frame + 1 else '✗'}")
         lines.append(f"| {window} | " + " | ".join(cells) + " |")

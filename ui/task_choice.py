@@ -10,7 +10,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-import pandas as pd
 import streamlit as st
 
 from labels.campaigns import LOCKED_STATES, Task, TaskEvent, TaskState
@@ -81,12 +80,16 @@ def choice_for(task: Task, identity: Identity, held: Task | None, now: str) -> T
     return TaskChoice(line, note, tuple(actions))
 
 
-def history_table(events: Sequence[TaskEvent], zone: ZoneInfo | None = None) -> pd.DataFrame:
-    """A task's recorded transitions, newest first: when (in ``zone``, the person's, when
-    known), what, who, and the comment (a table: shown as text, never as markdown)."""
-    rows = [(date_time(e.at, zone), e.action, e.actor, e.comment or "")
-            for e in reversed(events)]  # fmt: skip
-    return pd.DataFrame(rows, columns=["at", "what", "who", "comment"])
+def history_lines(events: Sequence[TaskEvent], zone: ZoneInfo | None = None) -> list[str]:
+    """A task's recorded transitions, newest first, a Markdown line each: '2026-12-06 10:20
+    UTC · bad imagery by Sita: clouds' (in ``zone``, the person's, when known; names and
+    comments escaped). Lines wrap in the side panel, where a table of them ran 596 px in
+    320 and cut the comments, what the history is read for."""
+    return [
+        f"{date_time(e.at, zone)} · {escape_markdown(e.action)} by {escape_markdown(e.actor)}"
+        + (f": {escape_markdown(e.comment)}" if e.comment else "")
+        for e in reversed(events)
+    ]
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,8 @@ def choice_panel(
                   on_click=act, args=(task, label))  # fmt: skip
     if record is not None and record.events:
         with st.expander(f"History of task {task.number} ({len(record.events)})"):
-            st.dataframe(history_table(record.events, browser_zone()), hide_index=True)
+            for line in history_lines(record.events, browser_zone()):
+                st.caption(line)
 
 
 def assign_box(

@@ -159,9 +159,8 @@ def test_a_task_chosen_on_the_map_is_mapped_validated_or_put_back(app_data: Path
     [history] = [e for e in maya.expander if e.label.startswith(f"History of task {third.number}")]
     assert history.label.endswith("(2)")  # locked for mapping, then mapped
     assert any(shown(c.value) == "No fields were saved in this task." for c in maya.caption)
-    table = next(d.value for d in maya.dataframe if "what" in d.value.columns)
-    assert table[["what", "who"]].values.tolist() == [["mapped", "Sita"],
-                                                      ["lock for mapping", "Sita"]]  # fmt: skip
+    said = [shown(c.value).split(" · ", 1)[1] for c in history.caption]
+    assert said == ["mapped by Sita", "lock for mapping by Sita"]
     button(maya, VALIDATE_IT).click().run()
     assert campaigns.task(campaign.id, third.number).locked_by == "Maya"
     assert any(m.value == f"**Checking task {third.number}** (outlined on the map)"

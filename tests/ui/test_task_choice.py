@@ -6,6 +6,7 @@ from shapely.geometry import box
 
 from labels.campaigns import Task, TaskEvent, TaskState
 from labels.model import Role
+from tests.ui.conftest import shown
 from ui.auth import Identity
 from ui.local_time import zone_named
 from ui.task_choice import (
@@ -16,7 +17,7 @@ from ui.task_choice import (
     RELEASE_IT,
     VALIDATE_IT,
     choice_for,
-    history_table,
+    history_lines,
 )
 
 NOW = "2026-12-06T12:00:00Z"
@@ -85,13 +86,25 @@ def test_a_tasks_history_is_listed_newest_first() -> None:
         TaskEvent("c", 3, "bad imagery", "locked_mapping", "bad_imagery", "Sita",
                   "2026-12-06T10:20:00.456Z", "clouds"),
     ]  # fmt: skip
-    table = history_table(events)
-    assert table.values.tolist() == [
-        ["2026-12-06 10:20 UTC", "bad imagery", "Sita", "clouds"],
-        ["2026-12-06 10:00 UTC", "lock for mapping", "Sita", ""],
+    assert history_lines(events) == [
+        "2026-12-06 10:20 UTC · bad imagery by Sita: clouds",
+        "2026-12-06 10:00 UTC · lock for mapping by Sita",
     ]
-    kathmandu = history_table(events, zone_named("Asia/Kathmandu"))
-    assert kathmandu["at"].tolist() == ["2026-12-06 16:05 your time", "2026-12-06 15:45 your time"]
+    kathmandu = history_lines(events, zone_named("Asia/Kathmandu"))
+    assert [line.split(" · ")[0] for line in kathmandu] == [
+        "2026-12-06 16:05 your time",
+        "2026-12-06 15:45 your time",
+    ]
+
+
+def test_a_tasks_history_shows_names_and_comments_as_text() -> None:
+    said = TaskEvent("c", 3, "invalidated", "locked_validation", "invalidated", "*Maya*",
+                     "2026-12-06T10:20:00Z", "see [here](http://x.example) # now")  # fmt: skip
+    [line] = history_lines([said])
+    assert shown(line) == (
+        "2026-12-06 10:20 UTC · invalidated by *Maya*: see [here](http://x.example) # now"
+    )
+    assert "[here](" not in line and "*Maya*" not in line  # escaped: no link, no emphasis
 
 
 def test_a_coordinator_has_a_task_mapped_first_or_no_longer() -> None:
