@@ -1,8 +1,9 @@
 """Whether the Campaigns page's tables are whole in their frames, measured in Debian's
 chromium on the bundled sample: for each table a coordinator reads (tasks per state, tasks
 set aside, Volunteers: their tasks, Volunteers: their fields, what the reviewers sent back and
-rejected for; a task's history, in the side panel once the task is clicked on the map), the
-width of its frame and of its columns, at a laptop's and a desktop's window size.
+rejected for; a task's history, in the side panel once the task is clicked on the map; the
+agreement of tasks mapped twice, on another campaign), the width of its frame and of its
+columns, at a laptop's and a desktop's window size.
 
     .venv/bin/python -m bench.bench_campaign_tables [--name NAME]
 
@@ -10,9 +11,11 @@ The campaign: nine tasks over the sample. Sita Rai Thapa maps task 1 (six fields
 rejected for another reason, the last with a comment of her own), which a reviewer sends
 back twice (every reason to invalidate, then a comment of his own); Ram Bahadur Gurung maps
 task 2, which is validated, and sets task 3 aside; Anjali Shrestha has three tasks assigned.
-The reasons' text is as long as it gets with one volunteer told everything. A table whose
-columns are wider than its frame scrolls sideways: a coordinator does not see its last
-columns. Writes bench/results/campaign_tables[_NAME].json and .md.
+The other campaign: four tasks, each to be mapped twice; Sita and Ram map task 1 (four
+fields and three of them, a little east). The reasons' text is as long as it gets with one
+volunteer told everything. A table whose columns are wider than its frame scrolls sideways:
+a coordinator does not see its last columns. Writes
+bench/results/campaign_tables[_NAME].json and .md.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ import tempfile
 from pathlib import Path
 
 from playwright.sync_api import Page
-from shapely.geometry import box
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from shapely.geometry import Polygon, box
 
 from bench.bench_label_reach import WINDOWS, reach_main
 from labels.campaign_store import CampaignStore
@@ -49,6 +53,10 @@ TABLES = (
     "Volunteers: their fields",
     "what the reviewers said",
 )
+AGREEMENT = "agreement on tasks mapped twice"  # the other campaign's
+TWICE_TABLES = ("tasks per state", "Volunteers: their tasks", "Volunteers: their fields",
+                AGREEMENT)  # fmt: skip
+MAIN, TWICE = "Terai rice, main season", "Terai rice, mapped twice"
 HISTORY = "History of task 1"  # its expander, in the side panel once the task is clicked
 SITA, RAM, ANJALI, REVIEWER = "Sita Rai Thapa", "Ram Bahadur Gurung", "Anjali Shrestha", "Maya"
 
@@ -60,13 +68,14 @@ _WIDTHS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
 
 
 def _map_fields(campaigns: CampaignStore, made: Campaign, number: int, mapper: str,
-                count: int) -> list[Label]:  # fmt: skip
-    """``mapper`` maps task ``number``: ``count`` small fields side by side in it, handed in."""
+                count: int, shift: float = 0.0) -> list[Label]:  # fmt: skip
+    """``mapper`` maps task ``number``: ``count`` small fields side by side in it (moved east
+    by ``shift`` degrees), handed in."""
     task = campaigns.lock_for_mapping(made.id, number, mapper)
     west, south, _, _ = task.geometry.bounds
     saved = []
     for i in range(count):
-        x = west + 0.002 + 0.003 * i
+        x = west + 0.002 + 0.003 * i + shift
         drawn = Label(box(x, south + 0.002, x + 0.002, south + 0.0035), "rice", made.scene_ids[0],
                       mapper, status=Status.SUBMITTED, task_id=task.ref)  # fmt: skip
         saved.append(campaigns.store.save(drawn, actor=mapper, role=Role.VOLUNTEER).label)
@@ -74,22 +83,36 @@ def _map_fields(campaigns: CampaignStore, made: Campaign, number: int, mapper: s
     return saved
 
 
+def _grid(area: Polygon, n: int) -> list[Polygon]:
+    """``area``'s bounds cut into n × n tasks."""
+    west, south, east, north = area.bounds
+    dx, dy = (east - west) / n, (north - south) / n
+    return [
+        box(west + i * dx, south + j * dy, west + (i + 1) * dx, south + (j + 1) * dy)
+        for j in range(n)
+        for i in range(n)
+    ]
+
+
 def seed(data: Path) -> tuple[CampaignStore, Campaign]:
-    """The campaign of the module's doc, in the app's store: the store, the campaign."""
+    """The campaigns of the module's doc, in the app's store: the store, the first
+    campaign (the main one; the page shows it first, as the newest)."""
     scene = open_scene(SAMPLE_SCENE)
     store = open_store(data / "labels")
     store.register_scene(scene.scene_id, scene.footprint)
     campaigns = CampaignStore(store)
-    west, south, east, north = area = box(*scene.lonlat_bounds).buffer(-0.005).bounds
-    dx, dy = (east - west) / 3, (north - south) / 3
-    parts = [
-        box(west + i * dx, south + j * dy, west + (i + 1) * dx, south + (j + 1) * dy)
-        for j in range(3)
-        for i in range(3)
-    ]
+    area = box(*scene.lonlat_bounds).buffer(-0.005)
+    twice = campaigns.create(
+        Campaign(TWICE, (scene.scene_id,), area, "Boss", double_share=1.0),
+        _grid(area, 2),
+        actor="Boss",
+        role=Role.COORDINATOR,
+    )
+    _map_fields(campaigns, twice, 1, SITA, 4)
+    _map_fields(campaigns, twice, 1, RAM, 3, shift=0.0002)
     made = campaigns.create(
-        Campaign("Terai rice, main season", (scene.scene_id,), box(*area), "Boss"),
-        parts,
+        Campaign(MAIN, (scene.scene_id,), area, "Boss"),
+        _grid(area, 3),
         actor="Boss",
         role=Role.COORDINATOR,
     )
@@ -127,6 +150,21 @@ def widths(page: Page, names: tuple[str, ...]) -> dict[str, list[float]]:
     return {name: [float(w) for w in pair] for name, pair in zip(names, found, strict=True)}
 
 
+def choose_campaign(page: Page, name: str) -> None:
+    """Choose the campaign ``name`` in the page's box (opened again while a rerun closes it)."""
+    option = page.get_by_role("option", name=name)
+    for _ in range(5):
+        wait_idle(page, steady_s=1.0)
+        page.get_by_role("combobox", name="Campaign").click()
+        try:
+            option.wait_for(timeout=10_000)
+        except PlaywrightTimeout:
+            continue
+        option.click()
+        return
+    raise RuntimeError(f"the campaign box did not offer {name}")
+
+
 def measure() -> dict[str, dict[str, list[float]]]:
     """Each window's table widths on the Campaigns page, the seeded campaign chosen; then
     with task 1 clicked on the map and its history opened (in the side panel, first)."""
@@ -155,6 +193,9 @@ def measure() -> dict[str, dict[str, list[float]]]:
             page.get_by_text(f"mapped by {SITA}").first.wait_for()  # the history is open
             shown = widths(page, (HISTORY, *TABLES) if _tables(page) > len(TABLES) else TABLES)
             out[window][HISTORY] = shown.get(HISTORY, [])  # []: lines, not a table
+            choose_campaign(page, TWICE)
+            page.get_by_text("Agreement on tasks mapped twice").wait_for()
+            out[window][AGREEMENT] = widths(page, TWICE_TABLES)[AGREEMENT]
         browser.close()
     return out
 
@@ -166,12 +207,12 @@ def table(found: dict[str, dict[str, list[float]]]) -> str:
         "the width (px) each table's columns take ÷ its frame's; ✓ whole, ✗ the last columns "
         "are behind a sideways scroll (a history of lines wraps instead).",
         "",
-        "| window | " + " | ".join((*TABLES, HISTORY)) + " |",
-        "|---|" + "---|" * (len(TABLES) + 1),
+        "| window | " + " | ".join((*TABLES, HISTORY, AGREEMENT)) + " |",
+        "|---|" + "---|" * (len(TABLES) + 2),
     ]
     for window, tables in found.items():
         cells = []
-        for name in (*TABLES, HISTORY):
+        for name in (*TABLES, HISTORY, AGREEMENT):
             if not tables[name]:
                 cells.append("lines, no table")
                 continue

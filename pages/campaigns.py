@@ -14,6 +14,8 @@ from ui.campaign_map import add_task_outline, add_tasks, clicked_task
 from ui.campaign_panel import MAP_NEXT, show_task
 from ui.campaign_settings import settings_form
 from ui.campaign_view import (
+    AGREEMENT_FORMATS,
+    AGREEMENT_HELP,
     FIELD_PEOPLE_COLUMNS,
     PEOPLE_HELP,
     REASONS_TITLE,
@@ -58,6 +60,7 @@ from ui.page_keys import ACCEPT_KEY, REJECT_KEY, KeysToPage
 from ui.review import enhanced_area_holding
 from ui.scene_map import add_draw_control, add_scene_tiles, base_map, finish_map, fly_to
 from ui.state import bump_map, label_store, map_key, require_identity, require_scene, tile_key
+from ui.table_columns import column_config
 from ui.task_check import COMMENT_KEY, check_panel, enhanced_name
 from ui.task_choice import (
     FIRST,
@@ -280,8 +283,8 @@ if campaign is not None:
     with side:
         found = campaigns.progress(campaign.id, tasks)  # the tasks read for the map
         st.progress(found.done_share, text=progress_text(found))
-        st.dataframe(state_table(found), hide_index=True, column_config={
-            "%": st.column_config.NumberColumn(format="%.0f %%")})  # fmt: skip
+        st.dataframe(state_table(found), hide_index=True,
+                     column_config=column_config({}, {"%": "%.0f %%"}))  # fmt: skip
         st.caption(eta_text(found))
         drawn_area = state.get("campaign_area")
         if identity.is_coordinator and drawn_area is not None:
@@ -344,7 +347,7 @@ if campaign is not None:
             ),
         )
     people = people_table(found)
-    hints = {name: st.column_config.Column(help=text) for name, text in PEOPLE_HELP.items()}
+    hints = column_config(PEOPLE_HELP)
     for title, columns in (("Volunteers: their tasks", TASK_PEOPLE_COLUMNS),
                            ("Volunteers: their fields", FIELD_PEOPLE_COLUMNS)):  # fmt: skip
         st.markdown(f"**{title}**")
@@ -357,7 +360,9 @@ if campaign is not None:
         st.dataframe(said, hide_index=True, column_config=hints)
     if campaign.double_share:
         st.markdown("**Agreement on tasks mapped twice** (matched at IoU ≥ 0.5)")
-        st.dataframe(agreement_table(campaigns.agreement(campaign.id)), hide_index=True)
+        agreed = agreement_table(campaigns.agreement(campaign.id))
+        st.dataframe(agreed, hide_index=True,
+                     column_config=column_config(AGREEMENT_HELP, AGREEMENT_FORMATS))  # fmt: skip
 
 if state.pop("go_label", False):
     st.switch_page("pages/label.py")

@@ -18,7 +18,7 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
-from labels.agreement import CampaignAgreement
+from labels.agreement import Agreement, CampaignAgreement
 from labels.base_store import BaseLabelStore
 from labels.campaign_store import CampaignStore
 from labels.campaigns import (
@@ -524,11 +524,39 @@ def keep_version(
     )
 
 
+# The agreement table's columns in plain words, what each says when pointed at, and how its
+# numbers show (the export keeps the store's names: labels.agreement.Agreement.summary).
+AGREEMENT_HELP = {
+    "tasks": "Tasks mapped twice: both mappers handed them in.",
+    "fields matched": "Pairs of fields, one by each mapper, that overlap at IoU 0.5 or more.",
+    "overlap (IoU)": "The matched pairs' mean intersection over union: 1 is the same outline.",
+    "edges within 2 m (F)": "How much of each mapper's field edges lie within 2 m of the "
+    "other's, as an F-score: 1 is all of them.",
+    "same crop": "Of the matched pairs, those given the same crop.",
+    "only theirs": "Their fields that match none of the other mapper's (on the "
+    "whole campaign's row: the first mapper's).",
+    "only the other's": "The other mapper's fields that match none of theirs (on "
+    "the whole campaign's row: the second mapper's).",
+}
+AGREEMENT_FORMATS = {
+    "overlap (IoU)": "%.2f",
+    "edges within 2 m (F)": "%.2f",
+    "same crop": "%.0f %%",
+}
+
+
 def agreement_table(found: CampaignAgreement) -> pd.DataFrame:
-    """The campaign's agreement, then each volunteer's, one row each (IoU, F, crop as %)."""
-    rows = [{"who": "whole campaign", **found.campaign.summary()}]
-    rows += [{"who": who, **a.summary()} for who, a in sorted(found.per_volunteer.items())]
-    return pd.DataFrame(rows)
+    """The campaign's agreement, then each volunteer's (them as the first side), one row
+    each, in :data:`AGREEMENT_HELP`'s words; the same crop as a percentage."""
+    rows = [("whole campaign", found.campaign), *sorted(found.per_volunteer.items())]
+    return pd.DataFrame([(who, *_agreement_cells(a)) for who, a in rows],
+                        columns=["who", *AGREEMENT_HELP])  # fmt: skip
+
+
+def _agreement_cells(a: Agreement) -> tuple[int | float | None, ...]:
+    same_crop = None if a.crop_agreement is None else 100 * a.crop_agreement
+    return (a.tasks, a.matched, a.mean_iou, a.boundary_f, same_crop, a.unmatched_a,
+            a.unmatched_b)  # fmt: skip
 
 
 def task_bbox(task: Task) -> BBox:

@@ -338,6 +338,7 @@ def test_the_agreement_of_double_mapped_tasks_is_shown(app_data: Path) -> None:
     table = app.dataframe[-1].value
     assert list(table["who"]) == ["whole campaign", "Ram", "Sita"]
     assert table["tasks"].tolist() == [1, 1, 1]
+    assert table[["fields matched", "only theirs"]].values.tolist() == [[0, 0]] * 3
 
 
 def test_the_export_page_offers_a_campaign_with_its_tasks(app_data: Path) -> None:

@@ -6,14 +6,24 @@ from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import pytest
 from shapely.geometry import box
 
+from labels.agreement import NO_AGREEMENT, Agreement, CampaignAgreement
 from labels.campaign_store import CampaignStore
 from labels.campaigns import Campaign, FieldCounts, Progress, TaskState
 from labels.model import Role
 from labels.review_reasons import TASK_REASONS
 from labels.sqlite_store import SQLiteLabelStore
-from ui.campaign_view import REASON_COLUMNS, history_lines, people_table, reasons_table
+from ui.campaign_view import (
+    AGREEMENT_FORMATS,
+    AGREEMENT_HELP,
+    REASON_COLUMNS,
+    agreement_table,
+    history_lines,
+    people_table,
+    reasons_table,
+)
 from ui.local_time import zone_named
 
 
@@ -62,3 +72,18 @@ def test_the_campaigns_history_says_its_times_in_the_coordinators_zone(
     assert [line.split(" at ")[1] for line in kathmandu] == ["2026-03-01 13:55 your time"] * 2
     assert kathmandu[0].startswith("version 2 · ")  # newest first
     assert history_lines(campaigns, made.id, None)[0].endswith(" at 2026-03-01 08:10 UTC")
+
+
+def test_the_agreement_table_says_its_figures_in_plain_words() -> None:
+    sita = Agreement(1, 2, 1, 0, 1.6, 1, 100.0, 80.0, 100.0, 60.0)
+    found = CampaignAgreement({}, {"Sita": sita, "Ram": NO_AGREEMENT}, sita)
+    table = agreement_table(found)
+    assert list(table.columns) == ["who", *AGREEMENT_HELP]
+    assert set(AGREEMENT_FORMATS) <= set(AGREEMENT_HELP)
+    assert table["who"].tolist() == ["whole campaign", "Ram", "Sita"]
+    row = table.set_index("who").loc["Sita"]
+    assert row["overlap (IoU)"] == pytest.approx(0.8)
+    assert row["same crop"] == pytest.approx(50.0)  # a percentage
+    assert row["edges within 2 m (F)"] == pytest.approx(2 * 0.8 * 0.6 / 1.4)
+    assert row[["only theirs", "only the other's"]].tolist() == [1, 0]
+    assert table.set_index("who").loc["Ram"].isna()["overlap (IoU)"]  # no pair: no figure
