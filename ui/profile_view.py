@@ -79,6 +79,10 @@ def ndvi_chart(frame: pd.DataFrame) -> Any:
     )
 
 
+NDVI_COLUMNS = ("date", "NDVI", "pixels")  # bands_frame's, shown first
+BAND_COLUMNS = ("date", "red", "green", "blue", "NIR")  # … and under Band means per date
+
+
 def bands_frame(scene: Scene, geometry: BaseGeometry) -> pd.DataFrame:
     """The field's NDVI and band means per date, as a small table."""
     rows = [
@@ -113,11 +117,12 @@ def season_profile(
         st.caption(str(exc))
         return
     st.altair_chart(ndvi_chart(frame), width="stretch")
-    st.dataframe(table, hide_index=True)
-    st.caption(
-        "Mean NDVI of the field's pixels on each date, beside its nearest fields; "
-        "band means are the values as stored."
-    )
+    # Two tables: the seven columns in one ran 352 px in the Review page's 294 px column.
+    st.dataframe(table[list(NDVI_COLUMNS)], hide_index=True)
+    st.caption("Mean NDVI of the field's pixels on each date, beside its nearest fields.")
+    with st.expander("Band means per date"):
+        st.dataframe(table[list(BAND_COLUMNS)], hide_index=True)
+        st.caption("The values as stored.")
 
 
 def label_profile(scene: Scene, drawn: Sequence[BaseGeometry], fields: Sequence[Label]) -> None:

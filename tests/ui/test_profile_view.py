@@ -14,7 +14,14 @@ from sr.imagery.profile import field_profile
 from sr.imagery.scene import open_scene
 from tests.ui.conftest import MAYA, SITA, map_html, run_page, save_on_sample, shown
 from ui.label_actions import DrawnOn
-from ui.profile_view import THIS_FIELD, bands_frame, ndvi_frame, neighbours_of
+from ui.profile_view import (
+    BAND_COLUMNS,
+    NDVI_COLUMNS,
+    THIS_FIELD,
+    bands_frame,
+    ndvi_frame,
+    neighbours_of,
+)
 from ui.settings import SAMPLE_SCENE
 
 
@@ -58,9 +65,12 @@ def test_review_page_shows_the_profile_of_the_field(app_data: Path) -> None:
     app = run_page("pages/review.py", MAYA)
     assert any("Season profile: this field" in m.value for m in app.markdown)
     assert any("dates looked at: date 1, date 2" in shown(m.value) for m in app.markdown)
-    [table] = [d for d in app.dataframe if "date" in d.value.columns]  # the profile's
+    [table, bands] = [d for d in app.dataframe if "date" in d.value.columns]  # the profile's
+    assert list(table.value.columns) == list(NDVI_COLUMNS)
     assert list(table.value["date"]) == ["date 1", "date 2"]
     assert table.value["NDVI"].between(-1, 1).all()
+    assert list(bands.value.columns) == list(BAND_COLUMNS)  # under Band means per date
+    assert (bands.value[["red", "green", "blue", "NIR"]] > 0).all().all()
 
 
 def test_label_page_offers_a_profile_of_a_chosen_field(app_data: Path) -> None:
