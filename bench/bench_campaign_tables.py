@@ -25,15 +25,13 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from shapely.geometry import Polygon, box
+from shapely.geometry import box
 
 from bench.bench_label_reach import WINDOWS, reach_main
 from labels.campaign_store import CampaignStore
 from labels.campaigns import Campaign
 from labels.model import Label, Role, Status
 from labels.review_reasons import REASONS, TASK_REASONS
-from labels.store import open_store
-from sr.imagery.scene import open_scene
 from tests.e2e.campaign_pages import COORDINATOR_CODE
 from tests.e2e.harness import (
     launch_chromium,
@@ -43,7 +41,7 @@ from tests.e2e.harness import (
     sign_in,
     wait_idle,
 )
-from ui.settings import SAMPLE_SCENE
+from tests.ui.campaign_steps import campaign_on_sample
 
 # The tables in the page's order, as the seeded campaign shows them to a coordinator.
 TABLES = (
@@ -83,39 +81,13 @@ def _map_fields(campaigns: CampaignStore, made: Campaign, number: int, mapper: s
     return saved
 
 
-def _grid(area: Polygon, n: int) -> list[Polygon]:
-    """``area``'s bounds cut into n × n tasks."""
-    west, south, east, north = area.bounds
-    dx, dy = (east - west) / n, (north - south) / n
-    return [
-        box(west + i * dx, south + j * dy, west + (i + 1) * dx, south + (j + 1) * dy)
-        for j in range(n)
-        for i in range(n)
-    ]
-
-
 def seed(data: Path) -> tuple[CampaignStore, Campaign]:
     """The campaigns of the module's doc, in the app's store: the store, the first
     campaign (the main one; the page shows it first, as the newest)."""
-    scene = open_scene(SAMPLE_SCENE)
-    store = open_store(data / "labels")
-    store.register_scene(scene.scene_id, scene.footprint)
-    campaigns = CampaignStore(store)
-    area = box(*scene.lonlat_bounds).buffer(-0.005)
-    twice = campaigns.create(
-        Campaign(TWICE, (scene.scene_id,), area, "Boss", double_share=1.0),
-        _grid(area, 2),
-        actor="Boss",
-        role=Role.COORDINATOR,
-    )
+    _, campaigns, twice = campaign_on_sample(data, TWICE, grid=2, double_share=1.0)
     _map_fields(campaigns, twice, 1, SITA, 4)
     _map_fields(campaigns, twice, 1, RAM, 3, shift=0.0002)
-    made = campaigns.create(
-        Campaign(MAIN, (scene.scene_id,), area, "Boss"),
-        _grid(area, 3),
-        actor="Boss",
-        role=Role.COORDINATOR,
-    )
+    _, campaigns, made = campaign_on_sample(data, MAIN, grid=3)
     comments = [*REASONS.values(), "Please look at the field by the river again."]
     sita = _map_fields(campaigns, made, 1, SITA, len(comments))
     for label, comment in zip(sita, comments, strict=True):

@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from shapely.geometry import box, mapping
+from shapely.geometry import Polygon, box, mapping
+from shapely.geometry.base import BaseGeometry
 from streamlit.testing.v1 import AppTest
 
 from labels.campaign_store import CampaignStore
@@ -25,11 +26,11 @@ BOSS = Identity("Boss", Role.COORDINATOR)
 
 
 def campaign_on_sample(
-    app_data: Path, name: str, actor: str = "Boss", **options: Any
+    app_data: Path, name: str, actor: str = "Boss", grid: int = 1, **options: Any
 ) -> tuple[Scene, CampaignStore, Campaign]:
-    """A campaign over the bundled sample (nearly all of it), made by ``actor`` straight in
-    the pages' store (``options``: the campaign's other fields): the scene, the campaigns,
-    the campaign."""
+    """A campaign over the bundled sample (nearly all of it), in ``grid`` × ``grid`` tasks,
+    made by ``actor`` straight in the pages' store (``options``: the campaign's other
+    fields): the scene, the campaigns, the campaign."""
     scene = open_scene(SAMPLE_SCENE)
     store = open_store(app_data / "labels")
     store.register_scene(scene.scene_id, scene.footprint)
@@ -37,11 +38,22 @@ def campaign_on_sample(
     area = box(*scene.lonlat_bounds).buffer(-0.005)
     made = campaigns.create(
         Campaign(name, (scene.scene_id,), area, "Boss", **options),
-        [area],
+        grid_parts(area, grid),
         actor=actor,
         role=Role.COORDINATOR,
     )
     return scene, campaigns, made
+
+
+def grid_parts(area: BaseGeometry, n: int) -> list[Polygon]:
+    """``area``'s bounds cut into n × n tasks, row by row from the south-west."""
+    west, south, east, north = area.bounds
+    dx, dy = (east - west) / n, (north - south) / n
+    return [
+        box(west + i * dx, south + j * dy, west + (i + 1) * dx, south + (j + 1) * dy)
+        for j in range(n)
+        for i in range(n)
+    ]
 
 
 def scene_area() -> dict[str, Any]:
