@@ -4,6 +4,7 @@ on: what it would send back is put in the session under the map's key."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,9 @@ def campaign_on_sample(
     store.register_scene(scene.scene_id, scene.footprint)
     campaigns = CampaignStore(store)
     area = box(*scene.lonlat_bounds).buffer(-0.005)
+    side_m = _side_m(area) / grid  # the campaign's caption says it, as the page's would
+    options.setdefault("task_side_m", side_m)
+    options.setdefault("task_pixels", round(side_m / scene.metres_per_pixel))
     made = campaigns.create(
         Campaign(name, (scene.scene_id,), area, "Boss", **options),
         grid_parts(area, grid),
@@ -43,6 +47,14 @@ def campaign_on_sample(
         role=Role.COORDINATOR,
     )
     return scene, campaigns, made
+
+
+def _side_m(area: BaseGeometry) -> float:
+    """The mean of a lon/lat area's width and height, in metres (near enough for a caption)."""
+    west, south, east, north = area.bounds
+    metres_per_degree = 111_320.0
+    width = (east - west) * metres_per_degree * math.cos(math.radians((south + north) / 2))
+    return float(width + (north - south) * metres_per_degree) / 2
 
 
 def grid_parts(area: BaseGeometry, n: int) -> list[Polygon]:
