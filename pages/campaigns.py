@@ -17,6 +17,7 @@ from ui.campaign_view import (
     AGREEMENT_FORMATS,
     AGREEMENT_HELP,
     FIELD_PEOPLE_COLUMNS,
+    OWN_ROWS_NOTE,
     PEOPLE_HELP,
     REASONS_TITLE,
     TASK_PEOPLE_COLUMNS,
@@ -44,6 +45,7 @@ from ui.campaign_view import (
     reasons_table,
     release,
     reset_set_aside,
+    rows_for,
     set_aside_table,
     state_table,
     task_fields,
@@ -346,21 +348,23 @@ if campaign is not None:
                 reset_set_aside(campaigns, cid, identity, some or None)
             ),
         )
-    people = people_table(found)
+    people = rows_for(people_table(found), "person", identity)
     hints = column_config(PEOPLE_HELP)
+    if not identity.can_review:
+        st.caption(OWN_ROWS_NOTE)
     for title, columns in (("Volunteers: their tasks", TASK_PEOPLE_COLUMNS),
                            ("Volunteers: their fields", FIELD_PEOPLE_COLUMNS)):  # fmt: skip
         st.markdown(f"**{title}**")
         st.dataframe(people[list(columns)], hide_index=True, column_config=hints)
     st.markdown(f"**{REASONS_TITLE}**")
-    said = reasons_table(found)
+    said = rows_for(reasons_table(found), "person", identity)
     if said.empty:
         st.caption("No task sent back and no field rejected yet.")
     else:
         st.dataframe(said, hide_index=True, column_config=hints)
     if campaign.double_share:
         st.markdown("**Agreement on tasks mapped twice** (matched at IoU ≥ 0.5)")
-        agreed = agreement_table(campaigns.agreement(campaign.id))
+        agreed = rows_for(agreement_table(campaigns.agreement(campaign.id)), "who", identity)
         st.dataframe(agreed, hide_index=True,
                      column_config=column_config(AGREEMENT_HELP, AGREEMENT_FORMATS))  # fmt: skip
 

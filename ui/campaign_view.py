@@ -38,7 +38,7 @@ from labels.campaigns import (
 )
 from labels.errors import LabelError, StaleEditError
 from labels.geometry import share_inside
-from labels.model import Label, Status, normalise_name
+from labels.model import Label, Status, normalise_name, same_person
 from labels.review_reasons import OTHER, REASONS, TASK_REASONS, reason_counts
 from sr.imagery.scene import BBox, Scene
 from sr.jobs.engine import BACKGROUND, JobEngine
@@ -548,7 +548,7 @@ AGREEMENT_FORMATS = {
 def agreement_table(found: CampaignAgreement) -> pd.DataFrame:
     """The campaign's agreement, then each volunteer's (them as the first side), one row
     each, in :data:`AGREEMENT_HELP`'s words; the same crop as a percentage."""
-    rows = [("whole campaign", found.campaign), *sorted(found.per_volunteer.items())]
+    rows = [(WHOLE_CAMPAIGN, found.campaign), *sorted(found.per_volunteer.items())]
     return pd.DataFrame([(who, *_agreement_cells(a)) for who, a in rows],
                         columns=["who", *AGREEMENT_HELP])  # fmt: skip
 
@@ -652,6 +652,21 @@ def reasons_table(found: Progress) -> pd.DataFrame:
                        key=lambda r: (-tasks[r] - fields[r], order.index(r)))  # fmt: skip
         rows += [(person, reason, tasks[reason], fields[reason]) for reason in given]
     return pd.DataFrame(rows, columns=list(REASON_COLUMNS))
+
+
+WHOLE_CAMPAIGN = "whole campaign"  # the agreement table's first row
+OWN_ROWS_NOTE = "Your own figures: reviewers and coordinators see every volunteer's."
+
+
+def rows_for(frame: pd.DataFrame, column: str, identity: Identity) -> pd.DataFrame:
+    """The rows of a table about volunteers that ``identity`` may read: all of them for a
+    reviewer or coordinator; for a volunteer, their own (``column`` names whose row it is)
+    and the whole campaign's. A volunteer sees their own figures and the reasons given to
+    them, not how often the others were sent back or for what."""
+    if identity.can_review:
+        return frame
+    theirs = [who == WHOLE_CAMPAIGN or same_person(who, identity.name) for who in frame[column]]
+    return frame.loc[pd.Series(theirs, index=frame.index, dtype=bool)].reset_index(drop=True)
 
 
 def locks(tasks: Sequence[Task], now: datetime) -> list[Task]:

@@ -45,7 +45,7 @@ from ui.campaign_panel import (
     SPLIT_IT,
     SPLIT_WAITS,
 )
-from ui.campaign_view import AreaError, area_from_geojson, decide, task_bbox
+from ui.campaign_view import OWN_ROWS_NOTE, AreaError, area_from_geojson, decide, task_bbox
 from ui.drawings import Draft, Drafts
 from ui.hand_in import AS_IT_IS, NOT_YET, Leftovers
 from ui.page_keys import ACCEPT_KEY, REJECT_KEY
@@ -339,6 +339,35 @@ def test_the_agreement_of_double_mapped_tasks_is_shown(app_data: Path) -> None:
     assert list(table["who"]) == ["whole campaign", "Ram", "Sita"]
     assert table["tasks"].tolist() == [1, 1, 1]
     assert table[["fields matched", "only theirs"]].values.tolist() == [[0, 0]] * 3
+
+
+def test_a_volunteer_sees_their_own_figures_reviewers_see_everyones(app_data: Path) -> None:
+    """How often the others were sent back, and for what, is for reviewers and coordinators;
+    a volunteer reads their own rows (and the whole campaign's agreement)."""
+    _, campaigns, made = _campaign_mapped_twice(app_data)
+    for person in ("Sita", "Ram"):
+        campaigns.lock_for_mapping(made.id, 1, person)
+        campaigns.mark_mapped(made.id, 1, person)
+    campaigns.lock_for_validation(made.id, 1, "Maya", Role.REVIEWER)
+    campaigns.invalidate(made.id, 1, "Maya", Role.REVIEWER, TASK_REASONS["Edges off"])
+
+    maya = run_page(CAMPAIGNS_PAGE, MAYA)
+    assert table_with(maya, "sent back")["person"].tolist() == ["Ram", "Sita"]
+    assert table_with(maya, "tasks sent back for it")["person"].tolist() == ["Ram", "Sita"]
+    assert table_with(maya, "overlap (IoU)")["who"].tolist() == ["whole campaign", "Ram", "Sita"]
+    assert OWN_ROWS_NOTE not in [c.value for c in maya.caption]
+
+    sita = run_page(CAMPAIGNS_PAGE, Identity("sita", Role.VOLUNTEER))  # her name, as typed
+    assert not sita.exception, sita.exception
+    assert OWN_ROWS_NOTE in [c.value for c in sita.caption]
+    assert table_with(sita, "sent back")["person"].tolist() == ["Sita"]
+    assert table_with(sita, "tasks sent back for it").values.tolist() == [
+        ["Sita", "Edges off", 1, 0]
+    ]
+    assert table_with(sita, "overlap (IoU)")["who"].tolist() == ["whole campaign", "Sita"]
+    hari = run_page(CAMPAIGNS_PAGE, Identity("Hari", Role.VOLUNTEER))  # nothing of his yet
+    assert table_with(hari, "sent back").empty
+    assert "No task sent back and no field rejected yet." in [c.value for c in hari.caption]
 
 
 def test_the_export_page_offers_a_campaign_with_its_tasks(app_data: Path) -> None:

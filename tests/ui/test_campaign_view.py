@@ -15,6 +15,7 @@ from labels.campaigns import Campaign, FieldCounts, Progress, TaskState
 from labels.model import Role
 from labels.review_reasons import TASK_REASONS
 from labels.sqlite_store import SQLiteLabelStore
+from ui.auth import Identity
 from ui.campaign_view import (
     AGREEMENT_FORMATS,
     AGREEMENT_HELP,
@@ -23,6 +24,7 @@ from ui.campaign_view import (
     history_lines,
     people_table,
     reasons_table,
+    rows_for,
 )
 from ui.local_time import zone_named
 
@@ -87,3 +89,12 @@ def test_the_agreement_table_says_its_figures_in_plain_words() -> None:
     assert row["edges within 2 m (F)"] == pytest.approx(2 * 0.8 * 0.6 / 1.4)
     assert row[["only theirs", "only the other's"]].tolist() == [1, 0]
     assert table.set_index("who").loc["Ram"].isna()["overlap (IoU)"]  # no pair: no figure
+
+
+def test_a_volunteer_reads_their_own_rows_even_of_an_empty_table() -> None:
+    found = Progress(
+        counts=dict.fromkeys(TaskState, 0), total=1, mapped_by={}, validated_by={},
+        fields_by={}, tasks_per_hour=None, hours_left=None,
+    )  # fmt: skip
+    empty = rows_for(people_table(found), "person", Identity("Sita", Role.VOLUNTEER))
+    assert empty.empty and list(empty.columns) == list(people_table(found).columns)
