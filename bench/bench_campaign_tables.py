@@ -20,7 +20,9 @@ bench/results/campaign_tables[_NAME].json and .md.
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from playwright.sync_api import Page
@@ -33,14 +35,7 @@ from labels.campaigns import Campaign
 from labels.model import Label, Role, Status
 from labels.review_reasons import REASONS, TASK_REASONS
 from tests.e2e.campaign_pages import COORDINATOR_CODE
-from tests.e2e.harness import (
-    launch_chromium,
-    map_centre,
-    page_point,
-    running_app,
-    sign_in,
-    wait_idle,
-)
+from tests.e2e.harness import bench_browser, map_centre, page_point, wait_idle
 from tests.ui.campaign_steps import campaign_on_sample
 
 # The tables in the page's order, as the seeded campaign shows them to a coordinator.
@@ -122,6 +117,22 @@ def widths(page: Page, names: tuple[str, ...]) -> dict[str, list[float]]:
     return {name: [float(w) for w in pair] for name, pair in zip(names, found, strict=True)}
 
 
+@contextlib.contextmanager
+def coordinator_on_seeded(
+    size: tuple[int, int],
+) -> Iterator[tuple[Page, str, str, CampaignStore, Campaign]]:
+    """A fresh app with :func:`seed`'s campaigns and a page of ``size`` signed in as their
+    coordinator; yields (page, app URL, the pages' query string, the store, the main
+    campaign)."""
+    boss = ("Coordinator: review", COORDINATOR_CODE)
+    env = {"SHARPFIELDS_COORDINATOR_CODE": COORDINATOR_CODE}
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        bench_browser("Boss", Path(tmp), role=boss, size=size, env=env) as (_, page, url, query),
+    ):
+        yield page, url, query, *seed(Path(tmp))
+
+
 def choose_campaign(page: Page, name: str) -> None:
     """Choose the campaign ``name`` in the page's box (opened again while a rerun closes it)."""
     option = page.get_by_role("option", name=name)
@@ -140,20 +151,9 @@ def choose_campaign(page: Page, name: str) -> None:
 def measure() -> dict[str, dict[str, list[float]]]:
     """Each window's table widths on the Campaigns page, the seeded campaign chosen; then
     with task 1 clicked on the map and its history opened (in the side panel, first)."""
-    from playwright.sync_api import sync_playwright
-
     out: dict[str, dict[str, list[float]]] = {}
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        running_app(Path(tmp), SHARPFIELDS_COORDINATOR_CODE=COORDINATOR_CODE) as url,
-        sync_playwright() as playwright,
-    ):
-        campaigns, made = seed(Path(tmp))
+    with coordinator_on_seeded((1366, 768)) as (page, url, query, campaigns, made):
         first = campaigns.task(made.id, 1).geometry.centroid
-        browser = launch_chromium(playwright)
-        page = browser.new_page(viewport={"width": 1366, "height": 768})
-        page.set_default_timeout(180_000)
-        query = sign_in(page, url, "Boss", "Coordinator: review", COORDINATOR_CODE)
         for window, (width, height) in WINDOWS.items():
             page.set_viewport_size({"width": width, "height": height})
             page.goto(f"{url}/campaigns?{query}")  # the tables laid out for this window
@@ -168,7 +168,6 @@ def measure() -> dict[str, dict[str, list[float]]]:
             choose_campaign(page, TWICE)
             page.get_by_text("Agreement on tasks mapped twice").wait_for()
             out[window][AGREEMENT] = widths(page, TWICE_TABLES)[AGREEMENT]
-        browser.close()
     return out
 
 

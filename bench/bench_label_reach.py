@@ -106,7 +106,7 @@ def measure() -> dict[str, dict[str, float]]:
 
     with (
         tempfile.TemporaryDirectory() as tmp,
-        bench_browser("Sita", Path(tmp), SHARPFIELDS_AREA_PIXELS="64") as (
+        bench_browser("Sita", Path(tmp), env={"SHARPFIELDS_AREA_PIXELS": "64"}) as (
             browser,
             page,
             url,

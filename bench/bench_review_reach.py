@@ -23,7 +23,7 @@ from shapely.geometry import box
 from bench.bench_label_reach import WINDOWS, reach_main, reach_table
 from labels.review_reasons import REASONS, TASK_REASONS
 from sr.imagery.scene import open_scene
-from tests.e2e.harness import REVIEWER_CODE, launch_chromium, running_app, sign_in, wait_idle
+from tests.e2e.harness import REVIEWER_CODE, bench_browser, wait_idle
 from tests.ui.campaign_steps import campaign_on_sample
 from tests.ui.conftest import save_on_sample
 from ui.settings import SAMPLE_SCENE
@@ -73,8 +73,6 @@ def seed(data: Path) -> None:
 
 def measure() -> dict[str, dict[str, float]]:
     """Each window's bottoms on Review (a field on screen) and on Campaigns (a task checked)."""
-    from playwright.sync_api import sync_playwright
-
     out: dict[str, dict[str, float]] = {window: {} for window in WINDOWS}
 
     def at_each_window(page: Page, controls: dict[str, str]) -> None:
@@ -83,16 +81,12 @@ def measure() -> dict[str, dict[str, float]]:
             out[window].update(bottoms(page, controls))
         page.set_viewport_size({"width": 1366, "height": 768})
 
+    maya = ("Reviewer: accept", REVIEWER_CODE)
     with (
         tempfile.TemporaryDirectory() as tmp,
-        running_app(Path(tmp)) as url,
-        sync_playwright() as playwright,
+        bench_browser("Maya", Path(tmp), role=maya, size=(1366, 768)) as (_, page, url, query),
     ):
         seed(Path(tmp))
-        browser = launch_chromium(playwright)
-        page = browser.new_page(viewport={"width": 1366, "height": 768})
-        page.set_default_timeout(180_000)
-        query = sign_in(page, url, "Maya", "Reviewer: accept", REVIEWER_CODE)
         page.goto(f"{url}/review?{query}")
         page.get_by_text("Reviewed 0 of 3").wait_for()
         at_each_window(page, REVIEW)
@@ -100,7 +94,6 @@ def measure() -> dict[str, dict[str, float]]:
         page.get_by_role("button", name="Validate next task").click()
         page.get_by_text("Checking task").wait_for()
         at_each_window(page, CAMPAIGNS)
-        browser.close()
     return out
 
 

@@ -77,7 +77,7 @@ def cores_used(seconds: float) -> dict[str, float]:
 def measure(post_script_gc: bool, seconds: float) -> dict[str, float]:
     setting = {"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true" if post_script_gc else "false"}
     with (
-        bench_browser(**setting) as (browser, _page, url, _query),
+        bench_browser(env=setting) as (browser, _page, url, _query),
         other_volunteers_browser(browser) as others,
     ):
         start_two_jobs(others, url)

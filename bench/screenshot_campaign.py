@@ -12,41 +12,20 @@ map by state, the counts beside it, the tasks set aside and the Volunteers table
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
-from bench.bench_campaign_tables import seed
-from tests.e2e.campaign_pages import COORDINATOR_CODE
-from tests.e2e.harness import (
-    PROJECT_ROOT,
-    launch_chromium,
-    map_centre,
-    running_app,
-    sign_in,
-    wait_idle,
-)
+from bench.bench_campaign_tables import coordinator_on_seeded
+from tests.e2e.harness import PROJECT_ROOT, map_centre, wait_idle
 
 
 def main(out: Path) -> None:
-    with (
-        tempfile.TemporaryDirectory() as folder,
-        running_app(Path(folder), SHARPFIELDS_COORDINATOR_CODE=COORDINATOR_CODE) as url,
-        sync_playwright() as playwright,
-    ):
-        seed(Path(folder))
-        browser = launch_chromium(playwright)
-        # tall enough for the map and the first Volunteers table (the page scrolls inside)
-        page = browser.new_page(viewport={"width": 1500, "height": 1500})
-        page.set_default_timeout(180_000)
-        query = sign_in(page, url, "Boss", "Coordinator: review", COORDINATOR_CODE)
+    # tall enough for the map and the first Volunteers table (the page scrolls inside)
+    with coordinator_on_seeded((1500, 1500)) as (page, url, query, _, _):
         page.goto(f"{url}/campaigns?{query}")
         page.get_by_text("Volunteers: their fields").first.wait_for()
         map_centre(page)
         wait_idle(page, steady_s=2.0)
         page.screenshot(path=str(out / "screenshot-campaign.png"))
-        browser.close()
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -158,23 +158,30 @@ def launch_chromium(playwright: Any) -> GenerousBrowser:
 
 @contextlib.contextmanager
 def bench_browser(
-    name: str = "Bench", data: Path | None = None, /, **env: str
+    name: str = "Bench",
+    data: Path | None = None,
+    /,
+    *,
+    role: tuple[str, str] = ("", ""),
+    size: tuple[int, int] = (1500, 1000),
+    env: Mapping[str, str] | None = None,
 ) -> Iterator[tuple[GenerousBrowser, Page, str, str]]:
     """For benchmarks: a fresh app in ``data`` or a temporary data folder (``env``: more
-    environment for its server), chromium, and a 1500×1000 page signed in as ``name``; yields
+    environment for its server), chromium, and a page of ``size`` (width, height) signed in
+    as ``name`` (``role``: the role's text on the sign-in form and its access code); yields
     (browser, page, app URL, the pages' query string)."""
     from playwright.sync_api import sync_playwright
 
     with (
         tempfile.TemporaryDirectory() as tmp,
-        running_app(data or Path(tmp), **env) as url,
+        running_app(data or Path(tmp), **(env or {})) as url,
         sync_playwright() as playwright,
     ):
         browser = launch_chromium(playwright)
-        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page = browser.new_page(viewport={"width": size[0], "height": size[1]})
         page.set_default_timeout(180_000)
         try:
-            yield browser, page, url, sign_in(page, url, name)
+            yield browser, page, url, sign_in(page, url, name, *role)
         finally:
             browser.close()
 
