@@ -31,6 +31,14 @@ TASK_REASONS = {
     "Wrong crops": "Some crops are wrong: look at the season profile, or ask your coordinator.",
 }
 OTHER = "other"  # a comment written without a reason picked
+# A task's reason that says of its fields what a field's reason says of one field (a
+# report counting both reads them as one).
+TASK_REASON_AS_FIELDS = {
+    "Not fields": "Not a field",
+    "Fields merged": "Two or more fields",
+    "Edges off": "Edges off",
+    "Wrong crops": "Wrong crop",
+}
 
 
 def reasons_in(comment: str | None, reasons: Mapping[str, str] = REASONS) -> list[str]:

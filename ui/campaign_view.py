@@ -39,7 +39,13 @@ from labels.campaigns import (
 from labels.errors import LabelError, StaleEditError
 from labels.geometry import share_inside
 from labels.model import Label, Status, normalise_name, same_person
-from labels.review_reasons import OTHER, REASONS, TASK_REASONS, reason_counts
+from labels.review_reasons import (
+    OTHER,
+    REASONS,
+    TASK_REASON_AS_FIELDS,
+    TASK_REASONS,
+    reason_counts,
+)
 from sr.imagery.scene import BBox, Scene
 from sr.jobs.engine import BACKGROUND, JobEngine
 from sr.sharpen.pipeline import SharpenRequest
@@ -639,14 +645,17 @@ def people_table(found: Progress) -> pd.DataFrame:
 
 def reasons_table(found: Progress) -> pd.DataFrame:
     """What the reviewers sent each volunteer's tasks back for and rejected their fields
-    for (``labels.review_reasons``; the two lists' Edges off and other are one row): one
-    row per volunteer and reason given, most given first. Long rather than wide, so that it
-    stays whole in its frame however much the reviewers said: what to talk about with whom."""
-    order = [*TASK_REASONS, *(r for r in REASONS if r not in TASK_REASONS), OTHER]
+    for (``labels.review_reasons``; a task's reason that says what a field's says is one
+    row with it, under the field's name: Not fields is Not a field): one row per volunteer
+    and reason given, most given first. Long rather than wide, so that it stays whole in its
+    frame however much the reviewers said: what to talk about with whom."""
+    order = [*REASONS, *(r for r in TASK_REASONS if r not in TASK_REASON_AS_FIELDS), OTHER]
     rejected = {p: c.rejected_for for p, c in found.fields_by.items() if c.rejected}
     rows = []
     for person in sorted(set(found.sent_back) | set(rejected)):
-        tasks = reason_counts(found.sent_back.get(person, []), TASK_REASONS)
+        tasks: Counter[str] = Counter()
+        for reason, n in reason_counts(found.sent_back.get(person, []), TASK_REASONS).items():
+            tasks[TASK_REASON_AS_FIELDS.get(reason, reason)] += n
         fields = rejected.get(person, Counter())
         given = sorted(set(tasks) | set(fields),
                        key=lambda r: (-tasks[r] - fields[r], order.index(r)))  # fmt: skip

@@ -7,6 +7,7 @@ from collections import Counter
 from labels.review_reasons import (
     OTHER,
     REASONS,
+    TASK_REASON_AS_FIELDS,
     TASK_REASONS,
     reason_counts,
     reasons_in,
@@ -57,3 +58,8 @@ def test_no_sentence_holds_another_in_either_list() -> None:
     for reasons in (REASONS, TASK_REASONS):
         for a in reasons.values():
             assert [b for b in reasons.values() if a != b and a in b] == []
+
+
+def test_a_tasks_reason_read_as_a_fields_names_reasons_of_both_lists() -> None:
+    assert set(TASK_REASON_AS_FIELDS) <= set(TASK_REASONS)
+    assert set(TASK_REASON_AS_FIELDS.values()) <= set(REASONS)

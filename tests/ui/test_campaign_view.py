@@ -98,3 +98,17 @@ def test_a_volunteer_reads_their_own_rows_even_of_an_empty_table() -> None:
     )  # fmt: skip
     empty = rows_for(people_table(found), "person", Identity("Sita", Role.VOLUNTEER))
     assert empty.empty and list(empty.columns) == list(people_table(found).columns)
+
+
+def test_a_tasks_reason_and_a_fields_of_one_meaning_are_one_row() -> None:
+    found = Progress(
+        counts=dict.fromkeys(TaskState, 0), total=1, mapped_by={"Ram": 1}, validated_by={},
+        fields_by={"Ram": FieldCounts(3, 0, 2, Counter({"Not a field": 1, "Wrong crop": 1}))},
+        tasks_per_hour=None, hours_left=None,
+        sent_back={"Ram": [TASK_REASONS["Not fields"], TASK_REASONS["Fields missed"]]},
+    )  # fmt: skip
+    assert reasons_table(found).values.tolist() == [
+        ["Ram", "Not a field", 1, 1],
+        ["Ram", "Wrong crop", 0, 1],
+        ["Ram", "Fields missed", 1, 0],
+    ]
