@@ -13,17 +13,10 @@ from sr.imagery.bands import DisplayMode
 from ui.campaign_map import add_task_outline, add_tasks, clicked_task
 from ui.campaign_panel import MAP_NEXT, show_task
 from ui.campaign_settings import settings_form
+from ui.campaign_tables import volunteer_tables
 from ui.campaign_view import (
-    AGREEMENT_FORMATS,
-    AGREEMENT_HELP,
-    FIELD_PEOPLE_COLUMNS,
-    OWN_ROWS_NOTE,
-    PEOPLE_HELP,
-    REASONS_TITLE,
-    TASK_PEOPLE_COLUMNS,
     AreaError,
     TaskOutcome,
-    agreement_table,
     area_from_drawing,
     area_from_geojson,
     assign,
@@ -39,13 +32,10 @@ from ui.campaign_view import (
     map_first,
     map_next,
     now_utc,
-    people_table,
     progress_text,
     put_back_label,
-    reasons_table,
     release,
     reset_set_aside,
-    rows_for,
     set_aside_table,
     state_table,
     task_fields,
@@ -348,25 +338,9 @@ if campaign is not None:
                 reset_set_aside(campaigns, cid, identity, some or None)
             ),
         )
-    people = rows_for(people_table(found), "person", identity)
-    hints = column_config(PEOPLE_HELP)
-    if not identity.can_review:
-        st.caption(OWN_ROWS_NOTE)
-    for title, columns in (("Volunteers: their tasks", TASK_PEOPLE_COLUMNS),
-                           ("Volunteers: their fields", FIELD_PEOPLE_COLUMNS)):  # fmt: skip
-        st.markdown(f"**{title}**")
-        st.dataframe(people[list(columns)], hide_index=True, column_config=hints)
-    st.markdown(f"**{REASONS_TITLE}**")
-    said = rows_for(reasons_table(found), "person", identity)
-    if said.empty:
-        st.caption("No task sent back and no field rejected yet.")
-    else:
-        st.dataframe(said, hide_index=True, column_config=hints)
-    if campaign.double_share:
-        st.markdown("**Agreement on tasks mapped twice** (matched at IoU ≥ 0.5)")
-        agreed = rows_for(agreement_table(campaigns.agreement(campaign.id)), "who", identity)
-        st.dataframe(agreed, hide_index=True,
-                     column_config=column_config(AGREEMENT_HELP, AGREEMENT_FORMATS))  # fmt: skip
+    volunteer_tables(
+        found, identity, campaigns.agreement(campaign.id) if campaign.double_share else None
+    )
 
 if state.pop("go_label", False):
     st.switch_page("pages/label.py")
