@@ -102,7 +102,8 @@ def seed(data: Path) -> tuple[CampaignStore, Campaign]:
     return campaigns, made
 
 
-def _tables(page: Page) -> int:
+def tables_on_page(page: Page) -> int:
+    """How many tables the page shows now."""
     return int(page.evaluate(f"({_WIDTHS})().length"))
 
 
@@ -163,7 +164,8 @@ def measure() -> dict[str, dict[str, list[float]]]:
             page.mouse.click(*page_point(page, first.x, first.y))
             page.get_by_text(HISTORY).click()
             page.get_by_text(f"mapped by {SITA}").first.wait_for()  # the history is open
-            shown = widths(page, (HISTORY, *TABLES) if _tables(page) > len(TABLES) else TABLES)
+            names = (HISTORY, *TABLES) if tables_on_page(page) > len(TABLES) else TABLES
+            shown = widths(page, names)
             out[window][HISTORY] = shown.get(HISTORY, [])  # []: lines, not a table
             choose_campaign(page, TWICE)
             page.get_by_text("Agreement on tasks mapped twice").wait_for()
@@ -171,19 +173,19 @@ def measure() -> dict[str, dict[str, list[float]]]:
     return out
 
 
-def table(found: dict[str, dict[str, list[float]]]) -> str:
-    """The Markdown table: each table's columns ÷ its frame (px), ✓ whole, ✗ it scrolls."""
+def widths_table(found: dict[str, dict[str, list[float]]], caption: str) -> str:
+    """A Markdown table under ``caption``: each window's tables (in ``found``'s order), their
+    columns ÷ their frame (px), ✓ whole, ✗ it scrolls; an empty entry is shown as lines."""
+    names = list(next(iter(found.values())))
     lines = [
-        "The Campaigns page for a coordinator, the campaign of `bench/bench_campaign_tables.py`: "
-        "the width (px) each table's columns take ÷ its frame's; ✓ whole, ✗ the last columns "
-        "are behind a sideways scroll (a history of lines wraps instead).",
+        caption,
         "",
-        "| window | " + " | ".join((*TABLES, HISTORY, AGREEMENT)) + " |",
-        "|---|" + "---|" * (len(TABLES) + 2),
+        "| window | " + " | ".join(names) + " |",
+        "|---|" + "---|" * len(names),
     ]
     for window, tables in found.items():
         cells = []
-        for name in (*TABLES, HISTORY, AGREEMENT):
+        for name in names:
             if not tables[name]:
                 cells.append("lines, no table")
                 continue
@@ -191,6 +193,16 @@ def table(found: dict[str, dict[str, list[float]]]) -> str:
             cells.append(f"{columns:.0f} ÷ {frame:.0f} {'✓' if columns <= frame + 1 else '✗'}")
         lines.append(f"| {window} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def table(found: dict[str, dict[str, list[float]]]) -> str:
+    """The Markdown table of :func:`widths_table` for the Campaigns page."""
+    return widths_table(
+        found,
+        "The Campaigns page for a coordinator, the campaign of `bench/bench_campaign_tables.py`: "
+        "the width (px) each table's columns take ÷ its frame's; ✓ whole, ✗ the last columns "
+        "are behind a sideways scroll (a history of lines wraps instead).",
+    )
 
 
 def main() -> None:
