@@ -21,22 +21,20 @@ bench/results/campaign_tables[_NAME].json and .md.
 from __future__ import annotations
 
 import contextlib
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from shapely.geometry import box
 
 from bench.bench_label_reach import WINDOWS, reach_main
 from labels.campaign_store import CampaignStore
 from labels.campaigns import Campaign
 from labels.model import Label, Role, Status
 from labels.review_reasons import REASONS, TASK_REASONS
+from sr.imagery.scene import Scene
 from tests.e2e.campaign_pages import COORDINATOR_CODE
-from tests.e2e.harness import bench_browser, map_centre, page_point, wait_idle
-from tests.ui.campaign_steps import campaign_on_sample
+from tests.e2e.harness import map_centre, page_point, seeded_bench_browser, wait_idle
+from tests.ui.campaign_steps import campaign_on_sample, map_with_fields
 
 # The tables in the page's order, as the seeded campaign shows them to a coordinator.
 TABLES = (
@@ -60,31 +58,22 @@ _WIDTHS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
 })"""
 
 
-def _map_fields(campaigns: CampaignStore, made: Campaign, number: int, mapper: str,
-                count: int, shift: float = 0.0) -> list[Label]:  # fmt: skip
-    """``mapper`` maps task ``number``: ``count`` small fields side by side in it (moved east
-    by ``shift`` degrees), handed in."""
-    task = campaigns.lock_for_mapping(made.id, number, mapper)
-    west, south, _, _ = task.geometry.bounds
-    saved = []
-    for i in range(count):
-        x = west + 0.002 + 0.003 * i + shift
-        drawn = Label(box(x, south + 0.002, x + 0.002, south + 0.0035), "rice", made.scene_ids[0],
-                      mapper, status=Status.SUBMITTED, task_id=task.ref)  # fmt: skip
-        saved.append(campaigns.store.save(drawn, actor=mapper, role=Role.VOLUNTEER).label)
-    campaigns.mark_mapped(made.id, number, mapper)
-    return saved
+def _map_fields(campaigns: CampaignStore, made: Campaign, scene: Scene, number: int,
+                mapper: str, count: int, shift: float = 0.0) -> list[Label]:  # fmt: skip
+    """``mapper`` maps task ``number``: ``count`` rice fields, handed in (``map_with_fields``)."""
+    statuses = (Status.SUBMITTED,) * count
+    return map_with_fields(campaigns, made, scene, mapper, statuses, number, "rice", shift)
 
 
 def seed(data: Path) -> tuple[CampaignStore, Campaign]:
     """The campaigns of the module's doc, in the app's store: the store, the first
     campaign (the main one; the page shows it first, as the newest)."""
-    _, campaigns, twice = campaign_on_sample(data, TWICE, grid=2, double_share=1.0)
-    _map_fields(campaigns, twice, 1, SITA, 4)
-    _map_fields(campaigns, twice, 1, RAM, 3, shift=0.0002)
+    scene, campaigns, twice = campaign_on_sample(data, TWICE, grid=2, double_share=1.0)
+    _map_fields(campaigns, twice, scene, 1, SITA, 4)
+    _map_fields(campaigns, twice, scene, 1, RAM, 3, shift=0.0002)
     _, campaigns, made = campaign_on_sample(data, MAIN, grid=3)
     comments = [*REASONS.values(), "Please look at the field by the river again."]
-    sita = _map_fields(campaigns, made, 1, SITA, len(comments))
+    sita = _map_fields(campaigns, made, scene, 1, SITA, len(comments))
     for label, comment in zip(sita, comments, strict=True):
         campaigns.store.review(label.id, actor=REVIEWER, decision=Status.REJECTED,
                                comment=comment, expected_version=label.version)  # fmt: skip
@@ -93,7 +82,7 @@ def seed(data: Path) -> tuple[CampaignStore, Campaign]:
         campaigns.invalidate(made.id, 1, REVIEWER, Role.REVIEWER, said)
         campaigns.lock_for_mapping(made.id, 1, SITA)
         campaigns.mark_mapped(made.id, 1, SITA)
-    _map_fields(campaigns, made, 2, RAM, 2)
+    _map_fields(campaigns, made, scene, 2, RAM, 2)
     campaigns.lock_for_validation(made.id, 2, REVIEWER, Role.REVIEWER)
     campaigns.validate(made.id, 2, REVIEWER, Role.REVIEWER)
     campaigns.lock_for_mapping(made.id, 3, RAM)
@@ -118,20 +107,15 @@ def widths(page: Page, names: tuple[str, ...]) -> dict[str, list[float]]:
     return {name: [float(w) for w in pair] for name, pair in zip(names, found, strict=True)}
 
 
-@contextlib.contextmanager
 def coordinator_on_seeded(
     size: tuple[int, int],
-) -> Iterator[tuple[Page, str, str, CampaignStore, Campaign]]:
+) -> contextlib.AbstractContextManager[tuple[Page, str, str, tuple[CampaignStore, Campaign]]]:
     """A fresh app with :func:`seed`'s campaigns and a page of ``size`` signed in as their
-    coordinator; yields (page, app URL, the pages' query string, the store, the main
-    campaign)."""
-    boss = ("Coordinator: review", COORDINATOR_CODE)
+    coordinator; yields (page, app URL, the pages' query string, (the store, the main
+    campaign))."""
     env = {"SHARPFIELDS_COORDINATOR_CODE": COORDINATOR_CODE}
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        bench_browser("Boss", Path(tmp), role=boss, size=size, env=env) as (_, page, url, query),
-    ):
-        yield page, url, query, *seed(Path(tmp))
+    boss = ("Coordinator: review", COORDINATOR_CODE)
+    return seeded_bench_browser("Boss", seed, role=boss, size=size, env=env)
 
 
 def choose_campaign(page: Page, name: str) -> None:
@@ -153,7 +137,7 @@ def measure() -> dict[str, dict[str, list[float]]]:
     """Each window's table widths on the Campaigns page, the seeded campaign chosen; then
     with task 1 clicked on the map and its history opened (in the side panel, first)."""
     out: dict[str, dict[str, list[float]]] = {}
-    with coordinator_on_seeded((1366, 768)) as (page, url, query, campaigns, made):
+    with coordinator_on_seeded((1366, 768)) as (page, url, query, (campaigns, made)):
         first = campaigns.task(made.id, 1).geometry.centroid
         for window, (width, height) in WINDOWS.items():
             page.set_viewport_size({"width": width, "height": height})

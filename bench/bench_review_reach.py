@@ -14,7 +14,6 @@ bench/results/review_reach[_NAME].json and .md.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from playwright.sync_api import Page
@@ -23,7 +22,7 @@ from shapely.geometry import box
 from bench.bench_label_reach import WINDOWS, reach_main, reach_table
 from labels.review_reasons import REASONS, TASK_REASONS
 from sr.imagery.scene import open_scene
-from tests.e2e.harness import REVIEWER_CODE, bench_browser, wait_idle
+from tests.e2e.harness import REVIEWER_CODE, seeded_bench_browser, wait_idle
 from tests.ui.campaign_steps import campaign_on_sample
 from tests.ui.conftest import save_on_sample
 from ui.settings import SAMPLE_SCENE
@@ -82,11 +81,7 @@ def measure() -> dict[str, dict[str, float]]:
         page.set_viewport_size({"width": 1366, "height": 768})
 
     maya = ("Reviewer: accept", REVIEWER_CODE)
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        bench_browser("Maya", Path(tmp), role=maya, size=(1366, 768)) as (_, page, url, query),
-    ):
-        seed(Path(tmp))
+    with seeded_bench_browser("Maya", seed, role=maya, size=(1366, 768)) as (page, url, query, _):
         page.goto(f"{url}/review?{query}")
         page.get_by_text("Reviewed 0 of 3").wait_for()
         at_each_window(page, REVIEW)

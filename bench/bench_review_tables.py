@@ -12,7 +12,6 @@ and .md.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from bench.bench_campaign_tables import tables_on_page, widths, widths_table
@@ -21,15 +20,16 @@ from bench.bench_review_reach import seed
 from labels.model import Status
 from labels.review_reasons import REASONS
 from labels.store import open_store
-from tests.e2e.harness import REVIEWER_CODE, bench_browser
+from tests.e2e.harness import REVIEWER_CODE, seeded_bench_browser
 
 PROFILE = ("season profile: NDVI", "season profile: band means")
 OUTCOMES = "reviews by how fields were outlined"
 BANDS, BY_OUTLINE = "Band means per date", "Reviews by how fields were outlined"
 
 
-def reject_one(data: Path) -> None:
-    """Ravi rejects the first of the seeded fields, for two reasons."""
+def seed_with_rejection(data: Path) -> None:
+    """``bench_review_reach``'s three fields; Ravi rejects the first, for two reasons."""
+    seed(data)
     store = open_store(data / "labels")
     first = next(iter(store.query()))
     said = f"{REASONS['Edges off']} {REASONS['Wrong crop']}"
@@ -42,12 +42,8 @@ def measure() -> dict[str, dict[str, list[float]]]:
     """Each window's widths of the Review page's tables, both expanders open."""
     out: dict[str, dict[str, list[float]]] = {}
     maya = ("Reviewer: accept", REVIEWER_CODE)
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        bench_browser("Maya", Path(tmp), role=maya, size=(1366, 768)) as (_, page, url, query),
-    ):
-        seed(Path(tmp))
-        reject_one(Path(tmp))
+    opened = seeded_bench_browser("Maya", seed_with_rejection, role=maya, size=(1366, 768))
+    with opened as (page, url, query, _):
         for window, (width, height) in WINDOWS.items():
             page.set_viewport_size({"width": width, "height": height})
             page.goto(f"{url}/review?{query}")  # laid out for this window

@@ -20,7 +20,7 @@ from tests.e2e.harness import PROJECT_ROOT, map_centre, wait_idle
 
 def main(out: Path) -> None:
     # tall enough for the map and the first Volunteers table (the page scrolls inside)
-    with coordinator_on_seeded((1500, 1500)) as (page, url, query, _, _):
+    with coordinator_on_seeded((1500, 1500)) as (page, url, query, _):
         page.goto(f"{url}/campaigns?{query}")
         page.get_by_text("Volunteers: their fields").first.wait_for()
         map_centre(page)

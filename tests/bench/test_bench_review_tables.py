@@ -5,16 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench.bench_label_reach import WINDOWS
-from bench.bench_review_reach import seed
-from bench.bench_review_tables import OUTCOMES, PROFILE, reject_one, table
+from bench.bench_review_tables import OUTCOMES, PROFILE, seed_with_rejection, table
 from labels.model import Status
 from labels.review_reasons import reasons_in
 from labels.store import open_store
 
 
 def test_the_benchs_review_has_a_field_rejected_for_two_reasons(tmp_path: Path) -> None:
-    seed(tmp_path)
-    reject_one(tmp_path)
+    seed_with_rejection(tmp_path)
     labels = list(open_store(tmp_path / "labels").query())
     rejected = [lab for lab in labels if lab.status is Status.REJECTED]
     assert len(labels) == 3 and len(rejected) == 1

@@ -13,7 +13,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -363,6 +363,28 @@ def _draw_state(page) -> dict[str, object]:  # type: ignore[no-untyped-def]
             })"""
         )
     )
+
+
+Seeded = TypeVar("Seeded")
+
+
+@contextlib.contextmanager
+def seeded_bench_browser(
+    name: str,
+    seed: Callable[[Path], Seeded],
+    /,
+    *,
+    role: tuple[str, str] = ("", ""),
+    size: tuple[int, int] = (1500, 1000),
+    env: Mapping[str, str] | None = None,
+) -> Iterator[tuple[Page, str, str, Seeded]]:
+    """:func:`bench_browser` on a fresh data folder that ``seed`` fills once the app is up;
+    yields (page, app URL, the pages' query string, what ``seed`` returned)."""
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        bench_browser(name, Path(tmp), role=role, size=size, env=env) as (_, page, url, query),
+    ):
+        yield page, url, query, seed(Path(tmp))
 
 
 def page_point(page, lon: float, lat: float) -> tuple[float, float]:  # type: ignore[no-untyped-def]

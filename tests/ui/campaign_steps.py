@@ -100,20 +100,23 @@ def map_with_fields(
     scene: Scene,
     mapper: str,
     statuses: tuple[Status, ...] = (Status.SUBMITTED,),
+    number: int = 1,
+    crop: str = "wheat",
+    shift: float = 0.0,
     **fields: Any,
 ) -> list[Label]:
-    """``mapper`` maps task 1: one wheat field saved per status, side by side in the
-    campaign area's south-west corner (``fields``: the labels' other fields), then hands the
-    task in; the labels as saved."""
-    task = campaigns.lock_for_mapping(campaign.id, 1, mapper)
-    west, south, _, _ = campaign.area.bounds
+    """``mapper`` maps task ``number``: one ``crop`` field saved per status, side by side in
+    the task's south-west corner, moved east by ``shift`` degrees (``fields``: the labels'
+    other fields), then hands the task in; the labels as saved."""
+    task = campaigns.lock_for_mapping(campaign.id, number, mapper)
+    west, south, _, _ = task.geometry.bounds
     saved = []
     for i, status in enumerate(statuses):
-        x = west + 0.002 + 0.003 * i
-        drawn = Label(box(x, south + 0.002, x + 0.002, south + 0.0035), "wheat", scene.scene_id,
+        x = west + 0.002 + 0.003 * i + shift
+        drawn = Label(box(x, south + 0.002, x + 0.002, south + 0.0035), crop, scene.scene_id,
                       mapper, status=status, task_id=task.ref, **fields)  # fmt: skip
         saved.append(campaigns.store.save(drawn, actor=mapper, role=Role.VOLUNTEER).label)
-    campaigns.mark_mapped(campaign.id, 1, mapper)
+    campaigns.mark_mapped(campaign.id, number, mapper)
     return saved
 
 
