@@ -80,7 +80,7 @@ def choice_for(task: Task, identity: Identity, held: Task | None, now: str) -> T
     return TaskChoice(line, note, tuple(actions))
 
 
-def history_lines(events: Sequence[TaskEvent], zone: ZoneInfo | None = None) -> list[str]:
+def task_history_lines(events: Sequence[TaskEvent], zone: ZoneInfo | None = None) -> list[str]:
     """A task's recorded transitions, newest first, a Markdown line each: '2026-12-06 10:20
     UTC · bad imagery by Sita: clouds' (in ``zone``, the person's, when known; names and
     comments escaped). Lines wrap in the side panel, where a table of them ran 596 px in
@@ -119,7 +119,7 @@ def choice_panel(
                   on_click=act, args=(task, label))  # fmt: skip
     if record is not None and record.events:
         with st.expander(f"History of task {task.number} ({len(record.events)})"):
-            for line in history_lines(record.events, browser_zone()):
+            for line in task_history_lines(record.events, browser_zone()):
                 st.caption(line)
 
 

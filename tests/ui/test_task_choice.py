@@ -17,7 +17,7 @@ from ui.task_choice import (
     RELEASE_IT,
     VALIDATE_IT,
     choice_for,
-    history_lines,
+    task_history_lines,
 )
 
 NOW = "2026-12-06T12:00:00Z"
@@ -86,11 +86,11 @@ def test_a_tasks_history_is_listed_newest_first() -> None:
         TaskEvent("c", 3, "bad imagery", "locked_mapping", "bad_imagery", "Sita",
                   "2026-12-06T10:20:00.456Z", "clouds"),
     ]  # fmt: skip
-    assert history_lines(events) == [
+    assert task_history_lines(events) == [
         "2026-12-06 10:20 UTC · bad imagery by Sita: clouds",
         "2026-12-06 10:00 UTC · lock for mapping by Sita",
     ]
-    kathmandu = history_lines(events, zone_named("Asia/Kathmandu"))
+    kathmandu = task_history_lines(events, zone_named("Asia/Kathmandu"))
     assert [line.split(" · ")[0] for line in kathmandu] == [
         "2026-12-06 16:05 your time",
         "2026-12-06 15:45 your time",
@@ -100,7 +100,7 @@ def test_a_tasks_history_is_listed_newest_first() -> None:
 def test_a_tasks_history_shows_names_and_comments_as_text() -> None:
     said = TaskEvent("c", 3, "invalidated", "locked_validation", "invalidated", "*Maya*",
                      "2026-12-06T10:20:00Z", "see [here](http://x.example) # now")  # fmt: skip
-    [line] = history_lines([said])
+    [line] = task_history_lines([said])
     assert shown(line) == (
         "2026-12-06 10:20 UTC · invalidated by *Maya*: see [here](http://x.example) # now"
     )
