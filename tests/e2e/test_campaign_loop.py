@@ -29,9 +29,9 @@ from tests.e2e.campaign_pages import (
     task_taken,
 )
 from tests.e2e.harness import (
-    MAP,
     REVIEWER_CODE,
     draw_square,
+    map_box,
     map_centre,
     page_point,
     running_app,
@@ -100,8 +100,7 @@ def test_coordinator_volunteer_reviewer_loop(browser, tmp_path: Path) -> None:  
         click_when_idle(maya, "Validate next task")
         maya.get_by_text(f"Checking task {first}").wait_for(timeout=WAIT)  # mapped first
         # Validate by its key, pressed with the keyboard's focus in the map (after a look)
-        frame = maya.locator(MAP).first.bounding_box()
-        assert frame is not None
+        frame = map_box(maya)  # its page just opened: the map may not be laid out yet
         maya.mouse.click(frame["x"] + 20, frame["y"] + frame["height"] - 20)
         wait_idle(maya)
         maya.keyboard.press(ACCEPT_KEY.lower())

@@ -15,7 +15,7 @@ from labels.model import Status
 from labels.review_reasons import REASONS
 from labels.store import open_store
 from sr.imagery.scene import open_scene
-from tests.e2e.harness import MAP, REVIEWER_CODE, map_centre, running_app, sign_in, wait_idle
+from tests.e2e.harness import REVIEWER_CODE, map_box, map_centre, running_app, sign_in, wait_idle
 from tests.ui.conftest import save_on_sample
 from ui.page_keys import ACCEPT_KEY, NEXT_DATE_KEY, REJECT_KEY
 from ui.review_feedback import NEEDS_A_REASON
@@ -47,10 +47,8 @@ def test_key_a_accepts_the_field_on_screen_from_the_page_and_from_the_maps(  # t
         page.get_by_text("Reviewed 0 of 3").click()  # the keyboard's focus back on the page
         page.keyboard.press(ACCEPT_KEY.lower())
         page.get_by_text("Reviewed 1 of 3").wait_for(timeout=60_000)
-        map_centre(page)
+        frame = map_box(page)
         wait_idle(page)
-        frame = page.locator(MAP).first.bounding_box()
-        assert frame is not None
         page.mouse.click(frame["x"] + 40, frame["y"] + frame["height"] / 2)  # focus in the map
         page.keyboard.press(NEXT_DATE_KEY)  # the next date, from the map too
         page.get_by_text(f"Date on screen: {dates[1].label}").wait_for(timeout=60_000)
