@@ -11,10 +11,11 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
+
+from tests.ports import free_port
 
 PG_BIN = Path(os.environ.get("SHARPFIELDS_PG_BIN", "/usr/lib/postgresql/15/bin"))
 POSTGIS_CONTROL = Path("/usr/share/postgresql/15/extension/postgis.control")
@@ -33,12 +34,6 @@ def missing() -> str:
     return ""
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class PostgresServer:
     """One PostgreSQL server in a temporary folder; ``stop()`` removes everything.
 
@@ -55,7 +50,7 @@ class PostgresServer:
             )
         self.root = Path(tempfile.mkdtemp(prefix="sharpfields-pg-"))
         self.data = self.root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self._as_postgres = os.geteuid() == 0
         self._names = itertools.count()
         if self._as_postgres:

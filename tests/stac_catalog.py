@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import threading
 import time
@@ -47,6 +46,8 @@ import rasterio
 from affine import Affine
 from rasterio.warp import transform_bounds
 from shapely.geometry import box, mapping
+
+from tests.ports import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SOURCE = PROJECT_ROOT.parent / "shared" / "data" / "sentinel2" / "austria_danube_s2_2date_8band.tif"
@@ -104,12 +105,6 @@ SEASON_PASSES = (
         (("33UXP", slice(0, 320)), ("33UYP", slice(260, 578))),
     ),
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class RangeServer:

@@ -15,9 +15,15 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import numpy as np
 import pytest
+
+if TYPE_CHECKING:
+    from distributed import Client, Security
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMANDS = ("sharpfields", "sharpfields-sr", "sharpfields-labels")
@@ -136,3 +142,83 @@ def test_dask_workers_run_sr_from_the_installed_package(installed: Path, tmp_pat
     out = run([str(installed / "python"), str(script)], cwd=tmp_path)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "(3, 16, 16) True"
+
+
+def _client_when_up(address: str, security: Security, timeout: float = 120) -> Client:
+    """A client of the scheduler at ``address`` once it listens (a fresh one takes a while)."""
+    from sr.jobs.cluster import open_client
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return open_client(address, security, timeout="10s")
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1)
+
+
+def test_the_apps_jobs_run_on_a_cluster_started_from_the_installed_package(
+    installed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's cluster, started from the installed package in another folder: its
+    `sr.jobs.cluster certs`, a TLS `dask scheduler` and a `dask worker` (with its nanny, as
+    the README starts it); the app's job engine sends it an enhancer job, which the worker
+    runs with the package's own code and model and writes into the app's cache."""
+    from sr.imagery.scene import open_scene
+    from sr.jobs.engine import JobEngine, JobState, QueueLimits
+    from sr.jobs.records import JobRecords
+    from sr.jobs.tls import CERTS_ENV, CertificateFiles
+    from sr.sharpen.cache import ResultCache
+    from sr.sharpen.pipeline import SharpenRequest
+    from tests.conftest import write_raster
+    from tests.ports import free_port
+    from tests.sr.jobs.conftest import pixel_area, scheduler_command, worker_command
+
+    elsewhere = tmp_path / "elsewhere"  # neither the project nor the venv
+    elsewhere.mkdir()
+    python = str(installed / "python")
+    made = run([python, "-m", "sr.jobs.cluster", "certs", str(tmp_path / "certs")], elsewhere)
+    assert made.returncode == 0, made.stderr
+    files = CertificateFiles.in_folder(tmp_path / "certs")
+    address = f"tls://127.0.0.1:{(port := free_port())}"
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    logs = [(tmp_path / name).open("wb") for name in ("scheduler.log", "worker.log")]
+    processes = [
+        subprocess.Popen(command, cwd=elsewhere, env=env, stdout=log, stderr=log)
+        for command, log in zip(
+            (
+                scheduler_command(files, port, python=python),
+                worker_command(files, address, python=python),
+            ),
+            logs,
+            strict=True,
+        )
+    ]
+    monkeypatch.setenv("SHARPFIELDS_SCHEDULER", address)
+    monkeypatch.setenv(CERTS_ENV, str(tmp_path / "certs"))
+    array = np.random.default_rng(3).integers(200, 3000, size=(4, 48, 48), dtype=np.uint16)
+    scene = open_scene(write_raster(tmp_path / "scene.tif", array))
+    engine = JobEngine(
+        JobRecords(tmp_path / "jobs"), ResultCache(tmp_path / "cache"), limits=QueueLimits()
+    )
+    try:
+        with _client_when_up(address, files.security()) as client:
+            client.wait_for_workers(1, timeout=120)
+            where = set(client.run(lambda: __import__("sr").__file__).values())
+        assert len(where) == 1 and Path(where.pop()).is_relative_to(installed.parent)
+        request = SharpenRequest(scene, pixel_area(scene, 8, 8, 16), "enhancer")
+        key = engine.submit(request, "Asha").key
+        assert engine.client.scheduler.address == address  # not an embedded cluster
+        done = engine.wait(key, 300)
+        assert done.status is JobState.DONE, done.error
+        result = engine.result(key)
+        assert result is not None and result.path.is_file()
+        assert result.path.is_relative_to(tmp_path / "cache")
+    finally:
+        engine.close()
+        for process in processes:
+            process.kill()
+            process.wait(10)
+        for log in logs:
+            log.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -14,6 +13,8 @@ import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from tests.ports import free_port
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -37,12 +38,6 @@ MAP = 'iframe[title="streamlit_folium.st_folium"]'
 BROWSER_WAIT_MS = 90_000  # a wait or click in a browser test that names no timeout
 MIN_MAP_HEIGHT = 200  # px; every page's map is taller, a frame not yet sized is 150
 AREA_CAPTION = "→"  # the Label page's chosen area: "w, s → e, n"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
@@ -87,7 +82,7 @@ SAVE_TRACE = """
 @contextlib.contextmanager
 def running_app(data_dir: Path, **env: str) -> Iterator[str]:
     """Run `streamlit run server.py` on a free port with its own data folder; yield its URL."""
-    port = _free_port()
+    port = free_port()
     environment = {
         **os.environ,
         "SHARPFIELDS_DATA": str(data_dir),

@@ -17,7 +17,8 @@ from distributed import Client, Security
 from sr.jobs.cluster import WorkerLayout, client_of, open_client, start_local_cluster
 from sr.jobs.tls import CertificateFiles
 from tests.conftest import PROJECT_ROOT
-from tests.sr.jobs.conftest import _free_port, scheduler_command, worker_command
+from tests.ports import free_port
+from tests.sr.jobs.conftest import scheduler_command, worker_command
 
 
 def _attempts(address: str) -> list[tuple[str, Security | None]]:
@@ -76,7 +77,7 @@ def documented_cluster(
     certs: CertificateFiles,
 ) -> Iterator[tuple[str, list[subprocess.Popen[bytes]]]]:
     """The README's scheduler and one worker (with its nanny), on loopback."""
-    port = _free_port()
+    port = free_port()
     address = f"tls://127.0.0.1:{port}"
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "OMP_NUM_THREADS": "1"}
     processes = [

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from sr.jobs.records import JobRecords
 from sr.jobs.tls import CERTS_ENV, CertificateFiles
 from sr.sharpen.cache import ResultCache
 from tests.conftest import write_raster
+from tests.ports import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
@@ -94,12 +94,6 @@ def idle_workers(client: Client, timeout: float = 60) -> None:
         client.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def tls_options(files: CertificateFiles) -> tuple[str, ...]:
     """The certificate options of the README's `dask scheduler` / `dask worker` commands."""
     return (
@@ -112,19 +106,24 @@ def tls_options(files: CertificateFiles) -> tuple[str, ...]:
     )
 
 
-def scheduler_command(files: CertificateFiles, port: int, host: str = "127.0.0.1") -> list[str]:
+def scheduler_command(
+    files: CertificateFiles, port: int, host: str = "127.0.0.1", python: str = sys.executable
+) -> list[str]:
     """The README's scheduler command: TLS only, bound to ``host``, HTTP server on loopback."""
     return [
-        *(sys.executable, "-m", "dask", "scheduler", "--protocol", "tls", "--host", host),
+        *(python, "-m", "dask", "scheduler", "--protocol", "tls", "--host", host),
         *("--port", str(port), "--no-dashboard", "--dashboard-address", "127.0.0.1:0"),
         *tls_options(files),
     ]
 
 
-def worker_command(files: CertificateFiles, address: str, host: str = "127.0.0.1") -> list[str]:
-    """The README's worker command (without the nanny here, so that a killed worker stays dead)."""
+def worker_command(
+    files: CertificateFiles, address: str, host: str = "127.0.0.1", python: str = sys.executable
+) -> list[str]:
+    """The README's worker command (callers add ``--no-nanny`` where a killed worker must
+    stay dead)."""
     return [
-        *(sys.executable, "-m", "dask", "worker", address, "--nthreads", "1"),
+        *(python, "-m", "dask", "worker", address, "--nthreads", "1"),
         *("--host", host, "--no-dashboard", "--dashboard-address", "127.0.0.1:0"),
         *tls_options(files),
     ]
@@ -179,7 +178,7 @@ def dask_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DaskClust
         timeout=60,
     )
     files = CertificateFiles.in_folder(certs_dir)
-    port = _free_port()
+    port = free_port()
     scheduler = subprocess.Popen(
         scheduler_command(files, port),
         cwd=PROJECT_ROOT,
