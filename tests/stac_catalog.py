@@ -20,6 +20,10 @@ Collections:
 * ``s2-forbidden``: one item whose images answer HTTP 403.
 * ``s2-flaky``: one item whose images answer 503 twice, then work.
 * ``s2-down``: one item whose images always answer 503.
+* ``s2-baselines``: a June pass of processing baseline < 04.00 (offset 0) and a July one of
+  04.00 (1000 added to every value, ``raster:bands`` offset −0.1), both clear.
+* ``s2-declared-only``: one clear pass that declares offset −0.1 with values as the source's
+  (Earth Search's ``sentinel-2-l2a`` does this).
 """
 
 from __future__ import annotations
@@ -236,8 +240,10 @@ def tile_item(
     crs: object,
     images: Path,
     url_prefix: str,
+    declared_offset: float = 0.0,
 ) -> pystac.Item:
-    """Write one tile's five COGs and describe them as a STAC item."""
+    """Write one tile's five COGs and describe them as a STAC item (``declared_offset``:
+    the ``raster:bands`` offset its catalogue entry declares)."""
     item_id = f"S2A_{tile}_{when:%Y%m%d}_0_L2A_{name}"
     folder = images / collection / item_id
     for key, band in zip(BAND_KEYS, bands, strict=True):
@@ -263,7 +269,8 @@ def tile_item(
     )
     for key in (*BAND_KEYS, "scl"):
         href = f"{url_prefix}/{collection}/{item_id}/{key}.tif"
-        scaling = {} if key == "scl" else {"raster:bands": [{"scale": 0.0001, "offset": 0}]}
+        declared = {"scale": 0.0001, "offset": declared_offset}
+        scaling = {} if key == "scl" else {"raster:bands": [declared]}
         asset = pystac.Asset(
             href, media_type=pystac.MediaType.COG, roles=["data"], extra_fields=scaling
         )
@@ -299,10 +306,11 @@ def build_catalog(root: Path, image_url: str) -> Path:
     images = root / "images"
     collections: dict[str, list[pystac.Item]] = {}
 
-    def add(collection: str, prefix: str, p: Pass) -> None:
+    def add(collection: str, prefix: str, p: Pass, declared: float = 0.0, added: int = 0) -> None:
         bands = data[p.date_index * 4 : p.date_index * 4 + 4].copy()
         scl = derive_scl(bands[0], bands[3])
         _paint_clouds(bands, scl, p.clouds)
+        bands[bands > 0] += np.uint16(added)  # processing baseline 04.00's offset
         for tile, cols in p.tiles:
             tile_transform = transform @ Affine.translation(cols.start, 0)
             collections.setdefault(collection, []).append(
@@ -317,6 +325,7 @@ def build_catalog(root: Path, image_url: str) -> Path:
                     crs,
                     images,
                     prefix,
+                    declared,
                 )
             )
 
@@ -328,6 +337,12 @@ def build_catalog(root: Path, image_url: str) -> Path:
     add("s2-forbidden", f"{image_url}/403", Pass("F", clear.when, 0, (), clear.tiles[:1]))
     add("s2-flaky", f"{image_url}/flaky", Pass("K", clear.when, 0, (), clear.tiles[:1]))
     add("s2-down", f"{image_url}/503", Pass("D", clear.when, 0, (), clear.tiles[:1]))
+    # processing baseline 04.00: a season across the change, offset declared and in the
+    # pixels after it; and a catalogue that declares the offset of pixels without it
+    before, after = SEASON_PASSES[0], SEASON_PASSES[3]  # June and July
+    add("s2-baselines", f"{image_url}", Pass("O", before.when, 0, (), before.tiles))
+    add("s2-baselines", f"{image_url}", Pass("N", after.when, 1, (), before.tiles), -0.1, 1000)
+    add("s2-declared-only", f"{image_url}", Pass("H", clear.when, 0, (), clear.tiles[:1]), -0.1)
     return save_catalog(root, collections)
 
 

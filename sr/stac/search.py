@@ -37,6 +37,7 @@ from sr.fsutil import safe_file_stem
 from sr.imagery import cog
 from sr.imagery.scene import Scene, open_scene
 from sr.stac.area import DEFAULT_MAX_AREA_KM2, Area, check_area_size
+from sr.stac.harmonize import reflectance_tags, without_offset
 from sr.stac.http import open_catalogue
 from sr.stac.remote import (
     AssetError,
@@ -436,9 +437,10 @@ def fetch_candidate(
             progress(number, steps, f"reading {name}")
         hrefs = [asset_href(item, key) for item in candidate.items]
         stack[number] = mosaic_onto_grid(hrefs, grid, Resampling.bilinear, "uint16")
+    stack, removed = without_offset(stack, candidate.items)
     if progress:
         progress(len(BANDS), steps, "writing the COG")
-    tags = provenance_tags(candidate, area, settings)
+    tags = provenance_tags(candidate, area, settings, removed)
     write_cog(out_path, stack, grid, [name for _, name in BANDS], tags)
     log.info("fetched %s into %s", ",".join(candidate.item_ids), out_path)
     if progress:
@@ -446,8 +448,11 @@ def fetch_candidate(
     return FetchResult(open_scene(out_path), candidate, tags)
 
 
-def provenance_tags(candidate: Candidate, area: Area, settings: StacSettings) -> dict[str, str]:
-    """Where the pixels came from, written into the COG's metadata."""
+def provenance_tags(
+    candidate: Candidate, area: Area, settings: StacSettings, removed: int = 0
+) -> dict[str, str]:
+    """Where the pixels came from, written into the COG's metadata (``removed``: the
+    baseline offset taken out, :mod:`sr.stac.harmonize`)."""
     assert candidate.area_cloud is not None and candidate.area_nodata is not None
     return {
         "STAC_CATALOG": settings.catalog_url,
@@ -459,22 +464,9 @@ def provenance_tags(candidate: Candidate, area: Area, settings: StacSettings) ->
         "AREA_NODATA_PERCENT": f"{candidate.area_nodata * 100:.1f}",
         "TILE_CLOUD_PERCENT": "" if candidate.tile_cloud is None else f"{candidate.tile_cloud:.1f}",
         "AREA_BBOX": ",".join(f"{v:.6f}" for v in area.bbox),
-        **reflectance_scaling(candidate.items[0]),
+        **reflectance_tags(candidate.items[0], [removed]),
         "FETCHED_AT": datetime.now(UTC).isoformat(timespec="seconds"),
         "SOFTWARE": "sharpfields sr.stac.search",
-    }
-
-
-def reflectance_scaling(item: pystac.Item) -> dict[str, str]:
-    """The catalogue's scale and offset from pixel values to reflectance (raster:bands),
-    e.g. 0.0001 and -0.1 for processing baseline 04.00 and later; the pixels are stored as
-    delivered."""
-    bands = item.assets[BANDS[0][0]].extra_fields.get("raster:bands") or [{}]
-    first = bands[0] if isinstance(bands[0], dict) else {}
-    return {
-        f"REFLECTANCE_{key.upper()}": str(first[key])
-        for key in ("scale", "offset")
-        if isinstance(first.get(key), int | float)
     }
 
 

@@ -17,6 +17,7 @@ one ``sr.stac.remote`` already does for the one-date fetch.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -27,6 +28,7 @@ from rasterio.enums import Resampling
 from sr.imagery.band_layout import layout_of_items
 from sr.imagery.scene import Scene, open_scene
 from sr.stac.area import Area, check_area_size
+from sr.stac.harmonize import reflectance_tags, without_offset
 from sr.stac.remote import Grid, grid_for_bbox, mosaic_onto_grid
 from sr.stac.search import (
     ALL_CLOUD,
@@ -43,7 +45,6 @@ from sr.stac.search import (
     check_dates,
     group_candidates,
     rank,
-    reflectance_scaling,
     search_items,
     write_cog,
 )
@@ -170,6 +171,7 @@ def fetch_time_stack(
     grid = stack_grid(area, chosen, settings)
     stack = np.zeros((len(BANDS) * len(chosen), grid.height, grid.width), dtype="uint16")
     steps = len(stack) + 1
+    removed: list[int] = []
     for number, candidate in enumerate(chosen):
         for offset, (key, name) in enumerate(BANDS):
             index = number * len(BANDS) + offset
@@ -177,11 +179,14 @@ def fetch_time_stack(
                 progress(index, steps, f"reading {name} of {candidate.datetime:%Y-%m-%d}")
             hrefs = [asset_href(item, key) for item in candidate.items]
             stack[index] = mosaic_onto_grid(hrefs, grid, Resampling.bilinear, "uint16")
+        date = slice(number * len(BANDS), (number + 1) * len(BANDS))
+        stack[date], taken = without_offset(stack[date], candidate.items)
+        removed.append(taken)  # dates of baselines before and after 04.00 on one scale
     if progress:
         progress(steps - 1, steps, "writing the COG")
     names = [f"{name} {c.datetime:%Y-%m-%d}" for c in chosen for _, name in BANDS]
     band_tags = [{"DATETIME": c.datetime.isoformat()} for c in chosen for _ in BANDS]
-    tags = stack_tags(choices, chosen, area, settings)
+    tags = stack_tags(choices, chosen, area, settings, removed)
     write_cog(out_path, stack, grid, names, tags, band_tags)
     if progress:
         progress(steps, steps, "done")
@@ -189,9 +194,14 @@ def fetch_time_stack(
 
 
 def stack_tags(
-    choices: list[PeriodChoice], chosen: list[Candidate], area: Area, settings: StacSettings
+    choices: list[PeriodChoice],
+    chosen: list[Candidate],
+    area: Area,
+    settings: StacSettings,
+    removed: Sequence[int],
 ) -> dict[str, str]:
-    """Provenance: per date the items and the cloud over the area; periods without a scene."""
+    """Provenance: per date the items, the cloud over the area and the baseline offset taken
+    out (:mod:`sr.stac.harmonize`); periods without a scene."""
     skipped = [c.period.describe() for c in choices if c.chosen is None]
     return {
         "STAC_CATALOG": settings.catalog_url,
@@ -202,7 +212,7 @@ def stack_tags(
         "PERIODS": ";".join(c.period.describe() for c in choices),
         "PERIODS_WITHOUT_SCENE": ";".join(skipped),
         "AREA_BBOX": ",".join(f"{v:.6f}" for v in area.bbox),
-        **reflectance_scaling(chosen[0].items[0]),
+        **reflectance_tags(chosen[0].items[0], removed),
         "FETCHED_AT": datetime.now(UTC).isoformat(timespec="seconds"),
         "SOFTWARE": "sharpfields sr.stac.stack",
     }

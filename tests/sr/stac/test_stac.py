@@ -132,10 +132,28 @@ def test_fetch_writes_a_named_cog_with_provenance(
     assert tags["DATETIME"].startswith("2024-07-05T10:00")
     assert float(tags["AREA_CLOUD_PERCENT"]) < 1
     assert (tags["REFLECTANCE_SCALE"], tags["REFLECTANCE_OFFSET"]) == ("0.0001", "0")
+    assert tags["OFFSET_REMOVED_DN"] == "0"
     assert result.tags.items() <= tags.items()
     got, want = _source_pixels(out, date_index=0)
     inside = want[0] > 0
     assert inside.mean() > 0.9
+    np.testing.assert_array_equal(got[:, inside], want[:, inside])
+
+
+def test_a_declared_offset_the_pixels_do_not_bear_is_not_taken_out(
+    local_catalog: LocalCatalog, tmp_path: Path
+) -> None:
+    """Earth Search's ``sentinel-2-l2a`` declares offset −0.1 on values that no longer hold
+    it (collection ``s2-declared-only``): the values are kept as delivered."""
+    area = _area(local_catalog, (10, 370), (20, 300))  # on the pass's one tile
+    settings = _settings(local_catalog, "s2-declared-only")
+    [candidate] = search_candidates(area, AUGUST, 100, settings)
+    result = fetch_candidate(candidate, area, tmp_path / "h.tif", settings)
+    assert result.tags["OFFSET_REMOVED_DN"] == "0"
+    assert result.tags["CATALOGUE_REFLECTANCE_OFFSET"] == "-0.1"
+    assert result.tags["REFLECTANCE_OFFSET"] == "0"
+    got, want = _source_pixels(tmp_path / "h.tif", date_index=0)
+    inside = want[0] > 0
     np.testing.assert_array_equal(got[:, inside], want[:, inside])
 
 

@@ -12,7 +12,8 @@ import pystac
 from shapely.geometry import box, mapping
 
 from sr.stac.area import area_from_bbox
-from sr.stac.search import Candidate, candidate_crs, group_candidates, reflectance_scaling
+from sr.stac.harmonize import declared_offset_dn
+from sr.stac.search import Candidate, candidate_crs, group_candidates
 
 CHITWAN = area_from_bbox(84.40, 27.60, 84.42, 27.62)
 
@@ -49,8 +50,7 @@ def test_earth_search_items_need_no_network_for_names_and_crs() -> None:
     candidate = Candidate((item,))
     assert candidate.tiles == ("45RUL",)
     assert candidate_crs(candidate).to_epsg() == 32645
-    scaling = reflectance_scaling(item)
-    assert scaling == {"REFLECTANCE_SCALE": "0.0001", "REFLECTANCE_OFFSET": "-0.1"}
+    assert declared_offset_dn(item) == 1000
 
 
 def test_one_pass_over_two_tiles_is_one_candidate_main_tile_first() -> None:

@@ -101,3 +101,22 @@ def test_longer_periods_and_a_season_without_scenes(
     with pytest.raises(NoSceneError, match="Widen the season"):
         fetch_time_stack(area, "2024-10-01/2024-12-31", 100, settings, tmp_path / "none.tif")
     assert not (tmp_path / "none.tif").exists()
+
+
+def test_a_season_across_processing_baseline_0400_is_on_one_scale(
+    local_catalog: LocalCatalog, tmp_path: Path
+) -> None:
+    """June before the change, July after it (1000 added to every value, offset −0.1
+    declared): the stack holds both as the source's reflectance × 10000, so a field's NDVI
+    does not jump between them for nothing (collection ``s2-baselines``)."""
+    area = area_from_bbox(*local_catalog.lonlat_box(slice(120, 280), slice(200, 400)))
+    settings = StacSettings(catalog_url=local_catalog.stac_url, collection="s2-baselines")
+    result = fetch_time_stack(area, "2024-06-01/2024-07-31", 100, settings, tmp_path / "s.tif")
+    assert [d.label for d in result.scene.dates] == ["2024-06-08", "2024-07-20"]
+    assert result.tags["OFFSET_REMOVED_DN"] == "0;1000"
+    assert (result.tags["REFLECTANCE_SCALE"], result.tags["REFLECTANCE_OFFSET"]) == ("0.0001", "0")
+    with rasterio.open(tmp_path / "s.tif") as stack, rasterio.open(SOURCE) as src:
+        assert stack.tags()["OFFSET_REMOVED_DN"] == "0;1000"
+        window = from_bounds(*stack.bounds, transform=src.transform).round_offsets()
+        got, want = stack.read(), src.read(window=window.round_lengths())
+    np.testing.assert_array_equal(got, want)  # the source: date 1, then date 2
