@@ -4,13 +4,14 @@ Crops differ over a season (sown weeks apart, flooded, harvested), so a field's 
 the dates, beside its neighbours', helps a volunteer and a reviewer judge the crop.
 :func:`profile_of_pixels` is the arithmetic on a stack already read (tested on constructed
 values); :func:`field_profile` reads a field's pixels from a scene. Means are of the values as
-stored (e.g. reflectance × 10000), NDVI the mean of the per-pixel NDVI; pixels that are
+stored (e.g. reflectance × 10000), NDVI the mean of the per-pixel NDVI of the quantities the
+file declares (GDAL's band scale and offset, where it has them); pixels that are
 nodata (or 0 in every band of the date) are left out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,9 +50,12 @@ def profile_of_pixels(
     inside: np.ndarray,
     dates: Sequence[SceneDate],
     nodata: float | None = None,
+    as_declared: Callable[[tuple[int, ...], np.ndarray], np.ndarray] | None = None,
 ) -> list[DateMeans]:
     """Per-date means of ``stack`` (all the scene's bands, rows, cols) over ``inside`` (a
-    rows × cols mask); ``dates`` say which bands (1-based) belong to each date."""
+    rows × cols mask); ``dates`` say which bands (1-based) belong to each date. NDVI is of
+    the quantities the file declares (``as_declared``: :meth:`Scene.as_declared`), the band
+    means of the values as stored."""
     profile = []
     for date in dates:
         roles = date.bands
@@ -71,7 +75,12 @@ def profile_of_pixels(
             return float(array[valid].mean()) if count else None
 
         means = {name: mean(values[name]) if name in values else None for name in BANDS}
-        index = mean(ndvi(values["red"], values["nir"])) if "nir" in values else None
+        index = None
+        if roles.nir is not None:
+            red, nir = values["red"], values["nir"]
+            if as_declared is not None:
+                red, nir = as_declared((roles.red, roles.nir), np.stack([red, nir]))
+            index = mean(ndvi(red, nir))
         profile.append(DateMeans(date.label, date.when, count, index, **means))
     return profile
 
@@ -82,7 +91,7 @@ def field_profile(scene: Scene, geometry: BaseGeometry) -> list[DateMeans]:
     inside = field_mask(geometry, area.array.shape[1:], area.transform, area.crs)
     if not inside.any():
         raise OutsideSceneError("The field is smaller than one pixel of the scene.")
-    return profile_of_pixels(area.array, inside, scene.dates, area.nodata)
+    return profile_of_pixels(area.array, inside, scene.dates, area.nodata, scene.as_declared)
 
 
 def field_mask(

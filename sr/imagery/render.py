@@ -280,14 +280,15 @@ def render_tile(
         return None
     left, _, right, top = tile_bounds(z, x, y)
     tile_res = (right - left) / TILE_SIZE
+    bands = view_bands(pyramid.scene.date_bands(date), mode)
     data, valid = _read_warped(
         choice,
-        view_bands(pyramid.scene.date_bands(date), mode),
+        bands,
         WEB_MERCATOR,
         Affine(tile_res, 0, left, 0, -tile_res, top),
         (TILE_SIZE, TILE_SIZE),
     )
-    return encode_png(view_rgba(data, valid, mode, stretch))
+    return encode_png(view_rgba(_for_view(pyramid.scene, bands, data, mode), valid, mode, stretch))
 
 
 def render_area(
@@ -306,4 +307,12 @@ def render_area(
     transform = Affine((right - left) / width, 0, left, 0, -(top - bottom) / height, top)
     bands = view_bands(scene.date_bands(date), mode)
     data, valid = _read_warped(choice, bands, scene.crs, transform, size)
-    return encode_png(view_rgba(data, valid, mode, stretch))
+    return encode_png(view_rgba(_for_view(scene, bands, data, mode), valid, mode, stretch))
+
+
+def _for_view(
+    scene: Scene, bands: tuple[int, ...], data: np.ndarray, mode: DisplayMode
+) -> np.ndarray:
+    """The values a view colours: NDVI from the quantities the file declares (an offset
+    left in would bias it), colour from the values as stored (the stretch is the scene's)."""
+    return scene.as_declared(bands, data) if mode == "ndvi" else data

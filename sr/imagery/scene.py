@@ -67,6 +67,22 @@ class Scene:
     overview_factors: tuple[int, ...] = field(default=())
     # its dates (sr.imagery.band_layout); None: one date, ``bands``
     layout: BandLayout | None = None
+    # per band, the (scale, offset) the file declares (GDAL's band scale and offset); ()
+    # where it declares none
+    band_scaling: tuple[tuple[float, float], ...] = ()
+
+    def as_declared(self, bands: tuple[int, ...], data: np.ndarray) -> np.ndarray:
+        """``data`` (one plane per 1-based band of ``bands``) as the quantity the file
+        declares: value × scale + offset (e.g. a Sentinel-2 L2A product of processing
+        baseline 04.00 read through GDAL's SENTINEL2 driver declares the −1000 added to its
+        values); ``data`` itself where the file declares nothing. For indices such as NDVI,
+        which an offset left in would bias."""
+        if not self.band_scaling:
+            return data
+        scaling = np.array([self.band_scaling[b - 1] for b in bands], np.float64)
+        shape = (len(bands),) + (1,) * (data.ndim - 1)
+        declared: np.ndarray = data * scaling[:, 0].reshape(shape) + scaling[:, 1].reshape(shape)
+        return declared
 
     @property
     def scene_id(self) -> str:
@@ -171,6 +187,24 @@ def open_scene(
     return scene
 
 
+def declared_scaling(ds: rasterio.io.DatasetReader) -> tuple[tuple[float, float], ...]:
+    """Each band's (scale, offset) as the file declares them; () when every band is (1, 0)
+    (or declares nothing, which GDAL reports as that, or nothing usable)."""
+    pairs = tuple(
+        _usable(1.0 if s is None else float(s), 0.0 if o is None else float(o))
+        for s, o in zip(ds.scales, ds.offsets, strict=True)
+    )
+    return () if all(pair == (1.0, 0.0) for pair in pairs) else pairs
+
+
+def _usable(scale: float, offset: float) -> tuple[float, float]:
+    """A declared (scale, offset), or (1, 0) where it could not be meant (not finite, or a
+    scale of 0, which would make every value the same)."""
+    if math.isfinite(scale) and math.isfinite(offset) and scale != 0:
+        return scale, offset
+    return 1.0, 0.0
+
+
 def _describe(
     path: Path, ds: rasterio.io.DatasetReader, book: LayoutBook, ask_layout: bool = True
 ) -> Scene:
@@ -218,6 +252,7 @@ def _describe(
         descriptions=tuple(ds.descriptions),
         bands=layout.dates[0].bands if layout else default,
         overview_factors=tuple(ds.overviews(1)),
+        band_scaling=declared_scaling(ds),
         layout=layout,
     )
 

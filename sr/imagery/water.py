@@ -22,6 +22,7 @@ import numpy as np
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
+from sr.imagery.bands import BandRoles
 from sr.imagery.profile import MAX_FIELD_PIXELS, field_mask
 from sr.imagery.scene import Scene, read_area
 from sr.imagery.scene_errors import SceneError
@@ -89,6 +90,17 @@ def can_check_water(scene: Scene) -> bool:
     return any(date.bands.nir is not None for date in scene.dates)
 
 
+def _green_nir(scene: Scene, array: np.ndarray, bands: BandRoles) -> GreenNir:
+    """One date's green and NIR as the quantities the file declares (:meth:`Scene.as_declared`);
+    nodata and 0 kept as stored, so that :func:`water_share` still leaves them out."""
+    assert bands.nir is not None
+    pair = (bands.green, bands.nir)
+    stored = np.stack([array[b - 1] for b in pair])
+    missing = (stored == 0) | (stored == scene.nodata if scene.nodata is not None else False)
+    declared = np.where(missing, stored, scene.as_declared(pair, stored))
+    return declared[0], declared[1]
+
+
 def water_checks(scene: Scene, outlines: Sequence[BaseGeometry]) -> list[WaterCheck]:
     """The water check of each lon/lat outline on ``scene``, read once over all of them; every
     share None where the scene has no NIR, or the outlines lie off it or are too large."""
@@ -101,9 +113,7 @@ def water_checks(scene: Scene, outlines: Sequence[BaseGeometry]) -> list[WaterCh
     except SceneError:  # off the scene, or an area too large to read for a caution
         return [unknown] * len(outlines)
     dates = [
-        None
-        if date.bands.nir is None
-        else (area.array[date.bands.green - 1], area.array[date.bands.nir - 1])
+        None if date.bands.nir is None else _green_nir(scene, area.array, date.bands)
         for date in scene.dates
     ]
     return [

@@ -85,3 +85,23 @@ def test_field_profile_reads_the_field_from_a_scene(tmp_path: Path) -> None:
     assert first.pixels > 0
     with pytest.raises(OutsideSceneError):
         field_profile(scene, box(10.0, 10.0, 10.001, 10.001))
+
+
+def test_ndvi_is_of_the_quantities_the_file_declares(tmp_path: Path) -> None:
+    """Date 2 as a Sentinel-2 product of processing baseline 04.00 stores it: 1000 added to
+    every value, the −1000 declared as GDAL's band offset. Its NDVI is the true one (0.8,
+    not (5500 − 1500) / 7000 = 0.57); its band means are the values as stored."""
+    stack = two_date_stack()
+    stack[4:8] += 1000
+    path = write_raster(tmp_path / "baseline4.tif", stack)
+    with rasterio.open(path, "r+") as ds:
+        ds.update_tags(BAND_LAYOUT="2 x (B4 B3 B2 B8) @ 2024-05-01, 2024-08-01")
+        ds.offsets = (0.0,) * 4 + (-1000.0,) * 4
+    scene = open_scene(path, LayoutBook(tmp_path / "book"))
+    assert scene.band_scaling == ((1.0, 0.0),) * 4 + ((1.0, -1000.0),) * 4
+    left, top = scene.transform @ (1, 1)
+    right, bottom = scene.transform @ (4, 9)
+    field = box(*transform_bounds(scene.crs, "EPSG:4326", left, bottom, right, top))
+    first, second = field_profile(scene, field)
+    assert first.ndvi == pytest.approx(0.2) and second.ndvi == pytest.approx(0.8)
+    assert (second.red, second.nir) == (1500, 5500)

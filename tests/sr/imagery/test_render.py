@@ -25,7 +25,7 @@ from sr.imagery.render import (
     view_bands,
     view_rgba,
 )
-from sr.imagery.scene import Stretch, open_scene, percentile_stretch
+from sr.imagery.scene import Scene, Stretch, open_scene, percentile_stretch
 from sr.imagery.scene_errors import SceneError
 from tests.conftest import write_raster
 
@@ -124,6 +124,37 @@ def test_area_render_shows_the_scene_pixels_in_true_colour(tmp_path: Path) -> No
     # False colour puts NIR (band 4, value 500) in the red channel.
     false_rgba = _decode(render_area(Pyramid(scene), bounds, (200, 200), "false", stretch))
     assert (false_rgba[90:110, 90:110, 0] == 128).all()
+
+
+def test_the_ndvi_view_is_of_the_quantities_the_file_declares(tmp_path: Path) -> None:
+    """The same ground stored as is, and with 1000 added and the −1000 declared as GDAL's
+    band offset (a Sentinel-2 product of processing baseline 04.00): one NDVI picture; the
+    true colour, stretched on the values as stored, is the other's shifted by the stretch."""
+    rng = np.random.default_rng(4)
+    array = rng.integers(200, 4000, size=(4, 32, 32)).astype(np.uint16)
+    plain = open_scene(write_raster(tmp_path / "plain.tif", array))
+    shifted_path = write_raster(tmp_path / "shifted.tif", array + 1000)
+    with rasterio.open(shifted_path, "r+") as ds:
+        ds.offsets = (-1000.0,) * 4
+    shifted = open_scene(shifted_path)
+    assert plain.band_scaling == () and shifted.band_scaling == ((1.0, -1000.0),) * 4
+    stretch = Stretch((0.0, 0.0, 0.0), (4000.0, 4000.0, 4000.0))
+    bounds = plain.lonlat_bounds
+
+    def ndvi_picture(scene: Scene) -> np.ndarray:
+        return _decode(render_area(Pyramid(scene), bounds, (64, 64), "ndvi", stretch))
+
+    assert np.array_equal(ndvi_picture(plain), ndvi_picture(shifted))
+    undeclared = open_scene(write_raster(tmp_path / "undeclared.tif", array + 1000))
+    assert not np.array_equal(ndvi_picture(plain), ndvi_picture(undeclared))  # what it fixes
+
+
+def test_a_scale_that_cannot_be_meant_is_not_applied(tmp_path: Path) -> None:
+    path = write_raster(tmp_path / "odd.tif", np.full((4, 8, 8), 500, np.uint16))
+    with rasterio.open(path, "r+") as ds:
+        ds.scales = (0.0, float("nan"), 1.0, 1.0)
+        ds.offsets = (5.0, 0.0, float("inf"), 0.0)
+    assert open_scene(path).band_scaling == ()
 
 
 def test_tiles_are_transparent_outside_and_empty_when_missing(s2_like: Path) -> None:

@@ -91,3 +91,21 @@ def test_water_on_a_share_and_some_dates() -> None:
     assert check.water_on(share=0.3)  # every date that tells, at the lower share
     assert check.water_on(dates=slice(0, 1)) and not check.water_on(dates=slice(1, 2))
     assert not check.water_on(dates=slice(2, 3))  # a date that cannot tell says nothing
+
+
+def test_the_check_reads_the_quantities_the_file_declares(tmp_path: Path) -> None:
+    """Land whose green band is stored 3000 too high, the −3000 declared as GDAL's band
+    offset: read as stored it would look like water (green above NIR); it is land."""
+    stack = np.zeros((4, 10, 12), dtype=np.uint16)
+    stack[:, :, :] = np.array(LAND)[:, None, None]
+    stack[1] += 3000
+    path = write_raster(tmp_path / "offset-green.tif", stack)
+    with rasterio.open(path, "r+") as ds:
+        ds.offsets = (0.0, -3000.0, 0.0, 0.0)
+    scene = open_scene(path)
+    [check] = water_checks(scene, [columns(scene, 0, 11)])
+    assert check.shares == (0.0,)
+    with rasterio.open(path, "r+") as ds:
+        ds.offsets = (0.0, 0.0, 0.0, 0.0)
+    [undeclared] = water_checks(open_scene(path), [columns(scene, 0, 11)])
+    assert undeclared.shares == (1.0,)  # what the declared offset changes
