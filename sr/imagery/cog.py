@@ -75,10 +75,12 @@ def write_cog(
     descriptions: Sequence[str | None] = (),
     tags: Mapping[str, str] | None = None,
     band_tags: Sequence[Mapping[str, str]] = (),
+    band_scaling: Sequence[tuple[float, float]] = (),
     blocksize: int = 512,
 ) -> None:
     """Write (bands, rows, cols) ``pixels`` as a COG of ``blocksize``² tiles at ``path``,
-    atomically (a crash or a full disk leaves no partial file and the old one intact)."""
+    atomically (a crash or a full disk leaves no partial file and the old one intact);
+    ``band_scaling``: each band's (scale, offset) to declare (GDAL's), none when empty."""
     bands, rows, cols = pixels.shape
     profile = {
         "driver": "GTiff",
@@ -105,6 +107,9 @@ def write_cog(
                     dst.set_band_description(band, name)
             for band, values in enumerate(band_tags[:bands], start=1):
                 dst.update_tags(band, **values)
+            if band_scaling:
+                dst.scales = [scale for scale, _ in band_scaling]
+                dst.offsets = [offset for _, offset in band_scaling]
         options = {**COG_OPTIONS, "BLOCKSIZE": str(blocksize)}
         rasterio.shutil.copy(staging, final, driver="COG", **options)
         replace_with(final, path)

@@ -21,7 +21,13 @@ from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
 
 from sr.imagery.cog import source_tags, write_cog
 from sr.imagery.raster_guard import RasterRefusedError, open_raster
-from sr.imagery.scene import DEFAULT_MAX_AREA_PIXELS, BBox, open_scene, read_area
+from sr.imagery.scene import (
+    DEFAULT_MAX_AREA_PIXELS,
+    BBox,
+    declared_scaling,
+    open_scene,
+    read_area,
+)
 from sr.imagery.scene_errors import NoGeoreferenceError, NotARasterError
 
 GEOTIFF_SUFFIXES = {".tif", ".tiff"}
@@ -39,6 +45,8 @@ class Raster:
     nodata: float | None = None
     descriptions: tuple[str | None, ...] = ()  # band names, kept in the output
     tags: Mapping[str, str] = field(default_factory=dict)  # dataset tags, kept in the output
+    # each band's declared (scale, offset) (sr.imagery.scene.declared_scaling), kept too
+    band_scaling: tuple[tuple[float, float], ...] = ()
 
     @property
     def georeferenced(self) -> bool:
@@ -76,6 +84,7 @@ def read_raster(path: Path, bbox: BBox | None = None, max_pixels: int | None = N
             area.nodata,
             scene.descriptions,
             tags,
+            scene.band_scaling,
         )
     return _read_geotiff(path)
 
@@ -114,6 +123,7 @@ def _read_geotiff(path: Path) -> Raster:
                     ds.nodata,
                     tuple(ds.descriptions),
                     source_tags(ds),
+                    declared_scaling(ds),
                 )
     except RasterRefusedError as exc:
         raise NotARasterError(f"{path.name}: {exc}") from exc
@@ -153,6 +163,7 @@ def write_raster(path: Path, raster: Raster) -> None:
             nodata=raster.nodata,
             descriptions=raster.descriptions,
             tags=raster.tags,
+            band_scaling=raster.band_scaling,
         )
         return
     if suffix != ".png":

@@ -9,7 +9,7 @@ values as written) in its provenance and its per-pixel consistency map beside it
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -71,6 +71,15 @@ def preset_version(request: SharpenRequest) -> str | None:
     if not request.chosen.takes_dip_options:
         return None
     return f"{request.preset}@{get_config(request.preset).fingerprint()}"
+
+
+def _declared_for(request: SharpenRequest) -> tuple[tuple[float, float], ...]:
+    """The scale and offset the scene declares for the bands sharpened (none: ())."""
+    scaling = request.scene.band_scaling
+    if not scaling:
+        return ()
+    bands = request.date_bands or tuple(range(1, len(scaling) + 1))
+    return tuple(scaling[b - 1] for b in bands)
 
 
 def request_key(request: SharpenRequest) -> str:
@@ -137,6 +146,7 @@ def sharpen_area(
             seed=request.seed,
         )
     raster = enhance_area(area, request.scale, request.method, **options)
+    raster = replace(raster, band_scaling=_declared_for(request))  # NDVI of it reads true
     check_cancel(cancel)
     provenance: dict[str, Any] = {
         "scene_id": request.scene.scene_id,

@@ -111,6 +111,22 @@ def test_bbox_reads_only_the_area(tmp_path: Path) -> None:
         assert 36 <= ds.width <= 48 and 36 <= ds.height <= 48
 
 
+def test_a_declared_scale_and_offset_are_kept_whole_or_by_area(tmp_path: Path) -> None:
+    src = _geotiff(tmp_path / "in.tif", size=(40, 40))
+    with rasterio.open(src, "r+") as ds:
+        ds.offsets = (-1000.0,) * 4
+        ds.scales = (0.0001,) * 4
+    west, north = _lonlat_of(10.2, 10.2)
+    east, south = _lonlat_of(19.8, 19.8)
+    whole, area = tmp_path / "whole.tif", tmp_path / "area.tif"
+    assert main(["enhance", str(src), str(whole), "--method", "bicubic"]) == 0
+    bbox = f"{west},{south},{east},{north}"
+    assert main(["enhance", str(src), str(area), "--method", "bicubic", "--bbox", bbox]) == 0
+    for out in (whole, area):
+        with rasterio.open(out) as ds:
+            assert ds.offsets == (-1000.0,) * 4 and ds.scales == (0.0001,) * 4
+
+
 def test_png_in_png_out(tmp_path: Path) -> None:
     src = tmp_path / "in.png"
     rgb = np.random.default_rng(1).integers(0, 256, (6, 7, 3)).astype("uint8")

@@ -59,6 +59,23 @@ def test_bicubic_result_is_georeferenced_and_cached(
     assert sharpen_area(request, cache).path == result.path
 
 
+def test_a_result_declares_the_scale_and_offset_its_scene_declares(
+    s2_like: Path, tmp_path: Path
+) -> None:
+    """A scene declaring processing baseline 04.00's −1000 (GDAL's band offset): its
+    enhanced area declares it too, so NDVI of the one and of the other read alike."""
+    source = tmp_path / "declared.tif"
+    source.write_bytes(s2_like.read_bytes())
+    with rasterio.open(source, "r+") as ds:
+        ds.offsets = (-1000.0, -1000.0, -1000.0, -1000.0)
+    scene = open_scene(source)
+    request = SharpenRequest(scene, _inner_bbox(scene, (20.3, 40.7), (10.3, 30.7)), "bicubic")
+    result = sharpen_area(request, ResultCache(tmp_path / "cache"))
+    assert open_scene(result.path).band_scaling == ((1.0, -1000.0),) * 4
+    plain = sharpen_area(replace(request, scene=open_scene(s2_like)), ResultCache(tmp_path))
+    assert open_scene(plain.path).band_scaling == ()
+
+
 def test_keys_follow_the_pixel_window_not_tiny_bbox_differences(s2_like: Path) -> None:
     scene = open_scene(s2_like)
     bbox = _inner_bbox(scene, (20.3, 40.7), (10.3, 30.7))
