@@ -22,6 +22,7 @@ from ui.fetch_view import (
     fetch_into_data_folder,
     fetch_stack_into_data_folder,
     fetched_scene,
+    offset_note,
     preview,
     progress_reporter,
     stack_summary,
@@ -173,4 +174,6 @@ if st.session_state.get("fetch_done"):
         f"Fetched {escape_markdown(st.session_state['fetch_done'])}. It is now the current "
         "scene: volunteers can open it from Home, and you can check it on the Map."
     )
+    if note := offset_note(st.session_state["fetch_done"]):
+        st.caption(note)
     st.page_link("pages/map.py", label="Open it on the Map", icon=":material/map:")

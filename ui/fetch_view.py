@@ -9,6 +9,7 @@ from typing import Any
 
 import folium
 import numpy as np
+from rasterio.errors import RasterioError
 
 from sr.imagery.scene import open_scene
 from sr.imagery.scene_errors import SceneError
@@ -152,3 +153,27 @@ def stack_summary(result: StackResult) -> str:
     missing = [c.period.describe() for c in result.choices if c.chosen is None]
     text = f"{len(result.dates)} date(s): {dates}"
     return text + (f"; no usable scene for {', '.join(missing)}" if missing else "")
+
+
+def offset_note(path: str) -> str | None:
+    """What Find imagery did about Sentinel-2's processing-baseline offset in the scene it
+    fetched (its ``OFFSET_REMOVED_DN`` tag, :mod:`sr.stac.harmonize`); None when nothing was
+    taken out (or the file is gone)."""
+    try:
+        tags = read_tags(Path(path))
+    except (OSError, RasterioError):
+        return None
+    removed = [part.strip() for part in tags.get("OFFSET_REMOVED_DN", "").split(";")]
+    taken = sum(part not in ("", "0") for part in removed)
+    if not taken:
+        return None
+    what = (
+        "was taken out"
+        if len(removed) == 1
+        else f"was taken out of {taken} of its {len(removed)} dates"
+    )
+    return (
+        f"Sentinel-2's processing-baseline offset (1000 added to every value since 2022) {what}: "
+        "the values are reflectance × 10000 on every date, so NDVI reads true and alike "
+        "across dates."
+    )

@@ -19,7 +19,14 @@ from tests.stac_catalog import LocalCatalog
 from tests.stac_catalog import local_catalog as local_catalog  # the session fixture
 from tests.ui.conftest import session_token, shown
 from ui.auth import Identity
-from ui.fetch_view import area_map, chosen_area, dates_text, fetched_scene, progress_reporter
+from ui.fetch_view import (
+    area_map,
+    chosen_area,
+    dates_text,
+    fetched_scene,
+    offset_note,
+    progress_reporter,
+)
 from ui.settings import SAMPLE_SCENE
 from ui.tile_routes import tile_url
 
@@ -116,6 +123,7 @@ def test_a_coordinator_finds_and_fetches_a_scene(
     [fetched] = (tmp_path / "scenes").glob("S2_33UXP_20240804_*.tif")
     assert fetch_app.session_state["scene_ref"] == f"fetched:{fetched.name}"
     assert any("It is now the current scene" in s.value for s in fetch_app.success)
+    assert not [c for c in fetch_app.caption if "processing-baseline" in c.value]
     with rasterio.open(fetched) as ds:
         assert ds.descriptions == ("B04", "B03", "B02", "B08")
 
@@ -157,3 +165,27 @@ def test_a_coordinator_fetches_a_time_stack(
     assert fetch_app.session_state["scene_ref"] == f"fetched:{stack.name}"
     [summary] = [i.value for i in fetch_app.info if "date(s)" in i.value]
     assert summary.startswith("3 date(s): 08 Jun 2024") and "2024-09-01/2024-09-30" in summary
+
+
+@pytest.mark.shared_data
+def test_the_page_says_when_the_baseline_offset_was_taken_out(
+    fetch_app: AppTest, local_catalog: LocalCatalog, monkeypatch
+) -> None:
+    """A season across processing baseline 04.00 (collection ``s2-baselines``): the page
+    says the offset was taken out of one of its two dates; a fetch without it says nothing."""
+    monkeypatch.setenv("SHARPFIELDS_STAC_COLLECTION", "s2-baselines")
+    fetch_app.run()
+    middle = local_catalog.lonlat_box(slice(120, 280), slice(200, 400))
+    fetch_app.text_area(key="fetch_area").set_value(", ".join(f"{v:.5f}" for v in middle))
+    fetch_app.date_input(key="fetch_start").set_value(date(2024, 6, 1))
+    fetch_app.date_input(key="fetch_end").set_value(date(2024, 7, 31))
+    fetch_app.run()
+    fetch_app.button(key="fetch_stack").click().run()
+    assert not fetch_app.exception and not fetch_app.error, [e.value for e in fetch_app.error]
+    notes = [c.value for c in fetch_app.caption if "processing-baseline offset" in c.value]
+    assert notes == [
+        "Sentinel-2's processing-baseline offset (1000 added to every value since 2022) was "
+        "taken out of 1 of its 2 dates: the values are reflectance × 10000 on every date, so "
+        "NDVI reads true and alike across dates."
+    ]
+    assert offset_note(str(local_catalog.root / "nothing.tif")) is None
