@@ -26,18 +26,15 @@ from bench.bench_water import AREA, SCENE
 from bench.results_files import write_results
 from sr.imagery.raster_guard import open_raster
 from sr.imagery.render import ndvi
-from sr.stac.harmonize import BASELINE_OFFSET_DN, EVIDENCE_PERCENTILE, VISIBLE, bears_offset
+from sr.stac.harmonize import (
+    BASELINE_OFFSET_DN,
+    EVIDENCE_PERCENTILE,
+    bears_offset,
+    darkest_percentile,
+)
 
 RESULTS = Path(__file__).resolve().parent / "results"
 BANDS_PER_DATE = 4  # B4, B3, B2, B8 (the scene's README)
-
-
-def darkest_percentile(bands: np.ndarray) -> float | None:
-    """The lowest, over red, green and blue, of the 1st percentile of the valid pixels."""
-    valid = np.all(bands != 0, axis=0)
-    if not valid.any():
-        return None
-    return min(float(np.percentile(bands[b][valid], EVIDENCE_PERCENTILE)) for b in VISIBLE)
 
 
 def with_offset(bands: np.ndarray) -> np.ndarray:
@@ -82,9 +79,8 @@ def main() -> None:
                 "median_ndvi_offset_left_in": round(float(np.median(offset[vegetation])), 3),
             }
         )
-    clean = [r["darkest_p1"] for r in rows if r["darkest_p1"] is not None]
-    offset_p1 = [r["darkest_p1_with_offset"] for r in rows]
-    offset_p1 = [p for p in offset_p1 if p is not None]
+    clean = [p for r in rows if (p := r["darkest_p1"]) is not None]
+    offset_p1 = [p for r in rows if (p := r["darkest_p1_with_offset"]) is not None]
     result = {
         "scene": SCENE.name,
         "areas": len(rows),

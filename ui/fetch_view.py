@@ -35,6 +35,7 @@ from ui.scene_map import (
     finish_map,
 )
 from ui.settings import scenes_dir
+from ui.text import escape_markdown
 
 # Where the map opens before an area is chosen: Chitwan, Nepal (the first users' district).
 START_VIEW = (27.6, 84.45)
@@ -164,16 +165,19 @@ def offset_note(path: str) -> str | None:
     except (OSError, RasterioError):
         return None
     removed = [part.strip() for part in tags.get("OFFSET_REMOVED_DN", "").split(";")]
-    taken = sum(part not in ("", "0") for part in removed)
+    taken = sorted({part for part in removed if part not in ("", "0")})
     if not taken:
         return None
+    count = sum(part in taken for part in removed)
     what = (
         "was taken out"
         if len(removed) == 1
-        else f"was taken out of {taken} of its {len(removed)} dates"
+        else f"was taken out of {count} of its {len(removed)} dates"
     )
+    amount = " or ".join(escape_markdown(part) for part in taken)  # the file's words
     return (
-        f"Sentinel-2's processing-baseline offset (1000 added to every value since 2022) {what}: "
+        f"Sentinel-2's processing-baseline offset ({amount} added to every value since 2022) "
+        f"{what}: "
         "the values are reflectance × 10000 on every date, so NDVI reads true and alike "
         "across dates."
     )

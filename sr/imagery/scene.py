@@ -73,9 +73,9 @@ class Scene:
 
     def as_declared(self, bands: tuple[int, ...], data: np.ndarray) -> np.ndarray:
         """``data`` (one plane per 1-based band of ``bands``) as the quantity the file
-        declares: value × scale + offset (e.g. a Sentinel-2 L2A product of processing
-        baseline 04.00 read through GDAL's SENTINEL2 driver declares the −1000 added to its
-        values); ``data`` itself where the file declares nothing. For indices such as NDVI,
+        declares: value × scale + offset (e.g. a Sentinel-2 L2A file of processing baseline
+        04.00 that declares the −1000 added to its values); ``data`` itself where the file
+        declares nothing. For indices such as NDVI,
         which an offset left in would bias."""
         if not self.band_scaling:
             return data

@@ -85,3 +85,12 @@ def test_the_tags_say_the_stored_values_are_reflectance_times_the_scale() -> Non
         "OFFSET_REMOVED_DN": "0;1000",
     }
     assert reflectance_tags(_item(None), [0]) == {"OFFSET_REMOVED_DN": "0"}
+
+
+def test_a_catalogue_offset_past_what_a_band_holds_is_none() -> None:
+    """Numbers no Sentinel-2 catalogue means (an offset beyond a uint16 band, or one that
+    overflows to infinity) declare nothing, rather than fail the fetch."""
+    assert declared_offset_dn(_item({"scale": 1e-320, "offset": -1e10})) == 0
+    assert declared_offset_dn(_item({"scale": 0.0001, "offset": -7})) == 0
+    assert declared_offset_dn(_item({"scale": 0.0001, "offset": float("nan")})) == 0
+    assert declared_offset_dn(_item({"scale": 0.0001, "offset": 0.1})) == 0  # added: none
