@@ -5,12 +5,13 @@ leaving the offset in does to NDVI.
 
 The shared scene (../shared/data/sentinel2/, two dates, reflectance × 10000 without the
 offset) is cut into areas of 128² pixels, as ``bench.bench_water`` cuts it. For each area
-and date, the rule of :mod:`sr.stac.harmonize` (the darkest 1 % of the valid pixels of red,
-green and blue all at or above 1000) is applied to the values as they are (it must say "no
-offset") and with 1000 added to every valid value, as a baseline 04.00 product delivers
-them (it must say "offset"). Reported: the margin each way (the lowest and highest of the
-areas' darkest-band 1st percentile), how many areas the rule gets wrong, and the median NDVI
-of the scene's vegetation (NDVI ≥ 0.6 on the true values) with and without the offset.
+and date, the rule of :mod:`sr.stac.harmonize` (``sr.imagery.baseline_offset.bears_offset``:
+the darkest 1 % of the valid pixels of red, green and blue all at or above 1000) is applied
+to the values as they are (it must say "no offset") and with 1000 added to every valid
+value, as a baseline 04.00 product delivers them (it must say "offset"). Reported: the
+margin each way (the lowest and highest of the areas' darkest-band 1st percentile), how
+many areas the rule gets wrong, and the median NDVI of the scene's vegetation (NDVI ≥ 0.6
+on the true values) with and without the offset.
 
 Writes bench/results/baseline_offset.json and .md.
 """
@@ -24,14 +25,14 @@ import numpy as np
 
 from bench.bench_water import AREA, SCENE
 from bench.results_files import write_results
-from sr.imagery.raster_guard import open_raster
-from sr.imagery.render import ndvi
-from sr.stac.harmonize import (
+from sr.imagery.baseline_offset import (
     BASELINE_OFFSET_DN,
     EVIDENCE_PERCENTILE,
     bears_offset,
     darkest_percentile,
 )
+from sr.imagery.raster_guard import open_raster
+from sr.imagery.render import ndvi
 
 RESULTS = Path(__file__).resolve().parent / "results"
 BANDS_PER_DATE = 4  # B4, B3, B2, B8 (the scene's README)

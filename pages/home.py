@@ -8,6 +8,7 @@ from labels.model import Role
 from sr.imagery.scene_errors import SceneError
 from ui.auth import SignInError
 from ui.layout_question import QUESTION_KEY, ask_layout
+from ui.offset_question import ask_offset
 from ui.scene_choice import LayoutQuestion, open_by_path, open_ref, save_upload, scene_roots
 from ui.settings import SAMPLE_REF
 from ui.state import (
@@ -124,6 +125,7 @@ if served is not None:
         f"- false colour view: {'yes' if scene.bands.nir else 'no (no NIR band)'}\n"
         f"- dates: {scene.layout.describe() if scene.layout else '1'}"
     )
+    ask_offset(scene, identity)
     st.page_link("pages/map.py", label="Open the map →", icon=":material/map:")
     st.caption("Link for volunteers (it carries the scene, never your sign-in):")
     st.code(volunteer_link(current_scene_ref()), language=None)

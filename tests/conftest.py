@@ -80,6 +80,29 @@ def write_raster(
     return path
 
 
+SENTINEL2_SAMPLE = PROJECT_ROOT / "samples" / "danube_farmland_sentinel2.tif"
+
+
+def with_baseline_offset(
+    target: Path, source: Path = SENTINEL2_SAMPLE, bands: tuple[int, ...] | None = None
+) -> Path:
+    """A copy of ``source`` whose ``bands`` (1-based; default all) hold 1000 more on every
+    valid value, as Sentinel-2 L2A of processing baseline 04.00 delivers them, with the
+    same names and tags and no offset declared."""
+    import rasterio
+
+    with rasterio.open(source) as src:
+        profile, data = src.profile, src.read()
+        names, tags = src.descriptions, src.tags()
+    chosen = [b - 1 for b in (bands or range(1, len(data) + 1))]
+    data[chosen] = np.where(data[chosen] > 0, data[chosen].astype(np.int32) + 1000, 0)
+    with rasterio.open(target, "w", **profile) as dst:
+        dst.write(data)
+        dst.descriptions = names
+        dst.update_tags(**tags)
+    return target
+
+
 @pytest.fixture()
 def s2_like(tmp_path: Path) -> Path:
     """A small 4-band uint16 Sentinel-2-like stack (B4 B3 B2 B8) in UTM 45N (Nepal)."""

@@ -51,6 +51,11 @@ class SceneRegistry:
         """
         with self._lock:
             served = self._scenes.get(scene.scene_id)
+            if served is not None and served.scene != scene:
+                # the same file read otherwise (a coordinator's answer about its values):
+                # the same tiles and stretches, the new reading
+                served = ServedScene(scene, served.pyramid, dict(served._stretches))
+                self._scenes[scene.scene_id] = served
             if served is not None:
                 return served
             preparing = self._preparing.setdefault(scene.scene_id, threading.Lock())

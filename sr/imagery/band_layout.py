@@ -19,8 +19,6 @@ the layout; nothing is guessed and no band is dropped without a word.
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -28,9 +26,9 @@ from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
 
-from sr.fsutil import atomic_write, file_version_key
 from sr.imagery.acquisition import ACQUISITION_TAGS, parse_acquisition
 from sr.imagery.bands import BandRoles, role_of_name
+from sr.imagery.file_answers import FileAnswers, answers_folder
 from sr.imagery.scene_errors import SceneError
 
 #: per-band tags that date a band (``DATETIME`` is what sr.stac.search writes)
@@ -321,37 +319,20 @@ def layout_of_items(datetimes: Sequence[datetime], bands: Sequence[str]) -> str:
 # --- confirmations ------------------------------------------------------------------------
 
 
-def default_book_folder() -> Path:
-    """Where confirmed layouts are kept: ``$SHARPFIELDS_DATA/band_layouts`` (default
-    ``./data``, as for the rest of the app's files)."""
-    root = os.environ.get("SHARPFIELDS_DATA", Path(__file__).resolve().parents[2] / "data")
-    return Path(root) / "band_layouts"
-
-
-class LayoutBook:
-    """The band layouts coordinators confirmed, one small JSON file per file version (a
-    changed file is asked about again)."""
+class LayoutBook(FileAnswers):
+    """The band layouts coordinators confirmed, one per file version (a changed file is asked
+    about again); by default in ``$SHARPFIELDS_DATA/band_layouts``."""
 
     def __init__(self, folder: Path | None = None) -> None:
-        self.folder = folder or default_book_folder()
-
-    def _entry(self, path: Path) -> Path:
-        return self.folder / f"{file_version_key(path)}.json"
+        super().__init__(folder or answers_folder("band_layouts"))
 
     def get(self, path: Path) -> str | None:
         """The confirmed layout text of this file, or None."""
-        try:
-            entry = json.loads(self._entry(path).read_text())
-        except (OSError, ValueError):
-            return None
-        layout = entry.get("layout") if isinstance(entry, dict) else None
+        layout = (self.read(path) or {}).get("layout")
         return layout if isinstance(layout, str) else None
 
     def confirm(self, path: Path, layout: str, count: int, by: str) -> tuple[SceneDate, ...]:
         """Check ``layout`` against the file's ``count`` bands and keep it; the dates."""
         dates = parse_layout(layout, count, path.name)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        record = {"file": path.name, "layout": layout.strip(), "confirmed_by": by}
-        with atomic_write(self._entry(path), "w") as handle:
-            handle.write(json.dumps(record))
+        self.write(path, {"layout": layout.strip(), "confirmed_by": by})
         return dates

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,6 +39,7 @@ from sr.imagery.scene_errors import (
 
 if TYPE_CHECKING:
     from sr.imagery.band_layout import BandLayout, LayoutBook, SceneDate
+    from sr.imagery.baseline_offset import OffsetBook
 
 BBox = tuple[float, float, float, float]  # west, south, east, north in degrees (EPSG:4326)
 
@@ -159,7 +160,10 @@ class Scene:
 
 
 def open_scene(
-    path: str | os.PathLike[str], book: LayoutBook | None = None, ask_layout: bool = True
+    path: str | os.PathLike[str],
+    book: LayoutBook | None = None,
+    ask_layout: bool = True,
+    offsets: OffsetBook | None = None,
 ) -> Scene:
     """Open and validate a GeoTIFF scene through the guarded door (``sr.imagery.raster_guard``),
     or raise a SceneError saying what is wrong (never naming a server folder).
@@ -168,14 +172,22 @@ def open_scene(
     confirmed in ``book`` (default: the data folder's); a file whose bands cannot be told
     apart raises ``sr.imagery.band_layout.AmbiguousLayoutError`` — unless ``ask_layout`` is False
     (callers that read every band, like the command line's ``--bbox``): then it is one date
-    with the first bands as red, green, blue, NIR."""
+    with the first bands as red, green, blue, NIR.
+
+    A file that declares no scale or offset gets the baseline offset a coordinator confirmed
+    for it in ``offsets`` (default: the data folder's; ``sr.imagery.baseline_offset``)."""
     from sr.imagery.band_layout import LayoutBook
+    from sr.imagery.baseline_offset import OffsetBook
 
     path = Path(path)
     try:
         ds = open_raster(path)
         with ds:
             scene = _describe(path, ds, book or LayoutBook(), ask_layout)
+            if not scene.band_scaling:
+                answer = (offsets or OffsetBook()).get(path, scene.count)
+                if answer is not None and answer.taken_out:
+                    scene = replace(scene, band_scaling=answer.scaling())
             _check_readable(ds)
     except RasterRefusedError as exc:
         raise NotARasterError(f"{path.name}: {exc}") from exc

@@ -84,10 +84,14 @@ def _declared_for(request: SharpenRequest) -> tuple[tuple[float, float], ...]:
 
 def request_key(request: SharpenRequest) -> str:
     """The cache key; for a scene of several dates it holds the date's bands, so each date
-    is sharpened and cached on its own (single-date keys are unchanged)."""
-    dated = {"bands": request.date_bands} if request.date_bands else {}
+    is sharpened and cached on its own, and the scale and offset the scene declares for
+    them, which the result declares too (keys without either are unchanged)."""
+    parts: dict[str, object] = {"bands": request.date_bands} if request.date_bands else {}
+    declared = _declared_for(request)  # a coordinator may answer it later: not the same result
+    if declared:
+        parts["declared"] = declared
     return cache_key(
-        **dated,
+        **parts,
         scene=request.scene.scene_id,
         window=request.window,
         method=request.method,

@@ -29,11 +29,10 @@ from collections.abc import Sequence
 import numpy as np
 import pystac
 
-BASELINE_OFFSET_DN = 1000  # what baseline 04.00 adds to every L2A value
+from sr.imagery.baseline_offset import BASELINE_OFFSET_DN, bears_offset
+
 OFFSET_BASELINE = 4.0  # the first processing baseline that adds it
-EVIDENCE_PERCENTILE = 1.0  # of each visible band's valid pixels: at or above the offset
 MAX_DN = 65535  # the largest value a fetched (uint16) band holds
-VISIBLE = (0, 1, 2)  # red, green, blue among the fetched bands (sr.stac.search.BANDS)
 
 
 def _scaling(item: pystac.Item, asset: str = "red") -> dict[str, object]:
@@ -61,23 +60,6 @@ def declared_offset_dn(item: pystac.Item) -> int:
         return round(added) if math.isfinite(added) and 0 < added <= MAX_DN else 0
     baseline = _baseline(item)
     return BASELINE_OFFSET_DN if baseline is not None and baseline >= OFFSET_BASELINE else 0
-
-
-def darkest_percentile(bands: np.ndarray) -> float | None:
-    """The lowest, over red, green and blue (``bands``: red, green, blue, NIR), of the
-    :data:`EVIDENCE_PERCENTILE` th percentile of the valid pixels (no band 0); None without
-    a valid pixel."""
-    valid = np.all(bands != 0, axis=0)
-    if not valid.any():
-        return None
-    return min(float(np.percentile(bands[b][valid], EVIDENCE_PERCENTILE)) for b in VISIBLE)
-
-
-def bears_offset(bands: np.ndarray, offset_dn: int) -> bool:
-    """Whether the darkest :data:`EVIDENCE_PERCENTILE` % of the valid pixels of red, green
-    and blue all lie at or above ``offset_dn`` (:func:`darkest_percentile`)."""
-    darkest = darkest_percentile(bands) if offset_dn > 0 else None
-    return darkest is not None and darkest >= offset_dn
 
 
 def without_offset(bands: np.ndarray, items: Sequence[pystac.Item]) -> tuple[np.ndarray, int]:

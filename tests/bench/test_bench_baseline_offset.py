@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from bench.bench_baseline_offset import with_offset
-from sr.stac.harmonize import darkest_percentile
+from sr.imagery.baseline_offset import darkest_percentile
 
 
 def test_the_offset_is_added_to_valid_values_only() -> None:

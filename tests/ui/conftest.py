@@ -131,3 +131,17 @@ def run_page(path: str, identity: Identity, **params: str) -> AppTest:
     app.run()
     assert not app.exception, app.exception
     return app
+
+
+@pytest.fixture()
+def server_scenes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty scene folder of the server (``SHARPFIELDS_SCENE_DIRS``, reached as
+    ``server1:``) and a fresh data folder, for tests that add scenes on the Home page."""
+    monkeypatch.setenv("SHARPFIELDS_DATA", str(tmp_path / "data"))
+    folder = tmp_path / "scenes"
+    folder.mkdir()
+    monkeypatch.setenv("SHARPFIELDS_SCENE_DIRS", str(folder))
+    monkeypatch.chdir(PROJECT_ROOT)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    return folder

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from labels.model import Role
@@ -23,16 +22,10 @@ GITA = Identity("Gita", Role.COORDINATOR)
 
 
 @pytest.fixture()
-def scenes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SHARPFIELDS_DATA", str(tmp_path / "data"))
-    folder = tmp_path / "scenes"
-    folder.mkdir()
-    monkeypatch.setenv("SHARPFIELDS_SCENE_DIRS", str(folder))
-    monkeypatch.chdir(PROJECT_ROOT)
-    st.cache_resource.clear()
+def scenes(server_scenes: Path) -> Path:
     array = np.random.default_rng(1).integers(1, 3000, (8, 40, 40), dtype=np.uint16)
-    write_raster(folder / "two_dates.tif", array)
-    return folder
+    write_raster(server_scenes / "two_dates.tif", array)
+    return server_scenes
 
 
 def test_choices_fit_the_band_count() -> None:

@@ -11,6 +11,8 @@ import pytest
 import rasterio
 from affine import Affine
 
+from sr.imagery.baseline_offset import OffsetBook
+from sr.imagery.offset_evidence import band_offsets
 from sr.imagery.scene import open_scene
 from sr.imagery.scene_errors import AreaTooLargeError, OutsideSceneError, SceneError
 from sr.progress import Cancelled, Progress
@@ -74,6 +76,24 @@ def test_a_result_declares_the_scale_and_offset_its_scene_declares(
     assert open_scene(result.path).band_scaling == ((1.0, -1000.0),) * 4
     plain = sharpen_area(replace(request, scene=open_scene(s2_like)), ResultCache(tmp_path))
     assert open_scene(plain.path).band_scaling == ()
+
+
+def test_a_coordinators_answer_on_the_offset_is_a_new_result_that_declares_it(
+    s2_like: Path, tmp_path: Path
+) -> None:
+    """An area enhanced before a coordinator said the scene carries the baseline offset is
+    not served after: the new result declares the offset the answer gives the scene."""
+    book = OffsetBook(tmp_path / "answers")
+    before = open_scene(s2_like, offsets=book)
+    request = SharpenRequest(before, _inner_bbox(before, (20.3, 40.7), (10.3, 30.7)), "bicubic")
+    cache = ResultCache(tmp_path / "cache")
+    first = sharpen_area(request, cache)
+    book.confirm(s2_like, band_offsets(before, (0,)), "Gita")
+    answered = replace(request, scene=open_scene(s2_like, offsets=book))
+    assert request_key(answered) != request_key(request)
+    second = sharpen_area(answered, cache)
+    assert second.path != first.path
+    assert open_scene(second.path).band_scaling == ((1.0, -1000.0),) * 4
 
 
 def test_keys_follow_the_pixel_window_not_tiny_bbox_differences(s2_like: Path) -> None:

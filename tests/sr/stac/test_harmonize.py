@@ -9,13 +9,8 @@ from typing import Any
 import numpy as np
 import pystac
 
-from sr.stac.harmonize import (
-    BASELINE_OFFSET_DN,
-    bears_offset,
-    declared_offset_dn,
-    reflectance_tags,
-    without_offset,
-)
+from sr.imagery.baseline_offset import BASELINE_OFFSET_DN, bears_offset
+from sr.stac.harmonize import declared_offset_dn, reflectance_tags, without_offset
 
 
 def _item(scaling: dict[str, Any] | None = None, **properties: Any) -> pystac.Item:
