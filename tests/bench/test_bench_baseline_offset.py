@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
+from pathlib import Path
 
-from bench.bench_baseline_offset import with_offset
+import numpy as np
+import rasterio
+
+from bench.bench_baseline_offset import FILES, offset_copy, with_offset
 from sr.imagery.baseline_offset import darkest_percentile
 
 
@@ -20,3 +23,12 @@ def test_the_darkest_band_decides_and_nodata_is_left_out() -> None:
     bands[:, 0, :] = 0  # a row of nodata
     assert darkest_percentile(bands) == 300.0
     assert darkest_percentile(np.zeros((4, 3, 3), np.uint16)) is None
+
+
+def test_a_copy_with_the_offset_keeps_names_and_tags_and_declares_nothing(tmp_path: Path) -> None:
+    copy = offset_copy(FILES[0], tmp_path / "copy.tif")
+    with rasterio.open(FILES[0]) as source, rasterio.open(copy) as shifted:
+        assert shifted.descriptions == source.descriptions
+        assert shifted.tags()["SOURCE"] == source.tags()["SOURCE"]
+        assert shifted.offsets == (0.0,) * shifted.count
+        np.testing.assert_array_equal(shifted.read(), with_offset(source.read()))
