@@ -14,6 +14,7 @@ from rasterio.errors import RasterioError
 from sr.imagery.scene import open_scene
 from sr.imagery.scene_errors import SceneError
 from sr.stac.area import Area, AreaError, area_from_geojson, parse_area
+from sr.stac.cloud_mask import MASKED_TAG
 from sr.stac.search import (
     Candidate,
     FetchResult,
@@ -153,7 +154,28 @@ def stack_summary(result: StackResult) -> str:
     )
     missing = [c.period.describe() for c in result.choices if c.chosen is None]
     text = f"{len(result.dates)} date(s): {dates}"
-    return text + (f"; no usable scene for {', '.join(missing)}" if missing else "")
+    text += f"; no usable scene for {', '.join(missing)}" if missing else ""
+    note = clouds_note(result.tags)
+    return f"{text}. {note}" if note else text
+
+
+def clouds_note(tags: dict[str, str]) -> str | None:
+    """What was left out of a time stack's dates as cloud (its ``CLOUD_MASKED_PERCENT``
+    tag, ``sr.stac.cloud_mask``); None when nothing was."""
+    shares = []
+    for part in tags.get(MASKED_TAG, "").split(";"):
+        try:
+            shares.append(float(part))
+        except ValueError:
+            continue
+    clouded = [share for share in shares if share > 0]
+    if not clouded:
+        return None
+    return (
+        f"Clouds and their shadows are left out of {len(clouded)} of its {len(shares)} dates "
+        f"(at most {max(clouded):.0f}% of the area): they show as gaps there, and a field's "
+        "season profile reads only its clear pixels."
+    )
 
 
 def offset_note(path: str) -> str | None:

@@ -1,5 +1,6 @@
 """A time stack for an area and a season: the least cloudy scene of each period (one a month
-by default), cut to the area, co-registered on one grid, written as one multi-date scene.
+by default), cut to the area, co-registered on one grid, its clouds left out
+(``sr.stac.cloud_mask``), written as one multi-date scene.
 
 Search, grouping of tiles and the cloud measure over the area are ``sr.stac.search``'s; each date
 is read onto the same :class:`sr.stac.remote.Grid` (10 m, snapped, in the first chosen
@@ -28,6 +29,13 @@ from rasterio.enums import Resampling
 from sr.imagery.band_layout import layout_of_items
 from sr.imagery.scene import Scene, open_scene
 from sr.stac.area import Area, check_area_size
+from sr.stac.cloud_mask import (
+    CLOUD_MASK_TAG,
+    CLOUD_MASK_TEXT,
+    MASKED_TAG,
+    scene_classes,
+    without_clouds,
+)
 from sr.stac.harmonize import reflectance_tags, without_offset
 from sr.stac.remote import Grid, grid_for_bbox, mosaic_onto_grid
 from sr.stac.search import (
@@ -170,23 +178,33 @@ def fetch_time_stack(
         )
     grid = stack_grid(area, chosen, settings)
     stack = np.zeros((len(BANDS) * len(chosen), grid.height, grid.width), dtype="uint16")
-    steps = len(stack) + 1
+    per_date = len(BANDS) + 1  # the bands, then the SCL
+    steps = per_date * len(chosen) + 1
     removed: list[int] = []
+    masked: list[float] = []
     for number, candidate in enumerate(chosen):
+        when = f"{candidate.datetime:%Y-%m-%d}"
         for offset, (key, name) in enumerate(BANDS):
             index = number * len(BANDS) + offset
             if progress:
-                progress(index, steps, f"reading {name} of {candidate.datetime:%Y-%m-%d}")
+                progress(number * per_date + offset, steps, f"reading {name} of {when}")
             hrefs = [asset_href(item, key) for item in candidate.items]
             stack[index] = mosaic_onto_grid(hrefs, grid, Resampling.bilinear, "uint16")
         date = slice(number * len(BANDS), (number + 1) * len(BANDS))
         stack[date], taken = without_offset(stack[date], candidate.items)
         removed.append(taken)  # dates of baselines before and after 04.00 on one scale
+        if progress:
+            progress(number * per_date + len(BANDS), steps, f"leaving out the clouds of {when}")
+        stack[date], share = without_clouds(stack[date], scene_classes(candidate, grid))
+        masked.append(share)
     if progress:
         progress(steps - 1, steps, "writing the COG")
     names = [f"{name} {c.datetime:%Y-%m-%d}" for c in chosen for _, name in BANDS]
     band_tags = [{"DATETIME": c.datetime.isoformat()} for c in chosen for _ in BANDS]
-    tags = stack_tags(choices, chosen, area, settings, removed)
+    tags = stack_tags(choices, chosen, area, settings, removed) | {
+        CLOUD_MASK_TAG: CLOUD_MASK_TEXT,
+        MASKED_TAG: ";".join(f"{share * 100:.1f}" for share in masked),
+    }
     write_cog(out_path, stack, grid, names, tags, band_tags)
     if progress:
         progress(steps, steps, "done")

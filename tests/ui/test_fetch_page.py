@@ -22,6 +22,7 @@ from ui.auth import Identity
 from ui.fetch_view import (
     area_map,
     chosen_area,
+    clouds_note,
     dates_text,
     fetched_scene,
     offset_note,
@@ -165,6 +166,32 @@ def test_a_coordinator_fetches_a_time_stack(
     assert fetch_app.session_state["scene_ref"] == f"fetched:{stack.name}"
     [summary] = [i.value for i in fetch_app.info if "date(s)" in i.value]
     assert summary.startswith("3 date(s): 08 Jun 2024") and "2024-09-01/2024-09-30" in summary
+    assert "left out" not in summary  # the area is clear on every date chosen
+
+
+@pytest.mark.shared_data
+def test_the_page_says_when_clouds_were_left_out_of_a_stack(
+    fetch_app: AppTest, local_catalog: LocalCatalog, monkeypatch
+) -> None:
+    """July over source columns 170-330 of ``sentinel-2-l2a``: the pass chosen keeps a cloud
+    over an eighth of the area (tests/sr/stac/test_stac_stack.py), which is left out."""
+    fetch_app.run()
+    box = local_catalog.lonlat_box(slice(120, 280), slice(170, 330))
+    fetch_app.text_area(key="fetch_area").set_value(", ".join(f"{v:.5f}" for v in box))
+    fetch_app.date_input(key="fetch_start").set_value(date(2024, 7, 1))
+    fetch_app.date_input(key="fetch_end").set_value(date(2024, 7, 31))
+    fetch_app.run()
+    fetch_app.button(key="fetch_stack").click().run()
+    assert not fetch_app.exception and not fetch_app.error, [e.value for e in fetch_app.error]
+    [summary] = [i.value for i in fetch_app.info if "date(s)" in i.value]
+    assert "Clouds and their shadows are left out of 1 of its 1 dates (at most 1" in summary
+
+
+def test_the_clouds_note_reads_the_tag_and_ignores_what_is_not_a_number() -> None:
+    assert clouds_note({"CLOUD_MASKED_PERCENT": "0.0;0.0"}) is None
+    assert clouds_note({}) is None
+    note = clouds_note({"CLOUD_MASKED_PERCENT": "0.0;23.4;x;5.0"})
+    assert note is not None and "2 of its 3 dates (at most 23% of the area)" in note
 
 
 @pytest.mark.shared_data

@@ -1,6 +1,7 @@
 """The time stack against the local STAC catalogue (collection ``s2-season``, see
 tests/stac_catalog.py): one scene per month chosen by the cloud over the area, every date
-on one grid, identical to the source pixels, written as one multi-date scene."""
+on one grid, identical to the source pixels where clear, its clouds left out, written as one
+multi-date scene."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ import numpy as np
 import pytest
 import rasterio
 from rasterio.windows import from_bounds
+from shapely.geometry import box
 
 from sr.imagery.bands import BandRoles
+from sr.imagery.profile import field_profile
 from sr.stac.area import area_from_bbox
 from sr.stac.remote import grid_for_bbox
 from sr.stac.search import NoSceneError, StacError, StacSettings
@@ -120,3 +123,33 @@ def test_a_season_across_processing_baseline_0400_is_on_one_scale(
         window = from_bounds(*stack.bounds, transform=src.transform).round_offsets()
         got, want = stack.read(), src.read(window=window.round_lengths())
     np.testing.assert_array_equal(got, want)  # the source: date 1, then date 2
+
+
+def test_each_dates_clouds_are_left_out_so_a_field_under_one_reads_no_value(
+    local_catalog: LocalCatalog, tmp_path: Path
+) -> None:
+    """July over source columns 170-330: pass A (07-05) hides 20 of them under its cloud
+    (columns 0-190), pass B (07-20) 40 (columns 290-578), so A is chosen, cloud and all.
+    The cloud's pixels are nodata on that date, the rest the source's; a field under the
+    cloud gets no NDVI for the date instead of the cloud's."""
+    area = area_from_bbox(*local_catalog.lonlat_box(slice(120, 280), slice(170, 330)))
+    settings = StacSettings(catalog_url=local_catalog.stac_url, collection="sentinel-2-l2a")
+    out = tmp_path / "july.tif"
+    result = fetch_time_stack(area, "2024-07-01/2024-07-31", 100, settings, out)
+    assert [d.label for d in result.scene.dates] == ["2024-07-05"]
+    assert result.tags["CLOUD_MASK"].startswith("SCL 3, 8, 9, 10 set to nodata")
+    assert 10 < float(result.tags["CLOUD_MASKED_PERCENT"]) < 15
+    with rasterio.open(out) as stack, rasterio.open(SOURCE) as src:
+        assert stack.tags()["CLOUD_MASKED_PERCENT"] == result.tags["CLOUD_MASKED_PERCENT"]
+        window = from_bounds(*stack.bounds, transform=src.transform).round_offsets()
+        got = stack.read()
+        want = src.read([1, 2, 3, 4], window=window.round_lengths())
+    first = int(window.col_off)  # the source column of the stack's first column
+    cloud, clear = slice(None, 188 - first), slice(192 - first, None)  # 2 px from the edge
+    assert not got[:, :, cloud].any()
+    np.testing.assert_array_equal(got[:, :, clear], want[:, :, clear])
+    under = box(*local_catalog.lonlat_box(slice(150, 200), slice(172, 186)))
+    beside = box(*local_catalog.lonlat_box(slice(150, 200), slice(200, 240)))
+    assert [(d.pixels, d.ndvi) for d in field_profile(result.scene, under)] == [(0, None)]
+    (clear_date,) = field_profile(result.scene, beside)
+    assert clear_date.pixels > 0 and clear_date.ndvi is not None
