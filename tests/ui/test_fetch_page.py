@@ -150,6 +150,19 @@ def test_the_fetched_scene_is_shown_on_the_area_map(
     assert fetched_scene(None) is None
 
 
+def fetch_stack_on_page(
+    app: AppTest, lonlat_box: tuple[float, float, float, float], start: date, end: date
+) -> None:
+    """Type the area and the season on Find imagery and press Fetch a time stack."""
+    app.run()
+    app.text_area(key="fetch_area").set_value(", ".join(f"{v:.5f}" for v in lonlat_box))
+    app.date_input(key="fetch_start").set_value(start)
+    app.date_input(key="fetch_end").set_value(end)
+    app.run()
+    app.button(key="fetch_stack").click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+
+
 @pytest.mark.shared_data
 def test_a_coordinator_fetches_a_time_stack(
     fetch_app: AppTest, local_catalog: LocalCatalog, tmp_path: Path, monkeypatch
@@ -171,18 +184,12 @@ def test_a_coordinator_fetches_a_time_stack(
 
 @pytest.mark.shared_data
 def test_the_page_says_when_clouds_were_left_out_of_a_stack(
-    fetch_app: AppTest, local_catalog: LocalCatalog, monkeypatch
+    fetch_app: AppTest, local_catalog: LocalCatalog
 ) -> None:
     """July over source columns 170-330 of ``sentinel-2-l2a``: the pass chosen keeps a cloud
     over an eighth of the area (tests/sr/stac/test_stac_stack.py), which is left out."""
-    fetch_app.run()
     box = local_catalog.lonlat_box(slice(120, 280), slice(170, 330))
-    fetch_app.text_area(key="fetch_area").set_value(", ".join(f"{v:.5f}" for v in box))
-    fetch_app.date_input(key="fetch_start").set_value(date(2024, 7, 1))
-    fetch_app.date_input(key="fetch_end").set_value(date(2024, 7, 31))
-    fetch_app.run()
-    fetch_app.button(key="fetch_stack").click().run()
-    assert not fetch_app.exception and not fetch_app.error, [e.value for e in fetch_app.error]
+    fetch_stack_on_page(fetch_app, box, date(2024, 7, 1), date(2024, 7, 31))
     [summary] = [i.value for i in fetch_app.info if "date(s)" in i.value]
     assert "Clouds and their shadows are left out of 1 of its 1 dates (at most 1" in summary
 
@@ -201,14 +208,8 @@ def test_the_page_says_when_the_baseline_offset_was_taken_out(
     """A season across processing baseline 04.00 (collection ``s2-baselines``): the page
     says the offset was taken out of one of its two dates; a fetch without it says nothing."""
     monkeypatch.setenv("SHARPFIELDS_STAC_COLLECTION", "s2-baselines")
-    fetch_app.run()
     middle = local_catalog.lonlat_box(slice(120, 280), slice(200, 400))
-    fetch_app.text_area(key="fetch_area").set_value(", ".join(f"{v:.5f}" for v in middle))
-    fetch_app.date_input(key="fetch_start").set_value(date(2024, 6, 1))
-    fetch_app.date_input(key="fetch_end").set_value(date(2024, 7, 31))
-    fetch_app.run()
-    fetch_app.button(key="fetch_stack").click().run()
-    assert not fetch_app.exception and not fetch_app.error, [e.value for e in fetch_app.error]
+    fetch_stack_on_page(fetch_app, middle, date(2024, 6, 1), date(2024, 7, 31))
     notes = [c.value for c in fetch_app.caption if "processing-baseline offset" in c.value]
     assert notes == [
         "Sentinel-2's processing-baseline offset (1000 added to every value since 2022) was "
