@@ -35,10 +35,12 @@ Image = np.ndarray | Sequence[np.ndarray]  # one date (bands, H, W), or several 
 
 
 def no_data(image: np.ndarray) -> np.ndarray:
-    """(rows, columns) bool: a non-finite value in some band."""
-    if not np.issubdtype(image.dtype, np.floating):
-        return np.zeros(image.shape[-2:], bool)
-    out: np.ndarray = ~np.isfinite(image).all(axis=0)
+    """(rows, columns) bool: a non-finite value in some band, or 0 in every band (the
+    nodata of Sentinel-2 files and of the app's own: outside a scene's swath, a time
+    stack's clouds left out, ``sr.stac.cloud_mask``; no real ground is 0 in every band)."""
+    out: np.ndarray = ~np.any(image != 0, axis=0)
+    if np.issubdtype(image.dtype, np.floating):
+        out |= ~np.isfinite(image).all(axis=0)
     return out
 
 

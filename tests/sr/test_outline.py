@@ -115,6 +115,27 @@ def test_each_click_gets_its_field_in_click_order_and_none_outside_any_field() -
     assert [p.bounds for p in every] == [(0, 0, 30, 20), (10, 22, 50, 40)]  # in number order
 
 
+def test_a_gap_without_data_is_in_no_field() -> None:
+    """A time stack's cloud left out (0 in every band, ``sr.stac.cloud_mask``) across the
+    border of two fields: a click there gets nothing and no proposal is the gap (before,
+    the gap was the most distinct "field" of the image). A gap inside one field is inside
+    its outline: the field goes on under the cloud."""
+    rng = np.random.default_rng(0)
+    image = np.empty((3, 128, 128), np.uint16)
+    image[:, :, :64] = rng.normal(800, 40, (3, 128, 64))
+    image[:, :, 64:] = rng.normal(2500, 40, (3, 128, 64))
+    across, inside = box(40, 40, 90, 80), box(10, 90, 40, 120)
+    for gap in (across, inside):
+        x0, y0, x1, y1 = (int(v) for v in gap.bounds)
+        image[:, y0:y1, x0:x1] = 0
+    assert outline_at(image, [(60.5, 60.5), (25.5, 105.5)]) == [None, None]
+    every = outline_all(image)
+    assert len(every) == 2
+    for proposal in every:
+        assert proposal.intersection(across).area < 0.05 * across.area
+    assert any(proposal.contains(inside) for proposal in every)
+
+
 def test_any_band_count_and_dtype_becomes_three_bands_in_0_to_1() -> None:
     for bands, dtype in ((1, np.uint8), (2, np.int16), (4, np.uint16), (8, np.float64)):
         image = np.random.default_rng(bands).integers(0, 200, (bands, 16, 16)).astype(dtype)
