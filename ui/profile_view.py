@@ -100,6 +100,11 @@ def bands_frame(scene: Scene, geometry: BaseGeometry) -> pd.DataFrame:
     return pd.DataFrame(rows).round({"NDVI": 3, "red": 0, "green": 0, "blue": 0, "NIR": 0})
 
 
+def unseen_dates(table: pd.DataFrame) -> list[str]:
+    """The dates of ``bands_frame`` on which the field has no pixel with data."""
+    return [str(date) for date in table.loc[table["pixels"] == 0, "date"]]
+
+
 def season_profile(
     scene: Scene, geometry: BaseGeometry | None, fields: Sequence[Label], what: str = THIS_FIELD
 ) -> None:
@@ -120,6 +125,11 @@ def season_profile(
     # Two tables: the seven columns in one ran 352 px in the Review page's 294 px column.
     st.dataframe(table[list(NDVI_COLUMNS)], hide_index=True)
     st.caption("Mean NDVI of the field's pixels on each date, beside its nearest fields.")
+    if unseen := unseen_dates(table):
+        st.caption(
+            f"No NDVI on {', '.join(escape_markdown(d) for d in unseen)}: no clear pixel of "
+            "the field that date (under a cloud left out of the stack, or outside its data)."
+        )
     with st.expander("Band means per date"):
         st.dataframe(table[list(BAND_COLUMNS)], hide_index=True)
         st.caption("The values as stored.")

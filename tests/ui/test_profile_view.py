@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import rasterio
+from rasterio.warp import transform_bounds
 from shapely.geometry import box
 
 from labels.model import Label
@@ -21,6 +23,7 @@ from ui.profile_view import (
     bands_frame,
     ndvi_frame,
     neighbours_of,
+    unseen_dates,
 )
 from ui.settings import SAMPLE_SCENE
 
@@ -94,3 +97,22 @@ def test_review_shows_two_dates_side_by_side(app_data: Path) -> None:
     assert f"/tiles/{scene_id}/true/" in html  # left: the date on screen
     assert f"/tiles/{scene_id}/true-d1/" in html  # right: the other date
     assert any("Right: date 2" in shown(c.value) for c in app.caption)
+
+
+def test_a_date_on_which_the_field_is_under_a_gap_is_named(tmp_path: Path) -> None:
+    """The sample with date 2 left out over a block (a time stack's cloud): a field inside
+    it has pixels on date 1 and none on date 2, which the profile names."""
+    gapped = tmp_path / "gapped.tif"
+    with rasterio.open(SAMPLE_SCENE) as src:
+        profile, data, names = src.profile, src.read(), src.descriptions
+    data[4:8, 100:200, 100:200] = 0
+    with rasterio.open(gapped, "w", **profile) as dst:
+        dst.write(data)
+        dst.descriptions = names
+    scene = open_scene(gapped)
+    (west, north), (east, south) = (scene.transform @ (130, 130), scene.transform @ (170, 170))
+    field = box(*transform_bounds(scene.crs, "EPSG:4326", west, south, east, north))
+    table = bands_frame(scene, field)
+    assert table["pixels"].iloc[0] > 1000 and table["pixels"].iloc[1] == 0
+    assert unseen_dates(table) == ["date 2"]
+    assert unseen_dates(bands_frame(open_scene(SAMPLE_SCENE), field)) == []
