@@ -26,7 +26,14 @@ from shapely.geometry import Polygon
 from sr.outline.bands import three_bands
 from sr.outline.box import PixelBox, one_level, region_in_box
 from sr.outline.corrections import Correction, constraints, pixel_under
-from sr.outline.dates import Combine, as_dates, chosen_combine, overlay, stacked_bands
+from sr.outline.dates import (
+    Combine,
+    as_dates,
+    chosen_combine,
+    fill_gaps,
+    overlay,
+    stacked_bands,
+)
 from sr.outline.polygons import MAX_VERTICES, mask_to_polygon
 from sr.outline.segment import MergeSegmenter, Segmenter, default_segmenter, with_box, with_clicks
 
@@ -56,10 +63,11 @@ def field_instances(
     combine: Combine = "auto",
 ) -> np.ndarray:
     """(rows, columns) int32: 0 where no field, ±1…n one field each (negative: a field a
-    click gets but "outline all" does not propose). Pixels without data (a non-finite value
-    in any band of any date) are in no field. Several dates are combined by ``combine``
-    (:mod:`sr.outline.dates`; ``auto``: stacked where the segmenter takes many channels, else
-    overlaid)."""
+    click gets but "outline all" does not propose). Pixels without data (:func:`no_data`) are
+    in no field; of several dates, those without data on every date (a date's gap is filled
+    from its nearest pixels, :func:`sr.outline.dates.fill_gaps`, so the others decide). Several
+    dates are combined by ``combine`` (:mod:`sr.outline.dates`; ``auto``: stacked where the
+    segmenter takes many channels, else overlaid)."""
     chosen = segmenter or default_segmenter()
 
     def one_date(date: np.ndarray) -> np.ndarray:
@@ -70,13 +78,15 @@ def field_instances(
     if not is_dates(image):
         assert isinstance(image, np.ndarray)
         return one_date(image)
-    dates = as_dates(image)
+    gaps = [no_data(d) for d in as_dates(image)]
+    dates = [fill_gaps(d, g) for d, g in zip(as_dates(image), gaps, strict=True)]
     if chosen_combine(chosen, combine) == "overlay":
-        return overlay([one_date(d) for d in dates])
-    with warnings.catch_warnings():  # Felzenszwalb on 3 × dates channels: intended
-        warnings.filterwarnings("ignore", "Got image with third dimension", RuntimeWarning)
-        instances = chosen(stacked_bands(dates, bands))
-    instances[np.any([no_data(d) for d in dates], axis=0)] = 0
+        instances = overlay([one_date(d) for d in dates])
+    else:
+        with warnings.catch_warnings():  # Felzenszwalb on 3 × dates channels: intended
+            warnings.filterwarnings("ignore", "Got image with third dimension", RuntimeWarning)
+            instances = chosen(stacked_bands(dates, bands))
+    instances[np.all(gaps, axis=0)] = 0
     return instances
 
 

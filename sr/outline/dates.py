@@ -11,6 +11,10 @@ another (one harvested). Given the dates of an area as co-registered images — 
   are in the same field only when they share a field on every date, and a pixel in no field
   on some date (a road, a small part) is in no field.
 
+A date's pixels without data (a time stack's cloud left out) are filled from its nearest
+pixels with data first (:func:`fill_gaps`), so the other dates decide there; a pixel without
+data on every date is in no field.
+
 Stacking measured better than overlaying, which splits fields along every date's chance
 segment edges; whether two dates beat one is in ``bench/bench_dates_outline.py``
 (``bench/results/dates_outline.md``).
@@ -22,6 +26,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
+from scipy import ndimage as ndi
 from skimage.measure import label as connected_parts
 
 from sr.outline.bands import three_bands
@@ -109,6 +114,18 @@ def overlay(partitions: Sequence[np.ndarray], min_pixels: int = MIN_PIXELS) -> n
     )
     proposed = np.bincount(parts.ravel(), weights=stands_out.ravel()) > 0
     return ranked(parts, proposed, np.bincount(parts.ravel()).astype(float))  # largest first
+
+
+def fill_gaps(date: np.ndarray, gaps: np.ndarray) -> np.ndarray:
+    """``date`` with each pixel of ``gaps`` (rows × columns) given the values of the
+    nearest pixel of the same date with data, so that a date's gap (a cloud left out of a
+    time stack) does not draw its own edges when the dates are segmented together: there the
+    other dates decide. A date without gaps, or all gap, is returned as it is."""
+    if not gaps.any() or gaps.all():
+        return date
+    nearest = ndi.distance_transform_edt(gaps, return_distances=False, return_indices=True)
+    filled: np.ndarray = date[:, nearest[0], nearest[1]]
+    return filled
 
 
 def stacked_bands(dates: Sequence[np.ndarray], bands: Sequence[int] | None = None) -> np.ndarray:

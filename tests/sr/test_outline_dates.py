@@ -58,6 +58,22 @@ def test_fields_alike_on_one_date_are_split_only_with_both_dates(combine: Combin
     assert left_share(as_array) > 0.8
 
 
+@pytest.mark.parametrize("combine", ["stack", "overlay"])
+def test_a_gap_on_one_date_is_left_to_the_others(combine: Combine) -> None:
+    """A cloud left out of date 2 (0 in every band) over the border of the two fields: the
+    fields are still told apart there by date 2's pixels around the gap, and date 1 decides
+    what the gap holds; a gap on both dates is in no field."""
+    one, two = two_fields_dates()
+    two[:, 10:40, 30:70] = 0  # across the border at column 52
+    one[:, 44:52, 80:96] = 0
+    two[:, 44:52, 80:96] = 0  # on both dates
+    instances = field_instances([one, two], combine=combine)
+    [in_gap] = outlines_at(instances, [(40.5, 25.5)])
+    assert left_share(in_gap) > 0.8
+    assert (instances[44:52, 80:96] == 0).all()
+    assert (instances[10:40, 30:70] != 0).mean() > 0.9
+
+
 def test_overlay_keeps_what_every_date_agrees_on_and_a_gap_on_any_date() -> None:
     first = np.zeros((10, 10), np.int32)
     first[:, :5], first[:, 5:] = 1, 2
