@@ -144,7 +144,9 @@ if area is not None:
     st.markdown("**Or: a time stack of the season**")
     st.caption(
         "The least cloudy scene over the area in each period between the dates above, all "
-        "on one grid, as one scene with several dates (switch dates while labelling)."
+        "on one grid, as one scene with several dates (switch dates while labelling). What "
+        "cloud is left on a date is left out of it, so that a field's season profile reads "
+        "the ground."
     )
     months = st.number_input("Months per period", 1, 12, 1, key="stack_months")
     if st.button("Fetch a time stack", key="fetch_stack"):
