@@ -173,8 +173,8 @@ def clouds_note(tags: dict[str, str]) -> str | None:
         return None
     return (
         f"Clouds and their shadows are left out of {len(clouded)} of its {len(shares)} dates "
-        f"(at most {max(clouded):.0f}% of the area): they show as gaps there, and a field's "
-        "season profile reads only its clear pixels."
+        f"(at most {max(clouded):.0f}% of a date's pixels with data): they show as gaps "
+        "there, and a field's season profile reads only its clear pixels."
     )
 
 

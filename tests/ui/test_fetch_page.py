@@ -198,7 +198,7 @@ def test_the_clouds_note_reads_the_tag_and_ignores_what_is_not_a_number() -> Non
     assert clouds_note({"CLOUD_MASKED_PERCENT": "0.0;0.0"}) is None
     assert clouds_note({}) is None
     note = clouds_note({"CLOUD_MASKED_PERCENT": "0.0;23.4;x;5.0"})
-    assert note is not None and "2 of its 3 dates (at most 23% of the area)" in note
+    assert note is not None and "2 of its 3 dates (at most 23% of a date's pixels" in note
 
 
 @pytest.mark.shared_data
