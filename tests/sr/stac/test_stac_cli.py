@@ -107,5 +107,6 @@ def test_stack_writes_one_scene_per_month(
     message = capsys.readouterr().err
     assert "3 date(s) (2024-06-08, 2024-07-20, 2024-08-04)" in message
     assert "no usable scene for 2024-09-01/2024-09-30" in message
+    assert "cloud left out of each date's pixels: 0.0 %, 0.0 %, 0.0 %" in message
     with rasterio.open(out) as ds:
         assert ds.count == 12 and ds.descriptions[8] == "B04 2024-08-04"
