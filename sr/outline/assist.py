@@ -78,8 +78,9 @@ def field_instances(
     if not is_dates(image):
         assert isinstance(image, np.ndarray)
         return one_date(image)
-    gaps = [no_data(d) for d in as_dates(image)]
-    dates = [fill_gaps(d, g) for d, g in zip(as_dates(image), gaps, strict=True)]
+    given = as_dates(image)
+    gaps = [no_data(d) for d in given]
+    dates = [fill_gaps(d, g) for d, g in zip(given, gaps, strict=True)]
     if chosen_combine(chosen, combine) == "overlay":
         instances = overlay([one_date(d) for d in dates])
     else:

@@ -7,27 +7,20 @@ of a month in the monsoon can still hide part of the area: a cloud's NDVI is nea
 shadow's is noise, so a field under either would show a drop that looks like a harvest or a
 flood. Left out, the date shows a gap there and the field's season profile reads only its
 clear pixels (none: no value for that date, not a wrong one). The SCL is read at its own
-20 m onto the stack's 10 m grid (nearest), as ``sr.stac.search.assess`` reads it.
+20 m onto the stack's 10 m grid (nearest, ``sr.stac.search.scene_classes``), as the cloud
+ranking reads it.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from rasterio.enums import Resampling
 
-from sr.stac.remote import Grid, mosaic_onto_grid
-from sr.stac.search import CLOUD_CLASSES, SCL_ASSET, Candidate, asset_href
+from sr.stac.search import CLOUD_CLASSES
 
 CLOUD_MASK_TAG = "CLOUD_MASK"
 MASKED_TAG = "CLOUD_MASKED_PERCENT"
 #: the value of :data:`CLOUD_MASK_TAG`: what was left out, and how
 CLOUD_MASK_TEXT = f"SCL {', '.join(map(str, CLOUD_CLASSES))} set to nodata (0) on their date"
-
-
-def scene_classes(candidate: Candidate, grid: Grid) -> np.ndarray:
-    """The candidate's SCL on ``grid`` (0 where no tile has data)."""
-    hrefs = [asset_href(item, SCL_ASSET) for item in candidate.items]
-    return mosaic_onto_grid(hrefs, grid, Resampling.nearest, "uint8")
 
 
 def without_clouds(bands: np.ndarray, scl: np.ndarray) -> tuple[np.ndarray, float]:

@@ -321,11 +321,25 @@ def _area_mask(area: Area, grid: Grid) -> np.ndarray:
     return ~outside
 
 
+def asset_on_grid(
+    candidate: Candidate, key: str, grid: Grid, resampling: Resampling, dtype: str
+) -> np.ndarray:
+    """The asset ``key`` of the candidate's tiles read onto ``grid`` and mosaicked, each pixel
+    from the first tile that has it (``mosaic_onto_grid``)."""
+    hrefs = [asset_href(item, key) for item in candidate.items]
+    return mosaic_onto_grid(hrefs, grid, resampling, dtype)
+
+
+def scene_classes(candidate: Candidate, grid: Grid) -> np.ndarray:
+    """The candidate's scene classification (SCL) on ``grid``, nearest (0 where no tile has
+    data)."""
+    return asset_on_grid(candidate, SCL_ASSET, grid, Resampling.nearest, "uint8")
+
+
 def assess(candidate: Candidate, area: Area) -> Candidate:
     """Measure cloud and missing data over the area from the SCL band (on a coarse grid)."""
     grid = coarser(grid_for_bbox(area.bbox, candidate_crs(candidate), 20.0), ASSESS_MAX_SIDE)
-    hrefs = [asset_href(item, SCL_ASSET) for item in candidate.items]
-    scl = mosaic_onto_grid(hrefs, grid, Resampling.nearest, "uint8")
+    scl = scene_classes(candidate, grid)
     inside = _area_mask(area, grid)
     total = int(inside.sum()) or 1
     valid = inside & (scl != 0)
@@ -386,15 +400,13 @@ def preview_rgb(candidate: Candidate, area: Area, max_side: int = 160) -> np.nda
     grid = coarser(grid_for_bbox(area.bbox, candidate_crs(candidate), RESOLUTION_M), max_side)
     bands = []
     for key, _ in BANDS[:3]:
-        hrefs = [asset_href(item, key) for item in candidate.items]
-        bands.append(mosaic_onto_grid(hrefs, grid, Resampling.average, "float32"))
+        bands.append(asset_on_grid(candidate, key, grid, Resampling.average, "float32"))
     rgb = np.stack(bands, axis=-1)
     valid = rgb[..., 0] > 0
     if not valid.any():
         return np.zeros((*rgb.shape[:2], 3), dtype=np.uint8)
     # Stretch on the clear ground, so that clouds show white and the fields stay visible.
-    scl_hrefs = [asset_href(item, SCL_ASSET) for item in candidate.items]
-    scl = mosaic_onto_grid(scl_hrefs, grid, Resampling.nearest, "uint8")
+    scl = scene_classes(candidate, grid)
     clear = valid & ~np.isin(scl, (0, *CLOUD_CLASSES))
     low, high = np.percentile(rgb[clear if clear.sum() >= 16 else valid], [2, 98])
     scaled: np.ndarray = np.clip((rgb - low) / max(high - low, 1e-6), 0, 1)
@@ -435,8 +447,7 @@ def fetch_candidate(
     for number, (key, name) in enumerate(BANDS):
         if progress:
             progress(number, steps, f"reading {name}")
-        hrefs = [asset_href(item, key) for item in candidate.items]
-        stack[number] = mosaic_onto_grid(hrefs, grid, Resampling.bilinear, "uint16")
+        stack[number] = asset_on_grid(candidate, key, grid, Resampling.bilinear, "uint16")
     stack, removed = without_offset(stack, candidate.items)
     if progress:
         progress(len(BANDS), steps, "writing the COG")

@@ -29,15 +29,9 @@ from rasterio.enums import Resampling
 from sr.imagery.band_layout import layout_of_items
 from sr.imagery.scene import Scene, open_scene
 from sr.stac.area import Area, check_area_size
-from sr.stac.cloud_mask import (
-    CLOUD_MASK_TAG,
-    CLOUD_MASK_TEXT,
-    MASKED_TAG,
-    scene_classes,
-    without_clouds,
-)
+from sr.stac.cloud_mask import CLOUD_MASK_TAG, CLOUD_MASK_TEXT, MASKED_TAG, without_clouds
 from sr.stac.harmonize import reflectance_tags, without_offset
-from sr.stac.remote import Grid, grid_for_bbox, mosaic_onto_grid
+from sr.stac.remote import Grid, grid_for_bbox
 from sr.stac.search import (
     ALL_CLOUD,
     BANDS,
@@ -48,11 +42,12 @@ from sr.stac.search import (
     StacError,
     StacSettings,
     assess,
-    asset_href,
+    asset_on_grid,
     candidate_crs,
     check_dates,
     group_candidates,
     rank,
+    scene_classes,
     search_items,
     write_cog,
 )
@@ -188,8 +183,7 @@ def fetch_time_stack(
             index = number * len(BANDS) + offset
             if progress:
                 progress(number * per_date + offset, steps, f"reading {name} of {when}")
-            hrefs = [asset_href(item, key) for item in candidate.items]
-            stack[index] = mosaic_onto_grid(hrefs, grid, Resampling.bilinear, "uint16")
+            stack[index] = asset_on_grid(candidate, key, grid, Resampling.bilinear, "uint16")
         date = slice(number * len(BANDS), (number + 1) * len(BANDS))
         stack[date], taken = without_offset(stack[date], candidate.items)
         removed.append(taken)  # dates of baselines before and after 04.00 on one scale
