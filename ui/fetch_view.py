@@ -14,7 +14,7 @@ from rasterio.errors import RasterioError
 from sr.imagery.scene import open_scene
 from sr.imagery.scene_errors import SceneError
 from sr.stac.area import Area, AreaError, area_from_geojson, parse_area
-from sr.stac.cloud_mask import MASKED_TAG
+from sr.stac.cloud_mask import masked_percents
 from sr.stac.search import (
     Candidate,
     FetchResult,
@@ -162,12 +162,7 @@ def stack_summary(result: StackResult) -> str:
 def clouds_note(tags: dict[str, str]) -> str | None:
     """What was left out of a time stack's dates as cloud (its ``CLOUD_MASKED_PERCENT``
     tag, ``sr.stac.cloud_mask``); None when nothing was."""
-    shares = []
-    for part in tags.get(MASKED_TAG, "").split(";"):
-        try:
-            shares.append(float(part))
-        except ValueError:
-            continue
+    shares = masked_percents(tags)
     clouded = [share for share in shares if share > 0]
     if not clouded:
         return None

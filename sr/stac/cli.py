@@ -9,7 +9,7 @@ from pathlib import Path
 from sr.bbox_option import add_bbox_option
 from sr.progress_bar import progress_bar
 from sr.stac.area import DEFAULT_MAX_AREA_KM2, Area, area_from_bbox, area_from_geojson
-from sr.stac.cloud_mask import MASKED_TAG
+from sr.stac.cloud_mask import masked_percents
 from sr.stac.search import (
     DEFAULT_CATALOG,
     DEFAULT_COLLECTION,
@@ -133,11 +133,11 @@ def run_stack(args: argparse.Namespace) -> None:
         )
     if not args.quiet:
         missing = [c.period.describe() for c in result.choices if c.chosen is None]
-        masked = result.tags[MASKED_TAG].replace(";", " %, ")
+        masked = ", ".join(f"{percent:.1f} %" for percent in masked_percents(result.tags))
         print(
             f"wrote {args.output}: {len(result.dates)} date(s) "
             f"({', '.join(f'{c.datetime:%Y-%m-%d}' for c in result.dates)})"
             + (f"; no usable scene for {', '.join(missing)}" if missing else "")
-            + f"; cloud left out of each date's pixels: {masked} %",
+            + f"; cloud left out of each date's pixels: {masked}",
             file=sys.stderr,
         )

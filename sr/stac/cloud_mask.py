@@ -13,6 +13,8 @@ ranking reads it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 
 from sr.stac.search import CLOUD_CLASSES
@@ -30,3 +32,21 @@ def without_clouds(bands: np.ndarray, scl: np.ndarray) -> tuple[np.ndarray, floa
     cloudy = valid & np.isin(scl, CLOUD_CLASSES)
     out = np.where(cloudy, 0, bands).astype(bands.dtype)
     return out, float(cloudy.sum() / valid.sum()) if valid.any() else 0.0
+
+
+def masked_tag(shares: Sequence[float]) -> str:
+    """The value of :data:`MASKED_TAG`: each date's share left out (0–1), in per cent, one
+    decimal, ``;`` between dates."""
+    return ";".join(f"{share * 100:.1f}" for share in shares)
+
+
+def masked_percents(tags: Mapping[str, str]) -> list[float]:
+    """Each date's per cent left out as cloud, read from a scene's :data:`MASKED_TAG` (parts
+    that are not numbers are skipped; none without the tag)."""
+    percents = []
+    for part in tags.get(MASKED_TAG, "").split(";"):
+        try:
+            percents.append(float(part))
+        except ValueError:
+            continue
+    return percents

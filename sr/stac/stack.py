@@ -29,7 +29,13 @@ from rasterio.enums import Resampling
 from sr.imagery.band_layout import layout_of_items
 from sr.imagery.scene import Scene, open_scene
 from sr.stac.area import Area, check_area_size
-from sr.stac.cloud_mask import CLOUD_MASK_TAG, CLOUD_MASK_TEXT, MASKED_TAG, without_clouds
+from sr.stac.cloud_mask import (
+    CLOUD_MASK_TAG,
+    CLOUD_MASK_TEXT,
+    MASKED_TAG,
+    masked_tag,
+    without_clouds,
+)
 from sr.stac.harmonize import reflectance_tags, without_offset
 from sr.stac.remote import Grid, grid_for_bbox
 from sr.stac.search import (
@@ -197,7 +203,7 @@ def fetch_time_stack(
     band_tags = [{"DATETIME": c.datetime.isoformat()} for c in chosen for _ in BANDS]
     tags = stack_tags(choices, chosen, area, settings, removed) | {
         CLOUD_MASK_TAG: CLOUD_MASK_TEXT,
-        MASKED_TAG: ";".join(f"{share * 100:.1f}" for share in masked),
+        MASKED_TAG: masked_tag(masked),
     }
     write_cog(out_path, stack, grid, names, tags, band_tags)
     if progress:
